@@ -219,7 +219,9 @@ describe('de-vig: properties', () => {
         const rev = [...implied].reverse();
         const a = probsOf(devig(implied, m));
         const b = probsOf(devig(rev, m)).reverse();
-        a.forEach((p, i) => expect(Math.abs(p - b[i]!)).toBeLessThan(1e-12));
+        a.forEach((p, i) => {
+          expect(Math.abs(p - b[i]!)).toBeLessThan(1e-12);
+        });
       }),
     );
   });
