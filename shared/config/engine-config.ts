@@ -1,0 +1,91 @@
+/**
+ * The trading engine's configuration: one zod schema, documented defaults.
+ * Every field has a default so `parseEngineConfig({})` is a valid paper setup;
+ * a bad value fails with an error naming the field path (e.g. `limits.nba`).
+ *
+ * Units: money in Micros, sizes in Centis, time in milliseconds.
+ */
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+
+/** Per-sport parameters. `limit` is the hard per-game inventory limit (Centis). */
+export const SportConfigSchema = z.object({
+  /** Kalshi game-winner series tickers traded for this sport, e.g. ["KXNBAGAME"]. */
+  series: z.array(z.string().regex(/^[A-Z0-9-]+$/, 'series ticker must be upper-case A-Z, 0-9, -')).min(1),
+  /** Odds API sport key (e.g. "basketball_nba") used to map games to theos. */
+  oddsSportKey: z.string().min(1),
+  /** Hard per-game |inventory| limit before liquidity scaling, in Centis. Niche sports get less. */
+  limit: positiveInt,
+  /** Quote size per side, Centis. */
+  quoteSize: positiveInt,
+});
+export type SportConfig = z.infer<typeof SportConfigSchema>;
+
+export const EngineConfigSchema = z
+  .object({
+    /** Sports to trade, keyed by a short name ("nba", "nfl", ...). */
+    sports: z.record(z.string(), SportConfigSchema).default({
+      nba: { series: ['KXNBAGAME'], oddsSportKey: 'basketball_nba', limit: 5_000, quoteSize: 1_000 },
+      nfl: { series: ['KXNFLGAME'], oddsSportKey: 'americanfootball_nfl', limit: 5_000, quoteSize: 1_000 },
+    }),
+    /** Prefix of every client_order_id we create: how a restart recognises its own orders. */
+    clientOrderPrefix: z
+      .string()
+      .regex(/^[a-z0-9]{2,12}$/, 'lower-case letters/digits, 2-12 chars')
+      .default('kmm'),
+    /** Stop quoting a game this long before the earlier of Kalshi's and the odds feed's start time. */
+    stopMarginMs: nonNegativeInt.default(5 * 60_000),
+    /** Theos older than this mean no quotes for the game. */
+    theoMaxAgeMs: positiveInt.default(10 * 60_000),
+    /** How often theos are re-read from the store. */
+    theoPollMs: positiveInt.default(2_000),
+    /** Reconciliation period against REST positions and resting orders. */
+    reconcileMs: positiveInt.default(10_000),
+    /** A position mismatch is only corrected when the market had no local fill this recently (positions lag fills ~1 s). */
+    positionLagMs: nonNegativeInt.default(2_000),
+    /** Market discovery refresh period. */
+    discoveryMs: positiveInt.default(5 * 60_000),
+    /** Kill-flag poll period. */
+    killPollMs: positiveInt.default(1_000),
+    /** Order groups: rolling 15-s matched-contracts limit per game, as a multiple of the game's limit. */
+    orderGroupLimitFactor: z.number().positive().max(10).default(1),
+    /** Use amend/decrease to reprice/resize instead of cancel + create. */
+    amend: z.boolean().default(true),
+    /** Skew (|inventory| / limit) at or beyond which an odds refresh is requested for that event. */
+    refreshSkew: z.number().gt(0).max(1).default(0.5),
+    /** Minimum interval between two refresh requests for the same event. */
+    refreshDebounceMs: nonNegativeInt.default(60_000),
+    kill: z
+      .object({
+        /** Reconciliation drift (Centis, any market) that trips the kill switch. */
+        maxDrift: positiveInt.default(2_000),
+        /** WebSocket down longer than this trips the kill switch. */
+        wsDownMs: positiveInt.default(30_000),
+        /** cancel-until-flat gives up after this long. */
+        flattenTimeoutMs: positiveInt.default(60_000),
+        /** Pause between cancel-all and re-listing during cancel-until-flat. */
+        flattenIntervalMs: positiveInt.default(1_000),
+      })
+      .default({ maxDrift: 2_000, wsDownMs: 30_000, flattenTimeoutMs: 60_000, flattenIntervalMs: 1_000 }),
+    /** Heartbeat metric period. */
+    heartbeatMs: positiveInt.default(10_000),
+  })
+  .strict();
+
+export type EngineConfig = z.infer<typeof EngineConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly { path: string; message: string }[]) {
+    super(`invalid engine config: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses untrusted config; throws ConfigError naming each bad field. */
+export function parseEngineConfig(input: unknown): EngineConfig {
+  const r = EngineConfigSchema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  throw new ConfigError(r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { ExchangeOrder, LiveOrder } from '../../../worker/engine/ports.ts';
+import { reconcileOrders, reconcilePositions } from '../../../worker/engine/reconcile.ts';
+
+const local = (over: Partial<LiveOrder>): LiveOrder => ({
+  orderId: 'o1',
+  clientOrderId: 'kmm-1',
+  ticker: 'G-A',
+  side: 'bid',
+  price: 400_000,
+  remaining: 100,
+  filled: 0,
+  state: 'resting',
+  sinceMs: 1_000,
+  ...over,
+});
+const onExchange = (over: Partial<ExchangeOrder>): ExchangeOrder => ({
+  orderId: 'o1',
+  clientOrderId: 'kmm-1',
+  ticker: 'G-A',
+  side: 'bid',
+  price: 400_000,
+  remaining: 100,
+  filled: 0,
+  ...over,
+});
+const tracked = new Set(['G-A', 'G-B']);
+
+describe('reconcileOrders (docs/RECONCILIATION.md table)', () => {
+  it('confirms a local order that rests, taking the exchange size', () => {
+    const [a] = reconcileOrders(
+      [local({})],
+      [onExchange({ remaining: 40, filled: 60 })],
+      tracked,
+      'kmm',
+      5_000,
+    );
+    expect(a).toMatchObject({ kind: 'confirm', exchange: { remaining: 40 } });
+  });
+
+  it('forgets an acknowledged or uncertain order older than the listing that no longer rests', () => {
+    for (const state of ['resting', 'uncertain'] as const)
+      expect(reconcileOrders([local({ state })], [], tracked, 'kmm', 5_000)).toEqual([
+        { kind: 'forget', local: local({ state }) },
+      ]);
+  });
+
+  it('does not judge orders newer than the listing, nor pending writes', () => {
+    expect(reconcileOrders([local({ sinceMs: 6_000 })], [], tracked, 'kmm', 5_000)).toEqual([]);
+    expect(reconcileOrders([local({ state: 'pending', orderId: null })], [], tracked, 'kmm', 5_000)).toEqual(
+      [],
+    );
+  });
+
+  it('matches by client order id when the order id is not known yet (lost ack)', () => {
+    const actions = reconcileOrders(
+      [local({ orderId: null, state: 'uncertain' })],
+      [onExchange({ orderId: 'real' })],
+      tracked,
+      'kmm',
+      5_000,
+    );
+    expect(actions).toEqual([
+      {
+        kind: 'confirm',
+        local: local({ orderId: null, state: 'uncertain' }),
+        exchange: onExchange({ orderId: 'real' }),
+      },
+    ]);
+  });
+
+  it('adopts unknown resting orders in tracked markets (restart): never duplicates them', () => {
+    expect(reconcileOrders([], [onExchange({ clientOrderId: null })], tracked, 'kmm', 5_000)).toEqual([
+      { kind: 'adopt', exchange: onExchange({ clientOrderId: null }) },
+    ]);
+  });
+
+  it('cancels our own orders in untracked markets and ignores foreign ones', () => {
+    const ours = onExchange({ ticker: 'OLD-X', clientOrderId: 'kmm-77' });
+    const manual = onExchange({ orderId: 'm', ticker: 'OLD-X', clientOrderId: 'phone-1' });
+    expect(reconcileOrders([], [ours, manual], tracked, 'kmm', 5_000)).toEqual([
+      { kind: 'cancel', exchange: ours },
+      { kind: 'ignore', exchange: manual },
+    ]);
+  });
+});
+
+describe('reconcilePositions', () => {
+  it('corrects drift to the exchange, but defers markets that filled within the lag window', () => {
+    const localPos = new Map([
+      ['G-A', 300],
+      ['G-B', -100],
+    ]);
+    const lastFill = new Map([['G-B', 9_500]]);
+    const d = reconcilePositions(
+      ['G-A', 'G-B'],
+      (t) => localPos.get(t) ?? 0,
+      (t) => lastFill.get(t) ?? Number.NEGATIVE_INFINITY,
+      [{ ticker: 'G-A', position: 500 }],
+      10_000,
+      2_000,
+    );
+    expect(d.corrections).toEqual([{ ticker: 'G-A', local: 300, exchange: 500, drift: 200 }]);
+    expect(d.deferred).toEqual([{ ticker: 'G-B', local: -100, exchange: 0, drift: 100 }]);
+  });
+
+  it('reports nothing when local and exchange agree', () => {
+    const d = reconcilePositions(
+      ['G-A'],
+      () => 0,
+      () => 0,
+      [],
+      10_000,
+      2_000,
+    );
+    expect(d).toEqual({ corrections: [], deferred: [] });
+  });
+});

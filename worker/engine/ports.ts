@@ -1,0 +1,389 @@
+/**
+ * The engine's ports: everything the TradingSession needs from the outside
+ * world, as interfaces. Live, paper, replay and simulation differ only in the
+ * adapters plugged in here (worker/engine/adapters/), never in engine code.
+ *
+ * Prices are Micros on the YES scale; sizes are Centis; time is epoch ms.
+ * Positions are signed: + = YES contracts, − = NO contracts.
+ */
+import type { Clock } from '../../shared/clock.ts';
+import type { Centis, Micros } from '../../shared/units.ts';
+
+/** `bid` = buy YES, `ask` = sell YES (≡ buy NO at 1 − price), as Kalshi's V2 orders. */
+export type BookSide = 'bid' | 'ask';
+
+/** One order slot: a market × side. We keep at most one order per slot. */
+export type SlotId = `${string}|${BookSide}`;
+export const slotId = (ticker: string, side: BookSide): SlotId => `${ticker}|${side}`;
+
+// ---------------------------------------------------------------- discovery
+
+/** A Kalshi game event as discovery lists it. */
+export interface ListedEvent {
+  eventTicker: string;
+  seriesTicker: string;
+  title: string;
+  /** Kalshi's own start time (milestone start / occurrence), if known. */
+  startMs: number | null;
+  markets: ListedMarket[];
+}
+
+export interface ListedMarket {
+  ticker: string;
+  /** The outcome this market's YES pays on (team name as Kalshi writes it). */
+  yesSubTitle: string;
+  /** Kalshi object status ("active", "inactive", "closed", ...). */
+  status: string;
+  exchangeIndex?: number;
+}
+
+/** Maps a Kalshi event to an Odds API event; unmatched events are reported, never guessed. */
+export interface GameMapper {
+  match(sport: string, event: ListedEvent): MapResult;
+}
+export type MapResult =
+  | {
+      ok: true;
+      oddsEventId: string;
+      commenceMs: number;
+      /** Kalshi market ticker → outcome key in the theo (team name as the odds feed writes it). */
+      outcomeByTicker: Record<string, string>;
+      homeTeam?: string;
+      awayTeam?: string;
+    }
+  | { ok: false; reason: string };
+
+/** A tradeable game: one Kalshi event mapped to one odds event. */
+export interface Game {
+  eventTicker: string;
+  seriesTicker: string;
+  sport: string;
+  title: string;
+  oddsEventId: string;
+  /** Two markets for a two-way game, three when a draw exists. */
+  markets: GameMarket[];
+  kalshiStartMs: number | null;
+  oddsCommenceMs: number;
+  homeTeam?: string;
+  awayTeam?: string;
+}
+
+export interface GameMarket {
+  ticker: string;
+  /** Outcome key in the theo. */
+  outcome: string;
+  exchangeIndex?: number;
+}
+
+// ---------------------------------------------------------------- theos, books
+
+export interface TheoSnapshot {
+  oddsEventId: string;
+  /** Outcome key → fair probability, in (0, 1). */
+  probabilities: Record<string, number>;
+  /** When the theo was computed (epoch ms). */
+  updatedMs: number;
+  /** How many books contributed. */
+  books: number;
+}
+
+export interface TheoSource {
+  /** Latest theos for these odds events; missing ids are simply absent. */
+  read(oddsEventIds: readonly string[]): Promise<TheoSnapshot[]>;
+}
+
+export interface BookLevel {
+  price: Micros;
+  size: Centis;
+}
+
+/** A market's book on the YES scale, best first on both sides. */
+export interface MarketBook {
+  ticker: string;
+  bids: readonly BookLevel[];
+  asks: readonly BookLevel[];
+  /** False while the book is quarantined (sequence gap, resync): do not quote from it. */
+  valid: boolean;
+  updatedMs: number;
+}
+
+export interface BookReader {
+  book(ticker: string): MarketBook | undefined;
+}
+
+// ---------------------------------------------------------------- quoting
+
+export interface DesiredQuote {
+  ticker: string;
+  side: BookSide;
+  price: Micros;
+  size: Centis;
+}
+
+export interface GameQuotes {
+  quotes: DesiredQuote[];
+  /** Quoting mode per slot ("monopsony", "competitive", "ceiling", "break-even", "off"). */
+  modes: Partial<Record<SlotId, string>>;
+  reasons: string[];
+}
+
+export interface QuoteContext {
+  game: Game;
+  theo: TheoSnapshot;
+  books: ReadonlyMap<string, MarketBook | undefined>;
+  /** Signed YES position per market ticker (Centis). */
+  positions: ReadonlyMap<string, Centis>;
+  /** Average entry price per market ticker (Micros on the YES scale), when known. */
+  entryPrices: ReadonlyMap<string, Micros>;
+  /** Our own live orders in the game's markets (to exclude from the book when judging competition). */
+  ownOrders: readonly LiveOrder[];
+  limit: Centis;
+  quoteSize: Centis;
+  now: number;
+}
+
+/** Pure: what we would like resting for this game right now. */
+export type Quoter = (ctx: QuoteContext) => GameQuotes;
+
+// ---------------------------------------------------------------- orders
+
+export type OrderState = 'resting' | 'pending' | 'uncertain';
+
+/** An order as the engine tracks it. `pending` = sent, unacknowledged; `uncertain` = outcome unknown. */
+export interface LiveOrder {
+  orderId: string | null;
+  clientOrderId: string | null;
+  ticker: string;
+  side: BookSide;
+  price: Micros;
+  /** Remaining (resting) size. */
+  remaining: Centis;
+  filled: Centis;
+  state: OrderState;
+  /** When we sent the last write for this order (epoch ms), or when it was first seen. */
+  sinceMs: number;
+}
+
+/** An order as the exchange lists it. */
+export interface ExchangeOrder {
+  orderId: string;
+  clientOrderId: string | null;
+  ticker: string;
+  side: BookSide;
+  price: Micros;
+  remaining: Centis;
+  filled: Centis;
+}
+
+export interface CreateOrderRequest {
+  ticker: string;
+  side: BookSide;
+  price: Micros;
+  count: Centis;
+  clientOrderId: string;
+  /** Always true: we are a maker; a crossing order is cancelled by the exchange. */
+  postOnly: true;
+  /** Always true: resting orders die on a trading pause. */
+  cancelOnPause: true;
+  orderGroupId?: string;
+  exchangeIndex?: number;
+}
+
+export interface AmendOrderRequest {
+  orderId: string;
+  ticker: string;
+  side: BookSide;
+  price: Micros;
+  /** New total = already filled + desired remaining (Kalshi semantics). */
+  count: Centis;
+  exchangeIndex?: number;
+}
+
+export interface DecreaseOrderRequest {
+  orderId: string;
+  ticker: string;
+  /** New remaining size. */
+  reduceTo: Centis;
+  exchangeIndex?: number;
+}
+
+export interface CancelOrderRequest {
+  orderId: string;
+  ticker: string;
+  exchangeIndex?: number;
+}
+
+/**
+ * The outcome of one write. `rejected` and `rate_limited` mean the exchange
+ * certainly did not apply it; `unknown` (timeout, 5xx, dropped socket) means it
+ * may have: the slot stays blocked until reconciliation resolves it.
+ */
+export type WriteOutcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; kind: 'rejected' | 'rate_limited' | 'unknown'; code?: string; message: string };
+
+export interface OrderAck {
+  orderId: string;
+  clientOrderId: string | null;
+  remaining: Centis;
+  filled: Centis;
+}
+
+export interface CancelAck {
+  orderId: string;
+  reducedBy: Centis;
+}
+
+export interface ExchangePosition {
+  ticker: string;
+  position: Centis;
+}
+
+export interface ExchangeGateway {
+  listEvents(seriesTicker: string): Promise<ListedEvent[]>;
+  createOrders(orders: readonly CreateOrderRequest[]): Promise<WriteOutcome<OrderAck>[]>;
+  amendOrder(req: AmendOrderRequest): Promise<WriteOutcome<OrderAck>>;
+  decreaseOrder(req: DecreaseOrderRequest): Promise<WriteOutcome<OrderAck>>;
+  cancelOrders(reqs: readonly CancelOrderRequest[]): Promise<WriteOutcome<CancelAck>[]>;
+  /** Every resting order of the account (all pages). Throws when the listing cannot be completed. */
+  listRestingOrders(): Promise<ExchangeOrder[]>;
+  /** Every non-zero market position (all pages). Throws when the listing cannot be completed. */
+  listPositions(): Promise<ExchangePosition[]>;
+  /** Creates a Kalshi order group with a rolling 15-s matched-contracts limit; returns its id. */
+  createOrderGroup(contractsLimit: Centis): Promise<string>;
+}
+
+// ---------------------------------------------------------------- market feed
+
+export interface FillEvent {
+  type: 'fill';
+  tradeId: string;
+  orderId: string;
+  clientOrderId?: string;
+  ticker: string;
+  side: BookSide;
+  price: Micros;
+  count: Centis;
+  tsMs: number;
+}
+
+export type FeedEvent =
+  | { type: 'book'; ticker: string }
+  | FillEvent
+  | {
+      type: 'order';
+      orderId: string;
+      clientOrderId?: string;
+      ticker: string;
+      side: BookSide;
+      price: Micros;
+      remaining: Centis;
+      filled: Centis;
+      status: 'resting' | 'canceled' | 'executed' | 'unknown';
+    }
+  | { type: 'connection'; state: 'up' | 'down' }
+  | {
+      type: 'lifecycle';
+      ticker: string;
+      kind: 'paused' | 'resumed' | 'closed' | 'determined' | 'settled' | 'other';
+    };
+
+export interface MarketFeed {
+  /** Registers the handler for every feed event; returns an unsubscribe function. */
+  onEvent(handler: (event: FeedEvent) => void): () => void;
+  /** Sets the markets whose books (and lifecycle) the feed must follow. */
+  track(tickers: readonly string[]): void;
+}
+
+// ---------------------------------------------------------------- store, lease, refresh
+
+export interface KillFlagSource {
+  read(): Promise<{ active: boolean; reason?: string }>;
+}
+
+/** A lease held in the store: only the holder of the current fencing token may write orders. */
+export interface Lease {
+  /** The fencing token currently held, or null when the lease is lost. */
+  token(): number | null;
+  /** True while the lease is held and not expired at `now`. */
+  valid(now: number): boolean;
+  release(): Promise<void>;
+}
+
+export interface RefreshRequest {
+  oddsEventId: string;
+  sport: string;
+  eventTicker: string;
+  reason: 'inventory_skew';
+  skew: number;
+  atMs: number;
+}
+
+export interface RefreshPublisher {
+  publish(req: RefreshRequest): Promise<void>;
+}
+
+/** Optional persistence of what happened (fills, order writes, positions). */
+export interface AuditSink {
+  fill(fill: FillEvent & { eventTicker: string }): Promise<void>;
+  order(entry: {
+    action: string;
+    ticker: string;
+    side: BookSide;
+    orderId?: string;
+    clientOrderId?: string;
+    price?: Micros;
+    count?: Centis;
+    outcome: string;
+    atMs: number;
+  }): Promise<void>;
+}
+
+/** Cancels until two consecutive listings show nothing resting, bounded in time. */
+export type Flattener = (reason: string) => Promise<FlattenResult>;
+export interface FlattenResult {
+  flat: boolean;
+  attempts: number;
+  elapsedMs: number;
+  /** Orders still resting at the last listing. */
+  remaining: number;
+}
+
+// ---------------------------------------------------------------- observability
+
+export type LogFields = Record<
+  string,
+  string | number | boolean | null | undefined | readonly (string | number)[]
+>;
+
+export interface EngineLogger {
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+}
+
+export type Dimensions = Record<string, string>;
+
+export interface EngineMetrics {
+  count(name: string, value?: number, dims?: Dimensions): void;
+  gauge(name: string, value: number, dims?: Dimensions): void;
+  timing(name: string, ms: number, dims?: Dimensions): void;
+}
+
+/** Everything a TradingSession is built from. */
+export interface EnginePorts {
+  clock: Clock;
+  gateway: ExchangeGateway;
+  feed: MarketFeed;
+  books: BookReader;
+  theos: TheoSource;
+  mapper: GameMapper;
+  quoter: Quoter;
+  flatten: Flattener;
+  log: EngineLogger;
+  metrics: EngineMetrics;
+  killFlag?: KillFlagSource;
+  lease?: Lease;
+  refresh?: RefreshPublisher;
+  audit?: AuditSink;
+}

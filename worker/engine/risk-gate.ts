@@ -1,0 +1,86 @@
+/**
+ * The risk gate: every order write passes here first. Pure: the caller hands
+ * in the whole state the decision depends on and gets a RiskDecision back
+ * (decisions as data; the order manager logs and counts the denials).
+ *
+ * Cancels and decreases only ever remove exposure, so they always pass: a
+ * killed, stopped or lease-less engine must still be able to get flat.
+ */
+import type { Centis } from '../../shared/units.ts';
+import { type ExposureOrder, maxAdditionalSize } from './exposure.ts';
+import type { BookSide } from './ports.ts';
+
+export type RiskWrite =
+  | { kind: 'create'; ticker: string; side: BookSide; size: Centis }
+  /** Amend to a new remaining size (price changes do not change exposure). `currentRemaining` is the order's size now. */
+  | {
+      kind: 'amend';
+      ticker: string;
+      side: BookSide;
+      size: Centis;
+      currentRemaining: Centis;
+      orderIndex: number;
+    }
+  | { kind: 'decrease' }
+  | { kind: 'cancel' };
+
+export interface RiskState {
+  now: number;
+  killed: boolean;
+  /** Null when no lease is configured (single-process paper/test runs). */
+  lease: { valid: boolean; token: number | null } | null;
+  /** The game's stop time: nothing of ours may be added at or after it. */
+  stopAtMs: number;
+  /** Markets currently paused/closed by the exchange. */
+  pausedTickers: ReadonlySet<string>;
+  tickers: readonly string[];
+  positions: ReadonlyMap<string, Centis>;
+  /** Every live, pending and uncertain order of the game. */
+  orders: readonly ExposureOrder[];
+  limit: Centis;
+  /** Sizes are rounded down to this lot (whole contracts by default). */
+  lot: Centis;
+}
+
+export type RiskReason = 'killed' | 'lease_lost' | 'past_stop' | 'market_paused' | 'unknown_market' | 'limit';
+
+export type RiskDecision =
+  | { allow: true; size: Centis; clipped: boolean; fencingToken: number | null }
+  | { allow: false; reason: RiskReason; detail: string };
+
+const deny = (reason: RiskReason, detail: string): RiskDecision => ({ allow: false, reason, detail });
+
+export function gate(state: RiskState, write: RiskWrite): RiskDecision {
+  const token = state.lease?.token ?? null;
+  if (write.kind === 'cancel' || write.kind === 'decrease')
+    return { allow: true, size: 0, clipped: false, fencingToken: token };
+
+  if (state.killed) return deny('killed', 'kill switch is active');
+  if (state.lease && (!state.lease.valid || state.lease.token === null))
+    return deny('lease_lost', 'worker does not hold the lease');
+  if (state.now >= state.stopAtMs)
+    return deny('past_stop', `now ${state.now} is at or past stop time ${state.stopAtMs}`);
+  if (!state.tickers.includes(write.ticker))
+    return deny('unknown_market', `${write.ticker} is not in this game`);
+  if (state.pausedTickers.has(write.ticker)) return deny('market_paused', `${write.ticker} is paused`);
+
+  // For an amend, judge the order's new size against everything else.
+  const others =
+    write.kind === 'amend' ? state.orders.filter((_, i) => i !== write.orderIndex) : state.orders;
+  const room = maxAdditionalSize(
+    state.tickers,
+    state.positions,
+    others,
+    write.ticker,
+    write.side,
+    state.limit,
+  );
+  const lot = Math.max(1, state.lot);
+  const size = Math.floor(Math.min(write.size, room) / lot) * lot;
+  if (size <= 0)
+    return deny(
+      'limit',
+      `no room on ${write.ticker} ${write.side}: room ${room} centis, limit ${state.limit}`,
+    );
+  return { allow: true, size, clipped: size < write.size, fencingToken: token };
+}
