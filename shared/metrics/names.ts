@@ -1,0 +1,56 @@
+/**
+ * Metric names, defined once: the worker and Lambdas emit exactly these, and
+ * the CDK alarms and dashboard watch exactly these. Change a name here and
+ * both sides move together.
+ *
+ * Worker metrics carry the dimension `Shard` (the shard id, e.g. "0").
+ * Money is reported in dollars (CloudWatch is a display, not a ledger).
+ */
+export const METRICS_NAMESPACE = 'KalshiMM';
+export const SHARD_DIMENSION = 'Shard';
+/** Powertools service name dimension is not used for alarmed metrics; this one is. */
+export const FUNCTION_DIMENSION = 'Function';
+
+export const WorkerMetric = {
+  /** Count, 1 per main-loop tick (~every 10 s). Missing ⇒ the worker is dead or hung. */
+  Heartbeat: 'Heartbeat',
+  /** Seconds since the Kalshi WebSocket was last connected; 0 while connected. Gauge, every tick. */
+  WsDisconnectedSeconds: 'WsDisconnectedSeconds',
+  /** Count of times a game's inventory exceeded its hard limit (must stay 0). */
+  InventoryLimitBreaches: 'InventoryLimitBreaches',
+  /** Count of differences found by a reconciliation pass (orders or positions vs the exchange). */
+  ReconciliationDrift: 'ReconciliationDrift',
+  /** Current drawdown from the session's peak PnL, dollars, ≥ 0. Gauge. */
+  PnlDrawdownDollars: 'PnlDrawdownDollars',
+  /** Age of the oldest theo among games being quoted, seconds. Gauge. */
+  TheoAgeSeconds: 'TheoAgeSeconds',
+  /** Orders created / cancelled, fills received (dashboard). */
+  OrdersCreated: 'OrdersCreated',
+  OrdersCancelled: 'OrdersCancelled',
+  Fills: 'Fills',
+  /** Book change → order sent, milliseconds (dashboard). */
+  QuoteLatencyMs: 'QuoteLatencyMs',
+  /** Games currently quoted (dashboard). */
+  GamesQuoted: 'GamesQuoted',
+} as const;
+export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
+
+export const OddsMetric = {
+  /** Odds API credits left (from `x-requests-remaining`). Gauge per call. */
+  OddsCreditsRemaining: 'OddsCreditsRemaining',
+  /** Credits spent by one call (`x-requests-last`). */
+  OddsCreditsUsed: 'OddsCreditsUsed',
+  TheosWritten: 'TheosWritten',
+  TheosNotNewer: 'TheosNotNewer',
+  NoTheo: 'NoTheo',
+  SportsSkippedForQuota: 'SportsSkippedForQuota',
+  OddsApiErrors: 'OddsApiErrors',
+  RefreshDebounced: 'RefreshDebounced',
+} as const;
+
+export const KillMetric = {
+  KillSwitchInvocations: 'KillSwitchInvocations',
+  KillCancelsSent: 'KillCancelsSent',
+  /** Orders still resting when the kill loop gave up. Must be 0. */
+  KillOrdersRemaining: 'KillOrdersRemaining',
+} as const;

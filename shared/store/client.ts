@@ -1,0 +1,53 @@
+/**
+ * Plumbing every store module shares: the document-client options the
+ * records need, the condition-failure test, and key formatting.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** Document client with the marshalling options the store relies on (optional fields may be undefined). */
+export function makeDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    unmarshallOptions: { wrapNumbers: false },
+  });
+}
+
+/** True when a write lost its condition (the expected outcome of a lost race, not a fault). */
+export function isConditionFailed(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'name' in err &&
+    ((err as { name: unknown }).name === 'ConditionalCheckFailedException' ||
+      (err as { name: unknown }).name === 'TransactionCanceledException')
+  );
+}
+
+/** Epoch ms as a fixed-width string so lexicographic sort keys sort by time. */
+export function timeKey(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0)
+    throw new RangeError(`time key needs a non-negative integer ms, got ${ms}`);
+  return String(ms).padStart(15, '0');
+}
+
+/** Rejects key parts that would break the `PREFIX#part` key grammar. */
+export function keyPart(name: string, value: string): string {
+  if (value.length === 0 || value.length > 200 || value.includes('#')) {
+    throw new RangeError(
+      `${name} must be 1-200 characters without '#', got ${JSON.stringify(value.slice(0, 40))}`,
+    );
+  }
+  return value;
+}
+
+/** Where a store module writes: the injected document client and the table name. */
+export interface TableRef {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+/** Counts of stored items that failed to parse on read (dropped, never returned half-valid). */
+export interface ReadStats {
+  dropped: number;
+}

@@ -1,0 +1,92 @@
+/**
+ * Fills, idempotent by Kalshi trade id: the WebSocket, reconciliation and a
+ * replayed message may all report the same fill; only the first write lands.
+ */
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { isConditionFailed, keyPart, type ReadStats, type TableRef, timeKey } from './client.ts';
+import { GSI1, ttlAfter } from './table.ts';
+
+export const fillRecordSchema = z.object({
+  tradeId: z.string().min(1),
+  orderId: z.string().min(1),
+  clientOrderId: z.string().optional(),
+  /** Market ticker. */
+  ticker: z.string().min(1),
+  /** Game (Kalshi event ticker): the inventory unit. */
+  eventTicker: z.string().min(1),
+  side: z.enum(['yes', 'no']),
+  action: z.enum(['buy', 'sell']),
+  /** YES price, Micros. */
+  yesPrice: z.number().int().positive().lt(1_000_000),
+  /** Contracts, Centis. */
+  count: z.number().int().positive(),
+  isTaker: z.boolean(),
+  /** Fee charged, Micros. */
+  fee: z.number().int().nonnegative(),
+  /** Exchange time of the fill, epoch ms. */
+  ts: z.number().int().nonnegative(),
+  shardId: z.string().optional(),
+});
+export type FillRecord = z.infer<typeof fillRecordSchema>;
+
+/** Fills are kept for a year (tax and PnL history); PITR covers disasters. */
+const FILL_TTL_DAYS = 400;
+
+export class FillStore {
+  readonly stats: ReadStats = { dropped: 0 };
+
+  constructor(private readonly table: TableRef) {}
+
+  /** Records a fill once; `inserted: false` means this trade id was already stored. */
+  async put(fill: FillRecord): Promise<{ inserted: boolean }> {
+    const record = fillRecordSchema.parse(fill);
+    try {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: {
+            pk: `FILL#${keyPart('tradeId', record.tradeId)}`,
+            sk: 'FILL',
+            gsi1pk: `FILLS#${keyPart('eventTicker', record.eventTicker)}`,
+            gsi1sk: `${timeKey(record.ts)}#${record.tradeId}`,
+            ttl: ttlAfter(record.ts, FILL_TTL_DAYS),
+            ...record,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { inserted: true };
+    } catch (err) {
+      if (isConditionFailed(err)) return { inserted: false };
+      throw err;
+    }
+  }
+
+  /** A game's fills at or after `since` (epoch ms), oldest first. */
+  async listByGame(eventTicker: string, since = 0): Promise<FillRecord[]> {
+    const out: FillRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :p AND gsi1sk >= :from',
+          ExpressionAttributeValues: {
+            ':p': `FILLS#${keyPart('eventTicker', eventTicker)}`,
+            ':from': timeKey(since),
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const parsed = fillRecordSchema.safeParse(item);
+        if (parsed.success) out.push(parsed.data);
+        else this.stats.dropped++;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+}

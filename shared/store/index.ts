@@ -1,0 +1,68 @@
+/**
+ * The data-access module: every DynamoDB read and write of the system goes
+ * through these stores. Build them once around an injected document client.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TableRef } from './client.ts';
+import { FillStore } from './fills.ts';
+import { DecisionJournal, OrderAuditStore, PositionStore } from './journal.ts';
+import { KillStore } from './kill.ts';
+import { LeaseStore } from './leases.ts';
+import { MappingStore } from './mapping.ts';
+import { RefreshDebounceStore } from './refresh-debounce.ts';
+import { TABLE_SPEC } from './table.ts';
+import { TheoStore } from './theos.ts';
+
+export { isConditionFailed, makeDocumentClient, type TableRef } from './client.ts';
+export { type FillRecord, FillStore, fillRecordSchema } from './fills.ts';
+export {
+  DecisionJournal,
+  type OrderAudit,
+  type OrderAuditRecord,
+  OrderAuditStore,
+  type PositionSnapshot,
+  PositionStore,
+  type QuoteDecisionRecord,
+} from './journal.ts';
+export { haltFor, type KillFlag, type KillScope, KillStore } from './kill.ts';
+export { type AcquireResult, FenceError, type Lease, LeaseStore, leaseValid } from './leases.ts';
+export { type EventMapping, eventMappingSchema, MappingStore } from './mapping.ts';
+export { type DebounceResult, RefreshDebounceStore } from './refresh-debounce.ts';
+export { createTableInput, TABLE_SPEC, ttlAfter } from './table.ts';
+export { type PutTheoResult, type TheoRecord, TheoStore, theoRecordSchema } from './theos.ts';
+
+export interface Store {
+  readonly theos: TheoStore;
+  readonly mapping: MappingStore;
+  readonly kill: KillStore;
+  readonly fills: FillStore;
+  readonly orders: OrderAuditStore;
+  readonly positions: PositionStore;
+  readonly decisions: DecisionJournal;
+  readonly leases: LeaseStore;
+  readonly refreshDebounce: RefreshDebounceStore;
+}
+
+export interface StoreOptions {
+  /** Minimum gap between two stored quote decisions of one game (ms). */
+  decisionSampleIntervalMs?: number;
+}
+
+export function createStore(
+  doc: DynamoDBDocumentClient,
+  tableName: string = TABLE_SPEC.defaultTableName,
+  options: StoreOptions = {},
+): Store {
+  const table: TableRef = { doc, tableName };
+  return {
+    theos: new TheoStore(table),
+    mapping: new MappingStore(table),
+    kill: new KillStore(table),
+    fills: new FillStore(table),
+    orders: new OrderAuditStore(table),
+    positions: new PositionStore(table),
+    decisions: new DecisionJournal(table, options.decisionSampleIntervalMs),
+    leases: new LeaseStore(table),
+    refreshDebounce: new RefreshDebounceStore(table),
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Theos: one current record per game (Odds API event id), versioned by the
+ * theo's `asOf` time. A write only lands if it is strictly newer than what is
+ * stored, so a slow poll finishing after a fast refresh can never roll a theo back.
+ */
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { isConditionFailed, keyPart, type ReadStats, type TableRef, timeKey } from './client.ts';
+import { GSI1, ttlAfter } from './table.ts';
+
+export const theoOutcomeSchema = z.object({
+  name: z.string().min(1),
+  probability: z.number().gt(0).lt(1),
+});
+
+/** What the store keeps per game. `asOf` (epoch ms) is the record's version. */
+export const theoRecordSchema = z.object({
+  eventId: z.string().min(1),
+  sportKey: z.string().min(1),
+  homeTeam: z.string().min(1),
+  awayTeam: z.string().min(1),
+  /** Odds feed commence time, epoch ms. */
+  commenceTime: z.number().int().nonnegative(),
+  outcomes: z.array(theoOutcomeSchema).min(2).max(3),
+  method: z.string().min(1),
+  booksUsed: z.array(z.string()),
+  booksDropped: z.number().int().nonnegative(),
+  /** Version: when the theo was computed from the odds, epoch ms. */
+  asOf: z.number().int().nonnegative(),
+  source: z.enum(['poll', 'refresh', 'manual']),
+});
+export type TheoRecord = z.infer<typeof theoRecordSchema>;
+
+export type PutTheoResult = { written: true } | { written: false; reason: 'not-newer' };
+
+/** Theos stay readable a week past commence time, then expire. */
+const THEO_TTL_DAYS_AFTER_START = 7;
+
+const pkOf = (eventId: string) => `THEO#${keyPart('eventId', eventId)}`;
+const SK = 'THEO';
+
+export class TheoStore {
+  readonly stats: ReadStats = { dropped: 0 };
+
+  constructor(private readonly table: TableRef) {}
+
+  /** Conditional write: lands only when no theo is stored or the stored one is strictly older. */
+  async put(theo: TheoRecord): Promise<PutTheoResult> {
+    const record = theoRecordSchema.parse(theo);
+    const probSum = record.outcomes.reduce((s, o) => s + o.probability, 0);
+    if (Math.abs(probSum - 1) > 1e-6)
+      throw new RangeError(`theo.outcomes probabilities sum to ${probSum}, not 1`);
+    try {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: {
+            pk: pkOf(record.eventId),
+            sk: SK,
+            gsi1pk: `THEOS#${keyPart('sportKey', record.sportKey)}`,
+            gsi1sk: `${timeKey(record.commenceTime)}#${record.eventId}`,
+            version: record.asOf,
+            ttl: ttlAfter(record.commenceTime, THEO_TTL_DAYS_AFTER_START),
+            ...record,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
+          ExpressionAttributeValues: { ':v': record.asOf },
+        }),
+      );
+      return { written: true };
+    } catch (err) {
+      if (isConditionFailed(err)) return { written: false, reason: 'not-newer' };
+      throw err;
+    }
+  }
+
+  async get(eventId: string): Promise<TheoRecord | null> {
+    const out = await this.table.doc.send(
+      new GetCommand({
+        TableName: this.table.tableName,
+        Key: { pk: pkOf(eventId), sk: SK },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? this.parse(out.Item) : null;
+  }
+
+  /** Current theos for many games (BatchGet in chunks of 100, unprocessed keys retried). */
+  async getMany(eventIds: readonly string[]): Promise<Map<string, TheoRecord>> {
+    const result = new Map<string, TheoRecord>();
+    const unique = [...new Set(eventIds)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => ({ pk: pkOf(id), sk: SK }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt >= 8)
+          throw new Error(`theos.getMany: ${keys.length} keys still unprocessed after 8 attempts`);
+        const out = await this.table.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.table.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of out.Responses?.[this.table.tableName] ?? []) {
+          const theo = this.parse(item);
+          if (theo) result.set(theo.eventId, theo);
+        }
+        keys =
+          (out.UnprocessedKeys?.[this.table.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+    return result;
+  }
+
+  /** Theos of one sport whose game starts at or after `commenceFrom` (epoch ms), in start order. */
+  async listBySport(sportKey: string, commenceFrom = 0): Promise<TheoRecord[]> {
+    const out: TheoRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :p AND gsi1sk >= :from',
+          ExpressionAttributeValues: {
+            ':p': `THEOS#${keyPart('sportKey', sportKey)}`,
+            ':from': timeKey(commenceFrom),
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const theo = this.parse(item);
+        if (theo) out.push(theo);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  private parse(item: Record<string, unknown>): TheoRecord | null {
+    const parsed = theoRecordSchema.safeParse(item);
+    if (!parsed.success) {
+      this.stats.dropped++;
+      return null;
+    }
+    return parsed.data;
+  }
+}
