@@ -1,0 +1,453 @@
+// The dashboard page: renders the server's state, keeps chart history, sends
+// token-authorised actions. All text goes through textContent (team names come
+// from the exchange and are untrusted); no inline scripts or styles (CSP).
+import uPlot from '/vendor/uplot.js';
+import { cents, clockTime, contracts, dollars, duration, pct, signedContracts, toStart } from './format.js';
+
+const HISTORY_CAP = 2000;
+const $ = (id) => document.getElementById(id);
+
+/** Creates an element: el('td', { class: 'x', 'data-testid': 'y' }, 'text', child). */
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'hidden') node.hidden = true;
+    else node.setAttribute(k, String(v));
+  }
+  for (const c of children) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+
+// ---- token ----------------------------------------------------------------
+const tokenInput = $('token');
+{
+  const m = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
+  if (m) {
+    sessionStorage.setItem('kalshi-mm-token', decodeURIComponent(m[1]));
+    history.replaceState(null, '', location.pathname); // keep the token out of the address bar
+  }
+  tokenInput.value = sessionStorage.getItem('kalshi-mm-token') ?? '';
+  tokenInput.addEventListener('change', () =>
+    sessionStorage.setItem('kalshi-mm-token', tokenInput.value.trim()),
+  );
+}
+
+function showStatus(text, level) {
+  const node = $('action-status');
+  node.textContent = `${clockTime(Date.now())} ${text}`;
+  node.className = `action-status ${level}`;
+}
+
+async function act(path, body) {
+  const token = tokenInput.value.trim();
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  try {
+    const res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
+    const reply = await res.json().catch(() => ({}));
+    if (res.ok) return { ok: true };
+    return { ok: false, message: `refused (${res.status}): ${reply.error ?? res.statusText}` };
+  } catch (err) {
+    return { ok: false, message: `failed: ${err}` };
+  }
+}
+
+// ---- kill switch: two clicks within 4 s ------------------------------------
+const killButton = $('kill');
+let killArmedUntil = 0;
+killButton.addEventListener('click', async () => {
+  const now = Date.now();
+  if (now > killArmedUntil) {
+    killArmedUntil = now + 4000;
+    killButton.textContent = 'CONFIRM KILL';
+    killButton.classList.add('armed');
+    setTimeout(() => {
+      if (Date.now() >= killArmedUntil) disarmKill();
+    }, 4100);
+    return;
+  }
+  disarmKill();
+  const r = await act('/api/kill', { reason: 'trader pressed kill' });
+  showStatus(r.ok ? 'kill switch engaged' : `kill ${r.message}`, r.ok ? 'ok' : 'error');
+});
+function disarmKill() {
+  killArmedUntil = 0;
+  killButton.textContent = 'KILL SWITCH';
+  killButton.classList.remove('armed');
+}
+
+// ---- state ---------------------------------------------------------------------
+let state = null;
+const series = new Map(); // gameId → ChartPoint[]
+let selected = null;
+const cards = new Map(); // gameId → { root, parts }
+
+function appendPoints(byGame) {
+  for (const [id, points] of Object.entries(byGame)) {
+    const list = series.get(id) ?? [];
+    list.push(...points);
+    if (list.length > HISTORY_CAP) list.splice(0, list.length - HISTORY_CAP);
+    series.set(id, list);
+  }
+}
+
+function renderTop(s) {
+  $('mode').textContent = `${s.mode} · ${s.venue}`;
+  $('mode').className = `badge ${s.mode}`;
+  const ws = $('conn-state');
+  ws.textContent = s.connection.ws;
+  ws.className = `dot ${s.connection.ws}`;
+  $('last-msg').textContent =
+    s.connection.lastMessageAt === null ? '–' : duration(s.now - s.connection.lastMessageAt);
+  $('reconnects').textContent = s.connection.reconnects;
+  $('resyncs').textContent = s.connection.bookResyncs;
+  $('rate-limited').textContent = s.connection.rateLimited;
+  $('rate-limited').className = s.connection.rateLimited > 0 ? 'warn' : '';
+  $('drift').textContent = contracts(s.reconciliation.drift);
+  $('drift').className = s.reconciliation.drift > 0 ? 'warn' : '';
+  $('fill-count').textContent = s.fills.length;
+  const real = s.games.reduce((a, g) => a + g.pnlRealized, 0);
+  const marked = s.games.reduce((a, g) => a + g.pnlMarked, 0);
+  $('pnl-realized').textContent = dollars(real);
+  $('pnl-realized').className = real < 0 ? 'neg' : 'pos';
+  $('pnl-marked').textContent = dollars(marked);
+  $('pnl-marked').className = marked < 0 ? 'neg' : 'pos';
+  const banner = $('banner');
+  banner.hidden = !s.killed;
+  banner.textContent = s.killed ? `KILLED — ${s.killReason ?? 'no reason given'}` : '';
+  killButton.disabled = s.killed;
+}
+
+function levels(list) {
+  if (list.length === 0) return el('span', { class: 'muted' }, '—');
+  return el(
+    'span',
+    { class: 'levels' },
+    ...list.slice(0, 3).map((l) => el('span', { class: 'lvl' }, `${cents(l.price)}×${contracts(l.size)}`)),
+  );
+}
+
+function quoteCell(q, side, testid) {
+  if (!q) return el('td', { class: `quote ${side} none`, 'data-testid': testid }, '—');
+  return el(
+    'td',
+    { class: `quote ${side} ${q.status}`, 'data-testid': testid, title: q.status },
+    `${cents(q.price)}×${contracts(q.size)}`,
+  );
+}
+
+function buildCard(game) {
+  const pause = el('button', { type: 'button', class: 'small', 'data-testid': 'pause-button' }, 'pause');
+  pause.addEventListener('click', async (ev) => {
+    ev.stopPropagation();
+    const verb = pause.dataset.verb ?? 'pause';
+    const r = await act(`/api/games/${encodeURIComponent(game.id)}/${verb}`, {});
+    showStatus(r.ok ? `${game.title}: ${verb}d` : `${verb} ${r.message}`, r.ok ? 'ok' : 'error');
+  });
+  const parts = {
+    sport: el('span', { class: 'sport' }),
+    title: el('span', { class: 'title' }),
+    start: el('span', { class: 'start', 'data-testid': 'time-to-start' }),
+    state: el('span', { class: 'state', 'data-testid': 'game-state' }),
+    theo: el('div', { class: 'theo', 'data-testid': 'theo' }),
+    body: el('tbody'),
+    invBar: el('div', { class: 'inv-fill' }),
+    invText: el('span', { class: 'inv-text', 'data-testid': 'inventory' }),
+    pnl: el('span', { class: 'pnl', 'data-testid': 'pnl' }),
+    reasons: el('div', { class: 'reasons' }),
+    pause,
+  };
+  const root = el(
+    'article',
+    { class: 'card', 'data-testid': 'game-card', 'data-game-id': game.id },
+    el('div', { class: 'card-head' }, parts.sport, parts.title, parts.start, parts.state, pause),
+    parts.theo,
+    el(
+      'table',
+      { class: 'markets' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', {}, 'outcome'),
+          el('th', {}, 'theo'),
+          el('th', {}, 'bids'),
+          el('th', {}, 'asks'),
+          el('th', {}, 'our bid'),
+          el('th', {}, 'our ask'),
+          el('th', {}, 'mode'),
+        ),
+      ),
+      parts.body,
+    ),
+    el(
+      'div',
+      { class: 'card-foot' },
+      el(
+        'div',
+        { class: 'inv-bar', title: 'signed inventory against its limit' },
+        el('div', { class: 'inv-zero' }),
+        parts.invBar,
+      ),
+      parts.invText,
+      parts.pnl,
+    ),
+    parts.reasons,
+  );
+  root.addEventListener('click', () => select(game.id));
+  return { root, parts };
+}
+
+function renderCard(card, g, now) {
+  const p = card.parts;
+  p.sport.textContent = g.sport;
+  p.title.textContent = g.title;
+  p.start.textContent = toStart(g.startTime, now);
+  p.start.className = `start ${g.stopTime <= now ? 'past-stop' : g.startTime - now < 15 * 60_000 ? 'soon' : ''}`;
+  p.state.textContent = g.state;
+  p.state.className = `state ${g.state}`;
+  p.pause.dataset.verb = g.state === 'paused' ? 'resume' : 'pause';
+  p.pause.textContent = g.state === 'paused' ? 'resume' : 'pause';
+  if (g.theo) {
+    const age = now - g.theo.asOf;
+    const books =
+      g.theo.books.slice(0, 4).join(', ') + (g.theo.books.length > 4 ? ` +${g.theo.books.length - 4}` : '');
+    p.theo.textContent = `theo age ${duration(age)} · ${g.theo.books.length} books: ${books}`;
+    p.theo.className = `theo ${age > 45 * 60_000 ? 'stale' : ''}`;
+  } else {
+    p.theo.textContent = 'no theo';
+    p.theo.className = 'theo stale';
+  }
+  p.body.replaceChildren(
+    ...g.markets.map((m) =>
+      el(
+        'tr',
+        { 'data-testid': 'market-row', 'data-ticker': m.ticker },
+        el('td', { class: 'outcome', title: m.ticker }, m.outcome),
+        el('td', { class: 'num' }, pct(m.theo)),
+        el('td', { class: 'book bid' }, levels(m.bids)),
+        el('td', { class: 'book ask' }, levels(m.asks)),
+        quoteCell(m.ours.bid, 'bid', 'our-bid'),
+        quoteCell(m.ours.ask, 'ask', 'our-ask'),
+        el('td', { class: `mode ${m.mode}`, 'data-testid': 'quote-mode' }, m.mode),
+      ),
+    ),
+  );
+  const limit = Math.max(1, g.inventoryLimit);
+  const share = Math.max(-1, Math.min(1, g.inventory / limit));
+  p.invBar.style.width = `${Math.abs(share) * 50}%`;
+  p.invBar.style.left = share >= 0 ? '50%' : `${50 - Math.abs(share) * 50}%`;
+  p.invBar.className = `inv-fill ${Math.abs(share) >= 0.999 ? 'at-limit' : Math.abs(share) > 0.7 ? 'high' : ''}`;
+  p.invText.textContent = `inv ${signedContracts(g.inventory)} / ${contracts(g.inventoryLimit)}`;
+  p.pnl.textContent = `PnL ${dollars(g.pnlRealized)} real · ${dollars(g.pnlMarked)} marked`;
+  p.pnl.className = `pnl ${g.pnlMarked < 0 ? 'neg' : 'pos'}`;
+  p.reasons.textContent = g.reasons.join(' · ');
+  card.root.classList.toggle('selected', g.id === selected);
+}
+
+function renderGames(s) {
+  const container = $('games');
+  const ids = new Set(s.games.map((g) => g.id));
+  for (const [id, card] of cards) {
+    if (!ids.has(id)) {
+      card.root.remove();
+      cards.delete(id);
+    }
+  }
+  if (s.games.length === 0) {
+    container.replaceChildren(el('p', { class: 'muted' }, 'no games yet'));
+    return;
+  }
+  container.querySelector(':scope > p')?.remove();
+  for (const g of s.games) {
+    let card = cards.get(g.id);
+    if (!card) {
+      card = buildCard(g);
+      cards.set(g.id, card);
+    }
+    renderCard(card, g, s.now);
+    container.append(card.root); // keeps server order (append moves an existing node)
+  }
+}
+
+function renderFills(s) {
+  const byTicker = new Map(s.games.flatMap((g) => g.markets.map((m) => [m.ticker, m.outcome])));
+  $('fills').replaceChildren(
+    ...s.fills.slice(0, 50).map((f) => {
+      const theo = f.theo === null ? null : Math.round(f.theo * 1_000_000);
+      const edge = theo === null ? null : f.side === 'bid' ? theo - f.price : f.price - theo;
+      return el(
+        'tr',
+        { class: f.side },
+        el('td', {}, clockTime(f.time)),
+        el('td', { title: f.ticker }, byTicker.get(f.ticker) ?? f.ticker),
+        el('td', {}, f.side === 'bid' ? 'bought' : 'sold'),
+        el('td', { class: 'num' }, cents(f.price)),
+        el('td', { class: 'num' }, contracts(f.size)),
+        el(
+          'td',
+          { class: `num ${edge !== null && edge < 0 ? 'neg' : 'pos'}` },
+          edge === null ? '–' : cents(edge),
+        ),
+      );
+    }),
+  );
+}
+
+function renderAlerts(s) {
+  $('alerts').replaceChildren(
+    ...s.alerts
+      .slice(0, 30)
+      .map((a) =>
+        el('li', { class: a.level }, el('span', { class: 'time' }, clockTime(a.time)), ` ${a.message}`),
+      ),
+  );
+}
+
+// ---- charts ------------------------------------------------------------------
+const charts = {};
+const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+function makeChart(target, title, seriesSpec, valueFmt) {
+  const width = Math.max(280, target.clientWidth || 420);
+  return new uPlot(
+    {
+      title,
+      width,
+      height: 150,
+      cursor: { drag: { x: false, y: false } },
+      legend: { live: true },
+      scales: { x: { time: true } },
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      axes: [
+        { stroke: css('--muted'), grid: { stroke: css('--grid') }, ticks: { stroke: css('--grid') } },
+        {
+          stroke: css('--muted'),
+          grid: { stroke: css('--grid') },
+          ticks: { stroke: css('--grid') },
+          size: 52,
+          values: (_u, vals) => vals.map(valueFmt),
+        },
+      ],
+      series: [
+        {},
+        ...seriesSpec.map((s) => ({
+          points: { show: false },
+          ...s,
+          value: (_u, v) => (v === null ? '–' : valueFmt(v)),
+        })),
+      ],
+    },
+    [[], ...seriesSpec.map(() => [])],
+    target,
+  );
+}
+
+function ensureCharts() {
+  if (charts.price) return;
+  charts.price = makeChart(
+    $('chart-price'),
+    'price (first market, YES)',
+    [
+      { label: 'theo', stroke: css('--theo'), width: 2 },
+      { label: 'our bid', stroke: css('--bid'), width: 1.5 },
+      { label: 'our ask', stroke: css('--ask'), width: 1.5 },
+      { label: 'best bid', stroke: css('--bid-dim'), dash: [4, 4] },
+      { label: 'best ask', stroke: css('--ask-dim'), dash: [4, 4] },
+    ],
+    (v) => cents(v),
+  );
+  charts.inventory = makeChart(
+    $('chart-inventory'),
+    'inventory',
+    [
+      { label: 'inventory', stroke: css('--theo'), width: 2 },
+      { label: '+limit', stroke: css('--ask-dim'), dash: [2, 4] },
+      { label: '−limit', stroke: css('--ask-dim'), dash: [2, 4] },
+    ],
+    (v) => contracts(v),
+  );
+  charts.pnl = makeChart(
+    $('chart-pnl'),
+    'PnL',
+    [
+      { label: 'realised', stroke: css('--bid'), width: 1.5 },
+      { label: 'marked to theo', stroke: css('--theo'), width: 2 },
+    ],
+    (v) => dollars(v),
+  );
+}
+
+function renderCharts() {
+  if (!selected || !state) return;
+  ensureCharts();
+  const game = state.games.find((g) => g.id === selected);
+  $('chart-title').textContent = game ? `charts · ${game.title}` : 'charts';
+  const pts = series.get(selected) ?? [];
+  const t = pts.map((p) => p.t / 1000);
+  const limit = game ? game.inventoryLimit : 0;
+  charts.price.setData([
+    t,
+    pts.map((p) => p.theo),
+    pts.map((p) => p.ourBid),
+    pts.map((p) => p.ourAsk),
+    pts.map((p) => p.bestBid),
+    pts.map((p) => p.bestAsk),
+  ]);
+  charts.inventory.setData([t, pts.map((p) => p.inventory), pts.map(() => limit), pts.map(() => -limit)]);
+  charts.pnl.setData([t, pts.map((p) => p.pnlRealized), pts.map((p) => p.pnlMarked)]);
+}
+
+function select(id) {
+  selected = id;
+  for (const [gid, card] of cards) card.root.classList.toggle('selected', gid === id);
+  renderCharts();
+}
+
+function render() {
+  if (!state) return;
+  if (!selected || !state.games.some((g) => g.id === selected)) selected = state.games[0]?.id ?? null;
+  renderTop(state);
+  renderGames(state);
+  renderFills(state);
+  renderAlerts(state);
+  renderCharts();
+  document.body.dataset.updated = String(state.now);
+}
+
+// ---- live stream ---------------------------------------------------------------
+function connect() {
+  const stream = new EventSource('/api/events');
+  const status = $('stream-state');
+  stream.addEventListener('open', () => {
+    status.textContent = 'live';
+    status.className = 'stat live';
+  });
+  stream.addEventListener('error', () => {
+    status.textContent = 'reconnecting…';
+    status.className = 'stat down';
+  });
+  stream.addEventListener('init', (ev) => {
+    const msg = JSON.parse(ev.data);
+    series.clear();
+    appendPoints(msg.history);
+    state = msg.state;
+    render();
+  });
+  stream.addEventListener('update', (ev) => {
+    const msg = JSON.parse(ev.data);
+    appendPoints(msg.points);
+    state = msg.state;
+    render();
+  });
+  stream.addEventListener('problem', (ev) => {
+    const msg = JSON.parse(ev.data);
+    showStatus(`state unavailable: ${msg.message}`, 'error');
+  });
+}
+
+connect();

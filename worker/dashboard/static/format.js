@@ -1,0 +1,53 @@
+// Display formatting for integer Micros (1e-6 dollar) and Centis (1e-2 contract).
+
+/** Price in Micros → cents text: "56¢", "56.5¢". */
+export function cents(micros) {
+  if (micros === null || micros === undefined) return '–';
+  const c = micros / 10_000;
+  return `${Number.isInteger(c) ? c : c.toFixed(1)}¢`;
+}
+
+/** Money in Micros → "$1.23", "−$0.40". */
+export function dollars(micros) {
+  if (micros === null || micros === undefined) return '–';
+  const sign = micros < 0 ? '−' : '';
+  return `${sign}$${(Math.abs(micros) / 1_000_000).toFixed(2)}`;
+}
+
+/** Size in Centis → contracts: "10", "2.5". */
+export function contracts(centis) {
+  const n = centis / 100;
+  return Number.isInteger(n) ? String(n) : n.toFixed(2);
+}
+
+/** Signed size in Centis → "+10", "−3". */
+export function signedContracts(centis) {
+  if (centis === 0) return '0';
+  return `${centis > 0 ? '+' : '−'}${contracts(Math.abs(centis))}`;
+}
+
+/** Probability → "56.3%". */
+export function pct(p) {
+  return p === null || p === undefined ? '–' : `${(p * 100).toFixed(1)}%`;
+}
+
+/** Milliseconds → "1:02:03", "12:34", "45s". */
+export function duration(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = s % 60;
+  if (h > 0) return `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}`;
+  if (m > 0) return `${m}:${String(r).padStart(2, '0')}`;
+  return `${r}s`;
+}
+
+/** Time to start: "T−12:34" before, "live +5:00" after. */
+export function toStart(startTime, now) {
+  return startTime > now ? `T−${duration(startTime - now)}` : `live +${duration(now - startTime)}`;
+}
+
+/** Epoch ms → "HH:MM:SS" (UTC: the simulator's clock and the exchange's are UTC). */
+export function clockTime(ms) {
+  return new Date(ms).toISOString().slice(11, 19);
+}

@@ -1,0 +1,137 @@
+/**
+ * What the dashboard shows, as one validated document. The trading session's
+ * own snapshot is adapted into this shape (`adapt-session.ts`), so the page and
+ * the server depend on this contract only. Money is integer Micros, sizes
+ * integer Centis, time epoch milliseconds; the page formats them.
+ */
+import { z } from 'zod';
+
+const micros = z.number().int();
+const centis = z.number().int();
+const epochMs = z.number().int().nonnegative();
+
+export const zSide = z.enum(['bid', 'ask']);
+
+/** A price level of the exchange book, on the YES price scale. */
+export const zLevel = z.object({ price: micros, size: centis.nonnegative() });
+
+/** One of our quotes: what rests (or is in flight) on one side of one market. */
+export const zOurQuote = z.object({
+  price: micros,
+  size: centis.nonnegative(),
+  /** `pending` = sent, not yet acknowledged by the exchange. */
+  status: z.enum(['resting', 'pending']),
+});
+
+export const zQuoteMode = z.enum(['monopsony', 'competitive', 'ceiling', 'off']);
+
+export const zMarketView = z.object({
+  ticker: z.string().min(1),
+  /** The outcome this market's YES pays on: a team name or "Tie". */
+  outcome: z.string(),
+  /** Fair probability of YES, in (0, 1); null without a usable theo. */
+  theo: z.number().gt(0).lt(1).nullable(),
+  /** Best levels first: bids descending, asks ascending. */
+  bids: z.array(zLevel),
+  asks: z.array(zLevel),
+  ours: z.object({ bid: zOurQuote.nullable(), ask: zOurQuote.nullable() }),
+  mode: zQuoteMode,
+});
+
+export const zGameState = z.enum(['quoting', 'paused', 'stopped', 'no-theo', 'killed', 'settled']);
+
+export const zGameView = z.object({
+  id: z.string().min(1),
+  sport: z.string(),
+  title: z.string(),
+  teams: z.array(z.string()).min(2),
+  startTime: epochMs,
+  /** After this, nothing of ours rests on the game. */
+  stopTime: epochMs,
+  state: zGameState,
+  /** Why the game is not quoting normally (stale theo, paused by trader, …). */
+  reasons: z.array(z.string()),
+  theo: z
+    .object({
+      asOf: epochMs,
+      books: z.array(z.string()),
+    })
+    .nullable(),
+  markets: z.array(zMarketView).min(1),
+  /** One signed inventory per game: + long the first team. */
+  inventory: centis,
+  inventoryLimit: centis.nonnegative(),
+  pnlRealized: micros,
+  pnlMarked: micros,
+});
+
+export const zFillView = z.object({
+  tradeId: z.string(),
+  time: epochMs,
+  gameId: z.string(),
+  ticker: z.string(),
+  side: zSide,
+  price: micros,
+  size: centis.positive(),
+  /** Theo of the market at the fill, to read edge off the tape. */
+  theo: z.number().gt(0).lt(1).nullable(),
+});
+
+export const zAlert = z.object({
+  time: epochMs,
+  level: z.enum(['info', 'warn', 'error']),
+  message: z.string(),
+});
+
+export const zConnectionState = z.enum(['connected', 'connecting', 'down']);
+
+export const zDashboardState = z.object({
+  now: epochMs,
+  mode: z.enum(['paper', 'live']),
+  /** Where orders go: "simulator", "demo", "prod". */
+  venue: z.string(),
+  killed: z.boolean(),
+  killReason: z.string().nullable(),
+  connection: z.object({
+    ws: zConnectionState,
+    lastMessageAt: epochMs.nullable(),
+    reconnects: z.number().int().nonnegative(),
+    bookResyncs: z.number().int().nonnegative(),
+    rateLimited: z.number().int().nonnegative(),
+  }),
+  reconciliation: z.object({
+    lastAt: epochMs.nullable(),
+    /** Sum of |local − exchange| inventory found by the latest check. */
+    drift: centis.nonnegative(),
+    corrections: z.number().int().nonnegative(),
+  }),
+  games: z.array(zGameView),
+  /** Newest first. */
+  fills: z.array(zFillView),
+  /** Newest first. */
+  alerts: z.array(zAlert),
+});
+
+export type Side = z.infer<typeof zSide>;
+export type Level = z.infer<typeof zLevel>;
+export type OurQuote = z.infer<typeof zOurQuote>;
+export type QuoteMode = z.infer<typeof zQuoteMode>;
+export type MarketView = z.infer<typeof zMarketView>;
+export type GameView = z.infer<typeof zGameView>;
+export type FillView = z.infer<typeof zFillView>;
+export type Alert = z.infer<typeof zAlert>;
+export type DashboardState = z.infer<typeof zDashboardState>;
+
+/** Where the dashboard reads state from: the session (through its adapter) or a test double. */
+export interface DashboardSource {
+  snapshot(): DashboardState;
+  /** Calls `onChange` whenever the state may have changed; returns an unsubscribe. */
+  subscribe(onChange: () => void): () => void;
+}
+
+/** The trader's state-changing actions; each resolves once the action has taken effect locally. */
+export interface DashboardActions {
+  kill(reason: string): Promise<void>;
+  pause(gameId: string): Promise<void>;
+  resume(gameId: string): Promise<void>;
+}
