@@ -1,0 +1,124 @@
+/**
+ * Kalshi trading fees, exact.
+ *
+ *   taker = roundup(0.07   × mult × C × P × (1 − P))
+ *   maker = 0                                   fee_type `quadratic`
+ *         = roundup(0.0175 × mult × C × P × (1 − P))   `quadratic_with_maker_fees`
+ *         = roundup(0.035  × mult × C × P × (1 − P))   `quadratic_with_combo_maker_fees`
+ *   `flat`: a fixed fee per contract from the schedule PDF (configured here).
+ *
+ * C = contracts, P = price in dollars. Kalshi rounds the trade fee up to $0.0001
+ * and then charges a rounding fee up to the member's precision: $0.01 for
+ * non-direct members, with a per-order accumulator that refunds whole-cent
+ * over-payment. "Round up to the next cent per order" is therefore exact for a
+ * non-direct member's single fill and an upper bound for split fills; the
+ * `rounding: 'centicent'` setting models a direct member ($0.0001). Fills carry
+ * `fee_cost`, which stays the truth for accounting.
+ *
+ * All arithmetic is BigInt over integers (Micros, Centis, multiplier in
+ * millionths), so no float ever touches a fee.
+ */
+import { z } from 'zod';
+import {
+  CENTIS_PER_CONTRACT,
+  type Centis,
+  MICROS_PER_CENT,
+  MICROS_PER_DOLLAR,
+  type Micros,
+} from '../units.ts';
+
+export const FEE_TYPES = [
+  'quadratic',
+  'quadratic_with_maker_fees',
+  'quadratic_with_combo_maker_fees',
+  'flat',
+] as const;
+export type FeeType = (typeof FEE_TYPES)[number];
+export type FeeRole = 'maker' | 'taker';
+
+export const FeeScheduleSchema = z
+  .object({
+    feeType: z.enum(FEE_TYPES),
+    /** Series `fee_multiplier` (or the event override), e.g. 1 or 0.5. Up to 6 decimals. */
+    multiplier: z.number().finite().min(0).max(100).default(1),
+    /** `flat` only: fee per whole contract, Micros. */
+    flatMakerPerContract: z.number().int().min(0).max(MICROS_PER_DOLLAR).default(0),
+    flatTakerPerContract: z.number().int().min(0).max(MICROS_PER_DOLLAR).default(0),
+    /** 'cent' = non-direct member (default); 'centicent' = direct member ($0.0001). */
+    rounding: z.enum(['cent', 'centicent']).default('cent'),
+  })
+  .refine((f) => f.flatMakerPerContract <= f.flatTakerPerContract, {
+    message: 'flat maker fee must not exceed the flat taker fee',
+    path: ['flatMakerPerContract'],
+  });
+export type FeeSchedule = z.infer<typeof FeeScheduleSchema>;
+
+/** No maker fee, multiplier 1: what most sports series charge. */
+export const QUADRATIC_FEES: FeeSchedule = FeeScheduleSchema.parse({ feeType: 'quadratic' });
+
+/** Fee rates in parts per 10 000. */
+const TAKER_RATE = 700n; // 0.07
+const MAKER_RATE: Record<Exclude<FeeType, 'flat'>, bigint> = {
+  quadratic: 0n,
+  quadratic_with_maker_fees: 175n, // 0.0175, a quarter of the taker rate
+  quadratic_with_combo_maker_fees: 350n, // 0.035, half the taker rate
+};
+
+function roundingUnit(schedule: FeeSchedule): bigint {
+  return schedule.rounding === 'cent' ? BigInt(MICROS_PER_CENT) : 100n;
+}
+
+function ceilDiv(n: bigint, d: bigint): bigint {
+  return n <= 0n ? 0n : (n + d - 1n) / d;
+}
+
+function multiplierPpm(schedule: FeeSchedule): bigint {
+  return BigInt(Math.round(schedule.multiplier * 1_000_000));
+}
+
+/**
+ * Fee of one order of `count` contracts at `price`, Micros, rounded up to the
+ * schedule's precision. Never negative; 0 for count ≤ 0.
+ */
+export function orderFee(schedule: FeeSchedule, role: FeeRole, price: Micros, count: Centis): Micros {
+  if (!Number.isInteger(price) || price <= 0 || price >= MICROS_PER_DOLLAR) {
+    throw new RangeError(`fee price ${price} must be integer Micros in (0, 1_000_000)`);
+  }
+  if (!Number.isInteger(count)) throw new RangeError(`fee count ${count} must be integer Centis`);
+  if (count <= 0) return 0;
+  const unit = roundingUnit(schedule);
+  const c = BigInt(count);
+  if (schedule.feeType === 'flat') {
+    const per = BigInt(role === 'maker' ? schedule.flatMakerPerContract : schedule.flatTakerPerContract);
+    // per (Micros/contract) × count/100 contracts, rounded up to the unit.
+    const raw = per * c; // Micros × 100
+    return Number(ceilDiv(raw, 100n * unit) * unit);
+  }
+  const rate = role === 'taker' ? TAKER_RATE : MAKER_RATE[schedule.feeType];
+  const p = BigInt(price);
+  const variance = p * (BigInt(MICROS_PER_DOLLAR) - p); // P(1−P) in Micros²
+  // fee$ = rate/1e4 · ppm/1e6 · C/100 · P/1e6 · (1−P)/1e6 → Micros = fee$ · 1e6
+  // Micros = rate · ppm · C · P(1−P) / (1e4 · 1e6 · 1e2 · 1e6) = N / 1e18
+  const numerator = rate * multiplierPpm(schedule) * c * variance;
+  const denominator = 10n ** 18n;
+  return Number(ceilDiv(numerator, denominator * unit) * unit);
+}
+
+/**
+ * Fee per whole contract, Micros, when an order of `count` contracts is placed
+ * at `price`: the order's rounded fee spread over its contracts, rounded up.
+ * This is what an edge decision must clear (rounding makes small orders pay
+ * more per contract).
+ */
+export function feePerContract(schedule: FeeSchedule, role: FeeRole, price: Micros, count: Centis): Micros {
+  const size = count > 0 ? count : CENTIS_PER_CONTRACT;
+  const fee = orderFee(schedule, role, price, size);
+  return Math.ceil((fee * CENTIS_PER_CONTRACT) / size);
+}
+
+/** Does this schedule charge makers anything at all? */
+export function hasMakerFee(schedule: FeeSchedule): boolean {
+  if (schedule.multiplier === 0) return false;
+  if (schedule.feeType === 'flat') return schedule.flatMakerPerContract > 0;
+  return MAKER_RATE[schedule.feeType] > 0n;
+}

@@ -1,0 +1,57 @@
+/**
+ * Quoting parameters: one zod schema, documented defaults. Units:
+ * - prices/edges in Micros (1¢ = 10_000), sizes in Centis (1 contract = 100);
+ * - model parameters in dollars and seconds: k per dollar of distance, A fills
+ *   per second at distance 0, σ in probability units per √second, γ per dollar
+ *   per contract (CARA risk aversion on P&L in dollars, inventory in contracts).
+ */
+import { z } from 'zod';
+
+export const QUOTE_MODELS = ['as', 'glft', 'linear'] as const;
+export type QuoteModel = (typeof QUOTE_MODELS)[number];
+
+export const QuotingParamsSchema = z.object({
+  /** 'as' finite-horizon Avellaneda–Stoikov; 'glft' Guéant asymptotic closed form; 'linear' fixed spread + linear skew. */
+  model: z.enum(QUOTE_MODELS).default('as'),
+  /** Risk aversion γ (1/$ per contract). 0.2 with σ below ≈ 1.5¢ skew at 100 contracts 3 h out. */
+  gamma: z.number().finite().min(0).max(1_000).default(0.2),
+  /** Arrival decay k per dollar: fills fall e-fold every 1/k. 40 → 2.5¢; the risk-neutral half-spread is ≈ 1/k. */
+  k: z.number().finite().positive().max(100_000).default(40),
+  /** Arrival scale A (fills per second at δ = 0); used by 'glft' only. */
+  arrivalRate: z.number().finite().positive().max(1_000).default(0.005),
+  /** σ of theo, probability units per √second (0.0003 ≈ 3.1 points over 3 h). Bounded by p(1−p) over the horizon. */
+  sigma: z.number().finite().min(0).max(1).default(0.0003),
+  /** GLFT lot Δ in Centis (one quote's size). */
+  glftLot: z.number().int().positive().default(1_000),
+  /** 'linear': half-spread around the reservation price, Micros. */
+  linearHalfSpread: z.number().int().min(0).max(500_000).default(30_000),
+  /** 'linear': reservation shift at the limit (|q| = limit), Micros; skew = this × q/limit. */
+  linearSkewAtLimit: z.number().int().min(0).max(500_000).default(20_000),
+  /** Minimum edge vs theo after the maker fee, Micros (ceilings). */
+  minEdge: z.number().int().min(0).max(500_000).default(10_000),
+  /** Do not quote a market whose theo is outside [minTheo, 1 − minTheo] (longshot bias, tick dominance). */
+  minTheo: z.number().finite().min(0).max(0.5).default(0.03),
+  /** Competitive mode: improve the best price by this many ticks (0 = join). */
+  improveTicks: z.number().int().min(0).max(5).default(1),
+  /** Full size of one quote, Centis. */
+  baseSize: z.number().int().positive().default(1_000),
+  /** Sizes are multiples of this, Centis (100 = whole contracts). */
+  sizeStep: z.number().int().positive().default(100),
+  /** A side smaller than this (after tapering and limits) is not quoted, Centis. */
+  minSize: z.number().int().positive().default(100),
+  /** Break-even mode starts when |inventory| ≥ this share of the limit. */
+  breakEvenShare: z.number().finite().min(0).max(1).default(0.6),
+});
+export type QuotingParams = z.infer<typeof QuotingParamsSchema>;
+
+export const DEFAULT_QUOTING_PARAMS: QuotingParams = QuotingParamsSchema.parse({});
+
+/** Parses untrusted params; the error names the field. */
+export function parseQuotingParams(
+  input: unknown,
+): { ok: true; params: QuotingParams } | { ok: false; error: string } {
+  const r = QuotingParamsSchema.safeParse(input);
+  if (r.success) return { ok: true, params: r.data };
+  const issue = r.error.issues[0];
+  return { ok: false, error: `quoting.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}` };
+}

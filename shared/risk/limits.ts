@@ -1,0 +1,137 @@
+/**
+ * Per-game hard limits and quote sizes.
+ *
+ * Limit = min(sport cap, max(sport floor, liquidityShare × visible depth)):
+ * thin books get small limits (what we can get out of), never below a floor
+ * that keeps quoting meaningful, never above what the sport tolerates. Niche or
+ * manipulable sports (esports, college baseball, boxing) have tighter constants.
+ * Limits are in contracts (Centis) of the game's exposure spread.
+ *
+ * The limit binds the WORST CASE: every pending order (sent, unacknowledged, or
+ * resting and not being replaced) and every new quote filling. With exposure
+ * vector e (see inventory.ts), a bid on outcome i raises e_i and an ask on k
+ * lowers e_k, so for all i ≠ k:
+ *
+ *   (e_i + pendingBid_i + bid_i) − (e_k − pendingAsk_k − ask_k) ≤ limit
+ *
+ * Two-way game with q = pos_A − pos_B: long side  q + bid_A + ask_B ≤ limit,
+ *                                      short side −q + bid_B + ask_A ≤ limit.
+ * The adding side shrinks, then vanishes; the reducing side keeps its size.
+ */
+import { z } from 'zod';
+import type { Centis } from '../units.ts';
+
+const zCentis = z.number().int().min(0);
+
+export const SportLimitSchema = z
+  .object({
+    /** Hard cap, Centis. */
+    cap: zCentis,
+    /** Minimum limit whatever the depth, Centis. */
+    floor: zCentis,
+    /** Share of the visible depth we may hold. */
+    liquidityShare: z.number().finite().min(0).max(100),
+  })
+  .refine((s) => s.floor <= s.cap, { message: 'floor must not exceed cap', path: ['floor'] });
+export type SportLimit = z.infer<typeof SportLimitSchema>;
+
+export const LimitsConfigSchema = z.object({
+  default: SportLimitSchema.default({ cap: 50_000, floor: 2_000, liquidityShare: 0.5 }),
+  sports: z.record(z.string(), SportLimitSchema).default({
+    esports: { cap: 5_000, floor: 500, liquidityShare: 0.25 },
+    college_baseball: { cap: 5_000, floor: 500, liquidityShare: 0.25 },
+    boxing: { cap: 5_000, floor: 500, liquidityShare: 0.25 },
+    mma: { cap: 15_000, floor: 1_000, liquidityShare: 0.35 },
+  }),
+});
+export type LimitsConfig = z.infer<typeof LimitsConfigSchema>;
+
+export const DEFAULT_LIMITS: LimitsConfig = LimitsConfigSchema.parse({});
+
+export function sportLimit(config: LimitsConfig, sport: string): SportLimit {
+  return config.sports[sport] ?? config.default;
+}
+
+/**
+ * Hard per-game limit, Centis. `visibleDepth` = contracts resting on the game's
+ * books near the top (the engine decides the window), Centis; bad input → floor.
+ */
+export function gameLimit(config: LimitsConfig, sport: string, visibleDepth: Centis): Centis {
+  const s = sportLimit(config, sport);
+  const depth = Number.isFinite(visibleDepth) && visibleDepth > 0 ? visibleDepth : 0;
+  const fromLiquidity = Math.floor(s.liquidityShare * depth);
+  return Math.min(s.cap, Math.max(s.floor, fromLiquidity));
+}
+
+export interface SideSizes {
+  bid: Centis;
+  ask: Centis;
+}
+
+/**
+ * Size of a side given directional inventory q (Centis) of its market: the side
+ * that adds exposure (bid when long, ask when short) shrinks linearly to 0 at
+ * the limit; the reducing side keeps the base size.
+ */
+export function taperedSizes(base: Centis, q: number, limit: Centis): SideSizes {
+  if (limit <= 0) return { bid: 0, ask: 0 };
+  const shrink = (x: number) => Math.max(0, Math.floor(base * (1 - Math.min(1, x / limit))));
+  return { bid: q > 0 ? shrink(q) : base, ask: q < 0 ? shrink(-q) : base };
+}
+
+/** max over i ≠ k of (e_i + pendingBid_i + bid_i) − (e_k − pendingAsk_k − ask_k): the worst-case exposure spread. */
+export function worstCaseSpread(
+  exposure: readonly Centis[],
+  pending: readonly SideSizes[],
+  sizes: readonly SideSizes[],
+): Centis {
+  let worst = Number.NEGATIVE_INFINITY;
+  const up = exposure.map((e, i) => e + (pending[i]?.bid ?? 0) + (sizes[i]?.bid ?? 0));
+  const down = exposure.map((e, k) => e - (pending[k]?.ask ?? 0) - (sizes[k]?.ask ?? 0));
+  for (let i = 0; i < exposure.length; i += 1) {
+    for (let k = 0; k < exposure.length; k += 1) {
+      if (i !== k) worst = Math.max(worst, (up[i] as number) - (down[k] as number));
+    }
+  }
+  return worst === Number.NEGATIVE_INFINITY ? 0 : worst;
+}
+
+/**
+ * Cuts desired sizes until the worst case fits the limit. `exposure` may be
+ * longer than `desired` (an implicit outcome without a market). Only ever
+ * reduces; sizes are rounded down to `step`.
+ */
+export function fitSizesToLimit(
+  exposure: readonly Centis[],
+  pending: readonly SideSizes[],
+  desired: readonly SideSizes[],
+  limit: Centis,
+  step: Centis,
+): SideSizes[] {
+  const n = exposure.length;
+  const sizes: SideSizes[] = exposure.map((_, i) => ({
+    bid: Math.max(0, desired[i]?.bid ?? 0),
+    ask: Math.max(0, desired[i]?.ask ?? 0),
+  }));
+  const upBase = exposure.map((e, i) => e + Math.max(0, pending[i]?.bid ?? 0));
+  const downBase = exposure.map((e, k) => -e + Math.max(0, pending[k]?.ask ?? 0));
+  // One pass suffices: every cut only lowers other pairs' totals.
+  for (let i = 0; i < n; i += 1) {
+    for (let k = 0; k < n; k += 1) {
+      if (i === k) continue;
+      const si = sizes[i] as SideSizes;
+      const sk = sizes[k] as SideSizes;
+      let excess = (upBase[i] as number) + si.bid + (downBase[k] as number) + sk.ask - limit;
+      if (excess <= 0) continue;
+      const cutBid = Math.min(si.bid, Math.ceil(excess / 2));
+      si.bid -= cutBid;
+      excess -= cutBid;
+      const cutAsk = Math.min(sk.ask, excess);
+      sk.ask -= cutAsk;
+      excess -= cutAsk;
+      if (excess > 0) si.bid -= Math.min(si.bid, excess);
+    }
+  }
+  const down = (x: number) => Math.floor(x / step) * step;
+  return sizes.slice(0, desired.length).map((s) => ({ bid: down(s.bid), ask: down(s.ask) }));
+}
