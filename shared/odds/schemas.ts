@@ -195,7 +195,11 @@ export function describeZodError(error: z.ZodError, maxIssues = 5): string {
     const path = issue.path
       .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
       .join('');
-    return `${path || '(root)'}: ${issue.message}`;
+    // zod says "expected string, received undefined" for an absent key: say it plainly.
+    const message = / received undefined$/.test(issue.message)
+      ? `required field missing (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`
+      : issue.message;
+    return `${path || '(root)'}: ${message}`;
   });
   const more = error.issues.length - maxIssues;
   if (more > 0) lines.push(`…and ${more} more issue(s)`);
