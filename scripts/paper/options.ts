@@ -1,0 +1,159 @@
+/**
+ * Command-line options of `npm start` and `npm run simulate`, and the
+ * environment of `--live`, validated with zod. A bad value stops the program
+ * with a message naming the option (exit code 2), never a stack trace.
+ */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const DEFAULT_SCENARIO = 'sim/scenarios/nba-quiet-evening.json';
+export const DEFAULT_DASHBOARD_PORT = 8787;
+
+/** Thrown for bad options, config or environment; `field` names what to fix. */
+export class UsageError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'UsageError';
+  }
+}
+
+const zSeed = z.coerce
+  .number({ message: 'must be an integer' })
+  .int('must be an integer')
+  .min(0, 'must be ≥ 0')
+  .max(2 ** 31 - 1, 'must be < 2^31');
+const zPort = z.coerce.number().int('must be an integer').min(0).max(65_535, 'must be ≤ 65535');
+const zPath = z.string().min(1, 'must not be empty');
+/** Scenario seconds per wall second; `max` = as fast as the machine allows. */
+const zSpeed = z.union([
+  z.literal('max'),
+  z.coerce
+    .number({ message: 'must be a number or "max"' })
+    .positive('must be > 0')
+    .max(10_000, 'must be ≤ 10000'),
+]);
+
+export const zStartOptions = z.object({
+  scenario: zPath.default(DEFAULT_SCENARIO),
+  speed: z.coerce
+    .number({ message: 'must be a number' })
+    .positive('must be > 0')
+    .max(1_000, 'must be ≤ 1000')
+    .default(1),
+  port: zPort.default(DEFAULT_DASHBOARD_PORT),
+  host: z.string().min(1).default('127.0.0.1'),
+  seed: zSeed.optional(),
+  config: zPath.optional(),
+  live: z.boolean().default(false),
+  help: z.boolean().default(false),
+});
+export type StartOptions = z.infer<typeof zStartOptions>;
+
+export const zSimulateOptions = z.object({
+  scenario: zPath.default(DEFAULT_SCENARIO),
+  speed: zSpeed.default('max'),
+  seed: zSeed.optional(),
+  report: zPath.default('reports/simulate'),
+  config: zPath.optional(),
+  baselines: z.boolean().default(true),
+  help: z.boolean().default(false),
+});
+export type SimulateOptions = z.infer<typeof zSimulateOptions>;
+
+function firstIssue(error: z.ZodError, prefix: string): UsageError {
+  const issue = error.issues[0]!;
+  const field = issue.path.length ? `${prefix}${issue.path.join('.')}` : prefix || '(options)';
+  return new UsageError(field, issue.message);
+}
+
+function parse(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    const m = /'(--?[\w-]+)/.exec(String((err as Error).message));
+    throw new UsageError(m?.[1] ?? '(options)', (err as Error).message.replace(/^TypeError.*?: /, ''));
+  }
+}
+
+export function parseStartOptions(argv: readonly string[]): StartOptions {
+  const values = parse(argv, {
+    scenario: { type: 'string' },
+    speed: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    seed: { type: 'string' },
+    config: { type: 'string' },
+    live: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  const r = zStartOptions.safeParse(values);
+  if (!r.success) throw firstIssue(r.error, '--');
+  return r.data;
+}
+
+export function parseSimulateOptions(argv: readonly string[]): SimulateOptions {
+  const values = parse(argv, {
+    scenario: { type: 'string' },
+    speed: { type: 'string' },
+    seed: { type: 'string' },
+    report: { type: 'string' },
+    config: { type: 'string' },
+    'no-baselines': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  const { 'no-baselines': noBaselines, ...rest } = values;
+  const r = zSimulateOptions.safeParse({ ...rest, baselines: noBaselines !== true });
+  if (!r.success) throw firstIssue(r.error, '--');
+  return r.data;
+}
+
+/** What `--live` reads from the environment. Secrets stay in files or env, never on the command line. */
+export const zLiveEnv = z.object({
+  KALSHI_ENV: z.enum(['demo', 'prod'], { message: 'must be "demo" or "prod"' }),
+  KALSHI_KEY_ID: z.string().min(1, 'must be set (the Kalshi API key id)'),
+  KALSHI_PRIVATE_KEY_FILE: z.string().min(1, 'must be set (path to the RSA private key PEM)'),
+  ODDS_API_KEY: z.string().min(1, 'must be set (The Odds API key)'),
+  /** Optional: a real DynamoDB endpoint/region; a local in-memory table otherwise. */
+  AWS_REGION: z.string().optional(),
+  DYNAMODB_TABLE: z.string().optional(),
+});
+export type LiveEnv = z.infer<typeof zLiveEnv>;
+
+export const KALSHI_URLS = {
+  demo: {
+    rest: 'https://demo-api.kalshi.co/trade-api/v2',
+    ws: 'wss://demo-api.kalshi.co/trade-api/ws/v2',
+  },
+  prod: {
+    rest: 'https://api.elections.kalshi.com/trade-api/v2',
+    ws: 'wss://api.elections.kalshi.com/trade-api/ws/v2',
+  },
+} as const;
+export const ODDS_API_URL = 'https://api.the-odds-api.com';
+
+export function parseLiveEnv(env: NodeJS.ProcessEnv): LiveEnv {
+  const r = zLiveEnv.safeParse(env);
+  if (!r.success) throw firstIssue(r.error, 'env ');
+  return r.data;
+}
+
+export const START_USAGE = `usage: npm start -- [options]
+  --scenario FILE   simulator scenario (default ${DEFAULT_SCENARIO})
+  --speed X         scenario seconds per wall second (default 1)
+  --port N          dashboard port on 127.0.0.1 (default ${DEFAULT_DASHBOARD_PORT}; 0 = any free port)
+  --host H          dashboard bind address (default 127.0.0.1)
+  --seed S          simulator seed (default: the scenario's)
+  --config FILE     engine config JSON (defaults documented in docs/PAPER-MODE.md)
+  --live            trade the real Kalshi (KALSHI_ENV=demo|prod, KALSHI_KEY_ID,
+                    KALSHI_PRIVATE_KEY_FILE, ODDS_API_KEY); no simulator started`;
+
+export const SIMULATE_USAGE = `usage: npm run simulate -- --scenario FILE [--speed max|X] [--seed S] [--report DIR]
+  --scenario FILE   scenario to run (default ${DEFAULT_SCENARIO})
+  --speed max|X     as fast as possible (default) or X scenario seconds per wall second
+  --seed S          seed for the simulator (default: the scenario's)
+  --report DIR      where scoreboard.json and report.html go (default reports/simulate)
+  --config FILE     engine config JSON
+  --no-baselines    run only our strategy`;
