@@ -1,0 +1,204 @@
+/**
+ * Client-side mirror of Kalshi's token buckets, so the exchange's 429 (which
+ * carries no Retry-After) is the exception rather than the flow control.
+ *
+ * Two buckets, read and write, sized from `GET /account/limits`; per-endpoint
+ * costs from `GET /account/endpoint_costs` (default cost otherwise); batches
+ * billed per item. When a bucket is short, waiting requests are served by
+ * priority: cancels first, then other writes, creates last (FIFO within a
+ * priority), because a cancel that waits behind a create is risk that waits.
+ */
+import type { Clock, TimerHandle } from '../clock.ts';
+import type { EndpointCost, GetAccountLimitsResponse, GetEndpointCostsResponse } from './schemas/rest.ts';
+
+export type BucketName = 'read' | 'write';
+
+/** Lower runs first. */
+export const PRIORITY = { cancel: 0, write: 1, read: 1, create: 2 } as const;
+export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
+
+export interface BucketConfig {
+  /** Tokens added per second. */
+  refillPerSec: number;
+  capacity: number;
+}
+
+/** Kalshi's Basic tier (200 read / 100 write tokens per second, one second of burst), used until configured. */
+export const BASIC_TIER: { read: BucketConfig; write: BucketConfig } = {
+  read: { refillPerSec: 200, capacity: 200 },
+  write: { refillPerSec: 100, capacity: 100 },
+};
+
+/** Published costs that differ from the default of 10, used until the exchange's table is read. */
+export const DEFAULT_ENDPOINT_COSTS: EndpointCost[] = [
+  { method: 'DELETE', path: '/portfolio/events/orders/{order_id}', cost: 2 },
+  { method: 'DELETE', path: '/portfolio/events/orders/batched', cost: 2 },
+  { method: 'DELETE', path: '/portfolio/events/orders', cost: 2 },
+  { method: 'GET', path: '/portfolio/orders/{order_id}', cost: 2 },
+];
+
+export class RateLimitError extends Error {
+  override name = 'RateLimitError';
+}
+
+interface Waiter {
+  cost: number;
+  priority: number;
+  seq: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+class Bucket {
+  tokens: number;
+  last: number;
+  readonly queue: Waiter[] = [];
+  timer: TimerHandle | null = null;
+
+  constructor(
+    public config: BucketConfig,
+    now: number,
+  ) {
+    this.tokens = config.capacity;
+    this.last = now;
+  }
+
+  refill(now: number): void {
+    const elapsed = Math.max(0, now - this.last) / 1000;
+    this.tokens = Math.min(this.config.capacity, this.tokens + elapsed * this.config.refillPerSec);
+    this.last = now;
+  }
+}
+
+interface CostRule {
+  method: string;
+  pattern: RegExp;
+  cost: number;
+}
+
+const API_PREFIX = '/trade-api/v2';
+
+function ruleOf(c: EndpointCost): CostRule {
+  const path = c.path.startsWith(API_PREFIX) ? c.path.slice(API_PREFIX.length) : c.path;
+  const escaped = path
+    .split(/(\{[^}]+\})/)
+    .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+    .join('');
+  return { method: c.method.toUpperCase(), pattern: new RegExp(`^${escaped}/?$`), cost: c.cost };
+}
+
+export class KalshiRateLimiter {
+  private readonly buckets: Record<BucketName, Bucket>;
+  private defaultCost = 10;
+  private rules: CostRule[] = DEFAULT_ENDPOINT_COSTS.map(ruleOf);
+  private seq = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    config: { read: BucketConfig; write: BucketConfig } = BASIC_TIER,
+  ) {
+    const now = clock.now();
+    this.buckets = { read: new Bucket(config.read, now), write: new Bucket(config.write, now) };
+  }
+
+  /** Adopts the account's real limits and cost table (call at startup with both responses). */
+  configure(limits: GetAccountLimitsResponse, costs?: GetEndpointCostsResponse): void {
+    const now = this.clock.now();
+    for (const name of ['read', 'write'] as const) {
+      const b = this.buckets[name];
+      b.refill(now);
+      b.config = { refillPerSec: limits[name].refill_rate, capacity: limits[name].bucket_capacity };
+      b.tokens = Math.min(b.tokens, b.config.capacity);
+    }
+    if (costs) {
+      this.defaultCost = costs.default_cost;
+      this.rules = costs.endpoint_costs.map(ruleOf);
+    }
+    this.pump('read');
+    this.pump('write');
+  }
+
+  /** Token cost of one call; `path` relative to /trade-api/v2, without query. Batches: multiply by items. */
+  costOf(method: string, path: string): number {
+    const m = method.toUpperCase();
+    const p = path.startsWith(API_PREFIX) ? path.slice(API_PREFIX.length) : path;
+    for (const r of this.rules) if (r.method === m && r.pattern.test(p)) return r.cost;
+    return this.defaultCost;
+  }
+
+  /** Resolves when `cost` tokens were taken. A cost above the bucket's capacity can never pass and is refused. */
+  acquire(bucket: BucketName, cost: number, priority: Priority): Promise<void> {
+    const b = this.buckets[bucket];
+    if (cost > b.config.capacity) {
+      return Promise.reject(
+        new RateLimitError(
+          `request costs ${cost} tokens but the ${bucket} bucket holds ${b.config.capacity}: split the batch`,
+        ),
+      );
+    }
+    if (cost <= 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const w: Waiter = { cost, priority, seq: this.seq++, resolve, reject };
+      const i = b.queue.findIndex((q) => q.priority > priority);
+      if (i === -1) b.queue.push(w);
+      else b.queue.splice(i, 0, w);
+      this.pump(bucket);
+    });
+  }
+
+  /** The exchange said 429: our mirror was optimistic, so empty the bucket and let it refill. */
+  drain(bucket: BucketName): void {
+    const b = this.buckets[bucket];
+    b.refill(this.clock.now());
+    b.tokens = 0;
+  }
+
+  snapshot(): Record<BucketName, { tokens: number; capacity: number; refillPerSec: number; queued: number }> {
+    const now = this.clock.now();
+    const view = (b: Bucket) => {
+      b.refill(now);
+      return {
+        tokens: b.tokens,
+        capacity: b.config.capacity,
+        refillPerSec: b.config.refillPerSec,
+        queued: b.queue.length,
+      };
+    };
+    return { read: view(this.buckets.read), write: view(this.buckets.write) };
+  }
+
+  /** Rejects every waiter (shutdown). */
+  close(): void {
+    for (const name of ['read', 'write'] as const) {
+      const b = this.buckets[name];
+      if (b.timer) this.clock.clearTimeout(b.timer);
+      b.timer = null;
+      for (const w of b.queue.splice(0)) w.reject(new RateLimitError('rate limiter closed'));
+    }
+  }
+
+  private pump(name: BucketName): void {
+    const b = this.buckets[name];
+    if (b.timer) {
+      this.clock.clearTimeout(b.timer);
+      b.timer = null;
+    }
+    b.refill(this.clock.now());
+    for (;;) {
+      const head = b.queue[0];
+      if (!head) return;
+      if (b.tokens + 1e-9 >= head.cost) {
+        b.tokens -= head.cost;
+        b.queue.shift();
+        head.resolve();
+        continue;
+      }
+      const waitMs = Math.max(1, Math.ceil(((head.cost - b.tokens) / b.config.refillPerSec) * 1000));
+      b.timer = this.clock.setTimeout(() => {
+        b.timer = null;
+        this.pump(name);
+      }, waitMs);
+      return;
+    }
+  }
+}

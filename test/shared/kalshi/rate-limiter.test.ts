@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/clock.ts';
+import { KalshiRateLimiter, PRIORITY, RateLimitError } from '../../../shared/kalshi/rate-limiter.ts';
+
+const flush = () => new Promise<void>((r) => setImmediate(r));
+
+describe('client-side token buckets', () => {
+  it('admits up to capacity at once, then at the refill rate', async () => {
+    const clock = new ManualClock(0);
+    const lim = new KalshiRateLimiter(clock, {
+      read: { refillPerSec: 10, capacity: 20 },
+      write: { refillPerSec: 10, capacity: 10 },
+    });
+    let done = 0;
+    for (let i = 0; i < 4; i++) void lim.acquire('write', 5, PRIORITY.write).then(() => done++);
+    await flush();
+    expect(done).toBe(2);
+    clock.advance(499);
+    await flush();
+    expect(done).toBe(2);
+    clock.advance(1);
+    await flush();
+    expect(done).toBe(3);
+    clock.advance(500);
+    await flush();
+    expect(done).toBe(4);
+  });
+
+  it('serves cancels before creates when short, FIFO within a priority', async () => {
+    const clock = new ManualClock(0);
+    const lim = new KalshiRateLimiter(clock, {
+      read: { refillPerSec: 10, capacity: 10 },
+      write: { refillPerSec: 10, capacity: 10 },
+    });
+    await lim.acquire('write', 10, PRIORITY.create);
+    const order: string[] = [];
+    void lim.acquire('write', 10, PRIORITY.create).then(() => order.push('create-1'));
+    void lim.acquire('write', 10, PRIORITY.create).then(() => order.push('create-2'));
+    void lim.acquire('write', 2, PRIORITY.cancel).then(() => order.push('cancel-1'));
+    void lim.acquire('write', 2, PRIORITY.cancel).then(() => order.push('cancel-2'));
+    for (let i = 0; i < 30; i++) {
+      clock.advance(100);
+      await flush();
+    }
+    expect(order).toEqual(['cancel-1', 'cancel-2', 'create-1', 'create-2']);
+  });
+
+  it('read and write buckets are independent', async () => {
+    const clock = new ManualClock(0);
+    const lim = new KalshiRateLimiter(clock);
+    await lim.acquire('write', 100, PRIORITY.create);
+    await lim.acquire('read', 10, PRIORITY.read);
+    expect(lim.snapshot().write.tokens).toBe(0);
+    expect(lim.snapshot().read.tokens).toBe(190);
+  });
+
+  it('sizes buckets and costs from the exchange tables; batches pay per item', async () => {
+    const clock = new ManualClock(0);
+    const lim = new KalshiRateLimiter(clock);
+    expect(lim.costOf('DELETE', '/portfolio/events/orders/abc-123')).toBe(2);
+    expect(lim.costOf('POST', '/portfolio/events/orders')).toBe(10);
+    lim.configure(
+      {
+        usage_tier: 'advanced',
+        read: { refill_rate: 300, bucket_capacity: 300 },
+        write: { refill_rate: 300, bucket_capacity: 600 },
+      },
+      {
+        default_cost: 10,
+        endpoint_costs: [
+          { method: 'DELETE', path: '/trade-api/v2/portfolio/events/orders/{order_id}', cost: 1 },
+          { method: 'POST', path: '/portfolio/events/orders', cost: 8 },
+        ],
+      },
+    );
+    expect(lim.costOf('DELETE', '/portfolio/events/orders/abc-123')).toBe(1);
+    expect(lim.costOf('POST', '/portfolio/events/orders')).toBe(8);
+    expect(lim.costOf('GET', '/markets')).toBe(10);
+    expect(lim.snapshot().write).toMatchObject({ capacity: 600, refillPerSec: 300 });
+  });
+
+  it('refuses a cost no bucket can ever hold, and drains on a 429', async () => {
+    const clock = new ManualClock(0);
+    const lim = new KalshiRateLimiter(clock);
+    await expect(lim.acquire('write', 101, PRIORITY.create)).rejects.toBeInstanceOf(RateLimitError);
+    lim.drain('read');
+    expect(lim.snapshot().read.tokens).toBe(0);
+    clock.advance(50);
+    expect(lim.snapshot().read.tokens).toBeCloseTo(10);
+  });
+});

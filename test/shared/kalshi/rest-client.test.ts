@@ -1,0 +1,361 @@
+/**
+ * The REST client against a loopback HTTP server that verifies Kalshi's
+ * signature on every request: retries, idempotent creates, confirmed cancels,
+ * pagination, and errors that never leak the key.
+ */
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KalshiApiError, KalshiNetworkError } from '../../../shared/kalshi/errors.ts';
+import { type CancelOutcome, KalshiRestClient, type RestEvent } from '../../../shared/kalshi/rest-client.ts';
+import { createRsaSigner } from '../../../shared/kalshi/signer.ts';
+import {
+  type Handler,
+  json,
+  keyPair,
+  type Recorded,
+  startServer,
+  VirtualClock,
+  verifySignature,
+} from './support.ts';
+
+const signer = createRsaSigner({ keyId: 'test-key', privateKeyPem: keyPair.privatePem });
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function signatureOk(r: Recorded): boolean {
+  const ts = String(r.headers['kalshi-access-timestamp']);
+  const path = r.url.split('?')[0]!;
+  return (
+    r.headers['kalshi-access-key'] === 'test-key' &&
+    verifySignature(
+      keyPair.publicPem,
+      `${ts}${r.method}${path}`,
+      String(r.headers['kalshi-access-signature']),
+    )
+  );
+}
+
+async function setup(handler: Handler, opts: { timeouts?: { headersMs: number } } = {}) {
+  const server = await startServer((req, res) => {
+    if (!signatureOk(req))
+      return json(res, 401, { error: { code: 'unauthorized', message: 'bad signature' } });
+    return handler(req, res);
+  });
+  const clock = new VirtualClock();
+  const events: RestEvent[] = [];
+  const client = new KalshiRestClient({
+    baseUrl: server.baseUrl,
+    signer,
+    clock,
+    random: () => 0.5,
+    retry: { baseMs: 100, capMs: 1000, maxAttempts: 4 },
+    timeouts: { connectMs: 1000, headersMs: opts.timeouts?.headersMs ?? 5000, bodyMs: 5000 },
+    onEvent: (e) => events.push(e),
+  });
+  cleanups.push(async () => {
+    await client.close();
+    await server.close();
+  });
+  return { server, client, clock, events };
+}
+
+const ORDER = {
+  ticker: 'KXNBAGAME-26NOV14BOSMIL-BOS',
+  side: 'bid' as const,
+  count: 1000,
+  price: 440_000,
+  time_in_force: 'good_till_canceled' as const,
+  self_trade_prevention_type: 'taker_at_cross' as const,
+  post_only: true,
+  exchange_index: 0,
+};
+
+function restingOrder(orderId: string, coid: string) {
+  return {
+    order_id: orderId,
+    client_order_id: coid,
+    ticker: ORDER.ticker,
+    outcome_side: 'yes',
+    book_side: 'bid',
+    status: 'resting',
+    yes_price_dollars: '0.4400',
+    fill_count_fp: '0.00',
+    remaining_count_fp: '10.00',
+    initial_count_fp: '10.00',
+  };
+}
+
+describe('KalshiRestClient', () => {
+  it('signs with the /trade-api/v2 path and no query; the server accepts; query is sent', async () => {
+    const { server, client } = await setup((_req, res) => {
+      json(res, 200, { markets: [], cursor: '' });
+    });
+    await client.getMarkets({ event_ticker: 'KXNBAGAME-26NOV14BOSMIL', status: 'open', limit: 100 });
+    expect(server.requests[0]!.url).toBe(
+      '/trade-api/v2/markets?event_ticker=KXNBAGAME-26NOV14BOSMIL&status=open&limit=100',
+    );
+  });
+
+  it('a tampered signature is refused by the verifier and surfaces as a final 401 (not retried)', async () => {
+    const server = await startServer((req, res) =>
+      signatureOk(req)
+        ? json(res, 200, {})
+        : json(res, 401, { code: 'unauthorized', message: 'bad signature' }),
+    );
+    const tampered = {
+      keyId: 'test-key',
+      sign: async (ts: number, m: string, p: string) => signer.sign(ts + 1, m, p),
+    };
+    const client = new KalshiRestClient({
+      baseUrl: server.baseUrl,
+      signer: tampered,
+      clock: new VirtualClock(),
+    });
+    cleanups.push(async () => {
+      await client.close();
+      await server.close();
+    });
+    const err = await client.getExchangeStatus().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KalshiApiError);
+    expect((err as KalshiApiError).status).toBe(401);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('retries 429 with full-jitter backoff and drains the local bucket', async () => {
+    let n = 0;
+    const { server, client, clock, events } = await setup((_req, res) => {
+      if (++n <= 2) return json(res, 429, { error: 'too many requests' });
+      json(res, 200, { exchange_active: true, trading_active: true });
+    });
+    const s = await client.getExchangeStatus();
+    expect(s.trading_active).toBe(true);
+    expect(server.requests).toHaveLength(3);
+    const retries = events.filter((e) => e.type === 'retry');
+    expect(retries.map((e) => e.type === 'retry' && e.delayMs)).toEqual([50, 100]);
+    expect(events.filter((e) => e.type === 'rate_limited')).toHaveLength(2);
+    expect(clock.delays).toEqual(expect.arrayContaining([50, 100]));
+  });
+
+  it('honours Retry-After on 503 and gives up after maxAttempts', async () => {
+    const { server, client, events } = await setup((_req, res) =>
+      json(res, 503, { error: { code: 'unavailable' } }, { 'retry-after': '2' }),
+    );
+    const err = await client.getBalance().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KalshiApiError);
+    expect((err as KalshiApiError).attempt).toBe(4);
+    expect(server.requests).toHaveLength(4);
+    expect(events.filter((e) => e.type === 'retry').map((e) => e.type === 'retry' && e.delayMs)).toEqual([
+      2000, 2000, 2000,
+    ]);
+  });
+
+  it('never retries a final 4xx, and the error carries no signature, key id header or key', async () => {
+    const { server, client } = await setup((_req, res) =>
+      json(res, 400, { error: { code: 'invalid_price', message: 'price is not on the grid' } }),
+    );
+    const err = await client.createOrder({ ...ORDER, client_order_id: 'c-400' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KalshiApiError);
+    expect((err as KalshiApiError).code).toBe('invalid_price');
+    expect(server.requests).toHaveLength(1);
+    const text = `${String(err)} ${inspect(err, { depth: 5 })} ${JSON.stringify(err)}`;
+    const sig = String(server.requests[0]!.headers['kalshi-access-signature']);
+    expect(text).not.toContain(sig.slice(0, 20));
+    expect(text).not.toContain(keyPair.privatePem.split('\n')[1]!.slice(0, 20));
+    expect(text.toLowerCase()).not.toContain('kalshi-access');
+  });
+
+  it('does not repeat an amend after a 500 (ambiguous), but repeats a read', async () => {
+    const { server, client } = await setup((_req, res) => json(res, 500, { error: 'internal' }));
+    await expect(
+      client.amendOrder('o-1', { ticker: ORDER.ticker, side: 'bid', price: 450_000, count: 1000 }),
+    ).rejects.toBeInstanceOf(KalshiApiError);
+    expect(server.requests).toHaveLength(1);
+    await expect(client.getOrders({ status: 'resting' })).rejects.toBeInstanceOf(KalshiApiError);
+    expect(server.requests).toHaveLength(5);
+  });
+
+  it('a create whose response is lost to a timeout is retried with the same client_order_id and leaves one order', async () => {
+    const book = new Map<string, ReturnType<typeof restingOrder>>();
+    let creates = 0;
+    const { server, client } = await setup(
+      (req, res) => {
+        if (req.method === 'POST' && req.url === '/trade-api/v2/portfolio/events/orders') {
+          creates++;
+          const body = JSON.parse(req.body) as { client_order_id: string };
+          if (book.has(body.client_order_id)) {
+            return json(res, 409, {
+              error: {
+                code: 'order_already_exists',
+                message: 'order with this client_order_id already exists',
+              },
+            });
+          }
+          book.set(body.client_order_id, restingOrder(`ord-${book.size + 1}`, body.client_order_id));
+          // First answer never arrives in time: the client's headers timeout fires.
+          setTimeout(() => json(res, 201, {}), 1500).unref();
+          return;
+        }
+        if (req.method === 'GET' && req.url.startsWith('/trade-api/v2/portfolio/orders')) {
+          return json(res, 200, { orders: [...book.values()], cursor: '' });
+        }
+        json(res, 404, { error: { code: 'not_found' } });
+      },
+      { timeouts: { headersMs: 300 } },
+    );
+    const created = await client.createOrder({ ...ORDER, client_order_id: 'kmm-1' });
+    expect(created).toMatchObject({
+      order_id: 'ord-1',
+      client_order_id: 'kmm-1',
+      recovered: true,
+      remaining_count: 1000,
+    });
+    expect(creates).toBe(2);
+    expect(book.size).toBe(1);
+    const bodies = server.requests.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body));
+    expect(bodies[0]).toEqual(bodies[1]);
+    expect(bodies[0]).toMatchObject({ price: '0.4400', count: '10.00', client_order_id: 'kmm-1' });
+  });
+
+  it('a 409 on the first attempt is the caller’s duplicate and is reported, not papered over', async () => {
+    const { client } = await setup((_req, res) =>
+      json(res, 409, { error: { code: 'order_already_exists', message: 'dup' } }),
+    );
+    const err = await client.createOrder({ ...ORDER, client_order_id: 'dup' }).catch((e: unknown) => e);
+    expect((err as KalshiApiError).code).toBe('order_already_exists');
+  });
+
+  it('a create without client_order_id gets one generated, so it is safe to retry', async () => {
+    const { server, client } = await setup((req, res) => {
+      const b = JSON.parse(req.body) as { client_order_id: string };
+      json(res, 201, {
+        order_id: 'o-9',
+        client_order_id: b.client_order_id,
+        fill_count: '0',
+        remaining_count: '10',
+        ts_ms: 1,
+      });
+    });
+    const r = await client.createOrder(ORDER);
+    expect(r.client_order_id).toMatch(/^kmm-/);
+    expect(JSON.parse(server.requests[0]!.body).client_order_id).toBe(r.client_order_id);
+  });
+
+  it('cancel reports what the exchange confirms', async () => {
+    const answers: Record<string, () => [number, unknown]> = {
+      'o-ok': () => [200, { order_id: 'o-ok', client_order_id: 'c', reduced_by: '10.00', ts_ms: 1 }],
+      'o-zero': () => [200, { order_id: 'o-zero', reduced_by: '0.00', ts_ms: 1 }],
+      'o-other': () => [200, { order_id: 'someone-else', reduced_by: '10.00', ts_ms: 1 }],
+      'o-gone': () => [404, { error: { code: 'not_found', message: 'order not found' } }],
+    };
+    const { server, client } = await setup((req, res) => {
+      const id = req.url.split('?')[0]!.split('/').pop()!;
+      const [status, body] = answers[id]!();
+      json(res, status, body);
+    });
+    const out: Record<string, CancelOutcome> = {};
+    for (const id of Object.keys(answers))
+      out[id] = await client.cancelOrder(id, { market_ticker: ORDER.ticker });
+    expect(out['o-ok']).toMatchObject({ kind: 'cancelled', reduced_by: 1000 });
+    expect(out['o-zero']).toMatchObject({ kind: 'nothing_cancelled', reason: 'reduced_by_zero' });
+    expect(out['o-other']).toMatchObject({ kind: 'unconfirmed', reason: 'response_for_other_order' });
+    expect(out['o-gone']).toMatchObject({ kind: 'nothing_cancelled', reason: 'not_found' });
+    expect(server.requests[0]!.method).toBe('DELETE');
+    expect(server.requests[0]!.url).toBe(
+      `/trade-api/v2/portfolio/events/orders/o-ok?market_ticker=${ORDER.ticker}`,
+    );
+  });
+
+  it('batch cancel gives one outcome per requested id and flags items about other orders', async () => {
+    const { client } = await setup((_req, res) =>
+      json(res, 200, {
+        orders: [
+          { order_id: 'a', reduced_by: '5.00', ts_ms: 1 },
+          { order_id: 'stranger', reduced_by: '5.00', ts_ms: 1 },
+          { order_id: 'c', reduced_by: '0.00', error: { code: 'invalid_order', message: 'x' } },
+        ],
+      }),
+    );
+    const r = await client.batchCancelOrders([{ order_id: 'a' }, { order_id: 'b' }, { order_id: 'c' }]);
+    expect(r.map((x) => x.kind)).toEqual(['cancelled', 'unconfirmed', 'failed']);
+  });
+
+  it('batch create keeps request order and reports per-item errors', async () => {
+    const { client } = await setup((req, res) => {
+      const b = JSON.parse(req.body) as { orders: { client_order_id: string }[] };
+      json(res, 201, {
+        orders: [
+          {
+            order_id: 'o-1',
+            client_order_id: b.orders[0]!.client_order_id,
+            fill_count: '0.00',
+            remaining_count: '10.00',
+          },
+          {
+            client_order_id: b.orders[1]!.client_order_id,
+            error: { code: 'invalid_price', message: 'off grid' },
+          },
+        ],
+      });
+    });
+    const r = await client.batchCreateOrders([
+      { ...ORDER, client_order_id: 'x1' },
+      { ...ORDER, client_order_id: 'x2', price: 450_000 },
+    ]);
+    expect(r[0]).toMatchObject({ ok: true, order: { order_id: 'o-1', client_order_id: 'x1' } });
+    expect(r[1]).toMatchObject({ ok: false, client_order_id: 'x2', error: { code: 'invalid_price' } });
+  });
+
+  it('cancel-all accepts 204 with an empty body', async () => {
+    const { server, client } = await setup((_req, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    await client.cancelAll();
+    expect(server.requests[0]!.method).toBe('DELETE');
+    expect(server.requests[0]!.url).toBe('/trade-api/v2/portfolio/events/orders');
+  });
+
+  it('follows cursors until empty', async () => {
+    const { server, client } = await setup((req, res) => {
+      const cursor = new URL(req.url, 'http://x').searchParams.get('cursor');
+      const page = cursor === null ? 0 : Number(cursor);
+      json(res, 200, {
+        fills: [
+          {
+            fill_id: `f-${page}`,
+            order_id: 'o',
+            ticker: 'T-1',
+            outcome_side: 'yes',
+            book_side: 'bid',
+            count_fp: '1.00',
+            yes_price_dollars: '0.5000',
+            is_taker: false,
+            fee_cost: '0.0000',
+          },
+        ],
+        cursor: page < 2 ? String(page + 1) : '',
+      });
+    });
+    const fills = await client.allFills({ min_ts: 100 });
+    expect(fills.map((f) => f.fill_id)).toEqual(['f-0', 'f-1', 'f-2']);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('connection refused is retried (never sent) and then reported as a network error', async () => {
+    const { server, client } = await setup((_req, res) => json(res, 200, {}));
+    await server.close();
+    const err = await client.getExchangeStatus().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KalshiNetworkError);
+    expect((err as KalshiNetworkError).maybeApplied).toBe(false);
+    expect((err as KalshiNetworkError).attempt).toBe(4);
+  });
+
+  it('a success body that does not match the schema is an error naming the field', async () => {
+    const { client } = await setup((_req, res) =>
+      json(res, 200, { exchange_active: 'yes', trading_active: true }),
+    );
+    await expect(client.getExchangeStatus()).rejects.toThrow(/exchange_active/);
+  });
+});
