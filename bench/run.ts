@@ -1,0 +1,43 @@
+/**
+ * `npm run bench`: runs every benchmark, writes bench/results.json and prints it.
+ * Figures are reported whether or not they meet their target.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Figure, machine } from './figures.ts';
+
+type Bench = { name: string; run: () => Promise<Figure[]> };
+
+async function benches(): Promise<Bench[]> {
+  const list: Bench[] = [];
+  const add = async (name: string, load: () => Promise<() => Promise<Figure[]>>) => {
+    list.push({ name, run: async () => (await load())() });
+  };
+  await add('odds-aggregation', async () => (await import('./odds-aggregation.ts')).benchOddsAggregation);
+  return list;
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const figures: Figure[] = [];
+  const errors: { bench: string; error: string }[] = [];
+  for (const b of await benches()) {
+    if (only.length && !only.includes(b.name)) continue;
+    const t0 = Date.now();
+    process.stderr.write(`bench ${b.name} ... `);
+    try {
+      figures.push(...(await b.run()));
+      process.stderr.write(`${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    } catch (err) {
+      errors.push({ bench: b.name, error: err instanceof Error ? err.message : String(err) });
+      process.stderr.write('failed\n');
+    }
+  }
+  const results = { machine: machine(), date: new Date().toISOString(), figures, errors };
+  const text = JSON.stringify(results, null, 2);
+  writeFileSync(join(import.meta.dirname, 'results.json'), `${text}\n`);
+  process.stdout.write(`${text}\n`);
+  if (errors.length) process.exitCode = 1;
+}
+
+await main();
