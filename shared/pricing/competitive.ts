@@ -55,22 +55,29 @@ function improve(grid: TickGrid, side: Side, price: Micros, ticks: number): Micr
   return p;
 }
 
-/** The price for one side, or null when no post-only-safe price within the ceiling exists. */
+/**
+ * The price for one side, or null when there is none: the model gives no price
+ * and nobody to compete with, or no post-only-safe tick exists.
+ */
 export function priceSide(input: SidePriceInput): SidePrice | null {
   const { side, grid, ceiling, monopsony } = input;
   const within = (p: Micros) => atLeastAsSafe(side, p, ceiling);
 
-  // Fallback: the safer of ceiling and monopsony.
-  let chosen: SidePrice =
-    monopsony !== null && within(monopsony)
-      ? { price: monopsony, mode: 'monopsony' }
-      : { price: ceiling, mode: 'ceiling' };
+  // Fallback: the safer of ceiling and monopsony. A model price off the grid
+  // (further than the last tick) means the model wants no quote on this side.
+  let chosen: SidePrice | null =
+    monopsony === null
+      ? null
+      : within(monopsony)
+        ? { price: monopsony, mode: 'monopsony' }
+        : { price: ceiling, mode: 'ceiling' };
 
   if (input.competition && input.bestSame) {
     const improved = improve(grid, side, input.bestSame.price, input.improveTicks);
     if (improved !== null && within(improved)) chosen = { price: improved, mode: 'competitive' };
     else if (within(input.bestSame.price)) chosen = { price: input.bestSame.price, mode: 'competitive' };
   }
+  if (chosen === null) return null;
 
   // Post-only: never cross (or lock) the others' opposite best.
   if (input.bestOpposite) {

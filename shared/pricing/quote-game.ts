@@ -260,7 +260,12 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
         improveTicks: params.improveTicks,
       });
       if (priced === null) {
-        suppress(j, side, 'would-cross-book', 'no tick strictly inside the others\u2019 best prices');
+        if (
+          snapped[side] === null &&
+          !(m.competition[side] && (side === 'bid' ? m.book.bestBid : m.book.bestAsk))
+        ) {
+          suppress(j, side, 'no-edge', 'model price beyond the last tick of the grid');
+        } else suppress(j, side, 'would-cross-book', 'no tick strictly inside the others\u2019 best prices');
         continue;
       }
       const mode: QuoteMode =

@@ -50,6 +50,8 @@ export function directionalInventory(
   j: number,
   weights?: readonly number[],
 ): number {
+  // One other outcome: the weights cancel; keep the integer exact.
+  if (exposure.length === 2) return (exposure[j] as number) - (exposure[1 - j] as number);
   let wSum = 0;
   let acc = 0;
   let count = 0;

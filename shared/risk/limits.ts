@@ -109,13 +109,16 @@ export function fitSizesToLimit(
   step: Centis,
 ): SideSizes[] {
   const n = exposure.length;
+  const down = (x: number) => Math.floor(x / step) * step;
+  const upStep = (x: number) => Math.ceil(x / step) * step;
   const sizes: SideSizes[] = exposure.map((_, i) => ({
-    bid: Math.max(0, desired[i]?.bid ?? 0),
-    ask: Math.max(0, desired[i]?.ask ?? 0),
+    bid: down(Math.max(0, desired[i]?.bid ?? 0)),
+    ask: down(Math.max(0, desired[i]?.ask ?? 0)),
   }));
   const upBase = exposure.map((e, i) => e + Math.max(0, pending[i]?.bid ?? 0));
   const downBase = exposure.map((e, k) => -e + Math.max(0, pending[k]?.ask ?? 0));
-  // One pass suffices: every cut only lowers other pairs' totals.
+  // One pass suffices: every cut only lowers other pairs' totals. Cuts are whole
+  // steps, so sizes stay on the step and no room is lost to a final rounding.
   for (let i = 0; i < n; i += 1) {
     for (let k = 0; k < n; k += 1) {
       if (i === k) continue;
@@ -123,15 +126,15 @@ export function fitSizesToLimit(
       const sk = sizes[k] as SideSizes;
       let excess = (upBase[i] as number) + si.bid + (downBase[k] as number) + sk.ask - limit;
       if (excess <= 0) continue;
-      const cutBid = Math.min(si.bid, Math.ceil(excess / 2));
+      const cutBid = Math.min(si.bid, upStep(excess / 2));
       si.bid -= cutBid;
       excess -= cutBid;
-      const cutAsk = Math.min(sk.ask, excess);
+      if (excess <= 0) continue;
+      const cutAsk = Math.min(sk.ask, upStep(excess));
       sk.ask -= cutAsk;
       excess -= cutAsk;
-      if (excess > 0) si.bid -= Math.min(si.bid, excess);
+      if (excess > 0) si.bid -= Math.min(si.bid, upStep(excess));
     }
   }
-  const down = (x: number) => Math.floor(x / step) * step;
-  return sizes.slice(0, desired.length).map((s) => ({ bid: down(s.bid), ask: down(s.ask) }));
+  return sizes.slice(0, desired.length);
 }
