@@ -6,20 +6,18 @@
  * Units: money in Micros, sizes in Centis, time in milliseconds.
  */
 import { z } from 'zod';
+import { DEFAULT_QUOTING_PARAMS, QuotingParamsSchema } from '../pricing/params.ts';
+import { DEFAULT_LIMITS, LimitsConfigSchema } from '../risk/limits.ts';
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 
-/** Per-sport parameters. `limit` is the hard per-game inventory limit (Centis). */
+/** Per-sport parameters. The key of the sport in `sports` is also its key in `limits.sports`. */
 export const SportConfigSchema = z.object({
   /** Kalshi game-winner series tickers traded for this sport, e.g. ["KXNBAGAME"]. */
   series: z.array(z.string().regex(/^[A-Z0-9-]+$/, 'series ticker must be upper-case A-Z, 0-9, -')).min(1),
   /** Odds API sport key (e.g. "basketball_nba") used to map games to theos. */
   oddsSportKey: z.string().min(1),
-  /** Hard per-game |inventory| limit before liquidity scaling, in Centis. Niche sports get less. */
-  limit: positiveInt,
-  /** Quote size per side, Centis. */
-  quoteSize: positiveInt,
 });
 export type SportConfig = z.infer<typeof SportConfigSchema>;
 
@@ -27,9 +25,15 @@ export const EngineConfigSchema = z
   .object({
     /** Sports to trade, keyed by a short name ("nba", "nfl", ...). */
     sports: z.record(z.string(), SportConfigSchema).default({
-      nba: { series: ['KXNBAGAME'], oddsSportKey: 'basketball_nba', limit: 5_000, quoteSize: 1_000 },
-      nfl: { series: ['KXNFLGAME'], oddsSportKey: 'americanfootball_nfl', limit: 5_000, quoteSize: 1_000 },
+      nba: { series: ['KXNBAGAME'], oddsSportKey: 'basketball_nba' },
+      nfl: { series: ['KXNFLGAME'], oddsSportKey: 'americanfootball_nfl' },
     }),
+    /** Quoting model parameters (shared/pricing/params.ts). */
+    quoting: QuotingParamsSchema.default(DEFAULT_QUOTING_PARAMS),
+    /** Per-game hard limits per sport (shared/risk/limits.ts): min(cap, max(floor, share × visible depth)). */
+    limits: LimitsConfigSchema.default(DEFAULT_LIMITS),
+    /** Book levels per side (each market, own orders excluded) counted as visible depth for the limit. */
+    depthLevels: positiveInt.default(5),
     /** Prefix of every client_order_id we create: how a restart recognises its own orders. */
     clientOrderPrefix: z
       .string()
@@ -69,6 +73,18 @@ export const EngineConfigSchema = z
         flattenIntervalMs: positiveInt.default(1_000),
       })
       .default({ maxDrift: 2_000, wsDownMs: 30_000, flattenTimeoutMs: 60_000, flattenIntervalMs: 1_000 }),
+    /**
+     * Write budget (Kalshi token bucket): creates/amends/decreases wait for tokens,
+     * cancels always go (they only remove risk) but still spend them.
+     */
+    writeBudget: z
+      .object({
+        tokensPerSec: positiveInt.default(100),
+        capacity: positiveInt.default(100),
+        writeCost: positiveInt.default(10),
+        cancelCost: positiveInt.default(2),
+      })
+      .default({ tokensPerSec: 100, capacity: 100, writeCost: 10, cancelCost: 2 }),
     /** Heartbeat metric period. */
     heartbeatMs: positiveInt.default(10_000),
   })

@@ -7,6 +7,9 @@
  * Positions are signed: + = YES contracts, − = NO contracts.
  */
 import type { Clock } from '../../shared/clock.ts';
+import type { RefreshRequestInput } from '../../shared/events/refresh-request.ts';
+import type { FeeSchedule } from '../../shared/pricing/fees.ts';
+import type { PriceRange } from '../../shared/pricing/tick-grid.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
 
 /** `bid` = buy YES, `ask` = sell YES (≡ buy NO at 1 − price), as Kalshi's V2 orders. */
@@ -25,6 +28,8 @@ export interface ListedEvent {
   title: string;
   /** Kalshi's own start time (milestone start / occurrence), if known. */
   startMs: number | null;
+  /** The series' fee schedule (fee_type, multiplier); quadratic taker-only when absent. */
+  fees?: FeeSchedule;
   markets: ListedMarket[];
 }
 
@@ -35,6 +40,8 @@ export interface ListedMarket {
   /** Kalshi object status ("active", "inactive", "closed", ...). */
   status: string;
   exchangeIndex?: number;
+  /** The market's tick structure (Micros); 1¢ everywhere when absent. */
+  priceRanges?: PriceRange[];
 }
 
 /** Maps a Kalshi event to an Odds API event; unmatched events are reported, never guessed. */
@@ -66,6 +73,7 @@ export interface Game {
   oddsCommenceMs: number;
   homeTeam?: string;
   awayTeam?: string;
+  fees?: FeeSchedule;
 }
 
 export interface GameMarket {
@@ -73,6 +81,7 @@ export interface GameMarket {
   /** Outcome key in the theo. */
   outcome: string;
   exchangeIndex?: number;
+  priceRanges?: PriceRange[];
 }
 
 // ---------------------------------------------------------------- theos, books
@@ -138,7 +147,8 @@ export interface QuoteContext {
   /** Our own live orders in the game's markets (to exclude from the book when judging competition). */
   ownOrders: readonly LiveOrder[];
   limit: Centis;
-  quoteSize: Centis;
+  /** Nothing may rest at or after this time; null = start unknown. */
+  stopAtMs: number | null;
   now: number;
 }
 
@@ -227,6 +237,8 @@ export interface OrderAck {
   clientOrderId: string | null;
   remaining: Centis;
   filled: Centis;
+  /** Exchange time the ack describes (`ts_ms`); fills stamped at or before it are already in `remaining`. */
+  tsMs?: number;
 }
 
 export interface CancelAck {
@@ -251,6 +263,8 @@ export interface ExchangeGateway {
   listPositions(): Promise<ExchangePosition[]>;
   /** Creates a Kalshi order group with a rolling 15-s matched-contracts limit; returns its id. */
   createOrderGroup(contractsLimit: Centis): Promise<string>;
+  /** Optional bulk cancel of every resting order (one request); the kill switch still verifies. */
+  cancelAll?(): Promise<void>;
 }
 
 // ---------------------------------------------------------------- market feed
@@ -297,8 +311,16 @@ export interface MarketFeed {
 
 // ---------------------------------------------------------------- store, lease, refresh
 
+/** An active kill/pause flag. `scope` is 'global' or a game's event ticker. */
+export interface ActiveFlag {
+  scope: string;
+  kind: 'kill' | 'pause';
+  reason: string;
+}
+
 export interface KillFlagSource {
-  read(): Promise<{ active: boolean; reason?: string }>;
+  /** Every active flag. A global kill trips the kill switch; any other flag halts quoting in its scope. */
+  read(): Promise<readonly ActiveFlag[]>;
 }
 
 /** A lease held in the store: only the holder of the current fencing token may write orders. */
@@ -310,14 +332,8 @@ export interface Lease {
   release(): Promise<void>;
 }
 
-export interface RefreshRequest {
-  oddsEventId: string;
-  sport: string;
-  eventTicker: string;
-  reason: 'inventory_skew';
-  skew: number;
-  atMs: number;
-}
+/** The refresh request as shared/events/refresh-request.ts defines it. */
+export type RefreshRequest = RefreshRequestInput;
 
 export interface RefreshPublisher {
   publish(req: RefreshRequest): Promise<void>;

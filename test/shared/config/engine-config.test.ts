@@ -7,6 +7,8 @@ describe('engine config', () => {
     expect(c.reconcileMs).toBe(10_000);
     expect(c.kill.flattenTimeoutMs).toBe(60_000);
     expect(c.sports['nba']?.series).toEqual(['KXNBAGAME']);
+    expect(c.quoting.minEdge).toBeGreaterThan(0);
+    expect(c.limits.default.cap).toBeGreaterThan(0);
   });
 
   it('names the bad field', () => {
@@ -17,5 +19,9 @@ describe('engine config', () => {
     ).toThrow(/sports\.nba\.series\.0/);
     expect(() => parseEngineConfig({ kill: { maxDrift: -1 } })).toThrow(/kill\.maxDrift/);
     expect(() => parseEngineConfig({ reconcileMS: 5 })).toThrow(ConfigError);
+    expect(() => parseEngineConfig({ quoting: { gamma: -1 } })).toThrow(/quoting\.gamma/);
+    expect(() => parseEngineConfig({ limits: { default: { cap: 1, floor: 5, liquidityShare: 1 } } })).toThrow(
+      /limits\.default\.floor/,
+    );
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * The kill switch's flattener, built on shared/kill/cancel-until-flat.ts (the
+ * same loop the kill-switch Lambda runs) over the engine's exchange gateway.
+ */
+import type { Clock } from '../../../shared/clock.ts';
+import {
+  type CancelPort,
+  cancelUntilFlat,
+  type RoundReport,
+} from '../../../shared/kill/cancel-until-flat.ts';
+import type { ExchangeGateway, Flattener } from '../ports.ts';
+
+export interface FlattenOptions {
+  clock: Clock;
+  deadlineMs: number;
+  pauseMs: number;
+  onRound?: (round: RoundReport) => void;
+}
+
+export function cancelPortOf(gateway: ExchangeGateway): CancelPort {
+  const port: CancelPort = {
+    listResting: async () =>
+      (await gateway.listRestingOrders()).map((o) => ({ orderId: o.orderId, ticker: o.ticker })),
+    cancel: async (o) => {
+      const [r] = await gateway.cancelOrders([{ orderId: o.orderId, ticker: o.ticker }]);
+      // A refusal that says the order is gone is fine: the next listing is the judge.
+      if (!r || (!r.ok && r.kind !== 'rejected'))
+        throw new Error(`cancel ${o.orderId}: ${r ? r.message : 'no result'}`);
+    },
+  };
+  if (gateway.cancelAll) port.cancelAll = () => gateway.cancelAll!();
+  return port;
+}
+
+export function gatewayFlattener(gateway: ExchangeGateway, opts: FlattenOptions): Flattener {
+  return async () => {
+    const r = await cancelUntilFlat(cancelPortOf(gateway), {
+      clock: opts.clock,
+      deadlineMs: opts.deadlineMs,
+      pauseMs: opts.pauseMs,
+      onRound: opts.onRound,
+    });
+    return { flat: r.flat, attempts: r.rounds, elapsedMs: r.elapsedMs, remaining: r.remaining.length };
+  };
+}

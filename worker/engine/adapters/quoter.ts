@@ -1,0 +1,114 @@
+/**
+ * The engine's Quoter port over shared/pricing/quote-game.ts.
+ *
+ * What this adapter adds around the pure quoteGame:
+ * - the book WITHOUT our own resting orders (we must not compete with ourselves);
+ * - competition detection, sticky per slot: we start at the monopsony quote
+ *   and switch a side to competitive once someone else joins or outbids our
+ *   resting price there ("sit and watch");
+ * - pending exposure (sent/unacknowledged or uncertain orders) per side;
+ * - tick grids per market (cached) and the series fee schedule.
+ */
+import { QUADRATIC_FEES } from '../../../shared/pricing/fees.ts';
+import type { QuotingParams } from '../../../shared/pricing/params.ts';
+import { type MarketQuoteInput, quoteGame } from '../../../shared/pricing/quote-game.ts';
+import { LINEAR_CENT_GRID, type TickGrid, tryMakeTickGrid } from '../../../shared/pricing/tick-grid.ts';
+import type { BookLevel, BookSide, GameQuotes, LiveOrder, MarketBook, Quoter, SlotId } from '../ports.ts';
+import { slotId } from '../ports.ts';
+
+/** Book levels minus our own resting size at each price. */
+export function withoutOwn(levels: readonly BookLevel[], own: readonly LiveOrder[]): BookLevel[] {
+  const mine = new Map<number, number>();
+  for (const o of own) if (o.state === 'resting') mine.set(o.price, (mine.get(o.price) ?? 0) + o.remaining);
+  return levels
+    .map((l) => ({ price: l.price, size: l.size - (mine.get(l.price) ?? 0) }))
+    .filter((l) => l.size > 0);
+}
+
+/** Has anyone else joined or beaten our resting price on this side? */
+export function outbid(
+  side: BookSide,
+  othersBest: BookLevel | undefined,
+  ours: LiveOrder | undefined,
+): boolean {
+  if (!othersBest || !ours || ours.state !== 'resting') return false;
+  return side === 'bid' ? othersBest.price >= ours.price : othersBest.price <= ours.price;
+}
+
+export interface GameQuoterOptions {
+  params: QuotingParams;
+  /** Called when a market's price ranges are invalid (the 1¢ grid is used instead). */
+  onBadGrid?: (ticker: string, error: string) => void;
+}
+
+export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: ReadonlySet<SlotId> } {
+  const grids = new Map<string, TickGrid>();
+  const competition = new Set<SlotId>();
+
+  const gridOf = (ticker: string, ranges: MarketQuoteInputRanges): TickGrid => {
+    let g = grids.get(ticker);
+    if (g) return g;
+    if (ranges && ranges.length > 0) {
+      const r = tryMakeTickGrid(ranges);
+      if (r.ok) g = r.grid;
+      else opts.onBadGrid?.(ticker, r.error);
+    }
+    g ??= LINEAR_CENT_GRID;
+    grids.set(ticker, g);
+    return g;
+  };
+
+  const quoter = (ctx: Parameters<Quoter>[0]): GameQuotes => {
+    const markets: MarketQuoteInput[] = ctx.game.markets.map((m) => {
+      const book: MarketBook | undefined = ctx.books.get(m.ticker);
+      const own = ctx.ownOrders.filter((o) => o.ticker === m.ticker);
+      const bids = withoutOwn(
+        book?.bids ?? [],
+        own.filter((o) => o.side === 'bid'),
+      );
+      const asks = withoutOwn(
+        book?.asks ?? [],
+        own.filter((o) => o.side === 'ask'),
+      );
+      for (const side of ['bid', 'ask'] as const) {
+        const ours = own.find((o) => o.side === side);
+        if (outbid(side, side === 'bid' ? bids[0] : asks[0], ours)) competition.add(slotId(m.ticker, side));
+      }
+      const pending = { bid: 0, ask: 0 };
+      for (const o of own) if (o.state !== 'resting') pending[o.side] += o.remaining;
+      return {
+        ticker: m.ticker,
+        outcome: m.outcome,
+        grid: gridOf(m.ticker, m.priceRanges),
+        theo: ctx.theo.probabilities[m.outcome] ?? null,
+        fees: ctx.game.fees ?? QUADRATIC_FEES,
+        book: { bestBid: bids[0] ?? null, bestAsk: asks[0] ?? null },
+        competition: {
+          bid: competition.has(slotId(m.ticker, 'bid')),
+          ask: competition.has(slotId(m.ticker, 'ask')),
+        },
+        position: ctx.positions.get(m.ticker) ?? 0,
+        avgEntry: ctx.entryPrices.get(m.ticker) ?? null,
+        pending,
+      };
+    });
+    const decision = quoteGame({
+      now: ctx.now,
+      stopTime: ctx.stopAtMs,
+      params: opts.params,
+      limit: ctx.limit,
+      markets,
+    });
+    const modes: Partial<Record<SlotId, string>> = {};
+    for (const q of decision.quotes) modes[slotId(q.ticker, q.side)] = q.mode;
+    for (const s of decision.suppressed) modes[slotId(s.ticker, s.side)] = `off:${s.reason}`;
+    return {
+      quotes: decision.quotes.map((q) => ({ ticker: q.ticker, side: q.side, price: q.price, size: q.size })),
+      modes,
+      reasons: decision.suppressed.map((s) => `${s.ticker} ${s.side}: ${s.reason} (${s.detail})`),
+    };
+  };
+  return Object.assign(quoter, { competition });
+}
+
+type MarketQuoteInputRanges = Parameters<Quoter>[0]['game']['markets'][number]['priceRanges'];

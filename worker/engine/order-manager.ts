@@ -1,0 +1,624 @@
+/**
+ * The order manager: turns a game's desired quotes into exchange writes.
+ *
+ * - The plan (order-plan.ts) says what to change; every write then passes the
+ *   risk gate with the game's exposure *including* pending and uncertain
+ *   orders, evaluated synchronously just before the request is built.
+ * - One in-flight write per slot: an order being written is `pending` and the
+ *   planner leaves its slot alone until the write settles. A fill and a requote
+ *   can therefore never race two orders into one slot.
+ * - An amend in flight counts at max(old, new) size; a cancel in flight still
+ *   counts in full; a create counts from the moment it is gated.
+ * - A write whose outcome is unknown leaves the order `uncertain` (still
+ *   counted, slot blocked) until reconciliation finds out what happened.
+ * - Every create carries our client_order_id, post_only, cancel_order_on_pause
+ *   and the game's order group (exchange-side runaway guard).
+ */
+import type { Clock } from '../../shared/clock.ts';
+import { WorkerMetric } from '../../shared/metrics/names.ts';
+import type { Centis, Micros } from '../../shared/units.ts';
+import type { ExposureOrder } from './exposure.ts';
+import { planOrders, type ReconcilePlan } from './order-plan.ts';
+import type {
+  AuditSink,
+  BookSide,
+  CancelOrderRequest,
+  CreateOrderRequest,
+  DesiredQuote,
+  EngineLogger,
+  EngineMetrics,
+  ExchangeGateway,
+  ExchangeOrder,
+  FeedEvent,
+  FillEvent,
+  LiveOrder,
+  OrderAck,
+  WriteOutcome,
+} from './ports.ts';
+import type { OrderAction } from './reconcile.ts';
+import { gate, type RiskReason, type RiskState } from './risk-gate.ts';
+import type { WriteBudget } from './write-budget.ts';
+
+/** How the manager sees one game. */
+export interface GameBinding {
+  eventTicker: string;
+  tickers: readonly string[];
+  exchangeIndex(ticker: string): number | undefined;
+  /** Rolling 15-s matched-contracts limit of the game's Kalshi order group. */
+  orderGroupLimit: Centis;
+  /** Fresh risk inputs (everything but the orders) at the instant of a write. */
+  risk(): Omit<RiskState, 'orders'>;
+}
+
+export interface RiskDenial {
+  ticker: string;
+  side: BookSide;
+  reason: RiskReason;
+  detail: string;
+}
+
+export interface SyncReport {
+  plan: ReconcilePlan;
+  denials: RiskDenial[];
+  writes: number;
+  /** Writes skipped for lack of budget; retry after `retryAfterMs`. */
+  deferred: number;
+  retryAfterMs: number;
+}
+
+interface Tracked extends LiveOrder {
+  key: number;
+  eventTicker: string;
+  /** State to restore when an amend/decrease is refused. */
+  before?: { price: Micros; remaining: Centis };
+  /** Exchange time of the last ack/listing: fills stamped at or before it are already in `remaining`. */
+  knownAtMs: number;
+  /** Fills seen while a write was in flight (to subtract those the ack cannot include). */
+  fillsInFlight: { tsMs: number; count: Centis }[];
+}
+
+export interface OrderManagerDeps {
+  gateway: ExchangeGateway;
+  clock: Clock;
+  log: EngineLogger;
+  metrics: EngineMetrics;
+  audit?: AuditSink;
+  budget: WriteBudget;
+  clientOrderPrefix: string;
+  amend: boolean;
+  writeCost: number;
+  cancelCost: number;
+  /** Called when a game's last in-flight write settles and a sync was waiting for it. */
+  onSettled(eventTicker: string): void;
+}
+
+export class OrderManager {
+  private readonly orders = new Map<number, Tracked>();
+  private nextKey = 1;
+  private nextClientSeq = 1;
+  private readonly boot: string;
+  private readonly groups = new Map<string, Promise<string>>();
+  private readonly waiting = new Set<string>();
+  private inFlight = 0;
+  private readonly idle: (() => void)[] = [];
+
+  constructor(private readonly deps: OrderManagerDeps) {
+    this.boot = deps.clock.now().toString(36);
+  }
+
+  // ------------------------------------------------------------- views
+
+  /** All tracked orders (resting, pending, uncertain). */
+  all(): LiveOrder[] {
+    return [...this.orders.values()].map(strip);
+  }
+
+  ordersOf(tickers: readonly string[]): LiveOrder[] {
+    return [...this.orders.values()].filter((o) => tickers.includes(o.ticker)).map(strip);
+  }
+
+  exposureOrders(tickers: readonly string[]): ExposureOrder[] {
+    return [...this.orders.values()]
+      .filter((o) => tickers.includes(o.ticker))
+      .map((o) => ({ ticker: o.ticker, side: o.side, remaining: o.remaining }));
+  }
+
+  hasInFlight(eventTicker: string): boolean {
+    for (const o of this.orders.values())
+      if (o.eventTicker === eventTicker && o.state === 'pending') return true;
+    return false;
+  }
+
+  /** Resolves once no write is in flight (tests, shutdown). */
+  settled(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  // ------------------------------------------------------------- sync
+
+  async sync(game: GameBinding, desired: readonly DesiredQuote[]): Promise<SyncReport> {
+    const live = this.ordersOf(game.tickers);
+    const plan = planOrders(desired, live, { amend: this.deps.amend });
+    const report: SyncReport = { plan, denials: [], writes: 0, deferred: 0, retryAfterMs: 0 };
+    if (plan.blocked.length > 0 && this.hasInFlight(game.eventTicker)) this.waiting.add(game.eventTicker);
+    const needsGroup = plan.creates.length > 0;
+
+    let groupId: string | undefined;
+    if (needsGroup) {
+      try {
+        groupId = await this.orderGroup(game);
+      } catch (err) {
+        this.deps.log.error('order_group_failed', { eventTicker: game.eventTicker, error: errText(err) });
+        this.deps.metrics.count('OrderGroupErrors');
+        plan.creates.length = 0; // never place an order outside its game's group
+      }
+    }
+
+    // Everything below is synchronous until the requests are fired, so each gate sees every earlier write.
+    const cancels: Tracked[] = [];
+    const byId = (id: string) => this.findByOrderId(id);
+    for (const c of plan.cancels) {
+      const o = byId(c.orderId);
+      if (o && o.state === 'resting') cancels.push(o);
+    }
+
+    const amends: { o: Tracked; price: Micros; remaining: Centis }[] = [];
+    for (const a of plan.amends) {
+      const o = byId(a.orderId);
+      if (o?.state !== 'resting') continue;
+      const orders = this.gameOrders(game);
+      const idx = orders.findIndex((x) => x.key === o.key);
+      const d = gate(
+        { ...game.risk(), orders },
+        {
+          kind: 'amend',
+          ticker: o.ticker,
+          side: o.side,
+          size: a.remaining,
+          currentRemaining: o.remaining,
+          orderIndex: idx,
+        },
+      );
+      if (!d.allow) {
+        report.denials.push({ ticker: o.ticker, side: o.side, reason: d.reason, detail: d.detail });
+        cancels.push(o); // the order cannot be what we want: take it down
+        continue;
+      }
+      if (!this.deps.budget.tryTake(this.deps.writeCost)) {
+        report.deferred++;
+        continue;
+      }
+      o.before = { price: o.price, remaining: o.remaining };
+      o.state = 'pending';
+      o.sinceMs = this.deps.clock.now();
+      o.remaining = Math.max(o.remaining, d.size);
+      amends.push({ o, price: a.price, remaining: d.size });
+    }
+
+    const decreases: { o: Tracked; reduceTo: Centis }[] = [];
+    for (const dec of plan.decreases) {
+      const o = byId(dec.orderId);
+      if (o?.state !== 'resting') continue;
+      if (!this.deps.budget.tryTake(this.deps.writeCost)) {
+        report.deferred++;
+        continue;
+      }
+      o.before = { price: o.price, remaining: o.remaining };
+      o.state = 'pending';
+      o.sinceMs = this.deps.clock.now();
+      decreases.push({ o, reduceTo: dec.reduceTo });
+    }
+
+    const creates: Tracked[] = [];
+    for (const c of plan.creates) {
+      const d = gate(
+        { ...game.risk(), orders: this.gameOrders(game) },
+        { kind: 'create', ticker: c.ticker, side: c.side, size: c.size },
+      );
+      if (!d.allow) {
+        report.denials.push({ ticker: c.ticker, side: c.side, reason: d.reason, detail: d.detail });
+        continue;
+      }
+      if (!this.deps.budget.tryTake(this.deps.writeCost)) {
+        report.deferred++;
+        continue;
+      }
+      const o: Tracked = {
+        key: this.nextKey++,
+        eventTicker: game.eventTicker,
+        orderId: null,
+        clientOrderId: `${this.deps.clientOrderPrefix}-${this.boot}-${this.nextClientSeq++}`,
+        ticker: c.ticker,
+        side: c.side,
+        price: c.price,
+        remaining: d.size,
+        filled: 0,
+        state: 'pending',
+        sinceMs: this.deps.clock.now(),
+        knownAtMs: Number.NEGATIVE_INFINITY,
+        fillsInFlight: [],
+      };
+      this.orders.set(o.key, o);
+      creates.push(o);
+    }
+    for (const o of cancels) {
+      this.deps.budget.force(this.deps.cancelCost);
+      o.state = 'pending';
+      o.sinceMs = this.deps.clock.now();
+    }
+
+    for (const dn of report.denials) {
+      this.deps.metrics.count('RiskDenied', 1, { reason: dn.reason });
+      this.deps.log.info('risk_denied', { eventTicker: game.eventTicker, ...dn });
+    }
+    if (report.deferred > 0) report.retryAfterMs = Math.max(1, this.deps.budget.waitMs(this.deps.writeCost));
+
+    // Fire: cancels first, then the rest concurrently.
+    const work: Promise<void>[] = [];
+    if (cancels.length > 0) work.push(this.track(this.sendCancels(cancels)));
+    for (const d of decreases) work.push(this.track(this.sendDecrease(d.o, d.reduceTo, game)));
+    for (const a of amends) work.push(this.track(this.sendAmend(a.o, a.price, a.remaining, game)));
+    if (creates.length > 0) work.push(this.track(this.sendCreates(creates, game, groupId)));
+    report.writes = cancels.length + decreases.length + amends.length + creates.length;
+    await Promise.all(work);
+    return report;
+  }
+
+  /** Cancels every non-pending order of these tickers (stop time, halts). Same path as a sync with nothing desired. */
+  cancelAll(game: GameBinding): Promise<SyncReport> {
+    return this.sync(game, []);
+  }
+
+  // ------------------------------------------------------------- feed input
+
+  /** A fill: moves size out of the order (position is the inventory's job). */
+  onFill(fill: FillEvent): void {
+    const o =
+      this.findByOrderId(fill.orderId) ??
+      (fill.clientOrderId ? this.findByClientId(fill.clientOrderId) : undefined);
+    if (!o) return;
+    o.filled += fill.count;
+    if (o.state === 'pending') o.fillsInFlight.push({ tsMs: fill.tsMs, count: fill.count });
+    else if (fill.tsMs <= o.knownAtMs) return; // already reflected in the last ack or listing
+    o.remaining = Math.max(0, o.remaining - fill.count);
+    if (o.before) o.before.remaining = Math.max(0, o.before.remaining - fill.count);
+    if (o.remaining === 0 && o.state !== 'pending') this.orders.delete(o.key);
+  }
+
+  /** A user_orders update: the exchange's view of one order, applied unless a write on it is in flight. */
+  onOrderUpdate(ev: Extract<FeedEvent, { type: 'order' }>): void {
+    const o =
+      this.findByOrderId(ev.orderId) ??
+      (ev.clientOrderId ? this.findByClientId(ev.clientOrderId) : undefined);
+    if (!o || o.state === 'pending') return;
+    if (ev.status === 'canceled' || ev.status === 'executed') this.orders.delete(o.key);
+    else if (ev.status === 'resting') {
+      o.orderId = ev.orderId;
+      o.price = ev.price;
+      o.remaining = ev.remaining;
+      o.filled = Math.max(o.filled, ev.filled);
+      o.state = 'resting';
+    }
+  }
+
+  // ------------------------------------------------------------- reconciliation
+
+  /** @param listedAtMs when the listing was taken: fills stamped before it are assumed included. */
+  applyReconciliation(
+    actions: readonly OrderAction[],
+    eventOf: (ticker: string) => string | undefined,
+    listedAtMs: number,
+  ): number {
+    let changes = 0;
+    const foreignOurs: Tracked[] = [];
+    for (const a of actions) {
+      if (a.kind === 'confirm') {
+        const o = this.findLocal(a.local);
+        if (!o || o.state === 'pending') continue;
+        const ex = a.exchange;
+        if (
+          o.state !== 'resting' ||
+          o.orderId !== ex.orderId ||
+          o.remaining !== ex.remaining ||
+          o.price !== ex.price
+        )
+          changes++;
+        o.orderId = ex.orderId;
+        o.price = ex.price;
+        o.remaining = ex.remaining;
+        o.filled = Math.max(o.filled, ex.filled);
+        o.knownAtMs = listedAtMs;
+        o.fillsInFlight = [];
+        o.state = 'resting';
+        o.before = undefined;
+      } else if (a.kind === 'forget') {
+        const o = this.findLocal(a.local);
+        if (o && o.state !== 'pending') {
+          this.orders.delete(o.key);
+          changes++;
+        }
+      } else if (a.kind === 'adopt') {
+        const eventTicker = eventOf(a.exchange.ticker);
+        if (!eventTicker) continue;
+        this.adopt(a.exchange, eventTicker, listedAtMs);
+        changes++;
+        this.deps.log.warn('order_adopted', { orderId: a.exchange.orderId, ticker: a.exchange.ticker });
+      } else if (a.kind === 'cancel') {
+        foreignOurs.push({
+          ...a.exchange,
+          key: -1,
+          eventTicker: '',
+          state: 'pending',
+          sinceMs: this.deps.clock.now(),
+          knownAtMs: 0,
+          fillsInFlight: [],
+        });
+        changes++;
+      } else
+        this.deps.log.warn('foreign_order_ignored', {
+          orderId: a.exchange.orderId,
+          ticker: a.exchange.ticker,
+        });
+    }
+    if (foreignOurs.length > 0) void this.track(this.sendCancels(foreignOurs));
+    return changes;
+  }
+
+  private adopt(ex: ExchangeOrder, eventTicker: string, listedAtMs: number): void {
+    const o: Tracked = {
+      ...ex,
+      key: this.nextKey++,
+      eventTicker,
+      state: 'resting',
+      sinceMs: this.deps.clock.now(),
+      knownAtMs: listedAtMs,
+      fillsInFlight: [],
+    };
+    this.orders.set(o.key, o);
+  }
+
+  // ------------------------------------------------------------- writes
+
+  private async sendCancels(list: Tracked[]): Promise<void> {
+    const reqs: CancelOrderRequest[] = list.map((o) => ({ orderId: o.orderId!, ticker: o.ticker }));
+    const results = await settle(() => this.deps.gateway.cancelOrders(reqs), reqs.length);
+    list.forEach((o, i) => {
+      const r = results[i]!;
+      this.audit('cancel', o, r);
+      if (o.key < 0) return; // an untracked order of ours in a market we left
+      if (r.ok) {
+        this.orders.delete(o.key);
+        this.deps.metrics.count(WorkerMetric.OrdersCancelled);
+      } else if (r.kind === 'rate_limited') {
+        o.state = 'resting';
+        this.count429();
+      } else o.state = 'uncertain'; // refused or unknown: reconciliation decides whether it still rests
+    });
+    this.afterWrite(list);
+  }
+
+  private async sendDecrease(o: Tracked, reduceTo: Centis, game: GameBinding): Promise<void> {
+    const r = await settleOne(() =>
+      this.deps.gateway.decreaseOrder({
+        orderId: o.orderId!,
+        ticker: o.ticker,
+        reduceTo,
+        exchangeIndex: game.exchangeIndex(o.ticker),
+      }),
+    );
+    this.audit('decrease', o, r);
+    if (r.ok) this.acknowledge(o, o.price, r.value);
+    else this.refused(o, r.kind);
+    this.afterWrite([o]);
+  }
+
+  private async sendAmend(o: Tracked, price: Micros, remaining: Centis, game: GameBinding): Promise<void> {
+    const r = await settleOne(() =>
+      this.deps.gateway.amendOrder({
+        orderId: o.orderId!,
+        ticker: o.ticker,
+        side: o.side,
+        price,
+        count: o.filled + remaining,
+        exchangeIndex: game.exchangeIndex(o.ticker),
+      }),
+    );
+    this.audit('amend', o, r, price, remaining);
+    if (r.ok) this.acknowledge(o, price, r.value);
+    else this.refused(o, r.kind);
+    this.afterWrite([o]);
+  }
+
+  private async sendCreates(list: Tracked[], game: GameBinding, groupId: string | undefined): Promise<void> {
+    const reqs: CreateOrderRequest[] = list.map((o) => ({
+      ticker: o.ticker,
+      side: o.side,
+      price: o.price,
+      count: o.remaining,
+      clientOrderId: o.clientOrderId!,
+      postOnly: true,
+      cancelOnPause: true,
+      orderGroupId: groupId,
+      exchangeIndex: game.exchangeIndex(o.ticker),
+    }));
+    const results = await settle(() => this.deps.gateway.createOrders(reqs), reqs.length);
+    list.forEach((o, i) => {
+      const r = results[i]!;
+      this.audit('create', o, r);
+      if (r.ok) {
+        o.orderId = r.value.orderId;
+        this.deps.metrics.count(WorkerMetric.OrdersCreated);
+        this.acknowledge(o, o.price, r.value);
+      } else if (r.kind === 'unknown') o.state = 'uncertain';
+      else {
+        if (r.kind === 'rate_limited') this.count429();
+        this.orders.delete(o.key);
+      }
+    });
+    this.afterWrite(list);
+  }
+
+  /**
+   * The ack is the exchange's truth at `ack.tsMs`. Fills that reached us while
+   * the write was in flight but are stamped after that moment are not in it.
+   * Without a timestamp, every fill seen so far is assumed included (and later
+   * ones are not): reconciliation corrects any residue within one period.
+   */
+  private acknowledge(o: Tracked, price: Micros, ack: OrderAck): void {
+    const at = ack.tsMs ?? Number.NEGATIVE_INFINITY;
+    const later = o.fillsInFlight.filter((f) => f.tsMs > at).reduce((s, f) => s + f.count, 0);
+    o.orderId = ack.orderId || o.orderId;
+    o.price = price;
+    o.remaining = Math.max(0, ack.remaining - (ack.tsMs === undefined ? 0 : later));
+    o.filled = Math.max(o.filled, ack.filled);
+    o.knownAtMs = ack.tsMs ?? this.deps.clock.now();
+    o.fillsInFlight = [];
+    o.state = 'resting';
+    o.before = undefined;
+    if (o.remaining <= 0) this.orders.delete(o.key);
+  }
+
+  private refused(o: Tracked, kind: 'rejected' | 'rate_limited' | 'unknown'): void {
+    if (kind === 'rate_limited') this.count429();
+    if (kind === 'unknown') {
+      o.state = 'uncertain';
+      return;
+    }
+    // Certainly not applied: the order is what it was (less any fills meanwhile).
+    o.fillsInFlight = [];
+    if (o.before) {
+      o.price = o.before.price;
+      o.remaining = o.before.remaining;
+    }
+    o.before = undefined;
+    o.state = 'resting';
+    if (o.remaining <= 0) this.orders.delete(o.key);
+  }
+
+  private afterWrite(list: readonly Tracked[]): void {
+    const games = new Set(list.map((o) => o.eventTicker).filter((g) => g !== ''));
+    for (const g of games) {
+      if (this.waiting.has(g) && !this.hasInFlight(g)) {
+        this.waiting.delete(g);
+        this.deps.onSettled(g);
+      }
+    }
+  }
+
+  private orderGroup(game: GameBinding): Promise<string> {
+    let p = this.groups.get(game.eventTicker);
+    if (!p) {
+      p = this.deps.gateway.createOrderGroup(game.orderGroupLimit);
+      this.groups.set(game.eventTicker, p);
+      p.catch(() => this.groups.delete(game.eventTicker)); // retry on the next sync
+    }
+    return p;
+  }
+
+  private gameOrders(game: GameBinding): (ExposureOrder & { key: number })[] {
+    return [...this.orders.values()]
+      .filter((o) => game.tickers.includes(o.ticker))
+      .map((o) => ({ ticker: o.ticker, side: o.side, remaining: o.remaining, key: o.key }));
+  }
+
+  private findByOrderId(id: string): Tracked | undefined {
+    for (const o of this.orders.values()) if (o.orderId === id) return o;
+    return undefined;
+  }
+
+  private findByClientId(id: string): Tracked | undefined {
+    for (const o of this.orders.values()) if (o.clientOrderId === id) return o;
+    return undefined;
+  }
+
+  private findLocal(l: LiveOrder): Tracked | undefined {
+    return (
+      (l.orderId !== null ? this.findByOrderId(l.orderId) : undefined) ??
+      (l.clientOrderId !== null ? this.findByClientId(l.clientOrderId) : undefined)
+    );
+  }
+
+  private count429(): void {
+    this.deps.metrics.count('RateLimited');
+  }
+
+  private audit(action: string, o: Tracked, r: WriteOutcome<unknown>, price?: Micros, count?: Centis): void {
+    this.deps.metrics.count('OrderWrites', 1, { action });
+    if (!r.ok)
+      this.deps.log.warn('order_write_failed', {
+        action,
+        ticker: o.ticker,
+        side: o.side,
+        kind: r.kind,
+        code: r.code ?? null,
+        message: r.message,
+      });
+    const sink = this.deps.audit;
+    if (!sink) return;
+    sink
+      .order({
+        action,
+        ticker: o.ticker,
+        side: o.side,
+        orderId: o.orderId ?? undefined,
+        clientOrderId: o.clientOrderId ?? undefined,
+        price: price ?? o.price,
+        count: count ?? o.remaining,
+        outcome: r.ok ? 'ok' : r.kind,
+        atMs: this.deps.clock.now(),
+      })
+      .catch((err: unknown) => this.deps.log.warn('audit_failed', { error: errText(err) }));
+  }
+
+  private track(p: Promise<void>): Promise<void> {
+    this.inFlight++;
+    return p
+      .catch((err: unknown) => this.deps.log.error('order_write_crashed', { error: errText(err) }))
+      .finally(() => {
+        this.inFlight--;
+        if (this.inFlight === 0) for (const f of this.idle.splice(0)) f();
+      });
+  }
+}
+
+function strip(o: Tracked): LiveOrder {
+  return {
+    orderId: o.orderId,
+    clientOrderId: o.clientOrderId,
+    ticker: o.ticker,
+    side: o.side,
+    price: o.price,
+    remaining: o.remaining,
+    filled: o.filled,
+    state: o.state,
+    sinceMs: o.sinceMs,
+  };
+}
+
+const errText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
+
+/** A gateway call that throws is an unknown outcome for every item, never a crash. */
+async function settle<T>(call: () => Promise<WriteOutcome<T>[]>, n: number): Promise<WriteOutcome<T>[]> {
+  try {
+    const out = await call();
+    return Array.from(
+      { length: n },
+      (_, i) => out[i] ?? { ok: false, kind: 'unknown', message: 'missing result' },
+    );
+  } catch (err) {
+    return Array.from({ length: n }, () => ({
+      ok: false as const,
+      kind: 'unknown' as const,
+      message: errText(err),
+    }));
+  }
+}
+
+async function settleOne<T>(call: () => Promise<WriteOutcome<T>>): Promise<WriteOutcome<T>> {
+  try {
+    return await call();
+  } catch (err) {
+    return { ok: false, kind: 'unknown', message: errText(err) };
+  }
+}

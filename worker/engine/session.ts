@@ -1,0 +1,946 @@
+/**
+ * TradingSession: the one object live, paper, replay and simulation drive the
+ * same way. Inputs are feed events (`handle`) and its own timers on the
+ * injected clock (theo poll, kill-flag poll, reconciliation, discovery,
+ * heartbeat); outputs are commands through the ports. Nothing here reads a
+ * global clock, opens a socket or touches a file.
+ *
+ * Per game: discovery (series per sport) → mapping to an odds event (unmatched
+ * are reported, never guessed) → theo (missing or stale → no quotes) →
+ * on every book change or fill, one requote per game per event-loop turn
+ * (dirty set flushed by setImmediate) → quoter → order manager → risk gate.
+ */
+
+import type { TimerHandle } from '../../shared/clock.ts';
+import type { EngineConfig, SportConfig } from '../../shared/config/engine-config.ts';
+import { WorkerMetric } from '../../shared/metrics/names.ts';
+import { gameLimit } from '../../shared/risk/limits.ts';
+import { gameStartTime, stopTime } from '../../shared/risk/stop-rule.ts';
+import { type Centis, MICROS_PER_DOLLAR, type Micros, notionalMicros } from '../../shared/units.ts';
+import { exposures, signedInventory } from './exposure.ts';
+import { Inventory } from './inventory.ts';
+import { type KillSource, type KillState, KillSwitch } from './kill-switch.ts';
+import { type GameBinding, OrderManager, type SyncReport } from './order-manager.ts';
+import type {
+  ActiveFlag,
+  BookSide,
+  EnginePorts,
+  FeedEvent,
+  FillEvent,
+  FlattenResult,
+  Game,
+  GameQuotes,
+  ListedEvent,
+  MarketBook,
+  SlotId,
+  TheoSnapshot,
+} from './ports.ts';
+import { reconcileOrders, reconcilePositions } from './reconcile.ts';
+import { WriteBudget } from './write-budget.ts';
+
+export type GameStatus =
+  | 'quoting'
+  | 'no-theo'
+  | 'stale-theo'
+  | 'no-book'
+  | 'stopped'
+  | 'halted'
+  | 'closed'
+  | 'ws-down'
+  | 'killed'
+  | 'lease-lost';
+
+interface GameState {
+  game: Game;
+  sport: string;
+  tickers: string[];
+  theo: TheoSnapshot | null;
+  stopAtMs: number | null;
+  halted: string | null;
+  closed: boolean;
+  status: GameStatus;
+  lastQuotes: GameQuotes | null;
+  limit: Centis;
+  /** Highest limit ever applied to this game: the bound a breach is judged against. */
+  maxLimit: Centis;
+  lastRefreshMs: number;
+  stopTimer: TimerHandle | null;
+  retryTimer: TimerHandle | null;
+}
+
+export interface FillView {
+  atMs: number;
+  eventTicker: string;
+  ticker: string;
+  side: BookSide;
+  price: Micros;
+  count: Centis;
+  tradeId: string;
+}
+
+export interface Alert {
+  atMs: number;
+  level: 'warn' | 'error';
+  message: string;
+}
+
+export interface SlotView {
+  price: Micros;
+  size: Centis;
+  state: string;
+}
+
+export interface MarketView {
+  ticker: string;
+  outcome: string;
+  theo: number | null;
+  bestBid: Micros | null;
+  bestBidSize: Centis;
+  bestAsk: Micros | null;
+  bestAskSize: Centis;
+  position: Centis;
+  ourBid: SlotView | null;
+  ourAsk: SlotView | null;
+  modeBid: string | null;
+  modeAsk: string | null;
+}
+
+export interface GameView {
+  eventTicker: string;
+  title: string;
+  sport: string;
+  homeTeam: string | null;
+  awayTeam: string | null;
+  startMs: number | null;
+  stopAtMs: number | null;
+  status: GameStatus;
+  theo: { probabilities: Record<string, number>; ageMs: number; books: number } | null;
+  markets: MarketView[];
+  inventory: Centis;
+  limit: Centis;
+  pnl: { realised: Micros; marked: Micros };
+  reasons: string[];
+}
+
+export interface SessionSnapshot {
+  atMs: number;
+  connection: { state: 'up' | 'down'; sinceMs: number };
+  kill: KillState;
+  games: GameView[];
+  unmatched: { eventTicker: string; title: string; reason: string }[];
+  fills: FillView[];
+  drift: { atMs: number; ticker: string; local: Centis; exchange: Centis }[];
+  counters: Record<string, number>;
+  alerts: Alert[];
+  pnl: { realised: Micros; marked: Micros };
+}
+
+export type SessionEvent =
+  | { type: 'fill'; fill: FillView }
+  | { type: 'quote'; eventTicker: string }
+  | { type: 'alert'; alert: Alert }
+  | { type: 'kill'; state: KillState }
+  | { type: 'connection'; state: 'up' | 'down' }
+  | { type: 'reconciled'; changes: number };
+
+const TAPE = 200;
+
+export class TradingSession {
+  private readonly games = new Map<string, GameState>();
+  private readonly gameOfTicker = new Map<string, string>();
+  private readonly unmatched = new Map<string, { eventTicker: string; title: string; reason: string }>();
+  private readonly inventory = new Inventory();
+  private readonly manager: OrderManager;
+  readonly killSwitch: KillSwitch;
+  private readonly paused = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly dirtySince = new Map<string, number>();
+  private flushScheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly requotes = new Set<Promise<unknown>>();
+  private readonly timers: TimerHandle[] = [];
+  private connection: { state: 'up' | 'down'; sinceMs: number };
+  private wsTimer: TimerHandle | null = null;
+  private reconciling: Promise<void> | null = null;
+  private flags: readonly ActiveFlag[] = [];
+  private readonly fills: FillView[] = [];
+  private readonly drift: SessionSnapshot['drift'] = [];
+  private readonly alerts: Alert[] = [];
+  private readonly counters: Record<string, number> = {
+    writes: 0,
+    riskDenied: 0,
+    rateLimited: 0,
+    reconnects: 0,
+    resyncs: 0,
+    drifts: 0,
+    fills: 0,
+    duplicateFills: 0,
+    limitBreaches: 0,
+    requotes: 0,
+  };
+  private readonly listeners = new Set<(e: SessionEvent) => void>();
+  private unsubscribe: (() => void) | null = null;
+  private started = false;
+  private stopped = false;
+
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly ports: EnginePorts,
+  ) {
+    const now = ports.clock.now();
+    this.connection = { state: 'down', sinceMs: now };
+    this.killSwitch = new KillSwitch({
+      clock: ports.clock,
+      flatten: ports.flatten,
+      log: ports.log,
+      metrics: ports.metrics,
+      onTrip: () => {
+        for (const g of this.games.values()) g.status = 'killed';
+        this.emit({ type: 'kill', state: this.killSwitch.state });
+      },
+    });
+    this.manager = new OrderManager({
+      gateway: ports.gateway,
+      clock: ports.clock,
+      log: ports.log,
+      metrics: ports.metrics,
+      audit: ports.audit,
+      budget: new WriteBudget(ports.clock, config.writeBudget.tokensPerSec, config.writeBudget.capacity),
+      clientOrderPrefix: config.clientOrderPrefix,
+      amend: config.amend,
+      writeCost: config.writeBudget.writeCost,
+      cancelCost: config.writeBudget.cancelCost,
+      onSettled: (g) => this.markDirty(g),
+    });
+  }
+
+  // ================================================================ lifecycle
+
+  /**
+   * Discovers games, adopts whatever already rests (restart: never duplicate),
+   * subscribes to the feed and starts the timers. Crash-only: a restart takes
+   * exactly this path.
+   */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.unsubscribe = this.ports.feed.onEvent((e) => this.handle(e));
+    await this.discover();
+    await this.pollKill();
+    await this.reconcile(); // adopt resting orders and take exchange positions before the first quote
+    await this.pollTheos();
+    this.every(this.config.theoPollMs, () => this.pollTheos());
+    this.every(this.config.reconcileMs, () => this.reconcile());
+    this.every(this.config.discoveryMs, () => this.discover());
+    this.every(this.config.heartbeatMs, () => this.heartbeat());
+    if (this.ports.killFlag) this.every(this.config.killPollMs, () => this.pollKill());
+    this.ports.log.info('session_started', { games: this.games.size, unmatched: this.unmatched.size });
+  }
+
+  /** Trips the kill switch (stop quoting, cancel until flat), then stops timers and the feed. */
+  async stop(source: KillSource = 'sigterm', reason = 'shutdown'): Promise<FlattenResult> {
+    const result = await this.kill(source, reason);
+    this.shutdownTimers();
+    return result;
+  }
+
+  kill(source: KillSource, reason: string): Promise<FlattenResult> {
+    const alreadyTripped = this.killSwitch.tripped;
+    const p = this.killSwitch.trip(source, reason);
+    if (!alreadyTripped) this.alert('error', `kill switch (${source}): ${reason}`);
+    return p;
+  }
+
+  private shutdownTimers(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers.splice(0)) this.ports.clock.clearTimeout(t);
+    if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
+    for (const g of this.games.values()) {
+      if (g.stopTimer) this.ports.clock.clearTimeout(g.stopTimer);
+      if (g.retryTimer) this.ports.clock.clearTimeout(g.retryTimer);
+    }
+    this.unsubscribe?.();
+  }
+
+  /** Resolves when no requote is scheduled or running and no order write is in flight. */
+  async idle(): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      await new Promise<void>((r) => setImmediate(r));
+      await this.flushing;
+      await Promise.all([...this.requotes]);
+      await this.manager.settled();
+      if (!this.flushScheduled && this.requotes.size === 0 && this.dirty.size === 0) return;
+    }
+  }
+
+  onEvent(listener: (e: SessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ================================================================ inputs
+
+  handle(event: FeedEvent): void {
+    try {
+      switch (event.type) {
+        case 'book': {
+          const g = this.gameOfTicker.get(event.ticker);
+          if (g) this.markDirty(g);
+          return;
+        }
+        case 'fill':
+          this.onFill(event);
+          return;
+        case 'order':
+          this.manager.onOrderUpdate(event);
+          return;
+        case 'connection':
+          this.onConnection(event.state);
+          return;
+        case 'lifecycle':
+          this.onLifecycle(event.ticker, event.kind);
+          return;
+      }
+    } catch (err) {
+      // A bad event is counted and dropped; it never takes the session down.
+      this.ports.metrics.count('FeedEventErrors');
+      this.ports.log.error('feed_event_failed', { type: event.type, error: errText(err) });
+    }
+  }
+
+  private onFill(fill: FillEvent): void {
+    const now = this.ports.clock.now();
+    if (!this.inventory.applyFill(fill, now)) {
+      this.counters['duplicateFills']!++;
+      return;
+    }
+    this.manager.onFill(fill);
+    this.counters['fills']!++;
+    this.ports.metrics.count(WorkerMetric.Fills);
+    const eventTicker = this.gameOfTicker.get(fill.ticker);
+    if (!eventTicker) {
+      this.alert('warn', `fill on untracked market ${fill.ticker} (manual trade or other process)`);
+      return;
+    }
+    const view: FillView = {
+      atMs: fill.tsMs,
+      eventTicker,
+      ticker: fill.ticker,
+      side: fill.side,
+      price: fill.price,
+      count: fill.count,
+      tradeId: fill.tradeId,
+    };
+    this.fills.unshift(view);
+    this.fills.length = Math.min(this.fills.length, TAPE);
+    this.emit({ type: 'fill', fill: view });
+    this.ports.audit?.fill({ ...fill, eventTicker }).catch((err: unknown) => {
+      this.ports.log.warn('audit_fill_failed', { error: errText(err) });
+    });
+    this.ports.log.info('fill', {
+      eventTicker,
+      ticker: fill.ticker,
+      side: fill.side,
+      price: fill.price,
+      count: fill.count,
+      tradeId: fill.tradeId,
+    });
+    const g = this.games.get(eventTicker);
+    if (g) {
+      this.checkLimit(g);
+      this.maybeRefresh(g);
+    }
+    this.markDirty(eventTicker);
+  }
+
+  private onConnection(state: 'up' | 'down'): void {
+    const now = this.ports.clock.now();
+    if (state === this.connection.state) return;
+    this.connection = { state, sinceMs: now };
+    this.emit({ type: 'connection', state });
+    if (state === 'down') {
+      this.alert('warn', 'market feed down: quotes pulled');
+      this.wsTimer = this.ports.clock.setTimeout(() => {
+        if (this.connection.state === 'down')
+          void this.kill('ws_down', `market feed down for more than ${this.config.kill.wsDownMs} ms`);
+      }, this.config.kill.wsDownMs);
+    } else {
+      this.counters['reconnects']!++;
+      this.ports.metrics.count('Reconnects');
+      if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
+      this.wsTimer = null;
+      // Fills and order updates carry no sequence numbers: what we missed comes from REST.
+      void this.reconcile();
+    }
+    for (const g of this.games.keys()) this.markDirty(g);
+  }
+
+  private onLifecycle(ticker: string, kind: string): void {
+    const eventTicker = this.gameOfTicker.get(ticker);
+    if (kind === 'paused') this.paused.add(ticker);
+    else if (kind === 'resumed') this.paused.delete(ticker);
+    else if (kind === 'closed' || kind === 'determined' || kind === 'settled') {
+      const g = eventTicker ? this.games.get(eventTicker) : undefined;
+      if (g) g.closed = true;
+    }
+    if (eventTicker) this.markDirty(eventTicker);
+  }
+
+  // ================================================================ discovery
+
+  async discover(): Promise<void> {
+    for (const [sport, cfg] of Object.entries(this.config.sports)) {
+      for (const series of cfg.series) {
+        let events: ListedEvent[];
+        try {
+          events = await this.ports.gateway.listEvents(series);
+        } catch (err) {
+          this.ports.metrics.count('DiscoveryErrors');
+          this.ports.log.warn('discovery_failed', { series, error: errText(err) });
+          continue;
+        }
+        for (const ev of events) this.register(sport, cfg, ev);
+      }
+    }
+    this.ports.feed.track([...this.gameOfTicker.keys()]);
+  }
+
+  private register(sport: string, _cfg: SportConfig, ev: ListedEvent): void {
+    if (this.games.has(ev.eventTicker)) return;
+    const m = this.ports.mapper.match(sport, ev);
+    if (!m.ok) {
+      if (!this.unmatched.has(ev.eventTicker))
+        this.ports.log.warn('game_unmatched', { eventTicker: ev.eventTicker, reason: m.reason });
+      this.unmatched.set(ev.eventTicker, { eventTicker: ev.eventTicker, title: ev.title, reason: m.reason });
+      return;
+    }
+    const missing = ev.markets.filter((mk) => m.outcomeByTicker[mk.ticker] === undefined);
+    if (missing.length > 0 || ev.markets.length < 2) {
+      const reason = `markets without an outcome: ${missing.map((x) => x.ticker).join(', ') || 'fewer than two markets'}`;
+      this.unmatched.set(ev.eventTicker, { eventTicker: ev.eventTicker, title: ev.title, reason });
+      return;
+    }
+    this.unmatched.delete(ev.eventTicker);
+    const game: Game = {
+      eventTicker: ev.eventTicker,
+      seriesTicker: ev.seriesTicker,
+      sport,
+      title: ev.title,
+      oddsEventId: m.oddsEventId,
+      markets: ev.markets.map((mk) => ({
+        ticker: mk.ticker,
+        outcome: m.outcomeByTicker[mk.ticker]!,
+        exchangeIndex: mk.exchangeIndex,
+        priceRanges: mk.priceRanges,
+      })),
+      kalshiStartMs: ev.startMs,
+      oddsCommenceMs: m.commenceMs,
+      homeTeam: m.homeTeam,
+      awayTeam: m.awayTeam,
+      fees: ev.fees,
+    };
+    this.addGame(game);
+  }
+
+  /** Adds a game directly (replay, tests); discovery calls this after mapping. */
+  addGame(game: Game): void {
+    if (this.games.has(game.eventTicker)) return;
+    const stopAtMs = stopTime(
+      { kalshiStart: game.kalshiStartMs, oddsCommence: game.oddsCommenceMs },
+      this.config.stopMarginMs,
+    );
+    const state: GameState = {
+      game,
+      sport: game.sport,
+      tickers: game.markets.map((m) => m.ticker),
+      theo: null,
+      stopAtMs,
+      halted: null,
+      closed: false,
+      status: 'no-theo',
+      lastQuotes: null,
+      limit: 0,
+      maxLimit: 0,
+      lastRefreshMs: Number.NEGATIVE_INFINITY,
+      stopTimer: null,
+      retryTimer: null,
+    };
+    this.games.set(game.eventTicker, state);
+    for (const t of state.tickers) this.gameOfTicker.set(t, game.eventTicker);
+    if (stopAtMs !== null) {
+      // Wake up at the stop time even if nothing else happens in this game.
+      const wait = Math.max(0, stopAtMs - this.ports.clock.now());
+      state.stopTimer = this.ports.clock.setTimeout(() => this.markDirty(game.eventTicker), wait);
+    }
+    this.applyFlags(state);
+    this.ports.log.info('game_added', {
+      eventTicker: game.eventTicker,
+      oddsEventId: game.oddsEventId,
+      stopAtMs,
+    });
+  }
+
+  // ================================================================ theos, flags
+
+  async pollTheos(): Promise<void> {
+    const ids = [...new Set([...this.games.values()].map((g) => g.game.oddsEventId))];
+    if (ids.length === 0) return;
+    let theos: TheoSnapshot[];
+    try {
+      theos = await this.ports.theos.read(ids);
+    } catch (err) {
+      this.ports.metrics.count('TheoReadErrors');
+      this.ports.log.warn('theo_read_failed', { error: errText(err) });
+      theos = [];
+    }
+    const byId = new Map(theos.map((t) => [t.oddsEventId, t]));
+    const now = this.ports.clock.now();
+    for (const g of this.games.values()) {
+      const t = byId.get(g.game.oddsEventId);
+      if (t && (!g.theo || t.updatedMs > g.theo.updatedMs)) {
+        g.theo = t;
+        this.markDirty(g.game.eventTicker);
+      } else if (g.theo && now - g.theo.updatedMs > this.config.theoMaxAgeMs && g.status === 'quoting') {
+        this.markDirty(g.game.eventTicker); // went stale: pull the quotes
+      }
+    }
+  }
+
+  async pollKill(): Promise<void> {
+    if (!this.ports.killFlag) return;
+    try {
+      this.flags = await this.ports.killFlag.read();
+    } catch (err) {
+      this.ports.metrics.count('KillFlagReadErrors');
+      this.ports.log.warn('kill_flag_read_failed', { error: errText(err) });
+      return;
+    }
+    const global = this.flags.find((f) => f.scope === 'global' && f.kind === 'kill');
+    if (global) {
+      void this.kill('flag', global.reason);
+      return;
+    }
+    for (const g of this.games.values()) this.applyFlags(g);
+  }
+
+  private applyFlags(g: GameState): void {
+    const f =
+      this.flags.find((x) => x.scope === g.game.eventTicker && x.kind === 'kill') ??
+      this.flags.find((x) => x.scope === g.game.eventTicker || x.scope === 'global');
+    const halted = f ? `${f.kind} (${f.scope}): ${f.reason}` : null;
+    if (halted !== g.halted) {
+      g.halted = halted;
+      this.markDirty(g.game.eventTicker);
+    }
+  }
+
+  // ================================================================ requote
+
+  markDirty(eventTicker: string): void {
+    if (!this.games.has(eventTicker) || this.stopped) return;
+    if (!this.dirty.has(eventTicker)) this.dirtySince.set(eventTicker, this.ports.clock.now());
+    this.dirty.add(eventTicker);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // setImmediate: every message already read from the socket is applied first, so a burst of deltas costs one requote.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushing = this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const games = [...this.dirty];
+    this.dirty.clear();
+    for (const g of games) {
+      const p = this.requote(g).catch((err: unknown) => {
+        this.ports.metrics.count('RequoteErrors');
+        this.ports.log.error('requote_failed', { eventTicker: g, error: errText(err) });
+      });
+      this.requotes.add(p);
+      void p.finally(() => this.requotes.delete(p));
+    }
+  }
+
+  /** Recomputes a game's four (or six) sides and hands the result to the order manager. */
+  private async requote(eventTicker: string): Promise<void> {
+    const g = this.games.get(eventTicker);
+    if (!g || this.killSwitch.tripped) return;
+    const now = this.ports.clock.now();
+    const since = this.dirtySince.get(eventTicker) ?? now;
+    this.dirtySince.delete(eventTicker);
+    this.counters['requotes']!++;
+    const books = new Map<string, MarketBook | undefined>(
+      g.tickers.map((t) => [t, this.ports.books.book(t)]),
+    );
+    g.limit = this.limitFor(g, books);
+    g.maxLimit = Math.max(g.maxLimit, g.limit);
+    g.status = this.statusOf(g, books, now);
+    let quotes: GameQuotes = { quotes: [], modes: {}, reasons: [g.status] };
+    if (g.status === 'quoting') {
+      quotes = this.ports.quoter({
+        game: g.game,
+        theo: g.theo!,
+        books,
+        positions: this.inventory.positions(g.tickers),
+        entryPrices: this.inventory.entries(g.tickers),
+        ownOrders: this.manager.ordersOf(g.tickers),
+        limit: g.limit,
+        stopAtMs: g.stopAtMs,
+        now,
+      });
+    }
+    g.lastQuotes = quotes;
+    const report = await this.manager.sync(this.binding(g), quotes.quotes);
+    this.afterSync(g, report, since);
+  }
+
+  private afterSync(g: GameState, report: SyncReport, since: number): void {
+    this.counters['writes']! += report.writes;
+    this.counters['riskDenied']! += report.denials.length;
+    if (report.writes > 0) {
+      this.ports.metrics.timing(WorkerMetric.QuoteLatencyMs, this.ports.clock.now() - since);
+      this.ports.metrics.count('OrderWritesPlanned', report.writes);
+    }
+    if (report.deferred > 0 && !g.retryTimer) {
+      g.retryTimer = this.ports.clock.setTimeout(() => {
+        g.retryTimer = null;
+        this.markDirty(g.game.eventTicker);
+      }, report.retryAfterMs);
+    }
+    this.emit({ type: 'quote', eventTicker: g.game.eventTicker });
+  }
+
+  private statusOf(
+    g: GameState,
+    books: ReadonlyMap<string, MarketBook | undefined>,
+    now: number,
+  ): GameStatus {
+    if (this.killSwitch.tripped) return 'killed';
+    if (g.closed) return 'closed';
+    if (g.stopAtMs === null || now >= g.stopAtMs) return 'stopped';
+    if (g.halted) return 'halted';
+    if (this.ports.lease && !this.ports.lease.valid(now)) return 'lease-lost';
+    if (this.connection.state === 'down') return 'ws-down';
+    if (!g.theo) return 'no-theo';
+    if (now - g.theo.updatedMs > this.config.theoMaxAgeMs) return 'stale-theo';
+    for (const b of books.values()) if (!b?.valid) return 'no-book';
+    return 'quoting';
+  }
+
+  private limitFor(g: GameState, books: ReadonlyMap<string, MarketBook | undefined>): Centis {
+    // Visible depth without our own orders: what we could get out of.
+    const own = this.manager.ordersOf(g.tickers);
+    let depth = 0;
+    for (const [ticker, b] of books) {
+      if (!b) continue;
+      for (const [levels, side] of [
+        [b.bids, 'bid'],
+        [b.asks, 'ask'],
+      ] as const) {
+        for (const lvl of levels.slice(0, this.config.depthLevels)) {
+          const mine = own
+            .filter(
+              (o) => o.ticker === ticker && o.side === side && o.price === lvl.price && o.state === 'resting',
+            )
+            .reduce((s, o) => s + o.remaining, 0);
+          depth += Math.max(0, lvl.size - mine);
+        }
+      }
+    }
+    return gameLimit(this.config.limits, g.sport, depth);
+  }
+
+  private binding(g: GameState): GameBinding {
+    return {
+      eventTicker: g.game.eventTicker,
+      tickers: g.tickers,
+      exchangeIndex: (t) => g.game.markets.find((m) => m.ticker === t)?.exchangeIndex,
+      orderGroupLimit: Math.max(100, Math.round(g.limit * this.config.orderGroupLimitFactor)),
+      risk: () => {
+        const now = this.ports.clock.now();
+        const lease = this.ports.lease;
+        return {
+          now,
+          killed: this.killSwitch.tripped || g.halted !== null || g.closed,
+          lease: lease ? { valid: lease.valid(now), token: lease.token() } : null,
+          stopAtMs: g.stopAtMs ?? Number.NEGATIVE_INFINITY,
+          pausedTickers: this.paused,
+          tickers: g.tickers,
+          positions: this.inventory.positions(g.tickers),
+          limit: g.limit,
+          lot: this.config.quoting.sizeStep,
+        };
+      },
+    };
+  }
+
+  // ================================================================ guards
+
+  private checkLimit(g: GameState): void {
+    const e = exposures(g.tickers, this.inventory.positions(g.tickers));
+    const worst = Math.max(...[...e.values()].map(Math.abs));
+    const bound = Math.max(g.maxLimit, g.limit);
+    if (bound > 0 && worst > bound) {
+      this.counters['limitBreaches']!++;
+      this.ports.metrics.count(WorkerMetric.InventoryLimitBreaches, 1, { game: g.game.eventTicker });
+      void this.kill('limit_breach', `${g.game.eventTicker}: |exposure| ${worst} > limit ${bound}`);
+    }
+  }
+
+  private maybeRefresh(g: GameState): void {
+    const pub = this.ports.refresh;
+    if (!pub || g.limit <= 0) return;
+    const now = this.ports.clock.now();
+    const skew = Math.abs(signedInventory(g.tickers, this.inventory.positions(g.tickers))) / g.limit;
+    if (skew < this.config.refreshSkew || now - g.lastRefreshMs < this.config.refreshDebounceMs) return;
+    g.lastRefreshMs = now;
+    const sportKey = this.config.sports[g.sport]?.oddsSportKey ?? g.sport;
+    this.ports.log.info('refresh_requested', { eventTicker: g.game.eventTicker, skew });
+    pub
+      .publish({
+        sportKey,
+        eventId: g.game.oddsEventId,
+        kalshiEventTicker: g.game.eventTicker,
+        reason: 'inventory-skew',
+        requestedAt: now,
+        requestedBy: 'worker',
+      })
+      .catch((err: unknown) => this.ports.log.warn('refresh_publish_failed', { error: errText(err) }));
+  }
+
+  // ================================================================ reconciliation
+
+  /** One reconciliation pass (also run on reconnect); concurrent calls share the running pass. */
+  reconcile(): Promise<void> {
+    if (!this.reconciling) {
+      this.reconciling = this.reconcileOnce().finally(() => {
+        this.reconciling = null;
+      });
+    }
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    const startedMs = this.ports.clock.now();
+    let orders: Awaited<ReturnType<EnginePorts['gateway']['listRestingOrders']>>;
+    let positions: Awaited<ReturnType<EnginePorts['gateway']['listPositions']>>;
+    try {
+      [orders, positions] = await Promise.all([
+        this.ports.gateway.listRestingOrders(),
+        this.ports.gateway.listPositions(),
+      ]);
+    } catch (err) {
+      this.ports.metrics.count('ReconcileErrors');
+      this.ports.log.warn('reconcile_failed', { error: errText(err) });
+      return;
+    }
+    const now = this.ports.clock.now();
+    this.counters['resyncs']!++;
+    const tracked = new Set(this.gameOfTicker.keys());
+    const actions = reconcileOrders(
+      this.manager.all(),
+      orders,
+      tracked,
+      this.config.clientOrderPrefix,
+      startedMs,
+    );
+    const orderChanges = this.manager.applyReconciliation(
+      actions,
+      (t) => this.gameOfTicker.get(t),
+      startedMs,
+    );
+
+    const decision = reconcilePositions(
+      [...new Set([...tracked, ...this.inventory.tickers().filter((t) => tracked.has(t))])],
+      (t) => this.inventory.position(t),
+      (t) => this.inventory.lastFillMs(t),
+      positions,
+      now,
+      this.config.positionLagMs,
+    );
+    const touched = new Set<string>();
+    for (const c of decision.corrections) {
+      this.inventory.setPosition(c.ticker, c.exchange);
+      this.counters['drifts']!++;
+      this.ports.metrics.count(WorkerMetric.ReconciliationDrift, 1);
+      this.ports.log.warn('position_drift_corrected', { ...c });
+      this.drift.unshift({ atMs: now, ticker: c.ticker, local: c.local, exchange: c.exchange });
+      this.drift.length = Math.min(this.drift.length, 50);
+      const g = this.gameOfTicker.get(c.ticker);
+      if (g) touched.add(g);
+      if (Math.abs(c.drift) > this.config.kill.maxDrift)
+        void this.kill('drift', `${c.ticker}: local ${c.local} vs exchange ${c.exchange}`);
+    }
+    if (orderChanges > 0) {
+      this.ports.metrics.count(WorkerMetric.ReconciliationDrift, orderChanges);
+      this.ports.log.info('orders_reconciled', { changes: orderChanges });
+    }
+    // Stop-time verification: nothing of a stopped game may rest.
+    for (const o of orders) {
+      const gid = this.gameOfTicker.get(o.ticker);
+      const g = gid ? this.games.get(gid) : undefined;
+      if (g && (g.stopAtMs === null || now >= g.stopAtMs)) {
+        this.alert('error', `order ${o.orderId} rests on ${o.ticker} after stop time: cancelling`);
+        this.ports.metrics.count('RestingAfterStop');
+        touched.add(g.game.eventTicker);
+      }
+    }
+    for (const a of actions) {
+      const t = a.kind === 'forget' || a.kind === 'confirm' ? a.local.ticker : a.exchange.ticker;
+      const g = this.gameOfTicker.get(t);
+      if (g) touched.add(g);
+    }
+    for (const g of touched) this.markDirty(g);
+    for (const g of this.games.values()) this.checkLimit(g);
+    this.emit({ type: 'reconciled', changes: orderChanges + decision.corrections.length });
+  }
+
+  // ================================================================ observability
+
+  private heartbeat(): void {
+    const now = this.ports.clock.now();
+    const m = this.ports.metrics;
+    m.count(WorkerMetric.Heartbeat);
+    m.gauge(
+      WorkerMetric.WsDisconnectedSeconds,
+      this.connection.state === 'down' ? (now - this.connection.sinceMs) / 1000 : 0,
+    );
+    let quoted = 0;
+    let oldestTheo = 0;
+    const snap = this.snapshot();
+    for (const g of snap.games) {
+      if (g.status === 'quoting') {
+        quoted++;
+        if (g.theo) oldestTheo = Math.max(oldestTheo, g.theo.ageMs);
+      }
+      m.gauge('Inventory', g.inventory, { game: g.eventTicker });
+    }
+    m.gauge(WorkerMetric.GamesQuoted, quoted);
+    m.gauge(WorkerMetric.TheoAgeSeconds, oldestTheo / 1000);
+    m.gauge('PnlRealisedDollars', snap.pnl.realised / MICROS_PER_DOLLAR);
+    m.gauge('PnlMarkedDollars', snap.pnl.marked / MICROS_PER_DOLLAR);
+  }
+
+  /** The dashboard's view model: everything a trader watches, as plain data. */
+  snapshot(): SessionSnapshot {
+    const now = this.ports.clock.now();
+    const games: GameView[] = [];
+    let realisedAll = 0;
+    let markedAll = 0;
+    const orders = this.manager.all();
+    for (const g of this.games.values()) {
+      const positions = this.inventory.positions(g.tickers);
+      let realised = 0;
+      let marked = 0;
+      const markets: MarketView[] = g.game.markets.map((mk) => {
+        const b = this.ports.books.book(mk.ticker);
+        const p = g.theo?.probabilities[mk.outcome] ?? null;
+        const pos = positions.get(mk.ticker) ?? 0;
+        realised += this.inventory.realised(mk.ticker);
+        const entry = this.inventory.entry(mk.ticker);
+        if (p !== null && entry !== null)
+          marked += notionalMicros(Math.round(p * MICROS_PER_DOLLAR) - entry, pos);
+        const slot = (side: BookSide): SlotView | null => {
+          const o = orders.find((x) => x.ticker === mk.ticker && x.side === side);
+          return o ? { price: o.price, size: o.remaining, state: o.state } : null;
+        };
+        const mode = (side: BookSide) => g.lastQuotes?.modes[`${mk.ticker}|${side}` as SlotId] ?? null;
+        return {
+          ticker: mk.ticker,
+          outcome: mk.outcome,
+          theo: p,
+          bestBid: b?.bids[0]?.price ?? null,
+          bestBidSize: b?.bids[0]?.size ?? 0,
+          bestAsk: b?.asks[0]?.price ?? null,
+          bestAskSize: b?.asks[0]?.size ?? 0,
+          position: pos,
+          ourBid: slot('bid'),
+          ourAsk: slot('ask'),
+          modeBid: mode('bid'),
+          modeAsk: mode('ask'),
+        };
+      });
+      realisedAll += realised;
+      markedAll += marked;
+      games.push({
+        eventTicker: g.game.eventTicker,
+        title: g.game.title,
+        sport: g.sport,
+        homeTeam: g.game.homeTeam ?? null,
+        awayTeam: g.game.awayTeam ?? null,
+        startMs: gameStartTime({ kalshiStart: g.game.kalshiStartMs, oddsCommence: g.game.oddsCommenceMs }),
+        stopAtMs: g.stopAtMs,
+        status: g.status,
+        theo: g.theo
+          ? { probabilities: { ...g.theo.probabilities }, ageMs: now - g.theo.updatedMs, books: g.theo.books }
+          : null,
+        markets,
+        inventory: signedInventory(g.tickers, positions),
+        limit: g.limit,
+        pnl: { realised, marked },
+        reasons: g.lastQuotes?.reasons ?? [],
+      });
+    }
+    return {
+      atMs: now,
+      connection: { ...this.connection },
+      kill: this.killSwitch.state,
+      games,
+      unmatched: [...this.unmatched.values()],
+      fills: [...this.fills],
+      drift: [...this.drift],
+      counters: { ...this.counters },
+      alerts: [...this.alerts],
+      pnl: { realised: realisedAll, marked: markedAll },
+    };
+  }
+
+  /** Orders the session tracks (resting, pending, uncertain): for tests and the dashboard. */
+  liveOrders() {
+    return this.manager.all();
+  }
+
+  position(ticker: string): Centis {
+    return this.inventory.position(ticker);
+  }
+
+  private alert(level: Alert['level'], message: string): void {
+    const a = { atMs: this.ports.clock.now(), level, message };
+    this.alerts.unshift(a);
+    this.alerts.length = Math.min(this.alerts.length, 100);
+    this.emit({ type: 'alert', alert: a });
+  }
+
+  private emit(e: SessionEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.ports.log.warn('listener_failed', { error: errText(err) });
+      }
+    }
+  }
+
+  private every(ms: number, fn: () => unknown): void {
+    const run = () => {
+      if (this.stopped) return;
+      const idx = this.timers.indexOf(handle);
+      if (idx >= 0) this.timers.splice(idx, 1);
+      Promise.resolve()
+        .then(fn)
+        .catch((err: unknown) => this.ports.log.error('timer_failed', { error: errText(err) }))
+        .finally(() => {
+          if (!this.stopped) {
+            handle = this.ports.clock.setTimeout(run, ms);
+            this.timers.push(handle);
+          }
+        });
+    };
+    let handle = this.ports.clock.setTimeout(run, ms);
+    this.timers.push(handle);
+  }
+}
+
+const errText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
