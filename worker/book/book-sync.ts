@@ -1,0 +1,235 @@
+/**
+ * Keeps local order books in step with Kalshi's `orderbook_delta` channel.
+ * Pure state machine over parsed frames (no sockets, no clocks): the live
+ * WebSocket client and the replay tool drive the same code.
+ *
+ * Rules (Kalshi publishes no recovery recipe; these follow its seq contract):
+ * - `seq` counts per subscription (sid) across all its markets. The first
+ *   seen value is the baseline. A duplicate (seq = last) is dropped. A jump
+ *   (seq > last + 1) or a backwards seq is a gap: every book of that sid goes
+ *   stale and a fresh snapshot of all its markets is requested.
+ * - A snapshot is a new baseline for its market whatever its seq (the reply to
+ *   get_snapshot may not consume a seq); it never counts as a duplicate.
+ * - A delta that would make a level negative, lies off the tick grid or
+ *   crosses the book makes that market invalid until its next snapshot.
+ * - Deltas for a stale or invalid book are ignored (the snapshot replaces it).
+ * - No-side levels are NO-leg prices unless the subscription sent
+ *   `use_yes_price: true`; either way they become YES asks here.
+ */
+import type { PriceRange } from '../../shared/kalshi/schemas/rest.ts';
+import {
+  type OrderbookDelta,
+  type OrderbookSnapshot,
+  TERMINAL_WS_ERROR_CODES,
+  type WsInbound,
+} from '../../shared/kalshi/schemas/ws.ts';
+import type { Centis, Micros } from '../../shared/units.ts';
+import { type BookError, ONE_DOLLAR, OrderBook } from './order-book.ts';
+
+export type ResyncRequest =
+  | {
+      scope: 'subscription';
+      sid: number;
+      markets: string[];
+      reason: 'gap';
+      expected_seq: number;
+      seq: number;
+    }
+  | { scope: 'subscription'; sid: number; markets: string[]; reason: 'terminal_error'; code: number }
+  | { scope: 'market'; sid: number; market: string; reason: BookError | 'grid_changed' };
+
+type GapRequest = Extract<ResyncRequest, { reason: 'gap' }>;
+
+export type SyncOutcome = 'accepted' | 'ignored' | 'rejected';
+
+export interface SyncResult {
+  outcome: SyncOutcome;
+  /** Why a frame was ignored or rejected. */
+  detail?: string;
+  resync: ResyncRequest[];
+}
+
+export interface BookSyncOptions {
+  /** What the orderbook subscription sent as `use_yes_price`. */
+  useYesPrice: boolean;
+  /** The market's tick grid, when known (from REST markets or lifecycle). */
+  gridOf?: (ticker: string) => readonly PriceRange[] | null | undefined;
+}
+
+const ok = (outcome: SyncOutcome, detail?: string, resync: ResyncRequest[] = []): SyncResult =>
+  detail === undefined ? { outcome, resync } : { outcome, detail, resync };
+
+export class BookSync {
+  readonly books = new Map<string, OrderBook>();
+  private readonly lastSeq = new Map<number, number>();
+  private readonly sidMarkets = new Map<number, Set<string>>();
+
+  constructor(private readonly opts: BookSyncOptions) {}
+
+  get useYesPrice(): boolean {
+    return this.opts.useYesPrice;
+  }
+
+  /** The book of a market (created stale on first use). */
+  book(ticker: string): OrderBook {
+    let b = this.books.get(ticker);
+    if (!b) {
+      b = new OrderBook(ticker, this.opts.gridOf?.(ticker) ?? null);
+      this.books.set(ticker, b);
+    }
+    return b;
+  }
+
+  /** Markets known to belong to a subscription. */
+  marketsOf(sid: number): string[] {
+    return [...(this.sidMarkets.get(sid) ?? [])];
+  }
+
+  /** Declares markets of a subscription (after subscribe / add_markets). */
+  assign(sid: number, tickers: readonly string[]): void {
+    let set = this.sidMarkets.get(sid);
+    if (!set) {
+      set = new Set();
+      this.sidMarkets.set(sid, set);
+    }
+    for (const t of tickers) {
+      for (const [other, s] of this.sidMarkets) if (other !== sid) s.delete(t);
+      set.add(t);
+      this.book(t);
+    }
+  }
+
+  /** Removes markets from a subscription (delete_markets): their books go stale and are dropped. */
+  unassign(sid: number, tickers: readonly string[]): void {
+    const set = this.sidMarkets.get(sid);
+    for (const t of tickers) {
+      set?.delete(t);
+      this.books.get(t)?.markStale('unsubscribed');
+    }
+  }
+
+  /** Forgets a subscription (unsubscribed / dead): its books go stale. */
+  dropSid(sid: number, reason: string): void {
+    for (const t of this.sidMarkets.get(sid) ?? []) this.books.get(t)?.markStale(reason);
+    this.sidMarkets.delete(sid);
+    this.lastSeq.delete(sid);
+  }
+
+  /** After a reconnect sids are renumbered: forget every baseline and mark every book stale. */
+  resetAll(reason: string): void {
+    for (const b of this.books.values()) {
+      b.markStale(reason);
+      if (b.state === 'invalid') b.reason = `${b.reason}; ${reason}`;
+    }
+    this.lastSeq.clear();
+    this.sidMarkets.clear();
+  }
+
+  /** A new tick grid for a market: its book is rebuilt stale and needs a snapshot. */
+  setGrid(ticker: string, ranges: readonly PriceRange[] | null): ResyncRequest[] {
+    const b = this.book(ticker);
+    b.setGrid(ranges);
+    const sid = this.sidOf(ticker);
+    return sid === undefined ? [] : [{ scope: 'market', sid, market: ticker, reason: 'grid_changed' }];
+  }
+
+  private sidOf(ticker: string): number | undefined {
+    for (const [sid, set] of this.sidMarkets) if (set.has(ticker)) return sid;
+    return undefined;
+  }
+
+  /** Applies one parsed inbound frame. */
+  handle(msg: WsInbound): SyncResult {
+    switch (msg.type) {
+      case 'orderbook_snapshot':
+        return this.onSnapshot(msg);
+      case 'orderbook_delta':
+        return this.onDelta(msg);
+      case 'unsubscribed':
+        this.dropSid(msg.sid, 'unsubscribed');
+        return ok('ignored', 'unsubscribed');
+      case 'error': {
+        if (msg.sid !== undefined && TERMINAL_WS_ERROR_CODES.has(msg.msg.code)) {
+          const markets = this.marketsOf(msg.sid);
+          if (markets.length === 0) return ok('ignored', `error ${msg.msg.code} on unknown sid ${msg.sid}`);
+          this.dropSid(msg.sid, `subscription error ${msg.msg.code}`);
+          return ok('ignored', `terminal error ${msg.msg.code}`, [
+            { scope: 'subscription', sid: msg.sid, markets, reason: 'terminal_error', code: msg.msg.code },
+          ]);
+        }
+        return ok('ignored', `error ${msg.msg.code}`);
+      }
+      case 'market_lifecycle_v2': {
+        const m = msg.msg;
+        if (
+          m.event_type === 'price_level_structure_updated' &&
+          m.price_ranges &&
+          this.books.has(m.market_ticker)
+        ) {
+          return ok('ignored', 'tick grid changed', this.setGrid(m.market_ticker, m.price_ranges));
+        }
+        return ok('ignored', msg.type);
+      }
+      default:
+        return ok('ignored', msg.type);
+    }
+  }
+
+  /** Seq bookkeeping shared by snapshots and deltas; returns a gap request when one is detected. */
+  private checkSeq(sid: number, seq: number, ticker: string, isSnapshot: boolean): 'dup' | GapRequest | null {
+    const last = this.lastSeq.get(sid);
+    if (last === undefined) {
+      this.lastSeq.set(sid, seq);
+      return null;
+    }
+    if (seq === last + 1) {
+      this.lastSeq.set(sid, seq);
+      return null;
+    }
+    if (isSnapshot && seq <= last) return null; // a fresh full state, not a repeat
+    if (seq === last) return 'dup';
+    this.lastSeq.set(sid, seq);
+    const markets = this.marketsOf(sid);
+    for (const t of markets)
+      if (!(isSnapshot && t === ticker)) this.books.get(t)?.markStale(`seq gap ${last}→${seq}`);
+    const others = isSnapshot ? markets.filter((t) => t !== ticker) : markets;
+    return { scope: 'subscription', sid, markets: others, reason: 'gap', expected_seq: last + 1, seq };
+  }
+
+  private noToYesAsk(price: Micros): Micros {
+    return this.opts.useYesPrice ? price : ONE_DOLLAR - price;
+  }
+
+  private onSnapshot(msg: OrderbookSnapshot): SyncResult {
+    const { market_ticker: ticker } = msg.msg;
+    this.assign(msg.sid, [ticker]);
+    const gap = this.checkSeq(msg.sid, msg.seq, ticker, true);
+    const resync: ResyncRequest[] = gap && gap !== 'dup' && gap.markets.length > 0 ? [gap] : [];
+    const bids = msg.msg.yes_dollars_fp ?? [];
+    const asks = (msg.msg.no_dollars_fp ?? []).map(([p, s]): [Micros, Centis] => [this.noToYesAsk(p), s]);
+    const err = this.book(ticker).applySnapshot(bids, asks);
+    if (err) {
+      resync.push({ scope: 'market', sid: msg.sid, market: ticker, reason: err });
+      return ok('rejected', `snapshot ${err}`, resync);
+    }
+    return ok('accepted', undefined, resync);
+  }
+
+  private onDelta(msg: OrderbookDelta): SyncResult {
+    const m = msg.msg;
+    const ticker = m.market_ticker;
+    if (!this.sidMarkets.get(msg.sid)?.has(ticker)) this.assign(msg.sid, [ticker]);
+    const gap = this.checkSeq(msg.sid, msg.seq, ticker, false);
+    if (gap === 'dup') return ok('ignored', 'duplicate seq');
+    if (gap) return ok('ignored', 'seq gap', [gap]);
+    const book = this.book(ticker);
+    if (!book.live) return ok('ignored', `book ${book.state}`);
+    const err =
+      m.side === 'yes'
+        ? book.applyDelta('bid', m.price_dollars, m.delta_fp, m.ts_ms)
+        : book.applyDelta('ask', this.noToYesAsk(m.price_dollars), m.delta_fp, m.ts_ms);
+    if (err)
+      return ok('rejected', `delta ${err}`, [{ scope: 'market', sid: msg.sid, market: ticker, reason: err }]);
+    return ok('accepted');
+  }
+}
