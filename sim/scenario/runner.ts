@@ -1,0 +1,296 @@
+/**
+ * Drives a scenario through time: lists each game on the exchange (series,
+ * event with its start-time milestone, one market per outcome), lets the
+ * traders act on a deterministic timeline, determines each market from the
+ * truth path's outcome when the game ends (settlement follows after the
+ * settlement timer) and switches faults on and off on schedule.
+ *
+ * With a SteppedClock, `step(toMs)` moves the clock to each action's time
+ * before running it, so a headless run is exactly reproducible. With a
+ * ScaledClock, `start()` follows the clock on a short wall-clock timer.
+ */
+import type { Micros } from '../../shared/units.ts';
+import type { SimClock } from '../clock.ts';
+import type { KalshiEngine } from '../kalshi/engine.ts';
+import type { OddsFaults } from '../odds/api.ts';
+import { Competitor } from '../traders/competitor.ts';
+import { InformedTaker } from '../traders/informed-taker.ts';
+import { NoiseTaker } from '../traders/noise-taker.ts';
+import { StartingBook } from '../traders/starting-book.ts';
+import {
+  type Exchange,
+  TRADER_CASH,
+  type Trader,
+  type TraderAction,
+  type TraderContext,
+} from '../traders/trader.ts';
+import { Scheduler } from './scheduler.ts';
+import type { FaultConfig, PriceRange } from './schema.ts';
+import type { SimGame, World } from './world.ts';
+
+/** The exchange admin operations the runner needs on top of the traders' ones. */
+export type RunnerExchange = Exchange &
+  Pick<
+    KalshiEngine,
+    'createSeries' | 'series' | 'createEvent' | 'event' | 'createMarket' | 'determine' | 'tick'
+  >;
+
+/** Run-time switches of the Kalshi simulator's faults (see sim/kalshi). */
+export interface KalshiFaultSwitch {
+  set(name: string, on: boolean, params?: Record<string, number>): void;
+}
+
+export type RunnerEvent =
+  | { type: 'listed'; at: number; game: string; eventTicker: string }
+  | { type: 'game_start'; at: number; game: string }
+  | { type: 'determined'; at: number; game: string; outcome: string }
+  | { type: 'settled'; at: number; game: string }
+  | { type: 'fault'; at: number; target: 'kalshi' | 'odds'; name: string; on: boolean }
+  | { type: 'error'; at: number; message: string };
+
+export interface RunnerOptions {
+  world: World;
+  exchange: RunnerExchange;
+  clock: SimClock;
+  oddsFaults?: OddsFaults;
+  kalshiFaults?: KalshiFaultSwitch;
+  onEvent?: (event: RunnerEvent) => void;
+  /** Keep at most this many trader actions in `actions` (default 200 000). */
+  maxActions?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+function levelStructure(ranges: readonly PriceRange[]): string {
+  if (
+    ranges.length === 1 &&
+    ranges[0]!.start === 0 &&
+    ranges[0]!.end === 1_000_000 &&
+    ranges[0]!.step === 10_000
+  )
+    return 'linear_cent';
+  if (ranges.every((r) => r.step === 1_000)) return 'deci_cent';
+  return 'tapered_deci_cent';
+}
+
+function milestoneType(sportKey: string): string {
+  const sport = sportKey.split('_')[0] ?? '';
+  return (
+    {
+      basketball: 'basketball_game',
+      americanfootball: 'football_game',
+      soccer: 'soccer_game',
+      icehockey: 'hockey_game',
+      baseball: 'baseball_game',
+    }[sport] ?? `${sport}_game`
+  );
+}
+
+interface Settable extends SimClock {
+  set(ms: number): void;
+}
+
+function isSettable(clock: SimClock): clock is Settable {
+  return typeof (clock as Partial<Settable>).set === 'function';
+}
+
+export class ScenarioRunner {
+  readonly world: World;
+  readonly traders: Trader[];
+  /** Trader actions in order (bounded by `maxActions`). */
+  readonly actions: TraderAction[] = [];
+  /** Actions dropped past `maxActions`. */
+  droppedActions = 0;
+  private readonly scheduler = new Scheduler();
+  private readonly opts: RunnerOptions;
+  private timer: NodeJS.Timeout | undefined;
+  private isSetUp = false;
+
+  constructor(opts: RunnerOptions) {
+    this.opts = opts;
+    this.world = opts.world;
+    const { traders } = opts.world.scenario;
+    const seed = opts.world.seed;
+    this.traders = [
+      ...(traders.startingBook ? [new StartingBook(traders.startingBook)] : []),
+      ...traders.noiseTakers.map((c) => new NoiseTaker(c, seed)),
+      ...traders.informedTakers.map((c) => new InformedTaker(c, seed)),
+      ...traders.competitors.map((c) => new Competitor(c, seed)),
+    ];
+  }
+
+  private emit(e: RunnerEvent): void {
+    this.opts.onEvent?.(e);
+  }
+
+  /** Scenario time now. */
+  now(): number {
+    return this.opts.clock.now();
+  }
+
+  /** True once every scheduled action has run and the scenario's end has passed. */
+  get finished(): boolean {
+    return this.now() >= this.world.endMs && this.scheduler.size === 0;
+  }
+
+  /** Lists the games on the exchange, funds the traders and schedules everything. Idempotent. */
+  setup(): void {
+    if (this.isSetUp) return;
+    this.isSetUp = true;
+    const ex = this.opts.exchange;
+    for (const sim of this.world.games) this.list(sim);
+    for (const t of this.traders) ex.deposit(t.userId, TRADER_CASH as Micros);
+    const ctx: TraderContext = {
+      world: this.world,
+      exchange: ex,
+      now: () => this.now(),
+      schedule: (at, task) => this.scheduler.schedule(at, task),
+      record: (a) => {
+        if (this.actions.length < (this.opts.maxActions ?? 200_000)) this.actions.push(a);
+        else this.droppedActions++;
+      },
+    };
+    for (const sim of this.world.games) this.scheduleLife(sim);
+    for (const f of this.world.scenario.faults) this.scheduleFault(f);
+    for (const t of this.traders) t.start(ctx);
+  }
+
+  private list(sim: SimGame): void {
+    const ex = this.opts.exchange;
+    const g = sim.game;
+    if (!ex.series(g.seriesTicker)) {
+      ex.createSeries({
+        ticker: g.seriesTicker,
+        title: `${g.league} Game`,
+        category: 'Sports',
+        tags: [g.league],
+        feeType: 'quadratic',
+      });
+    }
+    if (ex.event(sim.eventTicker)) return;
+    const { openMs, startMs, endMs } = sim.path.times;
+    ex.createEvent({
+      eventTicker: sim.eventTicker,
+      seriesTicker: g.seriesTicker,
+      title: sim.title,
+      subTitle: `${g.away.short ?? g.away.name} vs ${g.home.short ?? g.home.name}`,
+      mutuallyExclusive: true,
+      startTimeMs: startMs,
+      milestoneType: milestoneType(g.oddsSportKey),
+      competition: g.league,
+    });
+    for (const m of sim.markets) {
+      ex.createMarket({
+        ticker: m.ticker,
+        eventTicker: sim.eventTicker,
+        title: `${sim.title} Winner?`,
+        yesSubTitle: m.yesSubTitle,
+        noSubTitle: m.yesSubTitle,
+        openTimeMs: openMs,
+        // Kalshi's close time is a late backstop; game markets close early once the result is known.
+        closeTimeMs: endMs + 14 * DAY_MS,
+        expectedExpirationMs: endMs,
+        priceLevelStructure: levelStructure(sim.tick),
+        priceRanges: sim.tick.map((r) => ({ ...r })),
+        settlementTimerSeconds: Math.round(g.settleDelayMinutes * 60),
+        rulesPrimary: `If ${m.yesSubTitle === 'Tie' ? 'the game ends in a tie' : `${m.yesSubTitle} wins the game`}, then the market resolves to Yes.`,
+        status: openMs <= this.now() ? 'active' : 'initialized',
+      });
+    }
+    this.emit({ type: 'listed', at: this.now(), game: g.id, eventTicker: sim.eventTicker });
+  }
+
+  private scheduleLife(sim: SimGame): void {
+    const { openMs, startMs, endMs, settleMs } = sim.path.times;
+    const ex = this.opts.exchange;
+    this.scheduler.schedule(openMs, () => ex.tick());
+    this.scheduler.schedule(startMs, () =>
+      this.emit({ type: 'game_start', at: this.now(), game: sim.game.id }),
+    );
+    this.scheduler.schedule(endMs, () => {
+      for (const m of sim.markets) {
+        const market = ex.market(m.ticker);
+        if (!market || market.status === 'determined' || market.status === 'finalized') continue;
+        ex.determine(m.ticker, m.outcome === sim.path.outcome ? 'yes' : 'no');
+      }
+      this.emit({ type: 'determined', at: this.now(), game: sim.game.id, outcome: sim.path.outcome });
+    });
+    this.scheduler.schedule(settleMs, () => {
+      ex.tick();
+      this.emit({ type: 'settled', at: this.now(), game: sim.game.id });
+    });
+  }
+
+  private scheduleFault(f: FaultConfig): void {
+    const at = this.world.startMs + Math.round(f.atMinute * 60_000);
+    const flip = (on: boolean) => {
+      if (f.target === 'odds') this.opts.oddsFaults?.set(f.name, on, f.params);
+      else this.opts.kalshiFaults?.set(f.name, on, f.params);
+      this.emit({ type: 'fault', at: this.now(), target: f.target, name: f.name, on });
+    };
+    this.scheduler.schedule(at, () => flip(true));
+    if (f.durationMinutes !== null)
+      this.scheduler.schedule(at + Math.round(f.durationMinutes * 60_000), () => flip(false));
+  }
+
+  /**
+   * Runs every action due at or before `toMs`, in time order. With a settable
+   * (stepped) clock the clock is moved to each action's time first and ends at
+   * `toMs`; with a real-time clock actions run up to the clock's present.
+   * Returns the number of actions run.
+   */
+  step(toMs: number): number {
+    this.setup();
+    const clock = this.opts.clock;
+    const settable = isSettable(clock);
+    const limit = settable ? toMs : Math.min(toMs, clock.now());
+    let ran = 0;
+    for (;;) {
+      const due = this.scheduler.popDue(limit);
+      if (!due) break;
+      if (settable && due.at > clock.now()) clock.set(due.at);
+      try {
+        this.opts.exchange.tick();
+        due.task();
+      } catch (e) {
+        // One bad action must not stop the world; it is reported.
+        this.emit({ type: 'error', at: this.now(), message: (e as Error).message });
+      }
+      ran++;
+    }
+    if (settable && toMs > clock.now()) clock.set(toMs);
+    this.opts.exchange.tick();
+    return ran;
+  }
+
+  /** Follows a real-time clock: steps every `intervalMs` of wall time until stopped or finished. */
+  start(intervalMs = 20): void {
+    this.setup();
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.step(this.now());
+      if (this.finished) this.stop();
+    }, intervalMs);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Per-trader counts: orders placed, contracts filled on placement, refusals. */
+  summary(): Record<string, { placed: number; filled: number; rejected: number; cancelled: number }> {
+    const out: Record<string, { placed: number; filled: number; rejected: number; cancelled: number }> = {};
+    for (const a of this.actions) {
+      out[a.trader] ??= { placed: 0, filled: 0, rejected: 0, cancelled: 0 };
+      const s = out[a.trader]!;
+      if (a.kind === 'place') {
+        s.placed++;
+        s.filled += a.filled ?? 0;
+      } else if (a.kind === 'reject') s.rejected++;
+      else s.cancelled++;
+    }
+    return out;
+  }
+}
