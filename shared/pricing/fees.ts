@@ -95,13 +95,18 @@ export function orderFee(schedule: FeeSchedule, role: FeeRole, price: Micros, co
     return Number(ceilDiv(raw, 100n * unit) * unit);
   }
   const rate = role === 'taker' ? TAKER_RATE : MAKER_RATE[schedule.feeType];
-  const p = BigInt(price);
-  const variance = p * (BigInt(MICROS_PER_DOLLAR) - p); // P(1−P) in Micros²
+  if (rate === 0n) return 0;
+  const ppm = multiplierPpm(schedule);
+  const variance = price * (MICROS_PER_DOLLAR - price); // P(1−P) in Micros², < 2^53
   // fee$ = rate/1e4 · ppm/1e6 · C/100 · P/1e6 · (1−P)/1e6 → Micros = fee$ · 1e6
   // Micros = rate · ppm · C · P(1−P) / (1e4 · 1e6 · 1e2 · 1e6) = N / 1e18
-  const numerator = rate * multiplierPpm(schedule) * c * variance;
-  const denominator = 10n ** 18n;
-  return Number(ceilDiv(numerator, denominator * unit) * unit);
+  // Fast path: the float quotient in rounding units is exact enough to ceil
+  // unless it sits within 1e-6 of an integer; only then do the exact BigInt sum.
+  const units = (Number(rate) * Number(ppm) * count * variance) / 1e18 / Number(unit);
+  const nearest = Math.round(units);
+  if (Math.abs(units - nearest) > 1e-6) return Math.ceil(units) * Number(unit);
+  const numerator = rate * ppm * c * BigInt(variance);
+  return Number(ceilDiv(numerator, 10n ** 18n * unit) * unit);
 }
 
 /**

@@ -64,6 +64,16 @@ describe('competitive quoting (examples, YES scale)', () => {
     });
   });
 
+  it('a model price off the grid means no quote, unless there is someone to join', () => {
+    expect(priceSide(bid({ monopsony: null }))).toBeNull();
+    expect(
+      priceSide(bid({ monopsony: null, competition: true, bestSame: { price: c(45), size: 100 } })),
+    ).toEqual({
+      price: c(46),
+      mode: 'competitive',
+    });
+  });
+
   it('asks mirror bids', () => {
     const ask: SidePriceInput = {
       ...bid({}),

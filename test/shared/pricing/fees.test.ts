@@ -132,4 +132,33 @@ describe('fee properties', () => {
       }),
     );
   });
+
+  it('equals the exact rational ceiling (BigInt reference) for every quadratic schedule', () => {
+    const RATE = { quadratic: 0n, quadratic_with_maker_fees: 175n, quadratic_with_combo_maker_fees: 350n };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          'quadratic' as const,
+          'quadratic_with_maker_fees' as const,
+          'quadratic_with_combo_maker_fees' as const,
+        ),
+        fc.constantFrom('maker' as const, 'taker' as const),
+        fc.constantFrom(0.25, 0.5, 1, 1.5, 2),
+        fc.constantFrom('cent' as const, 'centicent' as const),
+        arbPrice,
+        fc.integer({ min: 1, max: 10_000_000 }),
+        (feeType, role, multiplier, rounding, p, count) => {
+          const s = FeeScheduleSchema.parse({ feeType, multiplier, rounding });
+          const unit = rounding === 'cent' ? 10_000n : 100n;
+          const rate = role === 'taker' ? 700n : RATE[feeType];
+          const n =
+            rate * BigInt(Math.round(multiplier * 1e6)) * BigInt(count) * BigInt(p) * BigInt(1_000_000 - p);
+          const d = 10n ** 18n * unit;
+          const expected = n === 0n ? 0n : ((n + d - 1n) / d) * unit;
+          expect(orderFee(s, role, p, count)).toBe(Number(expected));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
 });

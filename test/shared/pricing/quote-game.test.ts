@@ -277,6 +277,8 @@ const arbGame = fc
       .map((markets) => game(markets, { limit, params, stopTime: NOW + horizon })),
   );
 
+const mapNo = (p: number | undefined) => (p === undefined ? undefined : 1_000_000 - p);
+
 function pairTotals(input: GameQuoteInput, d: GameQuoteDecision) {
   const e = d.exposure;
   const size = (j: number, side: 'bid' | 'ask') => find(d, input.markets[j]?.ticker ?? '', side)?.size ?? 0;
@@ -377,6 +379,25 @@ describe('quoteGame properties', () => {
           else expect(total).toBeGreaterThan(1_000_000);
         }
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('two-way: on A’s price scale our implied best bid stays below our implied best ask', () => {
+    // bid B at b ≡ ask A at 1 − b; ask B at a ≡ bid A at 1 − a
+    fc.assert(
+      fc.property(
+        arbGame.filter((g) => g.markets.length === 2),
+        (input) => {
+          const d = quoteGame(input);
+          const [a, b] = input.markets as [MarketQuoteInput, MarketQuoteInput];
+          const bids = [find(d, a.ticker, 'bid')?.price, mapNo(find(d, b.ticker, 'ask')?.price)];
+          const asks = [find(d, a.ticker, 'ask')?.price, mapNo(find(d, b.ticker, 'bid')?.price)];
+          const bestBid = Math.max(...bids.filter((x): x is number => x !== undefined));
+          const bestAsk = Math.min(...asks.filter((x): x is number => x !== undefined));
+          expect(bestBid).toBeLessThan(bestAsk);
+        },
+      ),
       { numRuns: 300 },
     );
   });
