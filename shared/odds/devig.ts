@@ -166,7 +166,11 @@ export function devigPower(implied: readonly number[], options: SolverOptions = 
   const tol = options.tolerance ?? DEFAULT_TOLERANCE;
   const cap = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   const logs = implied.map((r) => Math.log(r));
-  const excess = (k: number) => logs.reduce((s, l) => s + Math.exp(k * l), 0) - 1;
+  const excess = (k: number) => {
+    let sum = 0;
+    for (const l of logs) sum += Math.exp(k * l);
+    return sum - 1;
+  };
   if (Math.abs(v.booksum - 1) <= tol) {
     return {
       ok: true,
@@ -237,7 +241,13 @@ export function devigShin(implied: readonly number[], options: SolverOptions = {
       iterations: 0,
     };
   }
-  const excess = (z: number) => shinProbabilities(implied, v.booksum, z).reduce((s, p) => s + p, 0) - 1;
+  const booksum = v.booksum;
+  // Allocation-free: this runs ~50 times per book per poll.
+  const excess = (z: number) => {
+    let sum = 0;
+    for (const r of implied) sum += Math.sqrt(z * z + (4 * (1 - z) * r * r) / booksum) - z;
+    return sum / (2 * (1 - z)) - 1;
+  };
   const root = bisect(excess, 0, 1 - 1e-12, tol, cap);
   const probabilities = normalised(shinProbabilities(implied, v.booksum, root.x));
   if (!root.converged || !inOpenUnit(probabilities)) {
