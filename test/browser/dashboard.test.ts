@@ -53,7 +53,7 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => second.getByTestId('our-bid').first().textContent()).toBe('46¢×5');
     expect(await second.getByTestId('our-ask').first().textContent()).toBe('50¢×5');
     expect(await second.getByTestId('inventory').textContent()).toBe('inv 0 / 50');
-    expect(await second.getByTestId('theo').textContent()).toContain('pinnacle');
+    expect(await second.getByTestId('theo').textContent()).toContain('5 books');
     expect(await second.locator('.title').textContent()).toBe('Denver Nuggets at Phoenix Suns');
     expect(await page.getByTestId('conn-state').textContent()).toBe('connected');
     // uPlot drew its three charts for the selected game.

@@ -31,6 +31,8 @@ export interface DashboardServerOptions {
   port?: number;
   /** Updates to one client are coalesced to at most one per this interval. */
   pushIntervalMs?: number;
+  /** A push at least this often even without changes, so ages and countdowns move (0 = never). */
+  refreshMs?: number;
   history?: HistoryOptions;
   clock?: Clock;
   /** Structured log sink (never receives the token). */
@@ -127,6 +129,8 @@ export async function startDashboard(opts: DashboardServerOptions): Promise<Dash
   let allowedHosts = new Set<string>();
   let pending: TimerHandle | null = null;
   let keepalive: TimerHandle | null = null;
+  let refresher: TimerHandle | null = null;
+  const refreshMs = opts.refreshMs ?? 1_000;
   let closed = false;
   let invalidReported = '';
 
@@ -188,6 +192,14 @@ export async function startDashboard(opts: DashboardServerOptions): Promise<Dash
       for (const res of clients) res.write(': keepalive\n\n');
       if (!closed) scheduleKeepalive();
     }, KEEPALIVE_MS);
+  }
+
+  function scheduleRefresh(): void {
+    if (refreshMs <= 0) return;
+    refresher = clock.setTimeout(() => {
+      if (clients.size > 0) flush();
+      if (!closed) scheduleRefresh();
+    }, refreshMs);
   }
 
   const unsubscribe = opts.source.subscribe(() => {
@@ -325,6 +337,7 @@ export async function startDashboard(opts: DashboardServerOptions): Promise<Dash
     [...names].map((n) => `${n.includes(':') && !n.startsWith('[') ? `[${n}]` : n}:${port}`),
   );
   scheduleKeepalive();
+  scheduleRefresh();
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   return {
@@ -337,6 +350,7 @@ export async function startDashboard(opts: DashboardServerOptions): Promise<Dash
       unsubscribe();
       if (pending) clock.clearTimeout(pending);
       if (keepalive) clock.clearTimeout(keepalive);
+      if (refresher) clock.clearTimeout(refresher);
       for (const res of clients) res.end();
       clients.clear();
       await new Promise<void>((resolve) => {

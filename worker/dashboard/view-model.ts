@@ -19,11 +19,12 @@ export const zLevel = z.object({ price: micros, size: centis.nonnegative() });
 export const zOurQuote = z.object({
   price: micros,
   size: centis.nonnegative(),
-  /** `pending` = sent, not yet acknowledged by the exchange. */
-  status: z.enum(['resting', 'pending']),
+  /** `pending` = sent, not yet acknowledged; `uncertain` = outcome unknown until reconciliation. */
+  status: z.enum(['resting', 'pending', 'uncertain']),
 });
 
-export const zQuoteMode = z.enum(['monopsony', 'competitive', 'ceiling', 'off']);
+/** How a side was priced ("monopsony", "competitive", "ceiling", "break-even", …); null when not quoted. */
+export const zQuoteMode = z.string().min(1).nullable();
 
 export const zMarketView = z.object({
   ticker: z.string().min(1),
@@ -35,10 +36,11 @@ export const zMarketView = z.object({
   bids: z.array(zLevel),
   asks: z.array(zLevel),
   ours: z.object({ bid: zOurQuote.nullable(), ask: zOurQuote.nullable() }),
-  mode: zQuoteMode,
+  modes: z.object({ bid: zQuoteMode, ask: zQuoteMode }),
 });
 
-export const zGameState = z.enum(['quoting', 'paused', 'stopped', 'no-theo', 'killed', 'settled']);
+/** The session's status of the game: "quoting", "no-theo", "stale-theo", "stopped", "halted", "killed", … */
+export const zGameState = z.string().min(1);
 
 export const zGameView = z.object({
   id: z.string().min(1),
@@ -54,7 +56,8 @@ export const zGameView = z.object({
   theo: z
     .object({
       asOf: epochMs,
-      books: z.array(z.string()),
+      /** How many sportsbooks contributed. */
+      books: z.number().int().nonnegative(),
     })
     .nullable(),
   markets: z.array(zMarketView).min(1),
@@ -91,18 +94,23 @@ export const zDashboardState = z.object({
   /** Where orders go: "simulator", "demo", "prod". */
   venue: z.string(),
   killed: z.boolean(),
+  /** Kill switch phase once tripped ("flattening", "flat", "not_flat"). */
+  killPhase: z.string().nullable(),
   killReason: z.string().nullable(),
   connection: z.object({
     ws: zConnectionState,
-    lastMessageAt: epochMs.nullable(),
+    /** When the WebSocket last changed state. */
+    since: epochMs.nullable(),
     reconnects: z.number().int().nonnegative(),
     bookResyncs: z.number().int().nonnegative(),
     rateLimited: z.number().int().nonnegative(),
   }),
   reconciliation: z.object({
-    lastAt: epochMs.nullable(),
-    /** Sum of |local − exchange| inventory found by the latest check. */
+    /** When reconciliation last found local state different from the exchange's. */
+    lastDriftAt: epochMs.nullable(),
+    /** Sum of |local − exchange| position found by that check. */
     drift: centis.nonnegative(),
+    /** Corrections made since start. */
     corrections: z.number().int().nonnegative(),
   }),
   games: z.array(zGameView),

@@ -31,7 +31,7 @@ function market(ticker: string, outcome: string, theo: number): MarketView {
       bid: { price: t - 20_000, size: 500, status: 'resting' },
       ask: { price: t + 20_000, size: 500, status: 'resting' },
     },
-    mode: 'monopsony',
+    modes: { bid: 'monopsony', ask: 'monopsony' },
   };
 }
 
@@ -45,7 +45,7 @@ function game(id: string, sport: string, away: string, home: string, p: number, 
     stopTime: T0 + startIn - 60_000,
     state: 'quoting',
     reasons: [],
-    theo: { asOf: T0 - 5_000, books: ['pinnacle', 'draftkings', 'fanduel', 'betmgm', 'caesars'] },
+    theo: { asOf: T0 - 5_000, books: 5 },
     markets: [market(`KX${id}-A`, away, p), market(`KX${id}-H`, home, 1 - p)],
     inventory: 0,
     inventoryLimit: 5_000,
@@ -65,9 +65,10 @@ export class FakeDesk implements DashboardSource, DashboardActions {
       mode: 'paper',
       venue: 'simulator',
       killed: false,
+      killPhase: null,
       killReason: null,
-      connection: { ws: 'connected', lastMessageAt: T0, reconnects: 0, bookResyncs: 0, rateLimited: 0 },
-      reconciliation: { lastAt: T0, drift: 0, corrections: 0 },
+      connection: { ws: 'connected', since: T0, reconnects: 0, bookResyncs: 0, rateLimited: 0 },
+      reconciliation: { lastDriftAt: null, drift: 0, corrections: 0 },
       games: [
         game('NBA1', 'nba', 'Boston Celtics', 'Los Angeles Lakers', 0.56, 20 * 60_000),
         game('NBA2', 'nba', 'Denver Nuggets', 'Phoenix Suns', 0.48, 45 * 60_000),
@@ -95,7 +96,6 @@ export class FakeDesk implements DashboardSource, DashboardActions {
     for (let i = 0; i < n; i++) {
       const s = this.state;
       s.now += 1_000;
-      s.connection.lastMessageAt = s.now;
       const g = s.games[0]!;
       if (!s.killed && g.state === 'quoting') {
         const m = g.markets[0]!;
@@ -113,7 +113,10 @@ export class FakeDesk implements DashboardSource, DashboardActions {
           theo: m.theo,
         });
         const next = Math.min(0.9, (m.theo ?? 0.5) + 0.01);
-        g.markets[0] = { ...market(m.ticker, m.outcome, next), mode: 'competitive' };
+        g.markets[0] = {
+          ...market(m.ticker, m.outcome, next),
+          modes: { bid: 'competitive', ask: 'monopsony' },
+        };
       }
     }
     this.changed();
@@ -122,6 +125,7 @@ export class FakeDesk implements DashboardSource, DashboardActions {
   async kill(reason: string): Promise<void> {
     this.calls.push(`kill:${reason}`);
     this.state.killed = true;
+    this.state.killPhase = 'flat';
     this.state.killReason = reason;
     for (const g of this.state.games) {
       g.state = 'killed';

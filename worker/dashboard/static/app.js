@@ -99,8 +99,7 @@ function renderTop(s) {
   const ws = $('conn-state');
   ws.textContent = s.connection.ws;
   ws.className = `dot ${s.connection.ws}`;
-  $('last-msg').textContent =
-    s.connection.lastMessageAt === null ? '–' : duration(s.now - s.connection.lastMessageAt);
+  $('ws-since').textContent = s.connection.since === null ? '–' : duration(s.now - s.connection.since);
   $('reconnects').textContent = s.connection.reconnects;
   $('resyncs').textContent = s.connection.bookResyncs;
   $('rate-limited').textContent = s.connection.rateLimited;
@@ -116,7 +115,9 @@ function renderTop(s) {
   $('pnl-marked').className = marked < 0 ? 'neg' : 'pos';
   const banner = $('banner');
   banner.hidden = !s.killed;
-  banner.textContent = s.killed ? `KILLED — ${s.killReason ?? 'no reason given'}` : '';
+  banner.textContent = s.killed
+    ? `KILLED (${s.killPhase ?? 'tripped'}) — ${s.killReason ?? 'no reason given'}`
+    : '';
   killButton.disabled = s.killed;
 }
 
@@ -136,6 +137,19 @@ function quoteCell(q, side, testid) {
     { class: `quote ${side} ${q.status}`, 'data-testid': testid, title: q.status },
     `${cents(q.price)}×${contracts(q.size)}`,
   );
+}
+
+/** One word when both sides agree ("monopsony"), else "bid/ask" modes. */
+function modeText(modes) {
+  if (!modes.bid && !modes.ask) return '—';
+  if (modes.bid === modes.ask) return modes.bid;
+  return `${modes.bid ?? '—'}/${modes.ask ?? '—'}`;
+}
+function modeClass(modes) {
+  const all = [modes.bid, modes.ask];
+  if (all.includes('ceiling')) return 'ceiling';
+  if (all.includes('competitive')) return 'competitive';
+  return '';
 }
 
 function buildCard(game) {
@@ -209,15 +223,14 @@ function renderCard(card, g, now) {
   p.start.textContent = toStart(g.startTime, now);
   p.start.className = `start ${g.stopTime <= now ? 'past-stop' : g.startTime - now < 15 * 60_000 ? 'soon' : ''}`;
   p.state.textContent = g.state;
-  p.state.className = `state ${g.state}`;
-  p.pause.dataset.verb = g.state === 'paused' ? 'resume' : 'pause';
-  p.pause.textContent = g.state === 'paused' ? 'resume' : 'pause';
+  p.state.className = `state ${g.state.replace(/[^a-z-]/g, '')}`;
+  const paused = g.state === 'paused' || g.state === 'halted';
+  p.pause.dataset.verb = paused ? 'resume' : 'pause';
+  p.pause.textContent = paused ? 'resume' : 'pause';
   if (g.theo) {
     const age = now - g.theo.asOf;
-    const books =
-      g.theo.books.slice(0, 4).join(', ') + (g.theo.books.length > 4 ? ` +${g.theo.books.length - 4}` : '');
-    p.theo.textContent = `theo age ${duration(age)} · ${g.theo.books.length} books: ${books}`;
-    p.theo.className = `theo ${age > 45 * 60_000 ? 'stale' : ''}`;
+    p.theo.textContent = `theo age ${duration(age)} · ${g.theo.books} books`;
+    p.theo.className = `theo ${age > 10 * 60_000 ? 'stale' : ''}`;
   } else {
     p.theo.textContent = 'no theo';
     p.theo.className = 'theo stale';
@@ -233,7 +246,7 @@ function renderCard(card, g, now) {
         el('td', { class: 'book ask' }, levels(m.asks)),
         quoteCell(m.ours.bid, 'bid', 'our-bid'),
         quoteCell(m.ours.ask, 'ask', 'our-ask'),
-        el('td', { class: `mode ${m.mode}`, 'data-testid': 'quote-mode' }, m.mode),
+        el('td', { class: `mode ${modeClass(m.modes)}`, 'data-testid': 'quote-mode' }, modeText(m.modes)),
       ),
     ),
   );
