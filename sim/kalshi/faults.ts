@@ -55,6 +55,7 @@ export class Faults {
   private readonly wsActions = new Set<(action: 'drop' | 'half_open' | 'gap') => void>();
   /** What happened, for tests and the dashboard. */
   readonly counts = {
+    slowed: 0,
     wsDrops: 0,
     seqGaps: 0,
     duplicateFills: 0,

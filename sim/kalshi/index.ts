@@ -140,7 +140,10 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
       return send(res, 413, errorBody('invalid_parameters', 'request body too large'));
     }
     const delay = faults.current.slowResponseMs;
-    if (delay > 0) await new Promise((r) => later(() => r(undefined), delay));
+    if (delay > 0) {
+      faults.counts.slowed++;
+      await new Promise((r) => later(() => r(undefined), delay));
+    }
 
     let userId: string | undefined;
     if (KeyRegistry.present(req.headers) || needsAuth(method, path)) {
