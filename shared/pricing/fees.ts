@@ -127,3 +127,53 @@ export function hasMakerFee(schedule: FeeSchedule): boolean {
   if (schedule.feeType === 'flat') return schedule.flatMakerPerContract > 0;
   return MAKER_RATE[schedule.feeType] > 0n;
 }
+
+export interface KalshiFeeFields {
+  /** Series `fee_type` (any string: Kalshi may add types). */
+  feeType: string;
+  /** Series `fee_multiplier`. */
+  multiplier: number;
+  /** Event `fee_type_override` / `fee_multiplier_override`, when set. */
+  eventFeeType?: string | null;
+  eventMultiplier?: number | null;
+  /** Per-contract amounts for `flat` (from the fee schedule PDF, via config), Micros. */
+  flat?: { maker: Micros; taker: Micros };
+  rounding?: 'cent' | 'centicent';
+}
+
+export type FeeScheduleResult =
+  | { ok: true; schedule: FeeSchedule; warning: string | null }
+  | { ok: false; error: string };
+
+/**
+ * Kalshi series/event fee fields → a schedule. The event override wins. An
+ * unknown fee type is priced with the highest known maker rate (combo, 0.035)
+ * and a warning, so a new fee never turns a quote into a loss; `flat` without
+ * configured amounts is an error (no quote). Fee waivers are ignored on purpose:
+ * assuming a fee we do not pay only costs edge.
+ */
+export function feeScheduleFromKalshi(f: KalshiFeeFields): FeeScheduleResult {
+  const type = f.eventFeeType ?? f.feeType;
+  const multiplier = f.eventMultiplier ?? f.multiplier;
+  let warning: string | null = null;
+  let feeType: FeeType;
+  if ((FEE_TYPES as readonly string[]).includes(type)) feeType = type as FeeType;
+  else {
+    feeType = 'quadratic_with_combo_maker_fees';
+    warning = `unknown fee_type ${JSON.stringify(type).slice(0, 60)}: priced as quadratic_with_combo_maker_fees`;
+  }
+  if (feeType === 'flat' && !f.flat)
+    return { ok: false, error: 'fee_type flat needs configured per-contract amounts' };
+  const parsed = FeeScheduleSchema.safeParse({
+    feeType,
+    multiplier,
+    flatMakerPerContract: f.flat?.maker ?? 0,
+    flatTakerPerContract: f.flat?.taker ?? 0,
+    rounding: f.rounding ?? 'cent',
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: `fees.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, schedule: parsed.data, warning };
+}

@@ -5,6 +5,7 @@ import {
   type FeeSchedule,
   FeeScheduleSchema,
   feePerContract,
+  feeScheduleFromKalshi,
   hasMakerFee,
   orderFee,
   QUADRATIC_FEES,
@@ -72,6 +73,27 @@ describe('Kalshi fees (hand-computed)', () => {
     expect(feePerContract(QUADRATIC_FEES, 'maker', 500_000, 1_000)).toBe(0);
     expect(hasMakerFee(QUADRATIC_FEES)).toBe(false);
     expect(hasMakerFee(maker)).toBe(true);
+  });
+
+  it('from Kalshi series/event fields: override wins, unknown type priced conservatively', () => {
+    const plain = feeScheduleFromKalshi({ feeType: 'quadratic', multiplier: 1 });
+    expect(plain.ok && plain.schedule.feeType).toBe('quadratic');
+    const over = feeScheduleFromKalshi({
+      feeType: 'quadratic',
+      multiplier: 1,
+      eventFeeType: 'quadratic_with_maker_fees',
+      eventMultiplier: 0.5,
+    });
+    expect(over.ok && [over.schedule.feeType, over.schedule.multiplier]).toEqual([
+      'quadratic_with_maker_fees',
+      0.5,
+    ]);
+    const unknown = feeScheduleFromKalshi({ feeType: 'cubic_future', multiplier: 1 });
+    expect(unknown.ok && unknown.schedule.feeType).toBe('quadratic_with_combo_maker_fees');
+    expect(unknown.ok && unknown.warning).toMatch(/unknown fee_type/);
+    expect(feeScheduleFromKalshi({ feeType: 'flat', multiplier: 1 }).ok).toBe(false);
+    const neg = feeScheduleFromKalshi({ feeType: 'quadratic', multiplier: -1 });
+    expect(!neg.ok && neg.error).toMatch(/fees\.multiplier/);
   });
 
   it('rejects prices outside (0, 1) and non-integer units', () => {
