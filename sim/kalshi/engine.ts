@@ -82,6 +82,10 @@ export class KalshiEngine {
   private readonly balances = new Map<string, Map<number, Micros>>();
   private readonly positionMap = new Map<string, SimPosition>();
   private readonly fillLog: SimFill[] = [];
+  /** Orders currently in a book (indices keep per-tick work proportional to live state, not history). */
+  private readonly resting = new Set<SimOrder>();
+  private readonly ordersByUser = new Map<string, SimOrder[]>();
+  private readonly fillsByUser = new Map<string, SimFill[]>();
   private readonly tradeLog: SimTrade[] = [];
   private readonly settlementLog: SimSettlement[] = [];
   private readonly groups = new Map<string, SimOrderGroup>();
@@ -390,8 +394,8 @@ export class KalshiEngine {
   /** Balance minus what the user's resting orders on that shard could lock. */
   availableBalance(userId: string, shard: number): Micros {
     let reserved = 0;
-    for (const o of this.orderMap.values())
-      if (o.userId === userId && o.status === 'resting' && o.exchangeIndex === shard)
+    for (const o of this.resting)
+      if (o.userId === userId && o.exchangeIndex === shard)
         reserved += openingCost(o.side, o.price, o.remaining);
     return (this.balances.get(userId)?.get(shard) ?? 0) - reserved;
   }
@@ -413,11 +417,11 @@ export class KalshiEngine {
   }
 
   orders(userId: string): SimOrder[] {
-    return [...this.orderMap.values()].filter((o) => o.userId === userId);
+    return [...(this.ordersByUser.get(userId) ?? [])];
   }
 
   restingOrders(userId: string): SimOrder[] {
-    return this.orders(userId).filter((o) => o.status === 'resting');
+    return [...this.resting].filter((o) => o.userId === userId);
   }
 
   /** Aggregated book: YES bids and YES asks (= NO bids at 1 − price), best first. */
@@ -449,7 +453,7 @@ export class KalshiEngine {
   }
 
   fills(userId?: string): SimFill[] {
-    return userId === undefined ? [...this.fillLog] : this.fillLog.filter((f) => f.userId === userId);
+    return userId === undefined ? [...this.fillLog] : [...(this.fillsByUser.get(userId) ?? [])];
   }
 
   trades(ticker?: string): SimTrade[] {
@@ -490,7 +494,7 @@ export class KalshiEngine {
   }
 
   groupOrders(id: string): SimOrder[] {
-    return [...this.orderMap.values()].filter((o) => o.orderGroupId === id && o.status === 'resting');
+    return [...this.resting].filter((o) => o.orderGroupId === id);
   }
 
   triggerOrderGroup(userId: string, id: string): void {
@@ -618,6 +622,9 @@ export class KalshiEngine {
     if (!used) this.clientIds.set(userId, new Set([clientOrderId]));
     else used.add(clientOrderId);
     this.orderMap.set(order.orderId, order);
+    const mine = this.ordersByUser.get(userId);
+    if (mine) mine.push(order);
+    else this.ordersByUser.set(userId, [order]);
 
     if (req.timeInForce === 'fill_or_kill' && this.fillable(st, order) < count) {
       order.remaining = 0;
@@ -630,6 +637,7 @@ export class KalshiEngine {
     if (order.status === 'resting' && order.remaining > 0) {
       if (req.timeInForce === 'good_till_canceled') {
         (order.side === 'bid' ? st.bids : st.asks).add(order);
+        this.resting.add(order);
         this.bookDelta(m, order.side, order.price, order.remaining, order);
         this.emit({ type: 'order', order: { ...order } });
       } else this.finish(order, 'ImmediateOrCancel');
@@ -734,6 +742,9 @@ export class KalshiEngine {
         createdMs: now,
       };
       this.fillLog.push(fill);
+      const userFills = this.fillsByUser.get(o.userId);
+      if (userFills) userFills.push(fill);
+      else this.fillsByUser.set(o.userId, [fill]);
       out.push(fill);
     }
     const trade: SimTrade = {
@@ -750,6 +761,7 @@ export class KalshiEngine {
     m.updatedMs = now;
     if (maker.remaining === 0) {
       (maker.side === 'bid' ? st.bids : st.asks).remove(maker);
+      this.resting.delete(maker);
       maker.status = 'executed';
     }
     if (taker.remaining === 0) taker.status = 'executed';
@@ -794,6 +806,7 @@ export class KalshiEngine {
         totalTraded: 0,
         realizedPnl: 0,
         feesPaid: 0,
+        volume: 0,
         updatedMs: 0,
       };
       this.positionMap.set(key, p);
@@ -818,6 +831,7 @@ export class KalshiEngine {
     }
     p.position = before + dir * qty;
     p.totalTraded += (price * qty) / 100;
+    p.volume += qty;
     p.feesPaid += fee;
     p.realizedPnl -= fee;
     p.updatedMs = this.now();
@@ -921,6 +935,7 @@ export class KalshiEngine {
     if (o.postOnly && crosses)
       throw new ExchangeError(400, 'post_only_cross', 'post-only order would cross the book');
     side.remove(o);
+    this.resting.delete(o);
     this.bookDelta(st.market, o.side, o.price, -o.remaining, o);
     o.price = req.price;
     o.remaining = newRemaining;
@@ -931,6 +946,7 @@ export class KalshiEngine {
     const fills = this.match(st, o);
     if (o.status === 'resting' && o.remaining > 0) {
       side.add(o);
+      this.resting.add(o);
       this.bookDelta(st.market, o.side, o.price, o.remaining, o);
       o.lastUpdateReason = 'Amend';
       this.emit({ type: 'order', order: { ...o } });
@@ -941,6 +957,7 @@ export class KalshiEngine {
   private removeResting(o: SimOrder, reason: UpdateReason, cause?: SimOrder): void {
     const st = this.requireMarket(o.ticker);
     (o.side === 'bid' ? st.bids : st.asks).remove(o);
+    this.resting.delete(o);
     const removed = o.remaining;
     o.remaining = 0;
     this.bookDelta(st.market, o.side, o.price, -removed, cause ?? o);
@@ -956,7 +973,7 @@ export class KalshiEngine {
   }
 
   private cancelWhere(pred: (o: SimOrder) => boolean, reason: UpdateReason): SimOrder[] {
-    const hit = [...this.orderMap.values()].filter((o) => o.status === 'resting' && pred(o));
+    const hit = [...this.resting].filter((o) => o.status === 'resting' && pred(o));
     for (const o of hit) this.removeResting(o, reason);
     return hit.map((o) => ({ ...o }));
   }

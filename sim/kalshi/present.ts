@@ -285,14 +285,14 @@ export function wsUserOrderMsg(o: SimOrder) {
   };
 }
 
-export function wsPositionMsg(p: SimPosition, volume: Centis) {
+export function wsPositionMsg(p: SimPosition) {
   return {
     market_ticker: p.ticker,
     position_fp: count(p.position),
     position_cost_dollars: money(p.costBasis),
     realized_pnl_dollars: money(p.realizedPnl),
     fees_paid_dollars: money(p.feesPaid),
-    volume_fp: count(volume),
+    volume_fp: count(p.volume),
     exchange_index: p.exchangeIndex,
     subaccount: 0,
   };

@@ -196,6 +196,8 @@ export interface SimPosition {
   totalTraded: Micros;
   realizedPnl: Micros;
   feesPaid: Micros;
+  /** Contracts traded in this market. */
+  volume: Centis;
   updatedMs: number;
 }
 

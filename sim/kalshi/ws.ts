@@ -391,15 +391,10 @@ export class WsHub {
         for (const [s, sub] of this.subsFor('user_orders', e.order.ticker, e.order.userId))
           s.send({ type: 'user_order', sid: sub.sid, msg: wsUserOrderMsg(e.order) });
         return;
-      case 'position': {
-        const volume = this.engine
-          .fills(e.position.userId)
-          .filter((f) => f.ticker === e.position.ticker)
-          .reduce((sum, f) => sum + f.count, 0);
+      case 'position':
         for (const [s, sub] of this.subsFor('market_positions', e.position.ticker, e.position.userId))
-          s.send({ type: 'market_position', sid: sub.sid, msg: wsPositionMsg(e.position, volume) });
+          s.send({ type: 'market_position', sid: sub.sid, msg: wsPositionMsg(e.position) });
         return;
-      }
       case 'lifecycle':
         for (const [s, sub] of this.subsFor('market_lifecycle_v2', undefined))
           s.sendSeq(sub, 'market_lifecycle_v2', wsLifecycleMsg(e.market, e.eventType, e.ms, e.isDeactivated));

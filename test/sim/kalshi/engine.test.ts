@@ -438,6 +438,13 @@ describe('engine invariants under random order flow', () => {
               longs += Math.max(0, p);
             }
             expect(net).toBe(0); // every YES has a NO on the other side
+            // the aggregated book is exactly the resting orders
+            const resting = users.flatMap((u) => engine.restingOrders(u)).filter((r) => r.ticker === t);
+            const sizeOf = (side: 'bid' | 'ask') =>
+              resting.filter((r) => r.side === side).reduce((a, r) => a + r.remaining, 0);
+            expect(bids.reduce((a, [, q]) => a + q, 0)).toBe(sizeOf('bid'));
+            expect(asks.reduce((a, [, q]) => a + q, 0)).toBe(sizeOf('ask'));
+            for (const r of resting) expect(r.remaining).toBeGreaterThan(0);
             expect(engine.market(t)?.openInterest).toBe(longs);
           }
           let cash = engine.exchangeFees();
