@@ -203,7 +203,7 @@ export function matchKalshiGame(
   });
 
   const series = game.seriesTicker ?? game.eventTicker.split('-')[0] ?? '';
-  const sportKey = config.seriesToSport[series];
+  const sportKey = Object.hasOwn(config.seriesToSport, series) ? config.seriesToSport[series] : undefined;
   if (!sportKey) return unmatched('unknown-sport', `series ${series} has no Odds API sport configured`);
   const league = config.leagues.get(sportKey);
   if (!league) return unmatched('unknown-sport', `no team table for ${sportKey}`);

@@ -186,6 +186,11 @@ export function detectOddsFormat(events: readonly EventOdds[]): OddsFormat {
   return american > decimal ? 'american' : 'decimal';
 }
 
+/** Own keys only: a bookmaker named "constructor" must not pick up Object.prototype. */
+function baseWeightOf(config: TheoConfig, key: string): number {
+  return Object.hasOwn(config.bookWeights, key) ? config.bookWeights[key]! : config.defaultBookWeight;
+}
+
 const logit = (p: number) => Math.log(p / (1 - p));
 
 function median(xs: readonly number[]): number {
@@ -265,7 +270,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       continue;
     }
     seen.add(book.key);
-    const baseWeight = config.bookWeights[book.key] ?? config.defaultBookWeight;
+    const baseWeight = baseWeightOf(config, book.key);
     if (config.excludedBooks.includes(book.key) || baseWeight <= 0) {
       drop(book.key, 'excluded', baseWeight <= 0 ? 'weight is 0' : 'excluded by config');
       continue;
@@ -390,7 +395,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
 
   // Sorted by key so the float sums do not depend on the order the API listed the books in.
   for (const b of [...eligible].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))) {
-    const baseWeight = config.bookWeights[b.key] ?? config.defaultBookWeight;
+    const baseWeight = baseWeightOf(config, b.key);
     used.push({
       key: b.key,
       lastUpdate: isoOf(b.stampMs),

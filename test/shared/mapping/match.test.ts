@@ -247,6 +247,14 @@ describe('matching Kalshi games to Odds API events', () => {
     });
   });
 
+  it('a series named like an Object.prototype member is just unknown', () => {
+    for (const series of ['constructor', '__proto__', 'toString']) {
+      expect(matchKalshiGame({ ...bosAtMil, seriesTicker: series }, nbaSlate)).toMatchObject({
+        reason: 'unknown-sport',
+      });
+    }
+  });
+
   it('needs exactly one market per team', () => {
     expect(matchKalshiGame({ ...bosAtMil, markets: [bosAtMil.markets[0]!] }, nbaSlate)).toMatchObject({
       reason: 'bad-markets',

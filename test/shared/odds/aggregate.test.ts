@@ -133,6 +133,36 @@ describe('theo from the edge-case fixture (hand-built odds response)', () => {
   });
 });
 
+describe('hostile bookmaker keys', () => {
+  it('keys like "constructor" or "__proto__" get the default weight, never NaN', () => {
+    const stamp = '2026-01-20T18:00:00Z';
+    const event = EventOddsSchema.parse({
+      id: 'x',
+      sport_key: 'basketball_nba',
+      commence_time: '2026-01-21T00:00:00Z',
+      home_team: 'A',
+      away_team: 'B',
+      bookmakers: ['constructor', '__proto__', 'toString', 'hasOwnProperty'].map((key, i) => ({
+        key,
+        title: key,
+        last_update: stamp,
+        markets: [
+          {
+            key: 'h2h',
+            outcomes: [
+              { name: 'A', price: 1.9 + i / 100 },
+              { name: 'B', price: 1.9 },
+            ],
+          },
+        ],
+      })),
+    });
+    const t = asTheo(computeTheo(event, { asOf: Date.parse(stamp), oddsFormat: 'decimal' }));
+    expect(t.books.used.map((b) => b.weight)).toEqual([1, 1, 1, 1]);
+    for (const o of t.outcomes) expect(Number.isFinite(o.probability)).toBe(true);
+  });
+});
+
 describe('theo from the reference samples', () => {
   it('decimal and American responses of the same lines give the same theo', () => {
     const dec = load('basketball_nba_odds_h2h_spreads_totals_decimal.json');
