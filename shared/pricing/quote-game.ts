@@ -51,7 +51,12 @@ export interface MarketQuoteInput {
   competition: { bid: boolean; ask: boolean };
   /** Signed position, Centis: + YES, − NO. */
   position: Centis;
-  /** Average entry of this market's directional position, Micros on its YES scale (inventory.ts marketAverageEntry). */
+  /**
+   * Average entry, Micros on this market's YES scale, of the position the game
+   * holds in this outcome's direction (inventory.ts marketAverageEntry gives it
+   * for both legs of a two-way game). Ignored when this market's own position
+   * points against the game's directional inventory.
+   */
   avgEntry: number | null;
   /** Exposure counted as filled: pending bids / asks, Centis ≥ 0. */
   pending: SideSizes;
@@ -214,7 +219,11 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
     const normal = edgeCeiling(m.grid, side, theoM, Math.max(params.minEdge, 1), feeAt);
     let effective = normal;
     const q = inventory[j] as number;
-    if (breakEven[j] && reducingSide(q) === side) {
+    // An entry price only describes this exposure if the market's own position does
+    // not point the other way (a per-market entry of a long leg is no break-even for
+    // a game that is net short this outcome).
+    const entryUsable = m.position === 0 || Math.sign(m.position) === Math.sign(q);
+    if (breakEven[j] && reducingSide(q) === side && entryUsable) {
       const be = breakEvenPrice(q, m.avgEntry, m.grid, feeAt);
       if (be !== null && (effective === null || !atLeastAsSafe(side, be, effective))) effective = be;
     }

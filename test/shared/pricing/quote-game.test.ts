@@ -167,6 +167,26 @@ describe('quoteGame examples (defaults: AS, γ 0.2, k 40/$, σ 0.0003/√s, min 
     expect(find(calm, 'A', 'ask')?.price).toBeGreaterThanOrEqual(c(56));
   });
 
+  it('break-even ignores an entry price that belongs to a leg pointing the other way', () => {
+    // +10 YES A @ 40¢ but +40 YES B: the game is short A by 30. A's 40¢ entry is a LONG entry,
+    // not a price we sold A at, so it must not let us bid A at 40¢ when theo is 30¢.
+    const d = quoteGame(
+      game([
+        market('A', 0.3, {
+          position: 1_000,
+          avgEntry: 400_000,
+          book: { bestBid: { price: c(38), size: 100 }, bestAsk: null },
+          competition: { bid: true, ask: false },
+        }),
+        market('B', 0.7, { position: 4_000 }),
+      ]),
+    );
+    expect(d.markets[0]?.breakEven).toBe(true);
+    const bidA = find(d, 'A', 'bid');
+    expect(bidA?.mode).not.toBe('break-even');
+    expect(bidA?.price).toBeLessThanOrEqual(c(29));
+  });
+
   it('stop time, unknown start, missing theo, bad input: suppressed with reasons, never thrown', () => {
     const two = [market('A', 0.55), market('B', 0.45)];
     const stopped = quoteGame(game(two, { now: NOW + 3 * HOUR }));
