@@ -875,7 +875,6 @@ export class KalshiEngine {
     }
     const delta = target - o.remaining;
     o.remaining = target;
-    o.initial += delta;
     o.updatedMs = this.now();
     o.lastUpdateReason = 'Decrease';
     this.bookDelta(this.requireMarket(o.ticker).market, o.side, o.price, delta, o);
@@ -907,6 +906,9 @@ export class KalshiEngine {
     const newRemaining = req.count - o.filled;
     if (newRemaining <= 0)
       throw new ExchangeError(400, 'invalid_parameters', 'count must exceed the filled count');
+    const extra = openingCost(o.side, req.price, newRemaining) - openingCost(o.side, o.price, o.remaining);
+    if (extra > 0 && extra > this.availableBalance(userId, o.exchangeIndex))
+      throw new ExchangeError(400, 'insufficient_balance', 'insufficient balance');
     if (req.updatedClientOrderId !== undefined) {
       const used = this.clientIds.get(userId);
       if (used?.has(req.updatedClientOrderId))

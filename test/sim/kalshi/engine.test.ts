@@ -236,8 +236,14 @@ describe('matching', () => {
     const { engine } = setup();
     engine.deposit('poor', 1_000_000);
     expectRefusal(() => engine.placeOrder('poor', gtc('bid', 50, 3)), 400, 'insufficient_balance');
-    engine.placeOrder('poor', gtc('bid', 50, 1));
+    const one = engine.placeOrder('poor', gtc('bid', 50, 1));
     expectRefusal(() => engine.placeOrder('poor', gtc('bid', 50, 1)), 400, 'insufficient_balance');
+    expectRefusal(
+      () => engine.amendOrder('poor', one.order.orderId, { ticker: BOS, side: 'bid', price: c(50), count: 3 * C }),
+      400,
+      'insufficient_balance',
+    );
+    expect(engine.order(one.order.orderId)).toMatchObject({ status: 'resting', remaining: C });
   });
 
   it('amend: new total count, price change loses priority; decrease keeps it', () => {
