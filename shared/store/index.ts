@@ -29,7 +29,13 @@ export { type AcquireResult, FenceError, type Lease, LeaseStore, leaseValid } fr
 export { type EventMapping, eventMappingSchema, MappingStore } from './mapping.ts';
 export { type DebounceResult, RefreshDebounceStore } from './refresh-debounce.ts';
 export { createTableInput, TABLE_SPEC, ttlAfter } from './table.ts';
-export { type PutTheoResult, type TheoRecord, TheoStore, theoRecordSchema } from './theos.ts';
+export {
+  type PutTheoResult,
+  type TheoRecord,
+  TheoStore,
+  theoRecordFromTheo,
+  theoRecordSchema,
+} from './theos.ts';
 
 export interface Store {
   readonly theos: TheoStore;

@@ -38,4 +38,23 @@ export class RefreshDebounceStore {
       return { claimed: false, lastAt: null };
     }
   }
+
+  /** Gives back a claim made at `claimedAt` (the refresh failed), so the next request may try at once. */
+  async release(eventId: string, claimedAt: number): Promise<boolean> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: { pk: `REFRESH#${keyPart('eventId', eventId)}`, sk: 'REFRESH' },
+          UpdateExpression: 'SET lastAt = :zero',
+          ConditionExpression: 'lastAt = :at',
+          ExpressionAttributeValues: { ':zero': 0, ':at': claimedAt },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
 }

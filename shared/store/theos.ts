@@ -5,6 +5,7 @@
  */
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import type { Theo } from '../odds/aggregate.ts';
 import { isConditionFailed, keyPart, type ReadStats, type TableRef, timeKey } from './client.ts';
 import { GSI1, ttlAfter } from './table.ts';
 
@@ -28,8 +29,39 @@ export const theoRecordSchema = z.object({
   /** Version: when the theo was computed from the odds, epoch ms. */
   asOf: z.number().int().nonnegative(),
   source: z.enum(['poll', 'refresh', 'manual']),
+  threeWay: z.boolean().optional(),
+  anchorUsed: z.boolean().optional(),
+  /** (Σw)² / Σw² of the book weights. */
+  effectiveBooks: z.number().nonnegative().optional(),
+  dispersion: z.number().nonnegative().optional(),
 });
 export type TheoRecord = z.infer<typeof theoRecordSchema>;
+
+/** The record of an aggregated theo (shared/odds/aggregate.ts); times become epoch ms. */
+export function theoRecordFromTheo(theo: Theo, source: TheoRecord['source']): TheoRecord {
+  const commenceTime = Date.parse(theo.commenceTime);
+  const asOf = Date.parse(theo.asOf);
+  if (!Number.isFinite(commenceTime))
+    throw new RangeError(`theo.commenceTime is not a time: ${theo.commenceTime}`);
+  if (!Number.isFinite(asOf)) throw new RangeError(`theo.asOf is not a time: ${theo.asOf}`);
+  return {
+    eventId: theo.eventId,
+    sportKey: theo.sportKey,
+    homeTeam: theo.homeTeam,
+    awayTeam: theo.awayTeam,
+    commenceTime,
+    outcomes: theo.outcomes.map((o) => ({ name: o.name, probability: o.probability })),
+    method: theo.method,
+    booksUsed: theo.books.used.map((b) => b.key),
+    booksDropped: theo.books.dropped.length,
+    asOf,
+    source,
+    threeWay: theo.threeWay,
+    anchorUsed: theo.anchorUsed,
+    effectiveBooks: theo.effectiveBooks,
+    dispersion: theo.dispersion,
+  };
+}
 
 export type PutTheoResult = { written: true } | { written: false; reason: 'not-newer' };
 

@@ -1,0 +1,225 @@
+/**
+ * kill-switch Lambda. Triggered by a trading-stop CloudWatch alarm entering
+ * ALARM (EventBridge "CloudWatch Alarm State Change"), or by hand:
+ *   {"action":"kill","reason":"...","requestedBy":"alice"}
+ *
+ * 1. Sets the global kill flag first (the worker obeys it within one tick),
+ *    so trading stops even if Kalshi's API is down.
+ * 2. Independently of the worker, cancels every resting order through
+ *    Kalshi's REST API, re-listing and re-cancelling until two consecutive
+ *    listings are empty or the deadline (60 s) passes.
+ * Idempotent: a repeated alarm re-sets the same flag and finds nothing to cancel.
+ * If orders still rest at the deadline it throws, so EventBridge retries and
+ * the Errors and KillOrdersRemaining alarms page a human.
+ *
+ * Clearing the flag is a separate, deliberate act:
+ *   {"action":"clear","requestedBy":"alice","confirm":"RESUME-TRADING"}
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+import { type Clock, systemClock } from '../shared/clock.ts';
+import { KalshiRestClient } from '../shared/kalshi/rest-client.ts';
+import { createRsaSigner } from '../shared/kalshi/signer.ts';
+import { type CancelPort, type CancelReport, cancelUntilFlat } from '../shared/kill/cancel-until-flat.ts';
+import { kalshiCancelPort } from '../shared/kill/kalshi-cancel-port.ts';
+import { KillMetric } from '../shared/metrics/names.ts';
+import { makeDocumentClient } from '../shared/store/client.ts';
+import { KillStore } from '../shared/store/kill.ts';
+import { type KillEnv, killEnvSchema, parseEnv } from './runtime/env.ts';
+import { cachedSecrets, type SecretProvider, secretsManagerProvider } from './runtime/secrets.ts';
+import {
+  describeError,
+  type Log,
+  type MetricSink,
+  powertoolsLog,
+  powertoolsMetrics,
+} from './runtime/telemetry.ts';
+
+export const alarmStateChangeSchema = z.looseObject({
+  source: z.literal('aws.cloudwatch'),
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  detail: z.looseObject({
+    alarmName: z.string().min(1),
+    state: z.looseObject({
+      value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
+      reason: z.string().optional(),
+    }),
+  }),
+});
+
+export const manualKillSchema = z
+  .object({
+    action: z.literal('kill'),
+    reason: z.string().min(1).max(500),
+    requestedBy: z.string().min(1).max(100),
+  })
+  .strict();
+
+export const manualClearSchema = z
+  .object({
+    action: z.literal('clear'),
+    requestedBy: z.string().min(1).max(100),
+    confirm: z.literal('RESUME-TRADING'),
+  })
+  .strict();
+
+export type KillRequest =
+  | { kind: 'kill'; reason: string; by: string }
+  | { kind: 'clear'; by: string }
+  | { kind: 'ignore'; why: string };
+
+const issues = (e: z.ZodError) =>
+  e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+
+/** Classifies the invocation; a malformed event throws naming the field, before any write. */
+export function parseKillEvent(event: unknown): KillRequest {
+  const obj = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
+  if ('detail-type' in obj) {
+    const parsed = alarmStateChangeSchema.safeParse(event);
+    if (!parsed.success) throw new Error(`invalid kill-switch event: ${issues(parsed.error)}`);
+    const { alarmName, state } = parsed.data.detail;
+    if (state.value !== 'ALARM') return { kind: 'ignore', why: `${alarmName} is ${state.value}` };
+    return {
+      kind: 'kill',
+      reason: `alarm ${alarmName}: ${(state.reason ?? '').slice(0, 300)}`,
+      by: 'cloudwatch',
+    };
+  }
+  if (obj['action'] === 'clear') {
+    const parsed = manualClearSchema.safeParse(event);
+    if (!parsed.success) throw new Error(`invalid kill-switch event: ${issues(parsed.error)}`);
+    return { kind: 'clear', by: parsed.data.requestedBy };
+  }
+  const parsed = manualKillSchema.safeParse(event);
+  if (!parsed.success) throw new Error(`invalid kill-switch event: ${issues(parsed.error)}`);
+  return { kind: 'kill', reason: parsed.data.reason, by: parsed.data.requestedBy };
+}
+
+export interface KillSwitchDeps {
+  kill: Pick<KillStore, 'set' | 'clear'>;
+  /** The exchange port (signed Kalshi REST), resolved per invocation from the cached key. */
+  exchange: () => Promise<CancelPort>;
+  clock: Clock;
+  deadlineMs: number;
+  pauseMs?: number;
+  log: Log;
+  metrics: MetricSink;
+}
+
+export type KillResult =
+  | { status: 'flat'; report: CancelReport }
+  | { status: 'ignored'; why: string }
+  | { status: 'cleared' };
+
+export class OrdersStillResting extends Error {
+  constructor(readonly report: CancelReport) {
+    super(`kill switch: ${report.remaining.length} order(s) still resting after ${report.elapsedMs} ms`);
+    this.name = 'OrdersStillResting';
+  }
+}
+
+export function makeHandler(deps: KillSwitchDeps) {
+  return async (event: unknown): Promise<KillResult> => {
+    const request = parseKillEvent(event);
+    if (request.kind === 'ignore') {
+      deps.log.info('kill switch: nothing to do', { why: request.why });
+      return { status: 'ignored', why: request.why };
+    }
+    if (request.kind === 'clear') {
+      await deps.kill.clear('global', request.by, deps.clock.now());
+      deps.log.warn('kill flag cleared by hand', { by: request.by });
+      return { status: 'cleared' };
+    }
+
+    deps.metrics.add(KillMetric.KillSwitchInvocations, 'Count', 1);
+    const flag = await deps.kill.set('global', 'kill', request.reason, request.by, deps.clock.now());
+    deps.log.warn('kill flag set', {
+      reason: request.reason,
+      by: request.by,
+      since: flag.since,
+      hits: flag.hits,
+    });
+
+    let report: CancelReport;
+    try {
+      const port = await deps.exchange();
+      report = await cancelUntilFlat(port, {
+        clock: deps.clock,
+        deadlineMs: deps.deadlineMs,
+        pauseMs: deps.pauseMs,
+        onRound: (round) => deps.log.info('kill round', { ...round }),
+      });
+    } catch (err) {
+      // The exchange port could not even be built (secret, key): the flag is set; page a human.
+      deps.metrics.add(KillMetric.KillOrdersRemaining, 'Count', 1);
+      deps.metrics.flush();
+      deps.log.error('kill switch could not reach Kalshi', { error: describeError(err) });
+      throw err;
+    }
+    deps.metrics.add(KillMetric.KillCancelsSent, 'Count', report.cancelsSent + report.cancelAllCalls);
+    deps.metrics.add(KillMetric.KillOrdersRemaining, 'Count', report.remaining.length);
+    deps.metrics.flush();
+    const fields = { ...report, remaining: report.remaining.slice(0, 50) };
+    if (!report.flat) {
+      deps.log.error('kill switch gave up with orders resting', fields);
+      throw new OrdersStillResting(report);
+    }
+    deps.log.info('kill switch: flat', fields);
+    return { status: 'flat', report };
+  };
+}
+
+// ---- AWS wiring (cold start)
+
+export const kalshiSecretSchema = z.object({
+  keyId: z.string().min(1),
+  privateKeyPem: z.string().includes('PRIVATE KEY', { message: 'privateKeyPem must be a PEM private key' }),
+});
+
+let cached: ReturnType<typeof makeHandler> | undefined;
+
+function wire(env: KillEnv, secrets: SecretProvider): ReturnType<typeof makeHandler> {
+  const table = { doc: makeDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME };
+  let client: { raw: string; port: CancelPort } | undefined;
+  return makeHandler({
+    kill: new KillStore(table),
+    exchange: async () => {
+      const raw = await secrets.get(env.KALSHI_SECRET_ARN);
+      if (client?.raw !== raw) {
+        let json: unknown;
+        try {
+          json = JSON.parse(raw);
+        } catch {
+          throw new Error('Kalshi secret is not JSON {"keyId","privateKeyPem"}');
+        }
+        const parsed = kalshiSecretSchema.safeParse(json);
+        // Name the fields only: never echo the secret's content.
+        if (!parsed.success)
+          throw new Error(
+            `Kalshi secret invalid: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+          );
+        const rest = new KalshiRestClient({
+          baseUrl: env.KALSHI_REST_URL,
+          signer: createRsaSigner(parsed.data),
+          // The kill switch must never wait on local token buckets.
+          limiter: false,
+        });
+        client = { raw, port: kalshiCancelPort(rest) };
+      }
+      return client.port;
+    },
+    clock: systemClock,
+    deadlineMs: env.KILL_DEADLINE_MS,
+    log: powertoolsLog('kill-switch'),
+    metrics: powertoolsMetrics('kill-switch', 'kill-switch'),
+  });
+}
+
+export const handler = async (event: unknown): Promise<KillResult> => {
+  cached ??= wire(
+    parseEnv(killEnvSchema, process.env),
+    cachedSecrets(secretsManagerProvider(new SecretsManagerClient({})), 5 * 60_000),
+  );
+  return cached(event);
+};

@@ -1,0 +1,230 @@
+/**
+ * odds-poll Lambda: on its schedule (or by hand), for each configured sport in
+ * priority order: a free events call (reads the quota, skips sports with no
+ * upcoming games), then one h2h odds call over the configured bookmakers
+ * (≤ 10 books = 1 credit), de-vig and aggregate, and a versioned conditional
+ * write per game. Low-priority sports are skipped when credits run low.
+ *
+ * Manual invocation: `{"trigger":"manual","sports":["basketball_nba"]}` (see docs/DEPLOY.md).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+import { OddsMetric } from '../shared/metrics/names.ts';
+import type { TheoConfig } from '../shared/odds/aggregate.ts';
+import { OddsApiClient, OddsApiError } from '../shared/odds/client.ts';
+import { makeDocumentClient } from '../shared/store/client.ts';
+import { TheoStore } from '../shared/store/theos.ts';
+import { decidePoll, pollOrder } from './odds/poll-plan.ts';
+import { writeTheos } from './odds/theo-writer.ts';
+import { type OddsEnv, oddsEnvSchema, parseEnv, type SportPoll } from './runtime/env.ts';
+import { cachedSecrets, type SecretProvider, secretsManagerProvider } from './runtime/secrets.ts';
+import {
+  describeError,
+  type Log,
+  type MetricSink,
+  powertoolsLog,
+  powertoolsMetrics,
+} from './runtime/telemetry.ts';
+
+const sportKey = z.string().regex(/^[a-z0-9_]+$/, 'must be an Odds API sport key');
+
+const manualPollSchema = z
+  .object({ trigger: z.literal('manual'), sports: z.array(sportKey).min(1).optional() })
+  .strict();
+
+export const pollEventSchema = z.union([
+  z.object({ trigger: z.literal('schedule'), scheduledTime: z.string().optional() }).strict(),
+  manualPollSchema,
+  // EventBridge rule schedules (kept so the function can also sit behind an events.Rule).
+  z.looseObject({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') }),
+]);
+
+/** What one invocation asks for: all configured sports, or a named subset. */
+export interface PollRequest {
+  only?: string[];
+}
+
+export type OddsPort = Pick<OddsApiClient, 'events' | 'odds'>;
+
+export interface OddsPollDeps {
+  sports: readonly SportPoll[];
+  bookmakers: readonly string[];
+  horizonHours: number;
+  theos: Pick<TheoStore, 'put'>;
+  /** The Odds API client (resolved per invocation: the key comes from a cached secret). */
+  odds: () => Promise<OddsPort>;
+  now: () => number;
+  log: Log;
+  metrics: MetricSink;
+  theoConfig?: TheoConfig;
+}
+
+export interface SportPollResult {
+  sportKey: string;
+  status: 'polled' | 'skipped' | 'no-events' | 'failed';
+  reason?: string;
+  events?: number;
+  written?: number;
+  notNewer?: number;
+  noTheo?: number;
+  rejected?: number;
+  creditsUsed?: number;
+}
+
+export interface PollSummary {
+  sports: SportPollResult[];
+  creditsRemaining: number | null;
+}
+
+/** Parses the invocation event; a bad event throws before anything is called or written. */
+export function parsePollEvent(event: unknown, configured: readonly SportPoll[]): PollRequest {
+  const parsed = pollEventSchema.safeParse(event);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`invalid odds-poll event: ${detail}`);
+  }
+  const manual = manualPollSchema.safeParse(event);
+  const only = manual.success ? manual.data.sports : undefined;
+  if (only) {
+    const known = new Set(configured.map((s) => s.sportKey));
+    const unknown = only.filter((s) => !known.has(s));
+    if (unknown.length)
+      throw new Error(`invalid odds-poll event: sports: not configured: ${unknown.join(', ')}`);
+  }
+  return only ? { only } : {};
+}
+
+export function makeHandler(deps: OddsPollDeps) {
+  return async (event: unknown): Promise<PollSummary> => {
+    const { only } = parsePollEvent(event, deps.sports);
+    const odds = await deps.odds();
+    const summary: PollSummary = { sports: [], creditsRemaining: null };
+    let exhausted = false;
+    let unauthorized: OddsApiError | null = null;
+    const note = (q: { remaining: number | null }) => {
+      if (q.remaining !== null) summary.creditsRemaining = q.remaining;
+    };
+
+    for (const sport of pollOrder(deps.sports, only)) {
+      const before = decidePoll(sport, summary.creditsRemaining, exhausted || unauthorized !== null);
+      if (!before.poll) {
+        summary.sports.push({ sportKey: sport.sportKey, status: 'skipped', reason: before.reason });
+        deps.metrics.add(OddsMetric.SportsSkippedForQuota, 'Count', 1);
+        continue;
+      }
+      try {
+        const now = deps.now();
+        const events = await odds.events(sport.sportKey, {
+          commenceTimeFrom: now,
+          commenceTimeTo: now + deps.horizonHours * 3_600_000,
+        });
+        note(events.quota);
+        const upcoming = events.data.filter((e) => {
+          const t =
+            typeof e.commence_time === 'number' ? e.commence_time * 1000 : Date.parse(e.commence_time);
+          return t > now;
+        });
+        if (upcoming.length === 0) {
+          summary.sports.push({ sportKey: sport.sportKey, status: 'no-events', events: 0 });
+          continue;
+        }
+        const again = decidePoll(sport, summary.creditsRemaining, false);
+        if (!again.poll) {
+          summary.sports.push({ sportKey: sport.sportKey, status: 'skipped', reason: again.reason });
+          deps.metrics.add(OddsMetric.SportsSkippedForQuota, 'Count', 1);
+          continue;
+        }
+        const result = await odds.odds(sport.sportKey, {
+          bookmakers: deps.bookmakers,
+          markets: ['h2h'],
+          oddsFormat: 'decimal',
+          eventIds: upcoming.map((e) => e.id),
+        });
+        note(result.quota);
+        // The theo's version is when its odds were observed: after the response arrived.
+        const written = await writeTheos(deps.theos, result.data.events, deps.now(), 'poll', deps.theoConfig);
+        if (result.quota.last !== null)
+          deps.metrics.add(OddsMetric.OddsCreditsUsed, 'Count', result.quota.last);
+        deps.metrics.add(OddsMetric.TheosWritten, 'Count', written.written.length);
+        deps.metrics.add(OddsMetric.TheosNotNewer, 'Count', written.notNewer.length);
+        deps.metrics.add(OddsMetric.NoTheo, 'Count', written.noTheo.length);
+        summary.sports.push({
+          sportKey: sport.sportKey,
+          status: 'polled',
+          events: result.data.events.length,
+          written: written.written.length,
+          notNewer: written.notNewer.length,
+          noTheo: written.noTheo.length,
+          rejected: result.data.rejected.length,
+          creditsUsed: result.quota.last ?? undefined,
+        });
+        if (written.noTheo.length || result.data.rejected.length) {
+          deps.log.warn('games without a theo', {
+            sportKey: sport.sportKey,
+            noTheo: written.noTheo.slice(0, 20),
+            rejected: result.data.rejected
+              .slice(0, 5)
+              .map((r) => ({ id: r.id, error: r.error.slice(0, 200) })),
+          });
+        }
+      } catch (err) {
+        deps.metrics.add(OddsMetric.OddsApiErrors, 'Count', 1);
+        if (err instanceof OddsApiError) {
+          if (err.details.quota) note(err.details.quota);
+          if (err.kind === 'quota-exhausted') {
+            exhausted = true;
+            summary.creditsRemaining = 0;
+          }
+          if (err.kind === 'unauthorized') unauthorized = err;
+        }
+        summary.sports.push({ sportKey: sport.sportKey, status: 'failed', reason: describeError(err) });
+        deps.log.error('sport poll failed', { sportKey: sport.sportKey, error: describeError(err) });
+      }
+    }
+
+    if (summary.creditsRemaining !== null) {
+      deps.metrics.add(OddsMetric.OddsCreditsRemaining, 'Count', summary.creditsRemaining);
+    }
+    deps.metrics.flush();
+    deps.log.info('odds poll done', { ...summary });
+    const attempted = summary.sports.filter((s) => s.status === 'polled' || s.status === 'failed');
+    if (unauthorized) throw new Error(`odds-poll: The Odds API rejected the key (${unauthorized.kind})`);
+    if (attempted.length > 0 && attempted.every((s) => s.status === 'failed')) {
+      throw new Error(`odds-poll: every sport failed (${attempted.map((s) => s.sportKey).join(', ')})`);
+    }
+    return summary;
+  };
+}
+
+// ---- AWS wiring (cold start): everything below runs only in Lambda.
+
+let cached: ReturnType<typeof makeHandler> | undefined;
+
+function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHandler> {
+  const doc = makeDocumentClient(new DynamoDBClient({}));
+  let client: { key: string; odds: OddsApiClient } | undefined;
+  return makeHandler({
+    sports: env.ODDS_SPORTS,
+    bookmakers: env.ODDS_BOOKMAKERS,
+    horizonHours: env.ODDS_HORIZON_HOURS,
+    theos: new TheoStore({ doc, tableName: env.TABLE_NAME }),
+    odds: async () => {
+      const key = (await secrets.get(env.ODDS_API_KEY_SECRET_ARN)).trim();
+      if (client?.key !== key)
+        client = { key, odds: new OddsApiClient({ apiKey: key, baseUrl: env.ODDS_API_BASE_URL }) };
+      return client.odds;
+    },
+    now: Date.now,
+    log: powertoolsLog('odds-poll'),
+    metrics: powertoolsMetrics('odds-poll', 'odds'),
+  });
+}
+
+export const handler = async (event: unknown): Promise<PollSummary> => {
+  cached ??= wire(
+    parseEnv(oddsEnvSchema, process.env),
+    cachedSecrets(secretsManagerProvider(new SecretsManagerClient({})), 5 * 60_000),
+  );
+  return cached(event);
+};

@@ -1,0 +1,141 @@
+/**
+ * odds-refresh Lambda: one event's odds, now. Triggered by the worker's
+ * OddsRefreshRequested event on the kalshi-mm bus, or by hand with the bare
+ * detail as payload:
+ *   aws lambda invoke --function-name <odds-refresh> \
+ *     --cli-binary-format raw-in-base64-out \
+ *     --payload '{"sportKey":"basketball_nba","eventId":"<odds api id>","reason":"manual"}' out.json
+ * Debounced per event (conditional write): a burst of requests costs one call.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { z } from 'zod';
+import {
+  type RefreshRequest,
+  refreshEventSchema,
+  refreshRequestSchema,
+} from '../shared/events/refresh-request.ts';
+import { OddsMetric } from '../shared/metrics/names.ts';
+import type { TheoConfig } from '../shared/odds/aggregate.ts';
+import { OddsApiClient } from '../shared/odds/client.ts';
+import { makeDocumentClient } from '../shared/store/client.ts';
+import { RefreshDebounceStore } from '../shared/store/refresh-debounce.ts';
+import { TheoStore } from '../shared/store/theos.ts';
+import { writeTheos } from './odds/theo-writer.ts';
+import { type OddsEnv, oddsEnvSchema, parseEnv } from './runtime/env.ts';
+import { cachedSecrets, type SecretProvider, secretsManagerProvider } from './runtime/secrets.ts';
+import {
+  describeError,
+  type Log,
+  type MetricSink,
+  powertoolsLog,
+  powertoolsMetrics,
+} from './runtime/telemetry.ts';
+
+export type EventOddsPort = Pick<OddsApiClient, 'eventOdds'>;
+
+export interface OddsRefreshDeps {
+  bookmakers: readonly string[];
+  debounceMs: number;
+  theos: Pick<TheoStore, 'put'>;
+  debounce: Pick<RefreshDebounceStore, 'claim' | 'release'>;
+  odds: () => Promise<EventOddsPort>;
+  now: () => number;
+  log: Log;
+  metrics: MetricSink;
+  theoConfig?: TheoConfig;
+}
+
+export type RefreshResult =
+  | { status: 'written' | 'not-newer'; eventId: string; creditsUsed: number | null }
+  | { status: 'no-theo'; eventId: string; reason: string }
+  | { status: 'debounced'; eventId: string };
+
+const describe = (error: z.ZodError) =>
+  error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+
+/** The EventBridge envelope, or the bare detail for a manual invoke. Throws naming the field. */
+export function parseRefreshEvent(event: unknown): RefreshRequest {
+  const isEnvelope = typeof event === 'object' && event !== null && 'detail-type' in event;
+  const parsed = isEnvelope ? refreshEventSchema.safeParse(event) : refreshRequestSchema.safeParse(event);
+  if (!parsed.success) throw new Error(`invalid odds-refresh event: ${describe(parsed.error)}`);
+  return 'detail' in parsed.data ? parsed.data.detail : parsed.data;
+}
+
+export function makeHandler(deps: OddsRefreshDeps) {
+  return async (event: unknown): Promise<RefreshResult> => {
+    const request = parseRefreshEvent(event);
+    const claimedAt = deps.now();
+    const claim = await deps.debounce.claim(request.eventId, claimedAt, deps.debounceMs, request.requestedBy);
+    if (!claim.claimed) {
+      deps.metrics.add(OddsMetric.RefreshDebounced, 'Count', 1);
+      deps.metrics.flush();
+      deps.log.info('refresh debounced', { eventId: request.eventId, requestedBy: request.requestedBy });
+      return { status: 'debounced', eventId: request.eventId };
+    }
+    try {
+      const odds = await deps.odds();
+      const result = await odds.eventOdds(request.sportKey, request.eventId, {
+        bookmakers: deps.bookmakers,
+        markets: ['h2h'],
+        oddsFormat: 'decimal',
+      });
+      const summary = await writeTheos(deps.theos, [result.data], deps.now(), 'refresh', deps.theoConfig);
+      if (result.quota.remaining !== null) {
+        deps.metrics.add(OddsMetric.OddsCreditsRemaining, 'Count', result.quota.remaining);
+      }
+      if (result.quota.last !== null)
+        deps.metrics.add(OddsMetric.OddsCreditsUsed, 'Count', result.quota.last);
+      deps.metrics.add(OddsMetric.TheosWritten, 'Count', summary.written.length);
+      deps.metrics.flush();
+      const out: RefreshResult = summary.noTheo[0]
+        ? { status: 'no-theo', eventId: request.eventId, reason: summary.noTheo[0].reason }
+        : {
+            status: summary.written.length ? 'written' : 'not-newer',
+            eventId: request.eventId,
+            creditsUsed: result.quota.last,
+          };
+      deps.log.info('refresh done', { ...out, reason: request.reason, kalshi: request.kalshiEventTicker });
+      return out;
+    } catch (err) {
+      // Give the claim back so the next request may retry at once.
+      await deps.debounce.release(request.eventId, claimedAt).catch(() => false);
+      deps.metrics.add(OddsMetric.OddsApiErrors, 'Count', 1);
+      deps.metrics.flush();
+      deps.log.error('refresh failed', { eventId: request.eventId, error: describeError(err) });
+      throw err;
+    }
+  };
+}
+
+// ---- AWS wiring (cold start)
+
+let cached: ReturnType<typeof makeHandler> | undefined;
+
+function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHandler> {
+  const table = { doc: makeDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME };
+  let client: { key: string; odds: OddsApiClient } | undefined;
+  return makeHandler({
+    bookmakers: env.ODDS_BOOKMAKERS,
+    debounceMs: env.REFRESH_DEBOUNCE_SECONDS * 1000,
+    theos: new TheoStore(table),
+    debounce: new RefreshDebounceStore(table),
+    odds: async () => {
+      const key = (await secrets.get(env.ODDS_API_KEY_SECRET_ARN)).trim();
+      if (client?.key !== key)
+        client = { key, odds: new OddsApiClient({ apiKey: key, baseUrl: env.ODDS_API_BASE_URL }) };
+      return client.odds;
+    },
+    now: Date.now,
+    log: powertoolsLog('odds-refresh'),
+    metrics: powertoolsMetrics('odds-refresh', 'odds'),
+  });
+}
+
+export const handler = async (event: unknown): Promise<RefreshResult> => {
+  cached ??= wire(
+    parseEnv(oddsEnvSchema, process.env),
+    cachedSecrets(secretsManagerProvider(new SecretsManagerClient({})), 5 * 60_000),
+  );
+  return cached(event);
+};

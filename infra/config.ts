@@ -1,0 +1,112 @@
+/**
+ * Deploy-time configuration: defaults below, overridable with CDK context
+ * (`cdk synth -c kalshiMm='{"shards":2}'` or a `kalshiMm` object in cdk.context.json).
+ * Validated with zod so a typo fails the synth with the field's name.
+ */
+import { z } from 'zod';
+
+export const sportPollSchema = z.object({
+  /** Odds API sport key. */
+  sportKey: z.string().regex(/^[a-z0-9_]+$/),
+  /** 1 = most important. Sports are polled in priority order. */
+  priority: z.number().int().min(1).max(9),
+  /** Poll this sport only while at least this many Odds API credits remain. */
+  minCredits: z.number().int().nonnegative(),
+});
+
+export const deployConfigSchema = z.object({
+  /** Prefix for physical names that must be known before deploy (alarms, dashboard, bus). */
+  stage: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/)
+    .default('prod'),
+  /** Worker shards: one Fargate service (one task) each; games go to shards by a stable hash. */
+  shards: z.number().int().min(1).max(16).default(1),
+  worker: z
+    .object({
+      cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048)]).default(512),
+      memoryMiB: z.number().int().min(512).max(8192).default(1024),
+      /** Kalshi environment the worker trades on. */
+      kalshiEnv: z.enum(['demo', 'prod']).default('demo'),
+    })
+    .prefault({}),
+  odds: z
+    .object({
+      /** How often odds-poll runs. */
+      pollEveryMinutes: z.number().int().min(1).max(1440).default(30),
+      baseUrl: z.url().default('https://api.the-odds-api.com'),
+      /** At most 10 books = 1 region's worth of credits per call. */
+      bookmakers: z
+        .array(z.string().regex(/^[a-z0-9_]+$/))
+        .min(1)
+        .max(10),
+      sports: z.array(sportPollSchema).min(1),
+      /** Only games starting within this many hours are priced. */
+      horizonHours: z.number().int().min(1).max(168).default(36),
+      refreshDebounceSeconds: z.number().int().min(5).max(3600).default(60),
+    })
+    .prefault({
+      bookmakers: [
+        'pinnacle',
+        'draftkings',
+        'fanduel',
+        'betmgm',
+        'williamhill_us',
+        'betrivers',
+        'lowvig',
+        'betonlineag',
+      ],
+      sports: [
+        { sportKey: 'basketball_nba', priority: 1, minCredits: 0 },
+        { sportKey: 'americanfootball_nfl', priority: 1, minCredits: 0 },
+        { sportKey: 'icehockey_nhl', priority: 2, minCredits: 200 },
+        { sportKey: 'soccer_epl', priority: 3, minCredits: 500 },
+      ],
+    }),
+  alarms: z
+    .object({
+      /** Optional e-mail subscribed to the alarm topic. */
+      email: z.email().optional(),
+      /** Minutes without a worker heartbeat before the kill switch fires. */
+      heartbeatMissingMinutes: z.number().int().min(1).max(60).default(5),
+      wsDisconnectedSeconds: z.number().int().min(10).default(60),
+      /** Drawdown from the session's PnL peak, dollars, that kills trading. */
+      drawdownDollars: z.number().positive().default(250),
+      /** Theo older than this (minutes) alarms; default 3 missed polls. */
+      theoStaleMinutes: z.number().int().min(1).optional(),
+      oddsCreditsLow: z.number().int().nonnegative().default(100),
+      /** Consecutive minutes with reconciliation drift before the kill switch fires. */
+      driftMinutes: z.number().int().min(1).max(30).default(3),
+    })
+    .prefault({}),
+  logRetentionDays: z
+    .union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(365)])
+    .default(30),
+});
+export type DeployConfig = z.infer<typeof deployConfigSchema>;
+export type SportPoll = z.infer<typeof sportPollSchema>;
+
+export const CONTEXT_KEY = 'kalshiMm';
+
+/** Parses the `kalshiMm` context value (object or JSON string); throws naming the bad field. */
+export function loadDeployConfig(raw: unknown): DeployConfig {
+  const value = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : (raw ?? {});
+  const parsed = deployConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`invalid ${CONTEXT_KEY} deploy config: ${issues}`);
+  }
+  return parsed.data;
+}
+
+/** Kalshi's recommended hosts (reference API.md §1). Demo uses mock money and separate keys. */
+export const KALSHI_BASE_URLS = {
+  demo: {
+    rest: 'https://external-api.demo.kalshi.co/trade-api/v2',
+    ws: 'wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2',
+  },
+  prod: {
+    rest: 'https://external-api.kalshi.com/trade-api/v2',
+    ws: 'wss://external-api-ws.kalshi.com/trade-api/ws/v2',
+  },
+} as const;

@@ -1,0 +1,347 @@
+/**
+ * Alarms, the kill switch and the dashboard.
+ *
+ * Every alarm notifies the SNS topic. The ones that mean "stop trading now"
+ * (worker dead, blind, over a limit, out of sync with the exchange, losing
+ * money) are also matched by an EventBridge rule on CloudWatch's
+ * "Alarm State Change" events and invoke the kill-switch Lambda, which sets
+ * the kill flag and cancels every resting order through Kalshi's REST API,
+ * independently of the worker.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  SingleValueWidget,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import {
+  FUNCTION_DIMENSION,
+  KillMetric,
+  METRICS_NAMESPACE,
+  OddsMetric,
+  SHARD_DIMENSION,
+  WorkerMetric,
+} from '../../shared/metrics/names.ts';
+import { type DeployConfig, KALSHI_BASE_URLS } from '../config.ts';
+import { grantItems } from './dynamo-access.ts';
+import { Handler } from './lambda.ts';
+
+export interface AlarmsProps {
+  config: DeployConfig;
+  table: TableV2;
+  kalshiSecret: Secret;
+  logRetention: RetentionDays;
+  /** Lambdas whose errors alarm (the kill switch is added here). */
+  functions: Record<string, Handler>;
+}
+
+export const KILL_DEADLINE_MS = 60_000;
+
+export class Alarms extends Construct {
+  readonly topic: Topic;
+  readonly killSwitch: Handler;
+  readonly killRule: Rule;
+  readonly dashboard: Dashboard;
+  /** Alarms that invoke the kill switch. */
+  readonly killAlarms: Alarm[] = [];
+  /** Alarms that only notify. */
+  readonly notifyAlarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const { config } = props;
+    const a = config.alarms;
+    const prefix = `kalshi-mm-${config.stage}`;
+
+    const key = new Key(this, 'TopicKey', {
+      description: 'Encrypts the alarm topic; CloudWatch may use it to publish',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    this.topic = new Topic(this, 'Topic', {
+      displayName: 'kalshi-mm alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (a.email) this.topic.addSubscription(new EmailSubscription(a.email));
+    const notify = new SnsAction(this.topic);
+
+    this.killSwitch = new Handler(this, 'KillSwitch', {
+      entry: 'kill-switch.ts',
+      description: 'Sets the kill flag and cancels every resting Kalshi order until none rest',
+      timeout: Duration.seconds(KILL_DEADLINE_MS / 1000 + 30),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        KALSHI_SECRET_ARN: props.kalshiSecret.secretArn,
+        KALSHI_REST_URL: KALSHI_BASE_URLS[config.worker.kalshiEnv].rest,
+        KILL_DEADLINE_MS: String(KILL_DEADLINE_MS),
+      },
+      logRetention: props.logRetention,
+      serviceName: 'kill-switch',
+      // Alarm storms: a couple of concurrent loops are harmless (idempotent), dozens would hit rate limits.
+      reservedConcurrency: 2,
+    });
+    props.kalshiSecret.grantRead(this.killSwitch.fn);
+    grantItems(this.killSwitch.fn, props.table, ['UpdateItem', 'Query'], ['KILL']);
+
+    const add = (alarm: Alarm, kills: boolean) => {
+      alarm.addAlarmAction(notify);
+      alarm.addOkAction(notify);
+      (kills ? this.killAlarms : this.notifyAlarms).push(alarm);
+      return alarm;
+    };
+    const workerMetric = (name: string, shard: number, statistic: string, period = Duration.minutes(1)) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { [SHARD_DIMENSION]: String(shard) },
+        statistic,
+        period,
+      });
+
+    const theoStaleMinutes = a.theoStaleMinutes ?? config.odds.pollEveryMinutes * 3;
+    for (let shard = 0; shard < config.shards; shard++) {
+      const s = `${prefix}-shard${shard}`;
+      add(
+        new Alarm(this, `HeartbeatMissing${shard}`, {
+          alarmName: `${s}-heartbeat-missing`,
+          alarmDescription: `Worker shard ${shard} sent no heartbeat for ${a.heartbeatMissingMinutes} min: dead or hung. Kills trading.`,
+          metric: workerMetric(WorkerMetric.Heartbeat, shard, 'Sum'),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: a.heartbeatMissingMinutes,
+          datapointsToAlarm: a.heartbeatMissingMinutes,
+          treatMissingData: TreatMissingData.BREACHING,
+        }),
+        true,
+      );
+      add(
+        new Alarm(this, `WsDisconnected${shard}`, {
+          alarmName: `${s}-ws-disconnected`,
+          alarmDescription: `Shard ${shard} Kalshi WebSocket down over ${a.wsDisconnectedSeconds} s: quoting blind. Kills trading.`,
+          metric: workerMetric(WorkerMetric.WsDisconnectedSeconds, shard, 'Maximum'),
+          threshold: a.wsDisconnectedSeconds,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          // Missing data is the heartbeat alarm's business.
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        true,
+      );
+      add(
+        new Alarm(this, `InventoryLimit${shard}`, {
+          alarmName: `${s}-inventory-limit-breach`,
+          alarmDescription: `Shard ${shard} reported a game inventory beyond its hard limit. Kills trading.`,
+          metric: workerMetric(WorkerMetric.InventoryLimitBreaches, shard, 'Sum'),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        true,
+      );
+      add(
+        new Alarm(this, `ReconciliationDrift${shard}`, {
+          alarmName: `${s}-reconciliation-drift`,
+          alarmDescription: `Shard ${shard} disagrees with the exchange for ${a.driftMinutes} consecutive minutes. Kills trading.`,
+          metric: workerMetric(WorkerMetric.ReconciliationDrift, shard, 'Sum'),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: a.driftMinutes,
+          datapointsToAlarm: a.driftMinutes,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        true,
+      );
+      add(
+        new Alarm(this, `PnlDrawdown${shard}`, {
+          alarmName: `${s}-pnl-drawdown`,
+          alarmDescription: `Shard ${shard} PnL fell more than $${a.drawdownDollars} from its peak. Kills trading.`,
+          metric: workerMetric(WorkerMetric.PnlDrawdownDollars, shard, 'Maximum'),
+          threshold: a.drawdownDollars,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        true,
+      );
+      add(
+        new Alarm(this, `TheoStale${shard}`, {
+          alarmName: `${s}-theo-stale`,
+          alarmDescription: `Shard ${shard} quotes on a theo older than ${theoStaleMinutes} min (the worker stops quoting stale games itself).`,
+          metric: workerMetric(WorkerMetric.TheoAgeSeconds, shard, 'Maximum', Duration.minutes(5)),
+          threshold: theoStaleMinutes * 60,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        false,
+      );
+    }
+
+    add(
+      new Alarm(this, 'OddsCreditsLow', {
+        alarmName: `${prefix}-odds-credits-low`,
+        alarmDescription: `The Odds API has fewer than ${a.oddsCreditsLow} credits left; low-priority sports are being skipped.`,
+        metric: new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: OddsMetric.OddsCreditsRemaining,
+          dimensionsMap: { [FUNCTION_DIMENSION]: 'odds' },
+          statistic: 'Minimum',
+          period: Duration.hours(1),
+        }),
+        threshold: a.oddsCreditsLow,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      false,
+    );
+    add(
+      new Alarm(this, 'KillIncomplete', {
+        alarmName: `${prefix}-kill-orders-remaining`,
+        alarmDescription: 'The kill switch gave up with orders still resting on Kalshi. Act by hand now.',
+        metric: new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: KillMetric.KillOrdersRemaining,
+          dimensionsMap: { [FUNCTION_DIMENSION]: 'kill-switch' },
+          statistic: 'Maximum',
+          period: Duration.minutes(1),
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      false,
+    );
+    const functions: Record<string, Handler> = { ...props.functions, 'kill-switch': this.killSwitch };
+    for (const [name, handler] of Object.entries(functions)) {
+      add(
+        new Alarm(this, `LambdaErrors-${name}`, {
+          alarmName: `${prefix}-${name}-errors`,
+          alarmDescription: `Lambda ${name} failed.`,
+          metric: handler.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        false,
+      );
+    }
+
+    this.killRule = new Rule(this, 'KillOnAlarm', {
+      description: 'Trading-stop alarms entering ALARM invoke the kill switch',
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        resources: this.killAlarms.map((al) => al.alarmArn),
+        detail: { state: { value: ['ALARM'] } },
+      },
+      targets: [
+        new LambdaFunction(this.killSwitch.fn, { retryAttempts: 4, maxEventAge: Duration.minutes(10) }),
+      ],
+    });
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: prefix });
+    const perShard = (name: string, statistic: string): IMetric[] =>
+      Array.from({ length: config.shards }, (_, shard) =>
+        workerMetric(name, shard, statistic).with({ label: `shard ${shard}` }),
+      );
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: `# kalshi-mm (${config.stage})\nKill alarms: heartbeat, WebSocket, inventory limit, drift, drawdown. Topic: alarms.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Heartbeat', left: perShard(WorkerMetric.Heartbeat, 'Sum'), width: 8 }),
+      new GraphWidget({
+        title: 'WS disconnected (s)',
+        left: perShard(WorkerMetric.WsDisconnectedSeconds, 'Maximum'),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'PnL drawdown ($)',
+        left: perShard(WorkerMetric.PnlDrawdownDollars, 'Maximum'),
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Fills', left: perShard(WorkerMetric.Fills, 'Sum'), width: 6 }),
+      new GraphWidget({
+        title: 'Orders created',
+        left: perShard(WorkerMetric.OrdersCreated, 'Sum'),
+        width: 6,
+      }),
+      new GraphWidget({
+        title: 'Quote latency p99 (ms)',
+        left: perShard(WorkerMetric.QuoteLatencyMs, 'p99'),
+        width: 6,
+      }),
+      new GraphWidget({
+        title: 'Theo age (s)',
+        left: perShard(WorkerMetric.TheoAgeSeconds, 'Maximum'),
+        width: 6,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Inventory limit breaches',
+        left: perShard(WorkerMetric.InventoryLimitBreaches, 'Sum'),
+        width: 6,
+      }),
+      new GraphWidget({
+        title: 'Reconciliation drift',
+        left: perShard(WorkerMetric.ReconciliationDrift, 'Sum'),
+        width: 6,
+      }),
+      new SingleValueWidget({
+        title: 'Odds API credits left',
+        metrics: [
+          new Metric({
+            namespace: METRICS_NAMESPACE,
+            metricName: OddsMetric.OddsCreditsRemaining,
+            dimensionsMap: { [FUNCTION_DIMENSION]: 'odds' },
+            statistic: 'Minimum',
+            period: Duration.hours(1),
+          }),
+        ],
+        width: 6,
+      }),
+      new GraphWidget({
+        title: 'Lambda errors',
+        left: Object.entries(functions).map(([name, h]) =>
+          h.fn.metricErrors({ label: name, period: Duration.minutes(5) }),
+        ),
+        width: 6,
+      }),
+    );
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The table (from the one TABLE_SPEC) and the two API secrets. The secrets
+ * are created empty-ish; an operator puts the real values in after the first
+ * deploy (docs/DEPLOY.md). Nothing secret ever appears in the template.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { TABLE_SPEC } from '../../shared/store/table.ts';
+
+export class Data extends Construct {
+  readonly table: TableV2;
+  /** JSON `{ "keyId": "...", "privateKeyPem": "-----BEGIN PRIVATE KEY-----..." }`. */
+  readonly kalshiSecret: Secret;
+  /** The Odds API key as plain text. */
+  readonly oddsSecret: Secret;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: TABLE_SPEC.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_SPEC.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      timeToLiveAttribute: TABLE_SPEC.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      // Fills and the audit trail are the books of record: never deleted with the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+      globalSecondaryIndexes: TABLE_SPEC.indexes.map((i) => ({
+        indexName: i.indexName,
+        partitionKey: { name: i.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: i.sortKey, type: AttributeType.STRING },
+      })),
+    });
+
+    this.kalshiSecret = new Secret(this, 'KalshiApiKey', {
+      description: 'Kalshi API key: JSON {"keyId": "...", "privateKeyPem": "..."} (set after deploy)',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ keyId: 'SET-ME' }),
+        generateStringKey: 'privateKeyPem',
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.oddsSecret = new Secret(this, 'OddsApiKey', {
+      description: 'The Odds API key, plain text (set after deploy)',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}

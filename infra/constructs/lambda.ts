@@ -1,0 +1,78 @@
+/**
+ * One way to build a Lambda: Node.js 24 on arm64, ESM bundled by the local
+ * esbuild (no Docker), its own log group with retention, X-Ray tracing off
+ * (EMF metrics and structured logs carry what we need).
+ */
+import type { Duration } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
+import { repoPath } from '../paths.ts';
+
+export interface HandlerProps {
+  /** File under functions/, e.g. 'odds-poll.ts'. */
+  entry: string;
+  description: string;
+  timeout: Duration;
+  memorySize?: number;
+  environment: Record<string, string>;
+  logRetention: RetentionDays;
+  /** Powertools service name (log field and metric dimension). */
+  serviceName: string;
+  reservedConcurrency?: number;
+}
+
+export class Handler extends Construct {
+  readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: HandlerProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    // Own role with write access to its own log group only (no AWS managed policy).
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${id} Lambda: logs to its own group; other grants added by the owning construct`,
+    });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    this.fn = new NodejsFunction(this, 'Fn', {
+      entry: repoPath('functions', props.entry),
+      handler: 'handler',
+      projectRoot: repoPath(),
+      depsLockFilePath: repoPath('package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      description: props.description,
+      timeout: props.timeout,
+      memorySize: props.memorySize ?? 256,
+      logGroup: this.logGroup,
+      role,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // ESM bundles still meet CommonJS dependencies that call require().
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // The runtime ships the AWS SDK v3; keep it out of the bundle.
+        externalModules: ['@aws-sdk/*'],
+        forceDockerBundling: false,
+      },
+    });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Odds side: the scheduled poller, the on-demand refresher and the event bus
+ * the worker asks for refreshes on.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { REFRESH_EVENT_DETAIL_TYPE, REFRESH_EVENT_SOURCE } from '../../shared/events/refresh-request.ts';
+import type { DeployConfig } from '../config.ts';
+import { grantItems } from './dynamo-access.ts';
+import { Handler } from './lambda.ts';
+
+export interface OddsProps {
+  config: DeployConfig;
+  table: TableV2;
+  oddsSecret: Secret;
+  logRetention: RetentionDays;
+}
+
+export class Odds extends Construct {
+  readonly bus: EventBus;
+  readonly poll: Handler;
+  readonly refresh: Handler;
+  readonly schedule: Schedule;
+  readonly refreshRule: Rule;
+
+  constructor(scope: Construct, id: string, props: OddsProps) {
+    super(scope, id);
+    const { odds } = props.config;
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `kalshi-mm-${props.config.stage}` });
+
+    const environment = {
+      TABLE_NAME: props.table.tableName,
+      ODDS_API_KEY_SECRET_ARN: props.oddsSecret.secretArn,
+      ODDS_API_BASE_URL: odds.baseUrl,
+      ODDS_BOOKMAKERS: odds.bookmakers.join(','),
+      ODDS_SPORTS: JSON.stringify(odds.sports),
+      ODDS_HORIZON_HOURS: String(odds.horizonHours),
+      REFRESH_DEBOUNCE_SECONDS: String(odds.refreshDebounceSeconds),
+    };
+
+    this.poll = new Handler(this, 'Poll', {
+      entry: 'odds-poll.ts',
+      description: 'Polls The Odds API for configured sports and writes versioned theos',
+      timeout: Duration.minutes(2),
+      environment,
+      logRetention: props.logRetention,
+      serviceName: 'odds-poll',
+      // Two overlapping polls would only waste credits.
+      reservedConcurrency: 1,
+    });
+    this.refresh = new Handler(this, 'Refresh', {
+      entry: 'odds-refresh.ts',
+      description: 'Refreshes one event’s theo on request, debounced per event',
+      timeout: Duration.seconds(30),
+      environment,
+      logRetention: props.logRetention,
+      serviceName: 'odds-refresh',
+      reservedConcurrency: 5,
+    });
+    for (const h of [this.poll, this.refresh]) props.oddsSecret.grantRead(h.fn);
+    grantItems(this.poll.fn, props.table, ['PutItem'], ['THEO#']);
+    grantItems(this.refresh.fn, props.table, ['PutItem', 'UpdateItem'], ['THEO#', 'REFRESH#']);
+
+    this.schedule = new Schedule(this, 'PollSchedule', {
+      description: `odds-poll every ${odds.pollEveryMinutes} min`,
+      schedule: ScheduleExpression.rate(Duration.minutes(odds.pollEveryMinutes)),
+      target: new LambdaInvoke(this.poll.fn, {
+        input: ScheduleTargetInput.fromObject({
+          trigger: 'schedule',
+          scheduledTime: ContextAttribute.scheduledTime,
+        }),
+        // A missed poll is simply superseded by the next one.
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(5),
+      }),
+    });
+
+    this.refreshRule = new Rule(this, 'RefreshRule', {
+      description: 'Worker asks for a fresh theo for one event',
+      eventBus: this.bus,
+      eventPattern: { source: [REFRESH_EVENT_SOURCE], detailType: [REFRESH_EVENT_DETAIL_TYPE] },
+      targets: [new LambdaFunction(this.refresh.fn, { retryAttempts: 2, maxEventAge: Duration.minutes(2) })],
+    });
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The trading worker: one Fargate service per shard, each exactly one task.
+ *
+ * Deployment never runs two tasks of a shard on purpose (minimum healthy 0,
+ * maximum 100: stop the old task, then start the new one), but ECS can still
+ * overlap them briefly, so the DynamoDB lease with its fencing token is the
+ * real guarantee (shared/store/leases.ts). The stop timeout (120 s, Fargate's
+ * maximum) is the window the worker has on SIGTERM to cancel its quotes,
+ * release the lease and exit.
+ *
+ * Networking: public subnets and a public IP, no NAT gateway (the worker only
+ * calls out: Kalshi, DynamoDB, EventBridge, CloudWatch); no inbound rule at all.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  FlowLogDestination,
+  FlowLogTrafficType,
+  Peer,
+  Port,
+  SecurityGroup,
+  SubnetType,
+  Vpc,
+} from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import {
+  Cluster,
+  ContainerImage,
+  ContainerInsights,
+  CpuArchitecture,
+  Secret as EcsSecret,
+  FargateService,
+  FargateTaskDefinition,
+  LogDrivers,
+  OperatingSystemFamily,
+} from 'aws-cdk-lib/aws-ecs';
+import type { EventBus } from 'aws-cdk-lib/aws-events';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
+import { type DeployConfig, KALSHI_BASE_URLS } from '../config.ts';
+import { repoPath } from '../paths.ts';
+import { grantIndexQuery, grantItems } from './dynamo-access.ts';
+
+export interface WorkerProps {
+  config: DeployConfig;
+  table: TableV2;
+  kalshiSecret: Secret;
+  bus: EventBus;
+  logRetention: RetentionDays;
+}
+
+/** Worker record kinds (partition-key prefixes) it reads and writes. */
+const WORKER_KEYS = ['THEO#', 'MAP#', 'KILL', 'FILL#', 'ORDER#', 'POS#', 'DEC#', 'LEASE#'];
+const WORKER_INDEX_KEYS = ['THEOS#', 'FILLS#', 'ORDERS#', 'MAPODDS#'];
+
+export const WORKER_STOP_TIMEOUT_SECONDS = 120;
+
+export class Worker extends Construct {
+  readonly vpc: Vpc;
+  readonly cluster: Cluster;
+  readonly services: FargateService[] = [];
+  readonly taskDefinitions: FargateTaskDefinition[] = [];
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id);
+    const { config } = props;
+    this.vpc = new Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 }],
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: FlowLogDestination.toCloudWatchLogs(
+        new LogGroup(this, 'FlowLogs', { retention: props.logRetention }),
+      ),
+      trafficType: FlowLogTrafficType.REJECT,
+    });
+    this.cluster = new Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      containerInsightsV2: ContainerInsights.ENABLED,
+    });
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+
+    const securityGroup = new SecurityGroup(this, 'TaskSg', {
+      vpc: this.vpc,
+      description: 'Worker tasks: no inbound; outbound HTTPS only',
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'HTTPS to Kalshi and AWS APIs');
+
+    // One image for all shards, built from the repository root with worker/Dockerfile.
+    const image = ContainerImage.fromAsset(repoPath(), {
+      file: 'worker/Dockerfile',
+      platform: Platform.LINUX_ARM64,
+    });
+    const urls = KALSHI_BASE_URLS[config.worker.kalshiEnv];
+
+    for (let shard = 0; shard < config.shards; shard++) {
+      const taskDefinition = new FargateTaskDefinition(this, `Task${shard}`, {
+        cpu: config.worker.cpu,
+        memoryLimitMiB: config.worker.memoryMiB,
+        runtimePlatform: {
+          cpuArchitecture: CpuArchitecture.ARM64,
+          operatingSystemFamily: OperatingSystemFamily.LINUX,
+        },
+      });
+      taskDefinition.addContainer('worker', {
+        image,
+        essential: true,
+        stopTimeout: Duration.seconds(WORKER_STOP_TIMEOUT_SECONDS),
+        readonlyRootFilesystem: true,
+        logging: LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: `shard-${shard}` }),
+        environment: {
+          SHARD_ID: String(shard),
+          SHARD_COUNT: String(config.shards),
+          TABLE_NAME: props.table.tableName,
+          EVENT_BUS_NAME: props.bus.eventBusName,
+          KALSHI_REST_URL: urls.rest,
+          KALSHI_WS_URL: urls.ws,
+          METRICS_NAMESPACE,
+          POWERTOOLS_SERVICE_NAME: 'worker',
+          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+        secrets: {
+          KALSHI_KEY_ID: EcsSecret.fromSecretsManager(props.kalshiSecret, 'keyId'),
+          KALSHI_PRIVATE_KEY_PEM: EcsSecret.fromSecretsManager(props.kalshiSecret, 'privateKeyPem'),
+        },
+      });
+      const role = taskDefinition.taskRole;
+      grantItems(
+        role,
+        props.table,
+        ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'],
+        WORKER_KEYS,
+      );
+      grantIndexQuery(role, props.table, 'gsi1', WORKER_INDEX_KEYS);
+      props.bus.grantPutEventsTo(role);
+
+      const service = new FargateService(this, `Shard${shard}`, {
+        cluster: this.cluster,
+        taskDefinition,
+        desiredCount: 1,
+        minHealthyPercent: 0,
+        maxHealthyPercent: 100,
+        circuitBreaker: { enable: true, rollback: true },
+        assignPublicIp: true,
+        vpcSubnets: { subnetType: SubnetType.PUBLIC },
+        securityGroups: [securityGroup],
+        enableExecuteCommand: false,
+      });
+      this.taskDefinitions.push(taskDefinition);
+      this.services.push(service);
+    }
+  }
+}

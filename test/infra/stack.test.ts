@@ -1,0 +1,365 @@
+/**
+ * Fine-grained assertions on the synthesised template: every resource the
+ * deployment depends on, and the wiring between them. Bundling is skipped
+ * (context aws:cdk:bundling-stacks = []) so the file synthesises in seconds.
+ */
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { killEnvSchema, oddsEnvSchema, parseEnv } from '../../functions/runtime/env.ts';
+import { buildApp } from '../../infra/app.ts';
+import { REFRESH_EVENT_DETAIL_TYPE, REFRESH_EVENT_SOURCE } from '../../shared/events/refresh-request.ts';
+import { METRICS_NAMESPACE, WorkerMetric } from '../../shared/metrics/names.ts';
+import { TABLE_SPEC } from '../../shared/store/table.ts';
+import { cdkJsonContext } from './cdk-context.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+let template: Template;
+let resources: Record<string, Resource>;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const logicalIdOf = (type: string, predicate: (r: Resource) => boolean) => {
+  const found = ofType(type).filter(([, r]) => predicate(r));
+  expect(found).toHaveLength(1);
+  return found[0]![0];
+};
+const fnId = (service: string) =>
+  logicalIdOf('AWS::Lambda::Function', (r) =>
+    JSON.stringify(r.Properties['Environment'] ?? {}).includes(`"POWERTOOLS_SERVICE_NAME":"${service}"`),
+  );
+
+beforeAll(() => {
+  const { stack } = buildApp({
+    context: {
+      ...cdkJsonContext(),
+      'aws:cdk:bundling-stacks': [],
+      kalshiMm: {
+        stage: 'test',
+        shards: 2,
+        odds: {
+          pollEveryMinutes: 15,
+          bookmakers: ['pinnacle'],
+          sports: [{ sportKey: 'basketball_nba', priority: 1, minCredits: 0 }],
+        },
+      },
+    },
+  });
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Record<string, Resource>;
+});
+
+describe('data', () => {
+  it('one on-demand global table with the spec keys, the GSI, TTL, PITR and deletion protection, retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: TABLE_SPEC.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_SPEC.sortKey, KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: TABLE_SPEC.ttlAttribute, Enabled: true },
+        GlobalSecondaryIndexes: [
+          Match.objectLike({
+            IndexName: 'gsi1',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          }),
+        ],
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('two retained secrets (Kalshi key JSON, Odds API key), no secret value in the template', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    const secrets = ofType('AWS::SecretsManager::Secret');
+    for (const [, s] of secrets) expect(s.Properties['SecretString']).toBeUndefined();
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: {
+        SecretStringTemplate: '{"keyId":"SET-ME"}',
+        GenerateStringKey: 'privateKeyPem',
+      },
+    });
+  });
+});
+
+describe('lambdas', () => {
+  it('three functions, all Node.js 24 on arm64, ESM handler, own log group with retention', () => {
+    const ours = ofType('AWS::Lambda::Function').filter(([, fn]) =>
+      JSON.stringify(fn.Properties['Environment'] ?? {}).includes('POWERTOOLS_SERVICE_NAME'),
+    );
+    expect(ours).toHaveLength(3);
+    for (const [, fn] of ours) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+      });
+      expect(fn.Properties['LoggingConfig']).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
+    }
+    for (const [, lg] of ofType('AWS::Logs::LogGroup')) expect(lg.Properties['RetentionInDays']).toBe(30);
+  });
+
+  it('our Lambda roles use no AWS managed policy (own log group only)', () => {
+    for (const service of ['odds-poll', 'odds-refresh', 'kill-switch']) {
+      const roleId = (resources[fnId(service)]!.Properties['Role'] as { 'Fn::GetAtt': [string] })[
+        'Fn::GetAtt'
+      ][0];
+      expect(resources[roleId]!.Properties['ManagedPolicyArns']).toBeUndefined();
+    }
+  });
+
+  it('odds-poll runs on an EventBridge Scheduler rate, never concurrently, and reads the Odds API secret', () => {
+    const poll = fnId('odds-poll');
+    expect(resources[poll]!.Properties['ReservedConcurrentExecutions']).toBe(1);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [poll, 'Arn'] },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }),
+        Input: Match.stringLikeRegexp('"trigger":"schedule"'),
+      }),
+    });
+    const env = (resources[poll]!.Properties['Environment'] as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(env).toMatchObject({
+      ODDS_API_BASE_URL: 'https://api.the-odds-api.com',
+      ODDS_BOOKMAKERS: 'pinnacle',
+    });
+    expect(JSON.parse(env['ODDS_SPORTS'] as string)).toEqual([
+      { sportKey: 'basketball_nba', priority: 1, minCredits: 0 },
+    ]);
+  });
+
+  it('odds-refresh is the target of a rule on the custom bus matching the refresh event exactly', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'kalshi-mm-test' });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: Match.anyValue() },
+      EventPattern: { source: [REFRESH_EVENT_SOURCE], 'detail-type': [REFRESH_EVENT_DETAIL_TYPE] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId('odds-refresh'), 'Arn'] } })],
+    });
+  });
+
+  it('each function may touch only its own record kinds (LeadingKeys), and secrets only it needs', () => {
+    const policyOf = (fn: string) => {
+      const roleRef = (resources[fn]!.Properties['Role'] as { 'Fn::GetAtt': [string, string] })[
+        'Fn::GetAtt'
+      ][0];
+      const policies = ofType('AWS::IAM::Policy').filter(([, p]) =>
+        JSON.stringify(p.Properties['Roles']).includes(roleRef),
+      );
+      return JSON.stringify(policies.map(([, p]) => p.Properties['PolicyDocument']));
+    };
+    const poll = policyOf(fnId('odds-poll'));
+    expect(poll).toContain('"dynamodb:LeadingKeys":["THEO#*"]');
+    expect(poll).not.toContain('dynamodb:Scan');
+    expect(poll).toContain('secretsmanager:GetSecretValue');
+    const kill = policyOf(fnId('kill-switch'));
+    expect(kill).toContain('"dynamodb:LeadingKeys":["KILL*"]');
+    expect(kill).not.toContain('THEO#');
+    const refresh = policyOf(fnId('odds-refresh'));
+    expect(refresh).toContain('"dynamodb:LeadingKeys":["THEO#*","REFRESH#*"]');
+  });
+});
+
+describe('Lambda environment contract', () => {
+  const envOf = (service: string) => {
+    const vars = (
+      resources[fnId(service)]!.Properties['Environment'] as { Variables: Record<string, unknown> }
+    ).Variables;
+    // CloudFormation references (table name, secret ARN) resolve at deploy time: stand in a string.
+    return Object.fromEntries(
+      Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k}`]),
+    );
+  };
+
+  it('what the app sets is exactly what the handlers parse at cold start', () => {
+    const poll = parseEnv(oddsEnvSchema, envOf('odds-poll'));
+    expect(poll.ODDS_SPORTS).toEqual([{ sportKey: 'basketball_nba', priority: 1, minCredits: 0 }]);
+    expect(poll.ODDS_BOOKMAKERS).toEqual(['pinnacle']);
+    expect(parseEnv(oddsEnvSchema, envOf('odds-refresh')).REFRESH_DEBOUNCE_SECONDS).toBe(60);
+    const kill = parseEnv(killEnvSchema, envOf('kill-switch'));
+    expect(kill.KILL_DEADLINE_MS).toBe(60_000);
+    expect(kill.KALSHI_REST_URL).toMatch(/^https:\/\/.*\/trade-api\/v2$/);
+  });
+});
+
+describe('kill switch wiring', () => {
+  it('trading-stop alarms entering ALARM invoke the kill-switch Lambda via EventBridge', () => {
+    const kill = fnId('kill-switch');
+    const rule = ofType('AWS::Events::Rule').find(([, r]) =>
+      JSON.stringify(r.Properties['EventPattern']).includes('aws.cloudwatch'),
+    );
+    expect(rule).toBeDefined();
+    const props = rule![1].Properties as {
+      EventPattern: { source: string[]; 'detail-type': string[]; detail: unknown; resources: unknown[] };
+      Targets: { Arn: unknown }[];
+      EventBusName?: unknown;
+    };
+    expect(props.EventBusName).toBeUndefined(); // alarm events arrive on the default bus
+    expect(props.EventPattern.source).toEqual(['aws.cloudwatch']);
+    expect(props.EventPattern['detail-type']).toEqual(['CloudWatch Alarm State Change']);
+    expect(props.EventPattern.detail).toEqual({ state: { value: ['ALARM'] } });
+    expect(props.Targets[0]!.Arn).toEqual({ 'Fn::GetAtt': [kill, 'Arn'] });
+    // 5 kill alarms per shard × 2 shards, referenced by ARN.
+    const referenced = JSON.stringify(props.EventPattern.resources);
+    const killAlarmIds = ofType('AWS::CloudWatch::Alarm')
+      .filter(([, a]) => String(a.Properties['AlarmDescription']).includes('Kills trading'))
+      .map(([id]) => id);
+    expect(killAlarmIds).toHaveLength(10);
+    for (const id of killAlarmIds) expect(referenced).toContain(id);
+    expect(resources[kill]!.Properties['Timeout']).toBe(90);
+  });
+});
+
+describe('worker', () => {
+  it('one Fargate service per shard: 1 task, 0/100 deployment, circuit breaker with rollback', () => {
+    template.resourceCountIs('AWS::ECS::Service', 2);
+    template.resourceCountIs('AWS::ECS::TaskDefinition', 2);
+    for (const [, svc] of ofType('AWS::ECS::Service')) {
+      expect(svc.Properties).toMatchObject({
+        LaunchType: 'FARGATE',
+        DesiredCount: 1,
+        DeploymentConfiguration: {
+          MinimumHealthyPercent: 0,
+          MaximumPercent: 100,
+          DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        },
+        NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'ENABLED' } },
+      });
+    }
+  });
+
+  it('task: arm64, image from worker/Dockerfile, stop timeout 120 s, secrets from Secrets Manager, shard env', () => {
+    const tasks = ofType('AWS::ECS::TaskDefinition');
+    const shards = new Set<string>();
+    for (const [, task] of tasks) {
+      expect(task.Properties['RuntimePlatform']).toEqual({
+        CpuArchitecture: 'ARM64',
+        OperatingSystemFamily: 'LINUX',
+      });
+      const [container] = task.Properties['ContainerDefinitions'] as Record<string, unknown>[];
+      expect(container).toMatchObject({ Essential: true, StopTimeout: 120, ReadonlyRootFilesystem: true });
+      const env = Object.fromEntries(
+        (container!['Environment'] as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]),
+      );
+      shards.add(String(env['SHARD_ID']));
+      expect(env).toMatchObject({
+        SHARD_COUNT: '2',
+        METRICS_NAMESPACE,
+        KALSHI_REST_URL: expect.stringContaining('demo'),
+      });
+      expect(JSON.stringify(env)).not.toMatch(/PRIVATE|BEGIN/);
+      const secrets = (container!['Secrets'] as { Name: string; ValueFrom: unknown }[])
+        .map((s) => s.Name)
+        .sort();
+      expect(secrets).toEqual(['KALSHI_KEY_ID', 'KALSHI_PRIVATE_KEY_PEM']);
+      expect(JSON.stringify(container!['Secrets'])).toContain(':privateKeyPem::');
+    }
+    expect([...shards].sort()).toEqual(['0', '1']);
+    const assets = JSON.stringify(template.toJSON());
+    expect(assets).toContain('cdk-hnb659fds-container-assets');
+  });
+
+  it('tasks accept no inbound traffic and may only call out on 443; VPC has flow logs and no NAT', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: [
+        { CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: Match.anyValue() },
+      ],
+    });
+    const sg = ofType('AWS::EC2::SecurityGroup')[0]![1];
+    expect(sg.Properties['SecurityGroupIngress']).toBeUndefined();
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::FlowLog', 1);
+  });
+
+  it('cluster has Container Insights; task role can put refresh events on the bus only', () => {
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+    const policies = JSON.stringify(
+      ofType('AWS::IAM::Policy').map(([, p]) => p.Properties['PolicyDocument']),
+    );
+    expect(policies).toContain('events:PutEvents');
+    expect(policies).toContain(
+      '"dynamodb:LeadingKeys":["THEO#*","MAP#*","KILL*","FILL#*","ORDER#*","POS#*","DEC#*","LEASE#*"]',
+    );
+  });
+});
+
+describe('alarms and dashboard', () => {
+  const alarm = (suffix: string) =>
+    ofType('AWS::CloudWatch::Alarm').find(([, a]) => String(a.Properties['AlarmName']).endsWith(suffix))?.[1]
+      .Properties;
+
+  it('heartbeat missing: Sum < 1 for 5 one-minute periods, missing data breaches', () => {
+    expect(alarm('shard0-heartbeat-missing')).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: WorkerMetric.Heartbeat,
+      Dimensions: [{ Name: 'Shard', Value: '0' }],
+      Statistic: 'Sum',
+      Period: 60,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('every required alarm exists per shard with the watched metric', () => {
+    const expectations: [string, string, string, number][] = [
+      ['ws-disconnected', WorkerMetric.WsDisconnectedSeconds, 'GreaterThanThreshold', 60],
+      ['inventory-limit-breach', WorkerMetric.InventoryLimitBreaches, 'GreaterThanOrEqualToThreshold', 1],
+      ['reconciliation-drift', WorkerMetric.ReconciliationDrift, 'GreaterThanOrEqualToThreshold', 1],
+      ['pnl-drawdown', WorkerMetric.PnlDrawdownDollars, 'GreaterThanThreshold', 250],
+      ['theo-stale', WorkerMetric.TheoAgeSeconds, 'GreaterThanThreshold', 45 * 60],
+    ];
+    for (const shard of [0, 1]) {
+      for (const [suffix, metric, op, threshold] of expectations) {
+        expect(alarm(`shard${shard}-${suffix}`), suffix).toMatchObject({
+          MetricName: metric,
+          ComparisonOperator: op,
+          Threshold: threshold,
+          Dimensions: [{ Name: 'Shard', Value: String(shard) }],
+        });
+      }
+    }
+    expect(alarm('odds-credits-low')).toMatchObject({ MetricName: 'OddsCreditsRemaining', Threshold: 100 });
+    expect(alarm('kill-orders-remaining')).toMatchObject({ MetricName: 'KillOrdersRemaining' });
+    for (const fn of ['odds-poll', 'odds-refresh', 'kill-switch']) {
+      expect(alarm(`${fn}-errors`)).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
+    }
+  });
+
+  it('every alarm notifies the encrypted SNS topic on ALARM and OK', () => {
+    const topic = logicalIdOf('AWS::SNS::Topic', () => true);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(6 * 2 + 2 + 3);
+    for (const [, a] of alarms) {
+      expect(a.Properties['AlarmActions']).toEqual([{ Ref: topic }]);
+      expect(a.Properties['OKActions']).toEqual([{ Ref: topic }]);
+    }
+  });
+
+  it('a dashboard shows the worker and odds metrics', () => {
+    const [, dash] = ofType('AWS::CloudWatch::Dashboard')[0]!;
+    const body = JSON.stringify(dash.Properties['DashboardBody']);
+    for (const m of ['Heartbeat', 'PnlDrawdownDollars', 'OddsCreditsRemaining', 'QuoteLatencyMs', 'Errors']) {
+      expect(body).toContain(m);
+    }
+  });
+});
