@@ -1,0 +1,75 @@
+/**
+ * Clocks that keep the worker on scenario time. The simulators read a
+ * SimClock (now only); the worker needs a full Clock (now + timers) that
+ * agrees with it:
+ *
+ * - `ScaledWorkerClock`: scenario time running `speed`× the wall clock; a
+ *   timer of `ms` scenario milliseconds fires after `ms / speed` wall ms.
+ * - For `--speed max`, the headless loop uses shared/clock's ManualClock and
+ *   the simulator's SteppedClock, moved together (see `LockstepClock`).
+ */
+import { type Clock, ManualClock, type TimerHandle } from '../../shared/clock.ts';
+
+export class ScaledWorkerClock implements Clock {
+  private readonly wallStart: number;
+  private next = 1;
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+
+  constructor(
+    private readonly startMs: number,
+    readonly speed: number,
+    private readonly wallNow: () => number = Date.now,
+  ) {
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError('speed must be a finite number > 0');
+    this.wallStart = wallNow();
+  }
+
+  now(): number {
+    return this.startMs + Math.floor((this.wallNow() - this.wallStart) * this.speed);
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const id = this.next++;
+    const t = setTimeout(() => {
+      this.timers.delete(id);
+      fn();
+    }, Math.max(0, ms) / this.speed);
+    t.unref?.();
+    this.timers.set(id, t);
+    return { id };
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    const t = this.timers.get(handle.id);
+    if (t) clearTimeout(t);
+    this.timers.delete(handle.id);
+  }
+
+  /** Cancels every pending timer (shutdown). */
+  clearAll(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+}
+
+/**
+ * One scenario time for a headless run: the worker's ManualClock and the
+ * simulator's stepped clock move together, worker timers firing in time
+ * order as they come due.
+ */
+export class LockstepClock extends ManualClock {
+  constructor(
+    start: number,
+    private readonly sim: { set(ms: number): void },
+  ) {
+    super(start);
+  }
+
+  /** Moves both clocks to `ms`, firing due worker timers. */
+  moveTo(ms: number): void {
+    const delta = ms - this.now();
+    if (delta < 0) throw new RangeError('scenario time cannot go backwards');
+    this.sim.set(ms);
+    this.advance(delta);
+  }
+}

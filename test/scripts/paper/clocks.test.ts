@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { LockstepClock, ScaledWorkerClock } from '../../../scripts/paper/clocks.ts';
+import { SteppedClock } from '../../../sim/clock.ts';
+
+describe('paper clocks', () => {
+  it('scaled clock: scenario time runs speed× the wall clock', () => {
+    let wall = 1_000;
+    const c = new ScaledWorkerClock(50_000, 60, () => wall);
+    expect(c.now()).toBe(50_000);
+    wall += 1_000;
+    expect(c.now()).toBe(110_000);
+    expect(() => new ScaledWorkerClock(0, 0)).toThrow(/speed/);
+  });
+
+  it('scaled clock: a timer of ms scenario time fires after ms/speed wall time', async () => {
+    const c = new ScaledWorkerClock(0, 100);
+    const started = Date.now();
+    await new Promise<void>((resolve) => c.setTimeout(resolve, 2_000));
+    const wall = Date.now() - started;
+    expect(wall).toBeGreaterThanOrEqual(15);
+    const cancelled = c.setTimeout(() => {
+      throw new Error('must not fire');
+    }, 10);
+    c.clearTimeout(cancelled);
+    await new Promise((r) => setTimeout(r, 20));
+  });
+
+  it('lockstep clock moves the simulator and fires worker timers in order', () => {
+    const sim = new SteppedClock(0);
+    const c = new LockstepClock(0, sim);
+    const fired: number[] = [];
+    c.setTimeout(() => fired.push(c.now()), 1_500);
+    c.setTimeout(() => fired.push(c.now()), 500);
+    c.moveTo(1_000);
+    expect(sim.now()).toBe(1_000);
+    expect(fired).toEqual([500]);
+    c.moveTo(2_000);
+    expect(fired).toEqual([500, 1_500]);
+    expect(() => c.moveTo(1_000)).toThrow(/backwards/);
+  });
+});
