@@ -54,6 +54,8 @@ export const TheoConfigSchema = z.object({
   outlierMinBooks: z.number().int().min(3).default(3),
   /** anchors move first on news; a sharp book far from the soft median is signal, not error */
   exemptAnchorsFromOutliers: z.boolean().default(true),
+  /** sports whose moneyline has a draw: there, one book pricing a Draw makes the market 3-way */
+  drawSportPrefixes: z.array(z.string()).default(['soccer_']),
   /** a decimal price ≤ this is a placeholder or suspended line (≈ 99 %+ favourite) */
   placeholderMaxDecimal: z.number().min(1).default(1.01),
   /** accepted booksum − 1 range for one book; outside it the book is broken or stale */
@@ -324,10 +326,13 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
     candidates.push({ key: book.key, prices, stampMs, ageMs });
   }
 
-  // The draw is part of the market when at least half the books price it
-  // (soccer h2h): dropping it and renormalising two legs would be wrong.
+  // In a draw sport (soccer) one book pricing the Draw makes the market 3-way:
+  // dropping the draw and renormalising two legs would be wrong. Elsewhere a
+  // Draw needs a strict majority of books, so one rogue book cannot turn an
+  // NBA game 3-way and knock out every correct book.
   const withDraw = candidates.filter((c) => c.prices.has(DRAW)).length;
-  const threeWay = withDraw > 0 && withDraw * 2 >= candidates.length;
+  const drawSport = config.drawSportPrefixes.some((p) => event.sport_key.startsWith(p));
+  const threeWay = drawSport ? withDraw > 0 : withDraw * 2 > candidates.length;
   const names = threeWay ? [event.home_team, event.away_team, DRAW] : [event.home_team, event.away_team];
 
   // Pass 2: prices and de-vig.

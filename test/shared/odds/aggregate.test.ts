@@ -195,13 +195,29 @@ describe('theo from the reference samples', () => {
     });
   });
 
+  it('one rogue book with a Draw cannot make a US game 3-way', () => {
+    const events = load('theo_edge_cases.json');
+    const ev = structuredClone(events[0]!);
+    const fd = ev.bookmakers.find((b) => b.key === 'fanduel')!;
+    fd.markets[0]!.outcomes.push({ name: 'Draw', price: 15 });
+    const t = asTheo(computeTheo(ev, { asOf: Date.parse('2026-01-20T18:05:00Z'), oddsFormat: 'decimal' }));
+    expect(t.threeWay).toBe(false);
+    expect(t.books.dropped).toContainEqual(
+      expect.objectContaining({ key: 'fanduel', reason: 'unknown-outcome' }),
+    );
+    expect(t.books.used.map((b) => b.key)).toEqual(['betmgm', 'draftkings', 'pinnacle']);
+  });
+
   it('exchange lay prices (h2h_lay) are not used as the back market', () => {
     const epl = load('soccer_epl_odds_h2h_decimal.json');
     const t = asTheo(
       computeTheo(epl[0]!, { asOf: Date.parse('2026-01-22T09:30:00Z'), oddsFormat: 'decimal' }),
     );
-    const bf = t.books.used.find((b) => b.key === 'betfair_ex_uk');
-    expect(bf).toBeDefined();
+    const bf = t.books.used.find((b) => b.key === 'betfair_ex_uk')!;
+    // Back prices 1.61 / 6.18 / 4.50 (h2h), not the lay prices 1.65 / 6.26 / 4.56 (h2h_lay).
+    const back = devigDecimal([1.61, 6.18, 4.5], 'shin');
+    expect(back.ok && back.probabilities).toEqual(bf.probabilities);
+    expect(bf.overround).toBeCloseTo(1 / 1.61 + 1 / 6.18 + 1 / 4.5 - 1, 12);
   });
 });
 
