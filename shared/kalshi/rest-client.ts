@@ -88,10 +88,18 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 export interface RestTimeouts {
   connectMs: number;
+  /** undici's headers/body timers tick coarsely (~1 s), so `requestMs` is the precise per-attempt bound. */
   headersMs: number;
   bodyMs: number;
+  /** Whole attempt, send to last body byte (a real-time I/O deadline, not the injected clock). */
+  requestMs: number;
 }
-export const DEFAULT_TIMEOUTS: RestTimeouts = { connectMs: 3_000, headersMs: 5_000, bodyMs: 5_000 };
+export const DEFAULT_TIMEOUTS: RestTimeouts = {
+  connectMs: 3_000,
+  headersMs: 5_000,
+  bodyMs: 5_000,
+  requestMs: 8_000,
+};
 
 /** Pool sizing: 16 keep-alive sockets, no pipelining, idle sockets kept 30 s (Kalshi's hint may shorten it). */
 export const POOL_OPTIONS = {
@@ -286,8 +294,10 @@ export class KalshiRestClient {
       let status: number;
       let text: string;
       let retryAfter: string | string[] | undefined;
+      const deadline = AbortSignal.timeout(this.timeouts.requestMs);
       try {
         const res = await this.dispatcher.request({
+          signal: deadline,
           origin: this.origin,
           path: fullPath + query,
           method: spec.method,
@@ -300,7 +310,9 @@ export class KalshiRestClient {
         retryAfter = res.headers['retry-after'];
         text = await res.body.text();
       } catch (e) {
-        const code = String((e as { code?: unknown }).code ?? (e as Error).name ?? 'ERROR');
+        const code = deadline.aborted
+          ? 'REQUEST_TIMEOUT'
+          : String((e as { code?: unknown }).code ?? (e as Error).name ?? 'ERROR');
         const neverSent = NEVER_SENT.has(code);
         const err = new KalshiNetworkError(spec.method, spec.path, code, !neverSent, attempt);
         if ((neverSent || spec.repeatable === 'safe') && attempt < this.retry.maxAttempts) {

@@ -37,7 +37,7 @@ function signatureOk(r: Recorded): boolean {
   );
 }
 
-async function setup(handler: Handler, opts: { timeouts?: { headersMs: number } } = {}) {
+async function setup(handler: Handler, opts: { timeouts?: { requestMs: number } } = {}) {
   const server = await startServer((req, res) => {
     if (!signatureOk(req))
       return json(res, 401, { error: { code: 'unauthorized', message: 'bad signature' } });
@@ -51,7 +51,7 @@ async function setup(handler: Handler, opts: { timeouts?: { headersMs: number } 
     clock,
     random: () => 0.5,
     retry: { baseMs: 100, capMs: 1000, maxAttempts: 4 },
-    timeouts: { connectMs: 1000, headersMs: opts.timeouts?.headersMs ?? 5000, bodyMs: 5000 },
+    timeouts: { connectMs: 1000, headersMs: 5000, bodyMs: 5000, requestMs: opts.timeouts?.requestMs ?? 5000 },
     onEvent: (e) => events.push(e),
   });
   cleanups.push(async () => {
@@ -194,7 +194,7 @@ describe('KalshiRestClient', () => {
           }
           book.set(body.client_order_id, restingOrder(`ord-${book.size + 1}`, body.client_order_id));
           // First answer never arrives in time: the client's headers timeout fires.
-          setTimeout(() => json(res, 201, {}), 1500).unref();
+          setTimeout(() => json(res, 201, {}), 1000).unref();
           return;
         }
         if (req.method === 'GET' && req.url.startsWith('/trade-api/v2/portfolio/orders')) {
@@ -202,7 +202,7 @@ describe('KalshiRestClient', () => {
         }
         json(res, 404, { error: { code: 'not_found' } });
       },
-      { timeouts: { headersMs: 300 } },
+      { timeouts: { requestMs: 300 } },
     );
     const created = await client.createOrder({ ...ORDER, client_order_id: 'kmm-1' });
     expect(created).toMatchObject({

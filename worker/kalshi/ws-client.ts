@@ -1,0 +1,599 @@
+/**
+ * Kalshi WebSocket feed: one signed connection carrying the orderbook
+ * subscription for a changing set of markets plus the private channels
+ * (fill, user_orders), kept honest by the book state machine.
+ *
+ * - Upgrade signed with `ts + "GET" + "/trade-api/ws/v2"`, afresh per connect.
+ * - `use_yes_price` always sent explicitly; books parse according to it.
+ * - Seq gaps → get_snapshot for every market of the sid; an invalid market →
+ *   get_snapshot for it; terminal errors (10, 25) → resubscribe; a snapshot
+ *   that does not come back in time → resubscribe.
+ * - Liveness: we ping every `pingIntervalMs`; any inbound frame, ping or pong
+ *   counts as life; silence past `silenceMs` means a dead (maybe half-open)
+ *   socket: it is terminated and we reconnect.
+ * - Reconnect with capped exponential backoff and full jitter; on reconnect
+ *   every book goes stale, everything is resubscribed, and a `reconnected`
+ *   event tells the owner to reconcile fills, orders and positions over REST
+ *   (private channels have no seq).
+ * - Every frame goes through the schemas; bad frames are counted and
+ *   reported truncated, never thrown.
+ */
+import WebSocket from 'ws';
+import { type Clock, systemClock, type TimerHandle } from '../../shared/clock.ts';
+import { type BackoffPolicy, fullJitterDelay } from '../../shared/kalshi/backoff.ts';
+import type { PriceRange } from '../../shared/kalshi/schemas/rest.ts';
+import {
+  TERMINAL_WS_ERROR_CODES,
+  type WsCommand,
+  type WsFill,
+  type WsInbound,
+} from '../../shared/kalshi/schemas/ws.ts';
+import { authHeaders, type Signer } from '../../shared/kalshi/signer.ts';
+import { BookSync, type ResyncRequest } from '../book/book-sync.ts';
+import type { OrderBook } from '../book/order-book.ts';
+import { FrameHandler } from './frame-handler.ts';
+
+export type ConnectionState = 'disconnected' | 'connecting' | 'degraded' | 'connected';
+export type PrivateChannel = 'fill' | 'user_orders' | 'market_positions' | 'order_group_updates';
+
+export type FeedEvent =
+  | { type: 'state'; state: ConnectionState; reason: string }
+  /** A new connection is subscribed: reconcile fills/orders/positions over REST now. */
+  | { type: 'reconnected'; connection: number }
+  /** A book changed (snapshot or delta accepted) or changed state. */
+  | { type: 'book'; ticker: string }
+  /** Every parsed message (fills are de-duplicated by trade_id first). */
+  | { type: 'message'; msg: WsInbound }
+  | { type: 'fill'; fill: WsFill['msg'] }
+  | { type: 'bad_frame'; detail: string }
+  | { type: 'resync'; request: ResyncRequest }
+  | { type: 'command_error'; code: number; message: string; cmd: string | null }
+  | { type: 'error'; message: string };
+
+export interface FeedStats {
+  connections: number;
+  reconnects: number;
+  frames: { accepted: number; rejected: number; ignored: number };
+  gaps: number;
+  invalidBooks: number;
+  snapshotRequests: number;
+  resubscribes: number;
+  silenceTimeouts: number;
+  duplicateFills: number;
+}
+
+export interface KalshiWsOptions {
+  /** e.g. `wss://external-api-ws.kalshi.com/trade-api/ws/v2`. */
+  url: string;
+  signer: Signer;
+  clock?: Clock;
+  random?: () => number;
+  /** Sent on the orderbook subscription; default true (Kalshi's announced future default). */
+  useYesPrice?: boolean;
+  /** Default: fill and user_orders for all markets. */
+  privateChannels?: readonly PrivateChannel[];
+  /** Also subscribe market_lifecycle_v2 (all markets; tick-grid changes reach the books). */
+  lifecycle?: boolean;
+  pingIntervalMs?: number;
+  /** Silence (no frame, ping or pong) after which the socket is presumed dead. */
+  silenceMs?: number;
+  /** How long a requested snapshot may take before the subscription is rebuilt. */
+  snapshotTimeoutMs?: number;
+  reconnect?: BackoffPolicy & { minMs?: number };
+  gridOf?: (ticker: string) => readonly PriceRange[] | null | undefined;
+  /** Upgrade handshake timeout. */
+  handshakeTimeoutMs?: number;
+}
+
+const DEFAULTS = {
+  pingIntervalMs: 10_000,
+  silenceMs: 30_000,
+  snapshotTimeoutMs: 10_000,
+  reconnect: { baseMs: 500, capMs: 30_000, minMs: 100 },
+  handshakeTimeoutMs: 10_000,
+};
+
+const MAX_REMEMBERED_FILLS = 100_000;
+
+interface Pending {
+  cmd: WsCommand;
+  /** For a subscribe: the tickers it asked for. */
+  tickers: string[];
+}
+
+export class KalshiWsFeed {
+  readonly sync: BookSync;
+  private readonly frames: FrameHandler;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly opts: Required<Omit<KalshiWsOptions, 'gridOf' | 'clock' | 'random'>> & {
+    reconnect: BackoffPolicy & { minMs: number };
+  };
+  private readonly listeners = new Set<(e: FeedEvent) => void>();
+
+  private ws: WebSocket | null = null;
+  private connection = 0;
+  private attempt = 0;
+  private stopped = true;
+  private state: ConnectionState = 'disconnected';
+  private lastHeard = 0;
+  private heartbeat: TimerHandle | null = null;
+  private reconnectTimer: TimerHandle | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  /** Markets we want books for. */
+  private readonly desired = new Set<string>();
+  /** Markets the server confirmed on our orderbook sid. */
+  private subscribed = new Set<string>();
+  private obSid: number | null = null;
+  private obSubscribing = false;
+  private readonly privateSids = new Map<number, string>();
+  /** Markets with a requested snapshot outstanding → deadline. */
+  private readonly awaitingSnapshot = new Map<string, number>();
+  private readonly seenFills = new Set<string>();
+  private everConnected = false;
+
+  readonly stats: FeedStats = {
+    connections: 0,
+    reconnects: 0,
+    frames: { accepted: 0, rejected: 0, ignored: 0 },
+    gaps: 0,
+    invalidBooks: 0,
+    snapshotRequests: 0,
+    resubscribes: 0,
+    silenceTimeouts: 0,
+    duplicateFills: 0,
+  };
+
+  constructor(options: KalshiWsOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.opts = {
+      url: options.url,
+      signer: options.signer,
+      useYesPrice: options.useYesPrice ?? true,
+      privateChannels: options.privateChannels ?? ['fill', 'user_orders'],
+      lifecycle: options.lifecycle ?? false,
+      pingIntervalMs: options.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
+      silenceMs: options.silenceMs ?? DEFAULTS.silenceMs,
+      snapshotTimeoutMs: options.snapshotTimeoutMs ?? DEFAULTS.snapshotTimeoutMs,
+      reconnect: { ...DEFAULTS.reconnect, ...options.reconnect },
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs,
+    };
+    this.sync = new BookSync({
+      useYesPrice: this.opts.useYesPrice,
+      ...(options.gridOf ? { gridOf: options.gridOf } : {}),
+    });
+    this.frames = new FrameHandler(this.sync);
+    this.stats.frames = this.frames.counts;
+  }
+
+  on(listener: (e: FeedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get connectionState(): ConnectionState {
+    return this.state;
+  }
+
+  /** The market's book (stale until its snapshot arrives). */
+  book(ticker: string): OrderBook {
+    return this.sync.book(ticker);
+  }
+
+  /** Starts connecting (and keeps reconnecting until `stop`). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** Closes the socket and stops reconnecting. */
+  stop(): void {
+    this.stopped = true;
+    if (this.reconnectTimer) this.clock.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.stopHeartbeat();
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) {
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      ws.terminate();
+    }
+    this.setState('disconnected', 'stopped');
+  }
+
+  /** Sets the markets to keep books for; subscription changes are sent without reconnecting. */
+  setMarkets(tickers: readonly string[]): void {
+    this.desired.clear();
+    for (const t of tickers) this.desired.add(t);
+    for (const [t, b] of this.sync.books) if (!this.desired.has(t)) b.markStale('not subscribed');
+    this.converge();
+  }
+
+  addMarkets(tickers: readonly string[]): void {
+    this.setMarkets([...this.desired, ...tickers]);
+  }
+
+  removeMarkets(tickers: readonly string[]): void {
+    const drop = new Set(tickers);
+    this.setMarkets([...this.desired].filter((t) => !drop.has(t)));
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  private emit(e: FeedEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // A listener's bug must not break the feed.
+      }
+    }
+  }
+
+  private setState(state: ConnectionState, reason: string): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit({ type: 'state', state, reason });
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    this.connection++;
+    const connection = this.connection;
+    this.setState('connecting', `connection ${connection}`);
+    const path = new URL(this.opts.url).pathname;
+    void authHeaders(this.opts.signer, this.clock.now(), 'GET', path).then(
+      (headers) => {
+        if (this.stopped || connection !== this.connection) return;
+        const ws = new WebSocket(this.opts.url, {
+          headers,
+          handshakeTimeout: this.opts.handshakeTimeoutMs,
+          perMessageDeflate: false,
+          maxPayload: 64 * 1024 * 1024,
+        });
+        this.ws = ws;
+        ws.on('open', () => this.onOpen(ws));
+        ws.on('message', (data, isBinary) => this.onData(ws, data, isBinary));
+        ws.on('ping', () => this.heard(ws));
+        ws.on('pong', () => this.heard(ws));
+        ws.on('unexpected-response', (_req, res) => {
+          this.emit({ type: 'error', message: `upgrade refused: HTTP ${res.statusCode}` });
+          res.resume();
+          this.drop(ws, `upgrade refused (${res.statusCode})`);
+        });
+        ws.on('error', (err) =>
+          this.drop(ws, `socket error: ${(err as { code?: string }).code ?? err.message}`),
+        );
+        ws.on('close', (code) => this.drop(ws, `closed (${code})`));
+      },
+      () => this.scheduleReconnect('signing failed'),
+    );
+  }
+
+  private onOpen(ws: WebSocket): void {
+    if (ws !== this.ws) return;
+    this.stats.connections++;
+    if (this.everConnected) this.stats.reconnects++;
+    this.everConnected = true;
+    this.lastHeard = this.clock.now();
+    this.startHeartbeat(ws);
+    // sids are per connection: forget all of them.
+    this.sync.resetAll('reconnect');
+    this.pending.clear();
+    this.privateSids.clear();
+    this.awaitingSnapshot.clear();
+    this.subscribed = new Set();
+    this.obSid = null;
+    this.obSubscribing = false;
+    this.nextId = 1;
+    this.setState('degraded', 'subscribing');
+    if (this.opts.privateChannels.length > 0) {
+      this.send({
+        id: this.nextId++,
+        cmd: 'subscribe',
+        params: { channels: [...this.opts.privateChannels] },
+      });
+    }
+    if (this.opts.lifecycle) {
+      this.send({ id: this.nextId++, cmd: 'subscribe', params: { channels: ['market_lifecycle_v2'] } });
+    }
+    this.converge();
+    if (this.opts.privateChannels.length === 0)
+      this.emit({ type: 'reconnected', connection: this.connection });
+  }
+
+  /** Tears down a connection (once) and schedules the next. */
+  private drop(ws: WebSocket, reason: string): void {
+    if (ws !== this.ws) return;
+    this.ws = null;
+    this.stopHeartbeat();
+    ws.removeAllListeners();
+    ws.on('error', () => {});
+    ws.terminate();
+    this.sync.resetAll(reason);
+    for (const t of this.sync.books.keys()) this.emit({ type: 'book', ticker: t });
+    this.scheduleReconnect(reason);
+  }
+
+  private scheduleReconnect(reason: string): void {
+    if (this.stopped) return;
+    this.setState('disconnected', reason);
+    const policy = this.opts.reconnect;
+    const delay = Math.max(policy.minMs, fullJitterDelay(this.attempt, policy, this.random));
+    this.attempt++;
+    if (this.reconnectTimer) this.clock.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = this.clock.setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private heard(ws: WebSocket): void {
+    if (ws === this.ws) this.lastHeard = this.clock.now();
+  }
+
+  private startHeartbeat(ws: WebSocket): void {
+    this.stopHeartbeat();
+    const beat = () => {
+      this.heartbeat = null;
+      if (ws !== this.ws) return;
+      const now = this.clock.now();
+      if (now - this.lastHeard > this.opts.silenceMs) {
+        this.stats.silenceTimeouts++;
+        this.drop(ws, `silent for ${now - this.lastHeard} ms`);
+        return;
+      }
+      try {
+        ws.ping();
+      } catch {
+        // A failing ping surfaces as an error/close event.
+      }
+      this.checkSnapshotDeadlines(now);
+      this.heartbeat = this.clock.setTimeout(beat, this.opts.pingIntervalMs);
+    };
+    this.heartbeat = this.clock.setTimeout(beat, this.opts.pingIntervalMs);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) this.clock.clearTimeout(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  private send(cmd: WsCommand, tickers: string[] = []): void {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    this.pending.set(cmd.id, { cmd, tickers });
+    ws.send(JSON.stringify(cmd));
+  }
+
+  // ---------------------------------------------------------------- subscriptions
+
+  /** Moves the server's orderbook subscription toward the desired market set. */
+  private converge(): void {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN || this.obSubscribing) return;
+    const want = [...this.desired];
+    if (this.obSid === null) {
+      if (want.length === 0) return;
+      this.obSubscribing = true;
+      this.send(
+        {
+          id: this.nextId++,
+          cmd: 'subscribe',
+          params: {
+            channels: ['orderbook_delta'],
+            market_tickers: want,
+            use_yes_price: this.opts.useYesPrice,
+          },
+        },
+        want,
+      );
+      return;
+    }
+    const add = want.filter((t) => !this.subscribed.has(t));
+    const del = [...this.subscribed].filter((t) => !this.desired.has(t));
+    if (want.length === 0) {
+      this.send({ id: this.nextId++, cmd: 'unsubscribe', params: { sids: [this.obSid] } });
+      this.sync.dropSid(this.obSid, 'unsubscribed');
+      this.obSid = null;
+      this.subscribed = new Set();
+      return;
+    }
+    if (add.length > 0) {
+      this.send(
+        {
+          id: this.nextId++,
+          cmd: 'update_subscription',
+          params: { sid: this.obSid, market_tickers: add, action: 'add_markets' },
+        },
+        add,
+      );
+      for (const t of add) this.subscribed.add(t);
+      this.sync.assign(this.obSid, add);
+    }
+    if (del.length > 0) {
+      this.send(
+        {
+          id: this.nextId++,
+          cmd: 'update_subscription',
+          params: { sid: this.obSid, market_tickers: del, action: 'delete_markets' },
+        },
+        del,
+      );
+      for (const t of del) this.subscribed.delete(t);
+      this.sync.unassign(this.obSid, del);
+    }
+    this.refreshState();
+  }
+
+  /** Drops the orderbook subscription and subscribes again (a dead sid or a lost snapshot). */
+  private resubscribeBooks(reason: string): void {
+    this.stats.resubscribes++;
+    if (this.obSid !== null) {
+      this.send({ id: this.nextId++, cmd: 'unsubscribe', params: { sids: [this.obSid] } });
+      this.sync.dropSid(this.obSid, reason);
+    }
+    this.obSid = null;
+    this.obSubscribing = false;
+    this.subscribed = new Set();
+    this.awaitingSnapshot.clear();
+    this.converge();
+  }
+
+  private requestSnapshots(tickers: string[]): void {
+    if (this.obSid === null || tickers.length === 0) return;
+    const now = this.clock.now();
+    const fresh = tickers.filter((t) => this.desired.has(t) && !this.awaitingSnapshot.has(t));
+    if (fresh.length === 0) return;
+    for (const t of fresh) this.awaitingSnapshot.set(t, now + this.opts.snapshotTimeoutMs);
+    this.stats.snapshotRequests++;
+    this.send(
+      {
+        id: this.nextId++,
+        cmd: 'update_subscription',
+        params: { sid: this.obSid, market_tickers: fresh, action: 'get_snapshot' },
+      },
+      fresh,
+    );
+  }
+
+  private checkSnapshotDeadlines(now: number): void {
+    for (const deadline of this.awaitingSnapshot.values()) {
+      if (deadline <= now) {
+        this.resubscribeBooks('snapshot timed out');
+        return;
+      }
+    }
+  }
+
+  private onResync(r: ResyncRequest): void {
+    this.emit({ type: 'resync', request: r });
+    if (r.scope === 'market') {
+      if (r.reason !== 'grid_changed') this.stats.invalidBooks++;
+      if (r.sid === this.obSid) this.requestSnapshots([r.market]);
+      return;
+    }
+    if (r.reason === 'gap') {
+      this.stats.gaps++;
+      if (r.sid === this.obSid) this.requestSnapshots(r.markets);
+      return;
+    }
+    if (r.sid === this.obSid) this.resubscribeBooks(`terminal error ${r.code}`);
+  }
+
+  // ---------------------------------------------------------------- inbound
+
+  private onData(ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+    if (ws !== this.ws) return;
+    this.heard(ws);
+    const text = isBinary ? '' : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString();
+    const handled = this.frames.handleText(text);
+    if (handled.msg === null) {
+      if (handled.outcome === 'rejected')
+        this.emit({ type: 'bad_frame', detail: handled.detail ?? 'bad frame' });
+      return;
+    }
+    const msg = handled.msg;
+    if (handled.outcome === 'rejected' && handled.detail)
+      this.emit({ type: 'bad_frame', detail: handled.detail });
+    this.onMessage(msg);
+    for (const r of handled.resync) this.onResync(r);
+    if (msg.type === 'orderbook_snapshot' || msg.type === 'orderbook_delta') {
+      this.emit({ type: 'book', ticker: msg.msg.market_ticker });
+    }
+    this.refreshState();
+  }
+
+  private onMessage(msg: WsInbound): void {
+    switch (msg.type) {
+      case 'subscribed': {
+        const p = msg.id !== undefined ? this.pending.get(msg.id) : undefined;
+        if (msg.msg.channel === 'orderbook_delta') {
+          this.obSid = msg.msg.sid;
+          this.obSubscribing = false;
+          const tickers = p?.tickers ?? [];
+          this.subscribed = new Set(tickers);
+          this.sync.assign(msg.msg.sid, tickers);
+          this.converge();
+        } else if ((this.opts.privateChannels as readonly string[]).includes(msg.msg.channel)) {
+          this.privateSids.set(msg.msg.sid, msg.msg.channel);
+          // Private channels carry no seq: once all are live again, the owner reconciles over REST.
+          if (this.privateSids.size === this.opts.privateChannels.length) {
+            this.emit({ type: 'reconnected', connection: this.connection });
+          }
+        }
+        break;
+      }
+      case 'ok': {
+        if (msg.sid !== undefined && msg.sid === this.obSid && msg.msg && !Array.isArray(msg.msg)) {
+          const server = msg.msg.market_tickers;
+          if (server) {
+            this.subscribed = new Set(server);
+            this.converge();
+          }
+        }
+        if (msg.id !== undefined) this.pending.delete(msg.id);
+        break;
+      }
+      case 'orderbook_snapshot':
+        this.awaitingSnapshot.delete(msg.msg.market_ticker);
+        break;
+      case 'error': {
+        const p = msg.id !== undefined ? this.pending.get(msg.id) : undefined;
+        if (p) this.pending.delete(msg.id!);
+        this.emit({
+          type: 'command_error',
+          code: msg.msg.code,
+          message: msg.msg.msg,
+          cmd: p?.cmd.cmd ?? null,
+        });
+        if (p?.cmd.cmd === 'subscribe' && p.tickers.length > 0 && this.obSid === null)
+          this.obSubscribing = false;
+        if (msg.sid !== undefined && TERMINAL_WS_ERROR_CODES.has(msg.msg.code)) {
+          const channel = this.privateSids.get(msg.sid);
+          if (channel) {
+            // A dead private subscription lost fills/orders we cannot replay: resubscribe and reconcile.
+            this.privateSids.delete(msg.sid);
+            this.stats.resubscribes++;
+            this.send({ id: this.nextId++, cmd: 'subscribe', params: { channels: [channel] } });
+          }
+        }
+        break;
+      }
+      case 'fill': {
+        const id = msg.msg.trade_id;
+        if (this.seenFills.has(id)) {
+          this.stats.duplicateFills++;
+          return;
+        }
+        this.seenFills.add(id);
+        if (this.seenFills.size > MAX_REMEMBERED_FILLS) {
+          const oldest = this.seenFills.values().next().value;
+          if (oldest !== undefined) this.seenFills.delete(oldest);
+        }
+        this.emit({ type: 'fill', fill: msg.msg });
+        break;
+      }
+      default:
+        break;
+    }
+    this.emit({ type: 'message', msg });
+  }
+
+  private refreshState(): void {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    const wanted = [...this.desired];
+    const allLive = wanted.every((t) => this.sync.books.get(t)?.live === true);
+    const subscribedAll = this.obSid !== null || wanted.length === 0;
+    if (allLive && subscribedAll) {
+      this.attempt = 0;
+      this.setState('connected', 'all books live');
+    } else {
+      this.setState('degraded', subscribedAll ? 'books awaiting snapshots' : 'subscribing');
+    }
+  }
+}
