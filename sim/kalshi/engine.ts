@@ -86,6 +86,7 @@ export class KalshiEngine {
   private readonly resting = new Set<SimOrder>();
   private readonly ordersByUser = new Map<string, SimOrder[]>();
   private readonly fillsByUser = new Map<string, SimFill[]>();
+  private readonly restingByUser = new Map<string, Set<SimOrder>>();
   private readonly tradeLog: SimTrade[] = [];
   private readonly settlementLog: SimSettlement[] = [];
   private readonly groups = new Map<string, SimOrderGroup>();
@@ -113,6 +114,21 @@ export class KalshiEngine {
 
   newId(): string {
     return this.rng.uuid();
+  }
+
+  private markResting(o: SimOrder): void {
+    this.resting.add(o);
+    let mine = this.restingByUser.get(o.userId);
+    if (!mine) {
+      mine = new Set();
+      this.restingByUser.set(o.userId, mine);
+    }
+    mine.add(o);
+  }
+
+  private unmarkResting(o: SimOrder): void {
+    this.resting.delete(o);
+    this.restingByUser.get(o.userId)?.delete(o);
   }
 
   // ---------------------------------------------------------------- admin: catalogue
@@ -394,9 +410,8 @@ export class KalshiEngine {
   /** Balance minus what the user's resting orders on that shard could lock. */
   availableBalance(userId: string, shard: number): Micros {
     let reserved = 0;
-    for (const o of this.resting)
-      if (o.userId === userId && o.exchangeIndex === shard)
-        reserved += openingCost(o.side, o.price, o.remaining);
+    for (const o of this.restingByUser.get(userId) ?? [])
+      if (o.exchangeIndex === shard) reserved += openingCost(o.side, o.price, o.remaining);
     return (this.balances.get(userId)?.get(shard) ?? 0) - reserved;
   }
 
@@ -421,7 +436,7 @@ export class KalshiEngine {
   }
 
   restingOrders(userId: string): SimOrder[] {
-    return [...this.resting].filter((o) => o.userId === userId);
+    return [...(this.restingByUser.get(userId) ?? [])];
   }
 
   /** Aggregated book: YES bids and YES asks (= NO bids at 1 − price), best first. */
@@ -637,7 +652,7 @@ export class KalshiEngine {
     if (order.status === 'resting' && order.remaining > 0) {
       if (req.timeInForce === 'good_till_canceled') {
         (order.side === 'bid' ? st.bids : st.asks).add(order);
-        this.resting.add(order);
+        this.markResting(order);
         this.bookDelta(m, order.side, order.price, order.remaining, order);
         this.emit({ type: 'order', order: { ...order } });
       } else this.finish(order, 'ImmediateOrCancel');
@@ -761,7 +776,7 @@ export class KalshiEngine {
     m.updatedMs = now;
     if (maker.remaining === 0) {
       (maker.side === 'bid' ? st.bids : st.asks).remove(maker);
-      this.resting.delete(maker);
+      this.unmarkResting(maker);
       maker.status = 'executed';
     }
     if (taker.remaining === 0) taker.status = 'executed';
@@ -937,7 +952,7 @@ export class KalshiEngine {
     if (o.postOnly && crosses)
       throw new ExchangeError(400, 'post_only_cross', 'post-only order would cross the book');
     side.remove(o);
-    this.resting.delete(o);
+    this.unmarkResting(o);
     this.bookDelta(st.market, o.side, o.price, -o.remaining, o);
     o.price = req.price;
     o.remaining = newRemaining;
@@ -948,7 +963,7 @@ export class KalshiEngine {
     const fills = this.match(st, o);
     if (o.status === 'resting' && o.remaining > 0) {
       side.add(o);
-      this.resting.add(o);
+      this.markResting(o);
       this.bookDelta(st.market, o.side, o.price, o.remaining, o);
       o.lastUpdateReason = 'Amend';
       this.emit({ type: 'order', order: { ...o } });
@@ -959,7 +974,7 @@ export class KalshiEngine {
   private removeResting(o: SimOrder, reason: UpdateReason, cause?: SimOrder): void {
     const st = this.requireMarket(o.ticker);
     (o.side === 'bid' ? st.bids : st.asks).remove(o);
-    this.resting.delete(o);
+    this.unmarkResting(o);
     const removed = o.remaining;
     o.remaining = 0;
     this.bookDelta(st.market, o.side, o.price, -removed, cause ?? o);
