@@ -17,8 +17,12 @@ export function hash32(text: string): number {
 
 /** 32 lowercase hex characters derived from a name (Odds API style event ids). */
 export function hexId(seed: number, name: string): string {
+  const rng = Rng.derive(seed, `id/${name}`);
   let out = '';
-  for (let i = 0; i < 4; i++) out += hash32(`${seed}:${name}:${i}`).toString(16).padStart(8, '0');
+  for (let i = 0; i < 4; i++)
+    out += Math.floor(rng.next() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
   return out;
 }
 
