@@ -121,6 +121,39 @@ export function feePerContract(schedule: FeeSchedule, role: FeeRole, price: Micr
   return Math.ceil((fee * CENTIS_PER_CONTRACT) / size);
 }
 
+/**
+ * A per-contract fee bound for quoting decisions, Micros: the unrounded fee per
+ * contract plus one rounding unit spread over the order,
+ *   ceil(exact + unit·100/count).
+ * It is ≥ feePerContract (the rounded order fee is < exact total + one unit),
+ * and unlike it, it never falls when the order gets smaller. That keeps
+ * ceilings monotone in size, so shrinking a side never makes its price more
+ * aggressive. It also covers a partial fill that pays a whole rounding unit before
+ * Kalshi's per-order accumulator refunds it. Zero when the fee is zero.
+ */
+export function feeBoundPerContract(
+  schedule: FeeSchedule,
+  role: FeeRole,
+  price: Micros,
+  count: Centis,
+): Micros {
+  if (!Number.isInteger(price) || price <= 0 || price >= MICROS_PER_DOLLAR) {
+    throw new RangeError(`fee price ${price} must be integer Micros in (0, 1_000_000)`);
+  }
+  const size = count > 0 ? count : CENTIS_PER_CONTRACT;
+  let exact: number;
+  if (schedule.feeType === 'flat') {
+    exact = role === 'maker' ? schedule.flatMakerPerContract : schedule.flatTakerPerContract;
+  } else {
+    const rate = role === 'taker' ? TAKER_RATE : MAKER_RATE[schedule.feeType];
+    // Micros per contract = rate/1e4 · mult · P(1−P)/1e6 with P(1−P) in Micros².
+    exact = (Number(rate) / 1e4) * schedule.multiplier * ((price * (MICROS_PER_DOLLAR - price)) / 1e6);
+  }
+  if (exact <= 0) return 0;
+  // Float error (~1e-9) is far below the 1/count granularity of the true value, so ceil stays an upper bound.
+  return Math.ceil(exact + (Number(roundingUnit(schedule)) * CENTIS_PER_CONTRACT) / size);
+}
+
 /** Does this schedule charge makers anything at all? */
 export function hasMakerFee(schedule: FeeSchedule): boolean {
   if (schedule.multiplier === 0) return false;

@@ -29,10 +29,19 @@ export const QuotingParamsSchema = z.object({
   linearSkewAtLimit: z.number().int().min(0).max(500_000).default(20_000),
   /** Minimum edge vs theo after the maker fee, Micros (ceilings). */
   minEdge: z.number().int().min(0).max(500_000).default(10_000),
+  /**
+   * Extra edge, Micros, for buying a longshot: a bid when theo < longshotBelow, or an ask
+   * (≡ buying NO on the longshot side) when theo > 1 − longshotBelow. Kalshi contracts under
+   * 10¢ lose takers > 60 % on average (favourite–longshot bias, research §4.5).
+   */
+  longshotExtraEdge: z.number().int().min(0).max(500_000).default(10_000),
+  longshotBelow: z.number().finite().min(0).max(0.5).default(0.1),
   /** Do not quote a market whose theo is outside [minTheo, 1 − minTheo] (longshot bias, tick dominance). */
   minTheo: z.number().finite().min(0).max(0.5).default(0.03),
   /** Competitive mode: improve the best price by this many ticks (0 = join). */
   improveTicks: z.number().int().min(0).max(5).default(1),
+  /** Competitive mode ignores a best level smaller than this, Centis (a 0.01-contract bait order does not lead us). */
+  minCompetitorSize: z.number().int().min(0).default(100),
   /** Full size of one quote, Centis. */
   baseSize: z.number().int().positive().default(1_000),
   /** Sizes are multiples of this, Centis (100 = whole contracts). */

@@ -29,7 +29,7 @@ import { stopState } from '../risk/stop-rule.ts';
 import { CENTIS_PER_CONTRACT, type Centis, MICROS_PER_DOLLAR, type Micros } from '../units.ts';
 import { edgeCeiling, type FeeAt } from './ceiling.ts';
 import { atLeastAsSafe, type BookLevel, type PriceMode, priceSide, type Side } from './competitive.ts';
-import { type FeeSchedule, feePerContract } from './fees.ts';
+import { type FeeSchedule, feeBoundPerContract, feePerContract } from './fees.ts';
 import { monopsonyQuote, snapMonopsony } from './monopsony.ts';
 import type { QuotingParams } from './params.ts';
 import { nextTick, prevTick, type TickGrid } from './tick-grid.ts';
@@ -172,6 +172,17 @@ function suppressAll(input: GameQuoteInput, reason: SuppressReason, detail: stri
   };
 }
 
+/** Edge a side must earn after fees: min edge, plus the longshot extra when it buys a longshot. */
+export function requiredEdge(params: QuotingParams, theo: number, side: Side): Micros {
+  const buysLongshot = side === 'bid' ? theo < params.longshotBelow : theo > 1 - params.longshotBelow;
+  return params.minEdge + (buysLongshot ? params.longshotExtraEdge : 0);
+}
+
+/** A best level counts as competition only from a minimum size. */
+function competitor(level: BookLevel | null, minSize: Centis): BookLevel | null {
+  return level !== null && level.size >= minSize ? level : null;
+}
+
 function usableTheo(theo: number | null): theo is number {
   return theo !== null && Number.isFinite(theo) && theo > 0 && theo < 1;
 }
@@ -205,10 +216,11 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
   const suppress = (j: number, side: Side, reason: SuppressReason, detail: string) =>
     suppressed.push({ ticker: (markets[j] as MarketQuoteInput).ticker, side, reason, detail });
 
+  // Decisions use the size-monotone fee bound (fees.ts); reported edges use the actual rounded fee.
   const feeAtSize =
     (m: MarketQuoteInput, size: Centis): FeeAt =>
     (price) =>
-      feePerContract(m.fees, 'maker', price, size);
+      feeBoundPerContract(m.fees, 'maker', price, size);
 
   /** Most aggressive allowed price: normal ceiling, extended by break-even on the reducing side. */
   const ceilings = (j: number, side: Side, size: Centis) => {
@@ -216,7 +228,13 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
     const theoM = (m.theo as number) * MICROS_PER_DOLLAR;
     const feeAt = feeAtSize(m, size);
     // At least 1 Micro of edge keeps bid < theo < ask strict even with minEdge 0.
-    const normal = edgeCeiling(m.grid, side, theoM, Math.max(params.minEdge, 1), feeAt);
+    const normal = edgeCeiling(
+      m.grid,
+      side,
+      theoM,
+      Math.max(requiredEdge(params, m.theo as number, side), 1),
+      feeAt,
+    );
     let effective = normal;
     const q = inventory[j] as number;
     // An entry price only describes this exposure if the market's own position does
@@ -255,7 +273,7 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
     for (const side of SIDES) {
       const { normal, effective } = ceilings(j, side, params.baseSize);
       if (effective === null) {
-        suppress(j, side, 'no-edge', `no tick clears min edge ${params.minEdge} + fee`);
+        suppress(j, side, 'no-edge', `no tick clears edge ${requiredEdge(params, m.theo, side)} + fee`);
         continue;
       }
       const priced = priceSide({
@@ -263,7 +281,7 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
         grid: m.grid,
         ceiling: effective,
         monopsony: snapped[side],
-        bestSame: side === 'bid' ? m.book.bestBid : m.book.bestAsk,
+        bestSame: competitor(side === 'bid' ? m.book.bestBid : m.book.bestAsk, params.minCompetitorSize),
         bestOpposite: side === 'bid' ? m.book.bestAsk : m.book.bestBid,
         competition: m.competition[side],
         improveTicks: params.improveTicks,
@@ -271,7 +289,10 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
       if (priced === null) {
         if (
           snapped[side] === null &&
-          !(m.competition[side] && (side === 'bid' ? m.book.bestBid : m.book.bestAsk))
+          !(
+            m.competition[side] &&
+            competitor(side === 'bid' ? m.book.bestBid : m.book.bestAsk, params.minCompetitorSize)
+          )
         ) {
           suppress(j, side, 'no-edge', 'model price beyond the last tick of the grid');
         } else suppress(j, side, 'would-cross-book', 'no tick strictly inside the others\u2019 best prices');
@@ -379,7 +400,7 @@ function enforceNoSureLoss(
 ): Working[] {
   let out = live;
   const fee = (w: Working) =>
-    feePerContract((markets[w.j] as MarketQuoteInput).fees, 'maker', w.price, w.size);
+    feeBoundPerContract((markets[w.j] as MarketQuoteInput).fees, 'maker', w.price, w.size);
   for (;;) {
     const legs = out.filter((w) => w.side === side);
     if (legs.length < markets.length) return out;

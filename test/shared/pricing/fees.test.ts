@@ -4,6 +4,7 @@ import {
   FEE_TYPES,
   type FeeSchedule,
   FeeScheduleSchema,
+  feeBoundPerContract,
   feePerContract,
   feeScheduleFromKalshi,
   hasMakerFee,
@@ -182,5 +183,32 @@ describe('fee properties', () => {
       ),
       { numRuns: 2_000 },
     );
+  });
+
+  it('the decision bound covers the rounded fee per contract and never falls as orders shrink', () => {
+    fc.assert(
+      fc.property(
+        arbSchedule,
+        arbPrice,
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 1, max: 100_000 }),
+        (s, p, c1, c2) => {
+          for (const role of ['maker', 'taker'] as const) {
+            expect(feeBoundPerContract(s, role, p, c1)).toBeGreaterThanOrEqual(
+              feePerContract(s, role, p, c1),
+            );
+            const [lo, hi] = c1 <= c2 ? [c1, c2] : [c2, c1];
+            expect(feeBoundPerContract(s, role, p, lo)).toBeGreaterThanOrEqual(
+              feeBoundPerContract(s, role, p, hi),
+            );
+          }
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+    // 10 contracts at 50¢, 0.0175: exact 0.4375¢ + 1¢/10 = 0.5375¢ → 5 375 Micros (actual: $0.05/10 = 5 000)
+    const maker = FeeScheduleSchema.parse({ feeType: 'quadratic_with_maker_fees' });
+    expect(feeBoundPerContract(maker, 'maker', 500_000, 1_000)).toBe(5_375);
+    expect(feeBoundPerContract(QUADRATIC_FEES, 'maker', 500_000, 1_000)).toBe(0);
   });
 });

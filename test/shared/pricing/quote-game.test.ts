@@ -12,6 +12,7 @@ import {
   type GameQuoteInput,
   type MarketQuoteInput,
   quoteGame,
+  requiredEdge,
   type TargetQuote,
 } from '../../../shared/pricing/quote-game.ts';
 import {
@@ -90,6 +91,37 @@ describe('quoteGame examples (defaults: AS, γ 0.2, k 40/$, σ 0.0003/√s, min 
     expect(find(withBestBid(54), 'A', 'bid')).toMatchObject({ price: c(54), mode: 'competitive' });
     // 55¢ is past the 54¢ ceiling: back to the safer of ceiling (54) and monopsony (52)
     expect(find(withBestBid(55), 'A', 'bid')).toMatchObject({ price: c(52), mode: 'monopsony' });
+  });
+
+  it('buying a longshot needs the extra edge (bid below 10¢ theo, ask above 90¢)', () => {
+    // theo 8¢: bid ceiling = 8 − 1 − 1 = 6¢; its ask (selling the longshot) only needs 1¢: 9¢.
+    // Competing on both sides at 7¢ / 10¢ shows the ceilings: bid falls back, ask improves to 9¢.
+    const d = quoteGame(
+      game([
+        market('A', 0.08, {
+          book: { bestBid: { price: c(7), size: 500 }, bestAsk: { price: c(10), size: 500 } },
+          competition: { bid: true, ask: true },
+        }),
+        market('B', 0.92),
+      ]),
+    );
+    expect(find(d, 'A', 'bid')?.price).toBeLessThanOrEqual(c(6));
+    expect(find(d, 'A', 'ask')).toMatchObject({ price: c(9), mode: 'competitive' });
+    // B's ask at theo 92¢ is buying NO on the 8¢ longshot: floor 92 + 1 + 1 = 94¢
+    expect(find(d, 'B', 'ask')?.price).toBeGreaterThanOrEqual(c(94));
+  });
+
+  it('a bait order smaller than minCompetitorSize does not pull our bid up', () => {
+    const d = quoteGame(
+      game([
+        market('A', 0.55, {
+          book: { bestBid: { price: c(53), size: 1 }, bestAsk: null },
+          competition: { bid: true, ask: false },
+        }),
+        market('B', 0.45),
+      ]),
+    );
+    expect(find(d, 'A', 'bid')).toMatchObject({ price: c(52), mode: 'monopsony' });
   });
 
   it('a maker fee must be cleared: the ceiling moves away from theo', () => {
@@ -233,6 +265,9 @@ const arbParams = fc
     k: fc.double({ min: 10, max: 200, noNaN: true }),
     sigma: fc.double({ min: 1e-5, max: 0.003, noNaN: true }),
     minEdge: fc.integer({ min: 0, max: 30_000 }),
+    longshotExtraEdge: fc.integer({ min: 0, max: 30_000 }),
+    longshotBelow: fc.constantFrom(0, 0.1, 0.3),
+    minCompetitorSize: fc.constantFrom(0, 100, 1_000),
     improveTicks: fc.integer({ min: 0, max: 2 }),
     baseSize: fc.integer({ min: 100, max: 3_000 }),
     sizeStep: fc.constantFrom(1, 100),
@@ -364,7 +399,9 @@ describe('quoteGame properties', () => {
           } else {
             if (q.side === 'bid') expect(q.price).toBeLessThan(theo);
             else expect(q.price).toBeGreaterThan(theo);
-            expect(edge).toBeGreaterThanOrEqual(Math.max(input.params.minEdge, 1));
+            expect(edge).toBeGreaterThanOrEqual(
+              Math.max(requiredEdge(input.params, m.theo as number, q.side), 1),
+            );
           }
         }
       }),
