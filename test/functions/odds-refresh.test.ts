@@ -1,6 +1,10 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeHandler, type OddsRefreshDeps } from '../../functions/odds-refresh.ts';
-import { REFRESH_EVENT_DETAIL_TYPE, REFRESH_EVENT_SOURCE } from '../../shared/events/refresh-request.ts';
+import {
+  REFRESH_EVENT_DETAIL_TYPE,
+  REFRESH_EVENT_SOURCE,
+  refreshPutEventsEntry,
+} from '../../shared/events/refresh-request.ts';
 import { OddsApiClient } from '../../shared/odds/client.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
 import type { OddsSim } from '../../sim/odds/server.ts';
@@ -78,6 +82,28 @@ describe('odds-refresh', () => {
     now = SIM_START + 60_000;
     expect(await handler(envelope(detail))).toMatchObject({ status: 'written' });
     expect((await store.theos.get(eventId))?.asOf).toBe(SIM_START + 60_000);
+  });
+
+  it('accepts exactly what the worker publishes (refreshPutEventsEntry), as EventBridge delivers it', async () => {
+    const entry = refreshPutEventsEntry(
+      {
+        sportKey: 'basketball_nba',
+        eventId,
+        kalshiEventTicker: 'KXNBAGAME-26JAN20MIABOS',
+        reason: 'inventory-skew',
+      },
+      'kalshi-mm-test',
+    );
+    expect(entry).toMatchObject({ Source: REFRESH_EVENT_SOURCE, DetailType: REFRESH_EVENT_DETAIL_TYPE });
+    const delivered = {
+      ...envelope(JSON.parse(entry.Detail)),
+      source: entry.Source,
+      'detail-type': entry.DetailType,
+    };
+    expect(await makeHandler(deps())(delivered)).toMatchObject({ status: 'written', eventId });
+    expect(() => refreshPutEventsEntry({ sportKey: 'basketball_nba', eventId: '' }, 'bus')).toThrow(
+      /eventId/,
+    );
   });
 
   it('accepts the bare detail for a manual `aws lambda invoke`', async () => {

@@ -1,0 +1,80 @@
+/**
+ * The deployed artifact, not just the source: each handler bundled the way the
+ * CDK app bundles it (esbuild, ESM, createRequire banner, AWS SDK external),
+ * then imported as an ES module and invoked. Catches ESM/CommonJS bundling
+ * mistakes that unit tests of the source cannot see.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'kalshi-mm-bundle-'));
+const entries = ['odds-poll', 'odds-refresh', 'kill-switch'] as const;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  await build({
+    entryPoints: entries.map((e) => `functions/${e}.ts`),
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    external: ['@aws-sdk/*'],
+    logLevel: 'silent',
+    // Resolve the externals from the repository's node_modules, as the Lambda runtime provides them.
+    nodePaths: [join(process.cwd(), 'node_modules')],
+  });
+});
+afterAll(() => {
+  process.env = savedEnv;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let instance = 0;
+type HandlerModule = { handler: (event: unknown) => Promise<unknown> };
+const load = async (name: string): Promise<HandlerModule> =>
+  (await import(`${pathToFileURL(join(dir, `${name}.mjs`)).href}?i=${instance++}`)) as HandlerModule;
+
+describe('bundled handlers', () => {
+  it('each loads as ESM and refuses to start on a bad environment, naming the variables', async () => {
+    process.env = { ...savedEnv, TABLE_NAME: 'kalshi-mm', AWS_REGION: 'us-east-1' };
+    for (const name of entries) {
+      const mod = await load(name);
+      await expect(mod.handler({})).rejects.toThrow(
+        /invalid Lambda environment: .*(ODDS_API_KEY_SECRET_ARN|KALSHI_SECRET_ARN)/,
+      );
+    }
+  });
+
+  it('with a valid environment, a bad event is rejected before any AWS call', async () => {
+    process.env = {
+      ...savedEnv,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'none',
+      AWS_SECRET_ACCESS_KEY: 'none',
+      TABLE_NAME: 'kalshi-mm',
+      ODDS_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:odds',
+      ODDS_BOOKMAKERS: 'pinnacle,draftkings',
+      ODDS_SPORTS: '[{"sportKey":"basketball_nba","priority":1,"minCredits":0}]',
+      KALSHI_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kalshi',
+      KALSHI_REST_URL: 'https://external-api.demo.kalshi.co/trade-api/v2',
+      POWERTOOLS_DEV: 'true',
+    };
+    await expect((await load('odds-poll')).handler({ trigger: 'never' })).rejects.toThrow(
+      /invalid odds-poll event/,
+    );
+    await expect((await load('odds-refresh')).handler({ eventId: 'x' })).rejects.toThrow(
+      /invalid odds-refresh event/,
+    );
+    await expect((await load('kill-switch')).handler({ action: 'kill' })).rejects.toThrow(
+      /invalid kill-switch event/,
+    );
+  });
+});
