@@ -163,6 +163,55 @@ describe('hostile bookmaker keys', () => {
   });
 });
 
+describe('inputs built in code, not from JSON', () => {
+  const base = (price: number): EventOdds => ({
+    id: 'n',
+    sport_key: 'basketball_nba',
+    commence_time: 1_768_960_800, // dateFormat=unix: 2026-01-21T02:00:00Z
+    home_team: 'A',
+    away_team: 'B',
+    bookmakers: [
+      {
+        key: 'pinnacle',
+        title: 'Pinnacle',
+        last_update: 1_768_932_000, // 2026-01-20T18:00:00Z
+        markets: [
+          {
+            key: 'h2h',
+            outcomes: [
+              { name: 'A', price },
+              { name: 'B', price: 1.9 },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  const asOf = Date.parse('2026-01-20T18:05:00Z');
+
+  it('epoch-second times work like ISO times', () => {
+    const t = asTheo(computeTheo(base(2.0), { asOf, oddsFormat: 'decimal' }));
+    expect(t.commenceTime).toBe('2026-01-21T02:00:00.000Z');
+    expect(t.books.used[0]!.ageMs).toBe(5 * MIN);
+  });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, -3, 0.5, 1])(
+    'a price of %s drops the book as invalid-price',
+    (price) => {
+      const r = computeTheo(base(price), { asOf, oddsFormat: 'decimal' });
+      expect(r).toMatchObject({ kind: 'no-theo', reason: 'insufficient-books' });
+      expect(r.books.dropped).toEqual([
+        { key: 'pinnacle', reason: 'invalid-price', detail: expect.stringContaining('"A"') },
+      ]);
+    },
+  );
+
+  it('an American price between −100 and +100 is invalid', () => {
+    const r = computeTheo(base(50), { asOf, oddsFormat: 'american' });
+    expect(r.books.dropped[0]).toMatchObject({ reason: 'invalid-price' });
+  });
+});
+
 describe('theo from the reference samples', () => {
   it('decimal and American responses of the same lines give the same theo', () => {
     const dec = load('basketball_nba_odds_h2h_spreads_totals_decimal.json');
