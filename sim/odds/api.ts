@@ -318,6 +318,15 @@ function route(s: OddsApiState, url: URL, nowMs: number): { body: unknown; cost:
   }
   if (parts.length === 4 && parts[3] === 'odds') {
     const markets = parseMarkets(q, true);
+    // Futures keys take outrights only; game markets there are an invalid combination.
+    const outrightsOnly = sportsOf(s.world).find((x) => x.key === sport)?.has_outrights ?? false;
+    if (outrightsOnly && q.get('markets') === null) return { body: [], cost: 0 };
+    if (outrightsOnly && markets.some((m) => !m.startsWith('outrights')))
+      throw new ApiError(
+        422,
+        'INVALID_MARKET_COMBO',
+        `Invalid market combination for ${sport}: use outrights`,
+      );
     const { books, regions } = parseBooks(s, q);
     const ids = parseEventIds(q);
     const range = parseCommenceRange(q);

@@ -201,6 +201,12 @@ describe('odds simulator: errors carry the real codes and bodies', () => {
     ['/v4/sports/basketball_nba/odds?regions=us&markets=player_points', KEY, 422, 'INVALID_MARKET'],
     ['/v4/sports/basketball_nba/odds?markets=h2h', KEY, 422, 'MISSING_REGION'],
     ['/v4/sports/basketball_nba/odds?regions=mars', KEY, 422, 'INVALID_REGION'],
+    [
+      '/v4/sports/basketball_nba_championship_winner/odds?regions=us&markets=h2h',
+      KEY,
+      422,
+      'INVALID_MARKET_COMBO',
+    ],
     ['/v4/sports/basketball_nba/odds?regions=us&oddsFormat=fractional', KEY, 422, 'INVALID_ODDS_FORMAT'],
     ['/v4/sports/basketball_nba/odds?regions=us&dateFormat=rfc', KEY, 422, 'INVALID_DATE_FORMAT'],
     ['/v4/sports/basketball_nba/odds?regions=us&eventIds=nothex', KEY, 422, 'INVALID_EVENT_IDS'],
