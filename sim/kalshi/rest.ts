@@ -15,7 +15,7 @@ import {
   DecreaseOrderV2RequestSchema,
 } from '../../shared/kalshi/schemas/rest.ts';
 import { describeZodError } from '../../shared/kalshi/schemas/wire.ts';
-import { countToCentis, dollarsToMicros } from '../../shared/units.ts';
+import { countToCentis } from '../../shared/units.ts';
 import { ExchangeError, type KalshiEngine } from './engine.ts';
 import type { Faults } from './faults.ts';
 import {
@@ -672,17 +672,18 @@ on('GET', '/portfolio/settlements', true, (ctx, req) => {
   return { status: 200, body: { settlements: p.items.map(settlementJson), cursor: p.cursor } };
 });
 
+/** Moves collateral between shards: `amount` in centi-cents ($0.0001), shards default 0. */
 on('POST', '/portfolio/intra_exchange_instance_transfer', true, (ctx, req) => {
   const b = (req.body ?? {}) as Record<string, unknown>;
-  const from = b.source_exchange_index;
-  const to = b.destination_exchange_index;
-  const amount =
-    typeof b.amount === 'string' || typeof b.amount === 'number' ? dollarsToMicros(b.amount) : null;
-  if (typeof from !== 'number' || typeof to !== 'number' || amount === null)
-    throw new BadRequest(
-      'source_exchange_index, destination_exchange_index and amount (dollars) are required',
-    );
-  ctx.engine.transfer(user(req), from, to, amount);
+  const from = b.source_exchange_shard ?? 0;
+  const to = b.destination_exchange_shard ?? 0;
+  if (b.source !== 'event_contract' || b.destination !== 'event_contract')
+    throw new BadRequest('source and destination must be event_contract');
+  if (typeof b.amount !== 'number' || !Number.isInteger(b.amount) || b.amount <= 0)
+    throw new BadRequest('amount: a positive integer of centi-cents is required');
+  if (typeof from !== 'number' || typeof to !== 'number' || !Number.isInteger(from) || !Number.isInteger(to))
+    throw new BadRequest('source_exchange_shard and destination_exchange_shard must be integers');
+  ctx.engine.transfer(user(req), from, to, b.amount * 100);
   return { status: 200, body: { transfer_id: ctx.engine.newId() } };
 });
 

@@ -239,7 +239,13 @@ describe('matching', () => {
     const one = engine.placeOrder('poor', gtc('bid', 50, 1));
     expectRefusal(() => engine.placeOrder('poor', gtc('bid', 50, 1)), 400, 'insufficient_balance');
     expectRefusal(
-      () => engine.amendOrder('poor', one.order.orderId, { ticker: BOS, side: 'bid', price: c(50), count: 3 * C }),
+      () =>
+        engine.amendOrder('poor', one.order.orderId, {
+          ticker: BOS,
+          side: 'bid',
+          price: c(50),
+          count: 3 * C,
+        }),
       400,
       'insufficient_balance',
     );

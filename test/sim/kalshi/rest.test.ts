@@ -310,6 +310,44 @@ describe('V2 orders', () => {
     expect((await call('GET', '/portfolio/order_groups')).body).toEqual({ order_groups: [] });
   });
 
+  it('per-shard balances: a market on shard 1 needs collateral moved there first', async () => {
+    sim.admin.createEvent({
+      eventTicker: 'KXNBAGAME-26NOV15LALGSW',
+      seriesTicker: 'KXNBAGAME',
+      title: 'LA at GS',
+      exchangeIndex: 1,
+    });
+    sim.admin.createMarket({
+      ticker: 'KXNBAGAME-26NOV15LALGSW-LAL',
+      eventTicker: 'KXNBAGAME-26NOV15LALGSW',
+      title: 'LA at GS Winner?',
+      yesSubTitle: 'Los Angeles',
+      openTimeMs: 0,
+      closeTimeMs: T0 + 86_400_000,
+      status: 'active',
+    });
+    const o = order({ ticker: 'KXNBAGAME-26NOV15LALGSW-LAL', exchange_index: 1 });
+    const refused = await call('POST', '/portfolio/events/orders', o);
+    expect(normalizeApiError(refused.body).code).toBe('insufficient_balance');
+    expect((await call('POST', '/portfolio/events/orders', { ...o, exchange_index: 0 })).status).toBe(400);
+    const t = await call('POST', '/portfolio/intra_exchange_instance_transfer', {
+      source: 'event_contract',
+      destination: 'event_contract',
+      amount: 100_000, // centi-cents: $10
+      source_exchange_shard: 0,
+      destination_exchange_shard: 1,
+    });
+    expect(t.status).toBe(200);
+    expect((await call('POST', '/portfolio/events/orders', o)).status).toBe(201);
+    const bal = GetBalanceResponseSchema.parse((await call('GET', '/portfolio/balance')).body);
+    expect(bal.balance_breakdown).toEqual([
+      { exchange_index: 0, balance: 990_000_000 },
+      { exchange_index: 1, balance: 10_000_000 },
+    ]);
+    const status = ExchangeStatusSchema.parse((await call('GET', '/exchange/status')).body);
+    expect(status.exchange_index_statuses?.map((x) => x.exchange_index)).toEqual([0, 1]);
+  });
+
   it('refuses orders while trading is paused, and on a closed market', async () => {
     sim.admin.setTradingActive(false);
     expect((await call('POST', '/portfolio/events/orders', order())).status).toBe(409);
