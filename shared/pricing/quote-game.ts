@@ -32,7 +32,7 @@ import { atLeastAsSafe, type BookLevel, type PriceMode, priceSide, type Side } f
 import { type FeeSchedule, feeBoundPerContract, feePerContract } from './fees.ts';
 import { monopsonyQuote, snapMonopsony } from './monopsony.ts';
 import type { QuotingParams } from './params.ts';
-import { nextTick, prevTick, type TickGrid } from './tick-grid.ts';
+import { isOnGrid, nextTick, prevTick, type TickGrid } from './tick-grid.ts';
 
 export type { SideSizes } from '../risk/limits.ts';
 export type { BookLevel, Side } from './competitive.ts';
@@ -138,6 +138,15 @@ function validate(input: GameQuoteInput): string | null {
   if (!Number.isFinite(input.now)) return 'now must be a finite epoch ms';
   if (!Number.isSafeInteger(input.limit) || input.limit < 0) return `limit ${input.limit} must be Centis ≥ 0`;
   if (input.markets.length === 0) return 'markets must not be empty';
+  // Params come from QuotingParamsSchema; the ones that size and bound money are re-checked (cheap).
+  const p = input.params;
+  for (const name of ['baseSize', 'sizeStep', 'minSize'] as const) {
+    if (!Number.isSafeInteger(p[name]) || p[name] <= 0) return `params.${name} must be integer Centis > 0`;
+  }
+  for (const name of ['minEdge', 'longshotExtraEdge'] as const) {
+    if (!Number.isSafeInteger(p[name]) || p[name] < 0) return `params.${name} must be integer Micros ≥ 0`;
+  }
+  if (!(p.breakEvenShare >= 0 && p.breakEvenShare <= 1)) return 'params.breakEvenShare must be in [0, 1]';
   const seen = new Set<string>();
   for (const [i, m] of input.markets.entries()) {
     if (seen.has(m.ticker)) return `markets[${i}].ticker ${m.ticker} is duplicated`;
@@ -365,13 +374,19 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
     for (const side of SIDES) live = enforceNoSureLoss(live, side, markets, suppress);
   }
 
-  const quotes: TargetQuote[] = live.map((w) => {
+  const quotes: TargetQuote[] = [];
+  for (const w of live) {
     const m = markets[w.j] as MarketQuoteInput;
+    // Last line of defence: nothing leaves here that is not a whole, on-grid, in-range order.
+    if (!isOnGrid(m.grid, w.price) || !Number.isSafeInteger(w.size) || w.size <= 0) {
+      suppress(w.j, w.side, 'invalid-input', `internal: price ${w.price} / size ${w.size} not a valid order`);
+      continue;
+    }
     const theoM = (m.theo as number) * MICROS_PER_DOLLAR;
     const fee = feePerContract(m.fees, 'maker', w.price, w.size);
     const edge = Math.floor(w.side === 'bid' ? theoM - w.price - fee : w.price - theoM - fee);
-    return { ticker: w.ticker, side: w.side, price: w.price, size: w.size, mode: w.mode, edge };
-  });
+    quotes.push({ ticker: w.ticker, side: w.side, price: w.price, size: w.size, mode: w.mode, edge });
+  }
 
   return {
     now: input.now,

@@ -238,6 +238,13 @@ describe('quoteGame examples (defaults: AS, γ 0.2, k 40/$, σ 0.0003/√s, min 
     const bad = quoteGame(game([market('A', 0.55, { position: 1.5 }), market('B', 0.45)]));
     expect(bad.quotes).toEqual([]);
     expect(bad.suppressed[0]?.detail).toMatch(/markets\[0\]\.position/);
+    const nanSize = quoteGame(
+      game([market('A', 0.55), market('B', 0.45)], {
+        params: { ...QuotingParamsSchema.parse({}), baseSize: Number.NaN },
+      }),
+    );
+    expect(nanSize.quotes).toEqual([]);
+    expect(nanSize.suppressed[0]?.detail).toMatch(/params\.baseSize/);
     const dup = quoteGame(game([market('A', 0.55), market('A', 0.45)]));
     expect(dup.suppressed[0]?.detail).toMatch(/duplicated/);
   });
