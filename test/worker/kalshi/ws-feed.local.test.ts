@@ -1,0 +1,232 @@
+/**
+ * The feed against a scripted loopback WebSocket server, for what the
+ * simulator does not do on purpose: malformed frames, an invalid delta, a
+ * terminal subscription error, a lost snapshot, and a refused upgrade.
+ */
+import { constants, verify } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { type FeedEvent, KalshiWsFeed } from '../../../worker/kalshi/ws-client.ts';
+import { keys, signer, until } from './sim-setup.ts';
+
+const T = 'KXTEST-26NOV14AAABBB-AAA';
+
+interface Script {
+  server: WebSocketServer;
+  url: string;
+  sockets: WebSocket[];
+  commands: Record<string, unknown>[];
+  upgrades: IncomingMessage[];
+}
+
+async function scripted(
+  onCommand: (ws: WebSocket, cmd: Record<string, unknown>) => void,
+  refuse = false,
+): Promise<Script> {
+  const sockets: WebSocket[] = [];
+  const commands: Record<string, unknown>[] = [];
+  const upgrades: IncomingMessage[] = [];
+  const server = new WebSocketServer({
+    port: 0,
+    host: '127.0.0.1',
+    verifyClient: (info, cb) => {
+      upgrades.push(info.req);
+      cb(!refuse, 401);
+    },
+  });
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  server.on('connection', (ws) => {
+    sockets.push(ws);
+    ws.on('message', (d) => {
+      const cmd = JSON.parse(d.toString()) as Record<string, unknown>;
+      commands.push(cmd);
+      onCommand(ws, cmd);
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return { server, url: `ws://127.0.0.1:${port}/trade-api/ws/v2`, sockets, commands, upgrades };
+}
+
+let script: Script | null = null;
+let feed: KalshiWsFeed | null = null;
+afterEach(async () => {
+  feed?.stop();
+  feed = null;
+  if (script) {
+    for (const s of script.sockets) s.terminate();
+    await new Promise<void>((r) => script!.server.close(() => r()));
+    script = null;
+  }
+});
+
+const snapshot = (sid: number, seq: number, id?: number) => ({
+  type: 'orderbook_snapshot',
+  sid,
+  seq,
+  ...(id === undefined ? {} : { id }),
+  msg: {
+    market_ticker: T,
+    yes_dollars_fp: [['0.4000', '10.00']],
+    no_dollars_fp: [['0.5500', '10.00']],
+  },
+});
+
+/** Answers subscribe with sid 1 (+ snapshot); get_snapshot with a fresh snapshot unless `dropSnapshots`. */
+function exchange(opts: { dropSnapshots?: boolean } = {}) {
+  let seq = 0;
+  const state = { seq: () => seq, bump: () => ++seq };
+  const handler = (ws: WebSocket, cmd: Record<string, unknown>) => {
+    const params = cmd.params as Record<string, unknown> | undefined;
+    if (cmd.cmd === 'subscribe') {
+      const channels = params?.channels as string[];
+      for (const [i, ch] of channels.entries()) {
+        const sid = ch === 'orderbook_delta' ? 1 : 10 + i;
+        ws.send(JSON.stringify({ id: cmd.id, type: 'subscribed', msg: { channel: ch, sid } }));
+        if (ch === 'orderbook_delta') ws.send(JSON.stringify(snapshot(1, ++seq)));
+      }
+    } else if (cmd.cmd === 'update_subscription' && params?.action === 'get_snapshot') {
+      if (!opts.dropSnapshots) ws.send(JSON.stringify(snapshot(1, ++seq, cmd.id as number)));
+    }
+  };
+  return { handler, state };
+}
+
+function startFeed(url: string, extra: { snapshotTimeoutMs?: number } = {}) {
+  const events: FeedEvent[] = [];
+  feed = new KalshiWsFeed({
+    url,
+    signer,
+    useYesPrice: true,
+    privateChannels: ['fill'],
+    pingIntervalMs: 50,
+    silenceMs: 5_000,
+    reconnect: { baseMs: 20, capMs: 100, minMs: 5 },
+    ...extra,
+  });
+  feed.on((e) => events.push(e));
+  feed.setMarkets([T]);
+  feed.start();
+  return { feed, events };
+}
+
+describe('WebSocket feed × scripted server', () => {
+  it('signs the upgrade with ts + GET + /trade-api/ws/v2 and sends use_yes_price explicitly', async () => {
+    const ex = exchange();
+    script = await scripted(ex.handler);
+    const { feed } = startFeed(script.url);
+    await until(() => feed.connectionState === 'connected', 'connected');
+    const h = script.upgrades[0]!.headers;
+    const ok = verify(
+      'sha256',
+      Buffer.from(`${h['kalshi-access-timestamp']}GET/trade-api/ws/v2`),
+      {
+        key: keys.publicKey,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+      },
+      Buffer.from(String(h['kalshi-access-signature']), 'base64'),
+    );
+    expect(ok).toBe(true);
+    const sub = script.commands.find((c) =>
+      (c.params as { channels: string[] }).channels.includes('orderbook_delta'),
+    );
+    expect(sub?.params).toMatchObject({ market_tickers: [T], use_yes_price: true });
+    expect(feed.book(T).bestAsk()).toEqual({ price: 550_000, size: 1000 });
+  });
+
+  it('malformed frames are counted and reported truncated; the feed keeps going', async () => {
+    const ex = exchange();
+    script = await scripted(ex.handler);
+    const { feed, events } = startFeed(script.url);
+    await until(() => feed.connectionState === 'connected', 'connected');
+    const ws = script.sockets[0]!;
+    ws.send('{not json');
+    // Missing seq and fields: unreadable, so it cannot count as (or hide) a sequence step.
+    ws.send(JSON.stringify({ type: 'orderbook_delta', sid: 1, msg: { market_ticker: T } }));
+    ws.send('x'.repeat(10_000));
+    ws.send(JSON.stringify({ type: 'some_future_message', sid: 3 }));
+    ws.send(
+      JSON.stringify({
+        type: 'orderbook_delta',
+        sid: 1,
+        seq: ex.state.bump(),
+        msg: { market_ticker: T, price_dollars: 0.41, delta_fp: 5, side: 'yes' },
+      }),
+    );
+    await until(() => feed.book(T).bestBid()?.price === 410_000, 'valid delta after garbage applied');
+    expect(feed.stats.frames.rejected).toBe(3);
+    const bad = events.filter((e) => e.type === 'bad_frame');
+    expect(bad).toHaveLength(3);
+    for (const b of bad) expect(b.type === 'bad_frame' && b.detail.length).toBeLessThan(400);
+    expect(feed.connectionState).toBe('connected');
+  });
+
+  it('a delta taking a level negative invalidates the market and asks for its snapshot', async () => {
+    const ex = exchange();
+    script = await scripted(ex.handler);
+    const { feed } = startFeed(script.url);
+    await until(() => feed.connectionState === 'connected', 'connected');
+    script.sockets[0]!.send(
+      JSON.stringify({
+        type: 'orderbook_delta',
+        sid: 1,
+        seq: ex.state.bump(),
+        msg: { market_ticker: T, price_dollars: '0.4000', delta_fp: '-11.00', side: 'yes' },
+      }),
+    );
+    await until(() => feed.stats.invalidBooks === 1, 'invalid detected');
+    await until(
+      () => script!.commands.some((c) => (c.params as { action?: string })?.action === 'get_snapshot'),
+      'get_snapshot sent',
+    );
+    await until(() => feed.book(T).live, 'book live again');
+    expect(feed.book(T).sizeAt('bid', 400_000)).toBe(1000);
+  });
+
+  it('a terminal subscription error (25) resubscribes the books', async () => {
+    const ex = exchange();
+    script = await scripted(ex.handler);
+    const { feed } = startFeed(script.url);
+    await until(() => feed.connectionState === 'connected', 'connected');
+    script.sockets[0]!.send(
+      JSON.stringify({ type: 'error', sid: 1, msg: { code: 25, msg: 'buffer overflow' } }),
+    );
+    await until(() => feed.stats.resubscribes === 1, 'resubscribed');
+    await until(() => feed.connectionState === 'connected', 'connected again');
+    const subs = script.commands.filter(
+      (c) => c.cmd === 'subscribe' && (c.params as { channels: string[] }).channels[0] === 'orderbook_delta',
+    );
+    expect(subs).toHaveLength(2);
+  });
+
+  it('a requested snapshot that never comes back rebuilds the subscription', async () => {
+    const ex = exchange({ dropSnapshots: true });
+    script = await scripted(ex.handler);
+    const { feed } = startFeed(script.url, { snapshotTimeoutMs: 150 });
+    await until(() => feed.connectionState === 'connected', 'connected');
+    script.sockets[0]!.send(
+      JSON.stringify({
+        type: 'orderbook_delta',
+        sid: 1,
+        seq: ex.state.seq() + 5,
+        msg: { market_ticker: T, price_dollars: '0.41', delta_fp: '1', side: 'yes' },
+      }),
+    );
+    await until(() => feed.stats.gaps === 1, 'gap');
+    await until(() => feed.stats.resubscribes >= 1, 'resubscribed after snapshot timeout');
+    await until(() => feed.connectionState === 'connected', 'connected again');
+  });
+
+  it('a refused upgrade is retried with backoff, never thrown', async () => {
+    const ex = exchange();
+    script = await scripted(ex.handler, true);
+    const { feed, events } = startFeed(script.url);
+    await until(() => script!.upgrades.length >= 3, 'three upgrade attempts');
+    expect(feed.connectionState).not.toBe('connected');
+    expect(events.some((e) => e.type === 'error' && e.message.includes('401'))).toBe(true);
+    const stamps = script.upgrades.map((u) => u.headers['kalshi-access-signature']);
+    expect(new Set(stamps).size).toBe(stamps.length);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * The WebSocket feed against the simulated exchange over loopback: books
+ * equal the exchange's after snapshots, deltas, drops, seq gaps, half-open
+ * sockets and subscription changes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KalshiSim } from '../../../sim/kalshi/index.ts';
+import { type FeedEvent, KalshiWsFeed } from '../../../worker/kalshi/ws-client.ts';
+import { BOS, booksEqual, localBook, MIL, rest, signer, simBook, startSim, until } from './sim-setup.ts';
+
+let sim: KalshiSim;
+let feed: KalshiWsFeed | null = null;
+afterEach(async () => {
+  feed?.stop();
+  feed = null;
+  await sim?.close();
+});
+
+function startFeed(opts: { useYesPrice?: boolean; pingIntervalMs?: number; silenceMs?: number } = {}) {
+  const events: FeedEvent[] = [];
+  feed = new KalshiWsFeed({
+    url: sim.wsUrl,
+    signer,
+    useYesPrice: opts.useYesPrice ?? true,
+    pingIntervalMs: opts.pingIntervalMs ?? 200,
+    silenceMs: opts.silenceMs ?? 5_000,
+    reconnect: { baseMs: 50, capMs: 400, minMs: 10 },
+  });
+  feed.on((e) => events.push(e));
+  return { feed, events };
+}
+
+function seedBooks() {
+  rest(sim, BOS, 'bid', 410_000, 25_000);
+  rest(sim, BOS, 'bid', 430_000, 18_000);
+  rest(sim, BOS, 'ask', 460_000, 9_000);
+  rest(sim, BOS, 'ask', 490_000, 15_000);
+  rest(sim, MIL, 'bid', 520_000, 30_000);
+  rest(sim, MIL, 'ask', 560_000, 14_000);
+}
+
+const bothEqual = (f: KalshiWsFeed) => booksEqual(sim, f.book(BOS)) && booksEqual(sim, f.book(MIL));
+
+describe('WebSocket feed × simulator', () => {
+  for (const useYesPrice of [true, false]) {
+    it(`snapshots then deltas give the exchange's books (use_yes_price ${useYesPrice})`, async () => {
+      sim = await startSim();
+      seedBooks();
+      const { feed, events } = startFeed({ useYesPrice });
+      feed.setMarkets([BOS, MIL]);
+      feed.start();
+      await until(() => feed.connectionState === 'connected', 'connected');
+      expect(bothEqual(feed)).toBe(true);
+      rest(sim, BOS, 'bid', 440_000, 1_000);
+      rest(sim, MIL, 'ask', 550_000, 500);
+      sim.admin.placeOrder('other', {
+        ticker: BOS,
+        side: 'ask',
+        price: 430_000,
+        count: 1_500,
+        timeInForce: 'immediate_or_cancel',
+        selfTradePrevention: 'taker_at_cross',
+      });
+      await until(() => bothEqual(feed), 'books equal after deltas');
+      expect(localBook(feed.book(BOS)).bids[0]).toEqual(simBook(sim, BOS).bids[0]);
+      expect(events.filter((e) => e.type === 'reconnected')).toHaveLength(1);
+    });
+  }
+
+  it('drop → reconnect → books identical to the exchange (changes made while down included)', async () => {
+    sim = await startSim();
+    seedBooks();
+    const { feed, events } = startFeed();
+    feed.setMarkets([BOS, MIL]);
+    feed.start();
+    await until(() => feed.connectionState === 'connected', 'connected');
+    sim.faults.dropWebSockets();
+    rest(sim, BOS, 'bid', 450_000, 700);
+    await until(() => feed.stats.reconnects >= 1 && feed.connectionState === 'connected', 'reconnected');
+    await until(() => bothEqual(feed), 'books equal after reconnect');
+    expect(events.filter((e) => e.type === 'reconnected').length).toBeGreaterThanOrEqual(2);
+    expect(events.some((e) => e.type === 'state' && e.state === 'disconnected')).toBe(true);
+  });
+
+  it('seq gap → snapshots requested → correct books', async () => {
+    sim = await startSim();
+    seedBooks();
+    const { feed, events } = startFeed();
+    feed.setMarkets([BOS, MIL]);
+    feed.start();
+    await until(() => feed.connectionState === 'connected', 'connected');
+    sim.faults.gapNow();
+    rest(sim, MIL, 'bid', 530_000, 100); // this delta reveals the gap
+    rest(sim, BOS, 'bid', 420_000, 100);
+    await until(() => feed.stats.gaps >= 1, 'gap detected');
+    await until(() => feed.connectionState === 'connected' && bothEqual(feed), 'books equal after resync');
+    expect(feed.stats.snapshotRequests).toBeGreaterThanOrEqual(1);
+    expect(feed.stats.reconnects).toBe(0);
+    expect(events.some((e) => e.type === 'resync' && e.request.scope === 'subscription')).toBe(true);
+  });
+
+  it('a half-open connection is detected by silence and replaced', async () => {
+    sim = await startSim();
+    seedBooks();
+    const { feed } = startFeed({ pingIntervalMs: 100, silenceMs: 400 });
+    feed.setMarkets([BOS, MIL]);
+    feed.start();
+    await until(() => feed.connectionState === 'connected', 'connected');
+    sim.faults.halfOpenWebSockets();
+    rest(sim, BOS, 'bid', 440_000, 300);
+    await until(() => feed.stats.silenceTimeouts >= 1, 'silence detected');
+    await until(
+      () => feed.connectionState === 'connected' && bothEqual(feed),
+      'books equal on the new connection',
+    );
+    expect(feed.stats.reconnects).toBeGreaterThanOrEqual(1);
+  });
+
+  it('markets are added and removed without reconnecting', async () => {
+    sim = await startSim();
+    seedBooks();
+    const { feed } = startFeed();
+    feed.setMarkets([BOS]);
+    feed.start();
+    await until(() => feed.connectionState === 'connected', 'connected');
+    expect(feed.book(MIL).state).toBe('stale');
+    feed.addMarkets([MIL]);
+    await until(() => feed.book(MIL).live && booksEqual(sim, feed.book(MIL)), 'MIL live');
+    feed.removeMarkets([BOS]);
+    await until(() => feed.book(BOS).state === 'stale', 'BOS dropped');
+    rest(sim, MIL, 'ask', 570_000, 100);
+    await until(() => booksEqual(sim, feed.book(MIL)), 'MIL still follows');
+    expect(feed.stats.reconnects).toBe(0);
+    expect(feed.connectionState).toBe('connected');
+  });
+
+  it('JSON numbers for strings and duplicate fills are survived; fills are de-duplicated by trade_id', async () => {
+    sim = await startSim({ faults: { numbersAsNumbersRate: 1, duplicateFillRate: 1 } });
+    seedBooks();
+    const { feed, events } = startFeed();
+    feed.setMarkets([BOS, MIL]);
+    feed.start();
+    await until(() => feed.connectionState === 'connected', 'connected');
+    // our resting bid, then someone sells into it
+    sim.admin.placeOrder('maker', {
+      ticker: BOS,
+      side: 'bid',
+      price: 440_000,
+      count: 1_000,
+      timeInForce: 'good_till_canceled',
+      selfTradePrevention: 'taker_at_cross',
+      clientOrderId: 'mine-1',
+    });
+    sim.admin.placeOrder('other', {
+      ticker: BOS,
+      side: 'ask',
+      price: 440_000,
+      count: 1_000,
+      timeInForce: 'immediate_or_cancel',
+      selfTradePrevention: 'taker_at_cross',
+    });
+    await until(() => feed.stats.duplicateFills >= 1, 'duplicate fill seen');
+    await until(() => bothEqual(feed), 'books equal');
+    expect(events.filter((e) => e.type === 'fill')).toHaveLength(1);
+    expect(feed.stats.frames.rejected).toBe(0);
+  });
+});
