@@ -72,3 +72,5 @@ export function createStore(
     refreshDebounce: new RefreshDebounceStore(table),
   };
 }
+export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.ts';
+export { fnv1a32, shardOf } from './shard-assignment.ts';

@@ -1,0 +1,141 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/clock.ts';
+import { createStore, fnv1a32, LeaseKeeper, type Store, shardOf } from '../../../shared/store/index.ts';
+import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+
+let db: LocalDynamo;
+let store: Store;
+beforeAll(async () => {
+  db = await startDynalite();
+  store = createStore(db.doc, db.tableName);
+});
+afterAll(async () => {
+  await db.close();
+});
+
+/** Advance a ManualClock in steps, letting real I/O (dynalite over HTTP) settle between steps. */
+async function run(clock: ManualClock, ms: number, step = 1_000) {
+  for (let t = 0; t < ms; t += step) {
+    clock.advance(step);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('LeaseKeeper: two workers, one shard', () => {
+  it('the second waits; the first renews and keeps it; on release the second takes over with a larger token', async () => {
+    const clock = new ManualClock(1_000_000);
+    const a = new LeaseKeeper({ store: store.leases, shardId: 's-keep', owner: 'task-a', clock });
+    const b = new LeaseKeeper({ store: store.leases, shardId: 's-keep', owner: 'task-b', clock });
+    const leaseA = await a.acquire();
+    let bGot = false;
+    const bAcquired = b.acquire().then((l) => {
+      bGot = true;
+      return l;
+    });
+    await run(clock, 60_000);
+    // 60 s is four lease lengths: only renewals can have kept A's lease alive.
+    expect(bGot).toBe(false);
+    expect(a.valid(clock.now())).toBe(true);
+    expect(b.valid(clock.now())).toBe(false);
+    await store.leases.assertFence('s-keep', leaseA.token, clock.now());
+
+    await a.release();
+    expect(a.valid(clock.now())).toBe(false);
+    await run(clock, 3_000);
+    const leaseB = await bAcquired;
+    expect(leaseB.token).toBe(leaseA.token + 1);
+    expect(b.token()).toBe(leaseB.token);
+    await b.release();
+  });
+
+  it('a partitioned holder stops being valid before the other task can take over after expiry', async () => {
+    const clock = new ManualClock(5_000_000);
+    // A's heartbeats cannot reach the store (partition): renew always fails with a network error.
+    const partitioned = {
+      ...store.leases,
+      acquire: store.leases.acquire.bind(store.leases),
+      release: store.leases.release.bind(store.leases),
+      renew: async () => {
+        throw new Error('ECONNRESET');
+      },
+    };
+    const a = new LeaseKeeper({
+      store: partitioned,
+      shardId: 's-stall',
+      owner: 'task-a',
+      clock,
+    });
+    await a.acquire();
+    expect(a.valid(clock.now())).toBe(true);
+    await run(clock, 12_000);
+    // Local validity ends a safety margin before the stored expiry, before anyone else can take over.
+    expect(a.valid(clock.now())).toBe(false);
+    const b = new LeaseKeeper({ store: store.leases, shardId: 's-stall', owner: 'task-b', clock });
+    const bAcquired = b.acquire();
+    await run(clock, 6_000);
+    const leaseB = await bAcquired;
+    expect(b.valid(clock.now())).toBe(true);
+    expect(leaseB.token).toBeGreaterThan(a.token() ?? 0);
+    expect(a.valid(clock.now())).toBe(false);
+    await b.release();
+  });
+
+  it('a renewal refused by the store marks the lease lost for good', async () => {
+    const clock = new ManualClock(9_000_000);
+    const lost: string[] = [];
+    const a = new LeaseKeeper({
+      store: store.leases,
+      shardId: 's-lost',
+      owner: 'task-a',
+      clock,
+      onLost: (r) => lost.push(r),
+    });
+    const leaseA = await a.acquire();
+    // Someone force-expires and takes the shard (e.g. an operator, or a skewed clock).
+    await store.leases.release(leaseA, clock.now());
+    const other = await store.leases.acquire('s-lost', 'task-b', clock.now(), 15_000);
+    expect(other.acquired).toBe(true);
+    await run(clock, 6_000);
+    expect(lost).toEqual(['superseded']);
+    expect(a.token()).toBeNull();
+    expect(a.valid(clock.now())).toBe(false);
+  });
+
+  it('rejects settings where the heartbeat could miss the lease', () => {
+    const clock = new ManualClock(0);
+    expect(
+      () =>
+        new LeaseKeeper({
+          store: store.leases,
+          shardId: 'x',
+          owner: 'y',
+          clock,
+          ttlMs: 6_000,
+          renewEveryMs: 4_000,
+        }),
+    ).toThrow(/renewEveryMs/);
+  });
+});
+
+describe('shard assignment', () => {
+  it('FNV-1a matches the reference vectors', () => {
+    expect(fnv1a32('')).toBe(0x811c9dc5);
+    expect(fnv1a32('a')).toBe(0xe40c292c);
+    expect(fnv1a32('foobar')).toBe(0xbf9cf968);
+  });
+
+  it('is stable, in range, and spreads games across shards', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), fc.integer({ min: 1, max: 16 }), (ticker, n) => {
+        const s = shardOf(ticker, n);
+        expect(s).toBe(shardOf(ticker, n));
+        expect(Number.isInteger(s) && s >= 0 && s < n).toBe(true);
+      }),
+    );
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < 4000; i++) counts[shardOf(`KXNBAGAME-26NOV${i}BOSMIL`, 4)]!++;
+    for (const c of counts) expect(c).toBeGreaterThan(800);
+    expect(() => shardOf('X', 0)).toThrow(/shardCount/);
+  });
+});
