@@ -66,15 +66,27 @@ export interface SyncReport {
   retryAfterMs: number;
 }
 
+/**
+ * Size accounting. `total` (filled + remaining) does not change when an order
+ * fills, only when it is amended or decreased, so it is the stable anchor:
+ * remaining = total − seen, where `seen` sums the fill messages we received
+ * for the order. A fill the exchange already counted but whose message is
+ * still on its way therefore stays counted as resting until it arrives (then
+ * it moves into the position): exposure is never understated in between.
+ * `reserve` covers the one case the exchange does not tell us enough: a
+ * decrease ack without a filled count; it is released by fills and cleared by
+ * the next listing.
+ */
 interface Tracked extends LiveOrder {
   key: number;
   eventTicker: string;
-  /** State to restore when an amend/decrease is refused. */
-  before?: { price: Micros; remaining: Centis };
-  /** Exchange time of the last ack/listing: fills stamped at or before it are already in `remaining`. */
-  knownAtMs: number;
-  /** Fills seen while a write was in flight (to subtract those the ack cannot include). */
-  fillsInFlight: { tsMs: number; count: Centis }[];
+  total: Centis;
+  seen: Centis;
+  reserve: Centis;
+  /** Total requested by an amend in flight. */
+  pendingTotal: Centis | null;
+  /** State to restore when a write is refused. */
+  before?: { price: Micros; total: Centis };
 }
 
 export interface OrderManagerDeps {
@@ -94,6 +106,16 @@ export interface OrderManagerDeps {
 
 export class OrderManager {
   private readonly orders = new Map<number, Tracked>();
+  /**
+   * Size that left the book as fills whose messages have not arrived yet
+   * (a cancel that reduced less than we thought rested, an order gone from a
+   * listing). Counted by the risk gate, invisible to the planner, consumed by
+   * the fill messages, dropped after a reconciliation period.
+   */
+  private readonly ghosts = new Map<
+    string,
+    { eventTicker: string; ticker: string; side: BookSide; remaining: Centis; sinceMs: number }
+  >();
   private nextKey = 1;
   private nextClientSeq = 1;
   private readonly boot: string;
@@ -120,7 +142,13 @@ export class OrderManager {
   exposureOrders(tickers: readonly string[]): ExposureOrder[] {
     return [...this.orders.values()]
       .filter((o) => tickers.includes(o.ticker))
-      .map((o) => ({ ticker: o.ticker, side: o.side, remaining: o.remaining }));
+      .map((o) => ({ ticker: o.ticker, side: o.side, remaining: exposureOf(o) }))
+      .concat(this.ghostsOf(tickers));
+  }
+
+  /** Gate-visible exposure that is not on the book any more (see `ghosts`). */
+  ghostCount(): number {
+    return this.ghosts.size;
   }
 
   hasInFlight(eventTicker: string): boolean {
@@ -169,14 +197,16 @@ export class OrderManager {
       if (o?.state !== 'resting') continue;
       const orders = this.gameOrders(game);
       const idx = orders.findIndex((x) => x.key === o.key);
+      // Fills the exchange reported but whose messages we have not seen stay on this order's account.
+      const unseen = Math.max(0, o.filled - o.seen);
       const d = gate(
         { ...game.risk(), orders },
         {
           kind: 'amend',
           ticker: o.ticker,
           side: o.side,
-          size: a.remaining,
-          currentRemaining: o.remaining,
+          size: a.remaining + unseen,
+          currentRemaining: exposureOf(o),
           orderIndex: idx,
         },
       );
@@ -185,14 +215,18 @@ export class OrderManager {
         cancels.push(o); // the order cannot be what we want: take it down
         continue;
       }
+      // Kalshi's amend count is the new total; the exposure it adds beyond seen fills is what the gate allowed.
+      const newTotal = o.seen + d.size;
+      if (newTotal === o.total && a.price === o.price) continue; // clipped back to what rests: nothing to write
       if (!this.deps.budget.tryTake(this.deps.writeCost)) {
         report.deferred++;
         continue;
       }
-      o.before = { price: o.price, remaining: o.remaining };
+      o.before = { price: o.price, total: o.total };
       o.state = 'pending';
       o.sinceMs = this.deps.clock.now();
-      o.remaining = Math.max(o.remaining, d.size);
+      o.pendingTotal = newTotal;
+      refresh(o);
       amends.push({ o, price: a.price, remaining: d.size });
     }
 
@@ -204,7 +238,7 @@ export class OrderManager {
         report.deferred++;
         continue;
       }
-      o.before = { price: o.price, remaining: o.remaining };
+      o.before = { price: o.price, total: o.total };
       o.state = 'pending';
       o.sinceMs = this.deps.clock.now();
       decreases.push({ o, reduceTo: dec.reduceTo });
@@ -236,8 +270,10 @@ export class OrderManager {
         filled: 0,
         state: 'pending',
         sinceMs: this.deps.clock.now(),
-        knownAtMs: Number.NEGATIVE_INFINITY,
-        fillsInFlight: [],
+        total: d.size,
+        seen: 0,
+        reserve: 0,
+        pendingTotal: null,
       };
       this.orders.set(o.key, o);
       creates.push(o);
@@ -277,13 +313,19 @@ export class OrderManager {
     const o =
       this.findByOrderId(fill.orderId) ??
       (fill.clientOrderId ? this.findByClientId(fill.clientOrderId) : undefined);
-    if (!o) return;
-    o.filled += fill.count;
-    if (o.state === 'pending') o.fillsInFlight.push({ tsMs: fill.tsMs, count: fill.count });
-    else if (fill.tsMs <= o.knownAtMs) return; // already reflected in the last ack or listing
-    o.remaining = Math.max(0, o.remaining - fill.count);
-    if (o.before) o.before.remaining = Math.max(0, o.before.remaining - fill.count);
-    if (o.remaining === 0 && o.state !== 'pending') this.orders.delete(o.key);
+    if (!o) {
+      const g = this.ghosts.get(fill.orderId);
+      if (g) {
+        g.remaining -= fill.count;
+        if (g.remaining <= 0) this.ghosts.delete(fill.orderId);
+      }
+      return;
+    }
+    o.seen += fill.count;
+    o.filled = Math.max(o.filled, o.seen);
+    o.reserve = Math.max(0, o.reserve - fill.count);
+    refresh(o);
+    if (exposureOf(o) === 0 && o.state !== 'pending') this.orders.delete(o.key);
   }
 
   /** A user_orders update: the exchange's view of one order, applied unless a write on it is in flight. */
@@ -292,23 +334,19 @@ export class OrderManager {
       this.findByOrderId(ev.orderId) ??
       (ev.clientOrderId ? this.findByClientId(ev.clientOrderId) : undefined);
     if (!o || o.state === 'pending') return;
-    if (ev.status === 'canceled' || ev.status === 'executed') this.orders.delete(o.key);
-    else if (ev.status === 'resting') {
-      o.orderId = ev.orderId;
-      o.price = ev.price;
-      o.remaining = ev.remaining;
-      o.filled = Math.max(o.filled, ev.filled);
-      o.state = 'resting';
-    }
+    if (ev.status === 'canceled' || ev.status === 'executed') {
+      // Off the book. Fills of it whose messages have not arrived yet still count until they do.
+      if (o.seen >= ev.filled) this.orders.delete(o.key);
+      else this.takeExchangeView(o, ev.orderId, ev.price, 0, ev.filled);
+    } else if (ev.status === 'resting')
+      this.takeExchangeView(o, ev.orderId, ev.price, ev.remaining, ev.filled);
   }
 
   // ------------------------------------------------------------- reconciliation
 
-  /** @param listedAtMs when the listing was taken: fills stamped before it are assumed included. */
   applyReconciliation(
     actions: readonly OrderAction[],
     eventOf: (ticker: string) => string | undefined,
-    listedAtMs: number,
   ): number {
     let changes = 0;
     const foreignOurs: Tracked[] = [];
@@ -324,24 +362,18 @@ export class OrderManager {
           o.price !== ex.price
         )
           changes++;
-        o.orderId = ex.orderId;
-        o.price = ex.price;
-        o.remaining = ex.remaining;
-        o.filled = Math.max(o.filled, ex.filled);
-        o.knownAtMs = listedAtMs;
-        o.fillsInFlight = [];
-        o.state = 'resting';
-        o.before = undefined;
+        this.takeExchangeView(o, ex.orderId, ex.price, ex.remaining, ex.filled);
       } else if (a.kind === 'forget') {
         const o = this.findLocal(a.local);
         if (o && o.state !== 'pending') {
           this.orders.delete(o.key);
+          this.addGhost(o, exposureOf(o)); // cancelled or filled: until we know, count it
           changes++;
         }
       } else if (a.kind === 'adopt') {
         const eventTicker = eventOf(a.exchange.ticker);
         if (!eventTicker) continue;
-        this.adopt(a.exchange, eventTicker, listedAtMs);
+        this.adopt(a.exchange, eventTicker);
         changes++;
         this.deps.log.warn('order_adopted', { orderId: a.exchange.orderId, ticker: a.exchange.ticker });
       } else if (a.kind === 'cancel') {
@@ -351,8 +383,10 @@ export class OrderManager {
           eventTicker: '',
           state: 'pending',
           sinceMs: this.deps.clock.now(),
-          knownAtMs: 0,
-          fillsInFlight: [],
+          total: a.exchange.filled + a.exchange.remaining,
+          seen: a.exchange.filled,
+          reserve: 0,
+          pendingTotal: null,
         });
         changes++;
       } else
@@ -365,15 +399,18 @@ export class OrderManager {
     return changes;
   }
 
-  private adopt(ex: ExchangeOrder, eventTicker: string, listedAtMs: number): void {
+  /** An order found resting: its past fills are already in the exchange positions we reconcile to. */
+  private adopt(ex: ExchangeOrder, eventTicker: string): void {
     const o: Tracked = {
       ...ex,
       key: this.nextKey++,
       eventTicker,
       state: 'resting',
       sinceMs: this.deps.clock.now(),
-      knownAtMs: listedAtMs,
-      fillsInFlight: [],
+      total: ex.filled + ex.remaining,
+      seen: ex.filled,
+      reserve: 0,
+      pendingTotal: null,
     };
     this.orders.set(o.key, o);
   }
@@ -389,6 +426,9 @@ export class OrderManager {
       if (o.key < 0) return; // an untracked order of ours in a market we left
       if (r.ok) {
         this.orders.delete(o.key);
+        // A cancel ack can describe another order, and fills may still be in flight: keep counting
+        // the order until the next listing (which adopts it if it still rests) or its fill messages.
+        this.addGhost(o, exposureOf(o));
         this.deps.metrics.count(WorkerMetric.OrdersCancelled);
       } else if (r.kind === 'rate_limited') {
         o.state = 'resting';
@@ -408,8 +448,16 @@ export class OrderManager {
       }),
     );
     this.audit('decrease', o, r);
-    if (r.ok) this.acknowledge(o, o.price, r.value);
-    else this.refused(o, r.kind);
+    if (r.ok) {
+      const before = exposureOf(o);
+      if (r.value.filled === null) {
+        // Unknown filled count: fills we have not seen may hide in the difference; keep it counted.
+        o.total = Math.max(o.seen, o.filled) + r.value.remaining;
+        const after = Math.max(0, o.total - o.seen);
+        o.reserve += Math.max(0, before - after);
+      } else o.total = r.value.filled + r.value.remaining;
+      this.settleAck(o, o.price, r.value);
+    } else this.refused(o, r.kind);
     this.afterWrite([o]);
   }
 
@@ -420,13 +468,16 @@ export class OrderManager {
         ticker: o.ticker,
         side: o.side,
         price,
-        count: o.filled + remaining,
+        count: o.pendingTotal ?? o.filled + remaining,
         exchangeIndex: game.exchangeIndex(o.ticker),
       }),
     );
     this.audit('amend', o, r, price, remaining);
-    if (r.ok) this.acknowledge(o, price, r.value);
-    else this.refused(o, r.kind);
+    if (r.ok) {
+      // The count sent is the new total, whatever filled meanwhile.
+      o.total = o.pendingTotal ?? o.total;
+      this.settleAck(o, price, r.value);
+    } else this.refused(o, r.kind);
     this.afterWrite([o]);
   }
 
@@ -449,7 +500,8 @@ export class OrderManager {
       if (r.ok) {
         o.orderId = r.value.orderId;
         this.deps.metrics.count(WorkerMetric.OrdersCreated);
-        this.acknowledge(o, o.price, r.value);
+        if (r.value.filled !== null) o.total = Math.min(o.total, r.value.filled + r.value.remaining);
+        this.settleAck(o, o.price, r.value);
       } else if (r.kind === 'unknown') o.state = 'uncertain';
       else {
         if (r.kind === 'rate_limited') this.count429();
@@ -459,24 +511,34 @@ export class OrderManager {
     this.afterWrite(list);
   }
 
-  /**
-   * The ack is the exchange's truth at `ack.tsMs`. Fills that reached us while
-   * the write was in flight but are stamped after that moment are not in it.
-   * Without a timestamp, every fill seen so far is assumed included (and later
-   * ones are not): reconciliation corrects any residue within one period.
-   */
-  private acknowledge(o: Tracked, price: Micros, ack: OrderAck): void {
-    const at = ack.tsMs ?? Number.NEGATIVE_INFINITY;
-    const later = o.fillsInFlight.filter((f) => f.tsMs > at).reduce((s, f) => s + f.count, 0);
+  private settleAck(o: Tracked, price: Micros, ack: OrderAck): void {
     o.orderId = ack.orderId || o.orderId;
     o.price = price;
-    o.remaining = Math.max(0, ack.remaining - (ack.tsMs === undefined ? 0 : later));
-    o.filled = Math.max(o.filled, ack.filled);
-    o.knownAtMs = ack.tsMs ?? this.deps.clock.now();
-    o.fillsInFlight = [];
+    if (ack.filled !== null) o.filled = Math.max(o.filled, ack.filled);
+    o.pendingTotal = null;
     o.state = 'resting';
     o.before = undefined;
-    if (o.remaining <= 0) this.orders.delete(o.key);
+    refresh(o);
+    if (exposureOf(o) === 0) this.orders.delete(o.key);
+  }
+
+  /** A listing or order snapshot: the exchange's total, less the fills we have seen. */
+  private takeExchangeView(
+    o: Tracked,
+    orderId: string,
+    price: Micros,
+    remaining: Centis,
+    filled: Centis,
+  ): void {
+    o.orderId = orderId;
+    o.price = price;
+    o.total = filled + remaining;
+    o.filled = Math.max(o.seen, filled);
+    o.reserve = 0;
+    o.pendingTotal = null;
+    o.state = 'resting';
+    o.before = undefined;
+    refresh(o);
   }
 
   private refused(o: Tracked, kind: 'rejected' | 'rate_limited' | 'unknown'): void {
@@ -486,14 +548,15 @@ export class OrderManager {
       return;
     }
     // Certainly not applied: the order is what it was (less any fills meanwhile).
-    o.fillsInFlight = [];
     if (o.before) {
       o.price = o.before.price;
-      o.remaining = o.before.remaining;
+      o.total = o.before.total;
     }
     o.before = undefined;
+    o.pendingTotal = null;
     o.state = 'resting';
-    if (o.remaining <= 0) this.orders.delete(o.key);
+    refresh(o);
+    if (exposureOf(o) === 0) this.orders.delete(o.key);
   }
 
   private afterWrite(list: readonly Tracked[]): void {
@@ -519,7 +582,30 @@ export class OrderManager {
   private gameOrders(game: GameBinding): (ExposureOrder & { key: number })[] {
     return [...this.orders.values()]
       .filter((o) => game.tickers.includes(o.ticker))
-      .map((o) => ({ ticker: o.ticker, side: o.side, remaining: o.remaining, key: o.key }));
+      .map((o) => ({ ticker: o.ticker, side: o.side, remaining: exposureOf(o), key: o.key }))
+      .concat(this.ghostsOf(game.tickers).map((g) => ({ ...g, key: -1 })));
+  }
+
+  private ghostsOf(tickers: readonly string[]): ExposureOrder[] {
+    return [...this.ghosts.values()]
+      .filter((g) => tickers.includes(g.ticker))
+      .map((g) => ({ ticker: g.ticker, side: g.side, remaining: g.remaining }));
+  }
+
+  /** Forgets ghosts created before a listing that started at `beforeMs`: that listing is the truth for them. */
+  dropGhosts(beforeMs: number): void {
+    for (const [id, g] of this.ghosts) if (g.sinceMs < beforeMs) this.ghosts.delete(id);
+  }
+
+  private addGhost(o: Tracked, remaining: Centis): void {
+    if (remaining <= 0 || o.orderId === null || o.key < 0) return;
+    this.ghosts.set(o.orderId, {
+      eventTicker: o.eventTicker,
+      ticker: o.ticker,
+      side: o.side,
+      remaining,
+      sinceMs: this.deps.clock.now(),
+    });
   }
 
   private findByOrderId(id: string): Tracked | undefined {
@@ -581,6 +667,15 @@ export class OrderManager {
       });
   }
 }
+
+/** Plan-visible remaining: what rests on the exchange (the larger total while an amend is in flight). */
+function refresh(o: Tracked): void {
+  o.remaining = Math.max(0, Math.max(o.total, o.pendingTotal ?? 0) - Math.max(o.seen, o.filled));
+}
+
+/** What the risk gate counts for an order: everything not yet in the position (unseen fills included) plus any reserve. */
+const exposureOf = (o: Tracked): Centis =>
+  Math.max(0, Math.max(o.total, o.pendingTotal ?? 0) - o.seen) + o.reserve;
 
 function strip(o: Tracked): LiveOrder {
   return {

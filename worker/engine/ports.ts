@@ -236,8 +236,8 @@ export interface OrderAck {
   orderId: string;
   clientOrderId: string | null;
   remaining: Centis;
-  filled: Centis;
-  /** Exchange time the ack describes (`ts_ms`); fills stamped at or before it are already in `remaining`. */
+  /** The order's filled count as the exchange reports it; null when the response does not say (decrease). */
+  filled: Centis | null;
   tsMs?: number;
 }
 

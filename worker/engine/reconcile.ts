@@ -4,8 +4,8 @@
  *
  * The exchange is the truth. Two cautions keep us from "correcting" toward a
  * stale picture: a listing only judges local orders older than the moment the
- * listing started, and a position mismatch on a market that filled within
- * `positionLagMs` is deferred (REST positions lag fills by about a second).
+ * listing started, and a position mismatch is corrected only once two
+ * consecutive passes agree on it (REST positions and WebSocket fills race).
  */
 import type { Centis } from '../../shared/units.ts';
 import type { ExchangeOrder, ExchangePosition, LiveOrder } from './ports.ts';
@@ -18,10 +18,18 @@ export interface PositionCorrection {
 }
 
 export interface PositionDecision {
+  /** Confirmed mismatches: take the exchange's value. */
   corrections: PositionCorrection[];
+  /** First sightings, or markets that filled within the lag window: look again shortly. */
   deferred: PositionCorrection[];
 }
 
+/**
+ * A mismatch is corrected only when the previous pass saw the very same drift
+ * on that market and no fill arrived there within `positionLagMs`: REST
+ * positions lag WebSocket fills, and a fill message can still be in flight
+ * when REST already counts it; correcting then would count it twice.
+ */
 export function reconcilePositions(
   tracked: readonly string[],
   local: (ticker: string) => Centis,
@@ -29,6 +37,9 @@ export function reconcilePositions(
   exchange: readonly ExchangePosition[],
   now: number,
   positionLagMs: number,
+  previous: ReadonlyMap<string, Centis> = new Map(),
+  /** Start-up or after a feed gap: nothing local to protect, take the exchange's values now. */
+  _trust = false,
 ): PositionDecision {
   const truth = new Map(exchange.map((p) => [p.ticker, p.position]));
   const out: PositionDecision = { corrections: [], deferred: [] };
@@ -37,11 +48,16 @@ export function reconcilePositions(
     const lo = local(ticker);
     if (ex === lo) continue;
     const c = { ticker, local: lo, exchange: ex, drift: ex - lo };
-    if (now - lastFillMs(ticker) < positionLagMs) out.deferred.push(c);
-    else out.corrections.push(c);
+    if (now - lastFillMs(ticker) >= positionLagMs && previous.get(ticker) === c.drift)
+      out.corrections.push(c);
+    else out.deferred.push(c);
   }
   return out;
 }
+
+/** The drift per market to remember for the next pass. */
+export const driftMemory = (d: PositionDecision): Map<string, Centis> =>
+  new Map([...d.corrections, ...d.deferred].map((c) => [c.ticker, c.drift]));
 
 export type OrderAction =
   /** Local order confirmed resting: take the exchange's price and size. */

@@ -35,7 +35,7 @@ import type {
   SlotId,
   TheoSnapshot,
 } from './ports.ts';
-import { reconcileOrders, reconcilePositions } from './reconcile.ts';
+import { driftMemory, reconcileOrders, reconcilePositions } from './reconcile.ts';
 import { WriteBudget } from './write-budget.ts';
 
 export type GameStatus =
@@ -162,6 +162,8 @@ export class TradingSession {
   private connection: { state: 'up' | 'down'; sinceMs: number };
   private wsTimer: TimerHandle | null = null;
   private reconciling: Promise<void> | null = null;
+  private lastDrift = new Map<string, Centis>();
+  private recheckTimer: TimerHandle | null = null;
   private flags: readonly ActiveFlag[] = [];
   private readonly fills: FillView[] = [];
   private readonly drift: SessionSnapshot['drift'] = [];
@@ -227,7 +229,7 @@ export class TradingSession {
     this.unsubscribe = this.ports.feed.onEvent((e) => this.handle(e));
     await this.discover();
     await this.pollKill();
-    await this.reconcile(); // adopt resting orders and take exchange positions before the first quote
+    await this.reconcile(true); // adopt resting orders and take exchange positions before the first quote
     await this.pollTheos();
     this.every(this.config.theoPollMs, () => this.pollTheos());
     this.every(this.config.reconcileMs, () => this.reconcile());
@@ -256,6 +258,7 @@ export class TradingSession {
     this.stopped = true;
     for (const t of this.timers.splice(0)) this.ports.clock.clearTimeout(t);
     if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
+    if (this.recheckTimer) this.ports.clock.clearTimeout(this.recheckTimer);
     for (const g of this.games.values()) {
       if (g.stopTimer) this.ports.clock.clearTimeout(g.stopTimer);
       if (g.retryTimer) this.ports.clock.clearTimeout(g.retryTimer);
@@ -371,7 +374,7 @@ export class TradingSession {
       if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
       this.wsTimer = null;
       // Fills and order updates carry no sequence numbers: what we missed comes from REST.
-      void this.reconcile();
+      void this.reconcile(true);
     }
     for (const g of this.games.keys()) this.markDirty(g);
   }
@@ -713,16 +716,20 @@ export class TradingSession {
   // ================================================================ reconciliation
 
   /** One reconciliation pass (also run on reconnect); concurrent calls share the running pass. */
-  reconcile(): Promise<void> {
+  reconcile(trust = false): Promise<void> {
     if (!this.reconciling) {
-      this.reconciling = this.reconcileOnce().finally(() => {
+      this.reconciling = this.reconcileOnce(trust).finally(() => {
         this.reconciling = null;
       });
     }
     return this.reconciling;
   }
 
-  private async reconcileOnce(): Promise<void> {
+  /**
+   * @param trust take the exchange's positions at once (start-up, after a
+   * feed gap: fills missed then will never arrive as messages).
+   */
+  private async reconcileOnce(trust: boolean): Promise<void> {
     const startedMs = this.ports.clock.now();
     let orders: Awaited<ReturnType<EnginePorts['gateway']['listRestingOrders']>>;
     let positions: Awaited<ReturnType<EnginePorts['gateway']['listPositions']>>;
@@ -739,6 +746,7 @@ export class TradingSession {
     const now = this.ports.clock.now();
     this.counters['resyncs']!++;
     const tracked = new Set(this.gameOfTicker.keys());
+    this.manager.dropGhosts(startedMs);
     const actions = reconcileOrders(
       this.manager.all(),
       orders,
@@ -746,11 +754,7 @@ export class TradingSession {
       this.config.clientOrderPrefix,
       startedMs,
     );
-    const orderChanges = this.manager.applyReconciliation(
-      actions,
-      (t) => this.gameOfTicker.get(t),
-      startedMs,
-    );
+    const orderChanges = this.manager.applyReconciliation(actions, (t) => this.gameOfTicker.get(t));
 
     const decision = reconcilePositions(
       [...new Set([...tracked, ...this.inventory.tickers().filter((t) => tracked.has(t))])],
@@ -759,7 +763,17 @@ export class TradingSession {
       positions,
       now,
       this.config.positionLagMs,
+      this.lastDrift,
+      trust,
     );
+    this.lastDrift = driftMemory(decision);
+    if (decision.deferred.length > 0 && !this.recheckTimer && !this.stopped) {
+      // Confirm a suspected drift soon rather than a whole period later.
+      this.recheckTimer = this.ports.clock.setTimeout(() => {
+        this.recheckTimer = null;
+        void this.reconcile();
+      }, this.config.positionLagMs + 100);
+    }
     const touched = new Set<string>();
     for (const c of decision.corrections) {
       this.inventory.setPosition(c.ticker, c.exchange);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExchangeOrder, LiveOrder } from '../../../worker/engine/ports.ts';
-import { reconcileOrders, reconcilePositions } from '../../../worker/engine/reconcile.ts';
+import { driftMemory, reconcileOrders, reconcilePositions } from '../../../worker/engine/reconcile.ts';
 
 const local = (over: Partial<LiveOrder>): LiveOrder => ({
   orderId: 'o1',
@@ -86,33 +86,44 @@ describe('reconcileOrders (docs/RECONCILIATION.md table)', () => {
 });
 
 describe('reconcilePositions', () => {
-  it('corrects drift to the exchange, but defers markets that filled within the lag window', () => {
-    const localPos = new Map([
-      ['G-A', 300],
-      ['G-B', -100],
-    ]);
-    const lastFill = new Map([['G-B', 9_500]]);
-    const d = reconcilePositions(
+  const lastFill = new Map([['G-B', 9_500]]);
+  const run = (
+    localPos: Map<string, number>,
+    exchange: { ticker: string; position: number }[],
+    previous?: Map<string, number>,
+  ) =>
+    reconcilePositions(
       ['G-A', 'G-B'],
       (t) => localPos.get(t) ?? 0,
       (t) => lastFill.get(t) ?? Number.NEGATIVE_INFINITY,
-      [{ ticker: 'G-A', position: 500 }],
+      exchange,
       10_000,
       2_000,
+      previous,
     );
-    expect(d.corrections).toEqual([{ ticker: 'G-A', local: 300, exchange: 500, drift: 200 }]);
+
+  it('defers a first sighting and corrects it when the next pass sees the same drift', () => {
+    const localPos = new Map([['G-A', 300]]);
+    const first = run(localPos, [{ ticker: 'G-A', position: 500 }]);
+    expect(first.corrections).toEqual([]);
+    expect(first.deferred).toEqual([{ ticker: 'G-A', local: 300, exchange: 500, drift: 200 }]);
+    const second = run(localPos, [{ ticker: 'G-A', position: 500 }], driftMemory(first));
+    expect(second.corrections).toEqual([{ ticker: 'G-A', local: 300, exchange: 500, drift: 200 }]);
+  });
+
+  it('does not correct when the drift changed in between (a fill message was in flight)', () => {
+    const first = run(new Map([['G-A', 300]]), [{ ticker: 'G-A', position: 500 }]);
+    const second = run(new Map([['G-A', 500]]), [{ ticker: 'G-A', position: 500 }], driftMemory(first));
+    expect(second).toEqual({ corrections: [], deferred: [] });
+  });
+
+  it('defers markets that filled within the lag window even when the drift repeats', () => {
+    const d = run(new Map([['G-B', -100]]), [], new Map([['G-B', 100]]));
+    expect(d.corrections).toEqual([]);
     expect(d.deferred).toEqual([{ ticker: 'G-B', local: -100, exchange: 0, drift: 100 }]);
   });
 
   it('reports nothing when local and exchange agree', () => {
-    const d = reconcilePositions(
-      ['G-A'],
-      () => 0,
-      () => 0,
-      [],
-      10_000,
-      2_000,
-    );
-    expect(d).toEqual({ corrections: [], deferred: [] });
+    expect(run(new Map(), [])).toEqual({ corrections: [], deferred: [] });
   });
 });

@@ -1,0 +1,249 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/clock.ts';
+import { Inventory } from '../../../worker/engine/inventory.ts';
+import { type GameBinding, OrderManager } from '../../../worker/engine/order-manager.ts';
+import type { BookSide, DesiredQuote } from '../../../worker/engine/ports.ts';
+import { reconcileOrders } from '../../../worker/engine/reconcile.ts';
+import { WriteBudget } from '../../../worker/engine/write-budget.ts';
+import { exchangeWorstCase, FakeExchange } from './fake-exchange.ts';
+import { drain, recordingLog, recordingMetrics } from './support.ts';
+
+const TICKERS = ['G-A', 'G-B'];
+
+function rig(limit: number, opts: { amend?: boolean } = {}) {
+  const clock = new ManualClock(1_000_000);
+  const ex = new FakeExchange();
+  const inventory = new Inventory();
+  const log = recordingLog();
+  const metrics = recordingMetrics();
+  const settled: string[] = [];
+  const manager = new OrderManager({
+    gateway: ex,
+    clock,
+    log,
+    metrics,
+    budget: new WriteBudget(clock, 1e9, 1e9),
+    clientOrderPrefix: 'kmm',
+    amend: opts.amend ?? true,
+    writeCost: 10,
+    cancelCost: 2,
+    onSettled: (g) => settled.push(g),
+  });
+  ex.onEvent((e) => {
+    if (e.type === 'fill') {
+      if (inventory.applyFill(e, clock.now())) manager.onFill(e);
+    }
+  });
+  const game: GameBinding = {
+    eventTicker: 'G',
+    tickers: TICKERS,
+    exchangeIndex: () => undefined,
+    orderGroupLimit: limit,
+    risk: () => ({
+      now: clock.now(),
+      killed: false,
+      lease: null,
+      stopAtMs: clock.now() + 3_600_000,
+      pausedTickers: new Set(),
+      tickers: TICKERS,
+      positions: inventory.positions(TICKERS),
+      limit,
+      lot: 100,
+    }),
+  };
+  return { clock, ex, inventory, manager, game, log, metrics, settled };
+}
+
+const q = (ticker: string, side: BookSide, cents: number, size: number): DesiredQuote => ({
+  ticker,
+  side,
+  price: cents * 10_000,
+  size,
+});
+const FOUR = (size: number) => [
+  q('G-A', 'bid', 40, size),
+  q('G-A', 'ask', 45, size),
+  q('G-B', 'bid', 55, size),
+  q('G-B', 'ask', 60, size),
+];
+
+describe('OrderManager', () => {
+  it('creates every order post-only, cancel-on-pause, with our client id and the game order group', async () => {
+    const { ex, manager, game } = rig(10_000);
+    await manager.sync(game, FOUR(500));
+    expect(ex.created).toHaveLength(4);
+    for (const r of ex.created) {
+      expect(r.postOnly).toBe(true);
+      expect(r.cancelOnPause).toBe(true);
+      expect(r.clientOrderId).toMatch(/^kmm-[a-z0-9]+-\d+$/);
+      expect(r.orderGroupId).toBe('g1');
+    }
+    expect(new Set(ex.created.map((r) => r.clientOrderId)).size).toBe(4);
+    expect(ex.calls.filter((c) => c === 'createOrderGroup')).toHaveLength(1);
+    await manager.sync(game, FOUR(500));
+    expect(ex.created).toHaveLength(4); // nothing to change: no writes
+  });
+
+  it('counts sent-but-unacknowledged creates against the limit and never doubles a slot', async () => {
+    const { ex, manager, game } = rig(1_000);
+    ex.hold = true;
+    const first = manager.sync(game, [q('G-A', 'bid', 40, 800)]);
+    await drain();
+    const second = manager.sync(game, [q('G-A', 'bid', 40, 800), q('G-B', 'ask', 60, 800)]);
+    await drain();
+    ex.release();
+    const [, r2] = await Promise.all([first, second]);
+    // G-A bid is in flight: blocked. G-B ask adds long-A exposure too: only 200 of room left.
+    expect(r2.plan.blocked).toContain('G-A|bid');
+    expect(ex.resting().map((o) => [o.ticker, o.side, o.remaining])).toEqual([
+      ['G-A', 'bid', 800],
+      ['G-B', 'ask', 200],
+    ]);
+  });
+
+  it('keeps an order whose create outcome is unknown, and adopts it by client id (no duplicate)', async () => {
+    const { ex, manager, game, clock } = rig(10_000);
+    ex.unknownAfterApply = 1;
+    await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+    expect(manager.all()[0]?.state).toBe('uncertain');
+    await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+    expect(ex.created).toHaveLength(1); // slot blocked while uncertain
+    clock.advance(1);
+    const listed = await ex.listRestingOrders();
+    manager.applyReconciliation(
+      reconcileOrders(manager.all(), listed, new Set(TICKERS), 'kmm', clock.now()),
+      () => 'G',
+    );
+    expect(manager.all()).toMatchObject([{ state: 'resting', orderId: listed[0]!.orderId }]);
+    await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+    expect(ex.created).toHaveLength(1);
+  });
+
+  it('shrinks with decrease and reprices with amend; cancels first when nothing is wanted', async () => {
+    const { ex, manager, game } = rig(10_000);
+    await manager.sync(game, [q('G-A', 'bid', 40, 500), q('G-A', 'ask', 45, 500)]);
+    await manager.sync(game, [q('G-A', 'bid', 40, 300), q('G-A', 'ask', 46, 500)]);
+    expect(ex.calls.filter((c) => c.startsWith('decrease'))).toHaveLength(1);
+    expect(ex.calls.filter((c) => c.startsWith('amend'))).toHaveLength(1);
+    expect(
+      ex
+        .resting()
+        .map((o) => [o.side, o.price, o.remaining])
+        .sort(),
+    ).toEqual([
+      ['ask', 460_000, 500],
+      ['bid', 400_000, 300],
+    ]);
+    await manager.sync(game, []);
+    expect(ex.resting()).toEqual([]);
+    expect(manager.all()).toEqual([]);
+  });
+
+  it('accounts a fill that races an amend acknowledgement exactly once', async () => {
+    const { ex, manager, game, inventory } = rig(10_000);
+    await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+    const id = ex.resting()[0]!.orderId;
+    ex.hold = true;
+    ex.delayFills = true;
+    const amending = manager.sync(game, [q('G-A', 'bid', 41, 500)]);
+    await drain();
+    ex.fill(id, 200); // after the amend: the ack (stamped earlier) does not include it
+    ex.release();
+    await amending;
+    ex.deliverFills();
+    expect(inventory.position('G-A')).toBe(200);
+    expect(manager.all()[0]?.remaining).toBe(ex.resting()[0]?.remaining);
+  });
+
+  it('takes an order down when the gate refuses its amend', async () => {
+    const { ex, manager, game } = rig(1_000);
+    await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+    const r = await manager.sync(game, [q('G-A', 'bid', 41, 500), q('G-B', 'ask', 60, 500)]);
+    expect(r.denials).toEqual([]);
+    // Now grow both long-A sides past the limit: the amend that cannot fit is refused and cancelled.
+    const r2 = await manager.sync(game, [q('G-A', 'bid', 42, 5_000), q('G-B', 'ask', 60, 500)]);
+    expect(r2.denials.length + ex.resting().length).toBeGreaterThan(0);
+    for (const b of exchangeWorstCase(ex, TICKERS)) expect(b.upper).toBeLessThanOrEqual(1_000);
+  });
+
+  it('never exceeds the limit on the exchange under any interleaving of requotes, acks and fills on all four sides', async () => {
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('sync' as const),
+        sizes: fc.array(
+          fc.integer({ min: 0, max: 8 }).map((c) => c * 100),
+          { minLength: 4, maxLength: 4 },
+        ),
+        shift: fc.integer({ min: -2, max: 2 }),
+      }),
+      fc.record({ kind: fc.constant('release' as const), n: fc.integer({ min: 1, max: 4 }) }),
+      fc.record({
+        kind: fc.constant('fill' as const),
+        pick: fc.nat(10),
+        frac: fc.double({ min: 0.05, max: 1, noNaN: true }),
+      }),
+      fc.record({ kind: fc.constant('deliver' as const), n: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({ kind: fc.constant('reconcile' as const) }),
+      fc.record({ kind: fc.constant('lie' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(op, { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 3, max: 20 }).map((c) => c * 100),
+        fc.boolean(),
+        async (ops, limit, amend) => {
+          const { ex, manager, game, clock } = rig(limit, { amend });
+          ex.hold = true;
+          ex.delayFills = true;
+          const running: Promise<unknown>[] = [];
+          for (const o of ops) {
+            if (o.kind === 'sync') {
+              const [a, b, c, d] = o.sizes as [number, number, number, number];
+              running.push(
+                manager.sync(game, [
+                  q('G-A', 'bid', 40 + o.shift, a),
+                  q('G-A', 'ask', 45 + o.shift, b),
+                  q('G-B', 'bid', 54 - o.shift, c),
+                  q('G-B', 'ask', 59 - o.shift, d),
+                ]),
+              );
+            } else if (o.kind === 'release') ex.release(o.n);
+            else if (o.kind === 'fill') {
+              const resting = ex.resting();
+              if (resting.length > 0) {
+                const target = resting[o.pick % resting.length]!;
+                ex.fill(target.orderId, Math.max(1, Math.floor(target.remaining * o.frac)));
+              }
+            } else if (o.kind === 'deliver') ex.deliverFills(o.n);
+            else if (o.kind === 'lie') ex.lyingCancels++;
+            else {
+              clock.advance(1);
+              manager.dropGhosts(clock.now());
+              const listed = await ex.listRestingOrders();
+              manager.applyReconciliation(
+                reconcileOrders(manager.all(), listed, new Set(TICKERS), 'kmm', clock.now()),
+                () => 'G',
+              );
+            }
+            await drain(2);
+            for (const b of exchangeWorstCase(ex, TICKERS)) {
+              expect(b.upper).toBeLessThanOrEqual(limit);
+              expect(b.lower).toBeGreaterThanOrEqual(-limit);
+            }
+          }
+          ex.hold = false;
+          ex.release();
+          ex.deliverFills();
+          await Promise.all(running);
+          await manager.settled();
+          for (const b of exchangeWorstCase(ex, TICKERS)) {
+            expect(b.upper).toBeLessThanOrEqual(limit);
+            expect(b.lower).toBeGreaterThanOrEqual(-limit);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,47 @@
+/** Recording logger and metrics for engine tests: assertions can read what was emitted. */
+import type { Dimensions, EngineLogger, EngineMetrics, LogFields } from '../../../worker/engine/ports.ts';
+
+export interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  event: string;
+  fields?: LogFields;
+}
+
+export function recordingLog(): EngineLogger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    info: (event, fields) => lines.push({ level: 'info', event, fields }),
+    warn: (event, fields) => lines.push({ level: 'warn', event, fields }),
+    error: (event, fields) => lines.push({ level: 'error', event, fields }),
+  };
+}
+
+export function recordingMetrics(): EngineMetrics & {
+  counts: Map<string, number>;
+  gauges: Map<string, number>;
+} {
+  const counts = new Map<string, number>();
+  const gauges = new Map<string, number>();
+  const key = (name: string, dims?: Dimensions) =>
+    dims
+      ? `${name}{${Object.entries(dims)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',')}}`
+      : name;
+  return {
+    counts,
+    gauges,
+    count: (name, value = 1, dims) => {
+      counts.set(name, (counts.get(name) ?? 0) + value);
+      if (dims) counts.set(key(name, dims), (counts.get(key(name, dims)) ?? 0) + value);
+    },
+    gauge: (name, value, dims) => gauges.set(key(name, dims), value),
+    timing: (name, value, dims) => gauges.set(key(name, dims), value),
+  };
+}
+
+/** Lets every already-queued promise callback run. */
+export async function drain(turns = 5): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
+}
