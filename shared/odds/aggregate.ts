@@ -54,6 +54,17 @@ export const TheoConfigSchema = z.object({
   outlierMinBooks: z.number().int().min(3).default(3),
   /** anchors move first on news; a sharp book far from the soft median is signal, not error */
   exemptAnchorsFromOutliers: z.boolean().default(true),
+  /**
+   * An anchor line older than this, while at least two fresher books agree on
+   * a price this far from it (logit units, max over outcomes), is taken to be
+   * lagging: it keeps only the default weight and stops counting as an anchor.
+   * null = off.
+   */
+  anchorStaleMs: z
+    .number()
+    .nonnegative()
+    .default(10 * MINUTE),
+  anchorDriftLogit: z.number().positive().nullable().default(0.05),
   /** sports whose moneyline has a draw: there, one book pricing a Draw makes the market 3-way */
   drawSportPrefixes: z.array(z.string()).default(['soccer_']),
   /** a decimal price ≤ this is a placeholder or suspended line (≈ 99 %+ favourite) */
@@ -94,6 +105,8 @@ export interface UsedBook {
   ageMs: number;
   /** configured weight before age decay */
   baseWeight: number;
+  /** 'demoted-anchor': an anchor older than fresher books that moved away from it */
+  role: 'anchor' | 'book' | 'demoted-anchor';
   /** baseWeight × age decay: the weight in the average */
   weight: number;
   overround: number;
@@ -384,13 +397,29 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
     priced.push({ ...c, probabilities: fair.probabilities, overround });
   }
 
+  // A lagging anchor: older than the books that disagree with it. Pinnacle's
+  // weight is for being sharp, not for being the last to move.
+  const isAnchor = (key: string) => config.anchorBooks.includes(key);
+  const demoted = new Set<string>();
+  const drift = config.anchorDriftLogit;
+  if (drift !== null) {
+    for (const a of priced) {
+      if (!isAnchor(a.key) || a.ageMs <= config.anchorStaleMs) continue;
+      const fresher = priced.filter((b) => !isAnchor(b.key) && b.ageMs < a.ageMs);
+      if (fresher.length < 2) continue;
+      const medians = names.map((_, i) => logit(median(fresher.map((b) => b.probabilities[i]!))));
+      const dist = Math.max(...a.probabilities.map((p, i) => Math.abs(logit(p) - medians[i]!)));
+      if (dist > drift) demoted.add(a.key);
+    }
+  }
+
   // Outliers: distance from the per-outcome median in logit space.
   let eligible = priced;
   const maxDist = config.outlierMaxLogitDistance;
   if (maxDist !== null && priced.length >= config.outlierMinBooks) {
     const medians = names.map((_, i) => logit(median(priced.map((b) => b.probabilities[i]!))));
     eligible = priced.filter((b) => {
-      if (config.exemptAnchorsFromOutliers && config.anchorBooks.includes(b.key)) return true;
+      if (config.exemptAnchorsFromOutliers && isAnchor(b.key) && !demoted.has(b.key)) return true;
       const dist = Math.max(...b.probabilities.map((p, i) => Math.abs(logit(p) - medians[i]!)));
       if (dist <= maxDist) return true;
       drop(b.key, 'outlier', `${dist.toFixed(3)} logit from the median (max ${maxDist})`);
@@ -400,11 +429,15 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
 
   // Sorted by key so the float sums do not depend on the order the API listed the books in.
   for (const b of [...eligible].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))) {
-    const baseWeight = baseWeightOf(config, b.key);
+    const role = demoted.has(b.key) ? 'demoted-anchor' : isAnchor(b.key) ? 'anchor' : 'book';
+    const configured = baseWeightOf(config, b.key);
+    const baseWeight =
+      role === 'demoted-anchor' ? Math.min(configured, config.defaultBookWeight) : configured;
     used.push({
       key: b.key,
       lastUpdate: isoOf(b.stampMs),
       ageMs: b.ageMs,
+      role,
       baseWeight,
       weight: baseWeight * ageWeight(b.ageMs, config.halfLifeMs),
       overround: b.overround,
@@ -413,7 +446,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   }
   dropped.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 
-  const anchorUsed = used.some((b) => config.anchorBooks.includes(b.key));
+  const anchorUsed = used.some((b) => b.role === 'anchor');
   const live = used.filter((b) => b.weight > 0);
   if (live.length === 0 || (live.length < config.minBooks && !anchorUsed)) {
     return noTheo(

@@ -116,6 +116,7 @@ function present(r: TheoResult, file: string, oddsFormat: OddsFormat) {
   const books = {
     used: r.books.used.map((b) => ({
       key: b.key,
+      role: b.role,
       weight: b.weight,
       baseWeight: b.baseWeight,
       ageSeconds: Math.round(b.ageMs / 1000),

@@ -133,6 +133,75 @@ describe('theo from the edge-case fixture (hand-built odds response)', () => {
   });
 });
 
+describe('a lagging anchor', () => {
+  const H = 'Home Team';
+  const A = 'Away Team';
+  const asOf = Date.parse('2026-01-20T18:30:00Z');
+  const book = (key: string, home: number, away: number, stamp: string) => ({
+    key,
+    title: key,
+    last_update: stamp,
+    markets: [
+      {
+        key: 'h2h',
+        last_update: stamp,
+        outcomes: [
+          { name: H, price: home },
+          { name: A, price: away },
+        ],
+      },
+    ],
+  });
+  const event = (pinnacle: [number, number], pinStamp: string) =>
+    EventOddsSchema.parse({
+      id: 'lag',
+      sport_key: 'basketball_nba',
+      commence_time: '2026-01-21T00:00:00Z',
+      home_team: H,
+      away_team: A,
+      bookmakers: [
+        book('pinnacle', pinnacle[0], pinnacle[1], pinStamp),
+        // Fresh retail books moved to ~58 % home (injury news after Pinnacle's stamp).
+        book('draftkings', 1.65, 2.3, '2026-01-20T18:29:00Z'),
+        book('fanduel', 1.66, 2.28, '2026-01-20T18:28:00Z'),
+        book('betmgm', 1.64, 2.32, '2026-01-20T18:29:30Z'),
+      ],
+    });
+
+  it('is demoted to a retail weight when fresher books moved away from it', () => {
+    // Pinnacle 30 min old at 1.80 / 2.10 → 0.5397 home; fresh median ≈ 0.585: ≈ 0.18 logit away > 0.05.
+    const t = asTheo(computeTheo(event([1.8, 2.1], '2026-01-20T18:00:00Z'), { asOf, oddsFormat: 'decimal' }));
+    const pin = t.books.used.find((b) => b.key === 'pinnacle')!;
+    expect(pin.role).toBe('demoted-anchor');
+    expect(pin.baseWeight).toBe(1);
+    expect(pin.weight).toBeCloseTo(2 ** -3, 12); // 30 min at a 10 min half-life
+    expect(t.anchorUsed).toBe(false);
+  });
+
+  it('keeps its anchor weight when it is old but the fresher books agree with it', () => {
+    const t = asTheo(
+      computeTheo(event([1.65, 2.3], '2026-01-20T18:00:00Z'), { asOf, oddsFormat: 'decimal' }),
+    );
+    const pin = t.books.used.find((b) => b.key === 'pinnacle')!;
+    expect(pin.role).toBe('anchor');
+    expect(pin.baseWeight).toBe(3);
+    expect(t.anchorUsed).toBe(true);
+  });
+
+  it('keeps its anchor weight while fresh, even when it disagrees (it moves first on news)', () => {
+    const t = asTheo(computeTheo(event([1.8, 2.1], '2026-01-20T18:29:50Z'), { asOf, oddsFormat: 'decimal' }));
+    expect(t.books.used.find((b) => b.key === 'pinnacle')!.role).toBe('anchor');
+  });
+
+  it('can be switched off', () => {
+    const config = TheoConfigSchema.parse({ anchorDriftLogit: null });
+    const t = asTheo(
+      computeTheo(event([1.8, 2.1], '2026-01-20T18:00:00Z'), { asOf, oddsFormat: 'decimal', config }),
+    );
+    expect(t.books.used.find((b) => b.key === 'pinnacle')!.role).toBe('anchor');
+  });
+});
+
 describe('hostile bookmaker keys', () => {
   it('keys like "constructor" or "__proto__" get the default weight, never NaN', () => {
     const stamp = '2026-01-20T18:00:00Z';
