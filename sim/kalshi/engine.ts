@@ -92,6 +92,7 @@ export class KalshiEngine {
   private readonly groups = new Map<string, SimOrderGroup>();
   private collectedFees: Micros = 0;
   private tradingActive = true;
+  private exchangeActive = true;
 
   constructor(options: EngineOptions) {
     this.clock = options.clock;
@@ -293,11 +294,41 @@ export class KalshiEngine {
     if (this.tradingActive === active) return;
     this.tradingActive = active;
     if (!active) this.cancelWhere((o) => o.cancelOrderOnPause, 'HaltCancel');
-    this.emit({ type: 'exchange_status', tradingActive: active, ms: this.now() });
+    this.emit({
+      type: 'exchange_status',
+      tradingActive: active,
+      exchangeActive: this.exchangeActive,
+      ms: this.now(),
+    });
   }
 
   isTradingActive(): boolean {
-    return this.tradingActive;
+    return this.tradingActive && this.exchangeActive;
+  }
+
+  /**
+   * Exchange pause, rarer than a trading pause: every order write, cancels
+   * included, is refused (503) until it ends; `cancel_order_on_pause` orders
+   * are cancelled by the exchange as it pauses.
+   */
+  setExchangeActive(active: boolean): void {
+    if (this.exchangeActive === active) return;
+    if (!active) this.cancelWhere((o) => o.cancelOrderOnPause, 'HaltCancel');
+    this.exchangeActive = active;
+    this.emit({
+      type: 'exchange_status',
+      tradingActive: this.tradingActive,
+      exchangeActive: active,
+      ms: this.now(),
+    });
+  }
+
+  isExchangeActive(): boolean {
+    return this.exchangeActive;
+  }
+
+  private requireExchangeOpen(): void {
+    if (!this.exchangeActive) throw new ExchangeError(503, 'exchange_unavailable', 'the exchange is paused');
   }
 
   /** The game is over: stop trading, cancel resting orders, fix the result. */
@@ -857,6 +888,7 @@ export class KalshiEngine {
 
   /** Cancels a resting order; returns the contracts removed (0 if nothing rested). */
   cancelOrder(userId: string, orderId: string): { order: SimOrder; reducedBy: Centis } {
+    this.requireExchangeOpen();
     const o = this.orderMap.get(orderId);
     if (!o || o.userId !== userId) throw new ExchangeError(404, 'not_found', 'order not found');
     if (o.status !== 'resting') return { order: { ...o }, reducedBy: 0 };
@@ -867,11 +899,13 @@ export class KalshiEngine {
 
   /** Cancels every resting order of a user; returns the orders cancelled. */
   cancelAll(userId: string): SimOrder[] {
+    this.requireExchangeOpen();
     return this.cancelWhere((o) => o.userId === userId, 'Cancel');
   }
 
   /** Shrinks a resting order without losing queue priority. */
   decreaseOrder(userId: string, orderId: string, by: { reduceBy?: Centis; reduceTo?: Centis }): SimOrder {
+    this.requireExchangeOpen();
     const o = this.orderMap.get(orderId);
     if (!o || o.userId !== userId) throw new ExchangeError(404, 'not_found', 'order not found');
     if ((by.reduceBy === undefined) === (by.reduceTo === undefined))
@@ -1024,6 +1058,7 @@ export class KalshiEngine {
   }
 
   private requireMarketForTrading(ticker: string, placing: boolean): MarketState {
+    this.requireExchangeOpen();
     const st = this.requireMarket(ticker);
     if (placing && !this.tradingActive)
       throw new ExchangeError(409, 'trading_is_paused', 'exchange trading is paused');

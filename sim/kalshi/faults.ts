@@ -23,6 +23,8 @@ export interface FaultSettings {
   rest5xxRemaining: number;
   /** Probability of a 5xx on any REST request. */
   rest5xxRate: number;
+  /** Write requests (non-GET) that are applied but answered 504, as when a gateway times out (counts down). */
+  appliedErrorRemaining: number;
   /** Extra latency (ms) on every REST response. */
   slowResponseMs: number;
   /** Cancels answer success but the order keeps resting (and can fill) for this long, in ms; 0 = off. */
@@ -42,6 +44,7 @@ export const NO_FAULTS: FaultSettings = {
   rest429Remaining: 0,
   rest5xxRemaining: 0,
   rest5xxRate: 0,
+  appliedErrorRemaining: 0,
   slowResponseMs: 0,
   lyingCancelMs: 0,
   wrongOrderResponseRate: 0,
@@ -56,6 +59,7 @@ export class Faults {
   /** What happened, for tests and the dashboard. */
   readonly counts = {
     slowed: 0,
+    appliedErrors: 0,
     wsDrops: 0,
     seqGaps: 0,
     duplicateFills: 0,
@@ -90,6 +94,11 @@ export class Faults {
   /** The next `n` REST requests answer 5xx. */
   burst5xx(n: number): void {
     this.settings.rest5xxRemaining += n;
+  }
+
+  /** The next `n` write requests take effect but answer 504. */
+  burstAppliedErrors(n: number): void {
+    this.settings.appliedErrorRemaining += n;
   }
 
   /** Drops every open WebSocket now. */
@@ -130,6 +139,13 @@ export class Faults {
       return this.counts.rest5xx % 2 === 1 ? 500 : 503;
     }
     return null;
+  }
+
+  takeAppliedError(): boolean {
+    if (this.settings.appliedErrorRemaining <= 0) return false;
+    this.settings.appliedErrorRemaining--;
+    this.counts.appliedErrors++;
+    return true;
   }
 
   chance(p: number): boolean {

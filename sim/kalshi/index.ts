@@ -173,6 +173,8 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
     if (!limiter.take(who, bucket, cost)) return send(res, 429, { error: 'too many requests' });
 
     const out = handleRest(ctx, { method, path, query: url.searchParams, body, userId });
+    if (method !== 'GET' && faults.takeAppliedError())
+      return send(res, 504, errorBody('gateway_timeout', 'upstream request timed out'));
     send(res, out.status, out.body);
   }
 

@@ -213,19 +213,20 @@ const user = (req: RestRequest): string => req.userId ?? '';
 
 on('GET', '/exchange/status', false, (ctx) => {
   const active = ctx.engine.isTradingActive();
+  const exchangeActive = ctx.engine.isExchangeActive();
   const shards = new Set([0, ...ctx.engine.markets().map((m) => m.exchangeIndex)]);
   return {
     status: 200,
     body: {
-      exchange_active: true,
+      exchange_active: exchangeActive,
       trading_active: active,
-      intra_exchange_transfers_active: true,
+      intra_exchange_transfers_active: exchangeActive,
       exchange_index_statuses: [...shards]
         .sort((a, b) => a - b)
         .map((i) => ({
           exchange_index: i,
           description: i === 0 ? 'default' : `shard ${i}`,
-          exchange_active: true,
+          exchange_active: exchangeActive,
           trading_active: active,
           intra_exchange_transfers_active: true,
         })),

@@ -267,6 +267,6 @@ export type EngineEvent =
       contractsLimit: Centis;
       ms: number;
     }
-  | { type: 'exchange_status'; tradingActive: boolean; ms: number };
+  | { type: 'exchange_status'; tradingActive: boolean; exchangeActive: boolean; ms: number };
 
 export type EngineListener = (event: EngineEvent) => void;

@@ -184,6 +184,16 @@ describe('REST faults', () => {
     expect((await call('POST', '/portfolio/events/orders', createBody('0.4000'))).status).toBe(201);
   });
 
+  it('applied-then-504: the write takes effect but the answer is a gateway timeout; a retry with the same client_order_id gets 409', async () => {
+    sim.faults.burstAppliedErrors(1);
+    const body = { ...createBody('0.4000'), client_order_id: 'retry-me' };
+    const first = await call('POST', '/portfolio/events/orders', body);
+    expect(first.status).toBe(504);
+    expect(sim.admin.restingOrders('maker')).toHaveLength(1);
+    expect((await call('POST', '/portfolio/events/orders', body)).status).toBe(409);
+    expect(sim.faults.counts.appliedErrors).toBe(1);
+  });
+
   it('slow responses: a delayed request completes after a later, undelayed one', async () => {
     sim.faults.set({ slowResponseMs: 150 });
     const order: string[] = [];

@@ -348,6 +348,33 @@ describe('V2 orders', () => {
     expect(status.exchange_index_statuses?.map((x) => x.exchange_index)).toEqual([0, 1]);
   });
 
+  it('an exchange pause refuses every order write, cancels included, and shows in exchange status', async () => {
+    const id = CreateOrderV2ResponseSchema.parse(
+      (await call('POST', '/portfolio/events/orders', order())).body,
+    ).order_id;
+    const onPause = CreateOrderV2ResponseSchema.parse(
+      (
+        await call(
+          'POST',
+          '/portfolio/events/orders',
+          order({ price: '0.3000', cancel_order_on_pause: true }),
+        )
+      ).body,
+    ).order_id;
+    sim.admin.setExchangeActive(false);
+    expect(sim.admin.order(onPause)?.lastUpdateReason).toBe('HaltCancel');
+    const c = await call('DELETE', `/portfolio/events/orders/${id}`);
+    expect(c.status).toBe(503);
+    expect(normalizeApiError(c.body).code).toBe('exchange_unavailable');
+    expect((await call('DELETE', '/portfolio/events/orders')).status).toBe(503);
+    expect(ExchangeStatusSchema.parse((await call('GET', '/exchange/status')).body)).toMatchObject({
+      exchange_active: false,
+      trading_active: false,
+    });
+    sim.admin.setExchangeActive(true);
+    expect((await call('DELETE', `/portfolio/events/orders/${id}`)).status).toBe(200);
+  });
+
   it('refuses orders while trading is paused, and on a closed market', async () => {
     sim.admin.setTradingActive(false);
     expect((await call('POST', '/portfolio/events/orders', order())).status).toBe(409);
