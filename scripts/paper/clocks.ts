@@ -11,21 +11,19 @@
 import { type Clock, ManualClock, type TimerHandle } from '../../shared/clock.ts';
 
 export class ScaledWorkerClock implements Clock {
-  private readonly wallStart: number;
   private next = 1;
   private readonly timers = new Map<number, NodeJS.Timeout>();
 
+  /** `scenarioNow` is the simulator's own clock, so both sides read the very same time. */
   constructor(
-    private readonly startMs: number,
+    private readonly scenarioNow: () => number,
     readonly speed: number,
-    private readonly wallNow: () => number = Date.now,
   ) {
     if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError('speed must be a finite number > 0');
-    this.wallStart = wallNow();
   }
 
   now(): number {
-    return this.startMs + Math.floor((this.wallNow() - this.wallStart) * this.speed);
+    return this.scenarioNow();
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {

@@ -3,17 +3,18 @@ import { LockstepClock, ScaledWorkerClock } from '../../../scripts/paper/clocks.
 import { SteppedClock } from '../../../sim/clock.ts';
 
 describe('paper clocks', () => {
-  it('scaled clock: scenario time runs speed× the wall clock', () => {
-    let wall = 1_000;
-    const c = new ScaledWorkerClock(50_000, 60, () => wall);
+  it('scaled clock reads the simulator clock and refuses a bad speed', () => {
+    let t = 50_000;
+    const c = new ScaledWorkerClock(() => t, 60);
     expect(c.now()).toBe(50_000);
-    wall += 1_000;
+    t += 60_000;
     expect(c.now()).toBe(110_000);
-    expect(() => new ScaledWorkerClock(0, 0)).toThrow(/speed/);
+    expect(() => new ScaledWorkerClock(() => 0, 0)).toThrow(/speed/);
+    expect(() => new ScaledWorkerClock(() => 0, Number.POSITIVE_INFINITY)).toThrow(/speed/);
   });
 
   it('scaled clock: a timer of ms scenario time fires after ms/speed wall time', async () => {
-    const c = new ScaledWorkerClock(0, 100);
+    const c = new ScaledWorkerClock(() => 0, 100);
     const started = Date.now();
     await new Promise<void>((resolve) => c.setTimeout(resolve, 2_000));
     const wall = Date.now() - started;
