@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { loadDeployConfig } from '../../infra/config.ts';
+
+describe('deploy config', () => {
+  it('defaults: one demo shard, 30-minute polls, priority sports with credit floors', () => {
+    const c = loadDeployConfig(undefined);
+    expect(c).toMatchObject({
+      stage: 'prod',
+      shards: 1,
+      worker: { kalshiEnv: 'demo' },
+      odds: { pollEveryMinutes: 30 },
+    });
+    expect(c.odds.bookmakers.length).toBeLessThanOrEqual(10);
+    expect(c.odds.bookmakers).toContain('pinnacle');
+    expect(c.odds.sports.find((s) => s.priority === 1)?.minCredits).toBe(0);
+  });
+
+  it('accepts the context as a JSON string (cdk -c) or an object', () => {
+    expect(loadDeployConfig('{"shards":3}').shards).toBe(3);
+    expect(
+      loadDeployConfig({
+        odds: {
+          pollEveryMinutes: 10,
+          bookmakers: ['pinnacle'],
+          sports: [{ sportKey: 'soccer_epl', priority: 1, minCredits: 0 }],
+        },
+      }).odds.horizonHours,
+    ).toBe(36);
+  });
+
+  it('a bad value fails naming the field', () => {
+    expect(() => loadDeployConfig({ shards: 0 })).toThrow(/shards/);
+    expect(() => loadDeployConfig({ worker: { kalshiEnv: 'live' } })).toThrow(/worker\.kalshiEnv/);
+    expect(() =>
+      loadDeployConfig({ odds: { bookmakers: Array.from({ length: 11 }, (_, i) => `b${i}`), sports: [] } }),
+    ).toThrow(/odds\.bookmakers.*odds\.sports|odds\.sports.*odds\.bookmakers/);
+    expect(() => loadDeployConfig({ stage: 'Prod!' })).toThrow(/stage/);
+  });
+});
