@@ -1,0 +1,37 @@
+/**
+ * Builds the mapper's small `KalshiGame` input from parsed Kalshi REST objects
+ * (an event, its markets, and the milestones of `GET /events?with_milestones=true`).
+ * Only types come from the Kalshi schemas; nothing here touches the network.
+ */
+import type { KalshiEvent, Market, Milestone } from '../kalshi/schemas/rest.ts';
+import type { KalshiGame } from './match.ts';
+
+/**
+ * The game start from milestones: those naming the event as primary, else as
+ * related. Several different start dates → null (the matcher then falls back
+ * to the ticker date rather than trusting one of them).
+ */
+export function milestoneStart(eventTicker: string, milestones: readonly Milestone[]): number | null {
+  const primary = milestones.filter((m) => m.primary_event_tickers?.includes(eventTicker));
+  const pool =
+    primary.length > 0 ? primary : milestones.filter((m) => m.related_event_tickers?.includes(eventTicker));
+  const starts = new Set(pool.map((m) => m.start_date));
+  return starts.size === 1 ? [...starts][0]! : null;
+}
+
+/** Markets may come nested in the event or from `GET /markets?event_ticker=`; only this event's are kept. */
+export function kalshiGameFrom(
+  event: KalshiEvent,
+  markets: readonly Market[] = event.markets ?? [],
+  milestones: readonly Milestone[] = [],
+): KalshiGame {
+  return {
+    eventTicker: event.event_ticker,
+    seriesTicker: event.series_ticker,
+    title: event.title ?? '',
+    startTime: milestoneStart(event.event_ticker, milestones),
+    markets: markets
+      .filter((m) => m.event_ticker === event.event_ticker)
+      .map((m) => ({ ticker: m.ticker, yesSubTitle: m.yes_sub_title ?? '' })),
+  };
+}
