@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/clock.ts';
+import { gatewayFlattener } from '../../../worker/engine/adapters/flatten.ts';
+import { KillSwitch } from '../../../worker/engine/kill-switch.ts';
+import { FakeExchange } from './fake-exchange.ts';
+import { drain, recordingLog, recordingMetrics } from './support.ts';
+
+function rig(resting: number) {
+  const clock = new ManualClock(0);
+  const ex = new FakeExchange();
+  for (let i = 0; i < resting; i++)
+    ex.orders.set(`o${i}`, {
+      orderId: `o${i}`,
+      clientOrderId: null,
+      ticker: 'M',
+      side: 'bid',
+      price: 10_000,
+      remaining: 100,
+      filled: 0,
+    });
+  const trips: string[] = [];
+  const log = recordingLog();
+  const metrics = recordingMetrics();
+  const kill = new KillSwitch({
+    clock,
+    flatten: gatewayFlattener(ex, { clock, deadlineMs: 60_000, pauseMs: 500 }),
+    log,
+    metrics,
+    onTrip: (source, reason) => trips.push(`${source}: ${reason}`),
+  });
+  return { clock, ex, kill, trips, log, metrics };
+}
+
+async function run(clock: ManualClock, until: () => boolean, maxMs = 70_000) {
+  for (let t = 0; t < maxMs && !until(); t += 250) {
+    clock.advance(250);
+    await drain(3);
+  }
+}
+
+describe('KillSwitch', () => {
+  it('stops quoting synchronously on the first trip; later trips share its result', async () => {
+    const { kill, trips, clock } = rig(2);
+    const a = kill.trip('sigterm', 'shutdown');
+    expect(trips).toEqual(['sigterm: shutdown']);
+    expect(kill.tripped).toBe(true);
+    const b = kill.trip('drift', 'later');
+    expect(b).toBe(a);
+    expect(trips).toHaveLength(1);
+    await run(clock, () => kill.state.phase !== 'flattening');
+    expect((await a).flat).toBe(true);
+    expect(kill.state).toMatchObject({ phase: 'flat', source: 'sigterm' });
+  });
+
+  it('keeps cancelling through lying cancels until two empty listings, within 60 s', async () => {
+    const { kill, ex, clock } = rig(5);
+    ex.lyingCancels = 12; // acknowledged, not done
+    const done = kill.trip('flag', 'kill flag');
+    await run(clock, () => kill.state.phase !== 'flattening');
+    const r = await done;
+    expect(r.flat).toBe(true);
+    expect(ex.resting()).toEqual([]);
+    expect(r.elapsedMs).toBeLessThanOrEqual(60_000);
+    expect(ex.calls.filter((c) => c === 'listResting').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reports not flat (and how many remain) when the exchange never lets go', async () => {
+    const { kill, ex, clock, metrics } = rig(3);
+    ex.lyingCancels = Number.POSITIVE_INFINITY;
+    const done = kill.trip('limit_breach', 'test');
+    await run(clock, () => kill.state.phase !== 'flattening');
+    const r = await done;
+    expect(r.flat).toBe(false);
+    expect(r.remaining).toBe(3);
+    expect(kill.state.phase).toBe('not_flat');
+    expect(metrics.gauges.get('KillOrdersRemaining')).toBe(3);
+  });
+
+  it('does not take a failed listing for an empty one', async () => {
+    const { kill, ex, clock } = rig(1);
+    ex.failListings = 3;
+    const done = kill.trip('operator', 'test');
+    await run(clock, () => kill.state.phase !== 'flattening');
+    expect((await done).flat).toBe(true);
+    expect(ex.resting()).toEqual([]);
+  });
+});

@@ -1,0 +1,356 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/clock.ts';
+import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
+import { gatewayFlattener } from '../../../worker/engine/adapters/flatten.ts';
+import { gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
+import type {
+  ActiveFlag,
+  EnginePorts,
+  Lease,
+  RefreshRequest,
+  TheoSnapshot,
+} from '../../../worker/engine/ports.ts';
+import { TradingSession } from '../../../worker/engine/session.ts';
+import { exchangeWorstCase, FakeExchange } from './fake-exchange.ts';
+import { drain, recordingLog, recordingMetrics } from './support.ts';
+
+const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
+const START = T0 + 3 * 3_600_000;
+const TICKERS = ['KXNBAGAME-26NOV25BOSMIL-BOS', 'KXNBAGAME-26NOV25BOSMIL-MIL'] as const;
+const [A, B] = TICKERS;
+const c = (cents: number) => cents * 10_000;
+
+function rig(over: Record<string, unknown> = {}, ex = new FakeExchange(), clock = new ManualClock(T0)) {
+  const config = parseEngineConfig({
+    limits: { default: { cap: 2_000, floor: 2_000, liquidityShare: 0 }, sports: {} },
+    quoting: { baseSize: 500 },
+    ...over,
+  });
+  ex.events = [
+    {
+      eventTicker: 'KXNBAGAME-26NOV25BOSMIL',
+      seriesTicker: 'KXNBAGAME',
+      title: 'Boston at Milwaukee',
+      startMs: START,
+      markets: [
+        { ticker: A, yesSubTitle: 'Boston', status: 'active' },
+        { ticker: B, yesSubTitle: 'Milwaukee', status: 'active' },
+      ],
+    },
+    {
+      eventTicker: 'KXNBAGAME-26NOV25XXXYYY',
+      seriesTicker: 'KXNBAGAME',
+      title: 'Somewhere at Nowhere',
+      startMs: START,
+      markets: [{ ticker: 'KXNBAGAME-26NOV25XXXYYY-XXX', yesSubTitle: 'Somewhere', status: 'active' }],
+    },
+  ];
+  const theo: { current: TheoSnapshot | null } = {
+    current: {
+      oddsEventId: 'odds-1',
+      probabilities: { Boston: 0.6, Milwaukee: 0.4 },
+      updatedMs: T0,
+      books: 12,
+    },
+  };
+  const flags: { current: ActiveFlag[] } = { current: [] };
+  const refreshes: RefreshRequest[] = [];
+  const log = recordingLog();
+  const metrics = recordingMetrics();
+  const quoter = gameQuoter({ params: config.quoting });
+  const ports: EnginePorts = {
+    clock,
+    gateway: ex,
+    feed: ex,
+    books: ex,
+    theos: { read: async () => (theo.current ? [theo.current] : []) },
+    mapper: {
+      match: (_sport, ev) =>
+        ev.eventTicker === 'KXNBAGAME-26NOV25BOSMIL'
+          ? {
+              ok: true,
+              oddsEventId: 'odds-1',
+              commenceMs: START,
+              outcomeByTicker: { [A]: 'Boston', [B]: 'Milwaukee' },
+              homeTeam: 'Milwaukee',
+              awayTeam: 'Boston',
+            }
+          : { ok: false, reason: 'no odds event with these teams within 6 h' },
+    },
+    quoter,
+    flatten: gatewayFlattener(ex, { clock, deadlineMs: 60_000, pauseMs: 500 }),
+    log,
+    metrics,
+    killFlag: { read: async () => flags.current },
+    refresh: { publish: async (r) => void refreshes.push(r) },
+  };
+  // Other participants: wide books, nobody near theo.
+  ex.setBook(A, [{ price: c(45), size: 1_000 }], [{ price: c(75), size: 1_000 }]);
+  ex.setBook(B, [{ price: c(25), size: 1_000 }], [{ price: c(55), size: 1_000 }]);
+  const session = new TradingSession(config, ports);
+  return { session, ex, clock, theo, flags, refreshes, log, metrics, config, ports, quoter };
+}
+
+async function started(r: ReturnType<typeof rig>) {
+  await r.session.start();
+  r.ex.emit({ type: 'connection', state: 'up' });
+  await r.session.idle();
+  return r;
+}
+
+/** Advances the manual clock in steps, letting promise callbacks run between them. */
+async function advance(clock: ManualClock, ms: number, step = 250): Promise<void> {
+  for (let t = 0; t < ms; t += step) {
+    clock.advance(Math.min(step, ms - t));
+    await drain(3);
+  }
+}
+
+const slots = (ex: FakeExchange) =>
+  ex
+    .resting()
+    .map((o) => `${o.ticker.slice(-3)} ${o.side}`)
+    .sort();
+
+describe('TradingSession', () => {
+  it('discovers and maps games, reports the unmatched, and quotes all four sides', async () => {
+    const r = await started(rig());
+    const snap = r.session.snapshot();
+    expect(snap.games.map((g) => g.eventTicker)).toEqual(['KXNBAGAME-26NOV25BOSMIL']);
+    expect(snap.unmatched).toEqual([
+      {
+        eventTicker: 'KXNBAGAME-26NOV25XXXYYY',
+        title: 'Somewhere at Nowhere',
+        reason: 'no odds event with these teams within 6 h',
+      },
+    ]);
+    expect(slots(r.ex)).toEqual(['BOS ask', 'BOS bid', 'MIL ask', 'MIL bid']);
+    const bos = r.ex.resting().filter((o) => o.ticker === A);
+    const bid = bos.find((o) => o.side === 'bid')!;
+    const ask = bos.find((o) => o.side === 'ask')!;
+    expect(bid.price).toBeLessThan(c(60));
+    expect(ask.price).toBeGreaterThan(c(60));
+    expect(r.ex.tracked).toEqual([A, B]);
+    expect(snap.games[0]?.status).toBe('quoting');
+    expect(snap.games[0]?.markets[0]?.modeBid).toBe('monopsony');
+  });
+
+  it('quotes nothing without a theo, and pulls quotes when the theo goes stale', async () => {
+    const r = rig();
+    r.theo.current = null;
+    await started(r);
+    expect(r.ex.resting()).toEqual([]);
+    expect(r.session.snapshot().games[0]?.status).toBe('no-theo');
+
+    r.theo.current = {
+      oddsEventId: 'odds-1',
+      probabilities: { Boston: 0.6, Milwaukee: 0.4 },
+      updatedMs: T0,
+      books: 12,
+    };
+    await advance(r.clock, r.config.theoPollMs);
+    await r.session.idle();
+    expect(r.ex.resting()).toHaveLength(4);
+
+    await advance(r.clock, r.config.theoMaxAgeMs + r.config.theoPollMs, 1_000);
+    await r.session.idle();
+    expect(r.ex.resting()).toEqual([]);
+    expect(r.session.snapshot().games[0]?.status).toBe('stale-theo');
+  });
+
+  it('coalesces a burst of book changes into one requote', async () => {
+    const r = await started(rig());
+    const before = r.session.snapshot().counters['requotes']!;
+    for (let i = 0; i < 200; i++) r.ex.emit({ type: 'book', ticker: i % 2 ? A : B });
+    await r.session.idle();
+    expect(r.session.snapshot().counters['requotes']! - before).toBe(1);
+  });
+
+  it('cancels everything of a game at its stop time and keeps nothing resting after it', async () => {
+    const r = await started(rig({ reconcileMs: 10_000 }));
+    expect(r.ex.resting()).toHaveLength(4);
+    const stopAt = START - r.config.stopMarginMs;
+    r.clock.advance(stopAt - r.clock.now() - 1_000);
+    await r.session.idle();
+    await advance(r.clock, 1_000);
+    await r.session.idle();
+    expect(r.ex.resting()).toEqual([]);
+    expect(r.session.snapshot().games[0]?.status).toBe('stopped');
+    // Something appears on the book after the stop (a late create elsewhere): the next reconciliation takes it down.
+    r.ex.orders.set('late', {
+      orderId: 'late',
+      clientOrderId: 'kmm-late-1',
+      ticker: A,
+      side: 'bid',
+      price: c(50),
+      remaining: 100,
+      filled: 0,
+    });
+    await advance(r.clock, r.config.reconcileMs, 1_000);
+    await r.session.idle();
+    expect(r.ex.resting()).toEqual([]);
+    expect(r.session.snapshot().alerts.some((a) => a.message.includes('after stop time'))).toBe(true);
+  });
+
+  it('never lets exposure on the exchange pass the limit while fills hit all four sides', async () => {
+    const r = await started(rig());
+    const limit = r.session.snapshot().games[0]!.limit;
+    expect(limit).toBe(2_000);
+    for (let round = 0; round < 40; round++) {
+      const resting = r.ex.resting();
+      // Hit every side at once, as simultaneous takers would.
+      for (const o of resting) r.ex.fill(o.orderId, Math.max(100, Math.floor(o.remaining / 2)));
+      await r.session.idle();
+      for (const b of exchangeWorstCase(r.ex, TICKERS)) {
+        expect(b.upper).toBeLessThanOrEqual(limit);
+        expect(b.lower).toBeGreaterThanOrEqual(-limit);
+      }
+      if (round % 10 === 9) await advance(r.clock, 1_000);
+    }
+    expect(r.session.snapshot().counters['limitBreaches']).toBe(0);
+    expect(r.session.snapshot().counters['fills']).toBeGreaterThan(0);
+  });
+
+  it('takes the long side down and keeps the reducing side when inventory builds', async () => {
+    const r = await started(rig());
+    const bosBid = r.ex.resting().find((o) => o.ticker === A && o.side === 'bid')!;
+    r.ex.fill(bosBid.orderId, bosBid.remaining); // long Boston
+    await r.session.idle();
+    const snap = r.session.snapshot();
+    expect(snap.games[0]?.inventory).toBe(500);
+    expect(snap.fills).toHaveLength(1);
+    // The reducing sides (BOS ask, MIL bid) keep full size; the adding sides shrink.
+    const size = (t: string, s: string) =>
+      r.ex.resting().find((o) => o.ticker === t && o.side === s)?.remaining ?? 0;
+    expect(size(A, 'ask')).toBeGreaterThanOrEqual(size(A, 'bid'));
+  });
+
+  it('asks for an odds refresh when inventory skews, debounced', async () => {
+    const r = await started(rig({ refreshSkew: 0.2, refreshDebounceMs: 60_000 }));
+    for (let i = 0; i < 3; i++) {
+      const bid = r.ex.resting().find((o) => o.ticker === A && o.side === 'bid');
+      if (bid) r.ex.fill(bid.orderId, bid.remaining);
+      await r.session.idle();
+    }
+    expect(r.refreshes).toHaveLength(1);
+    expect(r.refreshes[0]).toMatchObject({
+      eventId: 'odds-1',
+      sportKey: 'basketball_nba',
+      reason: 'inventory-skew',
+    });
+  });
+
+  it('moves from monopsony to competitive when outbid, joins at the ceiling, and backs off past it', async () => {
+    const r = await started(rig());
+    const ourBid = () => r.ex.resting().find((o) => o.ticker === A && o.side === 'bid')!;
+    const first = ourBid().price;
+    expect(r.session.snapshot().games[0]?.markets[0]?.modeBid).toBe('monopsony');
+    // A competitor bids one cent above us.
+    r.ex.setBook(A, [{ price: first + c(1), size: 300 }], [{ price: c(75), size: 1_000 }]);
+    await r.session.idle();
+    r.ex.emit({ type: 'book', ticker: A });
+    await r.session.idle();
+    const mode = r.session.snapshot().games[0]?.markets[0]?.modeBid;
+    expect(['competitive', 'ceiling']).toContain(mode);
+    expect(ourBid().price).toBeGreaterThan(first);
+    // The competitor reaches our ceiling (theo 60¢ − 1¢ min edge): we join there, never past it.
+    const ceiling = c(60) - r.config.quoting.minEdge;
+    r.ex.setBook(A, [{ price: ceiling, size: 300 }], [{ price: c(75), size: 1_000 }]);
+    await r.session.idle();
+    expect(ourBid().price).toBe(ceiling);
+    // The competitor goes past theo: the bidding war ends, we back off to our own quote.
+    r.ex.setBook(A, [{ price: c(61), size: 300 }], [{ price: c(75), size: 1_000 }]);
+    await r.session.idle();
+    expect(ourBid().price).toBeLessThanOrEqual(ceiling);
+    expect(r.session.snapshot().games[0]?.markets[0]?.modeBid).toBe('monopsony');
+  });
+
+  it('kill flag: stops quoting and leaves zero resting orders within 60 s even when cancels lie', async () => {
+    const r = await started(rig());
+    expect(r.ex.resting()).toHaveLength(4);
+    r.ex.lyingCancels = 6;
+    r.flags.current = [{ scope: 'global', kind: 'kill', reason: 'operator pressed kill' }];
+    const t = r.clock.now();
+    await advance(r.clock, r.config.killPollMs);
+    const done = r.session.killSwitch.trip('flag', 'same');
+    for (let i = 0; i < 240 && r.session.killSwitch.state.phase === 'flattening'; i++)
+      await advance(r.clock, 250);
+    const result = await done;
+    expect(result.flat).toBe(true);
+    expect(r.ex.resting()).toEqual([]);
+    expect(r.clock.now() - t).toBeLessThanOrEqual(60_000);
+    expect(r.session.killSwitch.state.source).toBe('flag');
+    // Nothing new after the kill, whatever the market does.
+    r.ex.emit({ type: 'book', ticker: A });
+    await r.session.idle();
+    expect(r.ex.resting()).toEqual([]);
+  });
+
+  it('a per-game pause flag pulls that game only; clearing it resumes', async () => {
+    const r = await started(rig());
+    r.flags.current = [{ scope: 'KXNBAGAME-26NOV25BOSMIL', kind: 'pause', reason: 'injury news' }];
+    await advance(r.clock, r.config.killPollMs);
+    await r.session.idle();
+    expect(r.ex.resting()).toEqual([]);
+    expect(r.session.snapshot().games[0]?.status).toBe('halted');
+    expect(r.session.killSwitch.tripped).toBe(false);
+    r.flags.current = [];
+    await advance(r.clock, r.config.killPollMs);
+    await r.session.idle();
+    expect(r.ex.resting()).toHaveLength(4);
+  });
+
+  it('restart mid-run adopts what rests and duplicates nothing', async () => {
+    const r = await started(rig());
+    const before = r.ex
+      .resting()
+      .map((o) => o.orderId)
+      .sort();
+    const createdBefore = r.ex.created.length;
+    // The process dies without cancelling; a new one starts on the same account.
+    const again = rig({}, r.ex, r.clock);
+    await started(again);
+    expect(
+      r.ex
+        .resting()
+        .map((o) => o.orderId)
+        .sort(),
+    ).toEqual(before);
+    expect(r.ex.created.length).toBe(createdBefore);
+    expect(again.session.liveOrders()).toHaveLength(4);
+  });
+
+  it('corrects position drift to the exchange within one reconciliation period plus the confirmation', async () => {
+    const r = await started(rig());
+    r.ex.positions.set(A, 700); // a fill the feed never delivered
+    await advance(r.clock, r.config.reconcileMs + r.config.positionLagMs + 200, 500);
+    await r.session.idle();
+    expect(r.session.position(A)).toBe(700);
+    expect(r.session.snapshot().drift[0]).toMatchObject({ ticker: A, local: 0, exchange: 700 });
+  });
+
+  it('feed down: pulls quotes at once, trips the kill switch past the bound', async () => {
+    const r = await started(rig());
+    r.ex.emit({ type: 'connection', state: 'down' });
+    await r.session.idle();
+    expect(r.ex.resting()).toEqual([]);
+    await advance(r.clock, r.config.kill.wsDownMs + 500, 500);
+    expect(r.session.killSwitch.state.source).toBe('ws_down');
+  });
+
+  it('denies every write without the lease', async () => {
+    const lease: Lease = { token: () => null, valid: () => false, release: async () => {} };
+    const r = rig();
+    (r.ports as { lease?: Lease }).lease = lease;
+    await started(r);
+    expect(r.ex.created).toEqual([]);
+    expect(r.session.snapshot().games[0]?.status).toBe('lease-lost');
+  });
+
+  it('drops a malformed feed event without crashing', async () => {
+    const r = await started(rig());
+    r.session.handle({ type: 'fill' } as never);
+    await r.session.idle();
+    expect(r.ex.resting()).toHaveLength(4);
+  });
+});
