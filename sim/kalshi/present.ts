@@ -254,6 +254,24 @@ export function wsFillMsg(f: SimFill) {
   };
 }
 
+/** Kalshi's `last_update_reason` vocabulary; a user cancel is a decrease to zero; others have no published name. */
+const WIRE_REASONS: Partial<Record<SimOrder['lastUpdateReason'], string>> = {
+  Decrease: 'Decrease',
+  Cancel: 'Decrease',
+  Amend: 'Amend',
+  SelfTradeCancel: 'SelfTradeCancel',
+  ExpiryCancel: 'ExpiryCancel',
+  CloseCancel: 'CloseCancel',
+  HaltCancel: 'HaltCancel',
+  Trade: 'Trade',
+  PostOnlyCrossCancel: 'PostOnlyCrossCancel',
+  ReduceOnlyCancel: 'ReduceOnlyCancel',
+};
+
+function wireReason(o: SimOrder): string | undefined {
+  return WIRE_REASONS[o.lastUpdateReason];
+}
+
 export function wsUserOrderMsg(o: SimOrder) {
   return {
     order_id: o.orderId,
@@ -280,7 +298,7 @@ export function wsUserOrderMsg(o: SimOrder) {
     created_ts_ms: o.createdMs,
     last_updated_ts_ms: o.updatedMs,
     ...(o.expirationMs === undefined ? {} : { expiration_ts_ms: o.expirationMs }),
-    ...(o.lastUpdateReason === 'Created' ? {} : { last_update_reason: o.lastUpdateReason }),
+    ...(wireReason(o) === undefined ? {} : { last_update_reason: wireReason(o) }),
     subaccount_number: o.subaccount,
   };
 }
