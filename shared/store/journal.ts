@@ -8,34 +8,34 @@ import { z } from 'zod';
 import { isConditionFailed, keyPart, type ReadStats, type TableRef, timeKey } from './client.ts';
 import { GSI1, ttlAfter } from './table.ts';
 
-export const orderAuditSchema = z.object({
-  clientOrderId: z.string().min(1),
-  orderId: z.string().optional(),
-  eventTicker: z.string().min(1),
-  ticker: z.string().min(1),
-  action: z.enum([
-    'create',
-    'amend',
-    'decrease',
-    'cancel',
-    'rejected',
-    'acknowledged',
-    'executed',
-    'canceled',
-  ]),
-  side: z.enum(['bid', 'ask']).optional(),
-  /** YES price, Micros. */
-  price: z.number().int().optional(),
-  /** Contracts, Centis. */
-  count: z.number().int().optional(),
-  /** Epoch ms; with `seq` it orders the entries of one order. */
-  ts: z.number().int().nonnegative(),
-  seq: z.number().int().nonnegative().default(0),
-  shardId: z.string().min(1),
-  /** The lease fencing token the write was made under. */
-  fenceToken: z.number().int().nonnegative(),
-  detail: z.string().max(1000).optional(),
-});
+export const orderAuditSchema = z
+  .object({
+    /** Ours; the key of the order's history. Falls back to `orderId` when absent. */
+    clientOrderId: z.string().min(1).optional(),
+    orderId: z.string().min(1).optional(),
+    eventTicker: z.string().min(1),
+    ticker: z.string().min(1),
+    /** What was done or seen: create, amend, decrease, cancel, rejected, executed, ... */
+    action: z.string().regex(/^[a-z_-]{1,40}$/, 'action must be a short lower-case word'),
+    /** The exchange's answer or the engine's verdict, free text (e.g. "accepted", "409 duplicate"). */
+    outcome: z.string().max(200).optional(),
+    side: z.enum(['bid', 'ask']).optional(),
+    /** YES price, Micros. */
+    price: z.number().int().optional(),
+    /** Contracts, Centis. */
+    count: z.number().int().optional(),
+    /** Epoch ms; with `seq` it orders the entries of one order. */
+    ts: z.number().int().nonnegative(),
+    seq: z.number().int().nonnegative().default(0),
+    shardId: z.string().min(1),
+    /** The lease fencing token the write was made under. */
+    fenceToken: z.number().int().nonnegative(),
+    detail: z.string().max(1000).optional(),
+  })
+  .refine((r) => r.clientOrderId !== undefined || r.orderId !== undefined, {
+    message: 'clientOrderId or orderId is required',
+    path: ['clientOrderId'],
+  });
 export type OrderAudit = z.input<typeof orderAuditSchema>;
 export type OrderAuditRecord = z.infer<typeof orderAuditSchema>;
 
@@ -121,17 +121,18 @@ export class OrderAuditStore {
   /** Appends one entry; false if that exact entry (order, ts, seq, action) was already written. */
   async append(entry: OrderAudit): Promise<boolean> {
     const r = orderAuditSchema.parse(entry);
+    const id = keyPart('clientOrderId', r.clientOrderId ?? r.orderId ?? '');
     return putOnce(this.table, {
-      pk: `ORDER#${keyPart('clientOrderId', r.clientOrderId)}`,
+      pk: `ORDER#${id}`,
       sk: `${timeKey(r.ts)}#${String(r.seq).padStart(6, '0')}#${r.action}`,
       gsi1pk: `ORDERS#${keyPart('eventTicker', r.eventTicker)}`,
-      gsi1sk: `${timeKey(r.ts)}#${r.clientOrderId}#${String(r.seq).padStart(6, '0')}`,
+      gsi1sk: `${timeKey(r.ts)}#${id}#${String(r.seq).padStart(6, '0')}`,
       ttl: ttlAfter(r.ts, ORDER_AUDIT_TTL_DAYS),
       ...r,
     });
   }
 
-  /** One order's history, oldest first. */
+  /** One order's history (by client order id, or exchange id when it had none), oldest first. */
   async history(clientOrderId: string): Promise<OrderAuditRecord[]> {
     const items = await queryAll(this.table, {
       keyName: 'pk',

@@ -238,6 +238,22 @@ describe('journals', () => {
     expect(await store.orders.append({ ...base, action: 'cancel', ts: T0 + 100 })).toBe(true);
     expect((await store.orders.history('c-1')).map((e) => e.action)).toEqual(['create', 'cancel']);
     expect(await store.orders.listByGame('G1', T0 + 50)).toHaveLength(1);
+    // An order known only by exchange id (seen in reconciliation) is keyed by it.
+    const { clientOrderId: _omit, ...noClientId } = base;
+    expect(
+      await store.orders.append({
+        ...noClientId,
+        orderId: 'ex-9',
+        action: 'canceled',
+        outcome: 'seen resting',
+      }),
+    ).toBe(true);
+    expect((await store.orders.history('ex-9'))[0]).toMatchObject({
+      orderId: 'ex-9',
+      outcome: 'seen resting',
+    });
+    await expect(store.orders.append({ ...noClientId })).rejects.toThrow(/clientOrderId or orderId/);
+    await expect(store.orders.append({ ...base, action: 'DROP TABLE' })).rejects.toThrow(/action/);
   });
 
   it('position snapshots: latest wins', async () => {
