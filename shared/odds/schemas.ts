@@ -15,7 +15,9 @@
 import { z } from 'zod';
 
 /** ISO 8601 (dateFormat=iso, the default) or epoch seconds (dateFormat=unix). */
-export const zOddsTime = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);
+export const zOddsTime = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()], {
+  error: 'expected an ISO 8601 date-time or epoch seconds',
+});
 export type OddsTime = z.infer<typeof zOddsTime>;
 
 /** Wire time → epoch milliseconds. */

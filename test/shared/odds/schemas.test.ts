@@ -125,7 +125,21 @@ describe('Odds API schemas: tolerance and rejection', () => {
     body[0]!.commence_time = 'tomorrow';
     const r = OddsResponseSchema.safeParse(body);
     expect(r.success).toBe(false);
-    if (!r.success) expect(describeZodError(r.error)).toMatch(/\[0\]\.commence_time/);
+    if (!r.success) {
+      expect(describeZodError(r.error)).toBe('[0].commence_time: Invalid ISO datetime');
+    }
+  });
+
+  it('a time of the wrong type says what is expected', () => {
+    const body = base();
+    body[0]!.commence_time = true;
+    const r = OddsResponseSchema.safeParse(body);
+    expect(r.success).toBe(false);
+    if (!r.success) {
+      expect(describeZodError(r.error)).toBe(
+        '[0].commence_time: expected an ISO 8601 date-time or epoch seconds',
+      );
+    }
   });
 
   it('lenient parse keeps good events and reports each bad one by index and id', () => {
