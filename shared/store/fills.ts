@@ -15,15 +15,15 @@ export const fillRecordSchema = z.object({
   ticker: z.string().min(1),
   /** Game (Kalshi event ticker): the inventory unit. */
   eventTicker: z.string().min(1),
-  side: z.enum(['yes', 'no']),
-  action: z.enum(['buy', 'sell']),
-  /** YES price, Micros. */
-  yesPrice: z.number().int().positive().lt(1_000_000),
+  /** Our side on the YES price scale: bid = bought YES, ask = sold YES (≡ bought NO). */
+  side: z.enum(['bid', 'ask']),
+  /** YES price, Micros, strictly inside (0, $1). */
+  price: z.number().int().positive().lt(1_000_000),
   /** Contracts, Centis. */
   count: z.number().int().positive(),
-  isTaker: z.boolean(),
-  /** Fee charged, Micros. */
-  fee: z.number().int().nonnegative(),
+  isTaker: z.boolean().optional(),
+  /** Fee charged, Micros, when known. */
+  fee: z.number().int().nonnegative().optional(),
   /** Exchange time of the fill, epoch ms. */
   ts: z.number().int().nonnegative(),
   shardId: z.string().optional(),

@@ -169,9 +169,8 @@ describe('fills: idempotent by trade id', () => {
     orderId: 'ord-1',
     ticker: 'KXNBAGAME-26NOV25BOSMIL-MIL',
     eventTicker: 'KXNBAGAME-26NOV25BOSMIL',
-    side: 'yes' as const,
-    action: 'buy' as const,
-    yesPrice: 560_000,
+    side: 'bid' as const,
+    price: 560_000,
     count: 1_000,
     isTaker: false,
     fee: 0,
@@ -189,7 +188,7 @@ describe('fills: idempotent by trade id', () => {
   });
 
   it('rejects a fill with a float price or a zero count, naming the field', async () => {
-    await expect(store.fills.put({ ...fill, tradeId: 'bad', yesPrice: 0.56 })).rejects.toThrow(/yesPrice/);
+    await expect(store.fills.put({ ...fill, tradeId: 'bad', price: 0.56 })).rejects.toThrow(/price/);
     await expect(store.fills.put({ ...fill, tradeId: 'bad', count: 0 })).rejects.toThrow(/count/);
     expect(await store.fills.listByGame(fill.eventTicker)).toHaveLength(2);
   });
