@@ -256,7 +256,7 @@ export function matchKalshiGame(
     return r.length === 1 ? r[0]! : null;
   };
   const pairMatches = oddsEvents.filter((e) => {
-    if (e.sport_key !== sportKey) return false;
+    if (e.sport_key !== sportKey || !Number.isFinite(oddsTimeToMs(e.commence_time))) return false;
     const h = resolveOdds(e.home_team);
     const a = resolveOdds(e.away_team);
     return h !== null && a !== null && h !== a && teamSet.has(h) && teamSet.has(a);

@@ -240,6 +240,8 @@ interface Priced extends Candidate {
 export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   const config = input.config ?? DEFAULT_THEO_CONFIG;
   const { asOf } = input;
+  // asOf comes from our own clock: a bad one is a programming error, not bad data.
+  if (!Number.isFinite(asOf) || Math.abs(asOf) > 8.64e15) throw new RangeError(`asOf ${asOf} is not a time`);
   const used: UsedBook[] = [];
   const dropped: DroppedBook[] = [];
   const commenceMs = timeMs(event.commence_time);

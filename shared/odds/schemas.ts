@@ -20,9 +20,13 @@ export const zOddsTime = z.union([z.iso.datetime({ offset: true }), z.number().i
 });
 export type OddsTime = z.infer<typeof zOddsTime>;
 
-/** Wire time → epoch milliseconds. */
+/** The largest instant a JS Date can hold (±8.64e15 ms). */
+const MAX_DATE_MS = 8.64e15;
+
+/** Wire time → epoch milliseconds; NaN when it is not a representable instant. */
 export function oddsTimeToMs(t: OddsTime): number {
-  return typeof t === 'number' ? t * 1000 : Date.parse(t);
+  const ms = typeof t === 'number' ? t * 1000 : Date.parse(t);
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : Number.NaN;
 }
 
 const nonEmpty = z.string().min(1);

@@ -277,6 +277,12 @@ describe('matching Kalshi games to Odds API events', () => {
     });
   });
 
+  it('an Odds API event with an unrepresentable start is skipped, not a crash', () => {
+    const broken = { ...nbaSlate[0]!, id: 'far', commence_time: 1e15 };
+    const r = matchKalshiGame({ ...bosAtMil, startTime: null }, [broken, nbaSlate[0]!]);
+    expect(r).toMatchObject({ kind: 'matched', oddsEventId: 'e-bos-mil' });
+  });
+
   it('the sport must match: the Boston Bruins are not the Boston Celtics', () => {
     const r = matchKalshiGame(
       bosAtMil,

@@ -275,6 +275,20 @@ describe('inputs built in code, not from JSON', () => {
     },
   );
 
+  it('times beyond what a Date can hold are unreadable, not a crash', () => {
+    const far = { ...base(2.0), commence_time: 1e15 };
+    expect(computeTheo(far, { asOf, oddsFormat: 'decimal' })).toMatchObject({
+      kind: 'no-theo',
+      reason: 'invalid-event',
+    });
+    const stamp = base(2.0);
+    stamp.bookmakers[0]!.last_update = 1e15;
+    expect(computeTheo(stamp, { asOf, oddsFormat: 'decimal' }).books.dropped[0]).toMatchObject({
+      reason: 'no-timestamp',
+    });
+    expect(() => computeTheo(base(2.0), { asOf: Number.NaN, oddsFormat: 'decimal' })).toThrow(RangeError);
+  });
+
   it('an American price between −100 and +100 is invalid', () => {
     const r = computeTheo(base(50), { asOf, oddsFormat: 'american' });
     expect(r.books.dropped[0]).toMatchObject({ reason: 'invalid-price' });
