@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseWsFrame } from '../../../shared/kalshi/schemas/ws.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
@@ -190,6 +191,42 @@ describe('orderbook_delta', () => {
     }
     c.ws.send('not json');
     expect(await c.next((f) => f.type === 'error' && f.id === undefined)).toMatchObject({ msg: { code: 1 } });
+  });
+});
+
+describe('hostile commands', () => {
+  it('random frames get errors or acks, never a crash or a closed connection', async () => {
+    const c = await connect();
+    const frames = fc.sample(
+      fc.oneof(
+        fc.jsonValue(),
+        fc.record({
+          id: fc.oneof(fc.nat(), fc.string()),
+          cmd: fc.constantFrom('subscribe', 'unsubscribe', 'update_subscription', 'list_subscriptions', 'x'),
+          params: fc.oneof(
+            fc.jsonValue(),
+            fc.record(
+              {
+                channels: fc.array(fc.constantFrom('orderbook_delta', 'fill', 'nope', '')),
+                market_tickers: fc.array(fc.constantFrom(BOS, 'NOPE', '')),
+                sid: fc.nat(5),
+                sids: fc.array(fc.nat(5)),
+                action: fc.constantFrom('add_markets', 'delete_markets', 'get_snapshot', 'x'),
+              },
+              { requiredKeys: [] },
+            ),
+          ),
+        }),
+      ),
+      { numRuns: 150, seed: 42 },
+    );
+    for (const f of frames) c.ws.send(JSON.stringify(f));
+    c.send({ id: 99_999, cmd: 'list_subscriptions' });
+    await c.next((f) => f.id === 99_999 && f.type === 'ok');
+    expect(c.closed).toBe(false);
+    for (const f of c.frames)
+      expect(['error', 'ok', 'subscribed', 'unsubscribed', 'orderbook_snapshot']).toContain(f.type);
+    expectAllParse(c);
   });
 });
 
