@@ -235,8 +235,9 @@ export class OddsApiClient {
   private marketQuery(p: EventOddsParams): Record<string, string | undefined> {
     if (!p.regions?.length && !p.bookmakers?.length) throw this.refuse('regions or bookmakers is required');
     return {
-      regions: this.list('regions', p.regions),
-      bookmakers: this.list('bookmakers', p.bookmakers),
+      // An empty list beside a non-empty other one means "not this one".
+      regions: p.regions?.length ? this.list('regions', p.regions) : undefined,
+      bookmakers: p.bookmakers?.length ? this.list('bookmakers', p.bookmakers) : undefined,
       markets: this.list('markets', p.markets ?? ['h2h']),
       oddsFormat: p.oddsFormat,
     };

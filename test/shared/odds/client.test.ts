@@ -296,6 +296,15 @@ describe('Odds API client against a scripted loopback server', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('an empty regions list beside bookmakers is left out', async () => {
+    const { baseUrl, seen } = await scripted(json(200, '[]'));
+    const { c } = client(baseUrl);
+    await c.odds('basketball_nba', { regions: [], bookmakers: ['pinnacle'] });
+    expect(seen[0]!.query.has('regions')).toBe(false);
+    expect(seen[0]!.query.get('bookmakers')).toBe('pinnacle');
+    expect(seen[0]!.query.get('markets')).toBe('h2h');
+  });
+
   it('redacts a key with URL-special characters in its encoded form too', async () => {
     const odd = 'k3y/with+special=chars&more';
     const { baseUrl, seen } = await scripted((req, res) => {
