@@ -190,6 +190,24 @@ describe('matching', () => {
     expect(engine.placeOrder('maker', { ...gtc('bid', 49, 1), price: 495_000 }).order.price).toBe(495_000);
   });
 
+  it('a tapered grid: 0.1¢ steps in the tails, 1¢ in the middle', () => {
+    const { engine } = setup();
+    engine.setPriceRanges(MIL, 'tapered_deci_cent', [
+      { start: 0, end: 100_000, step: 1_000 },
+      { start: 100_000, end: 900_000, step: 10_000 },
+      { start: 900_000, end: 1_000_000, step: 1_000 },
+    ]);
+    const at = (price: number) => () =>
+      engine.placeOrder('maker', { ...gtc('bid', 1, 1), ticker: MIL, price });
+    expect(at(95_000)().order.price).toBe(95_000);
+    expect(at(100_000)().order.price).toBe(100_000);
+    expect(at(550_000)().order.price).toBe(550_000);
+    expect(at(901_000)().order.price).toBe(901_000);
+    expectRefusal(at(105_000), 400, 'invalid_price');
+    expectRefusal(at(555_000), 400, 'invalid_price');
+    expectRefusal(at(1_000_000), 400, 'invalid_price');
+  });
+
   it('self-trade prevention: taker_at_cross cancels the taker, maker cancels the resting order', () => {
     const { engine } = setup();
     const own = engine.placeOrder('maker', gtc('ask', 50, 2));
