@@ -148,7 +148,7 @@ export async function startSimulation(opts: SimulationOptions): Promise<Simulati
     exchange: kalshi.admin,
     clock,
     oddsFaults: odds.faults,
-    kalshiFaults: kalshiFaultSwitch(kalshi.faults),
+    kalshiFaults: kalshiFaultSwitch(kalshi.faults, kalshi.admin),
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
   });
   runner.setup();

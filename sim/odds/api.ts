@@ -8,6 +8,7 @@
 import type { Bookmaker, ErrorBody, EventOdds, OddsApiEvent } from '../../shared/odds/schemas.ts';
 import { hash32 } from '../scenario/rng.ts';
 import type { BookmakerConfig, OddsFaultName } from '../scenario/schema.ts';
+import { announcedStartMs } from '../scenario/truth.ts';
 import type { SimGame, World } from '../scenario/world.ts';
 import { americanPrice, bookLine } from './lines.ts';
 import { sportsOf, sportTitle } from './sports.ts';
@@ -237,8 +238,14 @@ function listed(s: OddsApiState, nowMs: number): SimGame[] {
   return s.world.games
     .filter((g) => g.path.times.openMs <= nowMs && nowMs < g.path.times.endMs)
     .sort(
-      (a, b) => a.path.times.startMs - b.path.times.startMs || a.oddsEventId.localeCompare(b.oddsEventId),
+      (a, b) =>
+        commenceMs(s, a, nowMs) - commenceMs(s, b, nowMs) || a.oddsEventId.localeCompare(b.oddsEventId),
     );
+}
+
+/** The commence time the books show now (start changes appear once announced). */
+function commenceMs(s: OddsApiState, g: SimGame, nowMs: number): number {
+  return announcedStartMs(g.game, s.world.startMs, nowMs);
 }
 
 function gamesOfSport(s: OddsApiState, sport: string, nowMs: number): SimGame[] {
@@ -250,12 +257,12 @@ function gamesOfSport(s: OddsApiState, sport: string, nowMs: number): SimGame[] 
   return [...live, ...next];
 }
 
-function eventOf(s: OddsApiState, g: SimGame, f: Format): OddsApiEvent {
+function eventOf(s: OddsApiState, g: SimGame, f: Format, nowMs: number): OddsApiEvent {
   return {
     id: g.oddsEventId,
     sport_key: g.game.oddsSportKey,
     sport_title: sportTitle(s.world, g.game.oddsSportKey),
-    commence_time: time(g.path.times.startMs, f),
+    commence_time: time(commenceMs(s, g, nowMs), f),
     home_team: g.game.home.name,
     away_team: g.game.away.name,
   };
@@ -311,10 +318,10 @@ function route(s: OddsApiState, url: URL, nowMs: number): { body: unknown; cost:
     const games = gamesOfSport(s, sport, nowMs).filter(
       (g) =>
         (!ids || ids.has(g.oddsEventId)) &&
-        g.path.times.startMs >= range.from &&
-        g.path.times.startMs <= range.to,
+        commenceMs(s, g, nowMs) >= range.from &&
+        commenceMs(s, g, nowMs) <= range.to,
     );
-    return { body: games.map((g) => eventOf(s, g, f)), cost: 0 };
+    return { body: games.map((g) => eventOf(s, g, f, nowMs)), cost: 0 };
   }
   if (parts.length === 4 && parts[3] === 'odds') {
     const markets = parseMarkets(q, true);
@@ -333,11 +340,11 @@ function route(s: OddsApiState, url: URL, nowMs: number): { body: unknown; cost:
     const games = gamesOfSport(s, sport, nowMs).filter(
       (g) =>
         (!ids || ids.has(g.oddsEventId)) &&
-        g.path.times.startMs >= range.from &&
-        g.path.times.startMs <= range.to,
+        commenceMs(s, g, nowMs) >= range.from &&
+        commenceMs(s, g, nowMs) <= range.to,
     );
     const body: EventOdds[] = games.map((g) => ({
-      ...eventOf(s, g, f),
+      ...eventOf(s, g, f, nowMs),
       bookmakers: bookmakersOf(s, g, books, markets, f, nowMs),
     }));
     // "If no events are returned, the request will not count."
@@ -357,7 +364,7 @@ function route(s: OddsApiState, url: URL, nowMs: number): { body: unknown; cost:
     const bookmakers = bookmakersOf(s, g, books, markets, f, nowMs);
     // Billed on the unique markets actually returned.
     const returned = new Set(bookmakers.flatMap((b) => b.markets.map((m) => m.key)));
-    const body: EventOdds = { ...eventOf(s, g, f), bookmakers };
+    const body: EventOdds = { ...eventOf(s, g, f, nowMs), bookmakers };
     return { body, cost: returned.size * regions };
   }
   throw new ApiError(404, 'NOT_FOUND', 'Not found');

@@ -5,6 +5,7 @@
  * back to its quiet default when the fault's duration ends. One-shot actions
  * act once when switched on.
  */
+import type { KalshiEngine } from '../kalshi/engine.ts';
 import { type FaultSettings, type Faults, NO_FAULTS } from '../kalshi/faults.ts';
 import type { KalshiFaultSwitch } from './runner.ts';
 
@@ -16,7 +17,13 @@ export const KALSHI_FAULT_ACTIONS = [
   'burst429',
   'burst5xx',
 ] as const;
-export const KALSHI_FAULT_NAMES: readonly string[] = [...KALSHI_FAULT_SETTINGS, ...KALSHI_FAULT_ACTIONS];
+/** Exchange states switched through the engine: a trading pause (Kalshi's weekly maintenance, halts). */
+export const KALSHI_EXCHANGE_STATES = ['exchangePaused'] as const;
+export const KALSHI_FAULT_NAMES: readonly string[] = [
+  ...KALSHI_FAULT_SETTINGS,
+  ...KALSHI_FAULT_ACTIONS,
+  ...KALSHI_EXCHANGE_STATES,
+];
 
 /** Default strength when a scenario names a fault without `params.value`. */
 const DEFAULT_ON: Partial<Record<keyof FaultSettings, number>> = {
@@ -33,9 +40,17 @@ const DEFAULT_ON: Partial<Record<keyof FaultSettings, number>> = {
   numbersAsNumbersRate: 0.1,
 };
 
-export function kalshiFaultSwitch(faults: Faults): KalshiFaultSwitch {
+export function kalshiFaultSwitch(
+  faults: Faults,
+  engine?: Pick<KalshiEngine, 'setTradingActive'>,
+): KalshiFaultSwitch {
   return {
     set(name, on, params = {}) {
+      if (name === 'exchangePaused') {
+        if (!engine) throw new RangeError('exchangePaused needs the exchange engine');
+        engine.setTradingActive(!on);
+        return;
+      }
       if ((KALSHI_FAULT_SETTINGS as string[]).includes(name)) {
         const key = name as keyof FaultSettings;
         const quiet = NO_FAULTS[key];

@@ -26,13 +26,22 @@ import {
 } from '../traders/trader.ts';
 import { Scheduler } from './scheduler.ts';
 import type { FaultConfig, PriceRange } from './schema.ts';
+import { announcedStartMs } from './truth.ts';
 import type { SimGame, World } from './world.ts';
 
 /** The exchange admin operations the runner needs on top of the traders' ones. */
 export type RunnerExchange = Exchange &
   Pick<
     KalshiEngine,
-    'createSeries' | 'series' | 'createEvent' | 'event' | 'createMarket' | 'determine' | 'tick'
+    | 'createSeries'
+    | 'series'
+    | 'createEvent'
+    | 'event'
+    | 'createMarket'
+    | 'determine'
+    | 'tick'
+    | 'setEventStartTime'
+    | 'setPriceRanges'
   >;
 
 /** Run-time switches of the Kalshi simulator's faults (see sim/kalshi). */
@@ -43,6 +52,8 @@ export interface KalshiFaultSwitch {
 export type RunnerEvent =
   | { type: 'listed'; at: number; game: string; eventTicker: string }
   | { type: 'game_start'; at: number; game: string }
+  | { type: 'start_moved'; at: number; game: string; startTime: number }
+  | { type: 'tick_changed'; at: number; game: string; structure: string }
   | { type: 'determined'; at: number; game: string; outcome: string }
   | { type: 'settled'; at: number; game: string }
   | { type: 'fault'; at: number; target: 'kalshi' | 'odds'; name: string; on: boolean }
@@ -168,14 +179,14 @@ export class ScenarioRunner {
       });
     }
     if (ex.event(sim.eventTicker)) return;
-    const { openMs, startMs, endMs } = sim.path.times;
+    const { openMs, endMs } = sim.path.times;
     ex.createEvent({
       eventTicker: sim.eventTicker,
       seriesTicker: g.seriesTicker,
       title: sim.title,
       subTitle: `${g.away.short ?? g.away.name} vs ${g.home.short ?? g.home.name}`,
       mutuallyExclusive: true,
-      startTimeMs: startMs,
+      startTimeMs: announcedStartMs(g, this.world.startMs, this.now()),
       milestoneType: milestoneType(g.oddsSportKey),
       competition: g.league,
     });
@@ -207,6 +218,25 @@ export class ScenarioRunner {
     this.scheduler.schedule(startMs, () =>
       this.emit({ type: 'game_start', at: this.now(), game: sim.game.id }),
     );
+    for (const d of sim.game.startDelays) {
+      const at = this.world.startMs + Math.round(d.atMinute * 60_000);
+      this.scheduler.schedule(at, () => {
+        const startTime = announcedStartMs(sim.game, this.world.startMs, at);
+        ex.setEventStartTime(sim.eventTicker, startTime);
+        this.emit({ type: 'start_moved', at: this.now(), game: sim.game.id, startTime });
+      });
+    }
+    for (const c of sim.game.tickChanges) {
+      this.scheduler.schedule(this.world.startMs + Math.round(c.atMinute * 60_000), () => {
+        const structure = levelStructure(c.tick);
+        for (const m of sim.markets) {
+          const status = ex.market(m.ticker)?.status;
+          if (status === 'determined' || status === 'finalized') continue;
+          ex.setPriceRanges(m.ticker, structure, c.tick);
+        }
+        this.emit({ type: 'tick_changed', at: this.now(), game: sim.game.id, structure });
+      });
+    }
     this.scheduler.schedule(endMs, () => {
       for (const m of sim.markets) {
         const market = ex.market(m.ticker);

@@ -90,8 +90,27 @@ export const zGame = z
     truth: zTruth,
     /** Per-game override of the scenario's tick structure. */
     tick: zTickStructure.optional(),
+    /** Kalshi changes the market's tick grid mid-life (announced on the lifecycle channel). */
+    tickChanges: z.array(z.object({ atMinute: zMinute, tick: zTickStructure })).default([]),
+    /** The start is moved (announced at `atMinute`, by `byMinutes`; negative = earlier). */
+    startDelays: z.array(z.object({ atMinute: zMinute, byMinutes: z.number().finite() })).default([]),
   })
   .superRefine((g, ctx) => {
+    g.startDelays.forEach((d, i) => {
+      if (d.atMinute >= g.startMinute)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['startDelays', i, 'atMinute'],
+          message: 'a start change must be announced before the original start',
+        });
+    });
+    const realStart = g.startMinute + g.startDelays.reduce((t, d) => t + d.byMinutes, 0);
+    if (g.startDelays.some((d) => d.atMinute >= realStart) || realStart < g.openMinute)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startDelays'],
+        message: 'a start change must be announced before the game really starts',
+      });
     if (g.openMinute > g.startMinute)
       ctx.addIssue({
         code: 'custom',

@@ -30,9 +30,11 @@ export interface GameTimes {
   settleMs: number;
 }
 
+/** Real times of a game: `startMs` includes every announced start change. */
 export function gameTimes(game: Game, scenarioStartMs: number): GameTimes {
   const openMs = scenarioStartMs + Math.round(game.openMinute * MS_PER_MINUTE);
-  const startMs = scenarioStartMs + Math.round(game.startMinute * MS_PER_MINUTE);
+  const moved = game.startDelays.reduce((t, d) => t + d.byMinutes, 0);
+  const startMs = scenarioStartMs + Math.round((game.startMinute + moved) * MS_PER_MINUTE);
   const endMs = startMs + Math.round(game.durationMinutes * MS_PER_MINUTE);
   return { openMs, startMs, endMs, settleMs: endMs + Math.round(game.settleDelayMinutes * MS_PER_MINUTE) };
 }
@@ -111,6 +113,14 @@ export class TruthPath {
     const z = 1 + h + d;
     return { home: h / z, away: 1 / z, draw: d / z };
   }
+}
+
+/** The start time the world knows at `nowMs`: the schedule plus the changes announced so far. */
+export function announcedStartMs(game: Game, scenarioStartMs: number, nowMs: number): number {
+  const moved = game.startDelays
+    .filter((d) => scenarioStartMs + Math.round(d.atMinute * MS_PER_MINUTE) <= nowMs)
+    .reduce((t, d) => t + d.byMinutes, 0);
+  return scenarioStartMs + Math.round((game.startMinute + moved) * MS_PER_MINUTE);
 }
 
 /** Probability of one outcome. */

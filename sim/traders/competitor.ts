@@ -13,8 +13,17 @@ import { Rng } from '../scenario/rng.ts';
 import type { CompetitorConfig } from '../scenario/schema.ts';
 import { probabilityOf } from '../scenario/truth.ts';
 import type { SimGame, SimMarket } from '../scenario/world.ts';
-import { TickGrid } from './ticks.ts';
-import { cancel, gamesFor, isActive, place, type Trader, type TraderContext, userIdOf } from './trader.ts';
+import type { TickGrid } from './ticks.ts';
+import {
+  cancel,
+  gamesFor,
+  gridOf,
+  isActive,
+  place,
+  type Trader,
+  type TraderContext,
+  userIdOf,
+} from './trader.ts';
 
 export interface TargetInput {
   side: BookSideName;
@@ -110,7 +119,6 @@ export class Competitor implements Trader {
 
   private requote(ctx: TraderContext, sim: SimGame, rng: Rng, at: number): void {
     const now = ctx.now();
-    const grid = new TickGrid(sim.tick);
     if (now >= this.pullMs(sim)) {
       for (const market of sim.markets) for (const o of this.mine(ctx, market)) cancel(ctx, this, o);
       return;
@@ -118,6 +126,7 @@ export class Competitor implements Trader {
     for (const market of sim.markets) {
       const noise = this.config.noiseLogit * rng.normal();
       if (!isActive(ctx, market)) continue;
+      const grid = gridOf(ctx, sim, market);
       const view = this.view(sim, market, now, noise);
       const edge = this.config.edgeCents * 10_000;
       const bidLimit = view - edge >= grid.min ? grid.floor(view - edge) : undefined;

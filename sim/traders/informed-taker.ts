@@ -8,8 +8,7 @@ import { Rng } from '../scenario/rng.ts';
 import type { InformedTakerConfig } from '../scenario/schema.ts';
 import { probabilityOf } from '../scenario/truth.ts';
 import type { SimGame } from '../scenario/world.ts';
-import { TickGrid } from './ticks.ts';
-import { gamesFor, isActive, place, type Trader, type TraderContext, userIdOf } from './trader.ts';
+import { gamesFor, gridOf, isActive, place, type Trader, type TraderContext, userIdOf } from './trader.ts';
 
 export class InformedTaker implements Trader {
   readonly userId: string;
@@ -40,10 +39,10 @@ export class InformedTaker implements Trader {
 
   private sweep(ctx: TraderContext, sim: SimGame): void {
     const truth = sim.path.at(ctx.now());
-    const grid = new TickGrid(sim.tick);
     const edge = this.config.minEdgeCents * 10_000;
     for (const market of sim.markets) {
       if (!isActive(ctx, market)) continue;
+      const grid = gridOf(ctx, sim, market);
       const p = Math.round(probabilityOf(truth, market.outcome) * 1_000_000);
       const book = ctx.exchange.book(market.ticker);
       const count = this.config.maxContracts * 100;

@@ -8,6 +8,7 @@ import type { Centis, Micros } from '../../shared/units.ts';
 import type { KalshiEngine } from '../kalshi/engine.ts';
 import type { BookSideName, OrderRequest, Placement, SimOrder } from '../kalshi/types.ts';
 import type { SimGame, SimMarket, World } from '../scenario/world.ts';
+import { TickGrid } from './ticks.ts';
 
 /** The exchange operations traders use (H4's engine admin API). */
 export type Exchange = Pick<
@@ -109,4 +110,18 @@ export function cancel(ctx: TraderContext, trader: Trader, order: SimOrder): voi
       reason: `cancel: ${(e as { code?: string }).code ?? (e as Error).message}`,
     });
   }
+}
+
+const grids = new Map<string, TickGrid>();
+
+/** The market's tick grid as the exchange has it now (Kalshi can change it mid-life). */
+export function gridOf(ctx: TraderContext, sim: SimGame, market: SimMarket): TickGrid {
+  const ranges = ctx.exchange.market(market.ticker)?.priceRanges ?? sim.tick;
+  const key = ranges.map((r) => `${r.start}:${r.end}:${r.step}`).join('|');
+  let grid = grids.get(key);
+  if (!grid) {
+    grid = new TickGrid(ranges);
+    grids.set(key, grid);
+  }
+  return grid;
 }

@@ -50,7 +50,7 @@ describe('shipped scenarios', () => {
       exchange: engine,
       clock,
       oddsFaults: createOddsFaults(),
-      kalshiFaults: kalshiFaultSwitch(new Faults()),
+      kalshiFaults: kalshiFaultSwitch(new Faults(), engine),
       onEvent: (e) => e.type === 'error' && errors.push(e),
     });
     runner.step(START + 25 * 60_000);

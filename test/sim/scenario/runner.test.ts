@@ -8,6 +8,7 @@ import { SteppedClock } from '../../../sim/clock.ts';
 import { KalshiEngine } from '../../../sim/kalshi/engine.ts';
 import { Faults } from '../../../sim/kalshi/faults.ts';
 import { createOddsFaults } from '../../../sim/odds/api.ts';
+import { startOddsSim } from '../../../sim/odds/server.ts';
 import { kalshiFaultSwitch, unknownKalshiFaults } from '../../../sim/scenario/kalshi-faults.ts';
 import { hexId, Rng } from '../../../sim/scenario/rng.ts';
 import { type RunnerEvent, ScenarioRunner } from '../../../sim/scenario/runner.ts';
@@ -198,6 +199,60 @@ describe('scenario runner', () => {
       'slowResponseMs:false',
     ]);
     expect(unknownKalshiFaults(['wsDropRate', 'gapNow', 'meteorStrike'])).toEqual(['meteorStrike']);
+  });
+
+  it('announces a moved start on the exchange milestone and the odds feed at the same moment', async () => {
+    const w = world({ games: [game({ startMinute: 20, startDelays: [{ atMinute: 5, byMinutes: -6 }] })] });
+    const sim = w.games[0]!;
+    expect(sim.path.times.startMs).toBe(START + 14 * MIN); // the real start
+    const clock = new SteppedClock(START);
+    const engine = new KalshiEngine({ clock });
+    const events: RunnerEvent[] = [];
+    const runner = new ScenarioRunner({ world: w, exchange: engine, clock, onEvent: (e) => events.push(e) });
+    const odds = await startOddsSim({ clock, world: w, apiKey: 'k'.repeat(32) });
+    try {
+      const commence = async () => {
+        const r = await fetch(`${odds.baseUrl}/v4/sports/basketball_nba/events?apiKey=${'k'.repeat(32)}`);
+        return ((await r.json()) as { commence_time: string }[])[0]!.commence_time;
+      };
+      runner.step(START + 5 * MIN - 1);
+      expect(engine.event(sim.eventTicker)!.startTimeMs).toBe(START + 20 * MIN);
+      expect(await commence()).toBe(new Date(START + 20 * MIN).toISOString().replace('.000Z', 'Z'));
+      runner.step(START + 5 * MIN);
+      expect(engine.event(sim.eventTicker)!.startTimeMs).toBe(START + 14 * MIN);
+      expect(await commence()).toBe(new Date(START + 14 * MIN).toISOString().replace('.000Z', 'Z'));
+      expect(events.some((e) => e.type === 'start_moved' && e.startTime === START + 14 * MIN)).toBe(true);
+    } finally {
+      await odds.close();
+    }
+  });
+
+  it('changes the tick grid mid-life and pauses the exchange on schedule', () => {
+    const tapered = [
+      { start: '0.00', end: '0.10', step: '0.001' },
+      { start: '0.10', end: '0.90', step: '0.01' },
+      { start: '0.90', end: '1.00', step: '0.001' },
+    ];
+    const w = world({
+      games: [game({ tickChanges: [{ atMinute: 3, tick: tapered }] })],
+      faults: [{ target: 'kalshi', name: 'exchangePaused', atMinute: 4, durationMinutes: 1 }],
+    });
+    const clock = new SteppedClock(START);
+    const engine = new KalshiEngine({ clock });
+    const runner = new ScenarioRunner({
+      world: w,
+      exchange: engine,
+      clock,
+      kalshiFaults: kalshiFaultSwitch(new Faults(), engine),
+    });
+    const ticker = w.games[0]!.markets[0]!.ticker;
+    runner.step(START + 3 * MIN);
+    expect(engine.market(ticker)!.priceLevelStructure).toBe('tapered_deci_cent');
+    expect(engine.market(ticker)!.priceRanges[0]).toEqual({ start: 0, end: 100_000, step: 1_000 });
+    runner.step(START + 4 * MIN);
+    expect(engine.isTradingActive()).toBe(false);
+    runner.step(START + 5 * MIN);
+    expect(engine.isTradingActive()).toBe(true);
   });
 
   it('shares one truth with the odds side: the same world drives both', () => {
