@@ -20,7 +20,7 @@ beforeEach(async () => {
     baseUrl: sim.restBaseUrl,
     signer: createRsaSigner({ keyId: KEY_ID, privateKeyPem: rsaKey().privateKey }),
     limiter: false,
-    retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+    retry: { maxAttempts: 3, baseMs: 5, capMs: 20 },
   });
 });
 afterEach(async () => {
