@@ -1,0 +1,123 @@
+/**
+ * One headless simulated run of one strategy: the paper stack without a
+ * dashboard, scenario time moved in lockstep (`speed: 'max'`: the simulator
+ * and the worker's timers advance together, and each step waits until the
+ * exchange and the worker are quiet) or scaled real time, sampled for the
+ * scoreboard by a RunRecorder.
+ */
+import type { EngineConfig } from '../../shared/config/engine-config.ts';
+import { MAKER_USER } from '../../sim/main.ts';
+import type { Quoter } from '../../worker/engine/ports.ts';
+import type { ChartLineSet } from './charts.ts';
+import { RunRecorder } from './recorder.ts';
+import type { RunRecord } from './scoreboard.ts';
+import { type PaperStack, startPaperStack } from './stack.ts';
+import type { PaperWorkerStarter } from './worker-port.ts';
+
+export interface HeadlessOptions {
+  strategy: string;
+  scenario: string;
+  seed?: number;
+  config: EngineConfig;
+  quoter?: Quoter;
+  startWorker: PaperWorkerStarter;
+  speed: number | 'max';
+  /** Scenario ms per lockstep step. */
+  stepMs?: number;
+  /** Scenario ms between samples. */
+  sampleMs?: number;
+  onProgress?: (doneMs: number, totalMs: number) => void;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+export interface HeadlessResult {
+  record: RunRecord;
+  lines: ChartLineSet;
+  wallMs: number;
+  /** The kill switch at the end left nothing resting on the exchange. */
+  flat: boolean;
+}
+
+/** Waits until neither the exchange nor the worker produced anything for two rounds of the event loop. */
+async function settle(stack: PaperStack, activity: () => number): Promise<void> {
+  let quietRounds = 0;
+  let last = activity();
+  for (let round = 0; round < 200 && quietRounds < 2; round++) {
+    await new Promise((r) => setImmediate(r));
+    await stack.worker.idle();
+    await new Promise((r) => setTimeout(r, 0));
+    const now = activity();
+    quietRounds = now === last ? quietRounds + 1 : 0;
+    last = now;
+  }
+}
+
+export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult> {
+  const wallStart = Date.now();
+  const stepMs = opts.stepMs ?? 1_000;
+  const sampleMs = opts.sampleMs ?? 5_000;
+  const stack = await startPaperStack({
+    scenario: opts.scenario,
+    ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+    speed: opts.speed,
+    config: opts.config,
+    dashboard: null,
+    startWorker: opts.startWorker,
+    ...(opts.quoter ? { quoter: opts.quoter } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  let events = 0;
+  const offExchange = stack.sim.kalshi.admin.subscribe(() => events++);
+  const offSession = stack.worker.session.onEvent(() => events++);
+  const world = stack.sim.world;
+  const recorder = new RunRecorder({
+    strategy: opts.strategy,
+    kalshi: stack.sim.kalshi,
+    userId: MAKER_USER,
+    world,
+    stopMarginMs: opts.config.stopMarginMs,
+    books: stack.worker.books,
+    view: () => stack.view(),
+    counters: () => stack.worker.session.snapshot().counters,
+  });
+  const start = world.startMs;
+  const end = world.endMs;
+  let endTime = end;
+  try {
+    if (stack.lockstep) {
+      const lockstep = stack.lockstep;
+      let nextSample = start;
+      for (let t = Math.min(end, start + stepMs); ; t = Math.min(end, t + stepMs)) {
+        stack.sim.runner.step(t);
+        lockstep.moveTo(t);
+        await settle(stack, () => events);
+        if (t >= nextSample) {
+          recorder.sample(t, true);
+          nextSample = t + sampleMs;
+        }
+        opts.onProgress?.(t - start, end - start);
+        if (t >= end) break;
+      }
+    } else {
+      const wallSampleMs = Math.max(50, sampleMs / (opts.speed as number));
+      for (;;) {
+        const t = stack.clock.now();
+        recorder.sample(t, false);
+        opts.onProgress?.(Math.min(t, end) - start, end - start);
+        if (t >= end) break;
+        await new Promise((r) => setTimeout(r, wallSampleMs));
+      }
+      endTime = stack.clock.now();
+    }
+  } finally {
+    offExchange();
+    offSession();
+  }
+  const result = await stack.stop('end of simulation');
+  return {
+    record: recorder.finish(endTime),
+    lines: recorder.lines,
+    wallMs: Date.now() - wallStart,
+    flat: result.flat,
+  };
+}

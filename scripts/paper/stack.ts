@@ -1,0 +1,186 @@
+/**
+ * The whole system in one process, on loopback: local DynamoDB, the Kalshi
+ * and Odds API simulators on a scenario, the odds-poll handler on a local
+ * schedule, the local event bus feeding the refresh handler, the worker, and
+ * the dashboard. `npm start` runs it at a chosen speed; `npm run simulate`
+ * runs it headless in lockstep (`speed: 'max'`).
+ *
+ * Shutdown order matters for money: the kill switch first (stop quoting,
+ * cancel until flat), then the parts in reverse start order.
+ */
+import type { Clock } from '../../shared/clock.ts';
+import type { EngineConfig } from '../../shared/config/engine-config.ts';
+import { createStore, type Store } from '../../shared/store/index.ts';
+import { MAKER_USER, type Simulation, startSimulation } from '../../sim/main.ts';
+import { type DashboardServer, newDashboardToken, startDashboard } from '../../worker/dashboard/server.ts';
+import { sessionDashboard } from '../../worker/dashboard/session-adapter.ts';
+import type { DashboardState } from '../../worker/dashboard/view-model.ts';
+import type { Quoter } from '../../worker/engine/ports.ts';
+import { LockstepClock, ScaledWorkerClock } from './clocks.ts';
+import { type PaperDynamo, startPaperDynamo } from './dynamo.ts';
+import { type LocalServerless, PAPER_BOOKMAKERS, startLocalServerless } from './serverless.ts';
+import type { PaperWorker, PaperWorkerStarter } from './worker-port.ts';
+
+export interface PaperStackOptions {
+  /** Scenario file path or shipped scenario name. */
+  scenario: string;
+  seed?: number;
+  /** Scenario seconds per wall second, or 'max' (lockstep: the caller steps time). */
+  speed: number | 'max';
+  config: EngineConfig;
+  /** null: no dashboard (headless). */
+  dashboard: { host: string; port: number } | null;
+  /** Another strategy instead of ours (baselines). */
+  quoter?: Quoter;
+  /** Starts the worker (the real one in `npm start`/`simulate`; injectable for tests). */
+  startWorker: PaperWorkerStarter;
+  /** Scenario ms between two odds polls. */
+  pollEveryMs?: number;
+  onProgress?: (step: string) => void;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+export interface PaperStack {
+  sim: Simulation;
+  store: Store;
+  worker: PaperWorker;
+  serverless: LocalServerless;
+  clock: Clock;
+  /** Present when speed is 'max': moves scenario time for both sides. */
+  lockstep: LockstepClock | null;
+  dashboard: DashboardServer | null;
+  token: string | null;
+  /** The dashboard's view of the state (also used for the status line). */
+  view(): DashboardState;
+  /** Kill switch first, then everything down; idempotent. */
+  stop(reason?: string): Promise<{ flat: boolean; remaining: number }>;
+}
+
+export const PAPER_STEPS = ['local DynamoDB', 'simulators', 'odds poll', 'worker', 'dashboard'] as const;
+
+export async function startPaperStack(opts: PaperStackOptions): Promise<PaperStack> {
+  const log = opts.log ?? (() => {});
+  const progress = opts.onProgress ?? (() => {});
+  const closers: (() => Promise<unknown>)[] = [];
+  const unwind = async () => {
+    for (const close of closers.reverse()) await close().catch(() => {});
+  };
+  try {
+    progress(PAPER_STEPS[0]);
+    const dynamo: PaperDynamo = await startPaperDynamo();
+    closers.push(() => dynamo.close());
+    const store = createStore(dynamo.doc, dynamo.tableName);
+
+    progress(PAPER_STEPS[1]);
+    const sim = await startSimulation({
+      scenario: opts.scenario,
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      speed: opts.speed === 'max' ? 'stepped' : opts.speed,
+    });
+    closers.push(() => sim.close());
+    const simClock = sim.clock as unknown as { set?(ms: number): void; now(): number; speed: number };
+    let lockstep: LockstepClock | null = null;
+    let clock: Clock;
+    if (opts.speed === 'max') {
+      if (typeof simClock.set !== 'function') throw new Error('stepped simulation clock expected');
+      lockstep = new LockstepClock(sim.clock.now(), simClock as { set(ms: number): void });
+      clock = lockstep;
+    } else {
+      const scaled = new ScaledWorkerClock(() => sim.clock.now(), opts.speed);
+      closers.push(async () => scaled.clearAll());
+      clock = scaled;
+    }
+    if (!sim.privateKeyPem) throw new Error('the simulation did not generate a paper key pair');
+
+    progress(PAPER_STEPS[2]);
+    const sports = Object.values(opts.config.sports).map((s, i) => ({
+      sportKey: s.oddsSportKey,
+      priority: Math.min(9, i + 1),
+      minCredits: 0,
+    }));
+    const serverless = startLocalServerless({
+      clock,
+      store,
+      odds: { baseUrl: sim.odds.baseUrl, apiKey: sim.oddsApiKey },
+      sports,
+      bookmakers: PAPER_BOOKMAKERS,
+      pollEveryMs: opts.pollEveryMs ?? 60_000,
+      log,
+    });
+    closers.push(() => serverless.stop());
+    await serverless.schedule.runNow(); // theos exist before the worker's first quote
+
+    progress(PAPER_STEPS[3]);
+    const worker = await opts.startWorker({
+      clock,
+      config: opts.config,
+      kalshi: {
+        restBaseUrl: sim.kalshi.restBaseUrl,
+        wsUrl: sim.kalshi.wsUrl,
+        keyId: sim.keyId,
+        privateKeyPem: sim.privateKeyPem,
+      },
+      store,
+      publishRefresh: (r) => serverless.publishRefresh(r),
+      ...(opts.quoter ? { quoter: opts.quoter } : {}),
+      log,
+    });
+    closers.push(() => worker.close());
+
+    const source = sessionDashboard({
+      session: worker.session,
+      books: worker.books,
+      flags: store.kill,
+      now: () => clock.now(),
+      mode: 'paper',
+      venue: 'simulator',
+      log,
+    });
+
+    let dashboard: DashboardServer | null = null;
+    let token: string | null = null;
+    if (opts.dashboard) {
+      progress(PAPER_STEPS[4]);
+      token = newDashboardToken();
+      dashboard = await startDashboard({
+        source,
+        actions: source,
+        token,
+        host: opts.dashboard.host,
+        port: opts.dashboard.port,
+        log,
+      });
+      const d = dashboard;
+      closers.push(() => d.close());
+    }
+
+    let stopping: Promise<{ flat: boolean; remaining: number }> | null = null;
+    return {
+      sim,
+      store,
+      worker,
+      serverless,
+      clock,
+      lockstep,
+      dashboard,
+      token,
+      view: () => source.snapshot(),
+      stop(reason = 'shutdown') {
+        stopping ??= (async () => {
+          // Money first: stop quoting and cancel until flat, checked against the exchange itself.
+          const result = await worker.stop(reason).catch((err: unknown) => {
+            log({ level: 'error', msg: 'kill switch failed at shutdown', error: String(err) });
+            return null;
+          });
+          const remaining = sim.kalshi.admin.restingOrders(MAKER_USER).length;
+          await unwind();
+          return { flat: (result?.flat ?? false) && remaining === 0, remaining };
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * What paper mode needs from the worker process: started in-process on the
+ * given clock against the given Kalshi endpoints, key and store, publishing
+ * refresh requests through the given function; it exposes its session (for
+ * the dashboard and the scoreboard) and its order books (to compare with the
+ * exchange's own).
+ */
+import type { Clock } from '../../shared/clock.ts';
+import type { EngineConfig } from '../../shared/config/engine-config.ts';
+import type { RefreshRequestInput } from '../../shared/events/refresh-request.ts';
+import type { Store } from '../../shared/store/index.ts';
+import type { BookReader, FlattenResult, Quoter } from '../../worker/engine/ports.ts';
+import type { SessionEvent, SessionSnapshot } from '../../worker/engine/session.ts';
+
+export interface PaperWorkerOptions {
+  clock: Clock;
+  config: EngineConfig;
+  kalshi: { restBaseUrl: string; wsUrl: string; keyId: string; privateKeyPem: string };
+  store: Store;
+  publishRefresh(request: RefreshRequestInput): void;
+  /** Replaces our quoter (baselines in `npm run simulate`). */
+  quoter?: Quoter;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+export interface PaperSession {
+  snapshot(): SessionSnapshot;
+  onEvent(listener: (e: SessionEvent) => void): () => void;
+  kill(source: 'operator', reason: string): Promise<unknown>;
+  pollKill?(): Promise<void>;
+}
+
+export interface PaperWorker {
+  session: PaperSession;
+  books: BookReader;
+  /** Resolves when no requote or order write is in flight (headless lockstep). */
+  idle(): Promise<void>;
+  /** Kill switch (stop quoting, cancel until flat), then stop the session's timers and feed. */
+  stop(reason: string): Promise<FlattenResult>;
+  /** Closes sockets; after `stop`. */
+  close(): Promise<void>;
+}
+
+export type PaperWorkerStarter = (opts: PaperWorkerOptions) => Promise<PaperWorker>;
