@@ -168,6 +168,8 @@ export class KalshiEngine {
       milestoneType: def.milestoneType ?? 'basketball_game',
       competition: def.competition ?? '',
       milestoneId: this.newId(),
+      feeTypeOverride: undefined,
+      feeMultiplierOverride: undefined,
       createdMs: now,
       updatedMs: now,
     };
@@ -242,7 +244,19 @@ export class KalshiEngine {
     const m = this.requireMarket(ticker).market;
     const ev = this.requireEvent(m.eventTicker);
     const s = this.seriesMap.get(ev.seriesTicker);
-    return { feeType: s?.feeType ?? 'quadratic', feeMultiplier: s?.feeMultiplier ?? 1 };
+    return {
+      feeType: ev.feeTypeOverride ?? s?.feeType ?? 'quadratic',
+      feeMultiplier: ev.feeMultiplierOverride ?? s?.feeMultiplier ?? 1,
+    };
+  }
+
+  /** Overrides the series fee schedule for one event (announced as `event_fee_update`); undefined clears. */
+  setEventFeeOverride(eventTicker: string, override: { feeType?: FeeType; feeMultiplier?: number }): void {
+    const ev = this.requireEvent(eventTicker);
+    ev.feeTypeOverride = override.feeType;
+    ev.feeMultiplierOverride = override.feeMultiplier;
+    ev.updatedMs = this.now();
+    this.emit({ type: 'event_fee_update', event: ev, ms: ev.updatedMs });
   }
 
   private lifecycle(market: SimMarket, eventType: LifecycleType, isDeactivated?: boolean): void {

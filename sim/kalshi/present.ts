@@ -104,6 +104,8 @@ export function eventJson(engine: KalshiEngine, ev: SimEvent, withMarkets: boole
     mutually_exclusive: ev.mutuallyExclusive,
     last_updated_ts: iso(ev.updatedMs),
     exchange_index: ev.exchangeIndex,
+    ...(ev.feeTypeOverride === undefined ? {} : { fee_type_override: ev.feeTypeOverride }),
+    ...(ev.feeMultiplierOverride === undefined ? {} : { fee_multiplier_override: ev.feeMultiplierOverride }),
     ...(withMarkets
       ? {
           markets: engine

@@ -60,6 +60,9 @@ export interface EventDef {
 export interface SimEvent extends Required<Omit<EventDef, 'startTimeMs'>> {
   startTimeMs: number | undefined;
   milestoneId: string;
+  /** Event-level fee override (Kalshi's `fee_type_override` / `fee_multiplier_override`). */
+  feeTypeOverride: FeeType | undefined;
+  feeMultiplierOverride: number | undefined;
   createdMs: number;
   updatedMs: number;
 }
@@ -259,6 +262,7 @@ export type EngineEvent =
   | { type: 'position'; position: SimPosition }
   | { type: 'lifecycle'; market: SimMarket; eventType: LifecycleType; isDeactivated?: boolean; ms: number }
   | { type: 'event_created'; event: SimEvent; ms: number }
+  | { type: 'event_fee_update'; event: SimEvent; ms: number }
   | {
       type: 'order_group';
       userId: string;

@@ -410,6 +410,17 @@ export class WsHub {
             collateral_return_type: '',
           });
         return;
+      case 'event_fee_update':
+        for (const [s, sub] of this.subsFor('market_lifecycle_v2', undefined))
+          s.sendSeq(sub, 'event_fee_update', {
+            event_ticker: e.event.eventTicker,
+            series_ticker: e.event.seriesTicker,
+            ...(e.event.feeTypeOverride === undefined ? {} : { fee_type_override: e.event.feeTypeOverride }),
+            ...(e.event.feeMultiplierOverride === undefined
+              ? {}
+              : { fee_multiplier_override: e.event.feeMultiplierOverride }),
+          });
+        return;
       case 'order_group':
         for (const [s, sub] of this.subsFor('order_group_updates', undefined, e.userId))
           s.sendSeq(sub, 'order_group_updates', {

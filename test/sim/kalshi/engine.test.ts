@@ -236,6 +236,21 @@ describe('matching', () => {
     expect(engine.totalBalance('alice')).toBe(1_000_000_000 - 5_600_000 - (taker?.fee ?? 0));
   });
 
+  it('an event fee override replaces the series schedule', () => {
+    const { engine } = setup('quadratic');
+    const events: EngineEvent[] = [];
+    engine.subscribe((e) => events.push(e));
+    engine.setEventFeeOverride('KXNBAGAME-26NOV14BOSMIL', {
+      feeType: 'quadratic_with_maker_fees',
+      feeMultiplier: 0.5,
+    });
+    expect(events).toMatchObject([{ type: 'event_fee_update' }]);
+    engine.placeOrder('maker', gtc('bid', 50, 100));
+    engine.placeOrder('alice', gtc('ask', 50, 100, { timeInForce: 'immediate_or_cancel' }));
+    // maker 0.0175·0.5·100·0.25 = 0.21875 → 0.2188
+    expect(engine.fills('maker')[0]?.fee).toBe(218_800);
+  });
+
   it('nets YES against NO: selling what you hold releases cash', () => {
     const { engine } = setup('quadratic');
     engine.placeOrder('maker', gtc('bid', 40, 10));
