@@ -46,6 +46,8 @@ export interface ListedMarket {
 
 /** Maps a Kalshi event to an Odds API event; unmatched events are reported, never guessed. */
 export interface GameMapper {
+  /** Loads what matching a sport needs (e.g. the odds events on offer); called before each discovery of that sport. */
+  prepare?(sport: string, oddsSportKey: string): Promise<void>;
   match(sport: string, event: ListedEvent): MapResult;
 }
 export type MapResult =

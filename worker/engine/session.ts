@@ -394,6 +394,13 @@ export class TradingSession {
 
   async discover(): Promise<void> {
     for (const [sport, cfg] of Object.entries(this.config.sports)) {
+      try {
+        await this.ports.mapper.prepare?.(sport, cfg.oddsSportKey);
+      } catch (err) {
+        this.ports.metrics.count('DiscoveryErrors');
+        this.ports.log.warn('mapping_prepare_failed', { sport, error: errText(err) });
+        continue;
+      }
       for (const series of cfg.series) {
         let events: ListedEvent[];
         try {

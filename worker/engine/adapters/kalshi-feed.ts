@@ -1,0 +1,119 @@
+/**
+ * MarketFeed + BookReader over the Kalshi WebSocket feed (worker/kalshi/ws-client.ts)
+ * and its order books (worker/book/). Translates the feed's events into the
+ * engine's FeedEvent union; books are read on demand (a requote reads the
+ * current book, never a copy per delta).
+ */
+import type { Clock } from '../../../shared/clock.ts';
+import type { KalshiWsFeed } from '../../kalshi/ws-client.ts';
+import type { BookReader, FeedEvent, MarketBook, MarketFeed } from '../ports.ts';
+
+export class KalshiFeedAdapter implements MarketFeed, BookReader {
+  private readonly handlers = new Set<(e: FeedEvent) => void>();
+  private up = false;
+
+  constructor(
+    private readonly ws: KalshiWsFeed,
+    private readonly clock: Clock,
+    /** Book levels per side handed to the quoter. */
+    private readonly depth = 10,
+  ) {
+    ws.on((e) => {
+      switch (e.type) {
+        case 'book':
+          this.emit({ type: 'book', ticker: e.ticker });
+          return;
+        case 'fill': {
+          const f = e.fill;
+          this.emit({
+            type: 'fill',
+            tradeId: f.trade_id,
+            orderId: f.order_id,
+            clientOrderId: f.client_order_id,
+            ticker: f.market_ticker,
+            side: f.book_side,
+            price: f.yes_price_dollars,
+            count: f.count_fp,
+            tsMs: f.ts_ms ?? (f.ts !== undefined ? f.ts * 1000 : this.clock.now()),
+          });
+          return;
+        }
+        case 'state': {
+          const up = e.state === 'connected';
+          if (up !== this.up) {
+            this.up = up;
+            this.emit({ type: 'connection', state: up ? 'up' : 'down' });
+          }
+          return;
+        }
+        case 'reconnected':
+          // The session reconciles over REST on every transition to 'up'.
+          if (!this.up) {
+            this.up = true;
+            this.emit({ type: 'connection', state: 'up' });
+          }
+          return;
+        case 'message': {
+          const m = e.msg;
+          if (m.type === 'user_order') {
+            const o = m.msg;
+            this.emit({
+              type: 'order',
+              orderId: o.order_id,
+              clientOrderId: o.client_order_id,
+              ticker: o.ticker,
+              side: o.book_side,
+              price: o.yes_price_dollars,
+              remaining: o.remaining_count_fp,
+              filled: o.fill_count_fp,
+              status: o.status,
+            });
+          } else if (m.type === 'market_lifecycle_v2') {
+            const l = m.msg;
+            const kind =
+              l.event_type === 'deactivated'
+                ? 'paused'
+                : l.event_type === 'activated'
+                  ? 'resumed'
+                  : l.event_type === 'determined' || l.event_type === 'settled'
+                    ? l.event_type
+                    : 'other';
+            this.emit({ type: 'lifecycle', ticker: l.market_ticker, kind });
+          }
+          return;
+        }
+        default:
+          return;
+      }
+    });
+  }
+
+  onEvent(handler: (e: FeedEvent) => void): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  track(tickers: readonly string[]): void {
+    this.ws.setMarkets(tickers);
+  }
+
+  book(ticker: string): MarketBook | undefined {
+    let b: ReturnType<KalshiWsFeed['book']>;
+    try {
+      b = this.ws.book(ticker);
+    } catch {
+      return undefined;
+    }
+    return {
+      ticker,
+      bids: b.levels('bid', { depth: this.depth }),
+      asks: b.levels('ask', { depth: this.depth }),
+      valid: b.live,
+      updatedMs: b.updatedAt ?? 0,
+    };
+  }
+
+  private emit(e: FeedEvent): void {
+    for (const h of this.handlers) h(e);
+  }
+}

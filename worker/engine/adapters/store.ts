@@ -1,0 +1,150 @@
+/**
+ * The engine's store-backed ports over shared/store (DynamoDB; dynalite or the
+ * in-memory table in paper mode): theos, kill/pause flags, the audit trail,
+ * and game mapping from the odds events the theo records describe.
+ */
+
+import {
+  DEFAULT_MAPPING_CONFIG,
+  type MappingConfig,
+  matchKalshiGame,
+} from '../../../shared/mapping/match.ts';
+import { DRAW } from '../../../shared/odds/aggregate.ts';
+import type { OddsApiEvent } from '../../../shared/odds/schemas.ts';
+import type { FillStore } from '../../../shared/store/fills.ts';
+import type { OrderAuditStore } from '../../../shared/store/journal.ts';
+import type { KillStore } from '../../../shared/store/kill.ts';
+import type { TheoRecord, TheoStore } from '../../../shared/store/theos.ts';
+import type {
+  ActiveFlag,
+  AuditSink,
+  GameMapper,
+  KillFlagSource,
+  ListedEvent,
+  MapResult,
+  TheoSource,
+} from '../ports.ts';
+
+export function theoSnapshotOf(r: TheoRecord) {
+  return {
+    oddsEventId: r.eventId,
+    probabilities: Object.fromEntries(r.outcomes.map((o) => [o.name, o.probability])),
+    updatedMs: r.asOf,
+    books: r.booksUsed.length,
+  };
+}
+
+export function storeTheoSource(theos: Pick<TheoStore, 'getMany'>): TheoSource {
+  return {
+    read: async (ids) => [...(await theos.getMany(ids)).values()].map(theoSnapshotOf),
+  };
+}
+
+export function storeKillFlags(kill: Pick<KillStore, 'active'>): KillFlagSource {
+  return {
+    read: async (): Promise<ActiveFlag[]> =>
+      (await kill.active()).map((f) => ({ scope: f.scope, kind: f.kind, reason: f.reason })),
+  };
+}
+
+export interface AuditOptions {
+  fills: Pick<FillStore, 'put'>;
+  orders: Pick<OrderAuditStore, 'append'>;
+  shardId: string;
+  /** The fencing token writes are made under (0 when no lease is configured). */
+  fenceToken: () => number;
+  eventOf: (ticker: string) => string | undefined;
+}
+
+export function storeAudit(o: AuditOptions): AuditSink {
+  return {
+    fill: async (f) => {
+      await o.fills.put({
+        tradeId: f.tradeId,
+        orderId: f.orderId,
+        clientOrderId: f.clientOrderId,
+        ticker: f.ticker,
+        eventTicker: f.eventTicker,
+        side: f.side,
+        price: f.price,
+        count: f.count,
+        ts: f.tsMs,
+        shardId: o.shardId,
+      });
+    },
+    order: async (e) => {
+      if (!e.orderId && !e.clientOrderId) return;
+      await o.orders.append({
+        clientOrderId: e.clientOrderId,
+        orderId: e.orderId,
+        eventTicker: o.eventOf(e.ticker) ?? 'unknown',
+        ticker: e.ticker,
+        action: e.action,
+        outcome: e.outcome,
+        side: e.side,
+        price: e.price,
+        count: e.count,
+        ts: e.atMs,
+        shardId: o.shardId,
+        fenceToken: o.fenceToken(),
+      });
+    },
+  };
+}
+
+/** An odds event as the theo record describes it: what the mapper matches Kalshi games against. */
+export function oddsEventOf(r: TheoRecord): OddsApiEvent {
+  return {
+    id: r.eventId,
+    sport_key: r.sportKey,
+    commence_time: new Date(r.commenceTime).toISOString(),
+    home_team: r.homeTeam,
+    away_team: r.awayTeam,
+  } as OddsApiEvent;
+}
+
+/**
+ * GameMapper over shared/mapping/match.ts, fed with the odds events that have
+ * theos in the store (a game without a theo cannot be quoted anyway).
+ */
+export class StoreGameMapper implements GameMapper {
+  private readonly events = new Map<string, OddsApiEvent[]>();
+
+  constructor(
+    private readonly theos: Pick<TheoStore, 'listBySport'>,
+    private readonly now: () => number,
+    private readonly config: MappingConfig = DEFAULT_MAPPING_CONFIG,
+    /** Odds events that commenced longer ago than this are not candidates. */
+    private readonly lookbackMs = 6 * 3_600_000,
+  ) {}
+
+  async prepare(sport: string, oddsSportKey: string): Promise<void> {
+    const records = await this.theos.listBySport(oddsSportKey, this.now() - this.lookbackMs);
+    this.events.set(sport, records.map(oddsEventOf));
+  }
+
+  match(sport: string, ev: ListedEvent): MapResult {
+    const r = matchKalshiGame(
+      {
+        eventTicker: ev.eventTicker,
+        seriesTicker: ev.seriesTicker,
+        title: ev.title,
+        startTime: ev.startMs,
+        markets: ev.markets.map((m) => ({ ticker: m.ticker, yesSubTitle: m.yesSubTitle })),
+      },
+      this.events.get(sport) ?? [],
+      this.config,
+    );
+    if (r.kind !== 'matched') return { ok: false, reason: `${r.reason}: ${r.detail}` };
+    return {
+      ok: true,
+      oddsEventId: r.oddsEventId,
+      commenceMs: r.commenceTime,
+      outcomeByTicker: Object.fromEntries(
+        r.markets.map((m) => [m.ticker, m.side === 'draw' ? DRAW : m.outcome]),
+      ),
+      homeTeam: r.homeTeam,
+      awayTeam: r.awayTeam,
+    };
+  }
+}
