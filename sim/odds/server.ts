@@ -20,7 +20,7 @@ export interface OddsSimOptions {
   /** …or the World the rest of the simulation already uses. */
   world?: World;
   apiKey: string;
-  /** Real time for the frequency limit and the `slow` fault (tests may inject it). */
+  /** Time for the frequency limit (default: wall time; scenario time under a SteppedClock). */
   wallNow?: () => number;
 }
 
@@ -46,7 +46,8 @@ export async function startOddsSim(opts: OddsSimOptions): Promise<OddsSim> {
   if (!/^[\x21-\x7e]{8,}$/.test(opts.apiKey))
     throw new TypeError('startOddsSim: apiKey must be at least 8 printable characters');
   const state: OddsApiState = createOddsApiState(world, opts.apiKey);
-  const wallNow = opts.wallNow ?? Date.now;
+  // The frequency limit counts real seconds; a stepped (headless) run has none, so it counts scenario seconds.
+  const wallNow = opts.wallNow ?? (Number.isFinite(opts.clock.speed) ? Date.now : () => opts.clock.now());
   const pending = new Set<NodeJS.Timeout>();
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

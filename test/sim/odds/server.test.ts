@@ -255,6 +255,14 @@ describe('odds simulator: errors carry the real codes and bodies', () => {
     expect((await get(sim, '/v4/sports')).status).toBe(200);
   });
 
+  it('under a stepped clock counts the frequency limit in scenario seconds (headless runs are not throttled by wall time)', async () => {
+    const { sim, clock } = await start();
+    for (let i = 0; i < 30; i++) expect((await get(sim, '/v4/sports')).status).toBe(200);
+    expect((await get(sim, '/v4/sports')).status).toBe(429);
+    clock.advance(1000);
+    for (let i = 0; i < 30; i++) expect((await get(sim, '/v4/sports')).status).toBe(200);
+  });
+
   it('refuses a call the quota cannot pay with 401 OUT_OF_USAGE_CREDITS, and free calls still work', async () => {
     const { sim } = await start({ odds: { quota: { limit: 3, used: 0 } } });
     expect((await get(sim, '/v4/sports/basketball_nba/odds?regions=us,eu')).quota).toEqual({
