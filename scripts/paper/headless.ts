@@ -66,13 +66,14 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
     ...(opts.quoter ? { quoter: opts.quoter } : {}),
     ...(opts.log ? { log: opts.log } : {}),
   });
+  const sim = stack.sim!;
   let events = 0;
-  const offExchange = stack.sim.kalshi.admin.subscribe(() => events++);
+  const offExchange = sim.kalshi.admin.subscribe(() => events++);
   const offSession = stack.worker.session.onEvent(() => events++);
-  const world = stack.sim.world;
+  const world = sim.world;
   const recorder = new RunRecorder({
     strategy: opts.strategy,
-    kalshi: stack.sim.kalshi,
+    kalshi: sim.kalshi,
     userId: MAKER_USER,
     world,
     stopMarginMs: opts.config.stopMarginMs,
@@ -88,7 +89,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
       const lockstep = stack.lockstep;
       let nextSample = start;
       for (let t = Math.min(end, start + stepMs); ; t = Math.min(end, t + stepMs)) {
-        stack.sim.runner.step(t);
+        sim.runner.step(t);
         lockstep.moveTo(t);
         await settle(stack, () => events);
         if (t >= nextSample) {

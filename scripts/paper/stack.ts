@@ -8,8 +8,11 @@
  * Shutdown order matters for money: the kill switch first (stop quoting,
  * cancel until flat), then the parts in reverse start order.
  */
-import type { Clock } from '../../shared/clock.ts';
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type Clock, systemClock } from '../../shared/clock.ts';
 import type { EngineConfig } from '../../shared/config/engine-config.ts';
+import { makeDocumentClient } from '../../shared/store/client.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
 import { MAKER_USER, type Simulation, startSimulation } from '../../sim/main.ts';
 import { type DashboardServer, newDashboardToken, startDashboard } from '../../worker/dashboard/server.ts';
@@ -18,6 +21,7 @@ import type { DashboardState } from '../../worker/dashboard/view-model.ts';
 import type { Quoter } from '../../worker/engine/ports.ts';
 import { LockstepClock, ScaledWorkerClock } from './clocks.ts';
 import { type PaperDynamo, startPaperDynamo } from './dynamo.ts';
+import { KALSHI_URLS, type LiveEnv, ODDS_API_URL, UsageError } from './options.ts';
 import { type LocalServerless, PAPER_BOOKMAKERS, startLocalServerless } from './serverless.ts';
 import type { PaperWorker, PaperWorkerStarter } from './worker-port.ts';
 
@@ -41,7 +45,8 @@ export interface PaperStackOptions {
 }
 
 export interface PaperStack {
-  sim: Simulation;
+  /** The simulators (null in live mode). */
+  sim: Simulation | null;
   store: Store;
   worker: PaperWorker;
   serverless: LocalServerless;
@@ -175,6 +180,127 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
           const remaining = sim.kalshi.admin.restingOrders(MAKER_USER).length;
           await unwind();
           return { flat: (result?.flat ?? false) && remaining === 0, remaining };
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}
+
+export interface LiveStackOptions {
+  env: LiveEnv;
+  config: EngineConfig;
+  dashboard: { host: string; port: number };
+  startWorker: PaperWorkerStarter;
+  /** Wall ms between two odds polls (default 30 min, as deployed). */
+  pollEveryMs?: number;
+  onProgress?: (step: string) => void;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+/**
+ * `npm start -- --live`: the same worker, odds poll, refresh bus and dashboard,
+ * against real Kalshi (demo or prod) and The Odds API. DynamoDB is the real
+ * table when DYNAMODB_TABLE is set, else a local in-memory one.
+ */
+export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack> {
+  const log = opts.log ?? (() => {});
+  const progress = opts.onProgress ?? (() => {});
+  const closers: (() => Promise<unknown>)[] = [];
+  const unwind = async () => {
+    for (const close of closers.reverse()) await close().catch(() => {});
+  };
+  let privateKeyPem: string;
+  try {
+    privateKeyPem = readFileSync(opts.env.KALSHI_PRIVATE_KEY_FILE, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      'env KALSHI_PRIVATE_KEY_FILE',
+      `cannot read the key file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(privateKeyPem)) {
+    throw new UsageError('env KALSHI_PRIVATE_KEY_FILE', 'not a PEM private key');
+  }
+  try {
+    progress(PAPER_STEPS[0]);
+    let store: Store;
+    if (opts.env.DYNAMODB_TABLE) {
+      const client = new DynamoDBClient(opts.env.AWS_REGION ? { region: opts.env.AWS_REGION } : {});
+      closers.push(async () => client.destroy());
+      store = createStore(makeDocumentClient(client), opts.env.DYNAMODB_TABLE);
+    } else {
+      const dynamo = await startPaperDynamo();
+      closers.push(() => dynamo.close());
+      store = createStore(dynamo.doc, dynamo.tableName);
+    }
+    const clock = systemClock;
+
+    progress(PAPER_STEPS[2]);
+    const serverless = startLocalServerless({
+      clock,
+      store,
+      odds: { baseUrl: ODDS_API_URL, apiKey: opts.env.ODDS_API_KEY },
+      sports: Object.values(opts.config.sports).map((s, i) => ({
+        sportKey: s.oddsSportKey,
+        priority: Math.min(9, i + 1),
+        minCredits: 0,
+      })),
+      bookmakers: PAPER_BOOKMAKERS,
+      pollEveryMs: opts.pollEveryMs ?? 30 * 60_000,
+      log,
+    });
+    closers.push(() => serverless.stop());
+    await serverless.schedule.runNow();
+
+    progress(PAPER_STEPS[3]);
+    const urls = KALSHI_URLS[opts.env.KALSHI_ENV];
+    const worker = await opts.startWorker({
+      clock,
+      config: opts.config,
+      kalshi: { restBaseUrl: urls.rest, wsUrl: urls.ws, keyId: opts.env.KALSHI_KEY_ID, privateKeyPem },
+      store,
+      publishRefresh: (r) => serverless.publishRefresh(r),
+      log,
+    });
+    closers.push(() => worker.close());
+    const source = sessionDashboard({
+      session: worker.session,
+      books: worker.books,
+      flags: store.kill,
+      now: () => clock.now(),
+      mode: 'live',
+      venue: opts.env.KALSHI_ENV,
+      log,
+    });
+
+    progress(PAPER_STEPS[4]);
+    const token = newDashboardToken();
+    const dashboard = await startDashboard({ source, actions: source, token, ...opts.dashboard, log });
+    closers.push(() => dashboard.close());
+
+    let stopping: Promise<{ flat: boolean; remaining: number }> | null = null;
+    return {
+      sim: null,
+      store,
+      worker,
+      serverless,
+      clock,
+      lockstep: null,
+      dashboard,
+      token,
+      view: () => source.snapshot(),
+      stop(reason = 'shutdown') {
+        stopping ??= (async () => {
+          const result = await worker.stop(reason).catch((err: unknown) => {
+            log({ level: 'error', msg: 'kill switch failed at shutdown', error: String(err) });
+            return null;
+          });
+          await unwind();
+          return { flat: result?.flat ?? false, remaining: result?.remaining ?? -1 };
         })();
         return stopping;
       },
