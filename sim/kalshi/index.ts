@@ -124,7 +124,10 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
   });
 
   const server = createServer((req, res) => {
-    void serveRest(req, res);
+    serveRest(req, res).catch(() => {
+      // never crash the simulator on one request; answer if the socket is still there
+      if (!res.headersSent) send(res, 500, errorBody('internal_server_error', 'internal error'));
+    });
   });
 
   async function serveRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
