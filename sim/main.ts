@@ -10,6 +10,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Micros } from '../shared/units.ts';
@@ -20,7 +21,13 @@ import { type OddsSim, startOddsSim } from './odds/server.ts';
 import { kalshiFaultSwitch, unknownKalshiFaults } from './scenario/kalshi-faults.ts';
 import { hexId } from './scenario/rng.ts';
 import { type RunnerEvent, ScenarioRunner } from './scenario/runner.ts';
-import { loadScenario, type Scenario, ScenarioError, scenarioStartMs } from './scenario/schema.ts';
+import {
+  loadScenario,
+  type Scenario,
+  ScenarioError,
+  scenarioStartMs,
+  zFaultCommand,
+} from './scenario/schema.ts';
 import { buildWorld, type World } from './scenario/world.ts';
 
 export interface SimulationOptions {
@@ -262,6 +269,34 @@ async function cli(argv: string[]): Promise<void> {
     onEvent: (e) => process.stderr.write(`${JSON.stringify({ ...e, at: new Date(e.at).toISOString() })}\n`),
   });
   process.stdout.write(`${JSON.stringify({ ...sim.ready, ...(keyFiles ? { keyFiles } : {}) })}\n`);
+
+  // Run-time faults: one JSON command per stdin line, e.g. {"target":"odds","name":"outage","on":true}.
+  if (!process.stdin.isTTY) {
+    const lines = createInterface({ input: process.stdin });
+    lines.on('line', (line) => {
+      if (line.trim() === '') return;
+      const report = (o: object) => process.stderr.write(`${JSON.stringify(o)}\n`);
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        return report({ type: 'command_error', message: 'not JSON' });
+      }
+      const cmd = zFaultCommand.safeParse(json);
+      if (!cmd.success)
+        return report({
+          type: 'command_error',
+          message: cmd.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
+      if (cmd.data.target === 'kalshi' && unknownKalshiFaults([cmd.data.name]).length > 0)
+        return report({ type: 'command_error', message: `unknown Kalshi fault ${cmd.data.name}` });
+      try {
+        sim.runner.setFault(cmd.data);
+      } catch (e) {
+        report({ type: 'command_error', message: (e as Error).message });
+      }
+    });
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

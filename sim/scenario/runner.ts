@@ -25,7 +25,7 @@ import {
   type TraderContext,
 } from '../traders/trader.ts';
 import { Scheduler } from './scheduler.ts';
-import type { FaultConfig, PriceRange } from './schema.ts';
+import type { FaultConfig, OddsFaultName, PriceRange } from './schema.ts';
 import { announcedStartMs } from './truth.ts';
 import type { SimGame, World } from './world.ts';
 
@@ -43,6 +43,10 @@ export type RunnerExchange = Exchange &
     | 'setEventStartTime'
     | 'setPriceRanges'
   >;
+
+export type FaultSwitchCommand =
+  | { target: 'odds'; name: OddsFaultName; on: boolean; params: Record<string, number> }
+  | { target: 'kalshi'; name: string; on: boolean; params: Record<string, number> };
 
 /** Run-time switches of the Kalshi simulator's faults (see sim/kalshi). */
 export interface KalshiFaultSwitch {
@@ -251,13 +255,16 @@ export class ScenarioRunner {
     });
   }
 
+  /** Switches a fault now (the schedule uses this; so can an operator at run time). */
+  setFault(f: FaultSwitchCommand): void {
+    if (f.target === 'odds') this.opts.oddsFaults?.set(f.name, f.on, f.params);
+    else this.opts.kalshiFaults?.set(f.name, f.on, f.params);
+    this.emit({ type: 'fault', at: this.now(), target: f.target, name: f.name, on: f.on });
+  }
+
   private scheduleFault(f: FaultConfig): void {
     const at = this.world.startMs + Math.round(f.atMinute * 60_000);
-    const flip = (on: boolean) => {
-      if (f.target === 'odds') this.opts.oddsFaults?.set(f.name, on, f.params);
-      else this.opts.kalshiFaults?.set(f.name, on, f.params);
-      this.emit({ type: 'fault', at: this.now(), target: f.target, name: f.name, on });
-    };
+    const flip = (on: boolean) => this.setFault({ ...f, on } as FaultSwitchCommand);
     this.scheduler.schedule(at, () => flip(true));
     if (f.durationMinutes !== null)
       this.scheduler.schedule(at + Math.round(f.durationMinutes * 60_000), () => flip(false));

@@ -245,6 +245,22 @@ export const zFault = z.discriminatedUnion('target', [
   }),
 ]);
 
+/** A run-time fault command (one JSON line on the simulator's stdin). */
+export const zFaultCommand = z.discriminatedUnion('target', [
+  z.object({
+    target: z.literal('odds'),
+    name: z.enum(ODDS_FAULTS),
+    on: z.boolean(),
+    params: z.record(z.string(), z.number()).default({}),
+  }),
+  z.object({
+    target: z.literal('kalshi'),
+    name: z.string().min(1),
+    on: z.boolean(),
+    params: z.record(z.string(), z.number()).default({}),
+  }),
+]);
+
 export const zOddsConfig = z.object({
   /** Credits per month and already used when the run starts. */
   quota: z

@@ -26,11 +26,11 @@ interface Spawned {
   stderr: () => string;
 }
 
-function spawnSim(args: string[]): Spawned {
+function spawnSim(args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): Spawned {
   // Its own process group, signalled as a whole, as Ctrl-C in a terminal does (npm → sh → tsx → node).
   const child = spawn('npm', ['run', '-s', 'sim', '--', ...args], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
     detached: true,
   });
   let out = '';
@@ -140,6 +140,34 @@ describe('npm run sim', () => {
     await expect(bad.ready).rejects.toThrow();
     expect((await bad.exit).code).toBe(2);
     expect(bad.stderr()).toContain('is not JSON');
+  });
+});
+
+describe('run-time fault commands on stdin', () => {
+  it('switches an odds fault on and off, and reports a bad command without dying', async () => {
+    const s = spawnSim(['--scenario', 'nba-quiet-evening'], 'pipe');
+    try {
+      const ready = await s.ready;
+      const sports = () =>
+        fetch(`${ready.odds.baseUrl}/v4/sports?apiKey=${ready.odds.apiKey}`).then((r) => r.status);
+      const until = async (want: number) => {
+        for (let i = 0; i < 100 && (await sports()) !== want; i++)
+          await new Promise((r) => setTimeout(r, 50));
+        return sports();
+      };
+      s.child.stdin!.write('{"target":"odds","name":"outage","on":true}\n');
+      expect(await until(503)).toBe(503);
+      s.child.stdin!.write('{"target":"odds","name":"meteor","on":true}\nnot json\n');
+      s.child.stdin!.write('{"target":"odds","name":"outage","on":false}\n');
+      expect(await until(200)).toBe(200);
+      expect(s.stderr()).toContain('"type":"command_error"');
+      expect(s.stderr()).toContain('"type":"fault","at"');
+      signal(s, 'SIGINT');
+      await s.exit;
+      expect(s.stderr()).toContain('"type":"stopped"');
+    } finally {
+      signal(s, 'SIGKILL');
+    }
   });
 });
 
