@@ -124,12 +124,12 @@ export type LiveEnv = z.infer<typeof zLiveEnv>;
 
 export const KALSHI_URLS = {
   demo: {
-    rest: 'https://demo-api.kalshi.co/trade-api/v2',
-    ws: 'wss://demo-api.kalshi.co/trade-api/ws/v2',
+    rest: 'https://external-api.demo.kalshi.co/trade-api/v2',
+    ws: 'wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2',
   },
   prod: {
-    rest: 'https://api.elections.kalshi.com/trade-api/v2',
-    ws: 'wss://api.elections.kalshi.com/trade-api/ws/v2',
+    rest: 'https://external-api.kalshi.com/trade-api/v2',
+    ws: 'wss://external-api-ws.kalshi.com/trade-api/ws/v2',
   },
 } as const;
 export const ODDS_API_URL = 'https://api.the-odds-api.com';

@@ -1,0 +1,172 @@
+/**
+ * `npm run simulate -- --scenario FILE [--speed max] [--seed S] [--report DIR]`
+ *
+ * Runs a scenario headless as fast as the machine allows, once for our
+ * strategy and once for each baseline on the same seed (fixed-spread
+ * symmetric quoter without skew; top-of-book joiner without ceilings), and
+ * writes DIR/scoreboard.json (an object per strategy) and DIR/report.html.
+ * A progress bar on stderr while it runs; the scoreboard table on stdout.
+ *
+ * Exit codes: 0 done, 1 a run failed, 2 bad options/config/scenario.
+ */
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BASELINES } from './paper/baselines.ts';
+import { reportCharts } from './paper/charts.ts';
+import { loadEngineConfig } from './paper/config-file.ts';
+import { type HeadlessResult, runHeadless } from './paper/headless.ts';
+import { parseSimulateOptions, SIMULATE_USAGE, type SimulateOptions, UsageError } from './paper/options.ts';
+import { progressBar, progressWriter } from './paper/progress.ts';
+import { renderReport } from './paper/report-html.ts';
+import { type Scoreboard, scoreRun } from './paper/scoreboard.ts';
+import { startPaperWorker } from './paper/worker.ts';
+
+export interface SimulateIo {
+  argv: readonly string[];
+  out: NodeJS.WriteStream;
+  err: NodeJS.WriteStream;
+}
+
+const SHOWN: [string, string][] = [
+  ['pnl_realized', 'PnL real $'],
+  ['pnl_marked', 'PnL marked $'],
+  ['fills', 'fills'],
+  ['contracts_traded', 'contracts'],
+  ['max_abs_inventory', 'max |inv|'],
+  ['time_at_limit_share', 'at limit'],
+  ['adverse_selection', 'adverse $'],
+  ['writes_per_requote', 'writes/requote'],
+  ['orders_after_stop', 'after stop'],
+  ['invariant_violations', 'violations'],
+  ['book_mismatches', 'book mismatch'],
+];
+
+/** The scoreboard as a fixed-width text table (strategies as columns). */
+export function scoreboardTable(board: Scoreboard): string {
+  const names = Object.keys(board);
+  const width = Math.max(12, ...names.map((n) => n.length + 2));
+  const rows = [['', ...names].map((c, i) => (i === 0 ? c.padEnd(16) : c.padStart(width))).join('')];
+  for (const [key, label] of SHOWN) {
+    rows.push(
+      label.padEnd(16) +
+        names
+          .map((n) => String((board[n] as unknown as Record<string, number>)[key]).padStart(width))
+          .join(''),
+    );
+  }
+  return rows.join('\n');
+}
+
+export async function main(io: SimulateIo): Promise<number> {
+  let opts: SimulateOptions;
+  try {
+    opts = parseSimulateOptions(io.argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err.write(`error: ${err.message}\n\n${SIMULATE_USAGE}\n`);
+    return 2;
+  }
+  if (opts.help) {
+    io.out.write(`${SIMULATE_USAGE}\n`);
+    return 0;
+  }
+  let config: ReturnType<typeof loadEngineConfig>;
+  try {
+    config = loadEngineConfig(opts.config);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err.write(`error: ${err.message}\n`);
+    return 2;
+  }
+
+  // Baselines quote the base size ours quotes.
+  const size = config.quoting.baseSize;
+  const strategies: [string, HeadlessOptionsQuoter][] = [
+    ['ours', undefined],
+    ...(opts.baselines
+      ? Object.entries(BASELINES).map(([n, make]) => [n, make(size)] as [string, HeadlessOptionsQuoter])
+      : []),
+  ];
+  const progress = progressWriter(io.err);
+  const warnings: string[] = [];
+  const results: { strategy: string; result: HeadlessResult }[] = [];
+  const wallStart = Date.now();
+  for (const [i, [strategy, quoter]] of strategies.entries()) {
+    const label = `[${i + 1}/${strategies.length}] ${strategy.padEnd(12)}`;
+    let lastDraw = 0;
+    try {
+      const result = await runHeadless({
+        strategy,
+        scenario: opts.scenario,
+        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+        config,
+        ...(quoter ? { quoter } : {}),
+        speed: opts.speed,
+        startWorker: startPaperWorker,
+        onProgress: (done, total) => {
+          const now = Date.now();
+          if (now - lastDraw < 100 && done < total) return;
+          lastDraw = now;
+          progress.update(
+            `${label} ${progressBar(done, total)} ${Math.round(done / 60_000)}/${Math.round(total / 60_000)} min`,
+          );
+        },
+        log: (e) => {
+          if (e.level === 'error' && warnings.length < 50)
+            warnings.push(`${strategy}: ${String(e.msg)} ${e.error ?? ''}`.trim());
+        },
+      });
+      progress.done(
+        `${label} done in ${(result.wallMs / 1000).toFixed(1)} s, ${result.record.fills.length} fills${result.flat ? '' : ' — NOT FLAT at the end'}`,
+      );
+      results.push({ strategy, result });
+    } catch (err) {
+      progress.done('');
+      const message = err instanceof Error ? err.message : String(err);
+      const scenarioProblem = err instanceof Error && err.name === 'ScenarioError';
+      io.err.write(`error: ${strategy} run failed: ${message}\n`);
+      return scenarioProblem ? 2 : 1;
+    }
+  }
+
+  const scoreboard: Scoreboard = Object.fromEntries(
+    results.map((r) => [r.strategy, scoreRun(r.result.record)]),
+  );
+  const dir = resolve(opts.report);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'scoreboard.json'), `${JSON.stringify(scoreboard, null, 2)}\n`);
+  const html = renderReport({
+    scenario: basename(opts.scenario),
+    seed: opts.seed ?? null,
+    generatedAt: new Date().toISOString(),
+    wallMs: Date.now() - wallStart,
+    scoreboard,
+    charts: reportCharts(results.map((r) => ({ strategy: r.strategy, lines: r.result.lines }))),
+    notes: [
+      'fixed-spread: symmetric quotes theo ± 3¢, no inventory skew. top-of-book: joins the best bid and ask of others, no ceilings.',
+      'Every strategy runs through the same worker, order manager and risk gate (limits, stop time, kill switch).',
+      'adverse selection: theo move against us within 60 s after each fill, × contracts (positive = cost).',
+      ...warnings,
+    ],
+  });
+  writeFileSync(join(dir, 'report.html'), html);
+  io.out.write(
+    `${scoreboardTable(scoreboard)}\n\nreport: ${join(dir, 'report.html')}\nscoreboard: ${join(dir, 'scoreboard.json')}\n`,
+  );
+  return 0;
+}
+
+type HeadlessOptionsQuoter = Parameters<typeof runHeadless>[0]['quoter'];
+
+function isEntryPoint(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.exit(await main({ argv: process.argv.slice(2), out: process.stdout, err: process.stderr }));
+}
