@@ -85,9 +85,16 @@ export interface KalshiWsOptions {
   handshakeTimeoutMs?: number;
 }
 
+/**
+ * Liveness: we ping every 5 s (Kalshi pings every 10 s); a socket that has
+ * produced nothing, not even a pong, for 12 s is dead. Books on a silent
+ * socket may be missing deltas without any seq hint, so this bound is also
+ * the worst-case staleness of a "live" book on a half-open connection; use
+ * `quietForMs()` to demand fresher data for quoting.
+ */
 const DEFAULTS = {
-  pingIntervalMs: 10_000,
-  silenceMs: 30_000,
+  pingIntervalMs: 5_000,
+  silenceMs: 12_000,
   snapshotTimeoutMs: 10_000,
   reconnect: { baseMs: 500, capMs: 30_000, minMs: 100 },
   handshakeTimeoutMs: 10_000,
@@ -176,6 +183,11 @@ export class KalshiWsFeed {
 
   get connectionState(): ConnectionState {
     return this.state;
+  }
+
+  /** Milliseconds since the socket last produced anything (frame, ping or pong); Infinity when not connected. */
+  quietForMs(): number {
+    return this.ws ? this.clock.now() - this.lastHeard : Number.POSITIVE_INFINITY;
   }
 
   /** The market's book (stale until its snapshot arrives). */
