@@ -153,13 +153,19 @@ export class Faults {
   }
 }
 
-/** Turns fixed-point strings ("0.4400", "10.00") inside a payload into JSON numbers. */
-export function numbersForStrings(value: unknown): unknown {
-  if (typeof value === 'string') return /^-?\d+\.\d+$/.test(value) ? Number(value) : value;
-  if (Array.isArray(value)) return value.map(numbersForStrings);
+/** Fields whose fixed-point strings Kalshi has been seen to send as JSON numbers. */
+const NUMERIC_KEY = /(_dollars|_fp|^fee_cost|^settlement_value)$/;
+
+/**
+ * Turns the fixed-point strings of numeric fields ("0.4400", "10.00", level
+ * arrays) inside a payload into JSON numbers; ids and texts are left alone.
+ */
+export function numbersForStrings(value: unknown, numeric = false): unknown {
+  if (typeof value === 'string') return numeric && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  if (Array.isArray(value)) return value.map((v) => numbersForStrings(v, numeric));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = numbersForStrings(v);
+    for (const [k, v] of Object.entries(value)) out[k] = numbersForStrings(v, NUMERIC_KEY.test(k));
     return out;
   }
   return value;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseWsFrame } from '../../../shared/kalshi/schemas/ws.ts';
-import { Faults } from '../../../sim/kalshi/faults.ts';
+import { Faults, numbersForStrings } from '../../../sim/kalshi/faults.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
 import type { OrderRequest } from '../../../sim/kalshi/types.ts';
 import { BOS, type Call, ofType, setupSim, WsClient } from './harness.ts';
@@ -159,6 +159,10 @@ describe('WebSocket faults', () => {
     sim.admin.placeOrder('other', req('bid', 440_000, 150));
     const d = await c.next(ofType('orderbook_delta'));
     expect(d.msg).toMatchObject({ price_dollars: 0.44, delta_fp: 1.5 });
+    expect(numbersForStrings({ client_order_id: '12.50', yes_dollars_fp: [['0.4400', '10.00']] })).toEqual({
+      client_order_id: '12.50',
+      yes_dollars_fp: [[0.44, 10]],
+    });
     const last = c.raw.at(-1) ?? '';
     const parsed = parseWsFrame(last);
     expect(parsed.ok && parsed.msg.type === 'orderbook_delta' && parsed.msg.msg.price_dollars).toBe(440_000);
