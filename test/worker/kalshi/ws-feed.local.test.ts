@@ -201,6 +201,26 @@ describe('WebSocket feed × scripted server', () => {
     expect(subs).toHaveLength(2);
   });
 
+  it('reconcile is signalled once the private channels are live, and again when one dies (code 10)', async () => {
+    const ex = exchange();
+    script = await scripted(ex.handler);
+    const { feed, events } = startFeed(script.url);
+    await until(() => feed.connectionState === 'connected', 'connected');
+    await until(() => events.some((e) => e.type === 'reconnected'), 'first reconcile signal');
+    const fillSub = script.commands.find((c) => (c.params as { channels: string[] }).channels[0] === 'fill');
+    expect(fillSub).toBeDefined();
+    // sid 10 is the fill subscription in this script
+    script.sockets[0]!.send(
+      JSON.stringify({ type: 'error', sid: 10, msg: { code: 10, msg: 'channel error' } }),
+    );
+    await until(() => events.filter((e) => e.type === 'reconnected').length === 2, 'second reconcile signal');
+    const fillSubs = script.commands.filter(
+      (c) => (c.params as { channels?: string[] })?.channels?.[0] === 'fill',
+    );
+    expect(fillSubs).toHaveLength(2);
+    expect(feed.stats.reconnects).toBe(0);
+  });
+
   it('a requested snapshot that never comes back rebuilds the subscription', async () => {
     const ex = exchange({ dropSnapshots: true });
     script = await scripted(ex.handler);
