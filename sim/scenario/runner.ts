@@ -120,6 +120,7 @@ export class ScenarioRunner {
   private readonly opts: RunnerOptions;
   private timer: NodeJS.Timeout | undefined;
   private isSetUp = false;
+  private lastTickMs = Number.NaN;
 
   constructor(opts: RunnerOptions) {
     this.opts = opts;
@@ -287,7 +288,7 @@ export class ScenarioRunner {
       if (!due) break;
       if (settable && due.at > clock.now()) clock.set(due.at);
       try {
-        this.opts.exchange.tick();
+        this.tickExchange();
         due.task();
       } catch (e) {
         // One bad action must not stop the world; it is reported.
@@ -296,8 +297,16 @@ export class ScenarioRunner {
       ran++;
     }
     if (settable && toMs > clock.now()) clock.set(toMs);
-    this.opts.exchange.tick();
+    this.tickExchange();
     return ran;
+  }
+
+  /** Time-driven exchange transitions, once per distinct instant. */
+  private tickExchange(): void {
+    const now = this.now();
+    if (now === this.lastTickMs) return;
+    this.lastTickMs = now;
+    this.opts.exchange.tick();
   }
 
   /** Follows a real-time clock: steps every `intervalMs` of wall time until stopped or finished. */

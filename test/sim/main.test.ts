@@ -171,6 +171,19 @@ describe('run-time fault commands on stdin', () => {
   });
 });
 
+describe('startSimulation (scaled clock)', () => {
+  it('follows the clock on its own: markets open and traders act without anyone stepping', async () => {
+    const sim = await startSimulation({ scenario: 'nfl-contested', speed: 600 });
+    sims.push(sim);
+    for (let i = 0; i < 100 && !sim.runner.actions.some((a) => a.trader === 'tight-mm'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(sim.runner.actions.some((a) => a.trader === 'tight-mm' && a.kind === 'place')).toBe(true);
+    const ticker = sim.world.games[0]!.markets[0]!.ticker;
+    expect(sim.kalshi.admin.market(ticker)?.status).toBe('active');
+    await sim.close();
+  });
+});
+
 describe('startSimulation (stepped)', () => {
   it('serves one world on both sides and plays the games to settlement', async () => {
     const start = Date.parse('2026-01-20T23:00:00Z');
