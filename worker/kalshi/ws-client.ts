@@ -106,6 +106,8 @@ interface Pending {
   cmd: WsCommand;
   /** For a subscribe: the tickers it asked for. */
   tickers: string[];
+  /** Replies still expected (a subscribe gets one per channel). */
+  replies: number;
 }
 
 export class KalshiWsFeed {
@@ -379,7 +381,13 @@ export class KalshiWsFeed {
   private send(cmd: WsCommand, tickers: string[] = []): void {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
-    this.pending.set(cmd.id, { cmd, tickers });
+    const replies =
+      cmd.cmd === 'subscribe'
+        ? cmd.params.channels.length
+        : cmd.cmd === 'update_subscription' && cmd.params.action === 'get_snapshot'
+          ? tickers.length
+          : 1;
+    this.pending.set(cmd.id, { cmd, tickers, replies });
     ws.send(JSON.stringify(cmd));
   }
 
@@ -520,7 +528,26 @@ export class KalshiWsFeed {
     this.refreshState();
   }
 
+  /** Marks one reply to command `id` received; forgets the command once all replies are in. */
+  private replied(id: number | undefined): void {
+    if (id === undefined) return;
+    const p = this.pending.get(id);
+    if (p && --p.replies <= 0) this.pending.delete(id);
+  }
+
   private onMessage(msg: WsInbound): void {
+    this.onMessageKind(msg);
+    if (
+      msg.type === 'subscribed' ||
+      msg.type === 'unsubscribed' ||
+      msg.type === 'ok' ||
+      msg.type === 'orderbook_snapshot'
+    ) {
+      this.replied(msg.id);
+    }
+  }
+
+  private onMessageKind(msg: WsInbound): void {
     switch (msg.type) {
       case 'subscribed': {
         const p = msg.id !== undefined ? this.pending.get(msg.id) : undefined;
@@ -548,7 +575,6 @@ export class KalshiWsFeed {
             this.converge();
           }
         }
-        if (msg.id !== undefined) this.pending.delete(msg.id);
         break;
       }
       case 'orderbook_snapshot':
