@@ -52,7 +52,12 @@ export class ExchangeError extends Error {
 export interface EngineOptions {
   clock: SimClock;
   seed?: number;
-  /** Fee rounding precision in Micros (100 = $0.0001, 10_000 = one cent). */
+  /**
+   * Member fee precision in Micros: 100 = $0.0001 (direct members), 10_000 = one
+   * cent. Each fill's fee is rounded up to $0.0001; an accumulator per order then
+   * charges only up to the precision boundary of the order's running total, so
+   * many small fills cost what one large fill would (Kalshi's fee_rounding page).
+   */
   feeRoundingMicros?: Micros;
 }
 
@@ -677,6 +682,7 @@ export class KalshiEngine {
       makerFillCost: 0,
       takerFees: 0,
       makerFees: 0,
+      feeAccrued: 0,
       lastUpdateReason: 'Created',
     };
     if (!used) this.clientIds.set(userId, new Set([clientOrderId]));
@@ -773,7 +779,9 @@ export class KalshiEngine {
       [taker, true],
       [maker, false],
     ] as const) {
-      const fee = feeMicros(feeType, feeMultiplier, isTaker, price, qty, this.feeRounding);
+      const accrued = o.feeAccrued + feeMicros(feeType, feeMultiplier, isTaker, price, qty);
+      const fee = Math.ceil(accrued / this.feeRounding) * this.feeRounding - (o.takerFees + o.makerFees);
+      o.feeAccrued = accrued;
       const cost = openingCost(o.side, price, qty);
       if (isTaker) {
         o.takerFillCost += cost;

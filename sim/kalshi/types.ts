@@ -157,6 +157,8 @@ export interface SimOrder {
   makerFillCost: Micros;
   takerFees: Micros;
   makerFees: Micros;
+  /** Exact fees of this order's fills, each rounded up to $0.0001 (before member-precision rounding). */
+  feeAccrued: Micros;
   lastUpdateReason: UpdateReason;
 }
 

@@ -251,6 +251,40 @@ describe('matching', () => {
     expect(engine.fills('maker')[0]?.fee).toBe(218_800);
   });
 
+  it('cent-precision members: the per-order accumulator charges many small fills like one big fill', () => {
+    const clock = new SteppedClock(T0);
+    const run = (fills: number) => {
+      const engine = new KalshiEngine({ clock, seed: 1, feeRoundingMicros: 10_000 });
+      engine.createSeries({ ticker: 'S', title: 's', feeType: 'quadratic' });
+      engine.createEvent({ eventTicker: 'S-E', seriesTicker: 'S', title: 'e' });
+      engine.createMarket({
+        ticker: 'S-E-A',
+        eventTicker: 'S-E',
+        title: 't',
+        yesSubTitle: 'A',
+        openTimeMs: 0,
+        closeTimeMs: T0 * 2,
+        status: 'active',
+      });
+      engine.deposit('m', 1e9);
+      engine.deposit('t', 1e9);
+      const req = {
+        ticker: 'S-E-A',
+        price: c(50),
+        timeInForce: 'good_till_canceled',
+        selfTradePrevention: 'maker',
+      } as const;
+      for (let i = 0; i < fills; i++)
+        engine.placeOrder('m', { ...req, side: 'ask', count: (10 / fills) * C });
+      const taker = engine.placeOrder('t', { ...req, side: 'bid', count: 10 * C });
+      return { total: taker.fills.reduce((s, f) => s + f.fee, 0), each: taker.fills.map((f) => f.fee) };
+    };
+    // 0.07·10·0.25 = 0.175 → $0.18 whether in one fill or ten (ten separate roundings would be $0.20)
+    expect(run(1).total).toBe(180_000);
+    expect(run(10).total).toBe(180_000);
+    expect(run(10).each.every((f) => f % 10_000 === 0)).toBe(true);
+  });
+
   it('nets YES against NO: selling what you hold releases cash', () => {
     const { engine } = setup('quadratic');
     engine.placeOrder('maker', gtc('bid', 40, 10));
