@@ -88,6 +88,25 @@ function levelStructure(ranges: readonly PriceRange[]): string {
   return 'tapered_deci_cent';
 }
 
+const DAY = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  month: 'short',
+  day: 'numeric',
+});
+const DAY_YEAR = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  month: 'short',
+  day: 'numeric',
+  year: 'numeric',
+});
+
+/** The scheduled game day as Kalshi writes it in titles and rules ("Nov 14", "Nov 14, 2026"). */
+function scheduledDay(sim: SimGame, withYear = false): string {
+  const scheduled =
+    sim.path.times.startMs - sim.game.startDelays.reduce((t, d) => t + d.byMinutes, 0) * 60_000;
+  return (withYear ? DAY_YEAR : DAY).format(new Date(scheduled));
+}
+
 function milestoneType(sportKey: string): string {
   const sport = sportKey.split('_')[0] ?? '';
   return (
@@ -189,7 +208,7 @@ export class ScenarioRunner {
       eventTicker: sim.eventTicker,
       seriesTicker: g.seriesTicker,
       title: sim.title,
-      subTitle: `${g.away.short ?? g.away.name} vs ${g.home.short ?? g.home.name}`,
+      subTitle: `${g.away.code} at ${g.home.code} (${scheduledDay(sim)})`,
       mutuallyExclusive: true,
       startTimeMs: announcedStartMs(g, this.world.startMs, this.now()),
       milestoneType: milestoneType(g.oddsSportKey),
@@ -209,7 +228,7 @@ export class ScenarioRunner {
         priceLevelStructure: levelStructure(sim.tick),
         priceRanges: sim.tick.map((r) => ({ ...r })),
         settlementTimerSeconds: Math.round(g.settleDelayMinutes * 60),
-        rulesPrimary: `If ${m.yesSubTitle === 'Tie' ? 'the game ends in a tie' : `${m.yesSubTitle} wins the game`}, then the market resolves to Yes.`,
+        rulesPrimary: `If ${m.yesSubTitle === 'Tie' ? 'the' : `${m.yesSubTitle} wins the`} ${sim.title} ${g.league} game originally scheduled for ${scheduledDay(sim, true)}${m.yesSubTitle === 'Tie' ? ' ends in a tie' : ''}, then the market resolves to Yes.`,
         status: openMs <= this.now() ? 'active' : 'initialized',
       });
     }

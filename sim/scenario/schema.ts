@@ -156,9 +156,16 @@ export const zNoiseTaker = z.object({
   intensityPerMinute: z.number().positive(),
   /** k: decay per cent of distance δ between the best price and the true probability. */
   decayPerCent: z.number().min(0),
-  /** Order size in whole contracts, uniform in [min, max]. */
+  /**
+   * Order size in whole contracts in [min, max]: `uniform`, or `logUniform`
+   * (many small tickets, a few large ones, as retail flow looks).
+   */
   contracts: z
-    .object({ min: z.number().int().positive(), max: z.number().int().positive() })
+    .object({
+      min: z.number().int().positive(),
+      max: z.number().int().positive(),
+      distribution: z.enum(['uniform', 'logUniform']).default('uniform'),
+    })
     .refine((s) => s.max >= s.min, {
       message: 'contracts.max must be ≥ contracts.min',
     }),

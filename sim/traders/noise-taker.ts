@@ -19,6 +19,18 @@ export function takeProbability(deltaCents: number, decayPerCent: number): numbe
   return Math.min(1, Math.exp(-decayPerCent * deltaCents));
 }
 
+/** Ticket size for a uniform draw `u` in [0, 1): always an integer in [min, max]. */
+export function drawContracts(
+  c: { min: number; max: number; distribution: 'uniform' | 'logUniform' },
+  u: number,
+): number {
+  const x =
+    c.distribution === 'uniform'
+      ? c.min + Math.floor(u * (c.max - c.min + 1))
+      : Math.floor(Math.exp(Math.log(c.min) + u * (Math.log(c.max + 1) - Math.log(c.min))));
+  return Math.max(c.min, Math.min(c.max, x));
+}
+
 export class NoiseTaker implements Trader {
   readonly userId: string;
 
@@ -67,8 +79,7 @@ export class NoiseTaker implements Trader {
   private arrive(ctx: TraderContext, sim: SimGame, market: SimMarket, buy: boolean, rng: Rng): void {
     // Draws happen whatever the book shows, so the stream stays aligned across runs.
     const u = rng.next();
-    const { min, max } = this.config.contracts;
-    const contracts = rng.int(min, max);
+    const contracts = drawContracts(this.config.contracts, rng.next());
     if (!isActive(ctx, market)) return;
     const book = ctx.exchange.book(market.ticker);
     const level = buy ? book.asks[0] : book.bids[0];

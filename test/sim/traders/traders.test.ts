@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { competitorTarget } from '../../../sim/traders/competitor.ts';
-import { takeProbability } from '../../../sim/traders/noise-taker.ts';
+import { drawContracts, takeProbability } from '../../../sim/traders/noise-taker.ts';
 import { TickGrid } from '../../../sim/traders/ticks.ts';
 import { game, harness, MIN, START } from './helpers.ts';
 
@@ -49,6 +49,29 @@ describe('noise takers', () => {
         },
       ),
     );
+  });
+
+  it('draw ticket sizes within [min, max]; log-uniform sizes are mostly small', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 0, max: 500 }),
+        fc.double({ min: 0, max: 0.9999999, noNaN: true }),
+        fc.constantFrom('uniform' as const, 'logUniform' as const),
+        (min, extra, u, distribution) => {
+          const n = drawContracts({ min, max: min + extra, distribution }, u);
+          expect(Number.isInteger(n)).toBe(true);
+          expect(n).toBeGreaterThanOrEqual(min);
+          expect(n).toBeLessThanOrEqual(min + extra);
+        },
+      ),
+    );
+    const sizes = Array.from({ length: 1000 }, (_, i) =>
+      drawContracts({ min: 1, max: 200, distribution: 'logUniform' }, i / 1000),
+    );
+    const median = [...sizes].sort((a, b) => a - b)[500]!;
+    expect(median).toBeLessThan(20);
+    expect(Math.max(...sizes)).toBeGreaterThan(150);
   });
 
   it('arrive less often the further the best price sits from the true probability', () => {
