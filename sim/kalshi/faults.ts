@@ -25,6 +25,8 @@ export interface FaultSettings {
   rest5xxRate: number;
   /** Write requests (non-GET) that are applied but answered 504, as when a gateway times out (counts down). */
   appliedErrorRemaining: number;
+  /** REST positions trail fills by this much scenario time (ms): younger fills are not yet in them. */
+  positionLagMs: number;
   /** Extra latency (ms) on every REST response. */
   slowResponseMs: number;
   /** Cancels answer success but the order keeps resting (and can fill) for this long, in ms; 0 = off. */
@@ -45,6 +47,7 @@ export const NO_FAULTS: FaultSettings = {
   rest5xxRemaining: 0,
   rest5xxRate: 0,
   appliedErrorRemaining: 0,
+  positionLagMs: 0,
   slowResponseMs: 0,
   lyingCancelMs: 0,
   wrongOrderResponseRate: 0,

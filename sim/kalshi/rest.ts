@@ -32,7 +32,7 @@ import {
   settlementJson,
 } from './present.ts';
 import { DEFAULT_COST, ENDPOINT_COSTS, type RateLimiter } from './ratelimit.ts';
-import type { OrderRequest, Placement, SimMarket, SimOrder } from './types.ts';
+import type { OrderRequest, Placement, SimMarket, SimOrder, SimPosition } from './types.ts';
 
 export interface RestRequest {
   method: string;
@@ -622,13 +622,38 @@ on('GET', '/portfolio/fills', true, (ctx, req) => {
   return { status: 200, body: { fills: p.items.map(fillJson), cursor: p.cursor } };
 });
 
+/**
+ * Positions as REST shows them: under the `positionLagMs` fault, fills younger
+ * than the lag (scenario time) are not yet reflected in `position_fp`,
+ * `total_traded` or fees, as Kalshi's positions can trail its fills.
+ */
+function laggedPositions(ctx: RestContext, userId: string): SimPosition[] {
+  const lag = ctx.faults.current.positionLagMs;
+  const positions = ctx.engine.positions(userId);
+  if (lag <= 0) return positions;
+  const cutoff = ctx.engine.now() - lag;
+  const recent = ctx.engine.fills(userId).filter((f) => f.createdMs > cutoff);
+  if (recent.length === 0) return positions;
+  return positions.map((p) => {
+    const mine = recent.filter((f) => f.ticker === p.ticker);
+    if (mine.length === 0) return p;
+    const signed = mine.reduce((s, f) => s + (f.side === 'bid' ? f.count : -f.count), 0);
+    return {
+      ...p,
+      position: p.position - signed,
+      volume: p.volume - mine.reduce((s, f) => s + f.count, 0),
+      totalTraded: p.totalTraded - mine.reduce((s, f) => s + (f.price * f.count) / 100, 0),
+      feesPaid: p.feesPaid - mine.reduce((s, f) => s + f.fee, 0),
+    };
+  });
+}
+
 on('GET', '/portfolio/positions', true, (ctx, req) => {
   const q = req.query;
   const ticker = q.get('ticker');
   const event = q.get('event_ticker');
   const filter = q.get('count_filter')?.split(',') ?? [];
-  const list = ctx.engine
-    .positions(user(req))
+  const list = laggedPositions(ctx, user(req))
     .filter((p) => !ticker || p.ticker === ticker)
     .filter((p) => !event || p.eventTicker === event)
     .filter((p) => !filter.includes('position') || p.position !== 0)

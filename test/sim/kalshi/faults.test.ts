@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseWsFrame } from '../../../shared/kalshi/schemas/ws.ts';
+import type { SteppedClock } from '../../../sim/clock.ts';
 import { Faults, numbersForStrings } from '../../../sim/kalshi/faults.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
 import type { OrderRequest } from '../../../sim/kalshi/types.ts';
@@ -8,9 +9,10 @@ import { BOS, type Call, ofType, setupSim, WsClient } from './harness.ts';
 let sim: KalshiSim;
 let call: (method: string, path: string, body?: unknown, signed?: boolean) => Promise<Call>;
 let clients: WsClient[] = [];
+let stepped: SteppedClock;
 
 beforeEach(async () => {
-  ({ sim, call } = await setupSim({ pingIntervalMs: 30 }));
+  ({ sim, call, clock: stepped } = await setupSim({ pingIntervalMs: 30 }));
   clients = [];
 });
 afterEach(async () => {
@@ -196,6 +198,23 @@ describe('REST faults', () => {
     expect(sim.admin.restingOrders('maker')).toHaveLength(1);
     expect((await call('POST', '/portfolio/events/orders', body)).status).toBe(409);
     expect(sim.faults.counts.appliedErrors).toBe(1);
+  });
+
+  it('position lag: REST positions trail the fills until the lag has passed', async () => {
+    sim.faults.set({ positionLagMs: 1000 });
+    sim.admin.placeOrder('maker', req('bid', 440_000, 300));
+    sim.admin.placeOrder('other', req('ask', 440_000, 300, { timeInForce: 'immediate_or_cancel' }));
+    const fills = await call('GET', '/portfolio/fills');
+    expect((fills.body as { fills: unknown[] }).fills).toHaveLength(1);
+    const lagging = await call('GET', '/portfolio/positions');
+    expect(
+      (lagging.body as { market_positions: { position_fp: string }[] }).market_positions[0]?.position_fp,
+    ).toBe('0.00');
+    stepped.advance(1001);
+    const caught = await call('GET', '/portfolio/positions');
+    expect(
+      (caught.body as { market_positions: { position_fp: string }[] }).market_positions[0]?.position_fp,
+    ).toBe('3.00');
   });
 
   it('slow responses: a delayed request completes after a later, undelayed one', async () => {
