@@ -138,13 +138,13 @@ export class BookSync {
     return undefined;
   }
 
-  /** Applies one parsed inbound frame. */
-  handle(msg: WsInbound): SyncResult {
+  /** Applies one parsed inbound frame; `receivedAt` (epoch ms) stamps books when the frame has no ts. */
+  handle(msg: WsInbound, receivedAt?: number): SyncResult {
     switch (msg.type) {
       case 'orderbook_snapshot':
-        return this.onSnapshot(msg);
+        return this.onSnapshot(msg, receivedAt);
       case 'orderbook_delta':
-        return this.onDelta(msg);
+        return this.onDelta(msg, receivedAt);
       case 'unsubscribed':
         this.dropSid(msg.sid, 'unsubscribed');
         return ok('ignored', 'unsubscribed');
@@ -200,14 +200,14 @@ export class BookSync {
     return this.opts.useYesPrice ? price : ONE_DOLLAR - price;
   }
 
-  private onSnapshot(msg: OrderbookSnapshot): SyncResult {
+  private onSnapshot(msg: OrderbookSnapshot, receivedAt: number | undefined): SyncResult {
     const { market_ticker: ticker } = msg.msg;
     this.assign(msg.sid, [ticker]);
     const gap = this.checkSeq(msg.sid, msg.seq, ticker, true);
     const resync: ResyncRequest[] = gap && gap !== 'dup' && gap.markets.length > 0 ? [gap] : [];
     const bids = msg.msg.yes_dollars_fp ?? [];
     const asks = (msg.msg.no_dollars_fp ?? []).map(([p, s]): [Micros, Centis] => [this.noToYesAsk(p), s]);
-    const err = this.book(ticker).applySnapshot(bids, asks);
+    const err = this.book(ticker).applySnapshot(bids, asks, receivedAt);
     if (err) {
       resync.push({ scope: 'market', sid: msg.sid, market: ticker, reason: err });
       return ok('rejected', `snapshot ${err}`, resync);
@@ -215,7 +215,7 @@ export class BookSync {
     return ok('accepted', undefined, resync);
   }
 
-  private onDelta(msg: OrderbookDelta): SyncResult {
+  private onDelta(msg: OrderbookDelta, receivedAt: number | undefined): SyncResult {
     const m = msg.msg;
     const ticker = m.market_ticker;
     if (!this.sidMarkets.get(msg.sid)?.has(ticker)) this.assign(msg.sid, [ticker]);
@@ -226,8 +226,8 @@ export class BookSync {
     if (!book.live) return ok('ignored', `book ${book.state}`);
     const err =
       m.side === 'yes'
-        ? book.applyDelta('bid', m.price_dollars, m.delta_fp, m.ts_ms)
-        : book.applyDelta('ask', this.noToYesAsk(m.price_dollars), m.delta_fp, m.ts_ms);
+        ? book.applyDelta('bid', m.price_dollars, m.delta_fp, m.ts_ms ?? receivedAt)
+        : book.applyDelta('ask', this.noToYesAsk(m.price_dollars), m.delta_fp, m.ts_ms ?? receivedAt);
     if (err)
       return ok('rejected', `delta ${err}`, [{ scope: 'market', sid: msg.sid, market: ticker, reason: err }]);
     return ok('accepted');

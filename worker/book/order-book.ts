@@ -53,7 +53,7 @@ export class OrderBook {
   state: BookState = 'stale';
   /** Why the book is stale or invalid (for logs and the replay report). */
   reason: string | null = 'no snapshot yet';
-  /** Epoch ms of the last applied snapshot/delta (exchange ts when given). */
+  /** Epoch ms of the last applied snapshot/delta (the delta's exchange ts_ms, else its arrival time). */
   updatedAt: number | null = null;
 
   private ranges: readonly PriceRange[] | null;

@@ -32,7 +32,8 @@ export class FrameHandler {
 
   constructor(readonly sync: BookSync) {}
 
-  handleText(text: string): HandledFrame {
+  /** `receivedAt`: epoch ms the frame arrived (stamps books; omit in replay). */
+  handleText(text: string, receivedAt?: number): HandledFrame {
     let parsed: ParsedWsFrame;
     try {
       parsed = parseWsFrame(text);
@@ -50,11 +51,11 @@ export class FrameHandler {
         resync: [],
       };
     }
-    return this.handleMessage(parsed.msg);
+    return this.handleMessage(parsed.msg, receivedAt);
   }
 
-  handleMessage(msg: WsInbound): HandledFrame {
-    const r = this.sync.handle(msg);
+  handleMessage(msg: WsInbound, receivedAt?: number): HandledFrame {
+    const r = this.sync.handle(msg, receivedAt);
     this.counts[r.outcome]++;
     return { outcome: r.outcome, msg, detail: r.detail ?? null, resync: r.resync };
   }

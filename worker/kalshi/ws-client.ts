@@ -511,7 +511,7 @@ export class KalshiWsFeed {
     if (ws !== this.ws) return;
     this.heard(ws);
     const text = isBinary ? '' : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString();
-    const handled = this.frames.handleText(text);
+    const handled = this.frames.handleText(text, this.clock.now());
     if (handled.msg === null) {
       if (handled.outcome === 'rejected')
         this.emit({ type: 'bad_frame', detail: handled.detail ?? 'bad frame' });

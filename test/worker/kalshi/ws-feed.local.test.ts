@@ -134,6 +134,7 @@ describe('WebSocket feed × scripted server', () => {
     );
     expect(sub?.params).toMatchObject({ market_tickers: [T], use_yes_price: true });
     expect(feed.book(T).bestAsk()).toEqual({ price: 550_000, size: 1000 });
+    expect(feed.book(T).updatedAt).toBeGreaterThan(0); // a snapshot carries no ts: stamped on arrival
   });
 
   it('malformed frames are counted and reported truncated; the feed keeps going', async () => {
