@@ -38,6 +38,8 @@ export interface KalshiSimOptions {
   maxSkewMs?: number;
   /** Wall clock for signature freshness and rate-limit refill (default Date.now). */
   authNow?: () => number;
+  /** Open WebSocket connections allowed per user (Kalshi starts at 200); more are refused with 429. */
+  maxConnectionsPerUser?: number;
   /** WS heartbeat ping period (default 10 s). */
   pingIntervalMs?: number;
   /** Fee rounding precision in Micros (default 100 = $0.0001). */
@@ -182,6 +184,7 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
   }
 
   const wss = new WebSocketServer({ noServer: true, autoPong: false });
+  const maxConnections = options.maxConnectionsPerUser ?? 200;
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://sim');
     if (url.pathname !== WS_PATH) {
@@ -193,6 +196,13 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
       const text = JSON.stringify(errorBody(auth.code, auth.message));
       socket.end(
         `HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+      );
+      return;
+    }
+    if (hub.connectionCount(auth.userId) >= maxConnections) {
+      const text = JSON.stringify({ error: 'too many requests' });
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
       );
       return;
     }

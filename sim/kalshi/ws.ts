@@ -136,8 +136,12 @@ export class WsHub {
     this.sessions.delete(s);
   }
 
-  connectionCount(): number {
-    return this.sessions.size;
+  /** Open connections, of one user or of everyone. */
+  connectionCount(userId?: string): number {
+    if (userId === undefined) return this.sessions.size;
+    let n = 0;
+    for (const s of this.sessions) if (s.userId === userId) n++;
+    return n;
   }
 
   close(): void {

@@ -57,6 +57,19 @@ describe('WebSocket auth', () => {
   });
 });
 
+describe('connection limit', () => {
+  it('refuses a user connection beyond the cap with 429, and accepts again once one closes', async () => {
+    await sim.close();
+    ({ sim } = await setupSim({ maxConnectionsPerUser: 2 }));
+    const a = await connect();
+    await connect();
+    await expect(WsClient.connect(sim)).rejects.toThrow('429');
+    a.close();
+    for (let i = 0; i < 100 && sim.connections() > 1; i++) await new Promise((r) => setTimeout(r, 5));
+    expect((await connect()).closed).toBe(false);
+  });
+});
+
 describe('orderbook_delta', () => {
   it('snapshot per market then deltas, one seq per sid across markets, NO-leg pricing by default', async () => {
     sim.admin.placeOrder('other', req('bid', 430_000, 18_000));
