@@ -300,6 +300,15 @@ function bookmakersOf(
   return out;
 }
 
+/** A path segment, decoded; a malformed escape is a 404 like any unknown path. */
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new ApiError(404, 'NOT_FOUND', 'Not found');
+  }
+}
+
 function route(s: OddsApiState, url: URL, nowMs: number): { body: unknown; cost: number } {
   const q = url.searchParams;
   const parts = url.pathname.replace(/\/+$/, '').split('/').slice(1);
@@ -308,7 +317,7 @@ function route(s: OddsApiState, url: URL, nowMs: number): { body: unknown; cost:
     const all = q.get('all') === 'true';
     return { body: sportsOf(s.world).filter((x) => all || x.active), cost: 0 };
   }
-  const sport = decodeURIComponent(parts[2] ?? '');
+  const sport = decodePart(parts[2] ?? '');
   const known = sport === 'upcoming' || sportsOf(s.world).some((x) => x.key === sport);
   if (!known) throw new ApiError(404, 'UNKNOWN_SPORT', 'Unknown sport');
   const f = parseFormat(q);
@@ -351,7 +360,7 @@ function route(s: OddsApiState, url: URL, nowMs: number): { body: unknown; cost:
     return { body, cost: body.length === 0 ? 0 : markets.length * regions };
   }
   if (parts.length === 6 && parts[3] === 'events' && parts[5] === 'odds') {
-    const id = decodeURIComponent(parts[4] ?? '');
+    const id = decodePart(parts[4] ?? '');
     const markets = parseMarkets(q, false);
     const { books, regions } = parseBooks(s, q);
     const g = gamesOfSport(s, sport, nowMs).find((x) => x.oddsEventId === id);

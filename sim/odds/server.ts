@@ -58,7 +58,14 @@ export async function startOddsSim(opts: OddsSimOptions): Promise<OddsSim> {
       res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"Bad request"}');
       return;
     }
-    const r = handleOddsRequest(state, req.method ?? 'GET', url, opts.clock.now(), wallNow());
+    let r: ReturnType<typeof handleOddsRequest>;
+    try {
+      r = handleOddsRequest(state, req.method ?? 'GET', url, opts.clock.now(), wallNow());
+    } catch {
+      // A simulator bug must answer like a server error, never take the process down.
+      res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"Internal server error"}');
+      return;
+    }
     const send = () => {
       if (res.destroyed) return;
       res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', ...r.headers });

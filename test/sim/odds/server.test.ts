@@ -229,6 +229,17 @@ describe('odds simulator: errors carry the real codes and bodies', () => {
     expect(sim.usage().used).toBe(588); // errors are free
   });
 
+  it('answers hostile paths and methods without falling over', async () => {
+    const { sim } = await start();
+    expect((await get(sim, '/v4/sports/%E0%A4%A/odds?regions=us')).status).toBe(404);
+    expect((await get(sim, '/v4/sports/basketball_nba/events/%ZZ/odds?regions=us')).status).toBe(404);
+    expect((await get(sim, '/v5/whatever')).status).toBe(404);
+    expect(
+      (await fetch(new URL(`/v4/sports?apiKey=${KEY}`, sim.baseUrl), { method: 'POST', body: '{}' })).status,
+    ).toBe(405);
+    expect((await get(sim, '/v4/sports')).status).toBe(200);
+  });
+
   it('accepts the api_key spelling of the official Python sample', async () => {
     const { sim } = await start();
     const r = await fetch(new URL(`/v4/sports?api_key=${KEY}`, sim.baseUrl));
