@@ -14,6 +14,9 @@ import type { RunRecord } from './scoreboard.ts';
 import { type PaperStack, startPaperStack } from './stack.ts';
 import type { PaperWorkerStarter } from './worker-port.ts';
 
+/** Step after every game's stop time: only settlement is left to see. */
+const COARSE_STEP_MS = 60_000;
+
 export interface HeadlessOptions {
   strategy: string;
   scenario: string;
@@ -88,7 +91,12 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
     if (stack.lockstep) {
       const lockstep = stack.lockstep;
       let nextSample = start;
-      for (let t = Math.min(end, start + stepMs); ; t = Math.min(end, t + stepMs)) {
+      // Once every game is past its stop time (plus time to see the cancels land) nothing of
+      // ours may trade: the rest of the run only waits for settlement, in coarse steps.
+      const lastStop = Math.max(...world.games.map((g) => g.path.times.startMs - opts.config.stopMarginMs));
+      const coarseFrom = lastStop + 120_000;
+      const next = (t: number) => Math.min(end, t + (t >= coarseFrom ? COARSE_STEP_MS : stepMs));
+      for (let t = next(start); ; t = next(t)) {
         sim.runner.step(t);
         lockstep.moveTo(t);
         await settle(stack, () => events);
@@ -114,7 +122,23 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
     offExchange();
     offSession();
   }
-  const result = await stack.stop('end of simulation');
+  // The kill switch's cancel-until-flat waits on the session clock: in lockstep, keep time moving.
+  const stopping = stack.stop('end of simulation');
+  if (stack.lockstep) {
+    const lockstep = stack.lockstep;
+    let done = false;
+    void stopping.finally(() => {
+      done = true;
+    });
+    for (let t = lockstep.now(); !done; ) {
+      await new Promise((r) => setTimeout(r, 5));
+      if (done) break;
+      t += 500;
+      sim.runner.step(t);
+      lockstep.moveTo(t);
+    }
+  }
+  const result = await stopping;
   return {
     record: recorder.finish(endTime),
     lines: recorder.lines,

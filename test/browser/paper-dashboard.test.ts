@@ -1,0 +1,90 @@
+/**
+ * The dashboard of the real paper stack (simulators, odds poll, worker) in
+ * Chromium: games appear with our quotes and inventory, the page updates live,
+ * the kill button is refused without the token (the exchange still holds our
+ * orders) and with it the kill switch runs until the simulator holds no
+ * resting order of ours. Saves test-artifacts/dashboard.png.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEngineConfig } from '../../scripts/paper/config-file.ts';
+import { type PaperStack, startPaperStack } from '../../scripts/paper/stack.ts';
+import { startPaperWorker } from '../../scripts/paper/worker.ts';
+import { MAKER_USER } from '../../sim/main.ts';
+import { type Browser, launchBrowser } from './chromium.ts';
+
+const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
+let stack: PaperStack;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  stack = await startPaperStack({
+    scenario: 'sim/scenarios/nba-quiet-evening.json',
+    seed: 11,
+    speed: 10,
+    config: loadEngineConfig(undefined),
+    dashboard: { host: '127.0.0.1', port: 0 },
+    startWorker: startPaperWorker,
+  });
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop('test over');
+});
+
+const resting = () => stack.sim!.kalshi.admin.restingOrders(MAKER_USER).length;
+
+describe('paper dashboard in Chromium', () => {
+  it('shows the scenario games with our quotes, books and inventory, updating live', async () => {
+    await page.goto(stack.dashboard!.url);
+    await page.getByTestId('game-card').first().waitFor();
+    expect(await page.getByTestId('game-card').count()).toBe(stack.sim!.world.games.length);
+    // Our quotes show up once the first theos are read and the books are in.
+    await expect
+      .poll(() => page.locator('[data-testid="our-bid"]:not(.none)').count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    expect(await page.getByTestId('inventory').first().textContent()).toMatch(/^inv [+−]?[\d.]+ \/ [\d.]+$/);
+    expect(await page.getByTestId('conn-state').textContent()).toBe('connected');
+    const t0 = await page.evaluate(() => document.body.dataset.updated);
+    await expect
+      .poll(() => page.evaluate(() => document.body.dataset.updated), { timeout: 5_000 })
+      .not.toBe(t0);
+    expect(resting()).toBeGreaterThan(0);
+    await page.waitForTimeout(2_000); // some chart history for the screenshot
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('kill without the token is refused and changes nothing; with it nothing of ours rests', async () => {
+    await page.getByTestId('token-input').fill('');
+    await page.getByTestId('token-input').dispatchEvent('change');
+    await page.getByTestId('kill-button').click();
+    await page.getByTestId('kill-button').click();
+    await expect.poll(() => page.getByTestId('action-status').textContent()).toMatch(/kill refused \(401\)/);
+    expect(stack.view().killed).toBe(false);
+    expect(resting()).toBeGreaterThan(0);
+
+    await page.getByTestId('token-input').fill(stack.token!);
+    await page.getByTestId('token-input').dispatchEvent('change');
+    await page.getByTestId('kill-button').click();
+    await page.getByTestId('kill-button').click();
+    await expect.poll(() => page.getByTestId('action-status').textContent()).toMatch(/kill switch engaged/);
+    await expect.poll(() => page.locator('#banner').textContent(), { timeout: 10_000 }).toMatch(/KILLED/);
+    await expect.poll(resting, { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => stack.view().killPhase, { timeout: 30_000 }).toBe('flat');
+    expect((await stack.store.kill.active()).map((f) => f.scope)).toContain('global');
+    expect(problems).toEqual([]);
+  });
+});
