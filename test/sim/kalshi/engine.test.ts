@@ -452,6 +452,31 @@ describe('matching', () => {
   });
 });
 
+describe('determinism', () => {
+  it('the same seed and the same order flow give the same ids, fills and books', () => {
+    const run = () => {
+      const { engine } = setup();
+      for (let i = 0; i < 60; i++) {
+        const side = i % 2 === 0 ? 'bid' : 'ask';
+        try {
+          engine.placeOrder(
+            ['maker', 'alice', 'bob'][i % 3] ?? 'maker',
+            gtc(side, 45 + ((i * 7) % 11), 1 + (i % 5)),
+          );
+        } catch (e) {
+          if (!(e instanceof ExchangeError)) throw e;
+        }
+      }
+      return JSON.stringify({
+        fills: engine.fills(),
+        book: engine.book(BOS),
+        orders: engine.orders('maker'),
+      });
+    };
+    expect(run()).toBe(run());
+  });
+});
+
 describe('engine invariants under random order flow', () => {
   const op = fc.record({
     user: fc.constantFrom('u1', 'u2', 'u3'),
