@@ -39,6 +39,7 @@ import { driftMemory, reconcileOrders, reconcilePositions } from './reconcile.ts
 import { WriteBudget } from './write-budget.ts';
 
 export type GameStatus =
+  | 'warming'
   | 'quoting'
   | 'no-theo'
   | 'stale-theo'
@@ -161,6 +162,9 @@ export class TradingSession {
   private readonly timers: TimerHandle[] = [];
   private connection: { state: 'up' | 'down'; sinceMs: number };
   private wsTimer: TimerHandle | null = null;
+  /** Until the feed has been up once and every market of a game has shown a valid book, nothing is touched (restart: adopted orders are held, not pulled). */
+  private everUp = false;
+  private readonly seenBook = new Set<string>();
   private reconciling: Promise<void> | null = null;
   private lastDrift = new Map<string, Centis>();
   private recheckTimer: TimerHandle | null = null;
@@ -183,6 +187,8 @@ export class TradingSession {
   private readonly listeners = new Set<(e: SessionEvent) => void>();
   private unsubscribe: (() => void) | null = null;
   private started = false;
+  /** Feed events that arrive before start-up finished (discovery, adoption) wait here. */
+  private early: FeedEvent[] | null = null;
   private stopped = false;
 
   constructor(
@@ -226,11 +232,16 @@ export class TradingSession {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.early = [];
     this.unsubscribe = this.ports.feed.onEvent((e) => this.handle(e));
+    if (this.connection.state === 'down') this.armWsTimer();
     await this.discover();
     await this.pollKill();
     await this.reconcile(true); // adopt resting orders and take exchange positions before the first quote
     await this.pollTheos();
+    const early = this.early ?? [];
+    this.early = null;
+    for (const e of early) this.handle(e);
     this.every(this.config.theoPollMs, () => this.pollTheos());
     this.every(this.config.reconcileMs, () => this.reconcile());
     this.every(this.config.discoveryMs, () => this.discover());
@@ -251,6 +262,11 @@ export class TradingSession {
     const p = this.killSwitch.trip(source, reason);
     if (!alreadyTripped) this.alert('error', `kill switch (${source}): ${reason}`);
     return p;
+  }
+
+  /** Stops timers and the feed subscription without touching orders (crash simulation, replay end). */
+  dispose(): void {
+    this.shutdownTimers();
   }
 
   private shutdownTimers(): void {
@@ -285,6 +301,11 @@ export class TradingSession {
   // ================================================================ inputs
 
   handle(event: FeedEvent): void {
+    if (this.early) {
+      // Not started yet: a reconnect reconciliation now would see no tracked markets and cancel our own orders.
+      this.early.push(event);
+      return;
+    }
     try {
       switch (event.type) {
         case 'book': {
@@ -364,11 +385,9 @@ export class TradingSession {
     this.emit({ type: 'connection', state });
     if (state === 'down') {
       this.alert('warn', 'market feed down: quotes pulled');
-      this.wsTimer = this.ports.clock.setTimeout(() => {
-        if (this.connection.state === 'down')
-          void this.kill('ws_down', `market feed down for more than ${this.config.kill.wsDownMs} ms`);
-      }, this.config.kill.wsDownMs);
+      this.armWsTimer();
     } else {
+      this.everUp = true;
       this.counters['reconnects']!++;
       this.ports.metrics.count('Reconnects');
       if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
@@ -377,6 +396,14 @@ export class TradingSession {
       void this.reconcile(true);
     }
     for (const g of this.games.keys()) this.markDirty(g);
+  }
+
+  private armWsTimer(): void {
+    if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
+    this.wsTimer = this.ports.clock.setTimeout(() => {
+      if (this.connection.state === 'down')
+        void this.kill('ws_down', `market feed down for more than ${this.config.kill.wsDownMs} ms`);
+    }, this.config.kill.wsDownMs);
   }
 
   private onLifecycle(ticker: string, kind: string): void {
@@ -584,6 +611,13 @@ export class TradingSession {
     const books = new Map<string, MarketBook | undefined>(
       g.tickers.map((t) => [t, this.ports.books.book(t)]),
     );
+    for (const [t, b] of books) if (b?.valid) this.seenBook.add(t);
+    const judgeable = this.everUp && g.tickers.every((t) => this.seenBook.has(t));
+    if (!judgeable && !g.closed && g.stopAtMs !== null && now < g.stopAtMs && !g.halted) {
+      // Not yet able to judge the market: hold whatever rests (adopted after a restart) rather than pull it.
+      g.status = 'warming';
+      return;
+    }
     g.limit = this.limitFor(g, books);
     g.maxLimit = Math.max(g.maxLimit, g.limit);
     g.status = this.statusOf(g, books, now);
@@ -921,6 +955,11 @@ export class TradingSession {
   /** Orders the session tracks (resting, pending, uncertain): for tests and the dashboard. */
   liveOrders() {
     return this.manager.all();
+  }
+
+  /** The game (event ticker) a market belongs to, if tracked. */
+  eventOf(ticker: string): string | undefined {
+    return this.gameOfTicker.get(ticker);
   }
 
   position(ticker: string): Centis {

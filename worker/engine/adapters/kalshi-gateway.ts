@@ -271,7 +271,7 @@ export class KalshiGateway implements ExchangeGateway {
             return { ok: true, value: { orderId: o.order_id, reducedBy: 0 } };
           case 'unconfirmed':
             return { ok: false, kind: 'unknown', message: `${o.reason}: ${o.detail}` };
-          case 'failed':
+          default: // 'failed'
             return {
               ok: false,
               kind: 'rejected',

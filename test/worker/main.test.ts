@@ -1,0 +1,242 @@
+/**
+ * The worker end to end over real sockets: the simulated Kalshi exchange
+ * (signed REST + WebSocket), DynamoDB (dynalite) holding theos and the kill
+ * flag, and the real adapters wired by startWorker. Paper mode is this code
+ * path with other URLs.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../shared/clock.ts';
+import { parseEngineConfig } from '../../shared/config/engine-config.ts';
+import { createStore, type Store } from '../../shared/store/index.ts';
+import { type KalshiSim, startKalshiSim } from '../../sim/kalshi/index.ts';
+import { parseWorkerEnv, WorkerEnvError } from '../../worker/config.ts';
+import { startWorker, type Worker } from '../../worker/main.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+
+const KEY_ID = '0b0b0b0b-0000-4000-8000-0000000e4617';
+const keys = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+/** The Kalshi ticker date of a start time (America/New_York). */
+function tickerDate(ms: number): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/New_York',
+    year: '2-digit',
+    month: 'numeric',
+    day: '2-digit',
+  }).formatToParts(new Date(ms));
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return `${get('year')}${MONTHS[Number(get('month')) - 1]}${get('day')}`;
+}
+
+async function until(
+  pred: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const start = Date.now();
+  while (!(await pred())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const START = Date.now() + 3 * 3_600_000;
+const EVENT = `KXNBAGAME-${tickerDate(START)}BOSMIL`;
+const BOS = `${EVENT}-BOS`;
+const MIL = `${EVENT}-MIL`;
+const c = (cents: number) => cents * 10_000;
+
+let sim: KalshiSim;
+let dynamo: LocalDynamo;
+let store: Store;
+const workers: Worker[] = [];
+
+beforeEach(async () => {
+  sim = await startKalshiSim({ seed: 3 });
+  sim.registerKey(KEY_ID, keys.publicKey, 'maker');
+  const e = sim.admin;
+  e.createSeries({ ticker: 'KXNBAGAME', title: 'Professional Basketball Game', feeType: 'quadratic' });
+  e.createEvent({
+    eventTicker: EVENT,
+    seriesTicker: 'KXNBAGAME',
+    title: 'Boston at Milwaukee',
+    startTimeMs: START,
+  });
+  for (const [ticker, team] of [
+    [BOS, 'Boston'],
+    [MIL, 'Milwaukee'],
+  ] as const)
+    e.createMarket({
+      ticker,
+      eventTicker: EVENT,
+      title: 'Boston at Milwaukee Winner?',
+      yesSubTitle: team,
+      openTimeMs: Date.now() - 86_400_000,
+      closeTimeMs: START + 14 * 86_400_000,
+      status: 'active',
+    });
+  e.deposit('maker', 10_000 * 1_000_000);
+  e.deposit('other', 100_000 * 1_000_000);
+  const rest = (ticker: string, side: 'bid' | 'ask', price: number) =>
+    e.placeOrder('other', {
+      ticker,
+      side,
+      price,
+      count: 1_000,
+      timeInForce: 'good_till_canceled',
+      selfTradePrevention: 'taker_at_cross',
+    });
+  rest(BOS, 'bid', c(45));
+  rest(BOS, 'ask', c(75));
+  rest(MIL, 'bid', c(25));
+  rest(MIL, 'ask', c(55));
+
+  dynamo = await startDynalite();
+  store = createStore(dynamo.doc, dynamo.tableName);
+  await store.theos.put({
+    eventId: 'odds-bos-mil',
+    sportKey: 'basketball_nba',
+    homeTeam: 'Milwaukee Bucks',
+    awayTeam: 'Boston Celtics',
+    commenceTime: START,
+    outcomes: [
+      { name: 'Boston Celtics', probability: 0.6 },
+      { name: 'Milwaukee Bucks', probability: 0.4 },
+    ],
+    method: 'test',
+    booksUsed: ['pinnacle', 'draftkings', 'fanduel'],
+    booksDropped: 0,
+    asOf: Date.now(),
+    source: 'poll',
+  });
+});
+
+afterEach(async () => {
+  for (const w of workers.splice(0)) {
+    w.session.dispose();
+    await w.idle();
+    await w.close();
+  }
+  await new Promise((r) => setTimeout(r, 300)); // let in-flight store reads finish before the database closes
+  await sim.close();
+  await dynamo.close();
+});
+
+async function worker(log: Record<string, unknown>[] = []): Promise<Worker> {
+  const w = await startWorker({
+    clock: systemClock,
+    config: parseEngineConfig({
+      sports: { nba: { series: ['KXNBAGAME'], oddsSportKey: 'basketball_nba' } },
+      limits: { default: { cap: 2_000, floor: 2_000, liquidityShare: 0 }, sports: {} },
+      quoting: { baseSize: 500 },
+      killPollMs: 200,
+      kill: { flattenIntervalMs: 200 },
+    }),
+    kalshi: { restBaseUrl: sim.restBaseUrl, wsUrl: sim.wsUrl, keyId: KEY_ID, privateKeyPem: keys.privateKey },
+    store,
+    log: (e) => log.push(e),
+  });
+  workers.push(w);
+  return w;
+}
+
+const ours = () => sim.admin.restingOrders('maker');
+
+describe('worker over the simulated exchange and local DynamoDB', () => {
+  it('maps the game, quotes four post-only sides in an order group, and books fills into inventory', async () => {
+    const w = await worker();
+    await until(() => ours().length === 4, 'four resting quotes');
+    for (const o of ours()) {
+      expect(o.postOnly).toBe(true);
+      expect(o.cancelOrderOnPause).toBe(true);
+      expect(o.orderGroupId).toBeTruthy();
+      expect(o.clientOrderId).toMatch(/^kmm-/);
+    }
+    const game = w.session.snapshot().games[0]!;
+    expect(game.eventTicker).toBe(EVENT);
+    expect(game.status).toBe('quoting');
+    const bid = ours().find((o) => o.ticker === BOS && o.side === 'bid')!;
+    expect(bid.price).toBeLessThan(c(60));
+    // A taker sells into our Boston bid.
+    sim.admin.placeOrder('other', {
+      ticker: BOS,
+      side: 'ask',
+      price: bid.price,
+      count: 300,
+      timeInForce: 'immediate_or_cancel',
+      selfTradePrevention: 'taker_at_cross',
+    });
+    await until(() => w.session.position(BOS) === 300, 'the fill in inventory');
+    expect(w.session.snapshot().games[0]?.inventory).toBe(300);
+    // The fill reaches the store's audit trail.
+    await until(async () => (await store.fills.listByGame(EVENT)).length === 1, 'the fill stored');
+  });
+
+  it('kill flag in the store: zero resting orders within 60 s', async () => {
+    const w = await worker();
+    await until(() => ours().length === 4, 'four resting quotes');
+    const t = Date.now();
+    await store.kill.set('global', 'kill', 'test kill', 'test', Date.now());
+    await until(() => w.session.killSwitch.state.phase === 'flat', 'flat', 60_000);
+    expect(ours()).toEqual([]);
+    expect(Date.now() - t).toBeLessThan(60_000);
+  });
+
+  it('restart mid-run adopts the resting orders and duplicates nothing', async () => {
+    const first = await worker();
+    await until(() => ours().length === 4, 'four resting quotes');
+    const ids = ours()
+      .map((o) => o.orderId)
+      .sort();
+    const placed = sim.admin.orders('maker').length;
+    first.session.dispose(); // the process dies without cancelling anything
+    await first.close();
+    const log2: Record<string, unknown>[] = [];
+    const second = await worker(log2);
+    await second.idle();
+    await new Promise((r) => setTimeout(r, 300));
+    await second.idle();
+    expect(
+      ours()
+        .map((o) => o.orderId)
+        .sort(),
+    ).toEqual(ids);
+    expect(sim.admin.orders('maker').length).toBe(placed);
+    expect(second.session.liveOrders()).toHaveLength(4);
+  });
+});
+
+describe('worker environment', () => {
+  const base = { KALSHI_KEY_ID: 'k', KALSHI_PRIVATE_KEY_FILE: '/secrets/key.pem', TABLE_NAME: 't' };
+
+  it('selects hosts by KALSHI_ENV and takes overrides', () => {
+    expect(parseWorkerEnv({ ...base, KALSHI_ENV: 'prod' }).restBaseUrl).toBe(
+      'https://external-api.kalshi.com/trade-api/v2',
+    );
+    expect(parseWorkerEnv({ ...base, KALSHI_ENV: 'demo' }).wsUrl).toContain('demo');
+    expect(
+      parseWorkerEnv({ ...base, KALSHI_REST_URL: 'http://127.0.0.1:9/trade-api/v2' }).restBaseUrl,
+    ).toContain('127.0.0.1');
+  });
+
+  it('names the bad variable, never its secret value', () => {
+    expect(() => parseWorkerEnv({ ...base, KALSHI_KEY_ID: undefined })).toThrow(/KALSHI_KEY_ID/);
+    expect(() => parseWorkerEnv({ ...base, KALSHI_ENV: 'staging' })).toThrow(/KALSHI_ENV/);
+    expect(() =>
+      parseWorkerEnv({ ...base, KALSHI_PRIVATE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x' }),
+    ).toThrow(/exactly one of KALSHI_PRIVATE_KEY_FILE/);
+    expect(() => parseWorkerEnv({ ...base, ENGINE_CONFIG: '{"stopMarginMs": -1}' })).toThrow(/stopMarginMs/);
+    try {
+      parseWorkerEnv({ ...base, KALSHI_ENV: 'SECRET-VALUE-123' });
+    } catch (err) {
+      expect(err).toBeInstanceOf(WorkerEnvError);
+      expect((err as Error).message).not.toContain('SECRET-VALUE-123');
+    }
+  });
+});

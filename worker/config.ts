@@ -1,0 +1,136 @@
+/**
+ * The worker's environment (Fargate task or a local live run), validated once
+ * at start. A bad or missing variable stops the process with its name; values
+ * of secrets never appear in errors.
+ *
+ * | variable                       | meaning                                                      |
+ * | ------------------------------ | ------------------------------------------------------------ |
+ * | KALSHI_ENV                     | `demo` or `prod` (selects the REST and WebSocket hosts)      |
+ * | KALSHI_REST_URL / KALSHI_WS_URL| override the hosts (paper mode against a simulator)          |
+ * | KALSHI_KEY_ID                  | API key id                                                   |
+ * | KALSHI_PRIVATE_KEY_FILE        | PEM file of the RSA key, or                                  |
+ * | KALSHI_PRIVATE_KEY_SECRET_ARN  | Secrets Manager secret holding the PEM                       |
+ * | TABLE_NAME                     | the project's DynamoDB table                                 |
+ * | DYNAMODB_ENDPOINT              | optional (dynalite / local DynamoDB)                         |
+ * | EVENT_BUS_NAME                 | EventBridge bus for odds-refresh requests (optional)         |
+ * | SHARD_ID                       | this worker's shard (lease key); default `0`                 |
+ * | TASK_ID                        | lease owner id; default hostname-pid                         |
+ * | ENGINE_CONFIG / ENGINE_CONFIG_FILE | engine config as JSON text or a JSON file (optional)     |
+ */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
+
+export const KALSHI_HOSTS = {
+  demo: {
+    rest: 'https://external-api.demo.kalshi.co/trade-api/v2',
+    ws: 'wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2',
+  },
+  prod: {
+    rest: 'https://external-api.kalshi.com/trade-api/v2',
+    ws: 'wss://external-api-ws.kalshi.com/trade-api/ws/v2',
+  },
+} as const;
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((u) => protocols.some((p) => u.startsWith(p)), `must start with ${protocols.join(' or ')}`);
+
+export const WorkerEnvSchema = z
+  .object({
+    KALSHI_ENV: z.enum(['demo', 'prod']).default('demo'),
+    KALSHI_REST_URL: url(['https://', 'http://']).optional(),
+    KALSHI_WS_URL: url(['wss://', 'ws://']).optional(),
+    KALSHI_KEY_ID: z.string().min(1, 'required'),
+    KALSHI_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    KALSHI_PRIVATE_KEY_SECRET_ARN: z.string().startsWith('arn:', 'must be a Secrets Manager ARN').optional(),
+    TABLE_NAME: z.string().min(1, 'required'),
+    DYNAMODB_ENDPOINT: url(['https://', 'http://']).optional(),
+    EVENT_BUS_NAME: z.string().min(1).optional(),
+    SHARD_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/)
+      .default('0'),
+    TASK_ID: z.string().min(1).optional(),
+    ENGINE_CONFIG: z.string().optional(),
+    ENGINE_CONFIG_FILE: z.string().optional(),
+  })
+  .refine(
+    (e) => (e.KALSHI_PRIVATE_KEY_FILE === undefined) !== (e.KALSHI_PRIVATE_KEY_SECRET_ARN === undefined),
+    {
+      message: 'exactly one of KALSHI_PRIVATE_KEY_FILE and KALSHI_PRIVATE_KEY_SECRET_ARN is required',
+      path: ['KALSHI_PRIVATE_KEY_FILE'],
+    },
+  );
+
+export interface WorkerEnv {
+  restBaseUrl: string;
+  wsUrl: string;
+  keyId: string;
+  privateKey: { file: string } | { secretArn: string };
+  tableName: string;
+  dynamoEndpoint?: string;
+  eventBusName?: string;
+  shardId: string;
+  owner: string;
+  config: EngineConfig;
+}
+
+export class WorkerEnvError extends Error {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`${field}: ${detail}`);
+    this.name = 'WorkerEnvError';
+  }
+}
+
+/** Parses the environment; throws WorkerEnvError naming the variable (or the config field). */
+export function parseWorkerEnv(
+  env: NodeJS.ProcessEnv,
+  readFile: (p: string) => string = (p) => readFileSync(p, 'utf8'),
+): WorkerEnv {
+  const r = WorkerEnvSchema.safeParse(env);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new WorkerEnvError(i.path.join('.') || '(environment)', i.message);
+  }
+  const e = r.data;
+  let rawConfig: unknown = {};
+  const source = e.ENGINE_CONFIG ?? (e.ENGINE_CONFIG_FILE ? readFile(e.ENGINE_CONFIG_FILE) : undefined);
+  if (source !== undefined) {
+    try {
+      rawConfig = JSON.parse(source);
+    } catch (err) {
+      throw new WorkerEnvError(
+        e.ENGINE_CONFIG ? 'ENGINE_CONFIG' : 'ENGINE_CONFIG_FILE',
+        `not valid JSON (${(err as Error).message})`,
+      );
+    }
+  }
+  let config: EngineConfig;
+  try {
+    config = parseEngineConfig(rawConfig);
+  } catch (err) {
+    throw new WorkerEnvError('engine config', (err as Error).message);
+  }
+  const hosts = KALSHI_HOSTS[e.KALSHI_ENV];
+  return {
+    restBaseUrl: e.KALSHI_REST_URL ?? hosts.rest,
+    wsUrl: e.KALSHI_WS_URL ?? hosts.ws,
+    keyId: e.KALSHI_KEY_ID,
+    privateKey: e.KALSHI_PRIVATE_KEY_FILE
+      ? { file: e.KALSHI_PRIVATE_KEY_FILE }
+      : { secretArn: e.KALSHI_PRIVATE_KEY_SECRET_ARN! },
+    tableName: e.TABLE_NAME,
+    dynamoEndpoint: e.DYNAMODB_ENDPOINT,
+    eventBusName: e.EVENT_BUS_NAME,
+    shardId: e.SHARD_ID,
+    owner: e.TASK_ID ?? `${hostname()}-${process.pid}`,
+    config,
+  };
+}

@@ -1,0 +1,264 @@
+/**
+ * The worker process. `startWorker(opts)` wires the real adapters around one
+ * TradingSession (paper mode calls it in-process with simulator URLs and a
+ * local store; production calls it from `main()` below with the environment).
+ * Paper and live differ only in URLs, keys and the store, never in code paths.
+ *
+ * SIGTERM → kill switch (stop quoting, cancel until flat) → release the lease → exit.
+ */
+import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type Clock, systemClock } from '../shared/clock.ts';
+import type { EngineConfig } from '../shared/config/engine-config.ts';
+import type { RefreshRequestInput } from '../shared/events/refresh-request.ts';
+import { KalshiRestClient } from '../shared/kalshi/rest-client.ts';
+import { createRsaSigner } from '../shared/kalshi/signer.ts';
+import { makeDocumentClient } from '../shared/store/client.ts';
+import { createStore, type Store } from '../shared/store/index.ts';
+import { LeaseKeeper } from '../shared/store/lease-keeper.ts';
+import { parseWorkerEnv, WorkerEnvError } from './config.ts';
+import { gatewayFlattener } from './engine/adapters/flatten.ts';
+import { KalshiFeedAdapter } from './engine/adapters/kalshi-feed.ts';
+import { KalshiGateway } from './engine/adapters/kalshi-gateway.ts';
+import { EmfMetrics, jsonLogger } from './engine/adapters/observability.ts';
+import { gameQuoter } from './engine/adapters/quoter.ts';
+import { eventBridgeRefresh } from './engine/adapters/refresh.ts';
+import { StoreGameMapper, storeAudit, storeKillFlags, storeTheoSource } from './engine/adapters/store.ts';
+import type {
+  BookReader,
+  EngineLogger,
+  EnginePorts,
+  FlattenResult,
+  Lease,
+  Quoter,
+  RefreshPublisher,
+} from './engine/ports.ts';
+import { TradingSession } from './engine/session.ts';
+import { KalshiWsFeed } from './kalshi/ws-client.ts';
+
+export interface WorkerOptions {
+  clock: Clock;
+  config: EngineConfig;
+  kalshi: { restBaseUrl: string; wsUrl: string; keyId: string; privateKeyPem: string };
+  store: Store;
+  /** Where skew-triggered odds-refresh requests go (EventBridge in production, a local handler in paper mode). */
+  publishRefresh?: (request: RefreshRequestInput) => void | Promise<void>;
+  refresh?: RefreshPublisher;
+  /** Replaces the quoteGame quoter (baselines in simulations). */
+  quoter?: Quoter;
+  /** Structured log sink; JSON lines on stdout when absent. */
+  log?: (entry: Record<string, unknown>) => void;
+  /** EMF metric lines; dropped when absent (paper mode). */
+  metricsWrite?: (line: string) => void;
+  shardId?: string;
+  /** A held lease (production): writes are refused unless it is valid. */
+  lease?: Lease;
+}
+
+export interface Worker {
+  session: TradingSession;
+  books: BookReader;
+  idle(): Promise<void>;
+  /** Kill switch (stop quoting, cancel until flat), then stop timers and the feed. */
+  stop(reason: string): Promise<FlattenResult>;
+  /** Closes sockets and pools; after `stop`. */
+  close(): Promise<void>;
+}
+
+function loggerFrom(opts: WorkerOptions): EngineLogger {
+  if (!opts.log) return jsonLogger({ clock: opts.clock });
+  const sink = opts.log;
+  const at = (level: string) => (event: string, fields?: Record<string, unknown>) =>
+    sink({ level, event, ...(fields ?? {}) });
+  return { info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export async function startWorker(opts: WorkerOptions): Promise<Worker> {
+  const { clock, config } = opts;
+  const shardId = opts.shardId ?? '0';
+  const log = loggerFrom(opts);
+  const metrics = new EmfMetrics({ clock, shardId, write: opts.metricsWrite ?? (() => {}) });
+  const signer = createRsaSigner({ keyId: opts.kalshi.keyId, privateKeyPem: opts.kalshi.privateKeyPem });
+  const rest = new KalshiRestClient({
+    baseUrl: opts.kalshi.restBaseUrl,
+    signer,
+    clock,
+    onEvent: (e) => {
+      if (e.type === 'rate_limited') metrics.count('RateLimited', 1, { bucket: e.bucket });
+      else if (e.type === 'retry') metrics.count('RestRetries');
+    },
+  });
+  // The kill switch must never queue behind our own token buckets.
+  const killRest = new KalshiRestClient({ baseUrl: opts.kalshi.restBaseUrl, signer, clock, limiter: false });
+  try {
+    await rest.configureLimiter();
+  } catch (err) {
+    log.warn('limiter_config_failed', { error: err instanceof Error ? err.message : String(err) });
+  }
+  const ws = new KalshiWsFeed({ url: opts.kalshi.wsUrl, signer, clock, lifecycle: true });
+  const feed = new KalshiFeedAdapter(ws, clock);
+  const gateway = new KalshiGateway(rest);
+  const killGateway = new KalshiGateway(killRest);
+
+  let session: TradingSession | null = null;
+  const refresh: RefreshPublisher | undefined =
+    opts.refresh ??
+    (opts.publishRefresh
+      ? {
+          publish: async (r) => {
+            await opts.publishRefresh!(r);
+          },
+        }
+      : undefined);
+  const ports: EnginePorts = {
+    clock,
+    gateway,
+    feed,
+    books: feed,
+    theos: storeTheoSource(opts.store.theos),
+    mapper: new StoreGameMapper(opts.store.theos, () => clock.now()),
+    quoter:
+      opts.quoter ??
+      gameQuoter({
+        params: config.quoting,
+        onBadGrid: (t, e) => log.warn('bad_tick_grid', { ticker: t, error: e }),
+      }),
+    flatten: gatewayFlattener(killGateway, {
+      clock,
+      deadlineMs: config.kill.flattenTimeoutMs,
+      pauseMs: config.kill.flattenIntervalMs,
+      onRound: (r) => log.warn('kill_round', { ...r }),
+    }),
+    log,
+    metrics,
+    killFlag: storeKillFlags(opts.store.kill),
+    lease: opts.lease,
+    refresh,
+    audit: storeAudit({
+      fills: opts.store.fills,
+      orders: opts.store.orders,
+      shardId,
+      fenceToken: () => opts.lease?.token() ?? 0,
+      eventOf: (t) => session?.eventOf(t),
+    }),
+  };
+  session = new TradingSession(config, ports);
+  const s = session;
+  // Metrics leave in one EMF batch per heartbeat.
+  let flushTimer = clock.setTimeout(function flush() {
+    metrics.flush();
+    flushTimer = clock.setTimeout(flush, config.heartbeatMs);
+  }, config.heartbeatMs);
+
+  ws.start();
+  await s.start();
+
+  let closed = false;
+  return {
+    session: s,
+    books: feed,
+    idle: () => s.idle(),
+    stop: async (reason) => {
+      const r = await s.stop('sigterm', reason);
+      metrics.flush();
+      return r;
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      clock.clearTimeout(flushTimer);
+      ws.stop();
+      await Promise.allSettled([rest.close(), killRest.close()]);
+    },
+  };
+}
+
+/** Production entry: environment → adapters → session; SIGTERM → kill switch → release lease → exit. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const clock = systemClock;
+  const log = jsonLogger({ clock });
+  let parsed: ReturnType<typeof parseWorkerEnv>;
+  try {
+    parsed = parseWorkerEnv(env);
+  } catch (err) {
+    if (err instanceof WorkerEnvError) {
+      log.error('bad_environment', { field: err.field, message: err.message });
+      return 2;
+    }
+    throw err;
+  }
+  const privateKeyPem =
+    'file' in parsed.privateKey
+      ? await readFile(parsed.privateKey.file, 'utf8')
+      : await new SecretsManagerClient({})
+          .send(new GetSecretValueCommand({ SecretId: parsed.privateKey.secretArn }))
+          .then((r) => {
+            if (!r.SecretString) throw new Error('the private key secret has no string value');
+            return r.SecretString;
+          });
+  const dynamo = new DynamoDBClient(parsed.dynamoEndpoint ? { endpoint: parsed.dynamoEndpoint } : {});
+  const store = createStore(makeDocumentClient(dynamo), parsed.tableName);
+  const lease = new LeaseKeeper({
+    store: store.leases,
+    shardId: parsed.shardId,
+    owner: parsed.owner,
+    clock,
+    onLost: (reason) => log.error('lease_lost', { reason }),
+  });
+  log.info('lease_acquiring', { shardId: parsed.shardId });
+  await lease.acquire();
+  const refresh = parsed.eventBusName
+    ? eventBridgeRefresh(new EventBridgeClient({}), parsed.eventBusName)
+    : undefined;
+  const worker = await startWorker({
+    clock,
+    config: parsed.config,
+    kalshi: { restBaseUrl: parsed.restBaseUrl, wsUrl: parsed.wsUrl, keyId: parsed.keyId, privateKeyPem },
+    store,
+    refresh,
+    metricsWrite: (l) => process.stdout.write(`${l}\n`),
+    shardId: parsed.shardId,
+    lease,
+  });
+  log.info('worker_started', { shardId: parsed.shardId });
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSignal = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.warn('worker_stopping', { signal });
+      const r = await worker.stop(signal);
+      await lease
+        .release()
+        .catch((err: unknown) => log.error('lease_release_failed', { error: String(err) }));
+      await worker.close();
+      log.warn('worker_stopped', { flat: r.flat, remaining: r.remaining });
+      resolve(r.flat ? 0 : 1);
+    };
+    process.once('SIGTERM', () => void onSignal('SIGTERM'));
+    process.once('SIGINT', () => void onSignal('SIGINT'));
+  });
+}
+
+const isEntry = (() => {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+})();
+if (isEntry) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(
+        `${JSON.stringify({ level: 'error', event: 'worker_crashed', error: err instanceof Error ? err.message : String(err) })}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
