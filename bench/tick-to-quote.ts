@@ -1,0 +1,195 @@
+/**
+ * Tick-to-quote (issue item 1), scale (item 3) and REST efficiency on the
+ * synthetic feed (item 4, first half): the simulator in one child process,
+ * the production trading path (engine-harness.ts) in another, deltas driven
+ * at a fixed rate while the worker's probes record
+ *   decision = frame at the worker's socket → request ready to sign,
+ *   wire     = frame at the worker's socket → request bytes written (signature included).
+ * Only frames that changed a quote count (writes carry their frame).
+ */
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { startChild } from './child.ts';
+import { type Figure, figure } from './figures.ts';
+import { rsaKeyPair } from './fixture.ts';
+
+interface Collected {
+  decision: { count: number; p50: number; p99: number; p999: number };
+  wire: { count: number; p50: number; p99: number; p999: number };
+  eld: { p50: number; p99: number; max: number };
+  writes: number;
+  requotes: number;
+  naiveWrites: number;
+  changedSides: number;
+  framesStamped: number;
+  frames: { accepted: number; rejected: number; ignored: number };
+  rssMb: number;
+}
+interface Driven {
+  deltas: number;
+  topDeltas: number;
+  seconds: number;
+}
+interface Ready {
+  live: number;
+  rssBeforeMb: number;
+  rssMb: number;
+  heapMb: number;
+}
+
+export interface RunResult {
+  markets: number;
+  rate: number;
+  ready: Ready;
+  driven: Driven;
+  got: Collected;
+  load: number;
+}
+
+/** Kalshi's Prime tier write bucket (4,000 tokens/s, 2 s burst): creates/amends cost 10. */
+const PRIME_BUDGET = { tokensPerSec: 4_000, capacity: 8_000 };
+
+export async function loopbackRun(opts: {
+  games: number;
+  runs: { rate: number; seconds: number; topEvery: number }[];
+}): Promise<RunResult[]> {
+  const keys = rsaKeyPair();
+  const sim = startChild(join(import.meta.dirname, 'sim-child.ts'));
+  const worker = startChild(join(import.meta.dirname, 'worker-child.ts'), ['--expose-gc']);
+  const out: RunResult[] = [];
+  try {
+    const urls = await sim.ask<{ restBaseUrl: string; wsUrl: string }>(
+      { cmd: 'setup', games: opts.games, publicKey: keys.publicKey, tier: 'prime', limits: true },
+      'ready',
+    );
+    const ready = await worker.ask<Ready>(
+      {
+        cmd: 'start',
+        ...urls,
+        privateKey: keys.privateKey,
+        games: opts.games,
+        writeBudget: PRIME_BUDGET,
+      },
+      'ready',
+      300_000,
+    );
+    if (ready.live !== opts.games * 2) throw new Error(`only ${ready.live}/${opts.games * 2} books live`);
+    for (const r of opts.runs) {
+      await worker.ask({ cmd: 'measure' }, 'measuring');
+      const driven = await sim.ask<Driven>({ cmd: 'drive', ...r }, 'driven', (r.seconds + 120) * 1000);
+      await new Promise((res) => setTimeout(res, 500)); // let the last writes reach the wire
+      const got = await worker.ask<Collected>({ cmd: 'collect' }, 'collected');
+      out.push({ markets: opts.games * 2, rate: r.rate, ready, driven, got, load: loadavg()[0]! });
+    }
+  } finally {
+    await worker.exit();
+    await sim.exit();
+  }
+  return out;
+}
+
+const note = (r: RunResult) =>
+  `${r.markets} markets, ${Math.round(r.driven.deltas / r.driven.seconds)} deltas/s achieved ` +
+  `(${r.driven.topDeltas} top-of-book moves), ${r.got.decision.count} quote-changing frames measured, ` +
+  `Prime write budget; load average ${r.load.toFixed(1)} on ${'2'} cores`;
+
+export async function benchTickToQuote(): Promise<Figure[]> {
+  const small = await loopbackRun({
+    games: 250,
+    runs: [
+      { rate: 1_000, seconds: 10, topEvery: 50 },
+      { rate: 10_000, seconds: 6, topEvery: 500 },
+    ],
+  });
+  const big = await loopbackRun({ games: 5_000, runs: [{ rate: 1_000, seconds: 10, topEvery: 50 }] });
+  const [k1, k10] = small as [RunResult, RunResult];
+  const s = big[0]!;
+  const figs: Figure[] = [];
+  for (const [r, label, target] of [
+    [k1, '1k', true],
+    [k10, '10k', false],
+  ] as const) {
+    figs.push(
+      figure(`tick_to_quote_decision_p50_500mkts_${label}`, r.got.decision.p50, 'us', null, 'lower', note(r)),
+      figure(
+        `tick_to_quote_decision_p99_500mkts_${label}`,
+        r.got.decision.p99,
+        'us',
+        target ? 100 : null,
+        'lower',
+      ),
+      figure(`tick_to_quote_decision_p999_500mkts_${label}`, r.got.decision.p999, 'us', null, 'lower'),
+      figure(`tick_to_quote_wire_p50_500mkts_${label}`, r.got.wire.p50 / 1000, 'ms', null, 'lower'),
+      figure(
+        `tick_to_quote_wire_p99_500mkts_${label}`,
+        r.got.wire.p99 / 1000,
+        'ms',
+        target ? 1.5 : null,
+        'lower',
+      ),
+      figure(`tick_to_quote_wire_p999_500mkts_${label}`, r.got.wire.p999 / 1000, 'ms', null, 'lower'),
+      figure(
+        `event_loop_delay_p99_500mkts_${label}`,
+        r.got.eld.p99 / 1000,
+        'ms',
+        null,
+        'lower',
+        `monitorEventLoopDelay (1 ms resolution) in the worker while writes went out; max ${(r.got.eld.max / 1000).toFixed(1)} ms`,
+      ),
+    );
+  }
+  const perMarketKb = ((s.ready.rssMb - s.ready.rssBeforeMb) * 1024) / s.markets;
+  figs.push(
+    figure(
+      'scale_rss_10k_markets',
+      s.ready.rssMb,
+      'MB',
+      400,
+      'lower',
+      `one worker process, 5,000 games, every book live and quoted (after GC); ${s.ready.heapMb.toFixed(0)} MB JS heap`,
+    ),
+    figure(
+      'scale_rss_per_market',
+      perMarketKb,
+      'KB',
+      null,
+      'lower',
+      'RSS growth from an empty worker to 10,000 live books and quotes, per market',
+    ),
+    figure(
+      'scale_tick_to_quote_decision_p99_10k_markets',
+      s.got.decision.p99,
+      'us',
+      2 * k1.got.decision.p99,
+      'lower',
+      `target: 2 × the 500-market p99; ${note(s)}`,
+    ),
+    figure(
+      'scale_tick_to_quote_wire_p99_10k_markets',
+      s.got.wire.p99 / 1000,
+      'ms',
+      (2 * k1.got.wire.p99) / 1000,
+      'lower',
+      'target: 2 × the 500-market p99',
+    ),
+  );
+  // REST efficiency on the synthetic feed: every requote at 1k/s.
+  const all = [k1, k10, s];
+  const writes = all.reduce((a, r) => a + r.got.writes, 0);
+  const naive = all.reduce((a, r) => a + r.got.naiveWrites, 0);
+  const requotes = all.reduce((a, r) => a + r.got.requotes, 0);
+  const sides = all.reduce((a, r) => a + r.got.changedSides, 0);
+  figs.push(
+    figure('rest_writes_per_requote_synthetic', writes / Math.max(1, requotes), 'writes', null, 'lower'),
+    figure('rest_writes_per_changed_side_synthetic', writes / Math.max(1, sides), 'writes', null, 'lower'),
+    figure(
+      'rest_writes_vs_naive_synthetic',
+      writes / Math.max(1, naive),
+      'ratio',
+      0.5,
+      'lower',
+      `${writes} writes vs ${naive} for cancel-and-replace of every changed side (${sides} sides, ${requotes} requotes)`,
+    ),
+  );
+  return figs;
+}

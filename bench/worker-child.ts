@@ -1,0 +1,97 @@
+/**
+ * The worker side of the loopback benchmarks, in a fresh process so its
+ * resident memory and event loop are its own. IPC:
+ *   {cmd:'start', ...}  → {type:'ready', live, rssBeforeMb, rssMb, heapMb}
+ *   {cmd:'measure'}     → {type:'measuring'}    (probe reset, event-loop monitor on)
+ *   {cmd:'collect'}     → {type:'collected', ...percentiles and counters}
+ *   {cmd:'exit'}
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createRsaSigner } from '../shared/kalshi/signer.ts';
+import { type Harness, startHarness } from './engine-harness.ts';
+import { KEY_ID } from './fixture.ts';
+
+type Command =
+  | {
+      cmd: 'start';
+      restBaseUrl: string;
+      wsUrl: string;
+      privateKey: string;
+      games: number;
+      writeBudget: { tokensPerSec: number; capacity: number };
+      knownGrids?: boolean;
+    }
+  | { cmd: 'measure' }
+  | { cmd: 'collect' }
+  | { cmd: 'exit' };
+
+let h: Harness | null = null;
+let eld = monitorEventLoopDelay({ resolution: 1 });
+const mb = (b: number) => b / 2 ** 20;
+const reply = (m: unknown) => process.send?.(m);
+
+async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
+  global.gc?.();
+  const rssBeforeMb = mb(process.memoryUsage().rss);
+  h = await startHarness({
+    restBaseUrl: c.restBaseUrl,
+    wsUrl: c.wsUrl,
+    signer: createRsaSigner({ keyId: KEY_ID, privateKeyPem: c.privateKey }),
+    games: c.games,
+    writeBudget: c.writeBudget,
+    ...(c.knownGrids === false ? { knownGrids: false } : {}),
+  });
+  const { live } = await h.settle(240_000);
+  global.gc?.();
+  const m = process.memoryUsage();
+  reply({
+    type: 'ready',
+    live,
+    rssBeforeMb,
+    rssMb: mb(m.rss),
+    heapMb: mb(m.heapUsed),
+    arrayBuffersMb: mb(m.arrayBuffers),
+    writes: h.probe.writes,
+  });
+}
+
+async function collect(): Promise<void> {
+  eld.disable();
+  const p = h!.probe;
+  const snap = h!.session.snapshot();
+  const out = {
+    type: 'collected',
+    decision: {
+      count: p.decision.count,
+      p50: p.decision.us(50),
+      p99: p.decision.us(99),
+      p999: p.decision.us(99.9),
+    },
+    wire: { count: p.wire.count, p50: p.wire.us(50), p99: p.wire.us(99), p999: p.wire.us(99.9) },
+    eld: { p50: eld.percentile(50) / 1000, p99: eld.percentile(99) / 1000, max: eld.max / 1000 },
+    writes: p.writes,
+    requotes: p.requotes,
+    naiveWrites: p.naiveWrites,
+    changedSides: p.changedSides,
+    framesStamped: p.framesStamped,
+    frames: { ...h!.feed.stats.frames },
+    rssMb: mb(process.memoryUsage().rss),
+    sessionCounters: snap.counters,
+  };
+  reply(out);
+}
+
+process.on('message', (m: Command) => {
+  if (m.cmd === 'start') void start(m).catch((e) => reply({ type: 'error', error: String(e) }));
+  else if (m.cmd === 'measure') {
+    h!.probe.reset();
+    eld = monitorEventLoopDelay({ resolution: 1 });
+    eld.enable();
+    reply({ type: 'measuring' });
+  } else if (m.cmd === 'collect') void collect().catch((e) => reply({ type: 'error', error: String(e) }));
+  else if (m.cmd === 'exit') {
+    if (h) void h.stop().finally(() => process.exit(0));
+    else process.exit(0);
+  }
+});
+process.on('disconnect', () => process.exit(0));
