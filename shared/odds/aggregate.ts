@@ -65,6 +65,13 @@ export const TheoConfigSchema = z.object({
     .nonnegative()
     .default(10 * MINUTE),
   anchorDriftLogit: z.number().positive().nullable().default(0.05),
+  /**
+   * The mirror rule: a book whose line is older than a fresh anchor's and this
+   * far from it (logit, max over outcomes) has not caught up with the anchor's
+   * move yet; its weight is multiplied by laggingWeightFactor. null = off.
+   */
+  laggingDriftLogit: z.number().positive().nullable().default(0.15),
+  laggingWeightFactor: z.number().min(0).max(1).default(0.1),
   /** sports whose moneyline has a draw: there, one book pricing a Draw makes the market 3-way */
   drawSportPrefixes: z.array(z.string()).default(['soccer_']),
   /** a decimal price ≤ this is a placeholder or suspended line (≈ 99 %+ favourite) */
@@ -105,8 +112,11 @@ export interface UsedBook {
   ageMs: number;
   /** configured weight before age decay */
   baseWeight: number;
-  /** 'demoted-anchor': an anchor older than fresher books that moved away from it */
-  role: 'anchor' | 'book' | 'demoted-anchor';
+  /**
+   * 'demoted-anchor': an anchor older than fresher books that moved away from it;
+   * 'lagging': a book older than a fresh anchor and far from it (not caught up yet)
+   */
+  role: 'anchor' | 'book' | 'demoted-anchor' | 'lagging';
   /** baseWeight × age decay: the weight in the average */
   weight: number;
   overround: number;
@@ -415,6 +425,25 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
     }
   }
 
+  // Lines that have not caught up with a fresh anchor's move: older than the
+  // anchor and far from it. Averaging them in would drag the theo back to the
+  // pre-news price exactly while informed traders are hitting it.
+  const lagging = new Set<string>();
+  const lagDrift = config.laggingDriftLogit;
+  if (lagDrift !== null) {
+    const ref = priced
+      .filter((b) => isAnchor(b.key) && !demoted.has(b.key) && b.ageMs <= config.anchorStaleMs)
+      .sort((x, y) => x.ageMs - y.ageMs || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))[0];
+    if (ref) {
+      const refLogits = ref.probabilities.map(logit);
+      for (const b of priced) {
+        if (isAnchor(b.key) || b.ageMs <= ref.ageMs) continue;
+        const dist = Math.max(...b.probabilities.map((p, i) => Math.abs(logit(p) - refLogits[i]!)));
+        if (dist > lagDrift) lagging.add(b.key);
+      }
+    }
+  }
+
   // Outliers: distance from the per-outcome median in logit space.
   let eligible = priced;
   const maxDist = config.outlierMaxLogitDistance;
@@ -431,10 +460,20 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
 
   // Sorted by key so the float sums do not depend on the order the API listed the books in.
   for (const b of [...eligible].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))) {
-    const role = demoted.has(b.key) ? 'demoted-anchor' : isAnchor(b.key) ? 'anchor' : 'book';
+    const role = demoted.has(b.key)
+      ? 'demoted-anchor'
+      : isAnchor(b.key)
+        ? 'anchor'
+        : lagging.has(b.key)
+          ? 'lagging'
+          : 'book';
     const configured = baseWeightOf(config, b.key);
     const baseWeight =
-      role === 'demoted-anchor' ? Math.min(configured, config.defaultBookWeight) : configured;
+      role === 'demoted-anchor'
+        ? Math.min(configured, config.defaultBookWeight)
+        : role === 'lagging'
+          ? configured * config.laggingWeightFactor
+          : configured;
     used.push({
       key: b.key,
       lastUpdate: isoOf(b.stampMs),

@@ -193,6 +193,30 @@ describe('a lagging anchor', () => {
     expect(t.books.used.find((b) => b.key === 'pinnacle')!.role).toBe('anchor');
   });
 
+  it('books older than a fresh anchor and far from it are lagging: a tenth of their weight', () => {
+    // Pinnacle moved at 18:29:50 to 1.80/2.10 (0.540 home); the retail lines (≈ 0.585) are older
+    // and ≈ 0.18 logit away (> 0.15): they have not caught up with the move.
+    const t = asTheo(computeTheo(event([1.8, 2.1], '2026-01-20T18:29:50Z'), { asOf, oddsFormat: 'decimal' }));
+    const retail = t.books.used.filter((b) => b.key !== 'pinnacle');
+    expect(retail.map((b) => b.role)).toEqual(['lagging', 'lagging', 'lagging']);
+    for (const b of retail) expect(b.baseWeight).toBeCloseTo(0.1, 12);
+    const pin = t.books.used.find((b) => b.key === 'pinnacle')!;
+    // Pinnacle now carries 3 / (3 + 3·0.1) ≈ 91 % of the weight: the theo sits near its 0.540.
+    expect(Math.abs(t.outcomes[0]!.probability - pin.probabilities[0]!)).toBeLessThan(0.005);
+    const off = TheoConfigSchema.parse({ laggingDriftLogit: null });
+    const t2 = asTheo(
+      computeTheo(event([1.8, 2.1], '2026-01-20T18:29:50Z'), { asOf, oddsFormat: 'decimal', config: off }),
+    );
+    expect(t2.books.used.every((b) => b.role !== 'lagging')).toBe(true);
+  });
+
+  it('a book fresher than the anchor is never lagging, however far it is', () => {
+    const t = asTheo(computeTheo(event([1.8, 2.1], '2026-01-20T18:28:30Z'), { asOf, oddsFormat: 'decimal' }));
+    const roles = Object.fromEntries(t.books.used.map((b) => [b.key, b.role]));
+    // draftkings (18:29:00) and betmgm (18:29:30) are fresher than Pinnacle; fanduel (18:28:00) is older.
+    expect(roles).toEqual({ betmgm: 'book', draftkings: 'book', fanduel: 'lagging', pinnacle: 'anchor' });
+  });
+
   it('can be switched off', () => {
     const config = TheoConfigSchema.parse({ anchorDriftLogit: null });
     const t = asTheo(
