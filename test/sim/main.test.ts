@@ -47,7 +47,8 @@ function spawnSim(args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): Spawned 
     child.once('exit', () => reject(new Error(`sim exited before ready: ${err.slice(-2000)}`)));
   });
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    // 'close' waits for every process holding the pipes (the node grandchild too), not just npm.
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, ready, exit, stderr: () => err };
 }
@@ -93,7 +94,7 @@ afterAll(async () => {
 });
 
 describe('npm run sim', () => {
-  it.each(scenarios)('%s prints one ready line and stops cleanly on SIGINT', async (file) => {
+  it.concurrent.each(scenarios)('%s prints one ready line and stops cleanly on SIGINT', async (file) => {
     const s = spawnSim(['--scenario', join('sim/scenarios', file), '--speed', '30']);
     try {
       const ready = await s.ready;
