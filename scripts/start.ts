@@ -59,7 +59,7 @@ export async function main(io: StartIo): Promise<number> {
   let started = false;
   const log = (entry: Record<string, unknown>) => {
     if (entry.level !== 'warn' && entry.level !== 'error') return;
-    const line = JSON.stringify({ t: new Date().toISOString(), ...entry });
+    const line = JSON.stringify('ts' in entry ? entry : { ts: new Date().toISOString(), ...entry });
     if (started) io.err.write(`\n${line}\n`);
     else logLines.push(line);
   };

@@ -121,12 +121,24 @@ function renderTop(s) {
   killButton.disabled = s.killed;
 }
 
-function levels(list) {
+/** Top 3 levels; the level holding our own quote is underlined (it is in the exchange's book too). */
+function levels(list, ours) {
   if (list.length === 0) return el('span', { class: 'muted' }, '—');
   return el(
     'span',
     { class: 'levels' },
-    ...list.slice(0, 3).map((l) => el('span', { class: 'lvl' }, `${cents(l.price)}×${contracts(l.size)}`)),
+    ...list
+      .slice(0, 3)
+      .map((l) =>
+        el(
+          'span',
+          {
+            class: ours && ours.price === l.price ? 'lvl own' : 'lvl',
+            title: ours && ours.price === l.price ? 'includes our quote' : undefined,
+          },
+          `${cents(l.price)}×${contracts(l.size)}`,
+        ),
+      ),
   );
 }
 
@@ -242,8 +254,8 @@ function renderCard(card, g, now) {
         { 'data-testid': 'market-row', 'data-ticker': m.ticker },
         el('td', { class: 'outcome', title: m.ticker }, m.outcome),
         el('td', { class: 'num' }, pct(m.theo)),
-        el('td', { class: 'book bid' }, levels(m.bids)),
-        el('td', { class: 'book ask' }, levels(m.asks)),
+        el('td', { class: 'book bid' }, levels(m.bids, m.ours.bid)),
+        el('td', { class: 'book ask' }, levels(m.asks, m.ours.ask)),
         quoteCell(m.ours.bid, 'bid', 'our-bid'),
         quoteCell(m.ours.ask, 'ask', 'our-ask'),
         el('td', { class: `mode ${modeClass(m.modes)}`, 'data-testid': 'quote-mode' }, modeText(m.modes)),
