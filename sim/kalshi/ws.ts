@@ -25,7 +25,6 @@ import type { EngineEvent } from './types.ts';
 const ONE = 1_000_000;
 /** Channels that carry `seq` (the others never do). */
 const SEQUENCED = new Set(['orderbook_delta', 'trade', 'market_lifecycle_v2', 'order_group_updates']);
-const PRIVATE = new Set(['fill', 'user_orders', 'market_positions', 'order_group_updates']);
 const KNOWN = new Set<string>(WS_CHANNELS);
 
 interface Subscription {
@@ -438,5 +437,3 @@ export class WsHub {
     }
   }
 }
-
-export { PRIVATE as PRIVATE_CHANNELS };
