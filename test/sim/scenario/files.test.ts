@@ -39,26 +39,48 @@ describe('shipped scenarios', () => {
     expect(unknownKalshiFaults(s.faults.filter((f) => f.target === 'kalshi').map((f) => f.name))).toEqual([]);
   });
 
-  it.each(files)('%s runs headless through its first 25 minutes without errors', (file) => {
-    const s = loadScenario(join(dir, file));
-    const world = buildWorld(s, { startMs: START });
-    const clock = new SteppedClock(START);
-    const engine = new KalshiEngine({ clock, seed: world.seed });
-    const errors: RunnerEvent[] = [];
-    const runner = new ScenarioRunner({
-      world,
-      exchange: engine,
-      clock,
-      oddsFaults: createOddsFaults(),
-      kalshiFaults: kalshiFaultSwitch(new Faults(), engine),
-      onEvent: (e) => e.type === 'error' && errors.push(e),
-    });
-    runner.step(START + 25 * 60_000);
-    expect(errors).toEqual([]);
-    const summary = runner.summary();
-    expect(summary['starting-book']?.placed ?? 0).toBeGreaterThan(0);
-    expect(Object.values(summary).reduce((n, t) => n + t.placed, 0)).toBeGreaterThan(4);
-  });
+  it.each(files)(
+    '%s runs headless to the end: no errors, every game settled with exactly one winner',
+    (file) => {
+      const s = loadScenario(join(dir, file));
+      const world = buildWorld(s, { startMs: START });
+      const clock = new SteppedClock(START);
+      const engine = new KalshiEngine({ clock, seed: world.seed });
+      const errors: RunnerEvent[] = [];
+      const runner = new ScenarioRunner({
+        world,
+        exchange: engine,
+        clock,
+        oddsFaults: createOddsFaults(),
+        kalshiFaults: kalshiFaultSwitch(new Faults(), engine),
+        onEvent: (e) => e.type === 'error' && errors.push(e),
+      });
+      runner.step(START + 25 * 60_000);
+      const summary = runner.summary();
+      expect(summary['starting-book']?.placed ?? 0).toBeGreaterThan(0);
+      expect(Object.values(summary).reduce((n, t) => n + t.placed, 0)).toBeGreaterThan(4);
+      runner.step(world.endMs);
+      expect(errors).toEqual([]);
+      expect(runner.finished).toBe(true);
+      for (const g of world.games) {
+        const markets = g.markets.map((m) => engine.market(m.ticker)!);
+        expect(markets.every((m) => m.status === 'finalized')).toBe(true);
+        expect(markets.filter((m) => m.result === 'yes').map((m) => m.ticker)).toEqual([
+          g.markets.find((m) => m.outcome === g.path.outcome)!.ticker,
+        ]);
+      }
+      for (const t of runner.traders) {
+        expect(engine.restingOrders(t.userId)).toEqual([]);
+        for (const p of engine.positions(t.userId)) expect(p.position).toBe(0);
+      }
+      // Competitors never quoted past their ceiling, all run long.
+      for (const a of runner.actions)
+        if (a.kind === 'place' && a.ceiling !== undefined && a.trader !== 'starting-book') {
+          if (a.side === 'bid') expect(a.price!).toBeLessThanOrEqual(a.ceiling);
+          else expect(a.price!).toBeGreaterThanOrEqual(a.ceiling);
+        }
+    },
+  );
 
   it('the chaos scenario switches every fault of both simulators', () => {
     const s = loadScenario(join(dir, 'chaos.json'));
