@@ -98,6 +98,8 @@ export class KalshiEngine {
   private collectedFees: Micros = 0;
   private tradingActive = true;
   private exchangeActive = true;
+  private maintenance: { startMs: number; endMs: number }[] = [];
+  private inMaintenance = false;
 
   constructor(options: EngineOptions) {
     this.clock = options.clock;
@@ -419,6 +421,23 @@ export class KalshiEngine {
         this.settle(m.ticker);
     }
     this.cancelWhere((o) => o.expirationMs !== undefined && o.expirationMs <= now, 'ExpiryCancel');
+    const inWindow = this.maintenance.some((w) => w.startMs <= now && now < w.endMs);
+    if (inWindow !== this.inMaintenance) {
+      this.inMaintenance = inWindow;
+      this.setTradingActive(!inWindow);
+    }
+  }
+
+  /**
+   * Scheduled maintenance (Kalshi: Thursdays 03:00–05:00 ET): `tick()` pauses
+   * trading inside a window and resumes it after; `/exchange/schedule` lists them.
+   */
+  setMaintenanceWindows(windows: { startMs: number; endMs: number }[]): void {
+    this.maintenance = windows.map((w) => ({ ...w })).sort((a, b) => a.startMs - b.startMs);
+  }
+
+  maintenanceWindows(): { startMs: number; endMs: number }[] {
+    return this.maintenance.map((w) => ({ ...w }));
   }
 
   // ---------------------------------------------------------------- admin: accounts

@@ -234,7 +234,7 @@ on('GET', '/exchange/status', false, (ctx) => {
   };
 });
 
-on('GET', '/exchange/schedule', false, () => {
+on('GET', '/exchange/schedule', false, (ctx) => {
   const days = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
   const open = [{ open_time: '00:00', close_time: '23:59' }];
   return {
@@ -248,7 +248,10 @@ on('GET', '/exchange/schedule', false, () => {
             ...Object.fromEntries(days.map((d) => [d, open])),
           },
         ],
-        maintenance_windows: [],
+        maintenance_windows: ctx.engine.maintenanceWindows().map((w) => ({
+          start_datetime: new Date(w.startMs).toISOString(),
+          end_datetime: new Date(w.endMs).toISOString(),
+        })),
       },
     },
   };

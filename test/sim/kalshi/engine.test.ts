@@ -409,6 +409,21 @@ describe('matching', () => {
     expect(engine.market('KXNBAGAME-26NOV14BOSMIL-X')?.status).toBe('closed');
   });
 
+  it('maintenance windows pause trading on schedule and resume after', () => {
+    const { engine, clock } = setup();
+    engine.setMaintenanceWindows([{ startMs: T0 + 60_000, endMs: T0 + 120_000 }]);
+    const keep = engine.placeOrder('maker', gtc('bid', 40, 1, { cancelOrderOnPause: true }));
+    clock.advance(60_000);
+    engine.tick();
+    expect(engine.isTradingActive()).toBe(false);
+    expect(engine.order(keep.order.orderId)?.lastUpdateReason).toBe('HaltCancel');
+    expectRefusal(() => engine.placeOrder('maker', gtc('bid', 40, 1)), 409, 'trading_is_paused');
+    clock.advance(60_000);
+    engine.tick();
+    expect(engine.isTradingActive()).toBe(true);
+    expect(engine.placeOrder('maker', gtc('bid', 40, 1)).order.status).toBe('resting');
+  });
+
   it('settles: determined cancels resting orders, then winners get $1 per contract', () => {
     const { engine, clock } = setup('quadratic');
     engine.placeOrder('maker', gtc('bid', 40, 10));
