@@ -61,6 +61,27 @@ export interface PaperStack {
   stop(reason?: string): Promise<{ flat: boolean; remaining: number }>;
 }
 
+/**
+ * Paper mode trades what the scenario lists: a game whose Kalshi series no
+ * configured sport covers gets a sport entry (named after its league), so
+ * `--scenario epl-draw.json` quotes soccer without a config file.
+ */
+export function withScenarioSports(config: EngineConfig, world: Simulation['world']): EngineConfig {
+  const covered = new Set(Object.values(config.sports).flatMap((s) => s.series));
+  const sports = { ...config.sports };
+  for (const g of world.games) {
+    const series = g.game.seriesTicker;
+    if (covered.has(series)) continue;
+    covered.add(series);
+    const name = g.game.league.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+    const existing = sports[name];
+    sports[name] = existing
+      ? { ...existing, series: [...existing.series, series] }
+      : { series: [series], oddsSportKey: g.game.oddsSportKey };
+  }
+  return { ...config, sports };
+}
+
 export const PAPER_STEPS = ['local DynamoDB', 'simulators', 'odds poll', 'worker', 'dashboard'] as const;
 
 export async function startPaperStack(opts: PaperStackOptions): Promise<PaperStack> {
@@ -96,9 +117,10 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
       clock = scaled;
     }
     if (!sim.privateKeyPem) throw new Error('the simulation did not generate a paper key pair');
+    const config = withScenarioSports(opts.config, sim.world);
 
     progress(PAPER_STEPS[2]);
-    const sports = Object.values(opts.config.sports).map((s, i) => ({
+    const sports = Object.values(config.sports).map((s, i) => ({
       sportKey: s.oddsSportKey,
       priority: Math.min(9, i + 1),
       minCredits: 0,
@@ -118,7 +140,7 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
     progress(PAPER_STEPS[3]);
     const worker = await opts.startWorker({
       clock,
-      config: opts.config,
+      config: config,
       kalshi: {
         restBaseUrl: sim.kalshi.restBaseUrl,
         wsUrl: sim.kalshi.wsUrl,
