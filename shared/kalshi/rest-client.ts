@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Dispatcher, Pool } from 'undici';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Centis } from '../units.ts';
 import { type BackoffPolicy, fullJitterDelay, retryAfterMs } from './backoff.ts';
@@ -543,7 +543,7 @@ export class KalshiRestClient {
       const { data } = await this.call({
         method: 'POST',
         path: '/portfolio/events/orders',
-        body: z.encode(CreateOrderV2RequestSchema, withId),
+        body: encodeBody(CreateOrderV2RequestSchema, withId),
         schema: CreateOrderV2ResponseSchema,
         repeatable: 'safe',
         bucket: 'write',
@@ -579,7 +579,7 @@ export class KalshiRestClient {
     const { data, attempt } = await this.call({
       method: 'POST',
       path: '/portfolio/events/orders/batched',
-      body: z.encode(BatchCreateOrdersV2RequestSchema, { orders: items }),
+      body: encodeBody(BatchCreateOrdersV2RequestSchema, { orders: items }),
       schema: BatchCreateOrdersV2ResponseSchema,
       repeatable: 'safe',
       bucket: 'write',
@@ -662,7 +662,7 @@ export class KalshiRestClient {
     const { data, attempt } = await this.call({
       method: 'DELETE',
       path: '/portfolio/events/orders/batched',
-      body: z.encode(BatchCancelOrdersV2RequestSchema, { orders: [...orders] }),
+      body: encodeBody(BatchCancelOrdersV2RequestSchema, { orders: [...orders] }),
       schema: BatchCancelOrdersV2ResponseSchema,
       repeatable: 'safe',
       bucket: 'write',
@@ -726,7 +726,7 @@ export class KalshiRestClient {
     const { data } = await this.call({
       method: 'POST',
       path: `/portfolio/events/orders/${seg(orderId)}/amend`,
-      body: z.encode(AmendOrderV2RequestSchema, req),
+      body: encodeBody(AmendOrderV2RequestSchema, req),
       schema: AmendOrderV2ResponseSchema,
       repeatable: 'unsafe',
       bucket: 'write',
@@ -745,7 +745,7 @@ export class KalshiRestClient {
     const { data } = await this.call({
       method: 'POST',
       path: `/portfolio/events/orders/${seg(orderId)}/decrease`,
-      body: z.encode(DecreaseOrderV2RequestSchema, req),
+      body: encodeBody(DecreaseOrderV2RequestSchema, req),
       schema: DecreaseOrderV2ResponseSchema,
       repeatable: req.reduce_to !== undefined ? 'safe' : 'unsafe',
       bucket: 'write',
@@ -762,7 +762,7 @@ export class KalshiRestClient {
     const { data } = await this.call({
       method: 'POST',
       path: '/portfolio/order_groups/create',
-      body: z.encode(CreateOrderGroupRequestSchema, req),
+      body: encodeBody(CreateOrderGroupRequestSchema, req),
       schema: CreateOrderGroupResponseSchema,
       repeatable: 'unsafe',
       bucket: 'write',
@@ -799,6 +799,17 @@ export class KalshiRestClient {
       priority,
     });
   }
+}
+
+/** Thrown before sending when a request body fails its schema (names the field; nothing was sent). */
+export class KalshiRequestError extends Error {
+  override name = 'KalshiRequestError';
+}
+
+function encodeBody<S extends z.ZodType>(schema: S, value: z.output<S>): z.input<S> {
+  const checked = schema.safeEncode(value);
+  if (!checked.success) throw new KalshiRequestError(`invalid request: ${describeZodError(checked.error)}`);
+  return checked.data;
 }
 
 function safeJson(text: string): unknown {

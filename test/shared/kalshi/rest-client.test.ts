@@ -6,7 +6,12 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KalshiApiError, KalshiNetworkError } from '../../../shared/kalshi/errors.ts';
-import { type CancelOutcome, KalshiRestClient, type RestEvent } from '../../../shared/kalshi/rest-client.ts';
+import {
+  type CancelOutcome,
+  KalshiRequestError,
+  KalshiRestClient,
+  type RestEvent,
+} from '../../../shared/kalshi/rest-client.ts';
 import { createRsaSigner } from '../../../shared/kalshi/signer.ts';
 import {
   type Handler,
@@ -350,6 +355,15 @@ describe('KalshiRestClient', () => {
     expect(err).toBeInstanceOf(KalshiNetworkError);
     expect((err as KalshiNetworkError).maybeApplied).toBe(false);
     expect((err as KalshiNetworkError).attempt).toBe(4);
+  });
+
+  it('an invalid request is refused before sending, naming the field', async () => {
+    const { server, client } = await setup((_req, res) => json(res, 201, {}));
+    await expect(client.createOrder({ ...ORDER, price: 1_000_000 })).rejects.toThrow(
+      /invalid request: price/,
+    );
+    await expect(client.createOrder({ ...ORDER, count: 0 })).rejects.toBeInstanceOf(KalshiRequestError);
+    expect(server.requests).toHaveLength(0);
   });
 
   it('a success body that does not match the schema is an error naming the field', async () => {
