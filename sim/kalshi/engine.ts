@@ -778,6 +778,15 @@ export class KalshiEngine {
       }
       const qty = Math.min(taker.remaining, maker.remaining);
       fills.push(...this.execute(st, taker, maker, qty));
+      // The taker's own group may have tripped on this fill: it stops trading and never rests.
+      if (
+        taker.remaining > 0 &&
+        taker.orderGroupId !== undefined &&
+        this.groups.get(taker.orderGroupId)?.triggered
+      ) {
+        this.finish(taker, 'OrderGroupCancel');
+        break;
+      }
     }
     return fills;
   }

@@ -374,6 +374,16 @@ describe('matching', () => {
     );
   });
 
+  it('an incoming order whose group trips while it trades stops and does not rest', () => {
+    const { engine } = setup();
+    const g = engine.createOrderGroup('maker', 5 * C);
+    engine.placeOrder('alice', gtc('ask', 50, 6));
+    engine.placeOrder('alice', gtc('ask', 51, 6));
+    const p = engine.placeOrder('maker', gtc('bid', 51, 20, { orderGroupId: g.orderGroupId }));
+    expect(p.order).toMatchObject({ status: 'canceled', filled: 6 * C, remaining: 0 });
+    expect(engine.book(BOS)).toEqual({ bids: [], asks: [[c(51), 6 * C]] });
+  });
+
   it('a pause cancels cancel_order_on_pause orders only and refuses new ones', () => {
     const { engine } = setup();
     const keep = engine.placeOrder('maker', gtc('bid', 40, 1));
