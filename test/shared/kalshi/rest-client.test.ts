@@ -357,6 +357,13 @@ describe('KalshiRestClient', () => {
     expect((err as KalshiNetworkError).attempt).toBe(4);
   });
 
+  it('a batch is billed per item: one larger than the write bucket is refused before sending', async () => {
+    const { server, client } = await setup((_req, res) => json(res, 201, { orders: [] }));
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ ...ORDER, client_order_id: `x${i}` }));
+    await expect(client.batchCreateOrders(eleven)).rejects.toThrow(/costs 110 tokens .* holds 100/);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('an invalid request is refused before sending, naming the field', async () => {
     const { server, client } = await setup((_req, res) => json(res, 201, {}));
     await expect(client.createOrder({ ...ORDER, price: 1_000_000 })).rejects.toThrow(
