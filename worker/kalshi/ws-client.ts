@@ -228,6 +228,19 @@ export class KalshiWsFeed {
     this.converge();
   }
 
+  /**
+   * Tells the books a market's tick grid (from REST `price_ranges`), so off-grid
+   * deltas are caught. Unchanged grids are a no-op; a change rebuilds the book
+   * stale and asks for its snapshot.
+   */
+  setGrid(ticker: string, ranges: readonly PriceRange[] | null): void {
+    const current = this.sync.book(ticker).grid;
+    if (JSON.stringify(current ?? null) === JSON.stringify(ranges ?? null)) return;
+    for (const r of this.sync.setGrid(ticker, ranges)) this.onResync(r);
+    this.emit({ type: 'book', ticker });
+    this.refreshState();
+  }
+
   addMarkets(tickers: readonly string[]): void {
     this.setMarkets([...this.desired, ...tickers]);
   }

@@ -186,6 +186,28 @@ describe('WebSocket feed × scripted server', () => {
     expect(feed.book(T).sizeAt('bid', 400_000)).toBe(1000);
   });
 
+  it('a known tick grid catches an off-grid delta (invalid → snapshot)', async () => {
+    const ex = exchange();
+    script = await scripted(ex.handler);
+    const { feed } = startFeed(script.url);
+    await until(() => feed.connectionState === 'connected', 'connected');
+    feed.setGrid(T, [{ start: 0, end: 1_000_000, step: 10_000 }]);
+    await until(() => feed.connectionState === 'connected', 'resnapshotted on the new grid');
+    feed.setGrid(T, [{ start: 0, end: 1_000_000, step: 10_000 }]); // unchanged: no-op
+    const requests = feed.stats.snapshotRequests;
+    script.sockets[0]!.send(
+      JSON.stringify({
+        type: 'orderbook_delta',
+        sid: 1,
+        seq: ex.state.bump(),
+        msg: { market_ticker: T, price_dollars: '0.4150', delta_fp: '1.00', side: 'yes' },
+      }),
+    );
+    await until(() => feed.stats.invalidBooks === 1, 'off-grid detected');
+    await until(() => feed.book(T).live, 'live again after snapshot');
+    expect(feed.stats.snapshotRequests).toBe(requests + 1);
+  });
+
   it('a terminal subscription error (25) resubscribes the books', async () => {
     const ex = exchange();
     script = await scripted(ex.handler);
