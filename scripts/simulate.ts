@@ -113,8 +113,9 @@ export async function main(io: SimulateIo): Promise<number> {
           );
         },
         log: (e) => {
-          if (e.level === 'error' && warnings.length < 50)
-            warnings.push(`${strategy}: ${String(e.msg)} ${e.error ?? ''}`.trim());
+          if (e.level !== 'error') return;
+          const text = `${strategy}: ${String(e.msg ?? e.event ?? 'error')}${e.error ? ` (${String(e.error)})` : ''}`;
+          if (!warnings.includes(text) && warnings.length < 50) warnings.push(text);
         },
       });
       progress.done(

@@ -35,7 +35,12 @@ export function reportCharts(runs: readonly { strategy: string; lines: ChartLine
     },
   ];
   for (const r of runs) {
-    const p = r.lines.price;
+    // The quoting window only: from the start to a little after our last quote.
+    let last = -1;
+    r.lines.price.forEach((x, i) => {
+      if (x.ourBid !== null || x.ourAsk !== null) last = i;
+    });
+    const p = last < 0 ? r.lines.price : r.lines.price.slice(0, last + 25);
     charts.push({
       title: `${r.strategy}: first market — theo vs our quotes vs best bid/ask`,
       unit: 'cents',

@@ -12,7 +12,14 @@ import type { DashboardState } from '../../worker/dashboard/view-model.ts';
 import { signedInventory } from '../../worker/engine/exposure.ts';
 import type { BookReader } from '../../worker/engine/ports.ts';
 import type { ChartLineSet } from './charts.ts';
-import type { InventorySample, RecordedFill, RecordedGame, RunRecord, TheoPoint } from './scoreboard.ts';
+import {
+  type InventorySample,
+  pnlOf,
+  type RecordedFill,
+  type RecordedGame,
+  type RunRecord,
+  type TheoPoint,
+} from './scoreboard.ts';
 
 const USER_WRITES = new Set(['Created', 'Amend', 'Decrease', 'Cancel']);
 
@@ -40,6 +47,7 @@ export class RunRecorder {
   private readonly limits = new Map<string, Centis>();
   private readonly settlement = new Map<string, Record<string, Micros>>();
   private writes = 0;
+  private quotedContracts: Centis = 0;
   private violations = 0;
   private mismatches = 0;
   private readonly unsubscribe: () => void;
@@ -66,7 +74,10 @@ export class RunRecorder {
       } else if (e.type === 'order' && e.order.userId === opts.userId) {
         const o = e.order;
         if (USER_WRITES.has(o.lastUpdateReason)) this.writes++;
-        if (o.lastUpdateReason === 'Created') this.created.add(o.orderId);
+        if (o.lastUpdateReason === 'Created' && !this.created.has(o.orderId)) {
+          this.created.add(o.orderId);
+          this.quotedContracts += o.initial;
+        }
         const stop = this.stopOf.get(this.gameOfTicker.get(o.ticker) ?? '');
         if (o.status === 'resting' && stop !== undefined && o.updatedMs >= stop)
           this.restingAfterStop(o.orderId);
@@ -121,8 +132,14 @@ export class RunRecorder {
         if (compareBooks && !this.sameBook(ticker)) this.mismatches++;
       }
     }
-    const marked = view.games.reduce((n, g) => n + g.pnlMarked, 0);
-    this.lines.pnl.push([t, marked / 1_000_000]);
+    // PnL by the scoreboard's own ruler (exchange fills, marked at the current theo or settlement value).
+    const marks: Record<string, Micros | null> = {};
+    for (const [ticker, path] of Object.entries(this.theo)) {
+      const last = path[path.length - 1];
+      marks[ticker] = last ? Math.round(last.p * 1_000_000) : null;
+    }
+    for (const values of this.settlement.values()) Object.assign(marks, values);
+    this.lines.pnl.push([t, pnlOf(this.fills, marks).marked / 1_000_000]);
     this.lines.inventory.push([t, totalAbs / 100]);
     const first = view.games[0]?.markets[0];
     if (first) {
@@ -183,6 +200,7 @@ export class RunRecorder {
       theo: this.theo,
       inventory: [...this.inventory],
       ordersCreated: this.created.size,
+      quotedContracts: this.quotedContracts,
       writes: this.writes,
       requotes: counters.requotes ?? 0,
       ordersAfterStop: this.afterStop.size,

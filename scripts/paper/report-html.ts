@@ -109,19 +109,22 @@ export function svgChart(chart: Chart, width = 560, height = 220): string {
   return `<figure><svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(chart.title)}">${title}${grid}${xl}${paths}</svg><figcaption>${legend}</figcaption></figure>`;
 }
 
+const usd = (v: number) => `${v < 0 ? '−' : ''}$${Math.abs(v).toFixed(2)}`;
+
 const COLUMNS: [keyof StrategyScore, string, (v: number) => string][] = [
-  ['pnl_realized', 'PnL realised', (v) => `$${v.toFixed(2)}`],
-  ['pnl_marked', 'PnL marked', (v) => `$${v.toFixed(2)}`],
-  ['fees', 'fees', (v) => `$${v.toFixed(2)}`],
+  ['pnl_realized', 'PnL realised', (v) => usd(v)],
+  ['pnl_marked', 'PnL marked', (v) => usd(v)],
+  ['fees', 'fees', (v) => usd(v)],
   ['fills', 'fills', String],
   ['fills_bid', 'bid fills', String],
   ['fills_ask', 'ask fills', String],
   ['contracts_traded', 'contracts', String],
-  ['fill_rate', 'fill rate', (v) => v.toFixed(3)],
+  ['orders_created', 'orders created', String],
+  ['fill_rate', 'fill rate (contracts)', (v) => v.toFixed(3)],
   ['max_abs_inventory', 'max |inv|', String],
   ['inventory_limit', 'limit', String],
   ['time_at_limit_share', 'time at limit', (v) => `${(v * 100).toFixed(1)}%`],
-  ['adverse_selection', 'adverse sel.', (v) => `$${v.toFixed(2)}`],
+  ['adverse_selection', 'adverse sel.', (v) => usd(v)],
   ['writes_per_requote', 'writes/requote', (v) => v.toFixed(2)],
   ['orders_after_stop', 'orders after stop', String],
   ['invariant_violations', 'invariant violations', String],

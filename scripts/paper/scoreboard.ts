@@ -54,8 +54,10 @@ export interface RunRecord {
   /** Theo path per market ticker, time ascending. */
   theo: Record<string, TheoPoint[]>;
   inventory: InventorySample[];
-  /** Orders we created (size per order) — for the fill rate. */
+  /** Orders we created. */
   ordersCreated: number;
+  /** Contracts offered by those orders when created (Centis) — for the fill rate. */
+  quotedContracts: Centis;
   /** Exchange writes (create, amend, decrease, cancel; a batch item counts once). */
   writes: number;
   /** Times the strategy recomputed a game's quotes. */
@@ -75,7 +77,9 @@ export interface StrategyScore {
   fills_bid: number;
   fills_ask: number;
   contracts_traded: number;
+  /** Contracts filled ÷ contracts offered by the orders we created. */
   fill_rate: number;
+  orders_created: number;
   max_abs_inventory: number;
   inventory_limit: number;
   time_at_limit_share: number;
@@ -226,7 +230,8 @@ export function scoreRun(run: RunRecord): StrategyScore {
     fills_bid: run.fills.filter((f) => f.side === 'bid').length,
     fills_ask: run.fills.filter((f) => f.side === 'ask').length,
     contracts_traded: contracts(traded),
-    fill_rate: run.ordersCreated > 0 ? round(run.fills.length / run.ordersCreated) : 0,
+    orders_created: run.ordersCreated,
+    fill_rate: run.quotedContracts > 0 ? round(traded / run.quotedContracts) : 0,
     max_abs_inventory: contracts(maxAbs),
     inventory_limit: contracts(Math.max(0, ...run.games.map((g) => g.limit))),
     time_at_limit_share: live > 0 ? round(atLimit / live) : 0,

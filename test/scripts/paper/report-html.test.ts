@@ -11,6 +11,7 @@ const empty: RunRecord = {
   theo: {},
   inventory: [],
   ordersCreated: 0,
+  quotedContracts: 0,
   writes: 0,
   requotes: 0,
   ordersAfterStop: 0,

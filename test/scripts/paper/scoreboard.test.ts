@@ -34,6 +34,7 @@ function run(partial: Partial<RunRecord>): RunRecord {
     theo: {},
     inventory: [],
     ordersCreated: 0,
+    quotedContracts: 0,
     writes: 0,
     requotes: 0,
     ordersAfterStop: 0,
@@ -138,6 +139,7 @@ describe('scoreboard', () => {
           { t: 550_000, gameId: 'G', inventory: 1_500 }, // after stop: counts for max, not for time at limit
         ],
         ordersCreated: 8,
+        quotedContracts: 6_000,
         writes: 30,
         requotes: 10,
         ordersAfterStop: 1,
@@ -152,6 +154,7 @@ describe('scoreboard', () => {
       fills_ask: 0,
       contracts_traded: 15,
       fill_rate: 0.25,
+      orders_created: 8,
       max_abs_inventory: 15,
       inventory_limit: 10,
       time_at_limit_share: 0.3333,
