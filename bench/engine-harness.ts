@@ -21,28 +21,19 @@ import { subscribe } from 'node:diagnostics_channel';
 import WebSocket from 'ws';
 import { systemClock } from '../shared/clock.ts';
 import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
-import { KalshiApiError, KalshiNetworkError } from '../shared/kalshi/errors.ts';
 import { KalshiRestClient } from '../shared/kalshi/rest-client.ts';
 import type { Signer } from '../shared/kalshi/signer.ts';
 import { DEFAULT_QUOTING_PARAMS } from '../shared/pricing/params.ts';
 import type { PriceRange } from '../shared/pricing/tick-grid.ts';
+import { KalshiFeedAdapter } from '../worker/engine/adapters/kalshi-feed.ts';
+import { KalshiGateway } from '../worker/engine/adapters/kalshi-gateway.ts';
 import { gameQuoter } from '../worker/engine/adapters/quoter.ts';
-import type {
-  EnginePorts,
-  ExchangeGateway,
-  FeedEvent,
-  GameQuotes,
-  ListedEvent,
-  MarketBook,
-  Quoter,
-  SlotId,
-  WriteOutcome,
-} from '../worker/engine/ports.ts';
+import type { EnginePorts, ExchangeGateway, GameQuotes, Quoter, SlotId } from '../worker/engine/ports.ts';
 import { slotId } from '../worker/engine/ports.ts';
 import { TradingSession } from '../worker/engine/session.ts';
 import { KalshiWsFeed } from '../worker/kalshi/ws-client.ts';
 import { Latency } from './figures.ts';
-import { type GameDef, games, SERIES } from './fixture.ts';
+import { games, SERIES } from './fixture.ts';
 
 export interface Probe {
   decision: Latency;
@@ -130,176 +121,29 @@ function watchWire(probe: Probe, bySignature: Map<string, bigint>): () => void {
   return () => {};
 }
 
-// ------------------------------------------------------------- adapters
+// ------------------------------------------------------------- write seam
 
-function outcomeOf(e: unknown): Extract<WriteOutcome<never>, { ok: false }> {
-  if (e instanceof KalshiApiError) {
-    const kind = e.status === 429 ? 'rate_limited' : e.status >= 500 ? 'unknown' : 'rejected';
-    return { ok: false, kind, ...(e.code ? { code: e.code } : {}), message: e.message };
-  }
-  if (e instanceof KalshiNetworkError) return { ok: false, kind: 'unknown', message: e.message };
-  return { ok: false, kind: 'unknown', message: e instanceof Error ? e.message : String(e) };
-}
-
-function gatewayOf(
-  rest: KalshiRestClient,
-  catalogue: GameDef[],
-  startMs: number,
+/** Runs every write of the production gateway with its triggering frame (if any) in scope for the signer seam. */
+function tracedGateway(
+  inner: ExchangeGateway,
   probe: Probe,
   frameOf: (ticker: string) => bigint | undefined,
 ): ExchangeGateway {
-  /** Runs one write with its triggering frame (if any) in scope for the signer seam. */
-  const traced = <T>(ticker: string, fn: () => Promise<T>): Promise<T> => {
-    probe.writes++;
-    const frameNs = frameOf(ticker);
+  const traced = <T>(ticker: string | undefined, items: number, fn: () => Promise<T>): Promise<T> => {
+    probe.writes += items;
+    const frameNs = ticker === undefined ? undefined : frameOf(ticker);
     return frameNs === undefined ? fn() : writeContext.run({ frameNs, signed: false }, fn);
   };
   return {
-    async listEvents(series) {
-      if (series !== SERIES) return [];
-      return catalogue.map(
-        (g): ListedEvent => ({
-          eventTicker: g.eventTicker,
-          seriesTicker: SERIES,
-          title: `${g.away} at ${g.home}`,
-          startMs,
-          markets: g.markets.map((t, i) => ({
-            ticker: t,
-            yesSubTitle: i === 0 ? g.home : g.away,
-            status: 'active',
-            priceRanges: LINEAR_CENT,
-          })),
-        }),
-      );
-    },
-    async createOrders(orders) {
-      return Promise.all(
-        orders.map((o) =>
-          traced(o.ticker, async (): Promise<WriteOutcome<import('../worker/engine/ports.ts').OrderAck>> => {
-            try {
-              const r = await rest.createOrder({
-                ticker: o.ticker,
-                side: o.side,
-                price: o.price,
-                count: o.count,
-                client_order_id: o.clientOrderId,
-                time_in_force: 'good_till_canceled',
-                self_trade_prevention_type: 'maker',
-                post_only: o.postOnly,
-                cancel_order_on_pause: o.cancelOnPause,
-                ...(o.orderGroupId ? { order_group_id: o.orderGroupId } : {}),
-              });
-              return {
-                ok: true,
-                value: {
-                  orderId: r.order_id,
-                  clientOrderId: r.client_order_id,
-                  remaining: r.remaining_count,
-                  filled: r.fill_count,
-                },
-              };
-            } catch (e) {
-              return outcomeOf(e);
-            }
-          }),
-        ),
-      );
-    },
-    amendOrder(req) {
-      return traced(req.ticker, async () => {
-        try {
-          const r = await rest.amendOrder(req.orderId, {
-            ticker: req.ticker,
-            side: req.side,
-            price: req.price,
-            count: req.count,
-          });
-          const b = r.response;
-          return {
-            ok: true,
-            value: {
-              orderId: req.orderId,
-              clientOrderId: b.client_order_id ?? null,
-              remaining: b.remaining_count ?? req.count,
-              filled: b.fill_count ?? null,
-            },
-          };
-        } catch (e) {
-          return outcomeOf(e);
-        }
-      });
-    },
-    decreaseOrder(req) {
-      return traced(req.ticker, async () => {
-        try {
-          const r = await rest.decreaseOrder(req.orderId, {
-            reduce_to: req.reduceTo,
-            market_ticker: req.ticker,
-          });
-          return {
-            ok: true,
-            value: {
-              orderId: req.orderId,
-              clientOrderId: r.response.client_order_id ?? null,
-              remaining: r.response.remaining_count,
-              filled: null,
-            },
-          };
-        } catch (e) {
-          return outcomeOf(e);
-        }
-      });
-    },
-    async cancelOrders(reqs) {
-      return Promise.all(
-        reqs.map((c) =>
-          traced(c.ticker, async () => {
-            try {
-              const r = await rest.cancelOrder(c.orderId, { market_ticker: c.ticker });
-              if (r.kind === 'cancelled')
-                return { ok: true as const, value: { orderId: c.orderId, reducedBy: r.reduced_by } };
-              if (r.kind === 'nothing_cancelled')
-                return { ok: true as const, value: { orderId: c.orderId, reducedBy: 0 } };
-              return { ok: false as const, kind: 'unknown' as const, message: r.kind };
-            } catch (e) {
-              return outcomeOf(e);
-            }
-          }),
-        ),
-      );
-    },
-    async listRestingOrders() {
-      const orders = await rest.allOrders({ status: 'resting', limit: 1000 });
-      return orders.map((o) => ({
-        orderId: o.order_id,
-        clientOrderId: o.client_order_id ?? null,
-        ticker: o.ticker,
-        side: o.book_side,
-        price: o.yes_price_dollars,
-        remaining: o.remaining_count_fp,
-        filled: o.fill_count_fp,
-      }));
-    },
-    async listPositions() {
-      const r = await rest.allPositions({ limit: 1000 });
-      return r.market_positions.map((p) => ({ ticker: p.ticker, position: p.position_fp }));
-    },
-    async createOrderGroup(limit) {
-      const r = await rest.createOrderGroup({ contracts_limit_fp: limit });
-      return r.order_group_id;
-    },
-    cancelAll: () => rest.cancelAll(),
-  };
-}
-
-function bookOf(feed: KalshiWsFeed, ticker: string): MarketBook | undefined {
-  const b = feed.book(ticker);
-  return {
-    ticker,
-    bids: b.levels('bid'),
-    asks: b.levels('ask'),
-    valid: b.live,
-    updatedMs: b.updatedAt ?? 0,
+    listEvents: (s) => inner.listEvents(s),
+    createOrders: (o) => traced(o[0]?.ticker, o.length, () => inner.createOrders(o)),
+    amendOrder: (r) => traced(r.ticker, 1, () => inner.amendOrder(r)),
+    decreaseOrder: (r) => traced(r.ticker, 1, () => inner.decreaseOrder(r)),
+    cancelOrders: (r) => traced(r[0]?.ticker, r.length, () => inner.cancelOrders(r)),
+    listRestingOrders: () => inner.listRestingOrders(),
+    listPositions: () => inner.listPositions(),
+    createOrderGroup: (l) => inner.createOrderGroup(l),
+    ...(inner.cancelAll ? { cancelAll: () => inner.cancelAll!() } : {}),
   };
 }
 
@@ -335,7 +179,7 @@ function countingQuoter(inner: Quoter, probe: Probe, claim: (eventTicker: string
 
 export interface Harness {
   session: TradingSession;
-  feed: KalshiWsFeed;
+  ws: KalshiWsFeed;
   rest: KalshiRestClient;
   probe: Probe;
   tickers: string[];
@@ -351,7 +195,11 @@ export interface HarnessOptions {
   games: number;
   /** Engine write budget (tokens/s, capacity) matching the simulator's tier. */
   writeBudget: { tokensPerSec: number; capacity: number };
-  /** false: books are created without their grid (the feed's fallback 0.0001 $ slots). */
+  /**
+   * true: the feed is given each market's grid (books sized for 1¢ slots).
+   * Default false, as worker/main.ts wires it today: books use the feed's
+   * fallback 0.0001 $ slots.
+   */
   knownGrids?: boolean;
 }
 
@@ -366,6 +214,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const catalogue = games(opts.games);
   const gameOfTicker = new Map<string, string>();
   for (const g of catalogue) for (const t of g.markets) gameOfTicker.set(t, g.eventTicker);
+  const byEvent = new Map(catalogue.map((g) => [g.eventTicker, g]));
   const startMs = Date.now() + 6 * 3_600_000;
 
   // Earliest frame not yet seen by a requote, per game; claimed by the quoter, read by the writes.
@@ -378,65 +227,23 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     else claimed.set(g, f);
   };
 
-  // The engine's write budget stands in for the client's buckets (one budget, not two).
-  const rest = new KalshiRestClient({ baseUrl: opts.restBaseUrl, signer, limiter: false });
-  // Discovery knows every market's price ranges; the books are sized from them (see gridOf in ws-client).
-  const feed = new KalshiWsFeed({
+  // Wired as worker/main.ts wires it: client buckets sized from the exchange, production adapters.
+  const rest = new KalshiRestClient({ baseUrl: opts.restBaseUrl, signer });
+  await rest.configureLimiter();
+  const ws = new KalshiWsFeed({
     url: opts.wsUrl,
     signer: opts.signer,
-    pingIntervalMs: 60_000,
-    silenceMs: 120_000,
-    ...(opts.knownGrids === false ? {} : { gridOf: () => LINEAR_CENT }),
+    lifecycle: true,
+    ...(opts.knownGrids ? { gridOf: () => LINEAR_CENT } : {}),
   });
-  const handlers = new Set<(e: FeedEvent) => void>();
-  const send = (e: FeedEvent) => {
-    for (const h of handlers) h(e);
-  };
-  feed.on((e) => {
-    switch (e.type) {
-      case 'book': {
-        const g = gameOfTicker.get(e.ticker);
-        if (g !== undefined && !unclaimed.has(g)) {
-          unclaimed.set(g, lastFrameNs);
-          probe.framesStamped++;
-        }
-        send({ type: 'book', ticker: e.ticker });
-        return;
-      }
-      case 'fill':
-        send({
-          type: 'fill',
-          tradeId: e.fill.trade_id,
-          orderId: e.fill.order_id,
-          ...(e.fill.client_order_id ? { clientOrderId: e.fill.client_order_id } : {}),
-          ticker: e.fill.market_ticker,
-          side: e.fill.book_side,
-          price: e.fill.yes_price_dollars,
-          count: e.fill.count_fp,
-          tsMs: e.fill.ts_ms ?? Date.now(),
-        });
-        return;
-      case 'message':
-        if (e.msg.type === 'user_order') {
-          const o = e.msg.msg;
-          send({
-            type: 'order',
-            orderId: o.order_id,
-            ...(o.client_order_id ? { clientOrderId: o.client_order_id } : {}),
-            ticker: o.ticker,
-            side: o.book_side,
-            price: o.yes_price_dollars,
-            remaining: o.remaining_count_fp,
-            filled: o.fill_count_fp,
-            status: o.status,
-          });
-        }
-        return;
-      case 'state':
-        send({ type: 'connection', state: e.state === 'connected' ? 'up' : 'down' });
-        return;
-      default:
-        return;
+  const feed = new KalshiFeedAdapter(ws, systemClock);
+  // Registered after the adapter: stamps the game the moment the adapter has marked it dirty.
+  ws.on((e) => {
+    if (e.type !== 'book') return;
+    const g = gameOfTicker.get(e.ticker);
+    if (g !== undefined && !unclaimed.has(g)) {
+      unclaimed.set(g, lastFrameNs);
+      probe.framesStamped++;
     }
   });
 
@@ -457,25 +264,17 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const quoter = countingQuoter(gameQuoter({ params: DEFAULT_QUOTING_PARAMS }), probe, claim);
   const ports: EnginePorts = {
     clock: systemClock,
-    gateway: gatewayOf(rest, catalogue, startMs, probe, (t) => {
+    gateway: tracedGateway(new KalshiGateway(rest), probe, (t) => {
       const g = gameOfTicker.get(t);
       return g === undefined ? undefined : claimed.get(g);
     }),
-    feed: {
-      onEvent(h) {
-        handlers.add(h);
-        return () => handlers.delete(h);
-      },
-      track(tickers) {
-        feed.setMarkets(tickers);
-      },
-    },
-    books: { book: (t) => bookOf(feed, t) },
+    feed,
+    books: feed,
     theos: {
       async read(ids) {
         const now = Date.now();
         return ids.map((id) => {
-          const g = catalogue.find((x) => x.eventTicker === id);
+          const g = byEvent.get(id);
           return {
             oddsEventId: id,
             probabilities: g ? { [g.home]: 0.5, [g.away]: 0.5 } : {},
@@ -489,7 +288,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       match(_sport, ev) {
         const byTicker: Record<string, string> = {};
         for (const m of ev.markets) byTicker[m.ticker] = outcomes.get(m.ticker) ?? m.yesSubTitle;
-        const g = catalogue.find((x) => x.eventTicker === ev.eventTicker);
+        const g = byEvent.get(ev.eventTicker);
         return {
           ok: true,
           oddsEventId: ev.eventTicker,
@@ -508,13 +307,13 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     metrics: { count() {}, gauge() {}, timing() {} },
   };
   const session = new TradingSession(config, ports);
-  feed.start();
+  ws.start();
   await session.start();
   const tickers = catalogue.flatMap((g) => g.markets);
 
   return {
     session,
-    feed,
+    ws,
     rest,
     probe,
     tickers,
@@ -522,7 +321,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       const until = Date.now() + timeoutMs;
       let live = 0;
       for (;;) {
-        live = tickers.filter((t) => feed.book(t).live).length;
+        live = tickers.filter((t) => ws.book(t).live).length;
         if (live === tickers.length) {
           await session.idle();
           // The opening quotes go out at the write budget's pace: wait until writes stop.
@@ -538,7 +337,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     },
     async stop() {
       await session.stop('sigterm', 'bench done').catch(() => undefined);
-      feed.stop();
+      ws.stop();
       await rest.close();
     },
   };

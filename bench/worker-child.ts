@@ -39,7 +39,7 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
     signer: createRsaSigner({ keyId: KEY_ID, privateKeyPem: c.privateKey }),
     games: c.games,
     writeBudget: c.writeBudget,
-    ...(c.knownGrids === false ? { knownGrids: false } : {}),
+    ...(c.knownGrids ? { knownGrids: true } : {}),
   });
   const { live } = await h.settle(240_000);
   global.gc?.();
@@ -74,7 +74,7 @@ async function collect(): Promise<void> {
     naiveWrites: p.naiveWrites,
     changedSides: p.changedSides,
     framesStamped: p.framesStamped,
-    frames: { ...h!.feed.stats.frames },
+    frames: { ...h!.ws.stats.frames },
     rssMb: mb(process.memoryUsage().rss),
     sessionCounters: snap.counters,
   };

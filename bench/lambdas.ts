@@ -1,0 +1,116 @@
+/**
+ * Lambda artifacts (issue item 6, second half): each handler bundled exactly
+ * as infra/constructs/lambda.ts bundles it (esbuild, ESM, minified, AWS SDK
+ * external), its size, and its cold-start init time: the bundle imported by a
+ * fresh `node` process (module evaluation, AWS SDK v3 resolved from
+ * node_modules as the runtime provides it), median of several processes.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { type Figure, figure } from './figures.ts';
+
+export const HANDLERS = ['odds-poll', 'odds-refresh', 'kill-switch'] as const;
+/** Our targets: a bundle that uploads and loads quickly, an init well under Lambda's 10 s limit. */
+const BUNDLE_TARGET_KB = 1_024;
+const INIT_TARGET_MS = 300;
+const COLD_RUNS = 5;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function benchLambdas(): Promise<Figure[]> {
+  const root = join(import.meta.dirname, '..');
+  // Inside node_modules/.cache so ESM resolution finds the external AWS SDK, as the runtime would.
+  const cache = join(root, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'kalshi-mm-bench-lambda-'));
+  try {
+    const built = await build({
+      metafile: true,
+      entryPoints: HANDLERS.map((h) => join(root, 'functions', `${h}.ts`)),
+      outdir: dir,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      mainFields: ['module', 'main'],
+      banner: {
+        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      },
+      external: ['@aws-sdk/*'],
+      logLevel: 'silent',
+    });
+    const figs: Figure[] = [];
+    for (const h of HANDLERS) {
+      const file = join(dir, `${h}.mjs`);
+      const kb = statSync(file).size / 1024;
+      const out =
+        built.metafile.outputs[Object.keys(built.metafile.outputs).find((k) => k.endsWith(`${h}.mjs`))!]!;
+      // Where the bytes come from: bundled input bytes per package (or first-party folder).
+      const byPkg = new Map<string, number>();
+      for (const [path, { bytesInOutput }] of Object.entries(out.inputs)) {
+        const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+        const key = m
+          ? m[1]!
+          : path
+              .replace(/^(\.\.\/)+/, '')
+              .split('/')
+              .slice(0, 2)
+              .join('/');
+        byPkg.set(key, (byPkg.get(key) ?? 0) + bytesInOutput);
+      }
+      const top = [...byPkg]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)
+        .map(([k, b]) => `${k} ${(b / 1024).toFixed(0)} KB`)
+        .join(', ');
+      const sdk = [
+        ...new Set(
+          out.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path),
+        ),
+      ];
+      const sdkScript = `const t=performance.now();${sdk.map((p) => `await import(${JSON.stringify(p)});`).join('')}process.stdout.write(String(performance.now()-t));`;
+      const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
+      const cold = (code: string) =>
+        Number(
+          execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+            cwd: dir,
+            env: { PATH: process.env['PATH'] ?? '' },
+            encoding: 'utf8',
+          }),
+        );
+      const runs: number[] = [];
+      const sdkRuns: number[] = [];
+      for (let i = 0; i < COLD_RUNS; i++) {
+        runs.push(cold(script));
+        sdkRuns.push(cold(sdkScript));
+      }
+      figs.push(
+        figure(
+          `lambda_bundle_${h}`,
+          kb,
+          'KB',
+          BUNDLE_TARGET_KB,
+          'lower',
+          `esbuild ESM, minified, @aws-sdk/* external; largest parts: ${top}`,
+        ),
+        figure(
+          `lambda_init_${h}`,
+          median(runs),
+          'ms',
+          INIT_TARGET_MS,
+          'lower',
+          `module import in a fresh node ${process.version} process, median of ${COLD_RUNS} (min ${Math.min(...runs).toFixed(0)} ms); ` +
+            `importing its AWS SDK clients alone (${sdk.join(', ')}) takes ${median(sdkRuns).toFixed(0)} ms`,
+        ),
+      );
+    }
+    return figs;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
