@@ -83,24 +83,31 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const log = loggerFrom(opts);
   const metrics = new EmfMetrics({ clock, shardId, write: opts.metricsWrite ?? (() => {}) });
   const signer = createRsaSigner({ keyId: opts.kalshi.keyId, privateKeyPem: opts.kalshi.privateKeyPem });
+  // REST and WebSocket run on the wall clock even when the session runs on scenario time:
+  // signatures are checked against the exchange's wall clock, and socket liveness is wall time.
   const rest = new KalshiRestClient({
     baseUrl: opts.kalshi.restBaseUrl,
     signer,
-    clock,
+    clock: systemClock,
     onEvent: (e) => {
       if (e.type === 'rate_limited') metrics.count('RateLimited', 1, { bucket: e.bucket });
       else if (e.type === 'retry') metrics.count('RestRetries');
     },
   });
   // The kill switch must never queue behind our own token buckets.
-  const killRest = new KalshiRestClient({ baseUrl: opts.kalshi.restBaseUrl, signer, clock, limiter: false });
+  const killRest = new KalshiRestClient({
+    baseUrl: opts.kalshi.restBaseUrl,
+    signer,
+    clock: systemClock,
+    limiter: false,
+  });
   try {
     await rest.configureLimiter();
   } catch (err) {
     log.warn('limiter_config_failed', { error: err instanceof Error ? err.message : String(err) });
   }
-  const ws = new KalshiWsFeed({ url: opts.kalshi.wsUrl, signer, clock, lifecycle: true });
-  const feed = new KalshiFeedAdapter(ws, clock);
+  const ws = new KalshiWsFeed({ url: opts.kalshi.wsUrl, signer, clock: systemClock, lifecycle: true });
+  const feed = new KalshiFeedAdapter(ws, clock, config.depthLevels);
   const gateway = new KalshiGateway(rest);
   const killGateway = new KalshiGateway(killRest);
 

@@ -128,7 +128,10 @@ afterEach(async () => {
   await dynamo.close();
 });
 
-async function worker(log: Record<string, unknown>[] = []): Promise<Worker> {
+async function worker(
+  log: Record<string, unknown>[] = [],
+  over: Record<string, unknown> = {},
+): Promise<Worker> {
   const w = await startWorker({
     clock: systemClock,
     config: parseEngineConfig({
@@ -137,6 +140,7 @@ async function worker(log: Record<string, unknown>[] = []): Promise<Worker> {
       quoting: { baseSize: 500 },
       killPollMs: 200,
       kill: { flattenIntervalMs: 200 },
+      ...over,
     }),
     kalshi: { restBaseUrl: sim.restBaseUrl, wsUrl: sim.wsUrl, keyId: KEY_ID, privateKeyPem: keys.privateKey },
     store,
@@ -209,6 +213,82 @@ describe('worker over the simulated exchange and local DynamoDB', () => {
     ).toEqual(ids);
     expect(sim.admin.orders('maker').length).toBe(placed);
     expect(second.session.liveOrders()).toHaveLength(4);
+  });
+});
+
+/** Worst-case exposure on the exchange (sim truth): positions plus every resting order filling in the worst direction. */
+function simWorstCase(): number {
+  const pos = (t: string) => sim.admin.position('maker', t)?.position ?? 0;
+  const e = pos(BOS) - pos(MIL);
+  let up = e;
+  let down = e;
+  for (const o of ours()) {
+    const d = (o.side === 'bid' ? 1 : -1) * o.remaining * (o.ticker === BOS ? 1 : -1);
+    if (d > 0) up += d;
+    else down += d;
+  }
+  return Math.max(up, -down);
+}
+
+describe('worker against exchange faults', () => {
+  it('lying cancels: the kill switch still ends with nothing resting', async () => {
+    const w = await worker();
+    await until(() => ours().length === 4, 'four resting quotes');
+    sim.faults.set({ lyingCancelMs: 1_500 });
+    const t = Date.now();
+    const r = await w.session.kill('operator', 'test');
+    expect(r.flat).toBe(true);
+    expect(ours()).toEqual([]);
+    expect(Date.now() - t).toBeLessThan(60_000);
+  });
+
+  it('creates applied but answered 504: reconciliation adopts them, no slot ever holds two orders', async () => {
+    sim.faults.set({ appliedErrorRemaining: 2 });
+    const log5: Record<string, unknown>[] = [];
+    const w = await worker(log5, { reconcileMs: 500 });
+    await until(
+      () => ours().length === 4 && w.session.liveOrders().every((o) => o.state === 'resting'),
+      'four settled quotes',
+    ).catch((e) => {
+      console.log(
+        JSON.stringify({
+          ours: ours().map((o) => [o.orderId, o.ticker.slice(-3), o.side, o.remaining, o.clientOrderId]),
+          live: w.session.liveOrders(),
+          snap: w.session.snapshot().games[0]?.status,
+          alerts: w.session.snapshot().alerts,
+          log: log5.slice(0, 20),
+        }),
+      );
+      throw e;
+    });
+    await new Promise((r) => setTimeout(r, 1_200));
+    const slots = ours().map((o) => `${o.ticker}|${o.side}`);
+    expect(new Set(slots).size).toBe(slots.length);
+    expect(ours()).toHaveLength(4);
+  });
+
+  it('takers on all four sides with late fill messages and lagging positions: never past the limit', async () => {
+    sim.faults.set({ lateFillMs: 150, positionLagMs: 1_000 });
+    const w = await worker([], { reconcileMs: 700 });
+    await until(() => ours().length >= 2, 'quotes');
+    let worst = 0;
+    for (let round = 0; round < 12; round++) {
+      for (const o of ours())
+        sim.admin.placeOrder('other', {
+          ticker: o.ticker,
+          side: o.side === 'bid' ? 'ask' : 'bid',
+          price: o.price,
+          count: 300,
+          timeInForce: 'immediate_or_cancel',
+          selfTradePrevention: 'taker_at_cross',
+        });
+      for (let i = 0; i < 10; i++) {
+        worst = Math.max(worst, simWorstCase());
+        await new Promise((r) => setTimeout(r, 15));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(2_000);
+    expect(w.session.snapshot().counters['limitBreaches']).toBe(0);
   });
 });
 

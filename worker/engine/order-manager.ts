@@ -179,7 +179,10 @@ export class OrderManager {
       } catch (err) {
         this.deps.log.error('order_group_failed', { eventTicker: game.eventTicker, error: errText(err) });
         this.deps.metrics.count('OrderGroupErrors');
-        plan.creates.length = 0; // never place an order outside its game's group
+        // Never place an order outside its game's group; try again shortly.
+        report.deferred += plan.creates.length;
+        report.retryAfterMs = 1_000;
+        plan.creates.length = 0;
       }
     }
 
@@ -288,7 +291,8 @@ export class OrderManager {
       this.deps.metrics.count('RiskDenied', 1, { reason: dn.reason });
       this.deps.log.info('risk_denied', { eventTicker: game.eventTicker, ...dn });
     }
-    if (report.deferred > 0) report.retryAfterMs = Math.max(1, this.deps.budget.waitMs(this.deps.writeCost));
+    if (report.deferred > 0)
+      report.retryAfterMs = Math.max(report.retryAfterMs, 1, this.deps.budget.waitMs(this.deps.writeCost));
 
     // Fire: cancels first, then the rest concurrently.
     const work: Promise<void>[] = [];

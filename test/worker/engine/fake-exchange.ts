@@ -260,8 +260,15 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
       .map(([ticker, position]) => ({ ticker, position }));
   }
 
+  /** The next N order-group creations fail. */
+  failGroups = 0;
+
   async createOrderGroup(_limit: Centis): Promise<string> {
     this.calls.push('createOrderGroup');
+    if (this.failGroups > 0) {
+      this.failGroups--;
+      throw new Error('504 gateway timeout');
+    }
     return `g${++this.groups}`;
   }
 }

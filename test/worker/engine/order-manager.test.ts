@@ -85,6 +85,18 @@ describe('OrderManager', () => {
     expect(ex.created).toHaveLength(4); // nothing to change: no writes
   });
 
+  it('places nothing outside an order group: a failed group creation defers the creates', async () => {
+    const { ex, manager, game } = rig(10_000);
+    ex.failGroups = 1;
+    const r = await manager.sync(game, FOUR(500));
+    expect(ex.created).toEqual([]);
+    expect(r.deferred).toBe(4);
+    expect(r.retryAfterMs).toBeGreaterThanOrEqual(1_000);
+    await manager.sync(game, FOUR(500));
+    expect(ex.resting().every((o) => o.groupId === 'g1')).toBe(true);
+    expect(ex.resting()).toHaveLength(4);
+  });
+
   it('counts sent-but-unacknowledged creates against the limit and never doubles a slot', async () => {
     const { ex, manager, game } = rig(1_000);
     ex.hold = true;

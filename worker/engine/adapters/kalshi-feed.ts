@@ -39,7 +39,8 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
           return;
         }
         case 'state': {
-          const up = e.state === 'connected';
+          // 'degraded' = socket alive, some books awaiting snapshots: their own validity flags cover that.
+          const up = e.state === 'connected' || e.state === 'degraded';
           if (up !== this.up) {
             this.up = up;
             this.emit({ type: 'connection', state: up ? 'up' : 'down' });
