@@ -83,6 +83,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
     books: stack.worker.books,
     view: () => stack.view(),
     counters: () => stack.worker.session.snapshot().counters,
+    feedStats: () => stack.worker.feedStats(),
   });
   const start = world.startMs;
   const end = world.endMs;

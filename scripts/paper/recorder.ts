@@ -34,6 +34,8 @@ export interface RecorderOptions {
   /** The worker's view (theo, limits, counters). */
   view: () => DashboardState;
   counters: () => Record<string, number>;
+  /** The WebSocket feed's reconnects and book resyncs. */
+  feedStats: () => { reconnects: number; bookResyncs: number };
 }
 
 export class RunRecorder {
@@ -181,6 +183,7 @@ export class RunRecorder {
   finish(endTime: number): RunRecord {
     this.unsubscribe();
     const counters = this.opts.counters();
+    const feed = this.opts.feedStats();
     const games: RecordedGame[] = this.opts.world.games.map((g) => {
       const settlement = this.settlement.get(g.eventTicker);
       return {
@@ -205,8 +208,8 @@ export class RunRecorder {
       requotes: counters.requotes ?? 0,
       ordersAfterStop: this.afterStop.size,
       invariantViolations: this.violations,
-      reconnects: counters.reconnects ?? 0,
-      bookResyncs: counters.resyncs ?? 0,
+      reconnects: feed.reconnects,
+      bookResyncs: feed.bookResyncs,
       bookMismatches: this.mismatches,
     };
   }

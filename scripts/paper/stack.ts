@@ -157,6 +157,7 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
     const source = sessionDashboard({
       session: worker.session,
       books: worker.books,
+      feedStats: () => worker.feedStats(),
       flags: store.kill,
       now: () => clock.now(),
       mode: 'paper',
@@ -292,6 +293,7 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
     const source = sessionDashboard({
       session: worker.session,
       books: worker.books,
+      feedStats: () => worker.feedStats(),
       flags: store.kill,
       now: () => clock.now(),
       mode: 'live',

@@ -33,6 +33,8 @@ export interface PaperSession {
 export interface PaperWorker {
   session: PaperSession;
   books: BookReader;
+  /** WebSocket counters: reconnects (not the first connection) and book resyncs (gaps, invalid books). */
+  feedStats(): { reconnects: number; bookResyncs: number };
   /** Resolves when no requote or order write is in flight (headless lockstep). */
   idle(): Promise<void>;
   /** Kill switch (stop quoting, cancel until flat), then stop the session's timers and feed. */

@@ -102,6 +102,10 @@ export async function startPaperWorker(opts: PaperWorkerOptions): Promise<PaperW
   return {
     session: s,
     books: feed,
+    feedStats: () => ({
+      reconnects: ws.stats.reconnects,
+      bookResyncs: ws.stats.gaps + ws.stats.invalidBooks,
+    }),
     idle: () => s.idle(),
     stop: (reason) => s.stop('sigterm', reason),
     async close() {

@@ -46,6 +46,8 @@ export interface SessionDashboardOptions {
   venue: string;
   /** Book levels shown per side. */
   depth?: number;
+  /** The WebSocket feed's own counters; without them the session's counters are shown. */
+  feedStats?: () => { reconnects: number; bookResyncs: number };
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -117,6 +119,7 @@ export function sessionDashboard(opts: SessionDashboardOptions): DashboardSource
       })),
     ];
     const killed = s.kill.phase !== 'armed';
+    const feed = opts.feedStats?.();
     return {
       now: s.atMs,
       mode: opts.mode,
@@ -127,11 +130,17 @@ export function sessionDashboard(opts: SessionDashboardOptions): DashboardSource
       connection: {
         ws: s.connection.state === 'up' ? 'connected' : 'down',
         since: s.connection.sinceMs,
-        reconnects: s.counters.reconnects ?? 0,
-        bookResyncs: s.counters.resyncs ?? 0,
+        // The session counts every transition to up (the first connection too).
+        reconnects: feed?.reconnects ?? Math.max(0, (s.counters.reconnects ?? 0) - 1),
+        bookResyncs: feed?.bookResyncs ?? 0,
         rateLimited: s.counters.rateLimited ?? 0,
       },
-      reconciliation: { lastDriftAt: latestDrift, drift, corrections: s.counters.drifts ?? 0 },
+      reconciliation: {
+        lastDriftAt: latestDrift,
+        drift,
+        corrections: s.counters.drifts ?? 0,
+        runs: s.counters.resyncs ?? 0,
+      },
       games,
       fills: s.fills.map((f) => ({
         tradeId: f.tradeId,

@@ -112,6 +112,8 @@ export const zDashboardState = z.object({
     drift: centis.nonnegative(),
     /** Corrections made since start. */
     corrections: z.number().int().nonnegative(),
+    /** Reconciliations run since start. */
+    runs: z.number().int().nonnegative(),
   }),
   games: z.array(zGameView),
   /** Newest first. */

@@ -68,7 +68,7 @@ export class FakeDesk implements DashboardSource, DashboardActions {
       killPhase: null,
       killReason: null,
       connection: { ws: 'connected', since: T0, reconnects: 0, bookResyncs: 0, rateLimited: 0 },
-      reconciliation: { lastDriftAt: null, drift: 0, corrections: 0 },
+      reconciliation: { lastDriftAt: null, drift: 0, corrections: 0, runs: 0 },
       games: [
         game('NBA1', 'nba', 'Boston Celtics', 'Los Angeles Lakers', 0.56, 20 * 60_000),
         game('NBA2', 'nba', 'Denver Nuggets', 'Phoenix Suns', 0.48, 45 * 60_000),

@@ -143,11 +143,19 @@ describe('session → dashboard adapter', () => {
     expect(state.connection).toEqual({
       ws: 'connected',
       since: T - 5_000,
-      reconnects: 2,
-      bookResyncs: 1,
+      reconnects: 1, // the session counts the first connection too
+      bookResyncs: 0,
       rateLimited: 3,
     });
-    expect(state.reconciliation).toEqual({ lastDriftAt: T - 10_000, drift: 300, corrections: 3 });
+    expect(state.reconciliation).toEqual({ lastDriftAt: T - 10_000, drift: 300, corrections: 3, runs: 1 });
+    const withFeed = sessionDashboard({
+      session,
+      now: () => T,
+      mode: 'paper',
+      venue: 'simulator',
+      feedStats: () => ({ reconnects: 4, bookResyncs: 2 }),
+    }).snapshot();
+    expect(withFeed.connection).toMatchObject({ reconnects: 4, bookResyncs: 2 });
     expect(state.fills[0]).toMatchObject({ tradeId: 'tr-1', size: 300, gameId: 'KXNBAGAME-26NOV25BOSLAL' });
     expect(state.alerts.map((a) => a.level)).toEqual(['warn', 'info']);
     expect(state.killed).toBe(false);

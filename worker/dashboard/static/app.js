@@ -127,18 +127,16 @@ function levels(list, ours) {
   return el(
     'span',
     { class: 'levels' },
-    ...list
-      .slice(0, 3)
-      .map((l) =>
-        el(
-          'span',
-          {
-            class: ours && ours.price === l.price ? 'lvl own' : 'lvl',
-            title: ours && ours.price === l.price ? 'includes our quote' : undefined,
-          },
-          `${cents(l.price)}×${contracts(l.size)}`,
-        ),
+    ...list.slice(0, 3).map((l) =>
+      el(
+        'span',
+        {
+          class: ours && ours.price === l.price ? 'lvl own' : 'lvl',
+          title: ours && ours.price === l.price ? 'includes our quote' : undefined,
+        },
+        `${cents(l.price)}×${contracts(l.size)}`,
       ),
+    ),
   );
 }
 
