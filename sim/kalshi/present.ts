@@ -31,6 +31,11 @@ export const count = centisToCount;
 export const iso = (ms: number): string => new Date(ms).toISOString();
 export const secs = (ms: number): number => Math.floor(ms / 1000);
 
+/** Deprecated `side`/`action` pair as Kalshi still sends it: always the YES leg, bought or sold. */
+function legacyAction(side: 'bid' | 'ask'): 'buy' | 'sell' {
+  return side === 'bid' ? 'buy' : 'sell';
+}
+
 export function outcomeSide(side: 'bid' | 'ask'): 'yes' | 'no' {
   return side === 'bid' ? 'yes' : 'no';
 }
@@ -102,6 +107,7 @@ export function eventJson(engine: KalshiEngine, ev: SimEvent, withMarkets: boole
     title: ev.title,
     collateral_return_type: '',
     mutually_exclusive: ev.mutuallyExclusive,
+    settlement_sources: [],
     last_updated_ts: iso(ev.updatedMs),
     exchange_index: ev.exchangeIndex,
     ...(ev.feeTypeOverride === undefined ? {} : { fee_type_override: ev.feeTypeOverride }),
@@ -139,8 +145,8 @@ export function orderJson(o: SimOrder) {
     user_id: o.userId,
     client_order_id: o.clientOrderId,
     ticker: o.ticker,
-    side: outcomeSide(o.side),
-    action: 'buy',
+    side: 'yes',
+    action: legacyAction(o.side),
     outcome_side: outcomeSide(o.side),
     book_side: o.side,
     type: 'limit',
@@ -174,8 +180,8 @@ export function fillJson(f: SimFill) {
     client_order_id: f.clientOrderId,
     ticker: f.ticker,
     market_ticker: f.ticker,
-    side: outcomeSide(f.side),
-    action: 'buy',
+    side: 'yes',
+    action: legacyAction(f.side),
     outcome_side: outcomeSide(f.side),
     book_side: f.side,
     count_fp: count(f.count),
@@ -242,11 +248,11 @@ export function wsFillMsg(f: SimFill) {
     market_ticker: f.ticker,
     exchange_index: f.exchangeIndex,
     is_taker: f.isTaker,
-    side: outcomeSide(f.side),
+    side: 'yes',
     yes_price_dollars: price(f.price),
     count_fp: count(f.count),
     fee_cost: money(f.fee),
-    action: 'buy',
+    action: legacyAction(f.side),
     ts: secs(f.createdMs),
     ts_ms: f.createdMs,
     post_position_fp: count(f.postPosition),

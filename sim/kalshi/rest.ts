@@ -279,6 +279,7 @@ function seriesJson(s: ReturnType<KalshiEngine['allSeries']>[number]) {
     fee_multiplier: s.feeMultiplier,
     additional_prohibitions: [],
     last_updated_ts: new Date(0).toISOString(),
+    exchange_index: 0,
   };
 }
 
