@@ -178,6 +178,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       if (closed) return;
       closed = true;
       clock.clearTimeout(flushTimer);
+      s.dispose();
+      await s.quiesce();
       ws.stop();
       await Promise.allSettled([rest.close(), killRest.close()]);
     },

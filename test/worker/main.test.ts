@@ -230,6 +230,31 @@ function simWorstCase(): number {
   return Math.max(up, -down);
 }
 
+describe('worker at the stop time', () => {
+  it('cancels everything at the stop time and places nothing after it', async () => {
+    const stopInMs = 2_500;
+    const w = await worker([], { stopMarginMs: START - Date.now() - stopInMs, reconcileMs: 500 });
+    const stopAt = START - (START - Date.now() - stopInMs);
+    await until(() => ours().length === 4, 'four resting quotes');
+    await until(() => Date.now() >= stopAt + 200, 'the stop time', 10_000);
+    await until(() => ours().length === 0, 'nothing resting after stop', 5_000);
+    // Books keep moving after the stop: still nothing of ours rests.
+    sim.admin.placeOrder('other', {
+      ticker: BOS,
+      side: 'bid',
+      price: c(50),
+      count: 100,
+      timeInForce: 'good_till_canceled',
+      selfTradePrevention: 'taker_at_cross',
+    });
+    for (let i = 0; i < 20; i++) {
+      expect(ours()).toEqual([]);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(w.session.snapshot().games[0]?.status).toBe('stopped');
+  });
+});
+
 describe('worker against exchange faults', () => {
   it('lying cancels: the kill switch still ends with nothing resting', async () => {
     const w = await worker();

@@ -122,6 +122,7 @@ export class OrderManager {
   private readonly groups = new Map<string, Promise<string>>();
   private readonly waiting = new Set<string>();
   private inFlight = 0;
+  private readonly auditWrites = new Set<Promise<void>>();
   private readonly idle: (() => void)[] = [];
 
   constructor(private readonly deps: OrderManagerDeps) {
@@ -157,10 +158,10 @@ export class OrderManager {
     return false;
   }
 
-  /** Resolves once no write is in flight (tests, shutdown). */
-  settled(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
+  /** Resolves once no write (nor its audit record) is in flight (tests, shutdown). */
+  async settled(): Promise<void> {
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.auditWrites.size > 0) await Promise.allSettled([...this.auditWrites]);
   }
 
   // ------------------------------------------------------------- sync
@@ -646,7 +647,7 @@ export class OrderManager {
       });
     const sink = this.deps.audit;
     if (!sink) return;
-    sink
+    const p = sink
       .order({
         action,
         ticker: o.ticker,
@@ -658,7 +659,9 @@ export class OrderManager {
         outcome: r.ok ? 'ok' : r.kind,
         atMs: this.deps.clock.now(),
       })
-      .catch((err: unknown) => this.deps.log.warn('audit_failed', { error: errText(err) }));
+      .catch((err: unknown) => this.deps.log.warn('audit_failed', { error: errText(err) }))
+      .finally(() => this.auditWrites.delete(p));
+    this.auditWrites.add(p);
   }
 
   private track(p: Promise<void>): Promise<void> {

@@ -160,6 +160,8 @@ export class TradingSession {
   private flushing: Promise<void> = Promise.resolve();
   private readonly requotes = new Set<Promise<unknown>>();
   private readonly timers: TimerHandle[] = [];
+  /** Timer tasks in progress (theo/kill polls, reconciliation): awaited by `stop` so no store call outlives it. */
+  private readonly running = new Set<Promise<unknown>>();
   private connection: { state: 'up' | 'down'; sinceMs: number };
   private wsTimer: TimerHandle | null = null;
   /** Until the feed has been up once and every market of a game has shown a valid book, nothing is touched (restart: adopted orders are held, not pulled). */
@@ -254,7 +256,18 @@ export class TradingSession {
   async stop(source: KillSource = 'sigterm', reason = 'shutdown'): Promise<FlattenResult> {
     const result = await this.kill(source, reason);
     this.shutdownTimers();
+    await this.quiesce();
     return result;
+  }
+
+  /** Resolves once no timer task, reconciliation, requote or order write is in flight (after stop/dispose). */
+  async quiesce(): Promise<void> {
+    for (let i = 0; i < 10; i++) {
+      const pending = [...this.running, ...this.requotes, ...(this.reconciling ? [this.reconciling] : [])];
+      if (pending.length === 0) break;
+      await Promise.allSettled(pending);
+    }
+    await this.manager.settled();
   }
 
   kill(source: KillSource, reason: string): Promise<FlattenResult> {
@@ -359,9 +372,13 @@ export class TradingSession {
     this.fills.unshift(view);
     this.fills.length = Math.min(this.fills.length, TAPE);
     this.emit({ type: 'fill', fill: view });
-    this.ports.audit?.fill({ ...fill, eventTicker }).catch((err: unknown) => {
-      this.ports.log.warn('audit_fill_failed', { error: errText(err) });
-    });
+    const audit = this.ports.audit
+      ?.fill({ ...fill, eventTicker })
+      .catch((err: unknown) => {
+        this.ports.log.warn('audit_fill_failed', { error: errText(err) });
+      })
+      .finally(() => this.running.delete(audit!));
+    if (audit) this.running.add(audit);
     this.ports.log.info('fill', {
       eventTicker,
       ticker: fill.ticker,
@@ -988,15 +1005,17 @@ export class TradingSession {
       if (this.stopped) return;
       const idx = this.timers.indexOf(handle);
       if (idx >= 0) this.timers.splice(idx, 1);
-      Promise.resolve()
+      const task = Promise.resolve()
         .then(fn)
         .catch((err: unknown) => this.ports.log.error('timer_failed', { error: errText(err) }))
         .finally(() => {
+          this.running.delete(task);
           if (!this.stopped) {
             handle = this.ports.clock.setTimeout(run, ms);
             this.timers.push(handle);
           }
         });
+      this.running.add(task);
     };
     let handle = this.ports.clock.setTimeout(run, ms);
     this.timers.push(handle);
