@@ -148,6 +148,11 @@ export async function main(io: SimulateIo): Promise<number> {
       'fixed-spread: symmetric quotes theo ± 3¢, no inventory skew. top-of-book: joins the best bid and ask of others, no ceilings.',
       'Every strategy runs through the same worker, order manager and risk gate (limits, stop time, kill switch).',
       'adverse selection: theo move against us within 60 s after each fill, × contracts (positive = cost).',
+      ...(results.some((r) => !r.result.feedStatsMeasured)
+        ? [
+            'book_resyncs: this worker build does not report its WebSocket feed counters; reconnects are counted from session events and book resyncs read 0.',
+          ]
+        : []),
       ...warnings,
     ],
   });

@@ -39,6 +39,8 @@ export interface HeadlessResult {
   wallMs: number;
   /** The kill switch at the end left nothing resting on the exchange. */
   flat: boolean;
+  /** Whether reconnects / book resyncs came from the WebSocket feed's own counters. */
+  feedStatsMeasured: boolean;
 }
 
 /** Waits until neither the exchange nor the worker produced anything for two rounds of the event loop. */
@@ -145,5 +147,6 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
     lines: recorder.lines,
     wallMs: Date.now() - wallStart,
     flat: result.flat,
+    feedStatsMeasured: stack.worker.hasFeedStats,
   };
 }

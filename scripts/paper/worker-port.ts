@@ -35,6 +35,8 @@ export interface PaperWorker {
   books: BookReader;
   /** WebSocket counters: reconnects (not the first connection) and book resyncs (gaps, invalid books). */
   feedStats(): { reconnects: number; bookResyncs: number };
+  /** False when the worker does not report its feed counters (book resyncs then read 0). */
+  hasFeedStats: boolean;
   /** Resolves when no requote or order write is in flight (headless lockstep). */
   idle(): Promise<void>;
   /** Kill switch (stop quoting, cancel until flat), then stop the session's timers and feed. */

@@ -1,118 +1,47 @@
 /**
- * The worker, in-process, for paper mode and simulations: the engine's
- * TradingSession with the production adapters (signed REST gateway,
- * WebSocket feed and books, store theos / kill flags / audit / game mapping,
- * cancel-until-flat) — only the endpoints, key, clock and refresh delivery
- * differ from the deployed worker.
+ * The worker, in-process, for paper mode, `--live` and simulations: exactly
+ * the deployed worker's wiring (`worker/main.ts` `startWorker`: signed REST
+ * gateway with its own unthrottled kill client, WebSocket feed and books,
+ * store theos / kill flags / audit / game mapping, cancel-until-flat) — only
+ * the endpoints, key, clock, store and refresh delivery differ.
  *
- * Two clocks on purpose: the session runs on scenario time (`opts.clock`),
- * while the REST and WebSocket clients run on the wall clock, because request
- * signatures are checked against the exchange's wall clock and socket
- * liveness (pings, silence) is a wall-time matter even when scenario time
- * runs a hundred times faster.
+ * The session runs on the given (scenario) clock; REST and WebSocket run on
+ * the wall clock inside startWorker (signatures and socket liveness are wall
+ * time even when scenario time runs a hundred times faster).
  */
-import { systemClock } from '../../shared/clock.ts';
-import { KalshiRestClient } from '../../shared/kalshi/rest-client.ts';
-import { createRsaSigner } from '../../shared/kalshi/signer.ts';
-import { gatewayFlattener } from '../../worker/engine/adapters/flatten.ts';
-import { KalshiFeedAdapter } from '../../worker/engine/adapters/kalshi-feed.ts';
-import { KalshiGateway } from '../../worker/engine/adapters/kalshi-gateway.ts';
-import { EmfMetrics, jsonLogger } from '../../worker/engine/adapters/observability.ts';
-import { gameQuoter } from '../../worker/engine/adapters/quoter.ts';
-import { functionRefresh } from '../../worker/engine/adapters/refresh.ts';
-import {
-  StoreGameMapper,
-  storeAudit,
-  storeKillFlags,
-  storeTheoSource,
-} from '../../worker/engine/adapters/store.ts';
-import { TradingSession } from '../../worker/engine/session.ts';
-import { KalshiWsFeed } from '../../worker/kalshi/ws-client.ts';
+import { startWorker } from '../../worker/main.ts';
 import type { PaperWorker, PaperWorkerOptions } from './worker-port.ts';
 
-const SHARD = 'paper';
+type FeedStats = { reconnects: number; bookResyncs: number };
 
 export async function startPaperWorker(opts: PaperWorkerOptions): Promise<PaperWorker> {
-  const { clock, config, store } = opts;
-  const signer = createRsaSigner({ keyId: opts.kalshi.keyId, privateKeyPem: opts.kalshi.privateKeyPem });
-  const rest = new KalshiRestClient({ baseUrl: opts.kalshi.restBaseUrl, signer, clock: systemClock });
-  const ws = new KalshiWsFeed({ url: opts.kalshi.wsUrl, signer, clock: systemClock, lifecycle: true });
-  const feed = new KalshiFeedAdapter(ws, clock, config.depthLevels);
-  const gateway = new KalshiGateway(rest, { now: () => clock.now() });
-
-  // Engine logs: warnings and errors to the paper log sink (JSON objects), info dropped.
-  const log = jsonLogger({
-    clock,
-    level: 'warn',
-    write: (line) => {
-      try {
-        opts.log(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        opts.log({ level: 'warn', msg: line });
-      }
+  const worker = await startWorker({
+    clock: opts.clock,
+    config: opts.config,
+    kalshi: opts.kalshi,
+    store: opts.store,
+    publishRefresh: (r) => opts.publishRefresh(r),
+    ...(opts.quoter ? { quoter: opts.quoter } : {}),
+    // Warnings and errors reach the paper log sink; info-level engine events are dropped.
+    log: (entry) => {
+      if (entry.level === 'warn' || entry.level === 'error') opts.log(entry);
     },
+    shardId: 'paper',
   });
-  const metrics = new EmfMetrics({ clock, shardId: SHARD, write: () => {} });
-  let session: TradingSession | null = null;
-  const eventOf = (ticker: string) =>
-    session?.snapshot().games.find((g) => g.markets.some((m) => m.ticker === ticker))?.eventTicker;
-
-  session = new TradingSession(config, {
-    clock,
-    gateway,
-    feed,
-    books: feed,
-    theos: storeTheoSource(store.theos),
-    mapper: new StoreGameMapper(store.theos, () => clock.now()),
-    quoter:
-      opts.quoter ??
-      gameQuoter({
-        params: config.quoting,
-        onBadGrid: (ticker, error) => opts.log({ level: 'warn', msg: 'bad tick grid', ticker, error }),
-      }),
-    flatten: gatewayFlattener(gateway, {
-      clock,
-      deadlineMs: config.kill.flattenTimeoutMs,
-      pauseMs: config.kill.flattenIntervalMs,
-    }),
-    log,
-    metrics,
-    killFlag: storeKillFlags(store.kill),
-    refresh: functionRefresh(async (req) => opts.publishRefresh(req)),
-    audit: storeAudit({
-      fills: store.fills,
-      orders: store.orders,
-      shardId: SHARD,
-      fenceToken: () => 0,
-      eventOf,
-    }),
+  // Reconnects as the session sees them (every transition to up after the first).
+  let ups = 0;
+  worker.session.onEvent((e) => {
+    if (e.type === 'connection' && e.state === 'up') ups++;
   });
-  const s = session;
-
-  ws.start();
-  try {
-    await s.start();
-  } catch (err) {
-    ws.stop();
-    await rest.close();
-    throw err;
-  }
-
-  let closed = false;
+  const own = (worker as { feedStats?: () => FeedStats }).feedStats;
   return {
-    session: s,
-    books: feed,
-    feedStats: () => ({
-      reconnects: ws.stats.reconnects,
-      bookResyncs: ws.stats.gaps + ws.stats.invalidBooks,
-    }),
-    idle: () => s.idle(),
-    stop: (reason) => s.stop('sigterm', reason),
-    async close() {
-      if (closed) return;
-      closed = true;
-      ws.stop();
-      await rest.close();
-    },
+    session: worker.session,
+    books: worker.books,
+    // The WebSocket feed's own counters when the worker exposes them.
+    feedStats: own ? () => own.call(worker) : () => ({ reconnects: Math.max(0, ups - 1), bookResyncs: 0 }),
+    hasFeedStats: own !== undefined,
+    idle: () => worker.idle(),
+    stop: (reason) => worker.stop(reason),
+    close: () => worker.close(),
   };
 }
