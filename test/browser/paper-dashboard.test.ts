@@ -67,6 +67,28 @@ describe('paper dashboard in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('pause with the token halts one game: its orders leave the exchange; resume brings quotes back', async () => {
+    await page.getByTestId('token-input').fill(stack.token!);
+    await page.getByTestId('token-input').dispatchEvent('change');
+    const world = stack.sim!.world;
+    const game = world.games[world.games.length - 1]!; // the latest start: still well before its stop time
+    const tickers = new Set(game.markets.map((m) => m.ticker));
+    const ofGame = () =>
+      stack.sim!.kalshi.admin.restingOrders(MAKER_USER).filter((o) => tickers.has(o.ticker)).length;
+    await expect.poll(ofGame, { timeout: 20_000 }).toBeGreaterThan(0);
+    const card = page.locator(`[data-game-id="${game.eventTicker}"]`);
+    await card.getByTestId('pause-button').click();
+    await expect.poll(() => page.getByTestId('action-status').textContent()).toMatch(/: paused/);
+    await expect.poll(() => card.getByTestId('game-state').textContent(), { timeout: 10_000 }).toBe('paused');
+    await expect.poll(ofGame, { timeout: 15_000 }).toBe(0);
+    expect(resting()).toBeGreaterThan(0); // the other games keep quoting
+    await card.getByTestId('pause-button').click();
+    await expect
+      .poll(() => card.getByTestId('game-state').textContent(), { timeout: 10_000 })
+      .toBe('quoting');
+    await expect.poll(ofGame, { timeout: 20_000 }).toBeGreaterThan(0);
+  });
+
   it('kill without the token is refused and changes nothing; with it nothing of ours rests', async () => {
     await page.getByTestId('token-input').fill('');
     await page.getByTestId('token-input').dispatchEvent('change');
