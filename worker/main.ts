@@ -62,6 +62,8 @@ export interface WorkerOptions {
 export interface Worker {
   session: TradingSession;
   books: BookReader;
+  /** The WebSocket feed's own counters: reconnects and book resyncs (snapshot requests + resubscribes). */
+  feedStats(): { reconnects: number; bookResyncs: number };
   idle(): Promise<void>;
   /** Kill switch (stop quoting, cancel until flat), then stop timers and the feed. */
   stop(reason: string): Promise<FlattenResult>;
@@ -168,6 +170,10 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   return {
     session: s,
     books: feed,
+    feedStats: () => ({
+      reconnects: ws.stats.reconnects,
+      bookResyncs: ws.stats.snapshotRequests + ws.stats.resubscribes,
+    }),
     idle: () => s.idle(),
     stop: async (reason) => {
       const r = await s.stop('sigterm', reason);

@@ -39,7 +39,7 @@ export function reconcilePositions(
   positionLagMs: number,
   previous: ReadonlyMap<string, Centis> = new Map(),
   /** Start-up or after a feed gap: nothing local to protect, take the exchange's values now. */
-  _trust = false,
+  trust = false,
 ): PositionDecision {
   const truth = new Map(exchange.map((p) => [p.ticker, p.position]));
   const out: PositionDecision = { corrections: [], deferred: [] };
@@ -48,7 +48,7 @@ export function reconcilePositions(
     const lo = local(ticker);
     if (ex === lo) continue;
     const c = { ticker, local: lo, exchange: ex, drift: ex - lo };
-    if (now - lastFillMs(ticker) >= positionLagMs && previous.get(ticker) === c.drift)
+    if (trust || (now - lastFillMs(ticker) >= positionLagMs && previous.get(ticker) === c.drift))
       out.corrections.push(c);
     else out.deferred.push(c);
   }

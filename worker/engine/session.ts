@@ -169,6 +169,8 @@ export class TradingSession {
   private readonly seenBook = new Set<string>();
   private reconciling: Promise<void> | null = null;
   private lastDrift = new Map<string, Centis>();
+  /** The first successful pass loads positions; later corrections are drift. */
+  private positionsLoaded = false;
   private recheckTimer: TimerHandle | null = null;
   private flags: readonly ActiveFlag[] = [];
   private readonly fills: FillView[] = [];
@@ -348,6 +350,8 @@ export class TradingSession {
 
   private onFill(fill: FillEvent): void {
     const now = this.ports.clock.now();
+    const gameBefore = this.games.get(this.gameOfTicker.get(fill.ticker) ?? '');
+    const worstBefore = gameBefore ? this.worstExposure(gameBefore) : 0;
     if (!this.inventory.applyFill(fill, now)) {
       this.counters['duplicateFills']!++;
       return;
@@ -389,7 +393,7 @@ export class TradingSession {
     });
     const g = this.games.get(eventTicker);
     if (g) {
-      this.checkLimit(g);
+      this.checkLimit(g, worstBefore);
       this.maybeRefresh(g);
     }
     this.markDirty(eventTicker);
@@ -739,11 +743,21 @@ export class TradingSession {
 
   // ================================================================ guards
 
-  private checkLimit(g: GameState): void {
+  private worstExposure(g: GameState): Centis {
     const e = exposures(g.tickers, this.inventory.positions(g.tickers));
-    const worst = Math.max(...[...e.values()].map(Math.abs));
+    return Math.max(0, ...[...e.values()].map(Math.abs));
+  }
+
+  /**
+   * A fill that pushed |exposure| further past the highest limit this session
+   * ever applied means the gate failed: trip the kill switch. (A position found
+   * above a limit that shrank with liquidity, or after a restart, is not a
+   * breach: the gate only lets it shrink.)
+   */
+  private checkLimit(g: GameState, worstBefore: Centis): void {
+    const worst = this.worstExposure(g);
     const bound = Math.max(g.maxLimit, g.limit);
-    if (bound > 0 && worst > bound) {
+    if (bound > 0 && worst > bound && worst > worstBefore) {
       this.counters['limitBreaches']!++;
       this.ports.metrics.count(WorkerMetric.InventoryLimitBreaches, 1, { game: g.game.eventTicker });
       void this.kill('limit_breach', `${g.game.eventTicker}: |exposure| ${worst} > limit ${bound}`);
@@ -833,8 +847,17 @@ export class TradingSession {
       }, this.config.positionLagMs + 100);
     }
     const touched = new Set<string>();
+    const initial = !this.positionsLoaded;
+    this.positionsLoaded = true;
     for (const c of decision.corrections) {
       this.inventory.setPosition(c.ticker, c.exchange);
+      const g0 = this.gameOfTicker.get(c.ticker);
+      if (g0) touched.add(g0);
+      if (initial) {
+        // Start-up: nothing local to drift from; these are the positions we start with.
+        this.ports.log.info('position_loaded', { ticker: c.ticker, position: c.exchange });
+        continue;
+      }
       this.counters['drifts']!++;
       this.ports.metrics.count(WorkerMetric.ReconciliationDrift, 1);
       this.ports.log.warn('position_drift_corrected', { ...c });
@@ -865,7 +888,7 @@ export class TradingSession {
       if (g) touched.add(g);
     }
     for (const g of touched) this.markDirty(g);
-    for (const g of this.games.values()) this.checkLimit(g);
+
     this.emit({ type: 'reconciled', changes: orderChanges + decision.corrections.length });
   }
 

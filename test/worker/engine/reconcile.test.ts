@@ -123,6 +123,20 @@ describe('reconcilePositions', () => {
     expect(d.deferred).toEqual([{ ticker: 'G-B', local: -100, exchange: 0, drift: 100 }]);
   });
 
+  it('trusts the exchange at once at start-up or after a feed gap', () => {
+    const d = reconcilePositions(
+      ['G-A'],
+      () => 0,
+      () => 9_999,
+      [{ ticker: 'G-A', position: 400 }],
+      10_000,
+      2_000,
+      new Map(),
+      true,
+    );
+    expect(d.corrections).toEqual([{ ticker: 'G-A', local: 0, exchange: 400, drift: 400 }]);
+  });
+
   it('reports nothing when local and exchange agree', () => {
     expect(run(new Map(), [])).toEqual({ corrections: [], deferred: [] });
   });

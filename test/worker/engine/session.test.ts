@@ -338,6 +338,36 @@ describe('TradingSession', () => {
     expect(r.session.killSwitch.state.source).toBe('ws_down');
   });
 
+  it('trips the kill switch when a fill pushes exposure past the limit (invariant breach)', async () => {
+    const r = await started(rig());
+    // A fill the gate never saw (a manual order on the same account) takes the game past its limit.
+    r.session.handle({
+      type: 'fill',
+      tradeId: 'manual-1',
+      orderId: 'manual',
+      ticker: A,
+      side: 'bid',
+      price: c(50),
+      count: 2_500,
+      tsMs: T0,
+    });
+    expect(r.session.killSwitch.state.source).toBe('limit_breach');
+    expect(r.session.snapshot().counters['limitBreaches']).toBe(1);
+    for (let i = 0; i < 40 && r.session.killSwitch.state.phase === 'flattening'; i++)
+      await advance(r.clock, 500);
+    expect(r.ex.resting()).toEqual([]);
+  });
+
+  it('does not call a position above a shrunken limit a breach; reducing fills are fine', async () => {
+    const r = rig();
+    r.ex.positions.set(A, 3_000); // found at start-up, above the 2 000 limit
+    await started(r);
+    expect(r.session.position(A)).toBe(3_000);
+    expect(r.session.killSwitch.tripped).toBe(false);
+    // Only reducing sides are quoted.
+    for (const o of r.ex.resting()) expect((o.ticker === A) === (o.side === 'ask')).toBe(true);
+  });
+
   it('denies every write without the lease', async () => {
     const lease: Lease = { token: () => null, valid: () => false, release: async () => {} };
     const r = rig();
