@@ -230,6 +230,39 @@ function simWorstCase(): number {
   return Math.max(up, -down);
 }
 
+describe('worker against a competitor', () => {
+  it('moves from the monopsony quote to competitive when outbid, never past the ceiling', async () => {
+    const w = await worker();
+    await until(() => ours().length === 4, 'four resting quotes');
+    const ourBid = () => ours().find((o) => o.ticker === BOS && o.side === 'bid');
+    const first = ourBid()!.price;
+    expect(w.session.snapshot().games[0]?.markets[0]?.modeBid).toBe('monopsony');
+    // A competitor bids one cent above us.
+    sim.admin.placeOrder('other', {
+      ticker: BOS,
+      side: 'bid',
+      price: first + c(1),
+      count: 200,
+      timeInForce: 'good_till_canceled',
+      selfTradePrevention: 'taker_at_cross',
+    });
+    await until(() => (ourBid()?.price ?? 0) > first + c(1) - 1, 'our bid improving');
+    expect(w.session.snapshot().games[0]?.markets[0]?.modeBid).toBe('competitive');
+    // Theo 60¢, min edge 1¢: we never bid above 59¢ whatever the competitor does.
+    sim.admin.placeOrder('other', {
+      ticker: BOS,
+      side: 'bid',
+      price: c(59),
+      count: 200,
+      timeInForce: 'good_till_canceled',
+      selfTradePrevention: 'taker_at_cross',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await w.idle();
+    expect(ourBid()?.price ?? 0).toBeLessThanOrEqual(c(59));
+  });
+});
+
 describe('worker at the stop time', () => {
   it('cancels everything at the stop time and places nothing after it', async () => {
     const stopInMs = 2_500;
