@@ -148,7 +148,11 @@ function tracedGateway(
 }
 
 /** Counts what a naive cancel-and-replace of every changed side would write. */
-function countingQuoter(inner: Quoter, probe: Probe, claim: (eventTicker: string) => void): Quoter {
+export function countingQuoter(
+  inner: Quoter,
+  probe: Pick<Probe, 'requotes' | 'naiveWrites' | 'changedSides'>,
+  claim: (eventTicker: string) => void = () => {},
+): Quoter {
   const last = new Map<string, Map<SlotId, string>>();
   return (ctx) => {
     claim(ctx.game.eventTicker);

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Figure, machine } from './figures.ts';
+import { buildResults, type Figure } from './figures.ts';
 
 type Bench = { name: string; run: () => Promise<Figure[]> };
 
@@ -13,7 +13,13 @@ async function benches(): Promise<Bench[]> {
   const add = async (name: string, load: () => Promise<() => Promise<Figure[]>>) => {
     list.push({ name, run: async () => (await load())() });
   };
+  await add('feed-throughput', async () => (await import('./feed-throughput.ts')).benchFeedThroughput);
+  await add('signing', async () => (await import('./rest-client.ts')).benchSigning);
+  await add('rest-vs-sdk', async () => (await import('./rest-client.ts')).benchRestVsSdk);
+  await add('tick-to-quote', async () => (await import('./tick-to-quote.ts')).benchTickToQuote);
   await add('odds-aggregation', async () => (await import('./odds-aggregation.ts')).benchOddsAggregation);
+  await add('lambdas', async () => (await import('./lambdas.ts')).benchLambdas);
+  await add('simulation', async () => (await import('./simulation.ts')).benchSimulation);
   return list;
 }
 
@@ -33,7 +39,7 @@ async function main(): Promise<void> {
       process.stderr.write('failed\n');
     }
   }
-  const results = { machine: machine(), date: new Date().toISOString(), figures, errors };
+  const results = buildResults(figures, errors);
   const text = JSON.stringify(results, null, 2);
   writeFileSync(join(import.meta.dirname, 'results.json'), `${text}\n`);
   process.stdout.write(`${text}\n`);

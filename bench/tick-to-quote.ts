@@ -35,6 +35,7 @@ interface Ready {
   rssBeforeMb: number;
   rssMb: number;
   heapMb: number;
+  arrayBuffersMb: number;
 }
 
 export interface RunResult {
@@ -52,6 +53,8 @@ const PRIME_BUDGET = { tokensPerSec: 4_000, capacity: 8_000 };
 export async function loopbackRun(opts: {
   games: number;
   runs: { rate: number; seconds: number; topEvery: number }[];
+  /** Give the feed each market's grid (books sized for 1¢); default: as worker/main.ts wires it (fallback grid). */
+  knownGrids?: boolean;
 }): Promise<RunResult[]> {
   const keys = rsaKeyPair();
   const sim = startChild(join(import.meta.dirname, 'sim-child.ts'));
@@ -69,6 +72,7 @@ export async function loopbackRun(opts: {
         privateKey: keys.privateKey,
         games: opts.games,
         writeBudget: PRIME_BUDGET,
+        knownGrids: opts.knownGrids === true,
       },
       'ready',
       300_000,
@@ -97,11 +101,14 @@ export async function benchTickToQuote(): Promise<Figure[]> {
   const small = await loopbackRun({
     games: 250,
     runs: [
-      { rate: 1_000, seconds: 10, topEvery: 50 },
-      { rate: 10_000, seconds: 6, topEvery: 500 },
+      { rate: 1_000, seconds: 8, topEvery: 50 },
+      { rate: 10_000, seconds: 5, topEvery: 500 },
     ],
   });
-  const big = await loopbackRun({ games: 5_000, runs: [{ rate: 1_000, seconds: 10, topEvery: 50 }] });
+  const known = (
+    await loopbackRun({ games: 250, knownGrids: true, runs: [{ rate: 1_000, seconds: 8, topEvery: 50 }] })
+  )[0]!;
+  const big = await loopbackRun({ games: 5_000, runs: [{ rate: 1_000, seconds: 8, topEvery: 50 }] });
   const [k1, k10] = small as [RunResult, RunResult];
   const s = big[0]!;
   const figs: Figure[] = [];
@@ -139,14 +146,25 @@ export async function benchTickToQuote(): Promise<Figure[]> {
     );
   }
   const perMarketKb = ((s.ready.rssMb - s.ready.rssBeforeMb) * 1024) / s.markets;
+  const knownPerMarketKb = ((known.ready.rssMb - known.ready.rssBeforeMb) * 1024) / known.markets;
   figs.push(
+    figure(
+      'tick_to_quote_decision_p99_500mkts_1k_known_grid',
+      known.got.decision.p99,
+      'us',
+      100,
+      'lower',
+      `feed given each market's 1¢ grid (books of 101 slots instead of 10,001); ${note(known)}`,
+    ),
+    figure('tick_to_quote_wire_p99_500mkts_1k_known_grid', known.got.wire.p99 / 1000, 'ms', 1.5, 'lower'),
     figure(
       'scale_rss_10k_markets',
       s.ready.rssMb,
       'MB',
       400,
       'lower',
-      `one worker process, 5,000 games, every book live and quoted (after GC); ${s.ready.heapMb.toFixed(0)} MB JS heap`,
+      `one worker process wired as worker/main.ts (feed without gridOf), 5,000 games, every book live and quoted (after GC); ` +
+        `${s.ready.heapMb.toFixed(0)} MB JS heap, ${s.ready.arrayBuffersMb.toFixed(0)} MB ArrayBuffers`,
     ),
     figure(
       'scale_rss_per_market',
@@ -155,6 +173,14 @@ export async function benchTickToQuote(): Promise<Figure[]> {
       null,
       'lower',
       'RSS growth from an empty worker to 10,000 live books and quotes, per market',
+    ),
+    figure(
+      'scale_rss_per_market_known_grid',
+      knownPerMarketKb,
+      'KB',
+      null,
+      'lower',
+      `same, feed given the 1¢ grid (500-market run): projects to ${(known.ready.rssBeforeMb + (knownPerMarketKb * 10_000) / 1024).toFixed(0)} MB at 10,000 markets`,
     ),
     figure(
       'scale_tick_to_quote_decision_p99_10k_markets',
@@ -174,7 +200,7 @@ export async function benchTickToQuote(): Promise<Figure[]> {
     ),
   );
   // REST efficiency on the synthetic feed: every requote at 1k/s.
-  const all = [k1, k10, s];
+  const all = [k1, k10, known, s];
   const writes = all.reduce((a, r) => a + r.got.writes, 0);
   const naive = all.reduce((a, r) => a + r.got.naiveWrites, 0);
   const requotes = all.reduce((a, r) => a + r.got.requotes, 0);

@@ -1,0 +1,73 @@
+/**
+ * In-process CPU profile (V8 sampling profiler through node:inspector) of a
+ * synchronous piece of work, summarised as self time per function and per
+ * source area, so a missed target's note can say where the time goes.
+ */
+import { Session } from 'node:inspector/promises';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface Hotspot {
+  name: string;
+  share: number;
+}
+
+/** Source area of a script URL: a node_modules package, a repo folder (e.g. shared/kalshi), or node internals. */
+export function areaOf(url: string): string {
+  if (!url) return '(native/gc)';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  const repo = /\/(shared|worker|sim|bench|functions|scripts)\/([^/]+)/.exec(url);
+  if (repo) return repo[2]!.includes('.') ? `${repo[1]}/${repo[2]}` : `${repo[1]}/${repo[2]}`;
+  if (url.startsWith('node:')) return 'node internals';
+  return url.split('/').slice(-1)[0]!;
+}
+
+export async function profile(work: () => void): Promise<{ byFunction: Hotspot[]; byArea: Hotspot[] }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  work();
+  const { profile: p } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
+  session.disconnect();
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const fn = new Map<string, number>();
+  const area = new Map<string, number>();
+  let total = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const n = byId.get(p.samples[i]!);
+    if (!n) continue;
+    const dt = p.timeDeltas[i] ?? 0;
+    const { functionName, url, lineNumber } = n.callFrame;
+    if (functionName === '(idle)' || functionName === '(program)') continue;
+    total += dt;
+    const file = url.split('/').slice(-1)[0] ?? '';
+    const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
+    fn.set(key, (fn.get(key) ?? 0) + dt);
+    const a = functionName === '(garbage collector)' ? '(gc)' : areaOf(url);
+    area.set(a, (area.get(a) ?? 0) + dt);
+  }
+  const top = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([name, t]) => ({ name, share: t / Math.max(1, total) }));
+  return { byFunction: top(fn), byArea: top(area) };
+}
+
+export const describeHotspots = (h: Hotspot[], n = 5) =>
+  h
+    .slice(0, n)
+    .map((x) => `${x.name} ${(x.share * 100).toFixed(0)}%`)
+    .join(', ');
