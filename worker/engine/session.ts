@@ -14,6 +14,12 @@
 import type { TimerHandle } from '../../shared/clock.ts';
 import type { EngineConfig, SportConfig } from '../../shared/config/engine-config.ts';
 import { WorkerMetric } from '../../shared/metrics/names.ts';
+import {
+  applyGameFill,
+  type GameEntryBook,
+  marketAverageEntry,
+  newGameEntryBook,
+} from '../../shared/risk/inventory.ts';
 import { gameLimit } from '../../shared/risk/limits.ts';
 import { gameStartTime, stopTime } from '../../shared/risk/stop-rule.ts';
 import { type Centis, MICROS_PER_DOLLAR, type Micros, notionalMicros } from '../../shared/units.ts';
@@ -67,6 +73,8 @@ interface GameState {
   lastRefreshMs: number;
   stopTimer: TimerHandle | null;
   retryTimer: TimerHandle | null;
+  /** Average entry of the game's directional position (break-even ceilings): one tracker on market A's scale for a two-way game. */
+  entries: GameEntryBook;
 }
 
 export interface FillView {
@@ -393,6 +401,13 @@ export class TradingSession {
     });
     const g = this.games.get(eventTicker);
     if (g) {
+      const e = applyGameFill(g.entries, {
+        ticker: fill.ticker,
+        side: fill.side,
+        price: fill.price,
+        size: fill.count,
+      });
+      if (e.ok) g.entries = e.book;
       this.checkLimit(g, worstBefore);
       this.maybeRefresh(g);
     }
@@ -523,6 +538,7 @@ export class TradingSession {
       lastRefreshMs: Number.NEGATIVE_INFINITY,
       stopTimer: null,
       retryTimer: null,
+      entries: newGameEntryBook(game.markets.map((m) => m.ticker)),
     };
     this.games.set(game.eventTicker, state);
     for (const t of state.tickers) this.gameOfTicker.set(t, game.eventTicker);
@@ -649,7 +665,7 @@ export class TradingSession {
         theo: g.theo!,
         books,
         positions: this.inventory.positions(g.tickers),
-        entryPrices: this.inventory.entries(g.tickers),
+        entryPrices: this.entryPrices(g),
         ownOrders: this.manager.ordersOf(g.tickers),
         limit: g.limit,
         stopAtMs: g.stopAtMs,
@@ -675,6 +691,15 @@ export class TradingSession {
       }, report.retryAfterMs);
     }
     this.emit({ type: 'quote', eventTicker: g.game.eventTicker });
+  }
+
+  private entryPrices(g: GameState): Map<string, Micros> {
+    const out = new Map<string, Micros>();
+    for (const t of g.tickers) {
+      const e = marketAverageEntry(g.entries, t);
+      if (e !== null && Number.isFinite(e)) out.set(t, e);
+    }
+    return out;
   }
 
   private statusOf(
@@ -853,6 +878,9 @@ export class TradingSession {
       this.inventory.setPosition(c.ticker, c.exchange);
       const g0 = this.gameOfTicker.get(c.ticker);
       if (g0) touched.add(g0);
+      // The entry basis no longer matches the position: unknown until new fills (no break-even meanwhile).
+      const gs = g0 ? this.games.get(g0) : undefined;
+      if (gs) gs.entries = newGameEntryBook(gs.tickers);
       if (initial) {
         // Start-up: nothing local to drift from; these are the positions we start with.
         this.ports.log.info('position_loaded', { ticker: c.ticker, position: c.exchange });

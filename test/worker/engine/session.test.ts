@@ -225,6 +225,23 @@ describe('TradingSession', () => {
     expect(size(A, 'ask')).toBeGreaterThanOrEqual(size(A, 'bid'));
   });
 
+  it('gives the quoter one entry basis per game: long NO Milwaukee is long Boston at 1 − price', async () => {
+    const r = rig();
+    const seen: Map<string, number>[] = [];
+    const real = r.ports.quoter;
+    (r.ports as { quoter: typeof real }).quoter = (ctx) => {
+      seen.push(new Map(ctx.entryPrices));
+      return real(ctx);
+    };
+    await started(r);
+    const milAsk = r.ex.resting().find((o) => o.ticker === B && o.side === 'ask')!;
+    r.ex.fill(milAsk.orderId, 200); // sold YES Milwaukee = bought NO Milwaukee
+    await r.session.idle();
+    const last = seen.at(-1)!;
+    expect(last.get(A)).toBe(1_000_000 - milAsk.price);
+    expect(last.get(B)).toBe(milAsk.price);
+  });
+
   it('asks for an odds refresh when inventory skews, debounced', async () => {
     const r = await started(rig({ refreshSkew: 0.2, refreshDebounceMs: 60_000 }));
     for (let i = 0; i < 3; i++) {
