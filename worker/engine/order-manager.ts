@@ -341,8 +341,9 @@ export class OrderManager {
     if (!o || o.state === 'pending') return;
     if (ev.status === 'canceled' || ev.status === 'executed') {
       // Off the book. Fills of it whose messages have not arrived yet still count until they do.
-      if (o.seen >= ev.filled) this.orders.delete(o.key);
-      else this.takeExchangeView(o, ev.orderId, ev.price, 0, ev.filled);
+      if (ev.orderId) o.orderId = ev.orderId;
+      this.orders.delete(o.key);
+      this.addGhost(o, Math.max(0, ev.filled - o.seen));
     } else if (ev.status === 'resting')
       this.takeExchangeView(o, ev.orderId, ev.price, ev.remaining, ev.filled);
   }

@@ -168,6 +168,33 @@ describe('OrderManager', () => {
     expect(manager.all()[0]?.remaining).toBe(ex.resting()[0]?.remaining);
   });
 
+  it('an order update saying "canceled" with fills we have not seen keeps them counted until they arrive', async () => {
+    const { ex, manager, game, inventory } = rig(1_000);
+    await manager.sync(game, [q('G-A', 'bid', 40, 600)]);
+    const o = ex.resting()[0]!;
+    ex.delayFills = true;
+    ex.fill(o.orderId, 400);
+    ex.orders.delete(o.orderId); // then cancelled by the exchange (e.g. the order group tripped)
+    manager.onOrderUpdate({
+      type: 'order',
+      orderId: o.orderId,
+      ticker: 'G-A',
+      side: 'bid',
+      price: o.price,
+      remaining: 0,
+      filled: 400,
+      status: 'canceled',
+    });
+    expect(manager.all()).toEqual([]);
+    // The unseen 400 still blocks the long side: only 600 of room.
+    const r = await manager.sync(game, [q('G-A', 'bid', 40, 1_000)]);
+    expect(ex.resting()[0]?.remaining).toBe(600);
+    expect(r.plan.creates).toHaveLength(1);
+    ex.deliverFills();
+    expect(inventory.position('G-A')).toBe(400);
+    expect(manager.ghostCount()).toBe(0);
+  });
+
   it('takes an order down when the gate refuses its amend', async () => {
     const { ex, manager, game } = rig(1_000);
     await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
