@@ -64,9 +64,29 @@ export async function main(io: StartIo): Promise<number> {
     else logLines.push(line);
   };
 
+  // Everything that can be checked is checked before anything starts.
+  let config: ReturnType<typeof loadEngineConfig>;
+  let liveEnv: ReturnType<typeof parseLiveEnv> | null = null;
+  try {
+    config = loadEngineConfig(opts.config);
+    if (opts.live) liveEnv = parseLiveEnv(io.env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err.write(`error: ${err.message}\n`);
+    return 2;
+  }
+
+  // Signals are taken from here on: one arriving while the stack starts stops it as soon as it
+  // is up (kill switch included), instead of killing the process with orders possibly resting.
+  let pendingSignal: string | null = null;
+  let onStopSignal: ((signal: string) => void) | null = null;
+  const unregister = io.onSignal((signal) => {
+    if (onStopSignal) onStopSignal(signal);
+    else pendingSignal ??= signal;
+  });
+
   let stack: PaperStack;
   try {
-    const config = loadEngineConfig(opts.config);
     let step = 0;
     const onProgress = (name: string) => {
       step++;
@@ -75,9 +95,9 @@ export async function main(io: StartIo): Promise<number> {
       );
     };
     const dashboard = { host: opts.host, port: opts.port };
-    stack = opts.live
+    stack = liveEnv
       ? await startLiveStack({
-          env: parseLiveEnv(io.env),
+          env: liveEnv,
           config,
           dashboard,
           startWorker: startPaperWorker,
@@ -95,6 +115,7 @@ export async function main(io: StartIo): Promise<number> {
           log,
         });
   } catch (err) {
+    unregister();
     progress.done('');
     for (const line of logLines) io.err.write(`${line}\n`);
     if (isStartupError(err)) {
@@ -128,7 +149,7 @@ export async function main(io: StartIo): Promise<number> {
 
   return new Promise<number>((resolve) => {
     let stoppingSince: number | null = null;
-    const unregister = io.onSignal((signal) => {
+    onStopSignal = (signal) => {
       if (stoppingSince !== null) {
         // One Ctrl-C reaches us several times (terminal process group, npm and tsx relaying it):
         // only a deliberate second press, a moment later, skips the orderly shutdown.
@@ -156,7 +177,8 @@ export async function main(io: StartIo): Promise<number> {
           unregister();
           resolve(1);
         });
-    });
+    };
+    if (pendingSignal) onStopSignal(pendingSignal);
   });
 }
 

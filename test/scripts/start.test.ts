@@ -17,7 +17,7 @@ function io(argv: string[], env: NodeJS.ProcessEnv = {}) {
       env,
       out: stream(out),
       err: stream(err),
-      onSignal: () => {
+      onSignal: (_handler: (signal: string) => void): (() => void) => {
         signals++;
         return () => {};
       },
@@ -69,4 +69,18 @@ describe('npm start refuses bad input before starting anything', () => {
     expect(await main(t.io)).toBe(2);
     expect(t.err.join('')).toMatch(/no-such-scenario/);
   });
+
+  it('a Ctrl-C while starting is held: once up, the kill switch runs and everything stops (exit 0)', async () => {
+    const t = io(['--port', '0', '--speed', '5']);
+    let handler: ((s: string) => void) | null = null;
+    t.io.onSignal = (h: (s: string) => void) => {
+      handler = h;
+      h('SIGINT'); // arrives before the stack is up
+      return () => {};
+    };
+    expect(await main(t.io)).toBe(0);
+    expect(handler).not.toBeNull();
+    const text = t.err.join('');
+    expect(text).toMatch(/ready[\s\S]*SIGINT: kill switch[\s\S]*flat: no resting orders left/);
+  }, 60_000);
 });
