@@ -50,6 +50,7 @@ export class RunRecorder {
   private readonly settlement = new Map<string, Record<string, Micros>>();
   private writes = 0;
   private quotedContracts: Centis = 0;
+  private readonly offered = new Map<string, Centis>();
   private violations = 0;
   private mismatches = 0;
   private readonly unsubscribe: () => void;
@@ -76,9 +77,15 @@ export class RunRecorder {
       } else if (e.type === 'order' && e.order.userId === opts.userId) {
         const o = e.order;
         if (USER_WRITES.has(o.lastUpdateReason)) this.writes++;
-        if (o.lastUpdateReason === 'Created' && !this.created.has(o.orderId)) {
-          this.created.add(o.orderId);
-          this.quotedContracts += o.initial;
+        if (o.lastUpdateReason === 'Created') this.created.add(o.orderId);
+        if (o.lastUpdateReason === 'Created' || o.lastUpdateReason === 'Amend') {
+          // Contracts offered: the order's total as created, plus any increase by amendment.
+          const total = o.remaining + o.filled;
+          const before = this.offered.get(o.orderId) ?? 0;
+          if (total > before) {
+            this.quotedContracts += total - before;
+            this.offered.set(o.orderId, total);
+          }
         }
         const stop = this.stopOf.get(this.gameOfTicker.get(o.ticker) ?? '');
         if (o.status === 'resting' && stop !== undefined && o.updatedMs >= stop)
