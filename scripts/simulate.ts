@@ -28,6 +28,9 @@ export interface SimulateIo {
   err: NodeJS.WriteStream;
 }
 
+/** The reason headless runs give the kill switch when the scenario is over. */
+const END_OF_RUN = 'end of simulation';
+
 const SHOWN: [string, string][] = [
   ['pnl_realized', 'PnL real $'],
   ['pnl_marked', 'PnL marked $'],
@@ -114,6 +117,7 @@ export async function main(io: SimulateIo): Promise<number> {
         },
         log: (e) => {
           if (e.level !== 'error') return;
+          if (e.event === 'kill_switch_tripped' && e.reason === END_OF_RUN) return; // our own stop at the end
           const text = `${strategy}: ${String(e.msg ?? e.event ?? 'error')}${e.error ? ` (${String(e.error)})` : ''}`;
           if (!warnings.includes(text) && warnings.length < 50) warnings.push(text);
         },
