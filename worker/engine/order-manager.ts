@@ -121,6 +121,8 @@ export class OrderManager {
   private readonly boot: string;
   private readonly groups = new Map<string, Promise<string>>();
   private readonly waiting = new Set<string>();
+  /** Counters for the dashboard. */
+  readonly stats = { rateLimited: 0, writeFailures: 0 };
   private inFlight = 0;
   private readonly auditWrites = new Set<Promise<void>>();
   private readonly idle: (() => void)[] = [];
@@ -632,11 +634,13 @@ export class OrderManager {
   }
 
   private count429(): void {
+    this.stats.rateLimited++;
     this.deps.metrics.count('RateLimited');
   }
 
   private audit(action: string, o: Tracked, r: WriteOutcome<unknown>, price?: Micros, count?: Centis): void {
     this.deps.metrics.count('OrderWrites', 1, { action });
+    if (!r.ok) this.stats.writeFailures++;
     if (!r.ok)
       this.deps.log.warn('order_write_failed', {
         action,

@@ -1014,7 +1014,11 @@ export class TradingSession {
       unmatched: [...this.unmatched.values()],
       fills: [...this.fills],
       drift: [...this.drift],
-      counters: { ...this.counters },
+      counters: {
+        ...this.counters,
+        rateLimited: this.manager.stats.rateLimited,
+        writeFailures: this.manager.stats.writeFailures,
+      },
       alerts: [...this.alerts],
       pnl: { realised: realisedAll, marked: markedAll },
     };

@@ -52,6 +52,8 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
   /** Make the next create/amend answer `unknown` after applying it (timeout after the fact). */
   unknownAfterApply = 0;
   failListings = 0;
+  /** The next N creates answer 429 (not applied). */
+  rateLimitNext = 0;
   /** Exchange time: one tick per operation, so acks and fills are strictly ordered. */
   ts = 1_000;
   private seq = 0;
@@ -154,6 +156,10 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
     this.calls.push(`create ${reqs.length}`);
     const out = reqs.map((r): WriteOutcome<OrderAck> => {
       this.created.push(r);
+      if (this.rateLimitNext > 0) {
+        this.rateLimitNext--;
+        return { ok: false, kind: 'rate_limited', code: '429', message: 'too many requests' };
+      }
       if ([...this.orders.values()].some((o) => o.clientOrderId === r.clientOrderId))
         return { ok: false, kind: 'rejected', code: 'order_already_exists', message: '409' };
       const top = this.books.get(r.ticker);

@@ -195,6 +195,17 @@ describe('OrderManager', () => {
     expect(manager.ghostCount()).toBe(0);
   });
 
+  it('a 429 on a create is counted, frees the slot, and the next sync places it', async () => {
+    const { ex, manager, game } = rig(10_000);
+    ex.rateLimitNext = 1;
+    await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+    expect(manager.stats.rateLimited).toBe(1);
+    expect(ex.resting()).toEqual([]);
+    expect(manager.all()).toEqual([]);
+    await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+    expect(ex.resting()).toHaveLength(1);
+  });
+
   it('takes an order down when the gate refuses its amend', async () => {
     const { ex, manager, game } = rig(1_000);
     await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
