@@ -304,7 +304,14 @@ export class OrderManager {
     for (const a of amends) work.push(this.track(this.sendAmend(a.o, a.price, a.remaining, game)));
     if (creates.length > 0) work.push(this.track(this.sendCreates(creates, game, groupId)));
     report.writes = cancels.length + decreases.length + amends.length + creates.length;
+    const limitedBefore = this.stats.rateLimited;
     await Promise.all(work);
+    const limited = this.stats.rateLimited - limitedBefore;
+    if (limited > 0) {
+      // Refused for rate: try again once the exchange's bucket has had time to refill (no Retry-After on 429).
+      report.deferred += limited;
+      report.retryAfterMs = Math.max(report.retryAfterMs, 1_000);
+    }
     return report;
   }
 

@@ -198,8 +198,10 @@ describe('OrderManager', () => {
   it('a 429 on a create is counted, frees the slot, and the next sync places it', async () => {
     const { ex, manager, game } = rig(10_000);
     ex.rateLimitNext = 1;
-    await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+    const r = await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
     expect(manager.stats.rateLimited).toBe(1);
+    expect(r.deferred).toBe(1);
+    expect(r.retryAfterMs).toBeGreaterThanOrEqual(1_000);
     expect(ex.resting()).toEqual([]);
     expect(manager.all()).toEqual([]);
     await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
