@@ -298,7 +298,11 @@ export async function startDashboard(opts: DashboardServerOptions): Promise<Dash
       return handleAction(req, res, path);
     }
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'use GET');
-    if (path === '/api/events') return openStream(req, res);
+    if (path === '/api/events') {
+      // HEAD would register a stream client whose headers are never flushed: the request hangs.
+      if (method !== 'GET') throw new HttpError(405, 'use GET');
+      return openStream(req, res);
+    }
     if (path === '/api/state') {
       const state = current();
       if (!state) throw new HttpError(503, invalidReported);
