@@ -157,7 +157,7 @@ function jsonParseRate(f: ReturnType<typeof frames>): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function benchFeedThroughput(): Promise<Figure[]> {
-  const f = frames(250, 30_000);
+  const f = frames(250, 20_000);
   // Warm-up, then alternate so both sides see the same machine load.
   pipelineRate(f, true);
   jsonParseRate(f);

@@ -32,15 +32,32 @@ export function areaOf(url: string): string {
   return url.split('/').slice(-1)[0]!;
 }
 
-export async function profile(work: () => void): Promise<{ byFunction: Hotspot[]; byArea: Hotspot[] }> {
+export interface Hotspots {
+  byFunction: Hotspot[];
+  byArea: Hotspot[];
+}
+
+/** Starts the sampling profiler; the returned function stops it and summarises. */
+export async function startProfile(intervalUs = 100): Promise<() => Promise<Hotspots>> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.setSamplingInterval', { interval: intervalUs });
   await session.post('Profiler.start');
+  return async () => {
+    const { profile: p } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
+    session.disconnect();
+    return summarise(p);
+  };
+}
+
+export async function profile(work: () => void): Promise<Hotspots> {
+  const stop = await startProfile();
   work();
-  const { profile: p } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
-  session.disconnect();
+  return stop();
+}
+
+function summarise(p: Profile): Hotspots {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const fn = new Map<string, number>();
   const area = new Map<string, number>();

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startChild } from './child.ts';
 import { type Figure, figure } from './figures.ts';
 import { rsaKeyPair } from './fixture.ts';
+import { describeHotspots, type Hotspots } from './profile.ts';
 
 interface Collected {
   decision: { count: number; p50: number; p99: number; p999: number };
@@ -24,6 +25,7 @@ interface Collected {
   framesStamped: number;
   frames: { accepted: number; rejected: number; ignored: number };
   rssMb: number;
+  hotspots: Hotspots | null;
 }
 interface Driven {
   deltas: number;
@@ -36,6 +38,8 @@ interface Ready {
   rssMb: number;
   heapMb: number;
   arrayBuffersMb: number;
+  /** Session start → every book live and every opening quote written. */
+  startupS: number;
 }
 
 export interface RunResult {
@@ -52,7 +56,7 @@ const PRIME_BUDGET = { tokensPerSec: 4_000, capacity: 8_000 };
 
 export async function loopbackRun(opts: {
   games: number;
-  runs: { rate: number; seconds: number; topEvery: number }[];
+  runs: { rate: number; seconds: number; topEvery: number; profile?: boolean }[];
   /** Give the feed each market's grid (books sized for 1¢); default: as worker/main.ts wires it (fallback grid). */
   knownGrids?: boolean;
 }): Promise<RunResult[]> {
@@ -79,8 +83,12 @@ export async function loopbackRun(opts: {
     );
     if (ready.live !== opts.games * 2) throw new Error(`only ${ready.live}/${opts.games * 2} books live`);
     for (const r of opts.runs) {
-      await worker.ask({ cmd: 'measure' }, 'measuring');
-      const driven = await sim.ask<Driven>({ cmd: 'drive', ...r }, 'driven', (r.seconds + 120) * 1000);
+      await worker.ask({ cmd: 'measure', profile: r.profile === true }, 'measuring');
+      const driven = await sim.ask<Driven>(
+        { cmd: 'drive', rate: r.rate, seconds: r.seconds, topEvery: r.topEvery },
+        'driven',
+        (r.seconds + 120) * 1000,
+      );
       await new Promise((res) => setTimeout(res, 500)); // let the last writes reach the wire
       const got = await worker.ask<Collected>({ cmd: 'collect' }, 'collected');
       out.push({ markets: opts.games * 2, rate: r.rate, ready, driven, got, load: loadavg()[0]! });
@@ -101,14 +109,14 @@ export async function benchTickToQuote(): Promise<Figure[]> {
   const small = await loopbackRun({
     games: 250,
     runs: [
-      { rate: 1_000, seconds: 8, topEvery: 50 },
-      { rate: 10_000, seconds: 5, topEvery: 500 },
+      { rate: 1_000, seconds: 6, topEvery: 50 },
+      { rate: 10_000, seconds: 4, topEvery: 500, profile: true },
     ],
   });
   const known = (
     await loopbackRun({ games: 250, knownGrids: true, runs: [{ rate: 1_000, seconds: 8, topEvery: 50 }] })
   )[0]!;
-  const big = await loopbackRun({ games: 5_000, runs: [{ rate: 1_000, seconds: 8, topEvery: 50 }] });
+  const big = await loopbackRun({ games: 5_000, runs: [{ rate: 1_000, seconds: 6, topEvery: 50 }] });
   const [k1, k10] = small as [RunResult, RunResult];
   const s = big[0]!;
   const figs: Figure[] = [];
@@ -141,7 +149,10 @@ export async function benchTickToQuote(): Promise<Figure[]> {
         'ms',
         null,
         'lower',
-        `monitorEventLoopDelay (1 ms resolution) in the worker while writes went out; max ${(r.got.eld.max / 1000).toFixed(1)} ms`,
+        `monitorEventLoopDelay (1 ms resolution) in the worker while writes went out; max ${(r.got.eld.max / 1000).toFixed(1)} ms` +
+          (r.got.hotspots
+            ? `; worker CPU profile, self time by area: ${describeHotspots(r.got.hotspots.byArea, 6)}; hottest: ${describeHotspots(r.got.hotspots.byFunction, 5)}`
+            : ''),
       ),
     );
   }
@@ -165,6 +176,14 @@ export async function benchTickToQuote(): Promise<Figure[]> {
       'lower',
       `one worker process wired as worker/main.ts (feed without gridOf), 5,000 games, every book live and quoted (after GC); ` +
         `${s.ready.heapMb.toFixed(0)} MB JS heap, ${s.ready.arrayBuffersMb.toFixed(0)} MB ArrayBuffers`,
+    ),
+    figure(
+      'scale_startup_10k_markets',
+      s.ready.startupS,
+      's',
+      null,
+      'lower',
+      'session start → discovery, 10,000 snapshots live, 20,000 opening quotes written at the Prime budget',
     ),
     figure(
       'scale_rss_per_market',

@@ -10,6 +10,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createRsaSigner } from '../shared/kalshi/signer.ts';
 import { type Harness, startHarness } from './engine-harness.ts';
 import { KEY_ID } from './fixture.ts';
+import { type Hotspots, startProfile } from './profile.ts';
 
 type Command =
   | {
@@ -21,7 +22,7 @@ type Command =
       writeBudget: { tokensPerSec: number; capacity: number };
       knownGrids?: boolean;
     }
-  | { cmd: 'measure' }
+  | { cmd: 'measure'; profile?: boolean }
   | { cmd: 'collect' }
   | { cmd: 'exit' };
 
@@ -33,6 +34,7 @@ const reply = (m: unknown) => process.send?.(m);
 async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
   global.gc?.();
   const rssBeforeMb = mb(process.memoryUsage().rss);
+  const t0 = performance.now();
   h = await startHarness({
     restBaseUrl: c.restBaseUrl,
     wsUrl: c.wsUrl,
@@ -42,6 +44,7 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
     ...(c.knownGrids ? { knownGrids: true } : {}),
   });
   const { live } = await h.settle(240_000);
+  const startupS = (performance.now() - t0) / 1000;
   global.gc?.();
   const m = process.memoryUsage();
   reply({
@@ -52,11 +55,16 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
     heapMb: mb(m.heapUsed),
     arrayBuffersMb: mb(m.arrayBuffers),
     writes: h.probe.writes,
+    startupS,
   });
 }
 
+let stopProfile: (() => Promise<Hotspots>) | null = null;
+
 async function collect(): Promise<void> {
   eld.disable();
+  const hotspots = stopProfile ? await stopProfile() : null;
+  stopProfile = null;
   const p = h!.probe;
   const snap = h!.session.snapshot();
   const out = {
@@ -77,6 +85,7 @@ async function collect(): Promise<void> {
     frames: { ...h!.ws.stats.frames },
     rssMb: mb(process.memoryUsage().rss),
     sessionCounters: snap.counters,
+    hotspots,
   };
   reply(out);
 }
@@ -85,6 +94,8 @@ process.on('message', (m: Command) => {
   if (m.cmd === 'start') void start(m).catch((e) => reply({ type: 'error', error: String(e) }));
   else if (m.cmd === 'measure') {
     h!.probe.reset();
+    stopProfile = null;
+    if (m.profile) void startProfile(500).then((stop) => (stopProfile = stop));
     eld = monitorEventLoopDelay({ resolution: 1 });
     eld.enable();
     reply({ type: 'measuring' });
