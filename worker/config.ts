@@ -9,11 +9,13 @@
  * | KALSHI_REST_URL / KALSHI_WS_URL| override the hosts (paper mode against a simulator)          |
  * | KALSHI_KEY_ID                  | API key id                                                   |
  * | KALSHI_PRIVATE_KEY_FILE        | PEM file of the RSA key, or                                  |
- * | KALSHI_PRIVATE_KEY_SECRET_ARN  | Secrets Manager secret holding the PEM                       |
+ * | KALSHI_PRIVATE_KEY_SECRET_ARN  | Secrets Manager secret holding the PEM, or                   |
+ * | KALSHI_PRIVATE_KEY_PEM         | the PEM itself (ECS injects it from Secrets Manager)         |
  * | TABLE_NAME                     | the project's DynamoDB table                                 |
  * | DYNAMODB_ENDPOINT              | optional (dynalite / local DynamoDB)                         |
  * | EVENT_BUS_NAME                 | EventBridge bus for odds-refresh requests (optional)         |
  * | SHARD_ID                       | this worker's shard (lease key); default `0`                 |
+ * | SHARD_COUNT                    | number of shards; games go to shards by stable hash; def. 1  |
  * | TASK_ID                        | lease owner id; default hostname-pid                         |
  * | ENGINE_CONFIG / ENGINE_CONFIG_FILE | engine config as JSON text or a JSON file (optional)     |
  */
@@ -47,6 +49,10 @@ export const WorkerEnvSchema = z
     KALSHI_KEY_ID: z.string().min(1, 'required'),
     KALSHI_PRIVATE_KEY_FILE: z.string().min(1).optional(),
     KALSHI_PRIVATE_KEY_SECRET_ARN: z.string().startsWith('arn:', 'must be a Secrets Manager ARN').optional(),
+    KALSHI_PRIVATE_KEY_PEM: z
+      .string()
+      .includes('PRIVATE KEY', { message: 'must be a PEM private key' })
+      .optional(),
     TABLE_NAME: z.string().min(1, 'required'),
     DYNAMODB_ENDPOINT: url(['https://', 'http://']).optional(),
     EVENT_BUS_NAME: z.string().min(1).optional(),
@@ -54,15 +60,30 @@ export const WorkerEnvSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,40}$/)
       .default('0'),
+    SHARD_COUNT: z
+      .string()
+      .regex(/^[1-9]\d{0,2}$/, 'must be a positive integer')
+      .default('1'),
     TASK_ID: z.string().min(1).optional(),
     ENGINE_CONFIG: z.string().optional(),
     ENGINE_CONFIG_FILE: z.string().optional(),
   })
   .refine(
-    (e) => (e.KALSHI_PRIVATE_KEY_FILE === undefined) !== (e.KALSHI_PRIVATE_KEY_SECRET_ARN === undefined),
+    (e) =>
+      [e.KALSHI_PRIVATE_KEY_FILE, e.KALSHI_PRIVATE_KEY_SECRET_ARN, e.KALSHI_PRIVATE_KEY_PEM].filter(
+        (v) => v !== undefined,
+      ).length === 1,
     {
-      message: 'exactly one of KALSHI_PRIVATE_KEY_FILE and KALSHI_PRIVATE_KEY_SECRET_ARN is required',
+      message:
+        'exactly one of KALSHI_PRIVATE_KEY_FILE, KALSHI_PRIVATE_KEY_SECRET_ARN and KALSHI_PRIVATE_KEY_PEM is required',
       path: ['KALSHI_PRIVATE_KEY_FILE'],
+    },
+  )
+  .refine(
+    (e) => e.SHARD_COUNT === '1' || (/^\d+$/.test(e.SHARD_ID) && Number(e.SHARD_ID) < Number(e.SHARD_COUNT)),
+    {
+      message: 'with SHARD_COUNT > 1, must be a shard number below SHARD_COUNT',
+      path: ['SHARD_ID'],
     },
   );
 
@@ -70,11 +91,12 @@ export interface WorkerEnv {
   restBaseUrl: string;
   wsUrl: string;
   keyId: string;
-  privateKey: { file: string } | { secretArn: string };
+  privateKey: { file: string } | { secretArn: string } | { pem: string };
   tableName: string;
   dynamoEndpoint?: string;
   eventBusName?: string;
   shardId: string;
+  shardCount: number;
   owner: string;
   config: EngineConfig;
 }
@@ -125,11 +147,14 @@ export function parseWorkerEnv(
     keyId: e.KALSHI_KEY_ID,
     privateKey: e.KALSHI_PRIVATE_KEY_FILE
       ? { file: e.KALSHI_PRIVATE_KEY_FILE }
-      : { secretArn: e.KALSHI_PRIVATE_KEY_SECRET_ARN! },
+      : e.KALSHI_PRIVATE_KEY_PEM
+        ? { pem: e.KALSHI_PRIVATE_KEY_PEM }
+        : { secretArn: e.KALSHI_PRIVATE_KEY_SECRET_ARN! },
     tableName: e.TABLE_NAME,
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
     eventBusName: e.EVENT_BUS_NAME,
     shardId: e.SHARD_ID,
+    shardCount: Number(e.SHARD_COUNT),
     owner: e.TASK_ID ?? `${hostname()}-${process.pid}`,
     config,
   };

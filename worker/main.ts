@@ -55,6 +55,8 @@ export interface WorkerOptions {
   /** EMF metric lines; dropped when absent (paper mode). */
   metricsWrite?: (line: string) => void;
   shardId?: string;
+  /** Games are split over shards by a stable hash of the event ticker; with more than one, `shardId` is the shard number. */
+  shardCount?: number;
   /** A held lease (production): writes are refused unless it is valid. */
   lease?: Lease;
 }
@@ -155,7 +157,11 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       eventOf: (t) => session?.eventOf(t),
     }),
   };
-  session = new TradingSession(config, ports);
+  const shardCount = opts.shardCount ?? 1;
+  session = new TradingSession(config, ports, {
+    index: shardCount > 1 ? Number(opts.shardId) : 0,
+    count: shardCount,
+  });
   const s = session;
   // Metrics leave in one EMF batch per heartbeat.
   let flushTimer = clock.setTimeout(function flush() {
@@ -207,14 +213,16 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     throw err;
   }
   const privateKeyPem =
-    'file' in parsed.privateKey
-      ? await readFile(parsed.privateKey.file, 'utf8')
-      : await new SecretsManagerClient({})
-          .send(new GetSecretValueCommand({ SecretId: parsed.privateKey.secretArn }))
-          .then((r) => {
-            if (!r.SecretString) throw new Error('the private key secret has no string value');
-            return r.SecretString;
-          });
+    'pem' in parsed.privateKey
+      ? parsed.privateKey.pem
+      : 'file' in parsed.privateKey
+        ? await readFile(parsed.privateKey.file, 'utf8')
+        : await new SecretsManagerClient({})
+            .send(new GetSecretValueCommand({ SecretId: parsed.privateKey.secretArn }))
+            .then((r) => {
+              if (!r.SecretString) throw new Error('the private key secret has no string value');
+              return r.SecretString;
+            });
   const dynamo = new DynamoDBClient(parsed.dynamoEndpoint ? { endpoint: parsed.dynamoEndpoint } : {});
   const store = createStore(makeDocumentClient(dynamo), parsed.tableName);
   const lease = new LeaseKeeper({
@@ -237,6 +245,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     refresh,
     metricsWrite: (l) => process.stdout.write(`${l}\n`),
     shardId: parsed.shardId,
+    shardCount: parsed.shardCount,
     lease,
   });
   log.info('worker_started', { shardId: parsed.shardId });

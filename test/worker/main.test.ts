@@ -363,6 +363,21 @@ describe('worker environment', () => {
     ).toContain('127.0.0.1');
   });
 
+  it('takes the private key as PEM text, as ECS injects it from Secrets Manager', () => {
+    const { KALSHI_PRIVATE_KEY_FILE: _file, ...noFile } = base;
+    const env = parseWorkerEnv({ ...noFile, KALSHI_PRIVATE_KEY_PEM: keys.privateKey });
+    expect(env.privateKey).toEqual({ pem: keys.privateKey });
+    expect(() => parseWorkerEnv({ ...base, KALSHI_PRIVATE_KEY_PEM: keys.privateKey })).toThrow(/exactly one/);
+    expect(() => parseWorkerEnv({ ...noFile, KALSHI_PRIVATE_KEY_PEM: 'not a key' })).not.toThrow(/not a key/);
+  });
+
+  it('splits games over shards only with a shard number below SHARD_COUNT', () => {
+    expect(parseWorkerEnv({ ...base, SHARD_ID: '1', SHARD_COUNT: '3' }).shardCount).toBe(3);
+    expect(parseWorkerEnv({ ...base, SHARD_ID: 'paper' }).shardCount).toBe(1);
+    expect(() => parseWorkerEnv({ ...base, SHARD_ID: '3', SHARD_COUNT: '3' })).toThrow(/SHARD_ID/);
+    expect(() => parseWorkerEnv({ ...base, SHARD_ID: 'x', SHARD_COUNT: '2' })).toThrow(/SHARD_ID/);
+  });
+
   it('names the bad variable, never its secret value', () => {
     expect(() => parseWorkerEnv({ ...base, KALSHI_KEY_ID: undefined })).toThrow(/KALSHI_KEY_ID/);
     expect(() => parseWorkerEnv({ ...base, KALSHI_ENV: 'staging' })).toThrow(/KALSHI_ENV/);

@@ -22,6 +22,7 @@ import {
 } from '../../shared/risk/inventory.ts';
 import { gameLimit } from '../../shared/risk/limits.ts';
 import { gameStartTime, stopTime } from '../../shared/risk/stop-rule.ts';
+import { shardOf } from '../../shared/store/shard-assignment.ts';
 import { type Centis, MICROS_PER_DOLLAR, type Micros, notionalMicros } from '../../shared/units.ts';
 import { exposures, signedInventory } from './exposure.ts';
 import { Inventory } from './inventory.ts';
@@ -154,6 +155,11 @@ export type SessionEvent =
 
 const TAPE = 200;
 
+export interface ShardAssignment {
+  index: number;
+  count: number;
+}
+
 export class TradingSession {
   private readonly games = new Map<string, GameState>();
   private readonly gameOfTicker = new Map<string, string>();
@@ -206,6 +212,8 @@ export class TradingSession {
   constructor(
     private readonly config: EngineConfig,
     private readonly ports: EnginePorts,
+    /** This worker's shard: it trades only the games that hash to it (the lease guards the shard itself). */
+    private readonly shard: ShardAssignment = { index: 0, count: 1 },
   ) {
     const now = ports.clock.now();
     this.connection = { state: 'down', sinceMs: now };
@@ -481,6 +489,7 @@ export class TradingSession {
 
   private register(sport: string, _cfg: SportConfig, ev: ListedEvent): void {
     if (this.games.has(ev.eventTicker)) return;
+    if (shardOf(ev.eventTicker, this.shard.count) !== this.shard.index) return; // another shard's game
     const m = this.ports.mapper.match(sport, ev);
     if (!m.ok) {
       if (!this.unmatched.has(ev.eventTicker))

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
 import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
+import { shardOf } from '../../../shared/store/shard-assignment.ts';
 import { gatewayFlattener } from '../../../worker/engine/adapters/flatten.ts';
 import { gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
 import type {
@@ -113,6 +114,19 @@ const slots = (ex: FakeExchange) =>
     .sort();
 
 describe('TradingSession', () => {
+  it('trades only the games that hash to its shard', async () => {
+    const r = rig();
+    const own = shardOf('KXNBAGAME-26NOV25BOSMIL', 2);
+    const mine = new TradingSession(r.config, r.ports, { index: own, count: 2 });
+    const other = new TradingSession(r.config, r.ports, { index: 1 - own, count: 2 });
+    await mine.discover();
+    await other.discover();
+    expect(mine.snapshot().games.map((g) => g.eventTicker)).toEqual(['KXNBAGAME-26NOV25BOSMIL']);
+    expect(other.snapshot().games).toEqual([]);
+    mine.dispose();
+    other.dispose();
+  });
+
   it('discovers and maps games, reports the unmatched, and quotes all four sides', async () => {
     const r = await started(rig());
     const snap = r.session.snapshot();
