@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { BASELINES } from './paper/baselines.ts';
 import { reportCharts } from './paper/charts.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
-import { type HeadlessResult, runHeadless } from './paper/headless.ts';
+import { END_OF_RUN, type HeadlessResult, runHeadless } from './paper/headless.ts';
 import { parseSimulateOptions, SIMULATE_USAGE, type SimulateOptions, UsageError } from './paper/options.ts';
 import { progressBar, progressWriter } from './paper/progress.ts';
 import { renderReport } from './paper/report-html.ts';
@@ -27,9 +27,6 @@ export interface SimulateIo {
   out: NodeJS.WriteStream;
   err: NodeJS.WriteStream;
 }
-
-/** The reason headless runs give the kill switch when the scenario is over. */
-const END_OF_RUN = 'end of simulation';
 
 const SHOWN: [string, string][] = [
   ['pnl_realized', 'PnL real $'],
@@ -118,7 +115,8 @@ export async function main(io: SimulateIo): Promise<number> {
         log: (e) => {
           if (e.level !== 'error') return;
           if (e.event === 'kill_switch_tripped' && e.reason === END_OF_RUN) return; // our own stop at the end
-          const text = `${strategy}: ${String(e.msg ?? e.event ?? 'error')}${e.error ? ` (${String(e.error)})` : ''}`;
+          const detail = e.error ?? e.reason;
+          const text = `${strategy}: ${String(e.msg ?? e.event ?? 'error')}${detail ? ` (${String(detail)})` : ''}`;
           if (!warnings.includes(text) && warnings.length < 50) warnings.push(text);
         },
       });

@@ -14,6 +14,9 @@ import type { RunRecord } from './scoreboard.ts';
 import { type PaperStack, startPaperStack } from './stack.ts';
 import type { PaperWorkerStarter } from './worker-port.ts';
 
+/** The reason a headless run gives the kill switch when the scenario is over. */
+export const END_OF_RUN = 'end of simulation';
+
 /** Step after every game's stop time: only settlement is left to see. */
 const COARSE_STEP_MS = 60_000;
 
@@ -121,27 +124,15 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
       }
       endTime = stack.clock.now();
     }
-  } finally {
+  } catch (err) {
+    await stopKeepingTime(stack, sim, () => events, 'simulation failed').catch(() => {});
     offExchange();
     offSession();
+    throw err;
   }
-  // The kill switch's cancel-until-flat waits on the session clock: in lockstep, keep time moving.
-  const stopping = stack.stop('end of simulation');
-  if (stack.lockstep) {
-    const lockstep = stack.lockstep;
-    let done = false;
-    void stopping.finally(() => {
-      done = true;
-    });
-    for (let t = lockstep.now(); !done; ) {
-      await new Promise((r) => setTimeout(r, 5));
-      if (done) break;
-      t += 500;
-      sim.runner.step(t);
-      lockstep.moveTo(t);
-    }
-  }
-  const result = await stopping;
+  const result = await stopKeepingTime(stack, sim, () => events, END_OF_RUN);
+  offExchange();
+  offSession();
   return {
     record: recorder.finish(endTime),
     lines: recorder.lines,
@@ -149,4 +140,33 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
     flat: result.flat,
     feedStatsMeasured: stack.worker.hasFeedStats,
   };
+}
+
+/** Stops the stack (kill switch first); in lockstep, scenario time keeps moving while it flattens. */
+async function stopKeepingTime(
+  stack: PaperStack,
+  sim: NonNullable<PaperStack['sim']>,
+  activity: () => number,
+  reason: string,
+): Promise<{ flat: boolean; remaining: number }> {
+  // The kill switch's cancel-until-flat waits on the session clock: in lockstep, keep time moving.
+  const stopping = stack.stop(reason);
+  if (stack.lockstep) {
+    const lockstep = stack.lockstep;
+    let done = false;
+    void stopping.finally(() => {
+      done = true;
+    });
+    // Scenario time may not outrun the cancels on the wire: 250 ms of it per settle plus 20 ms
+    // of wall time, so the 60 s deadline spans several wall seconds of real requests.
+    for (let t = lockstep.now(); !done; ) {
+      await settle(stack, activity);
+      await new Promise((r) => setTimeout(r, 20));
+      if (done) break;
+      t += 250;
+      sim.runner.step(t);
+      lockstep.moveTo(t);
+    }
+  }
+  return stopping;
 }
