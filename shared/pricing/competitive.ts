@@ -1,6 +1,7 @@
 /**
  * Competitive quoting: once someone competes on a side, join or improve the
  * best price (of the book WITHOUT our own orders) — but never past the ceiling.
+ * A competitor behind our monopsony price changes nothing (we already lead).
  * When the top of book is already past the ceiling we fall back to the safer
  * (further from theo) of the ceiling and the monopsony quote: a bidding war ends
  * at a ceiling.
@@ -74,8 +75,18 @@ export function priceSide(input: SidePriceInput): SidePrice | null {
 
   if (input.competition && input.bestSame) {
     const improved = improve(grid, side, input.bestSame.price, input.improveTicks);
-    if (improved !== null && within(improved)) chosen = { price: improved, mode: 'competitive' };
-    else if (within(input.bestSame.price)) chosen = { price: input.bestSame.price, mode: 'competitive' };
+    const contest =
+      improved !== null && within(improved)
+        ? improved
+        : within(input.bestSame.price)
+          ? input.bestSame.price
+          : null;
+    // Competing only ever makes us MORE aggressive: a competitor resting behind our model
+    // price does not drag us back (a backing-off rival would otherwise walk us away from
+    // the fills the model prices for; the monopsony price already leads it).
+    if (contest !== null && (chosen === null || !atLeastAsSafe(side, contest, chosen.price))) {
+      chosen = { price: contest, mode: 'competitive' };
+    }
   }
   if (chosen === null) return null;
 

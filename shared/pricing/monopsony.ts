@@ -5,7 +5,8 @@
  * Three models, selected by `params.model`:
  *
  * - 'as' (Avellaneda–Stoikov 2008, finite horizon τ = time to stop):
- *     V   = min(σ²τ, p(1−p))            remaining variance, capped for a binary
+ *     V   = p(1−p)                      holdToSettlement (default): the payoff's variance
+ *     V   = min(σ²τ, p(1−p))            otherwise: remaining variance to the stop, capped
  *     r   = p − q·γ·V                   reservation price
  *     δ   = ½γV + (1/γ)·ln(1 + γ/k)     half-spread (→ 1/k as γ → 0)
  *   The cap is the research note's §4.1: a martingale probability that settles
@@ -63,7 +64,10 @@ export function remainingVariance(theo: number, sigma: number, horizonSeconds: n
 
 export function avellanedaStoikov(input: MonopsonyInput, params: QuotingParams): MonopsonyQuote {
   const { theo, inventory } = input;
-  const v = remainingVariance(theo, params.sigma, input.horizonSeconds);
+  // Held to settlement, the position's risk is the binary payoff's whole variance whatever τ is.
+  const v = params.holdToSettlement
+    ? theo * (1 - theo)
+    : remainingVariance(theo, params.sigma, input.horizonSeconds);
   const reservation = theo - inventory * params.gamma * v;
   const half = 0.5 * params.gamma * v + liquidityTerm(params.gamma, params.k);
   const bid = reservation - half;

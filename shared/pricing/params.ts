@@ -13,8 +13,20 @@ export type QuoteModel = (typeof QUOTE_MODELS)[number];
 export const QuotingParamsSchema = z.object({
   /** 'as' finite-horizon Avellaneda–Stoikov; 'glft' Guéant asymptotic closed form; 'linear' fixed spread + linear skew. */
   model: z.enum(QUOTE_MODELS).default('as'),
-  /** Risk aversion γ (1/$ per contract). 0.2 with σ below ≈ 1.5¢ skew at 100 contracts 3 h out. */
-  gamma: z.number().finite().min(0).max(1_000).default(0.2),
+  /**
+   * Risk aversion γ (1/$ per contract). With holdToSettlement the variance is the binary
+   * payoff's p(1−p), so the skew is γ·p(1−p) per contract: 0.004 → 0.1¢ per contract at
+   * p = 0.5 (1¢ at 10 contracts, 3¢ at 30), and ½γ·p(1−p) ≈ 0.05¢ of extra half-spread.
+   */
+  gamma: z.number().finite().min(0).max(1_000).default(0.004),
+  /**
+   * 'as' risk horizon. true: the variance the inventory carries is the settlement payoff's,
+   * p(1−p) — we stop quoting before the game and HOLD what we have to settlement, so the
+   * risk does not shrink as the stop time nears (σ²·τ-to-stop would, and left the book
+   * unskewed: 0.03¢ at 17 contracts 15 min out with the old defaults). false: σ²τ to the
+   * stop, capped at p(1−p) (a maker that can unwind at the stop).
+   */
+  holdToSettlement: z.boolean().default(true),
   /** Arrival decay k per dollar: fills fall e-fold every 1/k. 40 → 2.5¢; the risk-neutral half-spread is ≈ 1/k. */
   k: z.number().finite().positive().max(100_000).default(40),
   /** Arrival scale A (fills per second at δ = 0); used by 'glft' only. */

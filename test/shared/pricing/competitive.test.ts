@@ -46,6 +46,55 @@ describe('competitive quoting (examples, YES scale)', () => {
     });
   });
 
+  it('a competitor behind our monopsony price does not drag us back', () => {
+    // rival bid at 35¢ (it backed off), our model bid 40¢: we stay at 40¢, still the best
+    expect(priceSide(bid({ bestSame: { price: c(35), size: 100 }, competition: true }))).toEqual({
+      price: c(40),
+      mode: 'monopsony',
+    });
+    // ask side: rival ask 66¢, our model ask 60¢
+    expect(
+      priceSide(
+        bid({
+          side: 'ask',
+          ceiling: c(55),
+          monopsony: c(60),
+          bestSame: { price: c(66), size: 100 },
+          competition: true,
+        }),
+      ),
+    ).toEqual({ price: c(60), mode: 'monopsony' });
+  });
+
+  it('competition is never more passive than the monopsony price (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<Side>('bid', 'ask'),
+        fc.integer({ min: 10, max: 90 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 2, max: 98 }),
+        fc.integer({ min: 0, max: 3 }),
+        (side, ceilingC, monoOff, bestC, improveTicks) => {
+          const ceiling = c(ceilingC);
+          const monopsony = c(
+            side === 'bid' ? Math.max(1, ceilingC - monoOff) : Math.min(99, ceilingC + monoOff),
+          );
+          const base = { side, grid: LINEAR_CENT_GRID, ceiling, monopsony, bestOpposite: null, improveTicks };
+          const alone = priceSide({ ...base, bestSame: null, competition: false });
+          const contested = priceSide({
+            ...base,
+            bestSame: { price: c(bestC), size: 100 },
+            competition: true,
+          });
+          expect(alone).not.toBeNull();
+          expect(contested).not.toBeNull();
+          expect(atLeastAsSafe(side, contested!.price, alone!.price)).toBe(contested!.price === alone!.price);
+          expect(atLeastAsSafe(side, contested!.price, ceiling)).toBe(true);
+        },
+      ),
+    );
+  });
+
   it('improving would pass the ceiling: join at the ceiling', () => {
     const r = priceSide(bid({ bestSame: { price: c(50), size: 100 }, competition: true }));
     expect(r).toEqual({ price: c(50), mode: 'competitive' });

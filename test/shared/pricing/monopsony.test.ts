@@ -32,13 +32,35 @@ describe('Avellaneda–Stoikov (hand-computed)', () => {
     // bid = 0.4999 − 0.01998503 = 0.47991497 → 47¢ (down); ask = 0.51988503 → 52¢ (up)
     const q = avellanedaStoikov(
       { theo: 0.5, inventory: 10, limit: 100, horizonSeconds: 100 },
-      params({ gamma: 0.1, k: 50, sigma: 0.001 }),
+      params({ gamma: 0.1, k: 50, sigma: 0.001, holdToSettlement: false }),
     );
     expect(q.reservation).toBeCloseTo(0.4999, 12);
     expect(q.ask - q.reservation).toBeCloseTo(0.01998503, 8);
     expect(q.bid).toBeCloseTo(0.47991497, 8);
     expect(q.ask).toBeCloseTo(0.51988503, 8);
     expect(snapMonopsony(q, LINEAR_CENT_GRID)).toEqual({ bid: 470_000, ask: 520_000 });
+  });
+
+  it('held to settlement the variance is p(1−p) whatever the horizon: skew does not vanish near the stop', () => {
+    // p = 0.6, γ = 0.004, k = 40, q = +20 contracts: V = 0.24, r = 0.6 − 20·0.004·0.24 = 0.5808
+    // δ = ½·0.004·0.24 + 250·ln(1.0001) = 0.00048 + 0.0249988 = 0.0254788
+    for (const horizonSeconds of [0, 60, 3 * 3600]) {
+      const q = avellanedaStoikov(
+        { theo: 0.6, inventory: 20, limit: 30, horizonSeconds },
+        params({ gamma: 0.004, k: 40 }),
+      );
+      expect(q.reservation).toBeCloseTo(0.5808, 12);
+      expect(q.ask - q.reservation).toBeCloseTo(0.00048 + Math.log1p(0.004 / 40) / 0.004, 12);
+    }
+  });
+
+  it('default skew is ≈ 1¢ at 10 contracts and 3¢ at 30 contracts for p = 0.5', () => {
+    const skew = (inventory: number) =>
+      0.5 -
+      avellanedaStoikov({ theo: 0.5, inventory, limit: 30, horizonSeconds: 600 }, DEFAULT_QUOTING_PARAMS)
+        .reservation;
+    expect(skew(10)).toBeCloseTo(0.01, 9);
+    expect(skew(30)).toBeCloseTo(0.03, 9);
   });
 
   it('caps remaining variance at p(1−p) for a binary', () => {

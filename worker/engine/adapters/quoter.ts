@@ -3,9 +3,11 @@
  *
  * What this adapter adds around the pure quoteGame:
  * - the book WITHOUT our own resting orders (we must not compete with ourselves);
- * - competition detection, sticky per slot: we start at the monopsony quote
- *   and switch a side to competitive once someone else joins or outbids our
- *   resting price there ("sit and watch");
+ * - competition detection per slot: we start at the monopsony quote and switch
+ *   a side to competitive once someone else joins or outbids our resting price
+ *   there ("sit and watch"). The memory FADES: a slot returns to monopsony
+ *   `competitionMemoryMs` after the last time we saw it outbid (a rival that
+ *   left must not keep us pinned to the top of book at thin edge forever);
  * - pending exposure (sent/unacknowledged or uncertain orders) per side;
  * - tick grids per market (cached) and the series fee schedule.
  */
@@ -37,13 +39,25 @@ export function outbid(
 
 export interface GameQuoterOptions {
   params: QuotingParams;
+  /**
+   * How long a side stays competitive after we last saw someone join or beat our
+   * resting price there, ms (scenario/exchange clock). Default 60 s: a few of a
+   * rival's requote cycles, short against a pre-game window of tens of minutes.
+   */
+  competitionMemoryMs?: number;
   /** Called when a market's price ranges are invalid (the 1¢ grid is used instead). */
   onBadGrid?: (ticker: string, error: string) => void;
 }
 
+export const DEFAULT_COMPETITION_MEMORY_MS = 60_000;
+
 export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: ReadonlySet<SlotId> } {
   const grids = new Map<string, TickGrid>();
+  const memoryMs = opts.competitionMemoryMs ?? DEFAULT_COMPETITION_MEMORY_MS;
+  /** Slots currently judged competitive (read by the dashboard/tests). */
   const competition = new Set<SlotId>();
+  /** When each slot was last seen outbid. */
+  const lastOutbid = new Map<SlotId, number>();
 
   const gridOf = (ticker: string, ranges: MarketQuoteInputRanges): TickGrid => {
     let g = grids.get(ticker);
@@ -71,8 +85,15 @@ export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: Rea
         own.filter((o) => o.side === 'ask'),
       );
       for (const side of ['bid', 'ask'] as const) {
+        const slot = slotId(m.ticker, side);
         const ours = own.find((o) => o.side === side);
-        if (outbid(side, side === 'bid' ? bids[0] : asks[0], ours)) competition.add(slotId(m.ticker, side));
+        if (outbid(side, side === 'bid' ? bids[0] : asks[0], ours)) lastOutbid.set(slot, ctx.now);
+        const seen = lastOutbid.get(slot);
+        if (seen !== undefined && ctx.now - seen < memoryMs) competition.add(slot);
+        else {
+          competition.delete(slot);
+          lastOutbid.delete(slot);
+        }
       }
       const pending = { bid: 0, ask: 0 };
       for (const o of own) if (o.state !== 'resting') pending[o.side] += o.remaining;

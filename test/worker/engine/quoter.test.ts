@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_QUOTING_PARAMS } from '../../../shared/pricing/params.ts';
+import { DEFAULT_COMPETITION_MEMORY_MS, gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
+import type { BookLevel, LiveOrder, MarketBook, QuoteContext } from '../../../worker/engine/ports.ts';
+
+const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
+const A = 'KXNBAGAME-26NOV25BOSMIL-BOS';
+const B = 'KXNBAGAME-26NOV25BOSMIL-MIL';
+const c = (cents: number) => cents * 10_000;
+
+function book(ticker: string, bids: BookLevel[], asks: BookLevel[]): MarketBook {
+  return { ticker, bids, asks, valid: true, updatedMs: T0 };
+}
+
+function resting(ticker: string, side: 'bid' | 'ask', price: number, remaining = 1_000): LiveOrder {
+  return {
+    orderId: `o-${ticker}-${side}`,
+    clientOrderId: null,
+    ticker,
+    side,
+    price,
+    remaining,
+    filled: 0,
+    state: 'resting',
+    sinceMs: T0,
+  };
+}
+
+/** Theo 50/50; flat; stop 1 h out. Rival's bid in A at `rivalBid`, our resting bid at `ourBid`. */
+function ctx(now: number, rivalBid: number | null, ourBid: number | null): QuoteContext {
+  const bids: BookLevel[] = [];
+  if (rivalBid !== null) bids.push({ price: rivalBid, size: 500 });
+  if (ourBid !== null) {
+    const same = bids.find((l) => l.price === ourBid);
+    if (same) same.size += 1_000;
+    else bids.push({ price: ourBid, size: 1_000 });
+  }
+  bids.sort((x, y) => y.price - x.price);
+  return {
+    game: {
+      eventTicker: 'KXNBAGAME-26NOV25BOSMIL',
+      seriesTicker: 'KXNBAGAME',
+      sport: 'nba',
+      title: 'Boston at Milwaukee',
+      oddsEventId: 'odds-1',
+      markets: [
+        { ticker: A, outcome: 'Boston' },
+        { ticker: B, outcome: 'Milwaukee' },
+      ],
+      kalshiStartMs: T0 + 3_600_000,
+      oddsCommenceMs: T0 + 3_600_000,
+    },
+    theo: { oddsEventId: 'odds-1', probabilities: { Boston: 0.5, Milwaukee: 0.5 }, updatedMs: now, books: 5 },
+    books: new Map([
+      [A, book(A, bids, [{ price: c(97), size: 1_000 }])],
+      [B, book(B, [{ price: c(3), size: 1_000 }], [{ price: c(97), size: 1_000 }])],
+    ]),
+    positions: new Map(),
+    entryPrices: new Map(),
+    ownOrders: ourBid === null ? [] : [resting(A, 'bid', ourBid)],
+    limit: 3_000,
+    stopAtMs: T0 + 3_300_000,
+    now,
+  };
+}
+
+const bidOf = (q: ReturnType<ReturnType<typeof gameQuoter>>) =>
+  q.quotes.find((x) => x.ticker === A && x.side === 'bid');
+
+describe('gameQuoter competition memory', () => {
+  const quoter = () => gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
+
+  it('alone: the monopsony bid (theo − ≈1/k = 47.5¢, floored to 47¢)', () => {
+    const q = quoter()(ctx(T0, null, null));
+    expect(bidOf(q)).toMatchObject({ price: c(47) });
+    expect(q.modes[`${A}|bid`]).toBe('monopsony');
+  });
+
+  it('outbid by a rival: improve its price by a tick, then fade back to monopsony once it has gone', () => {
+    const qt = quoter();
+    // we rest at 47¢, a rival bids 48¢: we are outbid → 49¢ competitive
+    let q = qt(ctx(T0, c(48), c(47)));
+    expect(bidOf(q)).toMatchObject({ price: c(49) });
+    expect(q.modes[`${A}|bid`]).toBe('competitive');
+    expect(qt.competition.has(`${A}|bid`)).toBe(true);
+    // the rival leaves; within the memory we stay competitive but with nobody to improve on
+    // we are back at the monopsony price (competition never makes us more passive)
+    q = qt(ctx(T0 + 10_000, null, c(49)));
+    expect(bidOf(q)).toMatchObject({ price: c(47) });
+    expect(qt.competition.has(`${A}|bid`)).toBe(true);
+    // a rival at 48¢ re-appears BEHIND our resting 49¢ after the memory ran out: not an outbid,
+    // so we stay at the monopsony price instead of chasing it up to the ceiling
+    q = qt(ctx(T0 + DEFAULT_COMPETITION_MEMORY_MS + 1, c(48), c(49)));
+    expect(qt.competition.has(`${A}|bid`)).toBe(false);
+    expect(bidOf(q)).toMatchObject({ price: c(47) });
+    expect(q.modes[`${A}|bid`]).toBe('monopsony');
+  });
+
+  it('a rival that keeps joining us keeps the side competitive', () => {
+    const qt = quoter();
+    for (let i = 0; i < 10; i++) {
+      const now = T0 + i * 30_000;
+      const q = qt(ctx(now, c(48), c(48)));
+      expect(qt.competition.has(`${A}|bid`)).toBe(true);
+      expect(bidOf(q)).toMatchObject({ price: c(49), size: expect.any(Number) });
+    }
+  });
+
+  it('the memory length is configurable', () => {
+    const qt = gameQuoter({ params: DEFAULT_QUOTING_PARAMS, competitionMemoryMs: 5_000 });
+    qt(ctx(T0, c(48), c(47)));
+    expect(qt.competition.has(`${A}|bid`)).toBe(true);
+    qt(ctx(T0 + 4_999, null, c(49)));
+    expect(qt.competition.has(`${A}|bid`)).toBe(true);
+    qt(ctx(T0 + 5_000, null, c(49)));
+    expect(qt.competition.has(`${A}|bid`)).toBe(false);
+  });
+});
