@@ -346,8 +346,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       for (;;) {
         live = tickers.filter((t) => ws.book(t).live).length;
         if (live === tickers.length) {
-          await session.idle();
-          // The opening quotes go out at the write budget's pace: wait until writes stop.
+          // The opening quotes go out at the write budget's pace: wait until writes stop (or time is up).
           for (let w = -1; w !== probe.writes && Date.now() < until; ) {
             w = probe.writes;
             await new Promise((r) => setTimeout(r, 1_500));

@@ -17,6 +17,7 @@ async function benches(): Promise<Bench[]> {
   await add('signing', async () => (await import('./rest-client.ts')).benchSigning);
   await add('rest-vs-sdk', async () => (await import('./rest-client.ts')).benchRestVsSdk);
   await add('tick-to-quote', async () => (await import('./tick-to-quote.ts')).benchTickToQuote);
+  await add('scale', async () => (await import('./tick-to-quote.ts')).benchScale);
   await add('odds-aggregation', async () => (await import('./odds-aggregation.ts')).benchOddsAggregation);
   await add('lambdas', async () => (await import('./lambdas.ts')).benchLambdas);
   await add('simulation', async () => (await import('./simulation.ts')).benchSimulation);

@@ -21,6 +21,7 @@ type Command =
       games: number;
       writeBudget: { tokensPerSec: number; capacity: number };
       knownGrids?: boolean;
+      settleMs: number;
     }
   | { cmd: 'measure'; profile?: boolean }
   | { cmd: 'collect' }
@@ -43,7 +44,7 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
     writeBudget: c.writeBudget,
     ...(c.knownGrids ? { knownGrids: true } : {}),
   });
-  const { live } = await h.settle(240_000);
+  const { live } = await h.settle(c.settleMs);
   const startupS = (performance.now() - t0) / 1000;
   global.gc?.();
   const m = process.memoryUsage();
