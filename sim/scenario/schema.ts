@@ -23,7 +23,9 @@ const zPrice = z.string().transform((v, ctx) => {
 });
 
 const zProbability = z.number().gt(0).lt(1);
-const zMinute = z.number().finite();
+/** Scenario minutes: a week either side of the start is plenty, and keeps the truth path's memory bounded. */
+const MAX_SCENARIO_MINUTES = 7 * 24 * 60;
+const zMinute = z.number().finite().min(-MAX_SCENARIO_MINUTES).max(MAX_SCENARIO_MINUTES);
 
 export const zPriceRange = z
   .object({ start: zPrice, end: zPrice, step: zPrice })
@@ -82,9 +84,18 @@ export const zGame = z
     /** Scheduled start (tip-off, kick-off). */
     startMinute: zMinute,
     /** Game length; the market is determined when it ends. */
-    durationMinutes: z.number().positive().default(150),
+    // The truth path holds one step per second of the game: a game lasts at most a day.
+    durationMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(150),
     /** Determined → settled delay. */
-    settleDelayMinutes: z.number().min(0).default(2),
+    settleDelayMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(2),
     /** 2 = two teams; 3 = soccer-style with a TIE market. */
     outcomes: z.union([z.literal(2), z.literal(3)]).default(2),
     truth: zTruth,
@@ -93,7 +104,7 @@ export const zGame = z
     /** Kalshi changes the market's tick grid mid-life (announced on the lifecycle channel). */
     tickChanges: z.array(z.object({ atMinute: zMinute, tick: zTickStructure })).default([]),
     /** The start is moved (announced at `atMinute`, by `byMinutes`; negative = earlier). */
-    startDelays: z.array(z.object({ atMinute: zMinute, byMinutes: z.number().finite() })).default([]),
+    startDelays: z.array(z.object({ atMinute: zMinute, byMinutes: zMinute })).default([]),
   })
   .superRefine((g, ctx) => {
     g.startDelays.forEach((d, i) => {
