@@ -39,8 +39,13 @@ export const QuotingParamsSchema = z.object({
   linearHalfSpread: z.number().int().min(0).max(500_000).default(30_000),
   /** 'linear': reservation shift at the limit (|q| = limit), Micros; skew = this × q/limit. */
   linearSkewAtLimit: z.number().int().min(0).max(500_000).default(20_000),
-  /** Minimum edge vs theo after the maker fee, Micros (ceilings). */
-  minEdge: z.number().int().min(0).max(500_000).default(10_000),
+  /**
+   * Minimum edge vs theo after the maker fee, Micros (ceilings). 2¢: against takers who
+   * trade with probability e^{−kδ} (k ≈ 0.35/¢ in the shipped scenarios, ≈ 0.4/¢ our default)
+   * the edge per arrival δ·e^{−kδ} is 0.70 at 1¢ but 1.0 at 2¢ (optimum 1.05 at ≈ 2.9¢), and
+   * the extra cent is the first thing a stale theo gives away to informed takers.
+   */
+  minEdge: z.number().int().min(0).max(500_000).default(20_000),
   /**
    * Extra edge, Micros, for buying a longshot: a bid when theo < longshotBelow, or an ask
    * (≡ buying NO on the longshot side) when theo > 1 − longshotBelow. Kalshi contracts under

@@ -47,7 +47,7 @@ function game(markets: MarketQuoteInput[], over: Partial<GameQuoteInput> = {}): 
   return {
     now: NOW,
     stopTime: NOW + 3 * HOUR,
-    params: QuotingParamsSchema.parse({}),
+    params: QuotingParamsSchema.parse({ minEdge: 10_000 }),
     limit: 5_000,
     markets,
     ...over,
@@ -57,7 +57,7 @@ function game(markets: MarketQuoteInput[], over: Partial<GameQuoteInput> = {}): 
 const find = (d: GameQuoteDecision, ticker: string, side: 'bid' | 'ask'): TargetQuote | undefined =>
   d.quotes.find((q) => q.ticker === ticker && q.side === side);
 
-describe('quoteGame examples (defaults: AS, γ 0.2, k 40/$, σ 0.0003/√s, min edge 1¢)', () => {
+describe('quoteGame examples (defaults but min edge 1¢: AS, γ 0.004 held to settlement, k 40/$)', () => {
   it('flat two-way game, nobody competing: monopsony quotes on all four sides', () => {
     // τ = 10 800 s: V = min(0.0003²·10 800, 0.55·0.45) = 9.72e-4
     // half = ½·0.2·9.72e-4 + (1/0.2)·ln(1 + 0.2/40) = 0.0000972 + 0.0249377 = 0.0250349

@@ -78,19 +78,19 @@ describe('gameQuoter competition memory', () => {
 
   it('outbid by a rival: improve its price by a tick, then fade back to monopsony once it has gone', () => {
     const qt = quoter();
-    // we rest at 47¢, a rival bids 48¢: we are outbid → 49¢ competitive
-    let q = qt(ctx(T0, c(48), c(47)));
-    expect(bidOf(q)).toMatchObject({ price: c(49) });
+    // we rest at 46¢, a rival bids 47¢: we are outbid → 48¢ competitive (the ceiling, theo − 2¢)
+    let q = qt(ctx(T0, c(47), c(46)));
+    expect(bidOf(q)).toMatchObject({ price: c(48) });
     expect(q.modes[`${A}|bid`]).toBe('competitive');
     expect(qt.competition.has(`${A}|bid`)).toBe(true);
     // the rival leaves; within the memory we stay competitive but with nobody to improve on
     // we are back at the monopsony price (competition never makes us more passive)
-    q = qt(ctx(T0 + 10_000, null, c(49)));
+    q = qt(ctx(T0 + 10_000, null, c(48)));
     expect(bidOf(q)).toMatchObject({ price: c(47) });
     expect(qt.competition.has(`${A}|bid`)).toBe(true);
-    // a rival at 48¢ re-appears BEHIND our resting 49¢ after the memory ran out: not an outbid,
+    // a rival at 47¢ re-appears BEHIND our resting 48¢ after the memory ran out: not an outbid,
     // so we stay at the monopsony price instead of chasing it up to the ceiling
-    q = qt(ctx(T0 + DEFAULT_COMPETITION_MEMORY_MS + 1, c(48), c(49)));
+    q = qt(ctx(T0 + DEFAULT_COMPETITION_MEMORY_MS + 1, c(47), c(48)));
     expect(qt.competition.has(`${A}|bid`)).toBe(false);
     expect(bidOf(q)).toMatchObject({ price: c(47) });
     expect(q.modes[`${A}|bid`]).toBe('monopsony');
@@ -100,19 +100,20 @@ describe('gameQuoter competition memory', () => {
     const qt = quoter();
     for (let i = 0; i < 10; i++) {
       const now = T0 + i * 30_000;
-      const q = qt(ctx(now, c(48), c(48)));
+      const q = qt(ctx(now, c(47), c(47)));
       expect(qt.competition.has(`${A}|bid`)).toBe(true);
-      expect(bidOf(q)).toMatchObject({ price: c(49), size: expect.any(Number) });
+      expect(bidOf(q)).toMatchObject({ price: c(48) });
+      expect(q.modes[`${A}|bid`]).toBe('competitive');
     }
   });
 
   it('the memory length is configurable', () => {
     const qt = gameQuoter({ params: DEFAULT_QUOTING_PARAMS, competitionMemoryMs: 5_000 });
-    qt(ctx(T0, c(48), c(47)));
+    qt(ctx(T0, c(47), c(46)));
     expect(qt.competition.has(`${A}|bid`)).toBe(true);
-    qt(ctx(T0 + 4_999, null, c(49)));
+    qt(ctx(T0 + 4_999, null, c(48)));
     expect(qt.competition.has(`${A}|bid`)).toBe(true);
-    qt(ctx(T0 + 5_000, null, c(49)));
+    qt(ctx(T0 + 5_000, null, c(48)));
     expect(qt.competition.has(`${A}|bid`)).toBe(false);
   });
 });
