@@ -16,7 +16,9 @@
  *              to the new worker, and its positions equal the exchange's;
  * - fills:     the worker's position per market equals the exchange's (a fill lost
  *              or counted twice shows as a lasting difference);
- * - kill:      after the kill switch fires, zero resting orders within 60 s, and it stays so.
+ * - kill:      after the kill switch fires, zero resting orders within 60 s, and it stays so
+ *              until the flag is cleared (then the worker is restarted and quotes again);
+ * - secrets:   no log line of the run contains the private key, the key id or the Odds API key.
  *
  * Prints a table (faults injected by kind, recoveries and their times,
  * invariant checks and violations) and exits 1 if any invariant was violated.
@@ -66,7 +68,7 @@ export interface ChaosOptions {
   leaseTtlMs?: number;
   /** Worker SIGKILLs (default: one per 5 minutes, at least 1). */
   workerKills?: number;
-  /** Where in the run the first game's stop time falls (default 0.6). */
+  /** Where in the run the first game's stop time falls (default 0.65, after the kill drill at 0.45). */
   stopAtFraction?: number;
   /** Every log line of the worker child and the harness goes here (default: dropped). */
   onLog?: (line: string) => void;
@@ -372,10 +374,10 @@ export interface ChaosReport {
     string,
     { episodes: number; recovered: number; medianMs: number | null; maxMs: number | null }
   >;
-  invariants: Record<'limit' | 'stop-time' | 'restart' | 'fills' | 'kill', InvariantTally>;
+  invariants: Record<'limit' | 'stop-time' | 'restart' | 'fills' | 'kill' | 'secrets', InvariantTally>;
   violations: string[];
   workerStarts: number;
-  killSwitch: { firedAtMs: number | null; flatAfterMs: number | null };
+  killSwitch: { firedAtMs: number | null; flatAfterMs: number | null; restingAtTrigger: number };
   exchangeFills: number;
   makerOrdersPlaced: number;
   /** Slowest time from a worker SIGKILL to the next incarnation's positions agreeing with the exchange. */
@@ -495,7 +497,17 @@ interface ExchangeView {
 
 export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const progress = opts.onProgress ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const logLine = opts.onLog ?? (() => {});
+  const sink = opts.onLog ?? (() => {});
+  // Every line (worker at all levels, serverless side, harness) is scanned for the secrets.
+  const secretValues: { name: string; value: string }[] = [];
+  const logLine = (line: string) => {
+    if (secretValues.length > 0) {
+      inv.secrets.checks++;
+      for (const sv of secretValues)
+        if (line.includes(sv.value)) violate('secrets', `${sv.name} appears in a log line`);
+    }
+    sink(line);
+  };
   const harnessLog = (entry: Record<string, unknown>) =>
     logLine(JSON.stringify({ t: new Date().toISOString(), src: 'chaos', ...entry }));
   const runMs = Math.round(opts.minutes * 60_000);
@@ -503,7 +515,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const engineJson = opts.engineConfig ?? {};
   const config: EngineConfig = parseEngineConfig(engineJson);
   const raw = loadScenario(resolveScenarioPath(opts.scenario));
-  const factor = timeFactor(raw, opts.minutes, config.stopMarginMs, opts.stopAtFraction);
+  const factor = timeFactor(raw, opts.minutes, config.stopMarginMs, opts.stopAtFraction ?? 0.65);
   const scenario = scaleScenarioTime(raw, factor);
 
   const closers: (() => Promise<unknown>)[] = [];
@@ -519,6 +531,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     restart: { checks: 0, violations: 0 },
     fills: { checks: 0, violations: 0 },
     kill: { checks: 0, violations: 0 },
+    secrets: { checks: 0, violations: 0 },
   };
   const violations: string[] = [];
   const violate = (name: keyof typeof inv, detail: string) => {
@@ -553,6 +566,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     });
     closers.push(() => sim.close());
     if (!sim.privateKeyPem) throw new Error('the simulation did not generate a key pair');
+    secretValues.push(
+      ...sim.privateKeyPem
+        .split('\n')
+        .filter((l) => l.length >= 40 && !l.startsWith('-----'))
+        .map((value, i) => ({ name: `private key line ${i + 1}`, value })),
+      { name: 'the Kalshi key id', value: sim.keyId },
+      { name: 'the Odds API key', value: sim.oddsApiKey },
+    );
     const keyFile = join(tmp, 'kalshi-key.pem');
     writeFileSync(keyFile, sim.privateKeyPem, { mode: 0o600 });
 
@@ -662,7 +683,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       stopTimesMs: games.map((g) => stopOf(g) - t0),
       leaseTtlMs,
     });
-    const killSwitchAt = Math.round(0.85 * runMs);
+    // The kill drill comes before the stop time (orders are resting then); afterwards the flag is
+    // cleared and the worker restarted (a killed session stays down until then), so quoting
+    // resumes and the stop time is exercised too.
+    const killSwitchAt = Math.round(0.45 * runMs);
     progress(
       `chaos: scenario ${scenario.name} ×${factor.toFixed(3)} time, ${opts.minutes} min, seed ${opts.seed}, ` +
         `${plan.length} faults planned, kill switch at ${(killSwitchAt / 1000).toFixed(0)} s`,
@@ -691,7 +715,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     for (const f of plan) {
       at(f.atMs, async () => {
         const now = Date.now();
-        if (now - t0 > killSwitchAt && f.kind === 'local.workerKill') return;
+        if (f.kind === 'local.workerKill' && killFiredAt !== null && killClearedAt === null) return;
         const [target, name] = [f.kind.slice(0, f.kind.indexOf('.')), f.kind.slice(f.kind.indexOf('.') + 1)];
         harnessLog({ event: 'fault_on', kind: f.kind, durationMs: f.durationMs, params: f.params });
         if (target === 'local') {
@@ -734,7 +758,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 
     // Kill switch: the kill-switch Lambda's handler, in-process, against the simulator.
     let killFiredAt: number | null = null;
+    let killClearedAt: number | null = null;
+    let restingAtKill = 0;
     let flatAt: number | null = null;
+    let killHandler: ((e: unknown) => Promise<unknown>) | null = null;
     at(killSwitchAt, async () => {
       const signer = createRsaSigner({ keyId: sim.keyId, privateKeyPem: sim.privateKeyPem! });
       const rest = new KalshiRestClient({
@@ -751,6 +778,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         error: (m: string, e?: Record<string, unknown>) =>
           harnessLog({ src: 'kill-switch', level: 'error', msg: m, ...e }),
       };
+      restingAtKill = sim.kalshi.admin.restingOrders(MAKER_USER).length;
       killFiredAt = Date.now();
       const handler = makeKillHandler({
         kill: store.kill,
@@ -760,6 +788,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         log,
         metrics: { add: () => {}, flush: () => {} },
       });
+      killHandler = handler;
       try {
         // Retried like EventBridge would if DynamoDB or the exchange is down at that moment.
         for (let attempt = 0; attempt < 3; attempt++) {
@@ -772,9 +801,31 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           }
         }
       } finally {
-        await rest.close();
+        // The clear (below) needs no exchange; close the client once the drill is over.
+        setTimeout(() => void rest.close(), KILL_FLAT_WITHIN_MS + 5_000).unref();
       }
     });
+
+    /** A human resumes: the flag is cleared, and the worker restarted (SIGKILL + new task). */
+    const clearKill = async () => {
+      if (!killHandler || killClearedAt !== null) return;
+      killClearedAt = Date.now();
+      harnessLog({ event: 'kill_switch_clear' });
+      await killHandler({ action: 'clear', requestedBy: 'chaos', confirm: 'RESUME-TRADING' }).catch(
+        (err: unknown) => harnessLog({ level: 'warn', event: 'kill_clear_failed', error: String(err) }),
+      );
+      const now = Date.now();
+      count('local.workerKill');
+      await killChild('SIGKILL');
+      episodes.push({
+        kind: 'local.workerKill',
+        startMs: now,
+        endMs: now,
+        needsReconnect: true,
+        incarnation: incarnation + 1,
+      });
+      spawnWorker();
+    };
 
     // 6. invariant checks, once a second
     const exchangeView = (): ExchangeView => {
@@ -886,9 +937,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
             }
           }
       } else mismatchSince.clear();
-      // kill: flat within 60 s of the trigger, and stays flat
-      if (killFiredAt !== null) {
+      // kill: flat within 60 s of the trigger, and stays flat until the flag is cleared
+      if (killFiredAt !== null && killClearedAt === null) {
         inv.kill.checks++;
+        if (flatAt !== null && (now - flatAt >= 5_000 || now - killFiredAt >= KILL_FLAT_WITHIN_MS))
+          void clearKill();
         if (ex.resting.length === 0) {
           flatAt ??= now;
           if (killStillResting) killStillResting = false;
@@ -981,6 +1034,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       killSwitch: {
         firedAtMs: killFiredAt === null ? null : killFiredAt - t0,
         flatAfterMs: killFiredAt === null || flatAt === null ? null : flatAt - killFiredAt,
+        restingAtTrigger: restingAtKill,
       },
       exchangeFills: sim.kalshi.admin.fills(MAKER_USER).length,
       makerOrdersPlaced: sim.kalshi.admin.orders(MAKER_USER).length,
@@ -1003,7 +1057,7 @@ export function chaosTable(r: ChaosReport): string {
   );
   lines.push(
     `worker starts ${r.workerStarts}, maker orders placed ${r.makerOrdersPlaced}, maker fills ${r.exchangeFills}, ` +
-      `kill switch at ${fmtS(r.killSwitch.firedAtMs)} → flat after ${fmtS(r.killSwitch.flatAfterMs)}, ` +
+      `kill switch at ${fmtS(r.killSwitch.firedAtMs)} with ${r.killSwitch.restingAtTrigger} resting → flat after ${fmtS(r.killSwitch.flatAfterMs)}, ` +
       `slowest restart (SIGKILL → positions agree) ${fmtS(r.restartRecoveryMaxMs)}`,
   );
   lines.push('');

@@ -46,16 +46,17 @@ describe('short seeded chaos run', () => {
     const table = chaosTable(report);
     console.log(table);
     // Every local fault kind happened, and the worker came back after its SIGKILL.
-    expect(report.faults['local.workerKill']).toBe(1);
+    expect(report.faults['local.workerKill']).toBeGreaterThanOrEqual(1);
     expect(report.faults['local.dynamoRestart']).toBeGreaterThanOrEqual(1);
-    expect(report.workerStarts).toBe(2);
+    expect(report.workerStarts).toBeGreaterThanOrEqual(2);
     for (const kind of ALL_FAULT_KINDS) expect(report.faults[kind] ?? 0, kind).toBeGreaterThanOrEqual(1);
     // Invariants were actually checked, and none was violated.
     expect(report.invariants.limit.checks).toBeGreaterThan(0);
     expect(report.invariants['stop-time'].checks).toBeGreaterThan(0);
-    expect(report.invariants.restart.checks).toBe(1);
+    expect(report.invariants.restart.checks).toBeGreaterThanOrEqual(1);
     expect(report.invariants.fills.checks).toBeGreaterThan(0);
     expect(report.invariants.kill.checks).toBeGreaterThan(0);
+    expect(report.invariants.secrets.checks).toBeGreaterThan(100);
     expect(report.violations).toEqual([]);
     expect(report.killSwitch.flatAfterMs).not.toBeNull();
     expect(report.killSwitch.flatAfterMs!).toBeLessThanOrEqual(60_000);
