@@ -55,21 +55,22 @@ export interface DriverStep {
   market: number;
   side: 'bid' | 'ask';
   price: Micros;
-  /** true: this step moves the top of book (a quote change for the maker). */
+  /** true: a taker trade against our quote (a quote change for the maker). */
   top: boolean;
 }
 
 /**
- * Deterministic step sequence. Every `topEvery`-th step places (and the next
- * visit cancels) a street order at 48¢ / 52¢, inside our 47¢ / 53¢ opening quote, which
- * moves our competitive quote; the others churn deep levels (30–39¢ / 61–70¢),
- * which changes the book but not the quote.
+ * Deterministic step sequence. Every `topEvery`-th step is a street taker
+ * (1 contract, immediate-or-cancel, limit 45¢ sell / 55¢ buy) that trades
+ * against our quote at the top: the fill changes our inventory and so our
+ * quote. The others place or cancel street orders on deep levels
+ * (30–39¢ / 61–70¢): the book changes, our quote does not.
  */
 export function driverStep(k: number, markets: number, topEvery: number): DriverStep {
   const market = k % markets;
   const round = Math.floor(k / markets);
   const side: 'bid' | 'ask' = round % 2 === 0 ? 'bid' : 'ask';
-  if (k % topEvery === 0) return { market, side, price: side === 'bid' ? 48 * CENT : 52 * CENT, top: true };
+  if (k % topEvery === 0) return { market, side, price: side === 'bid' ? 45 * CENT : 55 * CENT, top: true };
   const depth = (round >> 1) % 10;
   return { market, side, price: side === 'bid' ? (30 + depth) * CENT : (61 + depth) * CENT, top: false };
 }

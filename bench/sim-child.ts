@@ -92,27 +92,24 @@ function act(topEvery: number): boolean {
   const ticker = marketTickers[s.market]!;
   const key = `${ticker}|${s.side}|${s.price}`;
   const a = sim!.admin;
-  const id = resting.get(key);
-  try {
-    if (id) {
-      resting.delete(key);
-      a.cancelOrder(streetOf(s.market), id);
-    } else {
-      const r = a.placeOrder(streetOf(s.market), {
+  if (s.top) {
+    // A street taker: sells 1 contract into our bid (or buys from our ask). The fill moves our
+    // inventory, so our quote changes (skew, size top-up): the frame the maker must answer.
+    try {
+      a.placeOrder(streetOf(s.market), {
         ticker,
-        side: s.side,
+        side: s.side === 'bid' ? 'ask' : 'bid',
         price: s.price,
-        count: 500,
-        timeInForce: 'good_till_canceled',
+        count: 100,
+        timeInForce: 'immediate_or_cancel',
         selfTradePrevention: 'maker',
-        postOnly: true,
       });
-      if (r.order.remaining > 0) resting.set(key, r.order.orderId);
+    } catch {
+      return false;
     }
-  } catch {
-    // A post-only street order that would cross our quote is refused: no delta, not counted.
-    return false;
+    return true;
   }
+  const id = resting.get(key);
   return s.top;
 }
 

@@ -104,7 +104,7 @@ export async function loopbackRun(opts: {
 
 const note = (r: RunResult) =>
   `${r.markets} markets, ${Math.round(r.driven.deltas / r.driven.seconds)} deltas/s achieved ` +
-  `(${r.driven.topDeltas} top-of-book moves), ${r.got.decision.count} quote-changing frames measured, ` +
+  `(${r.driven.topDeltas} taker trades against our quotes), ${r.got.decision.count} quote-changing frames measured, ` +
   `Prime write budget; load average ${r.load.toFixed(1)} on ${'2'} cores`;
 
 /** The 500-market 1k/s run, for the scale bench's "within 2×" targets. */
