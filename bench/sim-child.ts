@@ -110,7 +110,27 @@ function act(topEvery: number): boolean {
     return true;
   }
   const id = resting.get(key);
-  return s.top;
+  try {
+    if (id) {
+      resting.delete(key);
+      a.cancelOrder(streetOf(s.market), id);
+    } else {
+      const r = a.placeOrder(streetOf(s.market), {
+        ticker,
+        side: s.side,
+        price: s.price,
+        count: 500,
+        timeInForce: 'good_till_canceled',
+        selfTradePrevention: 'maker',
+        postOnly: true,
+      });
+      if (r.order.remaining > 0) resting.set(key, r.order.orderId);
+    }
+  } catch {
+    // A post-only street order that would cross our quote is refused: no delta, not counted.
+    return false;
+  }
+  return false;
 }
 
 async function drive(c: Extract<Command, { cmd: 'drive' }>): Promise<void> {
