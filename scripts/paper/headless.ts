@@ -46,8 +46,23 @@ export interface HeadlessResult {
   feedStatsMeasured: boolean;
 }
 
+/**
+ * A dropped WebSocket reconnects on the wall clock (backoff, handshake); in lockstep, scenario
+ * time would race ahead meanwhile and trip the feed-down guard on what is, in scenario terms,
+ * a sub-second reconnect. So time waits (up to this much wall time) for the feed to come back.
+ */
+const RECONNECT_WAIT_MS = 3_000;
+
 /** Waits until neither the exchange nor the worker produced anything for two rounds of the event loop. */
-async function settle(stack: PaperStack, activity: () => number): Promise<void> {
+async function settle(stack: PaperStack, activity: () => number, waitForFeed = false): Promise<void> {
+  const deadline = Date.now() + RECONNECT_WAIT_MS;
+  while (
+    waitForFeed &&
+    stack.worker.session.snapshot().connection.state === 'down' &&
+    Date.now() < deadline
+  ) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
   let quietRounds = 0;
   let last = activity();
   for (let round = 0; round < 200 && quietRounds < 2; round++) {
@@ -105,7 +120,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
       for (let t = next(start); ; t = next(t)) {
         sim.runner.step(t);
         lockstep.moveTo(t);
-        await settle(stack, () => events);
+        await settle(stack, () => events, t < coarseFrom);
         if (t >= nextSample) {
           recorder.sample(t, true);
           nextSample = t + sampleMs;
