@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUOTING_PARAMS } from '../../../shared/pricing/params.ts';
-import { DEFAULT_COMPETITION_MEMORY_MS, gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
+import {
+  DEFAULT_COMPETITION_MEMORY_MS,
+  gameQuoter,
+  sweptSide,
+} from '../../../worker/engine/adapters/quoter.ts';
 import type { BookLevel, LiveOrder, MarketBook, QuoteContext } from '../../../worker/engine/ports.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
@@ -115,5 +119,56 @@ describe('gameQuoter competition memory', () => {
     expect(qt.competition.has(`${A}|bid`)).toBe(true);
     qt(ctx(T0 + 5_000, null, c(48)));
     expect(qt.competition.has(`${A}|bid`)).toBe(false);
+  });
+});
+
+describe('gameQuoter sweep guard', () => {
+  const at = (now: number, position: number, theoMs: number): QuoteContext => {
+    const base = ctx(now, null, null);
+    return {
+      ...base,
+      positions: new Map([[A, position]]),
+      theo: { ...base.theo, updatedMs: theoMs },
+    };
+  };
+  const slots = (q: ReturnType<ReturnType<typeof gameQuoter>>) =>
+    q.quotes.filter((x) => x.ticker === A).map((x) => x.side);
+
+  it('sweptSide: net fills ≥ size one way since the current theo, within the window', () => {
+    const moves = [
+      { t: 0, delta: 600, theoMs: 5 },
+      { t: 1_000, delta: 400, theoMs: 5 },
+    ];
+    expect(sweptSide(moves, 2_000, 5, 1_000, 30_000)).toBe('bid');
+    expect(sweptSide(moves, 2_000, 6, 1_000, 30_000)).toBeNull(); // a newer theo
+    expect(sweptSide(moves, 30_001, 5, 1_000, 30_000)).toBeNull(); // window passed for the first move
+    expect(sweptSide([{ t: 0, delta: -1_000, theoMs: 5 }], 1, 5, 1_000, 30_000)).toBe('ask');
+    expect(sweptSide([...moves, { t: 1_500, delta: -500, theoMs: 5 }], 2_000, 5, 1_000, 30_000)).toBeNull();
+  });
+
+  it('pulls the hit side after a sweep until the theo refreshes', () => {
+    const qt = gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
+    expect(slots(qt(at(T0, 0, T0)))).toEqual(['bid', 'ask']);
+    // our bid in A was hit for 10 contracts; theo unchanged: the bid is pulled, the ask stays
+    const q = qt(at(T0 + 1_000, 1_000, T0));
+    expect(slots(q)).toEqual(['ask']);
+    expect(q.modes[`${A}|bid`]).toBe('off:swept');
+    expect(slots(qt(at(T0 + 5_000, 1_000, T0)))).toEqual(['ask']);
+    // a newer theo: quoting resumes (with the inventory skew)
+    expect(slots(qt(at(T0 + 6_000, 1_000, T0 + 6_000)))).toEqual(['bid', 'ask']);
+  });
+
+  it('small fills do not trip it, and it never adds a quote', () => {
+    const qt = gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
+    const plain = gameQuoter({ params: DEFAULT_QUOTING_PARAMS, sweepSize: 1e9 });
+    qt(at(T0, 0, T0));
+    plain(at(T0, 0, T0));
+    for (const [i, pos] of [300, 600, 900, 1_500, 1_200].entries()) {
+      const c1 = at(T0 + (i + 1) * 1_000, pos, T0);
+      const guarded = qt(c1).quotes;
+      const unguarded = plain(c1).quotes;
+      for (const g of guarded) expect(unguarded).toContainEqual(g);
+      if (pos < 1_000) expect(guarded).toEqual(unguarded);
+    }
   });
 });

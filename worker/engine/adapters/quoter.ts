@@ -8,6 +8,11 @@
  *   there ("sit and watch"). The memory FADES: a slot returns to monopsony
  *   `competitionMemoryMs` after the last time we saw it outbid (a rival that
  *   left must not keep us pinned to the top of book at thin edge forever);
+ * - a sweep guard: when a side of a market was filled for at least `sweepSize`
+ *   within `sweepWindowMs` and the theo has not been refreshed since, the theo is
+ *   presumed stale (informed takers move first on news) and that side is pulled
+ *   until a newer theo arrives or the window passes — we do not re-offer the same
+ *   stale price to the slower insiders;
  * - pending exposure (sent/unacknowledged or uncertain orders) per side;
  * - tick grids per market (cached) and the series fee schedule.
  */
@@ -45,11 +50,43 @@ export interface GameQuoterOptions {
    * rival's requote cycles, short against a pre-game window of tens of minutes.
    */
   competitionMemoryMs?: number;
+  /** Sweep guard: fills on one side of a market at least this large (Centis) ... Default 1000 (10 contracts). */
+  sweepSize?: number;
+  /** ... within this window (ms) with no theo refresh pull that side. Default 30 s. */
+  sweepWindowMs?: number;
   /** Called when a market's price ranges are invalid (the 1¢ grid is used instead). */
   onBadGrid?: (ticker: string, error: string) => void;
 }
 
 export const DEFAULT_COMPETITION_MEMORY_MS = 60_000;
+export const DEFAULT_SWEEP_SIZE = 1_000;
+export const DEFAULT_SWEEP_WINDOW_MS = 30_000;
+
+interface PositionMove {
+  t: number;
+  /** Signed change of the YES position, Centis (+ = our bid was hit). */
+  delta: number;
+  /** The theo's updatedMs when the move was seen. */
+  theoMs: number;
+}
+
+/**
+ * The side to pull after a sweep, or null: the position moves seen since the
+ * current theo (same updatedMs), within the window, add up to ≥ size one way.
+ */
+export function sweptSide(
+  moves: readonly PositionMove[],
+  now: number,
+  theoMs: number,
+  size: number,
+  windowMs: number,
+): 'bid' | 'ask' | null {
+  let net = 0;
+  for (const m of moves) if (m.theoMs === theoMs && now - m.t < windowMs) net += m.delta;
+  if (net >= size) return 'bid';
+  if (net <= -size) return 'ask';
+  return null;
+}
 
 export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: ReadonlySet<SlotId> } {
   const grids = new Map<string, TickGrid>();
@@ -58,6 +95,11 @@ export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: Rea
   const competition = new Set<SlotId>();
   /** When each slot was last seen outbid. */
   const lastOutbid = new Map<SlotId, number>();
+  const sweepSize = opts.sweepSize ?? DEFAULT_SWEEP_SIZE;
+  const sweepWindowMs = opts.sweepWindowMs ?? DEFAULT_SWEEP_WINDOW_MS;
+  /** Last position seen per ticker and its recent moves (sweep guard). */
+  const lastPosition = new Map<string, number>();
+  const moves = new Map<string, PositionMove[]>();
 
   const gridOf = (ticker: string, ranges: MarketQuoteInputRanges): TickGrid => {
     let g = grids.get(ticker);
@@ -123,10 +165,30 @@ export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: Rea
     const modes: Partial<Record<SlotId, string>> = {};
     for (const q of decision.quotes) modes[slotId(q.ticker, q.side)] = q.mode;
     for (const s of decision.suppressed) modes[slotId(s.ticker, s.side)] = `off:${s.reason}`;
+    const reasons = decision.suppressed.map((s) => `${s.ticker} ${s.side}: ${s.reason} (${s.detail})`);
+    // Sweep guard: only ever removes quotes (never adds exposure).
+    const pulled = new Set<SlotId>();
+    for (const m of ctx.game.markets) {
+      const pos = ctx.positions.get(m.ticker) ?? 0;
+      const prev = lastPosition.get(m.ticker);
+      lastPosition.set(m.ticker, pos);
+      const list = (moves.get(m.ticker) ?? []).filter((x) => ctx.now - x.t < sweepWindowMs);
+      if (prev !== undefined && pos !== prev)
+        list.push({ t: ctx.now, delta: pos - prev, theoMs: ctx.theo.updatedMs });
+      moves.set(m.ticker, list);
+      const side = sweptSide(list, ctx.now, ctx.theo.updatedMs, sweepSize, sweepWindowMs);
+      if (side === null) continue;
+      const slot = slotId(m.ticker, side);
+      pulled.add(slot);
+      modes[slot] = 'off:swept';
+      reasons.push(`${m.ticker} ${side}: swept (filled ≥ ${sweepSize} since theo ${ctx.theo.updatedMs})`);
+    }
     return {
-      quotes: decision.quotes.map((q) => ({ ticker: q.ticker, side: q.side, price: q.price, size: q.size })),
+      quotes: decision.quotes
+        .filter((q) => !pulled.has(slotId(q.ticker, q.side)))
+        .map((q) => ({ ticker: q.ticker, side: q.side, price: q.price, size: q.size })),
       modes,
-      reasons: decision.suppressed.map((s) => `${s.ticker} ${s.side}: ${s.reason} (${s.detail})`),
+      reasons,
     };
   };
   return Object.assign(quoter, { competition });
