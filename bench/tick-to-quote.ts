@@ -244,24 +244,29 @@ export async function benchScale(): Promise<Figure[]> {
       'lower',
       `target: 2 × the 500-market p99; ${note(s)}`,
     ),
-    figure(
-      'scale_tick_to_quote_wire_p99_10k_markets',
-      s.got.wire.p99 / 1000,
-      'ms',
-      k1 ? (2 * k1.got.wire.p99) / 1000 : null,
-      'lower',
-      'target: 2 × the 500-market p99',
-    ),
   );
-  figs.push(
-    figure(
-      'rest_writes_vs_naive_synthetic_10k_markets',
-      s.got.writes / Math.max(1, s.got.naiveWrites),
-      'ratio',
-      0.5,
-      'lower',
-      `${s.got.writes} writes vs ${s.got.naiveWrites} naive`,
-    ),
-  );
+  // No sample, no figure: a p99 of nothing would read as "met".
+  if (s.got.wire.count > 0)
+    figs.push(
+      figure(
+        'scale_tick_to_quote_wire_p99_10k_markets',
+        s.got.wire.p99 / 1000,
+        'ms',
+        k1 ? (2 * k1.got.wire.p99) / 1000 : null,
+        'lower',
+        'target: 2 × the 500-market p99',
+      ),
+    );
+  if (s.got.naiveWrites > 0)
+    figs.push(
+      figure(
+        'rest_writes_vs_naive_synthetic_10k_markets',
+        s.got.writes / Math.max(1, s.got.naiveWrites),
+        'ratio',
+        0.5,
+        'lower',
+        `${s.got.writes} writes vs ${s.got.naiveWrites} naive`,
+      ),
+    );
   return figs;
 }
