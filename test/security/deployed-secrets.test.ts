@@ -6,9 +6,8 @@
  * by the worker's own environment parser (worker/config.ts), and no secret
  * value may be set as plain environment.
  *
- * KNOWN BUG (fails until fixed): infra injects KALSHI_PRIVATE_KEY_PEM, but
- * worker/config.ts only accepts KALSHI_PRIVATE_KEY_FILE or
- * KALSHI_PRIVATE_KEY_SECRET_ARN, so the deployed worker exits 2 at boot.
+ * It caught the boot failure where infra injected KALSHI_PRIVATE_KEY_PEM and the
+ * worker did not accept it (fixed in eb6e49c).
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
