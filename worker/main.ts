@@ -225,12 +225,19 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
             });
   const dynamo = new DynamoDBClient(parsed.dynamoEndpoint ? { endpoint: parsed.dynamoEndpoint } : {});
   const store = createStore(makeDocumentClient(dynamo), parsed.tableName);
+  // The injected clock's timers are unref'd: hold the process open ourselves, or a
+  // worker waiting for a lease (no socket yet) would exit 0 and look healthy to ECS.
+  const keepAlive = setInterval(() => {}, 60_000);
+  let onLeaseLost: (reason: string) => void = () => {};
   const lease = new LeaseKeeper({
     store: store.leases,
     shardId: parsed.shardId,
     owner: parsed.owner,
     clock,
-    onLost: (reason) => log.error('lease_lost', { reason }),
+    onLost: (reason) => {
+      log.error('lease_lost', { reason });
+      onLeaseLost(reason);
+    },
   });
   log.info('lease_acquiring', { shardId: parsed.shardId });
   await lease.acquire();
@@ -251,7 +258,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
   log.info('worker_started', { shardId: parsed.shardId });
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const onSignal = async (signal: string) => {
+    const onSignal = async (signal: string, failed = false) => {
       if (stopping) return;
       stopping = true;
       log.warn('worker_stopping', { signal });
@@ -260,11 +267,15 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
         .release()
         .catch((err: unknown) => log.error('lease_release_failed', { error: String(err) }));
       await worker.close();
+      clearInterval(keepAlive);
       log.warn('worker_stopped', { flat: r.flat, remaining: r.remaining });
-      resolve(r.flat ? 0 : 1);
+      resolve(r.flat && !failed ? 0 : 1);
     };
     process.once('SIGTERM', () => void onSignal('SIGTERM'));
     process.once('SIGINT', () => void onSignal('SIGINT'));
+    // A lost lease never comes back to this task: stop quoting, flatten, and exit non-zero so
+    // ECS starts a fresh task that waits for the shard (a worker that idles forever helps nobody).
+    onLeaseLost = (reason) => void onSignal(`lease lost: ${reason}`, true);
   });
 }
 

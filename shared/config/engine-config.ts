@@ -41,6 +41,12 @@ export const EngineConfigSchema = z
       .default('kmm'),
     /** Stop quoting a game this long before the earlier of Kalshi's and the odds feed's start time. */
     stopMarginMs: nonNegativeInt.default(5 * 60_000),
+    /**
+     * Our own quoting ends this long before the stop time, so cancels and their
+     * retries (an acknowledged cancel may not have happened) finish before it.
+     * Every order also carries the stop time as its exchange-side expiration.
+     */
+    stopLeadMs: nonNegativeInt.default(30_000),
     /** Theos older than this mean no quotes for the game. */
     theoMaxAgeMs: positiveInt.default(10 * 60_000),
     /** How often theos are re-read from the store. */

@@ -46,6 +46,8 @@ export interface GameBinding {
   exchangeIndex(ticker: string): number | undefined;
   /** Rolling 15-s matched-contracts limit of the game's Kalshi order group. */
   orderGroupLimit: Centis;
+  /** Exchange-side expiration of every order (the game's hard stop): nothing rests past it even if we die. */
+  expiresAtMs?: number;
   /** Fresh risk inputs (everything but the orders) at the instant of a write. */
   risk(): Omit<RiskState, 'orders'>;
 }
@@ -507,6 +509,7 @@ export class OrderManager {
       cancelOnPause: true,
       orderGroupId: groupId,
       exchangeIndex: game.exchangeIndex(o.ticker),
+      expirationTime: game.expiresAtMs === undefined ? undefined : Math.floor(game.expiresAtMs / 1000),
     }));
     const results = await settle(() => this.deps.gateway.createOrders(reqs), reqs.length);
     list.forEach((o, i) => {

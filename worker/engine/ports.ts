@@ -199,6 +199,8 @@ export interface CreateOrderRequest {
   cancelOnPause: true;
   orderGroupId?: string;
   exchangeIndex?: number;
+  /** Unix seconds: the exchange cancels the order then (the game's hard stop). */
+  expirationTime?: number;
 }
 
 export interface AmendOrderRequest {

@@ -63,7 +63,10 @@ interface GameState {
   sport: string;
   tickers: string[];
   theo: TheoSnapshot | null;
+  /** When our quoting ends (hard stop − lead). */
   stopAtMs: number | null;
+  /** Start − margin: nothing of ours may rest from here on; the orders' expiration. */
+  hardStopMs: number | null;
   halted: string | null;
   closed: boolean;
   status: GameStatus;
@@ -528,16 +531,19 @@ export class TradingSession {
   /** Adds a game directly (replay, tests); discovery calls this after mapping. */
   addGame(game: Game): void {
     if (this.games.has(game.eventTicker)) return;
-    const stopAtMs = stopTime(
+    const hardStopMs = stopTime(
       { kalshiStart: game.kalshiStartMs, oddsCommence: game.oddsCommenceMs },
       this.config.stopMarginMs,
     );
+    // Quoting ends a lead before the hard stop; the hard stop is the orders' expiration on the exchange.
+    const stopAtMs = hardStopMs === null ? null : hardStopMs - this.config.stopLeadMs;
     const state: GameState = {
       game,
       sport: game.sport,
       tickers: game.markets.map((m) => m.ticker),
       theo: null,
       stopAtMs,
+      hardStopMs,
       halted: null,
       closed: false,
       status: 'no-theo',
@@ -757,6 +763,7 @@ export class TradingSession {
       tickers: g.tickers,
       exchangeIndex: (t) => g.game.markets.find((m) => m.ticker === t)?.exchangeIndex,
       orderGroupLimit: Math.max(100, Math.round(g.limit * this.config.orderGroupLimitFactor)),
+      expiresAtMs: g.hardStopMs ?? undefined,
       risk: () => {
         const now = this.ports.clock.now();
         const lease = this.ports.lease;

@@ -62,6 +62,7 @@ function toCreateV2(r: CreateOrderRequest): CreateOrderV2Request {
     cancel_order_on_pause: r.cancelOnPause,
     order_group_id: r.orderGroupId,
     exchange_index: r.exchangeIndex,
+    expiration_time: r.expirationTime,
   } as CreateOrderV2Request;
 }
 
