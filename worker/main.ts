@@ -110,7 +110,15 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   } catch (err) {
     log.warn('limiter_config_failed', { error: err instanceof Error ? err.message : String(err) });
   }
-  const ws = new KalshiWsFeed({ url: opts.kalshi.wsUrl, signer, clock: systemClock, lifecycle: true });
+  // Books take each market's tick grid from discovery: exact off-grid checks, and a book sized to
+  // the grid's ticks rather than the 0.0001 $ fallback (about 320 KB per market).
+  const ws = new KalshiWsFeed({
+    url: opts.kalshi.wsUrl,
+    signer,
+    clock: systemClock,
+    lifecycle: true,
+    gridOf: (ticker) => session?.priceRangesOf(ticker),
+  });
   const feed = new KalshiFeedAdapter(ws, clock, config.depthLevels);
   const gateway = new KalshiGateway(rest);
   const killGateway = new KalshiGateway(killRest);

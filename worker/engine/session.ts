@@ -14,6 +14,7 @@
 import type { TimerHandle } from '../../shared/clock.ts';
 import type { EngineConfig, SportConfig } from '../../shared/config/engine-config.ts';
 import { WorkerMetric } from '../../shared/metrics/names.ts';
+import type { PriceRange } from '../../shared/pricing/tick-grid.ts';
 import {
   applyGameFill,
   type GameEntryBook,
@@ -526,6 +527,13 @@ export class TradingSession {
       fees: ev.fees,
     };
     this.addGame(game);
+  }
+
+  /** The tick grid of a market we trade (from discovery), for the order books. */
+  priceRangesOf(ticker: string): PriceRange[] | undefined {
+    const event = this.gameOfTicker.get(ticker);
+    const g = event === undefined ? undefined : this.games.get(event);
+    return g?.game.markets.find((m) => m.ticker === ticker)?.priceRanges;
   }
 
   /** Adds a game directly (replay, tests); discovery calls this after mapping. */
