@@ -12,13 +12,18 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { OddsMetric } from '../shared/metrics/names.ts';
 import type { TheoConfig } from '../shared/odds/aggregate.ts';
-import { OddsApiClient, OddsApiError } from '../shared/odds/client.ts';
+import { type OddsApiClient, OddsApiError } from '../shared/odds/client.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { TheoStore } from '../shared/store/theos.ts';
 import { decidePoll, pollOrder } from './odds/poll-plan.ts';
 import { writeTheos } from './odds/theo-writer.ts';
 import { type OddsEnv, oddsEnvSchema, parseEnv, type SportPoll } from './runtime/env.ts';
-import { cachedSecrets, type SecretProvider, secretsManagerProvider } from './runtime/secrets.ts';
+import {
+  cachedSecrets,
+  oddsClientFromSecret,
+  type SecretProvider,
+  secretsManagerProvider,
+} from './runtime/secrets.ts';
 import {
   describeError,
   type Log,
@@ -203,18 +208,12 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 
 function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHandler> {
   const doc = makeDocumentClient(new DynamoDBClient({}));
-  let client: { key: string; odds: OddsApiClient } | undefined;
   return makeHandler({
     sports: env.ODDS_SPORTS,
     bookmakers: env.ODDS_BOOKMAKERS,
     horizonHours: env.ODDS_HORIZON_HOURS,
     theos: new TheoStore({ doc, tableName: env.TABLE_NAME }),
-    odds: async () => {
-      const key = (await secrets.get(env.ODDS_API_KEY_SECRET_ARN)).trim();
-      if (client?.key !== key)
-        client = { key, odds: new OddsApiClient({ apiKey: key, baseUrl: env.ODDS_API_BASE_URL }) };
-      return client.odds;
-    },
+    odds: oddsClientFromSecret(secrets, env.ODDS_API_KEY_SECRET_ARN, env.ODDS_API_BASE_URL),
     now: Date.now,
     log: powertoolsLog('odds-poll'),
     metrics: powertoolsMetrics('odds-poll', 'odds'),

@@ -17,13 +17,18 @@ import {
 } from '../shared/events/refresh-request.ts';
 import { OddsMetric } from '../shared/metrics/names.ts';
 import type { TheoConfig } from '../shared/odds/aggregate.ts';
-import { OddsApiClient } from '../shared/odds/client.ts';
+import type { OddsApiClient } from '../shared/odds/client.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { RefreshDebounceStore } from '../shared/store/refresh-debounce.ts';
 import { TheoStore } from '../shared/store/theos.ts';
 import { writeTheos } from './odds/theo-writer.ts';
 import { type OddsEnv, oddsEnvSchema, parseEnv } from './runtime/env.ts';
-import { cachedSecrets, type SecretProvider, secretsManagerProvider } from './runtime/secrets.ts';
+import {
+  cachedSecrets,
+  oddsClientFromSecret,
+  type SecretProvider,
+  secretsManagerProvider,
+} from './runtime/secrets.ts';
 import {
   describeError,
   type Log,
@@ -114,18 +119,12 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 
 function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHandler> {
   const table = { doc: makeDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME };
-  let client: { key: string; odds: OddsApiClient } | undefined;
   return makeHandler({
     bookmakers: env.ODDS_BOOKMAKERS,
     debounceMs: env.REFRESH_DEBOUNCE_SECONDS * 1000,
     theos: new TheoStore(table),
     debounce: new RefreshDebounceStore(table),
-    odds: async () => {
-      const key = (await secrets.get(env.ODDS_API_KEY_SECRET_ARN)).trim();
-      if (client?.key !== key)
-        client = { key, odds: new OddsApiClient({ apiKey: key, baseUrl: env.ODDS_API_BASE_URL }) };
-      return client.odds;
-    },
+    odds: oddsClientFromSecret(secrets, env.ODDS_API_KEY_SECRET_ARN, env.ODDS_API_BASE_URL),
     now: Date.now,
     log: powertoolsLog('odds-refresh'),
     metrics: powertoolsMetrics('odds-refresh', 'odds'),

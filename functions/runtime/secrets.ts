@@ -3,7 +3,9 @@
  * (one call per cold start and per TTL, not per invocation). Tests inject a
  * provider with local values. Secret values never reach logs or errors.
  */
+
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { OddsApiClient } from '../../shared/odds/client.ts';
 
 export interface SecretProvider {
   get(secretId: string): Promise<string>;
@@ -48,5 +50,22 @@ export function staticSecrets(values: Record<string, string>): SecretProvider {
       if (v === undefined) throw new Error(`secret ${secretId} not configured`);
       return v;
     },
+  };
+}
+
+/**
+ * An Odds API client for the key currently in Secrets Manager: reused across
+ * invocations, rebuilt only when the secret rotates.
+ */
+export function oddsClientFromSecret(
+  secrets: SecretProvider,
+  secretArn: string,
+  baseUrl: string,
+): () => Promise<OddsApiClient> {
+  let client: { key: string; odds: OddsApiClient } | undefined;
+  return async () => {
+    const key = (await secrets.get(secretArn)).trim();
+    if (client?.key !== key) client = { key, odds: new OddsApiClient({ apiKey: key, baseUrl }) };
+    return client.odds;
   };
 }
