@@ -248,7 +248,7 @@ describe('worker against a competitor', () => {
     });
     await until(() => (ourBid()?.price ?? 0) > first + c(1) - 1, 'our bid improving');
     expect(w.session.snapshot().games[0]?.markets[0]?.modeBid).toBe('competitive');
-    // Theo 60¢, min edge 1¢: we never bid above 59¢ whatever the competitor does.
+    // Theo 60¢, min edge 2¢ (the default), no maker fee on this series: we never bid above 58¢.
     sim.admin.placeOrder('other', {
       ticker: BOS,
       side: 'bid',
@@ -259,7 +259,7 @@ describe('worker against a competitor', () => {
     });
     await new Promise((r) => setTimeout(r, 300));
     await w.idle();
-    expect(ourBid()?.price ?? 0).toBeLessThanOrEqual(c(59));
+    expect(ourBid()?.price ?? 0).toBeLessThanOrEqual(c(58));
   });
 });
 
