@@ -93,6 +93,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     baseUrl: opts.kalshi.restBaseUrl,
     signer,
     clock: systemClock,
+    // A create or amend decided before the kill switch tripped, still queued for tokens, is stopped here.
+    writeFence: () => session?.writeFence() ?? null,
     onEvent: (e) => {
       if (e.type === 'rate_limited') metrics.count('RateLimited', 1, { bucket: e.bucket });
       else if (e.type === 'retry') metrics.count('RestRetries');

@@ -77,8 +77,16 @@ export const EngineConfigSchema = z
         flattenTimeoutMs: positiveInt.default(60_000),
         /** Pause between cancel-all and re-listing during cancel-until-flat. */
         flattenIntervalMs: positiveInt.default(1_000),
+        /** Longest the kill switch waits for our in-flight writes to land before its first listing. */
+        drainMs: positiveInt.default(2_000),
       })
-      .default({ maxDrift: 2_000, wsDownMs: 30_000, flattenTimeoutMs: 60_000, flattenIntervalMs: 1_000 }),
+      .default({
+        maxDrift: 2_000,
+        wsDownMs: 30_000,
+        flattenTimeoutMs: 60_000,
+        flattenIntervalMs: 1_000,
+        drainMs: 2_000,
+      }),
     /**
      * Write budget (Kalshi token bucket): creates/amends/decreases wait for tokens,
      * cancels always go (they only remove risk) but still spend them.

@@ -55,3 +55,23 @@ export class KalshiResponseError extends Error {
     super(`Kalshi ${method} ${path} → ${status}: unexpected response body: ${detail.slice(0, 300)}`);
   }
 }
+
+/**
+ * A risk-adding write (create, amend) refused locally because the caller's
+ * write fence was closed when it reached the head of the queue or a retry:
+ * this attempt was never signed nor sent. It certainly did not happen unless
+ * an earlier attempt ended ambiguously (`maybeApplied`).
+ */
+export class KalshiFencedError extends Error {
+  override name = 'KalshiFencedError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly reason: string,
+    readonly maybeApplied: boolean,
+  ) {
+    super(
+      `Kalshi ${method} ${path}: not sent, writes are fenced (${reason})${maybeApplied ? '; an earlier attempt may have been applied' : ''}`,
+    );
+  }
+}

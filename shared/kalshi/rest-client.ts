@@ -21,7 +21,7 @@ import type { z } from 'zod';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Centis } from '../units.ts';
 import { type BackoffPolicy, fullJitterDelay, retryAfterMs } from './backoff.ts';
-import { KalshiApiError, KalshiNetworkError, KalshiResponseError } from './errors.ts';
+import { KalshiApiError, KalshiFencedError, KalshiNetworkError, KalshiResponseError } from './errors.ts';
 import { type BucketName, KalshiRateLimiter, PRIORITY, type Priority } from './rate-limiter.ts';
 import {
   type AmendOrderV2Request,
@@ -137,6 +137,14 @@ export interface KalshiRestClientOptions {
   /** Generates client_order_ids for creates that lack one (so they are safe to retry). */
   newClientOrderId?: () => string;
   onEvent?: (e: RestEvent) => void;
+  /**
+   * Consulted just before a risk-adding write (create, batch create, amend) is
+   * signed and sent, after any wait in the token buckets and before every
+   * retry: a reason closes the fence and the write fails with KalshiFencedError
+   * without reaching the exchange. A kill switch that trips while a create
+   * waits in the queue thus stops it at the wire, not after it rests.
+   */
+  writeFence?: () => string | null;
 }
 
 type QueryValue = string | number | boolean | undefined | null | readonly string[];
@@ -158,6 +166,8 @@ interface CallSpec<S extends z.ZodType> {
   cost?: number;
   /** Accepted success statuses (default: any 2xx). */
   noContent?: boolean;
+  /** Adds risk (create, amend): subject to the write fence. */
+  fenced?: boolean;
 }
 
 const NEVER_SENT = new Set([
@@ -234,6 +244,7 @@ export class KalshiRestClient {
   private readonly signer: Signer;
   private readonly newClientOrderId: () => string;
   private readonly onEvent: (e: RestEvent) => void;
+  private readonly writeFence: () => string | null;
 
   constructor(opts: KalshiRestClientOptions) {
     const url = new URL(opts.baseUrl);
@@ -247,6 +258,7 @@ export class KalshiRestClient {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.newClientOrderId = opts.newClientOrderId ?? (() => `kmm-${randomUUID()}`);
     this.onEvent = opts.onEvent ?? (() => {});
+    this.writeFence = opts.writeFence ?? (() => null);
     this.limiter = opts.limiter === false ? null : (opts.limiter ?? new KalshiRateLimiter(this.clock));
     if (opts.dispatcher) {
       this.dispatcher = opts.dispatcher;
@@ -282,8 +294,14 @@ export class KalshiRestClient {
     const query = buildQuery(spec.query);
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const cost = spec.cost ?? this.limiter?.costOf(spec.method, spec.path) ?? 0;
+    // An earlier attempt ended without a verdict (5xx, lost response): it may have been applied.
+    let ambiguous = false;
     for (let attempt = 1; ; attempt++) {
       if (this.limiter) await this.limiter.acquire(spec.bucket, cost, spec.priority);
+      if (spec.fenced) {
+        const closed = this.writeFence();
+        if (closed !== null) throw new KalshiFencedError(spec.method, spec.path, closed, ambiguous);
+      }
       const started = this.clock.now();
       const headers: Record<string, string> = {
         ...(await authHeaders(this.signer, started, spec.method, fullPath)),
@@ -314,6 +332,7 @@ export class KalshiRestClient {
           ? 'REQUEST_TIMEOUT'
           : String((e as { code?: unknown }).code ?? (e as Error).name ?? 'ERROR');
         const neverSent = NEVER_SENT.has(code);
+        if (!neverSent) ambiguous = true;
         const err = new KalshiNetworkError(spec.method, spec.path, code, !neverSent, attempt);
         if ((neverSent || spec.repeatable === 'safe') && attempt < this.retry.maxAttempts) {
           await this.backoff(spec, attempt, null, code);
@@ -338,6 +357,7 @@ export class KalshiRestClient {
         this.limiter?.drain(spec.bucket);
         this.onEvent({ type: 'rate_limited', method: spec.method, path: spec.path, bucket: spec.bucket });
       }
+      if (status >= 500) ambiguous = true;
       const retryable = status === 429 || (status >= 500 && spec.repeatable === 'safe');
       const error = new KalshiApiError(
         spec.method,
@@ -546,6 +566,7 @@ export class KalshiRestClient {
         body: encodeBody(CreateOrderV2RequestSchema, withId),
         schema: CreateOrderV2ResponseSchema,
         repeatable: 'safe',
+        fenced: true,
         bucket: 'write',
         priority: PRIORITY.create,
       });
@@ -582,6 +603,7 @@ export class KalshiRestClient {
       body: encodeBody(BatchCreateOrdersV2RequestSchema, { orders: items }),
       schema: BatchCreateOrdersV2ResponseSchema,
       repeatable: 'safe',
+      fenced: true,
       bucket: 'write',
       priority: PRIORITY.create,
       cost: perItem * items.length,
@@ -729,6 +751,7 @@ export class KalshiRestClient {
       body: encodeBody(AmendOrderV2RequestSchema, req),
       schema: AmendOrderV2ResponseSchema,
       repeatable: 'unsafe',
+      fenced: true,
       bucket: 'write',
       priority: PRIORITY.write,
     });

@@ -29,6 +29,9 @@ export interface KillSwitchDeps {
   metrics: EngineMetrics;
   /** Called synchronously on the first trip, before any cancel: stop quoting now. */
   onTrip(source: KillSource, reason: string): void;
+  /** Resolves when no write of ours is in flight; awaited (at most `drainMs`) before flattening. */
+  drain?: () => Promise<void>;
+  drainMs?: number;
 }
 
 export class KillSwitch {
@@ -61,6 +64,7 @@ export class KillSwitch {
   }
 
   private async flatten(reason: string): Promise<FlattenResult> {
+    await this.drained();
     let result: FlattenResult;
     try {
       result = await this.deps.flatten(reason);
@@ -75,5 +79,25 @@ export class KillSwitch {
     if (result.flat) this.deps.log.warn('kill_switch_flat', { ...result });
     else this.deps.log.error('kill_switch_not_flat', { ...result });
     return result;
+  }
+
+  /** Bounded: a write hung on a dead socket must not hold the cancels back. */
+  private async drained(): Promise<void> {
+    const { drain, clock } = this.deps;
+    const ms = this.deps.drainMs ?? 0;
+    if (!drain || ms <= 0) return;
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = clock.setTimeout(() => resolve('timeout'), ms);
+    });
+    const outcome = await Promise.race([
+      drain().then(
+        () => 'drained' as const,
+        () => 'drained' as const,
+      ),
+      timeout,
+    ]);
+    if (timer !== undefined) clock.clearTimeout(timer);
+    if (outcome === 'timeout') this.deps.log.info('kill_drain_timeout', { ms });
   }
 }

@@ -651,8 +651,9 @@ export class OrderManager {
   private audit(action: string, o: Tracked, r: WriteOutcome<unknown>, price?: Micros, count?: Centis): void {
     this.deps.metrics.count('OrderWrites', 1, { action });
     if (!r.ok) this.stats.writeFailures++;
+    // A fenced write (kill switch, lost lease) is the fence doing its job, not a failure to alert on.
     if (!r.ok)
-      this.deps.log.warn('order_write_failed', {
+      this.deps.log[r.code === 'fenced' ? 'info' : 'warn']('order_write_failed', {
         action,
         ticker: o.ticker,
         side: o.side,

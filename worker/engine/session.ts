@@ -226,6 +226,9 @@ export class TradingSession {
       flatten: ports.flatten,
       log: ports.log,
       metrics: ports.metrics,
+      // Writes already on the wire land (or fail) before the first listing, so the listing sees them.
+      drain: () => this.manager.settled(),
+      drainMs: config.kill.drainMs,
       onTrip: () => {
         for (const g of this.games.values()) g.status = 'killed';
         this.emit({ type: 'kill', state: this.killSwitch.state });
@@ -527,6 +530,18 @@ export class TradingSession {
       fees: ev.fees,
     };
     this.addGame(game);
+  }
+
+  /**
+   * The REST client's last check before a create or amend is signed: null lets it
+   * through; a reason stops a write that was decided before the kill switch
+   * tripped (or the lease lapsed) but was still queued for the rate budget.
+   */
+  writeFence(): string | null {
+    if (this.killSwitch.tripped) return 'kill switch';
+    const lease = this.ports.lease;
+    if (lease && !lease.valid(this.ports.clock.now())) return 'shard lease lost';
+    return null;
   }
 
   /** The tick grid of a market we trade (from discovery), for the order books. */

@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KalshiApiError, KalshiNetworkError } from '../../../shared/kalshi/errors.ts';
+import { KalshiApiError, KalshiFencedError, KalshiNetworkError } from '../../../shared/kalshi/errors.ts';
 import {
   type CancelOutcome,
   KalshiRequestError,
@@ -42,7 +42,10 @@ function signatureOk(r: Recorded): boolean {
   );
 }
 
-async function setup(handler: Handler, opts: { timeouts?: { requestMs: number } } = {}) {
+async function setup(
+  handler: Handler,
+  opts: { timeouts?: { requestMs: number }; writeFence?: () => string | null } = {},
+) {
   const server = await startServer((req, res) => {
     if (!signatureOk(req))
       return json(res, 401, { error: { code: 'unauthorized', message: 'bad signature' } });
@@ -58,6 +61,7 @@ async function setup(handler: Handler, opts: { timeouts?: { requestMs: number } 
     retry: { baseMs: 100, capMs: 1000, maxAttempts: 4 },
     timeouts: { connectMs: 1000, headersMs: 5000, bodyMs: 5000, requestMs: opts.timeouts?.requestMs ?? 5000 },
     onEvent: (e) => events.push(e),
+    ...(opts.writeFence ? { writeFence: opts.writeFence } : {}),
   });
   cleanups.push(async () => {
     await client.close();
@@ -221,6 +225,52 @@ describe('KalshiRestClient', () => {
     const bodies = server.requests.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body));
     expect(bodies[0]).toEqual(bodies[1]);
     expect(bodies[0]).toMatchObject({ price: '0.4400', count: '10.00', client_order_id: 'kmm-1' });
+  });
+
+  it('a closed write fence stops creates and amends before signing; cancels and decreases still go', async () => {
+    let fence: string | null = 'kill switch';
+    const { server, client } = await setup(
+      (req, res) => {
+        if (req.method === 'DELETE')
+          return json(res, 200, { order_id: 'o-1', reduced_by: '10.00', ts_ms: 1 });
+        if (req.url.endsWith('/decrease'))
+          return json(res, 200, { order_id: 'o-1', remaining_count: '0.00', fill_count: '0.00', ts_ms: 1 });
+        json(res, 201, { order_id: 'o-2', client_order_id: 'kmm-2', fill_count: '0', remaining_count: '10' });
+      },
+      { writeFence: () => fence },
+    );
+    const refused = await Promise.all([
+      client.createOrder({ ...ORDER, client_order_id: 'kmm-1' }).catch((e: unknown) => e),
+      client.batchCreateOrders([{ ...ORDER, client_order_id: 'kmm-2' }]).catch((e: unknown) => e),
+      client
+        .amendOrder('o-1', { ticker: ORDER.ticker, side: 'bid', price: 450_000, count: 1000 })
+        .catch((e: unknown) => e),
+    ]);
+    for (const e of refused) {
+      expect(e).toBeInstanceOf(KalshiFencedError);
+      expect(e).toMatchObject({ reason: 'kill switch', maybeApplied: false });
+    }
+    expect(server.requests).toEqual([]);
+    await client.cancelOrder('o-1');
+    await client.decreaseOrder('o-1', { reduce_to: 0 });
+    expect(server.requests.map((r) => r.method)).toEqual(['DELETE', 'POST']);
+    fence = null;
+    expect((await client.createOrder({ ...ORDER, client_order_id: 'kmm-2' })).order_id).toBe('o-2');
+  });
+
+  it('a fence that closes during a retry stops the retry and says the first attempt may have rested', async () => {
+    let fence: string | null = null;
+    const { server, client } = await setup(
+      (_req, res) => {
+        fence = 'kill switch'; // trips while the 503 is on its way back
+        json(res, 503, { error: { code: 'service_unavailable' } });
+      },
+      { writeFence: () => fence },
+    );
+    const e = await client.createOrder({ ...ORDER, client_order_id: 'kmm-1' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(KalshiFencedError);
+    expect((e as KalshiFencedError).maybeApplied).toBe(true);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('a 409 on the first attempt is the caller’s duplicate and is reported, not papered over', async () => {

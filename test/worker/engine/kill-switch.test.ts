@@ -5,7 +5,7 @@ import { KillSwitch } from '../../../worker/engine/kill-switch.ts';
 import { FakeExchange } from './fake-exchange.ts';
 import { drain, recordingLog, recordingMetrics } from './support.ts';
 
-function rig(resting: number) {
+function rig(resting: number, drain?: { drain: () => Promise<void>; drainMs: number }) {
   const clock = new ManualClock(0);
   const ex = new FakeExchange();
   for (let i = 0; i < resting; i++)
@@ -27,6 +27,7 @@ function rig(resting: number) {
     log,
     metrics,
     onTrip: (source, reason) => trips.push(`${source}: ${reason}`),
+    ...drain,
   });
   return { clock, ex, kill, trips, log, metrics };
 }
@@ -80,6 +81,42 @@ describe('KillSwitch', () => {
     const { kill, ex, clock } = rig(1);
     ex.failListings = 3;
     const done = kill.trip('operator', 'test');
+    await run(clock, () => kill.state.phase !== 'flattening');
+    expect((await done).flat).toBe(true);
+    expect(ex.resting()).toEqual([]);
+  });
+
+  it('waits for our writes already on the wire before its first listing, so one landing late is cancelled', async () => {
+    let land!: () => void;
+    const inFlight = new Promise<void>((resolve) => {
+      land = resolve;
+    });
+    const { kill, ex, clock } = rig(0, { drain: () => inFlight, drainMs: 5_000 });
+    const done = kill.trip('sigterm', 'shutdown');
+    await run(clock, () => false, 1_000);
+    expect(ex.calls).not.toContain('listResting');
+    // The create that was sent before the trip rests now, and its response comes back.
+    ex.orders.set('late', {
+      orderId: 'late',
+      clientOrderId: 'kmm-1',
+      ticker: 'M',
+      side: 'bid',
+      price: 10_000,
+      remaining: 100,
+      filled: 0,
+    });
+    land();
+    await run(clock, () => kill.state.phase !== 'flattening');
+    expect((await done).flat).toBe(true);
+    expect(ex.resting()).toEqual([]);
+  });
+
+  it('does not let a write hung on a dead socket hold the cancels back past drainMs', async () => {
+    const { kill, ex, clock, log } = rig(2, { drain: () => new Promise<void>(() => {}), drainMs: 2_000 });
+    const done = kill.trip('sigterm', 'shutdown');
+    await run(clock, () => ex.calls.includes('listResting'), 10_000);
+    expect(clock.now()).toBeLessThanOrEqual(2_250);
+    expect(log.lines.some((l) => l.event === 'kill_drain_timeout')).toBe(true);
     await run(clock, () => kill.state.phase !== 'flattening');
     expect((await done).flat).toBe(true);
     expect(ex.resting()).toEqual([]);

@@ -311,6 +311,8 @@ describe('TradingSession', () => {
     expect(r.ex.resting()).toEqual([]);
     expect(r.clock.now() - t).toBeLessThanOrEqual(60_000);
     expect(r.session.killSwitch.state.source).toBe('flag');
+    // The REST client's last check refuses any create or amend still queued for tokens.
+    expect(r.session.writeFence()).toBe('kill switch');
     // Nothing new after the kill, whatever the market does.
     r.ex.emit({ type: 'book', ticker: A });
     await r.session.idle();
@@ -406,6 +408,7 @@ describe('TradingSession', () => {
     await started(r);
     expect(r.ex.created).toEqual([]);
     expect(r.session.snapshot().games[0]?.status).toBe('lease-lost');
+    expect(r.session.writeFence()).toBe('shard lease lost');
   });
 
   it('drops a malformed feed event without crashing', async () => {

@@ -8,7 +8,7 @@
  * - `unknown`: timeout / reset / 5xx after send, an unparseable body, or a response
  *   that describes another order (Kalshi changelog 2026-05-21): reconcile before trusting.
  */
-import { KalshiApiError, KalshiNetworkError } from '../../../shared/kalshi/errors.ts';
+import { KalshiApiError, KalshiFencedError, KalshiNetworkError } from '../../../shared/kalshi/errors.ts';
 import type { KalshiRestClient } from '../../../shared/kalshi/rest-client.ts';
 import type { CreateOrderV2Request, KalshiEvent, Series } from '../../../shared/kalshi/schemas/rest.ts';
 import { milestoneStart } from '../../../shared/mapping/kalshi-game.ts';
@@ -32,6 +32,14 @@ type Failure = Extract<WriteOutcome<never>, { ok: false }>;
 
 /** Maps a thrown client error to a write outcome kind. */
 export function classify(err: unknown): Failure {
+  // Refused before signing: not applied, unless an earlier attempt of the same write was ambiguous.
+  if (err instanceof KalshiFencedError)
+    return {
+      ok: false,
+      kind: err.maybeApplied ? 'unknown' : 'rejected',
+      code: 'fenced',
+      message: err.message,
+    };
   if (err instanceof KalshiApiError) {
     if (err.status === 429) return { ok: false, kind: 'rate_limited', code: '429', message: err.message };
     if (err.status >= 500)
