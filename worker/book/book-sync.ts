@@ -24,7 +24,7 @@ import {
   type WsInbound,
 } from '../../shared/kalshi/schemas/ws.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
-import { type BookError, ONE_DOLLAR, OrderBook } from './order-book.ts';
+import { type BookError, type BookSide, ONE_DOLLAR, OrderBook } from './order-book.ts';
 
 export type ResyncRequest =
   | {
@@ -47,6 +47,15 @@ export interface SyncResult {
   /** Why a frame was ignored or rejected. */
   detail?: string;
   resync: ResyncRequest[];
+  /** An accepted delta: the level it changed, in YES terms (bid = YES bid, ask = YES ask). */
+  applied?: AppliedDelta;
+}
+
+/** The one level an accepted delta changed; `delta` 0 changed nothing. */
+export interface AppliedDelta {
+  side: BookSide;
+  price: Micros;
+  delta: Centis;
 }
 
 export interface BookSyncOptions {
@@ -54,6 +63,8 @@ export interface BookSyncOptions {
   useYesPrice: boolean;
   /** The market's tick grid, when known (from REST markets or lifecycle). */
   gridOf?: (ticker: string) => readonly PriceRange[] | null | undefined;
+  /** Told when a book turns live or stops being live (keeps the feed's live count O(1) per frame). */
+  onLiveChange?: (ticker: string, live: boolean) => void;
 }
 
 const ok = (outcome: SyncOutcome, detail?: string, resync: ResyncRequest[] = []): SyncResult =>
@@ -75,6 +86,8 @@ export class BookSync {
     let b = this.books.get(ticker);
     if (!b) {
       b = new OrderBook(ticker, this.opts.gridOf?.(ticker) ?? null);
+      const onLive = this.opts.onLiveChange;
+      if (onLive) b.onLiveChange = (book, live) => onLive(book.ticker, live);
       this.books.set(ticker, b);
     }
     return b;
@@ -224,12 +237,11 @@ export class BookSync {
     if (gap) return ok('ignored', 'seq gap', [gap]);
     const book = this.book(ticker);
     if (!book.live) return ok('ignored', `book ${book.state}`);
-    const err =
-      m.side === 'yes'
-        ? book.applyDelta('bid', m.price_dollars, m.delta_fp, m.ts_ms ?? receivedAt)
-        : book.applyDelta('ask', this.noToYesAsk(m.price_dollars), m.delta_fp, m.ts_ms ?? receivedAt);
+    const side: BookSide = m.side === 'yes' ? 'bid' : 'ask';
+    const price = m.side === 'yes' ? m.price_dollars : this.noToYesAsk(m.price_dollars);
+    const err = book.applyDelta(side, price, m.delta_fp, m.ts_ms ?? receivedAt);
     if (err)
       return ok('rejected', `delta ${err}`, [{ scope: 'market', sid: msg.sid, market: ticker, reason: err }]);
-    return ok('accepted');
+    return { outcome: 'accepted', resync: [], applied: { side, price, delta: m.delta_fp } };
   }
 }

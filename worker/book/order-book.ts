@@ -46,11 +46,20 @@ export function slotUnit(ranges: readonly PriceRange[] | null | undefined): Micr
 export function onGrid(price: Micros, ranges: readonly PriceRange[] | null | undefined): boolean {
   if (!Number.isInteger(price) || price <= 0 || price >= ONE_DOLLAR) return false;
   if (!ranges || ranges.length === 0) return price % FALLBACK_UNIT === 0;
-  return ranges.some((r) => price >= r.start && price <= r.end && (price - r.start) % r.step === 0);
+  for (const r of ranges)
+    if (price >= r.start && price <= r.end && (price - r.start) % r.step === 0) return true;
+  return false;
 }
 
 export class OrderBook {
-  state: BookState = 'stale';
+  private bookState: BookState = 'stale';
+  /**
+   * Bumped on every change a reader can see (levels, state, grid, timestamp), so
+   * readers can cache what they derive from the book per version.
+   */
+  version = 0;
+  /** Called when the book turns live or stops being live (the feed keeps a count instead of scanning books). */
+  onLiveChange: ((book: OrderBook, live: boolean) => void) | null = null;
   /** Why the book is stale or invalid (for logs and the replay report). */
   reason: string | null = 'no snapshot yet';
   /** Epoch ms of the last applied snapshot/delta (the delta's exchange ts_ms, else its arrival time). */
@@ -85,6 +94,19 @@ export class OrderBook {
     this.ownAsks = new Float64Array(this.slots);
     this.bestBidSlot = -1;
     this.bestAskSlot = this.slots;
+    this.version++;
+  }
+
+  get state(): BookState {
+    return this.bookState;
+  }
+
+  set state(next: BookState) {
+    const was = this.bookState;
+    if (was === next) return;
+    this.bookState = next;
+    this.version++;
+    if ((was === 'live') !== (next === 'live')) this.onLiveChange?.(this, next === 'live');
   }
 
   get grid(): readonly PriceRange[] | null {
@@ -137,6 +159,7 @@ export class OrderBook {
     this.asks.fill(0);
     this.bestBidSlot = -1;
     this.bestAskSlot = this.slots;
+    this.version++;
     for (const [side, levels] of [
       ['bid', bids],
       ['ask', asks],
@@ -190,9 +213,11 @@ export class OrderBook {
     this.asks.fill(0);
     this.bestBidSlot = -1;
     this.bestAskSlot = this.slots;
+    this.version++;
   }
 
   private addAt(side: BookSide, slot: number, delta: Centis): void {
+    this.version++;
     if (side === 'bid') {
       const v = this.bids[slot]! + delta;
       this.bids[slot] = v;
@@ -254,12 +279,14 @@ export class OrderBook {
     const slot = this.slotOf(price);
     if (typeof slot === 'string' || size < 0) return false;
     (side === 'bid' ? this.ownBids : this.ownAsks)[slot] = size;
+    this.version++;
     return true;
   }
 
   clearOwn(): void {
     this.ownBids.fill(0);
     this.ownAsks.fill(0);
+    this.version++;
   }
 
   /** Best price with someone other than us on it. */
@@ -278,18 +305,50 @@ export class OrderBook {
     return null;
   }
 
+  /**
+   * Whether the level at `price` is among the first `depth` non-empty levels
+   * of its side, or would be if it were non-empty: fewer than `depth` levels
+   * are strictly better. Only that level changes when a delta lands there, so
+   * after an accepted delta this says whether the visible top `depth` of the
+   * side changed (false = it did not, before or after). O(slots between the
+   * best price and `price`), stops at `depth` levels.
+   */
+  withinTop(side: BookSide, price: Micros, depth: number): boolean {
+    if (depth <= 0) return false;
+    const slot = this.slotOf(price);
+    if (typeof slot === 'string') return false;
+    let better = 0;
+    if (side === 'bid') {
+      const arr = this.bids;
+      for (let s = this.bestBidSlot; s > slot; s--) if (arr[s]! > 0 && ++better >= depth) return false;
+    } else {
+      const arr = this.asks;
+      for (let s = this.bestAskSlot; s < slot; s++) if (arr[s]! > 0 && ++better >= depth) return false;
+    }
+    return true;
+  }
+
   /** Levels best first, optionally without our own size. */
   levels(side: BookSide, opts: { excludeOwn?: boolean; depth?: number } = {}): Quote[] {
     const out: Quote[] = [];
     const depth = opts.depth ?? Number.POSITIVE_INFINITY;
-    const arr = side === 'bid' ? this.bids : this.asks;
-    const own = side === 'bid' ? this.ownBids : this.ownAsks;
-    const push = (s: number) => {
-      const size = opts.excludeOwn ? arr[s]! - own[s]! : arr[s]!;
-      if (size > 0) out.push({ price: s * this.unit, size });
-    };
-    if (side === 'bid') for (let s = this.bestBidSlot; s >= 0 && out.length < depth; s--) push(s);
-    else for (let s = this.bestAskSlot; s < this.slots && out.length < depth; s++) push(s);
+    const excludeOwn = opts.excludeOwn === true;
+    const unit = this.unit;
+    if (side === 'bid') {
+      const arr = this.bids;
+      const own = this.ownBids;
+      for (let s = this.bestBidSlot; s >= 0 && out.length < depth; s--) {
+        const size = excludeOwn ? arr[s]! - own[s]! : arr[s]!;
+        if (size > 0) out.push({ price: s * unit, size });
+      }
+    } else {
+      const arr = this.asks;
+      const own = this.ownAsks;
+      for (let s = this.bestAskSlot; s < this.slots && out.length < depth; s++) {
+        const size = excludeOwn ? arr[s]! - own[s]! : arr[s]!;
+        if (size > 0) out.push({ price: s * unit, size });
+      }
+    }
     return out;
   }
 }

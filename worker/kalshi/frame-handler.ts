@@ -2,9 +2,14 @@
  * The one path every inbound text frame takes, live or replayed: parse with
  * the zod schemas, feed the book state machine, count the outcome. Never
  * throws; a bad frame is counted and described (truncated) for the log.
+ *
+ * Book frames (orderbook_delta, orderbook_snapshot) first try the validated
+ * fast path (`fast-frame.ts`: same checks, same output); whatever it does not
+ * accept goes through the zod schemas, so refusals keep zod's messages.
  */
-import { type ParsedWsFrame, parseWsFrame, type WsInbound } from '../../shared/kalshi/schemas/ws.ts';
-import type { BookSync, ResyncRequest, SyncOutcome } from '../book/book-sync.ts';
+import { type ParsedWsFrame, parseWsValue, type WsInbound } from '../../shared/kalshi/schemas/ws.ts';
+import type { AppliedDelta, BookSync, ResyncRequest, SyncOutcome } from '../book/book-sync.ts';
+import { fastBookFrame } from './fast-frame.ts';
 
 export interface FrameCounts {
   accepted: number;
@@ -19,6 +24,8 @@ export interface HandledFrame {
   /** For rejected/ignored frames: why, with the frame text truncated. */
   detail: string | null;
   resync: ResyncRequest[];
+  /** An accepted orderbook_delta: the level it changed (YES terms). */
+  applied?: AppliedDelta;
 }
 
 const MAX_LOGGED = 200;
@@ -34,9 +41,23 @@ export class FrameHandler {
 
   /** `receivedAt`: epoch ms the frame arrived (stamps books; omit in replay). */
   handleText(text: string, receivedAt?: number): HandledFrame {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      this.counts.rejected++;
+      return {
+        outcome: 'rejected',
+        msg: null,
+        detail: `bad_json: frame is not JSON in ${truncateFrame(text)}`,
+        resync: [],
+      };
+    }
+    const fast = fastBookFrame(raw);
+    if (fast !== null) return this.handleMessage(fast, receivedAt);
     let parsed: ParsedWsFrame;
     try {
-      parsed = parseWsFrame(text);
+      parsed = parseWsValue(raw);
     } catch (e) {
       // parseWsFrame does not throw; this guards the event loop against a future regression.
       parsed = { ok: false, reason: 'bad_shape', error: String(e).slice(0, 100) };
@@ -57,6 +78,8 @@ export class FrameHandler {
   handleMessage(msg: WsInbound, receivedAt?: number): HandledFrame {
     const r = this.sync.handle(msg, receivedAt);
     this.counts[r.outcome]++;
-    return { outcome: r.outcome, msg, detail: r.detail ?? null, resync: r.resync };
+    const out: HandledFrame = { outcome: r.outcome, msg, detail: r.detail ?? null, resync: r.resync };
+    if (r.applied) out.applied = r.applied;
+    return out;
   }
 }

@@ -29,7 +29,7 @@ import {
   type WsInbound,
 } from '../../shared/kalshi/schemas/ws.ts';
 import { authHeaders, type Signer } from '../../shared/kalshi/signer.ts';
-import { BookSync, type ResyncRequest } from '../book/book-sync.ts';
+import { type AppliedDelta, BookSync, type ResyncRequest } from '../book/book-sync.ts';
 import type { OrderBook } from '../book/order-book.ts';
 import { FrameHandler } from './frame-handler.ts';
 
@@ -40,8 +40,12 @@ export type FeedEvent =
   | { type: 'state'; state: ConnectionState; reason: string }
   /** A new connection is subscribed: reconcile fills/orders/positions over REST now. */
   | { type: 'reconnected'; connection: number }
-  /** A book changed (snapshot or delta accepted) or changed state. */
-  | { type: 'book'; ticker: string }
+  /**
+   * A book changed (snapshot or delta accepted) or changed state. `delta`: the
+   * frame was an accepted delta and this is the only level it changed (readers
+   * that see only the top levels can skip it, see `OrderBook.withinTop`).
+   */
+  | { type: 'book'; ticker: string; delta?: AppliedDelta }
   /** Every parsed message (fills are de-duplicated by trade_id first). */
   | { type: 'message'; msg: WsInbound }
   | { type: 'fill'; fill: WsFill['msg'] }
@@ -133,6 +137,8 @@ export class KalshiWsFeed {
 
   /** Markets we want books for. */
   private readonly desired = new Set<string>();
+  /** How many of `desired` have a live book (kept by the books' live-change hook: a frame costs O(1)). */
+  private desiredLive = 0;
   /** Markets the server confirmed on our orderbook sid. */
   private subscribed = new Set<string>();
   private obSid: number | null = null;
@@ -173,6 +179,9 @@ export class KalshiWsFeed {
     this.sync = new BookSync({
       useYesPrice: this.opts.useYesPrice,
       ...(options.gridOf ? { gridOf: options.gridOf } : {}),
+      onLiveChange: (ticker, live) => {
+        if (this.desired.has(ticker)) this.desiredLive += live ? 1 : -1;
+      },
     });
     this.frames = new FrameHandler(this.sync);
     this.stats.frames = this.frames.counts;
@@ -225,6 +234,8 @@ export class KalshiWsFeed {
     this.desired.clear();
     for (const t of tickers) this.desired.add(t);
     for (const [t, b] of this.sync.books) if (!this.desired.has(t)) b.markStale('not subscribed');
+    this.desiredLive = 0;
+    for (const t of this.desired) if (this.sync.books.get(t)?.live === true) this.desiredLive++;
     this.converge();
   }
 
@@ -536,7 +547,11 @@ export class KalshiWsFeed {
     this.onMessage(msg);
     for (const r of handled.resync) this.onResync(r);
     if (msg.type === 'orderbook_snapshot' || msg.type === 'orderbook_delta') {
-      this.emit({ type: 'book', ticker: msg.msg.market_ticker });
+      this.emit(
+        handled.applied
+          ? { type: 'book', ticker: msg.msg.market_ticker, delta: handled.applied }
+          : { type: 'book', ticker: msg.msg.market_ticker },
+      );
     }
     this.refreshState();
   }
@@ -637,9 +652,8 @@ export class KalshiWsFeed {
 
   private refreshState(): void {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
-    const wanted = [...this.desired];
-    const allLive = wanted.every((t) => this.sync.books.get(t)?.live === true);
-    const subscribedAll = this.obSid !== null || wanted.length === 0;
+    const allLive = this.desiredLive === this.desired.size;
+    const subscribedAll = this.obSid !== null || this.desired.size === 0;
     if (allLive && subscribedAll) {
       this.attempt = 0;
       this.setState('connected', 'all books live');

@@ -3,14 +3,24 @@
  * and its order books (worker/book/). Translates the feed's events into the
  * engine's FeedEvent union; books are read on demand (a requote reads the
  * current book, never a copy per delta).
+ *
+ * The engine sees only the top `depth` levels per side (`book()`), so a delta
+ * whose level is outside them before and after it lands changes nothing the
+ * quoter or the limit reads: no `book` event for it (most deltas churn deep
+ * levels). Snapshots, resyncs and validity changes always emit.
  */
 import type { Clock } from '../../../shared/clock.ts';
+import type { OrderBook } from '../../book/order-book.ts';
 import type { KalshiWsFeed } from '../../kalshi/ws-client.ts';
 import type { BookReader, FeedEvent, MarketBook, MarketFeed } from '../ports.ts';
 
 export class KalshiFeedAdapter implements MarketFeed, BookReader {
   private readonly handlers = new Set<(e: FeedEvent) => void>();
   private up = false;
+  /** The MarketBook last handed out per ticker, with the book version it was built from. */
+  private readonly cache = new Map<string, { book: OrderBook; version: number; view: MarketBook }>();
+  /** Accepted deltas seen, and how many of them changed the visible top levels (bench, metrics). */
+  readonly deltaCounts = { seen: 0, visible: 0 };
 
   constructor(
     private readonly ws: KalshiWsFeed,
@@ -20,9 +30,16 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
   ) {
     ws.on((e) => {
       switch (e.type) {
-        case 'book':
+        case 'book': {
+          const d = e.delta;
+          if (d) {
+            this.deltaCounts.seen++;
+            if (d.delta === 0 || !this.visible(e.ticker, d.side, d.price)) return;
+            this.deltaCounts.visible++;
+          }
           this.emit({ type: 'book', ticker: e.ticker });
           return;
+        }
         case 'fill': {
           const f = e.fill;
           this.emit({
@@ -98,20 +115,40 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
     this.ws.setMarkets(tickers);
   }
 
+  /** Whether an accepted delta at (side, price) shows in the top `depth` levels handed to the engine. */
+  private visible(ticker: string, side: 'bid' | 'ask', price: number): boolean {
+    try {
+      const b = this.ws.book(ticker);
+      // A book that is not live is read as invalid whatever its levels: the validity change itself emits.
+      return !b.live || b.withinTop(side, price, this.depth);
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * The top `depth` levels per side. Built once per book version and shared
+   * until the book changes: callers must not mutate it (the port's types are readonly).
+   */
   book(ticker: string): MarketBook | undefined {
-    let b: ReturnType<KalshiWsFeed['book']>;
+    let b: OrderBook;
     try {
       b = this.ws.book(ticker);
     } catch {
       return undefined;
     }
-    return {
+    const hit = this.cache.get(ticker);
+    if (hit && hit.book === b && hit.version === b.version) return hit.view;
+    // Frozen: one view is shared by every reader until the book changes.
+    const view: MarketBook = Object.freeze({
       ticker,
-      bids: b.levels('bid', { depth: this.depth }),
-      asks: b.levels('ask', { depth: this.depth }),
+      bids: Object.freeze(b.levels('bid', { depth: this.depth })),
+      asks: Object.freeze(b.levels('ask', { depth: this.depth })),
       valid: b.live,
       updatedMs: b.updatedAt ?? 0,
-    };
+    });
+    this.cache.set(ticker, { book: b, version: b.version, view });
+    return view;
   }
 
   private emit(e: FeedEvent): void {
