@@ -8,19 +8,29 @@ import {
   cancelUntilFlat,
   type RoundReport,
 } from '../../../shared/kill/cancel-until-flat.ts';
-import type { ExchangeGateway, Flattener } from '../ports.ts';
+import type { ExchangeGateway, ExchangeOrder, Flattener } from '../ports.ts';
 
 export interface FlattenOptions {
   clock: Clock;
   deadlineMs: number;
   pauseMs: number;
   onRound?: (round: RoundReport) => void;
+  /**
+   * Which resting orders this flattener may cancel. Absent: every order on the
+   * account, with Kalshi's cancel-all first (one worker per account). A worker
+   * that shares the account with other shards passes its own orders only, and
+   * never uses cancel-all: its stop must not pull the other shards' quotes. The
+   * account-wide sweep is the kill-switch Lambda's job.
+   */
+  owns?: (order: Pick<ExchangeOrder, 'ticker' | 'clientOrderId'>) => boolean;
 }
 
-export function cancelPortOf(gateway: ExchangeGateway): CancelPort {
+export function cancelPortOf(gateway: ExchangeGateway, owns?: FlattenOptions['owns']): CancelPort {
   const port: CancelPort = {
     listResting: async () =>
-      (await gateway.listRestingOrders()).map((o) => ({ orderId: o.orderId, ticker: o.ticker })),
+      (await gateway.listRestingOrders())
+        .filter((o) => owns === undefined || owns(o))
+        .map((o) => ({ orderId: o.orderId, ticker: o.ticker })),
     cancel: async (o) => {
       const [r] = await gateway.cancelOrders([{ orderId: o.orderId, ticker: o.ticker }]);
       // A refusal that says the order is gone is fine: the next listing is the judge.
@@ -28,13 +38,13 @@ export function cancelPortOf(gateway: ExchangeGateway): CancelPort {
         throw new Error(`cancel ${o.orderId}: ${r ? r.message : 'no result'}`);
     },
   };
-  if (gateway.cancelAll) port.cancelAll = () => gateway.cancelAll!();
+  if (gateway.cancelAll && owns === undefined) port.cancelAll = () => gateway.cancelAll!();
   return port;
 }
 
 export function gatewayFlattener(gateway: ExchangeGateway, opts: FlattenOptions): Flattener {
   return async () => {
-    const r = await cancelUntilFlat(cancelPortOf(gateway), {
+    const r = await cancelUntilFlat(cancelPortOf(gateway, opts.owns), {
       clock: opts.clock,
       deadlineMs: opts.deadlineMs,
       pauseMs: opts.pauseMs,
