@@ -108,6 +108,10 @@ export interface OrderManagerDeps {
 
 export class OrderManager {
   private readonly orders = new Map<number, Tracked>();
+  /** The same orders by market, in insertion order: a requote reads its game's orders without scanning every game's. */
+  private readonly byTicker = new Map<string, Set<Tracked>>();
+  /** The same orders by game (event ticker): `hasInFlight` without scanning every game's. */
+  private readonly byGame = new Map<string, Set<Tracked>>();
   /**
    * Size that left the book as fills whose messages have not arrived yet
    * (a cancel that reduced less than we thought rested, an order gone from a
@@ -140,15 +144,53 @@ export class OrderManager {
     return [...this.orders.values()].map(strip);
   }
 
+  /** The orders of these markets, market by market (insertion order within a market). */
   ordersOf(tickers: readonly string[]): LiveOrder[] {
-    return [...this.orders.values()].filter((o) => tickers.includes(o.ticker)).map(strip);
+    const out: LiveOrder[] = [];
+    this.eachOf(tickers, (o) => out.push(strip(o)));
+    return out;
   }
 
   exposureOrders(tickers: readonly string[]): ExposureOrder[] {
-    return [...this.orders.values()]
-      .filter((o) => tickers.includes(o.ticker))
-      .map((o) => ({ ticker: o.ticker, side: o.side, remaining: exposureOf(o) }))
-      .concat(this.ghostsOf(tickers));
+    const out: ExposureOrder[] = [];
+    this.eachOf(tickers, (o) => out.push({ ticker: o.ticker, side: o.side, remaining: exposureOf(o) }));
+    return out.concat(this.ghostsOf(tickers));
+  }
+
+  /**
+   * Our resting size at one price of one side of a market (Centis): what the
+   * visible depth there holds of ours. Pending and uncertain orders are not counted.
+   */
+  restingAt(ticker: string, side: BookSide, price: Micros): Centis {
+    let size = 0;
+    const set = this.byTicker.get(ticker);
+    if (set)
+      for (const o of set)
+        if (o.side === side && o.price === price && o.state === 'resting') size += o.remaining;
+    return size;
+  }
+
+  /** Calls `f` for every tracked order of these markets (each market once, even if listed twice). */
+  private eachOf(tickers: readonly string[], f: (o: Tracked) => void): void {
+    for (let i = 0; i < tickers.length; i++) {
+      const t = tickers[i]!;
+      if (tickers.indexOf(t) !== i) continue;
+      const set = this.byTicker.get(t);
+      if (set) for (const o of set) f(o);
+    }
+  }
+
+  private addOrder(o: Tracked): void {
+    this.orders.set(o.key, o);
+    addTo(this.byTicker, o.ticker, o);
+    addTo(this.byGame, o.eventTicker, o);
+  }
+
+  private removeOrder(o: Tracked): void {
+    if (this.orders.get(o.key) !== o) return;
+    this.orders.delete(o.key);
+    removeFrom(this.byTicker, o.ticker, o);
+    removeFrom(this.byGame, o.eventTicker, o);
   }
 
   /** Gate-visible exposure that is not on the book any more (see `ghosts`). */
@@ -157,8 +199,8 @@ export class OrderManager {
   }
 
   hasInFlight(eventTicker: string): boolean {
-    for (const o of this.orders.values())
-      if (o.eventTicker === eventTicker && o.state === 'pending') return true;
+    const set = this.byGame.get(eventTicker);
+    if (set) for (const o of set) if (o.state === 'pending') return true;
     return false;
   }
 
@@ -193,15 +235,17 @@ export class OrderManager {
 
     // Everything below is synchronous until the requests are fired, so each gate sees every earlier write.
     const cancels: Tracked[] = [];
-    const byId = (id: string) => this.findByOrderId(id);
+    // The plan's orders are the game's: look in their market first (no scan of every tracked order).
+    const byId = (id: string, ticker: string) =>
+      findIn(this.byTicker.get(ticker), id) ?? this.findByOrderId(id);
     for (const c of plan.cancels) {
-      const o = byId(c.orderId);
+      const o = byId(c.orderId, c.ticker);
       if (o && o.state === 'resting') cancels.push(o);
     }
 
     const amends: { o: Tracked; price: Micros; remaining: Centis }[] = [];
     for (const a of plan.amends) {
-      const o = byId(a.orderId);
+      const o = byId(a.orderId, a.ticker);
       if (o?.state !== 'resting') continue;
       const orders = this.gameOrders(game);
       const idx = orders.findIndex((x) => x.key === o.key);
@@ -240,7 +284,7 @@ export class OrderManager {
 
     const decreases: { o: Tracked; reduceTo: Centis }[] = [];
     for (const dec of plan.decreases) {
-      const o = byId(dec.orderId);
+      const o = byId(dec.orderId, dec.ticker);
       if (o?.state !== 'resting') continue;
       if (!this.deps.budget.tryTake(this.deps.writeCost)) {
         report.deferred++;
@@ -283,7 +327,7 @@ export class OrderManager {
         reserve: 0,
         pendingTotal: null,
       };
-      this.orders.set(o.key, o);
+      this.addOrder(o);
       creates.push(o);
     }
     for (const o of cancels) {
@@ -341,7 +385,7 @@ export class OrderManager {
     o.filled = Math.max(o.filled, o.seen);
     o.reserve = Math.max(0, o.reserve - fill.count);
     refresh(o);
-    if (exposureOf(o) === 0 && o.state !== 'pending') this.orders.delete(o.key);
+    if (exposureOf(o) === 0 && o.state !== 'pending') this.removeOrder(o);
   }
 
   /** A user_orders update: the exchange's view of one order, applied unless a write on it is in flight. */
@@ -353,7 +397,7 @@ export class OrderManager {
     if (ev.status === 'canceled' || ev.status === 'executed') {
       // Off the book. Fills of it whose messages have not arrived yet still count until they do.
       if (ev.orderId) o.orderId = ev.orderId;
-      this.orders.delete(o.key);
+      this.removeOrder(o);
       this.addGhost(o, Math.max(0, ev.filled - o.seen));
     } else if (ev.status === 'resting')
       this.takeExchangeView(o, ev.orderId, ev.price, ev.remaining, ev.filled);
@@ -383,7 +427,7 @@ export class OrderManager {
       } else if (a.kind === 'forget') {
         const o = this.findLocal(a.local);
         if (o && o.state !== 'pending') {
-          this.orders.delete(o.key);
+          this.removeOrder(o);
           this.addGhost(o, exposureOf(o)); // cancelled or filled: until we know, count it
           changes++;
         }
@@ -429,7 +473,7 @@ export class OrderManager {
       reserve: 0,
       pendingTotal: null,
     };
-    this.orders.set(o.key, o);
+    this.addOrder(o);
   }
 
   // ------------------------------------------------------------- writes
@@ -442,7 +486,7 @@ export class OrderManager {
       this.audit('cancel', o, r);
       if (o.key < 0) return; // an untracked order of ours in a market we left
       if (r.ok) {
-        this.orders.delete(o.key);
+        this.removeOrder(o);
         // A cancel ack can describe another order, and fills may still be in flight: keep counting
         // the order until the next listing (which adopts it if it still rests) or its fill messages.
         this.addGhost(o, exposureOf(o));
@@ -523,7 +567,7 @@ export class OrderManager {
       } else if (r.kind === 'unknown') o.state = 'uncertain';
       else {
         if (r.kind === 'rate_limited') this.count429();
-        this.orders.delete(o.key);
+        this.removeOrder(o);
       }
     });
     this.afterWrite(list);
@@ -537,7 +581,7 @@ export class OrderManager {
     o.state = 'resting';
     o.before = undefined;
     refresh(o);
-    if (exposureOf(o) === 0) this.orders.delete(o.key);
+    if (exposureOf(o) === 0) this.removeOrder(o);
   }
 
   /** A listing or order snapshot: the exchange's total, less the fills we have seen. */
@@ -574,7 +618,7 @@ export class OrderManager {
     o.pendingTotal = null;
     o.state = 'resting';
     refresh(o);
-    if (exposureOf(o) === 0) this.orders.delete(o.key);
+    if (exposureOf(o) === 0) this.removeOrder(o);
   }
 
   private afterWrite(list: readonly Tracked[]): void {
@@ -598,10 +642,12 @@ export class OrderManager {
   }
 
   private gameOrders(game: GameBinding): (ExposureOrder & { key: number })[] {
-    return [...this.orders.values()]
-      .filter((o) => game.tickers.includes(o.ticker))
-      .map((o) => ({ ticker: o.ticker, side: o.side, remaining: exposureOf(o), key: o.key }))
-      .concat(this.ghostsOf(game.tickers).map((g) => ({ ...g, key: -1 })));
+    const out: (ExposureOrder & { key: number })[] = [];
+    this.eachOf(game.tickers, (o) =>
+      out.push({ ticker: o.ticker, side: o.side, remaining: exposureOf(o), key: o.key }),
+    );
+    for (const g of this.ghostsOf(game.tickers)) out.push({ ...g, key: -1 });
+    return out;
   }
 
   private ghostsOf(tickers: readonly string[]): ExposureOrder[] {
@@ -699,6 +745,27 @@ function refresh(o: Tracked): void {
 /** What the risk gate counts for an order: everything not yet in the position (unseen fills included) plus any reserve. */
 const exposureOf = (o: Tracked): Centis =>
   Math.max(0, Math.max(o.total, o.pendingTotal ?? 0) - o.seen) + o.reserve;
+
+function addTo(index: Map<string, Set<Tracked>>, key: string, o: Tracked): void {
+  let set = index.get(key);
+  if (!set) {
+    set = new Set();
+    index.set(key, set);
+  }
+  set.add(o);
+}
+
+function removeFrom(index: Map<string, Set<Tracked>>, key: string, o: Tracked): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(o);
+  if (set.size === 0) index.delete(key);
+}
+
+function findIn(set: ReadonlySet<Tracked> | undefined, orderId: string): Tracked | undefined {
+  if (set) for (const o of set) if (o.orderId === orderId) return o;
+  return undefined;
+}
 
 function strip(o: Tracked): LiveOrder {
   return {

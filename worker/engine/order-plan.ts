@@ -70,32 +70,48 @@ export const emptyPlan = (): ReconcilePlan => ({
 export const writeCount = (p: ReconcilePlan): number =>
   p.cancels.length + p.decreases.length + p.amends.length + p.creates.length;
 
+/** One slot's desired quote and live orders (planner scratch). */
+interface SlotWork {
+  ticker: string;
+  side: BookSide;
+  want: DesiredQuote | undefined;
+  orders: LiveOrder[];
+}
+
 export function planOrders(
   desired: readonly DesiredQuote[],
   live: readonly LiveOrder[],
   opts: PlanOptions,
 ): ReconcilePlan {
   const plan = emptyPlan();
-  const want = new Map<SlotId, DesiredQuote>();
+  // A game has 4–6 slots: a linear scan beats building slot-id strings and maps on every requote.
+  const slots: SlotWork[] = [];
+  const find = (ticker: string, side: BookSide): SlotWork | undefined => {
+    for (const s of slots) if (s.ticker === ticker && s.side === side) return s;
+    return undefined;
+  };
+  for (const o of live) {
+    const s = find(o.ticker, o.side);
+    if (s) s.orders.push(o);
+    else slots.push({ ticker: o.ticker, side: o.side, want: undefined, orders: [o] });
+  }
   for (const q of desired) {
     if (q.size <= 0) continue;
-    const id = slotId(q.ticker, q.side);
-    if (!want.has(id)) want.set(id, q); // one order per slot: the first quote wins
+    const s = find(q.ticker, q.side);
+    if (!s) slots.push({ ticker: q.ticker, side: q.side, want: q, orders: [] });
+    else s.want ??= q; // one order per slot: the first quote wins
   }
-  const have = new Map<SlotId, LiveOrder[]>();
-  for (const o of live) {
-    const id = slotId(o.ticker, o.side);
-    const list = have.get(id);
-    if (list) list.push(o);
-    else have.set(id, [o]);
-  }
+  if (slots.length > 1) slots.sort(compareSlots);
 
-  const slots = new Set<SlotId>([...have.keys(), ...want.keys()]);
-  for (const slot of [...slots].sort()) {
-    const orders = have.get(slot) ?? [];
-    const d = want.get(slot);
-    if (orders.some((o) => o.state !== 'resting' || o.orderId === null)) {
-      plan.blocked.push(slot);
+  for (const { ticker, side, want: d, orders } of slots) {
+    let blocked = false;
+    for (const o of orders)
+      if (o.state !== 'resting' || o.orderId === null) {
+        blocked = true;
+        break;
+      }
+    if (blocked) {
+      plan.blocked.push(slotId(ticker, side));
       continue;
     }
     if (!d) {
@@ -128,6 +144,21 @@ export function planOrders(
     }
   }
   return plan;
+}
+
+/**
+ * The order of the slot ids (`ticker|side`) as strings, which is the order the
+ * plan lists its writes in, without building the strings in the common cases.
+ */
+function compareSlots(a: SlotWork, b: SlotWork): number {
+  if (a.ticker === b.ticker) return a.side === b.side ? 0 : a.side < b.side ? -1 : 1;
+  // One ticker a prefix of the other: the separator takes part in the comparison.
+  if (a.ticker.startsWith(b.ticker) || b.ticker.startsWith(a.ticker)) {
+    const x = slotId(a.ticker, a.side);
+    const y = slotId(b.ticker, b.side);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return a.ticker < b.ticker ? -1 : 1;
 }
 
 /** The order worth keeping: exact match, else right price with enough size, else right price, else the first. */

@@ -759,25 +759,27 @@ export class TradingSession {
 
   private limitFor(g: GameState, books: ReadonlyMap<string, MarketBook | undefined>): Centis {
     // Visible depth without our own orders: what we could get out of.
-    const own = this.manager.ordersOf(g.tickers);
     let depth = 0;
     for (const [ticker, b] of books) {
       if (!b) continue;
-      for (const [levels, side] of [
-        [b.bids, 'bid'],
-        [b.asks, 'ask'],
-      ] as const) {
-        for (const lvl of levels.slice(0, this.config.depthLevels)) {
-          const mine = own
-            .filter(
-              (o) => o.ticker === ticker && o.side === side && o.price === lvl.price && o.state === 'resting',
-            )
-            .reduce((s, o) => s + o.remaining, 0);
-          depth += Math.max(0, lvl.size - mine);
-        }
-      }
+      depth += this.depthWithoutOwn(ticker, 'bid', b.bids) + this.depthWithoutOwn(ticker, 'ask', b.asks);
     }
     return gameLimit(this.config.limits, g.sport, depth);
+  }
+
+  /** Size of the first `depthLevels` levels of one side, less our own resting size at each. */
+  private depthWithoutOwn(
+    ticker: string,
+    side: BookSide,
+    levels: readonly MarketBook['bids'][number][],
+  ): Centis {
+    const n = Math.min(levels.length, this.config.depthLevels);
+    let depth = 0;
+    for (let i = 0; i < n; i++) {
+      const lvl = levels[i]!;
+      depth += Math.max(0, lvl.size - this.manager.restingAt(ticker, side, lvl.price));
+    }
+    return depth;
   }
 
   private binding(g: GameState): GameBinding {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyPlan, planOrders, writeCount } from '../../../worker/engine/order-plan.ts';
 import { type BookSide, type DesiredQuote, type LiveOrder, slotId } from '../../../worker/engine/ports.ts';
+import { referencePlanOrders } from './reference-decisions.ts';
 
 const TICKERS = ['G-A', 'G-B'] as const;
 const SIDES: BookSide[] = ['bid', 'ask'];
@@ -162,5 +163,57 @@ describe('planOrders', () => {
     );
     expect(plan.keeps).toEqual(['y']);
     expect(plan.cancels.map((c) => c.orderId)).toEqual(['x']);
+  });
+});
+
+describe('planOrders equals the reference (pre-rewrite) planner', () => {
+  // Tickers where one is a prefix of another: the slot order is the order of the `ticker|side` strings.
+  const T = ['G-A', 'G-A-X', 'G-AB', 'G-B', 'G'] as const;
+  const anyLive = fc
+    .array(
+      fc.record({
+        t: fc.constantFrom(...T),
+        side: fc.constantFrom(...SIDES),
+        price,
+        size,
+        filled: fc.integer({ min: 0, max: 500 }),
+        state: fc.constantFrom<LiveOrder['state']>('resting', 'resting', 'resting', 'pending', 'uncertain'),
+        noId: fc.boolean(),
+      }),
+      { maxLength: 10 },
+    )
+    .map((rows) =>
+      rows.map(
+        (r, i): LiveOrder => ({
+          orderId: r.noId && r.state !== 'resting' ? null : `o${i}`,
+          clientOrderId: `kmm-${i}`,
+          ticker: r.t,
+          side: r.side,
+          price: r.price,
+          remaining: r.size,
+          filled: r.filled,
+          state: r.noId && r.state === 'resting' ? 'resting' : r.state,
+          sinceMs: 0,
+        }),
+      ),
+    );
+  // Duplicate slots and non-positive sizes included: the first positive quote of a slot wins.
+  const anyDesired = fc.array(
+    fc.record({
+      ticker: fc.constantFrom(...T),
+      side: fc.constantFrom(...SIDES),
+      price,
+      size: fc.integer({ min: -100, max: 500 }),
+    }),
+    { maxLength: 8 },
+  );
+
+  it('same plan (every list in the same order) on random inputs', () => {
+    fc.assert(
+      fc.property(anyLive, anyDesired, fc.boolean(), (live, desired, amend) => {
+        expect(planOrders(desired, live, { amend })).toEqual(referencePlanOrders(desired, live, { amend }));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUOTING_PARAMS } from '../../../shared/pricing/params.ts';
 import {
@@ -6,6 +7,7 @@ import {
   sweptSide,
 } from '../../../worker/engine/adapters/quoter.ts';
 import type { BookLevel, LiveOrder, MarketBook, QuoteContext } from '../../../worker/engine/ports.ts';
+import { referenceGameQuoter } from './reference-decisions.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
 const A = 'KXNBAGAME-26NOV25BOSMIL-BOS';
@@ -170,5 +172,112 @@ describe('gameQuoter sweep guard', () => {
       for (const g of guarded) expect(unguarded).toContainEqual(g);
       if (pos < 1_000) expect(guarded).toEqual(unguarded);
     }
+  });
+});
+
+describe('gameQuoter equals the reference (pre-rewrite) quoter', () => {
+  const M = ['G-A', 'G-B', 'G-T'] as const;
+  const OUT = ['Home', 'Away', 'Tie'] as const;
+  const cents = fc.integer({ min: 1, max: 99 }).map(c);
+  const level = fc.record({ price: cents, size: fc.integer({ min: -100, max: 3_000 }) });
+  const levels = fc
+    .array(level, { maxLength: 6 })
+    .map((ls) => [...new Map(ls.map((l) => [l.price, l])).values()]);
+  const order = fc.record({
+    m: fc.integer({ min: 0, max: 2 }),
+    side: fc.constantFrom<'bid' | 'ask'>('bid', 'ask'),
+    price: cents,
+    remaining: fc.integer({ min: 0, max: 2_000 }),
+    state: fc.constantFrom<LiveOrder['state']>('resting', 'resting', 'pending', 'uncertain'),
+  });
+  const step = fc.record({
+    dt: fc.integer({ min: 0, max: 40_000 }),
+    bids: fc.array(levels, { minLength: 3, maxLength: 3 }),
+    asks: fc.array(levels, { minLength: 3, maxLength: 3 }),
+    missingBook: fc.integer({ min: -1, max: 2 }),
+    own: fc.array(order, { maxLength: 6 }),
+    positions: fc.array(fc.integer({ min: -3_000, max: 3_000 }), { minLength: 3, maxLength: 3 }),
+    theo: fc.array(fc.double({ min: 0.02, max: 0.9, noNaN: true }), { minLength: 3, maxLength: 3 }),
+    theoRefresh: fc.boolean(),
+    entry: fc.option(cents, { nil: undefined }),
+  });
+  const game = (n: 2 | 3) => ({
+    eventTicker: 'G',
+    seriesTicker: 'S',
+    sport: 'nba',
+    title: 'g',
+    oddsEventId: 'o',
+    markets: M.slice(0, n).map((ticker, i) => ({ ticker, outcome: OUT[i]! })),
+    kalshiStartMs: T0 + 10_000_000,
+    oddsCommenceMs: T0 + 10_000_000,
+  });
+
+  it('same quotes, modes, reasons and competition slots over random sequences of requotes', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<2 | 3>(2, 3),
+        fc.array(step, { minLength: 1, maxLength: 12 }),
+        (n, steps) => {
+          const opts = {
+            params: DEFAULT_QUOTING_PARAMS,
+            competitionMemoryMs: 30_000,
+            sweepSize: 500,
+            sweepWindowMs: 45_000,
+          };
+          const ours = gameQuoter(opts);
+          const ref = referenceGameQuoter(opts);
+          const g = game(n);
+          let now = T0;
+          let theoMs = T0;
+          for (const s of steps) {
+            now += s.dt;
+            if (s.theoRefresh) theoMs = now;
+            const probabilities: Record<string, number> = {};
+            g.markets.forEach((m, i) => {
+              probabilities[m.outcome] = s.theo[i]!;
+            });
+            const books = new Map<string, MarketBook | undefined>(
+              g.markets.map((m, i) => [
+                m.ticker,
+                i === s.missingBook
+                  ? undefined
+                  : book(
+                      m.ticker,
+                      [...s.bids[i]!].sort((x, y) => y.price - x.price),
+                      [...s.asks[i]!].sort((x, y) => x.price - y.price),
+                    ),
+              ]),
+            );
+            const ownOrders: LiveOrder[] = s.own
+              .filter((o) => o.m < n)
+              .map((o, k) => ({
+                orderId: `o${k}`,
+                clientOrderId: null,
+                ticker: M[o.m]!,
+                side: o.side,
+                price: o.price,
+                remaining: o.remaining,
+                filled: 0,
+                state: o.state,
+                sinceMs: now,
+              }));
+            const context: QuoteContext = {
+              game: g,
+              theo: { oddsEventId: 'o', probabilities, updatedMs: theoMs, books: 5 },
+              books,
+              positions: new Map(g.markets.map((m, i) => [m.ticker, s.positions[i]!])),
+              entryPrices: new Map(s.entry === undefined ? [] : [[M[0], s.entry]]),
+              ownOrders,
+              limit: 5_000,
+              stopAtMs: T0 + 9_000_000,
+              now,
+            };
+            expect(ours(context)).toEqual(ref(context));
+            expect([...ours.competition].sort()).toEqual([...ref.competition].sort());
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

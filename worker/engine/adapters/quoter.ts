@@ -88,73 +88,123 @@ export function sweptSide(
   return null;
 }
 
+/**
+ * Best level of one side of a book without our own resting size at each price
+ * (the first entry of `withoutOwn`), without building the filtered arrays: the
+ * quote only reads the best level. `own` may hold orders of other tickers/sides.
+ */
+export function bestWithoutOwn(
+  levels: readonly BookLevel[],
+  own: readonly LiveOrder[],
+  ticker: string,
+  side: BookSide,
+): BookLevel | null {
+  for (const l of levels) {
+    let mine = 0;
+    for (const o of own)
+      if (o.state === 'resting' && o.price === l.price && o.ticker === ticker && o.side === side)
+        mine += o.remaining;
+    const size = l.size - mine;
+    if (size > 0) return { price: l.price, size };
+  }
+  return null;
+}
+
+/** What the quoter remembers per market (one lookup per market per requote instead of a string key per slot). */
+interface MarketMemory {
+  grid: TickGrid;
+  bidSlot: SlotId;
+  askSlot: SlotId;
+  /** When each side was last seen outbid. */
+  bidOutbid: number | undefined;
+  askOutbid: number | undefined;
+  /** Last position seen and its recent moves (sweep guard). */
+  lastPosition: number | undefined;
+  moves: PositionMove[];
+}
+
 export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: ReadonlySet<SlotId> } {
-  const grids = new Map<string, TickGrid>();
   const memoryMs = opts.competitionMemoryMs ?? DEFAULT_COMPETITION_MEMORY_MS;
   /** Slots currently judged competitive (read by the dashboard/tests). */
   const competition = new Set<SlotId>();
-  /** When each slot was last seen outbid. */
-  const lastOutbid = new Map<SlotId, number>();
   const sweepSize = opts.sweepSize ?? DEFAULT_SWEEP_SIZE;
   const sweepWindowMs = opts.sweepWindowMs ?? DEFAULT_SWEEP_WINDOW_MS;
-  /** Last position seen per ticker and its recent moves (sweep guard). */
-  const lastPosition = new Map<string, number>();
-  const moves = new Map<string, PositionMove[]>();
+  const memory = new Map<string, MarketMemory>();
 
-  const gridOf = (ticker: string, ranges: MarketQuoteInputRanges): TickGrid => {
-    let g = grids.get(ticker);
-    if (g) return g;
+  const memoryOf = (ticker: string, ranges: MarketQuoteInputRanges): MarketMemory => {
+    let mem = memory.get(ticker);
+    if (mem) return mem;
+    let grid: TickGrid | undefined;
     if (ranges && ranges.length > 0) {
       const r = tryMakeTickGrid(ranges);
-      if (r.ok) g = r.grid;
+      if (r.ok) grid = r.grid;
       else opts.onBadGrid?.(ticker, r.error);
     }
-    g ??= LINEAR_CENT_GRID;
-    grids.set(ticker, g);
-    return g;
+    mem = {
+      grid: grid ?? LINEAR_CENT_GRID,
+      bidSlot: slotId(ticker, 'bid'),
+      askSlot: slotId(ticker, 'ask'),
+      bidOutbid: undefined,
+      askOutbid: undefined,
+      lastPosition: undefined,
+      moves: [],
+    };
+    memory.set(ticker, mem);
+    return mem;
+  };
+
+  /** Competition memory of one side: refreshed when outbid now, faded after `memoryMs`. */
+  const judge = (slot: SlotId, seenOutbid: number | undefined, isOutbid: boolean, now: number) => {
+    const seen = isOutbid ? now : seenOutbid;
+    if (seen !== undefined && now - seen < memoryMs) {
+      competition.add(slot);
+      return seen;
+    }
+    competition.delete(slot);
+    return undefined;
   };
 
   const quoter = (ctx: Parameters<Quoter>[0]): GameQuotes => {
-    const markets: MarketQuoteInput[] = ctx.game.markets.map((m) => {
+    const own = ctx.ownOrders;
+    const gameMarkets = ctx.game.markets;
+    const mems: MarketMemory[] = new Array(gameMarkets.length);
+    const markets: MarketQuoteInput[] = new Array(gameMarkets.length);
+    for (let i = 0; i < gameMarkets.length; i++) {
+      const m = gameMarkets[i]!;
+      const mem = memoryOf(m.ticker, m.priceRanges);
+      mems[i] = mem;
       const book: MarketBook | undefined = ctx.books.get(m.ticker);
-      const own = ctx.ownOrders.filter((o) => o.ticker === m.ticker);
-      const bids = withoutOwn(
-        book?.bids ?? [],
-        own.filter((o) => o.side === 'bid'),
-      );
-      const asks = withoutOwn(
-        book?.asks ?? [],
-        own.filter((o) => o.side === 'ask'),
-      );
-      for (const side of ['bid', 'ask'] as const) {
-        const slot = slotId(m.ticker, side);
-        const ours = own.find((o) => o.side === side);
-        if (outbid(side, side === 'bid' ? bids[0] : asks[0], ours)) lastOutbid.set(slot, ctx.now);
-        const seen = lastOutbid.get(slot);
-        if (seen !== undefined && ctx.now - seen < memoryMs) competition.add(slot);
-        else {
-          competition.delete(slot);
-          lastOutbid.delete(slot);
+      const bestBid = book ? bestWithoutOwn(book.bids, own, m.ticker, 'bid') : null;
+      const bestAsk = book ? bestWithoutOwn(book.asks, own, m.ticker, 'ask') : null;
+      let ourBid: LiveOrder | undefined;
+      let ourAsk: LiveOrder | undefined;
+      let pendingBid = 0;
+      let pendingAsk = 0;
+      for (const o of own) {
+        if (o.ticker !== m.ticker) continue;
+        if (o.side === 'bid') {
+          ourBid ??= o;
+          if (o.state !== 'resting') pendingBid += o.remaining;
+        } else {
+          ourAsk ??= o;
+          if (o.state !== 'resting') pendingAsk += o.remaining;
         }
       }
-      const pending = { bid: 0, ask: 0 };
-      for (const o of own) if (o.state !== 'resting') pending[o.side] += o.remaining;
-      return {
+      mem.bidOutbid = judge(mem.bidSlot, mem.bidOutbid, outbid('bid', bestBid ?? undefined, ourBid), ctx.now);
+      mem.askOutbid = judge(mem.askSlot, mem.askOutbid, outbid('ask', bestAsk ?? undefined, ourAsk), ctx.now);
+      markets[i] = {
         ticker: m.ticker,
         outcome: m.outcome,
-        grid: gridOf(m.ticker, m.priceRanges),
+        grid: mem.grid,
         theo: ctx.theo.probabilities[m.outcome] ?? null,
         fees: ctx.game.fees ?? QUADRATIC_FEES,
-        book: { bestBid: bids[0] ?? null, bestAsk: asks[0] ?? null },
-        competition: {
-          bid: competition.has(slotId(m.ticker, 'bid')),
-          ask: competition.has(slotId(m.ticker, 'ask')),
-        },
+        book: { bestBid, bestAsk },
+        competition: { bid: mem.bidOutbid !== undefined, ask: mem.askOutbid !== undefined },
         position: ctx.positions.get(m.ticker) ?? 0,
         avgEntry: ctx.entryPrices.get(m.ticker) ?? null,
-        pending,
+        pending: { bid: pendingBid, ask: pendingAsk },
       };
-    });
+    }
     const decision = quoteGame({
       now: ctx.now,
       stopTime: ctx.stopAtMs,
@@ -163,35 +213,61 @@ export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: Rea
       markets,
     });
     const modes: Partial<Record<SlotId, string>> = {};
-    for (const q of decision.quotes) modes[slotId(q.ticker, q.side)] = q.mode;
-    for (const s of decision.suppressed) modes[slotId(s.ticker, s.side)] = `off:${s.reason}`;
-    const reasons = decision.suppressed.map((s) => `${s.ticker} ${s.side}: ${s.reason} (${s.detail})`);
+    const reasons: string[] = [];
     // Sweep guard: only ever removes quotes (never adds exposure).
-    const pulled = new Set<SlotId>();
-    for (const m of ctx.game.markets) {
+    let pulled: Set<SlotId> | null = null; // rare: allocated on a sweep only
+    const sweepReasons: string[] = [];
+    const sweepModes: SlotId[] = [];
+    for (let i = 0; i < gameMarkets.length; i++) {
+      const m = gameMarkets[i]!;
+      const mem = mems[i]!;
       const pos = ctx.positions.get(m.ticker) ?? 0;
-      const prev = lastPosition.get(m.ticker);
-      lastPosition.set(m.ticker, pos);
-      const list = (moves.get(m.ticker) ?? []).filter((x) => ctx.now - x.t < sweepWindowMs);
+      const prev = mem.lastPosition;
+      mem.lastPosition = pos;
+      const list = mem.moves;
+      if (list.length > 0) {
+        // Drop moves out of the window in place (the list is ours).
+        let k = 0;
+        for (const x of list) if (ctx.now - x.t < sweepWindowMs) list[k++] = x;
+        list.length = k;
+      }
       if (prev !== undefined && pos !== prev)
         list.push({ t: ctx.now, delta: pos - prev, theoMs: ctx.theo.updatedMs });
-      moves.set(m.ticker, list);
       const side = sweptSide(list, ctx.now, ctx.theo.updatedMs, sweepSize, sweepWindowMs);
       if (side === null) continue;
-      const slot = slotId(m.ticker, side);
+      const slot = side === 'bid' ? mem.bidSlot : mem.askSlot;
+      pulled ??= new Set();
       pulled.add(slot);
-      modes[slot] = 'off:swept';
-      reasons.push(`${m.ticker} ${side}: swept (filled ≥ ${sweepSize} since theo ${ctx.theo.updatedMs})`);
+      sweepModes.push(slot);
+      sweepReasons.push(
+        `${m.ticker} ${side}: swept (filled ≥ ${sweepSize} since theo ${ctx.theo.updatedMs})`,
+      );
     }
-    return {
-      quotes: decision.quotes
-        .filter((q) => !pulled.has(slotId(q.ticker, q.side)))
-        .map((q) => ({ ticker: q.ticker, side: q.side, price: q.price, size: q.size })),
-      modes,
-      reasons,
-    };
+    const quotes: GameQuotes['quotes'] = [];
+    for (const q of decision.quotes) {
+      const i = indexOfTicker(markets, q.ticker);
+      const mem = mems[i]!;
+      const slot = q.side === 'bid' ? mem.bidSlot : mem.askSlot;
+      modes[slot] = q.mode;
+      if (pulled?.has(slot)) continue;
+      quotes.push({ ticker: q.ticker, side: q.side, price: q.price, size: q.size });
+    }
+    for (const s of decision.suppressed) {
+      const mem = mems[indexOfTicker(markets, s.ticker)]!;
+      modes[s.side === 'bid' ? mem.bidSlot : mem.askSlot] = `off:${s.reason}`;
+      reasons.push(`${s.ticker} ${s.side}: ${s.reason} (${s.detail})`);
+    }
+    for (const slot of sweepModes) modes[slot] = 'off:swept';
+    for (const r of sweepReasons) reasons.push(r);
+    return { quotes, modes, reasons };
   };
   return Object.assign(quoter, { competition });
+}
+
+/** Position of a ticker among the game's markets (quoteGame echoes the input tickers; 2–3 entries). */
+function indexOfTicker(markets: readonly MarketQuoteInput[], ticker: string): number {
+  for (let i = 0; i < markets.length; i++) if (markets[i]!.ticker === ticker) return i;
+  throw new Error(`quoteGame returned unknown ticker ${ticker}`);
 }
 
 type MarketQuoteInputRanges = Parameters<Quoter>[0]['game']['markets'][number]['priceRanges'];
