@@ -16,7 +16,6 @@
  *   {"action":"clear","requestedBy":"alice","confirm":"RESUME-TRADING"}
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { KalshiRestClient } from '../shared/kalshi/rest-client.ts';
@@ -26,8 +25,9 @@ import { kalshiCancelPort } from '../shared/kill/kalshi-cancel-port.ts';
 import { KillMetric } from '../shared/metrics/names.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { KillStore } from '../shared/store/kill.ts';
-import { type KillEnv, killEnvSchema, parseEnv } from './runtime/env.ts';
-import { cachedSecrets, type SecretProvider, secretsManagerProvider } from './runtime/secrets.ts';
+import { coldStart } from './runtime/cold-start.ts';
+import { type KillEnv, killEnvSchema } from './runtime/env.ts';
+import type { SecretProvider } from './runtime/secrets.ts';
 import {
   describeError,
   type Log,
@@ -177,8 +177,6 @@ export const kalshiSecretSchema = z.object({
   privateKeyPem: z.string().includes('PRIVATE KEY', { message: 'privateKeyPem must be a PEM private key' }),
 });
 
-let cached: ReturnType<typeof makeHandler> | undefined;
-
 function wire(env: KillEnv, secrets: SecretProvider): ReturnType<typeof makeHandler> {
   const table = { doc: makeDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME };
   let client: { raw: string; port: CancelPort } | undefined;
@@ -216,10 +214,4 @@ function wire(env: KillEnv, secrets: SecretProvider): ReturnType<typeof makeHand
   });
 }
 
-export const handler = async (event: unknown): Promise<KillResult> => {
-  cached ??= wire(
-    parseEnv(killEnvSchema, process.env),
-    cachedSecrets(secretsManagerProvider(new SecretsManagerClient({})), 5 * 60_000),
-  );
-  return cached(event);
-};
+export const handler: (event: unknown) => Promise<KillResult> = coldStart(killEnvSchema, wire);

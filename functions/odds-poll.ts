@@ -8,7 +8,6 @@
  * Manual invocation: `{"trigger":"manual","sports":["basketball_nba"]}` (see docs/DEPLOY.md).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { OddsMetric } from '../shared/metrics/names.ts';
 import type { TheoConfig } from '../shared/odds/aggregate.ts';
@@ -17,13 +16,9 @@ import { makeDocumentClient } from '../shared/store/client.ts';
 import { TheoStore } from '../shared/store/theos.ts';
 import { decidePoll, pollOrder } from './odds/poll-plan.ts';
 import { writeTheos } from './odds/theo-writer.ts';
-import { type OddsEnv, oddsEnvSchema, parseEnv, type SportPoll } from './runtime/env.ts';
-import {
-  cachedSecrets,
-  oddsClientFromSecret,
-  type SecretProvider,
-  secretsManagerProvider,
-} from './runtime/secrets.ts';
+import { coldStart } from './runtime/cold-start.ts';
+import { type OddsEnv, oddsEnvSchema, type SportPoll } from './runtime/env.ts';
+import { oddsClientFromSecret, type SecretProvider } from './runtime/secrets.ts';
 import {
   describeError,
   type Log,
@@ -204,8 +199,6 @@ export function makeHandler(deps: OddsPollDeps) {
 
 // ---- AWS wiring (cold start): everything below runs only in Lambda.
 
-let cached: ReturnType<typeof makeHandler> | undefined;
-
 function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHandler> {
   const doc = makeDocumentClient(new DynamoDBClient({}));
   return makeHandler({
@@ -220,10 +213,4 @@ function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHand
   });
 }
 
-export const handler = async (event: unknown): Promise<PollSummary> => {
-  cached ??= wire(
-    parseEnv(oddsEnvSchema, process.env),
-    cachedSecrets(secretsManagerProvider(new SecretsManagerClient({})), 5 * 60_000),
-  );
-  return cached(event);
-};
+export const handler: (event: unknown) => Promise<PollSummary> = coldStart(oddsEnvSchema, wire);

@@ -8,7 +8,6 @@
  * Debounced per event (conditional write): a burst of requests costs one call.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { z } from 'zod';
 import {
   type RefreshRequest,
@@ -22,13 +21,9 @@ import { makeDocumentClient } from '../shared/store/client.ts';
 import { RefreshDebounceStore } from '../shared/store/refresh-debounce.ts';
 import { TheoStore } from '../shared/store/theos.ts';
 import { writeTheos } from './odds/theo-writer.ts';
-import { type OddsEnv, oddsEnvSchema, parseEnv } from './runtime/env.ts';
-import {
-  cachedSecrets,
-  oddsClientFromSecret,
-  type SecretProvider,
-  secretsManagerProvider,
-} from './runtime/secrets.ts';
+import { coldStart } from './runtime/cold-start.ts';
+import { type OddsEnv, oddsEnvSchema } from './runtime/env.ts';
+import { oddsClientFromSecret, type SecretProvider } from './runtime/secrets.ts';
 import {
   describeError,
   type Log,
@@ -115,8 +110,6 @@ export function makeHandler(deps: OddsRefreshDeps) {
 
 // ---- AWS wiring (cold start)
 
-let cached: ReturnType<typeof makeHandler> | undefined;
-
 function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHandler> {
   const table = { doc: makeDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME };
   return makeHandler({
@@ -131,10 +124,4 @@ function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHand
   });
 }
 
-export const handler = async (event: unknown): Promise<RefreshResult> => {
-  cached ??= wire(
-    parseEnv(oddsEnvSchema, process.env),
-    cachedSecrets(secretsManagerProvider(new SecretsManagerClient({})), 5 * 60_000),
-  );
-  return cached(event);
-};
+export const handler: (event: unknown) => Promise<RefreshResult> = coldStart(oddsEnvSchema, wire);
