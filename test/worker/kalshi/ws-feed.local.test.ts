@@ -8,6 +8,9 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { systemClock } from '../../../shared/clock.ts';
+import { KalshiFeedAdapter } from '../../../worker/engine/adapters/kalshi-feed.ts';
+import type { FeedEvent as EngineEvent } from '../../../worker/engine/ports.ts';
 import { type FeedEvent, KalshiWsFeed } from '../../../worker/kalshi/ws-client.ts';
 import { keys, signer, until } from './sim-setup.ts';
 
@@ -162,6 +165,37 @@ describe('WebSocket feed × scripted server', () => {
     expect(bad).toHaveLength(3);
     for (const b of bad) expect(b.type === 'bad_frame' && b.detail.length).toBeLessThan(400);
     expect(feed.connectionState).toBe('connected');
+  });
+
+  it('an accepted delta reports its level; the engine adapter passes on only those inside its top levels', async () => {
+    const ex = exchange();
+    script = await scripted(ex.handler);
+    const { feed, events } = startFeed(script.url);
+    const adapter = new KalshiFeedAdapter(feed, systemClock, 1);
+    const engine: EngineEvent[] = [];
+    adapter.onEvent((e) => engine.push(e));
+    await until(() => feed.connectionState === 'connected', 'connected');
+    const ws = script.sockets[0]!;
+    const delta = (price: string, d: string) =>
+      ws.send(
+        JSON.stringify({
+          type: 'orderbook_delta',
+          sid: 1,
+          seq: ex.state.bump(),
+          msg: { market_ticker: T, price_dollars: price, delta_fp: d, side: 'yes' },
+        }),
+      );
+    delta('0.3000', '5.00'); // below the 0.40 best bid: outside depth 1
+    delta('0.4100', '1.00'); // a new best bid
+    await until(() => feed.book(T).bestBid()?.price === 410_000, 'deltas applied');
+    const books = events.filter((e) => e.type === 'book' && e.delta);
+    expect(books.map((e) => e.type === 'book' && e.delta)).toEqual([
+      { side: 'bid', price: 300_000, delta: 500 },
+      { side: 'bid', price: 410_000, delta: 100 },
+    ]);
+    expect(engine.filter((e) => e.type === 'book')).toHaveLength(2); // the snapshot and the new best bid
+    expect(adapter.deltaCounts).toEqual({ seen: 2, visible: 1 });
+    expect(adapter.book(T)?.bids).toEqual([{ price: 410_000, size: 100 }]);
   });
 
   it('a delta taking a level negative invalidates the market and asks for its snapshot', async () => {
