@@ -211,6 +211,10 @@ export class TradingSession {
   private started = false;
   /** Feed events that arrive before start-up finished (discovery, adoption) wait here. */
   private early: FeedEvent[] | null = null;
+  /** The feed's last connection state seen while start-up queued events (drives the ws-down timer only). */
+  private earlyFeedState: 'up' | 'down' = 'down';
+  /** Discovery has run once and asked the feed to subscribe: from here on the ws-down bound applies. */
+  private subscribed = false;
   private stopped = false;
 
   constructor(
@@ -261,8 +265,11 @@ export class TradingSession {
     this.started = true;
     this.early = [];
     this.unsubscribe = this.ports.feed.onEvent((e) => this.handle(e));
-    if (this.connection.state === 'down') this.armWsTimer();
     await this.discover();
+    // "Down" is measured from the first subscription request, not from boot: discovery of thousands of
+    // markets takes minutes and is no fault of the feed. The feed may already be up (its event waits in `early`).
+    this.subscribed = true;
+    if (this.earlyFeedState !== 'up') this.armWsTimer();
     await this.pollKill();
     await this.reconcile(true); // adopt resting orders and take exchange positions before the first quote
     await this.pollTheos();
@@ -342,6 +349,7 @@ export class TradingSession {
     if (this.early) {
       // Not started yet: a reconnect reconciliation now would see no tracked markets and cancel our own orders.
       this.early.push(event);
+      if (event.type === 'connection') this.onEarlyConnection(event.state);
       return;
     }
     try {
@@ -449,8 +457,20 @@ export class TradingSession {
     for (const g of this.games.keys()) this.markDirty(g);
   }
 
+  /** Start-up: the feed's state only moves the ws-down timer; everything else waits for the queued event. */
+  private onEarlyConnection(state: 'up' | 'down'): void {
+    if (state === this.earlyFeedState) return;
+    this.earlyFeedState = state;
+    if (state === 'up') {
+      if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
+      this.wsTimer = null;
+    } else if (this.subscribed) this.armWsTimer();
+  }
+
   private armWsTimer(): void {
     if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
+    this.wsTimer = null;
+    if (this.stopped) return;
     this.wsTimer = this.ports.clock.setTimeout(() => {
       if (this.connection.state === 'down')
         void this.kill('ws_down', `market feed down for more than ${this.config.kill.wsDownMs} ms`);

@@ -371,6 +371,74 @@ describe('TradingSession', () => {
     expect(r.session.killSwitch.state.source).toBe('ws_down');
   });
 
+  it('start-up: the ws-down bound runs from the subscription request, not from boot (slow discovery)', async () => {
+    const r = rig();
+    let release = () => {};
+    const discovering = new Promise<void>((res) => {
+      release = res;
+    });
+    const list = r.ex.listEvents.bind(r.ex);
+    r.ex.listEvents = async (series) => {
+      await discovering;
+      return list(series);
+    };
+    const starting = r.session.start();
+    // Discovery of thousands of markets takes minutes: the feed has not been asked to subscribe yet.
+    await advance(r.clock, r.config.kill.wsDownMs * 4, 1_000);
+    expect(r.session.killSwitch.tripped).toBe(false);
+    release();
+    await starting;
+    // Subscribed now: the feed gets the whole bound from here ...
+    await advance(r.clock, r.config.kill.wsDownMs - 1_000, 500);
+    expect(r.session.killSwitch.tripped).toBe(false);
+    // ... and trips it if it never comes up.
+    await advance(r.clock, 1_500, 500);
+    expect(r.session.killSwitch.state.source).toBe('ws_down');
+  });
+
+  it('start-up: a feed that came up while start-up still ran (event queued) does not trip ws-down', async () => {
+    const r = rig();
+    let release = () => {};
+    const reading = new Promise<void>((res) => {
+      release = res;
+    });
+    const read = r.ports.theos.read;
+    r.ports.theos.read = async (ids) => {
+      await reading;
+      return read(ids);
+    };
+    const starting = r.session.start();
+    await drain();
+    r.ex.emit({ type: 'connection', state: 'up' }); // queued until start-up ends
+    await advance(r.clock, r.config.kill.wsDownMs * 2, 1_000);
+    expect(r.session.killSwitch.tripped).toBe(false);
+    release();
+    await starting;
+    await r.session.idle();
+    expect(r.session.snapshot().connection.state).toBe('up');
+    await advance(r.clock, r.config.kill.wsDownMs * 2, 1_000);
+    expect(r.session.killSwitch.tripped).toBe(false);
+    // Down while start-up still runs is down: the bound applies from then.
+    const r2 = rig();
+    let release2 = () => {};
+    const reading2 = new Promise<void>((res) => {
+      release2 = res;
+    });
+    const read2 = r2.ports.theos.read;
+    r2.ports.theos.read = async (ids) => {
+      await reading2;
+      return read2(ids);
+    };
+    const starting2 = r2.session.start();
+    await drain();
+    r2.ex.emit({ type: 'connection', state: 'up' });
+    r2.ex.emit({ type: 'connection', state: 'down' });
+    await advance(r2.clock, r2.config.kill.wsDownMs + 1_000, 500);
+    expect(r2.session.killSwitch.state.source).toBe('ws_down');
+    release2();
+    await starting2;
+  });
+
   it('trips the kill switch when a fill pushes exposure past the limit (invariant breach)', async () => {
     const r = await started(rig());
     // A fill the gate never saw (a manual order on the same account) takes the game past its limit.
