@@ -3,7 +3,7 @@
  * records need, the condition-failure test, and key formatting.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 /** Document client with the marshalling options the store relies on (optional fields may be undefined). */
 export function makeDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -50,4 +50,54 @@ export interface TableRef {
 /** Counts of stored items that failed to parse on read (dropped, never returned half-valid). */
 export interface ReadStats {
   dropped: number;
+}
+
+/** Writes an item only if its key is new: false means it was already there (idempotent writes). */
+export async function putOnce(table: TableRef, item: Record<string, unknown>): Promise<boolean> {
+  try {
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}
+
+/** Every item of one key range (`key` = the partition, sort key ≥ `from`), across pages. */
+export async function queryAll(
+  table: TableRef,
+  input: {
+    index?: string;
+    keyName: string;
+    key: string;
+    from: string;
+    newestFirst?: boolean;
+    limit?: number;
+  },
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  const skName = input.index ? 'gsi1sk' : 'sk';
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.doc.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: input.index,
+        KeyConditionExpression: `${input.keyName} = :p AND ${skName} >= :from`,
+        ExpressionAttributeValues: { ':p': input.key, ':from': input.from },
+        ScanIndexForward: !input.newestFirst,
+        Limit: input.limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = input.limit !== undefined && items.length >= input.limit ? undefined : page.LastEvaluatedKey;
+  } while (start);
+  return input.limit !== undefined ? items.slice(0, input.limit) : items;
 }

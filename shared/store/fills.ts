@@ -2,9 +2,8 @@
  * Fills, idempotent by Kalshi trade id: the WebSocket, reconciliation and a
  * replayed message may all report the same fill; only the first write lands.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { isConditionFailed, keyPart, type ReadStats, type TableRef, timeKey } from './client.ts';
+import { keyPart, putOnce, queryAll, type ReadStats, type TableRef, timeKey } from './client.ts';
 import { GSI1, ttlAfter } from './table.ts';
 
 export const fillRecordSchema = z.object({
@@ -41,52 +40,31 @@ export class FillStore {
   /** Records a fill once; `inserted: false` means this trade id was already stored. */
   async put(fill: FillRecord): Promise<{ inserted: boolean }> {
     const record = fillRecordSchema.parse(fill);
-    try {
-      await this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: {
-            pk: `FILL#${keyPart('tradeId', record.tradeId)}`,
-            sk: 'FILL',
-            gsi1pk: `FILLS#${keyPart('eventTicker', record.eventTicker)}`,
-            gsi1sk: `${timeKey(record.ts)}#${record.tradeId}`,
-            ttl: ttlAfter(record.ts, FILL_TTL_DAYS),
-            ...record,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return { inserted: true };
-    } catch (err) {
-      if (isConditionFailed(err)) return { inserted: false };
-      throw err;
-    }
+    const inserted = await putOnce(this.table, {
+      pk: `FILL#${keyPart('tradeId', record.tradeId)}`,
+      sk: 'FILL',
+      gsi1pk: `FILLS#${keyPart('eventTicker', record.eventTicker)}`,
+      gsi1sk: `${timeKey(record.ts)}#${record.tradeId}`,
+      ttl: ttlAfter(record.ts, FILL_TTL_DAYS),
+      ...record,
+    });
+    return { inserted };
   }
 
   /** A game's fills at or after `since` (epoch ms), oldest first. */
   async listByGame(eventTicker: string, since = 0): Promise<FillRecord[]> {
+    const items = await queryAll(this.table, {
+      index: GSI1,
+      keyName: 'gsi1pk',
+      key: `FILLS#${keyPart('eventTicker', eventTicker)}`,
+      from: timeKey(since),
+    });
     const out: FillRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.doc.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :p AND gsi1sk >= :from',
-          ExpressionAttributeValues: {
-            ':p': `FILLS#${keyPart('eventTicker', eventTicker)}`,
-            ':from': timeKey(since),
-          },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const parsed = fillRecordSchema.safeParse(item);
-        if (parsed.success) out.push(parsed.data);
-        else this.stats.dropped++;
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for (const item of items) {
+      const parsed = fillRecordSchema.safeParse(item);
+      if (parsed.success) out.push(parsed.data);
+      else this.stats.dropped++;
+    }
     return out;
   }
 }

@@ -3,9 +3,8 @@
  * sampled quote decisions. Each entry is written once (conditional on its key)
  * so a retried write never duplicates, and expires by TTL.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { isConditionFailed, keyPart, type ReadStats, type TableRef, timeKey } from './client.ts';
+import { keyPart, putOnce, queryAll, type ReadStats, type TableRef, timeKey } from './client.ts';
 import { GSI1, ttlAfter } from './table.ts';
 
 export const orderAuditSchema = z
@@ -64,54 +63,6 @@ export type QuoteDecisionRecord = z.infer<typeof quoteDecisionSchema>;
 const ORDER_AUDIT_TTL_DAYS = 90;
 const POSITION_TTL_DAYS = 30;
 const DECISION_TTL_DAYS = 7;
-
-async function putOnce(table: TableRef, item: Record<string, unknown>): Promise<boolean> {
-  try {
-    await table.doc.send(
-      new PutCommand({
-        TableName: table.tableName,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
-}
-
-async function queryAll(
-  table: TableRef,
-  input: {
-    index?: string;
-    keyName: string;
-    key: string;
-    from: string;
-    newestFirst?: boolean;
-    limit?: number;
-  },
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  const skName = input.index ? 'gsi1sk' : 'sk';
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await table.doc.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: input.index,
-        KeyConditionExpression: `${input.keyName} = :p AND ${skName} >= :from`,
-        ExpressionAttributeValues: { ':p': input.key, ':from': input.from },
-        ScanIndexForward: !input.newestFirst,
-        Limit: input.limit,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = input.limit !== undefined && items.length >= input.limit ? undefined : page.LastEvaluatedKey;
-  } while (start);
-  return input.limit !== undefined ? items.slice(0, input.limit) : items;
-}
 
 export class OrderAuditStore {
   readonly stats: ReadStats = { dropped: 0 };

@@ -3,10 +3,10 @@
  * theo's `asOf` time. A write only lands if it is strictly newer than what is
  * stored, so a slow poll finishing after a fast refresh can never roll a theo back.
  */
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Theo } from '../odds/aggregate.ts';
-import { isConditionFailed, keyPart, type ReadStats, type TableRef, timeKey } from './client.ts';
+import { isConditionFailed, keyPart, queryAll, type ReadStats, type TableRef, timeKey } from './client.ts';
 import { GSI1, ttlAfter } from './table.ts';
 
 export const theoOutcomeSchema = z.object({
@@ -144,28 +144,16 @@ export class TheoStore {
 
   /** Theos of one sport whose game starts at or after `commenceFrom` (epoch ms), in start order. */
   async listBySport(sportKey: string, commenceFrom = 0): Promise<TheoRecord[]> {
-    const out: TheoRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.doc.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :p AND gsi1sk >= :from',
-          ExpressionAttributeValues: {
-            ':p': `THEOS#${keyPart('sportKey', sportKey)}`,
-            ':from': timeKey(commenceFrom),
-          },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const theo = this.parse(item);
-        if (theo) out.push(theo);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.table, {
+      index: GSI1,
+      keyName: 'gsi1pk',
+      key: `THEOS#${keyPart('sportKey', sportKey)}`,
+      from: timeKey(commenceFrom),
+    });
+    return items.flatMap((item) => {
+      const theo = this.parse(item);
+      return theo ? [theo] : [];
+    });
   }
 
   private parse(item: Record<string, unknown>): TheoRecord | null {
