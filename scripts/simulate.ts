@@ -16,7 +16,7 @@ import { BASELINES } from './paper/baselines.ts';
 import { reportCharts } from './paper/charts.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
 import { END_OF_RUN, type HeadlessResult, runHeadless } from './paper/headless.ts';
-import { parseSimulateOptions, SIMULATE_USAGE, type SimulateOptions, UsageError } from './paper/options.ts';
+import { commandLine, parseSimulateOptions, SIMULATE_USAGE, UsageError } from './paper/options.ts';
 import { progressBar, progressWriter } from './paper/progress.ts';
 import { renderReport } from './paper/report-html.ts';
 import { type Scoreboard, scoreRun } from './paper/scoreboard.ts';
@@ -59,18 +59,8 @@ export function scoreboardTable(board: Scoreboard): string {
 }
 
 export async function main(io: SimulateIo): Promise<number> {
-  let opts: SimulateOptions;
-  try {
-    opts = parseSimulateOptions(io.argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.err.write(`error: ${err.message}\n\n${SIMULATE_USAGE}\n`);
-    return 2;
-  }
-  if (opts.help) {
-    io.out.write(`${SIMULATE_USAGE}\n`);
-    return 0;
-  }
+  const opts = commandLine(io.argv, parseSimulateOptions, SIMULATE_USAGE, io);
+  if (typeof opts === 'number') return opts;
   let config: ReturnType<typeof loadEngineConfig>;
   try {
     config = loadEngineConfig(opts.config);

@@ -12,10 +12,10 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadEngineConfig } from './paper/config-file.ts';
 import {
+  commandLine,
   parseLiveEnv,
   parseStartOptions,
   START_USAGE,
-  type StartOptions,
   UsageError,
 } from './paper/options.ts';
 import { progressWriter } from './paper/progress.ts';
@@ -40,18 +40,8 @@ function isStartupError(err: unknown): boolean {
 }
 
 export async function main(io: StartIo): Promise<number> {
-  let opts: StartOptions;
-  try {
-    opts = parseStartOptions(io.argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.err.write(`error: ${err.message}\n\n${START_USAGE}\n`);
-    return 2;
-  }
-  if (opts.help) {
-    io.out.write(`${START_USAGE}\n`);
-    return 0;
-  }
+  const opts = commandLine(io.argv, parseStartOptions, START_USAGE, io);
+  if (typeof opts === 'number') return opts;
 
   const progress = progressWriter(io.err);
   const logLines: string[] = [];

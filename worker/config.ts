@@ -23,17 +23,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
-
-export const KALSHI_HOSTS = {
-  demo: {
-    rest: 'https://external-api.demo.kalshi.co/trade-api/v2',
-    ws: 'wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2',
-  },
-  prod: {
-    rest: 'https://external-api.kalshi.com/trade-api/v2',
-    ws: 'wss://external-api-ws.kalshi.com/trade-api/ws/v2',
-  },
-} as const;
+import { KALSHI_HOSTS } from '../shared/kalshi/hosts.ts';
 
 const url = (protocols: string[]) =>
   z

@@ -122,18 +122,6 @@ export const zLiveEnv = z.object({
 });
 export type LiveEnv = z.infer<typeof zLiveEnv>;
 
-export const KALSHI_URLS = {
-  demo: {
-    rest: 'https://external-api.demo.kalshi.co/trade-api/v2',
-    ws: 'wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2',
-  },
-  prod: {
-    rest: 'https://external-api.kalshi.com/trade-api/v2',
-    ws: 'wss://external-api-ws.kalshi.com/trade-api/ws/v2',
-  },
-} as const;
-export const ODDS_API_URL = 'https://api.the-odds-api.com';
-
 export function parseLiveEnv(env: NodeJS.ProcessEnv): LiveEnv {
   const r = zLiveEnv.safeParse(env);
   if (!r.success) throw firstIssue(r.error, 'env ');
@@ -157,3 +145,29 @@ export const SIMULATE_USAGE = `usage: npm run simulate -- --scenario FILE [--spe
   --report DIR      where scoreboard.json and report.html go (default reports/simulate)
   --config FILE     engine config JSON
   --no-baselines    run only our strategy`;
+
+/**
+ * The command line of `npm start` / `npm run simulate`: the options, or the
+ * exit code when there is nothing to run (usage error → 2 with the usage text,
+ * `--help` → 0).
+ */
+export function commandLine<T extends { help: boolean }>(
+  argv: readonly string[],
+  parse: (argv: readonly string[]) => T,
+  usage: string,
+  io: { out: { write(s: string): unknown }; err: { write(s: string): unknown } },
+): T | number {
+  let opts: T;
+  try {
+    opts = parse(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err.write(`error: ${err.message}\n\n${usage}\n`);
+    return 2;
+  }
+  if (opts.help) {
+    io.out.write(`${usage}\n`);
+    return 0;
+  }
+  return opts;
+}

@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import type { EngineConfig } from '../../shared/config/engine-config.ts';
+import { KALSHI_HOSTS } from '../../shared/kalshi/hosts.ts';
+import { ODDS_API_BASE_URL } from '../../shared/odds/client.ts';
 import { makeDocumentClient } from '../../shared/store/client.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
 import { MAKER_USER, type Simulation, startSimulation } from '../../sim/main.ts';
@@ -21,7 +23,7 @@ import type { DashboardState } from '../../worker/dashboard/view-model.ts';
 import type { Quoter } from '../../worker/engine/ports.ts';
 import { LockstepClock, ScaledWorkerClock } from './clocks.ts';
 import { type PaperDynamo, startPaperDynamo } from './dynamo.ts';
-import { KALSHI_URLS, type LiveEnv, ODDS_API_URL, UsageError } from './options.ts';
+import { type LiveEnv, UsageError } from './options.ts';
 import { type LocalServerless, PAPER_BOOKMAKERS, startLocalServerless } from './serverless.ts';
 import type { PaperWorker, PaperWorkerStarter } from './worker-port.ts';
 
@@ -266,7 +268,7 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
     const serverless = startLocalServerless({
       clock,
       store,
-      odds: { baseUrl: ODDS_API_URL, apiKey: opts.env.ODDS_API_KEY },
+      odds: { baseUrl: ODDS_API_BASE_URL, apiKey: opts.env.ODDS_API_KEY },
       sports: Object.values(opts.config.sports).map((s, i) => ({
         sportKey: s.oddsSportKey,
         priority: Math.min(9, i + 1),
@@ -280,7 +282,7 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
     await serverless.schedule.runNow();
 
     progress(PAPER_STEPS[3]);
-    const urls = KALSHI_URLS[opts.env.KALSHI_ENV];
+    const urls = KALSHI_HOSTS[opts.env.KALSHI_ENV];
     const worker = await opts.startWorker({
       clock,
       config: opts.config,
