@@ -11,13 +11,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadEngineConfig } from './paper/config-file.ts';
-import {
-  commandLine,
-  parseLiveEnv,
-  parseStartOptions,
-  START_USAGE,
-  UsageError,
-} from './paper/options.ts';
+import { commandLine, parseLiveEnv, parseStartOptions, START_USAGE, UsageError } from './paper/options.ts';
 import { progressWriter } from './paper/progress.ts';
 import { PAPER_STEPS, type PaperStack, startLiveStack, startPaperStack } from './paper/stack.ts';
 import { statusLine } from './paper/status.ts';
