@@ -11,7 +11,7 @@ import { parseEngineConfig } from '../../shared/config/engine-config.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
 import { type KalshiSim, startKalshiSim } from '../../sim/kalshi/index.ts';
 import { parseWorkerEnv, WorkerEnvError } from '../../worker/config.ts';
-import { startWorker, type Worker } from '../../worker/main.ts';
+import { startWorker, type Worker, type WorkerOptions } from '../../worker/main.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 
 const KEY_ID = '0b0b0b0b-0000-4000-8000-0000000e4617';
@@ -131,6 +131,7 @@ afterEach(async () => {
 async function worker(
   log: Record<string, unknown>[] = [],
   over: Record<string, unknown> = {},
+  extra: Partial<WorkerOptions> = {},
 ): Promise<Worker> {
   const w = await startWorker({
     clock: systemClock,
@@ -145,6 +146,7 @@ async function worker(
     kalshi: { restBaseUrl: sim.restBaseUrl, wsUrl: sim.wsUrl, keyId: KEY_ID, privateKeyPem: keys.privateKey },
     store,
     log: (e) => log.push(e),
+    ...extra,
   });
   workers.push(w);
   return w;
@@ -153,9 +155,22 @@ async function worker(
 const ours = () => sim.admin.restingOrders('maker');
 
 describe('worker over the simulated exchange and local DynamoDB', () => {
+  it('signs trading writes off the event loop (thread pool by default, or a worker thread) and shuts the signer down on close', async () => {
+    const log: Record<string, unknown>[] = [];
+    const w = await worker(log, {}, { signing: 'worker-thread' });
+    await until(() => ours().length === 4, 'four resting quotes, signed on the worker thread');
+    expect(w.signing()).toEqual({ mode: 'worker-thread', fallbacks: 0, open: true });
+    await w.stop('test');
+    await w.close();
+    expect(w.signing().open).toBe(false);
+    const keyBody = keys.privateKey.split('\n')[1]!;
+    expect(JSON.stringify(log)).not.toContain(keyBody);
+  });
+
   it('maps the game, quotes four post-only sides in an order group, and books fills into inventory', async () => {
     const w = await worker();
     await until(() => ours().length === 4, 'four resting quotes');
+    expect(w.signing()).toMatchObject({ mode: 'thread-pool', fallbacks: 0 });
     for (const o of ours()) {
       expect(o.postOnly).toBe(true);
       expect(o.cancelOrderOnPause).toBe(true);
