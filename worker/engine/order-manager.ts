@@ -126,6 +126,8 @@ export class OrderManager {
   private nextClientSeq = 1;
   private readonly boot: string;
   private readonly groups = new Map<string, Promise<string>>();
+  /** Order groups already created: a create needs no await for them. */
+  private readonly groupIds = new Map<string, string>();
   private readonly waiting = new Set<string>();
   /** Counters for the dashboard. */
   readonly stats = { rateLimited: 0, writeFailures: 0 };
@@ -212,27 +214,57 @@ export class OrderManager {
 
   // ------------------------------------------------------------- sync
 
-  async sync(game: GameBinding, desired: readonly DesiredQuote[]): Promise<SyncReport> {
+  sync(game: GameBinding, desired: readonly DesiredQuote[]): Promise<SyncReport> {
+    try {
+      const r = this.syncNow(game, desired);
+      return r instanceof Promise ? r : Promise.resolve(r);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * `sync` without event-loop hops where none is needed: a plan with no write
+   * returns its report directly, and writes are handed to the gateway in this
+   * same turn unless the game's order group still has to be created.
+   */
+  syncNow(game: GameBinding, desired: readonly DesiredQuote[]): SyncReport | Promise<SyncReport> {
     const live = this.ordersOf(game.tickers);
     const plan = planOrders(desired, live, { amend: this.deps.amend });
     const report: SyncReport = { plan, denials: [], writes: 0, deferred: 0, retryAfterMs: 0 };
     if (plan.blocked.length > 0 && this.hasInFlight(game.eventTicker)) this.waiting.add(game.eventTicker);
-    const needsGroup = plan.creates.length > 0;
+    if (plan.creates.length === 0) return this.fire(game, plan, report, undefined);
+    const known = this.groupIds.get(game.eventTicker);
+    if (known !== undefined) return this.fire(game, plan, report, known);
+    return this.fireAfterGroup(game, plan, report);
+  }
 
+  private async fireAfterGroup(
+    game: GameBinding,
+    plan: ReconcilePlan,
+    report: SyncReport,
+  ): Promise<SyncReport> {
     let groupId: string | undefined;
-    if (needsGroup) {
-      try {
-        groupId = await this.orderGroup(game);
-      } catch (err) {
-        this.deps.log.error('order_group_failed', { eventTicker: game.eventTicker, error: errText(err) });
-        this.deps.metrics.count('OrderGroupErrors');
-        // Never place an order outside its game's group; try again shortly.
-        report.deferred += plan.creates.length;
-        report.retryAfterMs = 1_000;
-        plan.creates.length = 0;
-      }
+    try {
+      groupId = await this.orderGroup(game);
+    } catch (err) {
+      this.deps.log.error('order_group_failed', { eventTicker: game.eventTicker, error: errText(err) });
+      this.deps.metrics.count('OrderGroupErrors');
+      // Never place an order outside its game's group; try again shortly.
+      report.deferred += plan.creates.length;
+      report.retryAfterMs = 1_000;
+      plan.creates.length = 0;
     }
+    return this.fire(game, plan, report, groupId);
+  }
 
+  /** Gates the plan's writes and fires them; the report once they settle (at once when there are none). */
+  private fire(
+    game: GameBinding,
+    plan: ReconcilePlan,
+    report: SyncReport,
+    groupId: string | undefined,
+  ): SyncReport | Promise<SyncReport> {
     // Everything below is synchronous until the requests are fired, so each gate sees every earlier write.
     const cancels: Tracked[] = [];
     // The plan's orders are the game's: look in their market first (no scan of every tracked order).
@@ -350,6 +382,11 @@ export class OrderManager {
     for (const a of amends) work.push(this.track(this.sendAmend(a.o, a.price, a.remaining, game)));
     if (creates.length > 0) work.push(this.track(this.sendCreates(creates, game, groupId)));
     report.writes = cancels.length + decreases.length + amends.length + creates.length;
+    if (work.length === 0) return report;
+    return this.settleWrites(work, report);
+  }
+
+  private async settleWrites(work: Promise<void>[], report: SyncReport): Promise<SyncReport> {
     const limitedBefore = this.stats.rateLimited;
     await Promise.all(work);
     const limited = this.stats.rateLimited - limitedBefore;
@@ -636,7 +673,10 @@ export class OrderManager {
     if (!p) {
       p = this.deps.gateway.createOrderGroup(game.orderGroupLimit);
       this.groups.set(game.eventTicker, p);
-      p.catch(() => this.groups.delete(game.eventTicker)); // retry on the next sync
+      p.then(
+        (id) => this.groupIds.set(game.eventTicker, id),
+        () => this.groups.delete(game.eventTicker), // retry on the next sync
+      );
     }
     return p;
   }

@@ -731,8 +731,9 @@ export class TradingSession {
       });
     }
     g.lastQuotes = quotes;
-    const report = await this.manager.sync(this.binding(g), quotes.quotes);
-    this.afterSync(g, report, since);
+    // No await unless a write is in flight: a requote that changes nothing ends in this turn.
+    const report = this.manager.syncNow(this.binding(g), quotes.quotes);
+    this.afterSync(g, report instanceof Promise ? await report : report, since);
   }
 
   private afterSync(g: GameState, report: SyncReport, since: number): void {

@@ -85,6 +85,32 @@ describe('OrderManager', () => {
     expect(ex.created).toHaveLength(4); // nothing to change: no writes
   });
 
+  it('no event-loop hop where none is needed: a plan without writes reports at once; writes reach the gateway in the same turn once the order group exists', async () => {
+    const { ex, manager, game } = rig(10_000);
+    // First creates wait for the game's order group (one REST call), then go out.
+    const first = manager.syncNow(game, FOUR(500));
+    expect(first).toBeInstanceOf(Promise);
+    expect(ex.created).toHaveLength(0);
+    await first;
+    expect(ex.created).toHaveLength(4);
+    // Nothing to change: the report is returned synchronously, no promise to await.
+    const same = manager.syncNow(game, FOUR(500));
+    expect(same).not.toBeInstanceOf(Promise);
+    expect(same).toMatchObject({ writes: 0, deferred: 0 });
+    // Reprice one side: the amend is handed to the gateway before syncNow returns.
+    const calls = ex.calls.length;
+    const moved = manager.syncNow(game, [q('G-A', 'bid', 41, 500), ...FOUR(500).slice(1)]);
+    expect(ex.calls.slice(calls)).toEqual([expect.stringMatching(/^amend /)]);
+    expect(await moved).toMatchObject({ writes: 1 });
+    // A new create in a game whose group exists: no await before the gateway either.
+    await manager.sync(game, FOUR(500).slice(1));
+    const before = ex.created.length;
+    const again = manager.syncNow(game, FOUR(500));
+    expect(ex.created.length).toBe(before + 1);
+    expect(ex.calls.filter((c) => c === 'createOrderGroup')).toHaveLength(1);
+    await again;
+  });
+
   it('places nothing outside an order group: a failed group creation defers the creates', async () => {
     const { ex, manager, game } = rig(10_000);
     ex.failGroups = 1;
@@ -283,6 +309,7 @@ describe('OrderManager', () => {
               expect(b.upper).toBeLessThanOrEqual(limit);
               expect(b.lower).toBeGreaterThanOrEqual(-limit);
             }
+            expectIndexConsistent(manager);
           }
           ex.hold = false;
           ex.release();
@@ -299,3 +326,27 @@ describe('OrderManager', () => {
     );
   });
 });
+
+/** The by-market index agrees with a scan of every tracked order (what ordersOf/limitFor did before it). */
+function expectIndexConsistent(manager: OrderManager): void {
+  const all = manager.all();
+  const key = (o: { orderId: string | null; clientOrderId: string | null }) =>
+    `${o.orderId}/${o.clientOrderId}`;
+  for (const tickers of [TICKERS, ['G-B'], ['G-A', 'G-A'], ['G-X']]) {
+    const scanned = all.filter((o) => tickers.includes(o.ticker));
+    expect(manager.ordersOf(tickers).map(key).sort()).toEqual(scanned.map(key).sort());
+    for (const t of new Set(tickers))
+      for (const side of ['bid', 'ask'] as const) {
+        // Each side's orders in the order the scan saw them (the planner keeps the first as keeper).
+        expect(manager.ordersOf(tickers).filter((o) => o.ticker === t && o.side === side)).toEqual(
+          scanned.filter((o) => o.ticker === t && o.side === side),
+        );
+        for (const price of new Set(scanned.map((o) => o.price)))
+          expect(manager.restingAt(t, side, price)).toBe(
+            scanned
+              .filter((o) => o.ticker === t && o.side === side && o.price === price && o.state === 'resting')
+              .reduce((sum, o) => sum + o.remaining, 0),
+          );
+      }
+  }
+}
