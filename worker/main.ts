@@ -115,8 +115,11 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
             : createThreadPoolSigner({ keyId: opts.kalshi.keyId, privateKeyPem: opts.kalshi.privateKeyPem }),
           signer,
           (reason) => {
-            log.warn('signer_fallback', { mode: signingMode, reason });
             metrics.count('SignerFallbacks');
+            // A dead signing thread fails every write over: log the first and then every 1000th, not each.
+            const n = offLoop?.fallbacks ?? 1;
+            if (n === 1 || n % 1_000 === 0)
+              log.warn('signer_fallback', { mode: signingMode, reason, fallbacks: n });
           },
         );
   const tradingSigner: Signer = offLoop ?? signer;

@@ -228,8 +228,12 @@ export class OrderManager {
    * returns its report directly, and writes are handed to the gateway in this
    * same turn unless the game's order group still has to be created.
    */
-  syncNow(game: GameBinding, desired: readonly DesiredQuote[]): SyncReport | Promise<SyncReport> {
-    const live = this.ordersOf(game.tickers);
+  syncNow(
+    game: GameBinding,
+    desired: readonly DesiredQuote[],
+    /** The game's orders as `ordersOf(game.tickers)` returned them in this same turn (saves a copy). */
+    live: readonly LiveOrder[] = this.ordersOf(game.tickers),
+  ): SyncReport | Promise<SyncReport> {
     const plan = planOrders(desired, live, { amend: this.deps.amend });
     const report: SyncReport = { plan, denials: [], writes: 0, deferred: 0, retryAfterMs: 0 };
     if (plan.blocked.length > 0 && this.hasInFlight(game.eventTicker)) this.waiting.add(game.eventTicker);

@@ -717,6 +717,8 @@ export class TradingSession {
     g.maxLimit = Math.max(g.maxLimit, g.limit);
     g.status = this.statusOf(g, books, now);
     let quotes: GameQuotes = { quotes: [], modes: {}, reasons: [g.status] };
+    // Read once: nothing runs between the quoter and the sync below (both synchronous).
+    const own = this.manager.ordersOf(g.tickers);
     if (g.status === 'quoting') {
       quotes = this.ports.quoter({
         game: g.game,
@@ -724,7 +726,7 @@ export class TradingSession {
         books,
         positions: this.inventory.positions(g.tickers),
         entryPrices: this.entryPrices(g),
-        ownOrders: this.manager.ordersOf(g.tickers),
+        ownOrders: own,
         limit: g.limit,
         stopAtMs: g.stopAtMs,
         now,
@@ -732,7 +734,7 @@ export class TradingSession {
     }
     g.lastQuotes = quotes;
     // No await unless a write is in flight: a requote that changes nothing ends in this turn.
-    const report = this.manager.syncNow(this.binding(g), quotes.quotes);
+    const report = this.manager.syncNow(this.binding(g), quotes.quotes, own);
     this.afterSync(g, report instanceof Promise ? await report : report, since);
   }
 
