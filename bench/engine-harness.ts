@@ -24,7 +24,6 @@ import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-co
 import { KalshiRestClient } from '../shared/kalshi/rest-client.ts';
 import type { Signer } from '../shared/kalshi/signer.ts';
 import { DEFAULT_QUOTING_PARAMS } from '../shared/pricing/params.ts';
-import type { PriceRange } from '../shared/pricing/tick-grid.ts';
 import { KalshiFeedAdapter } from '../worker/engine/adapters/kalshi-feed.ts';
 import { KalshiGateway } from '../worker/engine/adapters/kalshi-gateway.ts';
 import { gameQuoter } from '../worker/engine/adapters/quoter.ts';
@@ -200,14 +199,13 @@ export interface HarnessOptions {
   /** Engine write budget (tokens/s, capacity) matching the simulator's tier. */
   writeBudget: { tokensPerSec: number; capacity: number };
   /**
-   * true: the feed is given each market's grid (books sized for 1¢ slots).
-   * Default false, as worker/main.ts wires it today: books use the feed's
-   * fallback 0.0001 $ slots.
+   * Default (false): the feed is wired as worker/main.ts wires it, each book
+   * sized from its market's grid (`gridOf` from the session's discovery).
+   * true: the feed gets no grid and every book uses the fallback 0.0001 $
+   * slots (10,001 per side), for comparison.
    */
-  knownGrids?: boolean;
+  fallbackGrid?: boolean;
 }
-
-const LINEAR_CENT: PriceRange[] = [{ start: 0, end: 1_000_000, step: 10_000 }];
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   patchFrameReceipt();
@@ -234,23 +232,6 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   // Wired as worker/main.ts wires it: client buckets sized from the exchange, production adapters.
   const rest = new KalshiRestClient({ baseUrl: opts.restBaseUrl, signer });
   await rest.configureLimiter();
-  const ws = new KalshiWsFeed({
-    url: opts.wsUrl,
-    signer: opts.signer,
-    lifecycle: true,
-    ...(opts.knownGrids ? { gridOf: () => LINEAR_CENT } : {}),
-  });
-  const feed = new KalshiFeedAdapter(ws, systemClock);
-  // Registered after the adapter: stamps the game the moment the adapter has marked it dirty.
-  ws.on((e) => {
-    if (e.type !== 'book') return;
-    const g = gameOfTicker.get(e.ticker);
-    if (g !== undefined && !unclaimed.has(g)) {
-      unclaimed.set(g, lastFrameNs);
-      probe.framesStamped++;
-    }
-  });
-
   const config: EngineConfig = parseEngineConfig({
     sports: { nba: { series: [SERIES], oddsSportKey: 'basketball_nba' } },
     // Reconciliation and discovery are not what this bench measures: keep them out of the window.
@@ -263,6 +244,27 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     // kill switch during start-up (see docs/BENCHMARKS.md); the bench measures steady state.
     kill: { maxDrift: 2_000, wsDownMs: 600_000, flattenTimeoutMs: 60_000, flattenIntervalMs: 1_000 },
   });
+  // As worker/main.ts: books take each market's tick grid from discovery, the adapter hands the
+  // engine config.depthLevels levels per side.
+  let session: TradingSession | null = null;
+  const ws = new KalshiWsFeed({
+    url: opts.wsUrl,
+    signer: opts.signer,
+    lifecycle: true,
+    ...(opts.fallbackGrid ? {} : { gridOf: (t: string) => session?.priceRangesOf(t) }),
+  });
+  const feed = new KalshiFeedAdapter(ws, systemClock, config.depthLevels);
+  // Stamps the game when the adapter raises `book` (what marks it dirty in the session; deltas that
+  // cannot change the engine's view raise nothing, so they never count as the trigger of a write).
+  feed.onEvent((e) => {
+    if (e.type !== 'book') return;
+    const g = gameOfTicker.get(e.ticker);
+    if (g !== undefined && !unclaimed.has(g)) {
+      unclaimed.set(g, lastFrameNs);
+      probe.framesStamped++;
+    }
+  });
+
   const outcomes = new Map<string, string>();
   for (const g of catalogue) {
     outcomes.set(g.markets[0], g.home);
@@ -322,7 +324,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     },
     metrics: { count() {}, gauge() {}, timing() {} },
   };
-  const session = new TradingSession(config, ports);
+  session = new TradingSession(config, ports);
   let discoveryFailed = false;
   ws.start();
   await session.start();

@@ -37,7 +37,13 @@ interface Ready {
   rssBeforeMb: number;
   rssMb: number;
   heapMb: number;
+  heapTotalMb: number;
+  externalMb: number;
   arrayBuffersMb: number;
+  /** Per V8 heap space: [used MB, reserved MB]. */
+  heapSpaces: Record<string, [number, number]>;
+  /** Highest heap use seen during start-up (sampled every 250 ms), when, and how far start-up was. */
+  peak: { heapMb: number; atS: number; live: number; writes: number };
   writes: number;
   /** Session start → every book live and every opening quote written. */
   startupS: number;
@@ -58,8 +64,8 @@ const PRIME_BUDGET = { tokensPerSec: 4_000, capacity: 8_000 };
 export async function loopbackRun(opts: {
   games: number;
   runs: { rate: number; seconds: number; topEvery: number; profile?: boolean }[];
-  /** Give the feed each market's grid (books sized for 1¢); default: as worker/main.ts wires it (fallback grid). */
-  knownGrids?: boolean;
+  /** Feed without grids (books on the 0.0001 $ fallback slots); default: as worker/main.ts wires it (gridOf). */
+  fallbackGrid?: boolean;
 }): Promise<RunResult[]> {
   const keys = rsaKeyPair();
   const sim = startChild(join(import.meta.dirname, 'sim-child.ts'));
@@ -77,7 +83,7 @@ export async function loopbackRun(opts: {
         privateKey: keys.privateKey,
         games: opts.games,
         writeBudget: PRIME_BUDGET,
-        knownGrids: opts.knownGrids === true,
+        fallbackGrid: opts.fallbackGrid === true,
         settleMs: opts.games > 1_000 ? 200_000 : 90_000,
       },
       'ready',
@@ -118,8 +124,8 @@ export async function benchTickToQuote(): Promise<Figure[]> {
       { rate: 10_000, seconds: 4, topEvery: 500, profile: true },
     ],
   });
-  const known = (
-    await loopbackRun({ games: 250, knownGrids: true, runs: [{ rate: 1_000, seconds: 8, topEvery: 50 }] })
+  const gridless = (
+    await loopbackRun({ games: 250, fallbackGrid: true, runs: [{ rate: 1_000, seconds: 8, topEvery: 50 }] })
   )[0]!;
   const [k1, k10] = small as [RunResult, RunResult];
   smallRun = k1;
@@ -162,28 +168,34 @@ export async function benchTickToQuote(): Promise<Figure[]> {
   }
   figs.push(
     figure(
-      'tick_to_quote_decision_p99_500mkts_1k_known_grid',
-      known.got.decision.p99,
+      'tick_to_quote_decision_p99_500mkts_1k_fallback_grid',
+      gridless.got.decision.p99,
       'us',
-      100,
+      null,
       'lower',
-      `feed given each market's 1¢ grid (books of 101 slots instead of 10,001); ${note(known)}`,
+      `feed without grids, books on the 0.0001 $ fallback (10,001 slots instead of 101), for comparison; ${note(gridless)}`,
     ),
-    figure('tick_to_quote_wire_p99_500mkts_1k_known_grid', known.got.wire.p99 / 1000, 'ms', 1.5, 'lower'),
+    figure(
+      'tick_to_quote_wire_p99_500mkts_1k_fallback_grid',
+      gridless.got.wire.p99 / 1000,
+      'ms',
+      null,
+      'lower',
+    ),
   );
   // REST efficiency on the synthetic feed: every requote at 1k/s.
-  const knownPerMarketKb = ((known.ready.rssMb - known.ready.rssBeforeMb) * 1024) / known.markets;
+  const smallPerMarketKb = ((k1.ready.rssMb - k1.ready.rssBeforeMb) * 1024) / k1.markets;
   figs.push(
     figure(
-      'scale_rss_per_market_known_grid',
-      knownPerMarketKb,
+      'scale_rss_per_market_500mkts',
+      smallPerMarketKb,
       'KB',
       null,
       'lower',
-      `same, feed given the 1¢ grid (500-market run): projects to ${(known.ready.rssBeforeMb + (knownPerMarketKb * 10_000) / 1024).toFixed(0)} MB at 10,000 markets`,
+      `RSS growth per market in the 500-market run (fixed growth of heap sizing, JIT code and sockets included, so it overstates the per-market cost)`,
     ),
   );
-  const all = [k1, k10, known];
+  const all = [k1, k10, gridless];
   const writes = all.reduce((a, r) => a + r.got.writes, 0);
   const naive = all.reduce((a, r) => a + r.got.naiveWrites, 0);
   const requotes = all.reduce((a, r) => a + r.got.requotes, 0);
@@ -205,7 +217,9 @@ export async function benchTickToQuote(): Promise<Figure[]> {
 
 /** Scale (issue item 3): one worker with 5,000 games / 10,000 markets, wired as worker/main.ts wires it. */
 export async function benchScale(): Promise<Figure[]> {
-  const s = (await loopbackRun({ games: 5_000, runs: [{ rate: 1_000, seconds: 6, topEvery: 50 }] }))[0]!;
+  const s = (
+    await loopbackRun({ games: 5_000, runs: [{ rate: 1_000, seconds: 6, topEvery: 50, profile: true }] })
+  )[0]!;
   const k1 = smallRun;
   const figs: Figure[] = [];
   const perMarketKb = ((s.ready.rssMb - s.ready.rssBeforeMb) * 1024) / s.markets;
@@ -217,8 +231,10 @@ export async function benchScale(): Promise<Figure[]> {
       'MB',
       400,
       'lower',
-      `one worker process wired as worker/main.ts (feed without gridOf), 5,000 games, every book live and quoted (after GC); ` +
-        `${s.ready.heapMb.toFixed(0)} MB JS heap, ${s.ready.arrayBuffersMb.toFixed(0)} MB ArrayBuffers`,
+      `one worker process wired as worker/main.ts (books sized from each market's grid), 5,000 games, every book live and quoted (after GC); ` +
+        `${s.ready.heapMb.toFixed(0)} MB JS heap used of ${s.ready.heapTotalMb.toFixed(0)} MB reserved, ` +
+        `${s.ready.externalMb.toFixed(0)} MB external (${s.ready.arrayBuffersMb.toFixed(0)} MB ArrayBuffers), ` +
+        `the rest native (code, sockets, allocator); RSS of the empty worker ${s.ready.rssBeforeMb.toFixed(0)} MB`,
     ),
     figure(
       'scale_startup_10k_markets',
@@ -242,7 +258,10 @@ export async function benchScale(): Promise<Figure[]> {
       'us',
       k1 ? 2 * k1.got.decision.p99 : null,
       'lower',
-      `target: 2 × the 500-market p99; ${note(s)}`,
+      `target: 2 × the 500-market p99; ${note(s)}` +
+        (s.got.hotspots
+          ? `; worker CPU profile, self time by area: ${describeHotspots(s.got.hotspots.byArea, 6)}; hottest: ${describeHotspots(s.got.hotspots.byFunction, 6)}`
+          : ''),
     ),
   );
   // No sample, no figure: a p99 of nothing would read as "met".

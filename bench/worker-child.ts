@@ -7,6 +7,7 @@
  *   {cmd:'exit'}
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { createRsaSigner } from '../shared/kalshi/signer.ts';
 import { type Harness, startHarness } from './engine-harness.ts';
 import { KEY_ID } from './fixture.ts';
@@ -20,7 +21,7 @@ type Command =
       privateKey: string;
       games: number;
       writeBudget: { tokensPerSec: number; capacity: number };
-      knownGrids?: boolean;
+      fallbackGrid?: boolean;
       settleMs: number;
     }
   | { cmd: 'measure'; profile?: boolean }
@@ -36,16 +37,28 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
   global.gc?.();
   const rssBeforeMb = mb(process.memoryUsage().rss);
   const t0 = performance.now();
+  // The start-up peak sets the heap's reserved size (V8 keeps it after GC): record when it happens.
+  const peak = { heapMb: 0, atS: 0, live: 0, writes: 0 };
+  const sampler = setInterval(() => {
+    const used = mb(process.memoryUsage().heapUsed);
+    if (used > peak.heapMb) {
+      peak.heapMb = used;
+      peak.atS = (performance.now() - t0) / 1000;
+      peak.live = h ? h.tickers.filter((t) => h!.ws.book(t).live).length : 0;
+      peak.writes = h ? h.probe.writes : 0;
+    }
+  }, 250);
   h = await startHarness({
     restBaseUrl: c.restBaseUrl,
     wsUrl: c.wsUrl,
     signer: createRsaSigner({ keyId: KEY_ID, privateKeyPem: c.privateKey }),
     games: c.games,
     writeBudget: c.writeBudget,
-    ...(c.knownGrids ? { knownGrids: true } : {}),
+    ...(c.fallbackGrid ? { fallbackGrid: true } : {}),
   });
   const { live } = await h.settle(c.settleMs);
   const startupS = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
   global.gc?.();
   const m = process.memoryUsage();
   reply({
@@ -54,9 +67,16 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
     rssBeforeMb,
     rssMb: mb(m.rss),
     heapMb: mb(m.heapUsed),
+    heapTotalMb: mb(m.heapTotal),
+    externalMb: mb(m.external),
     arrayBuffersMb: mb(m.arrayBuffers),
+    // Where the heap's reserved pages are (old space kept from the start-up peak shows up here).
+    heapSpaces: Object.fromEntries(
+      getHeapSpaceStatistics().map((h) => [h.space_name, [mb(h.space_used_size), mb(h.space_size)]]),
+    ),
     writes: h.probe.writes,
     startupS,
+    peak,
   });
 }
 

@@ -70,8 +70,9 @@ export class OrderBook {
   private slots: number;
   private bids!: Float64Array;
   private asks!: Float64Array;
-  private ownBids!: Float64Array;
-  private ownAsks!: Float64Array;
+  /** Our own sizes, allocated on first `setOwn` (most books never hold an order of ours). */
+  private ownBids: Float64Array | null = null;
+  private ownAsks: Float64Array | null = null;
   /** Highest slot with a bid, or -1. */
   private bestBidSlot = -1;
   /** Lowest slot with an ask, or `slots`. */
@@ -90,8 +91,8 @@ export class OrderBook {
   private allocate(): void {
     this.bids = new Float64Array(this.slots);
     this.asks = new Float64Array(this.slots);
-    this.ownBids = new Float64Array(this.slots);
-    this.ownAsks = new Float64Array(this.slots);
+    this.ownBids = null;
+    this.ownAsks = null;
     this.bestBidSlot = -1;
     this.bestAskSlot = this.slots;
     this.version++;
@@ -266,7 +267,7 @@ export class OrderBook {
   ownAt(side: BookSide, price: Micros): Centis {
     const slot = this.slotOf(price);
     if (typeof slot === 'string') return 0;
-    return (side === 'bid' ? this.ownBids : this.ownAsks)[slot]!;
+    return (side === 'bid' ? this.ownBids : this.ownAsks)?.[slot] ?? 0;
   }
 
   /** Everyone else's size at a price: total minus ours, never below zero. */
@@ -278,14 +279,20 @@ export class OrderBook {
   setOwn(side: BookSide, price: Micros, size: Centis): boolean {
     const slot = this.slotOf(price);
     if (typeof slot === 'string' || size < 0) return false;
-    (side === 'bid' ? this.ownBids : this.ownAsks)[slot] = size;
+    if (side === 'bid') {
+      this.ownBids ??= new Float64Array(this.slots);
+      this.ownBids[slot] = size;
+    } else {
+      this.ownAsks ??= new Float64Array(this.slots);
+      this.ownAsks[slot] = size;
+    }
     this.version++;
     return true;
   }
 
   clearOwn(): void {
-    this.ownBids.fill(0);
-    this.ownAsks.fill(0);
+    this.ownBids?.fill(0);
+    this.ownAsks?.fill(0);
     this.version++;
   }
 
@@ -293,13 +300,13 @@ export class OrderBook {
   bestExcludingOwn(side: BookSide): Quote | null {
     if (side === 'bid') {
       for (let s = this.bestBidSlot; s >= 0; s--) {
-        const others = this.bids[s]! - this.ownBids[s]!;
+        const others = this.bids[s]! - (this.ownBids?.[s] ?? 0);
         if (others > 0) return { price: s * this.unit, size: others };
       }
       return null;
     }
     for (let s = this.bestAskSlot; s < this.slots; s++) {
-      const others = this.asks[s]! - this.ownAsks[s]!;
+      const others = this.asks[s]! - (this.ownAsks?.[s] ?? 0);
       if (others > 0) return { price: s * this.unit, size: others };
     }
     return null;
@@ -336,16 +343,16 @@ export class OrderBook {
     const unit = this.unit;
     if (side === 'bid') {
       const arr = this.bids;
-      const own = this.ownBids;
+      const own = excludeOwn ? this.ownBids : null;
       for (let s = this.bestBidSlot; s >= 0 && out.length < depth; s--) {
-        const size = excludeOwn ? arr[s]! - own[s]! : arr[s]!;
+        const size = own ? arr[s]! - own[s]! : arr[s]!;
         if (size > 0) out.push({ price: s * unit, size });
       }
     } else {
       const arr = this.asks;
-      const own = this.ownAsks;
+      const own = excludeOwn ? this.ownAsks : null;
       for (let s = this.bestAskSlot; s < this.slots && out.length < depth; s++) {
-        const size = excludeOwn ? arr[s]! - own[s]! : arr[s]!;
+        const size = own ? arr[s]! - own[s]! : arr[s]!;
         if (size > 0) out.push({ price: s * unit, size });
       }
     }

@@ -77,9 +77,13 @@ export class FrameHandler {
 
   handleMessage(msg: WsInbound, receivedAt?: number): HandledFrame {
     const r = this.sync.handle(msg, receivedAt);
-    this.counts[r.outcome]++;
-    const out: HandledFrame = { outcome: r.outcome, msg, detail: r.detail ?? null, resync: r.resync };
-    if (r.applied) out.applied = r.applied;
-    return out;
+    const outcome = r.outcome;
+    if (outcome === 'accepted') this.counts.accepted++;
+    else if (outcome === 'ignored') this.counts.ignored++;
+    else this.counts.rejected++;
+    const detail = r.detail ?? null;
+    return r.applied
+      ? { outcome, msg, detail, resync: r.resync, applied: r.applied }
+      : { outcome, msg, detail, resync: r.resync };
   }
 }
