@@ -187,7 +187,8 @@ export interface Harness {
   probe: Probe;
   tickers: string[];
   /** Resolves once every book is live and no requote or write is in flight. */
-  settle(timeoutMs: number): Promise<{ live: number }>;
+  /** `liveAtMs`: epoch ms when every book was first seen live (null if never). */
+  settle(timeoutMs: number): Promise<{ live: number; liveAtMs: number | null }>;
   stop(): Promise<void>;
 }
 
@@ -348,16 +349,17 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       for (;;) {
         live = tickers.filter((t) => ws.book(t).live).length;
         if (live === tickers.length) {
+          const liveAtMs = Date.now();
           // The opening quotes go out at the write budget's pace: wait until writes stop (or time is up).
           for (let w = -1; w !== probe.writes && Date.now() < until; ) {
             w = probe.writes;
             await new Promise((r) => setTimeout(r, 1_500));
           }
-          return { live };
+          return { live, liveAtMs };
         }
         if (process.env['BENCH_DEBUG'])
           console.error('live', live, JSON.stringify(ws.stats), ws.connectionState);
-        if (Date.now() > until) return { live };
+        if (Date.now() > until) return { live, liveAtMs: null };
         await new Promise((r) => setTimeout(r, 50));
       }
     },

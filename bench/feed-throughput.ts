@@ -18,7 +18,7 @@ import { BookSync } from '../worker/book/book-sync.ts';
 import { KalshiFeedAdapter } from '../worker/engine/adapters/kalshi-feed.ts';
 import { gameQuoter } from '../worker/engine/adapters/quoter.ts';
 import { applyPlan, planOrders } from '../worker/engine/order-plan.ts';
-import type { Game, LiveOrder } from '../worker/engine/ports.ts';
+import type { Game, LiveOrder, TheoSnapshot } from '../worker/engine/ports.ts';
 import { FrameHandler } from '../worker/kalshi/frame-handler.ts';
 import type { KalshiWsFeed, FeedEvent as WsFeedEvent } from '../worker/kalshi/ws-client.ts';
 import { type Figure, figure } from './figures.ts';
@@ -127,6 +127,7 @@ export function pipelineRate(f: ReturnType<typeof frames>, knownGrid: boolean, m
   for (const s of f.snapshots) onFrame(s);
   const quoter = gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
   const gameOf = new Map<string, Game>();
+  const theoOf = new Map<string, TheoSnapshot>();
   const now = 1_790_000_000_000;
   for (const g of f.cat) {
     const game: Game = {
@@ -143,6 +144,13 @@ export function pipelineRate(f: ReturnType<typeof frames>, knownGrid: boolean, m
       oddsCommenceMs: now + 6 * 3_600_000,
     };
     for (const t of g.markets) gameOf.set(t, game);
+    // The session keeps each game's latest theo; a requote reads it, it does not rebuild it.
+    theoOf.set(g.eventTicker, {
+      oddsEventId: game.oddsEventId,
+      probabilities: { [g.home]: 0.5, [g.away]: 0.5 },
+      updatedMs: now,
+      books: 20,
+    });
   }
   const live = new Map<string, LiveOrder[]>();
   const empty = new Map<string, number>();
@@ -154,12 +162,7 @@ export function pipelineRate(f: ReturnType<typeof frames>, knownGrid: boolean, m
     const own = live.get(game.eventTicker) ?? [];
     const q = quoter({
       game,
-      theo: {
-        oddsEventId: game.oddsEventId,
-        probabilities: { [game.markets[0]!.outcome]: 0.5, [game.markets[1]!.outcome]: 0.5 },
-        updatedMs: now,
-        books: 20,
-      },
+      theo: theoOf.get(game.eventTicker)!,
       books: new Map(game.markets.map((m) => [m.ticker, adapter.book(m.ticker)])),
       positions: empty,
       entryPrices: empty,

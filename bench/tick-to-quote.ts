@@ -47,6 +47,8 @@ interface Ready {
   writes: number;
   /** Session start → every book live and every opening quote written. */
   startupS: number;
+  /** Session start → every book live (discovery, subscription, 10,000 snapshots). */
+  allLiveS: number | null;
 }
 
 export interface RunResult {
@@ -242,7 +244,8 @@ export async function benchScale(): Promise<Figure[]> {
       's',
       null,
       'lower',
-      'session start → discovery, 10,000 snapshots live, opening quotes written at the Prime budget (the bench stops waiting at 200 s)',
+      `session start → discovery, 10,000 snapshots live (${s.ready.allLiveS?.toFixed(1) ?? '—'} s), opening quotes written at the Prime budget (the bench stops waiting at 200 s); ` +
+        `heap peak ${s.ready.peak.heapMb.toFixed(0)} MB at ${s.ready.peak.atS.toFixed(0)} s with ${s.ready.peak.live} books live and ${s.ready.peak.writes} writes sent`,
     ),
     figure(
       'scale_rss_per_market',

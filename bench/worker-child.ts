@@ -56,7 +56,7 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
     writeBudget: c.writeBudget,
     ...(c.fallbackGrid ? { fallbackGrid: true } : {}),
   });
-  const { live } = await h.settle(c.settleMs);
+  const { live, liveAtMs } = await h.settle(c.settleMs);
   const startupS = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   global.gc?.();
@@ -76,6 +76,8 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
     ),
     writes: h.probe.writes,
     startupS,
+    /** Start → every book live (discovery, subscription, snapshots); the rest of startupS is opening quotes. */
+    allLiveS: liveAtMs === null ? null : (liveAtMs - (Date.now() - performance.now() + t0)) / 1000,
     peak,
   });
 }

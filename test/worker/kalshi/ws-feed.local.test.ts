@@ -198,6 +198,52 @@ describe('WebSocket feed × scripted server', () => {
     expect(adapter.book(T)?.bids).toEqual([{ price: 410_000, size: 100 }]);
   });
 
+  it('connected means every wanted book is live, as the market set and the books change', async () => {
+    const U = 'KXTEST-26NOV14AAABBB-BBB';
+    let seq = 0;
+    const snap = (ws: WebSocket, ticker: string) =>
+      ws.send(
+        JSON.stringify({
+          type: 'orderbook_snapshot',
+          sid: 1,
+          seq: ++seq,
+          msg: { market_ticker: ticker, yes_dollars_fp: [['0.4000', '10.00']] },
+        }),
+      );
+    // Snapshots only for T unless asked for U explicitly.
+    script = await scripted((ws, cmd) => {
+      const params = cmd.params as Record<string, unknown>;
+      if (cmd.cmd === 'subscribe')
+        for (const [i, ch] of (params.channels as string[]).entries()) {
+          const sid = ch === 'orderbook_delta' ? 1 : 10 + i;
+          ws.send(JSON.stringify({ id: cmd.id, type: 'subscribed', msg: { channel: ch, sid } }));
+          if (ch === 'orderbook_delta') snap(ws, T);
+        }
+      else if (cmd.cmd === 'update_subscription')
+        ws.send(JSON.stringify({ id: cmd.id, type: 'ok', sid: 1, msg: { market_tickers: [T, U] } }));
+    });
+    const { feed } = startFeed(script.url);
+    await until(() => feed.connectionState === 'connected', 'T live');
+    feed.addMarkets([U]);
+    await until(() => feed.connectionState === 'degraded', 'U wanted, no snapshot yet');
+    const ws = script.sockets[0]!;
+    snap(ws, U);
+    await until(() => feed.connectionState === 'connected', 'U live');
+    ws.send(
+      JSON.stringify({
+        type: 'orderbook_delta',
+        sid: 1,
+        seq: ++seq,
+        msg: { market_ticker: U, price_dollars: '0.4000', delta_fp: '-11.00', side: 'yes' },
+      }),
+    );
+    await until(() => feed.connectionState === 'degraded', 'U invalid');
+    feed.removeMarkets([U]); // no longer wanted: the invalid book does not hold the state down
+    await until(() => feed.connectionState === 'connected', 'only T wanted');
+    expect(feed.book(U).live).toBe(false);
+    expect(feed.book(T).live).toBe(true);
+  });
+
   it('a delta taking a level negative invalidates the market and asks for its snapshot', async () => {
     const ex = exchange();
     script = await scripted(ex.handler);
