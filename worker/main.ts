@@ -27,6 +27,7 @@ import { makeDocumentClient } from '../shared/store/client.ts';
 import { createStore, type Store } from '../shared/store/index.ts';
 import { LeaseKeeper } from '../shared/store/lease-keeper.ts';
 import { parseWorkerEnv, WorkerEnvError } from './config.ts';
+import { decisionLoggingQuoter } from './engine/adapters/decision-log.ts';
 import { gatewayFlattener } from './engine/adapters/flatten.ts';
 import { KalshiFeedAdapter } from './engine/adapters/kalshi-feed.ts';
 import { KalshiGateway } from './engine/adapters/kalshi-gateway.ts';
@@ -99,8 +100,15 @@ function loggerFrom(opts: WorkerOptions): EngineLogger {
 }
 
 export async function startWorker(opts: WorkerOptions): Promise<Worker> {
-  const { clock, config } = opts;
+  const { clock } = opts;
   const shardId = opts.shardId ?? '0';
+  const shardCount = opts.shardCount ?? 1;
+  // Shards share one Kalshi account: each names its orders with its own prefix (kmms1-…), so a
+  // shard's reconciliation and kill switch recognise, and cancel, only its own orders.
+  const config: EngineConfig =
+    shardCount > 1
+      ? { ...opts.config, clientOrderPrefix: `${opts.config.clientOrderPrefix}s${shardId}` }
+      : opts.config;
   const log = loggerFrom(opts);
   const metrics = new EmfMetrics({ clock, shardId, write: opts.metricsWrite ?? (() => {}) });
   const signer = createRsaSigner({ keyId: opts.kalshi.keyId, privateKeyPem: opts.kalshi.privateKeyPem });
@@ -178,17 +186,34 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     books: feed,
     theos: storeTheoSource(opts.store.theos),
     mapper: new StoreGameMapper(opts.store.theos, () => clock.now()),
-    quoter:
+    quoter: decisionLoggingQuoter(
       opts.quoter ??
-      gameQuoter({
-        params: config.quoting,
-        onBadGrid: (t, e) => log.warn('bad_tick_grid', { ticker: t, error: e }),
-      }),
+        gameQuoter({
+          params: config.quoting,
+          onBadGrid: (t, e) => log.warn('bad_tick_grid', { ticker: t, error: e }),
+        }),
+      {
+        shouldSample: (eventTicker, now) => opts.store.decisions.shouldSample(eventTicker, now),
+        record: (d) => opts.store.decisions.record({ ...d, shardId }),
+      },
+      (error) => {
+        metrics.count('DecisionLogErrors');
+        log.warn('decision_log_failed', { error });
+      },
+    ),
     flatten: gatewayFlattener(killGateway, {
       clock,
       deadlineMs: config.kill.flattenTimeoutMs,
       pauseMs: config.kill.flattenIntervalMs,
       onRound: (r) => log.warn('kill_round', { ...r }),
+      // Alone on the account the kill switch sweeps it all; one shard of several sweeps only its own.
+      ...(shardCount > 1
+        ? {
+            owns: (o: { ticker: string; clientOrderId: string | null }) =>
+              o.clientOrderId?.startsWith(`${config.clientOrderPrefix}-`) === true ||
+              session?.eventOf(o.ticker) !== undefined,
+          }
+        : {}),
     }),
     log,
     metrics,
@@ -203,7 +228,6 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       eventOf: (t) => session?.eventOf(t),
     }),
   };
-  const shardCount = opts.shardCount ?? 1;
   session = new TradingSession(config, ports, {
     index: shardCount > 1 ? Number(opts.shardId) : 0,
     count: shardCount,

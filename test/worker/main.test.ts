@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../shared/clock.ts';
 import { parseEngineConfig } from '../../shared/config/engine-config.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
+import { shardOf } from '../../shared/store/shard-assignment.ts';
 import { type KalshiSim, startKalshiSim } from '../../sim/kalshi/index.ts';
 import { parseWorkerEnv, WorkerEnvError } from '../../worker/config.ts';
 import { startWorker, type Worker, type WorkerOptions } from '../../worker/main.ts';
@@ -193,8 +194,10 @@ describe('worker over the simulated exchange and local DynamoDB', () => {
     });
     await until(() => w.session.position(BOS) === 300, 'the fill in inventory');
     expect(w.session.snapshot().games[0]?.inventory).toBe(300);
-    // The fill reaches the store's audit trail.
+    // The fill reaches the store's audit trail, and quote decisions are sampled into the journal.
     await until(async () => (await store.fills.listByGame(EVENT)).length === 1, 'the fill stored');
+    const [decision] = await store.decisions.listByGame(EVENT);
+    expect(JSON.parse(decision!.decision)).toMatchObject({ theo: { oddsEventId: 'odds-bos-mil' }, stopAtMs: expect.any(Number) });
   });
 
   it('kill flag in the store: zero resting orders within 60 s', async () => {
@@ -370,6 +373,103 @@ describe('worker against exchange faults', () => {
     expect(worst).toBeLessThanOrEqual(2_000);
     expect(w.session.snapshot().counters['limitBreaches']).toBe(0);
   });
+});
+
+describe('shards sharing one Kalshi account', () => {
+  /** A second game that hashes to the other shard than EVENT (tickers carry the date, so pick at run time). */
+  function otherShardGame() {
+    const teams = [
+      ['DEN', 'Denver', 'Denver Nuggets', 'PHX', 'Phoenix', 'Phoenix Suns'],
+      ['MIA', 'Miami', 'Miami Heat', 'ORL', 'Orlando', 'Orlando Magic'],
+      ['CHI', 'Chicago', 'Chicago Bulls', 'DET', 'Detroit', 'Detroit Pistons'],
+      ['ATL', 'Atlanta', 'Atlanta Hawks', 'CHA', 'Charlotte', 'Charlotte Hornets'],
+    ] as const;
+    for (const [a, aCity, aName, h, hCity, hName] of teams) {
+      const event = `KXNBAGAME-${tickerDate(START)}${a}${h}`;
+      if (shardOf(event, 2) !== shardOf(EVENT, 2))
+        return {
+          event,
+          away: [`${event}-${a}`, aCity, aName],
+          home: [`${event}-${h}`, hCity, hName],
+        } as const;
+    }
+    throw new Error('no candidate game on the other shard');
+  }
+
+  it("each shard names, reconciles and flattens only its own orders: one shard's stop leaves the other quoting", async () => {
+    const g = otherShardGame();
+    const e = sim.admin;
+    e.createEvent({
+      eventTicker: g.event,
+      seriesTicker: 'KXNBAGAME',
+      title: `${g.away[1]} at ${g.home[1]}`,
+      startTimeMs: START,
+    });
+    for (const [ticker, team] of [g.away, g.home]) {
+      e.createMarket({
+        ticker,
+        eventTicker: g.event,
+        title: `${g.away[1]} at ${g.home[1]} Winner?`,
+        yesSubTitle: team,
+        openTimeMs: Date.now() - 86_400_000,
+        closeTimeMs: START + 14 * 86_400_000,
+        status: 'active',
+      });
+      for (const [side, price] of [
+        ['bid', c(30)],
+        ['ask', c(70)],
+      ] as const)
+        e.placeOrder('other', {
+          ticker,
+          side,
+          price,
+          count: 1_000,
+          timeInForce: 'good_till_canceled',
+          selfTradePrevention: 'taker_at_cross',
+        });
+    }
+    await store.theos.put({
+      eventId: 'odds-other',
+      sportKey: 'basketball_nba',
+      homeTeam: g.home[2],
+      awayTeam: g.away[2],
+      commenceTime: START,
+      outcomes: [
+        { name: g.away[2], probability: 0.5 },
+        { name: g.home[2], probability: 0.5 },
+      ],
+      method: 'test',
+      booksUsed: ['pinnacle', 'draftkings', 'fanduel'],
+      booksDropped: 0,
+      asOf: Date.now(),
+      source: 'poll',
+    });
+    const fast = { reconcileMs: 300 };
+    const shard = (id: string) => worker([], fast, { shardId: id, shardCount: 2 });
+    const [w0, w1] = await Promise.all([shard('0'), shard('1')]);
+    await until(() => ours().length === 8, 'four quotes per game, one game per shard', 20_000);
+    const prefixOf = (ticker: string) =>
+      ticker.startsWith(`${EVENT}-`) ? shardOf(EVENT, 2) : shardOf(g.event, 2);
+    for (const o of ours()) expect(o.clientOrderId).toMatch(new RegExp(`^kmms${prefixOf(o.ticker)}-`));
+    const before = ours()
+      .map((o) => o.orderId)
+      .sort();
+    // Several reconciliations later nobody has cancelled a sibling's "orphans".
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(
+      ours()
+        .map((o) => o.orderId)
+        .sort(),
+    ).toEqual(before);
+    // One shard stops (a deploy rolls its task): its game is flat, the other keeps quoting.
+    const [stopping, staying] = shardOf(EVENT, 2) === 0 ? [w0, w1] : [w1, w0];
+    const r = await stopping.stop('sigterm');
+    expect(r.flat).toBe(true);
+    const left = ours();
+    expect(left).toHaveLength(4);
+    expect(left.every((o) => o.ticker.startsWith(`${g.event}-`))).toBe(true);
+    expect(staying.session.killSwitch.tripped).toBe(false);
+  }, 60_000);
 });
 
 describe('worker environment', () => {
