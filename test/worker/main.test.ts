@@ -197,7 +197,10 @@ describe('worker over the simulated exchange and local DynamoDB', () => {
     // The fill reaches the store's audit trail, and quote decisions are sampled into the journal.
     await until(async () => (await store.fills.listByGame(EVENT)).length === 1, 'the fill stored');
     const [decision] = await store.decisions.listByGame(EVENT);
-    expect(JSON.parse(decision!.decision)).toMatchObject({ theo: { oddsEventId: 'odds-bos-mil' }, stopAtMs: expect.any(Number) });
+    expect(JSON.parse(decision!.decision)).toMatchObject({
+      theo: { oddsEventId: 'odds-bos-mil' },
+      stopAtMs: expect.any(Number),
+    });
   });
 
   it('kill flag in the store: zero resting orders within 60 s', async () => {
