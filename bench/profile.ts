@@ -88,3 +88,57 @@ export const describeHotspots = (h: Hotspot[], n = 5) =>
     .slice(0, n)
     .map((x) => `${x.name} ${(x.share * 100).toFixed(0)}%`)
     .join(', ');
+
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/**
+ * V8's sampling heap profiler: `sample()` says which allocation sites hold
+ * the live heap at that moment (by function and by source area), so a
+ * memory peak can be attributed without a full heap snapshot.
+ */
+export async function startHeapSampling(intervalBytes = 256 * 1024): Promise<{
+  sample(): Promise<Hotspots & { totalMb: number }>;
+  stop(): Promise<void>;
+}> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', { samplingInterval: intervalBytes });
+  return {
+    async sample() {
+      const { profile: p } = (await session.post('HeapProfiler.getSamplingProfile')) as unknown as {
+        profile: { head: HeapNode };
+      };
+      const fn = new Map<string, number>();
+      const area = new Map<string, number>();
+      let total = 0;
+      const walk = (n: HeapNode) => {
+        if (n.selfSize > 0) {
+          const { functionName, url, lineNumber } = n.callFrame;
+          const file = url.split('/').slice(-1)[0] ?? '';
+          const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
+          fn.set(key, (fn.get(key) ?? 0) + n.selfSize);
+          const a = areaOf(url);
+          area.set(a, (area.get(a) ?? 0) + n.selfSize);
+          total += n.selfSize;
+        }
+        for (const c of n.children) walk(c);
+      };
+      walk(p.head);
+      const top = (m: Map<string, number>) =>
+        [...m]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 10)
+          .map(([name, t]) => ({ name, share: t / Math.max(1, total) }));
+      return { byFunction: top(fn), byArea: top(area), totalMb: total / 2 ** 20 };
+    },
+    async stop() {
+      await session.post('HeapProfiler.stopSampling');
+      session.disconnect();
+    },
+  };
+}

@@ -11,7 +11,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { createRsaSigner } from '../shared/kalshi/signer.ts';
 import { type Harness, startHarness } from './engine-harness.ts';
 import { KEY_ID } from './fixture.ts';
-import { type Hotspots, startProfile } from './profile.ts';
+import { type Hotspots, startHeapSampling, startProfile } from './profile.ts';
 
 type Command =
   | {
@@ -39,6 +39,10 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
   const t0 = performance.now();
   // The start-up peak sets the heap's reserved size (V8 keeps it after GC): record when it happens.
   const peak = { heapMb: 0, atS: 0, live: 0, writes: 0 };
+  // Optional (BENCH_HEAP_SAMPLE=1): what holds the heap at the start-up peak, by allocation site.
+  const heap = process.env['BENCH_HEAP_SAMPLE'] ? await startHeapSampling() : null;
+  let heapAtPeak: (Hotspots & { totalMb: number }) | null = null;
+  let sampling = false;
   const sampler = setInterval(() => {
     const used = mb(process.memoryUsage().heapUsed);
     if (used > peak.heapMb) {
@@ -46,6 +50,13 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
       peak.atS = (performance.now() - t0) / 1000;
       peak.live = h ? h.tickers.filter((t) => h!.ws.book(t).live).length : 0;
       peak.writes = h ? h.probe.writes : 0;
+      if (heap && !sampling && used > 1.2 * (heapAtPeak?.totalMb ?? 100)) {
+        sampling = true;
+        void heap.sample().then((x) => {
+          heapAtPeak = x;
+          sampling = false;
+        });
+      }
     }
   }, 250);
   h = await startHarness({
@@ -59,6 +70,7 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
   const { live, liveAtMs } = await h.settle(c.settleMs);
   const startupS = (performance.now() - t0) / 1000;
   clearInterval(sampler);
+  await heap?.stop();
   global.gc?.();
   const m = process.memoryUsage();
   reply({
@@ -79,6 +91,7 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
     /** Start → every book live (discovery, subscription, snapshots); the rest of startupS is opening quotes. */
     allLiveS: liveAtMs === null ? null : (liveAtMs - (Date.now() - performance.now() + t0)) / 1000,
     peak,
+    ...(heapAtPeak ? { heapAtPeak } : {}),
   });
 }
 
