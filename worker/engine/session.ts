@@ -180,6 +180,8 @@ export class TradingSession {
   private readonly timers: TimerHandle[] = [];
   /** Timer tasks in progress (theo/kill polls, reconciliation): awaited by `stop` so no store call outlives it. */
   private readonly running = new Set<Promise<unknown>>();
+  /** Series being listed again after a lifecycle change (one request per series at a time). */
+  private readonly relisting = new Map<string, Promise<void>>();
   private connection: { state: 'up' | 'down'; sinceMs: number };
   private wsTimer: TimerHandle | null = null;
   /** Until the feed has been up once and every market of a game has shown a valid book, nothing is touched (restart: adopted orders are held, not pulled). */
@@ -484,7 +486,7 @@ export class TradingSession {
     else if (kind === 'closed' || kind === 'determined' || kind === 'settled') {
       const g = eventTicker ? this.games.get(eventTicker) : undefined;
       if (g) g.closed = true;
-    }
+    } else if (kind === 'other' && eventTicker) this.relist(eventTicker); // dates or tick structure changed
     if (eventTicker) this.markDirty(eventTicker);
   }
 
@@ -515,7 +517,11 @@ export class TradingSession {
   }
 
   private register(sport: string, _cfg: SportConfig, ev: ListedEvent): void {
-    if (this.games.has(ev.eventTicker)) return;
+    const known = this.games.get(ev.eventTicker);
+    if (known) {
+      this.refreshListing(known, ev);
+      return;
+    }
     if (shardOf(ev.eventTicker, this.shard.count) !== this.shard.index) return; // another shard's game
     const m = this.ports.mapper.match(sport, ev);
     if (!m.ok) {
@@ -574,12 +580,7 @@ export class TradingSession {
   /** Adds a game directly (replay, tests); discovery calls this after mapping. */
   addGame(game: Game): void {
     if (this.games.has(game.eventTicker)) return;
-    const hardStopMs = stopTime(
-      { kalshiStart: game.kalshiStartMs, oddsCommence: game.oddsCommenceMs },
-      this.config.stopMarginMs,
-    );
-    // Quoting ends a lead before the hard stop; the hard stop is the orders' expiration on the exchange.
-    const stopAtMs = hardStopMs === null ? null : hardStopMs - this.config.stopLeadMs;
+    const { hardStopMs, stopAtMs } = this.stopsOf(game);
     const state: GameState = {
       game,
       sport: game.sport,
@@ -600,17 +601,88 @@ export class TradingSession {
     };
     this.games.set(game.eventTicker, state);
     for (const t of state.tickers) this.gameOfTicker.set(t, game.eventTicker);
-    if (stopAtMs !== null) {
-      // Wake up at the stop time even if nothing else happens in this game.
-      const wait = Math.max(0, stopAtMs - this.ports.clock.now());
-      state.stopTimer = this.ports.clock.setTimeout(() => this.markDirty(game.eventTicker), wait);
-    }
+    this.armStopTimer(state);
     this.applyFlags(state);
     this.ports.log.info('game_added', {
       eventTicker: game.eventTicker,
       oddsEventId: game.oddsEventId,
       stopAtMs,
     });
+  }
+
+  /** Quoting ends a lead before the hard stop; the hard stop (start − margin) is the orders' expiration. */
+  private stopsOf(game: Game): { hardStopMs: number | null; stopAtMs: number | null } {
+    const hardStopMs = stopTime(
+      { kalshiStart: game.kalshiStartMs, oddsCommence: game.oddsCommenceMs },
+      this.config.stopMarginMs,
+    );
+    return { hardStopMs, stopAtMs: hardStopMs === null ? null : hardStopMs - this.config.stopLeadMs };
+  }
+
+  /** Wake up at the stop time even if nothing else happens in this game. */
+  private armStopTimer(g: GameState): void {
+    if (g.stopTimer) this.ports.clock.clearTimeout(g.stopTimer);
+    g.stopTimer = null;
+    if (g.stopAtMs === null || this.stopped) return;
+    const wait = Math.max(0, g.stopAtMs - this.ports.clock.now());
+    const eventTicker = g.game.eventTicker;
+    g.stopTimer = this.ports.clock.setTimeout(() => this.markDirty(eventTicker), wait);
+  }
+
+  /**
+   * A known game listed again: Kalshi may have moved its start (the stop time
+   * follows, earlier or later) or changed a market's tick structure (the quoter
+   * must price on the new grid, or every create is refused).
+   */
+  private refreshListing(g: GameState, ev: ListedEvent): void {
+    const eventTicker = g.game.eventTicker;
+    let changed = false;
+    if (ev.startMs !== null && ev.startMs !== g.game.kalshiStartMs) {
+      const from = g.game.kalshiStartMs;
+      g.game = { ...g.game, kalshiStartMs: ev.startMs };
+      const { hardStopMs, stopAtMs } = this.stopsOf(g.game);
+      g.hardStopMs = hardStopMs;
+      g.stopAtMs = stopAtMs;
+      this.armStopTimer(g);
+      this.ports.log.warn('game_start_moved', { eventTicker, fromMs: from, toMs: ev.startMs, stopAtMs });
+      changed = true;
+    }
+    const listed = new Map(ev.markets.map((mk) => [mk.ticker, mk]));
+    const markets = g.game.markets.map((m) => {
+      const mk = listed.get(m.ticker);
+      if (!mk || samePriceRanges(mk.priceRanges, m.priceRanges)) return m;
+      this.ports.log.warn('tick_grid_changed', { eventTicker, ticker: m.ticker });
+      return { ...m, priceRanges: mk.priceRanges };
+    });
+    if (markets.some((m, i) => m !== g.game.markets[i])) {
+      g.game = { ...g.game, markets };
+      changed = true;
+    }
+    if (changed) this.markDirty(eventTicker);
+  }
+
+  /** A market's dates or structure changed: list its series again now rather than at the next discovery. */
+  private relist(eventTicker: string): void {
+    const g = this.games.get(eventTicker);
+    if (!g || this.stopped || this.relisting.has(g.game.seriesTicker)) return;
+    const series = g.game.seriesTicker;
+    const sport = g.sport;
+    const cfg = this.config.sports[sport];
+    if (!cfg) return;
+    const p = (async () => {
+      try {
+        const events = await this.ports.gateway.listEvents(series);
+        for (const ev of events) if (this.games.has(ev.eventTicker)) this.register(sport, cfg, ev);
+      } catch (err) {
+        this.ports.metrics.count('DiscoveryErrors');
+        this.ports.log.warn('relist_failed', { series, error: errText(err) });
+      } finally {
+        this.relisting.delete(series);
+      }
+    })();
+    this.relisting.set(series, p);
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
   }
 
   // ================================================================ theos, flags
@@ -1142,3 +1214,12 @@ export class TradingSession {
 }
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
+
+function samePriceRanges(
+  a: readonly PriceRange[] | undefined,
+  b: readonly PriceRange[] | undefined,
+): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((r, i) => r.start === b[i]!.start && r.end === b[i]!.end && r.step === b[i]!.step);
+}

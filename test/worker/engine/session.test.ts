@@ -206,6 +206,43 @@ describe('TradingSession', () => {
     expect(r.session.snapshot().alerts.some((a) => a.message.includes('after stop time'))).toBe(true);
   });
 
+  it('a start moved earlier (lifecycle message, then the listing) pulls the stop time with it', async () => {
+    const r = await started(rig({ reconcileMs: 60_000, discoveryMs: 3_600_000 }));
+    expect(r.ex.resting()).toHaveLength(4);
+    const movedStart = r.clock.now() + r.config.stopMarginMs + 10 * 60_000; // 10 min of quoting left, not 2 h
+    r.ex.events[0]!.startMs = movedStart;
+    r.ex.emit({ type: 'lifecycle', ticker: A, kind: 'other' });
+    await r.session.idle();
+    await drain(5);
+    expect(r.log.lines.some((l) => l.event === 'game_start_moved')).toBe(true);
+    const newStop = movedStart - r.config.stopMarginMs;
+    await advance(r.clock, newStop - r.clock.now() - r.config.stopLeadMs + 1_000, 1_000);
+    await r.session.idle();
+    expect(r.ex.resting()).toEqual([]);
+    expect(r.session.snapshot().games[0]?.status).toBe('stopped');
+  });
+
+  it('a changed tick structure reaches the quoter: new quotes sit on the new grid', async () => {
+    const r = await started(rig({ discoveryMs: 3_600_000 }));
+    const twoCents = [{ start: c(1), end: c(99), step: c(2) }];
+    for (const m of r.ex.events[0]!.markets) m.priceRanges = twoCents;
+    r.ex.emit({ type: 'lifecycle', ticker: A, kind: 'other' });
+    await r.session.idle();
+    await drain(5);
+    expect(r.session.priceRangesOf(A)).toEqual(twoCents);
+    r.theo.current = {
+      ...r.theo.current!,
+      probabilities: { Boston: 0.63, Milwaukee: 0.37 },
+      updatedMs: r.clock.now(),
+    };
+    await advance(r.clock, r.config.theoPollMs * 2);
+    await r.session.idle();
+    const prices = r.ex.resting().map((o) => o.price);
+    expect(prices).toHaveLength(4);
+    for (const p of prices) expect((p - c(1)) % c(2)).toBe(0);
+    expect(r.log.lines.some((l) => l.event === 'tick_grid_changed')).toBe(true);
+  });
+
   it('never lets exposure on the exchange pass the limit while fills hit all four sides', async () => {
     const r = await started(rig());
     const limit = r.session.snapshot().games[0]!.limit;

@@ -113,6 +113,8 @@ export function bestWithoutOwn(
 /** What the quoter remembers per market (one lookup per market per requote instead of a string key per slot). */
 interface MarketMemory {
   grid: TickGrid;
+  /** The price ranges `grid` was built from (identity: a changed structure arrives as a new array). */
+  ranges: MarketQuoteInputRanges;
   bidSlot: SlotId;
   askSlot: SlotId;
   /** When each side was last seen outbid. */
@@ -131,17 +133,27 @@ export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: Rea
   const sweepWindowMs = opts.sweepWindowMs ?? DEFAULT_SWEEP_WINDOW_MS;
   const memory = new Map<string, MarketMemory>();
 
-  const memoryOf = (ticker: string, ranges: MarketQuoteInputRanges): MarketMemory => {
-    let mem = memory.get(ticker);
-    if (mem) return mem;
-    let grid: TickGrid | undefined;
+  const gridOf = (ticker: string, ranges: MarketQuoteInputRanges): TickGrid => {
     if (ranges && ranges.length > 0) {
       const r = tryMakeTickGrid(ranges);
-      if (r.ok) grid = r.grid;
-      else opts.onBadGrid?.(ticker, r.error);
+      if (r.ok) return r.grid;
+      opts.onBadGrid?.(ticker, r.error);
+    }
+    return LINEAR_CENT_GRID;
+  };
+  const memoryOf = (ticker: string, ranges: MarketQuoteInputRanges): MarketMemory => {
+    let mem = memory.get(ticker);
+    if (mem) {
+      // The session hands a new ranges array when Kalshi changes the market's tick structure.
+      if (mem.ranges !== ranges) {
+        mem.grid = gridOf(ticker, ranges);
+        mem.ranges = ranges;
+      }
+      return mem;
     }
     mem = {
-      grid: grid ?? LINEAR_CENT_GRID,
+      grid: gridOf(ticker, ranges),
+      ranges,
       bidSlot: slotId(ticker, 'bid'),
       askSlot: slotId(ticker, 'ask'),
       bidOutbid: undefined,
