@@ -307,6 +307,11 @@ export class KalshiRestClient {
         ...(await authHeaders(this.signer, started, spec.method, fullPath)),
         accept: 'application/json',
       };
+      if (spec.fenced) {
+        // Signing may run off the loop: a trip while it ran must still stop the write here.
+        const closed = this.writeFence();
+        if (closed !== null) throw new KalshiFencedError(spec.method, spec.path, closed, ambiguous);
+      }
       if (body !== undefined) headers['content-type'] = 'application/json';
 
       let status: number;

@@ -12,7 +12,7 @@ import {
   KalshiRestClient,
   type RestEvent,
 } from '../../../shared/kalshi/rest-client.ts';
-import { createRsaSigner } from '../../../shared/kalshi/signer.ts';
+import { createRsaSigner, type Signer } from '../../../shared/kalshi/signer.ts';
 import {
   type Handler,
   json,
@@ -44,7 +44,11 @@ function signatureOk(r: Recorded): boolean {
 
 async function setup(
   handler: Handler,
-  opts: { timeouts?: { requestMs: number }; writeFence?: () => string | null } = {},
+  opts: {
+    timeouts?: { requestMs: number };
+    writeFence?: () => string | null;
+    signer?: Signer;
+  } = {},
 ) {
   const server = await startServer((req, res) => {
     if (!signatureOk(req))
@@ -55,7 +59,7 @@ async function setup(
   const events: RestEvent[] = [];
   const client = new KalshiRestClient({
     baseUrl: server.baseUrl,
-    signer,
+    signer: opts.signer ?? signer,
     clock,
     random: () => 0.5,
     retry: { baseMs: 100, capMs: 1000, maxAttempts: 4 },
@@ -256,6 +260,27 @@ describe('KalshiRestClient', () => {
     expect(server.requests.map((r) => r.method)).toEqual(['DELETE', 'POST']);
     fence = null;
     expect((await client.createOrder({ ...ORDER, client_order_id: 'kmm-2' })).order_id).toBe('o-2');
+  });
+
+  it('a fence that closes while the request is being signed (off the loop) stops it before the wire', async () => {
+    let fence: string | null = null;
+    const tripping: Signer = {
+      keyId: signer.keyId,
+      sign: async (ts, method, path) => {
+        const sig = await signer.sign(ts, method, path);
+        if (method === 'POST') fence = 'kill switch'; // the kill switch trips while the signature is computed
+        return sig;
+      },
+    };
+    const { server, client } = await setup(
+      (_req, res) =>
+        json(res, 201, { order_id: 'o-1', client_order_id: 'kmm-1', fill_count: '0', remaining_count: '10' }),
+      { writeFence: () => fence, signer: tripping },
+    );
+    const e = await client.createOrder({ ...ORDER, client_order_id: 'kmm-1' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(KalshiFencedError);
+    expect((e as KalshiFencedError).maybeApplied).toBe(false);
+    expect(server.requests).toEqual([]);
   });
 
   it('a fence that closes during a retry stops the retry and says the first attempt may have rested', async () => {
