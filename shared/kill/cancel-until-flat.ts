@@ -4,7 +4,8 @@
  * A cancel can be acknowledged and yet not happen (or happen late), and a
  * listing can race a fill or a late create. So: cancel everything, wait,
  * re-list, cancel what is still there, and only call the book flat after TWO
- * consecutive listings show nothing resting. Give up at the deadline and
+ * consecutive listings show nothing resting (and, where the caller can tell,
+ * none of its own writes was in flight when they were taken). Give up at the deadline and
  * report what remains, so the caller can alarm.
  *
  * Pure orchestration: the exchange is a port and time is a Clock.
@@ -22,6 +23,12 @@ export interface CancelPort {
   cancel(order: RestingOrder): Promise<void>;
   /** Optional bulk cancel (one request); individual cancels still mop up what it misses. */
   cancelAll?(): Promise<void>;
+  /**
+   * Optional: how many of the caller's own order writes are still on the wire.
+   * An empty listing taken while one may yet land proves nothing, so it does
+   * not count toward flat (the worker knows its writes; the Lambda does not).
+   */
+  writesInFlight?(): number;
 }
 
 export interface CancelUntilFlatOptions {
@@ -128,6 +135,7 @@ export async function cancelUntilFlat(
       usedCancelAll: false,
     };
     let listing: readonly RestingOrder[] | null = null;
+    const quiet = (port.writesInFlight?.() ?? 0) === 0;
     try {
       listing = await withTimeout(clock, budget(), 'listResting', () => port.listResting());
     } catch {
@@ -138,7 +146,8 @@ export async function cancelUntilFlat(
     if (listing) {
       round.listed = listing.length;
       if (listing.length === 0) {
-        emptyListings++;
+        if (quiet) emptyListings++;
+        else emptyListings = 0; // a create of ours may still land after this listing
         report.remaining = [];
       } else {
         emptyListings = 0;

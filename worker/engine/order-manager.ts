@@ -206,6 +206,11 @@ export class OrderManager {
     return false;
   }
 
+  /** Order writes sent and not yet answered (the kill switch does not call a listing proof while any is). */
+  writesInFlight(): number {
+    return this.inFlight;
+  }
+
   /** Resolves once no write (nor its audit record) is in flight (tests, shutdown). */
   async settled(): Promise<void> {
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));

@@ -329,6 +329,11 @@ export class TradingSession {
     this.unsubscribe?.();
   }
 
+  /** Order writes of ours on the wire now (the flattener waits for them before it trusts a listing). */
+  writesInFlight(): number {
+    return this.manager.writesInFlight();
+  }
+
   /** Resolves when no requote is scheduled or running and no order write is in flight. */
   async idle(): Promise<void> {
     for (let i = 0; i < 100; i++) {

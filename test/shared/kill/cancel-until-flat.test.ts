@@ -119,6 +119,27 @@ describe('cancelUntilFlat', () => {
     expect(report.rounds).toBeGreaterThanOrEqual(59);
   });
 
+  it('empty listings taken while a create of ours is still on the wire do not count: the late order is caught', async () => {
+    const clock = new ManualClock(0);
+    const ex = fakeExchange(clock, []);
+    // A create sent before the trip lands 1.5 s in, after two empty listings.
+    let inFlight = 1;
+    clock.setTimeout(() => {
+      ex.resting.set('late', { order: { orderId: 'late', ticker: 'T-0' }, goneAt: Number.POSITIVE_INFINITY });
+      inFlight = 0;
+    }, 1_500);
+    const port: CancelPort = { ...ex.port, writesInFlight: () => inFlight };
+    const report = await drive(clock, cancelUntilFlat(port, { clock, pauseMs: 500 }));
+    expect(report).toMatchObject({ flat: true, remaining: [], ordersSeen: 1 });
+    expect(ex.resting.get('late')!.goneAt).toBeLessThanOrEqual(clock.now());
+
+    // Without the port's word the same two empty listings would have been believed.
+    const blind = fakeExchange(new ManualClock(0), []);
+    const c2 = new ManualClock(0);
+    const early = await drive(c2, cancelUntilFlat(blind.port, { clock: c2, pauseMs: 500 }));
+    expect(early.elapsedMs).toBeLessThan(1_500);
+  });
+
   it('a failing listing never counts as empty, and a hung call is cut off by the deadline', async () => {
     const clock = new ManualClock(0);
     let listCalls = 0;

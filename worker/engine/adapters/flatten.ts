@@ -23,9 +23,15 @@ export interface FlattenOptions {
    * account-wide sweep is the kill-switch Lambda's job.
    */
   owns?: (order: Pick<ExchangeOrder, 'ticker' | 'clientOrderId'>) => boolean;
+  /** The engine's own order writes still on the wire: no listing counts toward flat while any is. */
+  writesInFlight?: () => number;
 }
 
-export function cancelPortOf(gateway: ExchangeGateway, owns?: FlattenOptions['owns']): CancelPort {
+export function cancelPortOf(
+  gateway: ExchangeGateway,
+  owns?: FlattenOptions['owns'],
+  writesInFlight?: FlattenOptions['writesInFlight'],
+): CancelPort {
   const port: CancelPort = {
     listResting: async () =>
       (await gateway.listRestingOrders())
@@ -39,12 +45,13 @@ export function cancelPortOf(gateway: ExchangeGateway, owns?: FlattenOptions['ow
     },
   };
   if (gateway.cancelAll && owns === undefined) port.cancelAll = () => gateway.cancelAll!();
+  if (writesInFlight) port.writesInFlight = writesInFlight;
   return port;
 }
 
 export function gatewayFlattener(gateway: ExchangeGateway, opts: FlattenOptions): Flattener {
   return async () => {
-    const r = await cancelUntilFlat(cancelPortOf(gateway, opts.owns), {
+    const r = await cancelUntilFlat(cancelPortOf(gateway, opts.owns, opts.writesInFlight), {
       clock: opts.clock,
       deadlineMs: opts.deadlineMs,
       pauseMs: opts.pauseMs,
