@@ -122,16 +122,11 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
     const config = withScenarioSports(opts.config, sim.world);
 
     progress(PAPER_STEPS[2]);
-    const sports = Object.values(config.sports).map((s, i) => ({
-      sportKey: s.oddsSportKey,
-      priority: Math.min(9, i + 1),
-      minCredits: 0,
-    }));
     const serverless = startLocalServerless({
       clock,
       store,
       odds: { baseUrl: sim.odds.baseUrl, apiKey: sim.oddsApiKey },
-      sports,
+      sports: pollSportsOf(config),
       bookmakers: PAPER_BOOKMAKERS,
       pollEveryMs: opts.pollEveryMs ?? 60_000,
       log,
@@ -156,59 +151,18 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
     });
     closers.push(() => worker.close());
 
-    const source = sessionDashboard({
-      session: worker.session,
-      books: worker.books,
-      feedStats: () => worker.feedStats(),
-      flags: store.kill,
-      now: () => clock.now(),
+    return await assemble({
+      parts: { sim, store, worker, serverless, clock, lockstep },
       mode: 'paper',
       venue: 'simulator',
+      dashboard: opts.dashboard,
+      // The simulator's own ledger, not the worker's word, says whether anything still rests.
+      restingOnExchange: () => sim.kalshi.admin.restingOrders(MAKER_USER).length,
+      unwind,
+      closers,
+      progress,
       log,
     });
-
-    let dashboard: DashboardServer | null = null;
-    let token: string | null = null;
-    if (opts.dashboard) {
-      progress(PAPER_STEPS[4]);
-      token = newDashboardToken();
-      dashboard = await startDashboard({
-        source,
-        actions: source,
-        token,
-        host: opts.dashboard.host,
-        port: opts.dashboard.port,
-        log,
-      });
-      const d = dashboard;
-      closers.push(() => d.close());
-    }
-
-    let stopping: Promise<{ flat: boolean; remaining: number }> | null = null;
-    return {
-      sim,
-      store,
-      worker,
-      serverless,
-      clock,
-      lockstep,
-      dashboard,
-      token,
-      view: () => source.snapshot(),
-      stop(reason = 'shutdown') {
-        stopping ??= (async () => {
-          // Money first: stop quoting and cancel until flat, checked against the exchange itself.
-          const result = await worker.stop(reason).catch((err: unknown) => {
-            log({ level: 'error', msg: 'kill switch failed at shutdown', error: String(err) });
-            return null;
-          });
-          const remaining = sim.kalshi.admin.restingOrders(MAKER_USER).length;
-          await unwind();
-          return { flat: (result?.flat ?? false) && remaining === 0, remaining };
-        })();
-        return stopping;
-      },
-    };
   } catch (err) {
     await unwind();
     throw err;
@@ -269,11 +223,7 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
       clock,
       store,
       odds: { baseUrl: ODDS_API_BASE_URL, apiKey: opts.env.ODDS_API_KEY },
-      sports: Object.values(opts.config.sports).map((s, i) => ({
-        sportKey: s.oddsSportKey,
-        priority: Math.min(9, i + 1),
-        minCredits: 0,
-      })),
+      sports: pollSportsOf(opts.config),
       bookmakers: PAPER_BOOKMAKERS,
       pollEveryMs: opts.pollEveryMs ?? 30 * 60_000,
       log,
@@ -292,47 +242,87 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
       log,
     });
     closers.push(() => worker.close());
-    const source = sessionDashboard({
-      session: worker.session,
-      books: worker.books,
-      feedStats: () => worker.feedStats(),
-      flags: store.kill,
-      now: () => clock.now(),
+    return await assemble({
+      parts: { sim: null, store, worker, serverless, clock, lockstep: null },
       mode: 'live',
       venue: opts.env.KALSHI_ENV,
+      dashboard: opts.dashboard,
+      unwind,
+      closers,
+      progress,
       log,
     });
-
-    progress(PAPER_STEPS[4]);
-    const token = newDashboardToken();
-    const dashboard = await startDashboard({ source, actions: source, token, ...opts.dashboard, log });
-    closers.push(() => dashboard.close());
-
-    let stopping: Promise<{ flat: boolean; remaining: number }> | null = null;
-    return {
-      sim: null,
-      store,
-      worker,
-      serverless,
-      clock,
-      lockstep: null,
-      dashboard,
-      token,
-      view: () => source.snapshot(),
-      stop(reason = 'shutdown') {
-        stopping ??= (async () => {
-          const result = await worker.stop(reason).catch((err: unknown) => {
-            log({ level: 'error', msg: 'kill switch failed at shutdown', error: String(err) });
-            return null;
-          });
-          await unwind();
-          return { flat: result?.flat ?? false, remaining: result?.remaining ?? -1 };
-        })();
-        return stopping;
-      },
-    };
   } catch (err) {
     await unwind();
     throw err;
   }
+}
+
+/** One odds-poll entry per configured sport, in config order (earlier = higher priority). */
+function pollSportsOf(config: EngineConfig) {
+  return Object.values(config.sports).map((s, i) => ({
+    sportKey: s.oddsSportKey,
+    priority: Math.min(9, i + 1),
+    minCredits: 0,
+  }));
+}
+
+interface AssembleOptions {
+  parts: Pick<PaperStack, 'sim' | 'store' | 'worker' | 'serverless' | 'clock' | 'lockstep'>;
+  mode: 'paper' | 'live';
+  venue: string;
+  dashboard: { host: string; port: number } | null;
+  /** Where the exchange can be asked directly (the simulator); live mode trusts the kill switch's listings. */
+  restingOnExchange?: () => number;
+  unwind: () => Promise<void>;
+  closers: (() => Promise<unknown>)[];
+  progress: (step: string) => void;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+/** The dashboard over the running worker, and the stop that puts money first. Paper and live alike. */
+async function assemble(o: AssembleOptions): Promise<PaperStack> {
+  const { worker, store, clock } = o.parts;
+  const source = sessionDashboard({
+    session: worker.session,
+    books: worker.books,
+    feedStats: () => worker.feedStats(),
+    flags: store.kill,
+    now: () => clock.now(),
+    mode: o.mode,
+    venue: o.venue,
+    log: o.log,
+  });
+
+  let dashboard: DashboardServer | null = null;
+  let token: string | null = null;
+  if (o.dashboard) {
+    o.progress(PAPER_STEPS[4]);
+    token = newDashboardToken();
+    const d = await startDashboard({ source, actions: source, token, ...o.dashboard, log: o.log });
+    dashboard = d;
+    o.closers.push(() => d.close());
+  }
+
+  let stopping: Promise<{ flat: boolean; remaining: number }> | null = null;
+  return {
+    ...o.parts,
+    dashboard,
+    token,
+    view: () => source.snapshot(),
+    stop(reason = 'shutdown') {
+      stopping ??= (async () => {
+        // Money first: stop quoting and cancel until flat; then everything else down.
+        const result = await worker.stop(reason).catch((err: unknown) => {
+          o.log({ level: 'error', msg: 'kill switch failed at shutdown', error: String(err) });
+          return null;
+        });
+        const onExchange = o.restingOnExchange?.();
+        await o.unwind();
+        const flat = (result?.flat ?? false) && (onExchange === undefined || onExchange === 0);
+        return { flat, remaining: onExchange ?? result?.remaining ?? -1 };
+      })();
+      return stopping;
+    },
+  };
 }
