@@ -166,5 +166,7 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // Local runs are on Node 20, which the locked AWS SDK versions support; the deployed code runs Node 24.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.exit(await main({ argv: process.argv.slice(2), out: process.stdout, err: process.stderr }));
 }

@@ -175,6 +175,8 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // Local runs are on Node 20, which the locked AWS SDK versions support; the deployed code runs Node 24.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const code = await main({
     argv: process.argv.slice(2),
     env: process.env,
