@@ -141,7 +141,7 @@ function tracedGateway(
     cancelOrders: (r) => traced(r[0]?.ticker, r.length, () => inner.cancelOrders(r)),
     listRestingOrders: () => inner.listRestingOrders(),
     listPositions: () => inner.listPositions(),
-    createOrderGroup: (l) => inner.createOrderGroup(l),
+    createOrderGroup: (l, shard) => inner.createOrderGroup(l, shard),
     ...(inner.cancelAll ? { cancelAll: () => inner.cancelAll!() } : {}),
   };
 }

@@ -15,6 +15,8 @@ import type { Clock } from '../clock.ts';
 export interface RestingOrder {
   readonly orderId: string;
   readonly ticker: string;
+  /** The order's shard, when the listing gives it: a cancel routed to another shard finds nothing. */
+  readonly exchangeIndex?: number;
 }
 
 /** What the loop needs from an exchange client. */

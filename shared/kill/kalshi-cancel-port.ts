@@ -19,10 +19,18 @@ export function kalshiCancelPort(
       // The status filter is the exchange's; re-check it rather than trust it.
       return orders
         .filter((o) => o.status === 'resting')
-        .map((o) => ({ orderId: o.order_id, ticker: o.ticker }));
+        .map((o) => ({
+          orderId: o.order_id,
+          ticker: o.ticker,
+          ...(o.exchange_index == null ? {} : { exchangeIndex: o.exchange_index }),
+        }));
     },
     cancel: async (order) => {
-      const outcome = await client.cancelOrder(order.orderId);
+      // Routed to the order's shard: by its index when listed, else by its market (auto-routing).
+      const outcome = await client.cancelOrder(order.orderId, {
+        market_ticker: order.ticker,
+        ...(order.exchangeIndex === undefined ? {} : { exchange_index: order.exchangeIndex }),
+      });
       if (outcome.kind === 'failed') {
         throw new Error(
           `cancel ${order.orderId} failed: ${outcome.error.code ?? ''} ${outcome.error.message ?? ''}`,

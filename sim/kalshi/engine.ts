@@ -651,6 +651,9 @@ export class KalshiEngine {
       group = this.orderGroup(userId, req.orderGroupId);
       if (group.triggered)
         throw new ExchangeError(400, 'order_group_triggered', 'order group is triggered; reset it first');
+      // A group lives on one shard; it cannot guard an order matched on another.
+      if (group.exchangeIndex !== m.exchangeIndex)
+        throw new ExchangeError(400, 'invalid_parameters', 'order group is on another exchange shard');
     }
     let count = req.count;
     const pos = this.position(userId, req.ticker)?.position ?? 0;

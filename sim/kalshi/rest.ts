@@ -302,7 +302,7 @@ on('GET', '/events', false, (ctx, req) => {
   if (status && !['unopened', 'open', 'closed', 'settled'].includes(status))
     throw new BadRequest('status: must be one of unopened, open, closed, settled');
   const minClose = optionalInt(q, 'min_close_ts');
-  const tickers = q.get('event_ticker')?.split(',').filter(Boolean);
+  const tickers = q.get('tickers')?.split(',').filter(Boolean);
   const all = ctx.engine.markets();
   const events = ctx.engine.events().filter((ev) => {
     const ms = all.filter((m) => m.eventTicker === ev.eventTicker);
@@ -466,10 +466,28 @@ function maybeWrongOrder(ctx: RestContext, userId: string, o: SimOrder): SimOrde
   return other;
 }
 
-function cancelOne(ctx: RestContext, userId: string, orderId: string) {
+/**
+ * Shard routing of a cancel: `exchange_index` names the shard, else `market_ticker`
+ * auto-routes, else the request goes to shard 0. An order on another shard is not
+ * found there (modelled conservatively: the reference documents the routing
+ * parameters, not what a mis-routed cancel answers).
+ */
+interface CancelRouting {
+  marketTicker?: string | undefined;
+  exchangeIndex?: number | undefined;
+}
+
+function routedShard(ctx: RestContext, route: CancelRouting): number {
+  if (route.exchangeIndex !== undefined && route.exchangeIndex >= 0) return route.exchangeIndex;
+  if (route.marketTicker !== undefined) return ctx.engine.market(route.marketTicker)?.exchangeIndex ?? 0;
+  return 0;
+}
+
+function cancelOne(ctx: RestContext, userId: string, orderId: string, route: CancelRouting) {
   const lie = ctx.faults.current.lyingCancelMs;
   const target = ctx.engine.order(orderId);
-  if (!target || target.userId !== userId) throw new ExchangeError(404, 'not_found', 'order not found');
+  if (!target || target.userId !== userId || target.exchangeIndex !== routedShard(ctx, route))
+    throw new ExchangeError(404, 'not_found', 'order not found');
   let reducedBy: number;
   if (lie > 0 && target.status === 'resting') {
     // Success now, the order keeps resting (and can still trade) for `lie` ms.
@@ -496,7 +514,10 @@ on('DELETE', '/portfolio/events/orders/batched', true, (ctx, req) => {
   const body = parseBody(BatchCancelOrdersV2RequestSchema, req.body);
   const orders = body.orders.map((o) => {
     try {
-      return cancelOne(ctx, user(req), o.order_id);
+      return cancelOne(ctx, user(req), o.order_id, {
+        marketTicker: o.market_ticker,
+        exchangeIndex: o.exchange_index,
+      });
     } catch (e) {
       if (!(e instanceof ExchangeError)) throw e;
       return {
@@ -516,7 +537,10 @@ on('DELETE', '/portfolio/events/orders', true, (ctx, req) => {
 
 on('DELETE', '/portfolio/events/orders/{}', true, (ctx, req, [id]) => ({
   status: 200,
-  body: cancelOne(ctx, user(req), id ?? ''),
+  body: cancelOne(ctx, user(req), id ?? '', {
+    marketTicker: req.query.get('market_ticker') ?? undefined,
+    exchangeIndex: optionalInt(req.query, 'exchange_index'),
+  }),
 }));
 
 on('POST', '/portfolio/events/orders/{}/amend', true, (ctx, req, [id]) => {

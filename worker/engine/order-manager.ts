@@ -680,7 +680,9 @@ export class OrderManager {
   private orderGroup(game: GameBinding): Promise<string> {
     let p = this.groups.get(game.eventTicker);
     if (!p) {
-      p = this.deps.gateway.createOrderGroup(game.orderGroupLimit);
+      // An event lives on one shard: the group goes where the game's orders will match.
+      const shard = game.tickers.length > 0 ? game.exchangeIndex(game.tickers[0]!) : undefined;
+      p = this.deps.gateway.createOrderGroup(game.orderGroupLimit, shard);
       this.groups.set(game.eventTicker, p);
       p.then(
         (id) => this.groupIds.set(game.eventTicker, id),

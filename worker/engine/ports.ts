@@ -181,6 +181,8 @@ export interface ExchangeOrder {
   orderId: string;
   clientOrderId: string | null;
   ticker: string;
+  /** The shard the order rests on, when the listing says (cancels route by it). */
+  exchangeIndex?: number;
   side: BookSide;
   price: Micros;
   remaining: Centis;
@@ -265,8 +267,11 @@ export interface ExchangeGateway {
   listRestingOrders(): Promise<ExchangeOrder[]>;
   /** Every non-zero market position (all pages). Throws when the listing cannot be completed. */
   listPositions(): Promise<ExchangePosition[]>;
-  /** Creates a Kalshi order group with a rolling 15-s matched-contracts limit; returns its id. */
-  createOrderGroup(contractsLimit: Centis): Promise<string>;
+  /**
+   * Creates a Kalshi order group with a rolling 15-s matched-contracts limit; returns its id.
+   * On the game's shard (`exchangeIndex`): a group guards only orders matched where it lives.
+   */
+  createOrderGroup(contractsLimit: Centis, exchangeIndex?: number): Promise<string>;
   /** Optional bulk cancel of every resting order (one request); the kill switch still verifies. */
   cancelAll?(): Promise<void>;
 }

@@ -35,6 +35,25 @@ export const WS_CHANNELS = [
 ] as const;
 export type WsChannel = (typeof WS_CHANNELS)[number];
 
+/**
+ * A message body whose optional fields may come as JSON null (Kalshi writes
+ * null for empty optionals in REST bodies): null reads as absent, so a fill
+ * without a client order id is a fill, not a bad frame. A null in a required
+ * field is still rejected, naming the field.
+ */
+function nullsAbsent<T extends z.ZodType>(body: T) {
+  // A codec, not a preprocess: the schemas also encode (tests re-encode the reference samples).
+  return z.codec(z.unknown(), body, {
+    decode: (v) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return v as z.input<T>;
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = x;
+      return out as z.input<T>;
+    },
+    encode: (v) => v,
+  });
+}
+
 const zId = z.number().int().nonnegative();
 const zSid = z.number().int().nonnegative();
 const zSeq = z.number().int().nonnegative();
@@ -199,17 +218,19 @@ export const OrderbookDeltaSchema = z.object({
   type: z.literal('orderbook_delta'),
   sid: zSid,
   seq: zSeq,
-  msg: z.object({
-    market_ticker: zTicker,
-    market_id: z.string().optional(),
-    price_dollars: zPrice,
-    delta_fp: zCountFp,
-    side: zOutcomeSide,
-    client_order_id: z.string().optional(),
-    subaccount: z.number().int().optional(),
-    ts: z.string().optional(),
-    ts_ms: z.number().int().optional(),
-  }),
+  msg: nullsAbsent(
+    z.object({
+      market_ticker: zTicker,
+      market_id: z.string().optional(),
+      price_dollars: zPrice,
+      delta_fp: zCountFp,
+      side: zOutcomeSide,
+      client_order_id: z.string().optional(),
+      subaccount: z.number().int().optional(),
+      ts: z.string().optional(),
+      ts_ms: z.number().int().optional(),
+    }),
+  ),
 });
 export type OrderbookDelta = z.infer<typeof OrderbookDeltaSchema>;
 
@@ -219,24 +240,26 @@ export const WsFillSchema = z.object({
   type: z.literal('fill'),
   sid: zSid,
   seq: zSeq.optional(),
-  msg: z.object({
-    trade_id: z.string().min(1),
-    order_id: z.string().min(1),
-    client_order_id: z.string().optional(),
-    market_ticker: zTicker,
-    exchange_index: z.number().int().optional(),
-    is_taker: z.boolean(),
-    yes_price_dollars: zPrice,
-    count_fp: zCountFp,
-    fee_cost: zMoney,
-    outcome_side: zOutcomeSide,
-    book_side: zBookSide,
-    /** Our signed position in the market after this fill (Centis). */
-    post_position_fp: zCountFp.optional(),
-    ts: z.number().int().optional(),
-    ts_ms: z.number().int().optional(),
-    subaccount: z.number().int().optional(),
-  }),
+  msg: nullsAbsent(
+    z.object({
+      trade_id: z.string().min(1),
+      order_id: z.string().min(1),
+      client_order_id: z.string().optional(),
+      market_ticker: zTicker,
+      exchange_index: z.number().int().optional(),
+      is_taker: z.boolean(),
+      yes_price_dollars: zPrice,
+      count_fp: zCountFp,
+      fee_cost: zMoney,
+      outcome_side: zOutcomeSide,
+      book_side: zBookSide,
+      /** Our signed position in the market after this fill (Centis). */
+      post_position_fp: zCountFp.optional(),
+      ts: z.number().int().optional(),
+      ts_ms: z.number().int().optional(),
+      subaccount: z.number().int().optional(),
+    }),
+  ),
 });
 export type WsFill = z.infer<typeof WsFillSchema>;
 
@@ -258,31 +281,33 @@ export const UserOrderSchema = z.object({
   type: z.literal('user_order'),
   sid: zSid,
   seq: zSeq.optional(),
-  msg: z.object({
-    order_id: z.string().min(1),
-    user_id: z.string().optional(),
-    ticker: zTicker,
-    exchange_index: z.number().int().optional(),
-    status: zUserOrderStatus,
-    outcome_side: zOutcomeSide,
-    book_side: zBookSide,
-    yes_price_dollars: zPrice,
-    fill_count_fp: zCountFp,
-    remaining_count_fp: zCountFp,
-    initial_count_fp: zCountFp.optional(),
-    taker_fill_cost_dollars: zMoney.optional(),
-    maker_fill_cost_dollars: zMoney.optional(),
-    taker_fees_dollars: zMoney.optional(),
-    maker_fees_dollars: zMoney.optional(),
-    client_order_id: z.string().optional(),
-    order_group_id: z.string().nullish(),
-    self_trade_prevention_type: z.string().optional(),
-    created_ts_ms: z.number().int().optional(),
-    last_updated_ts_ms: z.number().int().optional(),
-    expiration_ts_ms: z.number().int().nullish(),
-    last_update_reason: zOpenEnum(LAST_UPDATE_REASONS).optional(),
-    subaccount_number: z.number().int().optional(),
-  }),
+  msg: nullsAbsent(
+    z.object({
+      order_id: z.string().min(1),
+      user_id: z.string().optional(),
+      ticker: zTicker,
+      exchange_index: z.number().int().optional(),
+      status: zUserOrderStatus,
+      outcome_side: zOutcomeSide,
+      book_side: zBookSide,
+      yes_price_dollars: zPrice,
+      fill_count_fp: zCountFp,
+      remaining_count_fp: zCountFp,
+      initial_count_fp: zCountFp.optional(),
+      taker_fill_cost_dollars: zMoney.optional(),
+      maker_fill_cost_dollars: zMoney.optional(),
+      taker_fees_dollars: zMoney.optional(),
+      maker_fees_dollars: zMoney.optional(),
+      client_order_id: z.string().optional(),
+      order_group_id: z.string().nullish(),
+      self_trade_prevention_type: z.string().optional(),
+      created_ts_ms: z.number().int().optional(),
+      last_updated_ts_ms: z.number().int().optional(),
+      expiration_ts_ms: z.number().int().nullish(),
+      last_update_reason: zOpenEnum(LAST_UPDATE_REASONS).optional(),
+      subaccount_number: z.number().int().optional(),
+    }),
+  ),
 });
 export type UserOrder = z.infer<typeof UserOrderSchema>;
 
@@ -290,17 +315,19 @@ export const MarketPositionMsgSchema = z.object({
   type: z.literal('market_position'),
   sid: zSid,
   seq: zSeq.optional(),
-  msg: z.object({
-    market_ticker: zTicker,
-    /** Signed: positive YES, negative NO (Centis). */
-    position_fp: zCountFp,
-    position_cost_dollars: zMoney.optional(),
-    realized_pnl_dollars: zMoney.optional(),
-    fees_paid_dollars: zMoney.optional(),
-    volume_fp: zCountFp.optional(),
-    exchange_index: z.number().int().optional(),
-    subaccount: z.number().int().optional(),
-  }),
+  msg: nullsAbsent(
+    z.object({
+      market_ticker: zTicker,
+      /** Signed: positive YES, negative NO (Centis). */
+      position_fp: zCountFp,
+      position_cost_dollars: zMoney.optional(),
+      realized_pnl_dollars: zMoney.optional(),
+      fees_paid_dollars: zMoney.optional(),
+      volume_fp: zCountFp.optional(),
+      exchange_index: z.number().int().optional(),
+      subaccount: z.number().int().optional(),
+    }),
+  ),
 });
 export type MarketPositionMsg = z.infer<typeof MarketPositionMsgSchema>;
 
@@ -321,23 +348,25 @@ export const MarketLifecycleSchema = z.object({
   type: z.literal('market_lifecycle_v2'),
   sid: zSid,
   seq: zSeq.optional(),
-  msg: z.object({
-    market_ticker: zTicker,
-    event_type: zOpenEnum(LIFECYCLE_EVENT_TYPES),
-    exchange_index: z.number().int().optional(),
-    /** Unix seconds. */
-    open_ts: z.number().int().optional(),
-    close_ts: z.number().int().optional(),
-    determination_ts: z.number().int().optional(),
-    settled_ts: z.number().int().optional(),
-    result: z.string().optional(),
-    settlement_value: zPrice.optional(),
-    /** Pause flag for an open market. */
-    is_deactivated: z.boolean().optional(),
-    price_level_structure: z.string().optional(),
-    price_ranges: PriceRangesSchema.optional(),
-    additional_metadata: z.record(z.string(), z.unknown()).optional(),
-  }),
+  msg: nullsAbsent(
+    z.object({
+      market_ticker: zTicker,
+      event_type: zOpenEnum(LIFECYCLE_EVENT_TYPES),
+      exchange_index: z.number().int().optional(),
+      /** Unix seconds. */
+      open_ts: z.number().int().optional(),
+      close_ts: z.number().int().optional(),
+      determination_ts: z.number().int().optional(),
+      settled_ts: z.number().int().optional(),
+      result: z.string().optional(),
+      settlement_value: zPrice.optional(),
+      /** Pause flag for an open market. */
+      is_deactivated: z.boolean().optional(),
+      price_level_structure: z.string().optional(),
+      price_ranges: PriceRangesSchema.optional(),
+      additional_metadata: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
 });
 export type MarketLifecycle = z.infer<typeof MarketLifecycleSchema>;
 

@@ -118,6 +118,25 @@ describe('units at the edge', () => {
     );
   });
 
+  it('a null in an optional field of a private-channel message reads as absent; in a required one it is refused by name', () => {
+    const fill = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../fixtures/kalshi/ws_fill.json'), 'utf8'),
+    );
+    const withNulls = {
+      ...fill,
+      msg: { ...fill.msg, client_order_id: null, post_position_fp: null, subaccount: null },
+    };
+    const r = parseWsFrame(JSON.stringify(withNulls));
+    expect(r.ok, r.ok ? '' : r.error).toBe(true);
+    if (r.ok && r.msg.type === 'fill') {
+      expect(r.msg.msg.client_order_id).toBeUndefined();
+      expect(r.msg.msg.trade_id).toBe(fill.msg.trade_id);
+    }
+    const bad = parseWsFrame(JSON.stringify({ ...fill, msg: { ...fill.msg, trade_id: null } }));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error).toContain('trade_id');
+  });
+
   it('JSON numbers are accepted where strings are documented', () => {
     const r = CancelOrderV2ResponseSchema.parse({ order_id: 'x', reduced_by: 10, ts_ms: 1 });
     expect(r.reduced_by).toBe(1000);

@@ -56,6 +56,44 @@ describe('cancelUntilFlat × Kalshi simulator', () => {
     expect(sim.faults.counts.lyingCancels).toBeGreaterThan(0);
   });
 
+  it('one-by-one cancels reach an order on another exchange shard (routed by its index and market)', async () => {
+    sim.admin.createEvent({
+      eventTicker: 'KXNBAGAME-26NOV15LALGSW',
+      seriesTicker: 'KXNBAGAME',
+      title: 'LA at GS',
+      exchangeIndex: 1,
+    });
+    sim.admin.createMarket({
+      ticker: 'KXNBAGAME-26NOV15LALGSW-LAL',
+      eventTicker: 'KXNBAGAME-26NOV15LALGSW',
+      title: 'LA at GS Winner?',
+      yesSubTitle: 'Los Angeles',
+      openTimeMs: 0,
+      closeTimeMs: Date.UTC(2026, 11, 31),
+      status: 'active',
+    });
+    sim.admin.deposit('maker', 100 * 1_000_000, 1);
+    const far = sim.admin.placeOrder('maker', {
+      ticker: 'KXNBAGAME-26NOV15LALGSW-LAL',
+      side: 'bid',
+      price: 300_000,
+      count: 100,
+      timeInForce: 'good_till_canceled',
+      selfTradePrevention: 'maker',
+    });
+    placeResting(2);
+    // Unrouted, the exchange looks on shard 0, finds nothing there, and the order keeps resting.
+    expect((await rest.cancelOrder(far.order.orderId)).kind).toBe('nothing_cancelled');
+    expect(sim.admin.restingOrders('maker').map((o) => o.orderId)).toContain(far.order.orderId);
+    const report = await cancelUntilFlat(kalshiCancelPort(rest, { useCancelAll: false }), {
+      clock: systemClock,
+      deadlineMs: 10_000,
+      pauseMs: 30,
+    });
+    expect(report).toMatchObject({ flat: true, ordersSeen: 3 });
+    expect(sim.admin.restingOrders('maker')).toEqual([]);
+  });
+
   it('the bulk cancel path ends flat too, and a second run finds nothing', async () => {
     placeResting(4);
     const port = kalshiCancelPort(rest);

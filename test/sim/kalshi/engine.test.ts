@@ -374,6 +374,17 @@ describe('matching', () => {
     );
   });
 
+  it('an order group guards one shard: an order on a market of another shard is refused with it', () => {
+    const { engine } = setup();
+    const g = engine.createOrderGroup('maker', 5 * C, 1);
+    expectRefusal(
+      () => engine.placeOrder('maker', gtc('bid', 40, 1, { orderGroupId: g.orderGroupId })),
+      400,
+      'invalid_parameters',
+    );
+    expect(engine.restingOrders('maker')).toEqual([]);
+  });
+
   it('an incoming order whose group trips while it trades stops and does not rest', () => {
     const { engine } = setup();
     const g = engine.createOrderGroup('maker', 5 * C);

@@ -269,8 +269,12 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
   /** The next N order-group creations fail. */
   failGroups = 0;
 
-  async createOrderGroup(_limit: Centis): Promise<string> {
+  /** The shard each order group was asked for, in order. */
+  groupShards: (number | undefined)[] = [];
+
+  async createOrderGroup(_limit: Centis, exchangeIndex?: number): Promise<string> {
     this.calls.push('createOrderGroup');
+    this.groupShards.push(exchangeIndex);
     if (this.failGroups > 0) {
       this.failGroups--;
       throw new Error('504 gateway timeout');

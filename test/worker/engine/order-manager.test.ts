@@ -85,6 +85,13 @@ describe('OrderManager', () => {
     expect(ex.created).toHaveLength(4); // nothing to change: no writes
   });
 
+  it("creates the game's order group on the game's exchange shard", async () => {
+    const { ex, manager, game } = rig(10_000);
+    await manager.sync({ ...game, exchangeIndex: () => 2 }, FOUR(500));
+    expect(ex.groupShards).toEqual([2]);
+    for (const r of ex.created) expect(r.exchangeIndex).toBe(2);
+  });
+
   it('no event-loop hop where none is needed: a plan without writes reports at once; writes reach the gateway in the same turn once the order group exists', async () => {
     const { ex, manager, game } = rig(10_000);
     // First creates wait for the game's order group (one REST call), then go out.

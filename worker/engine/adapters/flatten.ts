@@ -36,9 +36,19 @@ export function cancelPortOf(
     listResting: async () =>
       (await gateway.listRestingOrders())
         .filter((o) => owns === undefined || owns(o))
-        .map((o) => ({ orderId: o.orderId, ticker: o.ticker })),
+        .map((o) => ({
+          orderId: o.orderId,
+          ticker: o.ticker,
+          ...(o.exchangeIndex === undefined ? {} : { exchangeIndex: o.exchangeIndex }),
+        })),
     cancel: async (o) => {
-      const [r] = await gateway.cancelOrders([{ orderId: o.orderId, ticker: o.ticker }]);
+      const [r] = await gateway.cancelOrders([
+        {
+          orderId: o.orderId,
+          ticker: o.ticker,
+          ...(o.exchangeIndex === undefined ? {} : { exchangeIndex: o.exchangeIndex }),
+        },
+      ]);
       // A refusal that says the order is gone is fine: the next listing is the judge.
       if (!r || (!r.ok && r.kind !== 'rejected'))
         throw new Error(`cancel ${o.orderId}: ${r ? r.message : 'no result'}`);

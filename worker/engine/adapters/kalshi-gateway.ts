@@ -303,6 +303,7 @@ export class KalshiGateway implements ExchangeGateway {
         orderId: o.order_id,
         clientOrderId: o.client_order_id ?? null,
         ticker: o.ticker,
+        ...(o.exchange_index == null ? {} : { exchangeIndex: o.exchange_index }),
         side: o.book_side,
         price: o.yes_price_dollars,
         remaining: o.remaining_count_fp,
@@ -315,8 +316,11 @@ export class KalshiGateway implements ExchangeGateway {
     return r.market_positions.map((p) => ({ ticker: p.ticker, position: p.position_fp }));
   }
 
-  async createOrderGroup(contractsLimit: Centis): Promise<string> {
-    const r = await this.client.createOrderGroup({ contracts_limit_fp: contractsLimit });
+  async createOrderGroup(contractsLimit: Centis, exchangeIndex?: number): Promise<string> {
+    const r = await this.client.createOrderGroup({
+      contracts_limit_fp: contractsLimit,
+      ...(exchangeIndex === undefined ? {} : { exchange_index: exchangeIndex }),
+    });
     return r.order_group_id;
   }
 
