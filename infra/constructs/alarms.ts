@@ -87,6 +87,23 @@ export class Alarms extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
+    // enforceSSL replaces SNS's default topic policy with one holding only the SSL Deny: without
+    // this Allow, CloudWatch cannot publish any alarm to the topic. Scoped to this stack's alarms.
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:${prefix}-*`,
+          },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
     if (a.email) this.topic.addSubscription(new EmailSubscription(a.email));
     const notify = new SnsAction(this.topic);
 

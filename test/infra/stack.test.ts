@@ -355,6 +355,36 @@ describe('alarms and dashboard', () => {
     }
   });
 
+  it('the topic policy lets CloudWatch publish (this stack alarms only) besides denying non-TLS', () => {
+    const topic = logicalIdOf('AWS::SNS::Topic', () => true);
+    const [, policy] = ofType('AWS::SNS::TopicPolicy')[0]!;
+    expect(policy.Properties['Topics']).toEqual([{ Ref: topic }]);
+    const statements = (policy.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] })
+      .Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const allow = statements.filter((s) => s['Effect'] === 'Allow');
+    expect(allow).toHaveLength(1);
+    expect(allow[0]).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: topic },
+      Condition: {
+        ArnLike: { 'aws:SourceArn': expect.anything() },
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      },
+    });
+    const sourceArn = JSON.stringify(
+      (allow[0]!['Condition'] as { ArnLike: Record<string, unknown> }).ArnLike['aws:SourceArn'],
+    );
+    expect(sourceArn).toContain(':cloudwatch:');
+    expect(sourceArn).toContain(':alarm:kalshi-mm-test-*');
+    // Every alarm's name falls under that ARN pattern.
+    for (const [, a] of ofType('AWS::CloudWatch::Alarm'))
+      expect(String(a.Properties['AlarmName'])).toMatch(/^kalshi-mm-test-/);
+  });
+
   it('a dashboard shows the worker and odds metrics', () => {
     const [, dash] = ofType('AWS::CloudWatch::Dashboard')[0]!;
     const body = JSON.stringify(dash.Properties['DashboardBody']);
