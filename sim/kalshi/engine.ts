@@ -674,8 +674,8 @@ export class KalshiEngine {
     const opposite = req.side === 'bid' ? st.asks : st.bids;
     const crosses = (p: Micros) => (req.side === 'bid' ? p <= req.price : p >= req.price);
     const best = opposite.bestPrice();
-    if (req.postOnly && best !== undefined && crosses(best))
-      throw new ExchangeError(400, 'post_only_cross', 'post-only order would cross the book');
+    // Kalshi accepts the order and cancels it at once (PostOnlyCrossCancel), it does not refuse it.
+    const crossesPostOnly = req.postOnly === true && best !== undefined && crosses(best);
 
     const now = this.now();
     const order: SimOrder = {
@@ -714,6 +714,13 @@ export class KalshiEngine {
     if (mine) mine.push(order);
     else this.ordersByUser.set(userId, [order]);
 
+    if (crossesPostOnly) {
+      order.remaining = 0;
+      order.status = 'canceled';
+      order.lastUpdateReason = 'PostOnlyCrossCancel';
+      this.emit({ type: 'order', order: { ...order } });
+      return { order: { ...order }, fills: [], averageFillPrice: undefined, averageFeePaid: undefined };
+    }
     if (req.timeInForce === 'fill_or_kill' && this.fillable(st, order) < count) {
       order.remaining = 0;
       order.status = 'canceled';

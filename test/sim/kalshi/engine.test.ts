@@ -154,14 +154,17 @@ describe('matching', () => {
     expect(ok.order.status).toBe('executed');
   });
 
-  it('refuses a post-only order that would cross, off-grid prices, duplicate client ids', () => {
+  it('cancels a post-only order that would cross (PostOnlyCrossCancel); refuses off-grid prices, duplicate client ids', () => {
     const { engine } = setup();
     engine.placeOrder('alice', gtc('ask', 50, 2));
-    expectRefusal(
-      () => engine.placeOrder('maker', gtc('bid', 50, 1, { postOnly: true })),
-      400,
-      'post_only_cross',
-    );
+    const crossing = engine.placeOrder('maker', gtc('bid', 50, 1, { postOnly: true }));
+    expect(crossing.order).toMatchObject({
+      status: 'canceled',
+      remaining: 0,
+      lastUpdateReason: 'PostOnlyCrossCancel',
+    });
+    expect(crossing.fills).toEqual([]);
+    expect(engine.book(BOS).asks).toEqual([[c(50), 2 * C]]);
     expect(engine.placeOrder('maker', gtc('bid', 49, 1, { postOnly: true })).order.status).toBe('resting');
     expectRefusal(
       () => engine.placeOrder('maker', { ...gtc('bid', 49, 1), price: 495_000 }),
