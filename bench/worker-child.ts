@@ -8,7 +8,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { createRsaSigner } from '../shared/kalshi/signer.ts';
+import { createThreadPoolSigner } from '../shared/kalshi/thread-signer.ts';
 import { type Harness, startHarness } from './engine-harness.ts';
 import { KEY_ID } from './fixture.ts';
 import { type Hotspots, startHeapSampling, startProfile } from './profile.ts';
@@ -62,7 +62,8 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
   h = await startHarness({
     restBaseUrl: c.restBaseUrl,
     wsUrl: c.wsUrl,
-    signer: createRsaSigner({ keyId: KEY_ID, privateKeyPem: c.privateKey }),
+    // As worker/main.ts signs trading writes by default: on libuv's thread pool, off the event loop.
+    signer: createThreadPoolSigner({ keyId: KEY_ID, privateKeyPem: c.privateKey }),
     games: c.games,
     writeBudget: c.writeBudget,
     ...(c.fallbackGrid ? { fallbackGrid: true } : {}),
