@@ -11,6 +11,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
+  type CfnAlarm,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
@@ -22,7 +23,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { Match as EventMatch, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -53,6 +54,14 @@ export interface AlarmsProps {
 }
 
 export const KILL_DEADLINE_MS = 60_000;
+
+/**
+ * Every trading-stop alarm's name starts with this, and no other alarm's does: the kill rule
+ * matches on it (one prefix instead of one ARN per alarm, which outgrew EventBridge's 2,048-char
+ * pattern limit at 4–5 shards). `STOP` is upper case and stage names are lower case, so no other
+ * stage's alarms can share the prefix.
+ */
+export const killAlarmPrefix = (stage: string) => `kalshi-mm-${stage}-STOP-`;
 
 export class Alarms extends Construct {
   readonly topic: Topic;
@@ -141,11 +150,13 @@ export class Alarms extends Construct {
       });
 
     const theoStaleMinutes = a.theoStaleMinutes ?? config.odds.pollEveryMinutes * 3;
+    const stop = killAlarmPrefix(config.stage);
     for (let shard = 0; shard < config.shards; shard++) {
       const s = `${prefix}-shard${shard}`;
+      const k = `${stop}shard${shard}`;
       add(
         new Alarm(this, `HeartbeatMissing${shard}`, {
-          alarmName: `${s}-heartbeat-missing`,
+          alarmName: `${k}-heartbeat-missing`,
           alarmDescription: `Worker shard ${shard} sent no heartbeat for ${a.heartbeatMissingMinutes} min: dead or hung. Kills trading.`,
           metric: workerMetric(WorkerMetric.Heartbeat, shard, 'Sum'),
           threshold: 1,
@@ -158,7 +169,7 @@ export class Alarms extends Construct {
       );
       add(
         new Alarm(this, `WsDisconnected${shard}`, {
-          alarmName: `${s}-ws-disconnected`,
+          alarmName: `${k}-ws-disconnected`,
           alarmDescription: `Shard ${shard} Kalshi WebSocket down over ${a.wsDisconnectedSeconds} s: quoting blind. Kills trading.`,
           metric: workerMetric(WorkerMetric.WsDisconnectedSeconds, shard, 'Maximum'),
           threshold: a.wsDisconnectedSeconds,
@@ -171,7 +182,7 @@ export class Alarms extends Construct {
       );
       add(
         new Alarm(this, `InventoryLimit${shard}`, {
-          alarmName: `${s}-inventory-limit-breach`,
+          alarmName: `${k}-inventory-limit-breach`,
           alarmDescription: `Shard ${shard} reported a game inventory beyond its hard limit. Kills trading.`,
           metric: workerMetric(WorkerMetric.InventoryLimitBreaches, shard, 'Sum'),
           threshold: 1,
@@ -183,7 +194,7 @@ export class Alarms extends Construct {
       );
       add(
         new Alarm(this, `ReconciliationDrift${shard}`, {
-          alarmName: `${s}-reconciliation-drift`,
+          alarmName: `${k}-reconciliation-drift`,
           alarmDescription: `Shard ${shard} disagrees with the exchange for ${a.driftMinutes} consecutive minutes. Kills trading.`,
           metric: workerMetric(WorkerMetric.ReconciliationDrift, shard, 'Sum'),
           threshold: 1,
@@ -196,7 +207,7 @@ export class Alarms extends Construct {
       );
       add(
         new Alarm(this, `PnlDrawdown${shard}`, {
-          alarmName: `${s}-pnl-drawdown`,
+          alarmName: `${k}-pnl-drawdown`,
           alarmDescription: `Shard ${shard} PnL fell more than $${a.drawdownDollars} from its peak. Kills trading.`,
           metric: workerMetric(WorkerMetric.PnlDrawdownDollars, shard, 'Maximum'),
           threshold: a.drawdownDollars,
@@ -272,13 +283,23 @@ export class Alarms extends Construct {
       );
     }
 
+    // The rule below matches by name: a kill alarm outside the prefix would never kill, a notify alarm in it would.
+    for (const alarm of [...this.killAlarms, ...this.notifyAlarms]) {
+      const name = (alarm.node.defaultChild as CfnAlarm).alarmName;
+      const kills = this.killAlarms.includes(alarm);
+      if (name === undefined || name.startsWith(stop) !== kills)
+        throw new Error(`alarm ${alarm.node.id}: only trading-stop alarms may be named ${stop}…`);
+    }
     this.killRule = new Rule(this, 'KillOnAlarm', {
       description: 'Trading-stop alarms entering ALARM invoke the kill switch',
       eventPattern: {
         source: ['aws.cloudwatch'],
         detailType: ['CloudWatch Alarm State Change'],
-        resources: this.killAlarms.map((al) => al.alarmArn),
-        detail: { state: { value: ['ALARM'] } },
+        // This account's and region's trading-stop alarms, by name prefix (constant size for any shard count).
+        resources: EventMatch.prefix(
+          `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:${stop}`,
+        ),
+        detail: { alarmName: EventMatch.prefix(stop), state: { value: ['ALARM'] } },
       },
       targets: [
         new LambdaFunction(this.killSwitch.fn, { retryAttempts: 4, maxEventAge: Duration.minutes(10) }),

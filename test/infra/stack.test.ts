@@ -210,16 +210,88 @@ describe('kill switch wiring', () => {
     expect(props.EventBusName).toBeUndefined(); // alarm events arrive on the default bus
     expect(props.EventPattern.source).toEqual(['aws.cloudwatch']);
     expect(props.EventPattern['detail-type']).toEqual(['CloudWatch Alarm State Change']);
-    expect(props.EventPattern.detail).toEqual({ state: { value: ['ALARM'] } });
+    expect(props.EventPattern.detail).toEqual({
+      alarmName: [{ prefix: 'kalshi-mm-test-STOP-' }],
+      state: { value: ['ALARM'] },
+    });
     expect(props.Targets[0]!.Arn).toEqual({ 'Fn::GetAtt': [kill, 'Arn'] });
-    // 5 kill alarms per shard × 2 shards, referenced by ARN.
-    const referenced = JSON.stringify(props.EventPattern.resources);
-    const killAlarmIds = ofType('AWS::CloudWatch::Alarm')
-      .filter(([, a]) => String(a.Properties['AlarmDescription']).includes('Kills trading'))
-      .map(([id]) => id);
-    expect(killAlarmIds).toHaveLength(10);
-    for (const id of killAlarmIds) expect(referenced).toContain(id);
+    // This account's and region's alarms under the same prefix.
+    expect(props.EventPattern.resources).toEqual([
+      {
+        prefix: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudwatch:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':alarm:kalshi-mm-test-STOP-',
+            ],
+          ],
+        },
+      },
+    ]);
+    // 5 kill alarms per shard × 2 shards, all (and only they) named under the prefix.
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    const killAlarms = alarms.filter(([, a]) =>
+      String(a.Properties['AlarmDescription']).includes('Kills trading'),
+    );
+    expect(killAlarms).toHaveLength(10);
+    for (const [, a] of alarms)
+      expect(String(a.Properties['AlarmName']).startsWith('kalshi-mm-test-STOP-')).toBe(
+        killAlarms.some(([, k]) => k === a),
+      );
     expect(resources[kill]!.Properties['Timeout']).toBe(90);
+  });
+
+  it('16 shards: the kill rule pattern stays small (EventBridge limit 2,048 chars) and covers all 80 kill alarms', () => {
+    const { stack } = buildApp({
+      context: {
+        ...cdkJsonContext(),
+        'aws:cdk:bundling-stacks': [],
+        kalshiMm: { stage: 'abcdefghij0123456789', shards: 16 },
+      },
+    });
+    const all = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+    const [rule] = Object.values(all).filter(
+      (r) =>
+        r.Type === 'AWS::Events::Rule' &&
+        JSON.stringify(r.Properties['EventPattern']).includes('aws.cloudwatch'),
+    );
+    // Rendered with the longest partition/region and a 12-digit account.
+    const rendered = JSON.stringify(rule!.Properties['EventPattern']).replace(
+      /\{"Fn::Join":\["",\[(.*?)\]\]\}/g,
+      (_m, parts: string) =>
+        JSON.stringify(
+          parts
+            .replace(/\{"Ref":"AWS::Partition"\}/g, '"aws-us-gov"')
+            .replace(/\{"Ref":"AWS::Region"\}/g, '"ap-southeast-5"')
+            .replace(/\{"Ref":"AWS::AccountId"\}/g, '"123456789012"')
+            .split(/","|",|,"/)
+            .map((p) => p.replace(/^"|"$/g, ''))
+            .join(''),
+        ),
+    );
+    expect(rendered).not.toContain('Fn::');
+    expect(rendered.length).toBeLessThan(600);
+    const prefix = 'kalshi-mm-abcdefghij0123456789-STOP-';
+    expect(rendered).toContain(`:alarm:${prefix}`);
+    const kills = Object.values(all).filter(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && String(r.Properties['AlarmName']).startsWith(prefix),
+    );
+    expect(kills).toHaveLength(80);
+    for (let shard = 0; shard < 16; shard++)
+      for (const what of [
+        'heartbeat-missing',
+        'ws-disconnected',
+        'inventory-limit-breach',
+        'reconciliation-drift',
+        'pnl-drawdown',
+      ])
+        expect(kills.map((k) => k.Properties['AlarmName'])).toContain(`${prefix}shard${shard}-${what}`);
   });
 });
 
