@@ -9,8 +9,11 @@
  *    Kalshi's REST API, re-listing and re-cancelling until two consecutive
  *    listings are empty or the deadline (60 s) passes.
  * Idempotent: a repeated alarm re-sets the same flag and finds nothing to cancel.
- * If orders still rest at the deadline it throws, so EventBridge retries and
- * the Errors and KillOrdersRemaining alarms page a human.
+ * If orders still rest at the deadline it throws: the Errors and
+ * KillOrdersRemaining alarms notify, Lambda's async invocation retries it
+ * (2 retries; EventBridge's target retries cover delivery only), and a request
+ * that fails every attempt goes to the kill switch's SQS dead-letter queue,
+ * whose alarm pages a human (infra/constructs/alarms.ts).
  *
  * Clearing the flag is a separate, deliberate act:
  *   {"action":"clear","requestedBy":"alice","confirm":"RESUME-TRADING"}

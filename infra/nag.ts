@@ -28,6 +28,11 @@ export function acknowledgeNagFindings(stack: KalshiMmStack): void {
       'The execution role needs ecr:GetAuthorizationToken, which supports no resource scoping.',
     );
   }
+  ack(
+    stack.alarms.killDeadLetters,
+    'AwsSolutions::AwsSolutions-SQS3',
+    "This queue is itself the dead-letter queue (the kill switch's Lambda on-failure destination and its EventBridge target DLQ); it is alarmed and read by humans, never redriven.",
+  );
   scheduleRoleAck(stack);
 }
 

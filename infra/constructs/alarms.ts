@@ -27,10 +27,12 @@ import { Match as EventMatch, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   FUNCTION_DIMENSION,
@@ -54,6 +56,10 @@ export interface AlarmsProps {
 }
 
 export const KILL_DEADLINE_MS = 60_000;
+/** Lambda async retries of a failed kill-switch run (the maximum Lambda allows). */
+export const KILL_ASYNC_RETRIES = 2;
+/** A kill request older than this is not retried any more (it went to the dead-letter queue). */
+export const KILL_MAX_EVENT_AGE = Duration.minutes(30);
 
 /**
  * Every trading-stop alarm's name starts with this, and no other alarm's does: the kill rule
@@ -67,6 +73,8 @@ export class Alarms extends Construct {
   readonly topic: Topic;
   readonly killSwitch: Handler;
   readonly killRule: Rule;
+  /** Kill-switch events that failed every attempt (function errors or undeliverable): alarmed. */
+  readonly killDeadLetters: Queue;
   readonly dashboard: Dashboard;
   /** Alarms that invoke the kill switch. */
   readonly killAlarms: Alarm[] = [];
@@ -133,6 +141,19 @@ export class Alarms extends Construct {
     });
     props.kalshiSecret.grantRead(this.killSwitch.fn);
     grantItems(this.killSwitch.fn, props.table, ['UpdateItem', 'Query'], ['KILL']);
+    // EventBridge invokes the kill switch asynchronously: its target retries cover delivery only.
+    // A failed run (orders still resting, Kalshi unreachable) is retried by Lambda's async
+    // invocation (2 retries, about 1 and 2 min later), then lands here, as do undeliverable events.
+    this.killDeadLetters = new Queue(this, 'KillSwitchDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.killSwitch.fn.configureAsyncInvoke({
+      retryAttempts: KILL_ASYNC_RETRIES,
+      maxEventAge: KILL_MAX_EVENT_AGE,
+      onFailure: new SqsDestination(this.killDeadLetters),
+    });
 
     const add = (alarm: Alarm, kills: boolean) => {
       alarm.addAlarmAction(notify);
@@ -267,6 +288,22 @@ export class Alarms extends Construct {
       }),
       false,
     );
+    add(
+      new Alarm(this, 'KillSwitchDeadLetters', {
+        alarmName: `${prefix}-kill-switch-dead-letters`,
+        alarmDescription:
+          'A kill-switch request failed every attempt (orders may still rest, the kill flag may be unset). Act by hand now; the message in the queue says which alarm.',
+        metric: this.killDeadLetters.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      false,
+    );
     const functions: Record<string, Handler> = { ...props.functions, 'kill-switch': this.killSwitch };
     for (const [name, handler] of Object.entries(functions)) {
       add(
@@ -302,7 +339,12 @@ export class Alarms extends Construct {
         detail: { alarmName: EventMatch.prefix(stop), state: { value: ['ALARM'] } },
       },
       targets: [
-        new LambdaFunction(this.killSwitch.fn, { retryAttempts: 4, maxEventAge: Duration.minutes(10) }),
+        new LambdaFunction(this.killSwitch.fn, {
+          // Delivery retries (throttling, service errors), not function errors.
+          retryAttempts: 4,
+          maxEventAge: Duration.minutes(10),
+          deadLetterQueue: this.killDeadLetters,
+        }),
       ],
     });
 

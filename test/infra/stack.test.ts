@@ -247,6 +247,51 @@ describe('kill switch wiring', () => {
     expect(resources[kill]!.Properties['Timeout']).toBe(90);
   });
 
+  it('a failed kill-switch run is retried by Lambda (async: 2 retries, 30 min) and then dead-lettered to an encrypted, alarmed queue', () => {
+    const kill = fnId('kill-switch');
+    const dlq = logicalIdOf('AWS::SQS::Queue', () => true);
+    expect(resources[dlq]!.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: kill },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 1800,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
+    });
+    // Undeliverable alarm events (EventBridge's own retries exhausted) go to the same queue.
+    const rule = ofType('AWS::Events::Rule').find(([, r]) =>
+      JSON.stringify(r.Properties['EventPattern']).includes('aws.cloudwatch'),
+    )!;
+    expect((rule[1].Properties['Targets'] as Record<string, unknown>[])[0]).toMatchObject({
+      RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 600 },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: dlq }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [rule[0], 'Arn'] } } },
+          }),
+        ]),
+      },
+    });
+    const dlqAlarm = ofType('AWS::CloudWatch::Alarm').find(([, a]) =>
+      String(a.Properties['AlarmName']).endsWith('kill-switch-dead-letters'),
+    )?.[1].Properties;
+    expect(dlqAlarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
   it('16 shards: the kill rule pattern stays small (EventBridge limit 2,048 chars) and covers all 80 kill alarms', () => {
     const { stack } = buildApp({
       context: {
@@ -420,7 +465,8 @@ describe('alarms and dashboard', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     const alarms = ofType('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(6 * 2 + 2 + 3);
+    // per shard 6; credits low, kill incomplete, kill-switch dead letters; 3 × Lambda errors
+    expect(alarms).toHaveLength(6 * 2 + 3 + 3);
     for (const [, a] of alarms) {
       expect(a.Properties['AlarmActions']).toEqual([{ Ref: topic }]);
       expect(a.Properties['OKActions']).toEqual([{ Ref: topic }]);

@@ -229,7 +229,7 @@ describe('IAM: per role', () => {
     for (const d of dynamo(role)) expect(leadingKeys(d.condition)).toBe(true);
   });
 
-  it('kill-switch: its log group, the Kalshi key, Query/UpdateItem on the kill-flag keys', () => {
+  it('kill-switch: its log group, the Kalshi key, Query/UpdateItem on the kill-flag keys, send to its DLQ', () => {
     const role = rolesMatching(/^AlarmsKillSwitchRole/)[0]!;
     expect(
       grants(role)
@@ -242,8 +242,15 @@ describe('IAM: per role', () => {
       'logs:PutLogEvents',
       'secretsmanager:DescribeSecret',
       'secretsmanager:GetSecretValue',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
     ]);
     for (const d of dynamo(role)) expect(leadingKeys(d.condition)).toBe(true);
+    // The async-invoke on-failure destination: its own dead-letter queue only.
+    const dlq = idOf('AWS::SQS::Queue', /^AlarmsKillSwitchDlq/);
+    for (const q of grants(role).filter((x) => x.action.startsWith('sqs:')))
+      expect(q.resources).toEqual([dlq]);
   });
 
   it('worker task role: item reads/writes on its keys, index query, PutEvents on its bus; nothing else', () => {
