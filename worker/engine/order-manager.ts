@@ -76,8 +76,14 @@ export interface SyncReport {
  * still on its way therefore stays counted as resting until it arrives (then
  * it moves into the position): exposure is never understated in between.
  * `reserve` covers the one case the exchange does not tell us enough: a
- * decrease ack without a filled count; it is released by fills and cleared by
- * the next listing.
+ * decrease ack without a filled count. The order's true total is then
+ * (filled at the decrease) + remaining, somewhere between `total` and
+ * `total + reserve`. A fill message moves its size from `reserve` into
+ * `total` (it may be one of those hidden fills, and then the order still
+ * rests at the size the ack said): exposure drops by the fill exactly once and
+ * what the planner sees resting never drops below the ack's remaining. Wrong
+ * guesses only overstate. An exchange view (listing, order update) or an
+ * amend ack, which state the total, clears it.
  */
 interface Tracked extends LiveOrder {
   key: number;
@@ -429,7 +435,11 @@ export class OrderManager {
     }
     o.seen += fill.count;
     o.filled = Math.max(o.filled, o.seen);
-    o.reserve = Math.max(0, o.reserve - fill.count);
+    // Not a release of the reserve: subtracting the fill from both `total − seen` and `reserve`
+    // would count it twice and forget an order that still rests. See `Tracked`.
+    const hidden = Math.min(o.reserve, fill.count);
+    o.total += hidden;
+    o.reserve -= hidden;
     refresh(o);
     if (exposureOf(o) === 0 && o.state !== 'pending') this.removeOrder(o);
   }
@@ -559,9 +569,10 @@ export class OrderManager {
       const before = exposureOf(o);
       if (r.value.filled === null) {
         // Unknown filled count: fills we have not seen may hide in the difference; keep it counted.
+        // `before` already holds any earlier reserve, so the new one replaces it (adding would stack it).
         o.total = Math.max(o.seen, o.filled) + r.value.remaining;
         const after = Math.max(0, o.total - o.seen);
-        o.reserve += Math.max(0, before - after);
+        o.reserve = Math.max(0, before - after);
       } else o.total = r.value.filled + r.value.remaining;
       this.settleAck(o, o.price, r.value);
     } else this.refused(o, r.kind);
@@ -583,6 +594,12 @@ export class OrderManager {
     if (r.ok) {
       // The count sent is the new total, whatever filled meanwhile.
       o.total = o.pendingTotal ?? o.total;
+      if (r.value.filled !== null) {
+        // The ack states the total (filled + remaining): no doubt left for a reserve to cover. The larger
+        // of the two, should more have filled than the count we sent.
+        o.total = Math.max(o.total, r.value.filled + r.value.remaining);
+        o.reserve = 0;
+      }
       this.settleAck(o, price, r.value);
     } else this.refused(o, r.kind);
     this.afterWrite([o]);

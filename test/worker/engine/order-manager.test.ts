@@ -228,6 +228,41 @@ describe('OrderManager', () => {
     expect(manager.ghostCount()).toBe(0);
   });
 
+  it('a fill delayed past a decrease ack (no filled count) neither double-counts nor forgets the order still resting', async () => {
+    const { ex, manager, game, inventory } = rig(1_000);
+    await manager.sync(game, [q('G-A', 'bid', 40, 1_000)]);
+    const o = ex.resting()[0]!;
+    ex.delayFills = true;
+    ex.fill(o.orderId, 500); // 500 filled on the exchange, 500 rest; the message is still on its way
+    await manager.sync(game, [q('G-A', 'bid', 40, 500)]); // 1 000 > 500 at one price: reduce_to 500 (a no-op)
+    expect(ex.calls.filter((c) => c.startsWith('decrease'))).toHaveLength(1);
+    // The ack says 500 remain and nothing about fills: the 500 it cannot place stay counted.
+    expect(manager.exposureOrders(TICKERS)).toEqual([{ ticker: 'G-A', side: 'bid', remaining: 1_000 }]);
+    ex.deliverFills();
+    expect(inventory.position('G-A')).toBe(500);
+    // The fill was one of the hidden ones: 500 still rest, tracked and counted once.
+    expect(manager.all()).toMatchObject([{ orderId: o.orderId, state: 'resting', remaining: 500 }]);
+    expect(manager.exposureOrders(TICKERS)).toEqual([{ ticker: 'G-A', side: 'bid', remaining: 500 }]);
+    const r = await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+    expect(r.writes).toBe(0); // the slot is occupied: no second order
+    expect(ex.resting()).toHaveLength(1);
+    for (const b of exchangeWorstCase(ex, TICKERS)) expect(b.upper).toBeLessThanOrEqual(1_000);
+  });
+
+  it('a fill after a decrease ack (not one of the hidden ones) still never undercounts what rests', async () => {
+    const { ex, manager, game } = rig(1_000);
+    await manager.sync(game, [q('G-A', 'bid', 40, 1_000)]);
+    const o = ex.resting()[0]!;
+    await manager.sync(game, [q('G-A', 'bid', 40, 500)]); // really 1 000 → 500, but the ack cannot say so
+    ex.fill(o.orderId, 200); // from the 500 that rest
+    const counted = manager.exposureOrders(TICKERS).reduce((s, x) => s + x.remaining, 0);
+    expect(counted).toBeGreaterThanOrEqual(ex.resting()[0]!.remaining);
+    expect(manager.all()[0]!.remaining).toBeGreaterThanOrEqual(ex.resting()[0]!.remaining);
+    // A second decrease does not stack the reserve on itself: the worst case stays the first total.
+    await manager.sync(game, [q('G-A', 'bid', 40, 100)]);
+    expect(manager.exposureOrders(TICKERS).reduce((s, x) => s + x.remaining, 0)).toBeLessThanOrEqual(800);
+  });
+
   it('a 429 on a create is counted, frees the slot, and the next sync places it', async () => {
     const { ex, manager, game } = rig(10_000);
     ex.rateLimitNext = 1;
@@ -260,7 +295,8 @@ describe('OrderManager', () => {
           fc.integer({ min: 0, max: 8 }).map((c) => c * 100),
           { minLength: 4, maxLength: 4 },
         ),
-        shift: fc.integer({ min: -2, max: 2 }),
+        // Same prices half the time: shrinking in place (decrease) is where unseen fills hide.
+        shift: fc.oneof(fc.constant(0), fc.integer({ min: -2, max: 2 })),
       }),
       fc.record({ kind: fc.constant('release' as const), n: fc.integer({ min: 1, max: 4 }) }),
       fc.record({
@@ -282,6 +318,7 @@ describe('OrderManager', () => {
           ex.hold = true;
           ex.delayFills = true;
           const running: Promise<unknown>[] = [];
+          const adopted = new Set<string>();
           for (const o of ops) {
             if (o.kind === 'sync') {
               const [a, b, c, d] = o.sizes as [number, number, number, number];
@@ -306,10 +343,9 @@ describe('OrderManager', () => {
               clock.advance(1);
               manager.dropGhosts(clock.now());
               const listed = await ex.listRestingOrders();
-              manager.applyReconciliation(
-                reconcileOrders(manager.all(), listed, new Set(TICKERS), 'kmm', clock.now()),
-                () => 'G',
-              );
+              const actions = reconcileOrders(manager.all(), listed, new Set(TICKERS), 'kmm', clock.now());
+              for (const a of actions) if (a.kind === 'adopt') adopted.add(a.exchange.orderId);
+              manager.applyReconciliation(actions, () => 'G');
             }
             await drain(2);
             for (const b of exchangeWorstCase(ex, TICKERS)) {
@@ -317,6 +353,7 @@ describe('OrderManager', () => {
               expect(b.lower).toBeGreaterThanOrEqual(-limit);
             }
             expectIndexConsistent(manager);
+            expectNeverUndercounted(ex, manager, adopted);
           }
           ex.hold = false;
           ex.release();
@@ -333,6 +370,40 @@ describe('OrderManager', () => {
     );
   });
 });
+
+/**
+ * Stronger than the limit check, and independent of it: every order the
+ * manager tracks is counted at least at what it can still add to the position
+ * on the exchange (what rests + fills whose messages have not arrived), slot
+ * by slot. An undercount shows here at once, before it can lead to a breach.
+ */
+function expectNeverUndercounted(
+  ex: FakeExchange,
+  manager: OrderManager,
+  adopted: ReadonlySet<string>,
+): void {
+  // Adopted orders are left out: adoption takes the exchange's filled count as already in the position
+  // (restart), so a fill message still in flight from before it is a known position-reconciliation matter.
+  const tracked = manager.all().filter((o) => o.orderId === null || !adopted.has(o.orderId));
+  const ours = (orderId: string, clientOrderId: string | null) =>
+    tracked.some(
+      (o) => o.orderId === orderId || (o.clientOrderId !== null && o.clientOrderId === clientOrderId),
+    );
+  const truth = new Map<string, number>();
+  const add = (slot: string, n: number) => truth.set(slot, (truth.get(slot) ?? 0) + n);
+  for (const o of ex.resting())
+    if (ours(o.orderId, o.clientOrderId)) add(`${o.ticker}|${o.side}`, o.remaining);
+  for (const f of ex.pendingFills)
+    if (ours(f.orderId, f.clientOrderId ?? null)) add(`${f.ticker}|${f.side}`, f.count);
+  const counted = new Map<string, number>();
+  for (const o of manager.exposureOrders(TICKERS))
+    counted.set(`${o.ticker}|${o.side}`, (counted.get(`${o.ticker}|${o.side}`) ?? 0) + o.remaining);
+  for (const [slot, n] of truth)
+    expect({ slot, counted: counted.get(slot) ?? 0 }).toEqual({
+      slot,
+      counted: Math.max(n, counted.get(slot) ?? 0),
+    });
+}
 
 /** The by-market index agrees with a scan of every tracked order (what ordersOf/limitFor did before it). */
 function expectIndexConsistent(manager: OrderManager): void {
