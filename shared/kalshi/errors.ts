@@ -15,9 +15,15 @@ export class KalshiApiError extends Error {
     readonly api: ApiError,
     /** 1-based attempt that produced this answer. */
     readonly attempt: number,
+    /**
+     * An earlier attempt of the same call ended without a verdict (5xx, lost
+     * response), or the answer itself says the write exists (409 on a retried
+     * create): it may have been applied, whatever this final status says.
+     */
+    readonly maybeApplied = false,
   ) {
     super(
-      `Kalshi ${method} ${path} → ${status}${api.code ? ` ${api.code}` : ''}${api.message ? `: ${api.message.slice(0, 200)}` : ''}`,
+      `Kalshi ${method} ${path} → ${status}${api.code ? ` ${api.code}` : ''}${api.message ? `: ${api.message.slice(0, 200)}` : ''}${maybeApplied ? ' (an earlier attempt may have been applied)' : ''}`,
     );
   }
   get code(): string | null {
@@ -33,7 +39,11 @@ export class KalshiNetworkError extends Error {
     readonly path: string,
     /** undici / errno code, e.g. UND_ERR_HEADERS_TIMEOUT, ECONNRESET. */
     readonly errorCode: string,
-    /** False only when the request provably never reached the server (connect failure). */
+    /**
+     * False only when no attempt of the call can have been applied: this one
+     * provably never reached the server (connect failure) and no earlier one
+     * ended ambiguously.
+     */
     readonly maybeApplied: boolean,
     readonly attempt: number,
   ) {

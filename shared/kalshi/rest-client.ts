@@ -287,9 +287,15 @@ export class KalshiRestClient {
     });
   }
 
+  /**
+   * One call with its retries. Whatever ends it, an attempt that ended without
+   * a verdict (5xx, a response lost after sending) is never forgotten: a final
+   * 429, 4xx or never-sent network error then carries `maybeApplied`, and a
+   * success says `ambiguous` (a per-item error in a batch is then no proof).
+   */
   private async call<S extends z.ZodType>(
     spec: CallSpec<S>,
-  ): Promise<{ data: z.output<S>; attempt: number }> {
+  ): Promise<{ data: z.output<S>; attempt: number; ambiguous: boolean }> {
     const fullPath = this.prefix + spec.path;
     const query = buildQuery(spec.query);
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
@@ -338,7 +344,8 @@ export class KalshiRestClient {
           : String((e as { code?: unknown }).code ?? (e as Error).name ?? 'ERROR');
         const neverSent = NEVER_SENT.has(code);
         if (!neverSent) ambiguous = true;
-        const err = new KalshiNetworkError(spec.method, spec.path, code, !neverSent, attempt);
+        // This attempt never left, but an earlier one may have been applied.
+        const err = new KalshiNetworkError(spec.method, spec.path, code, ambiguous, attempt);
         if ((neverSent || spec.repeatable === 'safe') && attempt < this.retry.maxAttempts) {
           await this.backoff(spec, attempt, null, code);
           continue;
@@ -356,7 +363,7 @@ export class KalshiRestClient {
 
       if (status >= 200 && status < 300) {
         const parsed = this.parseBody(spec, status, text);
-        return { data: parsed, attempt };
+        return { data: parsed, attempt, ambiguous };
       }
       if (status === 429) {
         this.limiter?.drain(spec.bucket);
@@ -370,6 +377,7 @@ export class KalshiRestClient {
         status,
         normalizeApiError(safeJson(text)),
         attempt,
+        ambiguous,
       );
       if (!retryable || attempt >= this.retry.maxAttempts) throw error;
       const hinted = retryAfterMs(retryAfter, this.clock.now());
@@ -591,8 +599,10 @@ export class KalshiRestClient {
         e.code === 'order_already_exists' &&
         e.attempt > 1
       ) {
-        const found = await this.findOrderByClientOrderId(withId.ticker, clientOrderId);
+        const found = await this.findOrderByClientOrderId(withId.ticker, clientOrderId).catch(() => null);
         if (found) return recoveredOrder(found, clientOrderId);
+        // The exchange says an earlier attempt placed it; not finding it (listing lag, a failed read) proves nothing.
+        throw new KalshiApiError(e.method, e.path, e.status, e.api, e.attempt, true);
       }
       throw e;
     }
@@ -602,7 +612,7 @@ export class KalshiRestClient {
   async batchCreateOrders(reqs: readonly CreateOrderV2Request[]): Promise<BatchCreateItem[]> {
     const items = reqs.map((r) => ({ ...r, client_order_id: r.client_order_id ?? this.newClientOrderId() }));
     const perItem = this.limiter?.costOf('POST', '/portfolio/events/orders/batched') ?? 0;
-    const { data, attempt } = await this.call({
+    const { data, attempt, ambiguous } = await this.call({
       method: 'POST',
       path: '/portfolio/events/orders/batched',
       body: encodeBody(BatchCreateOrdersV2RequestSchema, { orders: items }),
@@ -629,14 +639,17 @@ export class KalshiRestClient {
         });
       } else if ('error' in item) {
         const err = normalizeApiError({ error: item.error });
-        if (err.code === 'order_already_exists' && attempt > 1) {
-          const found = await this.findOrderByClientOrderId(req.ticker, coid);
+        const exists = err.code === 'order_already_exists' && attempt > 1;
+        if (exists) {
+          const found = await this.findOrderByClientOrderId(req.ticker, coid).catch(() => null);
           if (found) {
             out.push({ ok: true, order: recoveredOrder(found, coid) });
             continue;
           }
         }
-        out.push({ ok: false, client_order_id: coid, error: err, unconfirmed: false });
+        // After an ambiguous attempt this item's error is no proof it did not rest (that attempt may have
+        // placed it); an "already exists" we could not look up certainly is not.
+        out.push({ ok: false, client_order_id: coid, error: err, unconfirmed: exists || ambiguous });
       } else {
         out.push({
           ok: true,

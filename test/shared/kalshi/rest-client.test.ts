@@ -298,6 +298,73 @@ describe('KalshiRestClient', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('a create answered 5xx (it may rest) and then 429 until attempts run out stays maybe-applied', async () => {
+    let posts = 0;
+    const { client } = await setup((_req, res) => {
+      posts++;
+      if (posts === 1) return json(res, 503, { error: { code: 'unavailable' } }); // placed, answer lost
+      return json(res, 429, { error: 'too many requests' });
+    });
+    const e = await client.createOrder({ ...ORDER, client_order_id: 'kmm-1' }).catch((x: unknown) => x);
+    expect(posts).toBe(4);
+    expect(e).toBeInstanceOf(KalshiApiError);
+    expect(e).toMatchObject({ status: 429, maybeApplied: true });
+  });
+
+  it('a create answered 5xx and then never sent again (connection refused) stays maybe-applied', async () => {
+    const { server, client } = await setup((_req, res) => {
+      // The first attempt may have rested; then the host goes away, so every retry fails to connect.
+      res.on('finish', () => void server.close());
+      json(res, 503, { error: { code: 'unavailable' } });
+    });
+    const e = await client.createOrder({ ...ORDER, client_order_id: 'kmm-1' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(KalshiNetworkError);
+    expect((e as KalshiNetworkError).errorCode).toBe('ECONNREFUSED');
+    expect((e as KalshiNetworkError).maybeApplied).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a final 429 or connect failure without an ambiguous attempt is still "not applied"', async () => {
+    const { client } = await setup((_req, res) => json(res, 429, { error: 'too many requests' }));
+    const e = await client.createOrder({ ...ORDER, client_order_id: 'kmm-1' }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ status: 429, maybeApplied: false });
+  });
+
+  it('a retried create told "already exists" that the lookup cannot find is maybe-applied, not rejected', async () => {
+    let posts = 0;
+    const { client } = await setup((req, res) => {
+      if (req.method === 'GET') return json(res, 200, { orders: [], cursor: '' }); // listing lags
+      posts++;
+      if (posts === 1) return json(res, 502, { error: { code: 'bad_gateway' } });
+      return json(res, 409, { error: { code: 'order_already_exists', message: 'dup' } });
+    });
+    const e = await client.createOrder({ ...ORDER, client_order_id: 'kmm-1' }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ status: 409, code: 'order_already_exists', maybeApplied: true });
+  });
+
+  it('a batch create answered 5xx, then per-item errors: the items are unconfirmed, not failed', async () => {
+    let posts = 0;
+    const { client } = await setup((req, res) => {
+      posts++;
+      if (posts === 1) return json(res, 500, { error: 'internal' });
+      const b = JSON.parse(req.body) as { orders: { client_order_id: string }[] };
+      json(res, 201, {
+        orders: b.orders.map((o) => ({
+          client_order_id: o.client_order_id,
+          error: { code: 'insufficient_balance', message: 'the first attempt used it' },
+        })),
+      });
+    });
+    const r = await client.batchCreateOrders([
+      { ...ORDER, client_order_id: 'x1' },
+      { ...ORDER, client_order_id: 'x2' },
+    ]);
+    expect(r).toMatchObject([
+      { ok: false, client_order_id: 'x1', unconfirmed: true },
+      { ok: false, client_order_id: 'x2', unconfirmed: true },
+    ]);
+  });
+
   it('a 409 on the first attempt is the caller’s duplicate and is reported, not papered over', async () => {
     const { client } = await setup((_req, res) =>
       json(res, 409, { error: { code: 'order_already_exists', message: 'dup' } }),

@@ -3,8 +3,9 @@
  * Same code for live (Kalshi) and paper (the simulator): only the base URL and key differ.
  *
  * Outcome classification, the engine's safety depends on it:
- * - `rejected`: the exchange answered with a final error, or the request provably never left;
- * - `rate_limited`: 429 after the client's own retries;
+ * - `rejected`: the exchange answered with a final error, or the request provably never left,
+ *   and no earlier attempt of it ended ambiguously;
+ * - `rate_limited`: 429 after the client's own retries, none of which ended ambiguously;
  * - `unknown`: timeout / reset / 5xx after send, an unparseable body, or a response
  *   that describes another order (Kalshi changelog 2026-05-21): reconcile before trusting.
  */
@@ -41,6 +42,10 @@ export function classify(err: unknown): Failure {
       message: err.message,
     };
   if (err instanceof KalshiApiError) {
+    // A final 429 or 4xx after an attempt without a verdict (5xx, lost response) is no proof that
+    // nothing happened: the write may rest. Reporting it as not applied would drop a live order.
+    if (err.maybeApplied)
+      return { ok: false, kind: 'unknown', code: err.code ?? String(err.status), message: err.message };
     if (err.status === 429) return { ok: false, kind: 'rate_limited', code: '429', message: err.message };
     if (err.status >= 500)
       return { ok: false, kind: 'unknown', code: String(err.status), message: err.message };
