@@ -11,7 +11,7 @@
  * Networking: public subnets and a public IP, no NAT gateway (the worker only
  * calls out: Kalshi, DynamoDB, EventBridge, CloudWatch); no inbound rule at all.
  */
-import { Duration } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import {
   FlowLogDestination,
@@ -72,6 +72,16 @@ export class Worker extends Construct {
       natGateways: 0,
       subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 }],
     });
+    // The VPC's default security group loses all its rules through a CDK custom resource whose
+    // provider Lambda would log to an implicit /aws/lambda/… group that never expires: give it
+    // this one, with the stack's retention.
+    const restrictSgHandler = Stack.of(this)
+      .node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider')
+      ?.node.tryFindChild('Handler') as CfnResource | undefined;
+    if (restrictSgHandler) {
+      const logs = new LogGroup(this, 'RestrictDefaultSgLogs', { retention: props.logRetention });
+      restrictSgHandler.addPropertyOverride('LoggingConfig', { LogGroup: logs.logGroupName });
+    }
     this.vpc.addFlowLog('FlowLog', {
       destination: FlowLogDestination.toCloudWatchLogs(
         new LogGroup(this, 'FlowLogs', { retention: props.logRetention }),

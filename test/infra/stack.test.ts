@@ -110,6 +110,20 @@ describe('lambdas', () => {
     for (const [, lg] of ofType('AWS::Logs::LogGroup')) expect(lg.Properties['RetentionInDays']).toBe(30);
   });
 
+  it("every Lambda, CDK's restrict-default-SG provider included, logs to a group of ours with retention", () => {
+    const fns = ofType('AWS::Lambda::Function');
+    expect(fns).toHaveLength(4);
+    for (const [id, fn] of fns) {
+      const ref = (fn.Properties['LoggingConfig'] as { LogGroup?: { Ref?: string } } | undefined)?.LogGroup
+        ?.Ref;
+      expect(ref, id).toBeDefined();
+      expect(resources[ref!]).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 30 },
+      });
+    }
+  });
+
   it('our Lambda roles use no AWS managed policy (own log group only)', () => {
     for (const service of ['odds-poll', 'odds-refresh', 'kill-switch']) {
       const roleId = (resources[fnId(service)]!.Properties['Role'] as { 'Fn::GetAtt': [string] })[
