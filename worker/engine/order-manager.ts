@@ -246,25 +246,30 @@ export class OrderManager {
     live: readonly LiveOrder[] = this.ordersOf(game.tickers),
   ): SyncReport | Promise<SyncReport> {
     const plan = planOrders(desired, live, { amend: this.deps.amend });
-    const report: SyncReport = { plan, denials: [], writes: 0, deferred: 0, retryAfterMs: 0 };
-    if (plan.blocked.length > 0 && this.hasInFlight(game.eventTicker)) this.waiting.add(game.eventTicker);
-    if (plan.creates.length === 0) return this.fire(game, plan, report, undefined);
     const known = this.groupIds.get(game.eventTicker);
-    if (known !== undefined) return this.fire(game, plan, report, known);
-    return this.fireAfterGroup(game, plan, report);
+    // The game's first creates wait for its order group; the plan is made again after that wait.
+    if (plan.creates.length > 0 && known === undefined) return this.fireAfterGroup(game, desired);
+    return this.fire(game, plan, this.newReport(game, plan), known);
   }
 
-  private async fireAfterGroup(
-    game: GameBinding,
-    plan: ReconcilePlan,
-    report: SyncReport,
-  ): Promise<SyncReport> {
+  private newReport(game: GameBinding, plan: ReconcilePlan): SyncReport {
+    if (plan.blocked.length > 0 && this.hasInFlight(game.eventTicker)) this.waiting.add(game.eventTicker);
+    return { plan, denials: [], writes: 0, deferred: 0, retryAfterMs: 0 };
+  }
+
+  private async fireAfterGroup(game: GameBinding, desired: readonly DesiredQuote[]): Promise<SyncReport> {
     let groupId: string | undefined;
     try {
       groupId = await this.orderGroup(game);
     } catch (err) {
       this.deps.log.error('order_group_failed', { eventTicker: game.eventTicker, error: errText(err) });
       this.deps.metrics.count('OrderGroupErrors');
+    }
+    // Plan again from the orders as they are now: another sync of this game (a requote during the group's
+    // round trip) may have placed orders in the very slots a plan made before the wait would create again.
+    const plan = planOrders(desired, this.ordersOf(game.tickers), { amend: this.deps.amend });
+    const report = this.newReport(game, plan);
+    if (groupId === undefined && plan.creates.length > 0) {
       // Never place an order outside its game's group; try again shortly.
       report.deferred += plan.creates.length;
       report.retryAfterMs = 1_000;

@@ -55,9 +55,14 @@ export function reconcilePositions(
   return out;
 }
 
-/** The drift per market to remember for the next pass. */
+/**
+ * The drift per market to remember for the next pass: only the deferred ones.
+ * A corrected drift is gone; remembering it would let a same-size drift next
+ * pass (fixed lot sizes make that common) be corrected on one sighting while
+ * its fill message is still in flight, counting that fill twice.
+ */
 export const driftMemory = (d: PositionDecision): Map<string, Centis> =>
-  new Map([...d.corrections, ...d.deferred].map((c) => [c.ticker, c.drift]));
+  new Map(d.deferred.map((c) => [c.ticker, c.drift]));
 
 export type OrderAction =
   /** Local order confirmed resting: take the exchange's price and size. */

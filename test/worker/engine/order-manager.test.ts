@@ -118,6 +118,55 @@ describe('OrderManager', () => {
     await again;
   });
 
+  it("one order per slot when a second requote runs while the game's order group is being created", async () => {
+    const { ex, manager, game } = rig(100_000);
+    const a = manager.sync(game, FOUR(500)); // waits for createOrderGroup
+    const b = manager.sync(game, FOUR(500)); // a book delta's requote during that round trip
+    const [ra, rb] = await Promise.all([a, b]);
+    expect(ex.resting()).toHaveLength(4);
+    expect(ex.created).toHaveLength(4);
+    expect(ex.calls.filter((c) => c === 'createOrderGroup')).toHaveLength(1);
+    expect(ra.writes + rb.writes).toBe(4);
+    // The second plan was made after the wait: it saw the first one's creates in flight.
+    expect(rb.plan.creates).toEqual([]);
+    expect(rb.plan.blocked).toHaveLength(4);
+  });
+
+  it('a failed order group: the plan made after the wait still fires its cancels, never a create', async () => {
+    const { ex, manager, game } = rig(10_000);
+    manager.applyReconciliation(
+      [
+        {
+          kind: 'adopt',
+          exchange: {
+            orderId: 'x1',
+            clientOrderId: 'kmm-old-1',
+            ticker: 'G-A',
+            side: 'bid',
+            price: 400_000,
+            remaining: 500,
+            filled: 0,
+          },
+        },
+      ],
+      () => 'G',
+    );
+    ex.orders.set('x1', {
+      orderId: 'x1',
+      clientOrderId: 'kmm-old-1',
+      ticker: 'G-A',
+      side: 'bid',
+      price: 400_000,
+      remaining: 500,
+      filled: 0,
+    });
+    ex.failGroups = 1;
+    const r = await manager.sync(game, [q('G-B', 'ask', 60, 500)]);
+    expect(ex.created).toEqual([]);
+    expect(r.deferred).toBe(1);
+    expect(ex.resting()).toEqual([]); // the adopted order nobody wants was still cancelled
+  });
+
   it('places nothing outside an order group: a failed group creation defers the creates', async () => {
     const { ex, manager, game } = rig(10_000);
     ex.failGroups = 1;
@@ -307,6 +356,11 @@ describe('OrderManager', () => {
       fc.record({ kind: fc.constant('deliver' as const), n: fc.integer({ min: 1, max: 3 }) }),
       fc.record({ kind: fc.constant('reconcile' as const) }),
       fc.record({ kind: fc.constant('lie' as const) }),
+      // Two requotes in one turn (a burst of book deltas), e.g. while the game's order group is being created.
+      fc.record({
+        kind: fc.constant('twice' as const),
+        size: fc.integer({ min: 1, max: 8 }).map((c) => c * 100),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(
@@ -330,6 +384,9 @@ describe('OrderManager', () => {
                   q('G-B', 'ask', 59 - o.shift, d),
                 ]),
               );
+            } else if (o.kind === 'twice') {
+              const want = [q('G-A', 'bid', 40, o.size), q('G-B', 'ask', 59, o.size)];
+              running.push(manager.sync(game, want), manager.sync(game, want));
             } else if (o.kind === 'release') ex.release(o.n);
             else if (o.kind === 'fill') {
               const resting = ex.resting();
@@ -354,6 +411,9 @@ describe('OrderManager', () => {
             }
             expectIndexConsistent(manager);
             expectNeverUndercounted(ex, manager, adopted);
+            // One create in flight per slot at most (a second one is a second order in the slot).
+            const unacked = manager.all().filter((x) => x.orderId === null);
+            expect(new Set(unacked.map((x) => `${x.ticker}|${x.side}`)).size).toBe(unacked.length);
           }
           ex.hold = false;
           ex.release();

@@ -137,6 +137,23 @@ describe('reconcilePositions', () => {
     expect(d.corrections).toEqual([{ ticker: 'G-A', local: 0, exchange: 400, drift: 400 }]);
   });
 
+  it('remembers only deferred drifts: a corrected one cannot confirm a same-size drift next pass', () => {
+    const corrected = { ticker: 'G-A', local: 0, exchange: 500, drift: 500 };
+    const deferred = { ticker: 'G-B', local: 0, exchange: 500, drift: 500 };
+    expect([...driftMemory({ corrections: [corrected], deferred: [deferred] })]).toEqual([['G-B', 500]]);
+    const next = reconcilePositions(
+      ['G-A'],
+      () => 500,
+      () => Number.NEGATIVE_INFINITY,
+      [{ ticker: 'G-A', position: 1_000 }],
+      10_000,
+      2_000,
+      driftMemory({ corrections: [corrected], deferred: [] }),
+    );
+    expect(next.corrections).toEqual([]);
+    expect(next.deferred).toEqual([{ ticker: 'G-A', local: 500, exchange: 1_000, drift: 500 }]);
+  });
+
   it('reports nothing when local and exchange agree', () => {
     expect(run(new Map(), [])).toEqual({ corrections: [], deferred: [] });
   });
