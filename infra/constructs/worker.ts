@@ -41,7 +41,7 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
 import { type DeployConfig, KALSHI_BASE_URLS } from '../config.ts';
 import { repoPath } from '../paths.ts';
-import { grantIndexQuery, grantItems } from './dynamo-access.ts';
+import { type DynamoAction, grantIndexQuery, grantItems } from './dynamo-access.ts';
 
 export interface WorkerProps {
   config: DeployConfig;
@@ -51,9 +51,21 @@ export interface WorkerProps {
   logRetention: RetentionDays;
 }
 
-/** Worker record kinds (partition-key prefixes) it reads and writes. */
-const WORKER_KEYS = ['THEO#', 'MAP#', 'KILL', 'FILL#', 'ORDER#', 'POS#', 'DEC#', 'LEASE#'];
-const WORKER_INDEX_KEYS = ['THEOS#', 'FILLS#', 'ORDERS#', 'MAPODDS#'];
+/**
+ * What the worker does with each record kind (worker/main.ts → shared/store), granted exactly:
+ * it only reads theos and the kill/pause flags (it must never clear a kill or forge a theo),
+ * appends fills, order audit and sampled decisions (conditional PutItem, attribute_not_exists),
+ * and holds its shard lease (UpdateItem acquire/renew/release, GetItem on a refused renewal).
+ * Event mappings (MAP#) and position snapshots (POS#) are not used by the worker.
+ */
+export const WORKER_DYNAMO_GRANTS = [
+  { actions: ['BatchGetItem'], keys: ['THEO#'] },
+  { actions: ['Query'], keys: ['KILL'] },
+  { actions: ['PutItem'], keys: ['FILL#', 'ORDER#', 'DEC#'] },
+  { actions: ['GetItem', 'UpdateItem'], keys: ['LEASE#'] },
+] as const satisfies readonly { actions: readonly DynamoAction[]; keys: readonly string[] }[];
+/** gsi1 partitions the worker queries: theos of a sport (game mapping). */
+export const WORKER_INDEX_KEYS = ['THEOS#'];
 
 export const WORKER_STOP_TIMEOUT_SECONDS = 120;
 
@@ -141,12 +153,7 @@ export class Worker extends Construct {
         },
       });
       const role = taskDefinition.taskRole;
-      grantItems(
-        role,
-        props.table,
-        ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'],
-        WORKER_KEYS,
-      );
+      for (const g of WORKER_DYNAMO_GRANTS) grantItems(role, props.table, g.actions, g.keys);
       grantIndexQuery(role, props.table, 'gsi1', WORKER_INDEX_KEYS);
       props.bus.grantPutEventsTo(role);
 

@@ -423,9 +423,21 @@ describe('worker', () => {
       ofType('AWS::IAM::Policy').map(([, p]) => p.Properties['PolicyDocument']),
     );
     expect(policies).toContain('events:PutEvents');
+    // Reads theos and kill flags, appends its journal, holds its lease: nothing more.
     expect(policies).toContain(
-      '"dynamodb:LeadingKeys":["THEO#*","MAP#*","KILL*","FILL#*","ORDER#*","POS#*","DEC#*","LEASE#*"]',
+      '{"Action":"dynamodb:BatchGetItem","Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["THEO#*"]}}',
     );
+    expect(policies).toContain(
+      '{"Action":"dynamodb:Query","Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["KILL*"]}}',
+    );
+    expect(policies).toContain(
+      '{"Action":"dynamodb:PutItem","Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["FILL#*","ORDER#*","DEC#*"]}}',
+    );
+    expect(policies).toContain(
+      '{"Action":["dynamodb:GetItem","dynamodb:UpdateItem"],"Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["LEASE#*"]}}',
+    );
+    expect(policies).not.toContain('MAP#');
+    expect(policies).not.toContain('POS#');
   });
 });
 

@@ -267,6 +267,28 @@ describe('IAM: per role', () => {
       ]);
       for (const d of dynamo(role)) expect(leadingKeys(d.condition), `${role} ${d.action}`).toBe(true);
       for (const e of g.filter((x) => x.action === 'events:PutEvents')) expect(e.resources).toEqual([bus]);
+      // Exactly what the worker does, per action and key prefix (table / gsi1). It only reads theos
+      // and kill flags: a worker able to write them could clear the global kill or forge a theo.
+      const byAction = new Map<string, Set<string>>();
+      for (const d of dynamo(role)) {
+        const stmt = (statementsOf.get(role) ?? []).find(
+          (st) =>
+            actions(st).includes(d.action) && JSON.stringify(st.Condition) === JSON.stringify(d.condition),
+        )!;
+        const onIndex = JSON.stringify(stmt.Resource).includes('/index/gsi1');
+        expect(d.resources, `${d.action}`).toEqual([table()]);
+        const keys = (
+          (d.condition?.['ForAllValues:StringLike'] as Record<string, string[]>)['dynamodb:LeadingKeys'] ?? []
+        ).map((k) => `${onIndex ? 'gsi1:' : ''}${k}`);
+        byAction.set(d.action, new Set([...(byAction.get(d.action) ?? []), ...keys]));
+      }
+      expect(Object.fromEntries([...byAction].map(([a, k]) => [a, [...k].sort()]))).toEqual({
+        'dynamodb:BatchGetItem': ['THEO#*'],
+        'dynamodb:Query': ['KILL*', 'gsi1:THEOS#*'],
+        'dynamodb:PutItem': ['DEC#*', 'FILL#*', 'ORDER#*'],
+        'dynamodb:GetItem': ['LEASE#*'],
+        'dynamodb:UpdateItem': ['LEASE#*'],
+      });
     }
   });
 
