@@ -29,6 +29,13 @@ export interface PositionDecision {
  * on that market and no fill arrived there within `positionLagMs`: REST
  * positions lag WebSocket fills, and a fill message can still be in flight
  * when REST already counts it; correcting then would count it twice.
+ *
+ * A trusted pass (start-up, after a feed gap) skips the two-sighting rule but
+ * not the fill-age rule when `listingStartedMs` is given: a fill received less
+ * than `positionLagMs` before the listing started (or after it) may be missing
+ * from the snapshot, and overwriting it would lose the fill and later count it
+ * as drift. Such a market is deferred; `trust` may name the markets whose
+ * trusted correction is still owed (a predicate) so the re-check stays trusted.
  */
 export function reconcilePositions(
   tracked: readonly string[],
@@ -39,17 +46,28 @@ export function reconcilePositions(
   positionLagMs: number,
   previous: ReadonlyMap<string, Centis> = new Map(),
   /** Start-up or after a feed gap: nothing local to protect, take the exchange's values now. */
-  trust = false,
+  trust: boolean | ((ticker: string) => boolean) = false,
+  /**
+   * When the listing started (local clock): fills are judged against it, since
+   * the snapshot may have been taken any time after it. Omitted: fills are
+   * judged against `now` and a trusted pass ignores them (callers without fill timing).
+   */
+  listingStartedMs?: number,
 ): PositionDecision {
   const truth = new Map(exchange.map((p) => [p.ticker, p.position]));
   const out: PositionDecision = { corrections: [], deferred: [] };
+  const judgedAt = listingStartedMs === undefined ? now : Math.min(now, listingStartedMs);
   for (const ticker of tracked) {
     const ex = truth.get(ticker) ?? 0; // absent from the listing = flat
     const lo = local(ticker);
     if (ex === lo) continue;
     const c = { ticker, local: lo, exchange: ex, drift: ex - lo };
-    if (trust || (now - lastFillMs(ticker) >= positionLagMs && previous.get(ticker) === c.drift))
-      out.corrections.push(c);
+    const trusted = typeof trust === 'function' ? trust(ticker) : trust;
+    const settled = judgedAt - lastFillMs(ticker) >= positionLagMs;
+    const confirmed = trusted
+      ? settled || listingStartedMs === undefined
+      : settled && previous.get(ticker) === c.drift;
+    if (confirmed) out.corrections.push(c);
     else out.deferred.push(c);
   }
   return out;

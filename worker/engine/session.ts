@@ -211,8 +211,23 @@ export class TradingSession {
   private readonly listeners = new Set<(e: SessionEvent) => void>();
   private unsubscribe: (() => void) | null = null;
   private started = false;
-  /** Feed events that arrive before start-up finished (discovery, adoption) wait here. */
-  private early: FeedEvent[] | null = null;
+  /** Feed events that arrive before start-up finished (discovery, adoption) wait here, with their arrival time. */
+  private early: { event: FeedEvent; atMs: number }[] | null = null;
+  /**
+   * Start-up, discovery done: queued fills go into the inventory at once (not at
+   * replay), so the first pass judges positions with them in and can tell from
+   * their arrival time whether its snapshot already counts them. Replayed on
+   * top of a snapshot that counts them, they would be counted twice.
+   */
+  private preApplyEarly = false;
+  /** Trade ids already in the inventory from start-up: their replay does the rest (orders, audit, tape), not the position again. */
+  private readonly preApplied = new Set<string>();
+  /**
+   * Markets whose trusted correction was deferred (a fill too recent for the
+   * snapshot to be sure of it): the re-check stays trusted. 'load' = owed by the
+   * start-up pass (a correction is the position we start with, not drift).
+   */
+  private readonly owedTrust = new Map<string, 'load' | 'gap'>();
   /** The feed's last connection state seen while start-up queued events (drives the ws-down timer only). */
   private earlyFeedState: 'up' | 'down' = 'down';
   /** Discovery has run once and asked the feed to subscribe: from here on the ws-down bound applies. */
@@ -272,12 +287,15 @@ export class TradingSession {
     // markets takes minutes and is no fault of the feed. The feed may already be up (its event waits in `early`).
     this.subscribed = true;
     if (this.earlyFeedState !== 'up') this.armWsTimer();
+    // Games are known now: fills queued so far (and any that arrive from here on) join the inventory before the first pass.
+    this.preApplyEarly = true;
+    for (const q of this.early ?? []) if (q.event.type === 'fill') this.preApply(q.event, q.atMs);
     await this.pollKill();
     await this.reconcile(true); // adopt resting orders and take exchange positions before the first quote
     await this.pollTheos();
     const early = this.early ?? [];
     this.early = null;
-    for (const e of early) this.handle(e);
+    for (const q of early) this.handle(q.event);
     this.every(this.config.theoPollMs, () => this.pollTheos());
     this.every(this.config.reconcileMs, () => this.reconcile());
     this.every(this.config.discoveryMs, () => this.discover());
@@ -355,8 +373,10 @@ export class TradingSession {
   handle(event: FeedEvent): void {
     if (this.early) {
       // Not started yet: a reconnect reconciliation now would see no tracked markets and cancel our own orders.
-      this.early.push(event);
+      const atMs = this.ports.clock.now();
+      this.early.push({ event, atMs });
       if (event.type === 'connection') this.onEarlyConnection(event.state);
+      else if (event.type === 'fill' && this.preApplyEarly) this.preApply(event, atMs);
       return;
     }
     try {
@@ -386,18 +406,38 @@ export class TradingSession {
     }
   }
 
+  /** Start-up: a queued fill moves the position now (arrival time = its fill time for the lag rule); the rest waits for the replay. */
+  private preApply(fill: FillEvent, atMs: number): void {
+    if (!this.inventory.applyFill(fill, atMs)) return; // a duplicate: its replay counts it as one
+    this.preApplied.add(fill.tradeId);
+    const g = this.games.get(this.gameOfTicker.get(fill.ticker) ?? '');
+    if (g) this.applyEntry(g, fill);
+  }
+
+  private applyEntry(g: GameState, fill: FillEvent): void {
+    const e = applyGameFill(g.entries, {
+      ticker: fill.ticker,
+      side: fill.side,
+      price: fill.price,
+      size: fill.count,
+    });
+    if (e.ok) g.entries = e.book;
+  }
+
   private onFill(fill: FillEvent): void {
     const now = this.ports.clock.now();
-    const gameBefore = this.games.get(this.gameOfTicker.get(fill.ticker) ?? '');
+    const eventTicker = this.gameOfTicker.get(fill.ticker);
+    const gameBefore = eventTicker === undefined ? undefined : this.games.get(eventTicker);
     const worstBefore = gameBefore ? this.worstExposure(gameBefore) : 0;
-    if (!this.inventory.applyFill(fill, now)) {
+    // Already in the inventory (queued at start-up, applied before the first pass): not again.
+    const preApplied = this.preApplied.delete(fill.tradeId);
+    if (!preApplied && !this.inventory.applyFill(fill, now)) {
       this.counters['duplicateFills']!++;
       return;
     }
     this.manager.onFill(fill);
     this.counters['fills']!++;
     this.ports.metrics.count(WorkerMetric.Fills);
-    const eventTicker = this.gameOfTicker.get(fill.ticker);
     if (!eventTicker) {
       this.alert('warn', `fill on untracked market ${fill.ticker} (manual trade or other process)`);
       return;
@@ -414,13 +454,7 @@ export class TradingSession {
     this.fills.unshift(view);
     this.fills.length = Math.min(this.fills.length, TAPE);
     this.emit({ type: 'fill', fill: view });
-    const audit = this.ports.audit
-      ?.fill({ ...fill, eventTicker })
-      .catch((err: unknown) => {
-        this.ports.log.warn('audit_fill_failed', { error: errText(err) });
-      })
-      .finally(() => this.running.delete(audit!));
-    if (audit) this.running.add(audit);
+    this.auditFill(fill, eventTicker);
     this.ports.log.info('fill', {
       eventTicker,
       ticker: fill.ticker,
@@ -431,17 +465,21 @@ export class TradingSession {
     });
     const g = this.games.get(eventTicker);
     if (g) {
-      const e = applyGameFill(g.entries, {
-        ticker: fill.ticker,
-        side: fill.side,
-        price: fill.price,
-        size: fill.count,
-      });
-      if (e.ok) g.entries = e.book;
+      if (!preApplied) this.applyEntry(g, fill);
       this.checkLimit(g, worstBefore);
       this.maybeRefresh(g);
     }
     this.markDirty(eventTicker);
+  }
+
+  private auditFill(fill: FillEvent, eventTicker: string): void {
+    const audit = this.ports.audit
+      ?.fill({ ...fill, eventTicker })
+      .catch((err: unknown) => {
+        this.ports.log.warn('audit_fill_failed', { error: errText(err) });
+      })
+      .finally(() => this.running.delete(audit!));
+    if (audit) this.running.add(audit);
   }
 
   private onConnection(state: 'up' | 'down'): void {
@@ -784,7 +822,11 @@ export class TradingSession {
       g.tickers.map((t) => [t, this.ports.books.book(t)]),
     );
     for (const [t, b] of books) if (b?.valid) this.seenBook.add(t);
-    const judgeable = this.everUp && g.tickers.every((t) => this.seenBook.has(t));
+    // A market whose trusted correction is still owed has a position we cannot vouch for yet: hold, do not quote.
+    const judgeable =
+      this.everUp &&
+      g.tickers.every((t) => this.seenBook.has(t)) &&
+      !g.tickers.some((t) => this.owedTrust.has(t));
     if (!judgeable && !g.closed && g.stopAtMs !== null && now < g.stopAtMs && !g.halted) {
       // Not yet able to judge the market: hold whatever rests (adopted after a restart) rather than pull it.
       g.status = 'warming';
@@ -1002,9 +1044,18 @@ export class TradingSession {
       now,
       this.config.positionLagMs,
       this.lastDrift,
-      trust,
+      (t) => trust || this.owedTrust.has(t),
+      startedMs,
     );
     this.lastDrift = driftMemory(decision);
+    const initial = !this.positionsLoaded;
+    this.positionsLoaded = true;
+    const owedBefore = new Map(this.owedTrust);
+    this.owedTrust.clear();
+    for (const d of decision.deferred) {
+      const owed = owedBefore.get(d.ticker) ?? (trust ? (initial ? 'load' : 'gap') : undefined);
+      if (owed) this.owedTrust.set(d.ticker, owed);
+    }
     if (decision.deferred.length > 0 && !this.recheckTimer && !this.stopped) {
       // Confirm a suspected drift soon rather than a whole period later.
       this.recheckTimer = this.ports.clock.setTimeout(() => {
@@ -1013,8 +1064,11 @@ export class TradingSession {
       }, this.config.positionLagMs + 100);
     }
     const touched = new Set<string>();
-    const initial = !this.positionsLoaded;
-    this.positionsLoaded = true;
+    // A market whose owed trusted correction is settled now (corrected or in agreement): its game may quote again.
+    for (const t of owedBefore.keys()) {
+      const g0 = this.owedTrust.has(t) ? undefined : this.gameOfTicker.get(t);
+      if (g0) touched.add(g0);
+    }
     for (const c of decision.corrections) {
       this.inventory.setPosition(c.ticker, c.exchange);
       const g0 = this.gameOfTicker.get(c.ticker);
@@ -1022,7 +1076,7 @@ export class TradingSession {
       // The entry basis no longer matches the position: unknown until new fills (no break-even meanwhile).
       const gs = g0 ? this.games.get(g0) : undefined;
       if (gs) gs.entries = newGameEntryBook(gs.tickers);
-      if (initial) {
+      if (initial || owedBefore.get(c.ticker) === 'load') {
         // Start-up: nothing local to drift from; these are the positions we start with.
         this.ports.log.info('position_loaded', { ticker: c.ticker, position: c.exchange });
         continue;

@@ -137,6 +137,29 @@ describe('reconcilePositions', () => {
     expect(d.corrections).toEqual([{ ticker: 'G-A', local: 0, exchange: 400, drift: 400 }]);
   });
 
+  it('a trusted pass defers a market that filled too close to the listing start (the snapshot may not count it)', () => {
+    const judge = (lastFillMs: number, trust: boolean | ((t: string) => boolean) = true) =>
+      reconcilePositions(
+        ['G-A'],
+        () => 2_500,
+        () => lastFillMs,
+        [],
+        10_000,
+        2_000,
+        new Map(),
+        trust,
+        8_000, // listing started at 8 000, answered at 10 000
+      );
+    // Received after the listing started (or within the lag before it): deferred, the WS fill is kept.
+    expect(judge(8_500).deferred).toEqual([{ ticker: 'G-A', local: 2_500, exchange: 0, drift: -2_500 }]);
+    expect(judge(6_500).corrections).toEqual([]);
+    // Received a full lag before the listing started: the snapshot counts it, the exchange wins at once.
+    expect(judge(6_000).corrections).toEqual([{ ticker: 'G-A', local: 2_500, exchange: 0, drift: -2_500 }]);
+    // Trust per market (a re-check owed a trusted correction).
+    expect(judge(6_000, (t) => t === 'G-A').corrections).toHaveLength(1);
+    expect(judge(6_000, (t) => t !== 'G-A').corrections).toEqual([]);
+  });
+
   it('remembers only deferred drifts: a corrected one cannot confirm a same-size drift next pass', () => {
     const corrected = { ticker: 'G-A', local: 0, exchange: 500, drift: 500 };
     const deferred = { ticker: 'G-B', local: 0, exchange: 500, drift: 500 };

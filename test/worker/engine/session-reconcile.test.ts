@@ -1,0 +1,316 @@
+/**
+ * Positions racing fills across start-up, reconnects and periodic passes
+ * (docs/RECONCILIATION.md "Positions"): a fill is counted once, whether the
+ * REST snapshot already counts it or not, and a real gap fill is never lost.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/clock.ts';
+import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
+import { gatewayFlattener } from '../../../worker/engine/adapters/flatten.ts';
+import { gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
+import type { EnginePorts, FillEvent, ListedEvent } from '../../../worker/engine/ports.ts';
+import { TradingSession } from '../../../worker/engine/session.ts';
+import { FakeExchange } from './fake-exchange.ts';
+import { drain, recordingLog, recordingMetrics } from './support.ts';
+
+const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
+const START = T0 + 3 * 3_600_000;
+const EVENT = 'KXNBAGAME-26NOV25BOSMIL';
+const A = `${EVENT}-BOS`;
+const B = `${EVENT}-MIL`;
+const OTHER = 'KXNBAGAME-26NOV25XXXYYY-XXX';
+const c = (cents: number) => cents * 10_000;
+
+function rig() {
+  const ex = new FakeExchange();
+  const clock = new ManualClock(T0);
+  // A limit far above every size used here: the limit-breach guard stays out of the way; maxDrift is the default 2 000.
+  const config = parseEngineConfig({
+    limits: { default: { cap: 20_000, floor: 20_000, liquidityShare: 0 }, sports: {} },
+    quoting: { baseSize: 500 },
+  });
+  ex.events = [
+    {
+      eventTicker: EVENT,
+      seriesTicker: 'KXNBAGAME',
+      title: 'Boston at Milwaukee',
+      startMs: START,
+      markets: [
+        { ticker: A, yesSubTitle: 'Boston', status: 'active' },
+        { ticker: B, yesSubTitle: 'Milwaukee', status: 'active' },
+      ],
+    },
+    {
+      eventTicker: 'KXNBAGAME-26NOV25XXXYYY',
+      seriesTicker: 'KXNBAGAME',
+      title: 'Somewhere at Nowhere',
+      startMs: START,
+      markets: [{ ticker: OTHER, yesSubTitle: 'Somewhere', status: 'active' }],
+    },
+  ];
+  const audited: (FillEvent & { eventTicker: string })[] = [];
+  const log = recordingLog();
+  const metrics = recordingMetrics();
+  const ports: EnginePorts = {
+    clock,
+    gateway: ex,
+    feed: ex,
+    books: ex,
+    theos: {
+      read: async () => [
+        {
+          oddsEventId: 'odds-1',
+          probabilities: { Boston: 0.6, Milwaukee: 0.4 },
+          updatedMs: clock.now(),
+          books: 12,
+        },
+      ],
+    },
+    mapper: {
+      match: (_sport, ev) =>
+        ev.eventTicker === EVENT
+          ? {
+              ok: true,
+              oddsEventId: 'odds-1',
+              commenceMs: START,
+              outcomeByTicker: { [A]: 'Boston', [B]: 'Milwaukee' },
+              homeTeam: 'Milwaukee',
+              awayTeam: 'Boston',
+            }
+          : { ok: false, reason: 'unmatched' },
+    },
+    quoter: gameQuoter({ params: config.quoting }),
+    flatten: gatewayFlattener(ex, { clock, deadlineMs: 60_000, pauseMs: 500 }),
+    log,
+    metrics,
+    killFlag: { read: async () => [] },
+    audit: { fill: async (f) => void audited.push(f), order: async () => {} },
+  };
+  ex.setBook(A, [{ price: c(45), size: 1_000 }], [{ price: c(75), size: 1_000 }]);
+  ex.setBook(B, [{ price: c(25), size: 1_000 }], [{ price: c(55), size: 1_000 }]);
+  const session = new TradingSession(config, ports);
+  return { session, ex, clock, config, log, metrics, audited };
+}
+type Rig = ReturnType<typeof rig>;
+
+async function started(r: Rig): Promise<Rig> {
+  await r.session.start();
+  r.ex.emit({ type: 'connection', state: 'up' });
+  await r.session.idle();
+  return r;
+}
+
+async function advance(clock: ManualClock, ms: number, step = 100): Promise<void> {
+  for (let t = 0; t < ms; t += step) {
+    clock.advance(Math.min(step, ms - t));
+    await drain(3);
+  }
+}
+
+const fill = (id: string, ticker: string, side: 'bid' | 'ask', count: number, price = c(50)): FillEvent => ({
+  type: 'fill',
+  tradeId: id,
+  orderId: `ext-${id}`,
+  ticker,
+  side,
+  price,
+  count,
+  tsMs: T0,
+});
+
+const drifts = (r: Rig) => r.session.snapshot().counters['drifts'];
+
+/** Holds discovery until `release()`: start-up takes minutes in production while the feed already delivers. */
+function holdDiscovery(r: Rig): () => void {
+  let release = () => {};
+  const gate = new Promise<void>((res) => {
+    release = res;
+  });
+  const list = r.ex.listEvents.bind(r.ex);
+  r.ex.listEvents = async (s: string): Promise<ListedEvent[]> => {
+    await gate;
+    return list(s);
+  };
+  return release;
+}
+
+/** Holds the next position listings after their snapshot was taken, until `release()`. */
+function holdPositions(r: Rig): { release: () => void; restore: () => void } {
+  let release = () => {};
+  const gate = new Promise<void>((res) => {
+    release = res;
+  });
+  const lp = r.ex.listPositions.bind(r.ex);
+  r.ex.listPositions = async () => {
+    const snap = await lp();
+    await gate;
+    return snap;
+  };
+  return {
+    release: () => release(),
+    restore: () => {
+      r.ex.listPositions = lp;
+    },
+  };
+}
+
+describe('start-up: fills queued while start() runs', () => {
+  it('a queued fill the REST snapshot already counts is counted once (no false drift, no kill)', async () => {
+    const r = rig();
+    const release = holdDiscovery(r);
+    const starting = r.session.start();
+    // worker/main.ts starts the feed before the session: it is up and delivers during discovery.
+    r.ex.emit({ type: 'connection', state: 'up' });
+    r.ex.positions.set(A, 2_500);
+    r.ex.emit(fill('t-early', A, 'bid', 2_500));
+    release();
+    await starting;
+    await r.session.idle();
+    expect(r.session.position(A)).toBe(2_500);
+    await advance(r.clock, r.config.reconcileMs * 2 + r.config.positionLagMs + 300, 250);
+    expect(r.session.position(A)).toBe(2_500);
+    expect(drifts(r)).toBe(0);
+    expect(r.session.killSwitch.state.source ?? null).toBeNull();
+    expect(r.audited.map((f) => f.tradeId)).toEqual(['t-early']);
+  });
+
+  it('without an early "up" the queued fill is still counted once', async () => {
+    const r = rig();
+    const release = holdDiscovery(r);
+    const starting = r.session.start();
+    r.ex.positions.set(A, 1_000);
+    r.ex.emit(fill('t-early', A, 'bid', 1_000));
+    release();
+    await starting;
+    expect(r.session.position(A)).toBe(1_000);
+  });
+
+  it('a position held before the restart plus a queued fill: the snapshot total is loaded, not counted as drift', async () => {
+    const r = rig();
+    const release = holdDiscovery(r);
+    r.ex.positions.set(A, 3_000); // 30 held from before the restart
+    const starting = r.session.start();
+    r.ex.emit({ type: 'connection', state: 'up' });
+    r.ex.positions.set(A, 3_500);
+    r.ex.emit(fill('t-early', A, 'bid', 500));
+    release();
+    await starting;
+    await r.session.idle();
+    // The fill arrived within positionLagMs of the listing: the load waits for the (still trusted) re-check.
+    expect(r.session.snapshot().games.find((g) => g.eventTicker === EVENT)?.status).toBe('warming');
+    await advance(r.clock, r.config.positionLagMs + 400, 100);
+    expect(r.session.position(A)).toBe(3_500);
+    await advance(r.clock, r.config.reconcileMs + r.config.positionLagMs + 300, 250);
+    expect(r.session.position(A)).toBe(3_500);
+    expect(drifts(r)).toBe(0);
+    expect(r.session.killSwitch.state.source ?? null).toBeNull();
+  });
+
+  it('property: whether REST already counts the queued fills or catches up later, each is counted once', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom(A, B),
+            fc.constantFrom<'bid' | 'ask'>('bid', 'ask'),
+            fc.integer({ min: 1, max: 8 }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 6,
+          },
+        ),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3_000 }),
+        async (fills, restAhead, arrivalGapMs) => {
+          const r = rig();
+          const release = holdDiscovery(r);
+          const starting = r.session.start();
+          r.ex.emit({ type: 'connection', state: 'up' });
+          const want = new Map<string, number>();
+          fills.forEach(([ticker, side, lots], i) => {
+            const size = lots * 100;
+            want.set(ticker, (want.get(ticker) ?? 0) + (side === 'bid' ? size : -size));
+            r.ex.emit(fill(`t${i}`, ticker, side, size));
+          });
+          // REST either already counts every queued fill or still lags behind all of them, by less than
+          // positionLagMs (the bound the reconciliation is built on: docs/RECONCILIATION.md).
+          if (restAhead || arrivalGapMs >= r.config.positionLagMs)
+            for (const [t, p] of want) r.ex.positions.set(t, p);
+          r.clock.advance(arrivalGapMs); // discovery time between the fills' arrival and the first listing
+          release();
+          await starting;
+          await r.session.idle();
+          for (const [t, p] of want) r.ex.positions.set(t, p); // REST has caught up
+          await advance(r.clock, r.config.reconcileMs * 2 + r.config.positionLagMs + 300, 500);
+          for (const [t, p] of want) expect(r.session.position(t)).toBe(p);
+          expect(drifts(r)).toBe(0);
+          expect(r.session.killSwitch.tripped).toBe(false);
+          expect(r.audited.map((f) => f.tradeId).sort()).toEqual(fills.map((_, i) => `t${i}`).sort());
+          r.session.dispose();
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe('reconnect', () => {
+  it('the trusted pass does not overwrite a WS fill that arrived after its snapshot', async () => {
+    const r = await started(rig());
+    r.ex.emit({ type: 'connection', state: 'down' });
+    await r.session.idle();
+    const held = holdPositions(r);
+    r.ex.emit({ type: 'connection', state: 'up' }); // reconcile(true): the snapshot is taken now (flat)
+    await drain(2);
+    // A fill lands just after the snapshot; its message arrives before the REST answer.
+    r.ex.positions.set(A, 2_500);
+    r.ex.emit(fill('t-race', A, 'bid', 2_500));
+    held.restore();
+    held.release();
+    await r.session.idle();
+    expect(r.session.position(A)).toBe(2_500);
+    await advance(r.clock, r.config.reconcileMs + r.config.positionLagMs + 300, 250);
+    expect(r.session.position(A)).toBe(2_500);
+    expect(drifts(r)).toBe(0);
+    expect(r.session.killSwitch.state.source ?? null).toBeNull();
+  });
+
+  it('a deferred trusted correction stays trusted: a gap fill is taken on the re-check, not a period later', async () => {
+    const r = await started(rig());
+    r.ex.emit({ type: 'connection', state: 'down' });
+    await r.session.idle();
+    r.ex.positions.set(A, 700); // filled during the gap: no message will come
+    const held = holdPositions(r);
+    r.ex.emit({ type: 'connection', state: 'up' });
+    await drain(2);
+    r.ex.positions.set(A, 1_200);
+    r.ex.emit(fill('t-race', A, 'bid', 500)); // after the snapshot (which says 700)
+    held.restore();
+    held.release();
+    await r.session.idle();
+    expect(r.session.position(A)).toBe(500); // deferred: the snapshot cannot vouch for the new fill
+    await advance(r.clock, r.config.positionLagMs + 400, 100); // the re-check, still trusted
+    expect(r.session.position(A)).toBe(1_200);
+    expect(drifts(r)).toBe(1); // the gap fill, once
+  });
+});
+
+describe('drift memory', () => {
+  it('a corrected drift is forgotten: a same-size drift next pass waits for confirmation', async () => {
+    const r = await started(rig());
+    r.ex.positions.set(A, 500); // one lot the feed never delivered
+    await advance(r.clock, r.config.reconcileMs + r.config.positionLagMs + 200, 100);
+    expect(r.session.position(A)).toBe(500);
+    await advance(r.clock, 7_700, 100);
+    // Another lot fills; REST counts it already, its message is still in flight.
+    r.ex.positions.set(A, 1_000);
+    await advance(r.clock, 300, 100); // the periodic pass sees drift 500 for the first time
+    r.ex.emit(fill('t-late', A, 'bid', 500));
+    await r.session.idle();
+    await advance(r.clock, r.config.reconcileMs + r.config.positionLagMs + 300, 250);
+    expect(r.session.position(A)).toBe(1_000);
+    expect(drifts(r)).toBe(1);
+  });
+});
