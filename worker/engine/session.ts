@@ -228,6 +228,8 @@ export class TradingSession {
    * start-up pass (a correction is the position we start with, not drift).
    */
   private readonly owedTrust = new Map<string, 'load' | 'gap'>();
+  /** A trusted pass asked for while another pass runs: it follows that pass (whose snapshot may predate the reconnect). */
+  private trustQueued: Promise<void> | null = null;
   /** The feed's last connection state seen while start-up queued events (drives the ws-down timer only). */
   private earlyFeedState: 'up' | 'down' = 'down';
   /** Discovery has run once and asked the feed to subscribe: from here on the ws-down bound applies. */
@@ -315,7 +317,12 @@ export class TradingSession {
   /** Resolves once no timer task, reconciliation, requote or order write is in flight (after stop/dispose). */
   async quiesce(): Promise<void> {
     for (let i = 0; i < 10; i++) {
-      const pending = [...this.running, ...this.requotes, ...(this.reconciling ? [this.reconciling] : [])];
+      const pending = [
+        ...this.running,
+        ...this.requotes,
+        ...(this.reconciling ? [this.reconciling] : []),
+        ...(this.trustQueued ? [this.trustQueued] : []),
+      ];
       if (pending.length === 0) break;
       await Promise.allSettled(pending);
     }
@@ -995,14 +1002,35 @@ export class TradingSession {
 
   // ================================================================ reconciliation
 
-  /** One reconciliation pass (also run on reconnect); concurrent calls share the running pass. */
+  /**
+   * One reconciliation pass (also run on reconnect). An untrusted call shares
+   * the running pass; a trusted one asked for while a pass runs follows it:
+   * the running pass's snapshot may predate the reconnect, so it cannot see
+   * the fills missed in the gap (they never arrive as messages).
+   */
   reconcile(trust = false): Promise<void> {
-    if (!this.reconciling) {
-      this.reconciling = this.reconcileOnce(trust).finally(() => {
-        this.reconciling = null;
+    const running = this.reconciling;
+    if (!running) {
+      const p: Promise<void> = this.reconcileOnce(trust).finally(() => {
+        if (this.reconciling === p) this.reconciling = null;
       });
+      this.reconciling = p;
+      return p;
     }
-    return this.reconciling;
+    if (!trust) return this.trustQueued ?? running;
+    if (!this.trustQueued) {
+      const next: Promise<void> = running
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .then(() => {
+          this.trustQueued = null;
+          return this.stopped ? undefined : this.reconcile(true);
+        });
+      this.trustQueued = next;
+    }
+    return this.trustQueued;
   }
 
   /**

@@ -295,6 +295,21 @@ describe('reconnect', () => {
     expect(r.session.position(A)).toBe(1_200);
     expect(drifts(r)).toBe(1); // the gap fill, once
   });
+
+  it('a reconnect while a periodic pass runs gets its own trusted pass after it', async () => {
+    const r = await started(rig());
+    r.ex.emit({ type: 'connection', state: 'down' });
+    await r.session.idle();
+    const held = holdPositions(r);
+    await advance(r.clock, r.config.reconcileMs, 250); // periodic (untrusted) pass: snapshot taken, answer held
+    r.ex.positions.set(A, 1_500); // filled during the gap: no message will ever come
+    held.restore();
+    r.ex.emit({ type: 'connection', state: 'up' });
+    held.release();
+    await r.session.idle();
+    await advance(r.clock, 500, 250);
+    expect(r.session.position(A)).toBe(1_500);
+  });
 });
 
 describe('drift memory', () => {
