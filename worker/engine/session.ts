@@ -445,6 +445,8 @@ export class TradingSession {
     this.manager.onFill(fill);
     this.counters['fills']!++;
     this.ports.metrics.count(WorkerMetric.Fills);
+    // Every fill reaches the store once, ours to quote or not: the store is the trade record.
+    this.auditFill(fill, eventTicker ?? eventTickerOfMarket(fill.ticker));
     if (!eventTicker) {
       this.alert('warn', `fill on untracked market ${fill.ticker} (manual trade or other process)`);
       return;
@@ -461,7 +463,6 @@ export class TradingSession {
     this.fills.unshift(view);
     this.fills.length = Math.min(this.fills.length, TAPE);
     this.emit({ type: 'fill', fill: view });
-    this.auditFill(fill, eventTicker);
     this.ports.log.info('fill', {
       eventTicker,
       ticker: fill.ticker,
@@ -1299,6 +1300,15 @@ export class TradingSession {
     this.timers.push(handle);
   }
 }
+
+/**
+ * The game of a market we do not track, for its fill record: Kalshi market
+ * tickers are the event ticker plus one outcome suffix (`EVENT-SUFFIX`).
+ */
+const eventTickerOfMarket = (ticker: string): string => {
+  const i = ticker.lastIndexOf('-');
+  return i > 0 ? ticker.slice(0, i) : ticker;
+};
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
 

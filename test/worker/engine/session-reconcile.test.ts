@@ -329,3 +329,17 @@ describe('drift memory', () => {
     expect(drifts(r)).toBe(1);
   });
 });
+
+describe('fill records', () => {
+  it('a fill on a market we do not quote is stored too, under its event', async () => {
+    const r = await started(rig());
+    r.ex.emit(fill('t-other', OTHER, 'bid', 300));
+    r.ex.emit(fill('t-ours', A, 'bid', 300));
+    r.ex.emit(fill('t-other', OTHER, 'bid', 300)); // a duplicate is not stored twice
+    await r.session.idle();
+    expect(r.audited.map((f) => [f.tradeId, f.eventTicker])).toEqual([
+      ['t-other', 'KXNBAGAME-26NOV25XXXYYY'],
+      ['t-ours', EVENT],
+    ]);
+  });
+});
