@@ -91,8 +91,14 @@ interface Tracked extends LiveOrder {
   total: Centis;
   seen: Centis;
   reserve: Centis;
-  /** Total requested by an amend in flight. */
+  /** Total requested by an amend in flight (or whose outcome is unknown). */
   pendingTotal: Centis | null;
+  /**
+   * Exchange time (ms) our view of the order is known to be current at: the
+   * last ack's `ts_ms` or the last order update applied. Null when unknown
+   * (adopted from a listing, an ack without it): updates then only raise it.
+   */
+  exTsMs: number | null;
   /** State to restore when a write is refused. */
   before?: { price: Micros; total: Centis };
 }
@@ -378,6 +384,7 @@ export class OrderManager {
         seen: 0,
         reserve: 0,
         pendingTotal: null,
+        exTsMs: null,
       };
       this.addOrder(o);
       creates.push(o);
@@ -449,19 +456,56 @@ export class OrderManager {
     if (exposureOf(o) === 0 && o.state !== 'pending') this.removeOrder(o);
   }
 
-  /** A user_orders update: the exchange's view of one order, applied unless a write on it is in flight. */
+  /**
+   * A user_orders update: the exchange's view of one order, applied unless a
+   * write on it is in flight. Updates have no sequence number: a snapshot taken
+   * before one of our writes can arrive after its ack. One older than what we
+   * know is ignored; one we cannot order (no timestamp on either side, or a
+   * write of unknown outcome that may land after it) may raise the counted
+   * size, never lower it.
+   */
   onOrderUpdate(ev: Extract<FeedEvent, { type: 'order' }>): void {
     const o =
       this.findByOrderId(ev.orderId) ??
       (ev.clientOrderId ? this.findByClientId(ev.clientOrderId) : undefined);
     if (!o || o.state === 'pending') return;
     if (ev.status === 'canceled' || ev.status === 'executed') {
-      // Off the book. Fills of it whose messages have not arrived yet still count until they do.
+      // Off the book (final, whenever it was sent). Fills of it whose messages have not arrived yet still
+      // count until they do.
       if (ev.orderId) o.orderId = ev.orderId;
       this.removeOrder(o);
       this.addGhost(o, Math.max(0, ev.filled - o.seen));
-    } else if (ev.status === 'resting')
-      this.takeExchangeView(o, ev.orderId, ev.price, ev.remaining, ev.filled);
+      return;
+    }
+    if (ev.status !== 'resting') return;
+    if (ev.tsMs !== undefined && o.exTsMs !== null && ev.tsMs < o.exTsMs) return; // older than our last ack
+    const ordered = ev.tsMs !== undefined && o.exTsMs !== null && o.state === 'resting';
+    if (ordered) this.takeExchangeView(o, ev.orderId, ev.price, ev.remaining, ev.filled);
+    else this.raiseToExchangeView(o, ev);
+    if (ev.tsMs !== undefined) o.exTsMs = Math.max(o.exTsMs ?? ev.tsMs, ev.tsMs);
+  }
+
+  /**
+   * An exchange view we cannot place in time relative to our own writes: keep
+   * the larger of the two exposures. An order whose amend outcome is unknown
+   * stays uncertain (the amend may still land after this snapshot was taken):
+   * only a listing decides it.
+   */
+  private raiseToExchangeView(o: Tracked, ev: Extract<FeedEvent, { type: 'order' }>): void {
+    const before = exposureOf(o);
+    o.orderId = ev.orderId;
+    o.total = Math.max(o.total, ev.filled + ev.remaining);
+    o.filled = Math.max(o.filled, o.seen, ev.filled);
+    if (o.state === 'uncertain' && o.pendingTotal !== null) {
+      refresh(o);
+      return;
+    }
+    o.price = ev.price;
+    o.pendingTotal = null;
+    o.state = 'resting';
+    o.before = undefined;
+    o.reserve = Math.max(0, before - Math.max(0, o.total - o.seen));
+    refresh(o);
   }
 
   // ------------------------------------------------------------- reconciliation
@@ -509,6 +553,7 @@ export class OrderManager {
           seen: a.exchange.filled,
           reserve: 0,
           pendingTotal: null,
+          exTsMs: null,
         });
         changes++;
       } else
@@ -533,6 +578,7 @@ export class OrderManager {
       seen: ex.filled,
       reserve: 0,
       pendingTotal: null,
+      exTsMs: null,
     };
     this.addOrder(o);
   }
@@ -643,6 +689,8 @@ export class OrderManager {
 
   private settleAck(o: Tracked, price: Micros, ack: OrderAck): void {
     o.orderId = ack.orderId || o.orderId;
+    // An order update older than this ack describes the order before this write.
+    if (ack.tsMs !== undefined) o.exTsMs = Math.max(o.exTsMs ?? ack.tsMs, ack.tsMs);
     o.price = price;
     if (ack.filled !== null) o.filled = Math.max(o.filled, ack.filled);
     o.pendingTotal = null;

@@ -303,6 +303,12 @@ export type FeedEvent =
       remaining: Centis;
       filled: Centis;
       status: 'resting' | 'canceled' | 'executed' | 'unknown';
+      /**
+       * Exchange time of this snapshot (user_order `last_updated_ts_ms`). Updates
+       * carry no sequence number and can arrive after a write's ack: one older
+       * than the ack is ignored; without it the larger exposure is kept.
+       */
+      tsMs?: number;
     }
   | { type: 'connection'; state: 'up' | 'down' }
   | {

@@ -61,6 +61,8 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
   private readonly books = new Map<string, MarketBook>();
   private readonly handlers = new Set<(e: FeedEvent) => void>();
   tracked: string[] = [];
+  /** Exchange time of each order's last change (what user_order's last_updated_ts_ms says). */
+  private readonly updatedTs = new Map<string, number>();
 
   // ------------------------------------------------------------ feed / books
 
@@ -127,9 +129,33 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
       count: n,
       tsMs: ++this.ts,
     };
+    this.updatedTs.set(orderId, this.ts);
     if (this.delayFills) this.pendingFills.push(ev);
     else this.emit(ev);
     return ev;
+  }
+
+  /**
+   * The user_order snapshot of a resting order as of now, to be delivered
+   * whenever a test likes (updates carry no sequence number, so a late one is
+   * stale). `withTs: false` leaves out last_updated_ts_ms.
+   */
+  snapshot(orderId: string, withTs = true): Extract<FeedEvent, { type: 'order' }> {
+    const o = this.orders.get(orderId);
+    if (!o) throw new Error(`no resting order ${orderId}`);
+    const ts = this.updatedTs.get(orderId);
+    return {
+      type: 'order',
+      orderId,
+      ...(o.clientOrderId === null ? {} : { clientOrderId: o.clientOrderId }),
+      ticker: o.ticker,
+      side: o.side,
+      price: o.price,
+      remaining: o.remaining,
+      filled: o.filled,
+      status: 'resting',
+      ...(withTs && ts !== undefined ? { tsMs: ts } : {}),
+    };
   }
 
   deliverFills(n = Number.POSITIVE_INFINITY): void {
@@ -188,6 +214,7 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
         filled: 0,
         tsMs: ++this.ts,
       };
+      this.updatedTs.set(id, this.ts);
       if (this.unknownAfterApply > 0) {
         this.unknownAfterApply--;
         return { ok: false, kind: 'unknown', message: 'timeout' };
@@ -204,6 +231,7 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
     o.price = req.price;
     o.remaining = Math.max(0, req.count - o.filled);
     if (o.remaining === 0) this.orders.delete(o.orderId);
+    this.updatedTs.set(o.orderId, this.ts + 1);
     return this.respond({
       ok: true,
       value: {
@@ -222,6 +250,7 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
     if (!o) return this.respond({ ok: false, kind: 'rejected', code: 'not_found', message: '404' });
     o.remaining = Math.min(o.remaining, req.reduceTo);
     if (o.remaining === 0) this.orders.delete(o.orderId);
+    this.updatedTs.set(o.orderId, this.ts + 1);
     // Like Kalshi's decrease response: no filled count.
     return this.respond({
       ok: true,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
 import { Inventory } from '../../../worker/engine/inventory.ts';
 import { type GameBinding, OrderManager } from '../../../worker/engine/order-manager.ts';
-import type { BookSide, DesiredQuote } from '../../../worker/engine/ports.ts';
+import type { BookSide, DesiredQuote, FeedEvent } from '../../../worker/engine/ports.ts';
 import { reconcileOrders } from '../../../worker/engine/reconcile.ts';
 import { WriteBudget } from '../../../worker/engine/write-budget.ts';
 import { exchangeWorstCase, FakeExchange } from './fake-exchange.ts';
@@ -312,6 +312,60 @@ describe('OrderManager', () => {
     expect(manager.exposureOrders(TICKERS).reduce((s, x) => s + x.remaining, 0)).toBeLessThanOrEqual(800);
   });
 
+  describe('order updates delivered out of order (user_orders carry no sequence number)', () => {
+    /** 500 resting at 40, a snapshot of it taken then, and an amend to 1 000 at 41 acknowledged. */
+    async function amendedPastASnapshot(withTs: boolean) {
+      const r = rig(1_000);
+      await r.manager.sync(r.game, [q('G-A', 'bid', 40, 500)]);
+      const id = r.ex.resting()[0]!.orderId;
+      const stale = r.ex.snapshot(id, withTs);
+      await r.manager.sync(r.game, [q('G-A', 'bid', 41, 1_000)]);
+      expect(r.ex.resting()[0]).toMatchObject({ remaining: 1_000, price: 410_000 });
+      return { ...r, id, stale };
+    }
+    const counted = (m: OrderManager) => m.exposureOrders(TICKERS).reduce((s, o) => s + o.remaining, 0);
+
+    for (const withTs of [true, false])
+      it(`a snapshot from before an amend, delivered after its ack, never shrinks what is counted (${withTs ? 'with' : 'without'} last_updated_ts_ms)`, async () => {
+        const { ex, manager, game, stale } = await amendedPastASnapshot(withTs);
+        manager.onOrderUpdate(stale);
+        expect(counted(manager)).toBe(1_000);
+        if (withTs) expect(manager.all()).toMatchObject([{ price: 410_000, remaining: 1_000 }]); // ignored outright
+        // A create on the other leg in the same direction finds no room: the 1 000 still rest.
+        await manager.sync(game, [q('G-A', 'bid', 40, 500), q('G-B', 'ask', 60, 500)]);
+        for (const b of exchangeWorstCase(ex, TICKERS)) expect(b.upper).toBeLessThanOrEqual(1_000);
+      });
+
+    it('a snapshot newer than the last ack is the truth: it settles a decrease that could not say what filled', async () => {
+      const { ex, manager, game } = rig(1_000);
+      await manager.sync(game, [q('G-A', 'bid', 40, 1_000)]);
+      const id = ex.resting()[0]!.orderId;
+      await manager.sync(game, [q('G-A', 'bid', 40, 500)]); // 1 000 → 500, the reserve keeps 1 000 counted
+      expect(counted(manager)).toBe(1_000);
+      manager.onOrderUpdate(ex.snapshot(id)); // stamped at the decrease: 0 filled, 500 rest
+      expect(counted(manager)).toBe(500);
+      // Without a timestamp it cannot be ordered against the ack: the reserve stays.
+      const r2 = rig(1_000);
+      await r2.manager.sync(r2.game, [q('G-A', 'bid', 40, 1_000)]);
+      await r2.manager.sync(r2.game, [q('G-A', 'bid', 40, 500)]);
+      r2.manager.onOrderUpdate(r2.ex.snapshot(r2.ex.resting()[0]!.orderId, false));
+      expect(counted(r2.manager)).toBe(1_000);
+    });
+
+    it('an order whose amend outcome is unknown stays uncertain and counted at the larger size', async () => {
+      const { ex, manager, game } = rig(1_000);
+      await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+      const id = ex.resting()[0]!.orderId;
+      const before = ex.snapshot(id);
+      ex.amendOrder = async () => ({ ok: false, kind: 'unknown', message: 'timeout' }); // may still land
+      await manager.sync(game, [q('G-A', 'bid', 41, 1_000)]);
+      expect(manager.all()).toMatchObject([{ state: 'uncertain' }]);
+      manager.onOrderUpdate({ ...before, tsMs: ex.ts + 10 }); // even a "newer" one cannot rule the amend out
+      expect(manager.all()).toMatchObject([{ state: 'uncertain' }]);
+      expect(counted(manager)).toBe(1_000);
+    });
+  });
+
   it('a 429 on a create is counted, frees the slot, and the next sync places it', async () => {
     const { ex, manager, game } = rig(10_000);
     ex.rateLimitNext = 1;
@@ -361,6 +415,10 @@ describe('OrderManager', () => {
         kind: fc.constant('twice' as const),
         size: fc.integer({ min: 1, max: 8 }).map((c) => c * 100),
       }),
+      // Take a user_order snapshot of a resting order now (with or without its timestamp)...
+      fc.record({ kind: fc.constant('snap' as const), pick: fc.nat(10), withTs: fc.boolean() }),
+      // ...and deliver one taken earlier, however stale it is by now.
+      fc.record({ kind: fc.constant('stale' as const), pick: fc.nat(10) }),
     );
     await fc.assert(
       fc.asyncProperty(
@@ -373,6 +431,7 @@ describe('OrderManager', () => {
           ex.delayFills = true;
           const running: Promise<unknown>[] = [];
           const adopted = new Set<string>();
+          const snaps: Extract<FeedEvent, { type: 'order' }>[] = [];
           for (const o of ops) {
             if (o.kind === 'sync') {
               const [a, b, c, d] = o.sizes as [number, number, number, number];
@@ -387,6 +446,12 @@ describe('OrderManager', () => {
             } else if (o.kind === 'twice') {
               const want = [q('G-A', 'bid', 40, o.size), q('G-B', 'ask', 59, o.size)];
               running.push(manager.sync(game, want), manager.sync(game, want));
+            } else if (o.kind === 'snap') {
+              const resting = ex.resting();
+              if (resting.length > 0)
+                snaps.push(ex.snapshot(resting[o.pick % resting.length]!.orderId, o.withTs));
+            } else if (o.kind === 'stale') {
+              if (snaps.length > 0) manager.onOrderUpdate(snaps[o.pick % snaps.length]!);
             } else if (o.kind === 'release') ex.release(o.n);
             else if (o.kind === 'fill') {
               const resting = ex.resting();
