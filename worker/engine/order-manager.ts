@@ -438,10 +438,16 @@ export class OrderManager {
       this.findByOrderId(fill.orderId) ??
       (fill.clientOrderId ? this.findByClientId(fill.clientOrderId) : undefined);
     if (!o) {
-      const g = this.ghosts.get(fill.orderId);
-      if (g) {
+      // A ghost of a create we never had an order id for is kept under its client id.
+      const key = this.ghosts.has(fill.orderId)
+        ? fill.orderId
+        : fill.clientOrderId
+          ? clientGhostKey(fill.clientOrderId)
+          : undefined;
+      const g = key === undefined ? undefined : this.ghosts.get(key);
+      if (key !== undefined && g) {
         g.remaining -= fill.count;
-        if (g.remaining <= 0) this.ghosts.delete(fill.orderId);
+        if (g.remaining <= 0) this.ghosts.delete(key);
       }
       return;
     }
@@ -782,9 +788,17 @@ export class OrderManager {
     for (const [id, g] of this.ghosts) if (g.sinceMs < beforeMs) this.ghosts.delete(id);
   }
 
+  /**
+   * A create whose outcome was unknown and that a listing did not show may
+   * still land (a timed-out request the exchange processes late): without an
+   * order id its ghost is kept under its client id, so the gate counts it until
+   * the next listing (which adopts it if it landed) or its fill messages.
+   */
   private addGhost(o: Tracked, remaining: Centis): void {
-    if (remaining <= 0 || o.orderId === null || o.key < 0) return;
-    this.ghosts.set(o.orderId, {
+    if (remaining <= 0 || o.key < 0) return;
+    const key = o.orderId ?? (o.clientOrderId === null ? null : clientGhostKey(o.clientOrderId));
+    if (key === null) return;
+    this.ghosts.set(key, {
       eventTicker: o.eventTicker,
       ticker: o.ticker,
       side: o.side,
@@ -866,6 +880,9 @@ function refresh(o: Tracked): void {
 /** What the risk gate counts for an order: everything not yet in the position (unseen fills included) plus any reserve. */
 const exposureOf = (o: Tracked): Centis =>
   Math.max(0, Math.max(o.total, o.pendingTotal ?? 0) - o.seen) + o.reserve;
+
+/** Ghost-map key of an order known only by our client id (prefixed: kept apart from exchange order ids). */
+const clientGhostKey = (clientOrderId: string): string => `client:${clientOrderId}`;
 
 function addTo(index: Map<string, Set<Tracked>>, key: string, o: Tracked): void {
   let set = index.get(key);

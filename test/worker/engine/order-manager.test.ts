@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
 import { Inventory } from '../../../worker/engine/inventory.ts';
 import { type GameBinding, OrderManager } from '../../../worker/engine/order-manager.ts';
-import type { BookSide, DesiredQuote, FeedEvent } from '../../../worker/engine/ports.ts';
+import type { BookSide, CreateOrderRequest, DesiredQuote, FeedEvent } from '../../../worker/engine/ports.ts';
 import { reconcileOrders } from '../../../worker/engine/reconcile.ts';
 import { WriteBudget } from '../../../worker/engine/write-budget.ts';
 import { exchangeWorstCase, FakeExchange } from './fake-exchange.ts';
@@ -212,6 +212,36 @@ describe('OrderManager', () => {
     expect(manager.all()).toMatchObject([{ state: 'resting', orderId: listed[0]!.orderId }]);
     await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
     expect(ex.created).toHaveLength(1);
+  });
+
+  it('a create of unknown outcome that a listing did not show stays counted (by client id) in case it lands late', async () => {
+    const { ex, manager, game, clock, inventory } = rig(1_000);
+    const sent: CreateOrderRequest[] = [];
+    const realCreate = ex.createOrders.bind(ex);
+    ex.createOrders = async (reqs) => {
+      sent.push(...reqs); // the request times out; the exchange has not processed it yet
+      return reqs.map(() => ({ ok: false as const, kind: 'unknown' as const, message: 'timeout' }));
+    };
+    await manager.sync(game, [q('G-A', 'bid', 40, 1_000)]);
+    expect(manager.all()).toMatchObject([{ state: 'uncertain', orderId: null }]);
+    clock.advance(1);
+    const listed = await ex.listRestingOrders(); // not there (yet)
+    manager.applyReconciliation(
+      reconcileOrders(manager.all(), listed, new Set(TICKERS), 'kmm', clock.now()),
+      () => 'G',
+    );
+    expect(manager.all()).toEqual([]);
+    expect(manager.ghostCount()).toBe(1);
+    // Now it lands, untracked: the gate must still count it, so the slot's new create finds no room.
+    ex.createOrders = realCreate;
+    await realCreate(sent);
+    const r = await manager.sync(game, [q('G-A', 'bid', 40, 1_000)]);
+    expect(r.denials).toHaveLength(1);
+    for (const b of exchangeWorstCase(ex, TICKERS)) expect(b.upper).toBeLessThanOrEqual(1_000);
+    // Its fill message (no order id we know, our client id) consumes the ghost.
+    ex.fill(ex.resting()[0]!.orderId, 1_000);
+    expect(inventory.position('G-A')).toBe(1_000);
+    expect(manager.ghostCount()).toBe(0);
   });
 
   it('shrinks with decrease and reprices with amend; cancels first when nothing is wanted', async () => {
