@@ -28,6 +28,14 @@ export const deployConfigSchema = z.object({
       memoryMiB: z.number().int().min(512).max(8192).default(1024),
       /** Kalshi environment the worker trades on. */
       kalshiEnv: z.enum(['demo', 'prod']).default('demo'),
+      /**
+       * Run the worker (desiredCount 1 per shard). Off by default: the first deploy creates the
+       * Kalshi secret with a placeholder the worker refuses, so its tasks could only crash-loop
+       * until the circuit breaker rolled the deployment back. Put the real key in, then deploy
+       * again with `worker.enabled: true` (docs/DEPLOY.md). While off, the heartbeat alarm treats
+       * missing data as OK, so nothing kills trading that is not running.
+       */
+      enabled: z.boolean().default(false),
     })
     .prefault({}),
   odds: z

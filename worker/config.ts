@@ -25,6 +25,9 @@ import { z } from 'zod';
 import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
 import { KALSHI_HOSTS } from '../shared/kalshi/hosts.ts';
 
+/** The keyId the CDK app writes into the Kalshi secret until an operator puts the real key in. */
+export const KALSHI_KEY_PLACEHOLDER = 'SET-ME';
+
 const url = (protocols: string[]) =>
   z
     .string()
@@ -36,7 +39,13 @@ export const WorkerEnvSchema = z
     KALSHI_ENV: z.enum(['demo', 'prod']).default('demo'),
     KALSHI_REST_URL: url(['https://', 'http://']).optional(),
     KALSHI_WS_URL: url(['wss://', 'ws://']).optional(),
-    KALSHI_KEY_ID: z.string().min(1, 'required'),
+    KALSHI_KEY_ID: z
+      .string()
+      .min(1, 'required')
+      .refine(
+        (v) => v !== KALSHI_KEY_PLACEHOLDER,
+        'still the placeholder the stack creates: put the real Kalshi key into the secret (docs/DEPLOY.md)',
+      ),
     KALSHI_PRIVATE_KEY_FILE: z.string().min(1).optional(),
     KALSHI_PRIVATE_KEY_SECRET_ARN: z.string().startsWith('arn:', 'must be a Secrets Manager ARN').optional(),
     KALSHI_PRIVATE_KEY_PEM: z

@@ -178,13 +178,19 @@ export class Alarms extends Construct {
       add(
         new Alarm(this, `HeartbeatMissing${shard}`, {
           alarmName: `${k}-heartbeat-missing`,
-          alarmDescription: `Worker shard ${shard} sent no heartbeat for ${a.heartbeatMissingMinutes} min: dead or hung. Kills trading.`,
+          alarmDescription: config.worker.enabled
+            ? `Worker shard ${shard} sent no heartbeat for ${a.heartbeatMissingMinutes} min: dead or hung. Kills trading.`
+            : `Worker shard ${shard} sent no heartbeat for ${a.heartbeatMissingMinutes} min (the worker is disabled: missing data is OK). Kills trading.`,
           metric: workerMetric(WorkerMetric.Heartbeat, shard, 'Sum'),
           threshold: 1,
           comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
           evaluationPeriods: a.heartbeatMissingMinutes,
           datapointsToAlarm: a.heartbeatMissingMinutes,
-          treatMissingData: TreatMissingData.BREACHING,
+          // A dead worker sends nothing, so missing data breaches; but with the worker disabled
+          // (desiredCount 0) nothing is expected, and a breach would kill and page for nothing.
+          treatMissingData: config.worker.enabled
+            ? TreatMissingData.BREACHING
+            : TreatMissingData.NOT_BREACHING,
         }),
         true,
       );

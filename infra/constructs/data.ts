@@ -9,6 +9,9 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { TABLE_SPEC } from '../../shared/store/table.ts';
 
+/** keyId of the Kalshi secret until an operator puts the real key in; the worker refuses it. */
+export const KALSHI_KEY_PLACEHOLDER = 'SET-ME';
+
 export class Data extends Construct {
   readonly table: TableV2;
   /** JSON `{ "keyId": "...", "privateKeyPem": "-----BEGIN PRIVATE KEY-----..." }`. */
@@ -37,7 +40,7 @@ export class Data extends Construct {
     this.kalshiSecret = new Secret(this, 'KalshiApiKey', {
       description: 'Kalshi API key: JSON {"keyId": "...", "privateKeyPem": "..."} (set after deploy)',
       generateSecretString: {
-        secretStringTemplate: JSON.stringify({ keyId: 'SET-ME' }),
+        secretStringTemplate: JSON.stringify({ keyId: KALSHI_KEY_PLACEHOLDER }),
         generateStringKey: 'privateKeyPem',
       },
       removalPolicy: RemovalPolicy.RETAIN,

@@ -160,7 +160,8 @@ export class Worker extends Construct {
       const service = new FargateService(this, `Shard${shard}`, {
         cluster: this.cluster,
         taskDefinition,
-        desiredCount: 1,
+        // 0 until the secrets are in and `worker.enabled` is set (infra/config.ts).
+        desiredCount: config.worker.enabled ? 1 : 0,
         minHealthyPercent: 0,
         maxHealthyPercent: 100,
         circuitBreaker: { enable: true, rollback: true },

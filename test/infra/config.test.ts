@@ -7,7 +7,7 @@ describe('deploy config', () => {
     expect(c).toMatchObject({
       stage: 'prod',
       shards: 1,
-      worker: { kalshiEnv: 'demo' },
+      worker: { kalshiEnv: 'demo', enabled: false },
       odds: { pollEveryMinutes: 30 },
     });
     expect(c.odds.bookmakers.length).toBeLessThanOrEqual(10);

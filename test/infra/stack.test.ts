@@ -35,6 +35,7 @@ beforeAll(() => {
       kalshiMm: {
         stage: 'test',
         shards: 2,
+        worker: { enabled: true },
         odds: {
           pollEveryMinutes: 15,
           bookmakers: ['pinnacle'],
@@ -370,6 +371,30 @@ describe('worker', () => {
         NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'ENABLED' } },
       });
     }
+  });
+
+  it('until worker.enabled is set (secrets filled in), no task runs and the heartbeat alarm cannot fire', () => {
+    const { stack } = buildApp({
+      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], kalshiMm: { stage: 'test', shards: 2 } },
+    });
+    const first = Template.fromStack(stack);
+    const all = first.toJSON().Resources as Record<string, Resource>;
+    const services = Object.values(all).filter((r) => r.Type === 'AWS::ECS::Service');
+    expect(services).toHaveLength(2);
+    for (const svc of services) expect(svc.Properties['DesiredCount']).toBe(0);
+    const heartbeats = Object.values(all).filter(
+      (r) =>
+        r.Type === 'AWS::CloudWatch::Alarm' &&
+        String(r.Properties['AlarmName']).endsWith('-heartbeat-missing'),
+    );
+    expect(heartbeats).toHaveLength(2);
+    // Every kill alarm treats missing data as OK: no kill, no page while nothing runs.
+    for (const [, a] of Object.entries(all).filter(
+      ([, r]) => r.Type === 'AWS::CloudWatch::Alarm' && String(r.Properties['AlarmName']).includes('-STOP-'),
+    ))
+      expect(a.Properties['TreatMissingData']).toBe('notBreaching');
+    // The rest of the stack is the same as when enabled.
+    expect(Object.keys(all).sort()).toEqual(Object.keys(resources).sort());
   });
 
   it('task: arm64, image from worker/Dockerfile, stop timeout 120 s, secrets from Secrets Manager, shard env', () => {
