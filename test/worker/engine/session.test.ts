@@ -222,6 +222,38 @@ describe('TradingSession', () => {
     expect(r.session.snapshot().games[0]?.status).toBe('stopped');
   });
 
+  it('a start moved earlier cancels the resting orders: they come back carrying the new, earlier expiration', async () => {
+    const r = await started(rig({ reconcileMs: 60_000, discoveryMs: 3_600_000 }));
+    const before = r.ex.resting();
+    expect(before).toHaveLength(4);
+    const oldExpiry = Math.floor((START - r.config.stopMarginMs) / 1000);
+    expect(r.ex.created.every((o) => o.expirationTime === oldExpiry)).toBe(true);
+    const movedStart = START - 3_600_000; // an hour earlier: still well ahead of now
+    r.ex.events[0]!.startMs = movedStart;
+    r.ex.emit({ type: 'lifecycle', ticker: A, kind: 'other' });
+    await r.session.idle();
+    await drain(5);
+    await r.session.idle();
+    const newExpiry = Math.floor((movedStart - r.config.stopMarginMs) / 1000);
+    const resting = r.ex.resting();
+    expect(resting).toHaveLength(4);
+    // None of the old orders (old expiration) rests; every resting one was created with the new expiration.
+    expect(resting.some((o) => before.some((b) => b.orderId === o.orderId))).toBe(false);
+    const byClient = new Map(r.ex.created.map((o) => [o.clientOrderId, o]));
+    for (const o of resting) expect(byClient.get(o.clientOrderId ?? '')?.expirationTime).toBe(newExpiry);
+  });
+
+  it('a start moved later leaves the resting orders alone (their earlier expiration is still safe)', async () => {
+    const r = await started(rig({ reconcileMs: 60_000, discoveryMs: 3_600_000 }));
+    const before = r.ex.resting().map((o) => o.orderId);
+    r.ex.events[0]!.startMs = START + 3_600_000;
+    r.ex.emit({ type: 'lifecycle', ticker: A, kind: 'other' });
+    await r.session.idle();
+    await drain(5);
+    await r.session.idle();
+    expect(r.ex.resting().map((o) => o.orderId)).toEqual(before);
+  });
+
   it('a changed tick structure reaches the quoter: new quotes sit on the new grid', async () => {
     const r = await started(rig({ discoveryMs: 3_600_000 }));
     const twoCents = [{ start: c(1), end: c(99), step: c(2) }];
