@@ -88,6 +88,8 @@ export interface SyncReport {
 interface Tracked extends LiveOrder {
   key: number;
   eventTicker: string;
+  /** The shard a listing said the order rests on (orders of a market we left have no game to ask). */
+  exchangeIndex?: number;
   total: Centis;
   seen: Centis;
   reserve: Centis;
@@ -404,7 +406,7 @@ export class OrderManager {
 
     // Fire: cancels first, then the rest concurrently.
     const work: Promise<void>[] = [];
-    if (cancels.length > 0) work.push(this.track(this.sendCancels(cancels)));
+    if (cancels.length > 0) work.push(this.track(this.sendCancels(cancels, game)));
     for (const d of decreases) work.push(this.track(this.sendDecrease(d.o, d.reduceTo, game)));
     for (const a of amends) work.push(this.track(this.sendAmend(a.o, a.price, a.remaining, game)));
     if (creates.length > 0) work.push(this.track(this.sendCreates(creates, game, groupId)));
@@ -591,8 +593,13 @@ export class OrderManager {
 
   // ------------------------------------------------------------- writes
 
-  private async sendCancels(list: Tracked[]): Promise<void> {
-    const reqs: CancelOrderRequest[] = list.map((o) => ({ orderId: o.orderId!, ticker: o.ticker }));
+  private async sendCancels(list: Tracked[], game?: GameBinding): Promise<void> {
+    // Routed to the order's shard like every other write: a cancel sent elsewhere can find nothing.
+    const reqs: CancelOrderRequest[] = list.map((o) => ({
+      orderId: o.orderId!,
+      ticker: o.ticker,
+      exchangeIndex: game?.exchangeIndex(o.ticker) ?? o.exchangeIndex,
+    }));
     const results = await settle(() => this.deps.gateway.cancelOrders(reqs), reqs.length);
     list.forEach((o, i) => {
       const r = results[i]!;

@@ -39,6 +39,8 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
   readonly orders = new Map<string, Resting>();
   readonly positions = new Map<string, Centis>();
   readonly created: CreateOrderRequest[] = [];
+  /** Every cancel request, in order (routing checks). */
+  readonly cancelRequests: CancelOrderRequest[] = [];
   readonly calls: string[] = [];
   events: ListedEvent[] = [];
   /** When true, write responses wait in `held` until released. */
@@ -266,6 +268,7 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
 
   cancelOrders(reqs: readonly CancelOrderRequest[]): Promise<WriteOutcome<CancelAck>[]> {
     this.calls.push(`cancel ${reqs.length}`);
+    this.cancelRequests.push(...reqs);
     const out = reqs.map((r): WriteOutcome<CancelAck> => {
       const o = this.orders.get(r.orderId);
       if (!o) return { ok: false, kind: 'rejected', code: 'not_found', message: '404' };

@@ -92,6 +92,29 @@ describe('OrderManager', () => {
     for (const r of ex.created) expect(r.exchangeIndex).toBe(2);
   });
 
+  it("routes cancels to the game's shard too, and a left market's order to the shard its listing named", async () => {
+    const { ex, manager, game } = rig(10_000);
+    const sharded = { ...game, exchangeIndex: () => 2 };
+    await manager.sync(sharded, FOUR(500));
+    await manager.sync(sharded, []);
+    expect(ex.cancelRequests).toHaveLength(4);
+    for (const r of ex.cancelRequests) expect(r.exchangeIndex).toBe(2);
+    const left = {
+      orderId: 'x9',
+      clientOrderId: 'kmm-old-9',
+      ticker: 'H-A',
+      exchangeIndex: 3,
+      side: 'bid' as const,
+      price: 400_000,
+      remaining: 100,
+      filled: 0,
+    };
+    ex.orders.set('x9', { ...left });
+    manager.applyReconciliation([{ kind: 'cancel', exchange: left }], () => undefined);
+    await manager.settled();
+    expect(ex.cancelRequests.at(-1)).toMatchObject({ orderId: 'x9', exchangeIndex: 3 });
+  });
+
   it('no event-loop hop where none is needed: a plan without writes reports at once; writes reach the gateway in the same turn once the order group exists', async () => {
     const { ex, manager, game } = rig(10_000);
     // First creates wait for the game's order group (one REST call), then go out.
