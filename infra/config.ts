@@ -52,6 +52,12 @@ export const deployConfigSchema = z.object({
       /** Only games starting within this many hours are priced. */
       horizonHours: z.number().int().min(1).max(168).default(36),
       refreshDebounceSeconds: z.number().int().min(5).max(3600).default(60),
+      /**
+       * The worker stops quoting a game whose theo is older than this (minutes). Default: two
+       * polls plus 5 minutes (one missed poll is tolerated), at most 6 h. Must exceed the poll
+       * interval, or every game would be unquotable for part of each interval.
+       */
+      theoMaxAgeMinutes: z.number().int().min(2).max(720).optional(),
     })
     .prefault({
       bookmakers: [
@@ -80,7 +86,10 @@ export const deployConfigSchema = z.object({
       wsDisconnectedSeconds: z.number().int().min(10).default(60),
       /** Drawdown from the session's PnL peak, dollars, that kills trading. */
       drawdownDollars: z.number().positive().default(250),
-      /** Theo older than this (minutes) alarms; default 3 missed polls. */
+      /**
+       * Theo older than this (minutes) notifies; default one missed poll (poll + 5 min), at most
+       * the worker's theo age limit (beyond it the game is no longer quoted).
+       */
       theoStaleMinutes: z.number().int().min(1).optional(),
       oddsCreditsLow: z.number().int().nonnegative().default(100),
       /** Consecutive minutes with reconciliation drift before the kill switch fires. */
@@ -104,7 +113,38 @@ export function loadDeployConfig(raw: unknown): DeployConfig {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new Error(`invalid ${CONTEXT_KEY} deploy config: ${issues}`);
   }
+  theoLimits(parsed.data);
   return parsed.data;
+}
+
+/** Margin over the poll interval for a poll's own run time and the worker's theo re-read. */
+const THEO_MARGIN_MINUTES = 5;
+const THEO_MAX_AGE_CAP_MINUTES = 360;
+
+/**
+ * The worker's theo age limit and the theo-stale alarm threshold, both derived from the poll
+ * interval unless set; throws (naming the field) when they contradict the poll interval.
+ */
+export function theoLimits(config: DeployConfig): { maxAgeMinutes: number; staleAlarmMinutes: number } {
+  const poll = config.odds.pollEveryMinutes;
+  const maxAgeMinutes =
+    config.odds.theoMaxAgeMinutes ?? Math.min(2 * poll + THEO_MARGIN_MINUTES, THEO_MAX_AGE_CAP_MINUTES);
+  const fail = (field: string, message: string) => {
+    throw new Error(`invalid ${CONTEXT_KEY} deploy config: ${field}: ${message}`);
+  };
+  if (maxAgeMinutes <= poll + 1)
+    fail(
+      config.odds.theoMaxAgeMinutes === undefined ? 'odds.pollEveryMinutes' : 'odds.theoMaxAgeMinutes',
+      `theo age limit ${maxAgeMinutes} min must exceed the poll interval (${poll} min) by more than a minute, or games go unquotable between polls`,
+    );
+  const staleAlarmMinutes =
+    config.alarms.theoStaleMinutes ?? Math.min(poll + THEO_MARGIN_MINUTES, maxAgeMinutes);
+  if (staleAlarmMinutes > maxAgeMinutes)
+    fail(
+      'alarms.theoStaleMinutes',
+      `${staleAlarmMinutes} min exceeds the worker's theo age limit (${maxAgeMinutes} min): it could never fire for a quoted game`,
+    );
+  return { maxAgeMinutes, staleAlarmMinutes };
 }
 
 /** Kalshi's recommended hosts (reference API.md §1). Demo uses mock money and separate keys. */

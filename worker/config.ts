@@ -18,6 +18,8 @@
  * | SHARD_COUNT                    | number of shards; games go to shards by stable hash; def. 1  |
  * | TASK_ID                        | lease owner id; default hostname-pid                         |
  * | ENGINE_CONFIG / ENGINE_CONFIG_FILE | engine config as JSON text or a JSON file (optional)     |
+ * | THEO_MAX_AGE_MS                | theo age limit (ms) unless the engine config sets theoMaxAgeMs; |
+ * |                                | the CDK app derives it from the odds poll interval           |
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -66,6 +68,10 @@ export const WorkerEnvSchema = z
     TASK_ID: z.string().min(1).optional(),
     ENGINE_CONFIG: z.string().optional(),
     ENGINE_CONFIG_FILE: z.string().optional(),
+    THEO_MAX_AGE_MS: z
+      .string()
+      .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer (ms)')
+      .optional(),
   })
   .refine(
     (e) =>
@@ -133,6 +139,15 @@ export function parseWorkerEnv(
       );
     }
   }
+  // The deployment's theo age limit (from the poll interval) unless the engine config names its own.
+  if (
+    e.THEO_MAX_AGE_MS !== undefined &&
+    typeof rawConfig === 'object' &&
+    rawConfig !== null &&
+    !Array.isArray(rawConfig) &&
+    !('theoMaxAgeMs' in rawConfig)
+  )
+    rawConfig = { ...rawConfig, theoMaxAgeMs: Number(e.THEO_MAX_AGE_MS) };
   let config: EngineConfig;
   try {
     config = parseEngineConfig(rawConfig);

@@ -42,7 +42,7 @@ import {
   SHARD_DIMENSION,
   WorkerMetric,
 } from '../../shared/metrics/names.ts';
-import { type DeployConfig, KALSHI_BASE_URLS } from '../config.ts';
+import { type DeployConfig, KALSHI_BASE_URLS, theoLimits } from '../config.ts';
 import { grantItems } from './dynamo-access.ts';
 import { Handler } from './lambda.ts';
 
@@ -170,7 +170,8 @@ export class Alarms extends Construct {
         period,
       });
 
-    const theoStaleMinutes = a.theoStaleMinutes ?? config.odds.pollEveryMinutes * 3;
+    const theo = theoLimits(config);
+    const theoStaleMinutes = theo.staleAlarmMinutes;
     const stop = killAlarmPrefix(config.stage);
     for (let shard = 0; shard < config.shards; shard++) {
       const s = `${prefix}-shard${shard}`;
@@ -247,7 +248,7 @@ export class Alarms extends Construct {
       add(
         new Alarm(this, `TheoStale${shard}`, {
           alarmName: `${s}-theo-stale`,
-          alarmDescription: `Shard ${shard} quotes on a theo older than ${theoStaleMinutes} min (the worker stops quoting stale games itself).`,
+          alarmDescription: `Shard ${shard} has a theo older than ${theoStaleMinutes} min (odds polls every ${config.odds.pollEveryMinutes} min): a poll was missed. The worker stops quoting a game at ${theo.maxAgeMinutes} min.`,
           metric: workerMetric(WorkerMetric.TheoAgeSeconds, shard, 'Maximum', Duration.minutes(5)),
           threshold: theoStaleMinutes * 60,
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

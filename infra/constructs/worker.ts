@@ -39,7 +39,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
-import { type DeployConfig, KALSHI_BASE_URLS } from '../config.ts';
+import { type DeployConfig, KALSHI_BASE_URLS, theoLimits } from '../config.ts';
 import { repoPath } from '../paths.ts';
 import { type DynamoAction, grantIndexQuery, grantItems } from './dynamo-access.ts';
 
@@ -146,6 +146,8 @@ export class Worker extends Construct {
           POWERTOOLS_SERVICE_NAME: 'worker',
           POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
           NODE_OPTIONS: '--enable-source-maps',
+          // Theos are refreshed every odds.pollEveryMinutes: the worker's age limit follows it.
+          THEO_MAX_AGE_MS: String(theoLimits(config).maxAgeMinutes * 60_000),
         },
         secrets: {
           KALSHI_KEY_ID: EcsSecret.fromSecretsManager(props.kalshiSecret, 'keyId'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadDeployConfig } from '../../infra/config.ts';
+import { loadDeployConfig, theoLimits } from '../../infra/config.ts';
 
 describe('deploy config', () => {
   it('defaults: one demo shard, 30-minute polls, priority sports with credit floors', () => {
@@ -35,5 +35,33 @@ describe('deploy config', () => {
       loadDeployConfig({ odds: { bookmakers: Array.from({ length: 11 }, (_, i) => `b${i}`), sports: [] } }),
     ).toThrow(/odds\.bookmakers.*odds\.sports|odds\.sports.*odds\.bookmakers/);
     expect(() => loadDeployConfig({ stage: 'Prod!' })).toThrow(/stage/);
+  });
+
+  it('theo age limit and stale alarm follow the poll interval; contradictions fail naming the field', () => {
+    expect(theoLimits(loadDeployConfig(undefined))).toEqual({ maxAgeMinutes: 65, staleAlarmMinutes: 35 });
+    const odds = (extra: Record<string, unknown>) => ({
+      bookmakers: ['pinnacle'],
+      sports: [{ sportKey: 'basketball_nba', priority: 1, minCredits: 0 }],
+      ...extra,
+    });
+    expect(theoLimits(loadDeployConfig({ odds: odds({ pollEveryMinutes: 5 }) }))).toEqual({
+      maxAgeMinutes: 15,
+      staleAlarmMinutes: 10,
+    });
+    expect(theoLimits(loadDeployConfig({ odds: odds({ pollEveryMinutes: 1 }) }))).toEqual({
+      maxAgeMinutes: 7,
+      staleAlarmMinutes: 6,
+    });
+    expect(
+      theoLimits(loadDeployConfig({ odds: odds({ pollEveryMinutes: 30, theoMaxAgeMinutes: 40 }) })),
+    ).toEqual({ maxAgeMinutes: 40, staleAlarmMinutes: 35 });
+    expect(() => loadDeployConfig({ odds: odds({ pollEveryMinutes: 30, theoMaxAgeMinutes: 30 }) })).toThrow(
+      /odds\.theoMaxAgeMinutes/,
+    );
+    // Daily polls: the 6 h cap would leave games unquotable most of the day.
+    expect(() => loadDeployConfig({ odds: odds({ pollEveryMinutes: 1440 }) })).toThrow(
+      /odds\.pollEveryMinutes/,
+    );
+    expect(() => loadDeployConfig({ alarms: { theoStaleMinutes: 90 } })).toThrow(/alarms\.theoStaleMinutes/);
   });
 });

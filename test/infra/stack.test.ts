@@ -428,6 +428,22 @@ describe('worker', () => {
     expect(assets).toContain('cdk-hnb659fds-container-assets');
   });
 
+  it("the worker's theo age limit follows the poll interval (2 polls + 5 min), above the theo-stale alarm", () => {
+    for (const [, task] of ofType('AWS::ECS::TaskDefinition')) {
+      const [container] = task.Properties['ContainerDefinitions'] as Record<string, unknown>[];
+      const env = Object.fromEntries(
+        (container!['Environment'] as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]),
+      );
+      expect(env['THEO_MAX_AGE_MS']).toBe(String(35 * 60_000));
+    }
+    for (const [, a] of ofType('AWS::CloudWatch::Alarm').filter(([, x]) =>
+      String(x.Properties['AlarmName']).endsWith('-theo-stale'),
+    )) {
+      expect(a.Properties['Threshold']).toBeGreaterThan(15 * 60);
+      expect(a.Properties['Threshold']).toBeLessThanOrEqual(35 * 60);
+    }
+  });
+
   it('tasks accept no inbound traffic and may only call out on 443; VPC has flow logs and no NAT', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupEgress: [
@@ -492,7 +508,8 @@ describe('alarms and dashboard', () => {
       ['inventory-limit-breach', WorkerMetric.InventoryLimitBreaches, 'GreaterThanOrEqualToThreshold', 1],
       ['reconciliation-drift', WorkerMetric.ReconciliationDrift, 'GreaterThanOrEqualToThreshold', 1],
       ['pnl-drawdown', WorkerMetric.PnlDrawdownDollars, 'GreaterThanThreshold', 250],
-      ['theo-stale', WorkerMetric.TheoAgeSeconds, 'GreaterThanThreshold', 45 * 60],
+      // one missed 15-minute poll (15 + 5 min), below the worker's 35-minute theo age limit
+      ['theo-stale', WorkerMetric.TheoAgeSeconds, 'GreaterThanThreshold', 20 * 60],
     ];
     for (const shard of [0, 1]) {
       for (const [suffix, metric, op, threshold] of expectations) {

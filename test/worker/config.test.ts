@@ -3,9 +3,12 @@
  * stack creates is refused with a message that says what to do, and the theo age limit the
  * stack derives from the poll interval reaches the engine config.
  */
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app.ts';
 import { KALSHI_KEY_PLACEHOLDER as STACK_PLACEHOLDER } from '../../infra/constructs/data.ts';
 import { KALSHI_KEY_PLACEHOLDER, parseWorkerEnv, WorkerEnvError } from '../../worker/config.ts';
+import { cdkJsonContext } from '../infra/cdk-context.ts';
 
 const PEM = '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n';
 const base = { TABLE_NAME: 't', KALSHI_KEY_ID: 'key-1', KALSHI_PRIVATE_KEY_PEM: PEM };
@@ -25,4 +28,31 @@ describe('worker environment as deployed', () => {
     // The placeholder the stack writes is the one refused.
     expect(STACK_PLACEHOLDER).toBe(KALSHI_KEY_PLACEHOLDER);
   });
+
+  it('THEO_MAX_AGE_MS sets the theo age limit unless the engine config names its own', () => {
+    expect(parseWorkerEnv(base).config.theoMaxAgeMs).toBe(10 * 60_000); // engine default
+    expect(parseWorkerEnv({ ...base, THEO_MAX_AGE_MS: '3900000' }).config.theoMaxAgeMs).toBe(3_900_000);
+    expect(
+      parseWorkerEnv({ ...base, THEO_MAX_AGE_MS: '3900000', ENGINE_CONFIG: '{"theoMaxAgeMs":120000}' }).config
+        .theoMaxAgeMs,
+    ).toBe(120_000);
+    expect(() => parseWorkerEnv({ ...base, THEO_MAX_AGE_MS: '65m' })).toThrow(/THEO_MAX_AGE_MS/);
+  });
+
+  it('the deployed container (30-minute polls by default) quotes theos up to 65 minutes old', () => {
+    const { stack } = buildApp({
+      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], kalshiMm: { stage: 'test' } },
+    });
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<
+      string,
+      { Type: string; Properties: Record<string, unknown> }
+    >;
+    const [task] = Object.values(resources).filter((r) => r.Type === 'AWS::ECS::TaskDefinition');
+    const [container] = task!.Properties['ContainerDefinitions'] as {
+      Environment: { Name: string; Value: unknown }[];
+    }[];
+    const env: Record<string, string> = { KALSHI_KEY_ID: 'key-1', KALSHI_PRIVATE_KEY_PEM: PEM };
+    for (const e of container!.Environment) env[e.Name] = typeof e.Value === 'string' ? e.Value : 'resolved';
+    expect(parseWorkerEnv(env).config.theoMaxAgeMs).toBe(65 * 60_000);
+  }, 60_000);
 });
