@@ -85,6 +85,12 @@ export interface EntryState {
   position: Centis;
   /** Σ price × size of the open position (Micros × Centis); sign follows the position. */
   cost: number;
+  /**
+   * Part of the position has no known cost (loaded at start-up or taken from a
+   * reconciliation correction): no average until it is gone (flat or flipped).
+   * Treating it as free would put a "break-even" below the real cost.
+   */
+  unknown?: boolean;
 }
 
 export const FLAT_ENTRY: EntryState = { position: 0, cost: 0 };
@@ -98,19 +104,42 @@ export function applyEntryFill(s: EntryState, signedSize: Centis, price: Micros)
   if (signedSize === 0) return s;
   const pos = s.position;
   if (pos === 0 || Math.sign(pos) === Math.sign(signedSize)) {
+    // Adding to contracts of unknown cost: the average stays unknown.
+    if (pos !== 0 && s.unknown) return { position: pos + signedSize, cost: 0, unknown: true };
     return { position: pos + signedSize, cost: s.cost + signedSize * price };
   }
   const next = pos + signedSize;
   if (next === 0) return FLAT_ENTRY;
   if (Math.sign(next) === Math.sign(pos)) {
+    if (s.unknown) return { position: next, cost: 0, unknown: true };
     return { position: next, cost: (s.cost * next) / pos };
   }
+  // Flipped: every contract left came from this fill, so the cost is known again.
   return { position: next, cost: next * price };
 }
 
-/** Average entry price (Micros, may be fractional) or null when flat. */
+/** Average entry price (Micros, may be fractional) or null when flat or unknown. */
 export function averageEntry(s: EntryState): number | null {
-  return s.position === 0 ? null : s.cost / s.position;
+  return s.position === 0 || s.unknown ? null : s.cost / s.position;
+}
+
+/**
+ * The state after the position was set from outside (start-up load,
+ * reconciliation) to `position`: a reduction keeps the average of what is
+ * left, flat is flat, anything else (added, flipped, cost already unknown) has
+ * an unknown cost until the position is gone.
+ */
+export function entryAtPosition(s: EntryState, position: Centis): EntryState {
+  if (position === s.position) return s;
+  if (position === 0) return FLAT_ENTRY;
+  if (
+    !s.unknown &&
+    s.position !== 0 &&
+    Math.sign(position) === Math.sign(s.position) &&
+    Math.abs(position) < Math.abs(s.position)
+  )
+    return { position, cost: (s.cost * position) / s.position };
+  return { position, cost: 0, unknown: true };
 }
 
 export interface GameFill {
@@ -163,6 +192,26 @@ export function applyGameFill(book: GameEntryBook, fill: GameFill): ApplyFillRes
     trackers[j] = applyEntryFill(trackers[j] as EntryState, signed, fill.price);
   }
   return { ok: true, book: { ...book, trackers } };
+}
+
+/**
+ * The book after positions were set from outside (start-up load, drift
+ * correction): each tracker moves to the position the markets now hold (a
+ * two-way game's is pos_A − pos_B on A's scale), keeping what it can know.
+ */
+export function entryBookAtPositions(
+  book: GameEntryBook,
+  position: (ticker: string) => Centis,
+): GameEntryBook {
+  const trackers = book.twoWay
+    ? [
+        entryAtPosition(
+          book.trackers[0] as EntryState,
+          position(book.tickers[0]!) - position(book.tickers[1]!),
+        ),
+      ]
+    : book.trackers.map((t, j) => entryAtPosition(t, position(book.tickers[j]!)));
+  return { ...book, trackers };
 }
 
 /**

@@ -5,7 +5,8 @@
  * REST backfill. Game-level signed inventory is derived in exposure.ts.
  *
  * Reconciliation overwrites a position with the exchange's value (setPosition);
- * the average entry survives only if the position keeps its sign.
+ * the average entry survives only a reduction; otherwise it is unknown (null)
+ * until the position goes flat or flips, never averaged as if free.
  */
 import { type Centis, type Micros, notionalMicros } from '../../shared/units.ts';
 import { positionDelta } from './exposure.ts';
@@ -15,6 +16,8 @@ interface MarketBook {
   position: Centis;
   /** Average YES price of the open position, null when flat or unknown. */
   entry: Micros | null;
+  /** Part of the open position has no known cost (set from the exchange): no average until flat or flipped. */
+  unknown: boolean;
   realised: Micros;
   lastFillMs: number;
 }
@@ -39,9 +42,13 @@ export class Inventory {
     const before = m.position;
     const after = before + delta;
     if (before === 0 || Math.sign(before) === Math.sign(delta)) {
-      // Opening or adding: weighted average entry.
-      const prevCost = m.entry === null ? 0 : m.entry * Math.abs(before);
-      m.entry = Math.round((prevCost + fill.price * Math.abs(delta)) / Math.abs(after));
+      // Opening or adding: weighted average entry. Contracts of unknown cost are not free: the average stays unknown.
+      if (before === 0) m.unknown = false;
+      if (m.unknown) m.entry = null;
+      else {
+        const prevCost = m.entry === null ? 0 : m.entry * Math.abs(before);
+        m.entry = Math.round((prevCost + fill.price * Math.abs(delta)) / Math.abs(after));
+      }
     } else {
       // Reducing (possibly flipping): realise PnL on the closed part.
       const closed = Math.min(Math.abs(delta), Math.abs(before));
@@ -49,8 +56,14 @@ export class Inventory {
         const perContract = before > 0 ? fill.price - m.entry : m.entry - fill.price;
         m.realised += notionalMicros(perContract, closed);
       }
-      if (after === 0) m.entry = null;
-      else if (Math.sign(after) !== Math.sign(before)) m.entry = fill.price;
+      if (after === 0) {
+        m.entry = null;
+        m.unknown = false;
+      } else if (Math.sign(after) !== Math.sign(before)) {
+        // Flipped: what is left all came from this fill.
+        m.entry = fill.price;
+        m.unknown = false;
+      }
     }
     m.position = after;
     return true;
@@ -90,10 +103,25 @@ export class Inventory {
     return out;
   }
 
-  /** Reconciliation: the exchange's position wins. */
+  /**
+   * Reconciliation: the exchange's position wins. A reduction keeps the
+   * average of what is left; flat is flat; a position that grew or flipped
+   * holds contracts of unknown cost, so the entry is unknown until flat or flipped.
+   */
   setPosition(ticker: string, position: Centis): void {
     const m = this.market(ticker);
-    if (position === 0 || Math.sign(position) !== Math.sign(m.position)) m.entry = null;
+    if (position === m.position) return;
+    const reduced =
+      position !== 0 &&
+      Math.sign(position) === Math.sign(m.position) &&
+      Math.abs(position) < Math.abs(m.position);
+    if (position === 0) {
+      m.entry = null;
+      m.unknown = false;
+    } else if (!reduced || m.entry === null) {
+      m.entry = null;
+      m.unknown = true;
+    }
     m.position = position;
   }
 
@@ -104,7 +132,7 @@ export class Inventory {
   private market(ticker: string): MarketBook {
     let m = this.markets.get(ticker);
     if (!m) {
-      m = { position: 0, entry: null, realised: 0, lastFillMs: Number.NEGATIVE_INFINITY };
+      m = { position: 0, entry: null, unknown: false, realised: 0, lastFillMs: Number.NEGATIVE_INFINITY };
       this.markets.set(ticker, m);
     }
     return m;

@@ -17,6 +17,7 @@ import { WorkerMetric } from '../../shared/metrics/names.ts';
 import type { PriceRange } from '../../shared/pricing/tick-grid.ts';
 import {
   applyGameFill,
+  entryBookAtPositions,
   type GameEntryBook,
   marketAverageEntry,
   newGameEntryBook,
@@ -1122,9 +1123,10 @@ export class TradingSession {
       this.inventory.setPosition(c.ticker, c.exchange);
       const g0 = this.gameOfTicker.get(c.ticker);
       if (g0) touched.add(g0);
-      // The entry basis no longer matches the position: unknown until new fills (no break-even meanwhile).
+      // The entry basis follows the corrected position: contracts of unknown cost keep the average unknown
+      // (no break-even) until the position is flat or flips; resetting it to flat would price them as free.
       const gs = g0 ? this.games.get(g0) : undefined;
-      if (gs) gs.entries = newGameEntryBook(gs.tickers);
+      if (gs) gs.entries = entryBookAtPositions(gs.entries, (t) => this.inventory.position(t));
       if (initial || owedBefore.get(c.ticker) === 'load') {
         // Start-up: nothing local to drift from; these are the positions we start with.
         this.ports.log.info('position_loaded', { ticker: c.ticker, position: c.exchange });
