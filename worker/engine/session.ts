@@ -236,6 +236,8 @@ export class TradingSession {
   /** Discovery has run once and asked the feed to subscribe: from here on the ws-down bound applies. */
   private subscribed = false;
   private stopped = false;
+  /** Highest realised + marked PnL seen at a heartbeat (Micros): the drawdown's reference. */
+  private pnlPeak: Micros | null = null;
 
   constructor(
     private readonly config: EngineConfig,
@@ -996,7 +998,8 @@ export class TradingSession {
     const bound = Math.max(g.maxLimit, g.limit);
     if (bound > 0 && worst > bound && worst > worstBefore) {
       this.counters['limitBreaches']!++;
-      this.ports.metrics.count(WorkerMetric.InventoryLimitBreaches, 1, { game: g.game.eventTicker });
+      // Same dimensions as the alarm ({Shard}, added by the metrics sink): a per-game dimension never matched it.
+      this.ports.metrics.count(WorkerMetric.InventoryLimitBreaches, 1);
       void this.kill('limit_breach', `${g.game.eventTicker}: |exposure| ${worst} > limit ${bound}`);
     }
   }
@@ -1180,16 +1183,20 @@ export class TradingSession {
     let oldestTheo = 0;
     const snap = this.snapshot();
     for (const g of snap.games) {
-      if (g.status === 'quoting') {
-        quoted++;
-        if (g.theo) oldestTheo = Math.max(oldestTheo, g.theo.ageMs);
-      }
+      if (g.status === 'quoting') quoted++;
+      // Every game still ahead of its stop time, quoted or not: a game pulled for a stale theo is exactly
+      // the one whose age the alarm must see (quoting games are by construction younger than theoMaxAgeMs).
+      if (g.theo && g.stopAtMs !== null && now < g.stopAtMs) oldestTheo = Math.max(oldestTheo, g.theo.ageMs);
       m.gauge('Inventory', g.inventory, { game: g.eventTicker });
     }
     m.gauge(WorkerMetric.GamesQuoted, quoted);
     m.gauge(WorkerMetric.TheoAgeSeconds, oldestTheo / 1000);
     m.gauge('PnlRealisedDollars', snap.pnl.realised / MICROS_PER_DOLLAR);
     m.gauge('PnlMarkedDollars', snap.pnl.marked / MICROS_PER_DOLLAR);
+    // Drawdown from the session's peak of realised + marked PnL (the PnlDrawdown alarm watches it).
+    const total = snap.pnl.realised + snap.pnl.marked;
+    this.pnlPeak = this.pnlPeak === null ? total : Math.max(this.pnlPeak, total);
+    m.gauge(WorkerMetric.PnlDrawdownDollars, (this.pnlPeak - total) / MICROS_PER_DOLLAR);
   }
 
   /** The dashboard's view model: everything a trader watches, as plain data. */

@@ -523,6 +523,9 @@ describe('TradingSession', () => {
     });
     expect(r.session.killSwitch.state.source).toBe('limit_breach');
     expect(r.session.snapshot().counters['limitBreaches']).toBe(1);
+    // Emitted with the alarm's dimensions only ({Shard}, added by the sink): no per-game series.
+    expect(r.metrics.counts.get('InventoryLimitBreaches')).toBe(1);
+    expect([...r.metrics.counts.keys()].filter((k) => k.startsWith('InventoryLimitBreaches{'))).toEqual([]);
     for (let i = 0; i < 40 && r.session.killSwitch.state.phase === 'flattening'; i++)
       await advance(r.clock, 500);
     expect(r.ex.resting()).toEqual([]);
@@ -553,5 +556,37 @@ describe('TradingSession', () => {
     r.session.handle({ type: 'fill' } as never);
     await r.session.idle();
     expect(r.ex.resting()).toHaveLength(4);
+  });
+
+  it('heartbeat: theo age covers games pulled for a stale theo, and PnL drawdown from the peak is emitted', async () => {
+    const r = await started(rig());
+    // Long 10 A at 50c with theo 60c: marked +$1.
+    r.ex.positions.set(A, 1_000); // the exchange agrees (no drift correction)
+    r.session.handle({
+      type: 'fill',
+      tradeId: 'f1',
+      orderId: 'x',
+      ticker: A,
+      side: 'bid',
+      price: c(50),
+      count: 1_000,
+      tsMs: T0,
+    });
+    await advance(r.clock, r.config.heartbeatMs, 1_000);
+    expect(r.metrics.gauges.get('PnlDrawdownDollars')).toBe(0);
+    // Theo falls to 40c: marked −$1, $2 below the peak.
+    r.theo.current = {
+      ...r.theo.current!,
+      probabilities: { Boston: 0.4, Milwaukee: 0.6 },
+      updatedMs: r.clock.now(),
+    };
+    await advance(r.clock, r.config.heartbeatMs, 1_000);
+    expect(r.metrics.gauges.get('PnlDrawdownDollars')).toBeCloseTo(2, 6);
+    // The theo stops updating: once past theoMaxAgeMs the game is pulled, and its age still shows.
+    await advance(r.clock, r.config.theoMaxAgeMs + r.config.heartbeatMs, 5_000);
+    expect(r.session.snapshot().games.find((g) => g.eventTicker === 'KXNBAGAME-26NOV25BOSMIL')?.status).toBe(
+      'stale-theo',
+    );
+    expect(r.metrics.gauges.get('TheoAgeSeconds')).toBeGreaterThan(r.config.theoMaxAgeMs / 1000);
   });
 });
