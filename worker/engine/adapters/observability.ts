@@ -6,7 +6,12 @@
  */
 
 import type { Clock } from '../../../shared/clock.ts';
-import { METRICS_NAMESPACE, SHARD_DIMENSION } from '../../../shared/metrics/names.ts';
+import {
+  KillMetric,
+  METRICS_NAMESPACE,
+  SHARD_DIMENSION,
+  WorkerMetric,
+} from '../../../shared/metrics/names.ts';
 import type { Dimensions, EngineLogger, EngineMetrics, LogFields } from '../ports.ts';
 
 const SECRET = /(private.?key|secret|signature|authorization|password|api.?key|pem)/i;
@@ -53,10 +58,32 @@ interface Series {
   values: number[];
 }
 
+/** CloudWatch rejects an EMF document whose metric has more than 100 values, or that defines more than 100 metrics. */
+export const EMF_MAX_VALUES = 100;
+export const EMF_MAX_METRICS = 100;
+
+/**
+ * Metrics that alarms watch (a trading stop among them): they travel in their own document, so
+ * a document CloudWatch might refuse (a burst of timing samples, say) can never take the heartbeat
+ * down with it and trip heartbeat-missing.
+ */
+const ALARMED: ReadonlySet<string> = new Set([
+  WorkerMetric.Heartbeat,
+  WorkerMetric.WsDisconnectedSeconds,
+  WorkerMetric.InventoryLimitBreaches,
+  WorkerMetric.ReconciliationDrift,
+  WorkerMetric.PnlDrawdownDollars,
+  WorkerMetric.TheoAgeSeconds,
+  KillMetric.KillOrdersRemaining,
+]);
+
 /**
  * EMF metrics: counts are summed, gauges keep the last value, timings keep
- * every sample, per (name, dimensions), until `flush()` writes one EMF
- * document per dimension set. The session's heartbeat calls flush.
+ * every sample, per (name, dimensions), until `flush()` writes them: per
+ * dimension set, the alarmed metrics in one document and the rest in others,
+ * each document within CloudWatch's limits (≤ 100 values per metric, ≤ 100
+ * metrics; more samples continue in further documents with the same
+ * timestamp, which CloudWatch aggregates as one). The session's heartbeat calls flush.
  */
 export class EmfMetrics implements EngineMetrics {
   private readonly series = new Map<string, Series>();
@@ -87,28 +114,43 @@ export class EmfMetrics implements EngineMetrics {
     const write = this.opts.write ?? ((l: string) => process.stdout.write(`${l}\n`));
     const groups = new Map<string, Series[]>();
     for (const s of this.series.values()) {
-      const key = JSON.stringify(Object.entries(s.dims).sort());
+      const key = `${ALARMED.has(s.name) ? 'alarmed' : 'other'}|${JSON.stringify(Object.entries(s.dims).sort())}`;
       const g = groups.get(key);
       if (g) g.push(s);
       else groups.set(key, [s]);
     }
-    for (const list of groups.values()) {
+    const timestamp = this.opts.clock.now();
+    // Alarmed documents first: they must leave even if a later write fails.
+    const ordered = [...groups].sort(
+      ([a], [b]) => Number(b.startsWith('alarmed')) - Number(a.startsWith('alarmed')),
+    );
+    for (const [, list] of ordered) {
       const dims = { [SHARD_DIMENSION]: this.opts.shardId, ...list[0]!.dims };
-      const doc: Record<string, unknown> = {
-        _aws: {
-          Timestamp: this.opts.clock.now(),
-          CloudWatchMetrics: [
-            {
-              Namespace: this.opts.namespace ?? METRICS_NAMESPACE,
-              Dimensions: [Object.keys(dims)],
-              Metrics: list.map((s) => ({ Name: s.name, Unit: s.unit })),
+      for (let m = 0; m < list.length; m += EMF_MAX_METRICS) {
+        const batch = list.slice(m, m + EMF_MAX_METRICS);
+        for (let from = 0; ; from += EMF_MAX_VALUES) {
+          const part = batch.filter((s) => s.values.length > from);
+          if (part.length === 0) break;
+          const doc: Record<string, unknown> = {
+            _aws: {
+              Timestamp: timestamp,
+              CloudWatchMetrics: [
+                {
+                  Namespace: this.opts.namespace ?? METRICS_NAMESPACE,
+                  Dimensions: [Object.keys(dims)],
+                  Metrics: part.map((s) => ({ Name: s.name, Unit: s.unit })),
+                },
+              ],
             },
-          ],
-        },
-        ...dims,
-      };
-      for (const s of list) doc[s.name] = s.values.length === 1 ? s.values[0] : s.values;
-      write(JSON.stringify(doc));
+            ...dims,
+          };
+          for (const s of part) {
+            const values = s.values.slice(from, from + EMF_MAX_VALUES);
+            doc[s.name] = values.length === 1 ? values[0] : values;
+          }
+          write(JSON.stringify(doc));
+        }
+      }
     }
     this.series.clear();
   }
