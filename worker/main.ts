@@ -273,85 +273,144 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   };
 }
 
-/** Production entry: environment → adapters → session; SIGTERM → kill switch → release lease → exit. */
+/**
+ * Production entry: environment → adapters → session; SIGTERM → kill switch → release lease → exit.
+ *
+ * The SIGTERM/SIGINT handlers are installed first: as PID 1 (without an init) Node ignores a
+ * signal it has no handler for, and ECS would SIGKILL the task after the stop timeout with orders
+ * resting and the lease held. A signal while waiting for the lease exits cleanly (0); one during
+ * start-up stops the worker as soon as it exists.
+ */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const clock = systemClock;
   const log = jsonLogger({ clock });
-  let parsed: ReturnType<typeof parseWorkerEnv>;
-  try {
-    parsed = parseWorkerEnv(env);
-  } catch (err) {
-    if (err instanceof WorkerEnvError) {
-      log.error('bad_environment', { field: err.field, message: err.message });
-      return 2;
-    }
-    throw err;
-  }
-  const privateKeyPem =
-    'pem' in parsed.privateKey
-      ? parsed.privateKey.pem
-      : 'file' in parsed.privateKey
-        ? await readFile(parsed.privateKey.file, 'utf8')
-        : await new SecretsManagerClient({})
-            .send(new GetSecretValueCommand({ SecretId: parsed.privateKey.secretArn }))
-            .then((r) => {
-              if (!r.SecretString) throw new Error('the private key secret has no string value');
-              return r.SecretString;
-            });
-  const dynamo = new DynamoDBClient(parsed.dynamoEndpoint ? { endpoint: parsed.dynamoEndpoint } : {});
-  const store = createStore(makeDocumentClient(dynamo), parsed.tableName);
+  let stopSignal: string | null = null;
+  let onStopRequest: (signal: string) => void = () => {};
+  const requestStop = (signal: string) => {
+    if (stopSignal !== null) return;
+    stopSignal = signal;
+    log.warn('worker_stop_requested', { signal });
+    onStopRequest(signal);
+  };
+  // `on`, not `once`: a second signal must not fall back to the default action mid-flatten.
+  const onTerm = () => requestStop('SIGTERM');
+  const onInt = () => requestStop('SIGINT');
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
   // The injected clock's timers are unref'd: hold the process open ourselves, or a
   // worker waiting for a lease (no socket yet) would exit 0 and look healthy to ECS.
   const keepAlive = setInterval(() => {}, 60_000);
-  let onLeaseLost: (reason: string) => void = () => {};
-  const lease = new LeaseKeeper({
-    store: store.leases,
-    shardId: parsed.shardId,
-    owner: parsed.owner,
-    clock,
-    onLost: (reason) => {
-      log.error('lease_lost', { reason });
-      onLeaseLost(reason);
-    },
-  });
-  log.info('lease_acquiring', { shardId: parsed.shardId });
-  await lease.acquire();
-  const refresh = parsed.eventBusName
-    ? eventBridgeRefresh(new EventBridgeClient({}), parsed.eventBusName)
-    : undefined;
-  const worker = await startWorker({
-    clock,
-    config: parsed.config,
-    kalshi: { restBaseUrl: parsed.restBaseUrl, wsUrl: parsed.wsUrl, keyId: parsed.keyId, privateKeyPem },
-    store,
-    refresh,
-    metricsWrite: (l) => process.stdout.write(`${l}\n`),
-    shardId: parsed.shardId,
-    shardCount: parsed.shardCount,
-    lease,
-  });
-  log.info('worker_started', { shardId: parsed.shardId });
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const onSignal = async (signal: string, failed = false) => {
-      if (stopping) return;
-      stopping = true;
-      log.warn('worker_stopping', { signal });
-      const r = await worker.stop(signal);
-      await lease
-        .release()
-        .catch((err: unknown) => log.error('lease_release_failed', { error: String(err) }));
-      await worker.close();
-      clearInterval(keepAlive);
-      log.warn('worker_stopped', { flat: r.flat, remaining: r.remaining });
-      resolve(r.flat && !failed ? 0 : 1);
-    };
-    process.once('SIGTERM', () => void onSignal('SIGTERM'));
-    process.once('SIGINT', () => void onSignal('SIGINT'));
-    // A lost lease never comes back to this task: stop quoting, flatten, and exit non-zero so
-    // ECS starts a fresh task that waits for the shard (a worker that idles forever helps nobody).
-    onLeaseLost = (reason) => void onSignal(`lease lost: ${reason}`, true);
-  });
+  try {
+    return await run();
+  } finally {
+    clearInterval(keepAlive);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+  }
+
+  async function run(): Promise<number> {
+    let parsed: ReturnType<typeof parseWorkerEnv>;
+    try {
+      parsed = parseWorkerEnv(env);
+    } catch (err) {
+      if (err instanceof WorkerEnvError) {
+        log.error('bad_environment', { field: err.field, message: err.message });
+        return 2;
+      }
+      throw err;
+    }
+    const privateKeyPem =
+      'pem' in parsed.privateKey
+        ? parsed.privateKey.pem
+        : 'file' in parsed.privateKey
+          ? await readFile(parsed.privateKey.file, 'utf8')
+          : await new SecretsManagerClient({})
+              .send(new GetSecretValueCommand({ SecretId: parsed.privateKey.secretArn }))
+              .then((r) => {
+                if (!r.SecretString) throw new Error('the private key secret has no string value');
+                return r.SecretString;
+              });
+    if (stopSignal !== null) {
+      log.warn('worker_stopped', { phase: 'before lease', signal: stopSignal });
+      return 0;
+    }
+    const dynamo = new DynamoDBClient(parsed.dynamoEndpoint ? { endpoint: parsed.dynamoEndpoint } : {});
+    const store = createStore(makeDocumentClient(dynamo), parsed.tableName);
+    let lostReason: string | null = null;
+    let onLeaseLost: (reason: string) => void = () => {};
+    const lease = new LeaseKeeper({
+      store: store.leases,
+      shardId: parsed.shardId,
+      owner: parsed.owner,
+      clock,
+      onLost: (reason) => {
+        log.error('lease_lost', { reason });
+        lostReason = reason;
+        onLeaseLost(reason);
+      },
+    });
+    const releaseLease = () =>
+      lease.release().catch((err: unknown) => log.error('lease_release_failed', { error: String(err) }));
+
+    log.info('lease_acquiring', { shardId: parsed.shardId });
+    // A stop while waiting: the keeper gives up at its next attempt (or releases what it just got).
+    onStopRequest = () => void releaseLease();
+    try {
+      await lease.acquire();
+    } catch (err) {
+      if (stopSignal === null) throw err;
+    }
+    if (stopSignal !== null) {
+      await releaseLease();
+      log.warn('worker_stopped', { phase: 'waiting for lease', signal: stopSignal });
+      return 0;
+    }
+    log.info('lease_acquired', { shardId: parsed.shardId, token: lease.token() });
+    // A stop during start-up is served as soon as the worker exists (below).
+    onStopRequest = () => {};
+
+    const refresh = parsed.eventBusName
+      ? eventBridgeRefresh(new EventBridgeClient({}), parsed.eventBusName)
+      : undefined;
+    let worker: Worker;
+    try {
+      worker = await startWorker({
+        clock,
+        config: parsed.config,
+        kalshi: { restBaseUrl: parsed.restBaseUrl, wsUrl: parsed.wsUrl, keyId: parsed.keyId, privateKeyPem },
+        store,
+        refresh,
+        metricsWrite: (l) => process.stdout.write(`${l}\n`),
+        shardId: parsed.shardId,
+        shardCount: parsed.shardCount,
+        lease,
+      });
+    } catch (err) {
+      await releaseLease();
+      throw err;
+    }
+    log.info('worker_started', { shardId: parsed.shardId });
+    const started = worker;
+    return new Promise<number>((resolve) => {
+      let stopping = false;
+      const stop = async (signal: string, failed = false) => {
+        if (stopping) return;
+        stopping = true;
+        log.warn('worker_stopping', { signal });
+        const r = await started.stop(signal);
+        await releaseLease();
+        await started.close();
+        log.warn('worker_stopped', { flat: r.flat, remaining: r.remaining });
+        resolve(r.flat && !failed ? 0 : 1);
+      };
+      onStopRequest = (signal) => void stop(signal);
+      // A lost lease never comes back to this task: stop quoting, flatten, and exit non-zero so
+      // ECS starts a fresh task that waits for the shard (a worker that idles forever helps nobody).
+      onLeaseLost = (reason) => void stop(`lease lost: ${reason}`, true);
+      if (lostReason !== null) void stop(`lease lost: ${lostReason}`, true);
+      else if (stopSignal !== null) void stop(stopSignal);
+    });
+  }
 }
 
 const isEntry = (() => {

@@ -31,6 +31,7 @@ import {
   Secret as EcsSecret,
   FargateService,
   FargateTaskDefinition,
+  LinuxParameters,
   LogDrivers,
   OperatingSystemFamily,
 } from 'aws-cdk-lib/aws-ecs';
@@ -134,6 +135,9 @@ export class Worker extends Construct {
         essential: true,
         stopTimeout: Duration.seconds(WORKER_STOP_TIMEOUT_SECONDS),
         readonlyRootFilesystem: true,
+        // An init (tini) as PID 1 forwards SIGTERM to node and reaps children; node as PID 1
+        // would ignore any signal it has no handler for yet.
+        linuxParameters: new LinuxParameters(this, `Linux${shard}`, { initProcessEnabled: true }),
         logging: LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: `shard-${shard}` }),
         environment: {
           SHARD_ID: String(shard),

@@ -406,7 +406,12 @@ describe('worker', () => {
         OperatingSystemFamily: 'LINUX',
       });
       const [container] = task.Properties['ContainerDefinitions'] as Record<string, unknown>[];
-      expect(container).toMatchObject({ Essential: true, StopTimeout: 120, ReadonlyRootFilesystem: true });
+      expect(container).toMatchObject({
+        Essential: true,
+        StopTimeout: 120,
+        ReadonlyRootFilesystem: true,
+        LinuxParameters: { InitProcessEnabled: true },
+      });
       const env = Object.fromEntries(
         (container!['Environment'] as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]),
       );

@@ -4,7 +4,9 @@
  * flag, and the real adapters wired by startWorker. Paper mode is this code
  * path with other URLs.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../shared/clock.ts';
 import { parseEngineConfig } from '../../shared/config/engine-config.ts';
@@ -517,4 +519,89 @@ describe('worker environment', () => {
       expect((err as Error).message).not.toContain('SECRET-VALUE-123');
     }
   });
+});
+
+describe('the worker process (main) and SIGTERM during start-up', () => {
+  const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+  /** worker/main.ts as its own process, as ECS runs it; resolves with the log lines and how it ended. */
+  function runMain(onLine: (event: string, child: ChildProcess) => void) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env['PATH'],
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        TABLE_NAME: dynamo.tableName,
+        DYNAMODB_ENDPOINT: dynamo.endpoint,
+        KALSHI_REST_URL: sim.restBaseUrl,
+        KALSHI_WS_URL: sim.wsUrl,
+        KALSHI_KEY_ID: KEY_ID,
+        KALSHI_PRIVATE_KEY_PEM: keys.privateKey,
+        TASK_ID: 'task-under-test',
+        ENGINE_CONFIG: JSON.stringify({
+          sports: { nba: { series: ['KXNBAGAME'], oddsSportKey: 'basketball_nba' } },
+          killPollMs: 200,
+          kill: { flattenIntervalMs: 200 },
+        }),
+      },
+    });
+    const events: Record<string, unknown>[] = [];
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 1);
+        try {
+          const e = JSON.parse(line) as Record<string, unknown>;
+          if (typeof e['event'] !== 'string') continue; // EMF metric documents
+          events.push(e);
+          onLine(e['event'], child);
+        } catch {
+          // not JSON
+        }
+      }
+    });
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    return { child, events, ended };
+  }
+
+  it('SIGTERM while waiting for a held lease: exits 0 at once, the other task keeps the shard', async () => {
+    const other = await store.leases.acquire('0', 'other-task', Date.now(), 120_000);
+    expect(other.acquired).toBe(true);
+    const { child, events, ended } = runMain((event, c) => {
+      if (event === 'lease_acquiring') setTimeout(() => c.kill('SIGTERM'), 300);
+    });
+    const t0 = Date.now();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const end = await ended;
+    clearTimeout(timer);
+    expect(end).toEqual({ code: 0, signal: null });
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(events.map((e) => e['event'])).toContain('worker_stopped');
+    expect(events.map((e) => e['event'])).not.toContain('worker_started');
+    expect(await store.leases.current('0')).toMatchObject({ owner: 'other-task' });
+  }, 30_000);
+
+  it('SIGTERM right after the lease is taken (during start-up): the worker stops, flat, and releases the lease', async () => {
+    const { child, events, ended } = runMain((event, c) => {
+      if (event === 'lease_acquired') c.kill('SIGTERM');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+    const end = await ended;
+    clearTimeout(timer);
+    expect(end).toEqual({ code: 0, signal: null });
+    const names = events.map((e) => e['event']);
+    expect(names).toContain('worker_stop_requested');
+    expect(names).toContain('worker_stopped');
+    const lease = await store.leases.current('0');
+    expect(lease).toMatchObject({ owner: 'task-under-test' });
+    expect(lease!.expiresAt).toBeLessThanOrEqual(Date.now()); // released, not left to expire
+    expect(ours()).toEqual([]);
+  }, 60_000);
 });
