@@ -246,6 +246,20 @@ export class Alarms extends Construct {
         true,
       );
       add(
+        new Alarm(this, `FlattenIncomplete${shard}`, {
+          alarmName: `${s}-flatten-incomplete`,
+          alarmDescription: `Worker shard ${shard} stopped (SIGTERM or its own kill switch) with orders still resting on Kalshi. Check and cancel by hand, or invoke the kill switch.`,
+          metric: workerMetric(KillMetric.KillOrdersRemaining, shard, 'Maximum'),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        // Notify only: the next task adopts resting orders after a routine restart, and the
+        // Lambda kill switch would also halt every shard until a human clears the flag.
+        false,
+      );
+      add(
         new Alarm(this, `TheoStale${shard}`, {
           alarmName: `${s}-theo-stale`,
           alarmDescription: `Shard ${shard} has a theo older than ${theoStaleMinutes} min (odds polls every ${config.odds.pollEveryMinutes} min): a poll was missed. The worker stops quoting a game at ${theo.maxAgeMinutes} min.`,

@@ -527,7 +527,21 @@ describe('alarms and dashboard', () => {
       }
     }
     expect(alarm('odds-credits-low')).toMatchObject({ MetricName: 'OddsCreditsRemaining', Threshold: 100 });
-    expect(alarm('kill-orders-remaining')).toMatchObject({ MetricName: 'KillOrdersRemaining' });
+    expect(alarm('kill-orders-remaining')).toMatchObject({
+      MetricName: 'KillOrdersRemaining',
+      Dimensions: [{ Name: 'Function', Value: 'kill-switch' }],
+    });
+    // The worker's own flatten (SIGTERM or its kill switch) leaving orders: notify per shard.
+    for (const shard of [0, 1])
+      expect(alarm(`shard${shard}-flatten-incomplete`)).toMatchObject({
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'KillOrdersRemaining',
+        Dimensions: [{ Name: 'Shard', Value: String(shard) }],
+        Statistic: 'Maximum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
     for (const fn of ['odds-poll', 'odds-refresh', 'kill-switch']) {
       expect(alarm(`${fn}-errors`)).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
     }
@@ -538,8 +552,8 @@ describe('alarms and dashboard', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     const alarms = ofType('AWS::CloudWatch::Alarm');
-    // per shard 6; credits low, kill incomplete, kill-switch dead letters; 3 × Lambda errors
-    expect(alarms).toHaveLength(6 * 2 + 3 + 3);
+    // per shard 7; credits low, kill incomplete, kill-switch dead letters; 3 × Lambda errors
+    expect(alarms).toHaveLength(7 * 2 + 3 + 3);
     for (const [, a] of alarms) {
       expect(a.Properties['AlarmActions']).toEqual([{ Ref: topic }]);
       expect(a.Properties['OKActions']).toEqual([{ Ref: topic }]);
