@@ -21,8 +21,8 @@ export const fillRecordSchema = z.object({
   /** Contracts, Centis. */
   count: z.number().int().positive(),
   isTaker: z.boolean().optional(),
-  /** Fee charged, Micros, when known. */
-  fee: z.number().int().nonnegative().optional(),
+  /** Fee charged, Micros, when known (negative would be a rebate: kept as the exchange said it). */
+  fee: z.number().int().optional(),
   /** Exchange time of the fill, epoch ms. */
   ts: z.number().int().nonnegative(),
   shardId: z.string().optional(),

@@ -198,6 +198,10 @@ describe('worker over the simulated exchange and local DynamoDB', () => {
     expect(w.session.snapshot().games[0]?.inventory).toBe(300);
     // The fill reaches the store's audit trail, and quote decisions are sampled into the journal.
     await until(async () => (await store.fills.listByGame(EVENT)).length === 1, 'the fill stored');
+    // The stored fill carries the fee the exchange charged and that we were the maker.
+    const [stored] = await store.fills.listByGame(EVENT);
+    const [charged] = sim.admin.fills('maker');
+    expect(stored).toMatchObject({ fee: charged!.fee, isTaker: false, count: 300 });
     const [decision] = await store.decisions.listByGame(EVENT);
     expect(JSON.parse(decision!.decision)).toMatchObject({
       theo: { oddsEventId: 'odds-bos-mil' },

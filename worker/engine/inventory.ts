@@ -31,13 +31,15 @@ export class Inventory {
 
   /** Applies a fill; false (and no change) when its trade id was already applied. */
   applyFill(
-    fill: Pick<FillEvent, 'tradeId' | 'ticker' | 'side' | 'price' | 'count'>,
+    fill: Pick<FillEvent, 'tradeId' | 'ticker' | 'side' | 'price' | 'count' | 'fee'>,
     nowMs: number,
   ): boolean {
     if (this.seen.has(fill.tradeId)) return false;
     this.remember(fill.tradeId);
     const m = this.market(fill.ticker);
     m.lastFillMs = nowMs;
+    // A fee is money gone when the fill happens, whether the trade opens or closes.
+    m.realised -= fill.fee ?? 0;
     const delta = positionDelta(fill.side, fill.count);
     const before = m.position;
     const after = before + delta;

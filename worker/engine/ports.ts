@@ -288,6 +288,10 @@ export interface FillEvent {
   price: Micros;
   count: Centis;
   tsMs: number;
+  /** Fee charged on this fill (Micros, ≥ 0), when the message carries it: realised PnL is net of it. */
+  fee?: Micros;
+  /** Whether we were the taker (the exchange's word; we only ever post, so true is worth a look). */
+  isTaker?: boolean;
 }
 
 export type FeedEvent =

@@ -67,6 +67,17 @@ describe('Inventory', () => {
     expect(inv.entry('M')).toBeNull();
   });
 
+  it('realised PnL is net of every fill fee, on opening fills too, and a duplicate fill pays no second fee', () => {
+    const inv = new Inventory();
+    inv.applyFill({ ...fill('1', 'M', 'bid', 400_000, 100), fee: 7_000 }, 0); // opens: only the fee is realised
+    expect(inv.realised('M')).toBe(-7_000);
+    inv.applyFill({ ...fill('1', 'M', 'bid', 400_000, 100), fee: 7_000 }, 0);
+    expect(inv.realised('M')).toBe(-7_000);
+    inv.applyFill({ ...fill('2', 'M', 'ask', 450_000, 100), fee: 7_000 }, 0); // closes 5¢ higher
+    expect(inv.realised('M')).toBe(50_000 - 14_000);
+    expect(inv.entry('M')).toBeNull();
+  });
+
   it('takes the exchange position on reconciliation and remembers the last fill time', () => {
     const inv = new Inventory();
     inv.applyFill(fill('1', 'M', 'bid', 400_000, 100), 1_234);

@@ -52,6 +52,8 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
             price: f.yes_price_dollars,
             count: f.count_fp,
             tsMs: f.ts_ms ?? (f.ts !== undefined ? f.ts * 1000 : this.clock.now()),
+            fee: f.fee_cost,
+            isTaker: f.is_taker,
           });
           return;
         }
@@ -85,6 +87,8 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
               remaining: o.remaining_count_fp,
               filled: o.fill_count_fp,
               status: o.status,
+              // Orders an update against our own acks: a snapshot older than the last ack is stale.
+              ...(o.last_updated_ts_ms === undefined ? {} : { tsMs: o.last_updated_ts_ms }),
             });
           } else if (m.type === 'market_lifecycle_v2') {
             const l = m.msg;

@@ -69,6 +69,8 @@ export function storeAudit(o: AuditOptions): AuditSink {
         price: f.price,
         count: f.count,
         ts: f.tsMs,
+        ...(f.fee === undefined ? {} : { fee: f.fee }),
+        ...(f.isTaker === undefined ? {} : { isTaker: f.isTaker }),
         shardId: o.shardId,
       });
     },
