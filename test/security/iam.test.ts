@@ -277,9 +277,9 @@ describe('IAM: per role', () => {
         )!;
         const onIndex = JSON.stringify(stmt.Resource).includes('/index/gsi1');
         expect(d.resources, `${d.action}`).toEqual([table()]);
-        const keys = (
-          (d.condition?.['ForAllValues:StringLike'] as Record<string, string[]>)['dynamodb:LeadingKeys'] ?? []
-        ).map((k) => `${onIndex ? 'gsi1:' : ''}${k}`);
+        const like = d.condition?.['ForAllValues:StringLike'] as Record<string, string[]> | undefined;
+        expect(like?.['dynamodb:LeadingKeys'], `${d.action} LeadingKeys`).toBeDefined();
+        const keys = (like?.['dynamodb:LeadingKeys'] ?? []).map((k) => `${onIndex ? 'gsi1:' : ''}${k}`);
         byAction.set(d.action, new Set([...(byAction.get(d.action) ?? []), ...keys]));
       }
       expect(Object.fromEntries([...byAction].map(([a, k]) => [a, [...k].sort()]))).toEqual({
