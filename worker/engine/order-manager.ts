@@ -101,6 +101,8 @@ interface Tracked extends LiveOrder {
    * (adopted from a listing, an ack without it): updates then only raise it.
    */
   exTsMs: number | null;
+  /** When our last write's acknowledgement was applied (local ms): a listing begun before it may predate it. */
+  ackedMs: number;
   /** State to restore when a write is refused. */
   before?: { price: Micros; total: Centis };
 }
@@ -387,6 +389,7 @@ export class OrderManager {
         reserve: 0,
         pendingTotal: null,
         exTsMs: null,
+        ackedMs: Number.NEGATIVE_INFINITY,
       };
       this.addOrder(o);
       creates.push(o);
@@ -521,6 +524,8 @@ export class OrderManager {
   applyReconciliation(
     actions: readonly OrderAction[],
     eventOf: (ticker: string) => string | undefined,
+    /** When the listing was requested: an order written or acknowledged since may be listed as it was before. */
+    listingStartedMs: number = Number.NEGATIVE_INFINITY,
   ): number {
     let changes = 0;
     const foreignOurs: Tracked[] = [];
@@ -529,6 +534,18 @@ export class OrderManager {
         const o = this.findLocal(a.local);
         if (!o || o.state === 'pending') continue;
         const ex = a.exchange;
+        if (o.state === 'resting' && Math.max(o.sinceMs, o.ackedMs) >= listingStartedMs) {
+          // The listing may show the order before our last write: it may raise what we count
+          // (fills or size we did not know of), never lower it; the next listing confirms.
+          const listedTotal = ex.filled + ex.remaining;
+          if (listedTotal > o.total) {
+            o.total = listedTotal;
+            o.filled = Math.max(o.filled, ex.filled);
+            refresh(o);
+            changes++;
+          }
+          continue;
+        }
         if (
           o.state !== 'resting' ||
           o.orderId !== ex.orderId ||
@@ -562,6 +579,7 @@ export class OrderManager {
           reserve: 0,
           pendingTotal: null,
           exTsMs: null,
+          ackedMs: Number.NEGATIVE_INFINITY,
         });
         changes++;
       } else
@@ -587,6 +605,7 @@ export class OrderManager {
       reserve: 0,
       pendingTotal: null,
       exTsMs: null,
+      ackedMs: Number.NEGATIVE_INFINITY,
     };
     this.addOrder(o);
   }
@@ -702,6 +721,7 @@ export class OrderManager {
 
   private settleAck(o: Tracked, price: Micros, ack: OrderAck): void {
     o.orderId = ack.orderId || o.orderId;
+    o.ackedMs = this.deps.clock.now();
     // An order update older than this ack describes the order before this write.
     if (ack.tsMs !== undefined) o.exTsMs = Math.max(o.exTsMs ?? ack.tsMs, ack.tsMs);
     o.price = price;

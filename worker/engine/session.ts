@@ -1087,7 +1087,11 @@ export class TradingSession {
       this.config.clientOrderPrefix,
       startedMs,
     );
-    const orderChanges = this.manager.applyReconciliation(actions, (t) => this.gameOfTicker.get(t));
+    const orderChanges = this.manager.applyReconciliation(
+      actions,
+      (t) => this.gameOfTicker.get(t),
+      startedMs,
+    );
 
     const decision = reconcilePositions(
       [...new Set([...tracked, ...this.inventory.tickers().filter((t) => tracked.has(t))])],

@@ -219,6 +219,32 @@ describe('OrderManager', () => {
     ]);
   });
 
+  it('a listing begun before an amend was acknowledged may raise what is counted, never lower it', async () => {
+    const { ex, manager, game, clock } = rig(100_000);
+    await manager.sync(game, FOUR(500));
+    clock.advance(1);
+    const startedMs = clock.now();
+    const stale = await ex.listRestingOrders(); // 500 each, taken before the amends below
+    clock.advance(1);
+    await manager.sync(game, FOUR(800));
+    expect(ex.resting().map((o) => o.remaining)).toEqual([800, 800, 800, 800]);
+    manager.applyReconciliation(
+      reconcileOrders(manager.all(), stale, new Set(TICKERS), 'kmm', startedMs),
+      () => 'G',
+      startedMs,
+    );
+    expect(manager.all().map((o) => o.remaining)).toEqual([800, 800, 800, 800]);
+    // A listing begun after the acks is the exchange's word again.
+    clock.advance(1);
+    const fresh = await ex.listRestingOrders();
+    manager.applyReconciliation(
+      reconcileOrders(manager.all(), fresh, new Set(TICKERS), 'kmm', clock.now()),
+      () => 'G',
+      clock.now(),
+    );
+    expect(manager.all().map((o) => [o.state, o.remaining])).toEqual(fresh.map(() => ['resting', 800]));
+  });
+
   it('keeps an order whose create outcome is unknown, and adopts it by client id (no duplicate)', async () => {
     const { ex, manager, game, clock } = rig(10_000);
     ex.unknownAfterApply = 1;
