@@ -18,8 +18,13 @@ export const WorkerMetric = {
   WsDisconnectedSeconds: 'WsDisconnectedSeconds',
   /** Count of times a game's inventory exceeded its hard limit (must stay 0). */
   InventoryLimitBreaches: 'InventoryLimitBreaches',
-  /** Count of differences found by a reconciliation pass (orders or positions vs the exchange). */
+  /**
+   * Count of positions a reconciliation pass corrected to the exchange's (after the start-up load):
+   * a lost or double-counted fill. The drift alarm stops trading on it, so routine order churn is not in it.
+   */
   ReconciliationDrift: 'ReconciliationDrift',
+  /** Count of local orders a reconciliation pass changed, adopted or forgot (dashboard; churn, not an alarm). */
+  OrdersReconciled: 'OrdersReconciled',
   /** Current drawdown from the session's peak PnL, dollars, ≥ 0. Gauge. */
   PnlDrawdownDollars: 'PnlDrawdownDollars',
   /** Age of the oldest theo among games being quoted, seconds. Gauge. */

@@ -75,7 +75,8 @@ export class KillSwitch {
       });
     }
     this.current = { ...this.current, phase: result.flat ? 'flat' : 'not_flat', result };
-    this.deps.metrics.gauge(KillMetric.KillOrdersRemaining, Math.max(0, result.remaining));
+    // remaining −1 = unknown (the flatten crashed or never listed): not flat, so the alarm must see it.
+    this.deps.metrics.gauge(KillMetric.KillOrdersRemaining, result.remaining < 0 ? 1 : result.remaining);
     if (result.flat) this.deps.log.warn('kill_switch_flat', { ...result });
     else this.deps.log.error('kill_switch_not_flat', { ...result });
     return result;

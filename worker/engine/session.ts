@@ -1150,7 +1150,8 @@ export class TradingSession {
         void this.kill('drift', `${c.ticker}: local ${c.local} vs exchange ${c.exchange}`);
     }
     if (orderChanges > 0) {
-      this.ports.metrics.count(WorkerMetric.ReconciliationDrift, orderChanges);
+      // Order churn (late acks, adoptions), not a position disagreement: not what the drift alarm stops on.
+      this.ports.metrics.count(WorkerMetric.OrdersReconciled, orderChanges);
       this.ports.log.info('orders_reconciled', { changes: orderChanges });
     }
     // Stop-time verification: nothing of a stopped game may rest.

@@ -77,6 +77,24 @@ describe('KillSwitch', () => {
     expect(metrics.gauges.get('KillOrdersRemaining')).toBe(3);
   });
 
+  it('a flatten that crashes is not flat, and its remaining count is not reported as zero', async () => {
+    const clock = new ManualClock(0);
+    const metrics = recordingMetrics();
+    const kill = new KillSwitch({
+      clock,
+      flatten: async () => {
+        throw new Error('listing client closed');
+      },
+      log: recordingLog(),
+      metrics,
+      onTrip: () => {},
+    });
+    const r = await kill.trip('operator', 'test');
+    expect(r).toMatchObject({ flat: false, remaining: -1 });
+    expect(kill.state.phase).toBe('not_flat');
+    expect(metrics.gauges.get('KillOrdersRemaining')).toBeGreaterThan(0);
+  });
+
   it('does not take a failed listing for an empty one', async () => {
     const { kill, ex, clock } = rig(1);
     ex.failListings = 3;

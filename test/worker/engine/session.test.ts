@@ -420,6 +420,9 @@ describe('TradingSession', () => {
     ).toEqual(before);
     expect(r.ex.created.length).toBe(createdBefore);
     expect(again.session.liveOrders()).toHaveLength(4);
+    // Adopting orders is order churn, not a position disagreement: the drift alarm's metric stays silent.
+    expect(again.metrics.counts.get('OrdersReconciled')).toBeGreaterThanOrEqual(4);
+    expect(again.metrics.counts.get('ReconciliationDrift') ?? 0).toBe(0);
   });
 
   it('corrects position drift to the exchange within one reconciliation period plus the confirmation', async () => {
@@ -429,6 +432,7 @@ describe('TradingSession', () => {
     await r.session.idle();
     expect(r.session.position(A)).toBe(700);
     expect(r.session.snapshot().drift[0]).toMatchObject({ ticker: A, local: 0, exchange: 700 });
+    expect(r.metrics.counts.get('ReconciliationDrift')).toBe(1);
   });
 
   it('feed down: pulls quotes at once, trips the kill switch past the bound', async () => {
