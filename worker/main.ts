@@ -224,6 +224,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     audit: storeAudit({
       fills: opts.store.fills,
       orders: opts.store.orders,
+      mapping: opts.store.mapping,
+      positions: opts.store.positions,
       shardId,
       fenceToken: () => opts.lease?.token() ?? 0,
       eventOf: (t) => session?.eventOf(t),

@@ -11,7 +11,7 @@
  * Networking: public subnets and a public IP, no NAT gateway (the worker only
  * calls out: Kalshi, DynamoDB, EventBridge, CloudWatch); no inbound rule at all.
  */
-import { type CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import {
   FlowLogDestination,
@@ -40,7 +40,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
-import { type DeployConfig, KALSHI_BASE_URLS, theoLimits } from '../config.ts';
+import { type DeployConfig, KALSHI_BASE_URLS, theoLimits, workerEngineConfig } from '../config.ts';
 import { repoPath } from '../paths.ts';
 import { type DynamoAction, grantIndexQuery, grantItems } from './dynamo-access.ts';
 
@@ -55,14 +55,14 @@ export interface WorkerProps {
 /**
  * What the worker does with each record kind (worker/main.ts → shared/store), granted exactly:
  * it only reads theos and the kill/pause flags (it must never clear a kill or forge a theo),
- * appends fills, order audit and sampled decisions (conditional PutItem, attribute_not_exists),
+ * appends fills, order audit, sampled decisions and position snapshots (conditional PutItem,
+ * attribute_not_exists), upserts the event mapping of each game it matches (PutItem MAP#),
  * and holds its shard lease (UpdateItem acquire/renew/release, GetItem on a refused renewal).
- * Event mappings (MAP#) and position snapshots (POS#) are not used by the worker.
  */
 export const WORKER_DYNAMO_GRANTS = [
   { actions: ['BatchGetItem'], keys: ['THEO#'] },
   { actions: ['Query'], keys: ['KILL'] },
-  { actions: ['PutItem'], keys: ['FILL#', 'ORDER#', 'DEC#'] },
+  { actions: ['PutItem'], keys: ['FILL#', 'ORDER#', 'DEC#', 'POS#', 'MAP#'] },
   { actions: ['GetItem', 'UpdateItem'], keys: ['LEASE#'] },
 ] as const satisfies readonly { actions: readonly DynamoAction[]; keys: readonly string[] }[];
 /** gsi1 partitions the worker queries: theos of a sport (game mapping). */
@@ -80,6 +80,17 @@ export class Worker extends Construct {
   constructor(scope: Construct, id: string, props: WorkerProps) {
     super(scope, id);
     const { config } = props;
+    const sports = workerEngineConfig(config);
+    for (const key of sports.unpriced)
+      Annotations.of(this).addWarningV2(
+        'kalshi-mm:sport-unpriced',
+        `the worker trades ${key} but odds.sports does not poll it: its games get no theo and never quote`,
+      );
+    for (const key of sports.untraded)
+      Annotations.of(this).addWarningV2(
+        'kalshi-mm:sport-untraded',
+        `odds.sports polls ${key} but the worker does not trade it: Odds API credits spent for nothing`,
+      );
     this.vpc = new Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 0,
@@ -152,6 +163,7 @@ export class Worker extends Construct {
           NODE_OPTIONS: '--enable-source-maps',
           // Theos are refreshed every odds.pollEveryMinutes: the worker's age limit follows it.
           THEO_MAX_AGE_MS: String(theoLimits(config).maxAgeMinutes * 60_000),
+          ...(config.worker.engine ? { ENGINE_CONFIG: JSON.stringify(config.worker.engine) } : {}),
         },
         secrets: {
           KALSHI_KEY_ID: EcsSecret.fromSecretsManager(props.kalshiSecret, 'keyId'),

@@ -3,7 +3,7 @@
  * deployment depends on, and the wiring between them. Bundling is skipped
  * (context aws:cdk:bundling-stacks = []) so the file synthesises in seconds.
  */
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { killEnvSchema, oddsEnvSchema, parseEnv } from '../../functions/runtime/env.ts';
 import { buildApp } from '../../infra/app.ts';
@@ -46,6 +46,36 @@ beforeAll(() => {
   });
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources as Record<string, Resource>;
+});
+
+describe('worker configuration', () => {
+  it('passes worker.engine to the task as ENGINE_CONFIG, and warns at synth about a traded sport nobody prices', () => {
+    const { stack } = buildApp({
+      context: {
+        ...cdkJsonContext(),
+        'aws:cdk:bundling-stacks': [],
+        kalshiMm: {
+          stage: 'cfg',
+          worker: { engine: { quoting: { baseSize: 300 } } },
+          odds: {
+            bookmakers: ['pinnacle'],
+            sports: [{ sportKey: 'basketball_nba', priority: 1, minCredits: 0 }],
+          },
+        },
+      },
+      nag: false,
+    });
+    const t = Template.fromStack(stack);
+    const env = JSON.stringify(
+      Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0]?.['Properties']?.['ContainerDefinitions'],
+    );
+    expect(env).toContain(JSON.stringify(JSON.stringify({ quoting: { baseSize: 300 } })));
+    const warnings = Annotations.fromStack(stack).findWarning(
+      '*',
+      Match.stringLikeRegexp('americanfootball_nfl'),
+    );
+    expect(warnings.length).toBeGreaterThan(0);
+  });
 });
 
 describe('data', () => {
@@ -477,13 +507,14 @@ describe('worker', () => {
       '{"Action":"dynamodb:Query","Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["KILL*"]}}',
     );
     expect(policies).toContain(
-      '{"Action":"dynamodb:PutItem","Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["FILL#*","ORDER#*","DEC#*"]}}',
+      '{"Action":"dynamodb:PutItem","Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["FILL#*","ORDER#*","DEC#*","POS#*","MAP#*"]}}',
     );
     expect(policies).toContain(
       '{"Action":["dynamodb:GetItem","dynamodb:UpdateItem"],"Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["LEASE#*"]}}',
     );
-    expect(policies).not.toContain('MAP#');
-    expect(policies).not.toContain('POS#');
+    // Mappings and position snapshots are written, never read back or updated by the worker.
+    expect(policies).not.toMatch(/"dynamodb:(GetItem|UpdateItem|Query)"[^\]]*MAP#/);
+    expect(policies).not.toMatch(/"dynamodb:(GetItem|UpdateItem|Query)"[^\]]*POS#/);
   });
 });
 

@@ -207,6 +207,18 @@ describe('worker over the simulated exchange and local DynamoDB', () => {
       theo: { oddsEventId: 'odds-bos-mil' },
       stopAtMs: expect.any(Number),
     });
+    // Discovery's match is stored for tools and restarts.
+    expect(await store.mapping.get(EVENT)).toMatchObject({
+      oddsEventId: 'odds-bos-mil',
+      sportKey: 'basketball_nba',
+      markets: expect.arrayContaining([{ ticker: BOS, outcome: expect.any(String) }]),
+    });
+    // Stopping writes the shard's positions as the exchange has them.
+    await w.stop('test over');
+    await until(async () => (await store.positions.latest('0'))?.source === 'shutdown', 'shutdown snapshot');
+    const snap = await store.positions.latest('0');
+    expect(snap?.positions).toEqual([{ ticker: BOS, position: 300 }]);
+    expect(snap?.inventories).toEqual([{ eventTicker: EVENT, inventory: 300 }]);
   });
 
   it('kill flag in the store: zero resting orders within 60 s', async () => {

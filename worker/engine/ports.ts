@@ -358,9 +358,13 @@ export interface RefreshPublisher {
   publish(req: RefreshRequest): Promise<void>;
 }
 
-/** Optional persistence of what happened (fills, order writes, positions). */
+/** Optional persistence of what happened (fills, order writes, game mappings, positions). */
 export interface AuditSink {
   fill(fill: FillEvent & { eventTicker: string }): Promise<void>;
+  /** A game discovery matched: which odds event prices it, which market is which outcome. */
+  game?(game: Game, oddsSportKey: string, atMs: number): Promise<void>;
+  /** The shard's positions and game inventories (after reconciliation passes, and at shutdown). */
+  positions?(snapshot: PositionsSnapshot): Promise<void>;
   order(entry: {
     action: string;
     ticker: string;
@@ -372,6 +376,15 @@ export interface AuditSink {
     outcome: string;
     atMs: number;
   }): Promise<void>;
+}
+
+export interface PositionsSnapshot {
+  atMs: number;
+  /** Signed YES position per market, Centis. */
+  positions: { ticker: string; position: Centis }[];
+  /** Signed inventory per game, Centis. */
+  inventories: { eventTicker: string; inventory: Centis }[];
+  source: 'reconciliation' | 'shutdown';
 }
 
 /** Cancels until two consecutive listings show nothing resting, bounded in time. */

@@ -236,6 +236,7 @@ export class TradingSession {
   /** Discovery has run once and asked the feed to subscribe: from here on the ws-down bound applies. */
   private subscribed = false;
   private stopped = false;
+  private lastSnapshotMs = Number.NEGATIVE_INFINITY;
   /** Highest realised + marked PnL seen at a heartbeat (Micros): the drawdown's reference. */
   private pnlPeak: Micros | null = null;
 
@@ -312,6 +313,7 @@ export class TradingSession {
   /** Trips the kill switch (stop quoting, cancel until flat), then stops timers and the feed. */
   async stop(source: KillSource = 'sigterm', reason = 'shutdown'): Promise<FlattenResult> {
     const result = await this.kill(source, reason);
+    this.snapshotPositions('shutdown');
     this.shutdownTimers();
     await this.quiesce();
     return result;
@@ -484,13 +486,37 @@ export class TradingSession {
   }
 
   private auditFill(fill: FillEvent, eventTicker: string): void {
-    const audit = this.ports.audit
-      ?.fill({ ...fill, eventTicker })
+    this.persist('fill', this.ports.audit?.fill({ ...fill, eventTicker }));
+  }
+
+  /** A store write off the trading path: failures are logged and counted, never thrown; stop() waits for it. */
+  private persist(what: string, write: Promise<void> | undefined): void {
+    if (!write) return;
+    const p = write
       .catch((err: unknown) => {
-        this.ports.log.warn('audit_fill_failed', { error: errText(err) });
+        this.ports.metrics.count('AuditWriteErrors', 1, { what });
+        this.ports.log.warn(`audit_${what}_failed`, { error: errText(err) });
       })
-      .finally(() => this.running.delete(audit!));
-    if (audit) this.running.add(audit);
+      .finally(() => this.running.delete(p));
+    this.running.add(p);
+  }
+
+  /** Positions and game inventories to the store: at most one per minute from reconciliation, and at shutdown. */
+  private snapshotPositions(source: 'reconciliation' | 'shutdown'): void {
+    const audit = this.ports.audit;
+    if (!audit?.positions) return;
+    const now = this.ports.clock.now();
+    if (source === 'reconciliation' && now - this.lastSnapshotMs < POSITION_SNAPSHOT_EVERY_MS) return;
+    this.lastSnapshotMs = now;
+    const positions = this.inventory
+      .tickers()
+      .map((ticker) => ({ ticker, position: this.inventory.position(ticker) }))
+      .filter((p) => p.position !== 0);
+    const inventories = [...this.games.values()].map((g) => ({
+      eventTicker: g.game.eventTicker,
+      inventory: signedInventory(g.tickers, this.inventory.positions(g.tickers)),
+    }));
+    this.persist('positions', audit.positions({ atMs: now, positions, inventories, source }));
   }
 
   private onConnection(state: 'up' | 'down'): void {
@@ -570,7 +596,7 @@ export class TradingSession {
     this.ports.feed.track([...this.gameOfTicker.keys()]);
   }
 
-  private register(sport: string, _cfg: SportConfig, ev: ListedEvent): void {
+  private register(sport: string, cfg: SportConfig, ev: ListedEvent): void {
     const known = this.games.get(ev.eventTicker);
     if (known) {
       this.refreshListing(known, ev);
@@ -610,6 +636,7 @@ export class TradingSession {
       fees: ev.fees,
     };
     this.addGame(game);
+    this.persist('game', this.ports.audit?.game?.(game, cfg.oddsSportKey, this.ports.clock.now()));
   }
 
   /**
@@ -1149,6 +1176,7 @@ export class TradingSession {
       if (Math.abs(c.drift) > this.config.kill.maxDrift)
         void this.kill('drift', `${c.ticker}: local ${c.local} vs exchange ${c.exchange}`);
     }
+    this.snapshotPositions('reconciliation');
     if (orderChanges > 0) {
       // Order churn (late acks, adoptions), not a position disagreement: not what the drift alarm stops on.
       this.ports.metrics.count(WorkerMetric.OrdersReconciled, orderChanges);
@@ -1343,6 +1371,9 @@ const eventTickerOfMarket = (ticker: string): string => {
   const i = ticker.lastIndexOf('-');
   return i > 0 ? ticker.slice(0, i) : ticker;
 };
+
+/** Position snapshots from reconciliation (every 10 s) are kept one a minute: enough to audit, cheap to store. */
+const POSITION_SNAPSHOT_EVERY_MS = 60_000;
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
 

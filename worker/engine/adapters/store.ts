@@ -12,8 +12,9 @@ import {
 import { DRAW } from '../../../shared/odds/aggregate.ts';
 import type { OddsApiEvent } from '../../../shared/odds/schemas.ts';
 import type { FillStore } from '../../../shared/store/fills.ts';
-import type { OrderAuditStore } from '../../../shared/store/journal.ts';
+import type { OrderAuditStore, PositionStore } from '../../../shared/store/journal.ts';
 import type { KillStore } from '../../../shared/store/kill.ts';
+import type { MappingStore } from '../../../shared/store/mapping.ts';
 import type { TheoRecord, TheoStore } from '../../../shared/store/theos.ts';
 import type {
   ActiveFlag,
@@ -50,6 +51,9 @@ export function storeKillFlags(kill: Pick<KillStore, 'active'>): KillFlagSource 
 export interface AuditOptions {
   fills: Pick<FillStore, 'put'>;
   orders: Pick<OrderAuditStore, 'append'>;
+  /** Game mappings and position snapshots; absent: not persisted. */
+  mapping?: Pick<MappingStore, 'put'>;
+  positions?: Pick<PositionStore, 'put'>;
   shardId: string;
   /** The fencing token writes are made under (0 when no lease is configured). */
   fenceToken: () => number;
@@ -57,7 +61,37 @@ export interface AuditOptions {
 }
 
 export function storeAudit(o: AuditOptions): AuditSink {
+  const mapping = o.mapping;
+  const positions = o.positions;
   return {
+    ...(mapping
+      ? {
+          game: async (g, oddsSportKey, atMs) => {
+            await mapping.put({
+              kalshiEventTicker: g.eventTicker,
+              seriesTicker: g.seriesTicker,
+              oddsEventId: g.oddsEventId,
+              sportKey: oddsSportKey,
+              commenceTime: g.oddsCommenceMs,
+              markets: g.markets.map((m) => ({ ticker: m.ticker, outcome: m.outcome })),
+              matchedAt: atMs,
+            });
+          },
+        }
+      : {}),
+    ...(positions
+      ? {
+          positions: async (s) => {
+            await positions.put({
+              shardId: o.shardId,
+              ts: s.atMs,
+              positions: s.positions,
+              inventories: s.inventories,
+              source: s.source,
+            });
+          },
+        }
+      : {}),
     fill: async (f) => {
       await o.fills.put({
         tradeId: f.tradeId,
