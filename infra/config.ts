@@ -4,6 +4,7 @@
  * Validated with zod so a typo fails the synth with the field's name.
  */
 import { z } from 'zod';
+import { ConfigError, type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
 
 export const sportPollSchema = z.object({
   /** Odds API sport key. */
@@ -36,6 +37,11 @@ export const deployConfigSchema = z.object({
        * missing data as OK, so nothing kills trading that is not running.
        */
       enabled: z.boolean().default(false),
+      /**
+       * The worker's engine configuration (shared/config/engine-config.ts; every field has a
+       * default), passed as ENGINE_CONFIG. Validated at synth: a bad field fails the synth, not the task.
+       */
+      engine: z.record(z.string(), z.unknown()).optional(),
     })
     .prefault({}),
   odds: z
@@ -70,11 +76,10 @@ export const deployConfigSchema = z.object({
         'lowvig',
         'betonlineag',
       ],
+      // The sports the worker trades by default (engine config `sports`): credits go where quotes do.
       sports: [
         { sportKey: 'basketball_nba', priority: 1, minCredits: 0 },
         { sportKey: 'americanfootball_nfl', priority: 1, minCredits: 0 },
-        { sportKey: 'icehockey_nhl', priority: 2, minCredits: 200 },
-        { sportKey: 'soccer_epl', priority: 3, minCredits: 500 },
       ],
     }),
   alarms: z
@@ -114,7 +119,35 @@ export function loadDeployConfig(raw: unknown): DeployConfig {
     throw new Error(`invalid ${CONTEXT_KEY} deploy config: ${issues}`);
   }
   theoLimits(parsed.data);
+  workerEngineConfig(parsed.data);
   return parsed.data;
+}
+
+/**
+ * The worker's engine config as the task will parse it (throws naming the field when invalid),
+ * and where it and odds-poll disagree on sports: a traded sport odds-poll never prices gets no
+ * theo (so it never quotes), a priced sport nobody trades spends Odds API credits for nothing.
+ */
+export function workerEngineConfig(config: DeployConfig): {
+  engine: EngineConfig;
+  unpriced: string[];
+  untraded: string[];
+} {
+  let engine: EngineConfig;
+  try {
+    engine = parseEngineConfig(config.worker.engine ?? {});
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const issues = err.issues.map((i) => `worker.engine.${i.path || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`invalid ${CONTEXT_KEY} deploy config: ${issues}`);
+  }
+  const polled = new Set(config.odds.sports.map((s) => s.sportKey));
+  const traded = new Set(Object.values(engine.sports).map((s) => s.oddsSportKey));
+  return {
+    engine,
+    unpriced: [...traded].filter((k) => !polled.has(k)),
+    untraded: [...polled].filter((k) => !traded.has(k)),
+  };
 }
 
 /** Margin over the poll interval for a poll's own run time and the worker's theo re-read. */

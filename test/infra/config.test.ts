@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadDeployConfig, theoLimits } from '../../infra/config.ts';
+import { loadDeployConfig, theoLimits, workerEngineConfig } from '../../infra/config.ts';
 
 describe('deploy config', () => {
   it('defaults: one demo shard, 30-minute polls, priority sports with credit floors', () => {
@@ -26,6 +26,21 @@ describe('deploy config', () => {
         },
       }).odds.horizonHours,
     ).toBe(36);
+  });
+
+  it("the worker's engine config is validated at synth, naming the field, and its sports are checked against the poll", () => {
+    expect(() => loadDeployConfig({ worker: { engine: { quoting: { minEdge: -1 } } } })).toThrow(
+      /worker\.engine\.quoting\.minEdge/,
+    );
+    // Defaults: the polled sports are exactly the traded ones.
+    expect(workerEngineConfig(loadDeployConfig(undefined))).toMatchObject({ unpriced: [], untraded: [] });
+    const c = loadDeployConfig({
+      worker: { engine: { sports: { nhl: { series: ['KXNHLGAME'], oddsSportKey: 'icehockey_nhl' } } } },
+    });
+    expect(workerEngineConfig(c)).toMatchObject({
+      unpriced: ['icehockey_nhl'],
+      untraded: ['basketball_nba', 'americanfootball_nfl'],
+    });
   });
 
   it('a bad value fails naming the field', () => {
