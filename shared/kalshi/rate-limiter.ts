@@ -74,6 +74,8 @@ interface CostRule {
   method: string;
   pattern: RegExp;
   cost: number;
+  /** [placeholders, −path length]: lower sorts first (more specific). */
+  specificity: [number, number];
 }
 
 const API_PREFIX = '/trade-api/v2';
@@ -84,13 +86,27 @@ function ruleOf(c: EndpointCost): CostRule {
     .split(/(\{[^}]+\})/)
     .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
     .join('');
-  return { method: c.method.toUpperCase(), pattern: new RegExp(`^${escaped}/?$`), cost: c.cost };
+  const placeholders = (path.match(/\{[^}]+\}/g) ?? []).length;
+  return {
+    method: c.method.toUpperCase(),
+    pattern: new RegExp(`^${escaped}/?$`),
+    cost: c.cost,
+    specificity: [placeholders, -path.length],
+  };
+}
+
+/**
+ * Most specific rule first: `/orders/batched` must not be priced by `/orders/{order_id}`,
+ * whatever order the exchange's table lists them in (fewer placeholders, then longer paths).
+ */
+function bySpecificity(rules: CostRule[]): CostRule[] {
+  return rules.sort((a, b) => a.specificity[0] - b.specificity[0] || a.specificity[1] - b.specificity[1]);
 }
 
 export class KalshiRateLimiter {
   private readonly buckets: Record<BucketName, Bucket>;
   private defaultCost = 10;
-  private rules: CostRule[] = DEFAULT_ENDPOINT_COSTS.map(ruleOf);
+  private rules: CostRule[] = bySpecificity(DEFAULT_ENDPOINT_COSTS.map(ruleOf));
   private seq = 0;
 
   constructor(
@@ -112,7 +128,7 @@ export class KalshiRateLimiter {
     }
     if (costs) {
       this.defaultCost = costs.default_cost;
-      this.rules = costs.endpoint_costs.map(ruleOf);
+      this.rules = bySpecificity(costs.endpoint_costs.map(ruleOf));
     }
     this.pump('read');
     this.pump('write');

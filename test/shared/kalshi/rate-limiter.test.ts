@@ -79,6 +79,30 @@ describe('client-side token buckets', () => {
     expect(lim.snapshot().write).toMatchObject({ capacity: 600, refillPerSec: 300 });
   });
 
+  it('prices a path by its most specific rule, whatever order the exchange lists them in', () => {
+    const lim = new KalshiRateLimiter(new ManualClock(0));
+    lim.configure(
+      {
+        usage_tier: 'basic',
+        read: { refill_rate: 200, bucket_capacity: 200 },
+        write: { refill_rate: 100, bucket_capacity: 100 },
+      },
+      {
+        default_cost: 10,
+        endpoint_costs: [
+          { method: 'DELETE', path: '/portfolio/events/orders/{order_id}', cost: 2 },
+          { method: 'DELETE', path: '/portfolio/events/orders/batched', cost: 3 },
+          { method: 'GET', path: '/portfolio/orders/{order_id}', cost: 2 },
+          { method: 'GET', path: '/portfolio/orders/queue_positions', cost: 5 },
+        ],
+      },
+    );
+    expect(lim.costOf('DELETE', '/portfolio/events/orders/batched')).toBe(3);
+    expect(lim.costOf('DELETE', '/portfolio/events/orders/abc-123')).toBe(2);
+    expect(lim.costOf('GET', '/portfolio/orders/queue_positions')).toBe(5);
+    expect(lim.costOf('GET', '/portfolio/orders/o-1')).toBe(2);
+  });
+
   it('refuses a cost no bucket can ever hold, and drains on a 429', async () => {
     const clock = new ManualClock(0);
     const lim = new KalshiRateLimiter(clock);
