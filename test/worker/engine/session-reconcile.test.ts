@@ -12,14 +12,21 @@ import { gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
 import type { EnginePorts, FillEvent, ListedEvent } from '../../../worker/engine/ports.ts';
 import { TradingSession } from '../../../worker/engine/session.ts';
 import { FakeExchange } from './fake-exchange.ts';
-import { drain, recordingLog, recordingMetrics } from './support.ts';
+import {
+  drain,
+  recordingLog,
+  recordingMetrics,
+  SESSION_GAME,
+  sessionListing,
+  UNMATCHED_MARKET,
+} from './support.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
 const START = T0 + 3 * 3_600_000;
-const EVENT = 'KXNBAGAME-26NOV25BOSMIL';
+const EVENT = SESSION_GAME;
 const A = `${EVENT}-BOS`;
 const B = `${EVENT}-MIL`;
-const OTHER = 'KXNBAGAME-26NOV25XXXYYY-XXX';
+const OTHER = UNMATCHED_MARKET;
 const c = (cents: number) => cents * 10_000;
 
 function rig() {
@@ -30,25 +37,7 @@ function rig() {
     limits: { default: { cap: 20_000, floor: 20_000, liquidityShare: 0 }, sports: {} },
     quoting: { baseSize: 500 },
   });
-  ex.events = [
-    {
-      eventTicker: EVENT,
-      seriesTicker: 'KXNBAGAME',
-      title: 'Boston at Milwaukee',
-      startMs: START,
-      markets: [
-        { ticker: A, yesSubTitle: 'Boston', status: 'active' },
-        { ticker: B, yesSubTitle: 'Milwaukee', status: 'active' },
-      ],
-    },
-    {
-      eventTicker: 'KXNBAGAME-26NOV25XXXYYY',
-      seriesTicker: 'KXNBAGAME',
-      title: 'Somewhere at Nowhere',
-      startMs: START,
-      markets: [{ ticker: OTHER, yesSubTitle: 'Somewhere', status: 'active' }],
-    },
-  ];
+  ex.events = sessionListing(START);
   const audited: (FillEvent & { eventTicker: string })[] = [];
   const log = recordingLog();
   const metrics = recordingMetrics();

@@ -13,7 +13,7 @@ import type {
 } from '../../../worker/engine/ports.ts';
 import { TradingSession } from '../../../worker/engine/session.ts';
 import { exchangeWorstCase, FakeExchange } from './fake-exchange.ts';
-import { drain, recordingLog, recordingMetrics } from './support.ts';
+import { drain, recordingLog, recordingMetrics, sessionListing } from './support.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
 const START = T0 + 3 * 3_600_000;
@@ -27,25 +27,7 @@ function rig(over: Record<string, unknown> = {}, ex = new FakeExchange(), clock 
     quoting: { baseSize: 500 },
     ...over,
   });
-  ex.events = [
-    {
-      eventTicker: 'KXNBAGAME-26NOV25BOSMIL',
-      seriesTicker: 'KXNBAGAME',
-      title: 'Boston at Milwaukee',
-      startMs: START,
-      markets: [
-        { ticker: A, yesSubTitle: 'Boston', status: 'active' },
-        { ticker: B, yesSubTitle: 'Milwaukee', status: 'active' },
-      ],
-    },
-    {
-      eventTicker: 'KXNBAGAME-26NOV25XXXYYY',
-      seriesTicker: 'KXNBAGAME',
-      title: 'Somewhere at Nowhere',
-      startMs: START,
-      markets: [{ ticker: 'KXNBAGAME-26NOV25XXXYYY-XXX', yesSubTitle: 'Somewhere', status: 'active' }],
-    },
-  ];
+  ex.events = sessionListing(START);
   const theo: { current: TheoSnapshot | null } = {
     current: {
       oddsEventId: 'odds-1',

@@ -1,5 +1,11 @@
 /** Recording logger and metrics for engine tests: assertions can read what was emitted. */
-import type { Dimensions, EngineLogger, EngineMetrics, LogFields } from '../../../worker/engine/ports.ts';
+import type {
+  Dimensions,
+  EngineLogger,
+  EngineMetrics,
+  ListedEvent,
+  LogFields,
+} from '../../../worker/engine/ports.ts';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error';
@@ -44,4 +50,30 @@ export function recordingMetrics(): EngineMetrics & {
 /** Lets every already-queued promise callback run. */
 export async function drain(turns = 5): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+/** The session tests' Kalshi listing: Boston at Milwaukee (two markets) and a one-market game no odds event matches. */
+export const SESSION_GAME = 'KXNBAGAME-26NOV25BOSMIL';
+export const UNMATCHED_MARKET = 'KXNBAGAME-26NOV25XXXYYY-XXX';
+
+export function sessionListing(startMs: number): ListedEvent[] {
+  return [
+    {
+      eventTicker: SESSION_GAME,
+      seriesTicker: 'KXNBAGAME',
+      title: 'Boston at Milwaukee',
+      startMs,
+      markets: [
+        { ticker: `${SESSION_GAME}-BOS`, yesSubTitle: 'Boston', status: 'active' },
+        { ticker: `${SESSION_GAME}-MIL`, yesSubTitle: 'Milwaukee', status: 'active' },
+      ],
+    },
+    {
+      eventTicker: 'KXNBAGAME-26NOV25XXXYYY',
+      seriesTicker: 'KXNBAGAME',
+      title: 'Somewhere at Nowhere',
+      startMs,
+      markets: [{ ticker: UNMATCHED_MARKET, yesSubTitle: 'Somewhere', status: 'active' }],
+    },
+  ];
 }
