@@ -124,6 +124,9 @@ export interface OrderManagerDeps {
 
 export class OrderManager {
   private readonly orders = new Map<number, Tracked>();
+  /** Tracked orders by exchange order id and by client order id: a fill or order update finds its order in O(1). */
+  private readonly byOrderId = new Map<string, Tracked>();
+  private readonly byClientId = new Map<string, Tracked>();
   /** The same orders by market, in insertion order: a requote reads its game's orders without scanning every game's. */
   private readonly byTicker = new Map<string, Set<Tracked>>();
   /** The same orders by game (event ticker): `hasInFlight` without scanning every game's. */
@@ -202,6 +205,8 @@ export class OrderManager {
     this.orders.set(o.key, o);
     addTo(this.byTicker, o.ticker, o);
     addTo(this.byGame, o.eventTicker, o);
+    if (o.orderId !== null) this.byOrderId.set(o.orderId, o);
+    if (o.clientOrderId !== null) this.byClientId.set(o.clientOrderId, o);
   }
 
   private removeOrder(o: Tracked): void {
@@ -209,6 +214,23 @@ export class OrderManager {
     this.orders.delete(o.key);
     removeFrom(this.byTicker, o.ticker, o);
     removeFrom(this.byGame, o.eventTicker, o);
+    if (o.orderId !== null && this.byOrderId.get(o.orderId) === o) this.byOrderId.delete(o.orderId);
+    if (o.clientOrderId !== null && this.byClientId.get(o.clientOrderId) === o)
+      this.byClientId.delete(o.clientOrderId);
+  }
+
+  /** The one place a tracked order's exchange id changes, so the id index stays exact. */
+  private setOrderId(o: Tracked, orderId: string): void {
+    if (o.orderId === orderId) return;
+    if (o.orderId !== null && this.byOrderId.get(o.orderId) === o) this.byOrderId.delete(o.orderId);
+    o.orderId = orderId;
+    if (this.orders.get(o.key) === o) this.byOrderId.set(orderId, o);
+  }
+
+  /** The tracked order with this exchange id (tests check the index against a scan). */
+  trackedByOrderId(orderId: string): LiveOrder | undefined {
+    const o = this.findByOrderId(orderId);
+    return o ? strip(o) : undefined;
   }
 
   /** Gate-visible exposure that is not on the book any more (see `ghosts`). */
@@ -483,7 +505,7 @@ export class OrderManager {
     if (ev.status === 'canceled' || ev.status === 'executed') {
       // Off the book (final, whenever it was sent). Fills of it whose messages have not arrived yet still
       // count until they do.
-      if (ev.orderId) o.orderId = ev.orderId;
+      if (ev.orderId) this.setOrderId(o, ev.orderId);
       this.removeOrder(o);
       this.addGhost(o, Math.max(0, ev.filled - o.seen));
       return;
@@ -504,7 +526,7 @@ export class OrderManager {
    */
   private raiseToExchangeView(o: Tracked, ev: Extract<FeedEvent, { type: 'order' }>): void {
     const before = exposureOf(o);
-    o.orderId = ev.orderId;
+    this.setOrderId(o, ev.orderId);
     o.total = Math.max(o.total, ev.filled + ev.remaining);
     o.filled = Math.max(o.filled, o.seen, ev.filled);
     if (o.state === 'uncertain' && o.pendingTotal !== null) {
@@ -706,7 +728,7 @@ export class OrderManager {
       const r = results[i]!;
       this.audit('create', o, r);
       if (r.ok) {
-        o.orderId = r.value.orderId;
+        this.setOrderId(o, r.value.orderId);
         this.deps.metrics.count(WorkerMetric.OrdersCreated);
         if (r.value.filled !== null) o.total = Math.min(o.total, r.value.filled + r.value.remaining);
         this.settleAck(o, o.price, r.value);
@@ -720,7 +742,7 @@ export class OrderManager {
   }
 
   private settleAck(o: Tracked, price: Micros, ack: OrderAck): void {
-    o.orderId = ack.orderId || o.orderId;
+    if (ack.orderId) this.setOrderId(o, ack.orderId);
     o.ackedMs = this.deps.clock.now();
     // An order update older than this ack describes the order before this write.
     if (ack.tsMs !== undefined) o.exTsMs = Math.max(o.exTsMs ?? ack.tsMs, ack.tsMs);
@@ -741,7 +763,7 @@ export class OrderManager {
     remaining: Centis,
     filled: Centis,
   ): void {
-    o.orderId = orderId;
+    this.setOrderId(o, orderId);
     o.price = price;
     o.total = filled + remaining;
     o.filled = Math.max(o.seen, filled);
@@ -835,13 +857,11 @@ export class OrderManager {
   }
 
   private findByOrderId(id: string): Tracked | undefined {
-    for (const o of this.orders.values()) if (o.orderId === id) return o;
-    return undefined;
+    return this.byOrderId.get(id);
   }
 
   private findByClientId(id: string): Tracked | undefined {
-    for (const o of this.orders.values()) if (o.clientOrderId === id) return o;
-    return undefined;
+    return this.byClientId.get(id);
   }
 
   private findLocal(l: LiveOrder): Tracked | undefined {

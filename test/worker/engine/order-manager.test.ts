@@ -609,9 +609,11 @@ function expectNeverUndercounted(
     });
 }
 
-/** The by-market index agrees with a scan of every tracked order (what ordersOf/limitFor did before it). */
+/** The by-market and by-id indexes agree with a scan of every tracked order (what they replaced). */
 function expectIndexConsistent(manager: OrderManager): void {
   const all = manager.all();
+  for (const o of all) if (o.orderId !== null) expect(manager.trackedByOrderId(o.orderId)).toEqual(o);
+  expect(manager.trackedByOrderId('no-such-order')).toBeUndefined();
   const key = (o: { orderId: string | null; clientOrderId: string | null }) =>
     `${o.orderId}/${o.clientOrderId}`;
   for (const tickers of [TICKERS, ['G-B'], ['G-A', 'G-A'], ['G-X']]) {
