@@ -9,7 +9,7 @@ import { createRsaSigner } from '../../../shared/kalshi/signer.ts';
 import { cancelUntilFlat } from '../../../shared/kill/cancel-until-flat.ts';
 import { kalshiCancelPort } from '../../../shared/kill/kalshi-cancel-port.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
-import { BOS, KEY_ID, MIL, rsaKey, setupSim } from '../../sim/kalshi/harness.ts';
+import { addShardOneGame, BOS, KEY_ID, MIL, rsaKey, setupSim } from '../../sim/kalshi/harness.ts';
 
 let sim: KalshiSim;
 let rest: KalshiRestClient;
@@ -57,24 +57,10 @@ describe('cancelUntilFlat × Kalshi simulator', () => {
   });
 
   it('one-by-one cancels reach an order on another exchange shard (routed by its index and market)', async () => {
-    sim.admin.createEvent({
-      eventTicker: 'KXNBAGAME-26NOV15LALGSW',
-      seriesTicker: 'KXNBAGAME',
-      title: 'LA at GS',
-      exchangeIndex: 1,
-    });
-    sim.admin.createMarket({
-      ticker: 'KXNBAGAME-26NOV15LALGSW-LAL',
-      eventTicker: 'KXNBAGAME-26NOV15LALGSW',
-      title: 'LA at GS Winner?',
-      yesSubTitle: 'Los Angeles',
-      openTimeMs: 0,
-      closeTimeMs: Date.UTC(2026, 11, 31),
-      status: 'active',
-    });
+    const farMarket = addShardOneGame(sim);
     sim.admin.deposit('maker', 100 * 1_000_000, 1);
     const far = sim.admin.placeOrder('maker', {
-      ticker: 'KXNBAGAME-26NOV15LALGSW-LAL',
+      ticker: farMarket,
       side: 'bid',
       price: 300_000,
       count: 100,

@@ -183,3 +183,25 @@ export class WsClient {
 }
 
 export const ofType = (type: string) => (f: Record<string, unknown>) => f.type === type;
+
+/** A second game whose event lives on exchange shard 1 (per-shard balances, shard routing). */
+export const SHARD_ONE_MARKET = 'KXNBAGAME-26NOV15LALGSW-LAL';
+
+export function addShardOneGame(sim: KalshiSim): string {
+  sim.admin.createEvent({
+    eventTicker: 'KXNBAGAME-26NOV15LALGSW',
+    seriesTicker: 'KXNBAGAME',
+    title: 'LA at GS',
+    exchangeIndex: 1,
+  });
+  sim.admin.createMarket({
+    ticker: SHARD_ONE_MARKET,
+    eventTicker: 'KXNBAGAME-26NOV15LALGSW',
+    title: 'LA at GS Winner?',
+    yesSubTitle: 'Los Angeles',
+    openTimeMs: 0,
+    closeTimeMs: T0 + 86_400_000,
+    status: 'active',
+  });
+  return SHARD_ONE_MARKET;
+}

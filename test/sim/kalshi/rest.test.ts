@@ -21,7 +21,7 @@ import {
   normalizeApiError,
 } from '../../../shared/kalshi/schemas/rest.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
-import { BOS, type Call, EVENT, MIL, rsaKey, setupSim, signHeaders, T0 } from './harness.ts';
+import { addShardOneGame, BOS, type Call, EVENT, MIL, rsaKey, setupSim, signHeaders, T0 } from './harness.ts';
 
 let sim: KalshiSim;
 let call: (method: string, path: string, body?: unknown, signed?: boolean) => Promise<Call>;
@@ -311,21 +311,7 @@ describe('V2 orders', () => {
   });
 
   it('per-shard balances: a market on shard 1 needs collateral moved there first', async () => {
-    sim.admin.createEvent({
-      eventTicker: 'KXNBAGAME-26NOV15LALGSW',
-      seriesTicker: 'KXNBAGAME',
-      title: 'LA at GS',
-      exchangeIndex: 1,
-    });
-    sim.admin.createMarket({
-      ticker: 'KXNBAGAME-26NOV15LALGSW-LAL',
-      eventTicker: 'KXNBAGAME-26NOV15LALGSW',
-      title: 'LA at GS Winner?',
-      yesSubTitle: 'Los Angeles',
-      openTimeMs: 0,
-      closeTimeMs: T0 + 86_400_000,
-      status: 'active',
-    });
+    addShardOneGame(sim);
     const o = order({ ticker: 'KXNBAGAME-26NOV15LALGSW-LAL', exchange_index: 1 });
     const refused = await call('POST', '/portfolio/events/orders', o);
     expect(normalizeApiError(refused.body).code).toBe('insufficient_balance');
