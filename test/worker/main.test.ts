@@ -306,12 +306,10 @@ describe('worker at the stop time', () => {
   it('has nothing resting by the stop time: quoting ends a lead before it, and every order expires at it', async () => {
     const stopInMs = 4_000;
     const leadMs = 1_500;
-    const w = await worker([], {
-      stopMarginMs: START - Date.now() - stopInMs,
-      stopLeadMs: leadMs,
-      reconcileMs: 500,
-    });
-    const stopAt = START - (START - Date.now() - stopInMs);
+    // One margin for both: reading the clock again after the worker's start-up moved stopAt by its duration.
+    const stopMarginMs = START - Date.now() - stopInMs;
+    const stopAt = START - stopMarginMs;
+    const w = await worker([], { stopMarginMs, stopLeadMs: leadMs, reconcileMs: 500 });
     await until(() => ours().length === 4, 'four resting quotes');
     // The exchange itself will cancel each order at the stop time, even if the worker dies.
     for (const o of ours()) expect(o.expirationMs).toBe(Math.floor(stopAt / 1000) * 1000);
