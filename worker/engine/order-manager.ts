@@ -103,6 +103,8 @@ interface Tracked extends LiveOrder {
   exTsMs: number | null;
   /** When our last write's acknowledgement was applied (local ms): a listing begun before it may predate it. */
   ackedMs: number;
+  /** The expiration our create carried (ms; unknown for adopted orders): later than the game's hard stop = stale. */
+  expiresAtMs?: number;
   /** State to restore when a write is refused. */
   before?: { price: Micros; total: Centis };
 }
@@ -319,18 +321,30 @@ export class OrderManager {
   ): SyncReport | Promise<SyncReport> {
     // Everything below is synchronous until the requests are fired, so each gate sees every earlier write.
     const cancels: Tracked[] = [];
-    // The plan's orders are the game's: look in their market first (no scan of every tracked order).
-    const byId = (id: string, ticker: string) =>
-      findIn(this.byTicker.get(ticker), id) ?? this.findByOrderId(id);
     for (const c of plan.cancels) {
-      const o = byId(c.orderId, c.ticker);
+      const o = this.findByOrderId(c.orderId);
       if (o && o.state === 'resting') cancels.push(o);
     }
+    // An order sent before the game's start moved earlier expires after the new hard stop: were we to die, it
+    // would rest into the game. Take it down; the next sync creates it again with the new expiration.
+    const expiry = game.expiresAtMs;
+    if (expiry !== undefined)
+      this.eachOf(game.tickers, (o) => {
+        if (
+          o.state === 'resting' &&
+          o.expiresAtMs !== undefined &&
+          o.expiresAtMs > expiry &&
+          !cancels.includes(o)
+        ) {
+          cancels.push(o);
+          this.waiting.add(game.eventTicker); // once these cancels settle, the game requotes (onSettled)
+        }
+      });
 
     const amends: { o: Tracked; price: Micros; remaining: Centis }[] = [];
     for (const a of plan.amends) {
-      const o = byId(a.orderId, a.ticker);
-      if (o?.state !== 'resting') continue;
+      const o = this.findByOrderId(a.orderId);
+      if (o?.state !== 'resting' || cancels.includes(o)) continue;
       const orders = this.gameOrders(game);
       const idx = orders.findIndex((x) => x.key === o.key);
       // Fills the exchange reported but whose messages we have not seen stay on this order's account.
@@ -368,8 +382,8 @@ export class OrderManager {
 
     const decreases: { o: Tracked; reduceTo: Centis }[] = [];
     for (const dec of plan.decreases) {
-      const o = byId(dec.orderId, dec.ticker);
-      if (o?.state !== 'resting') continue;
+      const o = this.findByOrderId(dec.orderId);
+      if (o?.state !== 'resting' || cancels.includes(o)) continue;
       if (!this.deps.budget.tryTake(this.deps.writeCost)) {
         report.deferred++;
         continue;
@@ -711,6 +725,8 @@ export class OrderManager {
   }
 
   private async sendCreates(list: Tracked[], game: GameBinding, groupId: string | undefined): Promise<void> {
+    const expiresAtMs = game.expiresAtMs;
+    for (const o of list) if (expiresAtMs !== undefined) o.expiresAtMs = expiresAtMs;
     const reqs: CreateOrderRequest[] = list.map((o) => ({
       ticker: o.ticker,
       side: o.side,
@@ -721,7 +737,7 @@ export class OrderManager {
       cancelOnPause: true,
       orderGroupId: groupId,
       exchangeIndex: game.exchangeIndex(o.ticker),
-      expirationTime: game.expiresAtMs === undefined ? undefined : Math.floor(game.expiresAtMs / 1000),
+      expirationTime: expiresAtMs === undefined ? undefined : Math.floor(expiresAtMs / 1000),
     }));
     const results = await settle(() => this.deps.gateway.createOrders(reqs), reqs.length);
     list.forEach((o, i) => {
@@ -945,11 +961,6 @@ function removeFrom(index: Map<string, Set<Tracked>>, key: string, o: Tracked): 
   if (!set) return;
   set.delete(o);
   if (set.size === 0) index.delete(key);
-}
-
-function findIn(set: ReadonlySet<Tracked> | undefined, orderId: string): Tracked | undefined {
-  if (set) for (const o of set) if (o.orderId === orderId) return o;
-  return undefined;
 }
 
 function strip(o: Tracked): LiveOrder {

@@ -720,19 +720,16 @@ export class TradingSession {
     let changed = false;
     if (ev.startMs !== null && ev.startMs !== g.game.kalshiStartMs) {
       const from = g.game.kalshiStartMs;
-      const hardStopBefore = g.hardStopMs;
       g.game = { ...g.game, kalshiStartMs: ev.startMs };
       const { hardStopMs, stopAtMs } = this.stopsOf(g.game);
       g.hardStopMs = hardStopMs;
       g.stopAtMs = stopAtMs;
       this.armStopTimer(g);
       this.ports.log.warn('game_start_moved', { eventTicker, fromMs: from, toMs: ev.startMs, stopAtMs });
+      // Resting orders keep the expiration_time they were sent with: if the start moved earlier, the
+      // requote below takes down every order expiring after the new hard stop (OrderManager) and the
+      // next one creates them again with the new expiration.
       changed = true;
-      if (hardStopBefore !== null && (hardStopMs === null || hardStopMs < hardStopBefore)) {
-        // Resting orders carry the old, later expiration_time: if we died now they would rest into the game.
-        // Cancel them; the requote after the cancels settle creates them again with the new expiration.
-        this.cancelGame(g);
-      }
     }
     const listed = new Map(ev.markets.map((mk) => [mk.ticker, mk]));
     const markets = g.game.markets.map((m) => {
@@ -746,20 +743,6 @@ export class TradingSession {
       changed = true;
     }
     if (changed) this.markDirty(eventTicker);
-  }
-
-  /** Cancels every order of the game now (tracked like a requote, so idle() and stop() wait for it). */
-  private cancelGame(g: GameState): void {
-    if (this.stopped) return;
-    const p = this.manager.cancelAll(this.binding(g)).then(
-      (report) => this.afterSync(g, report, this.ports.clock.now()),
-      (err: unknown) => {
-        this.ports.metrics.count('RequoteErrors');
-        this.ports.log.error('cancel_game_failed', { eventTicker: g.game.eventTicker, error: errText(err) });
-      },
-    );
-    this.requotes.add(p);
-    void p.finally(() => this.requotes.delete(p));
   }
 
   /** A market's dates or structure changed: list its series again now rather than at the next discovery. */
@@ -988,7 +971,11 @@ export class TradingSession {
       tickers: g.tickers,
       exchangeIndex: (t) => g.game.markets.find((m) => m.ticker === t)?.exchangeIndex,
       orderGroupLimit: Math.max(100, Math.round(g.limit * this.config.orderGroupLimitFactor)),
-      expiresAtMs: g.hardStopMs ?? undefined,
+      // Read when a create is sent, not when the binding was made: a start that moved earlier while a create
+      // waited (rate budget, order group) must not leave it with the old, later expiration.
+      get expiresAtMs() {
+        return g.hardStopMs ?? undefined;
+      },
       risk: () => {
         const now = this.ports.clock.now();
         const lease = this.ports.lease;

@@ -85,6 +85,33 @@ describe('OrderManager', () => {
     expect(ex.created).toHaveLength(4); // nothing to change: no writes
   });
 
+  it("takes down an order whose expiration is later than the game's hard stop now, and re-creates it with the new one", async () => {
+    const { ex, manager, game, clock } = rig(10_000);
+    let expiry = clock.now() + 3_600_000;
+    const moving: GameBinding = {
+      ...game,
+      get expiresAtMs() {
+        return expiry;
+      },
+    };
+    await manager.sync(moving, FOUR(500));
+    const first = ex.resting().map((o) => o.orderId);
+    expect(first).toHaveLength(4);
+    expiry -= 1_800_000; // the start moved 30 min earlier after these were sent
+    await manager.sync(moving, FOUR(500));
+    expect(ex.resting()).toEqual([]);
+    expect(ex.calls.filter((c) => c.startsWith('amend') || c.startsWith('decrease'))).toEqual([]);
+    await manager.sync(moving, FOUR(500));
+    const again = ex.resting();
+    expect(again).toHaveLength(4);
+    expect(again.some((o) => first.includes(o.orderId))).toBe(false);
+    for (const r of ex.created.slice(4)) expect(r.expirationTime).toBe(Math.floor(expiry / 1000));
+    // A later hard stop leaves orders with the earlier (still safe) expiration alone.
+    expiry += 3_600_000;
+    await manager.sync(moving, FOUR(500));
+    expect(ex.resting().map((o) => o.orderId)).toEqual(again.map((o) => o.orderId));
+  });
+
   it("creates the game's order group on the game's exchange shard", async () => {
     const { ex, manager, game } = rig(10_000);
     await manager.sync({ ...game, exchangeIndex: () => 2 }, FOUR(500));

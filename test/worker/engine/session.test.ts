@@ -225,6 +225,29 @@ describe('TradingSession', () => {
     for (const o of resting) expect(byClient.get(o.clientOrderId ?? '')?.expirationTime).toBe(newExpiry);
   });
 
+  it('a start moved earlier while the first creates wait for their order group: they carry the new expiration', async () => {
+    const r = rig({ reconcileMs: 60_000, discoveryMs: 3_600_000 });
+    let releaseGroup!: () => void;
+    const groupCreated = r.ex.createOrderGroup.bind(r.ex);
+    r.ex.createOrderGroup = (limit, shard) =>
+      new Promise<string>((resolve) => {
+        releaseGroup = () => void groupCreated(limit, shard).then(resolve);
+      });
+    await r.session.start();
+    r.ex.emit({ type: 'connection', state: 'up' });
+    await drain(20);
+    expect(r.ex.created).toEqual([]); // the quotes wait for the group
+    const movedStart = START - 3_600_000;
+    r.ex.events[0]!.startMs = movedStart;
+    r.ex.emit({ type: 'lifecycle', ticker: A, kind: 'other' });
+    await drain(20);
+    releaseGroup();
+    await r.session.idle();
+    const newExpiry = Math.floor((movedStart - r.config.stopMarginMs) / 1000);
+    expect(r.ex.created.length).toBeGreaterThan(0);
+    for (const o of r.ex.created) expect(o.expirationTime).toBe(newExpiry);
+  });
+
   it('a start moved later leaves the resting orders alone (their earlier expiration is still safe)', async () => {
     const r = await started(rig({ reconcileMs: 60_000, discoveryMs: 3_600_000 }));
     const before = r.ex.resting().map((o) => o.orderId);
