@@ -293,6 +293,16 @@ export class KalshiRestClient {
    * 429, 4xx or never-sent network error then carries `maybeApplied`, and a
    * success says `ambiguous` (a per-item error in a batch is then no proof).
    */
+  /** A risk-adding write meets a closed fence: it fails here, never reaching the exchange. */
+  private checkFence(
+    spec: Pick<CallSpec<z.ZodType>, 'fenced' | 'method' | 'path'>,
+    ambiguous: boolean,
+  ): void {
+    if (!spec.fenced) return;
+    const closed = this.writeFence();
+    if (closed !== null) throw new KalshiFencedError(spec.method, spec.path, closed, ambiguous);
+  }
+
   private async call<S extends z.ZodType>(
     spec: CallSpec<S>,
   ): Promise<{ data: z.output<S>; attempt: number; ambiguous: boolean }> {
@@ -304,20 +314,14 @@ export class KalshiRestClient {
     let ambiguous = false;
     for (let attempt = 1; ; attempt++) {
       if (this.limiter) await this.limiter.acquire(spec.bucket, cost, spec.priority);
-      if (spec.fenced) {
-        const closed = this.writeFence();
-        if (closed !== null) throw new KalshiFencedError(spec.method, spec.path, closed, ambiguous);
-      }
+      this.checkFence(spec, ambiguous);
       const started = this.clock.now();
       const headers: Record<string, string> = {
         ...(await authHeaders(this.signer, started, spec.method, fullPath)),
         accept: 'application/json',
       };
-      if (spec.fenced) {
-        // Signing may run off the loop: a trip while it ran must still stop the write here.
-        const closed = this.writeFence();
-        if (closed !== null) throw new KalshiFencedError(spec.method, spec.path, closed, ambiguous);
-      }
+      // Signing may run off the loop: a trip while it ran must still stop the write here.
+      this.checkFence(spec, ambiguous);
       if (body !== undefined) headers['content-type'] = 'application/json';
 
       let status: number;
