@@ -20,12 +20,15 @@
  * | ENGINE_CONFIG / ENGINE_CONFIG_FILE | engine config as JSON text or a JSON file (optional)     |
  * | THEO_MAX_AGE_MS                | theo age limit (ms) unless the engine config sets theoMaxAgeMs; |
  * |                                | the CDK app derives it from the odds poll interval           |
+ * | STAGE                          | the deployment's stage, dimension `Stage` of every metric; def. `local` |
+ * | METRICS_NAMESPACE              | CloudWatch namespace of the EMF metrics; default `KalshiMM`  |
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
 import { KALSHI_HOSTS } from '../shared/kalshi/hosts.ts';
+import { LOCAL_STAGE, METRICS_NAMESPACE } from '../shared/metrics/names.ts';
 
 /** The keyId the CDK app writes into the Kalshi secret until an operator puts the real key in. */
 export const KALSHI_KEY_PLACEHOLDER = 'SET-ME';
@@ -72,6 +75,15 @@ export const WorkerEnvSchema = z
       .string()
       .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer (ms)')
       .optional(),
+    // Same shape as the deploy config's stage (infra/config.ts), which the CDK app passes in.
+    STAGE: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be a stage name (lower case, as in the deploy config)')
+      .default(LOCAL_STAGE),
+    METRICS_NAMESPACE: z
+      .string()
+      .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, 'must be a CloudWatch namespace')
+      .default(METRICS_NAMESPACE),
   })
   .refine(
     (e) =>
@@ -104,6 +116,8 @@ export interface WorkerEnv {
   shardCount: number;
   owner: string;
   config: EngineConfig;
+  stage: string;
+  metricsNamespace: string;
 }
 
 export class WorkerEnvError extends Error {
@@ -171,5 +185,7 @@ export function parseWorkerEnv(
     shardCount: Number(e.SHARD_COUNT),
     owner: e.TASK_ID ?? `${hostname()}-${process.pid}`,
     config,
+    stage: e.STAGE,
+    metricsNamespace: e.METRICS_NAMESPACE,
   };
 }

@@ -31,7 +31,7 @@ import { decisionLoggingQuoter } from './engine/adapters/decision-log.ts';
 import { gatewayFlattener } from './engine/adapters/flatten.ts';
 import { KalshiFeedAdapter } from './engine/adapters/kalshi-feed.ts';
 import { KalshiGateway } from './engine/adapters/kalshi-gateway.ts';
-import { EmfMetrics, jsonLogger } from './engine/adapters/observability.ts';
+import { type MetricsTarget, powertoolsLogger, WorkerMetrics } from './engine/adapters/observability.ts';
 import { gameQuoter } from './engine/adapters/quoter.ts';
 import { eventBridgeRefresh } from './engine/adapters/refresh.ts';
 import { StoreGameMapper, storeAudit, storeKillFlags, storeTheoSource } from './engine/adapters/store.ts';
@@ -57,10 +57,10 @@ export interface WorkerOptions {
   refresh?: RefreshPublisher;
   /** Replaces the quoteGame quoter (baselines in simulations). */
   quoter?: Quoter;
-  /** Structured log sink; JSON lines on stdout when absent. */
+  /** Structured log sink; Powertools JSON lines on stdout when absent. */
   log?: (entry: Record<string, unknown>) => void;
-  /** EMF metric lines; dropped when absent (paper mode). */
-  metricsWrite?: (line: string) => void;
+  /** EMF metrics on stdout (Powertools), with this namespace and stage; dropped when absent (paper mode). */
+  metrics?: MetricsTarget;
   shardId?: string;
   /** Games are split over shards by a stable hash of the event ticker; with more than one, `shardId` is the shard number. */
   shardCount?: number;
@@ -92,7 +92,7 @@ export interface Worker {
 }
 
 function loggerFrom(opts: WorkerOptions): EngineLogger {
-  if (!opts.log) return jsonLogger({ clock: opts.clock });
+  if (!opts.log) return powertoolsLogger();
   const sink = opts.log;
   const at = (level: string) => (event: string, fields?: Record<string, unknown>) =>
     sink({ level, event, ...(fields ?? {}) });
@@ -110,7 +110,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       ? { ...opts.config, clientOrderPrefix: `${opts.config.clientOrderPrefix}s${shardId}` }
       : opts.config;
   const log = loggerFrom(opts);
-  const metrics = new EmfMetrics({ clock, shardId, write: opts.metricsWrite ?? (() => {}) });
+  const metrics = new WorkerMetrics(shardId, opts.metrics ?? null);
   const signer = createRsaSigner({ keyId: opts.kalshi.keyId, privateKeyPem: opts.kalshi.privateKeyPem });
   const signingMode = opts.signing ?? 'thread-pool';
   // Signing costs ≈ 0.25–0.9 ms of CPU per write: off the event loop it no longer delays the next frame.
@@ -285,7 +285,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
  */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const clock = systemClock;
-  const log = jsonLogger({ clock });
+  const log = powertoolsLogger();
   let stopSignal: string | null = null;
   let onStopRequest: (signal: string) => void = () => {};
   const requestStop = (signal: string) => {
@@ -382,7 +382,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
         kalshi: { restBaseUrl: parsed.restBaseUrl, wsUrl: parsed.wsUrl, keyId: parsed.keyId, privateKeyPem },
         store,
         refresh,
-        metricsWrite: (l) => process.stdout.write(`${l}\n`),
+        metrics: { namespace: parsed.metricsNamespace, stage: parsed.stage },
         shardId: parsed.shardId,
         shardCount: parsed.shardCount,
         lease,
@@ -426,9 +426,7 @@ if (isEntry) {
   main().then(
     (code) => process.exit(code),
     (err: unknown) => {
-      process.stderr.write(
-        `${JSON.stringify({ level: 'error', event: 'worker_crashed', error: err instanceof Error ? err.message : String(err) })}\n`,
-      );
+      powertoolsLogger().error('worker_crashed', { error: err instanceof Error ? err.message : String(err) });
       process.exit(1);
     },
   );

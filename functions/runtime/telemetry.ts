@@ -2,13 +2,19 @@
  * Structured logs and EMF metrics through Powertools for AWS Lambda. Handlers
  * see two small interfaces, so tests can record what was logged and emitted.
  *
- * Metrics carry one dimension, `Function` (shared/metrics/names.ts), exactly
- * what the CDK alarms watch; Powertools' default `service` dimension is
- * removed because the alarms do not include it.
+ * Metrics carry two dimensions, `Stage` (env `STAGE`, set by the CDK app) and
+ * `Function` (shared/metrics/names.ts), exactly what the CDK alarms watch;
+ * Powertools' default `service` dimension is removed because the alarms do not
+ * include it.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { FUNCTION_DIMENSION, METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
+import {
+  FUNCTION_DIMENSION,
+  LOCAL_STAGE,
+  METRICS_NAMESPACE,
+  STAGE_DIMENSION,
+} from '../../shared/metrics/names.ts';
 
 export interface Log {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -33,10 +39,23 @@ export function powertoolsLog(serviceName: string): Log {
   };
 }
 
-export function powertoolsMetrics(serviceName: string, functionDimension: string): MetricSink {
+/** The deployment's stage from `STAGE` (the CDK app sets it on every function); `local` outside AWS. */
+export function stageOf(env: Record<string, string | undefined> = process.env): string {
+  const stage = env['STAGE'];
+  if (stage === undefined || stage === '') return LOCAL_STAGE;
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage))
+    throw new Error('invalid Lambda environment: STAGE: not a stage name');
+  return stage;
+}
+
+export function powertoolsMetrics(
+  serviceName: string,
+  functionDimension: string,
+  stage: string = stageOf(),
+): MetricSink {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
   metrics.clearDefaultDimensions();
-  metrics.setDefaultDimensions({ [FUNCTION_DIMENSION]: functionDimension });
+  metrics.setDefaultDimensions({ [STAGE_DIMENSION]: stage, [FUNCTION_DIMENSION]: functionDimension });
   const units: Record<Unit, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
     Count: MetricUnit.Count,
     Seconds: MetricUnit.Seconds,

@@ -40,6 +40,7 @@ import {
   METRICS_NAMESPACE,
   OddsMetric,
   SHARD_DIMENSION,
+  STAGE_DIMENSION,
   WorkerMetric,
 } from '../../shared/metrics/names.ts';
 import { type DeployConfig, KALSHI_BASE_URLS, theoLimits } from '../config.ts';
@@ -136,6 +137,7 @@ export class Alarms extends Construct {
       },
       logRetention: props.logRetention,
       serviceName: 'kill-switch',
+      stage: config.stage,
       // Alarm storms: a couple of concurrent loops are harmless (idempotent), dozens would hit rate limits.
       reservedConcurrency: 2,
     });
@@ -165,7 +167,8 @@ export class Alarms extends Construct {
       new Metric({
         namespace: METRICS_NAMESPACE,
         metricName: name,
-        dimensionsMap: { [SHARD_DIMENSION]: String(shard) },
+        // Stage first: a demo worker's heartbeat must never count as prod's, nor its drawdown kill prod.
+        dimensionsMap: { [STAGE_DIMENSION]: config.stage, [SHARD_DIMENSION]: String(shard) },
         statistic,
         period,
       });
@@ -280,7 +283,7 @@ export class Alarms extends Construct {
         metric: new Metric({
           namespace: METRICS_NAMESPACE,
           metricName: OddsMetric.OddsCreditsRemaining,
-          dimensionsMap: { [FUNCTION_DIMENSION]: 'odds' },
+          dimensionsMap: { [STAGE_DIMENSION]: config.stage, [FUNCTION_DIMENSION]: 'odds' },
           statistic: 'Minimum',
           period: Duration.hours(1),
         }),
@@ -298,7 +301,7 @@ export class Alarms extends Construct {
         metric: new Metric({
           namespace: METRICS_NAMESPACE,
           metricName: KillMetric.KillOrdersRemaining,
-          dimensionsMap: { [FUNCTION_DIMENSION]: 'kill-switch' },
+          dimensionsMap: { [STAGE_DIMENSION]: config.stage, [FUNCTION_DIMENSION]: 'kill-switch' },
           statistic: 'Maximum',
           period: Duration.minutes(1),
         }),
@@ -429,7 +432,7 @@ export class Alarms extends Construct {
           new Metric({
             namespace: METRICS_NAMESPACE,
             metricName: OddsMetric.OddsCreditsRemaining,
-            dimensionsMap: { [FUNCTION_DIMENSION]: 'odds' },
+            dimensionsMap: { [STAGE_DIMENSION]: config.stage, [FUNCTION_DIMENSION]: 'odds' },
             statistic: 'Minimum',
             period: Duration.hours(1),
           }),

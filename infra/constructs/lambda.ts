@@ -22,6 +22,8 @@ export interface HandlerProps {
   logRetention: RetentionDays;
   /** Powertools service name (log field and metric dimension). */
   serviceName: string;
+  /** The deployment's stage: dimension `Stage` of every metric the function emits (env STAGE). */
+  stage: string;
   reservedConcurrency?: number;
 }
 
@@ -60,6 +62,7 @@ export class Handler extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        STAGE: props.stage,
         ...props.environment,
       },
       bundling: {

@@ -57,6 +57,7 @@ export class Odds extends Construct {
       environment,
       logRetention: props.logRetention,
       serviceName: 'odds-poll',
+      stage: props.config.stage,
       // Two overlapping polls would only waste credits.
       reservedConcurrency: 1,
     });
@@ -67,6 +68,7 @@ export class Odds extends Construct {
       environment,
       logRetention: props.logRetention,
       serviceName: 'odds-refresh',
+      stage: props.config.stage,
       reservedConcurrency: 5,
     });
     for (const h of [this.poll, this.refresh]) props.oddsSecret.grantRead(h.fn);

@@ -157,9 +157,10 @@ export class Worker extends Construct {
           EVENT_BUS_NAME: props.bus.eventBusName,
           KALSHI_REST_URL: urls.rest,
           KALSHI_WS_URL: urls.ws,
+          // Read by worker/config.ts: every metric carries {Stage, Shard} in this namespace.
           METRICS_NAMESPACE,
+          STAGE: config.stage,
           POWERTOOLS_SERVICE_NAME: 'worker',
-          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
           NODE_OPTIONS: '--enable-source-maps',
           // Theos are refreshed every odds.pollEveryMinutes: the worker's age limit follows it.
           THEO_MAX_AGE_MS: String(theoLimits(config).maxAgeMinutes * 60_000),

@@ -3,11 +3,16 @@
  * the CDK alarms and dashboard watch exactly these. Change a name here and
  * both sides move together.
  *
- * Worker metrics carry the dimension `Shard` (the shard id, e.g. "0").
+ * Every metric carries the dimension `Stage` (the deployment's stage, e.g. "prod"): stages share
+ * one namespace, and a demo stage's heartbeats must never hide a dead prod worker nor its
+ * drawdown kill prod. Worker metrics add `Shard` (the shard id, e.g. "0"), Lambda metrics `Function`.
  * Money is reported in dollars (CloudWatch is a display, not a ledger).
  */
 export const METRICS_NAMESPACE = 'KalshiMM';
 export const SHARD_DIMENSION = 'Shard';
+export const STAGE_DIMENSION = 'Stage';
+/** Stage of a process started outside the CDK app (a local live run, paper mode). */
+export const LOCAL_STAGE = 'local';
 /** Powertools service name dimension is not used for alarmed metrics; this one is. */
 export const FUNCTION_DIMENSION = 'Function';
 
@@ -37,6 +42,7 @@ export const WorkerMetric = {
   QuoteLatencyMs: 'QuoteLatencyMs',
   /** Games currently quoted (dashboard). */
   GamesQuoted: 'GamesQuoted',
+  GamesStalled: 'GamesStalled',
 } as const;
 export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
 

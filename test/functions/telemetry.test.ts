@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cachedSecrets, staticSecrets } from '../../functions/runtime/secrets.ts';
-import { powertoolsMetrics } from '../../functions/runtime/telemetry.ts';
+import { powertoolsMetrics, stageOf } from '../../functions/runtime/telemetry.ts';
 import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
 
 afterEach(() => {
@@ -8,7 +8,7 @@ afterEach(() => {
 });
 
 describe('EMF metrics', () => {
-  it('carry exactly the Function dimension the alarms watch (no Powertools service dimension)', () => {
+  it('carry exactly the Stage and Function dimensions the alarms watch (no Powertools service dimension)', () => {
     const lines: string[] = [];
     const capture = (chunk: unknown) => {
       lines.push(String(chunk));
@@ -18,7 +18,7 @@ describe('EMF metrics', () => {
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
       lines.push(args.map(String).join(' '));
     });
-    const metrics = powertoolsMetrics('odds-poll', 'odds');
+    const metrics = powertoolsMetrics('odds-poll', 'odds', 'demo');
     metrics.add('OddsCreditsRemaining', 'Count', 417);
     metrics.flush();
     const emf = lines.map((l) => l.trim()).find((l) => l.includes('"_aws"'));
@@ -31,10 +31,19 @@ describe('EMF metrics', () => {
     };
     const [directive] = doc._aws.CloudWatchMetrics;
     expect(directive?.Namespace).toBe(METRICS_NAMESPACE);
-    expect(directive?.Dimensions).toEqual([['Function']]);
+    expect(directive?.Dimensions).toEqual([['Stage', 'Function']]);
+    expect(doc['Stage']).toBe('demo');
     expect(doc['Function']).toBe('odds');
     expect(doc['OddsCreditsRemaining']).toBe(417);
     expect(doc['service']).toBeUndefined();
+  });
+});
+
+describe('stage', () => {
+  it('comes from STAGE, is local outside AWS, and a malformed one fails the cold start', () => {
+    expect(stageOf({ STAGE: 'prod' })).toBe('prod');
+    expect(stageOf({})).toBe('local');
+    expect(() => stageOf({ STAGE: 'Prod Stage' })).toThrow(/STAGE/);
   });
 });
 

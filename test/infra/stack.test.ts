@@ -527,7 +527,10 @@ describe('alarms and dashboard', () => {
     expect(alarm('shard0-heartbeat-missing')).toMatchObject({
       Namespace: METRICS_NAMESPACE,
       MetricName: WorkerMetric.Heartbeat,
-      Dimensions: [{ Name: 'Shard', Value: '0' }],
+      Dimensions: [
+        { Name: 'Shard', Value: '0' },
+        { Name: 'Stage', Value: 'test' },
+      ],
       Statistic: 'Sum',
       Period: 60,
       Threshold: 1,
@@ -553,21 +556,30 @@ describe('alarms and dashboard', () => {
           MetricName: metric,
           ComparisonOperator: op,
           Threshold: threshold,
-          Dimensions: [{ Name: 'Shard', Value: String(shard) }],
+          Dimensions: [
+            { Name: 'Shard', Value: String(shard) },
+            { Name: 'Stage', Value: 'test' },
+          ],
         });
       }
     }
     expect(alarm('odds-credits-low')).toMatchObject({ MetricName: 'OddsCreditsRemaining', Threshold: 100 });
     expect(alarm('kill-orders-remaining')).toMatchObject({
       MetricName: 'KillOrdersRemaining',
-      Dimensions: [{ Name: 'Function', Value: 'kill-switch' }],
+      Dimensions: [
+        { Name: 'Function', Value: 'kill-switch' },
+        { Name: 'Stage', Value: 'test' },
+      ],
     });
     // The worker's own flatten (SIGTERM or its kill switch) leaving orders: notify per shard.
     for (const shard of [0, 1])
       expect(alarm(`shard${shard}-flatten-incomplete`)).toMatchObject({
         Namespace: METRICS_NAMESPACE,
         MetricName: 'KillOrdersRemaining',
-        Dimensions: [{ Name: 'Shard', Value: String(shard) }],
+        Dimensions: [
+          { Name: 'Shard', Value: String(shard) },
+          { Name: 'Stage', Value: 'test' },
+        ],
         Statistic: 'Maximum',
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',

@@ -563,22 +563,27 @@ describe('the worker process (main) and SIGTERM during start-up', () => {
       },
     });
     const events: Record<string, unknown>[] = [];
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        try {
-          const e = JSON.parse(line) as Record<string, unknown>;
-          if (typeof e['event'] !== 'string') continue; // EMF metric documents
-          events.push(e);
-          onLine(e['event'], child);
-        } catch {
-          // not JSON
+    // Powertools logs info on stdout, warn and error on stderr (the awslogs driver ships both).
+    const read = (stream: NodeJS.ReadableStream) => {
+      let buffer = '';
+      stream.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+          const line = buffer.slice(0, i);
+          buffer = buffer.slice(i + 1);
+          try {
+            const e = JSON.parse(line) as Record<string, unknown>;
+            if (typeof e['message'] !== 'string') continue; // EMF metric documents
+            events.push(e);
+            onLine(e['message'], child);
+          } catch {
+            // not JSON
+          }
         }
-      }
-    });
+      });
+    };
+    read(child.stdout!);
+    read(child.stderr!);
     const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
@@ -597,8 +602,8 @@ describe('the worker process (main) and SIGTERM during start-up', () => {
     clearTimeout(timer);
     expect(end).toEqual({ code: 0, signal: null });
     expect(Date.now() - t0).toBeLessThan(15_000);
-    expect(events.map((e) => e['event'])).toContain('worker_stopped');
-    expect(events.map((e) => e['event'])).not.toContain('worker_started');
+    expect(events.map((e) => e['message'])).toContain('worker_stopped');
+    expect(events.map((e) => e['message'])).not.toContain('worker_started');
     expect(await store.leases.current('0')).toMatchObject({ owner: 'other-task' });
   }, 30_000);
 
@@ -610,7 +615,7 @@ describe('the worker process (main) and SIGTERM during start-up', () => {
     const end = await ended;
     clearTimeout(timer);
     expect(end).toEqual({ code: 0, signal: null });
-    const names = events.map((e) => e['event']);
+    const names = events.map((e) => e['message']);
     expect(names).toContain('worker_stop_requested');
     expect(names).toContain('worker_stopped');
     const lease = await store.leases.current('0');
