@@ -99,6 +99,11 @@ export const deployConfigSchema = z.object({
       oddsCreditsLow: z.number().int().nonnegative().default(100),
       /** Consecutive minutes with reconciliation drift before the kill switch fires. */
       driftMinutes: z.number().int().min(1).max(30).default(3),
+      /**
+       * Consecutive minutes with at least one stalled game (worker metric GamesStalled: a game that
+       * should quote but has not, for no reason by design) before the liveness alarm notifies.
+       */
+      gamesStalledMinutes: z.number().int().min(1).max(120).default(10),
     })
     .prefault({}),
   logRetentionDays: z

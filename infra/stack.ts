@@ -11,6 +11,7 @@ import type { DeployConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Data } from './constructs/data.ts';
 import { Odds } from './constructs/odds.ts';
+import { TaskWatch } from './constructs/task-watch.ts';
 import { Worker } from './constructs/worker.ts';
 import { acknowledgeNagFindings } from './nag.ts';
 
@@ -31,6 +32,7 @@ export class KalshiMmStack extends Stack {
   readonly odds: Odds;
   readonly worker: Worker;
   readonly alarms: Alarms;
+  readonly taskWatch: TaskWatch;
 
   constructor(scope: Construct, id: string, props: KalshiMmStackProps) {
     super(scope, id, props);
@@ -56,6 +58,12 @@ export class KalshiMmStack extends Stack {
       kalshiSecret: this.data.kalshiSecret,
       logRetention,
       functions: { 'odds-poll': this.odds.poll, 'odds-refresh': this.odds.refresh },
+      worker: { cluster: this.worker.cluster, services: this.worker.services },
+    });
+    this.taskWatch = new TaskWatch(this, 'TaskWatch', {
+      stage: config.stage,
+      cluster: this.worker.cluster,
+      topic: this.alarms.topic,
     });
     acknowledgeNagFindings(this);
   }

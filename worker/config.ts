@@ -22,6 +22,7 @@
  * |                                | the CDK app derives it from the odds poll interval           |
  * | STAGE                          | the deployment's stage, dimension `Stage` of every metric; def. `local` |
  * | METRICS_NAMESPACE              | CloudWatch namespace of the EMF metrics; default `KalshiMM`  |
+ * | HEALTH_FILE                    | file touched each heartbeat for the container health check (optional) |
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -80,6 +81,7 @@ export const WorkerEnvSchema = z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be a stage name (lower case, as in the deploy config)')
       .default(LOCAL_STAGE),
+    HEALTH_FILE: z.string().startsWith('/', 'must be an absolute path').optional(),
     METRICS_NAMESPACE: z
       .string()
       .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, 'must be a CloudWatch namespace')
@@ -118,6 +120,7 @@ export interface WorkerEnv {
   config: EngineConfig;
   stage: string;
   metricsNamespace: string;
+  healthFile?: string;
 }
 
 export class WorkerEnvError extends Error {
@@ -187,5 +190,6 @@ export function parseWorkerEnv(
     config,
     stage: e.STAGE,
     metricsNamespace: e.METRICS_NAMESPACE,
+    healthFile: e.HEALTH_FILE,
   };
 }

@@ -45,6 +45,7 @@ import type {
   RefreshPublisher,
 } from './engine/ports.ts';
 import { TradingSession } from './engine/session.ts';
+import { healthBeat } from './health.ts';
 import { KalshiWsFeed } from './kalshi/ws-client.ts';
 
 export interface WorkerOptions {
@@ -61,6 +62,8 @@ export interface WorkerOptions {
   log?: (entry: Record<string, unknown>) => void;
   /** EMF metrics on stdout (Powertools), with this namespace and stage; dropped when absent (paper mode). */
   metrics?: MetricsTarget;
+  /** Called on every metrics flush (each heartbeat): the container health check's evidence (worker/health.ts). */
+  onHeartbeat?: () => void;
   shardId?: string;
   /** Games are split over shards by a stable hash of the event ticker; with more than one, `shardId` is the shard number. */
   shardCount?: number;
@@ -239,6 +242,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   // Metrics leave in one EMF batch per heartbeat.
   let flushTimer = clock.setTimeout(function flush() {
     metrics.flush();
+    opts.onHeartbeat?.();
     flushTimer = clock.setTimeout(flush, config.heartbeatMs);
   }, config.heartbeatMs);
 
@@ -336,6 +340,26 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
       log.warn('worker_stopped', { phase: 'before lease', signal: stopSignal });
       return 0;
     }
+    // The container health check reads this file's age: touched while we wait for the lease and
+    // start up, then on every heartbeat of the running worker.
+    const beat = parsed.healthFile
+      ? healthBeat(parsed.healthFile, (err) => log.warn('health_file_failed', { error: String(err) }))
+      : () => {};
+    beat();
+    const startingBeat = setInterval(beat, 10_000);
+    try {
+      return await serve(parsed, privateKeyPem, beat, () => clearInterval(startingBeat));
+    } finally {
+      clearInterval(startingBeat);
+    }
+  }
+
+  async function serve(
+    parsed: ReturnType<typeof parseWorkerEnv>,
+    privateKeyPem: string,
+    beat: () => void,
+    onStarted: () => void,
+  ): Promise<number> {
     const dynamo = new DynamoDBClient(parsed.dynamoEndpoint ? { endpoint: parsed.dynamoEndpoint } : {});
     const store = createStore(makeDocumentClient(dynamo), parsed.tableName);
     let lostReason: string | null = null;
@@ -383,6 +407,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
         store,
         refresh,
         metrics: { namespace: parsed.metricsNamespace, stage: parsed.stage },
+        onHeartbeat: beat,
         shardId: parsed.shardId,
         shardCount: parsed.shardCount,
         lease,
@@ -392,6 +417,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
       throw err;
     }
     log.info('worker_started', { shardId: parsed.shardId });
+    // From here only the running worker's heartbeats keep the container healthy.
+    onStarted();
     const started = worker;
     return new Promise<number>((resolve) => {
       let stopping = false;

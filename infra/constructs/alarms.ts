@@ -16,6 +16,7 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
+  MathExpression,
   Metric,
   SingleValueWidget,
   TextWidget,
@@ -23,6 +24,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { Cluster, FargateService } from 'aws-cdk-lib/aws-ecs';
 import { Match as EventMatch, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -54,7 +56,12 @@ export interface AlarmsProps {
   logRetention: RetentionDays;
   /** Lambdas whose errors alarm (the kill switch is added here). */
   functions: Record<string, Handler>;
+  /** The worker's cluster and one service per shard: the heartbeat alarm judges only running tasks. */
+  worker: { cluster: Cluster; services: FargateService[] };
 }
+
+/** Container Insights' per-service task count: the heartbeat alarm's gate. */
+export const RUNNING_TASKS = { namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount' } as const;
 
 export const KILL_DEADLINE_MS = 60_000;
 /** Lambda async retries of a failed kill-switch run (the maximum Lambda allows). */
@@ -72,6 +79,8 @@ export const killAlarmPrefix = (stage: string) => `kalshi-mm-${stage}-STOP-`;
 
 export class Alarms extends Construct {
   readonly topic: Topic;
+  /** Encrypts the topic; CloudWatch may use it to publish. */
+  readonly topicKey: Key;
   readonly killSwitch: Handler;
   readonly killRule: Rule;
   /** Kill-switch events that failed every attempt (function errors or undeliverable): alarmed. */
@@ -92,6 +101,7 @@ export class Alarms extends Construct {
       description: 'Encrypts the alarm topic; CloudWatch may use it to publish',
       enableKeyRotation: true,
     });
+    this.topicKey = key;
     key.addToResourcePolicy(
       new PolicyStatement({
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -179,29 +189,45 @@ export class Alarms extends Construct {
     for (let shard = 0; shard < config.shards; shard++) {
       const s = `${prefix}-shard${shard}`;
       const k = `${stop}shard${shard}`;
+      const service = props.worker.services[shard]!;
       add(
         new Alarm(this, `HeartbeatMissing${shard}`, {
           alarmName: `${k}-heartbeat-missing`,
-          alarmDescription: config.worker.enabled
-            ? `Worker shard ${shard} sent no heartbeat for ${a.heartbeatMissingMinutes} min: dead or hung. Kills trading.`
-            : `Worker shard ${shard} sent no heartbeat for ${a.heartbeatMissingMinutes} min (the worker is disabled: missing data is OK). Kills trading.`,
-          metric: workerMetric(WorkerMetric.Heartbeat, shard, 'Sum'),
+          alarmDescription: `Worker shard ${shard} has a running task but sent no heartbeat for ${a.heartbeatMissingMinutes} min: hung. Kills trading. Minutes with no running task (a deploy, a deliberate pause at desired count 0, the worker disabled) count as OK.`,
+          // Judged only while the shard's service has a running task: the alarm that updates before
+          // the service (step 2 of the deploy, a new shard) or a deliberate pause (desired count 0)
+          // no longer trips the kill; a started task has heartbeatMissingMinutes to report.
+          metric: new MathExpression({
+            expression: 'IF(FILL(running, 0) >= 1, FILL(heartbeat, 0), 1)',
+            usingMetrics: {
+              heartbeat: workerMetric(WorkerMetric.Heartbeat, shard, 'Sum'),
+              running: new Metric({
+                ...RUNNING_TASKS,
+                dimensionsMap: {
+                  ClusterName: props.worker.cluster.clusterName,
+                  ServiceName: service.serviceName,
+                },
+                statistic: 'Maximum',
+                period: Duration.minutes(1),
+              }),
+            },
+            label: `shard ${shard} heartbeats while a task runs`,
+            period: Duration.minutes(1),
+          }),
           threshold: 1,
           comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
           evaluationPeriods: a.heartbeatMissingMinutes,
           datapointsToAlarm: a.heartbeatMissingMinutes,
-          // A dead worker sends nothing, so missing data breaches; but with the worker disabled
-          // (desiredCount 0) nothing is expected, and a breach would kill and page for nothing.
-          treatMissingData: config.worker.enabled
-            ? TreatMissingData.BREACHING
-            : TreatMissingData.NOT_BREACHING,
+          // No data at all (no task, no Container Insights datapoint, no heartbeat) is not a hung
+          // worker; a task that exits is the task-stopped rule's (infra/constructs/task-watch.ts).
+          treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
         true,
       );
       add(
         new Alarm(this, `WsDisconnected${shard}`, {
-          alarmName: `${k}-ws-disconnected`,
-          alarmDescription: `Shard ${shard} Kalshi WebSocket down over ${a.wsDisconnectedSeconds} s: quoting blind. Kills trading.`,
+          alarmName: `${s}-ws-disconnected`,
+          alarmDescription: `Shard ${shard} Kalshi WebSocket down over ${a.wsDisconnectedSeconds} s (exchange maintenance or network): the worker pauses quoting itself and resumes when the feed is back. Notify only.`,
           metric: workerMetric(WorkerMetric.WsDisconnectedSeconds, shard, 'Maximum'),
           threshold: a.wsDisconnectedSeconds,
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -209,7 +235,21 @@ export class Alarms extends Construct {
           // Missing data is the heartbeat alarm's business.
           treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
-        true,
+        // Not a kill: an outage would latch the global kill flag until a human cleared it.
+        false,
+      );
+      add(
+        new Alarm(this, `GamesStalled${shard}`, {
+          alarmName: `${s}-games-stalled`,
+          alarmDescription: `Shard ${shard} has had a game that should quote but does not (GamesStalled ≥ 1) for ${a.gamesStalledMinutes} min. Look at the games' quoting-state reasons. Notify only.`,
+          metric: workerMetric(WorkerMetric.GamesStalled, shard, 'Maximum'),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: a.gamesStalledMinutes,
+          datapointsToAlarm: a.gamesStalledMinutes,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        false,
       );
       add(
         new Alarm(this, `InventoryLimit${shard}`, {
@@ -317,9 +357,11 @@ export class Alarms extends Construct {
         alarmName: `${prefix}-kill-switch-dead-letters`,
         alarmDescription:
           'A kill-switch request failed every attempt (orders may still rest, the kill flag may be unset). Act by hand now; the message in the queue says which alarm.',
-        metric: this.killDeadLetters.metricApproximateNumberOfMessagesVisible({
+        // Arrivals, not messages present: a message left in the queue would hold the alarm in
+        // ALARM and silence the next failure.
+        metric: this.killDeadLetters.metricNumberOfMessagesSent({
           period: Duration.minutes(1),
-          statistic: 'Maximum',
+          statistic: 'Sum',
         }),
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -379,7 +421,7 @@ export class Alarms extends Construct {
       );
     this.dashboard.addWidgets(
       new TextWidget({
-        markdown: `# kalshi-mm (${config.stage})\nKill alarms: heartbeat, WebSocket, inventory limit, drift, drawdown. Topic: alarms.`,
+        markdown: `# kalshi-mm (${config.stage})\nKill alarms: heartbeat (while a task runs), inventory limit, drift, drawdown. Notify: WebSocket down, games stalled, theo stale, flatten incomplete, task stopped. Topic: alarms.`,
         width: 24,
         height: 2,
       }),

@@ -16,6 +16,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import {
   FlowLogDestination,
   FlowLogTrafficType,
+  GatewayVpcEndpointAwsService,
   Peer,
   Port,
   SecurityGroup,
@@ -31,6 +32,7 @@ import {
   Secret as EcsSecret,
   FargateService,
   FargateTaskDefinition,
+  type HealthCheck,
   LinuxParameters,
   LogDrivers,
   OperatingSystemFamily,
@@ -39,6 +41,7 @@ import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { HEALTH_DIR, HEALTH_FILE, healthCheckCommand } from '../../shared/metrics/health-check.ts';
 import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
 import { type DeployConfig, KALSHI_BASE_URLS, theoLimits, workerEngineConfig } from '../config.ts';
 import { repoPath } from '../paths.ts';
@@ -70,6 +73,19 @@ export const WORKER_INDEX_KEYS = ['THEOS#'];
 
 export const WORKER_STOP_TIMEOUT_SECONDS = 120;
 
+/**
+ * ECS runs shared/metrics/health-check.ts's check in the container: a worker whose heartbeat file is older than a
+ * minute (event loop blocked, process hung) is unhealthy after 3 failures 30 s apart and replaced.
+ * The start period covers the image start and the first beat (written before the lease wait).
+ */
+export const WORKER_HEALTH_CHECK: HealthCheck = {
+  command: healthCheckCommand(),
+  interval: Duration.seconds(30),
+  timeout: Duration.seconds(5),
+  retries: 3,
+  startPeriod: Duration.seconds(60),
+};
+
 export class Worker extends Construct {
   readonly vpc: Vpc;
   readonly cluster: Cluster;
@@ -96,6 +112,8 @@ export class Worker extends Construct {
       natGateways: 0,
       subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 }],
     });
+    // Free: table traffic stays on AWS's network instead of the internet gateway.
+    this.vpc.addGatewayEndpoint('DynamoDb', { service: GatewayVpcEndpointAwsService.DYNAMODB });
     // The VPC's default security group loses all its rules through a CDK custom resource whose
     // provider Lambda would log to an implicit /aws/lambda/… group that never expires: give it
     // this one, with the stack's retention.
@@ -141,9 +159,12 @@ export class Worker extends Construct {
           operatingSystemFamily: OperatingSystemFamily.LINUX,
         },
       });
-      taskDefinition.addContainer('worker', {
+      // The root filesystem is read-only: the health file lives on a task volume.
+      taskDefinition.addVolume({ name: 'tmp' });
+      const container = taskDefinition.addContainer('worker', {
         image,
         essential: true,
+        healthCheck: WORKER_HEALTH_CHECK,
         stopTimeout: Duration.seconds(WORKER_STOP_TIMEOUT_SECONDS),
         readonlyRootFilesystem: true,
         // An init (tini) as PID 1 forwards SIGTERM to node and reaps children; node as PID 1
@@ -162,6 +183,7 @@ export class Worker extends Construct {
           STAGE: config.stage,
           POWERTOOLS_SERVICE_NAME: 'worker',
           NODE_OPTIONS: '--enable-source-maps',
+          HEALTH_FILE,
           // Theos are refreshed every odds.pollEveryMinutes: the worker's age limit follows it.
           THEO_MAX_AGE_MS: String(theoLimits(config).maxAgeMinutes * 60_000),
           ...(config.worker.engine ? { ENGINE_CONFIG: JSON.stringify(config.worker.engine) } : {}),
@@ -171,6 +193,7 @@ export class Worker extends Construct {
           KALSHI_PRIVATE_KEY_PEM: EcsSecret.fromSecretsManager(props.kalshiSecret, 'privateKeyPem'),
         },
       });
+      container.addMountPoints({ containerPath: HEALTH_DIR, sourceVolume: 'tmp', readOnly: false });
       const role = taskDefinition.taskRole;
       for (const g of WORKER_DYNAMO_GRANTS) grantItems(role, props.table, g.actions, g.keys);
       grantIndexQuery(role, props.table, 'gsi1', WORKER_INDEX_KEYS);

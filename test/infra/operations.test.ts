@@ -3,11 +3,22 @@
  * every metric and alarm carries its stage, so one stage can neither hide nor kill another.
  * Bundling is skipped so the file synthesises in seconds.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
-import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
+import {
+  HEALTH_DIR,
+  HEALTH_FILE,
+  HEALTH_MAX_AGE_MS,
+  healthCheckCommand,
+} from '../../shared/metrics/health-check.ts';
+import { METRICS_NAMESPACE, WorkerMetric } from '../../shared/metrics/names.ts';
 import { parseWorkerEnv } from '../../worker/config.ts';
+import { healthBeat } from '../../worker/health.ts';
 import { cdkJsonContext } from './cdk-context.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
@@ -99,5 +110,190 @@ describe('item 6: every metric and alarm carries its stage', () => {
       expect(
         (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['STAGE'],
       ).toBe('prod');
+  });
+});
+
+const alarmNamed = (all: Record<string, Resource>, suffix: string) => {
+  const found = alarms(all).filter((a) => String(a['AlarmName']).endsWith(suffix));
+  expect(found, suffix).toHaveLength(1);
+  return found[0]!;
+};
+const serviceIdOfShard = (all: Record<string, Resource>, shard: number) => {
+  const [entry] = ofType(all, 'AWS::ECS::Service').filter(([id]) => id.includes(`Shard${shard}`));
+  return entry![0];
+};
+
+describe('item 1: deploy step 2 and a new shard do not trip the kill switch', () => {
+  it('the heartbeat alarm judges a shard only in minutes its service has a running task', () => {
+    for (const shard of [0, 1]) {
+      const a = alarmNamed(prod, `STOP-shard${shard}-heartbeat-missing`);
+      const metrics = a['Metrics'] as {
+        Id: string;
+        Expression?: string;
+        ReturnData?: boolean;
+        MetricStat?: {
+          Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] };
+          Stat: string;
+        };
+      }[];
+      const expr = metrics.find((m) => m.Expression !== undefined)!;
+      expect(expr.Expression).toBe('IF(FILL(running, 0) >= 1, FILL(heartbeat, 0), 1)');
+      const running = metrics.find((m) => m.Id === 'running')!;
+      expect(running.ReturnData).toBe(false);
+      expect(running.MetricStat).toMatchObject({
+        Metric: { Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount' },
+        Stat: 'Maximum',
+      });
+      // The gate is this shard's own service, in this stack's cluster.
+      const dims = JSON.stringify(running.MetricStat!.Metric.Dimensions);
+      expect(dims).toContain(serviceIdOfShard(prod, shard));
+      expect(dims).toContain('ClusterName');
+      // A task that never reports is judged after heartbeatMissingMinutes of running; no data is no verdict.
+      expect(a).toMatchObject({
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 5,
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  it('step 2 (worker.enabled false → true) changes the services, never the alarms', () => {
+    const disabled = synth({ ...ENABLED, worker: { enabled: false } });
+    const byName = (all: Record<string, Resource>) =>
+      Object.fromEntries(alarms(all).map((a) => [String(a['AlarmName']), JSON.stringify(a)]));
+    expect(byName(disabled)).toEqual(byName(prod));
+    for (const [, svc] of ofType(disabled, 'AWS::ECS::Service'))
+      expect(svc.Properties['DesiredCount']).toBe(0);
+    for (const [, svc] of ofType(prod, 'AWS::ECS::Service')) expect(svc.Properties['DesiredCount']).toBe(1);
+  });
+});
+
+describe('item 9: a WebSocket outage or a deliberate pause does not latch the global kill', () => {
+  it('the WebSocket alarm notifies only (outside the kill prefix), on Stage and Shard', () => {
+    const a = alarmNamed(prod, 'shard0-ws-disconnected');
+    expect(String(a['AlarmName'])).toBe('kalshi-mm-prod-shard0-ws-disconnected');
+    expect(String(a['AlarmName'])).not.toContain('-STOP-');
+    expect(a['Dimensions']).toContainEqual({ Name: 'Stage', Value: 'prod' });
+  });
+});
+
+describe('liveness: games stalled', () => {
+  it('GamesStalled ≥ 1 for the configured minutes notifies per shard, never kills', () => {
+    const custom = synth({ ...ENABLED, alarms: { ...ENABLED.alarms, gamesStalledMinutes: 15 } });
+    for (const [all, minutes] of [
+      [prod, 10],
+      [custom, 15],
+    ] as const)
+      for (const shard of [0, 1]) {
+        const a = alarmNamed(all, `shard${shard}-games-stalled`);
+        expect(String(a['AlarmName'])).not.toContain('-STOP-');
+        expect(a).toMatchObject({
+          Namespace: METRICS_NAMESPACE,
+          MetricName: WorkerMetric.GamesStalled,
+          Statistic: 'Maximum',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          EvaluationPeriods: minutes,
+          DatapointsToAlarm: minutes,
+          TreatMissingData: 'notBreaching',
+        });
+        expect(a['Dimensions']).toEqual([
+          { Name: 'Shard', Value: String(shard) },
+          { Name: 'Stage', Value: 'prod' },
+        ]);
+      }
+  });
+});
+
+describe('item 10: a hung worker is replaced, a crashed one noticed at once', () => {
+  it('the container has a health check on its heartbeat file, on a writable task volume', () => {
+    for (const [, task] of ofType(prod, 'AWS::ECS::TaskDefinition')) {
+      const [container] = task.Properties['ContainerDefinitions'] as Record<string, unknown>[];
+      expect(container!['HealthCheck']).toMatchObject({
+        Command: healthCheckCommand(),
+        Interval: 30,
+        Retries: 3,
+        StartPeriod: 60,
+        Timeout: 5,
+      });
+      expect(container!['MountPoints']).toEqual([
+        { ContainerPath: HEALTH_DIR, ReadOnly: false, SourceVolume: 'tmp' },
+      ]);
+      expect(task.Properties['Volumes']).toEqual([{ Name: 'tmp' }]);
+      expect(containerEnv(task)['HEALTH_FILE']).toBe(HEALTH_FILE);
+    }
+  });
+
+  it('the health check command: 0 for a fresh file, 1 for a stale or missing one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    const file = join(dir, 'beat');
+    const [, node, flag, code] = healthCheckCommand(file);
+    const run = () => spawnSync(process.execPath, [flag!, code!, file]).status;
+    expect(node).toBe('node');
+    expect(run()).toBe(1); // not written yet
+    const beat = healthBeat(file, () => {});
+    beat();
+    expect(run()).toBe(0);
+    const old = (Date.now() - HEALTH_MAX_AGE_MS - 5_000) / 1000;
+    utimesSync(file, old, old);
+    expect(run()).toBe(1);
+    beat();
+    expect(run()).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a worker task stopping with a non-zero exit or a failed health check notifies the alarm topic', () => {
+    const topic = ofType(prod, 'AWS::SNS::Topic')[0]![0];
+    const rules = ofType(prod, 'AWS::Events::Rule')
+      .map(([, r]) => r.Properties)
+      .filter((p) => JSON.stringify(p['EventPattern']).includes('aws.ecs'));
+    expect(rules).toHaveLength(2);
+    const patterns = rules.map((r) => r['EventPattern'] as Record<string, Record<string, unknown>>);
+    for (const p of patterns) {
+      expect(p['detail-type']).toEqual(['ECS Task State Change']);
+      expect(p['detail']!['lastStatus']).toEqual(['STOPPED']);
+      expect(JSON.stringify(p['detail']!['clusterArn'])).toContain('WorkerCluster');
+    }
+    expect(patterns.map((p) => p['detail']!['containers'] ?? p['detail']!['stoppedReason'])).toEqual(
+      expect.arrayContaining([
+        { exitCode: [{ 'anything-but': [0] }] },
+        [{ prefix: 'Task failed container health checks' }],
+      ]),
+    );
+    // EventBridge publishes with a role allowed to publish to the topic and use its key.
+    for (const r of rules) {
+      const [target] = r['Targets'] as { Arn: unknown; RoleArn: { 'Fn::GetAtt': [string, string] } }[];
+      expect(target!.Arn).toEqual({ Ref: topic });
+      const role = target!.RoleArn['Fn::GetAtt'][0];
+      const policies = ofType(prod, 'AWS::IAM::Policy')
+        .map(([, p]) => p.Properties)
+        .filter((p) => JSON.stringify(p['Roles']).includes(role));
+      const granted = JSON.stringify(policies.map((p) => p['PolicyDocument']));
+      expect(granted).toContain('sns:Publish');
+      expect(granted).toContain('kms:GenerateDataKey');
+    }
+  });
+});
+
+describe('item 7: the kill switch dead-letter alarm fires on every arrival', () => {
+  it('watches messages sent to the queue (Sum ≥ 1 a minute), not messages present', () => {
+    const a = alarmNamed(prod, 'kill-switch-dead-letters');
+    expect(a).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'NumberOfMessagesSent',
+      Statistic: 'Sum',
+      Period: 60,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+});
+
+describe('item 14: network', () => {
+  it('a DynamoDB gateway endpoint keeps table traffic off the internet', () => {
+    const endpoints = ofType(prod, 'AWS::EC2::VPCEndpoint').map(([, r]) => r.Properties);
+    expect(endpoints).toHaveLength(1);
+    expect(endpoints[0]).toMatchObject({ VpcEndpointType: 'Gateway' });
+    expect(JSON.stringify(endpoints[0]!['ServiceName'])).toContain('dynamodb');
   });
 });
