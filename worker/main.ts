@@ -15,7 +15,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { type Clock, systemClock } from '../shared/clock.ts';
 import type { EngineConfig } from '../shared/config/engine-config.ts';
 import type { RefreshRequestInput } from '../shared/events/refresh-request.ts';
-import { KalshiRestClient } from '../shared/kalshi/rest-client.ts';
+import { DEFAULT_TIMEOUTS, KalshiRestClient } from '../shared/kalshi/rest-client.ts';
 import { createRsaSigner, type Signer } from '../shared/kalshi/signer.ts';
 import {
   createThreadPoolSigner,
@@ -26,6 +26,7 @@ import {
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { createStore, type Store } from '../shared/store/index.ts';
 import { LeaseKeeper } from '../shared/store/lease-keeper.ts';
+import { otherLayoutLease } from '../shared/store/shard-layout.ts';
 import { parseWorkerEnv, WorkerEnvError } from './config.ts';
 import { decisionLoggingQuoter } from './engine/adapters/decision-log.ts';
 import { gatewayFlattener } from './engine/adapters/flatten.ts';
@@ -369,6 +370,25 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
       shardId: parsed.shardId,
       owner: parsed.owner,
       clock,
+      // Validity ends before the stored expiry by more than a write can spend in flight + skew.
+      maxWriteMs: DEFAULT_TIMEOUTS.requestMs,
+      // Re-sharding: no trading while a worker of another shard count still holds a lease.
+      shardCount: parsed.shardCount,
+      layoutCheck: () => otherLayoutLease(store.leases, parsed.shardCount, parsed.shardId, clock.now()),
+      onLayoutWait: (holder) =>
+        log.warn('lease_waiting_for_other_layout', {
+          shardId: parsed.shardId,
+          shardCount: parsed.shardCount,
+          otherShard: holder.shardId,
+          otherShardCount: holder.shardCount ?? null,
+          otherExpiresAt: holder.expiresAt,
+        }),
+      // A failed renewal is not yet a lost lease, but validity is running down: say so.
+      onRenewError: (err) =>
+        log.warn('lease_renew_failed', {
+          shardId: parsed.shardId,
+          error: err instanceof Error ? err.message : String(err),
+        }),
       onLost: (reason) => {
         log.error('lease_lost', { reason });
         lostReason = reason;

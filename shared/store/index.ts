@@ -74,3 +74,4 @@ export function createStore(
 }
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.ts';
 export { fnv1a32, shardOf } from './shard-assignment.ts';
+export { MAX_SHARDS, otherLayoutLease } from './shard-layout.ts';

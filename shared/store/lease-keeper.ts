@@ -3,11 +3,16 @@
  * heartbeat, and answers "may I write orders now?" locally and cheaply.
  *
  * `valid(now)` is true only while the last confirmed expiry is more than
- * `safetyMarginMs` away: the margin absorbs clock skew between tasks and the
- * time an order spends in flight. A renewal refused by the store (someone else
- * holds a newer token) marks the lease lost for good; a renewal that merely
- * failed (network) keeps retrying while validity runs down on its own.
- * For the strongest check before an order write, use `LeaseStore.assertFence`.
+ * `safetyMarginMs` away. The margin must exceed the longest an order write can
+ * spend in flight (`maxWriteMs`, the REST client's per-attempt request timeout,
+ * re-checked before every attempt) plus the clock skew between tasks: a write
+ * let through at the last valid instant has then reached the exchange before
+ * the stored expiry, when another task may take the shard. The constructor
+ * refuses a smaller margin. A renewal refused by the store (someone else holds
+ * a newer token) marks the lease lost for good; a renewal that merely failed
+ * (network) is reported (`onRenewError`) and retried while validity runs down.
+ * With `layoutCheck`, a freshly taken lease is given back (and the keeper waits)
+ * while a worker of another shard layout still runs (shard-layout.ts).
  *
  * Structurally matches the engine's `Lease` port: token(), valid(now), release().
  */
@@ -20,17 +25,31 @@ export interface LeaseKeeperOptions {
   /** Unique per task (e.g. the ECS task id). */
   owner: string;
   clock: Clock;
-  /** Lease length per acquisition/renewal. Default 15 s. */
+  /** Lease length per acquisition/renewal. Default 30 s. */
   ttlMs?: number;
-  /** Heartbeat period. Default ttl / 3. */
+  /** Heartbeat period. Default ttl / 6 (5 s). */
   renewEveryMs?: number;
-  /** Local validity ends this long before the stored expiry. Default 3 s. */
+  /** Longest an order write spends in flight (the REST per-attempt timeout). Default 8 s. */
+  maxWriteMs?: number;
+  /** Clock skew allowed between tasks. Default 2 s. */
+  clockSkewMs?: number;
+  /** Local validity ends this long before the stored expiry. Default maxWriteMs + clockSkewMs + 1 s; never less than maxWriteMs + clockSkewMs. */
   safetyMarginMs?: number;
+  /** Recorded on the lease: this worker's SHARD_COUNT (shard-layout.ts). */
+  shardCount?: number;
+  /** After taking the lease: a live lease of another layout, or null. Non-null: give it back and wait. */
+  layoutCheck?: () => Promise<Lease | null>;
+  onLayoutWait?: (holder: Lease) => void;
   /** Wait between acquisition attempts while another task holds the shard. Default 2 s. */
   retryAcquireMs?: number;
   onLost?: (reason: string) => void;
   onRenewError?: (err: unknown) => void;
 }
+
+/** The REST client's per-attempt request timeout (shared/kalshi/rest-client.ts DEFAULT_TIMEOUTS.requestMs). */
+export const DEFAULT_MAX_WRITE_MS = 8_000;
+export const DEFAULT_CLOCK_SKEW_MS = 2_000;
+export const DEFAULT_LEASE_TTL_MS = 30_000;
 
 export class LeaseKeeper {
   private lease: Lease | null = null;
@@ -43,10 +62,16 @@ export class LeaseKeeper {
   private readonly retryMs: number;
 
   constructor(private readonly o: LeaseKeeperOptions) {
-    this.ttlMs = o.ttlMs ?? 15_000;
-    this.renewEveryMs = o.renewEveryMs ?? Math.floor(this.ttlMs / 3);
-    this.marginMs = o.safetyMarginMs ?? 3_000;
+    this.ttlMs = o.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.renewEveryMs = o.renewEveryMs ?? Math.floor(this.ttlMs / 6);
+    const inFlight = (o.maxWriteMs ?? DEFAULT_MAX_WRITE_MS) + (o.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS);
+    this.marginMs = o.safetyMarginMs ?? inFlight + 1_000;
     this.retryMs = o.retryAcquireMs ?? 2_000;
+    if (this.marginMs < inFlight) {
+      throw new RangeError(
+        `lease: safetyMarginMs (${this.marginMs}) must cover maxWriteMs + clockSkewMs (${inFlight}): a write could still be in flight when another task takes the shard`,
+      );
+    }
     if (this.renewEveryMs + this.marginMs >= this.ttlMs) {
       throw new RangeError('lease: renewEveryMs + safetyMarginMs must be shorter than ttlMs');
     }
@@ -56,12 +81,24 @@ export class LeaseKeeper {
   async acquire(): Promise<Lease> {
     for (;;) {
       if (this.stopped) throw new Error(`lease ${this.o.shardId}: stopped before it was acquired`);
-      const r = await this.o.store.acquire(this.o.shardId, this.o.owner, this.o.clock.now(), this.ttlMs);
+      const r = await this.o.store.acquire(
+        this.o.shardId,
+        this.o.owner,
+        this.o.clock.now(),
+        this.ttlMs,
+        this.o.shardCount,
+      );
       if (r.acquired) {
-        this.lease = r.lease;
-        this.lost = false;
-        this.schedule();
-        return r.lease;
+        const other = this.o.layoutCheck ? await this.o.layoutCheck() : null;
+        if (other === null) {
+          this.lease = r.lease;
+          this.lost = false;
+          this.schedule();
+          return r.lease;
+        }
+        // A worker of another layout still trades (a re-shard in progress): not ours to trade yet.
+        this.o.onLayoutWait?.(other);
+        await this.o.store.release(r.lease, this.o.clock.now());
       }
       await new Promise<void>((resolve) => {
         this.o.clock.setTimeout(resolve, this.retryMs);

@@ -3,10 +3,17 @@
  * ever trade the same shard (ECS's 0/100 deployment setting alone is not one).
  *
  * One item per shard, never deleted: it carries `token`, a counter that grows
- * by one on every acquisition. Acquire succeeds only when the lease is free or
- * expired; renew and release only for the holder of the current token. Before
- * every order write the worker calls `assertFence` (a strongly consistent read)
- * so a task that lost its lease while paused stops at once.
+ * by one on every acquisition, and the shard count of the layout its holder
+ * trades. Acquire succeeds only when the lease is free or expired; renew and
+ * release only for the holder of the current token.
+ *
+ * What fences an order write is the holder's local validity (lease-keeper.ts):
+ * every create and amend is checked against it before each attempt, and it ends
+ * a safety margin (≥ the REST request timeout + clock skew) before the stored
+ * expiry, which a conditional renewal confirms every few seconds. So a write
+ * the old holder sends has reached the exchange before anyone else can take the
+ * shard. `assertFence` (a strongly consistent read) is the stronger check for
+ * writes that can afford a round trip; no hot-path write uses it.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -19,6 +26,8 @@ export const leaseSchema = z.object({
   token: z.number().int().positive(),
   /** Epoch ms after which anyone may take the lease. */
   expiresAt: z.number().int().nonnegative(),
+  /** SHARD_COUNT of the holder's layout (absent on leases taken before it was recorded). */
+  shardCount: z.number().int().positive().optional(),
 });
 export type Lease = z.infer<typeof leaseSchema>;
 
@@ -46,16 +55,24 @@ export function leaseValid(lease: Lease, now: number, marginMs = 0): boolean {
 export class LeaseStore {
   constructor(private readonly table: TableRef) {}
 
-  /** Takes the lease if it is free, released or expired at `now`; the token grows by one. */
-  async acquire(shardId: string, owner: string, now: number, ttlMs: number): Promise<AcquireResult> {
+  /**
+   * Takes the lease if it is free, released or expired at `now`; the token grows by one.
+   * `shardCount` (the holder's layout) is recorded for other shards' layout check (shard-layout.ts).
+   */
+  async acquire(
+    shardId: string,
+    owner: string,
+    now: number,
+    ttlMs: number,
+    shardCount?: number,
+  ): Promise<AcquireResult> {
     if (!(ttlMs > 0)) throw new RangeError('lease ttlMs must be positive');
     try {
       const out = await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keyOf(shardId),
-          UpdateExpression:
-            'SET shardId = :s, #owner = :o, expiresAt = :exp, acquiredAt = :now, #token = if_not_exists(#token, :zero) + :one',
+          UpdateExpression: `SET shardId = :s, #owner = :o, expiresAt = :exp, acquiredAt = :now, #token = if_not_exists(#token, :zero) + :one${shardCount === undefined ? ' REMOVE shardCount' : ', shardCount = :n'}`,
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
           ExpressionAttributeNames: { '#owner': 'owner', '#token': 'token' },
           ExpressionAttributeValues: {
@@ -65,6 +82,7 @@ export class LeaseStore {
             ':now': now,
             ':zero': 0,
             ':one': 1,
+            ...(shardCount === undefined ? {} : { ':n': shardCount }),
           },
           ReturnValues: 'ALL_NEW',
         }),

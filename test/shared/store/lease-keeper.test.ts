@@ -34,7 +34,7 @@ describe('LeaseKeeper: two workers, one shard', () => {
       return l;
     });
     await run(clock, 60_000);
-    // 60 s is four lease lengths: only renewals can have kept A's lease alive.
+    // 60 s is two lease lengths: only renewals can have kept A's lease alive.
     expect(bGot).toBe(false);
     expect(a.valid(clock.now())).toBe(true);
     expect(b.valid(clock.now())).toBe(false);
@@ -68,12 +68,12 @@ describe('LeaseKeeper: two workers, one shard', () => {
     });
     await a.acquire();
     expect(a.valid(clock.now())).toBe(true);
-    await run(clock, 12_000);
+    await run(clock, 20_000);
     // Local validity ends a safety margin before the stored expiry, before anyone else can take over.
     expect(a.valid(clock.now())).toBe(false);
     const b = new LeaseKeeper({ store: store.leases, shardId: 's-stall', owner: 'task-b', clock });
     const bAcquired = b.acquire();
-    await run(clock, 6_000);
+    await run(clock, 12_000);
     const leaseB = await bAcquired;
     expect(b.valid(clock.now())).toBe(true);
     expect(leaseB.token).toBeGreaterThan(a.token() ?? 0);
