@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     setupFiles: ['test/setup.ts'],
+    globalSetup: ['test/browser/global-setup.ts'],
     pool: 'forks',
   },
 });
