@@ -28,6 +28,7 @@ import { createStore, type Store } from '../shared/store/index.ts';
 import { LeaseKeeper } from '../shared/store/lease-keeper.ts';
 import { otherLayoutLease } from '../shared/store/shard-layout.ts';
 import { parseWorkerEnv, WorkerEnvError } from './config.ts';
+import { startSessionLivePublisher } from './dashboard/live-publisher.ts';
 import { decisionLoggingQuoter } from './engine/adapters/decision-log.ts';
 import { gatewayFlattener } from './engine/adapters/flatten.ts';
 import { KalshiFeedAdapter } from './engine/adapters/kalshi-feed.ts';
@@ -77,6 +78,8 @@ export interface WorkerOptions {
    * sign in-process (rare, and the kill path depends on nothing extra).
    */
   signing?: SigningMode;
+  /** Period of the live snapshot the operator's dashboard reads (default 5 s; 0 = none). */
+  liveSnapshotMs?: number;
 }
 
 export type SigningMode = 'thread-pool' | 'worker-thread' | 'in-process';
@@ -249,6 +252,29 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
 
   ws.start();
   await s.start();
+  // The operator's dashboard for the deployed system (npm run dashboard) reads this; wall-paced I/O.
+  const live =
+    opts.store.liveSnapshots && opts.liveSnapshotMs !== 0
+      ? startSessionLivePublisher({
+          session: s,
+          books: feed,
+          feedStats: () => ({
+            reconnects: ws.stats.reconnects,
+            bookResyncs: ws.stats.snapshotRequests + ws.stats.resubscribes,
+          }),
+          store: opts.store.liveSnapshots,
+          shardId,
+          restBaseUrl: opts.kalshi.restBaseUrl,
+          timers: systemClock,
+          ...(opts.liveSnapshotMs === undefined ? {} : { intervalMs: opts.liveSnapshotMs }),
+          log: (e) =>
+            log.warn('live_snapshot_failed', {
+              kind: String(e.kind),
+              id: String(e.id),
+              error: String(e.error),
+            }),
+        })
+      : null;
 
   let closed = false;
   let signerOpen = true;
@@ -269,6 +295,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       if (closed) return;
       closed = true;
       clock.clearTimeout(flushTimer);
+      live?.close();
       s.dispose();
       await s.quiesce();
       ws.stop();

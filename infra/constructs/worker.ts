@@ -67,6 +67,8 @@ export const WORKER_DYNAMO_GRANTS = [
   { actions: ['Query'], keys: ['KILL'] },
   { actions: ['PutItem'], keys: ['FILL#', 'ORDER#', 'DEC#', 'POS#', 'MAP#'] },
   { actions: ['GetItem', 'UpdateItem'], keys: ['LEASE#'] },
+  // Live snapshots for the operator's dashboard (shared/store/live-snapshot.ts): overwritten in place.
+  { actions: ['PutItem'], keys: ['LIVE'] },
 ] as const satisfies readonly { actions: readonly DynamoAction[]; keys: readonly string[] }[];
 /** gsi1 partitions the worker queries: theos of a sport (game mapping). */
 export const WORKER_INDEX_KEYS = ['THEOS#'];

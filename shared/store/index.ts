@@ -8,6 +8,7 @@ import { FillStore } from './fills.ts';
 import { DecisionJournal, OrderAuditStore, PositionStore } from './journal.ts';
 import { KillStore } from './kill.ts';
 import { LeaseStore } from './leases.ts';
+import { LiveSnapshotStore } from './live-snapshot.ts';
 import { MappingStore } from './mapping.ts';
 import { RefreshDebounceStore } from './refresh-debounce.ts';
 import { TABLE_SPEC } from './table.ts';
@@ -26,6 +27,7 @@ export {
 } from './journal.ts';
 export { haltFor, type KillFlag, type KillScope, KillStore } from './kill.ts';
 export { type AcquireResult, FenceError, type Lease, LeaseStore, leaseValid } from './leases.ts';
+export { type LiveSnapshotRecord, LiveSnapshotStore } from './live-snapshot.ts';
 export { type EventMapping, eventMappingSchema, MappingStore } from './mapping.ts';
 export { type DebounceResult, RefreshDebounceStore } from './refresh-debounce.ts';
 export { createTableInput, TABLE_SPEC, ttlAfter } from './table.ts';
@@ -47,6 +49,8 @@ export interface Store {
   readonly decisions: DecisionJournal;
   readonly leases: LeaseStore;
   readonly refreshDebounce: RefreshDebounceStore;
+  /** The operator's dashboard feed (optional: test stores may leave it out). */
+  readonly liveSnapshots?: LiveSnapshotStore;
 }
 
 export interface StoreOptions {
@@ -70,6 +74,7 @@ export function createStore(
     decisions: new DecisionJournal(table, options.decisionSampleIntervalMs),
     leases: new LeaseStore(table),
     refreshDebounce: new RefreshDebounceStore(table),
+    liveSnapshots: new LiveSnapshotStore(table),
   };
 }
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.ts';

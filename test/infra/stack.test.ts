@@ -513,6 +513,11 @@ describe('worker', () => {
     expect(policies).toContain(
       '{"Action":["dynamodb:GetItem","dynamodb:UpdateItem"],"Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["LEASE#*"]}}',
     );
+    // Live snapshots for the operator's dashboard: PutItem under LIVE only, never read or updated.
+    expect(policies).toContain(
+      '{"Action":"dynamodb:PutItem","Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["LIVE*"]}}',
+    );
+    expect(policies).not.toMatch(/"dynamodb:(GetItem|UpdateItem|Query)"[^\]]*LIVE/);
     // Mappings and position snapshots are written, never read back or updated by the worker.
     expect(policies).not.toMatch(/"dynamodb:(GetItem|UpdateItem|Query)"[^\]]*MAP#/);
     expect(policies).not.toMatch(/"dynamodb:(GetItem|UpdateItem|Query)"[^\]]*POS#/);

@@ -285,7 +285,7 @@ describe('IAM: per role', () => {
       expect(Object.fromEntries([...byAction].map(([a, k]) => [a, [...k].sort()]))).toEqual({
         'dynamodb:BatchGetItem': ['THEO#*'],
         'dynamodb:Query': ['KILL*', 'gsi1:THEOS#*'],
-        'dynamodb:PutItem': ['DEC#*', 'FILL#*', 'MAP#*', 'ORDER#*', 'POS#*'],
+        'dynamodb:PutItem': ['DEC#*', 'FILL#*', 'LIVE*', 'MAP#*', 'ORDER#*', 'POS#*'],
         'dynamodb:GetItem': ['LEASE#*'],
         'dynamodb:UpdateItem': ['LEASE#*'],
       });

@@ -88,6 +88,15 @@ export const zAlert = z.object({
 
 export const zConnectionState = z.enum(['connected', 'connecting', 'down']);
 
+/** A worker shard as the operator's dashboard sees it (deployed system only). */
+export const zShardView = z.object({
+  shardId: z.string().min(1),
+  /** When the shard last published its live snapshot. */
+  heartbeatAt: epochMs,
+  /** Its lease in the store: who holds it, the fencing token, until when. */
+  lease: z.object({ owner: z.string(), token: z.number().int(), expiresAt: epochMs }).nullable(),
+});
+
 export const zDashboardState = z.object({
   now: epochMs,
   mode: z.enum(['paper', 'live']),
@@ -120,6 +129,8 @@ export const zDashboardState = z.object({
   fills: z.array(zFillView),
   /** Newest first. */
   alerts: z.array(zAlert),
+  /** The worker shards (the operator's dashboard of a deployed system); absent in the worker's own. */
+  shards: z.array(zShardView).optional(),
 });
 
 export type Side = z.infer<typeof zSide>;
@@ -130,6 +141,7 @@ export type MarketView = z.infer<typeof zMarketView>;
 export type GameView = z.infer<typeof zGameView>;
 export type FillView = z.infer<typeof zFillView>;
 export type Alert = z.infer<typeof zAlert>;
+export type ShardView = z.infer<typeof zShardView>;
 export type DashboardState = z.infer<typeof zDashboardState>;
 
 /** Where the dashboard reads state from: the session (through its adapter) or a test double. */
