@@ -101,6 +101,8 @@ export const EngineConfigSchema = z
       .default({ tokensPerSec: 100, capacity: 100, writeCost: 10, cancelCost: 2 }),
     /** Heartbeat metric period. */
     heartbeatMs: positiveInt.default(10_000),
+    /** Liveness guard: a game with an unexpected quoting reason and nothing resting this long counts in GamesStalled. */
+    stallAfterMs: positiveInt.default(5 * 60_000),
   })
   .strict();
 

@@ -833,6 +833,19 @@ export class KalshiRestClient {
     await this.groupAction(id, 'reset', PRIORITY.write);
   }
 
+  /** Deletes the group; the exchange cancels whatever still rests in it. */
+  async deleteOrderGroup(id: string): Promise<void> {
+    await this.call({
+      method: 'DELETE',
+      path: `/portfolio/order_groups/${seg(id)}`,
+      schema: EmptyResponseSchema,
+      noContent: true,
+      repeatable: 'safe',
+      bucket: 'write',
+      priority: PRIORITY.cancel,
+    });
+  }
+
   private async groupAction(id: string, action: 'trigger' | 'reset', priority: Priority) {
     await this.call({
       method: 'PUT',

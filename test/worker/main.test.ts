@@ -328,7 +328,7 @@ describe('worker at the stop time', () => {
       expect(ours()).toEqual([]);
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(w.session.snapshot().games[0]?.status).toBe('stopped');
+    expect(w.session.snapshot().games[0]?.status).toBe('outside-window');
   });
 });
 

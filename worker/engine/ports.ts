@@ -272,6 +272,10 @@ export interface ExchangeGateway {
    * On the game's shard (`exchangeIndex`): a group guards only orders matched where it lives.
    */
   createOrderGroup(contractsLimit: Centis, exchangeIndex?: number): Promise<string>;
+  /** Clears a tripped group's counter so it accepts orders again. */
+  resetOrderGroup?(orderGroupId: string): Promise<void>;
+  /** Deletes a group (a finished game's); the exchange cancels whatever still rests in it. */
+  deleteOrderGroup?(orderGroupId: string): Promise<void>;
   /** Optional bulk cancel of every resting order (one request); the kill switch still verifies. */
   cancelAll?(): Promise<void>;
 }

@@ -13,6 +13,7 @@
 
 import type { TimerHandle } from '../../shared/clock.ts';
 import type { EngineConfig, SportConfig } from '../../shared/config/engine-config.ts';
+import type { QuotingReason } from '../../shared/liveness/quoting-state.ts';
 import { WorkerMetric } from '../../shared/metrics/names.ts';
 import type { PriceRange } from '../../shared/pricing/tick-grid.ts';
 import {
@@ -44,21 +45,12 @@ import type {
   SlotId,
   TheoSnapshot,
 } from './ports.ts';
+import { afterQuoting, countByReason, LivenessTracker, quotingReason } from './quoting-state.ts';
 import { driftMemory, reconcileOrders, reconcilePositions } from './reconcile.ts';
 import { WriteBudget } from './write-budget.ts';
 
-export type GameStatus =
-  | 'warming'
-  | 'quoting'
-  | 'no-theo'
-  | 'stale-theo'
-  | 'no-book'
-  | 'stopped'
-  | 'halted'
-  | 'closed'
-  | 'ws-down'
-  | 'killed'
-  | 'lease-lost';
+/** A game's status is its quoting reason (shared/liveness/quoting-state.ts). */
+export type GameStatus = QuotingReason;
 
 interface GameState {
   game: Game;
@@ -70,6 +62,8 @@ interface GameState {
   /** Start − margin: nothing of ours may rest from here on; the orders' expiration. */
   hardStopMs: number | null;
   halted: string | null;
+  /** The operator flag behind `halted`. */
+  haltKind: ActiveFlag['kind'] | null;
   closed: boolean;
   status: GameStatus;
   lastQuotes: GameQuotes | null;
@@ -129,6 +123,8 @@ export interface GameView {
   startMs: number | null;
   stopAtMs: number | null;
   status: GameStatus;
+  /** Since when nothing of the game has rested while its reason was not idle by design (liveness guard). */
+  idleSinceMs?: number | null;
   theo: { probabilities: Record<string, number>; ageMs: number; books: number } | null;
   markets: MarketView[];
   inventory: Centis;
@@ -239,6 +235,7 @@ export class TradingSession {
   private lastSnapshotMs = Number.NEGATIVE_INFINITY;
   /** Highest realised + marked PnL seen at a heartbeat (Micros): the drawdown's reference. */
   private pnlPeak: Micros | null = null;
+  private readonly liveness: LivenessTracker;
 
   constructor(
     private readonly config: EngineConfig,
@@ -248,6 +245,7 @@ export class TradingSession {
   ) {
     const now = ports.clock.now();
     this.connection = { state: 'down', sinceMs: now };
+    this.liveness = new LivenessTracker(config.stallAfterMs);
     this.killSwitch = new KillSwitch({
       clock: ports.clock,
       flatten: ports.flatten,
@@ -352,6 +350,7 @@ export class TradingSession {
     for (const t of this.timers.splice(0)) this.ports.clock.clearTimeout(t);
     if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
     if (this.recheckTimer) this.ports.clock.clearTimeout(this.recheckTimer);
+    this.manager.dispose();
     for (const g of this.games.values()) {
       if (g.stopTimer) this.ports.clock.clearTimeout(g.stopTimer);
       if (g.retryTimer) this.ports.clock.clearTimeout(g.retryTimer);
@@ -670,6 +669,7 @@ export class TradingSession {
       stopAtMs,
       hardStopMs,
       halted: null,
+      haltKind: null,
       closed: false,
       status: 'no-theo',
       lastQuotes: null,
@@ -819,6 +819,7 @@ export class TradingSession {
     const halted = f ? `${f.kind} (${f.scope}): ${f.reason}` : null;
     if (halted !== g.halted) {
       g.halted = halted;
+      g.haltKind = f?.kind ?? null;
       this.markDirty(g.game.eventTicker);
     }
   }
@@ -891,6 +892,9 @@ export class TradingSession {
         stopAtMs: g.stopAtMs,
         now,
       });
+      const refusal = this.manager.refusalOf(g.game.eventTicker);
+      g.status = afterQuoting(g.status, quotes.quotes.length, this.worstExposure(g), g.limit, refusal);
+      if (g.status !== 'quoting') quotes = { ...quotes, reasons: [g.status, ...quotes.reasons] };
     }
     g.lastQuotes = quotes;
     // No await unless a write is in flight: a requote that changes nothing ends in this turn.
@@ -928,16 +932,20 @@ export class TradingSession {
     books: ReadonlyMap<string, MarketBook | undefined>,
     now: number,
   ): GameStatus {
-    if (this.killSwitch.tripped) return 'killed';
-    if (g.closed) return 'closed';
-    if (g.stopAtMs === null || now >= g.stopAtMs) return 'stopped';
-    if (g.halted) return 'halted';
-    if (this.ports.lease && !this.ports.lease.valid(now)) return 'lease-lost';
-    if (this.connection.state === 'down') return 'ws-down';
-    if (!g.theo) return 'no-theo';
-    if (now - g.theo.updatedMs > this.config.theoMaxAgeMs) return 'stale-theo';
-    for (const b of books.values()) if (!b?.valid) return 'no-book';
-    return 'quoting';
+    return quotingReason({
+      now,
+      killed: this.killSwitch.tripped,
+      closed: g.closed,
+      stopAtMs: g.stopAtMs,
+      operatorFlag: g.haltKind,
+      marketPaused: g.tickers.some((t) => this.paused.has(t)),
+      leaseValid: !this.ports.lease || this.ports.lease.valid(now),
+      feedUp: this.connection.state === 'up',
+      warming: false,
+      theoUpdatedMs: g.theo?.updatedMs ?? null,
+      theoMaxAgeMs: this.config.theoMaxAgeMs,
+      booksLive: [...books.values()].every((b) => b?.valid === true),
+    });
   }
 
   private limitFor(g: GameState, books: ReadonlyMap<string, MarketBook | undefined>): Centis {
@@ -1210,6 +1218,7 @@ export class TradingSession {
       m.gauge('Inventory', g.inventory, { game: g.eventTicker });
     }
     m.gauge(WorkerMetric.GamesQuoted, quoted);
+    this.observeLiveness(now);
     m.gauge(WorkerMetric.TheoAgeSeconds, oldestTheo / 1000);
     m.gauge('PnlRealisedDollars', snap.pnl.realised / MICROS_PER_DOLLAR);
     m.gauge('PnlMarkedDollars', snap.pnl.marked / MICROS_PER_DOLLAR);
@@ -1217,6 +1226,24 @@ export class TradingSession {
     const total = snap.pnl.realised + snap.pnl.marked;
     this.pnlPeak = this.pnlPeak === null ? total : Math.max(this.pnlPeak, total);
     m.gauge(WorkerMetric.PnlDrawdownDollars, (this.pnlPeak - total) / MICROS_PER_DOLLAR);
+  }
+
+  /**
+   * Liveness guard: games by reason, and games stalled (an unexpected reason and nothing resting
+   * on any side for stallAfterMs) — the silent stop no other metric shows.
+   */
+  private observeLiveness(now: number): void {
+    for (const g of this.games.values()) {
+      const resting = this.manager.ordersOf(g.tickers).some((o) => o.state === 'resting');
+      this.liveness.observe(g.game.eventTicker, g.status, resting, now);
+    }
+    const m = this.ports.metrics;
+    for (const [reason, n] of countByReason([...this.games.values()].map((g) => g.status)))
+      m.gauge(WorkerMetric.GamesByReason, n, { Reason: reason });
+    const stalled = this.liveness.stalled(now);
+    m.gauge(WorkerMetric.GamesStalled, stalled.length);
+    for (const id of stalled)
+      this.ports.log.warn('game_stalled', { eventTicker: id, reason: this.games.get(id)?.status });
   }
 
   /** The dashboard's view model: everything a trader watches, as plain data. */
@@ -1269,6 +1296,7 @@ export class TradingSession {
         startMs: gameStartTime({ kalshiStart: g.game.kalshiStartMs, oddsCommence: g.game.oddsCommenceMs }),
         stopAtMs: g.stopAtMs,
         status: g.status,
+        idleSinceMs: this.liveness.get(g.game.eventTicker)?.idleSinceMs ?? null,
         theo: g.theo
           ? { probabilities: { ...g.theo.probabilities }, ageMs: now - g.theo.updatedMs, books: g.theo.books }
           : null,

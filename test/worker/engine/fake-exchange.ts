@@ -188,6 +188,7 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
         this.rateLimitNext--;
         return { ok: false, kind: 'rate_limited', code: '429', message: 'too many requests' };
       }
+      if (this.refuseCreates) return { ok: false, kind: 'rejected', ...this.refuseCreates };
       if ([...this.orders.values()].some((o) => o.clientOrderId === r.clientOrderId))
         return { ok: false, kind: 'rejected', code: 'order_already_exists', message: '409' };
       const top = this.books.get(r.ticker);
@@ -298,6 +299,8 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
       .map(([ticker, position]) => ({ ticker, position }));
   }
 
+  /** While set, every create is refused with this code (a lasting refusal: balance, closed market, …). */
+  refuseCreates: { code: string; message: string } | null = null;
   /** The next N order-group creations fail. */
   failGroups = 0;
 

@@ -218,14 +218,35 @@ describe('OrderManager', () => {
   });
 
   it('places nothing outside an order group: a failed group creation defers the creates', async () => {
-    const { ex, manager, game } = rig(10_000);
+    const { ex, clock, manager, game } = rig(10_000);
     ex.failGroups = 1;
     const r = await manager.sync(game, FOUR(500));
     expect(ex.created).toEqual([]);
     expect(r.deferred).toBe(4);
     expect(r.retryAfterMs).toBeGreaterThanOrEqual(1_000);
+    clock.advance(r.retryAfterMs);
     await manager.sync(game, FOUR(500));
     expect(ex.resting().every((o) => o.groupId === 'g1')).toBe(true);
+    expect(ex.resting()).toHaveLength(4);
+  });
+
+  it('a failed group create retries on a floor, not on every book change (141 creates in 34 s)', async () => {
+    const { ex, clock, manager, game } = rig(10_000);
+    ex.failGroups = 1_000;
+    const groupCreates = () => ex.calls.filter((c) => c === 'createOrderGroup').length;
+    // A requote every 50 ms for 34 s: the group create is retried on its exponential floor only.
+    for (let t = 0; t < 34_000; t += 50) {
+      const r = await manager.sync(game, FOUR(500));
+      expect(r.writes).toBe(0);
+      clock.advance(50);
+    }
+    expect(ex.created).toEqual([]);
+    // 1 + 2 + 4 + 8 + 16 s: six tries in 34 s, not 680.
+    expect(groupCreates()).toBeLessThanOrEqual(6);
+    expect(groupCreates()).toBeGreaterThanOrEqual(2);
+    ex.failGroups = 0;
+    clock.advance(60_000);
+    await manager.sync(game, FOUR(500));
     expect(ex.resting()).toHaveLength(4);
   });
 

@@ -329,6 +329,14 @@ export class KalshiGateway implements ExchangeGateway {
     return r.order_group_id;
   }
 
+  async resetOrderGroup(orderGroupId: string): Promise<void> {
+    await this.client.resetOrderGroup(orderGroupId);
+  }
+
+  async deleteOrderGroup(orderGroupId: string): Promise<void> {
+    await this.client.deleteOrderGroup(orderGroupId);
+  }
+
   async cancelAll(): Promise<void> {
     await this.client.cancelAll();
   }
