@@ -163,6 +163,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     signer,
     clock: systemClock,
     lifecycle: true,
+    // order_group_updates: a tripped group holds the game's creates at once and its reset releases them.
+    privateChannels: ['fill', 'user_orders', 'order_group_updates'],
     gridOf: (ticker) => session?.priceRangesOf(ticker),
   });
   const feed = new KalshiFeedAdapter(ws, clock, config.depthLevels);

@@ -61,6 +61,8 @@ export const EngineConfigSchema = z
     killPollMs: positiveInt.default(1_000),
     /** Order groups: rolling 15-s matched-contracts limit per game, as a multiple of the game's limit. */
     orderGroupLimitFactor: z.number().positive().max(10).default(1),
+    /** A tripped order group is reset this long after the trip (Kalshi counts matches over a rolling 15 s). */
+    orderGroupResetMs: positiveInt.default(15_000),
     /** Use amend/decrease to reprice/resize instead of cancel + create. */
     amend: z.boolean().default(true),
     /** Skew (|inventory| / limit) at or beyond which an odds refresh is requested for that event. */

@@ -35,6 +35,8 @@ export class OrderGroups {
   private readonly gameOf = new Map<string, string>();
   private readonly creating = new Map<string, Promise<string>>();
   private readonly tripped = new Map<string, TimerHandle | null>();
+  /** The limit each group was last given (whole contracts, Centis). */
+  private readonly limits = new Map<string, Centis>();
   private disposed = false;
 
   constructor(private readonly deps: OrderGroupsDeps) {}
@@ -66,6 +68,7 @@ export class OrderGroups {
     p.then(
       (id) => {
         this.creating.delete(eventTicker);
+        this.limits.set(eventTicker, limit);
         this.ids.set(eventTicker, id);
         this.gameOf.set(id, eventTicker);
         this.deps.backoff.cleared(eventTicker, 'group-create-failed');
@@ -84,6 +87,24 @@ export class OrderGroups {
     if (this.ids.has(eventTicker)) return;
     this.ids.set(eventTicker, groupId);
     this.gameOf.set(groupId, eventTicker);
+  }
+
+  /**
+   * Keeps the group's limit in step with the game's (whole contracts): one request when it changes.
+   * A failed update is not retried until the limit changes again (the old limit still guards).
+   */
+  keepLimit(eventTicker: string, limit: Centis): void {
+    const id = this.usable(eventTicker);
+    const set = this.deps.gateway.setOrderGroupLimit;
+    if (id === undefined || !set || this.limits.get(eventTicker) === limit) return;
+    this.limits.set(eventTicker, limit);
+    set.call(this.deps.gateway, id, limit).then(
+      () => this.deps.log.info('order_group_limit_set', { eventTicker, limit }),
+      (err: unknown) => {
+        this.deps.metrics.count('OrderGroupErrors');
+        this.deps.log.warn('order_group_limit_failed', { eventTicker, limit, error: errText(err) });
+      },
+    );
   }
 
   /** The channel reported a group event (created, triggered, reset, deleted, limit_updated). */
@@ -138,6 +159,11 @@ export class OrderGroups {
     const id = this.ids.get(eventTicker);
     if (id !== undefined) this.gameOf.delete(id);
     this.ids.delete(eventTicker);
+    this.limits.delete(eventTicker);
+  }
+
+  has(eventTicker: string): boolean {
+    return this.ids.has(eventTicker);
   }
 
   /** A finished game: its group is deleted on the exchange (best effort) and forgotten. */

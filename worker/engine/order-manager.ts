@@ -122,6 +122,8 @@ export interface OrderManagerDeps {
   amend: boolean;
   writeCost: number;
   cancelCost: number;
+  /** How long after a trip the game's order group is reset (Kalshi's window: 15 s). */
+  orderGroupResetMs?: number;
   /** Called when a game's last in-flight write settles and a sync was waiting for it. */
   onSettled(eventTicker: string): void;
 }
@@ -160,7 +162,12 @@ export class OrderManager {
 
   constructor(private readonly deps: OrderManagerDeps) {
     this.boot = deps.clock.now().toString(36);
-    this.groups = new OrderGroups({ ...deps, backoff: this.backoff, onReady: (g) => deps.onSettled(g) });
+    this.groups = new OrderGroups({
+      ...deps,
+      backoff: this.backoff,
+      onReady: (g) => deps.onSettled(g),
+      ...(deps.orderGroupResetMs === undefined ? {} : { windowMs: deps.orderGroupResetMs }),
+    });
   }
 
   /** The quoting reason of a lasting refusal the game is backing off from (or null). */
@@ -290,6 +297,7 @@ export class OrderManager {
   ): SyncReport | Promise<SyncReport> {
     const plan = planOrders(desired, live, { amend: this.deps.amend });
     const known = this.groups.usable(game.eventTicker);
+    this.groups.keepLimit(game.eventTicker, game.orderGroupLimit);
     // The game's first creates wait for its order group; the plan is made again after that wait.
     if (plan.creates.length > 0 && known === undefined && !this.groups.isTripped(game.eventTicker))
       return this.fireAfterGroup(game, desired);
@@ -649,6 +657,8 @@ export class OrderManager {
 
   /** An order found resting: its past fills are already in the exchange positions we reconcile to. */
   private adopt(ex: ExchangeOrder, eventTicker: string): void {
+    // After a restart the game keeps the group its resting orders are in: never split across two groups.
+    if (ex.orderGroupId) this.groups.adopt(eventTicker, ex.orderGroupId);
     const o: Tracked = {
       ...ex,
       key: this.nextKey++,
@@ -800,6 +810,11 @@ export class OrderManager {
     }
     // The game requotes when the hold ends (the session's retry timer follows report.retryAfterMs).
     if (refusals.size > 0) this.waiting.add(eventTicker);
+  }
+
+  /** A finished game with nothing of ours left: its order group is deleted (best effort) and forgotten. */
+  releaseGroup(eventTicker: string): void {
+    if (this.groups.has(eventTicker) && !this.hasInFlight(eventTicker)) void this.groups.release(eventTicker);
   }
 
   /** Stops the order groups' reset timers (session shutdown). */

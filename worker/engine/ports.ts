@@ -187,6 +187,8 @@ export interface ExchangeOrder {
   price: Micros;
   remaining: Centis;
   filled: Centis;
+  /** The order group it rests in: after a restart the game keeps that group (never split across two). */
+  orderGroupId?: string;
 }
 
 export interface CreateOrderRequest {
@@ -276,6 +278,8 @@ export interface ExchangeGateway {
   resetOrderGroup?(orderGroupId: string): Promise<void>;
   /** Deletes a group (a finished game's); the exchange cancels whatever still rests in it. */
   deleteOrderGroup?(orderGroupId: string): Promise<void>;
+  /** Sets a group's rolling limit (Centis, whole contracts); a limit below what matched trips it at once. */
+  setOrderGroupLimit?(orderGroupId: string, contractsLimit: Centis): Promise<void>;
   /** Optional bulk cancel of every resting order (one request); the kill switch still verifies. */
   cancelAll?(): Promise<void>;
 }
@@ -319,6 +323,8 @@ export type FeedEvent =
       tsMs?: number;
     }
   | { type: 'connection'; state: 'up' | 'down' }
+  /** An order group of ours was created, triggered (tripped), reset, deleted or had its limit changed. */
+  | { type: 'order_group'; orderGroupId: string; eventType: string }
   | {
       type: 'lifecycle';
       ticker: string;

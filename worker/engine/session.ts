@@ -30,6 +30,7 @@ import { type Centis, MICROS_PER_DOLLAR, type Micros, notionalMicros } from '../
 import { exposures, signedInventory } from './exposure.ts';
 import { Inventory } from './inventory.ts';
 import { type KillSource, type KillState, KillSwitch } from './kill-switch.ts';
+import { groupLimitCentis } from './order-groups.ts';
 import { type GameBinding, OrderManager, type SyncReport } from './order-manager.ts';
 import type {
   ActiveFlag,
@@ -271,6 +272,7 @@ export class TradingSession {
       writeCost: config.writeBudget.writeCost,
       cancelCost: config.writeBudget.cancelCost,
       onSettled: (g) => this.markDirty(g),
+      orderGroupResetMs: config.orderGroupResetMs,
     });
   }
 
@@ -408,6 +410,9 @@ export class TradingSession {
           return;
         case 'lifecycle':
           this.onLifecycle(event.ticker, event.kind);
+          return;
+        case 'order_group':
+          this.manager.groups.onGroupEvent(event.orderGroupId, event.eventType);
           return;
       }
     } catch (err) {
@@ -897,6 +902,8 @@ export class TradingSession {
       if (g.status !== 'quoting') quotes = { ...quotes, reasons: [g.status, ...quotes.reasons] };
     }
     g.lastQuotes = quotes;
+    if ((g.status === 'outside-window' || g.status === 'market-inactive') && own.length === 0)
+      this.manager.releaseGroup(eventTicker);
     // No await unless a write is in flight: a requote that changes nothing ends in this turn.
     const report = this.manager.syncNow(this.binding(g), quotes.quotes, own);
     this.afterSync(g, report instanceof Promise ? await report : report, since);
@@ -978,7 +985,7 @@ export class TradingSession {
       eventTicker: g.game.eventTicker,
       tickers: g.tickers,
       exchangeIndex: (t) => g.game.markets.find((m) => m.ticker === t)?.exchangeIndex,
-      orderGroupLimit: Math.max(100, Math.round(g.limit * this.config.orderGroupLimitFactor)),
+      orderGroupLimit: groupLimitCentis(g.limit, this.config.orderGroupLimitFactor),
       // Read when a create is sent, not when the binding was made: a start that moved earlier while a create
       // waited (rate budget, order group) must not leave it with the old, later expiration.
       get expiresAtMs() {

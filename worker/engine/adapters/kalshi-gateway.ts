@@ -313,6 +313,7 @@ export class KalshiGateway implements ExchangeGateway {
         price: o.yes_price_dollars,
         remaining: o.remaining_count_fp,
         filled: o.fill_count_fp,
+        ...(o.order_group_id ? { orderGroupId: o.order_group_id } : {}),
       }));
   }
 
@@ -331,6 +332,10 @@ export class KalshiGateway implements ExchangeGateway {
 
   async resetOrderGroup(orderGroupId: string): Promise<void> {
     await this.client.resetOrderGroup(orderGroupId);
+  }
+
+  async setOrderGroupLimit(orderGroupId: string, contractsLimit: Centis): Promise<void> {
+    await this.client.setOrderGroupLimit(orderGroupId, contractsLimit);
   }
 
   async deleteOrderGroup(orderGroupId: string): Promise<void> {
