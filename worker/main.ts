@@ -207,6 +207,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       clock,
       deadlineMs: config.kill.flattenTimeoutMs,
       pauseMs: config.kill.flattenIntervalMs,
+      floodMs: config.kill.floodMs,
       onRound: (r) => log.warn('kill_round', { ...r }),
       writesInFlight: () => session?.writesInFlight() ?? 0,
       // Alone on the account the kill switch sweeps it all; one shard of several sweeps only its own.

@@ -81,6 +81,11 @@ export const EngineConfigSchema = z
         flattenIntervalMs: positiveInt.default(1_000),
         /** Longest the kill switch waits for our in-flight writes to land before its first listing. */
         drainMs: positiveInt.default(2_000),
+        /**
+         * The kill switch keeps cancelling (cancel-all, by order group, by listed order, re-listing each
+         * pass) this long after tripping even once listings look empty: one lying listing must not end it.
+         */
+        floodMs: nonNegativeInt.default(60_000),
       })
       .default({
         maxDrift: 2_000,
@@ -88,6 +93,7 @@ export const EngineConfigSchema = z
         flattenTimeoutMs: 60_000,
         flattenIntervalMs: 1_000,
         drainMs: 2_000,
+        floodMs: 60_000,
       }),
     /**
      * Write budget (Kalshi token bucket): creates/amends/decreases wait for tokens,

@@ -280,6 +280,8 @@ export interface ExchangeGateway {
   deleteOrderGroup?(orderGroupId: string): Promise<void>;
   /** Sets a group's rolling limit (Centis, whole contracts); a limit below what matched trips it at once. */
   setOrderGroupLimit?(orderGroupId: string, contractsLimit: Centis): Promise<void>;
+  /** Our order groups on the account (the kill switch cancels by group). */
+  listOrderGroups?(): Promise<string[]>;
   /** Optional bulk cancel of every resting order (one request); the kill switch still verifies. */
   cancelAll?(): Promise<void>;
 }
@@ -397,14 +399,26 @@ export interface PositionsSnapshot {
   source: 'reconciliation' | 'shutdown';
 }
 
-/** Cancels until two consecutive listings show nothing resting, bounded in time. */
-export type Flattener = (reason: string) => Promise<FlattenResult>;
+/**
+ * Cancels until two consecutive listings show nothing resting, bounded in time; with a flood, keeps
+ * cancelling after that (`onFlat` reports the first flat verdict, the promise the end of the flood).
+ */
+export type Flattener = (
+  reason: string,
+  onFlat?: (r: FlattenResult) => void,
+  aborted?: () => boolean,
+) => Promise<FlattenResult>;
 export interface FlattenResult {
   flat: boolean;
   attempts: number;
   elapsedMs: number;
-  /** Orders still resting at the last listing. */
+  /** Orders still resting at the last listing; −1 = unknown (no listing succeeded, or the last one failed). */
   remaining: number;
+}
+
+/** "N order(s) may still rest", or "unknown" when no listing could say. */
+export function remainingText(r: Pick<FlattenResult, 'remaining'>): string {
+  return r.remaining < 0 ? 'an unknown number of orders (no listing succeeded)' : `${r.remaining} order(s)`;
 }
 
 // ---------------------------------------------------------------- observability

@@ -343,6 +343,7 @@ export class TradingSession {
 
   /** Stops timers and the feed subscription without touching orders (crash simulation, replay end). */
   dispose(): void {
+    this.killSwitch.abortFlood();
     this.shutdownTimers();
   }
 

@@ -338,6 +338,11 @@ export class KalshiGateway implements ExchangeGateway {
     await this.client.setOrderGroupLimit(orderGroupId, contractsLimit);
   }
 
+  async listOrderGroups(): Promise<string[]> {
+    const r = await this.client.getOrderGroups();
+    return (r.order_groups ?? []).map((g) => g.id);
+  }
+
   async deleteOrderGroup(orderGroupId: string): Promise<void> {
     await this.client.deleteOrderGroup(orderGroupId);
   }
