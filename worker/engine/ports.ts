@@ -96,6 +96,8 @@ export interface TheoSnapshot {
   updatedMs: number;
   /** How many books contributed. */
   books: number;
+  /** The odds feed's commence time of the event with this theo (epoch ms): it may move the game's start. */
+  commenceMs?: number;
 }
 
 export interface TheoSource {

@@ -725,16 +725,7 @@ export class TradingSession {
     const eventTicker = g.game.eventTicker;
     let changed = false;
     if (ev.startMs !== null && ev.startMs !== g.game.kalshiStartMs) {
-      const from = g.game.kalshiStartMs;
-      g.game = { ...g.game, kalshiStartMs: ev.startMs };
-      const { hardStopMs, stopAtMs } = this.stopsOf(g.game);
-      g.hardStopMs = hardStopMs;
-      g.stopAtMs = stopAtMs;
-      this.armStopTimer(g);
-      this.ports.log.warn('game_start_moved', { eventTicker, fromMs: from, toMs: ev.startMs, stopAtMs });
-      // Resting orders keep the expiration_time they were sent with: if the start moved earlier, the
-      // requote below takes down every order expiring after the new hard stop (OrderManager) and the
-      // next one creates them again with the new expiration.
+      this.moveStart(g, { kalshiStartMs: ev.startMs }, 'kalshi');
       changed = true;
     }
     const listed = new Map(ev.markets.map((mk) => [mk.ticker, mk]));
@@ -749,6 +740,33 @@ export class TradingSession {
       changed = true;
     }
     if (changed) this.markDirty(eventTicker);
+  }
+
+  /**
+   * A start time moved (Kalshi's listing or the odds feed's commence time): the stop time and the
+   * orders' expiration follow the earlier of the two, whichever source moved. Resting orders keep the
+   * expiration they were sent with: if the start moved earlier, the next requote takes down every order
+   * expiring after the new hard stop (OrderManager) and creates them again with the new expiration.
+   */
+  private moveStart(
+    g: GameState,
+    patch: Partial<Pick<Game, 'kalshiStartMs' | 'oddsCommenceMs'>>,
+    source: 'kalshi' | 'odds',
+  ): void {
+    const from = g.hardStopMs;
+    g.game = { ...g.game, ...patch };
+    const { hardStopMs, stopAtMs } = this.stopsOf(g.game);
+    g.hardStopMs = hardStopMs;
+    g.stopAtMs = stopAtMs;
+    this.armStopTimer(g);
+    this.ports.log.warn('game_start_moved', {
+      eventTicker: g.game.eventTicker,
+      source,
+      ...patch,
+      fromHardStopMs: from,
+      hardStopMs,
+      stopAtMs,
+    });
   }
 
   /** A market's dates or structure changed: list its series again now rather than at the next discovery. */
@@ -794,6 +812,8 @@ export class TradingSession {
       const t = byId.get(g.game.oddsEventId);
       if (t && (!g.theo || t.updatedMs > g.theo.updatedMs)) {
         g.theo = t;
+        if (t.commenceMs !== undefined && t.commenceMs !== g.game.oddsCommenceMs)
+          this.moveStart(g, { oddsCommenceMs: t.commenceMs }, 'odds');
         this.markDirty(g.game.eventTicker);
       } else if (g.theo && now - g.theo.updatedMs > this.config.theoMaxAgeMs && g.status === 'quoting') {
         this.markDirty(g.game.eventTicker); // went stale: pull the quotes

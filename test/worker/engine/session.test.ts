@@ -225,6 +225,33 @@ describe('TradingSession', () => {
     for (const o of resting) expect(byClient.get(o.clientOrderId ?? '')?.expirationTime).toBe(newExpiry);
   });
 
+  it('a start moved earlier by the odds feed (a theo with an earlier commence time) moves the stop time and the expirations too', async () => {
+    const r = await started(rig({ reconcileMs: 60_000, discoveryMs: 3_600_000 }));
+    const before = r.ex.resting();
+    expect(before).toHaveLength(4);
+    const movedStart = START - 3_600_000; // the odds feed says an hour earlier; Kalshi's listing has not moved
+    r.theo.current = { ...r.theo.current!, updatedMs: r.clock.now() + 1, commenceMs: movedStart };
+    await advance(r.clock, r.config.theoPollMs, 500);
+    await r.session.idle();
+    await drain(5);
+    await r.session.idle();
+    const newExpiry = Math.floor((movedStart - r.config.stopMarginMs) / 1000);
+    const resting = r.ex.resting();
+    expect(resting).toHaveLength(4);
+    expect(resting.some((o) => before.some((b) => b.orderId === o.orderId))).toBe(false);
+    const byClient = new Map(r.ex.created.map((o) => [o.clientOrderId, o]));
+    for (const o of resting) expect(byClient.get(o.clientOrderId ?? '')?.expirationTime).toBe(newExpiry);
+    expect(r.session.snapshot().games[0]?.stopAtMs).toBe(
+      movedStart - r.config.stopMarginMs - r.config.stopLeadMs,
+    );
+    // A later odds commence does not undo it while Kalshi's start is earlier... and here Kalshi's is later:
+    // the earlier start wins, whichever source moved.
+    r.theo.current = { ...r.theo.current!, updatedMs: r.clock.now() + 1, commenceMs: START + 3_600_000 };
+    await advance(r.clock, r.config.theoPollMs, 500);
+    await r.session.idle();
+    expect(r.session.snapshot().games[0]?.stopAtMs).toBe(START - r.config.stopMarginMs - r.config.stopLeadMs);
+  });
+
   it('a start moved earlier while the first creates wait for their order group: they carry the new expiration', async () => {
     const r = rig({ reconcileMs: 60_000, discoveryMs: 3_600_000 });
     let releaseGroup!: () => void;
