@@ -1129,7 +1129,9 @@ export class TradingSession {
     const now = this.ports.clock.now();
     this.counters['resyncs']!++;
     const tracked = new Set(this.gameOfTicker.keys());
-    this.manager.dropGhosts(startedMs);
+    // A ghost is size that left the book as fills whose messages are late; the positions snapshot lags
+    // fills too (positionLagMs), so a ghost is dropped only once that snapshot has had time to count it.
+    this.manager.dropGhosts(startedMs - this.config.positionLagMs);
     const actions = reconcileOrders(
       this.manager.all(),
       orders,
@@ -1347,6 +1349,7 @@ export class TradingSession {
         ...this.counters,
         rateLimited: this.manager.stats.rateLimited,
         writeFailures: this.manager.stats.writeFailures,
+        ghosts: this.manager.ghostCount(),
       },
       alerts: [...this.alerts],
       pnl: { realised: realisedAll, marked: markedAll },
