@@ -42,6 +42,7 @@ import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-co
 import { KalshiRestClient } from '../shared/kalshi/rest-client.ts';
 import { createRsaSigner } from '../shared/kalshi/signer.ts';
 import { kalshiCancelPort } from '../shared/kill/kalshi-cancel-port.ts';
+import type { QuotingReason } from '../shared/liveness/quoting-state.ts';
 import { sportLimit } from '../shared/risk/limits.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { createStore, type Store } from '../shared/store/index.ts';
@@ -51,6 +52,12 @@ import type { Centis } from '../shared/units.ts';
 import { MAKER_USER, resolveScenarioPath, type Simulation, startSimulation } from '../sim/main.ts';
 import { KALSHI_FAULT_ACTIONS, KALSHI_FAULT_SETTINGS } from '../sim/scenario/kalshi-faults.ts';
 import { loadScenario, ODDS_FAULTS, type Scenario } from '../sim/scenario/schema.ts';
+import {
+  type GameSample,
+  livenessViolations,
+  type UptimeReport,
+  UptimeTracker,
+} from '../sim/scenario/uptime.ts';
 import { parseWorkerEnv } from '../worker/config.ts';
 import { signedInventory } from '../worker/engine/exposure.ts';
 import { startWorker } from '../worker/main.ts';
@@ -251,6 +258,8 @@ export type ChildMessage =
       killPhase: string;
       positions: Record<string, Centis>;
       orders: { orderId: string | null; ticker: string; side: string; state: string; remaining: Centis }[];
+      /** Each game's quoting reason and the sides it wants quoted (liveness). */
+      games?: { eventTicker: string; reason: QuotingReason; eligible: string[] }[];
     }
   | { type: 'stopped'; flat: boolean; remaining: number };
 
@@ -299,8 +308,22 @@ async function runWorkerChild(): Promise<void> {
     const s = worker.session.snapshot();
     const positions: Record<string, Centis> = {};
     for (const g of s.games) for (const m of g.markets) positions[m.ticker] = m.position;
+    // Eligible sides: those the quoter priced; every side when it did not run (a stop of ours, not the design's).
+    const games = s.games.map((g) => {
+      const priced = g.markets.flatMap((m) => [
+        ...(m.modeBid ? [`${m.ticker}|bid`] : []),
+        ...(m.modeAsk ? [`${m.ticker}|ask`] : []),
+      ]);
+      const all = g.markets.flatMap((m) => [`${m.ticker}|bid`, `${m.ticker}|ask`]);
+      return {
+        eventTicker: g.eventTicker,
+        reason: g.status,
+        eligible: g.status === 'quoting' ? priced : all,
+      };
+    });
     send({
       type: 'snap',
+      games,
       at: Date.now(),
       connection: s.connection,
       killPhase: String(s.kill.phase),
@@ -374,7 +397,10 @@ export interface ChaosReport {
     string,
     { episodes: number; recovered: number; medianMs: number | null; maxMs: number | null }
   >;
-  invariants: Record<'limit' | 'stop-time' | 'restart' | 'fills' | 'kill' | 'secrets', InvariantTally>;
+  invariants: Record<
+    'limit' | 'stop-time' | 'restart' | 'fills' | 'kill' | 'secrets' | 'liveness',
+    InvariantTally
+  >;
   violations: string[];
   workerStarts: number;
   killSwitch: { firedAtMs: number | null; flatAfterMs: number | null; restingAtTrigger: number };
@@ -382,6 +408,8 @@ export interface ChaosReport {
   makerOrdersPlaced: number;
   /** Slowest time from a worker SIGKILL to the next incarnation's positions agreeing with the exchange. */
   restartRecoveryMaxMs: number | null;
+  /** Liveness: quoting uptime outside fault windows, recovery after them, games by reason (sim/scenario/uptime.ts). */
+  liveness?: UptimeReport;
 }
 
 const KALSHI_KINDS: FaultKind[] = [
@@ -532,6 +560,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     fills: { checks: 0, violations: 0 },
     kill: { checks: 0, violations: 0 },
     secrets: { checks: 0, violations: 0 },
+    liveness: { checks: 0, violations: 0 },
   };
   const violations: string[] = [];
   const violate = (name: keyof typeof inv, detail: string) => {
@@ -853,6 +882,29 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const killMs = new Map<number, number>(); // incarnation -> SIGKILL time
     let killStillResting = false;
 
+    // Liveness samples: the worker's reason (last known; feed-down while no fresh snapshot: the worker is
+    // down, the game quotable) and the sides resting at the exchange (its truth, not the worker's word).
+    const livenessSamples: { at: number; samples: GameSample[] }[] = [];
+    const lastReason = new Map<string, { reason: QuotingReason; eligible: string[] }>();
+    const sampleLiveness = (now: number, ex: ExchangeView, snap: typeof lastSnap, fresh: boolean) => {
+      if (fresh && snap?.games) for (const g of snap.games) lastReason.set(g.eventTicker, g);
+      if (lastReason.size === 0) return; // not started yet
+      const resting = new Set(ex.resting.map((o) => `${o.ticker}|${o.side}`));
+      const samples = games.map((g): GameSample => {
+        const known = lastReason.get(g.eventTicker);
+        const all = g.tickers.flatMap((t) => [`${t}|bid`, `${t}|ask`]);
+        const reason: QuotingReason = fresh ? (known?.reason ?? 'warming') : 'feed-down';
+        const eligible = fresh && known ? known.eligible : all;
+        return {
+          game: g.eventTicker,
+          reason,
+          eligibleSides: eligible.length,
+          restingSides: eligible.filter((k) => resting.has(k)).length,
+        };
+      });
+      livenessSamples.push({ at: now, samples });
+    };
+
     const check = () => {
       const now = Date.now();
       const ex = exchangeView();
@@ -876,6 +928,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       }
       const snap = lastSnap;
       const fresh = snap !== null && now - snap.at < 2_000 && snapIncarnation === incarnation;
+      sampleLiveness(now, ex, snap, fresh);
       // restart: the newest incarnation (after a kill) must settle within RESTART_SETTLE_MS of ready
       for (const [n, readyMs] of readyAt) {
         if (n === 1 || restartChecked.has(n) || n !== incarnation) continue;
@@ -1006,6 +1059,20 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       if ((await Promise.race([exited, timeout])) === 'timeout') await killChild('SIGKILL');
     }
 
+    // Liveness: fault windows are the durational faults, and a worker kill until its successor is ready.
+    const tracker = new UptimeTracker();
+    for (const ep of episodes) {
+      const end =
+        ep.kind === 'local.workerKill' && ep.incarnation !== undefined
+          ? (readyAt.get(ep.incarnation) ?? Date.now())
+          : ep.endMs;
+      tracker.fault(ep.startMs, Math.max(ep.startMs, end));
+    }
+    for (const s of livenessSamples) tracker.observe(s.at, s.samples);
+    const liveness = tracker.report();
+    inv.liveness.checks += liveness.games.length + 1;
+    for (const v of livenessViolations(liveness)) violate('liveness', v);
+
     const recoveries: ChaosReport['recoveries'] = {};
     for (const ep of episodes) {
       const r = recoveries[ep.kind] ?? { episodes: 0, recovered: 0, medianMs: null, maxMs: null };
@@ -1039,6 +1106,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       exchangeFills: sim.kalshi.admin.fills(MAKER_USER).length,
       makerOrdersPlaced: sim.kalshi.admin.orders(MAKER_USER).length,
       restartRecoveryMaxMs: restartRecoveries.length ? Math.max(...restartRecoveries) : null,
+      liveness,
     };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});
@@ -1069,6 +1137,29 @@ export function chaosTable(r: ChaosReport): string {
     lines.push(
       `| ${k} | ${r.faults[k] ?? 0} | ${rec?.episodes ?? 0} | ${rec?.recovered ?? 0} | ${fmtS(rec?.medianMs ?? null)} | ${fmtS(rec?.maxMs ?? null)} |`,
     );
+  }
+  if (r.liveness) {
+    const l = r.liveness;
+    lines.push('');
+    lines.push(
+      `liveness: quoting uptime outside fault windows ${(l.uptime * 100).toFixed(1)} % (worst game ${(l.minGameUptime * 100).toFixed(1)} %), ` +
+        `recovery after a fault p99 ${fmtS(l.recoveryP99Ms)} over ${l.recoveriesMs.length} fault end(s), ${l.unrecovered} unrecovered`,
+    );
+    lines.push('');
+    lines.push('| game | quotable | all sides resting | uptime |');
+    lines.push('| ---- | -------: | ----------------: | -----: |');
+    for (const g of l.games)
+      lines.push(
+        `| ${g.game} | ${fmtS(g.quotableMs)} | ${fmtS(g.restingMs)} | ${(g.uptime * 100).toFixed(1)} % |`,
+      );
+    lines.push('');
+    lines.push('| reason | game-time outside faults | games at the end |');
+    lines.push('| ------ | -----------------------: | ---------------: |');
+    const reasons = [...new Set([...Object.keys(l.msByReason), ...Object.keys(l.lastByReason)])].sort();
+    for (const k of reasons)
+      lines.push(
+        `| ${k} | ${fmtS(l.msByReason[k as QuotingReason] ?? 0)} | ${l.lastByReason[k as QuotingReason] ?? 0} |`,
+      );
   }
   lines.push('');
   lines.push('| invariant | checks | violations |');

@@ -10,6 +10,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { remainingText } from '../worker/engine/ports.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
 import { commandLine, parseLiveEnv, parseStartOptions, START_USAGE, UsageError } from './paper/options.ts';
 import { progressWriter } from './paper/progress.ts';
@@ -151,7 +152,7 @@ export async function main(io: StartIo): Promise<number> {
           io.err.write(
             r.flat
               ? 'flat: no resting orders left; everything stopped\n'
-              : `WARNING: ${r.remaining} order(s) may still rest; everything else stopped\n`,
+              : `WARNING: ${remainingText(r)} may still rest; everything else stopped\n`,
           );
           unregister();
           resolve(r.flat ? 0 : 1);

@@ -170,6 +170,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     signer,
     clock: systemClock,
     lifecycle: true,
+    // order_group_updates: a tripped group holds the game's creates at once and its reset releases them.
+    privateChannels: ['fill', 'user_orders', 'order_group_updates'],
     gridOf: (ticker) => session?.priceRangesOf(ticker),
   });
   const feed = new KalshiFeedAdapter(ws, clock, config.depthLevels);
@@ -212,6 +214,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       clock,
       deadlineMs: config.kill.flattenTimeoutMs,
       pauseMs: config.kill.flattenIntervalMs,
+      floodMs: config.kill.floodMs,
       onRound: (r) => log.warn('kill_round', { ...r }),
       writesInFlight: () => session?.writesInFlight() ?? 0,
       // Alone on the account the kill switch sweeps it all; one shard of several sweeps only its own.

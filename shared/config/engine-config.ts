@@ -61,6 +61,8 @@ export const EngineConfigSchema = z
     killPollMs: positiveInt.default(1_000),
     /** Order groups: rolling 15-s matched-contracts limit per game, as a multiple of the game's limit. */
     orderGroupLimitFactor: z.number().positive().max(10).default(1),
+    /** A tripped order group is reset this long after the trip (Kalshi counts matches over a rolling 15 s). */
+    orderGroupResetMs: positiveInt.default(15_000),
     /** Use amend/decrease to reprice/resize instead of cancel + create. */
     amend: z.boolean().default(true),
     /** Skew (|inventory| / limit) at or beyond which an odds refresh is requested for that event. */
@@ -79,6 +81,11 @@ export const EngineConfigSchema = z
         flattenIntervalMs: positiveInt.default(1_000),
         /** Longest the kill switch waits for our in-flight writes to land before its first listing. */
         drainMs: positiveInt.default(2_000),
+        /**
+         * The kill switch keeps cancelling (cancel-all, by order group, by listed order, re-listing each
+         * pass) this long after tripping even once listings look empty: one lying listing must not end it.
+         */
+        floodMs: nonNegativeInt.default(60_000),
       })
       .default({
         maxDrift: 2_000,
@@ -86,6 +93,7 @@ export const EngineConfigSchema = z
         flattenTimeoutMs: 60_000,
         flattenIntervalMs: 1_000,
         drainMs: 2_000,
+        floodMs: 60_000,
       }),
     /**
      * Write budget (Kalshi token bucket): creates/amends/decreases wait for tokens,
@@ -101,6 +109,8 @@ export const EngineConfigSchema = z
       .default({ tokensPerSec: 100, capacity: 100, writeCost: 10, cancelCost: 2 }),
     /** Heartbeat metric period. */
     heartbeatMs: positiveInt.default(10_000),
+    /** Liveness guard: a game with an unexpected quoting reason and nothing resting this long counts in GamesStalled. */
+    stallAfterMs: positiveInt.default(5 * 60_000),
   })
   .strict();
 

@@ -68,6 +68,7 @@ import {
   normalizeApiError,
   type Order,
   type OrderStatus,
+  SetOrderGroupLimitRequestSchema,
 } from './schemas/rest.ts';
 import { describeZodError } from './schemas/wire.ts';
 import { authHeaders, type Signer } from './signer.ts';
@@ -831,6 +832,33 @@ export class KalshiRestClient {
 
   async resetOrderGroup(id: string): Promise<void> {
     await this.groupAction(id, 'reset', PRIORITY.write);
+  }
+
+  /** Sets the group's rolling 15-s limit (Centis); a limit below what already matched triggers it. */
+  async setOrderGroupLimit(id: string, contractsLimit: Centis): Promise<void> {
+    await this.call({
+      method: 'PUT',
+      path: `/portfolio/order_groups/${seg(id)}/limit`,
+      body: encodeBody(SetOrderGroupLimitRequestSchema, { contracts_limit_fp: contractsLimit }),
+      schema: EmptyResponseSchema,
+      noContent: true,
+      repeatable: 'safe',
+      bucket: 'write',
+      priority: PRIORITY.write,
+    });
+  }
+
+  /** Deletes the group; the exchange cancels whatever still rests in it. */
+  async deleteOrderGroup(id: string): Promise<void> {
+    await this.call({
+      method: 'DELETE',
+      path: `/portfolio/order_groups/${seg(id)}`,
+      schema: EmptyResponseSchema,
+      noContent: true,
+      repeatable: 'safe',
+      bucket: 'write',
+      priority: PRIORITY.cancel,
+    });
   }
 
   private async groupAction(id: string, action: 'trigger' | 'reset', priority: Priority) {

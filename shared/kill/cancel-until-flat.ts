@@ -25,6 +25,8 @@ export interface CancelPort {
   cancel(order: RestingOrder): Promise<void>;
   /** Optional bulk cancel (one request); individual cancels still mop up what it misses. */
   cancelAll?(): Promise<void>;
+  /** Optional: cancel by order group (the exchange cancels every order of each of our groups). */
+  cancelGroups?(): Promise<void>;
   /**
    * Optional: how many of the caller's own order writes are still on the wire.
    * An empty listing taken while one may yet land proves nothing, so it does
@@ -45,6 +47,17 @@ export interface CancelUntilFlatOptions {
   callTimeoutMs?: number;
   /** Observer for logs; never required. */
   onRound?: (round: RoundReport) => void;
+  /**
+   * Keep cancelling this long from the start (ms, within the deadline) even after listings look
+   * empty: the exchange can report a kill that did not happen, and one lying listing must not end
+   * the flood. Every pass then sends the bulk and group cancels again and re-lists. Default 0 (stop
+   * at the first two consecutive empty listings).
+   */
+  floodMs?: number;
+  /** Called once, when two consecutive listings first look empty (the flood may go on after it). */
+  onFlat?: (report: CancelReport) => void;
+  /** Checked before every pass: true ends the loop (the process is closing). */
+  aborted?: () => boolean;
 }
 
 export interface RoundReport {
@@ -53,6 +66,8 @@ export interface RoundReport {
   cancelsSent: number;
   cancelErrors: number;
   usedCancelAll: boolean;
+  /** Cancel-by-group sent this pass. */
+  usedCancelGroups?: boolean;
 }
 
 export interface CancelReport {
@@ -66,6 +81,13 @@ export interface CancelReport {
   listErrors: number;
   /** Orders seen resting at the last successful listing (empty when flat). */
   remaining: RestingOrder[];
+  /**
+   * False when no listing succeeded or the last one failed: `remaining` is then not a count of
+   * what rests but of nothing we know ("unknown", never "0 may still rest").
+   */
+  remainingKnown: boolean;
+  /** What each pass found (listed count, null when the listing failed), in order; the last 120 passes. */
+  passes: RoundReport[];
   elapsedMs: number;
   /** Distinct order ids ever seen resting. */
   ordersSeen: number;
@@ -119,9 +141,13 @@ export async function cancelUntilFlat(
     cancelErrors: 0,
     listErrors: 0,
     remaining: [],
+    remainingKnown: false,
+    passes: [],
     elapsedMs: 0,
     ordersSeen: 0,
   };
+  const floodUntil = start + Math.min(deadlineMs, Math.max(0, options.floodMs ?? 0));
+  let flatReported = false;
   // A call may not run past the overall deadline.
   const budget = () => Math.max(1, Math.min(callTimeoutMs, endAt - clock.now()));
   let emptyListings = 0;
@@ -142,10 +168,36 @@ export async function cancelUntilFlat(
       listing = await withTimeout(clock, budget(), 'listResting', () => port.listResting());
     } catch {
       report.listErrors++;
+      report.remainingKnown = false;
       emptyListings = 0; // an unknown state is not an empty one
+    }
+    const flooding = clock.now() < floodUntil;
+    if (flooding) {
+      // The flood: bulk and group cancels every pass, whatever the listing said (it may lie).
+      if (port.cancelAll) {
+        bulkUsed = true;
+        round.usedCancelAll = true;
+        report.cancelAllCalls++;
+        try {
+          await withTimeout(clock, budget(), 'cancelAll', () => port.cancelAll!());
+        } catch {
+          report.cancelErrors++;
+          round.cancelErrors++;
+        }
+      }
+      if (port.cancelGroups) {
+        round.usedCancelGroups = true;
+        try {
+          await withTimeout(clock, budget(), 'cancelGroups', () => port.cancelGroups!());
+        } catch {
+          report.cancelErrors++;
+          round.cancelErrors++;
+        }
+      }
     }
 
     if (listing) {
+      report.remainingKnown = true;
       round.listed = listing.length;
       if (listing.length === 0) {
         if (quiet) emptyListings++;
@@ -157,7 +209,7 @@ export async function cancelUntilFlat(
         for (const o of listing) seen.add(o.orderId);
         // Bulk cancel first (one request) on the first non-empty round; every
         // later round cancels the survivors one by one.
-        if (port.cancelAll && !bulkUsed) {
+        if (port.cancelAll && !bulkUsed && !flooding) {
           bulkUsed = true;
           round.usedCancelAll = true;
           report.cancelAllCalls++;
@@ -183,13 +235,20 @@ export async function cancelUntilFlat(
       }
     }
     options.onRound?.(round);
+    report.passes.push(round);
+    if (report.passes.length > 120) report.passes.shift();
 
     if (emptyListings >= 2) {
       report.flat = true;
-      break;
-    }
-    if (clock.now() + pauseMs >= endAt) break;
+      if (!flatReported) {
+        flatReported = true;
+        options.onFlat?.({ ...report, remaining: [], elapsedMs: clock.now() - start, ordersSeen: seen.size });
+      }
+      if (clock.now() >= floodUntil) break;
+    } else report.flat = false;
+    if (clock.now() + pauseMs >= endAt || options.aborted?.()) break;
     await sleep(clock, pauseMs);
+    if (options.aborted?.()) break;
   }
   report.ordersSeen = seen.size;
   report.elapsedMs = clock.now() - start;

@@ -42,7 +42,15 @@ export const WorkerMetric = {
   QuoteLatencyMs: 'QuoteLatencyMs',
   /** Games currently quoted (dashboard). */
   GamesQuoted: 'GamesQuoted',
+  /** Games per quoting reason (shared/liveness/quoting-state.ts), dimension `Reason` beside `Shard`. Gauge, every heartbeat. */
+  GamesByReason: 'GamesByReason',
+  /**
+   * Games whose reason is not idle by design and that have had no resting order on any side for the
+   * engine's `stallAfterMs`: a silent stop. Gauge, every heartbeat; must stay 0 (liveness alarm).
+   */
   GamesStalled: 'GamesStalled',
+  /** Creates the exchange refused for a lasting reason (group tripped, balance, market, price), dimension `Reason`. Count. */
+  WritesRefused: 'WritesRefused',
 } as const;
 export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
 

@@ -253,6 +253,41 @@ describe('worker over the simulated exchange and local DynamoDB', () => {
     expect(sim.admin.orders('maker').length).toBe(placed);
     expect(second.session.liveOrders()).toHaveLength(4);
   });
+
+  it('an order-group trip: the game says group-tripped, the group is reset after its window and quotes rest again in it, with fewer than 20 refused creates', async () => {
+    const log: Record<string, unknown>[] = [];
+    const w = await worker(log, { orderGroupResetMs: 1_500 });
+    await until(() => ours().length === 4, 'four resting quotes');
+    const group = ours()[0]!.orderGroupId!;
+    const seen = new Set<string>();
+    w.session.onEvent((e) => {
+      if (e.type === 'quote') for (const g of w.session.snapshot().games) seen.add(g.status);
+    });
+    // The exchange trips the group (as a runaway fill would): every order of it is cancelled, creates refused.
+    sim.admin.triggerOrderGroup('maker', group);
+    expect(ours()).toEqual([]);
+    // Book changes meanwhile: each one is a requote that must not become a refused create.
+    for (let i = 0; i < 20; i++) {
+      sim.admin.placeOrder('other', {
+        ticker: BOS,
+        side: 'bid',
+        price: c(44),
+        count: 100,
+        timeInForce: 'good_till_canceled',
+        selfTradePrevention: 'taker_at_cross',
+      });
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await until(() => ours().length === 4, 'quotes resting again after the reset');
+    expect(seen.has('group-tripped')).toBe(true);
+    // Reset, not replaced: the game's orders are all in its one group.
+    expect(ours().every((o) => o.orderGroupId === group)).toBe(true);
+    const refused = log.filter(
+      (e) => e['event'] === 'order_write_failed' && e['code'] === 'order_group_triggered',
+    );
+    expect(refused.length).toBeLessThan(20);
+    expect(w.session.snapshot().games[0]!.status).toBe('quoting');
+  });
 });
 
 /** Worst-case exposure on the exchange (sim truth): positions plus every resting order filling in the worst direction. */
@@ -328,7 +363,7 @@ describe('worker at the stop time', () => {
       expect(ours()).toEqual([]);
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(w.session.snapshot().games[0]?.status).toBe('stopped');
+    expect(w.session.snapshot().games[0]?.status).toBe('outside-window');
   });
 });
 

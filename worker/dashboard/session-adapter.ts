@@ -77,7 +77,7 @@ export function sessionDashboard(opts: SessionDashboardOptions): DashboardSource
       const teams =
         g.awayTeam && g.homeTeam ? [g.awayTeam, g.homeTeam] : g.markets.map((m) => m.outcome).slice(0, 3);
       const start = g.startMs ?? g.stopAtMs ?? s.atMs;
-      const state = paused.has(g.eventTicker) && g.status === 'halted' ? 'paused' : g.status;
+      const state = paused.has(g.eventTicker) && g.status === 'paused-by-operator' ? 'paused' : g.status;
       return {
         id: g.eventTicker,
         sport: g.sport,

@@ -39,7 +39,7 @@ export const zMarketView = z.object({
   modes: z.object({ bid: zQuoteMode, ask: zQuoteMode }),
 });
 
-/** The session's status of the game: "quoting", "no-theo", "stale-theo", "stopped", "halted", "killed", … */
+/** The game's quoting reason (shared/liveness/quoting-state.ts: "quoting", "no-theo", "theo-stale", "group-tripped", …), or "paused". */
 export const zGameState = z.string().min(1);
 
 export const zGameView = z.object({

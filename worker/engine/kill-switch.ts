@@ -37,6 +37,9 @@ export interface KillSwitchDeps {
 export class KillSwitch {
   private current: KillState = { phase: 'armed', source: null, reason: null, atMs: null, result: null };
   private running: Promise<FlattenResult> | null = null;
+  /** The whole flood (cancelling goes on after the first flat verdict, up to the flattener's flood time). */
+  private flood: Promise<FlattenResult> | null = null;
+  private abortedFlood = false;
 
   constructor(private readonly deps: KillSwitchDeps) {}
 
@@ -63,23 +66,53 @@ export class KillSwitch {
     return this.running;
   }
 
+  /** Resolves when the flood (every pass of cancelling) is over; null before a trip. */
+  flooded(): Promise<FlattenResult | null> {
+    return this.flood ?? Promise.resolve(null);
+  }
+
+  /** Ends the flood at its next pass (the process is closing). */
+  abortFlood(): void {
+    this.abortedFlood = true;
+  }
+
+  /**
+   * The trip's result is the first flat verdict (or the end, when never flat); the flood goes on
+   * after it, and a flood that ends with orders resting again turns the state to not_flat.
+   */
   private async flatten(reason: string): Promise<FlattenResult> {
     await this.drained();
-    let result: FlattenResult;
-    try {
-      result = await this.deps.flatten(reason);
-    } catch (err) {
-      result = { flat: false, attempts: 0, elapsedMs: 0, remaining: -1 };
+    let firstFlat: (r: FlattenResult) => void = () => {};
+    const flat = new Promise<FlattenResult>((resolve) => {
+      firstFlat = resolve;
+    });
+    const crashed = (err: unknown): FlattenResult => {
       this.deps.log.error('kill_flatten_crashed', {
         error: err instanceof Error ? err.message : String(err),
       });
-    }
+      return { flat: false, attempts: 0, elapsedMs: 0, remaining: -1 };
+    };
+    const full = Promise.resolve()
+      .then(() => this.deps.flatten(reason, firstFlat, () => this.abortedFlood))
+      .catch(crashed);
+    this.flood = full.then((end) => {
+      if (this.current.result && this.current.result !== end && !end.flat) {
+        this.record(end);
+        this.deps.log.error('kill_flood_not_flat', { ...end });
+      }
+      return end;
+    });
+    const result = await Promise.race([full, flat]);
+    this.record(result);
+    return result;
+  }
+
+  private record(result: FlattenResult): void {
     this.current = { ...this.current, phase: result.flat ? 'flat' : 'not_flat', result };
     // remaining −1 = unknown (the flatten crashed or never listed): not flat, so the alarm must see it.
     this.deps.metrics.gauge(KillMetric.KillOrdersRemaining, result.remaining < 0 ? 1 : result.remaining);
     if (result.flat) this.deps.log.warn('kill_switch_flat', { ...result });
     else this.deps.log.error('kill_switch_not_flat', { ...result });
-    return result;
   }
 
   /** Bounded: a write hung on a dead socket must not hold the cancels back. */

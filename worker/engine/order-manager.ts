@@ -18,6 +18,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { WorkerMetric } from '../../shared/metrics/names.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
 import type { ExposureOrder } from './exposure.ts';
+import { OrderGroups } from './order-groups.ts';
 import { planOrders, type ReconcilePlan } from './order-plan.ts';
 import type {
   AuditSink,
@@ -36,6 +37,7 @@ import type {
   WriteOutcome,
 } from './ports.ts';
 import type { OrderAction } from './reconcile.ts';
+import { classifyRefusal, type Refusal, RefusalBackoff, refusalReason } from './refusal-backoff.ts';
 import { gate, type RiskReason, type RiskState } from './risk-gate.ts';
 import type { WriteBudget } from './write-budget.ts';
 
@@ -120,6 +122,8 @@ export interface OrderManagerDeps {
   amend: boolean;
   writeCost: number;
   cancelCost: number;
+  /** How long after a trip the game's order group is reset (Kalshi's window: 15 s). */
+  orderGroupResetMs?: number;
   /** Called when a game's last in-flight write settles and a sync was waiting for it. */
   onSettled(eventTicker: string): void;
 }
@@ -146,9 +150,9 @@ export class OrderManager {
   private nextKey = 1;
   private nextClientSeq = 1;
   private readonly boot: string;
-  private readonly groups = new Map<string, Promise<string>>();
-  /** Order groups already created: a create needs no await for them. */
-  private readonly groupIds = new Map<string, string>();
+  /** Lasting refusals back off per game and reason (refusal-backoff.ts). */
+  readonly backoff = new RefusalBackoff();
+  readonly groups: OrderGroups;
   private readonly waiting = new Set<string>();
   /** Counters for the dashboard. */
   readonly stats = { rateLimited: 0, writeFailures: 0 };
@@ -158,6 +162,18 @@ export class OrderManager {
 
   constructor(private readonly deps: OrderManagerDeps) {
     this.boot = deps.clock.now().toString(36);
+    this.groups = new OrderGroups({
+      ...deps,
+      backoff: this.backoff,
+      onReady: (g) => deps.onSettled(g),
+      ...(deps.orderGroupResetMs === undefined ? {} : { windowMs: deps.orderGroupResetMs }),
+    });
+  }
+
+  /** The quoting reason of a lasting refusal the game is backing off from (or null). */
+  refusalOf(eventTicker: string): ReturnType<typeof refusalReason> | null {
+    const r = this.backoff.current(eventTicker);
+    return r === null ? null : refusalReason(r);
   }
 
   // ------------------------------------------------------------- views
@@ -280,9 +296,11 @@ export class OrderManager {
     live: readonly LiveOrder[] = this.ordersOf(game.tickers),
   ): SyncReport | Promise<SyncReport> {
     const plan = planOrders(desired, live, { amend: this.deps.amend });
-    const known = this.groupIds.get(game.eventTicker);
+    const known = this.groups.usable(game.eventTicker);
+    this.groups.keepLimit(game.eventTicker, game.orderGroupLimit);
     // The game's first creates wait for its order group; the plan is made again after that wait.
-    if (plan.creates.length > 0 && known === undefined) return this.fireAfterGroup(game, desired);
+    if (plan.creates.length > 0 && known === undefined && !this.groups.isTripped(game.eventTicker))
+      return this.fireAfterGroup(game, desired);
     return this.fire(game, plan, this.newReport(game, plan), known);
   }
 
@@ -294,19 +312,20 @@ export class OrderManager {
   private async fireAfterGroup(game: GameBinding, desired: readonly DesiredQuote[]): Promise<SyncReport> {
     let groupId: string | undefined;
     try {
-      groupId = await this.orderGroup(game);
+      const shard = game.tickers.length > 0 ? game.exchangeIndex(game.tickers[0]!) : undefined;
+      groupId = await this.groups.ensure(game.eventTicker, game.orderGroupLimit, shard);
     } catch (err) {
-      this.deps.log.error('order_group_failed', { eventTicker: game.eventTicker, error: errText(err) });
-      this.deps.metrics.count('OrderGroupErrors');
+      this.deps.log.warn('order_group_failed', { eventTicker: game.eventTicker, error: errText(err) });
     }
     // Plan again from the orders as they are now: another sync of this game (a requote during the group's
     // round trip) may have placed orders in the very slots a plan made before the wait would create again.
     const plan = planOrders(desired, this.ordersOf(game.tickers), { amend: this.deps.amend });
     const report = this.newReport(game, plan);
     if (groupId === undefined && plan.creates.length > 0) {
-      // Never place an order outside its game's group; try again shortly.
+      // Never place an order outside its game's group; try again once the create's floor has passed.
+      const floor = this.backoff.blocked(game.eventTicker, this.deps.clock.now());
       report.deferred += plan.creates.length;
-      report.retryAfterMs = 1_000;
+      report.retryAfterMs = floor ? Math.max(1, floor.untilMs - this.deps.clock.now()) : 1_000;
       plan.creates.length = 0;
     }
     return this.fire(game, plan, report, groupId);
@@ -395,7 +414,15 @@ export class OrderManager {
     }
 
     const creates: Tracked[] = [];
-    for (const c of plan.creates) {
+    // A lasting refusal holds the game's creates until its backoff ends (cancels, amends still go).
+    const held =
+      plan.creates.length > 0 ? this.backoff.blocked(game.eventTicker, this.deps.clock.now()) : null;
+    if (held || (plan.creates.length > 0 && groupId === undefined)) {
+      report.deferred += plan.creates.length;
+      const wait = held ? held.untilMs - this.deps.clock.now() : 1_000;
+      report.retryAfterMs = Math.max(report.retryAfterMs, 1, wait);
+    }
+    for (const c of held || groupId === undefined ? [] : plan.creates) {
       const d = gate(
         { ...game.risk(), orders: this.gameOrders(game) },
         { kind: 'create', ticker: c.ticker, side: c.side, size: c.size },
@@ -630,6 +657,8 @@ export class OrderManager {
 
   /** An order found resting: its past fills are already in the exchange positions we reconcile to. */
   private adopt(ex: ExchangeOrder, eventTicker: string): void {
+    // After a restart the game keeps the group its resting orders are in: never split across two groups.
+    if (ex.orderGroupId) this.groups.adopt(eventTicker, ex.orderGroupId);
     const o: Tracked = {
       ...ex,
       key: this.nextKey++,
@@ -740,9 +769,14 @@ export class OrderManager {
       expirationTime: expiresAtMs === undefined ? undefined : Math.floor(expiresAtMs / 1000),
     }));
     const results = await settle(() => this.deps.gateway.createOrders(reqs), reqs.length);
+    const refusals = new Set<Refusal>();
     list.forEach((o, i) => {
       const r = results[i]!;
       this.audit('create', o, r);
+      if (!r.ok && r.kind === 'rejected') {
+        const refusal = classifyRefusal(r.code, r.message);
+        if (refusal) refusals.add(refusal);
+      }
       if (r.ok) {
         this.setOrderId(o, r.value.orderId);
         this.deps.metrics.count(WorkerMetric.OrdersCreated);
@@ -754,7 +788,38 @@ export class OrderManager {
         this.removeOrder(o);
       }
     });
+    this.onRefusals(
+      game.eventTicker,
+      refusals,
+      results.some((r) => r.ok),
+    );
     this.afterWrite(list);
+  }
+
+  /** One backoff step per reason per batch (four refused sides are one refusal, not four). */
+  private onRefusals(eventTicker: string, refusals: ReadonlySet<Refusal>, accepted: boolean): void {
+    const now = this.deps.clock.now();
+    if (accepted && refusals.size === 0) this.backoff.cleared(eventTicker);
+    for (const refusal of refusals) {
+      this.deps.metrics.count(WorkerMetric.WritesRefused, 1, { Reason: refusal });
+      if (refusal === 'group-tripped') this.groups.trip(eventTicker);
+      else {
+        const until = this.backoff.refused(eventTicker, refusal, now);
+        this.deps.log.warn('writes_refused', { eventTicker, refusal, retryInMs: until - now });
+      }
+    }
+    // The game requotes when the hold ends (the session's retry timer follows report.retryAfterMs).
+    if (refusals.size > 0) this.waiting.add(eventTicker);
+  }
+
+  /** A finished game with nothing of ours left: its order group is deleted (best effort) and forgotten. */
+  releaseGroup(eventTicker: string): void {
+    if (this.groups.has(eventTicker) && !this.hasInFlight(eventTicker)) void this.groups.release(eventTicker);
+  }
+
+  /** Stops the order groups' reset timers (session shutdown). */
+  dispose(): void {
+    this.groups.dispose();
   }
 
   private settleAck(o: Tracked, price: Micros, ack: OrderAck): void {
@@ -816,21 +881,6 @@ export class OrderManager {
         this.deps.onSettled(g);
       }
     }
-  }
-
-  private orderGroup(game: GameBinding): Promise<string> {
-    let p = this.groups.get(game.eventTicker);
-    if (!p) {
-      // An event lives on one shard: the group goes where the game's orders will match.
-      const shard = game.tickers.length > 0 ? game.exchangeIndex(game.tickers[0]!) : undefined;
-      p = this.deps.gateway.createOrderGroup(game.orderGroupLimit, shard);
-      this.groups.set(game.eventTicker, p);
-      p.then(
-        (id) => this.groupIds.set(game.eventTicker, id),
-        () => this.groups.delete(game.eventTicker), // retry on the next sync
-      );
-    }
-    return p;
   }
 
   private gameOrders(game: GameBinding): (ExposureOrder & { key: number })[] {

@@ -96,6 +96,8 @@ export interface TheoSnapshot {
   updatedMs: number;
   /** How many books contributed. */
   books: number;
+  /** The odds feed's commence time of the event with this theo (epoch ms): it may move the game's start. */
+  commenceMs?: number;
 }
 
 export interface TheoSource {
@@ -187,6 +189,8 @@ export interface ExchangeOrder {
   price: Micros;
   remaining: Centis;
   filled: Centis;
+  /** The order group it rests in: after a restart the game keeps that group (never split across two). */
+  orderGroupId?: string;
 }
 
 export interface CreateOrderRequest {
@@ -272,6 +276,14 @@ export interface ExchangeGateway {
    * On the game's shard (`exchangeIndex`): a group guards only orders matched where it lives.
    */
   createOrderGroup(contractsLimit: Centis, exchangeIndex?: number): Promise<string>;
+  /** Clears a tripped group's counter so it accepts orders again. */
+  resetOrderGroup?(orderGroupId: string): Promise<void>;
+  /** Deletes a group (a finished game's); the exchange cancels whatever still rests in it. */
+  deleteOrderGroup?(orderGroupId: string): Promise<void>;
+  /** Sets a group's rolling limit (Centis, whole contracts); a limit below what matched trips it at once. */
+  setOrderGroupLimit?(orderGroupId: string, contractsLimit: Centis): Promise<void>;
+  /** Our order groups on the account (the kill switch cancels by group). */
+  listOrderGroups?(): Promise<string[]>;
   /** Optional bulk cancel of every resting order (one request); the kill switch still verifies. */
   cancelAll?(): Promise<void>;
 }
@@ -315,6 +327,8 @@ export type FeedEvent =
       tsMs?: number;
     }
   | { type: 'connection'; state: 'up' | 'down' }
+  /** An order group of ours was created, triggered (tripped), reset, deleted or had its limit changed. */
+  | { type: 'order_group'; orderGroupId: string; eventType: string }
   | {
       type: 'lifecycle';
       ticker: string;
@@ -387,14 +401,26 @@ export interface PositionsSnapshot {
   source: 'reconciliation' | 'shutdown';
 }
 
-/** Cancels until two consecutive listings show nothing resting, bounded in time. */
-export type Flattener = (reason: string) => Promise<FlattenResult>;
+/**
+ * Cancels until two consecutive listings show nothing resting, bounded in time; with a flood, keeps
+ * cancelling after that (`onFlat` reports the first flat verdict, the promise the end of the flood).
+ */
+export type Flattener = (
+  reason: string,
+  onFlat?: (r: FlattenResult) => void,
+  aborted?: () => boolean,
+) => Promise<FlattenResult>;
 export interface FlattenResult {
   flat: boolean;
   attempts: number;
   elapsedMs: number;
-  /** Orders still resting at the last listing. */
+  /** Orders still resting at the last listing; −1 = unknown (no listing succeeded, or the last one failed). */
   remaining: number;
+}
+
+/** "N order(s) may still rest", or "unknown" when no listing could say. */
+export function remainingText(r: Pick<FlattenResult, 'remaining'>): string {
+  return r.remaining < 0 ? 'an unknown number of orders (no listing succeeded)' : `${r.remaining} order(s)`;
 }
 
 // ---------------------------------------------------------------- observability

@@ -13,6 +13,7 @@
 
 import type { TimerHandle } from '../../shared/clock.ts';
 import type { EngineConfig, SportConfig } from '../../shared/config/engine-config.ts';
+import type { QuotingReason } from '../../shared/liveness/quoting-state.ts';
 import { WorkerMetric } from '../../shared/metrics/names.ts';
 import type { PriceRange } from '../../shared/pricing/tick-grid.ts';
 import {
@@ -29,6 +30,7 @@ import { type Centis, MICROS_PER_DOLLAR, type Micros, notionalMicros } from '../
 import { exposures, signedInventory } from './exposure.ts';
 import { Inventory } from './inventory.ts';
 import { type KillSource, type KillState, KillSwitch } from './kill-switch.ts';
+import { groupLimitCentis } from './order-groups.ts';
 import { type GameBinding, OrderManager, type SyncReport } from './order-manager.ts';
 import type {
   ActiveFlag,
@@ -44,21 +46,12 @@ import type {
   SlotId,
   TheoSnapshot,
 } from './ports.ts';
+import { afterQuoting, countByReason, LivenessTracker, quotingReason } from './quoting-state.ts';
 import { driftMemory, reconcileOrders, reconcilePositions } from './reconcile.ts';
 import { WriteBudget } from './write-budget.ts';
 
-export type GameStatus =
-  | 'warming'
-  | 'quoting'
-  | 'no-theo'
-  | 'stale-theo'
-  | 'no-book'
-  | 'stopped'
-  | 'halted'
-  | 'closed'
-  | 'ws-down'
-  | 'killed'
-  | 'lease-lost';
+/** A game's status is its quoting reason (shared/liveness/quoting-state.ts). */
+export type GameStatus = QuotingReason;
 
 interface GameState {
   game: Game;
@@ -70,6 +63,8 @@ interface GameState {
   /** Start − margin: nothing of ours may rest from here on; the orders' expiration. */
   hardStopMs: number | null;
   halted: string | null;
+  /** The operator flag behind `halted`. */
+  haltKind: ActiveFlag['kind'] | null;
   closed: boolean;
   status: GameStatus;
   lastQuotes: GameQuotes | null;
@@ -129,6 +124,8 @@ export interface GameView {
   startMs: number | null;
   stopAtMs: number | null;
   status: GameStatus;
+  /** Since when nothing of the game has rested while its reason was not idle by design (liveness guard). */
+  idleSinceMs?: number | null;
   theo: { probabilities: Record<string, number>; ageMs: number; books: number } | null;
   markets: MarketView[];
   inventory: Centis;
@@ -239,6 +236,7 @@ export class TradingSession {
   private lastSnapshotMs = Number.NEGATIVE_INFINITY;
   /** Highest realised + marked PnL seen at a heartbeat (Micros): the drawdown's reference. */
   private pnlPeak: Micros | null = null;
+  private readonly liveness: LivenessTracker;
 
   constructor(
     private readonly config: EngineConfig,
@@ -248,6 +246,7 @@ export class TradingSession {
   ) {
     const now = ports.clock.now();
     this.connection = { state: 'down', sinceMs: now };
+    this.liveness = new LivenessTracker(config.stallAfterMs);
     this.killSwitch = new KillSwitch({
       clock: ports.clock,
       flatten: ports.flatten,
@@ -273,6 +272,7 @@ export class TradingSession {
       writeCost: config.writeBudget.writeCost,
       cancelCost: config.writeBudget.cancelCost,
       onSettled: (g) => this.markDirty(g),
+      orderGroupResetMs: config.orderGroupResetMs,
     });
   }
 
@@ -343,6 +343,7 @@ export class TradingSession {
 
   /** Stops timers and the feed subscription without touching orders (crash simulation, replay end). */
   dispose(): void {
+    this.killSwitch.abortFlood();
     this.shutdownTimers();
   }
 
@@ -352,6 +353,7 @@ export class TradingSession {
     for (const t of this.timers.splice(0)) this.ports.clock.clearTimeout(t);
     if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
     if (this.recheckTimer) this.ports.clock.clearTimeout(this.recheckTimer);
+    this.manager.dispose();
     for (const g of this.games.values()) {
       if (g.stopTimer) this.ports.clock.clearTimeout(g.stopTimer);
       if (g.retryTimer) this.ports.clock.clearTimeout(g.retryTimer);
@@ -409,6 +411,9 @@ export class TradingSession {
           return;
         case 'lifecycle':
           this.onLifecycle(event.ticker, event.kind);
+          return;
+        case 'order_group':
+          this.manager.groups.onGroupEvent(event.orderGroupId, event.eventType);
           return;
       }
     } catch (err) {
@@ -670,6 +675,7 @@ export class TradingSession {
       stopAtMs,
       hardStopMs,
       halted: null,
+      haltKind: null,
       closed: false,
       status: 'no-theo',
       lastQuotes: null,
@@ -719,16 +725,7 @@ export class TradingSession {
     const eventTicker = g.game.eventTicker;
     let changed = false;
     if (ev.startMs !== null && ev.startMs !== g.game.kalshiStartMs) {
-      const from = g.game.kalshiStartMs;
-      g.game = { ...g.game, kalshiStartMs: ev.startMs };
-      const { hardStopMs, stopAtMs } = this.stopsOf(g.game);
-      g.hardStopMs = hardStopMs;
-      g.stopAtMs = stopAtMs;
-      this.armStopTimer(g);
-      this.ports.log.warn('game_start_moved', { eventTicker, fromMs: from, toMs: ev.startMs, stopAtMs });
-      // Resting orders keep the expiration_time they were sent with: if the start moved earlier, the
-      // requote below takes down every order expiring after the new hard stop (OrderManager) and the
-      // next one creates them again with the new expiration.
+      this.moveStart(g, { kalshiStartMs: ev.startMs }, 'kalshi');
       changed = true;
     }
     const listed = new Map(ev.markets.map((mk) => [mk.ticker, mk]));
@@ -743,6 +740,33 @@ export class TradingSession {
       changed = true;
     }
     if (changed) this.markDirty(eventTicker);
+  }
+
+  /**
+   * A start time moved (Kalshi's listing or the odds feed's commence time): the stop time and the
+   * orders' expiration follow the earlier of the two, whichever source moved. Resting orders keep the
+   * expiration they were sent with: if the start moved earlier, the next requote takes down every order
+   * expiring after the new hard stop (OrderManager) and creates them again with the new expiration.
+   */
+  private moveStart(
+    g: GameState,
+    patch: Partial<Pick<Game, 'kalshiStartMs' | 'oddsCommenceMs'>>,
+    source: 'kalshi' | 'odds',
+  ): void {
+    const from = g.hardStopMs;
+    g.game = { ...g.game, ...patch };
+    const { hardStopMs, stopAtMs } = this.stopsOf(g.game);
+    g.hardStopMs = hardStopMs;
+    g.stopAtMs = stopAtMs;
+    this.armStopTimer(g);
+    this.ports.log.warn('game_start_moved', {
+      eventTicker: g.game.eventTicker,
+      source,
+      ...patch,
+      fromHardStopMs: from,
+      hardStopMs,
+      stopAtMs,
+    });
   }
 
   /** A market's dates or structure changed: list its series again now rather than at the next discovery. */
@@ -788,6 +812,8 @@ export class TradingSession {
       const t = byId.get(g.game.oddsEventId);
       if (t && (!g.theo || t.updatedMs > g.theo.updatedMs)) {
         g.theo = t;
+        if (t.commenceMs !== undefined && t.commenceMs !== g.game.oddsCommenceMs)
+          this.moveStart(g, { oddsCommenceMs: t.commenceMs }, 'odds');
         this.markDirty(g.game.eventTicker);
       } else if (g.theo && now - g.theo.updatedMs > this.config.theoMaxAgeMs && g.status === 'quoting') {
         this.markDirty(g.game.eventTicker); // went stale: pull the quotes
@@ -819,6 +845,7 @@ export class TradingSession {
     const halted = f ? `${f.kind} (${f.scope}): ${f.reason}` : null;
     if (halted !== g.halted) {
       g.halted = halted;
+      g.haltKind = f?.kind ?? null;
       this.markDirty(g.game.eventTicker);
     }
   }
@@ -891,8 +918,13 @@ export class TradingSession {
         stopAtMs: g.stopAtMs,
         now,
       });
+      const refusal = this.manager.refusalOf(g.game.eventTicker);
+      g.status = afterQuoting(g.status, quotes.quotes.length, this.worstExposure(g), g.limit, refusal);
+      if (g.status !== 'quoting') quotes = { ...quotes, reasons: [g.status, ...quotes.reasons] };
     }
     g.lastQuotes = quotes;
+    if ((g.status === 'outside-window' || g.status === 'market-inactive') && own.length === 0)
+      this.manager.releaseGroup(eventTicker);
     // No await unless a write is in flight: a requote that changes nothing ends in this turn.
     const report = this.manager.syncNow(this.binding(g), quotes.quotes, own);
     this.afterSync(g, report instanceof Promise ? await report : report, since);
@@ -928,16 +960,20 @@ export class TradingSession {
     books: ReadonlyMap<string, MarketBook | undefined>,
     now: number,
   ): GameStatus {
-    if (this.killSwitch.tripped) return 'killed';
-    if (g.closed) return 'closed';
-    if (g.stopAtMs === null || now >= g.stopAtMs) return 'stopped';
-    if (g.halted) return 'halted';
-    if (this.ports.lease && !this.ports.lease.valid(now)) return 'lease-lost';
-    if (this.connection.state === 'down') return 'ws-down';
-    if (!g.theo) return 'no-theo';
-    if (now - g.theo.updatedMs > this.config.theoMaxAgeMs) return 'stale-theo';
-    for (const b of books.values()) if (!b?.valid) return 'no-book';
-    return 'quoting';
+    return quotingReason({
+      now,
+      killed: this.killSwitch.tripped,
+      closed: g.closed,
+      stopAtMs: g.stopAtMs,
+      operatorFlag: g.haltKind,
+      marketPaused: g.tickers.some((t) => this.paused.has(t)),
+      leaseValid: !this.ports.lease || this.ports.lease.valid(now),
+      feedUp: this.connection.state === 'up',
+      warming: false,
+      theoUpdatedMs: g.theo?.updatedMs ?? null,
+      theoMaxAgeMs: this.config.theoMaxAgeMs,
+      booksLive: [...books.values()].every((b) => b?.valid === true),
+    });
   }
 
   private limitFor(g: GameState, books: ReadonlyMap<string, MarketBook | undefined>): Centis {
@@ -970,7 +1006,7 @@ export class TradingSession {
       eventTicker: g.game.eventTicker,
       tickers: g.tickers,
       exchangeIndex: (t) => g.game.markets.find((m) => m.ticker === t)?.exchangeIndex,
-      orderGroupLimit: Math.max(100, Math.round(g.limit * this.config.orderGroupLimitFactor)),
+      orderGroupLimit: groupLimitCentis(g.limit, this.config.orderGroupLimitFactor),
       // Read when a create is sent, not when the binding was made: a start that moved earlier while a create
       // waited (rate budget, order group) must not leave it with the old, later expiration.
       get expiresAtMs() {
@@ -1093,7 +1129,9 @@ export class TradingSession {
     const now = this.ports.clock.now();
     this.counters['resyncs']!++;
     const tracked = new Set(this.gameOfTicker.keys());
-    this.manager.dropGhosts(startedMs);
+    // A ghost is size that left the book as fills whose messages are late; the positions snapshot lags
+    // fills too (positionLagMs), so a ghost is dropped only once that snapshot has had time to count it.
+    this.manager.dropGhosts(startedMs - this.config.positionLagMs);
     const actions = reconcileOrders(
       this.manager.all(),
       orders,
@@ -1210,6 +1248,7 @@ export class TradingSession {
       m.gauge('Inventory', g.inventory, { game: g.eventTicker });
     }
     m.gauge(WorkerMetric.GamesQuoted, quoted);
+    this.observeLiveness(now);
     m.gauge(WorkerMetric.TheoAgeSeconds, oldestTheo / 1000);
     m.gauge('PnlRealisedDollars', snap.pnl.realised / MICROS_PER_DOLLAR);
     m.gauge('PnlMarkedDollars', snap.pnl.marked / MICROS_PER_DOLLAR);
@@ -1217,6 +1256,24 @@ export class TradingSession {
     const total = snap.pnl.realised + snap.pnl.marked;
     this.pnlPeak = this.pnlPeak === null ? total : Math.max(this.pnlPeak, total);
     m.gauge(WorkerMetric.PnlDrawdownDollars, (this.pnlPeak - total) / MICROS_PER_DOLLAR);
+  }
+
+  /**
+   * Liveness guard: games by reason, and games stalled (an unexpected reason and nothing resting
+   * on any side for stallAfterMs) — the silent stop no other metric shows.
+   */
+  private observeLiveness(now: number): void {
+    for (const g of this.games.values()) {
+      const resting = this.manager.ordersOf(g.tickers).some((o) => o.state === 'resting');
+      this.liveness.observe(g.game.eventTicker, g.status, resting, now);
+    }
+    const m = this.ports.metrics;
+    for (const [reason, n] of countByReason([...this.games.values()].map((g) => g.status)))
+      m.gauge(WorkerMetric.GamesByReason, n, { Reason: reason });
+    const stalled = this.liveness.stalled(now);
+    m.gauge(WorkerMetric.GamesStalled, stalled.length);
+    for (const id of stalled)
+      this.ports.log.warn('game_stalled', { eventTicker: id, reason: this.games.get(id)?.status });
   }
 
   /** The dashboard's view model: everything a trader watches, as plain data. */
@@ -1269,6 +1326,7 @@ export class TradingSession {
         startMs: gameStartTime({ kalshiStart: g.game.kalshiStartMs, oddsCommence: g.game.oddsCommenceMs }),
         stopAtMs: g.stopAtMs,
         status: g.status,
+        idleSinceMs: this.liveness.get(g.game.eventTicker)?.idleSinceMs ?? null,
         theo: g.theo
           ? { probabilities: { ...g.theo.probabilities }, ageMs: now - g.theo.updatedMs, books: g.theo.books }
           : null,
@@ -1291,6 +1349,7 @@ export class TradingSession {
         ...this.counters,
         rateLimited: this.manager.stats.rateLimited,
         writeFailures: this.manager.stats.writeFailures,
+        ghosts: this.manager.ghostCount(),
       },
       alerts: [...this.alerts],
       pnl: { realised: realisedAll, marked: markedAll },

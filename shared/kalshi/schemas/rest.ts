@@ -519,6 +519,7 @@ export const CreateOrderGroupRequestSchema = z.object({
   exchange_index: zExchangeIndex.optional(),
 });
 export type CreateOrderGroupRequest = z.infer<typeof CreateOrderGroupRequestSchema>;
+export const SetOrderGroupLimitRequestSchema = z.object({ contracts_limit_fp: zPositiveCount });
 export const CreateOrderGroupResponseSchema = z.object({
   order_group_id: z.string().min(1),
   subaccount: z.number().int().nullish(),

@@ -184,3 +184,91 @@ describe('cancelUntilFlat', () => {
     );
   });
 });
+
+describe('cancelUntilFlat flood (one lying listing must not end it)', () => {
+  /** Two orders rest, but the first three listings lie (empty), and the first two bulk cancels are acknowledged and do nothing. */
+  function lyingExchange(clock: ManualClock) {
+    const ex = fakeExchange(clock, orders(2));
+    let listings = 0;
+    let bulks = 0;
+    const groupCancels = { n: 0 };
+    const port: CancelPort = {
+      ...ex.port,
+      listResting: async () => (++listings <= 3 ? [] : ex.port.listResting()),
+      cancelAll: async () => {
+        if (++bulks <= 2) return;
+        for (const r of ex.resting.values()) r.goneAt = Math.min(r.goneAt, clock.now());
+      },
+      cancelGroups: async () => {
+        groupCancels.n++;
+      },
+    };
+    const resting = () => [...ex.resting.values()].filter((r) => r.goneAt > clock.now()).length;
+    return { port, resting, groupCancels };
+  }
+
+  it('without a flood, two lying empty listings end the loop with orders still resting (the finding)', async () => {
+    const clock = new ManualClock(0);
+    const ex = lyingExchange(clock);
+    const report = await drive(clock, cancelUntilFlat(ex.port, { clock, pauseMs: 1_000 }));
+    expect(report.flat).toBe(true);
+    expect(ex.resting()).toBe(2);
+  });
+
+  it('floods for the whole minute: bulk and group cancels every pass, re-listing each time, and reports each pass', async () => {
+    const clock = new ManualClock(0);
+    const ex = lyingExchange(clock);
+    let flatAt: number | null = null;
+    const report = await drive(
+      clock,
+      cancelUntilFlat(ex.port, {
+        clock,
+        pauseMs: 1_000,
+        floodMs: 60_000,
+        onFlat: () => {
+          flatAt ??= clock.now();
+        },
+      }),
+    );
+    expect(ex.resting()).toBe(0);
+    expect(report.flat).toBe(true);
+    expect(report.elapsedMs).toBeGreaterThanOrEqual(60_000 - 1_000); // the last pass starts within one pause of the end
+    expect(flatAt).not.toBeNull();
+    expect(report.cancelAllCalls).toBe(report.rounds);
+    expect(ex.groupCancels.n).toBe(report.rounds);
+    expect(report.passes.map((p) => p.listed).slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(report.passes.every((p) => p.usedCancelAll && p.usedCancelGroups)).toBe(true);
+  });
+
+  it('a flood still ends at once when aborted (the process closes)', async () => {
+    const clock = new ManualClock(0);
+    const ex = lyingExchange(clock);
+    let stop = false;
+    const report = await drive(
+      clock,
+      cancelUntilFlat(ex.port, {
+        clock,
+        pauseMs: 1_000,
+        floodMs: 60_000,
+        aborted: () => stop,
+        onRound: (r) => {
+          if (r.round === 2) stop = true;
+        },
+      }),
+    );
+    expect(report.rounds).toBe(2);
+  });
+
+  it('a listing that never succeeds leaves the count unknown, never "0 may still rest"', async () => {
+    const clock = new ManualClock(0);
+    const port: CancelPort = {
+      listResting: async () => {
+        throw new Error('503');
+      },
+      cancel: async () => {},
+    };
+    const report = await drive(clock, cancelUntilFlat(port, { clock, deadlineMs: 5_000 }));
+    expect(report.flat).toBe(false);
+    expect(report.remainingKnown).toBe(false);
+  });
+});

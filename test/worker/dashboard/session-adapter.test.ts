@@ -206,7 +206,7 @@ describe('session → dashboard adapter', () => {
     const dash = sessionDashboard({ session, flags, now: () => T, mode: 'paper', venue: 'simulator' });
     await dash.pause('KXNBAGAME-26NOV25BOSLAL');
     expect(flags.flags.get('KXNBAGAME-26NOV25BOSLAL')).toBe('pause');
-    session.snap.games[0]!.status = 'halted';
+    session.snap.games[0]!.status = 'paused-by-operator';
     expect(dash.snapshot().games[0]!.state).toBe('paused');
     await dash.resume('KXNBAGAME-26NOV25BOSLAL');
     expect(flags.flags.size).toBe(0);

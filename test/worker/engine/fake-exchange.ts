@@ -188,6 +188,7 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
         this.rateLimitNext--;
         return { ok: false, kind: 'rate_limited', code: '429', message: 'too many requests' };
       }
+      if (this.refuseCreates) return { ok: false, kind: 'rejected', ...this.refuseCreates };
       if ([...this.orders.values()].some((o) => o.clientOrderId === r.clientOrderId))
         return { ok: false, kind: 'rejected', code: 'order_already_exists', message: '409' };
       const top = this.books.get(r.ticker);
@@ -298,6 +299,30 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
       .map(([ticker, position]) => ({ ticker, position }));
   }
 
+  /** The exchange trips an order group: its orders are cancelled (returned, as their user_order updates). */
+  tripGroup(groupId: string): FeedEvent[] {
+    const out: FeedEvent[] = [];
+    for (const [id, o] of this.orders)
+      if (o.groupId === groupId) {
+        this.orders.delete(id);
+        out.push({
+          type: 'order',
+          orderId: o.orderId,
+          ticker: o.ticker,
+          side: o.side,
+          price: o.price,
+          remaining: 0,
+          filled: o.filled,
+          status: 'canceled',
+          tsMs: ++this.ts,
+          ...(o.clientOrderId === null ? {} : { clientOrderId: o.clientOrderId }),
+        });
+      }
+    return out;
+  }
+
+  /** While set, every create is refused with this code (a lasting refusal: balance, closed market, …). */
+  refuseCreates: { code: string; message: string } | null = null;
   /** The next N order-group creations fail. */
   failGroups = 0;
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
 import { gatewayFlattener } from '../../../worker/engine/adapters/flatten.ts';
 import { KillSwitch } from '../../../worker/engine/kill-switch.ts';
+import { type FlattenResult, remainingText } from '../../../worker/engine/ports.ts';
 import { FakeExchange } from './fake-exchange.ts';
 import { drain, recordingLog, recordingMetrics } from './support.ts';
 
@@ -138,5 +139,65 @@ describe('KillSwitch', () => {
     await run(clock, () => kill.state.phase !== 'flattening');
     expect((await done).flat).toBe(true);
     expect(ex.resting()).toEqual([]);
+  });
+});
+
+describe('KillSwitch flood', () => {
+  it('reports flat at the first flat verdict and keeps cancelling for the flood: an order that appears after a lying empty listing still goes', async () => {
+    const clock = new ManualClock(0);
+    const ex = new FakeExchange();
+    const log = recordingLog();
+    const kill = new KillSwitch({
+      clock,
+      flatten: gatewayFlattener(ex, { clock, deadlineMs: 60_000, pauseMs: 500, floodMs: 60_000 }),
+      log,
+      metrics: recordingMetrics(),
+      onTrip: () => {},
+    });
+    let result: { flat: boolean } | null = null;
+    void kill.trip('flag', 'test').then((r) => {
+      result = r;
+    });
+    await run(clock, () => result !== null);
+    expect(result).toMatchObject({ flat: true });
+    // The exchange's listing lied: an order of ours still rests and shows up now.
+    ex.orders.set('late', {
+      orderId: 'late',
+      clientOrderId: null,
+      ticker: 'M',
+      side: 'bid',
+      price: 10_000,
+      remaining: 100,
+      filled: 0,
+    });
+    let flooded = false;
+    void kill.flooded().then(() => {
+      flooded = true;
+    });
+    await run(clock, () => flooded);
+    expect(ex.resting()).toEqual([]);
+    expect(clock.now()).toBeGreaterThanOrEqual(59_000);
+    expect(kill.state.phase).toBe('flat');
+  });
+
+  it('a flatten that can never list says remaining unknown (−1), and the operator text says "unknown", not "0"', async () => {
+    const clock = new ManualClock(0);
+    const ex = new FakeExchange();
+    ex.failListings = Number.POSITIVE_INFINITY;
+    const kill = new KillSwitch({
+      clock,
+      flatten: gatewayFlattener(ex, { clock, deadlineMs: 5_000, pauseMs: 500 }),
+      log: recordingLog(),
+      metrics: recordingMetrics(),
+      onTrip: () => {},
+    });
+    let result: FlattenResult | null = null;
+    void kill.trip('flag', 'test').then((r) => {
+      result = r;
+    });
+    await run(clock, () => result !== null);
+    expect(result).toMatchObject({ flat: false, remaining: -1 });
+    expect(remainingText(result!)).toMatch(/unknown/);
+    expect(remainingText({ remaining: 3 })).toBe('3 order(s)');
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
 import { Inventory } from '../../../worker/engine/inventory.ts';
+import { groupLimitCentis } from '../../../worker/engine/order-groups.ts';
 import { type GameBinding, OrderManager } from '../../../worker/engine/order-manager.ts';
 import type { BookSide, CreateOrderRequest, DesiredQuote, FeedEvent } from '../../../worker/engine/ports.ts';
 import { reconcileOrders } from '../../../worker/engine/reconcile.ts';
@@ -218,14 +219,35 @@ describe('OrderManager', () => {
   });
 
   it('places nothing outside an order group: a failed group creation defers the creates', async () => {
-    const { ex, manager, game } = rig(10_000);
+    const { ex, clock, manager, game } = rig(10_000);
     ex.failGroups = 1;
     const r = await manager.sync(game, FOUR(500));
     expect(ex.created).toEqual([]);
     expect(r.deferred).toBe(4);
     expect(r.retryAfterMs).toBeGreaterThanOrEqual(1_000);
+    clock.advance(r.retryAfterMs);
     await manager.sync(game, FOUR(500));
     expect(ex.resting().every((o) => o.groupId === 'g1')).toBe(true);
+    expect(ex.resting()).toHaveLength(4);
+  });
+
+  it('a failed group create retries on a floor, not on every book change (141 creates in 34 s)', async () => {
+    const { ex, clock, manager, game } = rig(10_000);
+    ex.failGroups = 1_000;
+    const groupCreates = () => ex.calls.filter((c) => c === 'createOrderGroup').length;
+    // A requote every 50 ms for 34 s: the group create is retried on its exponential floor only.
+    for (let t = 0; t < 34_000; t += 50) {
+      const r = await manager.sync(game, FOUR(500));
+      expect(r.writes).toBe(0);
+      clock.advance(50);
+    }
+    expect(ex.created).toEqual([]);
+    // 1 + 2 + 4 + 8 + 16 s: six tries in 34 s, not 680.
+    expect(groupCreates()).toBeLessThanOrEqual(6);
+    expect(groupCreates()).toBeGreaterThanOrEqual(2);
+    ex.failGroups = 0;
+    clock.advance(60_000);
+    await manager.sync(game, FOUR(500));
     expect(ex.resting()).toHaveLength(4);
   });
 
@@ -661,3 +683,74 @@ function expectIndexConsistent(manager: OrderManager): void {
       }
   }
 }
+
+describe('OrderManager order groups', () => {
+  it('a create refused for a tripped group holds the game for the window, then the group is replaced when it cannot be reset', async () => {
+    const { ex, clock, manager, game, metrics } = rig(10_000);
+    await manager.sync(game, FOUR(500));
+    expect(ex.resting()).toHaveLength(4);
+    // The exchange tripped g1: our orders are gone, creates into it are refused.
+    for (const e of ex.tripGroup('g1')) if (e.type === 'order') manager.onOrderUpdate(e);
+    expect(manager.all()).toEqual([]);
+    ex.refuseCreates = { code: 'order_group_triggered', message: 'order group is triggered' };
+    await manager.sync(game, FOUR(500));
+    expect(metrics.counts.get('WritesRefused{Reason=group-tripped}')).toBe(1);
+    expect(manager.refusalOf('G')).toBe('group-tripped');
+    const sent = ex.created.length;
+    // Requotes during the window send nothing.
+    for (let i = 0; i < 100; i++) {
+      const r = await manager.sync(game, FOUR(500));
+      expect(r.writes).toBe(0);
+      clock.advance(100);
+    }
+    expect(ex.created.length).toBe(sent);
+    ex.refuseCreates = null;
+    clock.advance(15_000);
+    await drain();
+    expect(manager.refusalOf('G')).toBeNull();
+    await manager.sync(game, FOUR(500));
+    expect(ex.resting()).toHaveLength(4);
+    // The fake cannot reset: the game moved to a new group as a whole (the trip left nothing in the old one).
+    expect(new Set(ex.resting().map((o) => o.groupId))).toEqual(new Set(['g2']));
+  });
+
+  it('after a restart the game keeps the group its adopted orders rest in (never split across two groups)', async () => {
+    const { ex, manager, game } = rig(10_000);
+    manager.applyReconciliation(
+      [
+        {
+          kind: 'adopt',
+          exchange: {
+            orderId: 'old-1',
+            clientOrderId: 'kmm-old-1',
+            ticker: 'G-A',
+            side: 'bid',
+            price: 400_000,
+            remaining: 500,
+            filled: 0,
+            orderGroupId: 'g-before-restart',
+          },
+        },
+      ],
+      () => 'G',
+    );
+    await manager.sync(game, [q('G-A', 'bid', 40, 500), q('G-B', 'bid', 55, 500)]);
+    expect(ex.calls).not.toContain('createOrderGroup');
+    expect(ex.created.map((r) => r.orderGroupId)).toEqual(['g-before-restart']);
+  });
+
+  it('group limits are whole contracts, at least one', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        (limit, f) => {
+          const g = groupLimitCentis(limit, f);
+          expect(g % 100).toBe(0);
+          expect(g).toBeGreaterThanOrEqual(Math.max(100, limit * f));
+          expect(g - Math.max(100, limit * f)).toBeLessThan(100);
+        },
+      ),
+    );
+  });
+});

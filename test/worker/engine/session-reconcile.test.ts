@@ -332,3 +332,32 @@ describe('fill records', () => {
     ]);
   });
 });
+
+describe('ghost size and lagging positions', () => {
+  it('size that left the book as fills not yet seen stays counted until the positions snapshot can count it', async () => {
+    const r = await started(rig());
+    const o = r.ex.resting().find((x) => x.ticker === A && x.side === 'bid')!;
+    // The exchange filled our bid: the order update says so, the fill message and the position lag.
+    r.ex.orders.delete(o.orderId);
+    r.ex.emit({
+      type: 'order',
+      ...o,
+      clientOrderId: o.clientOrderId ?? undefined,
+      remaining: 0,
+      filled: o.remaining,
+      status: 'executed',
+      tsMs: r.ex.ts + 100,
+    });
+    await r.session.idle();
+    expect(r.session.snapshot().counters['ghosts']).toBe(1);
+    await advance(r.clock, 200);
+    await r.session.reconcile();
+    // The position listing (taken 200 ms after the fill) does not show it yet: the ghost must still count.
+    expect(r.session.snapshot().counters['ghosts']).toBe(1);
+    r.ex.positions.set(A, o.remaining);
+    await advance(r.clock, r.config.positionLagMs + 100);
+    await r.session.reconcile();
+    expect(r.session.snapshot().counters['ghosts']).toBe(0);
+    r.session.dispose();
+  });
+});

@@ -151,7 +151,7 @@ describe('TradingSession', () => {
     await advance(r.clock, r.config.theoMaxAgeMs + r.config.theoPollMs, 1_000);
     await r.session.idle();
     expect(r.ex.resting()).toEqual([]);
-    expect(r.session.snapshot().games[0]?.status).toBe('stale-theo');
+    expect(r.session.snapshot().games[0]?.status).toBe('theo-stale');
   });
 
   it('coalesces a burst of book changes into one requote', async () => {
@@ -171,7 +171,7 @@ describe('TradingSession', () => {
     await advance(r.clock, 1_000);
     await r.session.idle();
     expect(r.ex.resting()).toEqual([]);
-    expect(r.session.snapshot().games[0]?.status).toBe('stopped');
+    expect(r.session.snapshot().games[0]?.status).toBe('outside-window');
     // Something appears on the book after the stop (a late create elsewhere): the next reconciliation takes it down.
     r.ex.orders.set('late', {
       orderId: 'late',
@@ -201,7 +201,7 @@ describe('TradingSession', () => {
     await advance(r.clock, newStop - r.clock.now() - r.config.stopLeadMs + 1_000, 1_000);
     await r.session.idle();
     expect(r.ex.resting()).toEqual([]);
-    expect(r.session.snapshot().games[0]?.status).toBe('stopped');
+    expect(r.session.snapshot().games[0]?.status).toBe('outside-window');
   });
 
   it('a start moved earlier cancels the resting orders: they come back carrying the new, earlier expiration', async () => {
@@ -223,6 +223,33 @@ describe('TradingSession', () => {
     expect(resting.some((o) => before.some((b) => b.orderId === o.orderId))).toBe(false);
     const byClient = new Map(r.ex.created.map((o) => [o.clientOrderId, o]));
     for (const o of resting) expect(byClient.get(o.clientOrderId ?? '')?.expirationTime).toBe(newExpiry);
+  });
+
+  it('a start moved earlier by the odds feed (a theo with an earlier commence time) moves the stop time and the expirations too', async () => {
+    const r = await started(rig({ reconcileMs: 60_000, discoveryMs: 3_600_000 }));
+    const before = r.ex.resting();
+    expect(before).toHaveLength(4);
+    const movedStart = START - 3_600_000; // the odds feed says an hour earlier; Kalshi's listing has not moved
+    r.theo.current = { ...r.theo.current!, updatedMs: r.clock.now() + 1, commenceMs: movedStart };
+    await advance(r.clock, r.config.theoPollMs, 500);
+    await r.session.idle();
+    await drain(5);
+    await r.session.idle();
+    const newExpiry = Math.floor((movedStart - r.config.stopMarginMs) / 1000);
+    const resting = r.ex.resting();
+    expect(resting).toHaveLength(4);
+    expect(resting.some((o) => before.some((b) => b.orderId === o.orderId))).toBe(false);
+    const byClient = new Map(r.ex.created.map((o) => [o.clientOrderId, o]));
+    for (const o of resting) expect(byClient.get(o.clientOrderId ?? '')?.expirationTime).toBe(newExpiry);
+    expect(r.session.snapshot().games[0]?.stopAtMs).toBe(
+      movedStart - r.config.stopMarginMs - r.config.stopLeadMs,
+    );
+    // A later odds commence does not undo it while Kalshi's start is earlier... and here Kalshi's is later:
+    // the earlier start wins, whichever source moved.
+    r.theo.current = { ...r.theo.current!, updatedMs: r.clock.now() + 1, commenceMs: START + 3_600_000 };
+    await advance(r.clock, r.config.theoPollMs, 500);
+    await r.session.idle();
+    expect(r.session.snapshot().games[0]?.stopAtMs).toBe(START - r.config.stopMarginMs - r.config.stopLeadMs);
   });
 
   it('a start moved earlier while the first creates wait for their order group: they carry the new expiration', async () => {
@@ -399,7 +426,7 @@ describe('TradingSession', () => {
     await advance(r.clock, r.config.killPollMs);
     await r.session.idle();
     expect(r.ex.resting()).toEqual([]);
-    expect(r.session.snapshot().games[0]?.status).toBe('halted');
+    expect(r.session.snapshot().games[0]?.status).toBe('paused-by-operator');
     expect(r.session.killSwitch.tripped).toBe(false);
     r.flags.current = [];
     await advance(r.clock, r.config.killPollMs);
@@ -594,8 +621,58 @@ describe('TradingSession', () => {
     // The theo stops updating: once past theoMaxAgeMs the game is pulled, and its age still shows.
     await advance(r.clock, r.config.theoMaxAgeMs + r.config.heartbeatMs, 5_000);
     expect(r.session.snapshot().games.find((g) => g.eventTicker === 'KXNBAGAME-26NOV25BOSMIL')?.status).toBe(
-      'stale-theo',
+      'theo-stale',
     );
     expect(r.metrics.gauges.get('TheoAgeSeconds')).toBeGreaterThan(r.config.theoMaxAgeMs / 1000);
+  });
+});
+
+describe('TradingSession liveness guard', () => {
+  it('a game whose creates are refused for a lasting reason backs off, says why, and counts as stalled after stallAfterMs', async () => {
+    const r = await started(rig({ stallAfterMs: 120_000 }));
+    r.ex.refuseCreates = { code: 'insufficient_balance', message: 'insufficient balance' };
+    // Everything rested; the exchange pulls it all (say a margin cancel) and refuses every create from here on.
+    r.ex.emit({ type: 'connection', state: 'down' });
+    await r.session.idle();
+    r.ex.emit({ type: 'connection', state: 'up' });
+    await r.session.idle();
+    const creates = () => r.ex.calls.filter((c) => c.startsWith('create ')).length;
+    const before = creates();
+    // Four minutes of book changes every 250 ms: a requote each.
+    for (let t = 0; t < 240_000; t += 250) {
+      r.ex.emit({ type: 'book', ticker: A });
+      await advance(r.clock, 250);
+    }
+    await r.session.idle();
+    expect(r.ex.resting()).toEqual([]);
+    const g = r.session.snapshot().games[0]!;
+    expect(g.status).toBe('insufficient-balance');
+    // Exponential backoff from 1 s capped at 60 s: about ten batches in four minutes, not one per book change (960).
+    expect(creates() - before).toBeLessThanOrEqual(12);
+    expect(r.metrics.counts.get('WritesRefused{Reason=insufficient-balance}')).toBeGreaterThan(0);
+    expect(r.metrics.gauges.get('GamesByReason{Reason=insufficient-balance}')).toBe(1);
+    expect(r.metrics.gauges.get('GamesByReason{Reason=quoting}')).toBe(0);
+    expect(r.metrics.gauges.get('GamesStalled')).toBe(1);
+    expect(g.idleSinceMs).not.toBeNull();
+    // The balance comes back: the next try after the backoff rests again and the stall clears.
+    r.ex.refuseCreates = null;
+    await advance(r.clock, 70_000, 1_000);
+    await r.session.idle();
+    expect(slots(r.ex)).toEqual(['BOS ask', 'BOS bid', 'MIL ask', 'MIL bid']);
+    expect(r.session.snapshot().games[0]!.status).toBe('quoting');
+    await advance(r.clock, r.config.heartbeatMs, 1_000);
+    expect(r.metrics.gauges.get('GamesStalled')).toBe(0);
+    r.session.dispose();
+  });
+
+  it('a game idle by design (no theo) is never stalled', async () => {
+    const r = rig({ stallAfterMs: 60_000 });
+    r.theo.current = null;
+    await started(r);
+    await advance(r.clock, 120_000, 1_000);
+    expect(r.session.snapshot().games[0]!.status).toBe('no-theo');
+    expect(r.metrics.gauges.get('GamesByReason{Reason=no-theo}')).toBe(1);
+    expect(r.metrics.gauges.get('GamesStalled')).toBe(0);
+    r.session.dispose();
   });
 });

@@ -5,6 +5,7 @@
 import type { Clock } from '../../../shared/clock.ts';
 import {
   type CancelPort,
+  type CancelReport,
   cancelUntilFlat,
   type RoundReport,
 } from '../../../shared/kill/cancel-until-flat.ts';
@@ -25,6 +26,8 @@ export interface FlattenOptions {
   owns?: (order: Pick<ExchangeOrder, 'ticker' | 'clientOrderId'>) => boolean;
   /** The engine's own order writes still on the wire: no listing counts toward flat while any is. */
   writesInFlight?: () => number;
+  /** Keep cancelling (bulk, by group, by listed order) this long even after listings look empty. */
+  floodMs?: number;
 }
 
 export function cancelPortOf(
@@ -55,18 +58,37 @@ export function cancelPortOf(
     },
   };
   if (gateway.cancelAll && owns === undefined) port.cancelAll = () => gateway.cancelAll!();
+  // Alone on the account: every order group of ours goes too (the exchange cancels what rests in it).
+  if (gateway.listOrderGroups && gateway.deleteOrderGroup && owns === undefined)
+    port.cancelGroups = async () => {
+      const ids = await gateway.listOrderGroups!();
+      await Promise.allSettled(ids.map((id) => gateway.deleteOrderGroup!(id)));
+    };
   if (writesInFlight) port.writesInFlight = writesInFlight;
   return port;
 }
 
 export function gatewayFlattener(gateway: ExchangeGateway, opts: FlattenOptions): Flattener {
-  return async () => {
+  return async (_reason, onFlat, aborted) => {
     const r = await cancelUntilFlat(cancelPortOf(gateway, opts.owns, opts.writesInFlight), {
       clock: opts.clock,
       deadlineMs: opts.deadlineMs,
       pauseMs: opts.pauseMs,
       onRound: opts.onRound,
+      ...(opts.floodMs === undefined ? {} : { floodMs: opts.floodMs }),
+      ...(onFlat ? { onFlat: (f: CancelReport) => onFlat(resultOf(f)) } : {}),
+      ...(aborted ? { aborted } : {}),
     });
-    return { flat: r.flat, attempts: r.rounds, elapsedMs: r.elapsedMs, remaining: r.remaining.length };
+    return resultOf(r);
+  };
+}
+
+/** A listing that never succeeded (or failed last) leaves the count unknown (−1), never 0. */
+function resultOf(r: CancelReport) {
+  return {
+    flat: r.flat,
+    attempts: r.rounds,
+    elapsedMs: r.elapsedMs,
+    remaining: r.remainingKnown ? r.remaining.length : -1,
   };
 }

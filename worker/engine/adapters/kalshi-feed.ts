@@ -90,6 +90,12 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
               // Orders an update against our own acks: a snapshot older than the last ack is stale.
               ...(o.last_updated_ts_ms === undefined ? {} : { tsMs: o.last_updated_ts_ms }),
             });
+          } else if (m.type === 'order_group_updates') {
+            this.emit({
+              type: 'order_group',
+              orderGroupId: m.msg.order_group_id,
+              eventType: m.msg.event_type,
+            });
           } else if (m.type === 'market_lifecycle_v2') {
             const l = m.msg;
             const kind =

@@ -313,6 +313,7 @@ export class KalshiGateway implements ExchangeGateway {
         price: o.yes_price_dollars,
         remaining: o.remaining_count_fp,
         filled: o.fill_count_fp,
+        ...(o.order_group_id ? { orderGroupId: o.order_group_id } : {}),
       }));
   }
 
@@ -327,6 +328,23 @@ export class KalshiGateway implements ExchangeGateway {
       ...(exchangeIndex === undefined ? {} : { exchange_index: exchangeIndex }),
     });
     return r.order_group_id;
+  }
+
+  async resetOrderGroup(orderGroupId: string): Promise<void> {
+    await this.client.resetOrderGroup(orderGroupId);
+  }
+
+  async setOrderGroupLimit(orderGroupId: string, contractsLimit: Centis): Promise<void> {
+    await this.client.setOrderGroupLimit(orderGroupId, contractsLimit);
+  }
+
+  async listOrderGroups(): Promise<string[]> {
+    const r = await this.client.getOrderGroups();
+    return (r.order_groups ?? []).map((g) => g.id);
+  }
+
+  async deleteOrderGroup(orderGroupId: string): Promise<void> {
+    await this.client.deleteOrderGroup(orderGroupId);
   }
 
   async cancelAll(): Promise<void> {

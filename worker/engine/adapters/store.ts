@@ -32,6 +32,7 @@ export function theoSnapshotOf(r: TheoRecord) {
     probabilities: Object.fromEntries(r.outcomes.map((o) => [o.name, o.probability])),
     updatedMs: r.asOf,
     books: r.booksUsed.length,
+    commenceMs: r.commenceTime,
   };
 }
 

@@ -1,0 +1,205 @@
+/**
+ * Liveness invariants for chaos and simulation, beside the safety ones: a pure tracker fed with
+ * samples of each game's state over time.
+ *
+ * - Quoting uptime per game: the share of its quotable time (theo fresh, inside the window, below
+ *   the limit, market open: a reason that is our failure, not the market's or the design's) during
+ *   which every eligible side rested. Time inside a fault window is not counted.
+ * - Recovery: after a fault window ends, how long until every quotable game rests all its eligible
+ *   sides again (or stops being quotable). p99 over every fault end.
+ *
+ * Time between two samples is attributed to the state of the first (piecewise constant).
+ */
+import type { QuotingReason } from '../../shared/liveness/quoting-state.ts';
+
+/** Reasons under which a game is not quotable: the design, the market or an operator stops it. */
+export const NOT_QUOTABLE: ReadonlySet<QuotingReason> = new Set<QuotingReason>([
+  'no-theo',
+  'no-odds-source',
+  'theo-stale',
+  'outside-window',
+  'at-limit',
+  'market-paused',
+  'market-inactive',
+  'killed',
+  'paused-by-operator',
+]);
+
+/** Is a game with this reason expected to quote (its time counts in the uptime denominator)? */
+export function isQuotable(reason: QuotingReason): boolean {
+  return !NOT_QUOTABLE.has(reason);
+}
+
+export interface GameSample {
+  game: string;
+  reason: QuotingReason;
+  /** Sides the game should quote now (bid/ask per market the quoter wants; every side when it cannot tell). */
+  eligibleSides: number;
+  /** Of those, sides with an order of ours resting on the exchange. */
+  restingSides: number;
+}
+
+export interface GameUptime {
+  game: string;
+  quotableMs: number;
+  restingMs: number;
+  /** restingMs / quotableMs; 1 when the game was never quotable. */
+  uptime: number;
+}
+
+export interface UptimeReport {
+  games: GameUptime[];
+  /** Over all games: Σ resting / Σ quotable (1 when nothing was quotable). */
+  uptime: number;
+  /** The worst game's uptime (1 with no games). */
+  minGameUptime: number;
+  /** Time (ms) from each fault window's end until quotes rested again, in order of fault end. */
+  recoveriesMs: number[];
+  /** Fault ends after which quotes had not rested again by the last sample. */
+  unrecovered: number;
+  /** 99th percentile of recoveriesMs (nearest rank); 0 with none. */
+  recoveryP99Ms: number;
+  /** Time-weighted game-milliseconds spent in each reason (outside fault windows). */
+  msByReason: Partial<Record<QuotingReason, number>>;
+  /** Games per reason at the last sample. */
+  lastByReason: Partial<Record<QuotingReason, number>>;
+}
+
+export interface LivenessFloor {
+  /** Minimum uptime (overall and per game). Default 0.95. */
+  uptime: number;
+  /** Maximum p99 recovery after a fault window (ms). Default 30 s. */
+  recoveryP99Ms: number;
+  /** Ignore games with less quotable time than this (ms): too short to judge. Default 60 s. */
+  minQuotableMs: number;
+}
+
+export const DEFAULT_LIVENESS_FLOOR: LivenessFloor = {
+  uptime: 0.95,
+  recoveryP99Ms: 30_000,
+  minQuotableMs: 60_000,
+};
+
+interface Acc {
+  quotableMs: number;
+  restingMs: number;
+}
+
+export class UptimeTracker {
+  private readonly acc = new Map<string, Acc>();
+  private readonly msByReason = new Map<QuotingReason, number>();
+  private last: { atMs: number; samples: readonly GameSample[] } | null = null;
+  private readonly faults: { startMs: number; endMs: number }[] = [];
+  /** Fault ends waiting for quotes to rest again. */
+  private readonly pending: number[] = [];
+  private readonly recoveries: number[] = [];
+
+  /** A fault window (ms); may be added before or while it happens. Overlapping windows are fine. */
+  fault(startMs: number, endMs: number): void {
+    if (!(endMs >= startMs)) throw new RangeError(`fault window ends before it starts: ${startMs}..${endMs}`);
+    this.faults.push({ startMs, endMs });
+    this.pending.push(endMs);
+    this.pending.sort((a, b) => a - b);
+  }
+
+  /** Every game's state at `atMs` (samples in time order). */
+  observe(atMs: number, samples: readonly GameSample[]): void {
+    const prev = this.last;
+    if (prev && atMs < prev.atMs) throw new RangeError('samples must be in time order');
+    if (prev) this.account(prev.atMs, atMs, prev.samples);
+    this.last = { atMs, samples: samples.map((s) => ({ ...s })) };
+    this.settleRecoveries(atMs, samples);
+  }
+
+  report(): UptimeReport {
+    const games = [...this.acc].map(([game, a]) => ({
+      game,
+      quotableMs: a.quotableMs,
+      restingMs: a.restingMs,
+      uptime: a.quotableMs > 0 ? a.restingMs / a.quotableMs : 1,
+    }));
+    const q = games.reduce((s, g) => s + g.quotableMs, 0);
+    const r = games.reduce((s, g) => s + g.restingMs, 0);
+    const lastByReason: Partial<Record<QuotingReason, number>> = {};
+    for (const s of this.last?.samples ?? []) lastByReason[s.reason] = (lastByReason[s.reason] ?? 0) + 1;
+    const unrecovered = this.pending.filter((end) => this.last !== null && end <= this.last.atMs).length;
+    return {
+      games,
+      uptime: q > 0 ? r / q : 1,
+      minGameUptime: games.length > 0 ? Math.min(...games.map((g) => g.uptime)) : 1,
+      recoveriesMs: [...this.recoveries],
+      unrecovered,
+      recoveryP99Ms: percentile(this.recoveries, 0.99),
+      msByReason: Object.fromEntries(this.msByReason),
+      lastByReason,
+    };
+  }
+
+  /** Attributes [from, to) to the samples' states, leaving out the parts inside fault windows. */
+  private account(from: number, to: number, samples: readonly GameSample[]): void {
+    const ms = to - from - this.faultOverlap(from, to);
+    if (ms <= 0) return;
+    for (const s of samples) {
+      let a = this.acc.get(s.game);
+      if (!a) {
+        a = { quotableMs: 0, restingMs: 0 };
+        this.acc.set(s.game, a);
+      }
+      this.msByReason.set(s.reason, (this.msByReason.get(s.reason) ?? 0) + ms);
+      if (!isQuotable(s.reason) || s.eligibleSides <= 0) continue;
+      a.quotableMs += ms;
+      if (s.restingSides >= s.eligibleSides) a.restingMs += ms;
+    }
+  }
+
+  private faultOverlap(from: number, to: number): number {
+    // Union of the windows clipped to [from, to).
+    const clipped = this.faults
+      .map((f) => [Math.max(from, f.startMs), Math.min(to, f.endMs)] as const)
+      .filter(([a, b]) => b > a)
+      .sort((x, y) => x[0] - y[0]);
+    let total = 0;
+    let end = from;
+    for (const [a, b] of clipped) {
+      const s = Math.max(a, end);
+      if (b > s) total += b - s;
+      end = Math.max(end, b);
+    }
+    return total;
+  }
+
+  /** A fault end is recovered at the first sample after it (outside any fault) where every quotable game rests all its sides. */
+  private settleRecoveries(atMs: number, samples: readonly GameSample[]): void {
+    if (this.pending.length === 0) return;
+    if (this.faults.some((f) => f.startMs <= atMs && atMs < f.endMs)) return;
+    const healthy = samples.every(
+      (s) => !isQuotable(s.reason) || s.eligibleSides <= 0 || s.restingSides >= s.eligibleSides,
+    );
+    if (!healthy) return;
+    while (this.pending.length > 0 && this.pending[0]! <= atMs)
+      this.recoveries.push(atMs - this.pending.shift()!);
+  }
+}
+
+/** Violations of the liveness floor, as lines a run prints and fails on (empty: the run passes). */
+export function livenessViolations(r: UptimeReport, floor: LivenessFloor = DEFAULT_LIVENESS_FLOOR): string[] {
+  const out: string[] = [];
+  const judged = r.games.filter((g) => g.quotableMs >= floor.minQuotableMs);
+  for (const g of judged)
+    if (g.uptime < floor.uptime)
+      out.push(
+        `uptime: ${g.game} rested every eligible side ${(g.uptime * 100).toFixed(1)} % of its quotable time outside fault windows (< ${(floor.uptime * 100).toFixed(0)} %)`,
+      );
+  if (r.recoveryP99Ms > floor.recoveryP99Ms)
+    out.push(
+      `recovery: quotes rested again ${(r.recoveryP99Ms / 1000).toFixed(1)} s after a fault ended (p99 > ${(floor.recoveryP99Ms / 1000).toFixed(0)} s)`,
+    );
+  return out;
+}
+
+/** Nearest-rank percentile; 0 for an empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
