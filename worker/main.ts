@@ -45,6 +45,7 @@ import type {
   RefreshPublisher,
 } from './engine/ports.ts';
 import { TradingSession } from './engine/session.ts';
+import { feedDropReporter } from './kalshi/feed-metrics.ts';
 import { KalshiWsFeed } from './kalshi/ws-client.ts';
 
 export interface WorkerOptions {
@@ -237,7 +238,9 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   });
   const s = session;
   // Metrics leave in one EMF batch per heartbeat.
+  const reportDropped = feedDropReporter(ws, metrics);
   let flushTimer = clock.setTimeout(function flush() {
+    reportDropped();
     metrics.flush();
     flushTimer = clock.setTimeout(flush, config.heartbeatMs);
   }, config.heartbeatMs);

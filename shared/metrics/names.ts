@@ -37,6 +37,8 @@ export const WorkerMetric = {
   QuoteLatencyMs: 'QuoteLatencyMs',
   /** Games currently quoted (dashboard). */
   GamesQuoted: 'GamesQuoted',
+  /** Book frames dropped untouched since the last heartbeat, dimension `Reason`: unknown_sid | unknown_market. */
+  FeedFramesDropped: 'FeedFramesDropped',
 } as const;
 export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
 

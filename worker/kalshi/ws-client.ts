@@ -64,6 +64,8 @@ export interface FeedStats {
   resubscribes: number;
   silenceTimeouts: number;
   duplicateFills: number;
+  /** Book frames dropped untouched: on a sid that is not ours, or for a market not ours on our sid. */
+  dropped: { unknown_sid: number; unknown_market: number };
 }
 
 export interface KalshiWsOptions {
@@ -159,6 +161,7 @@ export class KalshiWsFeed {
     resubscribes: 0,
     silenceTimeouts: 0,
     duplicateFills: 0,
+    dropped: { unknown_sid: 0, unknown_market: 0 },
   };
 
   constructor(options: KalshiWsOptions) {
@@ -182,9 +185,12 @@ export class KalshiWsFeed {
       onLiveChange: (ticker, live) => {
         if (this.desired.has(ticker)) this.desiredLive += live ? 1 : -1;
       },
+      // We know every sid we hold: a book frame on any other never touches a book.
+      declaredSidsOnly: true,
     });
     this.frames = new FrameHandler(this.sync);
     this.stats.frames = this.frames.counts;
+    this.stats.dropped = this.sync.dropped;
   }
 
   on(listener: (e: FeedEvent) => void): () => void {
@@ -521,8 +527,8 @@ export class KalshiWsFeed {
       if (r.sid === this.obSid) this.requestSnapshots([r.market]);
       return;
     }
-    if (r.reason === 'gap') {
-      this.stats.gaps++;
+    if (r.reason === 'gap' || r.reason === 'unreadable') {
+      if (r.reason === 'gap') this.stats.gaps++;
       if (r.sid === this.obSid) this.requestSnapshots(r.markets);
       return;
     }
@@ -539,11 +545,20 @@ export class KalshiWsFeed {
     if (handled.msg === null) {
       if (handled.outcome === 'rejected')
         this.emit({ type: 'bad_frame', detail: handled.detail ?? 'bad frame' });
+      // An unreadable frame that consumed a seq may still have cost a book (or revealed a gap).
+      for (const r of handled.resync) this.onResync(r);
+      if (handled.resync.length > 0) this.refreshState();
       return;
     }
     const msg = handled.msg;
     if (handled.outcome === 'rejected' && handled.detail)
       this.emit({ type: 'bad_frame', detail: handled.detail });
+    if (handled.dropped) {
+      // Not ours (an old or foreign sid): no book, no snapshot bookkeeping, no book event.
+      if (msg.type === 'orderbook_snapshot') this.replied(msg.id);
+      for (const r of handled.resync) this.onResync(r);
+      return;
+    }
     this.onMessage(msg);
     for (const r of handled.resync) this.onResync(r);
     if (msg.type === 'orderbook_snapshot' || msg.type === 'orderbook_delta') {
