@@ -39,6 +39,8 @@ export const WorkerMetric = {
   GamesQuoted: 'GamesQuoted',
   /** Book frames dropped untouched since the last heartbeat, dimension `Reason`: unknown_sid | unknown_market. */
   FeedFramesDropped: 'FeedFramesDropped',
+  /** Fills read back from REST after a private-channel gap that the WebSocket never delivered (each gets its record). */
+  FillsBackfilled: 'FillsBackfilled',
 } as const;
 export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
 

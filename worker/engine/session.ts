@@ -44,7 +44,7 @@ import type {
   SlotId,
   TheoSnapshot,
 } from './ports.ts';
-import { driftMemory, reconcileOrders, reconcilePositions } from './reconcile.ts';
+import { driftMemory, holdDuringGap, reconcileOrders, reconcilePositions } from './reconcile.ts';
 import { WriteBudget } from './write-budget.ts';
 
 export type GameStatus =
@@ -1107,7 +1107,7 @@ export class TradingSession {
       startedMs,
     );
 
-    const decision = reconcilePositions(
+    const judged = reconcilePositions(
       [...new Set([...tracked, ...this.inventory.tickers().filter((t) => tracked.has(t))])],
       (t) => this.inventory.position(t),
       (t) => this.inventory.lastFillMs(t),
@@ -1118,6 +1118,8 @@ export class TradingSession {
       (t) => trust || this.owedTrust.has(t),
       startedMs,
     );
+    // Feed gap: a mismatch is probably a fill the post-gap backfill will bring; correcting now would count it twice.
+    const decision = !trust && this.connection.state === 'down' ? holdDuringGap(judged) : judged;
     this.lastDrift = driftMemory(decision);
     const initial = !this.positionsLoaded;
     this.positionsLoaded = true;

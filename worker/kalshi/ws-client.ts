@@ -49,6 +49,11 @@ export type FeedEvent =
   /** Every parsed message (fills are de-duplicated by trade_id first). */
   | { type: 'message'; msg: WsInbound }
   | { type: 'fill'; fill: WsFill['msg'] }
+  /**
+   * A private subscription (fill, user_orders) died while the socket stayed up: what it carried
+   * until its re-subscription is acknowledged (then `reconnected`) is lost and must come from REST.
+   */
+  | { type: 'private_gap'; channel: string }
   | { type: 'bad_frame'; detail: string }
   | { type: 'resync'; request: ResyncRequest }
   | { type: 'command_error'; code: number; message: string; cmd: string | null }
@@ -265,6 +270,21 @@ export class KalshiWsFeed {
   removeMarkets(tickers: readonly string[]): void {
     const drop = new Set(tickers);
     this.setMarkets([...this.desired].filter((t) => !drop.has(t)));
+  }
+
+  /**
+   * Records a fill id as seen; false when it was already (a duplicate). Fills
+   * backfilled over REST after a gap go through here too, so the same fill
+   * arriving late on the socket is not counted twice.
+   */
+  rememberFill(tradeId: string): boolean {
+    if (this.seenFills.has(tradeId)) return false;
+    this.seenFills.add(tradeId);
+    if (this.seenFills.size > MAX_REMEMBERED_FILLS) {
+      const oldest = this.seenFills.values().next().value;
+      if (oldest !== undefined) this.seenFills.delete(oldest);
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- connection
@@ -637,24 +657,20 @@ export class KalshiWsFeed {
         if (msg.sid !== undefined && TERMINAL_WS_ERROR_CODES.has(msg.msg.code)) {
           const channel = this.privateSids.get(msg.sid);
           if (channel) {
-            // A dead private subscription lost fills/orders we cannot replay: resubscribe and reconcile.
+            // A dead private subscription lost fills/orders we cannot replay: resubscribe; its
+            // acknowledgement emits `reconnected`, and the owner backfills and reconciles then.
             this.privateSids.delete(msg.sid);
             this.stats.resubscribes++;
+            this.emit({ type: 'private_gap', channel });
             this.send({ id: this.nextId++, cmd: 'subscribe', params: { channels: [channel] } });
           }
         }
         break;
       }
       case 'fill': {
-        const id = msg.msg.trade_id;
-        if (this.seenFills.has(id)) {
+        if (!this.rememberFill(msg.msg.trade_id)) {
           this.stats.duplicateFills++;
           return;
-        }
-        this.seenFills.add(id);
-        if (this.seenFills.size > MAX_REMEMBERED_FILLS) {
-          const oldest = this.seenFills.values().next().value;
-          if (oldest !== undefined) this.seenFills.delete(oldest);
         }
         this.emit({ type: 'fill', fill: msg.msg });
         break;
