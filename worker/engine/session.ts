@@ -29,6 +29,7 @@ import { type Centis, MICROS_PER_DOLLAR, type Micros, notionalMicros } from '../
 import { exposures, signedInventory } from './exposure.ts';
 import { Inventory } from './inventory.ts';
 import { type KillSource, type KillState, KillSwitch } from './kill-switch.ts';
+import { type LifecycleKind, type MarketReason, MarketStatusTracker } from './market-status.ts';
 import { type GameBinding, OrderManager, type SyncReport } from './order-manager.ts';
 import type {
   ActiveFlag,
@@ -172,7 +173,9 @@ export class TradingSession {
   private readonly inventory = new Inventory();
   private readonly manager: OrderManager;
   readonly killSwitch: KillSwitch;
-  private readonly paused = new Set<string>();
+  /** Exchange status of every market we trade (listings + lifecycle); `paused` is its blocked set. */
+  private readonly marketStatus = new MarketStatusTracker();
+  private readonly paused = this.marketStatus.blocked;
   private readonly dirty = new Set<string>();
   private readonly dirtySince = new Map<string, number>();
   private flushScheduled = false;
@@ -528,6 +531,8 @@ export class TradingSession {
       this.alert('warn', 'market feed down: quotes pulled');
       this.armWsTimer();
     } else {
+      // Lifecycle messages missed while down (a pause, a resume) are re-learnt from a fresh listing.
+      if (this.everUp) for (const id of this.games.keys()) this.relist(id);
       this.everUp = true;
       this.counters['reconnects']!++;
       this.ports.metrics.count('Reconnects');
@@ -561,9 +566,8 @@ export class TradingSession {
 
   private onLifecycle(ticker: string, kind: string): void {
     const eventTicker = this.gameOfTicker.get(ticker);
-    if (kind === 'paused') this.paused.add(ticker);
-    else if (kind === 'resumed') this.paused.delete(ticker);
-    else if (kind === 'closed' || kind === 'determined' || kind === 'settled') {
+    this.marketStatus.learnLifecycle(ticker, kind as LifecycleKind, this.ports.clock.now());
+    if (kind === 'closed' || kind === 'determined' || kind === 'settled') {
       const g = eventTicker ? this.games.get(eventTicker) : undefined;
       if (g) g.closed = true;
     } else if (kind === 'other' && eventTicker) this.relist(eventTicker); // dates or tick structure changed
@@ -583,6 +587,7 @@ export class TradingSession {
       }
       for (const series of cfg.series) {
         let events: ListedEvent[];
+        const listedAt = this.ports.clock.now();
         try {
           events = await this.ports.gateway.listEvents(series);
         } catch (err) {
@@ -590,6 +595,7 @@ export class TradingSession {
           this.ports.log.warn('discovery_failed', { series, error: errText(err) });
           continue;
         }
+        this.learnMarketStatus(events, listedAt);
         for (const ev of events) this.register(sport, cfg, ev);
       }
     }
@@ -745,6 +751,21 @@ export class TradingSession {
     if (changed) this.markDirty(eventTicker);
   }
 
+  /** Every listing re-teaches the markets' status (a pause or resume missed while disconnected, a market not open). */
+  private learnMarketStatus(events: readonly ListedEvent[], listedAt: number): void {
+    for (const ev of events)
+      for (const t of this.marketStatus.learnListing(ev.markets, listedAt)) {
+        const g = this.gameOfTicker.get(t);
+        if (g) this.markDirty(g);
+      }
+  }
+
+  /** Why the exchange keeps a game's markets from trading (`market-paused` / `market-inactive`), or null. */
+  marketReason(eventTicker: string): MarketReason | null {
+    const g = this.games.get(eventTicker);
+    return g ? this.marketStatus.reasonFor(g.tickers) : null;
+  }
+
   /** A market's dates or structure changed: list its series again now rather than at the next discovery. */
   private relist(eventTicker: string): void {
     const g = this.games.get(eventTicker);
@@ -755,7 +776,9 @@ export class TradingSession {
     if (!cfg) return;
     const p = (async () => {
       try {
+        const listedAt = this.ports.clock.now();
         const events = await this.ports.gateway.listEvents(series);
+        this.learnMarketStatus(events, listedAt);
         for (const ev of events) if (this.games.has(ev.eventTicker)) this.register(sport, cfg, ev);
       } catch (err) {
         this.ports.metrics.count('DiscoveryErrors');
