@@ -41,6 +41,8 @@ export const WorkerMetric = {
   FeedFramesDropped: 'FeedFramesDropped',
   /** Fills read back from REST after a private-channel gap that the WebSocket never delivered (each gets its record). */
   FillsBackfilled: 'FillsBackfilled',
+  /** Count of WebSocket outages that outlasted `feedDownPauseMs`: our orders were cancelled and quoting paused until resync. */
+  FeedDownPauses: 'FeedDownPauses',
 } as const;
 export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
 

@@ -27,6 +27,7 @@ import { gameStartTime, stopTime } from '../../shared/risk/stop-rule.ts';
 import { shardOf } from '../../shared/store/shard-assignment.ts';
 import { type Centis, MICROS_PER_DOLLAR, type Micros, notionalMicros } from '../../shared/units.ts';
 import { exposures, signedInventory } from './exposure.ts';
+import { FeedOutage } from './feed-outage.ts';
 import { Inventory } from './inventory.ts';
 import { type KillSource, type KillState, KillSwitch } from './kill-switch.ts';
 import { type LifecycleKind, type MarketReason, MarketStatusTracker } from './market-status.ts';
@@ -188,6 +189,8 @@ export class TradingSession {
   private readonly relisting = new Map<string, Promise<void>>();
   private connection: { state: 'up' | 'down'; sinceMs: number };
   private wsTimer: TimerHandle | null = null;
+  /** The pause a long WebSocket outage takes (instead of the global kill). */
+  private readonly outage: FeedOutage;
   /** Until the feed has been up once and every market of a game has shown a valid book, nothing is touched (restart: adopted orders are held, not pulled). */
   private everUp = false;
   private readonly seenBook = new Set<string>();
@@ -277,6 +280,24 @@ export class TradingSession {
       cancelCost: config.writeBudget.cancelCost,
       onSettled: (g) => this.markDirty(g),
     });
+    this.outage = new FeedOutage({
+      clock: ports.clock,
+      flatten: ports.flatten,
+      log: ports.log,
+      metrics: ports.metrics,
+      resync: () => void this.reconcile(true),
+      onChange: () => {
+        for (const g of this.games.keys()) this.markDirty(g);
+      },
+      ...(config.kill.wsDownMs === undefined
+        ? {}
+        : { killAfterMs: config.kill.wsDownMs, kill: (reason: string) => void this.kill('ws_down', reason) }),
+    });
+  }
+
+  /** A WebSocket outage past `feedDownPauseMs`: our orders cancelled, quoting paused until resync. */
+  feedOutage(): ReturnType<FeedOutage['view']> {
+    return this.outage.view();
   }
 
   // ================================================================ lifecycle
@@ -354,6 +375,7 @@ export class TradingSession {
     this.stopped = true;
     for (const t of this.timers.splice(0)) this.ports.clock.clearTimeout(t);
     if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
+    this.outage.dispose();
     if (this.recheckTimer) this.ports.clock.clearTimeout(this.recheckTimer);
     for (const g of this.games.values()) {
       if (g.stopTimer) this.ports.clock.clearTimeout(g.stopTimer);
@@ -533,6 +555,7 @@ export class TradingSession {
     } else {
       // Lifecycle messages missed while down (a pause, a resume) are re-learnt from a fresh listing.
       if (this.everUp) for (const id of this.games.keys()) this.relist(id);
+      this.outage.up();
       this.everUp = true;
       this.counters['reconnects']!++;
       this.ports.metrics.count('Reconnects');
@@ -558,10 +581,11 @@ export class TradingSession {
     if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
     this.wsTimer = null;
     if (this.stopped) return;
+    this.outage.down();
     this.wsTimer = this.ports.clock.setTimeout(() => {
       if (this.connection.state === 'down')
-        void this.kill('ws_down', `market feed down for more than ${this.config.kill.wsDownMs} ms`);
-    }, this.config.kill.wsDownMs);
+        this.outage.pause(`market feed down for more than ${this.config.feedDownPauseMs} ms`);
+    }, this.config.feedDownPauseMs);
   }
 
   private onLifecycle(ticker: string, kind: string): void {
@@ -956,7 +980,7 @@ export class TradingSession {
     if (g.stopAtMs === null || now >= g.stopAtMs) return 'stopped';
     if (g.halted) return 'halted';
     if (this.ports.lease && !this.ports.lease.valid(now)) return 'lease-lost';
-    if (this.connection.state === 'down') return 'ws-down';
+    if (this.connection.state === 'down' || this.outage.paused) return 'ws-down';
     if (!g.theo) return 'no-theo';
     if (now - g.theo.updatedMs > this.config.theoMaxAgeMs) return 'stale-theo';
     for (const b of books.values()) if (!b?.valid) return 'no-book';
@@ -1212,6 +1236,7 @@ export class TradingSession {
     for (const g of touched) this.markDirty(g);
 
     this.emit({ type: 'reconciled', changes: orderChanges + decision.corrections.length });
+    if (trust) this.outage.resynced(startedMs);
   }
 
   // ================================================================ observability
