@@ -12,7 +12,15 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { remainingText } from '../worker/engine/ports.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
-import { commandLine, parseLiveEnv, parseStartOptions, START_USAGE, UsageError } from './paper/options.ts';
+import {
+  commandLine,
+  describeLiveHosts,
+  liveHosts,
+  parseLiveEnv,
+  parseStartOptions,
+  START_USAGE,
+  UsageError,
+} from './paper/options.ts';
 import { progressWriter } from './paper/progress.ts';
 import { PAPER_STEPS, type PaperStack, startLiveStack, startPaperStack } from './paper/stack.ts';
 import { statusLine } from './paper/status.ts';
@@ -54,7 +62,11 @@ export async function main(io: StartIo): Promise<number> {
   let liveEnv: ReturnType<typeof parseLiveEnv> | null = null;
   try {
     config = loadEngineConfig(opts.config);
-    if (opts.live) liveEnv = parseLiveEnv(io.env);
+    if (opts.live) {
+      liveEnv = parseLiveEnv(io.env);
+      // Before anything can trade: say where real orders will go (overrides included).
+      io.err.write(`${describeLiveHosts(liveHosts(liveEnv))}\n`);
+    }
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.err.write(`error: ${err.message}\n`);

@@ -28,7 +28,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
-import { KALSHI_HOSTS } from '../shared/kalshi/hosts.ts';
+import { kalshiUrls } from '../shared/kalshi/hosts.ts';
 import { LOCAL_STAGE, METRICS_NAMESPACE } from '../shared/metrics/names.ts';
 
 /** The keyId the CDK app writes into the Kalshi secret until an operator puts the real key in. */
@@ -171,10 +171,10 @@ export function parseWorkerEnv(
   } catch (err) {
     throw new WorkerEnvError('engine config', (err as Error).message);
   }
-  const hosts = KALSHI_HOSTS[e.KALSHI_ENV];
+  const hosts = kalshiUrls(e.KALSHI_ENV, { rest: e.KALSHI_REST_URL, ws: e.KALSHI_WS_URL });
   return {
-    restBaseUrl: e.KALSHI_REST_URL ?? hosts.rest,
-    wsUrl: e.KALSHI_WS_URL ?? hosts.ws,
+    restBaseUrl: hosts.rest,
+    wsUrl: hosts.ws,
     keyId: e.KALSHI_KEY_ID,
     privateKey: e.KALSHI_PRIVATE_KEY_FILE
       ? { file: e.KALSHI_PRIVATE_KEY_FILE }

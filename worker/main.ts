@@ -23,6 +23,7 @@ import {
   type FallbackSigner,
   withFallback,
 } from '../shared/kalshi/thread-signer.ts';
+import { WorkerMetric } from '../shared/metrics/names.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { createStore, type Store } from '../shared/store/index.ts';
 import { LeaseKeeper } from '../shared/store/lease-keeper.ts';
@@ -48,6 +49,8 @@ import type {
 } from './engine/ports.ts';
 import { TradingSession } from './engine/session.ts';
 import { healthBeat } from './health.ts';
+import { feedDropReporter } from './kalshi/feed-metrics.ts';
+import { restFillBackfill } from './kalshi/fill-backfill.ts';
 import { KalshiWsFeed } from './kalshi/ws-client.ts';
 
 export interface WorkerOptions {
@@ -174,7 +177,19 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     privateChannels: ['fill', 'user_orders', 'order_group_updates'],
     gridOf: (ticker) => session?.priceRangesOf(ticker),
   });
-  const feed = new KalshiFeedAdapter(ws, clock, config.depthLevels);
+  const feed = new KalshiFeedAdapter(ws, clock, config.depthLevels, {
+    // Fills missed while the private channels were down come back from REST, with their records and PnL.
+    backfill: restFillBackfill(rest),
+    onBackfill: (r) => {
+      if (r.error !== undefined) {
+        metrics.count('FillBackfillErrors');
+        log.warn('fill_backfill_failed', { error: r.error });
+      } else if (r.applied > 0) {
+        metrics.count(WorkerMetric.FillsBackfilled, r.applied);
+        log.warn('fills_backfilled', { listed: r.listed, applied: r.applied });
+      }
+    },
+  });
   const gateway = new KalshiGateway(rest);
   const killGateway = new KalshiGateway(killRest);
 
@@ -247,7 +262,9 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   });
   const s = session;
   // Metrics leave in one EMF batch per heartbeat.
+  const reportDropped = feedDropReporter(ws, metrics);
   let flushTimer = clock.setTimeout(function flush() {
+    reportDropped();
     metrics.flush();
     opts.onHeartbeat?.();
     flushTimer = clock.setTimeout(flush, config.heartbeatMs);

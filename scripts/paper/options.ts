@@ -5,6 +5,8 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { z } from 'zod';
+import { kalshiUrls } from '../../shared/kalshi/hosts.ts';
+import { ODDS_API_BASE_URL } from '../../shared/odds/client.ts';
 
 export const DEFAULT_SCENARIO = 'sim/scenarios/nba-quiet-evening.json';
 export const DEFAULT_DASHBOARD_PORT = 8787;
@@ -110,6 +112,12 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions {
   return r.data;
 }
 
+const liveUrl = (protocols: string[]) =>
+  z
+    .string()
+    .url('must be a URL')
+    .refine((u) => protocols.some((p) => u.startsWith(p)), `must start with ${protocols.join(' or ')}`);
+
 /** What `--live` reads from the environment. Secrets stay in files or env, never on the command line. */
 export const zLiveEnv = z.object({
   KALSHI_ENV: z.enum(['demo', 'prod'], { message: 'must be "demo" or "prod"' }),
@@ -119,8 +127,42 @@ export const zLiveEnv = z.object({
   /** Optional: a real DynamoDB endpoint/region; a local in-memory table otherwise. */
   AWS_REGION: z.string().optional(),
   DYNAMODB_TABLE: z.string().optional(),
+  /** Optional host overrides, as the worker (worker/config.ts) and the odds Lambdas take them. */
+  KALSHI_REST_URL: liveUrl(['https://', 'http://']).optional(),
+  KALSHI_WS_URL: liveUrl(['wss://', 'ws://']).optional(),
+  ODDS_API_BASE_URL: liveUrl(['https://', 'http://']).optional(),
 });
 export type LiveEnv = z.infer<typeof zLiveEnv>;
+
+/** Where `--live` trades and reads odds: KALSHI_ENV's hosts unless overridden one by one. */
+export interface LiveHosts {
+  venue: 'demo' | 'prod';
+  kalshiRest: string;
+  kalshiWs: string;
+  odds: string;
+}
+
+export function liveHosts(env: LiveEnv): LiveHosts {
+  const k = kalshiUrls(env.KALSHI_ENV, { rest: env.KALSHI_REST_URL, ws: env.KALSHI_WS_URL });
+  return {
+    venue: env.KALSHI_ENV,
+    kalshiRest: k.rest,
+    kalshiWs: k.ws,
+    odds: env.ODDS_API_BASE_URL ?? ODDS_API_BASE_URL,
+  };
+}
+
+/** The line `--live` prints before anything can trade: which hosts real orders go to. */
+export function describeLiveHosts(h: LiveHosts): string {
+  const overridden = (url: string, dflt: string) => (url === dflt ? '' : ' (override)');
+  const k = kalshiUrls(h.venue);
+  return [
+    `LIVE (KALSHI_ENV=${h.venue}) — orders go to:`,
+    `  Kalshi REST ${h.kalshiRest}${overridden(h.kalshiRest, k.rest)}`,
+    `  Kalshi WS   ${h.kalshiWs}${overridden(h.kalshiWs, k.ws)}`,
+    `  Odds API    ${h.odds}${overridden(h.odds, ODDS_API_BASE_URL)}`,
+  ].join('\n');
+}
 
 export function parseLiveEnv(env: NodeJS.ProcessEnv): LiveEnv {
   const r = zLiveEnv.safeParse(env);
@@ -136,7 +178,8 @@ export const START_USAGE = `usage: npm start -- [options]
   --seed S          simulator seed (default: the scenario's)
   --config FILE     engine config JSON (defaults documented in docs/PAPER-MODE.md)
   --live            trade the real Kalshi (KALSHI_ENV=demo|prod, KALSHI_KEY_ID,
-                    KALSHI_PRIVATE_KEY_FILE, ODDS_API_KEY); no simulator started`;
+                    KALSHI_PRIVATE_KEY_FILE, ODDS_API_KEY; optional host overrides
+                    KALSHI_REST_URL, KALSHI_WS_URL, ODDS_API_BASE_URL); no simulator started`;
 
 export const SIMULATE_USAGE = `usage: npm run simulate -- --scenario FILE [--speed max|X] [--seed S] [--report DIR]
   --scenario FILE   scenario to run (default ${DEFAULT_SCENARIO})

@@ -12,8 +12,6 @@ import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import type { EngineConfig } from '../../shared/config/engine-config.ts';
-import { KALSHI_HOSTS } from '../../shared/kalshi/hosts.ts';
-import { ODDS_API_BASE_URL } from '../../shared/odds/client.ts';
 import { makeDocumentClient } from '../../shared/store/client.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
 import { MAKER_USER, type Simulation, startSimulation } from '../../sim/main.ts';
@@ -23,7 +21,7 @@ import type { DashboardState } from '../../worker/dashboard/view-model.ts';
 import type { Quoter } from '../../worker/engine/ports.ts';
 import { LockstepClock, ScaledWorkerClock } from './clocks.ts';
 import { type PaperDynamo, startPaperDynamo } from './dynamo.ts';
-import { type LiveEnv, UsageError } from './options.ts';
+import { type LiveEnv, liveHosts, UsageError } from './options.ts';
 import { type LocalServerless, PAPER_BOOKMAKERS, startLocalServerless } from './serverless.ts';
 import type { PaperWorker, PaperWorkerStarter } from './worker-port.ts';
 
@@ -192,6 +190,8 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
   const unwind = async () => {
     for (const close of closers.reverse()) await close().catch(() => {});
   };
+  // The same resolution the worker does (KALSHI_ENV's hosts unless KALSHI_REST_URL / KALSHI_WS_URL say otherwise).
+  const hosts = liveHosts(opts.env);
   let privateKeyPem: string;
   try {
     privateKeyPem = readFileSync(opts.env.KALSHI_PRIVATE_KEY_FILE, 'utf8');
@@ -222,7 +222,7 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
     const serverless = startLocalServerless({
       clock,
       store,
-      odds: { baseUrl: ODDS_API_BASE_URL, apiKey: opts.env.ODDS_API_KEY },
+      odds: { baseUrl: hosts.odds, apiKey: opts.env.ODDS_API_KEY },
       sports: pollSportsOf(opts.config),
       bookmakers: PAPER_BOOKMAKERS,
       pollEveryMs: opts.pollEveryMs ?? 30 * 60_000,
@@ -232,11 +232,15 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
     await serverless.schedule.runNow();
 
     progress(PAPER_STEPS[3]);
-    const urls = KALSHI_HOSTS[opts.env.KALSHI_ENV];
     const worker = await opts.startWorker({
       clock,
       config: opts.config,
-      kalshi: { restBaseUrl: urls.rest, wsUrl: urls.ws, keyId: opts.env.KALSHI_KEY_ID, privateKeyPem },
+      kalshi: {
+        restBaseUrl: hosts.kalshiRest,
+        wsUrl: hosts.kalshiWs,
+        keyId: opts.env.KALSHI_KEY_ID,
+        privateKeyPem,
+      },
       store,
       publishRefresh: (r) => serverless.publishRefresh(r),
       log,

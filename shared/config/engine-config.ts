@@ -69,12 +69,20 @@ export const EngineConfigSchema = z
     refreshSkew: z.number().gt(0).max(1).default(0.5),
     /** Minimum interval between two refresh requests for the same event. */
     refreshDebounceMs: nonNegativeInt.default(60_000),
+    /**
+     * WebSocket down longer than this: cancel every resting order of ours (cancel-until-flat) and
+     * pause quoting (`feed-down`) until the feed is back and resynced. Quotes are pulled at once anyway.
+     */
+    feedDownPauseMs: positiveInt.default(20_000),
     kill: z
       .object({
         /** Reconciliation drift (Centis, any market) that trips the kill switch. */
         maxDrift: positiveInt.default(2_000),
-        /** WebSocket down longer than this trips the kill switch. */
-        wsDownMs: positiveInt.default(30_000),
+        /**
+         * WebSocket down longer than this trips the kill switch. Off by default: an outage pauses
+         * quoting (`feedDownPauseMs`) and resumes after it, since exchange maintenance is routine.
+         */
+        wsDownMs: positiveInt.optional(),
         /** cancel-until-flat gives up after this long. */
         flattenTimeoutMs: positiveInt.default(60_000),
         /** Pause between cancel-all and re-listing during cancel-until-flat. */
@@ -89,7 +97,6 @@ export const EngineConfigSchema = z
       })
       .default({
         maxDrift: 2_000,
-        wsDownMs: 30_000,
         flattenTimeoutMs: 60_000,
         flattenIntervalMs: 1_000,
         drainMs: 2_000,

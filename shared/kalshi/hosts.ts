@@ -14,3 +14,16 @@ export const KALSHI_HOSTS = {
 } as const;
 
 export type KalshiEnvironment = keyof typeof KALSHI_HOSTS;
+
+/**
+ * The REST and WebSocket URLs to trade on: the environment's hosts, each
+ * replaceable (a staging endpoint, a recording proxy, a simulator). The worker
+ * and `npm start -- --live` resolve them the same way.
+ */
+export function kalshiUrls(
+  env: KalshiEnvironment,
+  overrides: { rest?: string | undefined; ws?: string | undefined } = {},
+): { rest: string; ws: string } {
+  const hosts = KALSHI_HOSTS[env];
+  return { rest: overrides.rest ?? hosts.rest, ws: overrides.ws ?? hosts.ws };
+}

@@ -51,6 +51,12 @@ export const WorkerMetric = {
   GamesStalled: 'GamesStalled',
   /** Creates the exchange refused for a lasting reason (group tripped, balance, market, price), dimension `Reason`. Count. */
   WritesRefused: 'WritesRefused',
+  /** Book frames dropped untouched since the last heartbeat, dimension `Reason`: unknown_sid | unknown_market. */
+  FeedFramesDropped: 'FeedFramesDropped',
+  /** Fills read back from REST after a private-channel gap that the WebSocket never delivered (each gets its record). */
+  FillsBackfilled: 'FillsBackfilled',
+  /** Count of WebSocket outages that outlasted `feedDownPauseMs`: our orders were cancelled and quoting paused until resync. */
+  FeedDownPauses: 'FeedDownPauses',
 } as const;
 export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
 

@@ -15,6 +15,15 @@
  * - Deltas for a stale or invalid book are ignored (the snapshot replaces it).
  * - No-side levels are NO-leg prices unless the subscription sent
  *   `use_yes_price: true`; either way they become YES asks here.
+ * - With `declaredSidsOnly` (the live client), a book frame on a sid we never
+ *   declared (or already dropped) touches nothing and is counted; one for a
+ *   market its (declared) sid does not carry for us consumes its seq only.
+ *   Without it (replay of recordings, which hold no subscription replies) a
+ *   frame's sid is adopted.
+ * - A frame we cannot read, or whose type we do not model, that still names a
+ *   declared sid and a seq consumes that seq (`consumeSeq`), so a gap is
+ *   exactly a frame missing on the wire; an unreadable book frame invalidates
+ *   the market it names (or every market of its sid when it names none).
  */
 import type { PriceRange } from '../../shared/kalshi/schemas/rest.ts';
 import {
@@ -36,11 +45,16 @@ export type ResyncRequest =
       seq: number;
     }
   | { scope: 'subscription'; sid: number; markets: string[]; reason: 'terminal_error'; code: number }
-  | { scope: 'market'; sid: number; market: string; reason: BookError | 'grid_changed' };
+  /** A book frame that consumed a seq but could not be read and named no market: every market of the sid is suspect. */
+  | { scope: 'subscription'; sid: number; markets: string[]; reason: 'unreadable'; seq: number }
+  | { scope: 'market'; sid: number; market: string; reason: BookError | 'grid_changed' | 'unreadable' };
 
 type GapRequest = Extract<ResyncRequest, { reason: 'gap' }>;
 
 export type SyncOutcome = 'accepted' | 'ignored' | 'rejected';
+
+/** Why a book frame was dropped without touching a book: its sid is not ours, or its market is not ours on that sid. */
+export type DropReason = 'unknown_sid' | 'unknown_market';
 
 export interface SyncResult {
   outcome: SyncOutcome;
@@ -49,6 +63,8 @@ export interface SyncResult {
   resync: ResyncRequest[];
   /** An accepted delta: the level it changed, in YES terms (bid = YES bid, ask = YES ask). */
   applied?: AppliedDelta;
+  /** A book frame dropped untouched (counted in `BookSync.dropped`). */
+  dropped?: DropReason;
 }
 
 /** The one level an accepted delta changed; `delta` 0 changed nothing. */
@@ -65,6 +81,11 @@ export interface BookSyncOptions {
   gridOf?: (ticker: string) => readonly PriceRange[] | null | undefined;
   /** Told when a book turns live or stops being live (keeps the feed's live count O(1) per frame). */
   onLiveChange?: (ticker: string, live: boolean) => void;
+  /**
+   * Only sids declared with `assign` carry books (the live client, which knows its subscriptions).
+   * Off: a frame's sid is adopted (replaying recordings, which carry no subscription replies).
+   */
+  declaredSidsOnly?: boolean;
 }
 
 const ok = (outcome: SyncOutcome, detail?: string, resync: ResyncRequest[] = []): SyncResult =>
@@ -74,6 +95,8 @@ export class BookSync {
   readonly books = new Map<string, OrderBook>();
   private readonly lastSeq = new Map<number, number>();
   private readonly sidMarkets = new Map<number, Set<string>>();
+  /** Book frames dropped untouched, by reason (reported by the heartbeat). */
+  readonly dropped: Record<DropReason, number> = { unknown_sid: 0, unknown_market: 0 };
 
   constructor(private readonly opts: BookSyncOptions) {}
 
@@ -213,8 +236,57 @@ export class BookSync {
     return this.opts.useYesPrice ? price : ONE_DOLLAR - price;
   }
 
+  /**
+   * A book frame on a sid or market that is not ours (declared-sids mode): counted, no book touched.
+   * A foreign market on one of our sids still consumes the sid's seq (Kalshi counts seq per sid).
+   */
+  private undeclared(sid: number, seq: number, ticker: string, isSnapshot: boolean): SyncResult | null {
+    if (!this.opts.declaredSidsOnly) return null;
+    const set = this.sidMarkets.get(sid);
+    if (set === undefined) {
+      this.dropped.unknown_sid++;
+      return { outcome: 'ignored', detail: `unknown sid ${sid}`, resync: [], dropped: 'unknown_sid' };
+    }
+    if (set.has(ticker)) return null;
+    this.dropped.unknown_market++;
+    const gap = this.checkSeq(sid, seq, ticker, isSnapshot);
+    const resync = gap && gap !== 'dup' ? [gap] : [];
+    return {
+      outcome: 'ignored',
+      detail: `market ${ticker} not subscribed on sid ${sid}`,
+      resync,
+      dropped: 'unknown_market',
+    };
+  }
+
+  /**
+   * A frame we could not read, or whose type we do not model, that names a sid
+   * and a seq: the seq is consumed (so the next frame is not taken for a gap),
+   * and an unreadable book frame invalidates its market (or, naming none, every
+   * market of the sid) until a snapshot. Sids that are not ours are left alone.
+   */
+  consumeSeq(sid: number, seq: number, frame: { market?: string; unreadableBook: boolean }): SyncResult {
+    const markets = this.sidMarkets.get(sid);
+    if (markets === undefined) return ok('ignored', `seq ${seq} on unknown sid ${sid}`);
+    const gap = this.checkSeq(sid, seq, '', false);
+    if (gap === 'dup') return ok('ignored', 'duplicate seq');
+    const resync: ResyncRequest[] = gap ? [gap] : [];
+    if (!frame.unreadableBook || gap) return ok('ignored', 'seq consumed', resync); // a gap resyncs every market anyway
+    const market = frame.market;
+    if (market !== undefined && markets.has(market)) {
+      this.books.get(market)?.markInvalid(`unreadable frame at seq ${seq}`);
+      resync.push({ scope: 'market', sid, market, reason: 'unreadable' });
+    } else if (market === undefined) {
+      for (const t of markets) this.books.get(t)?.markInvalid(`unreadable frame at seq ${seq}`);
+      resync.push({ scope: 'subscription', sid, markets: [...markets], reason: 'unreadable', seq });
+    }
+    return ok('ignored', 'seq consumed', resync);
+  }
+
   private onSnapshot(msg: OrderbookSnapshot, receivedAt: number | undefined): SyncResult {
     const { market_ticker: ticker } = msg.msg;
+    const foreign = this.undeclared(msg.sid, msg.seq, ticker, true);
+    if (foreign) return foreign;
     this.assign(msg.sid, [ticker]);
     const gap = this.checkSeq(msg.sid, msg.seq, ticker, true);
     const resync: ResyncRequest[] = gap && gap !== 'dup' && gap.markets.length > 0 ? [gap] : [];
@@ -231,6 +303,8 @@ export class BookSync {
   private onDelta(msg: OrderbookDelta, receivedAt: number | undefined): SyncResult {
     const m = msg.msg;
     const ticker = m.market_ticker;
+    const foreign = this.undeclared(msg.sid, msg.seq, ticker, false);
+    if (foreign) return foreign;
     if (!this.sidMarkets.get(msg.sid)?.has(ticker)) this.assign(msg.sid, [ticker]);
     const gap = this.checkSeq(msg.sid, msg.seq, ticker, false);
     if (gap === 'dup') return ok('ignored', 'duplicate seq');

@@ -240,8 +240,9 @@ export class OrderBook {
     }
   }
 
+  /** Bid above ask. Bid equal to ask (a locked book) is valid: Kalshi's YES bid and NO bid can sum to $1. */
   private isCrossed(): boolean {
-    return this.bestBidSlot >= 0 && this.bestAskSlot < this.slots && this.bestBidSlot >= this.bestAskSlot;
+    return this.bestBidSlot >= 0 && this.bestAskSlot < this.slots && this.bestBidSlot > this.bestAskSlot;
   }
 
   // ---------------------------------------------------------------- reads

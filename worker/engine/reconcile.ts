@@ -74,6 +74,18 @@ export function reconcilePositions(
 }
 
 /**
+ * While the private channels are down (a feed gap), fills cannot arrive: a
+ * mismatch then is likely a fill missed in the gap, which the backfill after
+ * the gap will bring with its record and PnL. Correcting it now would count
+ * that fill twice once the backfill lands. So an untrusted pass during a gap
+ * corrects nothing; its findings are deferred to the trusted pass after it.
+ */
+export const holdDuringGap = (d: PositionDecision): PositionDecision => ({
+  corrections: [],
+  deferred: [...d.deferred, ...d.corrections],
+});
+
+/**
  * The drift per market to remember for the next pass: only the deferred ones.
  * A corrected drift is gone; remembering it would let a same-size drift next
  * pass (fixed lot sizes make that common) be corrected on one sighting while

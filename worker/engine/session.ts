@@ -28,9 +28,11 @@ import { gameStartTime, stopTime } from '../../shared/risk/stop-rule.ts';
 import { shardOf } from '../../shared/store/shard-assignment.ts';
 import { type Centis, MICROS_PER_DOLLAR, type Micros, notionalMicros } from '../../shared/units.ts';
 import { exposures, signedInventory } from './exposure.ts';
+import { FeedOutage } from './feed-outage.ts';
 import { Inventory } from './inventory.ts';
 import { type KillSource, type KillState, KillSwitch } from './kill-switch.ts';
 import { groupLimitCentis } from './order-groups.ts';
+import { type LifecycleKind, type MarketReason, MarketStatusTracker } from './market-status.ts';
 import { type GameBinding, OrderManager, type SyncReport } from './order-manager.ts';
 import type {
   ActiveFlag,
@@ -47,7 +49,7 @@ import type {
   TheoSnapshot,
 } from './ports.ts';
 import { afterQuoting, countByReason, LivenessTracker, quotingReason } from './quoting-state.ts';
-import { driftMemory, reconcileOrders, reconcilePositions } from './reconcile.ts';
+import { driftMemory, holdDuringGap, reconcileOrders, reconcilePositions } from './reconcile.ts';
 import { WriteBudget } from './write-budget.ts';
 
 /** A game's status is its quoting reason (shared/liveness/quoting-state.ts). */
@@ -169,7 +171,9 @@ export class TradingSession {
   private readonly inventory = new Inventory();
   private readonly manager: OrderManager;
   readonly killSwitch: KillSwitch;
-  private readonly paused = new Set<string>();
+  /** Exchange status of every market we trade (listings + lifecycle); `paused` is its blocked set. */
+  private readonly marketStatus = new MarketStatusTracker();
+  private readonly paused = this.marketStatus.blocked;
   private readonly dirty = new Set<string>();
   private readonly dirtySince = new Map<string, number>();
   private flushScheduled = false;
@@ -182,6 +186,8 @@ export class TradingSession {
   private readonly relisting = new Map<string, Promise<void>>();
   private connection: { state: 'up' | 'down'; sinceMs: number };
   private wsTimer: TimerHandle | null = null;
+  /** The pause a long WebSocket outage takes (instead of the global kill). */
+  private readonly outage: FeedOutage;
   /** Until the feed has been up once and every market of a game has shown a valid book, nothing is touched (restart: adopted orders are held, not pulled). */
   private everUp = false;
   private readonly seenBook = new Set<string>();
@@ -274,6 +280,24 @@ export class TradingSession {
       onSettled: (g) => this.markDirty(g),
       orderGroupResetMs: config.orderGroupResetMs,
     });
+    this.outage = new FeedOutage({
+      clock: ports.clock,
+      flatten: ports.flatten,
+      log: ports.log,
+      metrics: ports.metrics,
+      resync: () => void this.reconcile(true),
+      onChange: () => {
+        for (const g of this.games.keys()) this.markDirty(g);
+      },
+      ...(config.kill.wsDownMs === undefined
+        ? {}
+        : { killAfterMs: config.kill.wsDownMs, kill: (reason: string) => void this.kill('ws_down', reason) }),
+    });
+  }
+
+  /** A WebSocket outage past `feedDownPauseMs`: our orders cancelled, quoting paused until resync. */
+  feedOutage(): ReturnType<FeedOutage['view']> {
+    return this.outage.view();
   }
 
   // ================================================================ lifecycle
@@ -352,6 +376,7 @@ export class TradingSession {
     this.stopped = true;
     for (const t of this.timers.splice(0)) this.ports.clock.clearTimeout(t);
     if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
+    this.outage.dispose();
     if (this.recheckTimer) this.ports.clock.clearTimeout(this.recheckTimer);
     this.manager.dispose();
     for (const g of this.games.values()) {
@@ -533,6 +558,9 @@ export class TradingSession {
       this.alert('warn', 'market feed down: quotes pulled');
       this.armWsTimer();
     } else {
+      // Lifecycle messages missed while down (a pause, a resume) are re-learnt from a fresh listing.
+      if (this.everUp) for (const id of this.games.keys()) this.relist(id);
+      this.outage.up();
       this.everUp = true;
       this.counters['reconnects']!++;
       this.ports.metrics.count('Reconnects');
@@ -558,17 +586,17 @@ export class TradingSession {
     if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
     this.wsTimer = null;
     if (this.stopped) return;
+    this.outage.down();
     this.wsTimer = this.ports.clock.setTimeout(() => {
       if (this.connection.state === 'down')
-        void this.kill('ws_down', `market feed down for more than ${this.config.kill.wsDownMs} ms`);
-    }, this.config.kill.wsDownMs);
+        this.outage.pause(`market feed down for more than ${this.config.feedDownPauseMs} ms`);
+    }, this.config.feedDownPauseMs);
   }
 
   private onLifecycle(ticker: string, kind: string): void {
     const eventTicker = this.gameOfTicker.get(ticker);
-    if (kind === 'paused') this.paused.add(ticker);
-    else if (kind === 'resumed') this.paused.delete(ticker);
-    else if (kind === 'closed' || kind === 'determined' || kind === 'settled') {
+    this.marketStatus.learnLifecycle(ticker, kind as LifecycleKind, this.ports.clock.now());
+    if (kind === 'closed' || kind === 'determined' || kind === 'settled') {
       const g = eventTicker ? this.games.get(eventTicker) : undefined;
       if (g) g.closed = true;
     } else if (kind === 'other' && eventTicker) this.relist(eventTicker); // dates or tick structure changed
@@ -588,6 +616,7 @@ export class TradingSession {
       }
       for (const series of cfg.series) {
         let events: ListedEvent[];
+        const listedAt = this.ports.clock.now();
         try {
           events = await this.ports.gateway.listEvents(series);
         } catch (err) {
@@ -595,6 +624,7 @@ export class TradingSession {
           this.ports.log.warn('discovery_failed', { series, error: errText(err) });
           continue;
         }
+        this.learnMarketStatus(events, listedAt);
         for (const ev of events) this.register(sport, cfg, ev);
       }
     }
@@ -769,6 +799,21 @@ export class TradingSession {
     });
   }
 
+  /** Every listing re-teaches the markets' status (a pause or resume missed while disconnected, a market not open). */
+  private learnMarketStatus(events: readonly ListedEvent[], listedAt: number): void {
+    for (const ev of events)
+      for (const t of this.marketStatus.learnListing(ev.markets, listedAt)) {
+        const g = this.gameOfTicker.get(t);
+        if (g) this.markDirty(g);
+      }
+  }
+
+  /** Why the exchange keeps a game's markets from trading (`market-paused` / `market-inactive`), or null. */
+  marketReason(eventTicker: string): MarketReason | null {
+    const g = this.games.get(eventTicker);
+    return g ? this.marketStatus.reasonFor(g.tickers) : null;
+  }
+
   /** A market's dates or structure changed: list its series again now rather than at the next discovery. */
   private relist(eventTicker: string): void {
     const g = this.games.get(eventTicker);
@@ -779,7 +824,9 @@ export class TradingSession {
     if (!cfg) return;
     const p = (async () => {
       try {
+        const listedAt = this.ports.clock.now();
         const events = await this.ports.gateway.listEvents(series);
+        this.learnMarketStatus(events, listedAt);
         for (const ev of events) if (this.games.has(ev.eventTicker)) this.register(sport, cfg, ev);
       } catch (err) {
         this.ports.metrics.count('DiscoveryErrors');
@@ -963,12 +1010,12 @@ export class TradingSession {
     return quotingReason({
       now,
       killed: this.killSwitch.tripped,
-      closed: g.closed,
+      closed: g.closed || this.marketStatus.reasonFor(g.tickers) === 'market-inactive',
       stopAtMs: g.stopAtMs,
       operatorFlag: g.haltKind,
       marketPaused: g.tickers.some((t) => this.paused.has(t)),
       leaseValid: !this.ports.lease || this.ports.lease.valid(now),
-      feedUp: this.connection.state === 'up',
+      feedUp: this.connection.state === 'up' && !this.outage.paused,
       warming: false,
       theoUpdatedMs: g.theo?.updatedMs ?? null,
       theoMaxAgeMs: this.config.theoMaxAgeMs,
@@ -1145,7 +1192,7 @@ export class TradingSession {
       startedMs,
     );
 
-    const decision = reconcilePositions(
+    const judged = reconcilePositions(
       [...new Set([...tracked, ...this.inventory.tickers().filter((t) => tracked.has(t))])],
       (t) => this.inventory.position(t),
       (t) => this.inventory.lastFillMs(t),
@@ -1156,6 +1203,8 @@ export class TradingSession {
       (t) => trust || this.owedTrust.has(t),
       startedMs,
     );
+    // Feed gap: a mismatch is probably a fill the post-gap backfill will bring; correcting now would count it twice.
+    const decision = !trust && this.connection.state === 'down' ? holdDuringGap(judged) : judged;
     this.lastDrift = driftMemory(decision);
     const initial = !this.positionsLoaded;
     this.positionsLoaded = true;
@@ -1225,6 +1274,7 @@ export class TradingSession {
     for (const g of touched) this.markDirty(g);
 
     this.emit({ type: 'reconciled', changes: orderChanges + decision.corrections.length });
+    if (trust) this.outage.resynced(startedMs);
   }
 
   // ================================================================ observability

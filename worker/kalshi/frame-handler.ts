@@ -8,7 +8,7 @@
  * accept goes through the zod schemas, so refusals keep zod's messages.
  */
 import { type ParsedWsFrame, parseWsValue, type WsInbound } from '../../shared/kalshi/schemas/ws.ts';
-import type { AppliedDelta, BookSync, ResyncRequest, SyncOutcome } from '../book/book-sync.ts';
+import type { AppliedDelta, BookSync, DropReason, ResyncRequest, SyncOutcome } from '../book/book-sync.ts';
 import { fastBookFrame } from './fast-frame.ts';
 
 export interface FrameCounts {
@@ -26,6 +26,36 @@ export interface HandledFrame {
   resync: ResyncRequest[];
   /** An accepted orderbook_delta: the level it changed (YES terms). */
   applied?: AppliedDelta;
+  /** A book frame on a sid or market that is not ours: dropped untouched. */
+  dropped?: DropReason;
+}
+
+const BOOK_TYPES: ReadonlySet<unknown> = new Set(['orderbook_delta', 'orderbook_snapshot']);
+
+/** sid, seq and market of a frame that did not parse, when it still carries them readably. */
+function sequenceOf(raw: unknown): { sid: number; seq: number; market?: string; type: unknown } | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const { sid, seq, type, msg } = raw as Record<string, unknown>;
+  if (!Number.isSafeInteger(sid) || !Number.isSafeInteger(seq)) return null;
+  const market =
+    typeof msg === 'object' && msg !== null ? (msg as Record<string, unknown>).market_ticker : undefined;
+  return typeof market === 'string' && market.length > 0
+    ? { sid: sid as number, seq: seq as number, market, type }
+    : { sid: sid as number, seq: seq as number, type };
+}
+
+/**
+ * A frame that did not parse still took its place in its sid's sequence: its
+ * seq is consumed so gaps stay exact (a malformed book frame also costs the
+ * market it names its snapshot). Returns the resyncs that follow.
+ */
+export function consumeUnparsed(sync: BookSync, raw: unknown, unknownType: boolean): ResyncRequest[] {
+  const at = sequenceOf(raw);
+  if (!at) return [];
+  return sync.consumeSeq(at.sid, at.seq, {
+    ...(at.market === undefined ? {} : { market: at.market }),
+    unreadableBook: !unknownType && BOOK_TYPES.has(at.type),
+  }).resync;
 }
 
 const MAX_LOGGED = 200;
@@ -65,11 +95,12 @@ export class FrameHandler {
     if (!parsed.ok) {
       const outcome: SyncOutcome = parsed.reason === 'unknown_type' ? 'ignored' : 'rejected';
       this.counts[outcome]++;
+      const resync = consumeUnparsed(this.sync, raw, parsed.reason === 'unknown_type');
       return {
         outcome,
         msg: null,
         detail: `${parsed.reason}: ${parsed.error} in ${truncateFrame(text)}`,
-        resync: [],
+        resync,
       };
     }
     return this.handleMessage(parsed.msg, receivedAt);
@@ -82,8 +113,9 @@ export class FrameHandler {
     else if (outcome === 'ignored') this.counts.ignored++;
     else this.counts.rejected++;
     const detail = r.detail ?? null;
-    return r.applied
-      ? { outcome, msg, detail, resync: r.resync, applied: r.applied }
-      : { outcome, msg, detail, resync: r.resync };
+    const out: HandledFrame = { outcome, msg, detail, resync: r.resync };
+    if (r.applied) out.applied = r.applied;
+    if (r.dropped) out.dropped = r.dropped;
+    return out;
   }
 }

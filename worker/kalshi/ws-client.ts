@@ -49,6 +49,11 @@ export type FeedEvent =
   /** Every parsed message (fills are de-duplicated by trade_id first). */
   | { type: 'message'; msg: WsInbound }
   | { type: 'fill'; fill: WsFill['msg'] }
+  /**
+   * A private subscription (fill, user_orders) died while the socket stayed up: what it carried
+   * until its re-subscription is acknowledged (then `reconnected`) is lost and must come from REST.
+   */
+  | { type: 'private_gap'; channel: string }
   | { type: 'bad_frame'; detail: string }
   | { type: 'resync'; request: ResyncRequest }
   | { type: 'command_error'; code: number; message: string; cmd: string | null }
@@ -64,6 +69,8 @@ export interface FeedStats {
   resubscribes: number;
   silenceTimeouts: number;
   duplicateFills: number;
+  /** Book frames dropped untouched: on a sid that is not ours, or for a market not ours on our sid. */
+  dropped: { unknown_sid: number; unknown_market: number };
 }
 
 export interface KalshiWsOptions {
@@ -159,6 +166,7 @@ export class KalshiWsFeed {
     resubscribes: 0,
     silenceTimeouts: 0,
     duplicateFills: 0,
+    dropped: { unknown_sid: 0, unknown_market: 0 },
   };
 
   constructor(options: KalshiWsOptions) {
@@ -182,9 +190,12 @@ export class KalshiWsFeed {
       onLiveChange: (ticker, live) => {
         if (this.desired.has(ticker)) this.desiredLive += live ? 1 : -1;
       },
+      // We know every sid we hold: a book frame on any other never touches a book.
+      declaredSidsOnly: true,
     });
     this.frames = new FrameHandler(this.sync);
     this.stats.frames = this.frames.counts;
+    this.stats.dropped = this.sync.dropped;
   }
 
   on(listener: (e: FeedEvent) => void): () => void {
@@ -259,6 +270,21 @@ export class KalshiWsFeed {
   removeMarkets(tickers: readonly string[]): void {
     const drop = new Set(tickers);
     this.setMarkets([...this.desired].filter((t) => !drop.has(t)));
+  }
+
+  /**
+   * Records a fill id as seen; false when it was already (a duplicate). Fills
+   * backfilled over REST after a gap go through here too, so the same fill
+   * arriving late on the socket is not counted twice.
+   */
+  rememberFill(tradeId: string): boolean {
+    if (this.seenFills.has(tradeId)) return false;
+    this.seenFills.add(tradeId);
+    if (this.seenFills.size > MAX_REMEMBERED_FILLS) {
+      const oldest = this.seenFills.values().next().value;
+      if (oldest !== undefined) this.seenFills.delete(oldest);
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- connection
@@ -521,8 +547,8 @@ export class KalshiWsFeed {
       if (r.sid === this.obSid) this.requestSnapshots([r.market]);
       return;
     }
-    if (r.reason === 'gap') {
-      this.stats.gaps++;
+    if (r.reason === 'gap' || r.reason === 'unreadable') {
+      if (r.reason === 'gap') this.stats.gaps++;
       if (r.sid === this.obSid) this.requestSnapshots(r.markets);
       return;
     }
@@ -539,11 +565,20 @@ export class KalshiWsFeed {
     if (handled.msg === null) {
       if (handled.outcome === 'rejected')
         this.emit({ type: 'bad_frame', detail: handled.detail ?? 'bad frame' });
+      // An unreadable frame that consumed a seq may still have cost a book (or revealed a gap).
+      for (const r of handled.resync) this.onResync(r);
+      if (handled.resync.length > 0) this.refreshState();
       return;
     }
     const msg = handled.msg;
     if (handled.outcome === 'rejected' && handled.detail)
       this.emit({ type: 'bad_frame', detail: handled.detail });
+    if (handled.dropped) {
+      // Not ours (an old or foreign sid): no book, no snapshot bookkeeping, no book event.
+      if (msg.type === 'orderbook_snapshot') this.replied(msg.id);
+      for (const r of handled.resync) this.onResync(r);
+      return;
+    }
     this.onMessage(msg);
     for (const r of handled.resync) this.onResync(r);
     if (msg.type === 'orderbook_snapshot' || msg.type === 'orderbook_delta') {
@@ -622,24 +657,20 @@ export class KalshiWsFeed {
         if (msg.sid !== undefined && TERMINAL_WS_ERROR_CODES.has(msg.msg.code)) {
           const channel = this.privateSids.get(msg.sid);
           if (channel) {
-            // A dead private subscription lost fills/orders we cannot replay: resubscribe and reconcile.
+            // A dead private subscription lost fills/orders we cannot replay: resubscribe; its
+            // acknowledgement emits `reconnected`, and the owner backfills and reconciles then.
             this.privateSids.delete(msg.sid);
             this.stats.resubscribes++;
+            this.emit({ type: 'private_gap', channel });
             this.send({ id: this.nextId++, cmd: 'subscribe', params: { channels: [channel] } });
           }
         }
         break;
       }
       case 'fill': {
-        const id = msg.msg.trade_id;
-        if (this.seenFills.has(id)) {
+        if (!this.rememberFill(msg.msg.trade_id)) {
           this.stats.duplicateFills++;
           return;
-        }
-        this.seenFills.add(id);
-        if (this.seenFills.size > MAX_REMEMBERED_FILLS) {
-          const oldest = this.seenFills.values().next().value;
-          if (oldest !== undefined) this.seenFills.delete(oldest);
         }
         this.emit({ type: 'fill', fill: msg.msg });
         break;

@@ -148,3 +148,57 @@ describe('BookSync on the reference story', () => {
     expect(s.book(BOS).state).toBe('stale');
   });
 });
+
+describe('BookSync with declared sids only (the live client)', () => {
+  const snap = (sid: number, seq: number, ticker: string): WsInbound => {
+    const r = parseWsFrame(
+      JSON.stringify({
+        type: 'orderbook_snapshot',
+        sid,
+        seq,
+        msg: {
+          market_ticker: ticker,
+          yes_dollars_fp: [['0.4000', '10.00']],
+          no_dollars_fp: [['0.5000', '5.00']],
+        },
+      }),
+    );
+    if (!r.ok) throw new Error(r.error);
+    return r.msg;
+  };
+
+  it('a frame for a market not ours on our sid consumes its seq but touches no book', () => {
+    const s = new BookSync({ useYesPrice: true, declaredSidsOnly: true });
+    s.assign(1, [BOS]);
+    expect(s.handle(snap(1, 1, BOS)).outcome).toBe('accepted');
+    const foreign = s.handle(delta(2, MIL, '0.4500', '3.00'));
+    expect(foreign).toMatchObject({ outcome: 'ignored', dropped: 'unknown_market', resync: [] });
+    expect(s.books.has(MIL)).toBe(false);
+    expect(s.marketsOf(1)).toEqual([BOS]);
+    // seq 2 was consumed: seq 3 is in sequence.
+    expect(s.handle(delta(3, BOS, '0.4000', '1.00')).outcome).toBe('accepted');
+    expect(s.dropped).toEqual({ unknown_sid: 0, unknown_market: 1 });
+  });
+
+  it('a locked snapshot is live; a crossing one is not', () => {
+    const s = new BookSync({ useYesPrice: true, declaredSidsOnly: true });
+    s.assign(1, [BOS]);
+    const locked = parseWsFrame(
+      JSON.stringify({
+        type: 'orderbook_snapshot',
+        sid: 1,
+        seq: 1,
+        msg: {
+          market_ticker: BOS,
+          yes_dollars_fp: [['0.5000', '1.00']],
+          no_dollars_fp: [['0.5000', '1.00']],
+        },
+      }),
+    );
+    if (!locked.ok) throw new Error(locked.error);
+    expect(s.handle(locked.msg).outcome).toBe('accepted');
+    expect(s.book(BOS).live).toBe(true);
+    expect(s.handle(delta(2, BOS, '0.5100', '1.00')).outcome).toBe('rejected');
+    expect(s.book(BOS).state).toBe('invalid');
+  });
+});

@@ -75,7 +75,9 @@ describe('OrderBook', () => {
     expect(b.applyDelta('bid', 445_000, 10)).toBe('off_grid');
     expect(b.state).toBe('invalid');
     b = mk();
-    expect(b.applyDelta('bid', 460_000, 10)).toBe('crossed');
+    expect(b.applyDelta('bid', 460_000, 10)).toBeNull(); // locked (bid = ask): valid
+    expect(b.state).toBe('live');
+    expect(b.applyDelta('bid', 470_000, 10)).toBe('crossed');
     expect(b.state).toBe('invalid');
     b = mk();
     expect(b.applyDelta('ask', 1_000_000, 10)).toBe('out_of_range');
@@ -83,8 +85,9 @@ describe('OrderBook', () => {
     expect(b.state).toBe('live');
   });
 
-  it('a crossed or off-grid snapshot is refused', () => {
+  it('a crossed or off-grid snapshot is refused; a locked one is live', () => {
     expect(new OrderBook('T', CENT).applySnapshot([[470_000, 1]], [[460_000, 1]])).toBe('crossed');
+    expect(new OrderBook('T', CENT).applySnapshot([[460_000, 1]], [[460_000, 1]])).toBeNull();
     expect(new OrderBook('T', CENT).applySnapshot([[470_500, 1]], [])).toBe('off_grid');
   });
 
@@ -131,7 +134,7 @@ describe('OrderBook', () => {
             const asks = [...model.ask].filter(([, s]) => s > 0).map(([q]) => q);
             const bb = bids.length ? Math.max(...bids) : null;
             const ba = asks.length ? Math.min(...asks) : null;
-            if (bb !== null && ba !== null && bb >= ba) {
+            if (bb !== null && ba !== null && bb > ba) {
               expect(err).toBe('crossed');
               return;
             }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ExchangeOrder, LiveOrder } from '../../../worker/engine/ports.ts';
-import { driftMemory, reconcileOrders, reconcilePositions } from '../../../worker/engine/reconcile.ts';
+import {
+  driftMemory,
+  holdDuringGap,
+  reconcileOrders,
+  reconcilePositions,
+} from '../../../worker/engine/reconcile.ts';
 
 const local = (over: Partial<LiveOrder>): LiveOrder => ({
   orderId: 'o1',
@@ -179,5 +184,23 @@ describe('reconcilePositions', () => {
 
   it('reports nothing when local and exchange agree', () => {
     expect(run(new Map(), [])).toEqual({ corrections: [], deferred: [] });
+  });
+});
+
+describe('holdDuringGap', () => {
+  it('turns every correction into a deferral (the backfill after the gap decides)', () => {
+    const d = reconcilePositions(
+      ['A', 'B'],
+      () => 0,
+      () => 0,
+      [{ ticker: 'A', position: 500 }],
+      10_000,
+      1_000,
+      new Map([['A', 500]]),
+    );
+    expect(d.corrections).toHaveLength(1);
+    const held = holdDuringGap(d);
+    expect(held.corrections).toEqual([]);
+    expect(held.deferred).toEqual([{ ticker: 'A', local: 0, exchange: 500, drift: 500 }]);
   });
 });

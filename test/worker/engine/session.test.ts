@@ -467,13 +467,14 @@ describe('TradingSession', () => {
     expect(r.metrics.counts.get('ReconciliationDrift')).toBe(1);
   });
 
-  it('feed down: pulls quotes at once, trips the kill switch past the bound', async () => {
+  it('feed down: pulls quotes at once, pauses (not kills) past the bound', async () => {
     const r = await started(rig());
     r.ex.emit({ type: 'connection', state: 'down' });
     await r.session.idle();
     expect(r.ex.resting()).toEqual([]);
-    await advance(r.clock, r.config.kill.wsDownMs + 500, 500);
-    expect(r.session.killSwitch.state.source).toBe('ws_down');
+    await advance(r.clock, r.config.feedDownPauseMs + 500, 500);
+    expect(r.session.feedOutage().state).not.toBe('normal');
+    expect(r.session.killSwitch.tripped).toBe(false);
   });
 
   it('start-up: the ws-down bound runs from the subscription request, not from boot (slow discovery)', async () => {
@@ -489,19 +490,19 @@ describe('TradingSession', () => {
     };
     const starting = r.session.start();
     // Discovery of thousands of markets takes minutes: the feed has not been asked to subscribe yet.
-    await advance(r.clock, r.config.kill.wsDownMs * 4, 1_000);
-    expect(r.session.killSwitch.tripped).toBe(false);
+    await advance(r.clock, r.config.feedDownPauseMs * 4, 1_000);
+    expect(r.session.feedOutage().state).toBe('normal');
     release();
     await starting;
     // Subscribed now: the feed gets the whole bound from here ...
-    await advance(r.clock, r.config.kill.wsDownMs - 1_000, 500);
-    expect(r.session.killSwitch.tripped).toBe(false);
+    await advance(r.clock, r.config.feedDownPauseMs - 1_000, 500);
+    expect(r.session.feedOutage().state).toBe('normal');
     // ... and trips it if it never comes up.
     await advance(r.clock, 1_500, 500);
-    expect(r.session.killSwitch.state.source).toBe('ws_down');
+    expect(r.session.feedOutage().state).not.toBe('normal');
   });
 
-  it('start-up: a feed that came up while start-up still ran (event queued) does not trip ws-down', async () => {
+  it('start-up: a feed that came up while start-up still ran (event queued) does not pause for feed-down', async () => {
     const r = rig();
     let release = () => {};
     const reading = new Promise<void>((res) => {
@@ -515,14 +516,14 @@ describe('TradingSession', () => {
     const starting = r.session.start();
     await drain();
     r.ex.emit({ type: 'connection', state: 'up' }); // queued until start-up ends
-    await advance(r.clock, r.config.kill.wsDownMs * 2, 1_000);
-    expect(r.session.killSwitch.tripped).toBe(false);
+    await advance(r.clock, r.config.feedDownPauseMs * 2, 1_000);
+    expect(r.session.feedOutage().state).toBe('normal');
     release();
     await starting;
     await r.session.idle();
     expect(r.session.snapshot().connection.state).toBe('up');
-    await advance(r.clock, r.config.kill.wsDownMs * 2, 1_000);
-    expect(r.session.killSwitch.tripped).toBe(false);
+    await advance(r.clock, r.config.feedDownPauseMs * 2, 1_000);
+    expect(r.session.feedOutage().state).toBe('normal');
     // Down while start-up still runs is down: the bound applies from then.
     const r2 = rig();
     let release2 = () => {};
@@ -538,8 +539,8 @@ describe('TradingSession', () => {
     await drain();
     r2.ex.emit({ type: 'connection', state: 'up' });
     r2.ex.emit({ type: 'connection', state: 'down' });
-    await advance(r2.clock, r2.config.kill.wsDownMs + 1_000, 500);
-    expect(r2.session.killSwitch.state.source).toBe('ws_down');
+    await advance(r2.clock, r2.config.feedDownPauseMs + 1_000, 500);
+    expect(r2.session.feedOutage().state).not.toBe('normal');
     release2();
     await starting2;
   });

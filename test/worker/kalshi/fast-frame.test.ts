@@ -4,7 +4,7 @@ import { parseWsValue } from '../../../shared/kalshi/schemas/ws.ts';
 import { countToCentis, dollarsToMicros } from '../../../shared/units.ts';
 import { BookSync } from '../../../worker/book/book-sync.ts';
 import { fastBookFrame, fastCount, fastPrice } from '../../../worker/kalshi/fast-frame.ts';
-import { FrameHandler } from '../../../worker/kalshi/frame-handler.ts';
+import { consumeUnparsed, FrameHandler } from '../../../worker/kalshi/frame-handler.ts';
 
 // ---------------------------------------------------------------- generators
 
@@ -217,6 +217,9 @@ describe('book-frame fast path ≡ the zod schemas', () => {
             expect(got.msg).toBeNull();
             expect(got.outcome).toBe(parsed.reason === 'unknown_type' ? 'ignored' : 'rejected');
             expect(got.detail).toContain(parsed.error);
+            // Both paths consume an unparsed frame's seq alike.
+            const want = consumeUnparsed(b, JSON.parse(text), parsed.reason === 'unknown_type');
+            expect(got.resync).toStrictEqual(want);
             continue;
           }
           const want = b.handle(parsed.msg, 1_000);

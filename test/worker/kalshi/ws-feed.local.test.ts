@@ -342,6 +342,149 @@ describe('WebSocket feed × scripted server', () => {
     await until(() => feed.connectionState === 'connected', 'connected again');
   });
 
+  it('a book frame on a sid we never subscribed, or just unsubscribed, touches no book and is counted', async () => {
+    const ex = exchange();
+    script = await scripted(ex.handler);
+    const { feed, events } = startFeed(script.url);
+    await until(() => feed.connectionState === 'connected', 'connected');
+    const ws = script.sockets[0]!;
+    const before = JSON.stringify(feed.book(T).levels('bid'));
+    // sid 99 was never ours: a delta and a snapshot for our market on it.
+    ws.send(
+      JSON.stringify({
+        type: 'orderbook_delta',
+        sid: 99,
+        seq: 1,
+        msg: { market_ticker: T, price_dollars: '0.4500', delta_fp: '7.00', side: 'yes' },
+      }),
+    );
+    ws.send(
+      JSON.stringify({
+        type: 'orderbook_snapshot',
+        sid: 99,
+        seq: 2,
+        msg: { market_ticker: T, yes_dollars_fp: [['0.2000', '1.00']] },
+      }),
+    );
+    // Then a real delta on our sid: applied, no gap (the foreign frames did not move our sid's seq).
+    ws.send(
+      JSON.stringify({
+        type: 'orderbook_delta',
+        sid: 1,
+        seq: ex.state.bump(),
+        msg: { market_ticker: T, price_dollars: '0.3000', delta_fp: '1.00', side: 'yes' },
+      }),
+    );
+    await until(() => feed.book(T).sizeAt('bid', 300_000) === 100, 'our own delta applied');
+    expect(feed.stats.dropped.unknown_sid).toBe(2);
+    expect(feed.book(T).sizeAt('bid', 450_000)).toBe(0);
+    expect(feed.book(T).sizeAt('bid', 400_000)).toBe(1000); // the foreign snapshot replaced nothing
+    expect(JSON.stringify(feed.book(T).levels('bid'))).not.toBe(before);
+    expect(feed.stats.gaps).toBe(0);
+    // The market stays on our sid: a further delta on sid 1 is applied in sequence.
+    ws.send(
+      JSON.stringify({
+        type: 'orderbook_delta',
+        sid: 1,
+        seq: ex.state.bump(),
+        msg: { market_ticker: T, price_dollars: '0.3000', delta_fp: '1.00', side: 'yes' },
+      }),
+    );
+    await until(() => feed.book(T).sizeAt('bid', 300_000) === 200, 'second delta on sid 1');
+    expect(feed.sync.marketsOf(1)).toEqual([T]);
+    expect(feed.sync.marketsOf(99)).toEqual([]);
+    // Unsubscribe everything; a late delta on the old sid is dropped too.
+    feed.setMarkets([]);
+    await until(() => script!.commands.some((c) => c.cmd === 'unsubscribe'), 'unsubscribe sent');
+    ws.send(
+      JSON.stringify({
+        type: 'orderbook_delta',
+        sid: 1,
+        seq: ex.state.bump(),
+        msg: { market_ticker: T, price_dollars: '0.3000', delta_fp: '1.00', side: 'yes' },
+      }),
+    );
+    await until(() => feed.stats.dropped.unknown_sid === 3, 'late delta on the dropped sid counted');
+    expect(feed.book(T).sizeAt('bid', 300_000)).toBe(200);
+    expect(feed.book(T).live).toBe(false);
+    expect(events.filter((e) => e.type === 'book' && e.delta).length).toBe(2);
+  });
+
+  it('a locked book (best bid = best ask) is live, not re-snapshotted', async () => {
+    const ex = exchange();
+    script = await scripted(ex.handler);
+    const { feed } = startFeed(script.url);
+    await until(() => feed.connectionState === 'connected', 'connected');
+    const ws = script.sockets[0]!;
+    // The snapshot has YES bid 0.40 and YES ask 0.55: a YES bid at 0.55 locks the book.
+    ws.send(
+      JSON.stringify({
+        type: 'orderbook_delta',
+        sid: 1,
+        seq: ex.state.bump(),
+        msg: { market_ticker: T, price_dollars: '0.5500', delta_fp: '2.00', side: 'yes' },
+      }),
+    );
+    await until(() => feed.book(T).bestBid()?.price === 550_000, 'locking delta applied');
+    expect(feed.book(T).bestAsk()?.price).toBe(550_000);
+    expect(feed.book(T).live).toBe(true);
+    expect(feed.stats.invalidBooks).toBe(0);
+    expect(feed.stats.snapshotRequests).toBe(0);
+    // A locked snapshot is live as well.
+    ws.send(
+      JSON.stringify({
+        type: 'orderbook_snapshot',
+        sid: 1,
+        seq: ex.state.bump(),
+        msg: { market_ticker: T, yes_dollars_fp: [['0.5000', '3.00']], no_dollars_fp: [['0.5000', '4.00']] },
+      }),
+    );
+    await until(() => feed.book(T).bestBid()?.price === 500_000, 'locked snapshot applied');
+    expect(feed.book(T).bestAsk()?.price).toBe(500_000);
+    expect(feed.book(T).live).toBe(true);
+    expect(feed.stats.snapshotRequests).toBe(0);
+  });
+
+  it('a malformed frame with a seq consumes it (no gap); an unknown type with a seq forces no snapshot', async () => {
+    const ex = exchange();
+    script = await scripted(ex.handler);
+    const { feed } = startFeed(script.url);
+    await until(() => feed.connectionState === 'connected', 'connected');
+    const ws = script.sockets[0]!;
+    const send = (o: unknown) => ws.send(JSON.stringify(o));
+    // A message type we do not model, on our sid, with the next seq.
+    send({ type: 'orderbook_summary', sid: 1, seq: ex.state.bump(), msg: { market_ticker: T } });
+    send({
+      type: 'orderbook_delta',
+      sid: 1,
+      seq: ex.state.bump(),
+      msg: { market_ticker: T, price_dollars: '0.3000', delta_fp: '1.00', side: 'yes' },
+    });
+    await until(() => feed.book(T).sizeAt('bid', 300_000) === 100, 'delta after the unknown type applied');
+    expect(feed.stats.gaps).toBe(0);
+    expect(feed.stats.snapshotRequests).toBe(0);
+    expect(feed.stats.frames.ignored).toBeGreaterThanOrEqual(1);
+    // A malformed delta with a seq: its market is unknowable-as-applied, so only it is resnapshotted;
+    // the next delta is in sequence (no gap, no resync of the whole sid).
+    send({
+      type: 'orderbook_delta',
+      sid: 1,
+      seq: ex.state.bump(),
+      msg: { market_ticker: T, price_dollars: 'forty', delta_fp: '1.00', side: 'yes' },
+    });
+    await until(() => feed.stats.snapshotRequests === 1, 'its market resnapshotted');
+    await until(() => feed.book(T).live, 'live again');
+    send({
+      type: 'orderbook_delta',
+      sid: 1,
+      seq: ex.state.bump(),
+      msg: { market_ticker: T, price_dollars: '0.3000', delta_fp: '2.00', side: 'yes' },
+    });
+    await until(() => feed.book(T).sizeAt('bid', 300_000) === 200, 'next delta applied in sequence');
+    expect(feed.stats.gaps).toBe(0);
+    expect(feed.stats.frames.rejected).toBe(1);
+  });
+
   it('a refused upgrade is retried with backoff, never thrown', async () => {
     const ex = exchange();
     script = await scripted(ex.handler, true);

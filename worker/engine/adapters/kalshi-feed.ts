@@ -8,11 +8,46 @@
  * whose level is outside them before and after it lands changes nothing the
  * quoter or the limit reads: no `book` event for it (most deltas churn deep
  * levels). Snapshots, resyncs and validity changes always emit.
+ *
+ * Connection: 'down' as soon as the socket drops or a private subscription
+ * (fill, user_orders) dies; 'up' only once the private subscriptions are
+ * acknowledged again (the feed's `reconnected`) and, after a gap, the fills
+ * missed in it have been read back from REST and emitted as fill events. The
+ * session's trusted reconciliation runs on 'up', so it never judges positions
+ * before the private channels are live, nor before the missed fills are in.
  */
 import type { Clock } from '../../../shared/clock.ts';
+import type { Fill } from '../../../shared/kalshi/schemas/rest.ts';
 import type { OrderBook } from '../../book/order-book.ts';
+import { BACKFILL_MARGIN_MS, type FillBackfill, fillIdOf } from '../../kalshi/fill-backfill.ts';
 import type { KalshiWsFeed } from '../../kalshi/ws-client.ts';
-import type { BookReader, FeedEvent, MarketBook, MarketFeed } from '../ports.ts';
+import type { BookReader, FeedEvent, FillEvent, MarketBook, MarketFeed } from '../ports.ts';
+
+export interface PrivateGapOptions {
+  /** Reads fills missed in a gap back from REST; without it a gap is only reconciled (drift). */
+  backfill?: FillBackfill;
+  /** How far before the gap was noticed the backfill starts (default 60 s). */
+  backfillMarginMs?: number;
+  /** Told after each backfill: fills listed, fills new to us, or the error. */
+  onBackfill?: (r: { listed: number; applied: number; error?: string }) => void;
+}
+
+/** A REST fill as the engine's fill event (the same fields the WebSocket fill carries). */
+export function fillEventOfRest(f: Fill, now: number): FillEvent {
+  return {
+    type: 'fill',
+    tradeId: fillIdOf(f),
+    orderId: f.order_id,
+    ...(f.client_order_id ? { clientOrderId: f.client_order_id } : {}),
+    ticker: f.ticker,
+    side: f.book_side,
+    price: f.yes_price_dollars,
+    count: f.count_fp,
+    tsMs: f.created_time ?? (f.ts != null ? f.ts * 1000 : now),
+    fee: f.fee_cost,
+    isTaker: f.is_taker,
+  };
+}
 
 export class KalshiFeedAdapter implements MarketFeed, BookReader {
   private readonly handlers = new Set<(e: FeedEvent) => void>();
@@ -22,11 +57,18 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
   /** Accepted deltas seen, and how many of them changed the visible top levels (bench, metrics). */
   readonly deltaCounts = { seen: 0, visible: 0 };
 
+  /** When the current private-channel gap was noticed (engine clock), or null: no gap. */
+  private gapSinceMs: number | null = null;
+  /** Bumped by every gap: a backfill that finishes after a newer gap began does not bring the feed up. */
+  private epoch = 0;
+  private everUp = false;
+
   constructor(
     private readonly ws: KalshiWsFeed,
     private readonly clock: Clock,
     /** Book levels per side handed to the quoter. */
     private readonly depth = 10,
+    private readonly gaps: PrivateGapOptions = {},
   ) {
     ws.on((e) => {
       switch (e.type) {
@@ -57,21 +99,16 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
           });
           return;
         }
-        case 'state': {
-          // 'degraded' = socket alive, some books awaiting snapshots: their own validity flags cover that.
-          const up = e.state === 'connected' || e.state === 'degraded';
-          if (up !== this.up) {
-            this.up = up;
-            this.emit({ type: 'connection', state: up ? 'up' : 'down' });
-          }
+        case 'state':
+          // Up is decided by `reconnected` (private channels acknowledged); 'degraded' = socket alive,
+          // some books awaiting snapshots: their own validity flags cover that.
+          if (e.state === 'disconnected' || e.state === 'connecting') this.gap();
           return;
-        }
+        case 'private_gap':
+          this.gap();
+          return;
         case 'reconnected':
-          // The session reconciles over REST on every transition to 'up'.
-          if (!this.up) {
-            this.up = true;
-            this.emit({ type: 'connection', state: 'up' });
-          }
+          void this.resume();
           return;
         case 'message': {
           const m = e.msg;
@@ -114,6 +151,52 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
           return;
       }
     });
+  }
+
+  /** The socket or a private subscription went down: fills may be missed from now on. */
+  private gap(): void {
+    // Before the first acknowledgement there is nothing to backfill: start-up loads positions itself.
+    if (this.everUp) this.gapSinceMs ??= this.clock.now();
+    this.epoch++;
+    if (this.up) {
+      this.up = false;
+      this.emit({ type: 'connection', state: 'down' });
+    }
+  }
+
+  /** Private channels acknowledged: backfill the gap's fills, then report the feed up (→ trusted reconcile). */
+  private async resume(): Promise<void> {
+    const epoch = this.epoch;
+    const since = this.gapSinceMs;
+    const backfill = this.gaps.backfill;
+    if (since !== null && backfill) {
+      try {
+        const fills = await backfill(since - (this.gaps.backfillMarginMs ?? BACKFILL_MARGIN_MS));
+        let applied = 0;
+        const now = this.clock.now();
+        // Oldest first, as they happened; ids already seen (on the socket or a previous backfill) are skipped.
+        for (const f of [...fills].sort((a, b) => (a.created_time ?? 0) - (b.created_time ?? 0))) {
+          if (!this.ws.rememberFill(fillIdOf(f))) continue;
+          applied++;
+          this.emit(fillEventOfRest(f, now));
+        }
+        this.gaps.onBackfill?.({ listed: fills.length, applied });
+      } catch (err) {
+        // The reconciliation still corrects positions (as drift); the fills' records are what is lost.
+        this.gaps.onBackfill?.({
+          listed: 0,
+          applied: 0,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
+    }
+    if (epoch !== this.epoch) return; // a newer gap began meanwhile: its own acknowledgement resumes
+    this.gapSinceMs = null;
+    this.everUp = true;
+    if (!this.up) {
+      this.up = true;
+      this.emit({ type: 'connection', state: 'up' });
+    }
   }
 
   onEvent(handler: (e: FeedEvent) => void): () => void {

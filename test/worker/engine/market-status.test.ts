@@ -1,0 +1,160 @@
+/**
+ * Market status (issue 12, finding 5): learnt from every listing and every
+ * lifecycle message, and re-learnt from a fresh listing after every reconnect.
+ * A market not open at discovery is never quoted; a pause whose resume was
+ * missed while disconnected ends with the next listing.
+ */
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/clock.ts';
+import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
+import { gatewayFlattener } from '../../../worker/engine/adapters/flatten.ts';
+import { gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
+import { MarketStatusTracker } from '../../../worker/engine/market-status.ts';
+import type { EnginePorts, FillEvent } from '../../../worker/engine/ports.ts';
+import { TradingSession } from '../../../worker/engine/session.ts';
+import { FakeExchange } from './fake-exchange.ts';
+import { drain, recordingLog, recordingMetrics, SESSION_GAME, sessionListing } from './support.ts';
+
+const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
+const START = T0 + 3 * 3_600_000;
+const EVENT = SESSION_GAME;
+const A = `${EVENT}-BOS`;
+const B = `${EVENT}-MIL`;
+const c = (cents: number) => cents * 10_000;
+
+function rig() {
+  const ex = new FakeExchange();
+  const clock = new ManualClock(T0);
+  // A limit far above every size used here: the limit-breach guard stays out of the way; maxDrift is the default 2 000.
+  const config = parseEngineConfig({
+    limits: { default: { cap: 20_000, floor: 20_000, liquidityShare: 0 }, sports: {} },
+    quoting: { baseSize: 500 },
+  });
+  ex.events = sessionListing(START);
+  const audited: (FillEvent & { eventTicker: string })[] = [];
+  const log = recordingLog();
+  const metrics = recordingMetrics();
+  const ports: EnginePorts = {
+    clock,
+    gateway: ex,
+    feed: ex,
+    books: ex,
+    theos: {
+      read: async () => [
+        {
+          oddsEventId: 'odds-1',
+          probabilities: { Boston: 0.6, Milwaukee: 0.4 },
+          updatedMs: clock.now(),
+          books: 12,
+        },
+      ],
+    },
+    mapper: {
+      match: (_sport, ev) =>
+        ev.eventTicker === EVENT
+          ? {
+              ok: true,
+              oddsEventId: 'odds-1',
+              commenceMs: START,
+              outcomeByTicker: { [A]: 'Boston', [B]: 'Milwaukee' },
+              homeTeam: 'Milwaukee',
+              awayTeam: 'Boston',
+            }
+          : { ok: false, reason: 'unmatched' },
+    },
+    quoter: gameQuoter({ params: config.quoting }),
+    flatten: gatewayFlattener(ex, { clock, deadlineMs: 60_000, pauseMs: 500 }),
+    log,
+    metrics,
+    killFlag: { read: async () => [] },
+    audit: { fill: async (f) => void audited.push(f), order: async () => {} },
+  };
+  ex.setBook(A, [{ price: c(45), size: 1_000 }], [{ price: c(75), size: 1_000 }]);
+  ex.setBook(B, [{ price: c(25), size: 1_000 }], [{ price: c(55), size: 1_000 }]);
+  const session = new TradingSession(config, ports);
+  return { session, ex, clock, config, log, metrics, audited };
+}
+type Rig = ReturnType<typeof rig>;
+
+async function started(r: Rig): Promise<Rig> {
+  await r.session.start();
+  r.ex.emit({ type: 'connection', state: 'up' });
+  await r.session.idle();
+  return r;
+}
+
+async function advance(clock: ManualClock, ms: number, step = 100): Promise<void> {
+  for (let t = 0; t < ms; t += step) {
+    clock.advance(Math.min(step, ms - t));
+    await drain(3);
+  }
+}
+
+const restingOn = (r: Rig, ticker: string) => r.ex.resting().filter((o) => o.ticker === ticker).length;
+
+describe('MarketStatusTracker', () => {
+  it('reads listed statuses, lifecycle events, and lets a newer lifecycle event outrank an older listing', () => {
+    const m = new MarketStatusTracker();
+    expect(
+      m.learnListing(
+        [
+          { ticker: 'A', status: 'active' },
+          { ticker: 'B', status: 'inactive' },
+          { ticker: 'C', status: 'initialized' },
+        ],
+        1_000,
+      ),
+    ).toEqual(['B', 'C']);
+    expect([...m.blocked].sort()).toEqual(['B', 'C']);
+    expect(m.reasonFor(['A', 'B'])).toBe('market-paused');
+    expect(m.reasonFor(['B', 'C'])).toBe('market-inactive');
+    expect(m.reasonFor(['A'])).toBeNull();
+    expect(m.learnLifecycle('B', 'resumed', 2_000)).toBe(true);
+    // A listing that started before the resume may predate it: it does not undo it.
+    expect(m.learnListing([{ ticker: 'B', status: 'inactive' }], 1_500)).toEqual([]);
+    expect(m.stateOf('B')).toBe('open');
+    expect(m.learnListing([{ ticker: 'B', status: 'inactive' }], 2_500)).toEqual(['B']);
+    expect(m.learnLifecycle('A', 'other', 3_000)).toBe(false);
+    expect(m.learnLifecycle('A', 'settled', 3_000)).toBe(true);
+    expect(m.reasonFor(['A'])).toBe('market-inactive');
+  });
+});
+
+describe('market status in the session', () => {
+  it('a market not open at discovery is not quoted (its sibling is); it is once a listing shows it open', async () => {
+    const r = rig();
+    r.ex.events = sessionListing(START).map((ev) => ({
+      ...ev,
+      markets: ev.markets.map((m) => (m.ticker === A ? { ...m, status: 'inactive' } : m)),
+    }));
+    await started(r);
+    await advance(r.clock, 1_000);
+    expect(restingOn(r, B)).toBeGreaterThan(0);
+    expect(restingOn(r, A)).toBe(0);
+    expect(r.session.marketReason(EVENT)).toBe('market-paused');
+    r.ex.events = sessionListing(START);
+    await r.session.discover();
+    await advance(r.clock, 1_000);
+    expect(r.session.marketReason(EVENT)).toBeNull();
+    expect(restingOn(r, A)).toBeGreaterThan(0);
+  });
+
+  it('a market paused before a disconnect and resumed during it is quoted again after the reconnect', async () => {
+    const r = rig();
+    await r.session.start();
+    r.ex.emit({ type: 'lifecycle', ticker: A, kind: 'paused' });
+    r.ex.emit({ type: 'connection', state: 'up' });
+    await r.session.idle();
+    await advance(r.clock, 1_000);
+    expect(restingOn(r, B)).toBeGreaterThan(0);
+    expect(restingOn(r, A)).toBe(0);
+    r.ex.emit({ type: 'connection', state: 'down' });
+    await advance(r.clock, 1_000);
+    // The 'resumed' message is lost with the socket; the exchange lists the market active again.
+    r.ex.emit({ type: 'connection', state: 'up' });
+    await r.session.idle();
+    await advance(r.clock, 1_000);
+    expect(restingOn(r, A)).toBeGreaterThan(0);
+    expect(r.session.marketReason(EVENT)).toBeNull();
+  });
+});
