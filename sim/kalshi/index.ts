@@ -36,7 +36,10 @@ export interface KalshiSimOptions {
   faults?: Partial<FaultSettings>;
   /** Accepted signature timestamp skew in ms (default 30 s, measured on `authNow`). */
   maxSkewMs?: number;
-  /** Wall clock for signature freshness and rate-limit refill (default Date.now). */
+  /**
+   * Wall clock for signature freshness (default Date.now): the worker signs with
+   * the wall clock. Rate limits, latencies and pings run on `clock` (scenario time).
+   */
   authNow?: () => number;
   /** Open WebSocket connections allowed per user (Kalshi starts at 200); more are refused with 429. */
   maxConnectionsPerUser?: number;
@@ -110,14 +113,20 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
     now: authNow,
     ...(options.maxSkewMs === undefined ? {} : { maxSkewMs: options.maxSkewMs }),
   });
-  const limiter = new RateLimiter({ now: authNow, ...options.limits });
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (fn: () => void, ms: number) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
+  // The buckets refill in scenario time: a stepped run throttles as Kalshi would over that
+  // scenario time, not by how fast the machine steps it (which made runs slow and irreproducible).
+  const limiter = new RateLimiter({ now: () => clock.now(), ...options.limits });
+  const timers = new Set<() => void>();
+  const later = (fn: () => void, ms: number): (() => void) => {
+    const cancel = clock.after(() => {
+      timers.delete(cancel);
       fn();
     }, ms);
-    timers.add(t);
+    timers.add(cancel);
+    return () => {
+      timers.delete(cancel);
+      cancel();
+    };
   };
   const ctx: RestContext = { engine, faults, limiter, later };
   const hub = new WsHub(engine, faults, {
@@ -230,7 +239,7 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
     connections: () => hub.connectionCount(),
     close: async () => {
       if (ticker) clearInterval(ticker);
-      for (const t of timers) clearTimeout(t);
+      for (const cancel of timers) cancel();
       timers.clear();
       hub.close();
       wss.close();
