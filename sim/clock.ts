@@ -84,3 +84,27 @@ export class SteppedClock implements SimClock {
     this.set(this.current + ms);
   }
 }
+
+/**
+ * Time for the exchange's rate-limit buckets: scenario time, plus the wall
+ * time that passes while scenario time stands still (a stepped run's start-up,
+ * or a step waiting on a client that waits on the wall clock). While the
+ * scenario moves, buckets refill on it alone (a stepped run is never throttled
+ * by how fast the machine steps it); when it stalls they still refill, as the
+ * real exchange would, so a client retrying on the wall clock cannot deadlock.
+ * Monotone.
+ */
+export function stallTolerantNow(scenarioNow: () => number, wallNow: () => number = Date.now): () => number {
+  let lastScenario = scenarioNow();
+  let wallMark = wallNow();
+  let last = lastScenario;
+  return () => {
+    const s = scenarioNow();
+    if (s !== lastScenario) {
+      lastScenario = s;
+      wallMark = wallNow();
+    }
+    last = Math.max(last, s + Math.max(0, wallNow() - wallMark));
+    return last;
+  };
+}

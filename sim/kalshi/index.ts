@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { ScaledClock, type SimClock } from '../clock.ts';
+import { ScaledClock, type SimClock, stallTolerantNow } from '../clock.ts';
 import { KeyRegistry } from './auth.ts';
 import { KalshiEngine } from './engine.ts';
 import { type FaultSettings, Faults } from './faults.ts';
@@ -114,8 +114,9 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
     ...(options.maxSkewMs === undefined ? {} : { maxSkewMs: options.maxSkewMs }),
   });
   // The buckets refill in scenario time: a stepped run throttles as Kalshi would over that
-  // scenario time, not by how fast the machine steps it (which made runs slow and irreproducible).
-  const limiter = new RateLimiter({ now: () => clock.now(), ...options.limits });
+  // scenario time, not by how fast the machine steps it (which made runs slow and irreproducible);
+  // wall time counts only while scenario time stands still (see stallTolerantNow).
+  const limiter = new RateLimiter({ now: stallTolerantNow(() => clock.now()), ...options.limits });
   const timers = new Set<() => void>();
   const later = (fn: () => void, ms: number): (() => void) => {
     const cancel = clock.after(() => {

@@ -5,7 +5,7 @@
  * as the machine allows).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SteppedClock } from '../../../sim/clock.ts';
+import { SteppedClock, stallTolerantNow } from '../../../sim/clock.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
 import { BOS, setupSim, WsClient } from './harness.ts';
 
@@ -33,12 +33,28 @@ describe('scenario time in the exchange simulator', () => {
     for (let i = 0; i < 10; i++)
       expect((await s.call('POST', '/portfolio/events/orders', order(`0.${10 + i}00`))).status).toBe(201);
     expect((await s.call('POST', '/portfolio/events/orders', order('0.3000'))).status).toBe(429);
-    // Wall time passing gives nothing back while the scenario stands still.
-    await wallPause(150);
-    expect((await s.call('POST', '/portfolio/events/orders', order('0.3000'))).status).toBe(429);
-    s.clock.advance(100); // 10 tokens: one create
-    expect((await s.call('POST', '/portfolio/events/orders', order('0.3000'))).status).toBe(201);
-    expect((await s.call('POST', '/portfolio/events/orders', order('0.3100'))).status).toBe(429);
+    s.clock.advance(1_000); // a scenario second: the whole Basic write bucket, at once
+    for (let i = 0; i < 10; i++)
+      expect((await s.call('POST', '/portfolio/events/orders', order(`0.${30 + i}00`))).status).toBe(201);
+  });
+
+  it('counts wall time only while scenario time stands still, and never goes back', () => {
+    let scenario = 1_000;
+    let wall = 50;
+    const now = stallTolerantNow(
+      () => scenario,
+      () => wall,
+    );
+    expect(now()).toBe(1_000);
+    wall += 30; // stalled: the wall counts
+    expect(now()).toBe(1_030);
+    scenario += 1_000; // moving: scenario time alone
+    wall += 5;
+    expect(now()).toBe(2_000);
+    wall += 7;
+    expect(now()).toBe(2_007);
+    scenario += 2; // less than the wall already counted: monotone
+    expect(now()).toBe(2_007);
   });
 
   it('answers a slow response when scenario time reaches it', async () => {
