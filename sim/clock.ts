@@ -92,19 +92,19 @@ export class SteppedClock implements SimClock {
  * scenario moves, buckets refill on it alone (a stepped run is never throttled
  * by how fast the machine steps it); when it stalls they still refill, as the
  * real exchange would, so a client retrying on the wall clock cannot deadlock.
- * Monotone.
+ * Monotone: scenario time plus the wall time spent stalled so far.
  */
 export function stallTolerantNow(scenarioNow: () => number, wallNow: () => number = Date.now): () => number {
   let lastScenario = scenarioNow();
-  let wallMark = wallNow();
-  let last = lastScenario;
+  let lastWall = wallNow();
+  /** Wall time spent while the scenario stood still, so far. */
+  let stalled = 0;
   return () => {
     const s = scenarioNow();
-    if (s !== lastScenario) {
-      lastScenario = s;
-      wallMark = wallNow();
-    }
-    last = Math.max(last, s + Math.max(0, wallNow() - wallMark));
-    return last;
+    const w = wallNow();
+    if (s === lastScenario) stalled += Math.max(0, w - lastWall);
+    lastScenario = s;
+    lastWall = w;
+    return s + stalled;
   };
 }
