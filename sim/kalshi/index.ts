@@ -62,6 +62,12 @@ export interface KalshiSim {
   limiter: RateLimiter;
   /** Open WebSocket connections. */
   connections(): number;
+  /**
+   * REST requests held back on scenario time (the slow-response fault): they
+   * answer only when the scenario clock moves, so a lockstep driver must not
+   * wait for them before moving it.
+   */
+  parkedRequests(): number;
   close(): Promise<void>;
 }
 
@@ -130,6 +136,7 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
     };
   };
   const ctx: RestContext = { engine, faults, limiter, later };
+  let parked = 0;
   const hub = new WsHub(engine, faults, {
     later,
     ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
@@ -157,7 +164,12 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
     const delay = faults.current.slowResponseMs;
     if (delay > 0) {
       faults.counts.slowed++;
-      await new Promise((r) => later(() => r(undefined), delay));
+      parked++;
+      try {
+        await new Promise((r) => later(() => r(undefined), delay));
+      } finally {
+        parked--;
+      }
     }
 
     let userId: string | undefined;
@@ -238,6 +250,7 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
     faults,
     limiter,
     connections: () => hub.connectionCount(),
+    parkedRequests: () => parked,
     close: async () => {
       if (ticker) clearInterval(ticker);
       for (const cancel of timers) cancel();
