@@ -70,11 +70,14 @@ describe('scenario time in the exchange simulator', () => {
     });
     await wallPause(100);
     expect(answered).toBe(false);
+    // A lockstep driver must not wait for it before moving time (it did, and stalled).
+    expect(s.sim.parkedRequests()).toBe(1);
     s.clock.advance(4_999);
     await wallPause(50);
     expect(answered).toBe(false);
     s.clock.advance(1);
     expect((await pending).status).toBe(200);
+    expect(s.sim.parkedRequests()).toBe(0);
   });
 
   it('pings on scenario time', async () => {
