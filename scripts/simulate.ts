@@ -12,6 +12,7 @@
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RulerScore } from '../sim/scenario/ruler.ts';
 import { BASELINES } from './paper/baselines.ts';
 import { reportCharts } from './paper/charts.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
@@ -19,7 +20,7 @@ import { END_OF_RUN, type HeadlessResult, runHeadless } from './paper/headless.t
 import { commandLine, parseSimulateOptions, SIMULATE_USAGE, UsageError } from './paper/options.ts';
 import { progressBar, progressWriter } from './paper/progress.ts';
 import { renderReport } from './paper/report-html.ts';
-import { type Scoreboard, scoreRun } from './paper/scoreboard.ts';
+import { type Scoreboard, type StrategyScore, scoreRun } from './paper/scoreboard.ts';
 import { startPaperWorker } from './paper/worker.ts';
 
 export interface SimulateIo {
@@ -29,6 +30,10 @@ export interface SimulateIo {
 }
 
 const SHOWN: [string, string][] = [
+  ['truth_marked_pnl', 'truth-marked $'],
+  ['edge_at_fill', 'edge $'],
+  ['markout_60s', 'markout 60s $'],
+  ['settlement_luck', 'settle luck $'],
   ['pnl_realized', 'PnL real $'],
   ['pnl_marked', 'PnL marked $'],
   ['fills', 'fills'],
@@ -42,8 +47,42 @@ const SHOWN: [string, string][] = [
   ['book_mismatches', 'book mismatch'],
 ];
 
+/**
+ * One strategy's score: the paper scoreboard plus the ruler — fills against the
+ * scenario's true probability (sim/scenario/ruler.ts). `truth_marked_pnl` is the
+ * number to compare strategies by; `settlement_luck` is the coin flip of the
+ * settlement, apart. `quoting_uptime` comes from sim/scenario/uptime.ts (issue
+ * #12's liveness measure) once it is wired in; null until then.
+ */
+export type SimulateScore = StrategyScore & {
+  truth_marked_pnl: number;
+  settlement_luck: number | null;
+  edge_at_fill: number;
+  edge_per_contract: number | null;
+  markout_10s: number;
+  markout_60s: number;
+  markout_5m: number;
+  quoting_uptime: number | null;
+  ruler: RulerScore;
+};
+
+export function simulateScore(score: StrategyScore, ruler: RulerScore): SimulateScore {
+  return {
+    ...score,
+    truth_marked_pnl: ruler.truthMarked,
+    settlement_luck: ruler.settlementLuck,
+    edge_at_fill: ruler.edge,
+    edge_per_contract: ruler.edgePerContract,
+    markout_10s: ruler.markout['10s'],
+    markout_60s: ruler.markout['60s'],
+    markout_5m: ruler.markout['5m'],
+    quoting_uptime: null,
+    ruler,
+  };
+}
+
 /** The scoreboard as a fixed-width text table (strategies as columns). */
-export function scoreboardTable(board: Scoreboard): string {
+export function scoreboardTable(board: Scoreboard | Record<string, SimulateScore>): string {
   const names = Object.keys(board);
   const width = Math.max(12, ...names.map((n) => n.length + 2));
   const rows = [['', ...names].map((c, i) => (i === 0 ? c.padEnd(16) : c.padStart(width))).join('')];
@@ -123,8 +162,8 @@ export async function main(io: SimulateIo): Promise<number> {
     }
   }
 
-  const scoreboard: Scoreboard = Object.fromEntries(
-    results.map((r) => [r.strategy, scoreRun(r.result.record)]),
+  const scoreboard: Record<string, SimulateScore> = Object.fromEntries(
+    results.map((r) => [r.strategy, simulateScore(scoreRun(r.result.record), r.result.ruler)]),
   );
   const dir = resolve(opts.report);
   mkdirSync(dir, { recursive: true });
@@ -140,6 +179,7 @@ export async function main(io: SimulateIo): Promise<number> {
       'fixed-spread: symmetric quotes theo ± 3¢, no inventory skew. top-of-book: joins the best bid and ask of others, no ceilings.',
       'Every strategy runs through the same worker, order manager and risk gate (limits, stop time, kill switch).',
       'adverse selection: theo move against us within 60 s after each fill, × contracts (positive = cost).',
+      'truth-marked: fills against the scenario true probability, inventory marked at the truth at each game stop (edge + drift while held); settle luck = settled − truth-marked, apart. edge: at fill; markout 60s: truth 60 s after each fill (markout − edge = adverse selection). Split by counterparty, mode and side in scoreboard.json (ruler).',
       ...(results.some((r) => !r.result.feedStatsMeasured)
         ? [
             'book_resyncs: this worker build does not report its WebSocket feed counters; reconnects are counted from session events and book resyncs read 0.',

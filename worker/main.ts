@@ -15,6 +15,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { type Clock, systemClock } from '../shared/clock.ts';
 import type { EngineConfig } from '../shared/config/engine-config.ts';
 import type { RefreshRequestInput } from '../shared/events/refresh-request.ts';
+import { KalshiRateLimiter } from '../shared/kalshi/rate-limiter.ts';
 import { DEFAULT_TIMEOUTS, KalshiRestClient } from '../shared/kalshi/rest-client.ts';
 import { createRsaSigner, type Signer } from '../shared/kalshi/signer.ts';
 import {
@@ -83,6 +84,12 @@ export interface WorkerOptions {
   signing?: SigningMode;
   /** Period of the live snapshot the operator's dashboard reads (default 5 s; 0 = none). */
   liveSnapshotMs?: number;
+  /**
+   * Clock of the trading REST client's token buckets (default: the wall clock, as REST runs).
+   * A headless simulation passes scenario time, so writes pace on the exchange's scenario-time
+   * buckets rather than 10 writes per wall second.
+   */
+  restLimiterClock?: Clock;
 }
 
 export type SigningMode = 'thread-pool' | 'worker-thread' | 'in-process';
@@ -147,6 +154,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     baseUrl: opts.kalshi.restBaseUrl,
     signer: tradingSigner,
     clock: systemClock,
+    ...(opts.restLimiterClock ? { limiter: new KalshiRateLimiter(opts.restLimiterClock) } : {}),
     // A create or amend decided before the kill switch tripped, still queued for tokens, is stopped here.
     writeFence: () => session?.writeFence() ?? null,
     onEvent: (e) => {

@@ -9,6 +9,7 @@
  *   the simulator's SteppedClock, moved together (see `LockstepClock`).
  */
 import { type Clock, ManualClock, type TimerHandle } from '../../shared/clock.ts';
+import { stallTolerantNow } from '../../sim/clock.ts';
 
 export class ScaledWorkerClock implements Clock {
   private next = 1;
@@ -69,5 +70,50 @@ export class LockstepClock extends ManualClock {
     if (delta < 0) throw new RangeError('scenario time cannot go backwards');
     this.sim.set(ms);
     this.advance(delta);
+  }
+}
+
+/**
+ * Scenario time for the worker's REST token buckets in a headless run: time
+ * moves with the scenario, plus wall time while the scenario stands still (the
+ * worker's start-up, a step waiting on the exchange), and a timer fires at
+ * whichever comes first — so buckets pace writes in scenario time as the
+ * exchange simulator's do, and a wait never deadlocks a lockstep step.
+ */
+export class StallTolerantClock implements Clock {
+  private next = 1;
+  private readonly timers = new Map<number, { scenario: TimerHandle; wall: NodeJS.Timeout }>();
+  private readonly nowFn: () => number;
+
+  constructor(private readonly scenario: Clock) {
+    this.nowFn = stallTolerantNow(() => scenario.now());
+  }
+
+  now(): number {
+    return this.nowFn();
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const id = this.next++;
+    const fire = () => {
+      const t = this.timers.get(id);
+      if (!t) return;
+      this.timers.delete(id);
+      this.scenario.clearTimeout(t.scenario);
+      clearTimeout(t.wall);
+      fn();
+    };
+    const wall = setTimeout(fire, Math.max(0, ms));
+    wall.unref?.();
+    this.timers.set(id, { scenario: this.scenario.setTimeout(fire, ms), wall });
+    return { id };
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    const t = this.timers.get(handle.id);
+    if (!t) return;
+    this.timers.delete(handle.id);
+    this.scenario.clearTimeout(t.scenario);
+    clearTimeout(t.wall);
   }
 }

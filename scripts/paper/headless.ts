@@ -7,6 +7,8 @@
  */
 import type { EngineConfig } from '../../shared/config/engine-config.ts';
 import { MAKER_USER } from '../../sim/main.ts';
+import type { RulerScore } from '../../sim/scenario/ruler.ts';
+import { RulerRecorder } from '../../sim/scenario/ruler-recorder.ts';
 import type { Quoter } from '../../worker/engine/ports.ts';
 import type { ChartLineSet } from './charts.ts';
 import { RunRecorder } from './recorder.ts';
@@ -44,6 +46,8 @@ export interface HeadlessResult {
   flat: boolean;
   /** Whether reconnects / book resyncs came from the WebSocket feed's own counters. */
   feedStatsMeasured: boolean;
+  /** Fills against the scenario's true probability (edge, markouts, truth-marked PnL). */
+  ruler: RulerScore;
 }
 
 /**
@@ -52,6 +56,20 @@ export interface HeadlessResult {
  * a sub-second reconnect. So time waits (up to this much wall time) for the feed to come back.
  */
 const RECONNECT_WAIT_MS = 3_000;
+
+/**
+ * Waits for the worker to be idle — unless the exchange holds a request back on scenario
+ * time (slow-response fault): that answer comes only when time moves, so waiting for it
+ * would stop the run (it did: chaos seeds 5 and 11 sat for minutes at the fault).
+ */
+async function idleOrParked(stack: PaperStack): Promise<void> {
+  const parked = () => stack.sim?.kalshi.parkedRequests() ?? 0;
+  let done = false;
+  const idle = stack.worker.idle().then(() => {
+    done = true;
+  });
+  while (!done && parked() === 0) await Promise.race([idle, new Promise((r) => setTimeout(r, 1))]);
+}
 
 /** Waits until neither the exchange nor the worker produced anything for two rounds of the event loop. */
 async function settle(stack: PaperStack, activity: () => number, waitForFeed = false): Promise<void> {
@@ -67,7 +85,7 @@ async function settle(stack: PaperStack, activity: () => number, waitForFeed = f
   let last = activity();
   for (let round = 0; round < 200 && quietRounds < 2; round++) {
     await new Promise((r) => setImmediate(r));
-    await stack.worker.idle();
+    await idleOrParked(stack);
     await new Promise((r) => setTimeout(r, 0));
     const now = activity();
     quietRounds = now === last ? quietRounds + 1 : 0;
@@ -105,6 +123,17 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
     counters: () => stack.worker.session.snapshot().counters,
     feedStats: () => stack.worker.feedStats(),
   });
+  const ruler = new RulerRecorder({
+    exchange: sim.kalshi.admin,
+    world,
+    userId: MAKER_USER,
+    stopMarginMs: opts.config.stopMarginMs,
+    modeOf: (ticker, side) => {
+      for (const g of stack.view().games)
+        for (const m of g.markets) if (m.ticker === ticker) return m.modes[side] ?? null;
+      return null;
+    },
+  });
   const start = world.startMs;
   const end = world.endMs;
   let endTime = end;
@@ -141,6 +170,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
     }
   } catch (err) {
     await stopKeepingTime(stack, sim, () => events, 'simulation failed').catch(() => {});
+    ruler.finish();
     offExchange();
     offSession();
     throw err;
@@ -154,6 +184,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
     wallMs: Date.now() - wallStart,
     flat: result.flat,
     feedStatsMeasured: stack.worker.hasFeedStats,
+    ruler: ruler.finish(),
   };
 }
 

@@ -19,7 +19,7 @@ import { type DashboardServer, newDashboardToken, startDashboard } from '../../w
 import { sessionDashboard } from '../../worker/dashboard/session-adapter.ts';
 import type { DashboardState } from '../../worker/dashboard/view-model.ts';
 import type { Quoter } from '../../worker/engine/ports.ts';
-import { LockstepClock, ScaledWorkerClock } from './clocks.ts';
+import { LockstepClock, ScaledWorkerClock, StallTolerantClock } from './clocks.ts';
 import { type PaperDynamo, startPaperDynamo } from './dynamo.ts';
 import { type LiveEnv, liveHosts, UsageError } from './options.ts';
 import { type LocalServerless, PAPER_BOOKMAKERS, startLocalServerless } from './serverless.ts';
@@ -145,6 +145,8 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
       store,
       publishRefresh: (r) => serverless.publishRefresh(r),
       ...(opts.quoter ? { quoter: opts.quoter } : {}),
+      // Lockstep: the worker's REST buckets pace on scenario time, like the simulator's.
+      ...(lockstep ? { restLimiterClock: new StallTolerantClock(lockstep) } : {}),
       log,
     });
     closers.push(() => worker.close());

@@ -21,6 +21,8 @@ export interface PaperWorkerOptions {
   /** Replaces our quoter (baselines in `npm run simulate`). */
   quoter?: Quoter;
   log: (entry: Record<string, unknown>) => void;
+  /** Clock of the REST client's token buckets (headless runs: scenario time); default the wall clock. */
+  restLimiterClock?: Clock;
 }
 
 export interface PaperSession {

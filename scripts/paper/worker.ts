@@ -22,6 +22,7 @@ export async function startPaperWorker(opts: PaperWorkerOptions): Promise<PaperW
     store: opts.store,
     publishRefresh: (r) => opts.publishRefresh(r),
     ...(opts.quoter ? { quoter: opts.quoter } : {}),
+    ...(opts.restLimiterClock ? { restLimiterClock: opts.restLimiterClock } : {}),
     // Warnings and errors reach the paper log sink; info-level engine events are dropped.
     log: (entry) => {
       if (entry.level === 'warn' || entry.level === 'error') opts.log(entry);

@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { ScaledClock, type SimClock } from '../clock.ts';
+import { ScaledClock, type SimClock, stallTolerantNow } from '../clock.ts';
 import { KeyRegistry } from './auth.ts';
 import { KalshiEngine } from './engine.ts';
 import { type FaultSettings, Faults } from './faults.ts';
@@ -36,7 +36,10 @@ export interface KalshiSimOptions {
   faults?: Partial<FaultSettings>;
   /** Accepted signature timestamp skew in ms (default 30 s, measured on `authNow`). */
   maxSkewMs?: number;
-  /** Wall clock for signature freshness and rate-limit refill (default Date.now). */
+  /**
+   * Wall clock for signature freshness (default Date.now): the worker signs with
+   * the wall clock. Rate limits, latencies and pings run on `clock` (scenario time).
+   */
   authNow?: () => number;
   /** Open WebSocket connections allowed per user (Kalshi starts at 200); more are refused with 429. */
   maxConnectionsPerUser?: number;
@@ -59,6 +62,12 @@ export interface KalshiSim {
   limiter: RateLimiter;
   /** Open WebSocket connections. */
   connections(): number;
+  /**
+   * REST requests held back on scenario time (the slow-response fault): they
+   * answer only when the scenario clock moves, so a lockstep driver must not
+   * wait for them before moving it.
+   */
+  parkedRequests(): number;
   close(): Promise<void>;
 }
 
@@ -110,16 +119,24 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
     now: authNow,
     ...(options.maxSkewMs === undefined ? {} : { maxSkewMs: options.maxSkewMs }),
   });
-  const limiter = new RateLimiter({ now: authNow, ...options.limits });
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (fn: () => void, ms: number) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
+  // The buckets refill in scenario time: a stepped run throttles as Kalshi would over that
+  // scenario time, not by how fast the machine steps it (which made runs slow and irreproducible);
+  // wall time counts only while scenario time stands still (see stallTolerantNow).
+  const limiter = new RateLimiter({ now: stallTolerantNow(() => clock.now()), ...options.limits });
+  const timers = new Set<() => void>();
+  const later = (fn: () => void, ms: number): (() => void) => {
+    const cancel = clock.after(() => {
+      timers.delete(cancel);
       fn();
     }, ms);
-    timers.add(t);
+    timers.add(cancel);
+    return () => {
+      timers.delete(cancel);
+      cancel();
+    };
   };
   const ctx: RestContext = { engine, faults, limiter, later };
+  let parked = 0;
   const hub = new WsHub(engine, faults, {
     later,
     ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
@@ -147,7 +164,12 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
     const delay = faults.current.slowResponseMs;
     if (delay > 0) {
       faults.counts.slowed++;
-      await new Promise((r) => later(() => r(undefined), delay));
+      parked++;
+      try {
+        await new Promise((r) => later(() => r(undefined), delay));
+      } finally {
+        parked--;
+      }
     }
 
     let userId: string | undefined;
@@ -228,9 +250,10 @@ export async function startKalshiSim(options: KalshiSimOptions = {}): Promise<Ka
     faults,
     limiter,
     connections: () => hub.connectionCount(),
+    parkedRequests: () => parked,
     close: async () => {
       if (ticker) clearInterval(ticker);
-      for (const t of timers) clearTimeout(t);
+      for (const cancel of timers) cancel();
       timers.clear();
       hub.close();
       wss.close();

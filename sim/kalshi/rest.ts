@@ -53,8 +53,8 @@ export interface RestContext {
   engine: KalshiEngine;
   faults: Faults;
   limiter: RateLimiter;
-  /** Schedules work on the wall clock (lying cancels). */
-  later: (fn: () => void, ms: number) => void;
+  /** Schedules work on scenario time (lying cancels). */
+  later: (fn: () => void, ms: number) => unknown;
 }
 
 export function errorBody(code: string, message: string, details?: string) {

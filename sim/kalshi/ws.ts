@@ -38,15 +38,16 @@ interface Subscription {
 
 export interface WsHubOptions {
   pingIntervalMs?: number;
-  /** Wall-clock scheduler for late fills. */
-  later: (fn: () => void, ms: number) => void;
+  /** Scenario-time scheduler for late fills and heartbeat pings; returns a cancel. */
+  later: (fn: () => void, ms: number) => () => void;
 }
 
 class Session {
   readonly subs = new Map<number, Subscription>();
   nextSid = 1;
   silent = false;
-  private readonly ping: NodeJS.Timeout;
+  private cancelPing: () => void = () => {};
+  private disposed = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -54,10 +55,14 @@ class Session {
     private readonly hub: WsHub,
     pingIntervalMs: number,
   ) {
-    this.ping = setInterval(() => {
-      if (!this.silent && !this.hub.faults.current.halfOpen) ws.ping('heartbeat');
-    }, pingIntervalMs);
-    this.ping.unref();
+    // Heartbeats run on scenario time, like everything else the exchange does later.
+    const beat = () => {
+      if (this.disposed) return;
+      if (!this.silent && !this.hub.faults.current.halfOpen && ws.readyState === ws.OPEN)
+        ws.ping('heartbeat');
+      this.cancelPing = hub.later(beat, pingIntervalMs);
+    };
+    this.cancelPing = hub.later(beat, pingIntervalMs);
     ws.on('ping', (data) => {
       if (!this.silent && !this.hub.faults.current.halfOpen) ws.pong(data);
     });
@@ -70,7 +75,8 @@ class Session {
   }
 
   dispose(): void {
-    clearInterval(this.ping);
+    this.disposed = true;
+    this.cancelPing();
     this.hub.remove(this);
   }
 
@@ -104,7 +110,7 @@ class Session {
 export class WsHub {
   private readonly sessions = new Set<Session>();
   private readonly pingIntervalMs: number;
-  private readonly later: (fn: () => void, ms: number) => void;
+  readonly later: (fn: () => void, ms: number) => () => void;
   private readonly unsubscribeEngine: () => void;
   private readonly unsubscribeFaults: () => void;
 

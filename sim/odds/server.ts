@@ -48,7 +48,7 @@ export async function startOddsSim(opts: OddsSimOptions): Promise<OddsSim> {
   const state: OddsApiState = createOddsApiState(world, opts.apiKey);
   // The frequency limit counts real seconds; a stepped (headless) run has none, so it counts scenario seconds.
   const wallNow = opts.wallNow ?? (Number.isFinite(opts.clock.speed) ? Date.now : () => opts.clock.now());
-  const pending = new Set<NodeJS.Timeout>();
+  const pending = new Set<() => void>();
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let url: URL;
@@ -72,11 +72,12 @@ export async function startOddsSim(opts: OddsSimOptions): Promise<OddsSim> {
       res.end(JSON.stringify(r.body));
     };
     if (r.delayMs > 0) {
-      const t = setTimeout(() => {
-        pending.delete(t);
+      // A slow answer is slow in scenario time (a stepped run answers when time gets there).
+      const cancel = opts.clock.after(() => {
+        pending.delete(cancel);
         send();
       }, r.delayMs);
-      pending.add(t);
+      pending.add(cancel);
     } else send();
     req.resume();
   });
@@ -103,7 +104,7 @@ export async function startOddsSim(opts: OddsSimOptions): Promise<OddsSim> {
     }),
     close: () =>
       new Promise<void>((resolve) => {
-        for (const t of pending) clearTimeout(t);
+        for (const cancel of pending) cancel();
         pending.clear();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -47,7 +47,11 @@ export const zTeam = z.object({
 
 export const zJump = z.object({
   atMinute: zMinute,
-  /** Change of the home team's log-odds (positive favours home). */
+  /**
+   * Size of the news in the home team's log-odds against the field (positive
+   * favours home). It goes this way with the probability that keeps the truth
+   * a martingale, else the other way by as much (see sim/scenario/martingale.ts).
+   */
   deltaLogit: z.number().finite(),
   label: z.string().default('news'),
 });
@@ -61,8 +65,15 @@ export const zTruth = z.object({
   volatility: z.number().min(0).max(10).default(0.1),
   /** Diffusion once the game is under way, per √hour (scoring moves prices). */
   inGameVolatility: z.number().min(0).max(20).default(1),
-  /** Drift of the home log-odds, per hour. */
-  driftPerHour: z.number().finite().default(0),
+  /**
+   * Kept for old scenario files: must be 0. The truth is a probability
+   * (P(win | p) = p), which a drift would break; model news with `jumps`.
+   */
+  driftPerHour: z
+    .number()
+    .finite()
+    .default(0)
+    .refine((v) => v === 0, 'must be 0: a drifting truth is not a probability (model news with jumps)'),
   jumps: z.array(zJump).default([]),
 });
 

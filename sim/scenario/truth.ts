@@ -1,12 +1,15 @@
 /**
- * The hidden "true" win probability of a game through time. It moves as a
- * random walk in log-odds (calm before the game, lively during it), with
- * scheduled jumps (injury news) and drift. The path is drawn once at fixed
- * resolution from the game's own seeded stream, so any reader (traders, the
- * odds server, tests) sees the same value at the same scenario time however
- * often or in whatever order it asks. The winner is drawn from the final
- * probabilities when the game ends.
+ * The hidden "true" win probability of a game through time: a martingale in
+ * probability (P(win | truth p at any time) = p; see martingale.ts). It moves
+ * as a diffusion in log-odds (calm before the game, lively during it) with the
+ * Itô drift that keeps the probability driftless, and scheduled news jumps
+ * whose direction is drawn so the expectation holds. The path is drawn once
+ * at fixed resolution from the game's own seeded streams, so any reader
+ * (traders, the odds server, tests) sees the same value at the same scenario
+ * time however often or in whatever order it asks. The winner is drawn from
+ * the final probabilities when the game ends.
  */
+import { itoDrift2, itoDrift3, logit, moveHome, newsJump, sigmoid } from './martingale.ts';
 import { Rng } from './rng.ts';
 import { type Game, MS_PER_MINUTE } from './schema.ts';
 
@@ -46,8 +49,12 @@ export class TruthPath {
   /** Draw log-odds against away (3-way only). */
   private readonly drawLogit: Float64Array | null;
   readonly outcome: Outcome;
-  /** Jump times (epoch ms), in order: informed takers act on them. */
-  readonly jumps: readonly { atMs: number; deltaLogit: number; label: string }[];
+  /**
+   * News jumps (epoch ms), in order, as they happened on this seed: informed
+   * takers act on them. `deltaLogit` is the realised move of the home log-odds
+   * against the field; `labelled` false = the news went the other way.
+   */
+  readonly jumps: readonly { atMs: number; deltaLogit: number; label: string; labelled: boolean }[];
 
   constructor(
     readonly game: Game,
@@ -64,25 +71,48 @@ export class TruthPath {
     this.drawLogit = t.draw === undefined ? null : new Float64Array(steps);
     let h = Math.log(t.home / pAway);
     let d = t.draw === undefined ? 0 : Math.log(t.draw / pAway);
-    this.jumps = t.jumps
+    const scheduled = t.jumps
       .map((j) => ({
         atMs: scenarioStartMs + Math.round(j.atMinute * MS_PER_MINUTE),
         deltaLogit: j.deltaLogit,
         label: j.label,
       }))
       .sort((a, b) => a.atMs - b.atMs);
+    // A separate stream for the news, so the diffusion's draws do not depend on the jumps.
+    const news = Rng.derive(seed, `news/${game.id}`);
+    const jumps: { atMs: number; deltaLogit: number; label: string; labelled: boolean }[] = [];
     let nextJump = 0;
     const dtHours = TRUTH_STEP_MS / MS_PER_HOUR;
+    const sqrtDt = Math.sqrt(dtHours);
     for (let i = 0; i < steps; i++) {
       const at = openMs + i * TRUTH_STEP_MS;
       if (i > 0) {
         const vol = at > startMs ? t.inGameVolatility : t.volatility;
-        h += t.driftPerHour * dtHours + vol * Math.sqrt(dtHours) * rng.normal();
-        // The draw's chance shrinks less predictably than the winner's: half the diffusion.
-        if (this.drawLogit) d += 0.5 * vol * Math.sqrt(dtHours) * rng.normal();
+        if (this.drawLogit) {
+          // The draw's chance shrinks less predictably than the winner's: half the diffusion.
+          const [mh, md] = itoDrift3(h, d, vol, 0.5 * vol);
+          h += mh * dtHours + vol * sqrtDt * rng.normal();
+          d += md * dtHours + 0.5 * vol * sqrtDt * rng.normal();
+        } else {
+          h += itoDrift2(h, vol) * dtHours + vol * sqrtDt * rng.normal();
+        }
       }
-      while (nextJump < this.jumps.length && (this.jumps[nextJump]?.atMs ?? Number.POSITIVE_INFINITY) <= at) {
-        h += this.jumps[nextJump]!.deltaLogit;
+      while (nextJump < scheduled.length && (scheduled[nextJump]?.atMs ?? Number.POSITIVE_INFINITY) <= at) {
+        const j = scheduled[nextJump]!;
+        const pHome = this.drawLogit ? Math.exp(h) / (1 + Math.exp(h) + Math.exp(d)) : sigmoid(h);
+        const jump = newsJump(pHome, j.deltaLogit);
+        const labelled = news.next() < jump.labelledChance;
+        const after = labelled ? jump.labelled : jump.reversed;
+        const before = h;
+        if (this.drawLogit) [h, d] = moveHome(h, d, after);
+        else h = logit(after);
+        jumps.push({
+          atMs: j.atMs,
+          deltaLogit: labelled ? j.deltaLogit : -j.deltaLogit,
+          label: j.label,
+          labelled,
+        });
+        if (!Number.isFinite(h)) h = before;
         nextJump++;
       }
       // Keep probabilities finite and away from exact 0/1.
@@ -91,6 +121,7 @@ export class TruthPath {
       this.homeLogit[i] = h;
       if (this.drawLogit) this.drawLogit[i] = d;
     }
+    this.jumps = jumps;
     const final = this.at(endMs);
     const u = Rng.derive(seed, `outcome/${game.id}`).next();
     this.outcome = u < final.home ? 'home' : u < final.home + (final.draw ?? 0) ? 'draw' : 'away';

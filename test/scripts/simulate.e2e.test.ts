@@ -28,6 +28,12 @@ const FIELDS = [
   'reconnects',
   'book_resyncs',
   'book_mismatches',
+  // The ruler: fills against the scenario's true probability.
+  'truth_marked_pnl',
+  'edge_at_fill',
+  'markout_10s',
+  'markout_60s',
+  'markout_5m',
 ];
 
 describe('npm run simulate end to end', () => {
@@ -61,6 +67,11 @@ describe('npm run simulate end to end', () => {
       expect(score.orders_after_stop, name).toBe(0);
       expect(score.invariant_violations, name).toBe(0);
       expect(score.inventory_limit as number).toBeGreaterThan(0);
+      // The ruler splits what the whole says; uptime comes from issue #12's uptime module (not wired yet).
+      const ruler = score.ruler as { fills: number; byCounterparty: Record<string, { fills: number }> };
+      expect(ruler.fills).toBe(score.fills);
+      expect(Object.values(ruler.byCounterparty).reduce((n, a) => n + a.fills, 0)).toBe(score.fills);
+      expect(score.quoting_uptime).toBeNull();
       expect(score.max_abs_inventory as number).toBeLessThanOrEqual(score.inventory_limit as number);
     }
     expect((board.ours!.fills as number) + (board['fixed-spread']!.fills as number)).toBeGreaterThan(0);

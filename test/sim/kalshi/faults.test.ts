@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parseWsFrame } from '../../../shared/kalshi/schemas/ws.ts';
 import type { SteppedClock } from '../../../sim/clock.ts';
 import { Faults, numbersForStrings } from '../../../sim/kalshi/faults.ts';
@@ -19,6 +19,12 @@ afterEach(async () => {
   for (const c of clients) c.close();
   await sim.close();
 });
+
+/** Scenario time passing while a test waits on the wire (the simulator's delays run on it): 10 ms per 5 wall ms. */
+function passTime(): () => void {
+  const t = setInterval(() => stepped.advance(10), 5);
+  return () => clearInterval(t);
+}
 
 async function connect(): Promise<WsClient> {
   const c = await WsClient.connect(sim);
@@ -81,6 +87,8 @@ describe('WebSocket faults', () => {
   });
 
   it('half-open: the session goes silent (no data, no pings, no pongs) but the socket stays; new connections work', async () => {
+    const stop = passTime();
+    onTestFinished(stop);
     const a = await bookClient();
     await new Promise<void>((r) => a.ws.once('ping', () => r()));
     sim.faults.halfOpenWebSockets();
@@ -144,6 +152,8 @@ describe('WebSocket faults', () => {
   });
 
   it('late fills: the fill arrives after the order update that reports the execution', async () => {
+    const stop = passTime();
+    onTestFinished(stop);
     const c = await privateClient();
     sim.faults.set({ lateFillMs: 50 });
     sim.admin.placeOrder('maker', req('bid', 440_000, 100));
@@ -218,6 +228,8 @@ describe('REST faults', () => {
   });
 
   it('slow responses: a delayed request completes after a later, undelayed one', async () => {
+    const stop = passTime();
+    onTestFinished(stop);
     sim.faults.set({ slowResponseMs: 150 });
     const order: string[] = [];
     const slow = call('GET', '/exchange/status').then(() => order.push('slow'));
@@ -229,6 +241,8 @@ describe('REST faults', () => {
   });
 
   it('lying cancel: success is reported while the order keeps resting (and can fill) for a while', async () => {
+    const stop = passTime();
+    onTestFinished(stop);
     const id = (
       (await call('POST', '/portfolio/events/orders', createBody('0.4400'))).body as { order_id: string }
     ).order_id;

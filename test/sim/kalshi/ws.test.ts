@@ -1,15 +1,17 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseWsFrame } from '../../../shared/kalshi/schemas/ws.ts';
+import type { SteppedClock } from '../../../sim/clock.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
 import type { OrderRequest } from '../../../sim/kalshi/types.ts';
 import { BOS, MIL, ofType, setupSim, signHeaders, WsClient } from './harness.ts';
 
 let sim: KalshiSim;
+let clock: SteppedClock;
 let clients: WsClient[] = [];
 
 beforeEach(async () => {
-  ({ sim } = await setupSim({ pingIntervalMs: 50 }));
+  ({ sim, clock } = await setupSim({ pingIntervalMs: 50 }));
   clients = [];
 });
 afterEach(async () => {
@@ -342,6 +344,7 @@ describe('heartbeat', () => {
   it('pings with payload "heartbeat" on the configured period and answers client pings', async () => {
     const c = await connect();
     const ping = new Promise<string>((resolve) => c.ws.once('ping', (d) => resolve(d.toString())));
+    clock.advance(50); // heartbeats run on scenario time
     expect(await ping).toBe('heartbeat');
     const pong = new Promise<string>((resolve) => c.ws.once('pong', (d) => resolve(d.toString())));
     c.ws.ping('are-you-there');

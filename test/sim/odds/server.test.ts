@@ -312,9 +312,13 @@ describe('odds simulator: faults', () => {
   });
 
   it('slow still answers correctly, and rateLimit forces 429', async () => {
-    const { sim } = await start();
+    const { sim, clock } = await start();
     sim.faults.set('slow', true, { delayMs: 20 });
-    expect((await get(sim, '/v4/sports')).status).toBe(200);
+    // A slow answer is slow in scenario time: it comes when the scenario clock gets there.
+    const slow = get(sim, '/v4/sports');
+    await new Promise((r) => setTimeout(r, 50));
+    clock.advance(20);
+    expect((await slow).status).toBe(200);
     sim.faults.set('slow', false);
     sim.faults.set('rateLimit', true);
     expect((await get(sim, '/v4/sports')).status).toBe(429);

@@ -1,0 +1,255 @@
+/**
+ * `npm run evaluate -- --scenarios A,B,… [--seeds 1-30] [--out DIR] [--jobs N] [--config FILE]`
+ *
+ * Runs every strategy (ours and the baselines, through `npm run simulate`) on
+ * the same seeds of each scenario, N simulate processes at a time (default:
+ * every core), and prints per scenario the mean ± s.e. of truth-marked PnL,
+ * the paired difference ours − each baseline with its t, and the markouts.
+ * With `--out DIR` it writes DIR/evaluation.json, DIR/evaluation.html and each
+ * run's scoreboard under DIR/runs/. Any scenario file path works.
+ *
+ * Exit codes: 0 done, 1 a run failed, 2 bad options.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { resolveScenarioPath } from '../sim/main.ts';
+import {
+  evaluateScenario,
+  evaluationText,
+  type RunPoint,
+  type ScenarioEvaluation,
+} from '../sim/scenario/evaluation.ts';
+import { loadScenario } from '../sim/scenario/schema.ts';
+import { parseSeedList } from '../sim/scenario/stats.ts';
+import { probabilityOf } from '../sim/scenario/truth.ts';
+import { buildWorld } from '../sim/scenario/world.ts';
+import { evaluationHtml } from './evaluate-html.ts';
+import { loadEngineConfig } from './paper/config-file.ts';
+import { progressBar, progressWriter } from './paper/progress.ts';
+
+const USAGE = `usage: npm run evaluate -- --scenarios A,B,… [--seeds 1-30] [--out DIR] [--jobs N] [--config FILE]
+  --scenarios LIST  scenario files or shipped names, comma-separated
+  --seeds LIST      seeds, e.g. 1-30 or 1,2,5 (default 1-30)
+  --out DIR         write evaluation.json, evaluation.html and runs/ there
+  --jobs N          simulate processes at once (default: cores = ${availableParallelism()})
+  --config FILE     engine config JSON (passed to simulate)`;
+
+const zOptions = z.object({
+  scenarios: z
+    .string({ message: 'is required' })
+    .min(1, 'is required')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  seeds: z.string().default('1-30'),
+  out: z.string().min(1).optional(),
+  jobs: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(64, 'must be ≤ 64').optional(),
+  config: z.string().min(1).optional(),
+  help: z.boolean().default(false),
+});
+
+export interface EvaluateIo {
+  argv: readonly string[];
+  out: NodeJS.WriteStream;
+  err: NodeJS.WriteStream;
+}
+
+/** Parses the command line: the options, or the exit code when there is nothing to run. */
+export function parseEvaluateOptions(
+  argv: readonly string[],
+  err: { write(s: string): unknown },
+): (z.infer<typeof zOptions> & { seedList: number[] }) | number {
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        scenarios: { type: 'string' },
+        seeds: { type: 'string' },
+        out: { type: 'string' },
+        jobs: { type: 'string' },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    err.write(`error: ${(e as Error).message.split('\n')[0]}\n`);
+    return 2;
+  }
+  if (values.help) {
+    err.write(`${USAGE}\n`);
+    return 0;
+  }
+  const r = zOptions.safeParse(values);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    err.write(`error: --${issue.path.join('.') || 'options'} ${issue.message}\n`);
+    return 2;
+  }
+  try {
+    return { ...r.data, seedList: parseSeedList(r.data.seeds) };
+  } catch (e) {
+    err.write(`error: --seeds ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+interface Job {
+  scenario: string;
+  seed: number;
+  dir: string;
+}
+
+/** One `simulate` in a child process (ours and the baselines on one seed). */
+function runSimulate(job: Job, config: string | undefined): Promise<{ ok: boolean; stderr: string }> {
+  const script = join(fileURLToPath(new URL('.', import.meta.url)), 'simulate.ts');
+  const args = [
+    ...process.execArgv,
+    script,
+    '--scenario',
+    job.scenario,
+    '--seed',
+    String(job.seed),
+    '--report',
+    job.dir,
+    ...(config ? ['--config', config] : []),
+  ];
+  return new Promise((done) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString('utf8')).slice(-4000);
+    });
+    child.on('close', (code) => done({ ok: code === 0, stderr }));
+    child.on('error', (e) => done({ ok: false, stderr: e.message }));
+  });
+}
+
+/** Each strategy's numbers from one run's scoreboard.json. */
+export function pointsOf(
+  scenario: string,
+  seed: number,
+  board: Record<string, Record<string, unknown>>,
+): RunPoint[] {
+  const num = (v: unknown) => (typeof v === 'number' ? v : Number.NaN);
+  return Object.entries(board).map(([strategy, s]) => ({
+    scenario,
+    seed,
+    strategy,
+    truthMarked: num(s.truth_marked_pnl),
+    edge: num(s.edge_at_fill),
+    markout10s: num(s.markout_10s),
+    markout60s: num(s.markout_60s),
+    markout5m: num(s.markout_5m),
+    settlementLuck: typeof s.settlement_luck === 'number' ? s.settlement_luck : null,
+    fills: num(s.fills),
+  }));
+}
+
+/** The truth at each game's stop time against its outcome, every market (no worker needed). */
+export function truthAtStop(scenarioPath: string, seed: number, stopMarginMs: number) {
+  const world = buildWorld(loadScenario(scenarioPath), { seed, startMs: Date.parse('2026-01-01T00:00:00Z') });
+  return world.games.flatMap((g) => {
+    const at = g.path.at(g.path.times.startMs - stopMarginMs);
+    return g.markets.map((m) => ({ p: probabilityOf(at, m.outcome), won: g.path.outcome === m.outcome }));
+  });
+}
+
+export async function main(io: EvaluateIo): Promise<number> {
+  const opts = parseEvaluateOptions(io.argv, io.err);
+  if (typeof opts === 'number') return opts;
+  const scenarios = opts.scenarios.map((s) => resolveScenarioPath(s));
+  for (const s of scenarios) {
+    try {
+      loadScenario(s);
+    } catch (e) {
+      io.err.write(`error: --scenarios ${basename(s)}: ${(e as Error).message.split('\n')[0]}\n`);
+      return 2;
+    }
+  }
+  const outDir = opts.out ? resolve(opts.out) : mkdtempSync(join(tmpdir(), 'kmm-evaluate-'));
+  const jobs: Job[] = scenarios.flatMap((scenario) =>
+    opts.seedList.map((seed) => ({
+      scenario,
+      seed,
+      dir: join(outDir, 'runs', basename(scenario, '.json'), String(seed)),
+    })),
+  );
+  const parallel = opts.jobs ?? availableParallelism();
+  const progress = progressWriter(io.err);
+  const wallStart = Date.now();
+  let finished = 0;
+  const failures: string[] = [];
+  const points: RunPoint[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const job = jobs[next++];
+      if (!job) return;
+      mkdirSync(job.dir, { recursive: true });
+      const r = await runSimulate(job, opts.config);
+      finished++;
+      const name = basename(job.scenario, '.json');
+      if (!r.ok) failures.push(`${name} seed ${job.seed}: ${r.stderr.trim().split('\n').at(-1) ?? 'failed'}`);
+      else {
+        const board = JSON.parse(readFileSync(join(job.dir, 'scoreboard.json'), 'utf8'));
+        points.push(...pointsOf(name, job.seed, board));
+      }
+      const elapsed = (Date.now() - wallStart) / 1000;
+      progress.update(
+        `evaluate ${progressBar(finished, jobs.length)} ${finished}/${jobs.length} runs, ${elapsed.toFixed(0)} s (${name} seed ${job.seed}${r.ok ? '' : ' FAILED'})`,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
+  const wallS = (Date.now() - wallStart) / 1000;
+  progress.done(`evaluate: ${jobs.length} runs in ${wallS.toFixed(0)} s on ${parallel} jobs`);
+
+  const stopMarginMs = loadEngineConfig(opts.config).stopMarginMs;
+  const evaluations: ScenarioEvaluation[] = scenarios.map((s) => {
+    const name = basename(s, '.json');
+    const calibration = opts.seedList.flatMap((seed) => truthAtStop(s, seed, stopMarginMs));
+    return evaluateScenario(name, points, calibration);
+  });
+  io.out.write(`${evaluationText(evaluations)}\n`);
+  for (const f of failures) io.err.write(`run failed: ${f}\n`);
+  if (opts.out) {
+    const doc = {
+      generatedAt: new Date().toISOString(),
+      seeds: opts.seedList,
+      wallSeconds: Math.round(wallS),
+      jobs: parallel,
+      failures,
+      scenarios: evaluations,
+    };
+    writeFileSync(join(outDir, 'evaluation.json'), `${JSON.stringify(doc, null, 2)}\n`);
+    writeFileSync(join(outDir, 'evaluation.html'), evaluationHtml(doc));
+    io.out.write(
+      `evaluation: ${join(outDir, 'evaluation.json')}\nreport: ${join(outDir, 'evaluation.html')}\n`,
+    );
+  }
+  return failures.length > 0 ? 1 : 0;
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.exit(await main({ argv: process.argv.slice(2), out: process.stdout, err: process.stderr }));
+}

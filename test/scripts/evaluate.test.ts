@@ -1,0 +1,107 @@
+/**
+ * `npm run evaluate`: the command line (a bad flag exits 2 with one line),
+ * reading simulate scoreboards, the truth calibration at the stop without a
+ * worker, and the evaluation's paired statistics.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseEvaluateOptions, pointsOf, truthAtStop } from '../../scripts/evaluate.ts';
+import { evaluateScenario, evaluationText, type RunPoint } from '../../sim/scenario/evaluation.ts';
+
+function sink() {
+  let text = '';
+  return {
+    write: (s: string) => {
+      text += s;
+      return true;
+    },
+    get text() {
+      return text;
+    },
+  };
+}
+
+describe('evaluate command line', () => {
+  it('parses scenarios, seed ranges and jobs', () => {
+    const err = sink();
+    const o = parseEvaluateOptions(
+      ['--scenarios', 'a.json, nba-quiet-evening', '--seeds', '1-3,7', '--jobs', '2'],
+      err,
+    );
+    expect(o).toMatchObject({ scenarios: ['a.json', 'nba-quiet-evening'], seedList: [1, 2, 3, 7], jobs: 2 });
+    expect(err.text).toBe('');
+  });
+
+  it.each([
+    [['--scenarios', 'a', '--jobs', 'many'], /--jobs/],
+    [['--scenarios', 'a', '--seeds', '5-1'], /--seeds/],
+    [['--seeds', '1-3'], /--scenarios/],
+    [['--scenarios', 'a', '--warp'], /warp/],
+  ])('exits 2 on a bad flag with one clear line: %j', (argv, pattern) => {
+    const err = sink();
+    expect(parseEvaluateOptions(argv, err)).toBe(2);
+    expect(err.text).toMatch(pattern);
+    expect(err.text.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('evaluation', () => {
+  it('reads each strategy of a scoreboard', () => {
+    const points = pointsOf('s', 3, {
+      ours: {
+        truth_marked_pnl: 1.5,
+        edge_at_fill: 2,
+        markout_10s: 1.9,
+        markout_60s: 1.7,
+        markout_5m: 1.6,
+        settlement_luck: -4,
+        fills: 12,
+      },
+      'top-of-book': {
+        truth_marked_pnl: -0.5,
+        edge_at_fill: 0,
+        markout_10s: 0,
+        markout_60s: 0,
+        markout_5m: 0,
+        settlement_luck: null,
+        fills: 0,
+      },
+    });
+    expect(points).toHaveLength(2);
+    expect(points[0]).toMatchObject({ strategy: 'ours', seed: 3, truthMarked: 1.5, settlementLuck: -4 });
+    expect(points[1]!.settlementLuck).toBeNull();
+  });
+
+  it('pairs ours with each baseline by seed', () => {
+    const pts: RunPoint[] = [];
+    for (let seed = 1; seed <= 5; seed++) {
+      const world = seed * 10; // a shared per-seed effect the pairing removes
+      const base = {
+        scenario: 's',
+        seed,
+        edge: 0,
+        markout10s: 0,
+        markout60s: 0,
+        markout5m: 0,
+        settlementLuck: null,
+        fills: 1,
+      };
+      pts.push({ ...base, strategy: 'ours', truthMarked: world + 1 + (seed % 2) * 0.1 });
+      pts.push({ ...base, strategy: 'fixed-spread', truthMarked: world });
+    }
+    const e = evaluateScenario('s', pts, [{ p: 0.6, won: true }]);
+    expect(e.seeds).toEqual([1, 2, 3, 4, 5]);
+    expect(e.strategies.ours!.n).toBe(5);
+    expect(e.paired['fixed-spread']!.mean).toBeCloseTo(1.06, 9);
+    expect(e.paired['fixed-spread']!.t!).toBeGreaterThan(10);
+    expect(e.calibration).toHaveLength(1);
+    expect(evaluationText([e])).toMatch(/ours − fixed-spread\s+1\.06 ± 0\.\d\d\s+t = \d/);
+  });
+
+  it('takes the truth at each game stop from the scenario alone, one sample per market', () => {
+    const a = truthAtStop('sim/scenarios/epl-draw.json', 4, 60_000);
+    expect(a.length).toBe(6); // two 3-way games
+    for (const s of a) expect(s.p).toBeGreaterThan(0);
+    expect(a.filter((s) => s.won)).toHaveLength(2);
+    expect(truthAtStop('sim/scenarios/epl-draw.json', 4, 60_000)).toEqual(a);
+  });
+});
