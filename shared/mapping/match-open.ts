@@ -101,18 +101,21 @@ export function matchOpenGame(
     return unmatched('no-candidate', `no ${entry.label} event for ${pairLabel} among ${seen} on offer`);
   }
 
-  // A title that names sides must name these two.
+  // The title is secondary (nicknames: "Canelo"): it contradicts only when it names neither side,
+  // or names the same side twice.
   const titled = titleSides(game.title);
   if (titled) {
-    for (const t of titled) {
-      const known =
-        sides.some((s) => same(t, s.name) || same(s.name, t)) ||
-        pairs.some((p) => same(t, p.event.home_team) || same(t, p.event.away_team));
-      if (!known)
-        return unmatched(
-          'title-mismatch',
-          `title "${game.title}": "${t}" is neither ${a.name} nor ${b.name}`,
-        );
+    const whichSide = (t: string) =>
+      sides.findIndex(
+        (s) =>
+          same(t, s.name) ||
+          same(s.name, t) ||
+          pairs.some((p) => same(t, p.event.home_team) && same(s.name, p.event.home_team)) ||
+          pairs.some((p) => same(t, p.event.away_team) && same(s.name, p.event.away_team)),
+      );
+    const [x, y] = titled.map(whichSide) as [number, number];
+    if ((x < 0 && y < 0) || (x >= 0 && x === y)) {
+      return unmatched('title-mismatch', `title "${game.title}" does not name ${a.name} and ${b.name}`);
     }
   }
 
