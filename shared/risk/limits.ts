@@ -85,8 +85,11 @@ export const DEFAULT_SPORT_LIMITS: Readonly<Record<string, SportLimit>> = {
 };
 
 export const LimitsConfigSchema = z.object({
-  /** A sport with no entry of its own. */
-  default: SportLimitSchema.default({ cap: 50_000, floor: 2_000, liquidityShare: 0.5 }),
+  /**
+   * A sport with no entry of its own (a new sport, or a config whose `sports` map replaces the
+   * defaults): the third tier, never the majors' — an unknown sport is not a deep one.
+   */
+  default: SportLimitSchema.default({ ...THIRD }),
   sports: z.record(z.string(), SportLimitSchema).default({ ...DEFAULT_SPORT_LIMITS }),
 });
 export type LimitsConfig = z.infer<typeof LimitsConfigSchema>;

@@ -166,3 +166,12 @@ describe('per-sport limits follow the design order', () => {
         expect(cap(mid), `${mid} > ${niche}`).toBeGreaterThan(cap(niche));
   });
 });
+
+describe('a sport with no limits entry', () => {
+  it('gets the third tier, never the majors', () => {
+    expect(sportLimit(DEFAULT_LIMITS, 'some_new_league')).toEqual(sportLimit(DEFAULT_LIMITS, 'ufc'));
+    expect(sportLimit(DEFAULT_LIMITS, 'some_new_league').cap).toBeLessThan(
+      sportLimit(DEFAULT_LIMITS, 'nba').cap,
+    );
+  });
+});
