@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sameClubSide } from '../../../shared/mapping/clubs.ts';
+import { CLUB_ALIAS_GROUPS, sameClubSide } from '../../../shared/mapping/clubs.ts';
 import {
   buildCollegeTable,
   COLLEGES,
@@ -190,6 +190,17 @@ describe('clubs', () => {
     expect(sameClubSide('Nice', 'OGC Nice')).toBe(true);
     expect(sameClubSide('Real Madrid', 'Real Madrid CF')).toBe(true);
     expect(sameClubSide('Club América', 'Club America')).toBe(true);
+  });
+
+  it("every spelling of a group is its club under noise, and never another group's club", () => {
+    const spellings = CLUB_ALIAS_GROUPS.flatMap((g, i) => g.map((name) => ({ i, name })));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...spellings).chain((a) => fc.tuple(fc.constant(a), noisy(a.name))),
+        fc.constantFrom(...spellings),
+        ([a, spelled], b) => sameClubSide(spelled, b.name) === (a.i === b.i),
+      ),
+    );
   });
 
   it('alias groups: the same club, and only its own group', () => {
