@@ -32,6 +32,10 @@ export function kalshiGameFrom(
     startTime: milestoneStart(event.event_ticker, milestones),
     markets: markets
       .filter((m) => m.event_ticker === event.event_ticker)
-      .map((m) => ({ ticker: m.ticker, yesSubTitle: m.yes_sub_title ?? '' })),
+      .map((m) => {
+        // The rules say whether the market can void or settle between 0 and 1 (settlement.ts).
+        const rules = [m.rules_primary, m.rules_secondary].filter((r): r is string => !!r).join('\n');
+        return { ticker: m.ticker, yesSubTitle: m.yes_sub_title ?? '', ...(rules ? { rules } : {}) };
+      }),
   };
 }

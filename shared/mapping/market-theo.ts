@@ -26,11 +26,14 @@ export function marketTheos(theo: Theo, match: Extract<MatchResult, { kind: 'mat
       detail: `theo is for ${theo.eventId}, mapping for ${match.oddsEventId}`,
     };
   }
-  if (theo.threeWay !== match.threeWay || theo.outcomes.length !== match.markets.length) {
+  // Exhaustive: one market per outcome. A 3-way book without a TIE market: one per team, the
+  // draw priced by the theo but listed by no market (it pays neither YES).
+  const expected = match.exhaustive ? match.markets.length : match.markets.length + 1;
+  if (theo.threeWay !== match.threeWay || theo.outcomes.length !== expected) {
     return {
       ok: false,
       reason: 'outcome-mismatch',
-      detail: `theo has ${theo.outcomes.length} outcomes (${theo.threeWay ? '3' : '2'}-way), mapping has ${match.markets.length} markets`,
+      detail: `theo has ${theo.outcomes.length} outcomes (${theo.threeWay ? '3' : '2'}-way), mapping has ${match.markets.length} markets${match.exhaustive ? '' : ' and no TIE market'}`,
     };
   }
   const markets: MarketTheo[] = [];
@@ -46,4 +49,18 @@ export function marketTheos(theo: Theo, match: Extract<MatchResult, { kind: 'mat
     markets.push({ ticker: m.ticker, side: m.side, probability: outcome.probability });
   }
   return { ok: true, eventTicker: match.eventTicker, oddsEventId: match.oddsEventId, markets };
+}
+
+/**
+ * Whether a game's markets cover every outcome its theo prices: what the
+ * quoter passes to quoteGame as `exhaustive`. A soccer or boxing game listed
+ * without a TIE market is not exhaustive — YES on both teams loses on a draw,
+ * so the two are not a hedge and the bids need not sum below $1.
+ */
+export function marketsCoverTheo(
+  marketOutcomes: readonly string[],
+  theoOutcomes: readonly string[],
+): boolean {
+  const listed = new Set(marketOutcomes);
+  return theoOutcomes.every((o) => listed.has(o));
 }

@@ -9,8 +9,20 @@
  * mapping prices one team's market with the other team's probability.
  */
 import { type OddsApiEvent, oddsTimeToMs } from '../odds/schemas.ts';
+import { matchOpenGame, titleSides } from './match-open.ts';
 import { normalizeTeamName } from './normalize.ts';
+import { gameSettlement } from './settlement.ts';
+import {
+  acceptsOddsKey,
+  DEFAULT_SPORT_CATALOGUE,
+  type SportCatalogue,
+  type SportEntry,
+  sportOfSeries,
+} from './sports.ts';
+import { pickByStart } from './start-window.ts';
 import { buildLeagues, type LeagueTable, teamsForName } from './teams.ts';
+
+export { localDate, tickerDate } from './start-window.ts';
 
 /** What the mapper needs from a Kalshi event (build it from the Kalshi REST event + markets). */
 export interface KalshiGame {
@@ -22,7 +34,8 @@ export interface KalshiGame {
   title: string;
   /** game start (epoch ms) when known, e.g. from the event's milestone `start_date` */
   startTime?: number | null;
-  markets: readonly { ticker: string; yesSubTitle: string }[];
+  /** `rules`: the market's rules text (rules_primary + rules_secondary), read for void/non-binary settlement */
+  markets: readonly { ticker: string; yesSubTitle: string; rules?: string }[];
 }
 
 export type OutcomeSide = 'home' | 'away' | 'draw';
@@ -46,6 +59,10 @@ export const UNMATCHED_REASONS = [
   'start-time-mismatch',
   'ambiguous-event',
   'duplicate-mapping',
+  /** the sport's books do not exist (esports, challenger tennis): never quoted */
+  'no-odds-source',
+  /** a market may settle between 0 and 1 (fair price, last traded price): not quoted */
+  'non-binary-settlement',
 ] as const;
 export type UnmatchedReason = (typeof UNMATCHED_REASONS)[number];
 
@@ -60,7 +77,15 @@ export type MatchResult =
       commenceTime: number;
       /** commence − Kalshi start, when Kalshi gave a start time */
       startDiffMs: number | null;
+      /** the book has a draw (3-way moneyline) */
       threeWay: boolean;
+      /**
+       * The markets cover every outcome of the book. False for a 3-way book
+       * without a TIE market: the winner markets are not exhaustive (a draw
+       * pays neither YES), so their theos are the 3-way probabilities as they
+       * are, and the game's risk has an implicit "draw" outcome.
+       */
+      exhaustive: boolean;
       markets: MarketMapping[];
     }
   | {
@@ -73,8 +98,10 @@ export type MatchResult =
     };
 
 export interface MappingConfig {
-  /** Kalshi series → Odds API sport key */
+  /** Kalshi series → Odds API sport key (explicit; wins over the catalogue) */
   seriesToSport: Readonly<Record<string, string>>;
+  /** every other series: the sport catalogue (shared/mapping/sports.ts) */
+  catalogue?: SportCatalogue;
   leagues: ReadonlyMap<string, LeagueTable>;
   /** with a Kalshi start time: accept Odds API commence times this close */
   startToleranceMs: number;
@@ -96,42 +123,14 @@ const HOUR = 3_600_000;
 
 export const DEFAULT_MAPPING_CONFIG: MappingConfig = {
   seriesToSport: DEFAULT_SERIES_TO_SPORT,
+  catalogue: DEFAULT_SPORT_CATALOGUE,
   leagues: buildLeagues(),
   startToleranceMs: 3 * HOUR,
   exactStartToleranceMs: 15 * 60_000,
   tickerTimeZone: 'America/New_York',
 };
 
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DRAW_SPELLINGS = new Set(['tie', 'draw']);
-
-/** The game date in a Kalshi event ticker (`KXNBAGAME-26NOV14BOSMIL` → "2026-11-14"), or null. */
-export function tickerDate(eventTicker: string): string | null {
-  const m = /^[A-Z0-9]+-(\d{2})([A-Z]{3})(\d{2})/.exec(eventTicker);
-  if (!m) return null;
-  const month = MONTHS.indexOf(m[2]!);
-  const day = Number(m[3]);
-  if (month < 0 || day < 1 || day > 31) return null;
-  return `20${m[1]}-${String(month + 1).padStart(2, '0')}-${m[3]}`;
-}
-
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-/** Calendar date ("YYYY-MM-DD") of an instant in a time zone. */
-export function localDate(ms: number, timeZone: string): string {
-  let f = dateFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dateFormats.set(timeZone, f);
-  }
-  return f.format(ms);
-}
-
-/** "Boston at Milwaukee", "Arsenal vs Chelsea", "A @ B Winner?" → the two sides, or null. */
-function titleSides(title: string): [string, string] | null {
-  const t = title.replace(/\s+winner\??\s*$/i, '').trim();
-  const m = /^(.+?)\s+(?:at|@|vs\.?|v\.?)\s+(.+)$/i.exec(t);
-  return m ? [m[1]!.trim(), m[2]!.trim()] : null;
-}
 
 type Resolved =
   | { kind: 'team'; team: number }
@@ -188,6 +187,11 @@ function resolveMarket(league: LeagueTable, market: { ticker: string; yesSubTitl
   };
 }
 
+/** A league entry's one table key (a league is never keyed per tournament). */
+function leagueKeyOf(entry: SportEntry): string | undefined {
+  return entry.odds.kind === 'keys' ? entry.odds.keys[0] : undefined;
+}
+
 /** Match one Kalshi game against the Odds API events on offer. */
 export function matchKalshiGame(
   game: KalshiGame,
@@ -203,10 +207,26 @@ export function matchKalshiGame(
   });
 
   const series = game.seriesTicker ?? game.eventTicker.split('-')[0] ?? '';
-  const sportKey = Object.hasOwn(config.seriesToSport, series) ? config.seriesToSport[series] : undefined;
-  if (!sportKey) return unmatched('unknown-sport', `series ${series} has no Odds API sport configured`);
+  const explicit = Object.hasOwn(config.seriesToSport, series) ? config.seriesToSport[series] : undefined;
+  const entry = explicit ? undefined : sportOfSeries(config.catalogue ?? [], series);
+  if (!explicit && !entry)
+    return unmatched('unknown-sport', `series ${series} has no Odds API sport configured`);
+  if (entry?.odds.kind === 'none') {
+    return unmatched('no-odds-source', `series ${series} (${entry.label}): ${entry.odds.why}`);
+  }
+  // A market that may settle between 0 and 1 has no book price: not quoted (settlement.ts).
+  const settlement = gameSettlement(game.markets.map((m) => m.rules));
+  if (settlement.kind === 'non-binary') {
+    return unmatched('non-binary-settlement', `rules say "${settlement.phrase}": may settle other than 0/1`);
+  }
+  if (entry && entry.family !== 'league') {
+    return matchOpenGame(game, oddsEvents, { ...entry, family: entry.family }, config);
+  }
+  const sportKey = explicit ?? leagueKeyOf(entry!);
+  if (!sportKey) return unmatched('unknown-sport', `series ${series}: a league needs a fixed Odds API key`);
   const league = config.leagues.get(sportKey);
   if (!league) return unmatched('unknown-sport', `no team table for ${sportKey}`);
+  const acceptsKey = (key: string) => key === sportKey || (entry !== undefined && acceptsOddsKey(entry, key));
 
   // Each market → one team or the draw.
   const tickers = new Set<string>();
@@ -228,13 +248,9 @@ export function matchKalshiGame(
     );
   }
   if (drawMarkets.length > 1) return unmatched('bad-markets', `${drawMarkets.length} tie markets`);
-  if (league.draws !== (drawMarkets.length === 1)) {
-    return unmatched(
-      'outcome-mismatch',
-      league.draws
-        ? `${sportKey} is priced 3-way but the event has no TIE market`
-        : `${sportKey} is priced 2-way but the event has a TIE market`,
-    );
+  // A 3-way book without a TIE market is fine (the winner markets are not exhaustive); a TIE market on a 2-way book is not.
+  if (!league.draws && drawMarkets.length === 1) {
+    return unmatched('outcome-mismatch', `${sportKey} is priced 2-way but the event has a TIE market`);
   }
 
   // The title, when both sides resolve, must name the same two teams.
@@ -256,7 +272,7 @@ export function matchKalshiGame(
     return r.length === 1 ? r[0]! : null;
   };
   const pairMatches = oddsEvents.filter((e) => {
-    if (e.sport_key !== sportKey || !Number.isFinite(oddsTimeToMs(e.commence_time))) return false;
+    if (!acceptsKey(e.sport_key) || !Number.isFinite(oddsTimeToMs(e.commence_time))) return false;
     const h = resolveOdds(e.home_team);
     const a = resolveOdds(e.away_team);
     return h !== null && a !== null && h !== a && teamSet.has(h) && teamSet.has(a);
@@ -264,7 +280,7 @@ export function matchKalshiGame(
   const pairLabel = [...teamSet].map(names).join(' v ');
   if (pairMatches.length === 0) {
     const unknown = oddsEvents
-      .filter((e) => e.sport_key === sportKey)
+      .filter((e) => acceptsKey(e.sport_key))
       .flatMap((e) => [e.home_team, e.away_team])
       .filter((n) => resolveOdds(n) === null);
     const hint =
@@ -275,48 +291,11 @@ export function matchKalshiGame(
   }
 
   // Start time: Kalshi's own start when given, else the ticker's calendar date.
+  const pick = pickByStart(game.eventTicker, game.startTime, pairMatches, config, pairLabel);
+  if (!pick.ok) return unmatched(pick.reason, pick.detail, pick.candidates);
+  const chosen = pick.event;
   const start = game.startTime ?? null;
-  const date = tickerDate(game.eventTicker);
-  if (start === null && date === null) {
-    return unmatched(
-      'no-start-time',
-      'no start time and no date in the event ticker',
-      pairMatches.map((e) => e.id),
-    );
-  }
   const commence = (e: OddsApiEvent) => oddsTimeToMs(e.commence_time);
-  const inWindow = pairMatches.filter((e) =>
-    start !== null
-      ? Math.abs(commence(e) - start) <= config.startToleranceMs
-      : localDate(commence(e), config.tickerTimeZone) === date,
-  );
-  const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : 'invalid');
-  if (inWindow.length === 0) {
-    const want =
-      start !== null
-        ? `start ${iso(start)} ± ${config.startToleranceMs / 60_000} min`
-        : `date ${date} (${config.tickerTimeZone})`;
-    return unmatched(
-      'start-time-mismatch',
-      `${pairLabel}: Odds API commence ${pairMatches.map((e) => iso(commence(e))).join(', ')} vs Kalshi ${want}`,
-      pairMatches.map((e) => e.id),
-    );
-  }
-  let chosen = inWindow[0]!;
-  if (inWindow.length > 1) {
-    const exact =
-      start === null
-        ? []
-        : inWindow.filter((e) => Math.abs(commence(e) - start) <= config.exactStartToleranceMs);
-    if (exact.length !== 1) {
-      return unmatched(
-        'ambiguous-event',
-        `${inWindow.length} ${pairLabel} events in the window (${inWindow.map((e) => iso(commence(e))).join(', ')})`,
-        inWindow.map((e) => e.id),
-      );
-    }
-    chosen = exact[0]!;
-  }
 
   const homeIdx = resolveOdds(chosen.home_team)!;
   const markets: MarketMapping[] = [
@@ -330,13 +309,14 @@ export function matchKalshiGame(
   return {
     kind: 'matched',
     eventTicker: game.eventTicker,
-    sportKey,
+    sportKey: chosen.sport_key,
     oddsEventId: chosen.id,
     homeTeam: chosen.home_team,
     awayTeam: chosen.away_team,
     commenceTime: commence(chosen),
     startDiffMs: start === null ? null : commence(chosen) - start,
     threeWay: league.draws,
+    exhaustive: !league.draws || drawMarkets.length === 1,
     markets,
   };
 }

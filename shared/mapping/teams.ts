@@ -242,7 +242,29 @@ export const EPL: LeagueSpec = {
   ],
 };
 
-export const DEFAULT_LEAGUES: readonly LeagueSpec[] = [NBA, NFL, NHL, MLB, EPL];
+export const WNBA: LeagueSpec = {
+  sportKey: 'basketball_wnba',
+  draws: false,
+  teams: [
+    us('Atlanta', 'Dream', ['ATL']),
+    us('Chicago', 'Sky', ['CHI']),
+    us('Connecticut', 'Sun', ['CON', 'CONN']),
+    us('Dallas', 'Wings', ['DAL']),
+    us('Golden State', 'Valkyries', ['GSV', 'GS']),
+    us('Indiana', 'Fever', ['IND']),
+    us('Las Vegas', 'Aces', ['LVA', 'LV']),
+    us('Los Angeles', 'Sparks', ['LAS', 'LA'], ['LA Sparks']),
+    us('Minnesota', 'Lynx', ['MIN']),
+    us('New York', 'Liberty', ['NYL', 'NY']),
+    us('Phoenix', 'Mercury', ['PHX', 'PHO']),
+    us('Portland', 'Fire', ['POR']),
+    us('Seattle', 'Storm', ['SEA']),
+    us('Toronto', 'Tempo', ['TOR']),
+    us('Washington', 'Mystics', ['WAS', 'WSH']),
+  ],
+};
+
+export const DEFAULT_LEAGUES: readonly LeagueSpec[] = [NBA, NFL, NHL, MLB, EPL, WNBA];
 
 /**
  * Builds the lookup tables. Throws (a programming error in a table, caught by

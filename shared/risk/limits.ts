@@ -35,14 +35,62 @@ export const SportLimitSchema = z
   .refine((s) => s.floor <= s.cap, { message: 'floor must not exceed cap', path: ['floor'] });
 export type SportLimit = z.infer<typeof SportLimitSchema>;
 
+/**
+ * Per-sport constants, in the design's order (docs/GUARDS.md "Limits by sport"). Keys are the
+ * sport ids of the catalogue (shared/mapping/sports.ts), which are the engine's `sports` keys.
+ * - major leagues: deep books, public information, loosest;
+ * - second tier (WNBA, colleges' big sports, top soccer leagues, tour-level tennis): thinner
+ *   books, more team news that moves before the books do;
+ * - third tier (smaller leagues, UFC): thin books, late line-up and weigh-in news;
+ * - boxing: missed weight, disqualifications, voided fights;
+ * - niche and insider-prone (esports, college baseball, challenger/ITF tennis): tightest.
+ */
+const MAJOR: SportLimit = { cap: 50_000, floor: 2_000, liquidityShare: 0.5 };
+const SECOND: SportLimit = { cap: 25_000, floor: 1_000, liquidityShare: 0.4 };
+const THIRD: SportLimit = { cap: 15_000, floor: 1_000, liquidityShare: 0.35 };
+const BOXING: SportLimit = { cap: 5_000, floor: 500, liquidityShare: 0.25 };
+const NICHE: SportLimit = { cap: 5_000, floor: 500, liquidityShare: 0.25 };
+const LOWER_TENNIS: SportLimit = { cap: 3_000, floor: 300, liquidityShare: 0.2 };
+
+export const DEFAULT_SPORT_LIMITS: Readonly<Record<string, SportLimit>> = {
+  nba: MAJOR,
+  nfl: MAJOR,
+  mlb: MAJOR,
+  nhl: MAJOR,
+  epl: MAJOR,
+  wnba: SECOND,
+  ncaaf: SECOND,
+  ncaamb: SECOND,
+  ucl: SECOND,
+  laliga: SECOND,
+  seriea: SECOND,
+  bundesliga: SECOND,
+  ligue1: SECOND,
+  atp: SECOND,
+  wta: SECOND,
+  ncaawb: THIRD,
+  mls: THIRD,
+  ligamx: THIRD,
+  euroleague: THIRD,
+  ahl: THIRD,
+  khl: THIRD,
+  afl: THIRD,
+  cricket_t20: THIRD,
+  ufc: THIRD,
+  mma: THIRD,
+  boxing: BOXING,
+  esports: NICHE,
+  college_baseball: NICHE,
+  tennis_challenger: LOWER_TENNIS,
+};
+
 export const LimitsConfigSchema = z.object({
-  default: SportLimitSchema.default({ cap: 50_000, floor: 2_000, liquidityShare: 0.5 }),
-  sports: z.record(z.string(), SportLimitSchema).default({
-    esports: { cap: 5_000, floor: 500, liquidityShare: 0.25 },
-    college_baseball: { cap: 5_000, floor: 500, liquidityShare: 0.25 },
-    boxing: { cap: 5_000, floor: 500, liquidityShare: 0.25 },
-    mma: { cap: 15_000, floor: 1_000, liquidityShare: 0.35 },
-  }),
+  /**
+   * A sport with no entry of its own (a new sport, or a config whose `sports` map replaces the
+   * defaults): the third tier, never the majors' — an unknown sport is not a deep one.
+   */
+  default: SportLimitSchema.default({ ...THIRD }),
+  sports: z.record(z.string(), SportLimitSchema).default({ ...DEFAULT_SPORT_LIMITS }),
 });
 export type LimitsConfig = z.infer<typeof LimitsConfigSchema>;
 

@@ -23,8 +23,18 @@ describe('KalshiGame from parsed Kalshi REST responses', () => {
       title: 'Boston at Milwaukee',
       startTime: Date.parse('2026-11-15T00:30:00Z'),
       markets: [
-        { ticker: 'KXNBAGAME-26NOV14BOSMIL-BOS', yesSubTitle: 'Boston' },
-        { ticker: 'KXNBAGAME-26NOV14BOSMIL-MIL', yesSubTitle: 'Milwaukee' },
+        {
+          ticker: 'KXNBAGAME-26NOV14BOSMIL-BOS',
+          yesSubTitle: 'Boston',
+          rules:
+            'If Boston wins the Boston at Milwaukee professional basketball game originally scheduled for Nov 14, 2026, then the market resolves to Yes.',
+        },
+        {
+          ticker: 'KXNBAGAME-26NOV14BOSMIL-MIL',
+          yesSubTitle: 'Milwaukee',
+          rules:
+            'If Milwaukee wins the Boston at Milwaukee professional basketball game originally scheduled for Nov 14, 2026, then the market resolves to Yes.',
+        },
       ],
     });
     const r = matchKalshiGame(game, [
@@ -37,6 +47,25 @@ describe('KalshiGame from parsed Kalshi REST responses', () => {
       },
     ]);
     expect(r).toMatchObject({ kind: 'matched', oddsEventId: 'odds-1', startDiffMs: 0 });
+  });
+
+  it('carries the rules, so a market that may settle between 0 and 1 is refused', () => {
+    const fair = markets.map((m) => ({
+      ...m,
+      rules_secondary: 'If the game is cancelled, the market resolves to a fair price determined by Kalshi.',
+    }));
+    const game = kalshiGameFrom(events.events[0]!, fair, events.milestones ?? []);
+    expect(
+      matchKalshiGame(game, [
+        {
+          id: 'odds-1',
+          sport_key: 'basketball_nba',
+          commence_time: '2026-11-15T00:30:00Z',
+          home_team: 'Milwaukee Bucks',
+          away_team: 'Boston Celtics',
+        },
+      ]),
+    ).toMatchObject({ kind: 'unmatched', reason: 'non-binary-settlement' });
   });
 
   it('ignores markets of other events', () => {

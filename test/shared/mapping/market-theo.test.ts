@@ -86,3 +86,73 @@ describe('market theos: theo × mapping', () => {
     expect(marketTheos(threeWay, match)).toMatchObject({ ok: false, reason: 'outcome-mismatch' });
   });
 });
+
+describe('market theos: a 3-way book on Kalshi markets with and without a TIE market', () => {
+  const soccer: EventOdds = {
+    id: 'e-rma-bar',
+    sport_key: 'soccer_spain_la_liga',
+    commence_time: '2026-11-15T20:00:00Z',
+    home_team: 'Real Madrid',
+    away_team: 'Barcelona',
+    bookmakers: [
+      {
+        key: 'pinnacle',
+        title: 'Pinnacle',
+        last_update: stamp,
+        markets: [
+          {
+            key: 'h2h',
+            last_update: stamp,
+            outcomes: [
+              { name: 'Real Madrid', price: 2.2 },
+              { name: 'Barcelona', price: 3.3 },
+              { name: 'Draw', price: 3.6 },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const t = computeTheo(soccer, { asOf, oddsFormat: 'decimal' });
+  if (t.kind !== 'theo') throw new Error(t.detail);
+  const markets = [
+    { ticker: 'KXLALIGAGAME-26NOV15RMABAR-RMA', yesSubTitle: 'Real Madrid' },
+    { ticker: 'KXLALIGAGAME-26NOV15RMABAR-BAR', yesSubTitle: 'Barcelona' },
+    { ticker: 'KXLALIGAGAME-26NOV15RMABAR-TIE', yesSubTitle: 'Tie' },
+  ];
+  const mapped = (ms: typeof markets) => {
+    const m = matchKalshiGame(
+      {
+        eventTicker: 'KXLALIGAGAME-26NOV15RMABAR',
+        title: 'Real Madrid vs Barcelona',
+        startTime: Date.parse('2026-11-15T20:00:00Z'),
+        markets: ms,
+      },
+      [soccer],
+    );
+    if (m.kind !== 'matched') throw new Error(m.detail);
+    return m;
+  };
+  const prob = (name: string) => t.outcomes.find((o) => o.name === name)!.probability;
+
+  it('with a TIE market: three markets, probabilities summing to 1', () => {
+    const r = marketTheos(t, mapped(markets));
+    if (!r.ok) throw new Error(r.detail);
+    expect(r.markets.map((m) => m.side)).toEqual(['home', 'away', 'draw']);
+    expect(r.markets.reduce((a, m) => a + m.probability, 0)).toBeCloseTo(1, 9);
+  });
+
+  it('without one: each winner market is its 3-way probability, not renormalised (a draw is a loss for both YES)', () => {
+    const r = marketTheos(t, mapped(markets.slice(0, 2)));
+    if (!r.ok) throw new Error(r.detail);
+    expect(r.markets.map((m) => m.probability)).toEqual([prob('Real Madrid'), prob('Barcelona')]);
+    expect(r.markets.reduce((a, m) => a + m.probability, 0)).toBeCloseTo(1 - prob('Draw'), 9);
+  });
+
+  it('a 2-way theo for a game mapped 3-way is refused', () => {
+    expect(marketTheos(theo, { ...mapped(markets.slice(0, 2)), oddsEventId: theo.eventId })).toMatchObject({
+      ok: false,
+      reason: 'outcome-mismatch',
+    });
+  });
+});

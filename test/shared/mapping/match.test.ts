@@ -234,12 +234,22 @@ describe('matching Kalshi games to Odds API events', () => {
     expect(unknownTeam).toMatchObject({ kind: 'unmatched', reason: 'unresolved-team' });
     expect(
       matchKalshiGame(
-        { ...bosAtMil, eventTicker: 'KXCS2GAME-26NOV14AB', seriesTicker: 'KXCS2GAME' },
+        { ...bosAtMil, eventTicker: 'KXFOOGAME-26NOV14AB', seriesTicker: 'KXFOOGAME' },
         nbaSlate,
       ),
     ).toMatchObject({
       kind: 'unmatched',
       reason: 'unknown-sport',
+    });
+    // Esports is in the catalogue, with no books: a reason of its own.
+    expect(
+      matchKalshiGame(
+        { ...bosAtMil, eventTicker: 'KXCS2GAME-26NOV14AB', seriesTicker: 'KXCS2GAME' },
+        nbaSlate,
+      ),
+    ).toMatchObject({
+      kind: 'unmatched',
+      reason: 'no-odds-source',
     });
     expect(matchKalshiGame({ ...bosAtMil, title: 'Boston at Denver' }, nbaSlate)).toMatchObject({
       kind: 'unmatched',
@@ -352,10 +362,15 @@ describe('matching Kalshi games to Odds API events', () => {
       ]);
     });
 
-    it('a soccer event without TIE, or a US game with one, is an outcome mismatch', () => {
-      expect(matchKalshiGame({ ...game, markets: game.markets.slice(0, 2) }, epl)).toMatchObject({
-        reason: 'outcome-mismatch',
-      });
+    it('a soccer event without TIE maps its two winner markets, not exhaustive (a draw pays neither YES)', () => {
+      const r = matched(matchKalshiGame({ ...game, markets: game.markets.slice(0, 2) }, epl));
+      expect(r.threeWay).toBe(true);
+      expect(r.exhaustive).toBe(false);
+      expect(r.markets.map((m) => m.side)).toEqual(['away', 'home']);
+      expect(matched(matchKalshiGame(game, epl)).exhaustive).toBe(true);
+    });
+
+    it('a US game with a TIE market is an outcome mismatch', () => {
       const withTie = {
         ...bosAtMil,
         markets: [...bosAtMil.markets, { ticker: 'KXNBAGAME-26NOV14BOSMIL-TIE', yesSubTitle: 'Tie' }],

@@ -20,13 +20,17 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 const START = Date.parse('2026-01-20T23:00:00Z');
 
 describe('shipped scenarios', () => {
-  it('are the five the simulator promises', () => {
+  it('are the ones the simulator promises', () => {
     expect(files.sort()).toEqual([
       'chaos.json',
       'epl-draw.json',
+      'fight-card.json',
       'injury-shock.json',
+      'laliga-sunday.json',
       'nba-quiet-evening.json',
+      'ncaab-saturday.json',
       'nfl-contested.json',
+      'tennis-australian-open.json',
     ]);
   });
 

@@ -281,3 +281,44 @@ describe('gameQuoter equals the reference (pre-rewrite) quoter', () => {
     );
   });
 });
+
+describe('gameQuoter: a 3-way book listed without a TIE market', () => {
+  it('long YES on both winners is no hedge: a draw loses both, so the bids shrink to the limit', () => {
+    const H = 'KXLALIGAGAME-26NOV25RMABAR-RMA';
+    const W = 'KXLALIGAGAME-26NOV25RMABAR-BAR';
+    const base = ctx(T0, null, null);
+    const q = gameQuoter({ params: DEFAULT_QUOTING_PARAMS })({
+      ...base,
+      game: {
+        ...base.game,
+        eventTicker: 'KXLALIGAGAME-26NOV25RMABAR',
+        seriesTicker: 'KXLALIGAGAME',
+        sport: 'laliga',
+        markets: [
+          { ticker: H, outcome: 'Real Madrid' },
+          { ticker: W, outcome: 'Barcelona' },
+        ],
+      },
+      theo: {
+        oddsEventId: 'odds-1',
+        probabilities: { 'Real Madrid': 0.45, Barcelona: 0.3, Draw: 0.25 },
+        updatedMs: T0,
+        books: 5,
+      },
+      books: new Map([
+        [H, book(H, [{ price: c(3), size: 1_000 }], [{ price: c(97), size: 1_000 }])],
+        [W, book(W, [{ price: c(3), size: 1_000 }], [{ price: c(97), size: 1_000 }])],
+      ]),
+      positions: new Map([
+        [H, 2_500],
+        [W, 2_500],
+      ]),
+    });
+    const bid = (t: string) => q.quotes.find((x) => x.ticker === t && x.side === 'bid');
+    // 25 contracts long each: 25 lost on a draw against a limit of 30 leaves at most 5 more on a bid.
+    for (const t of [H, W]) expect(bid(t)?.size ?? 0).toBeLessThanOrEqual(500);
+    // Each price is on its own side of its 3-way theo.
+    expect(bid(H)?.price ?? 0).toBeLessThan(c(45));
+    expect(bid(W)?.price ?? 0).toBeLessThan(c(30));
+  });
+});

@@ -16,6 +16,8 @@
  * - pending exposure (sent/unacknowledged or uncertain orders) per side;
  * - tick grids per market (cached) and the series fee schedule.
  */
+
+import { marketsCoverTheo } from '../../../shared/mapping/market-theo.ts';
 import { QUADRATIC_FEES } from '../../../shared/pricing/fees.ts';
 import type { QuotingParams } from '../../../shared/pricing/params.ts';
 import { type MarketQuoteInput, quoteGame } from '../../../shared/pricing/quote-game.ts';
@@ -222,6 +224,11 @@ export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: Rea
       stopTime: ctx.stopAtMs,
       params: opts.params,
       limit: ctx.limit,
+      // A 3-way book listed without a TIE market: the two winners are no hedge (both lose on a draw).
+      exhaustive: marketsCoverTheo(
+        gameMarkets.map((m) => m.outcome),
+        Object.keys(ctx.theo.probabilities),
+      ),
       markets,
     });
     const modes: Partial<Record<SlotId, string>> = {};
