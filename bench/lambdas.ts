@@ -6,7 +6,7 @@
  * node_modules as the runtime provides it), median of several processes.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -26,6 +26,8 @@ export async function benchLambdas(): Promise<Figure[]> {
   const cache = join(root, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
   const dir = mkdtempSync(join(cache, 'kalshi-mm-bench-lambda-'));
+  const empty = join(dir, 'empty.mjs');
+  writeFileSync(empty, 'export {};\n');
   try {
     const built = await build({
       metafile: true,
@@ -74,6 +76,7 @@ export async function benchLambdas(): Promise<Figure[]> {
         ),
       ];
       const sdkScript = `const t=performance.now();${sdk.map((p) => `await import(${JSON.stringify(p)});`).join('')}process.stdout.write(String(performance.now()-t));`;
+      const emptyScript = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(empty).href)});process.stdout.write(String(performance.now()-t));`;
       const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
       const cold = (code: string) =>
         Number(
@@ -85,9 +88,12 @@ export async function benchLambdas(): Promise<Figure[]> {
         );
       const runs: number[] = [];
       const sdkRuns: number[] = [];
+      const emptyRuns: number[] = [];
+      // Interleaved, so the three see the same load: the bundle, its AWS SDK clients alone, an empty module.
       for (let i = 0; i < COLD_RUNS; i++) {
         runs.push(cold(script));
         sdkRuns.push(cold(sdkScript));
+        emptyRuns.push(cold(emptyScript));
       }
       figs.push(
         figure(
@@ -96,6 +102,7 @@ export async function benchLambdas(): Promise<Figure[]> {
           'KB',
           BUNDLE_TARGET_KB,
           'lower',
+          1,
           `esbuild ESM, minified, @aws-sdk/* external; largest parts: ${top}`,
         ),
         figure(
@@ -104,8 +111,15 @@ export async function benchLambdas(): Promise<Figure[]> {
           'ms',
           INIT_TARGET_MS,
           'lower',
+          runs.length,
           `module import in a fresh node ${process.version} process, median of ${COLD_RUNS} (min ${Math.min(...runs).toFixed(0)} ms); ` +
             `importing its AWS SDK clients alone (${sdk.join(', ')}) takes ${median(sdkRuns).toFixed(0)} ms`,
+          {
+            name: 'an empty module imported the same way',
+            value: median(emptyRuns),
+            unit: 'ms',
+            samples: emptyRuns.length,
+          },
         ),
       );
     }
