@@ -7,7 +7,7 @@
  * `books.dropped` with a reason; an event without a usable consensus is a
  * `no-theo` with a reason, never silently missing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Micros } from '../units.ts';
 import { MICROS_PER_CENT, MICROS_PER_DOLLAR } from '../units.ts';
 import { americanToImplied, DEVIG_METHODS, type DevigMethod, decimalToImplied, devig } from './devig.ts';
