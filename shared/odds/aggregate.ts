@@ -336,16 +336,22 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       drop(book.key, 'excluded', baseWeight <= 0 ? 'weight is 0' : 'excluded by config');
       continue;
     }
-    const markets = book.markets.filter((m) => m.key === config.marketKey);
-    if (markets.length === 0) {
+    // Counted without a filtered array per book line (the common case is exactly one).
+    let market: (typeof book.markets)[number] | undefined;
+    let marketCount = 0;
+    for (const m of book.markets) {
+      if (m.key !== config.marketKey) continue;
+      if (marketCount === 0) market = m;
+      marketCount++;
+    }
+    if (market === undefined) {
       drop(book.key, 'no-market', `no ${config.marketKey} market`);
       continue;
     }
-    if (markets.length > 1) {
-      drop(book.key, 'duplicate-market', `${markets.length} ${config.marketKey} markets`);
+    if (marketCount > 1) {
+      drop(book.key, 'duplicate-market', `${marketCount} ${config.marketKey} markets`);
       continue;
     }
-    const market = markets[0]!;
     const stampMs = timeMs(market.last_update) ?? timeMs(book.last_update);
     if (stampMs === null) {
       drop(book.key, 'no-timestamp', 'neither the market nor the bookmaker has last_update');
@@ -398,8 +404,8 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   const minImplied = 1 / config.placeholderMaxDecimal;
   const priced: Priced[] = [];
   for (const c of candidates) {
-    const missing = names.filter((n) => !c.prices.has(n));
-    if (missing.length > 0) {
+    if (c.prices.size < names.length || !names.every((n) => c.prices.has(n))) {
+      const missing = names.filter((n) => !c.prices.has(n));
       drop(c.key, 'missing-outcome', `no price for ${missing.map((n) => `"${n}"`).join(', ')}`);
       continue;
     }
