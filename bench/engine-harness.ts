@@ -15,6 +15,18 @@
  *   matched by the request's signature header.
  * A write carries its frame through AsyncLocalStorage, so concurrent writes
  * of different games never borrow each other's timestamps.
+ *
+ * Segments (`Probe.segments`, measured frames only): each measured frame also
+ * carries the instants it crossed the other seams — the adapter's `book` event
+ * (feed parsed, book updated), the quoter called and returned (session
+ * scheduling before the decision, the decision), the gateway called (plan,
+ * risk gate, order manager) — so the frame → sign() latency splits into
+ * feed / wait for the requote / quoter / plan+order manager / gateway+REST.
+ *
+ * `startEchoHarness` is the floor: the same feed, REST client, signer and
+ * probes, and a worker that decides nothing — every `echoEvery`-th book frame
+ * is echoed at once as a signed REST request. Its decision latency is what
+ * receiving a frame and starting a request costs on this machine, this run.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
@@ -34,9 +46,14 @@ import { KalshiWsFeed } from '../worker/kalshi/ws-client.ts';
 import { Latency } from './figures.ts';
 import { games, SERIES } from './fixture.ts';
 
+/** Frame → sign() split at the harness's seams (see the header). */
+export const SEGMENTS = ['feed', 'wait_requote', 'quoter', 'plan_order_manager', 'gateway_rest'] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
 export interface Probe {
   decision: Latency;
   wire: Latency;
+  segments: Record<Segment, Latency>;
   /** Writes sent (batch items count once), requotes, naive cancel-replace writes, changed sides. */
   writes: number;
   requotes: number;
@@ -47,9 +64,12 @@ export interface Probe {
 }
 
 function newProbe(): Probe {
+  const segments = () =>
+    Object.fromEntries(SEGMENTS.map((k) => [k, new Latency()])) as Record<Segment, Latency>;
   const p: Probe = {
     decision: new Latency(),
     wire: new Latency(),
+    segments: segments(),
     writes: 0,
     requotes: 0,
     naiveWrites: 0,
@@ -58,6 +78,7 @@ function newProbe(): Probe {
     reset() {
       p.decision = new Latency();
       p.wire = new Latency();
+      p.segments = segments();
       p.writes = 0;
       p.requotes = 0;
       p.naiveWrites = 0;
@@ -82,9 +103,29 @@ function patchFrameReceipt(): void {
   } as typeof emit;
 }
 
+/** The instants one frame crossed the seams; 0n = not crossed (echo floor, or no requote yet). */
+interface Trace {
+  frameNs: bigint;
+  bookNs: bigint;
+  quoterNs: bigint;
+  quotedNs: bigint;
+}
+
 interface WriteContext {
   frameNs: bigint;
   signed: boolean;
+  trace?: Trace;
+  gatewayNs?: bigint;
+}
+
+function recordSegments(probe: Probe, ctx: WriteContext, signNs: bigint): void {
+  const t = ctx.trace;
+  if (!t || t.bookNs === 0n || t.quoterNs === 0n || t.quotedNs === 0n || ctx.gatewayNs === undefined) return;
+  probe.segments.feed.recordNs(t.bookNs - t.frameNs);
+  probe.segments.wait_requote.recordNs(t.quoterNs - t.bookNs);
+  probe.segments.quoter.recordNs(t.quotedNs - t.quoterNs);
+  probe.segments.plan_order_manager.recordNs(ctx.gatewayNs - t.quotedNs);
+  probe.segments.gateway_rest.recordNs(signNs - ctx.gatewayNs);
 }
 const writeContext = new AsyncLocalStorage<WriteContext>();
 
@@ -95,7 +136,9 @@ function instrumentedSigner(inner: Signer, probe: Probe, bySignature: Map<string
       const ctx = writeContext.getStore();
       if (ctx && !ctx.signed) {
         ctx.signed = true;
-        probe.decision.recordNs(process.hrtime.bigint() - ctx.frameNs);
+        const now = process.hrtime.bigint();
+        probe.decision.recordNs(now - ctx.frameNs);
+        recordSegments(probe, ctx, now);
       }
       const sig = await inner.sign(ts, method, path);
       if (ctx) bySignature.set(sig, ctx.frameNs);
@@ -126,12 +169,15 @@ function watchWire(probe: Probe, bySignature: Map<string, bigint>): () => void {
 function tracedGateway(
   inner: ExchangeGateway,
   probe: Probe,
-  frameOf: (ticker: string) => bigint | undefined,
+  traceOf: (ticker: string) => Trace | undefined,
 ): ExchangeGateway {
   const traced = <T>(ticker: string | undefined, items: number, fn: () => Promise<T>): Promise<T> => {
+    const gatewayNs = process.hrtime.bigint();
     probe.writes += items;
-    const frameNs = ticker === undefined ? undefined : frameOf(ticker);
-    return frameNs === undefined ? fn() : writeContext.run({ frameNs, signed: false }, fn);
+    const trace = ticker === undefined ? undefined : traceOf(ticker);
+    return trace === undefined
+      ? fn()
+      : writeContext.run({ frameNs: trace.frameNs, signed: false, trace, gatewayNs }, fn);
   };
   return {
     listEvents: (s) => inner.listEvents(s),
@@ -181,7 +227,8 @@ export function countingQuoter(
 }
 
 export interface Harness {
-  session: TradingSession;
+  /** null for the echo floor (no engine). */
+  session: TradingSession | null;
   ws: KalshiWsFeed;
   rest: KalshiRestClient;
   probe: Probe;
@@ -206,9 +253,12 @@ export interface HarnessOptions {
    * slots (10,001 per side), for comparison.
    */
   fallbackGrid?: boolean;
+  /** Echo floor: no engine; every echoEvery-th book frame is answered at once by one signed REST request. */
+  echoEvery?: number;
 }
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
+  if (opts.echoEvery !== undefined) return startEchoHarness(opts, opts.echoEvery);
   patchFrameReceipt();
   const probe = newProbe();
   const bySignature = new Map<string, bigint>();
@@ -221,13 +271,16 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const startMs = Date.now() + 6 * 3_600_000;
 
   // Earliest frame not yet seen by a requote, per game; claimed by the quoter, read by the writes.
-  const unclaimed = new Map<string, bigint>();
-  const claimed = new Map<string, bigint>();
+  const unclaimed = new Map<string, Trace>();
+  const claimed = new Map<string, Trace>();
   const claim = (g: string) => {
     const f = unclaimed.get(g);
     unclaimed.delete(g);
     if (f === undefined) claimed.delete(g);
-    else claimed.set(g, f);
+    else {
+      f.quoterNs = process.hrtime.bigint();
+      claimed.set(g, f);
+    }
   };
 
   // Wired as worker/main.ts wires it: client buckets sized from the exchange, production adapters.
@@ -261,7 +314,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     if (e.type !== 'book') return;
     const g = gameOfTicker.get(e.ticker);
     if (g !== undefined && !unclaimed.has(g)) {
-      unclaimed.set(g, lastFrameNs);
+      unclaimed.set(g, { frameNs: lastFrameNs, bookNs: process.hrtime.bigint(), quoterNs: 0n, quotedNs: 0n });
       probe.framesStamped++;
     }
   });
@@ -271,7 +324,13 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     outcomes.set(g.markets[0], g.home);
     outcomes.set(g.markets[1], g.away);
   }
-  const quoter = countingQuoter(gameQuoter({ params: DEFAULT_QUOTING_PARAMS }), probe, claim);
+  const counted = countingQuoter(gameQuoter({ params: DEFAULT_QUOTING_PARAMS }), probe, claim);
+  const quoter: Quoter = (ctx) => {
+    const out = counted(ctx);
+    const t = claimed.get(ctx.game.eventTicker);
+    if (t) t.quotedNs = process.hrtime.bigint();
+    return out;
+  };
   const ports: EnginePorts = {
     clock: systemClock,
     gateway: tracedGateway(new KalshiGateway(rest), probe, (t) => {
@@ -364,7 +423,69 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       }
     },
     async stop() {
-      await session.stop('sigterm', 'bench done').catch(() => undefined);
+      await session?.stop('sigterm', 'bench done').catch(() => undefined);
+      ws.stop();
+      await rest.close();
+    },
+  };
+}
+
+/**
+ * The echo floor: the worker's feed (KalshiWsFeed over the same socket, books
+ * sized from discovery's grids, the adapter), the same REST client, signer and
+ * probes, and no engine. Every `every`-th book frame is echoed at once — a
+ * signed `GET /portfolio/balance` started in the frame's own turn — so
+ * decision = frame at the socket → sign() of the echo, wire = → its bytes
+ * written. The driver's deltas are the same; the worker decides nothing.
+ */
+async function startEchoHarness(opts: HarnessOptions, every: number): Promise<Harness> {
+  patchFrameReceipt();
+  const probe = newProbe();
+  const bySignature = new Map<string, bigint>();
+  watchWire(probe, bySignature);
+  const signer = instrumentedSigner(opts.signer, probe, bySignature);
+  const rest = new KalshiRestClient({ baseUrl: opts.restBaseUrl, signer });
+  await rest.configureLimiter();
+  const gateway = new KalshiGateway(rest);
+  const listed = await gateway.listEvents(SERIES);
+  const grids = new Map(listed.flatMap((e) => e.markets.map((m) => [m.ticker, m.priceRanges] as const)));
+  const ws = new KalshiWsFeed({
+    url: opts.wsUrl,
+    signer: opts.signer,
+    lifecycle: true,
+    ...(opts.fallbackGrid ? {} : { gridOf: (t: string) => grids.get(t) }),
+  });
+  // Built as the worker builds it, so the floor pays the adapter's per-delta visibility check too.
+  new KalshiFeedAdapter(ws, systemClock, 3);
+  let n = 0;
+  ws.on((e) => {
+    if (e.type !== 'book' || e.delta === undefined || ++n % every !== 0) return;
+    probe.framesStamped++;
+    probe.requotes++;
+    probe.writes++;
+    void writeContext
+      .run({ frameNs: lastFrameNs, signed: false }, () => rest.getBalance())
+      .catch(() => undefined);
+  });
+  const tickers = games(opts.games).flatMap((g) => g.markets);
+  ws.start();
+  ws.setMarkets(tickers);
+  return {
+    session: null,
+    ws,
+    rest,
+    probe,
+    tickers,
+    async settle(timeoutMs) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const live = tickers.filter((t) => ws.book(t).live).length;
+        if (live === tickers.length) return { live, liveAtMs: Date.now() };
+        if (Date.now() > until) return { live, liveAtMs: null };
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async stop() {
       ws.stop();
       await rest.close();
     },

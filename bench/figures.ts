@@ -7,6 +7,20 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import hdr from 'hdr-histogram-js';
 import { z } from 'zod';
 
+/** What a figure is read against: the same kind of work measured in the same run (same load). */
+export const BaselineSchema = z
+  .object({
+    /** what the baseline is, e.g. "bare JSON.parse of the same frames", "echo worker", "official SDK" */
+    name: z.string().min(1),
+    value: z.number().finite(),
+    unit: z.string().min(1),
+    samples: z.number().int().nonnegative(),
+    /** figure value ÷ baseline value (both in their own units; same unit unless said) */
+    ratio: z.number().finite().nullable(),
+  })
+  .strict();
+export type Baseline = z.infer<typeof BaselineSchema>;
+
 export const FigureSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9_-]+$/),
@@ -15,10 +29,17 @@ export const FigureSchema = z
     target: z.number().finite().nullable(),
     better: z.enum(['lower', 'higher']),
     met: z.boolean().nullable(),
+    /** how many measurements the value summarises (latencies, processes, runs); 0 = unmeasured */
+    samples: z.number().int().nonnegative(),
+    /** true exactly when samples is 0: the value means nothing and a target is never met */
+    unmeasured: z.boolean(),
+    baseline: BaselineSchema.optional(),
     note: z.string().optional(),
   })
   .strict()
-  .refine((f) => (f.target === null) === (f.met === null), 'met is null exactly when there is no target');
+  .refine((f) => (f.target === null) === (f.met === null), 'met is null exactly when there is no target')
+  .refine((f) => f.unmeasured === (f.samples === 0), 'unmeasured exactly when there are no samples')
+  .refine((f) => !f.unmeasured || f.met !== true, 'a figure without samples never meets its target');
 
 /** `bench/results.json`: the issue's format, plus the errors of benches that failed. */
 export const ResultsSchema = z
@@ -38,27 +59,76 @@ export const ResultsSchema = z
   .strict();
 export type Results = z.infer<typeof ResultsSchema>;
 
-export interface Figure {
+export type Figure = z.infer<typeof FigureSchema>;
+
+/** A same-run baseline for `figure()`: its ratio is computed there. */
+export interface BaselineInput {
   name: string;
   value: number;
   unit: string;
-  target: number | null;
-  better: 'lower' | 'higher';
-  met: boolean | null;
-  note?: string;
+  samples: number;
 }
 
+const round4 = (v: number) => (Number.isInteger(v) ? v : Number(v.toPrecision(4)));
+
+/**
+ * One figure. `samples` is how many measurements `value` summarises: with none
+ * the figure is unmeasured — `met` is false whatever the value (an empty
+ * histogram reads 0, which would "meet" any upper bound) and the run fails
+ * (`unmeasuredErrors`).
+ */
 export function figure(
   name: string,
   value: number,
   unit: string,
   target: number | null,
   better: 'lower' | 'higher',
+  samples: number,
   note?: string,
+  baseline?: BaselineInput,
 ): Figure {
-  const rounded = Number.isInteger(value) ? value : Number(value.toPrecision(4));
-  const met = target === null ? null : better === 'lower' ? value <= target : value >= target;
-  return { name, value: rounded, unit, target, better, met, ...(note ? { note } : {}) };
+  const unmeasured = !(samples > 0) || !Number.isFinite(value);
+  const met =
+    target === null ? null : unmeasured ? false : better === 'lower' ? value <= target : value >= target;
+  const base =
+    baseline === undefined
+      ? undefined
+      : {
+          name: baseline.name,
+          value: round4(baseline.value),
+          unit: baseline.unit,
+          samples: Math.max(0, Math.floor(baseline.samples)),
+          ratio:
+            baseline.samples > 0 && !unmeasured && baseline.value !== 0 && Number.isFinite(baseline.value)
+              ? round4(value / baseline.value)
+              : null,
+        };
+  return {
+    name,
+    value: Number.isFinite(value) ? round4(value) : 0,
+    unit,
+    target,
+    better,
+    met,
+    samples: unmeasured ? 0 : Math.floor(samples),
+    unmeasured,
+    ...(base ? { baseline: base } : {}),
+    ...(note ? { note } : {}),
+  };
+}
+
+/** One error per figure without samples (or whose baseline has none): such a run fails. */
+export function unmeasuredErrors(
+  bench: string,
+  figures: readonly Figure[],
+): { bench: string; error: string }[] {
+  const errors: { bench: string; error: string }[] = [];
+  for (const f of figures) {
+    if (f.unmeasured) errors.push({ bench, error: `${f.name}: no samples, unmeasured` });
+    else if (f.baseline && f.baseline.samples === 0)
+      errors.push({ bench, error: `${f.name}: baseline "${f.baseline.name}" has no samples, unmeasured` });
+  }
+  return errors;
 }
 
 export function machine() {

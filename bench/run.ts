@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: runs every benchmark, writes bench/results.json and prints it.
- * Figures are reported whether or not they meet their target.
+ * Figures are reported whether or not they meet their target; a figure without
+ * samples (or a baseline without samples) is an error and the exit code is 1.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildResults, type Figure } from './figures.ts';
+import { buildResults, type Figure, unmeasuredErrors } from './figures.ts';
 
 type Bench = { name: string; run: () => Promise<Figure[]> };
 
@@ -33,8 +34,14 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     process.stderr.write(`bench ${b.name} ... `);
     try {
-      figures.push(...(await b.run()));
-      process.stderr.write(`${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      const figs = await b.run();
+      figures.push(...figs);
+      // A figure with no samples is unmeasured, never met: it fails the run.
+      const missing = unmeasuredErrors(b.name, figs);
+      errors.push(...missing);
+      process.stderr.write(
+        `${((Date.now() - t0) / 1000).toFixed(1)} s${missing.length ? `, ${missing.length} unmeasured` : ''}\n`,
+      );
     } catch (err) {
       errors.push({ bench: b.name, error: err instanceof Error ? err.message : String(err) });
       process.stderr.write('failed\n');

@@ -49,6 +49,7 @@ export async function benchSimulation(): Promise<Figure[]> {
         'events/s',
         null,
         'higher',
+        events,
         `${SCENARIO} at --speed max: ${events} exchange events in ${secs.toFixed(1)} s wall; ${load}`,
       ),
       figure(
@@ -57,6 +58,7 @@ export async function benchSimulation(): Promise<Figure[]> {
         's',
         null,
         'lower',
+        1,
         `${SCENARIO}: ${scenarioMin.toFixed(0)} scenario minutes, ${((scenarioMin * 60) / secs).toFixed(0)}× real time`,
       ),
       figure(
@@ -65,6 +67,7 @@ export async function benchSimulation(): Promise<Figure[]> {
         'writes',
         null,
         'lower',
+        r.record.requotes,
         `${SCENARIO}, ${r.record.requotes} requotes`,
       ),
       figure(
@@ -73,6 +76,7 @@ export async function benchSimulation(): Promise<Figure[]> {
         'writes',
         null,
         'lower',
+        counts.changedSides,
       ),
       figure(
         'rest_writes_vs_naive_scenario',
@@ -80,6 +84,7 @@ export async function benchSimulation(): Promise<Figure[]> {
         'ratio',
         0.5,
         'lower',
+        r.record.requotes,
         `${writes} writes vs ${counts.naiveWrites} for cancel-and-replace of every changed side (${counts.changedSides} changed sides)`,
       ),
     ];

@@ -1,6 +1,6 @@
 /**
  * `npx tsx bench/table.ts [results.json]`: the figures as a Markdown table
- * (figure, value, target, met), for docs/BENCHMARKS.md and the README.
+ * (figure, value, samples, target, met, same-run baseline and ratio), for docs/BENCHMARKS.md and the README.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,14 +9,20 @@ import { ResultsSchema } from './figures.ts';
 const file = process.argv[2] ?? join(import.meta.dirname, 'results.json');
 const r = ResultsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : String(v));
+const status = (f: (typeof r.figures)[number]) =>
+  f.unmeasured ? '**unmeasured**' : f.met === null ? '' : f.met ? 'yes' : '**no**';
+const base = (f: (typeof r.figures)[number]) =>
+  f.baseline
+    ? `${f.baseline.ratio ?? '—'} × ${f.baseline.name} (${fmt(f.baseline.value)} ${f.baseline.unit}, n = ${f.baseline.samples.toLocaleString('en-US')})`
+    : '';
 const lines = [
   `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}, load average ${r.machine.load_average.join(' / ')}.`,
   '',
-  '| figure | value | target | met |',
-  '| --- | ---: | ---: | :---: |',
+  '| figure | value | n | target | met | same-run baseline |',
+  '| --- | ---: | ---: | ---: | :---: | --- |',
   ...r.figures.map(
     (f) =>
-      `| ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.target === null ? '—' : `${f.better === 'lower' ? '≤' : '≥'} ${fmt(f.target)} ${f.unit}`} | ${f.met === null ? '' : f.met ? 'yes' : '**no**'} |`,
+      `| ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.samples.toLocaleString('en-US')} | ${f.target === null ? '—' : `${f.better === 'lower' ? '≤' : '≥'} ${fmt(f.target)} ${f.unit}`} | ${status(f)} | ${base(f)} |`,
   ),
 ];
 if (r.errors.length) lines.push('', ...r.errors.map((e) => `- bench ${e.bench} failed: ${e.error}`));

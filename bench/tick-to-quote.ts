@@ -10,14 +10,16 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startChild } from './child.ts';
-import { type Figure, figure } from './figures.ts';
+import { SEGMENTS, type Segment } from './engine-harness.ts';
+import { type BaselineInput, type Figure, figure } from './figures.ts';
 import { rsaKeyPair } from './fixture.ts';
 import { describeHotspots, type Hotspots } from './profile.ts';
 
 interface Collected {
   decision: { count: number; p50: number; p99: number; p999: number };
   wire: { count: number; p50: number; p99: number; p999: number };
-  eld: { p50: number; p99: number; max: number };
+  eld: { p50: number; p99: number; max: number; count: number };
+  segments: Record<Segment, { count: number; p50: number; p99: number }>;
   writes: number;
   requotes: number;
   naiveWrites: number;
@@ -68,6 +70,8 @@ export async function loopbackRun(opts: {
   runs: { rate: number; seconds: number; topEvery: number; profile?: boolean }[];
   /** Feed without grids (books on the 0.0001 $ fallback slots); default: as worker/main.ts wires it (gridOf). */
   fallbackGrid?: boolean;
+  /** The echo floor: no engine, every echoEvery-th book frame answered by one signed request. */
+  echoEvery?: number;
 }): Promise<RunResult[]> {
   const keys = rsaKeyPair();
   const sim = startChild(join(import.meta.dirname, 'sim-child.ts'));
@@ -86,6 +90,7 @@ export async function loopbackRun(opts: {
         games: opts.games,
         writeBudget: PRIME_BUDGET,
         fallbackGrid: opts.fallbackGrid === true,
+        ...(opts.echoEvery !== undefined ? { echoEvery: opts.echoEvery } : {}),
         settleMs: opts.games > 1_000 ? 200_000 : 90_000,
       },
       'ready',
@@ -118,6 +123,19 @@ const note = (r: RunResult) =>
 /** The 500-market 1k/s run, for the scale bench's "within 2×" targets. */
 let smallRun: RunResult | null = null;
 
+/** The echo floor's figures as a baseline for the engine's. */
+const floorOf = (
+  echo: RunResult,
+  what: 'decision' | 'wire',
+  p: 'p50' | 'p99' | 'p999',
+  unit: 'us' | 'ms',
+): BaselineInput => ({
+  name: `echo floor ${what} ${p} (same feed, REST client and probes, no engine)`,
+  value: unit === 'us' ? echo.got[what][p] : echo.got[what][p] / 1000,
+  unit,
+  samples: echo.got[what].count,
+});
+
 export async function benchTickToQuote(): Promise<Figure[]> {
   const small = await loopbackRun({
     games: 250,
@@ -126,47 +144,134 @@ export async function benchTickToQuote(): Promise<Figure[]> {
       { rate: 10_000, seconds: 4, topEvery: 500, profile: true },
     ],
   });
+  // The floor, same run: the same harness with a worker that echoes one frame in 50 (1k/s) or
+  // 500 (10k/s) — about as many as the quote-changing frames the engine answers — and decides nothing.
+  const echoes = await loopbackRun({
+    games: 250,
+    echoEvery: 50,
+    runs: [
+      { rate: 1_000, seconds: 6, topEvery: 50 },
+      { rate: 10_000, seconds: 4, topEvery: 500 },
+    ],
+  });
   const gridless = (
     await loopbackRun({ games: 250, fallbackGrid: true, runs: [{ rate: 1_000, seconds: 8, topEvery: 50 }] })
   )[0]!;
   const [k1, k10] = small as [RunResult, RunResult];
+  const [e1, e10] = echoes as [RunResult, RunResult];
   smallRun = k1;
   const figs: Figure[] = [];
-  for (const [r, label, target] of [
-    [k1, '1k', true],
-    [k10, '10k', false],
+  for (const [r, e, label, target] of [
+    [k1, e1, '1k', true],
+    [k10, e10, '10k', false],
   ] as const) {
+    const d = r.got.decision.count;
+    const w = r.got.wire.count;
     figs.push(
-      figure(`tick_to_quote_decision_p50_500mkts_${label}`, r.got.decision.p50, 'us', null, 'lower', note(r)),
+      figure(
+        `tick_to_quote_decision_p50_500mkts_${label}`,
+        r.got.decision.p50,
+        'us',
+        null,
+        'lower',
+        d,
+        note(r),
+        floorOf(e, 'decision', 'p50', 'us'),
+      ),
       figure(
         `tick_to_quote_decision_p99_500mkts_${label}`,
         r.got.decision.p99,
         'us',
         target ? 100 : null,
         'lower',
+        d,
+        undefined,
+        floorOf(e, 'decision', 'p99', 'us'),
       ),
-      figure(`tick_to_quote_decision_p999_500mkts_${label}`, r.got.decision.p999, 'us', null, 'lower'),
-      figure(`tick_to_quote_wire_p50_500mkts_${label}`, r.got.wire.p50 / 1000, 'ms', null, 'lower'),
+      figure(
+        `tick_to_quote_decision_p999_500mkts_${label}`,
+        r.got.decision.p999,
+        'us',
+        null,
+        'lower',
+        d,
+        undefined,
+        floorOf(e, 'decision', 'p999', 'us'),
+      ),
+      figure(
+        `tick_to_quote_wire_p50_500mkts_${label}`,
+        r.got.wire.p50 / 1000,
+        'ms',
+        null,
+        'lower',
+        w,
+        undefined,
+        floorOf(e, 'wire', 'p50', 'ms'),
+      ),
       figure(
         `tick_to_quote_wire_p99_500mkts_${label}`,
         r.got.wire.p99 / 1000,
         'ms',
         target ? 1.5 : null,
         'lower',
+        w,
+        undefined,
+        floorOf(e, 'wire', 'p99', 'ms'),
       ),
-      figure(`tick_to_quote_wire_p999_500mkts_${label}`, r.got.wire.p999 / 1000, 'ms', null, 'lower'),
+      figure(
+        `tick_to_quote_wire_p999_500mkts_${label}`,
+        r.got.wire.p999 / 1000,
+        'ms',
+        null,
+        'lower',
+        w,
+        undefined,
+        floorOf(e, 'wire', 'p999', 'ms'),
+      ),
       figure(
         `event_loop_delay_p99_500mkts_${label}`,
         r.got.eld.p99 / 1000,
         'ms',
         null,
         'lower',
+        r.got.eld.count,
         `monitorEventLoopDelay (1 ms resolution) in the worker while writes went out; max ${(r.got.eld.max / 1000).toFixed(1)} ms` +
           (r.got.hotspots
             ? `; worker CPU profile, self time by area: ${describeHotspots(r.got.hotspots.byArea, 6)}; hottest: ${describeHotspots(r.got.hotspots.byFunction, 5)}`
             : ''),
+        {
+          name: 'echo floor event-loop delay p99',
+          value: e.got.eld.p99 / 1000,
+          unit: 'ms',
+          samples: e.got.eld.count,
+        },
       ),
     );
+    // Where the frame → sign() median goes, seam by seam (measured frames only).
+    for (const seg of SEGMENTS) {
+      const x = r.got.segments[seg];
+      figs.push(
+        figure(
+          `tick_to_quote_segment_${seg}_p50_500mkts_${label}`,
+          x.p50,
+          'us',
+          null,
+          'lower',
+          x.count,
+          seg === 'feed'
+            ? 'frame at the socket → adapter book event (ws parse, book update, visibility); then wait_requote → the quoter called (session batching and requote), quoter → returned, plan_order_manager → gateway called, gateway_rest → sign()'
+            : `p99 ${x.p99.toFixed(0)} us`,
+          seg === 'feed' || seg === 'gateway_rest'
+            ? {
+                name: 'echo floor decision p50 (feed + one REST call to sign(), whole path)',
+                value: e.got.decision.p50,
+                unit: 'us',
+                samples: e.got.decision.count,
+              }
+            : undefined,
+        ),
+      );
+    }
   }
   figs.push(
     figure(
@@ -175,7 +280,14 @@ export async function benchTickToQuote(): Promise<Figure[]> {
       'us',
       null,
       'lower',
+      gridless.got.decision.count,
       `feed without grids, books on the 0.0001 $ fallback (10,001 slots instead of 101), for comparison; ${note(gridless)}`,
+      {
+        name: 'decision p99 with grids (same bench)',
+        value: k1.got.decision.p99,
+        unit: 'us',
+        samples: k1.got.decision.count,
+      },
     ),
     figure(
       'tick_to_quote_wire_p99_500mkts_1k_fallback_grid',
@@ -183,6 +295,14 @@ export async function benchTickToQuote(): Promise<Figure[]> {
       'ms',
       null,
       'lower',
+      gridless.got.wire.count,
+      undefined,
+      {
+        name: 'wire p99 with grids (same bench)',
+        value: k1.got.wire.p99 / 1000,
+        unit: 'ms',
+        samples: k1.got.wire.count,
+      },
     ),
   );
   // REST efficiency on the synthetic feed: every requote at 1k/s.
@@ -194,7 +314,14 @@ export async function benchTickToQuote(): Promise<Figure[]> {
       'KB',
       null,
       'lower',
-      `RSS growth per market in the 500-market run (fixed growth of heap sizing, JIT code and sockets included, so it overstates the per-market cost)`,
+      1,
+      `RSS growth per market in the 500-market run (fixed growth of heap sizing, JIT code and sockets included, so it overstates the per-market cost); one process`,
+      {
+        name: 'echo floor RSS growth per market (feed and books, no engine)',
+        value: ((e1.ready.rssMb - e1.ready.rssBeforeMb) * 1024) / e1.markets,
+        unit: 'KB',
+        samples: 1,
+      },
     ),
   );
   const all = [k1, k10, gridless];
@@ -203,15 +330,30 @@ export async function benchTickToQuote(): Promise<Figure[]> {
   const requotes = all.reduce((a, r) => a + r.got.requotes, 0);
   const sides = all.reduce((a, r) => a + r.got.changedSides, 0);
   figs.push(
-    figure('rest_writes_per_requote_synthetic', writes / Math.max(1, requotes), 'writes', null, 'lower'),
-    figure('rest_writes_per_changed_side_synthetic', writes / Math.max(1, sides), 'writes', null, 'lower'),
+    figure(
+      'rest_writes_per_requote_synthetic',
+      writes / Math.max(1, requotes),
+      'writes',
+      null,
+      'lower',
+      requotes,
+    ),
+    figure(
+      'rest_writes_per_changed_side_synthetic',
+      writes / Math.max(1, sides),
+      'writes',
+      null,
+      'lower',
+      sides,
+    ),
     figure(
       'rest_writes_vs_naive_synthetic',
       writes / Math.max(1, naive),
       'ratio',
       0.5,
       'lower',
-      `${writes} writes vs ${naive} for cancel-and-replace of every changed side (${sides} sides, ${requotes} requotes)`,
+      requotes,
+      `${writes} writes vs ${naive} for cancel-and-replace of every changed side (${sides} sides, ${requotes} requotes); the figure is itself the ratio to that baseline`,
     ),
   );
   return figs;
@@ -233,10 +375,17 @@ export async function benchScale(): Promise<Figure[]> {
       'MB',
       400,
       'lower',
+      1,
       `one worker process wired as worker/main.ts (books sized from each market's grid), 5,000 games, every book live and quoted (after GC); ` +
         `${s.ready.heapMb.toFixed(0)} MB JS heap used of ${s.ready.heapTotalMb.toFixed(0)} MB reserved, ` +
         `${s.ready.externalMb.toFixed(0)} MB external (${s.ready.arrayBuffersMb.toFixed(0)} MB ArrayBuffers), ` +
-        `the rest native (code, sockets, allocator); RSS of the empty worker ${s.ready.rssBeforeMb.toFixed(0)} MB`,
+        `the rest native (code, sockets, allocator); one process`,
+      {
+        name: 'RSS of the same worker process before start',
+        value: s.ready.rssBeforeMb,
+        unit: 'MB',
+        samples: 1,
+      },
     ),
     figure(
       'scale_startup_10k_markets',
@@ -244,6 +393,7 @@ export async function benchScale(): Promise<Figure[]> {
       's',
       null,
       'lower',
+      1,
       `session start → discovery, 10,000 snapshots live (${s.ready.allLiveS?.toFixed(1) ?? '—'} s), opening quotes written at the Prime budget (the bench stops waiting at 200 s); ` +
         `heap peak ${s.ready.peak.heapMb.toFixed(0)} MB at ${s.ready.peak.atS.toFixed(0)} s with ${s.ready.peak.live} books live and ${s.ready.peak.writes} writes sent`,
     ),
@@ -253,42 +403,57 @@ export async function benchScale(): Promise<Figure[]> {
       'KB',
       null,
       'lower',
+      1,
       `RSS growth from an empty worker to 10,000 live books, per market; ${s.ready.writes} of 20,000 opening quotes written when measured; startup ${s.ready.startupS.toFixed(0)} s`,
     ),
+    // With no quote-changing frame measured these read 0 and would "meet" any bound: figure() marks them
+    // unmeasured (samples 0) and the run fails instead.
     figure(
       'scale_tick_to_quote_decision_p99_10k_markets',
       s.got.decision.p99,
       'us',
       k1 ? 2 * k1.got.decision.p99 : null,
       'lower',
+      s.got.decision.count,
       `target: 2 × the 500-market p99; ${note(s)}` +
         (s.got.hotspots
           ? `; worker CPU profile, self time by area: ${describeHotspots(s.got.hotspots.byArea, 6)}; hottest: ${describeHotspots(s.got.hotspots.byFunction, 6)}`
           : ''),
+      k1
+        ? {
+            name: '500-market decision p99',
+            value: k1.got.decision.p99,
+            unit: 'us',
+            samples: k1.got.decision.count,
+          }
+        : undefined,
+    ),
+    figure(
+      'scale_tick_to_quote_wire_p99_10k_markets',
+      s.got.wire.p99 / 1000,
+      'ms',
+      k1 ? (2 * k1.got.wire.p99) / 1000 : null,
+      'lower',
+      s.got.wire.count,
+      'target: 2 × the 500-market p99',
+      k1
+        ? {
+            name: '500-market wire p99',
+            value: k1.got.wire.p99 / 1000,
+            unit: 'ms',
+            samples: k1.got.wire.count,
+          }
+        : undefined,
+    ),
+    figure(
+      'rest_writes_vs_naive_synthetic_10k_markets',
+      s.got.writes / Math.max(1, s.got.naiveWrites),
+      'ratio',
+      0.5,
+      'lower',
+      s.got.requotes,
+      `${s.got.writes} writes vs ${s.got.naiveWrites} naive`,
     ),
   );
-  // No sample, no figure: a p99 of nothing would read as "met".
-  if (s.got.wire.count > 0)
-    figs.push(
-      figure(
-        'scale_tick_to_quote_wire_p99_10k_markets',
-        s.got.wire.p99 / 1000,
-        'ms',
-        k1 ? (2 * k1.got.wire.p99) / 1000 : null,
-        'lower',
-        'target: 2 × the 500-market p99',
-      ),
-    );
-  if (s.got.naiveWrites > 0)
-    figs.push(
-      figure(
-        'rest_writes_vs_naive_synthetic_10k_markets',
-        s.got.writes / Math.max(1, s.got.naiveWrites),
-        'ratio',
-        0.5,
-        'lower',
-        `${s.got.writes} writes vs ${s.got.naiveWrites} naive`,
-      ),
-    );
   return figs;
 }

@@ -2,6 +2,7 @@
  * The worker side of the loopback benchmarks, in a fresh process so its
  * resident memory and event loop are its own. IPC:
  *   {cmd:'start', ...}  → {type:'ready', live, rssBeforeMb, rssMb, heapMb}
+ *                          (echoEvery: the echo floor instead of the engine, see engine-harness.ts)
  *   {cmd:'measure'}     → {type:'measuring'}    (probe reset, event-loop monitor on)
  *   {cmd:'collect'}     → {type:'collected', ...percentiles and counters}
  *   {cmd:'exit'}
@@ -9,7 +10,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { createThreadPoolSigner } from '../shared/kalshi/thread-signer.ts';
-import { type Harness, startHarness } from './engine-harness.ts';
+import { type Harness, SEGMENTS, startHarness } from './engine-harness.ts';
 import { KEY_ID } from './fixture.ts';
 import { type Hotspots, startHeapSampling, startProfile } from './profile.ts';
 
@@ -22,6 +23,7 @@ type Command =
       games: number;
       writeBudget: { tokensPerSec: number; capacity: number };
       fallbackGrid?: boolean;
+      echoEvery?: number;
       settleMs: number;
     }
   | { cmd: 'measure'; profile?: boolean }
@@ -67,6 +69,7 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
     games: c.games,
     writeBudget: c.writeBudget,
     ...(c.fallbackGrid ? { fallbackGrid: true } : {}),
+    ...(c.echoEvery !== undefined ? { echoEvery: c.echoEvery } : {}),
   });
   const { live, liveAtMs } = await h.settle(c.settleMs);
   const startupS = (performance.now() - t0) / 1000;
@@ -103,7 +106,7 @@ async function collect(): Promise<void> {
   const hotspots = stopProfile ? await stopProfile() : null;
   stopProfile = null;
   const p = h!.probe;
-  const snap = h!.session.snapshot();
+  const snap = h!.session?.snapshot();
   const out = {
     type: 'collected',
     decision: {
@@ -113,7 +116,12 @@ async function collect(): Promise<void> {
       p999: p.decision.us(99.9),
     },
     wire: { count: p.wire.count, p50: p.wire.us(50), p99: p.wire.us(99), p999: p.wire.us(99.9) },
-    eld: { p50: eld.percentile(50) / 1000, p99: eld.percentile(99) / 1000, max: eld.max / 1000 },
+    eld: {
+      p50: eld.percentile(50) / 1000,
+      p99: eld.percentile(99) / 1000,
+      max: eld.max / 1000,
+      count: eld.count,
+    },
     writes: p.writes,
     requotes: p.requotes,
     naiveWrites: p.naiveWrites,
@@ -121,7 +129,13 @@ async function collect(): Promise<void> {
     framesStamped: p.framesStamped,
     frames: { ...h!.ws.stats.frames },
     rssMb: mb(process.memoryUsage().rss),
-    sessionCounters: snap.counters,
+    sessionCounters: snap?.counters ?? null,
+    segments: Object.fromEntries(
+      SEGMENTS.map((k) => {
+        const l = p.segments[k];
+        return [k, { count: l.count, p50: l.us(50), p99: l.us(99) }];
+      }),
+    ),
     hotspots,
   };
   reply(out);

@@ -19,7 +19,7 @@
  *   {"action":"clear","requestedBy":"alice","confirm":"RESUME-TRADING"}
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { KalshiRestClient } from '../shared/kalshi/rest-client.ts';
 import { createRsaSigner } from '../shared/kalshi/signer.ts';

@@ -8,7 +8,7 @@
  * Manual invocation: `{"trigger":"manual","sports":["basketball_nba"]}` (see docs/DEPLOY.md).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OddsMetric } from '../shared/metrics/names.ts';
 import type { TheoConfig } from '../shared/odds/aggregate.ts';
 import { type OddsApiClient, OddsApiError } from '../shared/odds/client.ts';

@@ -7,7 +7,7 @@
  * - Micros: integer millionths of a dollar. $1 = 1_000_000, 1¢ = 10_000.
  * - Centis: integer hundredths of a contract. 1 contract = 100.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type Micros = number;
 export type Centis = number;

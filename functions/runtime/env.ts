@@ -3,7 +3,7 @@
  * these variables (infra/constructs/*.ts); test/infra checks that what it
  * synthesises parses here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const csv = z
   .string()

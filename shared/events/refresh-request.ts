@@ -3,7 +3,7 @@
  * skew, suspected news) on EventBridge, consumed by the odds-refresh Lambda.
  * The same detail can be sent by hand with `aws lambda invoke` (see docs/DEPLOY.md).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const REFRESH_EVENT_SOURCE = 'kalshi-mm.worker';
 export const REFRESH_EVENT_DETAIL_TYPE = 'OddsRefreshRequested';

@@ -7,7 +7,7 @@
  * `books.dropped` with a reason; an event without a usable consensus is a
  * `no-theo` with a reason, never silently missing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Micros } from '../units.ts';
 import { MICROS_PER_CENT, MICROS_PER_DOLLAR } from '../units.ts';
 import { americanToImplied, DEVIG_METHODS, type DevigMethod, decimalToImplied, devig } from './devig.ts';
@@ -218,20 +218,54 @@ function baseWeightOf(config: TheoConfig, key: string): number {
 
 const logit = (p: number) => Math.log(p / (1 - p));
 
+/** Median of fair probabilities (finite, never NaN): a typed array sorts numerically without a comparator call. */
 function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = Float64Array.from(xs).sort();
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+// One poll repeats a few hundred distinct stamps across thousands of book
+// lines; formatting and parsing dates was a quarter of the aggregation's CPU
+// (docs/BENCHMARKS.md, "Odds aggregation"). Both are pure, so memoised; the
+// maps are cleared when they grow past a poll's worth of distinct stamps.
+const MEMO_LIMIT = 4096;
+const isoMemo = new Map<number, string>();
+const msMemo = new Map<string, number>();
+
 function isoOf(ms: number): string {
-  return new Date(ms).toISOString();
+  let iso = isoMemo.get(ms);
+  if (iso === undefined) {
+    iso = new Date(ms).toISOString();
+    if (isoMemo.size >= MEMO_LIMIT) isoMemo.clear();
+    isoMemo.set(ms, iso);
+  }
+  return iso;
 }
 
 function timeMs(t: OddsTime | undefined): number | null {
   if (t === undefined) return null;
-  const ms = oddsTimeToMs(t);
+  let ms: number;
+  if (typeof t === 'string') {
+    const memo = msMemo.get(t);
+    if (memo === undefined) {
+      ms = oddsTimeToMs(t);
+      if (msMemo.size >= MEMO_LIMIT) msMemo.clear();
+      msMemo.set(t, ms);
+    } else ms = memo;
+  } else ms = oddsTimeToMs(t);
   return Number.isFinite(ms) ? ms : null;
+}
+
+/** Largest |logit(p[i]) − ref[i]| over the outcomes (ref already in logit units). */
+function maxLogitDistance(ps: readonly number[], ref: readonly number[]): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < ps.length; i++) {
+    const d = Math.abs(logit(ps[i]!) - ref[i]!);
+    if (Number.isNaN(d)) return Number.NaN; // as Math.max(...) would
+    if (d > max) max = d;
+  }
+  return max;
 }
 
 interface Candidate {
@@ -302,16 +336,22 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       drop(book.key, 'excluded', baseWeight <= 0 ? 'weight is 0' : 'excluded by config');
       continue;
     }
-    const markets = book.markets.filter((m) => m.key === config.marketKey);
-    if (markets.length === 0) {
+    // Counted without a filtered array per book line (the common case is exactly one).
+    let market: (typeof book.markets)[number] | undefined;
+    let marketCount = 0;
+    for (const m of book.markets) {
+      if (m.key !== config.marketKey) continue;
+      if (marketCount === 0) market = m;
+      marketCount++;
+    }
+    if (market === undefined) {
       drop(book.key, 'no-market', `no ${config.marketKey} market`);
       continue;
     }
-    if (markets.length > 1) {
-      drop(book.key, 'duplicate-market', `${markets.length} ${config.marketKey} markets`);
+    if (marketCount > 1) {
+      drop(book.key, 'duplicate-market', `${marketCount} ${config.marketKey} markets`);
       continue;
     }
-    const market = markets[0]!;
     const stampMs = timeMs(market.last_update) ?? timeMs(book.last_update);
     if (stampMs === null) {
       drop(book.key, 'no-timestamp', 'neither the market nor the bookmaker has last_update');
@@ -364,8 +404,8 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   const minImplied = 1 / config.placeholderMaxDecimal;
   const priced: Priced[] = [];
   for (const c of candidates) {
-    const missing = names.filter((n) => !c.prices.has(n));
-    if (missing.length > 0) {
+    if (c.prices.size < names.length || !names.every((n) => c.prices.has(n))) {
+      const missing = names.filter((n) => !c.prices.has(n));
       drop(c.key, 'missing-outcome', `no price for ${missing.map((n) => `"${n}"`).join(', ')}`);
       continue;
     }
@@ -406,7 +446,16 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       drop(c.key, 'devig-failed', `${fair.reason}: ${fair.detail}`);
       continue;
     }
-    priced.push({ ...c, probabilities: fair.probabilities, overround });
+    // Built field by field: a spread of the candidate here was the single
+    // dearest line of the aggregation (a dictionary-mode copy per book).
+    priced.push({
+      key: c.key,
+      prices: c.prices,
+      stampMs: c.stampMs,
+      ageMs: c.ageMs,
+      probabilities: fair.probabilities,
+      overround,
+    });
   }
 
   // A lagging anchor: older than the books that disagree with it. Pinnacle's
@@ -420,7 +469,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       const fresher = priced.filter((b) => !isAnchor(b.key) && b.ageMs < a.ageMs);
       if (fresher.length < 2) continue;
       const medians = names.map((_, i) => logit(median(fresher.map((b) => b.probabilities[i]!))));
-      const dist = Math.max(...a.probabilities.map((p, i) => Math.abs(logit(p) - medians[i]!)));
+      const dist = maxLogitDistance(a.probabilities, medians);
       if (dist > drift) demoted.add(a.key);
     }
   }
@@ -438,7 +487,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       const refLogits = ref.probabilities.map(logit);
       for (const b of priced) {
         if (isAnchor(b.key) || b.ageMs <= ref.ageMs) continue;
-        const dist = Math.max(...b.probabilities.map((p, i) => Math.abs(logit(p) - refLogits[i]!)));
+        const dist = maxLogitDistance(b.probabilities, refLogits);
         if (dist > lagDrift) lagging.add(b.key);
       }
     }
@@ -451,7 +500,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
     const medians = names.map((_, i) => logit(median(priced.map((b) => b.probabilities[i]!))));
     eligible = priced.filter((b) => {
       if (config.exemptAnchorsFromOutliers && isAnchor(b.key) && !demoted.has(b.key)) return true;
-      const dist = Math.max(...b.probabilities.map((p, i) => Math.abs(logit(p) - medians[i]!)));
+      const dist = maxLogitDistance(b.probabilities, medians);
       if (dist <= maxDist) return true;
       drop(b.key, 'outlier', `${dist.toFixed(3)} logit from the median (max ${maxDist})`);
       return false;
@@ -508,7 +557,23 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
     ),
   );
   const effectiveBooks = totalWeight ** 2 / live.reduce((s, b) => s + b.weight ** 2, 0);
-  return { ...base, kind: 'theo', outcomes, threeWay, anchorUsed, effectiveBooks, dispersion };
+  // Field by field (same keys, same order as a spread of base): see priced.push.
+  return {
+    eventId: base.eventId,
+    sportKey: base.sportKey,
+    homeTeam: base.homeTeam,
+    awayTeam: base.awayTeam,
+    commenceTime: base.commenceTime,
+    asOf: base.asOf,
+    method: base.method,
+    books: base.books,
+    kind: 'theo',
+    outcomes,
+    threeWay,
+    anchorUsed,
+    effectiveBooks,
+    dispersion,
+  };
 }
 
 export interface TheoSummary {

@@ -226,6 +226,45 @@ function shinProbabilities(implied: readonly number[], booksum: number, z: numbe
  * (B ≤ 1: only possible with stale or erroneous prices) has no insider share to
  * solve for; it is normalised multiplicatively and reported with z = 0.
  */
+/**
+ * `bisect` over Shin's excess, written out: the same float operations in the
+ * same order as the generic bisection with a closure (so the same z to the
+ * bit), without a closure call per step — this runs ~50 times per book line,
+ * 2,000 lines per poll, and was a third of the aggregation's CPU.
+ */
+function shinRoot(
+  implied: readonly number[],
+  booksum: number,
+  tolerance: number,
+  maxIterations: number,
+): { x: number; iterations: number; converged: boolean } {
+  const n = implied.length;
+  const excess = (z: number) => {
+    let sum = 0;
+    for (let j = 0; j < n; j++) {
+      const r = implied[j]!;
+      sum += Math.sqrt(z * z + (4 * (1 - z) * r * r) / booksum) - z;
+    }
+    return sum / (2 * (1 - z)) - 1;
+  };
+  let a = 0;
+  let b = 1 - 1e-12;
+  for (let i = 1; i <= maxIterations; i++) {
+    const mid = (a + b) / 2;
+    let sum = 0;
+    for (let j = 0; j < n; j++) {
+      const r = implied[j]!;
+      sum += Math.sqrt(mid * mid + (4 * (1 - mid) * r * r) / booksum) - mid;
+    }
+    const e = sum / (2 * (1 - mid)) - 1;
+    if (Math.abs(e) <= tolerance || mid === a || mid === b) return { x: mid, iterations: i, converged: true };
+    if (e > 0) a = mid;
+    else b = mid;
+  }
+  const x = (a + b) / 2;
+  return { x, iterations: maxIterations, converged: Math.abs(excess(x)) <= Math.max(tolerance, 1e-9) };
+}
+
 export function devigShin(implied: readonly number[], options: SolverOptions = {}): DevigResult {
   const v = validate('shin', implied);
   if (!v.ok) return v;
@@ -241,14 +280,7 @@ export function devigShin(implied: readonly number[], options: SolverOptions = {
       iterations: 0,
     };
   }
-  const booksum = v.booksum;
-  // Allocation-free: this runs ~50 times per book per poll.
-  const excess = (z: number) => {
-    let sum = 0;
-    for (const r of implied) sum += Math.sqrt(z * z + (4 * (1 - z) * r * r) / booksum) - z;
-    return sum / (2 * (1 - z)) - 1;
-  };
-  const root = bisect(excess, 0, 1 - 1e-12, tol, cap);
+  const root = shinRoot(implied, v.booksum, tol, cap);
   const probabilities = normalised(shinProbabilities(implied, v.booksum, root.x));
   if (!root.converged || !inOpenUnit(probabilities)) {
     return {

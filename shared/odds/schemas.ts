@@ -12,7 +12,7 @@
  * placeholder) is a theo decision made in aggregate.ts, per book, not here:
  * one bad book must not throw away a whole event.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** ISO 8601 (dateFormat=iso, the default) or epoch seconds (dateFormat=unix). */
 export const zOddsTime = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()], {

@@ -6,7 +6,7 @@
  * reads every flag with a single Query.
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isConditionFailed, keyPart, type ReadStats, type TableRef } from './client.ts';
 
 export const killScopeSchema = z.union([z.literal('global'), z.object({ game: z.string().min(1) })]);

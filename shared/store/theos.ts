@@ -4,7 +4,7 @@
  * stored, so a slow poll finishing after a fast refresh can never roll a theo back.
  */
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Theo } from '../odds/aggregate.ts';
 import { isConditionFailed, keyPart, queryAll, type ReadStats, type TableRef, timeKey } from './client.ts';
 import { GSI1, ttlAfter } from './table.ts';

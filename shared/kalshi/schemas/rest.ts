@@ -8,7 +8,7 @@
  * Unknown fields are stripped; missing required fields and wrong types are
  * rejected with the field's path in the error.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   zBookSide,
   zCentsInt,

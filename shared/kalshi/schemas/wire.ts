@@ -9,7 +9,7 @@
  * converters are wrapped here as codecs. Strings and JSON numbers are both
  * accepted on input; output is always the string form Kalshi emits.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type Centis,
   centisToCount,

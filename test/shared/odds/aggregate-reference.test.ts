@@ -1,0 +1,152 @@
+/**
+ * The aggregation's fast path (memoised date formatting and parsing, Shin's
+ * bisection written out, no spreads per book line) is the reference
+ * implementation it replaced (kept in reference-aggregate.ts /
+ * reference-devig.ts), to the bit: same theos, same drops, same details, on
+ * random responses — decimal and American prices, ISO and epoch stamps, stale,
+ * future and unreadable stamps, draws, duplicate books and outcomes,
+ * placeholders and outliers — under every de-vig method.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { computeTheos, TheoConfigSchema } from '../../../shared/odds/aggregate.ts';
+import { DEVIG_METHODS, devig } from '../../../shared/odds/devig.ts';
+import type { EventOdds } from '../../../shared/odds/schemas.ts';
+import * as reference from './reference-aggregate.ts';
+import { devig as referenceDevig } from './reference-devig.ts';
+
+const AS_OF = Date.parse('2026-11-25T00:00:00Z');
+const BOOKS = ['pinnacle', 'draftkings', 'fanduel', 'betmgm', 'caesars', 'kalshi', 'book7', 'constructor'];
+
+const stamp = fc.oneof(
+  {
+    arbitrary: fc.integer({ min: 0, max: 20 * 60 }).map((s) => new Date(AS_OF - s * 1000).toISOString()),
+    weight: 6,
+  },
+  // ISO, with and without milliseconds, up to 90 min old or 5 min ahead
+  fc.integer({ min: -5 * 60, max: 90 * 60 }).map((s) => new Date(AS_OF - s * 1000).toISOString()),
+  fc
+    .integer({ min: -5 * 60, max: 90 * 60 })
+    .map((s) => new Date(AS_OF - s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')),
+  fc.integer({ min: -5 * 60, max: 90 * 60 }).map((s) => Math.floor(AS_OF / 1000) - s),
+  fc.constant('2026-02-30T00:00:00Z'),
+  fc.constant(9e15),
+);
+
+/** A price near a fair probability with a book's vig (mostly sane), or junk. */
+function priceArb(american: boolean, p: number): fc.Arbitrary<number> {
+  const sane = fc
+    .tuple(fc.double({ min: 1, max: 1.12, noNaN: true }), fc.double({ min: -0.03, max: 0.03, noNaN: true }))
+    .map(([vig, noise]) => {
+      const q = Math.min(0.97, Math.max(0.02, p + noise)) * vig;
+      const decimal = Math.round((1 / q) * 100) / 100;
+      if (!american) return decimal;
+      return decimal >= 2 ? Math.round((decimal - 1) * 100) : Math.round(-100 / (decimal - 1));
+    });
+  const junk = american ? fc.constantFrom(0, 50, -99, 100) : fc.constantFrom(1, 1.001, 0, -3, 1e9);
+  return fc.oneof({ arbitrary: sane, weight: 12 }, { arbitrary: junk, weight: 1 });
+}
+
+function eventArb(american: boolean): fc.Arbitrary<EventOdds> {
+  return fc.double({ min: 0.05, max: 0.9, noNaN: true }).chain((pHome) => {
+    const pDraw = 0.05;
+    const outcomes = fc.oneof(
+      {
+        arbitrary: fc.tuple(priceArb(american, pHome), priceArb(american, 1 - pHome)).map(([h, a]) => [
+          { name: 'Home', price: h },
+          { name: 'Away', price: a },
+        ]),
+        weight: 10,
+      },
+      {
+        arbitrary: fc
+          .tuple(
+            priceArb(american, pHome - pDraw),
+            priceArb(american, 1 - pHome - pDraw),
+            priceArb(american, pDraw),
+          )
+          .map(([h, a, d]) => [
+            { name: 'Home', price: h },
+            { name: 'Away', price: a },
+            { name: 'Draw', price: d },
+          ]),
+        weight: 2,
+      },
+      {
+        arbitrary: fc.array(
+          fc.record({
+            name: fc.constantFrom('Home', 'Away', 'Draw', 'Other'),
+            price: priceArb(american, 0.5),
+          }),
+          { maxLength: 4 },
+        ),
+        weight: 1,
+      },
+    );
+    const market = fc.record(
+      { key: fc.constantFrom('h2h', 'h2h', 'h2h', 'h2h', 'spreads'), last_update: stamp, outcomes },
+      { requiredKeys: ['key', 'outcomes'] },
+    );
+    const markets = fc.oneof(
+      { arbitrary: market.map((m) => [m]), weight: 8 },
+      { arbitrary: fc.array(market, { maxLength: 2 }), weight: 1 },
+    );
+    const book = (key: string) =>
+      fc.record(
+        { key: fc.constant(key), title: fc.constant('t'), last_update: stamp, markets },
+        { requiredKeys: ['key', 'title', 'markets'] },
+      );
+    const books = fc
+      .tuple(fc.subarray(BOOKS), fc.array(fc.constantFrom(...BOOKS), { maxLength: 1 }))
+      .chain(([keys, dup]) => fc.tuple(...[...keys, ...dup].map(book)));
+    return fc.record({
+      id: fc.constant('evt'),
+      sport_key: fc.constantFrom('basketball_nba', 'basketball_nba', 'soccer_epl'),
+      commence_time: fc.oneof(
+        { arbitrary: fc.constant(new Date(AS_OF + 3_600_000).toISOString()), weight: 8 },
+        { arbitrary: stamp, weight: 1 },
+      ),
+      home_team: fc.oneof(
+        { arbitrary: fc.constant('Home'), weight: 10 },
+        { arbitrary: fc.constantFrom('Away', 'Draw'), weight: 1 },
+      ),
+      away_team: fc.constant('Away'),
+      bookmakers: books,
+    });
+  });
+}
+
+describe('odds aggregation: fast path ≡ reference', () => {
+  it('property: computeTheos returns exactly what the reference returns', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .boolean()
+          .chain((american) =>
+            fc.tuple(fc.constant(american), fc.array(eventArb(american), { minLength: 1, maxLength: 4 })),
+          ),
+        fc.constantFrom(...DEVIG_METHODS),
+        fc.constantFrom(null, 0.05, 0.25),
+        ([american, events], method, outlier) => {
+          const config = TheoConfigSchema.parse({ method, outlierMaxLogitDistance: outlier });
+          const input = { asOf: AS_OF, oddsFormat: american ? 'american' : 'decimal', config } as const;
+          expect(computeTheos(events, input)).toStrictEqual(reference.computeTheos(events, input));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('property: Shin, power and multiplicative de-vig return the reference result to the bit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0.01, max: 0.99, noNaN: true }), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom(...DEVIG_METHODS),
+        (implied, method) => {
+          expect(devig(implied, method)).toStrictEqual(referenceDevig(implied, method));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
