@@ -80,6 +80,8 @@ export const LINE_DROP_REASONS = [
   'total-outlier',
   /** the book has spread lines but no moneyline in the winner theo to check them against */
   'no-moneyline',
+  /** under the fit of the other books, this book's lines sit beyond its own vig */
+  'off-consensus',
 ] as const;
 export type LineDropReason = (typeof LINE_DROP_REASONS)[number];
 

@@ -66,6 +66,8 @@ export const StrikeTheoConfigSchema = z.object({
   maxRmsError: z.number().positive().default(0.02),
   /** refuse a fit that prices any line this far outside its book's vig band */
   maxOutsideVig: z.number().positive().default(0.02),
+  /** under a poor fit, books with lines beyond maxOutsideVig are dropped and the fit redone if they hold at most this share of the weight */
+  maxOffConsensusWeight: z.number().min(0).max(1).default(0.34),
   /** a book's spread lines may imply a mean at most this many prior σ from its own moneyline's */
   contradictionSd: z.number().positive().default(0.3),
   /** a book's main total may be at most this many prior σ from the median of the books' */
@@ -298,14 +300,13 @@ export function computeGameStrikeTheo(
     }
   }
 
-  const used: WeightedLine[] = read.lines
+  let used: WeightedLine[] = read.lines
     .filter((l) => keep.has(l))
     .map((l) => ({ ...l, weight: baseWeight(config, l.book) * ageWeight(l.ageMs, config.halfLifeMs) }))
     .filter((l) => l.weight > 0)
     .sort((a, b) =>
       a.book < b.book ? -1 : a.book > b.book ? 1 : a.kind.localeCompare(b.kind) || a.strike - b.strike,
     );
-  dropped.sort((a, b) => (a.book < b.book ? -1 : a.book > b.book ? 1 : 0));
 
   const toFit = (l: WeightedLine): FitLine => ({
     book: l.book,
@@ -316,6 +317,37 @@ export function computeGameStrikeTheo(
     impliedUnder: l.impliedUnder,
     weight: l.weight,
   });
+  // One noisy book must not cost the whole ladder: a book whose lines sit far
+  // outside its own vig under a refused fit is dropped and the fit redone once,
+  // provided it carries a minority of the weight.
+  const offConsensus = (kind: LineKind, fitLines: (lines: FitLine[]) => FitResult): FitResult => {
+    const lines = used.filter((l) => l.kind === kind);
+    const first = fitLines(lines.map(toFit));
+    if (first.ok || first.reason !== 'poor-fit' || !first.diagnostics) return first;
+    const worst = new Map<string, number>();
+    for (const r of first.diagnostics.lines)
+      worst.set(r.book, Math.max(worst.get(r.book) ?? 0, r.outsideVig));
+    const off = new Set([...worst].filter(([, v]) => v > strikeConfig.maxOutsideVig).map(([b]) => b));
+    const weightOf = (ls: readonly WeightedLine[]) => ls.reduce((a, l) => a + l.weight, 0);
+    const offLines = lines.filter((l) => off.has(l.book));
+    if (
+      off.size === 0 ||
+      off.size === worst.size ||
+      weightOf(offLines) > strikeConfig.maxOffConsensusWeight * weightOf(lines)
+    )
+      return first;
+    for (const l of offLines) {
+      dropped.push({
+        book: l.book,
+        marketKey: l.marketKey,
+        strike: l.strike,
+        reason: 'off-consensus',
+        detail: `${l.book}: its ${kind} lines sit up to ${((worst.get(l.book) ?? 0) * 100).toFixed(2)}¢ outside its own vig under the fit of the other books`,
+      });
+    }
+    used = used.filter((l) => !offLines.includes(l));
+    return fitLines(lines.filter((l) => !off.has(l.book)).map(toFit));
+  };
   const margin: KindResult =
     winnerProbability === null
       ? {
@@ -334,16 +366,18 @@ export function computeGameStrikeTheo(
             detail: 'no usable spread line from any book (a prior σ alone does not price a strike)',
             diagnostics: null,
           }
-        : fitMargin({
-            winProbability: winnerProbability,
-            noTies: shape.noTies,
-            lines: used.filter((l) => l.kind === 'spread').map(toFit),
-            config: fitConfig(strikeConfig, shape.marginSd),
-          });
-  const total = fitTotal({
-    lines: used.filter((l) => l.kind === 'total').map(toFit),
-    config: fitConfig(strikeConfig, shape.totalSd),
-  });
+        : offConsensus('spread', (lines) =>
+            fitMargin({
+              winProbability: winnerProbability,
+              noTies: shape.noTies,
+              lines,
+              config: fitConfig(strikeConfig, shape.marginSd),
+            }),
+          );
+  const total = offConsensus('total', (lines) =>
+    fitTotal({ lines, config: fitConfig(strikeConfig, shape.totalSd) }),
+  );
+  dropped.sort((a, b) => (a.book < b.book ? -1 : a.book > b.book ? 1 : 0));
   const winnerError =
     margin.ok && winnerProbability !== null
       ? Math.abs(probabilityOver(margin.distribution, 0) - winnerProbability)

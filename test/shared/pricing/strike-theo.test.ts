@@ -95,6 +95,41 @@ describe('one game with main and alternate lines (NBA per-event fixture)', () =>
   });
 });
 
+describe('one book off the others', () => {
+  it('a minority book whose alternates sit beyond its vig is dropped (off-consensus) and the rest still fit', () => {
+    const e = EventOddsSchema.parse(fixture('basketball_nba_event_odds_alternates.json'));
+    const shifted = {
+      ...e,
+      bookmakers: e.bookmakers.map((b) =>
+        b.key !== 'fanduel'
+          ? b
+          : {
+              ...b,
+              markets: b.markets.map((m) =>
+                m.key !== 'alternate_spreads' && m.key !== 'spreads'
+                  ? m
+                  : {
+                      ...m,
+                      // every spread line 6¢ richer on the home side (still monotone, main line within the moneyline check)
+                      outcomes: m.outcomes.map((o) => ({
+                        ...o,
+                        price: o.name === e.home_team ? 1 / (1 / o.price + 0.06) : 1 / (1 / o.price - 0.06),
+                      })),
+                    },
+              ),
+            },
+      ),
+    };
+    const game = computeGameStrikeTheo(shifted, { asOf, oddsFormat: 'decimal' });
+    expect(game.margin.ok).toBe(true);
+    expect(
+      game.lines.dropped.filter((d) => d.reason === 'off-consensus').every((d) => d.book === 'fanduel'),
+    ).toBe(true);
+    expect(game.lines.dropped.some((d) => d.reason === 'off-consensus')).toBe(true);
+    expect(game.lines.used.some((l) => l.book === 'fanduel' && l.kind === 'spread')).toBe(false);
+  });
+});
+
 describe('refusals', () => {
   const events = OddsResponseSchema.parse(fixture('basketball_nba_odds_lines_edge_cases.json'));
   const games = events.map((e) => computeGameStrikeTheo(e, { asOf, oddsFormat: 'decimal' }));
