@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { strikeReport } from '../pricing/strike-report.ts';
 import {
   computeTheos,
   DEFAULT_THEO_CONFIG,
@@ -170,7 +171,12 @@ export function runTheoCli(argv: readonly string[], io: CliIo): number {
     }
     const oddsFormat = detectOddsFormat(parsed);
     const { results, summary: s } = computeTheos(parsed, { asOf, oddsFormat, config });
-    events.push(...results.map((r) => present(r, file, oddsFormat)));
+    events.push(
+      ...results.map((r, i) => ({
+        ...present(r, file, oddsFormat),
+        ...strikeReport(parsed[i]!, { asOf, oddsFormat, config }),
+      })),
+    );
     summary.events += s.events;
     summary.theos += s.theos;
     for (const [k, v] of Object.entries(s.noTheo)) {

@@ -12,6 +12,7 @@ import { announcedStartMs } from '../scenario/truth.ts';
 import type { SimGame, World } from '../scenario/world.ts';
 import { americanPrice, bookLine } from './lines.ts';
 import { sportsOf, sportTitle } from './sports.ts';
+import { isSimLineMarket, spreadTotalMarkets } from './spread-total-lines.ts';
 
 export const REGIONS = ['us', 'us2', 'uk', 'eu', 'au', 'us_ex', 'us_dfs', 'fr', 'se'] as const;
 /** Markets `/odds` serves; anything else there is 422 INVALID_MARKET. */
@@ -276,7 +277,8 @@ function bookmakersOf(
   f: Format,
   nowMs: number,
 ): Bookmaker[] {
-  if (!markets.includes('h2h')) return []; // the simulated books list only the moneyline
+  const lineKeys = markets.filter(isSimLineMarket);
+  if (!markets.includes('h2h') && lineKeys.length === 0) return []; // the books list moneylines, spreads, totals
   const out: Bookmaker[] = [];
   for (const book of books) {
     const line = bookLine(book, g, nowMs, s.world.seed, s.world.startMs);
@@ -290,12 +292,10 @@ function bookmakersOf(
     // Outcome order is not fixed on the real API: consumers must match by name.
     if (hash32(`${book.key}/${g.oddsEventId}`) % 2 === 1) outcomes.reverse();
     const stamp = time(line.lastUpdateMs, f);
-    out.push({
-      key: book.key,
-      title: book.title,
-      last_update: stamp,
-      markets: [{ key: 'h2h', last_update: stamp, outcomes }],
-    });
+    const lineMarkets = spreadTotalMarkets(book, g, lineKeys, line.lastUpdateMs, s.world.seed, price, stamp);
+    const h2h = markets.includes('h2h') ? [{ key: 'h2h', last_update: stamp, outcomes }] : [];
+    if (h2h.length + lineMarkets.length === 0) continue;
+    out.push({ key: book.key, title: book.title, last_update: stamp, markets: [...h2h, ...lineMarkets] });
   }
   return out;
 }

@@ -137,6 +137,18 @@ export const MARKET_STATUSES = [
 export const zMarketStatus = zOpenEnum(MARKET_STATUSES);
 export type MarketStatus = z.infer<typeof zMarketStatus>;
 
+/** The SDK's MarketStrikeTypeEnum. */
+export const STRIKE_TYPES = [
+  'greater',
+  'greater_or_equal',
+  'less',
+  'less_or_equal',
+  'between',
+  'functional',
+  'custom',
+  'structured',
+] as const;
+
 export const zMarketResult = zOpenEnum(['yes', 'no', 'scalar', ''] as const);
 
 export const MarketSchema = z.object({
@@ -178,6 +190,12 @@ export const MarketSchema = z.object({
   fee_waiver_expiration_time: zIsoMsOrNull.optional(),
   is_provisional: z.boolean().nullish(),
   exchange_index: zExchangeIndex.nullish(),
+  /** How the strike is evaluated (spread/total ladders); see shared/mapping/strikes.ts. */
+  strike_type: zOpenEnum(STRIKE_TYPES).nullish(),
+  /** Minimum expiration value that settles YES. Kept raw (number, or a string should Kalshi move it to fixed point): a bad strike unmaps one ladder market, it must not reject the market object. */
+  floor_strike: z.union([z.number(), z.string()]).nullish(),
+  /** Maximum expiration value that settles YES (raw, as floor_strike). */
+  cap_strike: z.union([z.number(), z.string()]).nullish(),
 });
 export type Market = z.infer<typeof MarketSchema>;
 

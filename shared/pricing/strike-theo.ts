@@ -1,0 +1,437 @@
+/**
+ * Theo per strike for one game: the winner theo (aggregate.ts) plus every
+ * book's spread and total lines (odds/lines.ts), checked against each other,
+ * weighted as for winners (configured book weight × line-age decay, Pinnacle
+ * heaviest), fitted into a margin and a total distribution (margin-model.ts),
+ * then read at any strike.
+ *
+ * Safety rules, each reported with a reason, never silent:
+ * - a book whose spread lines imply another game than its own moneyline is
+ *   dropped ('contradicts-moneyline'); a book whose total is far from every
+ *   other book's is dropped ('total-outlier');
+ * - a fit that misses the lines is refused (no theo for that market kind);
+ * - a strike far from every line the fit used gets a wider edge, since there
+ *   the model's shape, not the books, sets the price.
+ */
+import { z } from 'zod';
+import {
+  ageWeight,
+  computeTheo,
+  DEFAULT_THEO_CONFIG,
+  type TheoConfig,
+  type TheoInput,
+  type TheoResult,
+} from '../odds/aggregate.ts';
+import { type BookLine, type DroppedLine, type LineKind, readBookLines } from '../odds/lines.ts';
+import type { EventOdds } from '../odds/schemas.ts';
+import {
+  type FitConfig,
+  type FitLine,
+  type FitResult,
+  fitMargin,
+  fitTotal,
+  type IntegerNormal,
+  lineProbability,
+  meanForWinProbability,
+  probabilityAt,
+  probabilityOver,
+} from './margin-model.ts';
+
+/** Per-sport priors of the shape (points/runs/goals). Sources in docs/PRICING.md. */
+export const SportShapeSchema = z.object({
+  /** prior σ of the final margin about its mean */
+  marginSd: z.number().positive(),
+  /** prior σ of the combined score about its mean */
+  totalSd: z.number().positive(),
+  /** overtime/extra innings decide: the margin is never 0 */
+  noTies: z.boolean(),
+});
+export type SportShape = z.infer<typeof SportShapeSchema>;
+
+export const StrikeTheoConfigSchema = z.object({
+  sports: z.record(z.string(), SportShapeSchema).default({
+    americanfootball_nfl: { marginSd: 13.86, totalSd: 13.5, noTies: true },
+    americanfootball_ncaaf: { marginSd: 16, totalSd: 16, noTies: true },
+    basketball_nba: { marginSd: 12, totalSd: 18, noTies: true },
+    basketball_wnba: { marginSd: 11, totalSd: 15, noTies: true },
+    basketball_ncaab: { marginSd: 10, totalSd: 15, noTies: true },
+    baseball_mlb: { marginSd: 4.4, totalSd: 4.4, noTies: true },
+    icehockey_nhl: { marginSd: 2.3, totalSd: 2.3, noTies: true },
+  }),
+  /** σ is searched within [prior·min, prior·max] */
+  minSdFactor: z.number().positive().default(0.6),
+  maxSdFactor: z.number().positive().default(1.8),
+  priorStrength: z.number().nonnegative().default(0.00005),
+  /** refuse a fit whose weighted RMS error on the lines exceeds this (probability) */
+  maxRmsError: z.number().positive().default(0.02),
+  /** refuse a fit that prices any line this far outside its book's vig band */
+  maxOutsideVig: z.number().positive().default(0.02),
+  /** under a poor fit, books with lines beyond maxOutsideVig are dropped and the fit redone if they hold at most this share of the weight */
+  maxOffConsensusWeight: z.number().min(0).max(1).default(0.34),
+  /** a book's spread lines may imply a mean at most this many prior σ from its own moneyline's */
+  contradictionSd: z.number().positive().default(0.3),
+  /** a book's main total may be at most this many prior σ from the median of the books' */
+  totalOutlierSd: z.number().positive().default(0.3),
+  /** a book's lines of one kind may rise with the strike by at most this much (price rounding) */
+  monotoneTolerance: z.number().nonnegative().default(0.01),
+  /** a strike within this many σ of a line the fit used is priced by the books */
+  nearLineSd: z.number().nonnegative().default(0.25),
+  /** beyond nearLineSd: this much extra edge (probability) per σ of distance, capped */
+  extraEdgePerSd: z.number().nonnegative().default(0.02),
+  maxExtraEdge: z.number().nonnegative().default(0.05),
+  /** no spread line from any book: refuse the margin rather than price it from the moneyline and a prior σ alone */
+  requireSpreadLines: z.boolean().default(true),
+});
+export type StrikeTheoConfig = z.infer<typeof StrikeTheoConfigSchema>;
+export const DEFAULT_STRIKE_THEO_CONFIG: StrikeTheoConfig = StrikeTheoConfigSchema.parse({});
+
+/** A line used by a fit, with its weight in it. */
+export interface WeightedLine extends BookLine {
+  weight: number;
+}
+
+export type KindRefusal = FitResult extends infer R ? (R extends { ok: false } ? R : never) : never;
+export type KindResult =
+  | FitResult
+  | { ok: false; reason: 'unsupported-sport' | 'no-winner-theo'; detail: string; diagnostics: null };
+
+export interface GameStrikeTheo {
+  eventId: string;
+  sportKey: string;
+  homeTeam: string;
+  awayTeam: string;
+  winner: TheoResult;
+  lines: { used: WeightedLine[]; dropped: DroppedLine[] };
+  margin: KindResult;
+  total: KindResult;
+  /** |P(margin > 0) − winner theo| of the margin fit (null without both) */
+  winnerError: number | null;
+}
+
+/** A strike in model terms: P(value > threshold) ('over') or P(value < threshold) ('under'). */
+export interface StrikeQuery {
+  kind: LineKind;
+  direction: 'over' | 'under';
+  threshold: number;
+}
+
+export interface LineRef {
+  book: string;
+  marketKey: string;
+  strike: number;
+  probability: number;
+}
+
+export type StrikeTheo =
+  | {
+      ok: true;
+      query: StrikeQuery;
+      probability: number;
+      /** the lines at the nearest used strikes below and above the threshold */
+      fittedFrom: LineRef[];
+      /** distance to the nearest used line, in σ */
+      distanceSd: number;
+      /** far from every line: the model, not the books, is speaking */
+      wideEdge: boolean;
+      /** extra edge (probability) to add on both sides of this strike's quote */
+      extraEdge: number;
+    }
+  | { ok: false; query: StrikeQuery; reason: string; detail: string };
+
+function baseWeight(config: TheoConfig, key: string): number {
+  return Object.hasOwn(config.bookWeights, key) ? config.bookWeights[key]! : config.defaultBookWeight;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The mean at which the model prices "over s" at p with this σ (bisection; increasing in μ). */
+function meanForLine(strike: number, p: number, sd: number, noTies: boolean): number {
+  let lo = strike - 12 * sd;
+  let hi = strike + 12 * sd;
+  for (let i = 0; i < 100 && hi - lo > 1e-7; i++) {
+    const mid = (lo + hi) / 2;
+    if (lineProbability({ mean: mid, sd, noTies }, strike) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+function fitConfig(config: StrikeTheoConfig, priorSd: number): FitConfig {
+  return {
+    priorSd,
+    minSdFactor: config.minSdFactor,
+    maxSdFactor: config.maxSdFactor,
+    priorStrength: config.priorStrength,
+    maxRmsError: config.maxRmsError,
+    maxOutsideVig: config.maxOutsideVig,
+  };
+}
+
+/** Every check and both fits for one game. Pure and total. */
+export function computeGameStrikeTheo(
+  event: EventOdds,
+  input: TheoInput,
+  strikeConfig: StrikeTheoConfig = DEFAULT_STRIKE_THEO_CONFIG,
+): GameStrikeTheo {
+  const config = input.config ?? DEFAULT_THEO_CONFIG;
+  const winner = computeTheo(event, input);
+  const read = readBookLines(event, {
+    asOf: input.asOf,
+    oddsFormat: input.oddsFormat,
+    method: config.method,
+    excludedBooks: config.excludedBooks,
+    maxLineAgeMs: config.maxLineAgeMs,
+    futureToleranceMs: config.futureToleranceMs,
+    placeholderMaxDecimal: config.placeholderMaxDecimal,
+    minOverround: config.minOverround,
+    maxOverround: config.maxOverround,
+  });
+  const dropped = [...read.dropped];
+  const base = {
+    eventId: event.id,
+    sportKey: event.sport_key,
+    homeTeam: event.home_team,
+    awayTeam: event.away_team,
+    winner,
+  };
+  const shape = Object.hasOwn(strikeConfig.sports, event.sport_key)
+    ? strikeConfig.sports[event.sport_key]!
+    : undefined;
+  if (!shape) {
+    const refusal = {
+      ok: false as const,
+      reason: 'unsupported-sport' as const,
+      detail: `no margin/total shape configured for ${event.sport_key}`,
+      diagnostics: null,
+    };
+    return { ...base, lines: { used: [], dropped }, margin: refusal, total: refusal, winnerError: null };
+  }
+
+  const dropBook = (lines: BookLine[], reason: DroppedLine['reason'], detail: string) => {
+    for (const l of lines)
+      dropped.push({ book: l.book, marketKey: l.marketKey, strike: l.strike, reason, detail });
+  };
+  const byBook = (kind: LineKind) => {
+    const m = new Map<string, BookLine[]>();
+    for (const l of read.lines.filter((x) => x.kind === kind)) m.set(l.book, [...(m.get(l.book) ?? []), l]);
+    return m;
+  };
+
+  // Each book's own lines must fall with the strike.
+  const keep = new Set<BookLine>();
+  for (const kind of ['spread', 'total'] as const) {
+    for (const [book, lines] of byBook(kind)) {
+      const sorted = [...lines].sort((a, b) => a.strike - b.strike);
+      const rise = sorted.findIndex(
+        (l, i) => i > 0 && l.probability > sorted[i - 1]!.probability + strikeConfig.monotoneTolerance,
+      );
+      if (rise > 0) {
+        dropBook(
+          lines,
+          'non-monotone',
+          `${book}: P(over ${sorted[rise]!.strike}) ${sorted[rise]!.probability.toFixed(3)} > P(over ${sorted[rise - 1]!.strike}) ${sorted[rise - 1]!.probability.toFixed(3)}`,
+        );
+      } else for (const l of lines) keep.add(l);
+    }
+  }
+
+  // Spreads against the same book's moneyline.
+  const winnerProbability =
+    winner.kind === 'theo' && !winner.threeWay ? winner.outcomes[0]!.probability : null;
+  const spreadBooks = new Map(
+    [...byBook('spread')]
+      .map(([b, ls]) => [b, ls.filter((l) => keep.has(l))] as const)
+      .filter(([, ls]) => ls.length),
+  );
+  for (const [book, lines] of spreadBooks) {
+    const own = winner.books.used.find((u) => u.key === book);
+    if (own?.probabilities.length !== 2) {
+      for (const l of lines) keep.delete(l);
+      dropBook(
+        lines,
+        'no-moneyline',
+        `${book} has no moneyline in the winner theo to check its spreads against`,
+      );
+      continue;
+    }
+    const sd = shape.marginSd;
+    const mlMean = meanForWinProbability(own.probabilities[0]!, sd, shape.noTies);
+    // Judged on the main line (the book's line nearest even money): a tail line
+    // reflects the shape as much as the mean, and the shape is the fit's job.
+    const main =
+      lines.find((l) => !l.alternate) ??
+      lines.reduce((a, b) => (Math.abs(a.probability - 0.5) <= Math.abs(b.probability - 0.5) ? a : b));
+    const worst = Math.abs(meanForLine(main.strike, main.probability, sd, shape.noTies) - mlMean);
+    if (worst > strikeConfig.contradictionSd * sd) {
+      for (const l of lines) keep.delete(l);
+      dropBook(
+        lines,
+        'contradicts-moneyline',
+        `${book}: its ${main.marketKey} line ${main.strike} implies a mean margin ${worst.toFixed(1)} points from its moneyline's ${mlMean.toFixed(1)} (max ${(strikeConfig.contradictionSd * sd).toFixed(1)})`,
+      );
+    }
+  }
+
+  // Totals against the other books' totals.
+  const totalBooks = [...byBook('total')]
+    .map(([b, ls]) => [b, ls.filter((l) => keep.has(l))] as const)
+    .filter(([, ls]) => ls.length);
+  if (totalBooks.length >= 3) {
+    const mainOf = (ls: readonly BookLine[]) =>
+      (
+        ls.find((l) => !l.alternate) ??
+        ls.reduce((a, b) => (Math.abs(a.probability - 0.5) <= Math.abs(b.probability - 0.5) ? a : b))
+      ).strike;
+    const mid = median(totalBooks.map(([, ls]) => mainOf(ls)));
+    for (const [book, ls] of totalBooks) {
+      const off = Math.abs(mainOf(ls) - mid);
+      if (off > strikeConfig.totalOutlierSd * shape.totalSd) {
+        for (const l of ls) keep.delete(l);
+        dropBook(
+          ls,
+          'total-outlier',
+          `${book}: main total ${mainOf(ls)} is ${off} from the books' median ${mid}`,
+        );
+      }
+    }
+  }
+
+  let used: WeightedLine[] = read.lines
+    .filter((l) => keep.has(l))
+    .map((l) => ({ ...l, weight: baseWeight(config, l.book) * ageWeight(l.ageMs, config.halfLifeMs) }))
+    .filter((l) => l.weight > 0)
+    .sort((a, b) =>
+      a.book < b.book ? -1 : a.book > b.book ? 1 : a.kind.localeCompare(b.kind) || a.strike - b.strike,
+    );
+
+  const toFit = (l: WeightedLine): FitLine => ({
+    book: l.book,
+    marketKey: l.marketKey,
+    strike: l.strike,
+    probability: l.probability,
+    impliedOver: l.impliedOver,
+    impliedUnder: l.impliedUnder,
+    weight: l.weight,
+  });
+  // One noisy book must not cost the whole ladder: a book whose lines sit far
+  // outside its own vig under a refused fit is dropped and the fit redone once,
+  // provided it carries a minority of the weight.
+  const offConsensus = (kind: LineKind, fitLines: (lines: FitLine[]) => FitResult): FitResult => {
+    const lines = used.filter((l) => l.kind === kind);
+    const first = fitLines(lines.map(toFit));
+    if (first.ok || first.reason !== 'poor-fit' || !first.diagnostics) return first;
+    const worst = new Map<string, number>();
+    for (const r of first.diagnostics.lines)
+      worst.set(r.book, Math.max(worst.get(r.book) ?? 0, r.outsideVig));
+    const off = new Set([...worst].filter(([, v]) => v > strikeConfig.maxOutsideVig).map(([b]) => b));
+    const weightOf = (ls: readonly WeightedLine[]) => ls.reduce((a, l) => a + l.weight, 0);
+    const offLines = lines.filter((l) => off.has(l.book));
+    if (
+      off.size === 0 ||
+      off.size === worst.size ||
+      weightOf(offLines) > strikeConfig.maxOffConsensusWeight * weightOf(lines)
+    )
+      return first;
+    for (const l of offLines) {
+      dropped.push({
+        book: l.book,
+        marketKey: l.marketKey,
+        strike: l.strike,
+        reason: 'off-consensus',
+        detail: `${l.book}: its ${kind} lines sit up to ${((worst.get(l.book) ?? 0) * 100).toFixed(2)}¢ outside its own vig under the fit of the other books`,
+      });
+    }
+    used = used.filter((l) => !offLines.includes(l));
+    return fitLines(lines.filter((l) => !off.has(l.book)).map(toFit));
+  };
+  const margin: KindResult =
+    winnerProbability === null
+      ? {
+          ok: false,
+          reason: 'no-winner-theo',
+          detail:
+            winner.kind === 'theo'
+              ? 'the winner market is 3-way'
+              : `winner: ${winner.reason}: ${winner.detail}`,
+          diagnostics: null,
+        }
+      : strikeConfig.requireSpreadLines && !used.some((l) => l.kind === 'spread')
+        ? {
+            ok: false,
+            reason: 'no-lines',
+            detail: 'no usable spread line from any book (a prior σ alone does not price a strike)',
+            diagnostics: null,
+          }
+        : offConsensus('spread', (lines) =>
+            fitMargin({
+              winProbability: winnerProbability,
+              noTies: shape.noTies,
+              lines,
+              config: fitConfig(strikeConfig, shape.marginSd),
+            }),
+          );
+  const total = offConsensus('total', (lines) =>
+    fitTotal({ lines, config: fitConfig(strikeConfig, shape.totalSd) }),
+  );
+  dropped.sort((a, b) => (a.book < b.book ? -1 : a.book > b.book ? 1 : 0));
+  const winnerError =
+    margin.ok && winnerProbability !== null
+      ? Math.abs(probabilityOver(margin.distribution, 0) - winnerProbability)
+      : null;
+  return { ...base, lines: { used, dropped }, margin, total, winnerError };
+}
+
+/** P(X < x) under the model. */
+export function probabilityUnder(d: IntegerNormal, x: number): number {
+  return Math.max(0, 1 - probabilityOver(d, x) - probabilityAt(d, x));
+}
+
+/** The theo of one strike, with the lines it leans on and its distance from them. */
+export function strikeTheo(
+  game: GameStrikeTheo,
+  query: StrikeQuery,
+  config: StrikeTheoConfig = DEFAULT_STRIKE_THEO_CONFIG,
+): StrikeTheo {
+  const fit = query.kind === 'spread' ? game.margin : game.total;
+  if (!fit.ok) return { ok: false, query, reason: fit.reason, detail: fit.detail };
+  if (!Number.isFinite(query.threshold)) {
+    return { ok: false, query, reason: 'invalid-strike', detail: `threshold ${query.threshold}` };
+  }
+  const d = fit.distribution;
+  const probability =
+    query.direction === 'over' ? probabilityOver(d, query.threshold) : probabilityUnder(d, query.threshold);
+  const refs: LineRef[] = game.lines.used
+    .filter((l) => l.kind === query.kind)
+    .map((l) => ({ book: l.book, marketKey: l.marketKey, strike: l.strike, probability: l.probability }));
+  if (query.kind === 'spread' && game.winner.kind === 'theo') {
+    // The moneyline is the margin's line at 0.
+    refs.push({
+      book: 'consensus',
+      marketKey: 'h2h',
+      strike: 0,
+      probability: game.winner.outcomes[0]!.probability,
+    });
+  }
+  const below = Math.max(...refs.filter((r) => r.strike <= query.threshold).map((r) => r.strike));
+  const above = Math.min(...refs.filter((r) => r.strike >= query.threshold).map((r) => r.strike));
+  const fittedFrom = refs.filter((r) => r.strike === below || r.strike === above);
+  const nearest = Math.min(
+    Number.isFinite(below) ? query.threshold - below : Number.POSITIVE_INFINITY,
+    Number.isFinite(above) ? above - query.threshold : Number.POSITIVE_INFINITY,
+  );
+  const distanceSd = nearest / d.sd;
+  const excess = Math.max(0, distanceSd - config.nearLineSd);
+  return {
+    ok: true,
+    query,
+    probability,
+    fittedFrom,
+    distanceSd,
+    wideEdge: excess > 0,
+    extraEdge: Math.min(config.maxExtraEdge, excess * config.extraEdgePerSd),
+  };
+}

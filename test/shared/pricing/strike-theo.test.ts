@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventOddsSchema, OddsResponseSchema } from '../../../shared/odds/schemas.ts';
+import { probabilityOver } from '../../../shared/pricing/margin-model.ts';
+import {
+  computeGameStrikeTheo,
+  type GameStrikeTheo,
+  strikeTheo,
+} from '../../../shared/pricing/strike-theo.ts';
+
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/odds/${name}`, import.meta.url), 'utf8'));
+const asOf = Date.parse('2026-01-20T18:05:00Z');
+
+describe('one game with main and alternate lines (NBA per-event fixture)', () => {
+  const event = EventOddsSchema.parse(fixture('basketball_nba_event_odds_alternates.json'));
+  const game = computeGameStrikeTheo(event, { asOf, oddsFormat: 'decimal' });
+
+  it('fits both kinds; P(margin > 0) is the winner theo within 0.5¢', () => {
+    expect(game.winner.kind).toBe('theo');
+    expect(game.margin.ok).toBe(true);
+    expect(game.total.ok).toBe(true);
+    expect(game.winnerError).not.toBeNull();
+    expect(game.winnerError!).toBeLessThan(0.005);
+  });
+
+  it('reproduces every used book line within that book’s vig', () => {
+    for (const fit of [game.margin, game.total]) {
+      if (!fit.ok) throw new Error(fit.detail);
+      expect(fit.diagnostics.lines.length).toBeGreaterThan(50);
+      expect(fit.diagnostics.outsideVig).toBe(0);
+      expect(fit.diagnostics.rmsError).toBeLessThan(0.01);
+    }
+  });
+
+  it('drops the book whose spread contradicts its own moneyline, and says why', () => {
+    const bovada = game.lines.dropped.filter((d) => d.book === 'bovada');
+    expect(bovada.map((d) => d.reason)).toEqual(['contradicts-moneyline']);
+    expect(bovada[0]!.detail).toMatch(/implies a mean margin/);
+    expect(game.lines.used.some((l) => l.book === 'bovada' && l.kind === 'spread')).toBe(false);
+    // its total is fine and is used
+    expect(game.lines.used.some((l) => l.book === 'bovada' && l.kind === 'total')).toBe(true);
+  });
+
+  it('weights Pinnacle heaviest, as for winners', () => {
+    const w = (book: string) => game.lines.used.find((l) => l.book === book)!.weight;
+    expect(w('pinnacle')).toBeGreaterThan(2 * w('draftkings'));
+  });
+
+  it('a strike near the lines: no extra edge, fitted from the bracketing lines', () => {
+    const t = strikeTheo(game, { kind: 'spread', direction: 'over', threshold: 6.5 });
+    if (!t.ok) throw new Error(t.detail);
+    expect(t.wideEdge).toBe(false);
+    expect(t.extraEdge).toBe(0);
+    expect(t.fittedFrom.length).toBeGreaterThan(0);
+    expect(new Set(t.fittedFrom.map((r) => r.strike))).toEqual(new Set([6.5]));
+  });
+
+  it('a strike far from every line gets a wider edge, growing with the distance', () => {
+    const near = strikeTheo(game, { kind: 'spread', direction: 'over', threshold: 25.5 });
+    const far = strikeTheo(game, { kind: 'spread', direction: 'over', threshold: 35.5 });
+    if (!near.ok || !far.ok) throw new Error('refused');
+    expect(near.wideEdge).toBe(true);
+    expect(far.extraEdge).toBeGreaterThan(near.extraEdge);
+    expect(far.fittedFrom.every((r) => r.strike === 21.5)).toBe(true);
+  });
+
+  it('"away wins by over s" is the home margin under −s', () => {
+    if (!game.margin.ok) throw new Error('no fit');
+    const away = strikeTheo(game, { kind: 'spread', direction: 'under', threshold: -3.5 });
+    if (!away.ok) throw new Error(away.detail);
+    expect(away.probability).toBeCloseTo(1 - probabilityOver(game.margin.distribution, -3.5), 12);
+  });
+
+  it('property: monotone in the strike for every kind and direction', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('spread' as const, 'total' as const),
+        fc.double({ min: -40, max: 40, noNaN: true }),
+        fc.double({ min: 0, max: 20, noNaN: true }),
+        (kind, offset, step) => {
+          const base = kind === 'spread' ? 0 : 226;
+          const at = (x: number, direction: 'over' | 'under') => {
+            const t = strikeTheo(game, { kind, direction, threshold: base + x });
+            if (!t.ok) throw new Error(t.detail);
+            return t.probability;
+          };
+          expect(at(offset + step, 'over')).toBeLessThanOrEqual(at(offset, 'over') + 1e-12);
+          expect(at(offset + step, 'under')).toBeGreaterThanOrEqual(at(offset, 'under') - 1e-12);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('one book off the others', () => {
+  it('a minority book whose alternates sit beyond its vig is dropped (off-consensus) and the rest still fit', () => {
+    const e = EventOddsSchema.parse(fixture('basketball_nba_event_odds_alternates.json'));
+    const shifted = {
+      ...e,
+      bookmakers: e.bookmakers.map((b) =>
+        b.key !== 'fanduel'
+          ? b
+          : {
+              ...b,
+              markets: b.markets.map((m) =>
+                m.key !== 'alternate_spreads' && m.key !== 'spreads'
+                  ? m
+                  : {
+                      ...m,
+                      // every spread line 6¢ richer on the home side (still monotone, main line within the moneyline check)
+                      outcomes: m.outcomes.map((o) => ({
+                        ...o,
+                        price: o.name === e.home_team ? 1 / (1 / o.price + 0.06) : 1 / (1 / o.price - 0.06),
+                      })),
+                    },
+              ),
+            },
+      ),
+    };
+    const game = computeGameStrikeTheo(shifted, { asOf, oddsFormat: 'decimal' });
+    expect(game.margin.ok).toBe(true);
+    expect(
+      game.lines.dropped.filter((d) => d.reason === 'off-consensus').every((d) => d.book === 'fanduel'),
+    ).toBe(true);
+    expect(game.lines.dropped.some((d) => d.reason === 'off-consensus')).toBe(true);
+    expect(game.lines.used.some((l) => l.book === 'fanduel' && l.kind === 'spread')).toBe(false);
+  });
+});
+
+describe('refusals', () => {
+  const events = OddsResponseSchema.parse(fixture('basketball_nba_odds_lines_edge_cases.json'));
+  const games = events.map((e) => computeGameStrikeTheo(e, { asOf, oddsFormat: 'decimal' }));
+
+  it('a fat-tailed ladder no normal fits is refused with a reason, and so is every strike of it', () => {
+    const g = games[0]!;
+    expect(g.margin.ok).toBe(false);
+    if (!g.margin.ok) {
+      expect(['poor-fit', 'sd-at-bound']).toContain(g.margin.reason);
+      expect(g.margin.detail.length).toBeGreaterThan(10);
+    }
+    const t = strikeTheo(g, { kind: 'spread', direction: 'over', threshold: 4.5 });
+    expect(t.ok).toBe(false);
+  });
+
+  it('no total line: totals refused; spreads still priced', () => {
+    const g = games[1]!;
+    expect(g.total).toMatchObject({ ok: false, reason: 'no-lines' });
+    expect(g.margin.ok).toBe(true);
+    expect(strikeTheo(g, { kind: 'total', direction: 'over', threshold: 225.5 })).toMatchObject({
+      ok: false,
+      reason: 'no-lines',
+    });
+  });
+
+  it('no spread line at all: the margin is refused rather than priced from a prior alone', () => {
+    const e = EventOddsSchema.parse(fixture('basketball_nba_event_odds_alternates.json'));
+    const onlyH2h = {
+      ...e,
+      bookmakers: e.bookmakers.map((b) => ({ ...b, markets: b.markets.filter((m) => m.key === 'h2h') })),
+    };
+    const g = computeGameStrikeTheo(onlyH2h, { asOf, oddsFormat: 'decimal' });
+    expect(g.margin).toMatchObject({ ok: false, reason: 'no-lines' });
+  });
+
+  it('a sport without a configured shape, or a 3-way winner, is refused', () => {
+    const e = EventOddsSchema.parse(fixture('basketball_nba_event_odds_alternates.json'));
+    const g: GameStrikeTheo = computeGameStrikeTheo(
+      { ...e, sport_key: 'soccer_epl' },
+      { asOf, oddsFormat: 'decimal' },
+    );
+    expect(g.margin).toMatchObject({ ok: false, reason: 'unsupported-sport' });
+    expect(g.total).toMatchObject({ ok: false, reason: 'unsupported-sport' });
+  });
+});
+
+describe('NFL (American prices, main lines only, key-number truth)', () => {
+  const events = OddsResponseSchema.parse(
+    fixture('americanfootball_nfl_odds_h2h_spreads_totals_american.json'),
+  );
+
+  it('fits each game within the books’ vig and reproduces the winner', () => {
+    for (const e of events) {
+      const g = computeGameStrikeTheo(e, { asOf, oddsFormat: 'american' });
+      if (!g.margin.ok || !g.total.ok) throw new Error('refused');
+      expect(g.winnerError!).toBeLessThan(0.005);
+      expect(g.margin.diagnostics.outsideVig).toBe(0);
+      expect(g.total.sdSource).toBe('prior'); // one total strike cannot identify σ
+    }
+  });
+});
