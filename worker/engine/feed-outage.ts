@@ -94,7 +94,7 @@ export class FeedOutage {
       });
   }
 
-  /** A trusted reconciliation that started at `startedMs` completed successfully. */
+  /** A reconciliation that started at `startedMs` completed successfully. */
   resynced(startedMs: number): void {
     if (this.state !== 'paused' || this.upSinceMs === null) return;
     if (startedMs < this.upSinceMs || startedMs < this.flattenedAtMs) return;
