@@ -7,8 +7,9 @@
  * cancelled through the flattener (cancel-until-flat, verified by listing,
  * so orders whose cancels were lost with the socket go too), and the games
  * stay `feed-down` (session status `ws-down`) while the feed is away.
- * Back: quoting resumes once the feed is up and a trusted reconciliation
- * that started after both the reconnect and the flatten has completed (books
+ * Back: quoting resumes once the feed is up and a reconciliation (the
+ * reconnect's trusted pass, or the next periodic one if it fails) that started
+ * after both the reconnect and the flatten has completed (books
  * resnapshotted, missed fills backfilled, orders and positions taken from the
  * exchange). `kill.wsDownMs`, when configured, still trips the kill switch
  * for an outage that long (off by default).
@@ -94,7 +95,7 @@ export class FeedOutage {
       });
   }
 
-  /** A trusted reconciliation that started at `startedMs` completed successfully. */
+  /** A reconciliation that started at `startedMs` completed successfully. */
   resynced(startedMs: number): void {
     if (this.state !== 'paused' || this.upSinceMs === null) return;
     if (startedMs < this.upSinceMs || startedMs < this.flattenedAtMs) return;

@@ -1274,7 +1274,9 @@ export class TradingSession {
     for (const g of touched) this.markDirty(g);
 
     this.emit({ type: 'reconciled', changes: orderChanges + decision.corrections.length });
-    if (trust) this.outage.resynced(startedMs);
+    // Any successful pass that started after the reconnect and the flatten resyncs a feed-down pause
+    // (a failed trusted pass must not leave it paused until the next reconnect).
+    this.outage.resynced(startedMs);
   }
 
   // ================================================================ observability

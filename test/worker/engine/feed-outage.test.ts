@@ -121,6 +121,21 @@ describe('feed outage', () => {
     expect(r.session.killSwitch.tripped).toBe(false);
   });
 
+  it('a failed reconnect pass does not leave the pause stuck: the next successful pass resumes', async () => {
+    const r = await started(rig());
+    r.ex.emit({ type: 'connection', state: 'down' });
+    await advance(r.clock, r.config.feedDownPauseMs + 3_000, 250);
+    expect(r.session.feedOutage().state).toBe('paused');
+    r.ex.failListings = 1; // the reconnect's trusted pass cannot list
+    r.ex.emit({ type: 'connection', state: 'up' });
+    await r.session.idle();
+    await advance(r.clock, 500);
+    expect(r.session.feedOutage().state).toBe('paused');
+    await advance(r.clock, r.config.reconcileMs + 1_000, 250);
+    expect(r.session.feedOutage().state).toBe('normal');
+    expect(r.ex.resting().length).toBeGreaterThan(0);
+  });
+
   it('a short outage pulls quotes but does not pause; kill.wsDownMs, when configured, still kills', async () => {
     const r = await started(rig());
     r.ex.emit({ type: 'connection', state: 'down' });
