@@ -134,14 +134,17 @@ function instrumentedSigner(inner: Signer, probe: Probe, bySignature: Map<string
     keyId: inner.keyId,
     async sign(ts, method, path) {
       const ctx = writeContext.getStore();
-      if (ctx && !ctx.signed) {
+      const first = ctx !== undefined && !ctx.signed;
+      if (first) {
         ctx.signed = true;
         const now = process.hrtime.bigint();
         probe.decision.recordNs(now - ctx.frameNs);
         recordSegments(probe, ctx, now);
       }
       const sig = await inner.sign(ts, method, path);
-      if (ctx) bySignature.set(sig, ctx.frameNs);
+      // Only the write's first request, as for the decision: a retry after a timeout or a 429
+      // (seconds later, same frame) would otherwise count as that frame's time to the wire.
+      if (first) bySignature.set(sig, ctx.frameNs);
       return sig;
     },
   };
@@ -161,6 +164,20 @@ function watchWire(probe: Probe, bySignature: Map<string, bigint>): () => void {
   };
   subscribe('undici:client:sendHeaders', onHeaders);
   return () => {};
+}
+
+/**
+ * A measurement window counts only writes signed inside it: a write signed
+ * before (opening quotes, the previous run) that reaches the wire during it
+ * would otherwise count with its old frame (seconds of queueing read as
+ * tick-to-quote).
+ */
+function forgetOnReset(probe: Probe, bySignature: Map<string, bigint>): void {
+  const reset = probe.reset;
+  probe.reset = () => {
+    reset();
+    bySignature.clear();
+  };
 }
 
 // ------------------------------------------------------------- write seam
@@ -263,6 +280,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const probe = newProbe();
   const bySignature = new Map<string, bigint>();
   watchWire(probe, bySignature);
+  forgetOnReset(probe, bySignature);
   const signer = instrumentedSigner(opts.signer, probe, bySignature);
   const catalogue = games(opts.games);
   const gameOfTicker = new Map<string, string>();
@@ -443,6 +461,7 @@ async function startEchoHarness(opts: HarnessOptions, every: number): Promise<Ha
   const probe = newProbe();
   const bySignature = new Map<string, bigint>();
   watchWire(probe, bySignature);
+  forgetOnReset(probe, bySignature);
   const signer = instrumentedSigner(opts.signer, probe, bySignature);
   const rest = new KalshiRestClient({ baseUrl: opts.restBaseUrl, signer });
   await rest.configureLimiter();

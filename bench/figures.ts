@@ -75,7 +75,8 @@ const round4 = (v: number) => (Number.isInteger(v) ? v : Number(v.toPrecision(4)
  * One figure. `samples` is how many measurements `value` summarises: with none
  * the figure is unmeasured — `met` is false whatever the value (an empty
  * histogram reads 0, which would "meet" any upper bound) and the run fails
- * (`unmeasuredErrors`).
+ * (`unmeasuredErrors`). A value that is not a finite number (a ratio over
+ * nothing) is unmeasured too, and reported with 0 samples and value 0.
  */
 export function figure(
   name: string,

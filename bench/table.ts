@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import { ResultsSchema } from './figures.ts';
 
 const file = process.argv[2] ?? join(import.meta.dirname, 'results.json');
-const r = ResultsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+const parsed = ResultsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+if (!parsed.success) {
+  // e.g. a results.json written before figures carried their sample counts (issue #16)
+  process.stderr.write(
+    `${file} is not a results document of this version: ${parsed.error.issues[0]?.message ?? ''}; rerun npm run bench\n`,
+  );
+  process.exit(1);
+}
+const r = parsed.data;
 const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : String(v));
 const status = (f: (typeof r.figures)[number]) =>
   f.unmeasured ? '**unmeasured**' : f.met === null ? '' : f.met ? 'yes' : '**no**';
