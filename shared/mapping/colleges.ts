@@ -13,6 +13,7 @@
  * "Kansas St" and "Saint Mary's" = "St. Mary's" without "Michigan St" ever
  * meeting "Michigan".
  */
+import { memoize } from './memo.ts';
 import { normalizeTeamName } from './normalize.ts';
 
 export interface College {
@@ -326,12 +327,12 @@ const MORE_MASCOTS = [
  * is not the first word (State after a name) — "saint" is already "st", and
  * only ever comes first. "(OH)" keeps its letters: "Miami (OH)" → "miami oh".
  */
-export function normalizeCollegeName(name: string): string {
-  return normalizeTeamName(name)
+export const normalizeCollegeName = memoize((name: string): string =>
+  normalizeTeamName(name)
     .split(' ')
     .map((t, i) => (i > 0 && t === 'state' ? 'st' : t))
-    .join(' ');
-}
+    .join(' '),
+);
 
 export interface CollegeTable {
   colleges: readonly College[];
