@@ -23,6 +23,7 @@ import {
   type FallbackSigner,
   withFallback,
 } from '../shared/kalshi/thread-signer.ts';
+import { mappingConfigWith } from '../shared/mapping/match.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { createStore, type Store } from '../shared/store/index.ts';
 import { LeaseKeeper } from '../shared/store/lease-keeper.ts';
@@ -185,7 +186,11 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     feed,
     books: feed,
     theos: storeTheoSource(opts.store.theos),
-    mapper: new StoreGameMapper(opts.store.theos, () => clock.now()),
+    mapper: new StoreGameMapper(
+      opts.store.theos,
+      () => clock.now(),
+      mappingConfigWith(config.sportCatalogue),
+    ),
     quoter: decisionLoggingQuoter(
       opts.quoter ??
         gameQuoter({
