@@ -148,6 +148,8 @@ describe('colleges', () => {
     expect(sameCollege('Alabama St', 'Alabama St Hornets')).toBe(true);
     expect(sameCollege('Alabama', 'Alabama St Hornets')).toBe(false);
     expect(sameCollege('Northern', 'Northern Kentucky Norse')).toBe(false);
+    expect(sameCollege('Northern Kentucky', 'Northern Kentucky Norse')).toBe(true);
+    expect(sameCollege('Northern Kentucky', 'N Kentucky Norse')).toBe(false);
   });
 
   it('every table school maps to itself under Kalshi-style spellings and noise', () => {
