@@ -24,6 +24,7 @@ import {
   type FallbackSigner,
   withFallback,
 } from '../shared/kalshi/thread-signer.ts';
+import { mappingConfigWith } from '../shared/mapping/match.ts';
 import { WorkerMetric } from '../shared/metrics/names.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { createStore, type Store } from '../shared/store/index.ts';
@@ -217,7 +218,11 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     feed,
     books: feed,
     theos: storeTheoSource(opts.store.theos),
-    mapper: new StoreGameMapper(opts.store.theos, () => clock.now()),
+    mapper: new StoreGameMapper(
+      opts.store.theos,
+      () => clock.now(),
+      mappingConfigWith(config.sportCatalogue),
+    ),
     quoter: decisionLoggingQuoter(
       opts.quoter ??
         gameQuoter({

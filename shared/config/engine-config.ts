@@ -6,6 +6,7 @@
  * Units: money in Micros, sizes in Centis, time in milliseconds.
  */
 import { z } from 'zod';
+import { SportCatalogueSchema } from '../mapping/sports.ts';
 import { DEFAULT_QUOTING_PARAMS, QuotingParamsSchema } from '../pricing/params.ts';
 import { DEFAULT_LIMITS, LimitsConfigSchema } from '../risk/limits.ts';
 
@@ -28,6 +29,11 @@ export const EngineConfigSchema = z
       nba: { series: ['KXNBAGAME'], oddsSportKey: 'basketball_nba' },
       nfl: { series: ['KXNFLGAME'], oddsSportKey: 'americanfootball_nfl' },
     }),
+    /**
+     * Replaces the built-in sport catalogue (shared/mapping/sports.ts: Kalshi series → Odds API
+     * sport keys, side family, draw, void); absent: the built-in one.
+     */
+    sportCatalogue: SportCatalogueSchema.optional(),
     /** Quoting model parameters (shared/pricing/params.ts). */
     quoting: QuotingParamsSchema.default(DEFAULT_QUOTING_PARAMS),
     /** Per-game hard limits per sport (shared/risk/limits.ts): min(cap, max(floor, share × visible depth)). */

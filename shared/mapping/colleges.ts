@@ -13,6 +13,7 @@
  * "Kansas St" and "Saint Mary's" = "St. Mary's" without "Michigan St" ever
  * meeting "Michigan".
  */
+import { memoize } from './memo.ts';
 import { normalizeTeamName } from './normalize.ts';
 
 export interface College {
@@ -319,6 +320,72 @@ const MORE_MASCOTS = [
   'Sun Devils',
   'Thundering Herd',
   'Utes',
+  'Norse',
+  'Bearkats',
+  'Hatters',
+  'Golden Lions',
+  'Delta Devils',
+  'Chargers',
+  'Red Wolves',
+  'Golden Grizzlies',
+  'Governors',
+  'Sycamores',
+  'Beacons',
+  'Crimson',
+  'Minutemen',
+  'Blackbirds',
+  'Keydets',
+  'Fighting Camels',
+  'Pride',
+  'Blue Hose',
+  'Explorers',
+  'Purple Eagles',
+  'Lopes',
+  'Vaqueros',
+  'Warriors',
+  'Islanders',
+  'Coyotes',
+  'Screaming Eagles',
+  'Wolves',
+  'Lakers',
+  'Demons',
+  'Bonnies',
+  'Billikens',
+  'Gamecocks',
+  'Hurricanes',
+  'Cornhuskers',
+  'Hoyas',
+  'Friars',
+  'Bluejays',
+  'Tar Heels',
+  'Red Storm',
+  'Scarlet Knights',
+  'Hokies',
+  'Demon Deacons',
+  'Yellow Jackets',
+  'Fighting Irish',
+  'Orange',
+  'Commodores',
+  'Volunteers',
+  'Razorbacks',
+  'Crimson Tide',
+  'Sooners',
+  'Longhorns',
+  'Jayhawks',
+  'Cyclones',
+  'Buffaloes',
+  'Terrapins',
+  'Nittany Lions',
+  'Hawkeyes',
+  'Boilermakers',
+  'Badgers',
+  'Fighting Illini',
+  'Hoosiers',
+  'Ducks',
+  'Mountain Hawks',
+  'Sharks',
+  'Antelopes',
+  'Anteaters',
 ];
 
 /**
@@ -326,12 +393,12 @@ const MORE_MASCOTS = [
  * is not the first word (State after a name) — "saint" is already "st", and
  * only ever comes first. "(OH)" keeps its letters: "Miami (OH)" → "miami oh".
  */
-export function normalizeCollegeName(name: string): string {
-  return normalizeTeamName(name)
+export const normalizeCollegeName = memoize((name: string): string =>
+  normalizeTeamName(name)
     .split(' ')
     .map((t, i) => (i > 0 && t === 'state' ? 'st' : t))
-    .join(' ');
-}
+    .join(' '),
+);
 
 export interface CollegeTable {
   colleges: readonly College[];

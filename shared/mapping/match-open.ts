@@ -97,8 +97,17 @@ export function matchOpenGame(
     if (straight || crossed) pairs.push({ event: e, aIsHome: straight });
   }
   if (pairs.length === 0) {
-    const seen = oddsEvents.filter((e) => acceptsOddsKey(entry, e.sport_key)).length;
-    return unmatched('no-candidate', `no ${entry.label} event for ${pairLabel} among ${seen} on offer`);
+    const offered = oddsEvents.filter((e) => acceptsOddsKey(entry, e.sport_key));
+    // Events naming one of the two sides: where an alias is most likely missing.
+    const near = offered
+      .filter((e) => [a.name, b.name].some((n) => same(n, e.home_team) || same(n, e.away_team)))
+      .map((e) => `${e.away_team} at ${e.home_team}`)
+      .slice(0, 3);
+    const hint = near.length > 0 ? `; one side found in: ${near.join(', ')}` : '';
+    return unmatched(
+      'no-candidate',
+      `no ${entry.label} event for ${pairLabel} among ${offered.length} on offer${hint}`,
+    );
   }
 
   // The title is secondary (nicknames: "Canelo"): it contradicts only when it names neither side,

@@ -130,6 +130,11 @@ export const DEFAULT_MAPPING_CONFIG: MappingConfig = {
   tickerTimeZone: 'America/New_York',
 };
 
+/** The mapping config with another sport catalogue (engine config `sportCatalogue`), or the default. */
+export function mappingConfigWith(catalogue: SportCatalogue | undefined): MappingConfig {
+  return catalogue ? { ...DEFAULT_MAPPING_CONFIG, catalogue } : DEFAULT_MAPPING_CONFIG;
+}
+
 const DRAW_SPELLINGS = new Set(['tie', 'draw']);
 
 type Resolved =

@@ -6,6 +6,7 @@
  * normalising, names are compared token for token; a spelling that could mean
  * two people is left to the matcher, which then reports the event ambiguous.
  */
+import { memoize } from './memo.ts';
 import { normalizeTeamName } from './normalize.ts';
 
 /** Generational suffixes carry no identity across feeds ("Jr." is dropped by one, kept by the other). */
@@ -16,7 +17,9 @@ const NAME_SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv']);
  * hyphens and periods split ("Auger-Aliassime" = "Auger Aliassime", "J.J." =
  * "J J"), "Last, First" turned round, generational suffixes dropped.
  */
-export function personTokens(name: string): string[] {
+export const personTokens = memoize(personTokensOf);
+
+function personTokensOf(name: string): readonly string[] {
   let s = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -125,7 +128,9 @@ const CLUB_NOISE = new Set([
 ]);
 
 /** A club name without its club-form tokens: "1. FC Köln" → "koln", "AS Roma" → "roma". */
-export function normalizeClubName(name: string): string {
+export const normalizeClubName = memoize(normalizeClubNameOf);
+
+function normalizeClubNameOf(name: string): string {
   const tokens = normalizeTeamName(name).split(' ');
   const kept = tokens.filter((t, i) => !CLUB_NOISE.has(t) && !(i === 0 && /^\d$/.test(t)));
   return (kept.length > 0 ? kept : tokens).join(' ');

@@ -366,9 +366,11 @@ describe('college basketball: a dozen games with awkward names', () => {
         ['NKU', 'Northern Kentucky'],
         ['XAV', 'Xavier'],
       ]),
-      [ev('x', 'basketball_ncaab', 'Xavier Musketeers', 'Northern Kentucky Norse', at(0))],
+      [ev('x', 'basketball_ncaab', 'Xavier Musketeers', 'N Kentucky Norse', at(0))],
     );
     expect(r).toMatchObject({ kind: 'unmatched', reason: 'no-candidate' });
+    if (r.kind === 'unmatched')
+      expect(r.detail).toContain('one side found in: N Kentucky Norse at Xavier Musketeers');
   });
 });
 

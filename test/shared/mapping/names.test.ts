@@ -8,6 +8,7 @@ import {
   normalizeCollegeName,
   sameCollege,
 } from '../../../shared/mapping/colleges.ts';
+import { memoize } from '../../../shared/mapping/memo.ts';
 import { personTokens, sameIndividualSide, samePerson } from '../../../shared/mapping/names.ts';
 
 /** Real-shaped Odds API player names: accents, hyphens, particles, suffixes, family-name-first. */
@@ -147,6 +148,8 @@ describe('colleges', () => {
     expect(sameCollege('Alabama St', 'Alabama St Hornets')).toBe(true);
     expect(sameCollege('Alabama', 'Alabama St Hornets')).toBe(false);
     expect(sameCollege('Northern', 'Northern Kentucky Norse')).toBe(false);
+    expect(sameCollege('Northern Kentucky', 'Northern Kentucky Norse')).toBe(true);
+    expect(sameCollege('Northern Kentucky', 'N Kentucky Norse')).toBe(false);
   });
 
   it('every table school maps to itself under Kalshi-style spellings and noise', () => {
@@ -215,5 +218,20 @@ describe('clubs', () => {
     expect(sameClubSide('Atletico Madrid', 'Atlético Madrid')).toBe(true);
     expect(sameClubSide('Real Madrid', 'Atlético Madrid')).toBe(false);
     expect(sameClubSide('Borussia Dortmund', 'Borussia Monchengladbach')).toBe(false);
+  });
+});
+
+describe('memoised normalisation', () => {
+  it('gives the same answer from the cache, and a full cache starts over instead of growing', () => {
+    let calls = 0;
+    const f = memoize((s: string) => {
+      calls++;
+      return s.length;
+    }, 2);
+    expect([f('a'), f('a'), f('bb')]).toEqual([1, 1, 2]);
+    expect(calls).toBe(2);
+    f('ccc'); // full: cleared, then 'ccc' cached
+    f('a');
+    expect(calls).toBe(4);
   });
 });

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
+import { mappingConfigWith, matchKalshiGame } from '../../../shared/mapping/match.ts';
 import { gameSettlement, readSettlement } from '../../../shared/mapping/settlement.ts';
 import {
   acceptsOddsKey,
@@ -173,5 +175,52 @@ describe('a sport with no limits entry', () => {
     expect(sportLimit(DEFAULT_LIMITS, 'some_new_league').cap).toBeLessThan(
       sportLimit(DEFAULT_LIMITS, 'nba').cap,
     );
+  });
+});
+
+describe('the catalogue is configurable (engine config `sportCatalogue`)', () => {
+  const withCs2 = DEFAULT_SPORT_CATALOGUE.map((e) =>
+    e.id === 'esports' ? { ...e, odds: { kind: 'keys' as const, keys: ['esports_cs2'] } } : e,
+  );
+  const game = {
+    eventTicker: 'KXCS2GAME-26JUL111900SHKPAIN',
+    title: 'Sharks vs paiN Gaming',
+    startTime: Date.parse('2026-07-11T23:00:00Z'),
+    markets: [
+      { ticker: 'KXCS2GAME-26JUL111900SHKPAIN-SHK', yesSubTitle: 'Sharks' },
+      { ticker: 'KXCS2GAME-26JUL111900SHKPAIN-PAIN', yesSubTitle: 'paiN Gaming' },
+    ],
+  };
+  const events = [
+    {
+      id: 'cs1',
+      sport_key: 'esports_cs2',
+      commence_time: '2026-07-11T23:00:00Z',
+      home_team: 'paiN Gaming',
+      away_team: 'Sharks Esports',
+    },
+    {
+      id: 'cs2',
+      sport_key: 'esports_cs2',
+      commence_time: '2026-07-11T23:00:00Z',
+      home_team: 'paiN Gaming',
+      away_team: 'Sharks',
+    },
+  ];
+
+  it('a parsed config carries it; a bad one names the field', () => {
+    const config = parseEngineConfig({ sportCatalogue: withCs2 });
+    expect(sportOfSeries(config.sportCatalogue!, 'KXCS2GAME')?.odds).toEqual({
+      kind: 'keys',
+      keys: ['esports_cs2'],
+    });
+    expect(() => parseEngineConfig({ sportCatalogue: [...withCs2, withCs2[0]] })).toThrow(/sportCatalogue/);
+    expect(parseEngineConfig({}).sportCatalogue).toBeUndefined();
+  });
+
+  it('the mapper follows it: esports with a configured source maps, by default it has none', () => {
+    expect(matchKalshiGame(game, events)).toMatchObject({ reason: 'no-odds-source' });
+    const r = matchKalshiGame(game, events, mappingConfigWith(withCs2));
+    expect(r).toMatchObject({ kind: 'matched', oddsEventId: 'cs2' });
   });
 });
