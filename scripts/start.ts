@@ -116,6 +116,11 @@ export async function main(io: StartIo): Promise<number> {
       `kalshi-mm ${opts.live ? 'LIVE' : 'paper mode'} ready${opts.live ? '' : ` — scenario ${opts.scenario}, speed ${opts.speed}×`}`,
       `dashboard: ${stack.dashboard?.url}#token=${stack.token}`,
       `action token (kill, pause): ${stack.token}`,
+      ...(stack.localDynamo
+        ? [
+            `operator's view from DynamoDB: npm run dashboard -- --stage local --endpoint ${stack.localDynamo.endpoint}`,
+          ]
+        : []),
       'Ctrl-C: kill switch, then shut down',
     ].join('\n'),
   );

@@ -133,8 +133,8 @@ export function parseCommandLine<S extends z.ZodType>(
 
 /**
  * Runs a command: `--help` prints the usage (exit 0); a bad flag or value, or a
- * UsageError thrown by `run`, prints `error: <field>: <message>` and a pointer to
- * --help on one line each (exit 2); otherwise `run`'s exit code.
+ * UsageError thrown by `run`, prints one line `error: <field>: <message> (see … --help)`
+ * (exit 2); otherwise `run`'s exit code.
  */
 export async function runCommand<S extends z.ZodType>(
   spec: CommandSpec<S>,
@@ -151,7 +151,7 @@ export async function runCommand<S extends z.ZodType>(
     return await run(parsed.options);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.err.write(`error: ${err.message}\n(${spec.command} --help for usage)\n`);
+    io.err.write(`error: ${err.message} (see ${spec.command} --help)\n`);
     return 2;
   }
 }

@@ -156,4 +156,6 @@ export interface DashboardActions {
   kill(reason: string): Promise<void>;
   pause(gameId: string): Promise<void>;
   resume(gameId: string): Promise<void>;
+  /** Clears the global kill (the operator's dashboard: through the kill-switch Lambda). Absent: not offered. */
+  resumeTrading?(): Promise<void>;
 }

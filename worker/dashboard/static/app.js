@@ -72,6 +72,14 @@ killButton.addEventListener('click', async () => {
   const r = await act('/api/kill', { reason: 'trader pressed kill' });
   showStatus(r.ok ? 'kill switch engaged' : `kill ${r.message}`, r.ok ? 'ok' : 'error');
 });
+// ---- resume after a kill (operator's dashboard only): a typed confirmation ----
+$('resume').addEventListener('click', async () => {
+  const typed = window.prompt('Type RESUME-TRADING to clear the kill switch');
+  if (typed !== 'RESUME-TRADING') return showStatus('resume cancelled', 'warn');
+  const r = await act('/api/resume', { confirm: typed });
+  showStatus(r.ok ? 'kill switch cleared: trading resumes' : `resume ${r.message}`, r.ok ? 'ok' : 'error');
+});
+
 function disarmKill() {
   killArmedUntil = 0;
   killButton.textContent = 'KILL SWITCH';
@@ -119,6 +127,27 @@ function renderTop(s) {
     ? `KILLED (${s.killPhase ?? 'tripped'}) — ${s.killReason ?? 'no reason given'}`
     : '';
   killButton.disabled = s.killed;
+  // Only the operator's dashboard (which lists shards) can clear a kill.
+  $('resume').hidden = !(s.killed && Array.isArray(s.shards));
+}
+
+function renderShards(s) {
+  $('shards-panel').hidden = !Array.isArray(s.shards);
+  if (!Array.isArray(s.shards)) return;
+  $('shards').replaceChildren(
+    ...s.shards.map((sh) => {
+      const held = sh.lease && sh.lease.expiresAt > s.now;
+      const lease = sh.lease
+        ? `lease ${held ? 'held' : 'EXPIRED'} by ${sh.lease.owner} (token ${sh.lease.token}, ${held ? 'for' : 'since'} ${duration(Math.abs(sh.lease.expiresAt - s.now))})`
+        : 'no lease';
+      return el(
+        'li',
+        { class: held ? 'info' : 'warn', 'data-testid': 'shard' },
+        el('span', { class: 'time' }, clockTime(sh.heartbeatAt)),
+        ` shard ${sh.shardId} · heartbeat ${duration(Math.max(0, s.now - sh.heartbeatAt))} ago · ${lease}`,
+      );
+    }),
+  );
 }
 
 /** Top 3 levels; the level holding our own quote is underlined (it is in the exchange's book too). */
@@ -438,6 +467,7 @@ function render() {
   renderGames(state);
   renderFills(state);
   renderAlerts(state);
+  renderShards(state);
   renderCharts();
   document.body.dataset.updated = String(state.now);
 }
