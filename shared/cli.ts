@@ -175,6 +175,8 @@ export function runIfEntry(
   main: (argv: readonly string[], io: CommandIo) => number | Promise<number>,
 ): void {
   if (!isEntry(moduleUrl)) return;
+  // Local runs are on Node 20, which the locked AWS SDK versions support; the deployed code runs Node 24.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   Promise.resolve()
     .then(() => main(process.argv.slice(2), { out: process.stdout, err: process.stderr }))
     .then(
