@@ -2,7 +2,18 @@
 // token-authorised actions. All text goes through textContent (team names come
 // from the exchange and are untrusted); no inline scripts or styles (CSP).
 import uPlot from '/vendor/uplot.js';
-import { cents, clockTime, contracts, dollars, duration, pct, signedContracts, toStart } from './format.js';
+import {
+  cents,
+  clockTime,
+  contracts,
+  dollars,
+  duration,
+  pct,
+  signedContracts,
+  toStart,
+  zonedTime,
+  zoneName,
+} from './format.js';
 
 const HISTORY_CAP = 2000;
 const $ = (id) => document.getElementById(id);
@@ -364,6 +375,15 @@ function renderAlerts(s) {
 const charts = {};
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
+/** The selected game's zone: the time axes show it above UTC. */
+let chartZone = 'America/New_York';
+
+/** Legends show the latest values while the cursor is off the chart (uPlot shows "—" then). */
+function showLatest(u) {
+  const n = u.data[0]?.length ?? 0;
+  if (u.cursor.idx == null && n > 0) u.setLegend({ idx: n - 1 }, false);
+}
+
 function makeChart(target, title, seriesSpec, valueFmt) {
   const width = Math.max(280, target.clientWidth || 420);
   return new uPlot(
@@ -375,8 +395,22 @@ function makeChart(target, title, seriesSpec, valueFmt) {
       legend: { live: true },
       scales: { x: { time: true } },
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      // After every redraw (a redraw resets the legend to the cursor) and when the cursor leaves.
+      hooks: { draw: [showLatest], setCursor: [showLatest] },
       axes: [
-        { stroke: css('--muted'), grid: { stroke: css('--grid') }, ticks: { stroke: css('--grid') } },
+        {
+          stroke: css('--muted'),
+          grid: { stroke: css('--grid') },
+          ticks: { stroke: css('--grid') },
+          size: 44,
+          // Two lines per tick: the game's local time, then UTC.
+          values: (_u, splits) => {
+            const sec = splits.length > 1 && splits[1] - splits[0] < 60;
+            return splits.map(
+              (ts) => `${zonedTime(ts * 1000, chartZone, sec)}\n${zonedTime(ts * 1000, 'UTC', sec)} UTC`,
+            );
+          },
+        },
         {
           stroke: css('--muted'),
           grid: { stroke: css('--grid') },
@@ -386,7 +420,13 @@ function makeChart(target, title, seriesSpec, valueFmt) {
         },
       ],
       series: [
-        {},
+        {
+          label: 'time',
+          value: (_u, ts) =>
+            ts == null
+              ? '–'
+              : `${zonedTime(ts * 1000, chartZone, true)} ${zoneName(chartZone)} · ${zonedTime(ts * 1000, 'UTC', true)} UTC`,
+        },
         ...seriesSpec.map((s) => ({
           points: { show: false },
           ...s,
@@ -439,6 +479,7 @@ function renderCharts() {
   ensureCharts();
   const game = state.games.find((g) => g.id === selected);
   $('chart-title').textContent = game ? `charts · ${game.title}` : 'charts';
+  chartZone = game?.timeZone ?? 'America/New_York';
   const pts = series.get(selected) ?? [];
   const t = pts.map((p) => p.t / 1000);
   const limit = game ? game.inventoryLimit : 0;
