@@ -5,6 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { type CommandIo, defineCommand, runCommand, runIfEntry } from '../shared/cli.ts';
 import { buildResults, type Figure, unmeasuredErrors } from './figures.ts';
 
 type Bench = { name: string; run: () => Promise<Figure[]> };
@@ -25,8 +27,32 @@ async function benches(): Promise<Bench[]> {
   return list;
 }
 
-async function main(): Promise<void> {
-  const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const BENCH_NAMES = [
+  'feed-throughput',
+  'signing',
+  'rest-vs-sdk',
+  'tick-to-quote',
+  'scale',
+  'odds-aggregation',
+  'lambdas',
+  'simulation',
+] as const;
+
+export const BENCH_COMMAND = defineCommand({
+  command: 'npm run bench --',
+  summary: 'Runs the benchmarks (all, or the named ones); writes and prints bench/results.json.',
+  options: {},
+  positionals: { usage: '[NAME...]', help: `benchmarks to run: ${BENCH_NAMES.join(', ')}` },
+  schema: z.object({
+    positionals: z.array(z.enum(BENCH_NAMES, { message: `must be one of ${BENCH_NAMES.join(', ')}` })),
+  }),
+});
+
+export function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  return runCommand(BENCH_COMMAND, argv, io, (opts) => runBenches(opts.positionals));
+}
+
+async function runBenches(only: readonly string[]): Promise<number> {
   const figures: Figure[] = [];
   const errors: { bench: string; error: string }[] = [];
   for (const b of await benches()) {
@@ -51,7 +77,7 @@ async function main(): Promise<void> {
   const text = JSON.stringify(results, null, 2);
   writeFileSync(join(import.meta.dirname, 'results.json'), `${text}\n`);
   process.stdout.write(`${text}\n`);
-  if (errors.length) process.exitCode = 1;
+  return errors.length ? 1 : 0;
 }
 
-await main();
+runIfEntry(import.meta.url, main);

@@ -8,17 +8,15 @@
  *
  * Exit codes: 0 clean stop, 1 failure, 2 bad options/config/environment.
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { runCommand, runIfEntry } from '../shared/cli.ts';
 import { remainingText } from '../worker/engine/ports.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
 import {
-  commandLine,
   describeLiveHosts,
   liveHosts,
   parseLiveEnv,
-  parseStartOptions,
-  START_USAGE,
+  START_COMMAND,
+  type StartOptions,
   UsageError,
 } from './paper/options.ts';
 import { progressWriter } from './paper/progress.ts';
@@ -42,10 +40,11 @@ function isStartupError(err: unknown): boolean {
   return err instanceof UsageError || (err instanceof Error && err.name === 'ScenarioError');
 }
 
-export async function main(io: StartIo): Promise<number> {
-  const opts = commandLine(io.argv, parseStartOptions, START_USAGE, io);
-  if (typeof opts === 'number') return opts;
+export function main(io: StartIo): Promise<number> {
+  return runCommand(START_COMMAND, io.argv, io, (opts) => run(opts, io));
+}
 
+async function run(opts: Omit<StartOptions, 'help'>, io: StartIo): Promise<number> {
   const progress = progressWriter(io.err);
   const logLines: string[] = [];
   // Warnings and errors go to stderr as JSON lines (after startup, so they don't tear the progress line).
@@ -129,6 +128,11 @@ export async function main(io: StartIo): Promise<number> {
       `kalshi-mm ${opts.live ? 'LIVE' : 'paper mode'} ready${opts.live ? '' : ` — scenario ${opts.scenario}, speed ${opts.speed}×`}`,
       `dashboard: ${stack.dashboard?.url}#token=${stack.token}`,
       `action token (kill, pause): ${stack.token}`,
+      ...(stack.localDynamo
+        ? [
+            `operator's view from DynamoDB: npm run dashboard -- --stage local --endpoint ${stack.localDynamo.endpoint}`,
+          ]
+        : []),
       'Ctrl-C: kill switch, then shut down',
     ].join('\n'),
   );
@@ -179,33 +183,19 @@ export async function main(io: StartIo): Promise<number> {
   });
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
+/** Registers SIGINT/SIGTERM for `main`; returns the unregister function. */
+export function processSignals(handler: (signal: string) => void): () => void {
+  const on = (s: NodeJS.Signals) => () => handler(s);
+  const int = on('SIGINT');
+  const term = on('SIGTERM');
+  process.on('SIGINT', int);
+  process.on('SIGTERM', term);
+  return () => {
+    process.off('SIGINT', int);
+    process.off('SIGTERM', term);
+  };
 }
 
-if (isEntryPoint()) {
-  // Local runs are on Node 20, which the locked AWS SDK versions support; the deployed code runs Node 24.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const code = await main({
-    argv: process.argv.slice(2),
-    env: process.env,
-    out: process.stdout,
-    err: process.stderr,
-    onSignal(handler) {
-      const on = (s: NodeJS.Signals) => () => handler(s);
-      const int = on('SIGINT');
-      const term = on('SIGTERM');
-      process.on('SIGINT', int);
-      process.on('SIGTERM', term);
-      return () => {
-        process.off('SIGINT', int);
-        process.off('SIGTERM', term);
-      };
-    },
-  });
-  process.exit(code);
-}
+runIfEntry(import.meta.url, (argv) =>
+  main({ argv, env: process.env, out: process.stdout, err: process.stderr, onSignal: processSignals }),
+);

@@ -131,10 +131,35 @@ export function parseCommandLine<S extends z.ZodType>(
   return { help: false, options: r.data };
 }
 
+const usageLine = (spec: CommandSpec<z.ZodType>, err: UsageError) =>
+  `error: ${err.message} (see ${spec.command} --help)\n`;
+
 /**
- * Runs a command: `--help` prints the usage (exit 0); a bad flag or value, or a
- * UsageError thrown by `run`, prints `error: <field>: <message>` and a pointer to
- * --help on one line each (exit 2); otherwise `run`'s exit code.
+ * The command line read for a synchronous command: the options, or the exit
+ * code when there is nothing to run (`--help` printed → 0; a bad flag or value →
+ * one line `error: <field>: <message> (see … --help)` → 2).
+ */
+export function readCommandLine<S extends z.ZodType>(
+  spec: CommandSpec<S>,
+  argv: readonly string[],
+  io: CommandIo,
+): z.infer<S> | number {
+  try {
+    const parsed = parseCommandLine(spec, argv);
+    if (!parsed.help) return parsed.options;
+    io.out.write(`${usageOf(spec)}\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err.write(usageLine(spec, err));
+    return 2;
+  }
+}
+
+/**
+ * Runs a command: the command line as `readCommandLine` reads it, then `run`;
+ * a UsageError thrown by `run` (a bad config file, say) is also one line and
+ * exit 2. Otherwise `run`'s exit code.
  */
 export async function runCommand<S extends z.ZodType>(
   spec: CommandSpec<S>,
@@ -142,16 +167,13 @@ export async function runCommand<S extends z.ZodType>(
   io: CommandIo,
   run: (options: z.infer<S>) => number | Promise<number>,
 ): Promise<number> {
+  const options = readCommandLine(spec, argv, io);
+  if (typeof options === 'number') return options;
   try {
-    const parsed = parseCommandLine(spec, argv);
-    if (parsed.help) {
-      io.out.write(`${usageOf(spec)}\n`);
-      return 0;
-    }
-    return await run(parsed.options);
+    return await run(options);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.err.write(`error: ${err.message}\n(${spec.command} --help for usage)\n`);
+    io.err.write(usageLine(spec, err));
     return 2;
   }
 }
@@ -175,14 +197,17 @@ export function runIfEntry(
   main: (argv: readonly string[], io: CommandIo) => number | Promise<number>,
 ): void {
   if (!isEntry(moduleUrl)) return;
+  // Local runs are on Node 20, which the locked AWS SDK versions support; the deployed code runs Node 24.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Exit once stdout and stderr have taken everything written (pipes are asynchronous), so a
+  // large report is never cut short, and a server's stray handle never keeps a finished command up.
+  const exit = (code: number) =>
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   Promise.resolve()
     .then(() => main(process.argv.slice(2), { out: process.stdout, err: process.stderr }))
-    .then(
-      (code) => process.exit(code),
-      (err: unknown) => {
-        process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-        if (process.env.DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-        process.exit(1);
-      },
-    );
+    .then(exit, (err: unknown) => {
+      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (process.env.DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      exit(1);
+    });
 }

@@ -8,11 +8,11 @@
  * determined, faults) go to stderr as JSON lines. Exits cleanly on SIGINT or
  * SIGTERM. `startSimulation()` is the same thing for `npm start` and tests.
  */
-import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { type CommandIo, defineCommand, runCommand, runIfEntry, UsageError } from '../shared/cli.ts';
 import type { Micros } from '../shared/units.ts';
 import { ScaledClock, type SimClock, SteppedClock } from './clock.ts';
 import { type FaultSettings, type KalshiSim, startKalshiSim } from './kalshi/index.ts';
@@ -198,47 +198,84 @@ export async function startSimulation(opts: SimulationOptions): Promise<Simulati
   };
 }
 
-function usage(): string {
-  return [
-    'usage: npm run sim -- --scenario FILE|NAME [--kalshi-port N] [--odds-port N] [--speed X] [--seed S]',
-    '                      [--key-id ID --public-key FILE] [--generate-keys DIR] [--odds-api-key KEY]',
-    `shipped scenarios: ${SCENARIO_DIR}`,
-  ].join('\n');
-}
+const zPort = z.coerce
+  .number({ message: 'must be an integer' })
+  .int('must be an integer')
+  .min(0)
+  .max(65_535, 'must be ≤ 65535');
 
-function intArg(name: string, v: string | undefined, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new RangeError(`--${name} must be an integer in [${min}, ${max}], got ${v.slice(0, 20)}`);
-  return n;
-}
-
-async function cli(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      scenario: { type: 'string' },
-      'kalshi-port': { type: 'string' },
-      'odds-port': { type: 'string' },
-      speed: { type: 'string' },
-      seed: { type: 'string' },
-      'key-id': { type: 'string' },
-      'public-key': { type: 'string' },
-      'generate-keys': { type: 'string' },
-      'odds-api-key': { type: 'string' },
-      help: { type: 'boolean' },
+export const SIM_COMMAND = defineCommand({
+  command: 'npm run sim --',
+  summary: 'The Kalshi and Odds API simulators on loopback; prints one JSON ready line with their URLs.',
+  options: {
+    scenario: {
+      type: 'string',
+      arg: 'FILE|NAME',
+      help: `scenario file, or a shipped one's name (${SCENARIO_DIR})`,
     },
-    strict: true,
+    'kalshi-port': { type: 'string', arg: 'N', help: 'Kalshi simulator port (default any free port)' },
+    'odds-port': { type: 'string', arg: 'N', help: 'Odds API simulator port (default any free port)' },
+    speed: { type: 'string', arg: 'X', help: 'scenario seconds per wall second (default 1)' },
+    seed: { type: 'string', arg: 'S', help: "seed (default: the scenario's)" },
+    'key-id': { type: 'string', arg: 'ID', help: 'register this API key id (with --public-key)' },
+    'public-key': { type: 'string', arg: 'FILE', help: "the key's public PEM" },
+    'generate-keys': {
+      type: 'string',
+      arg: 'DIR',
+      help: 'create (or reuse) a key pair in DIR and register it',
+    },
+    'odds-api-key': { type: 'string', arg: 'KEY', help: 'the Odds API key the simulator accepts' },
+  },
+  schema: z
+    .object({
+      scenario: z.string({ message: 'is required' }).min(1, 'is required'),
+      'kalshi-port': zPort.optional(),
+      'odds-port': zPort.optional(),
+      speed: z.coerce
+        .number({ message: 'must be a number' })
+        .positive('must be > 0')
+        .max(10_000, 'must be ≤ 10000')
+        .default(1),
+      seed: z.coerce
+        .number({ message: 'must be an integer' })
+        .int('must be an integer')
+        .min(0)
+        .max(2 ** 32 - 1)
+        .optional(),
+      'key-id': z.string().min(1).optional(),
+      'public-key': z.string().min(1).optional(),
+      'generate-keys': z.string().min(1).optional(),
+      'odds-api-key': z.string().min(1).optional(),
+    })
+    .refine((o) => o['public-key'] === undefined || o['key-id'] !== undefined, {
+      message: 'needs --key-id',
+      path: ['public-key'],
+    })
+    .refine(
+      (o) => o['key-id'] === undefined || o['public-key'] !== undefined || o['generate-keys'] !== undefined,
+      {
+        message: 'needs --public-key (or --generate-keys DIR)',
+        path: ['key-id'],
+      },
+    ),
+  notes:
+    'Run-time faults: one JSON command per stdin line, e.g. {"target":"odds","name":"outage","on":true}.',
+});
+
+export function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  return runCommand(SIM_COMMAND, argv, io, async (values) => {
+    try {
+      return await serve(values);
+    } catch (e) {
+      // A scenario that does not load is a bad --scenario: exit 2, one line.
+      if (e instanceof ScenarioError) throw new UsageError('--scenario', e.message);
+      throw e;
+    }
   });
-  if (values.help) {
-    process.stdout.write(`${usage()}\n`);
-    return;
-  }
-  if (!values.scenario) throw new RangeError(`--scenario is required\n${usage()}`);
-  const speed = values.speed === undefined ? 1 : Number(values.speed);
-  if (!(speed > 0 && Number.isFinite(speed)))
-    throw new RangeError(`--speed must be a positive number, got ${values.speed}`);
+}
+
+async function serve(values: z.infer<typeof SIM_COMMAND.schema>): Promise<number> {
+  const speed = values.speed;
   let keyId = values['key-id'];
   let publicKeyPem: string | undefined;
   let keyFiles: { privateKeyPath: string; publicKeyPath: string } | undefined;
@@ -248,21 +285,16 @@ async function cli(argv: string[]): Promise<void> {
     publicKeyPem = files.publicKeyPem;
     keyFiles = { privateKeyPath: files.privateKeyPath, publicKeyPath: files.publicKeyPath };
   } else if (values['public-key'] !== undefined) {
-    if (!keyId) throw new RangeError('--public-key needs --key-id');
     const { readFileSync } = await import('node:fs');
     publicKeyPem = readFileSync(resolve(values['public-key']), 'utf8');
-  } else if (keyId) throw new RangeError('--key-id needs --public-key (or --generate-keys DIR)');
+  }
 
   const sim = await startSimulation({
     scenario: values.scenario,
     speed,
-    ...(values.seed === undefined ? {} : { seed: intArg('seed', values.seed, 0, 2 ** 32 - 1)! }),
-    ...(values['kalshi-port'] === undefined
-      ? {}
-      : { kalshiPort: intArg('kalshi-port', values['kalshi-port'], 0, 65535)! }),
-    ...(values['odds-port'] === undefined
-      ? {}
-      : { oddsPort: intArg('odds-port', values['odds-port'], 0, 65535)! }),
+    ...(values.seed === undefined ? {} : { seed: values.seed }),
+    ...(values['kalshi-port'] === undefined ? {} : { kalshiPort: values['kalshi-port'] }),
+    ...(values['odds-port'] === undefined ? {} : { oddsPort: values['odds-port'] }),
     ...(keyId === undefined ? {} : { keyId }),
     ...(publicKeyPem === undefined ? {} : { publicKeyPem }),
     ...(values['odds-api-key'] === undefined ? {} : { oddsApiKey: values['odds-api-key'] }),
@@ -298,38 +330,27 @@ async function cli(argv: string[]): Promise<void> {
     });
   }
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`${JSON.stringify({ type: 'stopping', signal, summary: sim.runner.summary() })}\n`);
-    const force = setTimeout(() => process.exit(1), 5000);
-    force.unref();
-    sim.close().then(
-      () => {
-        process.stderr.write(`${JSON.stringify({ type: 'stopped', signal })}\n`);
-        process.exit(0);
-      },
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-function isMain(): boolean {
-  const arg = process.argv[1];
-  if (!arg) return false;
-  try {
-    return realpathSync(arg) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
-  cli(process.argv.slice(2)).catch((e: unknown) => {
-    process.stderr.write(`sim: ${(e as Error).message}\n`);
-    process.exit(2);
+  return new Promise<number>((done) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(
+        `${JSON.stringify({ type: 'stopping', signal, summary: sim.runner.summary() })}\n`,
+      );
+      const force = setTimeout(() => done(1), 5000);
+      force.unref();
+      sim.close().then(
+        () => {
+          process.stderr.write(`${JSON.stringify({ type: 'stopped', signal })}\n`);
+          done(0);
+        },
+        () => done(1),
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
 }
+
+runIfEntry(import.meta.url, main);

@@ -5,22 +5,15 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { z } from 'zod';
+import { defineCommand, parseCommandLine, UsageError, usageOf } from '../../shared/cli.ts';
 import { kalshiUrls } from '../../shared/kalshi/hosts.ts';
 import { ODDS_API_BASE_URL } from '../../shared/odds/client.ts';
 
 export const DEFAULT_SCENARIO = 'sim/scenarios/nba-quiet-evening.json';
 export const DEFAULT_DASHBOARD_PORT = 8787;
 
-/** Thrown for bad options, config or environment; `field` names what to fix. */
-export class UsageError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-    this.name = 'UsageError';
-  }
-}
+/** Thrown for bad options, config or environment; `field` names what to fix (one class for every command). */
+export { UsageError };
 
 const zSeed = z.coerce
   .number({ message: 'must be an integer' })
@@ -80,20 +73,36 @@ function parse(argv: readonly string[], options: NonNullable<ParseArgsConfig['op
   }
 }
 
+/** `npm start`'s command line (shared/cli.ts). */
+export const START_COMMAND = defineCommand({
+  command: 'npm start --',
+  summary: 'The whole system on this machine: paper trading on the simulators (default) or --live.',
+  options: {
+    scenario: { type: 'string', arg: 'FILE', help: `simulator scenario (default ${DEFAULT_SCENARIO})` },
+    speed: { type: 'string', arg: 'X', help: 'scenario seconds per wall second (default 1)' },
+    port: {
+      type: 'string',
+      arg: 'N',
+      help: `dashboard port on 127.0.0.1 (default ${DEFAULT_DASHBOARD_PORT}; 0 = any free port)`,
+    },
+    host: { type: 'string', arg: 'H', help: 'dashboard bind address (default 127.0.0.1)' },
+    seed: { type: 'string', arg: 'S', help: "simulator seed (default: the scenario's)" },
+    config: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'engine config JSON (defaults documented in docs/PAPER-MODE.md)',
+    },
+    live: {
+      type: 'boolean',
+      help: 'trade the real Kalshi (KALSHI_ENV=demo|prod, KALSHI_KEY_ID, KALSHI_PRIVATE_KEY_FILE, ODDS_API_KEY; optional host overrides KALSHI_REST_URL, KALSHI_WS_URL, ODDS_API_BASE_URL); no simulator',
+    },
+  },
+  schema: zStartOptions.omit({ help: true }),
+});
+
 export function parseStartOptions(argv: readonly string[]): StartOptions {
-  const values = parse(argv, {
-    scenario: { type: 'string' },
-    speed: { type: 'string' },
-    port: { type: 'string' },
-    host: { type: 'string' },
-    seed: { type: 'string' },
-    config: { type: 'string' },
-    live: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  const r = zStartOptions.safeParse(values);
-  if (!r.success) throw firstIssue(r.error, '--');
-  return r.data;
+  const r = parseCommandLine(START_COMMAND, argv);
+  return r.help ? { ...zStartOptions.parse({}), help: true } : { ...r.options, help: false };
 }
 
 export function parseSimulateOptions(argv: readonly string[]): SimulateOptions {
@@ -170,16 +179,7 @@ export function parseLiveEnv(env: NodeJS.ProcessEnv): LiveEnv {
   return r.data;
 }
 
-export const START_USAGE = `usage: npm start -- [options]
-  --scenario FILE   simulator scenario (default ${DEFAULT_SCENARIO})
-  --speed X         scenario seconds per wall second (default 1)
-  --port N          dashboard port on 127.0.0.1 (default ${DEFAULT_DASHBOARD_PORT}; 0 = any free port)
-  --host H          dashboard bind address (default 127.0.0.1)
-  --seed S          simulator seed (default: the scenario's)
-  --config FILE     engine config JSON (defaults documented in docs/PAPER-MODE.md)
-  --live            trade the real Kalshi (KALSHI_ENV=demo|prod, KALSHI_KEY_ID,
-                    KALSHI_PRIVATE_KEY_FILE, ODDS_API_KEY; optional host overrides
-                    KALSHI_REST_URL, KALSHI_WS_URL, ODDS_API_BASE_URL); no simulator started`;
+export const START_USAGE = usageOf(START_COMMAND);
 
 export const SIMULATE_USAGE = `usage: npm run simulate -- --scenario FILE [--speed max|X] [--seed S] [--report DIR]
   --scenario FILE   scenario to run (default ${DEFAULT_SCENARIO})

@@ -55,6 +55,8 @@ export interface PaperStack {
   lockstep: LockstepClock | null;
   dashboard: DashboardServer | null;
   token: string | null;
+  /** The paper stack's local DynamoDB: what `npm run dashboard -- --stage local --endpoint …` reads. */
+  localDynamo?: { endpoint: string; tableName: string };
   /** The dashboard's view of the state (also used for the status line). */
   view(): DashboardState;
   /** Kill switch first, then everything down; idempotent. */
@@ -152,7 +154,15 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
     closers.push(() => worker.close());
 
     return await assemble({
-      parts: { sim, store, worker, serverless, clock, lockstep },
+      parts: {
+        sim,
+        store,
+        worker,
+        serverless,
+        clock,
+        lockstep,
+        localDynamo: { endpoint: dynamo.endpoint, tableName: dynamo.tableName },
+      },
       mode: 'paper',
       venue: 'simulator',
       dashboard: opts.dashboard,
@@ -274,7 +284,7 @@ function pollSportsOf(config: EngineConfig) {
 }
 
 interface AssembleOptions {
-  parts: Pick<PaperStack, 'sim' | 'store' | 'worker' | 'serverless' | 'clock' | 'lockstep'>;
+  parts: Pick<PaperStack, 'sim' | 'store' | 'worker' | 'serverless' | 'clock' | 'lockstep' | 'localDynamo'>;
   mode: 'paper' | 'live';
   venue: string;
   dashboard: { host: string; port: number } | null;

@@ -7,8 +7,8 @@
  * Exit codes: 0 ok, 2 usage error or malformed file (message on stderr).
  */
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { defineCommand, readCommandLine, runIfEntry, usageOf } from '../cli.ts';
 import { strikeReport } from '../pricing/strike-report.ts';
 import {
   computeTheos,
@@ -23,8 +23,34 @@ import {
 import { DEVIG_METHODS, type DevigMethod } from './devig.ts';
 import { describeZodError, type EventOdds, EventOddsSchema, OddsResponseSchema } from './schemas.ts';
 
-export const USAGE =
-  'usage: npm run theo -- [--as-of ISO-TIME] [--method shin|power|multiplicative] FILE [FILE...]';
+export const THEO_COMMAND = defineCommand({
+  command: 'npm run theo --',
+  summary: 'Saved Odds API responses → the theo of every event, with the books used and dropped.',
+  options: {
+    'as-of': {
+      type: 'string',
+      arg: 'ISO-TIME',
+      help: 'judge line age at this time (default now), e.g. 2026-01-20T18:15:00Z',
+    },
+    method: {
+      type: 'string',
+      arg: 'M',
+      help: `de-vig method: ${DEVIG_METHODS.join(', ')} (default ${DEFAULT_THEO_CONFIG.method})`,
+    },
+  },
+  positionals: { usage: 'FILE...', help: 'saved /odds or /events/{id}/odds responses' },
+  schema: z.object({
+    'as-of': z.iso
+      .datetime({ offset: true, message: 'is not an ISO 8601 date-time (e.g. 2026-01-20T18:15:00Z)' })
+      .transform((v) => Date.parse(v))
+      .optional(),
+    method: z
+      .enum(DEVIG_METHODS, { message: `must be one of ${DEVIG_METHODS.join(', ')}` })
+      .default(DEFAULT_THEO_CONFIG.method),
+    positionals: z.array(z.string()).min(1, 'no input FILE given'),
+  }),
+});
+export const USAGE = usageOf(THEO_COMMAND);
 
 export interface CliIo {
   readFile(path: string): string;
@@ -33,50 +59,10 @@ export interface CliIo {
   stderr(text: string): void;
 }
 
-class UsageError extends Error {}
-
 interface Args {
   asOf: number | null;
   method: DevigMethod;
   files: string[];
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { asOf: null, method: DEFAULT_THEO_CONFIG.method, files: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [flag, inline] =
-      a.startsWith('--') && a.includes('=')
-        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
-        : [a, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--as-of') {
-      const v = value();
-      const parsed = z.iso.datetime({ offset: true }).safeParse(v);
-      if (!parsed.success)
-        throw new UsageError(`--as-of: "${v}" is not an ISO 8601 date-time (e.g. 2026-01-20T18:15:00Z)`);
-      args.asOf = Date.parse(v);
-    } else if (flag === '--method') {
-      const v = value();
-      if (!(DEVIG_METHODS as readonly string[]).includes(v)) {
-        throw new UsageError(`--method: "${v}" is not one of ${DEVIG_METHODS.join(', ')}`);
-      }
-      args.method = v as DevigMethod;
-    } else if (flag === '--') {
-      args.files.push(...argv.slice(i + 1));
-      break;
-    } else if (a.startsWith('--')) {
-      throw new UsageError(`unknown option ${a}`);
-    } else {
-      args.files.push(a);
-    }
-  }
-  if (args.files.length === 0) throw new UsageError('no input FILE given');
-  return args;
 }
 
 class FileError extends Error {}
@@ -148,14 +134,9 @@ function present(r: TheoResult, file: string, oddsFormat: OddsFormat) {
 
 /** The whole CLI with I/O injected; returns the exit code. */
 export function runTheoCli(argv: readonly string[], io: CliIo): number {
-  let args: Args;
-  try {
-    args = parseArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr(`theo: ${e.message}\n${USAGE}\n`);
-    return 2;
-  }
+  const read = readCommandLine(THEO_COMMAND, argv, { out: { write: io.stdout }, err: { write: io.stderr } });
+  if (typeof read === 'number') return read;
+  const args: Args = { asOf: read['as-of'] ?? null, method: read.method, files: read.positionals };
   const asOf = args.asOf ?? io.now();
   const config = { ...DEFAULT_THEO_CONFIG, method: args.method };
   const events: ReturnType<typeof present>[] = [];
@@ -194,12 +175,11 @@ export function runTheoCli(argv: readonly string[], io: CliIo): number {
   return 0;
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isMain) {
-  process.exitCode = runTheoCli(process.argv.slice(2), {
+runIfEntry(import.meta.url, (argv) =>
+  runTheoCli(argv, {
     readFile: (p) => readFileSync(p, 'utf8'),
     now: () => Date.now(),
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-  });
-}
+  }),
+);

@@ -41,6 +41,8 @@ function importsOf(file: string): string[] {
 const topOf = (path: string) => path.split('/')[0] ?? '';
 const isSharedWireFile = (path: string) =>
   path === 'shared/units.ts' ||
+  // The one command-line helper: option parsing, no trading logic.
+  path === 'shared/cli.ts' ||
   /^shared\/.*schemas?(\/.*)?(\.ts)?$/.test(path) ||
   /^shared\/.*schemas?\.ts$/.test(path);
 

@@ -86,6 +86,32 @@ describe('dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('chart legends show the latest values, and the time in the game’s zone and UTC', async () => {
+    const page = await open(server.url);
+    await page.getByTestId('game-card').first().waitFor();
+    const legend = page.locator('#chart-price .u-legend');
+    // theo, our bid and ask, best bid and ask: values, not uPlot's "—", with the cursor off the chart.
+    await expect
+      .poll(
+        async () =>
+          (await legend.locator('.u-series:not(:first-child) .u-value').allTextContents()).join(' '),
+        {
+          timeout: 5000,
+        },
+      )
+      .toMatch(/^\d+(\.\d)?¢ \d+(\.\d)?¢ \d+(\.\d)?¢ \d+(\.\d)?¢ \d+(\.\d)?¢$/);
+    const time = await legend.locator('.u-series:first-child .u-value').textContent();
+    // FakeDesk games have no zone: US Eastern, 5 hours behind UTC in November.
+    const m = /^(\d\d):(\d\d):(\d\d) New York · (\d\d):(\d\d):(\d\d) UTC$/.exec(time ?? '');
+    expect(m, String(time)).not.toBeNull();
+    expect((Number(m![4]) - Number(m![1]) + 24) % 24).toBe(5);
+    expect(
+      await page.locator('#chart-inventory .u-legend .u-series:nth-child(2) .u-value').textContent(),
+    ).toMatch(/^-?\d+(\.\d+)?$/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('pause needs the token; with it the game stops quoting and resumes', async () => {
     const page = await open(server.url);
     const second = page.locator('[data-game-id="NBA2"]');

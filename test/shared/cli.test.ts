@@ -71,7 +71,7 @@ describe('shared/cli', () => {
     });
     expect(code).toBe(2);
     expect(ran).toBe(false);
-    expect(t.err.join('')).toMatch(/^error: --nope: .+\n\(npm run demo -- --help for usage\)\n$/);
+    expect(t.err.join('')).toMatch(/^error: --nope: [^\n]+ \(see npm run demo -- --help\)\n$/);
   });
 
   it('runCommand: --help prints the usage and exits 0; a UsageError from the run itself exits 2', async () => {
@@ -88,6 +88,6 @@ describe('shared/cli', () => {
         throw new UsageError('--config', 'no such file');
       }),
     ).toBe(2);
-    expect(u.err[0]).toBe('error: --config: no such file\n(npm run demo -- --help for usage)\n');
+    expect(u.err[0]).toBe('error: --config: no such file (see npm run demo -- --help)\n');
   });
 });

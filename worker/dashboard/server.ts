@@ -76,6 +76,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 export const zKillRequest = z.strictObject({ reason: z.string().trim().min(1).max(200) });
 export const zGameActionRequest = z.strictObject({});
+/** Resuming after a kill is deliberate: the same confirmation the kill-switch Lambda asks for. */
+export const zResumeRequest = z.strictObject({ confirm: z.literal('RESUME-TRADING') });
 const MAX_BODY_BYTES = 4_096;
 const KEEPALIVE_MS = 15_000;
 /** A client that cannot keep up is dropped rather than buffered without bound. */
@@ -259,6 +261,14 @@ export async function startDashboard(opts: DashboardServerOptions): Promise<Dash
       const { reason } = validate(zKillRequest, body);
       log({ level: 'warn', msg: 'kill switch requested from dashboard', reason });
       await opts.actions.kill(`dashboard: ${reason}`);
+      flush();
+      return reply(res, 200, { ok: true });
+    }
+    if (path === '/api/resume') {
+      if (!opts.actions.resumeTrading) throw new HttpError(404, 'resume is not offered here');
+      validate(zResumeRequest, body);
+      log({ level: 'warn', msg: 'trading resume requested from dashboard' });
+      await opts.actions.resumeTrading();
       flush();
       return reply(res, 200, { ok: true });
     }

@@ -8,6 +8,7 @@
  */
 import type { BookReader } from '../engine/ports.ts';
 import type { SessionEvent, SessionSnapshot } from '../engine/session.ts';
+import { gameTimeZone } from './time-zone.ts';
 import type {
   Alert,
   DashboardActions,
@@ -84,6 +85,7 @@ export function sessionDashboard(opts: SessionDashboardOptions): DashboardSource
         title: g.title,
         teams: teams.length >= 2 ? teams : [...teams, '?', '?'].slice(0, 2),
         startTime: start,
+        timeZone: gameTimeZone(g.sport),
         stopTime: g.stopAtMs ?? start,
         state,
         reasons: g.reasons,

@@ -48,6 +48,8 @@ export const zGameView = z.object({
   title: z.string(),
   teams: z.array(z.string()).min(2),
   startTime: epochMs,
+  /** IANA zone the game is played in (chart axes show it beside UTC); absent: US Eastern. */
+  timeZone: z.string().min(1).optional(),
   /** After this, nothing of ours rests on the game. */
   stopTime: epochMs,
   state: zGameState,
@@ -156,4 +158,6 @@ export interface DashboardActions {
   kill(reason: string): Promise<void>;
   pause(gameId: string): Promise<void>;
   resume(gameId: string): Promise<void>;
+  /** Clears the global kill (the operator's dashboard: through the kill-switch Lambda). Absent: not offered. */
+  resumeTrading?(): Promise<void>;
 }

@@ -7,38 +7,39 @@
  * arguments are wrong (exit 2).
  */
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { type CommandIo, defineCommand, readCommandLine, runIfEntry } from '../../shared/cli.ts';
 import { framesOfFile, replay } from './replay.ts';
 
-function main(argv: string[]): number {
-  let useYesPrice = false;
-  const files: string[] = [];
-  for (const a of argv) {
-    if (a === '--use-yes-price') useYesPrice = true;
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run replay -- [--use-yes-price] FILE...\n');
-      return 0;
-    } else if (a.startsWith('--')) {
-      process.stderr.write(`replay: unknown option ${a}\n`);
-      return 2;
-    } else files.push(a);
-  }
-  if (files.length === 0) {
-    process.stderr.write('usage: npm run replay -- [--use-yes-price] FILE...\n');
-    return 2;
-  }
+export const REPLAY_COMMAND = defineCommand({
+  command: 'npm run replay --',
+  summary: "Recorded Kalshi WebSocket frames through the worker's parser and books; one JSON report.",
+  options: {
+    'use-yes-price': { type: 'boolean', help: 'read prices from the yes_price fields' },
+  },
+  positionals: { usage: 'FILE...', help: 'one JSON frame per file, or JSON lines' },
+  schema: z.object({
+    'use-yes-price': z.boolean().default(false),
+    positionals: z.array(z.string()).min(1, 'give at least one FILE'),
+  }),
+});
+
+export function main(argv: readonly string[], io: CommandIo): number {
+  const opts = readCommandLine(REPLAY_COMMAND, argv, io);
+  if (typeof opts === 'number') return opts;
   const frames: string[] = [];
-  for (const f of files) {
+  for (const f of opts.positionals) {
     let text: string;
     try {
       text = readFileSync(f, 'utf8');
     } catch (e) {
-      process.stderr.write(`replay: cannot read ${f}: ${(e as { code?: string }).code ?? String(e)}\n`);
+      io.err.write(`error: cannot read ${f}: ${(e as { code?: string }).code ?? String(e)}\n`);
       return 1;
     }
     frames.push(...framesOfFile(text));
   }
-  process.stdout.write(`${JSON.stringify(replay(frames, { useYesPrice }), null, 2)}\n`);
+  io.out.write(`${JSON.stringify(replay(frames, { useYesPrice: opts['use-yes-price'] }), null, 2)}\n`);
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+runIfEntry(import.meta.url, main);

@@ -192,6 +192,28 @@ describe('dashboard server', () => {
     expect(state.state.killed).toBe(true);
   });
 
+  it('resume trading: offered only where the actions have it, needs the token and the typed confirmation', async () => {
+    await start();
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    expect((await post('/api/resume', { confirm: 'RESUME-TRADING' }, auth)).status).toBe(404); // the worker's own page
+    await server!.close();
+    const desk = new FakeDesk();
+    let resumed = 0;
+    server = await startDashboard({
+      source: desk,
+      actions: Object.assign(desk, { resumeTrading: async () => void resumed++ }),
+      token: TOKEN,
+      port: 0,
+    });
+    expect((await post('/api/resume', { confirm: 'RESUME-TRADING' })).status).toBe(401);
+    const wrong = await post('/api/resume', { confirm: 'yes' }, auth);
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: string }).error).toMatch(/^confirm:/);
+    expect(resumed).toBe(0);
+    expect((await post('/api/resume', { confirm: 'RESUME-TRADING' }, auth)).status).toBe(200);
+    expect(resumed).toBe(1);
+  });
+
   it('a state that breaks the contract is reported by field, not shown, and does not crash', async () => {
     const desk = new FakeDesk();
     const logs: Record<string, unknown>[] = [];

@@ -2,7 +2,18 @@
 // token-authorised actions. All text goes through textContent (team names come
 // from the exchange and are untrusted); no inline scripts or styles (CSP).
 import uPlot from '/vendor/uplot.js';
-import { cents, clockTime, contracts, dollars, duration, pct, signedContracts, toStart } from './format.js';
+import {
+  cents,
+  clockTime,
+  contracts,
+  dollars,
+  duration,
+  pct,
+  signedContracts,
+  toStart,
+  zonedTime,
+  zoneName,
+} from './format.js';
 
 const HISTORY_CAP = 2000;
 const $ = (id) => document.getElementById(id);
@@ -72,6 +83,14 @@ killButton.addEventListener('click', async () => {
   const r = await act('/api/kill', { reason: 'trader pressed kill' });
   showStatus(r.ok ? 'kill switch engaged' : `kill ${r.message}`, r.ok ? 'ok' : 'error');
 });
+// ---- resume after a kill (operator's dashboard only): a typed confirmation ----
+$('resume').addEventListener('click', async () => {
+  const typed = window.prompt('Type RESUME-TRADING to clear the kill switch');
+  if (typed !== 'RESUME-TRADING') return showStatus('resume cancelled', 'warn');
+  const r = await act('/api/resume', { confirm: typed });
+  showStatus(r.ok ? 'kill switch cleared: trading resumes' : `resume ${r.message}`, r.ok ? 'ok' : 'error');
+});
+
 function disarmKill() {
   killArmedUntil = 0;
   killButton.textContent = 'KILL SWITCH';
@@ -119,6 +138,27 @@ function renderTop(s) {
     ? `KILLED (${s.killPhase ?? 'tripped'}) — ${s.killReason ?? 'no reason given'}`
     : '';
   killButton.disabled = s.killed;
+  // Only the operator's dashboard (which lists shards) can clear a kill.
+  $('resume').hidden = !(s.killed && Array.isArray(s.shards));
+}
+
+function renderShards(s) {
+  $('shards-panel').hidden = !Array.isArray(s.shards);
+  if (!Array.isArray(s.shards)) return;
+  $('shards').replaceChildren(
+    ...s.shards.map((sh) => {
+      const held = sh.lease && sh.lease.expiresAt > s.now;
+      const lease = sh.lease
+        ? `lease ${held ? 'held' : 'EXPIRED'} by ${sh.lease.owner} (token ${sh.lease.token}, ${held ? 'for' : 'since'} ${duration(Math.abs(sh.lease.expiresAt - s.now))})`
+        : 'no lease';
+      return el(
+        'li',
+        { class: held ? 'info' : 'warn', 'data-testid': 'shard' },
+        el('span', { class: 'time' }, clockTime(sh.heartbeatAt)),
+        ` shard ${sh.shardId} · heartbeat ${duration(Math.max(0, s.now - sh.heartbeatAt))} ago · ${lease}`,
+      );
+    }),
+  );
 }
 
 /** Top 3 levels; the level holding our own quote is underlined (it is in the exchange's book too). */
@@ -335,6 +375,15 @@ function renderAlerts(s) {
 const charts = {};
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
+/** The selected game's zone: the time axes show it above UTC. */
+let chartZone = 'America/New_York';
+
+/** Legends show the latest values while the cursor is off the chart (uPlot shows "—" then). */
+function showLatest(u) {
+  const n = u.data[0]?.length ?? 0;
+  if (u.cursor.idx == null && n > 0) u.setLegend({ idx: n - 1 }, false);
+}
+
 function makeChart(target, title, seriesSpec, valueFmt) {
   const width = Math.max(280, target.clientWidth || 420);
   return new uPlot(
@@ -346,8 +395,22 @@ function makeChart(target, title, seriesSpec, valueFmt) {
       legend: { live: true },
       scales: { x: { time: true } },
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      // After every redraw (a redraw resets the legend to the cursor) and when the cursor leaves.
+      hooks: { draw: [showLatest], setCursor: [showLatest] },
       axes: [
-        { stroke: css('--muted'), grid: { stroke: css('--grid') }, ticks: { stroke: css('--grid') } },
+        {
+          stroke: css('--muted'),
+          grid: { stroke: css('--grid') },
+          ticks: { stroke: css('--grid') },
+          size: 44,
+          // Two lines per tick: the game's local time, then UTC.
+          values: (_u, splits) => {
+            const sec = splits.length > 1 && splits[1] - splits[0] < 60;
+            return splits.map(
+              (ts) => `${zonedTime(ts * 1000, chartZone, sec)}\n${zonedTime(ts * 1000, 'UTC', sec)} UTC`,
+            );
+          },
+        },
         {
           stroke: css('--muted'),
           grid: { stroke: css('--grid') },
@@ -357,7 +420,13 @@ function makeChart(target, title, seriesSpec, valueFmt) {
         },
       ],
       series: [
-        {},
+        {
+          label: 'time',
+          value: (_u, ts) =>
+            ts == null
+              ? '–'
+              : `${zonedTime(ts * 1000, chartZone, true)} ${zoneName(chartZone)} · ${zonedTime(ts * 1000, 'UTC', true)} UTC`,
+        },
         ...seriesSpec.map((s) => ({
           points: { show: false },
           ...s,
@@ -410,6 +479,7 @@ function renderCharts() {
   ensureCharts();
   const game = state.games.find((g) => g.id === selected);
   $('chart-title').textContent = game ? `charts · ${game.title}` : 'charts';
+  chartZone = game?.timeZone ?? 'America/New_York';
   const pts = series.get(selected) ?? [];
   const t = pts.map((p) => p.t / 1000);
   const limit = game ? game.inventoryLimit : 0;
@@ -438,6 +508,7 @@ function render() {
   renderGames(state);
   renderFills(state);
   renderAlerts(state);
+  renderShards(state);
   renderCharts();
   document.body.dataset.updated = String(state.now);
 }

@@ -51,3 +51,31 @@ export function toStart(startTime, now) {
 export function clockTime(ms) {
   return new Date(ms).toISOString().slice(11, 19);
 }
+
+const zoneFormats = new Map();
+
+/** Epoch ms → "HH:MM" (or "HH:MM:SS") in an IANA zone; "" for a zone the browser does not know. */
+export function zonedTime(ms, timeZone, seconds = false) {
+  const key = `${timeZone}|${seconds}`;
+  let f = zoneFormats.get(key);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        hour: '2-digit',
+        minute: '2-digit',
+        ...(seconds ? { second: '2-digit' } : {}),
+        hourCycle: 'h23',
+      });
+    } catch {
+      return '';
+    }
+    zoneFormats.set(key, f);
+  }
+  return f.format(new Date(ms));
+}
+
+/** "America/New_York" → "New York". */
+export function zoneName(timeZone) {
+  return (timeZone.split('/').pop() ?? timeZone).replaceAll('_', ' ');
+}

@@ -1,0 +1,182 @@
+/**
+ * `npm run dashboard -- --stage <stage>`: the trader's dashboard for the
+ * deployed system, served on this machine (127.0.0.1) from what the workers
+ * publish to DynamoDB, with the operator's AWS credentials. Kill and resume go
+ * through the stage's kill-switch Lambda; pause per game through the store.
+ * `--stage local` reads the paper stack's local DynamoDB (`npm start` prints
+ * its endpoint) with a local stand-in for the Lambda.
+ *
+ * Exit codes: 0 stopped by Ctrl-C, 1 failure, 2 bad options.
+ */
+import { userInfo } from 'node:os';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { type CommandIo, defineCommand, runCommand, runIfEntry, UsageError } from '../shared/cli.ts';
+import { makeDocumentClient } from '../shared/store/client.ts';
+import { KillStore } from '../shared/store/kill.ts';
+import { LeaseStore } from '../shared/store/leases.ts';
+import { LiveSnapshotStore } from '../shared/store/live-snapshot.ts';
+import { TABLE_SPEC } from '../shared/store/table.ts';
+import { type DashboardServer, newDashboardToken, startDashboard } from '../worker/dashboard/server.ts';
+import { awsClients, cloudWatchAlarms, lambdaKillSwitch, resolveStage } from './dashboard/aws.ts';
+import { type KillSwitchInvoker, type RemoteDesk, remoteDesk } from './dashboard/desk.ts';
+import { localKillSwitch } from './dashboard/local-kill-switch.ts';
+
+export const DASHBOARD_COMMAND = defineCommand({
+  command: 'npm run dashboard --',
+  summary: "The trader's dashboard for a deployed stage (or --stage local: the paper stack), on 127.0.0.1.",
+  options: {
+    stage: {
+      type: 'string',
+      arg: 'STAGE',
+      help: 'deployed stage (e.g. prod), or "local" for the paper stack',
+    },
+    port: { type: 'string', arg: 'N', help: 'dashboard port (default 8788; 0 = any free port)' },
+    host: { type: 'string', arg: 'H', help: 'bind address (default 127.0.0.1)' },
+    region: { type: 'string', arg: 'R', help: 'AWS region (default: the SDK default chain)' },
+    endpoint: {
+      type: 'string',
+      arg: 'URL',
+      help: 'DynamoDB endpoint (--stage local: the one `npm start` prints)',
+    },
+    table: {
+      type: 'string',
+      arg: 'NAME',
+      help: 'table name (default: from the stage stack; local: kalshi-mm)',
+    },
+    'kill-function': {
+      type: 'string',
+      arg: 'NAME',
+      help: 'kill-switch Lambda (default: from the stage stack)',
+    },
+    'poll-ms': { type: 'string', arg: 'MS', help: 'how often DynamoDB is read (default 3000)' },
+  },
+  schema: z.object({
+    stage: z
+      .string({ message: 'is required (a deployed stage, or "local")' })
+      .regex(/^[a-z0-9-]{1,32}$/, 'must be a stage name like prod'),
+    port: z.coerce.number().int('must be an integer').min(0).max(65_535, 'must be ≤ 65535').default(8788),
+    host: z.string().min(1).default('127.0.0.1'),
+    region: z.string().min(1).optional(),
+    endpoint: z.url({ message: 'must be a URL like http://127.0.0.1:8000' }).optional(),
+    table: z.string().min(3).optional(),
+    'kill-function': z.string().min(1).optional(),
+    'poll-ms': z.coerce.number().int('must be an integer').min(500, 'must be ≥ 500').default(3_000),
+  }),
+  notes:
+    'AWS credentials: the standard chain (AWS_PROFILE, SSO, environment). The page needs the printed token for actions.',
+});
+export type DashboardOptions = z.infer<typeof DASHBOARD_COMMAND.schema>;
+
+export interface OperatorDashboard {
+  server: DashboardServer;
+  desk: RemoteDesk;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** Starts the operator's dashboard; `invoker` replaces the kill-switch Lambda (tests). */
+export async function startOperatorDashboard(
+  opts: DashboardOptions,
+  deps: {
+    invoker?: KillSwitchInvoker;
+    now?: () => number;
+    operator?: string;
+    log?: (e: Record<string, unknown>) => void;
+  } = {},
+): Promise<OperatorDashboard> {
+  const local = opts.stage === 'local';
+  if (local && !opts.endpoint)
+    throw new UsageError('--endpoint', 'is required with --stage local (npm start prints it)');
+  const now = deps.now ?? Date.now;
+  const operator = deps.operator ?? `${userInfo().username}@dashboard`;
+  const aws = local ? null : awsClients(opts.region);
+  const resolved =
+    aws && (!opts.table || !opts['kill-function']) ? await resolveStage(aws.cfn, opts.stage) : null;
+  const tableName = opts.table ?? resolved?.tableName ?? TABLE_SPEC.defaultTableName;
+  const dynamo = new DynamoDBClient(
+    local
+      ? {
+          endpoint: opts.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {
+          ...(opts.region ? { region: opts.region } : {}),
+          ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+        },
+  );
+  const table = { doc: makeDocumentClient(dynamo), tableName };
+  const kill = new KillStore(table);
+  const invoker =
+    deps.invoker ??
+    (aws
+      ? lambdaKillSwitch(aws.lambda, opts['kill-function'] ?? resolved!.killFunction)
+      : localKillSwitch(kill, now));
+  const desk = remoteDesk(
+    {
+      live: new LiveSnapshotStore(table),
+      leases: new LeaseStore(table),
+      flags: kill,
+      alarms: aws ? cloudWatchAlarms(aws.cw, opts.stage) : null,
+      killSwitch: invoker,
+      now,
+      operator,
+      stage: opts.stage,
+      ...(deps.log ? { log: deps.log } : {}),
+    },
+    opts['poll-ms'],
+  );
+  await desk.refresh();
+  const token = newDashboardToken();
+  const server = await startDashboard({
+    source: desk,
+    actions: desk,
+    token,
+    host: opts.host,
+    port: opts.port,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+  return {
+    server,
+    desk,
+    token,
+    async close() {
+      desk.close();
+      await server.close();
+      dynamo.destroy();
+    },
+  };
+}
+
+export function main(
+  argv: readonly string[],
+  io: CommandIo & { onSignal?: (h: () => void) => void },
+): Promise<number> {
+  return runCommand(DASHBOARD_COMMAND, argv, io, async (opts) => {
+    const log = (e: Record<string, unknown>) => {
+      if (e.level === 'warn' || e.level === 'error') io.err.write(`${JSON.stringify(e)}\n`);
+    };
+    const dash = await startOperatorDashboard(opts, { log });
+    io.out.write(
+      [
+        `kalshi-mm dashboard — stage ${opts.stage}`,
+        `dashboard: ${dash.server.url}#token=${dash.token}`,
+        `action token (kill, pause, resume): ${dash.token}`,
+        'Ctrl-C: stop the dashboard (trading is not affected)',
+        '',
+      ].join('\n'),
+    );
+    await new Promise<void>((resolve) => {
+      if (io.onSignal) io.onSignal(resolve);
+      else {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      }
+    });
+    await dash.close();
+    return 0;
+  });
+}
+
+runIfEntry(import.meta.url, main);
