@@ -168,7 +168,12 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     gridOf: (ticker) => session?.priceRangesOf(ticker),
   });
   const feed = new KalshiFeedAdapter(ws, clock, config.depthLevels);
-  const gateway = new KalshiGateway(rest);
+  const gateway = new KalshiGateway(rest, {
+    onListingWarning: (w) => {
+      log.warn('listing_warning', { ...w });
+      metrics.count('ListingWarnings');
+    },
+  });
   const killGateway = new KalshiGateway(killRest);
 
   let session: TradingSession | null = null;

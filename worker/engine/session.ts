@@ -728,6 +728,12 @@ export class TradingSession {
       this.moveStart(g, { kalshiStartMs: ev.startMs }, 'kalshi');
       changed = true;
     }
+    if (ev.fees && JSON.stringify(ev.fees) !== JSON.stringify(g.game.fees)) {
+      // Fees are read again with every listing: Kalshi changes them, and a fallback is replaced once known.
+      this.ports.log.info('game_fees_changed', { eventTicker, fees: ev.fees.feeType });
+      g.game = { ...g.game, fees: ev.fees };
+      changed = true;
+    }
     const listed = new Map(ev.markets.map((mk) => [mk.ticker, mk]));
     const markets = g.game.markets.map((m) => {
       const mk = listed.get(m.ticker);

@@ -323,6 +323,12 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
 
   /** While set, every create is refused with this code (a lasting refusal: balance, closed market, …). */
   refuseCreates: { code: string; message: string } | null = null;
+  /** Every order-group limit update, in order. */
+  groupLimits: { id: string; limit: Centis }[] = [];
+  async setOrderGroupLimit(id: string, limit: Centis): Promise<void> {
+    this.groupLimits.push({ id, limit });
+  }
+
   /** The next N order-group creations fail. */
   failGroups = 0;
 
