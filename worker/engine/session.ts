@@ -237,6 +237,8 @@ export class TradingSession {
   /** Highest realised + marked PnL seen at a heartbeat (Micros): the drawdown's reference. */
   private pnlPeak: Micros | null = null;
   private readonly liveness: LivenessTracker;
+  private discoveryTimer: TimerHandle | null = null;
+  private discoveryFailures = 0;
 
   constructor(
     private readonly config: EngineConfig,
@@ -353,6 +355,7 @@ export class TradingSession {
     for (const t of this.timers.splice(0)) this.ports.clock.clearTimeout(t);
     if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
     if (this.recheckTimer) this.ports.clock.clearTimeout(this.recheckTimer);
+    if (this.discoveryTimer) this.ports.clock.clearTimeout(this.discoveryTimer);
     this.manager.dispose();
     for (const g of this.games.values()) {
       if (g.stopTimer) this.ports.clock.clearTimeout(g.stopTimer);
@@ -578,12 +581,14 @@ export class TradingSession {
   // ================================================================ discovery
 
   async discover(): Promise<void> {
+    let failed = false;
     for (const [sport, cfg] of Object.entries(this.config.sports)) {
       try {
         await this.ports.mapper.prepare?.(sport, cfg.oddsSportKey);
       } catch (err) {
         this.ports.metrics.count('DiscoveryErrors');
         this.ports.log.warn('mapping_prepare_failed', { sport, error: errText(err) });
+        failed = true;
         continue;
       }
       for (const series of cfg.series) {
@@ -593,12 +598,37 @@ export class TradingSession {
         } catch (err) {
           this.ports.metrics.count('DiscoveryErrors');
           this.ports.log.warn('discovery_failed', { series, error: errText(err) });
+          failed = true;
           continue;
         }
         for (const ev of events) this.register(sport, cfg, ev);
       }
     }
     this.ports.feed.track([...this.gameOfTicker.keys()]);
+    this.retryDiscovery(failed);
+  }
+
+  /**
+   * A failed listing is tried again on an exponential floor (5 s doubling, up to discoveryMs), not at
+   * the next discovery period: a start-up listing lost to a 5xx burst left the worker with no game at
+   * all for 5 minutes, a stop no liveness metric can see (it knows no game to call stalled).
+   */
+  private retryDiscovery(failed: boolean): void {
+    if (!failed) {
+      this.discoveryFailures = 0;
+      return;
+    }
+    if (this.discoveryTimer || this.stopped) return;
+    const wait = Math.min(this.config.discoveryMs, 5_000 * 2 ** Math.min(10, this.discoveryFailures++));
+    this.discoveryTimer = this.ports.clock.setTimeout(() => {
+      this.discoveryTimer = null;
+      if (this.stopped) return;
+      const p = this.discover().catch((err: unknown) =>
+        this.ports.log.error('discovery_retry_failed', { error: errText(err) }),
+      );
+      this.running.add(p);
+      void p.finally(() => this.running.delete(p));
+    }, wait);
   }
 
   private register(sport: string, cfg: SportConfig, ev: ListedEvent): void {

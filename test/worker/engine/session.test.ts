@@ -689,3 +689,17 @@ describe('TradingSession fees', () => {
     r.session.dispose();
   });
 });
+
+describe('TradingSession discovery', () => {
+  it('a start-up listing lost to a 5xx is tried again within seconds, not at the next discovery period', async () => {
+    const r = rig({ discoveryMs: 300_000 });
+    r.ex.failEventListings = 2;
+    await started(r);
+    expect(r.session.snapshot().games).toEqual([]);
+    await advance(r.clock, 5_000 + 10_000 + 500, 500); // 5 s, then 10 s
+    await r.session.idle();
+    expect(r.session.snapshot().games.map((g) => g.eventTicker)).toEqual(['KXNBAGAME-26NOV25BOSMIL']);
+    expect(slots(r.ex)).toEqual(['BOS ask', 'BOS bid', 'MIL ask', 'MIL bid']);
+    r.session.dispose();
+  });
+});
