@@ -265,6 +265,9 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     idle: () => s.idle(),
     stop: async (reason) => {
       const r = await s.stop('sigterm', reason);
+      // The flood (cancel-all account-wide) must end before the lease is released: the next task
+      // on the shard would have its first orders cancelled. A kill while the worker lives floods on.
+      s.killSwitch.abortFlood();
       metrics.flush();
       return r;
     },
