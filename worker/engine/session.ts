@@ -76,6 +76,8 @@ interface GameState {
   retryTimer: TimerHandle | null;
   /** Average entry of the game's directional position (break-even ceilings): one tracker on market A's scale for a two-way game. */
   entries: GameEntryBook;
+  /** Slots the risk gate denied at the last sync (at the limit): not quoted, whatever the quoter wanted. */
+  denied?: ReadonlySet<string>;
 }
 
 export interface FillView {
@@ -967,6 +969,7 @@ export class TradingSession {
   }
 
   private afterSync(g: GameState, report: SyncReport, since: number): void {
+    g.denied = new Set(report.denials.map((d) => `${d.ticker}|${d.side}`));
     this.counters['writes']! += report.writes;
     this.counters['riskDenied']! += report.denials.length;
     if (report.writes > 0) {
@@ -1335,7 +1338,10 @@ export class TradingSession {
           const o = orders.find((x) => x.ticker === mk.ticker && x.side === side);
           return o ? { price: o.price, size: o.remaining, state: o.state } : null;
         };
-        const mode = (side: BookSide) => g.lastQuotes?.modes[`${mk.ticker}|${side}` as SlotId] ?? null;
+        const mode = (side: BookSide) =>
+          g.denied?.has(`${mk.ticker}|${side}`)
+            ? null
+            : (g.lastQuotes?.modes[`${mk.ticker}|${side}` as SlotId] ?? null);
         return {
           ticker: mk.ticker,
           outcome: mk.outcome,
