@@ -640,6 +640,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const stopOf = (g: (typeof games)[number]) => startOf(g) - config.stopMarginMs;
 
     let incarnation = 0;
+    let runOver = false;
+    const episodes: Episode[] = [];
     let child: ChildProcess | null = null;
     let lastSnap: Extract<ChildMessage, { type: 'snap' }> | null = null;
     let snapIncarnation = 0;
@@ -689,7 +691,24 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           snapIncarnation = n;
         }
       });
-      c.on('exit', (code, signal) => harnessLog({ event: 'worker_exit', incarnation: n, code, signal }));
+      c.on('exit', (code, signal) => {
+        harnessLog({ event: 'worker_exit', incarnation: n, code, signal });
+        // A task that crashed by itself (say its lease read hit DynamoDB while it was down) is restarted,
+        // as ECS would; its downtime is a fault window until the successor is ready.
+        if (child === c && signal === null && code !== 0 && !runOver) {
+          const now = Date.now();
+          episodes.push({
+            kind: 'local.workerKill',
+            startMs: now,
+            endMs: now,
+            needsReconnect: true,
+            incarnation: incarnation + 1,
+          });
+          setTimeout(() => {
+            if (child === c && !runOver) spawnWorker();
+          }, 1_000);
+        }
+      });
       child = c;
       harnessLog({ event: 'worker_spawned', incarnation: n, pid: c.pid });
     };
@@ -721,7 +740,6 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         `${plan.length} faults planned, kill switch at ${(killSwitchAt / 1000).toFixed(0)} s`,
     );
 
-    const episodes: Episode[] = [];
     const timers = new Set<NodeJS.Timeout>();
     const at = (ms: number, fn: () => void | Promise<void>) => {
       const t = setTimeout(
@@ -1045,6 +1063,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       }
     }
     clearInterval(monitor);
+    runOver = true;
     check();
     for (const t of timers) clearTimeout(t);
     if (!dynamo.up) await dynamo.restore();

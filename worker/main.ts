@@ -199,7 +199,12 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       }
     },
   });
-  const gateway = new KalshiGateway(rest);
+  const gateway = new KalshiGateway(rest, {
+    onListingWarning: (w) => {
+      log.warn('listing_warning', { ...w });
+      metrics.count('ListingWarnings');
+    },
+  });
   const killGateway = new KalshiGateway(killRest);
 
   let session: TradingSession | null = null;
@@ -321,6 +326,9 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     idle: () => s.idle(),
     stop: async (reason) => {
       const r = await s.stop('sigterm', reason);
+      // The flood (cancel-all account-wide) must end before the lease is released: the next task
+      // on the shard would have its first orders cancelled. A kill while the worker lives floods on.
+      s.killSwitch.abortFlood();
       metrics.flush();
       return r;
     },

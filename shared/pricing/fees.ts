@@ -56,6 +56,14 @@ export type FeeSchedule = z.infer<typeof FeeScheduleSchema>;
 /** No maker fee, multiplier 1: what most sports series charge. */
 export const QUADRATIC_FEES: FeeSchedule = FeeScheduleSchema.parse({ feeType: 'quadratic' });
 
+/**
+ * When a series' fees cannot be read or priced: the highest maker rate Kalshi charges (combo,
+ * half the taker rate) at multiplier 1. Assuming a fee we do not pay only costs edge.
+ */
+export const MOST_EXPENSIVE_PLAUSIBLE_FEES: FeeSchedule = FeeScheduleSchema.parse({
+  feeType: 'quadratic_with_combo_maker_fees',
+});
+
 /** Fee rates in parts per 10 000. */
 const TAKER_RATE = 700n; // 0.07
 const MAKER_RATE: Record<Exclude<FeeType, 'flat'>, bigint> = {

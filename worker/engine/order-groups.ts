@@ -14,6 +14,9 @@ import type { RefusalBackoff } from './refusal-backoff.ts';
 /** Kalshi's order-group window: matched contracts are counted over a rolling 15 s. */
 export const ORDER_GROUP_WINDOW_MS = 15_000;
 
+/** A group's limit is updated when the game's limit moved by this share of it or more. */
+const LIMIT_STEP = 0.25;
+
 /** A group limit in whole contracts (Centis, a multiple of 100), at least one contract. */
 export function groupLimitCentis(limit: Centis, factor: number): Centis {
   return Math.max(100, Math.ceil((limit * factor) / 100) * 100);
@@ -90,13 +93,15 @@ export class OrderGroups {
   }
 
   /**
-   * Keeps the group's limit in step with the game's (whole contracts): one request when it changes.
-   * A failed update is not retried until the limit changes again (the old limit still guards).
+   * Keeps the group's limit in step with the game's (whole contracts): one request when it moved by a
+   * quarter or more (the game limit follows visible depth and wobbles; each update is a write). A
+   * failed update is not retried until the limit moves again (the old limit still guards).
    */
   keepLimit(eventTicker: string, limit: Centis): void {
     const id = this.usable(eventTicker);
     const set = this.deps.gateway.setOrderGroupLimit;
-    if (id === undefined || !set || this.limits.get(eventTicker) === limit) return;
+    const prev = this.limits.get(eventTicker);
+    if (id === undefined || !set || prev === undefined || Math.abs(limit - prev) < prev * LIMIT_STEP) return;
     this.limits.set(eventTicker, limit);
     set.call(this.deps.gateway, id, limit).then(
       () => this.deps.log.info('order_group_limit_set', { eventTicker, limit }),

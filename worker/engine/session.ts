@@ -78,6 +78,8 @@ interface GameState {
   retryTimer: TimerHandle | null;
   /** Average entry of the game's directional position (break-even ceilings): one tracker on market A's scale for a two-way game. */
   entries: GameEntryBook;
+  /** Slots the risk gate denied at the last sync (at the limit): not quoted, whatever the quoter wanted. */
+  denied?: ReadonlySet<string>;
 }
 
 export interface FillView {
@@ -243,6 +245,8 @@ export class TradingSession {
   /** Highest realised + marked PnL seen at a heartbeat (Micros): the drawdown's reference. */
   private pnlPeak: Micros | null = null;
   private readonly liveness: LivenessTracker;
+  private discoveryTimer: TimerHandle | null = null;
+  private discoveryFailures = 0;
 
   constructor(
     private readonly config: EngineConfig,
@@ -378,6 +382,7 @@ export class TradingSession {
     if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
     this.outage.dispose();
     if (this.recheckTimer) this.ports.clock.clearTimeout(this.recheckTimer);
+    if (this.discoveryTimer) this.ports.clock.clearTimeout(this.discoveryTimer);
     this.manager.dispose();
     for (const g of this.games.values()) {
       if (g.stopTimer) this.ports.clock.clearTimeout(g.stopTimer);
@@ -606,12 +611,14 @@ export class TradingSession {
   // ================================================================ discovery
 
   async discover(): Promise<void> {
+    let failed = false;
     for (const [sport, cfg] of Object.entries(this.config.sports)) {
       try {
         await this.ports.mapper.prepare?.(sport, cfg.oddsSportKey);
       } catch (err) {
         this.ports.metrics.count('DiscoveryErrors');
         this.ports.log.warn('mapping_prepare_failed', { sport, error: errText(err) });
+        failed = true;
         continue;
       }
       for (const series of cfg.series) {
@@ -622,6 +629,7 @@ export class TradingSession {
         } catch (err) {
           this.ports.metrics.count('DiscoveryErrors');
           this.ports.log.warn('discovery_failed', { series, error: errText(err) });
+          failed = true;
           continue;
         }
         this.learnMarketStatus(events, listedAt);
@@ -629,6 +637,30 @@ export class TradingSession {
       }
     }
     this.ports.feed.track([...this.gameOfTicker.keys()]);
+    this.retryDiscovery(failed);
+  }
+
+  /**
+   * A failed listing is tried again on an exponential floor (5 s doubling, up to discoveryMs), not at
+   * the next discovery period: a start-up listing lost to a 5xx burst left the worker with no game at
+   * all for 5 minutes, a stop no liveness metric can see (it knows no game to call stalled).
+   */
+  private retryDiscovery(failed: boolean): void {
+    if (!failed) {
+      this.discoveryFailures = 0;
+      return;
+    }
+    if (this.discoveryTimer || this.stopped) return;
+    const wait = Math.min(this.config.discoveryMs, 5_000 * 2 ** Math.min(10, this.discoveryFailures++));
+    this.discoveryTimer = this.ports.clock.setTimeout(() => {
+      this.discoveryTimer = null;
+      if (this.stopped) return;
+      const p = this.discover().catch((err: unknown) =>
+        this.ports.log.error('discovery_retry_failed', { error: errText(err) }),
+      );
+      this.running.add(p);
+      void p.finally(() => this.running.delete(p));
+    }, wait);
   }
 
   private register(sport: string, cfg: SportConfig, ev: ListedEvent): void {
@@ -756,6 +788,12 @@ export class TradingSession {
     let changed = false;
     if (ev.startMs !== null && ev.startMs !== g.game.kalshiStartMs) {
       this.moveStart(g, { kalshiStartMs: ev.startMs }, 'kalshi');
+      changed = true;
+    }
+    if (ev.fees && JSON.stringify(ev.fees) !== JSON.stringify(g.game.fees)) {
+      // Fees are read again with every listing: Kalshi changes them, and a fallback is replaced once known.
+      this.ports.log.info('game_fees_changed', { eventTicker, fees: ev.fees.feeType });
+      g.game = { ...g.game, fees: ev.fees };
       changed = true;
     }
     const listed = new Map(ev.markets.map((mk) => [mk.ticker, mk]));
@@ -978,6 +1016,7 @@ export class TradingSession {
   }
 
   private afterSync(g: GameState, report: SyncReport, since: number): void {
+    g.denied = new Set(report.denials.map((d) => `${d.ticker}|${d.side}`));
     this.counters['writes']! += report.writes;
     this.counters['riskDenied']! += report.denials.length;
     if (report.writes > 0) {
@@ -1351,7 +1390,10 @@ export class TradingSession {
           const o = orders.find((x) => x.ticker === mk.ticker && x.side === side);
           return o ? { price: o.price, size: o.remaining, state: o.state } : null;
         };
-        const mode = (side: BookSide) => g.lastQuotes?.modes[`${mk.ticker}|${side}` as SlotId] ?? null;
+        const mode = (side: BookSide) =>
+          g.denied?.has(`${mk.ticker}|${side}`)
+            ? null
+            : (g.lastQuotes?.modes[`${mk.ticker}|${side}` as SlotId] ?? null);
         return {
           ticker: mk.ticker,
           outcome: mk.outcome,

@@ -54,6 +54,8 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
   /** Make the next create/amend answer `unknown` after applying it (timeout after the fact). */
   unknownAfterApply = 0;
   failListings = 0;
+  /** The next N event listings (discovery) fail. */
+  failEventListings = 0;
   /** The next N creates answer 429 (not applied). */
   rateLimitNext = 0;
   /** Exchange time: one tick per operation, so acks and fills are strictly ordered. */
@@ -177,6 +179,10 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
 
   async listEvents(seriesTicker: string): Promise<ListedEvent[]> {
     this.calls.push(`listEvents ${seriesTicker}`);
+    if (this.failEventListings > 0) {
+      this.failEventListings--;
+      throw new Error('listing failed: 500');
+    }
     return this.events.filter((e) => e.seriesTicker === seriesTicker);
   }
 
@@ -323,6 +329,12 @@ export class FakeExchange implements ExchangeGateway, MarketFeed, BookReader {
 
   /** While set, every create is refused with this code (a lasting refusal: balance, closed market, …). */
   refuseCreates: { code: string; message: string } | null = null;
+  /** Every order-group limit update, in order. */
+  groupLimits: { id: string; limit: Centis }[] = [];
+  async setOrderGroupLimit(id: string, limit: Centis): Promise<void> {
+    this.groupLimits.push({ id, limit });
+  }
+
   /** The next N order-group creations fail. */
   failGroups = 0;
 

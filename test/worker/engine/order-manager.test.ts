@@ -754,3 +754,19 @@ describe('OrderManager order groups', () => {
     );
   });
 });
+
+describe('OrderManager order-group limit', () => {
+  it('follows the game limit when it moves by a quarter or more, not on every wobble', async () => {
+    const { ex, manager, game } = rig(4_000);
+    await manager.sync(game, FOUR(500));
+    for (const l of [4_500, 4_000, 4_500, 4_200])
+      await manager.sync({ ...game, orderGroupLimit: l }, FOUR(500));
+    expect(ex.groupLimits).toEqual([]);
+    await manager.sync({ ...game, orderGroupLimit: 8_000 }, FOUR(500));
+    await manager.sync({ ...game, orderGroupLimit: 2_000 }, FOUR(500));
+    expect(ex.groupLimits).toEqual([
+      { id: 'g1', limit: 8_000 },
+      { id: 'g1', limit: 2_000 },
+    ]);
+  });
+});

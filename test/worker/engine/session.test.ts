@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
 import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
+import { MOST_EXPENSIVE_PLAUSIBLE_FEES } from '../../../shared/pricing/fees.ts';
 import { shardOf } from '../../../shared/store/shard-assignment.ts';
 import { gatewayFlattener } from '../../../worker/engine/adapters/flatten.ts';
 import { gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
@@ -674,6 +675,32 @@ describe('TradingSession liveness guard', () => {
     expect(r.session.snapshot().games[0]!.status).toBe('no-theo');
     expect(r.metrics.gauges.get('GamesByReason{Reason=no-theo}')).toBe(1);
     expect(r.metrics.gauges.get('GamesStalled')).toBe(0);
+    r.session.dispose();
+  });
+});
+
+describe('TradingSession fees', () => {
+  it('fees are refreshed with the listing: a known game takes the schedule the next listing carries', async () => {
+    const r = await started(rig({ reconcileMs: 60_000, discoveryMs: 3_600_000 }));
+    r.ex.events[0]!.fees = MOST_EXPENSIVE_PLAUSIBLE_FEES;
+    r.ex.emit({ type: 'lifecycle', ticker: A, kind: 'other' });
+    await r.session.idle();
+    await drain(5);
+    expect(r.log.lines.some((l) => l.event === 'game_fees_changed')).toBe(true);
+    r.session.dispose();
+  });
+});
+
+describe('TradingSession discovery', () => {
+  it('a start-up listing lost to a 5xx is tried again within seconds, not at the next discovery period', async () => {
+    const r = rig({ discoveryMs: 300_000 });
+    r.ex.failEventListings = 2;
+    await started(r);
+    expect(r.session.snapshot().games).toEqual([]);
+    await advance(r.clock, 5_000 + 10_000 + 500, 500); // 5 s, then 10 s
+    await r.session.idle();
+    expect(r.session.snapshot().games.map((g) => g.eventTicker)).toEqual(['KXNBAGAME-26NOV25BOSMIL']);
+    expect(slots(r.ex)).toEqual(['BOS ask', 'BOS bid', 'MIL ask', 'MIL bid']);
     r.session.dispose();
   });
 });

@@ -13,7 +13,11 @@ import { KalshiApiError, KalshiFencedError, KalshiNetworkError } from '../../../
 import type { KalshiRestClient } from '../../../shared/kalshi/rest-client.ts';
 import type { CreateOrderV2Request, KalshiEvent, Series } from '../../../shared/kalshi/schemas/rest.ts';
 import { milestoneStart } from '../../../shared/mapping/kalshi-game.ts';
-import { type FeeSchedule, FeeScheduleSchema } from '../../../shared/pricing/fees.ts';
+import {
+  type FeeSchedule,
+  feeScheduleFromKalshi,
+  MOST_EXPENSIVE_PLAUSIBLE_FEES,
+} from '../../../shared/pricing/fees.ts';
 import type { Centis } from '../../../shared/units.ts';
 import type {
   AmendOrderRequest,
@@ -83,6 +87,8 @@ export interface KalshiGatewayOptions {
   /** Only events starting within this horizon are listed (ms from now); default 36 h. */
   horizonMs?: number;
   now?: () => number;
+  /** An event left out of a listing (its fee schedule cannot be priced), or a fee fallback taken. */
+  onListingWarning?: (w: { seriesTicker: string; eventTicker?: string; reason: string }) => void;
 }
 
 export class KalshiGateway implements ExchangeGateway {
@@ -96,6 +102,7 @@ export class KalshiGateway implements ExchangeGateway {
   async listEvents(seriesTicker: string): Promise<ListedEvent[]> {
     const fees = await this.feesOf(seriesTicker);
     const out: ListedEvent[] = [];
+    const warn = this._opts.onListingWarning;
     let cursor: string | undefined;
     for (let page = 0; page < 50; page++) {
       const r = await this.client.getEvents({
@@ -106,7 +113,12 @@ export class KalshiGateway implements ExchangeGateway {
         limit: 200,
         cursor,
       });
-      for (const ev of r.events) out.push(this.listed(ev, r.milestones ?? [], fees));
+      for (const ev of r.events) {
+        // One odd event (an override we cannot price) is dropped and reported, not the whole series.
+        const l = this.listed(ev, r.milestones ?? [], fees);
+        if ('dropped' in l) warn?.({ seriesTicker, eventTicker: ev.event_ticker, reason: l.dropped });
+        else out.push(l);
+      }
       if (!r.cursor) break;
       cursor = r.cursor;
     }
@@ -116,20 +128,29 @@ export class KalshiGateway implements ExchangeGateway {
   private listed(
     ev: KalshiEvent,
     milestones: Parameters<typeof milestoneStart>[1],
-    fees: FeeSchedule | undefined,
-  ): ListedEvent {
+    fees: FeeSchedule,
+  ): ListedEvent | { dropped: string } {
+    let eventFees = fees;
+    if (ev.fee_type_override != null || ev.fee_multiplier_override != null) {
+      const f = feeScheduleFromKalshi({
+        feeType: ev.fee_type_override ?? fees.feeType,
+        multiplier: ev.fee_multiplier_override ?? fees.multiplier,
+      });
+      if (!f.ok) return { dropped: `fee override: ${f.error}` };
+      if (f.warning)
+        this._opts.onListingWarning?.({
+          seriesTicker: ev.series_ticker,
+          eventTicker: ev.event_ticker,
+          reason: f.warning,
+        });
+      eventFees = f.schedule;
+    }
     return {
       eventTicker: ev.event_ticker,
       seriesTicker: ev.series_ticker,
       title: ev.title ?? '',
       startMs: milestoneStart(ev.event_ticker, milestones),
-      fees:
-        ev.fee_type_override != null
-          ? FeeScheduleSchema.parse({
-              feeType: ev.fee_type_override,
-              multiplier: ev.fee_multiplier_override ?? 1,
-            })
-          : fees,
+      fees: eventFees,
       markets: (ev.markets ?? []).map((m) => ({
         ticker: m.ticker,
         yesSubTitle: m.yes_sub_title ?? '',
@@ -140,22 +161,31 @@ export class KalshiGateway implements ExchangeGateway {
     };
   }
 
-  private async feesOf(seriesTicker: string): Promise<FeeSchedule | undefined> {
-    const known = this.fees.get(seriesTicker);
-    if (known) return known;
+  /**
+   * The series' fee schedule, read again with every listing (Kalshi changes fees). A failed read
+   * keeps the last one read; with none, or a fee type we cannot price, the game is priced with the
+   * most expensive plausible schedule — never as if makers paid nothing.
+   */
+  private async feesOf(seriesTicker: string): Promise<FeeSchedule> {
+    const warn = (reason: string) => this._opts.onListingWarning?.({ seriesTicker, reason });
     let series: Series;
     try {
       series = await this.client.getSeries(seriesTicker);
-    } catch {
-      return undefined; // the quoter falls back to the taker-only schedule; discovery retries later
+    } catch (err) {
+      const known = this.fees.get(seriesTicker);
+      warn(
+        `series fees unreadable (${err instanceof Error ? err.message.slice(0, 120) : String(err)}): ${known ? 'last known kept' : 'most expensive plausible schedule'}`,
+      );
+      return known ?? MOST_EXPENSIVE_PLAUSIBLE_FEES;
     }
-    const parsed = FeeScheduleSchema.safeParse({
-      feeType: series.fee_type,
-      multiplier: series.fee_multiplier,
-    });
-    if (!parsed.success) return undefined;
-    this.fees.set(seriesTicker, parsed.data);
-    return parsed.data;
+    const f = feeScheduleFromKalshi({ feeType: series.fee_type, multiplier: series.fee_multiplier });
+    if (!f.ok) {
+      warn(`series fees: ${f.error}: most expensive plausible schedule`);
+      return MOST_EXPENSIVE_PLAUSIBLE_FEES;
+    }
+    if (f.warning) warn(f.warning);
+    this.fees.set(seriesTicker, f.schedule);
+    return f.schedule;
   }
 
   async createOrders(orders: readonly CreateOrderRequest[]): Promise<WriteOutcome<OrderAck>[]> {
