@@ -3,7 +3,8 @@
  *
  * Runs a scenario headless as fast as the machine allows, once for our
  * strategy and once for each baseline on the same seed (fixed-spread
- * symmetric quoter without skew; top-of-book joiner without ceilings), and
+ * symmetric quoter without skew; top-of-book joiner without ceilings; the
+ * oracle: our rules around the scenario's true probability), and
  * writes DIR/scoreboard.json (an object per strategy) and DIR/report.html.
  * A progress bar on stderr while it runs; the scoreboard table on stdout.
  *
@@ -13,11 +14,13 @@ import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RulerScore } from '../sim/scenario/ruler.ts';
+import { probabilityOf } from '../sim/scenario/truth.ts';
 import { BASELINES } from './paper/baselines.ts';
 import { reportCharts } from './paper/charts.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
 import { END_OF_RUN, type HeadlessResult, runHeadless } from './paper/headless.ts';
 import { commandLine, parseSimulateOptions, SIMULATE_USAGE, UsageError } from './paper/options.ts';
+import { oracleQuoter, type TruthOf } from './paper/oracle.ts';
 import { progressBar, progressWriter } from './paper/progress.ts';
 import { renderReport } from './paper/report-html.ts';
 import { type Scoreboard, type StrategyScore, scoreRun } from './paper/scoreboard.ts';
@@ -111,10 +114,16 @@ export async function main(io: SimulateIo): Promise<number> {
 
   // Baselines quote the base size ours quotes.
   const size = config.quoting.baseSize;
+  // The oracle: our rules around the scenario's true probability (bound once each run's world exists).
+  let truthOf: TruthOf | null = null;
+  const oracle = oracleQuoter(config.quoting, () => truthOf);
   const strategies: [string, HeadlessOptionsQuoter][] = [
     ['ours', undefined],
     ...(opts.baselines
-      ? Object.entries(BASELINES).map(([n, make]) => [n, make(size)] as [string, HeadlessOptionsQuoter])
+      ? [
+          ...Object.entries(BASELINES).map(([n, make]) => [n, make(size)] as [string, HeadlessOptionsQuoter]),
+          ['oracle', oracle] as [string, HeadlessOptionsQuoter],
+        ]
       : []),
   ];
   const progress = progressWriter(io.err);
@@ -133,6 +142,18 @@ export async function main(io: SimulateIo): Promise<number> {
         ...(quoter ? { quoter } : {}),
         speed: opts.speed,
         startWorker: startPaperWorker,
+        onStack: (stack) => {
+          const world = stack.sim?.world;
+          truthOf = world
+            ? (ticker, now) => {
+                for (const g of world.games) {
+                  const m = g.markets.find((x) => x.ticker === ticker);
+                  if (m) return probabilityOf(g.path.at(now), m.outcome);
+                }
+                return null;
+              }
+            : null;
+        },
         onProgress: (done, total) => {
           const now = Date.now();
           if (now - lastDraw < 100 && done < total) return;
@@ -176,7 +197,7 @@ export async function main(io: SimulateIo): Promise<number> {
     scoreboard,
     charts: reportCharts(results.map((r) => ({ strategy: r.strategy, lines: r.result.lines }))),
     notes: [
-      'fixed-spread: symmetric quotes theo ± 3¢, no inventory skew. top-of-book: joins the best bid and ask of others, no ceilings.',
+      'fixed-spread: symmetric quotes theo ± 3¢, no inventory skew. top-of-book: joins the best bid and ask of others, no ceilings. oracle: our quoting rules around the scenario true probability instead of the theo (the ceiling of what the rules earn in this world).',
       'Every strategy runs through the same worker, order manager and risk gate (limits, stop time, kill switch).',
       'adverse selection: theo move against us within 60 s after each fill, × contracts (positive = cost).',
       'truth-marked: fills against the scenario true probability, inventory marked at the truth at each game stop (edge + drift while held); settle luck = settled − truth-marked, apart. edge: at fill; markout 60s: truth 60 s after each fill (markout − edge = adverse selection). Split by counterparty, mode and side in scoreboard.json (ruler).',

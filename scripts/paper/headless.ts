@@ -36,6 +36,8 @@ export interface HeadlessOptions {
   sampleMs?: number;
   onProgress?: (doneMs: number, totalMs: number) => void;
   log?: (entry: Record<string, unknown>) => void;
+  /** Called once the stack is up, before the first step (the oracle binds the truth here). */
+  onStack?: (stack: PaperStack) => void;
 }
 
 export interface HeadlessResult {
@@ -108,6 +110,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
     ...(opts.log ? { log: opts.log } : {}),
   });
   const sim = stack.sim!;
+  opts.onStack?.(stack);
   let events = 0;
   const offExchange = sim.kalshi.admin.subscribe(() => events++);
   const offSession = stack.worker.session.onEvent(() => events++);

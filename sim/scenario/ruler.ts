@@ -115,9 +115,13 @@ export function rulerScore(input: RulerInput): RulerScore {
   const bySide: Partial<Record<'bid' | 'ask', Attribution>> = {};
   for (const f of input.fills) {
     add(all, f, input);
-    add((byCounterparty[f.counterparty] ??= empty()), f, input);
-    add((byMode[f.mode ?? 'unknown'] ??= empty()), f, input);
-    add((bySide[f.side] ??= empty()), f, input);
+    byCounterparty[f.counterparty] ??= empty();
+    add(byCounterparty[f.counterparty]!, f, input);
+    const mode = f.mode ?? 'unknown';
+    byMode[mode] ??= empty();
+    add(byMode[mode]!, f, input);
+    bySide[f.side] ??= empty();
+    add(bySide[f.side]!, f, input);
   }
   // Settlement luck: over settled markets, Σ qᵢ·(settled value − truth at fill i's mark).
   let luck: number | null = null;

@@ -54,13 +54,14 @@ describe('npm run simulate end to end', () => {
       ],
       { cwd: root, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } },
     );
-    expect(stderr).toMatch(/\[1\/3\] ours .*done in/);
-    expect(stderr).toMatch(/\[3\/3\] top-of-book .*done in/);
+    expect(stderr).toMatch(/\[1\/4\] ours .*done in/);
+    expect(stderr).toMatch(/\[3\/4\] top-of-book .*done in/);
+    expect(stderr).toMatch(/\[4\/4\] oracle .*done in/);
     const board = JSON.parse(readFileSync(join(dir, 'scoreboard.json'), 'utf8')) as Record<
       string,
       Record<string, unknown>
     >;
-    expect(Object.keys(board)).toEqual(['ours', 'fixed-spread', 'top-of-book']);
+    expect(Object.keys(board)).toEqual(['ours', 'fixed-spread', 'top-of-book', 'oracle']);
     for (const [name, score] of Object.entries(board)) {
       for (const f of FIELDS) expect(typeof score[f], `${name}.${f}`).toBe('number');
       // Safety invariants hold for every strategy: they all run through the same risk gate.
@@ -79,6 +80,7 @@ describe('npm run simulate end to end', () => {
     expect(html).toContain('<th>ours</th><th>fixed-spread</th><th>top-of-book</th>');
     expect(html).toContain('<svg');
     expect(stdout).toContain('PnL marked $');
+    expect(stdout).toContain('truth-marked $');
   }, 240_000);
 
   it('a bad option exits 2 naming it', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LockstepClock, ScaledWorkerClock } from '../../../scripts/paper/clocks.ts';
+import { LockstepClock, ScaledWorkerClock, StallTolerantClock } from '../../../scripts/paper/clocks.ts';
+import { ManualClock } from '../../../shared/clock.ts';
 import { SteppedClock } from '../../../sim/clock.ts';
 
 describe('paper clocks', () => {
@@ -38,5 +39,35 @@ describe('paper clocks', () => {
     c.moveTo(2_000);
     expect(fired).toEqual([500, 1_500]);
     expect(() => c.moveTo(1_000)).toThrow(/backwards/);
+  });
+});
+
+describe('StallTolerantClock (the worker REST buckets in lockstep)', () => {
+  it('fires a timer when scenario time reaches it, long before the wall would', () => {
+    const scenario = new ManualClock(1_000_000);
+    const clock = new StallTolerantClock(scenario);
+    let fired = 0;
+    clock.setTimeout(() => fired++, 60_000);
+    scenario.advance(59_999);
+    expect(fired).toBe(0);
+    scenario.advance(1);
+    expect(fired).toBe(1);
+    expect(clock.now()).toBeGreaterThanOrEqual(1_060_000);
+  });
+
+  it('fires on the wall clock while scenario time stands still (no deadlock), once', async () => {
+    const scenario = new ManualClock(1_000_000);
+    const clock = new StallTolerantClock(scenario);
+    let fired = 0;
+    clock.setTimeout(() => fired++, 5);
+    for (let i = 0; i < 200 && fired === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(fired).toBe(1);
+    scenario.advance(10);
+    expect(fired).toBe(1);
+    const cancelled = clock.setTimeout(() => fired++, 1);
+    clock.clearTimeout(cancelled);
+    scenario.advance(10);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fired).toBe(1);
   });
 });
