@@ -72,13 +72,22 @@ export const StrikeTheoConfigSchema = z.object({
   contradictionSd: z.number().positive().default(0.3),
   /** a book's main total may be at most this many prior σ from the median of the books' */
   totalOutlierSd: z.number().positive().default(0.3),
-  /** a book's lines of one kind may rise with the strike by at most this much (price rounding) */
-  monotoneTolerance: z.number().nonnegative().default(0.01),
+  /** a book's lines of one kind may rise with the strike by at most this much (rounding and noise; in a no-tie sport the ±0.5 lines are the same bet) */
+  monotoneTolerance: z.number().nonnegative().default(0.02),
   /** a strike within this many σ of a line the fit used is priced by the books */
   nearLineSd: z.number().nonnegative().default(0.25),
   /** beyond nearLineSd: this much extra edge (probability) per σ of distance, capped */
   extraEdgePerSd: z.number().nonnegative().default(0.02),
   maxExtraEdge: z.number().nonnegative().default(0.05),
+  /** margins that pile up (football): a strike across one of these from its nearest line is wide */
+  keyNumbers: z.record(z.string(), z.array(z.number().int().positive())).default({
+    americanfootball_nfl: [3, 7, 10, 14],
+    americanfootball_ncaaf: [3, 7, 10, 14],
+  }),
+  /** extra edge (probability) per key number crossed */
+  keyNumberEdge: z.number().nonnegative().default(0.02),
+  /** more key numbers than this between a strike and its nearest line: no theo for the strike */
+  maxKeyNumbersCrossed: z.number().int().nonnegative().default(0),
   /** no spread line from any book: refuse the margin rather than price it from the moneyline and a prior σ alone */
   requireSpreadLines: z.boolean().default(true),
 });
@@ -131,7 +140,9 @@ export type StrikeTheo =
       fittedFrom: LineRef[];
       /** distance to the nearest used line, in σ */
       distanceSd: number;
-      /** far from every line: the model, not the books, is speaking */
+      /** key numbers of the sport between the strike and its nearest line (spreads) */
+      keyNumbersCrossed: number[];
+      /** far from every line, or across a key number from it: the model, not the books, is speaking */
       wideEdge: boolean;
       /** extra edge (probability) to add on both sides of this strike's quote */
       extraEdge: number;
@@ -425,13 +436,41 @@ export function strikeTheo(
   );
   const distanceSd = nearest / d.sd;
   const excess = Math.max(0, distanceSd - config.nearLineSd);
+  // Key numbers between the strike and its nearest line: the normal spreads
+  // their mass evenly, the real distribution piles it up there, so the line
+  // says little about this strike (measured: up to ~9¢ on the NFL truth).
+  const line =
+    Number.isFinite(below) && (!Number.isFinite(above) || query.threshold - below <= above - query.threshold)
+      ? below
+      : above;
+  const keys =
+    query.kind === 'spread' && Object.hasOwn(config.keyNumbers, game.sportKey)
+      ? config.keyNumbers[game.sportKey]!.flatMap((k) => [k, -k])
+      : [];
+  const lo = Math.min(line, query.threshold);
+  const hi = Math.max(line, query.threshold);
+  const keyNumbersCrossed = Number.isFinite(line)
+    ? keys
+        .filter((k) => (query.direction === 'over' ? lo < k && k <= hi : lo <= k && k < hi))
+        .sort((a, b) => a - b)
+    : [];
+  if (keyNumbersCrossed.length > config.maxKeyNumbersCrossed) {
+    return {
+      ok: false,
+      query,
+      reason: 'across-key-numbers',
+      detail: `key numbers ${keyNumbersCrossed.join(', ')} lie between strike ${query.threshold} and the nearest line ${line}: the normal cannot price across them`,
+    };
+  }
+  const extra = excess * config.extraEdgePerSd + keyNumbersCrossed.length * config.keyNumberEdge;
   return {
     ok: true,
     query,
     probability,
     fittedFrom,
     distanceSd,
-    wideEdge: excess > 0,
-    extraEdge: Math.min(config.maxExtraEdge, excess * config.extraEdgePerSd),
+    keyNumbersCrossed,
+    wideEdge: excess > 0 || keyNumbersCrossed.length > 0,
+    extraEdge: Math.min(config.maxExtraEdge, extra),
   };
 }

@@ -6,6 +6,7 @@ import { probabilityOver } from '../../../shared/pricing/margin-model.ts';
 import {
   computeGameStrikeTheo,
   type GameStrikeTheo,
+  StrikeTheoConfigSchema,
   strikeTheo,
 } from '../../../shared/pricing/strike-theo.ts';
 
@@ -173,6 +174,45 @@ describe('refusals', () => {
     );
     expect(g.margin).toMatchObject({ ok: false, reason: 'unsupported-sport' });
     expect(g.total).toMatchObject({ ok: false, reason: 'unsupported-sport' });
+  });
+});
+
+describe('NFL key numbers', () => {
+  const events = OddsResponseSchema.parse(
+    fixture('americanfootball_nfl_odds_h2h_spreads_totals_american.json'),
+  );
+  const kc = computeGameStrikeTheo(events[0]!, { asOf, oddsFormat: 'american' });
+
+  it('a strike across a key number from its nearest line gets no theo (the normal cannot price across it)', () => {
+    // KC's lines: the moneyline (0) and the main spread at 3; 7.5 lies across 7 from 3
+    const t = strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 7.5 });
+    expect(t).toMatchObject({ ok: false, reason: 'across-key-numbers' });
+    if (!t.ok) expect(t.detail).toMatch(/key numbers 7 /);
+    // 2.5 against the integer line 3: the line does not pin P(margin = 3)
+    expect(strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 2.5 })).toMatchObject({
+      ok: false,
+    });
+    // 3.5 against the line at 3 crosses nothing
+    expect(strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 3.5 }).ok).toBe(true);
+  });
+
+  it('allowed one key number by config, the strike is priced with a wider edge and says which', () => {
+    const config = StrikeTheoConfigSchema.parse({ maxKeyNumbersCrossed: 1 });
+    const t = strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 7.5 }, config);
+    if (!t.ok) throw new Error(t.detail);
+    expect(t.keyNumbersCrossed).toEqual([7]);
+    expect(t.wideEdge).toBe(true);
+    expect(t.extraEdge).toBeGreaterThanOrEqual(0.02);
+    // the NBA has no key numbers: the same distance crosses nothing
+    const nba = computeGameStrikeTheo(
+      EventOddsSchema.parse(fixture('basketball_nba_event_odds_alternates.json')),
+      {
+        asOf,
+        oddsFormat: 'decimal',
+      },
+    );
+    const n = strikeTheo(nba, { kind: 'spread', direction: 'over', threshold: 7.5 });
+    expect(n.ok && n.keyNumbersCrossed).toEqual([]);
   });
 });
 
