@@ -25,6 +25,13 @@ import {
 import { type BookLine, type DroppedLine, type LineKind, readBookLines } from '../odds/lines.ts';
 import type { EventOdds } from '../odds/schemas.ts';
 import {
+  type AnchoredCurve,
+  buildAnchoredCurve,
+  curveOver,
+  curveUnder,
+  knotOfLine,
+} from './anchored-curve.ts';
+import {
   type FitConfig,
   type FitLine,
   type FitResult,
@@ -88,6 +95,8 @@ export const StrikeTheoConfigSchema = z.object({
   keyNumberEdge: z.number().nonnegative().default(0.02),
   /** more key numbers than this between a strike and its nearest line: no theo for the strike */
   maxKeyNumbersCrossed: z.number().int().nonnegative().default(0),
+  /** price a strike from the books' consensus where they quote it, the model only between and beyond (anchored-curve.ts) */
+  anchorToBooks: z.boolean().default(true),
   /** no spread line from any book: refuse the margin rather than price it from the moneyline and a prior σ alone */
   requireSpreadLines: z.boolean().default(true),
 });
@@ -113,7 +122,10 @@ export interface GameStrikeTheo {
   lines: { used: WeightedLine[]; dropped: DroppedLine[] };
   margin: KindResult;
   total: KindResult;
-  /** |P(margin > 0) − winner theo| of the margin fit (null without both) */
+  /** the priced curves (books' consensus at their strikes, the model between); null when refused or not anchoring */
+  marginCurve: AnchoredCurve | null;
+  totalCurve: AnchoredCurve | null;
+  /** |P(margin > 0) − winner theo| as priced (null without both) */
   winnerError: number | null;
 }
 
@@ -219,7 +231,15 @@ export function computeGameStrikeTheo(
       detail: `no margin/total shape configured for ${event.sport_key}`,
       diagnostics: null,
     };
-    return { ...base, lines: { used: [], dropped }, margin: refusal, total: refusal, winnerError: null };
+    return {
+      ...base,
+      lines: { used: [], dropped },
+      margin: refusal,
+      total: refusal,
+      marginCurve: null,
+      totalCurve: null,
+      winnerError: null,
+    };
   }
 
   const dropBook = (lines: BookLine[], reason: DroppedLine['reason'], detail: string) => {
@@ -389,11 +409,31 @@ export function computeGameStrikeTheo(
     fitTotal({ lines, config: fitConfig(strikeConfig, shape.totalSd) }),
   );
   dropped.sort((a, b) => (a.book < b.book ? -1 : a.book > b.book ? 1 : 0));
+  const curveOf = (fit: KindResult, kind: LineKind, fixed: { at: number; value: number } | null) =>
+    fit.ok && strikeConfig.anchorToBooks
+      ? buildAnchoredCurve(
+          fit.distribution,
+          used
+            .filter((l) => l.kind === kind)
+            .map((l) => knotOfLine(fit.distribution, l.strike, l.probability, l.weight)),
+          fixed,
+        )
+      : null;
+  // Where ties cannot happen, P(margin > 0) = P(margin > ½): the winner theo, held fixed.
+  const marginCurve = curveOf(
+    margin,
+    'spread',
+    winnerProbability !== null && shape.noTies ? { at: 0.5, value: winnerProbability } : null,
+  );
+  const totalCurve = curveOf(total, 'total', null);
   const winnerError =
     margin.ok && winnerProbability !== null
-      ? Math.abs(probabilityOver(margin.distribution, 0) - winnerProbability)
+      ? Math.abs(
+          (marginCurve ? curveOver(marginCurve, 0) : probabilityOver(margin.distribution, 0)) -
+            winnerProbability,
+        )
       : null;
-  return { ...base, lines: { used, dropped }, margin, total, winnerError };
+  return { ...base, lines: { used, dropped }, margin, total, marginCurve, totalCurve, winnerError };
 }
 
 /** P(X < x) under the model. */
@@ -413,8 +453,14 @@ export function strikeTheo(
     return { ok: false, query, reason: 'invalid-strike', detail: `threshold ${query.threshold}` };
   }
   const d = fit.distribution;
-  const probability =
-    query.direction === 'over' ? probabilityOver(d, query.threshold) : probabilityUnder(d, query.threshold);
+  const curve = query.kind === 'spread' ? game.marginCurve : game.totalCurve;
+  const probability = curve
+    ? query.direction === 'over'
+      ? curveOver(curve, query.threshold)
+      : curveUnder(curve, query.threshold)
+    : query.direction === 'over'
+      ? probabilityOver(d, query.threshold)
+      : probabilityUnder(d, query.threshold);
   const refs: LineRef[] = game.lines.used
     .filter((l) => l.kind === query.kind)
     .map((l) => ({ book: l.book, marketKey: l.marketKey, strike: l.strike, probability: l.probability }));

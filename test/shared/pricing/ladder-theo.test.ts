@@ -70,11 +70,17 @@ describe('ladderTheos: Kalshi ladder markets → fair probabilities', () => {
   });
 
   it('refuses the whole ladder if it were ever not monotone (a bug upstream must not reach an order)', () => {
-    if (!game.margin.ok) throw new Error('no fit');
-    // A distribution that is not one: P(over) rising with the strike.
+    if (!game.marginCurve) throw new Error('no curve');
+    // A curve that is not one: P(over) rising with the strike.
     const broken: GameStrikeTheo = {
       ...game,
-      margin: { ...game.margin, distribution: { ...game.margin.distribution, sd: -12 } },
+      marginCurve: {
+        model: game.marginCurve.model,
+        knots: [
+          { at: 3.5, value: 0.3 },
+          { at: 9.5, value: 0.6 },
+        ],
+      },
     };
     const { mapped } = mapStrikeMarkets(
       [

@@ -68,10 +68,21 @@ describe('one game with main and alternate lines (NBA per-event fixture)', () =>
   });
 
   it('"away wins by over s" is the home margin under −s', () => {
-    if (!game.margin.ok) throw new Error('no fit');
     const away = strikeTheo(game, { kind: 'spread', direction: 'under', threshold: -3.5 });
-    if (!away.ok) throw new Error(away.detail);
-    expect(away.probability).toBeCloseTo(1 - probabilityOver(game.margin.distribution, -3.5), 12);
+    const home = strikeTheo(game, { kind: 'spread', direction: 'over', threshold: -3.5 });
+    if (!away.ok || !home.ok) throw new Error('refused');
+    expect(away.probability).toBeCloseTo(1 - home.probability, 12);
+  });
+
+  it('where the books quote a strike, their consensus prices it (not the model’s shape)', () => {
+    if (!game.margin.ok || !game.marginCurve) throw new Error('no fit');
+    const at = game.lines.used.filter((l) => l.kind === 'spread' && l.strike === 12.5);
+    const consensus =
+      at.reduce((s, l) => s + l.weight * l.probability, 0) / at.reduce((s, l) => s + l.weight, 0);
+    const t = strikeTheo(game, { kind: 'spread', direction: 'over', threshold: 12.5 });
+    if (!t.ok) throw new Error(t.detail);
+    expect(t.probability).toBeCloseTo(consensus, 6);
+    expect(Math.abs(t.probability - probabilityOver(game.margin.distribution, 12.5))).toBeGreaterThan(0);
   });
 
   it('property: monotone in the strike for every kind and direction', () => {
