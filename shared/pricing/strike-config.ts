@@ -58,6 +58,8 @@ export const StrikeTheoConfigSchema = z.object({
   maxKeyNumbersCrossed: z.number().int().nonnegative().default(0),
   /** price a strike from the books' consensus where they quote it, the model only between and beyond (anchored-curve.ts) */
   anchorToBooks: z.boolean().default(true),
+  /** a poor model fit is overruled when the books quote at least 5 strikes no further apart than this many σ and their consensus reproduces every line within vig */
+  denseGapSd: z.number().nonnegative().default(0.1),
   /** no spread line from any book: refuse the margin rather than price it from the moneyline and a prior σ alone */
   requireSpreadLines: z.boolean().default(true),
 });

@@ -74,6 +74,12 @@ export interface GameStrikeTheo {
   /** the priced curves (books' consensus at their strikes, the model between); null when refused or not anchoring */
   marginCurve: AnchoredCurve | null;
   totalCurve: AnchoredCurve | null;
+  /**
+   * A model fit refused as poor but overruled because the books quote a dense
+   * ladder their consensus curve reproduces within vig: the refusal's detail
+   * (the ladder is priced from the books, the model only fills sub-point gaps).
+   */
+  shapeOverruled: { margin: string | null; total: string | null };
   /** |P(margin > 0) − winner theo| as priced (null without both) */
   winnerError: number | null;
 }
@@ -187,6 +193,7 @@ export function computeGameStrikeTheo(
       total: refusal,
       marginCurve: null,
       totalCurve: null,
+      shapeOverruled: { margin: null, total: null },
       winnerError: null,
     };
   }
@@ -328,7 +335,7 @@ export function computeGameStrikeTheo(
     used = used.filter((l) => !offLines.includes(l));
     return fitLines(lines.filter((l) => !off.has(l.book)).map(toFit));
   };
-  const margin: KindResult =
+  let margin: KindResult =
     winnerProbability === null
       ? {
           ok: false,
@@ -354,27 +361,70 @@ export function computeGameStrikeTheo(
               config: fitConfig(strikeConfig, shape.marginSd),
             }),
           );
-  const total = offConsensus('total', (lines) =>
+  let total: KindResult = offConsensus('total', (lines) =>
     fitTotal({ lines, config: fitConfig(strikeConfig, shape.totalSd) }),
   );
   dropped.sort((a, b) => (a.book < b.book ? -1 : a.book > b.book ? 1 : 0));
-  const curveOf = (fit: KindResult, kind: LineKind, fixed: { at: number; value: number } | null) =>
-    fit.ok && strikeConfig.anchorToBooks
-      ? buildAnchoredCurve(
-          fit.distribution,
-          used
-            .filter((l) => l.kind === kind)
-            .map((l) => knotOfLine(fit.distribution, l.strike, l.probability, l.weight)),
-          fixed,
-        )
-      : null;
+  const curveFrom = (d: IntegerNormal, kind: LineKind, fixed: { at: number; value: number } | null) =>
+    buildAnchoredCurve(
+      d,
+      used.filter((l) => l.kind === kind).map((l) => knotOfLine(d, l.strike, l.probability, l.weight)),
+      fixed,
+    );
+  const shapeOverruled: { margin: string | null; total: string | null } = { margin: null, total: null };
+  // A normal that misses a dense ladder (NFL key numbers) only fills sub-point
+  // gaps between the books' own quotes: the ladder is priced from the books if
+  // their consensus curve reproduces every line within its vig.
+  const onBooks = (fit: KindResult, kind: LineKind, fixed: { at: number; value: number } | null) => {
+    if (
+      fit.ok ||
+      fit.reason !== 'poor-fit' ||
+      !fit.distribution ||
+      !fit.diagnostics ||
+      !strikeConfig.anchorToBooks
+    )
+      return null;
+    const d = fit.distribution;
+    const strikes = [...new Set(used.filter((l) => l.kind === kind).map((l) => l.strike))].sort(
+      (a, b) => a - b,
+    );
+    const gaps = strikes.slice(1).map((x, i) => x - strikes[i]!);
+    if (strikes.length < 5 || Math.max(...gaps) > strikeConfig.denseGapSd * d.sd) return null;
+    const curve = curveFrom(d, kind, fixed);
+    const priced = (x: number) => {
+      const over = curveOver(curve, x);
+      if (!Number.isInteger(x)) return over;
+      const push = curveOver(curve, x - 1) - over;
+      return push >= 1 ? 0.5 : over / (1 - push);
+    };
+    const worst = Math.max(
+      ...used
+        .filter((l) => l.kind === kind)
+        .map((l) => {
+          const p = priced(l.strike);
+          return Math.max(1 - l.impliedUnder - p, p - l.impliedOver, 0);
+        }),
+    );
+    if (worst > strikeConfig.maxOutsideVig) return null;
+    shapeOverruled[kind === 'spread' ? 'margin' : 'total'] = fit.detail;
+    return {
+      curve,
+      fit: { ok: true as const, distribution: d, sdSource: 'fitted' as const, diagnostics: fit.diagnostics },
+    };
+  };
   // Where ties cannot happen, P(margin > 0) = P(margin > ½): the winner theo, held fixed.
-  const marginCurve = curveOf(
-    margin,
-    'spread',
-    winnerProbability !== null && shape.noTies ? { at: 0.5, value: winnerProbability } : null,
-  );
-  const totalCurve = curveOf(total, 'total', null);
+  const marginFixed =
+    winnerProbability !== null && shape.noTies ? { at: 0.5, value: winnerProbability } : null;
+  const marginOnBooks = onBooks(margin, 'spread', marginFixed);
+  const totalOnBooks = onBooks(total, 'total', null);
+  if (marginOnBooks) margin = marginOnBooks.fit;
+  if (totalOnBooks) total = totalOnBooks.fit;
+  const marginCurve =
+    marginOnBooks?.curve ??
+    (margin.ok && strikeConfig.anchorToBooks ? curveFrom(margin.distribution, 'spread', marginFixed) : null);
+  const totalCurve =
+    totalOnBooks?.curve ??
+    (total.ok && strikeConfig.anchorToBooks ? curveFrom(total.distribution, 'total', null) : null);
   const winnerError =
     margin.ok && winnerProbability !== null
       ? Math.abs(
@@ -382,7 +432,16 @@ export function computeGameStrikeTheo(
             winnerProbability,
         )
       : null;
-  return { ...base, lines: { used, dropped }, margin, total, marginCurve, totalCurve, winnerError };
+  return {
+    ...base,
+    lines: { used, dropped },
+    margin,
+    total,
+    marginCurve,
+    totalCurve,
+    shapeOverruled,
+    winnerError,
+  };
 }
 
 /** P(X < x) under the model. */
