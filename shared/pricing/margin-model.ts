@@ -170,7 +170,14 @@ export type FitResult =
       sdSource: 'fitted' | 'prior';
       diagnostics: FitDiagnostics;
     }
-  | { ok: false; reason: FitRefusal; detail: string; diagnostics: FitDiagnostics | null };
+  | {
+      ok: false;
+      reason: FitRefusal;
+      detail: string;
+      diagnostics: FitDiagnostics | null;
+      /** the refused fit itself (poor-fit, sd-at-bound): never priced from alone */
+      distribution?: IntegerNormal;
+    };
 
 export function diagnose(d: IntegerNormal, lines: readonly FitLine[]): FitDiagnostics {
   let sw = 0;
@@ -289,6 +296,7 @@ function judge(
     return {
       ok: false,
       reason: 'sd-at-bound',
+      distribution,
       detail: `fitted σ ${distribution.sd.toFixed(2)} at the edge of [${lo.toFixed(2)}, ${hi.toFixed(2)}]: the lines want a shape this sport does not have`,
       diagnostics,
     };
@@ -297,6 +305,7 @@ function judge(
     return {
       ok: false,
       reason: 'poor-fit',
+      distribution,
       detail: `weighted RMS error ${(diagnostics.rmsError * 100).toFixed(2)}¢ > ${(config.maxRmsError * 100).toFixed(2)}¢`,
       diagnostics,
     };
@@ -309,6 +318,7 @@ function judge(
     return {
       ok: false,
       reason: 'poor-fit',
+      distribution,
       detail: `${worst.book} ${worst.marketKey} ${worst.strike}: model ${(worst.modelProbability * 100).toFixed(2)}¢ is ${(worst.outsideVig * 100).toFixed(2)}¢ outside the book's vig (max ${(config.maxOutsideVig * 100).toFixed(2)}¢)`,
       diagnostics,
     };

@@ -103,6 +103,7 @@ export function strikeReport(
   return {
     strikes: {
       winnerError: game.winnerError,
+      shapeOverruled: game.shapeOverruled,
       margin: fitSummary(game.margin),
       total: fitSummary(game.total),
       linesUsed: game.lines.used.length,

@@ -13,7 +13,6 @@
  * - a strike far from every line the fit used gets a wider edge, since there
  *   the model's shape, not the books, sets the price.
  */
-import { z } from 'zod';
 import {
   ageWeight,
   computeTheo,
@@ -24,6 +23,13 @@ import {
 } from '../odds/aggregate.ts';
 import { type BookLine, type DroppedLine, type LineKind, readBookLines } from '../odds/lines.ts';
 import type { EventOdds } from '../odds/schemas.ts';
+import {
+  type AnchoredCurve,
+  buildAnchoredCurve,
+  curveOver,
+  curveUnder,
+  knotOfLine,
+} from './anchored-curve.ts';
 import {
   type FitConfig,
   type FitLine,
@@ -36,54 +42,15 @@ import {
   probabilityAt,
   probabilityOver,
 } from './margin-model.ts';
+import { DEFAULT_STRIKE_THEO_CONFIG, type StrikeTheoConfig } from './strike-config.ts';
 
-/** Per-sport priors of the shape (points/runs/goals). Sources in docs/PRICING.md. */
-export const SportShapeSchema = z.object({
-  /** prior σ of the final margin about its mean */
-  marginSd: z.number().positive(),
-  /** prior σ of the combined score about its mean */
-  totalSd: z.number().positive(),
-  /** overtime/extra innings decide: the margin is never 0 */
-  noTies: z.boolean(),
-});
-export type SportShape = z.infer<typeof SportShapeSchema>;
-
-export const StrikeTheoConfigSchema = z.object({
-  sports: z.record(z.string(), SportShapeSchema).default({
-    americanfootball_nfl: { marginSd: 13.86, totalSd: 13.5, noTies: true },
-    americanfootball_ncaaf: { marginSd: 16, totalSd: 16, noTies: true },
-    basketball_nba: { marginSd: 12, totalSd: 18, noTies: true },
-    basketball_wnba: { marginSd: 11, totalSd: 15, noTies: true },
-    basketball_ncaab: { marginSd: 10, totalSd: 15, noTies: true },
-    baseball_mlb: { marginSd: 4.4, totalSd: 4.4, noTies: true },
-    icehockey_nhl: { marginSd: 2.3, totalSd: 2.3, noTies: true },
-  }),
-  /** σ is searched within [prior·min, prior·max] */
-  minSdFactor: z.number().positive().default(0.6),
-  maxSdFactor: z.number().positive().default(1.8),
-  priorStrength: z.number().nonnegative().default(0.00005),
-  /** refuse a fit whose weighted RMS error on the lines exceeds this (probability) */
-  maxRmsError: z.number().positive().default(0.02),
-  /** refuse a fit that prices any line this far outside its book's vig band */
-  maxOutsideVig: z.number().positive().default(0.02),
-  /** under a poor fit, books with lines beyond maxOutsideVig are dropped and the fit redone if they hold at most this share of the weight */
-  maxOffConsensusWeight: z.number().min(0).max(1).default(0.34),
-  /** a book's spread lines may imply a mean at most this many prior σ from its own moneyline's */
-  contradictionSd: z.number().positive().default(0.3),
-  /** a book's main total may be at most this many prior σ from the median of the books' */
-  totalOutlierSd: z.number().positive().default(0.3),
-  /** a book's lines of one kind may rise with the strike by at most this much (price rounding) */
-  monotoneTolerance: z.number().nonnegative().default(0.01),
-  /** a strike within this many σ of a line the fit used is priced by the books */
-  nearLineSd: z.number().nonnegative().default(0.25),
-  /** beyond nearLineSd: this much extra edge (probability) per σ of distance, capped */
-  extraEdgePerSd: z.number().nonnegative().default(0.02),
-  maxExtraEdge: z.number().nonnegative().default(0.05),
-  /** no spread line from any book: refuse the margin rather than price it from the moneyline and a prior σ alone */
-  requireSpreadLines: z.boolean().default(true),
-});
-export type StrikeTheoConfig = z.infer<typeof StrikeTheoConfigSchema>;
-export const DEFAULT_STRIKE_THEO_CONFIG: StrikeTheoConfig = StrikeTheoConfigSchema.parse({});
+export {
+  DEFAULT_STRIKE_THEO_CONFIG,
+  type SportShape,
+  SportShapeSchema,
+  type StrikeTheoConfig,
+  StrikeTheoConfigSchema,
+} from './strike-config.ts';
 
 /** A line used by a fit, with its weight in it. */
 export interface WeightedLine extends BookLine {
@@ -104,7 +71,16 @@ export interface GameStrikeTheo {
   lines: { used: WeightedLine[]; dropped: DroppedLine[] };
   margin: KindResult;
   total: KindResult;
-  /** |P(margin > 0) − winner theo| of the margin fit (null without both) */
+  /** the priced curves (books' consensus at their strikes, the model between); null when refused or not anchoring */
+  marginCurve: AnchoredCurve | null;
+  totalCurve: AnchoredCurve | null;
+  /**
+   * A model fit refused as poor but overruled because the books quote a dense
+   * ladder their consensus curve reproduces within vig: the refusal's detail
+   * (the ladder is priced from the books, the model only fills sub-point gaps).
+   */
+  shapeOverruled: { margin: string | null; total: string | null };
+  /** |P(margin > 0) − winner theo| as priced (null without both) */
   winnerError: number | null;
 }
 
@@ -131,7 +107,9 @@ export type StrikeTheo =
       fittedFrom: LineRef[];
       /** distance to the nearest used line, in σ */
       distanceSd: number;
-      /** far from every line: the model, not the books, is speaking */
+      /** key numbers of the sport between the strike and its nearest line (spreads) */
+      keyNumbersCrossed: number[];
+      /** far from every line, or across a key number from it: the model, not the books, is speaking */
       wideEdge: boolean;
       /** extra edge (probability) to add on both sides of this strike's quote */
       extraEdge: number;
@@ -208,7 +186,16 @@ export function computeGameStrikeTheo(
       detail: `no margin/total shape configured for ${event.sport_key}`,
       diagnostics: null,
     };
-    return { ...base, lines: { used: [], dropped }, margin: refusal, total: refusal, winnerError: null };
+    return {
+      ...base,
+      lines: { used: [], dropped },
+      margin: refusal,
+      total: refusal,
+      marginCurve: null,
+      totalCurve: null,
+      shapeOverruled: { margin: null, total: null },
+      winnerError: null,
+    };
   }
 
   const dropBook = (lines: BookLine[], reason: DroppedLine['reason'], detail: string) => {
@@ -348,7 +335,7 @@ export function computeGameStrikeTheo(
     used = used.filter((l) => !offLines.includes(l));
     return fitLines(lines.filter((l) => !off.has(l.book)).map(toFit));
   };
-  const margin: KindResult =
+  let margin: KindResult =
     winnerProbability === null
       ? {
           ok: false,
@@ -374,15 +361,87 @@ export function computeGameStrikeTheo(
               config: fitConfig(strikeConfig, shape.marginSd),
             }),
           );
-  const total = offConsensus('total', (lines) =>
+  let total: KindResult = offConsensus('total', (lines) =>
     fitTotal({ lines, config: fitConfig(strikeConfig, shape.totalSd) }),
   );
   dropped.sort((a, b) => (a.book < b.book ? -1 : a.book > b.book ? 1 : 0));
+  const curveFrom = (d: IntegerNormal, kind: LineKind, fixed: { at: number; value: number } | null) =>
+    buildAnchoredCurve(
+      d,
+      used.filter((l) => l.kind === kind).map((l) => knotOfLine(d, l.strike, l.probability, l.weight)),
+      fixed,
+    );
+  const shapeOverruled: { margin: string | null; total: string | null } = { margin: null, total: null };
+  // A normal that misses a dense ladder (NFL key numbers) only fills sub-point
+  // gaps between the books' own quotes: the ladder is priced from the books if
+  // their consensus curve reproduces every line within its vig.
+  const onBooks = (fit: KindResult, kind: LineKind, fixed: { at: number; value: number } | null) => {
+    if (
+      fit.ok ||
+      fit.reason !== 'poor-fit' ||
+      !fit.distribution ||
+      !fit.diagnostics ||
+      !strikeConfig.anchorToBooks
+    )
+      return null;
+    const d = fit.distribution;
+    const strikes = [...new Set(used.filter((l) => l.kind === kind).map((l) => l.strike))].sort(
+      (a, b) => a - b,
+    );
+    const gaps = strikes.slice(1).map((x, i) => x - strikes[i]!);
+    if (strikes.length < 5 || Math.max(...gaps) > strikeConfig.denseGapSd * d.sd) return null;
+    const curve = curveFrom(d, kind, fixed);
+    const priced = (x: number) => {
+      const over = curveOver(curve, x);
+      if (!Number.isInteger(x)) return over;
+      const push = curveOver(curve, x - 1) - over;
+      return push >= 1 ? 0.5 : over / (1 - push);
+    };
+    const worst = Math.max(
+      ...used
+        .filter((l) => l.kind === kind)
+        .map((l) => {
+          const p = priced(l.strike);
+          return Math.max(1 - l.impliedUnder - p, p - l.impliedOver, 0);
+        }),
+    );
+    if (worst > strikeConfig.maxOutsideVig) return null;
+    shapeOverruled[kind === 'spread' ? 'margin' : 'total'] = fit.detail;
+    return {
+      curve,
+      fit: { ok: true as const, distribution: d, sdSource: 'fitted' as const, diagnostics: fit.diagnostics },
+    };
+  };
+  // Where ties cannot happen, P(margin > 0) = P(margin > ½): the winner theo, held fixed.
+  const marginFixed =
+    winnerProbability !== null && shape.noTies ? { at: 0.5, value: winnerProbability } : null;
+  const marginOnBooks = onBooks(margin, 'spread', marginFixed);
+  const totalOnBooks = onBooks(total, 'total', null);
+  if (marginOnBooks) margin = marginOnBooks.fit;
+  if (totalOnBooks) total = totalOnBooks.fit;
+  const marginCurve =
+    marginOnBooks?.curve ??
+    (margin.ok && strikeConfig.anchorToBooks ? curveFrom(margin.distribution, 'spread', marginFixed) : null);
+  const totalCurve =
+    totalOnBooks?.curve ??
+    (total.ok && strikeConfig.anchorToBooks ? curveFrom(total.distribution, 'total', null) : null);
   const winnerError =
     margin.ok && winnerProbability !== null
-      ? Math.abs(probabilityOver(margin.distribution, 0) - winnerProbability)
+      ? Math.abs(
+          (marginCurve ? curveOver(marginCurve, 0) : probabilityOver(margin.distribution, 0)) -
+            winnerProbability,
+        )
       : null;
-  return { ...base, lines: { used, dropped }, margin, total, winnerError };
+  return {
+    ...base,
+    lines: { used, dropped },
+    margin,
+    total,
+    marginCurve,
+    totalCurve,
+    shapeOverruled,
+    winnerError,
+  };
 }
 
 /** P(X < x) under the model. */
@@ -402,8 +461,14 @@ export function strikeTheo(
     return { ok: false, query, reason: 'invalid-strike', detail: `threshold ${query.threshold}` };
   }
   const d = fit.distribution;
-  const probability =
-    query.direction === 'over' ? probabilityOver(d, query.threshold) : probabilityUnder(d, query.threshold);
+  const curve = query.kind === 'spread' ? game.marginCurve : game.totalCurve;
+  const probability = curve
+    ? query.direction === 'over'
+      ? curveOver(curve, query.threshold)
+      : curveUnder(curve, query.threshold)
+    : query.direction === 'over'
+      ? probabilityOver(d, query.threshold)
+      : probabilityUnder(d, query.threshold);
   const refs: LineRef[] = game.lines.used
     .filter((l) => l.kind === query.kind)
     .map((l) => ({ book: l.book, marketKey: l.marketKey, strike: l.strike, probability: l.probability }));
@@ -425,13 +490,41 @@ export function strikeTheo(
   );
   const distanceSd = nearest / d.sd;
   const excess = Math.max(0, distanceSd - config.nearLineSd);
+  // Key numbers between the strike and its nearest line: the normal spreads
+  // their mass evenly, the real distribution piles it up there, so the line
+  // says little about this strike (measured: up to ~9¢ on the NFL truth).
+  const line =
+    Number.isFinite(below) && (!Number.isFinite(above) || query.threshold - below <= above - query.threshold)
+      ? below
+      : above;
+  const keys =
+    query.kind === 'spread' && Object.hasOwn(config.keyNumbers, game.sportKey)
+      ? config.keyNumbers[game.sportKey]!.flatMap((k) => [k, -k])
+      : [];
+  const lo = Math.min(line, query.threshold);
+  const hi = Math.max(line, query.threshold);
+  const keyNumbersCrossed = Number.isFinite(line)
+    ? keys
+        .filter((k) => (query.direction === 'over' ? lo < k && k <= hi : lo <= k && k < hi))
+        .sort((a, b) => a - b)
+    : [];
+  if (keyNumbersCrossed.length > config.maxKeyNumbersCrossed) {
+    return {
+      ok: false,
+      query,
+      reason: 'across-key-numbers',
+      detail: `key numbers ${keyNumbersCrossed.join(', ')} lie between strike ${query.threshold} and the nearest line ${line}: the normal cannot price across them`,
+    };
+  }
+  const extra = excess * config.extraEdgePerSd + keyNumbersCrossed.length * config.keyNumberEdge;
   return {
     ok: true,
     query,
     probability,
     fittedFrom,
     distanceSd,
-    wideEdge: excess > 0,
-    extraEdge: Math.min(config.maxExtraEdge, excess * config.extraEdgePerSd),
+    keyNumbersCrossed,
+    wideEdge: excess > 0 || keyNumbersCrossed.length > 0,
+    extraEdge: Math.min(config.maxExtraEdge, extra),
   };
 }

@@ -32,8 +32,8 @@ export function isSimLineMarket(key: string): key is SimLineMarket {
 
 /** Alternates on each side of the main line. */
 const ALTERNATES_PER_SIDE = 8;
-/** A book posts a line while both sides are within these probabilities. */
-const MIN_SIDE = 0.04;
+/** A book posts a line while both sides are within these probabilities (beyond, a 2-decimal price with the vig clamps near 1.02). */
+const MIN_SIDE = 0.08;
 /** Independent per-line error on top of the book's own view error (logit sd). */
 const LINE_NOISE_LOGIT = 0.02;
 

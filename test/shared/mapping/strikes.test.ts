@@ -128,11 +128,7 @@ describe('mapStrikeMarket', () => {
         'KXNBATOTAL',
         'unsupported-strike-type',
       ],
-      [
-        { title: 'Boston wins by over 6.5', strike_type: 'greater' },
-        'KXNBASPREAD',
-        'no-strike',
-      ],
+      [{ title: 'Boston wins by over 6.5', strike_type: 'greater' }, 'KXNBASPREAD', 'no-strike'],
       [
         { title: 'Boston wins by over 6.5', strike_type: 'greater', floor_strike: 'six' },
         'KXNBASPREAD',

@@ -6,6 +6,7 @@ import { probabilityOver } from '../../../shared/pricing/margin-model.ts';
 import {
   computeGameStrikeTheo,
   type GameStrikeTheo,
+  StrikeTheoConfigSchema,
   strikeTheo,
 } from '../../../shared/pricing/strike-theo.ts';
 
@@ -67,10 +68,21 @@ describe('one game with main and alternate lines (NBA per-event fixture)', () =>
   });
 
   it('"away wins by over s" is the home margin under −s', () => {
-    if (!game.margin.ok) throw new Error('no fit');
     const away = strikeTheo(game, { kind: 'spread', direction: 'under', threshold: -3.5 });
-    if (!away.ok) throw new Error(away.detail);
-    expect(away.probability).toBeCloseTo(1 - probabilityOver(game.margin.distribution, -3.5), 12);
+    const home = strikeTheo(game, { kind: 'spread', direction: 'over', threshold: -3.5 });
+    if (!away.ok || !home.ok) throw new Error('refused');
+    expect(away.probability).toBeCloseTo(1 - home.probability, 12);
+  });
+
+  it('where the books quote a strike, their consensus prices it (not the model’s shape)', () => {
+    if (!game.margin.ok || !game.marginCurve) throw new Error('no fit');
+    const at = game.lines.used.filter((l) => l.kind === 'spread' && l.strike === 12.5);
+    const consensus =
+      at.reduce((s, l) => s + l.weight * l.probability, 0) / at.reduce((s, l) => s + l.weight, 0);
+    const t = strikeTheo(game, { kind: 'spread', direction: 'over', threshold: 12.5 });
+    if (!t.ok) throw new Error(t.detail);
+    expect(t.probability).toBeCloseTo(consensus, 6);
+    expect(Math.abs(t.probability - probabilityOver(game.margin.distribution, 12.5))).toBeGreaterThan(0);
   });
 
   it('property: monotone in the strike for every kind and direction', () => {
@@ -173,6 +185,45 @@ describe('refusals', () => {
     );
     expect(g.margin).toMatchObject({ ok: false, reason: 'unsupported-sport' });
     expect(g.total).toMatchObject({ ok: false, reason: 'unsupported-sport' });
+  });
+});
+
+describe('NFL key numbers', () => {
+  const events = OddsResponseSchema.parse(
+    fixture('americanfootball_nfl_odds_h2h_spreads_totals_american.json'),
+  );
+  const kc = computeGameStrikeTheo(events[0]!, { asOf, oddsFormat: 'american' });
+
+  it('a strike across a key number from its nearest line gets no theo (the normal cannot price across it)', () => {
+    // KC's lines: the moneyline (0) and the main spread at 3; 7.5 lies across 7 from 3
+    const t = strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 7.5 });
+    expect(t).toMatchObject({ ok: false, reason: 'across-key-numbers' });
+    if (!t.ok) expect(t.detail).toMatch(/key numbers 7 /);
+    // 2.5 against the integer line 3: the line does not pin P(margin = 3)
+    expect(strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 2.5 })).toMatchObject({
+      ok: false,
+    });
+    // 3.5 against the line at 3 crosses nothing
+    expect(strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 3.5 }).ok).toBe(true);
+  });
+
+  it('allowed one key number by config, the strike is priced with a wider edge and says which', () => {
+    const config = StrikeTheoConfigSchema.parse({ maxKeyNumbersCrossed: 1 });
+    const t = strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 7.5 }, config);
+    if (!t.ok) throw new Error(t.detail);
+    expect(t.keyNumbersCrossed).toEqual([7]);
+    expect(t.wideEdge).toBe(true);
+    expect(t.extraEdge).toBeGreaterThanOrEqual(0.02);
+    // the NBA has no key numbers: the same distance crosses nothing
+    const nba = computeGameStrikeTheo(
+      EventOddsSchema.parse(fixture('basketball_nba_event_odds_alternates.json')),
+      {
+        asOf,
+        oddsFormat: 'decimal',
+      },
+    );
+    const n = strikeTheo(nba, { kind: 'spread', direction: 'over', threshold: 7.5 });
+    expect(n.ok && n.keyNumbersCrossed).toEqual([]);
   });
 });
 

@@ -163,6 +163,36 @@ describe('spread and total lines served by the Odds API simulator', () => {
     }
   });
 
+  it('NFL with alternates: where a normal misses the key-number ladder, the dense quotes price it (shape overruled, within 3.5¢ of truth)', () => {
+    let overruled = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const w = buildWorld(
+        loadScenario(new URL('../../../sim/scenarios/nfl-contested.json', import.meta.url).pathname),
+        { startMs: START, seed },
+      );
+      const now = START + 8 * MIN;
+      for (const sim of w.games) {
+        const r = get(
+          w,
+          `/v4/sports/americanfootball_nfl/events/${sim.oddsEventId}/odds?regions=us,eu&markets=h2h,alternate_spreads`,
+          now,
+        );
+        const game = computeGameStrikeTheo(EventOddsSchema.parse(r.body), {
+          asOf: now,
+          oddsFormat: 'decimal',
+        });
+        if (!game.margin.ok) throw new Error(`${game.margin.reason}: ${game.margin.detail}`);
+        if (game.shapeOverruled.margin !== null) overruled++;
+        const truth = marginTruth(NFL, sim.path.at(now).home);
+        for (const s of [-7.5, -3.5, -2.5, 2.5, 3.5, 6.5, 7.5, 10.5]) {
+          const t = strikeTheo(game, { kind: 'spread', direction: 'over', threshold: s });
+          if (t.ok && !t.wideEdge) expect(Math.abs(t.probability - pmfOver(truth, s))).toBeLessThan(0.035);
+        }
+      }
+    }
+    expect(overruled).toBeGreaterThan(0);
+  });
+
   it('NFL: key-number truth lines still fit within the books’ noise, and the sports without a shape get none', () => {
     const w = world('nfl-contested');
     const now = START + 8 * MIN;
