@@ -31,8 +31,8 @@ import { exposures, signedInventory } from './exposure.ts';
 import { FeedOutage } from './feed-outage.ts';
 import { Inventory } from './inventory.ts';
 import { type KillSource, type KillState, KillSwitch } from './kill-switch.ts';
-import { groupLimitCentis } from './order-groups.ts';
 import { type LifecycleKind, type MarketReason, MarketStatusTracker } from './market-status.ts';
+import { groupLimitCentis } from './order-groups.ts';
 import { type GameBinding, OrderManager, type SyncReport } from './order-manager.ts';
 import type {
   ActiveFlag,
