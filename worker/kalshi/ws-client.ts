@@ -654,6 +654,16 @@ export class KalshiWsFeed {
         });
         if (p?.cmd.cmd === 'subscribe' && p.tickers.length > 0 && this.obSid === null)
           this.obSubscribing = false;
+        if (
+          p?.cmd.cmd === 'subscribe' &&
+          p.cmd.params.channels.some((c) => (this.opts.privateChannels as readonly string[]).includes(c)) &&
+          this.ws
+        ) {
+          // A refused private subscription would leave the feed down (quoting paused) for good while the
+          // socket lives: start over on a fresh connection (backoff, every channel resubscribed, gap backfilled).
+          this.drop(this.ws, `private subscription refused (${msg.msg.code})`);
+          return;
+        }
         if (msg.sid !== undefined && TERMINAL_WS_ERROR_CODES.has(msg.msg.code)) {
           const channel = this.privateSids.get(msg.sid);
           if (channel) {
