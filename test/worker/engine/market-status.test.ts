@@ -120,6 +120,23 @@ describe('MarketStatusTracker', () => {
   });
 });
 
+describe('MarketStatusTracker ordering', () => {
+  it('a lifecycle event received in the same millisecond a listing started outranks the listing', () => {
+    // The listing was requested at 5 000 and may have been answered before the pause; the pause
+    // arrived at 5 000 too (same ms, or a clock that does not move during I/O, as in the lockstep sim).
+    const m = new MarketStatusTracker();
+    m.learnListing([{ ticker: 'A', status: 'active' }], 1_000);
+    expect(m.learnLifecycle('A', 'paused', 5_000)).toBe(true);
+    expect(m.learnListing([{ ticker: 'A', status: 'active' }], 5_000)).toEqual([]);
+    expect(m.stateOf('A')).toBe('paused');
+    expect(m.learnLifecycle('A', 'resumed', 6_000)).toBe(true);
+    expect(m.learnListing([{ ticker: 'A', status: 'inactive' }], 6_000)).toEqual([]);
+    expect(m.stateOf('A')).toBe('open');
+    // A listing started later is newer: it wins.
+    expect(m.learnListing([{ ticker: 'A', status: 'inactive' }], 6_001)).toEqual(['A']);
+  });
+});
+
 describe('market status in the session', () => {
   it('a market not open at discovery is not quoted (its sibling is); it is once a listing shows it open', async () => {
     const r = rig();
