@@ -1166,7 +1166,9 @@ export class TradingSession {
       startedMs,
     );
     // Feed gap: a mismatch is probably a fill the post-gap backfill will bring; correcting now would count it twice.
-    const decision = !trust && this.connection.state === 'down' ? holdDuringGap(judged) : judged;
+    // Trusted passes too (one started before the gap, or queued into it): the pass after the backfill corrects.
+    const inGap = this.connection.state === 'down' && this.everUp;
+    const decision = inGap ? holdDuringGap(judged) : judged;
     this.lastDrift = driftMemory(decision);
     const initial = !this.positionsLoaded;
     this.positionsLoaded = true;
