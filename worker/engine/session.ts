@@ -187,6 +187,8 @@ export class TradingSession {
   private readonly running = new Set<Promise<unknown>>();
   /** Series being listed again after a lifecycle change (one request per series at a time). */
   private readonly relisting = new Map<string, Promise<void>>();
+  /** Series to list again once their in-flight listing ends (it started before a reconnect). */
+  private readonly relistAgain = new Set<string>();
   private connection: { state: 'up' | 'down'; sinceMs: number };
   private wsTimer: TimerHandle | null = null;
   /** The pause a long WebSocket outage takes (instead of the global kill). */
@@ -554,7 +556,7 @@ export class TradingSession {
       this.armWsTimer();
     } else {
       // Lifecycle messages missed while down (a pause, a resume) are re-learnt from a fresh listing.
-      if (this.everUp) for (const id of this.games.keys()) this.relist(id);
+      if (this.everUp) for (const id of this.games.keys()) this.relist(id, true);
       this.outage.up();
       this.everUp = true;
       this.counters['reconnects']!++;
@@ -791,9 +793,22 @@ export class TradingSession {
   }
 
   /** A market's dates or structure changed: list its series again now rather than at the next discovery. */
-  private relist(eventTicker: string): void {
+  private relist(eventTicker: string, fresh = false): void {
     const g = this.games.get(eventTicker);
-    if (!g || this.stopped || this.relisting.has(g.game.seriesTicker)) return;
+    if (!g || this.stopped) return;
+    const inFlight = this.relisting.get(g.game.seriesTicker);
+    if (inFlight) {
+      // `fresh` (after a reconnect): a listing started before it may predate what was missed; list again after it.
+      const series = g.game.seriesTicker;
+      if (fresh && !this.relistAgain.has(series)) {
+        this.relistAgain.add(series);
+        void inFlight.finally(() => {
+          this.relistAgain.delete(series);
+          this.relist(eventTicker);
+        });
+      }
+      return;
+    }
     const series = g.game.seriesTicker;
     const sport = g.sport;
     const cfg = this.config.sports[sport];

@@ -174,4 +174,36 @@ describe('market status in the session', () => {
     expect(restingOn(r, A)).toBeGreaterThan(0);
     expect(r.session.marketReason(EVENT)).toBeNull();
   });
+
+  it('a listing already in flight when the feed drops does not stand for the re-listing after the reconnect', async () => {
+    const r = await started(rig());
+    await advance(r.clock, 1_000);
+    expect(restingOn(r, A)).toBeGreaterThan(0);
+    // A re-listing (dates changed) is in flight: the exchange answered it with what was true then.
+    const listEvents = r.ex.listEvents.bind(r.ex);
+    let release: (() => void) | null = null;
+    r.ex.listEvents = (series) => {
+      const answer = listEvents(series);
+      return new Promise((resolve) => {
+        release = () => resolve(answer);
+      });
+    };
+    r.ex.emit({ type: 'lifecycle', ticker: A, kind: 'other' });
+    await drain(3);
+    expect(release).not.toBeNull();
+    r.ex.listEvents = listEvents;
+    // The feed drops; the market is paused meanwhile (the lifecycle message is lost with the socket).
+    r.ex.emit({ type: 'connection', state: 'down' });
+    await advance(r.clock, 1_000);
+    r.ex.events = sessionListing(START).map((ev) => ({
+      ...ev,
+      markets: ev.markets.map((m) => (m.ticker === A ? { ...m, status: 'inactive' } : m)),
+    }));
+    r.ex.emit({ type: 'connection', state: 'up' });
+    await drain(3);
+    release!(); // the old listing lands after the reconnect
+    await r.session.idle();
+    await advance(r.clock, 1_000);
+    expect(r.session.marketReason(EVENT)).toBe('market-paused');
+  });
 });
