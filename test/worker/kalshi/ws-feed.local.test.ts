@@ -352,6 +352,30 @@ describe('WebSocket feed × scripted server', () => {
     );
   });
 
+  it('a private re-subscription never answered is not waited on for good: the connection starts over', async () => {
+    const ex = exchange();
+    let ignoreFill = 0;
+    script = await scripted((ws, cmd) => {
+      const channels = (cmd.params as { channels?: string[] } | undefined)?.channels;
+      if (cmd.cmd === 'subscribe' && channels?.[0] === 'fill' && ignoreFill-- === 1) return; // no reply at all
+      ex.handler(ws, cmd);
+    });
+    const { feed } = startFeed(script.url, { snapshotTimeoutMs: 150 });
+    const adapter = new KalshiFeedAdapter(feed, systemClock);
+    const engine: EngineEvent[] = [];
+    adapter.onEvent((e) => engine.push(e));
+    await until(() => engine.some((e) => e.type === 'connection' && e.state === 'up'), 'feed up');
+    ignoreFill = 1;
+    script.sockets[0]!.send(
+      JSON.stringify({ type: 'error', sid: 10, msg: { code: 10, msg: 'channel error' } }),
+    );
+    await until(() => engine.some((e) => e.type === 'connection' && e.state === 'down'), 'feed down');
+    await until(
+      () => engine.filter((e) => e.type === 'connection' && e.state === 'up').length === 2,
+      'feed up again after the unanswered re-subscription',
+    );
+  });
+
   it('a requested snapshot that never comes back rebuilds the subscription', async () => {
     const ex = exchange({ dropSnapshots: true });
     script = await scripted(ex.handler);
