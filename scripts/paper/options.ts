@@ -161,15 +161,31 @@ export function liveHosts(env: LiveEnv): LiveHosts {
   };
 }
 
+/** A URL as it may be printed: user, password and query values (a proxy's basic auth, a token) masked. */
+export function printableUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return '(unprintable URL)';
+  }
+  const secretive = u.username !== '' || u.password !== '' || u.search !== '';
+  if (!secretive) return url; // printed as given
+  if (u.username) u.username = '***';
+  if (u.password) u.password = '***';
+  for (const k of [...u.searchParams.keys()]) u.searchParams.set(k, '***');
+  return u.toString();
+}
+
 /** The line `--live` prints before anything can trade: which hosts real orders go to. */
 export function describeLiveHosts(h: LiveHosts): string {
   const overridden = (url: string, dflt: string) => (url === dflt ? '' : ' (override)');
   const k = kalshiUrls(h.venue);
   return [
     `LIVE (KALSHI_ENV=${h.venue}) — orders go to:`,
-    `  Kalshi REST ${h.kalshiRest}${overridden(h.kalshiRest, k.rest)}`,
-    `  Kalshi WS   ${h.kalshiWs}${overridden(h.kalshiWs, k.ws)}`,
-    `  Odds API    ${h.odds}${overridden(h.odds, ODDS_API_BASE_URL)}`,
+    `  Kalshi REST ${printableUrl(h.kalshiRest)}${overridden(h.kalshiRest, k.rest)}`,
+    `  Kalshi WS   ${printableUrl(h.kalshiWs)}${overridden(h.kalshiWs, k.ws)}`,
+    `  Odds API    ${printableUrl(h.odds)}${overridden(h.odds, ODDS_API_BASE_URL)}`,
   ].join('\n');
 }
 

@@ -70,7 +70,11 @@ export class FeedOutage {
 
   /** The feed has been down past the bound: cancel everything of ours and hold quoting. */
   pause(reason: string): void {
-    if (this.state !== 'normal') return;
+    if (this.state !== 'normal') {
+      // A new outage while still paused (the last one never resynced): the kill backstop bounds it too.
+      if (!this.killTimer) this.armKill(reason);
+      return;
+    }
     const { clock, log, metrics } = this.deps;
     this.state = 'flattening';
     this.pausedAtMs = clock.now();

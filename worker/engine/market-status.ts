@@ -47,6 +47,8 @@ interface Observation {
   state: MarketState;
   /** When it was true: a listing's start (it may describe any moment after), a lifecycle event's arrival. */
   atMs: number;
+  /** From a lifecycle event: a listing started in the same ms may have been answered before it. */
+  lifecycle?: true;
 }
 
 export class MarketStatusTracker {
@@ -56,14 +58,15 @@ export class MarketStatusTracker {
 
   /**
    * A listing that started at `listingStartedMs`. A lifecycle event received
-   * after the listing started is newer than what the listing may show, and
-   * wins. Returns the markets whose state changed.
+   * after the listing started (or in the same ms) is newer than what the
+   * listing may show, and wins. Returns the markets whose state changed.
    */
   learnListing(markets: readonly { ticker: string; status: string }[], listingStartedMs: number): string[] {
     const changed: string[] = [];
     for (const m of markets) {
       const prior = this.seen.get(m.ticker);
-      if (prior && prior.atMs > listingStartedMs) continue;
+      if (prior && (prior.atMs > listingStartedMs || (prior.atMs === listingStartedMs && prior.lifecycle)))
+        continue;
       if (this.set(m.ticker, { state: stateOfListed(m.status), atMs: listingStartedMs }))
         changed.push(m.ticker);
     }
@@ -73,7 +76,7 @@ export class MarketStatusTracker {
   /** A lifecycle event received at `atMs`; true when it changed the market's state. */
   learnLifecycle(ticker: string, kind: LifecycleKind, atMs: number): boolean {
     const state = stateOfLifecycle(kind);
-    return state !== null && this.set(ticker, { state, atMs });
+    return state !== null && this.set(ticker, { state, atMs, lifecycle: true });
   }
 
   /** Unknown markets (never listed) count as open: games come from listings, which set them. */

@@ -186,6 +186,8 @@ export class TradingSession {
   private readonly running = new Set<Promise<unknown>>();
   /** Series being listed again after a lifecycle change (one request per series at a time). */
   private readonly relisting = new Map<string, Promise<void>>();
+  /** Series to list again once their in-flight listing ends (it started before a reconnect). */
+  private readonly relistAgain = new Set<string>();
   private connection: { state: 'up' | 'down'; sinceMs: number };
   private wsTimer: TimerHandle | null = null;
   /** The pause a long WebSocket outage takes (instead of the global kill). */
@@ -564,7 +566,7 @@ export class TradingSession {
       this.armWsTimer();
     } else {
       // Lifecycle messages missed while down (a pause, a resume) are re-learnt from a fresh listing.
-      if (this.everUp) for (const id of this.games.keys()) this.relist(id);
+      if (this.everUp) for (const id of this.games.keys()) this.relist(id, true);
       this.outage.up();
       this.everUp = true;
       this.counters['reconnects']!++;
@@ -853,9 +855,22 @@ export class TradingSession {
   }
 
   /** A market's dates or structure changed: list its series again now rather than at the next discovery. */
-  private relist(eventTicker: string): void {
+  private relist(eventTicker: string, fresh = false): void {
     const g = this.games.get(eventTicker);
-    if (!g || this.stopped || this.relisting.has(g.game.seriesTicker)) return;
+    if (!g || this.stopped) return;
+    const inFlight = this.relisting.get(g.game.seriesTicker);
+    if (inFlight) {
+      // `fresh` (after a reconnect): a listing started before it may predate what was missed; list again after it.
+      const series = g.game.seriesTicker;
+      if (fresh && !this.relistAgain.has(series)) {
+        this.relistAgain.add(series);
+        void inFlight.finally(() => {
+          this.relistAgain.delete(series);
+          this.relist(eventTicker);
+        });
+      }
+      return;
+    }
     const series = g.game.seriesTicker;
     const sport = g.sport;
     const cfg = this.config.sports[sport];
@@ -1243,7 +1258,9 @@ export class TradingSession {
       startedMs,
     );
     // Feed gap: a mismatch is probably a fill the post-gap backfill will bring; correcting now would count it twice.
-    const decision = !trust && this.connection.state === 'down' ? holdDuringGap(judged) : judged;
+    // Trusted passes too (one started before the gap, or queued into it): the pass after the backfill corrects.
+    const inGap = this.connection.state === 'down' && this.everUp;
+    const decision = inGap ? holdDuringGap(judged) : judged;
     this.lastDrift = driftMemory(decision);
     const initial = !this.positionsLoaded;
     this.positionsLoaded = true;

@@ -88,7 +88,8 @@ export interface KalshiWsOptions {
   pingIntervalMs?: number;
   /** Silence (no frame, ping or pong) after which the socket is presumed dead. */
   silenceMs?: number;
-  /** How long a requested snapshot may take before the subscription is rebuilt. */
+  /** How long a requested snapshot may take before the subscription is rebuilt (and a private subscription
+   * its acknowledgement before the connection starts over). */
   snapshotTimeoutMs?: number;
   reconnect?: BackoffPolicy & { minMs?: number };
   gridOf?: (ticker: string) => readonly PriceRange[] | null | undefined;
@@ -151,6 +152,8 @@ export class KalshiWsFeed {
   private obSid: number | null = null;
   private obSubscribing = false;
   private readonly privateSids = new Map<number, string>();
+  /** Since when a private subscription is awaited (sent, not yet acknowledged), or null. */
+  private privateAwaitedSince: number | null = null;
   /** Markets with a requested snapshot outstanding → deadline. */
   private readonly awaitingSnapshot = new Map<string, number>();
   private readonly seenFills = new Set<string>();
@@ -357,6 +360,7 @@ export class KalshiWsFeed {
     this.nextId = 1;
     this.setState('degraded', 'subscribing');
     if (this.opts.privateChannels.length > 0) {
+      this.privateAwaitedSince = this.clock.now();
       this.send({
         id: this.nextId++,
         cmd: 'subscribe',
@@ -410,6 +414,11 @@ export class KalshiWsFeed {
       if (now - this.lastHeard > this.opts.silenceMs) {
         this.stats.silenceTimeouts++;
         this.drop(ws, `silent for ${now - this.lastHeard} ms`);
+        return;
+      }
+      if (this.privateAwaitedSince !== null && now - this.privateAwaitedSince > this.opts.snapshotTimeoutMs) {
+        // An unanswered private subscription would hold the feed down (quoting paused) for good: start over.
+        this.drop(ws, `private subscription unanswered for ${now - this.privateAwaitedSince} ms`);
         return;
       }
       try {
@@ -625,6 +634,7 @@ export class KalshiWsFeed {
           this.privateSids.set(msg.msg.sid, msg.msg.channel);
           // Private channels carry no seq: once all are live again, the owner reconciles over REST.
           if (this.privateSids.size === this.opts.privateChannels.length) {
+            this.privateAwaitedSince = null;
             this.emit({ type: 'reconnected', connection: this.connection });
           }
         }
@@ -654,6 +664,16 @@ export class KalshiWsFeed {
         });
         if (p?.cmd.cmd === 'subscribe' && p.tickers.length > 0 && this.obSid === null)
           this.obSubscribing = false;
+        if (
+          p?.cmd.cmd === 'subscribe' &&
+          p.cmd.params.channels.some((c) => (this.opts.privateChannels as readonly string[]).includes(c)) &&
+          this.ws
+        ) {
+          // A refused private subscription would leave the feed down (quoting paused) for good while the
+          // socket lives: start over on a fresh connection (backoff, every channel resubscribed, gap backfilled).
+          this.drop(this.ws, `private subscription refused (${msg.msg.code})`);
+          return;
+        }
         if (msg.sid !== undefined && TERMINAL_WS_ERROR_CODES.has(msg.msg.code)) {
           const channel = this.privateSids.get(msg.sid);
           if (channel) {
@@ -662,6 +682,7 @@ export class KalshiWsFeed {
             this.privateSids.delete(msg.sid);
             this.stats.resubscribes++;
             this.emit({ type: 'private_gap', channel });
+            this.privateAwaitedSince = this.clock.now();
             this.send({ id: this.nextId++, cmd: 'subscribe', params: { channels: [channel] } });
           }
         }

@@ -51,6 +51,22 @@ describe('--live hosts', () => {
     );
   });
 
+  it('the printed hosts never carry credentials from an override URL (a recording proxy with basic auth, a token)', () => {
+    const h = liveHosts(
+      parseLiveEnv({
+        ...base,
+        KALSHI_REST_URL: 'https://rec:rest-pass-1@proxy.example/trade-api/v2?token=rest-tok-2',
+        KALSHI_WS_URL: 'wss://rec:ws-pass-3@proxy.example/trade-api/ws/v2?token=ws-tok-4',
+        ODDS_API_BASE_URL: 'https://:odds-pass-5@odds-proxy.example?apiKey=odds-tok-6',
+      }),
+    );
+    const text = describeLiveHosts(h);
+    for (const secret of ['rest-pass-1', 'rest-tok-2', 'ws-pass-3', 'ws-tok-4', 'odds-pass-5', 'odds-tok-6'])
+      expect(text).not.toContain(secret);
+    expect(text).toContain('proxy.example/trade-api/ws/v2');
+    expect(text).toContain('odds-proxy.example');
+  });
+
   it('a bad override is named', () => {
     let err: unknown;
     try {

@@ -155,4 +155,21 @@ describe('feed outage', () => {
     await advance(k.clock, 11_000, 500);
     expect(k.session.killSwitch.state.source).toBe('ws_down');
   });
+
+  it('kill.wsDownMs, when configured, also bounds a second outage that begins while still paused', async () => {
+    const k = rig({ kill: { wsDownMs: 40_000 } });
+    await started(k);
+    k.ex.emit({ type: 'connection', state: 'down' });
+    await advance(k.clock, k.config.feedDownPauseMs + 3_000, 500);
+    expect(k.session.feedOutage().state).toBe('paused');
+    // Back briefly, but no reconciliation succeeds (REST failing): still paused.
+    k.ex.failListings = 1_000_000;
+    k.ex.emit({ type: 'connection', state: 'up' });
+    await advance(k.clock, 1_000, 500);
+    expect(k.session.feedOutage().state).toBe('paused');
+    // Down again, for longer than kill.wsDownMs.
+    k.ex.emit({ type: 'connection', state: 'down' });
+    await advance(k.clock, 45_000, 500);
+    expect(k.session.killSwitch.state.source).toBe('ws_down');
+  });
 });

@@ -120,6 +120,23 @@ describe('MarketStatusTracker', () => {
   });
 });
 
+describe('MarketStatusTracker ordering', () => {
+  it('a lifecycle event received in the same millisecond a listing started outranks the listing', () => {
+    // The listing was requested at 5 000 and may have been answered before the pause; the pause
+    // arrived at 5 000 too (same ms, or a clock that does not move during I/O, as in the lockstep sim).
+    const m = new MarketStatusTracker();
+    m.learnListing([{ ticker: 'A', status: 'active' }], 1_000);
+    expect(m.learnLifecycle('A', 'paused', 5_000)).toBe(true);
+    expect(m.learnListing([{ ticker: 'A', status: 'active' }], 5_000)).toEqual([]);
+    expect(m.stateOf('A')).toBe('paused');
+    expect(m.learnLifecycle('A', 'resumed', 6_000)).toBe(true);
+    expect(m.learnListing([{ ticker: 'A', status: 'inactive' }], 6_000)).toEqual([]);
+    expect(m.stateOf('A')).toBe('open');
+    // A listing started later is newer: it wins.
+    expect(m.learnListing([{ ticker: 'A', status: 'inactive' }], 6_001)).toEqual(['A']);
+  });
+});
+
 describe('market status in the session', () => {
   it('a market not open at discovery is not quoted (its sibling is); it is once a listing shows it open', async () => {
     const r = rig();
@@ -156,5 +173,37 @@ describe('market status in the session', () => {
     await advance(r.clock, 1_000);
     expect(restingOn(r, A)).toBeGreaterThan(0);
     expect(r.session.marketReason(EVENT)).toBeNull();
+  });
+
+  it('a listing already in flight when the feed drops does not stand for the re-listing after the reconnect', async () => {
+    const r = await started(rig());
+    await advance(r.clock, 1_000);
+    expect(restingOn(r, A)).toBeGreaterThan(0);
+    // A re-listing (dates changed) is in flight: the exchange answered it with what was true then.
+    const listEvents = r.ex.listEvents.bind(r.ex);
+    let release: (() => void) | null = null;
+    r.ex.listEvents = (series) => {
+      const answer = listEvents(series);
+      return new Promise((resolve) => {
+        release = () => resolve(answer);
+      });
+    };
+    r.ex.emit({ type: 'lifecycle', ticker: A, kind: 'other' });
+    await drain(3);
+    expect(release).not.toBeNull();
+    r.ex.listEvents = listEvents;
+    // The feed drops; the market is paused meanwhile (the lifecycle message is lost with the socket).
+    r.ex.emit({ type: 'connection', state: 'down' });
+    await advance(r.clock, 1_000);
+    r.ex.events = sessionListing(START).map((ev) => ({
+      ...ev,
+      markets: ev.markets.map((m) => (m.ticker === A ? { ...m, status: 'inactive' } : m)),
+    }));
+    r.ex.emit({ type: 'connection', state: 'up' });
+    await drain(3);
+    release!(); // the old listing lands after the reconnect
+    await r.session.idle();
+    await advance(r.clock, 1_000);
+    expect(r.session.marketReason(EVENT)).toBe('market-paused');
   });
 });

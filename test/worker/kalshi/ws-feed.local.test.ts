@@ -324,6 +324,58 @@ describe('WebSocket feed × scripted server', () => {
     expect(feed.stats.reconnects).toBe(0);
   });
 
+  it('a refused private re-subscription is retried: the feed does not stay down (paused) while the socket lives', async () => {
+    const ex = exchange();
+    let refuseFill = 0;
+    script = await scripted((ws, cmd) => {
+      const channels = (cmd.params as { channels?: string[] } | undefined)?.channels;
+      // The exchange refuses the first re-subscription of `fill` (command rate, code 27).
+      if (cmd.cmd === 'subscribe' && channels?.[0] === 'fill' && refuseFill-- === 1) {
+        ws.send(JSON.stringify({ id: cmd.id, type: 'error', msg: { code: 27, msg: 'too many requests' } }));
+        return;
+      }
+      ex.handler(ws, cmd);
+    });
+    const { feed, events } = startFeed(script.url);
+    const adapter = new KalshiFeedAdapter(feed, systemClock);
+    const engine: EngineEvent[] = [];
+    adapter.onEvent((e) => engine.push(e));
+    await until(() => events.some((e) => e.type === 'reconnected'), 'first reconcile signal');
+    refuseFill = 1;
+    script.sockets[0]!.send(
+      JSON.stringify({ type: 'error', sid: 10, msg: { code: 10, msg: 'channel error' } }),
+    );
+    await until(() => engine.some((e) => e.type === 'connection' && e.state === 'down'), 'feed down');
+    await until(
+      () => engine.filter((e) => e.type === 'connection' && e.state === 'up').length === 2,
+      'feed up again after the refused re-subscription',
+    );
+  });
+
+  it('a private re-subscription never answered is not waited on for good: the connection starts over', async () => {
+    const ex = exchange();
+    let ignoreFill = 0;
+    script = await scripted((ws, cmd) => {
+      const channels = (cmd.params as { channels?: string[] } | undefined)?.channels;
+      if (cmd.cmd === 'subscribe' && channels?.[0] === 'fill' && ignoreFill-- === 1) return; // no reply at all
+      ex.handler(ws, cmd);
+    });
+    const { feed } = startFeed(script.url, { snapshotTimeoutMs: 150 });
+    const adapter = new KalshiFeedAdapter(feed, systemClock);
+    const engine: EngineEvent[] = [];
+    adapter.onEvent((e) => engine.push(e));
+    await until(() => engine.some((e) => e.type === 'connection' && e.state === 'up'), 'feed up');
+    ignoreFill = 1;
+    script.sockets[0]!.send(
+      JSON.stringify({ type: 'error', sid: 10, msg: { code: 10, msg: 'channel error' } }),
+    );
+    await until(() => engine.some((e) => e.type === 'connection' && e.state === 'down'), 'feed down');
+    await until(
+      () => engine.filter((e) => e.type === 'connection' && e.state === 'up').length === 2,
+      'feed up again after the unanswered re-subscription',
+    );
+  });
+
   it('a requested snapshot that never comes back rebuilds the subscription', async () => {
     const ex = exchange({ dropSnapshots: true });
     script = await scripted(ex.handler);
