@@ -43,6 +43,8 @@ const isSharedWireFile = (path: string) =>
   path === 'shared/units.ts' ||
   // The one command-line helper: option parsing, no trading logic.
   path === 'shared/cli.ts' ||
+  // The closed set of quoting reasons: vocabulary the simulator's liveness invariants speak, no logic.
+  path === 'shared/liveness/quoting-state.ts' ||
   /^shared\/.*schemas?(\/.*)?(\.ts)?$/.test(path) ||
   /^shared\/.*schemas?\.ts$/.test(path);
 

@@ -1061,13 +1061,18 @@ export class TradingSession {
     books: ReadonlyMap<string, MarketBook | undefined>,
     now: number,
   ): GameStatus {
+    const marketBlocked = g.tickers.every((t) => this.paused.has(t))
+      ? this.marketStatus.reasonFor(g.tickers)
+      : null;
     return quotingReason({
       now,
       killed: this.killSwitch.tripped,
-      closed: g.closed || this.marketStatus.reasonFor(g.tickers) === 'market-inactive',
+      // A market the exchange does not trade only blocks its own writes (the gate); the game as a whole
+      // is paused or inactive when none of its markets trade.
+      closed: g.closed || marketBlocked === 'market-inactive',
       stopAtMs: g.stopAtMs,
       operatorFlag: g.haltKind,
-      marketPaused: g.tickers.some((t) => this.paused.has(t)),
+      marketPaused: marketBlocked === 'market-paused',
       leaseValid: !this.ports.lease || this.ports.lease.valid(now),
       feedUp: this.connection.state === 'up' && !this.outage.paused,
       warming: false,
