@@ -64,6 +64,8 @@ export const WORKER_DYNAMO_GRANTS = [
   { actions: ['Query'], keys: ['KILL'] },
   { actions: ['PutItem'], keys: ['FILL#', 'ORDER#', 'DEC#', 'POS#', 'MAP#'] },
   { actions: ['GetItem', 'UpdateItem'], keys: ['LEASE#'] },
+  // The tournament keys the odds poll found active (the mapper lists theos under each).
+  { actions: ['GetItem'], keys: ['ODDSKEYS#'] },
 ] as const satisfies readonly { actions: readonly DynamoAction[]; keys: readonly string[] }[];
 /** gsi1 partitions the worker queries: theos of a sport (game mapping). */
 export const WORKER_INDEX_KEYS = ['THEOS#'];

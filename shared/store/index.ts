@@ -9,6 +9,7 @@ import { DecisionJournal, OrderAuditStore, PositionStore } from './journal.ts';
 import { KillStore } from './kill.ts';
 import { LeaseStore } from './leases.ts';
 import { MappingStore } from './mapping.ts';
+import { ActiveOddsKeysStore } from './odds-keys.ts';
 import { RefreshDebounceStore } from './refresh-debounce.ts';
 import { TABLE_SPEC } from './table.ts';
 import { TheoStore } from './theos.ts';
@@ -27,6 +28,7 @@ export {
 export { haltFor, type KillFlag, type KillScope, KillStore } from './kill.ts';
 export { type AcquireResult, FenceError, type Lease, LeaseStore, leaseValid } from './leases.ts';
 export { type EventMapping, eventMappingSchema, MappingStore } from './mapping.ts';
+export { type ActiveOddsKeys, ActiveOddsKeysStore, activeOddsKeysSchema } from './odds-keys.ts';
 export { type DebounceResult, RefreshDebounceStore } from './refresh-debounce.ts';
 export { createTableInput, TABLE_SPEC, ttlAfter } from './table.ts';
 export {
@@ -47,6 +49,8 @@ export interface Store {
   readonly decisions: DecisionJournal;
   readonly leases: LeaseStore;
   readonly refreshDebounce: RefreshDebounceStore;
+  /** tournament sports' active Odds API keys (written by odds-poll, read by the worker's mapper) */
+  readonly activeOddsKeys: ActiveOddsKeysStore;
 }
 
 export interface StoreOptions {
@@ -70,6 +74,7 @@ export function createStore(
     decisions: new DecisionJournal(table, options.decisionSampleIntervalMs),
     leases: new LeaseStore(table),
     refreshDebounce: new RefreshDebounceStore(table),
+    activeOddsKeys: new ActiveOddsKeysStore(table),
   };
 }
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.ts';
