@@ -42,6 +42,8 @@ export interface ListedMarket {
   exchangeIndex?: number;
   /** The market's tick structure (Micros); 1¢ everywhere when absent. */
   priceRanges?: PriceRange[];
+  /** rules_primary + rules_secondary: the mapper refuses a market that may settle between 0 and 1. */
+  rules?: string;
 }
 
 /** Maps a Kalshi event to an Odds API event; unmatched events are reported, never guessed. */

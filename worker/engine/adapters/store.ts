@@ -192,7 +192,11 @@ export class StoreGameMapper implements GameMapper {
         seriesTicker: ev.seriesTicker,
         title: ev.title,
         startTime: ev.startMs,
-        markets: ev.markets.map((m) => ({ ticker: m.ticker, yesSubTitle: m.yesSubTitle })),
+        markets: ev.markets.map((m) => ({
+          ticker: m.ticker,
+          yesSubTitle: m.yesSubTitle,
+          ...(m.rules ? { rules: m.rules } : {}),
+        })),
       },
       this.events.get(sport) ?? [],
       this.config,
