@@ -61,6 +61,8 @@ export type MapResult =
       outcomeByTicker: Record<string, string>;
       homeTeam?: string;
       awayTeam?: string;
+      /** The matched odds event's sport key (a tournament sport: that tournament's key). */
+      oddsSportKey?: string;
     }
   | { ok: false; reason: string };
 
@@ -78,6 +80,8 @@ export interface Game {
   homeTeam?: string;
   awayTeam?: string;
   fees?: FeeSchedule;
+  /** The odds event's sport key when the mapper says (tennis: the tournament's), for refreshes and the audit. */
+  oddsSportKey?: string;
 }
 
 export interface GameMarket {

@@ -211,6 +211,7 @@ export class StoreGameMapper implements GameMapper {
       ),
       homeTeam: r.homeTeam,
       awayTeam: r.awayTeam,
+      oddsSportKey: r.sportKey,
     };
   }
 }

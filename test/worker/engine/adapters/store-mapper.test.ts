@@ -81,7 +81,7 @@ describe('StoreGameMapper: tournament-keyed sports', () => {
     );
     await mapper.prepare('atp', 'tennis_atp_australian_open');
     const doha = mapper.match('atp', atpMatch('MEDRUB', 'Daniil Medvedev', 'Andrey Rublev', start));
-    expect(doha).toMatchObject({ ok: true, oddsEventId: 'ev-doha' });
+    expect(doha).toMatchObject({ ok: true, oddsEventId: 'ev-doha', oddsSportKey: 'tennis_atp_qatar_open' });
     const ao = mapper.match('atp', atpMatch('ALCSIN', 'Carlos Alcaraz', 'Jannik Sinner', start));
     expect(ao).toMatchObject({ ok: true, oddsEventId: 'ev-ao' });
   });
