@@ -9,10 +9,13 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
+import { DEFAULT_SPORT_CATALOGUE, type SportCatalogue } from '../shared/mapping/sports.ts';
 import { OddsMetric } from '../shared/metrics/names.ts';
 import type { TheoConfig } from '../shared/odds/aggregate.ts';
 import { type OddsApiClient, OddsApiError } from '../shared/odds/client.ts';
+import { planPollKeys } from '../shared/odds/poll-keys.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
+import { ActiveOddsKeysStore } from '../shared/store/odds-keys.ts';
 import { TheoStore } from '../shared/store/theos.ts';
 import { decidePoll, pollOrder } from './odds/poll-plan.ts';
 import { writeTheos } from './odds/theo-writer.ts';
@@ -45,7 +48,7 @@ export interface PollRequest {
   only?: string[];
 }
 
-export type OddsPort = Pick<OddsApiClient, 'events' | 'odds'>;
+export type OddsPort = Pick<OddsApiClient, 'events' | 'odds' | 'sports'>;
 
 export interface OddsPollDeps {
   sports: readonly SportPoll[];
@@ -58,6 +61,10 @@ export interface OddsPollDeps {
   log: Log;
   metrics: MetricSink;
   theoConfig?: TheoConfig;
+  /** Names the tournament-keyed sports ("atp") a configured entry may stand for; default: the built-in one. */
+  catalogue?: SportCatalogue;
+  /** Where each tournament sport's active keys are kept for the worker's mapper. */
+  activeKeys?: Pick<ActiveOddsKeysStore, 'put'>;
 }
 
 export interface SportPollResult {
@@ -106,7 +113,18 @@ export function makeHandler(deps: OddsPollDeps) {
       if (q.remaining !== null) summary.creditsRemaining = q.remaining;
     };
 
-    for (const sport of pollOrder(deps.sports, only)) {
+    // A tournament sport ("atp") is polled on every key /v4/sports lists as active today.
+    const plan = await planPollKeys(
+      pollOrder(deps.sports, only),
+      deps.catalogue ?? DEFAULT_SPORT_CATALOGUE,
+      async () => (await odds.sports()).data,
+    );
+    for (const f of plan.failed) summary.sports.push({ ...f, status: 'failed' });
+    for (const [sport, keys] of plan.active)
+      await deps.activeKeys?.put({ sport, keys, asOf: deps.now() }).catch((err: unknown) => {
+        deps.log.error('active keys not stored', { sport, error: describeError(err) });
+      });
+    for (const sport of plan.polls) {
       const before = decidePoll(sport, summary.creditsRemaining, exhausted || unauthorized !== null);
       if (!before.poll) {
         summary.sports.push({ sportKey: sport.sportKey, status: 'skipped', reason: before.reason });
@@ -206,6 +224,7 @@ function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHand
     bookmakers: env.ODDS_BOOKMAKERS,
     horizonHours: env.ODDS_HORIZON_HOURS,
     theos: new TheoStore({ doc, tableName: env.TABLE_NAME }),
+    activeKeys: new ActiveOddsKeysStore({ doc, tableName: env.TABLE_NAME }),
     odds: oddsClientFromSecret(secrets, env.ODDS_API_KEY_SECRET_ARN, env.ODDS_API_BASE_URL),
     now: Date.now,
     log: powertoolsLog('odds-poll'),

@@ -227,6 +227,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       opts.store.theos,
       () => clock.now(),
       mappingConfigWith(config.sportCatalogue),
+      undefined,
+      opts.store.activeOddsKeys,
     ),
     quoter: decisionLoggingQuoter(
       opts.quoter ??

@@ -4,6 +4,7 @@
  * shared/store/theos.ts. Returns counts for logs and metrics.
  */
 import { computeTheo, type TheoConfig } from '../../shared/odds/aggregate.ts';
+import { missingDraw } from '../../shared/odds/draw-sports.ts';
 import type { EventOdds } from '../../shared/odds/schemas.ts';
 import { type TheoRecord, type TheoStore, theoRecordFromTheo } from '../../shared/store/theos.ts';
 
@@ -25,6 +26,11 @@ export async function writeTheos(
     const theo = computeTheo(event, { asOf, oddsFormat: 'decimal', config });
     if (theo.kind === 'no-theo') {
       summary.noTheo.push({ eventId: event.id, reason: theo.reason });
+      continue;
+    }
+    const noDraw = missingDraw(event.sport_key, theo.threeWay);
+    if (noDraw) {
+      summary.noTheo.push({ eventId: event.id, reason: noDraw });
       continue;
     }
     const result = await theos.put(theoRecordFromTheo(theo, source));

@@ -73,6 +73,8 @@ export class Odds extends Construct {
     });
     for (const h of [this.poll, this.refresh]) props.oddsSecret.grantRead(h.fn);
     grantItems(this.poll.fn, props.table, ['PutItem'], ['THEO#']);
+    // Tournament sports' active keys (shared/store/odds-keys.ts), read by the worker's mapper.
+    grantItems(this.poll.fn, props.table, ['PutItem'], ['ODDSKEYS#']);
     grantItems(this.refresh.fn, props.table, ['PutItem', 'UpdateItem'], ['THEO#', 'REFRESH#']);
 
     this.schedule = new Schedule(this, 'PollSchedule', {

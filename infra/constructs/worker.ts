@@ -69,6 +69,8 @@ export const WORKER_DYNAMO_GRANTS = [
   { actions: ['GetItem', 'UpdateItem'], keys: ['LEASE#'] },
   // Live snapshots for the operator's dashboard (shared/store/live-snapshot.ts): overwritten in place.
   { actions: ['PutItem'], keys: ['LIVE'] },
+  // The tournament keys the odds poll found active (the mapper lists theos under each).
+  { actions: ['GetItem'], keys: ['ODDSKEYS#'] },
 ] as const satisfies readonly { actions: readonly DynamoAction[]; keys: readonly string[] }[];
 /** gsi1 partitions the worker queries: theos of a sport (game mapping). */
 export const WORKER_INDEX_KEYS = ['THEOS#'];

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import type { EngineConfig } from '../../shared/config/engine-config.ts';
+import { DEFAULT_SPORT_CATALOGUE, sportOfSeries } from '../../shared/mapping/sports.ts';
 import { makeDocumentClient } from '../../shared/store/client.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
 import { MAKER_USER, type Simulation, startSimulation } from '../../sim/main.ts';
@@ -65,8 +66,10 @@ export interface PaperStack {
 
 /**
  * Paper mode trades what the scenario lists: a game whose Kalshi series no
- * configured sport covers gets a sport entry (named after its league), so
- * `--scenario epl-draw.json` quotes soccer without a config file.
+ * configured sport covers gets a sport entry, named by the catalogue's sport id
+ * (so `limits.sports` applies: a challenger match gets the niche limits) or,
+ * for a series the catalogue lacks, after its league; `--scenario
+ * epl-draw.json` quotes soccer without a config file.
  */
 export function withScenarioSports(config: EngineConfig, world: Simulation['world']): EngineConfig {
   const covered = new Set(Object.values(config.sports).flatMap((s) => s.series));
@@ -75,7 +78,9 @@ export function withScenarioSports(config: EngineConfig, world: Simulation['worl
     const series = g.game.seriesTicker;
     if (covered.has(series)) continue;
     covered.add(series);
-    const name = g.game.league.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+    const name =
+      sportOfSeries(config.sportCatalogue ?? DEFAULT_SPORT_CATALOGUE, series)?.id ??
+      g.game.league.toLowerCase().replace(/[^a-z0-9_]/g, '_');
     const existing = sports[name];
     sports[name] = existing
       ? { ...existing, series: [...existing.series, series] }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { SportCatalogueSchema } from '../mapping/sports.ts';
 import { DEFAULT_QUOTING_PARAMS, QuotingParamsSchema } from '../pricing/params.ts';
 import { DEFAULT_LIMITS, LimitsConfigSchema } from '../risk/limits.ts';
+import { sportNamingIssues } from './sport-names.ts';
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
@@ -139,6 +140,10 @@ export class ConfigError extends Error {
 /** Parses untrusted config; throws ConfigError naming each bad field. */
 export function parseEngineConfig(input: unknown): EngineConfig {
   const r = EngineConfigSchema.safeParse(input ?? {});
-  if (r.success) return r.data;
+  if (r.success) {
+    const named = sportNamingIssues(r.data.sports, r.data.sportCatalogue);
+    if (named.length) throw new ConfigError(named);
+    return r.data;
+  }
   throw new ConfigError(r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
 }

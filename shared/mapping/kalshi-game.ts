@@ -19,6 +19,12 @@ export function milestoneStart(eventTicker: string, milestones: readonly Milesto
   return starts.size === 1 ? [...starts][0]! : null;
 }
 
+/** A market's rules text (primary, then secondary), read for void or non-binary settlement (settlement.ts). */
+export function rulesOf(m: Pick<Market, 'rules_primary' | 'rules_secondary'>): string | undefined {
+  const rules = [m.rules_primary, m.rules_secondary].filter((r): r is string => !!r).join('\n');
+  return rules || undefined;
+}
+
 /** Markets may come nested in the event or from `GET /markets?event_ticker=`; only this event's are kept. */
 export function kalshiGameFrom(
   event: KalshiEvent,
@@ -34,7 +40,7 @@ export function kalshiGameFrom(
       .filter((m) => m.event_ticker === event.event_ticker)
       .map((m) => {
         // The rules say whether the market can void or settle between 0 and 1 (settlement.ts).
-        const rules = [m.rules_primary, m.rules_secondary].filter((r): r is string => !!r).join('\n');
+        const rules = rulesOf(m);
         return { ticker: m.ticker, yesSubTitle: m.yes_sub_title ?? '', ...(rules ? { rules } : {}) };
       }),
   };

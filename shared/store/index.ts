@@ -10,6 +10,7 @@ import { KillStore } from './kill.ts';
 import { LeaseStore } from './leases.ts';
 import { LiveSnapshotStore } from './live-snapshot.ts';
 import { MappingStore } from './mapping.ts';
+import { ActiveOddsKeysStore } from './odds-keys.ts';
 import { RefreshDebounceStore } from './refresh-debounce.ts';
 import { TABLE_SPEC } from './table.ts';
 import { TheoStore } from './theos.ts';
@@ -29,6 +30,7 @@ export { haltFor, type KillFlag, type KillScope, KillStore } from './kill.ts';
 export { type AcquireResult, FenceError, type Lease, LeaseStore, leaseValid } from './leases.ts';
 export { type LiveSnapshotRecord, LiveSnapshotStore } from './live-snapshot.ts';
 export { type EventMapping, eventMappingSchema, MappingStore } from './mapping.ts';
+export { type ActiveOddsKeys, ActiveOddsKeysStore, activeOddsKeysSchema } from './odds-keys.ts';
 export { type DebounceResult, RefreshDebounceStore } from './refresh-debounce.ts';
 export { createTableInput, TABLE_SPEC, ttlAfter } from './table.ts';
 export {
@@ -51,6 +53,8 @@ export interface Store {
   readonly refreshDebounce: RefreshDebounceStore;
   /** The operator's dashboard feed (optional: test stores may leave it out). */
   readonly liveSnapshots?: LiveSnapshotStore;
+  /** tournament sports' active Odds API keys (written by odds-poll, read by the worker's mapper) */
+  readonly activeOddsKeys: ActiveOddsKeysStore;
 }
 
 export interface StoreOptions {
@@ -75,6 +79,7 @@ export function createStore(
     leases: new LeaseStore(table),
     refreshDebounce: new RefreshDebounceStore(table),
     liveSnapshots: new LiveSnapshotStore(table),
+    activeOddsKeys: new ActiveOddsKeysStore(table),
   };
 }
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.ts';

@@ -42,6 +42,8 @@ export interface ListedMarket {
   exchangeIndex?: number;
   /** The market's tick structure (Micros); 1¢ everywhere when absent. */
   priceRanges?: PriceRange[];
+  /** rules_primary + rules_secondary: the mapper refuses a market that may settle between 0 and 1. */
+  rules?: string;
 }
 
 /** Maps a Kalshi event to an Odds API event; unmatched events are reported, never guessed. */
@@ -59,6 +61,8 @@ export type MapResult =
       outcomeByTicker: Record<string, string>;
       homeTeam?: string;
       awayTeam?: string;
+      /** The matched odds event's sport key (a tournament sport: that tournament's key). */
+      oddsSportKey?: string;
     }
   | { ok: false; reason: string };
 
@@ -76,6 +80,8 @@ export interface Game {
   homeTeam?: string;
   awayTeam?: string;
   fees?: FeeSchedule;
+  /** The odds event's sport key when the mapper says (tennis: the tournament's), for refreshes and the audit. */
+  oddsSportKey?: string;
 }
 
 export interface GameMarket {

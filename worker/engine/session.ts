@@ -703,9 +703,11 @@ export class TradingSession {
       homeTeam: m.homeTeam,
       awayTeam: m.awayTeam,
       fees: ev.fees,
+      ...(m.oddsSportKey ? { oddsSportKey: m.oddsSportKey } : {}),
     };
     this.addGame(game);
-    this.persist('game', this.ports.audit?.game?.(game, cfg.oddsSportKey, this.ports.clock.now()));
+    const sportKey = game.oddsSportKey ?? cfg.oddsSportKey;
+    this.persist('game', this.ports.audit?.game?.(game, sportKey, this.ports.clock.now()));
   }
 
   /**
@@ -1167,7 +1169,8 @@ export class TradingSession {
     const skew = Math.abs(signedInventory(g.tickers, this.inventory.positions(g.tickers))) / g.limit;
     if (skew < this.config.refreshSkew || now - g.lastRefreshMs < this.config.refreshDebounceMs) return;
     g.lastRefreshMs = now;
-    const sportKey = this.config.sports[g.sport]?.oddsSportKey ?? g.sport;
+    // A second tennis tournament's game is refreshed on its own key, not the configured one.
+    const sportKey = g.game.oddsSportKey ?? this.config.sports[g.sport]?.oddsSportKey ?? g.sport;
     this.ports.log.info('refresh_requested', { eventTicker: g.game.eventTicker, skew });
     pub
       .publish({

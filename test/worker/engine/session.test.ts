@@ -373,6 +373,22 @@ describe('TradingSession', () => {
     });
   });
 
+  it("asks for the refresh on the matched odds event's own sport key (a second tennis tournament)", async () => {
+    const r = rig({ refreshSkew: 0.2 });
+    const match = r.ports.mapper.match;
+    (r.ports as { mapper: typeof r.ports.mapper }).mapper = {
+      match: (sport, ev) => {
+        const m = match(sport, ev);
+        return m.ok ? { ...m, oddsSportKey: 'basketball_nba_summer_league' } : m;
+      },
+    };
+    await started(r);
+    const bid = r.ex.resting().find((o) => o.ticker === A && o.side === 'bid')!;
+    r.ex.fill(bid.orderId, bid.remaining);
+    await r.session.idle();
+    expect(r.refreshes[0]).toMatchObject({ eventId: 'odds-1', sportKey: 'basketball_nba_summer_league' });
+  });
+
   it('moves from monopsony to competitive when outbid, joins at the ceiling, and backs off past it', async () => {
     const r = await started(rig());
     const ourBid = () => r.ex.resting().find((o) => o.ticker === A && o.side === 'bid')!;

@@ -12,7 +12,7 @@
 import { KalshiApiError, KalshiFencedError, KalshiNetworkError } from '../../../shared/kalshi/errors.ts';
 import type { KalshiRestClient } from '../../../shared/kalshi/rest-client.ts';
 import type { CreateOrderV2Request, KalshiEvent, Series } from '../../../shared/kalshi/schemas/rest.ts';
-import { milestoneStart } from '../../../shared/mapping/kalshi-game.ts';
+import { milestoneStart, rulesOf } from '../../../shared/mapping/kalshi-game.ts';
 import {
   type FeeSchedule,
   feeScheduleFromKalshi,
@@ -157,6 +157,7 @@ export class KalshiGateway implements ExchangeGateway {
         status: String(m.status),
         exchangeIndex: m.exchange_index ?? ev.exchange_index ?? undefined,
         priceRanges: m.price_ranges ?? undefined,
+        rules: rulesOf(m),
       })),
     };
   }

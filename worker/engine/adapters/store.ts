@@ -9,12 +9,14 @@ import {
   type MappingConfig,
   matchKalshiGame,
 } from '../../../shared/mapping/match.ts';
+import { acceptsOddsKey } from '../../../shared/mapping/sports.ts';
 import { DRAW } from '../../../shared/odds/aggregate.ts';
 import type { OddsApiEvent } from '../../../shared/odds/schemas.ts';
 import type { FillStore } from '../../../shared/store/fills.ts';
 import type { OrderAuditStore, PositionStore } from '../../../shared/store/journal.ts';
 import type { KillStore } from '../../../shared/store/kill.ts';
 import type { MappingStore } from '../../../shared/store/mapping.ts';
+import type { ActiveOddsKeysStore } from '../../../shared/store/odds-keys.ts';
 import type { TheoRecord, TheoStore } from '../../../shared/store/theos.ts';
 import type {
   ActiveFlag,
@@ -141,6 +143,26 @@ export function oddsEventOf(r: TheoRecord): OddsApiEvent {
 }
 
 /**
+ * The Odds API keys whose theos are candidates for a sport: its configured key
+ * and, for a tournament-keyed sport (tennis), every key the odds poll last
+ * found active for it — two tournaments running at once are both seen.
+ */
+export async function sportKeysOf(
+  sport: string,
+  oddsSportKey: string,
+  config: MappingConfig,
+  activeKeys: Pick<ActiveOddsKeysStore, 'get'> | undefined,
+): Promise<string[]> {
+  const catalogue = config.catalogue ?? [];
+  const entry =
+    catalogue.find((e) => e.id === sport && e.odds.kind === 'tournament') ??
+    catalogue.find((e) => e.odds.kind === 'tournament' && acceptsOddsKey(e, oddsSportKey));
+  if (!entry || !activeKeys) return [oddsSportKey];
+  const stored = await activeKeys.get(entry.id);
+  return [...new Set([oddsSportKey, ...(stored?.keys ?? []).filter((k) => acceptsOddsKey(entry, k))])];
+}
+
+/**
  * GameMapper over shared/mapping/match.ts, fed with the odds events that have
  * theos in the store (a game without a theo cannot be quoted anyway).
  */
@@ -153,10 +175,14 @@ export class StoreGameMapper implements GameMapper {
     private readonly config: MappingConfig = DEFAULT_MAPPING_CONFIG,
     /** Odds events that commenced longer ago than this are not candidates. */
     private readonly lookbackMs = 6 * 3_600_000,
+    /** Tournament sports' active keys as the odds poll stored them; absent: the configured key only. */
+    private readonly activeKeys?: Pick<ActiveOddsKeysStore, 'get'>,
   ) {}
 
   async prepare(sport: string, oddsSportKey: string): Promise<void> {
-    const records = await this.theos.listBySport(oddsSportKey, this.now() - this.lookbackMs);
+    const keys = await sportKeysOf(sport, oddsSportKey, this.config, this.activeKeys);
+    const from = this.now() - this.lookbackMs;
+    const records = (await Promise.all(keys.map((k) => this.theos.listBySport(k, from)))).flat();
     this.events.set(sport, records.map(oddsEventOf));
   }
 
@@ -167,7 +193,11 @@ export class StoreGameMapper implements GameMapper {
         seriesTicker: ev.seriesTicker,
         title: ev.title,
         startTime: ev.startMs,
-        markets: ev.markets.map((m) => ({ ticker: m.ticker, yesSubTitle: m.yesSubTitle })),
+        markets: ev.markets.map((m) => ({
+          ticker: m.ticker,
+          yesSubTitle: m.yesSubTitle,
+          ...(m.rules ? { rules: m.rules } : {}),
+        })),
       },
       this.events.get(sport) ?? [],
       this.config,
@@ -182,6 +212,7 @@ export class StoreGameMapper implements GameMapper {
       ),
       homeTeam: r.homeTeam,
       awayTeam: r.awayTeam,
+      oddsSportKey: r.sportKey,
     };
   }
 }
