@@ -13,6 +13,7 @@ import { OddsMetric } from '../shared/metrics/names.ts';
 import type { TheoConfig } from '../shared/odds/aggregate.ts';
 import { type OddsApiClient, OddsApiError } from '../shared/odds/client.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
+import { OddsQuotaStore } from '../shared/store/odds-quota.ts';
 import { TheoStore } from '../shared/store/theos.ts';
 import { decidePoll, pollOrder } from './odds/poll-plan.ts';
 import { writeTheos } from './odds/theo-writer.ts';
@@ -58,6 +59,8 @@ export interface OddsPollDeps {
   log: Log;
   metrics: MetricSink;
   theoConfig?: TheoConfig;
+  /** Where the last known credits left are kept, for odds-refresh's reserve (production wires it). */
+  quota?: Pick<OddsQuotaStore, 'record'>;
 }
 
 export interface SportPollResult {
@@ -185,6 +188,9 @@ export function makeHandler(deps: OddsPollDeps) {
 
     if (summary.creditsRemaining !== null) {
       deps.metrics.add(OddsMetric.OddsCreditsRemaining, 'Count', summary.creditsRemaining);
+      await deps.quota
+        ?.record(summary.creditsRemaining, deps.now())
+        .catch((err: unknown) => deps.log.warn('credits left not recorded', { error: describeError(err) }));
     }
     deps.metrics.flush();
     deps.log.info('odds poll done', { ...summary });
@@ -206,6 +212,7 @@ function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHand
     bookmakers: env.ODDS_BOOKMAKERS,
     horizonHours: env.ODDS_HORIZON_HOURS,
     theos: new TheoStore({ doc, tableName: env.TABLE_NAME }),
+    quota: new OddsQuotaStore({ doc, tableName: env.TABLE_NAME }),
     odds: oddsClientFromSecret(secrets, env.ODDS_API_KEY_SECRET_ARN, env.ODDS_API_BASE_URL),
     now: Date.now,
     log: powertoolsLog('odds-poll'),

@@ -58,6 +58,13 @@ export const deployConfigSchema = z.object({
       /** Only games starting within this many hours are priced. */
       horizonHours: z.number().int().min(1).max(168).default(36),
       refreshDebounceSeconds: z.number().int().min(5).max(3600).default(60),
+      /** On-demand refreshes of one event per hour, at most (each costs credits). */
+      refreshMaxPerEventPerHour: z.number().int().min(1).max(60).default(4),
+      /**
+       * Credits odds-refresh never touches, kept for the scheduled polls. Default: a week of
+       * scheduled polls (every sport, 1 credit per call).
+       */
+      refreshCreditReserve: z.number().int().nonnegative().optional(),
       /**
        * The worker stops quoting a game whose theo is older than this (minutes). Default: two
        * polls plus 5 minutes (one missed poll is tolerated), at most 6 h. Must exceed the poll
@@ -153,6 +160,17 @@ export function workerEngineConfig(config: DeployConfig): {
     unpriced: [...traded].filter((k) => !polled.has(k)),
     untraded: [...polled].filter((k) => !traded.has(k)),
   };
+}
+
+/** Days of scheduled polls whose credits odds-refresh leaves alone (unless odds.refreshCreditReserve is set). */
+export const REFRESH_RESERVE_DAYS = 7;
+
+/** Credits odds-refresh keeps for the scheduled polls: a week of them by default (1 credit per sport per poll). */
+export function refreshCreditReserve(config: DeployConfig): number {
+  const { odds } = config;
+  if (odds.refreshCreditReserve !== undefined) return odds.refreshCreditReserve;
+  const pollsPerDay = Math.ceil((24 * 60) / odds.pollEveryMinutes);
+  return REFRESH_RESERVE_DAYS * pollsPerDay * odds.sports.length;
 }
 
 /** Margin over the poll interval for a poll's own run time and the worker's theo re-read. */

@@ -17,7 +17,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { REFRESH_EVENT_DETAIL_TYPE, REFRESH_EVENT_SOURCE } from '../../shared/events/refresh-request.ts';
-import type { DeployConfig } from '../config.ts';
+import { type DeployConfig, refreshCreditReserve } from '../config.ts';
 import { grantItems } from './dynamo-access.ts';
 import { Handler } from './lambda.ts';
 
@@ -48,6 +48,8 @@ export class Odds extends Construct {
       ODDS_SPORTS: JSON.stringify(odds.sports),
       ODDS_HORIZON_HOURS: String(odds.horizonHours),
       REFRESH_DEBOUNCE_SECONDS: String(odds.refreshDebounceSeconds),
+      REFRESH_CREDIT_RESERVE: String(refreshCreditReserve(props.config)),
+      REFRESH_MAX_PER_EVENT_HOUR: String(odds.refreshMaxPerEventPerHour),
     };
 
     this.poll = new Handler(this, 'Poll', {
@@ -74,6 +76,12 @@ export class Odds extends Construct {
     for (const h of [this.poll, this.refresh]) props.oddsSecret.grantRead(h.fn);
     grantItems(this.poll.fn, props.table, ['PutItem'], ['THEO#']);
     grantItems(this.refresh.fn, props.table, ['PutItem', 'UpdateItem'], ['THEO#', 'REFRESH#']);
+    // The last known credits left (shared/store/odds-quota.ts): both record it, refresh reads it.
+    grantItems(this.poll.fn, props.table, ['UpdateItem'], ['ODDSQUOTA']);
+    grantItems(this.refresh.fn, props.table, ['GetItem', 'UpdateItem'], ['ODDSQUOTA']);
+    // A failed refresh is not retried by Lambda either: the worker asks again if it still needs it,
+    // and a retry storm is what spends a month's credits.
+    this.refresh.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(2) });
 
     this.schedule = new Schedule(this, 'PollSchedule', {
       description: `odds-poll every ${odds.pollEveryMinutes} min`,
@@ -93,6 +101,7 @@ export class Odds extends Construct {
       description: 'Worker asks for a fresh theo for one event',
       eventBus: this.bus,
       eventPattern: { source: [REFRESH_EVENT_SOURCE], detailType: [REFRESH_EVENT_DETAIL_TYPE] },
+      // Delivery retries only (throttling); function errors are not retried (above).
       targets: [new LambdaFunction(this.refresh.fn, { retryAttempts: 2, maxEventAge: Duration.minutes(2) })],
     });
   }

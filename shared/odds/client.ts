@@ -164,6 +164,14 @@ export function classifyOddsApiError(status: number, errorCode: string | null): 
   return 'http';
 }
 
+/** An absolute deadline for one call with its retries (a Lambda's end less a margin). */
+export interface Deadline {
+  at: number;
+  now: () => number;
+}
+/** A retry with less time than this left before the deadline is not made. */
+const MIN_ATTEMPT_MS = 2_000;
+
 export class OddsApiClient {
   private readonly apiKey: string;
   private readonly baseUrl: string;
@@ -207,14 +215,24 @@ export class OddsApiClient {
   }
 
   /** `GET /v4/sports/{sport}/events/{eventId}/odds`: one event, any market. */
+  /**
+   * `deadline` (epoch ms, e.g. the Lambda's end less a margin): every attempt's timeout and every
+   * retry's wait fit before it; a retry that could not finish in time is not made.
+   */
   async eventOdds(
     sport: string,
     eventId: string,
     params: EventOddsParams,
+    deadline?: { at: number; now: () => number },
   ): Promise<OddsApiResult<EventOdds>> {
     if (!EVENT_ID.test(eventId)) throw this.refuse(`eventId: not an event id: ${eventId.slice(0, 40)}`);
     const query = { ...this.marketQuery(params), dateFormat: params.dateFormat };
-    return this.get(`/v4/sports/${this.sportPath(sport)}/events/${eventId}/odds`, query, EventOddsSchema);
+    return this.get(
+      `/v4/sports/${this.sportPath(sport)}/events/${eventId}/odds`,
+      query,
+      EventOddsSchema,
+      deadline,
+    );
   }
 
   // --- request building --------------------------------------------------------
@@ -285,17 +303,24 @@ export class OddsApiClient {
     path: string,
     query: Record<string, string | undefined>,
     schema: S,
+    deadline?: Deadline,
   ): Promise<OddsApiResult<z.infer<S>>> {
-    return this.getWith(path, query, (body) => {
-      const r = schema.safeParse(body);
-      return r.success ? { ok: true, value: r.data } : { ok: false, error: describeZodError(r.error) };
-    });
+    return this.getWith(
+      path,
+      query,
+      (body) => {
+        const r = schema.safeParse(body);
+        return r.success ? { ok: true, value: r.data } : { ok: false, error: describeZodError(r.error) };
+      },
+      deadline,
+    );
   }
 
   private async getWith<T>(
     path: string,
     query: Record<string, string | undefined>,
     parse: (body: unknown) => { ok: true; value: T } | { ok: false; error: string },
+    deadline?: Deadline,
   ): Promise<OddsApiResult<T>> {
     const url = new URL(`${this.baseUrl}${path}`);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
@@ -303,13 +328,23 @@ export class OddsApiClient {
     url.searchParams.set('apiKey', this.apiKey);
 
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(url, shownUrl, attempt, parse);
+      const timeoutMs = this.options.timeoutMs ?? 10_000;
+      const left = deadline ? deadline.at - deadline.now() : Number.POSITIVE_INFINITY;
+      const outcome = await this.attempt(
+        url,
+        shownUrl,
+        attempt,
+        parse,
+        Math.min(timeoutMs, Math.max(1, left)),
+      );
       if (outcome.ok) return outcome.result;
       const error = outcome.error;
       if (!error.retryable || attempt >= this.retry.maxAttempts) throw error;
       const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
       // Full jitter spreads retries from many pollers; a Retry-After from the server is a floor.
       const delayMs = Math.max(outcome.retryAfterMs ?? 0, Math.floor(this.random() * backoff));
+      // A retry that cannot finish before the deadline would only be cut off mid-call.
+      if (deadline && deadline.now() + delayMs + MIN_ATTEMPT_MS > deadline.at) throw error;
       this.options.onRetry?.({ attempt, delayMs, error });
       await this.sleep(delayMs);
     }
@@ -320,10 +355,10 @@ export class OddsApiClient {
     shownUrl: string,
     attempt: number,
     parse: (body: unknown) => { ok: true; value: T } | { ok: false; error: string },
+    timeoutMs: number,
   ): Promise<
     { ok: true; result: OddsApiResult<T> } | { ok: false; error: OddsApiError; retryAfterMs: number | null }
   > {
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
     const fail = (
       kind: OddsApiErrorKind,
       message: string,

@@ -9,7 +9,9 @@ import { DecisionJournal, OrderAuditStore, PositionStore } from './journal.ts';
 import { KillStore } from './kill.ts';
 import { LeaseStore } from './leases.ts';
 import { MappingStore } from './mapping.ts';
+import { OddsQuotaStore } from './odds-quota.ts';
 import { RefreshDebounceStore } from './refresh-debounce.ts';
+import { StopAlarmStore } from './stop-alarms.ts';
 import { TABLE_SPEC } from './table.ts';
 import { TheoStore } from './theos.ts';
 
@@ -27,7 +29,9 @@ export {
 export { haltFor, type KillFlag, type KillScope, KillStore } from './kill.ts';
 export { type AcquireResult, FenceError, type Lease, LeaseStore, leaseValid } from './leases.ts';
 export { type EventMapping, eventMappingSchema, MappingStore } from './mapping.ts';
+export { type OddsQuota, OddsQuotaStore } from './odds-quota.ts';
 export { type DebounceResult, RefreshDebounceStore } from './refresh-debounce.ts';
+export { type StopAlarmState, StopAlarmStore } from './stop-alarms.ts';
 export { createTableInput, TABLE_SPEC, ttlAfter } from './table.ts';
 export {
   type PutTheoResult,
@@ -47,6 +51,8 @@ export interface Store {
   readonly decisions: DecisionJournal;
   readonly leases: LeaseStore;
   readonly refreshDebounce: RefreshDebounceStore;
+  readonly stopAlarms: StopAlarmStore;
+  readonly oddsQuota: OddsQuotaStore;
 }
 
 export interface StoreOptions {
@@ -70,6 +76,8 @@ export function createStore(
     decisions: new DecisionJournal(table, options.decisionSampleIntervalMs),
     leases: new LeaseStore(table),
     refreshDebounce: new RefreshDebounceStore(table),
+    stopAlarms: new StopAlarmStore(table),
+    oddsQuota: new OddsQuotaStore(table),
   };
 }
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.ts';

@@ -260,18 +260,23 @@ describe('item 10: a hung worker is replaced, a crashed one noticed at once', ()
         [{ prefix: 'Task failed container health checks' }],
       ]),
     );
-    // EventBridge publishes with a role allowed to publish to the topic and use its key.
-    for (const r of rules) {
-      const [target] = r['Targets'] as { Arn: unknown; RoleArn: { 'Fn::GetAtt': [string, string] } }[];
-      expect(target!.Arn).toEqual({ Ref: topic });
-      const role = target!.RoleArn['Fn::GetAtt'][0];
-      const policies = ofType(prod, 'AWS::IAM::Policy')
-        .map(([, p]) => p.Properties)
-        .filter((p) => JSON.stringify(p['Roles']).includes(role));
-      const granted = JSON.stringify(policies.map((p) => p['PolicyDocument']));
-      expect(granted).toContain('sns:Publish');
-      expect(granted).toContain('kms:GenerateDataKey');
-    }
+    // EventBridge publishes as its service principal: the topic policy allows exactly these two
+    // rules, and the topic's key lets EventBridge use it.
+    for (const r of rules) expect(r['Targets']).toEqual([expect.objectContaining({ Arn: { Ref: topic } })]);
+    const statements = (
+      ofType(prod, 'AWS::SNS::TopicPolicy')[0]![1].Properties['PolicyDocument'] as {
+        Statement: Record<string, unknown>[];
+      }
+    ).Statement;
+    const events = statements.filter((st) =>
+      JSON.stringify(st['Principal']).includes('events.amazonaws.com'),
+    );
+    expect(events).toHaveLength(1);
+    const sources = JSON.stringify(events[0]!['Condition']);
+    expect(sources).toContain('TaskWatchTaskExitedNonZero');
+    expect(sources).toContain('TaskWatchTaskUnhealthy');
+    const [, key] = ofType(prod, 'AWS::KMS::Key')[0]!;
+    expect(JSON.stringify(key.Properties['KeyPolicy'])).toContain('events.amazonaws.com');
   });
 });
 
