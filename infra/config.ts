@@ -46,6 +46,12 @@ export const deployConfigSchema = z.object({
     .prefault({}),
   odds: z
     .object({
+      /**
+       * Run the odds schedule and the refresh rule. Default: `worker.enabled`. Between the two
+       * deploy steps the Odds API secret holds a random placeholder, so a poll would only get a 401
+       * every interval and page. Set it true earlier to check the key before the worker starts.
+       */
+      enabled: z.boolean().optional(),
       /** How often odds-poll runs. */
       pollEveryMinutes: z.number().int().min(1).max(1440).default(30),
       baseUrl: z.url().default('https://api.the-odds-api.com'),
@@ -132,8 +138,16 @@ export function loadDeployConfig(raw: unknown): DeployConfig {
   }
   theoLimits(parsed.data);
   workerEngineConfig(parsed.data);
+  // A running worker nobody hears about: every alarm would go to a topic with no subscriber.
+  if (parsed.data.worker.enabled && !parsed.data.alarms.email)
+    throw new Error(
+      `invalid ${CONTEXT_KEY} deploy config: alarms.email: required once worker.enabled is true (the alarm topic needs a subscriber; confirm the subscription e-mail after the deploy)`,
+    );
   return parsed.data;
 }
+
+/** Whether odds-poll's schedule and the refresh rule run (odds.enabled, else worker.enabled). */
+export const oddsEnabled = (config: DeployConfig): boolean => config.odds.enabled ?? config.worker.enabled;
 
 /**
  * The worker's engine config as the task will parse it (throws naming the field when invalid),

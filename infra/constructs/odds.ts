@@ -17,7 +17,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { REFRESH_EVENT_DETAIL_TYPE, REFRESH_EVENT_SOURCE } from '../../shared/events/refresh-request.ts';
-import { type DeployConfig, refreshCreditReserve } from '../config.ts';
+import { type DeployConfig, oddsEnabled, refreshCreditReserve } from '../config.ts';
 import { grantItems } from './dynamo-access.ts';
 import { Handler } from './lambda.ts';
 
@@ -83,8 +83,11 @@ export class Odds extends Construct {
     // and a retry storm is what spends a month's credits.
     this.refresh.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(2) });
 
+    // Off until the Odds API key is in (odds.enabled, else worker.enabled): nothing polls or pages before.
+    const enabled = oddsEnabled(props.config);
     this.schedule = new Schedule(this, 'PollSchedule', {
       description: `odds-poll every ${odds.pollEveryMinutes} min`,
+      enabled,
       schedule: ScheduleExpression.rate(Duration.minutes(odds.pollEveryMinutes)),
       target: new LambdaInvoke(this.poll.fn, {
         input: ScheduleTargetInput.fromObject({
@@ -99,6 +102,7 @@ export class Odds extends Construct {
 
     this.refreshRule = new Rule(this, 'RefreshRule', {
       description: 'Worker asks for a fresh theo for one event',
+      enabled,
       eventBus: this.bus,
       eventPattern: { source: [REFRESH_EVENT_SOURCE], detailType: [REFRESH_EVENT_DETAIL_TYPE] },
       // Delivery retries only (throttling); function errors are not retried (above).

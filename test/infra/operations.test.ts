@@ -4,12 +4,13 @@
  * Bundling is skipped so the file synthesises in seconds.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
+import { loadDeployConfig, refreshCreditReserve } from '../../infra/config.ts';
 import {
   HEALTH_DIR,
   HEALTH_FILE,
@@ -300,5 +301,113 @@ describe('item 14: network', () => {
     expect(endpoints).toHaveLength(1);
     expect(endpoints[0]).toMatchObject({ VpcEndpointType: 'Gateway' });
     expect(JSON.stringify(endpoints[0]!['ServiceName'])).toContain('dynamodb');
+  });
+});
+
+describe('item 2: nothing polls or pages until the Odds API key is in', () => {
+  it('the poll schedule and the refresh rule are off until worker.enabled (or odds.enabled)', () => {
+    const state = (all: Record<string, Resource>) => ({
+      schedule: ofType(all, 'AWS::Scheduler::Schedule')[0]![1].Properties['State'],
+      refresh: ofType(all, 'AWS::Events::Rule')
+        .map(([, r]) => r.Properties)
+        .find((p) => JSON.stringify(p['EventPattern']).includes('OddsRefreshRequested'))!['State'],
+    });
+    expect(state(synth({ stage: 'prod' }))).toEqual({ schedule: 'DISABLED', refresh: 'DISABLED' });
+    const odds = {
+      enabled: true,
+      bookmakers: ['pinnacle'],
+      sports: [{ sportKey: 'basketball_nba', priority: 1, minCredits: 0 }],
+    };
+    expect(state(synth({ stage: 'prod', odds }))).toEqual({
+      schedule: 'ENABLED',
+      refresh: 'ENABLED',
+    });
+    expect(state(prod)).toEqual({ schedule: 'ENABLED', refresh: 'ENABLED' });
+  });
+});
+
+describe('item 7: a running worker always has someone to tell', () => {
+  it('worker.enabled without alarms.email fails the synth naming the field', () => {
+    expect(() => loadDeployConfig({ worker: { enabled: true } })).toThrow(
+      /alarms\.email: required once worker\.enabled/,
+    );
+    expect(() => loadDeployConfig({ worker: { enabled: false } })).not.toThrow();
+  });
+});
+
+describe('item 12: the refresh credit reserve', () => {
+  it('defaults to a week of scheduled polls (every sport, 1 credit a call), and reaches odds-refresh', () => {
+    const config = loadDeployConfig({});
+    expect(refreshCreditReserve(config)).toBe(7 * 48 * config.odds.sports.length);
+    const refresh = ofType(prod, 'AWS::Lambda::Function')
+      .map(
+        ([, r]) =>
+          (r.Properties['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables,
+      )
+      .find((v) => v?.['POWERTOOLS_SERVICE_NAME'] === 'odds-refresh')!;
+    expect(refresh['REFRESH_CREDIT_RESERVE']).toBe(String(7 * 48 * 2));
+    expect(refresh['REFRESH_MAX_PER_EVENT_HOUR']).toBe('4');
+    // Lambda does not retry a failed refresh.
+    const invokeConfigs = ofType(prod, 'AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
+    expect(invokeConfigs.some((c) => c['MaximumRetryAttempts'] === 0)).toBe(true);
+  });
+});
+
+describe('item 4: outputs for the runbook', () => {
+  it('table, functions, secrets, cluster, one service per shard, topic, DLQ, stage', () => {
+    const { stack } = buildApp({
+      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], kalshiMm: ENABLED },
+      nag: false,
+    });
+    const outputs = Object.keys(Template.fromStack(stack).toJSON().Outputs as Record<string, unknown>);
+    expect(outputs.sort()).toEqual(
+      [
+        'AlarmTopicArn',
+        'ClusterName',
+        'KalshiSecretArn',
+        'KillSwitchDlqUrl',
+        'KillSwitchFunction',
+        'OddsPollFunction',
+        'OddsRefreshFunction',
+        'OddsSecretArn',
+        'Shard0Service',
+        'Shard1Service',
+        'Stage',
+        'TableName',
+      ].sort(),
+    );
+  });
+});
+
+describe('item 14: the Kalshi key is readable by the kill switch and the task execution roles only', () => {
+  it('a resource policy denies GetSecretValue to every other principal', () => {
+    const policies = ofType(prod, 'AWS::SecretsManager::ResourcePolicy').map(([, r]) => r.Properties);
+    expect(policies).toHaveLength(1);
+    const [statement] = (policies[0]!['ResourcePolicy'] as { Statement: Record<string, unknown>[] })
+      .Statement;
+    expect(statement).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'secretsmanager:GetSecretValue',
+    });
+    const readers = JSON.stringify(statement!['Condition']);
+    expect(readers).toContain('KillSwitchRole');
+    for (const shard of [0, 1]) expect(readers).toContain(`WorkerTask${shard}ExecutionRole`);
+    expect(JSON.stringify(policies[0]!['SecretId'])).toContain('KalshiApiKey');
+  });
+});
+
+describe('item 3: the worker image', () => {
+  it('builds on the build machine’s platform (no QEMU on x86), production dependencies only, and the same esbuild as the lock file', () => {
+    const dockerfile = readFileSync(new URL('../../worker/Dockerfile', import.meta.url), 'utf8');
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    expect(stages).toHaveLength(2);
+    expect(stages[0]).toMatch(/^--platform=\$BUILDPLATFORM /);
+    expect(stages[0]).toMatch(/npm ci --omit=dev/);
+    expect(stages[1]).not.toMatch(/^RUN /m); // the arm64 stage runs nothing: no emulation needed
+    const lock = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8')) as {
+      packages: Record<string, { version: string }>;
+    };
+    expect(dockerfile).toContain(`ARG ESBUILD_VERSION=${lock.packages['node_modules/esbuild']!.version}`);
   });
 });

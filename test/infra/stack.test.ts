@@ -36,6 +36,7 @@ beforeAll(() => {
         stage: 'test',
         shards: 2,
         worker: { enabled: true },
+        alarms: { email: 'ops@example.com' },
         odds: {
           pollEveryMinutes: 15,
           bookmakers: ['pinnacle'],
@@ -407,7 +408,11 @@ describe('worker', () => {
 
   it('until worker.enabled is set (secrets filled in), no task runs and the heartbeat alarm cannot fire', () => {
     const { stack } = buildApp({
-      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], kalshiMm: { stage: 'test', shards: 2 } },
+      context: {
+        ...cdkJsonContext(),
+        'aws:cdk:bundling-stacks': [],
+        kalshiMm: { stage: 'test', shards: 2, alarms: { email: 'ops@example.com' } },
+      },
     });
     const first = Template.fromStack(stack);
     const all = first.toJSON().Resources as Record<string, Resource>;
