@@ -119,6 +119,32 @@ export const deployConfigSchema = z.object({
       gamesStalledMinutes: z.number().int().min(1).max(120).default(10),
     })
     .prefault({}),
+  /**
+   * Adopt what an earlier stack of this stage left behind (`cdk destroy` retains the table and
+   * both secrets) instead of creating new, empty ones: their names / complete ARNs.
+   */
+  adopt: z
+    .object({
+      tableName: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{3,255}$/)
+        .optional(),
+      kalshiSecretArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
+          "must be the secret's complete ARN",
+        )
+        .optional(),
+      oddsSecretArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
+          "must be the secret's complete ARN",
+        )
+        .optional(),
+    })
+    .prefault({}),
   logRetentionDays: z
     .union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(365)])
     .default(30),

@@ -39,7 +39,7 @@ export class KalshiMmStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const logRetention = RETENTION[config.logRetentionDays];
-    this.data = new Data(this, 'Data');
+    this.data = new Data(this, 'Data', { adopt: config.adopt });
     this.odds = new Odds(this, 'Odds', {
       config,
       table: this.data.table,

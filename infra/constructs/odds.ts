@@ -3,7 +3,7 @@
  * the worker asks for refreshes on.
  */
 import { Duration } from 'aws-cdk-lib';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -14,7 +14,7 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { REFRESH_EVENT_DETAIL_TYPE, REFRESH_EVENT_SOURCE } from '../../shared/events/refresh-request.ts';
 import { type DeployConfig, oddsEnabled, refreshCreditReserve } from '../config.ts';
@@ -23,8 +23,8 @@ import { Handler } from './lambda.ts';
 
 export interface OddsProps {
   config: DeployConfig;
-  table: TableV2;
-  oddsSecret: Secret;
+  table: ITableV2;
+  oddsSecret: ISecret;
   logRetention: RetentionDays;
 }
 

@@ -411,3 +411,36 @@ describe('item 3: the worker image', () => {
     expect(dockerfile).toContain(`ARG ESBUILD_VERSION=${lock.packages['node_modules/esbuild']!.version}`);
   });
 });
+
+describe('item 5: adopting what a destroyed stack left behind', () => {
+  const adopt = {
+    tableName: 'KalshiMm-prod-DataTable-OLD',
+    kalshiSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:DataKalshiApiKey-AbC123',
+    oddsSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:DataOddsApiKey-XyZ789',
+  };
+
+  it('uses the existing table and secrets instead of creating new, empty ones (cdk-nag still passes)', () => {
+    const { app, stack } = buildApp({
+      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], kalshiMm: { ...ENABLED, adopt } },
+    });
+    expect(() => app.synth()).not.toThrow();
+    const all = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+    expect(ofType(all, 'AWS::DynamoDB::GlobalTable')).toHaveLength(0);
+    expect(ofType(all, 'AWS::SecretsManager::Secret')).toHaveLength(0);
+    for (const [, task] of ofType(all, 'AWS::ECS::TaskDefinition')) {
+      expect(containerEnv(task)['TABLE_NAME']).toBe(adopt.tableName);
+      expect(JSON.stringify(task.Properties['ContainerDefinitions'])).toContain(adopt.kalshiSecretArn);
+    }
+    const policies = JSON.stringify(ofType(all, 'AWS::IAM::Policy').map(([, p]) => p.Properties));
+    expect(policies).toContain(`:table/${adopt.tableName}`);
+    expect(policies).toContain(adopt.oddsSecretArn);
+  });
+
+  it('a partial ARN is refused naming the field', () => {
+    expect(() =>
+      loadDeployConfig({
+        adopt: { kalshiSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x' },
+      }),
+    ).toThrow(/adopt\.kalshiSecretArn/);
+  });
+});
