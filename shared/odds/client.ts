@@ -1,5 +1,5 @@
 /**
- * The Odds API v4 HTTP client (undici). The base URL is injected, so the same
+ * The Odds API v4 HTTP client (Node's built-in fetch). The base URL is injected, so the same
  * code talks to the real host or the local simulator. Every response body is
  * parsed with the schemas in schemas.ts and comes back with the quota headers.
  * Every method is async and fails only by rejecting with an OddsApiError, also
@@ -10,7 +10,6 @@
  * network). The apiKey travels only as the `apiKey` query parameter (the API
  * ignores headers) and is redacted from every error message and URL we expose.
  */
-import { type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
 import {
   describeZodError,
@@ -90,7 +89,6 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1_000, 
 export interface OddsApiClientOptions {
   apiKey: string;
   baseUrl?: string;
-  dispatcher?: Dispatcher;
   /** per attempt, headers and body together */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
@@ -382,17 +380,22 @@ export class OddsApiClient {
     let headers: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const res = await request(url, {
+      // Node's own fetch (no undici in the Lambda bundle). No redirects: the key is in the query.
+      const res = await fetch(url, {
         method: 'GET',
         headers: { accept: 'application/json' },
         signal: AbortSignal.timeout(timeoutMs),
-        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+        redirect: 'manual',
       });
-      status = res.statusCode;
-      headers = res.headers;
-      text = await this.readBody(res.body);
+      status = res.status;
+      const h: Record<string, string> = {};
+      res.headers.forEach((value, name) => {
+        h[name] = value;
+      });
+      headers = h;
+      text = res.body ? await this.readBody(res.body) : '';
     } catch (e) {
-      const err = e as { name?: string; code?: string; message?: string };
+      const err = e as { name?: string; code?: string; message?: string; cause?: { code?: string } };
       if (err.name === 'BodyTooLarge') {
         return fail(
           'bad-response',
@@ -405,7 +408,7 @@ export class OddsApiClient {
       const what =
         err.name === 'TimeoutError' || err.name === 'AbortError'
           ? `timed out after ${timeoutMs} ms`
-          : (err.code ?? err.message ?? 'failed');
+          : (err.cause?.code ?? err.code ?? err.message ?? 'failed');
       return fail('network', `GET ${shownUrl}: ${what}`, null, null, null);
     }
 
@@ -445,19 +448,20 @@ export class OddsApiClient {
     return this.options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   }
 
-  private async readBody(
-    body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void },
-  ): Promise<string> {
+  private async readBody(body: ReadableStream<Uint8Array>): Promise<string> {
     const limit = this.maxBody();
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
       if (size > limit) {
-        body.destroy?.();
+        await reader.cancel().catch(() => {});
         throw Object.assign(new Error('body too large'), { name: 'BodyTooLarge' });
       }
-      chunks.push(Buffer.from(chunk));
+      chunks.push(Buffer.from(value));
     }
     return Buffer.concat(chunks).toString('utf8');
   }
