@@ -17,6 +17,13 @@
  *
  * Clearing the flag is a separate, deliberate act:
  *   {"action":"clear","requestedBy":"alice","confirm":"RESUME-TRADING"}
+ * It is refused while a trading-stop alarm is still in ALARM: such an alarm can never fire again
+ * (alarms act on transitions), so trading would resume unguarded. The rule therefore also sends
+ * each stop alarm's OK transitions here, and the last state of each is kept (StopAlarmStore).
+ *
+ * A malformed manual payload (a typo) is answered with {"status":"invalid","error":…}, not thrown:
+ * it changes nothing and must not page through the error alarm. A malformed alarm event still
+ * throws (a kill that could not happen must page).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
@@ -28,6 +35,7 @@ import { kalshiCancelPort } from '../shared/kill/kalshi-cancel-port.ts';
 import { KillMetric } from '../shared/metrics/names.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { KillStore } from '../shared/store/kill.ts';
+import { type StopAlarmState, StopAlarmStore } from '../shared/store/stop-alarms.ts';
 import { coldStart } from './runtime/cold-start.ts';
 import { type KillEnv, killEnvSchema } from './runtime/env.ts';
 import type { SecretProvider } from './runtime/secrets.ts';
@@ -68,9 +76,17 @@ export const manualClearSchema = z
   .strict();
 
 export type KillRequest =
-  | { kind: 'kill'; reason: string; by: string }
+  | { kind: 'kill'; reason: string; by: string; alarm?: StopAlarmState }
   | { kind: 'clear'; by: string }
-  | { kind: 'ignore'; why: string };
+  | { kind: 'ignore'; why: string; alarm?: StopAlarmState };
+
+/** A manual payload that does not parse: answered, never thrown (kill-switch.ts header). */
+export class InvalidKillRequest extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidKillRequest';
+  }
+}
 
 const issues = (e: z.ZodError) =>
   e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -82,25 +98,30 @@ export function parseKillEvent(event: unknown): KillRequest {
     const parsed = alarmStateChangeSchema.safeParse(event);
     if (!parsed.success) throw new Error(`invalid kill-switch event: ${issues(parsed.error)}`);
     const { alarmName, state } = parsed.data.detail;
-    if (state.value !== 'ALARM') return { kind: 'ignore', why: `${alarmName} is ${state.value}` };
-    return {
-      kind: 'kill',
-      reason: `alarm ${alarmName}: ${(state.reason ?? '').slice(0, 300)}`,
-      by: 'cloudwatch',
+    const time = typeof obj['time'] === 'string' ? Date.parse(obj['time']) : Number.NaN;
+    const alarm: StopAlarmState = {
+      alarmName,
+      state: state.value,
+      reason: (state.reason ?? '').slice(0, 300),
+      changedAt: Number.isFinite(time) ? time : 0,
     };
+    if (state.value !== 'ALARM') return { kind: 'ignore', why: `${alarmName} is ${state.value}`, alarm };
+    return { kind: 'kill', reason: `alarm ${alarmName}: ${alarm.reason}`, by: 'cloudwatch', alarm };
   }
   if (obj['action'] === 'clear') {
     const parsed = manualClearSchema.safeParse(event);
-    if (!parsed.success) throw new Error(`invalid kill-switch event: ${issues(parsed.error)}`);
+    if (!parsed.success) throw new InvalidKillRequest(`invalid kill-switch event: ${issues(parsed.error)}`);
     return { kind: 'clear', by: parsed.data.requestedBy };
   }
   const parsed = manualKillSchema.safeParse(event);
-  if (!parsed.success) throw new Error(`invalid kill-switch event: ${issues(parsed.error)}`);
+  if (!parsed.success) throw new InvalidKillRequest(`invalid kill-switch event: ${issues(parsed.error)}`);
   return { kind: 'kill', reason: parsed.data.reason, by: parsed.data.requestedBy };
 }
 
 export interface KillSwitchDeps {
   kill: Pick<KillStore, 'set' | 'clear'>;
+  /** The last state of each trading-stop alarm (resume is refused while one is in ALARM). Production always wires it. */
+  stopAlarms?: Pick<StopAlarmStore, 'record' | 'inAlarm'>;
   /** The exchange port (signed Kalshi REST), resolved per invocation from the cached key. */
   exchange: () => Promise<CancelPort>;
   clock: Clock;
@@ -113,7 +134,11 @@ export interface KillSwitchDeps {
 export type KillResult =
   | { status: 'flat'; report: CancelReport }
   | { status: 'ignored'; why: string }
-  | { status: 'cleared' };
+  | { status: 'cleared' }
+  /** Resume refused: these stop alarms are still in ALARM and could never fire again. */
+  | { status: 'refused'; alarmsInAlarm: string[]; error: string }
+  /** A manual payload that does not parse; nothing changed. */
+  | { status: 'invalid'; error: string };
 
 export class OrdersStillResting extends Error {
   constructor(readonly report: CancelReport) {
@@ -124,12 +149,26 @@ export class OrdersStillResting extends Error {
 
 export function makeHandler(deps: KillSwitchDeps) {
   return async (event: unknown): Promise<KillResult> => {
-    const request = parseKillEvent(event);
+    let request: KillRequest;
+    try {
+      request = parseKillEvent(event);
+    } catch (err) {
+      if (!(err instanceof InvalidKillRequest)) throw err;
+      deps.log.warn('kill switch: invalid request, nothing changed', { error: err.message });
+      return { status: 'invalid', error: err.message };
+    }
+    if (request.kind !== 'clear' && request.alarm) await deps.stopAlarms?.record(request.alarm);
     if (request.kind === 'ignore') {
       deps.log.info('kill switch: nothing to do', { why: request.why });
       return { status: 'ignored', why: request.why };
     }
     if (request.kind === 'clear') {
+      const open = ((await deps.stopAlarms?.inAlarm()) ?? []).map((a) => a.alarmName).sort();
+      if (open.length > 0) {
+        const error = `resume refused: stop alarm(s) still in ALARM, which could never fire again: ${open.join(', ')}. Fix the cause until they return to OK (or reset one by hand: aws cloudwatch set-alarm-state --state-value OK), then clear again.`;
+        deps.log.warn('kill flag clear refused', { by: request.by, alarmsInAlarm: open });
+        return { status: 'refused', alarmsInAlarm: open, error };
+      }
       await deps.kill.clear('global', request.by, deps.clock.now());
       deps.log.warn('kill flag cleared by hand', { by: request.by });
       return { status: 'cleared' };
@@ -185,6 +224,7 @@ function wire(env: KillEnv, secrets: SecretProvider): ReturnType<typeof makeHand
   let client: { raw: string; port: CancelPort } | undefined;
   return makeHandler({
     kill: new KillStore(table),
+    stopAlarms: new StopAlarmStore(table),
     exchange: async () => {
       const raw = await secrets.get(env.KALSHI_SECRET_ARN);
       if (client?.raw !== raw) {

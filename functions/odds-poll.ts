@@ -16,6 +16,7 @@ import { type OddsApiClient, OddsApiError } from '../shared/odds/client.ts';
 import { planPollKeys } from '../shared/odds/poll-keys.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { ActiveOddsKeysStore } from '../shared/store/odds-keys.ts';
+import { OddsQuotaStore } from '../shared/store/odds-quota.ts';
 import { TheoStore } from '../shared/store/theos.ts';
 import { decidePoll, pollOrder } from './odds/poll-plan.ts';
 import { writeTheos } from './odds/theo-writer.ts';
@@ -65,6 +66,8 @@ export interface OddsPollDeps {
   catalogue?: SportCatalogue;
   /** Where each tournament sport's active keys are kept for the worker's mapper. */
   activeKeys?: Pick<ActiveOddsKeysStore, 'put'>;
+  /** Where the last known credits left are kept, for odds-refresh's reserve (production wires it). */
+  quota?: Pick<OddsQuotaStore, 'record'>;
 }
 
 export interface SportPollResult {
@@ -203,6 +206,9 @@ export function makeHandler(deps: OddsPollDeps) {
 
     if (summary.creditsRemaining !== null) {
       deps.metrics.add(OddsMetric.OddsCreditsRemaining, 'Count', summary.creditsRemaining);
+      await deps.quota
+        ?.record(summary.creditsRemaining, deps.now())
+        .catch((err: unknown) => deps.log.warn('credits left not recorded', { error: describeError(err) }));
     }
     deps.metrics.flush();
     deps.log.info('odds poll done', { ...summary });
@@ -225,6 +231,7 @@ function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHand
     horizonHours: env.ODDS_HORIZON_HOURS,
     theos: new TheoStore({ doc, tableName: env.TABLE_NAME }),
     activeKeys: new ActiveOddsKeysStore({ doc, tableName: env.TABLE_NAME }),
+    quota: new OddsQuotaStore({ doc, tableName: env.TABLE_NAME }),
     odds: oddsClientFromSecret(secrets, env.ODDS_API_KEY_SECRET_ARN, env.ODDS_API_BASE_URL),
     now: Date.now,
     log: powertoolsLog('odds-poll'),

@@ -46,6 +46,12 @@ export const deployConfigSchema = z.object({
     .prefault({}),
   odds: z
     .object({
+      /**
+       * Run the odds schedule and the refresh rule. Default: `worker.enabled`. Between the two
+       * deploy steps the Odds API secret holds a random placeholder, so a poll would only get a 401
+       * every interval and page. Set it true earlier to check the key before the worker starts.
+       */
+      enabled: z.boolean().optional(),
       /** How often odds-poll runs. */
       pollEveryMinutes: z.number().int().min(1).max(1440).default(30),
       baseUrl: z.url().default('https://api.the-odds-api.com'),
@@ -58,6 +64,13 @@ export const deployConfigSchema = z.object({
       /** Only games starting within this many hours are priced. */
       horizonHours: z.number().int().min(1).max(168).default(36),
       refreshDebounceSeconds: z.number().int().min(5).max(3600).default(60),
+      /** On-demand refreshes of one event per hour, at most (each costs credits). */
+      refreshMaxPerEventPerHour: z.number().int().min(1).max(60).default(4),
+      /**
+       * Credits odds-refresh never touches, kept for the scheduled polls. Default: a week of
+       * scheduled polls (every sport, 1 credit per call).
+       */
+      refreshCreditReserve: z.number().int().nonnegative().optional(),
       /**
        * The worker stops quoting a game whose theo is older than this (minutes). Default: two
        * polls plus 5 minutes (one missed poll is tolerated), at most 6 h. Must exceed the poll
@@ -106,6 +119,32 @@ export const deployConfigSchema = z.object({
       gamesStalledMinutes: z.number().int().min(1).max(120).default(10),
     })
     .prefault({}),
+  /**
+   * Adopt what an earlier stack of this stage left behind (`cdk destroy` retains the table and
+   * both secrets) instead of creating new, empty ones: their names / complete ARNs.
+   */
+  adopt: z
+    .object({
+      tableName: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{3,255}$/)
+        .optional(),
+      kalshiSecretArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
+          "must be the secret's complete ARN",
+        )
+        .optional(),
+      oddsSecretArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
+          "must be the secret's complete ARN",
+        )
+        .optional(),
+    })
+    .prefault({}),
   logRetentionDays: z
     .union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(365)])
     .default(30),
@@ -125,8 +164,16 @@ export function loadDeployConfig(raw: unknown): DeployConfig {
   }
   theoLimits(parsed.data);
   workerEngineConfig(parsed.data);
+  // A running worker nobody hears about: every alarm would go to a topic with no subscriber.
+  if (parsed.data.worker.enabled && !parsed.data.alarms.email)
+    throw new Error(
+      `invalid ${CONTEXT_KEY} deploy config: alarms.email: required once worker.enabled is true (the alarm topic needs a subscriber; confirm the subscription e-mail after the deploy)`,
+    );
   return parsed.data;
 }
+
+/** Whether odds-poll's schedule and the refresh rule run (odds.enabled, else worker.enabled). */
+export const oddsEnabled = (config: DeployConfig): boolean => config.odds.enabled ?? config.worker.enabled;
 
 /**
  * The worker's engine config as the task will parse it (throws naming the field when invalid),
@@ -153,6 +200,17 @@ export function workerEngineConfig(config: DeployConfig): {
     unpriced: [...traded].filter((k) => !polled.has(k)),
     untraded: [...polled].filter((k) => !traded.has(k)),
   };
+}
+
+/** Days of scheduled polls whose credits odds-refresh leaves alone (unless odds.refreshCreditReserve is set). */
+export const REFRESH_RESERVE_DAYS = 7;
+
+/** Credits odds-refresh keeps for the scheduled polls: a week of them by default (1 credit per sport per poll). */
+export function refreshCreditReserve(config: DeployConfig): number {
+  const { odds } = config;
+  if (odds.refreshCreditReserve !== undefined) return odds.refreshCreditReserve;
+  const pollsPerDay = Math.ceil((24 * 60) / odds.pollEveryMinutes);
+  return REFRESH_RESERVE_DAYS * pollsPerDay * odds.sports.length;
 }
 
 /** Margin over the poll interval for a poll's own run time and the worker's theo re-read. */

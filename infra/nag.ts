@@ -33,11 +33,6 @@ export function acknowledgeNagFindings(stack: KalshiMmStack): void {
     'AwsSolutions::AwsSolutions-SQS3',
     "This queue is itself the dead-letter queue (the kill switch's Lambda on-failure destination and its EventBridge target DLQ); it is alarmed and read by humans, never redriven.",
   );
-  ack(
-    stack.taskWatch,
-    'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-    "EventBridge's role for the task-stopped notices publishes to the KMS-encrypted alarm topic: CDK's key grant for SNS publishing names GenerateDataKey*, on that one key only.",
-  );
   scheduleRoleAck(stack);
 }
 

@@ -4,7 +4,8 @@
  * (alarms, kill switch, dashboard). One stack keeps cross-part references
  * plain (no exports) and deploys atomically.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config.ts';
@@ -38,7 +39,7 @@ export class KalshiMmStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const logRetention = RETENTION[config.logRetentionDays];
-    this.data = new Data(this, 'Data');
+    this.data = new Data(this, 'Data', { adopt: config.adopt });
     this.odds = new Odds(this, 'Odds', {
       config,
       table: this.data.table,
@@ -65,6 +66,57 @@ export class KalshiMmStack extends Stack {
       cluster: this.worker.cluster,
       topic: this.alarms.topic,
     });
+    this.denyKalshiKeyToOthers();
+    this.outputs(config);
     acknowledgeNagFindings(this);
+  }
+
+  /**
+   * The Kalshi private key is readable by exactly two kinds of role: the kill switch's and each
+   * shard's task execution role (ECS injects the key into the container). Everyone else, admins
+   * included, is denied GetSecretValue; putting a new value in (PutSecretValue) stays allowed.
+   */
+  private denyKalshiKeyToOthers(): void {
+    const readers = [
+      this.alarms.killSwitch.fn.role!.roleArn,
+      ...this.worker.taskDefinitions.map((t) => t.obtainExecutionRole().roleArn),
+    ];
+    this.data.kalshiSecret.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyKillSwitchAndWorkerRead',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': readers } },
+      }),
+    );
+  }
+
+  /** What every runbook command needs (docs/DEPLOY.md): `aws cloudformation describe-stacks`. */
+  private outputs(config: DeployConfig): void {
+    const out = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    out('TableName', this.data.table.tableName, 'DynamoDB table (theos, fills, audit, kill flags, leases)');
+    out(
+      'KalshiSecretArn',
+      this.data.kalshiSecret.secretArn,
+      'Kalshi API key secret: {"keyId","privateKeyPem"}',
+    );
+    out('OddsSecretArn', this.data.oddsSecret.secretArn, 'The Odds API key secret (plain text)');
+    out('OddsPollFunction', this.odds.poll.fn.functionName, 'odds-poll Lambda');
+    out('OddsRefreshFunction', this.odds.refresh.fn.functionName, 'odds-refresh Lambda');
+    out('KillSwitchFunction', this.alarms.killSwitch.fn.functionName, 'kill-switch Lambda (kill / clear)');
+    out('ClusterName', this.worker.cluster.clusterName, 'ECS cluster of the worker');
+    this.worker.services.forEach((s, shard) =>
+      out(`Shard${shard}Service`, s.serviceName, `ECS service of worker shard ${shard}`),
+    );
+    out('AlarmTopicArn', this.alarms.topic.topicArn, 'SNS topic every alarm and notice goes to');
+    out(
+      'KillSwitchDlqUrl',
+      this.alarms.killDeadLetters.queueUrl,
+      'Kill-switch requests that failed every attempt',
+    );
+    out('Stage', config.stage, 'Stage: the Stage dimension of every metric');
   }
 }

@@ -44,6 +44,10 @@ export const oddsEnvSchema = z.object({
   ODDS_SPORTS: jsonSports.pipe(z.array(sportPollSchema).min(1)),
   ODDS_HORIZON_HOURS: z.coerce.number().int().min(1).max(168).default(36),
   REFRESH_DEBOUNCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** odds-refresh spends nothing while the last known credits left are at or below this (kept for the polls). */
+  REFRESH_CREDIT_RESERVE: z.coerce.number().int().min(0).default(0),
+  /** At most this many refreshes of one event per hour. */
+  REFRESH_MAX_PER_EVENT_HOUR: z.coerce.number().int().min(1).max(60).default(4),
 });
 export type OddsEnv = z.infer<typeof oddsEnvSchema>;
 

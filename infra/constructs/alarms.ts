@@ -23,7 +23,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Cluster, FargateService } from 'aws-cdk-lib/aws-ecs';
 import { Match as EventMatch, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -31,7 +31,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -51,8 +51,8 @@ import { Handler } from './lambda.ts';
 
 export interface AlarmsProps {
   config: DeployConfig;
-  table: TableV2;
-  kalshiSecret: Secret;
+  table: ITableV2;
+  kalshiSecret: ISecret;
   logRetention: RetentionDays;
   /** Lambdas whose errors alarm (the kill switch is added here). */
   functions: Record<string, Handler>;
@@ -98,13 +98,17 @@ export class Alarms extends Construct {
     const prefix = `kalshi-mm-${config.stage}`;
 
     const key = new Key(this, 'TopicKey', {
-      description: 'Encrypts the alarm topic; CloudWatch may use it to publish',
+      description: 'Encrypts the alarm topic; CloudWatch and EventBridge may use it to publish',
       enableKeyRotation: true,
     });
     this.topicKey = key;
     key.addToResourcePolicy(
       new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        // EventBridge publishes the worker's task-stopped notices (infra/constructs/task-watch.ts).
+        principals: [
+          new ServicePrincipal('cloudwatch.amazonaws.com'),
+          new ServicePrincipal('events.amazonaws.com'),
+        ],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
@@ -394,7 +398,8 @@ export class Alarms extends Construct {
         throw new Error(`alarm ${alarm.node.id}: only trading-stop alarms may be named ${stop}…`);
     }
     this.killRule = new Rule(this, 'KillOnAlarm', {
-      description: 'Trading-stop alarms entering ALARM invoke the kill switch',
+      description:
+        'Trading-stop alarms entering ALARM invoke the kill switch (other transitions are recorded)',
       eventPattern: {
         source: ['aws.cloudwatch'],
         detailType: ['CloudWatch Alarm State Change'],
@@ -402,7 +407,12 @@ export class Alarms extends Construct {
         resources: EventMatch.prefix(
           `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:${stop}`,
         ),
-        detail: { alarmName: EventMatch.prefix(stop), state: { value: ['ALARM'] } },
+        // Every transition: ALARM kills; OK and INSUFFICIENT_DATA are recorded, so a resume can
+        // be refused while a stop alarm is still in ALARM (functions/kill-switch.ts).
+        detail: {
+          alarmName: EventMatch.prefix(stop),
+          state: { value: ['ALARM', 'OK', 'INSUFFICIENT_DATA'] },
+        },
       },
       targets: [
         new LambdaFunction(this.killSwitch.fn, {

@@ -3,7 +3,7 @@
  * the worker asks for refreshes on.
  */
 import { Duration } from 'aws-cdk-lib';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -14,17 +14,17 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { REFRESH_EVENT_DETAIL_TYPE, REFRESH_EVENT_SOURCE } from '../../shared/events/refresh-request.ts';
-import type { DeployConfig } from '../config.ts';
+import { type DeployConfig, oddsEnabled, refreshCreditReserve } from '../config.ts';
 import { grantItems } from './dynamo-access.ts';
 import { Handler } from './lambda.ts';
 
 export interface OddsProps {
   config: DeployConfig;
-  table: TableV2;
-  oddsSecret: Secret;
+  table: ITableV2;
+  oddsSecret: ISecret;
   logRetention: RetentionDays;
 }
 
@@ -48,6 +48,8 @@ export class Odds extends Construct {
       ODDS_SPORTS: JSON.stringify(odds.sports),
       ODDS_HORIZON_HOURS: String(odds.horizonHours),
       REFRESH_DEBOUNCE_SECONDS: String(odds.refreshDebounceSeconds),
+      REFRESH_CREDIT_RESERVE: String(refreshCreditReserve(props.config)),
+      REFRESH_MAX_PER_EVENT_HOUR: String(odds.refreshMaxPerEventPerHour),
     };
 
     this.poll = new Handler(this, 'Poll', {
@@ -76,9 +78,18 @@ export class Odds extends Construct {
     // Tournament sports' active keys (shared/store/odds-keys.ts), read by the worker's mapper.
     grantItems(this.poll.fn, props.table, ['PutItem'], ['ODDSKEYS#']);
     grantItems(this.refresh.fn, props.table, ['PutItem', 'UpdateItem'], ['THEO#', 'REFRESH#']);
+    // The last known credits left (shared/store/odds-quota.ts): both record it, refresh reads it.
+    grantItems(this.poll.fn, props.table, ['UpdateItem'], ['ODDSQUOTA']);
+    grantItems(this.refresh.fn, props.table, ['GetItem', 'UpdateItem'], ['ODDSQUOTA']);
+    // A failed refresh is not retried by Lambda either: the worker asks again if it still needs it,
+    // and a retry storm is what spends a month's credits.
+    this.refresh.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(2) });
 
+    // Off until the Odds API key is in (odds.enabled, else worker.enabled): nothing polls or pages before.
+    const enabled = oddsEnabled(props.config);
     this.schedule = new Schedule(this, 'PollSchedule', {
       description: `odds-poll every ${odds.pollEveryMinutes} min`,
+      enabled,
       schedule: ScheduleExpression.rate(Duration.minutes(odds.pollEveryMinutes)),
       target: new LambdaInvoke(this.poll.fn, {
         input: ScheduleTargetInput.fromObject({
@@ -93,8 +104,10 @@ export class Odds extends Construct {
 
     this.refreshRule = new Rule(this, 'RefreshRule', {
       description: 'Worker asks for a fresh theo for one event',
+      enabled,
       eventBus: this.bus,
       eventPattern: { source: [REFRESH_EVENT_SOURCE], detailType: [REFRESH_EVENT_DETAIL_TYPE] },
+      // Delivery retries only (throttling); function errors are not retried (above).
       targets: [new LambdaFunction(this.refresh.fn, { retryAttempts: 2, maxEventAge: Duration.minutes(2) })],
     });
   }

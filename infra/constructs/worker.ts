@@ -12,7 +12,7 @@
  * calls out: Kalshi, DynamoDB, EventBridge, CloudWatch); no inbound rule at all.
  */
 import { Annotations, type CfnResource, Duration, Stack } from 'aws-cdk-lib';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import {
   FlowLogDestination,
   FlowLogTrafficType,
@@ -39,7 +39,7 @@ import {
 } from 'aws-cdk-lib/aws-ecs';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { HEALTH_DIR, HEALTH_FILE, healthCheckCommand } from '../../shared/metrics/health-check.ts';
 import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
@@ -49,8 +49,8 @@ import { type DynamoAction, grantIndexQuery, grantItems } from './dynamo-access.
 
 export interface WorkerProps {
   config: DeployConfig;
-  table: TableV2;
-  kalshiSecret: Secret;
+  table: ITableV2;
+  kalshiSecret: ISecret;
   bus: EventBus;
   logRetention: RetentionDays;
 }

@@ -71,6 +71,8 @@ export const OddsMetric = {
   SportsSkippedForQuota: 'SportsSkippedForQuota',
   OddsApiErrors: 'OddsApiErrors',
   RefreshDebounced: 'RefreshDebounced',
+  /** Refreshes not made: the last known credits left are within the reserve kept for the polls. */
+  RefreshSkippedForCredits: 'RefreshSkippedForCredits',
 } as const;
 
 export const KillMetric = {

@@ -1,5 +1,5 @@
 /**
- * The Odds API v4 HTTP client (undici). The base URL is injected, so the same
+ * The Odds API v4 HTTP client (Node's built-in fetch). The base URL is injected, so the same
  * code talks to the real host or the local simulator. Every response body is
  * parsed with the schemas in schemas.ts and comes back with the quota headers.
  * Every method is async and fails only by rejecting with an OddsApiError, also
@@ -10,7 +10,6 @@
  * network). The apiKey travels only as the `apiKey` query parameter (the API
  * ignores headers) and is redacted from every error message and URL we expose.
  */
-import { type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
 import {
   describeZodError,
@@ -90,7 +89,6 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1_000, 
 export interface OddsApiClientOptions {
   apiKey: string;
   baseUrl?: string;
-  dispatcher?: Dispatcher;
   /** per attempt, headers and body together */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
@@ -164,6 +162,14 @@ export function classifyOddsApiError(status: number, errorCode: string | null): 
   return 'http';
 }
 
+/** An absolute deadline for one call with its retries (a Lambda's end less a margin). */
+export interface Deadline {
+  at: number;
+  now: () => number;
+}
+/** A retry with less time than this left before the deadline is not made. */
+const MIN_ATTEMPT_MS = 2_000;
+
 export class OddsApiClient {
   private readonly apiKey: string;
   private readonly baseUrl: string;
@@ -207,14 +213,24 @@ export class OddsApiClient {
   }
 
   /** `GET /v4/sports/{sport}/events/{eventId}/odds`: one event, any market. */
+  /**
+   * `deadline` (epoch ms, e.g. the Lambda's end less a margin): every attempt's timeout and every
+   * retry's wait fit before it; a retry that could not finish in time is not made.
+   */
   async eventOdds(
     sport: string,
     eventId: string,
     params: EventOddsParams,
+    deadline?: { at: number; now: () => number },
   ): Promise<OddsApiResult<EventOdds>> {
     if (!EVENT_ID.test(eventId)) throw this.refuse(`eventId: not an event id: ${eventId.slice(0, 40)}`);
     const query = { ...this.marketQuery(params), dateFormat: params.dateFormat };
-    return this.get(`/v4/sports/${this.sportPath(sport)}/events/${eventId}/odds`, query, EventOddsSchema);
+    return this.get(
+      `/v4/sports/${this.sportPath(sport)}/events/${eventId}/odds`,
+      query,
+      EventOddsSchema,
+      deadline,
+    );
   }
 
   // --- request building --------------------------------------------------------
@@ -285,17 +301,24 @@ export class OddsApiClient {
     path: string,
     query: Record<string, string | undefined>,
     schema: S,
+    deadline?: Deadline,
   ): Promise<OddsApiResult<z.infer<S>>> {
-    return this.getWith(path, query, (body) => {
-      const r = schema.safeParse(body);
-      return r.success ? { ok: true, value: r.data } : { ok: false, error: describeZodError(r.error) };
-    });
+    return this.getWith(
+      path,
+      query,
+      (body) => {
+        const r = schema.safeParse(body);
+        return r.success ? { ok: true, value: r.data } : { ok: false, error: describeZodError(r.error) };
+      },
+      deadline,
+    );
   }
 
   private async getWith<T>(
     path: string,
     query: Record<string, string | undefined>,
     parse: (body: unknown) => { ok: true; value: T } | { ok: false; error: string },
+    deadline?: Deadline,
   ): Promise<OddsApiResult<T>> {
     const url = new URL(`${this.baseUrl}${path}`);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
@@ -303,13 +326,23 @@ export class OddsApiClient {
     url.searchParams.set('apiKey', this.apiKey);
 
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(url, shownUrl, attempt, parse);
+      const timeoutMs = this.options.timeoutMs ?? 10_000;
+      const left = deadline ? deadline.at - deadline.now() : Number.POSITIVE_INFINITY;
+      const outcome = await this.attempt(
+        url,
+        shownUrl,
+        attempt,
+        parse,
+        Math.min(timeoutMs, Math.max(1, left)),
+      );
       if (outcome.ok) return outcome.result;
       const error = outcome.error;
       if (!error.retryable || attempt >= this.retry.maxAttempts) throw error;
       const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
       // Full jitter spreads retries from many pollers; a Retry-After from the server is a floor.
       const delayMs = Math.max(outcome.retryAfterMs ?? 0, Math.floor(this.random() * backoff));
+      // A retry that cannot finish before the deadline would only be cut off mid-call.
+      if (deadline && deadline.now() + delayMs + MIN_ATTEMPT_MS > deadline.at) throw error;
       this.options.onRetry?.({ attempt, delayMs, error });
       await this.sleep(delayMs);
     }
@@ -320,10 +353,10 @@ export class OddsApiClient {
     shownUrl: string,
     attempt: number,
     parse: (body: unknown) => { ok: true; value: T } | { ok: false; error: string },
+    timeoutMs: number,
   ): Promise<
     { ok: true; result: OddsApiResult<T> } | { ok: false; error: OddsApiError; retryAfterMs: number | null }
   > {
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
     const fail = (
       kind: OddsApiErrorKind,
       message: string,
@@ -347,17 +380,22 @@ export class OddsApiClient {
     let headers: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const res = await request(url, {
+      // Node's own fetch (no undici in the Lambda bundle). No redirects: the key is in the query.
+      const res = await fetch(url, {
         method: 'GET',
         headers: { accept: 'application/json' },
         signal: AbortSignal.timeout(timeoutMs),
-        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+        redirect: 'manual',
       });
-      status = res.statusCode;
-      headers = res.headers;
-      text = await this.readBody(res.body);
+      status = res.status;
+      const h: Record<string, string> = {};
+      res.headers.forEach((value, name) => {
+        h[name] = value;
+      });
+      headers = h;
+      text = res.body ? await this.readBody(res.body) : '';
     } catch (e) {
-      const err = e as { name?: string; code?: string; message?: string };
+      const err = e as { name?: string; code?: string; message?: string; cause?: { code?: string } };
       if (err.name === 'BodyTooLarge') {
         return fail(
           'bad-response',
@@ -370,7 +408,7 @@ export class OddsApiClient {
       const what =
         err.name === 'TimeoutError' || err.name === 'AbortError'
           ? `timed out after ${timeoutMs} ms`
-          : (err.code ?? err.message ?? 'failed');
+          : (err.cause?.code ?? err.code ?? err.message ?? 'failed');
       return fail('network', `GET ${shownUrl}: ${what}`, null, null, null);
     }
 
@@ -410,19 +448,20 @@ export class OddsApiClient {
     return this.options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   }
 
-  private async readBody(
-    body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void },
-  ): Promise<string> {
+  private async readBody(body: ReadableStream<Uint8Array>): Promise<string> {
     const limit = this.maxBody();
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
       if (size > limit) {
-        body.destroy?.();
+        await reader.cancel().catch(() => {});
         throw Object.assign(new Error('body too large'), { name: 'BodyTooLarge' });
       }
-      chunks.push(Buffer.from(chunk));
+      chunks.push(Buffer.from(value));
     }
     return Buffer.concat(chunks).toString('utf8');
   }

@@ -11,7 +11,9 @@ import { LeaseStore } from './leases.ts';
 import { LiveSnapshotStore } from './live-snapshot.ts';
 import { MappingStore } from './mapping.ts';
 import { ActiveOddsKeysStore } from './odds-keys.ts';
+import { OddsQuotaStore } from './odds-quota.ts';
 import { RefreshDebounceStore } from './refresh-debounce.ts';
+import { StopAlarmStore } from './stop-alarms.ts';
 import { TABLE_SPEC } from './table.ts';
 import { TheoStore } from './theos.ts';
 
@@ -31,7 +33,9 @@ export { type AcquireResult, FenceError, type Lease, LeaseStore, leaseValid } fr
 export { type LiveSnapshotRecord, LiveSnapshotStore } from './live-snapshot.ts';
 export { type EventMapping, eventMappingSchema, MappingStore } from './mapping.ts';
 export { type ActiveOddsKeys, ActiveOddsKeysStore, activeOddsKeysSchema } from './odds-keys.ts';
+export { type OddsQuota, OddsQuotaStore } from './odds-quota.ts';
 export { type DebounceResult, RefreshDebounceStore } from './refresh-debounce.ts';
+export { type StopAlarmState, StopAlarmStore } from './stop-alarms.ts';
 export { createTableInput, TABLE_SPEC, ttlAfter } from './table.ts';
 export {
   type PutTheoResult,
@@ -55,6 +59,8 @@ export interface Store {
   readonly liveSnapshots?: LiveSnapshotStore;
   /** tournament sports' active Odds API keys (written by odds-poll, read by the worker's mapper) */
   readonly activeOddsKeys: ActiveOddsKeysStore;
+  readonly stopAlarms: StopAlarmStore;
+  readonly oddsQuota: OddsQuotaStore;
 }
 
 export interface StoreOptions {
@@ -80,6 +86,8 @@ export function createStore(
     refreshDebounce: new RefreshDebounceStore(table),
     liveSnapshots: new LiveSnapshotStore(table),
     activeOddsKeys: new ActiveOddsKeysStore(table),
+    stopAlarms: new StopAlarmStore(table),
+    oddsQuota: new OddsQuotaStore(table),
   };
 }
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.ts';

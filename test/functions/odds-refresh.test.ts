@@ -111,16 +111,21 @@ describe('odds-refresh', () => {
     expect(result).toMatchObject({ status: 'written', eventId });
   });
 
-  it('rejects bad events naming the field, with no debounce claim and no write', async () => {
+  it('a typo in a manual payload is answered with a validation error naming the field (no throw, no page); a malformed worker event throws', async () => {
     const handler = makeHandler(deps());
     await expect(handler(envelope({ sportKey: 'basketball_nba' }))).rejects.toThrow(/detail\.eventId/);
-    await expect(handler({ sportKey: 'NBA!', eventId })).rejects.toThrow(/sportKey/);
+    expect(await handler({ sportKey: 'NBA!', eventId })).toEqual({
+      status: 'invalid',
+      error: expect.stringMatching(/sportKey/),
+    });
     await expect(
       handler({ ...envelope({ sportKey: 'basketball_nba', eventId }), source: 'someone.else' }),
     ).rejects.toThrow(/source/);
-    await expect(handler({ sportKey: 'basketball_nba', eventId: 'x/../../v4/sports' })).rejects.toThrow(
-      /eventId/,
-    );
+    expect(await handler({ sportKey: 'basketball_nba', eventId: 'x/../../v4/sports' })).toMatchObject({
+      status: 'invalid',
+      error: expect.stringMatching(/eventId/),
+    });
+    expect(await handler({ sportkey: 'basketball_nba', eventId })).toMatchObject({ status: 'invalid' });
     expect(await store.theos.get(eventId)).toBeNull();
     // No claim was made: a valid request goes straight through.
     expect(await handler({ sportKey: 'basketball_nba', eventId })).toMatchObject({ status: 'written' });
@@ -134,4 +139,83 @@ describe('odds-refresh', () => {
     now += 1_000;
     expect(await handler({ sportKey: 'basketball_nba', eventId })).toMatchObject({ status: 'written' });
   });
+
+  it('keeps a credit reserve for the scheduled polls: no call while the last known credits left are within it', async () => {
+    const before = sim.usage().requests;
+    await store.oddsQuota.record(90, now - 60_000);
+    const handler = makeHandler(deps({ quota: store.oddsQuota, creditReserve: 100 }));
+    expect(await handler({ sportKey: 'basketball_nba', eventId })).toEqual({
+      status: 'credit-reserve',
+      eventId,
+      creditsRemaining: 90,
+      reserve: 100,
+    });
+    expect(sim.usage().requests).toBe(before);
+    expect(metrics.sum('RefreshSkippedForCredits')).toBe(1);
+    // A poll reports more credits (a new month): refreshes resume, and record what they see.
+    await store.oddsQuota.record(5_000, now);
+    now += 1_000;
+    expect(await handler({ sportKey: 'basketball_nba', eventId })).toMatchObject({ status: 'written' });
+    const last = await store.oddsQuota.last();
+    expect(last!.at).toBe(now);
+    expect(last!.remaining).not.toBe(5_000); // what the Odds API said, not the poll's older reading
+  });
+
+  it('caps refreshes per event per hour, whatever the debounce window', async () => {
+    const handler = makeHandler(deps({ debounceMs: 1_000, maxPerEventPerHour: 3 }));
+    const results: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      results.push((await handler({ sportKey: 'basketball_nba', eventId })).status);
+      now += 5 * 60_000;
+    }
+    expect(results.filter((r) => r !== 'debounced')).toHaveLength(3);
+    expect(results.slice(3)).toEqual(['debounced', 'debounced', 'debounced']);
+    // The next hour window allows refreshes again.
+    now = SIM_START + 61 * 60_000;
+    expect((await handler({ sportKey: 'basketball_nba', eventId })).status).not.toBe('debounced');
+  });
+
+  it('client retries fit in the invocation’s remaining time: no retry that could not finish', async () => {
+    let requests = 0;
+    const server = await startFailingServer(() => requests++);
+    open.push(server);
+    const client = new OddsApiClient({
+      apiKey: SIM_ODDS_KEY,
+      baseUrl: server.baseUrl,
+      retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    const handler = makeHandler(deps({ odds: async () => client, now: Date.now }));
+    // 4 s left: after the 3 s kept for writing, 1 s for the call: one attempt, no retry.
+    await expect(
+      handler({ sportKey: 'basketball_nba', eventId }, { getRemainingTimeInMillis: () => 4_000 }),
+    ).rejects.toThrow();
+    expect(requests).toBe(1);
+    // With time to spare, the same client retries to its limit.
+    now += 120_000;
+    await expect(
+      handler(
+        { sportKey: 'basketball_nba', eventId: `${eventId.slice(0, -1)}0` },
+        {
+          getRemainingTimeInMillis: () => 60_000,
+        },
+      ),
+    ).rejects.toThrow();
+    expect(requests).toBe(5);
+  });
 });
+
+/** A loopback server answering every request with a 500 (retryable). */
+async function startFailingServer(onRequest: () => void) {
+  const { createServer } = await import('node:http');
+  const server = createServer((_req, res) => {
+    onRequest();
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end('{"message":"boom"}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

@@ -2,7 +2,8 @@
  * Fuzz: the three Lambda handlers (`makeHandler(deps)`) with local parts —
  * DynamoDB (dynalite), the Odds API simulator, a counting exchange port —
  * under mutated real events and arbitrary values. An event the handler's own
- * parser rejects makes it throw an error naming the field BEFORE anything
+ * parser rejects makes it throw an error naming the field (or, for a manual
+ * payload, answer {status: 'invalid', error} with it) BEFORE anything
  * happens: no DynamoDB write, no Odds API call, no cancel. Nothing else
  * escapes as a crash.
  */
@@ -84,15 +85,21 @@ async function checkOne(parse: () => unknown, run: () => Promise<unknown>): Prom
   }
   const before = { ...effects };
   let thrown: unknown = null;
+  let answered: unknown = null;
   try {
-    await run();
+    answered = await run();
   } catch (err) {
     thrown = err;
   }
   tally[rejected === null ? 'accepted' : 'rejected']++;
   if (rejected !== null) {
-    expect(thrown).toBeInstanceOf(Error);
-    expect((thrown as Error).message).toBe(rejected);
+    // A manual payload's typo is answered {status: 'invalid', error} (no page); anything else throws.
+    const invalid = answered as { status?: string; error?: string } | null;
+    if (thrown === null) expect(invalid).toEqual({ status: 'invalid', error: rejected });
+    else {
+      expect(thrown).toBeInstanceOf(Error);
+      expect((thrown as Error).message).toBe(rejected);
+    }
     expect(rejected).toMatch(/^invalid [a-z-]+ event: /);
     expect(effects).toEqual(before);
   } else if (thrown !== null) {

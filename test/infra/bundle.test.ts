@@ -70,12 +70,15 @@ describe('bundled handlers', () => {
     await expect((await load('odds-poll')).handler({ trigger: 'never' })).rejects.toThrow(
       /invalid odds-poll event/,
     );
-    await expect((await load('odds-refresh')).handler({ eventId: 'x' })).rejects.toThrow(
-      /invalid odds-refresh event/,
-    );
-    await expect((await load('kill-switch')).handler({ action: 'kill' })).rejects.toThrow(
-      /invalid kill-switch event/,
-    );
+    // A manual payload's typo is answered, not thrown (no error alarm, no page).
+    expect(await (await load('odds-refresh')).handler({ eventId: 'x' })).toMatchObject({
+      status: 'invalid',
+      error: expect.stringMatching(/invalid odds-refresh event/),
+    });
+    expect(await (await load('kill-switch')).handler({ action: 'kill' })).toMatchObject({
+      status: 'invalid',
+      error: expect.stringMatching(/invalid kill-switch event/),
+    });
   });
 });
 

@@ -4,12 +4,13 @@
  * Bundling is skipped so the file synthesises in seconds.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
+import { loadDeployConfig, refreshCreditReserve } from '../../infra/config.ts';
 import {
   HEALTH_DIR,
   HEALTH_FILE,
@@ -260,18 +261,23 @@ describe('item 10: a hung worker is replaced, a crashed one noticed at once', ()
         [{ prefix: 'Task failed container health checks' }],
       ]),
     );
-    // EventBridge publishes with a role allowed to publish to the topic and use its key.
-    for (const r of rules) {
-      const [target] = r['Targets'] as { Arn: unknown; RoleArn: { 'Fn::GetAtt': [string, string] } }[];
-      expect(target!.Arn).toEqual({ Ref: topic });
-      const role = target!.RoleArn['Fn::GetAtt'][0];
-      const policies = ofType(prod, 'AWS::IAM::Policy')
-        .map(([, p]) => p.Properties)
-        .filter((p) => JSON.stringify(p['Roles']).includes(role));
-      const granted = JSON.stringify(policies.map((p) => p['PolicyDocument']));
-      expect(granted).toContain('sns:Publish');
-      expect(granted).toContain('kms:GenerateDataKey');
-    }
+    // EventBridge publishes as its service principal: the topic policy allows exactly these two
+    // rules, and the topic's key lets EventBridge use it.
+    for (const r of rules) expect(r['Targets']).toEqual([expect.objectContaining({ Arn: { Ref: topic } })]);
+    const statements = (
+      ofType(prod, 'AWS::SNS::TopicPolicy')[0]![1].Properties['PolicyDocument'] as {
+        Statement: Record<string, unknown>[];
+      }
+    ).Statement;
+    const events = statements.filter((st) =>
+      JSON.stringify(st['Principal']).includes('events.amazonaws.com'),
+    );
+    expect(events).toHaveLength(1);
+    const sources = JSON.stringify(events[0]!['Condition']);
+    expect(sources).toContain('TaskWatchTaskExitedNonZero');
+    expect(sources).toContain('TaskWatchTaskUnhealthy');
+    const [, key] = ofType(prod, 'AWS::KMS::Key')[0]!;
+    expect(JSON.stringify(key.Properties['KeyPolicy'])).toContain('events.amazonaws.com');
   });
 });
 
@@ -295,5 +301,146 @@ describe('item 14: network', () => {
     expect(endpoints).toHaveLength(1);
     expect(endpoints[0]).toMatchObject({ VpcEndpointType: 'Gateway' });
     expect(JSON.stringify(endpoints[0]!['ServiceName'])).toContain('dynamodb');
+  });
+});
+
+describe('item 2: nothing polls or pages until the Odds API key is in', () => {
+  it('the poll schedule and the refresh rule are off until worker.enabled (or odds.enabled)', () => {
+    const state = (all: Record<string, Resource>) => ({
+      schedule: ofType(all, 'AWS::Scheduler::Schedule')[0]![1].Properties['State'],
+      refresh: ofType(all, 'AWS::Events::Rule')
+        .map(([, r]) => r.Properties)
+        .find((p) => JSON.stringify(p['EventPattern']).includes('OddsRefreshRequested'))!['State'],
+    });
+    expect(state(synth({ stage: 'prod' }))).toEqual({ schedule: 'DISABLED', refresh: 'DISABLED' });
+    const odds = {
+      enabled: true,
+      bookmakers: ['pinnacle'],
+      sports: [{ sportKey: 'basketball_nba', priority: 1, minCredits: 0 }],
+    };
+    expect(state(synth({ stage: 'prod', odds }))).toEqual({
+      schedule: 'ENABLED',
+      refresh: 'ENABLED',
+    });
+    expect(state(prod)).toEqual({ schedule: 'ENABLED', refresh: 'ENABLED' });
+  });
+});
+
+describe('item 7: a running worker always has someone to tell', () => {
+  it('worker.enabled without alarms.email fails the synth naming the field', () => {
+    expect(() => loadDeployConfig({ worker: { enabled: true } })).toThrow(
+      /alarms\.email: required once worker\.enabled/,
+    );
+    expect(() => loadDeployConfig({ worker: { enabled: false } })).not.toThrow();
+  });
+});
+
+describe('item 12: the refresh credit reserve', () => {
+  it('defaults to a week of scheduled polls (every sport, 1 credit a call), and reaches odds-refresh', () => {
+    const config = loadDeployConfig({});
+    expect(refreshCreditReserve(config)).toBe(7 * 48 * config.odds.sports.length);
+    const refresh = ofType(prod, 'AWS::Lambda::Function')
+      .map(
+        ([, r]) =>
+          (r.Properties['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables,
+      )
+      .find((v) => v?.['POWERTOOLS_SERVICE_NAME'] === 'odds-refresh')!;
+    expect(refresh['REFRESH_CREDIT_RESERVE']).toBe(String(7 * 48 * 2));
+    expect(refresh['REFRESH_MAX_PER_EVENT_HOUR']).toBe('4');
+    // Lambda does not retry a failed refresh.
+    const invokeConfigs = ofType(prod, 'AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
+    expect(invokeConfigs.some((c) => c['MaximumRetryAttempts'] === 0)).toBe(true);
+  });
+});
+
+describe('item 4: outputs for the runbook', () => {
+  it('table, functions, secrets, cluster, one service per shard, topic, DLQ, stage', () => {
+    const { stack } = buildApp({
+      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], kalshiMm: ENABLED },
+      nag: false,
+    });
+    const outputs = Object.keys(Template.fromStack(stack).toJSON().Outputs as Record<string, unknown>);
+    expect(outputs.sort()).toEqual(
+      [
+        'AlarmTopicArn',
+        'ClusterName',
+        'KalshiSecretArn',
+        'KillSwitchDlqUrl',
+        'KillSwitchFunction',
+        'OddsPollFunction',
+        'OddsRefreshFunction',
+        'OddsSecretArn',
+        'Shard0Service',
+        'Shard1Service',
+        'Stage',
+        'TableName',
+      ].sort(),
+    );
+  });
+});
+
+describe('item 14: the Kalshi key is readable by the kill switch and the task execution roles only', () => {
+  it('a resource policy denies GetSecretValue to every other principal', () => {
+    const policies = ofType(prod, 'AWS::SecretsManager::ResourcePolicy').map(([, r]) => r.Properties);
+    expect(policies).toHaveLength(1);
+    const [statement] = (policies[0]!['ResourcePolicy'] as { Statement: Record<string, unknown>[] })
+      .Statement;
+    expect(statement).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'secretsmanager:GetSecretValue',
+    });
+    const readers = JSON.stringify(statement!['Condition']);
+    expect(readers).toContain('KillSwitchRole');
+    for (const shard of [0, 1]) expect(readers).toContain(`WorkerTask${shard}ExecutionRole`);
+    expect(JSON.stringify(policies[0]!['SecretId'])).toContain('KalshiApiKey');
+  });
+});
+
+describe('item 3: the worker image', () => {
+  it('builds on the build machine’s platform (no QEMU on x86), production dependencies only, and the same esbuild as the lock file', () => {
+    const dockerfile = readFileSync(new URL('../../worker/Dockerfile', import.meta.url), 'utf8');
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    expect(stages).toHaveLength(2);
+    expect(stages[0]).toMatch(/^--platform=\$BUILDPLATFORM /);
+    expect(stages[0]).toMatch(/npm ci --omit=dev/);
+    expect(stages[1]).not.toMatch(/^RUN /m); // the arm64 stage runs nothing: no emulation needed
+    const lock = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8')) as {
+      packages: Record<string, { version: string }>;
+    };
+    expect(dockerfile).toContain(`ARG ESBUILD_VERSION=${lock.packages['node_modules/esbuild']!.version}`);
+  });
+});
+
+describe('item 5: adopting what a destroyed stack left behind', () => {
+  const adopt = {
+    tableName: 'KalshiMm-prod-DataTable-OLD',
+    kalshiSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:DataKalshiApiKey-AbC123',
+    oddsSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:DataOddsApiKey-XyZ789',
+  };
+
+  it('uses the existing table and secrets instead of creating new, empty ones (cdk-nag still passes)', () => {
+    const { app, stack } = buildApp({
+      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], kalshiMm: { ...ENABLED, adopt } },
+    });
+    expect(() => app.synth()).not.toThrow();
+    const all = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+    expect(ofType(all, 'AWS::DynamoDB::GlobalTable')).toHaveLength(0);
+    expect(ofType(all, 'AWS::SecretsManager::Secret')).toHaveLength(0);
+    for (const [, task] of ofType(all, 'AWS::ECS::TaskDefinition')) {
+      expect(containerEnv(task)['TABLE_NAME']).toBe(adopt.tableName);
+      expect(JSON.stringify(task.Properties['ContainerDefinitions'])).toContain(adopt.kalshiSecretArn);
+    }
+    const policies = JSON.stringify(ofType(all, 'AWS::IAM::Policy').map(([, p]) => p.Properties));
+    expect(policies).toContain(`:table/${adopt.tableName}`);
+    expect(policies).toContain(adopt.oddsSecretArn);
+  });
+
+  it('a partial ARN is refused naming the field', () => {
+    expect(() =>
+      loadDeployConfig({
+        adopt: { kalshiSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x' },
+      }),
+    ).toThrow(/adopt\.kalshiSecretArn/);
   });
 });

@@ -36,6 +36,7 @@ beforeAll(() => {
         stage: 'test',
         shards: 2,
         worker: { enabled: true },
+        alarms: { email: 'ops@example.com' },
         odds: {
           pollEveryMinutes: 15,
           bookmakers: ['pinnacle'],
@@ -257,7 +258,8 @@ describe('kill switch wiring', () => {
     expect(props.EventPattern['detail-type']).toEqual(['CloudWatch Alarm State Change']);
     expect(props.EventPattern.detail).toEqual({
       alarmName: [{ prefix: 'kalshi-mm-test-STOP-' }],
-      state: { value: ['ALARM'] },
+      // ALARM kills; the other transitions are recorded (resume is refused while one is in ALARM).
+      state: { value: ['ALARM', 'OK', 'INSUFFICIENT_DATA'] },
     });
     expect(props.Targets[0]!.Arn).toEqual({ 'Fn::GetAtt': [kill, 'Arn'] });
     // This account's and region's alarms under the same prefix.
@@ -406,7 +408,11 @@ describe('worker', () => {
 
   it('until worker.enabled is set (secrets filled in), no task runs and the heartbeat alarm cannot fire', () => {
     const { stack } = buildApp({
-      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], kalshiMm: { stage: 'test', shards: 2 } },
+      context: {
+        ...cdkJsonContext(),
+        'aws:cdk:bundling-stacks': [],
+        kalshiMm: { stage: 'test', shards: 2, alarms: { email: 'ops@example.com' } },
+      },
     });
     const first = Template.fromStack(stack);
     const all = first.toJSON().Resources as Record<string, Resource>;
@@ -626,7 +632,10 @@ describe('alarms and dashboard', () => {
     expect(statements).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     );
-    const allow = statements.filter((s) => s['Effect'] === 'Allow');
+    // CloudWatch's alarms; the other Allow is EventBridge's, for the two task-stopped rules (operations.test.ts).
+    const allow = statements.filter(
+      (s) => s['Effect'] === 'Allow' && !JSON.stringify(s['Principal']).includes('events.amazonaws.com'),
+    );
     expect(allow).toHaveLength(1);
     expect(allow[0]).toMatchObject({
       Principal: { Service: 'cloudwatch.amazonaws.com' },

@@ -196,11 +196,12 @@ describe('IAM: per role', () => {
   const dynamo = (role: string) => grants(role).filter((g) => g.action.startsWith('dynamodb:'));
   const leadingKeys = (c?: Json) => JSON.stringify(c ?? {}).includes('dynamodb:LeadingKeys');
 
-  it('odds-poll: its log group, the Odds key, PutItem on its own keys', () => {
+  it('odds-poll: its log group, the Odds key, PutItem on its own keys (UpdateItem: the credits-left record)', () => {
     const role = rolesMatching(/^OddsPollRole/)[0]!;
     const g = grants(role);
     expect(g.map((x) => x.action).sort()).toEqual([
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'secretsmanager:DescribeSecret',
@@ -212,14 +213,16 @@ describe('IAM: per role', () => {
     }
   });
 
-  it('odds-refresh: its log group, the Odds key, Put/UpdateItem on its own keys', () => {
+  it('odds-refresh: its log group, the Odds key, Put/UpdateItem on its own keys (GetItem: the credits-left record)', () => {
     const role = rolesMatching(/^OddsRefreshRole/)[0]!;
     expect(
       grants(role)
         .map((x) => x.action)
         .sort(),
     ).toEqual([
+      'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'dynamodb:UpdateItem',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
