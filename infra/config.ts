@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { ConfigError, type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
+import { acceptsOddsKey, DEFAULT_SPORT_CATALOGUE } from '../shared/mapping/sports.ts';
+import { tournamentSportOf } from '../shared/odds/poll-keys.ts';
 
 export const sportPollSchema = z.object({
   /** Odds API sport key. */
@@ -195,10 +197,18 @@ export function workerEngineConfig(config: DeployConfig): {
   }
   const polled = new Set(config.odds.sports.map((s) => s.sportKey));
   const traded = new Set(Object.values(engine.sports).map((s) => s.oddsSportKey));
+  // A polled tournament sport ("atp") prices every key of its prefix (shared/odds/poll-keys.ts).
+  const catalogue = engine.sportCatalogue ?? DEFAULT_SPORT_CATALOGUE;
+  const tournaments = [...polled].flatMap((k) => tournamentSportOf(catalogue, k) ?? []);
+  const priced = (k: string) => polled.has(k) || tournaments.some((e) => acceptsOddsKey(e, k));
+  const tradedBy = (k: string) => {
+    const t = tournamentSportOf(catalogue, k);
+    return t ? [...traded].some((key) => acceptsOddsKey(t, key)) : traded.has(k);
+  };
   return {
     engine,
-    unpriced: [...traded].filter((k) => !polled.has(k)),
-    untraded: [...polled].filter((k) => !traded.has(k)),
+    unpriced: [...traded].filter((k) => !priced(k)),
+    untraded: [...polled].filter((k) => !tradedBy(k)),
   };
 }
 

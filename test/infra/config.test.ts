@@ -43,6 +43,26 @@ describe('deploy config', () => {
     });
   });
 
+  it('a polled tournament sport ("atp") prices the traded tournament key; unused, it is untraded', () => {
+    const c = loadDeployConfig({
+      odds: { bookmakers: ['pinnacle'], sports: [{ sportKey: 'atp', priority: 1, minCredits: 0 }] },
+      worker: {
+        engine: { sports: { atp: { series: ['KXATPMATCH'], oddsSportKey: 'tennis_atp_australian_open' } } },
+      },
+    });
+    expect(workerEngineConfig(c)).toMatchObject({ unpriced: [], untraded: [] });
+    const wta = loadDeployConfig({
+      odds: { bookmakers: ['pinnacle'], sports: [{ sportKey: 'wta', priority: 1, minCredits: 0 }] },
+      worker: {
+        engine: { sports: { atp: { series: ['KXATPMATCH'], oddsSportKey: 'tennis_atp_australian_open' } } },
+      },
+    });
+    expect(workerEngineConfig(wta)).toMatchObject({
+      unpriced: ['tennis_atp_australian_open'],
+      untraded: ['wta'],
+    });
+  });
+
   it('a bad value fails naming the field', () => {
     expect(() => loadDeployConfig({ shards: 0 })).toThrow(/shards/);
     expect(() => loadDeployConfig({ worker: { kalshiEnv: 'live' } })).toThrow(/worker\.kalshiEnv/);
