@@ -54,6 +54,7 @@ import { KALSHI_FAULT_ACTIONS, KALSHI_FAULT_SETTINGS } from '../sim/scenario/kal
 import { loadScenario, ODDS_FAULTS, type Scenario } from '../sim/scenario/schema.ts';
 import {
   type GameSample,
+  isQuotable,
   livenessViolations,
   type UptimeReport,
   UptimeTracker,
@@ -913,6 +914,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         const all = g.tickers.flatMap((t) => [`${t}|bid`, `${t}|ask`]);
         const reason: QuotingReason = fresh ? (known?.reason ?? 'warming') : 'feed-down';
         const eligible = fresh && known ? known.eligible : all;
+        const missing = eligible.filter((k) => !resting.has(k));
+        // The log says which sides a quotable game missed, to tell a slow requote from a measurement gap.
+        if (isQuotable(reason) && missing.length > 0)
+          harnessLog({ event: 'liveness_gap', game: g.eventTicker, reason, fresh, missing });
         return {
           game: g.eventTicker,
           reason,
