@@ -5,7 +5,7 @@
  *
  * Units: money in Micros, sizes in Centis, time in milliseconds.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SportCatalogueSchema } from '../mapping/sports.ts';
 import { DEFAULT_QUOTING_PARAMS, QuotingParamsSchema } from '../pricing/params.ts';
 import { DEFAULT_LIMITS, LimitsConfigSchema } from '../risk/limits.ts';

@@ -3,7 +3,7 @@
  * dashboard (which shows it), the metrics (games by reason) and the liveness alarm (which tells an
  * expected stop from a silent one). A game has exactly one reason at a time: the first that applies.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const QuotingReason = z.enum([
   /** Every eligible side rests (or is being placed). */

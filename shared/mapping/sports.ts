@@ -15,7 +15,7 @@
  * published by Kalshi); the ones marked UNCONFIRMED there are listed too —
  * a wrong ticker lists no events, it cannot mis-map one.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Sport } from '../odds/schemas.ts';
 
 /** How the two sides of a game are named, hence which matcher compares them. */

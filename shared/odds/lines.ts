@@ -12,7 +12,7 @@
  *
  * Pure and total: a bad line or market is dropped with a reason, never thrown.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OddsFormat } from './aggregate.ts';
 import { americanToImplied, type DevigMethod, decimalToImplied, devig } from './devig.ts';
 import { type EventOdds, MarketSchema, OutcomeSchema, oddsTimeToMs } from './schemas.ts';

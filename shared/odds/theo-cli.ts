@@ -7,7 +7,7 @@
  * Exit codes: 0 ok, 2 usage error or malformed file (message on stderr).
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineCommand, readCommandLine, runIfEntry, usageOf } from '../cli.ts';
 import { strikeReport } from '../pricing/strike-report.ts';
 import {

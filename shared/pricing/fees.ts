@@ -18,7 +18,7 @@
  * All arithmetic is BigInt over integers (Micros, Centis, multiplier in
  * millionths), so no float ever touches a fee.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   CENTIS_PER_CONTRACT,
   type Centis,

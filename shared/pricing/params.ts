@@ -5,7 +5,7 @@
  *   per second at distance 0, σ in probability units per √second, γ per dollar
  *   per contract (CARA risk aversion on P&L in dollars, inventory in contracts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const QUOTE_MODELS = ['as', 'glft', 'linear'] as const;
 export type QuoteModel = (typeof QUOTE_MODELS)[number];

@@ -3,7 +3,7 @@
  * fit bounds and refusal thresholds, the book checks, wider-edge and
  * key-number rules. Every field has a default (`StrikeTheoConfigSchema.parse({})`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Per-sport priors of the shape (points/runs/goals). Sources in docs/PRICING.md. */
 export const SportShapeSchema = z.object({

@@ -9,7 +9,7 @@
  * finest price Kalshi accepts in requests, 0.01¢), so rounding is an exact
  * binary search, never float arithmetic.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MICROS_PER_CENT, MICROS_PER_DOLLAR, type Micros } from '../units.ts';
 
 export interface PriceRange {

@@ -18,7 +18,7 @@
  *                                      short side −q + bid_B + ask_A ≤ limit.
  * The adding side shrinks, then vanishes; the reducing side keeps its size.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Centis } from '../units.ts';
 
 const zCentis = z.number().int().min(0);

@@ -2,7 +2,7 @@
  * Fills, idempotent by Kalshi trade id: the WebSocket, reconciliation and a
  * replayed message may all report the same fill; only the first write lands.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { keyPart, putOnce, queryAll, type ReadStats, type TableRef, timeKey } from './client.ts';
 import { GSI1, ttlAfter } from './table.ts';
 

@@ -3,7 +3,7 @@
  * sampled quote decisions. Each entry is written once (conditional on its key)
  * so a retried write never duplicates, and expires by TTL.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { keyPart, putOnce, queryAll, type ReadStats, type TableRef, timeKey } from './client.ts';
 import { GSI1, ttlAfter } from './table.ts';
 

@@ -16,7 +16,7 @@
  * writes that can afford a round trip; no hot-path write uses it.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isConditionFailed, keyPart, type TableRef } from './client.ts';
 
 export const leaseSchema = z.object({

@@ -13,7 +13,7 @@
  * model owns its shape (`worker/dashboard/live-publisher.ts`).
  */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { keyPart, type ReadStats, type TableRef } from './client.ts';
 
 export const LIVE_PK = 'LIVE';

@@ -4,7 +4,7 @@
  * at discovery), read by the worker on restart and by tools.
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { keyPart, type ReadStats, type TableRef } from './client.ts';
 import { GSI1, ttlAfter } from './table.ts';
 

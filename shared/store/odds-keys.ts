@@ -5,7 +5,7 @@
  * list them all. Versioned by `asOf`: an older poll never replaces a newer list.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isConditionFailed, keyPart, type TableRef } from './client.ts';
 import { ttlAfter } from './table.ts';
 

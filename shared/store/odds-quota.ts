@@ -4,7 +4,7 @@
  * reserve kept for the scheduled polls. One item; an older reading never overwrites a newer one.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isConditionFailed, type TableRef } from './client.ts';
 
 const KEY = { pk: 'ODDSQUOTA', sk: 'LAST' };

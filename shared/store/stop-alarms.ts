@@ -8,7 +8,7 @@
  * never overwrites a newer one (EventBridge may deliver out of order).
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isConditionFailed, type TableRef } from './client.ts';
 
 export const stopAlarmStateSchema = z.object({

@@ -18,6 +18,7 @@ beforeAll(() => {
       kalshiMm: {
         stage: 'test',
         worker: { enabled: true },
+        alarms: { email: 'ops@example.com' },
         odds: {
           pollEveryMinutes: 15,
           bookmakers: ['pinnacle'],

@@ -200,6 +200,8 @@ describe('IAM: per role', () => {
     const role = rolesMatching(/^OddsPollRole/)[0]!;
     const g = grants(role);
     expect(g.map((x) => x.action).sort()).toEqual([
+      // Theos (THEO#) and a tournament sport's active keys (ODDSKEYS#), each its own LeadingKeys grant.
+      'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'logs:CreateLogStream',
@@ -289,7 +291,7 @@ describe('IAM: per role', () => {
         'dynamodb:BatchGetItem': ['THEO#*'],
         'dynamodb:Query': ['KILL*', 'gsi1:THEOS#*'],
         'dynamodb:PutItem': ['DEC#*', 'FILL#*', 'LIVE*', 'MAP#*', 'ORDER#*', 'POS#*'],
-        'dynamodb:GetItem': ['LEASE#*'],
+        'dynamodb:GetItem': ['LEASE#*', 'ODDSKEYS#*'],
         'dynamodb:UpdateItem': ['LEASE#*'],
       });
     }

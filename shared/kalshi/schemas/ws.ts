@@ -7,7 +7,7 @@
  * `parseWsFrame(text)` is the single entry for inbound text frames: it never
  * throws and says why a frame was refused.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PriceRangesSchema } from './rest.ts';
 import {
   describeZodError,
