@@ -24,6 +24,7 @@ import {
   type FallbackSigner,
   withFallback,
 } from '../shared/kalshi/thread-signer.ts';
+import type { RoundReport } from '../shared/kill/cancel-until-flat.ts';
 import { mappingConfigWith } from '../shared/mapping/match.ts';
 import { WorkerMetric } from '../shared/metrics/names.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
@@ -33,7 +34,7 @@ import { otherLayoutLease } from '../shared/store/shard-layout.ts';
 import { parseWorkerEnv, WorkerEnvError } from './config.ts';
 import { startSessionLivePublisher } from './dashboard/live-publisher.ts';
 import { decisionLoggingQuoter } from './engine/adapters/decision-log.ts';
-import { gatewayFlattener } from './engine/adapters/flatten.ts';
+import { type FlattenOptions, gatewayFlattener } from './engine/adapters/flatten.ts';
 import { KalshiFeedAdapter } from './engine/adapters/kalshi-feed.ts';
 import { KalshiGateway } from './engine/adapters/kalshi-gateway.ts';
 import { type MetricsTarget, powertoolsLogger, WorkerMetrics } from './engine/adapters/observability.ts';
@@ -217,6 +218,22 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
           },
         }
       : undefined);
+  const flattenOptions: FlattenOptions = {
+    clock,
+    deadlineMs: config.kill.flattenTimeoutMs,
+    pauseMs: config.kill.flattenIntervalMs,
+    floodMs: config.kill.floodMs,
+    onRound: (r: RoundReport) => log.warn('kill_round', { ...r }),
+    writesInFlight: () => session?.writesInFlight() ?? 0,
+    // Alone on the account the kill switch sweeps it all; one shard of several sweeps only its own.
+    ...(shardCount > 1
+      ? {
+          owns: (o: { ticker: string; clientOrderId: string | null }) =>
+            o.clientOrderId?.startsWith(`${config.clientOrderPrefix}-`) === true ||
+            session?.eventOf(o.ticker) !== undefined,
+        }
+      : {}),
+  };
   const ports: EnginePorts = {
     clock,
     gateway,
@@ -245,22 +262,9 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
         log.warn('decision_log_failed', { error });
       },
     ),
-    flatten: gatewayFlattener(killGateway, {
-      clock,
-      deadlineMs: config.kill.flattenTimeoutMs,
-      pauseMs: config.kill.flattenIntervalMs,
-      floodMs: config.kill.floodMs,
-      onRound: (r) => log.warn('kill_round', { ...r }),
-      writesInFlight: () => session?.writesInFlight() ?? 0,
-      // Alone on the account the kill switch sweeps it all; one shard of several sweeps only its own.
-      ...(shardCount > 1
-        ? {
-            owns: (o: { ticker: string; clientOrderId: string | null }) =>
-              o.clientOrderId?.startsWith(`${config.clientOrderPrefix}-`) === true ||
-              session?.eventOf(o.ticker) !== undefined,
-          }
-        : {}),
-    }),
+    flatten: gatewayFlattener(killGateway, flattenOptions),
+    // A feed-down pause cancels until flat: no minute-long flood past the resume, no group deleted.
+    pauseFlatten: gatewayFlattener(killGateway, { ...flattenOptions, floodMs: 0, deleteGroups: false }),
     log,
     metrics,
     killFlag: storeKillFlags(opts.store.kill),

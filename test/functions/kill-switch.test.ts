@@ -12,7 +12,7 @@ import type { CancelPort, RestingOrder } from '../../shared/kill/cancel-until-fl
 import { kalshiCancelPort } from '../../shared/kill/kalshi-cancel-port.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
 import type { KalshiSim } from '../../sim/kalshi/index.ts';
-import { BOS, KEY_ID, MIL, rsaKey, setupSim } from '../sim/kalshi/harness.ts';
+import { BOS, followWallClock, KEY_ID, MIL, rsaKey, setupSim } from '../sim/kalshi/harness.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { RecordingLog, RecordingMetrics } from './support.ts';
 
@@ -72,7 +72,10 @@ describe('kill switch against the Kalshi simulator (signed REST, lying cancels)'
   let rest: KalshiRestClient;
 
   beforeEach(async () => {
-    ({ sim } = await setupSim());
+    const setup = await setupSim();
+    sim = setup.sim;
+    // The simulator keeps scenario time (a lying cancel lands later in it): let it run with the wall clock.
+    const stopClock = followWallClock(setup.clock);
     rest = new KalshiRestClient({
       baseUrl: sim.restBaseUrl,
       signer: createRsaSigner({ keyId: KEY_ID, privateKeyPem: rsaKey().privateKey }),
@@ -80,6 +83,7 @@ describe('kill switch against the Kalshi simulator (signed REST, lying cancels)'
       retry: { maxAttempts: 2 },
     });
     closers.push(async () => {
+      stopClock();
       await rest.close();
       await sim.close();
     });

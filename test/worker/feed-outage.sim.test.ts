@@ -165,7 +165,7 @@ describe('WebSocket outage × worker × simulator', () => {
     await until(() => w.session.feedOutage().state !== 'normal', 'feed-down pause');
     await until(() => ours().length === 0, 'nothing of ours resting');
     expect(w.session.killSwitch.tripped).toBe(false);
-    expect(w.session.snapshot().games[0]?.status).toBe('ws-down');
+    expect(w.session.snapshot().games[0]?.status).toBe('feed-down');
     expect(log.some((e) => e.event === 'feed_down_pause')).toBe(true);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(ours()).toEqual([]);

@@ -460,6 +460,12 @@ export interface EnginePorts {
   mapper: GameMapper;
   quoter: Quoter;
   flatten: Flattener;
+  /**
+   * Cancels our orders for a feed-down pause: until a listing shows none, with no flood after and no
+   * order group deleted (the kill switch's flood would keep cancelling for a minute, past the resume).
+   * Absent: `flatten`.
+   */
+  pauseFlatten?: Flattener;
   log: EngineLogger;
   metrics: EngineMetrics;
   killFlag?: KillFlagSource;

@@ -288,7 +288,7 @@ export class TradingSession {
     });
     this.outage = new FeedOutage({
       clock: ports.clock,
-      flatten: ports.flatten,
+      flatten: ports.pauseFlatten ?? ports.flatten,
       log: ports.log,
       metrics: ports.metrics,
       resync: () => void this.reconcile(true),

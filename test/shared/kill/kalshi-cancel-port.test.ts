@@ -8,27 +8,26 @@ import { KalshiRestClient } from '../../../shared/kalshi/rest-client.ts';
 import { createRsaSigner } from '../../../shared/kalshi/signer.ts';
 import { cancelUntilFlat } from '../../../shared/kill/cancel-until-flat.ts';
 import { kalshiCancelPort } from '../../../shared/kill/kalshi-cancel-port.ts';
-import type { SteppedClock } from '../../../sim/clock.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
-import { addShardOneGame, BOS, KEY_ID, MIL, rsaKey, setupSim } from '../../sim/kalshi/harness.ts';
+import {
+  addShardOneGame,
+  BOS,
+  followWallClock,
+  KEY_ID,
+  MIL,
+  rsaKey,
+  setupSim,
+} from '../../sim/kalshi/harness.ts';
 
 let sim: KalshiSim;
 let rest: KalshiRestClient;
-let scenarioClock: SteppedClock;
-let ticking: NodeJS.Timeout | undefined;
-
-/** The simulator keeps scenario time (a lying cancel lands later in it): let it run with the wall clock. */
-function runScenarioClock(): void {
-  let last = Date.now();
-  ticking = setInterval(() => {
-    const now = Date.now();
-    scenarioClock.set(scenarioClock.now() + (now - last));
-    last = now;
-  }, 10);
-}
+let stopClock: () => void = () => {};
 
 beforeEach(async () => {
-  ({ sim, clock: scenarioClock } = await setupSim());
+  const setup = await setupSim();
+  sim = setup.sim;
+  // The simulator keeps scenario time (a lying cancel lands later in it): let it run with the wall clock.
+  stopClock = followWallClock(setup.clock);
   rest = new KalshiRestClient({
     baseUrl: sim.restBaseUrl,
     signer: createRsaSigner({ keyId: KEY_ID, privateKeyPem: rsaKey().privateKey }),
@@ -37,8 +36,7 @@ beforeEach(async () => {
   });
 });
 afterEach(async () => {
-  if (ticking) clearInterval(ticking);
-  ticking = undefined;
+  stopClock();
   await rest.close();
   await sim.close();
 });
@@ -61,7 +59,6 @@ describe('cancelUntilFlat × Kalshi simulator', () => {
     placeResting(6);
     placeResting(2, 'other');
     sim.faults.set({ lyingCancelMs: 120, wrongOrderResponseRate: 0.3, rest5xxRemaining: 3 });
-    runScenarioClock();
     const port = kalshiCancelPort(rest, { useCancelAll: false });
     const report = await cancelUntilFlat(port, { clock: systemClock, deadlineMs: 15_000, pauseMs: 50 });
     expect(report.flat).toBe(true);

@@ -64,6 +64,21 @@ export function client(sim: KalshiSim, keyId = KEY_ID) {
   };
 }
 
+/**
+ * Lets the simulator's scenario clock run with the wall clock (its deferred work, such as a lying
+ * cancel landing later, happens on scenario time): for tests that drive the exchange in real time.
+ * Returns the function that stops it.
+ */
+export function followWallClock(clock: SteppedClock, everyMs = 10): () => void {
+  let last = Date.now();
+  const t = setInterval(() => {
+    const now = Date.now();
+    clock.set(clock.now() + (now - last));
+    last = now;
+  }, everyMs);
+  return () => clearInterval(t);
+}
+
 export async function setupSim(options: KalshiSimOptions = {}) {
   const clock = new SteppedClock(T0);
   const sim = await startKalshiSim({ clock, seed: 11, tickIntervalMs: 0, ...options });

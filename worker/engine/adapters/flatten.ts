@@ -28,12 +28,15 @@ export interface FlattenOptions {
   writesInFlight?: () => number;
   /** Keep cancelling (bulk, by group, by listed order) this long even after listings look empty. */
   floodMs?: number;
+  /** Delete our order groups too when alone on the account (default true; a pause keeps them). */
+  deleteGroups?: boolean;
 }
 
 export function cancelPortOf(
   gateway: ExchangeGateway,
   owns?: FlattenOptions['owns'],
   writesInFlight?: FlattenOptions['writesInFlight'],
+  deleteGroups = true,
 ): CancelPort {
   const port: CancelPort = {
     listResting: async () =>
@@ -59,7 +62,7 @@ export function cancelPortOf(
   };
   if (gateway.cancelAll && owns === undefined) port.cancelAll = () => gateway.cancelAll!();
   // Alone on the account: every order group of ours goes too (the exchange cancels what rests in it).
-  if (gateway.listOrderGroups && gateway.deleteOrderGroup && owns === undefined)
+  if (deleteGroups && gateway.listOrderGroups && gateway.deleteOrderGroup && owns === undefined)
     port.cancelGroups = async () => {
       const ids = await gateway.listOrderGroups!();
       await Promise.allSettled(ids.map((id) => gateway.deleteOrderGroup!(id)));
@@ -70,15 +73,18 @@ export function cancelPortOf(
 
 export function gatewayFlattener(gateway: ExchangeGateway, opts: FlattenOptions): Flattener {
   return async (_reason, onFlat, aborted) => {
-    const r = await cancelUntilFlat(cancelPortOf(gateway, opts.owns, opts.writesInFlight), {
-      clock: opts.clock,
-      deadlineMs: opts.deadlineMs,
-      pauseMs: opts.pauseMs,
-      onRound: opts.onRound,
-      ...(opts.floodMs === undefined ? {} : { floodMs: opts.floodMs }),
-      ...(onFlat ? { onFlat: (f: CancelReport) => onFlat(resultOf(f)) } : {}),
-      ...(aborted ? { aborted } : {}),
-    });
+    const r = await cancelUntilFlat(
+      cancelPortOf(gateway, opts.owns, opts.writesInFlight, opts.deleteGroups),
+      {
+        clock: opts.clock,
+        deadlineMs: opts.deadlineMs,
+        pauseMs: opts.pauseMs,
+        onRound: opts.onRound,
+        ...(opts.floodMs === undefined ? {} : { floodMs: opts.floodMs }),
+        ...(onFlat ? { onFlat: (f: CancelReport) => onFlat(resultOf(f)) } : {}),
+        ...(aborted ? { aborted } : {}),
+      },
+    );
     return resultOf(r);
   };
 }
