@@ -961,8 +961,11 @@ export class TradingSession {
       if (g.status !== 'quoting') quotes = { ...quotes, reasons: [g.status, ...quotes.reasons] };
     }
     g.lastQuotes = quotes;
-    if ((g.status === 'outside-window' || g.status === 'market-inactive') && own.length === 0)
-      this.manager.releaseGroup(eventTicker);
+    // Only a finished game (past its window, or a market closed by the listing or lifecycle) lets its
+    // group go; a create refused "market closed" names the state but is no proof: deleting the group
+    // then made the next requote create it again (two writes per book change while refused).
+    const finished = g.closed || g.stopAtMs === null || now >= g.stopAtMs;
+    if (finished && own.length === 0) this.manager.releaseGroup(eventTicker);
     // No await unless a write is in flight: a requote that changes nothing ends in this turn.
     const report = this.manager.syncNow(this.binding(g), quotes.quotes, own);
     this.afterSync(g, report instanceof Promise ? await report : report, since);
