@@ -1171,9 +1171,6 @@ export class TradingSession {
     const now = this.ports.clock.now();
     this.counters['resyncs']!++;
     const tracked = new Set(this.gameOfTicker.keys());
-    // A ghost is size that left the book as fills whose messages are late; the positions snapshot lags
-    // fills too (positionLagMs), so a ghost is dropped only once that snapshot has had time to count it.
-    this.manager.dropGhosts(startedMs - this.config.positionLagMs);
     const actions = reconcileOrders(
       this.manager.all(),
       orders,
@@ -1199,6 +1196,13 @@ export class TradingSession {
       startedMs,
     );
     this.lastDrift = driftMemory(decision);
+    // A ghost is size that left the book as fills whose messages are late; the positions snapshot lags
+    // fills too (positionLagMs), so a ghost is dropped only once that snapshot has had time to count it —
+    // and not in a market whose drift is only deferred this pass: the inventory does not carry it yet.
+    this.manager.dropGhosts(
+      startedMs - this.config.positionLagMs,
+      new Set(decision.deferred.map((d) => d.ticker)),
+    );
     const initial = !this.positionsLoaded;
     this.positionsLoaded = true;
     const owedBefore = new Map(this.owedTrust);
