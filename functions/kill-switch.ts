@@ -142,7 +142,10 @@ export type KillResult =
 
 export class OrdersStillResting extends Error {
   constructor(readonly report: CancelReport) {
-    super(`kill switch: ${report.remaining.length} order(s) still resting after ${report.elapsedMs} ms`);
+    const what = report.remainingKnown
+      ? `${report.remaining.length} order(s)`
+      : 'an unknown number of orders (no listing succeeded last)';
+    super(`kill switch: ${what} still resting after ${report.elapsedMs} ms`);
     this.name = 'OrdersStillResting';
   }
 }
@@ -200,7 +203,9 @@ export function makeHandler(deps: KillSwitchDeps) {
       throw err;
     }
     deps.metrics.add(KillMetric.KillCancelsSent, 'Count', report.cancelsSent + report.cancelAllCalls);
-    deps.metrics.add(KillMetric.KillOrdersRemaining, 'Count', report.remaining.length);
+    // Unknown (the last listing failed) is not zero: the kill-orders-remaining alarm must see it.
+    const remaining = report.remainingKnown ? report.remaining.length : Math.max(1, report.remaining.length);
+    deps.metrics.add(KillMetric.KillOrdersRemaining, 'Count', remaining);
     deps.metrics.flush();
     const fields = { ...report, remaining: report.remaining.slice(0, 50) };
     if (!report.flat) {

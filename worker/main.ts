@@ -335,6 +335,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       // The flood (cancel-all account-wide) must end before the lease is released: the next task
       // on the shard would have its first orders cancelled. A kill while the worker lives floods on.
       s.killSwitch.abortFlood();
+      // A pass on the wire when aborted ends first (bounded by the call timeout): only then is the lease released.
+      await s.killSwitch.flooded();
       metrics.flush();
       return r;
     },

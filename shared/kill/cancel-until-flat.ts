@@ -171,7 +171,10 @@ export async function cancelUntilFlat(
       report.remainingKnown = false;
       emptyListings = 0; // an unknown state is not an empty one
     }
-    const flooding = clock.now() < floodUntil;
+    // Closing (aborted) while this pass listed: send nothing more — at SIGTERM the lease may already be
+    // the next task's, and an account-wide cancel-all or group delete would take its first orders.
+    const stopping = options.aborted?.() ?? false;
+    const flooding = !stopping && clock.now() < floodUntil;
     if (flooding) {
       // The flood: bulk and group cancels every pass, whatever the listing said (it may lie).
       if (port.cancelAll) {
@@ -185,7 +188,7 @@ export async function cancelUntilFlat(
           round.cancelErrors++;
         }
       }
-      if (port.cancelGroups) {
+      if (port.cancelGroups && !options.aborted?.()) {
         round.usedCancelGroups = true;
         try {
           await withTimeout(clock, budget(), 'cancelGroups', () => port.cancelGroups!());
@@ -209,7 +212,7 @@ export async function cancelUntilFlat(
         for (const o of listing) seen.add(o.orderId);
         // Bulk cancel first (one request) on the first non-empty round; every
         // later round cancels the survivors one by one.
-        if (port.cancelAll && !bulkUsed && !flooding) {
+        if (port.cancelAll && !bulkUsed && !flooding && !stopping) {
           bulkUsed = true;
           round.usedCancelAll = true;
           report.cancelAllCalls++;
@@ -220,7 +223,7 @@ export async function cancelUntilFlat(
             round.cancelErrors++;
           }
         } else {
-          for (let i = 0; i < listing.length && clock.now() < endAt; i += concurrency) {
+          for (let i = 0; !stopping && i < listing.length && clock.now() < endAt; i += concurrency) {
             const chunk = listing.slice(i, i + concurrency);
             const results = await Promise.allSettled(
               chunk.map((o) => withTimeout(clock, budget(), 'cancel', () => port.cancel(o))),

@@ -218,6 +218,21 @@ describe('kill switch decisions', () => {
     expect((await store.kill.active())[0]?.kind).toBe('kill');
   });
 
+  it('listings that never succeed: the remainder is unknown — the alarm metric is raised and the error says so, never "0 still resting"', async () => {
+    const exchange: CancelPort = {
+      listResting: async () => {
+        throw new Error('503 service unavailable');
+      },
+      cancel: async () => {},
+    };
+    const handler = makeHandler(deps(exchange, { deadlineMs: 300 }));
+    const err = await handler(alarmEvent('ALARM')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OrdersStillResting);
+    expect((err as Error).message).toMatch(/unknown/);
+    expect((err as Error).message).not.toMatch(/\b0 order/);
+    expect(metrics.last('KillOrdersRemaining')).toBeGreaterThanOrEqual(1);
+  });
+
   it('the flag is set even when Kalshi cannot be reached at all', async () => {
     const handler = makeHandler(
       deps(never, {

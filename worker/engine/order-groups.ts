@@ -101,7 +101,9 @@ export class OrderGroups {
     const id = this.usable(eventTicker);
     const set = this.deps.gateway.setOrderGroupLimit;
     const prev = this.limits.get(eventTicker);
-    if (id === undefined || !set || prev === undefined || Math.abs(limit - prev) < prev * LIMIT_STEP) return;
+    // An adopted group (restart) has no known limit: the first sync sets it, whatever the old process gave it.
+    if (id === undefined || !set || (prev !== undefined && Math.abs(limit - prev) < prev * LIMIT_STEP))
+      return;
     this.limits.set(eventTicker, limit);
     set.call(this.deps.gateway, id, limit).then(
       () => this.deps.log.info('order_group_limit_set', { eventTicker, limit }),

@@ -898,9 +898,13 @@ export class OrderManager {
       .map((g) => ({ ticker: g.ticker, side: g.side, remaining: g.remaining }));
   }
 
-  /** Forgets ghosts created before a listing that started at `beforeMs`: that listing is the truth for them. */
-  dropGhosts(beforeMs: number): void {
-    for (const [id, g] of this.ghosts) if (g.sinceMs < beforeMs) this.ghosts.delete(id);
+  /**
+   * Forgets ghosts created before a listing that started at `beforeMs`: that listing is the truth for them
+   * (except in `keep`, markets whose position drift was not corrected yet).
+   */
+  dropGhosts(beforeMs: number, keep: ReadonlySet<string> = new Set()): void {
+    for (const [id, g] of this.ghosts)
+      if (g.sinceMs < beforeMs && !keep.has(g.ticker)) this.ghosts.delete(id);
   }
 
   /**

@@ -1025,8 +1025,11 @@ export class TradingSession {
       if (g.status !== 'quoting') quotes = { ...quotes, reasons: [g.status, ...quotes.reasons] };
     }
     g.lastQuotes = quotes;
-    if ((g.status === 'outside-window' || g.status === 'market-inactive') && own.length === 0)
-      this.manager.releaseGroup(eventTicker);
+    // Only a finished game (past its window, or a market closed by the listing or lifecycle) lets its
+    // group go; a create refused "market closed" names the state but is no proof: deleting the group
+    // then made the next requote create it again (two writes per book change while refused).
+    const finished = g.closed || g.stopAtMs === null || now >= g.stopAtMs;
+    if (finished && own.length === 0) this.manager.releaseGroup(eventTicker);
     // No await unless a write is in flight: a requote that changes nothing ends in this turn.
     const report = this.manager.syncNow(this.binding(g), quotes.quotes, own);
     this.afterSync(g, report instanceof Promise ? await report : report, since);
@@ -1238,9 +1241,6 @@ export class TradingSession {
     const now = this.ports.clock.now();
     this.counters['resyncs']!++;
     const tracked = new Set(this.gameOfTicker.keys());
-    // A ghost is size that left the book as fills whose messages are late; the positions snapshot lags
-    // fills too (positionLagMs), so a ghost is dropped only once that snapshot has had time to count it.
-    this.manager.dropGhosts(startedMs - this.config.positionLagMs);
     const actions = reconcileOrders(
       this.manager.all(),
       orders,
@@ -1270,6 +1270,13 @@ export class TradingSession {
     const inGap = this.connection.state === 'down' && this.everUp;
     const decision = inGap ? holdDuringGap(judged) : judged;
     this.lastDrift = driftMemory(decision);
+    // A ghost is size that left the book as fills whose messages are late; the positions snapshot lags
+    // fills too (positionLagMs), so a ghost is dropped only once that snapshot has had time to count it —
+    // and not in a market whose drift is only deferred this pass: the inventory does not carry it yet.
+    this.manager.dropGhosts(
+      startedMs - this.config.positionLagMs,
+      new Set(decision.deferred.map((d) => d.ticker)),
+    );
     const initial = !this.positionsLoaded;
     this.positionsLoaded = true;
     const owedBefore = new Map(this.owedTrust);

@@ -272,3 +272,34 @@ describe('cancelUntilFlat flood (one lying listing must not end it)', () => {
     expect(report.remainingKnown).toBe(false);
   });
 });
+
+describe('cancelUntilFlat flood aborted mid-pass', () => {
+  it('an abort while a pass is listing sends no more bulk or group cancels (the lease may already be the next task’s)', async () => {
+    const clock = new ManualClock(0);
+    let stop = false;
+    let listings = 0;
+    const afterAbort: string[] = [];
+    const port: CancelPort = {
+      listResting: async () => {
+        // The third pass's listing is on the wire when the process closes.
+        if (++listings === 3) stop = true;
+        return [];
+      },
+      cancel: async () => {
+        if (stop) afterAbort.push('cancel');
+      },
+      cancelAll: async () => {
+        if (stop) afterAbort.push('cancelAll');
+      },
+      cancelGroups: async () => {
+        if (stop) afterAbort.push('cancelGroups');
+      },
+    };
+    const report = await drive(
+      clock,
+      cancelUntilFlat(port, { clock, pauseMs: 1_000, floodMs: 60_000, aborted: () => stop }),
+    );
+    expect(report.rounds).toBe(3);
+    expect(afterAbort).toEqual([]);
+  });
+});

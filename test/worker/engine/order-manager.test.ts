@@ -770,3 +770,33 @@ describe('OrderManager order-group limit', () => {
     ]);
   });
 });
+
+describe('OrderManager adopted order group', () => {
+  it("after a restart the adopted group's limit is brought in step with the game limit (its old limit is unknown)", async () => {
+    const { ex, manager, game } = rig(10_000);
+    manager.applyReconciliation(
+      [
+        {
+          kind: 'adopt',
+          exchange: {
+            orderId: 'old-1',
+            clientOrderId: 'kmm-old-1',
+            ticker: 'G-A',
+            side: 'bid',
+            price: 400_000,
+            remaining: 500,
+            filled: 0,
+            orderGroupId: 'g-before-restart',
+          },
+        },
+      ],
+      () => 'G',
+    );
+    await manager.sync(game, FOUR(500));
+    await drain();
+    expect(ex.groupLimits).toEqual([{ id: 'g-before-restart', limit: 10_000 }]);
+    // Then only on moves of a quarter or more, as for a group we created.
+    await manager.sync({ ...game, orderGroupLimit: 11_000 }, FOUR(500));
+    expect(ex.groupLimits).toHaveLength(1);
+  });
+});

@@ -720,3 +720,30 @@ describe('TradingSession discovery', () => {
     r.session.dispose();
   });
 });
+
+describe('TradingSession order group of a game refused as inactive', () => {
+  class GroupDeletingExchange extends FakeExchange {
+    deletedGroups: string[] = [];
+    async deleteOrderGroup(id: string): Promise<void> {
+      this.deletedGroups.push(id);
+    }
+  }
+
+  it('a create refused "market closed" does not make a quotable game delete and recreate its order group on every requote', async () => {
+    const ex = new GroupDeletingExchange();
+    const r = rig({}, ex);
+    ex.refuseCreates = { code: 'market_closed', message: 'market is closed' };
+    await started(r);
+    // Two minutes of book changes every 250 ms, with the game still open by every listing we have.
+    for (let t = 0; t < 120_000; t += 250) {
+      ex.emit({ type: 'book', ticker: A });
+      await advance(r.clock, 250);
+    }
+    await r.session.idle();
+    expect(r.session.snapshot().games[0]!.status).toBe('market-inactive');
+    // The game is not finished: its group is kept, not deleted and created again at each requote (two writes each).
+    expect(ex.deletedGroups).toEqual([]);
+    expect(ex.calls.filter((c) => c === 'createOrderGroup')).toHaveLength(1);
+    r.session.dispose();
+  });
+});
