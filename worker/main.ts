@@ -43,6 +43,7 @@ import { eventBridgeRefresh } from './engine/adapters/refresh.ts';
 import { StoreGameMapper, storeAudit, storeKillFlags, storeTheoSource } from './engine/adapters/store.ts';
 import type {
   BookReader,
+  DayPnlPort,
   EngineLogger,
   EnginePorts,
   FlattenResult,
@@ -108,6 +109,16 @@ export interface Worker {
   close(): Promise<void>;
   /** How trading writes are signed, and how often the off-loop signer failed over to in-process signing. */
   signing(): { mode: SigningMode; fallbacks: number; open: boolean };
+}
+
+/** The shard's stored trading-day PnL; absent from stores without it (drawdown from this process's peak). */
+function dayPnlPort(store: Store, shardId: string, now: () => number): DayPnlPort | undefined {
+  const days = store.pnlDay;
+  if (!days) return undefined;
+  return {
+    load: (day) => days.load(shardId, day),
+    save: (record) => days.save(shardId, { ...record, at: now() }),
+  };
 }
 
 function loggerFrom(opts: WorkerOptions): EngineLogger {
@@ -279,6 +290,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       fenceToken: () => opts.lease?.token() ?? 0,
       eventOf: (t) => session?.eventOf(t),
     }),
+    dayPnl: dayPnlPort(opts.store, shardId, () => clock.now()),
   };
   session = new TradingSession(config, ports, {
     index: shardCount > 1 ? Number(opts.shardId) : 0,

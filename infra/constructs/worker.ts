@@ -71,6 +71,8 @@ export const WORKER_DYNAMO_GRANTS = [
   { actions: ['PutItem'], keys: ['LIVE'] },
   // The tournament keys the odds poll found active (the mapper lists theos under each).
   { actions: ['GetItem'], keys: ['ODDSKEYS#'] },
+  // Its trading day's PnL and peak (shared/store/pnl-day.ts): read at start-up, overwritten each heartbeat.
+  { actions: ['GetItem', 'PutItem'], keys: ['PNLDAY#'] },
 ] as const satisfies readonly { actions: readonly DynamoAction[]; keys: readonly string[] }[];
 /** gsi1 partitions the worker queries: theos of a sport (game mapping). */
 export const WORKER_INDEX_KEYS = ['THEOS#'];

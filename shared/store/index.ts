@@ -12,6 +12,7 @@ import { LiveSnapshotStore } from './live-snapshot.ts';
 import { MappingStore } from './mapping.ts';
 import { ActiveOddsKeysStore } from './odds-keys.ts';
 import { OddsQuotaStore } from './odds-quota.ts';
+import { PnlDayStore } from './pnl-day.ts';
 import { RefreshDebounceStore } from './refresh-debounce.ts';
 import { StopAlarmStore } from './stop-alarms.ts';
 import { TABLE_SPEC } from './table.ts';
@@ -34,6 +35,7 @@ export { type LiveSnapshotRecord, LiveSnapshotStore } from './live-snapshot.ts';
 export { type EventMapping, eventMappingSchema, MappingStore } from './mapping.ts';
 export { type ActiveOddsKeys, ActiveOddsKeysStore, activeOddsKeysSchema } from './odds-keys.ts';
 export { type OddsQuota, OddsQuotaStore } from './odds-quota.ts';
+export { type PnlDay, PnlDayStore, pnlDaySchema } from './pnl-day.ts';
 export { type DebounceResult, RefreshDebounceStore } from './refresh-debounce.ts';
 export { type StopAlarmState, StopAlarmStore } from './stop-alarms.ts';
 export { createTableInput, TABLE_SPEC, ttlAfter } from './table.ts';
@@ -61,6 +63,8 @@ export interface Store {
   readonly activeOddsKeys: ActiveOddsKeysStore;
   readonly stopAlarms: StopAlarmStore;
   readonly oddsQuota: OddsQuotaStore;
+  /** Each shard's trading-day PnL and peak (the drawdown across restarts); optional for test stores. */
+  readonly pnlDay?: PnlDayStore;
 }
 
 export interface StoreOptions {
@@ -88,6 +92,7 @@ export function createStore(
     activeOddsKeys: new ActiveOddsKeysStore(table),
     stopAlarms: new StopAlarmStore(table),
     oddsQuota: new OddsQuotaStore(table),
+    pnlDay: new PnlDayStore(table),
   };
 }
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.ts';

@@ -524,6 +524,10 @@ describe('worker', () => {
       '{"Action":"dynamodb:PutItem","Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["LIVE*"]}}',
     );
     expect(policies).not.toMatch(/"dynamodb:(GetItem|UpdateItem|Query)"[^\]]*LIVE/);
+    // Its trading day's PnL and peak (the drawdown across restarts): read at start-up, put each heartbeat.
+    expect(policies).toContain(
+      '{"Action":["dynamodb:GetItem","dynamodb:PutItem"],"Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["PNLDAY#*"]}}',
+    );
     // Mappings and position snapshots are written, never read back or updated by the worker.
     expect(policies).not.toMatch(/"dynamodb:(GetItem|UpdateItem|Query)"[^\]]*MAP#/);
     expect(policies).not.toMatch(/"dynamodb:(GetItem|UpdateItem|Query)"[^\]]*POS#/);

@@ -290,8 +290,8 @@ describe('IAM: per role', () => {
       expect(Object.fromEntries([...byAction].map(([a, k]) => [a, [...k].sort()]))).toEqual({
         'dynamodb:BatchGetItem': ['THEO#*'],
         'dynamodb:Query': ['KILL*', 'gsi1:THEOS#*'],
-        'dynamodb:PutItem': ['DEC#*', 'FILL#*', 'LIVE*', 'MAP#*', 'ORDER#*', 'POS#*'],
-        'dynamodb:GetItem': ['LEASE#*', 'ODDSKEYS#*'],
+        'dynamodb:PutItem': ['DEC#*', 'FILL#*', 'LIVE*', 'MAP#*', 'ORDER#*', 'PNLDAY#*', 'POS#*'],
+        'dynamodb:GetItem': ['LEASE#*', 'ODDSKEYS#*', 'PNLDAY#*'],
         'dynamodb:UpdateItem': ['LEASE#*'],
       });
     }

@@ -450,6 +450,21 @@ export interface EngineMetrics {
   timing(name: string, ms: number, dims?: Dimensions): void;
 }
 
+/** A shard's PnL of one trading day, as stored (worker/engine/day-drawdown.ts). */
+export interface DayPnlRecord {
+  day: string;
+  /** The day's realised PnL (net of fees), Micros, as of the last heartbeat. */
+  realised: Micros;
+  /** The day's peak of realised + marked PnL, Micros. */
+  peak: Micros;
+}
+
+/** The store side, bound to one shard. */
+export interface DayPnlPort {
+  load(day: string): Promise<DayPnlRecord | null>;
+  save(record: DayPnlRecord): Promise<void>;
+}
+
 /** Everything a TradingSession is built from. */
 export interface EnginePorts {
   clock: Clock;
@@ -472,4 +487,6 @@ export interface EnginePorts {
   lease?: Lease;
   refresh?: RefreshPublisher;
   audit?: AuditSink;
+  /** The shard's stored trading-day PnL (worker/engine/day-drawdown.ts); absent: drawdown from this process's peak. */
+  dayPnl?: DayPnlPort;
 }

@@ -27,6 +27,7 @@ import { gameLimit } from '../../shared/risk/limits.ts';
 import { gameStartTime, stopTime } from '../../shared/risk/stop-rule.ts';
 import { shardOf } from '../../shared/store/shard-assignment.ts';
 import { type Centis, MICROS_PER_DOLLAR, type Micros, notionalMicros } from '../../shared/units.ts';
+import { DayDrawdownTracker } from './day-drawdown.ts';
 import { exposures, signedInventory } from './exposure.ts';
 import { FeedOutage } from './feed-outage.ts';
 import { Inventory } from './inventory.ts';
@@ -244,8 +245,8 @@ export class TradingSession {
   private subscribed = false;
   private stopped = false;
   private lastSnapshotMs = Number.NEGATIVE_INFINITY;
-  /** Highest realised + marked PnL seen at a heartbeat (Micros): the drawdown's reference. */
-  private pnlPeak: Micros | null = null;
+  /** The trading day's PnL and peak, continued from the store across restarts: the drawdown's reference. */
+  private readonly dayPnl: DayDrawdownTracker;
   private readonly liveness: LivenessTracker;
   private discoveryTimer: TimerHandle | null = null;
   private discoveryFailures = 0;
@@ -259,6 +260,7 @@ export class TradingSession {
     const now = ports.clock.now();
     this.connection = { state: 'down', sinceMs: now };
     this.liveness = new LivenessTracker(config.stallAfterMs);
+    this.dayPnl = new DayDrawdownTracker(ports.dayPnl, ports.log, ports.metrics);
     this.killSwitch = new KillSwitch({
       clock: ports.clock,
       flatten: ports.flatten,
@@ -317,6 +319,7 @@ export class TradingSession {
     if (this.started) return;
     this.started = true;
     this.early = [];
+    await this.dayPnl.load(this.ports.clock.now()); // the day's earlier realised PnL and peak (restart)
     this.unsubscribe = this.ports.feed.onEvent((e) => this.handle(e));
     await this.discover();
     // "Down" is measured from the first subscription request, not from boot: discovery of thousands of
@@ -1375,10 +1378,10 @@ export class TradingSession {
     m.gauge(WorkerMetric.TheoAgeSeconds, oldestTheo / 1000);
     m.gauge('PnlRealisedDollars', snap.pnl.realised / MICROS_PER_DOLLAR);
     m.gauge('PnlMarkedDollars', snap.pnl.marked / MICROS_PER_DOLLAR);
-    // Drawdown from the session's peak of realised + marked PnL (the PnlDrawdown alarm watches it).
-    const total = snap.pnl.realised + snap.pnl.marked;
-    this.pnlPeak = this.pnlPeak === null ? total : Math.max(this.pnlPeak, total);
-    m.gauge(WorkerMetric.PnlDrawdownDollars, (this.pnlPeak - total) / MICROS_PER_DOLLAR);
+    // Drawdown from the trading day's peak of realised + marked PnL, across restarts (the PnlDrawdown alarm).
+    const drawdown = this.dayPnl.observe(now, snap.pnl.realised, snap.pnl.marked);
+    m.gauge(WorkerMetric.PnlDrawdownDollars, drawdown / MICROS_PER_DOLLAR);
+    this.persist('pnl_day', this.dayPnl.sync(now));
   }
 
   /**
