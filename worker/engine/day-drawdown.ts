@@ -79,6 +79,7 @@ export class DayDrawdownTracker {
   private loaded: boolean;
   private pending: DayPnlRecord | null = null;
   private busy = false;
+  private saving: Promise<void> | null = null;
 
   constructor(
     private readonly port: DayPnlPort | undefined,
@@ -97,8 +98,17 @@ export class DayDrawdownTracker {
     try {
       const stored = await this.port.load(day);
       this.loaded = true;
-      // The session so far has only counted its own realised PnL (offset 0): the stored day's is added.
-      if (!this.state || this.state.day === day) this.state = resumeDay(stored, day);
+      // The session so far has counted only its own realised PnL (offset 0): the stored day's is added, and a
+      // peak it saw before a late read (start-up read failed) is kept, lifted by the same amount.
+      if (stored && (!this.state || this.state.day === day)) {
+        const seen = this.state?.peak ?? null;
+        const resumed = resumeDay(stored, day);
+        this.state = {
+          ...resumed,
+          peak: seen === null ? resumed.peak : Math.max(stored.peak, seen + stored.realised),
+          last: this.state?.last ?? 0,
+        };
+      }
       this.log.info('pnl_day_loaded', {
         day,
         realised: stored?.realised ?? null,
@@ -129,8 +139,17 @@ export class DayDrawdownTracker {
     if (!record) return undefined;
     this.pending = null;
     this.busy = true;
-    return this.port.save(record).finally(() => {
+    this.saving = this.port.save(record).finally(() => {
       this.busy = false;
+      this.saving = null;
     });
+    return this.saving;
+  }
+
+  /** Shutdown: the last observation stored after any write in flight (fills of the flatten count for the day). */
+  async flush(nowMs: number, sessionRealised: Micros, marked: Micros): Promise<void> {
+    this.observe(nowMs, sessionRealised, marked);
+    await this.saving?.catch(() => undefined);
+    await this.sync(nowMs);
   }
 }

@@ -347,6 +347,8 @@ export class TradingSession {
   async stop(source: KillSource = 'sigterm', reason = 'shutdown'): Promise<FlattenResult> {
     const result = await this.kill(source, reason);
     this.snapshotPositions('shutdown');
+    const { pnl } = this.snapshot();
+    this.persist('pnl_day', this.dayPnl.flush(this.ports.clock.now(), pnl.realised, pnl.marked));
     this.shutdownTimers();
     await this.quiesce();
     return result;

@@ -2,12 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type DayDrawdownState,
+  DayDrawdownTracker,
   type DayObservation,
+  type DayPnlRecord,
   observeDay,
   resumeDay,
   TRADING_DAY_START_UTC_HOUR,
   tradingDay,
 } from '../../../worker/engine/day-drawdown.ts';
+import { drain, recordingLog, recordingMetrics } from './support.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
 const HOUR = 3_600_000;
@@ -141,5 +144,78 @@ describe('day drawdown', () => {
     const o = observeDay(s, '2026-11-25', -1_000_000, 0);
     expect(o.drawdown).toBe(0);
     expect(o.record).toEqual({ day: '2026-11-25', realised: -1_000_000, peak: -1_000_000 });
+  });
+});
+
+/** An in-memory store whose calls the test completes by hand. */
+function manualPort(initial: DayPnlRecord | null) {
+  let stored = initial;
+  const calls: { kind: 'load' | 'save'; record?: DayPnlRecord; settle: (fail?: boolean) => void }[] = [];
+  const port = {
+    load: (_day: string) =>
+      new Promise<DayPnlRecord | null>((resolve, reject) =>
+        calls.push({
+          kind: 'load',
+          settle: (fail) => (fail ? reject(new Error('throttled')) : resolve(stored)),
+        }),
+      ),
+    save: (record: DayPnlRecord) =>
+      new Promise<void>((resolve, reject) =>
+        calls.push({
+          kind: 'save',
+          record,
+          settle: (fail) => {
+            if (fail) return reject(new Error('throttled'));
+            stored = record;
+            resolve();
+          },
+        }),
+      ),
+  };
+  return { port, calls, stored: () => stored };
+}
+
+describe('DayDrawdownTracker', () => {
+  const day = tradingDay(T0);
+
+  it('never writes before the stored day has been read: a failed start-up read cannot reset the peak', async () => {
+    const m = manualPort({ day, realised: 1_000_000, peak: 3_000_000 });
+    const t = new DayDrawdownTracker(m.port, recordingLog(), recordingMetrics());
+    const loading = t.load(T0);
+    m.calls[0]!.settle(true);
+    await loading;
+    // Unread: this process's own peak, as before, and no write.
+    expect(t.observe(T0 + 10_000, 500_000, 0)).toBe(0);
+    const retry = t.sync(T0 + 10_000);
+    expect(m.calls.map((c) => c.kind)).toEqual(['load', 'load']);
+    m.calls[1]!.settle();
+    await retry;
+    // Read: the day's $1 realised is added, and its $3 peak holds.
+    expect(t.observe(T0 + 20_000, 500_000, 0)).toBe(1_500_000);
+    const saving = t.sync(T0 + 20_000);
+    m.calls[2]!.settle();
+    await saving;
+    expect(m.stored()).toEqual({ day, realised: 1_500_000, peak: 3_000_000 });
+  });
+
+  it('one store call at a time; shutdown stores the last observation after the write in flight', async () => {
+    const m = manualPort(null);
+    const t = new DayDrawdownTracker(m.port, recordingLog(), recordingMetrics());
+    const loading = t.load(T0);
+    m.calls[0]!.settle();
+    await loading;
+    t.observe(T0 + 10_000, 2_000_000, 0);
+    const first = t.sync(T0 + 10_000);
+    t.observe(T0 + 20_000, 1_000_000, 0);
+    expect(t.sync(T0 + 20_000)).toBeUndefined(); // the first write has not landed: no second in flight
+    const flushing = t.flush(T0 + 25_000, 500_000, 0);
+    expect(m.calls.map((c) => c.kind)).toEqual(['load', 'save']);
+    m.calls[1]!.settle();
+    await first;
+    await drain();
+    expect(m.calls.map((c) => c.kind)).toEqual(['load', 'save', 'save']);
+    m.calls[2]!.settle();
+    await flushing;
+    expect(m.stored()).toEqual({ day, realised: 500_000, peak: 2_000_000 });
   });
 });
