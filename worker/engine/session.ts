@@ -319,8 +319,9 @@ export class TradingSession {
     if (this.started) return;
     this.started = true;
     this.early = [];
-    await this.dayPnl.load(this.ports.clock.now()); // the day's earlier realised PnL and peak (restart)
+    // Subscribed before anything is awaited: the feed may deliver at once (queued until start-up ends).
     this.unsubscribe = this.ports.feed.onEvent((e) => this.handle(e));
+    await this.dayPnl.load(this.ports.clock.now()); // the day's earlier realised PnL and peak (restart)
     await this.discover();
     // "Down" is measured from the first subscription request, not from boot: discovery of thousands of
     // markets takes minutes and is no fault of the feed. The feed may already be up (its event waits in `early`).
