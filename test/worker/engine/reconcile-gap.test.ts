@@ -5,22 +5,10 @@
  * reported up, are counted once, with their records, and no drift.
  */
 import { describe, expect, it } from 'vitest';
-import type { FillEvent } from '../../../worker/engine/ports.ts';
-import { A, advance, c, sessionRig, started, T0 } from './session-rig.ts';
+import { A, advance, fill, sessionRig, started } from './session-rig.ts';
 import { drain } from './support.ts';
 
 const rig = () => sessionRig();
-
-const fill = (id: string, ticker: string, side: 'bid' | 'ask', count: number, price = c(50)): FillEvent => ({
-  type: 'fill',
-  tradeId: id,
-  orderId: `ext-${id}`,
-  ticker,
-  side,
-  price,
-  count,
-  tsMs: T0,
-});
 
 describe('a feed gap and its backfilled fills', () => {
   it('no correction while the feed is down; the backfilled fill is counted once, recorded, and no drift', async () => {

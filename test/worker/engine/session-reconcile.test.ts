@@ -5,24 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FillEvent, ListedEvent } from '../../../worker/engine/ports.ts';
-import { A, advance, B, c, EVENT, type SessionRig, sessionRig, started, T0 } from './session-rig.ts';
+import type { ListedEvent } from '../../../worker/engine/ports.ts';
+import { A, advance, B, EVENT, fill, type SessionRig, sessionRig, started } from './session-rig.ts';
 import { drain, UNMATCHED_MARKET } from './support.ts';
 
 const rig = () => sessionRig();
 type Rig = SessionRig;
 const OTHER = UNMATCHED_MARKET;
-
-const fill = (id: string, ticker: string, side: 'bid' | 'ask', count: number, price = c(50)): FillEvent => ({
-  type: 'fill',
-  tradeId: id,
-  orderId: `ext-${id}`,
-  ticker,
-  side,
-  price,
-  count,
-  tsMs: T0,
-});
 
 const drifts = (r: Rig) => r.session.snapshot().counters['drifts'];
 

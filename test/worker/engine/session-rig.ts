@@ -103,6 +103,24 @@ export function sessionRig(opts: SessionRigOptions = {}) {
 }
 export type SessionRig = ReturnType<typeof sessionRig>;
 
+/** An external fill message (trade `id`, order `ext-<id>`) at T0. */
+export const fill = (
+  id: string,
+  ticker: string,
+  side: 'bid' | 'ask',
+  count: number,
+  price = c(50),
+): FillEvent => ({
+  type: 'fill',
+  tradeId: id,
+  orderId: `ext-${id}`,
+  ticker,
+  side,
+  price,
+  count,
+  tsMs: T0,
+});
+
 /** Starts the session and reports the feed up. */
 export async function started<R extends { session: TradingSession; ex: FakeExchange }>(r: R): Promise<R> {
   await r.session.start();
