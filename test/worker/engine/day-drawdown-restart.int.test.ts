@@ -3,24 +3,15 @@
  * started again reports the drawdown from the day's earlier peak, read from local DynamoDB, not from
  * the new process's own peak.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
-import { createStore, type Store } from '../../../shared/store/index.ts';
 import type { FillEvent } from '../../../worker/engine/ports.ts';
-import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+import { store, useLocalStore } from '../../support/local-store.ts';
 import { FakeExchange } from './fake-exchange.ts';
 import { A, B, c, START, sessionRig, T0 } from './session-rig.ts';
 import { drain } from './support.ts';
 
-let db: LocalDynamo;
-let store: Store;
-beforeAll(async () => {
-  db = await startDynalite();
-  store = createStore(db.doc, db.tableName);
-});
-afterAll(async () => {
-  await db.close();
-});
+useLocalStore();
 
 /** A worker process for shard 0 on the shared exchange and table, with its own clock (a new process). */
 function worker(ex: FakeExchange, startMs: number) {
