@@ -15,8 +15,8 @@ import { localKillSwitch } from '../../scripts/dashboard/local-kill-switch.ts';
 import { type OperatorDashboard, startOperatorDashboard } from '../../scripts/dashboard.ts';
 import type { PaperStack } from '../../scripts/paper/stack.ts';
 import { MAKER_USER } from '../../sim/main.ts';
-import { type Browser, launchBrowser } from './chromium.ts';
-import { startQuietEvening, watchProblems } from './support.ts';
+import type { Browser } from './chromium.ts';
+import { openWatchedPage, startQuietEvening } from './support.ts';
 
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
 let stack: PaperStack;
@@ -40,9 +40,7 @@ beforeAll(async () => {
     },
     { invoker: localKillSwitch(stack.store.kill, Date.now, (r) => invoked.push(r)), operator: 'alice@test' },
   );
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  watchProblems(page, problems);
+  ({ browser, page } = await openWatchedPage(problems));
 }, 60_000);
 
 afterAll(async () => {

@@ -11,8 +11,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaperStack } from '../../scripts/paper/stack.ts';
 import { MAKER_USER } from '../../sim/main.ts';
-import { type Browser, launchBrowser } from './chromium.ts';
-import { startQuietEvening, watchProblems } from './support.ts';
+import type { Browser } from './chromium.ts';
+import { openWatchedPage, startQuietEvening } from './support.ts';
 
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
 let stack: PaperStack;
@@ -22,9 +22,7 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   stack = await startQuietEvening({ host: '127.0.0.1', port: 0 });
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  watchProblems(page, problems);
+  ({ browser, page } = await openWatchedPage(problems));
 }, 60_000);
 
 afterAll(async () => {
