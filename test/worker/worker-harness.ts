@@ -15,6 +15,7 @@ import { createStore, type Store } from '../../shared/store/index.ts';
 import { type KalshiSim, startKalshiSim } from '../../sim/kalshi/index.ts';
 import { startWorker, type Worker, type WorkerOptions } from '../../worker/main.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { listBostonAtMilwaukee } from '../support/kalshi-listing.ts';
 
 export const KEY_ID = '0b0b0b0b-0000-4000-8000-0000000e4617';
 export const keys = generateKeyPairSync('rsa', {
@@ -65,26 +66,13 @@ export function useWorkerHarness(): void {
     sim = await startKalshiSim({ seed: 3 });
     sim.registerKey(KEY_ID, keys.publicKey, 'maker');
     const e = sim.admin;
-    e.createSeries({ ticker: 'KXNBAGAME', title: 'Professional Basketball Game', feeType: 'quadratic' });
-    e.createEvent({
-      eventTicker: EVENT,
-      seriesTicker: 'KXNBAGAME',
-      title: 'Boston at Milwaukee',
-      startTimeMs: START,
+    listBostonAtMilwaukee(e, {
+      event: EVENT,
+      feeType: 'quadratic',
+      openTimeMs: Date.now() - 86_400_000,
+      closeTimeMs: START + 14 * 86_400_000,
+      eventDef: { startTimeMs: START },
     });
-    for (const [ticker, team] of [
-      [BOS, 'Boston'],
-      [MIL, 'Milwaukee'],
-    ] as const)
-      e.createMarket({
-        ticker,
-        eventTicker: EVENT,
-        title: 'Boston at Milwaukee Winner?',
-        yesSubTitle: team,
-        openTimeMs: Date.now() - 86_400_000,
-        closeTimeMs: START + 14 * 86_400_000,
-        status: 'active',
-      });
     e.deposit('maker', 10_000 * 1_000_000);
     e.deposit('other', 100_000 * 1_000_000);
     const rest = (ticker: string, side: 'bid' | 'ask', price: number) =>
