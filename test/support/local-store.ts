@@ -2,9 +2,9 @@
  * One local DynamoDB table (dynalite) for a whole test file, and a clock
  * stepper for tests whose time is manual but whose store I/O is real.
  * `useLocalStore()` starts the table before the file's tests and closes it
- * after; `store` is a live binding to it. Integration tests only.
+ * after (`useLocalStorePerTest()`: one table per test); `store` is a live binding to it. Integration tests only.
  */
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { ManualClock } from '../../shared/clock.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
 import { type LocalDynamo, startDynalite } from './dynalite.ts';
@@ -19,6 +19,19 @@ export function useLocalStore(): void {
   });
   afterAll(async () => {
     await db.close();
+  });
+}
+
+/** A fresh local DynamoDB table for each test of the file, all closed after the file's tests. */
+export function useLocalStorePerTest(): void {
+  const open: LocalDynamo[] = [];
+  afterAll(async () => {
+    await Promise.all(open.map((o) => o.close()));
+  });
+  beforeEach(async () => {
+    const db = await startDynalite();
+    open.push(db);
+    store = createStore(db.doc, db.tableName);
   });
 }
 
