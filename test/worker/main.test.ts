@@ -18,6 +18,7 @@ import {
   keys,
   MIL,
   ours,
+  restOther,
   START,
   sim,
   store,
@@ -345,14 +346,7 @@ describe('shards sharing one Kalshi account', () => {
         ['bid', c(30)],
         ['ask', c(70)],
       ] as const)
-        e.placeOrder('other', {
-          ticker,
-          side,
-          price,
-          count: 1_000,
-          timeInForce: 'good_till_canceled',
-          selfTradePrevention: 'taker_at_cross',
-        });
+        restOther(ticker, side, price);
     }
     await store.theos.put({
       eventId: 'odds-other',

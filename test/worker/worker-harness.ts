@@ -60,6 +60,18 @@ export let dynamo: LocalDynamo;
 export let store: Store;
 const workers: Worker[] = [];
 
+/** Rests 10 contracts for the other participant (good till cancelled). */
+export function restOther(ticker: string, side: 'bid' | 'ask', price: number): void {
+  sim.admin.placeOrder('other', {
+    ticker,
+    side,
+    price,
+    count: 1_000,
+    timeInForce: 'good_till_canceled',
+    selfTradePrevention: 'taker_at_cross',
+  });
+}
+
 /** Installs the per-test exchange, table and theo, and the tear-down of every worker started. */
 export function useWorkerHarness(): void {
   beforeEach(async () => {
@@ -75,19 +87,10 @@ export function useWorkerHarness(): void {
     });
     e.deposit('maker', 10_000 * 1_000_000);
     e.deposit('other', 100_000 * 1_000_000);
-    const rest = (ticker: string, side: 'bid' | 'ask', price: number) =>
-      e.placeOrder('other', {
-        ticker,
-        side,
-        price,
-        count: 1_000,
-        timeInForce: 'good_till_canceled',
-        selfTradePrevention: 'taker_at_cross',
-      });
-    rest(BOS, 'bid', c(45));
-    rest(BOS, 'ask', c(75));
-    rest(MIL, 'bid', c(25));
-    rest(MIL, 'ask', c(55));
+    restOther(BOS, 'bid', c(45));
+    restOther(BOS, 'ask', c(75));
+    restOther(MIL, 'bid', c(25));
+    restOther(MIL, 'ask', c(55));
 
     dynamo = await startDynalite();
     store = createStore(dynamo.doc, dynamo.tableName);
