@@ -23,6 +23,9 @@ function testFiles(dir: string): string[] {
 /** What only an integration or end-to-end test imports. */
 const HEAVY = [
   /from ['"][./]*\/support\/dynalite(\.ts)?['"]/,
+  // Shared harnesses that start dynalite themselves.
+  /from ['"][./]*\/support\/local-store(\.ts)?['"]/,
+  /from ['"][./]*\/worker-harness(\.ts)?['"]/,
   /from ['"]dynalite['"]/,
   /from ['"]aws-cdk-lib/,
   /from ['"][./]*\/infra\/app(\.ts)?['"]/,

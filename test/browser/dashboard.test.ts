@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardServer, startDashboard } from '../../worker/dashboard/server.ts';
 import { FakeDesk } from '../worker/dashboard/fixtures.ts';
 import { type Browser, launchBrowser } from './chromium.ts';
+import { watchProblems } from './support.ts';
 
 const TOKEN = 'browser-token-0123456789abcdef';
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
@@ -35,11 +36,7 @@ afterAll(async () => {
 
 async function open(url: string): Promise<Page> {
   const page = await browser.context.newPage();
-  page.on('console', (m) => {
-    // Refused actions (401/403) are expected answers, not page problems.
-    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  watchProblems(page, problems);
   await page.goto(url);
   return page;
 }

@@ -13,11 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KillSwitchRequest } from '../../scripts/dashboard/desk.ts';
 import { localKillSwitch } from '../../scripts/dashboard/local-kill-switch.ts';
 import { type OperatorDashboard, startOperatorDashboard } from '../../scripts/dashboard.ts';
-import { loadEngineConfig } from '../../scripts/paper/config-file.ts';
-import { type PaperStack, startPaperStack } from '../../scripts/paper/stack.ts';
-import { startPaperWorker } from '../../scripts/paper/worker.ts';
+import type { PaperStack } from '../../scripts/paper/stack.ts';
 import { MAKER_USER } from '../../sim/main.ts';
-import { type Browser, launchBrowser } from './chromium.ts';
+import type { Browser } from './chromium.ts';
+import { openWatchedPage, startQuietEvening } from './support.ts';
 
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
 let stack: PaperStack;
@@ -28,14 +27,7 @@ const invoked: KillSwitchRequest[] = [];
 const problems: string[] = [];
 
 beforeAll(async () => {
-  stack = await startPaperStack({
-    scenario: 'sim/scenarios/nba-quiet-evening.json',
-    seed: 11,
-    speed: 10,
-    config: loadEngineConfig(undefined),
-    dashboard: null,
-    startWorker: startPaperWorker,
-  });
+  stack = await startQuietEvening(null);
   const local = stack.localDynamo!;
   dash = await startOperatorDashboard(
     {
@@ -48,12 +40,7 @@ beforeAll(async () => {
     },
     { invoker: localKillSwitch(stack.store.kill, Date.now, (r) => invoked.push(r)), operator: 'alice@test' },
   );
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  ({ browser, page } = await openWatchedPage(problems));
 }, 60_000);
 
 afterAll(async () => {

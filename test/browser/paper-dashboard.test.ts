@@ -9,11 +9,10 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEngineConfig } from '../../scripts/paper/config-file.ts';
-import { type PaperStack, startPaperStack } from '../../scripts/paper/stack.ts';
-import { startPaperWorker } from '../../scripts/paper/worker.ts';
+import type { PaperStack } from '../../scripts/paper/stack.ts';
 import { MAKER_USER } from '../../sim/main.ts';
-import { type Browser, launchBrowser } from './chromium.ts';
+import type { Browser } from './chromium.ts';
+import { openWatchedPage, startQuietEvening } from './support.ts';
 
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
 let stack: PaperStack;
@@ -22,20 +21,8 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  stack = await startPaperStack({
-    scenario: 'sim/scenarios/nba-quiet-evening.json',
-    seed: 11,
-    speed: 10,
-    config: loadEngineConfig(undefined),
-    dashboard: { host: '127.0.0.1', port: 0 },
-    startWorker: startPaperWorker,
-  });
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  stack = await startQuietEvening({ host: '127.0.0.1', port: 0 });
+  ({ browser, page } = await openWatchedPage(problems));
 }, 60_000);
 
 afterAll(async () => {

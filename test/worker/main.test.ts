@@ -5,157 +5,30 @@
  * path with other URLs.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../shared/clock.ts';
-import { parseEngineConfig } from '../../shared/config/engine-config.ts';
-import { createStore, type Store } from '../../shared/store/index.ts';
+import { describe, expect, it } from 'vitest';
 import { shardOf } from '../../shared/store/shard-assignment.ts';
-import { type KalshiSim, startKalshiSim } from '../../sim/kalshi/index.ts';
 import { parseWorkerEnv, WorkerEnvError } from '../../worker/config.ts';
-import { startWorker, type Worker, type WorkerOptions } from '../../worker/main.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import {
+  BOS,
+  c,
+  dynamo,
+  EVENT,
+  KEY_ID,
+  keys,
+  MIL,
+  ours,
+  restOther,
+  START,
+  sim,
+  store,
+  tickerDate,
+  until,
+  useWorkerHarness,
+  worker,
+} from './worker-harness.ts';
 
-const KEY_ID = '0b0b0b0b-0000-4000-8000-0000000e4617';
-const keys = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-});
-
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-/** The Kalshi ticker date of a start time (America/New_York). */
-function tickerDate(ms: number): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: 'America/New_York',
-    year: '2-digit',
-    month: 'numeric',
-    day: '2-digit',
-  }).formatToParts(new Date(ms));
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  return `${get('year')}${MONTHS[Number(get('month')) - 1]}${get('day')}`;
-}
-
-async function until(
-  pred: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const start = Date.now();
-  while (!(await pred())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const START = Date.now() + 3 * 3_600_000;
-const EVENT = `KXNBAGAME-${tickerDate(START)}BOSMIL`;
-const BOS = `${EVENT}-BOS`;
-const MIL = `${EVENT}-MIL`;
-const c = (cents: number) => cents * 10_000;
-
-let sim: KalshiSim;
-let dynamo: LocalDynamo;
-let store: Store;
-const workers: Worker[] = [];
-
-beforeEach(async () => {
-  sim = await startKalshiSim({ seed: 3 });
-  sim.registerKey(KEY_ID, keys.publicKey, 'maker');
-  const e = sim.admin;
-  e.createSeries({ ticker: 'KXNBAGAME', title: 'Professional Basketball Game', feeType: 'quadratic' });
-  e.createEvent({
-    eventTicker: EVENT,
-    seriesTicker: 'KXNBAGAME',
-    title: 'Boston at Milwaukee',
-    startTimeMs: START,
-  });
-  for (const [ticker, team] of [
-    [BOS, 'Boston'],
-    [MIL, 'Milwaukee'],
-  ] as const)
-    e.createMarket({
-      ticker,
-      eventTicker: EVENT,
-      title: 'Boston at Milwaukee Winner?',
-      yesSubTitle: team,
-      openTimeMs: Date.now() - 86_400_000,
-      closeTimeMs: START + 14 * 86_400_000,
-      status: 'active',
-    });
-  e.deposit('maker', 10_000 * 1_000_000);
-  e.deposit('other', 100_000 * 1_000_000);
-  const rest = (ticker: string, side: 'bid' | 'ask', price: number) =>
-    e.placeOrder('other', {
-      ticker,
-      side,
-      price,
-      count: 1_000,
-      timeInForce: 'good_till_canceled',
-      selfTradePrevention: 'taker_at_cross',
-    });
-  rest(BOS, 'bid', c(45));
-  rest(BOS, 'ask', c(75));
-  rest(MIL, 'bid', c(25));
-  rest(MIL, 'ask', c(55));
-
-  dynamo = await startDynalite();
-  store = createStore(dynamo.doc, dynamo.tableName);
-  await store.theos.put({
-    eventId: 'odds-bos-mil',
-    sportKey: 'basketball_nba',
-    homeTeam: 'Milwaukee Bucks',
-    awayTeam: 'Boston Celtics',
-    commenceTime: START,
-    outcomes: [
-      { name: 'Boston Celtics', probability: 0.6 },
-      { name: 'Milwaukee Bucks', probability: 0.4 },
-    ],
-    method: 'test',
-    booksUsed: ['pinnacle', 'draftkings', 'fanduel'],
-    booksDropped: 0,
-    asOf: Date.now(),
-    source: 'poll',
-  });
-});
-
-afterEach(async () => {
-  for (const w of workers.splice(0)) {
-    w.session.dispose();
-    await w.idle();
-    await w.close();
-  }
-  await new Promise((r) => setTimeout(r, 300)); // let in-flight store reads finish before the database closes
-  await sim.close();
-  await dynamo.close();
-});
-
-async function worker(
-  log: Record<string, unknown>[] = [],
-  over: Record<string, unknown> = {},
-  extra: Partial<WorkerOptions> = {},
-): Promise<Worker> {
-  const w = await startWorker({
-    clock: systemClock,
-    config: parseEngineConfig({
-      sports: { nba: { series: ['KXNBAGAME'], oddsSportKey: 'basketball_nba' } },
-      limits: { default: { cap: 2_000, floor: 2_000, liquidityShare: 0 }, sports: {} },
-      quoting: { baseSize: 500 },
-      killPollMs: 200,
-      kill: { flattenIntervalMs: 200 },
-      ...over,
-    }),
-    kalshi: { restBaseUrl: sim.restBaseUrl, wsUrl: sim.wsUrl, keyId: KEY_ID, privateKeyPem: keys.privateKey },
-    store,
-    log: (e) => log.push(e),
-    ...extra,
-  });
-  workers.push(w);
-  return w;
-}
-
-const ours = () => sim.admin.restingOrders('maker');
+useWorkerHarness();
 
 describe('worker over the simulated exchange and local DynamoDB', () => {
   it('signs trading writes off the event loop (thread pool by default, or a worker thread) and shuts the signer down on close', async () => {
@@ -473,14 +346,7 @@ describe('shards sharing one Kalshi account', () => {
         ['bid', c(30)],
         ['ask', c(70)],
       ] as const)
-        e.placeOrder('other', {
-          ticker,
-          side,
-          price,
-          count: 1_000,
-          timeInForce: 'good_till_canceled',
-          selfTradePrevention: 'taker_at_cross',
-        });
+        restOther(ticker, side, price);
     }
     await store.theos.put({
       eventId: 'odds-other',

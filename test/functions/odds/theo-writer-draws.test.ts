@@ -3,25 +3,15 @@
  * 2-way gets no theo, with the reason reported; the same bout quoted 3-way,
  * and a 2-way sport quoted 2-way, get theirs.
  */
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeTheos } from '../../../functions/odds/theo-writer.ts';
 import { DRAW } from '../../../shared/odds/aggregate.ts';
 import { type EventOdds, EventOddsSchema } from '../../../shared/odds/schemas.ts';
-import { createStore, type Store } from '../../../shared/store/index.ts';
-import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+import { store, useLocalStorePerTest } from '../../support/local-store.ts';
 
 const ASOF = Date.parse('2026-01-20T18:30:00Z');
 const STAMP = '2026-01-20T18:29:00Z';
-const open: LocalDynamo[] = [];
-afterAll(async () => {
-  await Promise.all(open.map((o) => o.close()));
-});
-let store: Store;
-beforeEach(async () => {
-  const db = await startDynalite();
-  open.push(db);
-  store = createStore(db.doc, db.tableName);
-});
+useLocalStorePerTest();
 
 function bout(id: string, sportKey: string, prices: [number, number, number?][]): EventOdds {
   const [H, A] = ['Canelo Alvarez', 'Terence Crawford'];

@@ -17,6 +17,7 @@ import {
   type Handler,
   json,
   keyPair,
+  ORDER,
   type Recorded,
   startServer,
   VirtualClock,
@@ -73,17 +74,6 @@ async function setup(
   });
   return { server, client, clock, events };
 }
-
-const ORDER = {
-  ticker: 'KXNBAGAME-26NOV14BOSMIL-BOS',
-  side: 'bid' as const,
-  count: 1000,
-  price: 440_000,
-  time_in_force: 'good_till_canceled' as const,
-  self_trade_prevention_type: 'taker_at_cross' as const,
-  post_only: true,
-  exchange_index: 0,
-};
 
 function restingOrder(orderId: string, coid: string) {
   return {

@@ -110,3 +110,15 @@ export function json(
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(body === undefined ? '' : JSON.stringify(body));
 }
+
+/** A post-only resting bid on Boston (KXNBAGAME-26NOV14BOSMIL-BOS) at 44¢ for 10: the order the client tests send. */
+export const ORDER = {
+  ticker: 'KXNBAGAME-26NOV14BOSMIL-BOS',
+  side: 'bid' as const,
+  count: 1000,
+  price: 440_000,
+  time_in_force: 'good_till_canceled' as const,
+  self_trade_prevention_type: 'taker_at_cross' as const,
+  post_only: true,
+  exchange_index: 0,
+};

@@ -4,50 +4,23 @@
  * a write's flight time + clock skew before anyone else may take the shard; and a worker of a new
  * shard layout does not trade while one of the old layout still holds a lease.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { deployConfigSchema } from '../../../infra/config.ts';
 import { ManualClock, systemClock } from '../../../shared/clock.ts';
 import { KalshiApiError, KalshiFencedError } from '../../../shared/kalshi/errors.ts';
 import { DEFAULT_TIMEOUTS, KalshiRestClient } from '../../../shared/kalshi/rest-client.ts';
 import { createRsaSigner } from '../../../shared/kalshi/signer.ts';
-import { createStore, LeaseKeeper, type Store } from '../../../shared/store/index.ts';
+import { LeaseKeeper } from '../../../shared/store/index.ts';
 import { DEFAULT_MAX_WRITE_MS } from '../../../shared/store/lease-keeper.ts';
 import { MAX_SHARDS, otherLayoutLease } from '../../../shared/store/shard-layout.ts';
-import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
-import { json, keyPair, startServer } from '../kalshi/support.ts';
+import { runWithIo as run, store, useLocalStore } from '../../support/local-store.ts';
+import { json, keyPair, ORDER, startServer } from '../kalshi/support.ts';
 
-let db: LocalDynamo;
-let store: Store;
-beforeAll(async () => {
-  db = await startDynalite();
-  store = createStore(db.doc, db.tableName);
-});
-afterAll(async () => {
-  await db.close();
-});
+useLocalStore();
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
-
-/** Advance a ManualClock in steps, letting real I/O (dynalite over HTTP) settle between steps. */
-async function run(clock: ManualClock, ms: number, step = 1_000) {
-  for (let t = 0; t < ms; t += step) {
-    clock.advance(step);
-    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-const ORDER = {
-  ticker: 'KXNBAGAME-26NOV14BOSMIL-BOS',
-  side: 'bid' as const,
-  count: 1000,
-  price: 440_000,
-  time_in_force: 'good_till_canceled' as const,
-  self_trade_prevention_type: 'taker_at_cross' as const,
-  post_only: true,
-  exchange_index: 0,
-};
 
 describe('a write refused after the lease moved', () => {
   it('the old holder’s create never reaches the exchange once another task holds the shard', async () => {

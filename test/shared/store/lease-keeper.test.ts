@@ -1,26 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
-import { createStore, fnv1a32, LeaseKeeper, type Store, shardOf } from '../../../shared/store/index.ts';
-import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+import { fnv1a32, LeaseKeeper, shardOf } from '../../../shared/store/index.ts';
+import { runWithIo as run, store, useLocalStore } from '../../support/local-store.ts';
 
-let db: LocalDynamo;
-let store: Store;
-beforeAll(async () => {
-  db = await startDynalite();
-  store = createStore(db.doc, db.tableName);
-});
-afterAll(async () => {
-  await db.close();
-});
-
-/** Advance a ManualClock in steps, letting real I/O (dynalite over HTTP) settle between steps. */
-async function run(clock: ManualClock, ms: number, step = 1_000) {
-  for (let t = 0; t < ms; t += step) {
-    clock.advance(step);
-    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
-  }
-}
+useLocalStore();
 
 describe('LeaseKeeper: two workers, one shard', () => {
   it('the second waits; the first renews and keeps it; on release the second takes over with a larger token', async () => {

@@ -6,6 +6,7 @@ import { constants, generateKeyPairSync, sign } from 'node:crypto';
 import WebSocket from 'ws';
 import { SteppedClock } from '../../../sim/clock.ts';
 import { type KalshiSim, type KalshiSimOptions, startKalshiSim } from '../../../sim/kalshi/index.ts';
+import { listBostonAtMilwaukee } from '../../support/kalshi-listing.ts';
 
 export const T0 = Date.UTC(2026, 10, 14, 21, 0, 0);
 export const EVENT = 'KXNBAGAME-26NOV14BOSMIL';
@@ -84,33 +85,18 @@ export async function setupSim(options: KalshiSimOptions = {}) {
   const sim = await startKalshiSim({ clock, seed: 11, tickIntervalMs: 0, ...options });
   sim.registerKey(KEY_ID, rsaKey().publicKey, 'maker');
   const e = sim.admin;
-  e.createSeries({
-    ticker: 'KXNBAGAME',
-    title: 'Professional Basketball Game',
+  listBostonAtMilwaukee(e, {
+    event: EVENT,
     feeType: 'quadratic_with_maker_fees',
+    openTimeMs: T0 - 86_400_000,
+    closeTimeMs: T0 + 14 * 86_400_000,
+    eventDef: {
+      subTitle: 'BOS at MIL (Nov 14)',
+      startTimeMs: Date.UTC(2026, 10, 15, 0, 30),
+      competition: 'Pro Basketball (M)',
+    },
+    marketDef: { expectedExpirationMs: Date.UTC(2026, 10, 15, 3, 30) },
   });
-  e.createEvent({
-    eventTicker: EVENT,
-    seriesTicker: 'KXNBAGAME',
-    title: 'Boston at Milwaukee',
-    subTitle: 'BOS at MIL (Nov 14)',
-    startTimeMs: Date.UTC(2026, 10, 15, 0, 30),
-    competition: 'Pro Basketball (M)',
-  });
-  for (const [ticker, team] of [
-    [BOS, 'Boston'],
-    [MIL, 'Milwaukee'],
-  ] as const)
-    e.createMarket({
-      ticker,
-      eventTicker: EVENT,
-      title: 'Boston at Milwaukee Winner?',
-      yesSubTitle: team,
-      openTimeMs: T0 - 86_400_000,
-      closeTimeMs: T0 + 14 * 86_400_000,
-      expectedExpirationMs: Date.UTC(2026, 10, 15, 3, 30),
-      status: 'active',
-    });
   e.deposit('maker', 1_000 * 1_000_000);
   e.deposit('other', 1_000 * 1_000_000);
   return { sim, clock, call: client(sim) };

@@ -3,79 +3,42 @@
  * started again reports the drawdown from the day's earlier peak, read from local DynamoDB, not from
  * the new process's own peak.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
-import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
-import { createStore, type Store } from '../../../shared/store/index.ts';
-import { gatewayFlattener } from '../../../worker/engine/adapters/flatten.ts';
-import { gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
-import type { EnginePorts, FillEvent } from '../../../worker/engine/ports.ts';
-import { TradingSession } from '../../../worker/engine/session.ts';
-import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+import type { FillEvent } from '../../../worker/engine/ports.ts';
+import { store, useLocalStore } from '../../support/local-store.ts';
 import { FakeExchange } from './fake-exchange.ts';
-import { drain, recordingLog, recordingMetrics, sessionListing } from './support.ts';
+import { A, B, c, START, sessionRig, T0 } from './session-rig.ts';
+import { drain } from './support.ts';
 
-const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
-const START = T0 + 3 * 3_600_000;
-const [A, B] = ['KXNBAGAME-26NOV25BOSMIL-BOS', 'KXNBAGAME-26NOV25BOSMIL-MIL'] as const;
-const c = (cents: number) => cents * 10_000;
-
-let db: LocalDynamo;
-let store: Store;
-beforeAll(async () => {
-  db = await startDynalite();
-  store = createStore(db.doc, db.tableName);
-});
-afterAll(async () => {
-  await db.close();
-});
+useLocalStore();
 
 /** A worker process for shard 0 on the shared exchange and table, with its own clock (a new process). */
 function worker(ex: FakeExchange, startMs: number) {
-  const clock = new ManualClock(startMs);
-  const config = parseEngineConfig({
-    limits: { default: { cap: 2_000, floor: 2_000, liquidityShare: 0 }, sports: {} },
-    quoting: { baseSize: 500 },
-  });
-  ex.events = sessionListing(START);
-  const metrics = recordingMetrics();
   const days = store.pnlDay!;
-  const ports: EnginePorts = {
-    clock,
-    gateway: ex,
-    feed: ex,
-    books: ex,
-    theos: {
-      read: async () => [
-        {
+  const { session, clock, config, metrics } = sessionRig({
+    cap: 2_000,
+    ex,
+    clock: new ManualClock(startMs),
+    audit: false,
+    books: false,
+    ports: ({ clock }) => ({
+      mapper: {
+        match: () => ({
+          ok: true,
           oddsEventId: 'odds-1',
-          probabilities: { Boston: 0.6, Milwaukee: 0.4 },
-          updatedMs: clock.now(),
-          books: 12,
-        },
-      ],
-    },
-    mapper: {
-      match: () => ({
-        ok: true,
-        oddsEventId: 'odds-1',
-        commenceMs: START,
-        outcomeByTicker: { [A]: 'Boston', [B]: 'Milwaukee' },
-        homeTeam: 'Milwaukee',
-        awayTeam: 'Boston',
-      }),
-    },
-    quoter: gameQuoter({ params: config.quoting }),
-    flatten: gatewayFlattener(ex, { clock, deadlineMs: 60_000, pauseMs: 500 }),
-    log: recordingLog(),
-    metrics,
-    killFlag: { read: async () => [] },
-    dayPnl: {
-      load: (day) => days.load('0', day),
-      save: (record) => days.save('0', { ...record, at: clock.now() }),
-    },
-  };
-  const session = new TradingSession(config, ports);
+          commenceMs: START,
+          outcomeByTicker: { [A]: 'Boston', [B]: 'Milwaukee' },
+          homeTeam: 'Milwaukee',
+          awayTeam: 'Boston',
+        }),
+      },
+      dayPnl: {
+        load: (day) => days.load('0', day),
+        save: (record) => days.save('0', { ...record, at: clock.now() }),
+      },
+    }),
+  });
   let seq = 0;
   /** A round trip in A: bought 10 at `buy`, sold 10 at `sell` (flat after; the exchange agrees). */
   const roundTrip = (buy: number, sell: number) => {

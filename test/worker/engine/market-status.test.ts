@@ -5,90 +5,12 @@
  * missed while disconnected ends with the next listing.
  */
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../shared/clock.ts';
-import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
-import { gatewayFlattener } from '../../../worker/engine/adapters/flatten.ts';
-import { gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
 import { MarketStatusTracker } from '../../../worker/engine/market-status.ts';
-import type { EnginePorts, FillEvent } from '../../../worker/engine/ports.ts';
-import { TradingSession } from '../../../worker/engine/session.ts';
-import { FakeExchange } from './fake-exchange.ts';
-import { drain, recordingLog, recordingMetrics, SESSION_GAME, sessionListing } from './support.ts';
+import { A, advance, B, EVENT, type SessionRig, START, sessionRig, started } from './session-rig.ts';
+import { drain, sessionListing } from './support.ts';
 
-const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
-const START = T0 + 3 * 3_600_000;
-const EVENT = SESSION_GAME;
-const A = `${EVENT}-BOS`;
-const B = `${EVENT}-MIL`;
-const c = (cents: number) => cents * 10_000;
-
-function rig() {
-  const ex = new FakeExchange();
-  const clock = new ManualClock(T0);
-  // A limit far above every size used here: the limit-breach guard stays out of the way; maxDrift is the default 2 000.
-  const config = parseEngineConfig({
-    limits: { default: { cap: 20_000, floor: 20_000, liquidityShare: 0 }, sports: {} },
-    quoting: { baseSize: 500 },
-  });
-  ex.events = sessionListing(START);
-  const audited: (FillEvent & { eventTicker: string })[] = [];
-  const log = recordingLog();
-  const metrics = recordingMetrics();
-  const ports: EnginePorts = {
-    clock,
-    gateway: ex,
-    feed: ex,
-    books: ex,
-    theos: {
-      read: async () => [
-        {
-          oddsEventId: 'odds-1',
-          probabilities: { Boston: 0.6, Milwaukee: 0.4 },
-          updatedMs: clock.now(),
-          books: 12,
-        },
-      ],
-    },
-    mapper: {
-      match: (_sport, ev) =>
-        ev.eventTicker === EVENT
-          ? {
-              ok: true,
-              oddsEventId: 'odds-1',
-              commenceMs: START,
-              outcomeByTicker: { [A]: 'Boston', [B]: 'Milwaukee' },
-              homeTeam: 'Milwaukee',
-              awayTeam: 'Boston',
-            }
-          : { ok: false, reason: 'unmatched' },
-    },
-    quoter: gameQuoter({ params: config.quoting }),
-    flatten: gatewayFlattener(ex, { clock, deadlineMs: 60_000, pauseMs: 500 }),
-    log,
-    metrics,
-    killFlag: { read: async () => [] },
-    audit: { fill: async (f) => void audited.push(f), order: async () => {} },
-  };
-  ex.setBook(A, [{ price: c(45), size: 1_000 }], [{ price: c(75), size: 1_000 }]);
-  ex.setBook(B, [{ price: c(25), size: 1_000 }], [{ price: c(55), size: 1_000 }]);
-  const session = new TradingSession(config, ports);
-  return { session, ex, clock, config, log, metrics, audited };
-}
-type Rig = ReturnType<typeof rig>;
-
-async function started(r: Rig): Promise<Rig> {
-  await r.session.start();
-  r.ex.emit({ type: 'connection', state: 'up' });
-  await r.session.idle();
-  return r;
-}
-
-async function advance(clock: ManualClock, ms: number, step = 100): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    clock.advance(Math.min(step, ms - t));
-    await drain(3);
-  }
-}
+const rig = () => sessionRig();
+type Rig = SessionRig;
 
 const restingOn = (r: Rig, ticker: string) => r.ex.resting().filter((o) => o.ticker === ticker).length;
 

@@ -1,34 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
-import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
 import { MOST_EXPENSIVE_PLAUSIBLE_FEES } from '../../../shared/pricing/fees.ts';
 import { shardOf } from '../../../shared/store/shard-assignment.ts';
-import { gatewayFlattener } from '../../../worker/engine/adapters/flatten.ts';
-import { gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
-import type {
-  ActiveFlag,
-  EnginePorts,
-  Lease,
-  RefreshRequest,
-  TheoSnapshot,
-} from '../../../worker/engine/ports.ts';
+import type { ActiveFlag, Lease, RefreshRequest, TheoSnapshot } from '../../../worker/engine/ports.ts';
 import { TradingSession } from '../../../worker/engine/session.ts';
 import { exchangeWorstCase, FakeExchange } from './fake-exchange.ts';
-import { drain, recordingLog, recordingMetrics, sessionListing } from './support.ts';
+import {
+  A,
+  advance as advanceBy,
+  B,
+  c,
+  START,
+  sessionGameMapper,
+  sessionRig,
+  started,
+  T0,
+} from './session-rig.ts';
+import { drain } from './support.ts';
 
-const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
-const START = T0 + 3 * 3_600_000;
-const TICKERS = ['KXNBAGAME-26NOV25BOSMIL-BOS', 'KXNBAGAME-26NOV25BOSMIL-MIL'] as const;
-const [A, B] = TICKERS;
-const c = (cents: number) => cents * 10_000;
+const TICKERS = [A, B] as const;
 
 function rig(over: Record<string, unknown> = {}, ex = new FakeExchange(), clock = new ManualClock(T0)) {
-  const config = parseEngineConfig({
-    limits: { default: { cap: 2_000, floor: 2_000, liquidityShare: 0 }, sports: {} },
-    quoting: { baseSize: 500 },
-    ...over,
-  });
-  ex.events = sessionListing(START);
   const theo: { current: TheoSnapshot | null } = {
     current: {
       oddsEventId: 'odds-1',
@@ -39,56 +31,24 @@ function rig(over: Record<string, unknown> = {}, ex = new FakeExchange(), clock 
   };
   const flags: { current: ActiveFlag[] } = { current: [] };
   const refreshes: RefreshRequest[] = [];
-  const log = recordingLog();
-  const metrics = recordingMetrics();
-  const quoter = gameQuoter({ params: config.quoting });
-  const ports: EnginePorts = {
+  const r = sessionRig({
+    cap: 2_000,
+    config: over,
+    ex,
     clock,
-    gateway: ex,
-    feed: ex,
-    books: ex,
-    theos: { read: async () => (theo.current ? [theo.current] : []) },
-    mapper: {
-      match: (_sport, ev) =>
-        ev.eventTicker === 'KXNBAGAME-26NOV25BOSMIL'
-          ? {
-              ok: true,
-              oddsEventId: 'odds-1',
-              commenceMs: START,
-              outcomeByTicker: { [A]: 'Boston', [B]: 'Milwaukee' },
-              homeTeam: 'Milwaukee',
-              awayTeam: 'Boston',
-            }
-          : { ok: false, reason: 'no odds event with these teams within 6 h' },
-    },
-    quoter,
-    flatten: gatewayFlattener(ex, { clock, deadlineMs: 60_000, pauseMs: 500 }),
-    log,
-    metrics,
-    killFlag: { read: async () => flags.current },
-    refresh: { publish: async (r) => void refreshes.push(r) },
-  };
-  // Other participants: wide books, nobody near theo.
-  ex.setBook(A, [{ price: c(45), size: 1_000 }], [{ price: c(75), size: 1_000 }]);
-  ex.setBook(B, [{ price: c(25), size: 1_000 }], [{ price: c(55), size: 1_000 }]);
-  const session = new TradingSession(config, ports);
-  return { session, ex, clock, theo, flags, refreshes, log, metrics, config, ports, quoter };
+    audit: false,
+    ports: () => ({
+      theos: { read: async () => (theo.current ? [theo.current] : []) },
+      mapper: sessionGameMapper('no odds event with these teams within 6 h'),
+      killFlag: { read: async () => flags.current },
+      refresh: { publish: async (req) => void refreshes.push(req) },
+    }),
+  });
+  return { ...r, theo, flags, refreshes };
 }
 
-async function started(r: ReturnType<typeof rig>) {
-  await r.session.start();
-  r.ex.emit({ type: 'connection', state: 'up' });
-  await r.session.idle();
-  return r;
-}
-
-/** Advances the manual clock in steps, letting promise callbacks run between them. */
-async function advance(clock: ManualClock, ms: number, step = 250): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    clock.advance(Math.min(step, ms - t));
-    await drain(3);
-  }
-}
+/** Advances the manual clock in 250 ms steps, letting promise callbacks run between them. */
+const advance = (clock: ManualClock, ms: number, step = 250) => advanceBy(clock, ms, step);
 
 const slots = (ex: FakeExchange) =>
   ex

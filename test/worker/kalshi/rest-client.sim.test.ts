@@ -4,6 +4,7 @@ import { KalshiApiError } from '../../../shared/kalshi/errors.ts';
 import { KalshiRestClient, type RestEvent } from '../../../shared/kalshi/rest-client.ts';
 import { createRsaSigner } from '../../../shared/kalshi/signer.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
+import { ORDER } from '../../shared/kalshi/support.ts';
 import { BOS, KEY_ID, keys, rest, signer, startSim } from './sim-setup.ts';
 
 let sim: KalshiSim;
@@ -25,17 +26,6 @@ function make(opts: { requestMs?: number } = {}) {
   });
   return { client, events };
 }
-
-const ORDER = {
-  ticker: BOS,
-  side: 'bid' as const,
-  count: 1000,
-  price: 440_000,
-  time_in_force: 'good_till_canceled' as const,
-  self_trade_prevention_type: 'taker_at_cross' as const,
-  post_only: true,
-  exchange_index: 0,
-};
 
 describe('REST client × simulator', () => {
   it('signed requests are accepted; discovery, book and account reads parse', async () => {

@@ -4,6 +4,7 @@ import { createRsaSigner, type Signer } from '../../../shared/kalshi/signer.ts';
 import { SteppedClock } from '../../../sim/clock.ts';
 import { type KalshiSim, type KalshiSimOptions, startKalshiSim } from '../../../sim/kalshi/index.ts';
 import type { OrderBook } from '../../../worker/book/order-book.ts';
+import { listBostonAtMilwaukee } from '../../support/kalshi-listing.ts';
 
 export const T0 = Date.UTC(2026, 10, 14, 21, 0, 0);
 export const EVENT = 'KXNBAGAME-26NOV14BOSMIL';
@@ -23,31 +24,13 @@ export async function startSim(options: KalshiSimOptions = {}): Promise<KalshiSi
   const sim = await startKalshiSim({ clock: new SteppedClock(T0), seed: 5, tickIntervalMs: 0, ...options });
   sim.registerKey(KEY_ID, keys.publicKey, 'maker');
   const e = sim.admin;
-  e.createSeries({
-    ticker: 'KXNBAGAME',
-    title: 'Professional Basketball Game',
+  listBostonAtMilwaukee(e, {
+    event: EVENT,
     feeType: 'quadratic_with_maker_fees',
+    openTimeMs: T0 - 86_400_000,
+    closeTimeMs: T0 + 14 * 86_400_000,
+    eventDef: { startTimeMs: Date.UTC(2026, 10, 15, 0, 30) },
   });
-  e.createEvent({
-    eventTicker: EVENT,
-    seriesTicker: 'KXNBAGAME',
-    title: 'Boston at Milwaukee',
-    startTimeMs: Date.UTC(2026, 10, 15, 0, 30),
-  });
-  for (const [ticker, team] of [
-    [BOS, 'Boston'],
-    [MIL, 'Milwaukee'],
-  ] as const) {
-    e.createMarket({
-      ticker,
-      eventTicker: EVENT,
-      title: 'Boston at Milwaukee Winner?',
-      yesSubTitle: team,
-      openTimeMs: T0 - 86_400_000,
-      closeTimeMs: T0 + 14 * 86_400_000,
-      status: 'active',
-    });
-  }
   e.deposit('maker', 1_000 * 1_000_000);
   e.deposit('other', 100_000 * 1_000_000);
   return sim;

@@ -6,33 +6,17 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { KalshiApiError, KalshiNetworkError } from '../../../../shared/kalshi/errors.ts';
-import { KalshiRestClient } from '../../../../shared/kalshi/rest-client.ts';
-import { createRsaSigner } from '../../../../shared/kalshi/signer.ts';
-import { classify, KalshiGateway } from '../../../../worker/engine/adapters/kalshi-gateway.ts';
+import { classify } from '../../../../worker/engine/adapters/kalshi-gateway.ts';
 import type { CreateOrderRequest } from '../../../../worker/engine/ports.ts';
-import { type Handler, json, keyPair, startServer, VirtualClock } from '../../../shared/kalshi/support.ts';
+import { type Handler, json } from '../../../shared/kalshi/support.ts';
+import { loopbackGateway } from './loopback-gateway.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function gateway(handler: Handler) {
-  const server = await startServer(handler);
-  const client = new KalshiRestClient({
-    baseUrl: server.baseUrl,
-    signer: createRsaSigner({ keyId: 'k', privateKeyPem: keyPair.privatePem }),
-    clock: new VirtualClock(),
-    random: () => 0.5,
-    limiter: false,
-    retry: { baseMs: 100, capMs: 1000, maxAttempts: 4 },
-  });
-  cleanups.push(async () => {
-    await client.close();
-    await server.close();
-  });
-  return { server, gw: new KalshiGateway(client) };
-}
+const gateway = (handler: Handler) => loopbackGateway(handler, cleanups);
 
 const CREATE: CreateOrderRequest = {
   ticker: 'KXNBAGAME-26NOV14BOSMIL-BOS',

@@ -4,14 +4,12 @@
  * same game with plain winner rules maps.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KalshiRestClient } from '../../../../shared/kalshi/rest-client.ts';
-import { createRsaSigner } from '../../../../shared/kalshi/signer.ts';
 import { DEFAULT_MAPPING_CONFIG } from '../../../../shared/mapping/match.ts';
 import { createStore, type Store } from '../../../../shared/store/index.ts';
-import { KalshiGateway } from '../../../../worker/engine/adapters/kalshi-gateway.ts';
 import { StoreGameMapper } from '../../../../worker/engine/adapters/store.ts';
-import { json, keyPair, startServer, VirtualClock } from '../../../shared/kalshi/support.ts';
+import { json } from '../../../shared/kalshi/support.ts';
 import { type LocalDynamo, startDynalite } from '../../../support/dynalite.ts';
+import { loopbackGateway } from './loopback-gateway.ts';
 
 const NOW = Date.parse('2026-01-20T08:00:00Z');
 const START = NOW + 3_600_000;
@@ -57,36 +55,28 @@ async function listed(secondary: string) {
     rules_primary: WINNER,
     rules_secondary: secondary,
   });
-  const server = await startServer((req, res) => {
-    if (req.url.includes('/series/')) return json(res, 404, { error: { code: 'not_found' } });
-    if (req.url.includes('/events'))
-      return json(res, 200, {
-        events: [
-          {
-            event_ticker: ev,
-            series_ticker: 'KXATPMATCH',
-            title: 'Alcaraz vs Sinner',
-            markets: [market('ALC', 'Carlos Alcaraz'), market('SIN', 'Jannik Sinner')],
-          },
-        ],
-        milestones: [],
-        cursor: '',
-      });
-    return json(res, 404, { error: { code: 'not_found' } });
-  });
-  const client = new KalshiRestClient({
-    baseUrl: server.baseUrl,
-    signer: createRsaSigner({ keyId: 'k', privateKeyPem: keyPair.privatePem }),
-    clock: new VirtualClock(),
-    random: () => 0.5,
-    limiter: false,
-    retry: { baseMs: 100, capMs: 1000, maxAttempts: 1 },
-  });
-  cleanups.push(async () => {
-    await client.close();
-    await server.close();
-  });
-  return new KalshiGateway(client).listEvents('KXATPMATCH');
+  const { gw } = await loopbackGateway(
+    (req, res) => {
+      if (req.url.includes('/series/')) return json(res, 404, { error: { code: 'not_found' } });
+      if (req.url.includes('/events'))
+        return json(res, 200, {
+          events: [
+            {
+              event_ticker: ev,
+              series_ticker: 'KXATPMATCH',
+              title: 'Alcaraz vs Sinner',
+              markets: [market('ALC', 'Carlos Alcaraz'), market('SIN', 'Jannik Sinner')],
+            },
+          ],
+          milestones: [],
+          cursor: '',
+        });
+      return json(res, 404, { error: { code: 'not_found' } });
+    },
+    cleanups,
+    1,
+  );
+  return gw.listEvents('KXATPMATCH');
 }
 
 describe('listed rules reach the mapper', () => {

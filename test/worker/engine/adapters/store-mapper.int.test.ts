@@ -3,25 +3,15 @@
  * sees the theos of every tournament the odds poll found active, not only the
  * configured key's.
  */
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MAPPING_CONFIG } from '../../../../shared/mapping/match.ts';
-import { createStore, type Store, type TheoRecord } from '../../../../shared/store/index.ts';
+import type { TheoRecord } from '../../../../shared/store/index.ts';
 import { StoreGameMapper } from '../../../../worker/engine/adapters/store.ts';
 import type { ListedEvent } from '../../../../worker/engine/ports.ts';
-import { type LocalDynamo, startDynalite } from '../../../support/dynalite.ts';
+import { store, useLocalStorePerTest } from '../../../support/local-store.ts';
 
 const NOW = Date.parse('2026-01-20T08:00:00Z');
-const open: LocalDynamo[] = [];
-afterAll(async () => {
-  await Promise.all(open.map((o) => o.close()));
-});
-
-let store: Store;
-beforeEach(async () => {
-  const db = await startDynalite();
-  open.push(db);
-  store = createStore(db.doc, db.tableName);
-});
+useLocalStorePerTest();
 
 function theo(eventId: string, sportKey: string, home: string, away: string, startMs: number): TheoRecord {
   return {
