@@ -11,7 +11,7 @@
  * Exit codes: 0 done, 1 a run failed, 2 bad options.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,7 +153,12 @@ export function pointsOf(
     markout5m: num(s.markout_5m),
     settlementLuck: typeof s.settlement_luck === 'number' ? s.settlement_luck : null,
     fills: num(s.fills),
+    uptime: typeof s.quoting_uptime === 'number' ? s.quoting_uptime : null,
   }));
+}
+
+function readBoard(dir: string): Record<string, Record<string, unknown>> {
+  return JSON.parse(readFileSync(join(dir, 'scoreboard.json'), 'utf8'));
 }
 
 /** The truth at each game's stop time against its outcome, every market (no worker needed). */
@@ -201,10 +206,9 @@ export async function main(io: EvaluateIo): Promise<number> {
       finished++;
       const name = basename(job.scenario, '.json');
       if (!r.ok) failures.push(`${name} seed ${job.seed}: ${r.stderr.trim().split('\n').at(-1) ?? 'failed'}`);
-      else {
-        const board = JSON.parse(readFileSync(join(job.dir, 'scoreboard.json'), 'utf8'));
-        points.push(...pointsOf(name, job.seed, board));
-      }
+      // A run that failed its liveness floor still wrote its scoreboard: its numbers count.
+      const board = r.ok || existsSync(join(job.dir, 'scoreboard.json')) ? readBoard(job.dir) : null;
+      if (board) points.push(...pointsOf(name, job.seed, board));
       const elapsed = (Date.now() - wallStart) / 1000;
       progress.update(
         `evaluate ${progressBar(finished, jobs.length)} ${finished}/${jobs.length} runs, ${elapsed.toFixed(0)} s (${name} seed ${job.seed}${r.ok ? '' : ' FAILED'})`,

@@ -15,6 +15,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RulerScore } from '../sim/scenario/ruler.ts';
 import { probabilityOf } from '../sim/scenario/truth.ts';
+import { livenessViolations, type UptimeReport } from '../sim/scenario/uptime.ts';
 import { BASELINES } from './paper/baselines.ts';
 import { reportCharts } from './paper/charts.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
@@ -43,6 +44,7 @@ const SHOWN: [string, string][] = [
   ['contracts_traded', 'contracts'],
   ['max_abs_inventory', 'max |inv|'],
   ['time_at_limit_share', 'at limit'],
+  ['quoting_uptime', 'quoting uptime'],
   ['adverse_selection', 'adverse $'],
   ['writes_per_requote', 'writes/requote'],
   ['orders_after_stop', 'after stop'],
@@ -54,8 +56,9 @@ const SHOWN: [string, string][] = [
  * One strategy's score: the paper scoreboard plus the ruler — fills against the
  * scenario's true probability (sim/scenario/ruler.ts). `truth_marked_pnl` is the
  * number to compare strategies by; `settlement_luck` is the coin flip of the
- * settlement, apart. `quoting_uptime` comes from sim/scenario/uptime.ts (issue
- * #12's liveness measure) once it is wired in; null until then.
+ * settlement, apart. `quoting_uptime` is issue #12's liveness measure
+ * (sim/scenario/uptime.ts): the share of quotable time, outside the scenario's
+ * fault windows, with every eligible side resting; `liveness` has the rest.
  */
 export type SimulateScore = StrategyScore & {
   truth_marked_pnl: number;
@@ -65,11 +68,28 @@ export type SimulateScore = StrategyScore & {
   markout_10s: number;
   markout_60s: number;
   markout_5m: number;
-  quoting_uptime: number | null;
+  quoting_uptime: number;
+  liveness: LivenessScore;
   ruler: RulerScore;
 };
 
-export function simulateScore(score: StrategyScore, ruler: RulerScore): SimulateScore {
+/** The liveness figures of one run (sim/scenario/uptime.ts), rounded for the scoreboard. */
+export interface LivenessScore {
+  min_game_uptime: number;
+  recovery_p99_s: number;
+  /** Fault ends after which quotes never rested again. */
+  unrecovered: number;
+  /** Game-seconds spent in each quoting reason outside fault windows. */
+  game_seconds_by_reason: Record<string, number>;
+  /** Games per reason at the last sample. */
+  games_by_reason: Record<string, number>;
+  /** The floor's violations (a run of ours with any fails). */
+  violations: string[];
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export function simulateScore(score: StrategyScore, ruler: RulerScore, uptime: UptimeReport): SimulateScore {
   return {
     ...score,
     truth_marked_pnl: ruler.truthMarked,
@@ -79,7 +99,17 @@ export function simulateScore(score: StrategyScore, ruler: RulerScore): Simulate
     markout_10s: ruler.markout['10s'],
     markout_60s: ruler.markout['60s'],
     markout_5m: ruler.markout['5m'],
-    quoting_uptime: null,
+    quoting_uptime: round3(uptime.uptime),
+    liveness: {
+      min_game_uptime: round3(uptime.minGameUptime),
+      recovery_p99_s: round3(uptime.recoveryP99Ms / 1000),
+      unrecovered: uptime.unrecovered,
+      game_seconds_by_reason: Object.fromEntries(
+        Object.entries(uptime.msByReason).map(([r, ms]) => [r, Math.round((ms ?? 0) / 1000)]),
+      ),
+      games_by_reason: { ...uptime.lastByReason } as Record<string, number>,
+      violations: livenessViolations(uptime),
+    },
     ruler,
   };
 }
@@ -184,7 +214,10 @@ export async function main(io: SimulateIo): Promise<number> {
   }
 
   const scoreboard: Record<string, SimulateScore> = Object.fromEntries(
-    results.map((r) => [r.strategy, simulateScore(scoreRun(r.result.record), r.result.ruler)]),
+    results.map((r) => [
+      r.strategy,
+      simulateScore(scoreRun(r.result.record), r.result.ruler, r.result.uptime),
+    ]),
   );
   const dir = resolve(opts.report);
   mkdirSync(dir, { recursive: true });
@@ -213,7 +246,10 @@ export async function main(io: SimulateIo): Promise<number> {
   io.out.write(
     `${scoreboardTable(scoreboard)}\n\nreport: ${join(dir, 'report.html')}\nscoreboard: ${join(dir, 'scoreboard.json')}\n`,
   );
-  return 0;
+  // Liveness is a guard: our strategy missing the floor fails the run (baselines are reported only).
+  const violations = scoreboard.ours?.liveness.violations ?? [];
+  for (const v of violations) io.err.write(`liveness violation (ours): ${v}\n`);
+  return violations.length > 0 ? 1 : 0;
 }
 
 type HeadlessOptionsQuoter = Parameters<typeof runHeadless>[0]['quoter'];

@@ -55,6 +55,7 @@ describe('evaluation', () => {
         markout_5m: 1.6,
         settlement_luck: -4,
         fills: 12,
+        quoting_uptime: 0.97,
       },
       'top-of-book': {
         truth_marked_pnl: -0.5,
@@ -69,6 +70,8 @@ describe('evaluation', () => {
     expect(points).toHaveLength(2);
     expect(points[0]).toMatchObject({ strategy: 'ours', seed: 3, truthMarked: 1.5, settlementLuck: -4 });
     expect(points[1]!.settlementLuck).toBeNull();
+    expect(points[0]!.uptime).toBe(0.97);
+    expect(points[1]!.uptime).toBeNull(); // a scoreboard from before uptime was measured
   });
 
   it('pairs ours with each baseline by seed', () => {
@@ -85,8 +88,13 @@ describe('evaluation', () => {
         settlementLuck: null,
         fills: 1,
       };
-      pts.push({ ...base, strategy: 'ours', truthMarked: world + 1 + (seed % 2) * 0.1 });
-      pts.push({ ...base, strategy: 'fixed-spread', truthMarked: world });
+      pts.push({
+        ...base,
+        strategy: 'ours',
+        truthMarked: world + 1 + (seed % 2) * 0.1,
+        uptime: 0.9 + seed / 100,
+      });
+      pts.push({ ...base, strategy: 'fixed-spread', truthMarked: world, uptime: null });
     }
     const e = evaluateScenario('s', pts, [{ p: 0.6, won: true }]);
     expect(e.seeds).toEqual([1, 2, 3, 4, 5]);
@@ -95,6 +103,11 @@ describe('evaluation', () => {
     expect(e.paired['fixed-spread']!.t!).toBeGreaterThan(10);
     expect(e.calibration).toHaveLength(1);
     expect(evaluationText([e])).toMatch(/ours − fixed-spread\s+1\.06 ± 0\.\d\d\s+t = \d/);
+    // Mean quoting uptime per strategy: ours 0.91..0.95 → 93 %; the baseline did not measure it.
+    expect(e.strategies.ours!.uptime.mean).toBeCloseTo(0.93, 9);
+    expect(e.strategies['fixed-spread']!.uptime.n).toBe(0);
+    expect(evaluationText([e])).toMatch(/uptime %/);
+    expect(evaluationText([e])).toMatch(/ours .*93\.0 ± 0\.7/);
   });
 
   it('takes the truth at each game stop from the scenario alone, one sample per market', () => {
