@@ -4,9 +4,23 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { defineCommand, readCommandLine } from '../shared/cli.ts';
 import { ResultsSchema } from './figures.ts';
 
-const file = process.argv[2] ?? join(import.meta.dirname, 'results.json');
+const TABLE_COMMAND = defineCommand({
+  command: 'npx tsx bench/table.ts',
+  summary: 'The benchmark figures as a Markdown table, for docs/BENCHMARKS.md and the README.',
+  options: {},
+  positionals: { usage: '[results.json]', help: 'results document (default bench/results.json)' },
+  schema: z.object({ positionals: z.array(z.string().min(1)).max(1, 'takes at most one file') }),
+});
+const opts = readCommandLine(TABLE_COMMAND, process.argv.slice(2), {
+  out: process.stdout,
+  err: process.stderr,
+});
+if (typeof opts === 'number') process.exit(opts);
+const file = opts.positionals[0] ?? join(import.meta.dirname, 'results.json');
 const parsed = ResultsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
 if (!parsed.success) {
   // e.g. a results.json written before figures carried their sample counts (issue #16)

@@ -10,9 +10,9 @@
  *
  * Exit codes: 0 done, 1 a run failed, 2 bad options/config/scenario.
  */
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type CommandIo, runCommand, runIfEntry } from '../shared/cli.ts';
 import type { RulerScore } from '../sim/scenario/ruler.ts';
 import { probabilityOf } from '../sim/scenario/truth.ts';
 import { livenessViolations, type UptimeReport } from '../sim/scenario/uptime.ts';
@@ -20,18 +20,12 @@ import { BASELINES } from './paper/baselines.ts';
 import { reportCharts } from './paper/charts.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
 import { END_OF_RUN, type HeadlessResult, runHeadless } from './paper/headless.ts';
-import { commandLine, parseSimulateOptions, SIMULATE_USAGE, UsageError } from './paper/options.ts';
+import { SIMULATE_COMMAND, type SimulateOptions } from './paper/options.ts';
 import { oracleQuoter, type TruthOf } from './paper/oracle.ts';
 import { progressBar, progressWriter } from './paper/progress.ts';
 import { renderReport } from './paper/report-html.ts';
 import { type Scoreboard, type StrategyScore, scoreRun } from './paper/scoreboard.ts';
 import { startPaperWorker } from './paper/worker.ts';
-
-export interface SimulateIo {
-  argv: readonly string[];
-  out: NodeJS.WriteStream;
-  err: NodeJS.WriteStream;
-}
 
 const SHOWN: [string, string][] = [
   ['truth_marked_pnl', 'truth-marked $'],
@@ -130,17 +124,12 @@ export function scoreboardTable(board: Scoreboard | Record<string, SimulateScore
   return rows.join('\n');
 }
 
-export async function main(io: SimulateIo): Promise<number> {
-  const opts = commandLine(io.argv, parseSimulateOptions, SIMULATE_USAGE, io);
-  if (typeof opts === 'number') return opts;
-  let config: ReturnType<typeof loadEngineConfig>;
-  try {
-    config = loadEngineConfig(opts.config);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.err.write(`error: ${err.message}\n`);
-    return 2;
-  }
+export const main = (argv: readonly string[], io: CommandIo): Promise<number> =>
+  runCommand(SIMULATE_COMMAND, argv, io, (opts) => simulate(opts, io));
+
+async function simulate(opts: SimulateOptions, io: CommandIo): Promise<number> {
+  // A bad config file is a UsageError: one line, exit 2 (runCommand).
+  const config = loadEngineConfig(opts.config);
 
   // Baselines quote the base size ours quotes.
   const size = config.quoting.baseSize;
@@ -254,16 +243,4 @@ export async function main(io: SimulateIo): Promise<number> {
 
 type HeadlessOptionsQuoter = Parameters<typeof runHeadless>[0]['quoter'];
 
-function isEntryPoint(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  // Local runs are on Node 20, which the locked AWS SDK versions support; the deployed code runs Node 24.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  process.exit(await main({ argv: process.argv.slice(2), out: process.stdout, err: process.stderr }));
-}
+runIfEntry(import.meta.url, main);

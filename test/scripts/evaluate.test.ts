@@ -25,7 +25,7 @@ describe('evaluate command line', () => {
     const err = sink();
     const o = parseEvaluateOptions(
       ['--scenarios', 'a.json, nba-quiet-evening', '--seeds', '1-3,7', '--jobs', '2'],
-      err,
+      { out: sink(), err },
     );
     expect(o).toMatchObject({ scenarios: ['a.json', 'nba-quiet-evening'], seedList: [1, 2, 3, 7], jobs: 2 });
     expect(err.text).toBe('');
@@ -38,9 +38,18 @@ describe('evaluate command line', () => {
     [['--scenarios', 'a', '--warp'], /warp/],
   ])('exits 2 on a bad flag with one clear line: %j', (argv, pattern) => {
     const err = sink();
-    expect(parseEvaluateOptions(argv, err)).toBe(2);
+    expect(parseEvaluateOptions(argv, { out: sink(), err })).toBe(2);
     expect(err.text).toMatch(pattern);
     expect(err.text.trim().split('\n')).toHaveLength(1);
+    expect(err.text).toMatch(/\(see npm run evaluate -- --help\)$/m);
+  });
+
+  it('prints the shared --help layout', () => {
+    const out = sink();
+    expect(parseEvaluateOptions(['--help'], { out, err: sink() })).toBe(0);
+    expect(out.text).toMatch(/^usage: npm run evaluate -- \[options\]\n/);
+    expect(out.text).toMatch(/\n {2}--scenarios LIST\s+scenario files/);
+    expect(out.text).toMatch(/\n {2}-h, --help\s+this help/);
   });
 });
 
