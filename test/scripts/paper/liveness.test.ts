@@ -32,6 +32,23 @@ describe('simulate liveness samples', () => {
     expect(s).toEqual({ game: 'G', reason: 'quoting', eligibleSides: 3, restingSides: 2 });
   });
 
+  it('a side the quoter turned off (swept, suppressed) is not eligible: its mode says off', () => {
+    const [s] = livenessSamples(
+      [
+        {
+          eventTicker: 'G',
+          status: 'quoting',
+          markets: [market('A', 'monopsony', 'off:swept'), market('B', 'off:crossed-theo', 'ceiling')],
+        },
+      ] as never,
+      [
+        { ticker: 'A', side: 'bid' },
+        { ticker: 'B', side: 'ask' },
+      ],
+    );
+    expect(s).toEqual({ game: 'G', reason: 'quoting', eligibleSides: 2, restingSides: 2 });
+  });
+
   it('a game stopped by a reason of ours is judged on every side', () => {
     const [s] = livenessSamples(
       [{ eventTicker: 'G', status: 'writes-refused', markets: [market('A', null, null)] }] as never,
