@@ -311,6 +311,10 @@ async function runWorkerChild(): Promise<void> {
     owner: env.owner,
     clock: systemClock,
     ttlMs: Number(process.env.CHAOS_LEASE_TTL_MS ?? 15_000),
+    // Short leases against a loopback simulator: the production margin (8-s REST timeout + 2-s
+    // skew) would not fit a 5-s lease; this keeps the 3-s margin the chaos runs were tuned with.
+    maxWriteMs: 2_000,
+    clockSkewMs: 0,
     onLost: (reason) => out({ level: 'error', event: 'lease_lost', reason }),
     onRenewError: (err) => out({ level: 'warn', event: 'lease_renew_failed', error: String(err) }),
   });
