@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  INVOCATION_MARGIN_MS,
   type KillSwitchDeps,
   makeHandler,
   OrdersStillResting,
@@ -11,6 +12,7 @@ import { createRsaSigner } from '../../shared/kalshi/signer.ts';
 import type { CancelPort, RestingOrder } from '../../shared/kill/cancel-until-flat.ts';
 import { kalshiCancelPort } from '../../shared/kill/kalshi-cancel-port.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
+import type { SteppedClock } from '../../sim/clock.ts';
 import type { KalshiSim } from '../../sim/kalshi/index.ts';
 import { BOS, KEY_ID, MIL, rsaKey, setupSim } from '../sim/kalshi/harness.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
@@ -72,7 +74,16 @@ describe('kill switch against the Kalshi simulator (signed REST, lying cancels)'
   let rest: KalshiRestClient;
 
   beforeEach(async () => {
-    ({ sim } = await setupSim());
+    let scenarioClock: SteppedClock;
+    ({ sim, clock: scenarioClock } = await setupSim());
+    // The simulator keeps scenario time (a lying cancel lands later in it): run it with the wall clock.
+    let last = Date.now();
+    const ticking = setInterval(() => {
+      const now = Date.now();
+      scenarioClock.set(scenarioClock.now() + (now - last));
+      last = now;
+    }, 10);
+    closers.push(async () => clearInterval(ticking));
     rest = new KalshiRestClient({
       baseUrl: sim.restBaseUrl,
       signer: createRsaSigner({ keyId: KEY_ID, privateKeyPem: rsaKey().privateKey }),
@@ -212,6 +223,71 @@ describe('kill switch decisions', () => {
     expect(metrics.last('KillOrdersRemaining')).toBe(1);
     // The flag went up first, whatever happened at the exchange.
     expect((await store.kill.active())[0]?.kind).toBe('kill');
+  });
+
+  it('reports "unknown" (never 0) still resting when it could never list, and the remaining-orders alarm still counts it', async () => {
+    const exchange: CancelPort = {
+      listResting: async () => {
+        throw new Error('503 Service Unavailable');
+      },
+      cancel: async () => {},
+      cancelAll: async () => {},
+    };
+    const handler = makeHandler(deps(exchange, { deadlineMs: 300 }));
+    const failure = await handler(alarmEvent('ALARM')).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(OrdersStillResting);
+    expect((failure as Error).message).toMatch(/unknown order\(s\) may still rest/);
+    expect((failure as Error).message).not.toMatch(/\b0 order/);
+    expect((failure as OrdersStillResting).report.remainingKnown).toBe(false);
+    expect(metrics.last('KillOrdersRemaining')).toBe(1);
+    const gaveUp = log.lines.find((l) => l.message === 'kill switch gave up with orders resting');
+    expect(gaveUp?.extra).toMatchObject({ remainingCount: 'unknown', remainingKnown: false });
+  });
+
+  it('floods for the configured time even after listings look empty: one lying listing does not end it', async () => {
+    // The exchange lists nothing for its first passes while an order still rests (a kill it reported
+    // but did not do); only a later bulk cancel takes it. Two empty listings used to end the loop.
+    const resting = new Map<string, RestingOrder>([['o1', { orderId: 'o1', ticker: BOS }]]);
+    let listings = 0;
+    let bulk = 0;
+    const exchange: CancelPort = {
+      listResting: async () => (++listings <= 3 ? [] : [...resting.values()]),
+      cancel: async (o) => {
+        resting.delete(o.orderId);
+      },
+      cancelAll: async () => {
+        if (++bulk >= 4) resting.clear(); // the first bulk cancels lie too
+      },
+    };
+    const handler = makeHandler(deps(exchange, { deadlineMs: 2_000, floodMs: 400 }));
+    const result = await handler(alarmEvent('ALARM'));
+    expect(result.status).toBe('flat');
+    expect(resting.size).toBe(0);
+    expect(bulk).toBeGreaterThanOrEqual(4);
+    if (result.status === 'flat') {
+      // Every pass is reported: what the listing found (the lies included).
+      expect(result.report.passes.slice(0, 3).map((p) => p.listed)).toEqual([0, 0, 0]);
+      expect(result.report.passes.every((p) => p.usedCancelAll || p.listed === 0 || p.cancelsSent > 0)).toBe(
+        true,
+      );
+    }
+  });
+
+  it('keeps the flood and the deadline inside the invocation: cut to the remaining time less a margin', async () => {
+    const exchange: CancelPort = {
+      listResting: async () => [],
+      cancel: async () => {},
+      cancelAll: async () => {},
+    };
+    const handler = makeHandler(deps(exchange, { deadlineMs: 60_000, floodMs: 60_000 }));
+    const result = await handler(
+      { action: 'kill', reason: 'drill', requestedBy: 'alice' },
+      { getRemainingTimeInMillis: () => INVOCATION_MARGIN_MS + 500 },
+    );
+    expect(result.status).toBe('flat');
+    const flat = log.lines.find((l) => l.message === 'kill switch: flat');
+    // The floor of one second applies: 500 ms left after the margin is too little to try anything.
+    expect(flat?.extra).toMatchObject({ deadlineMs: 1_000, floodMs: 1_000, remainingCount: '0' });
   });
 
   it('the flag is set even when Kalshi cannot be reached at all', async () => {
