@@ -6,8 +6,13 @@
  * 1. Sets the global kill flag first (the worker obeys it within one tick),
  *    so trading stops even if Kalshi's API is down.
  * 2. Independently of the worker, cancels every resting order through
- *    Kalshi's REST API, re-listing and re-cancelling until two consecutive
- *    listings are empty or the deadline (60 s) passes.
+ *    Kalshi's REST API for the whole flood (the configured minute): cancel-all
+ *    and cancel-by-group every pass, re-listing and re-cancelling what is
+ *    listed, even after listings look empty — the exchange can report a kill
+ *    that did not happen, and one lying listing must not end it. Flat means two
+ *    consecutive empty listings; the flood and deadline are cut to the
+ *    invocation's remaining time (less a margin) so the report always lands.
+ *    When no listing ever succeeded, what remains is reported as unknown, never 0.
  * Idempotent: a repeated alarm re-sets the same flag and finds nothing to cancel.
  * If orders still rest at the deadline it throws: the Errors and
  * KillOrdersRemaining alarms notify, Lambda's async invocation retries it
@@ -36,7 +41,7 @@ import { KillMetric } from '../shared/metrics/names.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { KillStore } from '../shared/store/kill.ts';
 import { type StopAlarmState, StopAlarmStore } from '../shared/store/stop-alarms.ts';
-import { coldStart } from './runtime/cold-start.ts';
+import { coldStart, type InvocationContext } from './runtime/cold-start.ts';
 import { type KillEnv, killEnvSchema } from './runtime/env.ts';
 import type { SecretProvider } from './runtime/secrets.ts';
 import {
@@ -126,6 +131,11 @@ export interface KillSwitchDeps {
   exchange: () => Promise<CancelPort>;
   clock: Clock;
   deadlineMs: number;
+  /**
+   * Keep cancelling this long (ms, within the deadline) even after listings look empty. Production
+   * floods for the whole deadline (the design's minute); default 0 (stop at two empty listings).
+   */
+  floodMs?: number;
   pauseMs?: number;
   log: Log;
   metrics: MetricSink;
@@ -140,18 +150,27 @@ export type KillResult =
   /** A manual payload that does not parse; nothing changed. */
   | { status: 'invalid'; error: string };
 
+/** What may still rest: a count when a listing succeeded last, "unknown" when none could be trusted. */
+export function remainingText(report: CancelReport): string {
+  return report.remainingKnown ? String(report.remaining.length) : 'unknown';
+}
+
 export class OrdersStillResting extends Error {
   constructor(readonly report: CancelReport) {
-    const what = report.remainingKnown
-      ? `${report.remaining.length} order(s)`
-      : 'an unknown number of orders (no listing succeeded last)';
-    super(`kill switch: ${what} still resting after ${report.elapsedMs} ms`);
+    super(
+      report.remainingKnown
+        ? `kill switch: ${report.remaining.length} order(s) still resting after ${report.elapsedMs} ms`
+        : `kill switch: could not list resting orders (${report.listErrors} failed listing(s)) in ${report.elapsedMs} ms: unknown order(s) may still rest`,
+    );
     this.name = 'OrdersStillResting';
   }
 }
 
+/** Time kept back from the invocation's remaining time for the metrics, logs and the answer (ms). */
+export const INVOCATION_MARGIN_MS = 10_000;
+
 export function makeHandler(deps: KillSwitchDeps) {
-  return async (event: unknown): Promise<KillResult> => {
+  return async (event: unknown, context?: InvocationContext): Promise<KillResult> => {
     let request: KillRequest;
     try {
       request = parseKillEvent(event);
@@ -186,12 +205,19 @@ export function makeHandler(deps: KillSwitchDeps) {
       hits: flag.hits,
     });
 
+    // The loop must end (and report) before Lambda stops the invocation.
+    const left = context
+      ? context.getRemainingTimeInMillis() - INVOCATION_MARGIN_MS
+      : Number.POSITIVE_INFINITY;
+    const deadlineMs = Math.min(deps.deadlineMs, Math.max(1_000, left));
+    const floodMs = Math.min(deps.floodMs ?? 0, deadlineMs);
     let report: CancelReport;
     try {
       const port = await deps.exchange();
       report = await cancelUntilFlat(port, {
         clock: deps.clock,
-        deadlineMs: deps.deadlineMs,
+        deadlineMs,
+        floodMs,
         pauseMs: deps.pauseMs,
         onRound: (round) => deps.log.info('kill round', { ...round }),
       });
@@ -203,11 +229,20 @@ export function makeHandler(deps: KillSwitchDeps) {
       throw err;
     }
     deps.metrics.add(KillMetric.KillCancelsSent, 'Count', report.cancelsSent + report.cancelAllCalls);
-    // Unknown (the last listing failed) is not zero: the kill-orders-remaining alarm must see it.
-    const remaining = report.remainingKnown ? report.remaining.length : Math.max(1, report.remaining.length);
-    deps.metrics.add(KillMetric.KillOrdersRemaining, 'Count', remaining);
+    // Unknown is not zero: it counts as one so the remaining-orders alarm still fires.
+    deps.metrics.add(
+      KillMetric.KillOrdersRemaining,
+      'Count',
+      report.remainingKnown ? report.remaining.length : Math.max(1, report.remaining.length),
+    );
     deps.metrics.flush();
-    const fields = { ...report, remaining: report.remaining.slice(0, 50) };
+    const fields = {
+      ...report,
+      remaining: report.remaining.slice(0, 50),
+      remainingCount: remainingText(report),
+      floodMs,
+      deadlineMs,
+    };
     if (!report.flat) {
       deps.log.error('kill switch gave up with orders resting', fields);
       throw new OrdersStillResting(report);
@@ -257,6 +292,8 @@ function wire(env: KillEnv, secrets: SecretProvider): ReturnType<typeof makeHand
     },
     clock: systemClock,
     deadlineMs: env.KILL_DEADLINE_MS,
+    // The design's flood: cancel for the whole configured minute, however empty listings look.
+    floodMs: env.KILL_DEADLINE_MS,
     log: powertoolsLog('kill-switch'),
     metrics: powertoolsMetrics('kill-switch', 'kill-switch'),
   });

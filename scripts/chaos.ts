@@ -34,9 +34,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
 import { makeHandler as makeKillHandler } from '../functions/kill-switch.ts';
+import {
+  type CommandIo,
+  defineCommand,
+  parseCommandLine,
+  readCommandLine,
+  runIfEntry,
+} from '../shared/cli.ts';
 import { systemClock } from '../shared/clock.ts';
 import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
 import { KalshiRestClient } from '../shared/kalshi/rest-client.ts';
@@ -84,37 +91,55 @@ export interface ChaosOptions {
   onProgress?: (line: string) => void;
 }
 
-export const CHAOS_USAGE =
-  'usage: npm run chaos -- [--scenario FILE|NAME] [--minutes M] [--seed S] [--json FILE] [--lease-ttl-ms N]';
-
-export function parseChaosArgs(argv: readonly string[]): ChaosOptions & { json?: string } {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      scenario: { type: 'string' },
-      minutes: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'string' },
-      'lease-ttl-ms': { type: 'string' },
+/** `npm run chaos`'s command line (shared/cli.ts). */
+export const CHAOS_COMMAND = defineCommand({
+  command: 'npm run chaos --',
+  summary:
+    'The deployed worker against the simulators under a schedule of faults: safety and liveness invariants, a table; exit 1 on a violation.',
+  options: {
+    scenario: { type: 'string', arg: 'FILE|NAME', help: 'scenario file or shipped name (default chaos)' },
+    minutes: { type: 'string', arg: 'M', help: 'run length in wall minutes, (0, 1440] (default 30)' },
+    seed: { type: 'string', arg: 'S', help: 'seed, an integer in [0, 2^32-1] (default 1)' },
+    json: { type: 'string', arg: 'FILE', help: 'also write the report as JSON there' },
+    'lease-ttl-ms': {
+      type: 'string',
+      arg: 'N',
+      help: "the worker's lease TTL, ≥ 4000 (default 15000, as deployed)",
     },
-    strict: true,
-  });
-  const minutes = values.minutes === undefined ? 30 : Number(values.minutes);
-  if (!(Number.isFinite(minutes) && minutes > 0 && minutes <= 24 * 60))
-    throw new RangeError(`--minutes: must be a number in (0, 1440], got ${values.minutes}`);
-  const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
-    throw new RangeError(`--seed: must be an integer in [0, 2^32-1], got ${values.seed}`);
-  const ttl = values['lease-ttl-ms'] === undefined ? undefined : Number(values['lease-ttl-ms']);
-  if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 4000))
-    throw new RangeError(`--lease-ttl-ms: must be an integer >= 4000, got ${values['lease-ttl-ms']}`);
-  return {
-    scenario: values.scenario ?? 'chaos',
-    minutes,
-    seed,
-    ...(values.json === undefined ? {} : { json: values.json }),
-    ...(ttl === undefined ? {} : { leaseTtlMs: ttl }),
-  };
+  },
+  schema: z
+    .object({
+      scenario: z.string().min(1, 'must not be empty').default('chaos'),
+      minutes: z.coerce
+        .number({ message: 'must be a number' })
+        .gt(0, 'must be > 0')
+        .max(24 * 60, 'must be ≤ 1440')
+        .default(30),
+      seed: z.coerce
+        .number({ message: 'must be an integer' })
+        .int('must be an integer')
+        .min(0, 'must be ≥ 0')
+        .max(2 ** 32 - 1, 'must be ≤ 2^32-1')
+        .default(1),
+      json: z.string().min(1, 'must not be empty').optional(),
+      'lease-ttl-ms': z.coerce
+        .number({ message: 'must be an integer' })
+        .int('must be an integer')
+        .min(4000, 'must be ≥ 4000')
+        .optional(),
+    })
+    .transform(({ 'lease-ttl-ms': ttl, json, ...o }) => ({
+      ...o,
+      ...(json === undefined ? {} : { json }),
+      ...(ttl === undefined ? {} : { leaseTtlMs: ttl }),
+    })),
+});
+
+/** The command line as options (throws UsageError on a bad flag or value). */
+export function parseChaosArgs(argv: readonly string[]): ChaosOptions & { json?: string } {
+  const r = parseCommandLine(CHAOS_COMMAND, argv);
+  if (r.help) throw new Error('--help is answered by main');
+  return r.options;
 }
 
 // ---------------------------------------------------------------- scenario compression
@@ -1203,12 +1228,19 @@ export function chaosTable(r: ChaosReport): string {
 
 // ---------------------------------------------------------------- entry
 
-function isEntry(): boolean {
-  try {
-    return process.argv[1] !== undefined && fileURLToPath(import.meta.url) === (process.argv[1] ?? '');
-  } catch {
-    return false;
-  }
+/** `npm run chaos -- …`: the run, its table on stdout; exit 1 on any violation, 2 on a bad flag. */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const opts = readCommandLine(CHAOS_COMMAND, argv, io);
+  if (typeof opts === 'number') return opts;
+  const logFile = join(tmpdir(), `kalshi-mm-chaos-${process.pid}.log`);
+  const { appendFileSync } = await import('node:fs');
+  const report = await runChaos({ ...opts, onLog: (l) => appendFileSync(logFile, `${l}\n`) });
+  const table = chaosTable(report);
+  io.out.write(`${table}\n`);
+  io.err.write(`log: ${logFile}\n`);
+  if (opts.json) writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
+  const total = Object.values(report.invariants).reduce((s, x) => s + x.violations, 0);
+  return total === 0 ? 0 : 1;
 }
 
 if (process.env.CHAOS_WORKER_CHILD === '1' && process.send) {
@@ -1218,21 +1250,6 @@ if (process.env.CHAOS_WORKER_CHILD === '1' && process.send) {
     );
     process.exit(1);
   });
-} else if (isEntry() || process.argv[1]?.endsWith('scripts/chaos.ts')) {
-  let opts: ReturnType<typeof parseChaosArgs>;
-  try {
-    opts = parseChaosArgs(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n${CHAOS_USAGE}\n`);
-    process.exit(2);
-  }
-  const logFile = join(tmpdir(), `kalshi-mm-chaos-${process.pid}.log`);
-  const { appendFileSync } = await import('node:fs');
-  const report = await runChaos({ ...opts, onLog: (l) => appendFileSync(logFile, `${l}\n`) });
-  const table = chaosTable(report);
-  process.stdout.write(`${table}\n`);
-  process.stderr.write(`log: ${logFile}\n`);
-  if (opts.json) writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
-  const total = Object.values(report.invariants).reduce((s, x) => s + x.violations, 0);
-  process.exit(total === 0 ? 0 : 1);
+} else {
+  runIfEntry(import.meta.url, main);
 }

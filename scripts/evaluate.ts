@@ -11,12 +11,12 @@
  * Exit codes: 0 done, 1 a run failed, 2 bad options.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { type CommandIo, defineCommand, readCommandLine, runIfEntry } from '../shared/cli.ts';
 import { resolveScenarioPath } from '../sim/main.ts';
 import {
   evaluateScenario,
@@ -32,13 +32,6 @@ import { evaluationHtml } from './evaluate-html.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
 import { progressBar, progressWriter } from './paper/progress.ts';
 
-const USAGE = `usage: npm run evaluate -- --scenarios A,B,… [--seeds 1-30] [--out DIR] [--jobs N] [--config FILE]
-  --scenarios LIST  scenario files or shipped names, comma-separated
-  --seeds LIST      seeds, e.g. 1-30 or 1,2,5 (default 1-30)
-  --out DIR         write evaluation.json, evaluation.html and runs/ there
-  --jobs N          simulate processes at once (default: cores = ${availableParallelism()})
-  --config FILE     engine config JSON (passed to simulate)`;
-
 const zOptions = z.object({
   scenarios: z
     .string({ message: 'is required' })
@@ -53,55 +46,44 @@ const zOptions = z.object({
   out: z.string().min(1).optional(),
   jobs: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(64, 'must be ≤ 64').optional(),
   config: z.string().min(1).optional(),
-  help: z.boolean().default(false),
+});
+const zEvaluateOptions = zOptions.transform((o, ctx) => {
+  try {
+    return { ...o, seedList: parseSeedList(o.seeds) };
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', path: ['seeds'], message: (e as Error).message });
+    return z.NEVER;
+  }
+});
+export type EvaluateOptions = z.infer<typeof zEvaluateOptions>;
+
+/** `npm run evaluate`'s command line (shared/cli.ts). */
+export const EVALUATE_COMMAND = defineCommand({
+  command: 'npm run evaluate --',
+  summary:
+    'Every strategy on the same seeds of each scenario, in parallel: truth-marked PnL, paired differences, markouts, quoting uptime.',
+  options: {
+    scenarios: {
+      type: 'string',
+      arg: 'LIST',
+      help: 'scenario files or shipped names, comma-separated (required)',
+    },
+    seeds: { type: 'string', arg: 'LIST', help: 'seeds, e.g. 1-30 or 1,2,5 (default 1-30)' },
+    out: { type: 'string', arg: 'DIR', help: 'write evaluation.json, evaluation.html and runs/ there' },
+    jobs: {
+      type: 'string',
+      arg: 'N',
+      help: `simulate processes at once (default: cores = ${availableParallelism()})`,
+    },
+    config: { type: 'string', arg: 'FILE', help: 'engine config JSON (passed to simulate)' },
+  },
+  schema: zEvaluateOptions,
+  notes: 'Exit codes: 0 done, 1 a run failed (or ours below the liveness floor), 2 bad options.',
 });
 
-export interface EvaluateIo {
-  argv: readonly string[];
-  out: NodeJS.WriteStream;
-  err: NodeJS.WriteStream;
-}
-
 /** Parses the command line: the options, or the exit code when there is nothing to run. */
-export function parseEvaluateOptions(
-  argv: readonly string[],
-  err: { write(s: string): unknown },
-): (z.infer<typeof zOptions> & { seedList: number[] }) | number {
-  let values: Record<string, unknown>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        scenarios: { type: 'string' },
-        seeds: { type: 'string' },
-        out: { type: 'string' },
-        jobs: { type: 'string' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    err.write(`error: ${(e as Error).message.split('\n')[0]}\n`);
-    return 2;
-  }
-  if (values.help) {
-    err.write(`${USAGE}\n`);
-    return 0;
-  }
-  const r = zOptions.safeParse(values);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    err.write(`error: --${issue.path.join('.') || 'options'} ${issue.message}\n`);
-    return 2;
-  }
-  try {
-    return { ...r.data, seedList: parseSeedList(r.data.seeds) };
-  } catch (e) {
-    err.write(`error: --seeds ${(e as Error).message}\n`);
-    return 2;
-  }
+export function parseEvaluateOptions(argv: readonly string[], io: CommandIo): EvaluateOptions | number {
+  return readCommandLine(EVALUATE_COMMAND, argv, io);
 }
 
 interface Job {
@@ -153,7 +135,12 @@ export function pointsOf(
     markout5m: num(s.markout_5m),
     settlementLuck: typeof s.settlement_luck === 'number' ? s.settlement_luck : null,
     fills: num(s.fills),
+    uptime: typeof s.quoting_uptime === 'number' ? s.quoting_uptime : null,
   }));
+}
+
+function readBoard(dir: string): Record<string, Record<string, unknown>> {
+  return JSON.parse(readFileSync(join(dir, 'scoreboard.json'), 'utf8'));
 }
 
 /** The truth at each game's stop time against its outcome, every market (no worker needed). */
@@ -165,8 +152,8 @@ export function truthAtStop(scenarioPath: string, seed: number, stopMarginMs: nu
   });
 }
 
-export async function main(io: EvaluateIo): Promise<number> {
-  const opts = parseEvaluateOptions(io.argv, io.err);
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const opts = parseEvaluateOptions(argv, io);
   if (typeof opts === 'number') return opts;
   const scenarios = opts.scenarios.map((s) => resolveScenarioPath(s));
   for (const s of scenarios) {
@@ -201,10 +188,9 @@ export async function main(io: EvaluateIo): Promise<number> {
       finished++;
       const name = basename(job.scenario, '.json');
       if (!r.ok) failures.push(`${name} seed ${job.seed}: ${r.stderr.trim().split('\n').at(-1) ?? 'failed'}`);
-      else {
-        const board = JSON.parse(readFileSync(join(job.dir, 'scoreboard.json'), 'utf8'));
-        points.push(...pointsOf(name, job.seed, board));
-      }
+      // A run that failed its liveness floor still wrote its scoreboard: its numbers count.
+      const board = r.ok || existsSync(join(job.dir, 'scoreboard.json')) ? readBoard(job.dir) : null;
+      if (board) points.push(...pointsOf(name, job.seed, board));
       const elapsed = (Date.now() - wallStart) / 1000;
       progress.update(
         `evaluate ${progressBar(finished, jobs.length)} ${finished}/${jobs.length} runs, ${elapsed.toFixed(0)} s (${name} seed ${job.seed}${r.ok ? '' : ' FAILED'})`,
@@ -241,15 +227,4 @@ export async function main(io: EvaluateIo): Promise<number> {
   return failures.length > 0 ? 1 : 0;
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  process.exit(await main({ argv: process.argv.slice(2), out: process.stdout, err: process.stderr }));
-}
+runIfEntry(import.meta.url, main);

@@ -10,27 +10,22 @@
  *
  * Exit codes: 0 done, 1 a run failed, 2 bad options/config/scenario.
  */
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type CommandIo, runCommand, runIfEntry } from '../shared/cli.ts';
 import type { RulerScore } from '../sim/scenario/ruler.ts';
 import { probabilityOf } from '../sim/scenario/truth.ts';
+import { livenessViolations, type UptimeReport } from '../sim/scenario/uptime.ts';
 import { BASELINES } from './paper/baselines.ts';
 import { reportCharts } from './paper/charts.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
 import { END_OF_RUN, type HeadlessResult, runHeadless } from './paper/headless.ts';
-import { commandLine, parseSimulateOptions, SIMULATE_USAGE, UsageError } from './paper/options.ts';
+import { SIMULATE_COMMAND, type SimulateOptions } from './paper/options.ts';
 import { oracleQuoter, type TruthOf } from './paper/oracle.ts';
 import { progressBar, progressWriter } from './paper/progress.ts';
 import { renderReport } from './paper/report-html.ts';
 import { type Scoreboard, type StrategyScore, scoreRun } from './paper/scoreboard.ts';
 import { startPaperWorker } from './paper/worker.ts';
-
-export interface SimulateIo {
-  argv: readonly string[];
-  out: NodeJS.WriteStream;
-  err: NodeJS.WriteStream;
-}
 
 const SHOWN: [string, string][] = [
   ['truth_marked_pnl', 'truth-marked $'],
@@ -43,6 +38,7 @@ const SHOWN: [string, string][] = [
   ['contracts_traded', 'contracts'],
   ['max_abs_inventory', 'max |inv|'],
   ['time_at_limit_share', 'at limit'],
+  ['quoting_uptime', 'quoting uptime'],
   ['adverse_selection', 'adverse $'],
   ['writes_per_requote', 'writes/requote'],
   ['orders_after_stop', 'after stop'],
@@ -54,8 +50,9 @@ const SHOWN: [string, string][] = [
  * One strategy's score: the paper scoreboard plus the ruler — fills against the
  * scenario's true probability (sim/scenario/ruler.ts). `truth_marked_pnl` is the
  * number to compare strategies by; `settlement_luck` is the coin flip of the
- * settlement, apart. `quoting_uptime` comes from sim/scenario/uptime.ts (issue
- * #12's liveness measure) once it is wired in; null until then.
+ * settlement, apart. `quoting_uptime` is issue #12's liveness measure
+ * (sim/scenario/uptime.ts): the share of quotable time, outside the scenario's
+ * fault windows, with every eligible side resting; `liveness` has the rest.
  */
 export type SimulateScore = StrategyScore & {
   truth_marked_pnl: number;
@@ -65,11 +62,28 @@ export type SimulateScore = StrategyScore & {
   markout_10s: number;
   markout_60s: number;
   markout_5m: number;
-  quoting_uptime: number | null;
+  quoting_uptime: number;
+  liveness: LivenessScore;
   ruler: RulerScore;
 };
 
-export function simulateScore(score: StrategyScore, ruler: RulerScore): SimulateScore {
+/** The liveness figures of one run (sim/scenario/uptime.ts), rounded for the scoreboard. */
+export interface LivenessScore {
+  min_game_uptime: number;
+  recovery_p99_s: number;
+  /** Fault ends after which quotes never rested again. */
+  unrecovered: number;
+  /** Game-seconds spent in each quoting reason outside fault windows. */
+  game_seconds_by_reason: Record<string, number>;
+  /** Games per reason at the last sample. */
+  games_by_reason: Record<string, number>;
+  /** The floor's violations (a run of ours with any fails). */
+  violations: string[];
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export function simulateScore(score: StrategyScore, ruler: RulerScore, uptime: UptimeReport): SimulateScore {
   return {
     ...score,
     truth_marked_pnl: ruler.truthMarked,
@@ -79,7 +93,17 @@ export function simulateScore(score: StrategyScore, ruler: RulerScore): Simulate
     markout_10s: ruler.markout['10s'],
     markout_60s: ruler.markout['60s'],
     markout_5m: ruler.markout['5m'],
-    quoting_uptime: null,
+    quoting_uptime: round3(uptime.uptime),
+    liveness: {
+      min_game_uptime: round3(uptime.minGameUptime),
+      recovery_p99_s: round3(uptime.recoveryP99Ms / 1000),
+      unrecovered: uptime.unrecovered,
+      game_seconds_by_reason: Object.fromEntries(
+        Object.entries(uptime.msByReason).map(([r, ms]) => [r, Math.round((ms ?? 0) / 1000)]),
+      ),
+      games_by_reason: { ...uptime.lastByReason } as Record<string, number>,
+      violations: livenessViolations(uptime),
+    },
     ruler,
   };
 }
@@ -100,17 +124,12 @@ export function scoreboardTable(board: Scoreboard | Record<string, SimulateScore
   return rows.join('\n');
 }
 
-export async function main(io: SimulateIo): Promise<number> {
-  const opts = commandLine(io.argv, parseSimulateOptions, SIMULATE_USAGE, io);
-  if (typeof opts === 'number') return opts;
-  let config: ReturnType<typeof loadEngineConfig>;
-  try {
-    config = loadEngineConfig(opts.config);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.err.write(`error: ${err.message}\n`);
-    return 2;
-  }
+export const main = (argv: readonly string[], io: CommandIo): Promise<number> =>
+  runCommand(SIMULATE_COMMAND, argv, io, (opts) => simulate(opts, io));
+
+async function simulate(opts: SimulateOptions, io: CommandIo): Promise<number> {
+  // A bad config file is a UsageError: one line, exit 2 (runCommand).
+  const config = loadEngineConfig(opts.config);
 
   // Baselines quote the base size ours quotes.
   const size = config.quoting.baseSize;
@@ -184,7 +203,10 @@ export async function main(io: SimulateIo): Promise<number> {
   }
 
   const scoreboard: Record<string, SimulateScore> = Object.fromEntries(
-    results.map((r) => [r.strategy, simulateScore(scoreRun(r.result.record), r.result.ruler)]),
+    results.map((r) => [
+      r.strategy,
+      simulateScore(scoreRun(r.result.record), r.result.ruler, r.result.uptime),
+    ]),
   );
   const dir = resolve(opts.report);
   mkdirSync(dir, { recursive: true });
@@ -213,21 +235,12 @@ export async function main(io: SimulateIo): Promise<number> {
   io.out.write(
     `${scoreboardTable(scoreboard)}\n\nreport: ${join(dir, 'report.html')}\nscoreboard: ${join(dir, 'scoreboard.json')}\n`,
   );
-  return 0;
+  // Liveness is a guard: our strategy missing the floor fails the run (baselines are reported only).
+  const violations = scoreboard.ours?.liveness.violations ?? [];
+  for (const v of violations) io.err.write(`liveness violation (ours): ${v}\n`);
+  return violations.length > 0 ? 1 : 0;
 }
 
 type HeadlessOptionsQuoter = Parameters<typeof runHeadless>[0]['quoter'];
 
-function isEntryPoint(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  // Local runs are on Node 20, which the locked AWS SDK versions support; the deployed code runs Node 24.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  process.exit(await main({ argv: process.argv.slice(2), out: process.stdout, err: process.stderr }));
-}
+runIfEntry(import.meta.url, main);

@@ -9,8 +9,10 @@ import type { EngineConfig } from '../../shared/config/engine-config.ts';
 import { MAKER_USER } from '../../sim/main.ts';
 import type { RulerScore } from '../../sim/scenario/ruler.ts';
 import { RulerRecorder } from '../../sim/scenario/ruler-recorder.ts';
+import { type UptimeReport, UptimeTracker } from '../../sim/scenario/uptime.ts';
 import type { Quoter } from '../../worker/engine/ports.ts';
 import type { ChartLineSet } from './charts.ts';
+import { faultWindows, livenessSamples } from './liveness.ts';
 import { RunRecorder } from './recorder.ts';
 import type { RunRecord } from './scoreboard.ts';
 import { type PaperStack, startPaperStack } from './stack.ts';
@@ -50,6 +52,8 @@ export interface HeadlessResult {
   feedStatsMeasured: boolean;
   /** Fills against the scenario's true probability (edge, markouts, truth-marked PnL). */
   ruler: RulerScore;
+  /** Quoting uptime outside the scenario's fault windows, recovery after them, games by reason. */
+  uptime: UptimeReport;
 }
 
 /**
@@ -140,6 +144,14 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
   const start = world.startMs;
   const end = world.endMs;
   let endTime = end;
+  // Liveness, sampled at the step cadence: the worker's reasons against what rests on the exchange.
+  const uptime = new UptimeTracker();
+  for (const w of faultWindows(world.scenario.faults, start)) uptime.fault(w.startMs, w.endMs);
+  const sampleLiveness = (t: number) =>
+    uptime.observe(
+      t,
+      livenessSamples(stack.worker.session.snapshot().games, sim.kalshi.admin.restingOrders(MAKER_USER)),
+    );
   try {
     if (stack.lockstep) {
       const lockstep = stack.lockstep;
@@ -153,6 +165,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
         sim.runner.step(t);
         lockstep.moveTo(t);
         await settle(stack, () => events, t < coarseFrom);
+        sampleLiveness(t);
         if (t >= nextSample) {
           recorder.sample(t, true);
           nextSample = t + sampleMs;
@@ -165,6 +178,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
       for (;;) {
         const t = stack.clock.now();
         recorder.sample(t, false);
+        sampleLiveness(t);
         opts.onProgress?.(Math.min(t, end) - start, end - start);
         if (t >= end) break;
         await new Promise((r) => setTimeout(r, wallSampleMs));
@@ -188,6 +202,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
     flat: result.flat,
     feedStatsMeasured: stack.worker.hasFeedStats,
     ruler: ruler.finish(),
+    uptime: uptime.report(),
   };
 }
 

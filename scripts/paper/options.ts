@@ -3,7 +3,6 @@
  * environment of `--live`, validated with zod. A bad value stops the program
  * with a message naming the option (exit code 2), never a stack trace.
  */
-import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { z } from 'zod';
 import { defineCommand, parseCommandLine, UsageError, usageOf } from '../../shared/cli.ts';
 import { kalshiUrls } from '../../shared/kalshi/hosts.ts';
@@ -47,30 +46,22 @@ export const zStartOptions = z.object({
 });
 export type StartOptions = z.infer<typeof zStartOptions>;
 
-export const zSimulateOptions = z.object({
-  scenario: zPath.default(DEFAULT_SCENARIO),
-  speed: zSpeed.default('max'),
-  seed: zSeed.optional(),
-  report: zPath.default('reports/simulate'),
-  config: zPath.optional(),
-  baselines: z.boolean().default(true),
-  help: z.boolean().default(false),
-});
+export const zSimulateOptions = z
+  .object({
+    scenario: zPath.default(DEFAULT_SCENARIO),
+    speed: zSpeed.default('max'),
+    seed: zSeed.optional(),
+    report: zPath.default('reports/simulate'),
+    config: zPath.optional(),
+    'no-baselines': z.boolean().default(false),
+  })
+  .transform(({ 'no-baselines': noBaselines, ...o }) => ({ ...o, baselines: !noBaselines }));
 export type SimulateOptions = z.infer<typeof zSimulateOptions>;
 
 function firstIssue(error: z.ZodError, prefix: string): UsageError {
   const issue = error.issues[0]!;
   const field = issue.path.length ? `${prefix}${issue.path.join('.')}` : prefix || '(options)';
   return new UsageError(field, issue.message);
-}
-
-function parse(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>) {
-  try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    const m = /'(--?[\w-]+)/.exec(String((err as Error).message));
-    throw new UsageError(m?.[1] ?? '(options)', (err as Error).message.replace(/^TypeError.*?: /, ''));
-  }
 }
 
 /** `npm start`'s command line (shared/cli.ts). */
@@ -105,21 +96,31 @@ export function parseStartOptions(argv: readonly string[]): StartOptions {
   return r.help ? { ...zStartOptions.parse({}), help: true } : { ...r.options, help: false };
 }
 
-export function parseSimulateOptions(argv: readonly string[]): SimulateOptions {
-  const values = parse(argv, {
-    scenario: { type: 'string' },
-    speed: { type: 'string' },
-    seed: { type: 'string' },
-    report: { type: 'string' },
-    config: { type: 'string' },
-    'no-baselines': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  const { 'no-baselines': noBaselines, ...rest } = values;
-  const r = zSimulateOptions.safeParse({ ...rest, baselines: noBaselines !== true });
-  if (!r.success) throw firstIssue(r.error, '--');
-  return r.data;
-}
+/** `npm run simulate`'s command line (shared/cli.ts). */
+export const SIMULATE_COMMAND = defineCommand({
+  command: 'npm run simulate --',
+  summary:
+    'A scenario headless, as fast as the machine allows: ours and each baseline on the same seed; writes DIR/scoreboard.json and DIR/report.html.',
+  options: {
+    scenario: { type: 'string', arg: 'FILE', help: `scenario to run (default ${DEFAULT_SCENARIO})` },
+    speed: {
+      type: 'string',
+      arg: 'max|X',
+      help: 'as fast as possible (default) or X scenario seconds per wall second',
+    },
+    seed: { type: 'string', arg: 'S', help: "seed for the simulator (default: the scenario's)" },
+    report: {
+      type: 'string',
+      arg: 'DIR',
+      help: 'where scoreboard.json and report.html go (default reports/simulate)',
+    },
+    config: { type: 'string', arg: 'FILE', help: 'engine config JSON' },
+    'no-baselines': { type: 'boolean', help: 'run only our strategy' },
+  },
+  schema: zSimulateOptions,
+  notes:
+    'Exit codes: 0 done, 1 a run failed (or ours below the liveness floor), 2 bad options/config/scenario.',
+});
 
 const liveUrl = (protocols: string[]) =>
   z
@@ -196,37 +197,3 @@ export function parseLiveEnv(env: NodeJS.ProcessEnv): LiveEnv {
 }
 
 export const START_USAGE = usageOf(START_COMMAND);
-
-export const SIMULATE_USAGE = `usage: npm run simulate -- --scenario FILE [--speed max|X] [--seed S] [--report DIR]
-  --scenario FILE   scenario to run (default ${DEFAULT_SCENARIO})
-  --speed max|X     as fast as possible (default) or X scenario seconds per wall second
-  --seed S          seed for the simulator (default: the scenario's)
-  --report DIR      where scoreboard.json and report.html go (default reports/simulate)
-  --config FILE     engine config JSON
-  --no-baselines    run only our strategy`;
-
-/**
- * The command line of `npm start` / `npm run simulate`: the options, or the
- * exit code when there is nothing to run (usage error → 2 with the usage text,
- * `--help` → 0).
- */
-export function commandLine<T extends { help: boolean }>(
-  argv: readonly string[],
-  parse: (argv: readonly string[]) => T,
-  usage: string,
-  io: { out: { write(s: string): unknown }; err: { write(s: string): unknown } },
-): T | number {
-  let opts: T;
-  try {
-    opts = parse(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.err.write(`error: ${err.message}\n\n${usage}\n`);
-    return 2;
-  }
-  if (opts.help) {
-    io.out.write(`${usage}\n`);
-    return 0;
-  }
-  return opts;
-}

@@ -17,7 +17,9 @@ export interface ProgressWriter {
   done(text: string): void;
 }
 
-export function progressWriter(stream: NodeJS.WriteStream = process.stderr): ProgressWriter {
+export function progressWriter(
+  stream: { write(s: string): unknown; isTTY?: boolean } = process.stderr,
+): ProgressWriter {
   const tty = stream.isTTY === true;
   let last = '';
   return {

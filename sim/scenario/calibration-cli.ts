@@ -7,7 +7,8 @@
  * Prints the table by probability bucket (n, mean forecast, win rate, s.e., z),
  * and one z for the favourites (both sides of a 2-way game sum to zero overall).
  */
-import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { type CommandIo, defineCommand, readCommandLine, runIfEntry } from '../../shared/cli.ts';
 import { resolveScenarioPath } from '../main.ts';
 import { Rng } from './rng.ts';
 import { loadScenario } from './schema.ts';
@@ -57,19 +58,41 @@ export function tableText(rows: readonly CalibrationRow[]): string {
   ].join('\n');
 }
 
-if (process.argv[1]?.endsWith('calibration-cli.ts')) {
-  const { values } = parseArgs({
-    options: { games: { type: 'string' }, scenarios: { type: 'string' } },
-    strict: true,
-  });
-  const games = Number(values.games ?? 1000);
-  if (!Number.isInteger(games) || games < 1) {
-    process.stderr.write('error: --games must be a positive integer\n');
-    process.exit(2);
-  }
-  const scenarios = values.scenarios ? values.scenarios.split(',') : SHIPPED;
+/** `npx tsx sim/scenario/calibration-cli.ts`'s command line (shared/cli.ts). */
+export const CALIBRATION_COMMAND = defineCommand({
+  command: 'npx tsx sim/scenario/calibration-cli.ts',
+  summary: "The truth's calibration over simulated games, from the scenarios alone (no worker).",
+  options: {
+    games: { type: 'string', arg: 'N', help: 'games to simulate (default 1000)' },
+    scenarios: {
+      type: 'string',
+      arg: 'LIST',
+      help: `scenarios, comma-separated (default ${SHIPPED.join(',')})`,
+    },
+  },
+  schema: z.object({
+    games: z.coerce
+      .number({ message: 'must be a positive integer' })
+      .int('must be a positive integer')
+      .min(1, 'must be a positive integer')
+      .default(1000),
+    scenarios: z
+      .string()
+      .min(1, 'must not be empty')
+      .transform((s) => s.split(','))
+      .default(SHIPPED),
+  }),
+});
+
+export function main(argv: readonly string[], io: CommandIo): number {
+  const opts = readCommandLine(CALIBRATION_COMMAND, argv, io);
+  if (typeof opts === 'number') return opts;
+  const { games, scenarios } = opts;
   const s = truthSamples(scenarios, games);
-  process.stdout.write(
+  io.out.write(
     `${s.games} games (${scenarios.join(', ')}), seeds from 1\n\nat the stop (start − 60 s), every market:\n${tableText(calibrationTable(s.atStop))}\nfavourites (p > 0.5) z = ${calibrationZ(s.atStop.filter((x) => x.p > 0.5)).toFixed(2)}\n\nat a random time of the game's life:\n${tableText(calibrationTable(s.anyTime))}\nfavourites (p > 0.5) z = ${calibrationZ(s.anyTime.filter((x) => x.p > 0.5)).toFixed(2)}\n`,
   );
+  return 0;
 }
+
+runIfEntry(import.meta.url, main);

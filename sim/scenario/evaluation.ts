@@ -26,6 +26,8 @@ export interface RunPoint {
   markout5m: number;
   settlementLuck: number | null;
   fills: number;
+  /** Quoting uptime outside fault windows (share 0–1), null from a scoreboard without it. */
+  uptime: number | null;
 }
 
 export interface StrategySummary {
@@ -37,6 +39,8 @@ export interface StrategySummary {
   markout5m: MeanSe;
   settlementLuck: MeanSe;
   fills: MeanSe;
+  /** Quoting uptime (share 0–1) over the runs that measured it. */
+  uptime: MeanSe;
 }
 
 export interface ScenarioEvaluation {
@@ -73,6 +77,7 @@ export function evaluateScenario(
       markout5m: col((r) => r.markout5m),
       settlementLuck: col((r) => r.settlementLuck),
       fills: col((r) => r.fills),
+      uptime: col((r) => r.uptime),
     };
     bySeed.set(name, new Map(runs.map((r) => [r.seed, r.truthMarked])));
   }
@@ -92,17 +97,19 @@ export function evaluateScenario(
 const fmt = (m: MeanSe, digits = 2) =>
   Number.isNaN(m.mean) ? '—' : `${m.mean.toFixed(digits)} ± ${m.se === null ? '—' : m.se.toFixed(digits)}`;
 
+const fmtPercent = (m: MeanSe) => fmt({ ...m, mean: m.mean * 100, se: m.se === null ? null : m.se * 100 }, 1);
+
 /** The evaluation as text (stdout). */
 export function evaluationText(evals: readonly ScenarioEvaluation[]): string {
   const out: string[] = [];
   for (const e of evals) {
     out.push(`${e.scenario}  (${e.seeds.length} seeds)`);
     out.push(
-      `  ${'strategy'.padEnd(14)}${'truth-marked $'.padStart(18)}${'edge $'.padStart(16)}${'markout 10s'.padStart(16)}${'markout 60s'.padStart(16)}${'markout 5m'.padStart(16)}`,
+      `  ${'strategy'.padEnd(14)}${'truth-marked $'.padStart(18)}${'edge $'.padStart(16)}${'markout 10s'.padStart(16)}${'markout 60s'.padStart(16)}${'markout 5m'.padStart(16)}${'uptime %'.padStart(16)}`,
     );
     for (const [name, s] of Object.entries(e.strategies))
       out.push(
-        `  ${name.padEnd(14)}${fmt(s.truthMarked).padStart(18)}${fmt(s.edge).padStart(16)}${fmt(s.markout10s).padStart(16)}${fmt(s.markout60s).padStart(16)}${fmt(s.markout5m).padStart(16)}`,
+        `  ${name.padEnd(14)}${fmt(s.truthMarked).padStart(18)}${fmt(s.edge).padStart(16)}${fmt(s.markout10s).padStart(16)}${fmt(s.markout60s).padStart(16)}${fmt(s.markout5m).padStart(16)}${fmtPercent(s.uptime).padStart(16)}`,
       );
     for (const [name, d] of Object.entries(e.paired))
       out.push(

@@ -126,6 +126,28 @@ describe('dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('shows the quoting reason of each game as text, idle-by-design apart from the stops the liveness alarm watches', async () => {
+    const page = await open(server.url);
+    const first = page.locator('[data-game-id="NBA1"]');
+    const state = first.getByTestId('game-state');
+    const g = desk.state.games.find((x) => x.id === 'NBA1')!;
+    for (const [reason, text, kind] of [
+      ['no-theo', 'no theo', 'expected'],
+      ['outside-window', 'outside window', 'expected'],
+      ['group-tripped', 'order group tripped', 'unexpected'],
+      ['writes-refused', 'writes refused', 'unexpected'],
+      ['some-new-reason', 'some-new-reason', 'unexpected'], // not in the closed set: shown as sent, flagged
+      ['quoting', 'quoting', 'ok'],
+    ] as const) {
+      g.state = reason;
+      await expect.poll(() => state.textContent()).toBe(text);
+      expect(await state.getAttribute('class'), reason).toMatch(new RegExp(`\\b${kind}\\b`));
+      expect(await state.getAttribute('title')).toBe(reason);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('kill is refused without the token and changes nothing; with the token it withdraws every quote', async () => {
     const page = await open(server.url);
     await page.getByTestId('game-card').first().waitFor();

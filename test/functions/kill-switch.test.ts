@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  INVOCATION_MARGIN_MS,
   type KillSwitchDeps,
   makeHandler,
   OrdersStillResting,
@@ -218,19 +219,69 @@ describe('kill switch decisions', () => {
     expect((await store.kill.active())[0]?.kind).toBe('kill');
   });
 
-  it('listings that never succeed: the remainder is unknown — the alarm metric is raised and the error says so, never "0 still resting"', async () => {
+  it('reports "unknown" (never 0) still resting when it could never list, and the remaining-orders alarm still counts it', async () => {
     const exchange: CancelPort = {
       listResting: async () => {
-        throw new Error('503 service unavailable');
+        throw new Error('503 Service Unavailable');
       },
       cancel: async () => {},
+      cancelAll: async () => {},
     };
     const handler = makeHandler(deps(exchange, { deadlineMs: 300 }));
-    const err = await handler(alarmEvent('ALARM')).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(OrdersStillResting);
-    expect((err as Error).message).toMatch(/unknown/);
-    expect((err as Error).message).not.toMatch(/\b0 order/);
-    expect(metrics.last('KillOrdersRemaining')).toBeGreaterThanOrEqual(1);
+    const failure = await handler(alarmEvent('ALARM')).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(OrdersStillResting);
+    expect((failure as Error).message).toMatch(/unknown order\(s\) may still rest/);
+    expect((failure as Error).message).not.toMatch(/\b0 order/);
+    expect((failure as OrdersStillResting).report.remainingKnown).toBe(false);
+    expect(metrics.last('KillOrdersRemaining')).toBe(1);
+    const gaveUp = log.lines.find((l) => l.message === 'kill switch gave up with orders resting');
+    expect(gaveUp?.extra).toMatchObject({ remainingCount: 'unknown', remainingKnown: false });
+  });
+
+  it('floods for the configured time even after listings look empty: one lying listing does not end it', async () => {
+    // The exchange lists nothing for its first passes while an order still rests (a kill it reported
+    // but did not do); only a later bulk cancel takes it. Two empty listings used to end the loop.
+    const resting = new Map<string, RestingOrder>([['o1', { orderId: 'o1', ticker: BOS }]]);
+    let listings = 0;
+    let bulk = 0;
+    const exchange: CancelPort = {
+      listResting: async () => (++listings <= 3 ? [] : [...resting.values()]),
+      cancel: async (o) => {
+        resting.delete(o.orderId);
+      },
+      cancelAll: async () => {
+        if (++bulk >= 4) resting.clear(); // the first bulk cancels lie too
+      },
+    };
+    const handler = makeHandler(deps(exchange, { deadlineMs: 2_000, floodMs: 400 }));
+    const result = await handler(alarmEvent('ALARM'));
+    expect(result.status).toBe('flat');
+    expect(resting.size).toBe(0);
+    expect(bulk).toBeGreaterThanOrEqual(4);
+    if (result.status === 'flat') {
+      // Every pass is reported: what the listing found (the lies included).
+      expect(result.report.passes.slice(0, 3).map((p) => p.listed)).toEqual([0, 0, 0]);
+      expect(result.report.passes.every((p) => p.usedCancelAll || p.listed === 0 || p.cancelsSent > 0)).toBe(
+        true,
+      );
+    }
+  });
+
+  it('keeps the flood and the deadline inside the invocation: cut to the remaining time less a margin', async () => {
+    const exchange: CancelPort = {
+      listResting: async () => [],
+      cancel: async () => {},
+      cancelAll: async () => {},
+    };
+    const handler = makeHandler(deps(exchange, { deadlineMs: 60_000, floodMs: 60_000 }));
+    const result = await handler(
+      { action: 'kill', reason: 'drill', requestedBy: 'alice' },
+      { getRemainingTimeInMillis: () => INVOCATION_MARGIN_MS + 500 },
+    );
+    expect(result.status).toBe('flat');
+    const flat = log.lines.find((l) => l.message === 'kill switch: flat');
+    // The floor of one second applies: 500 ms left after the margin is too little to try anything.
+    expect(flat?.extra).toMatchObject({ deadlineMs: 1_000, floodMs: 1_000, remainingCount: '0' });
   });
 
   it('the flag is set even when Kalshi cannot be reached at all', async () => {

@@ -25,7 +25,7 @@ describe('evaluate command line', () => {
     const err = sink();
     const o = parseEvaluateOptions(
       ['--scenarios', 'a.json, nba-quiet-evening', '--seeds', '1-3,7', '--jobs', '2'],
-      err,
+      { out: sink(), err },
     );
     expect(o).toMatchObject({ scenarios: ['a.json', 'nba-quiet-evening'], seedList: [1, 2, 3, 7], jobs: 2 });
     expect(err.text).toBe('');
@@ -38,9 +38,18 @@ describe('evaluate command line', () => {
     [['--scenarios', 'a', '--warp'], /warp/],
   ])('exits 2 on a bad flag with one clear line: %j', (argv, pattern) => {
     const err = sink();
-    expect(parseEvaluateOptions(argv, err)).toBe(2);
+    expect(parseEvaluateOptions(argv, { out: sink(), err })).toBe(2);
     expect(err.text).toMatch(pattern);
     expect(err.text.trim().split('\n')).toHaveLength(1);
+    expect(err.text).toMatch(/\(see npm run evaluate -- --help\)$/m);
+  });
+
+  it('prints the shared --help layout', () => {
+    const out = sink();
+    expect(parseEvaluateOptions(['--help'], { out, err: sink() })).toBe(0);
+    expect(out.text).toMatch(/^usage: npm run evaluate -- \[options\]\n/);
+    expect(out.text).toMatch(/\n {2}--scenarios LIST\s+scenario files/);
+    expect(out.text).toMatch(/\n {2}-h, --help\s+this help/);
   });
 });
 
@@ -55,6 +64,7 @@ describe('evaluation', () => {
         markout_5m: 1.6,
         settlement_luck: -4,
         fills: 12,
+        quoting_uptime: 0.97,
       },
       'top-of-book': {
         truth_marked_pnl: -0.5,
@@ -69,6 +79,8 @@ describe('evaluation', () => {
     expect(points).toHaveLength(2);
     expect(points[0]).toMatchObject({ strategy: 'ours', seed: 3, truthMarked: 1.5, settlementLuck: -4 });
     expect(points[1]!.settlementLuck).toBeNull();
+    expect(points[0]!.uptime).toBe(0.97);
+    expect(points[1]!.uptime).toBeNull(); // a scoreboard from before uptime was measured
   });
 
   it('pairs ours with each baseline by seed', () => {
@@ -85,8 +97,13 @@ describe('evaluation', () => {
         settlementLuck: null,
         fills: 1,
       };
-      pts.push({ ...base, strategy: 'ours', truthMarked: world + 1 + (seed % 2) * 0.1 });
-      pts.push({ ...base, strategy: 'fixed-spread', truthMarked: world });
+      pts.push({
+        ...base,
+        strategy: 'ours',
+        truthMarked: world + 1 + (seed % 2) * 0.1,
+        uptime: 0.9 + seed / 100,
+      });
+      pts.push({ ...base, strategy: 'fixed-spread', truthMarked: world, uptime: null });
     }
     const e = evaluateScenario('s', pts, [{ p: 0.6, won: true }]);
     expect(e.seeds).toEqual([1, 2, 3, 4, 5]);
@@ -95,6 +112,11 @@ describe('evaluation', () => {
     expect(e.paired['fixed-spread']!.t!).toBeGreaterThan(10);
     expect(e.calibration).toHaveLength(1);
     expect(evaluationText([e])).toMatch(/ours − fixed-spread\s+1\.06 ± 0\.\d\d\s+t = \d/);
+    // Mean quoting uptime per strategy: ours 0.91..0.95 → 93 %; the baseline did not measure it.
+    expect(e.strategies.ours!.uptime.mean).toBeCloseTo(0.93, 9);
+    expect(e.strategies['fixed-spread']!.uptime.n).toBe(0);
+    expect(evaluationText([e])).toMatch(/uptime %/);
+    expect(evaluationText([e])).toMatch(/ours .*93\.0 ± 0\.7/);
   });
 
   it('takes the truth at each game stop from the scenario alone, one sample per market', () => {

@@ -68,11 +68,25 @@ describe('npm run simulate end to end', () => {
       expect(score.orders_after_stop, name).toBe(0);
       expect(score.invariant_violations, name).toBe(0);
       expect(score.inventory_limit as number).toBeGreaterThan(0);
-      // The ruler splits what the whole says; uptime comes from issue #12's uptime module (not wired yet).
+      // The ruler splits what the whole says.
       const ruler = score.ruler as { fills: number; byCounterparty: Record<string, { fills: number }> };
       expect(ruler.fills).toBe(score.fills);
       expect(Object.values(ruler.byCounterparty).reduce((n, a) => n + a.fills, 0)).toBe(score.fills);
-      expect(score.quoting_uptime).toBeNull();
+      // Liveness (issue #12): quoting uptime and games by reason, per strategy.
+      expect(score.quoting_uptime as number, name).toBeGreaterThanOrEqual(0);
+      expect(score.quoting_uptime as number, name).toBeLessThanOrEqual(1);
+      const liveness = score.liveness as {
+        min_game_uptime: number;
+        game_seconds_by_reason: Record<string, number>;
+        games_by_reason: Record<string, number>;
+        violations: string[];
+      };
+      expect(liveness.min_game_uptime, name).toBeLessThanOrEqual(score.quoting_uptime as number);
+      expect(Object.keys(liveness.game_seconds_by_reason), name).toContain('outside-window');
+      expect(
+        Object.values(liveness.games_by_reason).reduce((a, b) => a + b, 0),
+        name,
+      ).toBe(1);
       expect(score.max_abs_inventory as number).toBeLessThanOrEqual(score.inventory_limit as number);
     }
     expect((board.ours!.fills as number) + (board['fixed-spread']!.fills as number)).toBeGreaterThan(0);
@@ -81,6 +95,9 @@ describe('npm run simulate end to end', () => {
     expect(html).toContain('<svg');
     expect(stdout).toContain('PnL marked $');
     expect(stdout).toContain('truth-marked $');
+    expect(stdout).toContain('quoting uptime');
+    // The run passed, so ours met the liveness floor.
+    expect(board.ours!.liveness).toMatchObject({ violations: [] });
   }, 240_000);
 
   it('a bad option exits 2 naming it', async () => {

@@ -2,10 +2,18 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SCENARIO,
   parseLiveEnv,
-  parseSimulateOptions,
   parseStartOptions,
+  SIMULATE_COMMAND,
   UsageError,
 } from '../../../scripts/paper/options.ts';
+import { parseCommandLine, readCommandLine, usageOf } from '../../../shared/cli.ts';
+
+/** `npm run simulate`'s options, through the one command-line reader. */
+function parseSimulateOptions(argv: readonly string[]) {
+  const r = parseCommandLine(SIMULATE_COMMAND, argv);
+  if (r.help) throw new Error('unexpected --help');
+  return r.options;
+}
 
 function usage(fn: () => unknown): UsageError {
   try {
@@ -70,6 +78,19 @@ describe('npm run simulate options', () => {
       report: 'out',
     });
     expect(usage(() => parseSimulateOptions(['--speed', 'warp'])).field).toBe('--speed');
+  });
+
+  it('reads its command line the one way: the shared --help, one line and exit 2 on a bad flag', () => {
+    let out = '';
+    let err = '';
+    const io = { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s) } };
+    expect(readCommandLine(SIMULATE_COMMAND, ['--help'], io)).toBe(0);
+    expect(out).toBe(`${usageOf(SIMULATE_COMMAND)}\n`);
+    expect(out).toMatch(/^usage: npm run simulate -- \[options\]/);
+    expect(out).toMatch(/--no-baselines\s+run only our strategy/);
+    expect(readCommandLine(SIMULATE_COMMAND, ['--warp'], io)).toBe(2);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(/^error: --warp: .*\(see npm run simulate -- --help\)/);
   });
 });
 

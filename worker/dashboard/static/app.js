@@ -9,6 +9,7 @@ import {
   dollars,
   duration,
   pct,
+  quotingReason,
   signedContracts,
   toStart,
   zonedTime,
@@ -272,9 +273,12 @@ function renderCard(card, g, now) {
   p.title.textContent = g.title;
   p.start.textContent = toStart(g.startTime, now);
   p.start.className = `start ${g.stopTime <= now ? 'past-stop' : g.startTime - now < 15 * 60_000 ? 'soon' : ''}`;
-  p.state.textContent = g.state;
-  p.state.className = `state ${g.state.replace(/[^a-z-]/g, '')}`;
-  const paused = g.state === 'paused' || g.state === 'halted';
+  const reason = quotingReason(g.state);
+  p.state.textContent = reason.text;
+  p.state.title = g.state;
+  p.state.dataset.reason = g.state;
+  p.state.className = `state ${reason.kind} ${g.state.replace(/[^a-z-]/g, '')}`;
+  const paused = g.state === 'paused' || g.state === 'paused-by-operator';
   p.pause.dataset.verb = paused ? 'resume' : 'pause';
   p.pause.textContent = paused ? 'resume' : 'pause';
   if (g.theo) {

@@ -79,3 +79,33 @@ export function zonedTime(ms, timeZone, seconds = false) {
 export function zoneName(timeZone) {
   return (timeZone.split('/').pop() ?? timeZone).replaceAll('_', ' ');
 }
+
+// Quoting reasons: the closed set of shared/liveness/quoting-state.ts (a test keeps the two equal),
+// each with its text and kind: 'ok' quoting; 'expected' idle by design (no theo, outside the window,
+// at the limit, killed, paused by an operator); 'unexpected' a stop the liveness alarm watches.
+export const QUOTING_REASONS = {
+  quoting: { text: 'quoting', kind: 'ok' },
+  warming: { text: 'warming up', kind: 'unexpected' },
+  'no-theo': { text: 'no theo', kind: 'expected' },
+  'no-odds-source': { text: 'no odds source', kind: 'expected' },
+  'theo-stale': { text: 'theo stale', kind: 'unexpected' },
+  'outside-window': { text: 'outside window', kind: 'expected' },
+  'at-limit': { text: 'at limit', kind: 'expected' },
+  'market-paused': { text: 'market paused', kind: 'unexpected' },
+  'market-inactive': { text: 'market inactive', kind: 'unexpected' },
+  'group-tripped': { text: 'order group tripped', kind: 'unexpected' },
+  'writes-refused': { text: 'writes refused', kind: 'unexpected' },
+  'insufficient-balance': { text: 'insufficient balance', kind: 'unexpected' },
+  'book-not-live': { text: 'book not live', kind: 'unexpected' },
+  'feed-down': { text: 'feed down', kind: 'unexpected' },
+  'lease-lost': { text: 'lease lost', kind: 'unexpected' },
+  killed: { text: 'killed', kind: 'expected' },
+  'paused-by-operator': { text: 'paused by operator', kind: 'expected' },
+};
+
+/** A game's state (a quoting reason, or "paused" from the desk) → text and kind; an unknown one is shown as sent, unexpected. */
+export function quotingReason(state) {
+  if (state === 'paused') return { text: 'paused', kind: 'expected' };
+  if (Object.hasOwn(QUOTING_REASONS, state)) return QUOTING_REASONS[state];
+  return { text: String(state), kind: 'unexpected' };
+}
