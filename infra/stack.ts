@@ -108,9 +108,8 @@ export class KalshiMmStack extends Stack {
     out('OddsRefreshFunction', this.odds.refresh.fn.functionName, 'odds-refresh Lambda');
     out('KillSwitchFunction', this.alarms.killSwitch.fn.functionName, 'kill-switch Lambda (kill / clear)');
     out('ClusterName', this.worker.cluster.clusterName, 'ECS cluster of the worker');
-    this.worker.services.forEach((s, shard) =>
-      out(`Shard${shard}Service`, s.serviceName, `ECS service of worker shard ${shard}`),
-    );
+    for (const [shard, s] of this.worker.services.entries())
+      out(`Shard${shard}Service`, s.serviceName, `ECS service of worker shard ${shard}`);
     out('AlarmTopicArn', this.alarms.topic.topicArn, 'SNS topic every alarm and notice goes to');
     out(
       'KillSwitchDlqUrl',
