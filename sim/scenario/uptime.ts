@@ -6,7 +6,8 @@
  *   the limit, market open: a reason that is our failure, not the market's or the design's) during
  *   which every eligible side rested. Time inside a fault window is not counted.
  * - Recovery: after a fault window ends, how long until every quotable game rests all its eligible
- *   sides again (or stops being quotable). p99 over every fault end.
+ *   sides again (or stops being quotable), not counting time inside later fault windows. p99 over
+ *   every fault end.
  *
  * Time between two samples is attributed to the state of the first (piecewise constant).
  */
@@ -176,8 +177,11 @@ export class UptimeTracker {
       (s) => !isQuotable(s.reason) || s.eligibleSides <= 0 || s.restingSides >= s.eligibleSides,
     );
     if (!healthy) return;
-    while (this.pending.length > 0 && this.pending[0]! <= atMs)
-      this.recoveries.push(atMs - this.pending.shift()!);
+    // Time inside a later fault window is not recovery time of ours: that fault's own end starts its clock.
+    while (this.pending.length > 0 && this.pending[0]! <= atMs) {
+      const end = this.pending.shift()!;
+      this.recoveries.push(atMs - end - this.faultOverlap(end, atMs));
+    }
   }
 }
 
