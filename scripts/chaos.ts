@@ -916,8 +916,20 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         const eligible = fresh && known ? known.eligible : all;
         const missing = eligible.filter((k) => !resting.has(k));
         // The log says which sides a quotable game missed, to tell a slow requote from a measurement gap.
+        // With the worker's own view of each missing slot (its order's state, or none), to tell a create it
+        // never sent from one the exchange has not shown.
         if (isQuotable(reason) && missing.length > 0)
-          harnessLog({ event: 'liveness_gap', game: g.eventTicker, reason, fresh, missing });
+          harnessLog({
+            event: 'liveness_gap',
+            game: g.eventTicker,
+            reason,
+            fresh,
+            missing,
+            worker: missing.map((k) => {
+              const o = snap?.orders.find((x) => `${x.ticker}|${x.side}` === k);
+              return o ? `${o.state} ${o.remaining}` : 'none';
+            }),
+          });
         return {
           game: g.eventTicker,
           reason,
