@@ -1097,15 +1097,22 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 
     // Liveness: fault windows are the durational faults, and a worker kill until its successor is ready.
     const tracker = new UptimeTracker();
+    const windows: { kind: string; end: number }[] = [];
     for (const ep of episodes) {
       const end =
         ep.kind === 'local.workerKill' && ep.incarnation !== undefined
           ? (readyAt.get(ep.incarnation) ?? Date.now())
           : ep.endMs;
       tracker.fault(ep.startMs, Math.max(ep.startMs, end));
+      windows.push({ kind: ep.kind, end: Math.max(ep.startMs, end) });
     }
     for (const s of livenessSamples) tracker.observe(s.at, s.samples);
     const liveness = tracker.report();
+    // Recoveries come in order of fault end: name the fault of each, for diagnosis.
+    const ends = windows.sort((a, b) => a.end - b.end);
+    liveness.recoveriesMs.forEach((ms, i) =>
+      harnessLog({ event: 'liveness_recovery', kind: ends[i]?.kind, endMs: (ends[i]?.end ?? t0) - t0, ms }),
+    );
     inv.liveness.checks += liveness.games.length + 1;
     for (const v of livenessViolations(liveness)) violate('liveness', v);
 
