@@ -1110,9 +1110,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const liveness = tracker.report();
     // Recoveries come in order of fault end: name the fault of each, for diagnosis.
     const ends = windows.sort((a, b) => a.end - b.end);
-    liveness.recoveriesMs.forEach((ms, i) =>
-      harnessLog({ event: 'liveness_recovery', kind: ends[i]?.kind, endMs: (ends[i]?.end ?? t0) - t0, ms }),
-    );
+    for (const [i, ms] of liveness.recoveriesMs.entries())
+      harnessLog({ event: 'liveness_recovery', kind: ends[i]?.kind, endMs: (ends[i]?.end ?? t0) - t0, ms });
     inv.liveness.checks += liveness.games.length + 1;
     for (const v of livenessViolations(liveness)) violate('liveness', v);
 
