@@ -53,6 +53,7 @@ import { MAKER_USER, resolveScenarioPath, type Simulation, startSimulation } fro
 import { KALSHI_FAULT_ACTIONS, KALSHI_FAULT_SETTINGS } from '../sim/scenario/kalshi-faults.ts';
 import { loadScenario, ODDS_FAULTS, type Scenario } from '../sim/scenario/schema.ts';
 import {
+  eligibleSides,
   type GameSample,
   isQuotable,
   livenessViolations,
@@ -309,19 +310,12 @@ async function runWorkerChild(): Promise<void> {
     const s = worker.session.snapshot();
     const positions: Record<string, Centis> = {};
     for (const g of s.games) for (const m of g.markets) positions[m.ticker] = m.position;
-    // Eligible sides: those the quoter priced; every side when it did not run (a stop of ours, not the design's).
-    const games = s.games.map((g) => {
-      const priced = g.markets.flatMap((m) => [
-        ...(m.modeBid ? [`${m.ticker}|bid`] : []),
-        ...(m.modeAsk ? [`${m.ticker}|ask`] : []),
-      ]);
-      const all = g.markets.flatMap((m) => [`${m.ticker}|bid`, `${m.ticker}|ask`]);
-      return {
-        eventTicker: g.eventTicker,
-        reason: g.status,
-        eligible: g.status === 'quoting' ? priced : all,
-      };
-    });
+    // Eligible sides: those the quoter priced and did not turn off by design (sim/scenario/uptime.ts).
+    const games = s.games.map((g) => ({
+      eventTicker: g.eventTicker,
+      reason: g.status,
+      eligible: eligibleSides(g.status, g.markets),
+    }));
     send({
       type: 'snap',
       games,

@@ -31,6 +31,30 @@ export function isQuotable(reason: QuotingReason): boolean {
   return !NOT_QUOTABLE.has(reason);
 }
 
+/** One market of a game as the worker shows it: the quoter's mode per side (null: not priced). */
+export interface MarketModes {
+  ticker: string;
+  modeBid: string | null;
+  modeAsk: string | null;
+}
+
+/**
+ * The sides a game should have resting: those the quoter priced, when its reason is `quoting`; every
+ * side when the quoter did not run (a stop of ours, not the design's). A side the quoter turned off
+ * by design (`off:<reason>`: at the limit on that side, no edge, would cross the book, swept, self-
+ * or cross-market) is not eligible; `off:invalid-input` is our failure, so it is.
+ */
+export function eligibleSides(reason: QuotingReason, markets: readonly MarketModes[]): string[] {
+  const all = markets.flatMap((m) => [`${m.ticker}|bid`, `${m.ticker}|ask`]);
+  if (reason !== 'quoting') return all;
+  const wanted = (mode: string | null) =>
+    mode !== null && (!mode.startsWith('off:') || mode === 'off:invalid-input');
+  return markets.flatMap((m) => [
+    ...(wanted(m.modeBid) ? [`${m.ticker}|bid`] : []),
+    ...(wanted(m.modeAsk) ? [`${m.ticker}|ask`] : []),
+  ]);
+}
+
 export interface GameSample {
   game: string;
   reason: QuotingReason;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { QuotingReason } from '../../../shared/liveness/quoting-state.ts';
 import {
+  eligibleSides,
   type GameSample,
   isQuotable,
   livenessViolations,
@@ -78,6 +79,16 @@ describe('quoting uptime', () => {
     // First fault: 33 s from its end, of which 28 s inside the second fault: 5 s of ours. Second: 3 s.
     expect(r.recoveriesMs).toEqual([5_000, 3_000]);
     expect(r.unrecovered).toBe(0);
+  });
+
+  it('a side the quoter turned off by design is not eligible; an internal refusal and a game not quoting are', () => {
+    const markets = [
+      { ticker: 'A', modeBid: 'join', modeAsk: 'off:at-limit' },
+      { ticker: 'B', modeBid: 'off:swept', modeAsk: 'off:invalid-input' },
+      { ticker: 'C', modeBid: null, modeAsk: 'off:no-edge' },
+    ];
+    expect(eligibleSides('quoting', markets)).toEqual(['A|bid', 'B|ask']);
+    expect(eligibleSides('warming', markets)).toEqual(['A|bid', 'A|ask', 'B|bid', 'B|ask', 'C|bid', 'C|ask']);
   });
 
   it('uptime is a share in [0, 1] and never counts more than the quotable time', () => {
