@@ -60,6 +60,7 @@ import { MAKER_USER, resolveScenarioPath, type Simulation, startSimulation } fro
 import { KALSHI_FAULT_ACTIONS, KALSHI_FAULT_SETTINGS } from '../sim/scenario/kalshi-faults.ts';
 import { loadScenario, ODDS_FAULTS, type Scenario } from '../sim/scenario/schema.ts';
 import {
+  eligibleSides,
   type GameSample,
   isQuotable,
   livenessViolations,
@@ -338,19 +339,12 @@ async function runWorkerChild(): Promise<void> {
     const s = worker.session.snapshot();
     const positions: Record<string, Centis> = {};
     for (const g of s.games) for (const m of g.markets) positions[m.ticker] = m.position;
-    // Eligible sides: those the quoter priced; every side when it did not run (a stop of ours, not the design's).
-    const games = s.games.map((g) => {
-      const priced = g.markets.flatMap((m) => [
-        ...(m.modeBid ? [`${m.ticker}|bid`] : []),
-        ...(m.modeAsk ? [`${m.ticker}|ask`] : []),
-      ]);
-      const all = g.markets.flatMap((m) => [`${m.ticker}|bid`, `${m.ticker}|ask`]);
-      return {
-        eventTicker: g.eventTicker,
-        reason: g.status,
-        eligible: g.status === 'quoting' ? priced : all,
-      };
-    });
+    // Eligible sides: those the quoter priced and did not turn off by design (sim/scenario/uptime.ts).
+    const games = s.games.map((g) => ({
+      eventTicker: g.eventTicker,
+      reason: g.status,
+      eligible: eligibleSides(g.status, g.markets),
+    }));
     send({
       type: 'snap',
       games,
@@ -945,8 +939,20 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         const eligible = fresh && known ? known.eligible : all;
         const missing = eligible.filter((k) => !resting.has(k));
         // The log says which sides a quotable game missed, to tell a slow requote from a measurement gap.
+        // With the worker's own view of each missing slot (its order's state, or none), to tell a create it
+        // never sent from one the exchange has not shown.
         if (isQuotable(reason) && missing.length > 0)
-          harnessLog({ event: 'liveness_gap', game: g.eventTicker, reason, fresh, missing });
+          harnessLog({
+            event: 'liveness_gap',
+            game: g.eventTicker,
+            reason,
+            fresh,
+            missing,
+            worker: missing.map((k) => {
+              const o = snap?.orders.find((x) => `${x.ticker}|${x.side}` === k);
+              return o ? `${o.state} ${o.remaining}` : 'none';
+            }),
+          });
         return {
           game: g.eventTicker,
           reason,
@@ -1114,15 +1120,21 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 
     // Liveness: fault windows are the durational faults, and a worker kill until its successor is ready.
     const tracker = new UptimeTracker();
+    const windows: { kind: string; end: number }[] = [];
     for (const ep of episodes) {
       const end =
         ep.kind === 'local.workerKill' && ep.incarnation !== undefined
           ? (readyAt.get(ep.incarnation) ?? Date.now())
           : ep.endMs;
       tracker.fault(ep.startMs, Math.max(ep.startMs, end));
+      windows.push({ kind: ep.kind, end: Math.max(ep.startMs, end) });
     }
     for (const s of livenessSamples) tracker.observe(s.at, s.samples);
     const liveness = tracker.report();
+    // Recoveries come in order of fault end: name the fault of each, for diagnosis.
+    const ends = windows.sort((a, b) => a.end - b.end);
+    for (const [i, ms] of liveness.recoveriesMs.entries())
+      harnessLog({ event: 'liveness_recovery', kind: ends[i]?.kind, endMs: (ends[i]?.end ?? t0) - t0, ms });
     inv.liveness.checks += liveness.games.length + 1;
     for (const v of livenessViolations(liveness)) violate('liveness', v);
 

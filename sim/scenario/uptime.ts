@@ -6,7 +6,8 @@
  *   the limit, market open: a reason that is our failure, not the market's or the design's) during
  *   which every eligible side rested. Time inside a fault window is not counted.
  * - Recovery: after a fault window ends, how long until every quotable game rests all its eligible
- *   sides again (or stops being quotable). p99 over every fault end.
+ *   sides again (or stops being quotable), not counting time inside later fault windows. p99 over
+ *   every fault end.
  *
  * Time between two samples is attributed to the state of the first (piecewise constant).
  */
@@ -28,6 +29,30 @@ export const NOT_QUOTABLE: ReadonlySet<QuotingReason> = new Set<QuotingReason>([
 /** Is a game with this reason expected to quote (its time counts in the uptime denominator)? */
 export function isQuotable(reason: QuotingReason): boolean {
   return !NOT_QUOTABLE.has(reason);
+}
+
+/** One market of a game as the worker shows it: the quoter's mode per side (null: not priced). */
+export interface MarketModes {
+  ticker: string;
+  modeBid: string | null;
+  modeAsk: string | null;
+}
+
+/**
+ * The sides a game should have resting: those the quoter priced, when its reason is `quoting`; every
+ * side when the quoter did not run (a stop of ours, not the design's). A side the quoter turned off
+ * by design (`off:<reason>`: at the limit on that side, no edge, would cross the book, swept, self-
+ * or cross-market) is not eligible; `off:invalid-input` is our failure, so it is.
+ */
+export function eligibleSides(reason: QuotingReason, markets: readonly MarketModes[]): string[] {
+  const all = markets.flatMap((m) => [`${m.ticker}|bid`, `${m.ticker}|ask`]);
+  if (reason !== 'quoting') return all;
+  const wanted = (mode: string | null) =>
+    mode !== null && (!mode.startsWith('off:') || mode === 'off:invalid-input');
+  return markets.flatMap((m) => [
+    ...(wanted(m.modeBid) ? [`${m.ticker}|bid`] : []),
+    ...(wanted(m.modeAsk) ? [`${m.ticker}|ask`] : []),
+  ]);
 }
 
 export interface GameSample {
@@ -176,8 +201,11 @@ export class UptimeTracker {
       (s) => !isQuotable(s.reason) || s.eligibleSides <= 0 || s.restingSides >= s.eligibleSides,
     );
     if (!healthy) return;
-    while (this.pending.length > 0 && this.pending[0]! <= atMs)
-      this.recoveries.push(atMs - this.pending.shift()!);
+    // Time inside a later fault window is not recovery time of ours: that fault's own end starts its clock.
+    while (this.pending.length > 0 && this.pending[0]! <= atMs) {
+      const end = this.pending.shift()!;
+      this.recoveries.push(atMs - end - this.faultOverlap(end, atMs));
+    }
   }
 }
 

@@ -27,6 +27,12 @@ export interface QuotingInputs {
   booksLive: boolean;
 }
 
+/**
+ * How often the session re-derives each game's reason from its inputs: some inputs (the lease's
+ * validity, a theo's age, the clock against a stop time) change with no event to requote on.
+ */
+export const STATUS_RECHECK_MS = 1_000;
+
 /** The first reason that applies, in order of what an operator must know first. */
 export function quotingReason(i: QuotingInputs): QuotingReason {
   if (i.killed) return 'killed';

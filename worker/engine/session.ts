@@ -49,7 +49,13 @@ import type {
   SlotId,
   TheoSnapshot,
 } from './ports.ts';
-import { afterQuoting, countByReason, LivenessTracker, quotingReason } from './quoting-state.ts';
+import {
+  afterQuoting,
+  countByReason,
+  LivenessTracker,
+  quotingReason,
+  STATUS_RECHECK_MS,
+} from './quoting-state.ts';
 import { driftMemory, holdDuringGap, reconcileOrders, reconcilePositions } from './reconcile.ts';
 import { WriteBudget } from './write-budget.ts';
 
@@ -81,6 +87,8 @@ interface GameState {
   entries: GameEntryBook;
   /** Slots the risk gate denied at the last sync (at the limit): not quoted, whatever the quoter wanted. */
   denied?: ReadonlySet<string>;
+  /** The reason the inputs gave at the last requote (before the quoter), for the status recheck. */
+  inputStatus?: GameStatus;
 }
 
 export interface FillView {
@@ -340,6 +348,7 @@ export class TradingSession {
     this.every(this.config.reconcileMs, () => this.reconcile());
     this.every(this.config.discoveryMs, () => this.discover());
     this.every(this.config.heartbeatMs, () => this.heartbeat());
+    this.every(STATUS_RECHECK_MS, () => this.recheckStatus());
     if (this.ports.killFlag) this.every(this.config.killPollMs, () => this.pollKill());
     this.ports.log.info('session_started', { games: this.games.size, unmatched: this.unmatched.size });
   }
@@ -1006,11 +1015,13 @@ export class TradingSession {
     if (!judgeable && !g.closed && g.stopAtMs !== null && now < g.stopAtMs && !g.halted) {
       // Not yet able to judge the market: hold whatever rests (adopted after a restart) rather than pull it.
       g.status = 'warming';
+      g.inputStatus = undefined;
       return;
     }
     g.limit = this.limitFor(g, books);
     g.maxLimit = Math.max(g.maxLimit, g.limit);
     g.status = this.statusOf(g, books, now);
+    g.inputStatus = g.status;
     let quotes: GameQuotes = { quotes: [], modes: {}, reasons: [g.status] };
     // Read once: nothing runs between the quoter and the sync below (both synchronous).
     const own = this.manager.ordersOf(g.tickers);
@@ -1065,6 +1076,20 @@ export class TradingSession {
       if (e !== null && Number.isFinite(e)) out.set(t, e);
     }
     return out;
+  }
+
+  /**
+   * Requotes a game whose reason changed with no event to say so: a lease renewed after a DynamoDB
+   * blip, a theo gone stale, a stop time passed. Without it the game kept the old reason (and no
+   * quotes) until a book, theo or fill happened to requote it.
+   */
+  private recheckStatus(): void {
+    const now = this.ports.clock.now();
+    for (const g of this.games.values()) {
+      if (g.inputStatus === undefined) continue;
+      const books = new Map(g.tickers.map((t) => [t, this.ports.books.book(t)]));
+      if (this.statusOf(g, books, now) !== g.inputStatus) this.markDirty(g.game.eventTicker);
+    }
   }
 
   private statusOf(

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { QuotingReason } from '../../../shared/liveness/quoting-state.ts';
 import {
+  eligibleSides,
   type GameSample,
   isQuotable,
   livenessViolations,
@@ -63,6 +64,31 @@ describe('quoting uptime', () => {
     expect(r.recoveriesMs).toEqual([40_000]);
     expect(r.unrecovered).toBe(1);
     expect(livenessViolations(r).some((v) => v.startsWith('recovery:'))).toBe(true);
+  });
+
+  it("a recovery is timed outside fault windows: a second fault before quotes rest again does not run the first one's clock", () => {
+    const t = new UptimeTracker();
+    t.fault(0, 10_000);
+    t.fault(12_000, 40_000); // begins before the first fault's recovery
+    t.observe(0, [s('G', 'feed-down', 0)]);
+    t.observe(10_000, [s('G', 'quoting', 2)]);
+    t.observe(12_000, [s('G', 'feed-down', 0)]);
+    t.observe(40_000, [s('G', 'quoting', 2)]);
+    t.observe(43_000, [s('G', 'quoting', 4)]);
+    const r = t.report();
+    // First fault: 33 s from its end, of which 28 s inside the second fault: 5 s of ours. Second: 3 s.
+    expect(r.recoveriesMs).toEqual([5_000, 3_000]);
+    expect(r.unrecovered).toBe(0);
+  });
+
+  it('a side the quoter turned off by design is not eligible; an internal refusal and a game not quoting are', () => {
+    const markets = [
+      { ticker: 'A', modeBid: 'join', modeAsk: 'off:at-limit' },
+      { ticker: 'B', modeBid: 'off:swept', modeAsk: 'off:invalid-input' },
+      { ticker: 'C', modeBid: null, modeAsk: 'off:no-edge' },
+    ];
+    expect(eligibleSides('quoting', markets)).toEqual(['A|bid', 'B|ask']);
+    expect(eligibleSides('warming', markets)).toEqual(['A|bid', 'A|ask', 'B|bid', 'B|ask', 'C|bid', 'C|ask']);
   });
 
   it('uptime is a share in [0, 1] and never counts more than the quotable time', () => {

@@ -565,6 +565,28 @@ describe('TradingSession', () => {
     expect(r.session.writeFence()).toBe('shard lease lost');
   });
 
+  it('quotes again within seconds of the lease coming back, with no market event to prompt it', async () => {
+    let valid = true;
+    const lease: Lease = { token: () => (valid ? 7 : null), valid: () => valid, release: async () => {} };
+    const r = rig();
+    (r.ports as { lease?: Lease }).lease = lease;
+    await started(r);
+    expect(slots(r.ex)).toHaveLength(4);
+    // A DynamoDB blip: renewals fail, validity runs out; the next requote pulls the quotes.
+    valid = false;
+    r.session.markDirty('KXNBAGAME-26NOV25BOSMIL');
+    await r.session.idle();
+    expect(r.session.snapshot().games[0]?.status).toBe('lease-lost');
+    expect(r.ex.resting()).toEqual([]);
+    // The renewal succeeds again. The books and the theo stay as they were: nothing else will requote.
+    valid = true;
+    await advance(r.clock, 3_000);
+    await r.session.idle();
+    expect(r.session.snapshot().games[0]?.status).toBe('quoting');
+    expect(slots(r.ex)).toHaveLength(4);
+    r.session.dispose();
+  });
+
   it('drops a malformed feed event without crashing', async () => {
     const r = await started(rig());
     r.session.handle({ type: 'fill' } as never);
