@@ -1,21 +1,13 @@
 /**
  * Liveness samples of a simulated run (issue #12), as chaos takes them: each game's quoting reason
- * from the worker, its eligible sides (those the quoter priced while quoting — not those it turned
- * off, e.g. `off:swept`; every side when it did not run) and which of those rest on the exchange (the simulator's truth, not the worker's word).
+ * from the worker, its eligible sides (`eligibleSides` of sim/scenario/uptime.ts, as chaos counts them)
+ * and which of those rest on the exchange (the simulator's truth, not the worker's word).
  * Fault windows are the scenario's faults: a durational fault from its start to its end, a one-shot
  * fault (a dropped socket) at its instant, so recovery is measured from it.
  */
 import type { FaultConfig } from '../../sim/scenario/schema.ts';
-import type { GameSample } from '../../sim/scenario/uptime.ts';
+import { eligibleSides, type GameSample } from '../../sim/scenario/uptime.ts';
 import type { GameView } from '../../worker/engine/session.ts';
-
-/**
- * Whether the quoter priced a side: a mode names how it priced it ("monopsony", "ceiling", …);
- * `off:<reason>` says it deliberately did not (swept, suppressed), so the side is not eligible.
- */
-export function isPriced(mode: string | null): boolean {
-  return mode !== null && !mode.startsWith('off:');
-}
 
 /** One sample per game: reason, eligible sides, eligible sides resting. */
 export function livenessSamples(
@@ -24,12 +16,8 @@ export function livenessSamples(
 ): GameSample[] {
   const rests = new Set(resting.map((o) => `${o.ticker}|${o.side}`));
   return games.map((g) => {
-    const priced = g.markets.flatMap((m) => [
-      ...(isPriced(m.modeBid) ? [`${m.ticker}|bid`] : []),
-      ...(isPriced(m.modeAsk) ? [`${m.ticker}|ask`] : []),
-    ]);
-    const all = g.markets.flatMap((m) => [`${m.ticker}|bid`, `${m.ticker}|ask`]);
-    const eligible = g.status === 'quoting' ? priced : all;
+    // The same eligibility as chaos: sides the quoter turned off by design are not owed.
+    const eligible = eligibleSides(g.status, g.markets);
     return {
       game: g.eventTicker,
       reason: g.status,
