@@ -9,7 +9,13 @@
 import { type OddsApiEvent, oddsTimeToMs } from '../odds/schemas.ts';
 import { sameClubSide } from './clubs.ts';
 import { sameCollege } from './colleges.ts';
-import type { KalshiGame, MappingConfig, MarketMapping, MatchResult, UnmatchedReason } from './match.ts';
+import {
+  type KalshiGame,
+  type MappingConfig,
+  type MarketMapping,
+  type MatchResult,
+  unmatchedFor,
+} from './match.ts';
 import { sameIndividualSide } from './names.ts';
 import { normalizeTeamName } from './normalize.ts';
 import { acceptsOddsKey, type SideFamily, type SportEntry } from './sports.ts';
@@ -38,13 +44,7 @@ export function matchOpenGame(
   entry: SportEntry & { family: Exclude<SideFamily, 'league'> },
   config: MappingConfig,
 ): MatchResult {
-  const unmatched = (reason: UnmatchedReason, detail: string, candidates: string[] = []): MatchResult => ({
-    kind: 'unmatched',
-    eventTicker: game.eventTicker,
-    reason,
-    detail,
-    candidates,
-  });
+  const unmatched = unmatchedFor(game);
   const same = sidePredicate(entry.family);
 
   const sides: { ticker: string; name: string }[] = [];

@@ -197,19 +197,24 @@ function leagueKeyOf(entry: SportEntry): string | undefined {
   return entry.odds.kind === 'keys' ? entry.odds.keys[0] : undefined;
 }
 
-/** Match one Kalshi game against the Odds API events on offer. */
-export function matchKalshiGame(
-  game: KalshiGame,
-  oddsEvents: readonly OddsApiEvent[],
-  config: MappingConfig = DEFAULT_MAPPING_CONFIG,
-): MatchResult {
-  const unmatched = (reason: UnmatchedReason, detail: string, candidates: string[] = []): MatchResult => ({
+/** The unmatched result for one game: its reason, what was wrong, and the events that nearly matched. */
+export function unmatchedFor(game: Pick<KalshiGame, 'eventTicker'>) {
+  return (reason: UnmatchedReason, detail: string, candidates: string[] = []): MatchResult => ({
     kind: 'unmatched',
     eventTicker: game.eventTicker,
     reason,
     detail,
     candidates,
   });
+}
+
+/** Match one Kalshi game against the Odds API events on offer. */
+export function matchKalshiGame(
+  game: KalshiGame,
+  oddsEvents: readonly OddsApiEvent[],
+  config: MappingConfig = DEFAULT_MAPPING_CONFIG,
+): MatchResult {
+  const unmatched = unmatchedFor(game);
 
   const series = game.seriesTicker ?? game.eventTicker.split('-')[0] ?? '';
   const explicit = Object.hasOwn(config.seriesToSport, series) ? config.seriesToSport[series] : undefined;

@@ -62,7 +62,7 @@ describe('test projects', () => {
   });
 
   it('a skipped test says why in its name', () => {
-    // it.skip('…'), it.skipIf(cond)('…'), describe.todo('…'): the title carries "skipped: <why>".
+    // A skipped, conditionally skipped or to-do test's title carries "skipped: <why>".
     const SKIP = /\b(?:it|test|describe)\.(?:skip|todo|skipIf\([^)]*\))\(\s*(['"`])(.*?)\1/g;
     const unexplained = testFiles('test')
       .filter((f) => f !== self)
