@@ -2,12 +2,36 @@
  * Time is injected everywhere: pure code takes `now` as an argument, and
  * components that schedule work take a Clock, so tests and simulations can
  * drive time faster than the wall clock.
+ *
+ * The Clock is the engine's only scheduler: every timer and every deferral
+ * goes through it, never through the global `setTimeout` / `setImmediate`.
+ * Two kinds implement it:
+ * - wall clocks (`systemClock`, paper mode's scaled clock): timers on the
+ *   event loop, `defer` on `setImmediate`;
+ * - driven clocks (`ManualClock` and its subclasses, a backtest's virtual
+ *   clock): time moves only when the driver says so. Deferred work waits in a
+ *   FIFO queue and runs at the current time when the driver calls `drain()`
+ *   or `advance()` (which drains before and after every timer it fires), so
+ *   nothing runs behind the driver's back and the same inputs give the same
+ *   decisions.
  */
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * Runs `fn` at the current time, after the work already queued (socket
+   * reads, settled promises): how the session coalesces a burst of feed
+   * events into one requote. Not cancellable; `fn` checks its own state.
+   */
+  defer(fn: () => void): void;
+  /**
+   * Driven clocks only: runs every deferred task now (tasks deferred while
+   * draining included) and returns how many ran. A wall clock has none: its
+   * deferrals run by themselves.
+   */
+  drain?(): number;
 }
 
 export interface TimerHandle {
@@ -38,14 +62,19 @@ class SystemClock implements Clock {
     if (t) clearTimeout(t);
     this.timers.delete(handle.id);
   }
+
+  defer(fn: () => void): void {
+    setImmediate(fn);
+  }
 }
 
 export const systemClock: Clock = new SystemClock();
 
-/** A clock whose time only moves when told to: for tests of time-driven behaviour. */
+/** A clock whose time only moves when told to: for tests of time-driven behaviour, and lockstep runs. */
 export class ManualClock implements Clock {
   private nextId = 1;
   private readonly pending = new Map<number, { at: number; fn: () => void }>();
+  private readonly deferred: (() => void)[] = [];
 
   constructor(private current: number) {}
 
@@ -63,9 +92,32 @@ export class ManualClock implements Clock {
     this.pending.delete(handle.id);
   }
 
-  /** Moves time forward, firing due timers in time order (timers set while firing included). */
+  /** Queued: runs at the current time on the next `drain()` or `advance()`. */
+  defer(fn: () => void): void {
+    this.deferred.push(fn);
+  }
+
+  /** Deferred tasks waiting for the driver. */
+  deferredCount(): number {
+    return this.deferred.length;
+  }
+
+  drain(): number {
+    let ran = 0;
+    for (let fn = this.deferred.shift(); fn; fn = this.deferred.shift()) {
+      ran++;
+      fn();
+    }
+    return ran;
+  }
+
+  /**
+   * Moves time forward, firing due timers in time order (timers set while firing included).
+   * Deferred work runs at the time it was deferred: before the first timer, and after each one.
+   */
   advance(ms: number): void {
     const target = this.current + ms;
+    this.drain();
     for (;;) {
       let dueId: number | undefined;
       let dueAt = Number.POSITIVE_INFINITY;
@@ -80,6 +132,7 @@ export class ManualClock implements Clock {
       this.pending.delete(dueId);
       this.current = Math.max(this.current, timer.at);
       timer.fn();
+      this.drain();
     }
     this.current = target;
   }

@@ -44,6 +44,11 @@ export class ScaledWorkerClock implements Clock {
     this.timers.delete(handle.id);
   }
 
+  /** Scenario time runs on the event loop: a deferral is the next turn of it. */
+  defer(fn: () => void): void {
+    setImmediate(fn);
+  }
+
   /** Cancels every pending timer (shutdown). */
   clearAll(): void {
     for (const t of this.timers.values()) clearTimeout(t);
@@ -62,6 +67,15 @@ export class LockstepClock extends ManualClock {
     private readonly sim: { set(ms: number): void },
   ) {
     super(start);
+  }
+
+  /**
+   * Deferrals follow the event loop, not the steps: in lockstep the worker still reads the exchange
+   * over loopback sockets, whose messages arrive on the wall clock, and a requote waits only for the
+   * messages already read (as live). An in-process backtest's virtual clock drains them instead.
+   */
+  override defer(fn: () => void): void {
+    setImmediate(fn);
   }
 
   /** Moves both clocks to `ms`, firing due worker timers. */
@@ -115,5 +129,10 @@ export class StallTolerantClock implements Clock {
     this.timers.delete(handle.id);
     this.scenario.clearTimeout(t.scenario);
     clearTimeout(t.wall);
+  }
+
+  /** The token buckets never defer; should anything, wall time moves here too, so the event loop runs it. */
+  defer(fn: () => void): void {
+    setImmediate(fn);
   }
 }

@@ -17,3 +17,27 @@ describe('ManualClock', () => {
     expect(clock.now()).toBe(1_030);
   });
 });
+
+describe('ManualClock deferrals', () => {
+  it('runs deferred work only when drained or advanced, in order, at the time it was deferred', async () => {
+    const clock = new ManualClock(1_000);
+    const ran: string[] = [];
+    clock.defer(() => {
+      ran.push(`a@${clock.now()}`);
+      clock.defer(() => ran.push(`b@${clock.now()}`));
+    });
+    await new Promise<void>((r) => setImmediate(r));
+    expect(ran).toEqual([]);
+    expect(clock.deferredCount()).toBe(1);
+    expect(clock.drain()).toBe(2);
+    expect(ran).toEqual(['a@1000', 'b@1000']);
+    clock.setTimeout(() => {
+      ran.push(`t@${clock.now()}`);
+      clock.defer(() => ran.push(`c@${clock.now()}`));
+    }, 10);
+    clock.setTimeout(() => ran.push(`u@${clock.now()}`), 20);
+    clock.defer(() => ran.push(`d@${clock.now()}`));
+    clock.advance(30);
+    expect(ran.slice(2)).toEqual(['d@1000', 't@1010', 'c@1010', 'u@1020']);
+  });
+});

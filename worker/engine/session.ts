@@ -7,8 +7,8 @@
  *
  * Per game: discovery (series per sport) → mapping to an odds event (unmatched
  * are reported, never guessed) → theo (missing or stale → no quotes) →
- * on every book change or fill, one requote per game per event-loop turn
- * (dirty set flushed by setImmediate) → quoter → order manager → risk gate.
+ * on every book change or fill, one requote per game per clock turn
+ * (dirty set flushed by `clock.defer`) → quoter → order manager → risk gate.
  */
 
 import type { TimerHandle } from '../../shared/clock.ts';
@@ -416,12 +416,24 @@ export class TradingSession {
   /** Resolves when no requote is scheduled or running and no order write is in flight. */
   async idle(): Promise<void> {
     for (let i = 0; i < 100; i++) {
-      await new Promise<void>((r) => setImmediate(r));
+      await this.turn();
       await this.flushing;
       await Promise.all([...this.requotes]);
       await this.manager.settled();
       if (!this.flushScheduled && this.requotes.size === 0 && this.dirty.size === 0) return;
     }
+  }
+
+  /**
+   * One turn of the clock: the work deferred so far runs. A driven clock is drained here (whoever
+   * waits for idle is its driver); a wall clock runs it on its own.
+   */
+  private turn(): Promise<void> {
+    const clock = this.ports.clock;
+    return new Promise<void>((resolve) => {
+      clock.defer(resolve);
+      clock.drain?.();
+    });
   }
 
   onEvent(listener: (e: SessionEvent) => void): () => void {
@@ -975,8 +987,9 @@ export class TradingSession {
     this.dirty.add(eventTicker);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // setImmediate: every message already read from the socket is applied first, so a burst of deltas costs one requote.
-    setImmediate(() => {
+    // Deferred on the clock: every message already read from the socket is applied first, so a burst of
+    // deltas costs one requote (a driven clock runs it when its driver drains or advances it).
+    this.ports.clock.defer(() => {
       this.flushScheduled = false;
       this.flushing = this.flush();
     });

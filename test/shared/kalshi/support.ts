@@ -56,6 +56,9 @@ export class VirtualClock implements Clock {
   clearTimeout(h: TimerHandle): void {
     this.live.delete(h.id);
   }
+  defer(fn: () => void): void {
+    setImmediate(fn);
+  }
 }
 
 export interface Recorded {

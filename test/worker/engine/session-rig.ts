@@ -136,3 +136,11 @@ export async function advance(clock: ManualClock, ms: number, step = 100): Promi
     await drain(3);
   }
 }
+
+/** The driver's turn without moving time: the clock's deferred work (requotes) runs, then the event loop turns; `turns` times. */
+export async function settle(clock: ManualClock, turns = 5): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    clock.drain();
+    await drain(1);
+  }
+}

@@ -13,6 +13,7 @@ import {
   START,
   sessionGameMapper,
   sessionRig,
+  settle,
   started,
   T0,
 } from './session-rig.ts';
@@ -223,12 +224,12 @@ describe('TradingSession', () => {
       });
     await r.session.start();
     r.ex.emit({ type: 'connection', state: 'up' });
-    await drain(20);
+    await settle(r.clock, 20);
     expect(r.ex.created).toEqual([]); // the quotes wait for the group
     const movedStart = START - 3_600_000;
     r.ex.events[0]!.startMs = movedStart;
     r.ex.emit({ type: 'lifecycle', ticker: A, kind: 'other' });
-    await drain(20);
+    await settle(r.clock, 20);
     releaseGroup();
     await r.session.idle();
     const newExpiry = Math.floor((movedStart - r.config.stopMarginMs) / 1000);

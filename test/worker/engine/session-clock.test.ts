@@ -1,0 +1,40 @@
+/**
+ * The session schedules only through its injected clock: on a driven clock
+ * (ManualClock) nothing it defers runs behind the driver's back, so the same
+ * inputs give the same decisions at the same scenario time.
+ */
+import { describe, expect, it } from 'vitest';
+import { A, B, sessionRig, started } from './session-rig.ts';
+import { drain } from './support.ts';
+
+describe('TradingSession on a driven clock', () => {
+  it('a burst of feed events costs one requote, and nothing runs until the clock is drained', async () => {
+    const r = await started(sessionRig());
+    const requotes = () => r.session.snapshot().counters['requotes']!;
+    const before = requotes();
+    for (let i = 0; i < 50; i++) r.ex.emit({ type: 'book', ticker: i % 2 ? A : B });
+    // The event loop turns, time stands still: the coalesced requote waits for the driver.
+    await drain(10);
+    expect(requotes()).toBe(before);
+    expect(r.clock.deferredCount()).toBe(1);
+    expect(r.clock.drain()).toBe(1);
+    await r.session.idle();
+    expect(requotes() - before).toBe(1);
+    expect(r.clock.deferredCount()).toBe(0);
+  });
+
+  it('advancing the clock runs the deferred requote at the time it was asked for', async () => {
+    const r = await started(sessionRig());
+    const at: number[] = [];
+    r.session.onEvent((e) => {
+      if (e.type === 'quote') at.push(r.clock.now());
+    });
+    const asked = r.clock.now();
+    r.ex.emit({ type: 'book', ticker: A });
+    await drain(5);
+    expect(at).toEqual([]);
+    r.clock.advance(1_000);
+    await r.session.idle();
+    expect(at[0]).toBe(asked);
+  });
+});
