@@ -1,0 +1,54 @@
+/**
+ * One game as the session holds it: what discovery mapped, the inputs the
+ * requote reads (theo, stop times, operator flag, closed) and what the last
+ * requote decided (status, quotes, limit). Shared by the session's parts; each
+ * field has one writer (noted where it is not obvious).
+ */
+import type { TimerHandle } from '../../shared/clock.ts';
+import type { QuotingReason } from '../../shared/liveness/quoting-state.ts';
+import type { GameEntryBook } from '../../shared/risk/inventory.ts';
+import type { Centis } from '../../shared/units.ts';
+import { exposures } from './exposure.ts';
+import type { Inventory } from './inventory.ts';
+import type { ActiveFlag, Game, GameQuotes, TheoSnapshot } from './ports.ts';
+
+/** A game's status is its quoting reason (shared/liveness/quoting-state.ts). */
+export type GameStatus = QuotingReason;
+
+export interface GameState {
+  game: Game;
+  sport: string;
+  tickers: string[];
+  theo: TheoSnapshot | null;
+  /** When our quoting ends (hard stop − lead). */
+  stopAtMs: number | null;
+  /** Start − margin: nothing of ours may rest from here on; the orders' expiration. */
+  hardStopMs: number | null;
+  halted: string | null;
+  /** The operator flag behind `halted`. */
+  haltKind: ActiveFlag['kind'] | null;
+  closed: boolean;
+  status: GameStatus;
+  lastQuotes: GameQuotes | null;
+  limit: Centis;
+  /** Highest limit ever applied to this game: the bound a breach is judged against. */
+  maxLimit: Centis;
+  lastRefreshMs: number;
+  stopTimer: TimerHandle | null;
+  retryTimer: TimerHandle | null;
+  /** Average entry of the game's directional position (break-even ceilings): one tracker on market A's scale for a two-way game. */
+  entries: GameEntryBook;
+  /** Slots the risk gate denied at the last sync (at the limit): not quoted, whatever the quoter wanted. */
+  denied?: ReadonlySet<string>;
+  /** The reason the inputs gave at the last requote (before the quoter), for the status recheck. */
+  inputStatus?: GameStatus;
+}
+
+/** The largest |exposure| over the game's outcomes, from the inventory's positions. */
+export function worstExposure(inventory: Inventory, g: GameState): Centis {
+  const e = exposures(g.tickers, inventory.positions(g.tickers));
+  return Math.max(0, ...[...e.values()].map(Math.abs));
+}
+
+/** An error as a short log field. */
+export const errText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);

@@ -1,0 +1,66 @@
+/**
+ * The heartbeat: every `heartbeatMs` the session's health as metrics — feed
+ * disconnected time, games quoted, the oldest theo of a game still ahead of
+ * its stop, inventory per game, PnL and the day's drawdown — and the
+ * liveness guard (games by quoting reason, games stalled).
+ */
+import { WorkerMetric } from '../../shared/metrics/names.ts';
+import { MICROS_PER_DOLLAR } from '../../shared/units.ts';
+import type { SessionSnapshot } from './projection.ts';
+import { countByReason } from './quoting-state.ts';
+import type { SessionCore } from './session-core.ts';
+
+export class Heartbeat {
+  constructor(
+    private readonly core: SessionCore,
+    /** The dashboard's projection: the heartbeat's figures are what the trader sees. */
+    private readonly snapshot: () => SessionSnapshot,
+  ) {}
+
+  beat(): void {
+    const now = this.core.ports.clock.now();
+    const m = this.core.ports.metrics;
+    m.count(WorkerMetric.Heartbeat);
+    m.gauge(
+      WorkerMetric.WsDisconnectedSeconds,
+      this.core.connection.state === 'down' ? (now - this.core.connection.sinceMs) / 1000 : 0,
+    );
+    let quoted = 0;
+    let oldestTheo = 0;
+    const snap = this.snapshot();
+    for (const g of snap.games) {
+      if (g.status === 'quoting') quoted++;
+      // Every game still ahead of its stop time, quoted or not: a game pulled for a stale theo is exactly
+      // the one whose age the alarm must see (quoting games are by construction younger than theoMaxAgeMs).
+      if (g.theo && g.stopAtMs !== null && now < g.stopAtMs) oldestTheo = Math.max(oldestTheo, g.theo.ageMs);
+      m.gauge('Inventory', g.inventory, { game: g.eventTicker });
+    }
+    m.gauge(WorkerMetric.GamesQuoted, quoted);
+    this.observeLiveness(now);
+    m.gauge(WorkerMetric.TheoAgeSeconds, oldestTheo / 1000);
+    m.gauge('PnlRealisedDollars', snap.pnl.realised / MICROS_PER_DOLLAR);
+    m.gauge('PnlMarkedDollars', snap.pnl.marked / MICROS_PER_DOLLAR);
+    // Drawdown from the trading day's peak of realised + marked PnL, across restarts (the PnlDrawdown alarm).
+    const drawdown = this.core.dayPnl.observe(now, snap.pnl.realised, snap.pnl.marked);
+    m.gauge(WorkerMetric.PnlDrawdownDollars, drawdown / MICROS_PER_DOLLAR);
+    this.core.persist('pnl_day', this.core.dayPnl.sync(now));
+  }
+
+  /**
+   * Liveness guard: games by reason, and games stalled (an unexpected reason and nothing resting
+   * on any side for stallAfterMs) — the silent stop no other metric shows.
+   */
+  private observeLiveness(now: number): void {
+    for (const g of this.core.games.values()) {
+      const resting = this.core.manager.ordersOf(g.tickers).some((o) => o.state === 'resting');
+      this.core.liveness.observe(g.game.eventTicker, g.status, resting, now);
+    }
+    const m = this.core.ports.metrics;
+    for (const [reason, n] of countByReason([...this.core.games.values()].map((g) => g.status)))
+      m.gauge(WorkerMetric.GamesByReason, n, { Reason: reason });
+    const stalled = this.core.liveness.stalled(now);
+    m.gauge(WorkerMetric.GamesStalled, stalled.length);
+    for (const id of stalled)
+      this.core.ports.log.warn('game_stalled', { eventTicker: id, reason: this.core.games.get(id)?.status });
+  }
+}

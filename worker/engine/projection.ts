@@ -1,0 +1,186 @@
+/**
+ * The dashboard's projection of the session: the view types and the maths of
+ * what a trader watches (per-game PnL, slots, modes), computed from read-only
+ * session state. Nothing here changes the session; `TradingSession.snapshot()`
+ * gathers the inputs and calls `projectSnapshot`.
+ */
+import { gameStartTime } from '../../shared/risk/stop-rule.ts';
+import { type Centis, MICROS_PER_DOLLAR, type Micros, notionalMicros } from '../../shared/units.ts';
+import { signedInventory } from './exposure.ts';
+import type { GameState, GameStatus } from './game-state.ts';
+import type { Inventory } from './inventory.ts';
+import type { KillState } from './kill-switch.ts';
+import type { BookSide, LiveOrder, MarketBook, SlotId } from './ports.ts';
+
+export interface FillView {
+  atMs: number;
+  eventTicker: string;
+  ticker: string;
+  side: BookSide;
+  price: Micros;
+  count: Centis;
+  tradeId: string;
+}
+
+export interface Alert {
+  atMs: number;
+  level: 'warn' | 'error';
+  message: string;
+}
+
+export interface SlotView {
+  price: Micros;
+  size: Centis;
+  state: string;
+}
+
+export interface MarketView {
+  ticker: string;
+  outcome: string;
+  theo: number | null;
+  bestBid: Micros | null;
+  bestBidSize: Centis;
+  bestAsk: Micros | null;
+  bestAskSize: Centis;
+  position: Centis;
+  ourBid: SlotView | null;
+  ourAsk: SlotView | null;
+  modeBid: string | null;
+  modeAsk: string | null;
+}
+
+export interface GameView {
+  eventTicker: string;
+  title: string;
+  sport: string;
+  homeTeam: string | null;
+  awayTeam: string | null;
+  startMs: number | null;
+  stopAtMs: number | null;
+  status: GameStatus;
+  /** Since when nothing of the game has rested while its reason was not idle by design (liveness guard). */
+  idleSinceMs?: number | null;
+  theo: { probabilities: Record<string, number>; ageMs: number; books: number } | null;
+  markets: MarketView[];
+  inventory: Centis;
+  limit: Centis;
+  pnl: { realised: Micros; marked: Micros };
+  reasons: string[];
+}
+
+export interface SessionSnapshot {
+  atMs: number;
+  connection: { state: 'up' | 'down'; sinceMs: number };
+  kill: KillState;
+  games: GameView[];
+  unmatched: { eventTicker: string; title: string; reason: string }[];
+  fills: FillView[];
+  drift: { atMs: number; ticker: string; local: Centis; exchange: Centis }[];
+  counters: Record<string, number>;
+  alerts: Alert[];
+  pnl: { realised: Micros; marked: Micros };
+}
+
+export type SessionEvent =
+  | { type: 'fill'; fill: FillView }
+  | { type: 'quote'; eventTicker: string }
+  | { type: 'alert'; alert: Alert }
+  | { type: 'kill'; state: KillState }
+  | { type: 'connection'; state: 'up' | 'down' }
+  | { type: 'reconciled'; changes: number };
+
+/** Everything the projection reads, none of it written. */
+export interface ProjectionInput {
+  now: number;
+  games: Iterable<Readonly<GameState>>;
+  inventory: Pick<Inventory, 'positions' | 'realised' | 'entry'>;
+  book(ticker: string): MarketBook | undefined;
+  /** The orders the session tracks (resting, pending, uncertain). */
+  orders: readonly LiveOrder[];
+  /** Liveness guard: since when the game has had nothing resting while not idle by design. */
+  idleSinceMs(eventTicker: string): number | null;
+  connection: SessionSnapshot['connection'];
+  kill: KillState;
+  unmatched: SessionSnapshot['unmatched'];
+  fills: readonly FillView[];
+  drift: SessionSnapshot['drift'];
+  counters: Record<string, number>;
+  alerts: readonly Alert[];
+}
+
+/** The dashboard's view model: everything a trader watches, as plain data (copies, never the session's own). */
+export function projectSnapshot(input: ProjectionInput): SessionSnapshot {
+  const { now, orders } = input;
+  const games: GameView[] = [];
+  let realisedAll = 0;
+  let markedAll = 0;
+  for (const g of input.games) {
+    const positions = input.inventory.positions(g.tickers);
+    let realised = 0;
+    let marked = 0;
+    const markets: MarketView[] = g.game.markets.map((mk) => {
+      const b = input.book(mk.ticker);
+      const p = g.theo?.probabilities[mk.outcome] ?? null;
+      const pos = positions.get(mk.ticker) ?? 0;
+      realised += input.inventory.realised(mk.ticker);
+      const entry = input.inventory.entry(mk.ticker);
+      if (p !== null && entry !== null)
+        marked += notionalMicros(Math.round(p * MICROS_PER_DOLLAR) - entry, pos);
+      const slot = (side: BookSide): SlotView | null => {
+        const o = orders.find((x) => x.ticker === mk.ticker && x.side === side);
+        return o ? { price: o.price, size: o.remaining, state: o.state } : null;
+      };
+      const mode = (side: BookSide) =>
+        g.denied?.has(`${mk.ticker}|${side}`)
+          ? null
+          : (g.lastQuotes?.modes[`${mk.ticker}|${side}` as SlotId] ?? null);
+      return {
+        ticker: mk.ticker,
+        outcome: mk.outcome,
+        theo: p,
+        bestBid: b?.bids[0]?.price ?? null,
+        bestBidSize: b?.bids[0]?.size ?? 0,
+        bestAsk: b?.asks[0]?.price ?? null,
+        bestAskSize: b?.asks[0]?.size ?? 0,
+        position: pos,
+        ourBid: slot('bid'),
+        ourAsk: slot('ask'),
+        modeBid: mode('bid'),
+        modeAsk: mode('ask'),
+      };
+    });
+    realisedAll += realised;
+    markedAll += marked;
+    games.push({
+      eventTicker: g.game.eventTicker,
+      title: g.game.title,
+      sport: g.sport,
+      homeTeam: g.game.homeTeam ?? null,
+      awayTeam: g.game.awayTeam ?? null,
+      startMs: gameStartTime({ kalshiStart: g.game.kalshiStartMs, oddsCommence: g.game.oddsCommenceMs }),
+      stopAtMs: g.stopAtMs,
+      status: g.status,
+      idleSinceMs: input.idleSinceMs(g.game.eventTicker),
+      theo: g.theo
+        ? { probabilities: { ...g.theo.probabilities }, ageMs: now - g.theo.updatedMs, books: g.theo.books }
+        : null,
+      markets,
+      inventory: signedInventory(g.tickers, positions),
+      limit: g.limit,
+      pnl: { realised, marked },
+      reasons: g.lastQuotes?.reasons ?? [],
+    });
+  }
+  return {
+    atMs: now,
+    connection: { ...input.connection },
+    kill: input.kill,
+    games,
+    unmatched: [...input.unmatched],
+    fills: [...input.fills],
+    drift: [...input.drift],
+    counters: { ...input.counters },
+    alerts: [...input.alerts],
+    pnl: { realised: realisedAll, marked: markedAll },
+  };
+}

@@ -1,0 +1,259 @@
+/**
+ * The requote loop: a game marked dirty (book change, fill, theo, flag,
+ * lifecycle, stop time, settled write) is requoted once in the next turn of
+ * the injected clock (`clock.defer`: a burst of 200 deltas costs one requote);
+ * a requote judges the game's status from its inputs, asks the quoter, and
+ * hands the quotes to the order manager, which gates and sends them.
+ */
+import { WorkerMetric } from '../../shared/metrics/names.ts';
+import { marketAverageEntry } from '../../shared/risk/inventory.ts';
+import { gameLimit } from '../../shared/risk/limits.ts';
+import type { Centis, Micros } from '../../shared/units.ts';
+import { errText, type GameState, type GameStatus, worstExposure } from './game-state.ts';
+import { groupLimitCentis } from './order-groups.ts';
+import type { GameBinding, SyncReport } from './order-manager.ts';
+import type { BookSide, GameQuotes, MarketBook } from './ports.ts';
+import { afterQuoting, quotingReason } from './quoting-state.ts';
+import type { SessionCore } from './session-core.ts';
+
+export class RequoteLoop {
+  private readonly dirty = new Set<string>();
+  private readonly dirtySince = new Map<string, number>();
+  private flushScheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly requotes = new Set<Promise<unknown>>();
+  /** Markets that have shown a valid book once: until every market of a game has, nothing of it is touched. */
+  private readonly seenBook = new Set<string>();
+
+  constructor(
+    private readonly core: SessionCore,
+    /** A market whose trusted position correction is still owed (the reconciler): its game holds. */
+    private readonly owesTrust: (ticker: string) => boolean,
+  ) {}
+
+  markDirty(eventTicker: string): void {
+    if (!this.core.games.has(eventTicker) || this.core.stopped) return;
+    if (!this.dirty.has(eventTicker)) this.dirtySince.set(eventTicker, this.core.ports.clock.now());
+    this.dirty.add(eventTicker);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Deferred on the clock: every message already read from the socket is applied first, so a burst of
+    // deltas costs one requote (a driven clock runs it when its driver drains or advances it).
+    this.core.ports.clock.defer(() => {
+      this.flushScheduled = false;
+      this.flushing = this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const games = [...this.dirty];
+    this.dirty.clear();
+    for (const g of games) {
+      const p = this.requote(g).catch((err: unknown) => {
+        this.core.ports.metrics.count('RequoteErrors');
+        this.core.ports.log.error('requote_failed', { eventTicker: g, error: errText(err) });
+      });
+      this.requotes.add(p);
+      void p.finally(() => this.requotes.delete(p));
+    }
+  }
+
+  /** Recomputes a game's four (or six) sides and hands the result to the order manager. */
+  private async requote(eventTicker: string): Promise<void> {
+    const g = this.core.games.get(eventTicker);
+    if (!g || this.core.killSwitch.tripped) return;
+    const now = this.core.ports.clock.now();
+    const since = this.dirtySince.get(eventTicker) ?? now;
+    this.dirtySince.delete(eventTicker);
+    this.core.counters['requotes']!++;
+    const books = new Map<string, MarketBook | undefined>(
+      g.tickers.map((t) => [t, this.core.ports.books.book(t)]),
+    );
+    for (const [t, b] of books) if (b?.valid) this.seenBook.add(t);
+    // A market whose trusted correction is still owed has a position we cannot vouch for yet: hold, do not quote.
+    const judgeable =
+      this.core.everUp &&
+      g.tickers.every((t) => this.seenBook.has(t)) &&
+      !g.tickers.some((t) => this.owesTrust(t));
+    if (!judgeable && !g.closed && g.stopAtMs !== null && now < g.stopAtMs && !g.halted) {
+      // Not yet able to judge the market: hold whatever rests (adopted after a restart) rather than pull it.
+      g.status = 'warming';
+      g.inputStatus = undefined;
+      return;
+    }
+    g.limit = this.limitFor(g, books);
+    g.maxLimit = Math.max(g.maxLimit, g.limit);
+    g.status = this.statusOf(g, books, now);
+    g.inputStatus = g.status;
+    let quotes: GameQuotes = { quotes: [], modes: {}, reasons: [g.status] };
+    // Read once: nothing runs between the quoter and the sync below (both synchronous).
+    const own = this.core.manager.ordersOf(g.tickers);
+    if (g.status === 'quoting') {
+      quotes = this.core.ports.quoter({
+        game: g.game,
+        theo: g.theo!,
+        books,
+        positions: this.core.inventory.positions(g.tickers),
+        entryPrices: this.entryPrices(g),
+        ownOrders: own,
+        limit: g.limit,
+        stopAtMs: g.stopAtMs,
+        now,
+      });
+      const refusal = this.core.manager.refusalOf(g.game.eventTicker);
+      g.status = afterQuoting(
+        g.status,
+        quotes.quotes.length,
+        worstExposure(this.core.inventory, g),
+        g.limit,
+        refusal,
+      );
+      if (g.status !== 'quoting') quotes = { ...quotes, reasons: [g.status, ...quotes.reasons] };
+    }
+    g.lastQuotes = quotes;
+    // Only a finished game (past its window, or a market closed by the listing or lifecycle) lets its
+    // group go; a create refused "market closed" names the state but is no proof: deleting the group
+    // then made the next requote create it again (two writes per book change while refused).
+    const finished = g.closed || g.stopAtMs === null || now >= g.stopAtMs;
+    if (finished && own.length === 0) this.core.manager.releaseGroup(eventTicker);
+    // No await unless a write is in flight: a requote that changes nothing ends in this turn.
+    const report = this.core.manager.syncNow(this.binding(g), quotes.quotes, own);
+    this.afterSync(g, report instanceof Promise ? await report : report, since);
+  }
+
+  private afterSync(g: GameState, report: SyncReport, since: number): void {
+    g.denied = new Set(report.denials.map((d) => `${d.ticker}|${d.side}`));
+    this.core.counters['writes']! += report.writes;
+    this.core.counters['riskDenied']! += report.denials.length;
+    if (report.writes > 0) {
+      this.core.ports.metrics.timing(WorkerMetric.QuoteLatencyMs, this.core.ports.clock.now() - since);
+      this.core.ports.metrics.count('OrderWritesPlanned', report.writes);
+    }
+    if (report.deferred > 0 && !g.retryTimer) {
+      g.retryTimer = this.core.ports.clock.setTimeout(() => {
+        g.retryTimer = null;
+        this.core.markDirty(g.game.eventTicker);
+      }, report.retryAfterMs);
+    }
+    this.core.emit({ type: 'quote', eventTicker: g.game.eventTicker });
+  }
+
+  private entryPrices(g: GameState): Map<string, Micros> {
+    const out = new Map<string, Micros>();
+    for (const t of g.tickers) {
+      const e = marketAverageEntry(g.entries, t);
+      if (e !== null && Number.isFinite(e)) out.set(t, e);
+    }
+    return out;
+  }
+
+  /**
+   * Requotes a game whose reason changed with no event to say so: a lease renewed after a DynamoDB
+   * blip, a theo gone stale, a stop time passed. Without it the game kept the old reason (and no
+   * quotes) until a book, theo or fill happened to requote it.
+   */
+  recheckStatus(): void {
+    const now = this.core.ports.clock.now();
+    for (const g of this.core.games.values()) {
+      if (g.inputStatus === undefined) continue;
+      const books = new Map(g.tickers.map((t) => [t, this.core.ports.books.book(t)]));
+      if (this.statusOf(g, books, now) !== g.inputStatus) this.core.markDirty(g.game.eventTicker);
+    }
+  }
+
+  private statusOf(
+    g: GameState,
+    books: ReadonlyMap<string, MarketBook | undefined>,
+    now: number,
+  ): GameStatus {
+    const marketBlocked = g.tickers.every((t) => this.core.paused.has(t))
+      ? this.core.marketStatus.reasonFor(g.tickers)
+      : null;
+    return quotingReason({
+      now,
+      killed: this.core.killSwitch.tripped,
+      // A market the exchange does not trade only blocks its own writes (the gate); the game as a whole
+      // is paused or inactive when none of its markets trade.
+      closed: g.closed || marketBlocked === 'market-inactive',
+      stopAtMs: g.stopAtMs,
+      operatorFlag: g.haltKind,
+      marketPaused: marketBlocked === 'market-paused',
+      leaseValid: !this.core.ports.lease || this.core.ports.lease.valid(now),
+      feedUp: this.core.connection.state === 'up' && !this.core.outage.paused,
+      warming: false,
+      theoUpdatedMs: g.theo?.updatedMs ?? null,
+      theoMaxAgeMs: this.core.config.theoMaxAgeMs,
+      booksLive: [...books.values()].every((b) => b?.valid === true),
+    });
+  }
+
+  private limitFor(g: GameState, books: ReadonlyMap<string, MarketBook | undefined>): Centis {
+    // Visible depth without our own orders: what we could get out of.
+    let depth = 0;
+    for (const [ticker, b] of books) {
+      if (!b) continue;
+      depth += this.depthWithoutOwn(ticker, 'bid', b.bids) + this.depthWithoutOwn(ticker, 'ask', b.asks);
+    }
+    return gameLimit(this.core.config.limits, g.sport, depth);
+  }
+
+  /** Size of the first `depthLevels` levels of one side, less our own resting size at each. */
+  private depthWithoutOwn(
+    ticker: string,
+    side: BookSide,
+    levels: readonly MarketBook['bids'][number][],
+  ): Centis {
+    const n = Math.min(levels.length, this.core.config.depthLevels);
+    let depth = 0;
+    for (let i = 0; i < n; i++) {
+      const lvl = levels[i]!;
+      depth += Math.max(0, lvl.size - this.core.manager.restingAt(ticker, side, lvl.price));
+    }
+    return depth;
+  }
+
+  private binding(g: GameState): GameBinding {
+    return {
+      eventTicker: g.game.eventTicker,
+      tickers: g.tickers,
+      exchangeIndex: (t) => g.game.markets.find((m) => m.ticker === t)?.exchangeIndex,
+      orderGroupLimit: groupLimitCentis(g.limit, this.core.config.orderGroupLimitFactor),
+      // Read when a create is sent, not when the binding was made: a start that moved earlier while a create
+      // waited (rate budget, order group) must not leave it with the old, later expiration.
+      get expiresAtMs() {
+        return g.hardStopMs ?? undefined;
+      },
+      risk: () => {
+        const now = this.core.ports.clock.now();
+        const lease = this.core.ports.lease;
+        return {
+          now,
+          killed: this.core.killSwitch.tripped || g.halted !== null || g.closed,
+          lease: lease ? { valid: lease.valid(now), token: lease.token() } : null,
+          stopAtMs: g.stopAtMs ?? Number.NEGATIVE_INFINITY,
+          pausedTickers: this.core.paused,
+          tickers: g.tickers,
+          positions: this.core.inventory.positions(g.tickers),
+          limit: g.limit,
+          lot: this.core.config.quoting.sizeStep,
+        };
+      },
+    };
+  }
+
+  /** Requotes in flight (stop and quiesce wait for them). */
+  inFlight(): Promise<unknown>[] {
+    return [...this.requotes];
+  }
+
+  /** Waits for the flush that ran and the requotes it started. */
+  async settled(): Promise<void> {
+    await this.flushing;
+    await Promise.all([...this.requotes]);
+  }
+
+  /** Nothing scheduled, dirty or running. */
+  quiet(): boolean {
+    return !this.flushScheduled && this.requotes.size === 0 && this.dirty.size === 0;
+  }
+}
