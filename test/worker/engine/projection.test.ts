@@ -1,0 +1,153 @@
+/**
+ * The dashboard's projection is computed from read-only session state: its
+ * PnL maths, the slots and modes it shows, and copies (never the session's own
+ * arrays) in what it returns.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { newGameEntryBook } from '../../../shared/risk/inventory.ts';
+import { MICROS_PER_DOLLAR, notionalMicros } from '../../../shared/units.ts';
+import type { GameState } from '../../../worker/engine/game-state.ts';
+import { Inventory } from '../../../worker/engine/inventory.ts';
+import type { LiveOrder, MarketBook } from '../../../worker/engine/ports.ts';
+import { type ProjectionInput, projectSnapshot } from '../../../worker/engine/projection.ts';
+
+const NOW = Date.UTC(2026, 10, 25, 18, 0, 0);
+const A = 'KXG-BOSMIL-BOS';
+const B = 'KXG-BOSMIL-MIL';
+
+function game(overrides: Partial<GameState> = {}): GameState {
+  return {
+    game: {
+      eventTicker: 'KXG-BOSMIL',
+      seriesTicker: 'KXG',
+      sport: 'nba',
+      title: 'Boston at Milwaukee',
+      oddsEventId: 'odds-1',
+      markets: [
+        { ticker: A, outcome: 'Boston' },
+        { ticker: B, outcome: 'Milwaukee' },
+      ],
+      kalshiStartMs: NOW + 3_600_000,
+      oddsCommenceMs: NOW + 3_000_000,
+      homeTeam: 'Milwaukee',
+      awayTeam: 'Boston',
+    },
+    sport: 'nba',
+    tickers: [A, B],
+    theo: {
+      oddsEventId: 'odds-1',
+      probabilities: { Boston: 0.6, Milwaukee: 0.4 },
+      updatedMs: NOW - 5_000,
+      books: 4,
+    },
+    stopAtMs: NOW + 2_000_000,
+    hardStopMs: NOW + 2_030_000,
+    halted: null,
+    haltKind: null,
+    closed: false,
+    status: 'quoting',
+    lastQuotes: {
+      quotes: [],
+      modes: { [`${A}|bid`]: 'competitive', [`${A}|ask`]: 'ceiling' },
+      reasons: ['quoting'],
+    },
+    limit: 1_000,
+    maxLimit: 1_000,
+    lastRefreshMs: 0,
+    stopTimer: null,
+    retryTimer: null,
+    entries: newGameEntryBook([A, B]),
+    ...overrides,
+  };
+}
+
+function input(g: GameState, inventory: Inventory, orders: LiveOrder[] = []): ProjectionInput {
+  const book: MarketBook = {
+    ticker: A,
+    bids: [{ price: 550_000, size: 300 }],
+    asks: [{ price: 620_000, size: 200 }],
+    valid: true,
+    updatedMs: NOW,
+  };
+  return {
+    now: NOW,
+    games: [g],
+    inventory,
+    book: (t) => (t === A ? book : undefined),
+    orders,
+    idleSinceMs: () => null,
+    connection: { state: 'up', sinceMs: NOW - 1 },
+    kill: { phase: 'armed', source: null, reason: null, atMs: null, result: null },
+    unmatched: [],
+    fills: [],
+    drift: [],
+    counters: { fills: 1 },
+    alerts: [],
+  };
+}
+
+describe('projectSnapshot', () => {
+  it('shows books, our slots, modes (a denied slot has none), the start and the theo age', () => {
+    const inv = new Inventory();
+    const order: LiveOrder = {
+      orderId: 'o1',
+      clientOrderId: 'c1',
+      ticker: A,
+      side: 'bid',
+      price: 560_000,
+      remaining: 100,
+      filled: 0,
+      state: 'resting',
+      sinceMs: NOW,
+    };
+    const g = game({ denied: new Set([`${A}|ask`]) });
+    const snap = projectSnapshot(input(g, inv, [order]));
+    const view = snap.games[0]!;
+    expect(view.startMs).toBe(NOW + 3_000_000); // the earlier of the two sources
+    expect(view.theo?.ageMs).toBe(5_000);
+    const a = view.markets[0]!;
+    expect(a).toMatchObject({ bestBid: 550_000, bestBidSize: 300, bestAsk: 620_000, bestAskSize: 200 });
+    expect(a.ourBid).toEqual({ price: 560_000, size: 100, state: 'resting' });
+    expect(a.ourAsk).toBeNull();
+    expect(a.modeBid).toBe('competitive');
+    expect(a.modeAsk).toBeNull();
+    expect(view.markets[1]!.bestBid).toBeNull();
+  });
+
+  it('property: marked PnL is each position marked at the theo against its entry; the total sums the games', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 99 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.constantFrom<'bid' | 'ask'>('bid', 'ask'),
+        (cents, lots, side) => {
+          const inv = new Inventory();
+          const price = cents * 10_000;
+          inv.applyFill({ tradeId: 't1', ticker: A, side, price, count: lots * 100 }, NOW);
+          const snap = projectSnapshot(input(game(), inv));
+          const pos = inv.position(A);
+          const expected = notionalMicros(Math.round(0.6 * MICROS_PER_DOLLAR) - inv.entry(A)!, pos);
+          expect(snap.games[0]!.pnl.marked).toBe(0 + expected); // a sum from 0: never -0
+          expect(snap.pnl).toEqual(snap.games[0]!.pnl);
+          expect(snap.games[0]!.markets[0]!.position).toBe(pos);
+        },
+      ),
+    );
+  });
+
+  it('returns copies: changing the snapshot changes nothing of the session', () => {
+    const fills = [
+      { atMs: NOW, eventTicker: 'E', ticker: A, side: 'bid' as const, price: 1, count: 1, tradeId: 't' },
+    ];
+    const g = game();
+    const inp = { ...input(g, new Inventory()), fills };
+    const snap = projectSnapshot(inp);
+    snap.fills.length = 0;
+    snap.counters['fills'] = 99;
+    snap.games[0]!.theo!.probabilities['Boston'] = 0;
+    expect(fills).toHaveLength(1);
+    expect(inp.counters['fills']).toBe(1);
+    expect(g.theo!.probabilities['Boston']).toBe(0.6);
+  });
+});
