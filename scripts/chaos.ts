@@ -53,7 +53,6 @@ import type { QuotingReason } from '../shared/liveness/quoting-state.ts';
 import { sportLimit } from '../shared/risk/limits.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { createStore, type Store } from '../shared/store/index.ts';
-import { LeaseKeeper } from '../shared/store/lease-keeper.ts';
 import { createTableInput, TABLE_SPEC } from '../shared/store/table.ts';
 import type { Centis } from '../shared/units.ts';
 import { MAKER_USER, resolveScenarioPath, type Simulation, startSimulation } from '../sim/main.ts';
@@ -67,9 +66,8 @@ import {
   type UptimeReport,
   UptimeTracker,
 } from '../sim/scenario/uptime.ts';
-import { parseWorkerEnv } from '../worker/config.ts';
 import { signedInventory } from '../worker/engine/exposure.ts';
-import { startWorker } from '../worker/main.ts';
+import { type Worker, main as workerMain } from '../worker/main.ts';
 import { type LocalServerless, PAPER_BOOKMAKERS, startLocalServerless } from './paper/serverless.ts';
 
 // ---------------------------------------------------------------- options
@@ -291,92 +289,75 @@ export type ChildMessage =
   | { type: 'stopped'; flat: boolean; remaining: number };
 
 /**
- * The worker as deployed (worker/config.ts environment, a LeaseKeeper on the
- * shard, `startWorker`), plus a snapshot sent to the parent twice a second.
+ * The worker as deployed: the production `main` of worker/main.ts (worker/config.ts environment, a
+ * LeaseKeeper on the shard, `startWorker`, SIGTERM → kill switch → lease release; a lost lease stops
+ * the worker and exits non-zero, and the parent restarts it as ECS would), against the loopback
+ * simulator and local DynamoDB with short leases, plus a snapshot sent to the parent twice a second.
  */
 async function runWorkerChild(): Promise<void> {
   const send = (m: ChildMessage) => {
     if (process.connected) process.send?.(m);
   };
-  const env = parseWorkerEnv(process.env);
-  if (!('file' in env.privateKey)) throw new Error('chaos worker child: KALSHI_PRIVATE_KEY_FILE expected');
-  const { readFileSync } = await import('node:fs');
-  const privateKeyPem = readFileSync(env.privateKey.file, 'utf8');
-  const dynamo = localDynamoClient(env.dynamoEndpoint ?? 'http://127.0.0.1:1');
-  const store = createStore(makeDocumentClient(dynamo), env.tableName);
   const out = (entry: Record<string, unknown>) =>
     process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), pid: process.pid, ...entry })}\n`);
-  const lease = new LeaseKeeper({
-    store: store.leases,
-    shardId: env.shardId,
-    owner: env.owner,
-    clock: systemClock,
-    ttlMs: Number(process.env.CHAOS_LEASE_TTL_MS ?? 15_000),
-    // Short leases against a loopback simulator: the production margin (8-s REST timeout + 2-s
-    // skew) would not fit a 5-s lease; this keeps the 3-s margin the chaos runs were tuned with.
-    maxWriteMs: 2_000,
-    clockSkewMs: 0,
-    onLost: (reason) => out({ level: 'error', event: 'lease_lost', reason }),
-    onRenewError: (err) => out({ level: 'warn', event: 'lease_renew_failed', error: String(err) }),
-  });
-  send({ type: 'acquiring', at: Date.now() });
-  // systemClock timers are unref'd: without a ref'd handle the process exits (code 0) whenever no
-  // socket is open, e.g. while waiting for the previous worker's lease or in a REST backoff
-  // (see docs/RELIABILITY.md, findings). Held for the child's whole life, cleared on stop.
-  const keepAlive = setInterval(() => {}, 1_000);
-  await lease.acquire();
-  const worker = await startWorker({
-    clock: systemClock,
-    config: env.config,
-    kalshi: { restBaseUrl: env.restBaseUrl, wsUrl: env.wsUrl, keyId: env.keyId, privateKeyPem },
-    store,
-    shardId: env.shardId,
-    lease,
-    log: out,
-  });
-  send({ type: 'ready', at: Date.now() });
-  const report = () => {
-    const s = worker.session.snapshot();
-    const positions: Record<string, Centis> = {};
-    for (const g of s.games) for (const m of g.markets) positions[m.ticker] = m.position;
-    // Eligible sides: those the quoter priced and did not turn off by design (sim/scenario/uptime.ts).
-    const games = s.games.map((g) => ({
-      eventTicker: g.eventTicker,
-      reason: g.status,
-      eligible: eligibleSides(g.status, g.markets),
-    }));
-    send({
-      type: 'snap',
-      games,
-      at: Date.now(),
-      connection: s.connection,
-      killPhase: String(s.kill.phase),
-      positions,
-      orders: worker.session.liveOrders().map((o) => ({
-        orderId: o.orderId,
-        ticker: o.ticker,
-        side: o.side,
-        state: String(o.state),
-        remaining: o.remaining,
-      })),
-    });
-  };
-  const timer = setInterval(report, 500);
-  report();
-  const stop = async () => {
-    clearInterval(timer);
-    clearInterval(keepAlive);
-    const r = await worker.stop('chaos run over');
-    await lease.release().catch(() => {});
-    await worker.close();
-    send({ type: 'stopped', flat: r.flat, remaining: r.remaining });
-    dynamo.destroy();
-    setTimeout(() => process.exit(0), 50);
-  };
+  let dynamo: DynamoDBClient | null = null;
+  // The parent's stop request is a SIGTERM, served by main's own handler (as ECS stops a task).
   process.on('message', (m) => {
-    if ((m as { type?: string }).type === 'stop') void stop();
+    if ((m as { type?: string }).type === 'stop') process.kill(process.pid, 'SIGTERM');
   });
-  process.on('SIGTERM', () => void stop());
+  const code = await workerMain(process.env, {
+    log: out,
+    dynamo: (endpoint) => {
+      dynamo = localDynamoClient(endpoint ?? 'http://127.0.0.1:1');
+      return dynamo;
+    },
+    lease: {
+      ttlMs: Number(process.env.CHAOS_LEASE_TTL_MS ?? 15_000),
+      // Short leases against a loopback simulator: the production margin (8-s REST timeout + 2-s
+      // skew) would not fit a 5-s lease; this keeps the 3-s margin the chaos runs were tuned with.
+      maxWriteMs: 2_000,
+      clockSkewMs: 0,
+    },
+    metrics: null,
+    onAcquiring: () => send({ type: 'acquiring', at: Date.now() }),
+    onWorker: (worker) => {
+      send({ type: 'ready', at: Date.now() });
+      const timer = setInterval(() => send(snapOf(worker)), 500);
+      send(snapOf(worker));
+      return () => clearInterval(timer);
+    },
+    onStopped: (r) => send({ type: 'stopped', flat: r.flat, remaining: r.remaining }),
+  });
+  (dynamo as DynamoDBClient | null)?.destroy();
+  setTimeout(() => process.exit(code), 50);
+}
+
+/** The child's report: positions, orders and each game's quoting reason and eligible sides. */
+function snapOf(worker: Worker): ChildMessage {
+  const s = worker.session.snapshot();
+  const positions: Record<string, Centis> = {};
+  for (const g of s.games) for (const m of g.markets) positions[m.ticker] = m.position;
+  // Eligible sides: those the quoter priced and did not turn off by design (sim/scenario/uptime.ts).
+  const games = s.games.map((g) => ({
+    eventTicker: g.eventTicker,
+    reason: g.status,
+    eligible: eligibleSides(g.status, g.markets),
+  }));
+  return {
+    type: 'snap',
+    games,
+    at: Date.now(),
+    connection: s.connection,
+    killPhase: String(s.kill.phase),
+    positions,
+    orders: worker.session.liveOrders().map((o) => ({
+      orderId: o.orderId,
+      ticker: o.ticker,
+      side: o.side,
+      state: String(o.state),
+      remaining: o.remaining,
+    })),
+  };
 }
 
 // ---------------------------------------------------------------- the run

@@ -29,7 +29,7 @@ import { mappingConfigWith } from '../shared/mapping/match.ts';
 import { WorkerMetric } from '../shared/metrics/names.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { createStore, type Store } from '../shared/store/index.ts';
-import { LeaseKeeper } from '../shared/store/lease-keeper.ts';
+import { LeaseKeeper, type LeaseKeeperOptions } from '../shared/store/lease-keeper.ts';
 import { otherLayoutLease } from '../shared/store/shard-layout.ts';
 import { parseWorkerEnv, WorkerEnvError } from './config.ts';
 import { startSessionLivePublisher } from './dashboard/live-publisher.ts';
@@ -121,9 +121,8 @@ function dayPnlPort(store: Store, shardId: string, now: () => number): DayPnlPor
   };
 }
 
-function loggerFrom(opts: WorkerOptions): EngineLogger {
-  if (!opts.log) return powertoolsLogger();
-  const sink = opts.log;
+function loggerFrom(sink: ((entry: Record<string, unknown>) => void) | undefined): EngineLogger {
+  if (!sink) return powertoolsLogger();
   const at = (level: string) => (event: string, fields?: Record<string, unknown>) =>
     sink({ level, event, ...(fields ?? {}) });
   return { info: at('info'), warn: at('warn'), error: at('error') };
@@ -139,7 +138,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     shardCount > 1
       ? { ...opts.config, clientOrderPrefix: `${opts.config.clientOrderPrefix}s${shardId}` }
       : opts.config;
-  const log = loggerFrom(opts);
+  const log = loggerFrom(opts.log);
   const metrics = new WorkerMetrics(shardId, opts.metrics ?? null);
   const signer = createRsaSigner({ keyId: opts.kalshi.keyId, privateKeyPem: opts.kalshi.privateKeyPem });
   const signingMode = opts.signing ?? 'thread-pool';
@@ -369,6 +368,28 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
 }
 
 /**
+ * What `main` takes from its caller besides the environment: nothing in production. The chaos run's
+ * worker child runs this same `main` against a loopback simulator and a local DynamoDB, with short
+ * leases, its own log sink, and observers to report to its parent.
+ */
+export interface MainDeps {
+  /** Log lines (default: Powertools JSON on stdout). */
+  log?: (entry: Record<string, unknown>) => void;
+  /** The DynamoDB client for the environment's endpoint (default: the AWS SDK's credential chain). */
+  dynamo?: (endpoint: string | undefined) => DynamoDBClient;
+  /** Lease timing (default: as deployed). */
+  lease?: Pick<LeaseKeeperOptions, 'ttlMs' | 'maxWriteMs' | 'clockSkewMs'>;
+  /** EMF metrics; null drops them (default: the environment's namespace and stage). */
+  metrics?: MetricsTarget | null;
+  /** The lease is being acquired. */
+  onAcquiring?: () => void;
+  /** The worker runs; the returned function (if any) is called when it starts to stop. */
+  onWorker?: (worker: Worker) => (() => void) | undefined;
+  /** The worker stopped: flat or not (before `main` resolves). */
+  onStopped?: (result: FlattenResult) => void;
+}
+
+/**
  * Production entry: environment → adapters → session; SIGTERM → kill switch → release lease → exit.
  *
  * The SIGTERM/SIGINT handlers are installed first: as PID 1 (without an init) Node ignores a
@@ -376,9 +397,9 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
  * resting and the lease held. A signal while waiting for the lease exits cleanly (0); one during
  * start-up stops the worker as soon as it exists.
  */
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(env: NodeJS.ProcessEnv = process.env, deps: MainDeps = {}): Promise<number> {
   const clock = systemClock;
-  const log = powertoolsLogger();
+  const log = loggerFrom(deps.log);
   let stopSignal: string | null = null;
   let onStopRequest: (signal: string) => void = () => {};
   const requestStop = (signal: string) => {
@@ -449,7 +470,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     beat: () => void,
     onStarted: () => void,
   ): Promise<number> {
-    const dynamo = new DynamoDBClient(parsed.dynamoEndpoint ? { endpoint: parsed.dynamoEndpoint } : {});
+    const dynamo =
+      deps.dynamo?.(parsed.dynamoEndpoint) ??
+      new DynamoDBClient(parsed.dynamoEndpoint ? { endpoint: parsed.dynamoEndpoint } : {});
     const store = createStore(makeDocumentClient(dynamo), parsed.tableName);
     let lostReason: string | null = null;
     let onLeaseLost: (reason: string) => void = () => {};
@@ -460,6 +483,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
       clock,
       // Validity ends before the stored expiry by more than a write can spend in flight + skew.
       maxWriteMs: DEFAULT_TIMEOUTS.requestMs,
+      ...deps.lease,
       // Re-sharding: no trading while a worker of another shard count still holds a lease.
       shardCount: parsed.shardCount,
       layoutCheck: () => otherLayoutLease(store.leases, parsed.shardCount, parsed.shardId, clock.now()),
@@ -487,6 +511,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
       lease.release().catch((err: unknown) => log.error('lease_release_failed', { error: String(err) }));
 
     log.info('lease_acquiring', { shardId: parsed.shardId });
+    deps.onAcquiring?.();
     // A stop while waiting: the keeper gives up at its next attempt (or releases what it just got).
     onStopRequest = () => void releaseLease();
     try {
@@ -514,7 +539,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
         kalshi: { restBaseUrl: parsed.restBaseUrl, wsUrl: parsed.wsUrl, keyId: parsed.keyId, privateKeyPem },
         store,
         refresh,
-        metrics: { namespace: parsed.metricsNamespace, stage: parsed.stage },
+        ...(deps.log ? { log: deps.log } : {}),
+        ...(deps.metrics === null
+          ? {}
+          : { metrics: deps.metrics ?? { namespace: parsed.metricsNamespace, stage: parsed.stage } }),
         onHeartbeat: beat,
         shardId: parsed.shardId,
         shardCount: parsed.shardCount,
@@ -528,16 +556,19 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     // From here only the running worker's heartbeats keep the container healthy.
     onStarted();
     const started = worker;
+    const detach = deps.onWorker?.(started);
     return new Promise<number>((resolve) => {
       let stopping = false;
       const stop = async (signal: string, failed = false) => {
         if (stopping) return;
         stopping = true;
         log.warn('worker_stopping', { signal });
+        detach?.();
         const r = await started.stop(signal);
         await releaseLease();
         await started.close();
         log.warn('worker_stopped', { flat: r.flat, remaining: r.remaining });
+        deps.onStopped?.(r);
         resolve(r.flat && !failed ? 0 : 1);
       };
       onStopRequest = (signal) => void stop(signal);
