@@ -52,6 +52,7 @@ import type {
   RefreshPublisher,
 } from './engine/ports.ts';
 import { TradingSession } from './engine/session.ts';
+import { SessionLink } from './engine/session-link.ts';
 import { healthBeat } from './health.ts';
 import { feedDropReporter } from './kalshi/feed-metrics.ts';
 import { restFillBackfill } from './kalshi/fill-backfill.ts';
@@ -160,6 +161,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
           },
         );
   const tradingSigner: Signer = offLoop ?? signer;
+  // Construction runs one way: adapters (reading the session only through this link) → ports → session → bind.
+  const link = new SessionLink();
   // REST and WebSocket run on the wall clock even when the session runs on scenario time:
   // signatures are checked against the exchange's wall clock, and socket liveness is wall time.
   const rest = new KalshiRestClient({
@@ -168,7 +171,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     clock: systemClock,
     ...(opts.restLimiterClock ? { limiter: new KalshiRateLimiter(opts.restLimiterClock) } : {}),
     // A create or amend decided before the kill switch tripped, still queued for tokens, is stopped here.
-    writeFence: () => session?.writeFence() ?? null,
+    writeFence: () => link.writeFence(),
     onEvent: (e) => {
       if (e.type === 'rate_limited') metrics.count('RateLimited', 1, { bucket: e.bucket });
       else if (e.type === 'retry') metrics.count('RestRetries');
@@ -195,7 +198,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     lifecycle: true,
     // order_group_updates: a tripped group holds the game's creates at once and its reset releases them.
     privateChannels: ['fill', 'user_orders', 'order_group_updates'],
-    gridOf: (ticker) => session?.priceRangesOf(ticker),
+    gridOf: (ticker) => link.priceRangesOf(ticker),
   });
   const feed = new KalshiFeedAdapter(ws, clock, config.depthLevels, {
     // Fills missed while the private channels were down come back from REST, with their records and PnL.
@@ -218,7 +221,6 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   });
   const killGateway = new KalshiGateway(killRest);
 
-  let session: TradingSession | null = null;
   const refresh: RefreshPublisher | undefined =
     opts.refresh ??
     (opts.publishRefresh
@@ -234,13 +236,13 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     pauseMs: config.kill.flattenIntervalMs,
     floodMs: config.kill.floodMs,
     onRound: (r: RoundReport) => log.warn('kill_round', { ...r }),
-    writesInFlight: () => session?.writesInFlight() ?? 0,
+    writesInFlight: () => link.writesInFlight(),
     // Alone on the account the kill switch sweeps it all; one shard of several sweeps only its own.
     ...(shardCount > 1
       ? {
           owns: (o: { ticker: string; clientOrderId: string | null }) =>
             o.clientOrderId?.startsWith(`${config.clientOrderPrefix}-`) === true ||
-            session?.eventOf(o.ticker) !== undefined,
+            link.eventOf(o.ticker) !== undefined,
         }
       : {}),
   };
@@ -287,15 +289,15 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       positions: opts.store.positions,
       shardId,
       fenceToken: () => opts.lease?.token() ?? 0,
-      eventOf: (t) => session?.eventOf(t),
+      eventOf: (t) => link.eventOf(t),
     }),
     dayPnl: dayPnlPort(opts.store, shardId, () => clock.now()),
   };
-  session = new TradingSession(config, ports, {
+  const s = new TradingSession(config, ports, {
     index: shardCount > 1 ? Number(opts.shardId) : 0,
     count: shardCount,
   });
-  const s = session;
+  link.bind(s);
   // Metrics leave in one EMF batch per heartbeat.
   const reportDropped = feedDropReporter(ws, metrics);
   let flushTimer = clock.setTimeout(function flush() {
