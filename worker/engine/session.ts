@@ -52,11 +52,13 @@ export type {
 export type { ShardAssignment } from './session-core.ts';
 
 /**
- * Where the session is in its life: `starting` while start-up discovers games, loads positions and
- * adopts resting orders (feed events wait in a queue), `live` once they replay, `stopped` after
- * stop or dispose. A game's own phase is its quoting reason (`warming` until it can be judged).
+ * Where the session is in its start-up: `discovering` (games listed and mapped; feed events wait in a
+ * queue), `loading` (queued fills join the inventory as they come, kill flags read, the trusted pass
+ * adopts resting orders and takes positions, theos read), `live` (the queue replayed, timers running).
+ * `stopped` once stop or dispose ran, whatever the start-up reached. A game's own phase is its quoting
+ * reason (`warming` until every market has a valid book and its position can be vouched for).
  */
-export type SessionPhase = 'new' | 'starting' | 'live' | 'stopped';
+export type SessionPhase = 'new' | 'discovering' | 'loading' | 'live' | 'stopped';
 
 export class TradingSession {
   private readonly core: SessionCore;
@@ -70,17 +72,10 @@ export class TradingSession {
   readonly killSwitch: KillSwitch;
   private readonly timers: TimerHandle[] = [];
   private unsubscribe: (() => void) | null = null;
-  private started = false;
-  private phase: SessionPhase = 'new';
+  /** Start-up's progress (never 'stopped': that is the core's `stopped`). */
+  private phase: Exclude<SessionPhase, 'stopped'> = 'new';
   /** Feed events that arrive before start-up finished (discovery, adoption) wait here, with their arrival time. */
   private early: { event: FeedEvent; atMs: number }[] | null = null;
-  /**
-   * Start-up, discovery done: queued fills go into the inventory at once (not at
-   * replay), so the first pass judges positions with them in and can tell from
-   * their arrival time whether its snapshot already counts them. Replayed on
-   * top of a snapshot that counts them, they would be counted twice.
-   */
-  private preApplyEarly = false;
 
   constructor(
     config: EngineConfig,
@@ -116,9 +111,8 @@ export class TradingSession {
    * exactly this path.
    */
   async start(): Promise<void> {
-    if (this.started) return;
-    this.started = true;
-    if (this.phase === 'new') this.phase = 'starting';
+    if (this.phase !== 'new') return;
+    this.phase = 'discovering';
     const { config, ports } = this.core;
     this.early = [];
     // Subscribed before anything is awaited: the feed may deliver at once (queued until start-up ends).
@@ -127,15 +121,17 @@ export class TradingSession {
     await this.discover();
     // The feed may already be up (its event waits in `early`).
     this.link.subscribe();
-    // Games are known now: fills queued so far (and any that arrive from here on) join the inventory before the first pass.
-    this.preApplyEarly = true;
+    // Games are known now: fills queued so far (and any that arrive from here on) join the inventory at once
+    // (not at replay), so the first pass judges positions with them in and can tell from their arrival time
+    // whether its snapshot already counts them (replayed on top of a snapshot that counts them: twice).
+    this.phase = 'loading';
     for (const q of this.early ?? []) if (q.event.type === 'fill') this.fills.preApply(q.event, q.atMs);
     await this.pollKill();
     await this.reconcile(true); // adopt resting orders and take exchange positions before the first quote
     await this.pollTheos();
     const early = this.early ?? [];
     this.early = null;
-    if (this.phase === 'starting') this.phase = 'live';
+    this.phase = 'live';
     for (const q of early) this.handle(q.event);
     this.every(config.theoPollMs, () => this.pollTheos());
     this.every(config.reconcileMs, () => this.reconcile());
@@ -180,7 +176,6 @@ export class TradingSession {
   private shutdownTimers(): void {
     if (this.core.stopped) return;
     this.core.stopped = true;
-    this.phase = 'stopped';
     for (const t of this.timers.splice(0)) this.ports.clock.clearTimeout(t);
     this.link.dispose();
     this.core.outage.dispose();
@@ -230,7 +225,7 @@ export class TradingSession {
       const atMs = this.ports.clock.now();
       this.early.push({ event, atMs });
       if (event.type === 'connection') this.link.onEarlyConnection(event.state);
-      else if (event.type === 'fill' && this.preApplyEarly) this.fills.preApply(event, atMs);
+      else if (event.type === 'fill' && this.phase === 'loading') this.fills.preApply(event, atMs);
       return;
     }
     try {
@@ -342,9 +337,9 @@ export class TradingSession {
     });
   }
 
-  /** Where the session is in its life (new → starting → live → stopped). */
+  /** Where the session is in its life (new → discovering → loading → live; stopped). */
   sessionPhase(): SessionPhase {
-    return this.phase;
+    return this.core.stopped ? 'stopped' : this.phase;
   }
 
   /** Orders the session tracks (resting, pending, uncertain): for tests and the dashboard. */

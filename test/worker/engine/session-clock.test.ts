@@ -38,3 +38,28 @@ describe('TradingSession on a driven clock', () => {
     expect(at[0]).toBe(asked);
   });
 });
+
+describe('TradingSession phases', () => {
+  it('new → discovering (listing) → loading (trusted pass) → live; stopped after dispose', async () => {
+    const r = sessionRig();
+    const seen: string[] = [];
+    const listEvents = r.ex.listEvents.bind(r.ex);
+    r.ex.listEvents = async (series) => {
+      seen.push(`list:${r.session.sessionPhase()}`);
+      return listEvents(series);
+    };
+    const listPositions = r.ex.listPositions.bind(r.ex);
+    r.ex.listPositions = async () => {
+      seen.push(`positions:${r.session.sessionPhase()}`);
+      return listPositions();
+    };
+    expect(r.session.sessionPhase()).toBe('new');
+    await started(r);
+    const firstPass = seen.findIndex((x) => x.startsWith('positions:'));
+    expect(seen[firstPass]).toBe('positions:loading');
+    expect(new Set(seen.slice(0, firstPass))).toEqual(new Set(['list:discovering']));
+    expect(r.session.sessionPhase()).toBe('live');
+    r.session.dispose();
+    expect(r.session.sessionPhase()).toBe('stopped');
+  });
+});
