@@ -64,7 +64,7 @@ export class TradingSession {
   private readonly core: SessionCore;
   private readonly registry: GameRegistry;
   private readonly polls: InputPolls;
-  private readonly link: FeedLink;
+  private readonly feedLink: FeedLink;
   private readonly fills: FillIntake;
   private readonly requoter: RequoteLoop;
   private readonly reconciler: Reconciler;
@@ -91,7 +91,7 @@ export class TradingSession {
     this.killSwitch = this.core.killSwitch;
     this.registry = new GameRegistry(this.core);
     this.polls = new InputPolls(this.core, this.registry);
-    this.link = new FeedLink(this.core, this.registry);
+    this.feedLink = new FeedLink(this.core, this.registry);
     this.fills = new FillIntake(this.core);
     this.reconciler = new Reconciler(this.core);
     this.requoter = new RequoteLoop(this.core, (t) => this.reconciler.owesTrust(t));
@@ -120,7 +120,7 @@ export class TradingSession {
     await this.core.dayPnl.load(ports.clock.now()); // the day's earlier realised PnL and peak (restart)
     await this.discover();
     // The feed may already be up (its event waits in `early`).
-    this.link.subscribe();
+    this.feedLink.subscribe();
     // Games are known now: fills queued so far (and any that arrive from here on) join the inventory at once
     // (not at replay), so the first pass judges positions with them in and can tell from their arrival time
     // whether its snapshot already counts them (replayed on top of a snapshot that counts them: twice).
@@ -177,7 +177,7 @@ export class TradingSession {
     if (this.core.stopped) return;
     this.core.stopped = true;
     for (const t of this.timers.splice(0)) this.ports.clock.clearTimeout(t);
-    this.link.dispose();
+    this.feedLink.dispose();
     this.core.outage.dispose();
     this.reconciler.dispose();
     this.core.manager.dispose();
@@ -224,7 +224,7 @@ export class TradingSession {
       // Not started yet: a reconnect reconciliation now would see no tracked markets and cancel our own orders.
       const atMs = this.ports.clock.now();
       this.early.push({ event, atMs });
-      if (event.type === 'connection') this.link.onEarlyConnection(event.state);
+      if (event.type === 'connection') this.feedLink.onEarlyConnection(event.state);
       else if (event.type === 'fill' && this.phase === 'loading') this.fills.preApply(event, atMs);
       return;
     }
@@ -242,10 +242,10 @@ export class TradingSession {
           this.core.manager.onOrderUpdate(event);
           return;
         case 'connection':
-          this.link.onConnection(event.state);
+          this.feedLink.onConnection(event.state);
           return;
         case 'lifecycle':
-          this.link.onLifecycle(event.ticker, event.kind);
+          this.feedLink.onLifecycle(event.ticker, event.kind);
           return;
         case 'order_group':
           this.core.manager.groups.onGroupEvent(event.orderGroupId, event.eventType);
