@@ -240,7 +240,9 @@ function onAck(n: LedgerOrder, input: Extract<LedgerInput, { type: 'ack' }>): St
     if (ack.filled === null) {
       // Unknown filled count: fills we have not seen may hide in the difference; keep it counted.
       // `before` already holds any earlier reserve, so the new one replaces it (adding would stack it).
-      n.total = Math.max(n.seen, n.filled) + ack.remaining;
+      // A decrease never raises the total: a fill seen before this ack may have happened after the decrease,
+      // and counting it on top of the ack's remaining would believe more rests than was ever placed.
+      n.total = Math.min(n.total + n.reserve, Math.max(n.seen, n.filled) + ack.remaining);
       const after = Math.max(0, n.total - n.seen);
       n.reserve = Math.max(0, before - after);
     } else n.total = ack.filled + ack.remaining;
