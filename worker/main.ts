@@ -52,6 +52,7 @@ import type {
   RefreshPublisher,
 } from './engine/ports.ts';
 import { TradingSession } from './engine/session.ts';
+import { WriteBudget } from './engine/write-budget.ts';
 import { healthBeat } from './health.ts';
 import { feedDropReporter } from './kalshi/feed-metrics.ts';
 import { restFillBackfill } from './kalshi/fill-backfill.ts';
@@ -291,6 +292,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       eventOf: (t) => session?.eventOf(t),
     }),
     dayPnl: dayPnlPort(opts.store, shardId, () => clock.now()),
+    // One write budget: the engine spends the REST limiter's write bucket (sized from /account/limits).
+    ...(rest.limiter ? { writeBudget: new WriteBudget(rest.limiter) } : {}),
   };
   session = new TradingSession(config, ports, {
     index: shardCount > 1 ? Number(opts.shardId) : 0,

@@ -7,6 +7,11 @@
  * billed per item. When a bucket is short, waiting requests are served by
  * priority: cancels first, then other writes, creates last (FIFO within a
  * priority), because a cancel that waits behind a create is risk that waits.
+ *
+ * The write bucket is also the engine's one write budget (worker/engine/write-budget.ts):
+ * the engine `reserve`s tokens synchronously when it decides a write, and the
+ * request's own `acquire` spends that credit instead of taking the tokens a
+ * second time. One bucket, sized from `/account/limits`, mirrors the exchange's.
  */
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { EndpointCost, GetAccountLimitsResponse, GetEndpointCostsResponse } from './schemas/rest.ts';
@@ -49,10 +54,15 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
+/** Reserved tokens not yet spent by a request are forfeited after this long (never refunded: only under-use). */
+export const CREDIT_TTL_MS = 1_000;
+
 class Bucket {
   tokens: number;
   last: number;
   readonly queue: Waiter[] = [];
+  /** Tokens reserved by the engine for requests about to be made, oldest first. */
+  readonly credit: { cost: number; atMs: number }[] = [];
   timer: TimerHandle | null = null;
 
   constructor(
@@ -67,6 +77,24 @@ class Bucket {
     const elapsed = Math.max(0, now - this.last) / 1000;
     this.tokens = Math.min(this.config.capacity, this.tokens + elapsed * this.config.refillPerSec);
     this.last = now;
+  }
+
+  /** Spends up to `cost` of the unexpired credit; returns how much it covered. */
+  spendCredit(cost: number, now: number): number {
+    this.expireCredit(now);
+    let covered = 0;
+    while (covered < cost && this.credit.length > 0) {
+      const c = this.credit[0]!;
+      const take = Math.min(c.cost, cost - covered);
+      covered += take;
+      c.cost -= take;
+      if (c.cost <= 0) this.credit.shift();
+    }
+    return covered;
+  }
+
+  expireCredit(now: number): void {
+    while (this.credit.length > 0 && now - this.credit[0]!.atMs > CREDIT_TTL_MS) this.credit.shift();
   }
 }
 
@@ -142,9 +170,37 @@ export class KalshiRateLimiter {
     return this.defaultCost;
   }
 
-  /** Resolves when `cost` tokens were taken. A cost above the bucket's capacity can never pass and is refused. */
+  /**
+   * Takes `cost` tokens now for a request about to be made (the engine's write budget): its `acquire` then
+   * spends this credit. False, nothing taken, when the tokens are not there or requests already wait for
+   * them. `force` takes them even into debt (a cancel only removes risk; it delays what follows).
+   */
+  reserve(bucket: BucketName, cost: number, force = false): boolean {
+    const b = this.buckets[bucket];
+    const now = this.clock.now();
+    b.refill(now);
+    if (!force && (b.queue.length > 0 || b.tokens + 1e-9 < cost)) return false;
+    b.tokens -= cost;
+    b.expireCredit(now);
+    b.credit.push({ cost, atMs: now });
+    return true;
+  }
+
+  /** Milliseconds until `cost` tokens could be reserved: after every request already waiting. */
+  waitMs(bucket: BucketName, cost: number): number {
+    const b = this.buckets[bucket];
+    b.refill(this.clock.now());
+    const need = cost + b.queue.reduce((s, w) => s + w.cost, 0) - b.tokens;
+    return need <= 1e-9 ? 0 : Math.ceil((need * 1000) / b.config.refillPerSec);
+  }
+
+  /**
+   * Resolves when `cost` tokens were taken (reserved credit first). A cost above the bucket's capacity
+   * can never pass and is refused.
+   */
   acquire(bucket: BucketName, cost: number, priority: Priority): Promise<void> {
     const b = this.buckets[bucket];
+    if (cost > 0) cost -= b.spendCredit(cost, this.clock.now());
     if (cost > b.config.capacity) {
       return Promise.reject(
         new RateLimitError(

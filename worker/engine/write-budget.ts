@@ -1,52 +1,52 @@
 /**
- * A local mirror of Kalshi's write token bucket, so the engine spends its
- * budget deliberately instead of discovering the limit through 429s. Cancels
- * are never refused (they only remove risk) but they still spend tokens, which
- * may push the balance below zero and delay the next create.
+ * The engine's view of the one write budget: the REST rate limiter's write
+ * bucket (shared/kalshi/rate-limiter.ts), sized from `GET /account/limits`,
+ * so the engine spends the exchange's tokens deliberately instead of
+ * discovering the limit through 429s — and never from a second mirror that
+ * drifts from the bucket the requests actually wait on. A token the engine
+ * takes here is credit the request's own acquire then spends.
+ *
+ * Cancels are never refused (they only remove risk) but they still spend
+ * tokens, which may push the balance below zero and delay the next create.
+ *
+ * Without a REST client (tests, the in-process backtest) the budget owns a
+ * limiter of its own with the configured bucket.
  */
 import type { Clock } from '../../shared/clock.ts';
+import { BASIC_TIER, KalshiRateLimiter } from '../../shared/kalshi/rate-limiter.ts';
 
 export class WriteBudget {
-  private tokens: number;
-  private at: number;
+  private readonly limiter: KalshiRateLimiter;
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly tokensPerSec: number,
-    private readonly capacity: number,
-  ) {
-    this.tokens = capacity;
-    this.at = clock.now();
-  }
-
-  private refill(): void {
-    const now = this.clock.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.at) * this.tokensPerSec) / 1000);
-    this.at = now;
+  /** A budget over the REST client's limiter (production), or a standalone bucket of this size. */
+  constructor(limiter: KalshiRateLimiter);
+  constructor(clock: Clock, tokensPerSec: number, capacity: number);
+  constructor(source: KalshiRateLimiter | Clock, tokensPerSec = 0, capacity = 0) {
+    this.limiter =
+      source instanceof KalshiRateLimiter
+        ? source
+        : new KalshiRateLimiter(source, {
+            read: BASIC_TIER.read,
+            write: { refillPerSec: tokensPerSec, capacity },
+          });
   }
 
   /** Takes `cost` tokens if available; false (nothing taken) otherwise. */
   tryTake(cost: number): boolean {
-    this.refill();
-    if (this.tokens < cost) return false;
-    this.tokens -= cost;
-    return true;
+    return this.limiter.reserve('write', cost);
   }
 
   /** Takes `cost` tokens unconditionally (cancels). */
   force(cost: number): void {
-    this.refill();
-    this.tokens -= cost;
+    this.limiter.reserve('write', cost, true);
   }
 
   /** Milliseconds until `cost` tokens are available. */
   waitMs(cost: number): number {
-    this.refill();
-    return this.tokens >= cost ? 0 : Math.ceil(((cost - this.tokens) * 1000) / this.tokensPerSec);
+    return this.limiter.waitMs('write', cost);
   }
 
   available(): number {
-    this.refill();
-    return this.tokens;
+    return this.limiter.snapshot().write.tokens;
   }
 }
