@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
+import { KalshiRateLimiter, PRIORITY } from '../../../shared/kalshi/rate-limiter.ts';
 import { Inventory } from '../../../worker/engine/inventory.ts';
 import { groupLimitCentis } from '../../../worker/engine/order-groups.ts';
 import { type GameBinding, OrderManager } from '../../../worker/engine/order-manager.ts';
@@ -12,7 +13,10 @@ import { drain, recordingLog, recordingMetrics } from './support.ts';
 
 const TICKERS = ['G-A', 'G-B'];
 
-function rig(limit: number, opts: { amend?: boolean } = {}) {
+function rig(
+  limit: number,
+  opts: { amend?: boolean; limiter?: (clock: ManualClock) => KalshiRateLimiter } = {},
+) {
   const clock = new ManualClock(1_000_000);
   const ex = new FakeExchange();
   const inventory = new Inventory();
@@ -24,7 +28,7 @@ function rig(limit: number, opts: { amend?: boolean } = {}) {
     clock,
     log,
     metrics,
-    budget: new WriteBudget(clock, 1e9, 1e9),
+    budget: opts.limiter ? new WriteBudget(opts.limiter(clock)) : new WriteBudget(clock, 1e9, 1e9),
     clientOrderPrefix: 'kmm',
     amend: opts.amend ?? true,
     writeCost: 10,
@@ -216,6 +220,32 @@ describe('OrderManager', () => {
     expect(ex.created).toEqual([]);
     expect(r.deferred).toBe(1);
     expect(ex.resting()).toEqual([]); // the adopted order nobody wants was still cancelled
+  });
+
+  it("spends the REST client's write bucket: what other writes and a 429 took is not there to create with", async () => {
+    let limiter: KalshiRateLimiter | undefined;
+    const { ex, clock, manager, game } = rig(10_000, {
+      limiter: (c) => {
+        limiter = new KalshiRateLimiter(c, {
+          read: { refillPerSec: 100, capacity: 100 },
+          write: { refillPerSec: 10, capacity: 50 },
+        });
+        return limiter;
+      },
+    });
+    if (!limiter) throw new Error('rig built the limiter');
+    await limiter.acquire('write', 20, PRIORITY.write); // e.g. the order group's upkeep
+    const r = await manager.sync(game, FOUR(500));
+    expect(ex.created).toHaveLength(3);
+    expect(r.deferred).toBe(1);
+    expect(r.retryAfterMs).toBe(1_000);
+    clock.advance(1_000); // refilled enough for the fourth…
+    limiter.drain('write'); // …but the exchange said 429
+    expect((await manager.sync(game, FOUR(500))).deferred).toBe(1);
+    expect(ex.created).toHaveLength(3);
+    clock.advance(1_000);
+    await manager.sync(game, FOUR(500));
+    expect(ex.created).toHaveLength(4);
   });
 
   it('places nothing outside an order group: a failed group creation defers the creates', async () => {

@@ -4,21 +4,12 @@
  * engine decided is paid once — by its reservation — not once in an engine mirror and again in
  * the limiter the request waits on.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../../shared/clock.ts';
 import { KalshiRateLimiter } from '../../../shared/kalshi/rate-limiter.ts';
 import { KalshiRestClient } from '../../../shared/kalshi/rest-client.ts';
-import { createRsaSigner } from '../../../shared/kalshi/signer.ts';
-import { startKalshiSim } from '../../../sim/kalshi/index.ts';
 import { WriteBudget } from '../../../worker/engine/write-budget.ts';
-
-const KEY_ID = '0b0b0b0b-0000-4000-8000-00000000b0d9';
-const keys = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-});
+import { signer, startSim } from '../kalshi/sim-setup.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -27,13 +18,12 @@ afterEach(async () => {
 
 /** The simulated exchange on a write tier of 3 creates (30 tokens, 10 a second), and a client on it. */
 async function setup() {
-  const sim = await startKalshiSim({ seed: 1, limits: { write: { refillRate: 10, capacity: 30 } } });
-  sim.registerKey(KEY_ID, keys.publicKey, 'maker');
+  const sim = await startSim({ limits: { write: { refillRate: 10, capacity: 30 } } });
   // The limiter's clock stands still: no refill happens while the test runs (signatures use the wall).
   const clock = new ManualClock(1_000_000);
   const rest = new KalshiRestClient({
     baseUrl: sim.restBaseUrl,
-    signer: createRsaSigner({ keyId: KEY_ID, privateKeyPem: keys.privateKey }),
+    signer,
     clock: systemClock,
     limiter: new KalshiRateLimiter(clock),
   });
