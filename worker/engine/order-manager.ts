@@ -44,7 +44,7 @@ import type {
 import type { OrderAction } from './reconcile.ts';
 import { RefusalBackoff, refusalReason } from './refusal-backoff.ts';
 import { gate, type RiskReason, type RiskState } from './risk-gate.ts';
-import type { WriteBudget } from './write-budget.ts';
+import type { OrderWriteKind, WriteBudget } from './write-budget.ts';
 
 /** How the manager sees one game. */
 export interface GameBinding {
@@ -85,6 +85,7 @@ export interface OrderManagerDeps {
   budget: WriteBudget;
   clientOrderPrefix: string;
   amend: boolean;
+  /** Token costs of a write and a cancel when the budget has no cost table of its own (write-budget.ts `costOf`). */
   writeCost: number;
   cancelCost: number;
   /** How long after a trip the game's order group is reset (Kalshi's window: 15 s). */
@@ -278,6 +279,10 @@ export class OrderManager {
   ): GatedPlan {
     const now = this.deps.clock.now();
     const budget = this.deps.budget;
+    const costs: Partial<Record<OrderWriteKind, number>> = {};
+    const cost = (kind: OrderWriteKind) =>
+      (costs[kind] ??=
+        budget.costOf(kind) ?? (kind === 'cancel' ? this.deps.cancelCost : this.deps.writeCost));
     const cancels: LedgerOrder[] = [];
     for (const c of plan.cancels) {
       const o = this.store.byId(c.orderId);
@@ -326,7 +331,7 @@ export class OrderManager {
       // Kalshi's amend count is the new total; the exposure it adds beyond seen fills is what the gate allowed.
       const newTotal = o.seen + d.size;
       if (newTotal === o.total && a.price === o.price) continue; // clipped back to what rests: nothing to write
-      if (!budget.tryTake(this.deps.writeCost)) {
+      if (!budget.tryTake(cost('amend'))) {
         report.deferred++;
         continue;
       }
@@ -338,7 +343,7 @@ export class OrderManager {
     for (const dec of plan.decreases) {
       const o = this.store.byId(dec.orderId);
       if (o?.state !== 'resting' || cancels.includes(o)) continue;
-      if (!budget.tryTake(this.deps.writeCost)) {
+      if (!budget.tryTake(cost('decrease'))) {
         report.deferred++;
         continue;
       }
@@ -363,7 +368,7 @@ export class OrderManager {
         report.denials.push({ ticker: c.ticker, side: c.side, reason: d.reason, detail: d.detail });
         continue;
       }
-      if (!budget.tryTake(this.deps.writeCost)) {
+      if (!budget.tryTake(cost('create'))) {
         report.deferred++;
         continue;
       }
@@ -373,7 +378,7 @@ export class OrderManager {
       creates.push(o);
     }
     for (const o of cancels) {
-      budget.force(this.deps.cancelCost);
+      budget.force(cost('cancel'));
       this.store.apply(o, { type: 'sent', write: 'cancel', nowMs: now });
     }
 
@@ -382,7 +387,7 @@ export class OrderManager {
       this.deps.log.info('risk_denied', { eventTicker: game.eventTicker, ...dn });
     }
     if (report.deferred > 0)
-      report.retryAfterMs = Math.max(report.retryAfterMs, 1, budget.waitMs(this.deps.writeCost));
+      report.retryAfterMs = Math.max(report.retryAfterMs, 1, budget.waitMs(cost('create')));
     return { cancels, decreases, amends, creates };
   }
 

@@ -248,6 +248,34 @@ describe('OrderManager', () => {
     expect(ex.created).toHaveLength(4);
   });
 
+  it("prices each write by the exchange's cost table, not the configured cost, so what it reserves is what the request spends", async () => {
+    let limiter: KalshiRateLimiter | undefined;
+    const { ex, manager, game } = rig(10_000, {
+      limiter: (c) => {
+        limiter = new KalshiRateLimiter(c);
+        limiter.configure(
+          {
+            usage_tier: 'basic',
+            read: { refill_rate: 100, bucket_capacity: 100 },
+            write: { refill_rate: 10, bucket_capacity: 20 },
+          },
+          {
+            default_cost: 10,
+            endpoint_costs: [
+              { method: 'POST', path: '/portfolio/events/orders', cost: 5 },
+              { method: 'POST', path: '/portfolio/events/orders/batched', cost: 5 },
+            ],
+          },
+        );
+        return limiter;
+      },
+    });
+    const r = await manager.sync(game, FOUR(500)); // writeCost 10 would afford two
+    expect(ex.created).toHaveLength(4);
+    expect(r.deferred).toBe(0);
+    expect(limiter?.snapshot().write.tokens).toBe(0);
+  });
+
   it('places nothing outside an order group: a failed group creation defers the creates', async () => {
     const { ex, clock, manager, game } = rig(10_000);
     ex.failGroups = 1;
