@@ -168,7 +168,10 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     baseUrl: opts.kalshi.restBaseUrl,
     signer: tradingSigner,
     clock: systemClock,
-    ...(opts.restLimiterClock ? { limiter: new KalshiRateLimiter(opts.restLimiterClock) } : {}),
+    // The shards trade one account: each paces on its share of the account's buckets.
+    limiter: new KalshiRateLimiter(opts.restLimiterClock ?? systemClock, undefined, {
+      share: 1 / shardCount,
+    }),
     // A create or amend decided before the kill switch tripped, still queued for tokens, is stopped here.
     writeFence: () => session?.writeFence() ?? null,
     onEvent: (e) => {

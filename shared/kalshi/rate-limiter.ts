@@ -131,33 +131,62 @@ function bySpecificity(rules: CostRule[]): CostRule[] {
   return rules.sort((a, b) => a.specificity[0] - b.specificity[0] || a.specificity[1] - b.specificity[1]);
 }
 
+export interface LimiterOptions {
+  /**
+   * This process's share of the account's buckets (0 < share ≤ 1): the worker's N shards trade one
+   * account, whose buckets they split evenly (1/N each) rather than each spending all of it.
+   */
+  share?: number;
+}
+
 export class KalshiRateLimiter {
   private readonly buckets: Record<BucketName, Bucket>;
   private defaultCost = 10;
   private rules: CostRule[] = bySpecificity(DEFAULT_ENDPOINT_COSTS.map(ruleOf));
   private seq = 0;
+  private readonly share: number;
 
   constructor(
     private readonly clock: Clock,
     config: { read: BucketConfig; write: BucketConfig } = BASIC_TIER,
+    opts: LimiterOptions = {},
   ) {
+    const share = opts.share ?? 1;
+    if (!(share > 0 && share <= 1)) throw new RangeError(`limiter share must be in (0, 1], got ${share}`);
+    this.share = share;
     const now = clock.now();
-    this.buckets = { read: new Bucket(config.read, now), write: new Bucket(config.write, now) };
+    this.buckets = {
+      read: new Bucket(this.shareOf(config.read), now),
+      write: new Bucket(this.shareOf(config.write), now),
+    };
   }
 
-  /** Adopts the account's real limits and cost table (call at startup with both responses). */
+  /**
+   * The account's bucket scaled to our share. The capacity never drops below one ordinary request
+   * (the default cost): a share too small to hold one would refuse every request instead of pacing it.
+   */
+  private shareOf(c: BucketConfig): BucketConfig {
+    if (this.share === 1) return c;
+    return {
+      refillPerSec: c.refillPerSec * this.share,
+      capacity: Math.min(c.capacity, Math.max(c.capacity * this.share, this.defaultCost)),
+    };
+  }
+
+  /** Adopts the account's real limits (our share of them) and cost table (call at startup with both responses). */
   configure(limits: GetAccountLimitsResponse, costs?: GetEndpointCostsResponse): void {
     const now = this.clock.now();
+    if (costs) this.defaultCost = costs.default_cost;
     for (const name of ['read', 'write'] as const) {
       const b = this.buckets[name];
       b.refill(now);
-      b.config = { refillPerSec: limits[name].refill_rate, capacity: limits[name].bucket_capacity };
+      b.config = this.shareOf({
+        refillPerSec: limits[name].refill_rate,
+        capacity: limits[name].bucket_capacity,
+      });
       b.tokens = Math.min(b.tokens, b.config.capacity);
     }
-    if (costs) {
-      this.defaultCost = costs.default_cost;
-      this.rules = bySpecificity(costs.endpoint_costs.map(ruleOf));
-    }
+    if (costs) this.rules = bySpecificity(costs.endpoint_costs.map(ruleOf));
     this.pump('read');
     this.pump('write');
   }

@@ -109,6 +109,24 @@ describe('client-side token buckets', () => {
     expect(lim.costOf('GET', '/portfolio/orders/o-1')).toBe(2);
   });
 
+  it("a worker shard paces on its share of the account's buckets, never below one ordinary request", () => {
+    const account = {
+      usage_tier: 'advanced',
+      read: { refill_rate: 300, bucket_capacity: 300 },
+      write: { refill_rate: 300, bucket_capacity: 600 },
+    };
+    const quarter = new KalshiRateLimiter(new ManualClock(0), undefined, { share: 1 / 4 });
+    expect(quarter.snapshot().write).toMatchObject({ capacity: 25, refillPerSec: 25 }); // Basic until configured
+    quarter.configure(account);
+    expect(quarter.snapshot().write).toMatchObject({ capacity: 150, refillPerSec: 75 });
+    expect(quarter.snapshot().read).toMatchObject({ capacity: 75, refillPerSec: 75 });
+    // Sixteen shards of a Basic account: 6.25 tokens a second each, but a bucket still holds one request.
+    const sixteenth = new KalshiRateLimiter(new ManualClock(0), undefined, { share: 1 / 16 });
+    expect(sixteenth.snapshot().write).toMatchObject({ capacity: 10, refillPerSec: 6.25 });
+    expect(() => new KalshiRateLimiter(new ManualClock(0), undefined, { share: 0 })).toThrow(RangeError);
+    expect(() => new KalshiRateLimiter(new ManualClock(0), undefined, { share: 2 })).toThrow(RangeError);
+  });
+
   it('refuses a cost no bucket can ever hold, and drains on a 429', async () => {
     const clock = new ManualClock(0);
     const lim = new KalshiRateLimiter(clock);
