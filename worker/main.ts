@@ -168,10 +168,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     baseUrl: opts.kalshi.restBaseUrl,
     signer: tradingSigner,
     clock: systemClock,
-    // The shards trade one account: each paces on its share of the account's buckets.
-    limiter: new KalshiRateLimiter(opts.restLimiterClock ?? systemClock, undefined, {
-      share: 1 / shardCount,
-    }),
+    ...(opts.restLimiterClock ? { limiter: new KalshiRateLimiter(opts.restLimiterClock) } : {}),
     // A create or amend decided before the kill switch tripped, still queued for tokens, is stopped here.
     writeFence: () => session?.writeFence() ?? null,
     onEvent: (e) => {
@@ -191,6 +188,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   } catch (err) {
     log.warn('limiter_config_failed', { error: err instanceof Error ? err.message : String(err) });
   }
+  // The shards trade one account: each paces on its share of the account's buckets (so does the write budget).
+  rest.limiter?.setShare(1 / shardCount);
   // Books take each market's tick grid from discovery: exact off-grid checks, and a book sized to
   // the grid's ticks rather than the 0.0001 $ fallback (about 320 KB per market).
   const ws = new KalshiWsFeed({

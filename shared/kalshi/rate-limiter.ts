@@ -144,49 +144,59 @@ export class KalshiRateLimiter {
   private defaultCost = 10;
   private rules: CostRule[] = bySpecificity(DEFAULT_ENDPOINT_COSTS.map(ruleOf));
   private seq = 0;
-  private readonly share: number;
+  /** The account's buckets, before our share of them is taken. */
+  private account: Record<BucketName, BucketConfig>;
+  private share = 1;
 
   constructor(
     private readonly clock: Clock,
     config: { read: BucketConfig; write: BucketConfig } = BASIC_TIER,
     opts: LimiterOptions = {},
   ) {
-    const share = opts.share ?? 1;
-    if (!(share > 0 && share <= 1)) throw new RangeError(`limiter share must be in (0, 1], got ${share}`);
-    this.share = share;
     const now = clock.now();
-    this.buckets = {
-      read: new Bucket(this.shareOf(config.read), now),
-      write: new Bucket(this.shareOf(config.write), now),
-    };
+    this.account = { read: config.read, write: config.write };
+    this.buckets = { read: new Bucket(config.read, now), write: new Bucket(config.write, now) };
+    if (opts.share !== undefined) this.setShare(opts.share);
   }
 
-  /**
-   * The account's bucket scaled to our share. The capacity never drops below one ordinary request
-   * (the default cost): a share too small to hold one would refuse every request instead of pacing it.
-   */
-  private shareOf(c: BucketConfig): BucketConfig {
-    if (this.share === 1) return c;
-    return {
-      refillPerSec: c.refillPerSec * this.share,
-      capacity: Math.min(c.capacity, Math.max(c.capacity * this.share, this.defaultCost)),
-    };
+  /** Paces on `share` of the account's buckets from now on (see `LimiterOptions.share`). */
+  setShare(share: number): void {
+    if (!(share > 0 && share <= 1)) throw new RangeError(`limiter share must be in (0, 1], got ${share}`);
+    this.share = share;
+    this.resize();
   }
 
   /** Adopts the account's real limits (our share of them) and cost table (call at startup with both responses). */
   configure(limits: GetAccountLimitsResponse, costs?: GetEndpointCostsResponse): void {
+    if (costs) {
+      this.defaultCost = costs.default_cost;
+      this.rules = bySpecificity(costs.endpoint_costs.map(ruleOf));
+    }
+    for (const name of ['read', 'write'] as const)
+      this.account[name] = { refillPerSec: limits[name].refill_rate, capacity: limits[name].bucket_capacity };
+    this.resize();
+  }
+
+  /**
+   * Each bucket becomes our share of the account's. The capacity never drops below one ordinary
+   * request (the default cost): a share too small to hold one would refuse every request instead of
+   * pacing it.
+   */
+  private resize(): void {
     const now = this.clock.now();
-    if (costs) this.defaultCost = costs.default_cost;
     for (const name of ['read', 'write'] as const) {
       const b = this.buckets[name];
+      const c = this.account[name];
       b.refill(now);
-      b.config = this.shareOf({
-        refillPerSec: limits[name].refill_rate,
-        capacity: limits[name].bucket_capacity,
-      });
+      b.config =
+        this.share === 1
+          ? c
+          : {
+              refillPerSec: c.refillPerSec * this.share,
+              capacity: Math.min(c.capacity, Math.max(c.capacity * this.share, this.defaultCost)),
+            };
       b.tokens = Math.min(b.tokens, b.config.capacity);
     }
-    if (costs) this.rules = bySpecificity(costs.endpoint_costs.map(ruleOf));
     this.pump('read');
     this.pump('write');
   }

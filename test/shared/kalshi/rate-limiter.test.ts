@@ -123,6 +123,11 @@ describe('client-side token buckets', () => {
     // Sixteen shards of a Basic account: 6.25 tokens a second each, but a bucket still holds one request.
     const sixteenth = new KalshiRateLimiter(new ManualClock(0), undefined, { share: 1 / 16 });
     expect(sixteenth.snapshot().write).toMatchObject({ capacity: 10, refillPerSec: 6.25 });
+    // The worker sets its share once it knows its layout, before or after reading the account's limits.
+    const later = new KalshiRateLimiter(new ManualClock(0));
+    later.configure(account);
+    later.setShare(1 / 4);
+    expect(later.snapshot().write).toMatchObject({ capacity: 150, refillPerSec: 75 });
     expect(() => new KalshiRateLimiter(new ManualClock(0), undefined, { share: 0 })).toThrow(RangeError);
     expect(() => new KalshiRateLimiter(new ManualClock(0), undefined, { share: 2 })).toThrow(RangeError);
   });
