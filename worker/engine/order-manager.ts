@@ -5,10 +5,10 @@
  * - the ledger (order-ledger.ts): a pure transition table for one order's
  *   state, applied by the order store (order-store.ts, the indexed orders);
  * - ghosts (order-ghosts.ts): size gone from the book whose fill messages are late;
- * - the gate (here): every write of the plan (order-plan.ts) passes the risk
- *   gate with the game's exposure *including* pending and uncertain orders,
- *   evaluated synchronously just before the request is built, and spends the
- *   write budget;
+ * - the gate (order-gate.ts): every write of the plan (order-plan.ts) passes
+ *   the risk gate with the game's exposure *including* pending and uncertain
+ *   orders, evaluated synchronously just before the request is built, and
+ *   spends the write budget;
  * - the executor (order-executor.ts): sends the gated plan, feeds outcomes back.
  *
  * - One in-flight write per slot: an order being written is `pending` and the
@@ -24,9 +24,10 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
 import type { ExposureOrder } from './exposure.ts';
-import { errText, type GatedPlan, OrderExecutor } from './order-executor.ts';
+import { errText, OrderExecutor } from './order-executor.ts';
+import { admit, type GameBinding, type GateDeps, type SyncReport } from './order-gate.ts';
 import { OrderGroups } from './order-groups.ts';
-import { exposureOf, type LedgerOrder, listed, placed, strip } from './order-ledger.ts';
+import { exposureOf, type LedgerOrder, listed, strip } from './order-ledger.ts';
 import { planOrders, type ReconcilePlan } from './order-plan.ts';
 import { OrderStore } from './order-store.ts';
 import type {
@@ -43,37 +44,9 @@ import type {
 } from './ports.ts';
 import type { OrderAction } from './reconcile.ts';
 import { RefusalBackoff, refusalReason } from './refusal-backoff.ts';
-import { gate, type RiskReason, type RiskState } from './risk-gate.ts';
-import type { OrderWriteKind, WriteBudget } from './write-budget.ts';
+import type { WriteBudget } from './write-budget.ts';
 
-/** How the manager sees one game. */
-export interface GameBinding {
-  eventTicker: string;
-  tickers: readonly string[];
-  exchangeIndex(ticker: string): number | undefined;
-  /** Rolling 15-s matched-contracts limit of the game's Kalshi order group. */
-  orderGroupLimit: Centis;
-  /** Exchange-side expiration of every order (the game's hard stop): nothing rests past it even if we die. */
-  expiresAtMs?: number;
-  /** Fresh risk inputs (everything but the orders) at the instant of a write. */
-  risk(): Omit<RiskState, 'orders'>;
-}
-
-export interface RiskDenial {
-  ticker: string;
-  side: BookSide;
-  reason: RiskReason;
-  detail: string;
-}
-
-export interface SyncReport {
-  plan: ReconcilePlan;
-  denials: RiskDenial[];
-  writes: number;
-  /** Writes skipped for lack of budget; retry after `retryAfterMs`. */
-  deferred: number;
-  retryAfterMs: number;
-}
+export type { GameBinding, RiskDenial, SyncReport } from './order-gate.ts';
 
 export interface OrderManagerDeps {
   gateway: ExchangeGateway;
@@ -97,6 +70,7 @@ export interface OrderManagerDeps {
 export class OrderManager {
   private readonly store: OrderStore;
   private readonly executor: OrderExecutor;
+  private readonly gate: GateDeps;
   private nextClientSeq = 1;
   private readonly boot: string;
   /** Lasting refusals back off per game and reason (refusal-backoff.ts). */
@@ -121,6 +95,13 @@ export class OrderManager {
       groups: this.groups,
     });
     this.stats = this.executor.stats;
+    this.gate = {
+      ...deps,
+      store: this.store,
+      backoff: this.backoff,
+      nextClientOrderId: () => `${deps.clientOrderPrefix}-${this.boot}-${this.nextClientSeq++}`,
+      wait: (g) => this.executor.wait(g),
+    };
   }
 
   /** The quoting reason of a lasting refusal the game is backing off from (or null). */
@@ -252,7 +233,7 @@ export class OrderManager {
     report: SyncReport,
     groupId: string | undefined,
   ): SyncReport | Promise<SyncReport> {
-    const gated = this.admit(game, plan, report, groupId);
+    const gated = admit(this.gate, game, plan, report, groupId);
     report.writes =
       gated.cancels.length + gated.decreases.length + gated.amends.length + gated.creates.length;
     const sent = this.executor.send(gated, game, groupId);
@@ -265,130 +246,6 @@ export class OrderManager {
       }
       return report;
     });
-  }
-
-  /**
-   * The gate: each write of the plan passes the risk gate and the write budget, and its order turns
-   * `pending` before the next is judged. Synchronous throughout, so each gate sees every earlier write.
-   */
-  private admit(
-    game: GameBinding,
-    plan: ReconcilePlan,
-    report: SyncReport,
-    groupId: string | undefined,
-  ): GatedPlan {
-    const now = this.deps.clock.now();
-    const budget = this.deps.budget;
-    const costs: Partial<Record<OrderWriteKind, number>> = {};
-    const cost = (kind: OrderWriteKind) =>
-      (costs[kind] ??=
-        budget.costOf(kind) ?? (kind === 'cancel' ? this.deps.cancelCost : this.deps.writeCost));
-    const cancels: LedgerOrder[] = [];
-    for (const c of plan.cancels) {
-      const o = this.store.byId(c.orderId);
-      if (o && o.state === 'resting') cancels.push(o);
-    }
-    // An order sent before the game's start moved earlier expires after the new hard stop: were we to die, it
-    // would rest into the game. Take it down; the next sync creates it again with the new expiration.
-    const expiry = game.expiresAtMs;
-    if (expiry !== undefined)
-      this.store.eachOf(game.tickers, (o) => {
-        if (
-          o.state === 'resting' &&
-          o.expiresAtMs !== undefined &&
-          o.expiresAtMs > expiry &&
-          !cancels.includes(o)
-        ) {
-          cancels.push(o);
-          this.executor.wait(game.eventTicker); // once these cancels settle, the game requotes (onSettled)
-        }
-      });
-
-    const amends: GatedPlan['amends'] = [];
-    for (const a of plan.amends) {
-      const o = this.store.byId(a.orderId);
-      if (o?.state !== 'resting' || cancels.includes(o)) continue;
-      const orders = this.store.gateOrders(game.tickers);
-      const idx = orders.findIndex((x) => x.key === o.key);
-      // Fills the exchange reported but whose messages we have not seen stay on this order's account.
-      const unseen = Math.max(0, o.filled - o.seen);
-      const d = gate(
-        { ...game.risk(), orders },
-        {
-          kind: 'amend',
-          ticker: o.ticker,
-          side: o.side,
-          size: a.remaining + unseen,
-          currentRemaining: exposureOf(o),
-          orderIndex: idx,
-        },
-      );
-      if (!d.allow) {
-        report.denials.push({ ticker: o.ticker, side: o.side, reason: d.reason, detail: d.detail });
-        cancels.push(o); // the order cannot be what we want: take it down
-        continue;
-      }
-      // Kalshi's amend count is the new total; the exposure it adds beyond seen fills is what the gate allowed.
-      const newTotal = o.seen + d.size;
-      if (newTotal === o.total && a.price === o.price) continue; // clipped back to what rests: nothing to write
-      if (!budget.tryTake(cost('amend'))) {
-        report.deferred++;
-        continue;
-      }
-      this.store.apply(o, { type: 'sent', write: 'amend', total: newTotal, nowMs: now });
-      amends.push({ o, price: a.price, remaining: d.size });
-    }
-
-    const decreases: GatedPlan['decreases'] = [];
-    for (const dec of plan.decreases) {
-      const o = this.store.byId(dec.orderId);
-      if (o?.state !== 'resting' || cancels.includes(o)) continue;
-      if (!budget.tryTake(cost('decrease'))) {
-        report.deferred++;
-        continue;
-      }
-      this.store.apply(o, { type: 'sent', write: 'decrease', nowMs: now });
-      decreases.push({ o, reduceTo: dec.reduceTo });
-    }
-
-    const creates: LedgerOrder[] = [];
-    // A lasting refusal holds the game's creates until its backoff ends (cancels, amends still go).
-    const held = plan.creates.length > 0 ? this.backoff.blocked(game.eventTicker, now) : null;
-    if (held || (plan.creates.length > 0 && groupId === undefined)) {
-      report.deferred += plan.creates.length;
-      const wait = held ? held.untilMs - now : 1_000;
-      report.retryAfterMs = Math.max(report.retryAfterMs, 1, wait);
-    }
-    for (const c of held || groupId === undefined ? [] : plan.creates) {
-      const d = gate(
-        { ...game.risk(), orders: this.store.gateOrders(game.tickers) },
-        { kind: 'create', ticker: c.ticker, side: c.side, size: c.size },
-      );
-      if (!d.allow) {
-        report.denials.push({ ticker: c.ticker, side: c.side, reason: d.reason, detail: d.detail });
-        continue;
-      }
-      if (!budget.tryTake(cost('create'))) {
-        report.deferred++;
-        continue;
-      }
-      const clientId = `${this.deps.clientOrderPrefix}-${this.boot}-${this.nextClientSeq++}`;
-      const o = placed(this.store.newKey(), game.eventTicker, clientId, { ...c, size: d.size }, now);
-      this.store.add(o);
-      creates.push(o);
-    }
-    for (const o of cancels) {
-      budget.force(cost('cancel'));
-      this.store.apply(o, { type: 'sent', write: 'cancel', nowMs: now });
-    }
-
-    for (const dn of report.denials) {
-      this.deps.metrics.count('RiskDenied', 1, { reason: dn.reason });
-      this.deps.log.info('risk_denied', { eventTicker: game.eventTicker, ...dn });
-    }
-    if (report.deferred > 0)
-      report.retryAfterMs = Math.max(report.retryAfterMs, 1, budget.waitMs(cost('create')));
-    return { cancels, decreases, amends, creates };
   }
 
   /** Cancels every non-pending order of these tickers (stop time, halts). Same path as a sync with nothing desired. */
