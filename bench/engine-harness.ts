@@ -42,6 +42,7 @@ import { gameQuoter } from '../worker/engine/adapters/quoter.ts';
 import type { EnginePorts, ExchangeGateway, GameQuotes, Quoter, SlotId } from '../worker/engine/ports.ts';
 import { slotId } from '../worker/engine/ports.ts';
 import { TradingSession } from '../worker/engine/session.ts';
+import { undiciTransport } from '../worker/kalshi/undici-transport.ts';
 import { KalshiWsFeed } from '../worker/kalshi/ws-client.ts';
 import { Latency } from './figures.ts';
 import { games, SERIES } from './fixture.ts';
@@ -302,7 +303,11 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   };
 
   // Wired as worker/main.ts wires it: client buckets sized from the exchange, production adapters.
-  const rest = new KalshiRestClient({ baseUrl: opts.restBaseUrl, signer });
+  const rest = new KalshiRestClient({
+    baseUrl: opts.restBaseUrl,
+    signer,
+    transport: undiciTransport(opts.restBaseUrl),
+  });
   await rest.configureLimiter();
   const config: EngineConfig = parseEngineConfig({
     sports: { nba: { series: [SERIES], oddsSportKey: 'basketball_nba' } },
@@ -463,7 +468,11 @@ async function startEchoHarness(opts: HarnessOptions, every: number): Promise<Ha
   watchWire(probe, bySignature);
   forgetOnReset(probe, bySignature);
   const signer = instrumentedSigner(opts.signer, probe, bySignature);
-  const rest = new KalshiRestClient({ baseUrl: opts.restBaseUrl, signer });
+  const rest = new KalshiRestClient({
+    baseUrl: opts.restBaseUrl,
+    signer,
+    transport: undiciTransport(opts.restBaseUrl),
+  });
   await rest.configureLimiter();
   const gateway = new KalshiGateway(rest);
   const listed = await gateway.listEvents(SERIES);

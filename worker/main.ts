@@ -55,6 +55,7 @@ import { TradingSession } from './engine/session.ts';
 import { healthBeat } from './health.ts';
 import { feedDropReporter } from './kalshi/feed-metrics.ts';
 import { restFillBackfill } from './kalshi/fill-backfill.ts';
+import { undiciTransport } from './kalshi/undici-transport.ts';
 import { KalshiWsFeed } from './kalshi/ws-client.ts';
 
 export interface WorkerOptions {
@@ -167,6 +168,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     baseUrl: opts.kalshi.restBaseUrl,
     signer: tradingSigner,
     clock: systemClock,
+    transport: undiciTransport(opts.kalshi.restBaseUrl),
     ...(opts.restLimiterClock ? { limiter: new KalshiRateLimiter(opts.restLimiterClock) } : {}),
     // A create or amend decided before the kill switch tripped, still queued for tokens, is stopped here.
     writeFence: () => session?.writeFence() ?? null,
@@ -180,6 +182,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     baseUrl: opts.kalshi.restBaseUrl,
     signer,
     clock: systemClock,
+    // Its own pool: cancels never wait for a socket behind the trading client's writes.
+    transport: undiciTransport(opts.kalshi.restBaseUrl),
     limiter: false,
   });
   try {
