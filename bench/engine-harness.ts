@@ -46,6 +46,7 @@ import { undiciTransport } from '../worker/kalshi/undici-transport.ts';
 import { KalshiWsFeed } from '../worker/kalshi/ws-client.ts';
 import { Latency } from './figures.ts';
 import { games, SERIES } from './fixture.ts';
+import { waitForOpeningQuotes } from './settle.ts';
 
 /** Frame → sign() split at the harness's seams (see the header). */
 export const SEGMENTS = ['feed', 'wait_requote', 'quoter', 'plan_order_manager', 'gateway_rest'] as const;
@@ -432,11 +433,15 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         live = tickers.filter((t) => ws.book(t).live).length;
         if (live === tickers.length) {
           const liveAtMs = Date.now();
-          // The opening quotes go out at the write budget's pace: wait until writes stop (or time is up).
-          for (let w = -1; w !== probe.writes && Date.now() < until; ) {
-            w = probe.writes;
-            await new Promise((r) => setTimeout(r, 1_500));
-          }
+          // The opening quotes go out at the write budget's pace: wait for them to start, then to stop.
+          await waitForOpeningQuotes(
+            {
+              writes: () => probe.writes,
+              now: () => Date.now(),
+              sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+            },
+            until,
+          );
           return { live, liveAtMs };
         }
         if (process.env['BENCH_DEBUG'])
