@@ -98,7 +98,9 @@ function validate(
     };
   }
   let booksum = 0;
-  for (const [i, r] of implied.entries()) {
+  // Indexed: an entries() iterator and a destructured pair per outcome, 2,000 book lines a poll.
+  for (let i = 0; i < implied.length; i++) {
+    const r = implied[i]!;
     if (!Number.isFinite(r) || r <= 0 || r >= 1) {
       return {
         ok: false,
@@ -115,6 +117,14 @@ function validate(
 function normalised(ps: readonly number[]): number[] {
   const s = ps.reduce((a, b) => a + b, 0);
   return ps.map((p) => p / s);
+}
+
+/** `normalised` into the same array (a fresh one the caller owns): the same sum in the same order, the same quotients. */
+function normaliseInPlace(ps: number[]): number[] {
+  let s = 0;
+  for (let i = 0; i < ps.length; i++) s += ps[i]!;
+  for (let i = 0; i < ps.length; i++) ps[i] = ps[i]! / s;
+  return ps;
 }
 
 function inOpenUnit(ps: readonly number[]): boolean {
@@ -338,7 +348,7 @@ export function devigShin(implied: readonly number[], options: SolverOptions = {
     };
   }
   const root = shinRoot(implied, v.booksum, tol, cap);
-  const probabilities = normalised(shinProbabilities(implied, v.booksum, root.x));
+  const probabilities = normaliseInPlace(shinProbabilities(implied, v.booksum, root.x));
   if (!root.converged || !inOpenUnit(probabilities)) {
     return {
       ok: false,
