@@ -281,12 +281,18 @@ interface Candidate {
   priced: number;
   stampMs: number;
   ageMs: number;
-}
-
-interface Priced extends Candidate {
+  /** set when the line is priced (pass 2); until then NOT_PRICED and 0 */
   probabilities: number[];
   overround: number;
 }
+
+/**
+ * A candidate whose fair probabilities are set. The same object: created
+ * with every field (one hidden class), filled in by pass 2 rather than copied.
+ */
+type Priced = Candidate;
+/** A placeholder only: never written to, and no unpriced candidate reaches a result. */
+const NOT_PRICED: number[] = [];
 
 /** The theo of one event at `asOf`. Pure and total: bad data yields drops or a no-theo, never a throw. */
 export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
@@ -406,7 +412,15 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       drop(book.key, problem[0], problem[1]);
       continue;
     }
-    candidates.push({ key: book.key, prices, priced, stampMs, ageMs });
+    candidates.push({
+      key: book.key,
+      prices,
+      priced,
+      stampMs,
+      ageMs,
+      probabilities: NOT_PRICED,
+      overround: 0,
+    });
   }
 
   // In a draw sport (soccer) one book pricing the Draw makes the market 3-way:
@@ -468,17 +482,11 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       drop(c.key, 'devig-failed', `${fair.reason}: ${fair.detail}`);
       continue;
     }
-    // Built field by field: a spread of the candidate here was the single
+    // Filled in, not copied: a spread of the candidate here was once the
     // dearest line of the aggregation (a dictionary-mode copy per book).
-    priced.push({
-      key: c.key,
-      prices: c.prices,
-      priced: c.priced,
-      stampMs: c.stampMs,
-      ageMs: c.ageMs,
-      probabilities: fair.probabilities,
-      overround,
-    });
+    c.probabilities = fair.probabilities;
+    c.overround = overround;
+    priced.push(c);
   }
 
   // A lagging anchor: older than the books that disagree with it. Pinnacle's
@@ -580,7 +588,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
     ),
   );
   const effectiveBooks = totalWeight ** 2 / live.reduce((s, b) => s + b.weight ** 2, 0);
-  // Field by field (same keys, same order as a spread of base): see priced.push.
+  // Field by field (same keys, same order as a spread of base): a spread copies in dictionary mode.
   return {
     eventId: base.eventId,
     sportKey: base.sportKey,
