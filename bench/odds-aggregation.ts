@@ -1,12 +1,41 @@
 /**
  * Odds → theo cost: parse + de-vig + aggregate one Odds API response of
- * 50 games × 40 books, the size of a busy NBA+NFL poll.
+ * 50 games × 40 books, the size of a busy NBA+NFL poll, with the code bundled
+ * and minified as the odds Lambdas deploy it (bench/odds-path.ts).
  */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { computeTheos } from '../shared/odds/aggregate.ts';
-import { parseOddsResponseFast } from '../shared/odds/fast-odds.ts';
-import { OddsResponseSchema } from '../shared/odds/schemas.ts';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { type Figure, figure, Latency } from './figures.ts';
+
+type OddsPath = typeof import('./odds-path.ts');
+
+/** bench/odds-path.ts bundled and minified as the Lambdas are (infra/constructs/lambda.ts), then imported. */
+async function deployedOddsPath(): Promise<OddsPath> {
+  const root = join(import.meta.dirname, '..');
+  // A scratch folder under node_modules/.cache, as bench/lambdas.ts uses; removed once imported.
+  const cache = join(root, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'kalshi-mm-bench-odds-'));
+  try {
+    await build({
+      entryPoints: [join(import.meta.dirname, 'odds-path.ts')],
+      outfile: join(dir, 'odds-path.mjs'),
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      mainFields: ['module', 'main'],
+      logLevel: 'silent',
+    });
+    return (await import(pathToFileURL(join(dir, 'odds-path.mjs')).href)) as OddsPath;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export function syntheticOddsResponse(games: number, books: number, asOf: number): unknown[] {
   const events = [];
@@ -50,6 +79,7 @@ export function syntheticOddsResponse(games: number, books: number, asOf: number
 const ITERATIONS = 200;
 
 export async function benchOddsAggregation(): Promise<Figure[]> {
+  const { computeTheos, parseOddsResponseFast, OddsResponseSchema } = await deployedOddsPath();
   const asOf0 = Date.parse('2026-11-25T00:00:00Z');
   const json = new Latency();
   const validate = new Latency();
@@ -103,7 +133,7 @@ export async function benchOddsAggregation(): Promise<Figure[]> {
       2,
       'lower',
       total.count,
-      `validation of the parsed body (fast path, zod for what it cannot vouch for) + Shin de-vig + aggregation; JSON.parse of the body is the baseline, not included; ${load}`,
+      `validation of the parsed body (fast path, zod for what it cannot vouch for) + Shin de-vig + aggregation, bundled and minified as deployed; JSON.parse of the body is the baseline, not included; ${load}`,
       bare(50),
     ),
     figure('odds_aggregation_50x40_p99', total.ms(99), 'ms', 5, 'lower', total.count, undefined, bare(99)),
