@@ -56,6 +56,7 @@ import { WriteBudget } from './engine/write-budget.ts';
 import { healthBeat } from './health.ts';
 import { feedDropReporter } from './kalshi/feed-metrics.ts';
 import { restFillBackfill } from './kalshi/fill-backfill.ts';
+import { undiciTransport } from './kalshi/undici-transport.ts';
 import { KalshiWsFeed } from './kalshi/ws-client.ts';
 
 export interface WorkerOptions {
@@ -168,6 +169,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     baseUrl: opts.kalshi.restBaseUrl,
     signer: tradingSigner,
     clock: systemClock,
+    transport: undiciTransport(opts.kalshi.restBaseUrl),
     ...(opts.restLimiterClock ? { limiter: new KalshiRateLimiter(opts.restLimiterClock) } : {}),
     // A create or amend decided before the kill switch tripped, still queued for tokens, is stopped here.
     writeFence: () => session?.writeFence() ?? null,
@@ -181,6 +183,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     baseUrl: opts.kalshi.restBaseUrl,
     signer,
     clock: systemClock,
+    // Its own pool: cancels never wait for a socket behind the trading client's writes.
+    transport: undiciTransport(opts.kalshi.restBaseUrl),
     limiter: false,
   });
   try {
