@@ -149,6 +149,9 @@ function onFill(n: LedgerOrder, count: Centis): Step {
   const hidden = Math.min(n.reserve, count);
   n.total += hidden;
   n.reserve -= hidden;
+  // A write in flight restores `before` if refused: that total must carry the move too, or the refusal
+  // would uncount size that still rests (a new object: `before` is shared with the order given).
+  if (hidden > 0 && n.before) n.before = { ...n.before, total: n.before.total + hidden };
   return done(n, n.state !== 'pending');
 }
 

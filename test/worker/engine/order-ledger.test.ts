@@ -345,3 +345,47 @@ describe('ghosts', () => {
     expect(book.size).toBe(0);
   });
 });
+
+describe('a refused write restores the order as it was, less the fills meanwhile', () => {
+  const ack = (remaining: number, filled: number | null) => ({
+    orderId: ID,
+    clientOrderId: CLIENT,
+    remaining,
+    filled,
+  });
+  /** 200 placed; 100 filled before a decrease to 100, whose ack does not say so: 100 held in reserve. */
+  const reserved = (): LedgerOrder => {
+    let o = placed(1, 'G', CLIENT, { ticker: T, side: 'bid', price: 500_000, size: 200 }, 0);
+    o = transition(o, { type: 'ack', write: 'create', price: o.price, ack: ack(200, 0), nowMs: 0 }).order;
+    o = transition(o, { type: 'sent', write: 'decrease', nowMs: 0 }).order;
+    o = transition(o, {
+      type: 'ack',
+      write: 'decrease',
+      price: o.price,
+      ack: ack(100, null),
+      nowMs: 0,
+    }).order;
+    expect(o.reserve).toBe(100);
+    expect(exposureOf(o)).toBe(200);
+    return o;
+  };
+
+  for (const write of ['amend', 'decrease'] as const) {
+    it(`${write}: a fill the reserve covered, arriving while the ${write} is in flight, still leaves what rests counted after a refusal`, () => {
+      let o = reserved();
+      o = transition(
+        o,
+        write === 'amend'
+          ? { type: 'sent', write: 'amend', total: o.seen + 100, nowMs: 0 }
+          : { type: 'sent', write: 'decrease', nowMs: 0 },
+      ).order;
+      // The hidden fill's message: 100 filled before the decrease; 100 still rest on the exchange.
+      o = transition(o, { type: 'fill', count: 100 }).order;
+      expect(exposureOf(o)).toBe(100);
+      const step = transition(o, { type: 'refusal', write, kind: 'rejected' });
+      expect(step.effects).not.toContainEqual({ type: 'drop' });
+      expect(exposureOf(step.order)).toBeGreaterThanOrEqual(100);
+      expect(step.order.remaining).toBe(100);
+    });
+  }
+});
