@@ -31,6 +31,8 @@ import { makeDocumentClient } from '../shared/store/client.ts';
 import { createStore, type Store } from '../shared/store/index.ts';
 import { LeaseKeeper } from '../shared/store/lease-keeper.ts';
 import { otherLayoutLease } from '../shared/store/shard-layout.ts';
+import { CashWatch } from './cash/cash-watch.ts';
+import { restAccountReader } from './cash/rest-account.ts';
 import { parseWorkerEnv, WorkerEnvError } from './config.ts';
 import { startSessionLivePublisher } from './dashboard/live-publisher.ts';
 import { decisionLoggingQuoter } from './engine/adapters/decision-log.ts';
@@ -102,6 +104,8 @@ export interface Worker {
   books: BookReader;
   /** The WebSocket feed's own counters: reconnects and book resyncs (snapshot requests + resubscribes). */
   feedStats(): { reconnects: number; bookResyncs: number };
+  /** The account's cash and buying power, polled through REST (worker/cash/cash-watch.ts). */
+  cash: CashWatch;
   idle(): Promise<void>;
   /** Kill switch (stop quoting, cancel until flat), then stop timers and the feed. */
   stop(reason: string): Promise<FlattenResult>;
@@ -308,6 +312,9 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
 
   ws.start();
   await s.start();
+  // The account's cash: balance, what positions and resting orders tie up, buying power vs the floor.
+  const cash = new CashWatch({ clock, reader: restAccountReader(rest), config: config.cash, metrics, log });
+  cash.start();
   // The operator's dashboard for the deployed system (npm run dashboard) reads this; wall-paced I/O.
   const live =
     opts.store.liveSnapshots && opts.liveSnapshotMs !== 0
@@ -341,6 +348,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       reconnects: ws.stats.reconnects,
       bookResyncs: ws.stats.snapshotRequests + ws.stats.resubscribes,
     }),
+    cash,
     idle: () => s.idle(),
     stop: async (reason) => {
       const r = await s.stop('sigterm', reason);
@@ -356,6 +364,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       if (closed) return;
       closed = true;
       clock.clearTimeout(flushTimer);
+      cash.stop();
+      await cash.idle();
       live?.close();
       s.dispose();
       await s.quiesce();

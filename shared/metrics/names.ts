@@ -57,6 +57,19 @@ export const WorkerMetric = {
   FillsBackfilled: 'FillsBackfilled',
   /** Count of WebSocket outages that outlasted `feedDownPauseMs`: our orders were cancelled and quoting paused until resync. */
   FeedDownPauses: 'FeedDownPauses',
+  /** The account's cash (`/portfolio/balance`), dollars. Gauge, every cash poll (shared/account/cash.ts). */
+  CashBalance: 'CashBalance',
+  /** Cash paid for the positions held (returns at settlement), dollars. Gauge, every cash poll. */
+  CashInPositions: 'CashInPositions',
+  /** Cash our resting orders reserve, dollars. Gauge, every cash poll. */
+  CashInOrders: 'CashInOrders',
+  /**
+   * Balance less what resting orders reserve, dollars: what new orders can still use. Gauge, every
+   * cash poll; below the configured floor the `buying-power-low` alarm notifies (deposit).
+   */
+  BuyingPower: 'BuyingPower',
+  /** Cash polls that failed (REST error or a response that did not parse). Count. */
+  CashPollErrors: 'CashPollErrors',
 } as const;
 export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
 
