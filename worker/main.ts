@@ -329,6 +329,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
           shardId,
           restBaseUrl: opts.kalshi.restBaseUrl,
           timers: systemClock,
+          cash,
           ...(opts.liveSnapshotMs === undefined ? {} : { intervalMs: opts.liveSnapshotMs }),
           log: (e) =>
             log.warn('live_snapshot_failed', {

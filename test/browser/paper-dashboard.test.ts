@@ -48,6 +48,14 @@ describe('paper dashboard in Chromium', () => {
       .poll(() => page.evaluate(() => document.body.dataset.updated), { timeout: 5_000 })
       .not.toBe(t0);
     expect(resting()).toBeGreaterThan(0);
+    // The cash panel: the worker's reading of the simulated account (issue 21).
+    await expect
+      .poll(() => page.getByTestId('cash-balance').textContent(), { timeout: 10_000 })
+      .toMatch(/^\$\d+\.\d\d$/);
+    const balance = Number((await page.getByTestId('cash-balance').textContent())!.slice(1));
+    // Fills move the balance between the worker's poll and now: the same account, within 5 %.
+    const exchange = stack.sim!.kalshi.admin.totalBalance(MAKER_USER) / 1_000_000;
+    expect(Math.abs(balance - exchange) / exchange).toBeLessThan(0.05);
     await page.waitForTimeout(2_000); // some chart history for the screenshot
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });

@@ -99,6 +99,24 @@ export const zShardView = z.object({
   lease: z.object({ owner: z.string(), token: z.number().int(), expiresAt: epochMs }).nullable(),
 });
 
+/** The account's cash (worker/dashboard/cash-panel.ts, fed by the worker's cash watch). */
+export const zCashView = z.object({
+  /** When the figures were read from the exchange. */
+  asOf: epochMs,
+  balance: micros,
+  /** Paid for the positions held (returns at settlement). */
+  inPositions: micros,
+  /** Reserved by our resting orders. */
+  inOrders: micros,
+  /** Balance less what resting orders reserve. */
+  buyingPower: micros,
+  /** Below this the `buying-power-low` alarm notifies (deposit). */
+  floor: micros.nonnegative(),
+  belowFloor: z.boolean(),
+  /** The last poll's failure; the figures are then the last good ones, from `asOf`. */
+  error: z.string().nullable(),
+});
+
 export const zDashboardState = z.object({
   now: epochMs,
   mode: z.enum(['paper', 'live']),
@@ -133,6 +151,8 @@ export const zDashboardState = z.object({
   alerts: z.array(zAlert),
   /** The worker shards (the operator's dashboard of a deployed system); absent in the worker's own. */
   shards: z.array(zShardView).optional(),
+  /** The account's cash; null before the first good reading, absent where nobody watches it. */
+  cash: zCashView.nullable().optional(),
 });
 
 export type Side = z.infer<typeof zSide>;
@@ -144,6 +164,7 @@ export type GameView = z.infer<typeof zGameView>;
 export type FillView = z.infer<typeof zFillView>;
 export type Alert = z.infer<typeof zAlert>;
 export type ShardView = z.infer<typeof zShardView>;
+export type CashPanelView = z.infer<typeof zCashView>;
 export type DashboardState = z.infer<typeof zDashboardState>;
 
 /** Where the dashboard reads state from: the session (through its adapter) or a test double. */

@@ -143,6 +143,31 @@ function renderTop(s) {
   $('resume').hidden = !(s.killed && Array.isArray(s.shards));
 }
 
+/** The account's cash; hidden where nobody watches it, "not read yet" before the first reading. */
+function renderCash(s) {
+  $('cash-panel').hidden = s.cash === undefined;
+  if (s.cash === undefined) return;
+  const c = s.cash;
+  const set = (id, micros, cls = '') => {
+    $(id).textContent = dollars(micros);
+    $(id).className = cls;
+  };
+  set('cash-balance', c?.balance);
+  set('cash-positions', c?.inPositions);
+  set('cash-orders', c?.inOrders);
+  set('cash-buying-power', c?.buyingPower, c?.belowFloor ? 'neg' : 'pos');
+  set('cash-floor', c?.floor);
+  const notes = [];
+  if (c === null) notes.push('not read yet');
+  else {
+    notes.push(`read ${duration(Math.max(0, s.now - c.asOf))} ago`);
+    if (c.belowFloor) notes.push('BELOW THE FLOOR: deposit before the exchange refuses orders');
+    if (c.error) notes.push(`last poll failed: ${c.error}`);
+  }
+  $('cash-note').textContent = notes.join(' · ');
+  $('cash-note').className = c && (c.belowFloor || c.error) ? 'warn' : 'muted';
+}
+
 function renderShards(s) {
   $('shards-panel').hidden = !Array.isArray(s.shards);
   if (!Array.isArray(s.shards)) return;
@@ -513,6 +538,7 @@ function render() {
   renderFills(state);
   renderAlerts(state);
   renderShards(state);
+  renderCash(state);
   renderCharts();
   document.body.dataset.updated = String(state.now);
 }
