@@ -32,6 +32,7 @@ import { createStore, type Store } from '../shared/store/index.ts';
 import { LeaseKeeper } from '../shared/store/lease-keeper.ts';
 import { otherLayoutLease } from '../shared/store/shard-layout.ts';
 import { CashWatch } from './cash/cash-watch.ts';
+import { type PnlRecorder, startPnlRecorder } from './cash/pnl-recorder.ts';
 import { restAccountReader } from './cash/rest-account.ts';
 import { parseWorkerEnv, WorkerEnvError } from './config.ts';
 import { startSessionLivePublisher } from './dashboard/live-publisher.ts';
@@ -106,6 +107,8 @@ export interface Worker {
   feedStats(): { reconnects: number; bookResyncs: number };
   /** The account's cash and buying power, polled through REST (worker/cash/cash-watch.ts). */
   cash: CashWatch;
+  /** Settlements and the day's games for the PnL report (worker/cash/pnl-recorder.ts); null without those stores. */
+  pnl: { recorder: PnlRecorder } | null;
   idle(): Promise<void>;
   /** Kill switch (stop quoting, cancel until flat), then stop timers and the feed. */
   stop(reason: string): Promise<FlattenResult>;
@@ -315,6 +318,17 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   // The account's cash: balance, what positions and resting orders tie up, buying power vs the floor.
   const cash = new CashWatch({ clock, reader: restAccountReader(rest), config: config.cash, metrics, log });
   cash.start();
+  // The PnL record: settlements (one shard polls the account) and the day's games (docs/TRADER-NUMBERS.md).
+  const pnl = startPnlRecorder({
+    session: s,
+    store: opts.store,
+    rest,
+    clock,
+    metrics,
+    log,
+    pollMs: config.cash.settlementPollMs,
+    pollSettlements: shardCount <= 1 || Number(shardId) === 0,
+  });
   // The operator's dashboard for the deployed system (npm run dashboard) reads this; wall-paced I/O.
   const live =
     opts.store.liveSnapshots && opts.liveSnapshotMs !== 0
@@ -350,6 +364,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       bookResyncs: ws.stats.snapshotRequests + ws.stats.resubscribes,
     }),
     cash,
+    pnl,
     idle: () => s.idle(),
     stop: async (reason) => {
       const r = await s.stop('sigterm', reason);
@@ -367,6 +382,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       clock.clearTimeout(flushTimer);
       cash.stop();
       await cash.idle();
+      await pnl?.close();
       live?.close();
       s.dispose();
       await s.quiesce();

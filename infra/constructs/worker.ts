@@ -73,6 +73,8 @@ export const WORKER_DYNAMO_GRANTS = [
   { actions: ['GetItem'], keys: ['ODDSKEYS#'] },
   // Its trading day's PnL and peak (shared/store/pnl-day.ts): read at start-up, overwritten each heartbeat.
   { actions: ['GetItem', 'PutItem'], keys: ['PNLDAY#'] },
+  // The PnL record (worker/cash/pnl-recorder.ts): settlements once per market, the day's games.
+  { actions: ['PutItem'], keys: ['SETTLE#', 'PNLGAMES#'] },
 ] as const satisfies readonly { actions: readonly DynamoAction[]; keys: readonly string[] }[];
 /** gsi1 partitions the worker queries: theos of a sport (game mapping). */
 export const WORKER_INDEX_KEYS = ['THEOS#'];

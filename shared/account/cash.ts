@@ -22,6 +22,12 @@ export const CashConfigSchema = z
      * the exchange refuses creates. Default: about one major game at its full limit.
      */
     floorDollars: z.number().nonnegative().default(500),
+    /** How often `/portfolio/settlements` is read into the store (the PnL record's settlement wave). */
+    settlementPollMs: z
+      .number()
+      .int()
+      .positive()
+      .default(5 * 60_000),
   })
   .strict();
 export type CashConfig = z.infer<typeof CashConfigSchema>;

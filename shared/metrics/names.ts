@@ -70,6 +70,12 @@ export const WorkerMetric = {
   BuyingPower: 'BuyingPower',
   /** Cash polls that failed (REST error or a response that did not parse). Count. */
   CashPollErrors: 'CashPollErrors',
+  /** Settlements of our positions stored for the first time (worker/cash/pnl-recorder.ts). Count. */
+  SettlementsRecorded: 'SettlementsRecorded',
+  /** Settlement polls or writes that failed (retried at the next poll). Count. */
+  SettlementPollErrors: 'SettlementPollErrors',
+  /** Settlements skipped: a result with no known value per contract (never priced at a guess). Count. */
+  SettlementsUnpriced: 'SettlementsUnpriced',
 } as const;
 export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
 

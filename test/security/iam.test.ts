@@ -290,7 +290,17 @@ describe('IAM: per role', () => {
       expect(Object.fromEntries([...byAction].map(([a, k]) => [a, [...k].sort()]))).toEqual({
         'dynamodb:BatchGetItem': ['THEO#*'],
         'dynamodb:Query': ['KILL*', 'gsi1:THEOS#*'],
-        'dynamodb:PutItem': ['DEC#*', 'FILL#*', 'LIVE*', 'MAP#*', 'ORDER#*', 'PNLDAY#*', 'POS#*'],
+        'dynamodb:PutItem': [
+          'DEC#*',
+          'FILL#*',
+          'LIVE*',
+          'MAP#*',
+          'ORDER#*',
+          'PNLDAY#*',
+          'PNLGAMES#*',
+          'POS#*',
+          'SETTLE#*',
+        ],
         'dynamodb:GetItem': ['LEASE#*', 'ODDSKEYS#*', 'PNLDAY#*'],
         'dynamodb:UpdateItem': ['LEASE#*'],
       });

@@ -22,7 +22,7 @@ export interface CashState {
 export interface CashWatchOptions {
   clock: Clock;
   reader: AccountReader;
-  config: CashConfig;
+  config: Pick<CashConfig, 'pollMs' | 'floorDollars'>;
   metrics: EngineMetrics;
   log: EngineLogger;
 }

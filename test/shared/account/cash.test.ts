@@ -135,7 +135,11 @@ describe('cash tied up and buying power', () => {
   });
 
   it('config: defaults, and a negative floor is refused', () => {
-    expect(CashConfigSchema.parse({})).toEqual({ pollMs: 30_000, floorDollars: 500 });
+    expect(CashConfigSchema.parse({})).toEqual({
+      pollMs: 30_000,
+      floorDollars: 500,
+      settlementPollMs: 300_000,
+    });
     expect(CashConfigSchema.safeParse({ floorDollars: -1 }).success).toBe(false);
     expect(CashConfigSchema.safeParse({ floor: 1 }).success).toBe(false);
   });

@@ -1,0 +1,109 @@
+/**
+ * The daily PnL report from the stored record: the day's games (PNLGAMES#), each game's whole
+ * history of fills (FILL#) and settlements (SETTLE#) walked by average cost (realised.ts), and the
+ * realisations that fall in the day summed (daily.ts). A game's history is read whole because a
+ * position opened the day before can settle today. Open positions are marked at theo where one is
+ * given and listed as unpriced otherwise — never marked at a guess.
+ */
+import type { FillRecord } from '../store/fills.ts';
+import type { SettlementRecord } from '../store/settlements.ts';
+import type { Micros } from '../units.ts';
+import { type DayPnl, dayPnl } from './daily.ts';
+import { type LedgerEntry, markAtTheo, type OpenPosition, realise } from './realised.ts';
+
+export interface PnlRecordReader {
+  games(day: string): Promise<string[]>;
+  fills(eventTicker: string): Promise<FillRecord[]>;
+  settlements(eventTicker: string): Promise<SettlementRecord[]>;
+}
+
+export interface DayReport extends DayPnl {
+  generatedAt: number;
+  /** Fills and settlements that fell in the day. */
+  counts: { fills: number; settlements: number; games: number };
+  /** Positions of the day's games still open when the report was made, marked at theo where known. */
+  open: (OpenPosition & { marked: Micros | null })[];
+  /** Sum of the marked PnL of the priced open positions. */
+  marked: Micros;
+  /** Record entries that cannot have happened (a fill after its market settled): not priced. */
+  rejected: number;
+}
+
+const DAY_MS = 86_400_000;
+const shift = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+export function ledgerOf(
+  fills: readonly FillRecord[],
+  settlements: readonly SettlementRecord[],
+): LedgerEntry[] {
+  return [
+    ...fills.map(
+      (f): LedgerEntry => ({
+        kind: 'fill',
+        tradeId: f.tradeId,
+        ticker: f.ticker,
+        eventTicker: f.eventTicker,
+        side: f.side,
+        price: f.price,
+        count: f.count,
+        ...(f.fee === undefined ? {} : { fee: f.fee }),
+        ts: f.ts,
+      }),
+    ),
+    ...settlements.map(
+      (s): LedgerEntry => ({
+        kind: 'settlement',
+        ticker: s.ticker,
+        eventTicker: s.eventTicker,
+        value: s.value,
+        fee: s.fee,
+        ts: s.ts,
+      }),
+    ),
+  ];
+}
+
+export async function buildDayReport(
+  reader: PnlRecordReader,
+  day: string,
+  o: {
+    dayOf: (ms: number) => string;
+    sportOf: (eventTicker: string) => string;
+    /** Theo (probability of YES) of a market now; absent or null: unpriced. */
+    theoOf?: (ticker: string) => number | null;
+    now: number;
+  },
+): Promise<DayReport> {
+  // A fill just either side of the day boundary may be indexed under the neighbouring day.
+  const lists = await Promise.all([shift(day, -1), day, shift(day, 1)].map((d) => reader.games(d)));
+  const games = [...new Set(lists.flat())].sort();
+  const ofTheDay = new Set(lists[1]);
+  const realisations = [];
+  const open: DayReport['open'] = [];
+  let rejected = 0;
+  let fills = 0;
+  let settlements = 0;
+  for (const game of games) {
+    const [f, s] = await Promise.all([reader.fills(game), reader.settlements(game)]);
+    fills += f.filter((x) => o.dayOf(x.ts) === day).length;
+    settlements += s.filter((x) => o.dayOf(x.ts) === day).length;
+    const r = realise(ledgerOf(f, s));
+    realisations.push(...r.realised);
+    rejected += r.rejected.length;
+    // Open now; listed for the day's own games only (a neighbour's are in its own day's report).
+    for (const p of ofTheDay.has(game) ? r.open : []) {
+      const m = markAtTheo([p], o.theoOf ?? (() => null));
+      open.push({ ...p, marked: m.unpriced.length > 0 ? null : m.marked });
+    }
+  }
+  const figures = dayPnl(realisations, day, o.dayOf, o.sportOf);
+  return {
+    ...figures,
+    generatedAt: o.now,
+    counts: { fills, settlements, games: figures.byGame.length },
+    open,
+    marked: open.reduce((sum, p) => sum + (p.marked ?? 0), 0),
+    rejected,
+  };
+}
