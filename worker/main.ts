@@ -32,6 +32,7 @@ import { createStore, type Store } from '../shared/store/index.ts';
 import { LeaseKeeper } from '../shared/store/lease-keeper.ts';
 import { otherLayoutLease } from '../shared/store/shard-layout.ts';
 import { CashWatch } from './cash/cash-watch.ts';
+import { FillEdgeTracker } from './cash/fill-edge.ts';
 import { type PnlRecorder, startPnlRecorder } from './cash/pnl-recorder.ts';
 import { restAccountReader } from './cash/rest-account.ts';
 import { parseWorkerEnv, WorkerEnvError } from './config.ts';
@@ -109,6 +110,8 @@ export interface Worker {
   cash: CashWatch;
   /** Settlements and the day's games for the PnL report (worker/cash/pnl-recorder.ts); null without those stores. */
   pnl: { recorder: PnlRecorder } | null;
+  /** Edge and markouts of the fills, rolling (worker/cash/fill-edge.ts). */
+  edge: FillEdgeTracker;
   idle(): Promise<void>;
   /** Kill switch (stop quoting, cancel until flat), then stop timers and the feed. */
   stop(reason: string): Promise<FlattenResult>;
@@ -318,6 +321,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   // The account's cash: balance, what positions and resting orders tie up, buying power vs the floor.
   const cash = new CashWatch({ clock, reader: restAccountReader(rest), config: config.cash, metrics, log });
   cash.start();
+  // Edge and markouts of every fill against theo and mid (docs/TRADER-NUMBERS.md).
+  const edge = new FillEdgeTracker({ clock, session: s, metrics });
   // The PnL record: settlements (one shard polls the account) and the day's games (docs/TRADER-NUMBERS.md).
   const pnl = startPnlRecorder({
     session: s,
@@ -365,6 +370,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     }),
     cash,
     pnl,
+    edge,
     idle: () => s.idle(),
     stop: async (reason) => {
       const r = await s.stop('sigterm', reason);
@@ -383,6 +389,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       cash.stop();
       await cash.idle();
       await pnl?.close();
+      edge.close();
       live?.close();
       s.dispose();
       await s.quiesce();

@@ -76,6 +76,15 @@ export const WorkerMetric = {
   SettlementPollErrors: 'SettlementPollErrors',
   /** Settlements skipped: a result with no known value per contract (never priced at a guess). Count. */
   SettlementsUnpriced: 'SettlementsUnpriced',
+  /** Contracts filled {Sport}. Count; the denominator of the edge and markouts per contract. */
+  FillContracts: 'FillContracts',
+  /**
+   * Σ edge of our fills at the fill, dollars {Sport, Against: theo | mid}: bought YES worth
+   * (reference − price) per contract, sold YES (price − reference). Count (a sum of dollars).
+   */
+  FillEdgeDollars: 'FillEdgeDollars',
+  /** Σ the same edge Δ after the fill {Sport, Horizon: 10s | 60s | 5m, Against}: markout − edge = adverse selection. */
+  FillMarkoutDollars: 'FillMarkoutDollars',
 } as const;
 export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
 
