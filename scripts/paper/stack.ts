@@ -17,6 +17,7 @@ import { makeDocumentClient } from '../../shared/store/client.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
 import { MAKER_USER, type Simulation, startSimulation } from '../../sim/main.ts';
 import { withCashPanel } from '../../worker/dashboard/cash-panel.ts';
+import { withEdgePanel } from '../../worker/dashboard/edge-panel.ts';
 import { type DashboardServer, newDashboardToken, startDashboard } from '../../worker/dashboard/server.ts';
 import { sessionDashboard } from '../../worker/dashboard/session-adapter.ts';
 import type { DashboardState } from '../../worker/dashboard/view-model.ts';
@@ -315,7 +316,8 @@ async function assemble(o: AssembleOptions): Promise<PaperStack> {
     venue: o.venue,
     log: o.log,
   });
-  const source = worker.cash ? withCashPanel(actions, worker.cash) : actions;
+  const withCash = worker.cash ? withCashPanel(actions, worker.cash) : actions;
+  const source = worker.edge ? withEdgePanel(withCash, worker.edge) : withCash;
 
   let dashboard: DashboardServer | null = null;
   let token: string | null = null;

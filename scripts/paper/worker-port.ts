@@ -10,6 +10,7 @@ import type { EngineConfig } from '../../shared/config/engine-config.ts';
 import type { RefreshRequestInput } from '../../shared/events/refresh-request.ts';
 import type { Store } from '../../shared/store/index.ts';
 import type { CashSource } from '../../worker/dashboard/cash-panel.ts';
+import type { EdgeSource } from '../../worker/dashboard/edge-panel.ts';
 import type { BookReader, FlattenResult, Quoter } from '../../worker/engine/ports.ts';
 import type { SessionEvent, SessionSnapshot } from '../../worker/engine/session.ts';
 
@@ -42,6 +43,8 @@ export interface PaperWorker {
   hasFeedStats: boolean;
   /** The account's cash as the worker polls it (the dashboard's cash panel); absent: no panel. */
   cash?: CashSource;
+  /** Edge and markouts of the fills (the dashboard's edge panel); absent: no panel. */
+  edge?: EdgeSource;
   /** Resolves when no requote or order write is in flight (headless lockstep). */
   idle(): Promise<void>;
   /** Kill switch (stop quoting, cancel until flat), then stop the session's timers and feed. */

@@ -42,6 +42,7 @@ export async function startPaperWorker(opts: PaperWorkerOptions): Promise<PaperW
     feedStats: own ? () => own.call(worker) : () => ({ reconnects: Math.max(0, ups - 1), bookResyncs: 0 }),
     hasFeedStats: own !== undefined,
     cash: worker.cash,
+    edge: worker.edge,
     idle: () => worker.idle(),
     stop: (reason) => worker.stop(reason),
     close: () => worker.close(),

@@ -56,6 +56,8 @@ describe('paper dashboard in Chromium', () => {
     // Fills move the balance between the worker's poll and now: the same account, within 5 %.
     const exchange = stack.sim!.kalshi.admin.totalBalance(MAKER_USER) / 1_000_000;
     expect(Math.abs(balance - exchange) / exchange).toBeLessThan(0.05);
+    // The edge panel (issue 21): the worker's fill-edge tracker is wired in paper mode.
+    expect(await page.getByTestId('edge-panel').isVisible()).toBe(true);
     await page.waitForTimeout(2_000); // some chart history for the screenshot
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });

@@ -117,6 +117,26 @@ export const zCashView = z.object({
   error: z.string().nullable(),
 });
 
+const perContract = z.number().int().nullable();
+const vsRefs = z.object({ theo: perContract, mid: perContract });
+
+/** Edge and markouts of a group of fills, contract-weighted Micros per contract (+ good for us). */
+export const zEdgeRowView = z.object({
+  key: z.string(),
+  fills: z.number().int().nonnegative(),
+  contracts: centis.nonnegative(),
+  edge: vsRefs,
+  markout: z.object({ '10s': vsRefs, '60s': vsRefs, '5m': vsRefs }),
+});
+
+/** The rolling edge of real fills (worker/dashboard/edge-panel.ts, fed by the fill-edge tracker). */
+export const zEdgeView = z.object({
+  all: zEdgeRowView.nullable(),
+  bySport: z.array(zEdgeRowView),
+  byMode: z.array(zEdgeRowView),
+  bySize: z.array(zEdgeRowView),
+});
+
 export const zDashboardState = z.object({
   now: epochMs,
   mode: z.enum(['paper', 'live']),
@@ -153,6 +173,8 @@ export const zDashboardState = z.object({
   shards: z.array(zShardView).optional(),
   /** The account's cash; null before the first good reading, absent where nobody watches it. */
   cash: zCashView.nullable().optional(),
+  /** Edge and markouts of the recent fills; absent where nobody tracks them. */
+  edge: zEdgeView.optional(),
 });
 
 export type Side = z.infer<typeof zSide>;
@@ -165,6 +187,7 @@ export type FillView = z.infer<typeof zFillView>;
 export type Alert = z.infer<typeof zAlert>;
 export type ShardView = z.infer<typeof zShardView>;
 export type CashPanelView = z.infer<typeof zCashView>;
+export type EdgePanelView = z.infer<typeof zEdgeView>;
 export type DashboardState = z.infer<typeof zDashboardState>;
 
 /** Where the dashboard reads state from: the session (through its adapter) or a test double. */

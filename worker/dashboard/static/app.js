@@ -168,6 +168,39 @@ function renderCash(s) {
   $('cash-note').className = c && (c.belowFloor || c.error) ? 'warn' : 'muted';
 }
 
+/** Rolling edge of our fills: all, per sport, per side and mode, per size. */
+function renderEdge(s) {
+  $('edge-panel').hidden = s.edge === undefined;
+  if (s.edge === undefined) return;
+  const cell = (v) =>
+    el(
+      'td',
+      { class: `num ${v === null ? 'muted' : v < 0 ? 'neg' : 'pos'}` },
+      v === null ? '–' : (v / 10_000).toFixed(2),
+    );
+  const line = (r, cls) =>
+    el(
+      'tr',
+      { class: cls, 'data-testid': 'edge-row', 'data-key': r.key },
+      el('td', {}, r.key),
+      el('td', { class: 'num' }, String(r.fills)),
+      el('td', { class: 'num' }, contracts(r.contracts)),
+      cell(r.edge.theo),
+      cell(r.edge.mid),
+      cell(r.markout['10s'].theo),
+      cell(r.markout['60s'].theo),
+      cell(r.markout['5m'].theo),
+      cell(r.markout['5m'].mid),
+    );
+  const e = s.edge;
+  $('edge-rows').replaceChildren(
+    ...(e.all ? [line(e.all, 'total')] : []),
+    ...e.bySport.map((r) => line(r, 'sport')),
+    ...e.byMode.map((r) => line(r, 'mode')),
+    ...e.bySize.map((r) => line(r, 'size')),
+  );
+}
+
 function renderShards(s) {
   $('shards-panel').hidden = !Array.isArray(s.shards);
   if (!Array.isArray(s.shards)) return;
@@ -539,6 +572,7 @@ function render() {
   renderAlerts(state);
   renderShards(state);
   renderCash(state);
+  renderEdge(state);
   renderCharts();
   document.body.dataset.updated = String(state.now);
 }
