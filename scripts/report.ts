@@ -9,9 +9,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { type CommandIo, defineCommand, runCommand, runIfEntry, UsageError } from '../shared/cli.ts';
-import { DEFAULT_SPORT_CATALOGUE, sportOfSeries } from '../shared/mapping/sports.ts';
-import { seriesOf } from '../shared/pnl/daily.ts';
-import { buildDayReport, type DayReport, type PnlRecordReader } from '../shared/pnl/day-report.ts';
+import { buildDayReport, type DayReport, sportOfGame, storeRecordReader } from '../shared/pnl/day-report.ts';
 import { dayReportHtml } from '../shared/pnl/report-html.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { createStore, type Store } from '../shared/store/index.ts';
@@ -58,20 +56,6 @@ export const REPORT_COMMAND = defineCommand({
   notes: 'AWS credentials: the standard chain (AWS_PROFILE, SSO, environment). Reads only.',
 });
 export type ReportOptions = z.infer<typeof REPORT_COMMAND.schema>;
-
-/** The record reader over a store; a store without the PnL tables cannot report. */
-export function storeRecordReader(store: Store): PnlRecordReader {
-  const { settlements, gameDays } = store;
-  if (!settlements || !gameDays) throw new Error('this store keeps no settlements or day index');
-  return {
-    games: (day) => gameDays.games(day),
-    fills: (game) => store.fills.listByGame(game),
-    settlements: (game) => settlements.listByGame(game),
-  };
-}
-
-export const sportOfGame = (eventTicker: string): string =>
-  sportOfSeries(DEFAULT_SPORT_CATALOGUE, seriesOf(eventTicker))?.id ?? 'unknown';
 
 /** The day's report from `store`, written to `outDir`; returns it and the two paths. */
 export async function writeDayReport(

@@ -32,6 +32,7 @@ import { createStore, type Store } from '../shared/store/index.ts';
 import { LeaseKeeper } from '../shared/store/lease-keeper.ts';
 import { otherLayoutLease } from '../shared/store/shard-layout.ts';
 import { CashWatch } from './cash/cash-watch.ts';
+import type { DayPnlWatch } from './cash/day-pnl-watch.ts';
 import { FillEdgeTracker } from './cash/fill-edge.ts';
 import { type PnlRecorder, startPnlRecorder } from './cash/pnl-recorder.ts';
 import { restAccountReader } from './cash/rest-account.ts';
@@ -109,7 +110,7 @@ export interface Worker {
   /** The account's cash and buying power, polled through REST (worker/cash/cash-watch.ts). */
   cash: CashWatch;
   /** Settlements and the day's games for the PnL report (worker/cash/pnl-recorder.ts); null without those stores. */
-  pnl: { recorder: PnlRecorder } | null;
+  pnl: { recorder: PnlRecorder; day: DayPnlWatch | null } | null;
   /** Edge and markouts of the fills, rolling (worker/cash/fill-edge.ts). */
   edge: FillEdgeTracker;
   idle(): Promise<void>;
@@ -332,6 +333,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     metrics,
     log,
     pollMs: config.cash.settlementPollMs,
+    dayPnlRefreshMs: config.cash.dayPnlRefreshMs,
     pollSettlements: shardCount <= 1 || Number(shardId) === 0,
   });
   // The operator's dashboard for the deployed system (npm run dashboard) reads this; wall-paced I/O.

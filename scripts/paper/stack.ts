@@ -18,6 +18,7 @@ import { createStore, type Store } from '../../shared/store/index.ts';
 import { MAKER_USER, type Simulation, startSimulation } from '../../sim/main.ts';
 import { withCashPanel } from '../../worker/dashboard/cash-panel.ts';
 import { withEdgePanel } from '../../worker/dashboard/edge-panel.ts';
+import { withDayPnlPanel } from '../../worker/dashboard/pnl-panel.ts';
 import { type DashboardServer, newDashboardToken, startDashboard } from '../../worker/dashboard/server.ts';
 import { sessionDashboard } from '../../worker/dashboard/session-adapter.ts';
 import type { DashboardState } from '../../worker/dashboard/view-model.ts';
@@ -317,7 +318,8 @@ async function assemble(o: AssembleOptions): Promise<PaperStack> {
     log: o.log,
   });
   const withCash = worker.cash ? withCashPanel(actions, worker.cash) : actions;
-  const source = worker.edge ? withEdgePanel(withCash, worker.edge) : withCash;
+  const withEdge = worker.edge ? withEdgePanel(withCash, worker.edge) : withCash;
+  const source = worker.pnlDay ? withDayPnlPanel(withEdge, worker.pnlDay) : withEdge;
 
   let dashboard: DashboardServer | null = null;
   let token: string | null = null;

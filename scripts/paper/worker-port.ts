@@ -11,6 +11,7 @@ import type { RefreshRequestInput } from '../../shared/events/refresh-request.ts
 import type { Store } from '../../shared/store/index.ts';
 import type { CashSource } from '../../worker/dashboard/cash-panel.ts';
 import type { EdgeSource } from '../../worker/dashboard/edge-panel.ts';
+import type { DayPnlSource } from '../../worker/dashboard/pnl-panel.ts';
 import type { BookReader, FlattenResult, Quoter } from '../../worker/engine/ports.ts';
 import type { SessionEvent, SessionSnapshot } from '../../worker/engine/session.ts';
 
@@ -45,6 +46,8 @@ export interface PaperWorker {
   cash?: CashSource;
   /** Edge and markouts of the fills (the dashboard's edge panel); absent: no panel. */
   edge?: EdgeSource;
+  /** The trading day's PnL from the stored record (the dashboard's PnL panel); absent: no panel. */
+  pnlDay?: DayPnlSource;
   /** Resolves when no requote or order write is in flight (headless lockstep). */
   idle(): Promise<void>;
   /** Kill switch (stop quoting, cancel until flat), then stop the session's timers and feed. */

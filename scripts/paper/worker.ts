@@ -43,6 +43,7 @@ export async function startPaperWorker(opts: PaperWorkerOptions): Promise<PaperW
     hasFeedStats: own !== undefined,
     cash: worker.cash,
     edge: worker.edge,
+    ...(worker.pnl?.day ? { pnlDay: worker.pnl.day } : {}),
     idle: () => worker.idle(),
     stop: (reason) => worker.stop(reason),
     close: () => worker.close(),

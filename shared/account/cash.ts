@@ -22,6 +22,8 @@ export const CashConfigSchema = z
      * the exchange refuses creates. Default: about one major game at its full limit.
      */
     floorDollars: z.number().nonnegative().default(500),
+    /** How often the dashboard's trading-day PnL is rebuilt from the stored record (a few reads per game). */
+    dayPnlRefreshMs: z.number().int().positive().default(60_000),
     /** How often `/portfolio/settlements` is read into the store (the PnL record's settlement wave). */
     settlementPollMs: z
       .number()

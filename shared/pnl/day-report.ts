@@ -5,10 +5,12 @@
  * position opened the day before can settle today. Open positions are marked at theo where one is
  * given and listed as unpriced otherwise — never marked at a guess.
  */
+import { DEFAULT_SPORT_CATALOGUE, sportOfSeries } from '../mapping/sports.ts';
 import type { FillRecord } from '../store/fills.ts';
+import type { Store } from '../store/index.ts';
 import type { SettlementRecord } from '../store/settlements.ts';
 import type { Micros } from '../units.ts';
-import { type DayPnl, dayPnl } from './daily.ts';
+import { type DayPnl, dayPnl, seriesOf } from './daily.ts';
 import { type LedgerEntry, markAtTheo, type OpenPosition, realise } from './realised.ts';
 
 export interface PnlRecordReader {
@@ -107,3 +109,18 @@ export async function buildDayReport(
     rejected,
   };
 }
+
+/** The record reader over a store; a store without the PnL tables cannot report. */
+export function storeRecordReader(store: Pick<Store, 'fills' | 'settlements' | 'gameDays'>): PnlRecordReader {
+  const { settlements, gameDays } = store;
+  if (!settlements || !gameDays) throw new Error('this store keeps no settlements or day index');
+  return {
+    games: (day) => gameDays.games(day),
+    fills: (game) => store.fills.listByGame(game),
+    settlements: (game) => settlements.listByGame(game),
+  };
+}
+
+/** The sport of a game from its series (the catalogue's id), or "unknown". */
+export const sportOfGame = (eventTicker: string): string =>
+  sportOfSeries(DEFAULT_SPORT_CATALOGUE, seriesOf(eventTicker))?.id ?? 'unknown';

@@ -58,6 +58,11 @@ describe('paper dashboard in Chromium', () => {
     expect(Math.abs(balance - exchange) / exchange).toBeLessThan(0.05);
     // The edge panel (issue 21): the worker's fill-edge tracker is wired in paper mode.
     expect(await page.getByTestId('edge-panel').isVisible()).toBe(true);
+    // The trading day's PnL from the stored record (the daily report's figures).
+    await expect
+      .poll(() => page.getByTestId('pnl-day').textContent(), { timeout: 10_000 })
+      .toMatch(/^\d{4}-\d\d-\d\d$/);
+    expect(await page.getByTestId('pnl-day-realised').textContent()).toMatch(/^−?\$\d+\.\d\d$/);
     await page.waitForTimeout(2_000); // some chart history for the screenshot
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });

@@ -289,7 +289,7 @@ describe('IAM: per role', () => {
       }
       expect(Object.fromEntries([...byAction].map(([a, k]) => [a, [...k].sort()]))).toEqual({
         'dynamodb:BatchGetItem': ['THEO#*'],
-        'dynamodb:Query': ['KILL*', 'gsi1:THEOS#*'],
+        'dynamodb:Query': ['KILL*', 'PNLGAMES#*', 'gsi1:FILLS#*', 'gsi1:SETTLES#*', 'gsi1:THEOS#*'],
         'dynamodb:PutItem': [
           'DEC#*',
           'FILL#*',

@@ -8,10 +8,12 @@
 import type { Clock, TimerHandle } from '../../shared/clock.ts';
 import type { Settlement } from '../../shared/kalshi/schemas/rest.ts';
 import { WorkerMetric } from '../../shared/metrics/names.ts';
-import type { GameDayStore, SettlementRecord, SettlementStore } from '../../shared/store/index.ts';
+import { sportOfGame, storeRecordReader } from '../../shared/pnl/day-report.ts';
+import type { GameDayStore, SettlementRecord, SettlementStore, Store } from '../../shared/store/index.ts';
 import { MICROS_PER_DOLLAR } from '../../shared/units.ts';
 import { tradingDay } from '../engine/day-drawdown.ts';
 import type { EngineLogger, EngineMetrics } from '../engine/ports.ts';
+import { DayPnlWatch } from './day-pnl-watch.ts';
 
 export interface SettlementReader {
   allSettlements(q: { min_ts?: number; limit?: number }): Promise<Settlement[]>;
@@ -159,29 +161,46 @@ export class PnlRecorder {
  * the store has no settlement or day-index table (test stores).
  */
 export function startPnlRecorder(o: {
+  /** The trading day's PnL for the dashboard is rebuilt this often (where settlements are polled). */
+  dayPnlRefreshMs?: number;
   session: {
     onEvent(l: (e: { type: string; fill?: { eventTicker: string; atMs: number } }) => void): () => void;
   };
-  store: { settlements?: SettlementStore; gameDays?: GameDayStore };
+  store: Pick<Store, 'fills' | 'settlements' | 'gameDays'>;
   rest: SettlementReader;
   clock: Clock;
   pollMs: number;
   pollSettlements: boolean;
   metrics: EngineMetrics;
   log: EngineLogger;
-}): { recorder: PnlRecorder; close(): Promise<void> } | null {
+}): { recorder: PnlRecorder; day: DayPnlWatch | null; close(): Promise<void> } | null {
   if (!o.store.settlements || !o.store.gameDays) return null;
   const recorder = new PnlRecorder({ ...o, settlements: o.store.settlements, gameDays: o.store.gameDays });
   const off = o.session.onEvent((e) => {
     if (e.type === 'fill' && e.fill) recorder.fill(e.fill);
   });
   if (o.pollSettlements) recorder.start();
+  // The day's PnL from the record, where the record is complete (the shard that polls settlements).
+  const day = o.pollSettlements
+    ? new DayPnlWatch({
+        clock: o.clock,
+        reader: storeRecordReader(o.store),
+        refreshMs: o.dayPnlRefreshMs ?? 60_000,
+        dayOf: (ms) => tradingDay(ms),
+        sportOf: sportOfGame,
+        log: o.log,
+      })
+    : null;
+  day?.start();
   return {
     recorder,
+    day,
     async close() {
       off();
       recorder.stop();
+      day?.stop();
       await recorder.idle();
+      await day?.idle();
     },
   };
 }

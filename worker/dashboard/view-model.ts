@@ -137,6 +137,22 @@ export const zEdgeView = z.object({
   bySize: z.array(zEdgeRowView),
 });
 
+const split = { realised: micros, trades: micros, settlements: micros, fees: micros };
+
+/** The trading day's realised PnL from the stored record (worker/dashboard/pnl-panel.ts). */
+export const zDayPnlView = z.object({
+  day: z.string(),
+  /** When the figures were built. */
+  asOf: epochMs,
+  ...split,
+  drawdown: micros.nonnegative(),
+  bySport: z.array(z.object({ sport: z.string(), games: z.number().int().nonnegative(), ...split })),
+  /** Positions of the day's games still open. */
+  open: z.number().int().nonnegative(),
+  /** The last rebuild's failure; the figures are then the last good ones. */
+  error: z.string().nullable(),
+});
+
 export const zDashboardState = z.object({
   now: epochMs,
   mode: z.enum(['paper', 'live']),
@@ -175,6 +191,8 @@ export const zDashboardState = z.object({
   cash: zCashView.nullable().optional(),
   /** Edge and markouts of the recent fills; absent where nobody tracks them. */
   edge: zEdgeView.optional(),
+  /** The trading day's PnL from the stored record; null before the first build, absent where not built. */
+  pnlDay: zDayPnlView.nullable().optional(),
 });
 
 export type Side = z.infer<typeof zSide>;
@@ -188,6 +206,7 @@ export type Alert = z.infer<typeof zAlert>;
 export type ShardView = z.infer<typeof zShardView>;
 export type CashPanelView = z.infer<typeof zCashView>;
 export type EdgePanelView = z.infer<typeof zEdgeView>;
+export type DayPnlPanelView = z.infer<typeof zDayPnlView>;
 export type DashboardState = z.infer<typeof zDashboardState>;
 
 /** Where the dashboard reads state from: the session (through its adapter) or a test double. */

@@ -139,6 +139,7 @@ describe('cash tied up and buying power', () => {
       pollMs: 30_000,
       floorDollars: 500,
       settlementPollMs: 300_000,
+      dayPnlRefreshMs: 60_000,
     });
     expect(CashConfigSchema.safeParse({ floorDollars: -1 }).success).toBe(false);
     expect(CashConfigSchema.safeParse({ floor: 1 }).success).toBe(false);

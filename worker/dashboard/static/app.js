@@ -168,6 +168,42 @@ function renderCash(s) {
   $('cash-note').className = c && (c.belowFloor || c.error) ? 'warn' : 'muted';
 }
 
+/** The trading day's PnL from the stored fills and settlements (the daily report's figures). */
+function renderPnlDay(s) {
+  $('pnl-day-panel').hidden = s.pnlDay === undefined;
+  if (s.pnlDay === undefined) return;
+  const d = s.pnlDay;
+  const set = (id, micros) => {
+    $(id).textContent = dollars(micros);
+    $(id).className = micros === undefined || micros === null ? '' : micros < 0 ? 'neg' : 'pos';
+  };
+  $('pnl-day').textContent = d?.day ?? '–';
+  set('pnl-day-realised', d?.realised);
+  set('pnl-day-trades', d?.trades);
+  set('pnl-day-settlements', d?.settlements);
+  set('pnl-day-fees', d?.fees);
+  $('pnl-day-drawdown').textContent = dollars(d?.drawdown);
+  $('pnl-day-sports').replaceChildren(
+    ...(d?.bySport ?? []).map((x) =>
+      el(
+        'li',
+        { class: x.realised < 0 ? 'warn' : 'info', 'data-testid': 'pnl-day-sport' },
+        `${x.sport}: ${dollars(x.realised)} over ${x.games} game${x.games === 1 ? '' : 's'} (settlements ${dollars(x.settlements)}, fees ${dollars(x.fees)})`,
+      ),
+    ),
+  );
+  const notes = [];
+  if (d === null) notes.push('not built yet');
+  else {
+    notes.push(
+      `built ${duration(Math.max(0, s.now - d.asOf))} ago · ${d.open} open position${d.open === 1 ? '' : 's'}`,
+    );
+    if (d.error) notes.push(`last build failed: ${d.error}`);
+  }
+  $('pnl-day-note').textContent = notes.join(' · ');
+  $('pnl-day-note').className = d?.error ? 'warn' : 'muted';
+}
+
 /** Rolling edge of our fills: all, per sport, per side and mode, per size. */
 function renderEdge(s) {
   $('edge-panel').hidden = s.edge === undefined;
@@ -573,6 +609,7 @@ function render() {
   renderShards(state);
   renderCash(state);
   renderEdge(state);
+  renderPnlDay(state);
   renderCharts();
   document.body.dataset.updated = String(state.now);
 }
