@@ -9,7 +9,9 @@ import { DEFAULT_SPORT_CATALOGUE, sportOfSeries } from '../mapping/sports.ts';
 import type { FillRecord } from '../store/fills.ts';
 import type { Store } from '../store/index.ts';
 import type { SettlementRecord } from '../store/settlements.ts';
+import type { TheoStop } from '../store/theo-stops.ts';
 import type { Micros } from '../units.ts';
+import { brierScore, type CalibrationRow, calibrationTable } from './calibration.ts';
 import { type DayPnl, dayPnl, seriesOf } from './daily.ts';
 import { type LedgerEntry, markAtTheo, type OpenPosition, realise } from './realised.ts';
 
@@ -17,6 +19,19 @@ export interface PnlRecordReader {
   games(day: string): Promise<string[]>;
   fills(eventTicker: string): Promise<FillRecord[]>;
   settlements(eventTicker: string): Promise<SettlementRecord[]>;
+  /** The game's theo at its stop and results; absent: no calibration table. */
+  theoStop?(eventTicker: string): Promise<TheoStop | null>;
+}
+
+/** Theo at the stop against the outcomes, over the markets of the games that stopped this day. */
+export interface DayCalibration {
+  games: number;
+  /** Markets with a theo and a yes/no result (the samples). */
+  markets: number;
+  /** Markets with a theo still waiting for their result (or void): left out, never counted as lost. */
+  unresolved: number;
+  brier: number | null;
+  table: CalibrationRow[];
 }
 
 export interface DayReport extends DayPnl {
@@ -29,6 +44,8 @@ export interface DayReport extends DayPnl {
   marked: Micros;
   /** Record entries that cannot have happened (a fill after its market settled): not priced. */
   rejected: number;
+  /** Null when the record keeps no theo at the stop. */
+  calibration: DayCalibration | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -100,6 +117,27 @@ export async function buildDayReport(
     }
   }
   const figures = dayPnl(realisations, day, o.dayOf, o.sportOf);
+  let calibration: DayCalibration | null = null;
+  if (reader.theoStop) {
+    const stops = (await Promise.all(games.map((g) => reader.theoStop!(g)))).filter(
+      (s): s is TheoStop => s !== null && o.dayOf(s.stopAtMs) === day,
+    );
+    const samples: { p: number; won: boolean }[] = [];
+    let unresolved = 0;
+    for (const s of stops)
+      for (const m of s.markets) {
+        if (m.theo === null) continue;
+        if (m.result === 'yes' || m.result === 'no') samples.push({ p: m.theo, won: m.result === 'yes' });
+        else unresolved++;
+      }
+    calibration = {
+      games: stops.length,
+      markets: samples.length,
+      unresolved,
+      brier: brierScore(samples),
+      table: calibrationTable(samples),
+    };
+  }
   return {
     ...figures,
     generatedAt: o.now,
@@ -107,17 +145,21 @@ export async function buildDayReport(
     open,
     marked: open.reduce((sum, p) => sum + (p.marked ?? 0), 0),
     rejected,
+    calibration,
   };
 }
 
 /** The record reader over a store; a store without the PnL tables cannot report. */
-export function storeRecordReader(store: Pick<Store, 'fills' | 'settlements' | 'gameDays'>): PnlRecordReader {
-  const { settlements, gameDays } = store;
+export function storeRecordReader(
+  store: Pick<Store, 'fills' | 'settlements' | 'gameDays' | 'theoStops'>,
+): PnlRecordReader {
+  const { settlements, gameDays, theoStops } = store;
   if (!settlements || !gameDays) throw new Error('this store keeps no settlements or day index');
   return {
     games: (day) => gameDays.games(day),
     fills: (game) => store.fills.listByGame(game),
     settlements: (game) => settlements.listByGame(game),
+    ...(theoStops ? { theoStop: (game: string) => theoStops.get(game) } : {}),
   };
 }
 

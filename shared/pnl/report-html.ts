@@ -34,6 +34,19 @@ function curveSvg(curve: DayReport['curve']): string {
 </svg>`;
 }
 
+function calibrationHtml(r: DayReport): string {
+  const c = r.calibration;
+  if (!c) return '<p class="muted">The record keeps no theo at the stop.</p>';
+  const rows = c.table
+    .map(
+      (b) =>
+        `<tr><td>${(b.lo * 100).toFixed(0)}–${(b.hi * 100).toFixed(0)} %</td><td class="num">${b.n}</td><td class="num">${(b.meanP * 100).toFixed(1)} %</td><td class="num">${(b.winRate * 100).toFixed(1)} %</td><td class="num">${b.z === null ? '–' : b.z.toFixed(2)}</td></tr>`,
+    )
+    .join('\n');
+  return `<p data-testid="calibration">${c.games} games stopped this day; ${c.markets} markets with a theo and a result${c.unresolved > 0 ? `, ${c.unresolved} waiting for their result (left out)` : ''}. Brier score ${c.brier === null ? '–' : c.brier.toFixed(4)} (0.25 = always 50 %). Pinnacle alone and the plain average of books: the theo record does not keep per-book prices.</p>
+${c.table.length === 0 ? '' : `<table><tr><th>theo</th><th>markets</th><th>mean theo</th><th>won</th><th>z</th></tr>\n${rows}</table>`}`;
+}
+
 export function dayReportHtml(r: DayReport): string {
   const split = (s: { realised: number; trades: number; settlements: number; fees: number }) =>
     `${money(s.realised)}${money(s.trades)}${money(s.settlements)}${money(s.fees)}`;
@@ -71,6 +84,8 @@ ${sports}</table>
 ${games}</table>
 <h2>Open positions</h2>
 ${r.open.length === 0 ? '<p class="muted">None.</p>' : `<table><tr><th>market</th><th>contracts (+YES)</th><th>average</th><th>marked</th></tr>\n${open}</table>`}
+<h2>Theo at the stop against outcomes</h2>
+${calibrationHtml(r)}
 ${r.rejected > 0 ? `<p class="neg">${r.rejected} record entries could not have happened (a fill after its market settled) and were not priced.</p>` : ''}
 </body></html>
 `;

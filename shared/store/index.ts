@@ -18,6 +18,7 @@ import { RefreshDebounceStore } from './refresh-debounce.ts';
 import { SettlementStore } from './settlements.ts';
 import { StopAlarmStore } from './stop-alarms.ts';
 import { TABLE_SPEC } from './table.ts';
+import { TheoStopStore } from './theo-stops.ts';
 import { TheoStore } from './theos.ts';
 
 export { isConditionFailed, makeDocumentClient, type TableRef } from './client.ts';
@@ -43,6 +44,7 @@ export { type DebounceResult, RefreshDebounceStore } from './refresh-debounce.ts
 export { type SettlementRecord, SettlementStore, settlementRecordSchema } from './settlements.ts';
 export { type StopAlarmState, StopAlarmStore } from './stop-alarms.ts';
 export { createTableInput, TABLE_SPEC, ttlAfter } from './table.ts';
+export { type TheoStop, TheoStopStore, theoStopSchema } from './theo-stops.ts';
 export {
   type PutTheoResult,
   type TheoRecord,
@@ -73,6 +75,8 @@ export interface Store {
   readonly settlements?: SettlementStore;
   /** Which games had fills or settlements on which trading day (the daily report's index). */
   readonly gameDays?: GameDayStore;
+  /** Each game's theo at its stop and its results (the report's calibration table). */
+  readonly theoStops?: TheoStopStore;
 }
 
 export interface StoreOptions {
@@ -103,6 +107,7 @@ export function createStore(
     pnlDay: new PnlDayStore(table),
     settlements: new SettlementStore(table),
     gameDays: new GameDayStore(table),
+    theoStops: new TheoStopStore(table),
   };
 }
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.ts';

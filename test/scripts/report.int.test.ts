@@ -96,6 +96,9 @@ describe('npm run report', () => {
     });
     const html = readFileSync(join(dir, 'pnl-2026-11-25.html'), 'utf8');
     expect(html).toContain('−$2.40');
+    // No theo at the stop was recorded for that game: an empty calibration, said so.
+    expect(report.calibration).toEqual({ games: 0, markets: 0, unresolved: 0, brier: null, table: [] });
+    expect(html).toContain('0 games stopped this day');
     // The next day: the NHL fill is an open position with no theo, nothing realised.
     const y = io();
     expect(

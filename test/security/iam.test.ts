@@ -300,8 +300,9 @@ describe('IAM: per role', () => {
           'PNLGAMES#*',
           'POS#*',
           'SETTLE#*',
+          'THEOSTOP#*',
         ],
-        'dynamodb:GetItem': ['LEASE#*', 'ODDSKEYS#*', 'PNLDAY#*'],
+        'dynamodb:GetItem': ['LEASE#*', 'ODDSKEYS#*', 'PNLDAY#*', 'THEOSTOP#*'],
         'dynamodb:UpdateItem': ['LEASE#*'],
       });
     }

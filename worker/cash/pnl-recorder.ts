@@ -14,6 +14,7 @@ import { MICROS_PER_DOLLAR } from '../../shared/units.ts';
 import { tradingDay } from '../engine/day-drawdown.ts';
 import type { EngineLogger, EngineMetrics } from '../engine/ports.ts';
 import { DayPnlWatch } from './day-pnl-watch.ts';
+import { type MarketResultReader, type SessionForStops, TheoStopRecorder } from './theo-stops.ts';
 
 export interface SettlementReader {
   allSettlements(q: { min_ts?: number; limit?: number }): Promise<Settlement[]>;
@@ -163,11 +164,11 @@ export class PnlRecorder {
 export function startPnlRecorder(o: {
   /** The trading day's PnL for the dashboard is rebuilt this often (where settlements are polled). */
   dayPnlRefreshMs?: number;
-  session: {
+  session: SessionForStops & {
     onEvent(l: (e: { type: string; fill?: { eventTicker: string; atMs: number } }) => void): () => void;
   };
-  store: Pick<Store, 'fills' | 'settlements' | 'gameDays'>;
-  rest: SettlementReader;
+  store: Pick<Store, 'fills' | 'settlements' | 'gameDays' | 'theoStops'>;
+  rest: SettlementReader & MarketResultReader;
   clock: Clock;
   pollMs: number;
   pollSettlements: boolean;
@@ -192,6 +193,20 @@ export function startPnlRecorder(o: {
       })
     : null;
   day?.start();
+  // Theo at each game's stop and the results (the report's calibration table), on the same shard.
+  const { theoStops, gameDays } = o.store;
+  const stops =
+    o.pollSettlements && theoStops
+      ? new TheoStopRecorder({
+          clock: o.clock,
+          session: o.session,
+          stops: theoStops,
+          gameDays,
+          rest: o.rest,
+          log: o.log,
+        })
+      : null;
+  stops?.start();
   return {
     recorder,
     day,
@@ -199,6 +214,8 @@ export function startPnlRecorder(o: {
       off();
       recorder.stop();
       day?.stop();
+      stops?.stop();
+      await stops?.idle();
       await recorder.idle();
       await day?.idle();
     },
