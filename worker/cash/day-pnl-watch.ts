@@ -19,6 +19,8 @@ export interface DayPnlWatchOptions {
   dayOf: (ms: number) => string;
   sportOf: (eventTicker: string) => string;
   log: EngineLogger;
+  /** Rebuild only while someone listens (see onChange). */
+  lazy?: boolean;
 }
 
 export class DayPnlWatch {
@@ -32,7 +34,7 @@ export class DayPnlWatch {
 
   start(): void {
     this.stopped = false;
-    void this.tick();
+    if (!this.timer) void this.tick();
   }
 
   stop(): void {
@@ -49,9 +51,17 @@ export class DayPnlWatch {
     return this.current;
   }
 
+  /**
+   * Called after every rebuild. With `lazy`, the first listener starts the rebuilds and the last
+   * one leaving stops them: nobody watching (a headless simulation, a deployed shard) costs no reads.
+   */
   onChange(listener: (s: DayPnlState) => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    if (this.opts.lazy && this.listeners.size === 1) this.start();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.opts.lazy && this.listeners.size === 0) this.stop();
+    };
   }
 
   /** One rebuild (what the timer runs); concurrent calls share the one in flight. */
@@ -64,7 +74,12 @@ export class DayPnlWatch {
 
   private async tick(): Promise<void> {
     await this.refresh();
-    if (!this.stopped) this.timer = this.opts.clock.setTimeout(() => void this.tick(), this.opts.refreshMs);
+    // One timer at most, however often start() was called while a rebuild was in flight.
+    if (this.stopped || this.timer) return;
+    this.timer = this.opts.clock.setTimeout(() => {
+      this.timer = null;
+      void this.tick();
+    }, this.opts.refreshMs);
   }
 
   private async build(): Promise<void> {

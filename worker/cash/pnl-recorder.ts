@@ -190,9 +190,10 @@ export function startPnlRecorder(o: {
         dayOf: (ms) => tradingDay(ms),
         sportOf: sportOfGame,
         log: o.log,
+        // Rebuilt only while a dashboard shows it.
+        lazy: true,
       })
     : null;
-  day?.start();
   // Theo at each game's stop and the results (the report's calibration table), on the same shard.
   const { theoStops, gameDays } = o.store;
   const stops =

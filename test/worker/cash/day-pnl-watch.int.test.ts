@@ -86,4 +86,40 @@ describe('day PnL watch', () => {
     expect(source.snapshot().pnlDay).toMatchObject({ realised: 1_480_000, error: 'throttled' });
     watch.stop();
   });
+
+  it('lazy: rebuilds only while someone listens', async () => {
+    const clock = new ManualClock(T);
+    let builds = 0;
+    const real = storeRecordReader(store);
+    const watch = new DayPnlWatch({
+      clock,
+      reader: {
+        ...real,
+        games: (d) => {
+          builds++;
+          return real.games(d);
+        },
+      },
+      refreshMs: 60_000,
+      dayOf: (ms) => tradingDay(ms),
+      sportOf: sportOfGame,
+      log: recordingLog(),
+      lazy: true,
+    });
+    clock.advance(600_000);
+    await drain();
+    expect(builds).toBe(0);
+    const off = withDayPnlPanel(new FakeDesk(), watch).subscribe(() => {});
+    await watch.idle();
+    await drain();
+    expect(builds).toBe(3); // one rebuild: the day and both neighbours
+    clock.advance(60_000);
+    await drain();
+    await watch.idle();
+    expect(builds).toBe(6);
+    off();
+    clock.advance(600_000);
+    await drain();
+    expect(builds).toBe(6);
+  });
 });
