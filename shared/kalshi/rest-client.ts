@@ -63,11 +63,13 @@ import {
   GetOrdersResponseSchema,
   GetPositionsResponseSchema,
   GetSeriesResponseSchema,
+  GetSettlementsResponseSchema,
   type MarketPosition,
   normalizeApiError,
   type Order,
   type OrderStatus,
   SetOrderGroupLimitRequestSchema,
+  type Settlement,
 } from './schemas/rest.ts';
 import { describeZodError } from './schemas/wire.ts';
 import { authHeaders, type Signer } from './signer.ts';
@@ -520,6 +522,26 @@ export class KalshiRestClient {
 
   async allFills(q: Omit<Parameters<KalshiRestClient['getFills']>[0], 'cursor'>): Promise<Fill[]> {
     return collectPages((cursor) => this.getFills({ ...q, cursor }).then((r) => [r.fills, r.cursor]));
+  }
+
+  getSettlements(q: {
+    ticker?: string;
+    event_ticker?: string;
+    min_ts?: number;
+    max_ts?: number;
+    limit?: number;
+    cursor?: string;
+  }) {
+    return this.get('/portfolio/settlements', GetSettlementsResponseSchema, q);
+  }
+
+  /** All pages of our settlements matching `q`. */
+  async allSettlements(
+    q: Omit<Parameters<KalshiRestClient['getSettlements']>[0], 'cursor'>,
+  ): Promise<Settlement[]> {
+    return collectPages((cursor) =>
+      this.getSettlements({ ...q, cursor }).then((r) => [r.settlements ?? [], r.cursor]),
+    );
   }
 
   getPositions(q: {
