@@ -160,6 +160,36 @@ describe('gameQuoter sweep guard', () => {
     expect(slots(qt(at(T0 + 6_000, 1_000, T0 + 6_000)))).toEqual(['bid', 'ask']);
   });
 
+  it('game scope: a bid hit on one team and an ask lifted on the other add up (one direction)', () => {
+    // 5 contracts bought on Boston, 5 sold on Milwaukee: 10 contracts long Boston, below the per-leg size
+    const both = (now: number, a: number, b: number): QuoteContext => {
+      const base = ctx(now, null, null);
+      return {
+        ...base,
+        positions: new Map([
+          [A, a],
+          [B, b],
+        ]),
+        theo: { ...base.theo, updatedMs: T0 },
+      };
+    };
+    const sides = (q: ReturnType<ReturnType<typeof gameQuoter>>) =>
+      q.quotes.map((x) => `${x.ticker === A ? 'A' : 'B'} ${x.side}`).sort();
+    const leg = gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
+    const game = gameQuoter({ params: { ...DEFAULT_QUOTING_PARAMS, sweepScope: 'game' } });
+    for (const qt of [leg, game]) qt(both(T0, 0, 0));
+    expect(sides(leg(both(T0 + 1_000, 500, -500)))).toEqual(['A ask', 'A bid', 'B ask', 'B bid']);
+    const q = game(both(T0 + 1_000, 500, -500));
+    // the sides that would add to "long Boston" are pulled on both legs; the reducing ones stay
+    expect(sides(q)).toEqual(['A ask', 'B bid']);
+    expect(q.modes[`${A}|bid`]).toBe('off:swept');
+    expect(q.modes[`${B}|ask`]).toBe('off:swept');
+    // opposite directions cancel out: bought on both teams is no sweep
+    const g2 = gameQuoter({ params: { ...DEFAULT_QUOTING_PARAMS, sweepScope: 'game' } });
+    g2(both(T0, 0, 0));
+    expect(sides(g2(both(T0 + 1_000, 500, 500)))).toHaveLength(4);
+  });
+
   it('small fills do not trip it, and it never adds a quote', () => {
     const qt = gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
     const plain = gameQuoter({ params: DEFAULT_QUOTING_PARAMS, sweepSize: 1e9 });

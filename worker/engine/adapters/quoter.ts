@@ -21,6 +21,12 @@ import { marketsCoverTheo } from '../../../shared/mapping/market-theo.ts';
 import { QUADRATIC_FEES } from '../../../shared/pricing/fees.ts';
 import type { QuotingParams } from '../../../shared/pricing/params.ts';
 import { type MarketQuoteInput, quoteGame } from '../../../shared/pricing/quote-game.ts';
+import {
+  mirrorMoves,
+  type PositionMove,
+  type SweepRule,
+  sweptSideOf,
+} from '../../../shared/pricing/sweep-guard.ts';
 import { LINEAR_CENT_GRID, type TickGrid, tryMakeTickGrid } from '../../../shared/pricing/tick-grid.ts';
 import type { BookLevel, BookSide, GameQuotes, LiveOrder, MarketBook, Quoter, SlotId } from '../ports.ts';
 import { slotId } from '../ports.ts';
@@ -45,16 +51,13 @@ export function outbid(
 }
 
 export interface GameQuoterOptions {
+  /** Quoting parameters, including the quoter's memory: competitionMemoryMs, sweep* (params.ts). */
   params: QuotingParams;
-  /**
-   * How long a side stays competitive after we last saw someone join or beat our
-   * resting price there, ms (scenario/exchange clock). Default 60 s: a few of a
-   * rival's requote cycles, short against a pre-game window of tens of minutes.
-   */
+  /** Overrides params.competitionMemoryMs (tests). */
   competitionMemoryMs?: number;
-  /** Sweep guard: fills on one side of a market at least this large (Centis) ... Default 1000 (10 contracts). */
+  /** Overrides params.sweepSize (tests). */
   sweepSize?: number;
-  /** ... within this window (ms) with no theo refresh pull that side. Default 30 s. */
+  /** Overrides params.sweepWindowMs (tests). */
   sweepWindowMs?: number;
   /** Called when a market's price ranges are invalid (the 1¢ grid is used instead). */
   onBadGrid?: (ticker: string, error: string) => void;
@@ -64,30 +67,26 @@ export const DEFAULT_COMPETITION_MEMORY_MS = 60_000;
 export const DEFAULT_SWEEP_SIZE = 1_000;
 export const DEFAULT_SWEEP_WINDOW_MS = 30_000;
 
-interface PositionMove {
-  t: number;
-  /** Signed change of the YES position, Centis (+ = our bid was hit). */
-  delta: number;
-  /** The theo's updatedMs when the move was seen. */
-  theoMs: number;
-}
-
 /**
  * The side to pull after a sweep, or null: the position moves seen since the
- * current theo (same updatedMs), within the window, add up to ≥ size one way.
+ * current theo (same updatedMs), within the window, add up to ≥ size one way
+ * (the `leg` / `theo-update` guard; shared/pricing/sweep-guard.ts has both).
  */
 export function sweptSide(
-  moves: readonly PositionMove[],
+  moves: readonly Omit<PositionMove, 'theo'>[],
   now: number,
   theoMs: number,
   size: number,
   windowMs: number,
 ): 'bid' | 'ask' | null {
-  let net = 0;
-  for (const m of moves) if (m.theoMs === theoMs && now - m.t < windowMs) net += m.delta;
-  if (net >= size) return 'bid';
-  if (net <= -size) return 'ask';
-  return null;
+  const rule: SweepRule = { size, windowMs, release: 'theo-update', releaseMove: 0 };
+  return sweptSideOf(
+    moves.map((m) => ({ ...m, theo: Number.NaN })),
+    now,
+    theoMs,
+    null,
+    rule,
+  );
 }
 
 /**
@@ -128,11 +127,19 @@ interface MarketMemory {
 }
 
 export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: ReadonlySet<SlotId> } {
-  const memoryMs = opts.competitionMemoryMs ?? DEFAULT_COMPETITION_MEMORY_MS;
+  const memoryMs =
+    opts.competitionMemoryMs ?? opts.params.competitionMemoryMs ?? DEFAULT_COMPETITION_MEMORY_MS;
   /** Slots currently judged competitive (read by the dashboard/tests). */
   const competition = new Set<SlotId>();
-  const sweepSize = opts.sweepSize ?? DEFAULT_SWEEP_SIZE;
-  const sweepWindowMs = opts.sweepWindowMs ?? DEFAULT_SWEEP_WINDOW_MS;
+  const sweepSize = opts.sweepSize ?? opts.params.sweepSize ?? DEFAULT_SWEEP_SIZE;
+  const sweepWindowMs = opts.sweepWindowMs ?? opts.params.sweepWindowMs ?? DEFAULT_SWEEP_WINDOW_MS;
+  const sweepRule: SweepRule = {
+    size: sweepSize,
+    windowMs: sweepWindowMs,
+    release: opts.params.sweepRelease ?? 'theo-update',
+    releaseMove: Math.max(opts.params.minEdge, 1) / 1_000_000,
+  };
+  const sweepScope = opts.params.sweepScope ?? 'leg';
   const memory = new Map<string, MarketMemory>();
 
   const gridOf = (ticker: string, ranges: MarketQuoteInputRanges): TickGrid => {
@@ -237,6 +244,7 @@ export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: Rea
     let pulled: Set<SlotId> | null = null; // rare: allocated on a sweep only
     const sweepReasons: string[] = [];
     const sweepModes: SlotId[] = [];
+    // First record every leg's moves, then judge each leg (a game-scope guard reads the other leg's).
     for (let i = 0; i < gameMarkets.length; i++) {
       const m = gameMarkets[i]!;
       const mem = mems[i]!;
@@ -251,15 +259,34 @@ export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: Rea
         list.length = k;
       }
       if (prev !== undefined && pos !== prev)
-        list.push({ t: ctx.now, delta: pos - prev, theoMs: ctx.theo.updatedMs });
-      const side = sweptSide(list, ctx.now, ctx.theo.updatedMs, sweepSize, sweepWindowMs);
+        list.push({
+          t: ctx.now,
+          delta: pos - prev,
+          theoMs: ctx.theo.updatedMs,
+          theo: markets[i]!.theo ?? Number.NaN,
+        });
+    }
+    // A two-way game covering both outcomes: a bid filled on one team is an ask filled on the other.
+    const byGame = sweepScope === 'game' && gameMarkets.length === 2 && decision.exposure.length === 2;
+    for (let i = 0; i < gameMarkets.length; i++) {
+      const m = gameMarkets[i]!;
+      const mem = mems[i]!;
+      let list = mem.moves;
+      if (byGame) {
+        const other = mems[1 - i]!.moves;
+        if (other.length > 0) list = list.concat(mirrorMoves(other));
+      }
+      if (list.length === 0) continue;
+      const side = sweptSideOf(list, ctx.now, ctx.theo.updatedMs, markets[i]!.theo, sweepRule);
       if (side === null) continue;
       const slot = side === 'bid' ? mem.bidSlot : mem.askSlot;
       pulled ??= new Set();
       pulled.add(slot);
       sweepModes.push(slot);
       sweepReasons.push(
-        `${m.ticker} ${side}: swept (filled ≥ ${sweepSize} since theo ${ctx.theo.updatedMs})`,
+        byGame
+          ? `${m.ticker} ${side}: swept (game filled ≥ ${sweepSize} this way since theo ${ctx.theo.updatedMs})`
+          : `${m.ticker} ${side}: swept (filled ≥ ${sweepSize} since theo ${ctx.theo.updatedMs})`,
       );
     }
     const quotes: GameQuotes['quotes'] = [];
