@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUOTING_PARAMS } from '../../../shared/pricing/params.ts';
 import {
   DEFAULT_COMPETITION_MEMORY_MS,
+  EMPTY_GAME_MEMORY,
+  type GameMemory,
   gameQuoter,
+  quoterSettings,
+  quoteWithMemory,
   sweptSide,
 } from '../../../worker/engine/adapters/quoter.ts';
 import type { BookLevel, LiveOrder, MarketBook, QuoteContext } from '../../../worker/engine/ports.ts';
@@ -202,6 +206,60 @@ describe('gameQuoter sweep guard', () => {
       for (const g of guarded) expect(unguarded).toContainEqual(g);
       if (pos < 1_000) expect(guarded).toEqual(unguarded);
     }
+  });
+});
+
+describe('quoteWithMemory: (context, memory) → { quotes, memory′ }', () => {
+  const settings = quoterSettings({ params: DEFAULT_QUOTING_PARAMS });
+  const freeze = (m: GameMemory): GameMemory => {
+    for (const v of m.values()) {
+      Object.freeze(v.moves);
+      Object.freeze(v);
+    }
+    return m;
+  };
+
+  it('the decision depends on the memory passed in, and only on it', () => {
+    const c0 = ctx(T0, null, null);
+    const first = quoteWithMemory(c0, EMPTY_GAME_MEMORY, settings);
+    // our bid in A filled for 10 contracts since the current theo
+    const hit: QuoteContext = { ...ctx(T0 + 1_000, null, null), positions: new Map([[A, 1_000]]) };
+    hit.theo = { ...hit.theo, updatedMs: T0 };
+    const withPast = quoteWithMemory(hit, freeze(first.memory), settings);
+    expect(withPast.quotes.modes[`${A}|bid`]).toBe('off:swept');
+    expect(withPast.memory.get(A)?.moves).toEqual([{ t: T0 + 1_000, delta: 1_000, theoMs: T0, theo: 0.5 }]);
+    // the same context with no memory: no position change seen, nothing pulled
+    const fresh = quoteWithMemory(hit, EMPTY_GAME_MEMORY, settings);
+    expect(fresh.quotes.modes[`${A}|bid`]).not.toBe('off:swept');
+    // same inputs, same outputs; the memory passed in is left as it was (frozen above)
+    expect(quoteWithMemory(hit, first.memory, settings)).toEqual(withPast);
+    expect(first.memory.get(A)?.moves).toEqual([]);
+  });
+
+  it('competition memory is carried in the returned memory and fades', () => {
+    const outbidNow = quoteWithMemory(ctx(T0, c(47), c(46)), EMPTY_GAME_MEMORY, settings);
+    expect(outbidNow.memory.get(A)?.bidOutbidMs).toBe(T0);
+    const later = quoteWithMemory(ctx(T0 + 10_000, null, c(48)), freeze(outbidNow.memory), settings);
+    expect(later.memory.get(A)?.bidOutbidMs).toBe(T0);
+    const gone = quoteWithMemory(
+      ctx(T0 + DEFAULT_COMPETITION_MEMORY_MS, null, c(48)),
+      freeze(later.memory),
+      settings,
+    );
+    expect(gone.memory.get(A)?.bidOutbidMs).toBeUndefined();
+    expect(gone.quotes.modes[`${A}|bid`]).toBe('monopsony');
+  });
+
+  it('the engine config’s quoting params set the memory lengths', () => {
+    const params = {
+      ...DEFAULT_QUOTING_PARAMS,
+      competitionMemoryMs: 5_000,
+      sweepSize: 300,
+      sweepWindowMs: 1_000,
+    };
+    const s = quoterSettings({ params });
+    expect(s.competitionMemoryMs).toBe(5_000);
+    expect(s.sweepRule).toMatchObject({ size: 300, windowMs: 1_000 });
   });
 });
 
