@@ -48,6 +48,13 @@ export const QuotingParamsSchema = z.object({
    */
   minEdge: z.number().int().min(0).max(500_000).default(20_000),
   /**
+   * Extra minimum edge per unit of the theo's book dispersion (shared/pricing/theo-edge.ts):
+   * minEdge + dispersionEdge × dispersion (probability → Micros). 0 = a flat minEdge.
+   */
+  dispersionEdge: z.number().finite().min(0).max(20).default(0),
+  /** The theo-quality minimum edge never goes past this, Micros. */
+  maxMinEdge: z.number().int().min(0).max(500_000).default(60_000),
+  /**
    * Extra edge, Micros, for buying a longshot: a bid when theo < longshotBelow, or an ask
    * (≡ buying NO on the longshot side) when theo > 1 − longshotBelow. Kalshi contracts under
    * 10¢ lose takers > 60 % on average (favourite–longshot bias, research §4.5).

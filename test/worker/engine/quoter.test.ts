@@ -263,6 +263,22 @@ describe('quoteWithMemory: (context, memory) → { quotes, memory′ }', () => {
   });
 });
 
+describe('gameQuoter: minimum edge from the theo quality', () => {
+  it('books that disagree push the competitive ceiling back by their dispersion', () => {
+    const params = { ...DEFAULT_QUOTING_PARAMS, minEdge: 10_000, dispersionEdge: 1 };
+    const outbidAt = (dispersion: number | undefined) => {
+      const c0 = ctx(T0, c(47), c(46)); // a rival at 47¢ outbids our 46¢: we compete up to the ceiling
+      if (dispersion !== undefined) c0.theo = { ...c0.theo, dispersion };
+      return bidOf(gameQuoter({ params })(c0));
+    };
+    // agreeing books: 1¢ edge (no maker fee here), ceiling 49¢ → improve the rival to 48¢
+    expect(outbidAt(undefined)).toMatchObject({ price: c(48) });
+    expect(outbidAt(0)).toMatchObject({ price: c(48) });
+    // books 3¢ apart: the ceiling is theo − 4¢ = 46¢, behind the rival: we do not follow it
+    expect(outbidAt(0.03)?.price).toBeLessThanOrEqual(c(46));
+  });
+});
+
 describe('gameQuoter equals the reference (pre-rewrite) quoter', () => {
   const M = ['G-A', 'G-B', 'G-T'] as const;
   const OUT = ['Home', 'Away', 'Tie'] as const;

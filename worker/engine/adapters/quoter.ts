@@ -33,6 +33,7 @@ import {
   type SweepScope,
   sweptSideOf,
 } from '../../../shared/pricing/sweep-guard.ts';
+import { theoQualityMinEdge } from '../../../shared/pricing/theo-edge.ts';
 import { LINEAR_CENT_GRID, type TickGrid, tryMakeTickGrid } from '../../../shared/pricing/tick-grid.ts';
 import type {
   BookLevel,
@@ -266,10 +267,13 @@ export function quoteWithMemory(
       pending: { bid: pendingBid, ask: pendingAsk },
     };
   }
+  // The minimum edge follows the theo's quality (books' dispersion); the params object is reused when flat.
+  const base = settings.params;
+  const minEdge = theoQualityMinEdge(base, ctx.theo.dispersion);
   const decision = quoteGame({
     now: ctx.now,
     stopTime: ctx.stopAtMs,
-    params: settings.params,
+    params: minEdge === base.minEdge ? base : { ...base, minEdge },
     limit: ctx.limit,
     // A 3-way book listed without a TIE market: the two winners are no hedge (both lose on a draw).
     exhaustive: marketsCoverTheo(
