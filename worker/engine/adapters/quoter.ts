@@ -152,11 +152,19 @@ export interface QuoterSettings {
   sweepScope: SweepScope;
   /** The tick grid of a market's price ranges (a cache is fine: same ranges, same grid). */
   gridOf: (ticker: string, ranges: MarketQuoteInputRanges) => TickGrid;
+  /** A market's two slot ids (cached: the hot path would otherwise build the strings per decision). */
+  slotsOf: (ticker: string) => Slots;
+}
+
+interface Slots {
+  bid: SlotId;
+  ask: SlotId;
 }
 
 export function quoterSettings(opts: GameQuoterOptions): QuoterSettings {
   const p = opts.params;
   const grids = new Map<string, { ranges: MarketQuoteInputRanges; grid: TickGrid }>();
+  const slots = new Map<string, Slots>();
   const build = (ticker: string, ranges: MarketQuoteInputRanges): TickGrid => {
     if (ranges && ranges.length > 0) {
       const r = tryMakeTickGrid(ranges);
@@ -182,6 +190,14 @@ export function quoterSettings(opts: GameQuoterOptions): QuoterSettings {
       const grid = build(ticker, ranges);
       grids.set(ticker, { ranges, grid });
       return grid;
+    },
+    slotsOf: (ticker) => {
+      let hit = slots.get(ticker);
+      if (!hit) {
+        hit = { bid: slotId(ticker, 'bid'), ask: slotId(ticker, 'ask') };
+        slots.set(ticker, hit);
+      }
+      return hit;
     },
   };
 }
@@ -301,7 +317,7 @@ export function quoteWithMemory(
     if (list.length === 0) continue;
     const side = sweptSideOf(list, ctx.now, ctx.theo.updatedMs, markets[i]!.theo, settings.sweepRule);
     if (side === null) continue;
-    const slot = slotId(m.ticker, side);
+    const slot = settings.slotsOf(m.ticker)[side];
     pulled ??= new Set();
     pulled.add(slot);
     sweepModes.push(slot);
@@ -313,13 +329,13 @@ export function quoteWithMemory(
   }
   const quotes: GameQuotes['quotes'] = [];
   for (const q of decision.quotes) {
-    const slot = slotId(q.ticker, q.side);
+    const slot = settings.slotsOf(q.ticker)[q.side];
     modes[slot] = q.mode;
     if (pulled?.has(slot)) continue;
     quotes.push({ ticker: q.ticker, side: q.side, price: q.price, size: q.size });
   }
   for (const s of decision.suppressed) {
-    modes[slotId(s.ticker, s.side)] = `off:${s.reason}`;
+    modes[settings.slotsOf(s.ticker)[s.side]] = `off:${s.reason}`;
     reasons.push(`${s.ticker} ${s.side}: ${s.reason} (${s.detail})`);
   }
   for (const slot of sweepModes) modes[slot] = 'off:swept';
@@ -342,8 +358,7 @@ export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: Rea
     const step = quoteWithMemory(ctx, memory.get(ctx.game.eventTicker) ?? EMPTY_GAME_MEMORY, settings);
     memory.set(ctx.game.eventTicker, step.memory);
     for (const [ticker, mm] of step.memory) {
-      const bid = slotId(ticker, 'bid');
-      const ask = slotId(ticker, 'ask');
+      const { bid, ask } = settings.slotsOf(ticker);
       if (mm.bidOutbidMs !== undefined) competition.add(bid);
       else competition.delete(bid);
       if (mm.askOutbidMs !== undefined) competition.add(ask);
