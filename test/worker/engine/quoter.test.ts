@@ -194,6 +194,50 @@ describe('gameQuoter sweep guard', () => {
     expect(sides(g2(both(T0 + 1_000, 500, 500)))).toHaveLength(4);
   });
 
+  it('game scope and theo-moved release only ever remove quotes (property)', () => {
+    let pulls = 0;
+    const step = fc.record({
+      dt: fc.integer({ min: 1, max: 20_000 }),
+      a: fc.integer({ min: -2_000, max: 2_000 }),
+      b: fc.integer({ min: -2_000, max: 2_000 }),
+      theo: fc.double({ min: 0.2, max: 0.8, noNaN: true }),
+      refresh: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        const guarded = gameQuoter({
+          params: { ...DEFAULT_QUOTING_PARAMS, sweepScope: 'game', sweepRelease: 'theo-moved' },
+        });
+        const plain = gameQuoter({ params: DEFAULT_QUOTING_PARAMS, sweepSize: 1e9 });
+        let now = T0;
+        let theoMs = T0;
+        for (const s of steps) {
+          now += s.dt;
+          if (s.refresh) theoMs = now;
+          const base = ctx(now, null, null);
+          const c1: QuoteContext = {
+            ...base,
+            positions: new Map([
+              [A, s.a],
+              [B, s.b],
+            ]),
+            theo: {
+              ...base.theo,
+              probabilities: { Boston: s.theo, Milwaukee: 1 - s.theo },
+              updatedMs: theoMs,
+            },
+          };
+          const g = guarded(c1).quotes;
+          const u = plain(c1).quotes;
+          for (const q of g) expect(u).toContainEqual(q);
+          if (g.length < u.length) pulls++;
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(pulls).toBeGreaterThan(0); // the guard did act in these sequences
+  });
+
   it('small fills do not trip it, and it never adds a quote', () => {
     const qt = gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
     const plain = gameQuoter({ params: DEFAULT_QUOTING_PARAMS, sweepSize: 1e9 });
