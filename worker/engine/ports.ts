@@ -103,6 +103,8 @@ export interface TheoSnapshot {
   updatedMs: number;
   /** How many books contributed. */
   books: number;
+  /** Largest weighted standard deviation of the books' fair probabilities (theo quality; issue #14). */
+  dispersion?: number;
   /** The odds feed's commence time of the event with this theo (epoch ms): it may move the game's start. */
   commenceMs?: number;
 }
