@@ -9,8 +9,9 @@
  *   get_snapshot for it; terminal errors (10, 25) → resubscribe; a snapshot
  *   that does not come back in time → resubscribe.
  * - Liveness: we ping every `pingIntervalMs`; any inbound frame, ping or pong
- *   counts as life; silence past `silenceMs` means a dead (maybe half-open)
- *   socket: it is terminated and we reconnect.
+ *   counts as life; a ping with nothing heard `pongTimeoutMs` after it, or
+ *   silence past `silenceMs`, means a dead (maybe half-open) socket: it is
+ *   terminated and we reconnect.
  * - Reconnect with capped exponential backoff and full jitter; on reconnect
  *   every book goes stale, everything is resubscribed, and a `reconnected`
  *   event tells the owner to reconcile fills, orders and positions over REST
@@ -68,6 +69,8 @@ export interface FeedStats {
   snapshotRequests: number;
   resubscribes: number;
   silenceTimeouts: number;
+  /** Connections dropped because nothing (no pong, no frame) came back within `pongTimeoutMs` of a ping. */
+  pongTimeouts: number;
   duplicateFills: number;
   /** Book frames dropped untouched: on a sid that is not ours, or for a market not ours on our sid. */
   dropped: { unknown_sid: number; unknown_market: number };
@@ -88,6 +91,8 @@ export interface KalshiWsOptions {
   pingIntervalMs?: number;
   /** Silence (no frame, ping or pong) after which the socket is presumed dead. */
   silenceMs?: number;
+  /** Nothing heard (no pong, no frame) this long after one of our pings: the socket is presumed dead. */
+  pongTimeoutMs?: number;
   /** How long a requested snapshot may take before the subscription is rebuilt (and a private subscription
    * its acknowledgement before the connection starts over). */
   snapshotTimeoutMs?: number;
@@ -98,14 +103,18 @@ export interface KalshiWsOptions {
 }
 
 /**
- * Liveness: we ping every 5 s (Kalshi pings every 10 s); a socket that has
- * produced nothing, not even a pong, for 12 s is dead. Books on a silent
- * socket may be missing deltas without any seq hint, so this bound is also
- * the worst-case staleness of a "live" book on a half-open connection; use
- * `quietForMs()` to demand fresher data for quoting.
+ * Liveness: we ping every 2.5 s (Kalshi pings every 10 s and answers ours with
+ * a pong); a ping with nothing heard 3 s after it means a dead socket, so a
+ * half-open connection is replaced within ~5.5 s (it took 12–17 s of silence,
+ * with fills and order updates lost meanwhile and orders believed resting that
+ * had filled). A socket that has produced nothing for 12 s is dead in any
+ * case. Books on a silent socket may be missing deltas without any seq hint,
+ * so these bounds are also the worst-case staleness of a "live" book on a
+ * half-open connection; use `quietForMs()` to demand fresher data for quoting.
  */
 const DEFAULTS = {
-  pingIntervalMs: 5_000,
+  pingIntervalMs: 2_500,
+  pongTimeoutMs: 3_000,
   silenceMs: 12_000,
   snapshotTimeoutMs: 10_000,
   reconnect: { baseMs: 500, capMs: 30_000, minMs: 100 },
@@ -139,6 +148,9 @@ export class KalshiWsFeed {
   private state: ConnectionState = 'disconnected';
   private lastHeard = 0;
   private heartbeat: TimerHandle | null = null;
+  /** Counts everything heard (frame, ping, pong): a ping's deadline compares it, not a timestamp. */
+  private heardCount = 0;
+  private pongCheck: TimerHandle | null = null;
   private reconnectTimer: TimerHandle | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -168,6 +180,7 @@ export class KalshiWsFeed {
     snapshotRequests: 0,
     resubscribes: 0,
     silenceTimeouts: 0,
+    pongTimeouts: 0,
     duplicateFills: 0,
     dropped: { unknown_sid: 0, unknown_market: 0 },
   };
@@ -183,6 +196,7 @@ export class KalshiWsFeed {
       lifecycle: options.lifecycle ?? false,
       pingIntervalMs: options.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
       silenceMs: options.silenceMs ?? DEFAULTS.silenceMs,
+      pongTimeoutMs: options.pongTimeoutMs ?? DEFAULTS.pongTimeoutMs,
       snapshotTimeoutMs: options.snapshotTimeoutMs ?? DEFAULTS.snapshotTimeoutMs,
       reconnect: { ...DEFAULTS.reconnect, ...options.reconnect },
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs,
@@ -402,7 +416,9 @@ export class KalshiWsFeed {
   }
 
   private heard(ws: WebSocket): void {
-    if (ws === this.ws) this.lastHeard = this.clock.now();
+    if (ws !== this.ws) return;
+    this.lastHeard = this.clock.now();
+    this.heardCount++;
   }
 
   private startHeartbeat(ws: WebSocket): void {
@@ -423,6 +439,7 @@ export class KalshiWsFeed {
       }
       try {
         ws.ping();
+        this.awaitPong(ws);
       } catch {
         // A failing ping surfaces as an error/close event.
       }
@@ -432,9 +449,33 @@ export class KalshiWsFeed {
     this.heartbeat = this.clock.setTimeout(beat, this.opts.pingIntervalMs);
   }
 
+  /**
+   * Arms the ping's deadline (one at a time: a pending one already covers this ping). A deadline that
+   * fires late (our own event loop stalled) looks once more after pending I/O is read, so a pong that
+   * sat unread behind the stall does not condemn a healthy socket.
+   */
+  private awaitPong(ws: WebSocket): void {
+    if (this.pongCheck) return;
+    const heardAtPing = this.heardCount;
+    const due = this.clock.now() + this.opts.pongTimeoutMs;
+    const check = (late: boolean) => {
+      this.pongCheck = null;
+      if (ws !== this.ws || this.heardCount !== heardAtPing) return;
+      if (!late && this.clock.now() - due > this.opts.pongTimeoutMs / 2) {
+        this.pongCheck = this.clock.setTimeout(() => check(true), 0);
+        return;
+      }
+      this.stats.pongTimeouts++;
+      this.drop(ws, `ping unanswered for ${this.clock.now() - due + this.opts.pongTimeoutMs} ms`);
+    };
+    this.pongCheck = this.clock.setTimeout(() => check(false), this.opts.pongTimeoutMs);
+  }
+
   private stopHeartbeat(): void {
     if (this.heartbeat) this.clock.clearTimeout(this.heartbeat);
     this.heartbeat = null;
+    if (this.pongCheck) this.clock.clearTimeout(this.pongCheck);
+    this.pongCheck = null;
   }
 
   private send(cmd: WsCommand, tickers: string[] = []): void {

@@ -4,6 +4,7 @@
  * sockets and subscription changes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/clock.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
 import { type FeedEvent, KalshiWsFeed } from '../../../worker/kalshi/ws-client.ts';
 import { BOS, booksEqual, localBook, MIL, rest, signer, simBook, startSim, until } from './sim-setup.ts';
@@ -114,6 +115,47 @@ describe('WebSocket feed × simulator', () => {
       'books equal on the new connection',
     );
     expect(feed.stats.reconnects).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a half-open connection is replaced once a ping goes unanswered, long before the silence bound', async () => {
+    sim = await startSim();
+    seedBooks();
+    const clock = new ManualClock(Date.now()); // the exchange checks signatures against the wall clock
+    const f = new KalshiWsFeed({
+      url: sim.wsUrl,
+      signer,
+      clock,
+      pingIntervalMs: 1_000,
+      pongTimeoutMs: 1_500,
+      silenceMs: 60_000,
+      reconnect: { baseMs: 50, capMs: 400, minMs: 10 },
+    });
+    feed = f;
+    f.setMarkets([BOS, MIL]);
+    f.start();
+    await until(() => f.connectionState === 'connected', 'connected');
+    // A healthy socket answers every ping: nothing is dropped.
+    for (let i = 0; i < 4; i++) {
+      clock.advance(1_000);
+      await until(() => f.quietForMs() === 0, 'pong');
+    }
+    expect(f.stats.reconnects).toBe(0);
+    sim.faults.halfOpenWebSockets();
+    rest(sim, BOS, 'bid', 440_000, 300); // lost on the silent socket
+    for (let i = 0; i < 3; i++) {
+      clock.advance(1_000);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // 3 s of silence, a twentieth of the silence bound: the unanswered ping condemned the socket, and a
+    // new connection is on its way (the reconnect delay, ≤ 50 ms here, is inside those 3 s).
+    await until(() => f.stats.connections === 2, 'a new connection');
+    expect(f.stats.pongTimeouts).toBe(1);
+    expect(f.stats.silenceTimeouts).toBe(0);
+    await until(() => {
+      clock.advance(50);
+      return f.connectionState === 'connected' && bothEqual(f);
+    }, 'books equal on the new connection');
+    expect(f.stats.reconnects).toBe(1);
   });
 
   it('markets are added and removed without reconnecting', async () => {
