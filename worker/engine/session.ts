@@ -58,6 +58,7 @@ import {
 } from './quoting-state.ts';
 import { driftMemory, holdDuringGap, reconcileOrders, reconcilePositions } from './reconcile.ts';
 import { StartWatch } from './start-watch.ts';
+import { UncertainWatch } from './uncertain-watch.ts';
 import { WriteBudget } from './write-budget.ts';
 
 /** A game's status is its quoting reason (shared/liveness/quoting-state.ts). */
@@ -187,6 +188,8 @@ export class TradingSession {
   private readonly marketStatus = new MarketStatusTracker();
   /** Games whose dates a lifecycle message changed, until a later listing answers (start-watch.ts). */
   private readonly startWatch: StartWatch;
+  /** Asks for a prompt listing while a write's outcome is unknown (uncertain-watch.ts). */
+  private readonly uncertainWatch = new UncertainWatch();
   private readonly paused = this.marketStatus.blocked;
   private readonly dirty = new Set<string>();
   private readonly dirtySince = new Map<string, number>();
@@ -1095,6 +1098,8 @@ export class TradingSession {
    */
   private recheckStatus(): void {
     const now = this.ports.clock.now();
+    const uncertain = this.manager.all().some((o) => o.state === 'uncertain');
+    if (this.uncertainWatch.due(uncertain, now)) void this.reconcile(); // settle it now, not at the next pass
     for (const g of this.games.values()) {
       if (g.inputStatus === undefined) continue;
       const books = new Map(g.tickers.map((t) => [t, this.ports.books.book(t)]));
