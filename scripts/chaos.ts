@@ -64,6 +64,7 @@ import {
   type GameSample,
   isQuotable,
   livenessViolations,
+  type UptimeCi,
   type UptimeReport,
   UptimeTracker,
 } from '../sim/scenario/uptime.ts';
@@ -1181,6 +1182,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 // ---------------------------------------------------------------- the table
 
 const fmtS = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
+/** An uptime's 95 % interval and its sample count (sim/scenario/uptime.ts, batch means). */
+const fmtCi = (ci: UptimeCi | null) =>
+  ci === null
+    ? '(95 % CI: too few samples)'
+    : `(95 % CI ${(ci.lo * 100).toFixed(1)}–${(ci.hi * 100).toFixed(1)} %, ${ci.blocks} blocks)`;
 
 export function chaosTable(r: ChaosReport): string {
   const lines: string[] = [];
@@ -1207,15 +1213,15 @@ export function chaosTable(r: ChaosReport): string {
     const l = r.liveness;
     lines.push('');
     lines.push(
-      `liveness: quoting uptime outside fault windows ${(l.uptime * 100).toFixed(1)} % (worst game ${(l.minGameUptime * 100).toFixed(1)} %), ` +
+      `liveness: quoting uptime outside fault windows ${(l.uptime * 100).toFixed(1)} % ${fmtCi(l.uptimeCi)} (worst game ${(l.minGameUptime * 100).toFixed(1)} %), ` +
         `recovery after a fault p99 ${fmtS(l.recoveryP99Ms)} over ${l.recoveriesMs.length} fault end(s), ${l.unrecovered} unrecovered`,
     );
     lines.push('');
-    lines.push('| game | quotable | all sides resting | uptime |');
-    lines.push('| ---- | -------: | ----------------: | -----: |');
+    lines.push('| game | quotable | all sides resting | uptime | 95 % interval (10-s blocks) |');
+    lines.push('| ---- | -------: | ----------------: | -----: | --------------------------: |');
     for (const g of l.games)
       lines.push(
-        `| ${g.game} | ${fmtS(g.quotableMs)} | ${fmtS(g.restingMs)} | ${(g.uptime * 100).toFixed(1)} % |`,
+        `| ${g.game} | ${fmtS(g.quotableMs)} | ${fmtS(g.restingMs)} | ${(g.uptime * 100).toFixed(1)} % | ${fmtCi(g.ci)} |`,
       );
     lines.push('');
     lines.push('| reason | game-time outside faults | games at the end |');
