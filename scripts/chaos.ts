@@ -928,6 +928,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     // Liveness samples: the worker's reason (last known; feed-down while no fresh snapshot: the worker is
     // down, the game quotable) and the sides resting at the exchange (its truth, not the worker's word).
     const livenessSamples: { at: number; samples: GameSample[] }[] = [];
+    // The gap lines again, to name at the end those outside every fault window (the misses that count).
+    const livenessGaps: { at: number; entry: Record<string, unknown> & { worker: string[] } }[] = [];
     const lastReason = new Map<string, { reason: QuotingReason; eligible: string[] }>();
     const sampleLiveness = (now: number, ex: ExchangeView, snap: typeof lastSnap, fresh: boolean) => {
       if (fresh && snap?.games) for (const g of snap.games) lastReason.set(g.eventTicker, g);
@@ -942,9 +944,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         // The log says which sides a quotable game missed, to tell a slow requote from a measurement gap.
         // With the worker's own view of each missing slot (its order's state, or none), to tell a create it
         // never sent from one the exchange has not shown.
-        if (isQuotable(reason) && missing.length > 0)
-          harnessLog({
-            event: 'liveness_gap',
+        if (isQuotable(reason) && missing.length > 0) {
+          const entry = {
             game: g.eventTicker,
             reason,
             fresh,
@@ -953,7 +954,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
               const o = snap?.orders.find((x) => `${x.ticker}|${x.side}` === k);
               return o ? `${o.state} ${o.remaining}` : 'none';
             }),
-          });
+          };
+          harnessLog({ event: 'liveness_gap', ...entry });
+          livenessGaps.push({ at: now, entry });
+        }
         return {
           game: g.eventTicker,
           reason,
@@ -1122,16 +1126,30 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     // Liveness: fault windows are the durational faults, and a worker kill until its successor is ready.
     const tracker = new UptimeTracker();
     const windows: { kind: string; end: number }[] = [];
+    const windowEnd = (ep: (typeof episodes)[number]) =>
+      ep.kind === 'local.workerKill' && ep.incarnation !== undefined
+        ? (readyAt.get(ep.incarnation) ?? Date.now())
+        : ep.endMs;
     for (const ep of episodes) {
-      const end =
-        ep.kind === 'local.workerKill' && ep.incarnation !== undefined
-          ? (readyAt.get(ep.incarnation) ?? Date.now())
-          : ep.endMs;
+      const end = windowEnd(ep);
       tracker.fault(ep.startMs, Math.max(ep.startMs, end));
       windows.push({ kind: ep.kind, end: Math.max(ep.startMs, end) });
     }
     for (const s of livenessSamples) tracker.observe(s.at, s.samples);
     const liveness = tracker.report();
+    // The gaps that count against the uptime (outside every fault window), tallied by the worker's view of
+    // each missing side: `resting` = it believes the order rests, `pending`/`uncertain` = a write blocks the
+    // slot, `none` = it wants the side but has no order.
+    const byView: Record<string, number> = {};
+    for (const { at, entry } of livenessGaps) {
+      if (episodes.some((ep) => ep.startMs <= at && at < Math.max(ep.startMs, windowEnd(ep)))) continue;
+      harnessLog({ event: 'liveness_miss', atS: Math.round((at - t0) / 100) / 10, ...entry });
+      for (const v of entry.worker) {
+        const k = v.split(' ')[0]!;
+        byView[k] = (byView[k] ?? 0) + 1;
+      }
+    }
+    harnessLog({ event: 'liveness_miss_summary', sideSamplesByWorkerView: byView });
     // Recoveries come in order of fault end: name the fault of each, for diagnosis.
     const ends = windows.sort((a, b) => a.end - b.end);
     for (const [i, ms] of liveness.recoveriesMs.entries())
