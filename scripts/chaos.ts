@@ -1123,18 +1123,20 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       if ((await Promise.race([exited, timeout])) === 'timeout') await killChild('SIGKILL');
     }
 
-    // Liveness: fault windows are the durational faults, and a worker kill until its successor is ready.
+    // Liveness: fault windows are the durational faults, a worker kill until its successor is ready, and
+    // the kill-switch drill from the flag until it is cleared (an operator's stop: the Lambda cancels at
+    // once, the worker says `killed` only at its next flag poll, and that lag is no failure of quoting).
     const tracker = new UptimeTracker();
-    const windows: { kind: string; end: number }[] = [];
-    const windowEnd = (ep: (typeof episodes)[number]) =>
-      ep.kind === 'local.workerKill' && ep.incarnation !== undefined
-        ? (readyAt.get(ep.incarnation) ?? Date.now())
-        : ep.endMs;
-    for (const ep of episodes) {
-      const end = windowEnd(ep);
-      tracker.fault(ep.startMs, Math.max(ep.startMs, end));
-      windows.push({ kind: ep.kind, end: Math.max(ep.startMs, end) });
-    }
+    const windows: { kind: string; start: number; end: number }[] = episodes.map((ep) => {
+      const end =
+        ep.kind === 'local.workerKill' && ep.incarnation !== undefined
+          ? (readyAt.get(ep.incarnation) ?? Date.now())
+          : ep.endMs;
+      return { kind: ep.kind, start: ep.startMs, end: Math.max(ep.startMs, end) };
+    });
+    if (killFiredAt !== null)
+      windows.push({ kind: 'kill-switch drill', start: killFiredAt, end: killClearedAt ?? Date.now() });
+    for (const w of windows) tracker.fault(w.start, w.end);
     for (const s of livenessSamples) tracker.observe(s.at, s.samples);
     const liveness = tracker.report();
     // The gaps that count against the uptime (outside every fault window), tallied by the worker's view of
@@ -1142,7 +1144,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     // slot, `none` = it wants the side but has no order.
     const byView: Record<string, number> = {};
     for (const { at, entry } of livenessGaps) {
-      if (episodes.some((ep) => ep.startMs <= at && at < Math.max(ep.startMs, windowEnd(ep)))) continue;
+      if (windows.some((w) => w.start <= at && at < w.end)) continue;
       harnessLog({ event: 'liveness_miss', atS: Math.round((at - t0) / 100) / 10, ...entry });
       for (const v of entry.worker) {
         const k = v.split(' ')[0]!;
