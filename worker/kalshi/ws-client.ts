@@ -93,9 +93,14 @@ export interface KalshiWsOptions {
   silenceMs?: number;
   /** Nothing heard (no pong, no frame) this long after one of our pings: the socket is presumed dead. */
   pongTimeoutMs?: number;
-  /** How long a requested snapshot may take before the subscription is rebuilt (and a private subscription
-   * its acknowledgement before the connection starts over). */
+  /** How long a requested snapshot may take before the subscription is rebuilt. */
   snapshotTimeoutMs?: number;
+  /**
+   * How long a private subscription may wait for its acknowledgement before the connection starts over.
+   * Default 3 s (never more than snapshotTimeoutMs): a subscribe sent while the exchange was silent is
+   * lost for good once it speaks again, and the feed stays down (quoting paused) until this runs out.
+   */
+  subscribeAckTimeoutMs?: number;
   reconnect?: BackoffPolicy & { minMs?: number };
   gridOf?: (ticker: string) => readonly PriceRange[] | null | undefined;
   /** Upgrade handshake timeout. */
@@ -117,6 +122,7 @@ const DEFAULTS = {
   pongTimeoutMs: 3_000,
   silenceMs: 12_000,
   snapshotTimeoutMs: 10_000,
+  subscribeAckTimeoutMs: 3_000,
   reconnect: { baseMs: 500, capMs: 30_000, minMs: 100 },
   handshakeTimeoutMs: 10_000,
 };
@@ -198,6 +204,9 @@ export class KalshiWsFeed {
       silenceMs: options.silenceMs ?? DEFAULTS.silenceMs,
       pongTimeoutMs: options.pongTimeoutMs ?? DEFAULTS.pongTimeoutMs,
       snapshotTimeoutMs: options.snapshotTimeoutMs ?? DEFAULTS.snapshotTimeoutMs,
+      subscribeAckTimeoutMs:
+        options.subscribeAckTimeoutMs ??
+        Math.min(DEFAULTS.subscribeAckTimeoutMs, options.snapshotTimeoutMs ?? DEFAULTS.snapshotTimeoutMs),
       reconnect: { ...DEFAULTS.reconnect, ...options.reconnect },
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs,
     };
@@ -432,7 +441,10 @@ export class KalshiWsFeed {
         this.drop(ws, `silent for ${now - this.lastHeard} ms`);
         return;
       }
-      if (this.privateAwaitedSince !== null && now - this.privateAwaitedSince > this.opts.snapshotTimeoutMs) {
+      if (
+        this.privateAwaitedSince !== null &&
+        now - this.privateAwaitedSince > this.opts.subscribeAckTimeoutMs
+      ) {
         // An unanswered private subscription would hold the feed down (quoting paused) for good: start over.
         this.drop(ws, `private subscription unanswered for ${now - this.privateAwaitedSince} ms`);
         return;

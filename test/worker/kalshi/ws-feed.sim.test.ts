@@ -158,6 +158,44 @@ describe('WebSocket feed × simulator', () => {
     expect(f.stats.reconnects).toBe(1);
   });
 
+  it('a subscription sent while the exchange was silent is given up within the ack timeout, not the snapshot timeout', async () => {
+    sim = await startSim();
+    seedBooks();
+    const clock = new ManualClock(Date.now()); // the exchange checks signatures against the wall clock
+    const f = new KalshiWsFeed({
+      url: sim.wsUrl,
+      signer,
+      clock,
+      pingIntervalMs: 1_000,
+      pongTimeoutMs: 1_500,
+      silenceMs: 60_000,
+      snapshotTimeoutMs: 10_000,
+      subscribeAckTimeoutMs: 2_000,
+      reconnect: { baseMs: 50, capMs: 400, minMs: 10 },
+    });
+    feed = f;
+    f.setMarkets([BOS, MIL]);
+    f.start();
+    await until(() => f.connectionState === 'connected', 'connected');
+    // The exchange goes silent (every socket, new ones too): the dead socket is replaced, and the new
+    // one's subscriptions get no answer.
+    sim.faults.set({ halfOpen: true });
+    await until(() => {
+      clock.advance(100);
+      return f.stats.connections === 2;
+    }, 'a second connection');
+    await new Promise((r) => setTimeout(r, 50)); // its subscribe reaches the silent exchange
+    sim.faults.set({ halfOpen: false }); // it speaks again; what it did not answer stays unanswered
+    for (let i = 0; i < 50 && !(f.connectionState === 'connected' && bothEqual(f)); i++) {
+      clock.advance(100);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Connected again within 5 s of the silence ending: before, the lost acknowledgement was awaited 10 s.
+    expect(f.connectionState).toBe('connected');
+    expect(bothEqual(f)).toBe(true);
+    expect(f.stats.connections).toBe(3);
+  });
+
   it('markets are added and removed without reconnecting', async () => {
     sim = await startSim();
     seedBooks();
