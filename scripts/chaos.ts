@@ -69,8 +69,8 @@ import {
   UptimeTracker,
 } from '../sim/scenario/uptime.ts';
 import { parseWorkerEnv } from '../worker/config.ts';
-import { signedInventory } from '../worker/engine/exposure.ts';
 import { startWorker } from '../worker/main.ts';
+import { limitBreach, restingAfterStop } from './paper/safety.ts';
 import { type LocalServerless, PAPER_BOOKMAKERS, startLocalServerless } from './paper/serverless.ts';
 
 // ---------------------------------------------------------------- options
@@ -974,15 +974,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       // limit
       for (const g of games) {
         inv.limit.checks++;
-        const inventory = signedInventory(g.tickers, ex.positions);
-        if (Math.abs(inventory) > g.cap)
-          violate('limit', `${g.eventTicker}: inventory ${inventory} > cap ${g.cap}`);
+        const inventory = limitBreach(g.tickers, ex.positions, g.cap);
+        if (inventory !== null) violate('limit', `${g.eventTicker}: inventory ${inventory} > cap ${g.cap}`);
       }
       // stop-time
       for (const g of games) {
         inv['stop-time'].checks++;
-        if (now < stopOf(g)) continue;
-        const late = ex.resting.filter((o) => g.tickers.includes(o.ticker));
+        const late = restingAfterStop(g.tickers, ex.resting, now, stopOf(g));
         if (late.length > 0)
           violate(
             'stop-time',

@@ -52,9 +52,11 @@ import type {
   RefreshPublisher,
 } from './engine/ports.ts';
 import { TradingSession } from './engine/session.ts';
+import { WriteBudget } from './engine/write-budget.ts';
 import { healthBeat } from './health.ts';
 import { feedDropReporter } from './kalshi/feed-metrics.ts';
 import { restFillBackfill } from './kalshi/fill-backfill.ts';
+import { undiciTransport } from './kalshi/undici-transport.ts';
 import { KalshiWsFeed } from './kalshi/ws-client.ts';
 
 export interface WorkerOptions {
@@ -167,6 +169,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     baseUrl: opts.kalshi.restBaseUrl,
     signer: tradingSigner,
     clock: systemClock,
+    transport: undiciTransport(opts.kalshi.restBaseUrl),
     ...(opts.restLimiterClock ? { limiter: new KalshiRateLimiter(opts.restLimiterClock) } : {}),
     // A create or amend decided before the kill switch tripped, still queued for tokens, is stopped here.
     writeFence: () => session?.writeFence() ?? null,
@@ -180,6 +183,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     baseUrl: opts.kalshi.restBaseUrl,
     signer,
     clock: systemClock,
+    // Its own pool: cancels never wait for a socket behind the trading client's writes.
+    transport: undiciTransport(opts.kalshi.restBaseUrl),
     limiter: false,
   });
   try {
@@ -187,6 +192,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   } catch (err) {
     log.warn('limiter_config_failed', { error: err instanceof Error ? err.message : String(err) });
   }
+  // The shards trade one account: each paces on its share of the account's buckets (so does the write budget).
+  rest.limiter?.setShare(1 / shardCount);
   // Books take each market's tick grid from discovery: exact off-grid checks, and a book sized to
   // the grid's ticks rather than the 0.0001 $ fallback (about 320 KB per market).
   const ws = new KalshiWsFeed({
@@ -291,6 +298,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       eventOf: (t) => session?.eventOf(t),
     }),
     dayPnl: dayPnlPort(opts.store, shardId, () => clock.now()),
+    // One write budget: the engine spends the REST limiter's write bucket (sized from /account/limits).
+    ...(rest.limiter ? { writeBudget: new WriteBudget(rest.limiter) } : {}),
   };
   session = new TradingSession(config, ports, {
     index: shardCount > 1 ? Number(opts.shardId) : 0,

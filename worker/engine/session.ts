@@ -294,7 +294,9 @@ export class TradingSession {
       log: ports.log,
       metrics: ports.metrics,
       audit: ports.audit,
-      budget: new WriteBudget(ports.clock, config.writeBudget.tokensPerSec, config.writeBudget.capacity),
+      budget:
+        ports.writeBudget ??
+        new WriteBudget(ports.clock, config.writeBudget.tokensPerSec, config.writeBudget.capacity),
       clientOrderPrefix: config.clientOrderPrefix,
       amend: config.amend,
       writeCost: config.writeBudget.writeCost,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
+import { KalshiRateLimiter, PRIORITY } from '../../../shared/kalshi/rate-limiter.ts';
 import { Inventory } from '../../../worker/engine/inventory.ts';
 import { groupLimitCentis } from '../../../worker/engine/order-groups.ts';
 import { type GameBinding, OrderManager } from '../../../worker/engine/order-manager.ts';
@@ -12,7 +13,10 @@ import { drain, recordingLog, recordingMetrics } from './support.ts';
 
 const TICKERS = ['G-A', 'G-B'];
 
-function rig(limit: number, opts: { amend?: boolean } = {}) {
+function rig(
+  limit: number,
+  opts: { amend?: boolean; limiter?: (clock: ManualClock) => KalshiRateLimiter } = {},
+) {
   const clock = new ManualClock(1_000_000);
   const ex = new FakeExchange();
   const inventory = new Inventory();
@@ -24,7 +28,7 @@ function rig(limit: number, opts: { amend?: boolean } = {}) {
     clock,
     log,
     metrics,
-    budget: new WriteBudget(clock, 1e9, 1e9),
+    budget: opts.limiter ? new WriteBudget(opts.limiter(clock)) : new WriteBudget(clock, 1e9, 1e9),
     clientOrderPrefix: 'kmm',
     amend: opts.amend ?? true,
     writeCost: 10,
@@ -216,6 +220,60 @@ describe('OrderManager', () => {
     expect(ex.created).toEqual([]);
     expect(r.deferred).toBe(1);
     expect(ex.resting()).toEqual([]); // the adopted order nobody wants was still cancelled
+  });
+
+  it("spends the REST client's write bucket: what other writes and a 429 took is not there to create with", async () => {
+    let limiter: KalshiRateLimiter | undefined;
+    const { ex, clock, manager, game } = rig(10_000, {
+      limiter: (c) => {
+        limiter = new KalshiRateLimiter(c, {
+          read: { refillPerSec: 100, capacity: 100 },
+          write: { refillPerSec: 10, capacity: 50 },
+        });
+        return limiter;
+      },
+    });
+    if (!limiter) throw new Error('rig built the limiter');
+    await limiter.acquire('write', 20, PRIORITY.write); // e.g. the order group's upkeep
+    const r = await manager.sync(game, FOUR(500));
+    expect(ex.created).toHaveLength(3);
+    expect(r.deferred).toBe(1);
+    expect(r.retryAfterMs).toBe(1_000);
+    clock.advance(1_000); // refilled enough for the fourth…
+    limiter.drain('write'); // …but the exchange said 429
+    expect((await manager.sync(game, FOUR(500))).deferred).toBe(1);
+    expect(ex.created).toHaveLength(3);
+    clock.advance(1_000);
+    await manager.sync(game, FOUR(500));
+    expect(ex.created).toHaveLength(4);
+  });
+
+  it("prices each write by the exchange's cost table, not the configured cost, so what it reserves is what the request spends", async () => {
+    let limiter: KalshiRateLimiter | undefined;
+    const { ex, manager, game } = rig(10_000, {
+      limiter: (c) => {
+        limiter = new KalshiRateLimiter(c);
+        limiter.configure(
+          {
+            usage_tier: 'basic',
+            read: { refill_rate: 100, bucket_capacity: 100 },
+            write: { refill_rate: 10, bucket_capacity: 20 },
+          },
+          {
+            default_cost: 10,
+            endpoint_costs: [
+              { method: 'POST', path: '/portfolio/events/orders', cost: 5 },
+              { method: 'POST', path: '/portfolio/events/orders/batched', cost: 5 },
+            ],
+          },
+        );
+        return limiter;
+      },
+    });
+    const r = await manager.sync(game, FOUR(500)); // writeCost 10 would afford two
+    expect(ex.created).toHaveLength(4);
+    expect(r.deferred).toBe(0);
+    expect(limiter?.snapshot().write.tokens).toBe(0);
   });
 
   it('places nothing outside an order group: a failed group creation defers the creates', async () => {
@@ -548,90 +606,105 @@ describe('OrderManager', () => {
       // ...and deliver one taken earlier, however stale it is by now.
       fc.record({ kind: fc.constant('stale' as const), pick: fc.nat(10) }),
     );
+    type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+    /** One interleaving; `writeCapacity`: a tight write bucket (10 tokens a scenario ms) so writes are deferred too. */
+    const run = async (ops: Op[], limit: number, amend: boolean, writeCapacity?: number) => {
+      const limiter =
+        writeCapacity === undefined
+          ? undefined
+          : (c: ManualClock) =>
+              new KalshiRateLimiter(c, {
+                read: { refillPerSec: 100, capacity: 100 },
+                write: { refillPerSec: 10_000, capacity: writeCapacity },
+              });
+      const { ex, manager, game, clock, inventory } = rig(limit, { amend, ...(limiter ? { limiter } : {}) });
+      ex.hold = true;
+      ex.delayFills = true;
+      const running: Promise<unknown>[] = [];
+      const adopted = new Set<string>();
+      const snaps: Extract<FeedEvent, { type: 'order' }>[] = [];
+      for (const o of ops) {
+        if (o.kind === 'sync') {
+          const [a, b, c, d] = o.sizes as [number, number, number, number];
+          running.push(
+            manager.sync(game, [
+              q('G-A', 'bid', 40 + o.shift, a),
+              q('G-A', 'ask', 45 + o.shift, b),
+              q('G-B', 'bid', 54 - o.shift, c),
+              q('G-B', 'ask', 59 - o.shift, d),
+            ]),
+          );
+        } else if (o.kind === 'twice') {
+          const want = [q('G-A', 'bid', 40, o.size), q('G-B', 'ask', 59, o.size)];
+          running.push(manager.sync(game, want), manager.sync(game, want));
+        } else if (o.kind === 'snap') {
+          const resting = ex.resting();
+          if (resting.length > 0)
+            snaps.push(ex.snapshot(resting[o.pick % resting.length]!.orderId, o.withTs));
+        } else if (o.kind === 'stale') {
+          if (snaps.length > 0) manager.onOrderUpdate(snaps[o.pick % snaps.length]!);
+        } else if (o.kind === 'release') ex.release(o.n);
+        else if (o.kind === 'fill') {
+          const resting = ex.resting();
+          if (resting.length > 0) {
+            const target = resting[o.pick % resting.length]!;
+            ex.fill(target.orderId, Math.max(1, Math.floor(target.remaining * o.frac)));
+          }
+        } else if (o.kind === 'deliver') ex.deliverFills(o.n);
+        else if (o.kind === 'lie') ex.lyingCancels++;
+        else {
+          clock.advance(1);
+          // As the session does: a ghost is dropped only where the inventory already carries what
+          // the exchange's position shows; in a market whose position still differs (a fill whose
+          // message is late) the drift is pending and its ghosts stay counted.
+          const drifting = new Set(
+            TICKERS.filter((t) => (ex.positions.get(t) ?? 0) !== inventory.position(t)),
+          );
+          manager.dropGhosts(clock.now(), drifting);
+          const listed = await ex.listRestingOrders();
+          const actions = reconcileOrders(manager.all(), listed, new Set(TICKERS), 'kmm', clock.now());
+          for (const a of actions) if (a.kind === 'adopt') adopted.add(a.exchange.orderId);
+          manager.applyReconciliation(actions, () => 'G');
+        }
+        await drain(2);
+        for (const b of exchangeWorstCase(ex, TICKERS)) {
+          expect(b.upper).toBeLessThanOrEqual(limit);
+          expect(b.lower).toBeGreaterThanOrEqual(-limit);
+        }
+        expectIndexConsistent(manager);
+        expectNeverUndercounted(ex, manager, adopted);
+        // One create in flight per slot at most (a second one is a second order in the slot).
+        const unacked = manager.all().filter((x) => x.orderId === null);
+        expect(new Set(unacked.map((x) => `${x.ticker}|${x.side}`)).size).toBe(unacked.length);
+      }
+      ex.hold = false;
+      ex.release();
+      ex.deliverFills();
+      await Promise.all(running);
+      await manager.settled();
+      for (const b of exchangeWorstCase(ex, TICKERS)) {
+        expect(b.upper).toBeLessThanOrEqual(limit);
+        expect(b.lower).toBeGreaterThanOrEqual(-limit);
+      }
+    };
+    const ops = fc.array(op, { minLength: 1, maxLength: 60 });
+    const limits = fc.integer({ min: 3, max: 20 }).map((c) => c * 100);
+    const interleavings = fc.asyncProperty(ops, limits, fc.boolean(), (o, l, a) => run(o, l, a));
+    // Random interleavings: a seed and path given together replay only that one case, so they stay apart.
+    await fc.assert(interleavings, { numRuns: 300 });
+    // The same under a write budget too small for every write of a requote: some are deferred.
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(op, { minLength: 1, maxLength: 60 }),
-        fc.integer({ min: 3, max: 20 }).map((c) => c * 100),
-        fc.boolean(),
-        async (ops, limit, amend) => {
-          const { ex, manager, game, clock, inventory } = rig(limit, { amend });
-          ex.hold = true;
-          ex.delayFills = true;
-          const running: Promise<unknown>[] = [];
-          const adopted = new Set<string>();
-          const snaps: Extract<FeedEvent, { type: 'order' }>[] = [];
-          for (const o of ops) {
-            if (o.kind === 'sync') {
-              const [a, b, c, d] = o.sizes as [number, number, number, number];
-              running.push(
-                manager.sync(game, [
-                  q('G-A', 'bid', 40 + o.shift, a),
-                  q('G-A', 'ask', 45 + o.shift, b),
-                  q('G-B', 'bid', 54 - o.shift, c),
-                  q('G-B', 'ask', 59 - o.shift, d),
-                ]),
-              );
-            } else if (o.kind === 'twice') {
-              const want = [q('G-A', 'bid', 40, o.size), q('G-B', 'ask', 59, o.size)];
-              running.push(manager.sync(game, want), manager.sync(game, want));
-            } else if (o.kind === 'snap') {
-              const resting = ex.resting();
-              if (resting.length > 0)
-                snaps.push(ex.snapshot(resting[o.pick % resting.length]!.orderId, o.withTs));
-            } else if (o.kind === 'stale') {
-              if (snaps.length > 0) manager.onOrderUpdate(snaps[o.pick % snaps.length]!);
-            } else if (o.kind === 'release') ex.release(o.n);
-            else if (o.kind === 'fill') {
-              const resting = ex.resting();
-              if (resting.length > 0) {
-                const target = resting[o.pick % resting.length]!;
-                ex.fill(target.orderId, Math.max(1, Math.floor(target.remaining * o.frac)));
-              }
-            } else if (o.kind === 'deliver') ex.deliverFills(o.n);
-            else if (o.kind === 'lie') ex.lyingCancels++;
-            else {
-              clock.advance(1);
-              // As the session does: a ghost is dropped only where the inventory already carries what
-              // the exchange's position shows; in a market whose position still differs (a fill whose
-              // message is late) the drift is pending and its ghosts stay counted.
-              const drifting = new Set(
-                TICKERS.filter((t) => (ex.positions.get(t) ?? 0) !== inventory.position(t)),
-              );
-              manager.dropGhosts(clock.now(), drifting);
-              const listed = await ex.listRestingOrders();
-              const actions = reconcileOrders(manager.all(), listed, new Set(TICKERS), 'kmm', clock.now());
-              for (const a of actions) if (a.kind === 'adopt') adopted.add(a.exchange.orderId);
-              manager.applyReconciliation(actions, () => 'G');
-            }
-            await drain(2);
-            for (const b of exchangeWorstCase(ex, TICKERS)) {
-              expect(b.upper).toBeLessThanOrEqual(limit);
-              expect(b.lower).toBeGreaterThanOrEqual(-limit);
-            }
-            expectIndexConsistent(manager);
-            expectNeverUndercounted(ex, manager, adopted);
-            // One create in flight per slot at most (a second one is a second order in the slot).
-            const unacked = manager.all().filter((x) => x.orderId === null);
-            expect(new Set(unacked.map((x) => `${x.ticker}|${x.side}`)).size).toBe(unacked.length);
-          }
-          ex.hold = false;
-          ex.release();
-          ex.deliverFills();
-          await Promise.all(running);
-          await manager.settled();
-          for (const b of exchangeWorstCase(ex, TICKERS)) {
-            expect(b.upper).toBeLessThanOrEqual(limit);
-            expect(b.lower).toBeGreaterThanOrEqual(-limit);
-          }
-        },
+      fc.asyncProperty(ops, limits, fc.boolean(), fc.integer({ min: 1, max: 6 }), (o, l, a, n) =>
+        run(o, l, a, n * 10),
       ),
-      {
-        numRuns: 300,
-        seed: -117799499,
-        path: '159:3:2:6:4:3:7:8:8:12:11:12:12:15:15:16:15:2:17:17',
-        endOnFailure: true,
-      },
+      { numRuns: 200 },
     );
+    // The fixed counterexample of the fresh-clone failure (305 > 300: ghosts dropped at every listing).
+    await fc.assert(interleavings, {
+      seed: -117799499,
+      path: '159:3:2:6:4:3:7:8:8:12:11:12:12:15:15:16:15:2:17:17',
+      endOnFailure: true,
+    });
   });
 });
 
