@@ -157,6 +157,7 @@ export class KalshiWsFeed {
   /** Counts everything heard (frame, ping, pong): a ping's deadline compares it, not a timestamp. */
   private heardCount = 0;
   private pongCheck: TimerHandle | null = null;
+  private ackCheck: TimerHandle | null = null;
   private reconnectTimer: TimerHandle | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -383,7 +384,7 @@ export class KalshiWsFeed {
     this.nextId = 1;
     this.setState('degraded', 'subscribing');
     if (this.opts.privateChannels.length > 0) {
-      this.privateAwaitedSince = this.clock.now();
+      this.awaitPrivateAck(ws);
       this.send({
         id: this.nextId++,
         cmd: 'subscribe',
@@ -483,9 +484,26 @@ export class KalshiWsFeed {
     this.pongCheck = this.clock.setTimeout(() => check(false), this.opts.pongTimeoutMs);
   }
 
+  /**
+   * A private subscription is sent: its acknowledgement is due within `subscribeAckTimeoutMs`, judged at
+   * that instant (the heartbeat's check alone came up to a ping interval later).
+   */
+  private awaitPrivateAck(ws: WebSocket): void {
+    const since = this.clock.now();
+    this.privateAwaitedSince = since;
+    if (this.ackCheck) this.clock.clearTimeout(this.ackCheck);
+    this.ackCheck = this.clock.setTimeout(() => {
+      this.ackCheck = null;
+      if (ws !== this.ws || this.privateAwaitedSince !== since) return;
+      this.drop(ws, `private subscription unanswered for ${this.clock.now() - since} ms`);
+    }, this.opts.subscribeAckTimeoutMs);
+  }
+
   private stopHeartbeat(): void {
     if (this.heartbeat) this.clock.clearTimeout(this.heartbeat);
     this.heartbeat = null;
+    if (this.ackCheck) this.clock.clearTimeout(this.ackCheck);
+    this.ackCheck = null;
     if (this.pongCheck) this.clock.clearTimeout(this.pongCheck);
     this.pongCheck = null;
   }
@@ -735,7 +753,7 @@ export class KalshiWsFeed {
             this.privateSids.delete(msg.sid);
             this.stats.resubscribes++;
             this.emit({ type: 'private_gap', channel });
-            this.privateAwaitedSince = this.clock.now();
+            if (this.ws) this.awaitPrivateAck(this.ws);
             this.send({ id: this.nextId++, cmd: 'subscribe', params: { channels: [channel] } });
           }
         }

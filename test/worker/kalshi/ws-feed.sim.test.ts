@@ -196,6 +196,39 @@ describe('WebSocket feed × simulator', () => {
     expect(f.stats.connections).toBe(3);
   });
 
+  it('an unanswered subscription is given up when its acknowledgement is due, not at the next ping', async () => {
+    sim = await startSim();
+    seedBooks();
+    sim.faults.set({ halfOpen: true }); // the exchange answers nothing from the start
+    const clock = new ManualClock(Date.now()); // the exchange checks signatures against the wall clock
+    const f = new KalshiWsFeed({
+      url: sim.wsUrl,
+      signer,
+      clock,
+      pingIntervalMs: 10_000,
+      pongTimeoutMs: 10_000,
+      silenceMs: 60_000,
+      subscribeAckTimeoutMs: 2_000,
+      reconnect: { baseMs: 50, capMs: 400, minMs: 10 },
+    });
+    feed = f;
+    f.setMarkets([BOS, MIL]);
+    f.start();
+    await until(() => f.stats.connections === 1, 'connected (socket open)');
+    await new Promise((r) => setTimeout(r, 50)); // the subscribe reaches the silent exchange
+    sim.faults.set({ halfOpen: false });
+    for (let i = 0; i < 21; i++) {
+      clock.advance(100);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // 2.1 s: the acknowledgement was due at 2 s; the first ping (and its check) would come at 10 s.
+    await until(() => f.stats.connections === 2, 'a new connection');
+    await until(() => {
+      clock.advance(50);
+      return f.connectionState === 'connected' && bothEqual(f);
+    }, 'connected with the books of the exchange');
+  });
+
   it('markets are added and removed without reconnecting', async () => {
     sim = await startSim();
     seedBooks();
