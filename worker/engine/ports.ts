@@ -341,7 +341,7 @@ export type FeedEvent =
   | {
       type: 'lifecycle';
       ticker: string;
-      kind: 'paused' | 'resumed' | 'closed' | 'determined' | 'settled' | 'other';
+      kind: 'paused' | 'resumed' | 'closed' | 'determined' | 'settled' | 'dates' | 'other';
     };
 
 export interface MarketFeed {

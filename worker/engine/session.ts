@@ -57,6 +57,8 @@ import {
   STATUS_RECHECK_MS,
 } from './quoting-state.ts';
 import { driftMemory, holdDuringGap, reconcileOrders, reconcilePositions } from './reconcile.ts';
+import { StartWatch } from './start-watch.ts';
+import { UncertainWatch } from './uncertain-watch.ts';
 import { WriteBudget } from './write-budget.ts';
 
 /** A game's status is its quoting reason (shared/liveness/quoting-state.ts). */
@@ -184,6 +186,10 @@ export class TradingSession {
   readonly killSwitch: KillSwitch;
   /** Exchange status of every market we trade (listings + lifecycle); `paused` is its blocked set. */
   private readonly marketStatus = new MarketStatusTracker();
+  /** Games whose dates a lifecycle message changed, until a later listing answers (start-watch.ts). */
+  private readonly startWatch: StartWatch;
+  /** Asks for a prompt listing while a write's outcome is unknown (uncertain-watch.ts). */
+  private readonly uncertainWatch = new UncertainWatch();
   private readonly paused = this.marketStatus.blocked;
   private readonly dirty = new Set<string>();
   private readonly dirtySince = new Map<string, number>();
@@ -298,6 +304,7 @@ export class TradingSession {
       onSettled: (g) => this.markDirty(g),
       orderGroupResetMs: config.orderGroupResetMs,
     });
+    this.startWatch = new StartWatch(this.ports.clock);
     this.outage = new FeedOutage({
       clock: ports.clock,
       flatten: ports.pauseFlatten ?? ports.flatten,
@@ -400,6 +407,7 @@ export class TradingSession {
     for (const t of this.timers.splice(0)) this.ports.clock.clearTimeout(t);
     if (this.wsTimer) this.ports.clock.clearTimeout(this.wsTimer);
     this.outage.dispose();
+    this.startWatch.close();
     if (this.recheckTimer) this.ports.clock.clearTimeout(this.recheckTimer);
     if (this.discoveryTimer) this.ports.clock.clearTimeout(this.discoveryTimer);
     this.manager.dispose();
@@ -623,7 +631,10 @@ export class TradingSession {
     if (kind === 'closed' || kind === 'determined' || kind === 'settled') {
       const g = eventTicker ? this.games.get(eventTicker) : undefined;
       if (g) g.closed = true;
-    } else if (kind === 'other' && eventTicker) this.relist(eventTicker); // dates or tick structure changed
+    } else if ((kind === 'other' || kind === 'dates') && eventTicker) {
+      if (kind === 'dates') this.startWatch.changed(eventTicker, this.ports.clock.now()); // start uncertain until listed
+      this.relist(eventTicker, true); // dates or tick structure changed
+    }
     if (eventTicker) this.markDirty(eventTicker);
   }
 
@@ -860,6 +871,7 @@ export class TradingSession {
 
   /** Every listing re-teaches the markets' status (a pause or resume missed while disconnected, a market not open). */
   private learnMarketStatus(events: readonly ListedEvent[], listedAt: number): void {
+    for (const t of this.startWatch.listed(events, listedAt)) this.markDirty(t);
     for (const ev of events)
       for (const t of this.marketStatus.learnListing(ev.markets, listedAt)) {
         const g = this.gameOfTicker.get(t);
@@ -903,6 +915,7 @@ export class TradingSession {
       } catch (err) {
         this.ports.metrics.count('DiscoveryErrors');
         this.ports.log.warn('relist_failed', { series, error: errText(err) });
+        this.startWatch.retry(eventTicker, () => this.relist(eventTicker));
       } finally {
         this.relisting.delete(series);
       }
@@ -1087,6 +1100,8 @@ export class TradingSession {
    */
   private recheckStatus(): void {
     const now = this.ports.clock.now();
+    const uncertain = this.manager.all().some((o) => o.state === 'uncertain');
+    if (this.uncertainWatch.due(uncertain, now)) void this.reconcile(); // settle it now, not at the next pass
     for (const g of this.games.values()) {
       if (g.inputStatus === undefined) continue;
       const books = new Map(g.tickers.map((t) => [t, this.ports.books.book(t)]));
@@ -1108,7 +1123,8 @@ export class TradingSession {
       // A market the exchange does not trade only blocks its own writes (the gate); the game as a whole
       // is paused or inactive when none of its markets trade.
       closed: g.closed || marketBlocked === 'market-inactive',
-      stopAtMs: g.stopAtMs,
+      // A start announced moved but not yet listed may already be past: stop as if it were.
+      stopAtMs: this.startWatch.uncertain(g.game.eventTicker) ? now : g.stopAtMs,
       operatorFlag: g.haltKind,
       marketPaused: marketBlocked === 'market-paused',
       leaseValid: !this.ports.lease || this.ports.lease.valid(now),
