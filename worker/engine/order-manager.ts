@@ -258,7 +258,7 @@ export class OrderManager {
   /** A fill: moves size out of the order (position is the inventory's job), or out of its ghost. */
   onFill(fill: FillEvent): void {
     const o = this.store.find({ orderId: fill.orderId, clientOrderId: fill.clientOrderId ?? null });
-    if (o) this.store.apply(o, { type: 'fill', count: fill.count });
+    if (o) this.store.apply(o, { type: 'fill', count: fill.count, tsMs: fill.tsMs });
     else this.store.ghosts.onFill(fill);
   }
 

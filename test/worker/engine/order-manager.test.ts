@@ -4,6 +4,7 @@ import { ManualClock } from '../../../shared/clock.ts';
 import { KalshiRateLimiter, PRIORITY } from '../../../shared/kalshi/rate-limiter.ts';
 import { Inventory } from '../../../worker/engine/inventory.ts';
 import { groupLimitCentis } from '../../../worker/engine/order-groups.ts';
+import { FILL_CLOCK_SKEW_MS } from '../../../worker/engine/order-ledger.ts';
 import { type GameBinding, OrderManager } from '../../../worker/engine/order-manager.ts';
 import type { BookSide, CreateOrderRequest, DesiredQuote, FeedEvent } from '../../../worker/engine/ports.ts';
 import { reconcileOrders } from '../../../worker/engine/reconcile.ts';
@@ -220,6 +221,39 @@ describe('OrderManager', () => {
     expect(ex.created).toEqual([]);
     expect(r.deferred).toBe(1);
     expect(ex.resting()).toEqual([]); // the adopted order nobody wants was still cancelled
+  });
+
+  it('an adopted order: a fill message the listing already counted does not count again', async () => {
+    const { ex, manager, clock } = rig(10_000);
+    ex.ts = clock.now(); // one clock on both sides
+    ex.orders.set('x1', {
+      orderId: 'x1',
+      clientOrderId: 'kmm-old-1',
+      ticker: 'G-A',
+      side: 'bid',
+      price: 400_000,
+      remaining: 1_000,
+      filled: 0,
+    });
+    ex.delayFills = true;
+    ex.fill('x1', 400); // before a restart; its message is still on its way
+    const startedMs = clock.now();
+    clock.advance(300);
+    const listing = await ex.listRestingOrders();
+    const actions = reconcileOrders(manager.all(), listing, new Set(TICKERS), 'kmm', startedMs);
+    manager.applyReconciliation(actions, () => 'G', startedMs);
+    const sixHundred = [{ ticker: 'G-A', side: 'bid', remaining: 600 }];
+    expect(manager.exposureOrders(TICKERS)).toEqual(sixHundred);
+    ex.deliverFills();
+    // 600 still rest: the fill was in the listing's filled count already.
+    expect(manager.exposureOrders(TICKERS)).toEqual(sixHundred);
+    expect(manager.all()).toMatchObject([{ orderId: 'x1', remaining: 600 }]);
+    // A fill after the listing is counted.
+    clock.advance(FILL_CLOCK_SKEW_MS);
+    ex.ts = clock.now();
+    ex.fill('x1', 100);
+    ex.deliverFills();
+    expect(manager.exposureOrders(TICKERS)).toEqual([{ ticker: 'G-A', side: 'bid', remaining: 500 }]);
   });
 
   it("spends the REST client's write bucket: what other writes and a 429 took is not there to create with", async () => {
