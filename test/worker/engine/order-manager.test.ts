@@ -610,6 +610,53 @@ describe('OrderManager', () => {
     for (const b of exchangeWorstCase(ex, TICKERS)) expect(b.upper).toBeLessThanOrEqual(1_000);
   });
 
+  describe('an amend the gate clips to no more than may have filled unseen', () => {
+    /** 1 000 bid resting, 400 of it filled (the message late, the user_order update in); the limit then drops. */
+    async function clipTo(limit: number) {
+      const r = rig(1_000);
+      await r.manager.sync(r.game, [q('G-A', 'bid', 40, 1_000)]);
+      const id = r.ex.resting()[0]!.orderId;
+      r.ex.delayFills = true;
+      r.ex.fill(id, 400);
+      r.manager.onOrderUpdate(r.ex.snapshot(id));
+      const game: GameBinding = { ...r.game, risk: () => ({ ...r.game.risk(), limit }) };
+      const report = await r.manager.sync(game, [q('G-A', 'bid', 41, 1_000)]);
+      return { ...r, id, report };
+    }
+
+    it('takes the order down: an amend to a count below what filled would be refused and leave it over the limit', async () => {
+      const { ex, id, manager } = await clipTo(300);
+      expect(ex.calls.filter((c) => c.startsWith('amend'))).toEqual([]);
+      expect(ex.cancelRequests.map((c) => c.orderId)).toEqual([id]);
+      expect(ex.resting()).toEqual([]);
+      // Nothing rests; the fills not yet seen stay counted until their messages arrive.
+      expect(manager.exposureOrders(TICKERS).reduce((s, o) => s + o.remaining, 0)).toBeGreaterThanOrEqual(
+        400,
+      );
+    });
+
+    it('counts fills a decrease ack may hide (its reserve) as possibly filled too', async () => {
+      const { ex, manager, game } = rig(1_000);
+      await manager.sync(game, [q('G-A', 'bid', 40, 1_000)]);
+      const id = ex.resting()[0]!.orderId;
+      ex.delayFills = true;
+      ex.fill(id, 500); // message late; the decrease ack below does not say it
+      await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+      expect(ex.calls).toContain(`decrease ${id}`);
+      const tight: GameBinding = { ...game, risk: () => ({ ...game.risk(), limit: 400 }) };
+      await manager.sync(tight, [q('G-A', 'bid', 41, 1_000)]);
+      expect(ex.calls.filter((c) => c.startsWith('amend'))).toEqual([]);
+      expect(ex.cancelRequests.map((c) => c.orderId)).toEqual([id]);
+    });
+
+    it('a clip above it still amends, to the size the gate allowed', async () => {
+      const { ex, id } = await clipTo(700);
+      expect(ex.calls).toContain(`amend ${id}`);
+      expect(ex.cancelRequests).toEqual([]);
+      expect(ex.resting()).toMatchObject([{ orderId: id, price: 410_000, remaining: 300, filled: 400 }]);
+    });
+  });
+
   it('never exceeds the limit on the exchange under any interleaving of requotes, acks and fills on all four sides', async () => {
     const op = fc.oneof(
       fc.record({
