@@ -259,7 +259,7 @@ export class OrderManager {
   onFill(fill: FillEvent): void {
     const o = this.store.find({ orderId: fill.orderId, clientOrderId: fill.clientOrderId ?? null });
     if (o) this.store.apply(o, { type: 'fill', count: fill.count, tsMs: fill.tsMs });
-    else this.store.ghosts.onFill(fill);
+    else if (!this.store.countedAtAdoption(fill)) this.store.ghosts.onFill(fill);
   }
 
   /** A user_orders update: the exchange's view of one order (see the ledger for the ordering rules). */

@@ -256,6 +256,32 @@ describe('OrderManager', () => {
     expect(manager.exposureOrders(TICKERS)).toEqual([{ ticker: 'G-A', side: 'bid', remaining: 500 }]);
   });
 
+  it('an adopted order taken down: a fill message the listing already counted does not consume its ghost', async () => {
+    const { ex, manager, clock, game } = rig(10_000);
+    ex.ts = clock.now(); // one clock on both sides
+    ex.orders.set('x1', {
+      orderId: 'x1',
+      clientOrderId: 'kmm-old-1',
+      ticker: 'G-A',
+      side: 'bid',
+      price: 400_000,
+      remaining: 1_000,
+      filled: 0,
+    });
+    ex.delayFills = true;
+    ex.fill('x1', 400); // before a restart; its message is still on its way
+    const startedMs = clock.now();
+    clock.advance(300);
+    const listing = await ex.listRestingOrders();
+    const actions = reconcileOrders(manager.all(), listing, new Set(TICKERS), 'kmm', startedMs);
+    manager.applyReconciliation(actions, () => 'G', startedMs);
+    await manager.sync(game, []); // nobody wants it: cancelled, 600 kept as a ghost
+    expect(ex.resting()).toEqual([]);
+    expect(manager.exposureOrders(TICKERS)).toEqual([{ ticker: 'G-A', side: 'bid', remaining: 600 }]);
+    ex.deliverFills();
+    expect(manager.exposureOrders(TICKERS)).toEqual([{ ticker: 'G-A', side: 'bid', remaining: 600 }]);
+  });
+
   it("spends the REST client's write bucket: what other writes and a 429 took is not there to create with", async () => {
     let limiter: KalshiRateLimiter | undefined;
     const { ex, clock, manager, game } = rig(10_000, {
