@@ -127,6 +127,12 @@ export function admit(
       continue;
     }
     // Kalshi's amend count is the new total; the exposure it adds beyond seen fills is what the gate allowed.
+    // A count no larger than what may have filled unseen (reported, or hidden by a decrease's reserve) would
+    // be refused, leaving the order at its old, larger size until fill messages arrive: take it down instead.
+    if (d.size <= unseen + o.reserve) {
+      cancels.push(o);
+      continue;
+    }
     const newTotal = o.seen + d.size;
     if (newTotal === o.total && a.price === o.price) continue; // clipped back to what rests: nothing to write
     if (!budget.tryTake(cost('amend'))) {

@@ -49,7 +49,18 @@ export interface LedgerOrder extends LiveOrder {
   expiresAtMs?: number;
   /** State to restore when a write is refused. */
   before?: { price: Micros; total: Centis };
+  /**
+   * Adopted from a listing: fills stamped (exchange time) before this may be in the listing's `filled`,
+   * which `seen` already holds, and are not counted again (see `listed`).
+   */
+  countFillsFromMs?: number;
 }
+
+/**
+ * How far the exchange's clock may run ahead of ours (ms). Only bounds the time an adopted order
+ * ignores fills for: too large overstates its exposure, never understates it.
+ */
+export const FILL_CLOCK_SKEW_MS = 2_000;
 
 export type OrderUpdate = Extract<FeedEvent, { type: 'order' }>;
 export type WriteKind = 'create' | 'amend' | 'decrease' | 'cancel';
@@ -57,8 +68,8 @@ export type FailureKind = 'rejected' | 'rate_limited' | 'unknown';
 
 /** Everything that changes our view of one order. */
 export type LedgerInput =
-  /** A fill message of this order (its size moves into the position). */
-  | { type: 'fill'; count: Centis }
+  /** A fill message of this order (its size moves into the position); `tsMs`: the trade's exchange time. */
+  | { type: 'fill'; count: Centis; tsMs?: number }
   /** A user_orders snapshot of this order. */
   | { type: 'order-update'; update: OrderUpdate }
   /** A write on a resting order leaves for the exchange (`total`: an amend's new total). */
@@ -110,6 +121,9 @@ export function transition(o: Readonly<LedgerOrder>, input: LedgerInput): Step {
   const n: LedgerOrder = { ...o };
   switch (input.type) {
     case 'fill':
+      // Already in the `filled` the order was adopted with (or may be): counting it would understate what rests.
+      if (n.countFillsFromMs !== undefined && input.tsMs !== undefined && input.tsMs < n.countFillsFromMs)
+        return same(n);
       return onFill(n, input.count);
     case 'order-update':
       return onOrderUpdate(n, input.update);
@@ -334,6 +348,13 @@ export function placed(
 /**
  * An order found on the exchange (adopted, or one of ours in a market we left): its past fills are already in
  * the exchange positions we reconcile to.
+ *
+ * `nowMs` is when the listing's answer is applied, after its snapshot was taken. A fill message arriving
+ * later for a trade that snapshot counted must not be counted again. The snapshot was taken somewhere
+ * between the listing's request and `nowMs`, and the trade is stamped by the exchange's clock: so fills
+ * stamped before `nowMs` + FILL_CLOCK_SKEW_MS are ignored. One that really came after the snapshot is then
+ * never counted as filled: the order's exposure is overstated by it while it rests (the safe side); cutting
+ * at the listing's request instead would count a fill of its flight window twice and understate.
  */
 export function listed(
   key: number,
@@ -354,6 +375,7 @@ export function listed(
     pendingTotal: null,
     exTsMs: null,
     ackedMs: Number.NEGATIVE_INFINITY,
+    countFillsFromMs: nowMs + FILL_CLOCK_SKEW_MS,
   };
 }
 

@@ -258,8 +258,8 @@ export class OrderManager {
   /** A fill: moves size out of the order (position is the inventory's job), or out of its ghost. */
   onFill(fill: FillEvent): void {
     const o = this.store.find({ orderId: fill.orderId, clientOrderId: fill.clientOrderId ?? null });
-    if (o) this.store.apply(o, { type: 'fill', count: fill.count });
-    else this.store.ghosts.onFill(fill);
+    if (o) this.store.apply(o, { type: 'fill', count: fill.count, tsMs: fill.tsMs });
+    else if (!this.store.countedAtAdoption(fill)) this.store.ghosts.onFill(fill);
   }
 
   /** A user_orders update: the exchange's view of one order (see the ledger for the ordering rules). */

@@ -12,6 +12,8 @@ import type { ExposureOrder } from './exposure.ts';
 import { GhostBook } from './order-ghosts.ts';
 import { exposureOf, type LedgerInput, type LedgerOrder, type Step, transition } from './order-ledger.ts';
 
+const ADOPTED_FLOOR_KEEP_MS = 3_600_000;
+
 export class OrderStore {
   private readonly orders = new Map<number, LedgerOrder>();
   private readonly byOrderId = new Map<string, LedgerOrder>();
@@ -21,6 +23,11 @@ export class OrderStore {
   /** By game (event ticker): `hasInFlight` without scanning every game's. */
   private readonly byGame = new Map<string, Set<LedgerOrder>>();
   readonly ghosts = new GhostBook();
+  /**
+   * Adopted orders' `countFillsFromMs` by exchange id, kept after the order is dropped: a fill message its
+   * listing already counted must not consume its ghost either (that would uncount size that may still fill).
+   */
+  private readonly adoptedFloors = new Map<string, number>();
   private nextKey = 1;
 
   constructor(private readonly clock: Clock) {}
@@ -47,6 +54,13 @@ export class OrderStore {
   }
 
   add(o: LedgerOrder): void {
+    if (o.countFillsFromMs !== undefined && o.orderId !== null) {
+      // Adoptions are rare (restart, a lost ack); an hour on, no message of a fill before one is still due.
+      const now = this.clock.now();
+      for (const [id, floor] of this.adoptedFloors)
+        if (floor < now - ADOPTED_FLOOR_KEEP_MS) this.adoptedFloors.delete(id);
+      this.adoptedFloors.set(o.orderId, o.countFillsFromMs);
+    }
     this.orders.set(o.key, o);
     addTo(this.byTicker, o.ticker, o);
     addTo(this.byGame, o.eventTicker, o);
@@ -70,6 +84,12 @@ export class OrderStore {
     if (o.orderId !== null && this.byOrderId.get(o.orderId) === o) this.byOrderId.delete(o.orderId);
     o.orderId = orderId;
     if (this.orders.get(o.key) === o) this.byOrderId.set(orderId, o);
+  }
+
+  /** Whether a fill of an order adopted from a listing was already in the filled count it was adopted with. */
+  countedAtAdoption(fill: { orderId: string; tsMs: number }): boolean {
+    const floor = this.adoptedFloors.get(fill.orderId);
+    return floor !== undefined && fill.tsMs < floor;
   }
 
   all(): IterableIterator<LedgerOrder> {

@@ -11,8 +11,10 @@ import { ManualClock } from '../../../shared/clock.ts';
 import { GhostBook } from '../../../worker/engine/order-ghosts.ts';
 import {
   exposureOf,
+  FILL_CLOCK_SKEW_MS,
   type LedgerInput,
   type LedgerOrder,
+  listed,
   placed,
   transition,
 } from '../../../worker/engine/order-ledger.ts';
@@ -388,4 +390,75 @@ describe('a refused write restores the order as it was, less the fills meanwhile
       expect(step.order.remaining).toBe(100);
     });
   }
+});
+
+describe('a fill the listing already counted is not counted again', () => {
+  const onExchange = { orderId: ID, clientOrderId: null, ticker: T, side: 'bid' as const, price: 500_000 };
+
+  describe('an order adopted from a listing (requested at 10 000 on our clock, applied at 10 300)', () => {
+    // 1 000 placed before a restart; the listing shows 400 filled, 600 resting.
+    const adopted = () => listed(1, 'G', { ...onExchange, remaining: 600, filled: 400 }, 'resting', 10_300);
+
+    it('a fill stamped before the listing, in its flight, or within clock skew of its answer leaves what rests counted', () => {
+      for (const tsMs of [9_000, 10_100, 10_300 + FILL_CLOCK_SKEW_MS - 1]) {
+        const step = transition(adopted(), { type: 'fill', count: 400, tsMs });
+        expect(step.effects).toEqual([]);
+        expect(exposureOf(step.order)).toBe(600);
+        expect(step.order.remaining).toBe(600);
+      }
+    });
+
+    it('a fill stamped after that is counted, once', () => {
+      const step = transition(adopted(), { type: 'fill', count: 200, tsMs: 10_300 + FILL_CLOCK_SKEW_MS });
+      expect(exposureOf(step.order)).toBe(400);
+      expect(step.order.remaining).toBe(400);
+    });
+
+    it('whatever the fills and their stamps, exposure never drops below what rests on the exchange', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ count: fc.integer({ min: 1, max: 300 }), after: fc.boolean() }), {
+            maxLength: 6,
+          }),
+          (fills) => {
+            // The exchange: 400 filled before the listing; each later fill takes from the 600 resting.
+            let resting = 600;
+            let o = adopted();
+            const replays: LedgerInput[] = [{ type: 'fill', count: 400, tsMs: 9_999 }];
+            for (const f of fills) {
+              const count = Math.min(f.count, resting);
+              if (count === 0) continue;
+              resting -= count;
+              // Stamped in the listing's flight (a trade the snapshot may have missed) or well after it.
+              const tsMs = f.after ? 10_300 + FILL_CLOCK_SKEW_MS + 1 : 10_200;
+              replays.push({ type: 'fill', count, tsMs });
+            }
+            for (const input of replays) {
+              o = transition(o, input).order;
+              expect(exposureOf(o)).toBeGreaterThanOrEqual(resting);
+            }
+          },
+        ),
+      );
+    });
+  });
+
+  describe('an order we placed: `seen` counts fill messages only, a listing never sets it', () => {
+    for (const listingStartedMs of [-1, 10]) {
+      it(`listing begun ${listingStartedMs < 0 ? 'before' : 'after'} the create ack`, () => {
+        let o = placed(1, 'G', CLIENT, { ticker: T, side: 'bid', price: 500_000, size: 1_000 }, 0);
+        const ack = { orderId: ID, clientOrderId: CLIENT, remaining: 1_000, filled: 0 };
+        o = transition(o, { type: 'ack', write: 'create', price: o.price, ack, nowMs: 0 }).order;
+        // 400 filled; the listing shows it before its message arrives.
+        const exchange = { ...onExchange, clientOrderId: CLIENT, remaining: 600, filled: 400 };
+        o = transition(o, { type: 'listed', exchange, listingStartedMs }).order;
+        // (A listing that may predate the ack does not lower what the planner sees resting.)
+        expect(o.remaining).toBe(listingStartedMs < 0 ? 1_000 : 600);
+        expect(exposureOf(o)).toBe(1_000); // the 400 are not in the position yet
+        o = transition(o, { type: 'fill', count: 400, tsMs: 5 }).order;
+        expect(o.remaining).toBe(600);
+        expect(exposureOf(o)).toBe(600);
+      });
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { ManualClock } from '../../../shared/clock.ts';
 import { KalshiRateLimiter, PRIORITY } from '../../../shared/kalshi/rate-limiter.ts';
 import { Inventory } from '../../../worker/engine/inventory.ts';
 import { groupLimitCentis } from '../../../worker/engine/order-groups.ts';
+import { FILL_CLOCK_SKEW_MS } from '../../../worker/engine/order-ledger.ts';
 import { type GameBinding, OrderManager } from '../../../worker/engine/order-manager.ts';
 import type { BookSide, CreateOrderRequest, DesiredQuote, FeedEvent } from '../../../worker/engine/ports.ts';
 import { reconcileOrders } from '../../../worker/engine/reconcile.ts';
@@ -220,6 +221,65 @@ describe('OrderManager', () => {
     expect(ex.created).toEqual([]);
     expect(r.deferred).toBe(1);
     expect(ex.resting()).toEqual([]); // the adopted order nobody wants was still cancelled
+  });
+
+  it('an adopted order: a fill message the listing already counted does not count again', async () => {
+    const { ex, manager, clock } = rig(10_000);
+    ex.ts = clock.now(); // one clock on both sides
+    ex.orders.set('x1', {
+      orderId: 'x1',
+      clientOrderId: 'kmm-old-1',
+      ticker: 'G-A',
+      side: 'bid',
+      price: 400_000,
+      remaining: 1_000,
+      filled: 0,
+    });
+    ex.delayFills = true;
+    ex.fill('x1', 400); // before a restart; its message is still on its way
+    const startedMs = clock.now();
+    clock.advance(300);
+    const listing = await ex.listRestingOrders();
+    const actions = reconcileOrders(manager.all(), listing, new Set(TICKERS), 'kmm', startedMs);
+    manager.applyReconciliation(actions, () => 'G', startedMs);
+    const sixHundred = [{ ticker: 'G-A', side: 'bid', remaining: 600 }];
+    expect(manager.exposureOrders(TICKERS)).toEqual(sixHundred);
+    ex.deliverFills();
+    // 600 still rest: the fill was in the listing's filled count already.
+    expect(manager.exposureOrders(TICKERS)).toEqual(sixHundred);
+    expect(manager.all()).toMatchObject([{ orderId: 'x1', remaining: 600 }]);
+    // A fill after the listing is counted.
+    clock.advance(FILL_CLOCK_SKEW_MS);
+    ex.ts = clock.now();
+    ex.fill('x1', 100);
+    ex.deliverFills();
+    expect(manager.exposureOrders(TICKERS)).toEqual([{ ticker: 'G-A', side: 'bid', remaining: 500 }]);
+  });
+
+  it('an adopted order taken down: a fill message the listing already counted does not consume its ghost', async () => {
+    const { ex, manager, clock, game } = rig(10_000);
+    ex.ts = clock.now(); // one clock on both sides
+    ex.orders.set('x1', {
+      orderId: 'x1',
+      clientOrderId: 'kmm-old-1',
+      ticker: 'G-A',
+      side: 'bid',
+      price: 400_000,
+      remaining: 1_000,
+      filled: 0,
+    });
+    ex.delayFills = true;
+    ex.fill('x1', 400); // before a restart; its message is still on its way
+    const startedMs = clock.now();
+    clock.advance(300);
+    const listing = await ex.listRestingOrders();
+    const actions = reconcileOrders(manager.all(), listing, new Set(TICKERS), 'kmm', startedMs);
+    manager.applyReconciliation(actions, () => 'G', startedMs);
+    await manager.sync(game, []); // nobody wants it: cancelled, 600 kept as a ghost
+    expect(ex.resting()).toEqual([]);
+    expect(manager.exposureOrders(TICKERS)).toEqual([{ ticker: 'G-A', side: 'bid', remaining: 600 }]);
+    ex.deliverFills();
+    expect(manager.exposureOrders(TICKERS)).toEqual([{ ticker: 'G-A', side: 'bid', remaining: 600 }]);
   });
 
   it("spends the REST client's write bucket: what other writes and a 429 took is not there to create with", async () => {
@@ -574,6 +634,53 @@ describe('OrderManager', () => {
     const r2 = await manager.sync(game, [q('G-A', 'bid', 42, 5_000), q('G-B', 'ask', 60, 500)]);
     expect(r2.denials.length + ex.resting().length).toBeGreaterThan(0);
     for (const b of exchangeWorstCase(ex, TICKERS)) expect(b.upper).toBeLessThanOrEqual(1_000);
+  });
+
+  describe('an amend the gate clips to no more than may have filled unseen', () => {
+    /** 1 000 bid resting, 400 of it filled (the message late, the user_order update in); the limit then drops. */
+    async function clipTo(limit: number) {
+      const r = rig(1_000);
+      await r.manager.sync(r.game, [q('G-A', 'bid', 40, 1_000)]);
+      const id = r.ex.resting()[0]!.orderId;
+      r.ex.delayFills = true;
+      r.ex.fill(id, 400);
+      r.manager.onOrderUpdate(r.ex.snapshot(id));
+      const game: GameBinding = { ...r.game, risk: () => ({ ...r.game.risk(), limit }) };
+      const report = await r.manager.sync(game, [q('G-A', 'bid', 41, 1_000)]);
+      return { ...r, id, report };
+    }
+
+    it('takes the order down: an amend to a count below what filled would be refused and leave it over the limit', async () => {
+      const { ex, id, manager } = await clipTo(300);
+      expect(ex.calls.filter((c) => c.startsWith('amend'))).toEqual([]);
+      expect(ex.cancelRequests.map((c) => c.orderId)).toEqual([id]);
+      expect(ex.resting()).toEqual([]);
+      // Nothing rests; the fills not yet seen stay counted until their messages arrive.
+      expect(manager.exposureOrders(TICKERS).reduce((s, o) => s + o.remaining, 0)).toBeGreaterThanOrEqual(
+        400,
+      );
+    });
+
+    it('counts fills a decrease ack may hide (its reserve) as possibly filled too', async () => {
+      const { ex, manager, game } = rig(1_000);
+      await manager.sync(game, [q('G-A', 'bid', 40, 1_000)]);
+      const id = ex.resting()[0]!.orderId;
+      ex.delayFills = true;
+      ex.fill(id, 500); // message late; the decrease ack below does not say it
+      await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+      expect(ex.calls).toContain(`decrease ${id}`);
+      const tight: GameBinding = { ...game, risk: () => ({ ...game.risk(), limit: 400 }) };
+      await manager.sync(tight, [q('G-A', 'bid', 41, 1_000)]);
+      expect(ex.calls.filter((c) => c.startsWith('amend'))).toEqual([]);
+      expect(ex.cancelRequests.map((c) => c.orderId)).toEqual([id]);
+    });
+
+    it('a clip above it still amends, to the size the gate allowed', async () => {
+      const { ex, id } = await clipTo(700);
+      expect(ex.calls).toContain(`amend ${id}`);
+      expect(ex.cancelRequests).toEqual([]);
+      expect(ex.resting()).toMatchObject([{ orderId: id, price: 410_000, remaining: 300, filled: 400 }]);
+    });
   });
 
   it('never exceeds the limit on the exchange under any interleaving of requotes, acks and fills on all four sides', async () => {
