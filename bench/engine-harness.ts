@@ -42,9 +42,11 @@ import { gameQuoter } from '../worker/engine/adapters/quoter.ts';
 import type { EnginePorts, ExchangeGateway, GameQuotes, Quoter, SlotId } from '../worker/engine/ports.ts';
 import { slotId } from '../worker/engine/ports.ts';
 import { TradingSession } from '../worker/engine/session.ts';
+import { undiciTransport } from '../worker/kalshi/undici-transport.ts';
 import { KalshiWsFeed } from '../worker/kalshi/ws-client.ts';
 import { Latency } from './figures.ts';
 import { games, SERIES } from './fixture.ts';
+import { waitForOpeningQuotes } from './settle.ts';
 
 /** Frame → sign() split at the harness's seams (see the header). */
 export const SEGMENTS = ['feed', 'wait_requote', 'quoter', 'plan_order_manager', 'gateway_rest'] as const;
@@ -302,7 +304,11 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   };
 
   // Wired as worker/main.ts wires it: client buckets sized from the exchange, production adapters.
-  const rest = new KalshiRestClient({ baseUrl: opts.restBaseUrl, signer });
+  const rest = new KalshiRestClient({
+    baseUrl: opts.restBaseUrl,
+    signer,
+    transport: undiciTransport(opts.restBaseUrl),
+  });
   await rest.configureLimiter();
   const config: EngineConfig = parseEngineConfig({
     sports: { nba: { series: [SERIES], oddsSportKey: 'basketball_nba' } },
@@ -427,11 +433,15 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         live = tickers.filter((t) => ws.book(t).live).length;
         if (live === tickers.length) {
           const liveAtMs = Date.now();
-          // The opening quotes go out at the write budget's pace: wait until writes stop (or time is up).
-          for (let w = -1; w !== probe.writes && Date.now() < until; ) {
-            w = probe.writes;
-            await new Promise((r) => setTimeout(r, 1_500));
-          }
+          // The opening quotes go out at the write budget's pace: wait for them to start, then to stop.
+          await waitForOpeningQuotes(
+            {
+              writes: () => probe.writes,
+              now: () => Date.now(),
+              sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+            },
+            until,
+          );
           return { live, liveAtMs };
         }
         if (process.env['BENCH_DEBUG'])
@@ -463,7 +473,11 @@ async function startEchoHarness(opts: HarnessOptions, every: number): Promise<Ha
   watchWire(probe, bySignature);
   forgetOnReset(probe, bySignature);
   const signer = instrumentedSigner(opts.signer, probe, bySignature);
-  const rest = new KalshiRestClient({ baseUrl: opts.restBaseUrl, signer });
+  const rest = new KalshiRestClient({
+    baseUrl: opts.restBaseUrl,
+    signer,
+    transport: undiciTransport(opts.restBaseUrl),
+  });
   await rest.configureLimiter();
   const gateway = new KalshiGateway(rest);
   const listed = await gateway.listEvents(SERIES);

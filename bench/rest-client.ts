@@ -17,6 +17,7 @@ import {
 } from 'kalshi-typescript';
 import { KalshiRestClient } from '../shared/kalshi/rest-client.ts';
 import { createRsaSigner, type Signer, stringToSign } from '../shared/kalshi/signer.ts';
+import { undiciTransport } from '../worker/kalshi/undici-transport.ts';
 import { startChild } from './child.ts';
 import { type Figure, figure, Latency } from './figures.ts';
 import { games, KEY_ID, rsaKeyPair } from './fixture.ts';
@@ -128,11 +129,13 @@ export async function benchSigning(): Promise<Figure[]> {
   const budget = await withSim(50, async ({ restBaseUrl }, pem) => {
     const inProcess = new KalshiRestClient({
       baseUrl: restBaseUrl,
+      transport: undiciTransport(restBaseUrl),
       signer: createRsaSigner({ keyId: KEY_ID, privateKeyPem: pem }),
       limiter: false,
     });
     const offLoop = new KalshiRestClient({
       baseUrl: restBaseUrl,
+      transport: undiciTransport(restBaseUrl),
       signer: threadPoolSigner(KEY_ID, pem),
       limiter: false,
     });
@@ -232,6 +235,7 @@ export async function benchRestVsSdk(): Promise<Figure[]> {
   const r = await withSim(50, async ({ restBaseUrl }, pem) => {
     const ours = new KalshiRestClient({
       baseUrl: restBaseUrl,
+      transport: undiciTransport(restBaseUrl),
       signer: createRsaSigner({ keyId: KEY_ID, privateKeyPem: pem }),
       limiter: false,
     });

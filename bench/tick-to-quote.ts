@@ -367,15 +367,18 @@ export async function benchScale(): Promise<Figure[]> {
   const k1 = smallRun;
   const figs: Figure[] = [];
   const perMarketKb = ((s.ready.rssMb - s.ready.rssBeforeMb) * 1024) / s.markets;
+  // A worker that has not written its opening quotes is not the worker the figures are about:
+  // no sample (the run fails as unmeasured) rather than a low RSS that "meets" the target.
+  const quoted = s.ready.writes > 0 ? 1 : 0;
 
   figs.push(
     figure(
       'scale_rss_10k_markets',
       s.ready.rssMb,
       'MB',
-      400,
+      300,
       'lower',
-      1,
+      quoted,
       `one worker process wired as worker/main.ts (books sized from each market's grid), 5,000 games, every book live and quoted (after GC); ` +
         `${s.ready.heapMb.toFixed(0)} MB JS heap used of ${s.ready.heapTotalMb.toFixed(0)} MB reserved, ` +
         `${s.ready.externalMb.toFixed(0)} MB external (${s.ready.arrayBuffersMb.toFixed(0)} MB ArrayBuffers), ` +
@@ -393,7 +396,7 @@ export async function benchScale(): Promise<Figure[]> {
       's',
       null,
       'lower',
-      1,
+      quoted,
       `session start → discovery, 10,000 snapshots live (${s.ready.allLiveS?.toFixed(1) ?? '—'} s), opening quotes written at the Prime budget (the bench stops waiting at 200 s); ` +
         `heap peak ${s.ready.peak.heapMb.toFixed(0)} MB at ${s.ready.peak.atS.toFixed(0)} s with ${s.ready.peak.live} books live and ${s.ready.peak.writes} writes sent`,
     ),
@@ -403,7 +406,7 @@ export async function benchScale(): Promise<Figure[]> {
       'KB',
       null,
       'lower',
-      1,
+      quoted,
       `RSS growth from an empty worker to 10,000 live books, per market; ${s.ready.writes} of 20,000 opening quotes written when measured; startup ${s.ready.startupS.toFixed(0)} s`,
     ),
     // With no quote-changing frame measured these read 0 and would "meet" any bound: figure() marks them

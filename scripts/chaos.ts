@@ -63,11 +63,12 @@ import {
   type GameSample,
   isQuotable,
   livenessViolations,
+  type UptimeCi,
   type UptimeReport,
   UptimeTracker,
 } from '../sim/scenario/uptime.ts';
-import { signedInventory } from '../worker/engine/exposure.ts';
 import { type Worker, main as workerMain } from '../worker/main.ts';
+import { limitBreach, restingAfterStop } from './paper/safety.ts';
 import { type LocalServerless, PAPER_BOOKMAKERS, startLocalServerless } from './paper/serverless.ts';
 
 // ---------------------------------------------------------------- options
@@ -908,6 +909,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     // Liveness samples: the worker's reason (last known; feed-down while no fresh snapshot: the worker is
     // down, the game quotable) and the sides resting at the exchange (its truth, not the worker's word).
     const livenessSamples: { at: number; samples: GameSample[] }[] = [];
+    // The gap lines again, to name at the end those outside every fault window (the misses that count).
+    const livenessGaps: { at: number; entry: Record<string, unknown> & { worker: string[] } }[] = [];
     const lastReason = new Map<string, { reason: QuotingReason; eligible: string[] }>();
     const sampleLiveness = (now: number, ex: ExchangeView, snap: typeof lastSnap, fresh: boolean) => {
       if (fresh && snap?.games) for (const g of snap.games) lastReason.set(g.eventTicker, g);
@@ -922,9 +925,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         // The log says which sides a quotable game missed, to tell a slow requote from a measurement gap.
         // With the worker's own view of each missing slot (its order's state, or none), to tell a create it
         // never sent from one the exchange has not shown.
-        if (isQuotable(reason) && missing.length > 0)
-          harnessLog({
-            event: 'liveness_gap',
+        if (isQuotable(reason) && missing.length > 0) {
+          const entry = {
             game: g.eventTicker,
             reason,
             fresh,
@@ -933,7 +935,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
               const o = snap?.orders.find((x) => `${x.ticker}|${x.side}` === k);
               return o ? `${o.state} ${o.remaining}` : 'none';
             }),
-          });
+          };
+          harnessLog({ event: 'liveness_gap', ...entry });
+          livenessGaps.push({ at: now, entry });
+        }
         return {
           game: g.eventTicker,
           reason,
@@ -950,15 +955,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       // limit
       for (const g of games) {
         inv.limit.checks++;
-        const inventory = signedInventory(g.tickers, ex.positions);
-        if (Math.abs(inventory) > g.cap)
-          violate('limit', `${g.eventTicker}: inventory ${inventory} > cap ${g.cap}`);
+        const inventory = limitBreach(g.tickers, ex.positions, g.cap);
+        if (inventory !== null) violate('limit', `${g.eventTicker}: inventory ${inventory} > cap ${g.cap}`);
       }
       // stop-time
       for (const g of games) {
         inv['stop-time'].checks++;
-        if (now < stopOf(g)) continue;
-        const late = ex.resting.filter((o) => g.tickers.includes(o.ticker));
+        const late = restingAfterStop(g.tickers, ex.resting, now, stopOf(g));
         if (late.length > 0)
           violate(
             'stop-time',
@@ -1099,19 +1102,35 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       if ((await Promise.race([exited, timeout])) === 'timeout') await killChild('SIGKILL');
     }
 
-    // Liveness: fault windows are the durational faults, and a worker kill until its successor is ready.
+    // Liveness: fault windows are the durational faults, a worker kill until its successor is ready, and
+    // the kill-switch drill from the flag until it is cleared (an operator's stop: the Lambda cancels at
+    // once, the worker says `killed` only at its next flag poll, and that lag is no failure of quoting).
     const tracker = new UptimeTracker();
-    const windows: { kind: string; end: number }[] = [];
-    for (const ep of episodes) {
+    const windows: { kind: string; start: number; end: number }[] = episodes.map((ep) => {
       const end =
         ep.kind === 'local.workerKill' && ep.incarnation !== undefined
           ? (readyAt.get(ep.incarnation) ?? Date.now())
           : ep.endMs;
-      tracker.fault(ep.startMs, Math.max(ep.startMs, end));
-      windows.push({ kind: ep.kind, end: Math.max(ep.startMs, end) });
-    }
+      return { kind: ep.kind, start: ep.startMs, end: Math.max(ep.startMs, end) };
+    });
+    if (killFiredAt !== null)
+      windows.push({ kind: 'kill-switch drill', start: killFiredAt, end: killClearedAt ?? Date.now() });
+    for (const w of windows) tracker.fault(w.start, w.end);
     for (const s of livenessSamples) tracker.observe(s.at, s.samples);
     const liveness = tracker.report();
+    // The gaps that count against the uptime (outside every fault window), tallied by the worker's view of
+    // each missing side: `resting` = it believes the order rests, `pending`/`uncertain` = a write blocks the
+    // slot, `none` = it wants the side but has no order.
+    const byView: Record<string, number> = {};
+    for (const { at, entry } of livenessGaps) {
+      if (windows.some((w) => w.start <= at && at < w.end)) continue;
+      harnessLog({ event: 'liveness_miss', atS: Math.round((at - t0) / 100) / 10, ...entry });
+      for (const v of entry.worker) {
+        const k = v.split(' ')[0]!;
+        byView[k] = (byView[k] ?? 0) + 1;
+      }
+    }
+    harnessLog({ event: 'liveness_miss_summary', sideSamplesByWorkerView: byView });
     // Recoveries come in order of fault end: name the fault of each, for diagnosis.
     const ends = windows.sort((a, b) => a.end - b.end);
     for (const [i, ms] of liveness.recoveriesMs.entries())
@@ -1162,6 +1181,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 // ---------------------------------------------------------------- the table
 
 const fmtS = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
+/** An uptime's 95 % interval and its sample count (sim/scenario/uptime.ts, batch means). */
+const fmtCi = (ci: UptimeCi | null) =>
+  ci === null
+    ? '(95 % CI: too few samples)'
+    : `(95 % CI ${(ci.lo * 100).toFixed(1)}–${(ci.hi * 100).toFixed(1)} %, ${ci.blocks} blocks)`;
 
 export function chaosTable(r: ChaosReport): string {
   const lines: string[] = [];
@@ -1188,15 +1212,15 @@ export function chaosTable(r: ChaosReport): string {
     const l = r.liveness;
     lines.push('');
     lines.push(
-      `liveness: quoting uptime outside fault windows ${(l.uptime * 100).toFixed(1)} % (worst game ${(l.minGameUptime * 100).toFixed(1)} %), ` +
+      `liveness: quoting uptime outside fault windows ${(l.uptime * 100).toFixed(1)} % ${fmtCi(l.uptimeCi)} (worst game ${(l.minGameUptime * 100).toFixed(1)} %), ` +
         `recovery after a fault p99 ${fmtS(l.recoveryP99Ms)} over ${l.recoveriesMs.length} fault end(s), ${l.unrecovered} unrecovered`,
     );
     lines.push('');
-    lines.push('| game | quotable | all sides resting | uptime |');
-    lines.push('| ---- | -------: | ----------------: | -----: |');
+    lines.push('| game | quotable | all sides resting | uptime | 95 % interval (10-s blocks) |');
+    lines.push('| ---- | -------: | ----------------: | -----: | --------------------------: |');
     for (const g of l.games)
       lines.push(
-        `| ${g.game} | ${fmtS(g.quotableMs)} | ${fmtS(g.restingMs)} | ${(g.uptime * 100).toFixed(1)} % |`,
+        `| ${g.game} | ${fmtS(g.quotableMs)} | ${fmtS(g.restingMs)} | ${(g.uptime * 100).toFixed(1)} % | ${fmtCi(g.ci)} |`,
       );
     lines.push('');
     lines.push('| reason | game-time outside faults | games at the end |');

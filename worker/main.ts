@@ -31,6 +31,11 @@ import { makeDocumentClient } from '../shared/store/client.ts';
 import { createStore, type Store } from '../shared/store/index.ts';
 import { LeaseKeeper, type LeaseKeeperOptions } from '../shared/store/lease-keeper.ts';
 import { otherLayoutLease } from '../shared/store/shard-layout.ts';
+import { CashWatch } from './cash/cash-watch.ts';
+import type { DayPnlWatch } from './cash/day-pnl-watch.ts';
+import { FillEdgeTracker } from './cash/fill-edge.ts';
+import { type PnlRecorder, startPnlRecorder } from './cash/pnl-recorder.ts';
+import { restAccountReader } from './cash/rest-account.ts';
 import { parseWorkerEnv, WorkerEnvError } from './config.ts';
 import { startSessionLivePublisher } from './dashboard/live-publisher.ts';
 import { decisionLoggingQuoter } from './engine/adapters/decision-log.ts';
@@ -53,9 +58,11 @@ import type {
 } from './engine/ports.ts';
 import { TradingSession } from './engine/session.ts';
 import { SessionLink } from './engine/session-link.ts';
+import { WriteBudget } from './engine/write-budget.ts';
 import { healthBeat } from './health.ts';
 import { feedDropReporter } from './kalshi/feed-metrics.ts';
 import { restFillBackfill } from './kalshi/fill-backfill.ts';
+import { undiciTransport } from './kalshi/undici-transport.ts';
 import { KalshiWsFeed } from './kalshi/ws-client.ts';
 
 export interface WorkerOptions {
@@ -103,6 +110,12 @@ export interface Worker {
   books: BookReader;
   /** The WebSocket feed's own counters: reconnects and book resyncs (snapshot requests + resubscribes). */
   feedStats(): { reconnects: number; bookResyncs: number };
+  /** The account's cash and buying power, polled through REST (worker/cash/cash-watch.ts). */
+  cash: CashWatch;
+  /** Settlements and the day's games for the PnL report (worker/cash/pnl-recorder.ts); null without those stores. */
+  pnl: { recorder: PnlRecorder; day: DayPnlWatch | null } | null;
+  /** Edge and markouts of the fills, rolling (worker/cash/fill-edge.ts). */
+  edge: FillEdgeTracker;
   idle(): Promise<void>;
   /** Kill switch (stop quoting, cancel until flat), then stop timers and the feed. */
   stop(reason: string): Promise<FlattenResult>;
@@ -169,6 +182,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     baseUrl: opts.kalshi.restBaseUrl,
     signer: tradingSigner,
     clock: systemClock,
+    transport: undiciTransport(opts.kalshi.restBaseUrl),
     ...(opts.restLimiterClock ? { limiter: new KalshiRateLimiter(opts.restLimiterClock) } : {}),
     // A create or amend decided before the kill switch tripped, still queued for tokens, is stopped here.
     writeFence: () => link.writeFence(),
@@ -182,6 +196,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     baseUrl: opts.kalshi.restBaseUrl,
     signer,
     clock: systemClock,
+    // Its own pool: cancels never wait for a socket behind the trading client's writes.
+    transport: undiciTransport(opts.kalshi.restBaseUrl),
     limiter: false,
   });
   try {
@@ -189,6 +205,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   } catch (err) {
     log.warn('limiter_config_failed', { error: err instanceof Error ? err.message : String(err) });
   }
+  // The shards trade one account: each paces on its share of the account's buckets (so does the write budget).
+  rest.limiter?.setShare(1 / shardCount);
   // Books take each market's tick grid from discovery: exact off-grid checks, and a book sized to
   // the grid's ticks rather than the 0.0001 $ fallback (about 320 KB per market).
   const ws = new KalshiWsFeed({
@@ -292,6 +310,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       eventOf: (t) => link.eventOf(t),
     }),
     dayPnl: dayPnlPort(opts.store, shardId, () => clock.now()),
+    // One write budget: the engine spends the REST limiter's write bucket (sized from /account/limits).
+    ...(rest.limiter ? { writeBudget: new WriteBudget(rest.limiter) } : {}),
   };
   const s = new TradingSession(config, ports, {
     index: shardCount > 1 ? Number(opts.shardId) : 0,
@@ -309,6 +329,23 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
 
   ws.start();
   await s.start();
+  // The account's cash: balance, what positions and resting orders tie up, buying power vs the floor.
+  const cash = new CashWatch({ clock, reader: restAccountReader(rest), config: config.cash, metrics, log });
+  cash.start();
+  // Edge and markouts of every fill against theo and mid (docs/TRADER-NUMBERS.md).
+  const edge = new FillEdgeTracker({ clock, session: s, metrics });
+  // The PnL record: settlements (one shard polls the account) and the day's games (docs/TRADER-NUMBERS.md).
+  const pnl = startPnlRecorder({
+    session: s,
+    store: opts.store,
+    rest,
+    clock,
+    metrics,
+    log,
+    pollMs: config.cash.settlementPollMs,
+    dayPnlRefreshMs: config.cash.dayPnlRefreshMs,
+    pollSettlements: shardCount <= 1 || Number(shardId) === 0,
+  });
   // The operator's dashboard for the deployed system (npm run dashboard) reads this; wall-paced I/O.
   const live =
     opts.store.liveSnapshots && opts.liveSnapshotMs !== 0
@@ -323,6 +360,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
           shardId,
           restBaseUrl: opts.kalshi.restBaseUrl,
           timers: systemClock,
+          cash,
           ...(opts.liveSnapshotMs === undefined ? {} : { intervalMs: opts.liveSnapshotMs }),
           log: (e) =>
             log.warn('live_snapshot_failed', {
@@ -342,6 +380,9 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       reconnects: ws.stats.reconnects,
       bookResyncs: ws.stats.snapshotRequests + ws.stats.resubscribes,
     }),
+    cash,
+    pnl,
+    edge,
     idle: () => s.idle(),
     stop: async (reason) => {
       const r = await s.stop('sigterm', reason);
@@ -357,6 +398,10 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       if (closed) return;
       closed = true;
       clock.clearTimeout(flushTimer);
+      cash.stop();
+      await cash.idle();
+      await pnl?.close();
+      edge.close();
       live?.close();
       s.dispose();
       await s.quiesce();

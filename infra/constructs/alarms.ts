@@ -45,7 +45,7 @@ import {
   STAGE_DIMENSION,
   WorkerMetric,
 } from '../../shared/metrics/names.ts';
-import { type DeployConfig, KALSHI_BASE_URLS, theoLimits } from '../config.ts';
+import { type DeployConfig, KALSHI_BASE_URLS, theoLimits, workerEngineConfig } from '../config.ts';
 import { grantItems } from './dynamo-access.ts';
 import { Handler } from './lambda.ts';
 
@@ -320,6 +320,34 @@ export class Alarms extends Construct {
       );
     }
 
+    // The account is shared by every shard, and each shard reads the same account-wide figures: one
+    // alarm on the lowest of them, so a shard that is down neither hides the cash nor sends a second page.
+    // An alarm's math takes at most 10 metrics: the first 10 shards' readings are plenty.
+    const floorDollars = workerEngineConfig(config).engine.cash.floorDollars;
+    const buyingPower = Object.fromEntries(
+      Array.from({ length: Math.min(config.shards, 10) }, (_, shard) => [
+        `bp${shard}`,
+        workerMetric(WorkerMetric.BuyingPower, shard, 'Minimum', Duration.minutes(5)),
+      ]),
+    );
+    add(
+      new Alarm(this, 'BuyingPowerLow', {
+        alarmName: `${prefix}-buying-power-low`,
+        alarmDescription: `The Kalshi account's buying power (balance less what resting orders reserve) is below $${floorDollars} (worker.engine.cash.floorDollars). Deposit before the exchange refuses creates (games would show insufficient-balance). Notify only.`,
+        metric: new MathExpression({
+          expression: `MIN([${Object.keys(buyingPower).join(', ')}])`,
+          usingMetrics: buyingPower,
+          label: 'buying power, lowest shard reading',
+          period: Duration.minutes(5),
+        }),
+        threshold: floorDollars,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        // No reading (worker stopped) is the heartbeat alarm's business, not a cash problem.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      false,
+    );
     add(
       new Alarm(this, 'OddsCreditsLow', {
         alarmName: `${prefix}-odds-credits-low`,
@@ -431,7 +459,7 @@ export class Alarms extends Construct {
       );
     this.dashboard.addWidgets(
       new TextWidget({
-        markdown: `# kalshi-mm (${config.stage})\nKill alarms: heartbeat (while a task runs), inventory limit, drift, drawdown. Notify: WebSocket down, games stalled, theo stale, flatten incomplete, task stopped. Topic: alarms.`,
+        markdown: `# kalshi-mm (${config.stage})\nKill alarms: heartbeat (while a task runs), inventory limit, drift, drawdown. Notify: WebSocket down, games stalled, theo stale, flatten incomplete, task stopped, buying power low. Topic: alarms.`,
         width: 24,
         height: 2,
       }),
@@ -497,6 +525,21 @@ export class Alarms extends Construct {
           h.fn.metricErrors({ label: name, period: Duration.minutes(5) }),
         ),
         width: 6,
+      }),
+    );
+    // The trader's cash (shard 0's reading: every shard reads the same account).
+    const cash = (name: string, label: string) =>
+      workerMetric(name, 0, 'Minimum', Duration.minutes(5)).with({ label });
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: `Cash ($; floor ${floorDollars})`,
+        left: [
+          cash(WorkerMetric.CashBalance, 'balance'),
+          cash(WorkerMetric.BuyingPower, 'buying power'),
+          cash(WorkerMetric.CashInPositions, 'in positions'),
+          cash(WorkerMetric.CashInOrders, 'in resting orders'),
+        ],
+        width: 24,
       }),
     );
   }

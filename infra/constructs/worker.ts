@@ -73,9 +73,14 @@ export const WORKER_DYNAMO_GRANTS = [
   { actions: ['GetItem'], keys: ['ODDSKEYS#'] },
   // Its trading day's PnL and peak (shared/store/pnl-day.ts): read at start-up, overwritten each heartbeat.
   { actions: ['GetItem', 'PutItem'], keys: ['PNLDAY#'] },
+  // The PnL record (worker/cash/pnl-recorder.ts): settlements once per market, the day's games.
+  { actions: ['PutItem'], keys: ['SETTLE#', 'PNLGAMES#', 'THEOSTOP#'] },
+  // The dashboard's trading-day PnL is rebuilt from that record (worker/cash/day-pnl-watch.ts).
+  { actions: ['Query'], keys: ['PNLGAMES#'] },
+  { actions: ['GetItem'], keys: ['THEOSTOP#'] },
 ] as const satisfies readonly { actions: readonly DynamoAction[]; keys: readonly string[] }[];
-/** gsi1 partitions the worker queries: theos of a sport (game mapping). */
-export const WORKER_INDEX_KEYS = ['THEOS#'];
+/** gsi1 partitions the worker queries: theos of a sport (game mapping); a game's fills and settlements (day PnL). */
+export const WORKER_INDEX_KEYS = ['THEOS#', 'FILLS#', 'SETTLES#'];
 
 export const WORKER_STOP_TIMEOUT_SECONDS = 120;
 

@@ -162,6 +162,15 @@ export function mergeView(input: {
     fills,
     alerts: alerts.slice(0, MAX_ALERTS),
     shards,
+    // One account behind every shard: the freshest reading (no panel when no shard watches cash).
+    ...(bodies.some((b) => b.cash !== undefined)
+      ? {
+          cash: bodies.reduce<DashboardState['cash']>(
+            (c, b) => (b.cash && (!c || b.cash.asOf > c.asOf) ? b.cash : c),
+            null,
+          ),
+        }
+      : {}),
   };
 }
 

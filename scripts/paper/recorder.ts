@@ -12,6 +12,7 @@ import type { DashboardState } from '../../worker/dashboard/view-model.ts';
 import { signedInventory } from '../../worker/engine/exposure.ts';
 import type { BookReader } from '../../worker/engine/ports.ts';
 import type { ChartLineSet } from './charts.ts';
+import { crossedOwnQuotes, limitBreach, restingAfterStop } from './safety.ts';
 import {
   type InventorySample,
   pnlOf,
@@ -128,18 +129,12 @@ export class RunRecorder {
       totalAbs += Math.abs(inv);
       this.inventory.push({ t, gameId: g.eventTicker, inventory: inv });
       const limit = this.limits.get(g.eventTicker);
-      if (limit !== undefined && limit > 0 && Math.abs(inv) > limit) this.violations++;
+      if (limit !== undefined && limit > 0 && limitBreach(tickers, positions, limit) !== null)
+        this.violations++;
       const stop = this.stopOf.get(g.eventTicker)!;
-      for (const o of resting) {
-        if (!tickers.includes(o.ticker)) continue;
-        if (t >= stop) this.restingAfterStop(o.orderId);
-      }
-      for (const ticker of tickers) {
-        const bids = resting.filter((o) => o.ticker === ticker && o.side === 'bid').map((o) => o.price);
-        const asks = resting.filter((o) => o.ticker === ticker && o.side === 'ask').map((o) => o.price);
-        if (bids.length && asks.length && Math.max(...bids) >= Math.min(...asks)) this.violations++;
-        if (compareBooks && !this.sameBook(ticker)) this.mismatches++;
-      }
+      for (const o of restingAfterStop(tickers, resting, t, stop)) this.restingAfterStop(o.orderId);
+      this.violations += crossedOwnQuotes(tickers, resting).length;
+      if (compareBooks) for (const ticker of tickers) if (!this.sameBook(ticker)) this.mismatches++;
     }
     // PnL by the scoreboard's own ruler (exchange fills, marked at the current theo or settlement value).
     const marks: Record<string, Micros | null> = {};

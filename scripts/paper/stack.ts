@@ -16,6 +16,9 @@ import { DEFAULT_SPORT_CATALOGUE, sportOfSeries } from '../../shared/mapping/spo
 import { makeDocumentClient } from '../../shared/store/client.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
 import { MAKER_USER, type Simulation, startSimulation } from '../../sim/main.ts';
+import { withCashPanel } from '../../worker/dashboard/cash-panel.ts';
+import { withEdgePanel } from '../../worker/dashboard/edge-panel.ts';
+import { withDayPnlPanel } from '../../worker/dashboard/pnl-panel.ts';
 import { type DashboardServer, newDashboardToken, startDashboard } from '../../worker/dashboard/server.ts';
 import { sessionDashboard } from '../../worker/dashboard/session-adapter.ts';
 import type { DashboardState } from '../../worker/dashboard/view-model.ts';
@@ -304,7 +307,7 @@ interface AssembleOptions {
 /** The dashboard over the running worker, and the stop that puts money first. Paper and live alike. */
 async function assemble(o: AssembleOptions): Promise<PaperStack> {
   const { worker, store, clock } = o.parts;
-  const source = sessionDashboard({
+  const actions = sessionDashboard({
     session: worker.session,
     books: worker.books,
     feedStats: () => worker.feedStats(),
@@ -314,13 +317,16 @@ async function assemble(o: AssembleOptions): Promise<PaperStack> {
     venue: o.venue,
     log: o.log,
   });
+  const withCash = worker.cash ? withCashPanel(actions, worker.cash) : actions;
+  const withEdge = worker.edge ? withEdgePanel(withCash, worker.edge) : withCash;
+  const source = worker.pnlDay ? withDayPnlPanel(withEdge, worker.pnlDay) : withEdge;
 
   let dashboard: DashboardServer | null = null;
   let token: string | null = null;
   if (o.dashboard) {
     o.progress(PAPER_STEPS[4]);
     token = newDashboardToken();
-    const d = await startDashboard({ source, actions: source, token, ...o.dashboard, log: o.log });
+    const d = await startDashboard({ source, actions, token, ...o.dashboard, log: o.log });
     dashboard = d;
     o.closers.push(() => d.close());
   }

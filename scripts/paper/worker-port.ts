@@ -9,6 +9,9 @@ import type { Clock } from '../../shared/clock.ts';
 import type { EngineConfig } from '../../shared/config/engine-config.ts';
 import type { RefreshRequestInput } from '../../shared/events/refresh-request.ts';
 import type { Store } from '../../shared/store/index.ts';
+import type { CashSource } from '../../worker/dashboard/cash-panel.ts';
+import type { EdgeSource } from '../../worker/dashboard/edge-panel.ts';
+import type { DayPnlSource } from '../../worker/dashboard/pnl-panel.ts';
 import type { BookReader, FlattenResult, Quoter } from '../../worker/engine/ports.ts';
 import type { SessionEvent, SessionSnapshot } from '../../worker/engine/session.ts';
 
@@ -39,6 +42,12 @@ export interface PaperWorker {
   feedStats(): { reconnects: number; bookResyncs: number };
   /** False when the worker does not report its feed counters (book resyncs then read 0). */
   hasFeedStats: boolean;
+  /** The account's cash as the worker polls it (the dashboard's cash panel); absent: no panel. */
+  cash?: CashSource;
+  /** Edge and markouts of the fills (the dashboard's edge panel); absent: no panel. */
+  edge?: EdgeSource;
+  /** The trading day's PnL from the stored record (the dashboard's PnL panel); absent: no panel. */
+  pnlDay?: DayPnlSource;
   /** Resolves when no requote or order write is in flight (headless lockstep). */
   idle(): Promise<void>;
   /** Kill switch (stop quoting, cancel until flat), then stop the session's timers and feed. */

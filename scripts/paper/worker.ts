@@ -41,6 +41,9 @@ export async function startPaperWorker(opts: PaperWorkerOptions): Promise<PaperW
     // The WebSocket feed's own counters when the worker exposes them.
     feedStats: own ? () => own.call(worker) : () => ({ reconnects: Math.max(0, ups - 1), bookResyncs: 0 }),
     hasFeedStats: own !== undefined,
+    cash: worker.cash,
+    edge: worker.edge,
+    ...(worker.pnl?.day ? { pnlDay: worker.pnl.day } : {}),
     idle: () => worker.idle(),
     stop: (reason) => worker.stop(reason),
     close: () => worker.close(),

@@ -6,6 +6,7 @@
  * Units: money in Micros, sizes in Centis, time in milliseconds.
  */
 import * as z from 'zod';
+import { CashConfigSchema } from '../account/cash.ts';
 import { SportCatalogueSchema } from '../mapping/sports.ts';
 import { DEFAULT_QUOTING_PARAMS, QuotingParamsSchema } from '../pricing/params.ts';
 import { DEFAULT_LIMITS, LimitsConfigSchema } from '../risk/limits.ts';
@@ -125,6 +126,8 @@ export const EngineConfigSchema = z
     heartbeatMs: positiveInt.default(10_000),
     /** Liveness guard: a game with an unexpected quoting reason and nothing resting this long counts in GamesStalled. */
     stallAfterMs: positiveInt.default(5 * 60_000),
+    /** The account's cash: poll period and the buying-power floor that notifies (shared/account/cash.ts). */
+    cash: CashConfigSchema.prefault({}),
   })
   .strict();
 

@@ -7,6 +7,11 @@
  * billed per item. When a bucket is short, waiting requests are served by
  * priority: cancels first, then other writes, creates last (FIFO within a
  * priority), because a cancel that waits behind a create is risk that waits.
+ *
+ * The write bucket is also the engine's one write budget (worker/engine/write-budget.ts):
+ * the engine `reserve`s tokens synchronously when it decides a write, and the
+ * request's own `acquire` spends that credit instead of taking the tokens a
+ * second time. One bucket, sized from `/account/limits`, mirrors the exchange's.
  */
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { EndpointCost, GetAccountLimitsResponse, GetEndpointCostsResponse } from './schemas/rest.ts';
@@ -49,10 +54,15 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
+/** Reserved tokens not yet spent by a request are forfeited after this long (never refunded: only under-use). */
+export const CREDIT_TTL_MS = 1_000;
+
 class Bucket {
   tokens: number;
   last: number;
   readonly queue: Waiter[] = [];
+  /** Tokens reserved by the engine for requests about to be made, oldest first. */
+  readonly credit: { cost: number; atMs: number }[] = [];
   timer: TimerHandle | null = null;
 
   constructor(
@@ -67,6 +77,24 @@ class Bucket {
     const elapsed = Math.max(0, now - this.last) / 1000;
     this.tokens = Math.min(this.config.capacity, this.tokens + elapsed * this.config.refillPerSec);
     this.last = now;
+  }
+
+  /** Spends up to `cost` of the unexpired credit; returns how much it covered. */
+  spendCredit(cost: number, now: number): number {
+    this.expireCredit(now);
+    let covered = 0;
+    while (covered < cost && this.credit.length > 0) {
+      const c = this.credit[0]!;
+      const take = Math.min(c.cost, cost - covered);
+      covered += take;
+      c.cost -= take;
+      if (c.cost <= 0) this.credit.shift();
+    }
+    return covered;
+  }
+
+  expireCredit(now: number): void {
+    while (this.credit.length > 0 && now - this.credit[0]!.atMs > CREDIT_TTL_MS) this.credit.shift();
   }
 }
 
@@ -103,32 +131,71 @@ function bySpecificity(rules: CostRule[]): CostRule[] {
   return rules.sort((a, b) => a.specificity[0] - b.specificity[0] || a.specificity[1] - b.specificity[1]);
 }
 
+export interface LimiterOptions {
+  /**
+   * This process's share of the account's buckets (0 < share ≤ 1): the worker's N shards trade one
+   * account, whose buckets they split evenly (1/N each) rather than each spending all of it.
+   */
+  share?: number;
+}
+
 export class KalshiRateLimiter {
   private readonly buckets: Record<BucketName, Bucket>;
   private defaultCost = 10;
   private rules: CostRule[] = bySpecificity(DEFAULT_ENDPOINT_COSTS.map(ruleOf));
   private seq = 0;
+  /** The account's buckets, before our share of them is taken. */
+  private account: Record<BucketName, BucketConfig>;
+  private share = 1;
 
   constructor(
     private readonly clock: Clock,
     config: { read: BucketConfig; write: BucketConfig } = BASIC_TIER,
+    opts: LimiterOptions = {},
   ) {
     const now = clock.now();
+    this.account = { read: config.read, write: config.write };
     this.buckets = { read: new Bucket(config.read, now), write: new Bucket(config.write, now) };
+    if (opts.share !== undefined) this.setShare(opts.share);
   }
 
-  /** Adopts the account's real limits and cost table (call at startup with both responses). */
+  /** Paces on `share` of the account's buckets from now on (see `LimiterOptions.share`). */
+  setShare(share: number): void {
+    if (!(share > 0 && share <= 1)) throw new RangeError(`limiter share must be in (0, 1], got ${share}`);
+    this.share = share;
+    this.resize();
+  }
+
+  /** Adopts the account's real limits (our share of them) and cost table (call at startup with both responses). */
   configure(limits: GetAccountLimitsResponse, costs?: GetEndpointCostsResponse): void {
-    const now = this.clock.now();
-    for (const name of ['read', 'write'] as const) {
-      const b = this.buckets[name];
-      b.refill(now);
-      b.config = { refillPerSec: limits[name].refill_rate, capacity: limits[name].bucket_capacity };
-      b.tokens = Math.min(b.tokens, b.config.capacity);
-    }
     if (costs) {
       this.defaultCost = costs.default_cost;
       this.rules = bySpecificity(costs.endpoint_costs.map(ruleOf));
+    }
+    for (const name of ['read', 'write'] as const)
+      this.account[name] = { refillPerSec: limits[name].refill_rate, capacity: limits[name].bucket_capacity };
+    this.resize();
+  }
+
+  /**
+   * Each bucket becomes our share of the account's. The capacity never drops below one ordinary
+   * request (the default cost): a share too small to hold one would refuse every request instead of
+   * pacing it.
+   */
+  private resize(): void {
+    const now = this.clock.now();
+    for (const name of ['read', 'write'] as const) {
+      const b = this.buckets[name];
+      const c = this.account[name];
+      b.refill(now);
+      b.config =
+        this.share === 1
+          ? c
+          : {
+              refillPerSec: c.refillPerSec * this.share,
+              capacity: Math.min(c.capacity, Math.max(c.capacity * this.share, this.defaultCost)),
+            };
+      b.tokens = Math.min(b.tokens, b.config.capacity);
     }
     this.pump('read');
     this.pump('write');
@@ -142,9 +209,37 @@ export class KalshiRateLimiter {
     return this.defaultCost;
   }
 
-  /** Resolves when `cost` tokens were taken. A cost above the bucket's capacity can never pass and is refused. */
+  /**
+   * Takes `cost` tokens now for a request about to be made (the engine's write budget): its `acquire` then
+   * spends this credit. False, nothing taken, when the tokens are not there or requests already wait for
+   * them. `force` takes them even into debt (a cancel only removes risk; it delays what follows).
+   */
+  reserve(bucket: BucketName, cost: number, force = false): boolean {
+    const b = this.buckets[bucket];
+    const now = this.clock.now();
+    b.refill(now);
+    if (!force && (b.queue.length > 0 || b.tokens + 1e-9 < cost)) return false;
+    b.tokens -= cost;
+    b.expireCredit(now);
+    b.credit.push({ cost, atMs: now });
+    return true;
+  }
+
+  /** Milliseconds until `cost` tokens could be reserved: after every request already waiting. */
+  waitMs(bucket: BucketName, cost: number): number {
+    const b = this.buckets[bucket];
+    b.refill(this.clock.now());
+    const need = cost + b.queue.reduce((s, w) => s + w.cost, 0) - b.tokens;
+    return need <= 1e-9 ? 0 : Math.ceil((need * 1000) / b.config.refillPerSec);
+  }
+
+  /**
+   * Resolves when `cost` tokens were taken (reserved credit first). A cost above the bucket's capacity
+   * can never pass and is refused.
+   */
   acquire(bucket: BucketName, cost: number, priority: Priority): Promise<void> {
     const b = this.buckets[bucket];
+    if (cost > 0) cost -= b.spendCredit(cost, this.clock.now());
     if (cost > b.config.capacity) {
       return Promise.reject(
         new RateLimitError(

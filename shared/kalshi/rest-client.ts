@@ -1,10 +1,10 @@
 /**
- * Signed Kalshi Trade API v2 REST client over one pooled undici connection
- * pool per host. Used by the worker and by the kill-switch Lambda.
+ * Signed Kalshi Trade API v2 REST client. Used by the worker and by the
+ * kill-switch Lambda.
  *
- * - Pool: keep-alive, `pipelining: 1` (no request ever queues behind a
- *   non-idempotent write on the same socket; concurrency comes from
- *   `connections`), connect / headers / body timeouts.
+ * - Transport (shared/kalshi/transport.ts): Node's built-in fetch by default
+ *   (the Lambda: no HTTP library in its bundle); the worker passes its sized
+ *   undici pool (worker/kalshi/undici-transport.ts).
  * - Every attempt is signed afresh (timestamp + METHOD + /trade-api/v2 path).
  * - Retries: exponential backoff with full jitter, Retry-After honoured; 429
  *   and connect failures are retried for every call (not processed), 5xx and
@@ -16,7 +16,6 @@
  *   the body claims.
  */
 import { randomUUID } from 'node:crypto';
-import { type Dispatcher, Pool } from 'undici';
 import type { z } from 'zod';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Centis } from '../units.ts';
@@ -64,14 +63,17 @@ import {
   GetOrdersResponseSchema,
   GetPositionsResponseSchema,
   GetSeriesResponseSchema,
+  GetSettlementsResponseSchema,
   type MarketPosition,
   normalizeApiError,
   type Order,
   type OrderStatus,
   SetOrderGroupLimitRequestSchema,
+  type Settlement,
 } from './schemas/rest.ts';
 import { describeZodError } from './schemas/wire.ts';
 import { authHeaders, type Signer } from './signer.ts';
+import { fetchTransport, type RestTransport, TransportError } from './transport.ts';
 
 export interface RetryPolicy extends BackoffPolicy {
   /** Total attempts including the first. */
@@ -89,7 +91,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 export interface RestTimeouts {
   connectMs: number;
-  /** undici's headers/body timers tick coarsely (~1 s), so `requestMs` is the precise per-attempt bound. */
+  /** Used by the undici transport; its headers/body timers tick coarsely (~1 s), so `requestMs` is the precise per-attempt bound. */
   headersMs: number;
   bodyMs: number;
   /** Whole attempt, send to last body byte (a real-time I/O deadline, not the injected clock). */
@@ -100,14 +102,6 @@ export const DEFAULT_TIMEOUTS: RestTimeouts = {
   headersMs: 5_000,
   bodyMs: 5_000,
   requestMs: 8_000,
-};
-
-/** Pool sizing: 16 keep-alive sockets, no pipelining, idle sockets kept 30 s (Kalshi's hint may shorten it). */
-export const POOL_OPTIONS = {
-  connections: 16,
-  pipelining: 1,
-  keepAliveTimeout: 30_000,
-  keepAliveMaxTimeout: 60_000,
 };
 
 export type RestEvent =
@@ -133,8 +127,11 @@ export interface KalshiRestClientOptions {
   timeouts?: Partial<RestTimeouts>;
   /** Pass `false` to disable the local token buckets (e.g. the kill switch, which must never wait on them). */
   limiter?: KalshiRateLimiter | false;
-  /** Replaces the internal pool (tests); the caller then owns its lifecycle. */
-  dispatcher?: Dispatcher;
+  /**
+   * How requests reach the wire; default Node's built-in fetch. The client
+   * closes it on `close()`. The worker passes `undiciTransport` (worker/kalshi).
+   */
+  transport?: RestTransport;
   /** Generates client_order_ids for creates that lack one (so they are safe to retry). */
   newClientOrderId?: () => string;
   onEvent?: (e: RestEvent) => void;
@@ -236,8 +233,7 @@ export class KalshiRestClient {
   readonly limiter: KalshiRateLimiter | null;
   private readonly origin: string;
   private readonly prefix: string;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private readonly transport: RestTransport;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly retry: RetryPolicy;
@@ -261,23 +257,12 @@ export class KalshiRestClient {
     this.onEvent = opts.onEvent ?? (() => {});
     this.writeFence = opts.writeFence ?? (() => null);
     this.limiter = opts.limiter === false ? null : (opts.limiter ?? new KalshiRateLimiter(this.clock));
-    if (opts.dispatcher) {
-      this.dispatcher = opts.dispatcher;
-      this.ownsDispatcher = false;
-    } else {
-      this.dispatcher = new Pool(this.origin, {
-        ...POOL_OPTIONS,
-        connect: { timeout: this.timeouts.connectMs },
-        headersTimeout: this.timeouts.headersMs,
-        bodyTimeout: this.timeouts.bodyMs,
-      });
-      this.ownsDispatcher = true;
-    }
+    this.transport = opts.transport ?? fetchTransport();
   }
 
   async close(): Promise<void> {
     this.limiter?.close();
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    await this.transport.close();
   }
 
   // ------------------------------------------------------------ core
@@ -327,26 +312,26 @@ export class KalshiRestClient {
 
       let status: number;
       let text: string;
-      let retryAfter: string | string[] | undefined;
+      let retryAfter: string | undefined;
       const deadline = AbortSignal.timeout(this.timeouts.requestMs);
       try {
-        const res = await this.dispatcher.request({
+        const res = await this.transport.send({
           signal: deadline,
           origin: this.origin,
           path: fullPath + query,
           method: spec.method,
           headers,
           body,
-          headersTimeout: this.timeouts.headersMs,
-          bodyTimeout: this.timeouts.bodyMs,
         });
-        status = res.statusCode;
-        retryAfter = res.headers['retry-after'];
-        text = await res.body.text();
+        status = res.status;
+        retryAfter = res.retryAfter;
+        text = res.text;
       } catch (e) {
         const code = deadline.aborted
           ? 'REQUEST_TIMEOUT'
-          : String((e as { code?: unknown }).code ?? (e as Error).name ?? 'ERROR');
+          : e instanceof TransportError
+            ? e.code
+            : String((e as { code?: unknown }).code ?? (e as Error).name ?? 'ERROR');
         const neverSent = NEVER_SENT.has(code);
         if (!neverSent) ambiguous = true;
         // This attempt never left, but an earlier one may have been applied.
@@ -537,6 +522,26 @@ export class KalshiRestClient {
 
   async allFills(q: Omit<Parameters<KalshiRestClient['getFills']>[0], 'cursor'>): Promise<Fill[]> {
     return collectPages((cursor) => this.getFills({ ...q, cursor }).then((r) => [r.fills, r.cursor]));
+  }
+
+  getSettlements(q: {
+    ticker?: string;
+    event_ticker?: string;
+    min_ts?: number;
+    max_ts?: number;
+    limit?: number;
+    cursor?: string;
+  }) {
+    return this.get('/portfolio/settlements', GetSettlementsResponseSchema, q);
+  }
+
+  /** All pages of our settlements matching `q`. */
+  async allSettlements(
+    q: Omit<Parameters<KalshiRestClient['getSettlements']>[0], 'cursor'>,
+  ): Promise<Settlement[]> {
+    return collectPages((cursor) =>
+      this.getSettlements({ ...q, cursor }).then((r) => [r.settlements ?? [], r.cursor]),
+    );
   }
 
   getPositions(q: {

@@ -57,6 +57,34 @@ export const WorkerMetric = {
   FillsBackfilled: 'FillsBackfilled',
   /** Count of WebSocket outages that outlasted `feedDownPauseMs`: our orders were cancelled and quoting paused until resync. */
   FeedDownPauses: 'FeedDownPauses',
+  /** The account's cash (`/portfolio/balance`), dollars. Gauge, every cash poll (shared/account/cash.ts). */
+  CashBalance: 'CashBalance',
+  /** Cash paid for the positions held (returns at settlement), dollars. Gauge, every cash poll. */
+  CashInPositions: 'CashInPositions',
+  /** Cash our resting orders reserve, dollars. Gauge, every cash poll. */
+  CashInOrders: 'CashInOrders',
+  /**
+   * Balance less what resting orders reserve, dollars: what new orders can still use. Gauge, every
+   * cash poll; below the configured floor the `buying-power-low` alarm notifies (deposit).
+   */
+  BuyingPower: 'BuyingPower',
+  /** Cash polls that failed (REST error or a response that did not parse). Count. */
+  CashPollErrors: 'CashPollErrors',
+  /** Settlements of our positions stored for the first time (worker/cash/pnl-recorder.ts). Count. */
+  SettlementsRecorded: 'SettlementsRecorded',
+  /** Settlement polls or writes that failed (retried at the next poll). Count. */
+  SettlementPollErrors: 'SettlementPollErrors',
+  /** Settlements skipped: a result with no known value per contract (never priced at a guess). Count. */
+  SettlementsUnpriced: 'SettlementsUnpriced',
+  /** Contracts filled {Sport}. Count; the denominator of the edge and markouts per contract. */
+  FillContracts: 'FillContracts',
+  /**
+   * Σ edge of our fills at the fill, dollars {Sport, Against: theo | mid}: bought YES worth
+   * (reference − price) per contract, sold YES (price − reference). Count (a sum of dollars).
+   */
+  FillEdgeDollars: 'FillEdgeDollars',
+  /** Σ the same edge Δ after the fill {Sport, Horizon: 10s | 60s | 5m, Against}: markout − edge = adverse selection. */
+  FillMarkoutDollars: 'FillMarkoutDollars',
 } as const;
 export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
 

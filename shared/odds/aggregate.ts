@@ -268,17 +268,31 @@ function maxLogitDistance(ps: readonly number[], ref: readonly number[]): number
   return max;
 }
 
+/** Outcome slots of a candidate's prices: home, away, Draw (the names are distinct: checked first). */
+const HOME = 0;
+const AWAY = 1;
+const DRAW_SLOT = 2;
+
 interface Candidate {
   key: string;
-  prices: Map<string, number>;
+  /** by slot (HOME, AWAY, DRAW_SLOT); undefined = not priced */
+  prices: (number | undefined)[];
+  /** how many slots are priced */
+  priced: number;
   stampMs: number;
   ageMs: number;
-}
-
-interface Priced extends Candidate {
+  /** set when the line is priced (pass 2); until then NOT_PRICED and 0 */
   probabilities: number[];
   overround: number;
 }
+
+/**
+ * A candidate whose fair probabilities are set. The same object: created
+ * with every field (one hidden class), filled in by pass 2 rather than copied.
+ */
+type Priced = Candidate;
+/** A placeholder only: never written to, and no unpriced candidate reaches a result. */
+const NOT_PRICED: number[] = [];
 
 /** The theo of one event at `asOf`. Pure and total: bad data yields drops or a no-theo, never a throw. */
 export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
@@ -320,7 +334,6 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   if (event.bookmakers.length === 0) return noTheo('no-books', 'the event lists no bookmakers');
 
   const drop = (key: string, reason: DropReason, detail: string) => dropped.push({ key, reason, detail });
-  const teams = new Set([event.home_team, event.away_team]);
 
   // Pass 1: structure, freshness, outcome names.
   const seen = new Set<string>();
@@ -371,31 +384,51 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       );
       continue;
     }
-    const prices = new Map<string, number>();
+    // Slots, not a Map keyed by name: a Map and a Set lookup per outcome were a sixth of this pass.
+    const prices: (number | undefined)[] = [undefined, undefined, undefined];
+    let priced = 0;
     let problem: [DropReason, string] | null = null;
     for (const o of market.outcomes) {
-      if (!teams.has(o.name) && o.name !== DRAW) {
+      const slot =
+        o.name === event.home_team
+          ? HOME
+          : o.name === event.away_team
+            ? AWAY
+            : o.name === DRAW
+              ? DRAW_SLOT
+              : -1;
+      if (slot < 0) {
         problem = ['unknown-outcome', `outcome "${o.name}" is neither team nor ${DRAW}`];
         break;
       }
-      if (prices.has(o.name)) {
+      if (prices[slot] !== undefined) {
         problem = ['duplicate-outcome', `outcome "${o.name}" listed twice`];
         break;
       }
-      prices.set(o.name, o.price);
+      prices[slot] = o.price;
+      priced++;
     }
     if (problem) {
       drop(book.key, problem[0], problem[1]);
       continue;
     }
-    candidates.push({ key: book.key, prices, stampMs, ageMs });
+    candidates.push({
+      key: book.key,
+      prices,
+      priced,
+      stampMs,
+      ageMs,
+      probabilities: NOT_PRICED,
+      overround: 0,
+    });
   }
 
   // In a draw sport (soccer) one book pricing the Draw makes the market 3-way:
   // dropping the draw and renormalising two legs would be wrong. Elsewhere a
   // Draw needs a strict majority of books, so one rogue book cannot turn an
   // NBA game 3-way and knock out every correct book.
-  const withDraw = candidates.filter((c) => c.prices.has(DRAW)).length;
+  let withDraw = 0;
+  for (const c of candidates) if (c.prices[DRAW_SLOT] !== undefined) withDraw++;
   const drawSport = config.drawSportPrefixes.some((p) => event.sport_key.startsWith(p));
   const threeWay = drawSport ? withDraw > 0 : withDraw * 2 > candidates.length;
   const names = threeWay ? [event.home_team, event.away_team, DRAW] : [event.home_team, event.away_team];
@@ -404,19 +437,22 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   const minImplied = 1 / config.placeholderMaxDecimal;
   const priced: Priced[] = [];
   for (const c of candidates) {
-    if (c.prices.size < names.length || !names.every((n) => c.prices.has(n))) {
-      const missing = names.filter((n) => !c.prices.has(n));
+    let present = 0;
+    for (let i = 0; i < names.length; i++) if (c.prices[i] !== undefined) present++;
+    if (present < names.length) {
+      const missing = names.filter((_, i) => c.prices[i] === undefined);
       drop(c.key, 'missing-outcome', `no price for ${missing.map((n) => `"${n}"`).join(', ')}`);
       continue;
     }
-    if (c.prices.size > names.length) {
+    if (c.priced > names.length) {
       drop(c.key, 'unknown-outcome', `prices a "${DRAW}" in a market the other books price 2-way`);
       continue;
     }
     const implied: number[] = [];
     let problem: [DropReason, string] | null = null;
-    for (const n of names) {
-      const price = c.prices.get(n)!;
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i]!;
+      const price = c.prices[i]!;
       const r = input.oddsFormat === 'american' ? americanToImplied(price) : decimalToImplied(price);
       if (r === null) {
         problem = ['invalid-price', `"${n}" price ${price} is not a valid ${input.oddsFormat} price`];
@@ -446,16 +482,11 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       drop(c.key, 'devig-failed', `${fair.reason}: ${fair.detail}`);
       continue;
     }
-    // Built field by field: a spread of the candidate here was the single
+    // Filled in, not copied: a spread of the candidate here was once the
     // dearest line of the aggregation (a dictionary-mode copy per book).
-    priced.push({
-      key: c.key,
-      prices: c.prices,
-      stampMs: c.stampMs,
-      ageMs: c.ageMs,
-      probabilities: fair.probabilities,
-      overround,
-    });
+    c.probabilities = fair.probabilities;
+    c.overround = overround;
+    priced.push(c);
   }
 
   // A lagging anchor: older than the books that disagree with it. Pinnacle's
@@ -557,7 +588,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
     ),
   );
   const effectiveBooks = totalWeight ** 2 / live.reduce((s, b) => s + b.weight ** 2, 0);
-  // Field by field (same keys, same order as a spread of base): see priced.push.
+  // Field by field (same keys, same order as a spread of base): a spread copies in dictionary mode.
   return {
     eventId: base.eventId,
     sportKey: base.sportKey,

@@ -11,6 +11,7 @@
  * ignores headers) and is redacted from every error message and URL we expose.
  */
 import type { z } from 'zod';
+import { parseOddsResponseFast } from './fast-odds.ts';
 import {
   describeZodError,
   type ErrorBody,
@@ -20,7 +21,6 @@ import {
   type EventsResponse,
   EventsResponseSchema,
   type LenientOddsParse,
-  parseOddsResponseLenient,
   parseQuota,
   type Quota,
   type SportsResponse,
@@ -207,7 +207,7 @@ export class OddsApiClient {
   async odds(sport: string, params: OddsParams): Promise<OddsApiResult<LenientOddsParse>> {
     const query = { ...this.marketQuery(params), ...this.eventQuery(params) };
     return this.getWith(`/v4/sports/${this.sportPath(sport)}/odds`, query, (body) => {
-      const r = parseOddsResponseLenient(body);
+      const r = parseOddsResponseFast(body);
       return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error };
     });
   }

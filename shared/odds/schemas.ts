@@ -221,10 +221,13 @@ export interface LenientOddsParse {
 /**
  * Parses an `/odds` response event by event, so one malformed event is reported
  * and dropped instead of discarding every game in the poll. The body itself must
- * be an array (else `{ ok: false }`).
+ * be an array (else `{ ok: false }`). `fast` (fast-odds.ts) may answer for an
+ * item with exactly what the schema would return; when it returns null the
+ * schema decides.
  */
 export function parseOddsResponseLenient(
   body: unknown,
+  fast?: (item: unknown) => EventOdds | null,
 ): { ok: true; value: LenientOddsParse } | { ok: false; error: string } {
   if (!Array.isArray(body)) {
     return { ok: false, error: `(root): expected an array of events, received ${typeName(body)}` };
@@ -232,6 +235,11 @@ export function parseOddsResponseLenient(
   const events: EventOdds[] = [];
   const rejected: LenientOddsParse['rejected'] = [];
   body.forEach((item, index) => {
+    const known = fast?.(item);
+    if (known) {
+      events.push(known);
+      return;
+    }
     const r = EventOddsSchema.safeParse(item);
     if (r.success) {
       events.push(r.data);

@@ -6,6 +6,7 @@
  *   per contract (CARA risk aversion on P&L in dollars, inventory in contracts).
  */
 import * as z from 'zod';
+import { SWEEP_RELEASES, SWEEP_SCOPES } from './sweep-guard.ts';
 
 export const QUOTE_MODELS = ['as', 'glft', 'linear'] as const;
 export type QuoteModel = (typeof QUOTE_MODELS)[number];
@@ -47,6 +48,13 @@ export const QuotingParamsSchema = z.object({
    */
   minEdge: z.number().int().min(0).max(500_000).default(20_000),
   /**
+   * Extra minimum edge per unit of the theo's book dispersion (shared/pricing/theo-edge.ts):
+   * minEdge + dispersionEdge × dispersion (probability → Micros). 0 = a flat minEdge.
+   */
+  dispersionEdge: z.number().finite().min(0).max(20).default(0),
+  /** The theo-quality minimum edge never goes past this, Micros. */
+  maxMinEdge: z.number().int().min(0).max(500_000).default(60_000),
+  /**
    * Extra edge, Micros, for buying a longshot: a bid when theo < longshotBelow, or an ask
    * (≡ buying NO on the longshot side) when theo > 1 − longshotBelow. Kalshi contracts under
    * 10¢ lose takers > 60 % on average (favourite–longshot bias, research §4.5).
@@ -67,6 +75,20 @@ export const QuotingParamsSchema = z.object({
   minSize: z.number().int().positive().default(100),
   /** Break-even mode starts when |inventory| ≥ this share of the limit. */
   breakEvenShare: z.number().finite().min(0).max(1).default(0.6),
+  /**
+   * Quoter memory (worker/engine/adapters/quoter.ts). A side stays competitive this long after
+   * we last saw someone join or beat our resting price there, ms: a few of a rival's requote
+   * cycles, short against a pre-game window of tens of minutes.
+   */
+  competitionMemoryMs: z.number().int().min(0).max(3_600_000).default(60_000),
+  /** Sweep guard (shared/pricing/sweep-guard.ts): net one-way fills, Centis, that pull a side… */
+  sweepSize: z.number().int().positive().default(1_000),
+  /** …within this window, ms. */
+  sweepWindowMs: z.number().int().positive().max(3_600_000).default(30_000),
+  /** 'leg': each market's own fills; 'game': a two-way game's fills by direction (bid on A ≡ ask on B). */
+  sweepScope: z.enum(SWEEP_SCOPES).default('leg'),
+  /** 'theo-update': any newer theo releases the guard; 'theo-moved': only a theo that moved the fills' way by minEdge. */
+  sweepRelease: z.enum(SWEEP_RELEASES).default('theo-update'),
 });
 export type QuotingParams = z.infer<typeof QuotingParamsSchema>;
 

@@ -5,6 +5,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from './client.ts';
 import { FillStore } from './fills.ts';
+import { GameDayStore } from './game-days.ts';
 import { DecisionJournal, OrderAuditStore, PositionStore } from './journal.ts';
 import { KillStore } from './kill.ts';
 import { LeaseStore } from './leases.ts';
@@ -14,12 +15,15 @@ import { ActiveOddsKeysStore } from './odds-keys.ts';
 import { OddsQuotaStore } from './odds-quota.ts';
 import { PnlDayStore } from './pnl-day.ts';
 import { RefreshDebounceStore } from './refresh-debounce.ts';
+import { SettlementStore } from './settlements.ts';
 import { StopAlarmStore } from './stop-alarms.ts';
 import { TABLE_SPEC } from './table.ts';
+import { TheoStopStore } from './theo-stops.ts';
 import { TheoStore } from './theos.ts';
 
 export { isConditionFailed, makeDocumentClient, type TableRef } from './client.ts';
 export { type FillRecord, FillStore, fillRecordSchema } from './fills.ts';
+export { GameDayStore } from './game-days.ts';
 export {
   DecisionJournal,
   type OrderAudit,
@@ -37,8 +41,10 @@ export { type ActiveOddsKeys, ActiveOddsKeysStore, activeOddsKeysSchema } from '
 export { type OddsQuota, OddsQuotaStore } from './odds-quota.ts';
 export { type PnlDay, PnlDayStore, pnlDaySchema } from './pnl-day.ts';
 export { type DebounceResult, RefreshDebounceStore } from './refresh-debounce.ts';
+export { type SettlementRecord, SettlementStore, settlementRecordSchema } from './settlements.ts';
 export { type StopAlarmState, StopAlarmStore } from './stop-alarms.ts';
 export { createTableInput, TABLE_SPEC, ttlAfter } from './table.ts';
+export { type TheoStop, TheoStopStore, theoStopSchema } from './theo-stops.ts';
 export {
   type PutTheoResult,
   type TheoRecord,
@@ -65,6 +71,12 @@ export interface Store {
   readonly oddsQuota: OddsQuotaStore;
   /** Each shard's trading-day PnL and peak (the drawdown across restarts); optional for test stores. */
   readonly pnlDay?: PnlDayStore;
+  /** Settlements of our positions (the PnL wave); optional for test stores. */
+  readonly settlements?: SettlementStore;
+  /** Which games had fills or settlements on which trading day (the daily report's index). */
+  readonly gameDays?: GameDayStore;
+  /** Each game's theo at its stop and its results (the report's calibration table). */
+  readonly theoStops?: TheoStopStore;
 }
 
 export interface StoreOptions {
@@ -93,6 +105,9 @@ export function createStore(
     stopAlarms: new StopAlarmStore(table),
     oddsQuota: new OddsQuotaStore(table),
     pnlDay: new PnlDayStore(table),
+    settlements: new SettlementStore(table),
+    gameDays: new GameDayStore(table),
+    theoStops: new TheoStopStore(table),
   };
 }
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.ts';

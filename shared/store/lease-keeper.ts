@@ -10,7 +10,11 @@
  * the stored expiry, when another task may take the shard. The constructor
  * refuses a smaller margin. A renewal refused by the store (someone else holds
  * a newer token) marks the lease lost for good; a renewal that merely failed
- * (network) is reported (`onRenewError`) and retried while validity runs down.
+ * (network, a DynamoDB blip) is reported (`onRenewError`) and retried promptly
+ * on a backoff floor (`retryRenewMs` doubling up to `maxRetryRenewMs`), not a
+ * whole period later: validity runs down meanwhile, and a blip that outlasts it
+ * should cost no more than the floor once the store answers again. Renewals are
+ * never concurrent (a late conditional write must not shorten a newer expiry).
  * With `layoutCheck`, a freshly taken lease is given back (and the keeper waits)
  * while a worker of another shard layout still runs (shard-layout.ts).
  *
@@ -29,6 +33,10 @@ export interface LeaseKeeperOptions {
   ttlMs?: number;
   /** Heartbeat period. Default ttl / 6 (5 s). */
   renewEveryMs?: number;
+  /** First wait after a failed renewal, doubling up to maxRetryRenewMs. Default 250 ms. */
+  retryRenewMs?: number;
+  /** Longest wait between renewal attempts while they fail. Default 1 s (never more than renewEveryMs). */
+  maxRetryRenewMs?: number;
   /** Longest an order write spends in flight (the REST per-attempt timeout). Default 8 s. */
   maxWriteMs?: number;
   /** Clock skew allowed between tasks. Default 2 s. */
@@ -60,6 +68,10 @@ export class LeaseKeeper {
   private readonly renewEveryMs: number;
   private readonly marginMs: number;
   private readonly retryMs: number;
+  private readonly retryRenewMs: number;
+  private readonly maxRetryRenewMs: number;
+  /** Consecutive failed renewals (network), for the retry floor. */
+  private renewFailures = 0;
 
   constructor(private readonly o: LeaseKeeperOptions) {
     this.ttlMs = o.ttlMs ?? DEFAULT_LEASE_TTL_MS;
@@ -67,6 +79,8 @@ export class LeaseKeeper {
     const inFlight = (o.maxWriteMs ?? DEFAULT_MAX_WRITE_MS) + (o.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS);
     this.marginMs = o.safetyMarginMs ?? inFlight + 1_000;
     this.retryMs = o.retryAcquireMs ?? 2_000;
+    this.maxRetryRenewMs = Math.max(1, Math.min(o.maxRetryRenewMs ?? 1_000, this.renewEveryMs));
+    this.retryRenewMs = Math.max(1, Math.min(o.retryRenewMs ?? 250, this.maxRetryRenewMs));
     if (this.marginMs < inFlight) {
       throw new RangeError(
         `lease: safetyMarginMs (${this.marginMs}) must cover maxWriteMs + clockSkewMs (${inFlight}): a write could still be in flight when another task takes the shard`,
@@ -124,9 +138,9 @@ export class LeaseKeeper {
     if (held && !this.lost) await this.o.store.release(held, this.o.clock.now());
   }
 
-  private schedule(): void {
+  private schedule(waitMs = this.renewEveryMs): void {
     if (this.stopped || this.lost) return;
-    this.timer = this.o.clock.setTimeout(() => void this.heartbeat(), this.renewEveryMs);
+    this.timer = this.o.clock.setTimeout(() => void this.heartbeat(), waitMs);
   }
 
   private async heartbeat(): Promise<void> {
@@ -134,6 +148,7 @@ export class LeaseKeeper {
     if (!held || this.stopped || this.lost) return;
     try {
       this.lease = await this.o.store.renew(held, this.o.clock.now(), this.ttlMs);
+      this.renewFailures = 0;
     } catch (err) {
       if (err instanceof FenceError) {
         this.lost = true;
@@ -141,6 +156,10 @@ export class LeaseKeeper {
         return;
       }
       this.o.onRenewError?.(err);
+      this.schedule(
+        Math.min(this.maxRetryRenewMs, this.retryRenewMs * 2 ** Math.min(20, this.renewFailures++)),
+      );
+      return;
     }
     this.schedule();
   }

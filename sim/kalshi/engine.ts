@@ -193,11 +193,21 @@ export class KalshiEngine {
     return [...this.eventMap.values()];
   }
 
-  /** Moves a game's scheduled start (milestone start_date). */
+  /**
+   * Moves a game's scheduled start (milestone start_date). Each market's expected expiration moves by
+   * as much, announced on the lifecycle channel as `metadata_updated` (the milestone itself has no channel).
+   */
   setEventStartTime(eventTicker: string, startTimeMs: number): void {
     const ev = this.requireEvent(eventTicker);
+    const by = ev.startTimeMs === undefined ? 0 : startTimeMs - ev.startTimeMs;
     ev.startTimeMs = startTimeMs;
     ev.updatedMs = this.now();
+    for (const { market } of this.marketMap.values()) {
+      if (market.eventTicker !== eventTicker) continue;
+      if (market.status === 'determined' || market.status === 'finalized') continue;
+      market.expectedExpirationMs += by;
+      this.lifecycle(market, 'metadata_updated');
+    }
   }
 
   createMarket(def: MarketDef): SimMarket {

@@ -396,6 +396,9 @@ export function wsLifecycleMsg(m: SimMarket, eventType: string, ms: number, isDe
     case 'close_date_updated':
       base.close_ts = secs(m.closeTimeMs);
       break;
+    case 'metadata_updated':
+      base.additional_metadata = { expected_expiration_ts: secs(m.expectedExpirationMs) };
+      break;
     case 'determined':
       Object.assign(base, {
         determination_ts: secs(m.determinedMs ?? ms),

@@ -718,9 +718,11 @@ on('GET', '/portfolio/balance', true, (ctx, req) => {
 
 on('GET', '/portfolio/settlements', true, (ctx, req) => {
   const ticker = req.query.get('ticker');
+  const minTs = optionalInt(req.query, 'min_ts');
   const list = ctx.engine
     .settlements(user(req))
     .filter((s) => !ticker || s.ticker === ticker)
+    .filter((s) => minTs === undefined || s.settledMs >= minTs * 1000)
     .reverse();
   const p = page(list, req.query, 1000);
   return { status: 200, body: { settlements: p.items.map(settlementJson), cursor: p.cursor } };

@@ -243,7 +243,8 @@ export type LifecycleType =
   | 'close_date_updated'
   | 'determined'
   | 'settled'
-  | 'price_level_structure_updated';
+  | 'price_level_structure_updated'
+  | 'metadata_updated';
 
 /** Everything the WebSocket layer needs, emitted synchronously on each state change. */
 export type EngineEvent =

@@ -8,6 +8,7 @@ import { Rng } from '../scenario/rng.ts';
 import type { BookmakerConfig } from '../scenario/schema.ts';
 import type { Outcome } from '../scenario/truth.ts';
 import type { SimGame } from '../scenario/world.ts';
+import { applyMargin } from './margin.ts';
 
 export interface BookLine {
   /** When the book last moved this line (epoch ms). */
@@ -22,7 +23,11 @@ function clampLogit(x: number): number {
 
 /** Decimal odds with the book's margin, to 2 decimals, never at or below the 1.01 placeholder. */
 export function decimalPrice(probability: number, vig: number): number {
-  const implied = probability * (1 + vig);
+  return decimalOfImplied(probability * (1 + vig));
+}
+
+/** Decimal odds of an implied probability, to 2 decimals, never at or below the 1.01 placeholder. */
+function decimalOfImplied(implied: number): number {
   const price = Math.round((1 / implied) * 100) / 100;
   return Math.max(1.02, price);
 }
@@ -62,20 +67,19 @@ export function bookLine(
   if (truth.draw === undefined) {
     const h = clampLogit(Math.log(truth.home / truth.away) + eps * noise.normal());
     const home = 1 / (1 + Math.exp(-h));
-    return {
-      lastUpdateMs,
-      prices: { home: decimalPrice(home, book.vig), away: decimalPrice(1 - home, book.vig) },
-    };
+    const [ih, ia] = applyMargin([home, 1 - home], book.vig, book.margin) as [number, number];
+    return { lastUpdateMs, prices: { home: decimalOfImplied(ih), away: decimalOfImplied(ia) } };
   }
   const h = clampLogit(Math.log(truth.home / truth.away) + eps * noise.normal());
   const d = clampLogit(Math.log(truth.draw / truth.away) + eps * noise.normal());
   const z = 1 + Math.exp(h) + Math.exp(d);
+  const [ih, ia, id] = applyMargin([Math.exp(h) / z, 1 / z, Math.exp(d) / z], book.vig, book.margin) as [
+    number,
+    number,
+    number,
+  ];
   return {
     lastUpdateMs,
-    prices: {
-      home: decimalPrice(Math.exp(h) / z, book.vig),
-      away: decimalPrice(1 / z, book.vig),
-      draw: decimalPrice(Math.exp(d) / z, book.vig),
-    },
+    prices: { home: decimalOfImplied(ih), away: decimalOfImplied(ia), draw: decimalOfImplied(id) },
   };
 }

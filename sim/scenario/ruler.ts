@@ -16,6 +16,11 @@
  * and by side. Pure: money in dollars, sizes in contracts.
  */
 
+import { type Horizon, MARKOUT_HORIZONS_MS } from '../../shared/pnl/markout.ts';
+
+// The horizons are the live markouts' too (shared/pnl/markout.ts): one definition.
+export { type Horizon, MARKOUT_HORIZONS_MS };
+
 export type Counterparty = 'retail' | 'informed' | 'competitor' | 'other';
 
 export interface RulerFill {
@@ -32,10 +37,6 @@ export interface RulerFill {
   /** Quoting mode of the slot that filled (monopsony, competitive, ceiling, break-even, guard…); null unknown. */
   mode: string | null;
 }
-
-/** Horizons of the markouts, ms. */
-export const MARKOUT_HORIZONS_MS = { '10s': 10_000, '60s': 60_000, '5m': 300_000 } as const;
-export type Horizon = keyof typeof MARKOUT_HORIZONS_MS;
 
 export interface Attribution {
   fills: number;

@@ -199,7 +199,7 @@ export class ScenarioRunner {
         title: `${g.league} Game`,
         category: 'Sports',
         tags: [g.league],
-        feeType: 'quadratic',
+        feeType: g.seriesFeeType,
       });
     }
     if (ex.event(sim.eventTicker)) return;

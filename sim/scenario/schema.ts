@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { dollarsToMicros, MICROS_PER_DOLLAR, type Micros } from '../../shared/units.ts';
+import { MARGIN_MODELS } from '../odds/margin.ts';
 
 /** A price in dollars on the wire style ("0.03") → Micros, strictly inside [0, 1]. */
 const zPrice = z.string().transform((v, ctx) => {
@@ -21,6 +22,13 @@ const zPrice = z.string().transform((v, ctx) => {
   }
   return m as Micros;
 });
+
+/** Kalshi's series fee types the simulator charges (sim/kalshi/fees.ts); `flat` has no formula there. */
+export const SERIES_FEE_TYPES = [
+  'quadratic',
+  'quadratic_with_maker_fees',
+  'quadratic_with_combo_maker_fees',
+] as const;
 
 const zProbability = z.number().gt(0).lt(1);
 /** Scenario minutes: a week either side of the start is plenty, and keeps the truth path's memory bounded. */
@@ -88,6 +96,12 @@ export const zGame = z
     oddsSportTitle: z.string().min(1).optional(),
     /** Kalshi series ticker ("KXNBAGAME"). */
     seriesTicker: z.string().regex(/^[A-Z0-9]+$/),
+    /**
+     * The series' `fee_type` (reference §7): the big leagues' game-winner series pay maker
+     * fees (`quadratic_with_maker_fees`); taker-only `quadratic` otherwise. Games of one
+     * series must agree (the first listed creates the series).
+     */
+    seriesFeeType: z.enum(SERIES_FEE_TYPES).default('quadratic'),
     home: zTeam,
     away: zTeam,
     /** Markets open (minutes from scenario start). */
@@ -250,6 +264,8 @@ export const zBookmaker = z.object({
   staleFromMinute: zMinute.nullable().default(null),
   /** Sports it prices (Odds API keys); all if omitted. */
   sports: z.array(z.string()).optional(),
+  /** How the book spreads its vig over the outcomes (sim/odds/margin.ts); an assumption, not a fact. */
+  margin: z.enum(MARGIN_MODELS).default('proportional'),
 });
 
 export const ODDS_FAULTS = ['outage', 'rateLimit', 'slow', 'quotaExhausted'] as const;
@@ -345,6 +361,17 @@ export const zScenario = z
       for (const g of games ?? [])
         if (!ids.has(g))
           ctx.addIssue({ code: 'custom', path: ['traders', kind, i, 'games'], message: `unknown game ${g}` });
+    const feeTypes = new Map<string, string>();
+    s.games.forEach((g, i) => {
+      const seen = feeTypes.get(g.seriesTicker);
+      if (seen !== undefined && seen !== g.seriesFeeType)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['games', i, 'seriesFeeType'],
+          message: `series ${g.seriesTicker} is ${seen} in an earlier game`,
+        });
+      feeTypes.set(g.seriesTicker, g.seriesFeeType);
+    });
     const books = new Set<string>();
     s.bookmakers.forEach((b, i) => {
       if (books.has(b.key))

@@ -5,6 +5,9 @@
  * (does a side priced p win p of the time?). Pure functions.
  */
 
+// The calibration table moved to shared/ (the live theo calibration uses it too): one definition.
+export { type CalibrationRow, calibrationTable, calibrationZ } from '../../shared/pnl/calibration.ts';
+
 export interface MeanSe {
   n: number;
   mean: number;
@@ -41,68 +44,6 @@ export function pairedDifference(
   }
   const m = meanSe(diffs);
   return { ...m, t: m.se === null || m.se === 0 ? null : m.mean / m.se };
-}
-
-export interface CalibrationRow {
-  /** Bucket [lo, hi) of the forecast probability (the last bucket includes 1). */
-  lo: number;
-  hi: number;
-  n: number;
-  /** Mean forecast in the bucket. */
-  meanP: number;
-  /** Share of the bucket that won. */
-  winRate: number;
-  /** Standard error of the win rate if the forecast is right: √(Σp(1−p))/n. */
-  se: number;
-  /** (winRate − meanP) / se; null when se is 0. */
-  z: number | null;
-}
-
-/** Calibration of forecasts `p` against outcomes, in `buckets` equal-width buckets (empty ones omitted). */
-export function calibrationTable(
-  samples: readonly { p: number; won: boolean }[],
-  buckets = 10,
-): CalibrationRow[] {
-  const acc = Array.from({ length: buckets }, () => ({ n: 0, sumP: 0, wins: 0, variance: 0 }));
-  for (const { p, won } of samples) {
-    if (!(p >= 0 && p <= 1)) continue;
-    const b = acc[Math.min(buckets - 1, Math.floor(p * buckets))]!;
-    b.n++;
-    b.sumP += p;
-    b.wins += won ? 1 : 0;
-    b.variance += p * (1 - p);
-  }
-  const rows: CalibrationRow[] = [];
-  acc.forEach((b, i) => {
-    if (b.n === 0) return;
-    const meanP = b.sumP / b.n;
-    const winRate = b.wins / b.n;
-    const se = Math.sqrt(b.variance) / b.n;
-    rows.push({
-      lo: i / buckets,
-      hi: (i + 1) / buckets,
-      n: b.n,
-      meanP,
-      winRate,
-      se,
-      z: se > 0 ? (winRate - meanP) / se : null,
-    });
-  });
-  return rows;
-}
-
-/**
- * One number for the whole table: Σ(won − p) / √Σp(1−p), standard normal when
- * the forecast is calibrated.
- */
-export function calibrationZ(samples: readonly { p: number; won: boolean }[]): number {
-  let excess = 0;
-  let variance = 0;
-  for (const { p, won } of samples) {
-    excess += (won ? 1 : 0) - p;
-    variance += p * (1 - p);
-  }
-  return variance > 0 ? excess / Math.sqrt(variance) : 0;
 }
 
 /** Parses "1-30", "1,2,5" or "1-3,7" into a sorted list of distinct non-negative integers. */

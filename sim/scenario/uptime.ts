@@ -10,6 +10,11 @@
  *   every fault end.
  *
  * Time between two samples is attributed to the state of the first (piecewise constant).
+ *
+ * A run gives few samples (about 95 s quotable per game in a 10-minute chaos run), and a miss lasts
+ * several seconds, so neighbouring samples are not independent: each uptime comes with a 95 %
+ * confidence interval by batch means over blocks of `blockMs` (10 s) of wall time, the ratio
+ * estimator's standard error over the blocks with any quotable time, and Student's t.
  */
 import type { QuotingReason } from '../../shared/liveness/quoting-state.ts';
 
@@ -64,18 +69,29 @@ export interface GameSample {
   restingSides: number;
 }
 
+/** A 95 % confidence interval of an uptime (batch means); null with fewer than 2 blocks. */
+export interface UptimeCi {
+  lo: number;
+  hi: number;
+  /** Blocks of `blockMs` with any quotable time: the effective sample count. */
+  blocks: number;
+}
+
 export interface GameUptime {
   game: string;
   quotableMs: number;
   restingMs: number;
   /** restingMs / quotableMs; 1 when the game was never quotable. */
   uptime: number;
+  ci: UptimeCi | null;
 }
 
 export interface UptimeReport {
   games: GameUptime[];
   /** Over all games: Σ resting / Σ quotable (1 when nothing was quotable). */
   uptime: number;
+  /** 95 % interval of `uptime` (blocks of wall time, all games together). */
+  uptimeCi: UptimeCi | null;
   /** The worst game's uptime (1 with no games). */
   minGameUptime: number;
   /** Time (ms) from each fault window's end until quotes rested again, in order of fault end. */
@@ -108,10 +124,16 @@ export const DEFAULT_LIVENESS_FLOOR: LivenessFloor = {
 interface Acc {
   quotableMs: number;
   restingMs: number;
+  /** The same per block of wall time (block index → sums), for the interval. */
+  blocks: Map<number, { q: number; r: number }>;
 }
+
+/** Block length of the batch-means interval: a few times the length of a typical miss. */
+export const UPTIME_BLOCK_MS = 10_000;
 
 export class UptimeTracker {
   private readonly acc = new Map<string, Acc>();
+  private readonly allBlocks = new Map<number, { q: number; r: number }>();
   private readonly msByReason = new Map<QuotingReason, number>();
   private last: { atMs: number; samples: readonly GameSample[] } | null = null;
   private readonly faults: { startMs: number; endMs: number }[] = [];
@@ -142,6 +164,7 @@ export class UptimeTracker {
       quotableMs: a.quotableMs,
       restingMs: a.restingMs,
       uptime: a.quotableMs > 0 ? a.restingMs / a.quotableMs : 1,
+      ci: batchMeansCi([...a.blocks.values()]),
     }));
     const q = games.reduce((s, g) => s + g.quotableMs, 0);
     const r = games.reduce((s, g) => s + g.restingMs, 0);
@@ -151,6 +174,7 @@ export class UptimeTracker {
     return {
       games,
       uptime: q > 0 ? r / q : 1,
+      uptimeCi: batchMeansCi([...this.allBlocks.values()]),
       minGameUptime: games.length > 0 ? Math.min(...games.map((g) => g.uptime)) : 1,
       recoveriesMs: [...this.recoveries],
       unrecovered,
@@ -167,13 +191,22 @@ export class UptimeTracker {
     for (const s of samples) {
       let a = this.acc.get(s.game);
       if (!a) {
-        a = { quotableMs: 0, restingMs: 0 };
+        a = { quotableMs: 0, restingMs: 0, blocks: new Map() };
         this.acc.set(s.game, a);
       }
       this.msByReason.set(s.reason, (this.msByReason.get(s.reason) ?? 0) + ms);
       if (!isQuotable(s.reason) || s.eligibleSides <= 0) continue;
+      const up = s.restingSides >= s.eligibleSides ? ms : 0;
       a.quotableMs += ms;
-      if (s.restingSides >= s.eligibleSides) a.restingMs += ms;
+      a.restingMs += up;
+      // The interval's blocks: the span goes to the block it starts in (samples are ~1 s, blocks 10 s).
+      const block = Math.floor(from / UPTIME_BLOCK_MS);
+      for (const m of [a.blocks, this.allBlocks]) {
+        const b = m.get(block) ?? { q: 0, r: 0 };
+        b.q += ms;
+        b.r += up;
+        m.set(block, b);
+      }
     }
   }
 
@@ -223,6 +256,36 @@ export function livenessViolations(r: UptimeReport, floor: LivenessFloor = DEFAU
       `recovery: quotes rested again ${(r.recoveryP99Ms / 1000).toFixed(1)} s after a fault ended (p99 > ${(floor.recoveryP99Ms / 1000).toFixed(0)} s)`,
     );
   return out;
+}
+
+/**
+ * 95 % interval of the ratio Σr / Σq over blocks (batch means): the ratio estimator's standard error
+ * √(Σ (r_i − R·q_i)² / (n (n − 1))) / q̄ with Student's t at n − 1 degrees of freedom, clipped to [0, 1].
+ */
+export function batchMeansCi(blocks: readonly { q: number; r: number }[]): UptimeCi | null {
+  const used = blocks.filter((b) => b.q > 0);
+  const n = used.length;
+  if (n < 2) return null;
+  const q = used.reduce((s, b) => s + b.q, 0);
+  const ratio = used.reduce((s, b) => s + b.r, 0) / q;
+  const qMean = q / n;
+  const ss = used.reduce((s, b) => s + (b.r - ratio * b.q) ** 2, 0);
+  const se = Math.sqrt(ss / (n * (n - 1))) / qMean;
+  const half = studentT975(n - 1) * se;
+  return { lo: Math.max(0, ratio - half), hi: Math.min(1, ratio + half), blocks: n };
+}
+
+/** Student's t 97.5 % quantile (Cornish–Fisher expansion around the normal; < 1 % off from ν = 3). */
+export function studentT975(nu: number): number {
+  const exact = [12.706, 4.303, 3.182];
+  if (nu >= 1 && nu <= 3) return exact[nu - 1]!;
+  const z = 1.959964;
+  return (
+    z +
+    (z ** 3 + z) / (4 * nu) +
+    (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * nu ** 2) +
+    (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * nu ** 3)
+  );
 }
 
 /** Nearest-rank percentile; 0 for an empty list. */

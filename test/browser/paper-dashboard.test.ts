@@ -48,6 +48,21 @@ describe('paper dashboard in Chromium', () => {
       .poll(() => page.evaluate(() => document.body.dataset.updated), { timeout: 5_000 })
       .not.toBe(t0);
     expect(resting()).toBeGreaterThan(0);
+    // The cash panel: the worker's reading of the simulated account (issue 21).
+    await expect
+      .poll(() => page.getByTestId('cash-balance').textContent(), { timeout: 10_000 })
+      .toMatch(/^\$\d+\.\d\d$/);
+    const balance = Number((await page.getByTestId('cash-balance').textContent())!.slice(1));
+    // Fills move the balance between the worker's poll and now: the same account, within 5 %.
+    const exchange = stack.sim!.kalshi.admin.totalBalance(MAKER_USER) / 1_000_000;
+    expect(Math.abs(balance - exchange) / exchange).toBeLessThan(0.05);
+    // The edge panel (issue 21): the worker's fill-edge tracker is wired in paper mode.
+    expect(await page.getByTestId('edge-panel').isVisible()).toBe(true);
+    // The trading day's PnL from the stored record (the daily report's figures).
+    await expect
+      .poll(() => page.getByTestId('pnl-day').textContent(), { timeout: 10_000 })
+      .toMatch(/^\d{4}-\d\d-\d\d$/);
+    expect(await page.getByTestId('pnl-day-realised').textContent()).toMatch(/^−?\$\d+\.\d\d$/);
     await page.waitForTimeout(2_000); // some chart history for the screenshot
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });

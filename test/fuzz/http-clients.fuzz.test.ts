@@ -14,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KalshiApiError, KalshiNetworkError, KalshiResponseError } from '../../shared/kalshi/errors.ts';
 import { KalshiRestClient } from '../../shared/kalshi/rest-client.ts';
 import { createRsaSigner } from '../../shared/kalshi/signer.ts';
+import type { RestTransport } from '../../shared/kalshi/transport.ts';
 import { OddsApiClient, OddsApiError } from '../../shared/odds/client.ts';
+import { undiciTransport } from '../../worker/kalshi/undici-transport.ts';
 import { fixture, hostileText, type Json, recordCases } from './support.ts';
 
 const KALSHI_SEEDS: Json[] = [
@@ -94,13 +96,17 @@ function leaksNothing(err: unknown): void {
 
 describe('Kalshi REST client against hostile responses (fuzz)', () => {
   it('every call resolves or rejects with a Kalshi error; nothing else escapes', async () => {
-    const client = new KalshiRestClient({
-      baseUrl: `${base}/trade-api/v2`,
-      signer: createRsaSigner({ keyId: 'fuzz-key', privateKeyPem: PEM }),
-      limiter: false,
-      retry: { maxAttempts: 1 },
-      timeouts: { requestMs: 2_000 },
-    });
+    // Both transports: built-in fetch (the kill-switch Lambda) and the worker's undici pool.
+    const clientOf = (transport?: RestTransport) =>
+      new KalshiRestClient({
+        baseUrl: `${base}/trade-api/v2`,
+        signer: createRsaSigner({ keyId: 'fuzz-key', privateKeyPem: PEM }),
+        limiter: false,
+        retry: { maxAttempts: 1 },
+        timeouts: { requestMs: 2_000 },
+        ...(transport ? { transport } : {}),
+      });
+    const clients = [clientOf(), clientOf(undiciTransport(`${base}/trade-api/v2`))];
     const calls: ((c: KalshiRestClient) => Promise<unknown>)[] = [
       (c) => c.getMarkets({ event_ticker: 'KXNBAGAME-26NOV14BOSMIL' }),
       (c) => c.getOrders({ status: 'resting' }),
@@ -129,11 +135,12 @@ describe('Kalshi REST client against hostile responses (fuzz)', () => {
           headerArb,
           hostileText(KALSHI_SEEDS),
           fc.nat(calls.length - 1),
-          async (status, headers, body, which) => {
+          fc.nat(clients.length - 1),
+          async (status, headers, body, which, via) => {
             cases++;
             next = { status, body: status === 204 ? '' : body, headers };
             try {
-              await calls[which]!(client);
+              await calls[which]!(clients[via]!);
             } catch (err) {
               leaksNothing(err);
               const typed =
@@ -149,7 +156,7 @@ describe('Kalshi REST client against hostile responses (fuzz)', () => {
         { numRuns: 1500 },
       );
     } finally {
-      await client.close();
+      for (const c of clients) await c.close();
     }
   }, 120_000);
 });

@@ -444,3 +444,42 @@ describe('item 5: adopting what a destroyed stack left behind', () => {
     ).toThrow(/adopt\.kalshiSecretArn/);
   });
 });
+
+describe('cash: buying power low', () => {
+  it('notifies (never kills) when the lowest shard reading of BuyingPower is under the floor from the engine config', () => {
+    const custom = synth({
+      ...ENABLED,
+      worker: { enabled: true, engine: { cash: { floorDollars: 1_200 } } },
+    });
+    for (const [all, floor] of [
+      [prod, 500],
+      [custom, 1_200],
+    ] as const) {
+      const a = alarmNamed(all, '-buying-power-low');
+      expect(String(a['AlarmName'])).toBe('kalshi-mm-prod-buying-power-low');
+      expect(a).toMatchObject({
+        Threshold: floor,
+        ComparisonOperator: 'LessThanThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      const metrics = a['Metrics'] as {
+        Id: string;
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] } };
+      }[];
+      expect(metrics.find((m) => m.Expression)?.Expression).toBe('MIN([bp0, bp1])');
+      const watched = metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+      expect(watched.map((m) => m.MetricName)).toEqual([WorkerMetric.BuyingPower, WorkerMetric.BuyingPower]);
+      for (const m of watched) expect(m.Dimensions).toContainEqual({ Name: 'Stage', Value: 'prod' });
+      // Notify only: the alarm's actions are the topic, and its name is outside the kill prefix.
+      expect(String(a['AlarmName'])).not.toContain('-STOP-');
+    }
+  });
+
+  it('a negative floor fails the synth, naming the field', () => {
+    expect(() =>
+      synth({ ...ENABLED, worker: { enabled: true, engine: { cash: { floorDollars: -5 } } } }),
+    ).toThrow(/worker\.engine\.cash\.floorDollars/);
+  });
+});

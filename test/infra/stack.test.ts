@@ -377,6 +377,11 @@ describe('kill switch wiring', () => {
       (r) => r.Type === 'AWS::CloudWatch::Alarm' && String(r.Properties['AlarmName']).startsWith(prefix),
     );
     expect(kills).toHaveLength(64);
+    // The account-wide buying-power alarm stays within an alarm's 10 metrics: the first 10 shards.
+    const cash = Object.values(all).find((r) =>
+      String(r.Properties['AlarmName']).endsWith('-buying-power-low'),
+    );
+    expect((cash!.Properties['Metrics'] as unknown[]).length).toBe(11);
     for (let shard = 0; shard < 16; shard++)
       for (const what of [
         'heartbeat-missing',
@@ -619,8 +624,8 @@ describe('alarms and dashboard', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     const alarms = ofType('AWS::CloudWatch::Alarm');
-    // per shard 8; credits low, kill incomplete, kill-switch dead letters; 3 × Lambda errors
-    expect(alarms).toHaveLength(8 * 2 + 3 + 3);
+    // per shard 8; credits low, kill incomplete, kill-switch dead letters, buying power low; 3 × Lambda errors
+    expect(alarms).toHaveLength(8 * 2 + 4 + 3);
     for (const [, a] of alarms) {
       expect(a.Properties['AlarmActions']).toEqual([{ Ref: topic }]);
       expect(a.Properties['OKActions']).toEqual([{ Ref: topic }]);

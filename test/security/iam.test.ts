@@ -289,9 +289,20 @@ describe('IAM: per role', () => {
       }
       expect(Object.fromEntries([...byAction].map(([a, k]) => [a, [...k].sort()]))).toEqual({
         'dynamodb:BatchGetItem': ['THEO#*'],
-        'dynamodb:Query': ['KILL*', 'gsi1:THEOS#*'],
-        'dynamodb:PutItem': ['DEC#*', 'FILL#*', 'LIVE*', 'MAP#*', 'ORDER#*', 'PNLDAY#*', 'POS#*'],
-        'dynamodb:GetItem': ['LEASE#*', 'ODDSKEYS#*', 'PNLDAY#*'],
+        'dynamodb:Query': ['KILL*', 'PNLGAMES#*', 'gsi1:FILLS#*', 'gsi1:SETTLES#*', 'gsi1:THEOS#*'],
+        'dynamodb:PutItem': [
+          'DEC#*',
+          'FILL#*',
+          'LIVE*',
+          'MAP#*',
+          'ORDER#*',
+          'PNLDAY#*',
+          'PNLGAMES#*',
+          'POS#*',
+          'SETTLE#*',
+          'THEOSTOP#*',
+        ],
+        'dynamodb:GetItem': ['LEASE#*', 'ODDSKEYS#*', 'PNLDAY#*', 'THEOSTOP#*'],
         'dynamodb:UpdateItem': ['LEASE#*'],
       });
     }

@@ -12,12 +12,14 @@ import type { Clock, TimerHandle } from '../../shared/clock.ts';
 import { QuotingReason } from '../../shared/liveness/quoting-state.ts';
 import type { LiveSnapshotKind } from '../../shared/store/live-snapshot.ts';
 import type { BookReader } from '../engine/ports.ts';
+import { type CashSource, withCashPanel } from './cash-panel.ts';
 import { type SessionForDashboard, sessionDashboard } from './session-adapter.ts';
 import {
   type DashboardSource,
   type DashboardState,
   type GameView,
   zAlert,
+  zCashView,
   zDashboardState,
   zFillView,
   zGameView,
@@ -42,6 +44,8 @@ export const zLiveShard = zDashboardState
     alerts: z.array(zAlert),
     /** The games this shard trades. */
     games: z.array(z.string()),
+    /** The account's cash as this shard last read it (every shard reads the same account). */
+    cash: zCashView.nullable().optional(),
   });
 export type LiveShard = z.infer<typeof zLiveShard>;
 
@@ -83,6 +87,7 @@ export function liveItems(state: DashboardState): {
       reconciliation: state.reconciliation,
       alerts: state.alerts.slice(0, LIVE_LIMITS.alertsPerShard),
       games: games.map((g) => g.id),
+      ...(state.cash === undefined ? {} : { cash: state.cash }),
     },
     games: games.map((game) => ({
       id: game.id,
@@ -219,14 +224,17 @@ export function startSessionLivePublisher(opts: {
   timers: Clock;
   intervalMs?: number;
   log?: (entry: Record<string, unknown>) => void;
+  /** The worker's cash watch: the operator's dashboard shows its panel. */
+  cash?: CashSource;
 }): LivePublisher {
-  const source = sessionDashboard({
+  const session = sessionDashboard({
     session: opts.session,
     books: opts.books,
     feedStats: opts.feedStats,
     now: () => opts.timers.now(),
     ...venueOf(opts.restBaseUrl),
   });
+  const source = opts.cash ? withCashPanel(session, opts.cash) : session;
   // Subscribing records the theo at each fill (the tape's edge column).
   const unsubscribe = source.subscribe(() => {});
   const publisher = startLivePublisher({

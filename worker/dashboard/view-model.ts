@@ -99,6 +99,60 @@ export const zShardView = z.object({
   lease: z.object({ owner: z.string(), token: z.number().int(), expiresAt: epochMs }).nullable(),
 });
 
+/** The account's cash (worker/dashboard/cash-panel.ts, fed by the worker's cash watch). */
+export const zCashView = z.object({
+  /** When the figures were read from the exchange. */
+  asOf: epochMs,
+  balance: micros,
+  /** Paid for the positions held (returns at settlement). */
+  inPositions: micros,
+  /** Reserved by our resting orders. */
+  inOrders: micros,
+  /** Balance less what resting orders reserve. */
+  buyingPower: micros,
+  /** Below this the `buying-power-low` alarm notifies (deposit). */
+  floor: micros.nonnegative(),
+  belowFloor: z.boolean(),
+  /** The last poll's failure; the figures are then the last good ones, from `asOf`. */
+  error: z.string().nullable(),
+});
+
+const perContract = z.number().int().nullable();
+const vsRefs = z.object({ theo: perContract, mid: perContract });
+
+/** Edge and markouts of a group of fills, contract-weighted Micros per contract (+ good for us). */
+export const zEdgeRowView = z.object({
+  key: z.string(),
+  fills: z.number().int().nonnegative(),
+  contracts: centis.nonnegative(),
+  edge: vsRefs,
+  markout: z.object({ '10s': vsRefs, '60s': vsRefs, '5m': vsRefs }),
+});
+
+/** The rolling edge of real fills (worker/dashboard/edge-panel.ts, fed by the fill-edge tracker). */
+export const zEdgeView = z.object({
+  all: zEdgeRowView.nullable(),
+  bySport: z.array(zEdgeRowView),
+  byMode: z.array(zEdgeRowView),
+  bySize: z.array(zEdgeRowView),
+});
+
+const split = { realised: micros, trades: micros, settlements: micros, fees: micros };
+
+/** The trading day's realised PnL from the stored record (worker/dashboard/pnl-panel.ts). */
+export const zDayPnlView = z.object({
+  day: z.string(),
+  /** When the figures were built. */
+  asOf: epochMs,
+  ...split,
+  drawdown: micros.nonnegative(),
+  bySport: z.array(z.object({ sport: z.string(), games: z.number().int().nonnegative(), ...split })),
+  /** Positions of the day's games still open. */
+  open: z.number().int().nonnegative(),
+  /** The last rebuild's failure; the figures are then the last good ones. */
+  error: z.string().nullable(),
+});
+
 export const zDashboardState = z.object({
   now: epochMs,
   mode: z.enum(['paper', 'live']),
@@ -133,6 +187,12 @@ export const zDashboardState = z.object({
   alerts: z.array(zAlert),
   /** The worker shards (the operator's dashboard of a deployed system); absent in the worker's own. */
   shards: z.array(zShardView).optional(),
+  /** The account's cash; null before the first good reading, absent where nobody watches it. */
+  cash: zCashView.nullable().optional(),
+  /** Edge and markouts of the recent fills; absent where nobody tracks them. */
+  edge: zEdgeView.optional(),
+  /** The trading day's PnL from the stored record; null before the first build, absent where not built. */
+  pnlDay: zDayPnlView.nullable().optional(),
 });
 
 export type Side = z.infer<typeof zSide>;
@@ -144,6 +204,9 @@ export type GameView = z.infer<typeof zGameView>;
 export type FillView = z.infer<typeof zFillView>;
 export type Alert = z.infer<typeof zAlert>;
 export type ShardView = z.infer<typeof zShardView>;
+export type CashPanelView = z.infer<typeof zCashView>;
+export type EdgePanelView = z.infer<typeof zEdgeView>;
+export type DayPnlPanelView = z.infer<typeof zDayPnlView>;
 export type DashboardState = z.infer<typeof zDashboardState>;
 
 /** Where the dashboard reads state from: the session (through its adapter) or a test double. */

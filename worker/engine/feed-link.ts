@@ -85,7 +85,10 @@ export class FeedLink {
     if (kind === 'closed' || kind === 'determined' || kind === 'settled') {
       const g = eventTicker ? this.core.games.get(eventTicker) : undefined;
       if (g) g.closed = true;
-    } else if (kind === 'other' && eventTicker) this.registry.relist(eventTicker); // dates or tick structure changed
+    } else if ((kind === 'other' || kind === 'dates') && eventTicker) {
+      if (kind === 'dates') this.core.startWatch.changed(eventTicker, this.core.ports.clock.now()); // start uncertain until listed
+      this.registry.relist(eventTicker, true); // dates or tick structure changed
+    }
     if (eventTicker) this.core.markDirty(eventTicker);
   }
 }

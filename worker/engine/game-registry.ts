@@ -249,6 +249,7 @@ export class GameRegistry {
 
   /** Every listing re-teaches the markets' status (a pause or resume missed while disconnected, a market not open). */
   learnMarketStatus(events: readonly ListedEvent[], listedAt: number): void {
+    for (const t of this.core.startWatch.listed(events, listedAt)) this.core.markDirty(t);
     for (const ev of events)
       for (const t of this.core.marketStatus.learnListing(ev.markets, listedAt)) {
         const g = this.core.gameOfTicker.get(t);
@@ -292,6 +293,7 @@ export class GameRegistry {
       } catch (err) {
         this.core.ports.metrics.count('DiscoveryErrors');
         this.core.ports.log.warn('relist_failed', { series, error: errText(err) });
+        this.core.startWatch.retry(eventTicker, () => this.relist(eventTicker));
       } finally {
         this.relisting.delete(series);
       }

@@ -13,7 +13,8 @@
 /** open: trading; paused: halted by the exchange, may resume; inactive: not open (yet, or any more). */
 export type MarketState = 'open' | 'paused' | 'inactive';
 export type MarketReason = 'market-paused' | 'market-inactive';
-export type LifecycleKind = 'paused' | 'resumed' | 'closed' | 'determined' | 'settled' | 'other';
+/** `dates`: the market's dates changed (the game's start may have moved: start-watch.ts); `other`: structure etc. */
+export type LifecycleKind = 'paused' | 'resumed' | 'closed' | 'determined' | 'settled' | 'dates' | 'other';
 
 /**
  * A listed market's object status (Kalshi: initialized, inactive, active,

@@ -11,6 +11,7 @@ import type { RefreshRequestInput } from '../../shared/events/refresh-request.ts
 import type { FeeSchedule } from '../../shared/pricing/fees.ts';
 import type { PriceRange } from '../../shared/pricing/tick-grid.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
+import type { WriteBudget } from './write-budget.ts';
 
 /** `bid` = buy YES, `ask` = sell YES (≡ buy NO at 1 − price), as Kalshi's V2 orders. */
 export type BookSide = 'bid' | 'ask';
@@ -102,6 +103,8 @@ export interface TheoSnapshot {
   updatedMs: number;
   /** How many books contributed. */
   books: number;
+  /** Largest weighted standard deviation of the books' fair probabilities (theo quality; issue #14). */
+  dispersion?: number;
   /** The odds feed's commence time of the event with this theo (epoch ms): it may move the game's start. */
   commenceMs?: number;
 }
@@ -338,7 +341,7 @@ export type FeedEvent =
   | {
       type: 'lifecycle';
       ticker: string;
-      kind: 'paused' | 'resumed' | 'closed' | 'determined' | 'settled' | 'other';
+      kind: 'paused' | 'resumed' | 'closed' | 'determined' | 'settled' | 'dates' | 'other';
     };
 
 export interface MarketFeed {
@@ -489,4 +492,6 @@ export interface EnginePorts {
   audit?: AuditSink;
   /** The shard's stored trading-day PnL (worker/engine/day-drawdown.ts); absent: drawdown from this process's peak. */
   dayPnl?: DayPnlPort;
+  /** The one write budget: the REST limiter's write bucket (write-budget.ts); absent: a bucket of `writeBudget`'s size. */
+  writeBudget?: WriteBudget;
 }

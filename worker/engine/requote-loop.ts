@@ -15,6 +15,7 @@ import type { GameBinding, SyncReport } from './order-manager.ts';
 import type { BookSide, GameQuotes, MarketBook } from './ports.ts';
 import { afterQuoting, quotingReason } from './quoting-state.ts';
 import type { SessionCore } from './session-core.ts';
+import { UncertainWatch } from './uncertain-watch.ts';
 
 export class RequoteLoop {
   private readonly dirty = new Set<string>();
@@ -24,6 +25,8 @@ export class RequoteLoop {
   private readonly requotes = new Set<Promise<unknown>>();
   /** Markets that have shown a valid book once: until every market of a game has, nothing of it is touched. */
   private readonly seenBook = new Set<string>();
+  /** Asks for a prompt listing while a write's outcome is unknown (uncertain-watch.ts). */
+  private readonly uncertainWatch = new UncertainWatch();
 
   constructor(
     private readonly core: SessionCore,
@@ -154,6 +157,8 @@ export class RequoteLoop {
    */
   recheckStatus(): void {
     const now = this.core.ports.clock.now();
+    const uncertain = this.core.manager.all().some((o) => o.state === 'uncertain');
+    if (this.uncertainWatch.due(uncertain, now)) void this.core.reconcile(); // settle it now, not at the next pass
     for (const g of this.core.games.values()) {
       if (g.inputStatus === undefined) continue;
       const books = new Map(g.tickers.map((t) => [t, this.core.ports.books.book(t)]));
@@ -175,7 +180,8 @@ export class RequoteLoop {
       // A market the exchange does not trade only blocks its own writes (the gate); the game as a whole
       // is paused or inactive when none of its markets trade.
       closed: g.closed || marketBlocked === 'market-inactive',
-      stopAtMs: g.stopAtMs,
+      // A start announced moved but not yet listed may already be past: stop as if it were.
+      stopAtMs: this.core.startWatch.uncertain(g.game.eventTicker) ? now : g.stopAtMs,
       operatorFlag: g.haltKind,
       marketPaused: marketBlocked === 'market-paused',
       leaseValid: !this.core.ports.lease || this.core.ports.lease.valid(now),

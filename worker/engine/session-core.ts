@@ -18,6 +18,7 @@ import { OrderManager } from './order-manager.ts';
 import type { ActiveFlag, EnginePorts, FlattenResult } from './ports.ts';
 import type { Alert, FillView, SessionEvent, SessionSnapshot } from './projection.ts';
 import { LivenessTracker } from './quoting-state.ts';
+import { StartWatch } from './start-watch.ts';
 import { WriteBudget } from './write-budget.ts';
 
 /** This worker's shard: it trades only the games that hash to it (the lease guards the shard itself). */
@@ -49,6 +50,8 @@ export class SessionCore {
   readonly killSwitch: KillSwitch;
   /** The pause a long WebSocket outage takes (instead of the global kill). */
   readonly outage: FeedOutage;
+  /** Games whose dates a lifecycle message changed, until a later listing answers (start-watch.ts). */
+  readonly startWatch: StartWatch;
   /** The trading day's PnL and peak, continued from the store across restarts: the drawdown's reference. */
   readonly dayPnl: DayDrawdownTracker;
   readonly liveness: LivenessTracker;
@@ -107,7 +110,9 @@ export class SessionCore {
       log: ports.log,
       metrics: ports.metrics,
       audit: ports.audit,
-      budget: new WriteBudget(ports.clock, config.writeBudget.tokensPerSec, config.writeBudget.capacity),
+      budget:
+        ports.writeBudget ??
+        new WriteBudget(ports.clock, config.writeBudget.tokensPerSec, config.writeBudget.capacity),
       clientOrderPrefix: config.clientOrderPrefix,
       amend: config.amend,
       writeCost: config.writeBudget.writeCost,
@@ -115,6 +120,7 @@ export class SessionCore {
       onSettled: (g) => this.markDirty(g),
       orderGroupResetMs: config.orderGroupResetMs,
     });
+    this.startWatch = new StartWatch(ports.clock);
     this.outage = new FeedOutage({
       clock: ports.clock,
       flatten: ports.pauseFlatten ?? ports.flatten,

@@ -179,6 +179,7 @@ export class TradingSession {
     for (const t of this.timers.splice(0)) this.ports.clock.clearTimeout(t);
     this.feedLink.dispose();
     this.core.outage.dispose();
+    this.core.startWatch.close();
     this.reconciler.dispose();
     this.core.manager.dispose();
     this.registry.dispose();

@@ -9,8 +9,9 @@
  *   get_snapshot for it; terminal errors (10, 25) → resubscribe; a snapshot
  *   that does not come back in time → resubscribe.
  * - Liveness: we ping every `pingIntervalMs`; any inbound frame, ping or pong
- *   counts as life; silence past `silenceMs` means a dead (maybe half-open)
- *   socket: it is terminated and we reconnect.
+ *   counts as life; a ping with nothing heard `pongTimeoutMs` after it, or
+ *   silence past `silenceMs`, means a dead (maybe half-open) socket: it is
+ *   terminated and we reconnect.
  * - Reconnect with capped exponential backoff and full jitter; on reconnect
  *   every book goes stale, everything is resubscribed, and a `reconnected`
  *   event tells the owner to reconcile fills, orders and positions over REST
@@ -68,6 +69,8 @@ export interface FeedStats {
   snapshotRequests: number;
   resubscribes: number;
   silenceTimeouts: number;
+  /** Connections dropped because nothing (no pong, no frame) came back within `pongTimeoutMs` of a ping. */
+  pongTimeouts: number;
   duplicateFills: number;
   /** Book frames dropped untouched: on a sid that is not ours, or for a market not ours on our sid. */
   dropped: { unknown_sid: number; unknown_market: number };
@@ -88,9 +91,16 @@ export interface KalshiWsOptions {
   pingIntervalMs?: number;
   /** Silence (no frame, ping or pong) after which the socket is presumed dead. */
   silenceMs?: number;
-  /** How long a requested snapshot may take before the subscription is rebuilt (and a private subscription
-   * its acknowledgement before the connection starts over). */
+  /** Nothing heard (no pong, no frame) this long after one of our pings: the socket is presumed dead. */
+  pongTimeoutMs?: number;
+  /** How long a requested snapshot may take before the subscription is rebuilt. */
   snapshotTimeoutMs?: number;
+  /**
+   * How long a private subscription may wait for its acknowledgement before the connection starts over.
+   * Default 3 s (never more than snapshotTimeoutMs): a subscribe sent while the exchange was silent is
+   * lost for good once it speaks again, and the feed stays down (quoting paused) until this runs out.
+   */
+  subscribeAckTimeoutMs?: number;
   reconnect?: BackoffPolicy & { minMs?: number };
   gridOf?: (ticker: string) => readonly PriceRange[] | null | undefined;
   /** Upgrade handshake timeout. */
@@ -98,16 +108,21 @@ export interface KalshiWsOptions {
 }
 
 /**
- * Liveness: we ping every 5 s (Kalshi pings every 10 s); a socket that has
- * produced nothing, not even a pong, for 12 s is dead. Books on a silent
- * socket may be missing deltas without any seq hint, so this bound is also
- * the worst-case staleness of a "live" book on a half-open connection; use
- * `quietForMs()` to demand fresher data for quoting.
+ * Liveness: we ping every 2.5 s (Kalshi pings every 10 s and answers ours with
+ * a pong); a ping with nothing heard 3 s after it means a dead socket, so a
+ * half-open connection is replaced within ~5.5 s (it took 12–17 s of silence,
+ * with fills and order updates lost meanwhile and orders believed resting that
+ * had filled). A socket that has produced nothing for 12 s is dead in any
+ * case. Books on a silent socket may be missing deltas without any seq hint,
+ * so these bounds are also the worst-case staleness of a "live" book on a
+ * half-open connection; use `quietForMs()` to demand fresher data for quoting.
  */
 const DEFAULTS = {
-  pingIntervalMs: 5_000,
+  pingIntervalMs: 2_500,
+  pongTimeoutMs: 3_000,
   silenceMs: 12_000,
   snapshotTimeoutMs: 10_000,
+  subscribeAckTimeoutMs: 3_000,
   reconnect: { baseMs: 500, capMs: 30_000, minMs: 100 },
   handshakeTimeoutMs: 10_000,
 };
@@ -139,6 +154,10 @@ export class KalshiWsFeed {
   private state: ConnectionState = 'disconnected';
   private lastHeard = 0;
   private heartbeat: TimerHandle | null = null;
+  /** Counts everything heard (frame, ping, pong): a ping's deadline compares it, not a timestamp. */
+  private heardCount = 0;
+  private pongCheck: TimerHandle | null = null;
+  private ackCheck: TimerHandle | null = null;
   private reconnectTimer: TimerHandle | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -168,6 +187,7 @@ export class KalshiWsFeed {
     snapshotRequests: 0,
     resubscribes: 0,
     silenceTimeouts: 0,
+    pongTimeouts: 0,
     duplicateFills: 0,
     dropped: { unknown_sid: 0, unknown_market: 0 },
   };
@@ -183,7 +203,11 @@ export class KalshiWsFeed {
       lifecycle: options.lifecycle ?? false,
       pingIntervalMs: options.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
       silenceMs: options.silenceMs ?? DEFAULTS.silenceMs,
+      pongTimeoutMs: options.pongTimeoutMs ?? DEFAULTS.pongTimeoutMs,
       snapshotTimeoutMs: options.snapshotTimeoutMs ?? DEFAULTS.snapshotTimeoutMs,
+      subscribeAckTimeoutMs:
+        options.subscribeAckTimeoutMs ??
+        Math.min(DEFAULTS.subscribeAckTimeoutMs, options.snapshotTimeoutMs ?? DEFAULTS.snapshotTimeoutMs),
       reconnect: { ...DEFAULTS.reconnect, ...options.reconnect },
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs,
     };
@@ -360,7 +384,7 @@ export class KalshiWsFeed {
     this.nextId = 1;
     this.setState('degraded', 'subscribing');
     if (this.opts.privateChannels.length > 0) {
-      this.privateAwaitedSince = this.clock.now();
+      this.awaitPrivateAck(ws);
       this.send({
         id: this.nextId++,
         cmd: 'subscribe',
@@ -402,7 +426,9 @@ export class KalshiWsFeed {
   }
 
   private heard(ws: WebSocket): void {
-    if (ws === this.ws) this.lastHeard = this.clock.now();
+    if (ws !== this.ws) return;
+    this.lastHeard = this.clock.now();
+    this.heardCount++;
   }
 
   private startHeartbeat(ws: WebSocket): void {
@@ -416,13 +442,17 @@ export class KalshiWsFeed {
         this.drop(ws, `silent for ${now - this.lastHeard} ms`);
         return;
       }
-      if (this.privateAwaitedSince !== null && now - this.privateAwaitedSince > this.opts.snapshotTimeoutMs) {
+      if (
+        this.privateAwaitedSince !== null &&
+        now - this.privateAwaitedSince > this.opts.subscribeAckTimeoutMs
+      ) {
         // An unanswered private subscription would hold the feed down (quoting paused) for good: start over.
         this.drop(ws, `private subscription unanswered for ${now - this.privateAwaitedSince} ms`);
         return;
       }
       try {
         ws.ping();
+        this.awaitPong(ws);
       } catch {
         // A failing ping surfaces as an error/close event.
       }
@@ -432,9 +462,50 @@ export class KalshiWsFeed {
     this.heartbeat = this.clock.setTimeout(beat, this.opts.pingIntervalMs);
   }
 
+  /**
+   * Arms the ping's deadline (one at a time: a pending one already covers this ping). A deadline that
+   * fires late (our own event loop stalled) looks once more after pending I/O is read, so a pong that
+   * sat unread behind the stall does not condemn a healthy socket.
+   */
+  private awaitPong(ws: WebSocket): void {
+    if (this.pongCheck) return;
+    const heardAtPing = this.heardCount;
+    const due = this.clock.now() + this.opts.pongTimeoutMs;
+    const check = (late: boolean) => {
+      this.pongCheck = null;
+      if (ws !== this.ws || this.heardCount !== heardAtPing) return;
+      if (!late && this.clock.now() - due > this.opts.pongTimeoutMs / 2) {
+        this.pongCheck = this.clock.setTimeout(() => check(true), 0);
+        return;
+      }
+      this.stats.pongTimeouts++;
+      this.drop(ws, `ping unanswered for ${this.clock.now() - due + this.opts.pongTimeoutMs} ms`);
+    };
+    this.pongCheck = this.clock.setTimeout(() => check(false), this.opts.pongTimeoutMs);
+  }
+
+  /**
+   * A private subscription is sent: its acknowledgement is due within `subscribeAckTimeoutMs`, judged at
+   * that instant (the heartbeat's check alone came up to a ping interval later).
+   */
+  private awaitPrivateAck(ws: WebSocket): void {
+    const since = this.clock.now();
+    this.privateAwaitedSince = since;
+    if (this.ackCheck) this.clock.clearTimeout(this.ackCheck);
+    this.ackCheck = this.clock.setTimeout(() => {
+      this.ackCheck = null;
+      if (ws !== this.ws || this.privateAwaitedSince !== since) return;
+      this.drop(ws, `private subscription unanswered for ${this.clock.now() - since} ms`);
+    }, this.opts.subscribeAckTimeoutMs);
+  }
+
   private stopHeartbeat(): void {
     if (this.heartbeat) this.clock.clearTimeout(this.heartbeat);
     this.heartbeat = null;
+    if (this.ackCheck) this.clock.clearTimeout(this.ackCheck);
+    this.ackCheck = null;
+    if (this.pongCheck) this.clock.clearTimeout(this.pongCheck);
+    this.pongCheck = null;
   }
 
   private send(cmd: WsCommand, tickers: string[] = []): void {
@@ -682,7 +753,7 @@ export class KalshiWsFeed {
             this.privateSids.delete(msg.sid);
             this.stats.resubscribes++;
             this.emit({ type: 'private_gap', channel });
-            this.privateAwaitedSince = this.clock.now();
+            if (this.ws) this.awaitPrivateAck(this.ws);
             this.send({ id: this.nextId++, cmd: 'subscribe', params: { channels: [channel] } });
           }
         }

@@ -490,6 +490,27 @@ export const GetPositionsResponseSchema = z.object({
 });
 export type GetPositionsResponse = z.infer<typeof GetPositionsResponseSchema>;
 
+/** One market's settlement of our position (`/portfolio/settlements`). */
+export const SettlementSchema = z.object({
+  ticker: zTicker,
+  event_ticker: z.string().min(1),
+  /** "yes", "no", or another result Kalshi may add ("scalar", "void"…). */
+  market_result: z.string().min(1),
+  yes_count_fp: zCountFp.nullish(),
+  no_count_fp: zCountFp.nullish(),
+  /** What Kalshi paid, legacy integer cents on the wire, Micros here. */
+  revenue: zCentsInt,
+  /** What one YES contract paid, integer cents on the wire, Micros here; absent: from the result. */
+  value: zCentsInt.nullish(),
+  settled_time: zIsoMs,
+  fee_cost: zMoney.nullish(),
+});
+export type Settlement = z.infer<typeof SettlementSchema>;
+export const GetSettlementsResponseSchema = z.object({
+  settlements: z.array(SettlementSchema).nullish(),
+  cursor: zCursor,
+});
+
 export const GetBalanceResponseSchema = z.object({
   /** Legacy integer cents on the wire (truncated), Micros here; prefer `balance_dollars`. */
   balance: zCentsInt,

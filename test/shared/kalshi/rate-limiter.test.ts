@@ -1,6 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
-import { KalshiRateLimiter, PRIORITY, RateLimitError } from '../../../shared/kalshi/rate-limiter.ts';
+import {
+  CREDIT_TTL_MS,
+  KalshiRateLimiter,
+  PRIORITY,
+  RateLimitError,
+} from '../../../shared/kalshi/rate-limiter.ts';
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
 
@@ -103,6 +109,29 @@ describe('client-side token buckets', () => {
     expect(lim.costOf('GET', '/portfolio/orders/o-1')).toBe(2);
   });
 
+  it("a worker shard paces on its share of the account's buckets, never below one ordinary request", () => {
+    const account = {
+      usage_tier: 'advanced',
+      read: { refill_rate: 300, bucket_capacity: 300 },
+      write: { refill_rate: 300, bucket_capacity: 600 },
+    };
+    const quarter = new KalshiRateLimiter(new ManualClock(0), undefined, { share: 1 / 4 });
+    expect(quarter.snapshot().write).toMatchObject({ capacity: 25, refillPerSec: 25 }); // Basic until configured
+    quarter.configure(account);
+    expect(quarter.snapshot().write).toMatchObject({ capacity: 150, refillPerSec: 75 });
+    expect(quarter.snapshot().read).toMatchObject({ capacity: 75, refillPerSec: 75 });
+    // Sixteen shards of a Basic account: 6.25 tokens a second each, but a bucket still holds one request.
+    const sixteenth = new KalshiRateLimiter(new ManualClock(0), undefined, { share: 1 / 16 });
+    expect(sixteenth.snapshot().write).toMatchObject({ capacity: 10, refillPerSec: 6.25 });
+    // The worker sets its share once it knows its layout, before or after reading the account's limits.
+    const later = new KalshiRateLimiter(new ManualClock(0));
+    later.configure(account);
+    later.setShare(1 / 4);
+    expect(later.snapshot().write).toMatchObject({ capacity: 150, refillPerSec: 75 });
+    expect(() => new KalshiRateLimiter(new ManualClock(0), undefined, { share: 0 })).toThrow(RangeError);
+    expect(() => new KalshiRateLimiter(new ManualClock(0), undefined, { share: 2 })).toThrow(RangeError);
+  });
+
   it('refuses a cost no bucket can ever hold, and drains on a 429', async () => {
     const clock = new ManualClock(0);
     const lim = new KalshiRateLimiter(clock);
@@ -111,5 +140,103 @@ describe('client-side token buckets', () => {
     expect(lim.snapshot().read.tokens).toBe(0);
     clock.advance(50);
     expect(lim.snapshot().read.tokens).toBeCloseTo(10);
+  });
+});
+
+describe("reservations: the write bucket is the engine's write budget", () => {
+  const small = () => {
+    const clock = new ManualClock(0);
+    const lim = new KalshiRateLimiter(clock, {
+      read: { refillPerSec: 10, capacity: 10 },
+      write: { refillPerSec: 10, capacity: 30 },
+    });
+    return { clock, lim };
+  };
+
+  it('a request spends what the engine reserved for it instead of taking the tokens again', async () => {
+    const { lim } = small();
+    expect(lim.reserve('write', 10)).toBe(true);
+    expect(lim.snapshot().write.tokens).toBe(20);
+    await lim.acquire('write', 10, PRIORITY.create);
+    expect(lim.snapshot().write.tokens).toBe(20);
+    // A second request has no reservation left to spend: it pays.
+    await lim.acquire('write', 10, PRIORITY.create);
+    expect(lim.snapshot().write.tokens).toBe(10);
+  });
+
+  it('refuses a reservation the bucket cannot pay, or while requests wait, and says how long to wait', async () => {
+    const { clock, lim } = small();
+    await lim.acquire('write', 25, PRIORITY.write);
+    expect(lim.reserve('write', 10)).toBe(false);
+    expect(lim.snapshot().write.tokens).toBe(5);
+    expect(lim.waitMs('write', 10)).toBe(500);
+    let served = false;
+    void lim.acquire('write', 10, PRIORITY.create).then(() => {
+      served = true;
+    });
+    // 5 tokens would pay a reservation of 2, but the waiting request comes first.
+    expect(lim.reserve('write', 2)).toBe(false);
+    expect(lim.waitMs('write', 2)).toBe(700);
+    clock.advance(500);
+    await flush();
+    expect(served).toBe(true);
+    expect(lim.reserve('write', 2)).toBe(false);
+    expect(lim.waitMs('write', 2)).toBe(200);
+  });
+
+  it('a forced reservation (a cancel) goes into debt and delays what follows', () => {
+    const { lim } = small();
+    expect(lim.reserve('write', 30)).toBe(true);
+    expect(lim.reserve('write', 2, true)).toBe(true);
+    expect(lim.snapshot().write.tokens).toBe(-2);
+    expect(lim.waitMs('write', 10)).toBe(1_200);
+  });
+
+  it('a reservation no request spent within CREDIT_TTL_MS is forfeited, never refunded', async () => {
+    const { clock, lim } = small();
+    expect(lim.reserve('write', 10)).toBe(true);
+    clock.advance(CREDIT_TTL_MS + 1);
+    expect(lim.snapshot().write.tokens).toBe(30); // refilled to capacity: the 10 are not given back on top
+    await lim.acquire('write', 10, PRIORITY.create);
+    expect(lim.snapshot().write.tokens).toBe(20);
+  });
+
+  it('every request is paid at least once and no token twice, whatever the mix of reservations and requests', async () => {
+    type Op = { kind: 'reserve' | 'acquire'; cost: number } | { kind: 'advance'; ms: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({
+        kind: fc.constantFrom('reserve' as const, 'acquire' as const),
+        cost: fc.integer({ min: 1, max: 12 }),
+      }),
+      fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 1_500 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        // No refill and a bucket too big to empty: what it lost is exactly what it charged.
+        const clock = new ManualClock(0);
+        const cap = 1e6;
+        const lim = new KalshiRateLimiter(clock, {
+          read: { refillPerSec: 1, capacity: 1 },
+          write: { refillPerSec: 0, capacity: cap },
+        });
+        let reserved = 0;
+        let requested = 0;
+        for (const o of ops) {
+          if (o.kind === 'advance') clock.advance(o.ms);
+          else if (o.kind === 'reserve') {
+            expect(lim.reserve('write', o.cost)).toBe(true);
+            reserved += o.cost;
+          } else {
+            await lim.acquire('write', o.cost, PRIORITY.create);
+            requested += o.cost;
+          }
+        }
+        const charged = cap - lim.snapshot().write.tokens;
+        expect(charged).toBeGreaterThanOrEqual(requested);
+        expect(charged).toBeGreaterThanOrEqual(reserved);
+        expect(charged).toBeLessThanOrEqual(reserved + requested);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -4,7 +4,7 @@
  * pagination, and errors that never leak the key.
  */
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KalshiApiError, KalshiFencedError, KalshiNetworkError } from '../../../shared/kalshi/errors.ts';
 import {
   type CancelOutcome,
@@ -13,6 +13,8 @@ import {
   type RestEvent,
 } from '../../../shared/kalshi/rest-client.ts';
 import { createRsaSigner, type Signer } from '../../../shared/kalshi/signer.ts';
+import type { RestTransport } from '../../../shared/kalshi/transport.ts';
+import { undiciTransport } from '../../../worker/kalshi/undici-transport.ts';
 import {
   type Handler,
   json,
@@ -25,6 +27,20 @@ import {
 } from './support.ts';
 
 const signer = createRsaSigner({ keyId: 'test-key', privateKeyPem: keyPair.privatePem });
+
+/**
+ * Every behaviour holds over both transports: Node's built-in fetch (the default: the kill-switch
+ * Lambda) and the worker's undici pool.
+ */
+const TRANSPORTS: [string, (baseUrl: string) => RestTransport | undefined][] = [
+  ['built-in fetch (default)', () => undefined],
+  ['the worker undici pool', (baseUrl) => undiciTransport(baseUrl, { connectMs: 1000 })],
+];
+let transportFor: (baseUrl: string) => RestTransport | undefined = () => undefined;
+const withTransport = (baseUrl: string) => {
+  const transport = transportFor(baseUrl);
+  return transport ? { transport } : {};
+};
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
@@ -67,6 +83,7 @@ async function setup(
     timeouts: { connectMs: 1000, headersMs: 5000, bodyMs: 5000, requestMs: opts.timeouts?.requestMs ?? 5000 },
     onEvent: (e) => events.push(e),
     ...(opts.writeFence ? { writeFence: opts.writeFence } : {}),
+    ...withTransport(server.baseUrl),
   });
   cleanups.push(async () => {
     await client.close();
@@ -90,7 +107,11 @@ function restingOrder(orderId: string, coid: string) {
   };
 }
 
-describe('KalshiRestClient', () => {
+describe.each(TRANSPORTS)('KalshiRestClient over %s', (_name, transport) => {
+  beforeEach(() => {
+    transportFor = transport;
+  });
+
   it('signs with the /trade-api/v2 path and no query; the server accepts; query is sent', async () => {
     const { server, client } = await setup((_req, res) => {
       json(res, 200, { markets: [], cursor: '' });
@@ -115,6 +136,7 @@ describe('KalshiRestClient', () => {
       baseUrl: server.baseUrl,
       signer: tampered,
       clock: new VirtualClock(),
+      ...withTransport(server.baseUrl),
     });
     cleanups.push(async () => {
       await client.close();
@@ -487,6 +509,32 @@ describe('KalshiRestClient', () => {
     expect(err).toBeInstanceOf(KalshiNetworkError);
     expect((err as KalshiNetworkError).maybeApplied).toBe(false);
     expect((err as KalshiNetworkError).attempt).toBe(4);
+  });
+
+  it('a redirect is a final answer: the signed request is never sent to another host', async () => {
+    const { server, client } = await setup((req, res) => {
+      if (req.url.startsWith('/elsewhere'))
+        return json(res, 200, { exchange_active: true, trading_active: true });
+      res.writeHead(307, { location: `${server.baseUrl.replace('/trade-api/v2', '')}/elsewhere` }).end();
+    });
+    const err = await client.getExchangeStatus().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KalshiApiError);
+    expect((err as KalshiApiError).status).toBe(307);
+    expect(server.requests.map((r) => r.url)).toEqual(['/trade-api/v2/exchange/status']);
+  });
+
+  it('a connection dropped before any answer: a create is maybe-applied and not repeated blindly', async () => {
+    const { server, client } = await setup((req, res) => {
+      if (req.method === 'GET') return json(res, 200, { orders: [], cursor: '' });
+      res.socket?.destroy(); // the request arrived; the answer never leaves
+    });
+    const e = await client
+      .amendOrder('o-1', { ticker: ORDER.ticker, side: 'bid', price: 450_000, count: 1000 })
+      .catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(KalshiNetworkError);
+    expect((e as KalshiNetworkError).maybeApplied).toBe(true);
+    expect((e as KalshiNetworkError).errorCode).toMatch(/^(UND_ERR_SOCKET|ECONNRESET)$/);
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
   it('a batch is billed per item: one larger than the write bucket is refused before sending', async () => {

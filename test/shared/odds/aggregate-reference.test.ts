@@ -137,6 +137,25 @@ describe('odds aggregation: fast path ≡ reference', () => {
     );
   });
 
+  it('property: Shin on two-way books (where steps of certain sign are skipped) is the reference to the bit', () => {
+    // Any favourite from 0.1 % to 99.9 %, margins from none to 30 %, and the same with a tolerance the
+    // skipped steps must respect: z, iterations and probabilities all equal.
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.001, max: 0.999, noNaN: true }),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.constantFrom(undefined, 1e-16, 1e-12, 1e-9),
+        (p, margin, split, tolerance) => {
+          const implied = [p + margin * split, 1 - p + margin * (1 - split)];
+          const options = tolerance === undefined ? {} : { tolerance };
+          expect(devig(implied, 'shin', options)).toStrictEqual(referenceDevig(implied, 'shin', options));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('property: Shin, power and multiplicative de-vig return the reference result to the bit', () => {
     fc.assert(
       fc.property(

@@ -65,6 +65,43 @@ describe('LeaseKeeper: two workers, one shard', () => {
     await b.release();
   });
 
+  it('after a store blip the lease is valid again within the retry floor, not a whole renewal period later', async () => {
+    const clock = new ManualClock(7_000_000);
+    let down = false;
+    const errors: unknown[] = [];
+    const blippy = {
+      acquire: store.leases.acquire.bind(store.leases),
+      release: store.leases.release.bind(store.leases),
+      renew: async (...a: Parameters<typeof store.leases.renew>) => {
+        if (down) throw new Error('ECONNREFUSED');
+        return store.leases.renew(...a);
+      },
+    };
+    // The chaos settings: 15-s lease, 3-s margin, renewal every 2.5 s.
+    const a = new LeaseKeeper({
+      store: blippy,
+      shardId: 's-blip',
+      owner: 'task-a',
+      clock,
+      ttlMs: 15_000,
+      maxWriteMs: 2_000,
+      clockSkewMs: 0,
+      onRenewError: (e) => errors.push(e),
+    });
+    await a.acquire();
+    await run(clock, 2_000, 250);
+    down = true; // every renewal from 2.5 s on fails; validity (expiry − margin) ends at 12 s
+    await run(clock, 10_500, 250);
+    expect(a.valid(clock.now())).toBe(false);
+    expect(errors.length).toBeGreaterThan(0);
+    down = false; // the store answers again at 12.5 s
+    await run(clock, 1_250, 250);
+    // Within the retry cap (1 s) plus one step: before, the next try came a whole period (2.5 s) later.
+    expect(a.valid(clock.now())).toBe(true);
+    expect(a.token()).not.toBeNull();
+    await a.release();
+  });
+
   it('a renewal refused by the store marks the lease lost for good', async () => {
     const clock = new ManualClock(9_000_000);
     const lost: string[] = [];

@@ -4,7 +4,7 @@ import { parseWsFrame } from '../../../shared/kalshi/schemas/ws.ts';
 import type { SteppedClock } from '../../../sim/clock.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
 import type { OrderRequest } from '../../../sim/kalshi/types.ts';
-import { BOS, MIL, ofType, setupSim, signHeaders, WsClient } from './harness.ts';
+import { BOS, EVENT, MIL, ofType, setupSim, signHeaders, WsClient } from './harness.ts';
 
 let sim: KalshiSim;
 let clock: SteppedClock;
@@ -316,6 +316,24 @@ describe('private and lifecycle channels', () => {
       order_group_id: g.orderGroupId,
       contracts_limit_fp: '5.00',
     });
+    expectAllParse(c);
+  });
+
+  it('a moved game start is announced per market as metadata_updated, its expected expiration moved as much', async () => {
+    const c = await connect();
+    c.send({ id: 1, cmd: 'subscribe', params: { channels: ['market_lifecycle_v2'] } });
+    await c.count('subscribed', 1);
+    const before = sim.admin.market(BOS)!.expectedExpirationMs;
+    const start = sim.admin.event(EVENT)!.startTimeMs!;
+    sim.admin.setEventStartTime(EVENT, start - 45 * 60_000);
+    const frames = await c.count('market_lifecycle_v2', 2);
+    expect(frames.map((f) => (f.msg as { market_ticker: string }).market_ticker).sort()).toEqual([BOS, MIL]);
+    for (const f of frames)
+      expect(f.msg).toMatchObject({
+        event_type: 'metadata_updated',
+        additional_metadata: { expected_expiration_ts: Math.floor((before - 45 * 60_000) / 1000) },
+      });
+    expect(sim.admin.event(EVENT)!.startTimeMs).toBe(start - 45 * 60_000);
     expectAllParse(c);
   });
 

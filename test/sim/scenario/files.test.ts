@@ -25,13 +25,27 @@ describe('shipped scenarios', () => {
       'chaos.json',
       'epl-draw.json',
       'fight-card.json',
+      'heavy-favourites.json',
       'injury-shock.json',
       'laliga-sunday.json',
+      'mlb-thin-evening.json',
+      'nba-lines-drift.json',
       'nba-quiet-evening.json',
       'ncaab-saturday.json',
       'nfl-contested.json',
       'tennis-australian-open.json',
     ]);
+  });
+
+  // Reference §7: the big leagues' game-winner series pay maker fees; MLB, college, soccer and fights do not.
+  it.each(files)('%s gives its series their real fee types', (file) => {
+    const s = loadScenario(join(dir, file));
+    for (const g of s.games) {
+      const makerFees = ['KXNBAGAME', 'KXNFLGAME', 'KXNHLGAME'].includes(g.seriesTicker);
+      expect(g.seriesFeeType, `${g.id} (${g.seriesTicker})`).toBe(
+        makerFees ? 'quadratic_with_maker_fees' : 'quadratic',
+      );
+    }
   });
 
   it.each(files)('%s validates, starts games 10–20 minutes in and knows its faults', (file) => {
@@ -67,6 +81,7 @@ describe('shipped scenarios', () => {
       expect(errors).toEqual([]);
       expect(runner.finished).toBe(true);
       for (const g of world.games) {
+        expect(engine.series(g.game.seriesTicker)?.feeType).toBe(g.game.seriesFeeType);
         const markets = g.markets.map((m) => engine.market(m.ticker)!);
         expect(markets.every((m) => m.status === 'finalized')).toBe(true);
         expect(markets.filter((m) => m.result === 'yes').map((m) => m.ticker)).toEqual([
@@ -139,6 +154,11 @@ describe('scenario validation', () => {
     ],
     [{ games: [g], faults: [{ target: 'odds', name: 'meteor', atMinute: 1 }] }, 'faults.0.name'],
     [{ games: [g], tick: [{ start: '0.00', end: '1.00', step: '0.03' }] }, 'tick.0'],
+    [
+      { games: [g, { ...g, id: 'c-d', seriesFeeType: 'quadratic_with_maker_fees' }] },
+      'games.1.seriesFeeType',
+    ],
+    [{ games: [g], bookmakers: [{ ...base.bookmakers[0], margin: 'additive' }] }, 'bookmakers.0.margin'],
   ])('rejects %j naming %s', (over, field) => {
     expect(() => parseScenario({ ...base, ...over })).toThrow(ScenarioError);
     try {

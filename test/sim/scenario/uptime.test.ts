@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { QuotingReason } from '../../../shared/liveness/quoting-state.ts';
 import {
+  batchMeansCi,
   eligibleSides,
   type GameSample,
   isQuotable,
   livenessViolations,
   percentile,
+  studentT975,
   UptimeTracker,
 } from '../../../sim/scenario/uptime.ts';
 
@@ -122,5 +124,70 @@ describe('quoting uptime', () => {
     );
     expect(percentile([5, 1, 3], 0.99)).toBe(5);
     expect(percentile([], 0.99)).toBe(0);
+  });
+});
+
+describe('uptime confidence interval (batch means over 10-s blocks)', () => {
+  it('matches the textbook interval for equal blocks: mean ± t(n−1)·sd/√n', () => {
+    // Four 10-s blocks up 100 %, 80 %, 100 %, 60 %: mean 0.85, sd 0.19149, t(3) 3.182.
+    const ci = batchMeansCi([
+      { q: 10, r: 10 },
+      { q: 10, r: 8 },
+      { q: 10, r: 10 },
+      { q: 10, r: 6 },
+    ])!;
+    expect(ci.blocks).toBe(4);
+    expect(ci.lo).toBeCloseTo(0.85 - 3.182 * (0.19149 / 2), 3);
+    expect(ci.hi).toBe(1); // clipped
+  });
+
+  it('Student t quantiles within 0.3 % of the table', () => {
+    for (const [nu, t] of [
+      [1, 12.706],
+      [4, 2.776],
+      [10, 2.228],
+      [30, 2.042],
+      [1000, 1.962],
+    ] as const)
+      expect(Math.abs(studentT975(nu) - t) / t).toBeLessThan(0.003);
+  });
+
+  it('always holds the point estimate; fewer than two blocks give none', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc
+            .tuple(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0, max: 1, noNaN: true }))
+            .map(([q, f]) => ({ q, r: q * f })),
+          { maxLength: 40 },
+        ),
+        (blocks) => {
+          const ci = batchMeansCi(blocks);
+          if (blocks.length < 2) {
+            expect(ci).toBeNull();
+            return;
+          }
+          const ratio = blocks.reduce((s, b) => s + b.r, 0) / blocks.reduce((s, b) => s + b.q, 0);
+          expect(ci!.lo).toBeLessThanOrEqual(ratio + 1e-12);
+          expect(ci!.hi).toBeGreaterThanOrEqual(ratio - 1e-12);
+          expect(ci!.lo).toBeGreaterThanOrEqual(0);
+          expect(ci!.hi).toBeLessThanOrEqual(1);
+        },
+      ),
+    );
+  });
+
+  it('the tracker reports it per game and overall, one block per 10 s of quotable time', () => {
+    const t = new UptimeTracker();
+    for (let ms = 0; ms <= 100_000; ms += 1_000)
+      t.observe(ms, [s('G', 'quoting', ms >= 42_000 && ms < 47_000 ? 3 : 4), s('H', 'no-theo', 0)]);
+    const r = t.report();
+    const g = r.games.find((x) => x.game === 'G')!;
+    expect(g.uptime).toBeCloseTo(0.95, 10);
+    expect(g.ci!.blocks).toBe(10);
+    expect(g.ci!.lo).toBeLessThan(0.95);
+    expect(g.ci!.hi).toBe(1);
+    expect(r.games.find((x) => x.game === 'H')!.ci).toBeNull(); // never quotable
+    expect(r.uptimeCi).toEqual(g.ci);
   });
 });

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
+import { KalshiRateLimiter, PRIORITY } from '../../../shared/kalshi/rate-limiter.ts';
 import { Inventory } from '../../../worker/engine/inventory.ts';
 import { groupLimitCentis } from '../../../worker/engine/order-groups.ts';
+import { FILL_CLOCK_SKEW_MS } from '../../../worker/engine/order-ledger.ts';
 import { type GameBinding, OrderManager } from '../../../worker/engine/order-manager.ts';
 import type { BookSide, CreateOrderRequest, DesiredQuote, FeedEvent } from '../../../worker/engine/ports.ts';
 import { reconcileOrders } from '../../../worker/engine/reconcile.ts';
@@ -12,7 +14,10 @@ import { drain, recordingLog, recordingMetrics } from './support.ts';
 
 const TICKERS = ['G-A', 'G-B'];
 
-function rig(limit: number, opts: { amend?: boolean } = {}) {
+function rig(
+  limit: number,
+  opts: { amend?: boolean; limiter?: (clock: ManualClock) => KalshiRateLimiter } = {},
+) {
   const clock = new ManualClock(1_000_000);
   const ex = new FakeExchange();
   const inventory = new Inventory();
@@ -24,7 +29,7 @@ function rig(limit: number, opts: { amend?: boolean } = {}) {
     clock,
     log,
     metrics,
-    budget: new WriteBudget(clock, 1e9, 1e9),
+    budget: opts.limiter ? new WriteBudget(opts.limiter(clock)) : new WriteBudget(clock, 1e9, 1e9),
     clientOrderPrefix: 'kmm',
     amend: opts.amend ?? true,
     writeCost: 10,
@@ -216,6 +221,119 @@ describe('OrderManager', () => {
     expect(ex.created).toEqual([]);
     expect(r.deferred).toBe(1);
     expect(ex.resting()).toEqual([]); // the adopted order nobody wants was still cancelled
+  });
+
+  it('an adopted order: a fill message the listing already counted does not count again', async () => {
+    const { ex, manager, clock } = rig(10_000);
+    ex.ts = clock.now(); // one clock on both sides
+    ex.orders.set('x1', {
+      orderId: 'x1',
+      clientOrderId: 'kmm-old-1',
+      ticker: 'G-A',
+      side: 'bid',
+      price: 400_000,
+      remaining: 1_000,
+      filled: 0,
+    });
+    ex.delayFills = true;
+    ex.fill('x1', 400); // before a restart; its message is still on its way
+    const startedMs = clock.now();
+    clock.advance(300);
+    const listing = await ex.listRestingOrders();
+    const actions = reconcileOrders(manager.all(), listing, new Set(TICKERS), 'kmm', startedMs);
+    manager.applyReconciliation(actions, () => 'G', startedMs);
+    const sixHundred = [{ ticker: 'G-A', side: 'bid', remaining: 600 }];
+    expect(manager.exposureOrders(TICKERS)).toEqual(sixHundred);
+    ex.deliverFills();
+    // 600 still rest: the fill was in the listing's filled count already.
+    expect(manager.exposureOrders(TICKERS)).toEqual(sixHundred);
+    expect(manager.all()).toMatchObject([{ orderId: 'x1', remaining: 600 }]);
+    // A fill after the listing is counted.
+    clock.advance(FILL_CLOCK_SKEW_MS);
+    ex.ts = clock.now();
+    ex.fill('x1', 100);
+    ex.deliverFills();
+    expect(manager.exposureOrders(TICKERS)).toEqual([{ ticker: 'G-A', side: 'bid', remaining: 500 }]);
+  });
+
+  it('an adopted order taken down: a fill message the listing already counted does not consume its ghost', async () => {
+    const { ex, manager, clock, game } = rig(10_000);
+    ex.ts = clock.now(); // one clock on both sides
+    ex.orders.set('x1', {
+      orderId: 'x1',
+      clientOrderId: 'kmm-old-1',
+      ticker: 'G-A',
+      side: 'bid',
+      price: 400_000,
+      remaining: 1_000,
+      filled: 0,
+    });
+    ex.delayFills = true;
+    ex.fill('x1', 400); // before a restart; its message is still on its way
+    const startedMs = clock.now();
+    clock.advance(300);
+    const listing = await ex.listRestingOrders();
+    const actions = reconcileOrders(manager.all(), listing, new Set(TICKERS), 'kmm', startedMs);
+    manager.applyReconciliation(actions, () => 'G', startedMs);
+    await manager.sync(game, []); // nobody wants it: cancelled, 600 kept as a ghost
+    expect(ex.resting()).toEqual([]);
+    expect(manager.exposureOrders(TICKERS)).toEqual([{ ticker: 'G-A', side: 'bid', remaining: 600 }]);
+    ex.deliverFills();
+    expect(manager.exposureOrders(TICKERS)).toEqual([{ ticker: 'G-A', side: 'bid', remaining: 600 }]);
+  });
+
+  it("spends the REST client's write bucket: what other writes and a 429 took is not there to create with", async () => {
+    let limiter: KalshiRateLimiter | undefined;
+    const { ex, clock, manager, game } = rig(10_000, {
+      limiter: (c) => {
+        limiter = new KalshiRateLimiter(c, {
+          read: { refillPerSec: 100, capacity: 100 },
+          write: { refillPerSec: 10, capacity: 50 },
+        });
+        return limiter;
+      },
+    });
+    if (!limiter) throw new Error('rig built the limiter');
+    await limiter.acquire('write', 20, PRIORITY.write); // e.g. the order group's upkeep
+    const r = await manager.sync(game, FOUR(500));
+    expect(ex.created).toHaveLength(3);
+    expect(r.deferred).toBe(1);
+    expect(r.retryAfterMs).toBe(1_000);
+    clock.advance(1_000); // refilled enough for the fourth…
+    limiter.drain('write'); // …but the exchange said 429
+    expect((await manager.sync(game, FOUR(500))).deferred).toBe(1);
+    expect(ex.created).toHaveLength(3);
+    clock.advance(1_000);
+    await manager.sync(game, FOUR(500));
+    expect(ex.created).toHaveLength(4);
+  });
+
+  it("prices each write by the exchange's cost table, not the configured cost, so what it reserves is what the request spends", async () => {
+    let limiter: KalshiRateLimiter | undefined;
+    const { ex, manager, game } = rig(10_000, {
+      limiter: (c) => {
+        limiter = new KalshiRateLimiter(c);
+        limiter.configure(
+          {
+            usage_tier: 'basic',
+            read: { refill_rate: 100, bucket_capacity: 100 },
+            write: { refill_rate: 10, bucket_capacity: 20 },
+          },
+          {
+            default_cost: 10,
+            endpoint_costs: [
+              { method: 'POST', path: '/portfolio/events/orders', cost: 5 },
+              { method: 'POST', path: '/portfolio/events/orders/batched', cost: 5 },
+            ],
+          },
+        );
+        return limiter;
+      },
+    });
+    const r = await manager.sync(game, FOUR(500)); // writeCost 10 would afford two
+    expect(ex.created).toHaveLength(4);
+    expect(r.deferred).toBe(0);
+    expect(limiter?.snapshot().write.tokens).toBe(0);
   });
 
   it('places nothing outside an order group: a failed group creation defers the creates', async () => {
@@ -518,6 +636,53 @@ describe('OrderManager', () => {
     for (const b of exchangeWorstCase(ex, TICKERS)) expect(b.upper).toBeLessThanOrEqual(1_000);
   });
 
+  describe('an amend the gate clips to no more than may have filled unseen', () => {
+    /** 1 000 bid resting, 400 of it filled (the message late, the user_order update in); the limit then drops. */
+    async function clipTo(limit: number) {
+      const r = rig(1_000);
+      await r.manager.sync(r.game, [q('G-A', 'bid', 40, 1_000)]);
+      const id = r.ex.resting()[0]!.orderId;
+      r.ex.delayFills = true;
+      r.ex.fill(id, 400);
+      r.manager.onOrderUpdate(r.ex.snapshot(id));
+      const game: GameBinding = { ...r.game, risk: () => ({ ...r.game.risk(), limit }) };
+      const report = await r.manager.sync(game, [q('G-A', 'bid', 41, 1_000)]);
+      return { ...r, id, report };
+    }
+
+    it('takes the order down: an amend to a count below what filled would be refused and leave it over the limit', async () => {
+      const { ex, id, manager } = await clipTo(300);
+      expect(ex.calls.filter((c) => c.startsWith('amend'))).toEqual([]);
+      expect(ex.cancelRequests.map((c) => c.orderId)).toEqual([id]);
+      expect(ex.resting()).toEqual([]);
+      // Nothing rests; the fills not yet seen stay counted until their messages arrive.
+      expect(manager.exposureOrders(TICKERS).reduce((s, o) => s + o.remaining, 0)).toBeGreaterThanOrEqual(
+        400,
+      );
+    });
+
+    it('counts fills a decrease ack may hide (its reserve) as possibly filled too', async () => {
+      const { ex, manager, game } = rig(1_000);
+      await manager.sync(game, [q('G-A', 'bid', 40, 1_000)]);
+      const id = ex.resting()[0]!.orderId;
+      ex.delayFills = true;
+      ex.fill(id, 500); // message late; the decrease ack below does not say it
+      await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+      expect(ex.calls).toContain(`decrease ${id}`);
+      const tight: GameBinding = { ...game, risk: () => ({ ...game.risk(), limit: 400 }) };
+      await manager.sync(tight, [q('G-A', 'bid', 41, 1_000)]);
+      expect(ex.calls.filter((c) => c.startsWith('amend'))).toEqual([]);
+      expect(ex.cancelRequests.map((c) => c.orderId)).toEqual([id]);
+    });
+
+    it('a clip above it still amends, to the size the gate allowed', async () => {
+      const { ex, id } = await clipTo(700);
+      expect(ex.calls).toContain(`amend ${id}`);
+      expect(ex.cancelRequests).toEqual([]);
+      expect(ex.resting()).toMatchObject([{ orderId: id, price: 410_000, remaining: 300, filled: 400 }]);
+    });
+  });
+
   it('never exceeds the limit on the exchange under any interleaving of requotes, acks and fills on all four sides', async () => {
     const op = fc.oneof(
       fc.record({
@@ -548,90 +713,105 @@ describe('OrderManager', () => {
       // ...and deliver one taken earlier, however stale it is by now.
       fc.record({ kind: fc.constant('stale' as const), pick: fc.nat(10) }),
     );
+    type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+    /** One interleaving; `writeCapacity`: a tight write bucket (10 tokens a scenario ms) so writes are deferred too. */
+    const run = async (ops: Op[], limit: number, amend: boolean, writeCapacity?: number) => {
+      const limiter =
+        writeCapacity === undefined
+          ? undefined
+          : (c: ManualClock) =>
+              new KalshiRateLimiter(c, {
+                read: { refillPerSec: 100, capacity: 100 },
+                write: { refillPerSec: 10_000, capacity: writeCapacity },
+              });
+      const { ex, manager, game, clock, inventory } = rig(limit, { amend, ...(limiter ? { limiter } : {}) });
+      ex.hold = true;
+      ex.delayFills = true;
+      const running: Promise<unknown>[] = [];
+      const adopted = new Set<string>();
+      const snaps: Extract<FeedEvent, { type: 'order' }>[] = [];
+      for (const o of ops) {
+        if (o.kind === 'sync') {
+          const [a, b, c, d] = o.sizes as [number, number, number, number];
+          running.push(
+            manager.sync(game, [
+              q('G-A', 'bid', 40 + o.shift, a),
+              q('G-A', 'ask', 45 + o.shift, b),
+              q('G-B', 'bid', 54 - o.shift, c),
+              q('G-B', 'ask', 59 - o.shift, d),
+            ]),
+          );
+        } else if (o.kind === 'twice') {
+          const want = [q('G-A', 'bid', 40, o.size), q('G-B', 'ask', 59, o.size)];
+          running.push(manager.sync(game, want), manager.sync(game, want));
+        } else if (o.kind === 'snap') {
+          const resting = ex.resting();
+          if (resting.length > 0)
+            snaps.push(ex.snapshot(resting[o.pick % resting.length]!.orderId, o.withTs));
+        } else if (o.kind === 'stale') {
+          if (snaps.length > 0) manager.onOrderUpdate(snaps[o.pick % snaps.length]!);
+        } else if (o.kind === 'release') ex.release(o.n);
+        else if (o.kind === 'fill') {
+          const resting = ex.resting();
+          if (resting.length > 0) {
+            const target = resting[o.pick % resting.length]!;
+            ex.fill(target.orderId, Math.max(1, Math.floor(target.remaining * o.frac)));
+          }
+        } else if (o.kind === 'deliver') ex.deliverFills(o.n);
+        else if (o.kind === 'lie') ex.lyingCancels++;
+        else {
+          clock.advance(1);
+          // As the session does: a ghost is dropped only where the inventory already carries what
+          // the exchange's position shows; in a market whose position still differs (a fill whose
+          // message is late) the drift is pending and its ghosts stay counted.
+          const drifting = new Set(
+            TICKERS.filter((t) => (ex.positions.get(t) ?? 0) !== inventory.position(t)),
+          );
+          manager.dropGhosts(clock.now(), drifting);
+          const listed = await ex.listRestingOrders();
+          const actions = reconcileOrders(manager.all(), listed, new Set(TICKERS), 'kmm', clock.now());
+          for (const a of actions) if (a.kind === 'adopt') adopted.add(a.exchange.orderId);
+          manager.applyReconciliation(actions, () => 'G');
+        }
+        await drain(2);
+        for (const b of exchangeWorstCase(ex, TICKERS)) {
+          expect(b.upper).toBeLessThanOrEqual(limit);
+          expect(b.lower).toBeGreaterThanOrEqual(-limit);
+        }
+        expectIndexConsistent(manager);
+        expectNeverUndercounted(ex, manager, adopted);
+        // One create in flight per slot at most (a second one is a second order in the slot).
+        const unacked = manager.all().filter((x) => x.orderId === null);
+        expect(new Set(unacked.map((x) => `${x.ticker}|${x.side}`)).size).toBe(unacked.length);
+      }
+      ex.hold = false;
+      ex.release();
+      ex.deliverFills();
+      await Promise.all(running);
+      await manager.settled();
+      for (const b of exchangeWorstCase(ex, TICKERS)) {
+        expect(b.upper).toBeLessThanOrEqual(limit);
+        expect(b.lower).toBeGreaterThanOrEqual(-limit);
+      }
+    };
+    const ops = fc.array(op, { minLength: 1, maxLength: 60 });
+    const limits = fc.integer({ min: 3, max: 20 }).map((c) => c * 100);
+    const interleavings = fc.asyncProperty(ops, limits, fc.boolean(), (o, l, a) => run(o, l, a));
+    // Random interleavings: a seed and path given together replay only that one case, so they stay apart.
+    await fc.assert(interleavings, { numRuns: 300 });
+    // The same under a write budget too small for every write of a requote: some are deferred.
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(op, { minLength: 1, maxLength: 60 }),
-        fc.integer({ min: 3, max: 20 }).map((c) => c * 100),
-        fc.boolean(),
-        async (ops, limit, amend) => {
-          const { ex, manager, game, clock, inventory } = rig(limit, { amend });
-          ex.hold = true;
-          ex.delayFills = true;
-          const running: Promise<unknown>[] = [];
-          const adopted = new Set<string>();
-          const snaps: Extract<FeedEvent, { type: 'order' }>[] = [];
-          for (const o of ops) {
-            if (o.kind === 'sync') {
-              const [a, b, c, d] = o.sizes as [number, number, number, number];
-              running.push(
-                manager.sync(game, [
-                  q('G-A', 'bid', 40 + o.shift, a),
-                  q('G-A', 'ask', 45 + o.shift, b),
-                  q('G-B', 'bid', 54 - o.shift, c),
-                  q('G-B', 'ask', 59 - o.shift, d),
-                ]),
-              );
-            } else if (o.kind === 'twice') {
-              const want = [q('G-A', 'bid', 40, o.size), q('G-B', 'ask', 59, o.size)];
-              running.push(manager.sync(game, want), manager.sync(game, want));
-            } else if (o.kind === 'snap') {
-              const resting = ex.resting();
-              if (resting.length > 0)
-                snaps.push(ex.snapshot(resting[o.pick % resting.length]!.orderId, o.withTs));
-            } else if (o.kind === 'stale') {
-              if (snaps.length > 0) manager.onOrderUpdate(snaps[o.pick % snaps.length]!);
-            } else if (o.kind === 'release') ex.release(o.n);
-            else if (o.kind === 'fill') {
-              const resting = ex.resting();
-              if (resting.length > 0) {
-                const target = resting[o.pick % resting.length]!;
-                ex.fill(target.orderId, Math.max(1, Math.floor(target.remaining * o.frac)));
-              }
-            } else if (o.kind === 'deliver') ex.deliverFills(o.n);
-            else if (o.kind === 'lie') ex.lyingCancels++;
-            else {
-              clock.advance(1);
-              // As the session does: a ghost is dropped only where the inventory already carries what
-              // the exchange's position shows; in a market whose position still differs (a fill whose
-              // message is late) the drift is pending and its ghosts stay counted.
-              const drifting = new Set(
-                TICKERS.filter((t) => (ex.positions.get(t) ?? 0) !== inventory.position(t)),
-              );
-              manager.dropGhosts(clock.now(), drifting);
-              const listed = await ex.listRestingOrders();
-              const actions = reconcileOrders(manager.all(), listed, new Set(TICKERS), 'kmm', clock.now());
-              for (const a of actions) if (a.kind === 'adopt') adopted.add(a.exchange.orderId);
-              manager.applyReconciliation(actions, () => 'G');
-            }
-            await drain(2);
-            for (const b of exchangeWorstCase(ex, TICKERS)) {
-              expect(b.upper).toBeLessThanOrEqual(limit);
-              expect(b.lower).toBeGreaterThanOrEqual(-limit);
-            }
-            expectIndexConsistent(manager);
-            expectNeverUndercounted(ex, manager, adopted);
-            // One create in flight per slot at most (a second one is a second order in the slot).
-            const unacked = manager.all().filter((x) => x.orderId === null);
-            expect(new Set(unacked.map((x) => `${x.ticker}|${x.side}`)).size).toBe(unacked.length);
-          }
-          ex.hold = false;
-          ex.release();
-          ex.deliverFills();
-          await Promise.all(running);
-          await manager.settled();
-          for (const b of exchangeWorstCase(ex, TICKERS)) {
-            expect(b.upper).toBeLessThanOrEqual(limit);
-            expect(b.lower).toBeGreaterThanOrEqual(-limit);
-          }
-        },
+      fc.asyncProperty(ops, limits, fc.boolean(), fc.integer({ min: 1, max: 6 }), (o, l, a, n) =>
+        run(o, l, a, n * 10),
       ),
-      {
-        numRuns: 300,
-        seed: -117799499,
-        path: '159:3:2:6:4:3:7:8:8:12:11:12:12:15:15:16:15:2:17:17',
-        endOnFailure: true,
-      },
+      { numRuns: 200 },
     );
+    // The fixed counterexample of the fresh-clone failure (305 > 300: ghosts dropped at every listing).
+    await fc.assert(interleavings, {
+      seed: -117799499,
+      path: '159:3:2:6:4:3:7:8:8:12:11:12:12:15:15:16:15:2:17:17',
+      endOnFailure: true,
+    });
   });
 });
 

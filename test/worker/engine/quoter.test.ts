@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUOTING_PARAMS } from '../../../shared/pricing/params.ts';
 import {
   DEFAULT_COMPETITION_MEMORY_MS,
+  EMPTY_GAME_MEMORY,
+  type GameMemory,
   gameQuoter,
+  quoterSettings,
+  quoteWithMemory,
   sweptSide,
 } from '../../../worker/engine/adapters/quoter.ts';
 import type { BookLevel, LiveOrder, MarketBook, QuoteContext } from '../../../worker/engine/ports.ts';
@@ -160,6 +164,80 @@ describe('gameQuoter sweep guard', () => {
     expect(slots(qt(at(T0 + 6_000, 1_000, T0 + 6_000)))).toEqual(['bid', 'ask']);
   });
 
+  it('game scope: a bid hit on one team and an ask lifted on the other add up (one direction)', () => {
+    // 5 contracts bought on Boston, 5 sold on Milwaukee: 10 contracts long Boston, below the per-leg size
+    const both = (now: number, a: number, b: number): QuoteContext => {
+      const base = ctx(now, null, null);
+      return {
+        ...base,
+        positions: new Map([
+          [A, a],
+          [B, b],
+        ]),
+        theo: { ...base.theo, updatedMs: T0 },
+      };
+    };
+    const sides = (q: ReturnType<ReturnType<typeof gameQuoter>>) =>
+      q.quotes.map((x) => `${x.ticker === A ? 'A' : 'B'} ${x.side}`).sort();
+    const leg = gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
+    const game = gameQuoter({ params: { ...DEFAULT_QUOTING_PARAMS, sweepScope: 'game' } });
+    for (const qt of [leg, game]) qt(both(T0, 0, 0));
+    expect(sides(leg(both(T0 + 1_000, 500, -500)))).toEqual(['A ask', 'A bid', 'B ask', 'B bid']);
+    const q = game(both(T0 + 1_000, 500, -500));
+    // the sides that would add to "long Boston" are pulled on both legs; the reducing ones stay
+    expect(sides(q)).toEqual(['A ask', 'B bid']);
+    expect(q.modes[`${A}|bid`]).toBe('off:swept');
+    expect(q.modes[`${B}|ask`]).toBe('off:swept');
+    // opposite directions cancel out: bought on both teams is no sweep
+    const g2 = gameQuoter({ params: { ...DEFAULT_QUOTING_PARAMS, sweepScope: 'game' } });
+    g2(both(T0, 0, 0));
+    expect(sides(g2(both(T0 + 1_000, 500, 500)))).toHaveLength(4);
+  });
+
+  it('game scope and theo-moved release only ever remove quotes (property)', () => {
+    let pulls = 0;
+    const step = fc.record({
+      dt: fc.integer({ min: 1, max: 20_000 }),
+      a: fc.integer({ min: -2_000, max: 2_000 }),
+      b: fc.integer({ min: -2_000, max: 2_000 }),
+      theo: fc.double({ min: 0.2, max: 0.8, noNaN: true }),
+      refresh: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        const guarded = gameQuoter({
+          params: { ...DEFAULT_QUOTING_PARAMS, sweepScope: 'game', sweepRelease: 'theo-moved' },
+        });
+        const plain = gameQuoter({ params: DEFAULT_QUOTING_PARAMS, sweepSize: 1e9 });
+        let now = T0;
+        let theoMs = T0;
+        for (const s of steps) {
+          now += s.dt;
+          if (s.refresh) theoMs = now;
+          const base = ctx(now, null, null);
+          const c1: QuoteContext = {
+            ...base,
+            positions: new Map([
+              [A, s.a],
+              [B, s.b],
+            ]),
+            theo: {
+              ...base.theo,
+              probabilities: { Boston: s.theo, Milwaukee: 1 - s.theo },
+              updatedMs: theoMs,
+            },
+          };
+          const g = guarded(c1).quotes;
+          const u = plain(c1).quotes;
+          for (const q of g) expect(u).toContainEqual(q);
+          if (g.length < u.length) pulls++;
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(pulls).toBeGreaterThan(0); // the guard did act in these sequences
+  });
+
   it('small fills do not trip it, and it never adds a quote', () => {
     const qt = gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
     const plain = gameQuoter({ params: DEFAULT_QUOTING_PARAMS, sweepSize: 1e9 });
@@ -172,6 +250,76 @@ describe('gameQuoter sweep guard', () => {
       for (const g of guarded) expect(unguarded).toContainEqual(g);
       if (pos < 1_000) expect(guarded).toEqual(unguarded);
     }
+  });
+});
+
+describe('quoteWithMemory: (context, memory) → { quotes, memory′ }', () => {
+  const settings = quoterSettings({ params: DEFAULT_QUOTING_PARAMS });
+  const freeze = (m: GameMemory): GameMemory => {
+    for (const v of m.values()) {
+      Object.freeze(v.moves);
+      Object.freeze(v);
+    }
+    return m;
+  };
+
+  it('the decision depends on the memory passed in, and only on it', () => {
+    const c0 = ctx(T0, null, null);
+    const first = quoteWithMemory(c0, EMPTY_GAME_MEMORY, settings);
+    // our bid in A filled for 10 contracts since the current theo
+    const hit: QuoteContext = { ...ctx(T0 + 1_000, null, null), positions: new Map([[A, 1_000]]) };
+    hit.theo = { ...hit.theo, updatedMs: T0 };
+    const withPast = quoteWithMemory(hit, freeze(first.memory), settings);
+    expect(withPast.quotes.modes[`${A}|bid`]).toBe('off:swept');
+    expect(withPast.memory.get(A)?.moves).toEqual([{ t: T0 + 1_000, delta: 1_000, theoMs: T0, theo: 0.5 }]);
+    // the same context with no memory: no position change seen, nothing pulled
+    const fresh = quoteWithMemory(hit, EMPTY_GAME_MEMORY, settings);
+    expect(fresh.quotes.modes[`${A}|bid`]).not.toBe('off:swept');
+    // same inputs, same outputs; the memory passed in is left as it was (frozen above)
+    expect(quoteWithMemory(hit, first.memory, settings)).toEqual(withPast);
+    expect(first.memory.get(A)?.moves).toEqual([]);
+  });
+
+  it('competition memory is carried in the returned memory and fades', () => {
+    const outbidNow = quoteWithMemory(ctx(T0, c(47), c(46)), EMPTY_GAME_MEMORY, settings);
+    expect(outbidNow.memory.get(A)?.bidOutbidMs).toBe(T0);
+    const later = quoteWithMemory(ctx(T0 + 10_000, null, c(48)), freeze(outbidNow.memory), settings);
+    expect(later.memory.get(A)?.bidOutbidMs).toBe(T0);
+    const gone = quoteWithMemory(
+      ctx(T0 + DEFAULT_COMPETITION_MEMORY_MS, null, c(48)),
+      freeze(later.memory),
+      settings,
+    );
+    expect(gone.memory.get(A)?.bidOutbidMs).toBeUndefined();
+    expect(gone.quotes.modes[`${A}|bid`]).toBe('monopsony');
+  });
+
+  it('the engine config’s quoting params set the memory lengths', () => {
+    const params = {
+      ...DEFAULT_QUOTING_PARAMS,
+      competitionMemoryMs: 5_000,
+      sweepSize: 300,
+      sweepWindowMs: 1_000,
+    };
+    const s = quoterSettings({ params });
+    expect(s.competitionMemoryMs).toBe(5_000);
+    expect(s.sweepRule).toMatchObject({ size: 300, windowMs: 1_000 });
+  });
+});
+
+describe('gameQuoter: minimum edge from the theo quality', () => {
+  it('books that disagree push the competitive ceiling back by their dispersion', () => {
+    const params = { ...DEFAULT_QUOTING_PARAMS, minEdge: 10_000, dispersionEdge: 1 };
+    const outbidAt = (dispersion: number | undefined) => {
+      const c0 = ctx(T0, c(47), c(46)); // a rival at 47¢ outbids our 46¢: we compete up to the ceiling
+      if (dispersion !== undefined) c0.theo = { ...c0.theo, dispersion };
+      return bidOf(gameQuoter({ params })(c0));
+    };
+    // agreeing books: 1¢ edge (no maker fee here), ceiling 49¢ → improve the rival to 48¢
+    expect(outbidAt(undefined)).toMatchObject({ price: c(48) });
+    expect(outbidAt(0)).toMatchObject({ price: c(48) });
+    // books 3¢ apart: the ceiling is theo − 4¢ = 46¢, behind the rival: we do not follow it
+    expect(outbidAt(0.03)?.price).toBeLessThanOrEqual(c(46));
   });
 });
 

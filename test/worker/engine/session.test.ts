@@ -237,6 +237,27 @@ describe('TradingSession', () => {
     for (const o of r.ex.created) expect(o.expirationTime).toBe(newExpiry);
   });
 
+  it('dates changed on the lifecycle channel: quotes pulled at once, before any listing; a failed listing is retried on a floor and quotes return once one answers', async () => {
+    const r = await started(rig({ reconcileMs: 60_000, discoveryMs: 3_600_000 }));
+    expect(r.ex.resting()).toHaveLength(4);
+    r.ex.failEventListings = 2; // the re-listing and its first retry fail
+    r.ex.emit({ type: 'lifecycle', ticker: A, kind: 'dates' });
+    await r.session.idle();
+    await drain(5);
+    await r.session.idle();
+    // The new start may already be past the stop: nothing rests while it is unknown.
+    expect(r.ex.resting()).toEqual([]);
+    expect(r.session.snapshot().games[0]?.status).toBe('outside-window');
+    await advance(r.clock, 1_000 + 2_000 + 500, 250); // retries after 1 s, then 2 s
+    await r.session.idle();
+    await drain(5);
+    await r.session.idle();
+    // The listing shows the start unchanged: quoting resumes (long before the hour-long discovery period).
+    expect(r.session.snapshot().games[0]?.status).toBe('quoting');
+    expect(r.ex.resting()).toHaveLength(4);
+    expect(r.ex.calls.filter((x) => x.startsWith('listEvents')).length).toBeGreaterThanOrEqual(4);
+  });
+
   it('a start moved later leaves the resting orders alone (their earlier expiration is still safe)', async () => {
     const r = await started(rig({ reconcileMs: 60_000, discoveryMs: 3_600_000 }));
     const before = r.ex.resting().map((o) => o.orderId);

@@ -4,6 +4,7 @@
  * sockets and subscription changes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/clock.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
 import { type FeedEvent, KalshiWsFeed } from '../../../worker/kalshi/ws-client.ts';
 import { BOS, booksEqual, localBook, MIL, rest, signer, simBook, startSim, until } from './sim-setup.ts';
@@ -114,6 +115,118 @@ describe('WebSocket feed × simulator', () => {
       'books equal on the new connection',
     );
     expect(feed.stats.reconnects).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a half-open connection is replaced once a ping goes unanswered, long before the silence bound', async () => {
+    sim = await startSim();
+    seedBooks();
+    const clock = new ManualClock(Date.now()); // the exchange checks signatures against the wall clock
+    const f = new KalshiWsFeed({
+      url: sim.wsUrl,
+      signer,
+      clock,
+      pingIntervalMs: 1_000,
+      pongTimeoutMs: 1_500,
+      silenceMs: 60_000,
+      reconnect: { baseMs: 50, capMs: 400, minMs: 10 },
+    });
+    feed = f;
+    f.setMarkets([BOS, MIL]);
+    f.start();
+    await until(() => f.connectionState === 'connected', 'connected');
+    // A healthy socket answers every ping: nothing is dropped.
+    for (let i = 0; i < 4; i++) {
+      clock.advance(1_000);
+      await until(() => f.quietForMs() === 0, 'pong');
+    }
+    expect(f.stats.reconnects).toBe(0);
+    sim.faults.halfOpenWebSockets();
+    rest(sim, BOS, 'bid', 440_000, 300); // lost on the silent socket
+    for (let i = 0; i < 3; i++) {
+      clock.advance(1_000);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // 3 s of silence, a twentieth of the silence bound: the unanswered ping condemned the socket, and a
+    // new connection is on its way (the reconnect delay, ≤ 50 ms here, is inside those 3 s).
+    await until(() => f.stats.connections === 2, 'a new connection');
+    expect(f.stats.pongTimeouts).toBe(1);
+    expect(f.stats.silenceTimeouts).toBe(0);
+    await until(() => {
+      clock.advance(50);
+      return f.connectionState === 'connected' && bothEqual(f);
+    }, 'books equal on the new connection');
+    expect(f.stats.reconnects).toBe(1);
+  });
+
+  it('a subscription sent while the exchange was silent is given up within the ack timeout, not the snapshot timeout', async () => {
+    sim = await startSim();
+    seedBooks();
+    const clock = new ManualClock(Date.now()); // the exchange checks signatures against the wall clock
+    const f = new KalshiWsFeed({
+      url: sim.wsUrl,
+      signer,
+      clock,
+      pingIntervalMs: 1_000,
+      pongTimeoutMs: 1_500,
+      silenceMs: 60_000,
+      snapshotTimeoutMs: 10_000,
+      subscribeAckTimeoutMs: 2_000,
+      reconnect: { baseMs: 50, capMs: 400, minMs: 10 },
+    });
+    feed = f;
+    f.setMarkets([BOS, MIL]);
+    f.start();
+    await until(() => f.connectionState === 'connected', 'connected');
+    // The exchange goes silent (every socket, new ones too): the dead socket is replaced, and the new
+    // one's subscriptions get no answer.
+    sim.faults.set({ halfOpen: true });
+    await until(() => {
+      clock.advance(100);
+      return f.stats.connections === 2;
+    }, 'a second connection');
+    await new Promise((r) => setTimeout(r, 50)); // its subscribe reaches the silent exchange
+    sim.faults.set({ halfOpen: false }); // it speaks again; what it did not answer stays unanswered
+    for (let i = 0; i < 50 && !(f.connectionState === 'connected' && bothEqual(f)); i++) {
+      clock.advance(100);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Connected again within 5 s of the silence ending: before, the lost acknowledgement was awaited 10 s.
+    expect(f.connectionState).toBe('connected');
+    expect(bothEqual(f)).toBe(true);
+    expect(f.stats.connections).toBe(3);
+  });
+
+  it('an unanswered subscription is given up when its acknowledgement is due, not at the next ping', async () => {
+    sim = await startSim();
+    seedBooks();
+    sim.faults.set({ halfOpen: true }); // the exchange answers nothing from the start
+    const clock = new ManualClock(Date.now()); // the exchange checks signatures against the wall clock
+    const f = new KalshiWsFeed({
+      url: sim.wsUrl,
+      signer,
+      clock,
+      pingIntervalMs: 10_000,
+      pongTimeoutMs: 10_000,
+      silenceMs: 60_000,
+      subscribeAckTimeoutMs: 2_000,
+      reconnect: { baseMs: 50, capMs: 400, minMs: 10 },
+    });
+    feed = f;
+    f.setMarkets([BOS, MIL]);
+    f.start();
+    await until(() => f.stats.connections === 1, 'connected (socket open)');
+    await new Promise((r) => setTimeout(r, 50)); // the subscribe reaches the silent exchange
+    sim.faults.set({ halfOpen: false });
+    for (let i = 0; i < 21; i++) {
+      clock.advance(100);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // 2.1 s: the acknowledgement was due at 2 s; the first ping (and its check) would come at 10 s.
+    await until(() => f.stats.connections === 2, 'a new connection');
+    await until(() => {
+      clock.advance(50);
+      return f.connectionState === 'connected' && bothEqual(f);
+    }, 'connected with the books of the exchange');
   });
 
   it('markets are added and removed without reconnecting', async () => {

@@ -143,6 +143,100 @@ function renderTop(s) {
   $('resume').hidden = !(s.killed && Array.isArray(s.shards));
 }
 
+/** The account's cash; hidden where nobody watches it, "not read yet" before the first reading. */
+function renderCash(s) {
+  $('cash-panel').hidden = s.cash === undefined;
+  if (s.cash === undefined) return;
+  const c = s.cash;
+  const set = (id, micros, cls = '') => {
+    $(id).textContent = dollars(micros);
+    $(id).className = cls;
+  };
+  set('cash-balance', c?.balance);
+  set('cash-positions', c?.inPositions);
+  set('cash-orders', c?.inOrders);
+  set('cash-buying-power', c?.buyingPower, c?.belowFloor ? 'neg' : 'pos');
+  set('cash-floor', c?.floor);
+  const notes = [];
+  if (c === null) notes.push('not read yet');
+  else {
+    notes.push(`read ${duration(Math.max(0, s.now - c.asOf))} ago`);
+    if (c.belowFloor) notes.push('BELOW THE FLOOR: deposit before the exchange refuses orders');
+    if (c.error) notes.push(`last poll failed: ${c.error}`);
+  }
+  $('cash-note').textContent = notes.join(' · ');
+  $('cash-note').className = c && (c.belowFloor || c.error) ? 'warn' : 'muted';
+}
+
+/** The trading day's PnL from the stored fills and settlements (the daily report's figures). */
+function renderPnlDay(s) {
+  $('pnl-day-panel').hidden = s.pnlDay === undefined;
+  if (s.pnlDay === undefined) return;
+  const d = s.pnlDay;
+  const set = (id, micros) => {
+    $(id).textContent = dollars(micros);
+    $(id).className = micros === undefined || micros === null ? '' : micros < 0 ? 'neg' : 'pos';
+  };
+  $('pnl-day').textContent = d?.day ?? '–';
+  set('pnl-day-realised', d?.realised);
+  set('pnl-day-trades', d?.trades);
+  set('pnl-day-settlements', d?.settlements);
+  set('pnl-day-fees', d?.fees);
+  $('pnl-day-drawdown').textContent = dollars(d?.drawdown);
+  $('pnl-day-sports').replaceChildren(
+    ...(d?.bySport ?? []).map((x) =>
+      el(
+        'li',
+        { class: x.realised < 0 ? 'warn' : 'info', 'data-testid': 'pnl-day-sport' },
+        `${x.sport}: ${dollars(x.realised)} over ${x.games} game${x.games === 1 ? '' : 's'} (settlements ${dollars(x.settlements)}, fees ${dollars(x.fees)})`,
+      ),
+    ),
+  );
+  const notes = [];
+  if (d === null) notes.push('not built yet');
+  else {
+    notes.push(
+      `built ${duration(Math.max(0, s.now - d.asOf))} ago · ${d.open} open position${d.open === 1 ? '' : 's'}`,
+    );
+    if (d.error) notes.push(`last build failed: ${d.error}`);
+  }
+  $('pnl-day-note').textContent = notes.join(' · ');
+  $('pnl-day-note').className = d?.error ? 'warn' : 'muted';
+}
+
+/** Rolling edge of our fills: all, per sport, per side and mode, per size. */
+function renderEdge(s) {
+  $('edge-panel').hidden = s.edge === undefined;
+  if (s.edge === undefined) return;
+  const cell = (v) =>
+    el(
+      'td',
+      { class: `num ${v === null ? 'muted' : v < 0 ? 'neg' : 'pos'}` },
+      v === null ? '–' : (v / 10_000).toFixed(2),
+    );
+  const line = (r, cls) =>
+    el(
+      'tr',
+      { class: cls, 'data-testid': 'edge-row', 'data-key': r.key },
+      el('td', {}, r.key),
+      el('td', { class: 'num' }, String(r.fills)),
+      el('td', { class: 'num' }, contracts(r.contracts)),
+      cell(r.edge.theo),
+      cell(r.edge.mid),
+      cell(r.markout['10s'].theo),
+      cell(r.markout['60s'].theo),
+      cell(r.markout['5m'].theo),
+      cell(r.markout['5m'].mid),
+    );
+  const e = s.edge;
+  $('edge-rows').replaceChildren(
+    ...(e.all ? [line(e.all, 'total')] : []),
+    ...e.bySport.map((r) => line(r, 'sport')),
+    ...e.byMode.map((r) => line(r, 'mode')),
+    ...e.bySize.map((r) => line(r, 'size')),
+  );
+}
+
 function renderShards(s) {
   $('shards-panel').hidden = !Array.isArray(s.shards);
   if (!Array.isArray(s.shards)) return;
@@ -513,6 +607,9 @@ function render() {
   renderFills(state);
   renderAlerts(state);
   renderShards(state);
+  renderCash(state);
+  renderEdge(state);
+  renderPnlDay(state);
   renderCharts();
   document.body.dataset.updated = String(state.now);
 }

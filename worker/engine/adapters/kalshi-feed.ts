@@ -142,7 +142,9 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
                   ? 'resumed'
                   : l.event_type === 'determined' || l.event_type === 'settled'
                     ? l.event_type
-                    : 'other';
+                    : l.event_type === 'close_date_updated' || l.event_type === 'metadata_updated'
+                      ? 'dates' // the game's start may have moved: only a listing tells the new one
+                      : 'other';
             this.emit({ type: 'lifecycle', ticker: l.market_ticker, kind });
           }
           return;

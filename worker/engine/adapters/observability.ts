@@ -56,6 +56,7 @@ export const ALARMED_METRICS: ReadonlySet<string> = new Set([
   WorkerMetric.PnlDrawdownDollars,
   WorkerMetric.TheoAgeSeconds,
   WorkerMetric.GamesStalled,
+  WorkerMetric.BuyingPower,
   KillMetric.KillOrdersRemaining,
 ]);
 

@@ -15,14 +15,36 @@
  *   stale price to the slower insiders;
  * - pending exposure (sent/unacknowledged or uncertain orders) per side;
  * - tick grids per market (cached) and the series fee schedule.
+ *
+ * The competition and sweep memory is explicit: `quoteWithMemory(ctx, memory, settings)`
+ * returns the quotes and the game's next memory, and `gameQuoter` (the port) only keeps each
+ * game's memory between calls. Every length and threshold comes from the engine config's
+ * `quoting` params (competitionMemoryMs, sweepSize, sweepWindowMs, sweepScope, sweepRelease).
  */
 
 import { marketsCoverTheo } from '../../../shared/mapping/market-theo.ts';
 import { QUADRATIC_FEES } from '../../../shared/pricing/fees.ts';
 import type { QuotingParams } from '../../../shared/pricing/params.ts';
 import { type MarketQuoteInput, quoteGame } from '../../../shared/pricing/quote-game.ts';
+import {
+  mirrorMoves,
+  type PositionMove,
+  type SweepRule,
+  type SweepScope,
+  sweptSideOf,
+} from '../../../shared/pricing/sweep-guard.ts';
+import { theoQualityMinEdge } from '../../../shared/pricing/theo-edge.ts';
 import { LINEAR_CENT_GRID, type TickGrid, tryMakeTickGrid } from '../../../shared/pricing/tick-grid.ts';
-import type { BookLevel, BookSide, GameQuotes, LiveOrder, MarketBook, Quoter, SlotId } from '../ports.ts';
+import type {
+  BookLevel,
+  BookSide,
+  GameQuotes,
+  LiveOrder,
+  MarketBook,
+  QuoteContext,
+  Quoter,
+  SlotId,
+} from '../ports.ts';
 import { slotId } from '../ports.ts';
 
 /** Book levels minus our own resting size at each price. */
@@ -45,16 +67,13 @@ export function outbid(
 }
 
 export interface GameQuoterOptions {
+  /** Quoting parameters, including the quoter's memory: competitionMemoryMs, sweep* (params.ts). */
   params: QuotingParams;
-  /**
-   * How long a side stays competitive after we last saw someone join or beat our
-   * resting price there, ms (scenario/exchange clock). Default 60 s: a few of a
-   * rival's requote cycles, short against a pre-game window of tens of minutes.
-   */
+  /** Overrides params.competitionMemoryMs (tests). */
   competitionMemoryMs?: number;
-  /** Sweep guard: fills on one side of a market at least this large (Centis) ... Default 1000 (10 contracts). */
+  /** Overrides params.sweepSize (tests). */
   sweepSize?: number;
-  /** ... within this window (ms) with no theo refresh pull that side. Default 30 s. */
+  /** Overrides params.sweepWindowMs (tests). */
   sweepWindowMs?: number;
   /** Called when a market's price ranges are invalid (the 1¢ grid is used instead). */
   onBadGrid?: (ticker: string, error: string) => void;
@@ -64,30 +83,26 @@ export const DEFAULT_COMPETITION_MEMORY_MS = 60_000;
 export const DEFAULT_SWEEP_SIZE = 1_000;
 export const DEFAULT_SWEEP_WINDOW_MS = 30_000;
 
-interface PositionMove {
-  t: number;
-  /** Signed change of the YES position, Centis (+ = our bid was hit). */
-  delta: number;
-  /** The theo's updatedMs when the move was seen. */
-  theoMs: number;
-}
-
 /**
  * The side to pull after a sweep, or null: the position moves seen since the
- * current theo (same updatedMs), within the window, add up to ≥ size one way.
+ * current theo (same updatedMs), within the window, add up to ≥ size one way
+ * (the `leg` / `theo-update` guard; shared/pricing/sweep-guard.ts has both).
  */
 export function sweptSide(
-  moves: readonly PositionMove[],
+  moves: readonly Omit<PositionMove, 'theo'>[],
   now: number,
   theoMs: number,
   size: number,
   windowMs: number,
 ): 'bid' | 'ask' | null {
-  let net = 0;
-  for (const m of moves) if (m.theoMs === theoMs && now - m.t < windowMs) net += m.delta;
-  if (net >= size) return 'bid';
-  if (net <= -size) return 'ask';
-  return null;
+  const rule: SweepRule = { size, windowMs, release: 'theo-update', releaseMove: 0 };
+  return sweptSideOf(
+    moves.map((m) => ({ ...m, theo: Number.NaN })),
+    now,
+    theoMs,
+    null,
+    rule,
+  );
 }
 
 /**
@@ -112,30 +127,45 @@ export function bestWithoutOwn(
   return null;
 }
 
-/** What the quoter remembers per market (one lookup per market per requote instead of a string key per slot). */
-interface MarketMemory {
-  grid: TickGrid;
-  /** The price ranges `grid` was built from (identity: a changed structure arrives as a new array). */
-  ranges: MarketQuoteInputRanges;
-  bidSlot: SlotId;
-  askSlot: SlotId;
-  /** When each side was last seen outbid. */
-  bidOutbid: number | undefined;
-  askOutbid: number | undefined;
-  /** Last position seen and its recent moves (sweep guard). */
-  lastPosition: number | undefined;
-  moves: PositionMove[];
+/**
+ * What the quoter remembers of one market between decisions. This is the whole of its
+ * memory: the decision is `quoteWithMemory(ctx, memory) → { quotes, memory' }`.
+ */
+export interface MarketMemory {
+  /** When each side was last seen outbid (undefined: not within competitionMemoryMs). */
+  readonly bidOutbidMs: number | undefined;
+  readonly askOutbidMs: number | undefined;
+  /** Last position seen and its moves within the sweep window (sweep guard). */
+  readonly lastPosition: number | undefined;
+  readonly moves: readonly PositionMove[];
 }
 
-export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: ReadonlySet<SlotId> } {
-  const memoryMs = opts.competitionMemoryMs ?? DEFAULT_COMPETITION_MEMORY_MS;
-  /** Slots currently judged competitive (read by the dashboard/tests). */
-  const competition = new Set<SlotId>();
-  const sweepSize = opts.sweepSize ?? DEFAULT_SWEEP_SIZE;
-  const sweepWindowMs = opts.sweepWindowMs ?? DEFAULT_SWEEP_WINDOW_MS;
-  const memory = new Map<string, MarketMemory>();
+/** One game's memory, by market ticker. Never mutated: each decision returns a new one. */
+export type GameMemory = ReadonlyMap<string, MarketMemory>;
+export const EMPTY_GAME_MEMORY: GameMemory = new Map();
 
-  const gridOf = (ticker: string, ranges: MarketQuoteInputRanges): TickGrid => {
+/** The quoter's settings, resolved once from the options (quoting params + test overrides). */
+export interface QuoterSettings {
+  params: QuotingParams;
+  competitionMemoryMs: number;
+  sweepRule: SweepRule;
+  sweepScope: SweepScope;
+  /** The tick grid of a market's price ranges (a cache is fine: same ranges, same grid). */
+  gridOf: (ticker: string, ranges: MarketQuoteInputRanges) => TickGrid;
+  /** A market's two slot ids (cached: the hot path would otherwise build the strings per decision). */
+  slotsOf: (ticker: string) => Slots;
+}
+
+interface Slots {
+  bid: SlotId;
+  ask: SlotId;
+}
+
+export function quoterSettings(opts: GameQuoterOptions): QuoterSettings {
+  const p = opts.params;
+  const grids = new Map<string, { ranges: MarketQuoteInputRanges; grid: TickGrid }>();
+  const slots = new Map<string, Slots>();
+  const build = (ticker: string, ranges: MarketQuoteInputRanges): TickGrid => {
     if (ranges && ranges.length > 0) {
       const r = tryMakeTickGrid(ranges);
       if (r.ok) return r.grid;
@@ -143,150 +173,200 @@ export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: Rea
     }
     return LINEAR_CENT_GRID;
   };
-  const memoryOf = (ticker: string, ranges: MarketQuoteInputRanges): MarketMemory => {
-    let mem = memory.get(ticker);
-    if (mem) {
-      // The session hands a new ranges array when Kalshi changes the market's tick structure.
-      if (mem.ranges !== ranges) {
-        mem.grid = gridOf(ticker, ranges);
-        mem.ranges = ranges;
+  return {
+    params: p,
+    competitionMemoryMs: opts.competitionMemoryMs ?? p.competitionMemoryMs ?? DEFAULT_COMPETITION_MEMORY_MS,
+    sweepRule: {
+      size: opts.sweepSize ?? p.sweepSize ?? DEFAULT_SWEEP_SIZE,
+      windowMs: opts.sweepWindowMs ?? p.sweepWindowMs ?? DEFAULT_SWEEP_WINDOW_MS,
+      release: p.sweepRelease ?? 'theo-update',
+      releaseMove: Math.max(p.minEdge, 1) / 1_000_000,
+    },
+    sweepScope: p.sweepScope ?? 'leg',
+    // The session hands a new ranges array when Kalshi changes the market's tick structure.
+    gridOf: (ticker, ranges) => {
+      const hit = grids.get(ticker);
+      if (hit && hit.ranges === ranges) return hit.grid;
+      const grid = build(ticker, ranges);
+      grids.set(ticker, { ranges, grid });
+      return grid;
+    },
+    slotsOf: (ticker) => {
+      let hit = slots.get(ticker);
+      if (!hit) {
+        hit = { bid: slotId(ticker, 'bid'), ask: slotId(ticker, 'ask') };
+        slots.set(ticker, hit);
       }
-      return mem;
-    }
-    mem = {
-      grid: gridOf(ticker, ranges),
-      ranges,
-      bidSlot: slotId(ticker, 'bid'),
-      askSlot: slotId(ticker, 'ask'),
-      bidOutbid: undefined,
-      askOutbid: undefined,
-      lastPosition: undefined,
-      moves: [],
-    };
-    memory.set(ticker, mem);
-    return mem;
+      return hit;
+    },
   };
-
-  /** Competition memory of one side: refreshed when outbid now, faded after `memoryMs`. */
-  const judge = (slot: SlotId, seenOutbid: number | undefined, isOutbid: boolean, now: number) => {
-    const seen = isOutbid ? now : seenOutbid;
-    if (seen !== undefined && now - seen < memoryMs) {
-      competition.add(slot);
-      return seen;
-    }
-    competition.delete(slot);
-    return undefined;
-  };
-
-  const quoter = (ctx: Parameters<Quoter>[0]): GameQuotes => {
-    const own = ctx.ownOrders;
-    const gameMarkets = ctx.game.markets;
-    const mems: MarketMemory[] = new Array(gameMarkets.length);
-    const markets: MarketQuoteInput[] = new Array(gameMarkets.length);
-    for (let i = 0; i < gameMarkets.length; i++) {
-      const m = gameMarkets[i]!;
-      const mem = memoryOf(m.ticker, m.priceRanges);
-      mems[i] = mem;
-      const book: MarketBook | undefined = ctx.books.get(m.ticker);
-      const bestBid = book ? bestWithoutOwn(book.bids, own, m.ticker, 'bid') : null;
-      const bestAsk = book ? bestWithoutOwn(book.asks, own, m.ticker, 'ask') : null;
-      let ourBid: LiveOrder | undefined;
-      let ourAsk: LiveOrder | undefined;
-      let pendingBid = 0;
-      let pendingAsk = 0;
-      for (const o of own) {
-        if (o.ticker !== m.ticker) continue;
-        if (o.side === 'bid') {
-          ourBid ??= o;
-          if (o.state !== 'resting') pendingBid += o.remaining;
-        } else {
-          ourAsk ??= o;
-          if (o.state !== 'resting') pendingAsk += o.remaining;
-        }
-      }
-      mem.bidOutbid = judge(mem.bidSlot, mem.bidOutbid, outbid('bid', bestBid ?? undefined, ourBid), ctx.now);
-      mem.askOutbid = judge(mem.askSlot, mem.askOutbid, outbid('ask', bestAsk ?? undefined, ourAsk), ctx.now);
-      markets[i] = {
-        ticker: m.ticker,
-        outcome: m.outcome,
-        grid: mem.grid,
-        theo: ctx.theo.probabilities[m.outcome] ?? null,
-        fees: ctx.game.fees ?? QUADRATIC_FEES,
-        book: { bestBid, bestAsk },
-        competition: { bid: mem.bidOutbid !== undefined, ask: mem.askOutbid !== undefined },
-        position: ctx.positions.get(m.ticker) ?? 0,
-        avgEntry: ctx.entryPrices.get(m.ticker) ?? null,
-        pending: { bid: pendingBid, ask: pendingAsk },
-      };
-    }
-    const decision = quoteGame({
-      now: ctx.now,
-      stopTime: ctx.stopAtMs,
-      params: opts.params,
-      limit: ctx.limit,
-      // A 3-way book listed without a TIE market: the two winners are no hedge (both lose on a draw).
-      exhaustive: marketsCoverTheo(
-        gameMarkets.map((m) => m.outcome),
-        Object.keys(ctx.theo.probabilities),
-      ),
-      markets,
-    });
-    const modes: Partial<Record<SlotId, string>> = {};
-    const reasons: string[] = [];
-    // Sweep guard: only ever removes quotes (never adds exposure).
-    let pulled: Set<SlotId> | null = null; // rare: allocated on a sweep only
-    const sweepReasons: string[] = [];
-    const sweepModes: SlotId[] = [];
-    for (let i = 0; i < gameMarkets.length; i++) {
-      const m = gameMarkets[i]!;
-      const mem = mems[i]!;
-      const pos = ctx.positions.get(m.ticker) ?? 0;
-      const prev = mem.lastPosition;
-      mem.lastPosition = pos;
-      const list = mem.moves;
-      if (list.length > 0) {
-        // Drop moves out of the window in place (the list is ours).
-        let k = 0;
-        for (const x of list) if (ctx.now - x.t < sweepWindowMs) list[k++] = x;
-        list.length = k;
-      }
-      if (prev !== undefined && pos !== prev)
-        list.push({ t: ctx.now, delta: pos - prev, theoMs: ctx.theo.updatedMs });
-      const side = sweptSide(list, ctx.now, ctx.theo.updatedMs, sweepSize, sweepWindowMs);
-      if (side === null) continue;
-      const slot = side === 'bid' ? mem.bidSlot : mem.askSlot;
-      pulled ??= new Set();
-      pulled.add(slot);
-      sweepModes.push(slot);
-      sweepReasons.push(
-        `${m.ticker} ${side}: swept (filled ≥ ${sweepSize} since theo ${ctx.theo.updatedMs})`,
-      );
-    }
-    const quotes: GameQuotes['quotes'] = [];
-    for (const q of decision.quotes) {
-      const i = indexOfTicker(markets, q.ticker);
-      const mem = mems[i]!;
-      const slot = q.side === 'bid' ? mem.bidSlot : mem.askSlot;
-      modes[slot] = q.mode;
-      if (pulled?.has(slot)) continue;
-      quotes.push({ ticker: q.ticker, side: q.side, price: q.price, size: q.size });
-    }
-    for (const s of decision.suppressed) {
-      const mem = mems[indexOfTicker(markets, s.ticker)]!;
-      modes[s.side === 'bid' ? mem.bidSlot : mem.askSlot] = `off:${s.reason}`;
-      reasons.push(`${s.ticker} ${s.side}: ${s.reason} (${s.detail})`);
-    }
-    for (const slot of sweepModes) modes[slot] = 'off:swept';
-    for (const r of sweepReasons) reasons.push(r);
-    return { quotes, modes, reasons };
-  };
-  return Object.assign(quoter, { competition });
 }
 
-/** Position of a ticker among the game's markets (quoteGame echoes the input tickers; 2–3 entries). */
-function indexOfTicker(markets: readonly MarketQuoteInput[], ticker: string): number {
-  for (let i = 0; i < markets.length; i++) if (markets[i]!.ticker === ticker) return i;
-  throw new Error(`quoteGame returned unknown ticker ${ticker}`);
+/** Competition memory of one side: refreshed when outbid now, faded after `memoryMs`. */
+function judgeOutbid(seenOutbid: number | undefined, isOutbid: boolean, now: number, memoryMs: number) {
+  const seen = isOutbid ? now : seenOutbid;
+  return seen !== undefined && now - seen < memoryMs ? seen : undefined;
+}
+
+/**
+ * One decision for one game, pure: the quotes for `ctx` given what was remembered, and what
+ * to remember next. The same (ctx, memory) always gives the same result.
+ */
+export function quoteWithMemory(
+  ctx: QuoteContext,
+  memory: GameMemory,
+  settings: QuoterSettings,
+): { quotes: GameQuotes; memory: GameMemory } {
+  const own = ctx.ownOrders;
+  const gameMarkets = ctx.game.markets;
+  const n = gameMarkets.length;
+  const next: MarketMemory[] = new Array(n);
+  const markets: MarketQuoteInput[] = new Array(n);
+  const windowMs = settings.sweepRule.windowMs;
+  for (let i = 0; i < n; i++) {
+    const m = gameMarkets[i]!;
+    const prev = memory.get(m.ticker);
+    const book: MarketBook | undefined = ctx.books.get(m.ticker);
+    const bestBid = book ? bestWithoutOwn(book.bids, own, m.ticker, 'bid') : null;
+    const bestAsk = book ? bestWithoutOwn(book.asks, own, m.ticker, 'ask') : null;
+    let ourBid: LiveOrder | undefined;
+    let ourAsk: LiveOrder | undefined;
+    let pendingBid = 0;
+    let pendingAsk = 0;
+    for (const o of own) {
+      if (o.ticker !== m.ticker) continue;
+      if (o.side === 'bid') {
+        ourBid ??= o;
+        if (o.state !== 'resting') pendingBid += o.remaining;
+      } else {
+        ourAsk ??= o;
+        if (o.state !== 'resting') pendingAsk += o.remaining;
+      }
+    }
+    const bidOutbidMs = judgeOutbid(
+      prev?.bidOutbidMs,
+      outbid('bid', bestBid ?? undefined, ourBid),
+      ctx.now,
+      settings.competitionMemoryMs,
+    );
+    const askOutbidMs = judgeOutbid(
+      prev?.askOutbidMs,
+      outbid('ask', bestAsk ?? undefined, ourAsk),
+      ctx.now,
+      settings.competitionMemoryMs,
+    );
+    const theo = ctx.theo.probabilities[m.outcome] ?? null;
+    const position = ctx.positions.get(m.ticker) ?? 0;
+    // Sweep guard memory: moves within the window, plus this decision's position change.
+    let moves: readonly PositionMove[] = prev?.moves ?? [];
+    if (moves.length > 0 && moves.some((x) => ctx.now - x.t >= windowMs))
+      moves = moves.filter((x) => ctx.now - x.t < windowMs);
+    const last = prev?.lastPosition;
+    if (last !== undefined && position !== last)
+      moves = moves.concat({
+        t: ctx.now,
+        delta: position - last,
+        theoMs: ctx.theo.updatedMs,
+        theo: theo ?? Number.NaN,
+      });
+    next[i] = { bidOutbidMs, askOutbidMs, lastPosition: position, moves };
+    markets[i] = {
+      ticker: m.ticker,
+      outcome: m.outcome,
+      grid: settings.gridOf(m.ticker, m.priceRanges),
+      theo,
+      fees: ctx.game.fees ?? QUADRATIC_FEES,
+      book: { bestBid, bestAsk },
+      competition: { bid: bidOutbidMs !== undefined, ask: askOutbidMs !== undefined },
+      position,
+      avgEntry: ctx.entryPrices.get(m.ticker) ?? null,
+      pending: { bid: pendingBid, ask: pendingAsk },
+    };
+  }
+  // The minimum edge follows the theo's quality (books' dispersion); the params object is reused when flat.
+  const base = settings.params;
+  const minEdge = theoQualityMinEdge(base, ctx.theo.dispersion);
+  const decision = quoteGame({
+    now: ctx.now,
+    stopTime: ctx.stopAtMs,
+    params: minEdge === base.minEdge ? base : { ...base, minEdge },
+    limit: ctx.limit,
+    // A 3-way book listed without a TIE market: the two winners are no hedge (both lose on a draw).
+    exhaustive: marketsCoverTheo(
+      gameMarkets.map((m) => m.outcome),
+      Object.keys(ctx.theo.probabilities),
+    ),
+    markets,
+  });
+  const modes: Partial<Record<SlotId, string>> = {};
+  const reasons: string[] = [];
+  // Sweep guard: only ever removes quotes (never adds exposure).
+  let pulled: Set<SlotId> | null = null; // rare: allocated on a sweep only
+  const sweepReasons: string[] = [];
+  const sweepModes: SlotId[] = [];
+  // A two-way game covering both outcomes: a bid filled on one team is an ask filled on the other.
+  const byGame = settings.sweepScope === 'game' && n === 2 && decision.exposure.length === 2;
+  const size = settings.sweepRule.size;
+  for (let i = 0; i < n; i++) {
+    const m = gameMarkets[i]!;
+    let list = next[i]!.moves;
+    if (byGame) {
+      const other = next[1 - i]!.moves;
+      if (other.length > 0) list = list.concat(mirrorMoves(other));
+    }
+    if (list.length === 0) continue;
+    const side = sweptSideOf(list, ctx.now, ctx.theo.updatedMs, markets[i]!.theo, settings.sweepRule);
+    if (side === null) continue;
+    const slot = settings.slotsOf(m.ticker)[side];
+    pulled ??= new Set();
+    pulled.add(slot);
+    sweepModes.push(slot);
+    sweepReasons.push(
+      byGame
+        ? `${m.ticker} ${side}: swept (game filled ≥ ${size} this way since theo ${ctx.theo.updatedMs})`
+        : `${m.ticker} ${side}: swept (filled ≥ ${size} since theo ${ctx.theo.updatedMs})`,
+    );
+  }
+  const quotes: GameQuotes['quotes'] = [];
+  for (const q of decision.quotes) {
+    const slot = settings.slotsOf(q.ticker)[q.side];
+    modes[slot] = q.mode;
+    if (pulled?.has(slot)) continue;
+    quotes.push({ ticker: q.ticker, side: q.side, price: q.price, size: q.size });
+  }
+  for (const s of decision.suppressed) {
+    modes[settings.slotsOf(s.ticker)[s.side]] = `off:${s.reason}`;
+    reasons.push(`${s.ticker} ${s.side}: ${s.reason} (${s.detail})`);
+  }
+  for (const slot of sweepModes) modes[slot] = 'off:swept';
+  for (const r of sweepReasons) reasons.push(r);
+  const nextMemory = new Map<string, MarketMemory>();
+  for (let i = 0; i < n; i++) nextMemory.set(gameMarkets[i]!.ticker, next[i]!);
+  return { quotes: { quotes, modes, reasons }, memory: nextMemory };
+}
+
+/**
+ * The engine's Quoter port: `quoteWithMemory` with each game's memory kept here between
+ * calls (the session asks for quotes with the context alone). `competition` lists the slots
+ * judged competitive at each game's last decision (dashboard/tests).
+ */
+export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: ReadonlySet<SlotId> } {
+  const settings = quoterSettings(opts);
+  const memory = new Map<string, GameMemory>();
+  const competition = new Set<SlotId>();
+  const quoter = (ctx: QuoteContext): GameQuotes => {
+    const step = quoteWithMemory(ctx, memory.get(ctx.game.eventTicker) ?? EMPTY_GAME_MEMORY, settings);
+    memory.set(ctx.game.eventTicker, step.memory);
+    for (const [ticker, mm] of step.memory) {
+      const { bid, ask } = settings.slotsOf(ticker);
+      if (mm.bidOutbidMs !== undefined) competition.add(bid);
+      else competition.delete(bid);
+      if (mm.askOutbidMs !== undefined) competition.add(ask);
+      else competition.delete(ask);
+    }
+    return step.quotes;
+  };
+  return Object.assign(quoter, { competition });
 }
 
 type MarketQuoteInputRanges = Parameters<Quoter>[0]['game']['markets'][number]['priceRanges'];

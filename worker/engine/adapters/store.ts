@@ -35,6 +35,7 @@ export function theoSnapshotOf(r: TheoRecord) {
     updatedMs: r.asOf,
     books: r.booksUsed.length,
     commenceMs: r.commenceTime,
+    ...(r.dispersion === undefined ? {} : { dispersion: r.dispersion }),
   };
 }
 

@@ -1,0 +1,122 @@
+/**
+ * `npm run report -- --day YYYY-MM-DD --stage <stage>`: the trading day's PnL from the stored
+ * record — realised per sport and per game including the settlement wave and fees, the day's
+ * drawdown, open positions — written as JSON and HTML (docs/TRADER-NUMBERS.md). `--stage local`
+ * reads the paper stack's local DynamoDB (`npm start` prints its endpoint).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { type CommandIo, defineCommand, runCommand, runIfEntry, UsageError } from '../shared/cli.ts';
+import { buildDayReport, type DayReport, sportOfGame, storeRecordReader } from '../shared/pnl/day-report.ts';
+import { dayReportHtml } from '../shared/pnl/report-html.ts';
+import { makeDocumentClient } from '../shared/store/client.ts';
+import { createStore, type Store } from '../shared/store/index.ts';
+import { TABLE_SPEC } from '../shared/store/table.ts';
+import { tradingDay } from '../worker/engine/day-drawdown.ts';
+import { awsClients, resolveStage } from './dashboard/aws.ts';
+
+export const REPORT_COMMAND = defineCommand({
+  command: 'npm run report --',
+  summary: "A trading day's PnL from the stored record (fills and settlements), as JSON and HTML.",
+  options: {
+    day: { type: 'string', arg: 'YYYY-MM-DD', help: 'the trading day (it starts at 10:00 UTC)' },
+    stage: {
+      type: 'string',
+      arg: 'STAGE',
+      help: 'deployed stage (e.g. prod), or "local" for the paper stack',
+    },
+    out: { type: 'string', arg: 'DIR', help: 'where pnl-<day>.json and .html go (default reports/)' },
+    region: { type: 'string', arg: 'R', help: 'AWS region (default: the SDK default chain)' },
+    endpoint: {
+      type: 'string',
+      arg: 'URL',
+      help: 'DynamoDB endpoint (--stage local: the one `npm start` prints)',
+    },
+    table: {
+      type: 'string',
+      arg: 'NAME',
+      help: 'table name (default: from the stage stack; local: kalshi-mm)',
+    },
+  },
+  schema: z.object({
+    day: z
+      .string({ message: 'is required (YYYY-MM-DD)' })
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-25')
+      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'is not a calendar date'),
+    stage: z
+      .string({ message: 'is required (a deployed stage, or "local")' })
+      .regex(/^[a-z0-9-]{1,32}$/, 'must be a stage name like prod'),
+    out: z.string().min(1).default('reports'),
+    region: z.string().min(1).optional(),
+    endpoint: z.url({ message: 'must be a URL like http://127.0.0.1:8000' }).optional(),
+    table: z.string().min(3).optional(),
+  }),
+  notes: 'AWS credentials: the standard chain (AWS_PROFILE, SSO, environment). Reads only.',
+});
+export type ReportOptions = z.infer<typeof REPORT_COMMAND.schema>;
+
+/** The day's report from `store`, written to `outDir`; returns it and the two paths. */
+export async function writeDayReport(
+  store: Store,
+  day: string,
+  outDir: string,
+  now: number,
+): Promise<{ report: DayReport; json: string; html: string }> {
+  const report = await buildDayReport(storeRecordReader(store), day, {
+    dayOf: (ms) => tradingDay(ms),
+    sportOf: sportOfGame,
+    now,
+  });
+  mkdirSync(outDir, { recursive: true });
+  const json = join(outDir, `pnl-${day}.json`);
+  const html = join(outDir, `pnl-${day}.html`);
+  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(html, dayReportHtml(report));
+  return { report, json, html };
+}
+
+const usd = (m: number) => `${m < 0 ? '-' : ''}$${(Math.abs(m) / 1_000_000).toFixed(2)}`;
+
+export function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  return runCommand(REPORT_COMMAND, argv, io, async (opts) => {
+    const local = opts.stage === 'local';
+    if (local && !opts.endpoint)
+      throw new UsageError('--endpoint', 'is required with --stage local (npm start prints it)');
+    const tableName =
+      opts.table ??
+      (local
+        ? TABLE_SPEC.defaultTableName
+        : (await resolveStage(awsClients(opts.region).cfn, opts.stage)).tableName);
+    const dynamo = new DynamoDBClient(
+      local
+        ? {
+            endpoint: opts.endpoint,
+            region: 'us-east-1',
+            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          }
+        : {
+            ...(opts.region ? { region: opts.region } : {}),
+            ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+          },
+    );
+    try {
+      const store = createStore(makeDocumentClient(dynamo), tableName);
+      const { report, json, html } = await writeDayReport(store, opts.day, resolve(opts.out), Date.now());
+      io.out.write(
+        [
+          `trading day ${report.day}: realised ${usd(report.realised)} (trades ${usd(report.trades)}, settlements ${usd(report.settlements)}, fees ${usd(report.fees)}), drawdown ${usd(report.drawdown)}, ${report.counts.games} games, ${report.counts.fills} fills, ${report.counts.settlements} settlements, ${report.open.length} open positions`,
+          `json: ${json}`,
+          `html: ${html}`,
+          '',
+        ].join('\n'),
+      );
+      return 0;
+    } finally {
+      dynamo.destroy();
+    }
+  });
+}
+
+runIfEntry(import.meta.url, main);

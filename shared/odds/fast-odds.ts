@@ -1,0 +1,135 @@
+/**
+ * A validated fast path for `/odds` events: the same checks as
+ * `EventOddsSchema` (schemas.ts) and the same output (unknown keys stripped,
+ * keys in schema order), without zod's per-node machinery, which cost as
+ * much as `JSON.parse` of the body (docs/BENCHMARKS.md, "Odds aggregation").
+ *
+ * It only ever says "yes, and here is exactly what zod would return" or "not
+ * sure": anything unusual (a present-but-undefined key, an epoch-seconds
+ * stamp...) returns null and the caller asks zod, so every
+ * refusal keeps zod's error message. Date-time strings are judged by zod
+ * itself, memoised: a poll repeats a few hundred distinct stamps across
+ * thousands of book lines. `test/shared/odds/fast-odds.test.ts` proves
+ * fast ≡ zod on generated valid and mutated events.
+ */
+import {
+  type Bookmaker,
+  type EventOdds,
+  type LenientOddsParse,
+  type Market,
+  type Outcome,
+  parseOddsResponseLenient,
+  zOddsTime,
+} from './schemas.ts';
+
+const MEMO_LIMIT = 4096;
+const timeMemo = new Map<string, boolean>();
+
+/** zod's verdict on a date-time string, memoised (bounded: cleared past a poll's worth). */
+function isOddsTimeString(s: string): boolean {
+  let ok = timeMemo.get(s);
+  if (ok === undefined) {
+    ok = zOddsTime.safeParse(s).success;
+    if (timeMemo.size >= MEMO_LIMIT) timeMemo.clear();
+    timeMemo.set(s, ok);
+  }
+  return ok;
+}
+
+type Obj = Record<string, unknown>;
+
+/** zod's own object test (`util.isObject`): it then reads keys with `o[key]` and `key in o`, as we do. */
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length >= 1;
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const timeString = (v: unknown): v is string => typeof v === 'string' && isOddsTimeString(v);
+
+// Optional keys: absent → left out, as zod does. A key present with the value undefined, which zod
+// writes out as `key: undefined` and JSON never produces, is left to zod (null) like any other doubt.
+// Written out per key: a computed `o[key]` lookup was a seventh of this path's time.
+
+/** An optional `last_update`: undefined when absent, the stamp when valid, null to ask zod. */
+function optionalTime(o: Obj, value: unknown): string | undefined | null {
+  if (value === undefined) return 'last_update' in o ? null : undefined;
+  return timeString(value) ? value : null;
+}
+
+function outcome(v: unknown): Outcome | null {
+  if (!isObj(v)) return null;
+  const { name, price, point, description } = v;
+  if (!nonEmpty(name) || !finite(price)) return null;
+  const out: Outcome = { name, price };
+  if (point !== undefined) {
+    if (!finite(point)) return null;
+    out.point = point;
+  } else if ('point' in v) return null;
+  if (description !== undefined) {
+    if (typeof description !== 'string') return null;
+    out.description = description;
+  } else if ('description' in v) return null;
+  return out;
+}
+
+function market(v: unknown): Market | null {
+  if (!isObj(v)) return null;
+  const { key, last_update, outcomes } = v;
+  if (!nonEmpty(key) || !Array.isArray(outcomes)) return null;
+  const stamp = optionalTime(v, last_update);
+  if (stamp === null) return null;
+  const outs: Outcome[] = new Array(outcomes.length);
+  for (let i = 0; i < outcomes.length; i++) {
+    const o = outcome(outcomes[i]);
+    if (o === null) return null;
+    outs[i] = o;
+  }
+  return stamp === undefined ? { key, outcomes: outs } : { key, last_update: stamp, outcomes: outs };
+}
+
+function bookmaker(v: unknown): Bookmaker | null {
+  if (!isObj(v)) return null;
+  const { key, title, last_update, markets } = v;
+  if (!nonEmpty(key) || typeof title !== 'string' || !Array.isArray(markets)) return null;
+  const stamp = optionalTime(v, last_update);
+  if (stamp === null) return null;
+  const ms: Market[] = new Array(markets.length);
+  for (let i = 0; i < markets.length; i++) {
+    const m = market(markets[i]);
+    if (m === null) return null;
+    ms[i] = m;
+  }
+  return stamp === undefined ? { key, title, markets: ms } : { key, title, last_update: stamp, markets: ms };
+}
+
+/**
+ * `EventOddsSchema.parse(v)` when that certainly succeeds, computed without
+ * zod; null when it might not (the caller then runs the schema for the verdict
+ * and its message).
+ */
+export function fastEventOdds(v: unknown): EventOdds | null {
+  if (!isObj(v)) return null;
+  const { id, sport_key, sport_title, commence_time, home_team, away_team, bookmakers } = v;
+  if (!nonEmpty(id) || !nonEmpty(sport_key) || !nonEmpty(home_team) || !nonEmpty(away_team)) return null;
+  if (!timeString(commence_time) || !Array.isArray(bookmakers)) return null;
+  let title: string | undefined;
+  if (sport_title !== undefined) {
+    if (typeof sport_title !== 'string') return null;
+    title = sport_title;
+  } else if ('sport_title' in v) return null;
+  const books: Bookmaker[] = new Array(bookmakers.length);
+  for (let i = 0; i < bookmakers.length; i++) {
+    const b = bookmaker(bookmakers[i]);
+    if (b === null) return null;
+    books[i] = b;
+  }
+  // Keys in EventOddsSchema's order, as zod writes them.
+  return title === undefined
+    ? { id, sport_key, commence_time, home_team, away_team, bookmakers: books }
+    : { id, sport_key, sport_title: title, commence_time, home_team, away_team, bookmakers: books };
+}
+
+/** `parseOddsResponseLenient` with the fast path: the same result, zod only for the items it cannot vouch for. */
+export function parseOddsResponseFast(
+  body: unknown,
+): { ok: true; value: LenientOddsParse } | { ok: false; error: string } {
+  return parseOddsResponseLenient(body, fastEventOdds);
+}

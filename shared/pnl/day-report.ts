@@ -1,0 +1,168 @@
+/**
+ * The daily PnL report from the stored record: the day's games (PNLGAMES#), each game's whole
+ * history of fills (FILL#) and settlements (SETTLE#) walked by average cost (realised.ts), and the
+ * realisations that fall in the day summed (daily.ts). A game's history is read whole because a
+ * position opened the day before can settle today. Open positions are marked at theo where one is
+ * given and listed as unpriced otherwise — never marked at a guess.
+ */
+import { DEFAULT_SPORT_CATALOGUE, sportOfSeries } from '../mapping/sports.ts';
+import type { FillRecord } from '../store/fills.ts';
+import type { Store } from '../store/index.ts';
+import type { SettlementRecord } from '../store/settlements.ts';
+import type { TheoStop } from '../store/theo-stops.ts';
+import type { Micros } from '../units.ts';
+import { brierScore, type CalibrationRow, calibrationTable } from './calibration.ts';
+import { type DayPnl, dayPnl, seriesOf } from './daily.ts';
+import { type LedgerEntry, markAtTheo, type OpenPosition, realise } from './realised.ts';
+
+export interface PnlRecordReader {
+  games(day: string): Promise<string[]>;
+  fills(eventTicker: string): Promise<FillRecord[]>;
+  settlements(eventTicker: string): Promise<SettlementRecord[]>;
+  /** The game's theo at its stop and results; absent: no calibration table. */
+  theoStop?(eventTicker: string): Promise<TheoStop | null>;
+}
+
+/** Theo at the stop against the outcomes, over the markets of the games that stopped this day. */
+export interface DayCalibration {
+  games: number;
+  /** Markets with a theo and a yes/no result (the samples). */
+  markets: number;
+  /** Markets with a theo still waiting for their result (or void): left out, never counted as lost. */
+  unresolved: number;
+  brier: number | null;
+  table: CalibrationRow[];
+}
+
+export interface DayReport extends DayPnl {
+  generatedAt: number;
+  /** Fills and settlements that fell in the day. */
+  counts: { fills: number; settlements: number; games: number };
+  /** Positions of the day's games still open when the report was made, marked at theo where known. */
+  open: (OpenPosition & { marked: Micros | null })[];
+  /** Sum of the marked PnL of the priced open positions. */
+  marked: Micros;
+  /** Record entries that cannot have happened (a fill after its market settled): not priced. */
+  rejected: number;
+  /** Null when the record keeps no theo at the stop. */
+  calibration: DayCalibration | null;
+}
+
+const DAY_MS = 86_400_000;
+const shift = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+export function ledgerOf(
+  fills: readonly FillRecord[],
+  settlements: readonly SettlementRecord[],
+): LedgerEntry[] {
+  return [
+    ...fills.map(
+      (f): LedgerEntry => ({
+        kind: 'fill',
+        tradeId: f.tradeId,
+        ticker: f.ticker,
+        eventTicker: f.eventTicker,
+        side: f.side,
+        price: f.price,
+        count: f.count,
+        ...(f.fee === undefined ? {} : { fee: f.fee }),
+        ts: f.ts,
+      }),
+    ),
+    ...settlements.map(
+      (s): LedgerEntry => ({
+        kind: 'settlement',
+        ticker: s.ticker,
+        eventTicker: s.eventTicker,
+        value: s.value,
+        fee: s.fee,
+        ts: s.ts,
+      }),
+    ),
+  ];
+}
+
+export async function buildDayReport(
+  reader: PnlRecordReader,
+  day: string,
+  o: {
+    dayOf: (ms: number) => string;
+    sportOf: (eventTicker: string) => string;
+    /** Theo (probability of YES) of a market now; absent or null: unpriced. */
+    theoOf?: (ticker: string) => number | null;
+    now: number;
+  },
+): Promise<DayReport> {
+  // A fill just either side of the day boundary may be indexed under the neighbouring day.
+  const lists = await Promise.all([shift(day, -1), day, shift(day, 1)].map((d) => reader.games(d)));
+  const games = [...new Set(lists.flat())].sort();
+  const ofTheDay = new Set(lists[1]);
+  const realisations = [];
+  const open: DayReport['open'] = [];
+  let rejected = 0;
+  let fills = 0;
+  let settlements = 0;
+  for (const game of games) {
+    const [f, s] = await Promise.all([reader.fills(game), reader.settlements(game)]);
+    fills += f.filter((x) => o.dayOf(x.ts) === day).length;
+    settlements += s.filter((x) => o.dayOf(x.ts) === day).length;
+    const r = realise(ledgerOf(f, s));
+    realisations.push(...r.realised);
+    rejected += r.rejected.length;
+    // Open now; listed for the day's own games only (a neighbour's are in its own day's report).
+    for (const p of ofTheDay.has(game) ? r.open : []) {
+      const m = markAtTheo([p], o.theoOf ?? (() => null));
+      open.push({ ...p, marked: m.unpriced.length > 0 ? null : m.marked });
+    }
+  }
+  const figures = dayPnl(realisations, day, o.dayOf, o.sportOf);
+  let calibration: DayCalibration | null = null;
+  if (reader.theoStop) {
+    const stops = (await Promise.all(games.map((g) => reader.theoStop!(g)))).filter(
+      (s): s is TheoStop => s !== null && o.dayOf(s.stopAtMs) === day,
+    );
+    const samples: { p: number; won: boolean }[] = [];
+    let unresolved = 0;
+    for (const s of stops)
+      for (const m of s.markets) {
+        if (m.theo === null) continue;
+        if (m.result === 'yes' || m.result === 'no') samples.push({ p: m.theo, won: m.result === 'yes' });
+        else unresolved++;
+      }
+    calibration = {
+      games: stops.length,
+      markets: samples.length,
+      unresolved,
+      brier: brierScore(samples),
+      table: calibrationTable(samples),
+    };
+  }
+  return {
+    ...figures,
+    generatedAt: o.now,
+    counts: { fills, settlements, games: figures.byGame.length },
+    open,
+    marked: open.reduce((sum, p) => sum + (p.marked ?? 0), 0),
+    rejected,
+    calibration,
+  };
+}
+
+/** The record reader over a store; a store without the PnL tables cannot report. */
+export function storeRecordReader(
+  store: Pick<Store, 'fills' | 'settlements' | 'gameDays' | 'theoStops'>,
+): PnlRecordReader {
+  const { settlements, gameDays, theoStops } = store;
+  if (!settlements || !gameDays) throw new Error('this store keeps no settlements or day index');
+  return {
+    games: (day) => gameDays.games(day),
+    fills: (game) => store.fills.listByGame(game),
+    settlements: (game) => settlements.listByGame(game),
+    ...(theoStops ? { theoStop: (game: string) => theoStops.get(game) } : {}),
+  };
+}
+
+/** The sport of a game from its series (the catalogue's id), or "unknown". */
+export const sportOfGame = (eventTicker: string): string =>
+  sportOfSeries(DEFAULT_SPORT_CATALOGUE, seriesOf(eventTicker))?.id ?? 'unknown';

@@ -1,0 +1,137 @@
+/**
+ * `npm run report`: the trading day's PnL from a store on local DynamoDB, through the command line —
+ * a game bought the evening before and settled after midnight UTC is the day's settlement wave; a
+ * fill the next trading day is not in it; bad flags are one line, exit 2.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../scripts/report.ts';
+import { createStore } from '../../shared/store/index.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+
+let db: LocalDynamo;
+let dir: string;
+beforeAll(async () => {
+  db = await startDynalite();
+  dir = mkdtempSync(join(tmpdir(), 'report-cli-'));
+});
+afterAll(async () => {
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function io() {
+  const text = { out: '', err: '' };
+  return {
+    text,
+    out: { write: (s: string) => (text.out += s) },
+    err: { write: (s: string) => (text.err += s) },
+  };
+}
+
+const GAME = 'KXNBAGAME-26NOV25ATLBKN';
+const at = (h: number, m = 0) => Date.UTC(2026, 10, 25, h, m);
+
+describe('npm run report', () => {
+  it('writes the day as JSON and HTML: trades, the settlement wave, fees, per sport and game', async () => {
+    const store = createStore(db.doc, db.tableName);
+    const fill = (tradeId: string, side: 'bid' | 'ask', cents: number, contracts: number, ts: number) =>
+      store.fills.put({
+        tradeId,
+        orderId: `o-${tradeId}`,
+        ticker: `${GAME}-ATL`,
+        eventTicker: GAME,
+        side,
+        price: cents * 10_000,
+        count: contracts * 100,
+        fee: 10_000,
+        ts,
+      });
+    // Evening of the 25th (trading day 2026-11-25): bought 10 at 40¢, sold 4 at 50¢ (+$0.40).
+    await fill('t1', 'bid', 40, 10, at(23));
+    await fill('t2', 'ask', 50, 4, at(23, 30));
+    // Settled at 04:00 UTC on the 26th, still the 25th's trading day: ATL lost, 6 × 40¢ gone.
+    await store.settlements!.put({
+      ticker: `${GAME}-ATL`,
+      eventTicker: GAME,
+      result: 'no',
+      value: 0,
+      position: 600,
+      revenue: 0,
+      fee: 0,
+      ts: at(28),
+    });
+    // The next trading day's fill on another game.
+    await store.fills.put({
+      tradeId: 't3',
+      orderId: 'o-t3',
+      ticker: 'KXNHLGAME-26NOV26BOSNYR-BOS',
+      eventTicker: 'KXNHLGAME-26NOV26BOSNYR',
+      side: 'bid',
+      price: 500_000,
+      count: 100,
+      ts: at(35),
+    });
+    for (const [day, game, ts] of [
+      ['2026-11-25', GAME, at(23)],
+      ['2026-11-26', 'KXNHLGAME-26NOV26BOSNYR', at(35)],
+    ] as const)
+      await store.gameDays!.touch(day, game, ts);
+
+    const x = io();
+    const argv = ['--day', '2026-11-25', '--stage', 'local', '--endpoint', db.endpoint];
+    expect(await main([...argv, '--table', db.tableName, '--out', dir], x)).toBe(0);
+    expect(x.text.err).toBe('');
+    expect(x.text.out).toMatch(
+      /^trading day 2026-11-25: realised -\$2\.02 \(trades \$0\.40, settlements -\$2\.40, fees -\$0\.02\), drawdown \$2\.40, 1 games, 2 fills, 1 settlements, 0 open positions\n/,
+    );
+    const report = JSON.parse(readFileSync(join(dir, 'pnl-2026-11-25.json'), 'utf8'));
+    expect(report).toMatchObject({
+      day: '2026-11-25',
+      realised: -2_020_000,
+      bySport: [{ sport: 'nba', games: 1, realised: -2_020_000 }],
+      byGame: [{ eventTicker: GAME, settlements: -2_400_000 }],
+    });
+    const html = readFileSync(join(dir, 'pnl-2026-11-25.html'), 'utf8');
+    expect(html).toContain('−$2.40');
+    // No theo at the stop was recorded for that game: an empty calibration, said so.
+    expect(report.calibration).toEqual({ games: 0, markets: 0, unresolved: 0, brier: null, table: [] });
+    expect(html).toContain('0 games stopped this day');
+    // The next day: the NHL fill is an open position with no theo, nothing realised.
+    const y = io();
+    expect(
+      await main(
+        [
+          '--day',
+          '2026-11-26',
+          '--stage',
+          'local',
+          '--endpoint',
+          db.endpoint,
+          '--table',
+          db.tableName,
+          '--out',
+          dir,
+        ],
+        y,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'pnl-2026-11-26.json'), 'utf8'))).toMatchObject({
+      realised: 0,
+      open: [{ ticker: 'KXNHLGAME-26NOV26BOSNYR-BOS', position: 100, marked: null }],
+    });
+  });
+
+  it.each([
+    [['--stage', 'local'], '--day'],
+    [['--day', '2026-13-45', '--stage', 'local'], '--day'],
+    [['--day', '2026-11-25', '--stage', 'local'], '--endpoint'],
+  ])('%j: one line naming the flag, exit 2', async (argv, flag) => {
+    const x = io();
+    expect(await main(argv, x)).toBe(2);
+    expect(x.text.err.trim().split('\n')).toHaveLength(1);
+    expect(x.text.err.startsWith(`error: ${flag}: `)).toBe(true);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Theo against outcomes: every game the session shows (quoted or not) has its theo per market
+ * written at its stop (checked every `everyMs` on the worker's clock), its game indexed for the
+ * stop's trading day, and — once Kalshi has determined every market (`GET /markets/{ticker}`,
+ * asked at most every `resultEveryMs` per game) — written again with the results. Games waiting
+ * for results are held in memory: a restart leaves those without results (the report counts them
+ * as unresolved, never as losses).
+ */
+import type { Clock, TimerHandle } from '../../shared/clock.ts';
+import type { GameDayStore, TheoStop, TheoStopStore } from '../../shared/store/index.ts';
+import { tradingDay } from '../engine/day-drawdown.ts';
+import type { EngineLogger } from '../engine/ports.ts';
+
+export interface SessionForStops {
+  snapshot(): {
+    games: readonly {
+      eventTicker: string;
+      sport: string;
+      stopAtMs: number | null;
+      theo: { books: number } | null;
+      markets: readonly { ticker: string; theo: number | null }[];
+    }[];
+  };
+}
+
+export interface MarketResultReader {
+  getMarket(ticker: string): Promise<{ result?: string | null }>;
+}
+
+export class TheoStopRecorder {
+  private timer: TimerHandle | null = null;
+  private stopped = false;
+  private readonly recorded = new Set<string>();
+  private readonly pending = new Map<string, { record: TheoStop; askedAt: number }>();
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly o: {
+      clock: Clock;
+      session: SessionForStops;
+      stops: TheoStopStore;
+      gameDays: GameDayStore;
+      rest: MarketResultReader;
+      everyMs?: number;
+      resultEveryMs?: number;
+      log: EngineLogger;
+    },
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) this.o.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
+  /** One pass (what the timer runs). */
+  pass(): Promise<void> {
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = this.o.clock.setTimeout(() => {
+      void this.pass().finally(() => this.schedule());
+    }, this.o.everyMs ?? 15_000);
+  }
+
+  private async run(): Promise<void> {
+    const now = this.o.clock.now();
+    for (const g of this.o.session.snapshot().games) {
+      if (g.stopAtMs === null || g.stopAtMs > now || this.recorded.has(g.eventTicker)) continue;
+      const record: TheoStop = {
+        eventTicker: g.eventTicker,
+        sport: g.sport,
+        stopAtMs: g.stopAtMs,
+        books: g.theo?.books ?? 0,
+        markets: g.markets.map((m) => ({
+          ticker: m.ticker,
+          theo: m.theo !== null && m.theo > 0 && m.theo < 1 ? m.theo : null,
+          result: null,
+        })),
+      };
+      try {
+        await this.o.stops.put(record);
+        await this.o.gameDays.touch(tradingDay(g.stopAtMs), g.eventTicker, now);
+        this.recorded.add(g.eventTicker);
+        this.pending.set(g.eventTicker, { record, askedAt: 0 });
+      } catch (err) {
+        this.o.log.warn('theo_stop_write_failed', { eventTicker: g.eventTicker, error: String(err) });
+      }
+    }
+    for (const [game, p] of this.pending) {
+      if (now - p.askedAt < (this.o.resultEveryMs ?? 5 * 60_000)) continue;
+      p.askedAt = now;
+      try {
+        const results = await Promise.all(p.record.markets.map((m) => this.o.rest.getMarket(m.ticker)));
+        if (results.some((r) => !r.result)) continue;
+        const done = {
+          ...p.record,
+          markets: p.record.markets.map((m, i) => ({ ...m, result: results[i]!.result ?? null })),
+        };
+        await this.o.stops.put(done);
+        this.pending.delete(game);
+      } catch (err) {
+        this.o.log.warn('theo_stop_result_failed', { eventTicker: game, error: String(err) });
+      }
+    }
+  }
+}

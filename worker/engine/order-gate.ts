@@ -1,0 +1,196 @@
+/**
+ * The gate: turns a plan (order-plan.ts) into a gated plan the executor
+ * (order-executor.ts) sends as it is. Each write passes the risk gate with
+ * the game's exposure *including* pending and uncertain orders, evaluated
+ * synchronously just before the request is built, then spends the write
+ * budget; its order turns `pending` before the next write is judged, so each
+ * judgement sees every earlier one. A write the budget cannot pay is deferred
+ * (retry after `retryAfterMs`); one the gate refuses is reported, and an amend
+ * it refuses takes its order down instead.
+ */
+import type { Clock } from '../../shared/clock.ts';
+import type { Centis } from '../../shared/units.ts';
+import type { GatedPlan } from './order-executor.ts';
+import { exposureOf, type LedgerOrder, placed } from './order-ledger.ts';
+import type { ReconcilePlan } from './order-plan.ts';
+import type { OrderStore } from './order-store.ts';
+import type { BookSide, EngineLogger, EngineMetrics } from './ports.ts';
+import type { RefusalBackoff } from './refusal-backoff.ts';
+import { gate, type RiskReason, type RiskState } from './risk-gate.ts';
+import type { OrderWriteKind, WriteBudget } from './write-budget.ts';
+
+/** How the manager sees one game. */
+export interface GameBinding {
+  eventTicker: string;
+  tickers: readonly string[];
+  exchangeIndex(ticker: string): number | undefined;
+  /** Rolling 15-s matched-contracts limit of the game's Kalshi order group. */
+  orderGroupLimit: Centis;
+  /** Exchange-side expiration of every order (the game's hard stop): nothing rests past it even if we die. */
+  expiresAtMs?: number;
+  /** Fresh risk inputs (everything but the orders) at the instant of a write. */
+  risk(): Omit<RiskState, 'orders'>;
+}
+
+export interface RiskDenial {
+  ticker: string;
+  side: BookSide;
+  reason: RiskReason;
+  detail: string;
+}
+
+export interface SyncReport {
+  plan: ReconcilePlan;
+  denials: RiskDenial[];
+  writes: number;
+  /** Writes skipped for lack of budget; retry after `retryAfterMs`. */
+  deferred: number;
+  retryAfterMs: number;
+}
+
+/** What the gate reads and marks: the order manager's parts. */
+export interface GateDeps {
+  clock: Clock;
+  log: EngineLogger;
+  metrics: EngineMetrics;
+  store: OrderStore;
+  budget: WriteBudget;
+  backoff: RefusalBackoff;
+  /** Token costs of a write and a cancel when the budget has no cost table of its own. */
+  writeCost: number;
+  cancelCost: number;
+  /** Our client_order_id for the next create. */
+  nextClientOrderId(): string;
+  /** The game requotes once its writes in flight settle (the executor's `wait`). */
+  wait(eventTicker: string): void;
+}
+
+/**
+ * The gate: each write of the plan passes the risk gate and the write budget, and its order turns
+ * `pending` before the next is judged. Synchronous throughout, so each gate sees every earlier write.
+ */
+export function admit(
+  deps: GateDeps,
+  game: GameBinding,
+  plan: ReconcilePlan,
+  report: SyncReport,
+  groupId: string | undefined,
+): GatedPlan {
+  const now = deps.clock.now();
+  const budget = deps.budget;
+  const costs: Partial<Record<OrderWriteKind, number>> = {};
+  const cost = (kind: OrderWriteKind) =>
+    (costs[kind] ??= budget.costOf(kind) ?? (kind === 'cancel' ? deps.cancelCost : deps.writeCost));
+  const cancels: LedgerOrder[] = [];
+  for (const c of plan.cancels) {
+    const o = deps.store.byId(c.orderId);
+    if (o && o.state === 'resting') cancels.push(o);
+  }
+  // An order sent before the game's start moved earlier expires after the new hard stop: were we to die, it
+  // would rest into the game. Take it down; the next sync creates it again with the new expiration.
+  const expiry = game.expiresAtMs;
+  if (expiry !== undefined)
+    deps.store.eachOf(game.tickers, (o) => {
+      if (
+        o.state === 'resting' &&
+        o.expiresAtMs !== undefined &&
+        o.expiresAtMs > expiry &&
+        !cancels.includes(o)
+      ) {
+        cancels.push(o);
+        deps.wait(game.eventTicker); // once these cancels settle, the game requotes (onSettled)
+      }
+    });
+
+  const amends: GatedPlan['amends'] = [];
+  for (const a of plan.amends) {
+    const o = deps.store.byId(a.orderId);
+    if (o?.state !== 'resting' || cancels.includes(o)) continue;
+    const orders = deps.store.gateOrders(game.tickers);
+    const idx = orders.findIndex((x) => x.key === o.key);
+    // Fills the exchange reported but whose messages we have not seen stay on this order's account.
+    const unseen = Math.max(0, o.filled - o.seen);
+    const d = gate(
+      { ...game.risk(), orders },
+      {
+        kind: 'amend',
+        ticker: o.ticker,
+        side: o.side,
+        size: a.remaining + unseen,
+        currentRemaining: exposureOf(o),
+        orderIndex: idx,
+      },
+    );
+    if (!d.allow) {
+      report.denials.push({ ticker: o.ticker, side: o.side, reason: d.reason, detail: d.detail });
+      cancels.push(o); // the order cannot be what we want: take it down
+      continue;
+    }
+    // Kalshi's amend count is the new total; the exposure it adds beyond seen fills is what the gate allowed.
+    // A count no larger than what may have filled unseen (reported, or hidden by a decrease's reserve) would
+    // be refused, leaving the order at its old, larger size until fill messages arrive: take it down instead.
+    if (d.size <= unseen + o.reserve) {
+      cancels.push(o);
+      continue;
+    }
+    const newTotal = o.seen + d.size;
+    if (newTotal === o.total && a.price === o.price) continue; // clipped back to what rests: nothing to write
+    if (!budget.tryTake(cost('amend'))) {
+      report.deferred++;
+      continue;
+    }
+    deps.store.apply(o, { type: 'sent', write: 'amend', total: newTotal, nowMs: now });
+    amends.push({ o, price: a.price, remaining: d.size });
+  }
+
+  const decreases: GatedPlan['decreases'] = [];
+  for (const dec of plan.decreases) {
+    const o = deps.store.byId(dec.orderId);
+    if (o?.state !== 'resting' || cancels.includes(o)) continue;
+    if (!budget.tryTake(cost('decrease'))) {
+      report.deferred++;
+      continue;
+    }
+    deps.store.apply(o, { type: 'sent', write: 'decrease', nowMs: now });
+    decreases.push({ o, reduceTo: dec.reduceTo });
+  }
+
+  const creates: LedgerOrder[] = [];
+  // A lasting refusal holds the game's creates until its backoff ends (cancels, amends still go).
+  const held = plan.creates.length > 0 ? deps.backoff.blocked(game.eventTicker, now) : null;
+  if (held || (plan.creates.length > 0 && groupId === undefined)) {
+    report.deferred += plan.creates.length;
+    const wait = held ? held.untilMs - now : 1_000;
+    report.retryAfterMs = Math.max(report.retryAfterMs, 1, wait);
+  }
+  for (const c of held || groupId === undefined ? [] : plan.creates) {
+    const d = gate(
+      { ...game.risk(), orders: deps.store.gateOrders(game.tickers) },
+      { kind: 'create', ticker: c.ticker, side: c.side, size: c.size },
+    );
+    if (!d.allow) {
+      report.denials.push({ ticker: c.ticker, side: c.side, reason: d.reason, detail: d.detail });
+      continue;
+    }
+    if (!budget.tryTake(cost('create'))) {
+      report.deferred++;
+      continue;
+    }
+    const clientId = deps.nextClientOrderId();
+    const o = placed(deps.store.newKey(), game.eventTicker, clientId, { ...c, size: d.size }, now);
+    deps.store.add(o);
+    creates.push(o);
+  }
+  for (const o of cancels) {
+    budget.force(cost('cancel'));
+    deps.store.apply(o, { type: 'sent', write: 'cancel', nowMs: now });
+  }
+
+  for (const dn of report.denials) {
+    deps.metrics.count('RiskDenied', 1, { reason: dn.reason });
+    deps.log.info('risk_denied', { eventTicker: game.eventTicker, ...dn });
+  }
+  if (report.deferred > 0)
+    report.retryAfterMs = Math.max(report.retryAfterMs, 1, budget.waitMs(cost('create')));
+  return { cancels, decreases, amends, creates };
+}
