@@ -15,6 +15,8 @@ interface Timer {
   id: number;
   fn: () => void;
   dead: boolean;
+  /** A harness timer (sampling): firing it cannot wake the worker. */
+  harness: boolean;
 }
 
 export class VirtualClock implements Clock, SimClock {
@@ -39,10 +41,19 @@ export class VirtualClock implements Clock, SimClock {
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.schedule(fn, ms, false);
+  }
+
+  /** A timer of the harness itself (samples, progress): `fireNext` says it needs no drain after it. */
+  setHarnessTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.schedule(fn, ms, true);
+  }
+
+  private schedule(fn: () => void, ms: number, harness: boolean): TimerHandle {
     const id = this.nextId++;
     this.created++;
     const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
-    const t: Timer = { at: this.current + delay, seq: this.seq++, id, fn, dead: false };
+    const t: Timer = { at: this.current + delay, seq: this.seq++, id, fn, dead: false, harness };
     this.live.set(id, t);
     this.push(t);
     return { id };
@@ -79,16 +90,20 @@ export class VirtualClock implements Clock, SimClock {
     return this.heap[0]?.at;
   }
 
-  /** Fires the earliest live timer (time moves to its due time); false when none is pending. */
-  fireNext(): boolean {
+  /**
+   * Fires the earliest live timer (time moves to its due time): `'timer'` for a worker's or a
+   * port's timer (the event loop should be drained after it), `'harness'` for the harness's own,
+   * null when none is pending.
+   */
+  fireNext(): 'timer' | 'harness' | null {
     this.dropCancelled();
     const top = this.pop();
-    if (!top) return false;
+    if (!top) return null;
     this.live.delete(top.id);
     if (top.at > this.current) this.current = top.at;
     this.fired++;
     top.fn();
-    return true;
+    return top.harness ? 'harness' : 'timer';
   }
 
   /** Pending timers (cancelled ones excluded). */

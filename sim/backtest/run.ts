@@ -54,6 +54,8 @@ export const END_OF_RUN = 'end of simulation';
 export const DEFAULT_START_MS = Date.parse('2026-01-01T00:00:00Z');
 /** How long (backtest ms) the kill switch may take at the end before the run gives up on it. */
 const STOP_BUDGET_MS = 5 * 60_000;
+/** Sample cadence once every game is past its stop: only settlement is left to see. */
+const COARSE_SAMPLE_MS = 60_000;
 
 export interface BacktestOptions {
   strategy: string;
@@ -257,9 +259,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
         if (Number.isFinite(untilMs) && untilMs > clock.now()) clock.set(untilMs);
         return;
       }
+      // Trader actions and the harness's own timers only touch the exchange (the feed delivers
+      // later, on a timer of its own): nothing of the session's can be waiting to run after them.
       if (tAction <= tTimer) runner.step(tAction);
-      else clock.fireNext();
-      await drain();
+      else if (clock.fireNext() === 'timer') await drain();
     }
   };
 
@@ -329,6 +332,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
 
     // Samples on scenario time, as the lockstep loop takes them; plus the exchange's own tick
     // each second (expiries, openings), as the stepped simulator's runner gives it.
+    // Once every game is past its stop (plus time to see the cancels land) nothing of ours may
+    // trade: samples go coarse, as the lockstep loop's steps do.
+    const lastStop = Math.max(...world.games.map((g) => g.path.times.startMs - opts.config.stopMarginMs));
+    const coarseFrom = lastStop + 120_000;
     let nextSample = clock.now();
     const sample = () => {
       const t = clock.now();
@@ -339,9 +346,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       }
       opts.onProgress?.(t - world.startMs, end - world.startMs);
       runner.step(t);
-      if (t < end) clock.setTimeout(sample, Math.min(livenessMs, end - t));
+      const every = t >= coarseFrom ? COARSE_SAMPLE_MS : livenessMs;
+      if (t < end) clock.setHarnessTimeout(sample, Math.min(every, end - t));
     };
-    clock.setTimeout(sample, livenessMs - ((clock.now() - world.startMs) % livenessMs));
+    clock.setHarnessTimeout(sample, livenessMs - ((clock.now() - world.startMs) % livenessMs));
     await advance(end);
 
     // The end: the kill switch cancels until flat while scenario time keeps moving.

@@ -54,6 +54,18 @@ describe('VirtualClock', () => {
     ]);
   });
 
+  it('says which kind of timer it fired: the harness’s own need no drain after them', () => {
+    const clock = new VirtualClock(0);
+    const seen: string[] = [];
+    clock.setHarnessTimeout(() => seen.push('sample'), 2);
+    clock.setTimeout(() => seen.push('delivery'), 1);
+    expect(clock.fireNext()).toBe('timer');
+    expect(clock.fireNext()).toBe('harness');
+    expect(clock.fireNext()).toBeNull();
+    expect(seen).toEqual(['delivery', 'sample']);
+    expect(clock.now()).toBe(2);
+  });
+
   it('set() moves time only up to the next pending timer', () => {
     const clock = new VirtualClock(100);
     clock.setTimeout(() => {}, 50);
