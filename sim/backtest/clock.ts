@@ -31,6 +31,9 @@ export class VirtualClock implements Clock, SimClock {
   fired = 0;
   /** Timers set so far (a drain watches it to see whether anything is still happening). */
   created = 0;
+  /** Deferrals so far (`defer`): the engine defers through this clock, not the event loop. */
+  deferrals = 0;
+  private readonly deferred: (() => void)[] = [];
 
   constructor(startMs: number) {
     this.current = startMs;
@@ -64,6 +67,30 @@ export class VirtualClock implements Clock, SimClock {
     if (!t) return;
     t.dead = true;
     this.live.delete(handle.id);
+  }
+
+  /**
+   * Runs `fn` at the current time on the driver's next `drain()` (the engine's deferral, e.g. the
+   * session's coalesced requote, once it defers through the Clock rather than `setImmediate`).
+   */
+  defer(fn: () => void): void {
+    this.deferred.push(fn);
+    this.deferrals++;
+  }
+
+  /** Runs every deferred task now (those deferred while draining too); how many ran. */
+  drain(): number {
+    let ran = 0;
+    for (let fn = this.deferred.shift(); fn; fn = this.deferred.shift()) {
+      ran++;
+      fn();
+    }
+    return ran;
+  }
+
+  /** Deferred tasks waiting for the driver. */
+  deferredCount(): number {
+    return this.deferred.length;
   }
 
   /** SimClock's form of a timer. */

@@ -234,18 +234,22 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
 
   // ---- draining: everything the last event set off runs before time moves
   let drainRounds = 0;
-  const activity = () => clock.created + sessionEvents + gateway.stats.writes + gateway.stats.reads;
+  const activity = () =>
+    clock.created + clock.deferrals + sessionEvents + gateway.stats.writes + gateway.stats.reads;
+  // A session that defers through the clock (Clock.defer) has nothing on the event loop but
+  // promise continuations: one quiet round (deferred queue empty, nothing new) ends the drain.
+  // One that defers with the global setImmediate may have queued a flush behind our round: two.
   const drain = async () => {
     let last = activity();
-    for (let quiet = 0, i = 0; quiet < 2 && i < 10_000; i++) {
+    for (let quiet = 0, i = 0; i < 10_000; i++) {
+      clock.drain();
       await immediate();
       drainRounds++;
       const a = activity();
-      if (a === last) quiet++;
-      else {
+      if (a !== last || clock.deferredCount() > 0) {
         quiet = 0;
         last = a;
-      }
+      } else if (++quiet >= (clock.deferrals > 0 ? 1 : 2)) return;
     }
   };
   /** Advances time (trader actions and timers in order) until `done()` or time `untilMs`. */

@@ -66,6 +66,25 @@ describe('VirtualClock', () => {
     expect(clock.now()).toBe(2);
   });
 
+  it('runs deferred work at the current time, in order, only when drained (deferrals made while draining too)', () => {
+    const clock = new VirtualClock(50);
+    const seen: [string, number][] = [];
+    clock.defer(() => {
+      seen.push(['a', clock.now()]);
+      clock.defer(() => seen.push(['c', clock.now()]));
+    });
+    clock.defer(() => seen.push(['b', clock.now()]));
+    expect(seen).toEqual([]);
+    expect(clock.deferredCount()).toBe(2);
+    expect(clock.drain()).toBe(3);
+    expect(seen).toEqual([
+      ['a', 50],
+      ['b', 50],
+      ['c', 50],
+    ]);
+    expect(clock.drain()).toBe(0);
+  });
+
   it('set() moves time only up to the next pending timer', () => {
     const clock = new VirtualClock(100);
     clock.setTimeout(() => {}, 50);
