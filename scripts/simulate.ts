@@ -21,18 +21,15 @@ import { latencyText } from '../sim/backtest/latency.ts';
 import type { BacktestStats } from '../sim/backtest/run.ts';
 import { runBacktest } from '../sim/backtest/run.ts';
 import type { RulerScore } from '../sim/scenario/ruler.ts';
-import { probabilityOf } from '../sim/scenario/truth.ts';
 import { livenessViolations, type UptimeReport } from '../sim/scenario/uptime.ts';
-import type { World } from '../sim/scenario/world.ts';
-import { BASELINES } from './paper/baselines.ts';
 import { reportCharts } from './paper/charts.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
 import { END_OF_RUN, type HeadlessResult, runHeadless } from './paper/headless.ts';
 import { SIMULATE_COMMAND, type SimulateOptions } from './paper/options.ts';
-import { oracleQuoter, type TruthOf } from './paper/oracle.ts';
 import { progressBar, progressWriter } from './paper/progress.ts';
 import { renderReport } from './paper/report-html.ts';
 import { type Scoreboard, type StrategyScore, scoreRun } from './paper/scoreboard.ts';
+import { strategyLineup } from './paper/strategies.ts';
 import { startPaperWorker } from './paper/worker.ts';
 
 const SHOWN: [string, string][] = [
@@ -139,20 +136,7 @@ async function simulate(opts: SimulateOptions, io: CommandIo): Promise<number> {
   // A bad config file is a UsageError: one line, exit 2 (runCommand).
   const config = loadEngineConfig(opts.config);
 
-  // Baselines quote the base size ours quotes.
-  const size = config.quoting.baseSize;
-  // The oracle: our rules around the scenario's true probability (bound once each run's world exists).
-  let truthOf: TruthOf | null = null;
-  const oracle = oracleQuoter(config.quoting, () => truthOf);
-  const strategies: [string, HeadlessOptionsQuoter][] = [
-    ['ours', undefined],
-    ...(opts.baselines
-      ? [
-          ...Object.entries(BASELINES).map(([n, make]) => [n, make(size)] as [string, HeadlessOptionsQuoter]),
-          ['oracle', oracle] as [string, HeadlessOptionsQuoter],
-        ]
-      : []),
-  ];
+  const { strategies, bindTruth } = strategyLineup(config, opts.baselines);
   const progress = progressWriter(io.err);
   const warnings: string[] = [];
   const results: { strategy: string; result: HeadlessResult & { stats?: BacktestStats } }[] = [];
@@ -161,17 +145,6 @@ async function simulate(opts: SimulateOptions, io: CommandIo): Promise<number> {
     const label = `[${i + 1}/${strategies.length}] ${strategy.padEnd(12)}`;
     let lastDraw = 0;
     try {
-      const bindTruth = (world: World | undefined) => {
-        truthOf = world
-          ? (ticker, now) => {
-              for (const g of world.games) {
-                const m = g.markets.find((x) => x.ticker === ticker);
-                if (m) return probabilityOf(g.path.at(now), m.outcome);
-              }
-              return null;
-            }
-          : null;
-      };
       const onProgress = (done: number, total: number) => {
         const now = Date.now();
         if (now - lastDraw < 100 && done < total) return;
@@ -270,7 +243,5 @@ async function simulate(opts: SimulateOptions, io: CommandIo): Promise<number> {
   for (const v of violations) io.err.write(`liveness violation (ours): ${v}\n`);
   return violations.length > 0 ? 1 : 0;
 }
-
-type HeadlessOptionsQuoter = Parameters<typeof runHeadless>[0]['quoter'];
 
 runIfEntry(import.meta.url, main);
