@@ -211,13 +211,24 @@ export class InMemoryFeed implements MarketFeed, BookReader {
     });
   }
 
+  /** Deliveries on the wire: the worker's books lag the exchange's until they land. */
+  get inFlight(): number {
+    return this.pending;
+  }
+
   /** Runs `fn` one feed-latency draw from now, never before an earlier delivery (FIFO). */
   private schedule(fn: () => void): void {
     const now = this.o.clock.now();
     const at = Math.max(this.lastDeliveryMs, now + this.o.latency.sample());
     this.lastDeliveryMs = at;
-    this.o.clock.setTimeout(fn, at - now);
+    this.pending++;
+    this.o.clock.setTimeout(() => {
+      this.pending--;
+      fn();
+    }, at - now);
   }
+
+  private pending = 0;
 
   private deliver(items: Delivery[]): void {
     this.stats.deliveries++;
