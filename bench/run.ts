@@ -24,6 +24,7 @@ async function benches(): Promise<Bench[]> {
   await add('odds-aggregation', async () => (await import('./odds-aggregation.ts')).benchOddsAggregation);
   await add('lambdas', async () => (await import('./lambdas.ts')).benchLambdas);
   await add('simulation', async () => (await import('./simulation.ts')).benchSimulation);
+  await add('backtest', async () => (await import('./backtest.ts')).benchBacktest);
   return list;
 }
 
@@ -36,6 +37,7 @@ const BENCH_NAMES = [
   'odds-aggregation',
   'lambdas',
   'simulation',
+  'backtest',
 ] as const;
 
 export const BENCH_COMMAND = defineCommand({

@@ -1,7 +1,9 @@
 /**
- * `npm run evaluate -- --scenarios A,B,… [--seeds 1-30] [--out DIR] [--jobs N] [--config FILE]`
+ * `npm run evaluate -- --scenarios A,B,… [--seeds 1-30] [--out DIR] [--jobs N] [--config FILE]
+ *   [--transport backtest|socket]`
  *
- * Runs every strategy (ours and the baselines, through `npm run simulate`) on
+ * Runs every strategy (ours and the baselines, through `npm run simulate`: the
+ * in-process backtest by default, `--transport socket` the paper stack) on
  * the same seeds of each scenario, N simulate processes at a time (default:
  * every core), and prints per scenario the mean ± s.e. of truth-marked PnL,
  * the paired difference ours − each baseline with its t, and the markouts.
@@ -46,6 +48,9 @@ const zOptions = z.object({
   out: z.string().min(1).optional(),
   jobs: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(64, 'must be ≤ 64').optional(),
   config: z.string().min(1).optional(),
+  transport: z
+    .enum(['backtest', 'socket'], { message: 'must be "backtest" or "socket"' })
+    .default('backtest'),
 });
 const zEvaluateOptions = zOptions.transform((o, ctx) => {
   try {
@@ -76,6 +81,11 @@ export const EVALUATE_COMMAND = defineCommand({
       help: `simulate processes at once (default: cores = ${availableParallelism()})`,
     },
     config: { type: 'string', arg: 'FILE', help: 'engine config JSON (passed to simulate)' },
+    transport: {
+      type: 'string',
+      arg: 'backtest|socket',
+      help: 'passed to simulate: the in-process backtest (default) or the paper stack over loopback sockets',
+    },
   },
   schema: zEvaluateOptions,
   notes: 'Exit codes: 0 done, 1 a run failed (or ours below the liveness floor), 2 bad options.',
@@ -93,7 +103,11 @@ interface Job {
 }
 
 /** One `simulate` in a child process (ours and the baselines on one seed). */
-function runSimulate(job: Job, config: string | undefined): Promise<{ ok: boolean; stderr: string }> {
+function runSimulate(
+  job: Job,
+  config: string | undefined,
+  transport: 'backtest' | 'socket',
+): Promise<{ ok: boolean; stderr: string }> {
   const script = join(fileURLToPath(new URL('.', import.meta.url)), 'simulate.ts');
   const args = [
     ...process.execArgv,
@@ -105,6 +119,8 @@ function runSimulate(job: Job, config: string | undefined): Promise<{ ok: boolea
     '--report',
     job.dir,
     ...(config ? ['--config', config] : []),
+    '--transport',
+    transport,
   ];
   return new Promise((done) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
@@ -184,7 +200,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       const job = jobs[next++];
       if (!job) return;
       mkdirSync(job.dir, { recursive: true });
-      const r = await runSimulate(job, opts.config);
+      const r = await runSimulate(job, opts.config, opts.transport);
       finished++;
       const name = basename(job.scenario, '.json');
       if (!r.ok) failures.push(`${name} seed ${job.seed}: ${r.stderr.trim().split('\n').at(-1) ?? 'failed'}`);

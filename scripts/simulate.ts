@@ -1,7 +1,11 @@
 /**
- * `npm run simulate -- --scenario FILE [--speed max] [--seed S] [--report DIR]`
+ * `npm run simulate -- --scenario FILE [--seed S] [--report DIR] [--transport backtest|socket]
+ *   [--order-latency L] [--feed-latency L] [--speed max|X]`
  *
- * Runs a scenario headless as fast as the machine allows, once for our
+ * Runs a scenario headless as fast as the machine allows — by default as an
+ * in-process backtest (sim/backtest: the real session on in-memory ports, one
+ * virtual clock, deterministic); `--transport socket` runs the paper stack
+ * over loopback sockets in lockstep (scripts/paper/headless.ts) — once for our
  * strategy and once for each baseline on the same seed (fixed-spread
  * symmetric quoter without skew; top-of-book joiner without ceilings; the
  * oracle: our rules around the scenario's true probability), and
@@ -13,18 +17,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { type CommandIo, runCommand, runIfEntry } from '../shared/cli.ts';
+import { latencyText } from '../sim/backtest/latency.ts';
+import type { BacktestStats } from '../sim/backtest/run.ts';
+import { runBacktest } from '../sim/backtest/run.ts';
 import type { RulerScore } from '../sim/scenario/ruler.ts';
-import { probabilityOf } from '../sim/scenario/truth.ts';
 import { livenessViolations, type UptimeReport } from '../sim/scenario/uptime.ts';
-import { BASELINES } from './paper/baselines.ts';
 import { reportCharts } from './paper/charts.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
 import { END_OF_RUN, type HeadlessResult, runHeadless } from './paper/headless.ts';
 import { SIMULATE_COMMAND, type SimulateOptions } from './paper/options.ts';
-import { oracleQuoter, type TruthOf } from './paper/oracle.ts';
 import { progressBar, progressWriter } from './paper/progress.ts';
 import { renderReport } from './paper/report-html.ts';
 import { type Scoreboard, type StrategyScore, scoreRun } from './paper/scoreboard.ts';
+import { strategyLineup } from './paper/strategies.ts';
 import { startPaperWorker } from './paper/worker.ts';
 
 const SHOWN: [string, string][] = [
@@ -131,66 +136,61 @@ async function simulate(opts: SimulateOptions, io: CommandIo): Promise<number> {
   // A bad config file is a UsageError: one line, exit 2 (runCommand).
   const config = loadEngineConfig(opts.config);
 
-  // Baselines quote the base size ours quotes.
-  const size = config.quoting.baseSize;
-  // The oracle: our rules around the scenario's true probability (bound once each run's world exists).
-  let truthOf: TruthOf | null = null;
-  const oracle = oracleQuoter(config.quoting, () => truthOf);
-  const strategies: [string, HeadlessOptionsQuoter][] = [
-    ['ours', undefined],
-    ...(opts.baselines
-      ? [
-          ...Object.entries(BASELINES).map(([n, make]) => [n, make(size)] as [string, HeadlessOptionsQuoter]),
-          ['oracle', oracle] as [string, HeadlessOptionsQuoter],
-        ]
-      : []),
-  ];
+  const { strategies, bindTruth } = strategyLineup(config, opts.baselines);
   const progress = progressWriter(io.err);
   const warnings: string[] = [];
-  const results: { strategy: string; result: HeadlessResult }[] = [];
+  const results: { strategy: string; result: HeadlessResult & { stats?: BacktestStats } }[] = [];
   const wallStart = Date.now();
   for (const [i, [strategy, quoter]] of strategies.entries()) {
     const label = `[${i + 1}/${strategies.length}] ${strategy.padEnd(12)}`;
     let lastDraw = 0;
     try {
-      const result = await runHeadless({
-        strategy,
-        scenario: opts.scenario,
-        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
-        config,
-        ...(quoter ? { quoter } : {}),
-        speed: opts.speed,
-        startWorker: startPaperWorker,
-        onStack: (stack) => {
-          const world = stack.sim?.world;
-          truthOf = world
-            ? (ticker, now) => {
-                for (const g of world.games) {
-                  const m = g.markets.find((x) => x.ticker === ticker);
-                  if (m) return probabilityOf(g.path.at(now), m.outcome);
-                }
-                return null;
-              }
-            : null;
-        },
-        onProgress: (done, total) => {
-          const now = Date.now();
-          if (now - lastDraw < 100 && done < total) return;
-          lastDraw = now;
-          progress.update(
-            `${label} ${progressBar(done, total)} ${Math.round(done / 60_000)}/${Math.round(total / 60_000)} min`,
-          );
-        },
-        log: (e) => {
-          if (e.level !== 'error') return;
-          if (e.event === 'kill_switch_tripped' && e.reason === END_OF_RUN) return; // our own stop at the end
-          const detail = e.error ?? e.reason;
-          const text = `${strategy}: ${String(e.msg ?? e.event ?? 'error')}${detail ? ` (${String(detail)})` : ''}`;
-          if (!warnings.includes(text) && warnings.length < 50) warnings.push(text);
-        },
-      });
+      const onProgress = (done: number, total: number) => {
+        const now = Date.now();
+        if (now - lastDraw < 100 && done < total) return;
+        lastDraw = now;
+        progress.update(
+          `${label} ${progressBar(done, total)} ${Math.round(done / 60_000)}/${Math.round(total / 60_000)} min`,
+        );
+      };
+      const log = (e: Record<string, unknown>) => {
+        if (e.level !== 'error') return;
+        if (e.event === 'kill_switch_tripped' && e.reason === END_OF_RUN) return; // our own stop at the end
+        const detail = e.error ?? e.reason;
+        const text = `${strategy}: ${String(e.msg ?? e.event ?? 'error')}${detail ? ` (${String(detail)})` : ''}`;
+        if (!warnings.includes(text) && warnings.length < 50) warnings.push(text);
+      };
+      const seed = opts.seed === undefined ? {} : { seed: opts.seed };
+      const result: HeadlessResult & { stats?: BacktestStats } =
+        opts.transport === 'backtest'
+          ? await runBacktest({
+              strategy,
+              scenario: opts.scenario,
+              ...seed,
+              config,
+              ...(quoter ? { quoter } : {}),
+              latency: opts.latency,
+              onWorld: bindTruth,
+              onProgress,
+              log,
+            })
+          : await runHeadless({
+              strategy,
+              scenario: opts.scenario,
+              ...seed,
+              config,
+              ...(quoter ? { quoter } : {}),
+              speed: opts.speed,
+              startWorker: startPaperWorker,
+              onStack: (stack) => bindTruth(stack.sim?.world),
+              onProgress,
+              log,
+            });
+      const perf = result.stats
+        ? `, ${Math.round(result.stats.exchangeEvents / (result.wallMs / 1000)).toLocaleString('en-US')} exchange events/s`
+        : '';
       progress.done(
-        `${label} done in ${(result.wallMs / 1000).toFixed(1)} s, ${result.record.fills.length} fills${result.flat ? '' : ' — NOT FLAT at the end'}`,
+        `${label} done in ${(result.wallMs / 1000).toFixed(1)} s, ${result.record.fills.length} fills${perf}${result.flat ? '' : ' — NOT FLAT at the end'}`,
       );
       results.push({ strategy, result });
     } catch (err) {
@@ -219,6 +219,9 @@ async function simulate(opts: SimulateOptions, io: CommandIo): Promise<number> {
     scoreboard,
     charts: reportCharts(results.map((r) => ({ strategy: r.strategy, lines: r.result.lines }))),
     notes: [
+      opts.transport === 'backtest'
+        ? `transport: in-process backtest, order-entry latency ${latencyText(opts.latency.orderEntry)} ms each way, feed latency ${latencyText(opts.latency.feed)} ms.`
+        : 'transport: paper stack over loopback sockets, lockstep.',
       'fixed-spread: symmetric quotes theo ± 3¢, no inventory skew. top-of-book: joins the best bid and ask of others, no ceilings. oracle: our quoting rules around the scenario true probability instead of the theo (the ceiling of what the rules earn in this world).',
       'Every strategy runs through the same worker, order manager and risk gate (limits, stop time, kill switch).',
       'adverse selection: theo move against us within 60 s after each fill, × contracts (positive = cost).',
@@ -240,7 +243,5 @@ async function simulate(opts: SimulateOptions, io: CommandIo): Promise<number> {
   for (const v of violations) io.err.write(`liveness violation (ours): ${v}\n`);
   return violations.length > 0 ? 1 : 0;
 }
-
-type HeadlessOptionsQuoter = Parameters<typeof runHeadless>[0]['quoter'];
 
 runIfEntry(import.meta.url, main);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { defineCommand, parseCommandLine, UsageError, usageOf } from '../../shared/cli.ts';
 import { kalshiUrls } from '../../shared/kalshi/hosts.ts';
 import { ODDS_API_BASE_URL } from '../../shared/odds/client.ts';
+import { DEFAULT_LATENCY, latencyText, parseLatency } from '../../sim/backtest/latency.ts';
 
 export const DEFAULT_SCENARIO = 'sim/scenarios/nba-quiet-evening.json';
 export const DEFAULT_DASHBOARD_PORT = 8787;
@@ -29,6 +30,16 @@ const zSpeed = z.union([
     .positive('must be > 0')
     .max(10_000, 'must be ≤ 10000'),
 ]);
+
+/** A backtest latency: `12`, `5-25` or `exp:5:15` (sim/backtest/latency.ts). */
+const zLatency = z.string().transform((t, ctx) => {
+  try {
+    return parseLatency(t);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
+});
 
 export const zStartOptions = z.object({
   scenario: zPath.default(DEFAULT_SCENARIO),
@@ -54,8 +65,30 @@ export const zSimulateOptions = z
     report: zPath.default('reports/simulate'),
     config: zPath.optional(),
     'no-baselines': z.boolean().default(false),
+    transport: z
+      .enum(['backtest', 'socket'], { message: 'must be "backtest" or "socket"' })
+      .default('backtest'),
+    'order-latency': zLatency.optional(),
+    'feed-latency': zLatency.optional(),
   })
-  .transform(({ 'no-baselines': noBaselines, ...o }) => ({ ...o, baselines: !noBaselines }));
+  .superRefine((o, ctx) => {
+    if (o.transport === 'backtest' && o.speed !== 'max')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['speed'],
+        message: 'a backtest runs as fast as it can: use --transport socket',
+      });
+  })
+  .transform(
+    ({ 'no-baselines': noBaselines, 'order-latency': orderLatency, 'feed-latency': feedLatency, ...o }) => ({
+      ...o,
+      baselines: !noBaselines,
+      latency: {
+        orderEntry: orderLatency ?? DEFAULT_LATENCY.orderEntry,
+        feed: feedLatency ?? DEFAULT_LATENCY.feed,
+      },
+    }),
+  );
 export type SimulateOptions = z.infer<typeof zSimulateOptions>;
 
 function firstIssue(error: z.ZodError, prefix: string): UsageError {
@@ -106,7 +139,7 @@ export const SIMULATE_COMMAND = defineCommand({
     speed: {
       type: 'string',
       arg: 'max|X',
-      help: 'as fast as possible (default) or X scenario seconds per wall second',
+      help: 'as fast as possible (default) or X scenario seconds per wall second (with --transport socket)',
     },
     seed: { type: 'string', arg: 'S', help: "seed for the simulator (default: the scenario's)" },
     report: {
@@ -116,6 +149,21 @@ export const SIMULATE_COMMAND = defineCommand({
     },
     config: { type: 'string', arg: 'FILE', help: 'engine config JSON' },
     'no-baselines': { type: 'boolean', help: 'run only our strategy' },
+    transport: {
+      type: 'string',
+      arg: 'backtest|socket',
+      help: 'backtest (default): the worker and the simulator in process on one virtual clock, deterministic; socket: the paper stack over loopback sockets in lockstep',
+    },
+    'order-latency': {
+      type: 'string',
+      arg: 'MS|MIN-MAX|exp:MIN:MEAN',
+      help: `backtest: one-way order-entry latency in ms (default ${latencyText(DEFAULT_LATENCY.orderEntry)})`,
+    },
+    'feed-latency': {
+      type: 'string',
+      arg: 'MS|MIN-MAX|exp:MIN:MEAN',
+      help: `backtest: exchange event to worker latency in ms (default ${latencyText(DEFAULT_LATENCY.feed)})`,
+    },
   },
   schema: zSimulateOptions,
   notes:

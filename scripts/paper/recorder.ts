@@ -26,7 +26,8 @@ const USER_WRITES = new Set(['Created', 'Amend', 'Decrease', 'Cancel']);
 
 export interface RecorderOptions {
   strategy: string;
-  kalshi: KalshiSim;
+  /** The exchange (only its engine is read): the simulator, or a backtest's in-process engine. */
+  kalshi: Pick<KalshiSim, 'admin'>;
   userId: string;
   world: World;
   /** Stop margin of the engine config: nothing of ours may rest after start − margin. */

@@ -168,6 +168,11 @@ export class ScenarioRunner {
     return this.now() >= this.world.endMs && this.scheduler.size === 0;
   }
 
+  /** When the next scheduled action is due (an in-process driver interleaves it with its own timers). */
+  nextActionAt(): number | undefined {
+    return this.scheduler.peek();
+  }
+
   /** Lists the games on the exchange, funds the traders and schedules everything. Idempotent. */
   setup(): void {
     if (this.isSetUp) return;

@@ -27,7 +27,15 @@ describe('evaluate command line', () => {
       ['--scenarios', 'a.json, nba-quiet-evening', '--seeds', '1-3,7', '--jobs', '2'],
       { out: sink(), err },
     );
-    expect(o).toMatchObject({ scenarios: ['a.json', 'nba-quiet-evening'], seedList: [1, 2, 3, 7], jobs: 2 });
+    expect(o).toMatchObject({
+      scenarios: ['a.json', 'nba-quiet-evening'],
+      seedList: [1, 2, 3, 7],
+      jobs: 2,
+      transport: 'backtest',
+    });
+    expect(
+      parseEvaluateOptions(['--scenarios', 'a', '--transport', 'socket'], { out: sink(), err }),
+    ).toMatchObject({ transport: 'socket' });
     expect(err.text).toBe('');
   });
 
@@ -36,6 +44,7 @@ describe('evaluate command line', () => {
     [['--scenarios', 'a', '--seeds', '5-1'], /--seeds/],
     [['--seeds', '1-3'], /--scenarios/],
     [['--scenarios', 'a', '--warp'], /warp/],
+    [['--scenarios', 'a', '--transport', 'carrier-pigeon'], /--transport/],
   ])('exits 2 on a bad flag with one clear line: %j', (argv, pattern) => {
     const err = sink();
     expect(parseEvaluateOptions(argv, { out: sink(), err })).toBe(2);

@@ -1,7 +1,9 @@
 /**
  * `npm run simulate` as a user runs it, on a one-game scenario: ours and both
- * baselines run on the same seed, and the report directory holds a scoreboard
- * with every field issue #7 lists, per strategy, and an HTML report.
+ * baselines run on the same seed (the in-process backtest by default, the
+ * paper stack over sockets with `--transport socket`), and the report
+ * directory holds a scoreboard with every field issue #7 lists, per strategy,
+ * and an HTML report.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -98,6 +100,37 @@ describe('npm run simulate end to end', () => {
     expect(stdout).toContain('quoting uptime');
     // The run passed, so ours met the liveness floor.
     expect(board.ours!.liveness).toMatchObject({ violations: [] });
+  }, 240_000);
+
+  it('--transport socket keeps the paper stack over loopback sockets in lockstep (the integration path)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kmm-sim-socket-'));
+    const { stderr } = await run(
+      'npm',
+      [
+        'run',
+        'simulate',
+        '--',
+        '--scenario',
+        'test/scripts/fixtures/tiny-scenario.json',
+        '--seed',
+        '5',
+        '--no-baselines',
+        '--transport',
+        'socket',
+        '--report',
+        dir,
+      ],
+      { cwd: root, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } },
+    );
+    expect(stderr).toMatch(/\[1\/1\] ours .*done in/);
+    const board = JSON.parse(readFileSync(join(dir, 'scoreboard.json'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(Object.keys(board)).toEqual(['ours']);
+    for (const f of FIELDS) expect(typeof board.ours![f], f).toBe('number');
+    expect(board.ours!.orders_after_stop).toBe(0);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('loopback sockets, lockstep');
   }, 240_000);
 
   it('a bad option exits 2 naming it', async () => {

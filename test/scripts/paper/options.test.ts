@@ -66,18 +66,38 @@ describe('npm start options', () => {
 });
 
 describe('npm run simulate options', () => {
-  it('defaults to max speed, baselines on, reports/simulate', () => {
+  it('defaults to the in-process backtest at max speed, baselines on, reports/simulate', () => {
     expect(parseSimulateOptions([])).toMatchObject({
+      transport: 'backtest',
       speed: 'max',
       baselines: true,
       report: 'reports/simulate',
+      latency: {
+        orderEntry: { kind: 'uniform', minMs: 5, maxMs: 25 },
+        feed: { kind: 'uniform', minMs: 5, maxMs: 20 },
+      },
     });
-    expect(parseSimulateOptions(['--speed', '50', '--no-baselines', '--report', 'out'])).toMatchObject({
-      speed: 50,
-      baselines: false,
-      report: 'out',
-    });
+    expect(
+      parseSimulateOptions(['--transport', 'socket', '--speed', '50', '--no-baselines', '--report', 'out']),
+    ).toMatchObject({ transport: 'socket', speed: 50, baselines: false, report: 'out' });
     expect(usage(() => parseSimulateOptions(['--speed', 'warp'])).field).toBe('--speed');
+    expect(usage(() => parseSimulateOptions(['--transport', 'pigeon'])).field).toBe('--transport');
+  });
+
+  it('reads backtest latencies (constant, uniform, exponential) and refuses a paced backtest', () => {
+    expect(parseSimulateOptions(['--order-latency', '12', '--feed-latency', 'exp:2:8']).latency).toEqual({
+      orderEntry: { kind: 'constant', ms: 12 },
+      feed: { kind: 'exponential', minMs: 2, meanMs: 8 },
+    });
+    expect(parseSimulateOptions(['--feed-latency', '3-9']).latency.feed).toEqual({
+      kind: 'uniform',
+      minMs: 3,
+      maxMs: 9,
+    });
+    expect(usage(() => parseSimulateOptions(['--order-latency', '9-3'])).field).toBe('--order-latency');
+    expect(usage(() => parseSimulateOptions(['--feed-latency', 'soon'])).field).toBe('--feed-latency');
+    // A backtest has no wall pace: --speed X belongs to the socket transport.
+    expect(usage(() => parseSimulateOptions(['--speed', '50'])).field).toBe('--speed');
   });
 
   it('reads its command line the one way: the shared --help, one line and exit 2 on a bad flag', () => {

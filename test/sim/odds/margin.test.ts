@@ -22,7 +22,7 @@ describe('applyMargin', () => {
       fc.property(fair, vig, fc.constantFrom('proportional' as const, 'shin' as const), (p, v, model) => {
         const implied = applyMargin(p, v, model);
         expect(implied.reduce((a, b) => a + b, 0)).toBeCloseTo(1 + v, 9);
-        implied.forEach((x, i) => expect(x).toBeGreaterThan(p[i] as number));
+        for (const [i, x] of implied.entries()) expect(x).toBeGreaterThan(p[i] as number);
       }),
     );
   });
@@ -35,7 +35,7 @@ describe('applyMargin', () => {
         fc.pre(implied.every((x) => x < 0.99));
         const back = devig(implied, 'shin');
         expect(back.ok).toBe(true);
-        if (back.ok) back.probabilities.forEach((x, i) => expect(x).toBeCloseTo(p[i] as number, 6));
+        if (back.ok) for (const [i, x] of back.probabilities.entries()) expect(x).toBeCloseTo(p[i] as number, 6);
       }),
     );
   });

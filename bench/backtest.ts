@@ -1,0 +1,85 @@
+/**
+ * The in-process backtest's speed (issue #20 §2): wall time of one strategy
+ * run of nba-quiet-evening (172 scenario minutes, ours) on sim/backtest, with
+ * the lockstep run over loopback sockets (scripts/paper/headless.ts) of the
+ * same scenario, seed and config beside it in the same process and load. The
+ * first backtest run warms the modules and is not counted; CPU time is given
+ * too, since the shared machine's load stretches wall time.
+ */
+import { loadavg } from 'node:os';
+import { runHeadless } from '../scripts/paper/headless.ts';
+import { startPaperWorker } from '../scripts/paper/worker.ts';
+import { parseEngineConfig } from '../shared/config/engine-config.ts';
+import { runBacktest } from '../sim/backtest/run.ts';
+import { resolveScenarioPath } from '../sim/main.ts';
+import { type Figure, figure } from './figures.ts';
+
+export const SCENARIO = 'nba-quiet-evening';
+/** Counted backtest runs (after one warm-up). */
+const RUNS = 3;
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const cpuMsSince = (c0: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+};
+
+export async function benchBacktest(): Promise<Figure[]> {
+  const config = parseEngineConfig({});
+  const scenario = resolveScenarioPath(SCENARIO);
+  const run = () => runBacktest({ strategy: 'ours', scenario, config });
+  await run();
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  let events = 0;
+  let eventsWallMs = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const c0 = process.cpuUsage();
+    const r = await run();
+    cpus.push(cpuMsSince(c0));
+    walls.push(r.wallMs);
+    events += r.stats.exchangeEvents;
+    eventsWallMs += r.wallMs;
+  }
+  const c0 = process.cpuUsage();
+  const lock = await runHeadless({
+    strategy: 'ours',
+    scenario,
+    config,
+    speed: 'max',
+    startWorker: startPaperWorker,
+  });
+  const lockCpu = cpuMsSince(c0);
+  const load = `load average ${loadavg()[0]!.toFixed(1)} on 2 cores`;
+  return [
+    figure(
+      'backtest_wall_per_strategy_run',
+      median(walls) / 1000,
+      's',
+      0.3,
+      'lower',
+      walls.length,
+      `${SCENARIO}, ours, median of ${walls.length} runs (${walls.map((w) => (w / 1000).toFixed(2)).join(', ')} s); lockstep over sockets beside it, same process; ${load}`,
+      { name: 'lockstep_wall_per_strategy_run', value: lock.wallMs / 1000, unit: 's', samples: 1 },
+    ),
+    figure(
+      'backtest_cpu_per_strategy_run',
+      median(cpus) / 1000,
+      's',
+      null,
+      'lower',
+      cpus.length,
+      `${SCENARIO}, ours: CPU of the whole process during each run (the simulator, the worker, the recorders)`,
+      { name: 'lockstep_cpu_per_strategy_run', value: lockCpu / 1000, unit: 's', samples: 1 },
+    ),
+    figure(
+      'backtest_exchange_events_per_sec',
+      events / (eventsWallMs / 1000),
+      'events/s',
+      null,
+      'higher',
+      events,
+      `${SCENARIO}: ${events} exchange events over ${RUNS} runs in ${(eventsWallMs / 1000).toFixed(1)} s wall`,
+    ),
+  ];
+}

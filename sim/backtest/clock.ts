@@ -1,0 +1,182 @@
+/**
+ * The backtest's one clock: scenario time that moves only when the driver
+ * fires the next timer. It is the worker's `Clock` (session timers, the REST
+ * token buckets, the kill switch's pauses), the simulator's `SimClock` (the
+ * matching engine's timestamps, fault timers) and the latency model's wire, so
+ * every part of the run reads the same instant. Timers fire in time order, then
+ * in the order they were set: the same inputs give the same sequence.
+ */
+import type { Clock, TimerHandle } from '../../shared/clock.ts';
+import type { SimClock } from '../clock.ts';
+
+interface Timer {
+  at: number;
+  seq: number;
+  id: number;
+  fn: () => void;
+  dead: boolean;
+  /** A harness timer (sampling): firing it cannot wake the worker. */
+  harness: boolean;
+}
+
+export class VirtualClock implements Clock, SimClock {
+  readonly speed = Number.POSITIVE_INFINITY;
+  private current: number;
+  private readonly heap: Timer[] = [];
+  /** Timers not yet fired or cleared, by id (a cleared one is marked dead and dropped when it reaches the top). */
+  private readonly live = new Map<number, Timer>();
+  private nextId = 1;
+  private seq = 0;
+  /** Timers fired so far (the run's event count). */
+  fired = 0;
+  /** Timers set so far (a drain watches it to see whether anything is still happening). */
+  created = 0;
+  /** Deferrals so far (`defer`): the engine defers through this clock, not the event loop. */
+  deferrals = 0;
+  private readonly deferred: (() => void)[] = [];
+
+  constructor(startMs: number) {
+    this.current = startMs;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.schedule(fn, ms, false);
+  }
+
+  /** A timer of the harness itself (samples, progress): `fireNext` says it needs no drain after it. */
+  setHarnessTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.schedule(fn, ms, true);
+  }
+
+  private schedule(fn: () => void, ms: number, harness: boolean): TimerHandle {
+    const id = this.nextId++;
+    this.created++;
+    const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
+    const t: Timer = { at: this.current + delay, seq: this.seq++, id, fn, dead: false, harness };
+    this.live.set(id, t);
+    this.push(t);
+    return { id };
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    const t = this.live.get(handle.id);
+    if (!t) return;
+    t.dead = true;
+    this.live.delete(handle.id);
+  }
+
+  /**
+   * Runs `fn` at the current time on the driver's next `drain()` (the engine's deferral, e.g. the
+   * session's coalesced requote, once it defers through the Clock rather than `setImmediate`).
+   */
+  defer(fn: () => void): void {
+    this.deferred.push(fn);
+    this.deferrals++;
+  }
+
+  /** Runs every deferred task now (those deferred while draining too); how many ran. */
+  drain(): number {
+    let ran = 0;
+    for (let fn = this.deferred.shift(); fn; fn = this.deferred.shift()) {
+      ran++;
+      fn();
+    }
+    return ran;
+  }
+
+  /** Deferred tasks waiting for the driver. */
+  deferredCount(): number {
+    return this.deferred.length;
+  }
+
+  /** SimClock's form of a timer. */
+  after(fn: () => void, ms: number): () => void {
+    const h = this.setTimeout(fn, ms);
+    return () => this.clearTimeout(h);
+  }
+
+  /**
+   * Moves time forward without firing anything (the scenario runner's stepped clock). The driver
+   * never moves it past a pending timer; doing so would reorder events, so it is refused.
+   */
+  set(ms: number): void {
+    if (ms < this.current) throw new RangeError('backtest time cannot go backwards');
+    const next = this.nextDue();
+    if (next !== undefined && ms > next)
+      throw new RangeError('backtest time cannot jump past a pending timer');
+    this.current = ms;
+  }
+
+  /** When the earliest live timer is due, or undefined when none is pending. */
+  nextDue(): number | undefined {
+    this.dropCancelled();
+    return this.heap[0]?.at;
+  }
+
+  /**
+   * Fires the earliest live timer (time moves to its due time): `'timer'` for a worker's or a
+   * port's timer (the event loop should be drained after it), `'harness'` for the harness's own,
+   * null when none is pending.
+   */
+  fireNext(): 'timer' | 'harness' | null {
+    this.dropCancelled();
+    const top = this.pop();
+    if (!top) return null;
+    this.live.delete(top.id);
+    if (top.at > this.current) this.current = top.at;
+    this.fired++;
+    top.fn();
+    return top.harness ? 'harness' : 'timer';
+  }
+
+  /** Pending timers (cancelled ones excluded). */
+  get pending(): number {
+    return this.live.size;
+  }
+
+  private dropCancelled(): void {
+    while (this.heap.length > 0 && this.heap[0]!.dead) this.pop();
+  }
+
+  private less(a: Timer, b: Timer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private push(t: Timer): void {
+    const h = this.heap;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  private pop(): Timer | undefined {
+    const h = this.heap;
+    const top = h[0];
+    if (!top) return undefined;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
