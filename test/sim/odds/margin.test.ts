@@ -35,7 +35,8 @@ describe('applyMargin', () => {
         fc.pre(implied.every((x) => x < 0.99));
         const back = devig(implied, 'shin');
         expect(back.ok).toBe(true);
-        if (back.ok) for (const [i, x] of back.probabilities.entries()) expect(x).toBeCloseTo(p[i] as number, 6);
+        if (back.ok)
+          for (const [i, x] of back.probabilities.entries()) expect(x).toBeCloseTo(p[i] as number, 6);
       }),
     );
   });
