@@ -135,13 +135,15 @@ export class OrderManager {
    * visible depth there may hold of ours. An order with a write in flight or an unknown outcome
    * counts too, at the larger of its sizes: the depth without our own is what others offer, and
    * leaving our order out while its write was in flight made it count as others' depth, raising
-   * the game's limit (and so our sizes) until the write landed and lowering it again after. (An
-   * amend to a new price counts at the old price until its ack: the ledger learns the price then.)
+   * the game's limit (and so our sizes) until the write landed and lowering it again after. An
+   * amend to a new price counts at both prices until its answer (it may rest at either).
    */
   restingAt(ticker: string, side: BookSide, price: Micros): Centis {
     let size = 0;
     const set = this.store.ofTicker(ticker);
-    if (set) for (const o of set) if (o.side === side && o.price === price) size += o.remaining;
+    if (set)
+      for (const o of set)
+        if (o.side === side && (o.price === price || o.pendingPrice === price)) size += o.remaining;
     return size;
   }
 

@@ -497,6 +497,20 @@ describe('OrderManager', () => {
     expect(manager.restingAt('G-A', 'ask', 450_000)).toBe(300);
   });
 
+  it('an amend to a new price in flight counts at both prices until its answer, then at the new one only', async () => {
+    const { ex, manager, game } = rig(10_000);
+    await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+    ex.hold = true;
+    const writing = manager.sync(game, [q('G-A', 'bid', 41, 600)]);
+    await drain();
+    expect(manager.restingAt('G-A', 'bid', 400_000)).toBe(600); // it may still rest here
+    expect(manager.restingAt('G-A', 'bid', 410_000)).toBe(600); // or here already (the exchange applied it)
+    ex.release();
+    await writing;
+    expect(manager.restingAt('G-A', 'bid', 400_000)).toBe(0);
+    expect(manager.restingAt('G-A', 'bid', 410_000)).toBe(600);
+  });
+
   it('accounts a fill that races an amend acknowledgement exactly once', async () => {
     const { ex, manager, game, inventory } = rig(10_000);
     await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
