@@ -6,9 +6,10 @@
  * exactly once, in `quotes` or in `suppressed`.
  *
  * Targets are TOTAL desired resting sizes per side (not increments); `pending`
- * is exposure the engine cannot take back with this decision (sent and
- * unacknowledged orders, resting orders it will not cancel): it counts as if
- * filled against the limit.
+ * is the size of each side's own order in flight (sent and unacknowledged, or
+ * of unknown outcome): it counts as if filled against the limit, and since the
+ * side's target will be written to that same order, the side counts the larger
+ * of the two, never their sum (risk/limits fitSizesToLimit).
  *
  * Steps (each a pure function elsewhere):
  *  1. stop rule (risk/stop-rule) — nothing at or after the stop time;
@@ -58,7 +59,7 @@ export interface MarketQuoteInput {
    * points against the game's directional inventory.
    */
   avgEntry: number | null;
-  /** Exposure counted as filled: pending bids / asks, Centis ≥ 0. */
+  /** This side's order in flight (counted as filled; the side counts max(pending, target)), Centis ≥ 0. */
   pending: SideSizes;
 }
 

@@ -7,12 +7,13 @@
  * manipulable sports (esports, college baseball, boxing) have tighter constants.
  * Limits are in contracts (Centis) of the game's exposure spread.
  *
- * The limit binds the WORST CASE: every pending order (sent, unacknowledged, or
- * resting and not being replaced) and every new quote filling. With exposure
- * vector e (see inventory.ts), a bid on outcome i raises e_i and an ask on k
- * lowers e_k, so for all i ≠ k:
+ * The limit binds the WORST CASE: every order in flight (sent, unacknowledged,
+ * or uncertain) and every quote filling. A side's quote is the total its one
+ * order will hold, so a side whose order is in flight counts the larger of the
+ * two. With exposure vector e (see inventory.ts), a bid on outcome i raises e_i
+ * and an ask on k lowers e_k, so for all i ≠ k:
  *
- *   (e_i + pendingBid_i + bid_i) − (e_k − pendingAsk_k − ask_k) ≤ limit
+ *   (e_i + max(pendingBid_i, bid_i)) − (e_k − max(pendingAsk_k, ask_k)) ≤ limit
  *
  * Two-way game with q = pos_A − pos_B: long side  q + bid_A + ask_B ≤ limit,
  *                                      short side −q + bid_B + ask_A ≤ limit.
@@ -127,15 +128,15 @@ export function taperedSizes(base: Centis, q: number, limit: Centis): SideSizes 
   return { bid: q > 0 ? shrink(q) : base, ask: q < 0 ? shrink(-q) : base };
 }
 
-/** max over i ≠ k of (e_i + pendingBid_i + bid_i) − (e_k − pendingAsk_k − ask_k): the worst-case exposure spread. */
+/** max over i ≠ k of (e_i + max(pendingBid_i, bid_i)) − (e_k − max(pendingAsk_k, ask_k)): the worst-case exposure spread. */
 export function worstCaseSpread(
   exposure: readonly Centis[],
   pending: readonly SideSizes[],
   sizes: readonly SideSizes[],
 ): Centis {
   let worst = Number.NEGATIVE_INFINITY;
-  const up = exposure.map((e, i) => e + (pending[i]?.bid ?? 0) + (sizes[i]?.bid ?? 0));
-  const down = exposure.map((e, k) => e - (pending[k]?.ask ?? 0) - (sizes[k]?.ask ?? 0));
+  const up = exposure.map((e, i) => e + Math.max(pending[i]?.bid ?? 0, sizes[i]?.bid ?? 0));
+  const down = exposure.map((e, k) => e - Math.max(pending[k]?.ask ?? 0, sizes[k]?.ask ?? 0));
   for (let i = 0; i < exposure.length; i += 1) {
     for (let k = 0; k < exposure.length; k += 1) {
       if (i !== k) worst = Math.max(worst, (up[i] as number) - (down[k] as number));
@@ -148,6 +149,13 @@ export function worstCaseSpread(
  * Cuts desired sizes until the worst case fits the limit. `exposure` may be
  * longer than `desired` (an implicit outcome without a market). Only ever
  * reduces; sizes are rounded down to `step`.
+ *
+ * `pending` is the size of each side's own order in flight (sent, not yet
+ * acknowledged, or uncertain): it may already be filled, so it counts against
+ * the limit. The side's desired size is a TOTAL that will be written to that
+ * same order once it settles, so the side's worst case is max(pending, size),
+ * not their sum: adding them made every side shrink while its own write was
+ * in flight and grow back once it landed, one write after another.
  */
 export function fitSizesToLimit(
   exposure: readonly Centis[],
@@ -163,8 +171,8 @@ export function fitSizesToLimit(
     bid: down(Math.max(0, desired[i]?.bid ?? 0)),
     ask: down(Math.max(0, desired[i]?.ask ?? 0)),
   }));
-  const upBase = exposure.map((e, i) => e + Math.max(0, pending[i]?.bid ?? 0));
-  const downBase = exposure.map((e, k) => -e + Math.max(0, pending[k]?.ask ?? 0));
+  const pb = exposure.map((_, i) => Math.max(0, pending[i]?.bid ?? 0));
+  const pa = exposure.map((_, k) => Math.max(0, pending[k]?.ask ?? 0));
   // One pass suffices: every cut only lowers other pairs' totals. Cuts are whole
   // steps, so sizes stay on the step and no room is lost to a final rounding.
   for (let i = 0; i < n; i += 1) {
@@ -172,16 +180,23 @@ export function fitSizesToLimit(
       if (i === k) continue;
       const si = sizes[i] as SideSizes;
       const sk = sizes[k] as SideSizes;
-      let excess = (upBase[i] as number) + si.bid + (downBase[k] as number) + sk.ask - limit;
-      if (excess <= 0) continue;
-      const cutBid = Math.min(si.bid, upStep(excess / 2));
-      si.bid -= cutBid;
-      excess -= cutBid;
-      if (excess <= 0) continue;
-      const cutAsk = Math.min(sk.ask, upStep(excess));
-      sk.ask -= cutAsk;
-      excess -= cutAsk;
-      if (excess > 0) si.bid -= Math.min(si.bid, upStep(excess));
+      const excess = () =>
+        (exposure[i] as number) +
+        Math.max(pb[i] as number, si.bid) -
+        (exposure[k] as number) +
+        Math.max(pa[k] as number, sk.ask) -
+        limit;
+      // A cut helps only down to the side's pending size (below it the order in flight is the worst case).
+      const roomBid = () => Math.max(0, si.bid - (pb[i] as number));
+      const roomAsk = () => Math.max(0, sk.ask - (pa[k] as number));
+      let x = excess();
+      if (x <= 0) continue;
+      si.bid -= Math.min(si.bid, upStep(Math.min(roomBid(), x / 2)));
+      x = excess();
+      if (x <= 0) continue;
+      sk.ask -= Math.min(sk.ask, upStep(Math.min(roomAsk(), x)));
+      x = excess();
+      if (x > 0) si.bid -= Math.min(si.bid, upStep(Math.min(roomBid(), x)));
     }
   }
   return sizes.slice(0, desired.length);

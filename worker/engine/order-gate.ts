@@ -139,7 +139,7 @@ export function admit(
       report.deferred++;
       continue;
     }
-    deps.store.apply(o, { type: 'sent', write: 'amend', total: newTotal, nowMs: now });
+    deps.store.apply(o, { type: 'sent', write: 'amend', total: newTotal, price: a.price, nowMs: now });
     amends.push({ o, price: a.price, remaining: d.size });
   }
 

@@ -37,6 +37,8 @@ export interface LedgerOrder extends LiveOrder {
   reserve: Centis;
   /** Total requested by an amend in flight (or whose outcome is unknown). */
   pendingTotal: Centis | null;
+  /** Price asked by that amend: the order may rest there already (the depth without our own counts it). */
+  pendingPrice?: Micros;
   /**
    * Exchange time (ms) our view of the order is known to be current at: the
    * last ack's `ts_ms` or the last order update applied. Null when unknown
@@ -73,7 +75,7 @@ export type LedgerInput =
   /** A user_orders snapshot of this order. */
   | { type: 'order-update'; update: OrderUpdate }
   /** A write on a resting order leaves for the exchange (`total`: an amend's new total). */
-  | { type: 'sent'; write: 'amend'; total: Centis; nowMs: number }
+  | { type: 'sent'; write: 'amend'; total: Centis; price?: Micros; nowMs: number }
   | { type: 'sent'; write: 'decrease' | 'cancel'; nowMs: number }
   /** The exchange acknowledged a create, amend or decrease (`price`: what the write asked for). */
   | { type: 'ack'; write: 'create' | 'amend' | 'decrease'; price: Micros; ack: OrderAck; nowMs: number }
@@ -134,6 +136,7 @@ export function transition(o: Readonly<LedgerOrder>, input: LedgerInput): Step {
       n.before = { price: n.price, total: n.total };
       if (input.write !== 'amend') return same(n);
       n.pendingTotal = input.total;
+      if (input.price !== undefined && input.price !== n.price) n.pendingPrice = input.price;
       return done(n, false);
     case 'ack':
       return onAck(n, input);
@@ -214,6 +217,7 @@ function raiseToExchangeView(n: LedgerOrder, ev: OrderUpdate): void {
   }
   n.price = ev.price;
   n.pendingTotal = null;
+  n.pendingPrice = undefined;
   n.state = 'resting';
   n.before = undefined;
   n.reserve = Math.max(0, before - Math.max(0, n.total - n.seen));
@@ -234,6 +238,7 @@ function takeExchangeView(
   n.filled = Math.max(n.seen, filled);
   n.reserve = 0;
   n.pendingTotal = null;
+  n.pendingPrice = undefined;
   n.state = 'resting';
   n.before = undefined;
   n.remaining = remainingOf(n);
@@ -271,6 +276,7 @@ function onAck(n: LedgerOrder, input: Extract<LedgerInput, { type: 'ack' }>): St
   n.price = input.price;
   if (ack.filled !== null) n.filled = Math.max(n.filled, ack.filled);
   n.pendingTotal = null;
+  n.pendingPrice = undefined;
   n.state = 'resting';
   n.before = undefined;
   return done(n, true);
@@ -295,6 +301,7 @@ function onRefusal(n: LedgerOrder, write: WriteKind, kind: FailureKind): Step {
   }
   n.before = undefined;
   n.pendingTotal = null;
+  n.pendingPrice = undefined;
   n.state = 'resting';
   return done(n, true);
 }

@@ -131,15 +131,19 @@ export class OrderManager {
   }
 
   /**
-   * Our resting size at one price of one side of a market (Centis): what the
-   * visible depth there holds of ours. Pending and uncertain orders are not counted.
+   * Our size that may be on the book at one price of one side of a market (Centis): what the
+   * visible depth there may hold of ours. An order with a write in flight or an unknown outcome
+   * counts too, at the larger of its sizes: the depth without our own is what others offer, and
+   * leaving our order out while its write was in flight made it count as others' depth, raising
+   * the game's limit (and so our sizes) until the write landed and lowering it again after. An
+   * amend to a new price counts at both prices until its answer (it may rest at either).
    */
   restingAt(ticker: string, side: BookSide, price: Micros): Centis {
     let size = 0;
     const set = this.store.ofTicker(ticker);
     if (set)
       for (const o of set)
-        if (o.side === side && o.price === price && o.state === 'resting') size += o.remaining;
+        if (o.side === side && (o.price === price || o.pendingPrice === price)) size += o.remaining;
     return size;
   }
 

@@ -153,12 +153,16 @@ describe('quoteGame examples (defaults but min edge 1¢: AS, γ 0.004 held to se
     expect(find(d, 'B', 'bid')?.size).toBe(1_000);
   });
 
-  it('pending orders count as filled', () => {
-    // long A 30, pending bid A 15: room for long A = 50 − 30 − 15 = 5 contracts across bid A and ask B
+  it('an order in flight counts as filled, once: its side counts the larger of it and the quote', () => {
+    // long A 30, bid A's order in flight at 15: room for long A = 50 − 30 = 20 contracts across
+    // max(15, bid A) and ask B — the in-flight order and the quote for its side are the same order.
     const d = quoteGame(
       game([market('A', 0.55, { position: 3_000, pending: { bid: 1_500, ask: 0 } }), market('B', 0.45)]),
     );
-    expect((find(d, 'A', 'bid')?.size ?? 0) + (find(d, 'B', 'ask')?.size ?? 0)).toBeLessThanOrEqual(500);
+    const bidA = find(d, 'A', 'bid')?.size ?? 0;
+    const askB = find(d, 'B', 'ask')?.size ?? 0;
+    expect(askB).toBeGreaterThan(0);
+    expect(Math.max(1_500, bidA) + askB).toBeLessThanOrEqual(2_000);
   });
 
   it('break-even: over-exposed long A may sell A down to the entry price, buy B up to 1 − entry', () => {
@@ -352,7 +356,11 @@ function pairTotals(input: GameQuoteInput, d: GameQuoteDecision) {
       const a = k < input.markets.length ? size(k, 'ask') : 0;
       const pb = input.markets[i]?.pending.bid ?? 0;
       const pa = input.markets[k]?.pending.ask ?? 0;
-      out.push({ added: a + b, total: (e[i] as number) + pb + b - (e[k] as number) + pa + a });
+      // A side's quote is the total its one order will hold: an order in flight counts once, at the larger size.
+      out.push({
+        added: Math.max(0, b - pb) + Math.max(0, a - pa),
+        total: (e[i] as number) + Math.max(pb, b) - (e[k] as number) + Math.max(pa, a),
+      });
     }
   }
   return out;
@@ -416,7 +424,7 @@ describe('quoteGame properties', () => {
     );
   });
 
-  it('no quote adds exposure past the limit, pending orders counted as filled', () => {
+  it('no quote adds exposure past the limit, orders in flight counted as filled', () => {
     fc.assert(
       fc.property(arbGame, (input) => {
         const d = quoteGame(input);

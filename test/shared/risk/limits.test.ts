@@ -43,24 +43,74 @@ describe('sizes', () => {
     expect(taperedSizes(1_000, -6_000, 5_000)).toEqual({ bid: 1_000, ask: 0 });
   });
 
-  it('two-way worst case: q + bid_A + ask_B ≤ limit, pending counted as filled', () => {
-    // long A 30 contracts, limit 50, pending bid A 5: room = 50 − 30 − 5 = 15 contracts to share
-    const sizes = fitSizesToLimit(
-      [3_000, 0],
-      [
-        { bid: 500, ask: 0 },
-        { bid: 0, ask: 0 },
-      ],
-      [
-        { bid: 1_000, ask: 1_000 },
-        { bid: 1_000, ask: 1_000 },
-      ],
-      5_000,
-      100,
+  it('two-way worst case: q + max(pending, bid_A) + ask_B ≤ limit (a side in flight counts its order once)', () => {
+    // long A 30 contracts, limit 50: room 20 contracts. Bid A's own order is in flight at 5: the quote
+    // of 10 is the total that order will hold, so the side counts 10, not 15 — nothing is cut.
+    const sized = (pendingBidA: number) =>
+      fitSizesToLimit(
+        [3_000, 0],
+        [
+          { bid: pendingBidA, ask: 0 },
+          { bid: 0, ask: 0 },
+        ],
+        [
+          { bid: 1_000, ask: 1_000 },
+          { bid: 1_000, ask: 1_000 },
+        ],
+        5_000,
+        100,
+      );
+    const small = sized(500);
+    expect((small[0] as SideSizes).bid + (small[1] as SideSizes).ask).toBe(2_000);
+    // In flight at 15: that order may fill in full whatever we quote now, so ask B gets 5.
+    const large = sized(1_500);
+    expect((large[1] as SideSizes).ask).toBe(500);
+    expect((large[0] as SideSizes).ask).toBe(1_000);
+    expect((large[1] as SideSizes).bid).toBe(1_000);
+  });
+
+  it('property: a side whose order is in flight at the size fitted before changes no other side (no re-sizing while writes land)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 4 }).chain((n) =>
+          fc.record({
+            positions: fc.array(fc.integer({ min: -10_000, max: 10_000 }), { minLength: n, maxLength: n }),
+            desired: fc.array(fc.record({ bid: fc.nat(5_000), ask: fc.nat(5_000) }), {
+              minLength: n,
+              maxLength: n,
+            }),
+            inFlight: fc.array(fc.record({ bid: fc.boolean(), ask: fc.boolean() }), {
+              minLength: n,
+              maxLength: n,
+            }),
+            limit: fc.integer({ min: 0, max: 20_000 }),
+            step: fc.constantFrom(1, 100),
+          }),
+        ),
+        ({ positions, desired, inFlight, limit, step }) => {
+          const total = positions.reduce((s, p) => s + p, 0);
+          const e = positions.map((p) => p - (total - p));
+          const settled = fitSizesToLimit(
+            e,
+            e.map(() => ({ bid: 0, ask: 0 })),
+            desired,
+            limit,
+            step,
+          );
+          // The plan wrote `settled`; some of those writes are still in flight when the game requotes.
+          const pending = settled.map((s, i) => ({
+            bid: inFlight[i]!.bid ? s.bid : 0,
+            ask: inFlight[i]!.ask ? s.ask : 0,
+          }));
+          const again = fitSizesToLimit(e, pending, desired, limit, step);
+          again.forEach((s, i) => {
+            if (!inFlight[i]!.bid) expect(s.bid).toBe((settled[i] as SideSizes).bid);
+            if (!inFlight[i]!.ask) expect(s.ask).toBe((settled[i] as SideSizes).ask);
+          });
+        },
+      ),
+      { numRuns: 500 },
     );
-    expect((sizes[0] as SideSizes).bid + (sizes[1] as SideSizes).ask).toBe(1_500);
-    expect((sizes[0] as SideSizes).ask).toBe(1_000);
-    expect((sizes[1] as SideSizes).bid).toBe(1_000);
   });
 
   it('property: after fitting, every pair with a new size fits the limit; sizes only shrink', () => {
@@ -97,14 +147,10 @@ describe('sizes', () => {
               if (i === k) continue;
               const b = (sizes[i] as SideSizes).bid;
               const a = (sizes[k] as SideSizes).ask;
-              if (b + a === 0) continue;
-              const total =
-                (e[i] as number) +
-                (pending[i] as SideSizes).bid +
-                b -
-                (e[k] as number) +
-                (pending[k] as SideSizes).ask +
-                a;
+              const pb = (pending[i] as SideSizes).bid;
+              const pa = (pending[k] as SideSizes).ask;
+              if (b <= pb && a <= pa) continue; // nothing beyond the orders already in flight
+              const total = (e[i] as number) + Math.max(pb, b) - (e[k] as number) + Math.max(pa, a);
               expect(total).toBeLessThanOrEqual(limit);
             }
           }

@@ -480,6 +480,37 @@ describe('OrderManager', () => {
     expect(manager.all()).toEqual([]);
   });
 
+  it('our size at a price counts orders with a write in flight, at the larger of their sizes', async () => {
+    // The session's depth without our own (the game limit) subtracts this: counting only resting orders
+    // made our own order look like others' depth while each of our writes was in flight.
+    const { ex, manager, game } = rig(10_000);
+    await manager.sync(game, [q('G-A', 'bid', 40, 500), q('G-A', 'ask', 45, 500)]);
+    ex.hold = true;
+    const writing = manager.sync(game, [q('G-A', 'bid', 40, 800), q('G-A', 'ask', 45, 300)]);
+    await drain();
+    expect(manager.all().every((o) => o.state === 'pending')).toBe(true);
+    expect(manager.restingAt('G-A', 'bid', 400_000)).toBe(800); // an amend up: 500 or 800 rests
+    expect(manager.restingAt('G-A', 'ask', 450_000)).toBe(500); // a decrease: 500 until it lands
+    ex.release();
+    await writing;
+    expect(manager.restingAt('G-A', 'bid', 400_000)).toBe(800);
+    expect(manager.restingAt('G-A', 'ask', 450_000)).toBe(300);
+  });
+
+  it('an amend to a new price in flight counts at both prices until its answer, then at the new one only', async () => {
+    const { ex, manager, game } = rig(10_000);
+    await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
+    ex.hold = true;
+    const writing = manager.sync(game, [q('G-A', 'bid', 41, 600)]);
+    await drain();
+    expect(manager.restingAt('G-A', 'bid', 400_000)).toBe(600); // it may still rest here
+    expect(manager.restingAt('G-A', 'bid', 410_000)).toBe(600); // or here already (the exchange applied it)
+    ex.release();
+    await writing;
+    expect(manager.restingAt('G-A', 'bid', 400_000)).toBe(0);
+    expect(manager.restingAt('G-A', 'bid', 410_000)).toBe(600);
+  });
+
   it('accounts a fill that races an amend acknowledgement exactly once', async () => {
     const { ex, manager, game, inventory } = rig(10_000);
     await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
@@ -865,10 +896,11 @@ function expectIndexConsistent(manager: OrderManager): void {
         expect(manager.ordersOf(tickers).filter((o) => o.ticker === t && o.side === side)).toEqual(
           scanned.filter((o) => o.ticker === t && o.side === side),
         );
+        // Every order of ours at the price, whatever its state.
         for (const price of new Set(scanned.map((o) => o.price)))
           expect(manager.restingAt(t, side, price)).toBe(
             scanned
-              .filter((o) => o.ticker === t && o.side === side && o.price === price && o.state === 'resting')
+              .filter((o) => o.ticker === t && o.side === side && o.price === price)
               .reduce((sum, o) => sum + o.remaining, 0),
           );
       }
