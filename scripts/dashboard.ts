@@ -9,7 +9,6 @@
  * Exit codes: 0 stopped by Ctrl-C, 1 failure, 2 bad options.
  */
 import { userInfo } from 'node:os';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { type CommandIo, defineCommand, runCommand, runIfEntry, UsageError } from '../shared/cli.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
@@ -27,6 +26,7 @@ import {
   STAGE_SCHEMA,
   STORE_OPTIONS,
   STORE_SCHEMA,
+  storeDynamoClient,
 } from './dashboard/aws.ts';
 import { type KillSwitchInvoker, type RemoteDesk, remoteDesk } from './dashboard/desk.ts';
 import { localKillSwitch } from './dashboard/local-kill-switch.ts';
@@ -85,18 +85,7 @@ export async function startOperatorDashboard(
   const resolved =
     aws && (!opts.table || !opts['kill-function']) ? await resolveStage(aws.cfn, opts.stage) : null;
   const tableName = opts.table ?? resolved?.tableName ?? TABLE_SPEC.defaultTableName;
-  const dynamo = new DynamoDBClient(
-    local
-      ? {
-          endpoint: opts.endpoint,
-          region: 'us-east-1',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
-      : {
-          ...(opts.region ? { region: opts.region } : {}),
-          ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-        },
-  );
+  const dynamo = storeDynamoClient({ local, region: opts.region, endpoint: opts.endpoint });
   const table = { doc: makeDocumentClient(dynamo), tableName };
   const kill = new KillStore(table);
   const invoker =

@@ -6,7 +6,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { type CommandIo, defineCommand, runCommand, runIfEntry, UsageError } from '../shared/cli.ts';
 import { buildDayReport, type DayReport, sportOfGame, storeRecordReader } from '../shared/pnl/day-report.ts';
@@ -22,6 +21,7 @@ import {
   STAGE_SCHEMA,
   STORE_OPTIONS,
   STORE_SCHEMA,
+  storeDynamoClient,
 } from './dashboard/aws.ts';
 
 export const REPORT_COMMAND = defineCommand({
@@ -78,18 +78,7 @@ export function main(argv: readonly string[], io: CommandIo): Promise<number> {
       (local
         ? TABLE_SPEC.defaultTableName
         : (await resolveStage(awsClients(opts.region).cfn, opts.stage)).tableName);
-    const dynamo = new DynamoDBClient(
-      local
-        ? {
-            endpoint: opts.endpoint,
-            region: 'us-east-1',
-            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          }
-        : {
-            ...(opts.region ? { region: opts.region } : {}),
-            ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-          },
-    );
+    const dynamo = storeDynamoClient({ local, region: opts.region, endpoint: opts.endpoint });
     try {
       const store = createStore(makeDocumentClient(dynamo), tableName);
       const { report, json, html } = await writeDayReport(store, opts.day, resolve(opts.out), Date.now());

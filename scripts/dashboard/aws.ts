@@ -6,6 +6,7 @@
  */
 import { CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
 import type { OptionSpec } from '../../shared/cli.ts';
@@ -124,6 +125,25 @@ export function lambdaKillSwitch(
       throw new Error(`kill switch ${request.action} failed: ${message.slice(0, 300)}`);
     }
   };
+}
+
+/**
+ * The DynamoDB client for STORE_OPTIONS: `--stage local` talks to the paper stack's DynamoDB at
+ * `endpoint` with dummy credentials; a deployed stage uses the operator's credentials chain.
+ */
+export function storeDynamoClient(o: { local: boolean; region?: string; endpoint?: string }): DynamoDBClient {
+  return new DynamoDBClient(
+    o.local
+      ? {
+          endpoint: o.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {
+          ...(o.region ? { region: o.region } : {}),
+          ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+        },
+  );
 }
 
 export function awsClients(region: string | undefined) {
