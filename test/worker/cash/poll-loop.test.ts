@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../shared/clock.ts';
+import { ManualClock, type TimerHandle } from '../../../shared/clock.ts';
 import { PollLoop } from '../../../worker/cash/poll-loop.ts';
 import { drain } from '../engine/support.ts';
 
+/** A ManualClock that knows how many timers are armed (timers due together share one run). */
+class CountingClock extends ManualClock {
+  readonly armed = new Set<number>();
+  override setTimeout(fn: () => void, ms: number): TimerHandle {
+    const h = super.setTimeout(() => {
+      this.armed.delete(h.id);
+      fn();
+    }, ms);
+    this.armed.add(h.id);
+    return h;
+  }
+  override clearTimeout(h: TimerHandle): void {
+    this.armed.delete(h.id);
+    super.clearTimeout(h);
+  }
+}
+
 /** A loop whose runs the test settles by hand: `runs` counts them, `release` ends the one in flight. */
 function rig(o: { runAtStart?: boolean } = {}) {
-  const clock = new ManualClock(0);
+  const clock = new CountingClock(0);
   const s = {
     clock,
     runs: 0,
@@ -60,7 +77,9 @@ describe('PollLoop', () => {
     expect(s.runs).toBe(1);
     s.release();
     await drain();
+    expect(clock.armed.size).toBe(1);
     loop.start();
+    expect(clock.armed.size).toBe(1);
     s.hold = false;
     clock.advance(1_000);
     await drain();
@@ -68,7 +87,9 @@ describe('PollLoop', () => {
     clock.advance(1_000);
     await drain();
     expect(s.runs).toBe(3);
+    expect(clock.armed.size).toBe(1);
     loop.stop();
+    expect(clock.armed.size).toBe(0);
   });
 
   it('runs nothing after stop(), including after a run in flight at stop() ends', async () => {
@@ -82,6 +103,7 @@ describe('PollLoop', () => {
     clock.advance(10_000);
     await drain();
     expect(s.runs).toBe(1);
+    expect(clock.armed.size).toBe(0);
   });
 
   it('shares the run in flight between runNow() callers and the timer', async () => {
@@ -121,6 +143,7 @@ describe('PollLoop', () => {
     loop.start();
     await drain();
     expect(s.runs).toBe(0);
+    expect(clock.armed.size).toBe(1);
     clock.advance(1_000);
     await drain();
     expect(s.runs).toBe(1);
