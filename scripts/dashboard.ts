@@ -9,7 +9,6 @@
  * Exit codes: 0 stopped by Ctrl-C, 1 failure, 2 bad options.
  */
 import { userInfo } from 'node:os';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { type CommandIo, defineCommand, runCommand, runIfEntry, UsageError } from '../shared/cli.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
@@ -18,7 +17,17 @@ import { LeaseStore } from '../shared/store/leases.ts';
 import { LiveSnapshotStore } from '../shared/store/live-snapshot.ts';
 import { TABLE_SPEC } from '../shared/store/table.ts';
 import { type DashboardServer, newDashboardToken, startDashboard } from '../worker/dashboard/server.ts';
-import { awsClients, cloudWatchAlarms, lambdaKillSwitch, resolveStage } from './dashboard/aws.ts';
+import {
+  awsClients,
+  cloudWatchAlarms,
+  lambdaKillSwitch,
+  resolveStage,
+  STAGE_OPTION,
+  STAGE_SCHEMA,
+  STORE_OPTIONS,
+  STORE_SCHEMA,
+  storeDynamoClient,
+} from './dashboard/aws.ts';
 import { type KillSwitchInvoker, type RemoteDesk, remoteDesk } from './dashboard/desk.ts';
 import { localKillSwitch } from './dashboard/local-kill-switch.ts';
 
@@ -26,24 +35,10 @@ export const DASHBOARD_COMMAND = defineCommand({
   command: 'npm run dashboard --',
   summary: "The trader's dashboard for a deployed stage (or --stage local: the paper stack), on 127.0.0.1.",
   options: {
-    stage: {
-      type: 'string',
-      arg: 'STAGE',
-      help: 'deployed stage (e.g. prod), or "local" for the paper stack',
-    },
+    ...STAGE_OPTION,
     port: { type: 'string', arg: 'N', help: 'dashboard port (default 8788; 0 = any free port)' },
     host: { type: 'string', arg: 'H', help: 'bind address (default 127.0.0.1)' },
-    region: { type: 'string', arg: 'R', help: 'AWS region (default: the SDK default chain)' },
-    endpoint: {
-      type: 'string',
-      arg: 'URL',
-      help: 'DynamoDB endpoint (--stage local: the one `npm start` prints)',
-    },
-    table: {
-      type: 'string',
-      arg: 'NAME',
-      help: 'table name (default: from the stage stack; local: kalshi-mm)',
-    },
+    ...STORE_OPTIONS,
     'kill-function': {
       type: 'string',
       arg: 'NAME',
@@ -52,14 +47,10 @@ export const DASHBOARD_COMMAND = defineCommand({
     'poll-ms': { type: 'string', arg: 'MS', help: 'how often DynamoDB is read (default 3000)' },
   },
   schema: z.object({
-    stage: z
-      .string({ message: 'is required (a deployed stage, or "local")' })
-      .regex(/^[a-z0-9-]{1,32}$/, 'must be a stage name like prod'),
+    ...STAGE_SCHEMA,
     port: z.coerce.number().int('must be an integer').min(0).max(65_535, 'must be ≤ 65535').default(8788),
     host: z.string().min(1).default('127.0.0.1'),
-    region: z.string().min(1).optional(),
-    endpoint: z.url({ message: 'must be a URL like http://127.0.0.1:8000' }).optional(),
-    table: z.string().min(3).optional(),
+    ...STORE_SCHEMA,
     'kill-function': z.string().min(1).optional(),
     'poll-ms': z.coerce.number().int('must be an integer').min(500, 'must be ≥ 500').default(3_000),
   }),
@@ -94,18 +85,7 @@ export async function startOperatorDashboard(
   const resolved =
     aws && (!opts.table || !opts['kill-function']) ? await resolveStage(aws.cfn, opts.stage) : null;
   const tableName = opts.table ?? resolved?.tableName ?? TABLE_SPEC.defaultTableName;
-  const dynamo = new DynamoDBClient(
-    local
-      ? {
-          endpoint: opts.endpoint,
-          region: 'us-east-1',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
-      : {
-          ...(opts.region ? { region: opts.region } : {}),
-          ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-        },
-  );
+  const dynamo = storeDynamoClient({ local, region: opts.region, endpoint: opts.endpoint });
   const table = { doc: makeDocumentClient(dynamo), tableName };
   const kill = new KillStore(table);
   const invoker =

@@ -6,7 +6,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { type CommandIo, defineCommand, runCommand, runIfEntry, UsageError } from '../shared/cli.ts';
 import { buildDayReport, type DayReport, sportOfGame, storeRecordReader } from '../shared/pnl/day-report.ts';
@@ -15,43 +14,33 @@ import { makeDocumentClient } from '../shared/store/client.ts';
 import { createStore, type Store } from '../shared/store/index.ts';
 import { TABLE_SPEC } from '../shared/store/table.ts';
 import { tradingDay } from '../worker/engine/day-drawdown.ts';
-import { awsClients, resolveStage } from './dashboard/aws.ts';
+import {
+  awsClients,
+  resolveStage,
+  STAGE_OPTION,
+  STAGE_SCHEMA,
+  STORE_OPTIONS,
+  STORE_SCHEMA,
+  storeDynamoClient,
+} from './dashboard/aws.ts';
 
 export const REPORT_COMMAND = defineCommand({
   command: 'npm run report --',
   summary: "A trading day's PnL from the stored record (fills and settlements), as JSON and HTML.",
   options: {
     day: { type: 'string', arg: 'YYYY-MM-DD', help: 'the trading day (it starts at 10:00 UTC)' },
-    stage: {
-      type: 'string',
-      arg: 'STAGE',
-      help: 'deployed stage (e.g. prod), or "local" for the paper stack',
-    },
+    ...STAGE_OPTION,
     out: { type: 'string', arg: 'DIR', help: 'where pnl-<day>.json and .html go (default reports/)' },
-    region: { type: 'string', arg: 'R', help: 'AWS region (default: the SDK default chain)' },
-    endpoint: {
-      type: 'string',
-      arg: 'URL',
-      help: 'DynamoDB endpoint (--stage local: the one `npm start` prints)',
-    },
-    table: {
-      type: 'string',
-      arg: 'NAME',
-      help: 'table name (default: from the stage stack; local: kalshi-mm)',
-    },
+    ...STORE_OPTIONS,
   },
   schema: z.object({
     day: z
       .string({ message: 'is required (YYYY-MM-DD)' })
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-25')
       .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'is not a calendar date'),
-    stage: z
-      .string({ message: 'is required (a deployed stage, or "local")' })
-      .regex(/^[a-z0-9-]{1,32}$/, 'must be a stage name like prod'),
+    ...STAGE_SCHEMA,
     out: z.string().min(1).default('reports'),
-    region: z.string().min(1).optional(),
-    endpoint: z.url({ message: 'must be a URL like http://127.0.0.1:8000' }).optional(),
-    table: z.string().min(3).optional(),
+    ...STORE_SCHEMA,
   }),
   notes: 'AWS credentials: the standard chain (AWS_PROFILE, SSO, environment). Reads only.',
 });
@@ -89,18 +78,7 @@ export function main(argv: readonly string[], io: CommandIo): Promise<number> {
       (local
         ? TABLE_SPEC.defaultTableName
         : (await resolveStage(awsClients(opts.region).cfn, opts.stage)).tableName);
-    const dynamo = new DynamoDBClient(
-      local
-        ? {
-            endpoint: opts.endpoint,
-            region: 'us-east-1',
-            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          }
-        : {
-            ...(opts.region ? { region: opts.region } : {}),
-            ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-          },
-    );
+    const dynamo = storeDynamoClient({ local, region: opts.region, endpoint: opts.endpoint });
     try {
       const store = createStore(makeDocumentClient(dynamo), tableName);
       const { report, json, html } = await writeDayReport(store, opts.day, resolve(opts.out), Date.now());

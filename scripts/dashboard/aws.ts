@@ -6,8 +6,50 @@
  */
 import { CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { z } from 'zod';
+import type { OptionSpec } from '../../shared/cli.ts';
 import type { KillSwitchInvoker, OpenAlarm } from './desk.ts';
+
+/**
+ * Where a command finds a stage's store (the dashboard, the report): `--stage` and its schema, and
+ * the overrides `--region`, `--endpoint`, `--table`. Two records so each command keeps its own
+ * order of options in --help.
+ */
+export const STAGE_OPTION = {
+  stage: {
+    type: 'string',
+    arg: 'STAGE',
+    help: 'deployed stage (e.g. prod), or "local" for the paper stack',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export const STORE_OPTIONS = {
+  region: { type: 'string', arg: 'R', help: 'AWS region (default: the SDK default chain)' },
+  endpoint: {
+    type: 'string',
+    arg: 'URL',
+    help: 'DynamoDB endpoint (--stage local: the one `npm start` prints)',
+  },
+  table: {
+    type: 'string',
+    arg: 'NAME',
+    help: 'table name (default: from the stage stack; local: kalshi-mm)',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export const STAGE_SCHEMA = {
+  stage: z
+    .string({ message: 'is required (a deployed stage, or "local")' })
+    .regex(/^[a-z0-9-]{1,32}$/, 'must be a stage name like prod'),
+};
+
+export const STORE_SCHEMA = {
+  region: z.string().min(1).optional(),
+  endpoint: z.url({ message: 'must be a URL like http://127.0.0.1:8000' }).optional(),
+  table: z.string().min(3).optional(),
+};
 
 export const stackNameOf = (stage: string) => `KalshiMm-${stage}`;
 /** Every alarm of a stage starts with this (infra/constructs/alarms.ts). */
@@ -83,6 +125,25 @@ export function lambdaKillSwitch(
       throw new Error(`kill switch ${request.action} failed: ${message.slice(0, 300)}`);
     }
   };
+}
+
+/**
+ * The DynamoDB client for STORE_OPTIONS: `--stage local` talks to the paper stack's DynamoDB at
+ * `endpoint` with dummy credentials; a deployed stage uses the operator's credentials chain.
+ */
+export function storeDynamoClient(o: { local: boolean; region?: string; endpoint?: string }): DynamoDBClient {
+  return new DynamoDBClient(
+    o.local
+      ? {
+          endpoint: o.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {
+          ...(o.region ? { region: o.region } : {}),
+          ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+        },
+  );
 }
 
 export function awsClients(region: string | undefined) {

@@ -6,10 +6,11 @@
  * good reading (marked with the error) and is counted: a gap in the figures is never shown as zero.
  */
 import { type CashConfig, type CashView, cashView, dollarsToFloor } from '../../shared/account/cash.ts';
-import type { Clock, TimerHandle } from '../../shared/clock.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { WorkerMetric } from '../../shared/metrics/names.ts';
 import { MICROS_PER_DOLLAR } from '../../shared/units.ts';
 import type { EngineLogger, EngineMetrics } from '../engine/ports.ts';
+import { PollLoop } from './poll-loop.ts';
 import type { AccountReader } from './rest-account.ts';
 
 export interface CashState {
@@ -31,31 +32,32 @@ const dollars = (m: number) => m / MICROS_PER_DOLLAR;
 
 export class CashWatch {
   private readonly floor: number;
-  private timer: TimerHandle | null = null;
-  private inFlight: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: PollLoop;
   private readonly listeners = new Set<(s: CashState) => void>();
   private current: CashState = { view: null, error: null };
 
   constructor(private readonly opts: CashWatchOptions) {
     this.floor = dollarsToFloor(opts.config.floorDollars);
+    this.loop = new PollLoop({
+      clock: opts.clock,
+      everyMs: opts.config.pollMs,
+      run: () => this.read(),
+      onError: (err) => opts.log.warn('cash_poll_failed', { error: String(err) }),
+    });
   }
 
   /** Polls now, then every `pollMs` (on the injected clock). */
   start(): void {
-    this.stopped = false;
-    void this.tick();
+    this.loop.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) this.opts.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.loop.stop();
   }
 
   /** Waits for a poll in progress (tests, shutdown). */
-  async idle(): Promise<void> {
-    await this.inFlight;
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
   state(): CashState {
@@ -70,16 +72,7 @@ export class CashWatch {
 
   /** One poll (also what the timer runs); concurrent calls share the one in flight. */
   poll(): Promise<void> {
-    this.inFlight ??= this.read().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
-  }
-
-  private async tick(): Promise<void> {
-    await this.poll();
-    if (!this.stopped)
-      this.timer = this.opts.clock.setTimeout(() => void this.tick(), this.opts.config.pollMs);
+    return this.loop.runNow();
   }
 
   private async read(): Promise<void> {

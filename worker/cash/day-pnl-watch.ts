@@ -3,9 +3,10 @@
  * `npm run report`, shared/pnl/day-report.ts): rebuilt every `refreshMs` on the worker's clock. A
  * failed rebuild keeps the last good figures, marked with the error — never zeros.
  */
-import type { Clock, TimerHandle } from '../../shared/clock.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { buildDayReport, type DayReport, type PnlRecordReader } from '../../shared/pnl/day-report.ts';
 import type { EngineLogger } from '../engine/ports.ts';
+import { PollLoop } from './poll-loop.ts';
 
 export interface DayPnlState {
   report: DayReport | null;
@@ -24,27 +25,29 @@ export interface DayPnlWatchOptions {
 }
 
 export class DayPnlWatch {
-  private timer: TimerHandle | null = null;
-  private stopped = false;
-  private inFlight: Promise<void> | null = null;
+  private readonly loop: PollLoop;
   private current: DayPnlState = { report: null, error: null };
   private readonly listeners = new Set<(s: DayPnlState) => void>();
 
-  constructor(private readonly opts: DayPnlWatchOptions) {}
+  constructor(private readonly opts: DayPnlWatchOptions) {
+    this.loop = new PollLoop({
+      clock: opts.clock,
+      everyMs: opts.refreshMs,
+      run: () => this.build(),
+      onError: (err) => opts.log.warn('day_pnl_failed', { error: String(err) }),
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    if (!this.timer) void this.tick();
+    this.loop.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) this.opts.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.loop.stop();
   }
 
-  async idle(): Promise<void> {
-    await this.inFlight;
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
   state(): DayPnlState {
@@ -66,20 +69,7 @@ export class DayPnlWatch {
 
   /** One rebuild (what the timer runs); concurrent calls share the one in flight. */
   refresh(): Promise<void> {
-    this.inFlight ??= this.build().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
-  }
-
-  private async tick(): Promise<void> {
-    await this.refresh();
-    // One timer at most, however often start() was called while a rebuild was in flight.
-    if (this.stopped || this.timer) return;
-    this.timer = this.opts.clock.setTimeout(() => {
-      this.timer = null;
-      void this.tick();
-    }, this.opts.refreshMs);
+    return this.loop.runNow();
   }
 
   private async build(): Promise<void> {

@@ -5,7 +5,7 @@
  * settlement). The fills themselves are stored by the session's audit (FILL#). A failed poll is
  * counted and retried at the next; a settlement the record cannot price is logged and skipped.
  */
-import type { Clock, TimerHandle } from '../../shared/clock.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { Settlement } from '../../shared/kalshi/schemas/rest.ts';
 import { WorkerMetric } from '../../shared/metrics/names.ts';
 import { sportOfGame, storeRecordReader } from '../../shared/pnl/day-report.ts';
@@ -14,6 +14,7 @@ import { MICROS_PER_DOLLAR } from '../../shared/units.ts';
 import { tradingDay } from '../engine/day-drawdown.ts';
 import type { EngineLogger, EngineMetrics } from '../engine/ports.ts';
 import { DayPnlWatch } from './day-pnl-watch.ts';
+import { PollLoop } from './poll-loop.ts';
 import { type MarketResultReader, type SessionForStops, TheoStopRecorder } from './theo-stops.ts';
 
 export interface SettlementReader {
@@ -53,9 +54,7 @@ export function settlementRecordOf(s: Settlement): SettlementRecord | { error: s
 const DAY_MS = 86_400_000;
 
 export class PnlRecorder {
-  private timer: TimerHandle | null = null;
-  private stopped = false;
-  private inFlight: Promise<void> | null = null;
+  private readonly loop: PollLoop;
   /** Settlements are fetched from here (epoch ms); moves to the newest seen, less an hour of slack. */
   private since: number;
   /** (day, game) pairs already in the index this run. */
@@ -64,22 +63,28 @@ export class PnlRecorder {
 
   constructor(private readonly opts: PnlRecorderOptions) {
     this.since = opts.clock.now() - (opts.lookbackMs ?? 2 * DAY_MS);
+    this.loop = new PollLoop({
+      clock: opts.clock,
+      everyMs: opts.pollMs,
+      run: () => this.read(),
+      onError: (err) => {
+        opts.metrics.count(WorkerMetric.SettlementPollErrors);
+        opts.log.warn('settlement_poll_failed', { error: String(err) });
+      },
+    });
   }
 
   start(): void {
-    this.stopped = false;
-    void this.tick();
+    this.loop.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) this.opts.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.loop.stop();
   }
 
   /** Waits for a poll and index writes in flight. */
   async idle(): Promise<void> {
-    await this.inFlight;
+    await this.loop.idle();
     await Promise.allSettled([...this.writes]);
   }
 
@@ -93,15 +98,7 @@ export class PnlRecorder {
 
   /** One settlement poll (what the timer runs); concurrent calls share the one in flight. */
   poll(): Promise<void> {
-    this.inFlight ??= this.read().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
-  }
-
-  private async tick(): Promise<void> {
-    await this.poll();
-    if (!this.stopped) this.timer = this.opts.clock.setTimeout(() => void this.tick(), this.opts.pollMs);
+    return this.loop.runNow();
   }
 
   private touch(day: string, eventTicker: string, at: number): Promise<void> | null {

@@ -6,10 +6,11 @@
  * for results are held in memory: a restart leaves those without results (the report counts them
  * as unresolved, never as losses).
  */
-import type { Clock, TimerHandle } from '../../shared/clock.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { GameDayStore, TheoStop, TheoStopStore } from '../../shared/store/index.ts';
 import { tradingDay } from '../engine/day-drawdown.ts';
 import type { EngineLogger } from '../engine/ports.ts';
+import { PollLoop } from './poll-loop.ts';
 
 export interface SessionForStops {
   snapshot(): {
@@ -28,11 +29,9 @@ export interface MarketResultReader {
 }
 
 export class TheoStopRecorder {
-  private timer: TimerHandle | null = null;
-  private stopped = false;
+  private readonly loop: PollLoop;
   private readonly recorded = new Set<string>();
   private readonly pending = new Map<string, { record: TheoStop; askedAt: number }>();
-  private running: Promise<void> | null = null;
 
   constructor(
     private readonly o: {
@@ -45,36 +44,32 @@ export class TheoStopRecorder {
       resultEveryMs?: number;
       log: EngineLogger;
     },
-  ) {}
+  ) {
+    this.loop = new PollLoop({
+      clock: o.clock,
+      everyMs: o.everyMs ?? 15_000,
+      run: () => this.run(),
+      // As before the loop was shared: the first pass comes one period after start().
+      runAtStart: false,
+      onError: (err) => o.log.warn('theo_stop_pass_failed', { error: String(err) }),
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule();
+    this.loop.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) this.o.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.loop.stop();
   }
 
-  async idle(): Promise<void> {
-    await this.running;
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
-  /** One pass (what the timer runs). */
+  /** One pass (what the timer runs); concurrent calls share the one in flight. */
   pass(): Promise<void> {
-    this.running ??= this.run().finally(() => {
-      this.running = null;
-    });
-    return this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.o.clock.setTimeout(() => {
-      void this.pass().finally(() => this.schedule());
-    }, this.o.everyMs ?? 15_000);
+    return this.loop.runNow();
   }
 
   private async run(): Promise<void> {
