@@ -127,4 +127,17 @@ describe('evaluate pool', () => {
       await pool.close();
     }
   }, 300_000);
+
+  it('replaces a child after its run budget, the next run unchanged', async () => {
+    const pool = new SimulatePool(1, 1);
+    try {
+      await pool.run(simulateArgv(job(2, 'budget-0'), undefined, 'backtest'));
+      const second = await pool.run(simulateArgv(job(1, 'budget-1'), undefined, 'backtest'));
+      expect(second.code).toBe(refCode[1]);
+      expect(pool.started).toBe(2); // a fresh child for the second run
+      expect(board(join(tmp, 'budget-1'))).toBe(board(join(tmp, 'ref-1')));
+    } finally {
+      await pool.close();
+    }
+  }, 300_000);
 });
