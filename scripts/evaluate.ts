@@ -4,8 +4,10 @@
  *
  * Runs every strategy (ours and the baselines, through `npm run simulate`: the
  * in-process backtest by default, `--transport socket` the paper stack) on
- * the same seeds of each scenario, N simulate processes at a time (default:
- * every core), and prints per scenario the mean ± s.e. of truth-marked PnL,
+ * the same seeds of each scenario, N at a time (default: every core) — on the
+ * backtest in N long-lived children that each load the simulator once
+ * (scripts/evaluate-pool.ts), on the socket transport one simulate process
+ * per run — and prints per scenario the mean ± s.e. of truth-marked PnL,
  * the paired difference ours − each baseline with its t, and the markouts.
  * With `--out DIR` it writes DIR/evaluation.json, DIR/evaluation.html and each
  * run's scoreboard under DIR/runs/. Any scenario file path works.
@@ -31,6 +33,7 @@ import { parseSeedList } from '../sim/scenario/stats.ts';
 import { probabilityOf } from '../sim/scenario/truth.ts';
 import { buildWorld } from '../sim/scenario/world.ts';
 import { evaluationHtml } from './evaluate-html.ts';
+import { SimulatePool } from './evaluate-pool.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
 import { progressBar, progressWriter } from './paper/progress.ts';
 
@@ -78,7 +81,7 @@ export const EVALUATE_COMMAND = defineCommand({
     jobs: {
       type: 'string',
       arg: 'N',
-      help: `simulate processes at once (default: cores = ${availableParallelism()})`,
+      help: `runs at once, each in its own child process (default: cores = ${availableParallelism()})`,
     },
     config: { type: 'string', arg: 'FILE', help: 'engine config JSON (passed to simulate)' },
     transport: {
@@ -96,22 +99,19 @@ export function parseEvaluateOptions(argv: readonly string[], io: CommandIo): Ev
   return readCommandLine(EVALUATE_COMMAND, argv, io);
 }
 
-interface Job {
+export interface Job {
   scenario: string;
   seed: number;
   dir: string;
 }
 
-/** One `simulate` in a child process (ours and the baselines on one seed). */
-function runSimulate(
+/** The simulate command line of one job (ours and the baselines on one seed). */
+export function simulateArgv(
   job: Job,
   config: string | undefined,
   transport: 'backtest' | 'socket',
-): Promise<{ ok: boolean; stderr: string }> {
-  const script = join(fileURLToPath(new URL('.', import.meta.url)), 'simulate.ts');
-  const args = [
-    ...process.execArgv,
-    script,
+): string[] {
+  return [
     '--scenario',
     job.scenario,
     '--seed',
@@ -122,6 +122,16 @@ function runSimulate(
     '--transport',
     transport,
   ];
+}
+
+/** One `simulate` in a process of its own (the socket transport: each run its own paper stack). */
+function runSimulate(
+  job: Job,
+  config: string | undefined,
+  transport: 'backtest' | 'socket',
+): Promise<{ ok: boolean; stderr: string }> {
+  const script = join(fileURLToPath(new URL('.', import.meta.url)), 'simulate.ts');
+  const args = [...process.execArgv, script, ...simulateArgv(job, config, transport)];
   return new Promise((done) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
     let stderr = '';
@@ -195,12 +205,17 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   const failures: string[] = [];
   const points: RunPoint[] = [];
   let next = 0;
+  // The backtest runs in long-lived children (load once, run many); the socket
+  // transport keeps a process per run (its paper stack binds ports and timers).
+  const pool = opts.transport === 'backtest' ? new SimulatePool(Math.min(parallel, jobs.length)) : null;
   const worker = async () => {
     for (;;) {
       const job = jobs[next++];
       if (!job) return;
       mkdirSync(job.dir, { recursive: true });
-      const r = await runSimulate(job, opts.config, opts.transport);
+      const r = pool
+        ? await pool.run(simulateArgv(job, opts.config, opts.transport))
+        : await runSimulate(job, opts.config, opts.transport);
       finished++;
       const name = basename(job.scenario, '.json');
       if (!r.ok) failures.push(`${name} seed ${job.seed}: ${r.stderr.trim().split('\n').at(-1) ?? 'failed'}`);
@@ -213,7 +228,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       );
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
+  } finally {
+    await pool?.close();
+  }
   const wallS = (Date.now() - wallStart) / 1000;
   progress.done(`evaluate: ${jobs.length} runs in ${wallS.toFixed(0)} s on ${parallel} jobs`);
 

@@ -1,0 +1,48 @@
+/**
+ * A long-lived `npm run evaluate` child (scripts/evaluate-pool.ts): loads
+ * `simulate` once, then runs one simulate command line per message from the
+ * parent, one after another, in this process — exactly what `npm run simulate`
+ * with those arguments would do (same code path, same scoreboard.json), without
+ * paying the transpile and module loading again for every (scenario, seed).
+ *
+ * Message in: `{ id, argv }`. Message out: `{ id, code, stderr }` — simulate's
+ * exit code and the tail of what it wrote to stderr. A throw that escapes a run
+ * kills this child; the pool reports that run failed and starts a new child.
+ */
+import { main as simulate } from './simulate.ts';
+
+interface RunRequest {
+  id: number;
+  argv: string[];
+}
+
+const STDERR_TAIL = 4000;
+
+async function runOne(req: RunRequest): Promise<void> {
+  let stderr = '';
+  const io = {
+    out: { write: () => true },
+    err: {
+      write: (s: string) => {
+        stderr = (stderr + s).slice(-STDERR_TAIL);
+        return true;
+      },
+    },
+  };
+  let code: number;
+  try {
+    code = await simulate(req.argv, io);
+  } catch (e) {
+    // A run that throws is that run's failure; the child stays usable.
+    stderr = `${stderr}error: ${e instanceof Error ? e.message : String(e)}\n`.slice(-STDERR_TAIL);
+    code = 1;
+  }
+  process.send?.({ id: req.id, code, stderr });
+}
+
+// One run at a time: a queue keeps runs strictly sequential even if the parent sends ahead.
+let chain: Promise<void> = Promise.resolve();
+process.on('message', (m: RunRequest) => {
+  chain = chain.then(() => runOne(m));
+});
+process.on('disconnect', () => process.exit(0));
