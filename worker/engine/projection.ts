@@ -187,6 +187,28 @@ export function projectSnapshot(input: ProjectionInput): SessionSnapshot {
   };
 }
 
+/** Each game's quoting reason and its sides' quoter modes: the liveness sample's part of the snapshot, alone. */
+export interface GameModes {
+  eventTicker: string;
+  status: GameStatus;
+  markets: { ticker: string; modeBid: string | null; modeAsk: string | null }[];
+}
+
+export function projectModes(games: Iterable<Readonly<GameState>>): GameModes[] {
+  const out: GameModes[] = [];
+  for (const g of games)
+    out.push({
+      eventTicker: g.game.eventTicker,
+      status: g.status,
+      markets: g.game.markets.map((mk) => ({
+        ticker: mk.ticker,
+        modeBid: modeOf(g, `${mk.ticker}|bid`),
+        modeAsk: modeOf(g, `${mk.ticker}|ask`),
+      })),
+    });
+  return out;
+}
+
 const slotView = (v: SlotView | undefined): SlotView | null => (v ? { ...v } : null);
 
 /** The quoter's mode for a slot, unless the risk gate denied it. */
