@@ -6,12 +6,12 @@
  * fault (a dropped socket) at its instant, so recovery is measured from it.
  */
 import type { FaultConfig } from '../../sim/scenario/schema.ts';
-import { eligibleSides, type GameSample } from '../../sim/scenario/uptime.ts';
+import { eligibleSides, type GameSample, type MarketModes } from '../../sim/scenario/uptime.ts';
 import type { GameView } from '../../worker/engine/session.ts';
 
 /** One sample per game: reason, eligible sides, eligible sides resting. */
 export function livenessSamples(
-  games: readonly Pick<GameView, 'eventTicker' | 'status' | 'markets'>[],
+  games: readonly (Pick<GameView, 'eventTicker' | 'status'> & { markets: readonly MarketModes[] })[],
   resting: readonly { ticker: string; side: string }[],
 ): GameSample[] {
   const rests = new Set(resting.map((o) => `${o.ticker}|${o.side}`));

@@ -178,6 +178,9 @@ export class RunRecorder {
         .sort()
         .join(',');
     const truthLevels = (rows: [number, number][]) => rows.map(([price, size]) => ({ price, size }));
+    // Sampled every few seconds for every market: the same levels in the same order (the usual case) are
+    // the same book without building and sorting strings; anything else takes the order-blind comparison.
+    if (sameLevelsInOrder(mine.bids, truth.bids) && sameLevelsInOrder(mine.asks, truth.asks)) return true;
     return (
       norm(mine.bids) === norm(truthLevels(truth.bids)) && norm(mine.asks) === norm(truthLevels(truth.asks))
     );
@@ -216,4 +219,20 @@ export class RunRecorder {
       bookMismatches: this.mismatches,
     };
   }
+}
+
+/** Our levels and the exchange's rows, empty levels skipped, pair for pair equal in the order given. */
+export function sameLevelsInOrder(
+  mine: readonly { price: number; size: number }[],
+  rows: readonly [number, number][],
+): boolean {
+  let j = 0;
+  for (const l of mine) {
+    if (!(l.size > 0)) continue;
+    while (j < rows.length && !(rows[j]![1] > 0)) j++;
+    const r = rows[j++];
+    if (r === undefined || r[0] !== l.price || r[1] !== l.size) return false;
+  }
+  while (j < rows.length && !(rows[j]![1] > 0)) j++;
+  return j >= rows.length;
 }

@@ -343,7 +343,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     let nextSample = clock.now();
     const sample = () => {
       const t = clock.now();
-      uptime.observe(t, livenessSamples(s.snapshot().games, engine.restingOrders(BACKTEST_USER)));
+      uptime.observe(t, livenessSamples(s.quotingModes(), engine.restingOrders(BACKTEST_USER)));
       if (t >= nextSample) {
         // A book is compared with the exchange's only when nothing is on the wire to it: a feed
         // delivery in flight is latency, not a wrong book (lockstep samples once everything landed).

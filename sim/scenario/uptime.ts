@@ -50,15 +50,18 @@ export interface MarketModes {
  * or cross-market) is not eligible; `off:invalid-input` is our failure, so it is.
  */
 export function eligibleSides(reason: QuotingReason, markets: readonly MarketModes[]): string[] {
-  const all = markets.flatMap((m) => [`${m.ticker}|bid`, `${m.ticker}|ask`]);
-  if (reason !== 'quoting') return all;
-  const wanted = (mode: string | null) =>
-    mode !== null && (!mode.startsWith('off:') || mode === 'off:invalid-input');
-  return markets.flatMap((m) => [
-    ...(wanted(m.modeBid) ? [`${m.ticker}|bid`] : []),
-    ...(wanted(m.modeAsk) ? [`${m.ticker}|ask`] : []),
-  ]);
+  // A plain loop: the backtest asks this for every game on every liveness sample (once a second).
+  const sides: string[] = [];
+  const all = reason !== 'quoting';
+  for (const m of markets) {
+    if (all || wanted(m.modeBid)) sides.push(`${m.ticker}|bid`);
+    if (all || wanted(m.modeAsk)) sides.push(`${m.ticker}|ask`);
+  }
+  return sides;
 }
+
+const wanted = (mode: string | null) =>
+  mode !== null && (!mode.startsWith('off:') || mode === 'off:invalid-input');
 
 export interface GameSample {
   game: string;

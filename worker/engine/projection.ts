@@ -110,7 +110,13 @@ export interface ProjectionInput {
 
 /** The dashboard's view model: everything a trader watches, as plain data (copies, never the session's own). */
 export function projectSnapshot(input: ProjectionInput): SessionSnapshot {
-  const { now, orders } = input;
+  const { now } = input;
+  // Our order per slot, the first the session tracks (as a scan would find it): one pass, not one per slot.
+  const ours = new Map<string, SlotView>();
+  for (const o of input.orders) {
+    const k = `${o.ticker}|${o.side}`;
+    if (!ours.has(k)) ours.set(k, { price: o.price, size: o.remaining, state: o.state });
+  }
   const games: GameView[] = [];
   let realisedAll = 0;
   let markedAll = 0;
@@ -118,7 +124,9 @@ export function projectSnapshot(input: ProjectionInput): SessionSnapshot {
     const positions = input.inventory.positions(g.tickers);
     let realised = 0;
     let marked = 0;
-    const markets: MarketView[] = g.game.markets.map((mk) => {
+    // A plain loop, no closure per market: this runs on every heartbeat and every liveness sample.
+    const markets: MarketView[] = [];
+    for (const mk of g.game.markets) {
       const b = input.book(mk.ticker);
       const p = g.theo?.probabilities[mk.outcome] ?? null;
       const pos = positions.get(mk.ticker) ?? 0;
@@ -126,15 +134,9 @@ export function projectSnapshot(input: ProjectionInput): SessionSnapshot {
       const entry = input.inventory.entry(mk.ticker);
       if (p !== null && entry !== null)
         marked += notionalMicros(Math.round(p * MICROS_PER_DOLLAR) - entry, pos);
-      const slot = (side: BookSide): SlotView | null => {
-        const o = orders.find((x) => x.ticker === mk.ticker && x.side === side);
-        return o ? { price: o.price, size: o.remaining, state: o.state } : null;
-      };
-      const mode = (side: BookSide) =>
-        g.denied?.has(`${mk.ticker}|${side}`)
-          ? null
-          : (g.lastQuotes?.modes[`${mk.ticker}|${side}` as SlotId] ?? null);
-      return {
+      const bidKey = `${mk.ticker}|bid`;
+      const askKey = `${mk.ticker}|ask`;
+      markets.push({
         ticker: mk.ticker,
         outcome: mk.outcome,
         theo: p,
@@ -143,12 +145,12 @@ export function projectSnapshot(input: ProjectionInput): SessionSnapshot {
         bestAsk: b?.asks[0]?.price ?? null,
         bestAskSize: b?.asks[0]?.size ?? 0,
         position: pos,
-        ourBid: slot('bid'),
-        ourAsk: slot('ask'),
-        modeBid: mode('bid'),
-        modeAsk: mode('ask'),
-      };
-    });
+        ourBid: slotView(ours.get(bidKey)),
+        ourAsk: slotView(ours.get(askKey)),
+        modeBid: modeOf(g, bidKey),
+        modeAsk: modeOf(g, askKey),
+      });
+    }
     realisedAll += realised;
     markedAll += marked;
     games.push({
@@ -183,4 +185,33 @@ export function projectSnapshot(input: ProjectionInput): SessionSnapshot {
     alerts: [...input.alerts],
     pnl: { realised: realisedAll, marked: markedAll },
   };
+}
+
+/** Each game's quoting reason and its sides' quoter modes: the liveness sample's part of the snapshot, alone. */
+export interface GameModes {
+  eventTicker: string;
+  status: GameStatus;
+  markets: { ticker: string; modeBid: string | null; modeAsk: string | null }[];
+}
+
+export function projectModes(games: Iterable<Readonly<GameState>>): GameModes[] {
+  const out: GameModes[] = [];
+  for (const g of games)
+    out.push({
+      eventTicker: g.game.eventTicker,
+      status: g.status,
+      markets: g.game.markets.map((mk) => ({
+        ticker: mk.ticker,
+        modeBid: modeOf(g, `${mk.ticker}|bid`),
+        modeAsk: modeOf(g, `${mk.ticker}|ask`),
+      })),
+    });
+  return out;
+}
+
+const slotView = (v: SlotView | undefined): SlotView | null => (v ? { ...v } : null);
+
+/** The quoter's mode for a slot, unless the risk gate denied it. */
+function modeOf(g: Readonly<GameState>, key: string): string | null {
+  return g.denied?.has(key) ? null : (g.lastQuotes?.modes[key as SlotId] ?? null);
 }

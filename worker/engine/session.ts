@@ -32,7 +32,13 @@ import { InputPolls } from './input-polls.ts';
 import type { KillSource, KillSwitch } from './kill-switch.ts';
 import type { MarketReason } from './market-status.ts';
 import type { EnginePorts, FeedEvent, FlattenResult, Game } from './ports.ts';
-import { projectSnapshot, type SessionEvent, type SessionSnapshot } from './projection.ts';
+import {
+  type GameModes,
+  projectModes,
+  projectSnapshot,
+  type SessionEvent,
+  type SessionSnapshot,
+} from './projection.ts';
 import { STATUS_RECHECK_MS } from './quoting-state.ts';
 import { Reconciler } from './reconciler.ts';
 import { RequoteLoop } from './requote-loop.ts';
@@ -310,6 +316,11 @@ export class TradingSession {
   /** Why the exchange keeps a game's markets from trading (`market-paused` / `market-inactive`), or null. */
   marketReason(eventTicker: string): MarketReason | null {
     return this.registry.marketReason(eventTicker);
+  }
+
+  /** Each game's reason and side modes: `snapshot()`'s liveness part, without building the rest. */
+  quotingModes(): GameModes[] {
+    return projectModes(this.core.games.values());
   }
 
   /** The dashboard's view model: everything a trader watches, as plain data. */

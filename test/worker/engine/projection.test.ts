@@ -10,7 +10,7 @@ import { MICROS_PER_DOLLAR, notionalMicros } from '../../../shared/units.ts';
 import type { GameState } from '../../../worker/engine/game-state.ts';
 import { Inventory } from '../../../worker/engine/inventory.ts';
 import type { LiveOrder, MarketBook } from '../../../worker/engine/ports.ts';
-import { type ProjectionInput, projectSnapshot } from '../../../worker/engine/projection.ts';
+import { type ProjectionInput, projectModes, projectSnapshot } from '../../../worker/engine/projection.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 18, 0, 0);
 const A = 'KXG-BOSMIL-BOS';
@@ -149,5 +149,23 @@ describe('projectSnapshot', () => {
     expect(fills).toHaveLength(1);
     expect(inp.counters['fills']).toBe(1);
     expect(g.theo!.probabilities['Boston']).toBe(0.6);
+  });
+
+  it("projectModes is the snapshot's reason and side modes, alone (the backtest's liveness sample)", () => {
+    for (const g of [
+      game(),
+      game({ denied: new Set([`${A}|ask`]) }),
+      game({ status: 'stale-theo' as GameState['status'] }),
+      game({ lastQuotes: undefined }),
+    ]) {
+      const snap = projectSnapshot(input(g, new Inventory()));
+      expect(projectModes([g])).toEqual(
+        snap.games.map((v) => ({
+          eventTicker: v.eventTicker,
+          status: v.status,
+          markets: v.markets.map((m) => ({ ticker: m.ticker, modeBid: m.modeBid, modeAsk: m.modeAsk })),
+        })),
+      );
+    }
   });
 });
