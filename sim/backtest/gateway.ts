@@ -210,16 +210,7 @@ export class InMemoryGateway implements ExchangeGateway {
               ...(req.expirationTime === undefined ? {} : { expirationTime: req.expirationTime }),
               ...(req.exchangeIndex === undefined ? {} : { exchangeIndex: req.exchangeIndex }),
             });
-            return {
-              ok: true,
-              value: {
-                orderId: p.order.orderId,
-                clientOrderId: p.order.clientOrderId || null,
-                remaining: p.order.remaining,
-                filled: p.order.filled,
-                tsMs: this.o.engine.now(),
-              },
-            };
+            return this.acked(p.order, p.order.filled);
           } catch (e) {
             this.stats.rejected++;
             return rejected(e);
@@ -243,16 +234,7 @@ export class InMemoryGateway implements ExchangeGateway {
             price: req.price,
             count: req.count,
           });
-          return {
-            ok: true,
-            value: {
-              orderId: p.order.orderId,
-              clientOrderId: p.order.clientOrderId || null,
-              remaining: p.order.remaining,
-              filled: p.order.filled,
-              tsMs: this.o.engine.now(),
-            },
-          };
+          return this.acked(p.order, p.order.filled);
         } catch (e) {
           this.stats.rejected++;
           return rejected(e);
@@ -266,16 +248,8 @@ export class InMemoryGateway implements ExchangeGateway {
     return this.request('write', 10, PRIORITY.write, (): WriteOutcome<OrderAck> => {
       try {
         const o = this.o.engine.decreaseOrder(this.o.userId, req.orderId, { reduceTo: req.reduceTo });
-        return {
-          ok: true,
-          value: {
-            orderId: o.orderId,
-            clientOrderId: o.clientOrderId || null,
-            remaining: o.remaining,
-            filled: null, // Kalshi's decrease response carries no fill count
-            tsMs: this.o.engine.now(),
-          },
-        };
+        // Kalshi's decrease response carries no fill count.
+        return this.acked(o, null);
       } catch (e) {
         this.stats.rejected++;
         return rejected(e);
@@ -289,6 +263,23 @@ export class InMemoryGateway implements ExchangeGateway {
       reqs.map((req): WriteOutcome<CancelAck> => this.cancelOne(req)),
     );
     return Array.isArray(r) ? r : reqs.map(() => r);
+  }
+
+  /** A write's answer as the REST adapter gives it: the order's state now, on the exchange's clock. */
+  private acked(
+    o: { orderId: string; clientOrderId: string; remaining: Centis },
+    filled: Centis | null,
+  ): WriteOutcome<OrderAck> {
+    return {
+      ok: true,
+      value: {
+        orderId: o.orderId,
+        clientOrderId: o.clientOrderId || null,
+        remaining: o.remaining,
+        filled,
+        tsMs: this.o.engine.now(),
+      },
+    };
   }
 
   private cancelOne(req: CancelOrderRequest): WriteOutcome<CancelAck> {
