@@ -4,12 +4,16 @@
  * upcoming games), then one h2h odds call over the configured bookmakers
  * (≤ 10 books = 1 credit), de-vig and aggregate, and a versioned conditional
  * write per game. Low-priority sports are skipped when credits run low.
+ * Sports with Kalshi spread/total ladders also ask for `spreads,totals` in
+ * the same call (3 credits) while credits allow, and each game's margin/total
+ * fit is stored beside its winner theo (odds/strike-writer.ts).
  *
  * Manual invocation: `{"trigger":"manual","sports":["basketball_nba"]}` (see docs/DEPLOY.md).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { DEFAULT_SPORT_CATALOGUE, type SportCatalogue } from '../shared/mapping/sports.ts';
+import { DEFAULT_STRIKE_SERIES } from '../shared/mapping/strikes.ts';
 import { OddsMetric } from '../shared/metrics/names.ts';
 import type { TheoConfig } from '../shared/odds/aggregate.ts';
 import { type OddsApiClient, OddsApiError } from '../shared/odds/client.ts';
@@ -17,8 +21,10 @@ import { planPollKeys } from '../shared/odds/poll-keys.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { ActiveOddsKeysStore } from '../shared/store/odds-keys.ts';
 import { OddsQuotaStore } from '../shared/store/odds-quota.ts';
+import { StrikeTheoStore } from '../shared/store/strike-theos.ts';
 import { TheoStore } from '../shared/store/theos.ts';
-import { decidePoll, pollOrder } from './odds/poll-plan.ts';
+import { decidePoll, pollMarkets, pollOrder } from './odds/poll-plan.ts';
+import { writeStrikeTheos } from './odds/strike-writer.ts';
 import { writeTheos } from './odds/theo-writer.ts';
 import { coldStart } from './runtime/cold-start.ts';
 import { type OddsEnv, oddsEnvSchema, type SportPoll } from './runtime/env.ts';
@@ -68,7 +74,16 @@ export interface OddsPollDeps {
   activeKeys?: Pick<ActiveOddsKeysStore, 'put'>;
   /** Where the last known credits left are kept, for odds-refresh's reserve (production wires it). */
   quota?: Pick<OddsQuotaStore, 'record'>;
+  /** Where each game's strike (spread/total) theo is stored; without it no lines are requested. */
+  strikeTheos?: Pick<StrikeTheoStore, 'put'>;
+  /** Sports whose spreads/totals are requested; default: every sport with a Kalshi ladder series. */
+  ladderSports?: readonly string[];
 }
+
+/** The sports with a Kalshi spread or total series (shared/mapping/strikes.ts). */
+export const DEFAULT_LADDER_SPORTS: readonly string[] = [
+  ...new Set(Object.values(DEFAULT_STRIKE_SERIES).map((s) => s.sportKey)),
+];
 
 export interface SportPollResult {
   sportKey: string;
@@ -80,6 +95,12 @@ export interface SportPollResult {
   noTheo?: number;
   rejected?: number;
   creditsUsed?: number;
+  /** strike theos stored (spreads/totals were requested) */
+  strikeWritten?: number;
+  /** games whose margin or total fit was refused (stored as a refusal) */
+  strikeRefused?: number;
+  /** book lines dropped by the checks, by reason */
+  linesDropped?: Record<string, number>;
 }
 
 export interface PollSummary {
@@ -109,6 +130,7 @@ export function makeHandler(deps: OddsPollDeps) {
   return async (event: unknown): Promise<PollSummary> => {
     const { only } = parsePollEvent(event, deps.sports);
     const odds = await deps.odds();
+    const ladderSports = new Set(deps.strikeTheos ? (deps.ladderSports ?? DEFAULT_LADDER_SPORTS) : []);
     const summary: PollSummary = { sports: [], creditsRemaining: null };
     let exhausted = false;
     let unauthorized: OddsApiError | null = null;
@@ -156,9 +178,10 @@ export function makeHandler(deps: OddsPollDeps) {
           deps.metrics.add(OddsMetric.SportsSkippedForQuota, 'Count', 1);
           continue;
         }
+        const markets = pollMarkets(sport, summary.creditsRemaining, ladderSports);
         const result = await odds.odds(sport.sportKey, {
           bookmakers: deps.bookmakers,
-          markets: ['h2h'],
+          markets,
           oddsFormat: 'decimal',
           eventIds: upcoming.map((e) => e.id),
         });
@@ -170,6 +193,12 @@ export function makeHandler(deps: OddsPollDeps) {
         deps.metrics.add(OddsMetric.TheosWritten, 'Count', written.written.length);
         deps.metrics.add(OddsMetric.TheosNotNewer, 'Count', written.notNewer.length);
         deps.metrics.add(OddsMetric.NoTheo, 'Count', written.noTheo.length);
+        const strikes =
+          deps.strikeTheos && markets.length > 1
+            ? await writeStrikeTheos(deps.strikeTheos, result.data.events, deps.now(), 'poll', {
+                theo: deps.theoConfig,
+              })
+            : null;
         summary.sports.push({
           sportKey: sport.sportKey,
           status: 'polled',
@@ -179,7 +208,30 @@ export function makeHandler(deps: OddsPollDeps) {
           noTheo: written.noTheo.length,
           rejected: result.data.rejected.length,
           creditsUsed: result.quota.last ?? undefined,
+          ...(strikes
+            ? {
+                strikeWritten: strikes.written.length,
+                strikeRefused: strikes.refused.length,
+                linesDropped: strikes.droppedLines,
+              }
+            : {}),
         });
+        if (strikes) {
+          deps.metrics.add(OddsMetric.StrikeTheosWritten, 'Count', strikes.written.length);
+          deps.metrics.add(OddsMetric.StrikeTheosRefused, 'Count', strikes.refused.length);
+          deps.metrics.add(
+            OddsMetric.StrikeLinesDropped,
+            'Count',
+            Object.values(strikes.droppedLines).reduce((a, b) => a + b, 0),
+          );
+          if (strikes.refused.length || strikes.skipped.length || Object.keys(strikes.droppedLines).length)
+            deps.log.warn('strike theos refused or lines dropped', {
+              sportKey: sport.sportKey,
+              refused: strikes.refused.slice(0, 20),
+              skipped: strikes.skipped.slice(0, 20),
+              linesDropped: strikes.droppedLines,
+            });
+        }
         if (written.noTheo.length || result.data.rejected.length) {
           deps.log.warn('games without a theo', {
             sportKey: sport.sportKey,
@@ -232,6 +284,8 @@ function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHand
     theos: new TheoStore({ doc, tableName: env.TABLE_NAME }),
     activeKeys: new ActiveOddsKeysStore({ doc, tableName: env.TABLE_NAME }),
     quota: new OddsQuotaStore({ doc, tableName: env.TABLE_NAME }),
+    strikeTheos: new StrikeTheoStore({ doc, tableName: env.TABLE_NAME }),
+    ladderSports: env.ODDS_LADDER_SPORTS,
     odds: oddsClientFromSecret(secrets, env.ODDS_API_KEY_SECRET_ARN, env.ODDS_API_BASE_URL),
     now: Date.now,
     log: powertoolsLog('odds-poll'),

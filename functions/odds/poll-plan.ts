@@ -25,3 +25,22 @@ export function decidePoll(sport: SportPoll, remaining: number | null, exhausted
     return { poll: false, reason: 'credits-low' };
   return { poll: true };
 }
+
+/** Spreads and totals on top of h2h: one request with three markets costs 3 credits (per region). */
+export const LADDER_MARKETS = ['spreads', 'totals'] as const;
+
+/**
+ * The markets one sport's odds call asks for: h2h always; spreads and totals
+ * too when the sport has Kalshi ladders to price and the credits known left
+ * cover their extra cost (2) above the sport's floor (the lines are the first
+ * thing given up when credits run low, the winner theo the last).
+ */
+export function pollMarkets(
+  sport: SportPoll,
+  remaining: number | null,
+  ladderSports: ReadonlySet<string>,
+): string[] {
+  if (!ladderSports.has(sport.sportKey)) return ['h2h'];
+  if (remaining !== null && remaining < Math.max(1, sport.minCredits) + LADDER_MARKETS.length) return ['h2h'];
+  return ['h2h', ...LADDER_MARKETS];
+}

@@ -48,6 +48,21 @@ export const oddsEnvSchema = z.object({
   REFRESH_CREDIT_RESERVE: z.coerce.number().int().min(0).default(0),
   /** At most this many refreshes of one event per hour. */
   REFRESH_MAX_PER_EVENT_HOUR: z.coerce.number().int().min(1).max(60).default(4),
+  /** Sports whose spreads/totals odds-poll requests (3 credits a call instead of 1): unset = every sport with a Kalshi ladder, `none` = no sport. */
+  ODDS_LADDER_SPORTS: z
+    .string()
+    .optional()
+    .transform((s) =>
+      s === undefined
+        ? undefined
+        : s.trim() === 'none'
+          ? []
+          : s
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z0-9_]+$/)).optional()),
 });
 export type OddsEnv = z.infer<typeof oddsEnvSchema>;
 

@@ -101,6 +101,12 @@ export const OddsMetric = {
   RefreshDebounced: 'RefreshDebounced',
   /** Refreshes not made: the last known credits left are within the reserve kept for the polls. */
   RefreshSkippedForCredits: 'RefreshSkippedForCredits',
+  /** Games whose margin/total fit was stored (odds-poll with spreads/totals). */
+  StrikeTheosWritten: 'StrikeTheosWritten',
+  /** Games whose margin or total fit was refused (stored as a refusal; their strikes are not quoted). */
+  StrikeTheosRefused: 'StrikeTheosRefused',
+  /** Book spread/total lines dropped by the checks (contradicts-moneyline, total-outlier, …). */
+  StrikeLinesDropped: 'StrikeLinesDropped',
 } as const;
 
 export const KillMetric = {

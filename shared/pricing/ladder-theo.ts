@@ -11,7 +11,7 @@
 import type { StrikeMapping } from '../mapping/strikes.ts';
 import {
   DEFAULT_STRIKE_THEO_CONFIG,
-  type GameStrikeTheo,
+  type PricedStrikeGame,
   type StrikeQuery,
   type StrikeTheoConfig,
   strikeTheo,
@@ -35,7 +35,7 @@ export interface LadderRefusal {
 }
 
 export function ladderTheos(
-  game: GameStrikeTheo,
+  game: PricedStrikeGame,
   markets: readonly StrikeMapping[],
   config: StrikeTheoConfig = DEFAULT_STRIKE_THEO_CONFIG,
 ): { priced: LadderMarketTheo[]; refused: LadderRefusal[] } {

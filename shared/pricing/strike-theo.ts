@@ -84,6 +84,23 @@ export interface GameStrikeTheo {
   winnerError: number | null;
 }
 
+/**
+ * What pricing a strike reads from a game's fit: the subset of GameStrikeTheo a
+ * stored record (shared/store/strike-theos.ts) rebuilds, so the worker prices
+ * from the store exactly as `npm run theo` does from the odds.
+ */
+export interface PricedStrikeGame {
+  sportKey: string;
+  winner: { kind: 'theo'; outcomes: readonly { probability: number }[] } | { kind: 'no-theo' };
+  lines: {
+    used: readonly Pick<WeightedLine, 'book' | 'marketKey' | 'kind' | 'strike' | 'probability'>[];
+  };
+  margin: { ok: true; distribution: IntegerNormal } | { ok: false; reason: string; detail: string };
+  total: { ok: true; distribution: IntegerNormal } | { ok: false; reason: string; detail: string };
+  marginCurve: AnchoredCurve | null;
+  totalCurve: AnchoredCurve | null;
+}
+
 /** A strike in model terms: P(value > threshold) ('over') or P(value < threshold) ('under'). */
 export interface StrikeQuery {
   kind: LineKind;
@@ -451,7 +468,7 @@ export function probabilityUnder(d: IntegerNormal, x: number): number {
 
 /** The theo of one strike, with the lines it leans on and its distance from them. */
 export function strikeTheo(
-  game: GameStrikeTheo,
+  game: PricedStrikeGame,
   query: StrikeQuery,
   config: StrikeTheoConfig = DEFAULT_STRIKE_THEO_CONFIG,
 ): StrikeTheo {

@@ -17,6 +17,7 @@ import { PnlDayStore } from './pnl-day.ts';
 import { RefreshDebounceStore } from './refresh-debounce.ts';
 import { SettlementStore } from './settlements.ts';
 import { StopAlarmStore } from './stop-alarms.ts';
+import { StrikeTheoStore } from './strike-theos.ts';
 import { TABLE_SPEC } from './table.ts';
 import { TheoStopStore } from './theo-stops.ts';
 import { TheoStore } from './theos.ts';
@@ -43,6 +44,13 @@ export { type PnlDay, PnlDayStore, pnlDaySchema } from './pnl-day.ts';
 export { type DebounceResult, RefreshDebounceStore } from './refresh-debounce.ts';
 export { type SettlementRecord, SettlementStore, settlementRecordSchema } from './settlements.ts';
 export { type StopAlarmState, StopAlarmStore } from './stop-alarms.ts';
+export {
+  pricedGameFromRecord,
+  type StrikeTheoRecord,
+  StrikeTheoStore,
+  strikeTheoRecordFromGame,
+  strikeTheoRecordSchema,
+} from './strike-theos.ts';
 export { createTableInput, TABLE_SPEC, ttlAfter } from './table.ts';
 export { type TheoStop, TheoStopStore, theoStopSchema } from './theo-stops.ts';
 export {
@@ -77,6 +85,8 @@ export interface Store {
   readonly gameDays?: GameDayStore;
   /** Each game's theo at its stop and its results (the report's calibration table). */
   readonly theoStops?: TheoStopStore;
+  /** Each game's margin/total fit beside its winner theo (spread/total ladders); optional for test stores. */
+  readonly strikeTheos?: StrikeTheoStore;
 }
 
 export interface StoreOptions {
@@ -108,6 +118,7 @@ export function createStore(
     settlements: new SettlementStore(table),
     gameDays: new GameDayStore(table),
     theoStops: new TheoStopStore(table),
+    strikeTheos: new StrikeTheoStore(table),
   };
 }
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.ts';
