@@ -12,13 +12,15 @@
  * and separately every order that could move it down. Pending orders count as
  * if resting. Pure functions, integer Centis.
  */
-import type { Centis } from '../../shared/units.ts';
+import type { Centis, Micros } from '../../shared/units.ts';
 import type { BookSide } from './ports.ts';
 
 export interface ExposureOrder {
   ticker: string;
   side: BookSide;
   remaining: Centis;
+  /** YES price (Micros) when known: a game with strike markets is limited by its payoff (ladder-risk.ts) */
+  price?: Micros;
 }
 
 /** Signed YES position change of one market if `count` of an order on `side` fills. */

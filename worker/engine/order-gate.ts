@@ -119,6 +119,7 @@ export function admit(
         size: a.remaining + unseen,
         currentRemaining: exposureOf(o),
         orderIndex: idx,
+        price: a.price,
       },
     );
     if (!d.allow) {
@@ -166,7 +167,7 @@ export function admit(
   for (const c of held || groupId === undefined ? [] : plan.creates) {
     const d = gate(
       { ...game.risk(), orders: deps.store.gateOrders(game.tickers) },
-      { kind: 'create', ticker: c.ticker, side: c.side, size: c.size },
+      { kind: 'create', ticker: c.ticker, side: c.side, size: c.size, price: c.price },
     );
     if (!d.allow) {
       report.denials.push({ ticker: c.ticker, side: c.side, reason: d.reason, detail: d.detail });

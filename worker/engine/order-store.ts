@@ -136,7 +136,7 @@ export class OrderStore {
   gateOrders(tickers: readonly string[]): (ExposureOrder & { key: number })[] {
     const out: (ExposureOrder & { key: number })[] = [];
     this.eachOf(tickers, (o) =>
-      out.push({ ticker: o.ticker, side: o.side, remaining: exposureOf(o), key: o.key }),
+      out.push({ ticker: o.ticker, side: o.side, remaining: exposureOf(o), price: gatePrice(o), key: o.key }),
     );
     for (const g of this.ghosts.of(tickers)) out.push({ ...g, key: -1 });
     return out;
@@ -157,4 +157,10 @@ function removeFrom(index: Map<string, Set<LedgerOrder>>, key: string, o: Ledger
   if (!set) return;
   set.delete(o);
   if (set.size === 0) index.delete(key);
+}
+
+/** The price an order is judged at by the payoff gate: with an amend's new price in flight, the one that loses more. */
+function gatePrice(o: LedgerOrder): number {
+  if (o.pendingPrice === undefined) return o.price;
+  return o.side === 'bid' ? Math.max(o.price, o.pendingPrice) : Math.min(o.price, o.pendingPrice);
 }

@@ -6,12 +6,14 @@
  * Cancels and decreases only ever remove exposure, so they always pass: a
  * killed, stopped or lease-less engine must still be able to get flat.
  */
-import type { Centis } from '../../shared/units.ts';
+import type { Contract } from '../../shared/risk/payoff.ts';
+import { type Centis, MICROS_PER_DOLLAR, type Micros } from '../../shared/units.ts';
 import { type ExposureOrder, maxAdditionalSize } from './exposure.ts';
+import { maxSizeByPayoff } from './ladder-risk.ts';
 import type { BookSide } from './ports.ts';
 
 export type RiskWrite =
-  | { kind: 'create'; ticker: string; side: BookSide; size: Centis }
+  | { kind: 'create'; ticker: string; side: BookSide; size: Centis; price?: Micros }
   /** Amend to a new remaining size (price changes do not change exposure). `currentRemaining` is the order's size now. */
   | {
       kind: 'amend';
@@ -20,6 +22,8 @@ export type RiskWrite =
       size: Centis;
       currentRemaining: Centis;
       orderIndex: number;
+      /** the amend's price (the payoff gate needs it) */
+      price?: Micros;
     }
   | { kind: 'decrease' }
   | { kind: 'cancel' };
@@ -40,6 +44,22 @@ export interface RiskState {
   limit: Centis;
   /** Sizes are rounded down to this lot (whole contracts by default). */
   lot: Centis;
+  /**
+   * A game with spread/total markets: one risk per game, the worst-case loss of
+   * its whole book over the (margin, total) outcomes (ladder-risk.ts) instead
+   * of the per-outcome exposure. Absent for winner-only games.
+   */
+  payoff?: PayoffLimit;
+}
+
+export interface PayoffLimit {
+  /** what every market of the game pays on (winner markets and mapped strikes) */
+  contracts: ReadonlyMap<string, Contract>;
+  /** average entry per market, YES Micros, when known */
+  entryPrices: ReadonlyMap<string, Micros>;
+  /** worst-case loss limit, Micros */
+  limit: Micros;
+  ties: boolean;
 }
 
 export type RiskReason = 'killed' | 'lease_lost' | 'past_stop' | 'market_paused' | 'unknown_market' | 'limit';
@@ -67,20 +87,25 @@ export function gate(state: RiskState, write: RiskWrite): RiskDecision {
   // For an amend, judge the order's new size against everything else.
   const others =
     write.kind === 'amend' ? state.orders.filter((_, i) => i !== write.orderIndex) : state.orders;
-  const room = maxAdditionalSize(
-    state.tickers,
-    state.positions,
-    others,
-    write.ticker,
-    write.side,
-    state.limit,
-  );
+  if (state.payoff && write.price === undefined)
+    return deny('limit', `${write.ticker}: a write on a game with strike markets needs its price`);
+  const room = state.payoff
+    ? maxSizeByPayoff(
+        { ...state.payoff, positions: state.positions, orders: [] },
+        { ticker: write.ticker, side: write.side, price: write.price!, size: write.size },
+        state.lot,
+        // An order whose price is unknown (a ghost) is booked at the price that loses most.
+        others.map((o) => ({ ...o, price: o.price ?? (o.side === 'bid' ? MICROS_PER_DOLLAR : 0) })),
+      )
+    : maxAdditionalSize(state.tickers, state.positions, others, write.ticker, write.side, state.limit);
   const lot = Math.max(1, state.lot);
   const size = Math.floor(Math.min(write.size, room) / lot) * lot;
   if (size <= 0)
     return deny(
       'limit',
-      `no room on ${write.ticker} ${write.side}: room ${room} centis, limit ${state.limit}`,
+      state.payoff
+        ? `no room on ${write.ticker} ${write.side}: the game's worst-case loss would pass its limit of ${state.payoff.limit} micros`
+        : `no room on ${write.ticker} ${write.side}: room ${room} centis, limit ${state.limit}`,
     );
   return { allow: true, size, clipped: size < write.size, fencingToken: token };
 }

@@ -1,0 +1,129 @@
+/**
+ * One risk per game, in the engine's terms: a game with spread/total markets
+ * is limited by the worst-case loss of its whole book (shared/risk/payoff.ts)
+ * over the (margin, total) outcomes, not by a per-outcome signed exposure.
+ * This module turns the engine's state (positions, average entries, live and
+ * pending orders with their prices) into that book and answers the gate's one
+ * question: how much of a write fits.
+ *
+ * Rules, as the winner gate's (risk-gate.ts / exposure.ts):
+ * - every live, pending and uncertain order counts, each filled exactly where
+ *   it loses (an adversary picks the fills);
+ * - a write fits while the worst case stays within the limit; a book already
+ *   past the limit (a limit lowered, a fill raced) may still take a write that
+ *   does not make its worst case worse — a hedge at the worst outcome — so the
+ *   engine can always work its way back;
+ * - a position whose entry is unknown is booked at the price that loses most
+ *   (YES at $1, NO at $0): never understated.
+ *
+ * Pure, integer Centis and Micros; losses in Micros.
+ */
+import {
+  type Contract,
+  type GameBook,
+  type Holding,
+  type PendingOrder,
+  payoffRisk,
+} from '../../shared/risk/payoff.ts';
+import { type Centis, MICROS_PER_DOLLAR, type Micros } from '../../shared/units.ts';
+import type { BookSide } from './ports.ts';
+
+export interface PricedOrder {
+  ticker: string;
+  side: BookSide;
+  /** remaining size, Centis */
+  remaining: Centis;
+  /** YES price, Micros */
+  price: Micros;
+}
+
+export interface LadderRiskState {
+  /** what each market of the game pays on: the winner markets and every mapped strike */
+  contracts: ReadonlyMap<string, Contract>;
+  /** signed YES positions, Centis */
+  positions: ReadonlyMap<string, Centis>;
+  /** average entry per market, YES price in Micros, when known */
+  entryPrices: ReadonlyMap<string, Micros>;
+  /** every live, pending and uncertain order of the game */
+  orders: readonly PricedOrder[];
+  /** the game's worst-case loss limit, Micros */
+  limit: Micros;
+  /** the margin can be 0 (a draw sport) */
+  ties: boolean;
+}
+
+export interface LadderWrite {
+  ticker: string;
+  side: BookSide;
+  /** YES price of the order, Micros */
+  price: Micros;
+  size: Centis;
+}
+
+/** The game's book as payoff.ts reads it; a market without a contract is an error (it is not this game's). */
+export function gameBook(state: LadderRiskState, orders: readonly PricedOrder[] = state.orders): GameBook {
+  const contractOf = (ticker: string): Contract => {
+    const c = state.contracts.get(ticker);
+    if (!c) throw new RangeError(`${ticker} has no contract in this game`);
+    return c;
+  };
+  const holdings: Holding[] = [];
+  for (const [ticker, position] of state.positions) {
+    if (position === 0) continue;
+    const known = state.entryPrices.get(ticker);
+    // Unknown entry: the price that makes the held side lose most.
+    const price = known ?? (position > 0 ? MICROS_PER_DOLLAR : 0);
+    holdings.push({ ticker, contract: contractOf(ticker), position, price: Math.round(price) });
+  }
+  const pending: PendingOrder[] = orders
+    .filter((o) => o.remaining > 0)
+    .map((o) => ({
+      ticker: o.ticker,
+      contract: contractOf(o.ticker),
+      side: o.side,
+      count: o.remaining,
+      price: o.price,
+    }));
+  return { holdings, pending };
+}
+
+/** The game's worst-case loss now (Micros), pending orders counted. */
+export function gameWorstLoss(state: LadderRiskState): Micros {
+  return payoffRisk(gameBook(state), { ties: state.ties }).worstCaseLoss;
+}
+
+/**
+ * The largest multiple of `lot` up to `write.size` that keeps the game's worst
+ * case within the limit (or, past it, no worse than now). `others` replaces the
+ * state's orders (an amend is judged against everything but itself).
+ */
+export function maxSizeByPayoff(
+  state: LadderRiskState,
+  write: LadderWrite,
+  lot: Centis,
+  others: readonly PricedOrder[] = state.orders,
+): Centis {
+  if (!state.contracts.has(write.ticker)) return 0;
+  const step = Math.max(1, lot);
+  const options = { ties: state.ties };
+  const before = payoffRisk(gameBook(state, others), options).worstCaseLoss;
+  const ceiling = Math.max(state.limit, before);
+  const fits = (units: number) =>
+    payoffRisk(
+      gameBook(state, [
+        ...others,
+        { ticker: write.ticker, side: write.side, remaining: units * step, price: write.price },
+      ]),
+      options,
+    ).worstCaseLoss <= ceiling;
+  // The worst case never falls as an order grows (it is filled only where it loses): bisect.
+  let lo = 0;
+  let hi = Math.floor(Math.max(0, write.size) / step);
+  if (hi === 0 || fits(hi)) return hi * step;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo * step;
+}
