@@ -45,6 +45,10 @@ export interface ListedMarket {
   priceRanges?: PriceRange[];
   /** rules_primary + rules_secondary: the mapper refuses a market that may settle between 0 and 1. */
   rules?: string;
+  /** The market's own title (a ladder strike's text: "Boston wins by over 6.5 points?"). */
+  title?: string;
+  /** A ladder market's strike as Kalshi lists it (`strike_type`, `floor_strike`, `cap_strike`); absent on winners. */
+  strike?: { strikeType: string; floorStrike: number | string | null; capStrike: number | string | null };
 }
 
 /** Maps a Kalshi event to an Odds API event; unmatched events are reported, never guessed. */

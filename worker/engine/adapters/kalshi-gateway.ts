@@ -158,6 +158,16 @@ export class KalshiGateway implements ExchangeGateway {
         exchangeIndex: m.exchange_index ?? ev.exchange_index ?? undefined,
         priceRanges: m.price_ranges ?? undefined,
         rules: rulesOf(m),
+        ...(m.title ? { title: m.title } : {}),
+        ...(m.strike_type
+          ? {
+              strike: {
+                strikeType: String(m.strike_type),
+                floorStrike: m.floor_strike ?? null,
+                capStrike: m.cap_strike ?? null,
+              },
+            }
+          : {}),
       })),
     };
   }
