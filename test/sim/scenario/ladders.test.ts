@@ -210,3 +210,37 @@ describe('listing lives with the game', () => {
     for (const ev of sim.ladders!.events) expect(h.engine.event(ev.eventTicker)!.startTimeMs).toBe(winner);
   });
 });
+
+describe('flow on ladders', () => {
+  it('competitors quote every strike around its own truth and takers trade them', () => {
+    const h = harness({
+      games: [{ ...NFL, ladders: ON }],
+      traders: {
+        noiseTakers: [
+          { name: 'retail', intensityPerMinute: 2, decayPerCent: 0.2, contracts: { min: 1, max: 5 } },
+        ],
+        competitors: [{ name: 'alpha', edgeCents: 2, requoteMs: 2000 }],
+      },
+    });
+    const sim = h.world.games[0]!;
+    h.runner.step(START + 20 * MIN);
+    const at = h.clock.now();
+    for (const m of sim.ladders!.markets) {
+      const truth = trueYes(sim, m, at) * 1_000_000;
+      const { bids, asks } = h.engine.book(m.ticker);
+      expect(bids[0]![0]).toBeLessThan(truth);
+      expect(asks[0]![0]).toBeGreaterThan(truth);
+      // alpha's ceilings are its view of this strike's truth ∓ 2¢, on the 1¢ grid.
+      const last = (side: 'bid' | 'ask') =>
+        h.runner.actions.findLast((x) => x.trader === 'alpha' && x.ticker === m.ticker && x.side === side)!;
+      const bid = last('bid');
+      const ask = last('ask');
+      expect(Math.abs(bid.ceiling! - (trueYes(sim, m, bid.at) * 1e6 - 20_000))).toBeLessThanOrEqual(10_000);
+      expect(Math.abs(ask.ceiling! - (trueYes(sim, m, ask.at) * 1e6 + 20_000))).toBeLessThanOrEqual(10_000);
+    }
+    const traded = new Set(
+      h.runner.actions.filter((a) => a.trader === 'retail' && (a.filled ?? 0) > 0).map((a) => a.ticker),
+    );
+    expect(sim.ladders!.markets.filter((m) => traded.has(m.ticker)).length).toBeGreaterThan(0);
+  });
+});
