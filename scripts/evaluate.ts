@@ -25,6 +25,7 @@ import { resolveScenarioPath } from '../sim/main.ts';
 import {
   evaluateScenario,
   evaluationText,
+  type KindPoint,
   type RunPoint,
   type ScenarioEvaluation,
 } from '../sim/scenario/evaluation.ts';
@@ -162,7 +163,28 @@ export function pointsOf(
     settlementLuck: typeof s.settlement_luck === 'number' ? s.settlement_luck : null,
     fills: num(s.fills),
     uptime: typeof s.quoting_uptime === 'number' ? s.quoting_uptime : null,
+    ...kindPointsOf(s.ruler),
   }));
+}
+
+/** The ruler's per-kind split (winner / spread / total) of a scoreboard with ladders; nothing otherwise. */
+export function kindPointsOf(ruler: unknown): { byKind?: Record<string, KindPoint> } {
+  const byKind = (ruler as { byKind?: unknown } | undefined)?.byKind;
+  if (typeof byKind !== 'object' || byKind === null) return {};
+  const num = (v: unknown) => (typeof v === 'number' ? v : Number.NaN);
+  const out: Record<string, KindPoint> = {};
+  for (const [kind, a] of Object.entries(byKind as Record<string, Record<string, unknown>>)) {
+    const markout = (a.markout ?? {}) as Record<string, unknown>;
+    out[kind] = {
+      truthMarked: num(a.truthMarked),
+      edge: num(a.edge),
+      markout10s: num(markout['10s']),
+      markout60s: num(markout['60s']),
+      markout5m: num(markout['5m']),
+      fills: num(a.fills),
+    };
+  }
+  return { byKind: out };
 }
 
 function readBoard(dir: string): Record<string, Record<string, unknown>> {

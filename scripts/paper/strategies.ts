@@ -5,7 +5,7 @@
  * `npm run simulate` and `npm run backtest` run the same line-up.
  */
 import type { EngineConfig } from '../../shared/config/engine-config.ts';
-import { probabilityOf } from '../../sim/scenario/truth.ts';
+import { marketsOf, trueYes } from '../../sim/scenario/ladders.ts';
 import type { World } from '../../sim/scenario/world.ts';
 import type { Quoter } from '../../worker/engine/ports.ts';
 import { BASELINES } from './baselines.ts';
@@ -37,8 +37,8 @@ export function strategyLineup(config: EngineConfig, baselines: boolean): Strate
       truthOf = world
         ? (ticker, now) => {
             for (const g of world.games) {
-              const m = g.markets.find((x) => x.ticker === ticker);
-              if (m) return probabilityOf(g.path.at(now), m.outcome);
+              const m = marketsOf(g).find((x) => x.ticker === ticker);
+              if (m) return trueYes(g, m, now);
             }
             return null;
           }

@@ -231,6 +231,7 @@ export class KalshiEngine {
       priceRanges: ranges.map((r) => ({ ...r })),
       settlementTimerSeconds: def.settlementTimerSeconds ?? 300,
       rulesPrimary: def.rulesPrimary ?? '',
+      strike: def.strike ? { ...def.strike } : undefined,
       status: def.status ?? 'initialized',
       result: '',
       settlementValue: undefined,

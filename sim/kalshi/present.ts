@@ -96,6 +96,17 @@ export function marketJson(engine: KalshiEngine, m: SimMarket) {
       step: price(r.step),
     })),
     exchange_index: m.exchangeIndex,
+    ...strikeJson(m),
+  };
+}
+
+/** Ladder markets carry Kalshi's strike fields; winner markets have none. */
+export function strikeJson(m: SimMarket) {
+  if (!m.strike) return {};
+  return {
+    strike_type: m.strike.strikeType,
+    ...(m.strike.floorStrike === undefined ? {} : { floor_strike: m.strike.floorStrike }),
+    ...(m.strike.capStrike === undefined ? {} : { cap_strike: m.strike.capStrike }),
   };
 }
 
@@ -386,6 +397,7 @@ export function wsLifecycleMsg(m: SimMarket, eventType: string, ms: number, isDe
           event_ticker: m.eventTicker,
           expected_expiration_ts: secs(m.expectedExpirationMs),
           rules_primary: m.rulesPrimary,
+          ...strikeJson(m),
         },
       });
       break;

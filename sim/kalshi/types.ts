@@ -81,8 +81,17 @@ export interface MarketDef {
   priceRanges?: PriceRange[];
   settlementTimerSeconds?: number;
   rulesPrimary?: string;
+  /** Ladder markets (spread/total): Kalshi's `strike_type` and its strike(s); absent on winner markets. */
+  strike?: MarketStrike;
   /** Defaults to `initialized`; `tick(now)` activates it at `openTimeMs`. */
   status?: MarketStatus;
+}
+
+/** A ladder market's strike metadata, as Kalshi lists it (`strike_type`, `floor_strike`, `cap_strike`). */
+export interface MarketStrike {
+  strikeType: 'greater' | 'greater_or_equal' | 'less' | 'less_or_equal' | 'between';
+  floorStrike?: number;
+  capStrike?: number;
 }
 
 export interface SimMarket {
@@ -100,6 +109,7 @@ export interface SimMarket {
   priceRanges: PriceRange[];
   settlementTimerSeconds: number;
   rulesPrimary: string;
+  strike: MarketStrike | undefined;
   status: MarketStatus;
   result: '' | 'yes' | 'no';
   settlementValue: Micros | undefined;

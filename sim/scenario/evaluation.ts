@@ -28,6 +28,29 @@ export interface RunPoint {
   fills: number;
   /** Quoting uptime outside fault windows (share 0–1), null from a scoreboard without it. */
   uptime: number | null;
+  /** Per market kind (winner / spread / total) from a run that listed ladders; absent otherwise. */
+  byKind?: Record<string, KindPoint>;
+}
+
+/** One market kind's share of a run's ruler (dollars; fills a count). */
+export interface KindPoint {
+  truthMarked: number;
+  edge: number;
+  markout10s: number;
+  markout60s: number;
+  markout5m: number;
+  fills: number;
+}
+
+export interface KindSummary {
+  /** Runs that scored this kind (a run without a fill in it counts as zero). */
+  n: number;
+  truthMarked: MeanSe;
+  edge: MeanSe;
+  markout10s: MeanSe;
+  markout60s: MeanSe;
+  markout5m: MeanSe;
+  fills: MeanSe;
 }
 
 export interface StrategySummary {
@@ -41,6 +64,8 @@ export interface StrategySummary {
   fills: MeanSe;
   /** Quoting uptime (share 0–1) over the runs that measured it. */
   uptime: MeanSe;
+  /** Spread and total markets apart from winners (runs with ladders only). */
+  byKind?: Record<string, KindSummary>;
 }
 
 export interface ScenarioEvaluation {
@@ -49,6 +74,8 @@ export interface ScenarioEvaluation {
   strategies: Record<string, StrategySummary>;
   /** Ours − baseline, truth-marked PnL, paired by seed. */
   paired: Record<string, PairedDifference>;
+  /** Per market kind, ours − baseline on that kind's truth-marked PnL (runs with ladders only). */
+  pairedByKind?: Record<string, Record<string, PairedDifference>>;
   /** The truth at each game's stop against its outcome, every market, every seed. */
   calibration: CalibrationRow[];
 }
@@ -80,18 +107,79 @@ export function evaluateScenario(
       uptime: col((r) => r.uptime),
     };
     bySeed.set(name, new Map(runs.map((r) => [r.seed, r.truthMarked])));
+    const kinds = kindSummaries(runs);
+    if (kinds) strategies[name]!.byKind = kinds;
   }
   const paired: Record<string, PairedDifference> = {};
   const ours = bySeed.get(OURS);
   if (ours)
     for (const name of names) if (name !== OURS) paired[name] = pairedDifference(ours, bySeed.get(name)!);
+  const pairedByKind = kindPairs(mine, names);
   return {
     scenario,
     seeds: [...new Set(mine.map((p) => p.seed))].sort((a, b) => a - b),
     strategies,
     paired,
+    ...(pairedByKind ? { pairedByKind } : {}),
     calibration: calibrationTable(calibration),
   };
+}
+
+const ZERO_KIND: KindPoint = {
+  truthMarked: 0,
+  edge: 0,
+  markout10s: 0,
+  markout60s: 0,
+  markout5m: 0,
+  fills: 0,
+};
+
+function kindsIn(runs: readonly RunPoint[]): string[] {
+  return [...new Set(runs.flatMap((r) => Object.keys(r.byKind ?? {})))].sort();
+}
+
+/** A kind a run listed but did not trade scores zero on that run (it had the markets, no fills). */
+function kindSummaries(runs: readonly RunPoint[]): Record<string, KindSummary> | undefined {
+  const withKinds = runs.filter((r) => r.byKind !== undefined);
+  const kinds = kindsIn(withKinds);
+  if (kinds.length === 0) return undefined;
+  const out: Record<string, KindSummary> = {};
+  for (const kind of kinds) {
+    const pts = withKinds.map((r) => r.byKind![kind] ?? ZERO_KIND);
+    const col = (f: (k: KindPoint) => number) => meanSe(pts.map(f).filter((v) => Number.isFinite(v)));
+    out[kind] = {
+      n: pts.length,
+      truthMarked: col((k) => k.truthMarked),
+      edge: col((k) => k.edge),
+      markout10s: col((k) => k.markout10s),
+      markout60s: col((k) => k.markout60s),
+      markout5m: col((k) => k.markout5m),
+      fills: col((k) => k.fills),
+    };
+  }
+  return out;
+}
+
+function kindPairs(
+  runs: readonly RunPoint[],
+  names: readonly string[],
+): Record<string, Record<string, PairedDifference>> | undefined {
+  const withKinds = runs.filter((r) => r.byKind !== undefined);
+  const kinds = kindsIn(withKinds);
+  if (kinds.length === 0 || !names.includes(OURS)) return undefined;
+  const out: Record<string, Record<string, PairedDifference>> = {};
+  for (const kind of kinds) {
+    const bySeed = (name: string) =>
+      new Map(
+        withKinds
+          .filter((r) => r.strategy === name)
+          .map((r) => [r.seed, (r.byKind![kind] ?? ZERO_KIND).truthMarked] as const),
+      );
+    const ours = bySeed(OURS);
+    out[kind] = {};
+    for (const name of names) if (name !== OURS) out[kind][name] = pairedDifference(ours, bySeed(name));
+  }
+  return out;
 }
 
 const fmt = (m: MeanSe, digits = 2) =>
@@ -115,6 +203,31 @@ export function evaluationText(evals: readonly ScenarioEvaluation[]): string {
       out.push(
         `  ours − ${name.padEnd(14)}${fmt(d).padStart(18)}   t = ${d.t === null ? '—' : d.t.toFixed(2)}  (n = ${d.n})`,
       );
+    out.push(...kindLines(e));
   }
   return out.join('\n');
+}
+
+/** Spread and total rows (and winners beside them) when the runs listed ladders. */
+function kindLines(e: ScenarioEvaluation): string[] {
+  const kinds = [...new Set(Object.values(e.strategies).flatMap((s) => Object.keys(s.byKind ?? {})))].sort();
+  if (kinds.length === 0) return [];
+  const out: string[] = [];
+  for (const kind of kinds) {
+    out.push(
+      `  [${kind}]${' '.repeat(Math.max(1, 13 - kind.length))}${'truth-marked $'.padStart(18)}${'edge $'.padStart(16)}${'markout 10s'.padStart(16)}${'markout 60s'.padStart(16)}${'markout 5m'.padStart(16)}${'fills'.padStart(16)}`,
+    );
+    for (const [name, s] of Object.entries(e.strategies)) {
+      const k = s.byKind?.[kind];
+      if (!k) continue;
+      out.push(
+        `  ${name.padEnd(14)}${fmt(k.truthMarked).padStart(18)}${fmt(k.edge).padStart(16)}${fmt(k.markout10s).padStart(16)}${fmt(k.markout60s).padStart(16)}${fmt(k.markout5m).padStart(16)}${fmt(k.fills, 1).padStart(16)}`,
+      );
+    }
+    for (const [name, d] of Object.entries(e.pairedByKind?.[kind] ?? {}))
+      out.push(
+        `  ours − ${name.padEnd(14)}${fmt(d).padStart(18)}   t = ${d.t === null ? '—' : d.t.toFixed(2)}  (n = ${d.n})`,
+      );
+  }
+  return out;
 }

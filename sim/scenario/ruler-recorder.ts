@@ -7,8 +7,8 @@
  */
 import type { KalshiEngine } from '../kalshi/engine.ts';
 import type { SimFill } from '../kalshi/types.ts';
+import { kindOf, marketsOf, trueYes } from './ladders.ts';
 import { type Counterparty, counterpartyOf, type RulerFill, type RulerScore, rulerScore } from './ruler.ts';
-import { probabilityOf } from './truth.ts';
 import type { World } from './world.ts';
 
 export interface RulerRecorderOptions {
@@ -72,15 +72,24 @@ export class RulerRecorder {
   /** The truth of a market's YES at `t`. */
   truth = (ticker: string, t: number): number => {
     for (const g of this.opts.world.games) {
-      const m = g.markets.find((x) => x.ticker === ticker);
-      if (m) return probabilityOf(g.path.at(t), m.outcome);
+      const m = marketsOf(g).find((x) => x.ticker === ticker);
+      if (m) return trueYes(g, m, t);
     }
     return Number.NaN;
   };
 
+  /** Winner, spread or total (the ruler splits by it when the world lists ladders). */
+  kindOf = (ticker: string): string => {
+    for (const g of this.opts.world.games) {
+      const m = marketsOf(g).find((x) => x.ticker === ticker);
+      if (m) return kindOf(m);
+    }
+    return 'other';
+  };
+
   /** The game's stop time for a market (start − stop margin). */
   markAt = (ticker: string): number => {
-    const g = this.opts.world.games.find((x) => x.markets.some((m) => m.ticker === ticker));
+    const g = this.opts.world.games.find((x) => marketsOf(x).some((m) => m.ticker === ticker));
     return g ? g.path.times.startMs - this.opts.stopMarginMs : Number.POSITIVE_INFINITY;
   };
 
@@ -91,6 +100,7 @@ export class RulerRecorder {
       truth: this.truth,
       markAt: this.markAt,
       settlement: (ticker) => this.settled.get(ticker),
+      ...(this.opts.world.games.some((g) => g.ladders) ? { kindOf: this.kindOf } : {}),
     });
   }
 }

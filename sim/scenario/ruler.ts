@@ -58,6 +58,8 @@ export interface RulerScore extends Attribution {
   byCounterparty: Partial<Record<Counterparty, Attribution>>;
   byMode: Record<string, Attribution>;
   bySide: Partial<Record<'bid' | 'ask', Attribution>>;
+  /** Per market kind (winner / spread / total), present when the input names kinds (a run with ladders). */
+  byKind?: Record<string, Attribution>;
 }
 
 export interface RulerInput {
@@ -68,6 +70,8 @@ export interface RulerInput {
   markAt: (ticker: string) => number;
   /** Settlement value of YES, dollars (0 or 1), for markets that settled. */
   settlement?: (ticker: string) => number | undefined;
+  /** The market kind to report apart (winner / spread / total); omitted: no split. */
+  kindOf?: (ticker: string) => string;
 }
 
 const signed = (f: RulerFill) => (f.side === 'bid' ? f.contracts : -f.contracts);
@@ -114,7 +118,13 @@ export function rulerScore(input: RulerInput): RulerScore {
   const byCounterparty: Partial<Record<Counterparty, Attribution>> = {};
   const byMode: Record<string, Attribution> = {};
   const bySide: Partial<Record<'bid' | 'ask', Attribution>> = {};
+  const byKind: Record<string, Attribution> = {};
   for (const f of input.fills) {
+    if (input.kindOf) {
+      const kind = input.kindOf(f.ticker);
+      byKind[kind] ??= empty();
+      add(byKind[kind]!, f, input);
+    }
     add(all, f, input);
     byCounterparty[f.counterparty] ??= empty();
     add(byCounterparty[f.counterparty]!, f, input);
@@ -144,6 +154,7 @@ export function rulerScore(input: RulerInput): RulerScore {
     byCounterparty: mapValues(byCounterparty),
     byMode: mapValues(byMode) as Record<string, Attribution>,
     bySide: mapValues(bySide),
+    ...(input.kindOf ? { byKind: mapValues(byKind) as Record<string, Attribution> } : {}),
   };
 }
 

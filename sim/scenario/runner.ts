@@ -24,6 +24,8 @@ import {
   type TraderAction,
   type TraderContext,
 } from '../traders/trader.ts';
+import { determineLadders, listLadders } from './ladder-listing.ts';
+import { marketsOf } from './ladders.ts';
 import { Scheduler } from './scheduler.ts';
 import type { FaultConfig, OddsFaultName, PriceRange } from './schema.ts';
 import { announcedStartMs } from './truth.ts';
@@ -238,6 +240,16 @@ export class ScenarioRunner {
       });
     }
     this.emit({ type: 'listed', at: this.now(), game: g.id, eventTicker: sim.eventTicker });
+    for (const eventTicker of listLadders(ex, sim, {
+      subTitle: `${g.away.code} at ${g.home.code} (${scheduledDay(sim)})`,
+      startTimeMs: announcedStartMs(g, this.world.startMs, this.now()),
+      milestoneType: milestoneType(g.oddsSportKey),
+      priceLevelStructure: levelStructure(sim.tick),
+      closeTimeMs: endMs + 14 * DAY_MS,
+      expectedExpirationMs: endMs,
+      status: openMs <= this.now() ? 'active' : 'initialized',
+    }))
+      this.emit({ type: 'listed', at: this.now(), game: g.id, eventTicker });
   }
 
   private scheduleLife(sim: SimGame): void {
@@ -252,13 +264,14 @@ export class ScenarioRunner {
       this.scheduler.schedule(at, () => {
         const startTime = announcedStartMs(sim.game, this.world.startMs, at);
         ex.setEventStartTime(sim.eventTicker, startTime);
+        for (const ev of sim.ladders?.events ?? []) ex.setEventStartTime(ev.eventTicker, startTime);
         this.emit({ type: 'start_moved', at: this.now(), game: sim.game.id, startTime });
       });
     }
     for (const c of sim.game.tickChanges) {
       this.scheduler.schedule(this.world.startMs + Math.round(c.atMinute * 60_000), () => {
         const structure = levelStructure(c.tick);
-        for (const m of sim.markets) {
+        for (const m of marketsOf(sim)) {
           const status = ex.market(m.ticker)?.status;
           if (status === 'determined' || status === 'finalized') continue;
           ex.setPriceRanges(m.ticker, structure, c.tick);
@@ -272,6 +285,7 @@ export class ScenarioRunner {
         if (!market || market.status === 'determined' || market.status === 'finalized') continue;
         ex.determine(m.ticker, m.outcome === sim.path.outcome ? 'yes' : 'no');
       }
+      determineLadders(ex, sim);
       this.emit({ type: 'determined', at: this.now(), game: sim.game.id, outcome: sim.path.outcome });
     });
     this.scheduler.schedule(settleMs, () => {

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_STRIKE_SERIES } from '../../shared/mapping/strikes.ts';
 import { dollarsToMicros, MICROS_PER_DOLLAR, type Micros } from '../../shared/units.ts';
 import { MARGIN_MODELS } from '../odds/margin.ts';
 
@@ -85,6 +86,25 @@ export const zTruth = z.object({
   jumps: z.array(zJump).default([]),
 });
 
+/**
+ * Spread and total ladders (issue #17): with a switch on, the game is also
+ * listed in its sport's spread/total series (DEFAULT_STRIKE_SERIES) as a
+ * ladder of half-point strikes around the truth's median at open. Off by
+ * default, so a scenario without the key runs exactly as before.
+ */
+export const zLadders = z.object({
+  spreads: z.boolean().default(false),
+  totals: z.boolean().default(false),
+  /** Strikes per ladder (centred on the median; an even count leans to the higher side). */
+  strikes: z.number().int().min(1).max(25).default(7),
+  /** Points between spread strikes (default per sport, sim/scenario/ladders.ts). */
+  spreadStep: z.number().int().positive().max(50).optional(),
+  /** Points between total strikes (default per sport). */
+  totalStep: z.number().int().positive().max(50).optional(),
+  /** The ladder series' `fee_type`: spread/total series are not on Kalshi's maker-fee list (taker-only). */
+  feeType: z.enum(SERIES_FEE_TYPES).default('quadratic'),
+});
+
 export const zGame = z
   .object({
     /** Short stable id used for seeding and in logs ("mil-bos"). */
@@ -130,8 +150,27 @@ export const zGame = z
     tickChanges: z.array(z.object({ atMinute: zMinute, tick: zTickStructure })).default([]),
     /** The start is moved (announced at `atMinute`, by `byMinutes`; negative = earlier). */
     startDelays: z.array(z.object({ atMinute: zMinute, byMinutes: zMinute })).default([]),
+    /** Spread/total ladders of this game (overrides the scenario's `ladders`). */
+    ladders: zLadders.optional(),
   })
   .superRefine((g, ctx) => {
+    if (g.ladders && (g.ladders.spreads || g.ladders.totals)) {
+      const kinds = Object.values(DEFAULT_STRIKE_SERIES).filter((s) => s.sportKey === g.oddsSportKey);
+      if (g.outcomes === 3)
+        ctx.addIssue({ code: 'custom', path: ['ladders'], message: 'ladders need a two-way game' });
+      if (g.ladders.spreads && !kinds.some((k) => k.kind === 'spread'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ladders', 'spreads'],
+          message: `no spread series for ${g.oddsSportKey}`,
+        });
+      if (g.ladders.totals && !kinds.some((k) => k.kind === 'total'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ladders', 'totals'],
+          message: `no total series for ${g.oddsSportKey}`,
+        });
+    }
     g.startDelays.forEach((d, i) => {
       if (d.atMinute >= g.startMinute)
         ctx.addIssue({
@@ -339,6 +378,8 @@ export const zScenario = z
     bookmakers: z.array(zBookmaker).min(1),
     odds: zOddsConfig.prefault({}),
     faults: z.array(zFault).default([]),
+    /** Spread/total ladders for every game whose sport has the series (a game's own `ladders` wins). */
+    ladders: zLadders.optional(),
   })
   .superRefine((s, ctx) => {
     const ids = new Set<string>();
@@ -396,6 +437,7 @@ export type CompetitorConfig = z.infer<typeof zCompetitor>;
 export type StartingBookConfig = z.infer<typeof zStartingBook>;
 export type BookmakerConfig = z.infer<typeof zBookmaker>;
 export type FaultConfig = z.infer<typeof zFault>;
+export type LaddersConfig = z.infer<typeof zLadders>;
 
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';

@@ -4,6 +4,7 @@
  * traders and the odds server all read the same World, so they agree on what
  * is true at every instant.
  */
+import { buildLadders, type GameLadders, laddersOf } from './ladders.ts';
 import { hexId } from './rng.ts';
 import { type Game, type PriceRange, type Scenario, scenarioStartMs } from './schema.ts';
 import { type Outcome, TruthPath } from './truth.ts';
@@ -25,6 +26,8 @@ export interface SimGame {
   title: string;
   markets: SimMarket[];
   tick: PriceRange[];
+  /** Spread/total ladders (issue #17), when the scenario switches them on. */
+  ladders?: GameLadders;
 }
 
 export interface World {
@@ -42,6 +45,13 @@ const EASTERN = new Intl.DateTimeFormat('en-US', {
   year: '2-digit',
   month: 'numeric',
   day: '2-digit',
+});
+
+const DAY_YEAR = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  month: 'short',
+  day: 'numeric',
+  year: 'numeric',
 });
 
 /** `26JAN20`: the game's date in US Eastern time, as Kalshi writes it in tickers. */
@@ -66,14 +76,31 @@ export function buildWorld(
     ];
     if (game.outcomes === 3)
       markets.push({ outcome: 'draw', ticker: `${eventTicker}-TIE`, yesSubTitle: 'Tie' });
+    const title = `${short(game.away)} at ${short(game.home)}`;
+    const scheduledMs = path.times.startMs - game.startDelays.reduce((t, d) => t + d.byMinutes, 0) * 60_000;
+    const ladders = buildLadders(
+      game,
+      path,
+      seed,
+      eventTicker.slice(game.seriesTicker.length + 1),
+      {
+        title,
+        home: short(game.home),
+        away: short(game.away),
+        league: game.league,
+        dayWithYear: DAY_YEAR.format(new Date(scheduledMs)),
+      },
+      laddersOf(game, scenario.ladders),
+    );
     return {
       game,
       path,
       oddsEventId: hexId(seed, `event/${game.id}`),
       eventTicker,
-      title: `${short(game.away)} at ${short(game.home)}`,
+      title,
       markets,
       tick: game.tick ?? scenario.tick,
+      ...(ladders ? { ladders } : {}),
     };
   });
   const lastSettle = Math.max(...games.map((g) => g.path.times.settleMs));

@@ -9,10 +9,10 @@
  */
 import type { Micros } from '../../shared/units.ts';
 import type { BookSideName, SimOrder } from '../kalshi/types.ts';
+import { type AnyMarket, marketsOf, trueYes } from '../scenario/ladders.ts';
 import { Rng } from '../scenario/rng.ts';
 import type { CompetitorConfig } from '../scenario/schema.ts';
-import { probabilityOf } from '../scenario/truth.ts';
-import type { SimGame, SimMarket } from '../scenario/world.ts';
+import type { SimGame } from '../scenario/world.ts';
 import type { TickGrid } from './ticks.ts';
 import {
   cancel,
@@ -110,8 +110,8 @@ export class Competitor implements Trader {
   }
 
   /** The competitor's view of the truth for one market, in Micros. */
-  private view(sim: SimGame, market: SimMarket, now: number, noise: number): number {
-    const p = probabilityOf(sim.path.at(now - this.config.lagMs), market.outcome);
+  private view(sim: SimGame, market: AnyMarket, now: number, noise: number): number {
+    const p = trueYes(sim, market, now - this.config.lagMs);
     const logit = Math.log(p / (1 - p)) + noise;
     // Whole Micros: float noise must not push an exact ceiling down a tick.
     return Math.round(1_000_000 / (1 + Math.exp(-logit)));
@@ -120,10 +120,10 @@ export class Competitor implements Trader {
   private requote(ctx: TraderContext, sim: SimGame, rng: Rng, at: number): void {
     const now = ctx.now();
     if (now >= this.pullMs(sim)) {
-      for (const market of sim.markets) for (const o of this.mine(ctx, market)) cancel(ctx, this, o);
+      for (const market of marketsOf(sim)) for (const o of this.mine(ctx, market)) cancel(ctx, this, o);
       return;
     }
-    for (const market of sim.markets) {
+    for (const market of marketsOf(sim)) {
       const noise = this.config.noiseLogit * rng.normal();
       if (!isActive(ctx, market)) continue;
       const grid = gridOf(ctx, sim, market);
@@ -164,7 +164,7 @@ export class Competitor implements Trader {
   }
 
   /** Own resting orders in a market, tracked by id (cheaper than listing every order of the user). */
-  private mine(ctx: TraderContext, market: SimMarket): SimOrder[] {
+  private mine(ctx: TraderContext, market: { ticker: string }): SimOrder[] {
     const ids = this.ownIds.get(market.ticker) ?? [];
     const live = ids
       .map((id) => ctx.exchange.order(id))
@@ -179,7 +179,7 @@ export class Competitor implements Trader {
   /** Leaves a matching quote alone (keeps queue priority); otherwise cancels and replaces. */
   private keep(
     ctx: TraderContext,
-    market: SimMarket,
+    market: { ticker: string },
     side: BookSideName,
     target: Micros | undefined,
     limit: Micros | undefined,

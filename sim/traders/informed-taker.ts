@@ -4,9 +4,10 @@
  * truth makes wrong by at least their edge, before books and bookmakers move.
  * This is the adverse selection a maker must survive.
  */
+
+import { marketsOf, trueYes } from '../scenario/ladders.ts';
 import { Rng } from '../scenario/rng.ts';
 import type { InformedTakerConfig } from '../scenario/schema.ts';
-import { probabilityOf } from '../scenario/truth.ts';
 import type { SimGame } from '../scenario/world.ts';
 import { gamesFor, gridOf, isActive, place, type Trader, type TraderContext, userIdOf } from './trader.ts';
 
@@ -38,12 +39,12 @@ export class InformedTaker implements Trader {
   }
 
   private sweep(ctx: TraderContext, sim: SimGame): void {
-    const truth = sim.path.at(ctx.now());
+    const now = ctx.now();
     const edge = this.config.minEdgeCents * 10_000;
-    for (const market of sim.markets) {
+    for (const market of marketsOf(sim)) {
       if (!isActive(ctx, market)) continue;
       const grid = gridOf(ctx, sim, market);
-      const p = Math.round(probabilityOf(truth, market.outcome) * 1_000_000);
+      const p = Math.round(trueYes(sim, market, now) * 1_000_000);
       const book = ctx.exchange.book(market.ticker);
       const count = this.config.maxContracts * 100;
       const bestAsk = book.asks[0]?.[0];

@@ -6,10 +6,11 @@
  * exactly the arrival intensity A·exp(−k·δ) of the quoting models. They take
  * only the top level (IOC at the best price).
  */
+
+import { type AnyMarket, marketsOf, trueYes } from '../scenario/ladders.ts';
 import { Rng } from '../scenario/rng.ts';
 import type { NoiseTakerConfig } from '../scenario/schema.ts';
-import { probabilityOf } from '../scenario/truth.ts';
-import type { SimGame, SimMarket } from '../scenario/world.ts';
+import type { SimGame } from '../scenario/world.ts';
 import { gamesFor, isActive, place, type Trader, type TraderContext, userIdOf } from './trader.ts';
 
 const MICROS_PER_CENT = 10_000;
@@ -47,7 +48,7 @@ export class NoiseTaker implements Trader {
 
   start(ctx: TraderContext): void {
     for (const sim of gamesFor(ctx.world, this.config.games))
-      for (const market of sim.markets)
+      for (const market of marketsOf(sim))
         for (const buy of [true, false]) {
           const rng = Rng.derive(this.seed, `noise/${this.name}/${market.ticker}/${buy ? 'buy' : 'sell'}`);
           this.next(ctx, sim, market, buy, rng, sim.path.times.openMs);
@@ -63,7 +64,7 @@ export class NoiseTaker implements Trader {
   private next(
     ctx: TraderContext,
     sim: SimGame,
-    market: SimMarket,
+    market: AnyMarket,
     buy: boolean,
     rng: Rng,
     from: number,
@@ -76,7 +77,7 @@ export class NoiseTaker implements Trader {
     });
   }
 
-  private arrive(ctx: TraderContext, sim: SimGame, market: SimMarket, buy: boolean, rng: Rng): void {
+  private arrive(ctx: TraderContext, sim: SimGame, market: AnyMarket, buy: boolean, rng: Rng): void {
     // Draws happen whatever the book shows, so the stream stays aligned across runs.
     const u = rng.next();
     const contracts = drawContracts(this.config.contracts, rng.next());
@@ -85,7 +86,7 @@ export class NoiseTaker implements Trader {
     const level = buy ? book.asks[0] : book.bids[0];
     if (!level) return;
     const [price] = level;
-    const truth = Math.round(probabilityOf(sim.path.at(ctx.now()), market.outcome) * 1_000_000);
+    const truth = Math.round(trueYes(sim, market, ctx.now()) * 1_000_000);
     const deltaCents = (buy ? price - truth : truth - price) / MICROS_PER_CENT;
     if (u >= takeProbability(deltaCents, this.config.decayPerCent)) return;
     place(ctx, this, {

@@ -3,8 +3,9 @@
  * makes it (e.g. 3¢ bid / 97¢ ask). Placed when each market opens and topped
  * back up once a minute if somebody takes it.
  */
+
+import { marketsOf } from '../scenario/ladders.ts';
 import type { StartingBookConfig } from '../scenario/schema.ts';
-import type { SimMarket } from '../scenario/world.ts';
 import { isActive, place, type Trader, type TraderContext, userIdOf } from './trader.ts';
 
 const REFILL_MS = 60_000;
@@ -19,14 +20,14 @@ export class StartingBook implements Trader {
     for (const sim of ctx.world.games) {
       const { openMs, endMs } = sim.path.times;
       const refill = (at: number) => {
-        for (const market of sim.markets) this.fill(ctx, market);
+        for (const market of marketsOf(sim)) this.fill(ctx, market);
         if (at + REFILL_MS < endMs) ctx.schedule(at + REFILL_MS, () => refill(at + REFILL_MS));
       };
       ctx.schedule(openMs, () => refill(openMs));
     }
   }
 
-  private fill(ctx: TraderContext, market: SimMarket): void {
+  private fill(ctx: TraderContext, market: { ticker: string }): void {
     if (!isActive(ctx, market)) return;
     const resting = ctx.exchange.restingOrders(this.userId).filter((o) => o.ticker === market.ticker);
     const size = this.config.contracts * 100;

@@ -7,7 +7,7 @@
 import type { Centis, Micros } from '../../shared/units.ts';
 import type { KalshiEngine } from '../kalshi/engine.ts';
 import type { BookSideName, OrderRequest, Placement, SimOrder } from '../kalshi/types.ts';
-import type { SimGame, SimMarket, World } from '../scenario/world.ts';
+import type { SimGame, World } from '../scenario/world.ts';
 import { TickGrid } from './ticks.ts';
 
 /** The exchange operations traders use (H4's engine admin API). */
@@ -58,7 +58,7 @@ export function gamesFor(world: World, filter: readonly string[] | undefined): S
   return filter ? world.games.filter((g) => filter.includes(g.game.id)) : world.games;
 }
 
-export function isActive(ctx: TraderContext, market: SimMarket): boolean {
+export function isActive(ctx: TraderContext, market: { ticker: string }): boolean {
   return ctx.exchange.market(market.ticker)?.status === 'active';
 }
 
@@ -115,7 +115,7 @@ export function cancel(ctx: TraderContext, trader: Trader, order: SimOrder): voi
 const grids = new Map<string, TickGrid>();
 
 /** The market's tick grid as the exchange has it now (Kalshi can change it mid-life). */
-export function gridOf(ctx: TraderContext, sim: SimGame, market: SimMarket): TickGrid {
+export function gridOf(ctx: TraderContext, sim: SimGame, market: { ticker: string }): TickGrid {
   const ranges = ctx.exchange.market(market.ticker)?.priceRanges ?? sim.tick;
   const key = ranges.map((r) => `${r.start}:${r.end}:${r.step}`).join('|');
   let grid = grids.get(key);
