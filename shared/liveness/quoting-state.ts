@@ -40,6 +40,8 @@ export const QuotingReason = z.enum([
   'killed',
   /** An operator paused the game (or one of its markets). */
   'paused-by-operator',
+  /** A spread/total strike without a theo: no strike fit stored, or the fit or the strike refused (issue #17). */
+  'no-strike-theo',
 ]);
 export type QuotingReason = z.infer<typeof QuotingReason>;
 
@@ -54,6 +56,7 @@ export const EXPECTED_IDLE_REASONS: ReadonlySet<QuotingReason> = new Set<Quoting
   'at-limit',
   'killed',
   'paused-by-operator',
+  'no-strike-theo',
 ]);
 
 export function isExpectedIdle(reason: QuotingReason): boolean {

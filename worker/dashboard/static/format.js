@@ -101,6 +101,7 @@ export const QUOTING_REASONS = {
   'lease-lost': { text: 'lease lost', kind: 'unexpected' },
   killed: { text: 'killed', kind: 'expected' },
   'paused-by-operator': { text: 'paused by operator', kind: 'expected' },
+  'no-strike-theo': { text: 'no strike theo', kind: 'expected' },
 };
 
 /** A game's state (a quoting reason, or "paused" from the desk) → text and kind; an unknown one is shown as sent, unexpected. */
