@@ -109,6 +109,15 @@ export const OddsMetric = {
   StrikeLinesDropped: 'StrikeLinesDropped',
 } as const;
 
+/** The worker's spread/total ladders (issue #17). */
+export const LadderMetric = {
+  /** Ladder markets of registered games that could not be mapped to a strike (never quoted), per discovery. */
+  LadderMarketsUnmapped: 'LadderMarketsUnmapped',
+  /** Ladder markets mapped to a strike of a registered game, per discovery. */
+  LadderMarketsMapped: 'LadderMarketsMapped',
+  StrikeTheoReadErrors: 'StrikeTheoReadErrors',
+} as const;
+
 export const KillMetric = {
   KillSwitchInvocations: 'KillSwitchInvocations',
   KillCancelsSent: 'KillCancelsSent',

@@ -12,6 +12,7 @@ import { newGameEntryBook } from '../../shared/risk/inventory.ts';
 import { stopTime } from '../../shared/risk/stop-rule.ts';
 import { shardOf } from '../../shared/store/shard-assignment.ts';
 import { errText, type GameState } from './game-state.ts';
+import { LadderRegistry } from './ladder-registry.ts';
 import type { MarketReason } from './market-status.ts';
 import type { Game, ListedEvent } from './ports.ts';
 import type { SessionCore } from './session-core.ts';
@@ -23,8 +24,12 @@ export class GameRegistry {
   private readonly relistAgain = new Set<string>();
   private discoveryTimer: TimerHandle | null = null;
   private discoveryFailures = 0;
+  /** The games' spread/total ladders (issue #17; only with the strikeTheos port). */
+  readonly ladders: LadderRegistry;
 
-  constructor(private readonly core: SessionCore) {}
+  constructor(private readonly core: SessionCore) {
+    this.ladders = new LadderRegistry(core);
+  }
 
   async discover(): Promise<void> {
     let failed = false;
@@ -51,6 +56,7 @@ export class GameRegistry {
         this.learnMarketStatus(events, listedAt);
         for (const ev of events) this.register(sport, cfg, ev);
       }
+      if (await this.ladders.discover(sport, cfg)) failed = true;
     }
     this.core.ports.feed.track([...this.core.gameOfTicker.keys()]);
     this.retryDiscovery(failed);

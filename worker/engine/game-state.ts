@@ -6,10 +6,12 @@
  */
 import type { TimerHandle } from '../../shared/clock.ts';
 import type { QuotingReason } from '../../shared/liveness/quoting-state.ts';
+import type { StrikeTheoRecord } from '../../shared/pricing/strike-record.ts';
 import type { GameEntryBook } from '../../shared/risk/inventory.ts';
 import type { Centis } from '../../shared/units.ts';
 import { exposures } from './exposure.ts';
 import type { Inventory } from './inventory.ts';
+import type { GameLadders } from './ladder-markets.ts';
 import type { ActiveFlag, Game, GameQuotes, TheoSnapshot } from './ports.ts';
 
 /** A game's status is its quoting reason (shared/liveness/quoting-state.ts). */
@@ -42,6 +44,10 @@ export interface GameState {
   denied?: ReadonlySet<string>;
   /** The reason the inputs gave at the last requote (before the quoter), for the status recheck. */
   inputStatus?: GameStatus;
+  /** The game's spread/total ladders as last discovered (ladder-registry.ts); absent: none listed or ladders off. */
+  ladder?: GameLadders;
+  /** The game's stored strike fit, newest read (ladder-registry.ts). */
+  strikeTheo?: StrikeTheoRecord;
 }
 
 /** The largest |exposure| over the game's outcomes, from the inventory's positions. */

@@ -40,6 +40,7 @@ export class InputPolls {
         this.core.markDirty(g.game.eventTicker); // went stale: pull the quotes
       }
     }
+    await this.registry.ladders.pollStrikeTheos();
   }
 
   async pollKill(): Promise<void> {

@@ -167,6 +167,13 @@ export function mapLadderEvent(
   return { mapped, unmapped };
 }
 
+export interface GameLadders {
+  /** the ladder events that are the game's */
+  events: string[];
+  mapped: LadderMarket[];
+  unmapped: UnmappedLadderMarket[];
+}
+
 /**
  * The game's ladders among listed events: every mapped strike (one risk: they
  * are registered under the game), the unmapped with their reasons, and the
@@ -179,12 +186,8 @@ export function gameLadders(
     series?: Readonly<Record<string, StrikeSeries>>;
     leagues?: ReadonlyMap<string, LeagueTable>;
   } = {},
-): { events: string[]; mapped: LadderMarket[]; unmapped: UnmappedLadderMarket[] } {
-  const out = {
-    events: [] as string[],
-    mapped: [] as LadderMarket[],
-    unmapped: [] as UnmappedLadderMarket[],
-  };
+): GameLadders {
+  const out: GameLadders = { events: [], mapped: [], unmapped: [] };
   for (const ev of events) {
     if (ladderEventMiss(game, ev, options) !== null) continue;
     out.events.push(ev.eventTicker);

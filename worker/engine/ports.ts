@@ -6,9 +6,11 @@
  * Prices are Micros on the YES scale; sizes are Centis; time is epoch ms.
  * Positions are signed: + = YES contracts, − = NO contracts.
  */
+
 import type { Clock } from '../../shared/clock.ts';
 import type { RefreshRequestInput } from '../../shared/events/refresh-request.ts';
 import type { FeeSchedule } from '../../shared/pricing/fees.ts';
+import type { StrikeTheoRecord } from '../../shared/pricing/strike-record.ts';
 import type { PriceRange } from '../../shared/pricing/tick-grid.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
 import type { WriteBudget } from './write-budget.ts';
@@ -111,6 +113,11 @@ export interface TheoSnapshot {
   dispersion?: number;
   /** The odds feed's commence time of the event with this theo (epoch ms): it may move the game's start. */
   commenceMs?: number;
+}
+
+/** Each game's stored spread/total fit (shared/store/strike-theos.ts), by odds event id; missing ids are absent. */
+export interface StrikeTheoSource {
+  read(oddsEventIds: readonly string[]): Promise<StrikeTheoRecord[]>;
 }
 
 export interface TheoSource {
@@ -498,4 +505,6 @@ export interface EnginePorts {
   dayPnl?: DayPnlPort;
   /** The one write budget: the REST limiter's write bucket (write-budget.ts); absent: a bucket of `writeBudget`'s size. */
   writeBudget?: WriteBudget;
+  /** Spread/total ladders (issue #17): with it, discovery lists each game's ladders and the strike fits are read; absent: winners only. */
+  strikeTheos?: StrikeTheoSource;
 }

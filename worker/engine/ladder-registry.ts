@@ -1,0 +1,108 @@
+/**
+ * The session's spread/total ladders (issue #17): after a sport's discovery,
+ * its ladder series are listed and each registered game gets its ladders
+ * (ladder-markets.ts: matched by teams and start, every market mapped or
+ * reported), kept on the game — one game, one risk; and with each theo poll
+ * the games' stored strike fits are read. Only with the `strikeTheos` port;
+ * without it nothing here runs and winner-only sessions are as before.
+ *
+ * Not yet quoted: the requote loop, the feed subscription and the gate's
+ * payoff (risk-gate.ts `payoff`) are still to be joined to `g.ladder`.
+ */
+import type { SportConfig } from '../../shared/config/engine-config.ts';
+import { LadderMetric } from '../../shared/metrics/names.ts';
+import { errText, type GameState } from './game-state.ts';
+import { gameLadders, ladderSeriesOf } from './ladder-markets.ts';
+import type { ListedEvent } from './ports.ts';
+import type { SessionCore } from './session-core.ts';
+
+export class LadderRegistry {
+  constructor(private readonly core: SessionCore) {}
+
+  /** Lists the sport's ladder series and attaches each game's ladders; true when a listing failed. */
+  async discover(sport: string, cfg: SportConfig): Promise<boolean> {
+    const { ports } = this.core;
+    if (!ports.strikeTheos) return false;
+    const games = [...this.core.games.values()].filter(
+      (g) => g.sport === sport && g.game.homeTeam !== undefined && g.game.awayTeam !== undefined,
+    );
+    if (games.length === 0) return false;
+    const sportKeyOf = (g: GameState) => g.game.oddsSportKey ?? cfg.oddsSportKey;
+    const listed = new Map<string, ListedEvent[]>();
+    let failed = false;
+    for (const key of new Set(games.map(sportKeyOf))) {
+      const events: ListedEvent[] = [];
+      for (const series of ladderSeriesOf(key)) {
+        try {
+          events.push(...(await ports.gateway.listEvents(series)));
+        } catch (err) {
+          ports.metrics.count('DiscoveryErrors');
+          ports.log.warn('ladder_discovery_failed', { series, error: errText(err) });
+          failed = true;
+        }
+      }
+      listed.set(key, events);
+    }
+    let mapped = 0;
+    let unmapped = 0;
+    for (const g of games) {
+      const ladders = gameLadders(
+        {
+          eventTicker: g.game.eventTicker,
+          sportKey: sportKeyOf(g),
+          homeTeam: g.game.homeTeam!,
+          awayTeam: g.game.awayTeam!,
+          kalshiStartMs: g.game.kalshiStartMs,
+        },
+        listed.get(sportKeyOf(g)) ?? [],
+      );
+      // A failed listing keeps what the last one found rather than dropping the game's ladders.
+      if (failed && ladders.events.length === 0 && g.ladder) continue;
+      const known = new Set(g.ladder?.unmapped.map((u) => u.ticker) ?? []);
+      const fresh = ladders.unmapped.filter((u) => !known.has(u.ticker));
+      if (fresh.length > 0)
+        ports.log.warn('ladder_markets_unmapped', {
+          eventTicker: g.game.eventTicker,
+          count: fresh.length,
+          markets: fresh.slice(0, 20).map((u) => `${u.ticker} ${u.reason}: ${u.detail.slice(0, 160)}`),
+        });
+      if (
+        ladders.mapped.length !== (g.ladder?.mapped.length ?? 0) ||
+        ladders.events.length !== (g.ladder?.events.length ?? 0)
+      )
+        ports.log.info('ladder_registered', {
+          eventTicker: g.game.eventTicker,
+          events: ladders.events,
+          mapped: ladders.mapped.length,
+          unmapped: ladders.unmapped.length,
+        });
+      g.ladder = ladders;
+      mapped += ladders.mapped.length;
+      unmapped += ladders.unmapped.length;
+    }
+    ports.metrics.count(LadderMetric.LadderMarketsMapped, mapped);
+    ports.metrics.count(LadderMetric.LadderMarketsUnmapped, unmapped);
+    return failed;
+  }
+
+  /** Reads the stored strike fits of every game with mapped strikes; a newer one replaces the held one. */
+  async pollStrikeTheos(): Promise<void> {
+    const { ports } = this.core;
+    if (!ports.strikeTheos) return;
+    const games = [...this.core.games.values()].filter((g) => (g.ladder?.mapped.length ?? 0) > 0);
+    if (games.length === 0) return;
+    let records: Awaited<ReturnType<NonNullable<typeof ports.strikeTheos>['read']>>;
+    try {
+      records = await ports.strikeTheos.read([...new Set(games.map((g) => g.game.oddsEventId))]);
+    } catch (err) {
+      ports.metrics.count(LadderMetric.StrikeTheoReadErrors);
+      ports.log.warn('strike_theo_read_failed', { error: errText(err) });
+      return;
+    }
+    const byId = new Map(records.map((r) => [r.eventId, r]));
+    for (const g of games) {
+      const r = byId.get(g.game.oddsEventId);
+      if (r && (!g.strikeTheo || r.asOf > g.strikeTheo.asOf)) g.strikeTheo = r;
+    }
+  }
+}
