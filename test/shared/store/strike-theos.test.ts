@@ -124,3 +124,21 @@ describe('StrikeTheoStore: a game margin/total fit beside its winner theo', () =
     expect(store.stats.dropped).toBe(before + 1);
   });
 });
+
+describe("the engine's strikeTheos port over the store", () => {
+  it('reads the stored fits of the games asked for; an absent game is simply absent', async () => {
+    const { storeStrikeTheoSource } = await import('../../../worker/engine/adapters/store.ts');
+    const event = events[0]!;
+    await store.put(
+      strikeTheoRecordFromGame(computeGameStrikeTheo(event, input), {
+        commenceTime: Date.parse(event.commence_time as string),
+        asOf: AS_OF + 3_600_000,
+        source: 'poll',
+      }),
+    );
+    const port = storeStrikeTheoSource(store);
+    const read = await port.read([events[0]!.id, 'no-such-game']);
+    expect(read.map((r) => r.eventId)).toEqual([events[0]!.id]);
+    expect(read[0]!.margin.ok).toBe(true);
+  });
+});

@@ -17,6 +17,7 @@ import type { OrderAuditStore, PositionStore } from '../../../shared/store/journ
 import type { KillStore } from '../../../shared/store/kill.ts';
 import type { MappingStore } from '../../../shared/store/mapping.ts';
 import type { ActiveOddsKeysStore } from '../../../shared/store/odds-keys.ts';
+import type { StrikeTheoStore } from '../../../shared/store/strike-theos.ts';
 import type { TheoRecord, TheoStore } from '../../../shared/store/theos.ts';
 import type {
   ActiveFlag,
@@ -25,6 +26,7 @@ import type {
   KillFlagSource,
   ListedEvent,
   MapResult,
+  StrikeTheoSource,
   TheoSource,
 } from '../ports.ts';
 
@@ -43,6 +45,11 @@ export function storeTheoSource(theos: Pick<TheoStore, 'getMany'>): TheoSource {
   return {
     read: async (ids) => [...(await theos.getMany(ids)).values()].map(theoSnapshotOf),
   };
+}
+
+/** The games' stored strike fits (issue #17) for the engine's `strikeTheos` port. */
+export function storeStrikeTheoSource(strikeTheos: Pick<StrikeTheoStore, 'getMany'>): StrikeTheoSource {
+  return { read: async (ids) => [...(await strikeTheos.getMany(ids)).values()] };
 }
 
 export function storeKillFlags(kill: Pick<KillStore, 'active'>): KillFlagSource {
