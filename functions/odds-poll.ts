@@ -13,7 +13,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { DEFAULT_SPORT_CATALOGUE, type SportCatalogue } from '../shared/mapping/sports.ts';
-import { DEFAULT_STRIKE_SERIES } from '../shared/mapping/strikes.ts';
 import { OddsMetric } from '../shared/metrics/names.ts';
 import type { TheoConfig } from '../shared/odds/aggregate.ts';
 import { type OddsApiClient, OddsApiError } from '../shared/odds/client.ts';
@@ -23,7 +22,7 @@ import { ActiveOddsKeysStore } from '../shared/store/odds-keys.ts';
 import { OddsQuotaStore } from '../shared/store/odds-quota.ts';
 import { StrikeTheoStore } from '../shared/store/strike-theos.ts';
 import { TheoStore } from '../shared/store/theos.ts';
-import { decidePoll, pollMarkets, pollOrder } from './odds/poll-plan.ts';
+import { DEFAULT_LADDER_SPORTS, decidePoll, pollMarkets, pollOrder } from './odds/poll-plan.ts';
 import { writeStrikeTheos } from './odds/strike-writer.ts';
 import { writeTheos } from './odds/theo-writer.ts';
 import { coldStart } from './runtime/cold-start.ts';
@@ -80,10 +79,7 @@ export interface OddsPollDeps {
   ladderSports?: readonly string[];
 }
 
-/** The sports with a Kalshi spread or total series (shared/mapping/strikes.ts). */
-export const DEFAULT_LADDER_SPORTS: readonly string[] = [
-  ...new Set(Object.values(DEFAULT_STRIKE_SERIES).map((s) => s.sportKey)),
-];
+export { DEFAULT_LADDER_SPORTS } from './odds/poll-plan.ts';
 
 export interface SportPollResult {
   sportKey: string;

@@ -24,7 +24,10 @@ import type { OddsApiClient } from '../shared/odds/client.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
 import { OddsQuotaStore } from '../shared/store/odds-quota.ts';
 import { RefreshDebounceStore } from '../shared/store/refresh-debounce.ts';
+import { StrikeTheoStore } from '../shared/store/strike-theos.ts';
 import { TheoStore } from '../shared/store/theos.ts';
+import { DEFAULT_LADDER_SPORTS, LADDER_MARKETS } from './odds/poll-plan.ts';
+import { writeStrikeTheos } from './odds/strike-writer.ts';
 import { writeTheos } from './odds/theo-writer.ts';
 import { coldStart, type InvocationContext } from './runtime/cold-start.ts';
 import { type OddsEnv, oddsEnvSchema } from './runtime/env.ts';
@@ -55,6 +58,10 @@ export interface OddsRefreshDeps {
   creditReserve?: number;
   /** Refreshes of one event per hour, at most. */
   maxPerEventPerHour?: number;
+  /** Where the game's strike (spread/total) theo is stored; without it a refresh asks for h2h only. */
+  strikeTheos?: Pick<StrikeTheoStore, 'put'>;
+  /** Sports whose refresh also asks for spreads/totals (3 credits); default: every sport with a Kalshi ladder. */
+  ladderSports?: readonly string[];
 }
 
 /** Time kept back from the invocation's end for writing theos and metrics after the call. */
@@ -128,12 +135,20 @@ export function makeHandler(deps: OddsRefreshDeps) {
       deps.log.info('refresh debounced', { eventId: request.eventId, requestedBy: request.requestedBy });
       return { status: 'debounced', eventId: request.eventId };
     }
+    // A skew on any market of a game refreshes all of them: its strikes are priced from the same call.
+    const strikeStore = (deps.ladderSports ?? DEFAULT_LADDER_SPORTS).includes(request.sportKey)
+      ? deps.strikeTheos
+      : undefined;
     try {
       const odds = await deps.odds();
       const result = await odds.eventOdds(
         request.sportKey,
         request.eventId,
-        { bookmakers: deps.bookmakers, markets: ['h2h'], oddsFormat: 'decimal' },
+        {
+          bookmakers: deps.bookmakers,
+          markets: strikeStore ? ['h2h', ...LADDER_MARKETS] : ['h2h'],
+          oddsFormat: 'decimal',
+        },
         // Client retries fit in what is left of this invocation (the client alone can take 40 s).
         context
           ? { at: deps.now() + context.getRemainingTimeInMillis() - REFRESH_TAIL_MS, now: deps.now }
@@ -141,6 +156,19 @@ export function makeHandler(deps: OddsRefreshDeps) {
       );
       if (result.quota.remaining !== null) await deps.quota?.record(result.quota.remaining, deps.now());
       const summary = await writeTheos(deps.theos, [result.data], deps.now(), 'refresh', deps.theoConfig);
+      if (strikeStore) {
+        const strikes = await writeStrikeTheos(strikeStore, [result.data], deps.now(), 'refresh', {
+          theo: deps.theoConfig,
+        });
+        deps.metrics.add(OddsMetric.StrikeTheosWritten, 'Count', strikes.written.length);
+        deps.metrics.add(OddsMetric.StrikeTheosRefused, 'Count', strikes.refused.length);
+        if (strikes.refused.length || Object.keys(strikes.droppedLines).length)
+          deps.log.warn('strike theo refused or lines dropped', {
+            eventId: request.eventId,
+            refused: strikes.refused,
+            linesDropped: strikes.droppedLines,
+          });
+      }
       if (result.quota.remaining !== null) {
         deps.metrics.add(OddsMetric.OddsCreditsRemaining, 'Count', result.quota.remaining);
       }
@@ -180,6 +208,8 @@ function wire(env: OddsEnv, secrets: SecretProvider): ReturnType<typeof makeHand
     quota: new OddsQuotaStore(table),
     creditReserve: env.REFRESH_CREDIT_RESERVE,
     maxPerEventPerHour: env.REFRESH_MAX_PER_EVENT_HOUR,
+    strikeTheos: new StrikeTheoStore(table),
+    ladderSports: env.ODDS_LADDER_SPORTS,
     odds: oddsClientFromSecret(secrets, env.ODDS_API_KEY_SECRET_ARN, env.ODDS_API_BASE_URL),
     now: Date.now,
     log: powertoolsLog('odds-refresh'),

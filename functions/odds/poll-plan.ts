@@ -6,6 +6,7 @@
  * missing) do not block: the free events call that precedes every paid call
  * reads the quota headers first.
  */
+import { DEFAULT_STRIKE_SERIES } from '../../shared/mapping/strikes.ts';
 import type { SportPoll } from '../runtime/env.ts';
 
 export function pollOrder(sports: readonly SportPoll[], only?: readonly string[]): SportPoll[] {
@@ -25,6 +26,11 @@ export function decidePoll(sport: SportPoll, remaining: number | null, exhausted
     return { poll: false, reason: 'credits-low' };
   return { poll: true };
 }
+
+/** The sports with a Kalshi spread or total series (shared/mapping/strikes.ts). */
+export const DEFAULT_LADDER_SPORTS: readonly string[] = [
+  ...new Set(Object.values(DEFAULT_STRIKE_SERIES).map((s) => s.sportKey)),
+];
 
 /** Spreads and totals on top of h2h: one request with three markets costs 3 credits (per region). */
 export const LADDER_MARKETS = ['spreads', 'totals'] as const;
