@@ -64,7 +64,15 @@ export interface ReadyLine {
   speed: number | 'stepped';
   kalshi: { restBaseUrl: string; wsUrl: string; keyId: string; userId: string };
   odds: { baseUrl: string; apiKey: string };
-  games: { id: string; eventTicker: string; oddsEventId: string; startTime: string; markets: string[] }[];
+  games: {
+    id: string;
+    eventTicker: string;
+    oddsEventId: string;
+    startTime: string;
+    markets: string[];
+    /** Spread/total ladder events of the game, when the scenario lists them. */
+    ladders?: { kind: 'spread' | 'total'; eventTicker: string; markets: string[] }[];
+  }[];
 }
 
 export interface Simulation {
@@ -176,6 +184,15 @@ export async function startSimulation(opts: SimulationOptions): Promise<Simulati
       oddsEventId: g.oddsEventId,
       startTime: iso(g.path.times.startMs),
       markets: g.markets.map((m) => m.ticker),
+      ...(g.ladders
+        ? {
+            ladders: g.ladders.events.map((e) => ({
+              kind: e.kind,
+              eventTicker: e.eventTicker,
+              markets: e.markets.map((m) => m.ticker),
+            })),
+          }
+        : {}),
     })),
   };
   let closed = false;

@@ -29,10 +29,12 @@ describe('shipped scenarios', () => {
       'injury-shock.json',
       'laliga-sunday.json',
       'mlb-thin-evening.json',
+      'nba-ladders-night.json',
       'nba-lines-drift.json',
       'nba-quiet-evening.json',
       'ncaab-saturday.json',
       'nfl-contested.json',
+      'nfl-sunday-ladders.json',
       'tennis-australian-open.json',
     ]);
   });
@@ -45,6 +47,9 @@ describe('shipped scenarios', () => {
       expect(g.seriesFeeType, `${g.id} (${g.seriesTicker})`).toBe(
         makerFees ? 'quadratic_with_maker_fees' : 'quadratic',
       );
+      // Spread/total ladder series are not on Kalshi's maker-fee list: taker-only.
+      const ladders = g.ladders ?? s.ladders;
+      if (ladders) expect(ladders.feeType, `${g.id} ladders`).toBe('quadratic');
     }
   });
 
@@ -86,7 +91,14 @@ describe('shipped scenarios', () => {
         expect(markets.every((m) => m.status === 'finalized')).toBe(true);
         expect(markets.filter((m) => m.result === 'yes').map((m) => m.ticker)).toEqual([
           g.markets.find((m) => m.outcome === g.path.outcome)!.ticker,
-        ]);
+        ]); // Ladders: listed in their series, all settled by the one final score (margin > 0 ⇔ home won).
+        for (const ev of g.ladders?.events ?? [])
+          expect(engine.series(ev.seriesTicker)?.feeType).toBe(ev.feeType);
+        for (const m of g.ladders?.markets ?? []) {
+          expect(engine.market(m.ticker)?.status).toBe('finalized');
+          expect(engine.market(m.ticker)?.result).toBe(g.ladders!.result(m));
+        }
+        if (g.ladders) expect(g.ladders.finalScore.margin > 0).toBe(g.path.outcome === 'home');
       }
       for (const t of runner.traders) {
         expect(engine.restingOrders(t.userId)).toEqual([]);
