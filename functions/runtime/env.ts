@@ -48,15 +48,19 @@ export const oddsEnvSchema = z.object({
   REFRESH_CREDIT_RESERVE: z.coerce.number().int().min(0).default(0),
   /** At most this many refreshes of one event per hour. */
   REFRESH_MAX_PER_EVENT_HOUR: z.coerce.number().int().min(1).max(60).default(4),
-  /** Sports whose spreads/totals odds-poll requests (3 credits a call instead of 1): unset = every sport with a Kalshi ladder, `none` = no sport. */
+  /**
+   * Sports whose spreads/totals odds-poll and odds-refresh request (3 credits a call instead of 1):
+   * unset or `none` = no sport (the worker does not quote strikes yet: no credits spent on them),
+   * `all` = every sport with a Kalshi ladder series, else a list of sport keys.
+   */
   ODDS_LADDER_SPORTS: z
     .string()
-    .optional()
+    .default('none')
     .transform((s) =>
-      s === undefined
-        ? undefined
-        : s.trim() === 'none'
-          ? []
+      s.trim() === 'none'
+        ? []
+        : s.trim() === 'all'
+          ? undefined
           : s
               .split(',')
               .map((x) => x.trim())

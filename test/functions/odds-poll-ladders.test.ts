@@ -141,9 +141,13 @@ describe('ODDS_LADDER_SPORTS', () => {
     ODDS_BOOKMAKERS: 'pinnacle',
     ODDS_SPORTS: JSON.stringify([{ sportKey: 'basketball_nba', priority: 1, minCredits: 0 }]),
   };
-  it('unset means every ladder sport, `none` means none, a list names them; a bad key is refused', () => {
-    expect(parseEnv(oddsEnvSchema, base).ODDS_LADDER_SPORTS).toBeUndefined();
+  it('unset or `none` means no sport (no credits on lines), `all` every ladder sport, a list names them; a bad key is refused', () => {
+    expect(parseEnv(oddsEnvSchema, base).ODDS_LADDER_SPORTS).toEqual([]);
     expect(parseEnv(oddsEnvSchema, { ...base, ODDS_LADDER_SPORTS: 'none' }).ODDS_LADDER_SPORTS).toEqual([]);
+    // undefined: the handlers' default, every sport with a Kalshi ladder series
+    expect(
+      parseEnv(oddsEnvSchema, { ...base, ODDS_LADDER_SPORTS: 'all' }).ODDS_LADDER_SPORTS,
+    ).toBeUndefined();
     expect(
       parseEnv(oddsEnvSchema, { ...base, ODDS_LADDER_SPORTS: 'basketball_nba, americanfootball_nfl' })
         .ODDS_LADDER_SPORTS,
