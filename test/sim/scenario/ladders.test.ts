@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { MarketSchema } from '../../../shared/kalshi/schemas/rest.ts';
 import { mapStrikeMarkets } from '../../../shared/mapping/strikes.ts';
 import { Faults } from '../../../sim/kalshi/faults.ts';
+import { wsLifecycleMsg } from '../../../sim/kalshi/present.ts';
 import { RateLimiter } from '../../../sim/kalshi/ratelimit.ts';
 import { handleRest, type RestContext } from '../../../sim/kalshi/rest.ts';
 import { type GameLadders, marketsOf, trueYes } from '../../../sim/scenario/ladders.ts';
@@ -224,6 +225,21 @@ describe('ladder truth is a martingale', () => {
 });
 
 describe('listing lives with the game', () => {
+  it('announces each strike on the lifecycle channel with its strike metadata; winners carry none', () => {
+    const h = harness({ games: [{ ...NFL, ladders: ON }] });
+    const sim = h.world.games[0]!;
+    const ladder = h.engine.market(sim.ladders!.markets[0]!.ticker)!;
+    const meta = wsLifecycleMsg(ladder, 'created', START).additional_metadata as Record<string, unknown>;
+    expect(meta).toMatchObject({
+      strike_type: 'greater',
+      floor_strike: sim.ladders!.markets[0]!.floorStrike,
+      yes_sub_title: sim.ladders!.markets[0]!.yesSubTitle,
+      event_ticker: sim.ladders!.events[0]!.eventTicker,
+    });
+    const winner = h.engine.market(sim.markets[0]!.ticker)!;
+    expect(wsLifecycleMsg(winner, 'created', START).additional_metadata).not.toHaveProperty('strike_type');
+  });
+
   it('opens the ladder markets with the winner markets and moves their start with it', () => {
     const h = harness({
       games: [{ ...NFL, ladders: ON, openMinute: 10, startDelays: [{ atMinute: 30, byMinutes: 15 }] }],
