@@ -196,7 +196,18 @@ export function truthAtStop(scenarioPath: string, seed: number, stopMarginMs: nu
   const world = buildWorld(loadScenario(scenarioPath), { seed, startMs: Date.parse('2026-01-01T00:00:00Z') });
   return world.games.flatMap((g) => {
     const at = g.path.at(g.path.times.startMs - stopMarginMs);
-    return g.markets.map((m) => ({ p: probabilityOf(at, m.outcome), won: g.path.outcome === m.outcome }));
+    const winners = g.markets.map((m) => ({
+      p: probabilityOf(at, m.outcome),
+      won: g.path.outcome === m.outcome,
+    }));
+    // Ladder strikes (issue #17) are forecasts too: each strike's truth at the stop against its settlement.
+    const ladders = g.ladders;
+    if (!ladders) return winners;
+    const stop = g.path.times.startMs - stopMarginMs;
+    return [
+      ...winners,
+      ...ladders.markets.map((m) => ({ p: ladders.probability(m, stop), won: ladders.result(m) === 'yes' })),
+    ];
   });
 }
 

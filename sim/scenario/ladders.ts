@@ -16,6 +16,7 @@
  */
 
 import { DEFAULT_STRIKE_SERIES } from '../../shared/mapping/strikes.ts';
+import { StrikeMartingale } from './ladder-martingale.ts';
 import {
   drawFinalScore,
   type FinalScore,
@@ -133,14 +134,28 @@ export class GameLadders {
     return yesAt(m, this.finalScore.margin, this.finalScore.total) ? 'yes' : 'no';
   }
 
-  /** True P(YES) of a ladder market at scenario time `ms`. */
+  /**
+   * True P(YES) of a ladder market at scenario time `ms`: E[f(p_end) | now], f(p) the strike's
+   * probability under the margin truth at final winner truth p (ladder-martingale.ts).
+   */
   probability(m: LadderMarket, ms: number): number {
-    const pHome = Math.min(0.995, Math.max(0.005, this.path.at(ms).home));
-    const x = pHome * NODES;
+    // From the end on nothing is left to come: f at the final truth, without the grid.
+    if (ms >= this.path.times.endMs) return this.atAll(this.path.at(ms).home)[m.index]!;
+    this.martingale ??= new StrikeMartingale(this.path, this.markets.length, (p) => this.atAll(p));
+    return Math.min(1, Math.max(0, this.martingale.value(m.index, ms)));
+  }
+
+  private martingale: StrikeMartingale | undefined;
+
+  /** Every strike's probability at a winner truth p (tabulated, linearly interpolated). */
+  private atAll(pHome: number): Float64Array {
+    const x = Math.min(0.995, Math.max(0.005, pHome)) * NODES;
     const lo = Math.floor(x);
     const w = x - lo;
-    const a = this.row(lo)[m.index]!;
-    return w === 0 ? a : a * (1 - w) + this.row(lo + 1)[m.index]! * w;
+    const a = this.row(lo);
+    if (w === 0) return Float64Array.from(a);
+    const b = this.row(lo + 1);
+    return a.map((v, i) => v * (1 - w) + b[i]! * w);
   }
 
   private row(node: number): Float64Array {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { MarketSchema } from '../../../shared/kalshi/schemas/rest.ts';
 import { mapStrikeMarkets } from '../../../shared/mapping/strikes.ts';
 import { Faults } from '../../../sim/kalshi/faults.ts';
+import { wsLifecycleMsg } from '../../../sim/kalshi/present.ts';
 import { RateLimiter } from '../../../sim/kalshi/ratelimit.ts';
 import { handleRest, type RestContext } from '../../../sim/kalshi/rest.ts';
 import { type GameLadders, marketsOf, trueYes } from '../../../sim/scenario/ladders.ts';
@@ -197,7 +198,48 @@ describe('ladder truth and settlement', () => {
   });
 });
 
+describe('ladder truth is a martingale', () => {
+  it('the pre-game truth of every strike is the mean of its truth at the end (settlement law), over seeds', () => {
+    // In-game volatility widens the end law of p: f at today's p (the old truth) was 5–18¢ off here.
+    const seeds = 40;
+    const stop: number[][] = [];
+    const end: number[][] = [];
+    for (let seed = 1; seed <= seeds; seed++) {
+      const lively = { ...NFL, truth: { ...NFL.truth, inGameVolatility: 2 }, ladders: ON };
+      const sim = world({ games: [lively] }, seed).games[0]!;
+      const l = sim.ladders!;
+      stop.push(l.markets.map((m) => l.probability(m, sim.path.times.startMs - MIN)));
+      end.push(l.markets.map((m) => l.probability(m, sim.path.times.endMs)));
+    }
+    for (let i = 0; i < stop[0]!.length; i++) {
+      const s = stop.map((r) => r[i]!);
+      const e = end.map((r) => r[i]!);
+      const d = e.map((x, k) => x - s[k]!);
+      const mean = d.reduce((a, b) => a + b, 0) / seeds;
+      const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (seeds - 1));
+      expect(Math.abs(mean), `strike ${i}: E[end] − stop = ${mean.toFixed(3)}`).toBeLessThan(
+        3.5 * (sd / Math.sqrt(seeds)) + 0.005,
+      );
+    }
+  }, 120_000);
+});
+
 describe('listing lives with the game', () => {
+  it('announces each strike on the lifecycle channel with its strike metadata; winners carry none', () => {
+    const h = harness({ games: [{ ...NFL, ladders: ON }] });
+    const sim = h.world.games[0]!;
+    const ladder = h.engine.market(sim.ladders!.markets[0]!.ticker)!;
+    const meta = wsLifecycleMsg(ladder, 'created', START).additional_metadata as Record<string, unknown>;
+    expect(meta).toMatchObject({
+      strike_type: 'greater',
+      floor_strike: sim.ladders!.markets[0]!.floorStrike,
+      yes_sub_title: sim.ladders!.markets[0]!.yesSubTitle,
+      event_ticker: sim.ladders!.events[0]!.eventTicker,
+    });
+    const winner = h.engine.market(sim.markets[0]!.ticker)!;
+    expect(wsLifecycleMsg(winner, 'created', START).additional_metadata).not.toHaveProperty('strike_type');
+  });
+
   it('opens the ladder markets with the winner markets and moves their start with it', () => {
     const h = harness({
       games: [{ ...NFL, ladders: ON, openMinute: 10, startDelays: [{ atMinute: 30, byMinutes: 15 }] }],

@@ -127,3 +127,14 @@ describe('evaluation by market kind', () => {
     });
   });
 });
+
+describe('calibration at the stop', () => {
+  it('counts every ladder strike as a forecast beside the winners', async () => {
+    const { truthAtStop } = await import('../../../scripts/evaluate.ts');
+    const rows = truthAtStop('sim/scenarios/nba-ladders-night.json', 1, 60_000);
+    // two games × (2 winners + 7 spread + 7 total strikes)
+    expect(rows).toHaveLength(32);
+    for (const r of rows) expect(r.p > 0 && r.p < 1).toBe(true);
+    expect(truthAtStop('sim/scenarios/nba-quiet-evening.json', 1, 60_000)).toHaveLength(8);
+  }, 60_000);
+});
