@@ -84,7 +84,7 @@ export function main(argv: readonly string[], io: CommandIo): Promise<number> {
       const { report, json, html } = await writeDayReport(store, opts.day, resolve(opts.out), Date.now());
       io.out.write(
         [
-          `trading day ${report.day}: realised ${usd(report.realised)} (trades ${usd(report.trades)}, settlements ${usd(report.settlements)}, fees ${usd(report.fees)}), drawdown ${usd(report.drawdown)}, ${report.counts.games} games, ${report.counts.fills} fills, ${report.counts.settlements} settlements, ${report.open.length} open positions`,
+          `trading day ${report.day}: realised ${usd(report.realised)} (trades ${usd(report.trades)}, settlements ${usd(report.settlements)}, fees ${usd(report.fees)}), drawdown ${usd(report.drawdown)}, ${report.counts.games} games, ${report.counts.fills} fills, ${report.counts.settlements} settlements, ${report.open.length} open positions${report.open.length > 0 ? ` marked ${usd(report.marked)} at theo` : ''}${report.unpriced > 0 ? ` (${report.unpriced} without a theo)` : ''}`,
           `json: ${json}`,
           `html: ${html}`,
           '',

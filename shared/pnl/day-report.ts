@@ -13,6 +13,7 @@ import type { TheoStop } from '../store/theo-stops.ts';
 import type { Micros } from '../units.ts';
 import { brierScore, type CalibrationRow, calibrationTable } from './calibration.ts';
 import { type DayPnl, dayPnl, seriesOf } from './daily.ts';
+import { readGameTheos, type TheoLookupStores } from './game-theos.ts';
 import { type LedgerEntry, markAtTheo, type OpenPosition, realise } from './realised.ts';
 
 export interface PnlRecordReader {
@@ -21,6 +22,11 @@ export interface PnlRecordReader {
   settlements(eventTicker: string): Promise<SettlementRecord[]>;
   /** The game's theo at its stop and results; absent: no calibration table. */
   theoStop?(eventTicker: string): Promise<TheoStop | null>;
+  /**
+   * The theo (probability of YES) of each market of a game, to mark its open positions; a market
+   * left out is unpriced. Absent: open positions are marked only through `theoOf`.
+   */
+  marks?(eventTicker: string): Promise<ReadonlyMap<string, number>>;
 }
 
 /** Theo at the stop against the outcomes, over the markets of the games that stopped this day. */
@@ -32,6 +38,57 @@ export interface DayCalibration {
   unresolved: number;
   brier: number | null;
   table: CalibrationRow[];
+  /** The same outcomes against Pinnacle alone and against the plain average of the books. */
+  books: { pinnacle: BookCalibration; average: BookCalibration };
+}
+
+/**
+ * A book reference's calibration over the markets where the stop record keeps it (records written
+ * before it was kept have none), with our theo's Brier score over those same markets beside it.
+ */
+export interface BookCalibration {
+  markets: number;
+  brier: number | null;
+  theoBrier: number | null;
+  table: CalibrationRow[];
+}
+
+/** The calibration of a day's stop records: the theo, and each book reference on its own markets. */
+export function calibrationOf(stops: readonly TheoStop[]): DayCalibration {
+  const samples: { p: number; won: boolean }[] = [];
+  const refs = {
+    pinnacle: [] as { p: number; theo: number; won: boolean }[],
+    average: [] as { p: number; theo: number; won: boolean }[],
+  };
+  let unresolved = 0;
+  for (const s of stops)
+    for (const m of s.markets) {
+      if (m.theo === null) continue;
+      if (m.result !== 'yes' && m.result !== 'no') {
+        unresolved++;
+        continue;
+      }
+      const won = m.result === 'yes';
+      samples.push({ p: m.theo, won });
+      for (const k of ['pinnacle', 'average'] as const) {
+        const p = m[k];
+        if (p !== undefined && p !== null) refs[k].push({ p, theo: m.theo, won });
+      }
+    }
+  const book = (xs: { p: number; theo: number; won: boolean }[]): BookCalibration => ({
+    markets: xs.length,
+    brier: brierScore(xs),
+    theoBrier: brierScore(xs.map((x) => ({ p: x.theo, won: x.won }))),
+    table: calibrationTable(xs),
+  });
+  return {
+    games: stops.length,
+    markets: samples.length,
+    unresolved,
+    brier: brierScore(samples),
+    table: calibrationTable(samples),
+    books: { pinnacle: book(refs.pinnacle), average: book(refs.average) },
+  };
 }
 
 export interface DayReport extends DayPnl {
@@ -42,6 +99,8 @@ export interface DayReport extends DayPnl {
   open: (OpenPosition & { marked: Micros | null })[];
   /** Sum of the marked PnL of the priced open positions. */
   marked: Micros;
+  /** Open positions without a theo to mark them at (left out of `marked`, never marked at a guess). */
+  unpriced: number;
   /** Record entries that cannot have happened (a fill after its market settled): not priced. */
   rejected: number;
   /** Null when the record keeps no theo at the stop. */
@@ -111,8 +170,11 @@ export async function buildDayReport(
     realisations.push(...r.realised);
     rejected += r.rejected.length;
     // Open now; listed for the day's own games only (a neighbour's are in its own day's report).
-    for (const p of ofTheDay.has(game) ? r.open : []) {
-      const m = markAtTheo([p], o.theoOf ?? (() => null));
+    const mine = ofTheDay.has(game) ? r.open : [];
+    const marks = mine.length > 0 && reader.marks ? await reader.marks(game) : new Map<string, number>();
+    const theoOf = (ticker: string) => o.theoOf?.(ticker) ?? marks.get(ticker) ?? null;
+    for (const p of mine) {
+      const m = markAtTheo([p], theoOf);
       open.push({ ...p, marked: m.unpriced.length > 0 ? null : m.marked });
     }
   }
@@ -122,21 +184,7 @@ export async function buildDayReport(
     const stops = (await Promise.all(games.map((g) => reader.theoStop!(g)))).filter(
       (s): s is TheoStop => s !== null && o.dayOf(s.stopAtMs) === day,
     );
-    const samples: { p: number; won: boolean }[] = [];
-    let unresolved = 0;
-    for (const s of stops)
-      for (const m of s.markets) {
-        if (m.theo === null) continue;
-        if (m.result === 'yes' || m.result === 'no') samples.push({ p: m.theo, won: m.result === 'yes' });
-        else unresolved++;
-      }
-    calibration = {
-      games: stops.length,
-      markets: samples.length,
-      unresolved,
-      brier: brierScore(samples),
-      table: calibrationTable(samples),
-    };
+    calibration = calibrationOf(stops);
   }
   return {
     ...figures,
@@ -144,14 +192,31 @@ export async function buildDayReport(
     counts: { fills, settlements, games: figures.byGame.length },
     open,
     marked: open.reduce((sum, p) => sum + (p.marked ?? 0), 0),
+    unpriced: open.filter((p) => p.marked === null).length,
     rejected,
     calibration,
   };
 }
 
+/**
+ * A game's markets at theo from the store: the current theo record (the theo the session quotes
+ * on), else — once that has expired or was never mapped — the theo at the game's stop
+ * (THEOSTOP#). Markets with neither are left out.
+ */
+export async function storeMarks(
+  store: TheoLookupStores & Partial<Pick<Store, 'theoStops'>>,
+  eventTicker: string,
+): Promise<Map<string, number>> {
+  const out = new Map((await readGameTheos(store, eventTicker))?.theo ?? []);
+  const stop = store.theoStops ? await store.theoStops.get(eventTicker) : null;
+  for (const m of stop?.markets ?? []) if (m.theo !== null && !out.has(m.ticker)) out.set(m.ticker, m.theo);
+  return out;
+}
+
 /** The record reader over a store; a store without the PnL tables cannot report. */
 export function storeRecordReader(
-  store: Pick<Store, 'fills' | 'settlements' | 'gameDays' | 'theoStops'>,
+  store: Pick<Store, 'fills' | 'settlements' | 'gameDays' | 'theoStops'> &
+    Partial<Pick<Store, 'theos' | 'mapping'>>,
 ): PnlRecordReader {
   const { settlements, gameDays, theoStops } = store;
   if (!settlements || !gameDays) throw new Error('this store keeps no settlements or day index');
@@ -160,6 +225,7 @@ export function storeRecordReader(
     fills: (game) => store.fills.listByGame(game),
     settlements: (game) => settlements.listByGame(game),
     ...(theoStops ? { theoStop: (game: string) => theoStops.get(game) } : {}),
+    marks: (game) => storeMarks(store, game),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Settlement } from '../../shared/kalshi/schemas/rest.ts';
 import { WorkerMetric } from '../../shared/metrics/names.ts';
 import { sportOfGame, storeRecordReader } from '../../shared/pnl/day-report.ts';
+import { readGameTheos } from '../../shared/pnl/game-theos.ts';
 import type { GameDayStore, SettlementRecord, SettlementStore, Store } from '../../shared/store/index.ts';
 import { MICROS_PER_DOLLAR } from '../../shared/units.ts';
 import { tradingDay } from '../engine/day-drawdown.ts';
@@ -164,7 +165,9 @@ export function startPnlRecorder(o: {
   session: SessionForStops & {
     onEvent(l: (e: { type: string; fill?: { eventTicker: string; atMs: number } }) => void): () => void;
   };
-  store: Pick<Store, 'fills' | 'settlements' | 'gameDays' | 'theoStops'>;
+  /** Theos and mappings, where given, mark the day's open positions at theo. */
+  store: Pick<Store, 'fills' | 'settlements' | 'gameDays' | 'theoStops'> &
+    Partial<Pick<Store, 'theos' | 'mapping'>>;
   rest: SettlementReader & MarketResultReader;
   clock: Clock;
   pollMs: number;
@@ -201,6 +204,7 @@ export function startPnlRecorder(o: {
           stops: theoStops,
           gameDays,
           rest: o.rest,
+          references: (game) => readGameTheos(o.store, game),
           log: o.log,
         })
       : null;
