@@ -361,6 +361,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
           restBaseUrl: opts.kalshi.restBaseUrl,
           timers: systemClock,
           cash,
+          edge,
           ...(opts.liveSnapshotMs === undefined ? {} : { intervalMs: opts.liveSnapshotMs }),
           log: (e) =>
             log.warn('live_snapshot_failed', {
