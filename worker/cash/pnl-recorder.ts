@@ -174,7 +174,13 @@ export function startPnlRecorder(o: {
   pollSettlements: boolean;
   metrics: EngineMetrics;
   log: EngineLogger;
-}): { recorder: PnlRecorder; day: DayPnlWatch | null; close(): Promise<void> } | null {
+}): {
+  recorder: PnlRecorder;
+  day: DayPnlWatch | null;
+  /** The theo-at-the-stop recorder (on the shard that polls settlements), else null. */
+  stops: TheoStopRecorder | null;
+  close(): Promise<void>;
+} | null {
   if (!o.store.settlements || !o.store.gameDays) return null;
   const recorder = new PnlRecorder({ ...o, settlements: o.store.settlements, gameDays: o.store.gameDays });
   const off = o.session.onEvent((e) => {
@@ -212,6 +218,7 @@ export function startPnlRecorder(o: {
   return {
     recorder,
     day,
+    stops,
     async close() {
       off();
       recorder.stop();
