@@ -207,8 +207,11 @@ export async function storeMarks(
   store: TheoLookupStores & Partial<Pick<Store, 'theoStops'>>,
   eventTicker: string,
 ): Promise<Map<string, number>> {
-  const out = new Map((await readGameTheos(store, eventTicker))?.theo ?? []);
-  const stop = store.theoStops ? await store.theoStops.get(eventTicker) : null;
+  const theos = await readGameTheos(store, eventTicker);
+  const out = new Map(theos?.theo ?? []);
+  // Every market priced by the current theo: the stop record is not read.
+  const complete = theos !== null && theos.theo.size >= theos.markets;
+  const stop = store.theoStops && !complete ? await store.theoStops.get(eventTicker) : null;
   for (const m of stop?.markets ?? []) if (m.theo !== null && !out.has(m.ticker)) out.set(m.ticker, m.theo);
   return out;
 }

@@ -11,13 +11,20 @@ import type { TheoRecord } from '../store/theos.ts';
 export const PINNACLE = 'pinnacle';
 
 export interface GameTheos {
+  /** The game's markets in its mapping. */
+  markets: number;
   theo: Map<string, number>;
   pinnacle: Map<string, number>;
   average: Map<string, number>;
 }
 
 export function gameTheosOf(mapping: EventMapping, record: TheoRecord): GameTheos {
-  const out: GameTheos = { theo: new Map(), pinnacle: new Map(), average: new Map() };
+  const out: GameTheos = {
+    markets: mapping.markets.length,
+    theo: new Map(),
+    pinnacle: new Map(),
+    average: new Map(),
+  };
   const index = new Map(record.outcomes.map((o, i) => [o.name, i]));
   const books = (record.bookFair ?? []).filter((b) => b.probabilities.length === record.outcomes.length);
   const pinnacle = books.find((b) => b.key === PINNACLE);

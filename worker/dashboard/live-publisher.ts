@@ -71,7 +71,15 @@ export function quotingReasonOf(game: Pick<GameView, 'state' | 'reasons'>): Quot
   return LEGACY_STATES[game.state] ?? null;
 }
 
-export const LIVE_LIMITS = { fillsPerGame: 20, alertsPerShard: 10, games: 200 } as const;
+export const LIVE_LIMITS = { fillsPerGame: 20, alertsPerShard: 10, games: 200, edgeRows: 20 } as const;
+
+/** The edge panel within the shard item's size cap: at most `edgeRows` rows per table. */
+const cappedEdge = (e: NonNullable<DashboardState['edge']>): NonNullable<DashboardState['edge']> => ({
+  all: e.all,
+  bySport: e.bySport.slice(0, LIVE_LIMITS.edgeRows),
+  byMode: e.byMode.slice(0, LIVE_LIMITS.edgeRows),
+  bySize: e.bySize.slice(0, LIVE_LIMITS.edgeRows),
+});
 
 /** Pure: the items one publish writes, before the change filter. */
 export function liveItems(state: DashboardState): {
@@ -92,7 +100,7 @@ export function liveItems(state: DashboardState): {
       alerts: state.alerts.slice(0, LIVE_LIMITS.alertsPerShard),
       games: games.map((g) => g.id),
       ...(state.cash === undefined ? {} : { cash: state.cash }),
-      ...(state.edge === undefined ? {} : { edge: state.edge }),
+      ...(state.edge === undefined ? {} : { edge: cappedEdge(state.edge) }),
     },
     games: games.map((game) => ({
       id: game.id,
