@@ -105,6 +105,18 @@ export interface DayReport extends DayPnl {
   rejected: number;
   /** Null when the record keeps no theo at the stop. */
   calibration: DayCalibration | null;
+  /** The trading days the calibration covers (the report's day alone unless a period was asked). */
+  calibrationPeriod: { from: string; to: string };
+}
+
+/** The longest calibration period a report reads (one day-index query and a read per game a day). */
+export const MAX_CALIBRATION_DAYS = 92;
+
+/** The trading days from `from` to `to`, both included. */
+export function daysFrom(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = shift(d, 1)) out.push(d);
+  return out;
 }
 
 const DAY_MS = 86_400_000;
@@ -150,9 +162,16 @@ export async function buildDayReport(
     sportOf: (eventTicker: string) => string;
     /** Theo (probability of YES) of a market now; absent or null: unpriced. */
     theoOf?: (ticker: string) => number | null;
+    /** The calibration covers the trading days from this one to `day` (default `day` alone). */
+    calibrationSince?: string;
     now: number;
   },
 ): Promise<DayReport> {
+  const since = o.calibrationSince ?? day;
+  if (since > day) throw new RangeError(`the calibration period starts (${since}) after the day (${day})`);
+  const period = daysFrom(since, day);
+  if (period.length > MAX_CALIBRATION_DAYS)
+    throw new RangeError(`the calibration period is ${period.length} days (at most ${MAX_CALIBRATION_DAYS})`);
   // A fill just either side of the day boundary may be indexed under the neighbouring day.
   const lists = await Promise.all([shift(day, -1), day, shift(day, 1)].map((d) => reader.games(d)));
   const games = [...new Set(lists.flat())].sort();
@@ -181,8 +200,15 @@ export async function buildDayReport(
   const figures = dayPnl(realisations, day, o.dayOf, o.sportOf);
   let calibration: DayCalibration | null = null;
   if (reader.theoStop) {
-    const stops = (await Promise.all(games.map((g) => reader.theoStop!(g)))).filter(
-      (s): s is TheoStop => s !== null && o.dayOf(s.stopAtMs) === day,
+    // A stop is indexed under its own trading day; the day before the period is read too, as for fills.
+    const earlier =
+      since === day
+        ? []
+        : await Promise.all(daysFrom(shift(since, -1), shift(day, -1)).map((d) => reader.games(d)));
+    const stopGames = [...new Set([...games, ...earlier.flat()])].sort();
+    const inPeriod = new Set(period);
+    const stops = (await Promise.all(stopGames.map((g) => reader.theoStop!(g)))).filter(
+      (s): s is TheoStop => s !== null && inPeriod.has(o.dayOf(s.stopAtMs)),
     );
     calibration = calibrationOf(stops);
   }
@@ -195,6 +221,7 @@ export async function buildDayReport(
     unpriced: open.filter((p) => p.marked === null).length,
     rejected,
     calibration,
+    calibrationPeriod: { from: since, to: day },
   };
 }
 

@@ -63,7 +63,7 @@ function calibrationHtml(r: DayReport): string {
     `<div class="col" data-testid="calibration-${id}"><h3>${title}</h3><p>${markets} markets · Brier <b data-testid="brier-${id}">${brier(b)}</b>${note}</p>${calibrationRows(table)}</div>`;
   const vs = (x: BookCalibration) =>
     x.markets === 0 ? ' (not recorded)' : ` (our theo on these: ${brier(x.theoBrier)})`;
-  return `<p data-testid="calibration">${c.games} games stopped this day; ${c.markets} markets with a theo and a result${c.unresolved > 0 ? `, ${c.unresolved} waiting for their result (left out)` : ''}. Brier score: 0 perfect, 0.25 = always 50 %; lower is better. Each book column covers the markets whose stop record keeps that book.</p>
+  return `<p data-testid="calibration">${c.games} games stopped ${r.calibrationPeriod.from === r.calibrationPeriod.to ? 'this day' : `from ${esc(r.calibrationPeriod.from)} to ${esc(r.calibrationPeriod.to)}`}; ${c.markets} markets with a theo and a result${c.unresolved > 0 ? `, ${c.unresolved} waiting for their result (left out)` : ''}. Brier score: 0 perfect, 0.25 = always 50 %; lower is better. Each book column covers the markets whose stop record keeps that book.</p>
 <div class="cols">
 ${column('our theo', 'theo', c.markets, c.brier, c.table, '')}
 ${column('Pinnacle alone', 'pinnacle', pinnacle.markets, pinnacle.brier, pinnacle.table, vs(pinnacle))}

@@ -173,10 +173,53 @@ describe('npm run report', () => {
     );
   });
 
+  it('--since: the calibration table covers the trading days from it to --day', async () => {
+    const store = createStore(db.doc, db.tableName);
+    const stopOn = async (game: string, ms: number, theo: number, result: 'yes' | 'no') => {
+      await store.theoStops!.put({
+        eventTicker: game,
+        sport: 'nba',
+        stopAtMs: ms,
+        books: 3,
+        markets: [{ ticker: `${game}-A`, theo, result, pinnacle: theo }],
+      });
+      await store.gameDays!.touch(new Date(ms - 36_000_000).toISOString().slice(0, 10), game, ms);
+    };
+    // Trading days 2026-11-20 and 2026-11-21 (each from 10:00 UTC); the 19th's is outside the period.
+    await stopOn('KXNBAGAME-26NOV19AAABBB', Date.UTC(2026, 10, 19, 23), 0.9, 'no');
+    await stopOn('KXNBAGAME-26NOV20CCCDDD', Date.UTC(2026, 10, 21, 1), 0.7, 'yes');
+    await stopOn('KXNBAGAME-26NOV21EEEFFF', Date.UTC(2026, 10, 21, 23), 0.2, 'no');
+    const run = async (extra: string[]) => {
+      const x = io();
+      const argv = [
+        '--day',
+        '2026-11-21',
+        '--stage',
+        'local',
+        '--endpoint',
+        db.endpoint,
+        '--table',
+        db.tableName,
+      ];
+      expect(await main([...argv, '--out', dir, ...extra], x)).toBe(0);
+      return JSON.parse(readFileSync(join(dir, 'pnl-2026-11-21.json'), 'utf8'));
+    };
+    expect((await run([])).calibration).toMatchObject({ games: 1, markets: 1 });
+    const period = await run(['--since', '2026-11-20']);
+    expect(period.calibrationPeriod).toEqual({ from: '2026-11-20', to: '2026-11-21' });
+    expect(period.calibration).toMatchObject({ games: 2, markets: 2, books: { pinnacle: { markets: 2 } } });
+    expect(period.calibration.brier).toBeCloseTo((0.3 ** 2 + 0.2 ** 2) / 2, 12);
+    expect(readFileSync(join(dir, 'pnl-2026-11-21.html'), 'utf8')).toContain(
+      '2 games stopped from 2026-11-20 to 2026-11-21',
+    );
+  });
+
   it.each([
     [['--stage', 'local'], '--day'],
     [['--day', '2026-13-45', '--stage', 'local'], '--day'],
     [['--day', '2026-11-25', '--stage', 'local'], '--endpoint'],
+    [['--day', '2026-11-25', '--since', '2026-11-26', '--stage', 'local'], '--since'],
+    [['--day', '2026-11-25', '--since', '2026-01-01', '--stage', 'local'], '--since'],
   ])('%j: one line naming the flag, exit 2', async (argv, flag) => {
     const x = io();
     expect(await main(argv, x)).toBe(2);
