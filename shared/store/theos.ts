@@ -67,7 +67,14 @@ export function theoRecordFromTheo(theo: Theo, source: TheoRecord['source']): Th
     anchorUsed: theo.anchorUsed,
     effectiveBooks: theo.effectiveBooks,
     dispersion: theo.dispersion,
-    bookFair: theo.books.used.map((b) => ({ key: b.key, probabilities: b.probabilities })),
+    // Only for the calibration: a book whose numbers would not validate is left out, never the theo.
+    bookFair: theo.books.used
+      .filter(
+        (b) =>
+          b.probabilities.length === theo.outcomes.length &&
+          b.probabilities.every((p) => Number.isFinite(p) && p >= 0 && p <= 1),
+      )
+      .map((b) => ({ key: b.key, probabilities: [...b.probabilities] })),
   };
 }
 

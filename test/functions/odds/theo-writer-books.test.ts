@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { writeTheos } from '../../../functions/odds/theo-writer.ts';
+import type { Theo } from '../../../shared/odds/aggregate.ts';
 import { EventOddsSchema } from '../../../shared/odds/schemas.ts';
 import { gameTheosOf } from '../../../shared/pnl/game-theos.ts';
+import { theoRecordFromTheo } from '../../../shared/store/theos.ts';
 import { store, useLocalStorePerTest } from '../../support/local-store.ts';
 
 const ASOF = Date.parse('2026-01-20T18:30:00Z');
@@ -75,5 +77,44 @@ describe('the theo record keeps the books behind it', () => {
     expect(pinnacle).toBeGreaterThan(plain);
     expect(refs.theo.get(nyk)!).toBeGreaterThan(plain);
     expect(refs.theo.get(nyk)!).toBeLessThan(pinnacle);
+  });
+
+  it('a book whose numbers would not validate is left out of bookFair, and the theo is still written', async () => {
+    const book = (key: string, probabilities: number[]) => ({
+      key,
+      lastUpdate: STAMP,
+      ageMs: 60_000,
+      baseWeight: 1,
+      role: 'book' as const,
+      weight: 1,
+      overround: 0.04,
+      probabilities,
+    });
+    const theo: Theo = {
+      kind: 'theo',
+      eventId: 'nba-2',
+      sportKey: 'basketball_nba',
+      homeTeam: H,
+      awayTeam: A,
+      commenceTime: '2026-01-21T00:30:00Z',
+      asOf: '2026-01-20T18:30:00Z',
+      method: 'power',
+      books: {
+        used: [book('pinnacle', [0.6, 0.4]), book('broken', [Number.NaN, 0.4]), book('short', [1])],
+        dropped: [],
+      },
+      outcomes: [
+        { name: H, probability: 0.6 },
+        { name: A, probability: 0.4 },
+      ],
+      threeWay: false,
+      anchorUsed: true,
+      effectiveBooks: 1,
+      dispersion: 0,
+    };
+    expect(await store.theos.put(theoRecordFromTheo(theo, 'poll'))).toEqual({ written: true });
+    expect((await store.theos.get('nba-2'))?.bookFair).toEqual([
+      { key: 'pinnacle', probabilities: [0.6, 0.4] },
+    ]);
   });
 });
