@@ -11,12 +11,18 @@
 import { userInfo } from 'node:os';
 import { z } from 'zod';
 import { type CommandIo, defineCommand, runCommand, runIfEntry, UsageError } from '../shared/cli.ts';
+import { type Clock, systemClock } from '../shared/clock.ts';
+import { sportOfGame, storeRecordReader } from '../shared/pnl/day-report.ts';
 import { makeDocumentClient } from '../shared/store/client.ts';
+import { createStore } from '../shared/store/index.ts';
 import { KillStore } from '../shared/store/kill.ts';
 import { LeaseStore } from '../shared/store/leases.ts';
 import { LiveSnapshotStore } from '../shared/store/live-snapshot.ts';
 import { TABLE_SPEC } from '../shared/store/table.ts';
+import { DayPnlWatch } from '../worker/cash/day-pnl-watch.ts';
+import { withDayPnlPanel } from '../worker/dashboard/pnl-panel.ts';
 import { type DashboardServer, newDashboardToken, startDashboard } from '../worker/dashboard/server.ts';
+import { tradingDay } from '../worker/engine/day-drawdown.ts';
 import {
   awsClients,
   cloudWatchAlarms,
@@ -45,6 +51,11 @@ export const DASHBOARD_COMMAND = defineCommand({
       help: 'kill-switch Lambda (default: from the stage stack)',
     },
     'poll-ms': { type: 'string', arg: 'MS', help: 'how often DynamoDB is read (default 3000)' },
+    'pnl-ms': {
+      type: 'string',
+      arg: 'MS',
+      help: "how often the trading day's PnL is rebuilt from the record (default 60000; 0 = no panel)",
+    },
   },
   schema: z.object({
     ...STAGE_SCHEMA,
@@ -53,6 +64,11 @@ export const DASHBOARD_COMMAND = defineCommand({
     ...STORE_SCHEMA,
     'kill-function': z.string().min(1).optional(),
     'poll-ms': z.coerce.number().int('must be an integer').min(500, 'must be ≥ 500').default(3_000),
+    'pnl-ms': z.coerce
+      .number()
+      .int('must be an integer')
+      .refine((n) => n === 0 || n >= 5_000, 'must be 0 or ≥ 5000')
+      .default(60_000),
   }),
   notes:
     'AWS credentials: the standard chain (AWS_PROFILE, SSO, environment). The page needs the printed token for actions.',
@@ -68,10 +84,12 @@ export interface OperatorDashboard {
 
 /** Starts the operator's dashboard; `invoker` replaces the kill-switch Lambda (tests). */
 export async function startOperatorDashboard(
-  opts: DashboardOptions,
+  opts: Omit<DashboardOptions, 'pnl-ms'> & Partial<Pick<DashboardOptions, 'pnl-ms'>>,
   deps: {
     invoker?: KillSwitchInvoker;
     now?: () => number;
+    /** Paces the trading-day PnL rebuilds (default the system clock). */
+    clock?: Clock;
     operator?: string;
     log?: (e: Record<string, unknown>) => void;
   } = {},
@@ -108,9 +126,28 @@ export async function startOperatorDashboard(
     opts['poll-ms'],
   );
   await desk.refresh();
+  // The trading day's PnL from the stored record, as `npm run report` computes it: rebuilt only
+  // while a page is open (lazy), on this machine's clock.
+  const pnlMs = opts['pnl-ms'] ?? 60_000;
+  const pnlDay =
+    pnlMs > 0
+      ? new DayPnlWatch({
+          clock: deps.clock ?? systemClock,
+          reader: storeRecordReader(createStore(table.doc, tableName)),
+          refreshMs: pnlMs,
+          dayOf: (ms) => tradingDay(ms),
+          sportOf: sportOfGame,
+          log: {
+            info: () => {},
+            warn: (event, fields) => deps.log?.({ level: 'warn', msg: event, ...fields }),
+            error: (event, fields) => deps.log?.({ level: 'error', msg: event, ...fields }),
+          },
+          lazy: true,
+        })
+      : null;
   const token = newDashboardToken();
   const server = await startDashboard({
-    source: desk,
+    source: pnlDay ? withDayPnlPanel(desk, pnlDay) : desk,
     actions: desk,
     token,
     host: opts.host,
@@ -123,6 +160,8 @@ export async function startOperatorDashboard(
     token,
     async close() {
       desk.close();
+      pnlDay?.stop();
+      await pnlDay?.idle();
       await server.close();
       dynamo.destroy();
     },

@@ -36,6 +36,7 @@ import type { DayPnlWatch } from './cash/day-pnl-watch.ts';
 import { FillEdgeTracker } from './cash/fill-edge.ts';
 import { type PnlRecorder, startPnlRecorder } from './cash/pnl-recorder.ts';
 import { restAccountReader } from './cash/rest-account.ts';
+import type { TheoStopRecorder } from './cash/theo-stops.ts';
 import { parseWorkerEnv, WorkerEnvError } from './config.ts';
 import { startSessionLivePublisher } from './dashboard/live-publisher.ts';
 import { decisionLoggingQuoter } from './engine/adapters/decision-log.ts';
@@ -113,7 +114,7 @@ export interface Worker {
   /** The account's cash and buying power, polled through REST (worker/cash/cash-watch.ts). */
   cash: CashWatch;
   /** Settlements and the day's games for the PnL report (worker/cash/pnl-recorder.ts); null without those stores. */
-  pnl: { recorder: PnlRecorder; day: DayPnlWatch | null } | null;
+  pnl: { recorder: PnlRecorder; day: DayPnlWatch | null; stops: TheoStopRecorder | null } | null;
   /** Edge and markouts of the fills, rolling (worker/cash/fill-edge.ts). */
   edge: FillEdgeTracker;
   idle(): Promise<void>;
@@ -361,6 +362,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
           restBaseUrl: opts.kalshi.restBaseUrl,
           timers: systemClock,
           cash,
+          edge,
           ...(opts.liveSnapshotMs === undefined ? {} : { intervalMs: opts.liveSnapshotMs }),
           log: (e) =>
             log.warn('live_snapshot_failed', {

@@ -9,6 +9,7 @@
  */
 import type { Lease } from '../../shared/store/leases.ts';
 import type { LiveSnapshotRecord } from '../../shared/store/live-snapshot.ts';
+import { mergeEdgeViews } from '../../worker/dashboard/edge-panel.ts';
 import {
   type LiveGame,
   type LiveShard,
@@ -170,6 +171,10 @@ export function mergeView(input: {
             null,
           ),
         }
+      : {}),
+    // Each shard tracks the edge of its own fills: one panel, contract-weighted.
+    ...(bodies.some((b) => b.edge !== undefined)
+      ? { edge: mergeEdgeViews(bodies.flatMap((b) => (b.edge ? [b.edge] : []))) }
       : {}),
   };
 }

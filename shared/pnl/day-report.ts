@@ -13,6 +13,7 @@ import type { TheoStop } from '../store/theo-stops.ts';
 import type { Micros } from '../units.ts';
 import { brierScore, type CalibrationRow, calibrationTable } from './calibration.ts';
 import { type DayPnl, dayPnl, seriesOf } from './daily.ts';
+import { readGameTheos, type TheoLookupStores } from './game-theos.ts';
 import { type LedgerEntry, markAtTheo, type OpenPosition, realise } from './realised.ts';
 
 export interface PnlRecordReader {
@@ -21,6 +22,11 @@ export interface PnlRecordReader {
   settlements(eventTicker: string): Promise<SettlementRecord[]>;
   /** The game's theo at its stop and results; absent: no calibration table. */
   theoStop?(eventTicker: string): Promise<TheoStop | null>;
+  /**
+   * The theo (probability of YES) of each market of a game, to mark its open positions; a market
+   * left out is unpriced. Absent: open positions are marked only through `theoOf`.
+   */
+  marks?(eventTicker: string): Promise<ReadonlyMap<string, number>>;
 }
 
 /** Theo at the stop against the outcomes, over the markets of the games that stopped this day. */
@@ -32,6 +38,57 @@ export interface DayCalibration {
   unresolved: number;
   brier: number | null;
   table: CalibrationRow[];
+  /** The same outcomes against Pinnacle alone and against the plain average of the books. */
+  books: { pinnacle: BookCalibration; average: BookCalibration };
+}
+
+/**
+ * A book reference's calibration over the markets where the stop record keeps it (records written
+ * before it was kept have none), with our theo's Brier score over those same markets beside it.
+ */
+export interface BookCalibration {
+  markets: number;
+  brier: number | null;
+  theoBrier: number | null;
+  table: CalibrationRow[];
+}
+
+/** The calibration of a day's stop records: the theo, and each book reference on its own markets. */
+export function calibrationOf(stops: readonly TheoStop[]): DayCalibration {
+  const samples: { p: number; won: boolean }[] = [];
+  const refs = {
+    pinnacle: [] as { p: number; theo: number; won: boolean }[],
+    average: [] as { p: number; theo: number; won: boolean }[],
+  };
+  let unresolved = 0;
+  for (const s of stops)
+    for (const m of s.markets) {
+      if (m.theo === null) continue;
+      if (m.result !== 'yes' && m.result !== 'no') {
+        unresolved++;
+        continue;
+      }
+      const won = m.result === 'yes';
+      samples.push({ p: m.theo, won });
+      for (const k of ['pinnacle', 'average'] as const) {
+        const p = m[k];
+        if (p !== undefined && p !== null) refs[k].push({ p, theo: m.theo, won });
+      }
+    }
+  const book = (xs: { p: number; theo: number; won: boolean }[]): BookCalibration => ({
+    markets: xs.length,
+    brier: brierScore(xs),
+    theoBrier: brierScore(xs.map((x) => ({ p: x.theo, won: x.won }))),
+    table: calibrationTable(xs),
+  });
+  return {
+    games: stops.length,
+    markets: samples.length,
+    unresolved,
+    brier: brierScore(samples),
+    table: calibrationTable(samples),
+    books: { pinnacle: book(refs.pinnacle), average: book(refs.average) },
+  };
 }
 
 export interface DayReport extends DayPnl {
@@ -42,10 +99,24 @@ export interface DayReport extends DayPnl {
   open: (OpenPosition & { marked: Micros | null })[];
   /** Sum of the marked PnL of the priced open positions. */
   marked: Micros;
+  /** Open positions without a theo to mark them at (left out of `marked`, never marked at a guess). */
+  unpriced: number;
   /** Record entries that cannot have happened (a fill after its market settled): not priced. */
   rejected: number;
   /** Null when the record keeps no theo at the stop. */
   calibration: DayCalibration | null;
+  /** The trading days the calibration covers (the report's day alone unless a period was asked). */
+  calibrationPeriod: { from: string; to: string };
+}
+
+/** The longest calibration period a report reads (one day-index query and a read per game a day). */
+export const MAX_CALIBRATION_DAYS = 92;
+
+/** The trading days from `from` to `to`, both included. */
+export function daysFrom(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = shift(d, 1)) out.push(d);
+  return out;
 }
 
 const DAY_MS = 86_400_000;
@@ -91,9 +162,16 @@ export async function buildDayReport(
     sportOf: (eventTicker: string) => string;
     /** Theo (probability of YES) of a market now; absent or null: unpriced. */
     theoOf?: (ticker: string) => number | null;
+    /** The calibration covers the trading days from this one to `day` (default `day` alone). */
+    calibrationSince?: string;
     now: number;
   },
 ): Promise<DayReport> {
+  const since = o.calibrationSince ?? day;
+  if (since > day) throw new RangeError(`the calibration period starts (${since}) after the day (${day})`);
+  const period = daysFrom(since, day);
+  if (period.length > MAX_CALIBRATION_DAYS)
+    throw new RangeError(`the calibration period is ${period.length} days (at most ${MAX_CALIBRATION_DAYS})`);
   // A fill just either side of the day boundary may be indexed under the neighbouring day.
   const lists = await Promise.all([shift(day, -1), day, shift(day, 1)].map((d) => reader.games(d)));
   const games = [...new Set(lists.flat())].sort();
@@ -111,32 +189,28 @@ export async function buildDayReport(
     realisations.push(...r.realised);
     rejected += r.rejected.length;
     // Open now; listed for the day's own games only (a neighbour's are in its own day's report).
-    for (const p of ofTheDay.has(game) ? r.open : []) {
-      const m = markAtTheo([p], o.theoOf ?? (() => null));
+    const mine = ofTheDay.has(game) ? r.open : [];
+    const marks = mine.length > 0 && reader.marks ? await reader.marks(game) : new Map<string, number>();
+    const theoOf = (ticker: string) => o.theoOf?.(ticker) ?? marks.get(ticker) ?? null;
+    for (const p of mine) {
+      const m = markAtTheo([p], theoOf);
       open.push({ ...p, marked: m.unpriced.length > 0 ? null : m.marked });
     }
   }
   const figures = dayPnl(realisations, day, o.dayOf, o.sportOf);
   let calibration: DayCalibration | null = null;
   if (reader.theoStop) {
-    const stops = (await Promise.all(games.map((g) => reader.theoStop!(g)))).filter(
-      (s): s is TheoStop => s !== null && o.dayOf(s.stopAtMs) === day,
+    // A stop is indexed under its own trading day; the day before the period is read too, as for fills.
+    const earlier =
+      since === day
+        ? []
+        : await Promise.all(daysFrom(shift(since, -1), shift(day, -1)).map((d) => reader.games(d)));
+    const stopGames = [...new Set([...games, ...earlier.flat()])].sort();
+    const inPeriod = new Set(period);
+    const stops = (await Promise.all(stopGames.map((g) => reader.theoStop!(g)))).filter(
+      (s): s is TheoStop => s !== null && inPeriod.has(o.dayOf(s.stopAtMs)),
     );
-    const samples: { p: number; won: boolean }[] = [];
-    let unresolved = 0;
-    for (const s of stops)
-      for (const m of s.markets) {
-        if (m.theo === null) continue;
-        if (m.result === 'yes' || m.result === 'no') samples.push({ p: m.theo, won: m.result === 'yes' });
-        else unresolved++;
-      }
-    calibration = {
-      games: stops.length,
-      markets: samples.length,
-      unresolved,
-      brier: brierScore(samples),
-      table: calibrationTable(samples),
-    };
+    calibration = calibrationOf(stops);
   }
   return {
     ...figures,
@@ -144,14 +218,35 @@ export async function buildDayReport(
     counts: { fills, settlements, games: figures.byGame.length },
     open,
     marked: open.reduce((sum, p) => sum + (p.marked ?? 0), 0),
+    unpriced: open.filter((p) => p.marked === null).length,
     rejected,
     calibration,
+    calibrationPeriod: { from: since, to: day },
   };
+}
+
+/**
+ * A game's markets at theo from the store: the current theo record (the theo the session quotes
+ * on), else — once that has expired or was never mapped — the theo at the game's stop
+ * (THEOSTOP#). Markets with neither are left out.
+ */
+export async function storeMarks(
+  store: TheoLookupStores & Partial<Pick<Store, 'theoStops'>>,
+  eventTicker: string,
+): Promise<Map<string, number>> {
+  const theos = await readGameTheos(store, eventTicker);
+  const out = new Map(theos?.theo ?? []);
+  // Every market priced by the current theo: the stop record is not read.
+  const complete = theos !== null && theos.theo.size >= theos.markets;
+  const stop = store.theoStops && !complete ? await store.theoStops.get(eventTicker) : null;
+  for (const m of stop?.markets ?? []) if (m.theo !== null && !out.has(m.ticker)) out.set(m.ticker, m.theo);
+  return out;
 }
 
 /** The record reader over a store; a store without the PnL tables cannot report. */
 export function storeRecordReader(
-  store: Pick<Store, 'fills' | 'settlements' | 'gameDays' | 'theoStops'>,
+  store: Pick<Store, 'fills' | 'settlements' | 'gameDays' | 'theoStops'> &
+    Partial<Pick<Store, 'theos' | 'mapping'>>,
 ): PnlRecordReader {
   const { settlements, gameDays, theoStops } = store;
   if (!settlements || !gameDays) throw new Error('this store keeps no settlements or day index');
@@ -160,6 +255,7 @@ export function storeRecordReader(
     fills: (game) => store.fills.listByGame(game),
     settlements: (game) => settlements.listByGame(game),
     ...(theoStops ? { theoStop: (game: string) => theoStops.get(game) } : {}),
+    marks: (game) => storeMarks(store, game),
   };
 }
 

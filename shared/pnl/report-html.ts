@@ -3,7 +3,8 @@
  * inline SVG (no script), per sport, per game and open positions. Every text is escaped (tickers
  * come from the exchange).
  */
-import type { DayReport } from './day-report.ts';
+import type { CalibrationRow } from './calibration.ts';
+import type { BookCalibration, DayReport } from './day-report.ts';
 
 const esc = (s: string) =>
   s.replace(
@@ -34,17 +35,40 @@ function curveSvg(curve: DayReport['curve']): string {
 </svg>`;
 }
 
-function calibrationHtml(r: DayReport): string {
-  const c = r.calibration;
-  if (!c) return '<p class="muted">The record keeps no theo at the stop.</p>';
-  const rows = c.table
+const brier = (b: number | null) => (b === null ? '–' : b.toFixed(4));
+
+function calibrationRows(table: CalibrationRow[]): string {
+  if (table.length === 0) return '<p class="muted">No market with a result.</p>';
+  const rows = table
     .map(
       (b) =>
         `<tr><td>${(b.lo * 100).toFixed(0)}–${(b.hi * 100).toFixed(0)} %</td><td class="num">${b.n}</td><td class="num">${(b.meanP * 100).toFixed(1)} %</td><td class="num">${(b.winRate * 100).toFixed(1)} %</td><td class="num">${b.z === null ? '–' : b.z.toFixed(2)}</td></tr>`,
     )
     .join('\n');
-  return `<p data-testid="calibration">${c.games} games stopped this day; ${c.markets} markets with a theo and a result${c.unresolved > 0 ? `, ${c.unresolved} waiting for their result (left out)` : ''}. Brier score ${c.brier === null ? '–' : c.brier.toFixed(4)} (0.25 = always 50 %). Pinnacle alone and the plain average of books: the theo record does not keep per-book prices.</p>
-${c.table.length === 0 ? '' : `<table><tr><th>theo</th><th>markets</th><th>mean theo</th><th>won</th><th>z</th></tr>\n${rows}</table>`}`;
+  return `<table><tr><th>p</th><th>markets</th><th>mean p</th><th>won</th><th>z</th></tr>\n${rows}</table>`;
+}
+
+function calibrationHtml(r: DayReport): string {
+  const c = r.calibration;
+  if (!c) return '<p class="muted">The record keeps no theo at the stop.</p>';
+  const { pinnacle, average } = c.books;
+  const column = (
+    title: string,
+    id: string,
+    markets: number,
+    b: number | null,
+    table: CalibrationRow[],
+    note: string,
+  ) =>
+    `<div class="col" data-testid="calibration-${id}"><h3>${title}</h3><p>${markets} markets · Brier <b data-testid="brier-${id}">${brier(b)}</b>${note}</p>${calibrationRows(table)}</div>`;
+  const vs = (x: BookCalibration) =>
+    x.markets === 0 ? ' (not recorded)' : ` (our theo on these: ${brier(x.theoBrier)})`;
+  return `<p data-testid="calibration">${c.games} games stopped ${r.calibrationPeriod.from === r.calibrationPeriod.to ? 'this day' : `from ${esc(r.calibrationPeriod.from)} to ${esc(r.calibrationPeriod.to)}`}; ${c.markets} markets with a theo and a result${c.unresolved > 0 ? `, ${c.unresolved} waiting for their result (left out)` : ''}. Brier score: 0 perfect, 0.25 = always 50 %; lower is better. Each book column covers the markets whose stop record keeps that book.</p>
+<div class="cols">
+${column('our theo', 'theo', c.markets, c.brier, c.table, '')}
+${column('Pinnacle alone', 'pinnacle', pinnacle.markets, pinnacle.brier, pinnacle.table, vs(pinnacle))}
+${column('plain average of books', 'average', average.markets, average.brier, average.table, vs(average))}
+</div>`;
 }
 
 export function dayReportHtml(r: DayReport): string {
@@ -68,7 +92,7 @@ export function dayReportHtml(r: DayReport): string {
 body{font:14px system-ui,sans-serif;margin:24px;color:#1b1f24}
 table{border-collapse:collapse;margin:8px 0 20px}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}
 .num{text-align:right;font-variant-numeric:tabular-nums}.pos{color:#1a7f37}.neg{color:#cf222e}.muted{color:#777}
-.curve{fill:none;stroke:#0969da;stroke-width:2}.axis{stroke:#999;stroke-dasharray:4 3}svg text{font-size:11px;fill:#555}
+.cols{display:flex;gap:24px;flex-wrap:wrap}.col h3{margin:4px 0}.curve{fill:none;stroke:#0969da;stroke-width:2}.axis{stroke:#999;stroke-dasharray:4 3}svg text{font-size:11px;fill:#555}
 </style></head><body>
 <h1>PnL for trading day ${esc(r.day)}</h1>
 <p class="muted">Trading day from 10:00 UTC. Realised PnL includes the settlement wave and fees, from the stored record (fills and settlements). Generated ${esc(new Date(r.generatedAt).toISOString())}.</p>
@@ -83,7 +107,8 @@ ${sports}</table>
 <table data-testid="games"><tr><th>game</th><th>sport</th><th>realised</th><th>trades</th><th>settlements</th><th>fees</th></tr>
 ${games}</table>
 <h2>Open positions</h2>
-${r.open.length === 0 ? '<p class="muted">None.</p>' : `<table><tr><th>market</th><th>contracts (+YES)</th><th>average</th><th>marked</th></tr>\n${open}</table>`}
+${r.unpriced > 0 ? `<p class="muted" data-testid="unpriced">${r.unpriced} open position${r.unpriced === 1 ? '' : 's'} without a theo: left out of the marked total.</p>` : ''}
+${r.open.length === 0 ? '<p class="muted">None.</p>' : `<table data-testid="open"><tr><th>market</th><th>contracts (+YES)</th><th>average</th><th>marked</th></tr>\n${open}</table>`}
 <h2>Theo at the stop against outcomes</h2>
 ${calibrationHtml(r)}
 ${r.rejected > 0 ? `<p class="neg">${r.rejected} record entries could not have happened (a fill after its market settled) and were not priced.</p>` : ''}

@@ -21,6 +21,10 @@ export const theoStopSchema = z.object({
       theo: z.number().gt(0).lt(1).nullable(),
       /** Kalshi's result once determined ("yes", "no", …); null until then. */
       result: z.string().nullable(),
+      /** Pinnacle's no-vig probability of YES at the stop; absent or null: not known. */
+      pinnacle: z.number().gt(0).lt(1).nullable().optional(),
+      /** The plain average of the used books' no-vig probabilities of YES; absent or null: not known. */
+      average: z.number().gt(0).lt(1).nullable().optional(),
     }),
   ),
 });

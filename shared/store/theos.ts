@@ -34,6 +34,13 @@ export const theoRecordSchema = z.object({
   /** (Σw)² / Σw² of the book weights. */
   effectiveBooks: z.number().nonnegative().optional(),
   dispersion: z.number().nonnegative().optional(),
+  /**
+   * Each used book's no-vig probabilities, aligned with `outcomes` (the calibration against
+   * Pinnacle alone and against the plain average of books). Absent in records written before.
+   */
+  bookFair: z
+    .array(z.object({ key: z.string().min(1), probabilities: z.array(z.number().min(0).max(1)) }))
+    .optional(),
 });
 export type TheoRecord = z.infer<typeof theoRecordSchema>;
 
@@ -60,6 +67,14 @@ export function theoRecordFromTheo(theo: Theo, source: TheoRecord['source']): Th
     anchorUsed: theo.anchorUsed,
     effectiveBooks: theo.effectiveBooks,
     dispersion: theo.dispersion,
+    // Only for the calibration: a book whose numbers would not validate is left out, never the theo.
+    bookFair: theo.books.used
+      .filter(
+        (b) =>
+          b.probabilities.length === theo.outcomes.length &&
+          b.probabilities.every((p) => Number.isFinite(p) && p >= 0 && p <= 1),
+      )
+      .map((b) => ({ key: b.key, probabilities: [...b.probabilities] })),
   };
 }
 

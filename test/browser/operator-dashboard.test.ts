@@ -72,6 +72,12 @@ describe('operator dashboard (--stage local) in Chromium', () => {
       /shard paper · heartbeat .* ago · lease|no lease/,
     );
     expect(await page.locator('#mode').textContent()).toBe('paper · simulator');
+    // The trader's numbers (issue 21): the day's PnL rebuilt from the stored record, the shard's edge panel.
+    await expect
+      .poll(() => page.getByTestId('pnl-day').textContent(), { timeout: 10_000 })
+      .toMatch(/^\d{4}-\d\d-\d\d$/);
+    expect(await page.getByTestId('pnl-day-marked').textContent()).toMatch(/^−?\$\d+\.\d\d$/);
+    await expect.poll(() => page.getByTestId('edge-panel').isVisible(), { timeout: 10_000 }).toBe(true);
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'operator-dashboard.png'), fullPage: true });
     expect(problems).toEqual([]);

@@ -97,9 +97,49 @@ describe('npm run report', () => {
     const html = readFileSync(join(dir, 'pnl-2026-11-25.html'), 'utf8');
     expect(html).toContain('−$2.40');
     // No theo at the stop was recorded for that game: an empty calibration, said so.
-    expect(report.calibration).toEqual({ games: 0, markets: 0, unresolved: 0, brier: null, table: [] });
+    expect(report.calibration).toMatchObject({ games: 0, markets: 0, unresolved: 0, brier: null, table: [] });
     expect(html).toContain('0 games stopped this day');
-    // The next day: the NHL fill is an open position with no theo, nothing realised.
+    // The next day: the NHL fill is open and marked at the game's current theo (its mapping to the
+    // odds event, then THEO#: Boston 55 %, bought at 50¢ → +5¢); the NBA one has no theo anywhere.
+    await store.mapping.put({
+      kalshiEventTicker: 'KXNHLGAME-26NOV26BOSNYR',
+      seriesTicker: 'KXNHLGAME',
+      oddsEventId: 'odds-nhl-1',
+      sportKey: 'icehockey_nhl',
+      commenceTime: at(48),
+      markets: [
+        { ticker: 'KXNHLGAME-26NOV26BOSNYR-BOS', outcome: 'Boston Bruins' },
+        { ticker: 'KXNHLGAME-26NOV26BOSNYR-NYR', outcome: 'New York Rangers' },
+      ],
+      matchedAt: at(30),
+    });
+    await store.theos.put({
+      eventId: 'odds-nhl-1',
+      sportKey: 'icehockey_nhl',
+      homeTeam: 'New York Rangers',
+      awayTeam: 'Boston Bruins',
+      commenceTime: at(48),
+      outcomes: [
+        { name: 'New York Rangers', probability: 0.45 },
+        { name: 'Boston Bruins', probability: 0.55 },
+      ],
+      method: 'power',
+      booksUsed: ['pinnacle'],
+      booksDropped: 0,
+      asOf: at(34),
+      source: 'poll',
+    });
+    await store.fills.put({
+      tradeId: 't4',
+      orderId: 'o-t4',
+      ticker: 'KXNBAGAME-26NOV26LALDEN-LAL',
+      eventTicker: 'KXNBAGAME-26NOV26LALDEN',
+      side: 'ask',
+      price: 300_000,
+      count: 200,
+      ts: at(36),
+    });
+    await store.gameDays!.touch('2026-11-26', 'KXNBAGAME-26NOV26LALDEN', at(36));
     const y = io();
     expect(
       await main(
@@ -120,14 +160,66 @@ describe('npm run report', () => {
     ).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'pnl-2026-11-26.json'), 'utf8'))).toMatchObject({
       realised: 0,
-      open: [{ ticker: 'KXNHLGAME-26NOV26BOSNYR-BOS', position: 100, marked: null }],
+      open: [
+        { ticker: 'KXNBAGAME-26NOV26LALDEN-LAL', position: -200, marked: null },
+        { ticker: 'KXNHLGAME-26NOV26BOSNYR-BOS', position: 100, marked: 50_000 },
+      ],
+      marked: 50_000,
+      unpriced: 1,
     });
+    expect(y.text.out).toContain('2 open positions marked $0.05 at theo (1 without a theo)');
+    expect(readFileSync(join(dir, 'pnl-2026-11-26.html'), 'utf8')).toContain(
+      '1 open position without a theo: left out of the marked total.',
+    );
+  });
+
+  it('--since: the calibration table covers the trading days from it to --day', async () => {
+    const store = createStore(db.doc, db.tableName);
+    const stopOn = async (game: string, ms: number, theo: number, result: 'yes' | 'no') => {
+      await store.theoStops!.put({
+        eventTicker: game,
+        sport: 'nba',
+        stopAtMs: ms,
+        books: 3,
+        markets: [{ ticker: `${game}-A`, theo, result, pinnacle: theo }],
+      });
+      await store.gameDays!.touch(new Date(ms - 36_000_000).toISOString().slice(0, 10), game, ms);
+    };
+    // Trading days 2026-11-20 and 2026-11-21 (each from 10:00 UTC); the 19th's is outside the period.
+    await stopOn('KXNBAGAME-26NOV19AAABBB', Date.UTC(2026, 10, 19, 23), 0.9, 'no');
+    await stopOn('KXNBAGAME-26NOV20CCCDDD', Date.UTC(2026, 10, 21, 1), 0.7, 'yes');
+    await stopOn('KXNBAGAME-26NOV21EEEFFF', Date.UTC(2026, 10, 21, 23), 0.2, 'no');
+    const run = async (extra: string[]) => {
+      const x = io();
+      const argv = [
+        '--day',
+        '2026-11-21',
+        '--stage',
+        'local',
+        '--endpoint',
+        db.endpoint,
+        '--table',
+        db.tableName,
+      ];
+      expect(await main([...argv, '--out', dir, ...extra], x)).toBe(0);
+      return JSON.parse(readFileSync(join(dir, 'pnl-2026-11-21.json'), 'utf8'));
+    };
+    expect((await run([])).calibration).toMatchObject({ games: 1, markets: 1 });
+    const period = await run(['--since', '2026-11-20']);
+    expect(period.calibrationPeriod).toEqual({ from: '2026-11-20', to: '2026-11-21' });
+    expect(period.calibration).toMatchObject({ games: 2, markets: 2, books: { pinnacle: { markets: 2 } } });
+    expect(period.calibration.brier).toBeCloseTo((0.3 ** 2 + 0.2 ** 2) / 2, 12);
+    expect(readFileSync(join(dir, 'pnl-2026-11-21.html'), 'utf8')).toContain(
+      '2 games stopped from 2026-11-20 to 2026-11-21',
+    );
   });
 
   it.each([
     [['--stage', 'local'], '--day'],
     [['--day', '2026-13-45', '--stage', 'local'], '--day'],
     [['--day', '2026-11-25', '--stage', 'local'], '--endpoint'],
+    [['--day', '2026-11-25', '--since', '2026-11-26', '--stage', 'local'], '--since'],
+    [['--day', '2026-11-25', '--since', '2026-01-01', '--stage', 'local'], '--since'],
   ])('%j: one line naming the flag, exit 2', async (argv, flag) => {
     const x = io();
     expect(await main(argv, x)).toBe(2);

@@ -9,6 +9,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Settlement } from '../../shared/kalshi/schemas/rest.ts';
 import { WorkerMetric } from '../../shared/metrics/names.ts';
 import { sportOfGame, storeRecordReader } from '../../shared/pnl/day-report.ts';
+import { readGameTheos } from '../../shared/pnl/game-theos.ts';
 import type { GameDayStore, SettlementRecord, SettlementStore, Store } from '../../shared/store/index.ts';
 import { MICROS_PER_DOLLAR } from '../../shared/units.ts';
 import { tradingDay } from '../engine/day-drawdown.ts';
@@ -164,14 +165,22 @@ export function startPnlRecorder(o: {
   session: SessionForStops & {
     onEvent(l: (e: { type: string; fill?: { eventTicker: string; atMs: number } }) => void): () => void;
   };
-  store: Pick<Store, 'fills' | 'settlements' | 'gameDays' | 'theoStops'>;
+  /** Theos and mappings, where given, mark the day's open positions at theo. */
+  store: Pick<Store, 'fills' | 'settlements' | 'gameDays' | 'theoStops'> &
+    Partial<Pick<Store, 'theos' | 'mapping'>>;
   rest: SettlementReader & MarketResultReader;
   clock: Clock;
   pollMs: number;
   pollSettlements: boolean;
   metrics: EngineMetrics;
   log: EngineLogger;
-}): { recorder: PnlRecorder; day: DayPnlWatch | null; close(): Promise<void> } | null {
+}): {
+  recorder: PnlRecorder;
+  day: DayPnlWatch | null;
+  /** The theo-at-the-stop recorder (on the shard that polls settlements), else null. */
+  stops: TheoStopRecorder | null;
+  close(): Promise<void>;
+} | null {
   if (!o.store.settlements || !o.store.gameDays) return null;
   const recorder = new PnlRecorder({ ...o, settlements: o.store.settlements, gameDays: o.store.gameDays });
   const off = o.session.onEvent((e) => {
@@ -201,6 +210,7 @@ export function startPnlRecorder(o: {
           stops: theoStops,
           gameDays,
           rest: o.rest,
+          references: (game) => readGameTheos(o.store, game),
           log: o.log,
         })
       : null;
@@ -208,6 +218,7 @@ export function startPnlRecorder(o: {
   return {
     recorder,
     day,
+    stops,
     async close() {
       off();
       recorder.stop();

@@ -7,6 +7,7 @@
  * as unresolved, never as losses).
  */
 import type { Clock } from '../../shared/clock.ts';
+import type { GameTheos } from '../../shared/pnl/game-theos.ts';
 import type { GameDayStore, TheoStop, TheoStopStore } from '../../shared/store/index.ts';
 import { tradingDay } from '../engine/day-drawdown.ts';
 import type { EngineLogger } from '../engine/ports.ts';
@@ -40,6 +41,11 @@ export class TheoStopRecorder {
       stops: TheoStopStore;
       gameDays: GameDayStore;
       rest: MarketResultReader;
+      /**
+       * The books behind the theo at the stop (Pinnacle's and the plain average's probability per
+       * market), for the calibration against them; absent, null or failed: recorded without them.
+       */
+      references?: (eventTicker: string) => Promise<GameTheos | null>;
       everyMs?: number;
       resultEveryMs?: number;
       log: EngineLogger;
@@ -72,10 +78,25 @@ export class TheoStopRecorder {
     return this.loop.runNow();
   }
 
+  private async references(eventTicker: string): Promise<GameTheos | null> {
+    if (!this.o.references) return null;
+    try {
+      return await this.o.references(eventTicker);
+    } catch (err) {
+      this.o.log.warn('theo_stop_books_failed', { eventTicker, error: String(err) });
+      return null;
+    }
+  }
+
   private async run(): Promise<void> {
     const now = this.o.clock.now();
     for (const g of this.o.session.snapshot().games) {
       if (g.stopAtMs === null || g.stopAtMs > now || this.recorded.has(g.eventTicker)) continue;
+      const refs = await this.references(g.eventTicker);
+      const ref = (m: Map<string, number> | undefined, ticker: string) => {
+        const p = m?.get(ticker);
+        return p !== undefined && p > 0 && p < 1 ? p : null;
+      };
       const record: TheoStop = {
         eventTicker: g.eventTicker,
         sport: g.sport,
@@ -85,6 +106,7 @@ export class TheoStopRecorder {
           ticker: m.ticker,
           theo: m.theo !== null && m.theo > 0 && m.theo < 1 ? m.theo : null,
           result: null,
+          ...(refs ? { pinnacle: ref(refs.pinnacle, m.ticker), average: ref(refs.average, m.ticker) } : {}),
         })),
       };
       try {

@@ -13,6 +13,7 @@ import { QuotingReason } from '../../shared/liveness/quoting-state.ts';
 import type { LiveSnapshotKind } from '../../shared/store/live-snapshot.ts';
 import type { BookReader } from '../engine/ports.ts';
 import { type CashSource, withCashPanel } from './cash-panel.ts';
+import { type EdgeSource, withEdgePanel } from './edge-panel.ts';
 import { type SessionForDashboard, sessionDashboard } from './session-adapter.ts';
 import {
   type DashboardSource,
@@ -21,6 +22,7 @@ import {
   zAlert,
   zCashView,
   zDashboardState,
+  zEdgeView,
   zFillView,
   zGameView,
 } from './view-model.ts';
@@ -46,6 +48,8 @@ export const zLiveShard = zDashboardState
     games: z.array(z.string()),
     /** The account's cash as this shard last read it (every shard reads the same account). */
     cash: zCashView.nullable().optional(),
+    /** The edge of this shard's fills (its own rolling window; the operator's dashboard merges them). */
+    edge: zEdgeView.optional(),
   });
 export type LiveShard = z.infer<typeof zLiveShard>;
 
@@ -67,7 +71,15 @@ export function quotingReasonOf(game: Pick<GameView, 'state' | 'reasons'>): Quot
   return LEGACY_STATES[game.state] ?? null;
 }
 
-export const LIVE_LIMITS = { fillsPerGame: 20, alertsPerShard: 10, games: 200 } as const;
+export const LIVE_LIMITS = { fillsPerGame: 20, alertsPerShard: 10, games: 200, edgeRows: 20 } as const;
+
+/** The edge panel within the shard item's size cap: at most `edgeRows` rows per table. */
+const cappedEdge = (e: NonNullable<DashboardState['edge']>): NonNullable<DashboardState['edge']> => ({
+  all: e.all,
+  bySport: e.bySport.slice(0, LIVE_LIMITS.edgeRows),
+  byMode: e.byMode.slice(0, LIVE_LIMITS.edgeRows),
+  bySize: e.bySize.slice(0, LIVE_LIMITS.edgeRows),
+});
 
 /** Pure: the items one publish writes, before the change filter. */
 export function liveItems(state: DashboardState): {
@@ -88,6 +100,7 @@ export function liveItems(state: DashboardState): {
       alerts: state.alerts.slice(0, LIVE_LIMITS.alertsPerShard),
       games: games.map((g) => g.id),
       ...(state.cash === undefined ? {} : { cash: state.cash }),
+      ...(state.edge === undefined ? {} : { edge: cappedEdge(state.edge) }),
     },
     games: games.map((game) => ({
       id: game.id,
@@ -226,6 +239,8 @@ export function startSessionLivePublisher(opts: {
   log?: (entry: Record<string, unknown>) => void;
   /** The worker's cash watch: the operator's dashboard shows its panel. */
   cash?: CashSource;
+  /** The worker's fill-edge tracker: the operator's dashboard shows the edge panel. */
+  edge?: EdgeSource;
 }): LivePublisher {
   const session = sessionDashboard({
     session: opts.session,
@@ -234,7 +249,8 @@ export function startSessionLivePublisher(opts: {
     now: () => opts.timers.now(),
     ...venueOf(opts.restBaseUrl),
   });
-  const source = opts.cash ? withCashPanel(session, opts.cash) : session;
+  const withCash = opts.cash ? withCashPanel(session, opts.cash) : session;
+  const source = opts.edge ? withEdgePanel(withCash, opts.edge) : withCash;
   // Subscribing records the theo at each fill (the tape's edge column).
   const unsubscribe = source.subscribe(() => {});
   const publisher = startLivePublisher({

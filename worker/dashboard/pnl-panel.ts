@@ -31,6 +31,26 @@ export function dayPnlPanelView(s: DayPnlState): DayPnlPanelView | null {
       fees: x.fees,
     })),
     open: r.open.length,
+    marked: r.marked,
+    unpriced: r.unpriced,
+    calibration: r.calibration && {
+      games: r.calibration.games,
+      unresolved: r.calibration.unresolved,
+      scores: [
+        { against: 'theo', markets: r.calibration.markets, brier: r.calibration.brier },
+        {
+          against: 'pinnacle',
+          markets: r.calibration.books.pinnacle.markets,
+          brier: r.calibration.books.pinnacle.brier,
+        },
+        {
+          against: 'average',
+          markets: r.calibration.books.average.markets,
+          brier: r.calibration.books.average.brier,
+        },
+      ],
+      table: r.calibration.table.map(({ lo, hi, n, meanP, winRate }) => ({ lo, hi, n, meanP, winRate })),
+    },
     error: s.error?.message ?? null,
   };
 }

@@ -149,6 +149,34 @@ export const zDayPnlView = z.object({
   bySport: z.array(z.object({ sport: z.string(), games: z.number().int().nonnegative(), ...split })),
   /** Positions of the day's games still open. */
   open: z.number().int().nonnegative(),
+  /** Their PnL marked at theo, and how many had no theo (left out of it). */
+  marked: micros,
+  unpriced: z.number().int().nonnegative(),
+  /** Theo at the stop against outcomes for the games that stopped this day; null when not recorded. */
+  calibration: z
+    .object({
+      games: z.number().int().nonnegative(),
+      unresolved: z.number().int().nonnegative(),
+      /** Our theo, Pinnacle alone, the plain average of books: markets and Brier score each. */
+      scores: z.array(
+        z.object({
+          against: z.enum(['theo', 'pinnacle', 'average']),
+          markets: z.number().int().nonnegative(),
+          brier: z.number().min(0).max(1).nullable(),
+        }),
+      ),
+      /** Our theo's buckets: [lo, hi), markets, mean theo, win rate. */
+      table: z.array(
+        z.object({
+          lo: z.number(),
+          hi: z.number(),
+          n: z.number().int(),
+          meanP: z.number(),
+          winRate: z.number(),
+        }),
+      ),
+    })
+    .nullable(),
   /** The last rebuild's failure; the figures are then the last good ones. */
   error: z.string().nullable(),
 });

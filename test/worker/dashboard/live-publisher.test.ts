@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
 import { QuotingReason } from '../../../shared/liveness/quoting-state.ts';
+import { mergeEdgeViews } from '../../../worker/dashboard/edge-panel.ts';
 import {
   LIVE_LIMITS,
   type LiveSnapshotWriter,
@@ -115,5 +116,40 @@ describe('live snapshot publisher', () => {
       expect(QuotingReason.options, state).toContain(reason);
     }
     expect(quotingReasonOf({ state: 'something-new', reasons: [] })).toBeNull();
+  });
+
+  it("the shard item carries the shard's edge panel, at most 20 rows a table, and the desk merges shards contract-weighted", () => {
+    const row = (key: string, contracts: number, theo: number | null) => ({
+      key,
+      fills: 1,
+      contracts,
+      edge: { theo, mid: null },
+      markout: { '10s': { theo, mid: null }, '60s': { theo, mid: null }, '5m': { theo, mid: null } },
+    });
+    const sports = Array.from({ length: 30 }, (_, i) => row(`s${String(i).padStart(2, '0')}`, 100, 10_000));
+    const desk = new FakeDesk();
+    const state = {
+      ...desk.snapshot(),
+      edge: { all: row('all', 100, 10_000), bySport: sports, byMode: [], bySize: [] },
+    };
+    const shard = zLiveShard.parse(liveItems(state).shard);
+    expect(shard.edge?.bySport).toHaveLength(LIVE_LIMITS.edgeRows);
+    expect(shard.edge?.all).toEqual(row('all', 100, 10_000));
+    // Two shards: 1 contract at +1¢, 3 at −1¢ (and one without a reference adds no weight).
+    const merged = mergeEdgeViews([
+      { all: row('all', 100, 10_000), bySport: [row('nba', 100, 10_000)], byMode: [], bySize: [] },
+      {
+        all: row('all', 300, -10_000),
+        bySport: [row('nba', 300, -10_000), row('nhl', 200, null)],
+        byMode: [],
+        bySize: [],
+      },
+    ]);
+    expect(merged.all).toMatchObject({ fills: 2, contracts: 400, edge: { theo: -5_000, mid: null } });
+    expect(merged.bySport.map((r) => [r.key, r.contracts, r.edge.theo])).toEqual([
+      ['nba', 400, -5_000],
+      ['nhl', 200, null],
+    ]);
+    expect(mergeEdgeViews([]).all).toBeNull();
   });
 });

@@ -183,6 +183,28 @@ function renderPnlDay(s) {
   set('pnl-day-settlements', d?.settlements);
   set('pnl-day-fees', d?.fees);
   $('pnl-day-drawdown').textContent = dollars(d?.drawdown);
+  set('pnl-day-marked', d?.marked);
+  const c = d?.calibration ?? null;
+  const names = { theo: 'our theo', pinnacle: 'Pinnacle', average: 'plain average' };
+  $('pnl-day-brier').textContent = c
+    ? `Brier (theo at the stop vs outcomes, ${c.games} game${c.games === 1 ? '' : 's'}${c.unresolved > 0 ? `, ${c.unresolved} markets waiting` : ''}): ${c.scores
+        .map((x) => `${names[x.against]} ${x.brier === null ? '–' : x.brier.toFixed(4)} (${x.markets})`)
+        .join(' · ')}`
+    : '';
+  $('pnl-day-calibration').hidden = !c || c.table.length === 0;
+  const pct = (x) => `${(x * 100).toFixed(1)} %`;
+  $('pnl-day-calibration-rows').replaceChildren(
+    ...(c?.table ?? []).map((b) =>
+      el(
+        'tr',
+        { 'data-testid': 'pnl-day-calibration-row' },
+        el('td', {}, `${Math.round(b.lo * 100)}–${Math.round(b.hi * 100)} %`),
+        el('td', { class: 'num' }, String(b.n)),
+        el('td', { class: 'num' }, pct(b.meanP)),
+        el('td', { class: 'num' }, pct(b.winRate)),
+      ),
+    ),
+  );
   $('pnl-day-sports').replaceChildren(
     ...(d?.bySport ?? []).map((x) =>
       el(
@@ -196,7 +218,7 @@ function renderPnlDay(s) {
   if (d === null) notes.push('not built yet');
   else {
     notes.push(
-      `built ${duration(Math.max(0, s.now - d.asOf))} ago · ${d.open} open position${d.open === 1 ? '' : 's'}`,
+      `built ${duration(Math.max(0, s.now - d.asOf))} ago · ${d.open} open position${d.open === 1 ? '' : 's'}${d.unpriced > 0 ? ` (${d.unpriced} without a theo, not marked)` : ''}`,
     );
     if (d.error) notes.push(`last build failed: ${d.error}`);
   }
