@@ -21,7 +21,9 @@
  * (feed parsed, book updated), the quoter called and returned (session
  * scheduling before the decision, the decision), the gateway called (plan,
  * risk gate, order manager) — so the frame → sign() latency splits into
- * feed / wait for the requote / quoter / plan+order manager / gateway+REST.
+ * feed / wait for the requote / quoter / plan+order manager / gateway+REST,
+ * and the wait for the requote itself into the deferral (→ the requote's
+ * first read of the game's books) and the requote's prologue (→ the quoter).
  *
  * `startEchoHarness` is the floor: the same feed, REST client, signer and
  * probes, and a worker that decides nothing — every `echoEvery`-th book frame
@@ -49,7 +51,15 @@ import { games, SERIES } from './fixture.ts';
 import { waitForOpeningQuotes } from './settle.ts';
 
 /** Frame → sign() split at the harness's seams (see the header). */
-export const SEGMENTS = ['feed', 'wait_requote', 'quoter', 'plan_order_manager', 'gateway_rest'] as const;
+export const SEGMENTS = [
+  'feed',
+  'wait_requote',
+  'wait_flush',
+  'requote_prologue',
+  'quoter',
+  'plan_order_manager',
+  'gateway_rest',
+] as const;
 export type Segment = (typeof SEGMENTS)[number];
 
 export interface Probe {
@@ -109,6 +119,8 @@ function patchFrameReceipt(): void {
 interface Trace {
   frameNs: bigint;
   bookNs: bigint;
+  /** The requote's first read of one of the game's books (the deferred flush ran). */
+  readNs: bigint;
   quoterNs: bigint;
   quotedNs: bigint;
 }
@@ -125,6 +137,10 @@ function recordSegments(probe: Probe, ctx: WriteContext, signNs: bigint): void {
   if (!t || t.bookNs === 0n || t.quoterNs === 0n || t.quotedNs === 0n || ctx.gatewayNs === undefined) return;
   probe.segments.feed.recordNs(t.bookNs - t.frameNs);
   probe.segments.wait_requote.recordNs(t.quoterNs - t.bookNs);
+  if (t.readNs !== 0n && t.readNs <= t.quoterNs) {
+    probe.segments.wait_flush.recordNs(t.readNs - t.bookNs);
+    probe.segments.requote_prologue.recordNs(t.quoterNs - t.readNs);
+  }
   probe.segments.quoter.recordNs(t.quotedNs - t.quoterNs);
   probe.segments.plan_order_manager.recordNs(ctx.gatewayNs - t.quotedNs);
   probe.segments.gateway_rest.recordNs(signNs - ctx.gatewayNs);
@@ -338,7 +354,13 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     if (e.type !== 'book') return;
     const g = gameOfTicker.get(e.ticker);
     if (g !== undefined && !unclaimed.has(g)) {
-      unclaimed.set(g, { frameNs: lastFrameNs, bookNs: process.hrtime.bigint(), quoterNs: 0n, quotedNs: 0n });
+      unclaimed.set(g, {
+        frameNs: lastFrameNs,
+        bookNs: process.hrtime.bigint(),
+        readNs: 0n,
+        quoterNs: 0n,
+        quotedNs: 0n,
+      });
       probe.framesStamped++;
     }
   });
@@ -362,7 +384,15 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       return g === undefined ? undefined : claimed.get(g);
     }),
     feed,
-    books: feed,
+    // The requote's first book read after the frame: splits wait_requote into the deferral and the prologue.
+    books: {
+      book(t) {
+        const g = gameOfTicker.get(t);
+        const u = g === undefined ? undefined : unclaimed.get(g);
+        if (u !== undefined && u.readNs === 0n) u.readNs = process.hrtime.bigint();
+        return feed.book(t);
+      },
+    },
     theos: {
       async read(ids) {
         const now = Date.now();

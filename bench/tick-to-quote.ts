@@ -259,7 +259,7 @@ export async function benchTickToQuote(): Promise<Figure[]> {
           'lower',
           x.count,
           seg === 'feed'
-            ? 'frame at the socket → adapter book event (ws parse, book update, visibility); then wait_requote → the quoter called (session batching and requote), quoter → returned, plan_order_manager → gateway called, gateway_rest → sign()'
+            ? 'frame at the socket → adapter book event (ws parse, book update, visibility); then wait_requote → the quoter called (session batching and requote; split into wait_flush → the requote reads the game books, and requote_prologue → the quoter called), quoter → returned, plan_order_manager → gateway called, gateway_rest → sign()'
             : `p99 ${x.p99.toFixed(0)} us`,
           seg === 'feed' || seg === 'gateway_rest'
             ? {

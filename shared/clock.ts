@@ -6,8 +6,8 @@
  * The Clock is the engine's only scheduler: every timer and every deferral
  * goes through it, never through the global `setTimeout` / `setImmediate`.
  * Two kinds implement it:
- * - wall clocks (`systemClock`, paper mode's scaled clock): timers on the
- *   event loop, `defer` on `setImmediate`;
+ * - wall clocks: timers on the event loop; `systemClock` defers on a
+ *   microtask (the current turn), paper mode's scaled clock on `setImmediate`;
  * - driven clocks (`ManualClock` and its subclasses, a backtest's virtual
  *   clock): time moves only when the driver says so. Deferred work waits in a
  *   FIFO queue and runs at the current time when the driver calls `drain()`
@@ -21,9 +21,10 @@ export interface Clock {
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
   /**
-   * Runs `fn` at the current time, after the work already queued (socket
-   * reads, settled promises): how the session coalesces a burst of feed
-   * events into one requote. Not cancellable; `fn` checks its own state.
+   * Runs `fn` at the current time, after the work already queued (the rest
+   * of the socket read that asked, settled promises): how the session
+   * coalesces a burst of feed events into one requote. Not cancellable; `fn`
+   * checks its own state.
    */
   defer(fn: () => void): void;
   /**
@@ -63,8 +64,13 @@ class SystemClock implements Clock {
     this.timers.delete(handle.id);
   }
 
+  /**
+   * A microtask: the frame's own turn. Every message of the socket read that deferred it is applied first
+   * (a burst in one read is one requote), but the requote no longer waits for the check phase behind every
+   * other I/O callback of the loop turn — that hop was most of the median frame → sign() (issue #16).
+   */
   defer(fn: () => void): void {
-    setImmediate(fn);
+    queueMicrotask(fn);
   }
 }
 

@@ -11,6 +11,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
 import { repoPath } from '../paths.ts';
+import { LAMBDA_EXTERNAL_MODULES } from './lambda-bundling.ts';
 
 export interface HandlerProps {
   /** File under functions/, e.g. 'odds-poll.ts'. */
@@ -72,8 +73,8 @@ export class Handler extends Construct {
         mainFields: ['module', 'main'],
         // ESM bundles still meet CommonJS dependencies that call require().
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        // The runtime ships the AWS SDK v3; keep it out of the bundle.
-        externalModules: ['@aws-sdk/*'],
+        // The SDK clients are bundled (faster cold start, pinned version); see lambda-bundling.ts.
+        externalModules: [...LAMBDA_EXTERNAL_MODULES],
         forceDockerBundling: false,
       },
     });

@@ -1,6 +1,7 @@
 /**
  * The deployed artifact, not just the source: each handler bundled the way the
- * CDK app bundles it (esbuild, ESM, createRequire banner, AWS SDK external),
+ * CDK app bundles it (esbuild, ESM, createRequire banner, AWS SDK clients
+ * bundled, only the credential chain past env credentials external),
  * then imported as an ES module and invoked. Catches ESM/CommonJS bundling
  * mistakes that unit tests of the source cannot see.
  */
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAMBDA_EXTERNAL_MODULES } from '../../infra/constructs/lambda-bundling.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kalshi-mm-bundle-'));
 const entries = ['odds-poll', 'odds-refresh', 'kill-switch'] as const;
@@ -26,9 +28,9 @@ beforeAll(async () => {
     format: 'esm',
     mainFields: ['module', 'main'],
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    external: ['@aws-sdk/*'],
+    external: [...LAMBDA_EXTERNAL_MODULES],
     logLevel: 'silent',
-    // Resolve the externals from the repository's node_modules, as the Lambda runtime provides them.
+    // Resolve the few externals from the repository's node_modules, as the Lambda runtime provides them.
     nodePaths: [join(process.cwd(), 'node_modules')],
   });
 });
@@ -84,7 +86,7 @@ describe('bundled handlers', () => {
 
 /**
  * Bundle composition, from esbuild's metafile with the deployed options
- * (infra/constructs/lambda.ts: ESM, minified, AWS SDK external). Sizes are
+ * (infra/constructs/lambda.ts: ESM, minified, AWS SDK clients bundled). Sizes are
  * deterministic for a given lockfile, so they are asserted; timings never are.
  *
  * zod: `import { z } from 'zod'` binds zod's re-exported namespace object,
@@ -94,7 +96,10 @@ describe('bundled handlers', () => {
  * value import of `{ z }` on a Lambda path fails this test.
  */
 describe('bundle composition (minified, as deployed)', () => {
-  const sizes = new Map<string, { total: number; byPackage: Map<string, number>; locales: string[] }>();
+  const sizes = new Map<
+    string,
+    { total: number; byPackage: Map<string, number>; locales: string[]; staticExternals: string[] }
+  >();
   beforeAll(async () => {
     const built = await build({
       entryPoints: entries.map((e) => `functions/${e}.ts`),
@@ -111,7 +116,7 @@ describe('bundle composition (minified, as deployed)', () => {
       banner: {
         js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },
-      external: ['@aws-sdk/*'],
+      external: [...LAMBDA_EXTERNAL_MODULES],
       logLevel: 'silent',
     });
     for (const [file, out] of Object.entries(built.metafile.outputs)) {
@@ -125,7 +130,10 @@ describe('bundle composition (minified, as deployed)', () => {
       const locales = Object.keys(out.inputs)
         .map((p) => /zod\/v4\/locales\/([^/]+)\.js$/.exec(p)?.[1])
         .filter((l): l is string => l !== undefined && l !== 'index');
-      sizes.set(name, { total: out.bytes, byPackage, locales });
+      const staticExternals = out.imports
+        .filter((i) => i.external && i.kind !== 'dynamic-import' && i.path.startsWith('@aws-sdk/'))
+        .map((i) => i.path);
+      sizes.set(name, { total: out.bytes, byPackage, locales, staticExternals });
     }
   });
 
@@ -145,4 +153,17 @@ describe('bundle composition (minified, as deployed)', () => {
     expect(s.byPackage.get('undici') ?? 0).toBe(0);
     expect(s.total / 1024).toBeLessThanOrEqual(500);
   });
+
+  it.each(entries)(
+    '%s: carries its AWS SDK clients, and reaches what stays external only through import()',
+    (name) => {
+      // Resolving the runtime's SDK was most of the cold start (BENCHMARKS.md); what stays external is
+      // the credential chain past env credentials, which Lambda never needs. A static import of it
+      // would make every cold start depend on the runtime's copy.
+      const s = sizes.get(name)!;
+      const sdkBytes = [...s.byPackage].filter(([p]) => p.startsWith('@aws-sdk/client-'));
+      expect(sdkBytes.length).toBeGreaterThan(0);
+      expect(s.staticExternals).toEqual([]);
+    },
+  );
 });

@@ -1,7 +1,7 @@
 /**
  * The requote loop: a game marked dirty (book change, fill, theo, flag,
- * lifecycle, stop time, settled write) is requoted once in the next turn of
- * the injected clock (`clock.defer`: a burst of 200 deltas costs one requote);
+ * lifecycle, stop time, settled write) is requoted once, deferred on the
+ * injected clock (`clock.defer`: a burst of 200 deltas costs one requote);
  * a requote judges the game's status from its inputs, asks the quoter, and
  * hands the quotes to the order manager, which gates and sends them.
  */
@@ -40,8 +40,9 @@ export class RequoteLoop {
     this.dirty.add(eventTicker);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // Deferred on the clock: every message already read from the socket is applied first, so a burst of
-    // deltas costs one requote (a driven clock runs it when its driver drains or advances it).
+    // Deferred on the clock: every message of the socket read that marked it is applied first, so a burst
+    // of deltas costs one requote; on the wall clock in the same turn (a microtask, not the check phase), on
+    // a driven clock when its driver drains or advances it.
     this.core.ports.clock.defer(() => {
       this.flushScheduled = false;
       this.flushing = this.flush();

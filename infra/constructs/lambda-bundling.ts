@@ -1,0 +1,24 @@
+/**
+ * What the Lambda bundles leave out, shared by the CDK construct, the bundle
+ * test and the bench so the three always build the same artifact.
+ *
+ * The AWS SDK clients are bundled (minified with the handler): resolving and
+ * evaluating the runtime's hundreds of SDK files was most of the cold start
+ * (issue #16: module init 0.37–0.46× of the SDK-external bundle in the same
+ * processes), and the deployed code then runs the SDK version the lockfile
+ * pins. Only the credential chain past the environment variables stays
+ * external: the clients reach it through `import()` alone, when no env
+ * credentials exist — never on Lambda, which sets them — and the runtime ships
+ * it. test/infra/bundle.test.ts fails if any of these is imported statically.
+ */
+export const LAMBDA_EXTERNAL_MODULES: readonly string[] = [
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/nested-clients',
+  '@aws-sdk/nested-clients/*',
+  '@aws-sdk/token-providers',
+];
