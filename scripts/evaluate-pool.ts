@@ -27,8 +27,12 @@ interface Reply {
 
 const CHILD = fileURLToPath(new URL('./evaluate-pool-child.ts', import.meta.url));
 
-/** tsx's loader for the child: this process's own flags when run through tsx, else `--import tsx`. */
-function childExecArgv(): string[] {
+/**
+ * tsx's loader for a TypeScript child: this process's own flags when run through tsx, else
+ * `--import tsx`; none for a JavaScript one (the bundled child, scripts/evaluate-bundle.ts).
+ */
+function childExecArgv(script: string): string[] {
+  if (!script.endsWith('.ts')) return [];
   return process.execArgv.some((a) => a.includes('tsx')) ? [...process.execArgv] : ['--import', 'tsx'];
 }
 
@@ -43,7 +47,7 @@ class PoolChild {
 
   constructor(script: string) {
     this.child = fork(script, [], {
-      execArgv: childExecArgv(),
+      execArgv: childExecArgv(script),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: process.env,
     });
