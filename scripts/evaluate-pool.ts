@@ -17,12 +17,15 @@ export interface PoolRunResult {
   /** The exit code simulate returned; null when the child died. */
   code: number | null;
   stderr: string;
+  /** CPU time (user + system) the child spent on the run; absent when it died. */
+  cpuMs?: number;
 }
 
 interface Reply {
   id: number;
   code: number;
   stderr: string;
+  cpuMs?: number;
 }
 
 const CHILD = fileURLToPath(new URL('./evaluate-pool-child.ts', import.meta.url));
@@ -59,7 +62,12 @@ class PoolChild {
       const p = this.pending;
       if (!p || m.id !== p.id) return;
       this.pending = null;
-      p.done({ ok: m.code === 0, code: m.code, stderr: m.stderr });
+      p.done({
+        ok: m.code === 0,
+        code: m.code,
+        stderr: m.stderr,
+        ...(m.cpuMs === undefined ? {} : { cpuMs: m.cpuMs }),
+      });
     });
     const die = (why: string) => {
       if (this.dead) return;
