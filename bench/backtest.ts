@@ -5,8 +5,17 @@
  * same scenario, seed and config beside it in the same process and load. The
  * first backtest run warms the modules and is not counted; CPU time is given
  * too, since the shared machine's load stretches wall time.
+ *
+ * Then what `npm run evaluate` pays per (scenario, seed) job — `simulate`, four
+ * strategies — in its pool: the child's CPU per job in the bundled child (plain
+ * JavaScript on bare node, scripts/evaluate-bundle.ts) against the tsx child
+ * (the same-run baseline), alternating, one warm-up job each.
  */
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleChild } from '../scripts/evaluate-bundle.ts';
+import { SimulatePool } from '../scripts/evaluate-pool.ts';
 import { runHeadless } from '../scripts/paper/headless.ts';
 import { startPaperWorker } from '../scripts/paper/worker.ts';
 import { parseEngineConfig } from '../shared/config/engine-config.ts';
@@ -17,6 +26,8 @@ import { type Figure, figure } from './figures.ts';
 export const SCENARIO = 'nba-quiet-evening';
 /** Counted backtest runs (after one warm-up). */
 const RUNS = 3;
+/** Counted evaluate jobs per child kind (after one warm-up each). */
+const JOBS = 3;
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const cpuMsSince = (c0: NodeJS.CpuUsage) => {
@@ -50,6 +61,7 @@ export async function benchBacktest(): Promise<Figure[]> {
     startWorker: startPaperWorker,
   });
   const lockCpu = cpuMsSince(c0);
+  const pool = await poolCpu(scenario);
   const load = `load average ${loadavg()[0]!.toFixed(1)} on 2 cores`;
   return [
     figure(
@@ -81,5 +93,43 @@ export async function benchBacktest(): Promise<Figure[]> {
       events,
       `${SCENARIO}: ${events} exchange events over ${RUNS} runs in ${(eventsWallMs / 1000).toFixed(1)} s wall`,
     ),
+    figure(
+      'evaluate_job_cpu_bundled_child',
+      median(pool.bundled) / 1000,
+      's',
+      null,
+      'lower',
+      pool.bundled.length,
+      `${SCENARIO} seed 1, simulate (four strategies) in an evaluate pool child: bundled (bare node) against the tsx child, alternating (${pool.bundled.map((x) => (x / 1000).toFixed(2)).join(', ')} s vs ${pool.tsx.map((x) => (x / 1000).toFixed(2)).join(', ')} s); ${load}`,
+      {
+        name: 'evaluate_job_cpu_tsx_child',
+        value: median(pool.tsx) / 1000,
+        unit: 's',
+        samples: pool.tsx.length,
+      },
+    ),
   ];
+}
+
+/** CPU per evaluate job in a bundled child and in a tsx child (the child's own measure). */
+async function poolCpu(scenario: string): Promise<{ bundled: number[]; tsx: number[] }> {
+  const bundle = await bundleChild(`bench-${process.pid}`);
+  if (!bundle) throw new Error('esbuild could not bundle the evaluate child');
+  const dir = mkdtempSync(join(tmpdir(), 'kmm-bench-pool-'));
+  const pools = { bundled: new SimulatePool(1, 100, bundle.script), tsx: new SimulatePool(1, 100) };
+  const out = { bundled: [] as number[], tsx: [] as number[] };
+  try {
+    for (let i = 0; i <= JOBS; i++) {
+      for (const kind of ['bundled', 'tsx'] as const) {
+        const r = await pools[kind].run(['--scenario', scenario, '--seed', '1', '--report', join(dir, kind)]);
+        if (r.cpuMs === undefined) throw new Error(`evaluate child (${kind}) died: ${r.stderr}`);
+        if (i > 0) out[kind].push(r.cpuMs);
+      }
+    }
+  } finally {
+    await Promise.all([pools.bundled.close(), pools.tsx.close()]);
+    bundle.remove();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
 }

@@ -5,8 +5,8 @@
  * with those arguments would do (same code path, same scoreboard.json), without
  * paying the transpile and module loading again for every (scenario, seed).
  *
- * Message in: `{ id, argv }`. Message out: `{ id, code, stderr }` — simulate's
- * exit code and the tail of what it wrote to stderr. A throw that escapes a run
+ * Message in: `{ id, argv }`. Message out: `{ id, code, stderr, cpuMs }` — simulate's
+ * exit code, the tail of what it wrote to stderr and the CPU the run took. A throw that escapes a run
  * kills this child; the pool reports that run failed and starts a new child.
  */
 import { main as simulate } from './simulate.ts';
@@ -30,6 +30,7 @@ async function runOne(req: RunRequest): Promise<void> {
     },
   };
   let code: number;
+  const cpu0 = process.cpuUsage();
   try {
     code = await simulate(req.argv, io);
   } catch (e) {
@@ -37,7 +38,8 @@ async function runOne(req: RunRequest): Promise<void> {
     stderr = `${stderr}error: ${e instanceof Error ? e.message : String(e)}\n`.slice(-STDERR_TAIL);
     code = 1;
   }
-  process.send?.({ id: req.id, code, stderr });
+  const cpu = process.cpuUsage(cpu0);
+  process.send?.({ id: req.id, code, stderr, cpuMs: (cpu.user + cpu.system) / 1000 });
 }
 
 // One run at a time: a queue keeps runs strictly sequential even if the parent sends ahead.

@@ -17,18 +17,25 @@ export interface PoolRunResult {
   /** The exit code simulate returned; null when the child died. */
   code: number | null;
   stderr: string;
+  /** CPU time (user + system) the child spent on the run; absent when it died. */
+  cpuMs?: number;
 }
 
 interface Reply {
   id: number;
   code: number;
   stderr: string;
+  cpuMs?: number;
 }
 
 const CHILD = fileURLToPath(new URL('./evaluate-pool-child.ts', import.meta.url));
 
-/** tsx's loader for the child: this process's own flags when run through tsx, else `--import tsx`. */
-function childExecArgv(): string[] {
+/**
+ * tsx's loader for a TypeScript child: this process's own flags when run through tsx, else
+ * `--import tsx`; none for a JavaScript one (the bundled child, scripts/evaluate-bundle.ts).
+ */
+function childExecArgv(script: string): string[] {
+  if (!script.endsWith('.ts')) return [];
   return process.execArgv.some((a) => a.includes('tsx')) ? [...process.execArgv] : ['--import', 'tsx'];
 }
 
@@ -43,7 +50,7 @@ class PoolChild {
 
   constructor(script: string) {
     this.child = fork(script, [], {
-      execArgv: childExecArgv(),
+      execArgv: childExecArgv(script),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: process.env,
     });
@@ -55,7 +62,12 @@ class PoolChild {
       const p = this.pending;
       if (!p || m.id !== p.id) return;
       this.pending = null;
-      p.done({ ok: m.code === 0, code: m.code, stderr: m.stderr });
+      p.done({
+        ok: m.code === 0,
+        code: m.code,
+        stderr: m.stderr,
+        ...(m.cpuMs === undefined ? {} : { cpuMs: m.cpuMs }),
+      });
     });
     const die = (why: string) => {
       if (this.dead) return;

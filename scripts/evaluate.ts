@@ -33,6 +33,7 @@ import { loadScenario } from '../sim/scenario/schema.ts';
 import { parseSeedList } from '../sim/scenario/stats.ts';
 import { probabilityOf } from '../sim/scenario/truth.ts';
 import { buildWorld } from '../sim/scenario/world.ts';
+import { bundleChild } from './evaluate-bundle.ts';
 import { evaluationHtml } from './evaluate-html.ts';
 import { SimulatePool } from './evaluate-pool.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
@@ -238,9 +239,14 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   const failures: string[] = [];
   const points: RunPoint[] = [];
   let next = 0;
-  // The backtest runs in long-lived children (load once, run many); the socket
-  // transport keeps a process per run (its paper stack binds ports and timers).
-  const pool = opts.transport === 'backtest' ? new SimulatePool(Math.min(parallel, jobs.length)) : null;
+  // The backtest runs in long-lived children (load once, run many), bundled to plain JavaScript
+  // when esbuild can (no tsx in the child); the socket transport keeps a process per run (its
+  // paper stack binds ports and timers).
+  const bundle = opts.transport === 'backtest' ? await bundleChild() : null;
+  const pool =
+    opts.transport === 'backtest'
+      ? new SimulatePool(Math.min(parallel, jobs.length), undefined, bundle?.script)
+      : null;
   const worker = async () => {
     for (;;) {
       const job = jobs[next++];
@@ -265,6 +271,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
   } finally {
     await pool?.close();
+    bundle?.remove();
   }
   const wallS = (Date.now() - wallStart) / 1000;
   progress.done(`evaluate: ${jobs.length} runs in ${wallS.toFixed(0)} s on ${parallel} jobs`);

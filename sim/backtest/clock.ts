@@ -8,10 +8,10 @@
  */
 import type { Clock, TimerHandle } from '../../shared/clock.ts';
 import type { SimClock } from '../clock.ts';
+import { TimeQueue } from '../scenario/scheduler.ts';
 
 interface Timer {
   at: number;
-  seq: number;
   id: number;
   fn: () => void;
   dead: boolean;
@@ -22,11 +22,11 @@ interface Timer {
 export class VirtualClock implements Clock, SimClock {
   readonly speed = Number.POSITIVE_INFINITY;
   private current: number;
-  private readonly heap: Timer[] = [];
+  /** Due time, then the order set: the same inputs fire in the same order. */
+  private readonly queue = new TimeQueue<Timer>();
   /** Timers not yet fired or cleared, by id (a cleared one is marked dead and dropped when it reaches the top). */
   private readonly live = new Map<number, Timer>();
   private nextId = 1;
-  private seq = 0;
   /** Timers fired so far (the run's event count). */
   fired = 0;
   /** Timers set so far (a drain watches it to see whether anything is still happening). */
@@ -56,9 +56,9 @@ export class VirtualClock implements Clock, SimClock {
     const id = this.nextId++;
     this.created++;
     const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
-    const t: Timer = { at: this.current + delay, seq: this.seq++, id, fn, dead: false, harness };
+    const t: Timer = { at: this.current + delay, id, fn, dead: false, harness };
     this.live.set(id, t);
-    this.push(t);
+    this.queue.push(t.at, t);
     return { id };
   }
 
@@ -114,7 +114,7 @@ export class VirtualClock implements Clock, SimClock {
   /** When the earliest live timer is due, or undefined when none is pending. */
   nextDue(): number | undefined {
     this.dropCancelled();
-    return this.heap[0]?.at;
+    return this.queue.peekAt();
   }
 
   /**
@@ -124,7 +124,7 @@ export class VirtualClock implements Clock, SimClock {
    */
   fireNext(): 'timer' | 'harness' | null {
     this.dropCancelled();
-    const top = this.pop();
+    const top = this.queue.pop()?.item;
     if (!top) return null;
     this.live.delete(top.id);
     if (top.at > this.current) this.current = top.at;
@@ -139,44 +139,6 @@ export class VirtualClock implements Clock, SimClock {
   }
 
   private dropCancelled(): void {
-    while (this.heap.length > 0 && this.heap[0]!.dead) this.pop();
-  }
-
-  private less(a: Timer, b: Timer): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
-  private push(t: Timer): void {
-    const h = this.heap;
-    h.push(t);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
-  }
-
-  private pop(): Timer | undefined {
-    const h = this.heap;
-    const top = h[0];
-    if (!top) return undefined;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
+    while (this.queue.peek()?.dead) this.queue.pop();
   }
 }

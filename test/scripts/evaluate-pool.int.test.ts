@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as evaluate, pointsOf, simulateArgv, truthAtStop } from '../../scripts/evaluate.ts';
+import { bundleChild, pinImportMeta } from '../../scripts/evaluate-bundle.ts';
 import { SimulatePool } from '../../scripts/evaluate-pool.ts';
 import { loadEngineConfig } from '../../scripts/paper/config-file.ts';
 import { evaluateScenario } from '../../sim/scenario/evaluation.ts';
@@ -67,6 +68,32 @@ describe('evaluate pool', () => {
       await pool.close();
     }
   }, 300_000);
+
+  it('runs the bundled child on bare node (no tsx) to the same scoreboards', async () => {
+    const bundle = await bundleChild(`test-${process.pid}`);
+    expect(bundle).not.toBeNull();
+    expect(readFileSync(bundle!.script, 'utf8')).not.toMatch(/__name\(/); // no keepNames wrappers
+    const pool = new SimulatePool(1, 40, bundle!.script);
+    try {
+      for (const seed of [1, 2]) {
+        const r = await pool.run(simulateArgv(job(seed, `bundle-${seed}`), undefined, 'backtest'));
+        expect(r.code, r.stderr).toBe(refCode[seed]);
+        expect(board(join(tmp, `bundle-${seed}`))).toBe(board(join(tmp, `ref-${seed}`)));
+      }
+      expect(pool.started).toBe(1);
+    } finally {
+      await pool.close();
+      bundle!.remove();
+    }
+  }, 300_000);
+
+  it('pins import.meta to the source module, so a bundled module still finds its own files', () => {
+    const pinned = pinImportMeta(
+      'const a = new URL(".", import.meta.url); const b = import.meta.dirname;',
+      '/repo/sim/main.ts',
+    );
+    expect(pinned).toBe('const a = new URL(".", "file:///repo/sim/main.ts"); const b = "/repo/sim";');
+  });
 
   it('evaluates 2 seeds through the pool to the figures of separate simulate processes', async () => {
     const out = join(tmp, 'eval');
