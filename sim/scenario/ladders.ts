@@ -8,11 +8,12 @@
  * favours: s > 0 "Home wins by over s", s < 0 "Away wins by over −s" (YES when
  * the home margin is below s), as Kalshi names a team in each spread market.
  *
- * The truth of a strike comes from the margin truth (margin-truth.ts) at the
- * winner truth of that instant; the total's truth is the exact marginal of
- * the total that `drawFinalScore` draws (total ≥ |margin|, same parity), so
- * the truth at the end is the settlement's own distribution. The final score
- * is drawn once from the winner's drawn outcome: margin > 0 ⇔ home won.
+ * The final score is drawn once, at the end's winner truth, on the drawn
+ * winner's side (margin > 0 ⇔ home won). At that truth p a strike's chance
+ * f(p) comes from the margin truth (margin-truth.ts), for totals the exact
+ * marginal of the total `drawFinalScore` draws (total ≥ |margin|, same
+ * parity). Before the end the truth is E[f(p_end) | now]
+ * (ladder-martingale.ts), a martingale like the winner truth.
  */
 
 import { DEFAULT_STRIKE_SERIES } from '../../shared/mapping/strikes.ts';
@@ -40,9 +41,8 @@ export interface LadderMarket {
   eventTicker: string;
   /** The strike as Kalshi lists it (`floor_strike`, strike_type `greater`): the named team's margin or the total. */
   floorStrike: number;
-  /** Spreads: the team the market names; totals: null. */
+  /** Spreads: the team the market names (YES ⇔ its margin > floorStrike); totals: null (YES ⇔ total > floorStrike). */
   team: 'home' | 'away' | null;
-  /** YES ⇔ home margin > homeThreshold (home / totals: value > floorStrike) or, for an away spread, home margin < −floorStrike. */
   yesSubTitle: string;
   title: string;
   rulesPrimary: string;
