@@ -16,7 +16,7 @@
  * (ladder-martingale.ts), a martingale like the winner truth.
  */
 
-import { DEFAULT_STRIKE_SERIES } from '../../shared/mapping/strikes.ts';
+import { ladderSeriesFor } from '../kalshi/ladder-series.ts';
 import { StrikeMartingale } from './ladder-martingale.ts';
 import {
   drawFinalScore,
@@ -211,12 +211,6 @@ export function laddersOf(game: Game, scenarioLadders: LaddersConfig | undefined
   return game.ladders ?? scenarioLadders;
 }
 
-function seriesFor(sportKey: string, kind: LadderKind): string | undefined {
-  return Object.entries(DEFAULT_STRIKE_SERIES).find(
-    ([, s]) => s.sportKey === sportKey && s.kind === kind,
-  )?.[0];
-}
-
 /** The half-point strike nearest even money. */
 function medianStrike(d: IntegerPmf, around: number): number {
   let best = Math.round(around) + 0.5;
@@ -272,7 +266,7 @@ export function buildLadders(
   const unitLower = unit.toLowerCase();
   const totalMean = gameTotalMean(shape, seed, game.id);
   const events: LadderEvent[] = [];
-  const spreadSeries = seriesFor(game.oddsSportKey, 'spread');
+  const spreadSeries = ladderSeriesFor(game.oddsSportKey, 'spread');
   if (config.spreads && spreadSeries) {
     const eventTicker = `${spreadSeries}-${eventSuffix}`;
     const margin = marginTruth(shape, path.at(path.times.openMs).home);
@@ -305,7 +299,7 @@ export function buildLadders(
       markets,
     });
   }
-  const totalSeries = seriesFor(game.oddsSportKey, 'total');
+  const totalSeries = ladderSeriesFor(game.oddsSportKey, 'total');
   if (config.totals && totalSeries) {
     const eventTicker = `${totalSeries}-${eventSuffix}`;
     const centre = medianStrike(totalTruth(shape, totalMean), totalMean);
