@@ -8,16 +8,14 @@
  * favours: s > 0 "Home wins by over s", s < 0 "Away wins by over −s" (YES when
  * the home margin is below s), as Kalshi names a team in each spread market.
  *
- * The final score is drawn once, at the end's winner truth, on the drawn
- * winner's side (margin > 0 ⇔ home won). At that truth p a strike's chance
- * f(p) comes from the margin truth (margin-truth.ts), for totals the exact
- * marginal of the total `drawFinalScore` draws (total ≥ |margin|, same
- * parity). Before the end the truth is E[f(p_end) | now]
- * (ladder-martingale.ts), a martingale like the winner truth.
+ * The final score is drawn once, from the margin truth at the opening winner
+ * truth, on the drawn winner's side (margin > 0 ⇔ home won), the total given
+ * the margin. A strike's truth is linear in the winner truth p:
+ * p·P(YES | home wins) + (1 − p)·P(YES | away wins) (strike-truth.ts), a
+ * martingale like p, and the same law the books' spread/total lines quote.
  */
 
 import { ladderSeriesFor } from '../kalshi/ladder-series.ts';
-import { StrikeMartingale } from './ladder-martingale.ts';
 import {
   drawFinalScore,
   type FinalScore,
@@ -30,6 +28,7 @@ import {
   totalTruth,
 } from './margin-truth.ts';
 import type { Game, LaddersConfig } from './schema.ts';
+import { StrikeTruth } from './strike-truth.ts';
 import { probabilityOf, type TruthPath } from './truth.ts';
 import type { SimGame, SimMarket } from './world.ts';
 
@@ -70,21 +69,14 @@ export const DEFAULT_LADDER_STEPS: Readonly<Record<string, { spread: number; tot
   baseball_mlb: { spread: 1, total: 1 },
 };
 
-/** pHome grid of the cached truth tables (linear interpolation between nodes). */
-const NODES = 2000;
-
 /** A game's ladders: the listed events, its drawn final score, and the truth of every strike through time. */
 export class GameLadders {
   readonly events: LadderEvent[];
   readonly markets: LadderMarket[];
   readonly finalScore: FinalScore;
-  private readonly shape: SportTruthShape;
-  private readonly total: IntegerPmf;
+  /** The strike law the books quote from too (strike-truth.ts). */
+  readonly truth: StrikeTruth;
   private readonly byTicker = new Map<string, LadderMarket>();
-  /** node → P(YES) of every market of the ladder, in `index` order */
-  private readonly table = new Map<number, Float64Array>();
-  /** Suffix sums of the total's mass over one parity: evenOdd[q][k] = Σ_{j ≥ k, j ≡ q (mod 2)} mass[j]. */
-  private readonly suffix: [Float64Array, Float64Array];
 
   constructor(
     readonly path: TruthPath,
@@ -99,30 +91,10 @@ export class GameLadders {
       m.index = i;
       this.byTicker.set(m.ticker, m);
     });
-    this.shape = shape;
-    this.total = totalTruth(shape, totalMean);
-    const n = this.total.mass.length;
-    const even = new Float64Array(n + 2);
-    const odd = new Float64Array(n + 2);
-    for (let k = n - 1; k >= 0; k--) {
-      even[k] = (even[k + 2] ?? 0) + (k % 2 === 0 ? this.total.mass[k]! : 0);
-      odd[k] = (odd[k + 2] ?? 0) + (k % 2 === 1 ? this.total.mass[k]! : 0);
-    }
-    // Fill the odd/even slot below each k so a lookup at any k of either parity sums from k up.
-    for (let k = n - 1; k >= 0; k--) {
-      if (k % 2 === 0) odd[k] = odd[k + 1] ?? 0;
-      else even[k] = even[k + 1] ?? 0;
-    }
-    this.suffix = [even, odd];
+    const pOpen = path.at(path.times.openMs).home;
+    this.truth = new StrikeTruth(shape, pOpen, totalMean);
     const outcome = path.outcome === 'away' ? 'away' : 'home';
-    this.finalScore = drawFinalScore(
-      shape,
-      path.at(path.times.endMs).home,
-      outcome,
-      totalMean,
-      seed,
-      path.game.id,
-    );
+    this.finalScore = drawFinalScore(shape, pOpen, outcome, totalMean, seed, path.game.id);
   }
 
   market(ticker: string): LadderMarket | undefined {
@@ -134,70 +106,14 @@ export class GameLadders {
     return yesAt(m, this.finalScore.margin, this.finalScore.total) ? 'yes' : 'no';
   }
 
-  /**
-   * True P(YES) of a ladder market at scenario time `ms`: E[f(p_end) | now], f(p) the strike's
-   * probability under the margin truth at final winner truth p (ladder-martingale.ts).
-   */
+  /** True P(YES) of a ladder market at scenario time `ms`: linear in the winner truth (strike-truth.ts). */
   probability(m: LadderMarket, ms: number): number {
-    // From the end on nothing is left to come: f at the final truth, without the grid.
-    if (ms >= this.path.times.endMs) return this.atAll(this.path.at(ms).home)[m.index]!;
-    this.martingale ??= new StrikeMartingale(this.path, this.markets.length, (p) => this.atAll(p));
-    return Math.min(1, Math.max(0, this.martingale.value(m.index, ms)));
-  }
-
-  private martingale: StrikeMartingale | undefined;
-
-  /** Every strike's probability at a winner truth p (tabulated, linearly interpolated). */
-  private atAll(pHome: number): Float64Array {
-    const x = Math.min(0.995, Math.max(0.005, pHome)) * NODES;
-    const lo = Math.floor(x);
-    const w = x - lo;
-    const a = this.row(lo);
-    if (w === 0) return Float64Array.from(a);
-    const b = this.row(lo + 1);
-    return a.map((v, i) => v * (1 - w) + b[i]! * w);
-  }
-
-  private row(node: number): Float64Array {
-    let r = this.table.get(node);
-    if (!r) {
-      r = this.compute(node / NODES);
-      this.table.set(node, r);
-    }
-    return r;
-  }
-
-  private compute(pHome: number): Float64Array {
-    const margin = marginTruth(this.shape, pHome);
-    const out = new Float64Array(this.markets.length);
-    for (const m of this.markets) {
-      if (m.kind === 'spread') {
-        const over = pmfOver(margin, m.floorStrike);
-        out[m.index] = m.team === 'home' ? over : 1 - pmfOver(margin, -m.floorStrike);
-      } else out[m.index] = this.totalOver(margin, m.floorStrike);
-    }
-    return out;
-  }
-
-  /** P(total > s) under drawFinalScore's draw: total from the total truth given total ≥ |m|, same parity. */
-  private totalOver(margin: IntegerPmf, s: number): number {
-    const n = this.total.mass.length;
-    const first = Math.floor(s) + 1;
-    let p = 0;
-    for (let i = 0; i < margin.mass.length; i++) {
-      const w = margin.mass[i]!;
-      if (w === 0) continue;
-      const a = Math.abs(margin.lo + i);
-      const par = this.suffix[a % 2]!;
-      const all = a < n ? par[a]! : 0;
-      if (all <= 0) {
-        p += a > s ? w : 0;
-        continue;
-      }
-      const k = Math.max(a, first);
-      p += (w * (k < n ? par[k]! : 0)) / all;
-    }
-    return Math.min(1, p);
+    const p = this.path.at(ms).home;
+    if (m.kind === 'total') return this.truth.at('total', m.floorStrike, p);
+    // An away strike is "home margin < −s": no mass on a half point, so 1 − P(home margin > −s).
+    return m.team === 'home'
+      ? this.truth.at('spread', m.floorStrike, p)
+      : 1 - this.truth.at('spread', -m.floorStrike, p);
   }
 }
 
