@@ -8,15 +8,14 @@
  * favours: s > 0 "Home wins by over s", s < 0 "Away wins by over −s" (YES when
  * the home margin is below s), as Kalshi names a team in each spread market.
  *
- * The truth of a strike comes from the margin truth (margin-truth.ts) at the
- * winner truth of that instant; the total's truth is the exact marginal of
- * the total that `drawFinalScore` draws (total ≥ |margin|, same parity), so
- * the truth at the end is the settlement's own distribution. The final score
- * is drawn once from the winner's drawn outcome: margin > 0 ⇔ home won.
+ * The final score is drawn once, from the margin truth at the opening winner
+ * truth, on the drawn winner's side (margin > 0 ⇔ home won), the total given
+ * the margin. A strike's truth is linear in the winner truth p:
+ * p·P(YES | home wins) + (1 − p)·P(YES | away wins) (strike-truth.ts), a
+ * martingale like p, and the same law the books' spread/total lines quote.
  */
 
-import { DEFAULT_STRIKE_SERIES } from '../../shared/mapping/strikes.ts';
-import { StrikeMartingale } from './ladder-martingale.ts';
+import { ladderSeriesFor } from '../kalshi/ladder-series.ts';
 import {
   drawFinalScore,
   type FinalScore,
@@ -29,6 +28,7 @@ import {
   totalTruth,
 } from './margin-truth.ts';
 import type { Game, LaddersConfig } from './schema.ts';
+import { StrikeTruth } from './strike-truth.ts';
 import { probabilityOf, type TruthPath } from './truth.ts';
 import type { SimGame, SimMarket } from './world.ts';
 
@@ -40,9 +40,8 @@ export interface LadderMarket {
   eventTicker: string;
   /** The strike as Kalshi lists it (`floor_strike`, strike_type `greater`): the named team's margin or the total. */
   floorStrike: number;
-  /** Spreads: the team the market names; totals: null. */
+  /** Spreads: the team the market names (YES ⇔ its margin > floorStrike); totals: null (YES ⇔ total > floorStrike). */
   team: 'home' | 'away' | null;
-  /** YES ⇔ home margin > homeThreshold (home / totals: value > floorStrike) or, for an away spread, home margin < −floorStrike. */
   yesSubTitle: string;
   title: string;
   rulesPrimary: string;
@@ -70,21 +69,14 @@ export const DEFAULT_LADDER_STEPS: Readonly<Record<string, { spread: number; tot
   baseball_mlb: { spread: 1, total: 1 },
 };
 
-/** pHome grid of the cached truth tables (linear interpolation between nodes). */
-const NODES = 2000;
-
 /** A game's ladders: the listed events, its drawn final score, and the truth of every strike through time. */
 export class GameLadders {
   readonly events: LadderEvent[];
   readonly markets: LadderMarket[];
   readonly finalScore: FinalScore;
-  private readonly shape: SportTruthShape;
-  private readonly total: IntegerPmf;
+  /** The strike law the books quote from too (strike-truth.ts). */
+  readonly truth: StrikeTruth;
   private readonly byTicker = new Map<string, LadderMarket>();
-  /** node → P(YES) of every market of the ladder, in `index` order */
-  private readonly table = new Map<number, Float64Array>();
-  /** Suffix sums of the total's mass over one parity: evenOdd[q][k] = Σ_{j ≥ k, j ≡ q (mod 2)} mass[j]. */
-  private readonly suffix: [Float64Array, Float64Array];
 
   constructor(
     readonly path: TruthPath,
@@ -99,30 +91,10 @@ export class GameLadders {
       m.index = i;
       this.byTicker.set(m.ticker, m);
     });
-    this.shape = shape;
-    this.total = totalTruth(shape, totalMean);
-    const n = this.total.mass.length;
-    const even = new Float64Array(n + 2);
-    const odd = new Float64Array(n + 2);
-    for (let k = n - 1; k >= 0; k--) {
-      even[k] = (even[k + 2] ?? 0) + (k % 2 === 0 ? this.total.mass[k]! : 0);
-      odd[k] = (odd[k + 2] ?? 0) + (k % 2 === 1 ? this.total.mass[k]! : 0);
-    }
-    // Fill the odd/even slot below each k so a lookup at any k of either parity sums from k up.
-    for (let k = n - 1; k >= 0; k--) {
-      if (k % 2 === 0) odd[k] = odd[k + 1] ?? 0;
-      else even[k] = even[k + 1] ?? 0;
-    }
-    this.suffix = [even, odd];
+    const pOpen = path.at(path.times.openMs).home;
+    this.truth = new StrikeTruth(shape, pOpen, totalMean);
     const outcome = path.outcome === 'away' ? 'away' : 'home';
-    this.finalScore = drawFinalScore(
-      shape,
-      path.at(path.times.endMs).home,
-      outcome,
-      totalMean,
-      seed,
-      path.game.id,
-    );
+    this.finalScore = drawFinalScore(shape, pOpen, outcome, totalMean, seed, path.game.id);
   }
 
   market(ticker: string): LadderMarket | undefined {
@@ -134,70 +106,14 @@ export class GameLadders {
     return yesAt(m, this.finalScore.margin, this.finalScore.total) ? 'yes' : 'no';
   }
 
-  /**
-   * True P(YES) of a ladder market at scenario time `ms`: E[f(p_end) | now], f(p) the strike's
-   * probability under the margin truth at final winner truth p (ladder-martingale.ts).
-   */
+  /** True P(YES) of a ladder market at scenario time `ms`: linear in the winner truth (strike-truth.ts). */
   probability(m: LadderMarket, ms: number): number {
-    // From the end on nothing is left to come: f at the final truth, without the grid.
-    if (ms >= this.path.times.endMs) return this.atAll(this.path.at(ms).home)[m.index]!;
-    this.martingale ??= new StrikeMartingale(this.path, this.markets.length, (p) => this.atAll(p));
-    return Math.min(1, Math.max(0, this.martingale.value(m.index, ms)));
-  }
-
-  private martingale: StrikeMartingale | undefined;
-
-  /** Every strike's probability at a winner truth p (tabulated, linearly interpolated). */
-  private atAll(pHome: number): Float64Array {
-    const x = Math.min(0.995, Math.max(0.005, pHome)) * NODES;
-    const lo = Math.floor(x);
-    const w = x - lo;
-    const a = this.row(lo);
-    if (w === 0) return Float64Array.from(a);
-    const b = this.row(lo + 1);
-    return a.map((v, i) => v * (1 - w) + b[i]! * w);
-  }
-
-  private row(node: number): Float64Array {
-    let r = this.table.get(node);
-    if (!r) {
-      r = this.compute(node / NODES);
-      this.table.set(node, r);
-    }
-    return r;
-  }
-
-  private compute(pHome: number): Float64Array {
-    const margin = marginTruth(this.shape, pHome);
-    const out = new Float64Array(this.markets.length);
-    for (const m of this.markets) {
-      if (m.kind === 'spread') {
-        const over = pmfOver(margin, m.floorStrike);
-        out[m.index] = m.team === 'home' ? over : 1 - pmfOver(margin, -m.floorStrike);
-      } else out[m.index] = this.totalOver(margin, m.floorStrike);
-    }
-    return out;
-  }
-
-  /** P(total > s) under drawFinalScore's draw: total from the total truth given total ≥ |m|, same parity. */
-  private totalOver(margin: IntegerPmf, s: number): number {
-    const n = this.total.mass.length;
-    const first = Math.floor(s) + 1;
-    let p = 0;
-    for (let i = 0; i < margin.mass.length; i++) {
-      const w = margin.mass[i]!;
-      if (w === 0) continue;
-      const a = Math.abs(margin.lo + i);
-      const par = this.suffix[a % 2]!;
-      const all = a < n ? par[a]! : 0;
-      if (all <= 0) {
-        p += a > s ? w : 0;
-        continue;
-      }
-      const k = Math.max(a, first);
-      p += (w * (k < n ? par[k]! : 0)) / all;
-    }
-    return Math.min(1, p);
+    const p = this.path.at(ms).home;
+    if (m.kind === 'total') return this.truth.at('total', m.floorStrike, p);
+    // An away strike is "home margin < −s": no mass on a half point, so 1 − P(home margin > −s).
+    return m.team === 'home'
+      ? this.truth.at('spread', m.floorStrike, p)
+      : 1 - this.truth.at('spread', -m.floorStrike, p);
   }
 }
 
@@ -209,12 +125,6 @@ function yesAt(m: LadderMarket, margin: number, total: number): boolean {
 /** The ladders in force for a game: its own switch, else the scenario's. */
 export function laddersOf(game: Game, scenarioLadders: LaddersConfig | undefined): LaddersConfig | undefined {
   return game.ladders ?? scenarioLadders;
-}
-
-function seriesFor(sportKey: string, kind: LadderKind): string | undefined {
-  return Object.entries(DEFAULT_STRIKE_SERIES).find(
-    ([, s]) => s.sportKey === sportKey && s.kind === kind,
-  )?.[0];
 }
 
 /** The half-point strike nearest even money. */
@@ -272,7 +182,7 @@ export function buildLadders(
   const unitLower = unit.toLowerCase();
   const totalMean = gameTotalMean(shape, seed, game.id);
   const events: LadderEvent[] = [];
-  const spreadSeries = seriesFor(game.oddsSportKey, 'spread');
+  const spreadSeries = ladderSeriesFor(game.oddsSportKey, 'spread');
   if (config.spreads && spreadSeries) {
     const eventTicker = `${spreadSeries}-${eventSuffix}`;
     const margin = marginTruth(shape, path.at(path.times.openMs).home);
@@ -305,7 +215,7 @@ export function buildLadders(
       markets,
     });
   }
-  const totalSeries = seriesFor(game.oddsSportKey, 'total');
+  const totalSeries = ladderSeriesFor(game.oddsSportKey, 'total');
   if (config.totals && totalSeries) {
     const eventTicker = `${totalSeries}-${eventSuffix}`;
     const centre = medianStrike(totalTruth(shape, totalMean), totalMean);

@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_STRIKE_SERIES } from '../../shared/mapping/strikes.ts';
 import { dollarsToMicros, MICROS_PER_DOLLAR, type Micros } from '../../shared/units.ts';
+import { SIM_LADDER_SERIES } from '../kalshi/ladder-series.ts';
 import { MARGIN_MODELS } from '../odds/margin.ts';
 
 /** A price in dollars on the wire style ("0.03") → Micros, strictly inside [0, 1]. */
@@ -88,7 +88,7 @@ export const zTruth = z.object({
 
 /**
  * Spread and total ladders (issue #17): with a switch on, the game is also
- * listed in its sport's spread/total series (DEFAULT_STRIKE_SERIES) as a
+ * listed in its sport's spread/total series (SIM_LADDER_SERIES, sim/kalshi/ladder-series.ts) as a
  * ladder of half-point strikes around the truth's median at open. Off by
  * default, so a scenario without the key runs exactly as before.
  */
@@ -155,7 +155,7 @@ export const zGame = z
   })
   .superRefine((g, ctx) => {
     if (g.ladders && (g.ladders.spreads || g.ladders.totals)) {
-      const kinds = Object.values(DEFAULT_STRIKE_SERIES).filter((s) => s.sportKey === g.oddsSportKey);
+      const kinds = Object.values(SIM_LADDER_SERIES).filter((s) => s.sportKey === g.oddsSportKey);
       if (g.outcomes === 3)
         ctx.addIssue({ code: 'custom', path: ['ladders'], message: 'ladders need a two-way game' });
       if (g.ladders.spreads && !kinds.some((k) => k.kind === 'spread'))

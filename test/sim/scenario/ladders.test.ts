@@ -8,12 +8,16 @@
 import { describe, expect, it } from 'vitest';
 import { MarketSchema } from '../../../shared/kalshi/schemas/rest.ts';
 import { mapStrikeMarkets } from '../../../shared/mapping/strikes.ts';
+import { SteppedClock } from '../../../sim/clock.ts';
+import { KalshiEngine } from '../../../sim/kalshi/engine.ts';
 import { Faults } from '../../../sim/kalshi/faults.ts';
-import { wsLifecycleMsg } from '../../../sim/kalshi/present.ts';
+import { marketJson, wsLifecycleMsg } from '../../../sim/kalshi/present.ts';
 import { RateLimiter } from '../../../sim/kalshi/ratelimit.ts';
 import { handleRest, type RestContext } from '../../../sim/kalshi/rest.ts';
 import { type GameLadders, marketsOf, trueYes } from '../../../sim/scenario/ladders.ts';
-import { parseScenario } from '../../../sim/scenario/schema.ts';
+import { ScenarioRunner } from '../../../sim/scenario/runner.ts';
+import { loadScenario, parseScenario } from '../../../sim/scenario/schema.ts';
+import { buildWorld } from '../../../sim/scenario/world.ts';
 import { game, harness, MIN, PINNACLE, START, world } from '../traders/helpers.ts';
 
 const NFL = {
@@ -90,6 +94,32 @@ describe('ladder listing', () => {
       }
     }
   });
+
+  it.each(['nfl-sunday-ladders', 'nba-ladders-night'])(
+    'shipped %s: every strike of every game maps from metadata to its own definition',
+    (name) => {
+      const w = buildWorld(loadScenario(`sim/scenarios/${name}.json`), { startMs: START });
+      const clock = new SteppedClock(START);
+      const engine = new KalshiEngine({ clock, seed: w.seed });
+      new ScenarioRunner({ world: w, exchange: engine, clock }).setup();
+      for (const sim of w.games) {
+        const ref = {
+          sportKey: sim.game.oddsSportKey,
+          homeTeam: sim.game.home.name,
+          awayTeam: sim.game.away.name,
+        };
+        expect(sim.ladders?.events).toHaveLength(2);
+        for (const ev of sim.ladders!.events) {
+          const markets = ev.markets.map((m) =>
+            MarketSchema.parse(marketJson(engine, engine.market(m.ticker)!)),
+          );
+          const r = mapStrikeMarkets(markets, ev.seriesTicker, ref);
+          expect(r.unmapped).toEqual([]);
+          expect(r.mapped.map((m) => m.team)).toEqual(ev.markets.map((m) => m.team));
+        }
+      }
+    },
+  );
 
   it('is off by default: a scenario without the switch lists only winners', () => {
     const w = world({ games: [NFL] });
