@@ -419,6 +419,8 @@ export interface ChaosReport {
   restartRecoveryMaxMs: number | null;
   /** Liveness: quoting uptime outside fault windows, recovery after them, games by reason (sim/scenario/uptime.ts). */
   liveness?: UptimeReport;
+  /** Σ over faults of their effect past the injection (socket faults until reconnected, bursts until served): left out of the uptime. */
+  livenessEffectMs?: number;
 }
 
 const KALSHI_KINDS: FaultKind[] = [
@@ -1226,6 +1228,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       makerOrdersPlaced: sim.kalshi.admin.orders(MAKER_USER).length,
       restartRecoveryMaxMs: restartRecoveries.length ? Math.max(...restartRecoveries) : null,
       liveness,
+      livenessEffectMs: windows.reduce((sum, w) => sum + (w.effectEnd - w.end), 0),
     };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});
@@ -1267,7 +1270,10 @@ export function chaosTable(r: ChaosReport): string {
     lines.push('');
     lines.push(
       `liveness: quoting uptime outside fault windows ${(l.uptime * 100).toFixed(1)} % ${fmtCi(l.uptimeCi)} (worst game ${(l.minGameUptime * 100).toFixed(1)} %), ` +
-        `recovery after a fault p99 ${fmtS(l.recoveryP99Ms)} over ${l.recoveriesMs.length} fault end(s), ${l.unrecovered} unrecovered`,
+        `recovery after a fault p99 ${fmtS(l.recoveryP99Ms)} over ${l.recoveriesMs.length} fault end(s), ${l.unrecovered} unrecovered` +
+        (r.livenessEffectMs
+          ? `; fault effects past their injection (left out of the uptime): ${fmtS(r.livenessEffectMs)}`
+          : ''),
     );
     lines.push('');
     lines.push('| game | quotable | all sides resting | uptime | 95 % interval (10-s blocks) |');
