@@ -455,6 +455,17 @@ const isOneShot = (kind: string) =>
   kind.startsWith('kalshi.') &&
   (KALSHI_FAULT_ACTIONS as readonly string[]).includes(kind.slice('kalshi.'.length));
 
+/**
+ * When a worker was ready again after a kill: the first ready of that incarnation or a later one (an
+ * incarnation that crashed before it was ready is succeeded by the next; its kill's window is not the
+ * rest of the run).
+ */
+export function readyAfter(readyAt: ReadonlyMap<number, number>, incarnation: number): number | undefined {
+  let first: number | undefined;
+  for (const [n, at] of readyAt) if (n >= incarnation && (first === undefined || at < first)) first = at;
+  return first;
+}
+
 /** Strength of a Kalshi fault when switched on by the chaos plan. */
 function kalshiParams(name: string, rnd: () => number): Record<string, number> {
   switch (name) {
@@ -883,9 +894,23 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       if (!killHandler || killClearedAt !== null) return;
       killClearedAt = Date.now();
       harnessLog({ event: 'kill_switch_clear' });
-      await killHandler({ action: 'clear', requestedBy: 'chaos', confirm: 'RESUME-TRADING' }).catch(
-        (err: unknown) => harnessLog({ level: 'warn', event: 'kill_clear_failed', error: String(err) }),
+      const cleared = await killHandler({
+        action: 'clear',
+        requestedBy: 'chaos',
+        confirm: 'RESUME-TRADING',
+      }).then(
+        () => true,
+        (err: unknown) => {
+          harnessLog({ level: 'warn', event: 'kill_clear_failed', error: String(err) });
+          return false;
+        },
       );
+      // A clear lost to a DynamoDB restart left the flag set for the rest of the run (every later worker
+      // read it and stayed killed); the next check tries again, as an operator would.
+      if (!cleared) {
+        killClearedAt = null;
+        return;
+      }
       const now = Date.now();
       count('local.workerKill');
       await killChild('SIGKILL');
@@ -1156,7 +1181,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       const end = Math.max(
         ep.startMs,
         ep.kind === 'local.workerKill' && ep.incarnation !== undefined
-          ? (readyAt.get(ep.incarnation) ?? Date.now())
+          ? (readyAfter(readyAt, ep.incarnation) ?? Date.now())
           : ep.endMs,
       );
       const burst = BURST_LEFT[ep.kind];
