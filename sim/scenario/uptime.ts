@@ -102,7 +102,7 @@ export interface UptimeReport {
   recoveriesMs: number[];
   /** Fault ends after which quotes had not rested again by the last sample. */
   unrecovered: number;
-  /** 99th percentile of recoveriesMs (nearest rank); 0 with none. */
+  /** 99th percentile of recoveriesMs and, for each unrecovered end, the time it waited (nearest rank); 0 with none. */
   recoveryP99Ms: number;
   /** Time-weighted game-milliseconds spent in each reason (outside fault windows). */
   msByReason: Partial<Record<QuotingReason, number>>;
@@ -182,7 +182,16 @@ export class UptimeTracker {
     const r = games.reduce((s, g) => s + g.restingMs, 0);
     const lastByReason: Partial<Record<QuotingReason, number>> = {};
     for (const s of this.last?.samples ?? []) lastByReason[s.reason] = (lastByReason[s.reason] ?? 0) + 1;
-    const unrecovered = this.pending.filter((end) => this.last !== null && end <= this.last.atMs).length;
+    const lastAt = this.last?.atMs;
+    // A fault end never recovered has waited at least until the last sample: in the p99 as that, not
+    // left out (a run whose worker stayed down after a fault read a p99 of its quick recoveries alone).
+    const waiting =
+      lastAt === undefined
+        ? []
+        : this.pending
+            .filter((end) => end <= lastAt)
+            .map((end) => lastAt - end - this.faultOverlap(end, lastAt));
+    const unrecovered = waiting.length;
     return {
       games,
       uptime: q > 0 ? r / q : 1,
@@ -190,7 +199,7 @@ export class UptimeTracker {
       minGameUptime: games.length > 0 ? Math.min(...games.map((g) => g.uptime)) : 1,
       recoveriesMs: [...this.recoveries],
       unrecovered,
-      recoveryP99Ms: percentile(this.recoveries, 0.99),
+      recoveryP99Ms: percentile([...this.recoveries, ...waiting], 0.99),
       msByReason: Object.fromEntries(this.msByReason),
       lastByReason,
     };

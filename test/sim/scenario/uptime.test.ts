@@ -72,6 +72,21 @@ describe('quoting uptime', () => {
     expect(livenessViolations(r).some((v) => v.startsWith('recovery:'))).toBe(true);
   });
 
+  it('a fault end never recovered counts in the p99 for at least as long as it has waited, not as nothing', () => {
+    const t = new UptimeTracker();
+    t.fault(0, 1_000);
+    t.fault(2_000, 3_000);
+    t.observe(0, [s('G', 'quoting', 0)]);
+    t.observe(1_500, [s('G', 'quoting', 4)]); // the first recovered in 0.5 s
+    t.observe(3_000, [s('G', 'quoting', 0)]);
+    t.observe(60_000, [s('G', 'quoting', 0)]); // the second never: 57 s and counting
+    const r = t.report();
+    expect(r.recoveriesMs).toEqual([500]);
+    expect(r.unrecovered).toBe(1);
+    expect(r.recoveryP99Ms).toBe(57_000); // was 500: the unrecovered end was left out of the p99
+    expect(livenessViolations(r).some((v) => v.startsWith('recovery:'))).toBe(true);
+  });
+
   it("a recovery is timed outside fault windows: a second fault before quotes rest again does not run the first one's clock", () => {
     const t = new UptimeTracker();
     t.fault(0, 10_000);
