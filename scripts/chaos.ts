@@ -59,7 +59,10 @@ import { MAKER_USER, resolveScenarioPath, type Simulation, startSimulation } fro
 import { KALSHI_FAULT_ACTIONS, KALSHI_FAULT_SETTINGS } from '../sim/scenario/kalshi-faults.ts';
 import { loadScenario, ODDS_FAULTS, type Scenario } from '../sim/scenario/schema.ts';
 import {
+  effectEnd,
   eligibleSides,
+  type FeedSample,
+  feedEffectEnd,
   type GameSample,
   isQuotable,
   livenessViolations,
@@ -416,6 +419,8 @@ export interface ChaosReport {
   restartRecoveryMaxMs: number | null;
   /** Liveness: quoting uptime outside fault windows, recovery after them, games by reason (sim/scenario/uptime.ts). */
   liveness?: UptimeReport;
+  /** Σ over faults of their effect past the injection (socket faults until reconnected, bursts until served): left out of the uptime. */
+  livenessEffectMs?: number;
 }
 
 const KALSHI_KINDS: FaultKind[] = [
@@ -435,6 +440,31 @@ const RECONNECT_KINDS = new Set<string>([
   'kalshi.halfOpenWebSockets',
   'kalshi.halfOpen',
 ]);
+/**
+ * Socket faults whose effect outlasts the injection: the socket they broke stays down until the worker
+ * has a new connection, and that is part of the fault's window for the uptime (`feedEffectEnd`); the
+ * recovery is still timed from the injection's end.
+ */
+const FEED_EFFECT_KINDS = new Set<string>([...RECONNECT_KINDS, 'kalshi.wsDropRate']);
+/** One-shot bursts of REST errors: the exchange keeps answering with them until it has served the last. */
+const BURST_LEFT: Record<string, 'rest429Remaining' | 'rest5xxRemaining'> = {
+  'kalshi.burst429': 'rest429Remaining',
+  'kalshi.burst5xx': 'rest5xxRemaining',
+};
+const isOneShot = (kind: string) =>
+  kind.startsWith('kalshi.') &&
+  (KALSHI_FAULT_ACTIONS as readonly string[]).includes(kind.slice('kalshi.'.length));
+
+/**
+ * When a worker was ready again after a kill: the first ready of that incarnation or a later one (an
+ * incarnation that crashed before it was ready is succeeded by the next; its kill's window is not the
+ * rest of the run).
+ */
+export function readyAfter(readyAt: ReadonlyMap<number, number>, incarnation: number): number | undefined {
+  let first: number | undefined;
+  for (const [n, at] of readyAt) if (n >= incarnation && (first === undefined || at < first)) first = at;
+  return first;
+}
 
 /** Strength of a Kalshi fault when switched on by the chaos plan. */
 function kalshiParams(name: string, rnd: () => number): Record<string, number> {
@@ -864,9 +894,23 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       if (!killHandler || killClearedAt !== null) return;
       killClearedAt = Date.now();
       harnessLog({ event: 'kill_switch_clear' });
-      await killHandler({ action: 'clear', requestedBy: 'chaos', confirm: 'RESUME-TRADING' }).catch(
-        (err: unknown) => harnessLog({ level: 'warn', event: 'kill_clear_failed', error: String(err) }),
+      const cleared = await killHandler({
+        action: 'clear',
+        requestedBy: 'chaos',
+        confirm: 'RESUME-TRADING',
+      }).then(
+        () => true,
+        (err: unknown) => {
+          harnessLog({ level: 'warn', event: 'kill_clear_failed', error: String(err) });
+          return false;
+        },
       );
+      // A clear lost to a DynamoDB restart left the flag set for the rest of the run (every later worker
+      // read it and stayed killed); the next check tries again, as an operator would.
+      if (!cleared) {
+        killClearedAt = null;
+        return;
+      }
       const now = Date.now();
       count('local.workerKill');
       await killChild('SIGKILL');
@@ -911,10 +955,23 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const livenessSamples: { at: number; samples: GameSample[] }[] = [];
     // The gap lines again, to name at the end those outside every fault window (the misses that count).
     const livenessGaps: { at: number; entry: Record<string, unknown> & { worker: string[] } }[] = [];
+    // The worker's feed at each check (fresh snapshots only): where a socket fault's effect ends.
+    const feedSamples: FeedSample[] = [];
+    // The REST errors still queued at the exchange at each check: where a burst's effect ends.
+    const burstSamples: { atMs: number; rest429Remaining: number; rest5xxRemaining: number }[] = [];
     const lastReason = new Map<string, { reason: QuotingReason; eligible: string[] }>();
+    // The incarnation whose reasons lastReason holds: a new worker that does not know a game yet (say its
+    // discovery failed) says `warming` for it, not what its predecessor said.
+    let reasonsOf = 0;
+    let everSampled = false;
     const sampleLiveness = (now: number, ex: ExchangeView, snap: typeof lastSnap, fresh: boolean) => {
-      if (fresh && snap?.games) for (const g of snap.games) lastReason.set(g.eventTicker, g);
-      if (lastReason.size === 0) return; // not started yet
+      if (fresh && snap?.games) {
+        if (snapIncarnation !== reasonsOf) lastReason.clear();
+        reasonsOf = snapIncarnation;
+        for (const g of snap.games) lastReason.set(g.eventTicker, g);
+      }
+      everSampled ||= lastReason.size > 0;
+      if (!everSampled) return; // not started yet
       const resting = new Set(ex.resting.map((o) => `${o.ticker}|${o.side}`));
       const samples = games.map((g): GameSample => {
         const known = lastReason.get(g.eventTicker);
@@ -930,6 +987,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
             game: g.eventTicker,
             reason,
             fresh,
+            // The worker's word is this old, and its feed was in this state (a miss right after a socket fault).
+            snapAgeMs: snap ? now - snap.at : null,
+            feed: snap
+              ? `${snap.connection.state} ${((now - snap.connection.sinceMs) / 1000).toFixed(1)} s`
+              : null,
             missing,
             worker: missing.map((k) => {
               const o = snap?.orders.find((x) => `${x.ticker}|${x.side}` === k);
@@ -971,6 +1033,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       const snap = lastSnap;
       const fresh = snap !== null && now - snap.at < 2_000 && snapIncarnation === incarnation;
       sampleLiveness(now, ex, snap, fresh);
+      if (fresh && snap)
+        feedSamples.push({ atMs: now, up: snap.connection.state === 'up', sinceMs: snap.connection.sinceMs });
+      const { rest429Remaining, rest5xxRemaining } = sim.kalshi.faults.current;
+      burstSamples.push({ atMs: now, rest429Remaining, rest5xxRemaining });
       // restart: the newest incarnation (after a kill) must settle within RESTART_SETTLE_MS of ready
       for (const [n, readyMs] of readyAt) {
         if (n === 1 || restartChecked.has(n) || n !== incarnation) continue;
@@ -1105,17 +1171,32 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     // Liveness: fault windows are the durational faults, a worker kill until its successor is ready, and
     // the kill-switch drill from the flag until it is cleared (an operator's stop: the Lambda cancels at
     // once, the worker says `killed` only at its next flag poll, and that lag is no failure of quoting).
+    // A socket fault's window lasts, for the uptime, until the worker's feed is up again on a new
+    // connection, and a burst of REST errors until the exchange has served the last (each at most
+    // FEED_EFFECT_MAX_MS past the injection): the fault is still acting until then. What the worker does
+    // after it (resnapshot, requote, settling an uncertain write) counts against the uptime; the recovery
+    // is timed from the injection.
     const tracker = new UptimeTracker();
-    const windows: { kind: string; start: number; end: number }[] = episodes.map((ep) => {
-      const end =
+    const windows: { kind: string; start: number; end: number; effectEnd: number }[] = episodes.map((ep) => {
+      const end = Math.max(
+        ep.startMs,
         ep.kind === 'local.workerKill' && ep.incarnation !== undefined
-          ? (readyAt.get(ep.incarnation) ?? Date.now())
-          : ep.endMs;
-      return { kind: ep.kind, start: ep.startMs, end: Math.max(ep.startMs, end) };
+          ? (readyAfter(readyAt, ep.incarnation) ?? Date.now())
+          : ep.endMs,
+      );
+      const burst = BURST_LEFT[ep.kind];
+      const effect = FEED_EFFECT_KINDS.has(ep.kind)
+        ? feedEffectEnd({ startMs: ep.startMs, endMs: end, oneShot: isOneShot(ep.kind) }, feedSamples)
+        : burst
+          ? effectEnd(end, burstSamples, (b) => b[burst] === 0)
+          : end;
+      return { kind: ep.kind, start: ep.startMs, end, effectEnd: effect };
     });
-    if (killFiredAt !== null)
-      windows.push({ kind: 'kill-switch drill', start: killFiredAt, end: killClearedAt ?? Date.now() });
-    for (const w of windows) tracker.fault(w.start, w.end);
+    if (killFiredAt !== null) {
+      const end = killClearedAt ?? Date.now();
+      windows.push({ kind: 'kill-switch drill', start: killFiredAt, end, effectEnd: end });
+    }
+    for (const w of windows) tracker.fault(w.start, w.end, w.effectEnd);
     for (const s of livenessSamples) tracker.observe(s.at, s.samples);
     const liveness = tracker.report();
     // The gaps that count against the uptime (outside every fault window), tallied by the worker's view of
@@ -1123,7 +1204,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     // slot, `none` = it wants the side but has no order.
     const byView: Record<string, number> = {};
     for (const { at, entry } of livenessGaps) {
-      if (windows.some((w) => w.start <= at && at < w.end)) continue;
+      if (windows.some((w) => w.start <= at && at < w.effectEnd)) continue;
       harnessLog({ event: 'liveness_miss', atS: Math.round((at - t0) / 100) / 10, ...entry });
       for (const v of entry.worker) {
         const k = v.split(' ')[0]!;
@@ -1172,6 +1253,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       makerOrdersPlaced: sim.kalshi.admin.orders(MAKER_USER).length,
       restartRecoveryMaxMs: restartRecoveries.length ? Math.max(...restartRecoveries) : null,
       liveness,
+      livenessEffectMs: windows.reduce((sum, w) => sum + (w.effectEnd - w.end), 0),
     };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});
@@ -1213,7 +1295,10 @@ export function chaosTable(r: ChaosReport): string {
     lines.push('');
     lines.push(
       `liveness: quoting uptime outside fault windows ${(l.uptime * 100).toFixed(1)} % ${fmtCi(l.uptimeCi)} (worst game ${(l.minGameUptime * 100).toFixed(1)} %), ` +
-        `recovery after a fault p99 ${fmtS(l.recoveryP99Ms)} over ${l.recoveriesMs.length} fault end(s), ${l.unrecovered} unrecovered`,
+        `recovery after a fault p99 ${fmtS(l.recoveryP99Ms)} over ${l.recoveriesMs.length} fault end(s), ${l.unrecovered} unrecovered` +
+        (r.livenessEffectMs
+          ? `; fault effects past their injection (left out of the uptime): ${fmtS(r.livenessEffectMs)}`
+          : ''),
     );
     lines.push('');
     lines.push('| game | quotable | all sides resting | uptime | 95 % interval (10-s blocks) |');

@@ -61,7 +61,7 @@ import { TradingSession } from './engine/session.ts';
 import { SessionLink } from './engine/session-link.ts';
 import { WriteBudget } from './engine/write-budget.ts';
 import { healthBeat } from './health.ts';
-import { feedDropReporter } from './kalshi/feed-metrics.ts';
+import { feedStatsReporter } from './kalshi/feed-metrics.ts';
 import { restFillBackfill } from './kalshi/fill-backfill.ts';
 import { undiciTransport } from './kalshi/undici-transport.ts';
 import { KalshiWsFeed } from './kalshi/ws-client.ts';
@@ -320,9 +320,9 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   });
   link.bind(s);
   // Metrics leave in one EMF batch per heartbeat.
-  const reportDropped = feedDropReporter(ws, metrics);
+  const reportFeed = feedStatsReporter(ws, metrics);
   let flushTimer = clock.setTimeout(function flush() {
-    reportDropped();
+    reportFeed();
     metrics.flush();
     opts.onHeartbeat?.();
     flushTimer = clock.setTimeout(flush, config.heartbeatMs);

@@ -85,6 +85,12 @@ export const WorkerMetric = {
   FillEdgeDollars: 'FillEdgeDollars',
   /** Σ the same edge Δ after the fill {Sport, Horizon: 10s | 60s | 5m, Against}: markout − edge = adverse selection. */
   FillMarkoutDollars: 'FillMarkoutDollars',
+  /**
+   * The Kalshi feed's counters since the last heartbeat, dimension `Event` (worker/kalshi/feed-metrics.ts):
+   * connection | reconnect | pong_timeout | silence_timeout | gap | invalid_book | snapshot_request |
+   * resubscribe | duplicate_fill | frame_accepted | frame_rejected | frame_ignored. Count.
+   */
+  FeedEvents: 'FeedEvents',
 } as const;
 export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
 

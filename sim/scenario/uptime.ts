@@ -4,10 +4,11 @@
  *
  * - Quoting uptime per game: the share of its quotable time (theo fresh, inside the window, below
  *   the limit, market open: a reason that is our failure, not the market's or the design's) during
- *   which every eligible side rested. Time inside a fault window is not counted.
- * - Recovery: after a fault window ends, how long until every quotable game rests all its eligible
- *   sides again (or stops being quotable), not counting time inside later fault windows. p99 over
- *   every fault end.
+ *   which every eligible side rested. Time inside a fault window is not counted: its injection and
+ *   its direct effect (a socket fault until the worker has a new connection: `feedEffectEnd`).
+ * - Recovery: after a fault's injection ends, how long until every quotable game rests all its
+ *   eligible sides again (or stops being quotable), not counting time inside later fault windows. p99
+ *   over every fault end.
  *
  * Time between two samples is attributed to the state of the first (piecewise constant).
  *
@@ -101,7 +102,7 @@ export interface UptimeReport {
   recoveriesMs: number[];
   /** Fault ends after which quotes had not rested again by the last sample. */
   unrecovered: number;
-  /** 99th percentile of recoveriesMs (nearest rank); 0 with none. */
+  /** 99th percentile of recoveriesMs and, for each unrecovered end, the time it waited (nearest rank); 0 with none. */
   recoveryP99Ms: number;
   /** Time-weighted game-milliseconds spent in each reason (outside fault windows). */
   msByReason: Partial<Record<QuotingReason, number>>;
@@ -139,15 +140,23 @@ export class UptimeTracker {
   private readonly allBlocks = new Map<number, { q: number; r: number }>();
   private readonly msByReason = new Map<QuotingReason, number>();
   private last: { atMs: number; samples: readonly GameSample[] } | null = null;
-  private readonly faults: { startMs: number; endMs: number }[] = [];
+  /** Injection windows (recovery clocks run from their ends) and how long each one's effect lasted. */
+  private readonly faults: { startMs: number; endMs: number; effectEndMs: number }[] = [];
   /** Fault ends waiting for quotes to rest again. */
   private readonly pending: number[] = [];
   private readonly recoveries: number[] = [];
 
-  /** A fault window (ms); may be added before or while it happens. Overlapping windows are fine. */
-  fault(startMs: number, endMs: number): void {
+  /**
+   * A fault window (ms); may be added before or while it happens. Overlapping windows are fine.
+   * `effectEndMs` (≥ `endMs`): when the fault's direct effect ended — a dropped or silent socket is
+   * still down after its injection until the worker has a new connection. The uptime leaves
+   * [start, effectEnd) out; the recovery is still timed from `endMs`, so the effect's length shows there.
+   */
+  fault(startMs: number, endMs: number, effectEndMs = endMs): void {
     if (!(endMs >= startMs)) throw new RangeError(`fault window ends before it starts: ${startMs}..${endMs}`);
-    this.faults.push({ startMs, endMs });
+    if (!(effectEndMs >= endMs))
+      throw new RangeError(`fault effect ends before the injection: ${endMs}..${effectEndMs}`);
+    this.faults.push({ startMs, endMs, effectEndMs });
     this.pending.push(endMs);
     this.pending.sort((a, b) => a - b);
   }
@@ -173,7 +182,16 @@ export class UptimeTracker {
     const r = games.reduce((s, g) => s + g.restingMs, 0);
     const lastByReason: Partial<Record<QuotingReason, number>> = {};
     for (const s of this.last?.samples ?? []) lastByReason[s.reason] = (lastByReason[s.reason] ?? 0) + 1;
-    const unrecovered = this.pending.filter((end) => this.last !== null && end <= this.last.atMs).length;
+    const lastAt = this.last?.atMs;
+    // A fault end never recovered has waited at least until the last sample: in the p99 as that, not
+    // left out (a run whose worker stayed down after a fault read a p99 of its quick recoveries alone).
+    const waiting =
+      lastAt === undefined
+        ? []
+        : this.pending
+            .filter((end) => end <= lastAt)
+            .map((end) => lastAt - end - this.faultOverlap(end, lastAt));
+    const unrecovered = waiting.length;
     return {
       games,
       uptime: q > 0 ? r / q : 1,
@@ -181,7 +199,7 @@ export class UptimeTracker {
       minGameUptime: games.length > 0 ? Math.min(...games.map((g) => g.uptime)) : 1,
       recoveriesMs: [...this.recoveries],
       unrecovered,
-      recoveryP99Ms: percentile(this.recoveries, 0.99),
+      recoveryP99Ms: percentile([...this.recoveries, ...waiting], 0.99),
       msByReason: Object.fromEntries(this.msByReason),
       lastByReason,
     };
@@ -189,7 +207,7 @@ export class UptimeTracker {
 
   /** Attributes [from, to) to the samples' states, leaving out the parts inside fault windows. */
   private account(from: number, to: number, samples: readonly GameSample[]): void {
-    const ms = to - from - this.faultOverlap(from, to);
+    const ms = to - from - this.faultOverlap(from, to, 'effectEndMs');
     if (ms <= 0) return;
     for (const s of samples) {
       let a = this.acc.get(s.game);
@@ -213,10 +231,11 @@ export class UptimeTracker {
     }
   }
 
-  private faultOverlap(from: number, to: number): number {
+  /** Time in [from, to) inside any fault window, up to each injection's end or its effect's end. */
+  private faultOverlap(from: number, to: number, until: 'endMs' | 'effectEndMs' = 'endMs'): number {
     // Union of the windows clipped to [from, to).
     const clipped = this.faults
-      .map((f) => [Math.max(from, f.startMs), Math.min(to, f.endMs)] as const)
+      .map((f) => [Math.max(from, f.startMs), Math.min(to, f[until])] as const)
       .filter(([a, b]) => b > a)
       .sort((x, y) => x[0] - y[0]);
     let total = 0;
@@ -243,6 +262,54 @@ export class UptimeTracker {
       this.recoveries.push(atMs - end - this.faultOverlap(end, atMs));
     }
   }
+}
+
+/** The worker's feed as one liveness sample saw it (from a fresh snapshot; none while the worker is down). */
+export interface FeedSample {
+  atMs: number;
+  up: boolean;
+  /** When the worker's connection entered its current state. */
+  sinceMs: number;
+}
+
+/**
+ * Longest a socket fault's effect may outlast its injection and still be the fault's: a silent
+ * socket is condemned within ping interval + pong deadline (2.5 + 3 s), the first reconnect waits
+ * ≤ 0.5 s, the subscriptions' acknowledgement ≤ 3 s. Beyond it the feed's slowness is ours.
+ */
+export const FEED_EFFECT_MAX_MS = 10_000;
+
+/**
+ * When a socket fault's direct effect ended: the first sample at or after the injection's end with
+ * the worker's feed up — on a connection made after the fault began, for a one-shot drop or silencing
+ * (the socket it broke was up before it and the worker may not know yet). Never before `endMs`,
+ * never past `endMs + capMs` (a slow reconnect counts against the uptime from there).
+ */
+export function feedEffectEnd(
+  fault: { startMs: number; endMs: number; oneShot: boolean },
+  feed: readonly FeedSample[],
+  capMs: number = FEED_EFFECT_MAX_MS,
+): number {
+  return effectEnd(fault.endMs, feed, (f) => f.up && (!fault.oneShot || f.sinceMs >= fault.startMs), capMs);
+}
+
+/**
+ * The first sample (in time order) at or after `endMs` at which a fault's effect is `over`, at most
+ * `capMs` past `endMs` — e.g. a burst of queued REST errors ends when the exchange has served the last.
+ */
+export function effectEnd<S extends { atMs: number }>(
+  endMs: number,
+  samples: readonly S[],
+  over: (s: S) => boolean,
+  capMs: number = FEED_EFFECT_MAX_MS,
+): number {
+  const cap = endMs + capMs;
+  for (const s of samples) {
+    if (s.atMs < endMs) continue;
+    if (s.atMs >= cap) break;
+    if (over(s)) return s.atMs;
+  }
+  return cap;
 }
 
 /** Violations of the liveness floor, as lines a run prints and fails on (empty: the run passes). */

@@ -5,7 +5,7 @@
  * invariant is checked against the simulator's ledger and must hold.
  */
 import { describe, expect, it } from 'vitest';
-import { ALL_FAULT_KINDS, chaosTable, planFaults, runChaos } from '../../scripts/chaos.ts';
+import { ALL_FAULT_KINDS, chaosTable, planFaults, readyAfter, runChaos } from '../../scripts/chaos.ts';
 
 describe('chaos plan', () => {
   it('switches every fault kind on at least once and keeps worker kills away from stop times', () => {
@@ -29,6 +29,19 @@ describe('chaos plan', () => {
     expect(
       planFaults({ runMs: 600_000, seed: 9, workerKills: 3, stopTimesMs: [stop], leaseTtlMs: 15_000 }),
     ).toEqual(plan);
+  });
+});
+
+describe('chaos liveness windows', () => {
+  it("a kill's window ends when its worker, or the one after it if that one crashed first, is ready", () => {
+    const ready = new Map([
+      [1, 5_000],
+      [2, 150_000],
+      [4, 292_700], // incarnation 3 crashed in a DynamoDB restart before it was ready
+    ]);
+    expect(readyAfter(ready, 2)).toBe(150_000);
+    expect(readyAfter(ready, 3)).toBe(292_700); // was: no ready for 3, the window ran to the end of the run
+    expect(readyAfter(ready, 5)).toBeUndefined();
   });
 });
 

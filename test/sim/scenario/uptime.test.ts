@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { QuotingReason } from '../../../shared/liveness/quoting-state.ts';
 import {
   batchMeansCi,
+  effectEnd,
   eligibleSides,
+  FEED_EFFECT_MAX_MS,
+  type FeedSample,
+  feedEffectEnd,
   type GameSample,
   isQuotable,
   livenessViolations,
@@ -68,6 +72,21 @@ describe('quoting uptime', () => {
     expect(livenessViolations(r).some((v) => v.startsWith('recovery:'))).toBe(true);
   });
 
+  it('a fault end never recovered counts in the p99 for at least as long as it has waited, not as nothing', () => {
+    const t = new UptimeTracker();
+    t.fault(0, 1_000);
+    t.fault(2_000, 3_000);
+    t.observe(0, [s('G', 'quoting', 0)]);
+    t.observe(1_500, [s('G', 'quoting', 4)]); // the first recovered in 0.5 s
+    t.observe(3_000, [s('G', 'quoting', 0)]);
+    t.observe(60_000, [s('G', 'quoting', 0)]); // the second never: 57 s and counting
+    const r = t.report();
+    expect(r.recoveriesMs).toEqual([500]);
+    expect(r.unrecovered).toBe(1);
+    expect(r.recoveryP99Ms).toBe(57_000); // was 500: the unrecovered end was left out of the p99
+    expect(livenessViolations(r).some((v) => v.startsWith('recovery:'))).toBe(true);
+  });
+
   it("a recovery is timed outside fault windows: a second fault before quotes rest again does not run the first one's clock", () => {
     const t = new UptimeTracker();
     t.fault(0, 10_000);
@@ -81,6 +100,44 @@ describe('quoting uptime', () => {
     // First fault: 33 s from its end, of which 28 s inside the second fault: 5 s of ours. Second: 3 s.
     expect(r.recoveriesMs).toEqual([5_000, 3_000]);
     expect(r.unrecovered).toBe(0);
+  });
+
+  it("a feed fault's effect (until the worker has a new connection) is left out of the uptime; its recovery is still timed from the injection", () => {
+    const t = new UptimeTracker();
+    t.fault(10_000, 10_000, 13_000); // a one-shot socket drop; the worker connected again 3 s later
+    t.observe(0, [s('G', 'quoting', 4)]);
+    t.observe(10_000, [s('G', 'feed-down', 0)]);
+    t.observe(13_000, [s('G', 'quoting', 0)]); // connected, not yet requoted: that second is ours
+    t.observe(14_000, [s('G', 'quoting', 4)]);
+    t.observe(20_000, [s('G', 'quoting', 4)]);
+    const r = t.report();
+    expect(r.games[0]!.quotableMs).toBe(17_000); // 10 s before + 1 s after the reconnect + 6 s
+    expect(r.games[0]!.restingMs).toBe(16_000);
+    expect(r.recoveriesMs).toEqual([4_000]); // from the drop, the reconnect included
+    expect(() => t.fault(5_000, 6_000, 5_500)).toThrow(RangeError);
+  });
+
+  it("a socket fault's effect lasts until the worker's feed is up again — on a new connection after a one-shot — and never past the cap", () => {
+    const up = (atMs: number, sinceMs: number): FeedSample => ({ atMs, up: true, sinceMs });
+    const down = (atMs: number, sinceMs: number): FeedSample => ({ atMs, up: false, sinceMs });
+    // A one-shot drop at 10 s: the next sample still shows the old connection (the worker had not noticed).
+    const feed = [up(9_000, 0), up(10_000, 0), down(11_000, 10_200), up(12_000, 11_600), up(13_000, 11_600)];
+    expect(feedEffectEnd({ startMs: 10_000, endMs: 10_000, oneShot: true }, feed)).toBe(12_000);
+    // A durational fault ending at 11.5 s: the first sample after it with the feed up.
+    expect(feedEffectEnd({ startMs: 5_000, endMs: 11_500, oneShot: false }, feed)).toBe(12_000);
+    // Connected through the whole window: the effect ends with the injection's first sample after it.
+    expect(feedEffectEnd({ startMs: 1_000, endMs: 9_000, oneShot: false }, feed)).toBe(9_000);
+    // Never reconnected (or no fresh sample): the cap, and the rest is ours.
+    expect(feedEffectEnd({ startMs: 10_000, endMs: 10_000, oneShot: true }, feed.slice(0, 3))).toBe(
+      10_000 + FEED_EFFECT_MAX_MS,
+    );
+    expect(feedEffectEnd({ startMs: 10_000, endMs: 10_000, oneShot: true }, feed, 1_500)).toBe(11_500);
+  });
+
+  it('a burst of queued REST errors lasts until the exchange has served the last of them', () => {
+    const left = [5, 5, 2, 0, 0].map((n, i) => ({ atMs: 1_000 * i, left: n }));
+    expect(effectEnd(1_000, left, (x) => x.left === 0)).toBe(3_000);
+    expect(effectEnd(1_000, left.slice(0, 3), (x) => x.left === 0, 5_000)).toBe(6_000);
   });
 
   it('a side the quoter turned off by design is not eligible; an internal refusal and a game not quoting are', () => {
