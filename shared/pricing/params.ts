@@ -35,9 +35,9 @@ export const QuotingParamsSchema = z.object({
    * against fills at intensity A·e^{−kδ} that pay a fee c per contract, the edge per unit time
    * (δ − c)·e^{−kδ} peaks at δ = c + 1/k, not 1/k. true: the monopsony bid is the highest tick b
    * with b + fee(b) ≤ model bid (the ask mirrored); false: the fee is ignored there (the ceilings
-   * still charge it). Without maker fees both are the same.
+   * still charge it). Without maker fees both are the same. On by default (docs/STRATEGY-RESULTS.md §8).
    */
-  feeAwareSpread: z.boolean().default(false),
+  feeAwareSpread: z.boolean().default(true),
   /** Arrival scale A (fills per second at δ = 0); used by 'glft' only. */
   arrivalRate: z.number().finite().positive().max(1_000).default(0.005),
   /** σ of theo, probability units per √second (0.0003 ≈ 3.1 points over 3 h). Bounded by p(1−p) over the horizon. */
