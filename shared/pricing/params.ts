@@ -81,6 +81,12 @@ export const QuotingParamsSchema = z.object({
   sizeStep: z.number().int().positive().default(100),
   /** A side smaller than this (after tapering and limits) is not quoted, Centis. */
   minSize: z.number().int().positive().default(100),
+  /**
+   * true: the side adding to inventory shrinks linearly to 0 at the limit (risk/limits taperedSizes);
+   * false: it keeps baseSize and only the limit (fitSizesToLimit) cuts it. The taper gives up +EV
+   * fills for lower variance, which a risk-neutral ruler scores as pure cost (docs/STRATEGY-RESULTS.md §8).
+   */
+  taperAddingSide: z.boolean().default(true),
   /** Break-even mode starts when |inventory| ≥ this share of the limit. */
   breakEvenShare: z.number().finite().min(0).max(1).default(0.6),
   /**

@@ -320,7 +320,9 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
 
   // 2. Sizes: taper the adding side, fit the worst case (pending included) to the limit.
   const desired: SideSizes[] = markets.map((_, j) => {
-    const t = taperedSizes(params.baseSize, inventory[j] as number, limit);
+    const t = params.taperAddingSide
+      ? taperedSizes(params.baseSize, inventory[j] as number, limit)
+      : { bid: params.baseSize, ask: params.baseSize };
     const has = (side: Side) => working.some((w) => w.j === j && w.side === side);
     return { bid: has('bid') ? t.bid : 0, ask: has('ask') ? t.ask : 0 };
   });
