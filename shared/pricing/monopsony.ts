@@ -27,7 +27,7 @@
  */
 import { CENTIS_PER_CONTRACT, MICROS_PER_DOLLAR, type Micros } from '../units.ts';
 import type { QuotingParams } from './params.ts';
-import { ceilToGrid, floorToGrid, type TickGrid } from './tick-grid.ts';
+import { ceilToGrid, floorToGrid, nextTick, prevTick, type TickGrid } from './tick-grid.ts';
 
 export interface MonopsonyInput {
   /** Theo probability of YES, in (0, 1). */
@@ -135,4 +135,28 @@ export function snapMonopsony(q: MonopsonyQuote, grid: TickGrid): { bid: Micros 
     bid: Number.isFinite(q.bid) ? floorToGrid(grid, scale(q.bid)) : null,
     ask: Number.isFinite(q.ask) ? ceilToGrid(grid, scale(q.ask)) : null,
   };
+}
+
+/**
+ * Model prices on the grid after the maker fee: the bid is the highest tick b with b + fee(b) ≤ the
+ * model bid, the ask the lowest tick a with a − fee(a) ≥ the model ask (params.feeAwareSpread). The
+ * model's distances are what a fill should earn; a fee paid out of them moves the optimum out by
+ * the fee (δ* = c + 1/k for intensity A·e^{−kδ} and fee c). Walking tick by tick keeps it exact
+ * across the fee's cent-rounding jumps; with a zero fee it equals `snapMonopsony`.
+ */
+export function snapMonopsonyAfterFee(
+  q: MonopsonyQuote,
+  grid: TickGrid,
+  feeAt: (price: Micros) => Micros,
+): { bid: Micros | null; ask: Micros | null } {
+  const snapped = snapMonopsony(q, grid);
+  const target = {
+    bid: Math.round(q.bid * MICROS_PER_DOLLAR * 1000) / 1000,
+    ask: Math.round(q.ask * MICROS_PER_DOLLAR * 1000) / 1000,
+  };
+  let bid = snapped.bid;
+  while (bid !== null && bid + feeAt(bid) > target.bid) bid = prevTick(grid, bid);
+  let ask = snapped.ask;
+  while (ask !== null && ask - feeAt(ask) < target.ask) ask = nextTick(grid, ask);
+  return { bid, ask };
 }

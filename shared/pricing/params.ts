@@ -30,6 +30,14 @@ export const QuotingParamsSchema = z.object({
   holdToSettlement: z.boolean().default(true),
   /** Arrival decay k per dollar: fills fall e-fold every 1/k. 40 → 2.5¢; the risk-neutral half-spread is ≈ 1/k. */
   k: z.number().finite().positive().max(100_000).default(40),
+  /**
+   * The model's half-spread is the distance it wants to EARN, so it is measured after the maker fee:
+   * against fills at intensity A·e^{−kδ} that pay a fee c per contract, the edge per unit time
+   * (δ − c)·e^{−kδ} peaks at δ = c + 1/k, not 1/k. true: the monopsony bid is the highest tick b
+   * with b + fee(b) ≤ model bid (the ask mirrored); false: the fee is ignored there (the ceilings
+   * still charge it). Without maker fees both are the same. On by default (docs/STRATEGY-RESULTS.md §8).
+   */
+  feeAwareSpread: z.boolean().default(true),
   /** Arrival scale A (fills per second at δ = 0); used by 'glft' only. */
   arrivalRate: z.number().finite().positive().max(1_000).default(0.005),
   /** σ of theo, probability units per √second (0.0003 ≈ 3.1 points over 3 h). Bounded by p(1−p) over the horizon. */
@@ -73,6 +81,12 @@ export const QuotingParamsSchema = z.object({
   sizeStep: z.number().int().positive().default(100),
   /** A side smaller than this (after tapering and limits) is not quoted, Centis. */
   minSize: z.number().int().positive().default(100),
+  /**
+   * true: the side adding to inventory shrinks linearly to 0 at the limit (risk/limits taperedSizes);
+   * false: it keeps baseSize and only the limit (fitSizesToLimit) cuts it. The taper gives up +EV
+   * fills for lower variance, which a risk-neutral ruler scores as pure cost (docs/STRATEGY-RESULTS.md §8).
+   */
+  taperAddingSide: z.boolean().default(true),
   /** Break-even mode starts when |inventory| ≥ this share of the limit. */
   breakEvenShare: z.number().finite().min(0).max(1).default(0.6),
   /**

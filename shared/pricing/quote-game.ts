@@ -31,7 +31,7 @@ import { CENTIS_PER_CONTRACT, type Centis, MICROS_PER_DOLLAR, type Micros } from
 import { edgeCeiling, type FeeAt } from './ceiling.ts';
 import { atLeastAsSafe, type BookLevel, type PriceMode, priceSide, type Side } from './competitive.ts';
 import { type FeeSchedule, feeBoundPerContract, feePerContract } from './fees.ts';
-import { monopsonyQuote, snapMonopsony } from './monopsony.ts';
+import { monopsonyQuote, snapMonopsony, snapMonopsonyAfterFee } from './monopsony.ts';
 import type { QuotingParams } from './params.ts';
 import { isOnGrid, nextTick, prevTick, type TickGrid } from './tick-grid.ts';
 
@@ -279,7 +279,11 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
       { theo: m.theo, inventory: q, limit: limit / CENTIS_PER_CONTRACT, horizonSeconds },
       params,
     );
-    const snapped = snapMonopsony(model, m.grid);
+    const snapped = params.feeAwareSpread
+      ? snapMonopsonyAfterFee(model, m.grid, (price) =>
+          feePerContract(m.fees, 'maker', price, params.baseSize),
+        )
+      : snapMonopsony(model, m.grid);
     for (const side of SIDES) {
       const { normal, effective } = ceilings(j, side, params.baseSize);
       if (effective === null) {
@@ -316,7 +320,9 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
 
   // 2. Sizes: taper the adding side, fit the worst case (pending included) to the limit.
   const desired: SideSizes[] = markets.map((_, j) => {
-    const t = taperedSizes(params.baseSize, inventory[j] as number, limit);
+    const t = params.taperAddingSide
+      ? taperedSizes(params.baseSize, inventory[j] as number, limit)
+      : { bid: params.baseSize, ask: params.baseSize };
     const has = (side: Side) => working.some((w) => w.j === j && w.side === side);
     return { bid: has('bid') ? t.bid : 0, ask: has('ask') ? t.ask : 0 };
   });
