@@ -14,7 +14,14 @@
  */
 import type { Clock } from '../../shared/clock.ts';
 import type { EngineConfig } from '../../shared/config/engine-config.ts';
-import type { EnginePorts, ExchangeGateway, Flattener, FlattenResult, MarketBook } from '../engine/ports.ts';
+import type {
+  AuditSink,
+  EnginePorts,
+  ExchangeGateway,
+  Flattener,
+  FlattenResult,
+  MarketBook,
+} from '../engine/ports.ts';
 import { JOURNAL_VERSION, type JournalBook, type JournalEntry, type JournalSink } from './journal-entry.ts';
 
 export interface SessionJournal {
@@ -37,6 +44,17 @@ export const bookOfView = (v: MarketBook): JournalBook => ({
   valid: v.valid,
   u: v.updatedMs,
 });
+
+type Call = <T>(m: string, a: unknown[], run: () => Promise<T>) => Promise<T>;
+
+function journaledAudit(a: AuditSink, call: Call): AuditSink {
+  return {
+    fill: (f) => call('audit.fill', [f], () => a.fill(f)),
+    order: (o) => call('audit.order', [o], () => a.order(o)),
+    ...(a.game ? { game: (g, key, at) => call('audit.game', [g, key, at], () => a.game!(g, key, at)) } : {}),
+    ...(a.positions ? { positions: (s) => call('audit.positions', [s], () => a.positions!(s)) } : {}),
+  };
+}
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -193,6 +211,9 @@ export function journalPorts(
     ...(inner.refresh
       ? { refresh: { publish: (r) => call('refresh', [r], () => inner.refresh!.publish(r)) } }
       : {}),
+    // Store writes are journaled as calls too: the session awaits some (a game's mapping before its
+    // subscription), so a replay must answer them when the run's store did.
+    ...(inner.audit ? { audit: journaledAudit(inner.audit, call) } : {}),
     ...(inner.dayPnl
       ? {
           dayPnl: {

@@ -178,6 +178,14 @@ export class SegmentWriter implements JournalSink {
     await this.chain;
   }
 
+  /** A closed segment of `bytes` left the directory (shipped): room under the cap again. */
+  released(bytes: number): void {
+    this.stats.bytes = Math.max(0, this.stats.bytes - bytes);
+    // Entries were dropped while full: a skipped sequence number shows the gap to a reader.
+    if (this.full) this.seq++;
+    this.full = false;
+  }
+
   /** Waits for the segments closed so far. */
   flushed(): Promise<void> {
     return this.chain;

@@ -49,8 +49,13 @@ export interface SessionReplayReport {
   decisions: ReplayDecision[];
   /** How many the journal holds. */
   recordedDecisions: number;
-  /** Same decisions, in the same order, at the same times. */
+  /** Same decisions (methods and arguments) in the same order. */
   same: boolean;
+  /**
+   * Decisions made at another time than recorded, and the largest shift (ms). 0 for a backtest's
+   * journal; a wall-clock run's continuations ran a little after the entry that woke them.
+   */
+  timeShifts: { count: number; maxMs: number };
   /** Where they first differ (null when the same). */
   firstDifference: { index: number; recorded: ReplayDecision | null; replayed: ReplayDecision | null } | null;
   divergences: {
@@ -78,7 +83,7 @@ export interface SessionReplayOptions {
 
 const noMetrics: EngineMetrics = { count: () => {}, gauge: () => {}, timing: () => {} };
 const tick = () => new Promise<void>((r) => setImmediate(r));
-const canon = (d: ReplayDecision): string => redactedJson({ t: d.t, m: d.m, a: d.a });
+const canon = (d: ReplayDecision): string => redactedJson({ m: d.m, a: d.a });
 
 function viewOf(ticker: string, b: JournalBook | null): MarketBook | undefined {
   if (!b) return undefined;
@@ -256,10 +261,10 @@ export async function replaySession(
     ...(has('audit')
       ? {
           audit: {
-            fill: () => Promise.resolve(),
-            order: () => Promise.resolve(),
-            game: () => Promise.resolve(),
-            positions: () => Promise.resolve(),
+            fill: (f) => call('audit.fill', [f], () => undefined),
+            order: (o) => call('audit.order', [o], () => undefined),
+            game: (g, key, at) => call('audit.game', [g, key, at], () => undefined),
+            positions: (s) => call('audit.positions', [s], () => undefined),
           },
         }
       : {}),
@@ -320,6 +325,7 @@ export async function replaySession(
     .filter((e): e is Extract<JournalEntry, { k: 'call' }> => e.k === 'call' && DECISION_METHODS.has(e.m))
     .map((e) => ({ t: e.t, m: e.m, a: e.a }));
   let firstDifference: SessionReplayReport['firstDifference'] = null;
+  const timeShifts = { count: 0, maxMs: 0 };
   for (let i = 0; i < Math.max(recorded.length, decisions.length); i++) {
     const r = recorded[i];
     const d = decisions[i];
@@ -327,12 +333,17 @@ export async function replaySession(
       firstDifference = { index: i, recorded: r ?? null, replayed: d ?? null };
       break;
     }
+    if (r.t !== d.t) {
+      timeShifts.count++;
+      timeShifts.maxMs = Math.max(timeShifts.maxMs, Math.abs(r.t - d.t));
+    }
   }
   return {
     entries: entries.length,
     decisions,
     recordedDecisions: recorded.length,
     same: firstDifference === null,
+    timeShifts,
     firstDifference,
     divergences,
     logged,
