@@ -60,6 +60,7 @@ import { TradingSession } from './engine/session.ts';
 import { SessionLink } from './engine/session-link.ts';
 import { WriteBudget } from './engine/write-budget.ts';
 import { healthBeat } from './health.ts';
+import { journalFromEnv } from './journal/journal-env.ts';
 import { openWorkerJournal, type SessionJournalOptions } from './journal/session-journal.ts';
 import { feedDropReporter } from './kalshi/feed-metrics.ts';
 import { restFillBackfill } from './kalshi/fill-backfill.ts';
@@ -486,8 +487,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env, deps: MainDeps 
 
   async function run(): Promise<number> {
     let parsed: ReturnType<typeof parseWorkerEnv>;
+    let journal: SessionJournalOptions | undefined;
     try {
       parsed = parseWorkerEnv(env);
+      journal = journalFromEnv(env, clock.now());
     } catch (err) {
       if (err instanceof WorkerEnvError) {
         log.error('bad_environment', { field: err.field, message: err.message });
@@ -518,7 +521,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, deps: MainDeps 
     beat();
     const startingBeat = setInterval(beat, 10_000);
     try {
-      return await serve(parsed, privateKeyPem, beat, () => clearInterval(startingBeat));
+      return await serve(parsed, privateKeyPem, beat, () => clearInterval(startingBeat), journal);
     } finally {
       clearInterval(startingBeat);
     }
@@ -529,6 +532,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, deps: MainDeps 
     privateKeyPem: string,
     beat: () => void,
     onStarted: () => void,
+    journal: SessionJournalOptions | undefined,
   ): Promise<number> {
     const dynamo =
       deps.dynamo?.(parsed.dynamoEndpoint) ??
@@ -607,6 +611,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, deps: MainDeps 
         shardId: parsed.shardId,
         shardCount: parsed.shardCount,
         lease,
+        ...(journal ? { journal } : {}),
       });
     } catch (err) {
       await releaseLease();
