@@ -22,6 +22,7 @@ import type {
   FlattenResult,
   MarketBook,
 } from '../engine/ports.ts';
+import { type OrderWriteKind, WriteBudget } from '../engine/write-budget.ts';
 import { JOURNAL_VERSION, type JournalBook, type JournalEntry, type JournalSink } from './journal-entry.ts';
 
 export interface SessionJournal {
@@ -44,6 +45,40 @@ export const bookOfView = (v: MarketBook): JournalBook => ({
   valid: v.valid,
   u: v.updatedMs,
 });
+
+/**
+ * A live worker's write budget is the REST limiter's bucket on the wall clock: its answers are
+ * inputs a replay cannot recompute, so each is journaled (`sync budget.*`).
+ */
+class JournaledWriteBudget extends WriteBudget {
+  constructor(
+    private readonly clock: Clock,
+    private readonly inner: WriteBudget,
+    private readonly rec: (e: JournalEntry) => void,
+  ) {
+    super(clock, 0, 0);
+  }
+  private note<T>(m: string, a: unknown[], v: T): T {
+    this.rec({ t: this.clock.now(), k: 'sync', m, a, ...(v === undefined ? {} : { v }) });
+    return v;
+  }
+  override costOf(kind: OrderWriteKind): number | undefined {
+    return this.note('budget.costOf', [kind], this.inner.costOf(kind));
+  }
+  override tryTake(cost: number): boolean {
+    return this.note('budget.tryTake', [cost], this.inner.tryTake(cost));
+  }
+  override force(cost: number): void {
+    this.inner.force(cost);
+    this.note('budget.force', [cost], undefined);
+  }
+  override waitMs(cost: number): number {
+    return this.note('budget.waitMs', [cost], this.inner.waitMs(cost));
+  }
+  override available(): number {
+    return this.note('budget.available', [], this.inner.available());
+  }
+}
 
 type Call = <T>(m: string, a: unknown[], run: () => Promise<T>) => Promise<T>;
 
@@ -211,6 +246,7 @@ export function journalPorts(
     ...(inner.refresh
       ? { refresh: { publish: (r) => call('refresh', [r], () => inner.refresh!.publish(r)) } }
       : {}),
+    ...(inner.writeBudget ? { writeBudget: new JournaledWriteBudget(base, inner.writeBudget, rec) } : {}),
     // Store writes are journaled as calls too: the session awaits some (a game's mapping before its
     // subscription), so a replay must answer them when the run's store did.
     ...(inner.audit ? { audit: journaledAudit(inner.audit, call) } : {}),

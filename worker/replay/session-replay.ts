@@ -33,6 +33,7 @@ import type {
   Quoter,
 } from '../engine/ports.ts';
 import { TradingSession } from '../engine/session.ts';
+import { type OrderWriteKind, WriteBudget } from '../engine/write-budget.ts';
 import { DECISION_METHODS, type JournalBook, type JournalEntry } from '../journal/journal-entry.ts';
 import { redactedJson } from '../journal/segment-writer.ts';
 import { ReplayClock } from './replay-clock.ts';
@@ -81,6 +82,34 @@ export interface SessionReplayOptions {
   quoter?: Quoter;
 }
 
+/** The journal's write-budget answers (a live worker's REST limiter); the config's bucket where it has none. */
+class ReplayWriteBudget extends WriteBudget {
+  private readonly own: WriteBudget;
+  constructor(
+    clock: ReplayClock,
+    config: EngineConfig,
+    private readonly sync: <T>(m: string, a: unknown[], missing: () => T) => T,
+  ) {
+    super(clock, 0, 0);
+    this.own = new WriteBudget(clock, config.writeBudget.tokensPerSec, config.writeBudget.capacity);
+  }
+  override costOf(kind: OrderWriteKind): number | undefined {
+    return this.sync('budget.costOf', [kind], () => this.own.costOf(kind));
+  }
+  override tryTake(cost: number): boolean {
+    return this.sync('budget.tryTake', [cost], () => this.own.tryTake(cost));
+  }
+  override force(cost: number): void {
+    this.sync('budget.force', [cost], () => this.own.force(cost));
+  }
+  override waitMs(cost: number): number {
+    return this.sync('budget.waitMs', [cost], () => this.own.waitMs(cost));
+  }
+  override available(): number {
+    return this.sync('budget.available', [], () => this.own.available());
+  }
+}
+
 const noMetrics: EngineMetrics = { count: () => {}, gauge: () => {}, timing: () => {} };
 const tick = () => new Promise<void>((r) => setImmediate(r));
 const canon = (d: ReplayDecision): string => redactedJson({ m: d.m, a: d.a });
@@ -122,8 +151,6 @@ export async function replaySession(
   const notes: string[] = [];
   if (head.quoter !== 'engine' && !opts.quoter)
     notes.push(`recorded with quoter "${head.quoter}": replayed with the config's quoter`);
-  if (head.ports.includes('writeBudget'))
-    notes.push("the write budget was the REST limiter's (wall clock): replayed as the config's bucket");
   if (head.ports.includes('lease')) notes.push('the lease is replayed as always held');
 
   const boot = bootOf(entries, config.clientOrderPrefix);
@@ -180,6 +207,15 @@ export async function replaySession(
       } else waiting.set(id, settle);
     });
   };
+  /** A synchronous answer from the journal, in order per method and arguments. */
+  const sync = <T>(m: string, a: unknown[], missing: () => T): T => {
+    const q = syncs.get(`${m}|${JSON.stringify(a)}`);
+    if (!q || q.length === 0) {
+      divergences.extraCalls++;
+      return missing();
+    }
+    return q.shift() as T;
+  };
   const notJournaled = (): never => {
     throw new Error('not in the journal');
   };
@@ -234,11 +270,11 @@ export async function replaySession(
     theos: { read: (ids) => call('theos', [[...ids]], () => []) },
     mapper: {
       prepare: (sport, key) => call('prepare', [sport, key], () => undefined),
-      match: (sport, event): MapResult => {
-        const v = syncs.get(`match|${JSON.stringify([sport, event.eventTicker])}`)?.shift();
-        if (v === undefined) divergences.extraCalls++;
-        return (v as MapResult | undefined) ?? { ok: false, reason: 'not in the journal' };
-      },
+      match: (sport, event): MapResult =>
+        sync<MapResult>('match', [sport, event.eventTicker], () => ({
+          ok: false,
+          reason: 'not in the journal',
+        })),
     },
     quoter: opts.quoter ?? gameQuoter({ params: config.quoting }),
     flatten: flattener('flatten'),
@@ -258,6 +294,7 @@ export async function replaySession(
           },
         }
       : {}),
+    ...(has('writeBudget') ? { writeBudget: new ReplayWriteBudget(clock, config, sync) } : {}),
     ...(has('audit')
       ? {
           audit: {
