@@ -112,7 +112,15 @@ class ReplayWriteBudget extends WriteBudget {
 
 const noMetrics: EngineMetrics = { count: () => {}, gauge: () => {}, timing: () => {} };
 const tick = () => new Promise<void>((r) => setImmediate(r));
-const canon = (d: ReplayDecision): string => redactedJson({ m: d.m, a: d.a });
+/**
+ * A decision as compared: method and arguments, less the clock stamps a refresh request carries
+ * (`requestedAt`): on a wall clock those move with the run's timing, and times are compared apart.
+ */
+const canon = (d: ReplayDecision): string =>
+  redactedJson({
+    m: d.m,
+    a: d.m === 'refresh' ? d.a.map((r) => ({ ...(r as object), requestedAt: null })) : d.a,
+  });
 
 function viewOf(ticker: string, b: JournalBook | null): MarketBook | undefined {
   if (!b) return undefined;
@@ -314,9 +322,12 @@ export async function replaySession(
     const e = entries[i]!;
     if (written(e.k)) continue;
     clock.moveTo(e.t);
-    // Books the session read while handling this entry were journaled right after it.
+    // What the session read and asked for while handling this entry was journaled right after it:
+    // its books apply now, and on a wall clock the handling ran when its first output was stamped
+    // (a continuation can run a little after the answer that woke it), so the clock moves there.
     for (let j = i + 1; j < entries.length && written(entries[j]!.k); j++) {
       const b = entries[j]!;
+      if (j === i + 1) clock.moveTo(b.t);
       if (b.k === 'book') books.set(b.ticker, viewOf(b.ticker, b.b));
     }
     switch (e.k) {
