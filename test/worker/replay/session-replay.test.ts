@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEngineConfig } from '../../../scripts/paper/config-file.ts';
+import { scoreRun } from '../../../scripts/paper/scoreboard.ts';
 import { runBacktest } from '../../../sim/backtest/run.ts';
 import { gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
 import { journalPorts } from '../../../worker/journal/journal-ports.ts';
@@ -24,6 +25,7 @@ const dir = mkdtempSync(join(tmpdir(), 'session-journal-'));
 let journal: ReadJournal;
 let fills = 0;
 let writes = 0;
+let journaledBoard = '';
 
 beforeAll(async () => {
   let writer: SegmentWriter | null = null;
@@ -38,12 +40,18 @@ beforeAll(async () => {
     },
   });
   await (writer as SegmentWriter | null)?.close();
+  journaledBoard = JSON.stringify({ score: scoreRun(r.record), ruler: r.ruler, stats: r.stats });
   fills = r.record.fills.length;
   writes = r.stats.writes;
   journal = readJournal(dir);
 }, 180_000);
 
 describe('replaySession', () => {
+  it('journaling changes nothing in the run: the same scoreboard and event counts without it', async () => {
+    const r = await runBacktest({ strategy: 'ours', scenario: 'nba-quiet-evening', seed: 3, config });
+    expect(JSON.stringify({ score: scoreRun(r.record), ruler: r.ruler, stats: r.stats })).toBe(journaledBoard);
+  }, 180_000);
+
   it("replays a backtest's journal into the same decisions, in the same order, at the same times", async () => {
     expect(fills).toBeGreaterThan(0);
     expect(writes).toBeGreaterThan(0);
@@ -57,6 +65,7 @@ describe('replaySession', () => {
     expect(r.firstDifference).toBeNull();
     expect(r.same).toBe(true);
     expect(r.decisions).toHaveLength(r.recordedDecisions);
+    expect(r.timeShifts).toEqual({ count: 0, maxMs: 0 });
     expect(r.divergences).toEqual({
       argumentMismatches: 0,
       extraCalls: 0,
