@@ -150,6 +150,13 @@ export const deployConfigSchema = z.object({
   logRetentionDays: z
     .union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(365)])
     .default(30),
+  /** The workers' session journals (worker/journal/): uploaded to S3, expired after this many days. */
+  journal: z
+    .object({
+      enabled: z.boolean().default(true),
+      expireAfterDays: z.number().int().min(1).max(3650).default(14),
+    })
+    .prefault({}),
 });
 export type DeployConfig = z.infer<typeof deployConfigSchema>;
 export type SportPoll = z.infer<typeof sportPollSchema>;

@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import type { DeployConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Data } from './constructs/data.ts';
+import { JournalBucket } from './constructs/journal-bucket.ts';
 import { Odds } from './constructs/odds.ts';
 import { TaskWatch } from './constructs/task-watch.ts';
 import { Worker } from './constructs/worker.ts';
@@ -34,6 +35,7 @@ export class KalshiMmStack extends Stack {
   readonly worker: Worker;
   readonly alarms: Alarms;
   readonly taskWatch: TaskWatch;
+  readonly journal: JournalBucket | null;
 
   constructor(scope: Construct, id: string, props: KalshiMmStackProps) {
     super(scope, id, props);
@@ -46,12 +48,16 @@ export class KalshiMmStack extends Stack {
       oddsSecret: this.data.oddsSecret,
       logRetention,
     });
+    this.journal = config.journal.enabled
+      ? new JournalBucket(this, 'Journal', { expireAfterDays: config.journal.expireAfterDays })
+      : null;
     this.worker = new Worker(this, 'Worker', {
       config,
       table: this.data.table,
       kalshiSecret: this.data.kalshiSecret,
       bus: this.odds.bus,
       logRetention,
+      ...(this.journal ? { journal: this.journal } : {}),
     });
     this.alarms = new Alarms(this, 'Alarms', {
       config,
@@ -117,5 +123,11 @@ export class KalshiMmStack extends Stack {
       'Kill-switch requests that failed every attempt',
     );
     out('Stage', config.stage, 'Stage: the Stage dimension of every metric');
+    if (this.journal)
+      out(
+        'JournalBucket',
+        this.journal.bucket.bucketName,
+        'Session journals (shard-N/…), for npm run replay',
+      );
   }
 }

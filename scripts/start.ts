@@ -8,6 +8,7 @@
  *
  * Exit codes: 0 clean stop, 1 failure, 2 bad options/config/environment.
  */
+import { join } from 'node:path';
 import { runCommand, runIfEntry } from '../shared/cli.ts';
 import { remainingText } from '../worker/engine/ports.ts';
 import { loadEngineConfig } from './paper/config-file.ts';
@@ -91,6 +92,11 @@ async function run(opts: Omit<StartOptions, 'help'>, io: StartIo): Promise<numbe
       );
     };
     const dashboard = { host: opts.host, port: opts.port };
+    // The session journal (replayable: npm run replay -- --journal DIR), one directory per run.
+    const journalDir = opts['no-journal']
+      ? undefined
+      : (opts.journal ?? join('reports', 'journal', new Date().toISOString().replace(/[:.]/g, '-')));
+    if (journalDir) io.err.write(`session journal: ${journalDir}\n`);
     stack = liveEnv
       ? await startLiveStack({
           env: liveEnv,
@@ -99,6 +105,7 @@ async function run(opts: Omit<StartOptions, 'help'>, io: StartIo): Promise<numbe
           startWorker: startPaperWorker,
           onProgress,
           log,
+          ...(journalDir ? { journalDir } : {}),
         })
       : await startPaperStack({
           scenario: opts.scenario,
@@ -109,6 +116,7 @@ async function run(opts: Omit<StartOptions, 'help'>, io: StartIo): Promise<numbe
           startWorker: startPaperWorker,
           onProgress,
           log,
+          ...(journalDir ? { journalDir } : {}),
         });
   } catch (err) {
     unregister();

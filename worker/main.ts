@@ -61,6 +61,8 @@ import { TradingSession } from './engine/session.ts';
 import { SessionLink } from './engine/session-link.ts';
 import { WriteBudget } from './engine/write-budget.ts';
 import { healthBeat } from './health.ts';
+import { journalFromEnv } from './journal/journal-env.ts';
+import { openWorkerJournal, type SessionJournalOptions } from './journal/session-journal.ts';
 import { feedStatsReporter } from './kalshi/feed-metrics.ts';
 import { restFillBackfill } from './kalshi/fill-backfill.ts';
 import { undiciTransport } from './kalshi/undici-transport.ts';
@@ -102,6 +104,11 @@ export interface WorkerOptions {
    * buckets rather than 10 writes per wall second.
    */
   restLimiterClock?: Clock;
+  /**
+   * The session journal (worker/journal/): what the session received and decided, replayable with
+   * `npm run replay -- --journal DIR`. Absent: none.
+   */
+  journal?: SessionJournalOptions;
 }
 
 export type SigningMode = 'thread-pool' | 'worker-thread' | 'in-process';
@@ -314,21 +321,26 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     // One write budget: the engine spends the REST limiter's write bucket (sized from /account/limits).
     ...(rest.limiter ? { writeBudget: new WriteBudget(rest.limiter) } : {}),
   };
-  const s = new TradingSession(config, ports, {
-    index: shardCount > 1 ? Number(opts.shardId) : 0,
-    count: shardCount,
-  });
+  const shard = { index: shardCount > 1 ? Number(opts.shardId) : 0, count: shardCount };
+  // The journal wraps the ports (a decorator): the session is the same with or without it.
+  const journal = opts.journal
+    ? openWorkerJournal(opts.journal, { now: () => clock.now(), metrics, log })
+    : null;
+  const journaled = journal?.record(ports, { config, shard, quoter: opts.quoter ? 'custom' : 'engine' });
+  const s = new TradingSession(config, journaled?.ports ?? ports, shard);
   link.bind(s);
   // Metrics leave in one EMF batch per heartbeat.
   const reportFeed = feedStatsReporter(ws, metrics);
   let flushTimer = clock.setTimeout(function flush() {
     reportFeed();
+    journal?.tick();
     metrics.flush();
     opts.onHeartbeat?.();
     flushTimer = clock.setTimeout(flush, config.heartbeatMs);
   }, config.heartbeatMs);
 
   ws.start();
+  journaled?.mark('start');
   await s.start();
   // The account's cash: balance, what positions and resting orders tie up, buying power vs the floor.
   const cash = new CashWatch({ clock, reader: restAccountReader(rest), config: config.cash, metrics, log });
@@ -387,6 +399,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     edge,
     idle: () => s.idle(),
     stop: async (reason) => {
+      journaled?.mark('stop', reason);
       const r = await s.stop('sigterm', reason);
       // The flood (cancel-all account-wide) must end before the lease is released: the next task
       // on the shard would have its first orders cancelled. A kill while the worker lives floods on.
@@ -407,6 +420,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       live?.close();
       s.dispose();
       await s.quiesce();
+      await journal?.close();
       ws.stop();
       await Promise.allSettled([rest.close(), killRest.close()]);
       await offLoop?.close();
@@ -475,8 +489,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env, deps: MainDeps 
 
   async function run(): Promise<number> {
     let parsed: ReturnType<typeof parseWorkerEnv>;
+    let journal: SessionJournalOptions | undefined;
     try {
       parsed = parseWorkerEnv(env);
+      journal = journalFromEnv(env, clock.now());
     } catch (err) {
       if (err instanceof WorkerEnvError) {
         log.error('bad_environment', { field: err.field, message: err.message });
@@ -507,7 +523,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, deps: MainDeps 
     beat();
     const startingBeat = setInterval(beat, 10_000);
     try {
-      return await serve(parsed, privateKeyPem, beat, () => clearInterval(startingBeat));
+      return await serve(parsed, privateKeyPem, beat, () => clearInterval(startingBeat), journal);
     } finally {
       clearInterval(startingBeat);
     }
@@ -518,6 +534,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, deps: MainDeps 
     privateKeyPem: string,
     beat: () => void,
     onStarted: () => void,
+    journal: SessionJournalOptions | undefined,
   ): Promise<number> {
     const dynamo =
       deps.dynamo?.(parsed.dynamoEndpoint) ??
@@ -596,6 +613,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, deps: MainDeps 
         shardId: parsed.shardId,
         shardCount: parsed.shardCount,
         lease,
+        ...(journal ? { journal } : {}),
       });
     } catch (err) {
       await releaseLease();

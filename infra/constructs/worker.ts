@@ -46,6 +46,7 @@ import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
 import { type DeployConfig, KALSHI_BASE_URLS, theoLimits, workerEngineConfig } from '../config.ts';
 import { repoPath } from '../paths.ts';
 import { type DynamoAction, grantIndexQuery, grantItems } from './dynamo-access.ts';
+import { type JournalBucket, journalPrefix } from './journal-bucket.ts';
 
 export interface WorkerProps {
   config: DeployConfig;
@@ -53,6 +54,8 @@ export interface WorkerProps {
   kalshiSecret: ISecret;
   bus: EventBus;
   logRetention: RetentionDays;
+  /** Where each shard uploads its session journal (absent: no journal). */
+  journal?: JournalBucket;
 }
 
 /**
@@ -198,6 +201,14 @@ export class Worker extends Construct {
           // Theos are refreshed every odds.pollEveryMinutes: the worker's age limit follows it.
           THEO_MAX_AGE_MS: String(theoLimits(config).maxAgeMinutes * 60_000),
           ...(config.worker.engine ? { ENGINE_CONFIG: JSON.stringify(config.worker.engine) } : {}),
+          // The session journal: segments collect on the task volume and go to S3 (worker/journal/).
+          ...(props.journal
+            ? {
+                JOURNAL_DIR: `${HEALTH_DIR}/journal`,
+                JOURNAL_BUCKET: props.journal.bucket.bucketName,
+                JOURNAL_PREFIX: journalPrefix(shard),
+              }
+            : {}),
         },
         secrets: {
           KALSHI_KEY_ID: EcsSecret.fromSecretsManager(props.kalshiSecret, 'keyId'),
@@ -209,6 +220,7 @@ export class Worker extends Construct {
       for (const g of WORKER_DYNAMO_GRANTS) grantItems(role, props.table, g.actions, g.keys);
       grantIndexQuery(role, props.table, 'gsi1', WORKER_INDEX_KEYS);
       props.bus.grantPutEventsTo(role);
+      props.journal?.grantPut(role, journalPrefix(shard));
 
       const service = new FargateService(this, `Shard${shard}`, {
         cluster: this.cluster,

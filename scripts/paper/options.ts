@@ -53,6 +53,8 @@ export const zStartOptions = z.object({
   seed: zSeed.optional(),
   config: zPath.optional(),
   live: z.boolean().default(false),
+  journal: zPath.optional(),
+  'no-journal': z.boolean().default(false),
   help: z.boolean().default(false),
 });
 export type StartOptions = z.infer<typeof zStartOptions>;
@@ -120,6 +122,12 @@ export const START_COMMAND = defineCommand({
       type: 'boolean',
       help: 'trade the real Kalshi (KALSHI_ENV=demo|prod, KALSHI_KEY_ID, KALSHI_PRIVATE_KEY_FILE, ODDS_API_KEY; optional host overrides KALSHI_REST_URL, KALSHI_WS_URL, ODDS_API_BASE_URL); no simulator',
     },
+    journal: {
+      type: 'string',
+      arg: 'DIR',
+      help: 'session journal directory, replayable with npm run replay -- --journal DIR (default reports/journal/<start time>)',
+    },
+    'no-journal': { type: 'boolean', help: 'keep no session journal' },
   },
   schema: zStartOptions.omit({ help: true }),
 });

@@ -46,6 +46,8 @@ export interface PaperStackOptions {
   pollEveryMs?: number;
   onProgress?: (step: string) => void;
   log?: (entry: Record<string, unknown>) => void;
+  /** The session journal's directory (worker/journal/); absent: none. */
+  journalDir?: string;
 }
 
 export interface PaperStack {
@@ -157,6 +159,7 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
       ...(opts.quoter ? { quoter: opts.quoter } : {}),
       // Lockstep: the worker's REST buckets pace on scenario time, like the simulator's.
       ...(lockstep ? { restLimiterClock: new StallTolerantClock(lockstep) } : {}),
+      ...(opts.journalDir ? { journal: { dir: opts.journalDir } } : {}),
       log,
     });
     closers.push(() => worker.close());
@@ -196,6 +199,8 @@ export interface LiveStackOptions {
   pollEveryMs?: number;
   onProgress?: (step: string) => void;
   log?: (entry: Record<string, unknown>) => void;
+  /** The session journal's directory (worker/journal/); absent: none. */
+  journalDir?: string;
 }
 
 /**
@@ -263,6 +268,7 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
       },
       store,
       publishRefresh: (r) => serverless.publishRefresh(r),
+      ...(opts.journalDir ? { journal: { dir: opts.journalDir } } : {}),
       log,
     });
     closers.push(() => worker.close());

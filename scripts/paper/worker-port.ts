@@ -14,6 +14,7 @@ import type { EdgeSource } from '../../worker/dashboard/edge-panel.ts';
 import type { DayPnlSource } from '../../worker/dashboard/pnl-panel.ts';
 import type { BookReader, FlattenResult, Quoter } from '../../worker/engine/ports.ts';
 import type { SessionEvent, SessionSnapshot } from '../../worker/engine/session.ts';
+import type { SessionJournalOptions } from '../../worker/journal/session-journal.ts';
 
 export interface PaperWorkerOptions {
   clock: Clock;
@@ -26,6 +27,8 @@ export interface PaperWorkerOptions {
   log: (entry: Record<string, unknown>) => void;
   /** Clock of the REST client's token buckets (headless runs: scenario time); default the wall clock. */
   restLimiterClock?: Clock;
+  /** The session journal (worker/journal/); absent: none. */
+  journal?: SessionJournalOptions;
 }
 
 export interface PaperSession {

@@ -23,6 +23,7 @@ export async function startPaperWorker(opts: PaperWorkerOptions): Promise<PaperW
     publishRefresh: (r) => opts.publishRefresh(r),
     ...(opts.quoter ? { quoter: opts.quoter } : {}),
     ...(opts.restLimiterClock ? { restLimiterClock: opts.restLimiterClock } : {}),
+    ...(opts.journal ? { journal: opts.journal } : {}),
     // Warnings and errors reach the paper log sink; info-level engine events are dropped.
     log: (entry) => {
       if (entry.level === 'warn' || entry.level === 'error') opts.log(entry);

@@ -57,6 +57,10 @@ export const WorkerMetric = {
   FillsBackfilled: 'FillsBackfilled',
   /** Count of WebSocket outages that outlasted `feedDownPauseMs`: our orders were cancelled and quoting paused until resync. */
   FeedDownPauses: 'FeedDownPauses',
+  /** Session-journal failures (worker/journal/), dimension `Kind`: write | cap | encode | ship. Count; trading goes on. */
+  JournalErrors: 'JournalErrors',
+  /** Session-journal entries dropped (cap reached, disk or upload failing). Count since the last heartbeat. */
+  JournalDropped: 'JournalDropped',
   /** The account's cash (`/portfolio/balance`), dollars. Gauge, every cash poll (shared/account/cash.ts). */
   CashBalance: 'CashBalance',
   /** Cash paid for the positions held (returns at settlement), dollars. Gauge, every cash poll. */

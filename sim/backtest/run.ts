@@ -74,6 +74,8 @@ export interface BacktestOptions {
   onProgress?: (doneMs: number, totalMs: number) => void;
   /** Warnings and errors of the worker and the serverless side. */
   log?: (entry: Record<string, unknown>) => void;
+  /** Journals the session (worker/journal/journal-ports.ts): wraps its ports, marks its start and stop. */
+  journal?: (ports: EnginePorts) => { ports: EnginePorts; mark(m: 'start' | 'stop', reason?: string): void };
 }
 
 export interface BacktestStats {
@@ -234,7 +236,8 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     metrics: noMetrics,
     refresh: { publish: (r) => serverless.publishRefresh(r) },
   };
-  const s = new TradingSession(config, ports);
+  const journal = opts.journal?.(ports);
+  const s = new TradingSession(config, journal?.ports ?? ports);
   session = s;
   let sessionEvents = 0;
   const offSession = s.onEvent(() => sessionEvents++);
@@ -330,6 +333,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     await advance(Number.POSITIVE_INFINITY, () => polled);
     let started = false;
     let startError: unknown = null;
+    journal?.mark('start');
     void s.start().then(
       () => {
         started = true;
@@ -368,6 +372,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
 
     // The end: the kill switch cancels until flat while scenario time keeps moving.
     let stopped: { flat: boolean; remaining: number } | null = null;
+    journal?.mark('stop', END_OF_RUN);
     void s
       .stop('sigterm', END_OF_RUN)
       .then((r) => {

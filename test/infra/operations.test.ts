@@ -354,7 +354,7 @@ describe('item 12: the refresh credit reserve', () => {
 });
 
 describe('item 4: outputs for the runbook', () => {
-  it('table, functions, secrets, cluster, one service per shard, topic, DLQ, stage', () => {
+  it('table, functions, secrets, cluster, one service per shard, topic, DLQ, stage, journal bucket', () => {
     const { stack } = buildApp({
       context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], kalshiMm: ENABLED },
       nag: false,
@@ -364,6 +364,7 @@ describe('item 4: outputs for the runbook', () => {
       [
         'AlarmTopicArn',
         'ClusterName',
+        'JournalBucket',
         'KalshiSecretArn',
         'KillSwitchDlqUrl',
         'KillSwitchFunction',

@@ -33,6 +33,7 @@ describe('npm start options', () => {
       port: 8787,
       host: '127.0.0.1',
       live: false,
+      'no-journal': false,
       help: false,
     });
   });
@@ -53,6 +54,8 @@ describe('npm start options', () => {
       ]),
     ).toMatchObject({ scenario: 'a.json', speed: 30, port: 0, seed: 7, config: 'c.json' });
     expect(parseStartOptions(['--live']).live).toBe(true);
+    expect(parseStartOptions(['--journal', 'j']).journal).toBe('j');
+    expect(parseStartOptions(['--no-journal'])['no-journal']).toBe(true);
   });
 
   it('names the bad option', () => {
