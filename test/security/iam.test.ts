@@ -258,8 +258,9 @@ describe('IAM: per role', () => {
       expect(q.resources).toEqual([dlq]);
   });
 
-  it('worker task role: item reads/writes on its keys, index query, PutEvents on its bus; nothing else', () => {
+  it('worker task role: item reads/writes on its keys, index query, PutEvents on its bus, journal puts under its own prefix; nothing else', () => {
     const bus = idOf('AWS::Events::EventBus', /^OddsBus/);
+    const journal = idOf('AWS::S3::Bucket', /^JournalBucket/);
     for (const role of rolesMatching(/^WorkerTask\d+TaskRole/)) {
       const g = grants(role);
       expect([...new Set(g.map((x) => x.action))].sort()).toEqual([
@@ -269,7 +270,17 @@ describe('IAM: per role', () => {
         'dynamodb:Query',
         'dynamodb:UpdateItem',
         'events:PutEvents',
+        's3:PutObject',
       ]);
+      // The session journal: segments go to this shard's prefix of the journal bucket, nowhere else
+      // (no read, no delete, no other shard's prefix).
+      const shard = /^WorkerTask(\d+)TaskRole/.exec(role)![1];
+      for (const st of (statementsOf.get(role) ?? []).filter((x) => actions(x).includes('s3:PutObject'))) {
+        expect(actions(st)).toEqual(['s3:PutObject']);
+        const res = JSON.stringify(st.Resource);
+        expect(res).toContain(journal);
+        expect(res).toContain(`/shard-${shard}/*`);
+      }
       for (const d of dynamo(role)) expect(leadingKeys(d.condition), `${role} ${d.action}`).toBe(true);
       for (const e of g.filter((x) => x.action === 'events:PutEvents')) expect(e.resources).toEqual([bus]);
       // Exactly what the worker does, per action and key prefix (table / gsi1). It only reads theos
