@@ -37,11 +37,19 @@ export interface ExposureOrder {
 /** Signed YES position change of one market if `count` of an order on `side` fills. */
 export const positionDelta = (side: BookSide, count: Centis): Centis => (side === 'bid' ? count : -count);
 
-/** Payoff per outcome (Centis, up to a constant), the quoter's vector; a single market gets its "none" outcome. */
-function payoffs(tickers: readonly string[], positions: ReadonlyMap<string, Centis>): Centis[] {
+/**
+ * Payoff per outcome (Centis, up to a constant), the quoter's vector. A single market, or markets that
+ * are not exhaustive (a 3-way game listed without its TIE market), get one more outcome, "none of
+ * these", which pays 0: a YES on both teams loses on a draw.
+ */
+function payoffs(
+  tickers: readonly string[],
+  positions: ReadonlyMap<string, Centis>,
+  exhaustive = tickers.length >= 2,
+): Centis[] {
   return exposureVector(
     tickers.map((t) => positions.get(t) ?? 0),
-    tickers.length >= 2,
+    exhaustive && tickers.length >= 2,
   );
 }
 
@@ -76,8 +84,9 @@ function payoffRange(
   tickers: readonly string[],
   positions: ReadonlyMap<string, Centis>,
   orders: readonly ExposureOrder[],
+  exhaustive?: boolean,
 ): { high: Centis[]; low: Centis[] } {
-  const high = payoffs(tickers, positions);
+  const high = payoffs(tickers, positions, exhaustive);
   const low = [...high];
   for (const o of orders) {
     const i = tickers.indexOf(o.ticker);
@@ -93,8 +102,9 @@ export function worstSpread(
   tickers: readonly string[],
   positions: ReadonlyMap<string, Centis>,
   orders: readonly ExposureOrder[],
+  exhaustive?: boolean,
 ): Centis {
-  const { high, low } = payoffRange(tickers, positions, orders);
+  const { high, low } = payoffRange(tickers, positions, orders, exhaustive);
   let worst = 0;
   high.forEach((h, i) => {
     low.forEach((l, k) => {
@@ -118,10 +128,11 @@ export function maxAdditionalSize(
   ticker: string,
   side: BookSide,
   limit: Centis,
+  exhaustive?: boolean,
 ): Centis {
   const j = tickers.indexOf(ticker);
   if (j < 0) return 0;
-  const { high, low } = payoffRange(tickers, positions, orders);
+  const { high, low } = payoffRange(tickers, positions, orders, exhaustive);
   let widest = Number.NEGATIVE_INFINITY;
   for (let k = 0; k < high.length; k++) {
     if (k === j) continue;

@@ -13,6 +13,7 @@ import {
   maxAdditionalSize,
   positionDelta,
   signedInventory,
+  worstSpread as worstSpreadOf,
 } from '../../../worker/engine/exposure.ts';
 import type { BookSide } from '../../../worker/engine/ports.ts';
 import { gate, type RiskState } from '../../../worker/engine/risk-gate.ts';
@@ -22,10 +23,14 @@ const THREE = ['S-H', 'S-A', 'S-TIE'];
 const SIDES: BookSide[] = ['bid', 'ask'];
 
 /** Payoff spread (max − min over outcomes) of a position vector: the real worst case in $1 contracts. */
-function payoffSpread(tickers: readonly string[], positions: ReadonlyMap<string, number>): number {
+function payoffSpread(
+  tickers: readonly string[],
+  positions: ReadonlyMap<string, number>,
+  exhaustive = tickers.length >= 2,
+): number {
   const e = exposureVector(
     tickers.map((t) => positions.get(t) ?? 0),
-    tickers.length >= 2,
+    exhaustive,
   );
   return Math.max(...e) - Math.min(...e);
 }
@@ -35,6 +40,7 @@ function worstSpread(
   tickers: readonly string[],
   positions: ReadonlyMap<string, number>,
   orders: readonly ExposureOrder[],
+  exhaustive?: boolean,
 ): number {
   let worst = 0;
   for (let mask = 0; mask < 1 << orders.length; mask++) {
@@ -42,7 +48,7 @@ function worstSpread(
     orders.forEach((o, i) => {
       if (mask & (1 << i)) p.set(o.ticker, (p.get(o.ticker) ?? 0) + positionDelta(o.side, o.remaining));
     });
-    worst = Math.max(worst, payoffSpread(tickers, p));
+    worst = Math.max(worst, payoffSpread(tickers, p, exhaustive));
   }
   return worst;
 }
@@ -123,8 +129,38 @@ describe('risk gate on the payoff spread', () => {
     });
   });
 
-  for (const tickers of [['S-ONE'], TWO, THREE]) {
-    it(`${tickers.length} market(s): admits exactly the room the worst fill path leaves, never more`, () => {
+  it('two winner markets without their TIE market: a YES on both teams loses on the draw, so it counts', () => {
+    const both = state(TWO, 1_000, new Map([['G-A', 1_000]]), []);
+    // Exhaustive (the default for two markets): YES B nets long A down, so the whole size is room.
+    expect(gate(both, { kind: 'create', ticker: 'G-B', side: 'bid', size: 2_000 })).toMatchObject({
+      allow: true,
+      size: 2_000,
+    });
+    // Not exhaustive: YES on both teams pays 1 000 unless it is a draw, then 0: only 1 000 of room.
+    const draw = { ...both, exhaustive: false };
+    expect(gate(draw, { kind: 'create', ticker: 'G-B', side: 'bid', size: 2_000 })).toMatchObject({
+      allow: true,
+      size: 1_000,
+      clipped: true,
+    });
+    // Selling YES A (back toward the draw's payoff) is still free.
+    expect(gate(draw, { kind: 'create', ticker: 'G-A', side: 'ask', size: 1_000 })).toMatchObject({
+      allow: true,
+      size: 1_000,
+    });
+    expect(
+      worstSpreadOf(TWO, new Map([['G-A', 1_000]]), [{ ticker: 'G-B', side: 'bid', remaining: 500 }], false),
+    ).toBe(1_000);
+  });
+
+  const games: [string[], boolean | undefined][] = [
+    [['S-ONE'], undefined],
+    [TWO, undefined],
+    [TWO, false],
+    [THREE, undefined],
+  ];
+  for (const [tickers, exhaustive] of games) {
+    it(`${tickers.length} market(s)${exhaustive === false ? ' without their TIE market' : ''}: admits exactly the room the worst fill path leaves, never more`, () => {
       const order = fc.record({
         slot: fc.nat(5),
         remaining: fc.integer({ min: 0, max: 20 }).map((c) => c * 100),
@@ -150,15 +186,21 @@ describe('risk gate on the payoff spread', () => {
             });
             const orders: ExposureOrder[] = os.map((o) => ({ ...at(o.slot), remaining: o.remaining }));
             const w = at(slot);
-            const room = maxAdditionalSize(tickers, positions, orders, w.ticker, w.side, limit);
+            const room = maxAdditionalSize(tickers, positions, orders, w.ticker, w.side, limit, exhaustive);
             const withSize = (n: number) =>
-              worstSpread(tickers, positions, [...orders, { ...w, remaining: n }]);
-            const before = worstSpread(tickers, positions, orders);
+              worstSpread(tickers, positions, [...orders, { ...w, remaining: n }], exhaustive);
+            const before = worstSpread(tickers, positions, orders, exhaustive);
             // Whatever it admits keeps the worst case where it was (or within the limit) …
             if (room > 0) expect(withSize(room)).toBeLessThanOrEqual(Math.max(limit, before));
             // … and one contract more would pass the limit: the gate is not stricter than the payoff.
             if (before <= limit) expect(withSize(room + 1)).toBeGreaterThan(limit);
-            const d = gate(state(tickers, limit, positions, orders), { kind: 'create', ...w, size });
+            const d = gate(
+              {
+                ...state(tickers, limit, positions, orders),
+                ...(exhaustive === undefined ? {} : { exhaustive }),
+              },
+              { kind: 'create', ...w, size },
+            );
             if (d.allow) expect(withSize(d.size)).toBeLessThanOrEqual(Math.max(limit, before));
           },
         ),
