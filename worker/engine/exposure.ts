@@ -1,17 +1,28 @@
 /**
- * Game exposure: one signed number per outcome, from per-market YES positions.
+ * Game exposure: the spread of the game's payoff over its outcomes, the one
+ * measure of the quoter (shared/risk/inventory.ts `exposureVector`), this
+ * gate and the run recorder (scripts/paper/safety.ts).
  *
- * Holding YES of market m pays if outcome m happens and is, relative to every
- * other outcome, a bet on m; so the exposure to outcome i is
- *   e_i = pos_i − Σ_{j≠i} pos_j.
- * For a two-way game e_A = −e_B: the one signed inventory of the design
- * ("long YES on A, long NO on B: both are long A"). For a three-way game the
- * vector is checked outcome by outcome.
+ * Exactly one outcome pays, so YES of market i pays $1 per contract in
+ * outcome i alone: the book pays p_i (its YES position) in outcome i, and the
+ * worst-case loss in contracts is the spread max_i p_i − min_k p_k (prices
+ * summing to about $1 bound the dollar loss by it). A YES on every outcome
+ * is flat; a YES on two of three risks one contract, not two. A single market
+ * has an implicit second outcome "not this one" that pays 0.
  *
- * Worst case: every order that could move e_i up is assumed filled in full,
- * and separately every order that could move it down. Pending orders count as
- * if resting. Pure functions, integer Centis.
+ * The signed exposure to outcome i is its payoff above the worst other one,
+ *   e_i = p_i − min_{k≠i} p_k,
+ * so max_i |e_i| is the spread. Two-way game: e_A = pos_A − pos_B = −e_B, the
+ * one signed inventory of the design ("long YES on A, long NO on B: both are
+ * long A"), exactly as before. (The former e_i = pos_i − Σ_{j≠i} pos_j agreed
+ * on two-way games but was not a payoff on three-way ones: it counted a YES
+ * on both teams as two contracts of exposure to the draw.)
+ *
+ * Worst case: every order that could widen a pair (i, k) is assumed filled in
+ * full — bids on i, asks on k. Pending orders count as if resting. Pure
+ * functions, integer Centis.
  */
+import { exposureVector } from '../../shared/risk/inventory.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
 import type { BookSide } from './ports.ts';
 
@@ -26,21 +37,36 @@ export interface ExposureOrder {
 /** Signed YES position change of one market if `count` of an order on `side` fills. */
 export const positionDelta = (side: BookSide, count: Centis): Centis => (side === 'bid' ? count : -count);
 
-/** Change of exposure to outcome `outcomeTicker` when market `ticker` moves by `delta`. */
-export const exposureDelta = (outcomeTicker: string, ticker: string, delta: Centis): Centis =>
-  outcomeTicker === ticker ? delta : -delta;
+/**
+ * Payoff per outcome (Centis, up to a constant), the quoter's vector. A single market, or markets that
+ * are not exhaustive (a 3-way game listed without its TIE market), get one more outcome, "none of
+ * these", which pays 0: a YES on both teams loses on a draw.
+ */
+function payoffs(
+  tickers: readonly string[],
+  positions: ReadonlyMap<string, Centis>,
+  exhaustive = tickers.length >= 2,
+): Centis[] {
+  return exposureVector(
+    tickers.map((t) => positions.get(t) ?? 0),
+    exhaustive && tickers.length >= 2,
+  );
+}
 
-/** e_i per outcome (keyed by the outcome's market ticker). */
+/** e_i per outcome (keyed by the outcome's market ticker): its payoff above the worst other outcome. */
 export function exposures(
   tickers: readonly string[],
   positions: ReadonlyMap<string, Centis>,
 ): Map<string, Centis> {
-  const total = tickers.reduce((s, t) => s + (positions.get(t) ?? 0), 0);
+  const p = payoffs(tickers, positions);
   const out = new Map<string, Centis>();
-  for (const t of tickers) {
-    const own = positions.get(t) ?? 0;
-    out.set(t, own - (total - own));
-  }
+  tickers.forEach((t, i) => {
+    let worstOther = Number.POSITIVE_INFINITY;
+    p.forEach((v, k) => {
+      if (k !== i) worstOther = Math.min(worstOther, v);
+    });
+    out.set(t, (p[i] as number) - worstOther);
+  });
   return out;
 }
 
@@ -53,39 +79,47 @@ export function signedInventory(tickers: readonly string[], positions: ReadonlyM
   return worst;
 }
 
-export interface ExposureBounds {
-  /** Highest e_i reachable if every order pushing it up fills. */
-  upper: Centis;
-  /** Lowest e_i reachable if every order pushing it down fills. */
-  lower: Centis;
-}
-
-/** Worst-case bounds per outcome given positions and all live/pending orders of the game. */
-export function worstCase(
+/** Per outcome: its payoff if every bid on it fills (`high`) and if every ask on it fills (`low`). */
+function payoffRange(
   tickers: readonly string[],
   positions: ReadonlyMap<string, Centis>,
   orders: readonly ExposureOrder[],
-): Map<string, ExposureBounds> {
-  const base = exposures(tickers, positions);
-  const out = new Map<string, ExposureBounds>();
-  for (const i of tickers) {
-    let upper = base.get(i) ?? 0;
-    let lower = upper;
-    for (const o of orders) {
-      if (!tickers.includes(o.ticker)) continue;
-      const d = exposureDelta(i, o.ticker, positionDelta(o.side, o.remaining));
-      if (d > 0) upper += d;
-      else lower += d;
-    }
-    out.set(i, { upper, lower });
+  exhaustive?: boolean,
+): { high: Centis[]; low: Centis[] } {
+  const high = payoffs(tickers, positions, exhaustive);
+  const low = [...high];
+  for (const o of orders) {
+    const i = tickers.indexOf(o.ticker);
+    if (i < 0) continue;
+    if (o.side === 'bid') high[i]! += o.remaining;
+    else low[i]! -= o.remaining;
   }
-  return out;
+  return { high, low };
+}
+
+/** Worst payoff spread over every fill path: max over outcomes i ≠ k of high_i − low_k. */
+export function worstSpread(
+  tickers: readonly string[],
+  positions: ReadonlyMap<string, Centis>,
+  orders: readonly ExposureOrder[],
+  exhaustive?: boolean,
+): Centis {
+  const { high, low } = payoffRange(tickers, positions, orders, exhaustive);
+  let worst = 0;
+  high.forEach((h, i) => {
+    low.forEach((l, k) => {
+      if (i !== k) worst = Math.max(worst, h - l);
+    });
+  });
+  return worst;
 }
 
 /**
- * Largest size of a new order on (ticker, side) that keeps every outcome's
- * worst case within ±limit, ignoring outcomes the order moves toward zero.
- * Already-breached directions the order does not push further are not its problem.
+ * Largest size of a new order on (ticker, side) that keeps every pair of
+ * outcomes it widens within the limit over every fill path: a bid on i widens
+ * (i, k) for every k ≠ i, an ask on k widens (i, k) for every i ≠ k. Pairs it
+ * does not widen are not its problem, even when already past the limit (the
+ * reducing side always quotes).
  */
 export function maxAdditionalSize(
   tickers: readonly string[],
@@ -94,14 +128,15 @@ export function maxAdditionalSize(
   ticker: string,
   side: BookSide,
   limit: Centis,
+  exhaustive?: boolean,
 ): Centis {
-  const bounds = worstCase(tickers, positions, orders);
-  let slack = Number.POSITIVE_INFINITY;
-  for (const i of tickers) {
-    const b = bounds.get(i)!;
-    const unit = exposureDelta(i, ticker, positionDelta(side, 1));
-    if (unit > 0) slack = Math.min(slack, limit - b.upper);
-    else if (unit < 0) slack = Math.min(slack, b.lower + limit);
+  const j = tickers.indexOf(ticker);
+  if (j < 0) return 0;
+  const { high, low } = payoffRange(tickers, positions, orders, exhaustive);
+  let widest = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < high.length; k++) {
+    if (k === j) continue;
+    widest = Math.max(widest, side === 'bid' ? high[j]! - low[k]! : high[k]! - low[j]!);
   }
-  return Math.max(0, slack === Number.POSITIVE_INFINITY ? 0 : slack);
+  return widest === Number.NEGATIVE_INFINITY ? 0 : Math.max(0, limit - widest);
 }

@@ -5,6 +5,7 @@
  * a requote judges the game's status from its inputs, asks the quoter, and
  * hands the quotes to the order manager, which gates and sends them.
  */
+import { marketsCoverTheo } from '../../shared/mapping/market-theo.ts';
 import { WorkerMetric } from '../../shared/metrics/names.ts';
 import { marketAverageEntry } from '../../shared/risk/inventory.ts';
 import { gameLimit } from '../../shared/risk/limits.ts';
@@ -243,6 +244,15 @@ export class RequoteLoop {
           positions: this.core.inventory.positions(g.tickers),
           limit: g.limit,
           lot: this.core.config.quoting.sizeStep,
+          // A 3-way game listed without its TIE market: the gate counts the draw, as the quoter does.
+          ...(g.theo
+            ? {
+                exhaustive: marketsCoverTheo(
+                  g.game.markets.map((m) => m.outcome),
+                  Object.keys(g.theo.probabilities),
+                ),
+              }
+            : {}),
         };
       },
     };

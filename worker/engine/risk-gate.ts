@@ -42,6 +42,11 @@ export interface RiskState {
   /** Every live, pending and uncertain order of the game. */
   orders: readonly ExposureOrder[];
   limit: Centis;
+  /**
+   * Do the game's markets cover every outcome? False for a 3-way game listed without its TIE market:
+   * the gate then counts the draw as an outcome that pays none of them. Absent: two or more markets are.
+   */
+  exhaustive?: boolean;
   /** Sizes are rounded down to this lot (whole contracts by default). */
   lot: Centis;
   /**
@@ -97,7 +102,15 @@ export function gate(state: RiskState, write: RiskWrite): RiskDecision {
         // An order whose price is unknown (a ghost) is booked at the price that loses most.
         others.map((o) => ({ ...o, price: o.price ?? (o.side === 'bid' ? MICROS_PER_DOLLAR : 0) })),
       )
-    : maxAdditionalSize(state.tickers, state.positions, others, write.ticker, write.side, state.limit);
+    : maxAdditionalSize(
+        state.tickers,
+        state.positions,
+        others,
+        write.ticker,
+        write.side,
+        state.limit,
+        state.exhaustive,
+      );
   const lot = Math.max(1, state.lot);
   const size = Math.floor(Math.min(write.size, room) / lot) * lot;
   if (size <= 0)
