@@ -13,6 +13,7 @@ import type { FeeSchedule } from '../../shared/pricing/fees.ts';
 import type { StrikeTheoRecord } from '../../shared/pricing/strike-record.ts';
 import type { PriceRange } from '../../shared/pricing/tick-grid.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
+import type { DayPnlPort, EngineLogger, EngineMetrics } from './ports-observability.ts';
 import type { WriteBudget } from './write-budget.ts';
 
 /** `bid` = buy YES, `ask` = sell YES (≡ buy NO at 1 − price), as Kalshi's V2 orders. */
@@ -445,39 +446,14 @@ export function remainingText(r: Pick<FlattenResult, 'remaining'>): string {
 
 // ---------------------------------------------------------------- observability
 
-export type LogFields = Record<
-  string,
-  string | number | boolean | null | undefined | readonly (string | number)[]
->;
-
-export interface EngineLogger {
-  info(event: string, fields?: LogFields): void;
-  warn(event: string, fields?: LogFields): void;
-  error(event: string, fields?: LogFields): void;
-}
-
-export type Dimensions = Record<string, string>;
-
-export interface EngineMetrics {
-  count(name: string, value?: number, dims?: Dimensions): void;
-  gauge(name: string, value: number, dims?: Dimensions): void;
-  timing(name: string, ms: number, dims?: Dimensions): void;
-}
-
-/** A shard's PnL of one trading day, as stored (worker/engine/day-drawdown.ts). */
-export interface DayPnlRecord {
-  day: string;
-  /** The day's realised PnL (net of fees), Micros, as of the last heartbeat. */
-  realised: Micros;
-  /** The day's peak of realised + marked PnL, Micros. */
-  peak: Micros;
-}
-
-/** The store side, bound to one shard. */
-export interface DayPnlPort {
-  load(day: string): Promise<DayPnlRecord | null>;
-  save(record: DayPnlRecord): Promise<void>;
-}
+export type {
+  DayPnlPort,
+  DayPnlRecord,
+  Dimensions,
+  EngineLogger,
+  EngineMetrics,
+  LogFields,
+} from './ports-observability.ts';
 
 /** Everything a TradingSession is built from. */
 export interface EnginePorts {
