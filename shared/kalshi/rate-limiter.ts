@@ -238,8 +238,18 @@ export class KalshiRateLimiter {
    * can never pass and is refused.
    */
   acquire(bucket: BucketName, cost: number, priority: Priority): Promise<void> {
+    return this.acquireNow(bucket, cost, priority) ?? Promise.resolve();
+  }
+
+  /**
+   * `acquire` without a promise turn when it can: null when the tokens (or the credit) were taken now,
+   * synchronously; otherwise `acquire`'s promise (a wait in the queue, or the refusal). The write path
+   * calls this before `sign()`: an `await` on an already-resolved promise still costs a turn of the loop.
+   */
+  acquireNow(bucket: BucketName, cost: number, priority: Priority): Promise<void> | null {
     const b = this.buckets[bucket];
-    if (cost > 0) cost -= b.spendCredit(cost, this.clock.now());
+    const now = this.clock.now();
+    if (cost > 0) cost -= b.spendCredit(cost, now);
     if (cost > b.config.capacity) {
       return Promise.reject(
         new RateLimitError(
@@ -247,7 +257,15 @@ export class KalshiRateLimiter {
         ),
       );
     }
-    if (cost <= 0) return Promise.resolve();
+    if (cost <= 0) return null;
+    // Nobody waits and the tokens are there: what `pump` would do at once, without the promise.
+    if (b.queue.length === 0) {
+      b.refill(now);
+      if (b.tokens + 1e-9 >= cost) {
+        b.tokens -= cost;
+        return null;
+      }
+    }
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = { cost, priority, seq: this.seq++, resolve, reject };
       const i = b.queue.findIndex((q) => q.priority > priority);

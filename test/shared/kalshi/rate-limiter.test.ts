@@ -240,3 +240,82 @@ describe("reservations: the write bucket is the engine's write budget", () => {
     );
   });
 });
+
+describe('acquireNow: tokens at hand are taken without a promise turn', () => {
+  const lim3 = () => {
+    const clock = new ManualClock(0);
+    const lim = new KalshiRateLimiter(clock, {
+      read: { refillPerSec: 10, capacity: 10 },
+      write: { refillPerSec: 10, capacity: 30 },
+    });
+    return { clock, lim };
+  };
+
+  it('takes the tokens, or the reserved credit, synchronously when nobody waits', () => {
+    const { lim } = lim3();
+    expect(lim.acquireNow('write', 10, PRIORITY.create)).toBeNull();
+    expect(lim.snapshot().write.tokens).toBe(20);
+    expect(lim.reserve('write', 10)).toBe(true);
+    expect(lim.acquireNow('write', 10, PRIORITY.create)).toBeNull();
+    expect(lim.snapshot().write.tokens).toBe(10);
+  });
+
+  it('queues behind a waiting request even when the tokens would pay it, and serves by priority', async () => {
+    const { clock, lim } = lim3();
+    expect(lim.acquireNow('write', 25, PRIORITY.write)).toBeNull();
+    const order: string[] = [];
+    void lim.acquireNow('write', 10, PRIORITY.create)?.then(() => order.push('create'));
+    // 5 tokens pay a cancel of 2 but a create waits: the cancel goes in the queue (ahead of it).
+    const cancel = lim.acquireNow('write', 2, PRIORITY.cancel);
+    expect(cancel).not.toBeNull();
+    void cancel?.then(() => order.push('cancel'));
+    await flush();
+    expect(order).toEqual(['cancel']);
+    clock.advance(700);
+    await flush();
+    expect(order).toEqual(['cancel', 'create']);
+  });
+
+  it('refuses a cost above capacity as acquire does', async () => {
+    const { lim } = lim3();
+    await expect(lim.acquireNow('write', 31, PRIORITY.create)).rejects.toBeInstanceOf(RateLimitError);
+  });
+
+  it('leaves the buckets as acquire would, over any sequence of requests and clock steps', async () => {
+    const step = fc.record({
+      cost: fc.integer({ min: 0, max: 30 }),
+      priority: fc.constantFrom(PRIORITY.cancel, PRIORITY.write, PRIORITY.create),
+      reserve: fc.boolean(),
+      advanceMs: fc.integer({ min: 0, max: 400 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 25 }), async (steps) => {
+        const now = lim3();
+        const promised = lim3();
+        // close() below rejects whoever still waits: that is the end of the run, not a failure.
+        const closed = () => {};
+        const servedNow: number[] = [];
+        const servedPromised: number[] = [];
+        for (const [i, s] of steps.entries()) {
+          if (s.reserve) {
+            expect(now.lim.reserve('write', s.cost)).toBe(promised.lim.reserve('write', s.cost));
+          }
+          const wait = now.lim.acquireNow('write', s.cost, s.priority);
+          if (wait === null) servedNow.push(i);
+          else void wait.then(() => servedNow.push(i), closed);
+          // The reference: the promise path that `await limiter.acquire()` took before.
+          void promised.lim.acquire('write', s.cost, s.priority).then(() => servedPromised.push(i), closed);
+          await flush();
+          expect(servedNow).toEqual(servedPromised);
+          expect(now.lim.snapshot()).toEqual(promised.lim.snapshot());
+          now.clock.advance(s.advanceMs);
+          promised.clock.advance(s.advanceMs);
+          await flush();
+        }
+        now.lim.close();
+        promised.lim.close();
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
