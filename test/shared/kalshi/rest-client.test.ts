@@ -553,6 +553,43 @@ describe.each(TRANSPORTS)('KalshiRestClient over %s', (_name, transport) => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('a write with tokens at hand reaches sign() in the caller’s turn, its body as sent', async () => {
+    const signed: string[] = [];
+    const recording: Signer = {
+      keyId: signer.keyId,
+      sign: (ts, method, path) => {
+        signed.push(`${method} ${path}`);
+        return signer.sign(ts, method, path);
+      },
+    };
+    const { server, client } = await setup(
+      (_req, res) => json(res, 201, { order_id: 'o-1', fill_count: '0.00', remaining_count: '10.00' }),
+      { signer: recording },
+    );
+    const create = client.createOrder({ ...ORDER, client_order_id: 'c-1' });
+    // No promise turn between the decision and the signature (no await on the limiter, no zod pass).
+    expect(signed).toEqual(['POST /trade-api/v2/portfolio/events/orders']);
+    await create;
+    const amend = client.amendOrder('o-1', {
+      ticker: ORDER.ticker,
+      side: 'bid',
+      price: 450_000,
+      count: 1000,
+    });
+    expect(signed).toHaveLength(2);
+    await amend.catch(() => {});
+    expect(JSON.parse(server.requests[0]!.body)).toMatchObject({
+      client_order_id: 'c-1',
+      ticker: ORDER.ticker,
+    });
+    expect(JSON.parse(server.requests[1]!.body)).toEqual({
+      ticker: ORDER.ticker,
+      side: 'bid',
+      price: '0.4500',
+      count: '10.00',
+    });
+  });
+
   it('a success body that does not match the schema is an error naming the field', async () => {
     const { client } = await setup((_req, res) =>
       json(res, 200, { exchange_active: 'yes', trading_active: true }),
