@@ -87,7 +87,9 @@ export type SessionEvent =
   | { type: 'alert'; alert: Alert }
   | { type: 'kill'; state: KillState }
   | { type: 'connection'; state: 'up' | 'down' }
-  | { type: 'reconciled'; changes: number };
+  | { type: 'reconciled'; changes: number }
+  /** The lifecycle channel said a market of one of our games is determined or settled. */
+  | { type: 'settled'; ticker: string; eventTicker: string; kind: 'determined' | 'settled' };
 
 /** Everything the projection reads, none of it written. */
 export interface ProjectionInput {
