@@ -9,10 +9,11 @@ import type { EngineConfig } from '../../shared/config/engine-config.ts';
 import { MAKER_USER } from '../../sim/main.ts';
 import type { RulerScore } from '../../sim/scenario/ruler.ts';
 import { RulerRecorder } from '../../sim/scenario/ruler-recorder.ts';
-import { type UptimeReport, UptimeTracker } from '../../sim/scenario/uptime.ts';
+import { ScenarioUptime } from '../../sim/scenario/scenario-uptime.ts';
+import type { UptimeReport } from '../../sim/scenario/uptime.ts';
 import type { Quoter } from '../../worker/engine/ports.ts';
 import type { ChartLineSet } from './charts.ts';
-import { faultWindows, livenessSamples } from './liveness.ts';
+import { effectSample, livenessSamples } from './liveness.ts';
 import { RunRecorder } from './recorder.ts';
 import type { RunRecord } from './scoreboard.ts';
 import { type PaperStack, startPaperStack } from './stack.ts';
@@ -145,13 +146,14 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessResult
   const end = world.endMs;
   let endTime = end;
   // Liveness, sampled at the step cadence: the worker's reasons against what rests on the exchange.
-  const uptime = new UptimeTracker();
-  for (const w of faultWindows(world.scenario.faults, start)) uptime.fault(w.startMs, w.endMs);
-  const sampleLiveness = (t: number) =>
-    uptime.observe(
-      t,
-      livenessSamples(stack.worker.session.snapshot().games, sim.kalshi.admin.restingOrders(MAKER_USER)),
+  // Fault windows by chaos's rule: injection + direct effect (the feed's reconnect), capped at 10 s.
+  const uptime = new ScenarioUptime(world.scenario.faults, start);
+  const sampleLiveness = (t: number) => {
+    const snap = stack.worker.session.snapshot();
+    uptime.observe(t, livenessSamples(snap.games, sim.kalshi.admin.restingOrders(MAKER_USER)), () =>
+      effectSample(snap.connection, sim.kalshi.faults.current),
     );
+  };
   try {
     if (stack.lockstep) {
       const lockstep = stack.lockstep;

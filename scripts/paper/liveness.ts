@@ -3,8 +3,11 @@
  * from the worker, its eligible sides (`eligibleSides` of sim/scenario/uptime.ts, as chaos counts them)
  * and which of those rest on the exchange (the simulator's truth, not the worker's word).
  * Fault windows are the scenario's faults: a durational fault from its start to its end, a one-shot
- * fault (a dropped socket) at its instant, so recovery is measured from it.
+ * fault (a dropped socket) at its instant, so recovery is measured from it; the uptime adds each
+ * one's direct effect (sim/scenario/scenario-uptime.ts, fed with `effectSample`).
  */
+import type { FaultSettings } from '../../sim/kalshi/faults.ts';
+import type { EffectSample } from '../../sim/scenario/scenario-uptime.ts';
 import type { FaultConfig } from '../../sim/scenario/schema.ts';
 import { eligibleSides, type GameSample, type MarketModes } from '../../sim/scenario/uptime.ts';
 import type { GameView } from '../../worker/engine/session.ts';
@@ -36,4 +39,16 @@ export function faultWindows(
     const at = startMs + Math.round(f.atMinute * 60_000);
     return { startMs: at, endMs: at + Math.round((f.durationMinutes ?? 0) * 60_000) };
   });
+}
+
+/** What a fault's effect is judged on (sim/scenario/scenario-uptime.ts): the worker's feed, queued REST errors. */
+export function effectSample(
+  connection: { state: 'up' | 'down'; sinceMs: number } | null,
+  faults: Pick<FaultSettings, 'rest429Remaining' | 'rest5xxRemaining'>,
+): EffectSample {
+  return {
+    feed: connection ? { up: connection.state === 'up', sinceMs: connection.sinceMs } : null,
+    rest429Remaining: faults.rest429Remaining,
+    rest5xxRemaining: faults.rest5xxRemaining,
+  };
 }

@@ -115,7 +115,9 @@ export class RunRecorder {
     const positions = new Map(kalshi.admin.positions(userId).map((p) => [p.ticker, p.position]));
     const resting = kalshi.admin.restingOrders(userId);
     for (const g of view.games) {
-      this.limits.set(g.id, Math.max(this.limits.get(g.id) ?? 0, g.inventoryLimit));
+      // The game's highest limit since its start, as the gate saw it, not only what the samples caught
+      // (a limit raised and lowered between two samples showed its position as a false breach).
+      this.limits.set(g.id, Math.max(this.limits.get(g.id) ?? 0, g.inventoryLimitMax ?? g.inventoryLimit));
       for (const m of g.markets) {
         if (m.theo === null) continue;
         const path = this.theo[m.ticker] ?? [];

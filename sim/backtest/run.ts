@@ -12,11 +12,11 @@
  * (microtasks and the session's setImmediate requote) before time moves on.
  *
  * The result is the lockstep run's (scripts/paper/headless.ts): the same
- * RunRecorder, RulerRecorder and UptimeTracker, so the scoreboard is the same.
+ * RunRecorder, RulerRecorder and ScenarioUptime, so the scoreboard is the same.
  */
 
 import type { ChartLineSet } from '../../scripts/paper/charts.ts';
-import { faultWindows, livenessSamples } from '../../scripts/paper/liveness.ts';
+import { effectSample, livenessSamples } from '../../scripts/paper/liveness.ts';
 import { RunRecorder } from '../../scripts/paper/recorder.ts';
 import type { RunRecord } from '../../scripts/paper/scoreboard.ts';
 import { PAPER_BOOKMAKERS } from '../../scripts/paper/serverless.ts';
@@ -37,8 +37,9 @@ import { kalshiFaultSwitch, unknownKalshiFaults } from '../scenario/kalshi-fault
 import type { RulerScore } from '../scenario/ruler.ts';
 import { RulerRecorder } from '../scenario/ruler-recorder.ts';
 import { ScenarioRunner } from '../scenario/runner.ts';
+import { ScenarioUptime } from '../scenario/scenario-uptime.ts';
 import { loadScenario, type Scenario, ScenarioError } from '../scenario/schema.ts';
-import { type UptimeReport, UptimeTracker } from '../scenario/uptime.ts';
+import type { UptimeReport } from '../scenario/uptime.ts';
 import { buildWorld, type World } from '../scenario/world.ts';
 import { VirtualClock } from './clock.ts';
 import { InMemoryFeed } from './feed.ts';
@@ -313,8 +314,8 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       return null;
     },
   });
-  const uptime = new UptimeTracker();
-  for (const w of faultWindows(scenario.faults, world.startMs)) uptime.fault(w.startMs, w.endMs);
+  // Fault windows by chaos's rule: injection + direct effect (the feed's reconnect), capped at 10 s.
+  const uptime = new ScenarioUptime(scenario.faults, world.startMs);
   const end = world.endMs;
   const sampleMs = opts.sampleMs ?? 5_000;
   const livenessMs = opts.livenessMs ?? 1_000;
@@ -355,7 +356,9 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     let nextSample = clock.now();
     const sample = () => {
       const t = clock.now();
-      uptime.observe(t, livenessSamples(s.quotingModes(), engine.restingOrders(BACKTEST_USER)));
+      uptime.observe(t, livenessSamples(s.quotingModes(), engine.restingOrders(BACKTEST_USER)), () =>
+        effectSample(s.snapshot().connection, faults.current),
+      );
       if (t >= nextSample) {
         // A book is compared with the exchange's only when nothing is on the wire to it: a feed
         // delivery in flight is latency, not a wrong book (lockstep samples once everything landed).

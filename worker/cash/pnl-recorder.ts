@@ -1,6 +1,7 @@
 /**
  * Keeps the record the daily PnL report reads (scripts/report.ts): our settlements, polled from
- * `/portfolio/settlements` every `cash.settlementPollMs` and stored once per market, and the index
+ * `/portfolio/settlements` every `cash.settlementPollMs` — and `settledPollDelayMs` after the lifecycle
+ * channel says a market of ours settled — and stored once per market, and the index
  * of which games had money move on which trading day (a fill, from the session's events, or a
  * settlement). The fills themselves are stored by the session's audit (FILL#). A failed poll is
  * counted and retried at the next; a settlement the record cannot price is logged and skipped.
@@ -30,6 +31,8 @@ export interface PnlRecorderOptions {
   pollMs: number;
   /** The first poll reaches back this far (settlements made while no worker ran). */
   lookbackMs?: number;
+  /** A market's `settled` lifecycle event polls this long after (a game's markets settle together). */
+  settledPollDelayMs?: number;
   metrics: EngineMetrics;
   log: EngineLogger;
 }
@@ -53,6 +56,8 @@ export function settlementRecordOf(s: Settlement): SettlementRecord | { error: s
 }
 
 const DAY_MS = 86_400_000;
+/** Kalshi lists the settlement within seconds of the event; a game's markets settle in one burst. */
+export const SETTLED_POLL_DELAY_MS = 5_000;
 
 export class PnlRecorder {
   private readonly loop: PollLoop;
@@ -95,6 +100,14 @@ export class PnlRecorder {
     if (!write) return;
     this.writes.add(write);
     void write.finally(() => this.writes.delete(write));
+  }
+
+  /**
+   * The lifecycle channel said a market settled: poll `settledPollDelayMs` later (debounced), not a
+   * whole period later. Only while started (the shard that polls settlements).
+   */
+  settled(): void {
+    this.loop.soon(this.opts.settledPollDelayMs ?? SETTLED_POLL_DELAY_MS);
   }
 
   /** One settlement poll (what the timer runs); concurrent calls share the one in flight. */
@@ -163,7 +176,14 @@ export function startPnlRecorder(o: {
   /** The trading day's PnL for the dashboard is rebuilt this often (where settlements are polled). */
   dayPnlRefreshMs?: number;
   session: SessionForStops & {
-    onEvent(l: (e: { type: string; fill?: { eventTicker: string; atMs: number } }) => void): () => void;
+    onEvent(
+      l: (e: {
+        type: string;
+        fill?: { eventTicker: string; atMs: number };
+        eventTicker?: string;
+        kind?: string;
+      }) => void,
+    ): () => void;
   };
   /** Theos and mappings, where given, mark the day's open positions at theo. */
   store: Pick<Store, 'fills' | 'settlements' | 'gameDays' | 'theoStops'> &
@@ -183,9 +203,6 @@ export function startPnlRecorder(o: {
 } | null {
   if (!o.store.settlements || !o.store.gameDays) return null;
   const recorder = new PnlRecorder({ ...o, settlements: o.store.settlements, gameDays: o.store.gameDays });
-  const off = o.session.onEvent((e) => {
-    if (e.type === 'fill' && e.fill) recorder.fill(e.fill);
-  });
   if (o.pollSettlements) recorder.start();
   // The day's PnL from the record, where the record is complete (the shard that polls settlements).
   const day = o.pollSettlements
@@ -215,6 +232,14 @@ export function startPnlRecorder(o: {
         })
       : null;
   stops?.start();
+  const off = o.session.onEvent((e) => {
+    if (e.type === 'fill' && e.fill) recorder.fill(e.fill);
+    else if (e.type === 'settled' && e.eventTicker) {
+      // `determined` carries the result (theo-stops asks for it); the settlement is listed at `settled`.
+      if (e.kind === 'settled') recorder.settled();
+      stops?.determined(e.eventTicker);
+    }
+  });
   return {
     recorder,
     day,

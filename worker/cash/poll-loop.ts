@@ -20,6 +20,7 @@ export class PollLoop {
   private timer: TimerHandle | null = null;
   private stopped = true;
   private inFlight: Promise<void> | null = null;
+  private soonTimer: TimerHandle | null = null;
 
   constructor(private readonly o: PollLoopOptions) {}
 
@@ -34,6 +35,22 @@ export class PollLoop {
     this.stopped = true;
     if (this.timer) this.o.clock.clearTimeout(this.timer);
     this.timer = null;
+    if (this.soonTimer) this.o.clock.clearTimeout(this.soonTimer);
+    this.soonTimer = null;
+  }
+
+  /**
+   * An extra run `delayMs` from now (an event says there is news: a market settled), debounced: a
+   * burst of calls (every market of a game settles together) arms one run. Nothing while stopped;
+   * the periodic timer carries on as before.
+   */
+  soon(delayMs: number): void {
+    if (this.stopped || this.soonTimer) return;
+    this.soonTimer = this.o.clock.setTimeout(() => {
+      this.soonTimer = null;
+      if (this.stopped) return;
+      this.runNow().catch((err: unknown) => this.o.onError?.(err));
+    }, delayMs);
   }
 
   /** One run now; concurrent calls (and the timer) share the one in flight. Rejects if it fails. */

@@ -2,9 +2,11 @@
  * Theo against outcomes: every game the session shows (quoted or not) has its theo per market
  * written at its stop (checked every `everyMs` on the worker's clock), its game indexed for the
  * stop's trading day, and — once Kalshi has determined every market (`GET /markets/{ticker}`,
- * asked at most every `resultEveryMs` per game) — written again with the results. Games waiting
- * for results are held in memory: a restart leaves those without results (the report counts them
- * as unresolved, never as losses).
+ * asked at most every `resultEveryMs` per game, and soon after the lifecycle channel says one of
+ * its markets is determined) — written again with the results. Games waiting for results are held
+ * in memory and rebuilt at start from the store (the stops indexed on the last `restoreDays`
+ * trading days whose record has a market without a result), so a restart neither loses them nor
+ * writes a recorded stop again; one still unresolved is counted so by the report, never as a loss.
  */
 import type { Clock } from '../../shared/clock.ts';
 import type { GameTheos } from '../../shared/pnl/game-theos.ts';
@@ -33,6 +35,8 @@ export class TheoStopRecorder {
   private readonly loop: PollLoop;
   private readonly recorded = new Set<string>();
   private readonly pending = new Map<string, { record: TheoStop; askedAt: number }>();
+  /** The games already recorded and those waiting for results, read back from the store once. */
+  private restored = false;
 
   constructor(
     private readonly o: {
@@ -48,6 +52,10 @@ export class TheoStopRecorder {
       references?: (eventTicker: string) => Promise<GameTheos | null>;
       everyMs?: number;
       resultEveryMs?: number;
+      /** A `determined` lifecycle event asks for the game's results this long after (debounced). */
+      determinedDelayMs?: number;
+      /** Trading days (today and before) whose stops are read back at start. Default 3. */
+      restoreDays?: number;
       log: EngineLogger;
     },
   ) {
@@ -73,6 +81,14 @@ export class TheoStopRecorder {
     return this.loop.idle();
   }
 
+  /** The lifecycle channel said a market of the game is determined: ask for its results soon. */
+  determined(eventTicker: string): void {
+    const p = this.pending.get(eventTicker);
+    if (p) p.askedAt = Number.NEGATIVE_INFINITY;
+    // Also when not yet pending: the stop may not have been recorded yet (the pass records it first).
+    this.loop.soon(this.o.determinedDelayMs ?? 5_000);
+  }
+
   /** One pass (what the timer runs); concurrent calls share the one in flight. */
   pass(): Promise<void> {
     return this.loop.runNow();
@@ -88,8 +104,33 @@ export class TheoStopRecorder {
     }
   }
 
+  /** Games recorded on the last trading days: those with a result missing wait for it again. */
+  private async restore(now: number): Promise<void> {
+    const days = new Set<string>();
+    for (let k = 0; k < (this.o.restoreDays ?? 3); k++) days.add(tradingDay(now - k * 86_400_000));
+    for (const day of days) {
+      for (const game of await this.o.gameDays.games(day)) {
+        if (this.recorded.has(game)) continue;
+        const record = await this.o.stops.get(game);
+        if (!record) continue; // a game with only fills or settlements that day
+        this.recorded.add(game);
+        if (record.markets.some((m) => m.result === null)) this.pending.set(game, { record, askedAt: 0 });
+      }
+    }
+  }
+
   private async run(): Promise<void> {
     const now = this.o.clock.now();
+    if (!this.restored) {
+      try {
+        await this.restore(now);
+        this.restored = true;
+      } catch (err) {
+        // Recording before knowing what is recorded would write results over with nulls: next pass.
+        this.o.log.warn('theo_stop_restore_failed', { error: String(err) });
+        return;
+      }
+    }
     for (const g of this.o.session.snapshot().games) {
       if (g.stopAtMs === null || g.stopAtMs > now || this.recorded.has(g.eventTicker)) continue;
       const refs = await this.references(g.eventTicker);

@@ -101,6 +101,7 @@ export function sessionDashboard(opts: SessionDashboardOptions): DashboardSource
         })),
         inventory: g.inventory,
         inventoryLimit: Math.max(0, g.limit),
+        inventoryLimitMax: Math.max(0, g.limit, g.maxLimit ?? 0),
         pnlRealized: Math.round(g.pnl.realised),
         pnlMarked: Math.round(g.pnl.marked),
       };

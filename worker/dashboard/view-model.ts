@@ -66,6 +66,8 @@ export const zGameView = z.object({
   /** One signed inventory per game: + long the first team. */
   inventory: centis,
   inventoryLimit: centis.nonnegative(),
+  /** The highest limit since the game's start (a run's recorder judges breaches by it). */
+  inventoryLimitMax: centis.nonnegative().optional(),
   pnlRealized: micros,
   pnlMarked: micros,
 });

@@ -85,6 +85,8 @@ export class FeedLink {
     if (kind === 'closed' || kind === 'determined' || kind === 'settled') {
       const g = eventTicker ? this.core.games.get(eventTicker) : undefined;
       if (g) g.closed = true;
+      // The settlement poller asks soon after (worker/cash/pnl-recorder.ts), not a period later.
+      if (kind !== 'closed' && eventTicker) this.core.emit({ type: 'settled', ticker, eventTicker, kind });
     } else if ((kind === 'other' || kind === 'dates') && eventTicker) {
       if (kind === 'dates') this.core.startWatch.changed(eventTicker, this.core.ports.clock.now()); // start uncertain until listed
       this.registry.relist(eventTicker, true); // dates or tick structure changed

@@ -64,6 +64,11 @@ export interface GameView {
   markets: MarketView[];
   inventory: Centis;
   limit: Centis;
+  /**
+   * The highest limit since the game's start: the gate bounds by the depth-based limit of the
+   * moment, so a position reached under a raised limit is within bounds after it falls again.
+   */
+  maxLimit?: Centis;
   pnl: { realised: Micros; marked: Micros };
   reasons: string[];
 }
@@ -87,7 +92,9 @@ export type SessionEvent =
   | { type: 'alert'; alert: Alert }
   | { type: 'kill'; state: KillState }
   | { type: 'connection'; state: 'up' | 'down' }
-  | { type: 'reconciled'; changes: number };
+  | { type: 'reconciled'; changes: number }
+  /** The lifecycle channel said a market of one of our games is determined or settled. */
+  | { type: 'settled'; ticker: string; eventTicker: string; kind: 'determined' | 'settled' };
 
 /** Everything the projection reads, none of it written. */
 export interface ProjectionInput {
@@ -169,6 +176,7 @@ export function projectSnapshot(input: ProjectionInput): SessionSnapshot {
       markets,
       inventory: signedInventory(g.tickers, positions),
       limit: g.limit,
+      maxLimit: Math.max(g.maxLimit, g.limit),
       pnl: { realised, marked },
       reasons: g.lastQuotes?.reasons ?? [],
     });

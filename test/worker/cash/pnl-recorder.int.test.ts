@@ -99,4 +99,43 @@ describe('PnL recorder', () => {
     await rec.idle();
     expect(await store.gameDays!.games('2026-11-26')).toEqual(['KXNHLGAME-26NOV26BOSNYR']);
   });
+
+  it('a settled market polls 5 s later, once for a burst, not a period later; nothing once stopped', async () => {
+    const clock = new ManualClock(T + 60_000);
+    let polls = 0;
+    const rec = new PnlRecorder({
+      clock,
+      rest: {
+        allSettlements: async () => {
+          polls++;
+          return [];
+        },
+      },
+      settlements: store.settlements!,
+      gameDays: store.gameDays!,
+      pollMs: 3_600_000,
+      metrics: recordingMetrics(),
+      log: recordingLog(),
+    });
+    rec.start();
+    await rec.idle();
+    expect(polls).toBe(1);
+    // Both markets of a game settle in the same second.
+    rec.settled();
+    rec.settled();
+    clock.advance(4_999);
+    await rec.idle();
+    expect(polls).toBe(1);
+    clock.advance(1);
+    await rec.idle();
+    expect(polls).toBe(2);
+    clock.advance(60_000);
+    await rec.idle();
+    expect(polls).toBe(2);
+    rec.settled();
+    rec.stop();
+    clock.advance(10_000);
+    await rec.idle();
+    expect(polls).toBe(2);
+  });
 });

@@ -257,6 +257,72 @@ describe('theo at the stop', () => {
     expect(calibrationOf([]).books.pinnacle).toEqual({ markets: 0, brier: null, theoBrier: null, table: [] });
   });
 
+  it('a restart reads back the stops waiting for results: asks for them, never writes a recorded stop again; a determined market asks soon', async () => {
+    const game = 'KXNHLGAME-26NOV25BOSNYR';
+    const results: Record<string, string | null> = { [`${game}-BOS`]: null, [`${game}-NYR`]: null };
+    const asked: string[] = [];
+    let theo = 0.55;
+    const recorder = (clock: ManualClock) =>
+      new TheoStopRecorder({
+        clock,
+        session: {
+          snapshot: () => ({
+            games: [
+              {
+                eventTicker: game,
+                sport: 'nhl',
+                stopAtMs: STOP,
+                theo: { books: 4 },
+                markets: [
+                  { ticker: `${game}-BOS`, theo },
+                  { ticker: `${game}-NYR`, theo: theo === 0.55 ? 0.45 : 0.3 },
+                ],
+              },
+            ],
+          }),
+        },
+        stops: store.theoStops!,
+        gameDays: store.gameDays!,
+        rest: {
+          getMarket: async (t) => {
+            asked.push(t);
+            return { result: results[t] ?? null };
+          },
+        },
+        resultEveryMs: 3_600_000,
+        log: recordingLog(),
+      });
+    const first = recorder(new ManualClock(STOP + 1_000));
+    await first.pass();
+    expect((await store.theoStops!.get(game))?.markets.map((m) => m.theo)).toEqual([0.55, 0.45]);
+    expect(asked).toHaveLength(2);
+
+    // The worker restarts; the session's theo has moved since the stop.
+    theo = 0.7;
+    const clock = new ManualClock(STOP + 120_000);
+    const second = recorder(clock);
+    second.start();
+    await second.pass();
+    expect((await store.theoStops!.get(game))?.markets.map((m) => m.theo)).toEqual([0.55, 0.45]);
+    expect(asked).toHaveLength(4); // the first ask of this process
+
+    // The lifecycle channel says a market is determined: asked 5 s later, not an hour later.
+    results[`${game}-BOS`] = 'no';
+    results[`${game}-NYR`] = 'yes';
+    second.determined(game);
+    second.determined(game);
+    clock.advance(5_000);
+    await second.idle();
+    expect(asked).toHaveLength(6);
+    expect(await store.theoStops!.get(game)).toMatchObject({
+      markets: [
+        { ticker: `${game}-BOS`, theo: 0.55, result: 'no' },
+        { ticker: `${game}-NYR`, theo: 0.45, result: 'yes' },
+      ],
+    });
+    second.stop();
+  });
+
   it('Brier: 0 for certain right forecasts, 0.25 for always 50 %, null without samples', () => {
     expect(
       brierScore([

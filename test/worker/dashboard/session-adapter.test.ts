@@ -161,6 +161,17 @@ describe('session → dashboard adapter', () => {
     expect(state.killed).toBe(false);
   });
 
+  it("shows the game's highest limit since its start beside the limit of the moment (the run recorder judges by it)", () => {
+    const session = new FakeSession();
+    session.snap.games[0]!.maxLimit = 8_000;
+    const dash = sessionDashboard({ session, now: () => T, mode: 'paper', venue: 'simulator' });
+    const g = zDashboardState.parse(dash.snapshot()).games[0]!;
+    expect(g).toMatchObject({ inventoryLimit: 5_000, inventoryLimitMax: 8_000 });
+    // A snapshot without it (older worker): the limit of the moment.
+    delete session.snap.games[0]!.maxLimit;
+    expect(zDashboardState.parse(dash.snapshot()).games[0]!.inventoryLimitMax).toBe(5_000);
+  });
+
   it('takes deeper levels from the book reader when the book is valid', () => {
     const session = new FakeSession();
     const levels = [1, 2, 3, 4].map((i) => ({ price: 530_000 - i * 10_000, size: i * 100 }));

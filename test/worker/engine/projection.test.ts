@@ -88,6 +88,14 @@ function input(g: GameState, inventory: Inventory, orders: LiveOrder[] = []): Pr
 }
 
 describe('projectSnapshot', () => {
+  it("shows the highest limit since the game's start beside the limit of the moment", () => {
+    const snap = projectSnapshot(input(game({ limit: 600, maxLimit: 1_500 }), new Inventory()));
+    expect(snap.games[0]).toMatchObject({ limit: 600, maxLimit: 1_500 });
+    // Before the first requote raises it, the limit of the moment is the highest.
+    const first = projectSnapshot(input(game({ limit: 1_000, maxLimit: 0 }), new Inventory()));
+    expect(first.games[0]!.maxLimit).toBe(1_000);
+  });
+
   it('shows books, our slots, modes (a denied slot has none), the start and the theo age', () => {
     const inv = new Inventory();
     const order: LiveOrder = {
