@@ -77,11 +77,15 @@ export class RequoteLoop {
       g.tickers.map((t) => [t, this.core.ports.books.book(t)]),
     );
     for (const [t, b] of books) if (b?.valid) this.seenBook.add(t);
-    // A market whose trusted correction is still owed has a position we cannot vouch for yet: hold, do not quote.
+    // A game's strike markets (ladders, only with the strikeTheos port) rest, sync and are gated with it.
+    const strikes = this.core.ports.strikeTheos ? quotedStrikes(g) : [];
+    const tickers = strikes.length > 0 ? [...g.tickers, ...strikes] : g.tickers;
+    // A market whose trusted correction is still owed has a position we cannot vouch for yet (a strike's too:
+    // the game's payoff gate reads it): hold, do not quote.
     const judgeable =
       this.core.everUp &&
       g.tickers.every((t) => this.seenBook.has(t)) &&
-      !g.tickers.some((t) => this.owesTrust(t));
+      !tickers.some((t) => this.owesTrust(t));
     if (!judgeable && !g.closed && g.stopAtMs !== null && now < g.stopAtMs && !g.halted) {
       // Not yet able to judge the market: hold whatever rests (adopted after a restart) rather than pull it.
       g.status = 'warming';
@@ -93,9 +97,6 @@ export class RequoteLoop {
     g.status = this.statusOf(g, books, now);
     g.inputStatus = g.status;
     let quotes: GameQuotes = { quotes: [], modes: {}, reasons: [g.status] };
-    // A game's strike markets (ladders, only with the strikeTheos port) rest, sync and are gated with it.
-    const strikes = this.core.ports.strikeTheos ? quotedStrikes(g) : [];
-    const tickers = strikes.length > 0 ? [...g.tickers, ...strikes] : g.tickers;
     // Read once: nothing runs between the quoter and the sync below (both synchronous).
     const own = this.core.manager.ordersOf(tickers);
     if (g.status === 'quoting') {

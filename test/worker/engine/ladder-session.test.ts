@@ -131,6 +131,50 @@ describe('a session quotes its strike markets under the game payoff limit', () =
     ...mapped.map((m) => [m.ticker, contractFromQuery(m.query)] as [string, Contract]),
   ]);
 
+  it('a strike whose trusted position correction is still owed holds the game: no strike quoted until it is loaded', async () => {
+    const r = sessionRig({
+      ports: ({ clock }) => ({ strikeTheos: { read: async () => [fitAt(clock.now())] } }),
+    });
+    r.ex.events = [...sessionListing(START), ...ladders(START)];
+    for (const t of strikes) r.ex.setBook(t, [{ price: c(2), size: 1_000 }], [{ price: c(98), size: 1_000 }]);
+    let release = () => {};
+    const gate = new Promise<void>((res) => {
+      release = res;
+    });
+    const list = r.ex.listEvents.bind(r.ex);
+    r.ex.listEvents = async (series: string) => {
+      await gate;
+      return list(series);
+    };
+    r.ex.positions.set('SP-MIL5', 3_000); // held from before the restart
+    const starting = r.session.start();
+    r.ex.emit({ type: 'connection', state: 'up' });
+    r.ex.positions.set('SP-MIL5', 3_500);
+    r.ex.emit({
+      type: 'fill',
+      tradeId: 't-early',
+      orderId: 'ext-early',
+      ticker: 'SP-MIL5',
+      side: 'bid',
+      price: c(50),
+      count: 500,
+      tsMs: START - 3 * 3_600_000,
+    });
+    release();
+    await starting;
+    await r.session.idle();
+    await r.session.pollTheos();
+    await settle(r.clock);
+    // The fill came within positionLagMs of the listing: its position is not vouched for yet.
+    expect(r.ex.created.filter((o) => strikes.includes(o.ticker))).toEqual([]);
+    await advance(r.clock, r.config.positionLagMs + 400, 100);
+    expect(r.session.position('SP-MIL5')).toBe(3_500);
+    await r.session.pollTheos();
+    await advance(r.clock, 500, 100);
+    expect(r.ex.created.filter((o) => strikes.includes(o.ticker)).length).toBeGreaterThan(0);
+    r.session.dispose();
+  });
+
   it('rests strikes at theo ± edge, and while they rest and fill the worst-case loss never passes the limit', async () => {
     const cap = 1_500; // 15 contracts: $15 of worst-case loss
     const r = sessionRig({
