@@ -27,7 +27,11 @@ import type { Micros } from '../../shared/units.ts';
 import { sessionDashboard } from '../../worker/dashboard/session-adapter.ts';
 import { type FlattenOptions, gatewayFlattener } from '../../worker/engine/adapters/flatten.ts';
 import { gameQuoter } from '../../worker/engine/adapters/quoter.ts';
-import { StoreGameMapper, storeTheoSource } from '../../worker/engine/adapters/store.ts';
+import {
+  StoreGameMapper,
+  storeStrikeTheoSource,
+  storeTheoSource,
+} from '../../worker/engine/adapters/store.ts';
 import type { EngineLogger, EngineMetrics, EnginePorts, Quoter } from '../../worker/engine/ports.ts';
 import { TradingSession } from '../../worker/engine/session.ts';
 import { KalshiEngine } from '../kalshi/engine.ts';
@@ -165,6 +169,8 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     bookmakers: PAPER_BOOKMAKERS,
     pollEveryMs: 60_000,
     log: serverlessLog,
+    // Only a scenario that lists ladders fits strike theos: a winner-only run is exactly as before.
+    strikeTheos: world.games.some((g) => g.ladders !== undefined),
   });
   const runner = new ScenarioRunner({
     world,
@@ -236,6 +242,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     log: engineLog,
     metrics: noMetrics,
     refresh: { publish: (r) => serverless.publishRefresh(r) },
+    ...(serverless.strikeTheos ? { strikeTheos: storeStrikeTheoSource(serverless.strikeTheos) } : {}),
   };
   const journal = opts.journal?.(ports);
   const s = new TradingSession(config, journal?.ports ?? ports);

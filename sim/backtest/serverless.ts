@@ -21,13 +21,36 @@ import {
   parseQuota,
   SportsResponseSchema,
 } from '../../shared/odds/schemas.ts';
+import type { StrikeTheoRecord } from '../../shared/pricing/strike-record.ts';
 import type { ActiveOddsKeys } from '../../shared/store/odds-keys.ts';
 import type { DebounceResult } from '../../shared/store/refresh-debounce.ts';
+import type { PutStrikeTheoResult } from '../../shared/store/strike-theos.ts';
 import type { PutTheoResult, TheoRecord } from '../../shared/store/theos.ts';
 import { createOddsApiState, handleOddsRequest, type OddsApiState } from '../odds/api.ts';
 import type { World } from '../scenario/world.ts';
 
 /** The theo table: one record per odds event, a write lands only when strictly newer (as TheoStore). */
+/** The strike-theo table in memory: the same "only a strictly newer fit lands" rule as StrikeTheoStore. */
+export class InMemoryStrikeTheos {
+  private readonly byId = new Map<string, StrikeTheoRecord>();
+
+  async put(theo: StrikeTheoRecord): Promise<PutStrikeTheoResult> {
+    const old = this.byId.get(theo.eventId);
+    if (old && old.asOf >= theo.asOf) return { written: false, reason: 'not-newer' };
+    this.byId.set(theo.eventId, theo);
+    return { written: true };
+  }
+
+  async getMany(eventIds: readonly string[]): Promise<Map<string, StrikeTheoRecord>> {
+    const out = new Map<string, StrikeTheoRecord>();
+    for (const id of eventIds) {
+      const t = this.byId.get(id);
+      if (t) out.set(id, t);
+    }
+    return out;
+  }
+}
+
 export class InMemoryTheos {
   private readonly byId = new Map<string, TheoRecord>();
 
@@ -191,10 +214,14 @@ export interface BacktestServerlessOptions {
   /** Odds API answer time (backtest ms). */
   oddsLatencyMs?: number;
   log: (entry: Record<string, unknown>) => void;
+  /** Fit and store strike theos (spread/total ladders, issue #17); off: the poll is winner-only, as before. */
+  strikeTheos?: boolean;
 }
 
 export interface BacktestServerless {
   theos: InMemoryTheos;
+  /** Present when `strikeTheos` was asked for. */
+  strikeTheos?: InMemoryStrikeTheos;
   activeKeys: InMemoryOddsKeys;
   odds: OddsApiState;
   schedule: Schedule;
@@ -217,6 +244,8 @@ function quiet(name: string, sink: (e: Record<string, unknown>) => void): { log:
 export function startBacktestServerless(o: BacktestServerlessOptions): BacktestServerless {
   const now = () => o.clock.now();
   const theos = new InMemoryTheos();
+  const strikeTheos = o.strikeTheos ? new InMemoryStrikeTheos() : undefined;
+  const strikeDeps = strikeTheos ? { strikeTheos } : {};
   const activeKeys = new InMemoryOddsKeys();
   const odds = createOddsApiState(o.world, 'backtest-odds-key');
   const port = inProcessOdds(odds, o.clock, o.oddsLatencyMs ?? 150);
@@ -226,6 +255,7 @@ export function startBacktestServerless(o: BacktestServerlessOptions): BacktestS
     horizonHours: 36,
     theos,
     activeKeys,
+    ...strikeDeps,
     odds: async () => port,
     now,
     ...quiet('odds-poll', o.log),
@@ -235,6 +265,7 @@ export function startBacktestServerless(o: BacktestServerlessOptions): BacktestS
     debounceMs: 60_000,
     theos,
     debounce: new InMemoryDebounce(),
+    ...strikeDeps,
     odds: async () => port,
     now,
     ...quiet('odds-refresh', o.log),
@@ -247,6 +278,7 @@ export function startBacktestServerless(o: BacktestServerlessOptions): BacktestS
   );
   return {
     theos,
+    ...strikeDeps,
     activeKeys,
     odds,
     schedule,

@@ -6,8 +6,9 @@
  * the games' stored strike fits are read. Only with the `strikeTheos` port;
  * without it nothing here runs and winner-only sessions are as before.
  *
- * Not yet quoted: the requote loop, the feed subscription and the gate's
- * payoff (risk-gate.ts `payoff`) are still to be joined to `g.ladder`.
+ * Each mapped strike's ticker is registered on its game (`gameOfTicker`): the
+ * feed tracks it and the requote loop quotes it (ladder-quotes.ts) under the
+ * game's status, gated on the game's payoff.
  */
 import type { SportConfig } from '../../shared/config/engine-config.ts';
 import { LadderMetric } from '../../shared/metrics/names.ts';
@@ -77,6 +78,10 @@ export class LadderRegistry {
           unmapped: ladders.unmapped.length,
         });
       g.ladder = ladders;
+      // Its strikes are the game's markets from here on: the feed tracks them (the caller's track), a fill or
+      // a position on one is the game's (fill intake, reconciler), not an untracked market's.
+      for (const m of ladders.mapped)
+        if (!this.core.gameOfTicker.has(m.ticker)) this.core.gameOfTicker.set(m.ticker, g.game.eventTicker);
       mapped += ladders.mapped.length;
       unmapped += ladders.unmapped.length;
     }
@@ -102,7 +107,10 @@ export class LadderRegistry {
     const byId = new Map(records.map((r) => [r.eventId, r]));
     for (const g of games) {
       const r = byId.get(g.game.oddsEventId);
-      if (r && (!g.strikeTheo || r.asOf > g.strikeTheo.asOf)) g.strikeTheo = r;
+      if (r && (!g.strikeTheo || r.asOf > g.strikeTheo.asOf)) {
+        g.strikeTheo = r;
+        this.core.markDirty(g.game.eventTicker); // its strikes are requoted on the new fit
+      }
     }
   }
 }

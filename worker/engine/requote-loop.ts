@@ -11,9 +11,11 @@ import { marketAverageEntry } from '../../shared/risk/inventory.ts';
 import { gameLimit } from '../../shared/risk/limits.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
 import { errText, type GameState, type GameStatus, worstExposure } from './game-state.ts';
+import { gameContracts, payoffLimitOf, quotedStrikes, strikeQuotes } from './ladder-quotes.ts';
+import { strikeQuoteInputs } from './ladder-theos.ts';
 import { groupLimitCentis } from './order-groups.ts';
 import type { GameBinding, SyncReport } from './order-manager.ts';
-import type { BookSide, GameQuotes, MarketBook } from './ports.ts';
+import type { BookSide, DesiredQuote, GameQuotes, MarketBook } from './ports.ts';
 import { afterQuoting, quotingReason } from './quoting-state.ts';
 import type { SessionCore } from './session-core.ts';
 import { UncertainWatch } from './uncertain-watch.ts';
@@ -75,11 +77,15 @@ export class RequoteLoop {
       g.tickers.map((t) => [t, this.core.ports.books.book(t)]),
     );
     for (const [t, b] of books) if (b?.valid) this.seenBook.add(t);
-    // A market whose trusted correction is still owed has a position we cannot vouch for yet: hold, do not quote.
+    // A game's strike markets (ladders, only with the strikeTheos port) rest, sync and are gated with it.
+    const strikes = this.core.ports.strikeTheos ? quotedStrikes(g) : [];
+    const tickers = strikes.length > 0 ? [...g.tickers, ...strikes] : g.tickers;
+    // A market whose trusted correction is still owed has a position we cannot vouch for yet (a strike's too:
+    // the game's payoff gate reads it): hold, do not quote.
     const judgeable =
       this.core.everUp &&
       g.tickers.every((t) => this.seenBook.has(t)) &&
-      !g.tickers.some((t) => this.owesTrust(t));
+      !tickers.some((t) => this.owesTrust(t));
     if (!judgeable && !g.closed && g.stopAtMs !== null && now < g.stopAtMs && !g.halted) {
       // Not yet able to judge the market: hold whatever rests (adopted after a restart) rather than pull it.
       g.status = 'warming';
@@ -92,7 +98,7 @@ export class RequoteLoop {
     g.inputStatus = g.status;
     let quotes: GameQuotes = { quotes: [], modes: {}, reasons: [g.status] };
     // Read once: nothing runs between the quoter and the sync below (both synchronous).
-    const own = this.core.manager.ordersOf(g.tickers);
+    const own = this.core.manager.ordersOf(tickers);
     if (g.status === 'quoting') {
       quotes = this.core.ports.quoter({
         game: g.game,
@@ -100,7 +106,7 @@ export class RequoteLoop {
         books,
         positions: this.core.inventory.positions(g.tickers),
         entryPrices: this.entryPrices(g),
-        ownOrders: own,
+        ownOrders: strikes.length > 0 ? own.filter((o) => g.tickers.includes(o.ticker)) : own,
         limit: g.limit,
         stopAtMs: g.stopAtMs,
         now,
@@ -114,6 +120,8 @@ export class RequoteLoop {
         refusal,
       );
       if (g.status !== 'quoting') quotes = { ...quotes, reasons: [g.status, ...quotes.reasons] };
+      else if (strikes.length > 0)
+        quotes = { ...quotes, quotes: [...quotes.quotes, ...this.strikeQuotesOf(g, now)] };
     }
     g.lastQuotes = quotes;
     // Only a finished game (past its window, or a market closed by the listing or lifecycle) lets its
@@ -122,7 +130,7 @@ export class RequoteLoop {
     const finished = g.closed || g.stopAtMs === null || now >= g.stopAtMs;
     if (finished && own.length === 0) this.core.manager.releaseGroup(eventTicker);
     // No await unless a write is in flight: a requote that changes nothing ends in this turn.
-    const report = this.core.manager.syncNow(this.binding(g), quotes.quotes, own);
+    const report = this.core.manager.syncNow(this.binding(g, tickers), quotes.quotes, own);
     this.afterSync(g, report instanceof Promise ? await report : report, since);
   }
 
@@ -141,6 +149,15 @@ export class RequoteLoop {
       }, report.retryAfterMs);
     }
     this.core.emit({ type: 'quote', eventTicker: g.game.eventTicker });
+  }
+
+  /** The strikes' quotes: each priced strike with a valid book (ladder-theos.ts, ladder-quotes.ts). */
+  private strikeQuotesOf(g: GameState, now: number): DesiredQuote[] {
+    const markets = g.ladder?.mapped ?? [];
+    const { priced } = strikeQuoteInputs(g.strikeTheo ?? null, markets, now, this.core.config.theoMaxAgeMs);
+    const books = new Map(priced.map((p) => [p.ticker, this.core.ports.books.book(p.ticker)]));
+    const q = this.core.config.quoting;
+    return strikeQuotes(priced, books, { minEdge: q.minEdge, size: Math.min(q.baseSize, g.limit) });
   }
 
   private entryPrices(g: GameState): Map<string, Micros> {
@@ -220,11 +237,14 @@ export class RequoteLoop {
     return depth;
   }
 
-  private binding(g: GameState): GameBinding {
+  private binding(g: GameState, tickers: string[]): GameBinding {
+    const contracts = tickers === g.tickers ? null : gameContracts(g);
     return {
       eventTicker: g.game.eventTicker,
-      tickers: g.tickers,
-      exchangeIndex: (t) => g.game.markets.find((m) => m.ticker === t)?.exchangeIndex,
+      tickers,
+      exchangeIndex: (t) =>
+        (g.game.markets.find((m) => m.ticker === t) ?? g.ladder?.mapped.find((m) => m.ticker === t))
+          ?.exchangeIndex,
       orderGroupLimit: groupLimitCentis(g.limit, this.core.config.orderGroupLimitFactor),
       // Read when a create is sent, not when the binding was made: a start that moved earlier while a create
       // waited (rate budget, order group) must not leave it with the old, later expiration.
@@ -240,10 +260,14 @@ export class RequoteLoop {
           lease: lease ? { valid: lease.valid(now), token: lease.token() } : null,
           stopAtMs: g.stopAtMs ?? Number.NEGATIVE_INFINITY,
           pausedTickers: this.core.paused,
-          tickers: g.tickers,
-          positions: this.core.inventory.positions(g.tickers),
+          tickers,
+          positions: this.core.inventory.positions(tickers),
           limit: g.limit,
           lot: this.core.config.quoting.sizeStep,
+          // With strikes: one risk, the worst-case loss of the game's whole book (ladder-risk.ts).
+          ...(contracts
+            ? { payoff: payoffLimitOf(g, contracts, this.core.inventory.entries(tickers), g.limit) }
+            : {}),
           // A 3-way game listed without its TIE market: the gate counts the draw, as the quoter does.
           ...(g.theo
             ? {
