@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUOTING_PARAMS } from '../../../shared/pricing/params.ts';
+import { DEFAULT_QUOTING_PARAMS, type QuotingParams } from '../../../shared/pricing/params.ts';
 import {
   DEFAULT_COMPETITION_MEMORY_MS,
   EMPTY_GAME_MEMORY,
@@ -73,6 +73,9 @@ function ctx(now: number, rivalBid: number | null, ourBid: number | null): Quote
     now,
   };
 }
+
+/** The guard before #14's game scope: each leg's own fills, released by any newer theo (the reference quoter's rule). */
+const PER_LEG: QuotingParams = { ...DEFAULT_QUOTING_PARAMS, sweepScope: 'leg', sweepRelease: 'theo-update' };
 
 const bidOf = (q: ReturnType<ReturnType<typeof gameQuoter>>) =>
   q.quotes.find((x) => x.ticker === A && x.side === 'bid');
@@ -152,8 +155,8 @@ describe('gameQuoter sweep guard', () => {
     expect(sweptSide([...moves, { t: 1_500, delta: -500, theoMs: 5 }], 2_000, 5, 1_000, 30_000)).toBeNull();
   });
 
-  it('pulls the hit side after a sweep until the theo refreshes', () => {
-    const qt = gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
+  it('per leg, theo-update release: pulls the hit side after a sweep until the theo refreshes', () => {
+    const qt = gameQuoter({ params: PER_LEG });
     expect(slots(qt(at(T0, 0, T0)))).toEqual(['bid', 'ask']);
     // our bid in A was hit for 10 contracts; theo unchanged: the bid is pulled, the ask stays
     const q = qt(at(T0 + 1_000, 1_000, T0));
@@ -162,6 +165,25 @@ describe('gameQuoter sweep guard', () => {
     expect(slots(qt(at(T0 + 5_000, 1_000, T0)))).toEqual(['ask']);
     // a newer theo: quoting resumes (with the inventory skew)
     expect(slots(qt(at(T0 + 6_000, 1_000, T0 + 6_000)))).toEqual(['bid', 'ask']);
+  });
+
+  it("game scope, theo-moved release: a refresh at the same theo keeps the swept direction pulled on both legs; a theo that moves the fills' way releases it", () => {
+    const at2 = (now: number, position: number, theoMs: number, boston: number): QuoteContext => {
+      const base = at(now, position, theoMs);
+      return { ...base, theo: { ...base.theo, probabilities: { Boston: boston, Milwaukee: 1 - boston } } };
+    };
+    const sides = (q: ReturnType<ReturnType<typeof gameQuoter>>) =>
+      q.quotes.map((x) => `${x.ticker === A ? 'A' : 'B'} ${x.side}`).sort();
+    const qt = gameQuoter({
+      params: { ...DEFAULT_QUOTING_PARAMS, sweepScope: 'game', sweepRelease: 'theo-moved' },
+    });
+    expect(sides(qt(at2(T0, 0, T0, 0.5)))).toEqual(['A ask', 'A bid', 'B ask', 'B bid']);
+    // our bid in Boston hit for 10 contracts: "long Boston" is pulled on both legs (A bid, B ask)
+    expect(sides(qt(at2(T0 + 1_000, 1_000, T0, 0.5)))).toEqual(['A ask', 'B bid']);
+    // the books refresh but say the same: the takers knew something the theo has not caught — still pulled
+    expect(sides(qt(at2(T0 + 6_000, 1_000, T0 + 6_000, 0.5)))).toEqual(['A ask', 'B bid']);
+    // the theo falls 3¢ on Boston, the fills' way (more than minEdge, 2¢): quoting resumes on all four sides
+    expect(sides(qt(at2(T0 + 9_000, 1_000, T0 + 9_000, 0.47)))).toHaveLength(4);
   });
 
   it('game scope: a bid hit on one team and an ask lifted on the other add up (one direction)', () => {
@@ -179,7 +201,7 @@ describe('gameQuoter sweep guard', () => {
     };
     const sides = (q: ReturnType<ReturnType<typeof gameQuoter>>) =>
       q.quotes.map((x) => `${x.ticker === A ? 'A' : 'B'} ${x.side}`).sort();
-    const leg = gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
+    const leg = gameQuoter({ params: PER_LEG });
     const game = gameQuoter({ params: { ...DEFAULT_QUOTING_PARAMS, sweepScope: 'game' } });
     for (const qt of [leg, game]) qt(both(T0, 0, 0));
     expect(sides(leg(both(T0 + 1_000, 500, -500)))).toEqual(['A ask', 'A bid', 'B ask', 'B bid']);
@@ -366,8 +388,9 @@ describe('gameQuoter equals the reference (pre-rewrite) quoter', () => {
         fc.constantFrom<2 | 3>(2, 3),
         fc.array(step, { minLength: 1, maxLength: 12 }),
         (n, steps) => {
+          // the reference predates the game-scope guard: it is compared on the per-leg rule it implements
           const opts = {
-            params: DEFAULT_QUOTING_PARAMS,
+            params: PER_LEG,
             competitionMemoryMs: 30_000,
             sweepSize: 500,
             sweepWindowMs: 45_000,
