@@ -3,7 +3,7 @@
  * records need, the condition-failure test, and key formatting.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 /** Document client with the marshalling options the store relies on (optional fields may be undefined). */
 export function makeDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -67,6 +67,52 @@ export async function putOnce(table: TableRef, item: Record<string, unknown>): P
     if (isConditionFailed(err)) return false;
     throw err;
   }
+}
+
+/**
+ * Writes a versioned item only when none is stored or the stored one is strictly older: a late or
+ * retried writer never replaces a newer record. False means the stored one was as new or newer.
+ */
+export async function putIfNewer(
+  table: TableRef,
+  item: Record<string, unknown>,
+  version: number,
+): Promise<boolean> {
+  try {
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...item, version },
+        ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
+        ExpressionAttributeValues: { ':v': version },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}
+
+/** Every item of the given keys (BatchGet in chunks of 100, unprocessed keys retried up to 8 times). */
+export async function batchGetAll(
+  table: TableRef,
+  keys: readonly Record<string, unknown>[],
+  label: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let chunk: Record<string, unknown>[] = keys.slice(i, i + 100);
+    for (let attempt = 0; chunk.length > 0; attempt++) {
+      if (attempt >= 8) throw new Error(`${label}: ${chunk.length} keys still unprocessed after 8 attempts`);
+      const out = await table.doc.send(
+        new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: chunk, ConsistentRead: true } } }),
+      );
+      items.push(...(out.Responses?.[table.tableName] ?? []));
+      chunk = (out.UnprocessedKeys?.[table.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+    }
+  }
+  return items;
 }
 
 /** Every item of one key range (`key` = the partition, sort key ≥ `from`), across pages. */

@@ -7,9 +7,9 @@
  * lines dropped and why. Versioned by `asOf` like the winner theo: a slow poll
  * never rolls a newer fit back.
  */
-import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type StrikeTheoRecord, strikeTheoRecordSchema } from '../pricing/strike-record.ts';
-import { isConditionFailed, keyPart, type ReadStats, type TableRef } from './client.ts';
+import { batchGetAll, keyPart, putIfNewer, type ReadStats, type TableRef } from './client.ts';
 import { ttlAfter } from './table.ts';
 
 export {
@@ -37,26 +37,17 @@ export class StrikeTheoStore {
   /** Conditional write: lands only when none is stored or the stored one is strictly older. */
   async put(theo: StrikeTheoRecord): Promise<PutStrikeTheoResult> {
     const record = strikeTheoRecordSchema.parse(theo);
-    try {
-      await this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: {
-            pk: pkOf(record.eventId),
-            sk: SK,
-            version: record.asOf,
-            ttl: ttlAfter(record.commenceTime, STRIKE_THEO_TTL_DAYS_AFTER_START),
-            ...record,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
-          ExpressionAttributeValues: { ':v': record.asOf },
-        }),
-      );
-      return { written: true };
-    } catch (err) {
-      if (isConditionFailed(err)) return { written: false, reason: 'not-newer' };
-      throw err;
-    }
+    const written = await putIfNewer(
+      this.table,
+      {
+        pk: pkOf(record.eventId),
+        sk: SK,
+        ttl: ttlAfter(record.commenceTime, STRIKE_THEO_TTL_DAYS_AFTER_START),
+        ...record,
+      },
+      record.asOf,
+    );
+    return written ? { written: true } : { written: false, reason: 'not-newer' };
   }
 
   async get(eventId: string): Promise<StrikeTheoRecord | null> {
@@ -73,24 +64,10 @@ export class StrikeTheoStore {
   /** Current strike theos for many games (BatchGet in chunks of 100, unprocessed keys retried). */
   async getMany(eventIds: readonly string[]): Promise<Map<string, StrikeTheoRecord>> {
     const result = new Map<string, StrikeTheoRecord>();
-    const unique = [...new Set(eventIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => ({ pk: pkOf(id), sk: SK }));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt >= 8)
-          throw new Error(`strikeTheos.getMany: ${keys.length} keys still unprocessed after 8 attempts`);
-        const out = await this.table.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [this.table.tableName]: { Keys: keys, ConsistentRead: true } },
-          }),
-        );
-        for (const item of out.Responses?.[this.table.tableName] ?? []) {
-          const theo = this.parse(item);
-          if (theo) result.set(theo.eventId, theo);
-        }
-        keys =
-          (out.UnprocessedKeys?.[this.table.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      }
+    const keys = [...new Set(eventIds)].map((id) => ({ pk: pkOf(id), sk: SK }));
+    for (const item of await batchGetAll(this.table, keys, 'strikeTheos.getMany')) {
+      const theo = this.parse(item);
+      if (theo) result.set(theo.eventId, theo);
     }
     return result;
   }

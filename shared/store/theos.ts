@@ -3,10 +3,18 @@
  * theo's `asOf` time. A write only lands if it is strictly newer than what is
  * stored, so a slow poll finishing after a fast refresh can never roll a theo back.
  */
-import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Theo } from '../odds/aggregate.ts';
-import { isConditionFailed, keyPart, queryAll, type ReadStats, type TableRef, timeKey } from './client.ts';
+import {
+  batchGetAll,
+  keyPart,
+  putIfNewer,
+  queryAll,
+  type ReadStats,
+  type TableRef,
+  timeKey,
+} from './client.ts';
 import { GSI1, ttlAfter } from './table.ts';
 
 export const theoOutcomeSchema = z.object({
@@ -97,28 +105,19 @@ export class TheoStore {
     const probSum = record.outcomes.reduce((s, o) => s + o.probability, 0);
     if (Math.abs(probSum - 1) > 1e-6)
       throw new RangeError(`theo.outcomes probabilities sum to ${probSum}, not 1`);
-    try {
-      await this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: {
-            pk: pkOf(record.eventId),
-            sk: SK,
-            gsi1pk: `THEOS#${keyPart('sportKey', record.sportKey)}`,
-            gsi1sk: `${timeKey(record.commenceTime)}#${record.eventId}`,
-            version: record.asOf,
-            ttl: ttlAfter(record.commenceTime, THEO_TTL_DAYS_AFTER_START),
-            ...record,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
-          ExpressionAttributeValues: { ':v': record.asOf },
-        }),
-      );
-      return { written: true };
-    } catch (err) {
-      if (isConditionFailed(err)) return { written: false, reason: 'not-newer' };
-      throw err;
-    }
+    const written = await putIfNewer(
+      this.table,
+      {
+        pk: pkOf(record.eventId),
+        sk: SK,
+        gsi1pk: `THEOS#${keyPart('sportKey', record.sportKey)}`,
+        gsi1sk: `${timeKey(record.commenceTime)}#${record.eventId}`,
+        ttl: ttlAfter(record.commenceTime, THEO_TTL_DAYS_AFTER_START),
+        ...record,
+      },
+      record.asOf,
+    );
+    return written ? { written: true } : { written: false, reason: 'not-newer' };
   }
 
   async get(eventId: string): Promise<TheoRecord | null> {
@@ -135,24 +134,10 @@ export class TheoStore {
   /** Current theos for many games (BatchGet in chunks of 100, unprocessed keys retried). */
   async getMany(eventIds: readonly string[]): Promise<Map<string, TheoRecord>> {
     const result = new Map<string, TheoRecord>();
-    const unique = [...new Set(eventIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => ({ pk: pkOf(id), sk: SK }));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt >= 8)
-          throw new Error(`theos.getMany: ${keys.length} keys still unprocessed after 8 attempts`);
-        const out = await this.table.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [this.table.tableName]: { Keys: keys, ConsistentRead: true } },
-          }),
-        );
-        for (const item of out.Responses?.[this.table.tableName] ?? []) {
-          const theo = this.parse(item);
-          if (theo) result.set(theo.eventId, theo);
-        }
-        keys =
-          (out.UnprocessedKeys?.[this.table.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      }
+    const keys = [...new Set(eventIds)].map((id) => ({ pk: pkOf(id), sk: SK }));
+    for (const item of await batchGetAll(this.table, keys, 'theos.getMany')) {
+      const theo = this.parse(item);
+      if (theo) result.set(theo.eventId, theo);
     }
     return result;
   }
