@@ -57,8 +57,9 @@ function payoffs(
 export function exposures(
   tickers: readonly string[],
   positions: ReadonlyMap<string, Centis>,
+  exhaustive?: boolean,
 ): Map<string, Centis> {
-  const p = payoffs(tickers, positions);
+  const p = payoffs(tickers, positions, exhaustive);
   const out = new Map<string, Centis>();
   tickers.forEach((t, i) => {
     let worstOther = Number.POSITIVE_INFINITY;

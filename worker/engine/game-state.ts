@@ -6,6 +6,7 @@
  */
 import type { TimerHandle } from '../../shared/clock.ts';
 import type { QuotingReason } from '../../shared/liveness/quoting-state.ts';
+import { marketsCoverTheo } from '../../shared/mapping/market-theo.ts';
 import type { StrikeTheoRecord } from '../../shared/pricing/strike-record.ts';
 import type { GameEntryBook } from '../../shared/risk/inventory.ts';
 import type { Centis } from '../../shared/units.ts';
@@ -50,9 +51,22 @@ export interface GameState {
   strikeTheo?: StrikeTheoRecord;
 }
 
+/**
+ * Whether the game's listed markets pay every outcome its theo prices; false for a 3-way game listed
+ * without its TIE market (both teams' YES lose on a draw). Unknown (undefined) until a theo arrives.
+ * The quoter, the risk gate and the game's worst exposure all read it, so they measure one risk.
+ */
+export function gameExhaustive(g: GameState): boolean | undefined {
+  if (!g.theo) return undefined;
+  return marketsCoverTheo(
+    g.game.markets.map((m) => m.outcome),
+    Object.keys(g.theo.probabilities),
+  );
+}
+
 /** The largest |exposure| over the game's outcomes, from the inventory's positions. */
 export function worstExposure(inventory: Inventory, g: GameState): Centis {
-  const e = exposures(g.tickers, inventory.positions(g.tickers));
+  const e = exposures(g.tickers, inventory.positions(g.tickers), gameExhaustive(g));
   return Math.max(0, ...[...e.values()].map(Math.abs));
 }
 

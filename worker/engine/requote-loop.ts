@@ -5,12 +5,11 @@
  * a requote judges the game's status from its inputs, asks the quoter, and
  * hands the quotes to the order manager, which gates and sends them.
  */
-import { marketsCoverTheo } from '../../shared/mapping/market-theo.ts';
 import { WorkerMetric } from '../../shared/metrics/names.ts';
 import { marketAverageEntry } from '../../shared/risk/inventory.ts';
 import { gameLimit } from '../../shared/risk/limits.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
-import { errText, type GameState, type GameStatus, worstExposure } from './game-state.ts';
+import { errText, type GameState, type GameStatus, gameExhaustive, worstExposure } from './game-state.ts';
 import { gameContracts, payoffLimitOf, quotedStrikes, strikeQuotes } from './ladder-quotes.ts';
 import { strikeQuoteInputs } from './ladder-theos.ts';
 import { groupLimitCentis } from './order-groups.ts';
@@ -269,14 +268,7 @@ export class RequoteLoop {
             ? { payoff: payoffLimitOf(g, contracts, this.core.inventory.entries(tickers), g.limit) }
             : {}),
           // A 3-way game listed without its TIE market: the gate counts the draw, as the quoter does.
-          ...(g.theo
-            ? {
-                exhaustive: marketsCoverTheo(
-                  g.game.markets.map((m) => m.outcome),
-                  Object.keys(g.theo.probabilities),
-                ),
-              }
-            : {}),
+          ...(g.theo ? { exhaustive: gameExhaustive(g) } : {}),
         };
       },
     };

@@ -8,7 +8,7 @@ import type { EnginePorts } from '../../../worker/engine/ports.ts';
 import { A, advance, B, c, sessionRig, started } from './session-rig.ts';
 
 /** Boston / Milwaukee listed, the books' theo with a draw; a quoter that wants 20 YES of each team. */
-function drawRig() {
+function drawRig(wants: 'bids' | 'nothing' = 'bids') {
   return sessionRig({
     cap: 1_000,
     ports: ({ clock }): Partial<EnginePorts> => ({
@@ -23,10 +23,13 @@ function drawRig() {
         ],
       },
       quoter: () => ({
-        quotes: [
-          { ticker: A, side: 'bid', price: c(40), size: 2_000 },
-          { ticker: B, side: 'bid', price: c(25), size: 2_000 },
-        ],
+        quotes:
+          wants === 'bids'
+            ? [
+                { ticker: A, side: 'bid', price: c(40), size: 2_000 },
+                { ticker: B, side: 'bid', price: c(25), size: 2_000 },
+              ]
+            : [],
         modes: {},
         reasons: [],
       }),
@@ -36,7 +39,7 @@ function drawRig() {
 
 describe('risk gate on a game without its TIE market', () => {
   it('holding 10 YES Boston, 10 more YES Milwaukee is all the room left: both lose on a draw', async () => {
-    const rig = drawRig();
+    const rig = drawRig('bids');
     rig.ex.positions.set(A, 1_000); // held from before the start
     const r = await started(rig);
     await advance(r.clock, 2_000);
@@ -48,5 +51,18 @@ describe('risk gate on a game without its TIE market', () => {
     // … and 10 YES Milwaukee pays 10 on either team's win, 0 on the draw: 10 of spread. As a two-way
     // game (Milwaukee YES netting Boston YES down) the gate would have let all 20 rest.
     expect(size(B)).toBe(1_000);
+  });
+
+  it('holding 10 YES of each team at its limit of 10, the game reads at-limit (idle by design), not quoting with nothing resting', async () => {
+    // Both lose on a draw: 10 of spread, the whole limit, so the quoter (the real one counts the draw
+    // too) wants nothing. Counted as a two-way game the book would read flat, the status "quoting" with
+    // no order resting, and the liveness alarm would page for a game idle by design.
+    const rig = drawRig('nothing');
+    rig.ex.positions.set(A, 1_000);
+    rig.ex.positions.set(B, 1_000);
+    const r = await started(rig);
+    await advance(r.clock, 2_000);
+    expect(r.ex.resting().filter((o) => o.side === 'bid')).toEqual([]);
+    expect(r.session.snapshot().games[0]?.status).toBe('at-limit');
   });
 });
