@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { ManualClock } from '../../shared/clock.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
-import { type LocalDynamo, startDynalite } from './dynalite.ts';
+import { type LocalDynamo, startDynalite, storeRequestsInFlight } from './dynalite.ts';
 
 let db: LocalDynamo;
 export let store: Store;
@@ -35,10 +35,22 @@ export function useLocalStorePerTest(): void {
   });
 }
 
-/** Advance a ManualClock in steps, letting real I/O (dynalite over HTTP) settle between steps. */
+/**
+ * Advance a ManualClock in steps; after each, wait until the store work the step started has been
+ * answered (no request in flight over two event-loop turns: the code is then parked on the clock),
+ * however slow the store. Never a fixed real-time sleep: a loaded CI machine outlasts any.
+ */
 export async function runWithIo(clock: ManualClock, ms: number, step = 1_000): Promise<void> {
   for (let t = 0; t < ms; t += step) {
     clock.advance(step);
-    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
+    await storeSettled();
+  }
+}
+
+/** Resolves once no local store request has been in flight for two consecutive event-loop turns. */
+export async function storeSettled(): Promise<void> {
+  for (let quiet = 0; quiet < 2; ) {
+    await new Promise((r) => setTimeout(r, 1));
+    quiet = storeRequestsInFlight() === 0 ? quiet + 1 : 0;
   }
 }
