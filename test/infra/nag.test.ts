@@ -22,14 +22,16 @@ afterAll(() => {
 });
 
 const context = { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] };
+// A full synth with every nag rule takes 10–30 s on a loaded 2-core machine: a budget, not a speed claim.
+const SYNTH_BUDGET = { timeout: 120_000 };
 
 describe('cdk-nag AwsSolutions', () => {
-  it('the app synthesises with every finding fixed or acknowledged', () => {
+  it('the app synthesises with every finding fixed or acknowledged', SYNTH_BUDGET, () => {
     const { app } = buildApp({ context, outdir: outdir() });
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('an unacknowledged finding fails the synth, naming the rule', () => {
+  it('an unacknowledged finding fails the synth, naming the rule', SYNTH_BUDGET, () => {
     const dir = outdir();
     const { app, stack } = buildApp({ context, outdir: dir });
     new Topic(stack, 'PlainTopic'); // no SSL enforcement, no encryption
