@@ -119,6 +119,11 @@ export const deployConfigSchema = z.object({
        * should quote but has not, for no reason by design) before the liveness alarm notifies.
        */
       gamesStalledMinutes: z.number().int().min(1).max(120).default(10),
+      /**
+       * Kalshi WebSocket reconnects in 15 min (pong or silence timeouts, drops) at which the per-shard
+       * `feed-unstable` alarm notifies: each reconnect cancels nothing but re-snapshots every book.
+       */
+      feedReconnects: z.number().int().min(1).default(4),
     })
     .prefault({}),
   /**

@@ -38,6 +38,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   FUNCTION_DIMENSION,
+  JOURNAL_ERROR_KINDS,
   KillMetric,
   METRICS_NAMESPACE,
   OddsMetric,
@@ -177,12 +178,18 @@ export class Alarms extends Construct {
       (kills ? this.killAlarms : this.notifyAlarms).push(alarm);
       return alarm;
     };
-    const workerMetric = (name: string, shard: number, statistic: string, period = Duration.minutes(1)) =>
+    const workerMetric = (
+      name: string,
+      shard: number,
+      statistic: string,
+      period = Duration.minutes(1),
+      dimensions: Record<string, string> = {},
+    ) =>
       new Metric({
         namespace: METRICS_NAMESPACE,
         metricName: name,
         // Stage first: a demo worker's heartbeat must never count as prod's, nor its drawdown kill prod.
-        dimensionsMap: { [STAGE_DIMENSION]: config.stage, [SHARD_DIMENSION]: String(shard) },
+        dimensionsMap: { [STAGE_DIMENSION]: config.stage, [SHARD_DIMENSION]: String(shard), ...dimensions },
         statistic,
         period,
       });
@@ -313,6 +320,60 @@ export class Alarms extends Construct {
           metric: workerMetric(WorkerMetric.TheoAgeSeconds, shard, 'Maximum', Duration.minutes(5)),
           threshold: theoStaleMinutes * 60,
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        false,
+      );
+    }
+
+    // Failures that stop nothing by themselves yet blind the operator or the record: notify only.
+    const quarter = Duration.minutes(15);
+    for (let shard = 0; shard < config.shards; shard++) {
+      const s = `${prefix}-shard${shard}`;
+      add(
+        new Alarm(this, `FeedUnstable${shard}`, {
+          alarmName: `${s}-feed-unstable`,
+          alarmDescription: `Shard ${shard}'s Kalshi WebSocket reconnected ${a.feedReconnects} or more times in 15 min (pong or silence timeouts, drops): every reconnect re-snapshots the books and quotes wait meanwhile. Look at FeedEvents {Event} and the task's CPU. Notify only.`,
+          metric: workerMetric(WorkerMetric.FeedEvents, shard, 'Sum', quarter, { Event: 'reconnect' }),
+          threshold: a.feedReconnects,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        false,
+      );
+      const journal: Record<string, Metric> = {
+        dropped: workerMetric(WorkerMetric.JournalDropped, shard, 'Sum', quarter),
+      };
+      for (const kind of JOURNAL_ERROR_KINDS)
+        journal[kind] = workerMetric(WorkerMetric.JournalErrors, shard, 'Sum', quarter, { Kind: kind });
+      add(
+        new Alarm(this, `JournalFailing${shard}`, {
+          alarmName: `${s}-journal-failing`,
+          alarmDescription: `Shard ${shard}'s session journal failed (JournalErrors {Kind}) or dropped entries (JournalDropped) in 15 min: the trading day may not replay. Trading goes on. Check the task's disk and the journal bucket's permissions. Notify only.`,
+          metric: new MathExpression({
+            expression: Object.keys(journal)
+              .map((k) => `FILL(${k}, 0)`)
+              .join(' + '),
+            usingMetrics: journal,
+            label: `shard ${shard} journal errors + dropped entries`,
+            period: quarter,
+          }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        false,
+      );
+      add(
+        new Alarm(this, `CashPollFailing${shard}`, {
+          alarmName: `${s}-cash-poll-failing`,
+          alarmDescription: `Shard ${shard} failed 5 or more cash polls in 15 min (CashPollErrors): buying power is not being read, and the buying-power-low alarm reads missing data as OK. Check Kalshi's status and the API key. Notify only.`,
+          metric: workerMetric(WorkerMetric.CashPollErrors, shard, 'Sum', quarter),
+          threshold: 5,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,
           treatMissingData: TreatMissingData.NOT_BREACHING,
         }),

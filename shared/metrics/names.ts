@@ -98,6 +98,10 @@ export const WorkerMetric = {
 } as const;
 export type WorkerMetricName = (typeof WorkerMetric)[keyof typeof WorkerMetric];
 
+/** `JournalErrors`' `Kind` values: one list, read by the journal and by the alarm that sums them. */
+export const JOURNAL_ERROR_KINDS = ['write', 'cap', 'encode', 'ship'] as const;
+export type JournalErrorKind = (typeof JOURNAL_ERROR_KINDS)[number];
+
 export const OddsMetric = {
   /** Odds API credits left (from `x-requests-remaining`). Gauge per call. */
   OddsCreditsRemaining: 'OddsCreditsRemaining',

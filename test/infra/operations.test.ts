@@ -484,3 +484,77 @@ describe('cash: buying power low', () => {
     ).toThrow(/worker\.engine\.cash\.floorDollars/);
   });
 });
+
+describe('the quiet failures an operator must hear of: an unstable feed, a failing journal, a blind cash poll', () => {
+  /** The metrics an alarm's math reads, by metric name, with their dimensions. */
+  const inputs = (a: Record<string, unknown>) =>
+    ((a['Metrics'] as { MetricStat?: { Metric: { MetricName: string; Dimensions: unknown } } }[]) ?? [])
+      .filter((m) => m.MetricStat)
+      .map((m) => m.MetricStat!.Metric);
+
+  it('feed reconnects beyond alarms.feedReconnects in 15 min notify per shard, never kill', () => {
+    const custom = synth({ ...ENABLED, alarms: { ...ENABLED.alarms, feedReconnects: 9 } });
+    for (const [all, threshold] of [
+      [prod, 4],
+      [custom, 9],
+    ] as const)
+      for (const shard of [0, 1]) {
+        const a = alarmNamed(all, `shard${shard}-feed-unstable`);
+        expect(String(a['AlarmName'])).not.toContain('-STOP-');
+        expect(a).toMatchObject({
+          Namespace: METRICS_NAMESPACE,
+          MetricName: WorkerMetric.FeedEvents,
+          Statistic: 'Sum',
+          Period: 900,
+          Threshold: threshold,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        });
+        expect(a['Dimensions']).toEqual(
+          expect.arrayContaining([
+            { Name: 'Event', Value: 'reconnect' },
+            { Name: 'Shard', Value: String(shard) },
+            { Name: 'Stage', Value: 'prod' },
+          ]),
+        );
+      }
+  });
+
+  it('journal errors of every kind and dropped entries notify per shard (trading goes on)', () => {
+    for (const shard of [0, 1]) {
+      const a = alarmNamed(prod, `shard${shard}-journal-failing`);
+      expect(String(a['AlarmName'])).not.toContain('-STOP-');
+      const read = inputs(a);
+      const kinds = read
+        .filter((m) => m.MetricName === WorkerMetric.JournalErrors)
+        .map(
+          (m) => (m.Dimensions as { Name: string; Value: string }[]).find((d) => d.Name === 'Kind')!.Value,
+        );
+      expect(kinds.sort()).toEqual(['cap', 'encode', 'ship', 'write']);
+      expect(read.map((m) => m.MetricName)).toContain(WorkerMetric.JournalDropped);
+      for (const m of read)
+        expect(m.Dimensions).toEqual(
+          expect.arrayContaining([
+            { Name: 'Shard', Value: String(shard) },
+            { Name: 'Stage', Value: 'prod' },
+          ]),
+        );
+      expect(a).toMatchObject({ Threshold: 1, TreatMissingData: 'notBreaching' });
+    }
+  });
+
+  it('cash polls failing notify: the buying-power alarm reads missing data as OK', () => {
+    for (const shard of [0, 1]) {
+      const a = alarmNamed(prod, `shard${shard}-cash-poll-failing`);
+      expect(String(a['AlarmName'])).not.toContain('-STOP-');
+      expect(a).toMatchObject({
+        MetricName: WorkerMetric.CashPollErrors,
+        Statistic: 'Sum',
+        Period: 900,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { readFile, unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { WorkerMetric } from '../../shared/metrics/names.ts';
+import { type JournalErrorKind, WorkerMetric } from '../../shared/metrics/names.ts';
 import type { EngineLogger, EngineMetrics, EnginePorts } from '../engine/ports.ts';
 import { type JournalPortsOptions, journalPorts, type SessionJournal } from './journal-ports.ts';
 import { SegmentWriter } from './segment-writer.ts';
@@ -42,7 +42,7 @@ export function openWorkerJournal(
   deps: { now: () => number; metrics: EngineMetrics; log: EngineLogger },
 ): WorkerJournal {
   let failures = 0;
-  const fail = (kind: string, error: string) => {
+  const fail = (kind: JournalErrorKind, error: string) => {
     failures++;
     deps.metrics.count(WorkerMetric.JournalErrors, 1, { Kind: kind });
     if (failures === 1 || failures % 100 === 0) deps.log.warn('journal_failed', { kind, error, failures });
