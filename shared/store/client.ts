@@ -3,7 +3,13 @@
  * records need, the condition-failure test, and key formatting.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 
 /** Document client with the marshalling options the store relies on (optional fields may be undefined). */
 export function makeDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -113,6 +119,62 @@ export async function batchGetAll(
     }
   }
   return items;
+}
+
+/** What a record schema offers a reader (a zod schema fits). */
+export interface RecordParser<T> {
+  safeParse(item: unknown): { success: true; data: T } | { success: false };
+}
+
+/**
+ * Reads one kind of per-game record (a fixed sort key under the game's partition): one game or many,
+ * consistently; a stored record that does not parse is counted in `stats.dropped` and never returned,
+ * so nothing is priced from it.
+ */
+export class GameRecordReader<T extends { eventId: string }> {
+  readonly stats: ReadStats = { dropped: 0 };
+
+  constructor(
+    private readonly table: TableRef,
+    private readonly o: {
+      schema: RecordParser<T>;
+      pkOf: (eventId: string) => string;
+      sk: string;
+      /** Names the read in errors, e.g. `theos.getMany`. */
+      label: string;
+    },
+  ) {}
+
+  async get(eventId: string): Promise<T | null> {
+    const out = await this.table.doc.send(
+      new GetCommand({
+        TableName: this.table.tableName,
+        Key: { pk: this.o.pkOf(eventId), sk: this.o.sk },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? this.parse(out.Item) : null;
+  }
+
+  /** Many games' records (BatchGet in chunks of 100, unprocessed keys retried), by event id. */
+  async getMany(eventIds: readonly string[]): Promise<Map<string, T>> {
+    const result = new Map<string, T>();
+    const keys = [...new Set(eventIds)].map((id) => ({ pk: this.o.pkOf(id), sk: this.o.sk }));
+    for (const item of await batchGetAll(this.table, keys, this.o.label)) {
+      const record = this.parse(item);
+      if (record) result.set(record.eventId, record);
+    }
+    return result;
+  }
+
+  parse(item: Record<string, unknown>): T | null {
+    const parsed = this.o.schema.safeParse(item);
+    if (!parsed.success) {
+      this.stats.dropped++;
+      return null;
+    }
+    return parsed.data;
+  }
 }
 
 /** Every item of one key range (`key` = the partition, sort key ≥ `from`), across pages. */

@@ -7,9 +7,8 @@
  * lines dropped and why. Versioned by `asOf` like the winner theo: a slow poll
  * never rolls a newer fit back.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type StrikeTheoRecord, strikeTheoRecordSchema } from '../pricing/strike-record.ts';
-import { batchGetAll, keyPart, putIfNewer, type ReadStats, type TableRef } from './client.ts';
+import { GameRecordReader, keyPart, putIfNewer, type ReadStats, type TableRef } from './client.ts';
 import { ttlAfter } from './table.ts';
 
 export {
@@ -30,9 +29,18 @@ const pkOf = (eventId: string) => `THEO#${keyPart('eventId', eventId)}`;
 const SK = 'STRIKES';
 
 export class StrikeTheoStore {
-  readonly stats: ReadStats = { dropped: 0 };
+  private readonly reader: GameRecordReader<StrikeTheoRecord>;
+  readonly stats: ReadStats;
 
-  constructor(private readonly table: TableRef) {}
+  constructor(private readonly table: TableRef) {
+    this.reader = new GameRecordReader(table, {
+      schema: strikeTheoRecordSchema,
+      pkOf,
+      sk: SK,
+      label: 'strikeTheos.getMany',
+    });
+    this.stats = this.reader.stats;
+  }
 
   /** Conditional write: lands only when none is stored or the stored one is strictly older. */
   async put(theo: StrikeTheoRecord): Promise<PutStrikeTheoResult> {
@@ -50,35 +58,13 @@ export class StrikeTheoStore {
     return written ? { written: true } : { written: false, reason: 'not-newer' };
   }
 
-  async get(eventId: string): Promise<StrikeTheoRecord | null> {
-    const out = await this.table.doc.send(
-      new GetCommand({
-        TableName: this.table.tableName,
-        Key: { pk: pkOf(eventId), sk: SK },
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item ? this.parse(out.Item) : null;
-  }
-
-  /** Current strike theos for many games (BatchGet in chunks of 100, unprocessed keys retried). */
-  async getMany(eventIds: readonly string[]): Promise<Map<string, StrikeTheoRecord>> {
-    const result = new Map<string, StrikeTheoRecord>();
-    const keys = [...new Set(eventIds)].map((id) => ({ pk: pkOf(id), sk: SK }));
-    for (const item of await batchGetAll(this.table, keys, 'strikeTheos.getMany')) {
-      const theo = this.parse(item);
-      if (theo) result.set(theo.eventId, theo);
-    }
-    return result;
-  }
-
   /** A record that does not parse is counted and dropped: no strike is priced from it. */
-  private parse(item: Record<string, unknown>): StrikeTheoRecord | null {
-    const parsed = strikeTheoRecordSchema.safeParse(item);
-    if (!parsed.success) {
-      this.stats.dropped++;
-      return null;
-    }
-    return parsed.data;
+  get(eventId: string): Promise<StrikeTheoRecord | null> {
+    return this.reader.get(eventId);
+  }
+
+  /** Current strike theos for many games. */
+  getMany(eventIds: readonly string[]): Promise<Map<string, StrikeTheoRecord>> {
+    return this.reader.getMany(eventIds);
   }
 }

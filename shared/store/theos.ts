@@ -3,11 +3,10 @@
  * theo's `asOf` time. A write only lands if it is strictly newer than what is
  * stored, so a slow poll finishing after a fast refresh can never roll a theo back.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Theo } from '../odds/aggregate.ts';
 import {
-  batchGetAll,
+  GameRecordReader,
   keyPart,
   putIfNewer,
   queryAll,
@@ -95,9 +94,19 @@ const pkOf = (eventId: string) => `THEO#${keyPart('eventId', eventId)}`;
 const SK = 'THEO';
 
 export class TheoStore {
-  readonly stats: ReadStats = { dropped: 0 };
+  private readonly reader: GameRecordReader<TheoRecord>;
+  /** Stored theos that did not parse (counted, never priced from). */
+  readonly stats: ReadStats;
 
-  constructor(private readonly table: TableRef) {}
+  constructor(private readonly table: TableRef) {
+    this.reader = new GameRecordReader(table, {
+      schema: theoRecordSchema,
+      pkOf,
+      sk: SK,
+      label: 'theos.getMany',
+    });
+    this.stats = this.reader.stats;
+  }
 
   /** Conditional write: lands only when no theo is stored or the stored one is strictly older. */
   async put(theo: TheoRecord): Promise<PutTheoResult> {
@@ -120,26 +129,13 @@ export class TheoStore {
     return written ? { written: true } : { written: false, reason: 'not-newer' };
   }
 
-  async get(eventId: string): Promise<TheoRecord | null> {
-    const out = await this.table.doc.send(
-      new GetCommand({
-        TableName: this.table.tableName,
-        Key: { pk: pkOf(eventId), sk: SK },
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item ? this.parse(out.Item) : null;
+  get(eventId: string): Promise<TheoRecord | null> {
+    return this.reader.get(eventId);
   }
 
   /** Current theos for many games (BatchGet in chunks of 100, unprocessed keys retried). */
-  async getMany(eventIds: readonly string[]): Promise<Map<string, TheoRecord>> {
-    const result = new Map<string, TheoRecord>();
-    const keys = [...new Set(eventIds)].map((id) => ({ pk: pkOf(id), sk: SK }));
-    for (const item of await batchGetAll(this.table, keys, 'theos.getMany')) {
-      const theo = this.parse(item);
-      if (theo) result.set(theo.eventId, theo);
-    }
-    return result;
+  getMany(eventIds: readonly string[]): Promise<Map<string, TheoRecord>> {
+    return this.reader.getMany(eventIds);
   }
 
   /** Theos of one sport whose game starts at or after `commenceFrom` (epoch ms), in start order. */
@@ -151,17 +147,8 @@ export class TheoStore {
       from: timeKey(commenceFrom),
     });
     return items.flatMap((item) => {
-      const theo = this.parse(item);
+      const theo = this.reader.parse(item);
       return theo ? [theo] : [];
     });
-  }
-
-  private parse(item: Record<string, unknown>): TheoRecord | null {
-    const parsed = theoRecordSchema.safeParse(item);
-    if (!parsed.success) {
-      this.stats.dropped++;
-      return null;
-    }
-    return parsed.data;
   }
 }
