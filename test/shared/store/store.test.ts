@@ -97,6 +97,30 @@ describe('theos: versioned by asOf, never rolled back', () => {
   });
 });
 
+describe('theos: a stored record that does not parse', () => {
+  it('is counted and dropped by every read (get, getMany, listBySport): nothing is priced from it', async () => {
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: {
+          ...theo('ev-corrupt', T0, 0.5, { sportKey: 'soccer_corrupt' }),
+          pk: 'THEO#ev-corrupt',
+          sk: 'THEO',
+          gsi1pk: 'THEOS#soccer_corrupt',
+          gsi1sk: 'x',
+          outcomes: 'not a list',
+        },
+      }),
+    );
+    const before = store.theos.stats.dropped;
+    expect(await store.theos.get('ev-corrupt')).toBeNull();
+    expect((await store.theos.getMany(['ev-corrupt', 'ev1'])).has('ev-corrupt')).toBe(false);
+    expect(await store.theos.listBySport('soccer_corrupt')).toEqual([]);
+    expect(store.theos.stats.dropped).toBe(before + 3);
+  });
+});
+
 describe('shard leases with fencing tokens', () => {
   const TTL = 15_000;
 
