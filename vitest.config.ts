@@ -6,7 +6,9 @@ import { ALL_TESTS, E2E_GLOBS, INTEGRATION_GLOBS } from './test/projects.ts';
 const shared = {
   environment: 'node',
   testTimeout: 30_000,
-  hookTimeout: 30_000,
+  // Set-up hooks synthesise the CDK app or start simulators: 10–40 s on a loaded 2-core CI machine.
+  // A budget against hangs, not a speed claim (tests themselves keep 30 s).
+  hookTimeout: 120_000,
   setupFiles: ['test/setup.ts'],
   pool: 'forks' as const,
 };
