@@ -323,6 +323,12 @@ type Priced = Candidate;
 /** A placeholder only: never written to, and no unpriced candidate reaches a result. */
 const NOT_PRICED: number[] = [];
 
+/**
+ * One line's raw implied probabilities, refilled per line: `devig` reads it and
+ * returns fresh probabilities (no method keeps its input), so no array per line.
+ */
+const impliedScratch: number[] = [];
+
 /** The theo of one event at `asOf`. Pure and total: bad data yields drops or a no-theo, never a throw. */
 export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   const config = input.config ?? DEFAULT_THEO_CONFIG;
@@ -482,7 +488,8 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       drop(c.key, 'unknown-outcome', `prices a "${DRAW}" in a market the other books price 2-way`);
       continue;
     }
-    const implied: number[] = [];
+    const implied = impliedScratch;
+    implied.length = 0;
     let problem: [DropReason, string] | null = null;
     for (let i = 0; i < names.length; i++) {
       const n = names[i]!;
@@ -502,7 +509,9 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       drop(c.key, problem[0], problem[1]);
       continue;
     }
-    const overround = implied.reduce((a, b) => a + b, 0) - 1;
+    let booksum = 0;
+    for (let i = 0; i < implied.length; i++) booksum += implied[i]!;
+    const overround = booksum - 1;
     if (overround < config.minOverround || overround > config.maxOverround) {
       drop(
         c.key,
