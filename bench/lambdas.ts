@@ -1,17 +1,27 @@
 /**
  * Lambda artifacts (issue item 6, second half): each handler bundled exactly
  * as infra/constructs/lambda.ts bundles it (esbuild, ESM, minified, AWS SDK
- * clients bundled: lambda-bundling.ts), its size, and its cold-start init
- * time: the bundle imported by a fresh `node` process, median of several
- * processes; beside it, the previous artifact (AWS SDK external, resolved from
- * node_modules as the runtime provides it) in the same processes.
+ * clients bundled, external source map, the runtime's Node as target: all
+ * from lambda-bundling.ts), its size, and its cold-start init time: the
+ * bundle imported by a fresh `node` process started with the function's
+ * NODE_OPTIONS (source maps on, so Node reads and parses the map as on
+ * Lambda), median of several processes, in wall time and in CPU time (on a
+ * loaded machine the wall clock mostly measures waiting); beside it, the
+ * previous artifact (AWS SDK external, resolved from node_modules as the
+ * runtime provides it, no source map) in the same processes.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { LAMBDA_EXTERNAL_MODULES } from '../infra/constructs/lambda-bundling.ts';
+import { type BuildOptions, build } from 'esbuild';
+import {
+  LAMBDA_ESM_BANNER,
+  LAMBDA_EXTERNAL_MODULES,
+  LAMBDA_NODE_MAJOR,
+  LAMBDA_NODE_OPTIONS,
+  LAMBDA_SOURCE_MAP,
+} from '../infra/constructs/lambda-bundling.ts';
 import { type Figure, figure } from './figures.ts';
 
 export const HANDLERS = ['odds-poll', 'odds-refresh', 'kill-switch'] as const;
@@ -19,6 +29,30 @@ export const HANDLERS = ['odds-poll', 'odds-refresh', 'kill-switch'] as const;
 const BUNDLE_TARGET_KB = 500;
 const INIT_TARGET_MS = 100;
 const COLD_RUNS = 5;
+
+/** esbuild options of the deployed artifact (NodejsFunction's, from lambda-bundling.ts). */
+export function deployedBuildOptions(entryPoints: string[], outdir: string): BuildOptions {
+  return {
+    entryPoints,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    minify: true,
+    sourcemap: LAMBDA_SOURCE_MAP,
+    platform: 'node',
+    target: `node${LAMBDA_NODE_MAJOR}`,
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    banner: { js: LAMBDA_ESM_BANNER },
+    external: [...LAMBDA_EXTERNAL_MODULES],
+    logLevel: 'silent',
+  };
+}
+
+/** The environment a cold-start process runs with: the function's NODE_OPTIONS (no credentials, no AWS). */
+export function coldStartEnv(): Record<string, string> {
+  return { PATH: process.env['PATH'] ?? '', NODE_OPTIONS: LAMBDA_NODE_OPTIONS };
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -31,6 +65,7 @@ export async function benchLambdas(): Promise<Figure[]> {
   const empty = join(dir, 'empty.mjs');
   writeFileSync(empty, 'export {};\n');
   try {
+    // The previous artifact: SDK external, no source map, node20 (as it was deployed before issue #16).
     const bundle = (outdir: string, external: string[]) =>
       build({
         metafile: true,
@@ -50,8 +85,13 @@ export async function benchLambdas(): Promise<Figure[]> {
         logLevel: 'silent',
       });
     const built = await bundle(dir, ['@aws-sdk/*']);
-    const inlinedDir = join(dir, 'sdk-inlined');
-    await bundle(inlinedDir, [...LAMBDA_EXTERNAL_MODULES]);
+    const inlinedDir = join(dir, 'deployed');
+    await build(
+      deployedBuildOptions(
+        HANDLERS.map((h) => join(root, 'functions', `${h}.ts`)),
+        inlinedDir,
+      ),
+    );
     const figs: Figure[] = [];
     for (const h of HANDLERS) {
       const file = join(dir, `${h}.mjs`);
@@ -92,22 +132,27 @@ export async function benchLambdas(): Promise<Figure[]> {
       const ownScript = cpuOf(pathToFileURL(file).href, sdkImports);
       const emptyCpuScript = cpuOf(pathToFileURL(empty).href, sdkImports);
       const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
-      const cold = (code: string) =>
+      const cold = (code: string, env: Record<string, string> = { PATH: process.env['PATH'] ?? '' }) =>
         Number(
           execFileSync(process.execPath, ['--input-type=module', '-e', code], {
             cwd: dir,
-            env: { PATH: process.env['PATH'] ?? '' },
+            env,
             encoding: 'utf8',
           }),
         );
       const inlinedFile = join(inlinedDir, `${h}.mjs`);
-      const inlinedScript = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(inlinedFile).href)});process.stdout.write(String(performance.now()-t));`;
+      const inlinedHref = pathToFileURL(inlinedFile).href;
+      const inlinedScript = `const t=performance.now();await import(${JSON.stringify(inlinedHref)});process.stdout.write(String(performance.now()-t));`;
+      const deployedEnv = coldStartEnv();
       const runs: number[] = [];
       const sdkRuns: number[] = [];
       const emptyRuns: number[] = [];
       const ownRuns: number[] = [];
       const emptyCpuRuns: number[] = [];
       const inlinedRuns: number[] = [];
+      const deployedCpuRuns: number[] = [];
+      const deployedEmptyRuns: number[] = [];
+      const deployedEmptyCpuRuns: number[] = [];
       // Interleaved, so all see the same load: the bundle, its AWS SDK clients alone, an empty module,
       // and the bundle with the SDK inlined.
       for (let i = 0; i < COLD_RUNS; i++) {
@@ -116,8 +161,18 @@ export async function benchLambdas(): Promise<Figure[]> {
         emptyRuns.push(cold(emptyScript));
         ownRuns.push(cold(ownScript));
         emptyCpuRuns.push(cold(emptyCpuScript));
-        inlinedRuns.push(cold(inlinedScript));
+        inlinedRuns.push(cold(inlinedScript, deployedEnv));
+        deployedCpuRuns.push(cold(cpuOf(inlinedHref), deployedEnv));
+        deployedEmptyRuns.push(cold(emptyScript, deployedEnv));
+        deployedEmptyCpuRuns.push(cold(cpuOf(pathToFileURL(empty).href), deployedEnv));
       }
+      const deployedEmpty = {
+        name: `an empty module imported the same way (NODE_OPTIONS=${LAMBDA_NODE_OPTIONS})`,
+        value: median(deployedEmptyRuns),
+        unit: 'ms',
+        samples: deployedEmptyRuns.length,
+      };
+      const mapKb = statSync(`${inlinedFile}.map`).size / 1024;
       const emptyBaseline = {
         name: 'an empty module imported the same way',
         value: median(emptyRuns),
@@ -132,7 +187,7 @@ export async function benchLambdas(): Promise<Figure[]> {
           BUNDLE_TARGET_KB,
           'lower',
           1,
-          `as deployed (infra/constructs/lambda-bundling.ts): esbuild ESM, minified, AWS SDK clients bundled, only the credential chain past env credentials external (${LAMBDA_EXTERNAL_MODULES.length} packages)`,
+          `as deployed (infra/constructs/lambda-bundling.ts): esbuild ESM, minified, node${LAMBDA_NODE_MAJOR}, AWS SDK clients bundled, only the credential chain past env credentials external (${LAMBDA_EXTERNAL_MODULES.length} packages); its source map beside it: ${mapKb.toFixed(0)} KB`,
         ),
         figure(
           `lambda_init_${h}`,
@@ -141,8 +196,23 @@ export async function benchLambdas(): Promise<Figure[]> {
           INIT_TARGET_MS,
           'lower',
           inlinedRuns.length,
-          `the deployed bundle imported in a fresh node ${process.version} process, median of ${COLD_RUNS} (min ${Math.min(...inlinedRuns).toFixed(0)} ms); ratio to lambda_init_sdk_external_${h} in the same processes: ${(median(inlinedRuns) / median(runs)).toFixed(2)}`,
-          emptyBaseline,
+          `the deployed bundle imported in a fresh node ${process.version} process with NODE_OPTIONS=${LAMBDA_NODE_OPTIONS} (its source map read and parsed, as on Lambda), median of ${COLD_RUNS} (min ${Math.min(...inlinedRuns).toFixed(0)} ms); ratio to lambda_init_sdk_external_${h} in the same processes: ${(median(inlinedRuns) / median(runs)).toFixed(2)}`,
+          deployedEmpty,
+        ),
+        figure(
+          `lambda_init_cpu_${h}`,
+          median(deployedCpuRuns),
+          'ms',
+          null,
+          'lower',
+          deployedCpuRuns.length,
+          'CPU time (user + system) of the same import: the cold start without the waiting a loaded machine adds',
+          {
+            name: `CPU time to import an empty module the same way (NODE_OPTIONS=${LAMBDA_NODE_OPTIONS})`,
+            value: median(deployedEmptyCpuRuns),
+            unit: 'ms',
+            samples: deployedEmptyCpuRuns.length,
+          },
         ),
         figure(
           `lambda_bundle_sdk_external_${h}`,

@@ -11,7 +11,12 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
 import { repoPath } from '../paths.ts';
-import { LAMBDA_EXTERNAL_MODULES } from './lambda-bundling.ts';
+import {
+  LAMBDA_ESM_BANNER,
+  LAMBDA_EXTERNAL_MODULES,
+  LAMBDA_NODE_OPTIONS,
+  LAMBDA_SOURCE_MAP,
+} from './lambda-bundling.ts';
 
 export interface HandlerProps {
   /** File under functions/, e.g. 'odds-poll.ts'. */
@@ -60,7 +65,7 @@ export class Handler extends Construct {
       role,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         STAGE: props.stage,
@@ -69,10 +74,9 @@ export class Handler extends Construct {
       bundling: {
         format: OutputFormat.ESM,
         minify: true,
-        sourceMap: true,
+        sourceMap: LAMBDA_SOURCE_MAP,
         mainFields: ['module', 'main'],
-        // ESM bundles still meet CommonJS dependencies that call require().
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        banner: LAMBDA_ESM_BANNER,
         // The SDK clients are bundled (faster cold start, pinned version); see lambda-bundling.ts.
         externalModules: [...LAMBDA_EXTERNAL_MODULES],
         forceDockerBundling: false,

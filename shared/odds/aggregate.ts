@@ -11,6 +11,7 @@ import * as z from 'zod';
 import type { Micros } from '../units.ts';
 import { MICROS_PER_CENT, MICROS_PER_DOLLAR } from '../units.ts';
 import { americanToImplied, DEVIG_METHODS, type DevigMethod, decimalToImplied, devig } from './devig.ts';
+import { medianAt } from './median.ts';
 import { type EventOdds, type OddsTime, oddsTimeToMs } from './schemas.ts';
 
 export type OddsFormat = 'decimal' | 'american';
@@ -218,20 +219,20 @@ function baseWeightOf(config: TheoConfig, key: string): number {
 
 const logit = (p: number) => Math.log(p / (1 - p));
 
-/** Median of fair probabilities (finite, never NaN): a typed array sorts numerically without a comparator call. */
-function median(xs: readonly number[]): number {
-  const s = Float64Array.from(xs).sort();
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 // One poll repeats a few hundred distinct stamps across thousands of book
 // lines; formatting and parsing dates was a quarter of the aggregation's CPU
 // (docs/BENCHMARKS.md, "Odds aggregation"). Both are pure, so memoised; the
-// maps are cleared when they grow past a poll's worth of distinct stamps.
+// maps are cleared when they grow past a poll's worth of distinct stamps. A
+// wire stamp's entry carries both its instant and its ISO form, so a used
+// line's `lastUpdate` costs no second lookup.
 const MEMO_LIMIT = 4096;
 const isoMemo = new Map<number, string>();
-const msMemo = new Map<string, number>();
+interface Stamp {
+  readonly ms: number;
+  readonly iso: string;
+}
+/** null: the string is not a representable instant */
+const stampMemo = new Map<string, Stamp | null>();
 
 function isoOf(ms: number): string {
   let iso = isoMemo.get(ms);
@@ -243,25 +244,47 @@ function isoOf(ms: number): string {
   return iso;
 }
 
-function timeMs(t: OddsTime | undefined): number | null {
-  if (t === undefined) return null;
-  let ms: number;
-  if (typeof t === 'string') {
-    const memo = msMemo.get(t);
-    if (memo === undefined) {
-      ms = oddsTimeToMs(t);
-      if (msMemo.size >= MEMO_LIMIT) msMemo.clear();
-      msMemo.set(t, ms);
-    } else ms = memo;
-  } else ms = oddsTimeToMs(t);
-  return Number.isFinite(ms) ? ms : null;
+// A poll's lines share a few hundred distinct ages; 2^x per used line was the aggregation's dearest line.
+const weightMemo = new Map<number, number>();
+let weightMemoHalfLife = Number.NaN;
+
+/** `ageWeight`, memoised per half-life. */
+function ageWeightOf(ageMs: number, halfLifeMs: number): number {
+  if (halfLifeMs !== weightMemoHalfLife) {
+    weightMemo.clear();
+    weightMemoHalfLife = halfLifeMs;
+  }
+  let w = weightMemo.get(ageMs);
+  if (w === undefined) {
+    w = ageWeight(ageMs, halfLifeMs);
+    if (weightMemo.size >= MEMO_LIMIT) weightMemo.clear();
+    weightMemo.set(ageMs, w);
+  }
+  return w;
 }
 
-/** Largest |logit(p[i]) − ref[i]| over the outcomes (ref already in logit units). */
-function maxLogitDistance(ps: readonly number[], ref: readonly number[]): number {
+function stampAt(ms: number): Stamp | null {
+  return Number.isFinite(ms) ? { ms, iso: isoOf(ms) } : null;
+}
+
+function stampOf(t: OddsTime | undefined): Stamp | null {
+  if (t === undefined) return null;
+  if (typeof t !== 'string') return stampAt(oddsTimeToMs(t));
+  let stamp = stampMemo.get(t);
+  if (stamp === undefined) {
+    stamp = stampAt(oddsTimeToMs(t));
+    if (stampMemo.size >= MEMO_LIMIT) stampMemo.clear();
+    stampMemo.set(t, stamp);
+  }
+  return stamp;
+}
+
+/** Largest |logit(p[i]) − ref[i]| over a priced book's outcomes (ref already in logit units). */
+function maxLogitDistance(c: Priced, ref: readonly number[]): number {
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < ps.length; i++) {
-    const d = Math.abs(logit(ps[i]!) - ref[i]!);
+  for (let i = 0; i < c.probabilities.length; i++) {
+    // The book's logits, computed once when it was priced: the lagging and outlier rules both read them.
+    const d = Math.abs((i === HOME ? c.logitHome : i === AWAY ? c.logitAway : c.logitDraw) - ref[i]!);
     if (Number.isNaN(d)) return Number.NaN; // as Math.max(...) would
     if (d > max) max = d;
   }
@@ -280,10 +303,16 @@ interface Candidate {
   /** how many slots are priced */
   priced: number;
   stampMs: number;
+  /** the line's stamp as ISO (what `UsedBook.lastUpdate` reports) */
+  stampIso: string;
   ageMs: number;
   /** set when the line is priced (pass 2); until then NOT_PRICED and 0 */
   probabilities: number[];
   overround: number;
+  /** logit of each fair probability, by slot, set with `probabilities` (NaN for an unpriced slot) */
+  logitHome: number;
+  logitAway: number;
+  logitDraw: number;
 }
 
 /**
@@ -294,6 +323,12 @@ type Priced = Candidate;
 /** A placeholder only: never written to, and no unpriced candidate reaches a result. */
 const NOT_PRICED: number[] = [];
 
+/**
+ * One line's raw implied probabilities, refilled per line: `devig` reads it and
+ * returns fresh probabilities (no method keeps its input), so no array per line.
+ */
+const impliedScratch: number[] = [];
+
 /** The theo of one event at `asOf`. Pure and total: bad data yields drops or a no-theo, never a throw. */
 export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   const config = input.config ?? DEFAULT_THEO_CONFIG;
@@ -302,7 +337,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   if (!Number.isFinite(asOf) || Math.abs(asOf) > 8.64e15) throw new RangeError(`asOf ${asOf} is not a time`);
   const used: UsedBook[] = [];
   const dropped: DroppedBook[] = [];
-  const commenceMs = timeMs(event.commence_time);
+  const commenceMs = stampOf(event.commence_time)?.ms ?? null;
   const base: TheoBase = {
     eventId: event.id,
     sportKey: event.sport_key,
@@ -365,14 +400,15 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       drop(book.key, 'duplicate-market', `${marketCount} ${config.marketKey} markets`);
       continue;
     }
-    const stampMs = timeMs(market.last_update) ?? timeMs(book.last_update);
-    if (stampMs === null) {
+    const stamp = stampOf(market.last_update) ?? stampOf(book.last_update);
+    if (stamp === null) {
       drop(book.key, 'no-timestamp', 'neither the market nor the bookmaker has last_update');
       continue;
     }
+    const stampMs = stamp.ms;
     const rawAge = asOf - stampMs;
     if (rawAge < -config.futureToleranceMs) {
-      drop(book.key, 'line-after-as-of', `last_update ${isoOf(stampMs)} is after asOf ${isoOf(asOf)}`);
+      drop(book.key, 'line-after-as-of', `last_update ${stamp.iso} is after asOf ${isoOf(asOf)}`);
       continue;
     }
     const ageMs = Math.max(0, rawAge);
@@ -417,9 +453,13 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       prices,
       priced,
       stampMs,
+      stampIso: stamp.iso,
       ageMs,
       probabilities: NOT_PRICED,
       overround: 0,
+      logitHome: Number.NaN,
+      logitAway: Number.NaN,
+      logitDraw: Number.NaN,
     });
   }
 
@@ -448,7 +488,8 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       drop(c.key, 'unknown-outcome', `prices a "${DRAW}" in a market the other books price 2-way`);
       continue;
     }
-    const implied: number[] = [];
+    const implied = impliedScratch;
+    implied.length = 0;
     let problem: [DropReason, string] | null = null;
     for (let i = 0; i < names.length; i++) {
       const n = names[i]!;
@@ -468,7 +509,9 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       drop(c.key, problem[0], problem[1]);
       continue;
     }
-    const overround = implied.reduce((a, b) => a + b, 0) - 1;
+    let booksum = 0;
+    for (let i = 0; i < implied.length; i++) booksum += implied[i]!;
+    const overround = booksum - 1;
     if (overround < config.minOverround || overround > config.maxOverround) {
       drop(
         c.key,
@@ -486,6 +529,9 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
     // dearest line of the aggregation (a dictionary-mode copy per book).
     c.probabilities = fair.probabilities;
     c.overround = overround;
+    c.logitHome = logit(fair.probabilities[HOME]!);
+    c.logitAway = logit(fair.probabilities[AWAY]!);
+    if (threeWay) c.logitDraw = logit(fair.probabilities[DRAW_SLOT]!);
     priced.push(c);
   }
 
@@ -499,8 +545,8 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       if (!isAnchor(a.key) || a.ageMs <= config.anchorStaleMs) continue;
       const fresher = priced.filter((b) => !isAnchor(b.key) && b.ageMs < a.ageMs);
       if (fresher.length < 2) continue;
-      const medians = names.map((_, i) => logit(median(fresher.map((b) => b.probabilities[i]!))));
-      const dist = maxLogitDistance(a.probabilities, medians);
+      const medians = names.map((_, i) => logit(medianAt(fresher, i)));
+      const dist = maxLogitDistance(a, medians);
       if (dist > drift) demoted.add(a.key);
     }
   }
@@ -518,7 +564,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       const refLogits = ref.probabilities.map(logit);
       for (const b of priced) {
         if (isAnchor(b.key) || b.ageMs <= ref.ageMs) continue;
-        const dist = maxLogitDistance(b.probabilities, refLogits);
+        const dist = maxLogitDistance(b, refLogits);
         if (dist > lagDrift) lagging.add(b.key);
       }
     }
@@ -528,10 +574,10 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   let eligible = priced;
   const maxDist = config.outlierMaxLogitDistance;
   if (maxDist !== null && priced.length >= config.outlierMinBooks) {
-    const medians = names.map((_, i) => logit(median(priced.map((b) => b.probabilities[i]!))));
+    const medians = names.map((_, i) => logit(medianAt(priced, i)));
     eligible = priced.filter((b) => {
       if (config.exemptAnchorsFromOutliers && isAnchor(b.key) && !demoted.has(b.key)) return true;
-      const dist = maxLogitDistance(b.probabilities, medians);
+      const dist = maxLogitDistance(b, medians);
       if (dist <= maxDist) return true;
       drop(b.key, 'outlier', `${dist.toFixed(3)} logit from the median (max ${maxDist})`);
       return false;
@@ -556,11 +602,11 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
           : configured;
     used.push({
       key: b.key,
-      lastUpdate: isoOf(b.stampMs),
+      lastUpdate: b.stampIso,
       ageMs: b.ageMs,
       role,
       baseWeight,
-      weight: baseWeight * ageWeight(b.ageMs, config.halfLifeMs),
+      weight: baseWeight * ageWeightOf(b.ageMs, config.halfLifeMs),
       overround: b.overround,
       probabilities: b.probabilities,
     });

@@ -70,11 +70,13 @@ function outcome(v: unknown): Outcome | null {
   return out;
 }
 
-function market(v: unknown): Market | null {
+/** `bookStamp`: the bookmaker's stamp, already valid; the market's is usually the same string (one lookup saved). */
+function market(v: unknown, bookStamp: string | undefined): Market | null {
   if (!isObj(v)) return null;
   const { key, last_update, outcomes } = v;
   if (!nonEmpty(key) || !Array.isArray(outcomes)) return null;
-  const stamp = optionalTime(v, last_update);
+  const stamp =
+    last_update !== undefined && last_update === bookStamp ? bookStamp : optionalTime(v, last_update);
   if (stamp === null) return null;
   const outs: Outcome[] = new Array(outcomes.length);
   for (let i = 0; i < outcomes.length; i++) {
@@ -93,7 +95,7 @@ function bookmaker(v: unknown): Bookmaker | null {
   if (stamp === null) return null;
   const ms: Market[] = new Array(markets.length);
   for (let i = 0; i < markets.length; i++) {
-    const m = market(markets[i]);
+    const m = market(markets[i], stamp);
     if (m === null) return null;
     ms[i] = m;
   }

@@ -164,7 +164,8 @@ describe('de-vig: failures are typed, never NaN', () => {
       ok: false,
       reason: 'no-convergence',
     });
-    expect(devigShin([0.8, 1 / 4.2], { maxIterations: 2, tolerance: 1e-15 })).toMatchObject({
+    // Two-way Shin is a closed form (no iterations to cap): the cap is for three outcomes and more.
+    expect(devigShin([1 / 1.58, 1 / 6.12, 1 / 4.33], { maxIterations: 2, tolerance: 1e-15 })).toMatchObject({
       ok: false,
       reason: 'no-convergence',
     });
@@ -253,6 +254,44 @@ describe('de-vig: properties', () => {
         fc.pre(B > 1 && additive > 0.001 && additive < 0.999);
         expect(probsOf(devigShin(implied))[0]).toBeCloseTo(additive, 10);
       }),
+    );
+  });
+});
+
+describe('de-vig: Shin solved directly (issue #16)', () => {
+  // A margin of 0.5–25 % on a fair book of n outcomes, each fair p ≥ 1 %.
+  const book = (n: number) =>
+    fc
+      .record({
+        weights: fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: n, maxLength: n }),
+        margin: fc.double({ min: 0.005, max: 0.25, noNaN: true }),
+      })
+      .map(({ weights, margin }) => {
+        const s = weights.reduce((a, b) => a + b, 0);
+        return weights.map((w) => Math.min(0.99, Math.max(0.01, w / s) * (1 + margin)));
+      });
+
+  it('two outcomes: the closed form, no iterations', () => {
+    fc.assert(
+      fc.property(book(2), (implied) => {
+        const B = implied[0]! + implied[1]!;
+        fc.pre(B > 1 && implied[0]! - (B - 1) / 2 > 0 && implied[1]! - (B - 1) / 2 > 0);
+        const r = devigShin(implied);
+        expect(r).toMatchObject({ ok: true, iterations: 0 });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('three to five outcomes: Newton, a handful of steps where bisection took ~45', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 5 }).chain(book), (implied) => {
+        fc.pre(implied.reduce((a, b) => a + b, 0) > 1.001);
+        const r = devigShin(implied);
+        expect(r.ok).toBe(true);
+        if (r.ok) expect(r.iterations).toBeLessThanOrEqual(10);
+      }),
+      { numRuns: 500 },
     );
   });
 });
