@@ -25,6 +25,8 @@ interface Collected {
   naiveWrites: number;
   changedSides: number;
   framesStamped: number;
+  /** Frames received after each measured frame and before its requote read the books. */
+  framesBehind: { p50: number; mean: number; max: number; count: number } | null;
   frames: { accepted: number; rejected: number; ignored: number };
   rssMb: number;
   hotspots: Hotspots | null;
@@ -92,10 +94,14 @@ export async function loopbackRun(opts: {
         fallbackGrid: opts.fallbackGrid === true,
         ...(opts.echoEvery !== undefined ? { echoEvery: opts.echoEvery } : {}),
         settleMs: opts.games > 1_000 ? 200_000 : 90_000,
+        // The 5,000-game discovery pages are slow to come out of the simulator on a loaded machine.
+        ...(opts.games > 1_000 ? { restTimeoutMs: 60_000 } : {}),
       },
       'ready',
       400_000,
     );
+    if (process.env['BENCH_HEAP_SAMPLE'])
+      process.stderr.write(`\nworker ready: ${JSON.stringify(ready, null, 1)}\n`);
     if (ready.live !== opts.games * 2) throw new Error(`only ${ready.live}/${opts.games * 2} books live`);
     for (const r of opts.runs) {
       await worker.ask({ cmd: 'measure', profile: r.profile === true }, 'measuring');
@@ -260,7 +266,10 @@ export async function benchTickToQuote(): Promise<Figure[]> {
           x.count,
           seg === 'feed'
             ? 'frame at the socket → adapter book event (ws parse, book update, visibility); then wait_requote → the quoter called (session batching and requote; split into wait_flush → the requote reads the game books, and requote_prologue → the quoter called), quoter → returned, plan_order_manager → gateway called, gateway_rest → sign()'
-            : `p99 ${x.p99.toFixed(0)} us`,
+            : `p99 ${x.p99.toFixed(0)} us` +
+                (seg === 'wait_flush' && r.got.framesBehind
+                  ? `; frames read after the trigger frame before its requote: median ${r.got.framesBehind.p50}, mean ${r.got.framesBehind.mean.toFixed(1)}, max ${r.got.framesBehind.max}`
+                  : ''),
           seg === 'feed' || seg === 'gateway_rest'
             ? {
                 name: 'echo floor decision p50 (feed + one REST call to sign(), whole path)',
