@@ -504,6 +504,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
           await waitForOpeningQuotes(
             {
               writes: () => probe.writes,
+              inFlight: () => session?.writesInFlight() ?? 0,
               now: () => Date.now(),
               sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
             },

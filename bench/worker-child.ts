@@ -112,6 +112,10 @@ function summarise(xs: readonly number[]): { p50: number; mean: number; max: num
 let stopProfile: (() => Promise<Hotspots>) | null = null;
 
 async function collect(): Promise<void> {
+  // The measured writes reach the wire before they are answered: wait for the answers (bounded), not a
+  // fixed sleep — at 10,000 markets on a loaded machine they queue behind the opening's tail.
+  for (const until = Date.now() + 30_000; (h?.session?.writesInFlight() ?? 0) > 0 && Date.now() < until; )
+    await new Promise((r) => setTimeout(r, 50));
   eld.disable();
   const hotspots = stopProfile ? await stopProfile() : null;
   stopProfile = null;
