@@ -35,7 +35,7 @@ import { subscribe } from 'node:diagnostics_channel';
 import WebSocket from 'ws';
 import { systemClock } from '../shared/clock.ts';
 import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
-import { KalshiRestClient } from '../shared/kalshi/rest-client.ts';
+import { KalshiRestClient, type RestTimeouts } from '../shared/kalshi/rest-client.ts';
 import type { Signer } from '../shared/kalshi/signer.ts';
 import { DEFAULT_QUOTING_PARAMS } from '../shared/pricing/params.ts';
 import { KalshiFeedAdapter } from '../worker/engine/adapters/kalshi-feed.ts';
@@ -72,6 +72,8 @@ export interface Probe {
   naiveWrites: number;
   changedSides: number;
   framesStamped: number;
+  /** Per measured frame: frames received after it and before its requote read the books (same socket read). */
+  framesBehind: number[];
   reset(): void;
 }
 
@@ -87,6 +89,7 @@ function newProbe(): Probe {
     naiveWrites: 0,
     changedSides: 0,
     framesStamped: 0,
+    framesBehind: [],
     reset() {
       p.decision = new Latency();
       p.wire = new Latency();
@@ -96,6 +99,7 @@ function newProbe(): Probe {
       p.naiveWrites = 0;
       p.changedSides = 0;
       p.framesStamped = 0;
+      p.framesBehind = [];
     },
   };
   return p;
@@ -104,13 +108,18 @@ function newProbe(): Probe {
 // ------------------------------------------------------------- frame receipt seam
 
 let lastFrameNs = 0n;
+/** Frames received so far (every 'message'): how many a trigger frame waited behind before its requote. */
+let frameSeq = 0;
 let patched = false;
 function patchFrameReceipt(): void {
   if (patched) return;
   patched = true;
   const emit = WebSocket.prototype.emit;
   WebSocket.prototype.emit = function (this: WebSocket, event: string | symbol, ...args: unknown[]) {
-    if (event === 'message') lastFrameNs = process.hrtime.bigint();
+    if (event === 'message') {
+      lastFrameNs = process.hrtime.bigint();
+      frameSeq++;
+    }
     return emit.call(this, event, ...args);
   } as typeof emit;
 }
@@ -123,6 +132,9 @@ interface Trace {
   readNs: bigint;
   quoterNs: bigint;
   quotedNs: bigint;
+  /** frameSeq at the book event and at the requote's first read (0 = not read yet). */
+  seqAtBook: number;
+  seqAtRead: number;
 }
 
 interface WriteContext {
@@ -140,6 +152,7 @@ function recordSegments(probe: Probe, ctx: WriteContext, signNs: bigint): void {
   if (t.readNs !== 0n && t.readNs <= t.quoterNs) {
     probe.segments.wait_flush.recordNs(t.readNs - t.bookNs);
     probe.segments.requote_prologue.recordNs(t.quoterNs - t.readNs);
+    probe.framesBehind.push(t.seqAtRead - t.seqAtBook);
   }
   probe.segments.quoter.recordNs(t.quotedNs - t.quoterNs);
   probe.segments.plan_order_manager.recordNs(ctx.gatewayNs - t.quotedNs);
@@ -227,20 +240,22 @@ function tracedGateway(
   };
 }
 
-/** Counts what a naive cancel-and-replace of every changed side would write. */
+/**
+ * Counts what a naive cancel-and-replace of every changed side would write. The count runs on a
+ * microtask, after the requote's synchronous path (quoter → plan → gateway → sign()): before, its maps
+ * and strings were timed as part of the `quoter` segment. `quoted` runs as soon as the quoter returns.
+ */
 export function countingQuoter(
   inner: Quoter,
   probe: Pick<Probe, 'requotes' | 'naiveWrites' | 'changedSides'>,
   claim: (eventTicker: string) => void = () => {},
+  quoted: (eventTicker: string) => void = () => {},
 ): Quoter {
   const last = new Map<string, Map<SlotId, string>>();
-  return (ctx) => {
-    claim(ctx.game.eventTicker);
-    probe.requotes++;
-    const out: GameQuotes = inner(ctx);
-    const prev = last.get(ctx.game.eventTicker) ?? new Map<SlotId, string>();
+  const count = (eventTicker: string, quotes: GameQuotes['quotes']) => {
+    const prev = last.get(eventTicker) ?? new Map<SlotId, string>();
     const next = new Map<SlotId, string>();
-    for (const q of out.quotes) next.set(slotId(q.ticker, q.side), `${q.price}/${q.size}`);
+    for (const q of quotes) next.set(slotId(q.ticker, q.side), `${q.price}/${q.size}`);
     for (const [slot, v] of next) {
       const before = prev.get(slot);
       if (before === undefined) {
@@ -256,7 +271,15 @@ export function countingQuoter(
         probe.naiveWrites += 1; // cancel
         probe.changedSides++;
       }
-    last.set(ctx.game.eventTicker, next);
+    last.set(eventTicker, next);
+  };
+  return (ctx) => {
+    claim(ctx.game.eventTicker);
+    probe.requotes++;
+    const out: GameQuotes = inner(ctx);
+    quoted(ctx.game.eventTicker);
+    const eventTicker = ctx.game.eventTicker;
+    queueMicrotask(() => count(eventTicker, out.quotes));
     return out;
   };
 }
@@ -290,7 +313,18 @@ export interface HarnessOptions {
   fallbackGrid?: boolean;
   /** Echo floor: no engine; every echoEvery-th book frame is answered at once by one signed REST request. */
   echoEvery?: number;
+  /**
+   * REST headers/body/request timeouts (ms), default the client's (5/5/8 s). The 10,000-market run
+   * raises them: the simulator is one process on the same loaded cores, and a 200-event discovery page
+   * outlasted the 5 s headers timeout at load 30 (`discovery kept failing`, no figure at all).
+   */
+  restTimeoutMs?: number;
 }
+
+const restTimeouts = (opts: HarnessOptions): { timeouts?: Partial<RestTimeouts> } => {
+  const ms = opts.restTimeoutMs;
+  return ms === undefined ? {} : { timeouts: { headersMs: ms, bodyMs: ms, requestMs: ms } };
+};
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   if (opts.echoEvery !== undefined) return startEchoHarness(opts, opts.echoEvery);
@@ -323,7 +357,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const rest = new KalshiRestClient({
     baseUrl: opts.restBaseUrl,
     signer,
-    transport: undiciTransport(opts.restBaseUrl),
+    transport: undiciTransport(opts.restBaseUrl, restTimeouts(opts).timeouts),
+    ...restTimeouts(opts),
   });
   await rest.configureLimiter();
   const config: EngineConfig = parseEngineConfig({
@@ -360,6 +395,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         readNs: 0n,
         quoterNs: 0n,
         quotedNs: 0n,
+        seqAtBook: frameSeq,
+        seqAtRead: 0,
       });
       probe.framesStamped++;
     }
@@ -370,13 +407,10 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     outcomes.set(g.markets[0], g.home);
     outcomes.set(g.markets[1], g.away);
   }
-  const counted = countingQuoter(gameQuoter({ params: DEFAULT_QUOTING_PARAMS }), probe, claim);
-  const quoter: Quoter = (ctx) => {
-    const out = counted(ctx);
-    const t = claimed.get(ctx.game.eventTicker);
+  const quoter = countingQuoter(gameQuoter({ params: DEFAULT_QUOTING_PARAMS }), probe, claim, (g) => {
+    const t = claimed.get(g);
     if (t) t.quotedNs = process.hrtime.bigint();
-    return out;
-  };
+  });
   const ports: EnginePorts = {
     clock: systemClock,
     gateway: tracedGateway(new KalshiGateway(rest), probe, (t) => {
@@ -389,7 +423,10 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       book(t) {
         const g = gameOfTicker.get(t);
         const u = g === undefined ? undefined : unclaimed.get(g);
-        if (u !== undefined && u.readNs === 0n) u.readNs = process.hrtime.bigint();
+        if (u !== undefined && u.readNs === 0n) {
+          u.readNs = process.hrtime.bigint();
+          u.seqAtRead = frameSeq;
+        }
         return feed.book(t);
       },
     },
@@ -467,6 +504,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
           await waitForOpeningQuotes(
             {
               writes: () => probe.writes,
+              inFlight: () => session?.writesInFlight() ?? 0,
               now: () => Date.now(),
               sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
             },

@@ -5,11 +5,17 @@
  * "writes stopped" from the moment the books are live read a worker that had
  * written nothing (issue #16: a 10,000-market RSS of 243 MB whose run had not
  * quoted). So: first wait for the first write, then until none is added for
- * `quietMs`; both bounded by `until`.
+ * `quietMs` and none is in flight; both bounded by `until`.
  */
 export interface SettleIo {
   /** writes sent so far */
   writes(): number;
+  /**
+   * Writes handed to the REST client and not yet answered (the session's `writesInFlight`). A write is
+   * counted as sent when the engine hands it over; on a loaded machine thousands then wait, signed, in
+   * the HTTP pool: the opening is over when they are answered, not when the last is handed over.
+   */
+  inFlight?(): number;
   now(): number;
   sleep(ms: number): Promise<void>;
 }
@@ -24,7 +30,8 @@ export async function waitForOpeningQuotes(
     if (io.now() >= until) return { started: false };
     await io.sleep(pollMs);
   }
-  for (let w = -1; w !== io.writes() && io.now() < until; ) {
+  const inFlight = () => io.inFlight?.() ?? 0;
+  for (let w = -1; (w !== io.writes() || inFlight() > 0) && io.now() < until; ) {
     w = io.writes();
     await io.sleep(quietMs);
   }

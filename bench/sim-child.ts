@@ -19,7 +19,15 @@ import {
 } from './fixture.ts';
 
 type Command =
-  | { cmd: 'setup'; games: number; publicKey: string; tier: 'basic' | 'premier' | 'prime'; limits: boolean }
+  | {
+      cmd: 'setup';
+      games: number;
+      publicKey: string;
+      tier: 'basic' | 'premier' | 'prime';
+      limits: boolean;
+      /** Signature freshness window (default the simulator's 30 s). */
+      maxSkewMs?: number;
+    }
   | { cmd: 'drive'; rate: number; seconds: number; topEvery: number }
   | { cmd: 'exit' };
 
@@ -42,6 +50,7 @@ async function setup(c: Extract<Command, { cmd: 'setup' }>): Promise<void> {
     seed: 9,
     limits: { tier: c.tier, enabled: c.limits },
     pingIntervalMs: 60_000,
+    ...(c.maxSkewMs === undefined ? {} : { maxSkewMs: c.maxSkewMs }),
   });
   const now = Date.now();
   const a = sim.admin;

@@ -25,6 +25,7 @@ type Command =
       fallbackGrid?: boolean;
       echoEvery?: number;
       settleMs: number;
+      restTimeoutMs?: number;
     }
   | { cmd: 'measure'; profile?: boolean }
   | { cmd: 'collect' }
@@ -69,6 +70,7 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
     games: c.games,
     writeBudget: c.writeBudget,
     ...(c.fallbackGrid ? { fallbackGrid: true } : {}),
+    ...(c.restTimeoutMs !== undefined ? { restTimeoutMs: c.restTimeoutMs } : {}),
     ...(c.echoEvery !== undefined ? { echoEvery: c.echoEvery } : {}),
   });
   const { live, liveAtMs } = await h.settle(c.settleMs);
@@ -99,9 +101,21 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
   });
 }
 
+/** Median, mean and max of a list of counts (null when empty). */
+function summarise(xs: readonly number[]): { p50: number; mean: number; max: number; count: number } | null {
+  if (xs.length === 0) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mean = sorted.reduce((a, x) => a + x, 0) / sorted.length;
+  return { p50: sorted[Math.floor(sorted.length / 2)]!, mean, max: sorted.at(-1)!, count: sorted.length };
+}
+
 let stopProfile: (() => Promise<Hotspots>) | null = null;
 
 async function collect(): Promise<void> {
+  // The measured writes reach the wire before they are answered: wait for the answers (bounded), not a
+  // fixed sleep — at 10,000 markets on a loaded machine they queue behind the opening's tail.
+  for (const until = Date.now() + 30_000; (h?.session?.writesInFlight() ?? 0) > 0 && Date.now() < until; )
+    await new Promise((r) => setTimeout(r, 50));
   eld.disable();
   const hotspots = stopProfile ? await stopProfile() : null;
   stopProfile = null;
@@ -127,6 +141,7 @@ async function collect(): Promise<void> {
     naiveWrites: p.naiveWrites,
     changedSides: p.changedSides,
     framesStamped: p.framesStamped,
+    framesBehind: summarise(p.framesBehind),
     frames: { ...h!.ws.stats.frames },
     rssMb: mb(process.memoryUsage().rss),
     sessionCounters: snap?.counters ?? null,

@@ -38,3 +38,23 @@ describe('waitForOpeningQuotes', () => {
     expect(w.writes()).toBeLessThan(1_000);
   });
 });
+
+describe('waitForOpeningQuotes with writes still in flight', () => {
+  it('waits until the writes handed to the REST client are answered, not only until no new one is handed over', async () => {
+    // 60 writes handed over by 5.9 s; the exchange (a simulator on loaded cores) answers the last at 30 s.
+    const writesAt = Array.from({ length: 60 }, (_, i) => i * 100);
+    const w = worker(writesAt);
+    const io: SettleIo = { ...w, inFlight: () => (w.t < 30_000 ? 60 - Math.floor(w.t / 500) : 0) };
+    expect(await waitForOpeningQuotes(io, 200_000)).toEqual({ started: true });
+    expect(w.t).toBeGreaterThanOrEqual(30_000);
+    expect(w.t).toBeLessThan(30_000 + 1_500 + 100);
+  });
+
+  it('still stops at the deadline when the answers never come', async () => {
+    const w = worker([0, 100, 200]);
+    const io: SettleIo = { ...w, inFlight: () => 3 };
+    expect(await waitForOpeningQuotes(io, 20_000)).toEqual({ started: true });
+    expect(w.t).toBeGreaterThanOrEqual(20_000);
+    expect(w.t).toBeLessThan(20_000 + 1_500 + 100);
+  });
+});

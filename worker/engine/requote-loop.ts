@@ -55,17 +55,32 @@ export class RequoteLoop {
     const games = [...this.dirty];
     this.dirty.clear();
     for (const g of games) {
-      const p = this.requote(g).catch((err: unknown) => {
+      const failed = (err: unknown) => {
         this.core.ports.metrics.count('RequoteErrors');
         this.core.ports.log.error('requote_failed', { eventTicker: g, error: errText(err) });
-      });
+      };
+      // A requote that sends nothing (most of them) ends here, with no promise; one whose writes are in
+      // flight (or wait for the game's order group) is tracked until they settle.
+      let waiting: Promise<void> | undefined;
+      try {
+        waiting = this.requote(g);
+      } catch (err) {
+        failed(err);
+      }
+      if (waiting === undefined) continue;
+      const p = waiting.catch(failed);
       this.requotes.add(p);
       void p.finally(() => this.requotes.delete(p));
     }
   }
 
-  /** Recomputes a game's four (or six) sides and hands the result to the order manager. */
-  private async requote(eventTicker: string): Promise<void> {
+  /**
+   * Recomputes a game's four (or six) sides and hands the result to the order manager. Synchronous up to
+   * the sync's report: only the report's wait (and what `afterSync` needs) outlives this call, so a
+   * requote whose creates wait for the order group or the wire no longer holds its books, quotes and
+   * frame (10,000 markets: 5,000 of them at once during the opening, 13 % of the start-up heap peak).
+   */
+  private requote(eventTicker: string): Promise<void> | undefined {
     const g = this.core.games.get(eventTicker);
     if (!g || this.core.killSwitch.tripped) return;
     const now = this.core.ports.clock.now();
@@ -128,9 +143,14 @@ export class RequoteLoop {
     // then made the next requote create it again (two writes per book change while refused).
     const finished = g.closed || g.stopAtMs === null || now >= g.stopAtMs;
     if (finished && own.length === 0) this.core.manager.releaseGroup(eventTicker);
-    // No await unless a write is in flight: a requote that changes nothing ends in this turn.
+    // No promise unless a write is in flight: a requote that changes nothing ends in this turn.
     const report = this.core.manager.syncNow(this.binding(g, tickers), quotes.quotes, own);
-    this.afterSync(g, report instanceof Promise ? await report : report, since);
+    if (!(report instanceof Promise)) {
+      this.afterSync(g, report, since);
+      return undefined;
+    }
+    // The callback closes over the game and `since` only (no closure here reads the books or quotes).
+    return report.then((r) => this.afterSync(g, r, since));
   }
 
   private afterSync(g: GameState, report: SyncReport, since: number): void {
