@@ -29,6 +29,17 @@ describe('worker environment as deployed', () => {
     expect(STACK_PLACEHOLDER).toBe(KALSHI_KEY_PLACEHOLDER);
   });
 
+  it('LADDER_SPORTS switches spread/total ladders on: none by default, all, or Odds API sport keys', () => {
+    expect(parseWorkerEnv(base).ladderSports).toEqual([]);
+    expect(parseWorkerEnv({ ...base, LADDER_SPORTS: 'none' }).ladderSports).toEqual([]);
+    expect(parseWorkerEnv({ ...base, LADDER_SPORTS: 'all' }).ladderSports).toBe('all');
+    expect(
+      parseWorkerEnv({ ...base, LADDER_SPORTS: 'basketball_nba, americanfootball_nfl' }).ladderSports,
+    ).toEqual(['basketball_nba', 'americanfootball_nfl']);
+    expect(() => parseWorkerEnv({ ...base, LADDER_SPORTS: 'NBA' })).toThrow(/LADDER_SPORTS/);
+    expect(() => parseWorkerEnv({ ...base, LADDER_SPORTS: ',' })).toThrow(/LADDER_SPORTS/);
+  });
+
   it('THEO_MAX_AGE_MS sets the theo age limit unless the engine config names its own', () => {
     expect(parseWorkerEnv(base).config.theoMaxAgeMs).toBe(10 * 60_000); // engine default
     expect(parseWorkerEnv({ ...base, THEO_MAX_AGE_MS: '3900000' }).config.theoMaxAgeMs).toBe(3_900_000);

@@ -81,6 +81,19 @@ describe('a session with the strikeTheos port registers each game its ladders', 
     r.session.dispose();
   });
 
+  it("with the port limited to other sports (LADDER_SPORTS), this sport's ladders are not listed", async () => {
+    const r = sessionRig({
+      ports: () => ({
+        strikeTheos: { read: async () => [] as StrikeTheoRecord[], sports: ['americanfootball_nfl'] },
+      }),
+    });
+    r.ex.events = [...sessionListing(START), ...ladders(START)];
+    await started(r);
+    expect(r.ex.calls.filter((c) => /SPREAD|TOTAL/.test(c))).toEqual([]);
+    expect(r.log.lines.some((l) => l.event === 'ladder_registered')).toBe(false);
+    r.session.dispose();
+  });
+
   it('without the port nothing of it runs: no ladder series listed (winner-only sessions as before)', async () => {
     const r = sessionRig();
     r.ex.events = [...sessionListing(START), ...ladders(START)];
