@@ -67,3 +67,50 @@ describe('worker environment as deployed', () => {
     expect(parseWorkerEnv(env).config.theoMaxAgeMs).toBe(65 * 60_000);
   }, 60_000);
 });
+
+describe('ladders as deployed: one deploy key, the worker and the odds Lambdas agree', () => {
+  const envOf = (kalshiMm: Record<string, unknown>) => {
+    const { stack } = buildApp({
+      context: {
+        ...cdkJsonContext(),
+        'aws:cdk:bundling-stacks': [],
+        kalshiMm: { stage: 'test', ...kalshiMm },
+      },
+    });
+    const resources = Object.values(
+      Template.fromStack(stack).toJSON().Resources as Record<
+        string,
+        { Type: string; Properties: Record<string, unknown> }
+      >,
+    );
+    const [task] = resources.filter((r) => r.Type === 'AWS::ECS::TaskDefinition');
+    const [container] = task!.Properties['ContainerDefinitions'] as {
+      Environment: { Name: string; Value: unknown }[];
+    }[];
+    const worker: Record<string, string> = { KALSHI_KEY_ID: 'key-1', KALSHI_PRIVATE_KEY_PEM: PEM };
+    for (const e of container!.Environment)
+      worker[e.Name] = typeof e.Value === 'string' ? e.Value : 'resolved';
+    const lambdas = resources
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map(
+        (r) =>
+          (r.Properties['Environment'] as { Variables?: Record<string, string> } | undefined)?.Variables ??
+          {},
+      )
+      .filter((v) => 'ODDS_SPORTS' in v);
+    return { worker, lambdas };
+  };
+
+  it('off by default: the worker quotes winners only and the odds Lambdas request no spreads/totals', () => {
+    const { worker, lambdas } = envOf({});
+    expect(parseWorkerEnv(worker).ladderSports).toEqual([]);
+    expect(lambdas.length).toBe(2); // odds-poll and odds-refresh
+    for (const v of lambdas) expect(v['ODDS_LADDER_SPORTS']).toBe('none');
+  }, 60_000);
+
+  it('ladderSports ["basketball_nba"]: both sides on for NBA only', () => {
+    const { worker, lambdas } = envOf({ ladderSports: ['basketball_nba'] });
+    expect(parseWorkerEnv(worker).ladderSports).toEqual(['basketball_nba']);
+    for (const v of lambdas) expect(v['ODDS_LADDER_SPORTS']).toBe('basketball_nba');
+  }, 60_000);
+});
