@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { RefreshRequestInput } from '../../../shared/events/refresh-request.ts';
 import { EventOddsSchema } from '../../../shared/odds/schemas.ts';
 import { type StrikeTheoRecord, strikeTheoRecordFromGame } from '../../../shared/pricing/strike-record.ts';
 import { computeGameStrikeTheo } from '../../../shared/pricing/strike-theo.ts';
@@ -256,6 +257,39 @@ describe('a session quotes its strike markets under the game payoff limit', () =
     expect([...pos.keys()].some((t) => strikes.includes(t))).toBe(true);
     // A strike fill is the game's, not an untracked market's.
     expect(r.session.snapshot().alerts.filter((a) => /untracked/.test(a.message))).toEqual([]);
+    r.session.dispose();
+  });
+
+  it('strike fills alone that skew the game past refreshSkew request an odds refresh, as winner fills do', async () => {
+    const cap = 1_500;
+    const published: RefreshRequestInput[] = [];
+    const r = sessionRig({
+      cap,
+      ports: ({ clock }) => ({
+        strikeTheos: { read: async () => [fitAt(clock.now())] },
+        refresh: {
+          publish: async (req) => {
+            published.push(req);
+          },
+        },
+      }),
+    });
+    r.ex.events = [...sessionListing(START), ...ladders(START)];
+    for (const t of strikes) r.ex.setBook(t, [{ price: c(2), size: 1_000 }], [{ price: c(98), size: 1_000 }]);
+    await started(r);
+    await r.session.pollTheos();
+    await settle(r.clock);
+    for (let round = 0; round < 20 && published.length === 0; round++) {
+      // Takers buy every strike from us (the winners untouched): the game's payoff grows one-sided.
+      const mine = r.ex.resting().filter((o) => strikes.includes(o.ticker) && o.side === 'bid');
+      if (mine.length === 0) break;
+      const o = mine[round % mine.length]!;
+      const snap = r.ex.snapshot(o.orderId);
+      const f = r.ex.fill(o.orderId, o.remaining);
+      r.ex.emit({ ...snap, remaining: 0, filled: snap.filled + f.count, status: 'executed', tsMs: f.tsMs });
+      await advance(r.clock, 1_000);
+    }
+    expect(published.map((p) => [p.kalshiEventTicker, p.reason])).toEqual([[EVENT, 'inventory-skew']]);
     r.session.dispose();
   });
 });
