@@ -292,4 +292,28 @@ describe('a session quotes its strike markets under the game payoff limit', () =
     expect(published.map((p) => [p.kalshiEventTicker, p.reason])).toEqual([[EVENT, 'inventory-skew']]);
     r.session.dispose();
   });
+
+  it('the stop before the start pulls the strikes too: nothing of the game rests past its stop time', async () => {
+    const r = sessionRig({
+      ports: ({ clock }) => ({ strikeTheos: { read: async () => [fitAt(clock.now())] } }),
+    });
+    // A game starting 7 minutes after the session's start: its stop (start − 5 min) comes 2 minutes in.
+    const start = START - 3 * 3_600_000 + 7 * 60_000;
+    r.ex.events = [...sessionListing(start), ...ladders(start)];
+    for (const t of strikes) r.ex.setBook(t, [{ price: c(2), size: 1_000 }], [{ price: c(98), size: 1_000 }]);
+    await started(r);
+    await r.session.pollTheos();
+    await settle(r.clock);
+    expect(r.ex.resting().filter((o) => strikes.includes(o.ticker)).length).toBeGreaterThan(0);
+    // To the stop (start − 5 min) and past it, the strike fit kept fresh: only the stop can pull them.
+    const stopAt = start - 5 * 60_000;
+    expect(r.clock.now()).toBeLessThan(stopAt);
+    while (r.clock.now() < stopAt + 10_000) {
+      await advance(r.clock, Math.min(60_000, stopAt + 10_000 - r.clock.now()), 1_000);
+      await r.session.pollTheos();
+    }
+    await settle(r.clock);
+    expect(r.ex.resting().map((o) => o.ticker)).toEqual([]);
+    r.session.dispose();
+  }, 60_000);
 });
