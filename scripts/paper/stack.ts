@@ -259,6 +259,7 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
       sports: pollSportsOf(opts.config),
       bookmakers: PAPER_BOOKMAKERS,
       pollEveryMs: opts.pollEveryMs ?? 30 * 60_000,
+      ladderSports: opts.env.LADDER_SPORTS,
       log,
     });
     closers.push(() => serverless.stop());
@@ -277,6 +278,7 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
       store,
       publishRefresh: (r) => serverless.publishRefresh(r),
       ...(opts.journalDir ? { journal: { dir: opts.journalDir } } : {}),
+      ladderSports: opts.env.LADDER_SPORTS,
       log,
     });
     closers.push(() => worker.close());
