@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
+import { ladderSportsConfigSchema } from '../shared/config/ladder-sports.ts';
 import { acceptsOddsKey, DEFAULT_SPORT_CATALOGUE } from '../shared/mapping/sports.ts';
 import { tournamentSportOf } from '../shared/odds/poll-keys.ts';
 
@@ -25,6 +26,13 @@ export const deployConfigSchema = z.object({
     .default('prod'),
   /** Worker shards: one Fargate service (one task) each; games go to shards by a stable hash. */
   shards: z.number().int().min(1).max(16).default(1),
+  /**
+   * Spread/total ladders (issue #17): `none` (default, winners only), `all` (every sport with a Kalshi
+   * ladder series) or Odds API sport keys. One key for both sides: the odds Lambdas request and fit
+   * spreads/totals for these sports (ODDS_LADDER_SPORTS; 3 credits a call instead of 1) and the worker
+   * lists and quotes their strike markets (LADDER_SPORTS).
+   */
+  ladderSports: ladderSportsConfigSchema,
   worker: z
     .object({
       cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048)]).default(512),

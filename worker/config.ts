@@ -23,11 +23,13 @@
  * | STAGE                          | the deployment's stage, dimension `Stage` of every metric; def. `local` |
  * | METRICS_NAMESPACE              | CloudWatch namespace of the EMF metrics; default `KalshiMM`  |
  * | HEALTH_FILE                    | file touched each heartbeat for the container health check (optional) |
+ * | LADDER_SPORTS                  | spread/total ladders quoted: `none` (default), `all`, or Odds API sport keys |
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
+import { type LadderSports, ladderSportsEnvSchema } from '../shared/config/ladder-sports.ts';
 import { kalshiUrls } from '../shared/kalshi/hosts.ts';
 import { LOCAL_STAGE, METRICS_NAMESPACE } from '../shared/metrics/names.ts';
 
@@ -82,6 +84,8 @@ export const WorkerEnvSchema = z
       .regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be a stage name (lower case, as in the deploy config)')
       .default(LOCAL_STAGE),
     HEALTH_FILE: z.string().startsWith('/', 'must be an absolute path').optional(),
+    // Spread/total ladders quoted (issue #17): none (default), all, or Odds API sport keys.
+    LADDER_SPORTS: ladderSportsEnvSchema,
     METRICS_NAMESPACE: z
       .string()
       .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, 'must be a CloudWatch namespace')
@@ -121,6 +125,8 @@ export interface WorkerEnv {
   stage: string;
   metricsNamespace: string;
   healthFile?: string;
+  /** Sports whose spread/total ladders are listed and quoted; empty: winners only. */
+  ladderSports: LadderSports;
 }
 
 export class WorkerEnvError extends Error {
@@ -191,5 +197,6 @@ export function parseWorkerEnv(
     stage: e.STAGE,
     metricsNamespace: e.METRICS_NAMESPACE,
     healthFile: e.HEALTH_FILE,
+    ladderSports: e.LADDER_SPORTS,
   };
 }

@@ -14,6 +14,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import type { EngineConfig } from '../shared/config/engine-config.ts';
+import type { LadderSports } from '../shared/config/ladder-sports.ts';
 import type { RefreshRequestInput } from '../shared/events/refresh-request.ts';
 import { KalshiRateLimiter } from '../shared/kalshi/rate-limiter.ts';
 import { DEFAULT_TIMEOUTS, KalshiRestClient } from '../shared/kalshi/rest-client.ts';
@@ -43,6 +44,7 @@ import { decisionLoggingQuoter } from './engine/adapters/decision-log.ts';
 import { type FlattenOptions, gatewayFlattener } from './engine/adapters/flatten.ts';
 import { KalshiFeedAdapter } from './engine/adapters/kalshi-feed.ts';
 import { KalshiGateway } from './engine/adapters/kalshi-gateway.ts';
+import { ladderPort } from './engine/adapters/ladder-port.ts';
 import { type MetricsTarget, powertoolsLogger, WorkerMetrics } from './engine/adapters/observability.ts';
 import { gameQuoter } from './engine/adapters/quoter.ts';
 import { eventBridgeRefresh } from './engine/adapters/refresh.ts';
@@ -109,6 +111,8 @@ export interface WorkerOptions {
    * `npm run replay -- --journal DIR`. Absent: none.
    */
   journal?: SessionJournalOptions;
+  /** Spread/total ladders listed and quoted (`LADDER_SPORTS`, paper on a ladder scenario); absent or none: winners only. */
+  ladderSports?: LadderSports;
 }
 
 export type SigningMode = 'thread-pool' | 'worker-thread' | 'in-process';
@@ -320,6 +324,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     dayPnl: dayPnlPort(opts.store, shardId, () => clock.now()),
     // One write budget: the engine spends the REST limiter's write bucket (sized from /account/limits).
     ...(rest.limiter ? { writeBudget: new WriteBudget(rest.limiter) } : {}),
+    ...ladderPort(opts.ladderSports, opts.store, log),
   };
   const shard = { index: shardCount > 1 ? Number(opts.shardId) : 0, count: shardCount };
   // The journal wraps the ports (a decorator): the session is the same with or without it.
@@ -614,6 +619,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, deps: MainDeps 
         shardCount: parsed.shardCount,
         lease,
         ...(journal ? { journal } : {}),
+        ladderSports: parsed.ladderSports,
       });
     } catch (err) {
       await releaseLease();

@@ -16,6 +16,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ladderSportsEnv } from '../../shared/config/ladder-sports.ts';
 import { REFRESH_EVENT_DETAIL_TYPE, REFRESH_EVENT_SOURCE } from '../../shared/events/refresh-request.ts';
 import { type DeployConfig, oddsEnabled, refreshCreditReserve } from '../config.ts';
 import { grantItems } from './dynamo-access.ts';
@@ -50,6 +51,8 @@ export class Odds extends Construct {
       REFRESH_DEBOUNCE_SECONDS: String(odds.refreshDebounceSeconds),
       REFRESH_CREDIT_RESERVE: String(refreshCreditReserve(props.config)),
       REFRESH_MAX_PER_EVENT_HOUR: String(odds.refreshMaxPerEventPerHour),
+      // The same sports as the worker's LADDER_SPORTS (one deploy key).
+      ODDS_LADDER_SPORTS: ladderSportsEnv(props.config.ladderSports),
     };
 
     this.poll = new Handler(this, 'Poll', {

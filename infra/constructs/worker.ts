@@ -41,6 +41,7 @@ import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ladderSportsEnv } from '../../shared/config/ladder-sports.ts';
 import { HEALTH_DIR, HEALTH_FILE, healthCheckCommand } from '../../shared/metrics/health-check.ts';
 import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
 import { type DeployConfig, KALSHI_BASE_URLS, theoLimits, workerEngineConfig } from '../config.ts';
@@ -200,6 +201,8 @@ export class Worker extends Construct {
           HEALTH_FILE,
           // Theos are refreshed every odds.pollEveryMinutes: the worker's age limit follows it.
           THEO_MAX_AGE_MS: String(theoLimits(config).maxAgeMinutes * 60_000),
+          // The same sports as the odds Lambdas' ODDS_LADDER_SPORTS (one deploy key).
+          LADDER_SPORTS: ladderSportsEnv(config.ladderSports),
           ...(config.worker.engine ? { ENGINE_CONFIG: JSON.stringify(config.worker.engine) } : {}),
           // The session journal: segments collect on the task volume and go to S3 (worker/journal/).
           ...(props.journal

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { defineCommand, parseCommandLine, UsageError, usageOf } from '../../shared/cli.ts';
+import { ladderSportsEnvSchema } from '../../shared/config/ladder-sports.ts';
 import { kalshiUrls } from '../../shared/kalshi/hosts.ts';
 import { ODDS_API_BASE_URL } from '../../shared/odds/client.ts';
 import { DEFAULT_LATENCY, latencyText, parseLatency } from '../../sim/backtest/latency.ts';
@@ -197,6 +198,8 @@ export const zLiveEnv = z.object({
   KALSHI_REST_URL: liveUrl(['https://', 'http://']).optional(),
   KALSHI_WS_URL: liveUrl(['wss://', 'ws://']).optional(),
   ODDS_API_BASE_URL: liveUrl(['https://', 'http://']).optional(),
+  /** Spread/total ladders polled and quoted, as the worker's LADDER_SPORTS: none (default), all, or sport keys. */
+  LADDER_SPORTS: ladderSportsEnvSchema,
 });
 export type LiveEnv = z.infer<typeof zLiveEnv>;
 

@@ -10,6 +10,7 @@ import { makeHandler as makeRefreshHandler } from '../../functions/odds-refresh.
 import type { SportPoll } from '../../functions/runtime/env.ts';
 import type { Log, MetricSink } from '../../functions/runtime/telemetry.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { type LadderSports, laddersOn } from '../../shared/config/ladder-sports.ts';
 import {
   REFRESH_EVENT_DETAIL_TYPE,
   REFRESH_EVENT_SOURCE,
@@ -32,6 +33,8 @@ export interface LocalServerlessOptions {
   pollEveryMs: number;
   horizonHours?: number;
   refreshDebounceMs?: number;
+  /** Fit and store strike theos for these sports' ladders (issue #17); absent or none: winner-only polls. */
+  ladderSports?: LadderSports;
   log: (entry: Record<string, unknown>) => void;
 }
 
@@ -77,6 +80,13 @@ export function startLocalServerless(opts: LocalServerlessOptions): LocalServerl
     timeoutMs: 5_000,
     retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 200 },
   });
+  // The Lambdas' ODDS_LADDER_SPORTS: spreads/totals requested and fitted only for the ladder sports.
+  const ladders = laddersOn(opts.ladderSports)
+    ? {
+        strikeTheos: opts.store.strikeTheos,
+        ...(opts.ladderSports === 'all' ? {} : { ladderSports: opts.ladderSports }),
+      }
+    : {};
   const poll = quietTelemetry('odds-poll', opts.log);
   const pollHandler = makePollHandler({
     sports: opts.sports,
@@ -85,6 +95,7 @@ export function startLocalServerless(opts: LocalServerlessOptions): LocalServerl
     theos: opts.store.theos,
     odds: async () => client,
     now,
+    ...ladders,
     ...poll,
   });
   const refresh = quietTelemetry('odds-refresh', opts.log);
@@ -95,6 +106,7 @@ export function startLocalServerless(opts: LocalServerlessOptions): LocalServerl
     debounce: opts.store.refreshDebounce,
     odds: async () => client,
     now,
+    ...ladders,
     ...refresh,
   });
 

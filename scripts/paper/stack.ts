@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import type { EngineConfig } from '../../shared/config/engine-config.ts';
+import type { LadderSports } from '../../shared/config/ladder-sports.ts';
 import { DEFAULT_SPORT_CATALOGUE, sportOfSeries } from '../../shared/mapping/sports.ts';
 import { makeDocumentClient } from '../../shared/store/client.ts';
 import { createStore, type Store } from '../../shared/store/index.ts';
@@ -48,6 +49,8 @@ export interface PaperStackOptions {
   log?: (entry: Record<string, unknown>) => void;
   /** The session journal's directory (worker/journal/); absent: none. */
   journalDir?: string;
+  /** Spread/total ladders polled and quoted; default: all when the scenario lists ladders, else none. */
+  ladderSports?: LadderSports;
 }
 
 export interface PaperStack {
@@ -130,6 +133,9 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
     }
     if (!sim.privateKeyPem) throw new Error('the simulation did not generate a paper key pair');
     const config = withScenarioSports(opts.config, sim.world);
+    // A scenario that lists spread/total ladders is quoted on them (issue #17), as the backtest does.
+    const ladderSports =
+      opts.ladderSports ?? (sim.world.games.some((g) => g.ladders !== undefined) ? 'all' : []);
 
     progress(PAPER_STEPS[2]);
     const serverless = startLocalServerless({
@@ -139,6 +145,7 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
       sports: pollSportsOf(config),
       bookmakers: PAPER_BOOKMAKERS,
       pollEveryMs: opts.pollEveryMs ?? 60_000,
+      ladderSports,
       log,
     });
     closers.push(() => serverless.stop());
@@ -160,6 +167,7 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
       // Lockstep: the worker's REST buckets pace on scenario time, like the simulator's.
       ...(lockstep ? { restLimiterClock: new StallTolerantClock(lockstep) } : {}),
       ...(opts.journalDir ? { journal: { dir: opts.journalDir } } : {}),
+      ladderSports,
       log,
     });
     closers.push(() => worker.close());
@@ -251,6 +259,7 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
       sports: pollSportsOf(opts.config),
       bookmakers: PAPER_BOOKMAKERS,
       pollEveryMs: opts.pollEveryMs ?? 30 * 60_000,
+      ladderSports: opts.env.LADDER_SPORTS,
       log,
     });
     closers.push(() => serverless.stop());
@@ -269,6 +278,7 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
       store,
       publishRefresh: (r) => serverless.publishRefresh(r),
       ...(opts.journalDir ? { journal: { dir: opts.journalDir } } : {}),
+      ladderSports: opts.env.LADDER_SPORTS,
       log,
     });
     closers.push(() => worker.close());

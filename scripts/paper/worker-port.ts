@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../../shared/clock.ts';
 import type { EngineConfig } from '../../shared/config/engine-config.ts';
+import type { LadderSports } from '../../shared/config/ladder-sports.ts';
 import type { RefreshRequestInput } from '../../shared/events/refresh-request.ts';
 import type { Store } from '../../shared/store/index.ts';
 import type { CashSource } from '../../worker/dashboard/cash-panel.ts';
@@ -29,6 +30,8 @@ export interface PaperWorkerOptions {
   restLimiterClock?: Clock;
   /** The session journal (worker/journal/); absent: none. */
   journal?: SessionJournalOptions;
+  /** Spread/total ladders quoted (paper: on when the scenario lists them); absent: winners only. */
+  ladderSports?: LadderSports;
 }
 
 export interface PaperSession {

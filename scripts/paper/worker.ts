@@ -24,6 +24,7 @@ export async function startPaperWorker(opts: PaperWorkerOptions): Promise<PaperW
     ...(opts.quoter ? { quoter: opts.quoter } : {}),
     ...(opts.restLimiterClock ? { restLimiterClock: opts.restLimiterClock } : {}),
     ...(opts.journal ? { journal: opts.journal } : {}),
+    ...(opts.ladderSports ? { ladderSports: opts.ladderSports } : {}),
     // Warnings and errors reach the paper log sink; info-level engine events are dropped.
     log: (entry) => {
       if (entry.level === 'warn' || entry.level === 'error') opts.log(entry);

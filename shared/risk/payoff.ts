@@ -120,6 +120,15 @@ function breakpoints(thresholds: readonly number[], floor: number | null): numbe
 /** Every outcome cell the book's contracts can tell apart. */
 export function outcomeGrid(book: GameBook, options: PayoffOptions): Outcome[] {
   const contracts = [...book.holdings.map((h) => h.contract), ...book.pending.map((p) => p.contract)];
+  const { margins, totals } = outcomeAxes(contracts, options);
+  return margins.flatMap((margin) => totals.map((total) => ({ margin, total })));
+}
+
+/** The grid's two axes: the margins and the totals these contracts can tell apart (the grid is their product). */
+export function outcomeAxes(
+  contracts: Iterable<Contract>,
+  options: PayoffOptions,
+): { margins: number[]; totals: number[] } {
   const marginT: number[] = [0];
   const totalT: number[] = [];
   for (const c of contracts) {
@@ -131,7 +140,7 @@ export function outcomeGrid(book: GameBook, options: PayoffOptions): Outcome[] {
   }
   const margins = breakpoints(marginT, null).filter((m) => options.ties || m !== 0);
   const totals = breakpoints(totalT, 0);
-  return margins.flatMap((margin) => totals.map((total) => ({ margin, total })));
+  return { margins, totals };
 }
 
 export interface PayoffRisk {

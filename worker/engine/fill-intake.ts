@@ -8,7 +8,7 @@
 import { WorkerMetric } from '../../shared/metrics/names.ts';
 import { applyGameFill } from '../../shared/risk/inventory.ts';
 import type { Centis } from '../../shared/units.ts';
-import { signedInventory } from './exposure.ts';
+import { gameSkew } from './game-skew.ts';
 import { errText, type GameState, worstExposure } from './game-state.ts';
 import type { FillEvent } from './ports.ts';
 import type { FillView } from './projection.ts';
@@ -112,7 +112,8 @@ export class FillIntake {
     const pub = this.core.ports.refresh;
     if (!pub || g.limit <= 0) return;
     const now = this.core.ports.clock.now();
-    const skew = Math.abs(signedInventory(g.tickers, this.core.inventory.positions(g.tickers))) / g.limit;
+    // Strike positions too: the game's whole book (game-skew.ts).
+    const skew = gameSkew(g, this.core.inventory) / g.limit;
     if (skew < this.core.config.refreshSkew || now - g.lastRefreshMs < this.core.config.refreshDebounceMs)
       return;
     g.lastRefreshMs = now;

@@ -1,8 +1,8 @@
 /**
  * The session's spread/total ladders (issue #17): after a sport's discovery,
- * its ladder series are listed and each registered game gets its ladders
- * (ladder-markets.ts: matched by teams and start, every market mapped or
- * reported), kept on the game — one game, one risk; and with each theo poll
+ * its ladder series are listed (only the port's `sports` when it names them)
+ * and each registered game gets its ladders (ladder-markets.ts: matched by
+ * teams and start, every market mapped or reported), kept on the game — one game, one risk; and with each theo poll
  * the games' stored strike fits are read. Only with the `strikeTheos` port;
  * without it nothing here runs and winner-only sessions are as before.
  *
@@ -24,11 +24,16 @@ export class LadderRegistry {
   async discover(sport: string, cfg: SportConfig): Promise<boolean> {
     const { ports } = this.core;
     if (!ports.strikeTheos) return false;
+    const sportKeyOf = (g: GameState) => g.game.oddsSportKey ?? cfg.oddsSportKey;
+    const only = ports.strikeTheos.sports;
     const games = [...this.core.games.values()].filter(
-      (g) => g.sport === sport && g.game.homeTeam !== undefined && g.game.awayTeam !== undefined,
+      (g) =>
+        g.sport === sport &&
+        g.game.homeTeam !== undefined &&
+        g.game.awayTeam !== undefined &&
+        (only === undefined || only.includes(sportKeyOf(g))),
     );
     if (games.length === 0) return false;
-    const sportKeyOf = (g: GameState) => g.game.oddsSportKey ?? cfg.oddsSportKey;
     const listed = new Map<string, ListedEvent[]>();
     let failed = false;
     for (const key of new Set(games.map(sportKeyOf))) {

@@ -119,6 +119,8 @@ export interface TheoSnapshot {
 /** Each game's stored spread/total fit (shared/store/strike-theos.ts), by odds event id; missing ids are absent. */
 export interface StrikeTheoSource {
   read(oddsEventIds: readonly string[]): Promise<StrikeTheoRecord[]>;
+  /** Odds API sport keys whose ladders are listed and quoted (`LADDER_SPORTS`); absent: every sport. */
+  sports?: readonly string[];
 }
 
 export interface TheoSource {

@@ -11,6 +11,7 @@ import { gameLimit } from '../../shared/risk/limits.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
 import { errText, type GameState, type GameStatus, gameExhaustive, worstExposure } from './game-state.ts';
 import { gameContracts, payoffLimitOf, quotedStrikes, strikeQuotes } from './ladder-quotes.ts';
+import { strikeQuoteSize } from './ladder-size.ts';
 import { strikeQuoteInputs } from './ladder-theos.ts';
 import { groupLimitCentis } from './order-groups.ts';
 import type { GameBinding, SyncReport } from './order-manager.ts';
@@ -176,7 +177,9 @@ export class RequoteLoop {
     const { priced } = strikeQuoteInputs(g.strikeTheo ?? null, markets, now, this.core.config.theoMaxAgeMs);
     const books = new Map(priced.map((p) => [p.ticker, this.core.ports.books.book(p.ticker)]));
     const q = this.core.config.quoting;
-    return strikeQuotes(priced, books, { minEdge: q.minEdge, size: Math.min(q.baseSize, g.limit) });
+    // The game's limit shared over all its quoted markets, so the whole ladder can rest (ladder-size.ts).
+    const size = strikeQuoteSize(g.limit, g.tickers.length + priced.length, q.baseSize, q.sizeStep);
+    return strikeQuotes(priced, books, { minEdge: q.minEdge, size });
   }
 
   private entryPrices(g: GameState): Map<string, Micros> {

@@ -148,3 +148,19 @@ describe('--live hosts', () => {
     expect(requests[0]!.url).toMatch(/^\/v4\/sports\/basketball_nba\//);
   });
 });
+
+describe('--live ladders', () => {
+  it('LADDER_SPORTS reads as the worker reads it: none unless set, all, or sport keys; a bad one is a usage error', () => {
+    expect(parseLiveEnv(base).LADDER_SPORTS).toEqual([]);
+    expect(parseLiveEnv({ ...base, LADDER_SPORTS: 'all' }).LADDER_SPORTS).toBe('all');
+    expect(parseLiveEnv({ ...base, LADDER_SPORTS: 'basketball_nba' }).LADDER_SPORTS).toEqual(
+      parseWorkerEnv({
+        TABLE_NAME: 't',
+        KALSHI_KEY_ID: 'k',
+        KALSHI_PRIVATE_KEY_FILE: '/k',
+        LADDER_SPORTS: 'basketball_nba',
+      }).ladderSports,
+    );
+    expect(() => parseLiveEnv({ ...base, LADDER_SPORTS: 'NBA' })).toThrow(UsageError);
+  });
+});

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Contract } from '../../../shared/risk/payoff.ts';
+import { type Contract, payoffRisk } from '../../../shared/risk/payoff.ts';
 import {
+  gameBook,
   gameWorstLoss,
   type LadderRiskState,
   maxSizeByPayoff,
@@ -145,6 +146,93 @@ describe('one risk per game: the payoff gate in engine terms', () => {
         if (size < write.size) expect(withSize(size + c(1))).toBeGreaterThan(ceiling);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+/** The gate as it was: the whole grid walked per probe (payoffRisk), the reference for the axis-split one. */
+function bruteMaxSize(
+  s: LadderRiskState,
+  write: { ticker: string; side: 'bid' | 'ask'; price: number; size: number },
+  lot: number,
+): number {
+  if (!s.contracts.has(write.ticker)) return 0;
+  const step = Math.max(1, lot);
+  const worst = (orders: readonly PricedOrder[]) =>
+    payoffRisk(gameBook(s, orders), { ties: s.ties }).worstCaseLoss;
+  const ceiling = Math.max(s.limit, worst(s.orders));
+  const fits = (units: number) =>
+    worst([
+      ...s.orders,
+      { ticker: write.ticker, side: write.side, remaining: units * step, price: write.price },
+    ]) <= ceiling;
+  let lo = 0;
+  let hi = Math.floor(Math.max(0, write.size) / step);
+  if (hi === 0 || fits(hi)) return hi * step;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo * step;
+}
+
+describe('the payoff gate by axis decides as the whole-grid gate did', () => {
+  // A full ladder: winners, eleven spread strikes (halves and whole numbers), eleven total strikes.
+  const ladder = new Map<string, Contract>([
+    ['HOME', { kind: 'winner', side: 'home' }],
+    ['AWAY', { kind: 'winner', side: 'away' }],
+    ...Array.from({ length: 11 }, (_, i): [string, Contract] => [
+      `S${i}`,
+      { kind: 'spread', direction: i % 2 ? 'over' : 'under', threshold: -12.5 + i * 2.5 },
+    ]),
+    ...Array.from({ length: 11 }, (_, i): [string, Contract] => [
+      `T${i}`,
+      { kind: 'total', direction: i % 3 ? 'over' : 'under', threshold: 210 + i * 2.5 },
+    ]),
+  ]);
+  const tickers = [...ladder.keys()];
+  const order: fc.Arbitrary<PricedOrder> = fc.record({
+    ticker: fc.constantFrom(...tickers),
+    side: fc.constantFrom('bid' as const, 'ask' as const),
+    remaining: fc.integer({ min: 0, max: 5_000 }),
+    price: fc.integer({ min: 1, max: 99 }).map(cents),
+  });
+  const world = fc.record({
+    positions: fc.array(fc.tuple(fc.constantFrom(...tickers), fc.integer({ min: -5_000, max: 5_000 })), {
+      maxLength: 12,
+    }),
+    entries: fc.array(fc.tuple(fc.constantFrom(...tickers), fc.integer({ min: 0, max: 1_000_000 })), {
+      maxLength: 12,
+    }),
+    orders: fc.array(order, { maxLength: 30 }),
+    limit: fc.integer({ min: 0, max: 200 }).map(dollars),
+    write: order,
+    lot: fc.constantFrom(1, 100, 500),
+    ties: fc.boolean(),
+  });
+
+  it('property: the same admitted size as walking the whole grid, on random books over a full ladder', () => {
+    fc.assert(
+      fc.property(world, (w) => {
+        const s: LadderRiskState = {
+          contracts: ladder,
+          positions: new Map(w.positions),
+          entryPrices: new Map(w.entries),
+          orders: w.orders,
+          limit: w.limit,
+          ties: w.ties,
+        };
+        const write = {
+          ticker: w.write.ticker,
+          side: w.write.side,
+          price: w.write.price,
+          size: w.write.remaining,
+        };
+        expect(maxSizeByPayoff(s, write, w.lot)).toBe(bruteMaxSize(s, write, w.lot));
+        expect(gameWorstLoss(s)).toBe(payoffRisk(gameBook(s), { ties: s.ties }).worstCaseLoss);
+      }),
+      { numRuns: 200 },
     );
   });
 });

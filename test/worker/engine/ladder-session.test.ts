@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { RefreshRequestInput } from '../../../shared/events/refresh-request.ts';
 import { EventOddsSchema } from '../../../shared/odds/schemas.ts';
 import { type StrikeTheoRecord, strikeTheoRecordFromGame } from '../../../shared/pricing/strike-record.ts';
 import { computeGameStrikeTheo } from '../../../shared/pricing/strike-theo.ts';
@@ -78,6 +79,19 @@ describe('a session with the strikeTheos port registers each game its ladders', 
     expect(reads.at(-1)).toEqual(['odds-1']);
     // No fit stored: no order on a ladder market.
     expect(r.ex.created.filter((c) => !c.ticker.startsWith(EVENT))).toEqual([]);
+    r.session.dispose();
+  });
+
+  it("with the port limited to other sports (LADDER_SPORTS), this sport's ladders are not listed", async () => {
+    const r = sessionRig({
+      ports: () => ({
+        strikeTheos: { read: async () => [] as StrikeTheoRecord[], sports: ['americanfootball_nfl'] },
+      }),
+    });
+    r.ex.events = [...sessionListing(START), ...ladders(START)];
+    await started(r);
+    expect(r.ex.calls.filter((c) => /SPREAD|TOTAL/.test(c))).toEqual([]);
+    expect(r.log.lines.some((l) => l.event === 'ladder_registered')).toBe(false);
     r.session.dispose();
   });
 
@@ -245,4 +259,61 @@ describe('a session quotes its strike markets under the game payoff limit', () =
     expect(r.session.snapshot().alerts.filter((a) => /untracked/.test(a.message))).toEqual([]);
     r.session.dispose();
   });
+
+  it('strike fills alone that skew the game past refreshSkew request an odds refresh, as winner fills do', async () => {
+    const cap = 1_500;
+    const published: RefreshRequestInput[] = [];
+    const r = sessionRig({
+      cap,
+      ports: ({ clock }) => ({
+        strikeTheos: { read: async () => [fitAt(clock.now())] },
+        refresh: {
+          publish: async (req) => {
+            published.push(req);
+          },
+        },
+      }),
+    });
+    r.ex.events = [...sessionListing(START), ...ladders(START)];
+    for (const t of strikes) r.ex.setBook(t, [{ price: c(2), size: 1_000 }], [{ price: c(98), size: 1_000 }]);
+    await started(r);
+    await r.session.pollTheos();
+    await settle(r.clock);
+    for (let round = 0; round < 20 && published.length === 0; round++) {
+      // Takers buy every strike from us (the winners untouched): the game's payoff grows one-sided.
+      const mine = r.ex.resting().filter((o) => strikes.includes(o.ticker) && o.side === 'bid');
+      if (mine.length === 0) break;
+      const o = mine[round % mine.length]!;
+      const snap = r.ex.snapshot(o.orderId);
+      const f = r.ex.fill(o.orderId, o.remaining);
+      r.ex.emit({ ...snap, remaining: 0, filled: snap.filled + f.count, status: 'executed', tsMs: f.tsMs });
+      await advance(r.clock, 1_000);
+    }
+    expect(published.map((p) => [p.kalshiEventTicker, p.reason])).toEqual([[EVENT, 'inventory-skew']]);
+    r.session.dispose();
+  });
+
+  it('the stop before the start pulls the strikes too: nothing of the game rests past its stop time', async () => {
+    const r = sessionRig({
+      ports: ({ clock }) => ({ strikeTheos: { read: async () => [fitAt(clock.now())] } }),
+    });
+    // A game starting 7 minutes after the session's start: its stop (start − 5 min) comes 2 minutes in.
+    const start = START - 3 * 3_600_000 + 7 * 60_000;
+    r.ex.events = [...sessionListing(start), ...ladders(start)];
+    for (const t of strikes) r.ex.setBook(t, [{ price: c(2), size: 1_000 }], [{ price: c(98), size: 1_000 }]);
+    await started(r);
+    await r.session.pollTheos();
+    await settle(r.clock);
+    expect(r.ex.resting().filter((o) => strikes.includes(o.ticker)).length).toBeGreaterThan(0);
+    // To the stop (start − 5 min) and past it, the strike fit kept fresh: only the stop can pull them.
+    const stopAt = start - 5 * 60_000;
+    expect(r.clock.now()).toBeLessThan(stopAt);
+    while (r.clock.now() < stopAt + 10_000) {
+      await advance(r.clock, Math.min(60_000, stopAt + 10_000 - r.clock.now()), 1_000);
+      await r.session.pollTheos();
+    }
+    await settle(r.clock);
+    expect(r.ex.resting().map((o) => o.ticker)).toEqual([]);
+    r.session.dispose();
+  }, 60_000);
 });
