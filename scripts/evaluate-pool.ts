@@ -34,7 +34,7 @@ const CHILD = fileURLToPath(new URL('./evaluate-pool-child.ts', import.meta.url)
  * tsx's loader for a TypeScript child: this process's own flags when run through tsx, else
  * `--import tsx`; none for a JavaScript one (the bundled child, scripts/evaluate-bundle.ts).
  */
-function childExecArgv(script: string): string[] {
+export function childExecArgv(script: string): string[] {
   if (!script.endsWith('.ts')) return [];
   return process.execArgv.some((a) => a.includes('tsx')) ? [...process.execArgv] : ['--import', 'tsx'];
 }

@@ -16,7 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -105,6 +105,41 @@ export interface Job {
   scenario: string;
   seed: number;
   dir: string;
+}
+
+/**
+ * A scenario's rough CPU weight per run, for ordering: each game's markets (ladder strikes
+ * included) times the minutes it is quoted, plus the run's length (the loop samples every
+ * scenario second until the last stop). Only the order matters, not the unit.
+ */
+export function scenarioWeight(scenarioPath: string, stopMarginMs: number): number {
+  const world = buildWorld(loadScenario(scenarioPath), {
+    seed: 1,
+    startMs: Date.parse('2026-01-01T00:00:00Z'),
+  });
+  const minutes = (ms: number) => Math.max(1, (ms - world.startMs) / 60_000);
+  const quoted = world.games.reduce(
+    (w, g) =>
+      w +
+      (g.markets.length + (g.ladders?.markets.length ?? 0)) * minutes(g.path.times.startMs - stopMarginMs),
+    0,
+  );
+  return quoted + minutes(Math.max(...world.games.map((g) => g.path.times.startMs - stopMarginMs)));
+}
+
+/**
+ * The jobs heaviest scenario first, seeds in order within one (longest-processing-time
+ * first): the pool's children take the next job as they free up, so the long runs start at
+ * once and the last runs of the evaluation are short ones — no core idles at the end
+ * behind one slow ladder run started last.
+ */
+export function heaviestFirst(jobs: readonly Job[], weight: (scenario: string) => number): Job[] {
+  const w = new Map<string, number>();
+  for (const j of jobs) if (!w.has(j.scenario)) w.set(j.scenario, weight(j.scenario));
+  return jobs
+    .map((job, i) => ({ job, i }))
+    .sort((a, b) => w.get(b.job.scenario)! - w.get(a.job.scenario)! || a.i - b.i)
+    .map((x) => x.job);
 }
 
 /** The simulate command line of one job (ours and the baselines on one seed). */
@@ -225,17 +260,23 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     }
   }
   const outDir = opts.out ? resolve(opts.out) : mkdtempSync(join(tmpdir(), 'kmm-evaluate-'));
-  const jobs: Job[] = scenarios.flatMap((scenario) =>
-    opts.seedList.map((seed) => ({
-      scenario,
-      seed,
-      dir: join(outDir, 'runs', basename(scenario, '.json'), String(seed)),
-    })),
+  const stopMarginMs = loadEngineConfig(opts.config).stopMarginMs;
+  const jobs: Job[] = heaviestFirst(
+    scenarios.flatMap((scenario) =>
+      opts.seedList.map((seed) => ({
+        scenario,
+        seed,
+        dir: join(outDir, 'runs', basename(scenario, '.json'), String(seed)),
+      })),
+    ),
+    (scenario) => scenarioWeight(scenario, stopMarginMs),
   );
   const parallel = opts.jobs ?? availableParallelism();
   const progress = progressWriter(io.err);
   const wallStart = Date.now();
   let finished = 0;
+  /** CPU the children spent on the runs (the backtest pool reports it; a socket run does not). */
+  let cpuMs = 0;
   const failures: string[] = [];
   const points: RunPoint[] = [];
   let next = 0;
@@ -256,6 +297,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         ? await pool.run(simulateArgv(job, opts.config, opts.transport))
         : await runSimulate(job, opts.config, opts.transport);
       finished++;
+      if ('cpuMs' in r && typeof r.cpuMs === 'number') cpuMs += r.cpuMs;
       const name = basename(job.scenario, '.json');
       if (!r.ok) failures.push(`${name} seed ${job.seed}: ${r.stderr.trim().split('\n').at(-1) ?? 'failed'}`);
       // A run that failed its liveness floor still wrote its scoreboard: its numbers count.
@@ -274,9 +316,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     bundle?.remove();
   }
   const wallS = (Date.now() - wallStart) / 1000;
-  progress.done(`evaluate: ${jobs.length} runs in ${wallS.toFixed(0)} s on ${parallel} jobs`);
+  const cpuText = cpuMs > 0 ? `, ${(cpuMs / 1000).toFixed(0)} s of CPU in the runs` : '';
+  progress.done(
+    `evaluate: ${jobs.length} runs in ${wallS.toFixed(0)} s on ${parallel} jobs${cpuText} (load average ${loadavg()[0]!.toFixed(1)})`,
+  );
 
-  const stopMarginMs = loadEngineConfig(opts.config).stopMarginMs;
   const evaluations: ScenarioEvaluation[] = scenarios.map((s) => {
     const name = basename(s, '.json');
     const calibration = opts.seedList.flatMap((seed) => truthAtStop(s, seed, stopMarginMs));
@@ -289,6 +333,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       generatedAt: new Date().toISOString(),
       seeds: opts.seedList,
       wallSeconds: Math.round(wallS),
+      ...(cpuMs > 0 ? { cpuSeconds: Math.round(cpuMs / 1000) } : {}),
       jobs: parallel,
       failures,
       scenarios: evaluations,

@@ -8,7 +8,7 @@
 import type { Centis, Micros } from '../../shared/units.ts';
 import type { KalshiSim } from '../../sim/kalshi/index.ts';
 import type { World } from '../../sim/scenario/world.ts';
-import type { DashboardState } from '../../worker/dashboard/view-model.ts';
+import type { GameView, MarketView } from '../../worker/dashboard/view-model.ts';
 import { signedInventory } from '../../worker/engine/exposure.ts';
 import type { BookReader } from '../../worker/engine/ports.ts';
 import type { ChartLineSet } from './charts.ts';
@@ -33,11 +33,18 @@ export interface RecorderOptions {
   /** Stop margin of the engine config: nothing of ours may rest after start − margin. */
   stopMarginMs: number;
   books: BookReader;
-  /** The worker's view (theo, limits, counters). */
-  view: () => DashboardState;
+  /** The worker's view (theo, limits, our quotes, best levels): the dashboard's, or only these fields of it. */
+  view: () => RecorderView;
   counters: () => Record<string, number>;
   /** The WebSocket feed's reconnects and book resyncs. */
   feedStats: () => { reconnects: number; bookResyncs: number };
+}
+
+/** What the recorder reads of the dashboard's state (a backtest builds only this: sim/backtest/recorder-view.ts). */
+export interface RecorderView {
+  games: readonly (Pick<GameView, 'id' | 'inventoryLimit' | 'inventoryLimitMax'> & {
+    markets: readonly Pick<MarketView, 'ticker' | 'theo' | 'ours' | 'bids' | 'asks'>[];
+  })[];
 }
 
 export class RunRecorder {

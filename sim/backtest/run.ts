@@ -24,7 +24,6 @@ import { withScenarioSports } from '../../scripts/paper/stack.ts';
 import type { EngineConfig } from '../../shared/config/engine-config.ts';
 import { mappingConfigWith } from '../../shared/mapping/match.ts';
 import type { Micros } from '../../shared/units.ts';
-import { sessionDashboard } from '../../worker/dashboard/session-adapter.ts';
 import { type FlattenOptions, gatewayFlattener } from '../../worker/engine/adapters/flatten.ts';
 import { gameQuoter } from '../../worker/engine/adapters/quoter.ts';
 import {
@@ -49,6 +48,7 @@ import { VirtualClock } from './clock.ts';
 import { InMemoryFeed } from './feed.ts';
 import { InMemoryGateway } from './gateway.ts';
 import { DEFAULT_LATENCY, type LatencyConfig, LatencySampler } from './latency.ts';
+import { recorderView } from './recorder-view.ts';
 import { startBacktestServerless } from './serverless.ts';
 
 /** The maker account (as sim/main.ts names it). */
@@ -252,6 +252,8 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
 
   // ---- draining: everything the last event set off runs before time moves
   let drainRounds = 0;
+  /** Worker and port timers fired (harness samples excluded): nothing of the session's runs but after one. */
+  let workTimers = 0;
   const activity = () =>
     clock.created + clock.deferrals + sessionEvents + gateway.stats.writes + gateway.stats.reads;
   // A session that defers through the clock (Clock.defer) has nothing on the event loop but
@@ -285,20 +287,15 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       // Trader actions and the harness's own timers only touch the exchange (the feed delivers
       // later, on a timer of its own): nothing of the session's can be waiting to run after them.
       if (tAction <= tTimer) runner.step(tAction);
-      else if (clock.fireNext() === 'timer') await drain();
+      else if (clock.fireNext() === 'timer') {
+        workTimers++;
+        await drain();
+      }
     }
   };
 
   // ---- the run
   const recorderKalshi = { admin: engine };
-  const dashboard = sessionDashboard({
-    session: s,
-    books: feed,
-    feedStats: () => ({ reconnects: feed.stats.reconnects, bookResyncs: feed.stats.bookResyncs }),
-    now: () => clock.now(),
-    mode: 'paper',
-    venue: 'backtest',
-  });
   const recorder = new RunRecorder({
     strategy: opts.strategy,
     kalshi: recorderKalshi,
@@ -306,7 +303,8 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     world,
     stopMarginMs: opts.config.stopMarginMs,
     books: feed,
-    view: () => dashboard.snapshot(),
+    // Only what the recorder reads of the dashboard's state, by the dashboard's rules (recorder-view.ts).
+    view: () => recorderView(s.snapshot(), feed),
     counters: () => s.snapshot().counters,
     feedStats: () => ({ reconnects: feed.stats.reconnects, bookResyncs: feed.stats.bookResyncs }),
   });
@@ -315,9 +313,11 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     world,
     userId: BACKTEST_USER,
     stopMarginMs: opts.config.stopMarginMs,
+    // The dashboard's `modes` column is the session's quoting modes (projection.ts): read them alone.
     modeOf: (ticker, side) => {
-      for (const g of dashboard.snapshot().games)
-        for (const m of g.markets) if (m.ticker === ticker) return m.modes[side] ?? null;
+      for (const g of s.quotingModes())
+        for (const m of g.markets)
+          if (m.ticker === ticker) return (side === 'bid' ? m.modeBid : m.modeAsk) ?? null;
       return null;
     },
   });
@@ -361,11 +361,16 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     const lastStop = Math.max(...world.games.map((g) => g.path.times.startMs - opts.config.stopMarginMs));
     const coarseFrom = lastStop + 120_000;
     let nextSample = clock.now();
+    // The session's quoting modes change only when its code runs (after a worker or port timer, or a
+    // deferral) and our resting orders only with an exchange event: a second with neither (most of a
+    // quiet evening's) has the last sample's games exactly, so they are not built again.
+    let games: { stamp: number; samples: ReturnType<typeof livenessSamples> } | null = null;
     const sample = () => {
       const t = clock.now();
-      uptime.observe(t, livenessSamples(s.quotingModes(), engine.restingOrders(BACKTEST_USER)), () =>
-        effectSample(s.snapshot().connection, faults.current),
-      );
+      const stamp = workTimers + clock.deferrals + exchangeEvents + sessionEvents;
+      if (games?.stamp !== stamp)
+        games = { stamp, samples: livenessSamples(s.quotingModes(), engine.restingOrders(BACKTEST_USER)) };
+      uptime.observe(t, games.samples, () => effectSample(s.snapshot().connection, faults.current));
       if (t >= nextSample) {
         // A book is compared with the exchange's only when nothing is on the wire to it: a feed
         // delivery in flight is latency, not a wrong book (lockstep samples once everything landed).

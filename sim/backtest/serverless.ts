@@ -14,10 +14,11 @@ import { type Schedule, startSchedule } from '../../scripts/paper/schedule.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { type RefreshRequestInput, refreshPutEventsEntry } from '../../shared/events/refresh-request.ts';
 import { classifyOddsApiError, OddsApiError } from '../../shared/odds/client.ts';
+// The production client's parser: zod only for an event the validated fast path cannot vouch for.
+import { parseOddsResponseFast } from '../../shared/odds/fast-odds.ts';
 import {
   EventOddsSchema,
   EventsResponseSchema,
-  parseOddsResponseLenient,
   parseQuota,
   SportsResponseSchema,
 } from '../../shared/odds/schemas.ts';
@@ -185,7 +186,7 @@ export function inProcessOdds(state: OddsApiState, clock: Clock, latencyMs: numb
           commenceTimeTo: when(p.commenceTimeTo),
         },
         (b) => {
-          const r = parseOddsResponseLenient(b);
+          const r = parseOddsResponseFast(b);
           if (!r.ok) throw new Error(`odds response: ${r.error}`);
           return r.value;
         },

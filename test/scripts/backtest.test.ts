@@ -4,7 +4,13 @@
  * Whole runs: backtest.e2e.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { agreement, BACKTEST_COMMAND, type RunLine, runLineText } from '../../scripts/backtest.ts';
+import {
+  agreement,
+  BACKTEST_COMMAND,
+  type RunLine,
+  runLineText,
+  shareSeeds,
+} from '../../scripts/backtest.ts';
 import { parseCommandLine, readCommandLine } from '../../shared/cli.ts';
 
 function sink() {
@@ -55,7 +61,18 @@ describe('npm run backtest command line', () => {
     });
   });
 
+  it('runs the seeds here by default; --jobs N deals them round-robin to N children, none idle', () => {
+    expect(parse([]).jobs).toBe(1);
+    expect(parse(['--jobs', '2', '--compare-socket']).jobs).toBe(2);
+    expect(shareSeeds([1, 2, 3, 4, 5], 2)).toEqual([
+      [1, 3, 5],
+      [2, 4],
+    ]);
+    expect(shareSeeds([7, 8], 4)).toEqual([[7], [8]]);
+  });
+
   it.each([
+    [['--jobs', '0'], /--jobs/],
     [['--strategies', 'ours,genius'], /--strategies: .*not genius/],
     [['--seeds', '3-1'], /--seeds/],
     [['--order-latency', 'quick'], /--order-latency/],

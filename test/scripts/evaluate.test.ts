@@ -4,7 +4,13 @@
  * worker, and the evaluation's paired statistics.
  */
 import { describe, expect, it } from 'vitest';
-import { parseEvaluateOptions, pointsOf, truthAtStop } from '../../scripts/evaluate.ts';
+import {
+  heaviestFirst,
+  parseEvaluateOptions,
+  pointsOf,
+  scenarioWeight,
+  truthAtStop,
+} from '../../scripts/evaluate.ts';
 import { evaluateScenario, evaluationText, type RunPoint } from '../../sim/scenario/evaluation.ts';
 
 function sink() {
@@ -134,5 +140,27 @@ describe('evaluation', () => {
     for (const s of a) expect(s.p).toBeGreaterThan(0);
     expect(a.filter((s) => s.won)).toHaveLength(2);
     expect(truthAtStop('sim/scenarios/epl-draw.json', 4, 60_000)).toEqual(a);
+  });
+});
+
+describe('evaluate job order', () => {
+  it('runs the heaviest scenario first (seeds in order within one), so the evaluation ends on short runs', () => {
+    const job = (scenario: string, seed: number) => ({ scenario, seed, dir: `${scenario}/${seed}` });
+    const jobs = [job('light', 1), job('light', 2), job('heavy', 1), job('mid', 1), job('heavy', 2)];
+    const weight = (s: string) => ({ light: 1, mid: 5, heavy: 9 })[s] ?? 0;
+    expect(heaviestFirst(jobs, weight).map((j) => `${j.scenario} ${j.seed}`)).toEqual([
+      'heavy 1',
+      'heavy 2',
+      'mid 1',
+      'light 1',
+      'light 2',
+    ]);
+  });
+
+  it('weighs a scenario by markets × quoted minutes: twelve games and ladders above one game', () => {
+    const w = (name: string) => scenarioWeight(`sim/scenarios/${name}.json`, 5 * 60_000);
+    expect(w('ncaab-saturday')).toBeGreaterThan(w('nba-quiet-evening'));
+    expect(w('nba-ladders-night')).toBeGreaterThan(w('nba-quiet-evening'));
+    expect(w('nba-quiet-evening')).toBeGreaterThan(w('injury-shock'));
   });
 });
