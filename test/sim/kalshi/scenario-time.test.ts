@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SteppedClock, stallTolerantNow } from '../../../sim/clock.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { BOS, setupSim, WsClient } from './harness.ts';
 
 let sim: KalshiSim | undefined;
@@ -68,10 +69,10 @@ describe('scenario time in the exchange simulator', () => {
       answered = true;
       return r;
     });
-    await wallPause(100);
+    // Held once it has arrived (at load, arriving alone can take longer than any fixed pause).
+    await waitFor(() => s.sim.parkedRequests() === 1, { what: 'the request held at the exchange' });
     expect(answered).toBe(false);
     // A lockstep driver must not wait for it before moving time (it did, and stalled).
-    expect(s.sim.parkedRequests()).toBe(1);
     s.clock.advance(4_999);
     await wallPause(50);
     expect(answered).toBe(false);
@@ -87,7 +88,7 @@ describe('scenario time in the exchange simulator', () => {
     await wallPause(50);
     expect(ws.pings).toBe(0);
     s.clock.advance(30_000);
-    for (let i = 0; i < 100 && ws.pings < 3; i++) await wallPause(10);
+    await waitFor(() => ws.pings >= 3, { what: 'three pings at the client' });
     expect(ws.pings).toBe(3);
     ws.ws.close();
   });
