@@ -497,16 +497,18 @@ describe('the worker process (main) and SIGTERM during start-up', () => {
     const { child, events, ended } = runMain((event, c) => {
       if (event === 'lease_acquiring') setTimeout(() => c.kill('SIGTERM'), 300);
     });
-    const t0 = Date.now();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    // A hang guard only: a child's start-up on a loaded machine took longer than the 20 s this once allowed.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
     const end = await ended;
     clearTimeout(timer);
     expect(end).toEqual({ code: 0, signal: null });
-    expect(Date.now() - t0).toBeLessThan(15_000);
     expect(events.map((e) => e['message'])).toContain('worker_stopped');
     expect(events.map((e) => e['message'])).not.toContain('worker_started');
-    expect(await store.leases.current('0')).toMatchObject({ owner: 'other-task' });
-  }, 30_000);
+    // "At once": it stopped while the other task's lease was still live, not after waiting it out.
+    const held = await store.leases.current('0');
+    expect(held).toMatchObject({ owner: 'other-task' });
+    expect(held!.expiresAt).toBeGreaterThan(Date.now());
+  }, 60_000);
 
   it('SIGTERM right after the lease is taken (during start-up): the worker stops, flat, and releases the lease', async () => {
     const { child, events, ended } = runMain((event, c) => {
