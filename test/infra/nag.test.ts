@@ -24,11 +24,13 @@ afterAll(() => {
 const context = { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] };
 
 describe('cdk-nag AwsSolutions', () => {
+  // A whole-app synth: about 30 s of CPU at load 30 (the integration run timed it out at vitest's 30 s).
   it('the app synthesises with every finding fixed or acknowledged', () => {
     const { app } = buildApp({ context, outdir: outdir() });
     expect(() => app.synth()).not.toThrow();
-  });
+  }, 90_000);
 
+  // A whole-app synth, as above.
   it('an unacknowledged finding fails the synth, naming the rule', () => {
     const dir = outdir();
     const { app, stack } = buildApp({ context, outdir: dir });
@@ -52,5 +54,5 @@ describe('cdk-nag AwsSolutions', () => {
     expect(violations).toContain('AwsSolutions-SNS3 KalshiMm-prod/PlainTopic/Resource');
     // Nothing else fails: the only violations are the planted topic's.
     for (const v of violations) expect(v).toContain('/PlainTopic/');
-  });
+  }, 90_000);
 });
