@@ -271,7 +271,12 @@ describe('worker against exchange faults', () => {
       );
       throw e;
     });
-    await new Promise((r) => setTimeout(r, 1_200));
+    // Two reconciliations later (counted, not timed): still one order per slot.
+    let reconciled = 0;
+    w.session.onEvent((e) => {
+      if (e.type === 'reconciled') reconciled++;
+    });
+    await until(() => reconciled >= 2, 'two more reconciliations');
     const slots = ours().map((o) => `${o.ticker}|${o.side}`);
     expect(new Set(slots).size).toBe(slots.length);
     expect(ours()).toHaveLength(4);
@@ -374,8 +379,15 @@ describe('shards sharing one Kalshi account', () => {
     const before = ours()
       .map((o) => o.orderId)
       .sort();
-    // Several reconciliations later nobody has cancelled a sibling's "orphans".
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Several reconciliations later (counted, not timed) nobody has cancelled a sibling's "orphans".
+    const reconciled = [0, 0];
+    w0.session.onEvent((e) => {
+      if (e.type === 'reconciled') reconciled[0]!++;
+    });
+    w1.session.onEvent((e) => {
+      if (e.type === 'reconciled') reconciled[1]!++;
+    });
+    await until(() => reconciled.every((n) => n >= 3), 'three reconciliations on each shard');
     expect(
       ours()
         .map((o) => o.orderId)
