@@ -196,6 +196,11 @@ describe('worker against a competitor', () => {
     await until(() => (ourBid()?.price ?? 0) > first + c(1) - 1, 'our bid improving');
     expect(w.session.snapshot().games[0]?.markets[0]?.modeBid).toBe('competitive');
     // Theo 60¢, min edge 2¢ (the default), no maker fee on this series: we never bid above 58¢.
+    const bestBid = () => w.session.snapshot().games[0]?.markets.find((m) => m.ticker === BOS)?.bestBid;
+    let requotedOn59 = false;
+    w.session.onEvent((e) => {
+      if (e.type === 'quote' && bestBid() === c(59)) requotedOn59 = true;
+    });
     sim.admin.placeOrder('other', {
       ticker: BOS,
       side: 'bid',
@@ -204,7 +209,8 @@ describe('worker against a competitor', () => {
       timeInForce: 'good_till_canceled',
       selfTradePrevention: 'taker_at_cross',
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // A requote with the 59¢ bid in our book has run (waited for, not timed: else the check could pass unseen).
+    await until(() => requotedOn59, 'a requote with the 59¢ bid in the book');
     await w.idle();
     expect(ourBid()?.price ?? 0).toBeLessThanOrEqual(c(58));
   });
