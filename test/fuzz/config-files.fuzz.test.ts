@@ -46,6 +46,7 @@ const write = (text: string) => {
 };
 
 describe('scenario files (fuzz)', () => {
+  // Every scenario that loads builds its world (~0.1 s each): 32 s at load 30, past vitest's 30 s.
   it('load or fail with a ScenarioError; what loads also builds its world', () => {
     fc.assert(
       fc.property(fileText(SCENARIOS), (text) => {
@@ -64,7 +65,7 @@ describe('scenario files (fuzz)', () => {
       }),
       { numRuns: 1500 },
     );
-  });
+  }, 90_000);
 });
 
 describe('engine config (fuzz)', () => {

@@ -7,6 +7,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait-for.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 let child: ChildProcess | null = null;
@@ -110,16 +111,20 @@ describe('npm start end to end', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('kalshi-mm');
 
-    // Live quotes: some game shows one of our quotes within 20 s.
-    let quoted = false;
-    for (let i = 0; i < 40 && !quoted; i++) {
+    // Live quotes: some game shows one of our quotes (a 60 s hang guard: a loaded machine outlasted 40 tries).
+    const quoted = async () => {
       const body = (await (await fetch(new URL('/api/state', url))).json()) as {
         state: { games: { markets: { ours: { bid: unknown; ask: unknown } }[] }[] };
       };
-      quoted = body.state.games.some((g) => g.markets.some((m) => m.ours.bid || m.ours.ask));
-      if (!quoted) await new Promise((r) => setTimeout(r, 500));
-    }
-    expect(quoted, stderr).toBe(true);
+      return body.state.games.some((g) => g.markets.some((m) => m.ours.bid || m.ours.ask));
+    };
+    await waitFor(quoted, {
+      what: 'a quote of ours on the dashboard',
+      timeoutMs: 60_000,
+      everyMs: 500,
+    }).catch((e: unknown) => {
+      throw new Error(`${(e as Error).message}\n${stderr}`);
+    });
 
     const tree = [child.pid!, ...descendants(child.pid!)];
     expect(tree.length).toBeGreaterThan(1);
@@ -135,5 +140,5 @@ describe('npm start end to end', () => {
     expect(stderr).toMatch(/flat: no resting orders left; everything stopped/);
     expect(tree.filter(alive)).toEqual([]);
     expect(await portOpen(port)).toBe(false);
-  }, 120_000);
+  }, 180_000);
 });

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EventsResponseSchema, OddsResponseSchema, SportsResponseSchema } from '../../shared/odds/schemas.ts';
 import { ensureKeyPair } from '../../sim/keys.ts';
 import { type ReadyLine, type Simulation, startSimulation } from '../../sim/main.ts';
+import { waitFor, waitForValue } from '../support/wait-for.ts';
 
 const root = join(import.meta.dirname, '../..');
 const scenarios = readdirSync(join(root, 'sim/scenarios'))
@@ -151,11 +152,9 @@ describe('run-time fault commands on stdin', () => {
       const ready = await s.ready;
       const sports = () =>
         fetch(`${ready.odds.baseUrl}/v4/sports?apiKey=${ready.odds.apiKey}`).then((r) => r.status);
-      const until = async (want: number) => {
-        for (let i = 0; i < 100 && (await sports()) !== want; i++)
-          await new Promise((r) => setTimeout(r, 50));
-        return sports();
-      };
+      // The child reads its stdin when it gets the CPU: wait for the answer, not for a number of tries.
+      const until = (want: number) =>
+        waitForValue(sports, (s) => s === want, { what: `/v4/sports answering ${want}`, everyMs: 50 });
       s.child.stdin!.write('{"target":"odds","name":"outage","on":true}\n');
       expect(await until(503)).toBe(503);
       s.child.stdin!.write('{"target":"odds","name":"meteor","on":true}\nnot json\n');
@@ -176,8 +175,10 @@ describe('startSimulation (scaled clock)', () => {
   it('follows the clock on its own: markets open and traders act without anyone stepping', async () => {
     const sim = await startSimulation({ scenario: 'nfl-contested', speed: 600 });
     sims.push(sim);
-    for (let i = 0; i < 100 && !sim.runner.actions.some((a) => a.trader === 'tight-mm'); i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => sim.runner.actions.some((a) => a.trader === 'tight-mm'), {
+      what: "the tight market maker's first action",
+      everyMs: 50,
+    });
     expect(sim.runner.actions.some((a) => a.trader === 'tight-mm' && a.kind === 'place')).toBe(true);
     const ticker = sim.world.games[0]!.markets[0]!.ticker;
     expect(sim.kalshi.admin.market(ticker)?.status).toBe('active');

@@ -16,6 +16,7 @@ import { type KalshiSim, startKalshiSim } from '../../sim/kalshi/index.ts';
 import { startWorker, type Worker, type WorkerOptions } from '../../worker/main.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { listBostonAtMilwaukee } from '../support/kalshi-listing.ts';
+import { storeSettled } from '../support/local-store.ts';
 
 export const KEY_ID = '0b0b0b0b-0000-4000-8000-0000000e4617';
 export const keys = generateKeyPairSync('rsa', {
@@ -118,7 +119,7 @@ export function useWorkerHarness(): void {
       await w.idle();
       await w.close();
     }
-    await new Promise((r) => setTimeout(r, 300)); // let in-flight store reads finish before the database closes
+    await storeSettled(); // in-flight store reads answered before the database closes, however slow
     await sim.close();
     await dynamo.close();
   });

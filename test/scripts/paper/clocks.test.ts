@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LockstepClock, ScaledWorkerClock, StallTolerantClock } from '../../../scripts/paper/clocks.ts';
 import { ManualClock } from '../../../shared/clock.ts';
 import { SteppedClock } from '../../../sim/clock.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 describe('paper clocks', () => {
   it('scaled clock reads the simulator clock and refuses a bad speed', () => {
@@ -60,7 +61,7 @@ describe('StallTolerantClock (the worker REST buckets in lockstep)', () => {
     const clock = new StallTolerantClock(scenario);
     let fired = 0;
     clock.setTimeout(() => fired++, 5);
-    for (let i = 0; i < 200 && fired === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => fired > 0, { what: 'the timer on the wall clock' });
     expect(fired).toBe(1);
     scenario.advance(10);
     expect(fired).toBe(1);

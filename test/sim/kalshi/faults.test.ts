@@ -4,6 +4,7 @@ import type { SteppedClock } from '../../../sim/clock.ts';
 import { Faults, numbersForStrings } from '../../../sim/kalshi/faults.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
 import type { OrderRequest } from '../../../sim/kalshi/types.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { BOS, type Call, ofType, setupSim, WsClient } from './harness.ts';
 
 let sim: KalshiSim;
@@ -233,7 +234,7 @@ describe('REST faults', () => {
     sim.faults.set({ slowResponseMs: 150 });
     const order: string[] = [];
     const slow = call('GET', '/exchange/status').then(() => order.push('slow'));
-    while (sim.faults.counts.slowed === 0) await new Promise((r) => setTimeout(r, 2));
+    await waitFor(() => sim.faults.counts.slowed > 0, { what: 'the first request held', everyMs: 2 });
     sim.faults.set({ slowResponseMs: 0 });
     await call('GET', '/exchange/status').then(() => order.push('fast'));
     await slow;
@@ -252,8 +253,7 @@ describe('REST faults', () => {
     expect(sim.admin.order(id)?.status).toBe('resting');
     sim.admin.placeOrder('other', req('ask', 440_000, 200, { timeInForce: 'immediate_or_cancel' }));
     expect(sim.admin.position('maker', BOS)?.position).toBe(200);
-    for (let i = 0; i < 100 && sim.admin.order(id)?.status === 'resting'; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => sim.admin.order(id)?.status !== 'resting', { what: 'the lied-about cancel applied' });
     expect(sim.admin.order(id)).toMatchObject({ status: 'canceled', filled: 200 });
   });
 

@@ -148,7 +148,7 @@ export class WsClient {
   }
 
   /** Resolves with the first frame (already received or future) matching `pred`. */
-  next(pred: (f: Record<string, unknown>) => boolean, timeoutMs = 2000): Promise<Record<string, unknown>> {
+  next(pred: (f: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
     const seen = this.frames.find(pred);
     if (seen) {
       this.frames.splice(this.frames.indexOf(seen), 1);
@@ -168,7 +168,7 @@ export class WsClient {
   }
 
   /** Waits until `n` frames of `type` arrived (kept in `frames`). */
-  async count(type: string, n: number, timeoutMs = 2000): Promise<Record<string, unknown>[]> {
+  async count(type: string, n: number, timeoutMs = 15_000): Promise<Record<string, unknown>[]> {
     const start = Date.now();
     for (;;) {
       const got = this.frames.filter((f) => f.type === type);

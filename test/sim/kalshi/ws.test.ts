@@ -4,6 +4,7 @@ import { parseWsFrame } from '../../../shared/kalshi/schemas/ws.ts';
 import type { SteppedClock } from '../../../sim/clock.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
 import type { OrderRequest } from '../../../sim/kalshi/types.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { BOS, EVENT, MIL, ofType, setupSim, signHeaders, WsClient } from './harness.ts';
 
 let sim: KalshiSim;
@@ -67,7 +68,7 @@ describe('connection limit', () => {
     await connect();
     await expect(WsClient.connect(sim)).rejects.toThrow('429');
     a.close();
-    for (let i = 0; i < 100 && sim.connections() > 1; i++) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => sim.connections() === 1, { what: 'the closed connection gone at the exchange' });
     expect((await connect()).closed).toBe(false);
   });
 });

@@ -17,6 +17,7 @@ import { SteppedClock } from '../../../sim/clock.ts';
 import { type OddsSim, startOddsSim } from '../../../sim/odds/server.ts';
 import { parseScenario, type ScenarioInput } from '../../../sim/scenario/schema.ts';
 import { buildWorld } from '../../../sim/scenario/world.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const KEY = '0123456789abcdef0123456789abcdef';
 const START = Date.parse('2026-01-20T23:00:00Z');
@@ -315,8 +316,10 @@ describe('odds simulator: faults', () => {
     const { sim, clock } = await start();
     sim.faults.set('slow', true, { delayMs: 20 });
     // A slow answer is slow in scenario time: it comes when the scenario clock gets there.
+    const before = sim.usage().requests;
     const slow = get(sim, '/v4/sports');
-    await new Promise((r) => setTimeout(r, 50));
+    // Its answer is scheduled 20 ms of scenario time after the request arrives: wait for the arrival.
+    await waitFor(() => sim.usage().requests > before, { what: 'the slow request at the simulator' });
     clock.advance(20);
     expect((await slow).status).toBe(200);
     sim.faults.set('slow', false);

@@ -38,6 +38,7 @@ function samples(g: ReturnType<typeof parsed>, seeds: number) {
 }
 
 describe('the truth is a martingale in probability', () => {
+  // Thousands of truth paths: 20+ s of CPU at load 30, near vitest's 30 s.
   it('2-way, lively game with news: calibrated bucket by bucket over 2,500 seeds', () => {
     const g = parsed({
       openMinute: 0,
@@ -57,8 +58,9 @@ describe('the truth is a martingale in probability', () => {
     const favourites = s.filter((x) => x.p > 0.6);
     expect(Math.abs(calibrationZ(favourites))).toBeLessThan(3);
     expect(Math.abs(calibrationZ(s))).toBeLessThan(3);
-  });
+  }, 60_000);
 
+  // Thousands of truth paths, as above.
   it('3-way (draw), every outcome calibrated over 1,500 seeds', () => {
     const g = parsed({
       outcomes: 3,
@@ -78,7 +80,7 @@ describe('the truth is a martingale in probability', () => {
     const s = samples(g, 1500);
     for (const row of calibrationTable(s)) if (row.n >= 50) expect(Math.abs(row.z!)).toBeLessThan(3.5);
     expect(Math.abs(calibrationZ(s.filter((x) => x.p > 0.55)))).toBeLessThan(3);
-  });
+  }, 60_000);
 
   it('the news goes the labelled way with the chance that keeps the expectation', () => {
     fc.assert(

@@ -73,7 +73,9 @@ describe('cash × worker × simulator', () => {
       if (game()?.status === 'insufficient-balance') break;
       // Both bids are taken: YES Boston and YES Milwaukee bought, a flat game whose cost stays tied up
       // until settlement (Kalshi nets within a market, not across), so the cash runs out, not the limit.
+      const hit = new Set<string>();
       for (const o of poorOrders().filter((x) => x.side === 'bid' && x.remaining > 0)) {
+        hit.add(o.orderId);
         sim.admin.placeOrder('other', {
           ticker: o.ticker,
           side: 'ask',
@@ -86,7 +88,14 @@ describe('cash × worker × simulator', () => {
       // A fresh theo each round: the quoter's sweep guard (no re-bid after a side is swept, until the
       // next theo) would otherwise stop the bids long before the cash runs out.
       await store.theos.put({ ...THEO, asOf: Date.now() });
-      await new Promise((r) => setTimeout(r, 400));
+      // The round is over when the worker has answered it (a new bid resting, or the refusal), not
+      // after a fixed 400 ms: a loaded machine spent the 40 rounds before the cash ran out.
+      await until(
+        () =>
+          game()?.status === 'insufficient-balance' ||
+          poorOrders().some((x) => x.side === 'bid' && x.remaining > 0 && !hit.has(x.orderId)),
+        'a new bid after the hit, or the refusal',
+      );
       await w.cash.poll();
       const v = w.cash.state().view!;
       if (v.belowFloor && game()?.status !== 'insufficient-balance' && !crossedWhileQuoting) {

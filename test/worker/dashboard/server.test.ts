@@ -14,8 +14,16 @@ afterEach(async () => {
   server = null;
 });
 
-async function start(desk = new FakeDesk(), pushIntervalMs = 10) {
-  server = await startDashboard({ source: desk, actions: desk, token: TOKEN, port: 0, pushIntervalMs });
+/** A dashboard on a random port; `refreshMs: 0` (the stream tests) keeps the 1 s refresh push out of a count of events. */
+async function start(desk = new FakeDesk(), pushIntervalMs = 10, refreshMs?: number) {
+  server = await startDashboard({
+    source: desk,
+    actions: desk,
+    token: TOKEN,
+    port: 0,
+    pushIntervalMs,
+    ...(refreshMs === undefined ? {} : { refreshMs }),
+  });
   return { desk, server };
 }
 
@@ -27,34 +35,55 @@ function post(path: string, body: unknown, headers: Record<string, string> = {})
   });
 }
 
-/** Reads server-sent events until `count` have arrived. */
-function readEvents(url: string, count: number): Promise<{ event: string; data: unknown }[]> {
-  return new Promise((resolve, reject) => {
-    const events: { event: string; data: unknown }[] = [];
-    const req = request(url, { headers: { accept: 'text/event-stream' } }, (res) => {
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i = buf.indexOf('\n\n');
-        while (i >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) events.push({ event, data: JSON.parse(data) });
-          if (events.length >= count) {
-            req.destroy();
-            resolve(events);
-            return;
-          }
-          i = buf.indexOf('\n\n');
-        }
-      });
+interface EventStream {
+  /** Resolves once `count` events in all have arrived (the init one included). */
+  received(count: number): Promise<{ event: string; data: unknown }[]>;
+  close(): void;
+}
+
+/**
+ * Opens a server-sent event stream and collects its events: a test waits on the events themselves
+ * (the init one says the stream is registered with the server), never on a real-time sleep.
+ */
+function openEvents(url: string): EventStream {
+  const events: { event: string; data: unknown }[] = [];
+  const waiters: { count: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  let failed: Error | null = null;
+  const wake = () => {
+    for (const w of waiters.splice(0)) {
+      if (events.length >= w.count) w.resolve();
+      else if (failed) w.reject(failed);
+      else waiters.push(w);
+    }
+  };
+  const req = request(url, { headers: { accept: 'text/event-stream' } }, (res) => {
+    let buf = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buf += chunk;
+      for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) events.push({ event, data: JSON.parse(data) });
+      }
+      wake();
     });
-    req.on('error', (e) => (events.length >= count ? undefined : reject(e)));
-    req.end();
   });
+  req.on('error', (e) => {
+    failed = e;
+    wake();
+  });
+  req.end();
+  return {
+    received: (count) =>
+      new Promise((resolve, reject) => {
+        waiters.push({ count, resolve: () => resolve(events.slice(0, count)), reject });
+        wake();
+      }),
+    close: () => req.destroy(),
+  };
 }
 
 describe('dashboard server', () => {
@@ -106,13 +135,14 @@ describe('dashboard server', () => {
   });
 
   it('streams the state over SSE: init with history, then updates as the desk changes', async () => {
-    const { desk } = await start();
-    const got = readEvents(new URL('/api/events', server!.url).href, 3);
-    await new Promise((r) => setTimeout(r, 50));
+    const { desk } = await start(new FakeDesk(), 10, 0);
+    const stream = openEvents(new URL('/api/events', server!.url).href);
+    await stream.received(1); // init: the stream is registered
     desk.tick();
-    await new Promise((r) => setTimeout(r, 50));
+    await stream.received(2);
     desk.tick();
-    const events = await got;
+    const events = await stream.received(3);
+    stream.close();
     expect(events.map((e) => e.event)).toEqual(['init', 'update', 'update']);
     const last = events[2]!.data as {
       state: { now: number; fills: unknown[] };
@@ -124,11 +154,12 @@ describe('dashboard server', () => {
   });
 
   it('coalesces bursts of changes into one push per interval', async () => {
-    const { desk } = await start(new FakeDesk(), 100);
-    const got = readEvents(new URL('/api/events', server!.url).href, 2);
-    await new Promise((r) => setTimeout(r, 30));
+    const { desk } = await start(new FakeDesk(), 100, 0);
+    const stream = openEvents(new URL('/api/events', server!.url).href);
+    await stream.received(1); // init: the stream is registered
     for (let i = 0; i < 50; i++) desk.tick();
-    const events = await got;
+    const events = await stream.received(2);
+    stream.close();
     expect((events[1]!.data as { state: { fills: unknown[] } }).state.fills).toHaveLength(50);
   });
 
@@ -230,11 +261,10 @@ describe('dashboard server', () => {
     const desk = new FakeDesk();
     await expect(startDashboard({ source: desk, actions: desk, token: 'short' })).rejects.toThrow(/token/);
     await start(desk);
-    const req = request(new URL('/api/events', server!.url));
-    req.on('error', () => {});
-    req.end();
-    await new Promise((r) => setTimeout(r, 30));
+    const stream = openEvents(new URL('/api/events', server!.url).href);
+    await stream.received(1); // attached: its init has arrived
     await server!.close();
+    stream.close();
     server = null;
   });
 });

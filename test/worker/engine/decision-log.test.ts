@@ -8,6 +8,7 @@ import { createStore, type Store } from '../../../shared/store/index.ts';
 import { decisionLoggingQuoter } from '../../../worker/engine/adapters/decision-log.ts';
 import type { GameQuotes, QuoteContext } from '../../../worker/engine/ports.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+import { storeSettled } from '../../support/local-store.ts';
 
 let dynamo: LocalDynamo;
 let store: Store;
@@ -79,7 +80,7 @@ describe('decisionLoggingQuoter', () => {
     expect(quoter(context(t0))).toBe(WANTED);
     quoter(context(t0 + 10_000)); // inside the interval: not stored
     quoter(context(t0 + 61_000));
-    await new Promise((r) => setTimeout(r, 200));
+    await storeSettled(); // the sampled records' puts answered, however slow the store
     const stored = await store.decisions.listByGame(EVENT);
     expect(stored.map((d) => d.ts)).toEqual([t0, t0 + 61_000]);
     const first = JSON.parse(stored[0]!.decision) as Record<string, unknown>;
@@ -113,7 +114,7 @@ describe('decisionLoggingQuoter', () => {
     );
     expect(failing(context(1))).toBe(WANTED);
     expect(throwing(context(2))).toBe(WANTED);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setImmediate(r)); // the rejected record's catch is a microtask: already run
     expect(errors.sort()).toEqual(['bad record', 'throttled']);
   });
 });

@@ -3,9 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KalshiApiError } from '../../../shared/kalshi/errors.ts';
 import { KalshiRestClient, type RestEvent } from '../../../shared/kalshi/rest-client.ts';
 import { createRsaSigner } from '../../../shared/kalshi/signer.ts';
+import { SteppedClock } from '../../../sim/clock.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
 import { ORDER } from '../../shared/kalshi/support.ts';
-import { BOS, KEY_ID, keys, rest, signer, startSim } from './sim-setup.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { BOS, KEY_ID, keys, rest, signer, startSim, T0 } from './sim-setup.ts';
 
 let sim: KalshiSim;
 let client: KalshiRestClient | null = null;
@@ -76,14 +78,22 @@ describe('REST client × simulator', () => {
   });
 
   it('a create retried after a timeout leaves exactly one order', async () => {
-    sim = await startSim();
-    const { client, events } = make({ requestMs: 250 });
+    // The exchange holds a slow request on its (stepped) scenario clock: the first attempt stays held,
+    // its client gives up on it, and it lands only when the test moves that clock.
+    const clock = new SteppedClock(T0);
+    sim = await startSim({ clock });
+    const { client, events } = make({ requestMs: 1_500 });
     sim.faults.set({ slowResponseMs: 700 });
-    setTimeout(() => sim.faults.set({ slowResponseMs: 0 }), 100);
-    const created = await client.createOrder({ ...ORDER, client_order_id: 'kmm-once' });
+    const creating = client.createOrder({ ...ORDER, client_order_id: 'kmm-once' });
+    // Only the first attempt is slow: the fault is cleared once that attempt is held, not after a guess.
+    await waitFor(() => sim.parkedRequests() === 1, { what: 'the first attempt held at the exchange' });
+    sim.faults.set({ slowResponseMs: 0 });
+    const created = await creating;
     expect(created.client_order_id).toBe('kmm-once');
     expect(events.some((e) => e.type === 'retry')).toBe(true);
-    await new Promise((r) => setTimeout(r, 900)); // let the slow first attempt land at the exchange
+    clock.advance(700); // the slow first attempt lands at the exchange, after its retry
+    await waitFor(() => sim.parkedRequests() === 0, { what: 'the first attempt answered' });
+    expect(sim.faults.counts.slowed).toBe(1);
     const mine = (await client.allOrders({ ticker: BOS })).filter((o) => o.client_order_id === 'kmm-once');
     expect(mine).toHaveLength(1);
     expect(mine[0]?.order_id).toBe(created.order_id);

@@ -5,6 +5,7 @@ import { SteppedClock } from '../../../sim/clock.ts';
 import { type KalshiSim, type KalshiSimOptions, startKalshiSim } from '../../../sim/kalshi/index.ts';
 import type { OrderBook } from '../../../worker/book/order-book.ts';
 import { listBostonAtMilwaukee } from '../../support/kalshi-listing.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 export const T0 = Date.UTC(2026, 10, 14, 21, 0, 0);
 export const EVENT = 'KXNBAGAME-26NOV14BOSMIL';
@@ -54,13 +55,9 @@ export function rest(
   });
 }
 
-/** Polls `pred` until it holds (real time; a generous bound only guards against hangs). */
-export async function until(pred: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!pred()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Polls `pred` until it holds (real time; a generous bound only guards against hangs, as `waitFor`). */
+export function until(pred: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  return waitFor(pred, { what, timeoutMs });
 }
 
 /** The exchange's own book in YES terms, best first, as [price, size] pairs. */

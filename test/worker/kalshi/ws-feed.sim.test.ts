@@ -3,19 +3,40 @@
  * equal the exchange's after snapshots, deltas, drops, seq gaps, half-open
  * sockets and subscription changes.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
 import type { KalshiSim } from '../../../sim/kalshi/index.ts';
+import { WsHub } from '../../../sim/kalshi/ws.ts';
 import { type FeedEvent, KalshiWsFeed } from '../../../worker/kalshi/ws-client.ts';
 import { BOS, booksEqual, localBook, MIL, rest, signer, simBook, startSim, until } from './sim-setup.ts';
 
 let sim: KalshiSim;
 let feed: KalshiWsFeed | null = null;
+/** Commands the exchange has acted on (a silent exchange acts on them, it only does not answer). */
+let received: string[] = [];
+/** Real time the exchange takes to act on a command: a busy exchange, as on a loaded machine. */
+let commandLagMs = 0;
+beforeEach(() => {
+  received = [];
+  commandLagMs = 0;
+  const command = WsHub.prototype.command;
+  vi.spyOn(WsHub.prototype, 'command').mockImplementation(function (this: WsHub, s, text) {
+    const act = () => {
+      received.push(text);
+      command.call(this, s, text);
+    };
+    if (commandLagMs > 0) setTimeout(act, commandLagMs);
+    else act();
+  });
+});
 afterEach(async () => {
+  vi.restoreAllMocks();
   feed?.stop();
   feed = null;
   await sim?.close();
 });
+/** Subscribe commands the exchange has received so far, on every connection. */
+const subscribesReceived = () => received.filter((t) => t.includes('"cmd":"subscribe"')).length;
 
 function startFeed(opts: { useYesPrice?: boolean; pingIntervalMs?: number; silenceMs?: number } = {}) {
   const events: FeedEvent[] = [];
@@ -151,8 +172,10 @@ describe('WebSocket feed × simulator', () => {
     await until(() => f.stats.connections === 2, 'a new connection');
     expect(f.stats.pongTimeouts).toBe(1);
     expect(f.stats.silenceTimeouts).toBe(0);
+    // Scenario time moves only across a reconnect delay: a healthy socket's round trips, however slow
+    // the machine, cost none (else a slow pong reads as a dead socket).
     await until(() => {
-      clock.advance(50);
+      if (f.connectionState === 'disconnected') clock.advance(50);
       return f.connectionState === 'connected' && bothEqual(f);
     }, 'books equal on the new connection');
     expect(f.stats.reconnects).toBe(1);
@@ -160,6 +183,7 @@ describe('WebSocket feed × simulator', () => {
 
   it('a subscription sent while the exchange was silent is given up within the ack timeout, not the snapshot timeout', async () => {
     sim = await startSim();
+    commandLagMs = 100; // longer than any short real-time sleep
     seedBooks();
     const clock = new ManualClock(Date.now()); // the exchange checks signatures against the wall clock
     const f = new KalshiWsFeed({
@@ -184,20 +208,29 @@ describe('WebSocket feed × simulator', () => {
       clock.advance(100);
       return f.stats.connections === 2;
     }, 'a second connection');
-    await new Promise((r) => setTimeout(r, 50)); // its subscribe reaches the silent exchange
+    // Two subscribes per connection (private channels, then the order book): the second's both arrived.
+    await until(() => subscribesReceived() === 4, 'its subscribes at the silent exchange');
     sim.faults.set({ halfOpen: false }); // it speaks again; what it did not answer stays unanswered
-    for (let i = 0; i < 50 && !(f.connectionState === 'connected' && bothEqual(f)); i++) {
-      clock.advance(100);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    // Scenario time moves only while the feed waits on it (the second socket's unanswered subscription,
+    // a reconnect delay), never while the third socket's round trips are on their way: real I/O at any
+    // load costs no scenario time, so the bound below is the feed's, not the machine's.
+    let waited = 0;
+    await until(() => {
+      if (f.connectionState === 'connected' && bothEqual(f)) return true;
+      if (f.stats.connections === 2 || f.connectionState === 'disconnected') {
+        clock.advance(100);
+        waited += 100;
+      }
+      return false;
+    }, 'connected with the books of the exchange');
     // Connected again within 5 s of the silence ending: before, the lost acknowledgement was awaited 10 s.
-    expect(f.connectionState).toBe('connected');
-    expect(bothEqual(f)).toBe(true);
+    expect(waited).toBeLessThanOrEqual(5_000);
     expect(f.stats.connections).toBe(3);
   });
 
   it('an unanswered subscription is given up when its acknowledgement is due, not at the next ping', async () => {
     sim = await startSim();
+    commandLagMs = 100; // longer than any short real-time sleep
     seedBooks();
     sim.faults.set({ halfOpen: true }); // the exchange answers nothing from the start
     const clock = new ManualClock(Date.now()); // the exchange checks signatures against the wall clock
@@ -215,7 +248,8 @@ describe('WebSocket feed × simulator', () => {
     f.setMarkets([BOS, MIL]);
     f.start();
     await until(() => f.stats.connections === 1, 'connected (socket open)');
-    await new Promise((r) => setTimeout(r, 50)); // the subscribe reaches the silent exchange
+    // Two subscribes per connection (private channels, then the order book): both arrived.
+    await until(() => subscribesReceived() === 2, 'the subscribes at the silent exchange');
     sim.faults.set({ halfOpen: false });
     for (let i = 0; i < 21; i++) {
       clock.advance(100);
@@ -224,9 +258,10 @@ describe('WebSocket feed × simulator', () => {
     // 2.1 s: the acknowledgement was due at 2 s; the first ping (and its check) would come at 10 s.
     await until(() => f.stats.connections === 2, 'a new connection');
     await until(() => {
-      clock.advance(50);
+      if (f.connectionState === 'disconnected') clock.advance(50); // a reconnect delay; round trips cost none
       return f.connectionState === 'connected' && bothEqual(f);
     }, 'connected with the books of the exchange');
+    expect(f.stats.connections).toBe(2);
   });
 
   it('markets are added and removed without reconnecting', async () => {
