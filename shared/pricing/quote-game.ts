@@ -34,6 +34,7 @@ import { type FeeSchedule, feeBoundPerContract, feePerContract } from './fees.ts
 import { monopsonyQuote, snapMonopsony, snapMonopsonyAfterFee } from './monopsony.ts';
 import type { QuotingParams } from './params.ts';
 import { isOnGrid, nextTick, prevTick, type TickGrid } from './tick-grid.ts';
+import { taperWeight, toxicTaperedSizes } from './toxicity.ts';
 
 export type { SideSizes } from '../risk/limits.ts';
 export type { BookLevel, Side } from './competitive.ts';
@@ -61,6 +62,11 @@ export interface MarketQuoteInput {
   avgEntry: number | null;
   /** This side's order in flight (counted as filled; the side counts max(pending, target)), Centis ≥ 0. */
   pending: SideSizes;
+  /**
+   * Expected adverse markout per contract of a fill on each side, probability (pricing/toxicity.ts;
+   * a two-way game pools both legs' fills of one direction). Absent: no evidence (the prior, 0).
+   */
+  toxicity?: { bid: number; ask: number };
 }
 
 export interface GameQuoteInput {
@@ -318,11 +324,18 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
     }
   }
 
-  // 2. Sizes: taper the adding side, fit the worst case (pending included) to the limit.
-  const desired: SideSizes[] = markets.map((_, j) => {
-    const t = params.taperAddingSide
-      ? taperedSizes(params.baseSize, inventory[j] as number, limit)
-      : { bid: params.baseSize, ask: params.baseSize };
+  // 2. Sizes: taper the adding side (as far as its direction's fills marked out badly, with
+  // toxicityTaper), fit the worst case (pending included) to the limit.
+  const fullAt = Math.max(params.minEdge, 1) / MICROS_PER_DOLLAR;
+  const desired: SideSizes[] = markets.map((m, j) => {
+    const t = !params.taperAddingSide
+      ? { bid: params.baseSize, ask: params.baseSize }
+      : params.toxicityTaper
+        ? toxicTaperedSizes(params.baseSize, inventory[j] as number, limit, {
+            bid: taperWeight(m.toxicity?.bid ?? 0, fullAt),
+            ask: taperWeight(m.toxicity?.ask ?? 0, fullAt),
+          })
+        : taperedSizes(params.baseSize, inventory[j] as number, limit);
     const has = (side: Side) => working.some((w) => w.j === j && w.side === side);
     return { bid: has('bid') ? t.bid : 0, ask: has('ask') ? t.ask : 0 };
   });
