@@ -94,6 +94,18 @@ export const QuotingParamsSchema = z.object({
    * false: the blind taper (every side carries all of it).
    */
   toxicityTaper: z.boolean().default(false),
+  /**
+   * A side's expected adverse markout (toxicity.ts, when positive) is a cost per contract, like the
+   * maker fee: the monopsony price moves out by it (δ* = fee + adverse + 1/k) and the ceilings demand
+   * the minimum edge after it. Independent of the taper.
+   */
+  toxicityEdge: z.boolean().default(false),
+  /**
+   * 'direction': a side's toxicity is its direction's alone (buying A ≡ selling B); 'game': every fill
+   * of the game in either direction — informed flow on a game is evidence about the game, while the
+   * direction of its next piece of news is not known in advance.
+   */
+  toxicityScope: z.enum(['direction', 'game']).default('direction'),
   /** A fill is marked against the theo this long after it, ms: past one odds poll (60 s) and the books' lag behind sharp money. */
   toxicityHorizonMs: z.number().int().positive().max(3_600_000).default(120_000),
   /** Half-life of a marked fill's weight in the toxicity estimate, ms. */

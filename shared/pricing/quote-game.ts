@@ -238,6 +238,12 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
     (price) =>
       feeBoundPerContract(m.fees, 'maker', price, size);
 
+  /** toxicityEdge: a side's expected adverse markout per contract, Micros (0 when benign or off). */
+  const adverseEdge = (m: MarketQuoteInput, side: Side): Micros => {
+    const x = params.toxicityEdge ? (m.toxicity?.[side] ?? 0) : 0;
+    return x > 0 ? Math.round(x * MICROS_PER_DOLLAR) : 0;
+  };
+
   /** Most aggressive allowed price: normal ceiling, extended by break-even on the reducing side. */
   const ceilings = (j: number, side: Side, size: Centis) => {
     const m = markets[j] as MarketQuoteInput;
@@ -248,7 +254,7 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
       m.grid,
       side,
       theoM,
-      Math.max(requiredEdge(params, m.theo as number, side), 1),
+      Math.max(requiredEdge(params, m.theo as number, side) + adverseEdge(m, side), 1),
       feeAt,
     );
     let effective = normal;
@@ -281,10 +287,17 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
       continue;
     }
     const q = (inventory[j] as number) / CENTIS_PER_CONTRACT;
-    const model = monopsonyQuote(
+    const raw = monopsonyQuote(
       { theo: m.theo, inventory: q, limit: limit / CENTIS_PER_CONTRACT, horizonSeconds },
       params,
     );
+    // The expected adverse markout is paid out of the distance, as the fee is.
+    const adverseBid = adverseEdge(m, 'bid') / MICROS_PER_DOLLAR;
+    const adverseAsk = adverseEdge(m, 'ask') / MICROS_PER_DOLLAR;
+    const model =
+      adverseBid === 0 && adverseAsk === 0
+        ? raw
+        : { ...raw, bid: raw.bid - adverseBid, ask: raw.ask + adverseAsk };
     const snapped = params.feeAwareSpread
       ? snapMonopsonyAfterFee(model, m.grid, (price) =>
           feePerContract(m.fees, 'maker', price, params.baseSize),

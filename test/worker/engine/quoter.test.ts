@@ -527,3 +527,33 @@ describe('gameQuoter: toxicityTaper — the taper follows how our fills marked o
     expect(sizeOf(q, A, 'bid')).toBeLessThan(1_000);
   });
 });
+
+describe('gameQuoter: toxicityScope', () => {
+  const sizeOf = (q: ReturnType<ReturnType<typeof gameQuoter>>, ticker: string, side: 'bid' | 'ask') =>
+    q.quotes.find((x) => x.ticker === ticker && x.side === side)?.size ?? 0;
+  /** Bought 10 A at 50¢, the theo fell to 47¢; two minutes on we are short 10 A (sold 20 at 47¢, not yet marked). */
+  const shortAfterBadBuy = (toxicityScope: 'direction' | 'game') => {
+    const params: QuotingParams = {
+      ...DEFAULT_QUOTING_PARAMS,
+      toxicityTaper: true,
+      toxicityScope,
+      breakEvenShare: 1,
+    };
+    const qt = gameQuoter({ params, sweepSize: 1e9 });
+    qt(ctx(T0, null, null));
+    qt({ ...ctx(T0 + 1_000, null, null), positions: new Map([[A, 1_000]]) });
+    const c2 = { ...ctx(T0 + 121_000, null, null), positions: new Map([[A, -1_000]]) };
+    c2.theo = { ...c2.theo, probabilities: { Boston: 0.47, Milwaukee: 0.53 } };
+    return qt(c2);
+  };
+
+  it('direction: a bad buy says nothing about selling — short A, the adding sides keep the base size', () => {
+    const q = shortAfterBadBuy('direction');
+    expect([sizeOf(q, A, 'ask'), sizeOf(q, B, 'bid')]).toEqual([1_000, 1_000]);
+  });
+
+  it('game: a bad buy is evidence about the game — short A, the adding sides carry ¾ of the taper', () => {
+    const q = shortAfterBadBuy('game');
+    expect([sizeOf(q, A, 'ask'), sizeOf(q, B, 'bid')]).toEqual([700, 700]);
+  });
+});

@@ -38,8 +38,10 @@ import { LINEAR_CENT_GRID, type TickGrid, tryMakeTickGrid } from '../../../share
 import {
   combine,
   EMPTY_MARKET_TOXICITY,
+  EMPTY_TALLY,
   type MarketToxicity,
   stepMarketToxicity,
+  type Tally,
   type ToxicityRule,
   toxicity,
 } from '../../../shared/pricing/toxicity.ts';
@@ -316,7 +318,7 @@ export function quoteWithMemory(
     gameMarkets.map((m) => m.outcome),
     Object.keys(ctx.theo.probabilities),
   );
-  if (base.toxicityTaper && base.taperAddingSide)
+  if ((base.toxicityTaper && base.taperAddingSide) || base.toxicityEdge)
     attachToxicity(markets, next, exhaustive, ctx.now, settings);
   const decision = quoteGame({
     now: ctx.now,
@@ -385,6 +387,16 @@ function attachToxicity(
   settings: QuoterSettings,
 ): void {
   const rule = settings.toxicityRule;
+  if (settings.params.toxicityScope === 'game') {
+    let all: Tally = EMPTY_TALLY;
+    for (const m of memory) {
+      all = combine(all, m.toxicity.buy, now, rule.halfLifeMs);
+      all = combine(all, m.toxicity.sell, now, rule.halfLifeMs);
+    }
+    const x = toxicity(all, now, rule);
+    for (let i = 0; i < markets.length; i++) markets[i] = { ...markets[i]!, toxicity: { bid: x, ask: x } };
+    return;
+  }
   const pooled = exhaustive && markets.length === 2;
   for (let i = 0; i < markets.length; i++) {
     const own = memory[i]!.toxicity;
