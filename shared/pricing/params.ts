@@ -112,6 +112,8 @@ export const QuotingParamsSchema = z.object({
   toxicityHalfLifeMs: z.number().int().positive().max(86_400_000).default(300_000),
   /** Prior of the toxicity estimate: this many contracts at an adverse markout of 0 (one base-size fill moves it half way). */
   toxicityPriorContracts: z.number().finite().min(0).max(100_000).default(10),
+  /** The prior's adverse markout per contract, probability: what a game with no marked fills is presumed to be (0: benign). */
+  toxicityPriorAdverse: z.number().finite().min(-0.1).max(0.1).default(0),
   /** Break-even mode starts when |inventory| ≥ this share of the limit. */
   breakEvenShare: z.number().finite().min(0).max(1).default(0.6),
   /**

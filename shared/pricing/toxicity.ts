@@ -11,7 +11,7 @@
  *   the theo of t + horizon, or a newer one).
  * - Marked fills enter a tally per direction (buy / sell YES of one market), weighted by their
  *   contracts and decayed with half-life `halfLifeMs`.
- * - The estimate is the tally's adverse markout per contract, shrunk towards a prior of 0 by
+ * - The estimate is the tally's adverse markout per contract, shrunk towards a prior (0 unless set) by
  *   `priorContracts` pseudo-contracts: (Σ w·c·a) / (prior + Σ w·c). So one fill cannot swing it,
  *   it is bounded by the markout cap, monotone in every adverse markout, and with no new fills
  *   it decays to the prior.
@@ -23,8 +23,10 @@ export interface ToxicityRule {
   horizonMs: number;
   /** Half-life of a marked fill's weight. */
   halfLifeMs: number;
-  /** Pseudo-contracts at a prior adverse markout of 0. */
+  /** Pseudo-contracts at the prior adverse markout. */
   priorContracts: number;
+  /** The prior: adverse markout per contract presumed before any evidence (probability; default 0). */
+  priorAdverse?: number;
 }
 
 /**
@@ -99,8 +101,9 @@ export function combine(a: Tally, b: Tally, now: number, halfLifeMs: number): Ta
 /** Expected adverse markout per contract of the next fill this way (probability; < 0: benign). */
 export function toxicity(t: Tally, now: number, rule: ToxicityRule): number {
   const d = decay(t, now, rule.halfLifeMs);
+  const prior = rule.priorAdverse ?? 0;
   const denom = rule.priorContracts + d.contracts;
-  return denom > 0 ? d.adverse / denom : 0;
+  return denom > 0 ? (rule.priorContracts * prior + d.adverse) / denom : prior;
 }
 
 /**

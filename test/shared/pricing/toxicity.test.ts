@@ -168,3 +168,24 @@ describe('taper scaled by toxicity', () => {
     );
   });
 });
+
+describe('a prior adverse markout (priorAdverse): what a game with no marked fills is presumed to be', () => {
+  const WARY: ToxicityRule = { ...RULE, priorAdverse: 0.01 };
+
+  it('no evidence: the prior itself; one benign 10-contract fill moves it half way to 0', () => {
+    expect(toxicity(EMPTY_TALLY, 0, WARY)).toBeCloseTo(0.01, 12);
+    expect(toxicity(addMarkout(EMPTY_TALLY, 0, 10, 0, WARY), 0, WARY)).toBeCloseTo(0.005, 12);
+  });
+
+  it('property: with no new fills it decays back to the prior, and stays inside the cap', () => {
+    fc.assert(
+      fc.property(fillsArb, fc.double({ min: -0.05, max: 0.05, noNaN: true }), (fills, prior) => {
+        const rule = { ...RULE, priorAdverse: prior };
+        const t = tallyOf(fills, rule);
+        const now = end(fills);
+        expect(Math.abs(toxicity(t, now, rule))).toBeLessThan(MAX_MARKOUT);
+        expect(toxicity(t, now + 40 * RULE.halfLifeMs, rule)).toBeCloseTo(prior, 6);
+      }),
+    );
+  });
+});

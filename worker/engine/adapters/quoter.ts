@@ -200,6 +200,7 @@ export function quoterSettings(opts: GameQuoterOptions): QuoterSettings {
       horizonMs: p.toxicityHorizonMs,
       halfLifeMs: p.toxicityHalfLifeMs,
       priorContracts: p.toxicityPriorContracts,
+      priorAdverse: p.toxicityPriorAdverse,
     },
     // The session hands a new ranges array when Kalshi changes the market's tick structure.
     gridOf: (ticker, ranges) => {
