@@ -87,6 +87,33 @@ export const QuotingParamsSchema = z.object({
    * fills for lower variance, which a risk-neutral ruler scores as pure cost (docs/STRATEGY-RESULTS.md §8).
    */
   taperAddingSide: z.boolean().default(true),
+  /**
+   * With the taper on, how much of it a side carries follows the toxicity of its direction
+   * (shared/pricing/toxicity.ts): none while our recent fills that way marked out benign against
+   * the theo, the whole taper once their adverse markout per contract reaches the minimum edge.
+   * false: the blind taper (every side carries all of it).
+   */
+  toxicityTaper: z.boolean().default(false),
+  /**
+   * A side's expected adverse markout (toxicity.ts, when positive) is a cost per contract, like the
+   * maker fee: the monopsony price moves out by it (δ* = fee + adverse + 1/k) and the ceilings demand
+   * the minimum edge after it. Independent of the taper.
+   */
+  toxicityEdge: z.boolean().default(false),
+  /**
+   * 'direction': a side's toxicity is its direction's alone (buying A ≡ selling B); 'game': every fill
+   * of the game in either direction — informed flow on a game is evidence about the game, while the
+   * direction of its next piece of news is not known in advance.
+   */
+  toxicityScope: z.enum(['direction', 'game']).default('direction'),
+  /** A fill is marked against the theo this long after it, ms: past one odds poll (60 s) and the books' lag behind sharp money. */
+  toxicityHorizonMs: z.number().int().positive().max(3_600_000).default(120_000),
+  /** Half-life of a marked fill's weight in the toxicity estimate, ms. */
+  toxicityHalfLifeMs: z.number().int().positive().max(86_400_000).default(300_000),
+  /** Prior of the toxicity estimate: this many contracts at an adverse markout of 0 (one base-size fill moves it half way). */
+  toxicityPriorContracts: z.number().finite().min(0).max(100_000).default(10),
+  /** The prior's adverse markout per contract, probability: what a game with no marked fills is presumed to be (0: benign). */
+  toxicityPriorAdverse: z.number().finite().min(-0.1).max(0.1).default(0),
   /** Break-even mode starts when |inventory| ≥ this share of the limit. */
   breakEvenShare: z.number().finite().min(0).max(1).default(0.6),
   /**

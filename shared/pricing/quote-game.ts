@@ -34,6 +34,7 @@ import { type FeeSchedule, feeBoundPerContract, feePerContract } from './fees.ts
 import { monopsonyQuote, snapMonopsony, snapMonopsonyAfterFee } from './monopsony.ts';
 import type { QuotingParams } from './params.ts';
 import { isOnGrid, nextTick, prevTick, type TickGrid } from './tick-grid.ts';
+import { taperWeight, toxicTaperedSizes } from './toxicity.ts';
 
 export type { SideSizes } from '../risk/limits.ts';
 export type { BookLevel, Side } from './competitive.ts';
@@ -61,6 +62,11 @@ export interface MarketQuoteInput {
   avgEntry: number | null;
   /** This side's order in flight (counted as filled; the side counts max(pending, target)), Centis ≥ 0. */
   pending: SideSizes;
+  /**
+   * Expected adverse markout per contract of a fill on each side, probability (pricing/toxicity.ts;
+   * a two-way game pools both legs' fills of one direction). Absent: no evidence (the prior, 0).
+   */
+  toxicity?: { bid: number; ask: number };
 }
 
 export interface GameQuoteInput {
@@ -232,6 +238,12 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
     (price) =>
       feeBoundPerContract(m.fees, 'maker', price, size);
 
+  /** toxicityEdge: a side's expected adverse markout per contract, Micros (0 when benign or off). */
+  const adverseEdge = (m: MarketQuoteInput, side: Side): Micros => {
+    const x = params.toxicityEdge ? (m.toxicity?.[side] ?? 0) : 0;
+    return x > 0 ? Math.round(x * MICROS_PER_DOLLAR) : 0;
+  };
+
   /** Most aggressive allowed price: normal ceiling, extended by break-even on the reducing side. */
   const ceilings = (j: number, side: Side, size: Centis) => {
     const m = markets[j] as MarketQuoteInput;
@@ -242,7 +254,7 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
       m.grid,
       side,
       theoM,
-      Math.max(requiredEdge(params, m.theo as number, side), 1),
+      Math.max(requiredEdge(params, m.theo as number, side) + adverseEdge(m, side), 1),
       feeAt,
     );
     let effective = normal;
@@ -275,10 +287,17 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
       continue;
     }
     const q = (inventory[j] as number) / CENTIS_PER_CONTRACT;
-    const model = monopsonyQuote(
+    const raw = monopsonyQuote(
       { theo: m.theo, inventory: q, limit: limit / CENTIS_PER_CONTRACT, horizonSeconds },
       params,
     );
+    // The expected adverse markout is paid out of the distance, as the fee is.
+    const adverseBid = adverseEdge(m, 'bid') / MICROS_PER_DOLLAR;
+    const adverseAsk = adverseEdge(m, 'ask') / MICROS_PER_DOLLAR;
+    const model =
+      adverseBid === 0 && adverseAsk === 0
+        ? raw
+        : { ...raw, bid: raw.bid - adverseBid, ask: raw.ask + adverseAsk };
     const snapped = params.feeAwareSpread
       ? snapMonopsonyAfterFee(model, m.grid, (price) =>
           feePerContract(m.fees, 'maker', price, params.baseSize),
@@ -318,11 +337,18 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
     }
   }
 
-  // 2. Sizes: taper the adding side, fit the worst case (pending included) to the limit.
-  const desired: SideSizes[] = markets.map((_, j) => {
-    const t = params.taperAddingSide
-      ? taperedSizes(params.baseSize, inventory[j] as number, limit)
-      : { bid: params.baseSize, ask: params.baseSize };
+  // 2. Sizes: taper the adding side (as far as its direction's fills marked out badly, with
+  // toxicityTaper), fit the worst case (pending included) to the limit.
+  const fullAt = Math.max(params.minEdge, 1) / MICROS_PER_DOLLAR;
+  const desired: SideSizes[] = markets.map((m, j) => {
+    const t = !params.taperAddingSide
+      ? { bid: params.baseSize, ask: params.baseSize }
+      : params.toxicityTaper
+        ? toxicTaperedSizes(params.baseSize, inventory[j] as number, limit, {
+            bid: taperWeight(m.toxicity?.bid ?? 0, fullAt),
+            ask: taperWeight(m.toxicity?.ask ?? 0, fullAt),
+          })
+        : taperedSizes(params.baseSize, inventory[j] as number, limit);
     const has = (side: Side) => working.some((w) => w.j === j && w.side === side);
     return { bid: has('bid') ? t.bid : 0, ask: has('ask') ? t.ask : 0 };
   });

@@ -67,3 +67,33 @@ describe('taperAddingSide', () => {
     );
   });
 });
+
+describe('toxicityTaper: the taper a side carries follows its direction\u2019s toxicity', () => {
+  const withTox = (position: number, toxicity: { bid: number; ask: number } | undefined) =>
+    quoteGame({
+      now: NOW,
+      stopTime: NOW + 3 * HOUR,
+      params: QuotingParamsSchema.parse({ toxicityTaper: true, breakEvenShare: 1 }),
+      limit: 5_000,
+      markets: [
+        { ...market('A', 0.5, position), toxicity },
+        { ...market('B', 0.5), toxicity: toxicity && { bid: toxicity.ask, ask: toxicity.bid } },
+      ],
+    });
+
+  it('long A 20 of 50, benign flow (no evidence): the adding sides keep the base size, 10 each', () => {
+    const d = withTox(2_000, undefined);
+    expect([size(d, 'A', 'bid'), size(d, 'B', 'ask')]).toEqual([1_000, 1_000]);
+  });
+
+  it('long A 20 of 50, buying A marked out 2¢ adverse (= min edge): the whole taper, 6 each', () => {
+    const d = withTox(2_000, { bid: 0.02, ask: 0 });
+    expect([size(d, 'A', 'bid'), size(d, 'B', 'ask')]).toEqual([600, 600]);
+  });
+
+  it('long A 20 of 50, 1¢ adverse: half the taper, 8 each; the reducing sides keep 10', () => {
+    const d = withTox(2_000, { bid: 0.01, ask: 0 });
+    expect([size(d, 'A', 'bid'), size(d, 'B', 'ask')]).toEqual([800, 800]);
+    expect([size(d, 'A', 'ask'), size(d, 'B', 'bid')]).toEqual([1_000, 1_000]);
+  });
+});

@@ -493,3 +493,67 @@ describe('gameQuoter: a 3-way book listed without a TIE market', () => {
     expect(bid(W)?.price ?? 0).toBeLessThan(c(30));
   });
 });
+
+describe('gameQuoter: toxicityTaper — the taper follows how our fills marked out', () => {
+  const params: QuotingParams = { ...DEFAULT_QUOTING_PARAMS, toxicityTaper: true, breakEvenShare: 1 };
+  const sizeOf = (q: ReturnType<ReturnType<typeof gameQuoter>>, ticker: string, side: 'bid' | 'ask') =>
+    q.quotes.find((x) => x.ticker === ticker && x.side === side)?.size ?? 0;
+  /** Our A bid is hit for 10 contracts at theo 50¢; two minutes on the theo of Boston is `later`. */
+  const markedAt = (later: number) => {
+    const qt = gameQuoter({ params, sweepSize: 1e9 });
+    qt(ctx(T0, null, null));
+    qt({ ...ctx(T0 + 1_000, null, null), positions: new Map([[A, 1_000]]) });
+    const c2 = { ...ctx(T0 + 121_000, null, null), positions: new Map([[A, 1_000]]) };
+    c2.theo = { ...c2.theo, probabilities: { Boston: later, Milwaukee: 1 - later } };
+    return qt(c2);
+  };
+
+  it('the theo then rose (benign buy): long 10 of 30, the adding sides keep the base size', () => {
+    const q = markedAt(0.53);
+    expect([sizeOf(q, A, 'bid'), sizeOf(q, B, 'ask')]).toEqual([1_000, 1_000]);
+  });
+
+  it('the theo then fell 3¢ (adverse buy): the adding sides of both legs shrink, the reducing sides do not', () => {
+    const q = markedAt(0.47);
+    // 10 × 3¢ adverse over 10 + 10 contracts: 1.5¢ a contract, ¾ of the 2¢ min edge → ¾ of the taper
+    expect([sizeOf(q, A, 'bid'), sizeOf(q, B, 'ask')]).toEqual([700, 700]);
+    expect([sizeOf(q, A, 'ask'), sizeOf(q, B, 'bid')]).toEqual([1_000, 1_000]);
+  });
+
+  it('the blind taper (toxicityTaper off) shrinks them whatever the markouts', () => {
+    const qt = gameQuoter({ params: { ...params, toxicityTaper: false }, sweepSize: 1e9 });
+    qt(ctx(T0, null, null));
+    const q = qt({ ...ctx(T0 + 1_000, null, null), positions: new Map([[A, 1_000]]) });
+    expect(sizeOf(q, A, 'bid')).toBeLessThan(1_000);
+  });
+});
+
+describe('gameQuoter: toxicityScope', () => {
+  const sizeOf = (q: ReturnType<ReturnType<typeof gameQuoter>>, ticker: string, side: 'bid' | 'ask') =>
+    q.quotes.find((x) => x.ticker === ticker && x.side === side)?.size ?? 0;
+  /** Bought 10 A at 50¢, the theo fell to 47¢; two minutes on we are short 10 A (sold 20 at 47¢, not yet marked). */
+  const shortAfterBadBuy = (toxicityScope: 'direction' | 'game') => {
+    const params: QuotingParams = {
+      ...DEFAULT_QUOTING_PARAMS,
+      toxicityTaper: true,
+      toxicityScope,
+      breakEvenShare: 1,
+    };
+    const qt = gameQuoter({ params, sweepSize: 1e9 });
+    qt(ctx(T0, null, null));
+    qt({ ...ctx(T0 + 1_000, null, null), positions: new Map([[A, 1_000]]) });
+    const c2 = { ...ctx(T0 + 121_000, null, null), positions: new Map([[A, -1_000]]) };
+    c2.theo = { ...c2.theo, probabilities: { Boston: 0.47, Milwaukee: 0.53 } };
+    return qt(c2);
+  };
+
+  it('direction: a bad buy says nothing about selling — short A, the adding sides keep the base size', () => {
+    const q = shortAfterBadBuy('direction');
+    expect([sizeOf(q, A, 'ask'), sizeOf(q, B, 'bid')]).toEqual([1_000, 1_000]);
+  });
+
+  it('game: a bad buy is evidence about the game — short A, the adding sides carry ¾ of the taper', () => {
+    const q = shortAfterBadBuy('game');
+    expect([sizeOf(q, A, 'ask'), sizeOf(q, B, 'bid')]).toEqual([700, 700]);
+  });
+});

@@ -35,6 +35,16 @@ import {
 } from '../../../shared/pricing/sweep-guard.ts';
 import { theoQualityMinEdge } from '../../../shared/pricing/theo-edge.ts';
 import { LINEAR_CENT_GRID, type TickGrid, tryMakeTickGrid } from '../../../shared/pricing/tick-grid.ts';
+import {
+  combine,
+  EMPTY_MARKET_TOXICITY,
+  EMPTY_TALLY,
+  type MarketToxicity,
+  stepMarketToxicity,
+  type Tally,
+  type ToxicityRule,
+  toxicity,
+} from '../../../shared/pricing/toxicity.ts';
 import type {
   BookLevel,
   BookSide,
@@ -138,6 +148,8 @@ export interface MarketMemory {
   /** Last position seen and its moves within the sweep window (sweep guard). */
   readonly lastPosition: number | undefined;
   readonly moves: readonly PositionMove[];
+  /** Our fills' markouts against the theo, per direction (shared/pricing/toxicity.ts). */
+  readonly toxicity: MarketToxicity;
 }
 
 /** One game's memory, by market ticker. Never mutated: each decision returns a new one. */
@@ -150,6 +162,7 @@ export interface QuoterSettings {
   competitionMemoryMs: number;
   sweepRule: SweepRule;
   sweepScope: SweepScope;
+  toxicityRule: ToxicityRule;
   /** The tick grid of a market's price ranges (a cache is fine: same ranges, same grid). */
   gridOf: (ticker: string, ranges: MarketQuoteInputRanges) => TickGrid;
   /** A market's two slot ids (cached: the hot path would otherwise build the strings per decision). */
@@ -183,6 +196,12 @@ export function quoterSettings(opts: GameQuoterOptions): QuoterSettings {
       releaseMove: Math.max(p.minEdge, 1) / 1_000_000,
     },
     sweepScope: p.sweepScope ?? 'leg',
+    toxicityRule: {
+      horizonMs: p.toxicityHorizonMs,
+      halfLifeMs: p.toxicityHalfLifeMs,
+      priorContracts: p.toxicityPriorContracts,
+      priorAdverse: p.toxicityPriorAdverse,
+    },
     // The session hands a new ranges array when Kalshi changes the market's tick structure.
     gridOf: (ticker, ranges) => {
       const hit = grids.get(ticker);
@@ -262,14 +281,23 @@ export function quoteWithMemory(
     if (moves.length > 0 && moves.some((x) => ctx.now - x.t >= windowMs))
       moves = moves.filter((x) => ctx.now - x.t < windowMs);
     const last = prev?.lastPosition;
-    if (last !== undefined && position !== last)
+    const filled = last !== undefined && position !== last;
+    if (filled)
       moves = moves.concat({
         t: ctx.now,
         delta: position - last,
         theoMs: ctx.theo.updatedMs,
         theo: theo ?? Number.NaN,
       });
-    next[i] = { bidOutbidMs, askOutbidMs, lastPosition: position, moves };
+    // A position change is marked as a fill at the theo of this decision (the theo it was quoted on).
+    const tox = stepMarketToxicity(
+      prev?.toxicity ?? EMPTY_MARKET_TOXICITY,
+      ctx.now,
+      theo,
+      filled ? { t: ctx.now, contracts: (position - last) / 100, theo: theo ?? Number.NaN } : null,
+      settings.toxicityRule,
+    );
+    next[i] = { bidOutbidMs, askOutbidMs, lastPosition: position, moves, toxicity: tox };
     markets[i] = {
       ticker: m.ticker,
       outcome: m.outcome,
@@ -286,16 +314,19 @@ export function quoteWithMemory(
   // The minimum edge follows the theo's quality (books' dispersion); the params object is reused when flat.
   const base = settings.params;
   const minEdge = theoQualityMinEdge(base, ctx.theo.dispersion);
+  // A 3-way book listed without a TIE market: the two winners are no hedge (both lose on a draw).
+  const exhaustive = marketsCoverTheo(
+    gameMarkets.map((m) => m.outcome),
+    Object.keys(ctx.theo.probabilities),
+  );
+  if ((base.toxicityTaper && base.taperAddingSide) || base.toxicityEdge)
+    attachToxicity(markets, next, exhaustive, ctx.now, settings);
   const decision = quoteGame({
     now: ctx.now,
     stopTime: ctx.stopAtMs,
     params: minEdge === base.minEdge ? base : { ...base, minEdge },
     limit: ctx.limit,
-    // A 3-way book listed without a TIE market: the two winners are no hedge (both lose on a draw).
-    exhaustive: marketsCoverTheo(
-      gameMarkets.map((m) => m.outcome),
-      Object.keys(ctx.theo.probabilities),
-    ),
+    exhaustive,
     markets,
   });
   const modes: Partial<Record<SlotId, string>> = {};
@@ -343,6 +374,41 @@ export function quoteWithMemory(
   const nextMemory = new Map<string, MarketMemory>();
   for (let i = 0; i < n; i++) nextMemory.set(gameMarkets[i]!.ticker, next[i]!);
   return { quotes: { quotes, modes, reasons }, memory: nextMemory };
+}
+
+/**
+ * Each side's toxicity for quoteGame: a bid is the buy direction of its market, an ask the sell
+ * direction. A two-way exhaustive game pools both legs: buying A ≡ selling B.
+ */
+function attachToxicity(
+  markets: MarketQuoteInput[],
+  memory: readonly MarketMemory[],
+  exhaustive: boolean,
+  now: number,
+  settings: QuoterSettings,
+): void {
+  const rule = settings.toxicityRule;
+  if (settings.params.toxicityScope === 'game') {
+    let all: Tally = EMPTY_TALLY;
+    for (const m of memory) {
+      all = combine(all, m.toxicity.buy, now, rule.halfLifeMs);
+      all = combine(all, m.toxicity.sell, now, rule.halfLifeMs);
+    }
+    const x = toxicity(all, now, rule);
+    for (let i = 0; i < markets.length; i++) markets[i] = { ...markets[i]!, toxicity: { bid: x, ask: x } };
+    return;
+  }
+  const pooled = exhaustive && markets.length === 2;
+  for (let i = 0; i < markets.length; i++) {
+    const own = memory[i]!.toxicity;
+    const other = pooled ? memory[1 - i]!.toxicity : null;
+    const buy = other ? combine(own.buy, other.sell, now, rule.halfLifeMs) : own.buy;
+    const sell = other ? combine(own.sell, other.buy, now, rule.halfLifeMs) : own.sell;
+    markets[i] = {
+      ...markets[i]!,
+      toxicity: { bid: toxicity(buy, now, rule), ask: toxicity(sell, now, rule) },
+    };
+  }
 }
 
 /**
