@@ -63,6 +63,16 @@ export const QuotingParamsSchema = z.object({
   /** The theo-quality minimum edge never goes past this, Micros. */
   maxMinEdge: z.number().int().min(0).max(500_000).default(60_000),
   /**
+   * Stale competitor (shared/pricing/stale-competitor.ts): a side does not follow the others' best
+   * once our theo moved against that unchanged level by minEdge since it was first seen.
+   */
+  staleCompetitor: z.boolean().default(false),
+  /**
+   * The others' opposite best on the wrong side of theo is the reference: an ask earns the minimum
+   * edge over max(theo, their best bid), a bid over min(theo, their best ask) (stale-competitor.ts).
+   */
+  bookReference: z.boolean().default(false),
+  /**
    * Extra edge, Micros, for buying a longshot: a bid when theo < longshotBelow, or an ask
    * (≡ buying NO on the longshot side) when theo > 1 − longshotBelow. Kalshi contracts under
    * 10¢ lose takers > 60 % on average (favourite–longshot bias, research §4.5).

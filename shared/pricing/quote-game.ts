@@ -33,6 +33,7 @@ import { atLeastAsSafe, type BookLevel, type PriceMode, priceSide, type Side } f
 import { type FeeSchedule, feeBoundPerContract, feePerContract } from './fees.ts';
 import { monopsonyQuote, snapMonopsony, snapMonopsonyAfterFee } from './monopsony.ts';
 import type { QuotingParams } from './params.ts';
+import { bookReference } from './stale-competitor.ts';
 import { isOnGrid, nextTick, prevTick, type TickGrid } from './tick-grid.ts';
 import { taperWeight, toxicTaperedSizes } from './toxicity.ts';
 
@@ -249,11 +250,14 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
     const m = markets[j] as MarketQuoteInput;
     const theoM = (m.theo as number) * MICROS_PER_DOLLAR;
     const feeAt = feeAtSize(m, size);
+    // bookReference: the others' opposite best past theo is the reference (stale-competitor.ts).
+    const opposite = competitor(side === 'bid' ? m.book.bestAsk : m.book.bestBid, params.minCompetitorSize);
+    const reference = params.bookReference ? bookReference(side, theoM, opposite) : theoM;
     // At least 1 Micro of edge keeps bid < theo < ask strict even with minEdge 0.
     const normal = edgeCeiling(
       m.grid,
       side,
-      theoM,
+      reference,
       Math.max(requiredEdge(params, m.theo as number, side) + adverseEdge(m, side), 1),
       feeAt,
     );

@@ -27,6 +27,11 @@ import { QUADRATIC_FEES } from '../../../shared/pricing/fees.ts';
 import type { QuotingParams } from '../../../shared/pricing/params.ts';
 import { type MarketQuoteInput, quoteGame } from '../../../shared/pricing/quote-game.ts';
 import {
+  type CompetitorAnchor,
+  judgeCompetitor,
+  nextAnchor,
+} from '../../../shared/pricing/stale-competitor.ts';
+import {
   mirrorMoves,
   type PositionMove,
   type SweepRule,
@@ -150,6 +155,9 @@ export interface MarketMemory {
   readonly moves: readonly PositionMove[];
   /** Our fills' markouts against the theo, per direction (shared/pricing/toxicity.ts). */
   readonly toxicity: MarketToxicity;
+  /** The others' best per side and the theo when it was first seen at that price (staleCompetitor). */
+  readonly bidAnchor?: CompetitorAnchor | undefined;
+  readonly askAnchor?: CompetitorAnchor | undefined;
 }
 
 /** One game's memory, by market ticker. Never mutated: each decision returns a new one. */
@@ -242,6 +250,7 @@ export function quoteWithMemory(
   const next: MarketMemory[] = new Array(n);
   const markets: MarketQuoteInput[] = new Array(n);
   const windowMs = settings.sweepRule.windowMs;
+  const staleReasons: string[] = [];
   for (let i = 0; i < n; i++) {
     const m = gameMarkets[i]!;
     const prev = memory.get(m.ticker);
@@ -297,7 +306,28 @@ export function quoteWithMemory(
       filled ? { t: ctx.now, contracts: (position - last) / 100, theo: theo ?? Number.NaN } : null,
       settings.toxicityRule,
     );
-    next[i] = { bidOutbidMs, askOutbidMs, lastPosition: position, moves, toxicity: tox };
+    // Stale competitor: a side whose rival level has not moved while the theo moved against it.
+    let bidFollow = bidOutbidMs !== undefined;
+    let askFollow = askOutbidMs !== undefined;
+    let bidAnchor: CompetitorAnchor | undefined;
+    let askAnchor: CompetitorAnchor | undefined;
+    if (settings.params.staleCompetitor) {
+      bidAnchor = nextAnchor(prev?.bidAnchor, bestBid, theo);
+      askAnchor = nextAnchor(prev?.askAnchor, bestAsk, theo);
+      const move = Math.max(settings.params.minEdge, 1) / 1_000_000;
+      for (const [side, anchor] of [
+        ['bid', bidAnchor],
+        ['ask', askAnchor],
+      ] as const) {
+        if (side === 'bid' ? !bidFollow : !askFollow) continue;
+        const verdict = judgeCompetitor(side, anchor, theo, move);
+        if (verdict.follow) continue;
+        if (side === 'bid') bidFollow = false;
+        else askFollow = false;
+        staleReasons.push(`${m.ticker} ${side}: stale competitor (${verdict.detail})`);
+      }
+    }
+    next[i] = { bidOutbidMs, askOutbidMs, lastPosition: position, moves, toxicity: tox, bidAnchor, askAnchor };
     markets[i] = {
       ticker: m.ticker,
       outcome: m.outcome,
@@ -305,7 +335,7 @@ export function quoteWithMemory(
       theo,
       fees: ctx.game.fees ?? QUADRATIC_FEES,
       book: { bestBid, bestAsk },
-      competition: { bid: bidOutbidMs !== undefined, ask: askOutbidMs !== undefined },
+      competition: { bid: bidFollow, ask: askFollow },
       position,
       avgEntry: ctx.entryPrices.get(m.ticker) ?? null,
       pending: { bid: pendingBid, ask: pendingAsk },
@@ -371,6 +401,7 @@ export function quoteWithMemory(
   }
   for (const slot of sweepModes) modes[slot] = 'off:swept';
   for (const r of sweepReasons) reasons.push(r);
+  for (const r of staleReasons) reasons.push(r);
   const nextMemory = new Map<string, MarketMemory>();
   for (let i = 0; i < n; i++) nextMemory.set(gameMarkets[i]!.ticker, next[i]!);
   return { quotes: { quotes, modes, reasons }, memory: nextMemory };
