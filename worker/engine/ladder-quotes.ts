@@ -3,6 +3,12 @@
  * mapped strikes it may quote, what each market pays on (for the payoff
  * gate), and the strikes' quotes. Pure.
  *
+ * The engine's own quoter (`Quoter.strikeParams` set) prices each strike as
+ * it prices a winner side (shared/pricing/strike-quote.ts: fee-aware model
+ * spread, ceilings, competition, break-even) with the skew of the game's
+ * payoff vector (shared/risk/payoff-skew.ts); a quoter without it (the
+ * simulate baselines) gets `strikeQuotes`, a fixed distance around theo.
+ *
  * A game's strikes are quoted only when every winner market is the home or
  * the away team: a TIE market has no contract in the payoff model, so such a
  * game could not be gated on its whole book — its strikes are not quoted.
@@ -10,8 +16,18 @@
  * rounded away from theo, never at or through the other side of its book
  * (we only make), and only while its book is valid.
  */
-import type { Contract } from '../../shared/risk/payoff.ts';
+import { type FeeSchedule, QUADRATIC_FEES } from '../../shared/pricing/fees.ts';
+import type { QuotingParams } from '../../shared/pricing/params.ts';
+import { priceStrike } from '../../shared/pricing/strike-quote.ts';
+import {
+  LINEAR_CENT_GRID,
+  type PriceRange,
+  type TickGrid,
+  tryMakeTickGrid,
+} from '../../shared/pricing/tick-grid.ts';
+import type { Contract, Holding } from '../../shared/risk/payoff.ts';
 import { contractFromQuery } from '../../shared/risk/payoff.ts';
+import { limitUse, payoffVector, sideSkews } from '../../shared/risk/payoff-skew.ts';
 import {
   CENTIS_PER_CONTRACT,
   type Centis,
@@ -21,7 +37,7 @@ import {
 } from '../../shared/units.ts';
 import type { GameState } from './game-state.ts';
 import type { StrikeQuoteInput } from './ladder-theos.ts';
-import type { DesiredQuote, MarketBook } from './ports.ts';
+import type { BookLevel, BookSide, DesiredQuote, LiveOrder, MarketBook } from './ports.ts';
 import type { PayoffLimit } from './risk-gate.ts';
 
 /** Every market of the game with what it pays on; null when a winner market is neither team (a TIE market). */
@@ -94,6 +110,124 @@ export function strikeQuotes(
       out.push({ ticker: p.ticker, side: 'bid', price: bid, size: params.size });
     if (ask <= MICROS_PER_DOLLAR - MICROS_PER_CENT && (bestBid === undefined || ask > bestBid))
       out.push({ ticker: p.ticker, side: 'ask', price: ask, size: params.size });
+  }
+  return out;
+}
+
+/** The fixed distance a quoter without a strike model quotes strikes at: the fixed-spread baseline's 3¢. */
+export const FIXED_STRIKE_HALF_SPREAD: Micros = 30_000;
+
+/** One strike as the model pricer needs it beyond its theo. */
+export interface StrikeMarketInput {
+  contract: Contract;
+  priceRanges?: readonly PriceRange[];
+  fees?: FeeSchedule;
+}
+
+export interface ModelStrikeQuoteInput {
+  priced: readonly StrikeQuoteInput[];
+  markets: ReadonlyMap<string, StrikeMarketInput>;
+  books: ReadonlyMap<string, MarketBook | undefined>;
+  /** our live orders on the game's markets (taken out of the books) */
+  own: readonly LiveOrder[];
+  /** the game's payoff: every market's contract (winner and strikes), positions and average entries */
+  payoff: PayoffLimit;
+  positions: ReadonlyMap<string, Centis>;
+  params: QuotingParams;
+  /** size per side, Centis */
+  size: Centis;
+}
+
+const grids = new WeakMap<readonly PriceRange[], TickGrid>();
+function gridOf(ranges: readonly PriceRange[] | undefined): TickGrid {
+  if (!ranges) return LINEAR_CENT_GRID;
+  let g = grids.get(ranges);
+  if (!g) {
+    const r = tryMakeTickGrid(ranges);
+    g = r.ok ? r.grid : LINEAR_CENT_GRID;
+    grids.set(ranges, g);
+  }
+  return g;
+}
+
+/** The best level of others on one side: our own resting size at each price taken out. */
+export function othersBest(
+  levels: readonly BookLevel[],
+  own: readonly LiveOrder[],
+  ticker: string,
+  side: BookSide,
+): BookLevel | null {
+  for (const l of levels) {
+    let mine = 0;
+    for (const o of own)
+      if (o.ticker === ticker && o.side === side && o.price === l.price) mine += o.remaining;
+    if (l.size - mine > 0) return { price: l.price, size: l.size - mine };
+  }
+  return null;
+}
+
+/** The game's holdings as the payoff reads them: an unknown entry at the price that loses most. */
+function holdingsOf(payoff: PayoffLimit, positions: ReadonlyMap<string, Centis>): Holding[] {
+  const out: Holding[] = [];
+  for (const [ticker, position] of positions) {
+    const contract = payoff.contracts.get(ticker);
+    if (!contract || position === 0) continue;
+    const price = payoff.entryPrices.get(ticker) ?? (position > 0 ? MICROS_PER_DOLLAR : 0);
+    out.push({ ticker, contract, position, price: Math.round(price) });
+  }
+  return out;
+}
+
+/**
+ * The engine's strike quotes: each priced strike with a valid book, priced by
+ * `priceStrike` with the skew of the game's payoff vector (the side that lowers
+ * the game's worst case a better price, the side that raises it a worse one),
+ * break-even once the game uses `breakEvenShare` of its limit.
+ */
+export function modelStrikeQuotes(input: ModelStrikeQuoteInput): DesiredQuote[] {
+  const out: DesiredQuote[] = [];
+  if (input.size <= 0 || input.priced.length === 0) return out;
+  const { payoff, params } = input;
+  const vector = payoffVector(holdingsOf(payoff, input.positions), [...payoff.contracts.values()], {
+    ties: payoff.ties,
+  });
+  const breakEven = limitUse(vector, payoff.limit) >= params.breakEvenShare && vector.worstCaseLoss > 0;
+  for (const p of input.priced) {
+    const book = input.books.get(p.ticker);
+    const market = input.markets.get(p.ticker);
+    if (!book?.valid || !market) continue;
+    const theo = p.probability * MICROS_PER_DOLLAR;
+    const skew = sideSkews(vector, market.contract, theo, {
+      skewAtLimit: params.linearSkewAtLimit,
+      limit: payoff.limit,
+      lot: params.sizeStep,
+    });
+    const position = input.positions.get(p.ticker) ?? 0;
+    const priced = priceStrike(
+      {
+        theo: p.probability,
+        extraEdge: p.extraEdge,
+        grid: gridOf(market.priceRanges),
+        fees: market.fees ?? QUADRATIC_FEES,
+        book: {
+          bestBid: othersBest(book.bids, input.own, p.ticker, 'bid'),
+          bestAsk: othersBest(book.asks, input.own, p.ticker, 'ask'),
+        },
+        skew: { bid: skew.bid.edge, ask: skew.ask.edge },
+        position,
+        avgEntry: payoff.entryPrices.get(p.ticker) ?? null,
+        breakEven: {
+          bid: breakEven && skew.bid.effect === 'reduces',
+          ask: breakEven && skew.ask.effect === 'reduces',
+        },
+        size: input.size,
+      },
+      params,
+    );
+    for (const side of ['bid', 'ask'] as const) {
+      const q = priced[side];
+      if (q) out.push({ ticker: p.ticker, side, price: q.price, size: input.size });
+    }
   }
   return out;
 }
