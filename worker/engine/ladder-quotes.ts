@@ -9,12 +9,13 @@
  * payoff vector (shared/risk/payoff-skew.ts); a quoter without it (the
  * simulate baselines) gets `strikeQuotes`, a fixed distance around theo.
  *
- * A game's strikes are quoted only when every winner market is the home or
- * the away team: a TIE market has no contract in the payoff model, so such a
- * game could not be gated on its whole book — its strikes are not quoted.
- * A strike quotes theo ± (minEdge + extraEdge) on both sides, on whole cents
- * rounded away from theo, never at or through the other side of its book
- * (we only make), and only while its book is valid.
+ * A game's winner markets pay on the margin: home > 0, away < 0, a TIE
+ * market = 0 (the `draw` contract), so a 3-way game is gated on its whole
+ * book and its strikes are quoted like any other's (the strike fit is of a
+ * margin that excludes 0 in every sport with ladders: a half-point strike is
+ * priced the same, and the draw is in the payoff grid).
+ * A strike is quoted only while its book is valid, and never at or through
+ * the other side of the others' book (we only make).
  */
 import { type FeeSchedule, QUADRATIC_FEES } from '../../shared/pricing/fees.ts';
 import type { QuotingParams } from '../../shared/pricing/params.ts';
@@ -40,15 +41,20 @@ import type { StrikeQuoteInput } from './ladder-theos.ts';
 import type { BookLevel, BookSide, DesiredQuote, LiveOrder, MarketBook } from './ports.ts';
 import type { PayoffLimit } from './risk-gate.ts';
 
-/** Every market of the game with what it pays on; null when a winner market is neither team (a TIE market). */
+/**
+ * Every market of the game with what it pays on; a market that is neither team is the draw (a 3-way game's
+ * TIE market: margin 0). Null when more than one market is neither team (not a game the payoff can read).
+ */
 export function gameContracts(g: GameState): Map<string, Contract> | null {
   const { homeTeam, awayTeam } = g.game;
   if (homeTeam === undefined || awayTeam === undefined) return null;
   const out = new Map<string, Contract>();
+  let draws = 0;
   for (const m of g.game.markets) {
     if (m.outcome === homeTeam) out.set(m.ticker, { kind: 'winner', side: 'home' });
     else if (m.outcome === awayTeam) out.set(m.ticker, { kind: 'winner', side: 'away' });
-    else return null;
+    else if (++draws > 1) return null;
+    else out.set(m.ticker, { kind: 'draw' });
   }
   for (const s of g.ladder?.mapped ?? [])
     if (!out.has(s.ticker)) out.set(s.ticker, contractFromQuery(s.query));
@@ -72,8 +78,11 @@ export function payoffLimitOf(
   limit: Centis,
 ): PayoffLimit {
   const teams = new Set([g.game.homeTeam, g.game.awayTeam]);
-  // No theo: count the draw (the more conservative grid).
-  const ties = !g.theo || Object.keys(g.theo.probabilities).some((o) => !teams.has(o));
+  // No theo: count the draw (the more conservative grid); a listed TIE market always makes it an outcome.
+  const ties =
+    !g.theo ||
+    Object.keys(g.theo.probabilities).some((o) => !teams.has(o)) ||
+    [...contracts.values()].some((c) => c.kind === 'draw');
   return {
     contracts,
     entryPrices,

@@ -138,3 +138,77 @@ describe('skew on the payoff vector', () => {
     );
   });
 });
+
+describe('a 3-way game: the TIE market pays on margin 0', () => {
+  const TIES = { ties: true };
+  const draw: Contract = { kind: 'draw' };
+  const hold = (contract: Contract, position: number, price: number): Holding => ({
+    ticker: 'T',
+    contract,
+    position,
+    price,
+  });
+
+  it('YES on home, away and draw at prices summing to $1 is riskless; a draw alone loses at every other margin', () => {
+    const all = [
+      hold(homeWins, c(10), cents(45)),
+      hold(awayWins, c(10), cents(30)),
+      hold(draw, c(10), cents(25)),
+    ];
+    expect(payoffRisk({ holdings: all, pending: [] }, TIES).worstCaseLoss).toBe(0);
+    const r = payoffRisk({ holdings: [hold(draw, c(10), cents(25))], pending: [] }, TIES);
+    expect(r.worstCaseLoss).toBe(dollars(2.5));
+    expect(r.worstOutcome.margin).not.toBe(0);
+    // Short the draw: the loss is at margin 0 — on the grid with the strikes around it.
+    const short = payoffRisk(
+      { holdings: [hold(draw, -c(10), cents(25)), hold(homeBy7, c(1), cents(20))], pending: [] },
+      TIES,
+    );
+    expect(short.worstOutcome.margin).toBe(0);
+    expect(short.worstCaseLoss).toBe(dollars(7.5 + 0.2));
+  });
+
+  it('the exact grid equals a dense brute force with the draw among the contracts', () => {
+    const withDraw = fc.array(
+      fc.record({
+        ticker: fc.constant('T'),
+        contract: fc.oneof(contract, fc.constant(draw)),
+        position: fc.integer({ min: -3_000, max: 3_000 }),
+        price: fc.integer({ min: 1, max: 99 }).map(cents),
+      }),
+      { minLength: 1, maxLength: 5 },
+    );
+    fc.assert(
+      fc.property(withDraw, (hs) => {
+        let worst = 0;
+        for (let margin = -30; margin <= 30; margin++)
+          for (let total = 190; total <= 250; total++) {
+            let pnl = 0;
+            for (const h of hs) {
+              const k = h.contract;
+              const pays =
+                k.kind === 'draw'
+                  ? margin === 0
+                  : k.kind === 'winner'
+                    ? k.side === 'home'
+                      ? margin > 0
+                      : margin < 0
+                    : k.kind === 'spread'
+                      ? k.direction === 'over'
+                        ? margin > k.threshold
+                        : margin < k.threshold
+                      : k.direction === 'over'
+                        ? total > k.threshold
+                        : total < k.threshold;
+              pnl += h.position * ((pays ? 1_000_000 : 0) - h.price);
+            }
+            worst = Math.min(worst, pnl);
+          }
+        expect(payoffRisk({ holdings: hs, pending: [] }, TIES).worstCaseLoss).toBe(
+          Math.max(0, Math.ceil(-worst / 100)),
+        );
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
