@@ -98,3 +98,30 @@ describe('the breach kill reads the game payoff: strike fills count', () => {
     r.session.dispose();
   });
 });
+
+describe('strike quotes skew on the game payoff', () => {
+  it('long a strike, the game requotes it lower: its ask (which gets the game back) nearer, its bid further', async () => {
+    const r = await started(ladderRig(1_500));
+    await r.session.pollTheos();
+    await settle(r.clock);
+    const quote = () => {
+      const mine = r.ex.resting().filter((o) => o.ticker === 'SP-MIL5');
+      return {
+        bid: mine.find((o) => o.side === 'bid')?.price,
+        ask: mine.find((o) => o.side === 'ask')?.price,
+      };
+    };
+    const before = quote();
+    expect(before.bid).toBeDefined();
+    expect(before.ask).toBeDefined();
+    // 14 YES at 50¢ from outside the gate: $7 of the $15 limit at risk where Milwaukee does not win by 5+.
+    r.session.handle(fill('manual-1', 'SP-MIL5', 'bid', 1_400, c(50)));
+    await advance(r.clock, 1_000);
+    const after = quote();
+    expect(after.ask!).toBeLessThanOrEqual(before.ask!);
+    expect(after.bid!).toBeLessThanOrEqual(before.bid!);
+    expect(before.ask! - after.ask! + (before.bid! - after.bid!)).toBeGreaterThanOrEqual(c(1));
+    expect(r.session.killSwitch.tripped).toBe(false);
+    r.session.dispose();
+  });
+});
