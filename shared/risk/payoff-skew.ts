@@ -95,6 +95,23 @@ export function limitUse(v: PayoffVector, limit: Micros): number {
   return Math.min(1, v.worstCaseLoss / limit);
 }
 
+/** Outcomes within 2 lots of dollars of the worst: only they can be the worst after one lot (|Δ| ≤ lot × $1). */
+const nearWorst = new WeakMap<PayoffVector, Map<number, number[]>>();
+function candidates(v: PayoffVector, lot: number): number[] {
+  let byLot = nearWorst.get(v);
+  if (!byLot) nearWorst.set(v, (byLot = new Map()));
+  let out = byLot.get(lot);
+  if (!out) {
+    let min = Number.POSITIVE_INFINITY;
+    for (const x of v.pnl) if (x < min) min = x;
+    const window = 2 * Math.abs(lot) * MICROS_PER_DOLLAR;
+    out = [];
+    for (let i = 0; i < v.pnl.length; i++) if (v.pnl[i]! <= min + window) out.push(i);
+    byLot.set(lot, out);
+  }
+  return out;
+}
+
 /** Each side's effect on the game's worst case and its edge adjustment, for one market at its theo. */
 export function sideSkews(
   v: PayoffVector,
@@ -103,11 +120,20 @@ export function sideSkews(
   params: SkewParams,
 ): Record<Side, SideSkew> {
   const s = Math.round(params.skewAtLimit * limitUse(v, params.limit));
-  const one = (side: Side): SideSkew => {
-    const after = worstLossAfter(v, contract, side, params.lot, Math.round(theo));
+  const price = Math.round(theo);
+  // One pass for both sides over the outcomes that can still be the worst (exact: see `candidates`).
+  let bidWorst = Number.POSITIVE_INFINITY;
+  let askWorst = Number.POSITIVE_INFINITY;
+  for (const i of candidates(v, params.lot)) {
+    const d = params.lot * ((paysYes(contract, v.outcomes[i]!) ? MICROS_PER_DOLLAR : 0) - price);
+    const pnl = v.pnl[i]!;
+    if (pnl + d < bidWorst) bidWorst = pnl + d;
+    if (pnl - d < askWorst) askWorst = pnl - d;
+  }
+  const one = (after: Micros): SideSkew => {
     const effect: SideEffect =
       after < v.worstCaseLoss ? 'reduces' : after > v.worstCaseLoss ? 'adds' : 'neither';
     return { effect, edge: effect === 'reduces' ? -s : effect === 'adds' ? s : 0 };
   };
-  return { bid: one('bid'), ask: one('ask') };
+  return { bid: one(lossOf(bidWorst)), ask: one(lossOf(askWorst)) };
 }

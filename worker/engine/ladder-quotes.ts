@@ -28,7 +28,7 @@ import {
 } from '../../shared/pricing/tick-grid.ts';
 import type { Contract, Holding } from '../../shared/risk/payoff.ts';
 import { contractFromQuery } from '../../shared/risk/payoff.ts';
-import { limitUse, payoffVector, sideSkews } from '../../shared/risk/payoff-skew.ts';
+import { limitUse, type PayoffVector, payoffVector, sideSkews } from '../../shared/risk/payoff-skew.ts';
 import {
   CENTIS_PER_CONTRACT,
   type Centis,
@@ -188,6 +188,24 @@ function holdingsOf(payoff: PayoffLimit, positions: ReadonlyMap<string, Centis>)
 }
 
 /**
+ * The payoff vector of a book, memoised on its holdings and contracts: a game is requoted on every book
+ * change, its positions change only on fills (a few hundred distinct books a session, not thousands).
+ */
+const vectors = new Map<string, PayoffVector>();
+const skewMemo = new WeakMap<PayoffVector, Map<string, ReturnType<typeof sideSkews>>>();
+function cachedVector(holdings: readonly Holding[], payoff: PayoffLimit): PayoffVector {
+  const listed = [...payoff.contracts.values()];
+  const key = JSON.stringify([payoff.ties, holdings, listed]);
+  let v = vectors.get(key);
+  if (!v) {
+    if (vectors.size >= 256) vectors.clear();
+    v = payoffVector(holdings, listed, { ties: payoff.ties });
+    vectors.set(key, v);
+  }
+  return v;
+}
+
+/**
  * The engine's strike quotes: each priced strike with a valid book, priced by
  * `priceStrike` with the skew of the game's payoff vector (the side that lowers
  * the game's worst case a better price, the side that raises it a worse one),
@@ -197,20 +215,25 @@ export function modelStrikeQuotes(input: ModelStrikeQuoteInput): DesiredQuote[] 
   const out: DesiredQuote[] = [];
   if (input.size <= 0 || input.priced.length === 0) return out;
   const { payoff, params } = input;
-  const vector = payoffVector(holdingsOf(payoff, input.positions), [...payoff.contracts.values()], {
-    ties: payoff.ties,
-  });
+  const vector = cachedVector(holdingsOf(payoff, input.positions), payoff);
   const breakEven = limitUse(vector, payoff.limit) >= params.breakEvenShare && vector.worstCaseLoss > 0;
   for (const p of input.priced) {
     const book = input.books.get(p.ticker);
     const market = input.markets.get(p.ticker);
     if (!book?.valid || !market) continue;
     const theo = p.probability * MICROS_PER_DOLLAR;
-    const skew = sideSkews(vector, market.contract, theo, {
-      skewAtLimit: params.linearSkewAtLimit,
-      limit: payoff.limit,
-      lot: params.sizeStep,
-    });
+    let skews = skewMemo.get(vector);
+    if (!skews) skewMemo.set(vector, (skews = new Map()));
+    const key = `${p.ticker}|${theo}|${params.linearSkewAtLimit}|${payoff.limit}|${params.sizeStep}`;
+    let skew = skews.get(key);
+    if (!skew) {
+      skew = sideSkews(vector, market.contract, theo, {
+        skewAtLimit: params.linearSkewAtLimit,
+        limit: payoff.limit,
+        lot: params.sizeStep,
+      });
+      skews.set(key, skew);
+    }
     const position = input.positions.get(p.ticker) ?? 0;
     const priced = priceStrike(
       {

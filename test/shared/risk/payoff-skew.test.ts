@@ -123,6 +123,10 @@ describe('skew on the payoff vector', () => {
         const s = sideSkews(v, k, theo, params);
         for (const side of ['bid', 'ask'] as const) {
           const after = worstLossAfter(v, k, side, params.lot, theo);
+          // The same verdict as the full scan over every outcome.
+          expect(s[side].effect).toBe(
+            after < v.worstCaseLoss ? 'reduces' : after > v.worstCaseLoss ? 'adds' : 'neither',
+          );
           if (s[side].effect === 'reduces') {
             expect(after).toBeLessThan(v.worstCaseLoss);
             expect(s[side].edge).toBeLessThanOrEqual(0);
@@ -134,7 +138,7 @@ describe('skew on the payoff vector', () => {
           expect(Math.abs(s[side].edge)).toBeLessThanOrEqual(params.skewAtLimit);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
   });
 });
