@@ -99,7 +99,10 @@ export function limitUse(v: PayoffVector, limit: Micros): number {
 const nearWorst = new WeakMap<PayoffVector, Map<number, number[]>>();
 function candidates(v: PayoffVector, lot: number): number[] {
   let byLot = nearWorst.get(v);
-  if (!byLot) nearWorst.set(v, (byLot = new Map()));
+  if (!byLot) {
+    byLot = new Map();
+    nearWorst.set(v, byLot);
+  }
   let out = byLot.get(lot);
   if (!out) {
     let min = Number.POSITIVE_INFINITY;

@@ -223,7 +223,10 @@ export function modelStrikeQuotes(input: ModelStrikeQuoteInput): DesiredQuote[] 
     if (!book?.valid || !market) continue;
     const theo = p.probability * MICROS_PER_DOLLAR;
     let skews = skewMemo.get(vector);
-    if (!skews) skewMemo.set(vector, (skews = new Map()));
+    if (!skews) {
+      skews = new Map();
+      skewMemo.set(vector, skews);
+    }
     const key = `${p.ticker}|${theo}|${params.linearSkewAtLimit}|${payoff.limit}|${params.sizeStep}`;
     let skew = skews.get(key);
     if (!skew) {
