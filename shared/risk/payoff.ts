@@ -21,9 +21,10 @@
 import type { StrikeQuery } from '../pricing/strike-theo.ts';
 import { type Centis, MICROS_PER_DOLLAR, type Micros } from '../units.ts';
 
-/** What a YES contract pays on. */
+/** What a YES contract pays on (`draw`: a 3-way game's TIE market, margin 0). */
 export type Contract =
   | { kind: 'winner'; side: 'home' | 'away' }
+  | { kind: 'draw' }
   | { kind: 'spread'; direction: 'over' | 'under'; threshold: number }
   | { kind: 'total'; direction: 'over' | 'under'; threshold: number };
 
@@ -71,6 +72,8 @@ export function paysYes(c: Contract, o: Outcome): boolean {
   switch (c.kind) {
     case 'winner':
       return c.side === 'home' ? o.margin > 0 : o.margin < 0;
+    case 'draw':
+      return o.margin === 0;
     case 'spread':
       return c.direction === 'over' ? o.margin > c.threshold : o.margin < c.threshold;
     case 'total':
@@ -133,7 +136,7 @@ export function outcomeAxes(
   const totalT: number[] = [];
   for (const c of contracts) {
     if (c.kind === 'total') totalT.push(c.threshold);
-    else marginT.push(c.kind === 'winner' ? 0 : c.threshold);
+    else marginT.push(c.kind === 'spread' ? c.threshold : 0);
   }
   for (const t of [...marginT, ...totalT]) {
     if (!Number.isFinite(t)) throw new RangeError(`strike ${t} is not finite`);

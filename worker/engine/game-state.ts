@@ -12,6 +12,7 @@ import type { GameEntryBook } from '../../shared/risk/inventory.ts';
 import type { Centis } from '../../shared/units.ts';
 import { exposures } from './exposure.ts';
 import type { Inventory } from './inventory.ts';
+import { payoffExposure } from './ladder-exposure.ts';
 import type { GameLadders } from './ladder-markets.ts';
 import type { ActiveFlag, Game, GameQuotes, TheoSnapshot } from './ports.ts';
 
@@ -64,8 +65,13 @@ export function gameExhaustive(g: GameState): boolean | undefined {
   );
 }
 
-/** The largest |exposure| over the game's outcomes, from the inventory's positions. */
+/**
+ * The largest |exposure| over the game's outcomes, from the inventory's positions; for a game gated on its
+ * payoff (strike markets quoted), its worst-case loss on the limit's scale (ladder-exposure.ts).
+ */
 export function worstExposure(inventory: Inventory, g: GameState): Centis {
+  const payoff = payoffExposure(inventory, g);
+  if (payoff !== null) return payoff;
   const e = exposures(g.tickers, inventory.positions(g.tickers), gameExhaustive(g));
   return Math.max(0, ...[...e.values()].map(Math.abs));
 }

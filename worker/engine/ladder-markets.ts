@@ -19,6 +19,7 @@ import {
   type StrikeSeries,
 } from '../../shared/mapping/strikes.ts';
 import { buildLeagues, type LeagueTable, teamsForName } from '../../shared/mapping/teams.ts';
+import type { FeeSchedule } from '../../shared/pricing/fees.ts';
 import type { StrikeQuery } from '../../shared/pricing/strike-theo.ts';
 import type { ListedEvent, ListedMarket } from './ports.ts';
 
@@ -39,6 +40,8 @@ export interface LadderMarket {
   query: StrikeQuery;
   exchangeIndex?: number;
   priceRanges?: ListedMarket['priceRanges'];
+  /** the ladder series' fee schedule, when listed (the strike quotes' maker fee) */
+  fees?: FeeSchedule;
 }
 
 export interface UnmappedLadderMarket {
@@ -153,6 +156,7 @@ export function mapLadderEvent(
       query: m.query,
       ...(listed.exchangeIndex === undefined ? {} : { exchangeIndex: listed.exchangeIndex }),
       ...(listed.priceRanges === undefined ? {} : { priceRanges: listed.priceRanges }),
+      ...(ev.fees === undefined ? {} : { fees: ev.fees }),
     };
   });
   const unmapped = [

@@ -3,15 +3,32 @@
  * mapped strikes it may quote, what each market pays on (for the payoff
  * gate), and the strikes' quotes. Pure.
  *
- * A game's strikes are quoted only when every winner market is the home or
- * the away team: a TIE market has no contract in the payoff model, so such a
- * game could not be gated on its whole book — its strikes are not quoted.
- * A strike quotes theo ± (minEdge + extraEdge) on both sides, on whole cents
- * rounded away from theo, never at or through the other side of its book
- * (we only make), and only while its book is valid.
+ * The engine's own quoter (`Quoter.strikeParams` set) prices each strike as
+ * it prices a winner side (shared/pricing/strike-quote.ts: fee-aware model
+ * spread, ceilings, competition, break-even) with the skew of the game's
+ * payoff vector (shared/risk/payoff-skew.ts); a quoter without it (the
+ * simulate baselines) gets `strikeQuotes`, a fixed distance around theo.
+ *
+ * A game's winner markets pay on the margin: home > 0, away < 0, a TIE
+ * market = 0 (the `draw` contract), so a 3-way game is gated on its whole
+ * book and its strikes are quoted like any other's (the strike fit is of a
+ * margin that excludes 0 in every sport with ladders: a half-point strike is
+ * priced the same, and the draw is in the payoff grid).
+ * A strike is quoted only while its book is valid, and never at or through
+ * the other side of the others' book (we only make).
  */
-import type { Contract } from '../../shared/risk/payoff.ts';
+import { type FeeSchedule, QUADRATIC_FEES } from '../../shared/pricing/fees.ts';
+import type { QuotingParams } from '../../shared/pricing/params.ts';
+import { priceStrike } from '../../shared/pricing/strike-quote.ts';
+import {
+  LINEAR_CENT_GRID,
+  type PriceRange,
+  type TickGrid,
+  tryMakeTickGrid,
+} from '../../shared/pricing/tick-grid.ts';
+import type { Contract, Holding } from '../../shared/risk/payoff.ts';
 import { contractFromQuery } from '../../shared/risk/payoff.ts';
+import { limitUse, type PayoffVector, payoffVector, sideSkews } from '../../shared/risk/payoff-skew.ts';
 import {
   CENTIS_PER_CONTRACT,
   type Centis,
@@ -21,18 +38,23 @@ import {
 } from '../../shared/units.ts';
 import type { GameState } from './game-state.ts';
 import type { StrikeQuoteInput } from './ladder-theos.ts';
-import type { DesiredQuote, MarketBook } from './ports.ts';
+import type { BookLevel, BookSide, DesiredQuote, LiveOrder, MarketBook } from './ports.ts';
 import type { PayoffLimit } from './risk-gate.ts';
 
-/** Every market of the game with what it pays on; null when a winner market is neither team (a TIE market). */
+/**
+ * Every market of the game with what it pays on; a market that is neither team is the draw (a 3-way game's
+ * TIE market: margin 0). Null when more than one market is neither team (not a game the payoff can read).
+ */
 export function gameContracts(g: GameState): Map<string, Contract> | null {
   const { homeTeam, awayTeam } = g.game;
   if (homeTeam === undefined || awayTeam === undefined) return null;
   const out = new Map<string, Contract>();
+  let draws = 0;
   for (const m of g.game.markets) {
     if (m.outcome === homeTeam) out.set(m.ticker, { kind: 'winner', side: 'home' });
     else if (m.outcome === awayTeam) out.set(m.ticker, { kind: 'winner', side: 'away' });
-    else return null;
+    else if (++draws > 1) return null;
+    else out.set(m.ticker, { kind: 'draw' });
   }
   for (const s of g.ladder?.mapped ?? [])
     if (!out.has(s.ticker)) out.set(s.ticker, contractFromQuery(s.query));
@@ -56,8 +78,11 @@ export function payoffLimitOf(
   limit: Centis,
 ): PayoffLimit {
   const teams = new Set([g.game.homeTeam, g.game.awayTeam]);
-  // No theo: count the draw (the more conservative grid).
-  const ties = !g.theo || Object.keys(g.theo.probabilities).some((o) => !teams.has(o));
+  // No theo: count the draw (the more conservative grid); a listed TIE market always makes it an outcome.
+  const ties =
+    !g.theo ||
+    Object.keys(g.theo.probabilities).some((o) => !teams.has(o)) ||
+    [...contracts.values()].some((c) => c.kind === 'draw');
   return {
     contracts,
     entryPrices,
@@ -94,6 +119,150 @@ export function strikeQuotes(
       out.push({ ticker: p.ticker, side: 'bid', price: bid, size: params.size });
     if (ask <= MICROS_PER_DOLLAR - MICROS_PER_CENT && (bestBid === undefined || ask > bestBid))
       out.push({ ticker: p.ticker, side: 'ask', price: ask, size: params.size });
+  }
+  return out;
+}
+
+/** The fixed distance a quoter without a strike model quotes strikes at: the fixed-spread baseline's 3¢. */
+export const FIXED_STRIKE_HALF_SPREAD: Micros = 30_000;
+
+/** One strike as the model pricer needs it beyond its theo. */
+export interface StrikeMarketInput {
+  contract: Contract;
+  priceRanges?: readonly PriceRange[];
+  fees?: FeeSchedule;
+}
+
+export interface ModelStrikeQuoteInput {
+  priced: readonly StrikeQuoteInput[];
+  markets: ReadonlyMap<string, StrikeMarketInput>;
+  books: ReadonlyMap<string, MarketBook | undefined>;
+  /** our live orders on the game's markets (taken out of the books) */
+  own: readonly LiveOrder[];
+  /** the game's payoff: every market's contract (winner and strikes), positions and average entries */
+  payoff: PayoffLimit;
+  positions: ReadonlyMap<string, Centis>;
+  params: QuotingParams;
+  /** size per side, Centis */
+  size: Centis;
+}
+
+const grids = new WeakMap<readonly PriceRange[], TickGrid>();
+function gridOf(ranges: readonly PriceRange[] | undefined): TickGrid {
+  if (!ranges) return LINEAR_CENT_GRID;
+  let g = grids.get(ranges);
+  if (!g) {
+    const r = tryMakeTickGrid(ranges);
+    g = r.ok ? r.grid : LINEAR_CENT_GRID;
+    grids.set(ranges, g);
+  }
+  return g;
+}
+
+/** The best level of others on one side: our own resting size at each price taken out. */
+export function othersBest(
+  levels: readonly BookLevel[],
+  own: readonly LiveOrder[],
+  ticker: string,
+  side: BookSide,
+): BookLevel | null {
+  for (const l of levels) {
+    let mine = 0;
+    for (const o of own)
+      if (o.ticker === ticker && o.side === side && o.price === l.price) mine += o.remaining;
+    if (l.size - mine > 0) return { price: l.price, size: l.size - mine };
+  }
+  return null;
+}
+
+/** The game's holdings as the payoff reads them: an unknown entry at the price that loses most. */
+function holdingsOf(payoff: PayoffLimit, positions: ReadonlyMap<string, Centis>): Holding[] {
+  const out: Holding[] = [];
+  for (const [ticker, position] of positions) {
+    const contract = payoff.contracts.get(ticker);
+    if (!contract || position === 0) continue;
+    const price = payoff.entryPrices.get(ticker) ?? (position > 0 ? MICROS_PER_DOLLAR : 0);
+    out.push({ ticker, contract, position, price: Math.round(price) });
+  }
+  return out;
+}
+
+/**
+ * The payoff vector of a book, memoised on its holdings and contracts: a game is requoted on every book
+ * change, its positions change only on fills (a few hundred distinct books a session, not thousands).
+ */
+const vectors = new Map<string, PayoffVector>();
+const skewMemo = new WeakMap<PayoffVector, Map<string, ReturnType<typeof sideSkews>>>();
+function cachedVector(holdings: readonly Holding[], payoff: PayoffLimit): PayoffVector {
+  const listed = [...payoff.contracts.values()];
+  const key = JSON.stringify([payoff.ties, holdings, listed]);
+  let v = vectors.get(key);
+  if (!v) {
+    if (vectors.size >= 256) vectors.clear();
+    v = payoffVector(holdings, listed, { ties: payoff.ties });
+    vectors.set(key, v);
+  }
+  return v;
+}
+
+/**
+ * The engine's strike quotes: each priced strike with a valid book, priced by
+ * `priceStrike` with the skew of the game's payoff vector (the side that lowers
+ * the game's worst case a better price, the side that raises it a worse one),
+ * break-even once the game uses `breakEvenShare` of its limit.
+ */
+export function modelStrikeQuotes(input: ModelStrikeQuoteInput): DesiredQuote[] {
+  const out: DesiredQuote[] = [];
+  if (input.size <= 0 || input.priced.length === 0) return out;
+  const { payoff, params } = input;
+  const vector = cachedVector(holdingsOf(payoff, input.positions), payoff);
+  const breakEven = limitUse(vector, payoff.limit) >= params.breakEvenShare && vector.worstCaseLoss > 0;
+  for (const p of input.priced) {
+    const book = input.books.get(p.ticker);
+    const market = input.markets.get(p.ticker);
+    if (!book?.valid || !market) continue;
+    const theo = p.probability * MICROS_PER_DOLLAR;
+    let skews = skewMemo.get(vector);
+    if (!skews) {
+      skews = new Map();
+      skewMemo.set(vector, skews);
+    }
+    const key = `${p.ticker}|${theo}|${params.linearSkewAtLimit}|${payoff.limit}|${params.sizeStep}`;
+    let skew = skews.get(key);
+    if (!skew) {
+      skew = sideSkews(vector, market.contract, theo, {
+        skewAtLimit: params.linearSkewAtLimit,
+        limit: payoff.limit,
+        lot: params.sizeStep,
+      });
+      skews.set(key, skew);
+    }
+    const position = input.positions.get(p.ticker) ?? 0;
+    const priced = priceStrike(
+      {
+        theo: p.probability,
+        extraEdge: p.extraEdge,
+        grid: gridOf(market.priceRanges),
+        fees: market.fees ?? QUADRATIC_FEES,
+        book: {
+          bestBid: othersBest(book.bids, input.own, p.ticker, 'bid'),
+          bestAsk: othersBest(book.asks, input.own, p.ticker, 'ask'),
+        },
+        skew: { bid: skew.bid.edge, ask: skew.ask.edge },
+        position,
+        avgEntry: payoff.entryPrices.get(p.ticker) ?? null,
+        breakEven: {
+          bid: breakEven && skew.bid.effect === 'reduces',
+          ask: breakEven && skew.ask.effect === 'reduces',
+        },
+        size: input.size,
+      },
+      params,
+    );
+    for (const side of ['bid', 'ask'] as const) {
+      const q = priced[side];
+      if (q) out.push({ ticker: p.ticker, side, price: q.price, size: input.size });
+    }
   }
   return out;
 }

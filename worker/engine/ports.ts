@@ -10,6 +10,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { RefreshRequestInput } from '../../shared/events/refresh-request.ts';
 import type { FeeSchedule } from '../../shared/pricing/fees.ts';
+import type { QuotingParams } from '../../shared/pricing/params.ts';
 import type { StrikeTheoRecord } from '../../shared/pricing/strike-record.ts';
 import type { PriceRange } from '../../shared/pricing/tick-grid.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
@@ -180,7 +181,11 @@ export interface QuoteContext {
 }
 
 /** Pure: what we would like resting for this game right now. */
-export type Quoter = (ctx: QuoteContext) => GameQuotes;
+/**
+ * `strikeParams`: the quoter's params for the engine's strike model (ladder-quotes.ts `modelStrikeQuotes`);
+ * absent (a baseline strategy), a game's strikes are quoted a fixed distance around theo.
+ */
+export type Quoter = ((ctx: QuoteContext) => GameQuotes) & { readonly strikeParams?: QuotingParams };
 
 // ---------------------------------------------------------------- orders
 

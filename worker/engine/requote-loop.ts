@@ -10,12 +10,19 @@ import { marketAverageEntry } from '../../shared/risk/inventory.ts';
 import { gameLimit } from '../../shared/risk/limits.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
 import { errText, type GameState, type GameStatus, gameExhaustive, worstExposure } from './game-state.ts';
-import { gameContracts, payoffLimitOf, quotedStrikes, strikeQuotes } from './ladder-quotes.ts';
+import {
+  FIXED_STRIKE_HALF_SPREAD,
+  gameContracts,
+  modelStrikeQuotes,
+  payoffLimitOf,
+  quotedStrikes,
+  strikeQuotes,
+} from './ladder-quotes.ts';
 import { strikeQuoteSize } from './ladder-size.ts';
 import { strikeQuoteInputs } from './ladder-theos.ts';
 import { groupLimitCentis } from './order-groups.ts';
 import type { GameBinding, SyncReport } from './order-manager.ts';
-import type { BookSide, DesiredQuote, GameQuotes, MarketBook } from './ports.ts';
+import type { BookSide, DesiredQuote, GameQuotes, LiveOrder, MarketBook } from './ports.ts';
 import { afterQuoting, quotingReason } from './quoting-state.ts';
 import type { SessionCore } from './session-core.ts';
 import { UncertainWatch } from './uncertain-watch.ts';
@@ -136,7 +143,7 @@ export class RequoteLoop {
       );
       if (g.status !== 'quoting') quotes = { ...quotes, reasons: [g.status, ...quotes.reasons] };
       else if (strikes.length > 0)
-        quotes = { ...quotes, quotes: [...quotes.quotes, ...this.strikeQuotesOf(g, now)] };
+        quotes = { ...quotes, quotes: [...quotes.quotes, ...this.strikeQuotesOf(g, now, tickers, own)] };
     }
     g.lastQuotes = quotes;
     // Only a finished game (past its window, or a market closed by the listing or lifecycle) lets its
@@ -172,14 +179,27 @@ export class RequoteLoop {
   }
 
   /** The strikes' quotes: each priced strike with a valid book (ladder-theos.ts, ladder-quotes.ts). */
-  private strikeQuotesOf(g: GameState, now: number): DesiredQuote[] {
+  private strikeQuotesOf(g: GameState, now: number, tickers: string[], own: LiveOrder[]): DesiredQuote[] {
     const markets = g.ladder?.mapped ?? [];
     const { priced } = strikeQuoteInputs(g.strikeTheo ?? null, markets, now, this.core.config.theoMaxAgeMs);
     const books = new Map(priced.map((p) => [p.ticker, this.core.ports.books.book(p.ticker)]));
     const q = this.core.config.quoting;
     // The game's limit shared over all its quoted markets, so the whole ladder can rest (ladder-size.ts).
     const size = strikeQuoteSize(g.limit, g.tickers.length + priced.length, q.baseSize, q.sizeStep);
-    return strikeQuotes(priced, books, { minEdge: q.minEdge, size });
+    const params = this.core.ports.quoter.strikeParams;
+    const contracts = gameContracts(g);
+    if (!params || !contracts)
+      return strikeQuotes(priced, books, { minEdge: FIXED_STRIKE_HALF_SPREAD, size });
+    return modelStrikeQuotes({
+      priced,
+      markets: new Map(markets.map((m) => [m.ticker, { ...m, contract: contracts.get(m.ticker)! }])),
+      books,
+      own,
+      payoff: payoffLimitOf(g, contracts, this.core.inventory.entries(tickers), g.limit),
+      positions: this.core.inventory.positions(tickers),
+      params,
+      size,
+    });
   }
 
   private entryPrices(g: GameState): Map<string, Micros> {

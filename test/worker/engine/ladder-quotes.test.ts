@@ -83,7 +83,7 @@ const gameWith = (outcomes: string[], theo: string[] | null): GameState =>
   }) as unknown as GameState;
 
 describe('the payoff join of a game with strikes', () => {
-  it('winner markets are home/away, strikes their query; a TIE market leaves the strikes unquoted', () => {
+  it('winner markets are home/away, strikes their query', () => {
     const g = gameWith(['Boston', 'Milwaukee'], ['Boston', 'Milwaukee']);
     expect(gameContracts(g)).toEqual(
       new Map([
@@ -93,9 +93,19 @@ describe('the payoff join of a game with strikes', () => {
       ]),
     );
     expect(quotedStrikes(g)).toEqual(['T220']);
+  });
+
+  it('a TIE market pays on a draw (margin 0): its game quotes its strikes, the draw an outcome of its payoff', () => {
     const withTie = gameWith(['Boston', 'Milwaukee', 'Tie'], ['Boston', 'Milwaukee', 'Tie']);
-    expect(gameContracts(withTie)).toBeNull();
-    expect(quotedStrikes(withTie)).toEqual([]);
+    expect(gameContracts(withTie)?.get('E-Tie')).toEqual({ kind: 'draw' });
+    expect(quotedStrikes(withTie)).toEqual(['T220']);
+    // Listed without a draw in the theo, the TIE market still makes margin 0 an outcome (never understated).
+    const tieNoDraw = gameWith(['Boston', 'Milwaukee', 'Tie'], ['Boston', 'Milwaukee']);
+    expect(payoffLimitOf(tieNoDraw, gameContracts(tieNoDraw)!, new Map(), 1).ties).toBe(true);
+    // Two markets that are neither team: not a game the payoff can read — no strikes.
+    const odd = gameWith(['Boston', 'Milwaukee', 'Tie', 'Other'], ['Boston', 'Milwaukee', 'Tie', 'Other']);
+    expect(gameContracts(odd)).toBeNull();
+    expect(quotedStrikes(odd)).toEqual([]);
   });
 
   it('the limit is the Centis limit as dollars at risk; the draw counts when the theo has one or is missing', () => {

@@ -463,7 +463,8 @@ export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: Rea
     }
     return step.quotes;
   };
-  return Object.assign(quoter, { competition });
+  // strikeParams: the session prices a game's strikes with this quoter's params (ladder-quotes.ts).
+  return Object.assign(quoter, { competition, strikeParams: opts.params });
 }
 
 type MarketQuoteInputRanges = Parameters<Quoter>[0]['game']['markets'][number]['priceRanges'];
