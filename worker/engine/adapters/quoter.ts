@@ -327,7 +327,15 @@ export function quoteWithMemory(
         staleReasons.push(`${m.ticker} ${side}: stale competitor (${verdict.detail})`);
       }
     }
-    next[i] = { bidOutbidMs, askOutbidMs, lastPosition: position, moves, toxicity: tox, bidAnchor, askAnchor };
+    next[i] = {
+      bidOutbidMs,
+      askOutbidMs,
+      lastPosition: position,
+      moves,
+      toxicity: tox,
+      bidAnchor,
+      askAnchor,
+    };
     markets[i] = {
       ticker: m.ticker,
       outcome: m.outcome,
