@@ -5,7 +5,9 @@
  * - Transport (shared/kalshi/transport.ts): Node's built-in fetch by default
  *   (the Lambda: no HTTP library in its bundle); the worker passes its sized
  *   undici pool (worker/kalshi/undici-transport.ts).
- * - Every attempt is signed afresh (timestamp + METHOD + /trade-api/v2 path).
+ * - Every attempt is signed afresh (timestamp + METHOD + /trade-api/v2 path),
+ *   and only once the transport has a connection free for it (send-gate.ts):
+ *   a signature never ages in the pool's queue past Kalshi's window.
  * - Retries: exponential backoff with full jitter, Retry-After honoured; 429
  *   and connect failures are retried for every call (not processed), 5xx and
  *   mid-request network errors only for calls that are safe to repeat (reads,
@@ -73,8 +75,9 @@ import {
   type Settlement,
 } from './schemas/rest.ts';
 import { describeZodError } from './schemas/wire.ts';
+import { SendGate } from './send-gate.ts';
 import { authHeaders, type Signer } from './signer.ts';
-import { fetchTransport, type RestTransport, TransportError } from './transport.ts';
+import { fetchTransport, type RestTransport, TransportError, type TransportResponse } from './transport.ts';
 
 export interface RetryPolicy extends BackoffPolicy {
   /** Total attempts including the first. */
@@ -243,6 +246,8 @@ export class KalshiRestClient {
   private readonly newClientOrderId: () => string;
   private readonly onEvent: (e: RestEvent) => void;
   private readonly writeFence: () => string | null;
+  /** Bounds signed attempts to the transport's connections; null when it has no bound. */
+  private readonly gate: SendGate | null;
 
   constructor(opts: KalshiRestClientOptions) {
     const url = new URL(opts.baseUrl);
@@ -259,10 +264,13 @@ export class KalshiRestClient {
     this.writeFence = opts.writeFence ?? (() => null);
     this.limiter = opts.limiter === false ? null : (opts.limiter ?? new KalshiRateLimiter(this.clock));
     this.transport = opts.transport ?? fetchTransport();
+    const slots = this.transport.maxInFlight;
+    this.gate = slots === undefined || slots === Number.POSITIVE_INFINITY ? null : new SendGate(slots);
   }
 
   async close(): Promise<void> {
     this.limiter?.close();
+    this.gate?.close();
     await this.transport.close();
   }
 
@@ -303,38 +311,13 @@ export class KalshiRestClient {
       // Tokens at hand are taken synchronously: no promise turn between the decision and sign().
       const wait = this.limiter?.acquireNow(spec.bucket, cost, spec.priority);
       if (wait) await wait;
-      this.checkFence(spec, ambiguous);
+      // Wait, unsigned, for a free connection: a signature must not age in the pool's queue.
+      const slot = this.gate?.enter(spec.priority);
+      if (slot) await slot;
       const started = this.clock.now();
-      const headers: Record<string, string> = {
-        ...(await authHeaders(this.signer, started, spec.method, fullPath)),
-        accept: 'application/json',
-      };
-      // Signing may run off the loop: a trip while it ran must still stop the write here.
-      this.checkFence(spec, ambiguous);
-      if (body !== undefined) headers['content-type'] = 'application/json';
-
-      let status: number;
-      let text: string;
-      let retryAfter: string | undefined;
-      const deadline = AbortSignal.timeout(this.timeouts.requestMs);
-      try {
-        const res = await this.transport.send({
-          signal: deadline,
-          origin: this.origin,
-          path: fullPath + query,
-          method: spec.method,
-          headers,
-          body,
-        });
-        status = res.status;
-        retryAfter = res.retryAfter;
-        text = res.text;
-      } catch (e) {
-        const code = deadline.aborted
-          ? 'REQUEST_TIMEOUT'
-          : e instanceof TransportError
-            ? e.code
-            : String((e as { code?: unknown }).code ?? (e as Error).name ?? 'ERROR');
+      const sent = await this.signAndSend(spec, fullPath + query, body, ambiguous, started);
+      if ('code' in sent) {
+        const { code } = sent;
         const neverSent = NEVER_SENT.has(code);
         if (!neverSent) ambiguous = true;
         // This attempt never left, but an earlier one may have been applied.
@@ -345,6 +328,7 @@ export class KalshiRestClient {
         }
         throw err;
       }
+      const { status, retryAfter, text } = sent;
       this.onEvent({
         type: 'response',
         method: spec.method,
@@ -376,6 +360,51 @@ export class KalshiRestClient {
       const hinted = retryAfterMs(retryAfter, this.clock.now());
       if (hinted !== null && hinted > this.retry.maxRetryAfterMs) throw error;
       await this.backoff(spec, attempt, hinted, String(status));
+    }
+  }
+
+  /**
+   * Signs one attempt and puts it on the wire, holding the send-gate slot its
+   * caller took until the answer is read (or the attempt failed); a failure
+   * with no answer comes back as its code.
+   */
+  private async signAndSend(
+    spec: CallSpec<z.ZodType>,
+    pathWithQuery: string,
+    body: string | undefined,
+    ambiguous: boolean,
+    started: number,
+  ): Promise<TransportResponse | { code: string }> {
+    try {
+      this.checkFence(spec, ambiguous);
+      const headers: Record<string, string> = {
+        ...(await authHeaders(this.signer, started, spec.method, this.prefix + spec.path)),
+        accept: 'application/json',
+      };
+      // Signing may run off the loop: a trip while it ran must still stop the write here.
+      this.checkFence(spec, ambiguous);
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const deadline = AbortSignal.timeout(this.timeouts.requestMs);
+      try {
+        return await this.transport.send({
+          signal: deadline,
+          origin: this.origin,
+          path: pathWithQuery,
+          method: spec.method,
+          headers,
+          body,
+        });
+      } catch (e) {
+        return {
+          code: deadline.aborted
+            ? 'REQUEST_TIMEOUT'
+            : e instanceof TransportError
+              ? e.code
+              : String((e as { code?: unknown }).code ?? (e as Error).name ?? 'ERROR'),
+        };
+      }
+    } finally {
+      this.gate?.leave();
     }
   }
 

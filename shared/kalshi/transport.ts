@@ -36,6 +36,12 @@ export interface TransportResponse {
 
 export interface RestTransport {
   send(req: TransportRequest): Promise<TransportResponse>;
+  /**
+   * Requests it carries at once (a sized pool's connections × pipelining); more
+   * would queue inside it. The client signs no more attempts than this at a
+   * time (shared/kalshi/send-gate.ts). Absent: no bound (Node's global pool).
+   */
+  readonly maxInFlight?: number;
   /** Releases sockets the transport owns (none for the shared fetch pool). */
   close(): Promise<void>;
 }

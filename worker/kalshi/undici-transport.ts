@@ -33,6 +33,8 @@ export function undiciTransport(
     bodyTimeout: t.bodyMs,
   });
   return {
+    // The client signs an attempt only when one of these is free, so no signature ages in the pool's queue.
+    maxInFlight: POOL_OPTIONS.connections * POOL_OPTIONS.pipelining,
     async send(req) {
       try {
         const res = await pool.request({
