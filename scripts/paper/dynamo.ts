@@ -73,6 +73,8 @@ async function drainedWithin(drained: Promise<void>, ms: number): Promise<void> 
 
 export async function startPaperDynamo(
   tableName: string = TABLE_SPEC.defaultTableName,
+  /** Told once closed if requests were refused: a writer that outlived the stop (a bug to find, not a crash). */
+  log: (entry: Record<string, unknown>) => void = () => {},
 ): Promise<PaperDynamo> {
   const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
   // Tables become ACTIVE at once: no waiter (whose minimum delay is 20 s).
@@ -163,6 +165,8 @@ export async function startPaperDynamo(
           server.close(() => resolve());
           (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
         });
+        if (refused > 0)
+          log({ level: 'warn', msg: 'store requests refused at shutdown', refused, tableName });
       })();
       return closing;
     },

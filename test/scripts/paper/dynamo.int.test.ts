@@ -38,8 +38,9 @@ describe('paper DynamoDB close', () => {
     expect(d.refusedWhileClosing()).toBeGreaterThanOrEqual(100 - ok);
   });
 
-  it('refuses a write that arrives while it is closing, with a clear error', async () => {
-    const d = await startPaperDynamo();
+  it('refuses a write that arrives while it is closing, with a clear error, counted and logged', async () => {
+    const logs: Record<string, unknown>[] = [];
+    const d = await startPaperDynamo(undefined, (e) => logs.push(e));
     // A first write in flight holds the close open; the late one is sent while it is closing.
     const first = d.doc.send(new PutCommand({ TableName: d.tableName, Item: item(1) }));
     await until(() => d.requestsInFlight() > 0);
@@ -54,6 +55,9 @@ describe('paper DynamoDB close', () => {
     expect(late?.name).toBe('ServiceUnavailable');
     expect(late?.message).toMatch(/closing/);
     expect(d.refusedWhileClosing()).toBe(1);
+    expect(logs).toEqual([
+      { level: 'warn', msg: 'store requests refused at shutdown', refused: 1, tableName: d.tableName },
+    ]);
   });
 
   it('never crashes the process when another client keeps writing while it closes', async () => {
