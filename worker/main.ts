@@ -69,6 +69,7 @@ import { feedStatsReporter } from './kalshi/feed-metrics.ts';
 import { restFillBackfill } from './kalshi/fill-backfill.ts';
 import { undiciTransport } from './kalshi/undici-transport.ts';
 import { KalshiWsFeed } from './kalshi/ws-client.ts';
+import { pendingWrites } from './pending-writes.ts';
 
 export interface WorkerOptions {
   clock: Clock;
@@ -276,6 +277,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
         }
       : {}),
   };
+  // Decision samples are written off the session's persist: close waits for them before the store goes.
+  const decisionWrites = pendingWrites();
   const ports: EnginePorts = {
     clock,
     gateway,
@@ -297,7 +300,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
         }),
       {
         shouldSample: (eventTicker, now) => opts.store.decisions.shouldSample(eventTicker, now),
-        record: (d) => opts.store.decisions.record({ ...d, shardId }),
+        record: (d) => decisionWrites.track(opts.store.decisions.record({ ...d, shardId })),
       },
       (error) => {
         metrics.count('DecisionLogErrors');
@@ -422,9 +425,11 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       await cash.idle();
       await pnl?.close();
       edge.close();
-      live?.close();
+      await live?.close();
       s.dispose();
       await s.quiesce();
+      // No write of ours may land after close: the paper stack closes its store next.
+      await decisionWrites.settled();
       await journal?.close();
       ws.stop();
       await Promise.allSettled([rest.close(), killRest.close()]);

@@ -108,7 +108,7 @@ export async function startPaperStack(opts: PaperStackOptions): Promise<PaperSta
   };
   try {
     progress(PAPER_STEPS[0]);
-    const dynamo: PaperDynamo = await startPaperDynamo();
+    const dynamo: PaperDynamo = await startPaperDynamo(undefined, log);
     closers.push(() => dynamo.close());
     const store = createStore(dynamo.doc, dynamo.tableName);
 
@@ -245,7 +245,7 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<PaperStack
       closers.push(async () => client.destroy());
       store = createStore(makeDocumentClient(client), opts.env.DYNAMODB_TABLE);
     } else {
-      const dynamo = await startPaperDynamo();
+      const dynamo = await startPaperDynamo(undefined, log);
       closers.push(() => dynamo.close());
       store = createStore(dynamo.doc, dynamo.tableName);
     }

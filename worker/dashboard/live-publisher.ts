@@ -142,7 +142,8 @@ export interface LivePublisher {
   /** One publish now; resolves with the number of items written. */
   publish(): Promise<number>;
   readonly stats: { writes: number; failures: number };
-  close(): void;
+  /** Stops publishing; resolves once a publish in flight has settled (its writes land before the store closes). */
+  close(): Promise<void>;
 }
 
 export function startLivePublisher(opts: LivePublisherOptions): LivePublisher {
@@ -205,9 +206,10 @@ export function startLivePublisher(opts: LivePublisherOptions): LivePublisher {
   return {
     publish,
     stats,
-    close() {
+    async close() {
       closed = true;
       if (timer) opts.timers.clearTimeout(timer);
+      await running?.catch(() => {});
     },
   };
 }
@@ -266,7 +268,7 @@ export function startSessionLivePublisher(opts: {
     ...publisher,
     close() {
       unsubscribe();
-      publisher.close();
+      return publisher.close();
     },
   };
 }

@@ -62,6 +62,32 @@ describe('live snapshot publisher', () => {
     pub.close();
   });
 
+  it('close waits for a publish in flight: its writes land before the store can close', async () => {
+    const desk = new FakeDesk();
+    const clock = new ManualClock(0);
+    const store = new RecordingWriter();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: LiveSnapshotWriter = {
+      put: async (input) => {
+        await gate;
+        await store.put(input);
+      },
+    };
+    const pub = startLivePublisher({ source: desk, store: slow, shardId: '0', timers: clock, now: () => 0 });
+    const publishing = pub.publish();
+    let closed = false;
+    const closing = pub.close().then(() => {
+      closed = true;
+    });
+    await step(clock, 0);
+    expect(closed).toBe(false); // the shard's write is still on the wire
+    release();
+    await closing;
+    expect(store.puts.map((p) => `${p.kind}:${p.id}`)).toEqual(['shard:0', 'game:NBA1', 'game:NBA2']);
+    await expect(publishing).resolves.toBe(3);
+  });
+
   it('a failing table is counted and logged, never thrown, and publishing goes on', async () => {
     const desk = new FakeDesk();
     const clock = new ManualClock(0);
