@@ -38,7 +38,8 @@ import {
 } from '../../shared/units.ts';
 import type { GameState } from './game-state.ts';
 import type { StrikeQuoteInput } from './ladder-theos.ts';
-import type { BookLevel, BookSide, DesiredQuote, LiveOrder, MarketBook } from './ports.ts';
+import { othersBest } from './own-book.ts';
+import type { DesiredQuote, LiveOrder, MarketBook } from './ports.ts';
 import type { PayoffLimit } from './risk-gate.ts';
 
 /**
@@ -157,22 +158,6 @@ function gridOf(ranges: readonly PriceRange[] | undefined): TickGrid {
     grids.set(ranges, g);
   }
   return g;
-}
-
-/** The best level of others on one side: our own resting size at each price taken out. */
-export function othersBest(
-  levels: readonly BookLevel[],
-  own: readonly LiveOrder[],
-  ticker: string,
-  side: BookSide,
-): BookLevel | null {
-  for (const l of levels) {
-    let mine = 0;
-    for (const o of own)
-      if (o.ticker === ticker && o.side === side && o.price === l.price) mine += o.remaining;
-    if (l.size - mine > 0) return { price: l.price, size: l.size - mine };
-  }
-  return null;
 }
 
 /** The game's holdings as the payoff reads them: an unknown entry at the price that loses most. */

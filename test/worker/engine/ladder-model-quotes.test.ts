@@ -2,11 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FeeScheduleSchema } from '../../../shared/pricing/fees.ts';
 import { DEFAULT_QUOTING_PARAMS as P } from '../../../shared/pricing/params.ts';
 import type { Contract } from '../../../shared/risk/payoff.ts';
-import {
-  type ModelStrikeQuoteInput,
-  modelStrikeQuotes,
-  othersBest,
-} from '../../../worker/engine/ladder-quotes.ts';
+import { type ModelStrikeQuoteInput, modelStrikeQuotes } from '../../../worker/engine/ladder-quotes.ts';
+import { othersBest } from '../../../worker/engine/own-book.ts';
 import type { LiveOrder, MarketBook } from '../../../worker/engine/ports.ts';
 
 const cents = (n: number) => n * 10_000;

@@ -50,6 +50,7 @@ import {
   type ToxicityRule,
   toxicity,
 } from '../../../shared/pricing/toxicity.ts';
+import { othersBest } from '../own-book.ts';
 import type {
   BookLevel,
   BookSide,
@@ -118,28 +119,6 @@ export function sweptSide(
     null,
     rule,
   );
-}
-
-/**
- * Best level of one side of a book without our own resting size at each price
- * (the first entry of `withoutOwn`), without building the filtered arrays: the
- * quote only reads the best level. `own` may hold orders of other tickers/sides.
- */
-export function bestWithoutOwn(
-  levels: readonly BookLevel[],
-  own: readonly LiveOrder[],
-  ticker: string,
-  side: BookSide,
-): BookLevel | null {
-  for (const l of levels) {
-    let mine = 0;
-    for (const o of own)
-      if (o.state === 'resting' && o.price === l.price && o.ticker === ticker && o.side === side)
-        mine += o.remaining;
-    const size = l.size - mine;
-    if (size > 0) return { price: l.price, size };
-  }
-  return null;
 }
 
 /**
@@ -255,8 +234,8 @@ export function quoteWithMemory(
     const m = gameMarkets[i]!;
     const prev = memory.get(m.ticker);
     const book: MarketBook | undefined = ctx.books.get(m.ticker);
-    const bestBid = book ? bestWithoutOwn(book.bids, own, m.ticker, 'bid') : null;
-    const bestAsk = book ? bestWithoutOwn(book.asks, own, m.ticker, 'ask') : null;
+    const bestBid = book ? othersBest(book.bids, own, m.ticker, 'bid') : null;
+    const bestAsk = book ? othersBest(book.asks, own, m.ticker, 'ask') : null;
     let ourBid: LiveOrder | undefined;
     let ourAsk: LiveOrder | undefined;
     let pendingBid = 0;
