@@ -11,8 +11,10 @@
  */
 import { appendFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { z } from 'zod';
 import { loadEngineConfig } from '../scripts/paper/config-file.ts';
 import { strategyLineup } from '../scripts/paper/strategies.ts';
+import { type CommandIo, defineCommand, readCommandLine, runIfEntry } from '../shared/cli.ts';
 import { type Contract, type Holding, payoffRisk } from '../shared/risk/payoff.ts';
 import { MICROS_PER_DOLLAR } from '../shared/units.ts';
 import { runBacktest } from '../sim/backtest/run.ts';
@@ -42,9 +44,26 @@ function contractsOf(world: World): Map<string, { game: string; contract: Contra
   return out;
 }
 
-async function main(): Promise<void> {
-  const [scenarioArg, seedsArg, out] = process.argv.slice(2);
-  if (!scenarioArg || !seedsArg || !out) throw new Error('usage: ladder-strikes.ts SCENARIO SEEDS OUT.jsonl');
+const LADDER_STRIKES_COMMAND = defineCommand({
+  command: 'npx tsx bench/ladder-strikes.ts',
+  summary:
+    'Issue #17: ours and fixed-spread per seed on a ladder scenario, one JSON line per run appended to OUT.',
+  options: {},
+  positionals: {
+    usage: 'SCENARIO SEEDS OUT.jsonl',
+    help: 'scenario file or name, seeds (1-30 or 1,2,5), output file',
+  },
+  schema: z.object({
+    positionals: z.tuple([z.string().min(1), z.string().min(1), z.string().min(1)], {
+      error: 'takes SCENARIO SEEDS OUT.jsonl',
+    }),
+  }),
+});
+
+async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const opts = readCommandLine(LADDER_STRIKES_COMMAND, argv, io);
+  if (typeof opts === 'number') return opts;
+  const [scenarioArg, seedsArg, out] = opts.positionals;
   const config = loadEngineConfig(undefined);
   const path = resolveScenarioPath(scenarioArg);
   const lineup = strategyLineup(config, true);
@@ -108,12 +127,10 @@ async function main(): Promise<void> {
         wallS: Math.round((performance.now() - t0) / 1000),
       };
       appendFileSync(out, `${JSON.stringify(line)}\n`);
-      process.stdout.write(`${JSON.stringify(line)}\n`);
+      io.out.write(`${JSON.stringify(line)}\n`);
     }
   }
+  return 0;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+runIfEntry(import.meta.url, main);
