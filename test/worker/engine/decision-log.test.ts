@@ -4,6 +4,7 @@
  * and wanted; a failing store never disturbs quoting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_QUOTING_PARAMS } from '../../../shared/pricing/params.ts';
 import { createStore, type Store } from '../../../shared/store/index.ts';
 import { decisionLoggingQuoter } from '../../../worker/engine/adapters/decision-log.ts';
 import type { GameQuotes, QuoteContext } from '../../../worker/engine/ports.ts';
@@ -116,5 +117,23 @@ describe('decisionLoggingQuoter', () => {
     expect(throwing(context(2))).toBe(WANTED);
     await new Promise((r) => setImmediate(r)); // the rejected record's catch is a microtask: already run
     expect(errors.sort()).toEqual(['bad record', 'throttled']);
+  });
+
+  it('keeps what the engine reads off the quoter it wraps: the strike model stays on in live and paper', () => {
+    const inner = Object.assign(() => WANTED, { strikeParams: DEFAULT_QUOTING_PARAMS });
+    const wrapped = decisionLoggingQuoter(
+      inner,
+      { shouldSample: () => false, record: async () => {} },
+      () => {},
+    );
+    // Without it the requote loop quotes every strike at the fixed 3¢ baseline (requote-loop strikeQuotesOf).
+    expect(wrapped.strikeParams).toBe(DEFAULT_QUOTING_PARAMS);
+    expect(
+      decisionLoggingQuoter(
+        () => WANTED,
+        { shouldSample: () => false, record: async () => {} },
+        () => {},
+      ).strikeParams,
+    ).toBeUndefined();
   });
 });

@@ -56,7 +56,7 @@ export function decisionLoggingQuoter(
   sink: DecisionSink,
   onError: (error: string) => void,
 ): Quoter {
-  return (ctx) => {
+  const logged: Quoter = (ctx) => {
     const out = inner(ctx);
     const eventTicker = ctx.game.eventTicker;
     if (sink.shouldSample(eventTicker, ctx.now)) {
@@ -70,4 +70,7 @@ export function decisionLoggingQuoter(
     }
     return out;
   };
+  // What the engine reads off the quoter (strikeParams: the strike model) stays with the wrapper;
+  // without it every strike was quoted at the fixed baseline in live and paper.
+  return Object.assign(logged, inner);
 }
