@@ -69,8 +69,10 @@ import { feedStatsReporter } from './kalshi/feed-metrics.ts';
 import { restFillBackfill } from './kalshi/fill-backfill.ts';
 import { undiciTransport } from './kalshi/undici-transport.ts';
 import { KalshiWsFeed } from './kalshi/ws-client.ts';
-import { pendingWrites } from './pending-writes.ts';
+import { boundedWait, pendingWrites } from './pending-writes.ts';
 
+/** How long close waits for store writes in flight (live snapshot, decision samples) before it moves on. */
+const CLOSE_WAIT_MS = 5_000;
 export interface WorkerOptions {
   clock: Clock;
   config: EngineConfig;
@@ -425,11 +427,14 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       await cash.idle();
       await pnl?.close();
       edge.close();
-      await live?.close();
+      // A store that never answers must not hold the exit until ECS kills the task: bounded waits.
+      if (live && !(await boundedWait(live.close(), CLOSE_WAIT_MS, systemClock)))
+        log.warn('close_wait_expired', { what: 'live_snapshot', waitedMs: CLOSE_WAIT_MS });
       s.dispose();
       await s.quiesce();
       // No write of ours may land after close: the paper stack closes its store next.
-      await decisionWrites.settled();
+      if (!(await decisionWrites.settledWithin(CLOSE_WAIT_MS, systemClock)))
+        log.warn('close_wait_expired', { what: 'decision_samples', waitedMs: CLOSE_WAIT_MS });
       await journal?.close();
       ws.stop();
       await Promise.allSettled([rest.close(), killRest.close()]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../shared/clock.ts';
 import { pendingWrites } from '../../worker/pending-writes.ts';
 
 function deferred() {
@@ -40,5 +41,29 @@ describe('pending store writes', () => {
     await expect(w.track(Promise.reject(new Error('closed')))).rejects.toThrow('closed');
     await w.settled();
     expect(w.size()).toBe(0);
+  });
+
+  it('settledWithin gives up after its deadline on a write that never answers, and is true when all settle', async () => {
+    const clock = new ManualClock(0);
+    const w = pendingWrites();
+    const hung = deferred();
+    w.track(hung.promise);
+    let outcome: boolean | undefined;
+    const waiting = w.settledWithin(5_000, clock).then((v) => {
+      outcome = v;
+    });
+    clock.advance(4_999);
+    await new Promise((r) => setImmediate(r));
+    expect(outcome).toBeUndefined();
+    clock.advance(1);
+    await waiting;
+    expect(outcome).toBe(false);
+
+    const quick = deferred();
+    const w2 = pendingWrites();
+    w2.track(quick.promise);
+    const ok = w2.settledWithin(5_000, clock);
+    quick.resolve();
+    expect(await ok).toBe(true);
   });
 });
