@@ -112,6 +112,7 @@ export async function startPaperDynamo(
       leave();
       return r;
     }) as ServerResponse['end'];
+    res.once('close', leave);
     handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {
