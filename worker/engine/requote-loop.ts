@@ -19,7 +19,7 @@ import {
   strikeQuotes,
 } from './ladder-quotes.ts';
 import { strikeQuoteSize } from './ladder-size.ts';
-import { strikeQuoteInputs } from './ladder-theos.ts';
+import { type IdleStrike, strikeQuoteInputs } from './ladder-theos.ts';
 import { groupLimitCentis } from './order-groups.ts';
 import type { GameBinding, SyncReport } from './order-manager.ts';
 import type { BookSide, DesiredQuote, GameQuotes, LiveOrder, MarketBook } from './ports.ts';
@@ -142,8 +142,15 @@ export class RequoteLoop {
         refusal,
       );
       if (g.status !== 'quoting') quotes = { ...quotes, reasons: [g.status, ...quotes.reasons] };
-      else if (strikes.length > 0)
-        quotes = { ...quotes, quotes: [...quotes.quotes, ...this.strikeQuotesOf(g, now, tickers, own)] };
+      else if (strikes.length > 0) {
+        const ladder = this.strikeQuotesOf(g, now, tickers, own);
+        // An idle strike says why on the game (dashboard, decision log), as an idle game does.
+        quotes = {
+          ...quotes,
+          quotes: [...quotes.quotes, ...ladder.quotes],
+          reasons: [...quotes.reasons, ...ladder.idle.map((i) => `${i.ticker}: ${i.reason}`)],
+        };
+      }
     }
     g.lastQuotes = quotes;
     // Only a finished game (past its window, or a market closed by the listing or lifecycle) lets its
@@ -178,10 +185,20 @@ export class RequoteLoop {
     this.core.emit({ type: 'quote', eventTicker: g.game.eventTicker });
   }
 
-  /** The strikes' quotes: each priced strike with a valid book (ladder-theos.ts, ladder-quotes.ts). */
-  private strikeQuotesOf(g: GameState, now: number, tickers: string[], own: LiveOrder[]): DesiredQuote[] {
+  /** The strikes' quotes (each priced strike with a valid book) and the strikes left idle, with their reason. */
+  private strikeQuotesOf(
+    g: GameState,
+    now: number,
+    tickers: string[],
+    own: LiveOrder[],
+  ): { quotes: DesiredQuote[]; idle: IdleStrike[] } {
     const markets = g.ladder?.mapped ?? [];
-    const { priced } = strikeQuoteInputs(g.strikeTheo ?? null, markets, now, this.core.config.theoMaxAgeMs);
+    const { priced, idle } = strikeQuoteInputs(
+      g.strikeTheo ?? null,
+      markets,
+      now,
+      this.core.config.theoMaxAgeMs,
+    );
     const books = new Map(priced.map((p) => [p.ticker, this.core.ports.books.book(p.ticker)]));
     const q = this.core.config.quoting;
     // The game's limit shared over all its quoted markets, so the whole ladder can rest (ladder-size.ts).
@@ -189,8 +206,8 @@ export class RequoteLoop {
     const params = this.core.ports.quoter.strikeParams;
     const contracts = gameContracts(g);
     if (!params || !contracts)
-      return strikeQuotes(priced, books, { minEdge: FIXED_STRIKE_HALF_SPREAD, size });
-    return modelStrikeQuotes({
+      return { quotes: strikeQuotes(priced, books, { minEdge: FIXED_STRIKE_HALF_SPREAD, size }), idle };
+    const quotes = modelStrikeQuotes({
       priced,
       markets: new Map(markets.map((m) => [m.ticker, { ...m, contract: contracts.get(m.ticker)! }])),
       books,
@@ -200,6 +217,7 @@ export class RequoteLoop {
       params,
       size,
     });
+    return { quotes, idle };
   }
 
   private entryPrices(g: GameState): Map<string, Micros> {

@@ -293,6 +293,20 @@ describe('a session quotes its strike markets under the game payoff limit', () =
     r.session.dispose();
   });
 
+  it('a strike left idle says why on the game: no fit stored, its reason per strike beside the game quoting', async () => {
+    const r = sessionRig({ ports: () => ({ strikeTheos: { read: async () => [] } }) });
+    r.ex.events = [...sessionListing(START), ...ladders(START)];
+    for (const t of strikes) r.ex.setBook(t, [{ price: c(2), size: 1_000 }], [{ price: c(98), size: 1_000 }]);
+    await started(r);
+    await r.session.pollTheos();
+    await settle(r.clock);
+    const game = r.session.snapshot().games.find((g) => g.eventTicker === EVENT)!;
+    expect(game.status).toBe('quoting');
+    for (const t of strikes) expect(game.reasons).toContain(`${t}: no-strike-theo`);
+    expect(r.ex.resting().filter((o) => strikes.includes(o.ticker))).toEqual([]);
+    r.session.dispose();
+  });
+
   it('the stop before the start pulls the strikes too: nothing of the game rests past its stop time', async () => {
     const r = sessionRig({
       ports: ({ clock }) => ({ strikeTheos: { read: async () => [fitAt(clock.now())] } }),
