@@ -39,14 +39,18 @@ export interface ChildBundle {
 /**
  * Builds the child bundle (one file per evaluate process, so two evaluations never share one);
  * null when esbuild cannot build it: the caller then runs the child through tsx, as before.
+ * `entry`: another script bundled the same way (bench/evaluate-digest.ts measures on it).
  */
-export async function bundleChild(tag = String(process.pid)): Promise<ChildBundle | null> {
+export async function bundleChild(
+  tag = String(process.pid),
+  entry = CHILD_SOURCE,
+): Promise<ChildBundle | null> {
   try {
     const { build } = await import('esbuild');
     mkdirSync(CACHE_DIR, { recursive: true });
     const script = join(CACHE_DIR, `evaluate-child-${tag}.mjs`);
     await build({
-      entryPoints: [CHILD_SOURCE],
+      entryPoints: [entry],
       outfile: script,
       bundle: true,
       platform: 'node',

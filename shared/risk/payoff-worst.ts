@@ -25,7 +25,6 @@ import {
   outcomeAxes,
   type PayoffOptions,
   type PayoffRisk,
-  paysYes,
 } from './payoff.ts';
 
 /** The PnL over one axis, Micro-Centis: `pnl[i]` at `values[i]`. */
@@ -42,9 +41,21 @@ export interface SplitPnl {
 
 const onTotal = (c: Contract): boolean => c.kind === 'total';
 
-/** Does a YES pay at this axis value (the other coordinate is irrelevant to the contract)? */
-const paysAt = (c: Contract, v: number): boolean =>
-  paysYes(c, onTotal(c) ? { margin: 0, total: v } : { margin: v, total: 0 });
+/**
+ * Does a YES pay at this axis value (the other coordinate is irrelevant to the contract)? `paysYes`
+ * on one coordinate, without building an outcome per call (the gate asks it axis × contracts times).
+ */
+function paysAt(c: Contract, v: number): boolean {
+  switch (c.kind) {
+    case 'winner':
+      return c.side === 'home' ? v > 0 : v < 0;
+    case 'draw':
+      return v === 0;
+    case 'spread':
+    case 'total':
+      return c.direction === 'over' ? v > c.threshold : v < c.threshold;
+  }
+}
 
 function validate(book: GameBook): void {
   for (const h of book.holdings) {
@@ -65,21 +76,73 @@ function validate(book: GameBook): void {
  * serves the book with and without it.
  */
 export function splitPnl(book: GameBook, options: PayoffOptions, extra: readonly Contract[] = []): SplitPnl {
-  validate(book);
   const contracts = [
     ...book.holdings.map((h) => h.contract),
     ...book.pending.map((p) => p.contract),
     ...extra,
   ];
-  const axes = outcomeAxes(contracts, options);
-  const margins: AxisPnl = { values: axes.margins, pnl: axes.margins.map(() => 0) };
-  const totals: AxisPnl = { values: axes.totals, pnl: axes.totals.map(() => 0) };
+  return splitOnAxes(book, new PayoffAxes(contracts, options));
+}
+
+/**
+ * A game's outcome axes built once from every contract it lists, with each contract's payout along
+ * its axis kept as it is first asked for: a game's markets change only with its listing, while its
+ * book is split on every write the gate judges. Extra breakpoints never change a minimum (the grid
+ * stays exact), so a split on a superset of the book's contracts has the book's worst case.
+ */
+export class PayoffAxes {
+  readonly margins: readonly number[];
+  readonly totals: readonly number[];
+  private readonly pays = new Map<Contract, Uint8Array>();
+  /** The strikes the axes were built around, per axis: a contract off them would be judged on too coarse a grid. */
+  private readonly strikes = { margin: new Set<number>([0]), total: new Set<number>() };
+
+  constructor(contracts: Iterable<Contract>, options: PayoffOptions) {
+    const list = [...contracts];
+    const axes = outcomeAxes(list, options);
+    this.margins = axes.margins;
+    this.totals = axes.totals;
+    for (const c of list) if (c.kind === 'spread' || c.kind === 'total') this.strikesOf(c).add(c.threshold);
+  }
+
+  private strikesOf(c: Contract): Set<number> {
+    return onTotal(c) ? this.strikes.total : this.strikes.margin;
+  }
+
+  /** The axis a contract pays on. */
+  axisOf(c: Contract): readonly number[] {
+    return onTotal(c) ? this.totals : this.margins;
+  }
+
+  /** 1 where a YES of `c` pays along its axis, else 0 (memoised per contract object). */
+  paysAlong(c: Contract): Uint8Array {
+    let p = this.pays.get(c);
+    if (!p) {
+      const strike = c.kind === 'spread' || c.kind === 'total' ? c.threshold : 0;
+      if (!this.strikesOf(c).has(strike))
+        throw new RangeError(`strike ${strike} (${c.kind}) is not on these outcome axes`);
+      const values = this.axisOf(c);
+      p = new Uint8Array(values.length);
+      for (let i = 0; i < values.length; i++) p[i] = paysAt(c, values[i]!) ? 1 : 0;
+      this.pays.set(c, p);
+    }
+    return p;
+  }
+}
+
+/** `splitPnl` on axes built with every contract of the book (one off them: a RangeError). */
+export function splitOnAxes(book: GameBook, axes: PayoffAxes): SplitPnl {
+  validate(book);
+  const margins: AxisPnl = { values: axes.margins, pnl: new Array<number>(axes.margins.length).fill(0) };
+  const totals: AxisPnl = { values: axes.totals, pnl: new Array<number>(axes.totals.length).fill(0) };
   const add = (c: Contract, signed: number, price: Micros, worstFillOnly: boolean) => {
     const axis = onTotal(c) ? totals : margins;
-    for (let i = 0; i < axis.values.length; i++) {
-      const v = signed * ((paysAt(c, axis.values[i]!) ? MICROS_PER_DOLLAR : 0) - price);
-      axis.pnl[i]! += worstFillOnly ? Math.min(0, v) : v;
-    }
+    const pays = axes.paysAlong(c);
+    const win = signed * (MICROS_PER_DOLLAR - price);
+    const lose = signed * -price;
+    const w = worstFillOnly ? Math.min(0, win) : win;
+    const l = worstFillOnly ? Math.min(0, lose) : lose;
+    for (let i = 0; i < pays.length; i++) axis.pnl[i]! += pays[i] === 1 ? w : l;
   };
   for (const h of book.holdings) add(h.contract, h.position, h.price, false);
   for (const p of book.pending) add(p.contract, (p.side === 'bid' ? 1 : -1) * p.count, p.price, true);

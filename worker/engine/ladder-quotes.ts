@@ -20,6 +20,7 @@
 import { type FeeSchedule, QUADRATIC_FEES } from '../../shared/pricing/fees.ts';
 import type { QuotingParams } from '../../shared/pricing/params.ts';
 import { priceStrike } from '../../shared/pricing/strike-quote.ts';
+import type { StrikeTheoRecord } from '../../shared/pricing/strike-record.ts';
 import {
   LINEAR_CENT_GRID,
   type PriceRange,
@@ -37,7 +38,8 @@ import {
   type Micros,
 } from '../../shared/units.ts';
 import type { GameState } from './game-state.ts';
-import type { StrikeQuoteInput } from './ladder-theos.ts';
+import type { LadderMarket } from './ladder-markets.ts';
+import { type IdleStrike, type StrikeQuoteInput, strikeQuoteInputs } from './ladder-theos.ts';
 import { othersBest } from './own-book.ts';
 import type { DesiredQuote, LiveOrder, MarketBook } from './ports.ts';
 import type { PayoffLimit } from './risk-gate.ts';
@@ -45,8 +47,23 @@ import type { PayoffLimit } from './risk-gate.ts';
 /**
  * Every market of the game with what it pays on; a market that is neither team is the draw (a 3-way game's
  * TIE market: margin 0). Null when more than one market is neither team (not a game the payoff can read).
+ * One map per listing of the game (its `game` and `ladder` are replaced, never changed, when a listing
+ * moves): the payoff gate keeps its outcome axes per map (ladder-risk.ts `gameAxes`).
  */
-export function gameContracts(g: GameState): Map<string, Contract> | null {
+export function gameContracts(g: GameState): ReadonlyMap<string, Contract> | null {
+  const hit = contractsMemo.get(g);
+  if (hit && hit.game === g.game && hit.ladder === g.ladder) return hit.contracts;
+  const contracts = buildContracts(g);
+  contractsMemo.set(g, { game: g.game, ladder: g.ladder, contracts });
+  return contracts;
+}
+
+const contractsMemo = new WeakMap<
+  GameState,
+  { game: GameState['game']; ladder: GameState['ladder']; contracts: ReadonlyMap<string, Contract> | null }
+>();
+
+function buildContracts(g: GameState): Map<string, Contract> | null {
   const { homeTeam, awayTeam } = g.game;
   if (homeTeam === undefined || awayTeam === undefined) return null;
   const out = new Map<string, Contract>();
@@ -61,6 +78,39 @@ export function gameContracts(g: GameState): Map<string, Contract> | null {
     if (!out.has(s.ticker)) out.set(s.ticker, contractFromQuery(s.query));
   return out;
 }
+
+/**
+ * `strikeQuoteInputs` (ladder-theos.ts) kept per stored fit and strike listing: a game's fit is replaced
+ * only by a newer one and its listing only when it moves, while its strikes are priced on every requote
+ * (every book change) — refitting each strike from the same fit each time was a fifth of a ladder run's
+ * CPU. Its answer is the same for the same fit and listing while the fit is fresh; a stale fit is judged
+ * at `now` each time. Callers must not change the arrays they get.
+ */
+export function strikeInputsOf(
+  record: StrikeTheoRecord | null,
+  markets: readonly LadderMarket[],
+  now: number,
+  theoMaxAgeMs: number,
+): { priced: StrikeQuoteInput[]; idle: IdleStrike[] } {
+  if (!record || now - record.asOf > theoMaxAgeMs)
+    return strikeQuoteInputs(record, markets, now, theoMaxAgeMs);
+  let byListing = inputsMemo.get(record);
+  if (!byListing) {
+    byListing = new WeakMap();
+    inputsMemo.set(record, byListing);
+  }
+  let inputs = byListing.get(markets);
+  if (!inputs) {
+    inputs = strikeQuoteInputs(record, markets, now, theoMaxAgeMs);
+    byListing.set(markets, inputs);
+  }
+  return inputs;
+}
+
+const inputsMemo = new WeakMap<
+  StrikeTheoRecord,
+  WeakMap<readonly LadderMarket[], { priced: StrikeQuoteInput[]; idle: IdleStrike[] }>
+>();
 
 /** The strike tickers the requote loop quotes and gates with the game (empty: a winner-only game). */
 export function quotedStrikes(g: GameState): string[] {
@@ -178,13 +228,19 @@ function holdingsOf(payoff: PayoffLimit, positions: ReadonlyMap<string, Centis>)
  */
 const vectors = new Map<string, PayoffVector>();
 const skewMemo = new WeakMap<PayoffVector, Map<string, ReturnType<typeof sideSkews>>>();
+/** The listed contracts' part of the vector's key, once per contracts map (one per game listing). */
+const listedKeys = new WeakMap<ReadonlyMap<string, Contract>, string>();
 function cachedVector(holdings: readonly Holding[], payoff: PayoffLimit): PayoffVector {
-  const listed = [...payoff.contracts.values()];
-  const key = JSON.stringify([payoff.ties, holdings, listed]);
+  let listedKey = listedKeys.get(payoff.contracts);
+  if (listedKey === undefined) {
+    listedKey = JSON.stringify([...payoff.contracts.values()]);
+    listedKeys.set(payoff.contracts, listedKey);
+  }
+  const key = `${payoff.ties}|${JSON.stringify(holdings)}|${listedKey}`;
   let v = vectors.get(key);
   if (!v) {
     if (vectors.size >= 256) vectors.clear();
-    v = payoffVector(holdings, listed, { ties: payoff.ties });
+    v = payoffVector(holdings, [...payoff.contracts.values()], { ties: payoff.ties });
     vectors.set(key, v);
   }
   return v;

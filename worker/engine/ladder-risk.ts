@@ -21,8 +21,8 @@
 import type { Contract, GameBook, Holding, PendingOrder } from '../../shared/risk/payoff.ts';
 import {
   orderWorstPerUnit,
-  payoffWorst,
-  splitPnl,
+  PayoffAxes,
+  splitOnAxes,
   worstOfSplit,
   worstWithOrder,
 } from '../../shared/risk/payoff-worst.ts';
@@ -88,9 +88,33 @@ export function gameBook(state: LadderRiskState, orders: readonly PricedOrder[] 
   return { holdings, pending };
 }
 
+/**
+ * The outcome axes of every contract the game lists, built once per contracts map (the engine keeps one
+ * per game listing: ladder-quotes.ts `gameContracts`) and draw rule. Every contract of the game's book is
+ * on them, so a split on them has the book's worst case exactly (payoff-worst.ts `PayoffAxes`).
+ */
+const axesByContracts = new WeakMap<
+  ReadonlyMap<string, Contract>,
+  { ties?: PayoffAxes; noTies?: PayoffAxes }
+>();
+export function gameAxes(contracts: ReadonlyMap<string, Contract>, ties: boolean): PayoffAxes {
+  let byTies = axesByContracts.get(contracts);
+  if (!byTies) {
+    byTies = {};
+    axesByContracts.set(contracts, byTies);
+  }
+  const key = ties ? 'ties' : 'noTies';
+  let axes = byTies[key];
+  if (!axes) {
+    axes = new PayoffAxes(contracts.values(), { ties });
+    byTies[key] = axes;
+  }
+  return axes;
+}
+
 /** The game's worst-case loss now (Micros), pending orders counted. */
 export function gameWorstLoss(state: LadderRiskState): Micros {
-  return payoffWorst(gameBook(state), { ties: state.ties }).worstCaseLoss;
+  return worstOfSplit(splitOnAxes(gameBook(state), gameAxes(state.contracts, state.ties))).worstCaseLoss;
 }
 
 /**
@@ -112,8 +136,8 @@ export function maxSizeByPayoff(
   const contract = state.contracts.get(write.ticker);
   if (!contract) return 0;
   const step = Math.max(1, lot);
-  // The write's strike is on the axes from the start: extra breakpoints never change a minimum (exact grid).
-  const split = splitPnl(gameBook(state, others), { ties: state.ties }, [contract]);
+  // Every strike of the game is on the axes, the write's too: extra breakpoints never change a minimum.
+  const split = splitOnAxes(gameBook(state, others), gameAxes(state.contracts, state.ties));
   const before = worstOfSplit(split).worstCaseLoss;
   const ceiling = Math.max(state.limit, before);
   let lo = 0;

@@ -16,10 +16,11 @@ import {
   modelStrikeQuotes,
   payoffLimitOf,
   quotedStrikes,
+  strikeInputsOf,
   strikeQuotes,
 } from './ladder-quotes.ts';
 import { strikeQuoteSize } from './ladder-size.ts';
-import { type IdleStrike, strikeQuoteInputs } from './ladder-theos.ts';
+import type { IdleStrike } from './ladder-theos.ts';
 import { groupLimitCentis } from './order-groups.ts';
 import type { GameBinding, SyncReport } from './order-manager.ts';
 import type { BookSide, DesiredQuote, GameQuotes, LiveOrder, MarketBook } from './ports.ts';
@@ -193,7 +194,7 @@ export class RequoteLoop {
     own: LiveOrder[],
   ): { quotes: DesiredQuote[]; idle: IdleStrike[] } {
     const markets = g.ladder?.mapped ?? [];
-    const { priced, idle } = strikeQuoteInputs(
+    const { priced, idle } = strikeInputsOf(
       g.strikeTheo ?? null,
       markets,
       now,

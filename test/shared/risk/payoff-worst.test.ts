@@ -7,7 +7,13 @@ import {
   type PendingOrder,
   payoffRisk,
 } from '../../../shared/risk/payoff.ts';
-import { payoffWorst, splitPnl, worstOfSplit } from '../../../shared/risk/payoff-worst.ts';
+import {
+  PayoffAxes,
+  payoffWorst,
+  splitOnAxes,
+  splitPnl,
+  worstOfSplit,
+} from '../../../shared/risk/payoff-worst.ts';
 
 const cents = (n: number) => n * 10_000;
 
@@ -98,5 +104,40 @@ describe('the worst case by axis equals the whole grid', () => {
         { ties: false },
       ),
     ).toThrow(RangeError);
+  });
+});
+
+describe("a game's axes built once from every contract it lists (PayoffAxes)", () => {
+  it("a book split on axes of a superset of its contracts has the whole grid's worst case", () => {
+    fc.assert(
+      fc.property(book, fc.array(contract, { maxLength: 6 }), fc.boolean(), (bk, listed, ties) => {
+        const all = [...bk.holdings.map((h) => h.contract), ...bk.pending.map((p) => p.contract), ...listed];
+        const axes = new PayoffAxes(all, { ties });
+        // Twice on the same axes: the per-contract payouts it keeps change nothing.
+        for (let i = 0; i < 2; i++)
+          expect(worstOfSplit(splitOnAxes(bk, axes)).worstCaseLoss).toBe(
+            payoffRisk(bk, { ties }).worstCaseLoss,
+          );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a contract whose strike the axes were not built around is refused, never judged on a coarse grid', () => {
+    const axes = new PayoffAxes([{ kind: 'total', direction: 'over', threshold: 220.5 }], { ties: false });
+    const off: Contract = { kind: 'total', direction: 'over', threshold: 230.5 };
+    expect(() =>
+      splitOnAxes({ holdings: [{ ticker: 'X', contract: off, position: 100, price: 0 }], pending: [] }, axes),
+    ).toThrow(RangeError);
+    // Winners and the draw pay on margin 0, always on the axes.
+    expect(() =>
+      splitOnAxes(
+        {
+          holdings: [{ ticker: 'W', contract: { kind: 'winner', side: 'home' }, position: 100, price: 0 }],
+          pending: [],
+        },
+        axes,
+      ),
+    ).not.toThrow();
   });
 });
