@@ -225,23 +225,24 @@ function holdingsOf(payoff: PayoffLimit, positions: ReadonlyMap<string, Centis>)
 /**
  * The payoff vector of a book, memoised on its holdings and contracts: a game is requoted on every book
  * change, its positions change only on fills (a few hundred distinct books a session, not thousands).
+ * Kept per contracts map (one per game listing, ladder-quotes.ts `gameContracts`): a holding's contract
+ * is its ticker's in that map, so ticker, size and entry name the book.
  */
-const vectors = new Map<string, PayoffVector>();
+const vectors = new WeakMap<ReadonlyMap<string, Contract>, Map<string, PayoffVector>>();
 const skewMemo = new WeakMap<PayoffVector, Map<string, ReturnType<typeof sideSkews>>>();
-/** The listed contracts' part of the vector's key, once per contracts map (one per game listing). */
-const listedKeys = new WeakMap<ReadonlyMap<string, Contract>, string>();
 function cachedVector(holdings: readonly Holding[], payoff: PayoffLimit): PayoffVector {
-  let listedKey = listedKeys.get(payoff.contracts);
-  if (listedKey === undefined) {
-    listedKey = JSON.stringify([...payoff.contracts.values()]);
-    listedKeys.set(payoff.contracts, listedKey);
+  let books = vectors.get(payoff.contracts);
+  if (!books) {
+    books = new Map();
+    vectors.set(payoff.contracts, books);
   }
-  const key = `${payoff.ties}|${JSON.stringify(holdings)}|${listedKey}`;
-  let v = vectors.get(key);
+  let key = `${payoff.ties}|`;
+  for (const h of holdings) key += `${h.ticker}:${h.position}@${h.price};`;
+  let v = books.get(key);
   if (!v) {
-    if (vectors.size >= 256) vectors.clear();
+    if (books.size >= 256) books.clear();
     v = payoffVector(holdings, [...payoff.contracts.values()], { ties: payoff.ties });
-    vectors.set(key, v);
+    books.set(key, v);
   }
   return v;
 }
