@@ -34,6 +34,7 @@ import type { MarketReason } from './market-status.ts';
 import type { EnginePorts, FeedEvent, FlattenResult, Game } from './ports.ts';
 import {
   type GameModes,
+  projectHealth,
   projectModes,
   projectSnapshot,
   type SessionEvent,
@@ -101,7 +102,13 @@ export class TradingSession {
     this.fills = new FillIntake(this.core);
     this.reconciler = new Reconciler(this.core);
     this.requoter = new RequoteLoop(this.core, (t) => this.reconciler.owesTrust(t));
-    this.heart = new Heartbeat(this.core, () => this.snapshot());
+    this.heart = new Heartbeat(this.core, () =>
+      projectHealth({
+        now: this.ports.clock.now(),
+        games: this.core.games.values(),
+        inventory: this.core.inventory,
+      }),
+    );
   }
 
   /** A WebSocket outage past `feedDownPauseMs`: our orders cancelled, quoting paused until resync. */
