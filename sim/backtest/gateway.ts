@@ -105,21 +105,36 @@ export class InMemoryGateway implements ExchangeGateway {
       if (r.status !== 200) throw new Error(`GET ${path}: ${r.status}`);
       return r.body;
     };
+    // A listing is mostly the same bytes as the last one of its series: the schema's answer for those
+    // bytes is the last parse's (zod's decoding was most of a listing's cost; the text is compared whole).
+    const lastParse = new Map<string, { text: string; parsed: unknown }>();
+    const parsed = <T>(key: string, body: unknown, parse: (b: unknown) => T): T => {
+      const text = JSON.stringify(body);
+      const last = lastParse.get(key);
+      if (last?.text === text) return last.parsed as T;
+      const out = parse(body);
+      lastParse.set(key, { text, parsed: out });
+      return out;
+    };
     // Only the two reads KalshiGateway.listEvents makes.
     const client = {
       getSeries: async (ticker: string) =>
-        GetSeriesResponseSchema.parse(get(`/series/${encodeURIComponent(ticker)}`, {})).series,
-      getEvents: async (q: Record<string, unknown>) =>
-        GetEventsResponseSchema.parse(
-          get('/events', {
-            series_ticker: q.series_ticker as string | undefined,
-            status: q.status as string | undefined,
-            with_nested_markets: q.with_nested_markets ? 'true' : undefined,
-            with_milestones: q.with_milestones ? 'true' : undefined,
-            limit: q.limit === undefined ? undefined : String(q.limit),
-            cursor: q.cursor as string | undefined,
-          }),
-        ),
+        parsed(`series ${ticker}`, get(`/series/${encodeURIComponent(ticker)}`, {}), (b) =>
+          GetSeriesResponseSchema.parse(b),
+        ).series,
+      getEvents: async (q: Record<string, unknown>) => {
+        const query = {
+          series_ticker: q.series_ticker as string | undefined,
+          status: q.status as string | undefined,
+          with_nested_markets: q.with_nested_markets ? 'true' : undefined,
+          with_milestones: q.with_milestones ? 'true' : undefined,
+          limit: q.limit === undefined ? undefined : String(q.limit),
+          cursor: q.cursor as string | undefined,
+        };
+        return parsed(`events ${JSON.stringify(query)}`, get('/events', query), (b) =>
+          GetEventsResponseSchema.parse(b),
+        );
+      },
     };
     this.listing = new KalshiGateway(client as unknown as KalshiRestClient, { now: () => o.clock.now() });
   }

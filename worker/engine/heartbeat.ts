@@ -6,15 +6,15 @@
  */
 import { WorkerMetric } from '../../shared/metrics/names.ts';
 import { MICROS_PER_DOLLAR } from '../../shared/units.ts';
-import type { SessionSnapshot } from './projection.ts';
+import type { SessionHealth } from './projection.ts';
 import { countByReason } from './quoting-state.ts';
 import type { SessionCore } from './session-core.ts';
 
 export class Heartbeat {
   constructor(
     private readonly core: SessionCore,
-    /** The dashboard's projection: the heartbeat's figures are what the trader sees. */
-    private readonly snapshot: () => SessionSnapshot,
+    /** The dashboard projection's figures (projectHealth): what the trader sees, without the views. */
+    private readonly health: () => SessionHealth,
   ) {}
 
   beat(): void {
@@ -27,12 +27,13 @@ export class Heartbeat {
     );
     let quoted = 0;
     let oldestTheo = 0;
-    const snap = this.snapshot();
+    const snap = this.health();
     for (const g of snap.games) {
       if (g.status === 'quoting') quoted++;
       // Every game still ahead of its stop time, quoted or not: a game pulled for a stale theo is exactly
       // the one whose age the alarm must see (quoting games are by construction younger than theoMaxAgeMs).
-      if (g.theo && g.stopAtMs !== null && now < g.stopAtMs) oldestTheo = Math.max(oldestTheo, g.theo.ageMs);
+      if (g.theoAgeMs !== null && g.stopAtMs !== null && now < g.stopAtMs)
+        oldestTheo = Math.max(oldestTheo, g.theoAgeMs);
       m.gauge('Inventory', g.inventory, { game: g.eventTicker });
     }
     m.gauge(WorkerMetric.GamesQuoted, quoted);

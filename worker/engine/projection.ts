@@ -129,18 +129,13 @@ export function projectSnapshot(input: ProjectionInput): SessionSnapshot {
   let markedAll = 0;
   for (const g of input.games) {
     const positions = input.inventory.positions(g.tickers);
-    let realised = 0;
-    let marked = 0;
-    // A plain loop, no closure per market: this runs on every heartbeat and every liveness sample.
+    const { realised, marked } = gamePnl(g, input.inventory, positions);
+    // A plain loop, no closure per market: this runs for the dashboard and the recorder's samples.
     const markets: MarketView[] = [];
     for (const mk of g.game.markets) {
       const b = input.book(mk.ticker);
       const p = g.theo?.probabilities[mk.outcome] ?? null;
       const pos = positions.get(mk.ticker) ?? 0;
-      realised += input.inventory.realised(mk.ticker);
-      const entry = input.inventory.entry(mk.ticker);
-      if (p !== null && entry !== null)
-        marked += notionalMicros(Math.round(p * MICROS_PER_DOLLAR) - entry, pos);
       const bidKey = `${mk.ticker}|bid`;
       const askKey = `${mk.ticker}|ask`;
       markets.push({
@@ -193,6 +188,64 @@ export function projectSnapshot(input: ProjectionInput): SessionSnapshot {
     alerts: [...input.alerts],
     pnl: { realised: realisedAll, marked: markedAll },
   };
+}
+
+/** A game's realised PnL and its positions marked at the theo against their entry (Micros). */
+function gamePnl(
+  g: Readonly<GameState>,
+  inventory: ProjectionInput['inventory'],
+  positions: ReadonlyMap<string, Centis>,
+): { realised: Micros; marked: Micros } {
+  let realised = 0;
+  let marked = 0;
+  for (const mk of g.game.markets) {
+    const p = g.theo?.probabilities[mk.outcome] ?? null;
+    realised += inventory.realised(mk.ticker);
+    const entry = inventory.entry(mk.ticker);
+    if (p !== null && entry !== null)
+      marked += notionalMicros(Math.round(p * MICROS_PER_DOLLAR) - entry, positions.get(mk.ticker) ?? 0);
+  }
+  return { realised, marked };
+}
+
+/** What the heartbeat reports of each game: the snapshot's figures, without the dashboard's views. */
+export interface GameHealth {
+  eventTicker: string;
+  status: GameStatus;
+  stopAtMs: number | null;
+  /** Age of the game's theo, or null with none. */
+  theoAgeMs: number | null;
+  inventory: Centis;
+}
+
+export interface SessionHealth {
+  games: GameHealth[];
+  pnl: { realised: Micros; marked: Micros };
+}
+
+/**
+ * The heartbeat's part of `projectSnapshot` (its games' status, theo age, stop and inventory, and
+ * the PnL totals), by the same maths, alone: a heartbeat need not copy the fills, alerts, books and
+ * slots of a snapshot nobody reads.
+ */
+export function projectHealth(input: Pick<ProjectionInput, 'now' | 'games' | 'inventory'>): SessionHealth {
+  const games: GameHealth[] = [];
+  let realisedAll = 0;
+  let markedAll = 0;
+  for (const g of input.games) {
+    const positions = input.inventory.positions(g.tickers);
+    const { realised, marked } = gamePnl(g, input.inventory, positions);
+    realisedAll += realised;
+    markedAll += marked;
+    games.push({
+      eventTicker: g.game.eventTicker,
+      status: g.status,
+      stopAtMs: g.stopAtMs,
+      theoAgeMs: g.theo ? input.now - g.theo.updatedMs : null,
+      inventory: signedInventory(g.tickers, positions),
+    });
+  }
+  return { games, pnl: { realised: realisedAll, marked: markedAll } };
 }
 
 /** Each game's quoting reason and its sides' quoter modes: the liveness sample's part of the snapshot, alone. */

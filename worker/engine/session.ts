@@ -34,6 +34,7 @@ import type { MarketReason } from './market-status.ts';
 import type { EnginePorts, FeedEvent, FlattenResult, Game } from './ports.ts';
 import {
   type GameModes,
+  projectHealth,
   projectModes,
   projectSnapshot,
   type SessionEvent,
@@ -101,7 +102,13 @@ export class TradingSession {
     this.fills = new FillIntake(this.core);
     this.reconciler = new Reconciler(this.core);
     this.requoter = new RequoteLoop(this.core, (t) => this.reconciler.owesTrust(t));
-    this.heart = new Heartbeat(this.core, () => this.snapshot());
+    this.heart = new Heartbeat(this.core, () =>
+      projectHealth({
+        now: this.ports.clock.now(),
+        games: this.core.games.values(),
+        inventory: this.core.inventory,
+      }),
+    );
   }
 
   /** A WebSocket outage past `feedDownPauseMs`: our orders cancelled, quoting paused until resync. */
@@ -142,8 +149,8 @@ export class TradingSession {
     this.every(config.theoPollMs, () => this.pollTheos());
     this.every(config.reconcileMs, () => this.reconcile());
     this.every(config.discoveryMs, () => this.discover());
-    this.every(config.heartbeatMs, () => this.heart.beat());
-    this.every(STATUS_RECHECK_MS, () => this.requoter.recheckStatus());
+    this.everySync(config.heartbeatMs, () => this.heart.beat());
+    this.everySync(STATUS_RECHECK_MS, () => this.requoter.recheckStatus());
     if (ports.killFlag) this.every(config.killPollMs, () => this.pollKill());
     ports.log.info('session_started', { games: this.core.games.size, unmatched: this.core.unmatched.size });
   }
@@ -366,6 +373,29 @@ export class TradingSession {
 
   position(ticker: string): Centis {
     return this.core.inventory.position(ticker);
+  }
+
+  /**
+   * A periodic task that is synchronous (the heartbeat, the status recheck): run in the timer's own
+   * turn and rescheduled at once, with no promise chain — at one tick a second that chain was most of
+   * what an idle second cost. A throw is logged as `every`'s are, and the timer goes on.
+   */
+  private everySync(ms: number, fn: () => void): void {
+    const run = () => {
+      if (this.core.stopped) return;
+      const idx = this.timers.indexOf(handle);
+      if (idx >= 0) this.timers.splice(idx, 1);
+      try {
+        fn();
+      } catch (err) {
+        this.ports.log.error('timer_failed', { error: errText(err) });
+      }
+      if (this.core.stopped) return;
+      handle = this.ports.clock.setTimeout(run, ms);
+      this.timers.push(handle);
+    };
+    let handle = this.ports.clock.setTimeout(run, ms);
+    this.timers.push(handle);
   }
 
   private every(ms: number, fn: () => unknown): void {

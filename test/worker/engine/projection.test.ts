@@ -10,7 +10,12 @@ import { MICROS_PER_DOLLAR, notionalMicros } from '../../../shared/units.ts';
 import type { GameState } from '../../../worker/engine/game-state.ts';
 import { Inventory } from '../../../worker/engine/inventory.ts';
 import type { LiveOrder, MarketBook } from '../../../worker/engine/ports.ts';
-import { type ProjectionInput, projectModes, projectSnapshot } from '../../../worker/engine/projection.ts';
+import {
+  type ProjectionInput,
+  projectHealth,
+  projectModes,
+  projectSnapshot,
+} from '../../../worker/engine/projection.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 18, 0, 0);
 const A = 'KXG-BOSMIL-BOS';
@@ -157,6 +162,57 @@ describe('projectSnapshot', () => {
     expect(fills).toHaveLength(1);
     expect(inp.counters['fills']).toBe(1);
     expect(g.theo!.probabilities['Boston']).toBe(0.6);
+  });
+
+  it("property: projectHealth is the snapshot's games (status, stop, theo age, inventory) and PnL, alone (the heartbeat's figures)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            ticker: fc.constantFrom(A, B),
+            side: fc.constantFrom<'bid' | 'ask'>('bid', 'ask'),
+            cents: fc.integer({ min: 1, max: 99 }),
+            lots: fc.integer({ min: 1, max: 50 }),
+          }),
+          { maxLength: 6 },
+        ),
+        fc.option(fc.integer({ min: 0, max: 600_000 })),
+        fc.option(fc.integer({ min: -1_000_000, max: 1_000_000 })),
+        fc.constantFrom<GameState['status']>('quoting', 'stale-theo' as GameState['status']),
+        (fills, theoAge, stopIn, status) => {
+          const inv = new Inventory();
+          for (const [i, f] of fills.entries())
+            inv.applyFill(
+              {
+                tradeId: `t${i}`,
+                ticker: f.ticker,
+                side: f.side,
+                price: f.cents * 10_000,
+                count: f.lots * 100,
+              },
+              NOW,
+            );
+          const base = game();
+          const g = game({
+            status,
+            stopAtMs: stopIn === null ? null : NOW + stopIn,
+            theo: theoAge === null ? null : { ...base.theo!, updatedMs: NOW - theoAge },
+          });
+          const inp = input(g, inv);
+          const snap = projectSnapshot(inp);
+          expect(projectHealth(inp)).toEqual({
+            games: snap.games.map((v) => ({
+              eventTicker: v.eventTicker,
+              status: v.status,
+              stopAtMs: v.stopAtMs,
+              theoAgeMs: v.theo?.ageMs ?? null,
+              inventory: v.inventory,
+            })),
+            pnl: snap.pnl,
+          });
+        },
+      ),
+    );
   });
 
   it("projectModes is the snapshot's reason and side modes, alone (the backtest's liveness sample)", () => {

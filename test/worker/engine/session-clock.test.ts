@@ -63,3 +63,31 @@ describe('TradingSession phases', () => {
     expect(r.session.sessionPhase()).toBe('stopped');
   });
 });
+
+describe('TradingSession periodic tasks', () => {
+  it('the heartbeat runs in its timer’s own turn: a driver advancing a minute at once sees every beat', async () => {
+    const r = await started(sessionRig());
+    const beats = () => r.metrics.counts.get('Heartbeat') ?? 0;
+    const before = beats();
+    // No event-loop turn between the timers: each beat reschedules itself before the driver moves on.
+    r.clock.advance(6 * r.config.heartbeatMs);
+    expect(beats() - before).toBe(6);
+    r.session.dispose();
+  });
+
+  it('a heartbeat that throws is logged (timer_failed) and the next one still runs', async () => {
+    const r = await started(sessionRig());
+    const beats = () => r.metrics.counts.get('Heartbeat') ?? 0;
+    const gauge = r.metrics.gauge;
+    let failures = 1;
+    r.metrics.gauge = (name, value, dims) => {
+      if (name === 'GamesQuoted' && failures-- > 0) throw new Error('sink down');
+      gauge(name, value, dims);
+    };
+    const before = beats();
+    r.clock.advance(2 * r.config.heartbeatMs);
+    expect(beats() - before).toBe(2);
+    expect(r.log.lines.filter((l) => l.event === 'timer_failed')).toHaveLength(1);
+    r.session.dispose();
+  });
+});

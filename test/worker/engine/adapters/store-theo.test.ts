@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TheoRecord } from '../../../../shared/store/theos.ts';
 import { theoSnapshotOf } from '../../../../worker/engine/adapters/store.ts';
@@ -25,5 +26,24 @@ describe('theoSnapshotOf', () => {
   });
   it('an older record without dispersion has none (the flat minimum edge applies)', () => {
     expect('dispersion' in theoSnapshotOf(record)).toBe(false);
+  });
+  it('property: probabilities are the outcomes by name, as Object.fromEntries gives them (repeats, __proto__)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            name: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'Boston Celtics')),
+            probability: fc.double({ min: 0, max: 1, noNaN: true }),
+          }),
+          { maxLength: 5 },
+        ),
+        (outcomes) => {
+          const p = theoSnapshotOf({ ...record, outcomes }).probabilities;
+          const expected = Object.fromEntries(outcomes.map((o) => [o.name, o.probability]));
+          expect(Object.getPrototypeOf(p)).toBe(Object.prototype);
+          expect(Object.entries(p)).toEqual(Object.entries(expected));
+        },
+      ),
+    );
   });
 });
