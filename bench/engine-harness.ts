@@ -8,8 +8,9 @@
  * only at the seams, never inside production code:
  * - frame receipt: `WebSocket.prototype.emit('message')` is timestamped;
  * - decision: the quoter port is wrapped to claim the earliest unclaimed
- *   frame of the game, and the Signer is wrapped: the first sign() of a write
- *   records decision = sign call − frame receipt (request ready to sign);
+ *   frame of the game, and the Signer is wrapped: the first sign() of the
+ *   frame's writes records decision = sign call − frame receipt (request
+ *   ready to sign), once per frame;
  * - to the wire: undici's `undici:client:sendHeaders` diagnostics channel,
  *   published right before the request bytes are written to the socket,
  *   matched by the request's signature header.
@@ -77,7 +78,7 @@ export interface Probe {
   reset(): void;
 }
 
-function newProbe(): Probe {
+export function newProbe(): Probe {
   const segments = () =>
     Object.fromEntries(SEGMENTS.map((k) => [k, new Latency()])) as Record<Segment, Latency>;
   const p: Probe = {
@@ -125,7 +126,7 @@ function patchFrameReceipt(): void {
 }
 
 /** The instants one frame crossed the seams; 0n = not crossed (echo floor, or no requote yet). */
-interface Trace {
+export interface Trace {
   frameNs: bigint;
   bookNs: bigint;
   /** The requote's first read of one of the game's books (the deferred flush ran). */
@@ -135,9 +136,11 @@ interface Trace {
   /** frameSeq at the book event and at the requote's first read (0 = not read yet). */
   seqAtBook: number;
   seqAtRead: number;
+  /** A write of this frame's requote has been signed: the frame is measured (once). */
+  signed?: boolean;
 }
 
-interface WriteContext {
+export interface WriteContext {
   frameNs: bigint;
   signed: boolean;
   trace?: Trace;
@@ -158,16 +161,19 @@ function recordSegments(probe: Probe, ctx: WriteContext, signNs: bigint): void {
   probe.segments.plan_order_manager.recordNs(ctx.gatewayNs - t.quotedNs);
   probe.segments.gateway_rest.recordNs(signNs - ctx.gatewayNs);
 }
-const writeContext = new AsyncLocalStorage<WriteContext>();
+export const writeContext = new AsyncLocalStorage<WriteContext>();
 
-function instrumentedSigner(inner: Signer, probe: Probe, bySignature: Map<string, bigint>): Signer {
+export function instrumentedSigner(inner: Signer, probe: Probe, bySignature: Map<string, bigint>): Signer {
   return {
     keyId: inner.keyId,
     async sign(ts, method, path) {
       const ctx = writeContext.getStore();
-      const first = ctx !== undefined && !ctx.signed;
+      // One sample per frame: its requote's first write. The later writes of the same requote (an amend
+      // after a decrease) used to count too, each timed through the earlier writes' send paths.
+      const first = ctx !== undefined && !ctx.signed && ctx.trace?.signed !== true;
       if (first) {
         ctx.signed = true;
+        if (ctx.trace) ctx.trace.signed = true;
         const now = process.hrtime.bigint();
         probe.decision.recordNs(now - ctx.frameNs);
         recordSegments(probe, ctx, now);
