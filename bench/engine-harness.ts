@@ -60,6 +60,10 @@ export const SEGMENTS = [
   'quoter',
   'plan_order_manager',
   'gateway_rest',
+  // After sign() is called (the wire figure's samples): the signature computed and back on the loop,
+  // then the request's bytes written.
+  'sign',
+  'send',
 ] as const;
 export type Segment = (typeof SEGMENTS)[number];
 
@@ -163,7 +167,10 @@ function recordSegments(probe: Probe, ctx: WriteContext, signNs: bigint): void {
 }
 export const writeContext = new AsyncLocalStorage<WriteContext>();
 
-export function instrumentedSigner(inner: Signer, probe: Probe, bySignature: Map<string, bigint>): Signer {
+/** A measured write's first request, by its signature, until its bytes reach the wire. */
+export type Signed = Map<string, { frameNs: bigint; signNs: bigint; signedNs: bigint }>;
+
+export function instrumentedSigner(inner: Signer, probe: Probe, bySignature: Signed): Signer {
   return {
     keyId: inner.keyId,
     async sign(ts, method, path) {
@@ -171,33 +178,35 @@ export function instrumentedSigner(inner: Signer, probe: Probe, bySignature: Map
       // One sample per frame: its requote's first write. The later writes of the same requote (an amend
       // after a decrease) used to count too, each timed through the earlier writes' send paths.
       const first = ctx !== undefined && !ctx.signed && ctx.trace?.signed !== true;
+      const signNs = process.hrtime.bigint();
       if (first) {
         ctx.signed = true;
         if (ctx.trace) ctx.trace.signed = true;
-        const now = process.hrtime.bigint();
-        probe.decision.recordNs(now - ctx.frameNs);
-        recordSegments(probe, ctx, now);
+        probe.decision.recordNs(signNs - ctx.frameNs);
+        recordSegments(probe, ctx, signNs);
       }
       const sig = await inner.sign(ts, method, path);
       // Only the write's first request, as for the decision: a retry after a timeout or a 429
       // (seconds later, same frame) would otherwise count as that frame's time to the wire.
-      if (first) bySignature.set(sig, ctx.frameNs);
+      if (first) bySignature.set(sig, { frameNs: ctx.frameNs, signNs, signedNs: process.hrtime.bigint() });
       return sig;
     },
   };
 }
 
-function watchWire(probe: Probe, bySignature: Map<string, bigint>): () => void {
+export function watchWire(probe: Probe, bySignature: Signed): () => void {
   const onHeaders = (m: unknown) => {
     const headers = (m as { headers?: unknown }).headers;
     if (typeof headers !== 'string') return;
     const at = process.hrtime.bigint();
     const match = /kalshi-access-signature: ([^\r\n]+)/i.exec(headers);
     if (!match) return;
-    const frameNs = bySignature.get(match[1]!);
-    if (frameNs === undefined) return;
+    const w = bySignature.get(match[1]!);
+    if (w === undefined) return;
     bySignature.delete(match[1]!);
-    probe.wire.recordNs(at - frameNs);
+    probe.wire.recordNs(at - w.frameNs);
+    probe.segments.sign.recordNs(w.signedNs - w.signNs);
+    probe.segments.send.recordNs(at - w.signedNs);
   };
   subscribe('undici:client:sendHeaders', onHeaders);
   return () => {};
@@ -209,7 +218,7 @@ function watchWire(probe: Probe, bySignature: Map<string, bigint>): () => void {
  * would otherwise count with its old frame (seconds of queueing read as
  * tick-to-quote).
  */
-function forgetOnReset(probe: Probe, bySignature: Map<string, bigint>): void {
+function forgetOnReset(probe: Probe, bySignature: Signed): void {
   const reset = probe.reset;
   probe.reset = () => {
     reset();
@@ -336,7 +345,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   if (opts.echoEvery !== undefined) return startEchoHarness(opts, opts.echoEvery);
   patchFrameReceipt();
   const probe = newProbe();
-  const bySignature = new Map<string, bigint>();
+  const bySignature: Signed = new Map();
   watchWire(probe, bySignature);
   forgetOnReset(probe, bySignature);
   const signer = instrumentedSigner(opts.signer, probe, bySignature);
@@ -543,7 +552,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
 async function startEchoHarness(opts: HarnessOptions, every: number): Promise<Harness> {
   patchFrameReceipt();
   const probe = newProbe();
-  const bySignature = new Map<string, bigint>();
+  const bySignature: Signed = new Map();
   watchWire(probe, bySignature);
   forgetOnReset(probe, bySignature);
   const signer = instrumentedSigner(opts.signer, probe, bySignature);

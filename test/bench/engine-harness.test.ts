@@ -1,10 +1,19 @@
 /**
  * The tick-to-quote probe's decision sample: one per frame, at the first sign() of the writes its
  * requote sent — a requote that decreases one side and amends another is one measured frame, not two
- * (the second write's sample would time the first write's send path as decision latency).
+ * (the second write's sample would time the first write's send path as decision latency); and after
+ * sign(), the wire sample split into the signature and the send.
  */
+import { channel } from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
-import { instrumentedSigner, newProbe, type Trace, writeContext } from '../../bench/engine-harness.ts';
+import {
+  instrumentedSigner,
+  newProbe,
+  type Signed,
+  type Trace,
+  watchWire,
+  writeContext,
+} from '../../bench/engine-harness.ts';
 import type { Signer } from '../../shared/kalshi/signer.ts';
 
 const signer: Signer = { keyId: 'k', sign: async (ts, method, path) => `sig-${ts}-${method}-${path}` };
@@ -51,5 +60,30 @@ describe('tick-to-quote decision probe', () => {
         await s.sign(i, 'GET', '/balance'); // a retry of the same request
       });
     expect(probe.decision.count).toBe(3);
+  });
+
+  it('splits a measured request after sign() into the signature and the send, once its bytes reach the wire', async () => {
+    const probe = newProbe();
+    const signed: Signed = new Map();
+    watchWire(probe, signed);
+    const s = instrumentedSigner(signer, probe, signed);
+    const t = trace(process.hrtime.bigint());
+    const sig = await writeContext.run(
+      { frameNs: t.frameNs, signed: false, trace: t, gatewayNs: t.quotedNs + 1n },
+      () => s.sign(7, 'POST', '/amend'),
+    );
+    expect(probe.wire.count).toBe(0);
+    const headers = (v: string) => ({
+      headers: `content-type: application/json\r\nkalshi-access-signature: ${v}\r\n`,
+    });
+    channel('undici:client:sendHeaders').publish(headers('someone-else'));
+    expect(probe.wire.count).toBe(0);
+    channel('undici:client:sendHeaders').publish(headers(sig));
+    expect(probe.wire.count).toBe(1);
+    expect(probe.segments.sign.count).toBe(1);
+    expect(probe.segments.send.count).toBe(1);
+    // Written once: a second publish of the same request is not another sample.
+    channel('undici:client:sendHeaders').publish(headers(sig));
+    expect(probe.wire.count).toBe(1);
   });
 });
