@@ -8,8 +8,9 @@
  * only at the seams, never inside production code:
  * - frame receipt: `WebSocket.prototype.emit('message')` is timestamped;
  * - decision: the quoter port is wrapped to claim the earliest unclaimed
- *   frame of the game, and the Signer is wrapped: the first sign() of a write
- *   records decision = sign call − frame receipt (request ready to sign);
+ *   frame of the game, and the Signer is wrapped: the first sign() of the
+ *   frame's writes records decision = sign call − frame receipt (request
+ *   ready to sign), once per frame;
  * - to the wire: undici's `undici:client:sendHeaders` diagnostics channel,
  *   published right before the request bytes are written to the socket,
  *   matched by the request's signature header.
@@ -59,6 +60,10 @@ export const SEGMENTS = [
   'quoter',
   'plan_order_manager',
   'gateway_rest',
+  // After sign() is called (the wire figure's samples): the signature computed and back on the loop,
+  // then the request's bytes written.
+  'sign',
+  'send',
 ] as const;
 export type Segment = (typeof SEGMENTS)[number];
 
@@ -77,7 +82,7 @@ export interface Probe {
   reset(): void;
 }
 
-function newProbe(): Probe {
+export function newProbe(): Probe {
   const segments = () =>
     Object.fromEntries(SEGMENTS.map((k) => [k, new Latency()])) as Record<Segment, Latency>;
   const p: Probe = {
@@ -125,7 +130,7 @@ function patchFrameReceipt(): void {
 }
 
 /** The instants one frame crossed the seams; 0n = not crossed (echo floor, or no requote yet). */
-interface Trace {
+export interface Trace {
   frameNs: bigint;
   bookNs: bigint;
   /** The requote's first read of one of the game's books (the deferred flush ran). */
@@ -135,9 +140,11 @@ interface Trace {
   /** frameSeq at the book event and at the requote's first read (0 = not read yet). */
   seqAtBook: number;
   seqAtRead: number;
+  /** A write of this frame's requote has been signed: the frame is measured (once). */
+  signed?: boolean;
 }
 
-interface WriteContext {
+export interface WriteContext {
   frameNs: bigint;
   signed: boolean;
   trace?: Trace;
@@ -158,40 +165,48 @@ function recordSegments(probe: Probe, ctx: WriteContext, signNs: bigint): void {
   probe.segments.plan_order_manager.recordNs(ctx.gatewayNs - t.quotedNs);
   probe.segments.gateway_rest.recordNs(signNs - ctx.gatewayNs);
 }
-const writeContext = new AsyncLocalStorage<WriteContext>();
+export const writeContext = new AsyncLocalStorage<WriteContext>();
 
-function instrumentedSigner(inner: Signer, probe: Probe, bySignature: Map<string, bigint>): Signer {
+/** A measured write's first request, by its signature, until its bytes reach the wire. */
+export type Signed = Map<string, { frameNs: bigint; signNs: bigint; signedNs: bigint }>;
+
+export function instrumentedSigner(inner: Signer, probe: Probe, bySignature: Signed): Signer {
   return {
     keyId: inner.keyId,
     async sign(ts, method, path) {
       const ctx = writeContext.getStore();
-      const first = ctx !== undefined && !ctx.signed;
+      // One sample per frame: its requote's first write. The later writes of the same requote (an amend
+      // after a decrease) used to count too, each timed through the earlier writes' send paths.
+      const first = ctx !== undefined && !ctx.signed && ctx.trace?.signed !== true;
+      const signNs = process.hrtime.bigint();
       if (first) {
         ctx.signed = true;
-        const now = process.hrtime.bigint();
-        probe.decision.recordNs(now - ctx.frameNs);
-        recordSegments(probe, ctx, now);
+        if (ctx.trace) ctx.trace.signed = true;
+        probe.decision.recordNs(signNs - ctx.frameNs);
+        recordSegments(probe, ctx, signNs);
       }
       const sig = await inner.sign(ts, method, path);
       // Only the write's first request, as for the decision: a retry after a timeout or a 429
       // (seconds later, same frame) would otherwise count as that frame's time to the wire.
-      if (first) bySignature.set(sig, ctx.frameNs);
+      if (first) bySignature.set(sig, { frameNs: ctx.frameNs, signNs, signedNs: process.hrtime.bigint() });
       return sig;
     },
   };
 }
 
-function watchWire(probe: Probe, bySignature: Map<string, bigint>): () => void {
+export function watchWire(probe: Probe, bySignature: Signed): () => void {
   const onHeaders = (m: unknown) => {
     const headers = (m as { headers?: unknown }).headers;
     if (typeof headers !== 'string') return;
     const at = process.hrtime.bigint();
     const match = /kalshi-access-signature: ([^\r\n]+)/i.exec(headers);
     if (!match) return;
-    const frameNs = bySignature.get(match[1]!);
-    if (frameNs === undefined) return;
+    const w = bySignature.get(match[1]!);
+    if (w === undefined) return;
     bySignature.delete(match[1]!);
-    probe.wire.recordNs(at - frameNs);
+    probe.wire.recordNs(at - w.frameNs);
+    probe.segments.sign.recordNs(w.signedNs - w.signNs);
+    probe.segments.send.recordNs(at - w.signedNs);
   };
   subscribe('undici:client:sendHeaders', onHeaders);
   return () => {};
@@ -203,7 +218,7 @@ function watchWire(probe: Probe, bySignature: Map<string, bigint>): () => void {
  * would otherwise count with its old frame (seconds of queueing read as
  * tick-to-quote).
  */
-function forgetOnReset(probe: Probe, bySignature: Map<string, bigint>): void {
+function forgetOnReset(probe: Probe, bySignature: Signed): void {
   const reset = probe.reset;
   probe.reset = () => {
     reset();
@@ -330,7 +345,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   if (opts.echoEvery !== undefined) return startEchoHarness(opts, opts.echoEvery);
   patchFrameReceipt();
   const probe = newProbe();
-  const bySignature = new Map<string, bigint>();
+  const bySignature: Signed = new Map();
   watchWire(probe, bySignature);
   forgetOnReset(probe, bySignature);
   const signer = instrumentedSigner(opts.signer, probe, bySignature);
@@ -537,7 +552,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
 async function startEchoHarness(opts: HarnessOptions, every: number): Promise<Harness> {
   patchFrameReceipt();
   const probe = newProbe();
-  const bySignature = new Map<string, bigint>();
+  const bySignature: Signed = new Map();
   watchWire(probe, bySignature);
   forgetOnReset(probe, bySignature);
   const signer = instrumentedSigner(opts.signer, probe, bySignature);

@@ -275,7 +275,7 @@ export async function benchTickToQuote(): Promise<Figure[]> {
           'lower',
           x.count,
           seg === 'feed'
-            ? 'frame at the socket → adapter book event (ws parse, book update, visibility); then wait_requote → the quoter called (session batching and requote; split into wait_flush → the requote reads the game books, and requote_prologue → the quoter called), quoter → returned, plan_order_manager → gateway called, gateway_rest → sign()'
+            ? 'frame at the socket → adapter book event (ws parse, book update, visibility); then wait_requote → the quoter called (session batching and requote; split into wait_flush → the requote reads the game books, and requote_prologue → the quoter called), quoter → returned, plan_order_manager → gateway called, gateway_rest → sign(); after it (the wire samples) sign → the signature back on the loop, send → the bytes written'
             : `p99 ${x.p99.toFixed(0)} us` +
                 (seg === 'wait_flush' && r.got.framesBehind
                   ? `; frames read after the trigger frame before its requote: median ${r.got.framesBehind.p50}, mean ${r.got.framesBehind.mean.toFixed(1)}, max ${r.got.framesBehind.max}`
@@ -287,7 +287,14 @@ export async function benchTickToQuote(): Promise<Figure[]> {
                 unit: 'us',
                 samples: e.got.decision.count,
               }
-            : undefined,
+            : seg === 'sign' || seg === 'send'
+              ? {
+                  name: `echo floor ${seg} p50 (the same step of its signed GET)`,
+                  value: e.got.segments[seg].p50,
+                  unit: 'us',
+                  samples: e.got.segments[seg].count,
+                }
+              : undefined,
         ),
       );
     }

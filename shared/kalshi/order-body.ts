@@ -1,5 +1,6 @@
 /**
- * The create and amend order bodies encoded by hand on the write path, before `sign()`.
+ * The create, amend, decrease and batch-cancel order bodies encoded by hand on the write path, before
+ * `sign()`.
  *
  * The engine builds these requests from values already typed (branded Micros and Centis, known
  * enums), and a zod `safeEncode` of them cost tens to hundreds of µs per write on a cold path. These
@@ -8,9 +9,18 @@
  * caller falls back to the zod encoder, which names the bad field (or, if zod accepts it after all,
  * encodes it): a body refused here is never sent unchecked, and zod still decides every error's text.
  * test/shared/kalshi/order-body.test.ts holds them equal to zod on generated bodies, valid or not.
+ *
+ * Decreases and cancels go out before a requote's amends and creates (order-executor.ts), so a zod
+ * encode of theirs (≈ 1 ms at the median in the loaded tick-to-quote harness, issue #16) delayed every
+ * write of the same requote behind it.
  */
 import { centisToCount, microsToDollars6, toFixedString } from '../units.ts';
-import type { AmendOrderV2Request, CreateOrderV2Request } from './schemas/rest.ts';
+import type {
+  AmendOrderV2Request,
+  BatchCancelOrdersV2Request,
+  CreateOrderV2Request,
+  DecreaseOrderV2Request,
+} from './schemas/rest.ts';
 
 type Wire = Record<string, string | number | boolean>;
 
@@ -94,4 +104,55 @@ export function fastAmendOrderBody(req: AmendOrderV2Request): Wire | null {
   )
     return null;
   return out;
+}
+
+/** zCountFp with the decrease's refinements: integer Centis at or above `min`, 2 decimals. */
+function countAtLeast(v: unknown, min: number): string | null {
+  return isInt(v) && v >= min ? centisToCount(v) : null;
+}
+
+/** The wire body of a decrease (exactly one of reduce_by / reduce_to), or null when zod must judge it. */
+export function fastDecreaseOrderBody(req: DecreaseOrderV2Request): Wire | null {
+  const r = req as Record<string, unknown>;
+  if ((r.reduce_by === undefined) === (r.reduce_to === undefined)) return null;
+  const out: Wire = {};
+  if (r.reduce_by !== undefined) {
+    const c = countAtLeast(r.reduce_by, 1);
+    if (c === null) return null;
+    out.reduce_by = c;
+  }
+  if (r.reduce_to !== undefined) {
+    const c = countAtLeast(r.reduce_to, 0);
+    if (c === null) return null;
+    out.reduce_to = c;
+  }
+  if (
+    !optional(out, 'market_ticker', r.market_ticker, isTicker) ||
+    !optional(out, 'exchange_index', r.exchange_index, isExchangeIndex)
+  )
+    return null;
+  return out;
+}
+
+/** The wire body of a batched cancel (at least one order), or null when zod must judge it. */
+export function fastBatchCancelBody(req: {
+  readonly orders: readonly BatchCancelOrdersV2Request['orders'][number][];
+}): { orders: Wire[] } | null {
+  const list = (req as { orders?: unknown }).orders;
+  if (!Array.isArray(list) || list.length === 0) return null;
+  const orders: Wire[] = [];
+  for (const item of list as unknown[]) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return null;
+    const r = item as Record<string, unknown>;
+    if (typeof r.order_id !== 'string' || r.order_id.length === 0) return null;
+    const out: Wire = { order_id: r.order_id };
+    if (
+      !optional(out, 'market_ticker', r.market_ticker, isTicker) ||
+      !optional(out, 'exchange_index', r.exchange_index, isExchangeIndex) ||
+      !optional(out, 'subaccount', r.subaccount, (v) => isInt(v) && v >= 0)
+    )
+      return null;
+    orders.push(out);
+  }
+  return { orders };
 }

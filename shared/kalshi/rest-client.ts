@@ -23,7 +23,12 @@ import { type Clock, systemClock } from '../clock.ts';
 import type { Centis } from '../units.ts';
 import { type BackoffPolicy, fullJitterDelay, retryAfterMs } from './backoff.ts';
 import { KalshiApiError, KalshiFencedError, KalshiNetworkError, KalshiResponseError } from './errors.ts';
-import { fastAmendOrderBody, fastCreateOrderBody } from './order-body.ts';
+import {
+  fastAmendOrderBody,
+  fastBatchCancelBody,
+  fastCreateOrderBody,
+  fastDecreaseOrderBody,
+} from './order-body.ts';
 import { type BucketName, KalshiRateLimiter, PRIORITY, type Priority } from './rate-limiter.ts';
 import {
   type AmendOrderV2Request,
@@ -744,7 +749,9 @@ export class KalshiRestClient {
     const { data, attempt } = await this.call({
       method: 'DELETE',
       path: '/portfolio/events/orders/batched',
-      body: encodeBody(BatchCancelOrdersV2RequestSchema, { orders: [...orders] }),
+      body:
+        fastBatchCancelBody({ orders }) ??
+        encodeBody(BatchCancelOrdersV2RequestSchema, { orders: [...orders] }),
       schema: BatchCancelOrdersV2ResponseSchema,
       repeatable: 'safe',
       bucket: 'write',
@@ -828,7 +835,7 @@ export class KalshiRestClient {
     const { data } = await this.call({
       method: 'POST',
       path: `/portfolio/events/orders/${seg(orderId)}/decrease`,
-      body: encodeBody(DecreaseOrderV2RequestSchema, req),
+      body: fastDecreaseOrderBody(req) ?? encodeBody(DecreaseOrderV2RequestSchema, req),
       schema: DecreaseOrderV2ResponseSchema,
       repeatable: req.reduce_to !== undefined ? 'safe' : 'unsafe',
       bucket: 'write',

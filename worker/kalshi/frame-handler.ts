@@ -3,15 +3,16 @@
  * the zod schemas, feed the book state machine, count the outcome. Never
  * throws; a bad frame is counted and described (truncated) for the log.
  *
- * Book frames (orderbook_delta, orderbook_snapshot) and fills first try the
- * validated fast paths (`fast-frame.ts`, `fast-fill.ts`: same checks, same
- * output); whatever they do not accept goes through the zod schemas, so
- * refusals keep zod's messages.
+ * Book frames (orderbook_delta, orderbook_snapshot), fills and order updates
+ * first try the validated fast paths (`fast-frame.ts`, `fast-fill.ts`,
+ * `fast-user-order.ts`: same checks, same output); whatever they do not
+ * accept goes through the zod schemas, so refusals keep zod's messages.
  */
 import { type ParsedWsFrame, parseWsValue, type WsInbound } from '../../shared/kalshi/schemas/ws.ts';
 import type { AppliedDelta, BookSync, DropReason, ResyncRequest, SyncOutcome } from '../book/book-sync.ts';
 import { fastFill } from './fast-fill.ts';
 import { fastBookFrame } from './fast-frame.ts';
+import { fastUserOrder } from './fast-user-order.ts';
 
 export interface FrameCounts {
   accepted: number;
@@ -85,7 +86,7 @@ export class FrameHandler {
         resync: [],
       };
     }
-    const fast = fastBookFrame(raw) ?? fastFill(raw);
+    const fast = fastBookFrame(raw) ?? fastFill(raw) ?? fastUserOrder(raw);
     if (fast !== null) return this.handleMessage(fast, receivedAt);
     let parsed: ParsedWsFrame;
     try {

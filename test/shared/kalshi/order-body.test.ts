@@ -5,11 +5,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fastAmendOrderBody, fastCreateOrderBody } from '../../../shared/kalshi/order-body.ts';
+import {
+  fastAmendOrderBody,
+  fastBatchCancelBody,
+  fastCreateOrderBody,
+  fastDecreaseOrderBody,
+} from '../../../shared/kalshi/order-body.ts';
 import {
   AmendOrderV2RequestSchema,
+  BatchCancelOrdersV2RequestSchema,
   type CreateOrderV2Request,
   CreateOrderV2RequestSchema,
+  DecreaseOrderV2RequestSchema,
 } from '../../../shared/kalshi/schemas/rest.ts';
 
 const ticker = fc.stringMatching(/^[A-Z0-9.-]{1,30}$/);
@@ -52,6 +59,33 @@ const validAmend = fc.record(
   },
   { requiredKeys: ['ticker', 'side', 'price', 'count'] },
 );
+
+/** Exactly one of reduce_by (positive) and reduce_to (zero or more), as the engine sends reduce_to. */
+const validDecrease = fc.oneof(
+  fc.record(
+    {
+      reduce_to: fc.integer({ min: 0, max: 10_000_000 }),
+      market_ticker: ticker,
+      exchange_index: fc.integer({ min: -1, max: 5 }),
+    },
+    { requiredKeys: ['reduce_to'] },
+  ),
+  fc.record(
+    { reduce_by: count, market_ticker: ticker, exchange_index: fc.integer({ min: -1, max: 5 }) },
+    { requiredKeys: ['reduce_by'] },
+  ),
+);
+
+const cancelItem = fc.record(
+  {
+    order_id: fc.string({ minLength: 1, maxLength: 40 }),
+    market_ticker: ticker,
+    exchange_index: fc.integer({ min: -1, max: 5 }),
+    subaccount: fc.nat(),
+  },
+  { requiredKeys: ['order_id'] },
+);
+const validBatchCancel = fc.record({ orders: fc.array(cancelItem, { minLength: 1, maxLength: 20 }) });
 
 /** Values a field may wrongly hold: edges of each constraint, wrong types, null. */
 const junk = fc.oneof(
@@ -138,6 +172,72 @@ describe('hand-encoded order bodies equal the zod encoders', () => {
         if (!zod.success) expect(fast).toBeNull();
         else if (fast !== null) expect(wire(fast)).toBe(wire(zod.data));
       }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('a valid decrease encodes to zod’s wire JSON, byte for byte', () => {
+    fc.assert(
+      fc.property(validDecrease, (req) => {
+        const fast = fastDecreaseOrderBody(req as never);
+        expect(fast).not.toBeNull();
+        expect(wire(fast)).toBe(wire(DecreaseOrderV2RequestSchema.encode(req as never)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a decrease zod refuses is never accepted by hand; one it accepts by hand is zod’s', () => {
+    const keys = ['reduce_by', 'reduce_to', 'market_ticker', 'exchange_index'];
+    fc.assert(
+      fc.property(spoiled(validDecrease, keys), (req) => {
+        const fast = fastDecreaseOrderBody(req as never);
+        const zod = DecreaseOrderV2RequestSchema.safeEncode(req as never);
+        if (!zod.success) expect(fast).toBeNull();
+        else if (fast !== null) expect(wire(fast)).toBe(wire(zod.data));
+      }),
+      { numRuns: 2_000 },
+    );
+    // Neither or both of reduce_by and reduce_to: zod names it.
+    for (const req of [{}, { reduce_by: 100, reduce_to: 0 }, { reduce_to: -1 }, { reduce_by: 0 }]) {
+      expect(fastDecreaseOrderBody(req as never), JSON.stringify(req)).toBeNull();
+      expect(DecreaseOrderV2RequestSchema.safeEncode(req as never).success, JSON.stringify(req)).toBe(false);
+    }
+  });
+
+  it('a valid batch cancel encodes to zod’s wire JSON, byte for byte', () => {
+    fc.assert(
+      fc.property(validBatchCancel, (req) => {
+        const fast = fastBatchCancelBody(req);
+        expect(fast).not.toBeNull();
+        expect(wire(fast)).toBe(wire(BatchCancelOrdersV2RequestSchema.encode(req)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a batch cancel zod refuses is never accepted by hand; one it accepts by hand is zod’s', () => {
+    const spoiledBatch = fc
+      .tuple(
+        validBatchCancel,
+        spoiled(cancelItem, ['order_id', 'market_ticker', 'exchange_index', 'subaccount']),
+        fc.nat(20),
+      )
+      .map(([b, bad, i]) => {
+        const orders: unknown[] = [...b.orders];
+        orders.splice(i % (orders.length + 1), 0, bad);
+        return { orders };
+      });
+    fc.assert(
+      fc.property(
+        fc.oneof(spoiledBatch, fc.constant({ orders: [] }), fc.constant({ orders: [null] })),
+        (req) => {
+          const fast = fastBatchCancelBody(req as never);
+          const zod = BatchCancelOrdersV2RequestSchema.safeEncode(req as never);
+          if (!zod.success) expect(fast).toBeNull();
+          else if (fast !== null) expect(wire(fast)).toBe(wire(zod.data));
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
