@@ -8,9 +8,10 @@ export interface Child {
   exit(): Promise<void>;
 }
 
-export function startChild(file: string, execArgv: string[] = []): Child {
+/** `tsx: false` runs `file` (a bundle) on bare node with only `execArgv`. */
+export function startChild(file: string, execArgv: string[] = [], opts: { tsx?: boolean } = {}): Child {
   const proc = fork(file, [], {
-    execArgv: ['--import', 'tsx', ...execArgv],
+    execArgv: opts.tsx === false ? execArgv : ['--import', 'tsx', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ask = <T>(msg: unknown, expect: string, timeoutMs = 180_000) =>

@@ -21,6 +21,7 @@ import {
   LAMBDA_NODE_MAJOR,
   LAMBDA_NODE_OPTIONS,
   LAMBDA_SOURCE_MAP,
+  LAMBDA_SOURCES_CONTENT,
 } from '../infra/constructs/lambda-bundling.ts';
 import { type Figure, figure } from './figures.ts';
 
@@ -39,6 +40,7 @@ export function deployedBuildOptions(entryPoints: string[], outdir: string): Bui
     bundle: true,
     minify: true,
     sourcemap: LAMBDA_SOURCE_MAP,
+    sourcesContent: LAMBDA_SOURCES_CONTENT,
     platform: 'node',
     target: `node${LAMBDA_NODE_MAJOR}`,
     format: 'esm',

@@ -4,10 +4,31 @@
  * source area, so a missed target's note can say where the time goes.
  */
 import { Session } from 'node:inspector/promises';
+import { findSourceMap } from 'node:module';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber?: number;
+}
+
+/**
+ * A frame of a bundle (the scale bench runs its worker bundled, as worker/Dockerfile does) mapped back
+ * to its source file and line through the bundle's source map (Node keeps it under --enable-source-maps),
+ * so areas still read `worker/engine`, not the bundle's file name. Other frames are returned as they are.
+ */
+function sourceOf(f: CallFrame): { url: string; lineNumber: number } {
+  if (!f.url.endsWith('.mjs') && !f.url.endsWith('.js')) return f;
+  const map = findSourceMap(f.url);
+  const e = map?.findEntry(f.lineNumber, f.columnNumber ?? 0);
+  if (!e || !('originalSource' in e)) return f;
+  return { url: e.originalSource, lineNumber: e.originalLine };
+}
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   children?: number[];
 }
 interface Profile {
@@ -66,8 +87,9 @@ function summarise(p: Profile): Hotspots {
     const n = byId.get(p.samples[i]!);
     if (!n) continue;
     const dt = p.timeDeltas[i] ?? 0;
-    const { functionName, url, lineNumber } = n.callFrame;
+    const { functionName } = n.callFrame;
     if (functionName === '(idle)' || functionName === '(program)') continue;
+    const { url, lineNumber } = sourceOf(n.callFrame);
     total += dt;
     const file = url.split('/').slice(-1)[0] ?? '';
     const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
@@ -90,7 +112,7 @@ export const describeHotspots = (h: Hotspot[], n = 5) =>
     .join(', ');
 
 interface HeapNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   selfSize: number;
   children: HeapNode[];
 }
@@ -118,7 +140,8 @@ export async function startHeapSampling(intervalBytes = 256 * 1024): Promise<{
       let total = 0;
       const walk = (n: HeapNode) => {
         if (n.selfSize > 0) {
-          const { functionName, url, lineNumber } = n.callFrame;
+          const { functionName } = n.callFrame;
+          const { url, lineNumber } = sourceOf(n.callFrame);
           const file = url.split('/').slice(-1)[0] ?? '';
           const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
           fn.set(key, (fn.get(key) ?? 0) + n.selfSize);

@@ -14,6 +14,7 @@ import { SEGMENTS, type Segment } from './engine-harness.ts';
 import { type BaselineInput, type Figure, figure } from './figures.ts';
 import { rsaKeyPair } from './fixture.ts';
 import { describeHotspots, type Hotspots } from './profile.ts';
+import { bundleWorkerChild } from './scale-worker.ts';
 
 interface Collected {
   decision: { count: number; p50: number; p99: number; p999: number };
@@ -47,7 +48,15 @@ interface Ready {
   /** Per V8 heap space: [used MB, reserved MB]. */
   heapSpaces: Record<string, [number, number]>;
   /** Highest heap use seen during start-up (sampled every 250 ms), when, and how far start-up was. */
-  peak: { heapMb: number; atS: number; live: number; writes: number };
+  peak: {
+    heapMb: number;
+    atS: number;
+    live: number;
+    writes: number;
+    /** Order writes in flight at the heap peak, and the most seen at any sample (every 250 ms). */
+    writesInFlight: number;
+    maxWritesInFlight: number;
+  };
   writes: number;
   /** Session start → every book live and every opening quote written. */
   startupS: number;
@@ -74,10 +83,15 @@ export async function loopbackRun(opts: {
   fallbackGrid?: boolean;
   /** The echo floor: no engine, every echoEvery-th book frame answered by one signed request. */
   echoEvery?: number;
+  /** The worker built and launched as worker/Dockerfile does (scale-worker.ts) instead of under tsx. */
+  bundled?: boolean;
 }): Promise<RunResult[]> {
   const keys = rsaKeyPair();
   const sim = startChild(join(import.meta.dirname, 'sim-child.ts'));
-  const worker = startChild(join(import.meta.dirname, 'worker-child.ts'), ['--expose-gc']);
+  const bundle = opts.bundled ? bundleWorkerChild() : null;
+  const worker = bundle
+    ? startChild(bundle.file, [...bundle.nodeArgs, '--expose-gc'], { tsx: false })
+    : startChild(join(import.meta.dirname, 'worker-child.ts'), ['--expose-gc']);
   const out: RunResult[] = [];
   try {
     const urls = await sim.ask<{ restBaseUrl: string; wsUrl: string }>(
@@ -388,7 +402,11 @@ export async function benchTickToQuote(): Promise<Figure[]> {
 /** Scale (issue item 3): one worker with 5,000 games / 10,000 markets, wired as worker/main.ts wires it. */
 export async function benchScale(): Promise<Figure[]> {
   const s = (
-    await loopbackRun({ games: 5_000, runs: [{ rate: 1_000, seconds: 6, topEvery: 50, profile: true }] })
+    await loopbackRun({
+      games: 5_000,
+      runs: [{ rate: 1_000, seconds: 6, topEvery: 50, profile: true }],
+      bundled: true,
+    })
   )[0]!;
   const k1 = smallRun;
   const figs: Figure[] = [];
@@ -405,7 +423,9 @@ export async function benchScale(): Promise<Figure[]> {
       300,
       'lower',
       quoted,
-      `one worker process wired as worker/main.ts (books sized from each market's grid), 5,000 games, every book live and quoted (after GC); ` +
+      `one worker process wired as worker/main.ts (books sized from each market's grid), built and launched as worker/Dockerfile builds and runs the worker ` +
+        `(its esbuild flags and CMD's node flags, plus --expose-gc; node ${process.version} here, 24 in the image), 5,000 games, ` +
+        `read once every book is live and every opening quote answered, after global.gc(): process.memoryUsage().rss of that process; ` +
         `${s.ready.heapMb.toFixed(0)} MB JS heap used of ${s.ready.heapTotalMb.toFixed(0)} MB reserved, ` +
         `${s.ready.externalMb.toFixed(0)} MB external (${s.ready.arrayBuffersMb.toFixed(0)} MB ArrayBuffers), ` +
         `the rest native (code, sockets, allocator); one process`,
@@ -424,7 +444,7 @@ export async function benchScale(): Promise<Figure[]> {
       'lower',
       quoted,
       `session start → discovery, 10,000 snapshots live (${s.ready.allLiveS?.toFixed(1) ?? '—'} s), opening quotes written at the Prime budget (the bench stops waiting at 200 s); ` +
-        `heap peak ${s.ready.peak.heapMb.toFixed(0)} MB at ${s.ready.peak.atS.toFixed(0)} s with ${s.ready.peak.live} books live and ${s.ready.peak.writes} writes sent`,
+        `heap peak ${s.ready.peak.heapMb.toFixed(0)} MB at ${s.ready.peak.atS.toFixed(0)} s with ${s.ready.peak.live} books live, ${s.ready.peak.writes} writes sent and ${s.ready.peak.writesInFlight} in flight (at most ${s.ready.peak.maxWritesInFlight} in flight during start-up)`,
     ),
     figure(
       'scale_rss_per_market',

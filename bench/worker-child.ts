@@ -41,18 +41,22 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
   const rssBeforeMb = mb(process.memoryUsage().rss);
   const t0 = performance.now();
   // The start-up peak sets the heap's reserved size (V8 keeps it after GC): record when it happens.
-  const peak = { heapMb: 0, atS: 0, live: 0, writes: 0 };
+  const peak = { heapMb: 0, atS: 0, live: 0, writes: 0, writesInFlight: 0, maxWritesInFlight: 0 };
   // Optional (BENCH_HEAP_SAMPLE=1): what holds the heap at the start-up peak, by allocation site.
   const heap = process.env['BENCH_HEAP_SAMPLE'] ? await startHeapSampling() : null;
   let heapAtPeak: (Hotspots & { totalMb: number }) | null = null;
   let sampling = false;
   const sampler = setInterval(() => {
+    // Order writes sent and not yet answered: what the opening holds materialised (create-slots.ts caps creates).
+    const inFlight = h?.session?.writesInFlight() ?? 0;
+    peak.maxWritesInFlight = Math.max(peak.maxWritesInFlight, inFlight);
     const used = mb(process.memoryUsage().heapUsed);
     if (used > peak.heapMb) {
       peak.heapMb = used;
       peak.atS = (performance.now() - t0) / 1000;
       peak.live = h ? h.tickers.filter((t) => h!.ws.book(t).live).length : 0;
       peak.writes = h ? h.probe.writes : 0;
+      peak.writesInFlight = inFlight;
       if (heap && !sampling && used > 1.2 * (heapAtPeak?.totalMb ?? 100)) {
         sampling = true;
         void heap.sample().then((x) => {

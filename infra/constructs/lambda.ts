@@ -16,6 +16,7 @@ import {
   LAMBDA_EXTERNAL_MODULES,
   LAMBDA_NODE_OPTIONS,
   LAMBDA_SOURCE_MAP,
+  LAMBDA_SOURCES_CONTENT,
 } from './lambda-bundling.ts';
 
 export interface HandlerProps {
@@ -75,6 +76,7 @@ export class Handler extends Construct {
         format: OutputFormat.ESM,
         minify: true,
         sourceMap: LAMBDA_SOURCE_MAP,
+        sourcesContent: LAMBDA_SOURCES_CONTENT,
         mainFields: ['module', 'main'],
         banner: LAMBDA_ESM_BANNER,
         // The SDK clients are bundled (faster cold start, pinned version); see lambda-bundling.ts.

@@ -13,6 +13,7 @@ import {
   LAMBDA_EXTERNAL_MODULES,
   LAMBDA_NODE_MAJOR,
   LAMBDA_NODE_OPTIONS,
+  LAMBDA_SOURCES_CONTENT,
 } from '../../infra/constructs/lambda-bundling.ts';
 
 describe('bench lambdas: the deployed artifact', () => {
@@ -24,6 +25,7 @@ describe('bench lambdas: the deployed artifact', () => {
       format: 'esm',
       platform: 'node',
       sourcemap: true,
+      sourcesContent: LAMBDA_SOURCES_CONTENT,
       target: `node${LAMBDA_NODE_MAJOR}`,
       banner: { js: LAMBDA_ESM_BANNER },
       external: [...LAMBDA_EXTERNAL_MODULES],
@@ -41,5 +43,6 @@ describe('bench lambdas: the deployed artifact', () => {
     expect(construct).toContain(`Runtime.NODEJS_${LAMBDA_NODE_MAJOR}_X`);
     expect(construct).toContain('NODE_OPTIONS: LAMBDA_NODE_OPTIONS');
     expect(construct).toContain('sourceMap: LAMBDA_SOURCE_MAP');
+    expect(construct).toContain('sourcesContent: LAMBDA_SOURCES_CONTENT');
   });
 });

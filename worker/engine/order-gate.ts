@@ -10,6 +10,7 @@
  */
 import type { Clock } from '../../shared/clock.ts';
 import type { Centis } from '../../shared/units.ts';
+import type { CreateSlots } from './create-slots.ts';
 import type { GatedPlan } from './order-executor.ts';
 import { exposureOf, type LedgerOrder, placed } from './order-ledger.ts';
 import type { ReconcilePlan } from './order-plan.ts';
@@ -46,6 +47,8 @@ export interface SyncReport {
   /** Writes skipped for lack of budget; retry after `retryAfterMs`. */
   deferred: number;
   retryAfterMs: number;
+  /** Creates held for a create slot (create-slots.ts): no retry timer, the game is woken when one is free. */
+  awaitingSlot?: number;
 }
 
 /** What the gate reads and marks: the order manager's parts. */
@@ -63,6 +66,8 @@ export interface GateDeps {
   nextClientOrderId(): string;
   /** The game requotes once its writes in flight settle (the executor's `wait`). */
   wait(eventTicker: string): void;
+  /** The cap on create requests in flight (create-slots.ts); none: uncapped. */
+  slots?: CreateSlots;
 }
 
 /**
@@ -164,7 +169,11 @@ export function admit(
     const wait = held ? held.untilMs - now : 1_000;
     report.retryAfterMs = Math.max(report.retryAfterMs, 1, wait);
   }
-  for (const c of held || groupId === undefined ? [] : plan.creates) {
+  // The game's create request waits for a slot (create-slots.ts): until one is free nothing is built for it.
+  const creating = !held && groupId !== undefined && plan.creates.length > 0;
+  const slot = creating && deps.slots?.tryTake(game.eventTicker) === true;
+  if (creating && deps.slots !== undefined && !slot) report.awaitingSlot = plan.creates.length;
+  for (const c of creating && (slot || deps.slots === undefined) ? plan.creates : []) {
     const d = gate(
       { ...game.risk(), orders: deps.store.gateOrders(game.tickers) },
       { kind: 'create', ticker: c.ticker, side: c.side, size: c.size, price: c.price },
@@ -182,6 +191,7 @@ export function admit(
     deps.store.add(o);
     creates.push(o);
   }
+  if (slot && creates.length === 0) deps.slots!.release(); // every create denied or deferred: none to send
   for (const o of cancels) {
     budget.force(cost('cancel'));
     deps.store.apply(o, { type: 'sent', write: 'cancel', nowMs: now });

@@ -23,6 +23,7 @@
  */
 import type { Clock } from '../../shared/clock.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
+import { CreateSlots } from './create-slots.ts';
 import type { ExposureOrder } from './exposure.ts';
 import { errText, OrderExecutor } from './order-executor.ts';
 import { admit, type GameBinding, type GateDeps, type SyncReport } from './order-gate.ts';
@@ -65,12 +66,16 @@ export interface OrderManagerDeps {
   orderGroupResetMs?: number;
   /** Called when a game's last in-flight write settles and a sync was waiting for it. */
   onSettled(eventTicker: string): void;
+  /** Create requests in flight at most (create-slots.ts; default MAX_CREATES_IN_FLIGHT). */
+  maxCreatesInFlight?: number;
 }
 
 export class OrderManager {
   private readonly store: OrderStore;
   private readonly executor: OrderExecutor;
   private readonly gate: GateDeps;
+  /** Create requests in flight, capped; waiting games are woken as `onSettled` (create-slots.ts). */
+  readonly slots: CreateSlots;
   private nextClientSeq = 1;
   private readonly boot: string;
   /** Lasting refusals back off per game and reason (refusal-backoff.ts). */
@@ -95,7 +100,9 @@ export class OrderManager {
       groups: this.groups,
     });
     this.stats = this.executor.stats;
+    this.slots = new CreateSlots(deps.clock, (g) => deps.onSettled(g), deps.maxCreatesInFlight);
     this.gate = {
+      slots: this.slots,
       ...deps,
       store: this.store,
       backoff: this.backoff,
@@ -241,6 +248,8 @@ export class OrderManager {
     report.writes =
       gated.cancels.length + gated.decreases.length + gated.amends.length + gated.creates.length;
     const sent = this.executor.send(gated, game, groupId);
+    // The create request's slot is free again once it is answered (or failed): the oldest waiting game wakes.
+    if (gated.creates.length > 0) void sent?.finally(() => this.slots.release());
     if (sent === null) return report;
     return sent.then(({ rateLimited }) => {
       if (rateLimited > 0) {
@@ -333,8 +342,9 @@ export class OrderManager {
     if (this.groups.has(eventTicker) && !this.hasInFlight(eventTicker)) void this.groups.release(eventTicker);
   }
 
-  /** Stops the order groups' reset timers (session shutdown). */
+  /** Stops the order groups' reset timers and the create slots' backstop (session shutdown). */
   dispose(): void {
     this.groups.dispose();
+    this.slots.dispose();
   }
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
 import { KalshiRateLimiter, PRIORITY } from '../../../shared/kalshi/rate-limiter.ts';
+import { SLOT_BACKSTOP_MS } from '../../../worker/engine/create-slots.ts';
 import { Inventory } from '../../../worker/engine/inventory.ts';
 import { groupLimitCentis } from '../../../worker/engine/order-groups.ts';
 import { FILL_CLOCK_SKEW_MS } from '../../../worker/engine/order-ledger.ts';
@@ -16,7 +17,11 @@ const TICKERS = ['G-A', 'G-B'];
 
 function rig(
   limit: number,
-  opts: { amend?: boolean; limiter?: (clock: ManualClock) => KalshiRateLimiter } = {},
+  opts: {
+    amend?: boolean;
+    limiter?: (clock: ManualClock) => KalshiRateLimiter;
+    maxCreatesInFlight?: number;
+  } = {},
 ) {
   const clock = new ManualClock(1_000_000);
   const ex = new FakeExchange();
@@ -35,6 +40,7 @@ function rig(
     writeCost: 10,
     cancelCost: 2,
     onSettled: (g) => settled.push(g),
+    ...(opts.maxCreatesInFlight !== undefined ? { maxCreatesInFlight: opts.maxCreatesInFlight } : {}),
   });
   ex.onEvent((e) => {
     if (e.type === 'fill') {
@@ -1021,5 +1027,155 @@ describe('OrderManager adopted order group', () => {
     // Then only on moves of a quarter or more, as for a group we created.
     await manager.sync({ ...game, orderGroupLimit: 11_000 }, FOUR(500));
     expect(ex.groupLimits).toHaveLength(1);
+  });
+});
+
+describe('OrderManager creates in flight (create-slots.ts)', () => {
+  /** Another game of the rig's shape: its own event and tickers. */
+  const other = (game: GameBinding, event: string): GameBinding => ({
+    ...game,
+    eventTicker: event,
+    tickers: [`${event}-A`, `${event}-B`],
+    risk: () => ({ ...game.risk(), tickers: [`${event}-A`, `${event}-B`] }),
+  });
+  const quotesOf = (event: string) =>
+    FOUR(500).map((d) => ({ ...d, ticker: d.ticker.replace('G-', `${event}-`) }));
+
+  it('a game finding every create slot taken builds no request, keeps its place, and is woken oldest first when one is answered', async () => {
+    const { ex, manager, game, settled } = rig(100_000, { maxCreatesInFlight: 1 });
+    const [h, k] = [other(game, 'H'), other(game, 'K')];
+    ex.hold = true;
+    const first = manager.sync(game, FOUR(500)); // takes the only slot; its answer is held
+    await drain();
+    expect(ex.created).toHaveLength(4);
+
+    // Uncapped, each would send its creates and wait on the held answer: a race with a few turns shows it.
+    const hung = () => drain().then(() => 'hung' as const);
+    const rh = await Promise.race([manager.sync(h, quotesOf('H')), hung()]);
+    const rk = await Promise.race([manager.sync(k, quotesOf('K')), hung()]);
+    expect(ex.created).toHaveLength(4); // no request built for H or K
+    if (rh === 'hung' || rk === 'hung') throw new Error('a sync waited on a create request');
+    // Held for a slot, not deferred: no retry timer of its own (thousands would replan for nothing).
+    expect(rh).toMatchObject({ writes: 0, deferred: 0, awaitingSlot: 4 });
+    expect(rk).toMatchObject({ writes: 0, deferred: 0, awaitingSlot: 4 });
+    expect(manager.ordersOf([...h.tickers, ...k.tickers])).toEqual([]); // nothing pending either
+    // K retries first (a book change): it keeps its place behind H.
+    await Promise.race([manager.sync(k, quotesOf('K')), hung()]);
+    expect(manager.slots.queued()).toBe(2);
+
+    ex.release();
+    await first;
+    expect(settled).toEqual(['H']); // the oldest waiting game, once
+    expect(manager.slots.taken()).toBe(0);
+    ex.hold = false;
+    expect(await manager.sync(h, quotesOf('H'))).toMatchObject({ writes: 4, deferred: 0 });
+    expect(settled).toEqual(['H', 'K']);
+    expect(await manager.sync(k, quotesOf('K'))).toMatchObject({ writes: 4, deferred: 0 });
+    expect(ex.created).toHaveLength(12);
+    expect(manager.slots.taken()).toBe(0);
+  });
+
+  it('a woken game that does not come to take its slot: the backstop wakes the next while slots sit free', async () => {
+    const { ex, manager, game, settled, clock } = rig(100_000, { maxCreatesInFlight: 1 });
+    const [h, k] = [other(game, 'H'), other(game, 'K')];
+    ex.hold = true;
+    const first = manager.sync(game, FOUR(500));
+    await drain();
+    const hung = () => drain().then(() => 'hung' as const);
+    await Promise.race([manager.sync(h, quotesOf('H')), hung()]);
+    await Promise.race([manager.sync(k, quotesOf('K')), hung()]);
+    ex.release();
+    await first;
+    expect(settled).toEqual(['H']); // H is woken and (say) wants no create any more: it never syncs
+    clock.advance(SLOT_BACKSTOP_MS - 1);
+    expect(settled).toEqual(['H']);
+    clock.advance(1);
+    expect(settled).toEqual(['H', 'K']);
+    expect(manager.slots.queued()).toBe(0);
+    ex.hold = false;
+    expect(await manager.sync(k, quotesOf('K'))).toMatchObject({ writes: 4 });
+    manager.dispose();
+  });
+
+  it('cancels, amends and decreases never wait for a create slot', async () => {
+    const { ex, manager, game } = rig(100_000, { maxCreatesInFlight: 1 });
+    const h = other(game, 'H');
+    await manager.sync(game, FOUR(500));
+    ex.hold = true;
+    const taken = manager.sync(h, quotesOf('H')); // H's creates hold the slot
+    await drain();
+    const calls = ex.calls.length;
+    // G reprices one side, shrinks another and drops a third while the slot is taken.
+    const r = manager.sync(game, [
+      q('G-A', 'bid', 41, 500),
+      q('G-A', 'ask', 45, 200),
+      q('G-B', 'bid', 55, 500),
+    ]);
+    await drain();
+    expect(ex.calls.slice(calls).sort()).toEqual([
+      expect.stringMatching(/^amend /),
+      expect.stringMatching(/^cancel/),
+      expect.stringMatching(/^decrease /),
+    ]);
+    ex.release();
+    expect(await r).toMatchObject({ writes: 3, deferred: 0 });
+    await taken;
+  });
+
+  it('a slot taken by a game whose creates are all deferred or denied is given back at once', async () => {
+    const { ex, manager, game } = rig(100_000, {
+      maxCreatesInFlight: 1,
+      limiter: (clock) =>
+        new KalshiRateLimiter(clock, {
+          read: { refillPerSec: 100, capacity: 100 },
+          write: { refillPerSec: 1, capacity: 5 },
+        }),
+    });
+    // The budget (5 tokens, creates cost 10) pays for no create: the game's request is never built.
+    const r = await manager.sync(game, FOUR(500));
+    expect(r).toMatchObject({ writes: 0, deferred: 4 });
+    expect(ex.created).toHaveLength(0);
+    expect(manager.slots.taken()).toBe(0);
+  });
+
+  it('property: under any interleaving of syncs and answers, create requests in flight never exceed the cap and no game waits once slots are free', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.oneof(fc.constantFrom('G', 'H', 'K', 'L'), fc.constant('answer')), { maxLength: 30 }),
+        async (cap, steps) => {
+          const { ex, manager, game, settled, clock } = rig(100_000, { maxCreatesInFlight: cap });
+          const games = new Map([['G', game], ...['H', 'K', 'L'].map((e) => [e, other(game, e)] as const)]);
+          ex.hold = true;
+          const pending: Promise<unknown>[] = [];
+          let maxSeen = 0;
+          for (const st of steps) {
+            if (st === 'answer') ex.release(1);
+            else pending.push(manager.sync(games.get(st)!, st === 'G' ? FOUR(500) : quotesOf(st)));
+            await drain();
+            // Every held answer is a create request on the wire (nothing else is written here).
+            maxSeen = Math.max(maxSeen, manager.slots.taken(), ex.held.length);
+          }
+          expect(maxSeen).toBeLessThanOrEqual(cap);
+          // Answer everything, and requote whoever was woken, until nothing is held or waits.
+          ex.hold = false;
+          for (let i = 0; i < 10 && (ex.held.length > 0 || manager.slots.queued() > 0); i++) {
+            ex.release();
+            clock.advance(SLOT_BACKSTOP_MS); // a woken game that wanted nothing hands its turn on
+            await Promise.all(pending);
+            for (const g of settled.splice(0)) {
+              const b = games.get(g);
+              if (b) pending.push(manager.sync(b, g === 'G' ? FOUR(500) : quotesOf(g)));
+            }
+            await drain();
+          }
+          await Promise.all(pending);
+          expect(manager.slots.taken()).toBe(0);
+          expect(manager.slots.queued()).toBe(0);
+          manager.dispose();
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * The scale bench's worker process, built and launched the way production
+ * builds and launches the trading worker: the esbuild flags of
+ * worker/Dockerfile's `RUN esbuild worker/main.ts …` and the Node flags of
+ * its `CMD`, read from the Dockerfile itself so the two cannot drift. Under
+ * tsx the same process carried the loader, its transformed sources and
+ * `__name` wrappers: ≈ 16 MB more resident before start than the bundle,
+ * none of which production runs (issue #16: measure what production runs).
+ * Only `--expose-gc` is added, for the `global.gc()` before the reading.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface WorkerLaunch {
+  /** esbuild CLI flags of the image's bundle step (entry and --outfile left out). */
+  esbuildArgs: string[];
+  /** Node flags of the image's CMD (before the script). */
+  nodeArgs: string[];
+}
+
+/** Splits a shell word list: double-quoted words keep their spaces, the quotes go. */
+function words(line: string): string[] {
+  const out: string[] = [];
+  for (const m of line.matchAll(/(?:[^\s"]+|"[^"]*")+/g)) out.push(m[0].replace(/"/g, ''));
+  return out;
+}
+
+/** The worker's build and launch flags, from the text of worker/Dockerfile. */
+export function workerLaunchOf(dockerfile: string): WorkerLaunch {
+  const lines = dockerfile.split('\n');
+  const start = lines.findIndex((l) => /^RUN esbuild worker\/main\.ts\b/.test(l));
+  if (start < 0) throw new Error('worker/Dockerfile: no `RUN esbuild worker/main.ts` step');
+  let run = '';
+  for (let i = start; i < lines.length; i++) {
+    const l = lines[i]!.trimEnd();
+    run += ` ${l.replace(/\\$/, '')}`;
+    if (!l.endsWith('\\')) break;
+  }
+  const esbuildArgs = words(run)
+    .slice(3) // RUN esbuild worker/main.ts
+    .filter((w) => !w.startsWith('--outfile='));
+  const cmd = /^CMD\s+(\[.*\])\s*$/m.exec(dockerfile);
+  if (!cmd) throw new Error('worker/Dockerfile: no exec-form CMD');
+  const argv = JSON.parse(cmd[1]!) as string[];
+  if (argv[0] !== 'node') throw new Error(`worker/Dockerfile: CMD runs ${argv[0]}, not node`);
+  return { esbuildArgs, nodeArgs: argv.slice(1, -1) };
+}
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** Bundles bench/worker-child.ts as the image bundles the worker; returns the bundle's path and Node flags. */
+export function bundleWorkerChild(): { file: string; nodeArgs: string[] } {
+  const launch = workerLaunchOf(readFileSync(join(ROOT, 'worker', 'Dockerfile'), 'utf8'));
+  const dir = join(ROOT, 'node_modules', '.cache', 'kalshi-mm-bench-worker');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'worker-child.mjs');
+  execFileSync(
+    join(ROOT, 'node_modules', '.bin', 'esbuild'),
+    [
+      join(ROOT, 'bench', 'worker-child.ts'),
+      ...launch.esbuildArgs,
+      `--outfile=${file}`,
+      '--log-level=warning',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return { file, nodeArgs: launch.nodeArgs };
+}
