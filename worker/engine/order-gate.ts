@@ -173,23 +173,30 @@ export function admit(
   const creating = !held && groupId !== undefined && plan.creates.length > 0;
   const slot = creating && deps.slots?.tryTake(game.eventTicker) === true;
   if (creating && deps.slots !== undefined && !slot) report.awaitingSlot = plan.creates.length;
-  for (const c of creating && (slot || deps.slots === undefined) ? plan.creates : []) {
-    const d = gate(
-      { ...game.risk(), orders: deps.store.gateOrders(game.tickers) },
-      { kind: 'create', ticker: c.ticker, side: c.side, size: c.size, price: c.price },
-    );
-    if (!d.allow) {
-      report.denials.push({ ticker: c.ticker, side: c.side, reason: d.reason, detail: d.detail });
-      continue;
+  try {
+    for (const c of creating && (slot || deps.slots === undefined) ? plan.creates : []) {
+      const d = gate(
+        { ...game.risk(), orders: deps.store.gateOrders(game.tickers) },
+        { kind: 'create', ticker: c.ticker, side: c.side, size: c.size, price: c.price },
+      );
+      if (!d.allow) {
+        report.denials.push({ ticker: c.ticker, side: c.side, reason: d.reason, detail: d.detail });
+        continue;
+      }
+      if (!budget.tryTake(cost('create'))) {
+        report.deferred++;
+        continue;
+      }
+      const clientId = deps.nextClientOrderId();
+      const o = placed(deps.store.newKey(), game.eventTicker, clientId, { ...c, size: d.size }, now);
+      deps.store.add(o);
+      creates.push(o);
     }
-    if (!budget.tryTake(cost('create'))) {
-      report.deferred++;
-      continue;
-    }
-    const clientId = deps.nextClientOrderId();
-    const o = placed(deps.store.newKey(), game.eventTicker, clientId, { ...c, size: d.size }, now);
-    deps.store.add(o);
-    creates.push(o);
+  } catch (err) {
+    // A throw in the loop (a gate's RangeError, the store) must not keep the slot: the cap is shared by
+    // every game, so 64 such requotes would stop all creates until a restart.
+    if (slot) deps.slots!.release();
+    throw err;
   }
   if (slot && creates.length === 0) deps.slots!.release(); // every create denied or deferred: none to send
   for (const o of cancels) {
