@@ -70,21 +70,33 @@ function normalMassAt(d: IntegerNormal, k: number): number {
   return normalCdf((k + 0.5 - d.mean) / d.sd) - normalCdf((k - 0.5 - d.mean) / d.sd);
 }
 
-/** Σ (w − 1)·n(±at) over the keys: what the key weights add to the normal's total mass of 1. */
-function keyExcess(d: IntegerNormal, keys: readonly KeyWeight[], from: number): number {
-  let s = 0;
+/**
+ * What the key weights add to the normal's mass: Σ (w − 1)·n(±at) over all
+ * keys (`all`, the normaliser is 1 + all) and over those at or above `from`.
+ */
+function keyExcess(
+  d: IntegerNormal,
+  keys: readonly KeyWeight[],
+  from: number,
+): { all: number; above: number } {
+  let all = 0;
+  let above = 0;
   for (const { at, weight } of keys) {
-    if (at >= from) s += (weight - 1) * normalMassAt(d, at);
-    if (-at >= from) s += (weight - 1) * normalMassAt(d, -at);
+    const up = (weight - 1) * normalMassAt(d, at);
+    const down = (weight - 1) * normalMassAt(d, -at);
+    all += up + down;
+    if (at >= from) above += up;
+    if (-at >= from) above += down;
   }
-  return s;
+  return { all, above };
 }
 
 /** Unconditioned P(X ≥ k) for integer k. */
 function atLeast(d: IntegerNormal, k: number): number {
   const tail = 1 - normalCdf((k - 0.5 - d.mean) / d.sd);
   if (!d.keys?.length) return tail;
-  return (tail + keyExcess(d, d.keys, k)) / (1 + keyExcess(d, d.keys, Number.NEGATIVE_INFINITY));
+  const e = keyExcess(d, d.keys, k);
+  return (tail + e.above) / (1 + e.all);
 }
 
 /** Unconditioned P(X = k). */
@@ -92,7 +104,7 @@ function massAt(d: IntegerNormal, k: number): number {
   const n = normalMassAt(d, k);
   if (!d.keys?.length) return n;
   const key = d.keys.find((w) => w.at === Math.abs(k));
-  return (n * (key ? key.weight : 1)) / (1 + keyExcess(d, d.keys, Number.NEGATIVE_INFINITY));
+  return (n * (key ? key.weight : 1)) / (1 + keyExcess(d, d.keys, Number.POSITIVE_INFINITY).all);
 }
 
 /** P(X = k) under the model (0 at k = 0 when noTies). */
