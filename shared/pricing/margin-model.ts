@@ -14,13 +14,26 @@
  * lines plus a weak pull towards the prior. Total fit: μ and σ both by
  * weighted least squares (no moneyline to anchor it). A fit that misses the
  * lines is refused with a reason rather than priced.
+ *
+ * Key numbers (football, key-margin.ts): the integer normal's mass at |X| = k
+ * may be multiplied by a weight w_k (then renormalised), so a margin piles up
+ * on 3, 7, 10 … as field goals and touchdowns make it. Without `keys` the
+ * model is the plain integer normal.
  */
+
+/** A key number's weight: P(X = ±at) ∝ the normal's mass there × weight. */
+export interface KeyWeight {
+  at: number;
+  weight: number;
+}
 
 export interface IntegerNormal {
   mean: number;
   sd: number;
   /** condition on X ≠ 0 (a margin in a sport where overtime breaks ties) */
   noTies: boolean;
+  /** key-number weights on |X| (positive integers, each once); absent: the plain integer normal */
+  keys?: readonly KeyWeight[];
 }
 
 /** erfc with relative error < 1.2e-7 (Numerical Recipes' Chebyshev fit). */
@@ -52,14 +65,46 @@ export function normalCdf(x: number): number {
   return 0.5 * erfc(-x / Math.SQRT2);
 }
 
+/** The plain integer normal's P(X = k). */
+function normalMassAt(d: IntegerNormal, k: number): number {
+  return normalCdf((k + 0.5 - d.mean) / d.sd) - normalCdf((k - 0.5 - d.mean) / d.sd);
+}
+
+/**
+ * What the key weights add to the normal's mass: Σ (w − 1)·n(±at) over all
+ * keys (`all`, the normaliser is 1 + all) and over those at or above `from`.
+ */
+function keyExcess(
+  d: IntegerNormal,
+  keys: readonly KeyWeight[],
+  from: number,
+): { all: number; above: number } {
+  let all = 0;
+  let above = 0;
+  for (const { at, weight } of keys) {
+    const up = (weight - 1) * normalMassAt(d, at);
+    const down = (weight - 1) * normalMassAt(d, -at);
+    all += up + down;
+    if (at >= from) above += up;
+    if (-at >= from) above += down;
+  }
+  return { all, above };
+}
+
 /** Unconditioned P(X ≥ k) for integer k. */
 function atLeast(d: IntegerNormal, k: number): number {
-  return 1 - normalCdf((k - 0.5 - d.mean) / d.sd);
+  const tail = 1 - normalCdf((k - 0.5 - d.mean) / d.sd);
+  if (!d.keys?.length) return tail;
+  const e = keyExcess(d, d.keys, k);
+  return (tail + e.above) / (1 + e.all);
 }
 
 /** Unconditioned P(X = k). */
 function massAt(d: IntegerNormal, k: number): number {
-  return normalCdf((k + 0.5 - d.mean) / d.sd) - normalCdf((k - 0.5 - d.mean) / d.sd);
+  const n = normalMassAt(d, k);
+  if (!d.keys?.length) return n;
+  const key = d.keys.find((w) => w.at === Math.abs(k));
+  return (n * (key ? key.weight : 1)) / (1 + keyExcess(d, d.keys, Number.POSITIVE_INFINITY).all);
 }
 
 /** P(X = k) under the model (0 at k = 0 when noTies). */
@@ -94,13 +139,21 @@ export function lineProbability(d: IntegerNormal, strike: number): number {
   return push >= 1 ? 0.5 : over / (1 - push);
 }
 
-/** The mean that puts P(X > 0) at p for this σ (bisection; P(X > 0) increases with μ). */
-export function meanForWinProbability(p: number, sd: number, noTies: boolean): number {
+/**
+ * The mean that puts P(X > 0) at p for this σ (bisection; P(X > 0) increases
+ * with μ, with or without key weights: each is a fixed tilt of a shifted normal).
+ */
+export function meanForWinProbability(
+  p: number,
+  sd: number,
+  noTies: boolean,
+  keys?: readonly KeyWeight[],
+): number {
   let lo = -12 * sd;
   let hi = 12 * sd;
   for (let i = 0; i < 100; i++) {
     const mid = (lo + hi) / 2;
-    if (probabilityOver({ mean: mid, sd, noTies }, 0) < p) lo = mid;
+    if (probabilityOver({ mean: mid, sd, noTies, ...(keys ? { keys } : {}) }, 0) < p) lo = mid;
     else hi = mid;
     if (hi - lo < 1e-9) break;
   }
@@ -218,7 +271,11 @@ export function diagnose(d: IntegerNormal, lines: readonly FitLine[]): FitDiagno
   };
 }
 
-function weightedSquaredError(d: IntegerNormal, lines: readonly FitLine[], totalWeight: number): number {
+export function weightedSquaredError(
+  d: IntegerNormal,
+  lines: readonly FitLine[],
+  totalWeight: number,
+): number {
   let s = 0;
   for (const l of lines) {
     const e = lineProbability(d, l.strike) - l.probability;
@@ -228,7 +285,7 @@ function weightedSquaredError(d: IntegerNormal, lines: readonly FitLine[], total
 }
 
 /** Minimum of a function on [lo, hi]: a coarse grid (against local minima) then golden section. */
-function minimise(
+export function minimise(
   f: (x: number) => number,
   lo: number,
   hi: number,
@@ -272,7 +329,7 @@ function minimise(
   return f(x) <= bestV ? x : best;
 }
 
-function validLines(lines: readonly FitLine[]): string | null {
+export function validLines(lines: readonly FitLine[]): string | null {
   for (const l of lines) {
     if (!Number.isFinite(l.strike)) return `${l.book} ${l.marketKey}: strike ${l.strike}`;
     if (!(l.probability > 0 && l.probability < 1))
@@ -283,7 +340,7 @@ function validLines(lines: readonly FitLine[]): string | null {
   return null;
 }
 
-function judge(
+export function judge(
   distribution: IntegerNormal,
   lines: readonly FitLine[],
   config: FitConfig,

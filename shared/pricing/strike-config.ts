@@ -54,8 +54,21 @@ export const StrikeTheoConfigSchema = z.object({
   }),
   /** extra edge (probability) per key number crossed */
   keyNumberEdge: z.number().nonnegative().default(0.02),
-  /** more key numbers than this between a strike and its nearest line: no theo for the strike */
+  /** a margin without key masses (no `keyMargins` entry for its sport): more key numbers than this between a strike and its nearest line, no theo for the strike */
   maxKeyNumbersCrossed: z.number().int().nonnegative().default(0),
+  /**
+   * Sports whose margin is the key-number model (key-margin.ts: the historical
+   * NFL key weights at prior strength κ, fitted to the spread lines): it prices
+   * strikes across key numbers. NCAAF at half strength (its margins pile up on
+   * the same numbers, less: wider spreads, more two-point tries).
+   */
+  keyMargins: z
+    .record(z.string(), z.object({ strength: z.number().min(0).max(2) }))
+    .default({ americanfootball_nfl: { strength: 1 }, americanfootball_ncaaf: { strength: 0.5 } }),
+  /** κ is searched in [0, maxKeyStrength] */
+  maxKeyStrength: z.number().min(0).max(4).default(2),
+  /** weight of (κ − prior)² against the mean squared probability error (1e-4: moving κ by 1 costs as much as a 1¢ RMS miss) */
+  keyStrengthPrior: z.number().nonnegative().default(0.0001),
   /** price a strike from the books' consensus where they quote it, the model only between and beyond (anchored-curve.ts) */
   anchorToBooks: z.boolean().default(true),
   /** a poor model fit is overruled when the books quote at least 5 strikes no further apart than this many σ and their consensus reproduces every line within vig */

@@ -7,12 +7,18 @@
  */
 import * as z from 'zod';
 import { LINE_MARKET_KEYS } from '../odds/lines.ts';
+import type { IntegerNormal } from './margin-model.ts';
 import type { GameStrikeTheo, KindResult, PricedStrikeGame } from './strike-theo.ts';
 
 const normalSchema = z.object({
   mean: z.number().finite(),
   sd: z.number().positive().finite(),
   noTies: z.boolean(),
+  /** key-number weights (key-margin.ts); absent: the plain integer normal */
+  keys: z
+    .array(z.object({ at: z.number().int().positive(), weight: z.number().positive().finite() }))
+    .max(40)
+    .optional(),
 });
 
 const curveSchema = z.object({
@@ -77,6 +83,16 @@ export const strikeTheoRecordSchema = z.object({
 });
 export type StrikeTheoRecord = z.infer<typeof strikeTheoRecordSchema>;
 
+/** A distribution as stored: its own copy, key weights included. */
+function storedModel(d: IntegerNormal): z.infer<typeof normalSchema> {
+  return {
+    mean: d.mean,
+    sd: d.sd,
+    noTies: d.noTies,
+    ...(d.keys ? { keys: d.keys.map((k) => ({ at: k.at, weight: k.weight })) } : {}),
+  };
+}
+
 function storedFit(
   fit: KindResult,
   curve: GameStrikeTheo['marginCurve'],
@@ -85,8 +101,8 @@ function storedFit(
   if (!fit.ok) return { ok: false, reason: fit.reason, detail: fit.detail.slice(0, 500) };
   return {
     ok: true,
-    distribution: { ...fit.distribution },
-    curve: curve ? { model: { ...curve.model }, knots: curve.knots.map((k) => ({ ...k })) } : null,
+    distribution: storedModel(fit.distribution),
+    curve: curve ? { model: storedModel(curve.model), knots: curve.knots.map((k) => ({ ...k })) } : null,
     shapeOverruled: overruled,
   };
 }

@@ -37,8 +37,18 @@ function fitSummary(fit: KindResult) {
     };
   }
   const d = fit.diagnostics;
+  const keys = fit.distribution.keys;
+  // The key-number margin (key-margin.ts) says its strength κ and whether the lines fitted it.
+  const strength = 'keyStrength' in fit ? (fit.keyStrength as { value: number; source: string }) : undefined;
   return {
     status: 'fitted' as const,
+    model: keys?.length ? ('key-numbers' as const) : ('normal' as const),
+    ...(keys?.length
+      ? {
+          keyWeights: Object.fromEntries(keys.map((k) => [k.at, Math.round(k.weight * 1000) / 1000])),
+          ...(strength ? { keyStrength: strength.value, keyStrengthSource: strength.source } : {}),
+        }
+      : {}),
     mean: fit.distribution.mean,
     sd: fit.distribution.sd,
     sdSource: fit.sdSource,
@@ -77,6 +87,7 @@ function strikeRows(game: GameStrikeTheo, kind: 'spread' | 'total', config: Stri
       wideEdge: t.wideEdge,
       extraEdgeCents: t.extraEdge * 100,
       distanceSd: t.distanceSd,
+      keyNumbersCrossed: t.keyNumbersCrossed,
       fittedFrom: t.fittedFrom.map((r) => `${r.book} ${r.marketKey} ${r.strike}`),
     };
   });

@@ -30,6 +30,7 @@ import {
   curveUnder,
   knotOfLine,
 } from './anchored-curve.ts';
+import { fitKeyMargin, NFL_KEY_WEIGHTS } from './key-margin.ts';
 import {
   type FitConfig,
   type FitLine,
@@ -370,14 +371,29 @@ export function computeGameStrikeTheo(
             detail: 'no usable spread line from any book (a prior σ alone does not price a strike)',
             diagnostics: null,
           }
-        : offConsensus('spread', (lines) =>
-            fitMargin({
+        : offConsensus('spread', (lines) => {
+            const common = {
               winProbability: winnerProbability,
               noTies: shape.noTies,
               lines,
               config: fitConfig(strikeConfig, shape.marginSd),
-            }),
-          );
+            };
+            // Football: the key-number margin (key-margin.ts), else the plain integer normal.
+            const keyed = Object.hasOwn(strikeConfig.keyMargins, event.sport_key)
+              ? strikeConfig.keyMargins[event.sport_key]!
+              : undefined;
+            return keyed
+              ? fitKeyMargin({
+                  ...common,
+                  keys: {
+                    base: NFL_KEY_WEIGHTS,
+                    strength: keyed.strength,
+                    maxStrength: strikeConfig.maxKeyStrength,
+                    strengthPrior: strikeConfig.keyStrengthPrior,
+                  },
+                })
+              : fitMargin(common);
+          });
   let total: KindResult = offConsensus('total', (lines) =>
     fitTotal({ lines, config: fitConfig(strikeConfig, shape.totalSd) }),
   );
@@ -525,7 +541,9 @@ export function strikeTheo(
         .filter((k) => (query.direction === 'over' ? lo < k && k <= hi : lo <= k && k < hi))
         .sort((a, b) => a - b)
     : [];
-  if (keyNumbersCrossed.length > config.maxKeyNumbersCrossed) {
+  // A margin with key masses (key-margin.ts) prices across them, wider; a
+  // plain normal (no key model for the sport, or a fit stored before it) cannot.
+  if (!d.keys?.length && keyNumbersCrossed.length > config.maxKeyNumbersCrossed) {
     return {
       ok: false,
       query,

@@ -33,8 +33,8 @@ describe('the shipped ladder scenarios: every strike mapped, priced or refused w
   it.each([
     // NBA: every strike priced
     { name: 'nba-ladders-night', sportKey: 'basketball_nba', minPriced: 1 },
-    // NFL: a strike across a key number from every book line is refused (across-key-numbers), by design
-    { name: 'nfl-sunday-ladders', sportKey: 'americanfootball_nfl', minPriced: 0.5 },
+    // NFL: every strike priced too — those across a key number from every book line by the key-number margin
+    { name: 'nfl-sunday-ladders', sportKey: 'americanfootball_nfl', minPriced: 1 },
   ])('$name: maps every strike and prices it or says why not', async ({ name, sportKey, minPriced }) => {
     const input = JSON.parse(
       readFileSync(new URL(`../../sim/scenarios/${name}.json`, import.meta.url), 'utf8'),

@@ -8,7 +8,11 @@
  *
  * Each mapped strike's ticker is registered on its game (`gameOfTicker`): the
  * feed tracks it and the requote loop quotes it (ladder-quotes.ts) under the
- * game's status, gated on the game's payoff.
+ * game's status, gated on the game's payoff. Once the game has ended (closed
+ * by the listing or lifecycle, or past its stop), its ladders are not listed
+ * again and each strike ticker leaves `gameOfTicker` (and so the feed's
+ * tracked set and the reconciler's) as soon as no order of ours rests on it
+ * and no position is held in it: a settled ladder is not tracked for ever.
  */
 import type { SportConfig } from '../../shared/config/engine-config.ts';
 import { LadderMetric } from '../../shared/metrics/names.ts';
@@ -18,17 +22,51 @@ import type { ListedEvent } from './ports.ts';
 import type { SessionCore } from './session-core.ts';
 
 export class LadderRegistry {
+  /** Strike tickers registered on `gameOfTicker`, by game: released when the game has ended. */
+  private readonly strikesOf = new Map<string, Set<string>>();
+
   constructor(private readonly core: SessionCore) {}
+
+  /** Closed, or past its stop: quoting is over for good and its ladders are not listed again. */
+  private ended(g: GameState): boolean {
+    return g.closed || (g.stopAtMs !== null && this.core.ports.clock.now() >= g.stopAtMs);
+  }
+
+  /**
+   * An ended game's strike tickers leave `gameOfTicker` once nothing of ours is
+   * left on them (an order resting or in flight, or a position before its
+   * settlement is reconciled): until then a fill or position there is still the game's.
+   */
+  releaseEnded(): number {
+    let released = 0;
+    for (const [eventTicker, tickers] of this.strikesOf) {
+      const g = this.core.games.get(eventTicker);
+      if (g && !this.ended(g)) continue;
+      for (const t of tickers) {
+        if (this.core.manager.ordersOf([t]).length > 0 || this.core.inventory.position(t) !== 0) continue;
+        if (this.core.gameOfTicker.get(t) === eventTicker) this.core.gameOfTicker.delete(t);
+        tickers.delete(t);
+        released++;
+      }
+      if (tickers.size === 0) {
+        this.strikesOf.delete(eventTicker);
+        if (g) delete g.ladder;
+      }
+    }
+    return released;
+  }
 
   /** Lists the sport's ladder series and attaches each game's ladders; true when a listing failed. */
   async discover(sport: string, cfg: SportConfig): Promise<boolean> {
     const { ports } = this.core;
     if (!ports.strikeTheos) return false;
+    this.releaseEnded();
     const sportKeyOf = (g: GameState) => g.game.oddsSportKey ?? cfg.oddsSportKey;
     const only = ports.strikeTheos.sports;
     const games = [...this.core.games.values()].filter(
       (g) =>
         g.sport === sport &&
+        !this.ended(g) &&
         g.game.homeTeam !== undefined &&
         g.game.awayTeam !== undefined &&
         (only === undefined || only.includes(sportKeyOf(g))),
@@ -86,7 +124,12 @@ export class LadderRegistry {
       // Its strikes are the game's markets from here on: the feed tracks them (the caller's track), a fill or
       // a position on one is the game's (fill intake, reconciler), not an untracked market's.
       for (const m of ladders.mapped)
-        if (!this.core.gameOfTicker.has(m.ticker)) this.core.gameOfTicker.set(m.ticker, g.game.eventTicker);
+        if (!this.core.gameOfTicker.has(m.ticker)) {
+          this.core.gameOfTicker.set(m.ticker, g.game.eventTicker);
+          const own = this.strikesOf.get(g.game.eventTicker) ?? new Set<string>();
+          own.add(m.ticker);
+          this.strikesOf.set(g.game.eventTicker, own);
+        }
       mapped += ladders.mapped.length;
       unmapped += ladders.unmapped.length;
     }

@@ -10,6 +10,8 @@ interface Row {
   query: { threshold: number };
   probability?: number;
   wideEdge?: boolean;
+  extraEdgeCents?: number;
+  keyNumbersCrossed?: number[];
   fittedFrom?: string[];
   status?: string;
   reason?: string;
@@ -19,7 +21,15 @@ interface Doc {
     id: string;
     strikes?: {
       winnerError: number | null;
-      margin: { status: string; reason?: string; withinVig?: number; lines?: number };
+      margin: {
+        status: string;
+        reason?: string;
+        withinVig?: number;
+        lines?: number;
+        model?: string;
+        keyWeights?: Record<string, number>;
+        keyStrength?: number;
+      };
       total: { status: string; reason?: string };
       droppedLines: { book: string; reason: string }[];
       spreads: Row[];
@@ -66,6 +76,25 @@ describe('npm run theo on saved h2h,spreads,totals responses', () => {
     const home = s.spreads.filter((r) => r.market.startsWith('Boston'));
     for (let i = 1; i < home.length; i++)
       expect(home[i]!.probability!).toBeLessThan(home[i - 1]!.probability!);
+  });
+
+  it('NFL: the key-number margin prices a strike across a key number from every line, wider, and says which', () => {
+    const doc = run('americanfootball_nfl_odds_h2h_spreads_totals_american.json');
+    for (const e of doc.events) {
+      const s = e.strikes!;
+      expect(s.winnerError!).toBeLessThan(0.005);
+      expect(s.margin).toMatchObject({ status: 'fitted', model: 'key-numbers', withinVig: s.margin.lines });
+      expect(Object.keys(s.margin.keyWeights!)).toEqual(['3', '4', '6', '7', '10', '14']);
+      expect(s.margin.keyStrength).toBe(1); // one spread strike: κ stays the prior
+      // no strike refused: those across 3, 7, 10 or 14 from the main line are priced wider
+      expect(s.spreads.every((r) => r.status === undefined && r.probability! > 0)).toBe(true);
+      const across = s.spreads.filter((r) => r.keyNumbersCrossed!.length > 0);
+      expect(across.length).toBeGreaterThan(0);
+      for (const r of across) {
+        expect(r.wideEdge).toBe(true);
+        expect(r.extraEdgeCents!).toBeGreaterThanOrEqual(2);
+      }
+    }
   });
 
   it('prints refusals with their reasons', () => {

@@ -194,22 +194,66 @@ describe('NFL key numbers', () => {
   );
   const kc = computeGameStrikeTheo(events[0]!, { asOf, oddsFormat: 'american' });
 
-  it('a strike across a key number from its nearest line gets no theo (the normal cannot price across it)', () => {
+  it('the key-number margin prices a strike across a key number, wider, and says which', () => {
     // KC's lines: the moneyline (0) and the main spread at 3; 7.5 lies across 7 from 3
+    if (!kc.margin.ok) throw new Error(kc.margin.detail);
+    expect(kc.margin.distribution.keys?.map((k) => k.at)).toEqual([3, 4, 6, 7, 10, 14]);
     const t = strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 7.5 });
-    expect(t).toMatchObject({ ok: false, reason: 'across-key-numbers' });
-    if (!t.ok) expect(t.detail).toMatch(/key numbers 7 /);
-    // 2.5 against the integer line 3: the line does not pin P(margin = 3)
-    expect(strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 2.5 })).toMatchObject({
-      ok: false,
-    });
+    if (!t.ok) throw new Error(t.detail);
+    expect(t.keyNumbersCrossed).toEqual([7]);
+    expect(t.wideEdge).toBe(true);
+    expect(t.extraEdge).toBeGreaterThanOrEqual(0.02);
+    // 2.5 against the integer line 3: the model's push at 3 converts it
+    expect(strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 2.5 }).ok).toBe(true);
     // 3.5 against the line at 3 crosses nothing
-    expect(strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 3.5 }).ok).toBe(true);
+    const near = strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 3.5 });
+    expect(near.ok && near.keyNumbersCrossed).toEqual([]);
   });
 
-  it('allowed one key number by config, the strike is priced with a wider edge and says which', () => {
-    const config = StrikeTheoConfigSchema.parse({ maxKeyNumbersCrossed: 1 });
-    const t = strikeTheo(kc, { kind: 'spread', direction: 'over', threshold: 7.5 }, config);
+  it('the key model piles mass on 3 and 7 where the normal spreads it evenly', () => {
+    const plain = computeGameStrikeTheo(
+      events[0]!,
+      { asOf, oddsFormat: 'american' },
+      StrikeTheoConfigSchema.parse({ keyMargins: {}, anchorToBooks: false }),
+    );
+    const keyed = computeGameStrikeTheo(
+      events[0]!,
+      { asOf, oddsFormat: 'american' },
+      StrikeTheoConfigSchema.parse({ anchorToBooks: false }),
+    );
+    if (!plain.margin.ok || !keyed.margin.ok) throw new Error('refused');
+    const at = (d: typeof plain.margin.distribution, k: number) =>
+      probabilityOver(d, k - 0.5) - probabilityOver(d, k + 0.5);
+    for (const k of [3, 7, -3, -7])
+      expect(at(keyed.margin.distribution, k)).toBeGreaterThan(at(plain.margin.distribution, k) * 1.5);
+    expect(at(keyed.margin.distribution, 5)).toBeLessThan(at(plain.margin.distribution, 5));
+  });
+
+  it('across-key-numbers stays a refusal where the model cannot speak: a margin without key masses', () => {
+    // (a) the sport has key numbers but no key model configured: the fit is the plain normal
+    const plain = computeGameStrikeTheo(
+      events[0]!,
+      { asOf, oddsFormat: 'american' },
+      StrikeTheoConfigSchema.parse({ keyMargins: {} }),
+    );
+    const t = strikeTheo(plain, { kind: 'spread', direction: 'over', threshold: 7.5 });
+    expect(t).toMatchObject({ ok: false, reason: 'across-key-numbers' });
+    if (!t.ok) expect(t.detail).toMatch(/key numbers 7 /);
+    expect(strikeTheo(plain, { kind: 'spread', direction: 'over', threshold: 2.5 }).ok).toBe(false);
+    // (b) a fit stored before the key model (no `keys` on its distribution) is read the same way
+    if (!kc.margin.ok) throw new Error(kc.margin.detail);
+    const { keys: _dropped, ...normal } = kc.margin.distribution;
+    const old = { ...kc, margin: { ...kc.margin, distribution: normal }, marginCurve: null };
+    expect(strikeTheo(old, { kind: 'spread', direction: 'over', threshold: 7.5 })).toMatchObject({
+      ok: false,
+      reason: 'across-key-numbers',
+    });
+  });
+
+  it('without a key model, allowed one key number by config, the strike is priced with a wider edge and says which', () => {
+    const config = StrikeTheoConfigSchema.parse({ maxKeyNumbersCrossed: 1, keyMargins: {} });
+    const plain = computeGameStrikeTheo(events[0]!, { asOf, oddsFormat: 'american' }, config);
+    const t = strikeTheo(plain, { kind: 'spread', direction: 'over', threshold: 7.5 }, config);
     if (!t.ok) throw new Error(t.detail);
     expect(t.keyNumbersCrossed).toEqual([7]);
     expect(t.wideEdge).toBe(true);

@@ -60,6 +60,29 @@ describe('StrikeTheoStore: a game margin/total fit beside its winner theo', () =
     expect(many.get(alternates.id)!.asOf).toBe(AS_OF + events.length);
   });
 
+  it('keeps an NFL fit’s key-number weights: a strike across a key number is priced from the record as from the fit', async () => {
+    const nfl = (read('americanfootball_nfl_odds_h2h_spreads_totals_american.json') as unknown[]).map((e) =>
+      EventOddsSchema.parse(e),
+    );
+    for (const event of nfl) {
+      const game = computeGameStrikeTheo(event, { asOf: AS_OF, oddsFormat: 'american' });
+      if (!game.margin.ok) throw new Error(game.margin.detail);
+      expect(game.margin.distribution.keys?.length).toBeGreaterThan(0);
+      const record = strikeTheoRecordFromGame(game, {
+        commenceTime: Date.parse(event.commence_time as string),
+        asOf: AS_OF,
+        source: 'poll',
+      });
+      await store.put(record);
+      const rebuilt = pricedGameFromRecord((await store.get(event.id))!);
+      for (const q of queries().filter((x) => x.kind === 'spread')) {
+        const t = strikeTheo(rebuilt, q);
+        expect(t).toEqual(strikeTheo(game, q));
+        expect(t.ok, `${q.direction} ${q.threshold}`).toBe(true);
+      }
+    }
+  });
+
   it('stores a refused fit as its reason, and every strike of that kind is refused from the record', async () => {
     const noLines = EventOddsSchema.parse({
       ...events[1]!,

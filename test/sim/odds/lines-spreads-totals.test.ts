@@ -8,7 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { readBookLines } from '../../../shared/odds/lines.ts';
 import { EventOddsSchema, OddsResponseSchema } from '../../../shared/odds/schemas.ts';
 import { probabilityOver } from '../../../shared/pricing/margin-model.ts';
-import { computeGameStrikeTheo, strikeTheo } from '../../../shared/pricing/strike-theo.ts';
+import {
+  computeGameStrikeTheo,
+  StrikeTheoConfigSchema,
+  strikeTheo,
+} from '../../../shared/pricing/strike-theo.ts';
 import { createOddsApiState, handleOddsRequest } from '../../../sim/odds/api.ts';
 import {
   drawFinalScore,
@@ -163,34 +167,47 @@ describe('spread and total lines served by the Odds API simulator', () => {
     }
   });
 
-  it('NFL with alternates: where a normal misses the key-number ladder, the dense quotes price it (shape overruled, within 3.5¢ of truth)', () => {
-    let overruled = 0;
-    for (let seed = 1; seed <= 6; seed++) {
-      const w = buildWorld(
-        loadScenario(new URL('../../../sim/scenarios/nfl-contested.json', import.meta.url).pathname),
-        { startMs: START, seed },
-      );
-      const now = START + 8 * MIN;
-      for (const sim of w.games) {
-        const r = get(
-          w,
-          `/v4/sports/americanfootball_nfl/events/${sim.oddsEventId}/odds?regions=us,eu&markets=h2h,alternate_spreads`,
-          now,
+  it('NFL with alternates: the key-number margin fits the key-number ladder itself; a plain normal misses it and the dense quotes price it (shape overruled); both within 3.5¢ of truth', () => {
+    const overruled = { keyed: 0, normal: 0 };
+    let worst = 0;
+    for (const [model, config] of [
+      ['keyed', StrikeTheoConfigSchema.parse({})],
+      ['normal', StrikeTheoConfigSchema.parse({ keyMargins: {} })],
+    ] as const) {
+      for (let seed = 1; seed <= 6; seed++) {
+        const w = buildWorld(
+          loadScenario(new URL('../../../sim/scenarios/nfl-contested.json', import.meta.url).pathname),
+          { startMs: START, seed },
         );
-        const game = computeGameStrikeTheo(EventOddsSchema.parse(r.body), {
-          asOf: now,
-          oddsFormat: 'decimal',
-        });
-        if (!game.margin.ok) throw new Error(`${game.margin.reason}: ${game.margin.detail}`);
-        if (game.shapeOverruled.margin !== null) overruled++;
-        const truth = marginTruth(NFL, sim.path.at(now).home);
-        for (const s of [-7.5, -3.5, -2.5, 2.5, 3.5, 6.5, 7.5, 10.5]) {
-          const t = strikeTheo(game, { kind: 'spread', direction: 'over', threshold: s });
-          if (t.ok && !t.wideEdge) expect(Math.abs(t.probability - pmfOver(truth, s))).toBeLessThan(0.035);
+        const now = START + 8 * MIN;
+        for (const sim of w.games) {
+          const r = get(
+            w,
+            `/v4/sports/americanfootball_nfl/events/${sim.oddsEventId}/odds?regions=us,eu&markets=h2h,alternate_spreads`,
+            now,
+          );
+          const game = computeGameStrikeTheo(
+            EventOddsSchema.parse(r.body),
+            { asOf: now, oddsFormat: 'decimal' },
+            config,
+          );
+          if (!game.margin.ok) throw new Error(`${game.margin.reason}: ${game.margin.detail}`);
+          if (game.shapeOverruled.margin !== null) overruled[model]++;
+          const truth = marginTruth(NFL, sim.path.at(now).home);
+          for (const s of [-7.5, -3.5, -2.5, 2.5, 3.5, 6.5, 7.5, 10.5]) {
+            const t = strikeTheo(game, { kind: 'spread', direction: 'over', threshold: s }, config);
+            if (t.ok && !t.wideEdge) {
+              const e = Math.abs(t.probability - pmfOver(truth, s));
+              expect(e).toBeLessThan(0.035);
+              if (model === 'keyed') worst = Math.max(worst, e);
+            }
+          }
         }
       }
     }
-    expect(overruled).toBeGreaterThan(0);
+    expect(overruled.keyed).toBe(0);
+    expect(overruled.normal).toBeGreaterThan(0);
+    console.info(`NFL alternates, key-number margin: max |theo − truth| ${(worst * 100).toFixed(2)}¢`);
   });
 
   it('NFL: key-number truth lines still fit within the books’ noise, and the sports without a shape get none', () => {

@@ -8,7 +8,7 @@ import { type Contract, contractFromQuery } from '../../../shared/risk/payoff.ts
 import { gameLadders } from '../../../worker/engine/ladder-markets.ts';
 import { gameWorstLoss } from '../../../worker/engine/ladder-risk.ts';
 import type { ListedEvent, ListedMarket } from '../../../worker/engine/ports.ts';
-import { A, advance, B, c, EVENT, START, sessionRig, settle, started } from './session-rig.ts';
+import { A, advance, B, c, EVENT, fill, START, sessionRig, settle, started } from './session-rig.ts';
 import { sessionListing } from './support.ts';
 
 const greater = (ticker: string, text: string, floor: number): ListedMarket => ({
@@ -101,6 +101,36 @@ describe('a session with the strikeTheos port registers each game its ladders', 
     await started(r);
     expect(r.ex.calls.filter((c) => /SPREAD|TOTAL/.test(c))).toEqual([]);
     expect(r.log.lines.some((l) => l.event.startsWith('ladder_'))).toBe(false);
+    r.session.dispose();
+  });
+});
+
+describe('an ended game lets its strike markets go', () => {
+  it('once the game has closed, the next discovery drops its strikes from the tracked markets; a strike with a position stays until flat', async () => {
+    const r = sessionRig({ ports: () => ({ strikeTheos: { read: async () => [] as StrikeTheoRecord[] } }) });
+    r.ex.events = [...sessionListing(START), ...ladders(START)];
+    await started(r);
+    for (const t of ['SP-MIL5', 'SP-BOS2', 'TO-221']) expect(r.session.eventOf(t)).toBe(EVENT);
+    r.ex.emit(fill('f1', 'TO-221', 'bid', 3));
+    await r.session.idle();
+    expect(r.session.position('TO-221')).not.toBe(0);
+
+    r.ex.emit({ type: 'lifecycle', ticker: A, kind: 'closed' });
+    await r.session.idle();
+    const ladderListings = () => r.ex.calls.filter((x) => /SPREAD|TOTAL/.test(x)).length;
+    const before = ladderListings();
+    await r.session.discover();
+    expect(r.session.eventOf('SP-MIL5')).toBeUndefined();
+    expect(r.session.eventOf('SP-BOS2')).toBeUndefined();
+    expect(r.session.eventOf('TO-221')).toBe(EVENT); // its fill and settlement are still the game's
+    expect(r.session.eventOf(A)).toBe(EVENT); // the winner markets are not the ladder's to release
+    expect(ladderListings()).toBe(before); // an ended game's ladders are not listed again
+
+    r.ex.emit(fill('f2', 'TO-221', 'ask', 3));
+    await r.session.idle();
+    expect(r.session.position('TO-221')).toBe(0);
+    await r.session.discover();
+    expect(r.session.eventOf('TO-221')).toBeUndefined();
     r.session.dispose();
   });
 });
