@@ -38,6 +38,9 @@ export function theoSnapshotOf(r: TheoRecord) {
     books: r.booksUsed.length,
     commenceMs: r.commenceTime,
     ...(r.dispersion === undefined ? {} : { dispersion: r.dispersion }),
+    ...(r.sharpLean === undefined || r.sharpLean.length !== r.outcomes.length
+      ? {}
+      : { sharpLean: Object.fromEntries(r.outcomes.map((o, i) => [o.name, r.sharpLean![i]!])) }),
   };
 }
 
