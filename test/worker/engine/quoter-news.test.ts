@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
 import { DEFAULT_QUOTING_PARAMS, type QuotingParams } from '../../../shared/pricing/params.ts';
-import { gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
+import { gameQuoter, quoterSettings } from '../../../worker/engine/adapters/quoter.ts';
 import type { MarketBook, QuoteContext } from '../../../worker/engine/ports.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
@@ -107,6 +108,21 @@ describe('gameQuoter news guard', () => {
     const at56 = gameQuoter({ params: DEFAULT_QUOTING_PARAMS })(at(T0, 0, 0, T0, 0.56));
     expect(mid(flat)).toBe(c(50));
     expect(mid(leaned)).toBe(mid(at56)); // priced exactly as a theo of 0.56
+  });
+
+  it('is configured from the engine config; a bad value names its field', () => {
+    const quoting = {
+      newsSweepSize: 2_000,
+      newsWindowMs: 8_000,
+      newsHoldMs: 90_000,
+      minEdge: 10_000,
+      sharpLean: 0.5,
+    };
+    const s = quoterSettings({ params: parseEngineConfig({ quoting }).quoting });
+    expect(s.newsRule).toEqual({ sweepSize: 2_000, windowMs: 8_000, holdMs: 90_000, releaseMove: 0.01 });
+    expect(s.params.sharpLean).toBe(0.5);
+    expect(() => parseEngineConfig({ quoting: { sharpLean: 2 } })).toThrow(/quoting\.sharpLean/);
+    expect(() => parseEngineConfig({ quoting: { newsSweepSize: -1 } })).toThrow(/quoting\.newsSweepSize/);
   });
 
   it('only ever removes quotes (property)', () => {
