@@ -147,6 +147,8 @@ export const QuotingParamsSchema = z.object({
    * 0 = off. More than one full quote (baseSize) one way within seconds is more than one retail taker.
    */
   newsSweepSize: z.number().int().min(0).default(0),
+  /** A sweep also asks for the game's odds at once (an Odds API call, debounced); false: the hold alone. */
+  newsRefresh: z.boolean().default(true),
   /** The sweep's window, ms: informed takers sweep within seconds of the news. */
   newsWindowMs: z.number().int().positive().max(600_000).default(5_000),
   /** A held direction is released once the theo moved the fills' way by minEdge, or after this, ms. */

@@ -118,7 +118,7 @@ export class FillIntake {
    */
   private swept(g: GameState, fill: FillEvent, now: number): boolean {
     const q = this.core.config.quoting;
-    if (q.newsSweepSize <= 0) return false;
+    if (q.newsSweepSize <= 0 || !q.newsRefresh) return false;
     const markets = g.game.markets;
     const leg = markets.findIndex((m) => m.ticker === fill.ticker);
     // A strike (ladder) fill, or a 3-way game's leg, counts on its own market.

@@ -3,7 +3,7 @@ import type { RefreshRequest, TheoSnapshot } from '../../../worker/engine/ports.
 import { A, B, sessionGameMapper, sessionRig, started, T0 } from './session-rig.ts';
 
 /** A session whose refresh requests are recorded; inventory skew alone never asks (refreshSkew 1 of a 20-contract cap). */
-function rig(newsSweepSize: number) {
+function rig(newsSweepSize: number, newsRefresh = true) {
   const theo: TheoSnapshot = {
     oddsEventId: 'odds-1',
     probabilities: { Boston: 0.6, Milwaukee: 0.4 },
@@ -13,7 +13,11 @@ function rig(newsSweepSize: number) {
   const refreshes: RefreshRequest[] = [];
   const r = sessionRig({
     cap: 2_000,
-    config: { refreshSkew: 1, refreshDebounceMs: 60_000, quoting: { baseSize: 500, newsSweepSize } },
+    config: {
+      refreshSkew: 1,
+      refreshDebounceMs: 60_000,
+      quoting: { baseSize: 500, newsSweepSize, newsRefresh },
+    },
     audit: false,
     ports: () => ({
       theos: { read: async () => [theo] },
@@ -45,7 +49,7 @@ describe('news guard: a sweep across the game asks for its odds at once', () => 
     });
   });
 
-  it('fills both ways are no sweep, and the switch off asks for nothing', async () => {
+  it('fills both ways are no sweep; the guard off, or its refresh off (newsRefresh), asks for nothing', async () => {
     const both = await started(rig(800));
     take(both, A, 'bid');
     take(both, A, 'ask');
@@ -56,5 +60,10 @@ describe('news guard: a sweep across the game asks for its odds at once', () => 
     take(off, B, 'ask');
     await off.session.idle();
     expect(off.refreshes).toHaveLength(0);
+    const holdOnly = await started(rig(800, false));
+    take(holdOnly, A, 'bid');
+    take(holdOnly, B, 'ask');
+    await holdOnly.session.idle();
+    expect(holdOnly.refreshes).toHaveLength(0);
   });
 });
