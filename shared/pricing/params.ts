@@ -145,8 +145,9 @@ export const QuotingParamsSchema = z.object({
    * Net one-way contracts, Centis, taken across a game within `newsWindowMs` that make a sweep: the
    * worker asks for the game's odds at once and the quoter holds the swept direction on every leg.
    * 0 = off. More than one full quote (baseSize) one way within seconds is more than one retail taker.
+   * On by default at 15 contracts (docs/STRATEGY-RESULTS.md §14: +2.06 $ a run on injury-shock, t 5.7).
    */
-  newsSweepSize: z.number().int().min(0).default(0),
+  newsSweepSize: z.number().int().min(0).default(1_500),
   /** A sweep also asks for the game's odds at once (an Odds API call, debounced); false: the hold alone. */
   newsRefresh: z.boolean().default(true),
   /** The sweep's window, ms: informed takers sweep within seconds of the news. */

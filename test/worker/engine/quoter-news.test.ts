@@ -62,7 +62,7 @@ const NEWS: QuotingParams = { ...DEFAULT_QUOTING_PARAMS, newsSweepSize: 1_500 };
 
 describe('gameQuoter news guard', () => {
   it("holds a game's swept direction on both legs through a refresh at the same theo, until the theo moves the fills' way", () => {
-    const plain = gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
+    const plain = gameQuoter({ params: { ...DEFAULT_QUOTING_PARAMS, newsSweepSize: 0 } });
     const news = gameQuoter({ params: NEWS });
     for (const qt of [plain, news]) qt(at(T0, 0, 0, T0));
     // our Boston bid hit and our Milwaukee ask lifted, 10 contracts each: 20 long Boston within a second
@@ -136,7 +136,7 @@ describe('gameQuoter news guard', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
         const guarded = gameQuoter({ params: NEWS });
-        const plain = gameQuoter({ params: DEFAULT_QUOTING_PARAMS });
+        const plain = gameQuoter({ params: { ...DEFAULT_QUOTING_PARAMS, newsSweepSize: 0 } });
         let now = T0;
         let theoMs = T0;
         for (const s of steps) {
