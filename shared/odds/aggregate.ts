@@ -157,6 +157,12 @@ export interface Theo extends TheoBase {
   effectiveBooks: number;
   /** largest weighted standard deviation of the books' fair probabilities over the outcomes */
   dispersion: number;
+  /**
+   * While books used here lag a fresh anchor (role 'lagging': older and far from it), the anchor's
+   * fair probability minus the theo's, aligned with `outcomes`: how far the sharp book has moved
+   * ahead of the consensus. Absent when no used book lags (the consensus has caught up).
+   */
+  sharpLean?: number[];
 }
 
 export interface NoTheo extends TheoBase {
@@ -556,10 +562,12 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   // pre-news price exactly while informed traders are hitting it.
   const lagging = new Set<string>();
   const lagDrift = config.laggingDriftLogit;
+  let sharpRef: Priced | undefined;
   if (lagDrift !== null) {
     const ref = priced
       .filter((b) => isAnchor(b.key) && !demoted.has(b.key) && b.ageMs <= config.anchorStaleMs)
       .sort((x, y) => x.ageMs - y.ageMs || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))[0];
+    sharpRef = ref;
     if (ref) {
       const refLogits = ref.probabilities.map(logit);
       for (const b of priced) {
@@ -634,6 +642,11 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
     ),
   );
   const effectiveBooks = totalWeight ** 2 / live.reduce((s, b) => s + b.weight ** 2, 0);
+  // The sharp book's lead over a consensus that still averages in books that have not caught up.
+  const sharpLean =
+    sharpRef !== undefined && live.some((b) => b.role === 'lagging')
+      ? outcomes.map((o, i) => sharpRef.probabilities[i]! - o.probability)
+      : undefined;
   // Field by field (same keys, same order as a spread of base): a spread copies in dictionary mode.
   return {
     eventId: base.eventId,
@@ -650,6 +663,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
     anchorUsed,
     effectiveBooks,
     dispersion,
+    ...(sharpLean === undefined ? {} : { sharpLean }),
   };
 }
 

@@ -140,6 +140,25 @@ export const QuotingParamsSchema = z.object({
   sweepScope: z.enum(SWEEP_SCOPES).default('leg'),
   /** 'theo-update': any newer theo releases the guard; 'theo-moved': only a theo that moved the fills' way by minEdge. */
   sweepRelease: z.enum(SWEEP_RELEASES).default('theo-update'),
+  // ---- News guard (shared/pricing/news-guard.ts; issue #14, docs/STRATEGY-RESULTS.md §14) ----
+  /**
+   * Net one-way contracts, Centis, taken across a game within `newsWindowMs` that make a sweep: the
+   * worker asks for the game's odds at once and the quoter holds the swept direction on every leg.
+   * 0 = off. More than one full quote (baseSize) one way within seconds is more than one retail taker.
+   * On by default at 15 contracts (docs/STRATEGY-RESULTS.md §14: +2.06 $ a run on injury-shock, t 5.7).
+   */
+  newsSweepSize: z.number().int().min(0).default(1_500),
+  /** A sweep also asks for the game's odds at once (an Odds API call, debounced); false: the hold alone. */
+  newsRefresh: z.boolean().default(true),
+  /** The sweep's window, ms: informed takers sweep within seconds of the news. */
+  newsWindowMs: z.number().int().positive().max(600_000).default(5_000),
+  /** A held direction is released once the theo moved the fills' way by minEdge, or after this, ms. */
+  newsHoldMs: z.number().int().positive().max(3_600_000).default(120_000),
+  /**
+   * Lean the theo this share of the way to the sharp book while the aggregator marks other books
+   * as lagging behind it (the snapshot's `sharpLean`). 0 = the consensus as it is.
+   */
+  sharpLean: z.number().finite().min(0).max(1).default(0),
 });
 export type QuotingParams = z.infer<typeof QuotingParamsSchema>;
 

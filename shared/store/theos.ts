@@ -48,6 +48,11 @@ export const theoRecordSchema = z.object({
   bookFair: z
     .array(z.object({ key: z.string().min(1), probabilities: z.array(z.number().min(0).max(1)) }))
     .optional(),
+  /**
+   * The sharp anchor's fair probability minus the theo's, aligned with `outcomes`, while other books
+   * lag it (shared/odds/aggregate.ts `sharpLean`). Absent: no book lags, or a record written before.
+   */
+  sharpLean: z.array(z.number().min(-1).max(1)).optional(),
 });
 export type TheoRecord = z.infer<typeof theoRecordSchema>;
 
@@ -82,6 +87,12 @@ export function theoRecordFromTheo(theo: Theo, source: TheoRecord['source']): Th
           b.probabilities.every((p) => Number.isFinite(p) && p >= 0 && p <= 1),
       )
       .map((b) => ({ key: b.key, probabilities: [...b.probabilities] })),
+    // Only when it would validate: a lean is a refinement, never a reason to lose the theo.
+    ...(theo.sharpLean !== undefined &&
+    theo.sharpLean.length === theo.outcomes.length &&
+    theo.sharpLean.every((x) => Number.isFinite(x) && Math.abs(x) <= 1)
+      ? { sharpLean: [...theo.sharpLean] }
+      : {}),
   };
 }
 

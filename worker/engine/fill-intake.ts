@@ -6,10 +6,11 @@
  * asks the odds poller for a fresh theo.
  */
 import { WorkerMetric } from '../../shared/metrics/names.ts';
+import { sweepOf } from '../../shared/pricing/news-guard.ts';
 import { applyGameFill } from '../../shared/risk/inventory.ts';
 import type { Centis } from '../../shared/units.ts';
 import { gameSkew } from './game-skew.ts';
-import { errText, type GameState, worstExposure } from './game-state.ts';
+import { errText, type GameState, gameExhaustive, worstExposure } from './game-state.ts';
 import type { FillEvent } from './ports.ts';
 import type { FillView } from './projection.ts';
 import { type SessionCore, TAPE } from './session-core.ts';
@@ -17,6 +18,8 @@ import { type SessionCore, TAPE } from './session-core.ts';
 export class FillIntake {
   /** Trade ids already in the inventory from start-up: their replay does the rest (orders, audit, tape), not the position again. */
   private readonly preApplied = new Set<string>();
+  /** News guard: each game's recent fills by direction (market A's scale for a two-way game), Centis. */
+  private readonly recentMoves = new Map<string, { t: number; delta: number }[]>();
 
   constructor(private readonly core: SessionCore) {}
 
@@ -82,7 +85,8 @@ export class FillIntake {
     if (g) {
       if (!preApplied) this.applyEntry(g, fill);
       this.checkLimit(g, worstBefore);
-      this.maybeRefresh(g);
+      if (this.swept(g, fill, now)) this.requestRefresh(g, now, 'fill-burst', {});
+      else this.maybeRefresh(g);
     }
     this.core.markDirty(eventTicker);
   }
@@ -108,24 +112,52 @@ export class FillIntake {
     }
   }
 
+  /**
+   * News guard (shared/pricing/news-guard.ts): more than `newsSweepSize` taken one way across the
+   * game within `newsWindowMs` — a bid hit on one team is an ask lifted on the other. Off at 0.
+   */
+  private swept(g: GameState, fill: FillEvent, now: number): boolean {
+    const q = this.core.config.quoting;
+    if (q.newsSweepSize <= 0 || !q.newsRefresh) return false;
+    const markets = g.game.markets;
+    const leg = markets.findIndex((m) => m.ticker === fill.ticker);
+    // A strike (ladder) fill, or a 3-way game's leg, counts on its own market.
+    const byGame = markets.length === 2 && leg >= 0 && gameExhaustive(g) === true;
+    const key = byGame ? g.game.eventTicker : fill.ticker;
+    const mirrored = byGame && leg === 1;
+    const delta = (fill.side === 'bid' ? fill.count : -fill.count) * (mirrored ? -1 : 1);
+    const kept = (this.recentMoves.get(key) ?? []).filter((m) => now - m.t < q.newsWindowMs);
+    kept.push({ t: now, delta });
+    this.recentMoves.set(key, kept);
+    return sweepOf(kept, now, { sweepSize: q.newsSweepSize, windowMs: q.newsWindowMs }) !== null;
+  }
+
   private maybeRefresh(g: GameState): void {
-    const pub = this.core.ports.refresh;
-    if (!pub || g.limit <= 0) return;
-    const now = this.core.ports.clock.now();
+    if (!this.core.ports.refresh || g.limit <= 0) return;
     // Strike positions too: the game's whole book (game-skew.ts).
     const skew = gameSkew(g, this.core.inventory) / g.limit;
-    if (skew < this.core.config.refreshSkew || now - g.lastRefreshMs < this.core.config.refreshDebounceMs)
-      return;
+    if (skew < this.core.config.refreshSkew) return;
+    this.requestRefresh(g, this.core.ports.clock.now(), 'inventory-skew', { skew });
+  }
+
+  private requestRefresh(
+    g: GameState,
+    now: number,
+    reason: 'inventory-skew' | 'fill-burst',
+    detail: Record<string, number>,
+  ): void {
+    const pub = this.core.ports.refresh;
+    if (!pub || now - g.lastRefreshMs < this.core.config.refreshDebounceMs) return;
     g.lastRefreshMs = now;
     // A second tennis tournament's game is refreshed on its own key, not the configured one.
     const sportKey = g.game.oddsSportKey ?? this.core.config.sports[g.sport]?.oddsSportKey ?? g.sport;
-    this.core.ports.log.info('refresh_requested', { eventTicker: g.game.eventTicker, skew });
+    this.core.ports.log.info('refresh_requested', { eventTicker: g.game.eventTicker, reason, ...detail });
     pub
       .publish({
         sportKey,
         eventId: g.game.oddsEventId,
         kalshiEventTicker: g.game.eventTicker,
-        reason: 'inventory-skew',
+        reason,
         requestedAt: now,
         requestedBy: 'worker',
       })

@@ -113,6 +113,11 @@ export interface TheoSnapshot {
   books: number;
   /** Largest weighted standard deviation of the books' fair probabilities (theo quality; issue #14). */
   dispersion?: number;
+  /**
+   * Outcome key → the sharp book's fair probability minus this theo's, while other books lag it
+   * (shared/odds/aggregate.ts); absent when the consensus has caught up (news guard, issue #14).
+   */
+  sharpLean?: Record<string, number>;
   /** The odds feed's commence time of the event with this theo (epoch ms): it may move the game's start. */
   commenceMs?: number;
 }

@@ -210,6 +210,23 @@ describe('a lagging anchor', () => {
     expect(t2.books.used.every((b) => b.role !== 'lagging')).toBe(true);
   });
 
+  it("carries the sharp book's lead over the consensus while books lag it, and none once they agree", () => {
+    const t = asTheo(computeTheo(event([1.8, 2.1], '2026-01-20T18:29:50Z'), { asOf, oddsFormat: 'decimal' }));
+    const pin = t.books.used.find((b) => b.key === 'pinnacle')!;
+    expect(t.sharpLean).toHaveLength(2);
+    t.outcomes.forEach((o, i) => {
+      expect(t.sharpLean![i]).toBeCloseTo(pin.probabilities[i]! - o.probability, 12);
+    });
+    // the consensus still lags Pinnacle's fall on the home team: the lean points down on home, up on away
+    expect(t.sharpLean![0]).toBeLessThan(0);
+    expect(t.sharpLean![0]! + t.sharpLean![1]!).toBeCloseTo(0, 12);
+    // the same books agreeing with Pinnacle: nothing lags, no lean
+    const agree = asTheo(
+      computeTheo(event([1.65, 2.3], '2026-01-20T18:29:50Z'), { asOf, oddsFormat: 'decimal' }),
+    );
+    expect(agree.sharpLean).toBeUndefined();
+  });
+
   it('a book fresher than the anchor is never lagging, however far it is', () => {
     const t = asTheo(computeTheo(event([1.8, 2.1], '2026-01-20T18:28:30Z'), { asOf, oddsFormat: 'decimal' }));
     const roles = Object.fromEntries(t.books.used.map((b) => [b.key, b.role]));

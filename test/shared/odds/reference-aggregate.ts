@@ -162,6 +162,7 @@ export interface Theo extends TheoBase {
   effectiveBooks: number;
   /** largest weighted standard deviation of the books' fair probabilities over the outcomes */
   dispersion: number;
+  sharpLean?: number[];
 }
 
 export interface NoTheo extends TheoBase {
@@ -435,11 +436,13 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   // anchor and far from it. Averaging them in would drag the theo back to the
   // pre-news price exactly while informed traders are hitting it.
   const lagging = new Set<string>();
+  let sharpRef: { probabilities: number[] } | undefined;
   const lagDrift = config.laggingDriftLogit;
   if (lagDrift !== null) {
     const ref = priced
       .filter((b) => isAnchor(b.key) && !demoted.has(b.key) && b.ageMs <= config.anchorStaleMs)
       .sort((x, y) => x.ageMs - y.ageMs || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))[0];
+    sharpRef = ref;
     if (ref) {
       const refLogits = ref.probabilities.map(logit);
       for (const b of priced) {
@@ -514,7 +517,19 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
     ),
   );
   const effectiveBooks = totalWeight ** 2 / live.reduce((s, b) => s + b.weight ** 2, 0);
-  return { ...base, kind: 'theo', outcomes, threeWay, anchorUsed, effectiveBooks, dispersion };
+  // The sharp anchor's lead over the consensus while a used book still lags it.
+  const lags = sharpRef !== undefined && live.some((b) => b.role === 'lagging');
+  const sharpLean = lags ? outcomes.map((o, i) => sharpRef!.probabilities[i]! - o.probability) : undefined;
+  return {
+    ...base,
+    kind: 'theo',
+    outcomes,
+    threeWay,
+    anchorUsed,
+    effectiveBooks,
+    dispersion,
+    ...(sharpLean === undefined ? {} : { sharpLean }),
+  };
 }
 
 export interface TheoSummary {

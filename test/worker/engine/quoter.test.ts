@@ -74,8 +74,13 @@ function ctx(now: number, rivalBid: number | null, ourBid: number | null): Quote
   };
 }
 
-/** The guard before #14's game scope: each leg's own fills, released by any newer theo (the reference quoter's rule). */
-const PER_LEG: QuotingParams = { ...DEFAULT_QUOTING_PARAMS, sweepScope: 'leg', sweepRelease: 'theo-update' };
+/** The guard before #14's game scope and news guard: each leg's own fills, released by any newer theo (the reference quoter's rule). */
+const PER_LEG: QuotingParams = {
+  ...DEFAULT_QUOTING_PARAMS,
+  sweepScope: 'leg',
+  sweepRelease: 'theo-update',
+  newsSweepSize: 0,
+};
 
 const bidOf = (q: ReturnType<ReturnType<typeof gameQuoter>>) =>
   q.quotes.find((x) => x.ticker === A && x.side === 'bid');
@@ -538,6 +543,7 @@ describe('gameQuoter: toxicityScope', () => {
       toxicityTaper: true,
       toxicityScope,
       breakEvenShare: 1,
+      newsSweepSize: 0, // no guard pulls a side here (sweepSize 1e9 below): the taper alone
     };
     const qt = gameQuoter({ params, sweepSize: 1e9 });
     qt(ctx(T0, null, null));

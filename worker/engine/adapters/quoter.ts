@@ -24,6 +24,13 @@
 
 import { marketsCoverTheo } from '../../../shared/mapping/market-theo.ts';
 import { QUADRATIC_FEES } from '../../../shared/pricing/fees.ts';
+import {
+  holdStands,
+  leanedTheo,
+  type NewsHold,
+  type NewsRule,
+  sweepOf,
+} from '../../../shared/pricing/news-guard.ts';
 import type { QuotingParams } from '../../../shared/pricing/params.ts';
 import { type MarketQuoteInput, quoteGame } from '../../../shared/pricing/quote-game.ts';
 import {
@@ -137,6 +144,8 @@ export interface MarketMemory {
   /** The others' best per side and the theo when it was first seen at that price (staleCompetitor). */
   readonly bidAnchor?: CompetitorAnchor | undefined;
   readonly askAnchor?: CompetitorAnchor | undefined;
+  /** The direction held since a sweep across the game (news guard, shared/pricing/news-guard.ts). */
+  readonly newsHold?: NewsHold | undefined;
 }
 
 /** One game's memory, by market ticker. Never mutated: each decision returns a new one. */
@@ -149,6 +158,7 @@ export interface QuoterSettings {
   competitionMemoryMs: number;
   sweepRule: SweepRule;
   sweepScope: SweepScope;
+  newsRule: NewsRule;
   toxicityRule: ToxicityRule;
   /** The tick grid of a market's price ranges (a cache is fine: same ranges, same grid). */
   gridOf: (ticker: string, ranges: MarketQuoteInputRanges) => TickGrid;
@@ -183,6 +193,12 @@ export function quoterSettings(opts: GameQuoterOptions): QuoterSettings {
       releaseMove: Math.max(p.minEdge, 1) / 1_000_000,
     },
     sweepScope: p.sweepScope ?? 'leg',
+    newsRule: {
+      sweepSize: p.newsSweepSize ?? 0,
+      windowMs: p.newsWindowMs ?? 5_000,
+      holdMs: p.newsHoldMs ?? 120_000,
+      releaseMove: Math.max(p.minEdge, 1) / 1_000_000,
+    },
     toxicityRule: {
       horizonMs: p.toxicityHorizonMs,
       halfLifeMs: p.toxicityHalfLifeMs,
@@ -228,7 +244,8 @@ export function quoteWithMemory(
   const n = gameMarkets.length;
   const next: MarketMemory[] = new Array(n);
   const markets: MarketQuoteInput[] = new Array(n);
-  const windowMs = settings.sweepRule.windowMs;
+  // Moves are kept for the longer of the two guards' windows; each guard reads its own.
+  const windowMs = Math.max(settings.sweepRule.windowMs, settings.newsRule.windowMs);
   const staleReasons: string[] = [];
   for (let i = 0; i < n; i++) {
     const m = gameMarkets[i]!;
@@ -262,7 +279,12 @@ export function quoteWithMemory(
       ctx.now,
       settings.competitionMemoryMs,
     );
-    const theo = ctx.theo.probabilities[m.outcome] ?? null;
+    const consensus = ctx.theo.probabilities[m.outcome] ?? null;
+    // News guard: leaned towards the sharp book while other books lag it (off at sharpLean 0).
+    const theo =
+      consensus === null
+        ? null
+        : leanedTheo(consensus, ctx.theo.sharpLean?.[m.outcome], settings.params.sharpLean ?? 0);
     const position = ctx.positions.get(m.ticker) ?? 0;
     // Sweep guard memory: moves within the window, plus this decision's position change.
     let moves: readonly PositionMove[] = prev?.moves ?? [];
@@ -314,6 +336,7 @@ export function quoteWithMemory(
       toxicity: tox,
       bidAnchor,
       askAnchor,
+      newsHold: prev?.newsHold,
     };
     markets[i] = {
       ticker: m.ticker,
@@ -375,6 +398,19 @@ export function quoteWithMemory(
         : `${m.ticker} ${side}: swept (filled ≥ ${size} since theo ${ctx.theo.updatedMs})`,
     );
   }
+  // News guard: a sweep across the game holds its direction until the theo moves (off at newsSweepSize 0).
+  if (settings.newsRule.sweepSize > 0) {
+    for (const h of newsHolds(next, markets, exhaustive, ctx.now, ctx.theo.updatedMs, settings)) {
+      const slot = settings.slotsOf(h.ticker)[h.side];
+      if (pulled?.has(slot)) continue;
+      pulled ??= new Set();
+      pulled.add(slot);
+      sweepModes.push(slot);
+      sweepReasons.push(
+        `${h.ticker} ${h.side}: news (game swept this way at ${h.sinceMs}; held until the theo moves)`,
+      );
+    }
+  }
   const quotes: GameQuotes['quotes'] = [];
   for (const q of decision.quotes) {
     const slot = settings.slotsOf(q.ticker)[q.side];
@@ -392,6 +428,42 @@ export function quoteWithMemory(
   const nextMemory = new Map<string, MarketMemory>();
   for (let i = 0; i < n; i++) nextMemory.set(gameMarkets[i]!.ticker, next[i]!);
   return { quotes: { quotes, modes, reasons }, memory: nextMemory };
+}
+
+/**
+ * News guard: each market's held direction after this decision (written into `memory`), and the
+ * holds that stand. A two-way exhaustive game counts both legs' moves (the other leg's mirrored);
+ * a new sweep (fills at the current theo only) starts a hold at the theo of this decision, one the
+ * same way keeps the first hold's theo (the price before the news), and a hold ends when the theo
+ * moved the fills' way by the minimum edge or at holdMs.
+ */
+function newsHolds(
+  memory: MarketMemory[],
+  markets: readonly MarketQuoteInput[],
+  exhaustive: boolean,
+  now: number,
+  theoMs: number,
+  settings: QuoterSettings,
+): { ticker: string; side: 'bid' | 'ask'; sinceMs: number }[] {
+  const rule = settings.newsRule;
+  const byGame = exhaustive && memory.length === 2;
+  const out: { ticker: string; side: 'bid' | 'ask'; sinceMs: number }[] = [];
+  for (let i = 0; i < memory.length; i++) {
+    const mm = memory[i]!;
+    const theo = markets[i]!.theo;
+    let list = mm.moves;
+    if (byGame && memory[1 - i]!.moves.length > 0) list = list.concat(mirrorMoves(memory[1 - i]!.moves));
+    // Only fills at the current theo: once a newer theo moved, the fills before it are answered.
+    if (list.length > 0) list = list.filter((m) => m.theoMs === theoMs);
+    const swept = list.length > 0 ? sweepOf(list, now, rule) : null;
+    let hold = mm.newsHold;
+    if (hold && !holdStands(hold, now, theo, rule)) hold = undefined;
+    if (swept !== null && hold?.side !== swept)
+      hold = { side: swept, sinceMs: now, theo: theo ?? Number.NaN };
+    if (hold !== mm.newsHold) memory[i] = { ...mm, newsHold: hold };
+    if (hold) out.push({ ticker: markets[i]!.ticker, side: hold.side, sinceMs: hold.sinceMs });
+  }
+  return out;
 }
 
 /**

@@ -38,6 +38,7 @@ export function theoSnapshotOf(r: TheoRecord) {
     books: number;
     commenceMs: number;
     dispersion?: number;
+    sharpLean?: Record<string, number>;
   } = {
     oddsEventId: r.eventId,
     probabilities: probabilitiesOf(r.outcomes),
@@ -47,6 +48,8 @@ export function theoSnapshotOf(r: TheoRecord) {
   };
   // Assigned, not spread in: read for every game every theo poll (the spread and fromEntries were 4× the cost).
   if (r.dispersion !== undefined) snap.dispersion = r.dispersion;
+  if (r.sharpLean !== undefined && r.sharpLean.length === r.outcomes.length)
+    snap.sharpLean = Object.fromEntries(r.outcomes.map((o, i) => [o.name, r.sharpLean![i]!]));
   return snap;
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { TheoRecord } from '../../../../shared/store/theos.ts';
+import type { Theo } from '../../../../shared/odds/aggregate.ts';
+import { type TheoRecord, theoRecordFromTheo, theoRecordSchema } from '../../../../shared/store/theos.ts';
 import { theoSnapshotOf } from '../../../../worker/engine/adapters/store.ts';
 
 const record: TheoRecord = {
@@ -45,5 +46,47 @@ describe('theoSnapshotOf', () => {
         },
       ),
     );
+  });
+});
+
+describe('the sharp lean from the store to the quoter (news guard)', () => {
+  it('maps the stored lean by outcome name', () => {
+    expect(theoSnapshotOf({ ...record, sharpLean: [0.05, -0.05] }).sharpLean).toEqual({
+      'Boston Celtics': 0.05,
+      'Milwaukee Bucks': -0.05,
+    });
+  });
+  it('an older record without it still reads, and carries no lean', () => {
+    expect(theoRecordSchema.parse(record)).toEqual(record);
+    expect('sharpLean' in theoSnapshotOf(record)).toBe(false);
+  });
+  it('a lean out of range does not validate (the record is refused, never priced from)', () => {
+    expect(theoRecordSchema.safeParse({ ...record, sharpLean: [2, -2] }).success).toBe(false);
+  });
+});
+
+describe('theoRecordFromTheo keeps the sharp lean', () => {
+  const theo = (sharpLean?: number[]): Theo => ({
+    kind: 'theo',
+    eventId: 'ev-1',
+    sportKey: 'basketball_nba',
+    homeTeam: 'Boston Celtics',
+    awayTeam: 'Milwaukee Bucks',
+    commenceTime: '2027-01-15T08:00:00.000Z',
+    asOf: '2027-01-15T07:00:00.000Z',
+    method: 'shin',
+    books: { used: [], dropped: [] },
+    outcomes: record.outcomes,
+    threeWay: false,
+    anchorUsed: true,
+    effectiveBooks: 1.5,
+    dispersion: 0.02,
+    ...(sharpLean === undefined ? {} : { sharpLean }),
+  });
+  it('stores it aligned with the outcomes, and only when it would validate', () => {
+    expect(theoRecordFromTheo(theo([0.05, -0.05]), 'refresh').sharpLean).toEqual([0.05, -0.05]);
+    expect('sharpLean' in theoRecordFromTheo(theo(), 'poll')).toBe(false);
+    expect('sharpLean' in theoRecordFromTheo(theo([Number.NaN, 0]), 'poll')).toBe(false);
+    expect(theoRecordSchema.parse(theoRecordFromTheo(theo([0.05, -0.05]), 'poll')).sharpLean).toHaveLength(2);
   });
 });
