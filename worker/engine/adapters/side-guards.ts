@@ -1,0 +1,81 @@
+/**
+ * The quoter's per-side guards read from a game's memory (quoter.ts keeps the memory): the news
+ * guard's held directions and each side's toxicity. Split from the quoter adapter so each stays one
+ * concept; both are pure over (memory, markets, now, settings).
+ */
+import { holdStands, sweepOf } from '../../../shared/pricing/news-guard.ts';
+import type { MarketQuoteInput } from '../../../shared/pricing/quote-game.ts';
+import { mirrorMoves } from '../../../shared/pricing/sweep-guard.ts';
+import { combine, EMPTY_TALLY, type Tally, toxicity } from '../../../shared/pricing/toxicity.ts';
+import type { MarketMemory, QuoterSettings } from './quoter.ts';
+
+/**
+ * News guard: each market's held direction after this decision (written into `memory`), and the
+ * holds that stand. A two-way exhaustive game counts both legs' moves (the other leg's mirrored);
+ * a new sweep (fills at the current theo only) starts a hold at the theo of this decision, one the
+ * same way keeps the first hold's theo (the price before the news), and a hold ends when the theo
+ * moved the fills' way by the minimum edge or at holdMs.
+ */
+export function newsHolds(
+  memory: MarketMemory[],
+  markets: readonly MarketQuoteInput[],
+  exhaustive: boolean,
+  now: number,
+  theoMs: number,
+  settings: QuoterSettings,
+): { ticker: string; side: 'bid' | 'ask'; sinceMs: number }[] {
+  const rule = settings.newsRule;
+  const byGame = exhaustive && memory.length === 2;
+  const out: { ticker: string; side: 'bid' | 'ask'; sinceMs: number }[] = [];
+  for (let i = 0; i < memory.length; i++) {
+    const mm = memory[i]!;
+    const theo = markets[i]!.theo;
+    let list = mm.moves;
+    if (byGame && memory[1 - i]!.moves.length > 0) list = list.concat(mirrorMoves(memory[1 - i]!.moves));
+    // Only fills at the current theo: once a newer theo moved, the fills before it are answered.
+    if (list.length > 0) list = list.filter((m) => m.theoMs === theoMs);
+    const swept = list.length > 0 ? sweepOf(list, now, rule) : null;
+    let hold = mm.newsHold;
+    if (hold && !holdStands(hold, now, theo, rule)) hold = undefined;
+    if (swept !== null && hold?.side !== swept)
+      hold = { side: swept, sinceMs: now, theo: theo ?? Number.NaN };
+    if (hold !== mm.newsHold) memory[i] = { ...mm, newsHold: hold };
+    if (hold) out.push({ ticker: markets[i]!.ticker, side: hold.side, sinceMs: hold.sinceMs });
+  }
+  return out;
+}
+
+/**
+ * Each side's toxicity for quoteGame: a bid is the buy direction of its market, an ask the sell
+ * direction. A two-way exhaustive game pools both legs: buying A ≡ selling B.
+ */
+export function attachToxicity(
+  markets: MarketQuoteInput[],
+  memory: readonly MarketMemory[],
+  exhaustive: boolean,
+  now: number,
+  settings: QuoterSettings,
+): void {
+  const rule = settings.toxicityRule;
+  if (settings.params.toxicityScope === 'game') {
+    let all: Tally = EMPTY_TALLY;
+    for (const m of memory) {
+      all = combine(all, m.toxicity.buy, now, rule.halfLifeMs);
+      all = combine(all, m.toxicity.sell, now, rule.halfLifeMs);
+    }
+    const x = toxicity(all, now, rule);
+    for (let i = 0; i < markets.length; i++) markets[i] = { ...markets[i]!, toxicity: { bid: x, ask: x } };
+    return;
+  }
+  const pooled = exhaustive && markets.length === 2;
+  for (let i = 0; i < markets.length; i++) {
+    const own = memory[i]!.toxicity;
+    const other = pooled ? memory[1 - i]!.toxicity : null;
+    const buy = other ? combine(own.buy, other.sell, now, rule.halfLifeMs) : own.buy;
+    const sell = other ? combine(own.sell, other.buy, now, rule.halfLifeMs) : own.sell;
+    markets[i] = {
+      ...markets[i]!,
+      toxicity: { bid: toxicity(buy, now, rule), ask: toxicity(sell, now, rule) },
+    };
+  }
+}
