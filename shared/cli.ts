@@ -196,7 +196,16 @@ export function runIfEntry(
   moduleUrl: string,
   main: (argv: readonly string[], io: CommandIo) => number | Promise<number>,
 ): void {
-  if (!isEntry(moduleUrl)) return;
+  if (isEntry(moduleUrl)) runAsScript(main);
+}
+
+/**
+ * `runIfEntry` without the entry check: for a module that is run bundled under another path
+ * (a bench's esbuild child), where `import.meta.url` no longer names the script node started.
+ */
+export function runAsScript(
+  main: (argv: readonly string[], io: CommandIo) => number | Promise<number>,
+): void {
   // Local runs are on Node 20, which the locked AWS SDK versions support; the deployed code runs Node 24.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Exit once stdout and stderr have taken everything written (pipes are asynchronous), so a
