@@ -116,6 +116,11 @@ export const QuotingParamsSchema = z.object({
    * direction of its next piece of news is not known in advance.
    */
   toxicityScope: z.enum(['direction', 'game']).default('direction'),
+  /**
+   * 'lot': with `toxicityTaper`, a side carries at least baseSize / limit of the taper (the share of the
+   * limit one quote takes; toxicity.ts lotTaperFloor), whatever its markouts. 'none': the markouts alone.
+   */
+  toxicityTaperFloor: z.enum(['none', 'lot']).default('none'),
   /** A fill is marked against the theo this long after it, ms: past one odds poll (60 s) and the books' lag behind sharp money. */
   toxicityHorizonMs: z.number().int().positive().max(3_600_000).default(120_000),
   /** Half-life of a marked fill's weight in the toxicity estimate, ms. */

@@ -5,6 +5,7 @@ import {
   combine,
   EMPTY_MARKET_TOXICITY,
   EMPTY_TALLY,
+  lotTaperFloor,
   MAX_MARKOUT,
   type MarketToxicity,
   stepMarketToxicity,
@@ -145,6 +146,17 @@ describe('taper scaled by toxicity', () => {
     expect(taperWeight(0, 0.02)).toBe(0);
     expect(taperWeight(0.01, 0.02)).toBeCloseTo(0.5, 12);
     expect(taperWeight(0.05, 0.02)).toBe(1);
+  });
+
+  it('taperWeight with a floor: never below it, still 1 at the minimum edge; lotTaperFloor is base / limit, at most 1', () => {
+    expect(taperWeight(-0.01, 0.02, 0.25)).toBe(0.25);
+    expect(taperWeight(0.01, 0.02, 0.25)).toBeCloseTo(0.5, 12);
+    expect(taperWeight(0.001, 0.02, 0.25)).toBe(0.25);
+    expect(taperWeight(0.05, 0.02, 0.25)).toBe(1);
+    expect(lotTaperFloor(1_000, 5_000)).toBeCloseTo(0.2, 12);
+    expect(lotTaperFloor(1_000, 1_750)).toBeCloseTo(1_000 / 1_750, 12);
+    expect(lotTaperFloor(1_000, 500)).toBe(1);
+    expect(lotTaperFloor(1_000, 0)).toBe(1);
   });
 
   it('property: weight 1 is the blind taper, weight 0 no taper, and the adding side shrinks as the weight grows', () => {
