@@ -9,6 +9,7 @@ describe('the quoter is configured from the engine config (quoting params)', () 
     expect(s.sweepRule).toMatchObject({ size: 1_000, windowMs: 30_000, release: 'theo-update' });
     expect(s.sweepScope).toBe('leg');
     expect(s.params.dispersionEdge).toBe(0);
+    expect(s.params).toMatchObject({ toxicityTaper: false, toxicityTaperFloor: 'none' });
   });
 
   it('a config file sets every memory length, switch and the theo-quality edge', () => {
@@ -33,5 +34,11 @@ describe('the quoter is configured from the engine config (quoting params)', () 
     expect(() => parseEngineConfig({ quoting: { sweepScope: 'market' } })).toThrow(/quoting\.sweepScope/);
     expect(() => parseEngineConfig({ quoting: { sweepWindowMs: 0 } })).toThrow(/quoting\.sweepWindowMs/);
     expect(() => parseEngineConfig({ quoting: { dispersionEdge: -1 } })).toThrow(/quoting\.dispersionEdge/);
+    expect(() => parseEngineConfig({ quoting: { toxicityTaperFloor: 'half' } })).toThrow(
+      /quoting\.toxicityTaperFloor/,
+    );
+    expect(parseEngineConfig({ quoting: { toxicityTaperFloor: 'lot' } }).quoting.toxicityTaperFloor).toBe(
+      'lot',
+    );
   });
 });
