@@ -29,7 +29,7 @@ const decide = (taperAddingSide: boolean, position: number, limit = 5_000) =>
   quoteGame({
     now: NOW,
     stopTime: NOW + 3 * HOUR,
-    params: QuotingParamsSchema.parse({ taperAddingSide, breakEvenShare: 1 }),
+    params: QuotingParamsSchema.parse({ taperAddingSide, toxicityTaper: false, breakEvenShare: 1 }),
     limit,
     markets: [market('A', 0.5, position), market('B', 0.5)],
   });
@@ -73,7 +73,11 @@ describe('toxicityTaper: the taper a side carries follows its direction\u2019s t
     quoteGame({
       now: NOW,
       stopTime: NOW + 3 * HOUR,
-      params: QuotingParamsSchema.parse({ toxicityTaper: true, breakEvenShare: 1 }),
+      params: QuotingParamsSchema.parse({
+        toxicityTaper: true,
+        toxicityTaperFloor: 'none',
+        breakEvenShare: 1,
+      }),
       limit: 5_000,
       markets: [
         { ...market('A', 0.5, position), toxicity },
@@ -117,9 +121,10 @@ describe('toxicityTaperFloor: lot — a limit of few quotes keeps a taper whatev
   const fighterBids = (d: ReturnType<typeof quoteGame>) => size(d, 'CAN', 'bid') + size(d, 'CRA', 'bid');
 
   it('benign markouts, no floor: the TIE ask grows and the fighters’ bids are cut for it (7 against 11 blind)', () => {
-    expect(fighterBids(bout({}))).toBe(1_100);
-    const benign = bout({ toxicityTaper: true });
-    expect(size(benign, 'TIE', 'ask')).toBeGreaterThan(size(bout({}), 'TIE', 'ask'));
+    const blind = bout({ toxicityTaper: false });
+    expect(fighterBids(blind)).toBe(1_100);
+    const benign = bout({ toxicityTaper: true, toxicityTaperFloor: 'none' });
+    expect(size(benign, 'TIE', 'ask')).toBeGreaterThan(size(blind, 'TIE', 'ask'));
     expect(fighterBids(benign)).toBe(700);
   });
 
