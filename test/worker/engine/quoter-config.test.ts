@@ -3,13 +3,13 @@ import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
 import { quoterSettings } from '../../../worker/engine/adapters/quoter.ts';
 
 describe('the quoter is configured from the engine config (quoting params)', () => {
-  it('defaults: 60 s competition memory, 10-contract / 30 s per-leg sweep guard, flat minimum edge', () => {
+  it('defaults: 60 s competition memory, 10-contract / 30 s game-scope sweep guard released by a theo move, markout-driven taper with the lot floor, flat minimum edge', () => {
     const s = quoterSettings({ params: parseEngineConfig({}).quoting });
     expect(s.competitionMemoryMs).toBe(60_000);
-    expect(s.sweepRule).toMatchObject({ size: 1_000, windowMs: 30_000, release: 'theo-update' });
-    expect(s.sweepScope).toBe('leg');
+    expect(s.sweepRule).toMatchObject({ size: 1_000, windowMs: 30_000, release: 'theo-moved' });
+    expect(s.sweepScope).toBe('game');
     expect(s.params.dispersionEdge).toBe(0);
-    expect(s.params).toMatchObject({ toxicityTaper: false, toxicityTaperFloor: 'none' });
+    expect(s.params).toMatchObject({ toxicityTaper: true, toxicityScope: 'game', toxicityTaperFloor: 'lot' });
   });
 
   it('a config file sets every memory length, switch and the theo-quality edge', () => {
