@@ -103,7 +103,7 @@ export const QuotingParamsSchema = z.object({
    * the theo, the whole taper once their adverse markout per contract reaches the minimum edge.
    * false: the blind taper (every side carries all of it).
    */
-  toxicityTaper: z.boolean().default(false),
+  toxicityTaper: z.boolean().default(true),
   /**
    * A side's expected adverse markout (toxicity.ts, when positive) is a cost per contract, like the
    * maker fee: the monopsony price moves out by it (δ* = fee + adverse + 1/k) and the ceilings demand
@@ -115,7 +115,12 @@ export const QuotingParamsSchema = z.object({
    * of the game in either direction — informed flow on a game is evidence about the game, while the
    * direction of its next piece of news is not known in advance.
    */
-  toxicityScope: z.enum(['direction', 'game']).default('direction'),
+  toxicityScope: z.enum(['direction', 'game']).default('game'),
+  /**
+   * 'lot': with `toxicityTaper`, a side carries at least baseSize / limit of the taper (the share of the
+   * limit one quote takes; toxicity.ts lotTaperFloor), whatever its markouts. 'none': the markouts alone.
+   */
+  toxicityTaperFloor: z.enum(['none', 'lot']).default('lot'),
   /** A fill is marked against the theo this long after it, ms: past one odds poll (60 s) and the books' lag behind sharp money. */
   toxicityHorizonMs: z.number().int().positive().max(3_600_000).default(120_000),
   /** Half-life of a marked fill's weight in the toxicity estimate, ms. */
@@ -137,9 +142,9 @@ export const QuotingParamsSchema = z.object({
   /** …within this window, ms. */
   sweepWindowMs: z.number().int().positive().max(3_600_000).default(30_000),
   /** 'leg': each market's own fills; 'game': a two-way game's fills by direction (bid on A ≡ ask on B). */
-  sweepScope: z.enum(SWEEP_SCOPES).default('leg'),
+  sweepScope: z.enum(SWEEP_SCOPES).default('game'),
   /** 'theo-update': any newer theo releases the guard; 'theo-moved': only a theo that moved the fills' way by minEdge. */
-  sweepRelease: z.enum(SWEEP_RELEASES).default('theo-update'),
+  sweepRelease: z.enum(SWEEP_RELEASES).default('theo-moved'),
   // ---- News guard (shared/pricing/news-guard.ts; issue #14, docs/STRATEGY-RESULTS.md §14) ----
   /**
    * Net one-way contracts, Centis, taken across a game within `newsWindowMs` that make a sweep: the

@@ -35,7 +35,7 @@ import { monopsonyQuote, snapMonopsony, snapMonopsonyAfterFee } from './monopson
 import type { QuotingParams } from './params.ts';
 import { bookReference } from './stale-competitor.ts';
 import { isOnGrid, nextTick, prevTick, type TickGrid } from './tick-grid.ts';
-import { taperWeight, toxicTaperedSizes } from './toxicity.ts';
+import { lotTaperFloor, taperWeight, toxicTaperedSizes } from './toxicity.ts';
 
 export type { SideSizes } from '../risk/limits.ts';
 export type { BookLevel, Side } from './competitive.ts';
@@ -344,13 +344,14 @@ export function quoteGame(input: GameQuoteInput): GameQuoteDecision {
   // 2. Sizes: taper the adding side (as far as its direction's fills marked out badly, with
   // toxicityTaper), fit the worst case (pending included) to the limit.
   const fullAt = Math.max(params.minEdge, 1) / MICROS_PER_DOLLAR;
+  const floor = params.toxicityTaperFloor === 'lot' ? lotTaperFloor(params.baseSize, limit) : 0;
   const desired: SideSizes[] = markets.map((m, j) => {
     const t = !params.taperAddingSide
       ? { bid: params.baseSize, ask: params.baseSize }
       : params.toxicityTaper
         ? toxicTaperedSizes(params.baseSize, inventory[j] as number, limit, {
-            bid: taperWeight(m.toxicity?.bid ?? 0, fullAt),
-            ask: taperWeight(m.toxicity?.ask ?? 0, fullAt),
+            bid: taperWeight(m.toxicity?.bid ?? 0, fullAt, floor),
+            ask: taperWeight(m.toxicity?.ask ?? 0, fullAt, floor),
           })
         : taperedSizes(params.baseSize, inventory[j] as number, limit);
     const has = (side: Side) => working.some((w) => w.j === j && w.side === side);

@@ -143,12 +143,25 @@ export function stepMarketToxicity(
 /**
  * How much of the inventory taper a side carries: 0 with no adverse evidence, 1 once the expected
  * adverse markout per contract reaches `fullAt` (the minimum edge: flow that takes all of the edge
- * we demand gets the whole taper).
+ * we demand gets the whole taper); never less than `floor` (lotTaperFloor).
  */
-export function taperWeight(tox: number, fullAt: number): number {
-  if (!(tox > 0)) return 0;
+export function taperWeight(tox: number, fullAt: number, floor = 0): number {
+  const f = floor > 0 ? Math.min(1, floor) : 0;
+  if (!(tox > 0)) return f;
   if (!(fullAt > 0)) return 1;
-  return Math.min(1, tox / fullAt);
+  return Math.max(f, Math.min(1, tox / fullAt));
+}
+
+/**
+ * The share of the limit one full-size quote takes (`toxicityTaperFloor: 'lot'`): the least taper a
+ * side carries whatever its markouts. A limit of few lots (a thin 3-way card: 17 contracts against a
+ * 10-contract quote) is filled by one or two fills of an untapered adding side, and in a game of
+ * several markets that side then takes the worst-case room the other markets' quotes needed
+ * (fitSizesToLimit cuts them). With many lots in the limit the floor is small and the markouts decide.
+ */
+export function lotTaperFloor(base: number, limit: number): number {
+  if (!(limit > 0)) return 1;
+  return Math.min(1, Math.max(0, base / limit));
 }
 
 /**

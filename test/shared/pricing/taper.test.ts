@@ -29,7 +29,7 @@ const decide = (taperAddingSide: boolean, position: number, limit = 5_000) =>
   quoteGame({
     now: NOW,
     stopTime: NOW + 3 * HOUR,
-    params: QuotingParamsSchema.parse({ taperAddingSide, breakEvenShare: 1 }),
+    params: QuotingParamsSchema.parse({ taperAddingSide, toxicityTaper: false, breakEvenShare: 1 }),
     limit,
     markets: [market('A', 0.5, position), market('B', 0.5)],
   });
@@ -73,7 +73,11 @@ describe('toxicityTaper: the taper a side carries follows its direction\u2019s t
     quoteGame({
       now: NOW,
       stopTime: NOW + 3 * HOUR,
-      params: QuotingParamsSchema.parse({ toxicityTaper: true, breakEvenShare: 1 }),
+      params: QuotingParamsSchema.parse({
+        toxicityTaper: true,
+        toxicityTaperFloor: 'none',
+        breakEvenShare: 1,
+      }),
       limit: 5_000,
       markets: [
         { ...market('A', 0.5, position), toxicity },
@@ -95,5 +99,59 @@ describe('toxicityTaper: the taper a side carries follows its direction\u2019s t
     const d = withTox(2_000, { bid: 0.01, ask: 0 });
     expect([size(d, 'A', 'bid'), size(d, 'B', 'ask')]).toEqual([800, 800]);
     expect([size(d, 'A', 'ask'), size(d, 'B', 'bid')]).toEqual([1_000, 1_000]);
+  });
+});
+
+describe('toxicityTaperFloor: lot — a limit of few quotes keeps a taper whatever the markouts', () => {
+  // A thin 3-way bout (fight-card): limit 17.5 contracts against 10-contract quotes, short the TIE 10.
+  // The TIE ask adds to that; an untapered one takes the worst-case room the fighters' bids need.
+  const bout = (p: Record<string, unknown>) =>
+    quoteGame({
+      now: NOW,
+      stopTime: NOW + HOUR,
+      params: QuotingParamsSchema.parse({ ...p, breakEvenShare: 1 }),
+      limit: 1_750,
+      exhaustive: true,
+      markets: [
+        { ...market('CAN', 0.44), toxicity: { bid: 0, ask: 0 } },
+        { ...market('CRA', 0.51), toxicity: { bid: 0, ask: 0 } },
+        { ...market('TIE', 0.05, -1_000), toxicity: { bid: 0, ask: 0 } },
+      ],
+    });
+  const fighterBids = (d: ReturnType<typeof quoteGame>) => size(d, 'CAN', 'bid') + size(d, 'CRA', 'bid');
+
+  it('benign markouts, no floor: the TIE ask grows and the fighters’ bids are cut for it (7 against 11 blind)', () => {
+    const blind = bout({ toxicityTaper: false });
+    expect(fighterBids(blind)).toBe(1_100);
+    const benign = bout({ toxicityTaper: true, toxicityTaperFloor: 'none' });
+    expect(size(benign, 'TIE', 'ask')).toBeGreaterThan(size(blind, 'TIE', 'ask'));
+    expect(fighterBids(benign)).toBe(700);
+  });
+
+  it('the lot floor (10 / 17.5 of the taper) gives the room back to the fighters’ bids', () => {
+    const lot = bout({ toxicityTaper: true, toxicityTaperFloor: 'lot' });
+    expect(fighterBids(lot)).toBe(1_000);
+    expect(size(lot, 'TIE', 'ask')).toBe(100);
+  });
+
+  it('with a limit of many quotes the floor is small and benign flow keeps (almost) the base size', () => {
+    const base = (floor: 'none' | 'lot') =>
+      quoteGame({
+        now: NOW,
+        stopTime: NOW + 3 * HOUR,
+        params: QuotingParamsSchema.parse({
+          toxicityTaper: true,
+          toxicityTaperFloor: floor,
+          breakEvenShare: 1,
+        }),
+        limit: 5_000,
+        markets: [
+          { ...market('A', 0.5, 2_000), toxicity: { bid: 0, ask: 0 } },
+          { ...market('B', 0.5), toxicity: { bid: 0, ask: 0 } },
+        ],
+      });
+    // 10 × (1 − 0.2 × 20/50) = 9.2 → 9 contracts (the blind taper: 6)
+    expect(size(base('lot'), 'A', 'bid')).toBe(900);
+    expect(size(base('none'), 'A', 'bid')).toBe(1_000);
   });
 });

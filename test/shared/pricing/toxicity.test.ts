@@ -5,6 +5,7 @@ import {
   combine,
   EMPTY_MARKET_TOXICITY,
   EMPTY_TALLY,
+  lotTaperFloor,
   MAX_MARKOUT,
   type MarketToxicity,
   stepMarketToxicity,
@@ -76,8 +77,8 @@ describe('toxicity estimate', () => {
         const before = Math.abs(toxicity(t, now, RULE));
         const after = Math.abs(toxicity(t, now + wait, RULE));
         expect(after).toBeLessThanOrEqual(before + 1e-12);
-        // Twenty half-lives on, nothing is left of the evidence.
-        expect(Math.abs(toxicity(t, now + 20 * RULE.halfLifeMs, RULE))).toBeLessThan(1e-6);
+        // Forty half-lives on, nothing is left of the evidence (at twenty, 2^-20 ≈ 9.5e-7 of a large tally can still read 1e-6).
+        expect(Math.abs(toxicity(t, now + 40 * RULE.halfLifeMs, RULE))).toBeLessThan(1e-6);
       }),
     );
   });
@@ -145,6 +146,17 @@ describe('taper scaled by toxicity', () => {
     expect(taperWeight(0, 0.02)).toBe(0);
     expect(taperWeight(0.01, 0.02)).toBeCloseTo(0.5, 12);
     expect(taperWeight(0.05, 0.02)).toBe(1);
+  });
+
+  it('taperWeight with a floor: never below it, still 1 at the minimum edge; lotTaperFloor is base / limit, at most 1', () => {
+    expect(taperWeight(-0.01, 0.02, 0.25)).toBe(0.25);
+    expect(taperWeight(0.01, 0.02, 0.25)).toBeCloseTo(0.5, 12);
+    expect(taperWeight(0.001, 0.02, 0.25)).toBe(0.25);
+    expect(taperWeight(0.05, 0.02, 0.25)).toBe(1);
+    expect(lotTaperFloor(1_000, 5_000)).toBeCloseTo(0.2, 12);
+    expect(lotTaperFloor(1_000, 1_750)).toBeCloseTo(1_000 / 1_750, 12);
+    expect(lotTaperFloor(1_000, 500)).toBe(1);
+    expect(lotTaperFloor(1_000, 0)).toBe(1);
   });
 
   it('property: weight 1 is the blind taper, weight 0 no taper, and the adding side shrinks as the weight grows', () => {

@@ -58,11 +58,21 @@ function at(now: number, a: number, b: number, theoMs: number, boston = 0.5, lea
 
 const sides = (q: ReturnType<ReturnType<typeof gameQuoter>>) =>
   q.quotes.map((x) => `${x.ticker === A ? 'A' : 'B'} ${x.side}`).sort();
-const NEWS: QuotingParams = { ...DEFAULT_QUOTING_PARAMS, newsSweepSize: 1_500 };
+/**
+ * The news guard over the rules it was measured against (docs/STRATEGY-RESULTS.md §14): the per-leg sweep
+ * guard released by any newer theo and the blind taper, so what is pulled here is the news guard's doing.
+ */
+const BASE: QuotingParams = {
+  ...DEFAULT_QUOTING_PARAMS,
+  sweepScope: 'leg',
+  sweepRelease: 'theo-update',
+  toxicityTaper: false,
+};
+const NEWS: QuotingParams = { ...BASE, newsSweepSize: 1_500 };
 
 describe('gameQuoter news guard', () => {
   it("holds a game's swept direction on both legs through a refresh at the same theo, until the theo moves the fills' way", () => {
-    const plain = gameQuoter({ params: { ...DEFAULT_QUOTING_PARAMS, newsSweepSize: 0 } });
+    const plain = gameQuoter({ params: { ...BASE, newsSweepSize: 0 } });
     const news = gameQuoter({ params: NEWS });
     for (const qt of [plain, news]) qt(at(T0, 0, 0, T0));
     // our Boston bid hit and our Milwaukee ask lifted, 10 contracts each: 20 long Boston within a second
@@ -101,11 +111,9 @@ describe('gameQuoter news guard', () => {
       const ask = q.quotes.find((x) => x.ticker === A && x.side === 'ask')!.price;
       return (bid + ask) / 2;
     };
-    const flat = gameQuoter({ params: DEFAULT_QUOTING_PARAMS })(at(T0, 0, 0, T0, 0.5, 0.06));
-    const leaned = gameQuoter({ params: { ...DEFAULT_QUOTING_PARAMS, sharpLean: 1 } })(
-      at(T0, 0, 0, T0, 0.5, 0.06),
-    );
-    const at56 = gameQuoter({ params: DEFAULT_QUOTING_PARAMS })(at(T0, 0, 0, T0, 0.56));
+    const flat = gameQuoter({ params: BASE })(at(T0, 0, 0, T0, 0.5, 0.06));
+    const leaned = gameQuoter({ params: { ...BASE, sharpLean: 1 } })(at(T0, 0, 0, T0, 0.5, 0.06));
+    const at56 = gameQuoter({ params: BASE })(at(T0, 0, 0, T0, 0.56));
     expect(mid(flat)).toBe(c(50));
     expect(mid(leaned)).toBe(mid(at56)); // priced exactly as a theo of 0.56
   });
@@ -136,7 +144,7 @@ describe('gameQuoter news guard', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
         const guarded = gameQuoter({ params: NEWS });
-        const plain = gameQuoter({ params: { ...DEFAULT_QUOTING_PARAMS, newsSweepSize: 0 } });
+        const plain = gameQuoter({ params: { ...BASE, newsSweepSize: 0 } });
         let now = T0;
         let theoMs = T0;
         for (const s of steps) {

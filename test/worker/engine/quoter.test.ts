@@ -74,12 +74,16 @@ function ctx(now: number, rivalBid: number | null, ourBid: number | null): Quote
   };
 }
 
-/** The guard before #14's game scope and news guard: each leg's own fills, released by any newer theo (the reference quoter's rule). */
+/**
+ * The rules before #14's combination and news guard (docs/STRATEGY-RESULTS.md §14, §15): each leg's own
+ * fills, released by any newer theo, the blind size taper, no news hold (the reference quoter's rules).
+ */
 const PER_LEG: QuotingParams = {
   ...DEFAULT_QUOTING_PARAMS,
   sweepScope: 'leg',
   sweepRelease: 'theo-update',
   newsSweepSize: 0,
+  toxicityTaper: false,
 };
 
 const bidOf = (q: ReturnType<ReturnType<typeof gameQuoter>>) =>
@@ -500,7 +504,13 @@ describe('gameQuoter: a 3-way book listed without a TIE market', () => {
 });
 
 describe('gameQuoter: toxicityTaper — the taper follows how our fills marked out', () => {
-  const params: QuotingParams = { ...DEFAULT_QUOTING_PARAMS, toxicityTaper: true, breakEvenShare: 1 };
+  // the markouts alone decide (no lot floor): what these tests specify
+  const params: QuotingParams = {
+    ...DEFAULT_QUOTING_PARAMS,
+    toxicityTaper: true,
+    toxicityTaperFloor: 'none',
+    breakEvenShare: 1,
+  };
   const sizeOf = (q: ReturnType<ReturnType<typeof gameQuoter>>, ticker: string, side: 'bid' | 'ask') =>
     q.quotes.find((x) => x.ticker === ticker && x.side === side)?.size ?? 0;
   /** Our A bid is hit for 10 contracts at theo 50¢; two minutes on the theo of Boston is `later`. */
@@ -541,6 +551,7 @@ describe('gameQuoter: toxicityScope', () => {
     const params: QuotingParams = {
       ...DEFAULT_QUOTING_PARAMS,
       toxicityTaper: true,
+      toxicityTaperFloor: 'none',
       toxicityScope,
       breakEvenShare: 1,
       newsSweepSize: 0, // no guard pulls a side here (sweepSize 1e9 below): the taper alone
