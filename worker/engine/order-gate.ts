@@ -17,7 +17,7 @@ import type { ReconcilePlan } from './order-plan.ts';
 import type { OrderStore } from './order-store.ts';
 import type { BookSide, EngineLogger, EngineMetrics } from './ports.ts';
 import type { RefusalBackoff } from './refusal-backoff.ts';
-import { gate, type RiskReason, type RiskState } from './risk-gate.ts';
+import { gate, type RiskDecision, type RiskReason, type RiskState, type RiskWrite } from './risk-gate.ts';
 import type { OrderWriteKind, WriteBudget } from './write-budget.ts';
 
 /** How the manager sees one game. */
@@ -115,18 +115,15 @@ export function admit(
     const idx = orders.findIndex((x) => x.key === o.key);
     // Fills the exchange reported but whose messages we have not seen stay on this order's account.
     const unseen = Math.max(0, o.filled - o.seen);
-    const d = gate(
-      { ...game.risk(), orders },
-      {
-        kind: 'amend',
-        ticker: o.ticker,
-        side: o.side,
-        size: a.remaining + unseen,
-        currentRemaining: exposureOf(o),
-        orderIndex: idx,
-        price: a.price,
-      },
-    );
+    const d = judged(game, orders, {
+      kind: 'amend',
+      ticker: o.ticker,
+      side: o.side,
+      size: a.remaining + unseen,
+      currentRemaining: exposureOf(o),
+      orderIndex: idx,
+      price: a.price,
+    });
     if (!d.allow) {
       report.denials.push({ ticker: o.ticker, side: o.side, reason: d.reason, detail: d.detail });
       cancels.push(o); // the order cannot be what we want: take it down
@@ -175,10 +172,13 @@ export function admit(
   if (creating && deps.slots !== undefined && !slot) report.awaitingSlot = plan.creates.length;
   try {
     for (const c of creating && (slot || deps.slots === undefined) ? plan.creates : []) {
-      const d = gate(
-        { ...game.risk(), orders: deps.store.gateOrders(game.tickers) },
-        { kind: 'create', ticker: c.ticker, side: c.side, size: c.size, price: c.price },
-      );
+      const d = judged(game, deps.store.gateOrders(game.tickers), {
+        kind: 'create',
+        ticker: c.ticker,
+        side: c.side,
+        size: c.size,
+        price: c.price,
+      });
       if (!d.allow) {
         report.denials.push({ ticker: c.ticker, side: c.side, reason: d.reason, detail: d.detail });
         continue;
@@ -211,4 +211,23 @@ export function admit(
   if (report.deferred > 0)
     report.retryAfterMs = Math.max(report.retryAfterMs, 1, budget.waitMs(cost('create')));
   return { cancels, decreases, amends, creates };
+}
+
+/**
+ * The risk gate, where a throw (a bug in the payoff maths, a risk state it cannot read) is a refusal.
+ * A throw used to leave the plan half applied: amends marked sent and never sent, the plan's cancels
+ * never marked (they follow the creates), and every later requote of the game threw the same way, so
+ * stale orders rested at old prices until the hard stop. Refused instead, an amend is taken down like
+ * any refused amend, and the cancels go. Reported with the other denials (`RiskDenied`, `gate_error`).
+ */
+function judged(game: GameBinding, orders: RiskState['orders'], write: RiskWrite): RiskDecision {
+  try {
+    return gate({ ...game.risk(), orders }, write);
+  } catch (err) {
+    return {
+      allow: false,
+      reason: 'gate_error',
+      detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    };
+  }
 }

@@ -67,7 +67,15 @@ export interface PayoffLimit {
   ties: boolean;
 }
 
-export type RiskReason = 'killed' | 'lease_lost' | 'past_stop' | 'market_paused' | 'unknown_market' | 'limit';
+export type RiskReason =
+  | 'killed'
+  | 'lease_lost'
+  | 'past_stop'
+  | 'market_paused'
+  | 'unknown_market'
+  | 'limit'
+  /** the gate threw (order-gate.ts): a write it cannot judge is refused, and the rest of the plan still goes */
+  | 'gate_error';
 
 export type RiskDecision =
   | { allow: true; size: Centis; clipped: boolean; fencingToken: number | null }
