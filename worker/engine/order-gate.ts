@@ -206,7 +206,10 @@ export function admit(
 
   for (const dn of report.denials) {
     deps.metrics.count('RiskDenied', 1, { reason: dn.reason });
-    deps.log.info('risk_denied', { eventTicker: game.eventTicker, ...dn });
+    // A gate that threw is a bug to fix, not a limit doing its job: an error the operator sees.
+    if (dn.reason === 'gate_error')
+      deps.log.error('risk_gate_error', { eventTicker: game.eventTicker, ...dn });
+    else deps.log.info('risk_denied', { eventTicker: game.eventTicker, ...dn });
   }
   if (report.deferred > 0)
     report.retryAfterMs = Math.max(report.retryAfterMs, 1, budget.waitMs(cost('create')));

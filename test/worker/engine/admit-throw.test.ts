@@ -27,12 +27,13 @@ const four = (e: string, c: number) => [
 
 function setup(amend: boolean) {
   const clock = new ManualClock(1_000_000);
+  const log = recordingLog();
   const ex = new FakeExchange();
   const inventory = new Inventory();
   const manager = new OrderManager({
     gateway: ex,
     clock,
-    log: recordingLog(),
+    log,
     metrics: recordingMetrics(),
     budget: new WriteBudget(clock, 1e9, 1e9),
     clientOrderPrefix: 'kmm',
@@ -69,6 +70,7 @@ function setup(amend: boolean) {
     ex,
     manager,
     binding,
+    log,
     throwAfter: (n: number) => {
       calls = 0;
       okCalls = n;
@@ -91,13 +93,14 @@ describe('admit: a create gate that throws', () => {
   });
 
   it('sends the amends judged before it, strands nothing, and reports the refusal as gate_error', async () => {
-    const { ex, manager, binding, throwAfter } = setup(true);
+    const { ex, manager, binding, log, throwAfter } = setup(true);
     await manager.sync(binding, four('X', 40));
     await drain();
     throwAfter(4); // the 4 amend gates pass, the create gate (new slot X-C) throws
     const report = await manager.sync(binding, [...four('X', 30), q('X-C', 'bid', 10, 500)]);
     await drain();
     expect(report.denials).toEqual([expect.objectContaining({ ticker: 'X-C', reason: 'gate_error' })]);
+    expect(log.lines.filter((e) => e.level === 'error').map((e) => e.event)).toEqual(['risk_gate_error']);
     expect(ex.calls.filter((c) => c.startsWith('amend'))).toHaveLength(4);
     expect(manager.ordersOf(['X-A', 'X-B']).map((o) => o.state)).not.toContain('pending');
     throwAfter(Number.POSITIVE_INFINITY);
