@@ -19,7 +19,7 @@ import {
   strikeInputsOf,
   strikeQuotes,
 } from './ladder-quotes.ts';
-import { strikeQuoteSize } from './ladder-size.ts';
+import { quoteStrikesBySize } from './ladder-size.ts';
 import type { IdleStrike } from './ladder-theos.ts';
 import { groupLimitCentis } from './order-groups.ts';
 import type { GameBinding, SyncReport } from './order-manager.ts';
@@ -202,22 +202,39 @@ export class RequoteLoop {
     );
     const books = new Map(priced.map((p) => [p.ticker, this.core.ports.books.book(p.ticker)]));
     const q = this.core.config.quoting;
-    // The game's limit shared over all its quoted markets, so the whole ladder can rest (ladder-size.ts).
-    const size = strikeQuoteSize(g.limit, g.tickers.length + priced.length, q.baseSize, q.sizeStep);
+    // The game's limit shared over its quoted markets by weight, a wide strike less (ladder-size.ts).
+    const share = {
+      limit: g.limit,
+      winners: g.tickers.length,
+      minEdge: q.minEdge,
+      baseSize: q.baseSize,
+      lot: q.sizeStep,
+    };
     const params = this.core.ports.quoter.strikeParams;
     const contracts = gameContracts(g);
-    if (!params || !contracts)
-      return { quotes: strikeQuotes(priced, books, { minEdge: FIXED_STRIKE_HALF_SPREAD, size }), idle };
-    const quotes = modelStrikeQuotes({
-      priced,
-      markets: new Map(markets.map((m) => [m.ticker, { ...m, contract: contracts.get(m.ticker)! }])),
-      books,
-      own,
-      payoff: payoffLimitOf(g, contracts, this.core.inventory.entries(tickers), g.limit),
-      positions: this.core.inventory.positions(tickers),
-      params,
-      size,
-    });
+    if (!params || !contracts) {
+      const fixed = quoteStrikesBySize(priced, share, (group, size) =>
+        strikeQuotes(group, books, { minEdge: FIXED_STRIKE_HALF_SPREAD, size }),
+      );
+      return { quotes: fixed, idle };
+    }
+    const payoff = payoffLimitOf(g, contracts, this.core.inventory.entries(tickers), g.limit);
+    const positions = this.core.inventory.positions(tickers);
+    const strikeMarkets = new Map(
+      markets.map((m) => [m.ticker, { ...m, contract: contracts.get(m.ticker)! }]),
+    );
+    const quotes = quoteStrikesBySize(priced, share, (group, size) =>
+      modelStrikeQuotes({
+        priced: group,
+        markets: strikeMarkets,
+        books,
+        own,
+        payoff,
+        positions,
+        params,
+        size,
+      }),
+    );
     return { quotes, idle };
   }
 
