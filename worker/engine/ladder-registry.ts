@@ -34,8 +34,9 @@ export class LadderRegistry {
 
   /**
    * An ended game's strike tickers leave `gameOfTicker` once nothing of ours is
-   * left on them (an order resting or in flight, or a position before its
-   * settlement is reconciled): until then a fill or position there is still the game's.
+   * left on them (an order resting or in flight, a ghost whose fills are still
+   * unseen, or a position before its settlement is reconciled): until then a
+   * fill or position there is still the game's.
    */
   releaseEnded(): number {
     let released = 0;
@@ -43,7 +44,12 @@ export class LadderRegistry {
       const g = this.core.games.get(eventTicker);
       if (g && !this.ended(g)) continue;
       for (const t of tickers) {
-        if (this.core.manager.ordersOf([t]).length > 0 || this.core.inventory.position(t) !== 0) continue;
+        const ours =
+          this.core.manager.ordersOf([t]).length > 0 ||
+          // a ghost: size gone from the book as fills whose messages have not arrived (order-ghosts.ts)
+          this.core.manager.exposureOrders([t]).length > 0 ||
+          this.core.inventory.position(t) !== 0;
+        if (ours) continue;
         if (this.core.gameOfTicker.get(t) === eventTicker) this.core.gameOfTicker.delete(t);
         tickers.delete(t);
         released++;
