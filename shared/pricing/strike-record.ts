@@ -18,6 +18,11 @@ const normalSchema = z.object({
   keys: z
     .array(z.object({ at: z.number().int().positive(), weight: z.number().positive().finite() }))
     .max(40)
+    // A key number twice would count its excess twice in the normaliser and once in the mass: P(X > s)
+    // would no longer be monotone in the strike. Our writer never repeats one; a record that does is refused.
+    .refine((ks) => new Set(ks.map((k) => k.at)).size === ks.length, {
+      message: 'each key number at most once',
+    })
     .optional(),
 });
 
