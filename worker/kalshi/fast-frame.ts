@@ -74,7 +74,7 @@ export function fastCount(v: unknown): Centis | null {
 }
 
 /** zTicker: `^[A-Za-z0-9._-]+$`. */
-function isTicker(v: unknown): v is string {
+export function isTicker(v: unknown): v is string {
   if (typeof v !== 'string' || v.length === 0) return false;
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
@@ -94,11 +94,13 @@ function isTicker(v: unknown): v is string {
 }
 
 /** zod 4 `z.number().int()` (safe integers only), optionally `.nonnegative()`. */
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-const isUint = (v: unknown): v is number => isInt(v) && v >= 0;
+export const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+export const isUint = (v: unknown): v is number => isInt(v) && v >= 0;
 
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export type Obj = Record<string, unknown>;
+export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** zod `z.string().min(1)`. */
+export const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 /** An `orderbook_delta` frame as `OrderbookDeltaSchema` parses it, or null (take the zod path). */
 export function fastDelta(raw: Obj): OrderbookDelta | null {

@@ -11,37 +11,12 @@
  * `test/worker/kalshi/fast-user-order.test.ts` proves fast ≡ zod.
  */
 import { LAST_UPDATE_REASONS, type UserOrder } from '../../shared/kalshi/schemas/ws.ts';
-import { fastCount, fastPrice } from './fast-frame.ts';
+import { fastCount, fastPrice, isId, isInt, isObject, isTicker, isUint } from './fast-frame.ts';
 
-type Obj = Record<string, unknown>;
 type Msg = UserOrder['msg'];
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-const isUint = (v: unknown): v is number => isInt(v) && v >= 0;
-const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const STATUSES: ReadonlySet<unknown> = new Set(['resting', 'canceled', 'executed', 'unknown']);
 /** zOpenEnum: a known reason as itself, any other string as 'unknown'. */
 const REASONS: ReadonlySet<string> = new Set([...LAST_UPDATE_REASONS, 'unknown']);
-
-/** zTicker: `^[A-Za-z0-9._-]+$`. */
-function isTicker(v: unknown): v is string {
-  if (typeof v !== 'string' || v.length === 0) return false;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (
-      !(
-        (c >= 97 && c <= 122) ||
-        (c >= 65 && c <= 90) ||
-        (c >= 48 && c <= 57) ||
-        c === 46 || // .
-        c === 95 || // _
-        c === 45 // -
-      )
-    )
-      return false;
-  }
-  return true;
-}
 
 const STRINGS = ['user_id', 'client_order_id', 'order_group_id', 'self_trade_prevention_type'] as const;
 const INTS = [
