@@ -45,7 +45,7 @@ async function settle(s: PaperStack): Promise<void> {
   }
 }
 
-/** Runs the scenario's first two minutes in 5-second steps; `ticker:side` of every quote of ours seen resting. */
+/** Runs the scenario's first two minutes in 5-second steps; `ticker:side` of every quote of ours that rested. */
 async function run(
   scenario: string,
   ladderSports?: LadderSports,
@@ -72,6 +72,9 @@ async function run(
     await settle(s);
     for (const o of sim.kalshi.admin.restingOrders(MAKER_USER)) seen.add(`${o.ticker}:${o.side}`);
   }
+  // And every order of ours the exchange ever accepted (post-only: each rested), not only those resting at
+  // a 5-s sample: on a loaded machine a strike's quote can rest, fill or be replaced between two samples.
+  for (const o of sim.kalshi.admin.orders(MAKER_USER)) seen.add(`${o.ticker}:${o.side}`);
   return { s, seen, warnings };
 }
 
