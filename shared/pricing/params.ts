@@ -142,9 +142,9 @@ export const QuotingParamsSchema = z.object({
   /** …within this window, ms. */
   sweepWindowMs: z.number().int().positive().max(3_600_000).default(30_000),
   /** 'leg': each market's own fills; 'game': a two-way game's fills by direction (bid on A ≡ ask on B). */
-  sweepScope: z.enum(SWEEP_SCOPES).default('game'),
+  sweepScope: z.enum(SWEEP_SCOPES).default('leg'),
   /** 'theo-update': any newer theo releases the guard; 'theo-moved': only a theo that moved the fills' way by minEdge. */
-  sweepRelease: z.enum(SWEEP_RELEASES).default('theo-moved'),
+  sweepRelease: z.enum(SWEEP_RELEASES).default('theo-update'),
   // ---- News guard (shared/pricing/news-guard.ts; issue #14, docs/STRATEGY-RESULTS.md §14) ----
   /**
    * Net one-way contracts, Centis, taken across a game within `newsWindowMs` that make a sweep: the

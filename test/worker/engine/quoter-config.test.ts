@@ -3,11 +3,11 @@ import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
 import { quoterSettings } from '../../../worker/engine/adapters/quoter.ts';
 
 describe('the quoter is configured from the engine config (quoting params)', () => {
-  it('defaults: 60 s competition memory, 10-contract / 30 s game-scope sweep guard released by a theo move, markout-driven taper with the lot floor, flat minimum edge', () => {
+  it('defaults: 60 s competition memory, 10-contract / 30 s per-leg sweep guard released by a newer theo, the news guard across the game, markout-driven taper with the lot floor, flat minimum edge (STRATEGY-RESULTS §16)', () => {
     const s = quoterSettings({ params: parseEngineConfig({}).quoting });
     expect(s.competitionMemoryMs).toBe(60_000);
-    expect(s.sweepRule).toMatchObject({ size: 1_000, windowMs: 30_000, release: 'theo-moved' });
-    expect(s.sweepScope).toBe('game');
+    expect(s.sweepRule).toMatchObject({ size: 1_000, windowMs: 30_000, release: 'theo-update' });
+    expect(s.sweepScope).toBe('leg');
     expect(s.params.dispersionEdge).toBe(0);
     // the news guard (docs/STRATEGY-RESULTS.md §14): 15 contracts one way across a game within 5 s, held ≤ 120 s
     expect(s.newsRule).toMatchObject({ sweepSize: 1_500, windowMs: 5_000, holdMs: 120_000 });
