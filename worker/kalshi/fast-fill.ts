@@ -12,20 +12,13 @@
  * `test/worker/kalshi/fast-fill.test.ts` proves fast ≡ zod.
  */
 import type { WsFill } from '../../shared/kalshi/schemas/ws.ts';
-import { fastCount, fastPrice, isId, isInt, isObject, isTicker, isUint } from './fast-frame.ts';
+import { fastCount, fastPrice, isId, isInt, isTicker, userEnvelope } from './fast-frame.ts';
 
 /** A `fill` frame as `WsFillSchema` parses it, or null (take the zod path). */
 export function fastFill(raw: unknown): WsFill | null {
-  if (!isObject(raw) || raw['type'] !== 'fill') return null;
-  const sid = raw['sid'];
-  const seq = raw['seq'];
-  const m = raw['msg'];
-  if (!isUint(sid) || (seq !== undefined && !isUint(seq)) || !isObject(m)) return null;
-  // The msg's nulls read as absent (the schema's nullsAbsent).
-  const get = (k: string) => {
-    const v = m[k];
-    return v === null ? undefined : v;
-  };
+  const env = userEnvelope(raw, 'fill');
+  if (env === null) return null;
+  const { sid, seq, get } = env;
   const tradeId = get('trade_id');
   const orderId = get('order_id');
   const ticker = get('market_ticker');

@@ -102,6 +102,30 @@ export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !==
 /** zod `z.string().min(1)`. */
 export const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
+/**
+ * The envelope of a private-channel frame (`fill`, `user_order`) as their schemas read it: `sid`, an
+ * optional `seq`, and the msg's fields with nulls read as absent (the schemas' nullsAbsent); null when
+ * it is not that type or not that shape (take the zod path).
+ */
+export function userEnvelope(
+  raw: unknown,
+  type: string,
+): { sid: number; seq: number | undefined; get: (k: string) => unknown } | null {
+  if (!isObject(raw) || raw['type'] !== type) return null;
+  const sid = raw['sid'];
+  const seq = raw['seq'];
+  const m = raw['msg'];
+  if (!isUint(sid) || (seq !== undefined && !isUint(seq)) || !isObject(m)) return null;
+  return {
+    sid,
+    seq,
+    get: (k) => {
+      const v = m[k];
+      return v === null ? undefined : v;
+    },
+  };
+}
+
 /** An `orderbook_delta` frame as `OrderbookDeltaSchema` parses it, or null (take the zod path). */
 export function fastDelta(raw: Obj): OrderbookDelta | null {
   const sid = raw['sid'];

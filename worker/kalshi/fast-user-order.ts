@@ -11,7 +11,7 @@
  * `test/worker/kalshi/fast-user-order.test.ts` proves fast ≡ zod.
  */
 import { LAST_UPDATE_REASONS, type UserOrder } from '../../shared/kalshi/schemas/ws.ts';
-import { fastCount, fastPrice, isId, isInt, isObject, isTicker, isUint } from './fast-frame.ts';
+import { fastCount, fastPrice, isId, isInt, isTicker, userEnvelope } from './fast-frame.ts';
 
 type Msg = UserOrder['msg'];
 const STATUSES: ReadonlySet<unknown> = new Set(['resting', 'canceled', 'executed', 'unknown']);
@@ -35,16 +35,9 @@ const MONEY = [
 
 /** A `user_order` frame as `UserOrderSchema` parses it, or null (take the zod path). */
 export function fastUserOrder(raw: unknown): UserOrder | null {
-  if (!isObject(raw) || raw['type'] !== 'user_order') return null;
-  const sid = raw['sid'];
-  const seq = raw['seq'];
-  const m = raw['msg'];
-  if (!isUint(sid) || (seq !== undefined && !isUint(seq)) || !isObject(m)) return null;
-  // The msg's nulls read as absent (the schema's nullsAbsent).
-  const get = (k: string) => {
-    const v = m[k];
-    return v === null ? undefined : v;
-  };
+  const env = userEnvelope(raw, 'user_order');
+  if (env === null) return null;
+  const { sid, seq, get } = env;
   const orderId = get('order_id');
   const ticker = get('ticker');
   const status = get('status');
