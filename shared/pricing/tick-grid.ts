@@ -53,8 +53,39 @@ export const TAPERED_DECI_CENT_RANGES: readonly PriceRange[] = [
 
 export type TickGridResult = { ok: true; grid: TickGrid } | { ok: false; error: string };
 
-/** Builds a grid; never throws. The error names the offending field. */
+// Every market of one price structure (linear_cent, tapered_deci_cent, …) shares one immutable grid: a
+// worker quoting 10,000 markets held 10,000 copies of a few distinct tick arrays, ≈ 9 % of its heap
+// (issue #16, docs/BENCHMARKS.md). Keyed by the ranges' numbers; only valid grids are kept; bounded.
+const GRID_MEMO_LIMIT = 64;
+const gridMemo = new Map<string, TickGridResult>();
+
+/** The memo key of plain numeric ranges; null for anything else (left to the schema, never cached). */
+function rangesKey(ranges: readonly PriceRange[]): string | null {
+  if (!Array.isArray(ranges)) return null;
+  let key = '';
+  for (const r of ranges) {
+    if (typeof r !== 'object' || r === null) return null;
+    const { start, end, step } = r as Partial<Record<keyof PriceRange, unknown>>;
+    if (typeof start !== 'number' || typeof end !== 'number' || typeof step !== 'number') return null;
+    key += `${start}:${end}:${step};`;
+  }
+  return key;
+}
+
+/** Builds a grid; never throws. The error names the offending field. The same ranges give the same grid object. */
 export function tryMakeTickGrid(ranges: readonly PriceRange[] = LINEAR_CENT_RANGES): TickGridResult {
+  const key = rangesKey(ranges);
+  const known = key === null ? undefined : gridMemo.get(key);
+  if (known) return known;
+  const result = buildTickGrid(ranges);
+  if (result.ok && key !== null) {
+    if (gridMemo.size >= GRID_MEMO_LIMIT) gridMemo.clear();
+    gridMemo.set(key, result);
+  }
+  return result;
+}
+
+function buildTickGrid(ranges: readonly PriceRange[]): TickGridResult {
   const parsed = PriceRangesSchema.safeParse(ranges);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -112,3 +112,30 @@ describe('tick grid from price_ranges', () => {
     );
   });
 });
+
+describe('one grid per price structure (memory: 10,000 markets share a few grids)', () => {
+  it('equal ranges from different listings give the same grid object', () => {
+    const a = tryMakeTickGrid(TAPERED_DECI_CENT_RANGES.map((r) => ({ ...r })));
+    const b = tryMakeTickGrid(TAPERED_DECI_CENT_RANGES.map((r) => ({ ...r })));
+    expect(a.ok && b.ok).toBe(true);
+    if (a.ok && b.ok) {
+      expect(b.grid).toBe(a.grid);
+      expect(a.grid.ticks).toEqual(TAPERED.ticks);
+    }
+    const other = tryMakeTickGrid([{ start: 0, end: 1_000_000, step: 5_000 }]);
+    expect(other.ok && other.grid !== (a.ok ? a.grid : null)).toBe(true);
+  });
+
+  it('still refuses what the schema refuses after a valid grid of the same numbers was built', () => {
+    expect(tryMakeTickGrid([{ start: 0, end: 1_000_000, step: 10_000 }]).ok).toBe(true);
+    const asStrings = [{ start: '0', end: 1_000_000, step: 10_000 }] as unknown as Parameters<
+      typeof tryMakeTickGrid
+    >[0];
+    expect(tryMakeTickGrid(asStrings).ok).toBe(false);
+    expect(tryMakeTickGrid([{ start: 0, end: 1_000_000, step: 150 }])).toEqual({
+      ok: false,
+      error: expect.stringContaining('step'),
+    });
+    expect(tryMakeTickGrid([{ start: 0, end: 1_000_000, step: 150 }]).ok).toBe(false);
+  });
+});
