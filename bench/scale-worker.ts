@@ -6,11 +6,16 @@
  * tsx the same process carried the loader, its transformed sources and
  * `__name` wrappers: ≈ 16 MB more resident before start than the bundle,
  * none of which production runs (issue #16: measure what production runs).
- * Only `--expose-gc` is added, for the `global.gc()` before the reading.
+ * Added: `--expose-gc`, for the `global.gc()` before the reading, and the
+ * V8 heap limits Node derives inside the worker's ECS task (containerHeapFlags):
+ * Node sizes V8's heap from the cgroup's memory limit, not the host's, and on a
+ * 24 GB bench host V8 would allow a 4 GB old generation and grow the heap to
+ * 4× the live set between collections — a resident size no 1 GiB task has.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadDeployConfig } from '../infra/config.ts';
 
 export interface WorkerLaunch {
   /** esbuild CLI flags of the image's bundle step (entry and --outfile left out). */
@@ -49,7 +54,42 @@ export function workerLaunchOf(dockerfile: string): WorkerLaunch {
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** Bundles bench/worker-child.ts as the image bundles the worker; returns the bundle's path and Node flags. */
+const MIB = 2 ** 20;
+const PAGE = 256 * 1024;
+
+/**
+ * The heap limits V8 gives a 64-bit Node (no pointer compression) that sees
+ * `memoryMiB` of memory — a task's cgroup limit (Node passes
+ * `uv_get_constrained_memory()` to `ResourceConstraints::ConfigureDefaults`):
+ * V8's `Heap::HeapSizeFromPhysicalMemory`: old generation = memory / 4 × 2,
+ * within [256 MiB, 2 GiB] (4 GiB past 16 GiB of memory); semi-space = old generation / 128 (/ 256 at or
+ * under 256 MiB), within [1 MiB, 16 MiB], in whole 256 KiB pages. The limit
+ * also sets how far V8 lets the heap grow past the live set between major
+ * collections (`MemoryController::MaxGrowingFactor`: 4× from a 2 GiB limit,
+ * 1.3–2× below), which is most of a worker's RSS (docs/BENCHMARKS.md).
+ */
+export function containerHeapLimits(memoryMiB: number): { oldSpaceMiB: number; semiSpaceMiB: number } {
+  if (!Number.isFinite(memoryMiB) || memoryMiB <= 0) throw new RangeError(`memory ${memoryMiB} MiB`);
+  const cap = memoryMiB > 16 * 1024 ? 4096 * MIB : 2048 * MIB;
+  const old = Math.ceil(Math.min(cap, Math.max(256 * MIB, ((memoryMiB * MIB) / 4) * 2)) / PAGE) * PAGE;
+  const ratio = old <= 256 * MIB ? 256 : 128;
+  const semi = Math.ceil(Math.min(16 * MIB, Math.max(1 * MIB, old / ratio)) / PAGE) * PAGE;
+  return { oldSpaceMiB: old / MIB, semiSpaceMiB: semi / MIB };
+}
+
+/** Node flags that give V8 the heap it would size for itself inside a task of `memoryMiB`. */
+export function containerHeapFlags(memoryMiB: number): string[] {
+  const { oldSpaceMiB, semiSpaceMiB } = containerHeapLimits(memoryMiB);
+  return [`--max-old-space-size=${oldSpaceMiB}`, `--max-semi-space-size=${semiSpaceMiB}`];
+}
+
+/** The worker task's memory as deployed by default (infra/config.ts `worker.memoryMiB`). */
+export const WORKER_TASK_MEMORY_MIB = loadDeployConfig({}).worker.memoryMiB;
+
+/**
+ * Bundles bench/worker-child.ts as the image bundles the worker; returns the bundle's path and Node flags:
+ * the image CMD's, then the heap limits of the default worker task (containerHeapFlags).
+ */
 export function bundleWorkerChild(): { file: string; nodeArgs: string[] } {
   const launch = workerLaunchOf(readFileSync(join(ROOT, 'worker', 'Dockerfile'), 'utf8'));
   const dir = join(ROOT, 'node_modules', '.cache', 'kalshi-mm-bench-worker');
@@ -65,5 +105,5 @@ export function bundleWorkerChild(): { file: string; nodeArgs: string[] } {
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  return { file, nodeArgs: launch.nodeArgs };
+  return { file, nodeArgs: [...launch.nodeArgs, ...containerHeapFlags(WORKER_TASK_MEMORY_MIB)] };
 }

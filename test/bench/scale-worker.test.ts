@@ -3,9 +3,16 @@
  * launched with its CMD's Node flags, both read from the Dockerfile (bench/scale-worker.ts).
  */
 import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { workerLaunchOf } from '../../bench/scale-worker.ts';
+import {
+  containerHeapFlags,
+  containerHeapLimits,
+  WORKER_TASK_MEMORY_MIB,
+  workerLaunchOf,
+} from '../../bench/scale-worker.ts';
 
 const dockerfile = readFileSync(join(import.meta.dirname, '../../worker/Dockerfile'), 'utf8');
 
@@ -32,5 +39,33 @@ describe('scale bench worker launch (from worker/Dockerfile)', () => {
   it('refuses a Dockerfile it cannot read the worker build from', () => {
     expect(() => workerLaunchOf('FROM node:24-slim\nCMD ["node", "x.mjs"]\n')).toThrow(/RUN esbuild/);
     expect(() => workerLaunchOf('RUN esbuild worker/main.ts --bundle\nCMD node x.mjs\n')).toThrow(/CMD/);
+  });
+});
+
+describe('the heap V8 sizes inside the worker task (containerHeapLimits)', () => {
+  it('gives the default 1 GiB task a 512 MiB old generation and 4 MiB semi-spaces', () => {
+    expect(containerHeapLimits(1024)).toEqual({ oldSpaceMiB: 512, semiSpaceMiB: 4 });
+    expect(containerHeapFlags(1024)).toEqual(['--max-old-space-size=512', '--max-semi-space-size=4']);
+    expect(WORKER_TASK_MEMORY_MIB).toBe(1024);
+  });
+
+  it('clamps as V8 does: at least 256 MiB, at most 2 GiB (4 GiB past 16 GiB of memory)', () => {
+    expect(containerHeapLimits(512)).toEqual({ oldSpaceMiB: 256, semiSpaceMiB: 1 });
+    expect(containerHeapLimits(256)).toEqual({ oldSpaceMiB: 256, semiSpaceMiB: 1 });
+    expect(containerHeapLimits(8192)).toEqual({ oldSpaceMiB: 2048, semiSpaceMiB: 16 });
+    expect(containerHeapLimits(24 * 1024)).toEqual({ oldSpaceMiB: 4096, semiSpaceMiB: 16 });
+    expect(() => containerHeapLimits(0)).toThrow(RangeError);
+  });
+
+  // The same formula must give this very process's limit from this machine's memory: old + 3 semi-spaces
+  // (two semi-spaces and the new large-object space). Skipped when a heap flag overrides the sizing.
+  const flagged = [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((a) =>
+    /semi-space|old-space/.test(a),
+  );
+  it.skipIf(flagged)("reproduces the heap limit V8 gave this process from this machine's memory", () => {
+    const constrained = process.constrainedMemory?.() ?? 0;
+    const memory = constrained > 0 ? Math.min(totalmem(), constrained) : totalmem();
+    const { oldSpaceMiB, semiSpaceMiB } = containerHeapLimits(memory / 2 ** 20);
+    expect(getHeapStatistics().heap_size_limit / 2 ** 20).toBe(oldSpaceMiB + 3 * semiSpaceMiB);
   });
 });
