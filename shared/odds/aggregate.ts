@@ -285,8 +285,18 @@ function stampOf(t: OddsTime | undefined): Stamp | null {
   return stamp;
 }
 
+/**
+ * Logits of the per-outcome medians (or of one book's probabilities), always in a Float64Array: arrays from
+ * `map` came in different elements kinds and deoptimised the optimised computeTheo where they met (#16).
+ */
+function logitsOf(n: number, at: (i: number) => number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = logit(at(i));
+  return out;
+}
+
 /** Largest |logit(p[i]) − ref[i]| over a priced book's outcomes (ref already in logit units). */
-function maxLogitDistance(c: Priced, ref: readonly number[]): number {
+function maxLogitDistance(c: Priced, ref: Float64Array): number {
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < c.probabilities.length; i++) {
     // The book's logits, computed once when it was priced: the lagging and outlier rules both read them.
@@ -312,7 +322,7 @@ interface Candidate {
   /** the line's stamp as ISO (what `UsedBook.lastUpdate` reports) */
   stampIso: string;
   ageMs: number;
-  /** set when the line is priced (pass 2); until then NOT_PRICED and 0 */
+  /** set when the line is priced (pass 2); until then NOT_PRICED and NaN */
   probabilities: number[];
   overround: number;
   /** logit of each fair probability, by slot, set with `probabilities` (NaN for an unpriced slot) */
@@ -462,7 +472,9 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       stampIso: stamp.iso,
       ageMs,
       probabilities: NOT_PRICED,
-      overround: 0,
+      // A double from the start: a Smi 0 later overwritten by a double changed the field's representation
+      // (a new hidden class), and every optimised computeTheo then deoptimised on "wrong map" (issue #16).
+      overround: Number.NaN,
       logitHome: Number.NaN,
       logitAway: Number.NaN,
       logitDraw: Number.NaN,
@@ -551,7 +563,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       if (!isAnchor(a.key) || a.ageMs <= config.anchorStaleMs) continue;
       const fresher = priced.filter((b) => !isAnchor(b.key) && b.ageMs < a.ageMs);
       if (fresher.length < 2) continue;
-      const medians = names.map((_, i) => logit(medianAt(fresher, i)));
+      const medians = logitsOf(names.length, (i) => medianAt(fresher, i));
       const dist = maxLogitDistance(a, medians);
       if (dist > drift) demoted.add(a.key);
     }
@@ -569,7 +581,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       .sort((x, y) => x.ageMs - y.ageMs || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))[0];
     sharpRef = ref;
     if (ref) {
-      const refLogits = ref.probabilities.map(logit);
+      const refLogits = logitsOf(ref.probabilities.length, (i) => ref.probabilities[i]!);
       for (const b of priced) {
         if (isAnchor(b.key) || b.ageMs <= ref.ageMs) continue;
         const dist = maxLogitDistance(b, refLogits);
@@ -582,7 +594,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   let eligible = priced;
   const maxDist = config.outlierMaxLogitDistance;
   if (maxDist !== null && priced.length >= config.outlierMinBooks) {
-    const medians = names.map((_, i) => logit(medianAt(priced, i)));
+    const medians = logitsOf(names.length, (i) => medianAt(priced, i));
     eligible = priced.filter((b) => {
       if (config.exemptAnchorsFromOutliers && isAnchor(b.key) && !demoted.has(b.key)) return true;
       const dist = maxLogitDistance(b, medians);
@@ -630,18 +642,36 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
     );
   }
 
-  const totalWeight = live.reduce((s, b) => s + b.weight, 0);
-  const raw = names.map((_, i) => live.reduce((s, b) => s + b.weight * b.probabilities[i]!, 0) / totalWeight);
-  const rawSum = raw.reduce((a, b) => a + b, 0);
-  const outcomes = names.map((name, i) => ({ name, probability: raw[i]! / rawSum }));
-  const dispersion = Math.max(
-    ...outcomes.map((o, i) =>
-      Math.sqrt(
-        live.reduce((s, b) => s + b.weight * (b.probabilities[i]! - o.probability) ** 2, 0) / totalWeight,
-      ),
-    ),
-  );
-  const effectiveBooks = totalWeight ** 2 / live.reduce((s, b) => s + b.weight ** 2, 0);
+  // Plain loops, summing in the same order as the reduce/map chains they replace (the same floats): those
+  // chains' arrays changed elements kind between polls and deoptimised the optimised computeTheo (issue #16).
+  let totalWeight = 0;
+  let sumSquares = 0;
+  for (let j = 0; j < live.length; j++) {
+    totalWeight += live[j]!.weight;
+    sumSquares += live[j]!.weight ** 2;
+  }
+  const raw = new Float64Array(names.length);
+  let rawSum = 0;
+  for (let i = 0; i < names.length; i++) {
+    let s = 0;
+    for (let j = 0; j < live.length; j++) s += live[j]!.weight * live[j]!.probabilities[i]!;
+    raw[i] = s / totalWeight;
+    rawSum += raw[i]!;
+  }
+  const outcomes: TheoOutcome[] = [];
+  // As Math.max(...): −Infinity for no outcome, NaN as soon as one is NaN.
+  let dispersion = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < names.length; i++) {
+    const probability = raw[i]! / rawSum;
+    outcomes.push({ name: names[i]!, probability });
+    let s = 0;
+    for (let j = 0; j < live.length; j++)
+      s += live[j]!.weight * (live[j]!.probabilities[i]! - probability) ** 2;
+    const sd = Math.sqrt(s / totalWeight);
+    if (Number.isNaN(sd) || Number.isNaN(dispersion)) dispersion = Number.NaN;
+    else if (sd > dispersion) dispersion = sd;
+  }
+  const effectiveBooks = totalWeight ** 2 / sumSquares;
   // The sharp book's lead over a consensus that still averages in books that have not caught up.
   const sharpLean =
     sharpRef !== undefined && live.some((b) => b.role === 'lagging')
