@@ -14,7 +14,7 @@ import { SEGMENTS, type Segment } from './engine-harness.ts';
 import { type BaselineInput, type Figure, figure } from './figures.ts';
 import { rsaKeyPair } from './fixture.ts';
 import { describeHotspots, type Hotspots } from './profile.ts';
-import { bundleWorkerChild } from './scale-worker.ts';
+import { bundleWorkerChild, containerHeapFlags, WORKER_TASK_MEMORY_MIB } from './scale-worker.ts';
 
 interface Collected {
   decision: { count: number; p50: number; p99: number; p999: number };
@@ -424,7 +424,7 @@ export async function benchScale(): Promise<Figure[]> {
       'lower',
       quoted,
       `one worker process wired as worker/main.ts (books sized from each market's grid), built and launched as worker/Dockerfile builds and runs the worker ` +
-        `(its esbuild flags and CMD's node flags, plus --expose-gc; node ${process.version} here, 24 in the image), 5,000 games, ` +
+        `(its esbuild flags and CMD's node flags, plus --expose-gc and the heap V8 sizes in the ${WORKER_TASK_MEMORY_MIB} MiB task: ${containerHeapFlags(WORKER_TASK_MEMORY_MIB).join(' ')}; node ${process.version} here, 24 in the image), 5,000 games, ` +
         `read once every book is live and every opening quote answered, after global.gc(): process.memoryUsage().rss of that process; ` +
         `${s.ready.heapMb.toFixed(0)} MB JS heap used of ${s.ready.heapTotalMb.toFixed(0)} MB reserved, ` +
         `${s.ready.externalMb.toFixed(0)} MB external (${s.ready.arrayBuffersMb.toFixed(0)} MB ArrayBuffers), ` +
