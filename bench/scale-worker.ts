@@ -70,7 +70,8 @@ const PAGE = 256 * 1024;
  */
 export function containerHeapLimits(memoryMiB: number): { oldSpaceMiB: number; semiSpaceMiB: number } {
   if (!Number.isFinite(memoryMiB) || memoryMiB <= 0) throw new RangeError(`memory ${memoryMiB} MiB`);
-  const cap = memoryMiB > 16 * 1024 ? 4096 * MIB : 2048 * MIB;
+  // V8: `physical_memory / GB > 16`, whole GiB.
+  const cap = Math.floor(memoryMiB / 1024) > 16 ? 4096 * MIB : 2048 * MIB;
   const old = Math.ceil(Math.min(cap, Math.max(256 * MIB, ((memoryMiB * MIB) / 4) * 2)) / PAGE) * PAGE;
   const ratio = old <= 256 * MIB ? 256 : 128;
   const semi = Math.ceil(Math.min(16 * MIB, Math.max(1 * MIB, old / ratio)) / PAGE) * PAGE;

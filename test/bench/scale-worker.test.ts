@@ -54,6 +54,9 @@ describe('the heap V8 sizes inside the worker task (containerHeapLimits)', () =>
     expect(containerHeapLimits(256)).toEqual({ oldSpaceMiB: 256, semiSpaceMiB: 1 });
     expect(containerHeapLimits(8192)).toEqual({ oldSpaceMiB: 2048, semiSpaceMiB: 16 });
     expect(containerHeapLimits(24 * 1024)).toEqual({ oldSpaceMiB: 4096, semiSpaceMiB: 16 });
+    // 4 GiB only from 17 whole GiB (V8 divides by a GiB first).
+    expect(containerHeapLimits(16.5 * 1024)).toEqual({ oldSpaceMiB: 2048, semiSpaceMiB: 16 });
+    expect(containerHeapLimits(17 * 1024)).toEqual({ oldSpaceMiB: 4096, semiSpaceMiB: 16 });
     expect(() => containerHeapLimits(0)).toThrow(RangeError);
   });
 
