@@ -173,10 +173,24 @@ export function pipelineRate(f: ReturnType<typeof frames>, knownGrid: boolean, m
     });
     const plan = planOrders(q.quotes, own, { amend: true });
     writes += plan.creates.length + plan.amends.length + plan.cancels.length + plan.decreases.length;
-    // Our orders are acknowledged at once (resting): the next decision sees them.
+    // Our orders are acknowledged at once (resting): the next decision sees them. Built field by field
+    // as the order manager hands them (order-ledger.ts `strip`): a spread copy has another hidden class,
+    // and the quoter's loops over our orders then pay for two shapes the worker never shows them.
     live.set(
       game.eventTicker,
-      applyPlan(own, plan, now).map((o) => ({ ...o, state: 'resting', orderId: o.orderId ?? `o${writes}` })),
+      applyPlan(own, plan, now).map(
+        (o): LiveOrder => ({
+          orderId: o.orderId ?? `o${writes}`,
+          clientOrderId: o.clientOrderId,
+          ticker: o.ticker,
+          side: o.side,
+          price: o.price,
+          remaining: o.remaining,
+          filled: o.filled,
+          state: 'resting',
+          sinceMs: o.sinceMs,
+        }),
+      ),
     );
   };
   // Opening quotes, outside the timed window (the worker quotes every game once at start-up).

@@ -155,6 +155,32 @@ export interface QuoterSettings {
   gridOf: (ticker: string, ranges: MarketQuoteInputRanges) => TickGrid;
   /** A market's two slot ids (cached: the hot path would otherwise build the strings per decision). */
   slotsOf: (ticker: string) => Slots;
+  /**
+   * The last answer of `marketsCoverTheo` per game's markets list, with the theo's probabilities it was
+   * for: both are replaced, never mutated, when they change (a listing, a new theo snapshot).
+   */
+  covers: WeakMap<
+    readonly QuoteMarket[],
+    { probabilities: Readonly<Record<string, number>>; covers: boolean }
+  >;
+}
+
+type QuoteMarket = QuoteContext['game']['markets'][number];
+
+/** Do the game's markets cover every outcome of the theo? Read once per (markets, theo snapshot). */
+function coversTheo(
+  markets: readonly QuoteMarket[],
+  probabilities: Readonly<Record<string, number>>,
+  settings: QuoterSettings,
+): boolean {
+  const hit = settings.covers.get(markets);
+  if (hit && hit.probabilities === probabilities) return hit.covers;
+  const covers = marketsCoverTheo(
+    markets.map((m) => m.outcome),
+    Object.keys(probabilities),
+  );
+  settings.covers.set(markets, { probabilities, covers });
+  return covers;
 }
 
 interface Slots {
@@ -204,6 +230,7 @@ export function quoterSettings(opts: GameQuoterOptions): QuoterSettings {
       grids.set(ticker, { ranges, grid });
       return grid;
     },
+    covers: new WeakMap(),
     slotsOf: (ticker) => {
       let hit = slots.get(ticker);
       if (!hit) {
@@ -237,7 +264,8 @@ export function quoteWithMemory(
   const markets: MarketQuoteInput[] = new Array(n);
   // Moves are kept for the longer of the two guards' windows; each guard reads its own.
   const windowMs = Math.max(settings.sweepRule.windowMs, settings.newsRule.windowMs);
-  const staleReasons: string[] = [];
+  // Rare (a stale competitor, a sweep): allocated only when one happens.
+  let staleReasons: string[] | null = null;
   for (let i = 0; i < n; i++) {
     const m = gameMarkets[i]!;
     const prev = memory.get(m.ticker);
@@ -316,6 +344,7 @@ export function quoteWithMemory(
         if (verdict.follow) continue;
         if (side === 'bid') bidFollow = false;
         else askFollow = false;
+        staleReasons ??= [];
         staleReasons.push(`${m.ticker} ${side}: stale competitor (${verdict.detail})`);
       }
     }
@@ -346,10 +375,7 @@ export function quoteWithMemory(
   const base = settings.params;
   const minEdge = theoQualityMinEdge(base, ctx.theo.dispersion);
   // A 3-way book listed without a TIE market: the two winners are no hedge (both lose on a draw).
-  const exhaustive = marketsCoverTheo(
-    gameMarkets.map((m) => m.outcome),
-    Object.keys(ctx.theo.probabilities),
-  );
+  const exhaustive = coversTheo(gameMarkets, ctx.theo.probabilities, settings);
   if ((base.toxicityTaper && base.taperAddingSide) || base.toxicityEdge)
     attachToxicity(markets, next, exhaustive, ctx.now, settings);
   const decision = quoteGame({
@@ -364,8 +390,8 @@ export function quoteWithMemory(
   const reasons: string[] = [];
   // Sweep guard: only ever removes quotes (never adds exposure).
   let pulled: Set<SlotId> | null = null; // rare: allocated on a sweep only
-  const sweepReasons: string[] = [];
-  const sweepModes: SlotId[] = [];
+  let sweepReasons: string[] | null = null;
+  let sweepModes: SlotId[] | null = null;
   // A two-way game covering both outcomes: a bid filled on one team is an ask filled on the other.
   const byGame = settings.sweepScope === 'game' && n === 2 && decision.exposure.length === 2;
   const size = settings.sweepRule.size;
@@ -382,7 +408,9 @@ export function quoteWithMemory(
     const slot = settings.slotsOf(m.ticker)[side];
     pulled ??= new Set();
     pulled.add(slot);
+    sweepModes ??= [];
     sweepModes.push(slot);
+    sweepReasons ??= [];
     sweepReasons.push(
       byGame
         ? `${m.ticker} ${side}: swept (game filled ≥ ${size} this way since theo ${ctx.theo.updatedMs})`
@@ -396,7 +424,9 @@ export function quoteWithMemory(
       if (pulled?.has(slot)) continue;
       pulled ??= new Set();
       pulled.add(slot);
+      sweepModes ??= [];
       sweepModes.push(slot);
+      sweepReasons ??= [];
       sweepReasons.push(
         `${h.ticker} ${h.side}: news (game swept this way at ${h.sinceMs}; held until the theo moves)`,
       );
@@ -413,9 +443,9 @@ export function quoteWithMemory(
     modes[settings.slotsOf(s.ticker)[s.side]] = `off:${s.reason}`;
     reasons.push(`${s.ticker} ${s.side}: ${s.reason} (${s.detail})`);
   }
-  for (const slot of sweepModes) modes[slot] = 'off:swept';
-  for (const r of sweepReasons) reasons.push(r);
-  for (const r of staleReasons) reasons.push(r);
+  if (sweepModes) for (const slot of sweepModes) modes[slot] = 'off:swept';
+  if (sweepReasons) for (const r of sweepReasons) reasons.push(r);
+  if (staleReasons) for (const r of staleReasons) reasons.push(r);
   const nextMemory = new Map<string, MarketMemory>();
   for (let i = 0; i < n; i++) nextMemory.set(gameMarkets[i]!.ticker, next[i]!);
   return { quotes: { quotes, modes, reasons }, memory: nextMemory };

@@ -64,7 +64,8 @@ export function attachToxicity(
       all = combine(all, m.toxicity.sell, now, rule.halfLifeMs);
     }
     const x = toxicity(all, now, rule);
-    for (let i = 0; i < markets.length; i++) markets[i] = { ...markets[i]!, toxicity: { bid: x, ask: x } };
+    // The inputs are this decision's own, built by the quoter: set in place (a copy of each cost ≈ 5 % of it).
+    for (let i = 0; i < markets.length; i++) markets[i]!.toxicity = { bid: x, ask: x };
     return;
   }
   const pooled = exhaustive && markets.length === 2;
@@ -73,9 +74,6 @@ export function attachToxicity(
     const other = pooled ? memory[1 - i]!.toxicity : null;
     const buy = other ? combine(own.buy, other.sell, now, rule.halfLifeMs) : own.buy;
     const sell = other ? combine(own.sell, other.buy, now, rule.halfLifeMs) : own.sell;
-    markets[i] = {
-      ...markets[i]!,
-      toxicity: { bid: toxicity(buy, now, rule), ask: toxicity(sell, now, rule) },
-    };
+    markets[i]!.toxicity = { bid: toxicity(buy, now, rule), ask: toxicity(sell, now, rule) };
   }
 }
