@@ -16,6 +16,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDeployConfig } from '../infra/config.ts';
+import { containerHeapFlags } from '../infra/worker-heap.ts';
+
+export { containerHeapFlags, containerHeapLimits } from '../infra/worker-heap.ts';
 
 export interface WorkerLaunch {
   /** esbuild CLI flags of the image's bundle step (entry and --outfile left out). */
@@ -53,36 +56,6 @@ export function workerLaunchOf(dockerfile: string): WorkerLaunch {
 }
 
 const ROOT = join(import.meta.dirname, '..');
-
-const MIB = 2 ** 20;
-const PAGE = 256 * 1024;
-
-/**
- * The heap limits V8 gives a 64-bit Node (no pointer compression) that sees
- * `memoryMiB` of memory — a task's cgroup limit (Node passes
- * `uv_get_constrained_memory()` to `ResourceConstraints::ConfigureDefaults`):
- * V8's `Heap::HeapSizeFromPhysicalMemory`: old generation = memory / 4 × 2,
- * within [256 MiB, 2 GiB] (4 GiB past 16 GiB of memory); semi-space = old generation / 128 (/ 256 at or
- * under 256 MiB), within [1 MiB, 16 MiB], in whole 256 KiB pages. The limit
- * also sets how far V8 lets the heap grow past the live set between major
- * collections (`MemoryController::MaxGrowingFactor`: 4× from a 2 GiB limit,
- * 1.3–2× below), which is most of a worker's RSS (docs/BENCHMARKS.md).
- */
-export function containerHeapLimits(memoryMiB: number): { oldSpaceMiB: number; semiSpaceMiB: number } {
-  if (!Number.isFinite(memoryMiB) || memoryMiB <= 0) throw new RangeError(`memory ${memoryMiB} MiB`);
-  // V8: `physical_memory / GB > 16`, whole GiB.
-  const cap = Math.floor(memoryMiB / 1024) > 16 ? 4096 * MIB : 2048 * MIB;
-  const old = Math.ceil(Math.min(cap, Math.max(256 * MIB, ((memoryMiB * MIB) / 4) * 2)) / PAGE) * PAGE;
-  const ratio = old <= 256 * MIB ? 256 : 128;
-  const semi = Math.ceil(Math.min(16 * MIB, Math.max(1 * MIB, old / ratio)) / PAGE) * PAGE;
-  return { oldSpaceMiB: old / MIB, semiSpaceMiB: semi / MIB };
-}
-
-/** Node flags that give V8 the heap it would size for itself inside a task of `memoryMiB`. */
-export function containerHeapFlags(memoryMiB: number): string[] {
-  const { oldSpaceMiB, semiSpaceMiB } = containerHeapLimits(memoryMiB);
-  return [`--max-old-space-size=${oldSpaceMiB}`, `--max-semi-space-size=${semiSpaceMiB}`];
-}
 
 /** The worker task's memory as deployed by default (infra/config.ts `worker.memoryMiB`). */
 export const WORKER_TASK_MEMORY_MIB = loadDeployConfig({}).worker.memoryMiB;

@@ -46,6 +46,7 @@ import { HEALTH_DIR, HEALTH_FILE, healthCheckCommand } from '../../shared/metric
 import { METRICS_NAMESPACE } from '../../shared/metrics/names.ts';
 import { type DeployConfig, KALSHI_BASE_URLS, theoLimits, workerEngineConfig } from '../config.ts';
 import { repoPath } from '../paths.ts';
+import { containerHeapFlags } from '../worker-heap.ts';
 import { type DynamoAction, grantIndexQuery, grantItems } from './dynamo-access.ts';
 import { type JournalBucket, journalPrefix } from './journal-bucket.ts';
 
@@ -197,7 +198,8 @@ export class Worker extends Construct {
           METRICS_NAMESPACE,
           STAGE: config.stage,
           POWERTOOLS_SERVICE_NAME: 'worker',
-          NODE_OPTIONS: '--enable-source-maps',
+          // The heap V8 would size inside this task, pinned (infra/worker-heap.ts).
+          NODE_OPTIONS: ['--enable-source-maps', ...containerHeapFlags(config.worker.memoryMiB)].join(' '),
           HEALTH_FILE,
           // Theos are refreshed every odds.pollEveryMinutes: the worker's age limit follows it.
           THEO_MAX_AGE_MS: String(theoLimits(config).maxAgeMinutes * 60_000),

@@ -475,6 +475,19 @@ describe('worker', () => {
     expect(assets).toContain('cdk-hnb659fds-container-assets');
   });
 
+  it("the worker's V8 heap is pinned to what V8 sizes inside the task's memory, not the host's", () => {
+    for (const [, task] of ofType('AWS::ECS::TaskDefinition')) {
+      expect(task.Properties['Memory']).toBe('1024');
+      const [container] = task.Properties['ContainerDefinitions'] as Record<string, unknown>[];
+      const env = Object.fromEntries(
+        (container!['Environment'] as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]),
+      );
+      expect(env['NODE_OPTIONS']).toBe(
+        '--enable-source-maps --max-old-space-size=512 --max-semi-space-size=4',
+      );
+    }
+  });
+
   it("the worker's theo age limit follows the poll interval (2 polls + 5 min), above the theo-stale alarm", () => {
     for (const [, task] of ofType('AWS::ECS::TaskDefinition')) {
       const [container] = task.Properties['ContainerDefinitions'] as Record<string, unknown>[];
