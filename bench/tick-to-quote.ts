@@ -301,7 +301,7 @@ export async function benchTickToQuote(): Promise<Figure[]> {
                 unit: 'us',
                 samples: e.got.decision.count,
               }
-            : seg === 'sign' || seg === 'send'
+            : seg === 'sign' || seg === 'send' || seg === 'sign_wait' || seg === 'sign_compute'
               ? {
                   name: `echo floor ${seg} p50 (the same step of its signed GET)`,
                   value: e.got.segments[seg].p50,

@@ -18,6 +18,7 @@ import type { LadderSports } from '../shared/config/ladder-sports.ts';
 import type { RefreshRequestInput } from '../shared/events/refresh-request.ts';
 import { KalshiRateLimiter } from '../shared/kalshi/rate-limiter.ts';
 import { DEFAULT_TIMEOUTS, KalshiRestClient } from '../shared/kalshi/rest-client.ts';
+import { withSignQueue } from '../shared/kalshi/sign-queue.ts';
 import { createRsaSigner, type Signer } from '../shared/kalshi/signer.ts';
 import {
   createThreadPoolSigner,
@@ -188,7 +189,9 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
               log.warn('signer_fallback', { mode: signingMode, reason, fallbacks: n });
           },
         );
-  const tradingSigner: Signer = offLoop ?? signer;
+  // One signature per core at a time, cancels first: a requote's leading write no longer shares the
+  // cores with the writes behind it, nor a kill-path cancel with a slate of creates (sign-queue.ts).
+  const tradingSigner: Signer = offLoop ? withSignQueue(offLoop) : signer;
   // Construction runs one way: adapters (reading the session only through this link) → ports → session → bind.
   const link = new SessionLink();
   // REST and WebSocket run on the wall clock even when the session runs on scenario time:
