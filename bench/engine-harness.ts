@@ -101,6 +101,7 @@ export function newProbe(): Probe {
     framesStamped: 0,
     framesBehind: [],
     reset() {
+      signedInline.count = 0;
       p.decision = new Latency();
       p.wire = new Latency();
       p.segments = segments();
@@ -179,17 +180,19 @@ export type Signed = Map<string, { frameNs: bigint; signNs: bigint; signedNs: bi
  * When each signature started and came back, by signature (filled by `stagedSigner`, which the
  * bench wraps around the signers beneath the sign queue; emptied as the requests reach the wire).
  */
-export const signStages = new Map<string, { startNs: bigint; doneNs: bigint }>();
+export const signStages = new Map<string, { startNs: bigint; doneNs: bigint; inline: boolean }>();
+/** Measured writes whose signature was computed in the caller's turn (the sign queue's `inline`). */
+export const signedInline = { count: 0 };
 
 /** Records when `inner` was asked for a signature and when it answered (see `signStages`). */
-export function stagedSigner<S extends Signer>(inner: S): S {
+export function stagedSigner<S extends Signer>(inner: S, inline = false): S {
   return {
     ...inner,
     keyId: inner.keyId,
     async sign(ts: number, method: string, path: string) {
       const startNs = process.hrtime.bigint();
       const sig = await inner.sign(ts, method, path);
-      signStages.set(sig, { startNs, doneNs: process.hrtime.bigint() });
+      signStages.set(sig, { startNs, doneNs: process.hrtime.bigint(), inline });
       return sig;
     },
   };
@@ -236,6 +239,7 @@ export function watchWire(probe: Probe, bySignature: Signed): () => void {
     if (stages) {
       probe.segments.sign_wait.recordNs(stages.startNs - w.signNs);
       probe.segments.sign_compute.recordNs(stages.doneNs - stages.startNs);
+      if (stages.inline) signedInline.count++;
     }
     probe.segments.send.recordNs(at - w.signedNs);
   };

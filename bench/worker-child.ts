@@ -12,7 +12,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { withSignQueue } from '../shared/kalshi/sign-queue.ts';
 import { createRsaSigner, type Signer } from '../shared/kalshi/signer.ts';
 import { createThreadPoolSigner } from '../shared/kalshi/thread-signer.ts';
-import { type Harness, SEGMENTS, stagedSigner, startHarness } from './engine-harness.ts';
+import { type Harness, SEGMENTS, signedInline, stagedSigner, startHarness } from './engine-harness.ts';
 import { KEY_ID } from './fixture.ts';
 import { type Hotspots, startHeapSampling, startProfile } from './profile.ts';
 
@@ -147,6 +147,7 @@ async function collect(): Promise<void> {
     changedSides: p.changedSides,
     framesStamped: p.framesStamped,
     framesBehind: summarise(p.framesBehind),
+    signedInline: signedInline.count,
     frames: { ...h!.ws.stats.frames },
     rssMb: mb(process.memoryUsage().rss),
     sessionCounters: snap?.counters ?? null,
@@ -190,6 +191,8 @@ function benchSigner(privateKeyPem: string): Signer {
   if (mode === 'pool') return pool;
   if (mode !== 'queue' && mode !== 'inline') throw new Error(`KMM_BENCH_SIGNING: unknown mode ${mode}`);
   return withSignQueue(pool, {
-    ...(mode === 'inline' ? { inline: stagedSigner(createRsaSigner({ keyId: KEY_ID, privateKeyPem })) } : {}),
+    ...(mode === 'inline'
+      ? { inline: stagedSigner(createRsaSigner({ keyId: KEY_ID, privateKeyPem }), true) }
+      : {}),
   });
 }
