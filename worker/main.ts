@@ -193,8 +193,9 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   // One signature per core at a time, cancels first: a requote's leading write no longer shares the
   // cores with the writes behind it, nor a kill-path cancel with a slate of creates. The first
   // signature of a turn is computed in process when nothing else is signing (≤ 50/s, ≈ 0.25 ms
-  // each): it goes out without the round trip through the pool and a busy loop (sign-queue.ts,
-  // BENCHMARKS.md "Issue #16, wire pass").
+  // each): it goes out without the round trip through the pool and a busy loop — at the default
+  // 0.5 vCPU there is no spare core for the pool to sign on (sign-queue.ts, BENCHMARKS.md
+  // "Issue #16, wire pass").
   const tradingSigner: Signer = offLoop ? withSignQueue(offLoop, { inline: signer }) : signer;
   // Construction runs one way: adapters (reading the session only through this link) → ports → session → bind.
   const link = new SessionLink();
