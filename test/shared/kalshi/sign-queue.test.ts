@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PRIORITY } from '../../../shared/kalshi/rate-limiter.ts';
+import { PRIORITY, type Priority } from '../../../shared/kalshi/rate-limiter.ts';
 import { withSignQueue } from '../../../shared/kalshi/sign-queue.ts';
 import { createRsaSigner, type Signer } from '../../../shared/kalshi/signer.ts';
 import { createThreadPoolSigner } from '../../../shared/kalshi/thread-signer.ts';
@@ -25,7 +26,7 @@ function manualSigner() {
     if (error) p.reject(new Error(error));
     else p.resolve(`sig(${id})`);
   };
-  return { signer, started, finish };
+  return { signer, started, finish, isPending: (id: string) => pending.has(id) };
 }
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
@@ -144,6 +145,51 @@ describe('sign queue', () => {
     await expect(waiting).rejects.toThrow(/closed/);
     await expect(q.sign(1, 'DELETE', '/c', PRIORITY.cancel)).rejects.toThrow(/closed/);
     expect(m.started).toEqual(['POST /a']);
+  });
+
+  it('property: never more than `concurrency` computing; waiting signatures start by priority, then arrival; every one settles', async () => {
+    const priorities: Priority[] = [PRIORITY.cancel, PRIORITY.write, PRIORITY.create];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.oneof(fc.constantFrom(...priorities), fc.nat({ max: 7 })), { maxLength: 40 }),
+        async (concurrency, ops) => {
+          const m = manualSigner();
+          const q = withSignQueue(m.signer, { concurrency });
+          const prio = new Map<string, { priority: Priority; n: number }>();
+          const results: Promise<unknown>[] = [];
+          let arrivals = 0;
+          for (const op of ops) {
+            if (typeof op === 'number' && !priorities.includes(op as Priority)) {
+              // Finish the op-th oldest signature still computing, if any (some fail).
+              const computing = m.started.filter((id) => m.isPending(id));
+              if (computing.length === 0) continue;
+              m.finish(computing[op % computing.length]!, op % 3 === 0 ? 'pool error' : undefined);
+            } else {
+              const n = arrivals++;
+              prio.set(`POST /${n}`, { priority: op as Priority, n });
+              results.push(q.sign(n, 'POST', `/${n}`, op as Priority).catch(() => 'failed'));
+            }
+            await turn();
+            expect(q.inFlight).toBeLessThanOrEqual(concurrency);
+            expect(q.inFlight).toBe(m.started.filter((id) => m.isPending(id)).length);
+          }
+          // Drain: whatever waited starts by priority, then arrival.
+          const startedBefore = m.started.length;
+          while (q.inFlight > 0) {
+            m.finish(m.started.find((id) => m.isPending(id))!);
+            await turn();
+            expect(q.inFlight).toBeLessThanOrEqual(concurrency);
+          }
+          const drained = m.started.slice(startedBefore).map((id) => prio.get(id)!);
+          expect(drained).toEqual([...drained].sort((a, b) => a.priority - b.priority || a.n - b.n));
+          expect(m.started).toHaveLength(arrivals);
+          expect(await Promise.all(results)).toHaveLength(arrivals);
+          expect(q.waiting).toBe(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('refuses a nonsensical concurrency and signers for different keys', () => {
