@@ -63,6 +63,11 @@ export const SEGMENTS = [
   // After sign() is called (the wire figure's samples): the signature computed and back on the loop,
   // then the request's bytes written.
   'sign',
+  // `sign` split (issue #16, wire): sign() called → its signature started (waiting in the sign queue
+  // behind the requote's other signatures), then started → back on the loop (in process, or a
+  // pool thread plus the loop picking the callback up); the rest of `sign` is the await resuming.
+  'sign_wait',
+  'sign_compute',
   'send',
 ] as const;
 export type Segment = (typeof SEGMENTS)[number];
@@ -96,6 +101,7 @@ export function newProbe(): Probe {
     framesStamped: 0,
     framesBehind: [],
     reset() {
+      signedInline.count = 0;
       p.decision = new Latency();
       p.wire = new Latency();
       p.segments = segments();
@@ -170,10 +176,32 @@ export const writeContext = new AsyncLocalStorage<WriteContext>();
 /** A measured write's first request, by its signature, until its bytes reach the wire. */
 export type Signed = Map<string, { frameNs: bigint; signNs: bigint; signedNs: bigint }>;
 
+/**
+ * When each signature started and came back, by signature (filled by `stagedSigner`, which the
+ * bench wraps around the signers beneath the sign queue; emptied as the requests reach the wire).
+ */
+export const signStages = new Map<string, { startNs: bigint; doneNs: bigint; inline: boolean }>();
+/** Measured writes whose signature was computed in the caller's turn (the sign queue's `inline`). */
+export const signedInline = { count: 0 };
+
+/** Records when `inner` was asked for a signature and when it answered (see `signStages`). */
+export function stagedSigner<S extends Signer>(inner: S, inline = false): S {
+  return {
+    ...inner,
+    keyId: inner.keyId,
+    async sign(ts: number, method: string, path: string) {
+      const startNs = process.hrtime.bigint();
+      const sig = await inner.sign(ts, method, path);
+      signStages.set(sig, { startNs, doneNs: process.hrtime.bigint(), inline });
+      return sig;
+    },
+  };
+}
+
 export function instrumentedSigner(inner: Signer, probe: Probe, bySignature: Signed): Signer {
   return {
     keyId: inner.keyId,
-    async sign(ts, method, path) {
+    async sign(ts, method, path, priority) {
       const ctx = writeContext.getStore();
       // One sample per frame: its requote's first write. The later writes of the same requote (an amend
       // after a decrease) used to count too, each timed through the earlier writes' send paths.
@@ -185,7 +213,7 @@ export function instrumentedSigner(inner: Signer, probe: Probe, bySignature: Sig
         probe.decision.recordNs(signNs - ctx.frameNs);
         recordSegments(probe, ctx, signNs);
       }
-      const sig = await inner.sign(ts, method, path);
+      const sig = await inner.sign(ts, method, path, priority);
       // Only the write's first request, as for the decision: a retry after a timeout or a 429
       // (seconds later, same frame) would otherwise count as that frame's time to the wire.
       if (first) bySignature.set(sig, { frameNs: ctx.frameNs, signNs, signedNs: process.hrtime.bigint() });
@@ -201,11 +229,18 @@ export function watchWire(probe: Probe, bySignature: Signed): () => void {
     const at = process.hrtime.bigint();
     const match = /kalshi-access-signature: ([^\r\n]+)/i.exec(headers);
     if (!match) return;
+    const stages = signStages.get(match[1]!);
+    signStages.delete(match[1]!);
     const w = bySignature.get(match[1]!);
     if (w === undefined) return;
     bySignature.delete(match[1]!);
     probe.wire.recordNs(at - w.frameNs);
     probe.segments.sign.recordNs(w.signedNs - w.signNs);
+    if (stages) {
+      probe.segments.sign_wait.recordNs(stages.startNs - w.signNs);
+      probe.segments.sign_compute.recordNs(stages.doneNs - stages.startNs);
+      if (stages.inline) signedInline.count++;
+    }
     probe.segments.send.recordNs(at - w.signedNs);
   };
   subscribe('undici:client:sendHeaders', onHeaders);

@@ -15,8 +15,11 @@ import {
   OrdersApi,
   SelfTradePreventionType,
 } from 'kalshi-typescript';
+import { PRIORITY } from '../shared/kalshi/rate-limiter.ts';
 import { KalshiRestClient } from '../shared/kalshi/rest-client.ts';
+import { withSignQueue } from '../shared/kalshi/sign-queue.ts';
 import { createRsaSigner, type Signer, stringToSign } from '../shared/kalshi/signer.ts';
+import { createThreadPoolSigner } from '../shared/kalshi/thread-signer.ts';
 import { undiciTransport } from '../worker/kalshi/undici-transport.ts';
 import { startChild } from './child.ts';
 import { type Figure, figure, Latency } from './figures.ts';
@@ -107,6 +110,39 @@ async function paced(
   };
 }
 
+/** Busy-waits `us` microseconds: the rest of a requote's turn, which the loop runs after the signs are asked for. */
+function spin(us: number): void {
+  const until = process.hrtime.bigint() + BigInt(us * 1_000);
+  while (process.hrtime.bigint() < until);
+}
+
+/**
+ * A requote's signatures as the worker asks for them: three writes (a cancel, an amend, a batch
+ * create) in one turn, then `restUs` of the loop's other work in the same turn. Time from the
+ * first sign() to its signature back on the loop (the leading write's `sign` segment), per signer.
+ */
+async function requoteSigning(signer: Signer, n: number, restUs: number): Promise<Latency> {
+  const lat = new Latency();
+  for (let i = 0; i < n + 20; i++) {
+    const t = process.hrtime.bigint();
+    let first = 0n;
+    const now = Date.now();
+    const all = [
+      signer.sign(now, 'DELETE', '/trade-api/v2/portfolio/events/orders/o-1', PRIORITY.cancel).then(() => {
+        first = process.hrtime.bigint();
+      }),
+      signer.sign(now, 'POST', '/trade-api/v2/portfolio/events/orders/o-2/amend', PRIORITY.write),
+      signer.sign(now, 'POST', '/trade-api/v2/portfolio/events/orders/batched', PRIORITY.create),
+    ];
+    spin(restUs);
+    await Promise.all(all);
+    if (i >= 20) lat.recordNs(first - t);
+    // Paced like quote-changing frames (≈ 20/s would take too long; 100/s keeps the inline budget in play).
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return lat;
+}
+
 export async function benchSigning(): Promise<Figure[]> {
   const keys = rsaKeyPair();
   const signer = createRsaSigner({ keyId: KEY_ID, privateKeyPem: keys.privateKey });
@@ -125,6 +161,12 @@ export async function benchSigning(): Promise<Figure[]> {
     onLoop.recordNs(process.hrtime.bigint() - t);
     await p;
   }
+  // The leading write of a requote: unqueued pool (before issue #16's wire pass), the sign queue, the queue with inline.
+  const tpool = createThreadPoolSigner({ keyId: KEY_ID, privateKeyPem: keys.privateKey });
+  const REST_OF_TURN_US = 300;
+  const firstPool = await requoteSigning(tpool, 200, REST_OF_TURN_US);
+  const firstQueue = await requoteSigning(withSignQueue(tpool), 200, REST_OF_TURN_US);
+  const firstInline = await requoteSigning(withSignQueue(tpool, { inline: signer }), 200, REST_OF_TURN_US);
   const tickers = games(50).flatMap((g) => g.markets);
   const budget = await withSim(50, async ({ restBaseUrl }, pem) => {
     const inProcess = new KalshiRestClient({
@@ -139,15 +181,26 @@ export async function benchSigning(): Promise<Figure[]> {
       signer: threadPoolSigner(KEY_ID, pem),
       limiter: false,
     });
+    // As worker/main.ts signs trading writes: the thread pool behind the sign queue, inline first.
+    const queued = new KalshiRestClient({
+      baseUrl: restBaseUrl,
+      transport: undiciTransport(restBaseUrl),
+      signer: withSignQueue(createThreadPoolSigner({ keyId: KEY_ID, privateKeyPem: pem }), {
+        inline: createRsaSigner({ keyId: KEY_ID, privateKeyPem: pem }),
+      }),
+      limiter: false,
+    });
     try {
       await paced(inProcess, tickers, 50, 1, 'warm');
       const basic = await paced(inProcess, tickers, 10, 4, 'basic');
       const prime = await paced(inProcess, tickers, 400, 4, 'prime');
       const primePool = await paced(offLoop, tickers, 400, 4, 'pool');
-      return { basic, prime, primePool };
+      const primeQueued = await paced(queued, tickers, 400, 4, 'queued');
+      return { basic, prime, primePool, primeQueued };
     } finally {
       await inProcess.close();
       await offLoop.close();
+      await queued.close();
     }
   });
   const load = `load average ${loadavg()[0]!.toFixed(1)} on 2 cores`;
@@ -205,6 +258,43 @@ export async function benchSigning(): Promise<Figure[]> {
         samples: budget.prime.eldCount,
       },
     ),
+    figure(
+      'event_loop_delay_p99_at_prime_write_budget_sign_queue',
+      budget.primeQueued.eldP99,
+      'ms',
+      null,
+      'lower',
+      budget.primeQueued.eldCount,
+      `same load, the worker's trading signer (thread pool behind shared/kalshi/sign-queue.ts, first signature of a turn in process, ≤ 50/s); max ${budget.primeQueued.eldMax.toFixed(1)} ms, create p99 ${budget.primeQueued.p99.toFixed(2)} ms`,
+      {
+        name: 'thread-pool signer, unqueued, at the same budget',
+        value: budget.primePool.eldP99,
+        unit: 'ms',
+        samples: budget.primePool.eldCount,
+      },
+    ),
+    ...(
+      [
+        ['threadpool', firstPool, 'thread pool, unqueued (before the wire pass)'],
+        ['sign_queue', firstQueue, 'thread pool behind the sign queue, one per core, cancels first'],
+        [
+          'sign_queue_inline',
+          firstInline,
+          "the sign queue with the first signature of a turn in process (the worker's default)",
+        ],
+      ] as const
+    ).flatMap(([tag, l, what]) => [
+      figure(
+        `sign_first_of_requote_p50_${tag}`,
+        l.us(50),
+        'us',
+        null,
+        'lower',
+        l.count,
+        `cancel + amend + batch create asked for in one turn, then ${REST_OF_TURN_US} us of the loop's other work; first sign() → the cancel's signature back on the loop; ${what}; p99 ${l.us(99).toFixed(0)} us; ${load}`,
+        { name: 'in-process signature p50', value: lat.us(50), unit: 'us', samples: lat.count },
+      ),
+    ]),
   ];
 }
 

@@ -28,6 +28,8 @@ interface Collected {
   framesStamped: number;
   /** Frames received after each measured frame and before its requote read the books. */
   framesBehind: { p50: number; mean: number; max: number; count: number } | null;
+  /** Measured writes signed in their caller's turn (sign queue `inline`). */
+  signedInline?: number;
   frames: { accepted: number; rejected: number; ignored: number };
   rssMb: number;
   hotspots: Hotspots | null;
@@ -291,6 +293,9 @@ export async function benchTickToQuote(): Promise<Figure[]> {
           seg === 'feed'
             ? 'frame at the socket → adapter book event (ws parse, book update, visibility); then wait_requote → the quoter called (session batching and requote; split into wait_flush → the requote reads the game books, and requote_prologue → the quoter called), quoter → returned, plan_order_manager → gateway called, gateway_rest → sign(); after it (the wire samples) sign → the signature back on the loop, send → the bytes written'
             : `p99 ${x.p99.toFixed(0)} us` +
+                (seg === 'sign_compute'
+                  ? `; ${r.got.signedInline ?? 0} of ${x.count} signed in the caller's turn`
+                  : '') +
                 (seg === 'wait_flush' && r.got.framesBehind
                   ? `; frames read after the trigger frame before its requote: median ${r.got.framesBehind.p50}, mean ${r.got.framesBehind.mean.toFixed(1)}, max ${r.got.framesBehind.max}`
                   : ''),
@@ -301,7 +306,7 @@ export async function benchTickToQuote(): Promise<Figure[]> {
                 unit: 'us',
                 samples: e.got.decision.count,
               }
-            : seg === 'sign' || seg === 'send'
+            : seg === 'sign' || seg === 'send' || seg === 'sign_wait' || seg === 'sign_compute'
               ? {
                   name: `echo floor ${seg} p50 (the same step of its signed GET)`,
                   value: e.got.segments[seg].p50,

@@ -9,8 +9,10 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
+import { withSignQueue } from '../shared/kalshi/sign-queue.ts';
+import { createRsaSigner, type Signer } from '../shared/kalshi/signer.ts';
 import { createThreadPoolSigner } from '../shared/kalshi/thread-signer.ts';
-import { type Harness, SEGMENTS, startHarness } from './engine-harness.ts';
+import { type Harness, SEGMENTS, signedInline, stagedSigner, startHarness } from './engine-harness.ts';
 import { KEY_ID } from './fixture.ts';
 import { type Hotspots, startHeapSampling, startProfile } from './profile.ts';
 
@@ -69,8 +71,7 @@ async function start(c: Extract<Command, { cmd: 'start' }>): Promise<void> {
   h = await startHarness({
     restBaseUrl: c.restBaseUrl,
     wsUrl: c.wsUrl,
-    // As worker/main.ts signs trading writes by default: on libuv's thread pool, off the event loop.
-    signer: createThreadPoolSigner({ keyId: KEY_ID, privateKeyPem: c.privateKey }),
+    signer: benchSigner(c.privateKey),
     games: c.games,
     writeBudget: c.writeBudget,
     ...(c.fallbackGrid ? { fallbackGrid: true } : {}),
@@ -146,6 +147,7 @@ async function collect(): Promise<void> {
     changedSides: p.changedSides,
     framesStamped: p.framesStamped,
     framesBehind: summarise(p.framesBehind),
+    signedInline: signedInline.count,
     frames: { ...h!.ws.stats.frames },
     rssMb: mb(process.memoryUsage().rss),
     sessionCounters: snap?.counters ?? null,
@@ -176,3 +178,21 @@ process.on('message', (m: Command) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+
+/**
+ * As worker/main.ts signs trading writes by default (`KMM_BENCH_SIGNING` unset or `queue`): on
+ * libuv's thread pool behind the sign queue, one signature per core. `inline`: the first signature
+ * of a turn in process (the queue's `inline` option); `pool`: the thread pool alone, unqueued (the
+ * signer before issue #16's wire pass), for before/after runs.
+ */
+function benchSigner(privateKeyPem: string): Signer {
+  const mode = process.env.KMM_BENCH_SIGNING ?? 'queue';
+  const pool = stagedSigner(createThreadPoolSigner({ keyId: KEY_ID, privateKeyPem }));
+  if (mode === 'pool') return pool;
+  if (mode !== 'queue' && mode !== 'inline') throw new Error(`KMM_BENCH_SIGNING: unknown mode ${mode}`);
+  return withSignQueue(pool, {
+    ...(mode === 'inline'
+      ? { inline: stagedSigner(createRsaSigner({ keyId: KEY_ID, privateKeyPem }), true) }
+      : {}),
+  });
+}

@@ -18,6 +18,7 @@ import type { LadderSports } from '../shared/config/ladder-sports.ts';
 import type { RefreshRequestInput } from '../shared/events/refresh-request.ts';
 import { KalshiRateLimiter } from '../shared/kalshi/rate-limiter.ts';
 import { DEFAULT_TIMEOUTS, KalshiRestClient } from '../shared/kalshi/rest-client.ts';
+import { withSignQueue } from '../shared/kalshi/sign-queue.ts';
 import { createRsaSigner, type Signer } from '../shared/kalshi/signer.ts';
 import {
   createThreadPoolSigner,
@@ -97,7 +98,8 @@ export interface WorkerOptions {
   /**
    * Where the trading REST client's RSA signatures are computed: libuv's thread pool (default),
    * a dedicated worker thread, or in-process on the event loop. Off-loop signers fall back to
-   * in-process signing if they fail. The WebSocket handshake and the kill switch's client always
+   * in-process signing if they fail, and sit behind the sign queue (one signature per core,
+   * cancels first; the first signature of a turn in process while nothing else signs). The WebSocket handshake and the kill switch's client always
    * sign in-process (rare, and the kill path depends on nothing extra).
    */
   signing?: SigningMode;
@@ -188,7 +190,13 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
               log.warn('signer_fallback', { mode: signingMode, reason, fallbacks: n });
           },
         );
-  const tradingSigner: Signer = offLoop ?? signer;
+  // One signature per core at a time, cancels first: a requote's leading write no longer shares the
+  // cores with the writes behind it, nor a kill-path cancel with a slate of creates. The first
+  // signature of a turn is computed in process when nothing else is signing (≤ 50/s, ≈ 0.25 ms
+  // each): it goes out without the round trip through the pool and a busy loop — at the default
+  // 0.5 vCPU there is no spare core for the pool to sign on (sign-queue.ts, BENCHMARKS.md
+  // "Issue #16, wire pass").
+  const tradingSigner: Signer = offLoop ? withSignQueue(offLoop, { inline: signer }) : signer;
   // Construction runs one way: adapters (reading the session only through this link) → ports → session → bind.
   const link = new SessionLink();
   // REST and WebSocket run on the wall clock even when the session runs on scenario time:

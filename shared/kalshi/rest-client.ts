@@ -382,10 +382,14 @@ export class KalshiRestClient {
   ): Promise<TransportResponse | { code: string }> {
     try {
       this.checkFence(spec, ambiguous);
-      const headers: Record<string, string> = {
-        ...(await authHeaders(this.signer, started, spec.method, this.prefix + spec.path)),
-        accept: 'application/json',
-      };
+      const headers = await authHeaders(
+        this.signer,
+        started,
+        spec.method,
+        this.prefix + spec.path,
+        spec.priority,
+      );
+      headers.accept = 'application/json';
       // Signing may run off the loop: a trip while it ran must still stop the write here.
       this.checkFence(spec, ambiguous);
       if (body !== undefined) headers['content-type'] = 'application/json';

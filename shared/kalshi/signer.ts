@@ -9,12 +9,17 @@
  */
 import { constants, createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { Priority } from './rate-limiter.ts';
 
 export interface Signer {
   /** The API key id sent as KALSHI-ACCESS-KEY (not secret, but not logged either). */
   readonly keyId: string;
-  /** Base64 signature of `tsMs + method + path` (path without query). */
-  sign(tsMs: number, method: string, path: string): Promise<string>;
+  /**
+   * Base64 signature of `tsMs + method + path` (path without query). `priority`
+   * (the rate limiter's: cancels first) orders signatures that wait for one
+   * another (sign-queue.ts); a signer that never queues ignores it.
+   */
+  sign(tsMs: number, method: string, path: string, priority?: Priority): Promise<string>;
 }
 
 export const HEADER_KEY = 'KALSHI-ACCESS-KEY';
@@ -84,11 +89,12 @@ export async function authHeaders(
   nowMs: number,
   method: string,
   path: string,
+  priority?: Priority,
 ): Promise<Record<string, string>> {
   const ts = Math.floor(nowMs);
   return {
     [HEADER_KEY]: signer.keyId,
     [HEADER_TIMESTAMP]: String(ts),
-    [HEADER_SIGNATURE]: await signer.sign(ts, method, path),
+    [HEADER_SIGNATURE]: await signer.sign(ts, method, path, priority),
   };
 }
