@@ -9,7 +9,11 @@
  * exit code, the tail of what it wrote to stderr, the CPU the run took and the heap in use after it. A throw that escapes a run
  * kills this child; the pool reports that run failed and starts a new child.
  */
+import { memoiseStrikeTheos } from '../shared/pricing/strike-theo.ts';
 import { main as simulate } from './simulate.ts';
+
+// The strategies of a seed run one after another here on the same odds: each fit once (strike-theo.ts).
+memoiseStrikeTheos(true);
 
 interface RunRequest {
   id: number;
