@@ -20,6 +20,7 @@ import { bundleChild } from '../scripts/evaluate-bundle.ts';
 import { loadEngineConfig } from '../scripts/paper/config-file.ts';
 import { strategyLineup } from '../scripts/paper/strategies.ts';
 import { type CommandIo, defineCommand, readCommandLine, runAsScript } from '../shared/cli.ts';
+import { memoiseStrikeTheos } from '../shared/pricing/strike-theo.ts';
 import { runBacktest } from '../sim/backtest/run.ts';
 import { resolveScenarioPath } from '../sim/main.ts';
 import { parseSeedList } from '../sim/scenario/stats.ts';
@@ -60,6 +61,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     return r.status ?? 1;
   }
   const seeds = parseSeedList(opts.seeds);
+  // As evaluate's children run (scripts/evaluate-pool-child.ts): a digest that moved would show the memo wrong.
+  memoiseStrikeTheos(true);
   const config = loadEngineConfig(undefined);
   const { strategies, bindTruth } = strategyLineup(config, true);
   await runBacktest({ strategy: 'ours', scenario: resolveScenarioPath('nba-quiet-evening'), config });

@@ -5,11 +5,15 @@
  * with those arguments would do (same code path, same scoreboard.json), without
  * paying the transpile and module loading again for every (scenario, seed).
  *
- * Message in: `{ id, argv }`. Message out: `{ id, code, stderr, cpuMs }` — simulate's
- * exit code, the tail of what it wrote to stderr and the CPU the run took. A throw that escapes a run
+ * Message in: `{ id, argv }`. Message out: `{ id, code, stderr, cpuMs, heapMb }` — simulate's
+ * exit code, the tail of what it wrote to stderr, the CPU the run took and the heap in use after it. A throw that escapes a run
  * kills this child; the pool reports that run failed and starts a new child.
  */
+import { memoiseStrikeTheos } from '../shared/pricing/strike-theo.ts';
 import { main as simulate } from './simulate.ts';
+
+// The strategies of a seed run one after another here on the same odds: each fit once (strike-theo.ts).
+memoiseStrikeTheos(true);
 
 interface RunRequest {
   id: number;
@@ -39,7 +43,8 @@ async function runOne(req: RunRequest): Promise<void> {
     code = 1;
   }
   const cpu = process.cpuUsage(cpu0);
-  process.send?.({ id: req.id, code, stderr, cpuMs: (cpu.user + cpu.system) / 1000 });
+  const heapMb = process.memoryUsage().heapUsed / 1_048_576;
+  process.send?.({ id: req.id, code, stderr, cpuMs: (cpu.user + cpu.system) / 1000, heapMb });
 }
 
 // One run at a time: a queue keeps runs strictly sequential even if the parent sends ahead.

@@ -19,6 +19,8 @@ export interface PoolRunResult {
   stderr: string;
   /** CPU time (user + system) the child spent on the run; absent when it died. */
   cpuMs?: number;
+  /** The child's heap in use after the run, MB; absent when it died. */
+  heapMb?: number;
 }
 
 interface Reply {
@@ -26,6 +28,7 @@ interface Reply {
   code: number;
   stderr: string;
   cpuMs?: number;
+  heapMb?: number;
 }
 
 const CHILD = fileURLToPath(new URL('./evaluate-pool-child.ts', import.meta.url));
@@ -45,6 +48,8 @@ class PoolChild {
   private pending: { id: number; done: (r: PoolRunResult) => void } | null = null;
   /** Runs sent to this child. */
   runs = 0;
+  /** Heap in use after its last run, MB. */
+  heapMb = 0;
   private stderrTail = '';
   dead = false;
 
@@ -62,11 +67,13 @@ class PoolChild {
       const p = this.pending;
       if (!p || m.id !== p.id) return;
       this.pending = null;
+      if (m.heapMb !== undefined) this.heapMb = m.heapMb;
       p.done({
         ok: m.code === 0,
         code: m.code,
         stderr: m.stderr,
         ...(m.cpuMs === undefined ? {} : { cpuMs: m.cpuMs }),
+        ...(m.heapMb === undefined ? {} : { heapMb: m.heapMb }),
       });
     });
     const die = (why: string) => {
@@ -126,12 +133,18 @@ export class SimulatePool {
   constructor(
     readonly size: number,
     /**
-     * Runs a child serves before it is replaced: its heap grows a few MB a run
-     * (measured ≈3 MB on the one-game fixture), so a long evaluation recycles
-     * children rather than trusting GC; a fresh start (≈1.2 s) per 40 runs of ≈4 s costs < 1 %.
+     * Runs a child serves before it is replaced, whatever its heap. A fresh child pays its JIT
+     * warm-up again (its first run ≈ 2.5× a warm one): that, not the start, is what a
+     * replacement costs, so children are replaced on their heap (below), and this is a backstop.
      */
-    private readonly maxRunsPerChild = 40,
+    private readonly maxRunsPerChild = 400,
     private readonly script: string = CHILD,
+    /**
+     * Heap in use (MB) after a run past which the child is replaced before its next run: a
+     * child's heap grows a few MB a run (≈3 MB on the one-game fixture), so a long evaluation
+     * recycles children rather than trusting GC, but only once that growth matters.
+     */
+    private readonly maxHeapMb = 1024,
   ) {
     this.slots = Array.from({ length: size }, () => null);
     this.free = Array.from({ length: size }, (_, i) => i);
@@ -142,7 +155,7 @@ export class SimulatePool {
     const slot = this.free.shift();
     if (slot === undefined) throw new Error('SimulatePool: more runs in flight than children');
     let child = this.slots[slot];
-    if (child && !child.dead && child.runs >= this.maxRunsPerChild) {
+    if (child && !child.dead && (child.runs >= this.maxRunsPerChild || child.heapMb >= this.maxHeapMb)) {
       await child.close();
       child = null;
     }

@@ -71,6 +71,38 @@ function normalMassAt(d: IntegerNormal, k: number): number {
 }
 
 /**
+ * Each key's share of the normal's mass, (w − 1)·n(at) and (w − 1)·n(−at), and their sum: a fit asks
+ * one distribution for many strikes (and every strike for the same normaliser), so they are computed
+ * once per distribution object — the same figures in the same order as computing them per call. A
+ * distribution is never mutated once built (a fit builds a new one per step), so the object is the key.
+ */
+interface KeyMass {
+  up: Float64Array;
+  down: Float64Array;
+  all: number;
+  /** P(X = 0) unconditioned, once asked (the tie a no-ties margin conditions away). */
+  tie?: number;
+}
+const keyMasses = new WeakMap<IntegerNormal, KeyMass>();
+
+function keyMassOf(d: IntegerNormal, keys: readonly KeyWeight[]): KeyMass {
+  let m = keyMasses.get(d);
+  if (m && m.up.length === keys.length) return m;
+  const up = new Float64Array(keys.length);
+  const down = new Float64Array(keys.length);
+  let all = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const { at, weight } = keys[i]!;
+    up[i] = (weight - 1) * normalMassAt(d, at);
+    down[i] = (weight - 1) * normalMassAt(d, -at);
+    all += up[i]! + down[i]!;
+  }
+  m = { up, down, all };
+  keyMasses.set(d, m);
+  return m;
+}
+
+/**
  * What the key weights add to the normal's mass: Σ (w − 1)·n(±at) over all
  * keys (`all`, the normaliser is 1 + all) and over those at or above `from`.
  */
@@ -79,16 +111,14 @@ function keyExcess(
   keys: readonly KeyWeight[],
   from: number,
 ): { all: number; above: number } {
-  let all = 0;
+  const m = keyMassOf(d, keys);
   let above = 0;
-  for (const { at, weight } of keys) {
-    const up = (weight - 1) * normalMassAt(d, at);
-    const down = (weight - 1) * normalMassAt(d, -at);
-    all += up + down;
-    if (at >= from) above += up;
-    if (-at >= from) above += down;
+  for (let i = 0; i < keys.length; i++) {
+    const at = keys[i]!.at;
+    if (at >= from) above += m.up[i]!;
+    if (-at >= from) above += m.down[i]!;
   }
-  return { all, above };
+  return { all: m.all, above };
 }
 
 /** Unconditioned P(X ≥ k) for integer k. */
@@ -101,10 +131,15 @@ function atLeast(d: IntegerNormal, k: number): number {
 
 /** Unconditioned P(X = k). */
 function massAt(d: IntegerNormal, k: number): number {
+  const keys = d.keys;
+  if (!keys?.length) return normalMassAt(d, k);
+  const m = keyMassOf(d, keys);
+  if (k === 0 && m.tie !== undefined) return m.tie;
   const n = normalMassAt(d, k);
-  if (!d.keys?.length) return n;
-  const key = d.keys.find((w) => w.at === Math.abs(k));
-  return (n * (key ? key.weight : 1)) / (1 + keyExcess(d, d.keys, Number.POSITIVE_INFINITY).all);
+  const key = keys.find((w) => w.at === Math.abs(k));
+  const p = (n * (key ? key.weight : 1)) / (1 + m.all);
+  if (k === 0) m.tie = p;
+  return p;
 }
 
 /** P(X = k) under the model (0 at k = 0 when noTies). */

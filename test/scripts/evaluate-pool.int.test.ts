@@ -155,6 +155,20 @@ describe('evaluate pool', () => {
     }
   }, 300_000);
 
+  it('replaces a child whose heap passed its budget after a run, the next run unchanged', async () => {
+    const pool = new SimulatePool(1, 400, undefined, 0); // any heap is past a budget of 0 MB
+    try {
+      const first = await pool.run(simulateArgv(job(2, 'heap-0'), undefined, 'backtest'));
+      expect(first.heapMb).toBeGreaterThan(0);
+      const second = await pool.run(simulateArgv(job(1, 'heap-1'), undefined, 'backtest'));
+      expect(second.code).toBe(refCode[1]);
+      expect(pool.started).toBe(2); // a fresh child for the second run
+      expect(board(join(tmp, 'heap-1'))).toBe(board(join(tmp, 'ref-1')));
+    } finally {
+      await pool.close();
+    }
+  }, 300_000);
+
   it('replaces a child after its run budget, the next run unchanged', async () => {
     const pool = new SimulatePool(1, 1);
     try {

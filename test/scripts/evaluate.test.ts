@@ -3,12 +3,16 @@
  * reading simulate scoreboards, the truth calibration at the stop without a
  * worker, and the evaluation's paired statistics.
  */
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   heaviestFirst,
   parseEvaluateOptions,
   pointsOf,
+  scenarioPaths,
   scenarioWeight,
+  shippedScenarios,
   truthAtStop,
 } from '../../scripts/evaluate.ts';
 import { evaluateScenario, evaluationText, type RunPoint } from '../../sim/scenario/evaluation.ts';
@@ -57,6 +61,16 @@ describe('evaluate command line', () => {
     expect(err.text).toMatch(pattern);
     expect(err.text.trim().split('\n')).toHaveLength(1);
     expect(err.text).toMatch(/\(see npm run evaluate -- --help\)$/m);
+  });
+
+  it('`--scenarios all` is every scenario shipped in sim/scenarios, beside any other named', () => {
+    const shipped = readdirSync(resolve(__dirname, '../../sim/scenarios')).filter((f) => f.endsWith('.json'));
+    expect(shippedScenarios()).toHaveLength(shipped.length);
+    expect(shippedScenarios()).toContain('nfl-sunday-ladders');
+    const paths = scenarioPaths(['all', 'x/mine.json']);
+    expect(paths).toHaveLength(shipped.length + 1);
+    expect(paths).toContain(resolve(__dirname, '../../sim/scenarios/nba-ladders-night.json'));
+    expect(paths.at(-1)).toBe(resolve('x/mine.json'));
   });
 
   it('prints the shared --help layout', () => {

@@ -38,6 +38,9 @@ export interface PricedOrder {
   price: Micros;
 }
 
+/** An order as the gate holds it: its price absent when unknown (a ghost), booked at the price that loses most. */
+export type GateOrder = Omit<PricedOrder, 'price'> & { price?: Micros };
+
 export interface LadderRiskState {
   /** what each market of the game pays on: the winner markets and every mapped strike */
   contracts: ReadonlyMap<string, Contract>;
@@ -62,7 +65,7 @@ export interface LadderWrite {
 }
 
 /** The game's book as payoff.ts reads it; a market without a contract is an error (it is not this game's). */
-export function gameBook(state: LadderRiskState, orders: readonly PricedOrder[] = state.orders): GameBook {
+export function gameBook(state: LadderRiskState, orders: readonly GateOrder[] = state.orders): GameBook {
   const contractOf = (ticker: string): Contract => {
     const c = state.contracts.get(ticker);
     if (!c) throw new RangeError(`${ticker} has no contract in this game`);
@@ -83,7 +86,8 @@ export function gameBook(state: LadderRiskState, orders: readonly PricedOrder[] 
       contract: contractOf(o.ticker),
       side: o.side,
       count: o.remaining,
-      price: o.price,
+      // Unknown price (a ghost): the price that loses most, as an unknown entry.
+      price: o.price ?? (o.side === 'bid' ? MICROS_PER_DOLLAR : 0),
     }));
   return { holdings, pending };
 }
@@ -131,7 +135,7 @@ export function maxSizeByPayoff(
   state: LadderRiskState,
   write: LadderWrite,
   lot: Centis,
-  others: readonly PricedOrder[] = state.orders,
+  others: readonly GateOrder[] = state.orders,
 ): Centis {
   const contract = state.contracts.get(write.ticker);
   if (!contract) return 0;

@@ -7,7 +7,7 @@
  * killed, stopped or lease-less engine must still be able to get flat.
  */
 import type { Contract } from '../../shared/risk/payoff.ts';
-import { type Centis, MICROS_PER_DOLLAR, type Micros } from '../../shared/units.ts';
+import type { Centis, Micros } from '../../shared/units.ts';
 import { type ExposureOrder, maxAdditionalSize } from './exposure.ts';
 import { maxSizeByPayoff } from './ladder-risk.ts';
 import type { BookSide } from './ports.ts';
@@ -107,8 +107,8 @@ export function gate(state: RiskState, write: RiskWrite): RiskDecision {
         { ...state.payoff, positions: state.positions, orders: [] },
         { ticker: write.ticker, side: write.side, price: write.price!, size: write.size },
         state.lot,
-        // An order whose price is unknown (a ghost) is booked at the price that loses most.
-        others.map((o) => ({ ...o, price: o.price ?? (o.side === 'bid' ? MICROS_PER_DOLLAR : 0) })),
+        // An order whose price is unknown (a ghost) is booked at the price that loses most (gameBook).
+        others,
       )
     : maxAdditionalSize(
         state.tickers,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { NFL_KEY_WEIGHTS, scaleKeyWeights } from '../../../shared/pricing/key-margin.ts';
 import {
   type FitConfig,
   type FitLine,
@@ -69,6 +70,30 @@ describe('the integer normal', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('property: a key-number distribution asked many strikes answers each exactly as a fresh one', () => {
+    // The key masses are kept per distribution object (a fit asks one for every strike): a
+    // distribution already asked other strikes must give bit-for-bit what a new copy gives.
+    fc.assert(
+      fc.property(
+        fc.double({ min: -20, max: 20, noNaN: true }),
+        fc.double({ min: 3, max: 25, noNaN: true }),
+        fc.boolean(),
+        fc.double({ min: 0, max: 2, noNaN: true }),
+        fc.array(fc.integer({ min: -40, max: 40 }), { minLength: 1, maxLength: 12 }),
+        (mean, sd, noTies, strength, strikes) => {
+          const d: IntegerNormal = { mean, sd, noTies, keys: scaleKeyWeights(NFL_KEY_WEIGHTS, strength) };
+          for (const k of strikes) {
+            const fresh = () => ({ ...d });
+            expect(probabilityOver(d, k + 0.5)).toBe(probabilityOver(fresh(), k + 0.5));
+            expect(probabilityAt(d, k)).toBe(probabilityAt(fresh(), k));
+            expect(lineProbability(d, k)).toBe(lineProbability(fresh(), k));
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

@@ -6,13 +6,41 @@ import { probabilityOver } from '../../../shared/pricing/margin-model.ts';
 import {
   computeGameStrikeTheo,
   type GameStrikeTheo,
+  memoiseStrikeTheos,
   StrikeTheoConfigSchema,
+  strikeMemoStats,
   strikeTheo,
 } from '../../../shared/pricing/strike-theo.ts';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../fixtures/odds/${name}`, import.meta.url), 'utf8'));
 const asOf = Date.parse('2026-01-20T18:05:00Z');
+
+describe('the fit memo (evaluate children: each strategy of a seed on the same odds)', () => {
+  it('gives the fit a fresh computation gives; another instant or other odds are fitted anew', () => {
+    const event = EventOddsSchema.parse(fixture('basketball_nba_event_odds_alternates.json'));
+    const fresh = computeGameStrikeTheo(event, { asOf, oddsFormat: 'decimal' });
+    memoiseStrikeTheos(true);
+    try {
+      const first = computeGameStrikeTheo(event, { asOf, oddsFormat: 'decimal' });
+      const before = { ...strikeMemoStats };
+      const again = computeGameStrikeTheo(structuredClone(event), { asOf, oddsFormat: 'decimal' });
+      expect(strikeMemoStats.hits).toBe(before.hits + 1);
+      expect(again).toBe(first);
+      expect(first).toEqual(fresh);
+      const later = computeGameStrikeTheo(event, { asOf: asOf + 60_000, oddsFormat: 'decimal' });
+      const moved = structuredClone(event);
+      moved.bookmakers = moved.bookmakers.slice(1);
+      const other = computeGameStrikeTheo(moved, { asOf, oddsFormat: 'decimal' });
+      expect(strikeMemoStats.misses).toBe(before.misses + 2);
+      memoiseStrikeTheos(false);
+      expect(later).toEqual(computeGameStrikeTheo(event, { asOf: asOf + 60_000, oddsFormat: 'decimal' }));
+      expect(other).toEqual(computeGameStrikeTheo(moved, { asOf, oddsFormat: 'decimal' }));
+    } finally {
+      memoiseStrikeTheos(false);
+    }
+  });
+});
 
 describe('one game with main and alternate lines (NBA per-event fixture)', () => {
   const event = EventOddsSchema.parse(fixture('basketball_nba_event_odds_alternates.json'));

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Contract, payoffRisk } from '../../../shared/risk/payoff.ts';
 import {
+  type GateOrder,
   gameBook,
   gameWorstLoss,
   type LadderRiskState,
@@ -90,6 +91,17 @@ describe('one risk per game: the payoff gate in engine terms', () => {
     expect(
       maxSizeByPayoff(breached, { ticker: 'HOME', side: 'ask', price: cents(72), size: c(5) }, c(1)),
     ).toBe(c(5));
+  });
+
+  it('an order without a price (a ghost) is booked at the price that loses most', () => {
+    const ghostBid: GateOrder = { ticker: 'O230', side: 'bid', remaining: c(4) };
+    const ghostAsk: GateOrder = { ticker: 'O230', side: 'ask', remaining: c(4) };
+    expect(gameBook(state(), [ghostBid]).pending[0]!.price).toBe(dollars(1));
+    expect(gameBook(state(), [ghostAsk]).pending[0]!.price).toBe(0);
+    const write = { ticker: 'HOME', side: 'bid' as const, price: cents(50), size: c(20) };
+    // $10 limit: $4 already lost at worst by either ghost leaves room for 12 bids at 50¢.
+    expect(maxSizeByPayoff(state(), write, c(1), [ghostBid])).toBe(c(12));
+    expect(maxSizeByPayoff(state(), write, c(1), [ghostAsk])).toBe(c(12));
   });
 
   it('an unknown entry is booked at the price that loses most; a market not of this game gets nothing', () => {
