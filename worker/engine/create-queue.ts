@@ -26,14 +26,25 @@ import type { BookSide } from './ports.ts';
 /** A side that has wanted a create this long without one goes first (before the game's amends). */
 export const STARVED_AFTER_MS = 5_000;
 
+/**
+ * The `CreatesStarved` gauge counts sides that have wanted a create this long (and were not refused by the
+ * risk gate at their last judgement): a market that should have an order and has none.
+ */
+export const CREATE_STARVED_GAUGE_MS = 30_000;
+
 /** A game's hold on the budget lapses when it has not asked again for this long (it went away, or its retry was lost). */
 export const HOLD_LAPSES_MS = 10_000;
 
 const key = (ticker: string, side: BookSide) => `${ticker}|${side}`;
 
+interface Side {
+  since: number;
+  refused: boolean;
+}
+
 export class CreateQueue {
-  /** game → its sides wanting a create → since when. */
-  private readonly waiting = new Map<string, Map<string, number>>();
+  /** game → its sides wanting a create → since when, and whether the risk gate refused it last. */
+  private readonly waiting = new Map<string, Map<string, Side>>();
   private sides = 0;
   /** Games whose starved create the budget could not pay → when they last asked (insertion order: oldest first). */
   private readonly holds = new Map<string, number>();
@@ -53,10 +64,10 @@ export class CreateQueue {
       }
       return;
     }
-    const next = new Map<string, number>();
+    const next = new Map<string, Side>();
     for (const c of creates) {
       const k = key(c.ticker, c.side);
-      next.set(k, prev?.get(k) ?? next.get(k) ?? now);
+      next.set(k, prev?.get(k) ?? next.get(k) ?? { since: now, refused: false });
     }
     this.sides += next.size - (prev?.size ?? 0);
     this.waiting.set(game, next);
@@ -70,9 +81,15 @@ export class CreateQueue {
     if (sides.size === 0) this.waiting.delete(game);
   }
 
+  /** The risk gate refused this side's create (true) or passed it (false): a refused side is not starved by the budget. */
+  judged(game: string, ticker: string, side: BookSide, refused: boolean): void {
+    const s = this.waiting.get(game)?.get(key(ticker, side));
+    if (s) s.refused = refused;
+  }
+
   /** Since when this side has wanted a create (undefined: it does not). */
   sinceOf(game: string, ticker: string, side: BookSide): number | undefined {
-    return this.waiting.get(game)?.get(key(ticker, side));
+    return this.waiting.get(game)?.get(key(ticker, side))?.since;
   }
 
   /** The game's creates oldest waiting first (stable), split at `starvedAfterMs`. */
@@ -82,7 +99,7 @@ export class CreateQueue {
     now: number,
   ): { starved: C[]; rest: C[] } {
     const since = this.waiting.get(game);
-    const at = (c: C) => since?.get(key(c.ticker, c.side)) ?? now;
+    const at = (c: C) => since?.get(key(c.ticker, c.side))?.since ?? now;
     const sorted = creates.map((c, i) => ({ c, i, t: at(c) })).sort((a, b) => a.t - b.t || a.i - b.i);
     const starved: C[] = [];
     const rest: C[] = [];
@@ -120,17 +137,22 @@ export class CreateQueue {
     return this.sides;
   }
 
-  /** Market sides that have wanted a create for `afterMs` or longer without one (the CreatesStarved gauge). */
+  /**
+   * Market sides that have wanted a create for `afterMs` or longer without one, the risk gate's refusals
+   * left out (the CreatesStarved gauge: waiting on the budget, a create slot, the order group or a backoff).
+   */
   starved(now: number, afterMs: number = this.starvedAfterMs): number {
     let n = 0;
-    for (const sides of this.waiting.values()) for (const t of sides.values()) if (now - t >= afterMs) n++;
+    for (const sides of this.waiting.values())
+      for (const s of sides.values()) if (!s.refused && now - s.since >= afterMs) n++;
     return n;
   }
 
-  /** The longest any side has waited for a create, ms (0: none waits). */
+  /** The longest any side not refused by the risk gate has waited for a create, ms (0: none waits). */
   oldestWaitMs(now: number): number {
     let oldest = now;
-    for (const sides of this.waiting.values()) for (const t of sides.values()) oldest = Math.min(oldest, t);
+    for (const sides of this.waiting.values())
+      for (const s of sides.values()) if (!s.refused) oldest = Math.min(oldest, s.since);
     return now - oldest;
   }
 }

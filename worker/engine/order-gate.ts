@@ -159,6 +159,7 @@ function admitPlan(
       size: c.size,
       price: c.price,
     });
+    queue?.judged(game.eventTicker, c.ticker, c.side, !d.allow);
     if (!d.allow) {
       report.denials.push({ ticker: c.ticker, side: c.side, reason: d.reason, detail: d.detail });
       return;

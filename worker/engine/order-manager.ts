@@ -343,6 +343,7 @@ export class OrderManager {
 
   /** A finished game with nothing of ours left: its order group is deleted (best effort) and forgotten. */
   releaseGroup(eventTicker: string): void {
+    this.createQueue.forget(eventTicker);
     if (this.groups.has(eventTicker) && !this.hasInFlight(eventTicker)) void this.groups.release(eventTicker);
   }
 

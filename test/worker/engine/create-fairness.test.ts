@@ -11,7 +11,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
-import { CreateQueue, STARVED_AFTER_MS } from '../../../worker/engine/create-queue.ts';
+import {
+  CREATE_STARVED_GAUGE_MS,
+  CreateQueue,
+  HOLD_LAPSES_MS,
+  STARVED_AFTER_MS,
+} from '../../../worker/engine/create-queue.ts';
 import { type GameBinding, OrderManager } from '../../../worker/engine/order-manager.ts';
 import type { BookSide, DesiredQuote } from '../../../worker/engine/ports.ts';
 import { WriteBudget } from '../../../worker/engine/write-budget.ts';
@@ -120,5 +125,32 @@ describe('create fairness: every market side that wants an order gets one under 
     q.wanted('G', [c('C')], STARVED_AFTER_MS + 1);
     expect(q.queued()).toBe(1);
     expect(q.starved(STARVED_AFTER_MS + 999)).toBe(0);
+  });
+
+  it('the CreatesStarved count leaves out a side the risk gate refused, and a forgotten game leaves the queue', () => {
+    const q = new CreateQueue();
+    const c = (ticker: string) => ({ ticker, side: 'ask' as BookSide });
+    q.wanted('G', [c('A'), c('B')], 0);
+    q.judged('G', 'A', 'ask', true); // at the game's limit: not the budget's doing
+    q.judged('G', 'B', 'ask', false);
+    expect(q.starved(CREATE_STARVED_GAUGE_MS)).toBe(1);
+    expect(q.oldestWaitMs(CREATE_STARVED_GAUGE_MS)).toBe(CREATE_STARVED_GAUGE_MS);
+    q.sent('G', 'B', 'ask');
+    expect(q.starved(CREATE_STARVED_GAUGE_MS)).toBe(0);
+    expect(q.queued()).toBe(1);
+    q.forget('G');
+    expect(q.queued()).toBe(0);
+  });
+
+  it('a game holding the budget for its starved create is the one the others keep tokens for, oldest first, until it lapses', () => {
+    const q = new CreateQueue();
+    q.holdFor('A', true, 0);
+    q.holdFor('B', true, 100);
+    expect(q.heldFor('A', 200)).toBeNull();
+    expect(q.heldFor('B', 200)).toBe('A');
+    expect(q.heldFor('C', 200)).toBe('A');
+    q.holdFor('A', false, 300); // A paid: B is next
+    expect(q.heldFor('C', 300)).toBe('B');
+    expect(q.heldFor('C', 100 + HOLD_LAPSES_MS + 1)).toBeNull();
   });
 });
