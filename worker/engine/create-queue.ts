@@ -14,7 +14,9 @@
  * wanted it, and:
  * - a game's creates go oldest waiting first (every side reaches the front);
  * - a create that has waited `STARVED_AFTER_MS` goes before the game's amends
- *   (a side with no order at all comes before a resting one a cent off);
+ *   (a side with no order at all comes before a resting one a cent off),
+ *   unless the risk gate refused it last time (the limit's allocation is the
+ *   gate's and the quote sizes', not the budget's: ladder-size.ts);
  * - a game whose starved create found no tokens holds one create's tokens
  *   back from every other game's amends and newer creates until it takes them
  *   (its retry timer comes when they are there), oldest such game first.
@@ -92,18 +94,24 @@ export class CreateQueue {
     return this.waiting.get(game)?.get(key(ticker, side))?.since;
   }
 
-  /** The game's creates oldest waiting first (stable), split at `starvedAfterMs`. */
+  /** The game's creates oldest waiting first (stable), split at `starvedAfterMs` (risk-gate refusals never starved). */
   ordered<C extends { ticker: string; side: BookSide }>(
     game: string,
     creates: readonly C[],
     now: number,
   ): { starved: C[]; rest: C[] } {
-    const since = this.waiting.get(game);
-    const at = (c: C) => since?.get(key(c.ticker, c.side))?.since ?? now;
-    const sorted = creates.map((c, i) => ({ c, i, t: at(c) })).sort((a, b) => a.t - b.t || a.i - b.i);
+    const sides = this.waiting.get(game);
+    const sorted = creates
+      .map((c, i) => {
+        const s = sides?.get(key(c.ticker, c.side));
+        return { c, i, t: s?.since ?? now, refused: s?.refused === true };
+      })
+      .sort((a, b) => a.t - b.t || a.i - b.i);
     const starved: C[] = [];
     const rest: C[] = [];
-    for (const s of sorted) (now - s.t >= this.starvedAfterMs ? starved : rest).push(s.c);
+    // A side the risk gate refused last time is not the budget's to hurry: judged first, it would take the
+    // room of a resting order's amend (refused, so cancelled) and rotate the game's orders at its limit.
+    for (const s of sorted) (!s.refused && now - s.t >= this.starvedAfterMs ? starved : rest).push(s.c);
     return { starved, rest };
   }
 

@@ -121,6 +121,12 @@ describe('create fairness: every market side that wants an order gets one under 
     expect(rest.map((x) => x.ticker)).toEqual(['C']);
     expect(q.queued()).toBe(3);
     expect(q.starved(STARVED_AFTER_MS + 500)).toBe(2);
+    // Refused by the risk gate at its last judgement: still oldest first, but not ahead of the amends.
+    q.judged('G', 'A', 'bid', true);
+    const after = q.ordered('G', [c('C'), c('B'), c('A')], STARVED_AFTER_MS + 500);
+    expect(after.starved.map((x) => x.ticker)).toEqual(['B']);
+    expect(after.rest.map((x) => x.ticker)).toEqual(['A', 'C']);
+    q.judged('G', 'A', 'bid', false);
     // A side no longer wanted (it got its order, or the quoter dropped it) leaves the queue.
     q.wanted('G', [c('C')], STARVED_AFTER_MS + 1);
     expect(q.queued()).toBe(1);
