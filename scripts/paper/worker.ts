@@ -14,6 +14,9 @@ import type { PaperWorker, PaperWorkerOptions } from './worker-port.ts';
 
 type FeedStats = { reconnects: number; bookResyncs: number };
 
+/** Info-level engine events the paper sink keeps: why a market has no order of ours (a test explains a miss by them). */
+export const EXPLAINS: ReadonlySet<string> = new Set(['risk_denied']);
+
 export async function startPaperWorker(opts: PaperWorkerOptions): Promise<PaperWorker> {
   const worker = await startWorker({
     clock: opts.clock,
@@ -25,9 +28,11 @@ export async function startPaperWorker(opts: PaperWorkerOptions): Promise<PaperW
     ...(opts.restLimiterClock ? { restLimiterClock: opts.restLimiterClock } : {}),
     ...(opts.journal ? { journal: opts.journal } : {}),
     ...(opts.ladderSports ? { ladderSports: opts.ladderSports } : {}),
-    // Warnings and errors reach the paper log sink; info-level engine events are dropped.
+    // Warnings and errors reach the paper log sink, and the info events that explain a market left without
+    // an order (a risk-gate refusal); other info-level engine events are dropped. Sinks filter on `level`.
     log: (entry) => {
-      if (entry.level === 'warn' || entry.level === 'error') opts.log(entry);
+      if (entry.level === 'warn' || entry.level === 'error' || EXPLAINS.has(String(entry.event)))
+        opts.log(entry);
     },
     shardId: 'paper',
   });

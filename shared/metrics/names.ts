@@ -49,6 +49,17 @@ export const WorkerMetric = {
    * engine's `stallAfterMs`: a silent stop. Gauge, every heartbeat; must stay 0 (liveness alarm).
    */
   GamesStalled: 'GamesStalled',
+  /**
+   * Market sides our quoter wants an order on that have none yet, waiting for the write budget, a create
+   * slot, the game's order group or a refusal's backoff (worker/engine/create-queue.ts). Gauge, every heartbeat.
+   */
+  CreatesQueued: 'CreatesQueued',
+  /**
+   * Of those, the sides that have waited 30 s or more (`CREATE_STARVED_GAUGE_MS`), the risk gate's refusals
+   * left out: a market that should rest an order and does not. Gauge, every heartbeat; should stay 0 (the
+   * starved strike of issue #17 shows here).
+   */
+  CreatesStarved: 'CreatesStarved',
   /** Creates the exchange refused for a lasting reason (group tripped, balance, market, price), dimension `Reason`. Count. */
   WritesRefused: 'WritesRefused',
   /** Book frames dropped untouched since the last heartbeat, dimension `Reason`: unknown_sid | unknown_market. */

@@ -6,6 +6,7 @@
  */
 import { WorkerMetric } from '../../shared/metrics/names.ts';
 import { MICROS_PER_DOLLAR } from '../../shared/units.ts';
+import { CREATE_STARVED_GAUGE_MS } from './create-queue.ts';
 import type { SessionHealth } from './projection.ts';
 import { countByReason } from './quoting-state.ts';
 import type { SessionCore } from './session-core.ts';
@@ -61,6 +62,10 @@ export class Heartbeat {
       m.gauge(WorkerMetric.GamesByReason, n, { Reason: reason });
     const stalled = this.core.liveness.stalled(now);
     m.gauge(WorkerMetric.GamesStalled, stalled.length);
+    // A market that wants an order and has none while its game quotes (create-queue.ts): a stall per market.
+    const creates = this.core.manager.createQueue;
+    m.gauge(WorkerMetric.CreatesQueued, creates.queued());
+    m.gauge(WorkerMetric.CreatesStarved, creates.starved(now, CREATE_STARVED_GAUGE_MS));
     for (const id of stalled)
       this.core.ports.log.warn('game_stalled', { eventTicker: id, reason: this.core.games.get(id)?.status });
   }

@@ -10,6 +10,7 @@
  */
 import type { Clock } from '../../shared/clock.ts';
 import type { Centis } from '../../shared/units.ts';
+import type { CreateQueue } from './create-queue.ts';
 import type { CreateSlots } from './create-slots.ts';
 import type { GatedPlan } from './order-executor.ts';
 import { exposureOf, type LedgerOrder, placed } from './order-ledger.ts';
@@ -68,6 +69,8 @@ export interface GateDeps {
   wait(eventTicker: string): void;
   /** The cap on create requests in flight (create-slots.ts); none: uncapped. */
   slots?: CreateSlots;
+  /** Which creates the budget pays first (create-queue.ts); none: amends first, creates in plan order. */
+  queue?: CreateQueue;
 }
 
 /**
@@ -80,6 +83,25 @@ export function admit(
   plan: ReconcilePlan,
   report: SyncReport,
   groupId: string | undefined,
+): GatedPlan {
+  const taken = { slot: false };
+  try {
+    return admitPlan(deps, game, plan, report, groupId, taken);
+  } catch (err) {
+    // A throw (a gate's RangeError, the store) must not keep the slot: the cap is shared by every game,
+    // so 64 such requotes would stop all creates until a restart.
+    if (taken.slot) deps.slots!.release();
+    throw err;
+  }
+}
+
+function admitPlan(
+  deps: GateDeps,
+  game: GameBinding,
+  plan: ReconcilePlan,
+  report: SyncReport,
+  groupId: string | undefined,
+  taken: { slot: boolean },
 ): GatedPlan {
   const now = deps.clock.now();
   const budget = deps.budget;
@@ -106,6 +128,55 @@ export function admit(
         deps.wait(game.eventTicker); // once these cancels settle, the game requotes (onSettled)
       }
     });
+
+  // Creates oldest waiting first; a starved one before the amends; a game holding the budget for its
+  // starved create keeps one create's tokens from every other game's writes (create-queue.ts).
+  const queue = deps.queue;
+  queue?.wanted(game.eventTicker, plan.creates, now);
+  const order = queue?.ordered(game.eventTicker, plan.creates, now) ?? { starved: [], rest: plan.creates };
+  const reserve = queue?.heldFor(game.eventTicker, now) ? cost('create') : 0;
+  const pay = (c: number) => (reserve === 0 || budget.available() >= c + reserve) && budget.tryTake(c);
+  let starvedUnpaid = false;
+
+  const creates: LedgerOrder[] = [];
+  // A lasting refusal holds the game's creates until its backoff ends (cancels, amends still go).
+  const held = plan.creates.length > 0 ? deps.backoff.blocked(game.eventTicker, now) : null;
+  if (held || (plan.creates.length > 0 && groupId === undefined)) {
+    report.deferred += plan.creates.length;
+    const wait = held ? held.untilMs - now : 1_000;
+    report.retryAfterMs = Math.max(report.retryAfterMs, 1, wait);
+  }
+  // The game's create request waits for a slot (create-slots.ts): until one is free nothing is built for it.
+  const creating = !held && groupId !== undefined && plan.creates.length > 0;
+  const slot = creating && deps.slots?.tryTake(game.eventTicker) === true;
+  if (creating && deps.slots !== undefined && !slot) report.awaitingSlot = plan.creates.length;
+  const sending = creating && (slot || deps.slots === undefined);
+  const create = (c: ReconcilePlan['creates'][number], starved: boolean) => {
+    const d = judged(game, deps.store.gateOrders(game.tickers), {
+      kind: 'create',
+      ticker: c.ticker,
+      side: c.side,
+      size: c.size,
+      price: c.price,
+    });
+    queue?.judged(game.eventTicker, c.ticker, c.side, !d.allow);
+    if (!d.allow) {
+      report.denials.push({ ticker: c.ticker, side: c.side, reason: d.reason, detail: d.detail });
+      return;
+    }
+    if (!pay(cost('create'))) {
+      report.deferred++;
+      if (starved) starvedUnpaid = true;
+      return;
+    }
+    const clientId = deps.nextClientOrderId();
+    const o = placed(deps.store.newKey(), game.eventTicker, clientId, { ...c, size: d.size }, now);
+    deps.store.add(o);
+    queue?.sent(game.eventTicker, c.ticker, c.side);
+    creates.push(o);
+  };
+  taken.slot = slot;
+  for (const c of sending ? order.starved : []) create(c, true);
 
   const amends: GatedPlan['amends'] = [];
   for (const a of plan.amends) {
@@ -138,7 +209,7 @@ export function admit(
     }
     const newTotal = o.seen + d.size;
     if (newTotal === o.total && a.price === o.price) continue; // clipped back to what rests: nothing to write
-    if (!budget.tryTake(cost('amend'))) {
+    if (!pay(cost('amend'))) {
       report.deferred++;
       continue;
     }
@@ -150,6 +221,7 @@ export function admit(
   for (const dec of plan.decreases) {
     const o = deps.store.byId(dec.orderId);
     if (o?.state !== 'resting' || cancels.includes(o)) continue;
+    // A decrease takes risk down: it never waits behind another game's hold.
     if (!budget.tryTake(cost('decrease'))) {
       report.deferred++;
       continue;
@@ -158,47 +230,12 @@ export function admit(
     decreases.push({ o, reduceTo: dec.reduceTo });
   }
 
-  const creates: LedgerOrder[] = [];
-  // A lasting refusal holds the game's creates until its backoff ends (cancels, amends still go).
-  const held = plan.creates.length > 0 ? deps.backoff.blocked(game.eventTicker, now) : null;
-  if (held || (plan.creates.length > 0 && groupId === undefined)) {
-    report.deferred += plan.creates.length;
-    const wait = held ? held.untilMs - now : 1_000;
-    report.retryAfterMs = Math.max(report.retryAfterMs, 1, wait);
+  for (const c of sending ? order.rest : []) create(c, false);
+  queue?.holdFor(game.eventTicker, starvedUnpaid, now);
+  if (slot && creates.length === 0) {
+    taken.slot = false;
+    deps.slots!.release(); // every create denied or deferred: none to send
   }
-  // The game's create request waits for a slot (create-slots.ts): until one is free nothing is built for it.
-  const creating = !held && groupId !== undefined && plan.creates.length > 0;
-  const slot = creating && deps.slots?.tryTake(game.eventTicker) === true;
-  if (creating && deps.slots !== undefined && !slot) report.awaitingSlot = plan.creates.length;
-  try {
-    for (const c of creating && (slot || deps.slots === undefined) ? plan.creates : []) {
-      const d = judged(game, deps.store.gateOrders(game.tickers), {
-        kind: 'create',
-        ticker: c.ticker,
-        side: c.side,
-        size: c.size,
-        price: c.price,
-      });
-      if (!d.allow) {
-        report.denials.push({ ticker: c.ticker, side: c.side, reason: d.reason, detail: d.detail });
-        continue;
-      }
-      if (!budget.tryTake(cost('create'))) {
-        report.deferred++;
-        continue;
-      }
-      const clientId = deps.nextClientOrderId();
-      const o = placed(deps.store.newKey(), game.eventTicker, clientId, { ...c, size: d.size }, now);
-      deps.store.add(o);
-      creates.push(o);
-    }
-  } catch (err) {
-    // A throw in the loop (a gate's RangeError, the store) must not keep the slot: the cap is shared by
-    // every game, so 64 such requotes would stop all creates until a restart.
-    if (slot) deps.slots!.release();
-    throw err;
-  }
-  if (slot && creates.length === 0) deps.slots!.release(); // every create denied or deferred: none to send
   for (const o of cancels) {
     budget.force(cost('cancel'));
     deps.store.apply(o, { type: 'sent', write: 'cancel', nowMs: now });

@@ -23,6 +23,7 @@
  */
 import type { Clock } from '../../shared/clock.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
+import { CreateQueue } from './create-queue.ts';
 import { CreateSlots } from './create-slots.ts';
 import type { ExposureOrder } from './exposure.ts';
 import { errText, OrderExecutor } from './order-executor.ts';
@@ -76,6 +77,8 @@ export class OrderManager {
   private readonly gate: GateDeps;
   /** Create requests in flight, capped; waiting games are woken as `onSettled` (create-slots.ts). */
   readonly slots: CreateSlots;
+  /** Market sides waiting for a create, oldest first to be paid (create-queue.ts). */
+  readonly createQueue = new CreateQueue();
   private nextClientSeq = 1;
   private readonly boot: string;
   /** Lasting refusals back off per game and reason (refusal-backoff.ts). */
@@ -103,6 +106,7 @@ export class OrderManager {
     this.slots = new CreateSlots(deps.clock, (g) => deps.onSettled(g), deps.maxCreatesInFlight);
     this.gate = {
       slots: this.slots,
+      queue: this.createQueue,
       ...deps,
       store: this.store,
       backoff: this.backoff,
@@ -339,6 +343,7 @@ export class OrderManager {
 
   /** A finished game with nothing of ours left: its order group is deleted (best effort) and forgotten. */
   releaseGroup(eventTicker: string): void {
+    this.createQueue.forget(eventTicker);
     if (this.groups.has(eventTicker) && !this.hasInFlight(eventTicker)) void this.groups.release(eventTicker);
   }
 

@@ -18,6 +18,11 @@ import type { LadderMarket } from '../../../worker/engine/ladder-markets.ts';
 import { type IdleStrike, strikeQuoteInputs } from '../../../worker/engine/ladder-theos.ts';
 
 let stack: PaperStack | null = null;
+/** `ticker:side reason` → how many creates and amends the risk gate refused (risk_denied), this run. */
+const refusals = new Map<string, number>();
+/** Why a strike has no order of ours: its refusals, or none (then the budget, a slot or a requote kept it). */
+const whyNot = (ticker: string) =>
+  [...refusals].filter(([k]) => k.startsWith(`${ticker}:`)).map(([k, n]) => `${k} ×${n}`);
 afterEach(async () => {
   const s = stack;
   stack = null;
@@ -51,6 +56,7 @@ async function run(
   ladderSports?: LadderSports,
 ): Promise<{ s: PaperStack; seen: Set<string>; warnings: Record<string, unknown>[] }> {
   const warnings: Record<string, unknown>[] = [];
+  refusals.clear();
   stack = await startPaperStack({
     scenario,
     seed: 3,
@@ -61,6 +67,11 @@ async function run(
     ...(ladderSports ? { ladderSports } : {}),
     log: (e) => {
       if (e.level === 'warn' || e.level === 'error') warnings.push(e);
+      // The paper sink keeps the risk gate's refusals (info): a strike with no order says why.
+      if (e.event === 'risk_denied') {
+        const k = `${String(e.ticker)}:${String(e.side)} ${String(e.reason)}`;
+        refusals.set(k, (refusals.get(k) ?? 0) + 1);
+      }
     },
   });
   const s = stack;
@@ -103,7 +114,6 @@ async function expectEveryStrikeQuoted(
   s: PaperStack,
   seen: Set<string>,
   warnings: Record<string, unknown>[],
-  everyStrike = true,
 ): Promise<void> {
   const games = s.sim!.world.games.filter((g) => g.ladders !== undefined);
   expect(games.length).toBeGreaterThan(0);
@@ -114,8 +124,11 @@ async function expectEveryStrikeQuoted(
     expect([...priced].sort()).toEqual(g.ladders!.markets.map((m) => m.ticker).sort());
     for (const ev of g.ladders!.events) {
       // Every strike has a quote of ours; a far one (theo near 0 or 1) may have one side worth resting.
-      for (const m of ev.markets.filter((x) => everyStrike && priced.has(x.ticker)))
-        expect(seen.has(`${m.ticker}:bid`) || seen.has(`${m.ticker}:ask`), `${m.ticker} quoted`).toBe(true);
+      for (const m of ev.markets.filter((x) => priced.has(x.ticker)))
+        expect(
+          seen.has(`${m.ticker}:bid`) || seen.has(`${m.ticker}:ask`),
+          `${m.ticker} quoted (refusals: ${JSON.stringify(whyNot(m.ticker))})`,
+        ).toBe(true);
       const sides = new Set(
         ev.markets.flatMap((m) => ['bid', 'ask'].filter((x) => seen.has(`${m.ticker}:${x}`))),
       );
@@ -132,13 +145,11 @@ describe('paper runs quote the shipped scenarios spread and total ladders', () =
     await expectEveryStrikeQuoted(s, seen, warnings);
   }, 180_000);
 
-  it('nfl-sunday-ladders: every strike has a theo (those across NFL key numbers by the key-number margin), and bids and asks rest across every ladder', async () => {
+  it('nfl-sunday-ladders: every strike has a theo (those across NFL key numbers by the key-number margin) and rests quotes of ours, bids and asks across every ladder', async () => {
     const { s, seen, warnings } = await run('nfl-sunday-ladders');
-    // Every NFL strike is priced, and bids and asks rest across every ladder; that each strike rests a quote
-    // within these two minutes is NOT asserted here: in 3 of 4 full-suite runs on this machine one far total
-    // strike (a different one each time: KCBUF-46, KCBUF-49, PHIWAS-52) never got an order, and it never
-    // failed run alone. Not yet explained (issue #17 stays open on it).
-    await expectEveryStrikeQuoted(s, seen, warnings, false);
+    // Every strike rests a quote within the two minutes, on a loaded machine too: the far total strike last in
+    // plan order that the write budget never reached (issue #17) is now paid oldest waiting first (create-queue.ts).
+    await expectEveryStrikeQuoted(s, seen, warnings);
   }, 180_000);
 
   it('ladders switched off (ladderSports: []): the winner markets only', async () => {

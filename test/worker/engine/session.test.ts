@@ -675,6 +675,9 @@ describe('TradingSession liveness guard', () => {
     expect(r.metrics.gauges.get('GamesByReason{Reason=insufficient-balance}')).toBe(1);
     expect(r.metrics.gauges.get('GamesByReason{Reason=quoting}')).toBe(0);
     expect(r.metrics.gauges.get('GamesStalled')).toBe(1);
+    // Its four sides want a create and have had none for minutes (create-queue.ts): the per-market gauges.
+    expect(r.metrics.gauges.get('CreatesQueued')).toBe(4);
+    expect(r.metrics.gauges.get('CreatesStarved')).toBe(4);
     expect(g.idleSinceMs).not.toBeNull();
     // The balance comes back: the next try after the backoff rests again and the stall clears.
     r.ex.refuseCreates = null;
@@ -684,6 +687,8 @@ describe('TradingSession liveness guard', () => {
     expect(r.session.snapshot().games[0]!.status).toBe('quoting');
     await advance(r.clock, r.config.heartbeatMs, 1_000);
     expect(r.metrics.gauges.get('GamesStalled')).toBe(0);
+    expect(r.metrics.gauges.get('CreatesQueued')).toBe(0);
+    expect(r.metrics.gauges.get('CreatesStarved')).toBe(0);
     r.session.dispose();
   });
 
