@@ -106,16 +106,14 @@ export class InMemoryGateway implements ExchangeGateway {
       return r.body;
     };
     // A listing is mostly the same bytes as the last one of its series: the schema's answer for those
-    // bytes is the last parse's (zod's decoding was most of a listing's cost). The body is compared
-    // whole with the last one, value by value (sameJson: never equal where their JSON texts differ);
-    // writing both out as text to compare them cost more than the parse it saved. The simulator builds
-    // each body afresh (sim/kalshi/present.ts), so the last one is not changed under us.
-    const lastParse = new Map<string, { body: unknown; parsed: unknown }>();
+    // bytes is the last parse's (zod's decoding was most of a listing's cost; the text is compared whole).
+    const lastParse = new Map<string, { text: string; parsed: unknown }>();
     const parsed = <T>(key: string, body: unknown, parse: (b: unknown) => T): T => {
+      const text = JSON.stringify(body);
       const last = lastParse.get(key);
-      if (last && sameJson(last.body, body)) return last.parsed as T;
+      if (last?.text === text) return last.parsed as T;
       const out = parse(body);
-      lastParse.set(key, { body, parsed: out });
+      lastParse.set(key, { text, parsed: out });
       return out;
     };
     // Only the two reads KalshiGateway.listEvents makes.
@@ -397,31 +395,4 @@ export class InMemoryGateway implements ExchangeGateway {
   async cancelAll(): Promise<void> {
     await this.groupWrite(() => this.o.engine.cancelAll(this.o.userId));
   }
-}
-
-/**
- * Two JSON-shaped values (plain objects, arrays, primitives) equal key for key in the same order, so
- * their `JSON.stringify` texts are equal too. A Date, a class instance or anything else that is not
- * a plain object or array is equal only to itself: the caller then parses again.
- */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype)
-    return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    const k = ka[i]!;
-    if (k !== kb[i]) return false;
-    if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  }
-  return true;
 }

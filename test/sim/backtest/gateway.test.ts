@@ -3,10 +3,9 @@
  * simulator's REST handlers. A listing whose bytes equal the last one of its series reuses that
  * parse; one whose bytes changed (a market closed, a fee override, a moved start) is parsed again.
  */
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../sim/backtest/clock.ts';
-import { InMemoryGateway, sameJson } from '../../../sim/backtest/gateway.ts';
+import { InMemoryGateway } from '../../../sim/backtest/gateway.ts';
 import { LatencySampler } from '../../../sim/backtest/latency.ts';
 import { KalshiEngine } from '../../../sim/kalshi/engine.ts';
 import { Faults } from '../../../sim/kalshi/faults.ts';
@@ -76,45 +75,5 @@ describe('InMemoryGateway.listEvents', () => {
     engine.setEventFeeOverride('KXG-AB', { feeMultiplier: 0.5 });
     const fees = await settle(gateway.listEvents('KXG'));
     expect(fees[0]!.fees).not.toEqual(first[0]!.fees);
-  });
-});
-
-describe('sameJson (the listing cache compares bodies by it)', () => {
-  /** JSON-ish values with what a presenter may hold besides JSON: undefined, NaN, -0, a Date. */
-  const value = fc.letrec((tie) => ({
-    leaf: fc.oneof(
-      fc.constantFrom(undefined, null, Number.NaN, -0, 0, 1, 'a', '', true, false, new Date(0), new Date(1)),
-      fc.integer({ min: -3, max: 3 }),
-      fc.string({ maxLength: 2 }),
-    ),
-    node: fc.oneof(
-      { depthSize: 'small' },
-      tie('leaf'),
-      fc.array(tie('node'), { maxLength: 3 }),
-      fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('node'), { maxKeys: 3 }),
-    ),
-  })).node;
-
-  it('property: never equal where the JSON texts differ', () => {
-    fc.assert(
-      fc.property(value, value, (a, b) => {
-        if (sameJson(a, b)) expect(JSON.stringify(a)).toBe(JSON.stringify(b));
-      }),
-    );
-  });
-
-  it('property: a JSON value equals its own copy (the cache hits on the same bytes)', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (v) => {
-        expect(sameJson(v, JSON.parse(JSON.stringify(v)))).toBe(true);
-      }),
-    );
-  });
-
-  it('a key order, an array length or a nested value that differs is a difference', () => {
-    expect(sameJson({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false);
-    expect(sameJson([1, 2], [1, 2, 3])).toBe(false);
-    expect(sameJson({ m: [{ p: '0.42' }] }, { m: [{ p: '0.43' }] })).toBe(false);
-    expect(sameJson([], {})).toBe(false);
   });
 });
