@@ -138,10 +138,8 @@ export const ErrorBodySchema = z.object({
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /** A quota header value: a non-negative decimal number as a string ("19412", "0", "1.5"). */
-const zQuotaValue = z
-  .string()
-  .trim()
-  .regex(/^\d+(\.\d+)?$/, 'expected a non-negative number');
+const QUOTA_NUMBER = /^\d+(\.\d+)?$/;
+const zQuotaValue = z.string().trim().regex(QUOTA_NUMBER, 'expected a non-negative number');
 
 /** Quota headers, lower-case names (HTTP header names are case-insensitive). All may be absent (e.g. on 401). */
 export const QuotaHeadersSchema = z.object({
@@ -185,6 +183,8 @@ export function parseQuota(headers: HeaderBag): Quota {
   const read = (name: keyof QuotaHeaders): number | null => {
     const raw = headerValue(headers, name);
     if (raw === undefined) return null;
+    // A plain number, the usual header, is what the schema accepts untrimmed: read without zod's machinery.
+    if (QUOTA_NUMBER.test(raw)) return Number(raw);
     const r = zQuotaValue.safeParse(raw);
     return r.success ? Number(r.data) : null;
   };

@@ -10,7 +10,7 @@
 import type { RecorderView } from '../../scripts/paper/recorder.ts';
 import type { Level, OurQuote } from '../../worker/dashboard/view-model.ts';
 import type { BookReader } from '../../worker/engine/ports.ts';
-import type { SessionSnapshot, SlotView } from '../../worker/engine/projection.ts';
+import type { GameQuotes, SlotView } from '../../worker/engine/projection.ts';
 
 /** Book levels per side the dashboard shows (sessionDashboard's default depth). */
 export const DASHBOARD_DEPTH = 3;
@@ -21,7 +21,15 @@ function quoteOf(slot: SlotView | null): OurQuote | null {
   return { price: slot.price, size: slot.size, status };
 }
 
-export function recorderView(s: SessionSnapshot, books: BookReader, depth = DASHBOARD_DEPTH): RecorderView {
+/**
+ * `s`: the session's snapshot, or its games in the recorder's fields alone (`TradingSession.quotes()`,
+ * what the backtest samples: the snapshot's copies of fills, theos and PnL were most of a sample).
+ */
+export function recorderView(
+  s: { readonly games: readonly GameQuotes[] },
+  books: BookReader,
+  depth = DASHBOARD_DEPTH,
+): RecorderView {
   const levels = (ticker: string, side: 'bids' | 'asks', best: number | null, bestSize: number): Level[] => {
     const book = books.book(ticker);
     if (book?.valid) return book[side].slice(0, depth).map((l) => ({ price: l.price, size: l.size }));

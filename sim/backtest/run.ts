@@ -304,7 +304,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     stopMarginMs: opts.config.stopMarginMs,
     books: feed,
     // Only what the recorder reads of the dashboard's state, by the dashboard's rules (recorder-view.ts).
-    view: () => recorderView(s.snapshot(), feed),
+    view: () => recorderView({ games: s.quotes() }, feed),
     counters: () => s.snapshot().counters,
     feedStats: () => ({ reconnects: feed.stats.reconnects, bookResyncs: feed.stats.bookResyncs }),
   });

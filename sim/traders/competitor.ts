@@ -68,8 +68,10 @@ export function bestOtherPrice(
   levels: readonly [Micros, number][],
   own: readonly SimOrder[],
 ): Micros | undefined {
+  // Plain loops: run for both sides of every market at every competitor requote.
   for (const [price, size] of levels) {
-    const mine = own.filter((o) => o.price === price).reduce((s, o) => s + o.remaining, 0);
+    let mine = 0;
+    for (const o of own) if (o.price === price) mine += o.remaining;
     if (size - mine > 0) return price;
   }
   return undefined;

@@ -113,15 +113,23 @@ export function cancel(ctx: TraderContext, trader: Trader, order: SimOrder): voi
 }
 
 const grids = new Map<string, TickGrid>();
+/**
+ * The grid of a ranges array already seen: the exchange replaces a market's array when its tick
+ * structure changes (never edits it), so the same array is the same grid without building its key.
+ */
+const gridOfRanges = new WeakMap<readonly unknown[], TickGrid>();
 
 /** The market's tick grid as the exchange has it now (Kalshi can change it mid-life). */
 export function gridOf(ctx: TraderContext, sim: SimGame, market: { ticker: string }): TickGrid {
   const ranges = ctx.exchange.market(market.ticker)?.priceRanges ?? sim.tick;
+  const seen = gridOfRanges.get(ranges);
+  if (seen) return seen;
   const key = ranges.map((r) => `${r.start}:${r.end}:${r.step}`).join('|');
   let grid = grids.get(key);
   if (!grid) {
     grid = new TickGrid(ranges);
     grids.set(key, grid);
   }
+  gridOfRanges.set(ranges, grid);
   return grid;
 }

@@ -11,6 +11,7 @@ import { applyGameFill } from '../../shared/risk/inventory.ts';
 import type { Centis } from '../../shared/units.ts';
 import { gameSkew } from './game-skew.ts';
 import { errText, type GameState, gameExhaustive, worstExposure } from './game-state.ts';
+import { RecentMoves } from './news-moves.ts';
 import type { FillEvent } from './ports.ts';
 import type { FillView } from './projection.ts';
 import { type SessionCore, TAPE } from './session-core.ts';
@@ -19,7 +20,7 @@ export class FillIntake {
   /** Trade ids already in the inventory from start-up: their replay does the rest (orders, audit, tape), not the position again. */
   private readonly preApplied = new Set<string>();
   /** News guard: each game's recent fills by direction (market A's scale for a two-way game), Centis. */
-  private readonly recentMoves = new Map<string, { t: number; delta: number }[]>();
+  private readonly recentMoves = new RecentMoves();
 
   constructor(private readonly core: SessionCore) {}
 
@@ -126,9 +127,7 @@ export class FillIntake {
     const key = byGame ? g.game.eventTicker : fill.ticker;
     const mirrored = byGame && leg === 1;
     const delta = (fill.side === 'bid' ? fill.count : -fill.count) * (mirrored ? -1 : 1);
-    const kept = (this.recentMoves.get(key) ?? []).filter((m) => now - m.t < q.newsWindowMs);
-    kept.push({ t: now, delta });
-    this.recentMoves.set(key, kept);
+    const kept = this.recentMoves.add(key, { t: now, delta }, q.newsWindowMs);
     return sweepOf(kept, now, { sweepSize: q.newsSweepSize, windowMs: q.newsWindowMs }) !== null;
   }
 

@@ -17,8 +17,11 @@ export class InputPolls {
   ) {}
 
   async pollTheos(): Promise<void> {
-    const ids = [...new Set([...this.core.games.values()].map((g) => g.game.oddsEventId))];
-    if (ids.length === 0) return;
+    // Every theoPollMs (2 s): one set, not three arrays and a set per poll.
+    const unique = new Set<string>();
+    for (const g of this.core.games.values()) unique.add(g.game.oddsEventId);
+    if (unique.size === 0) return;
+    const ids = [...unique];
     let theos: TheoSnapshot[];
     try {
       theos = await this.core.ports.theos.read(ids);
@@ -27,7 +30,8 @@ export class InputPolls {
       this.core.ports.log.warn('theo_read_failed', { error: errText(err) });
       theos = [];
     }
-    const byId = new Map(theos.map((t) => [t.oddsEventId, t]));
+    const byId = new Map<string, TheoSnapshot>();
+    for (const t of theos) byId.set(t.oddsEventId, t);
     const now = this.core.ports.clock.now();
     for (const g of this.core.games.values()) {
       const t = byId.get(g.game.oddsEventId);

@@ -248,6 +248,53 @@ export function projectHealth(input: Pick<ProjectionInput, 'now' | 'games' | 'in
   return { games, pnl: { realised: realisedAll, marked: markedAll } };
 }
 
+/** A market's prices and our quotes: `MarketView`'s part a run recorder reads. */
+export type MarketQuotes = Pick<
+  MarketView,
+  'ticker' | 'theo' | 'bestBid' | 'bestBidSize' | 'bestAsk' | 'bestAskSize' | 'ourBid' | 'ourAsk'
+>;
+
+/** A game's limits and its markets' quotes: `GameView`'s part a run recorder reads. */
+export interface GameQuotes extends Pick<GameView, 'eventTicker' | 'limit' | 'maxLimit'> {
+  markets: MarketQuotes[];
+}
+
+/**
+ * The snapshot's games in the fields a run recorder samples (sim/backtest/recorder-view.ts), by the same
+ * rules, alone: a sample every few seconds need not copy fills, alerts, theos, PnL and modes.
+ */
+export function projectQuotes(input: Pick<ProjectionInput, 'games' | 'book' | 'orders'>): GameQuotes[] {
+  const ours = new Map<string, SlotView>();
+  for (const o of input.orders) {
+    const k = `${o.ticker}|${o.side}`;
+    if (!ours.has(k)) ours.set(k, { price: o.price, size: o.remaining, state: o.state });
+  }
+  const games: GameQuotes[] = [];
+  for (const g of input.games) {
+    const markets: MarketQuotes[] = [];
+    for (const mk of g.game.markets) {
+      const b = input.book(mk.ticker);
+      markets.push({
+        ticker: mk.ticker,
+        theo: g.theo?.probabilities[mk.outcome] ?? null,
+        bestBid: b?.bids[0]?.price ?? null,
+        bestBidSize: b?.bids[0]?.size ?? 0,
+        bestAsk: b?.asks[0]?.price ?? null,
+        bestAskSize: b?.asks[0]?.size ?? 0,
+        ourBid: slotView(ours.get(`${mk.ticker}|bid`)),
+        ourAsk: slotView(ours.get(`${mk.ticker}|ask`)),
+      });
+    }
+    games.push({
+      eventTicker: g.game.eventTicker,
+      limit: g.limit,
+      maxLimit: Math.max(g.maxLimit, g.limit),
+      markets,
+    });
+  }
+  return games;
+}
+
 /** Each game's quoting reason and its sides' quoter modes: the liveness sample's part of the snapshot, alone. */
 export interface GameModes {
   eventTicker: string;

@@ -34,8 +34,10 @@ import type { MarketReason } from './market-status.ts';
 import type { EnginePorts, FeedEvent, FlattenResult, Game } from './ports.ts';
 import {
   type GameModes,
+  type GameQuotes,
   projectHealth,
   projectModes,
+  projectQuotes,
   projectSnapshot,
   type SessionEvent,
   type SessionSnapshot,
@@ -328,6 +330,15 @@ export class TradingSession {
   /** Each game's reason and side modes: `snapshot()`'s liveness part, without building the rest. */
   quotingModes(): GameModes[] {
     return projectModes(this.core.games.values());
+  }
+
+  /** Each game's limits, theos, best levels and our quotes: `snapshot()`'s games in what a run recorder reads. */
+  quotes(): GameQuotes[] {
+    return projectQuotes({
+      games: this.core.games.values(),
+      book: (t) => this.ports.books.book(t),
+      orders: this.core.manager.all(),
+    });
   }
 
   /** The dashboard's view model: everything a trader watches, as plain data. */

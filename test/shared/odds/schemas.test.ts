@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   describeZodError,
@@ -9,6 +10,7 @@ import {
   oddsTimeToMs,
   parseOddsResponseLenient,
   parseQuota,
+  QuotaHeadersSchema,
   ScoresResponseSchema,
   SportsResponseSchema,
 } from '../../../shared/odds/schemas.ts';
@@ -176,6 +178,28 @@ describe('quota headers', () => {
       used: 1.5,
       last: null,
     });
+  });
+
+  it("property: each value reads as the schema's (QuotaHeadersSchema) reading of it, whitespace and junk included", () => {
+    const digits = fc.stringMatching(/^[0-9]{1,6}(\.[0-9]{1,3})?$/);
+    const raw = fc.oneof(
+      digits,
+      fc
+        .tuple(fc.constantFrom('', ' ', '\t', '  '), digits, fc.constantFrom('', ' ', '\n'))
+        .map((p) => p.join('')),
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom('-1', '1e3', '.5', '5.', '0x10', '１２', '', ' '),
+    );
+    fc.assert(
+      fc.property(raw, (v) => {
+        const ref = QuotaHeadersSchema.safeParse({ 'x-requests-used': v });
+        const want =
+          ref.success && ref.data['x-requests-used'] !== undefined
+            ? Number(ref.data['x-requests-used'])
+            : null;
+        expect(parseQuota({ 'x-requests-used': v }).used).toBe(want);
+      }),
+    );
   });
 
   it('absent or malformed values read as null, never throw', () => {

@@ -14,6 +14,7 @@ import {
   type ProjectionInput,
   projectHealth,
   projectModes,
+  projectQuotes,
   projectSnapshot,
 } from '../../../worker/engine/projection.ts';
 
@@ -231,5 +232,58 @@ describe('projectSnapshot', () => {
         })),
       );
     }
+  });
+
+  it("property: projectQuotes is the snapshot's limits, theos, best levels and our first order per slot, alone (the backtest recorder's sample)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            ticker: fc.constantFrom(A, B),
+            side: fc.constantFrom<'bid' | 'ask'>('bid', 'ask'),
+            cents: fc.integer({ min: 1, max: 99 }),
+            remaining: fc.integer({ min: 0, max: 5_000 }),
+            state: fc.constantFrom<LiveOrder['state']>('resting', 'pending', 'uncertain'),
+          }),
+          { maxLength: 8 },
+        ),
+        fc.integer({ min: 0, max: 3_000 }),
+        fc.integer({ min: 0, max: 3_000 }),
+        fc.boolean(),
+        (raw, limit, maxLimit, theo) => {
+          const orders: LiveOrder[] = raw.map((o, i) => ({
+            orderId: `o${i}`,
+            clientOrderId: `c${i}`,
+            ticker: o.ticker,
+            side: o.side,
+            price: o.cents * 10_000,
+            remaining: o.remaining,
+            filled: 0,
+            state: o.state,
+            sinceMs: NOW,
+          }));
+          const g = game({ limit, maxLimit, ...(theo ? {} : { theo: null }) });
+          const inp = input(g, new Inventory(), orders);
+          const snap = projectSnapshot(inp);
+          expect(projectQuotes(inp)).toEqual(
+            snap.games.map((v) => ({
+              eventTicker: v.eventTicker,
+              limit: v.limit,
+              maxLimit: v.maxLimit,
+              markets: v.markets.map((m) => ({
+                ticker: m.ticker,
+                theo: m.theo,
+                bestBid: m.bestBid,
+                bestBidSize: m.bestBidSize,
+                bestAsk: m.bestAsk,
+                bestAskSize: m.bestAskSize,
+                ourBid: m.ourBid,
+                ourAsk: m.ourAsk,
+              })),
+            })),
+          );
+        },
+      ),
+    );
   });
 });
