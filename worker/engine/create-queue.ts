@@ -14,7 +14,8 @@
  * wanted it, and:
  * - a game's creates go oldest waiting first (every side reaches the front);
  * - a create that has waited `STARVED_AFTER_MS` goes before the game's amends
- *   (a side with no order at all comes before a resting one a cent off),
+ *   that improve a price (a side with no order at all comes before a resting
+ *   one a cent off) — never before one that pulls a price back (order-gate.ts),
  *   unless the risk gate refused it last time (the limit's allocation is the
  *   gate's and the quote sizes', not the budget's: ladder-size.ts);
  * - a game whose starved create found no tokens holds one create's tokens
@@ -25,7 +26,7 @@
  */
 import type { BookSide } from './ports.ts';
 
-/** A side that has wanted a create this long without one goes first (before the game's amends). */
+/** A side that has wanted a create this long without one goes first (before the game's price-improving amends). */
 export const STARVED_AFTER_MS = 5_000;
 
 /**

@@ -176,12 +176,11 @@ function admitPlan(
     creates.push(o);
   };
   taken.slot = slot;
-  for (const c of sending ? order.starved : []) create(c, true);
 
   const amends: GatedPlan['amends'] = [];
-  for (const a of plan.amends) {
+  const amend = (a: ReconcilePlan['amends'][number]) => {
     const o = deps.store.byId(a.orderId);
-    if (o?.state !== 'resting' || cancels.includes(o)) continue;
+    if (o?.state !== 'resting' || cancels.includes(o)) return;
     const orders = deps.store.gateOrders(game.tickers);
     const idx = orders.findIndex((x) => x.key === o.key);
     // Fills the exchange reported but whose messages we have not seen stay on this order's account.
@@ -198,24 +197,37 @@ function admitPlan(
     if (!d.allow) {
       report.denials.push({ ticker: o.ticker, side: o.side, reason: d.reason, detail: d.detail });
       cancels.push(o); // the order cannot be what we want: take it down
-      continue;
+      return;
     }
     // Kalshi's amend count is the new total; the exposure it adds beyond seen fills is what the gate allowed.
     // A count no larger than what may have filled unseen (reported, or hidden by a decrease's reserve) would
     // be refused, leaving the order at its old, larger size until fill messages arrive: take it down instead.
     if (d.size <= unseen + o.reserve) {
       cancels.push(o);
-      continue;
+      return;
     }
     const newTotal = o.seen + d.size;
-    if (newTotal === o.total && a.price === o.price) continue; // clipped back to what rests: nothing to write
+    if (newTotal === o.total && a.price === o.price) return; // clipped back to what rests: nothing to write
     if (!pay(cost('amend'))) {
       report.deferred++;
-      continue;
+      return;
     }
     deps.store.apply(o, { type: 'sent', write: 'amend', total: newTotal, price: a.price, nowMs: now });
     amends.push({ o, price: a.price, remaining: d.size });
+  };
+  // An amend that pulls a resting price back (a lower bid, a higher ask) may be taking down a price the new
+  // theo no longer pays for: it goes before the game's starved creates, which only add quotes. The rest
+  // (a price improved to join the book, a larger size) wait behind them.
+  const retreats: ReconcilePlan['amends'] = [];
+  const advances: ReconcilePlan['amends'] = [];
+  for (const a of plan.amends) {
+    const o = deps.store.byId(a.orderId);
+    const back = o !== undefined && (o.side === 'bid' ? a.price < o.price : a.price > o.price);
+    (back ? retreats : advances).push(a);
   }
+  for (const a of retreats) amend(a);
+  for (const c of sending ? order.starved : []) create(c, true);
+  for (const a of advances) amend(a);
 
   const decreases: GatedPlan['decreases'] = [];
   for (const dec of plan.decreases) {

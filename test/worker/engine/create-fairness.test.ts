@@ -86,7 +86,7 @@ function rig(tokensPerSec: number) {
       if (!firstResting.has(`${o.ticker}:${o.side}`))
         firstResting.set(`${o.ticker}:${o.side}`, clock.now() - start);
   };
-  return { clock, ex, manager, binding, firstResting, observe, spent, start };
+  return { clock, ex, manager, binding, firstResting, observe, spent, start, budget };
 }
 
 describe('create fairness: every market side that wants an order gets one under a tight budget', () => {
@@ -158,5 +158,33 @@ describe('create fairness: every market side that wants an order gets one under 
     q.holdFor('A', false, 300); // A paid: B is next
     expect(q.heldFor('C', 300)).toBe('B');
     expect(q.heldFor('C', 100 + HOLD_LAPSES_MS + 1)).toBeNull();
+  });
+
+  it('an amend that pulls a price back goes before a starved create: a side without an order waits, a stale price does not', async () => {
+    const r = rig(10); // 1 write/s, the bucket holds 2
+    const g = r.binding('G');
+    const [m0, m1] = tickersOf('G');
+    const bid = (ticker: string, cents: number): DesiredQuote => ({
+      ticker: ticker!,
+      side: 'bid',
+      price: cents * 10_000,
+      size: 100,
+    });
+    const empty = () => {
+      while (r.budget.tryTake(1));
+    };
+    await r.manager.sync(g, [bid(m0!, 30)]);
+    await drain();
+    empty();
+    await r.manager.sync(g, [bid(m0!, 30), bid(m1!, 25)]); // m1 waits for the budget
+    await drain();
+    r.clock.advance(STARVED_AFTER_MS + 1_000); // m1 is starved now
+    empty();
+    r.clock.advance(1_000); // one write's tokens
+    await r.manager.sync(g, [bid(m0!, 28), bid(m1!, 25)]); // the theo fell: m0's bid must come down
+    await drain();
+    const resting = [...r.ex.orders.values()];
+    expect(resting.find((o) => o.ticker === m0)?.price).toBe(28 * 10_000);
+    expect(resting.some((o) => o.ticker === m1)).toBe(false);
   });
 });
