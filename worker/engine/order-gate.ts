@@ -178,7 +178,7 @@ function admitPlan(
   taken.slot = slot;
 
   const amends: GatedPlan['amends'] = [];
-  const amend = (a: ReconcilePlan['amends'][number]) => {
+  const amend = (a: ReconcilePlan['amends'][number], back: boolean) => {
     const o = deps.store.byId(a.orderId);
     if (o?.state !== 'resting' || cancels.includes(o)) return;
     const orders = deps.store.gateOrders(game.tickers);
@@ -208,7 +208,8 @@ function admitPlan(
     }
     const newTotal = o.seen + d.size;
     if (newTotal === o.total && a.price === o.price) return; // clipped back to what rests: nothing to write
-    if (!pay(cost('amend'))) {
+    // A price pulled back takes risk down, as a decrease: it never waits behind another game's hold.
+    if (!(back ? budget.tryTake(cost('amend')) : pay(cost('amend')))) {
       report.deferred++;
       return;
     }
@@ -225,10 +226,9 @@ function admitPlan(
     const back = o !== undefined && (o.side === 'bid' ? a.price < o.price : a.price > o.price);
     (back ? retreats : advances).push(a);
   }
-  for (const a of retreats) amend(a);
-  for (const c of sending ? order.starved : []) create(c, true);
-  for (const a of advances) amend(a);
+  for (const a of retreats) amend(a, true);
 
+  // Decreases take risk down too: paid before the starved creates, which only add quotes.
   const decreases: GatedPlan['decreases'] = [];
   for (const dec of plan.decreases) {
     const o = deps.store.byId(dec.orderId);
@@ -241,6 +241,9 @@ function admitPlan(
     deps.store.apply(o, { type: 'sent', write: 'decrease', nowMs: now });
     decreases.push({ o, reduceTo: dec.reduceTo });
   }
+
+  for (const c of sending ? order.starved : []) create(c, true);
+  for (const a of advances) amend(a, false);
 
   for (const c of sending ? order.rest : []) create(c, false);
   queue?.holdFor(game.eventTicker, starvedUnpaid, now);
