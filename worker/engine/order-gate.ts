@@ -135,7 +135,14 @@ function admitPlan(
   queue?.wanted(game.eventTicker, plan.creates, now);
   const order = queue?.ordered(game.eventTicker, plan.creates, now) ?? { starved: [], rest: plan.creates };
   const reserve = queue?.heldFor(game.eventTicker, now) ? cost('create') : 0;
-  const pay = (c: number) => (reserve === 0 || budget.available() >= c + reserve) && budget.tryTake(c);
+  // What the deferred writes wait for: one kept behind the hold needs its tokens past the reserve.
+  let heldBack = false;
+  let riskDownDeferred = false;
+  const pay = (c: number) => {
+    if ((reserve === 0 || budget.available() >= c + reserve) && budget.tryTake(c)) return true;
+    heldBack ||= reserve > 0;
+    return false;
+  };
   let starvedUnpaid = false;
 
   const creates: LedgerOrder[] = [];
@@ -211,6 +218,7 @@ function admitPlan(
     // A price pulled back takes risk down, as a decrease: it never waits behind another game's hold.
     if (!(back ? budget.tryTake(cost('amend')) : pay(cost('amend')))) {
       report.deferred++;
+      riskDownDeferred ||= back;
       return;
     }
     deps.store.apply(o, { type: 'sent', write: 'amend', total: newTotal, price: a.price, nowMs: now });
@@ -236,6 +244,7 @@ function admitPlan(
     // A decrease takes risk down: it never waits behind another game's hold.
     if (!budget.tryTake(cost('decrease'))) {
       report.deferred++;
+      riskDownDeferred = true;
       continue;
     }
     deps.store.apply(o, { type: 'sent', write: 'decrease', nowMs: now });
@@ -263,8 +272,10 @@ function admitPlan(
       deps.log.error('risk_gate_error', { eventTicker: game.eventTicker, ...dn });
     else deps.log.info('risk_denied', { eventTicker: game.eventTicker, ...dn });
   }
+  // A retry before the tokens past the hold are there finds them kept again: the game requoted every 1 ms.
+  const past = heldBack && !riskDownDeferred ? reserve : 0;
   if (report.deferred > 0)
-    report.retryAfterMs = Math.max(report.retryAfterMs, 1, budget.waitMs(cost('create')));
+    report.retryAfterMs = Math.max(report.retryAfterMs, 1, budget.waitMs(cost('create') + past));
   return { cancels, decreases, amends, creates };
 }
 

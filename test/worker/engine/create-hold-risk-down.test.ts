@@ -61,7 +61,7 @@ function rig() {
     await manager.sync(a, [bid('A-0', 25)]);
     expect(manager.createQueue.heldFor('B', clock.now())).toBe('A');
   };
-  return { clock, ex, manager, binding, empty, holdForA };
+  return { clock, ex, manager, binding, empty, holdForA, budget };
 }
 
 const bid = (ticker: string, cents: number, size = 100): DesiredQuote => ({
@@ -84,6 +84,18 @@ describe('the create queue never keeps risk resting that the quoter takes down',
     const resting = [...r.ex.orders.values()];
     expect(resting.find((o) => o.ticker === 'B-0')?.price).toBe(28 * 10_000);
     expect(resting.some((o) => o.ticker === 'A-0')).toBe(false); // A's create waits for the next tokens
+  });
+
+  it("a write deferred only for another game's hold retries once the budget can pay it past the hold, not at once", async () => {
+    const r = rig();
+    const b = r.binding('B', ['B-0']);
+    await r.holdForA();
+    r.clock.advance(1_000); // one write's tokens: kept for A
+    const report = await r.manager.sync(b, [bid('B-0', 25)]);
+    expect(report.deferred).toBe(1);
+    // A retry at 1 ms found the same tokens kept for A: the game requoted every millisecond until they were taken.
+    expect(report.retryAfterMs).toBeGreaterThanOrEqual(r.budget.waitMs(20));
+    expect(report.retryAfterMs).toBeGreaterThan(500);
   });
 
   it("a decrease goes before the game's starved create: the size the quoter took down does not rest while a new quote is added", async () => {
