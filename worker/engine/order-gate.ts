@@ -129,8 +129,9 @@ function admitPlan(
       }
     });
 
-  // Creates oldest waiting first; a starved one before the amends; a game holding the budget for its
-  // starved create keeps one create's tokens from every other game's writes (create-queue.ts).
+  // Creates oldest waiting first; a starved one before the amends that improve a price; a game holding the
+  // budget for its starved create keeps one create's tokens from every other game's writes but those that
+  // take risk down (create-queue.ts).
   const queue = deps.queue;
   queue?.wanted(game.eventTicker, plan.creates, now);
   const order = queue?.ordered(game.eventTicker, plan.creates, now) ?? { starved: [], rest: plan.creates };
