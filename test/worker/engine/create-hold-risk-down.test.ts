@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.ts';
-import { STARVED_AFTER_MS } from '../../../worker/engine/create-queue.ts';
+import { CREATE_STARVED_GAUGE_MS, STARVED_AFTER_MS } from '../../../worker/engine/create-queue.ts';
 import { type GameBinding, OrderManager } from '../../../worker/engine/order-manager.ts';
 import type { DesiredQuote } from '../../../worker/engine/ports.ts';
 import { WriteBudget } from '../../../worker/engine/write-budget.ts';
@@ -114,5 +114,18 @@ describe('the create queue never keeps risk resting that the quoter takes down',
     const resting = [...r.ex.orders.values()];
     expect(resting.find((o) => o.ticker === 'G-0')?.remaining).toBe(100);
     expect(resting.some((o) => o.ticker === 'G-1')).toBe(false);
+  });
+
+  it('a side waiting on an order group that cannot be created counts as starved (CreatesStarved), as one waiting on a tripped group does', async () => {
+    const r = rig();
+    r.ex.failGroups = 1_000;
+    const g = r.binding('G', ['G-0']);
+    for (let t = 0; t <= CREATE_STARVED_GAUGE_MS + 5_000; t += 1_000) {
+      const report = await r.manager.sync(g, [bid('G-0', 25)]);
+      expect(report.writes).toBe(0);
+      r.clock.advance(1_000);
+    }
+    expect(r.ex.created).toEqual([]);
+    expect(r.manager.createQueue.starved(r.clock.now(), CREATE_STARVED_GAUGE_MS)).toBe(1);
   });
 });
