@@ -15,11 +15,13 @@
  * - a game's creates go oldest waiting first (every side reaches the front);
  * - a create that has waited `STARVED_AFTER_MS` goes before the game's amends
  *   that improve a price (a side with no order at all comes before a resting
- *   one a cent off) — never before one that pulls a price back (order-gate.ts),
- *   unless the risk gate refused it last time (the limit's allocation is the
- *   gate's and the quote sizes', not the budget's: ladder-size.ts);
+ *   one a cent off) — never before one that pulls a price back, nor before a
+ *   decrease (order-gate.ts); and not at all if the risk gate refused it last
+ *   time (the limit's allocation is the gate's and the quote sizes', not the
+ *   budget's: ladder-size.ts);
  * - a game whose starved create found no tokens holds one create's tokens
- *   back from every other game's amends and newer creates until it takes them
+ *   back from every other game's price-improving amends and newer creates
+ *   (never from a write that takes risk down) until it takes them
  *   (its retry timer comes when they are there), oldest such game first.
  * Cancels and decreases never wait; the budget, the create cap and the risk
  * gate still decide every write. Plain data, no timers: time is the caller's.

@@ -129,13 +129,21 @@ function admitPlan(
       }
     });
 
-  // Creates oldest waiting first; a starved one before the amends; a game holding the budget for its
-  // starved create keeps one create's tokens from every other game's writes (create-queue.ts).
+  // Creates oldest waiting first; a starved one before the amends that improve a price; a game holding the
+  // budget for its starved create keeps one create's tokens from every other game's writes but those that
+  // take risk down (create-queue.ts).
   const queue = deps.queue;
   queue?.wanted(game.eventTicker, plan.creates, now);
   const order = queue?.ordered(game.eventTicker, plan.creates, now) ?? { starved: [], rest: plan.creates };
   const reserve = queue?.heldFor(game.eventTicker, now) ? cost('create') : 0;
-  const pay = (c: number) => (reserve === 0 || budget.available() >= c + reserve) && budget.tryTake(c);
+  // What the deferred writes wait for: one kept behind the hold needs its tokens past the reserve.
+  let heldBack = false;
+  let riskDownDeferred = false;
+  const pay = (c: number) => {
+    if ((reserve === 0 || budget.available() >= c + reserve) && budget.tryTake(c)) return true;
+    heldBack ||= reserve > 0;
+    return false;
+  };
   let starvedUnpaid = false;
 
   const creates: LedgerOrder[] = [];
@@ -178,7 +186,7 @@ function admitPlan(
   taken.slot = slot;
 
   const amends: GatedPlan['amends'] = [];
-  const amend = (a: ReconcilePlan['amends'][number]) => {
+  const amend = (a: ReconcilePlan['amends'][number], back: boolean) => {
     const o = deps.store.byId(a.orderId);
     if (o?.state !== 'resting' || cancels.includes(o)) return;
     const orders = deps.store.gateOrders(game.tickers);
@@ -208,8 +216,10 @@ function admitPlan(
     }
     const newTotal = o.seen + d.size;
     if (newTotal === o.total && a.price === o.price) return; // clipped back to what rests: nothing to write
-    if (!pay(cost('amend'))) {
+    // A price pulled back takes risk down, as a decrease: it never waits behind another game's hold.
+    if (!(back ? budget.tryTake(cost('amend')) : pay(cost('amend')))) {
       report.deferred++;
+      riskDownDeferred ||= back;
       return;
     }
     deps.store.apply(o, { type: 'sent', write: 'amend', total: newTotal, price: a.price, nowMs: now });
@@ -225,10 +235,9 @@ function admitPlan(
     const back = o !== undefined && (o.side === 'bid' ? a.price < o.price : a.price > o.price);
     (back ? retreats : advances).push(a);
   }
-  for (const a of retreats) amend(a);
-  for (const c of sending ? order.starved : []) create(c, true);
-  for (const a of advances) amend(a);
+  for (const a of retreats) amend(a, true);
 
+  // Decreases take risk down too: paid before the starved creates, which only add quotes.
   const decreases: GatedPlan['decreases'] = [];
   for (const dec of plan.decreases) {
     const o = deps.store.byId(dec.orderId);
@@ -236,11 +245,15 @@ function admitPlan(
     // A decrease takes risk down: it never waits behind another game's hold.
     if (!budget.tryTake(cost('decrease'))) {
       report.deferred++;
+      riskDownDeferred = true;
       continue;
     }
     deps.store.apply(o, { type: 'sent', write: 'decrease', nowMs: now });
     decreases.push({ o, reduceTo: dec.reduceTo });
   }
+
+  for (const c of sending ? order.starved : []) create(c, true);
+  for (const a of advances) amend(a, false);
 
   for (const c of sending ? order.rest : []) create(c, false);
   queue?.holdFor(game.eventTicker, starvedUnpaid, now);
@@ -260,8 +273,10 @@ function admitPlan(
       deps.log.error('risk_gate_error', { eventTicker: game.eventTicker, ...dn });
     else deps.log.info('risk_denied', { eventTicker: game.eventTicker, ...dn });
   }
+  // A retry before the tokens past the hold are there finds them kept again: the game requoted every 1 ms.
+  const past = heldBack && !riskDownDeferred ? reserve : 0;
   if (report.deferred > 0)
-    report.retryAfterMs = Math.max(report.retryAfterMs, 1, budget.waitMs(cost('create')));
+    report.retryAfterMs = Math.max(report.retryAfterMs, 1, budget.waitMs(cost('create') + past));
   return { cancels, decreases, amends, creates };
 }
 

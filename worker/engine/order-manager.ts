@@ -231,13 +231,8 @@ export class OrderManager {
     // round trip) may have placed orders in the very slots a plan made before the wait would create again.
     const plan = planOrders(desired, this.ordersOf(game.tickers), { amend: this.deps.amend });
     const report = this.newReport(game, plan);
-    if (groupId === undefined && plan.creates.length > 0) {
-      // Never place an order outside its game's group; try again once the create's floor has passed.
-      const floor = this.backoff.blocked(game.eventTicker, this.deps.clock.now());
-      report.deferred += plan.creates.length;
-      report.retryAfterMs = floor ? Math.max(1, floor.untilMs - this.deps.clock.now()) : 1_000;
-      plan.creates.length = 0;
-    }
+    // Never place an order outside its game's group: without one the gate defers the creates until the
+    // create's floor has passed (or 1 s), and they stay in the create queue (the CreatesStarved gauge).
     return this.fire(game, plan, report, groupId);
   }
 
