@@ -62,14 +62,12 @@ function aws(req: IncomingMessage, res: ServerResponse): void {
   req.resume();
   req.on('end', () => {
     if (target.startsWith('secretsmanager.')) {
-      res
-        .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
-        .end(
-          JSON.stringify({
-            ARN: 'arn:aws:secretsmanager:us-east-1:0:secret:odds',
-            SecretString: 'bench-key',
-          }),
-        );
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(
+        JSON.stringify({
+          ARN: 'arn:aws:secretsmanager:us-east-1:0:secret:odds',
+          SecretString: 'bench-key',
+        }),
+      );
     } else {
       // DynamoDB: every conditional write lands.
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
