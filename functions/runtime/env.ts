@@ -36,46 +36,51 @@ const jsonSports = z.string().transform((s, ctx) => {
   }
 });
 
-export const oddsEnvSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  ODDS_API_KEY_SECRET_ARN: z.string().min(1),
-  ODDS_API_BASE_URL: z.url().default('https://api.the-odds-api.com'),
-  ODDS_BOOKMAKERS: csv,
-  ODDS_SPORTS: jsonSports.pipe(z.array(sportPollSchema).min(1)),
-  ODDS_HORIZON_HOURS: z.coerce.number().int().min(1).max(168).default(36),
-  REFRESH_DEBOUNCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  /** odds-refresh spends nothing while the last known credits left are at or below this (kept for the polls). */
-  REFRESH_CREDIT_RESERVE: z.coerce.number().int().min(0).default(0),
-  /** At most this many refreshes of one event per hour. */
-  REFRESH_MAX_PER_EVENT_HOUR: z.coerce.number().int().min(1).max(60).default(4),
-  /**
-   * Sports whose spreads/totals odds-poll and odds-refresh request (3 credits a call instead of 1):
-   * unset or `none` = no sport (the worker does not quote strikes yet: no credits spent on them),
-   * `all` = every sport with a Kalshi ladder series, else a list of sport keys.
-   */
-  ODDS_LADDER_SPORTS: z
-    .string()
-    .default('none')
-    .transform((s) =>
-      s.trim() === 'none'
-        ? []
-        : s.trim() === 'all'
-          ? undefined
-          : s
-              .split(',')
-              .map((x) => x.trim())
-              .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^[a-z0-9_]+$/)).optional()),
-});
+/** Built on first use (`z.lazy` memoises it): by the first invocation of the handler that parses it, not at import. */
+export const oddsEnvSchema = z.lazy(() =>
+  z.object({
+    TABLE_NAME: z.string().min(1),
+    ODDS_API_KEY_SECRET_ARN: z.string().min(1),
+    ODDS_API_BASE_URL: z.url().default('https://api.the-odds-api.com'),
+    ODDS_BOOKMAKERS: csv,
+    ODDS_SPORTS: jsonSports.pipe(z.array(sportPollSchema).min(1)),
+    ODDS_HORIZON_HOURS: z.coerce.number().int().min(1).max(168).default(36),
+    REFRESH_DEBOUNCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** odds-refresh spends nothing while the last known credits left are at or below this (kept for the polls). */
+    REFRESH_CREDIT_RESERVE: z.coerce.number().int().min(0).default(0),
+    /** At most this many refreshes of one event per hour. */
+    REFRESH_MAX_PER_EVENT_HOUR: z.coerce.number().int().min(1).max(60).default(4),
+    /**
+     * Sports whose spreads/totals odds-poll and odds-refresh request (3 credits a call instead of 1):
+     * unset or `none` = no sport (the worker does not quote strikes yet: no credits spent on them),
+     * `all` = every sport with a Kalshi ladder series, else a list of sport keys.
+     */
+    ODDS_LADDER_SPORTS: z
+      .string()
+      .default('none')
+      .transform((s) =>
+        s.trim() === 'none'
+          ? []
+          : s.trim() === 'all'
+            ? undefined
+            : s
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^[a-z0-9_]+$/)).optional()),
+  }),
+);
 export type OddsEnv = z.infer<typeof oddsEnvSchema>;
 
-export const killEnvSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  KALSHI_SECRET_ARN: z.string().min(1),
-  KALSHI_REST_URL: z.url(),
-  KILL_DEADLINE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
-});
+export const killEnvSchema = z.lazy(() =>
+  z.object({
+    TABLE_NAME: z.string().min(1),
+    KALSHI_SECRET_ARN: z.string().min(1),
+    KALSHI_REST_URL: z.url(),
+    KILL_DEADLINE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+  }),
+);
 export type KillEnv = z.infer<typeof killEnvSchema>;
 
 /** Parses an environment; the error names every bad variable (never echoes values). */

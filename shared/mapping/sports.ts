@@ -19,66 +19,76 @@ import * as z from 'zod';
 import type { Sport } from '../odds/schemas.ts';
 
 /** How the two sides of a game are named, hence which matcher compares them. */
-export const SideFamily = z.enum([
-  /** a league with an alias table (shared/mapping/teams.ts): codes and city names */
-  'league',
-  /** US colleges (shared/mapping/colleges.ts) */
-  'college',
-  /** clubs matched on club-normalised names and alias groups (shared/mapping/clubs.ts) */
-  'club',
-  /** players and fighters, singles or doubles pairs (shared/mapping/names.ts) */
-  'individual',
-]);
+// The schemas below are built on first use (`z.lazy` memoises them): only the worker's engine config parses a
+// catalogue, and building them at import was part of every odds Lambda's cold start (issue #16).
+export const SideFamily = z.lazy(() =>
+  z.enum([
+    /** a league with an alias table (shared/mapping/teams.ts): codes and city names */
+    'league',
+    /** US colleges (shared/mapping/colleges.ts) */
+    'college',
+    /** clubs matched on club-normalised names and alias groups (shared/mapping/clubs.ts) */
+    'club',
+    /** players and fighters, singles or doubles pairs (shared/mapping/names.ts) */
+    'individual',
+  ]),
+);
 export type SideFamily = z.infer<typeof SideFamily>;
 
-export const OddsSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('keys'), keys: z.array(z.string().regex(/^[a-z0-9_]+$/)).min(1) }),
-  z.object({ kind: z.literal('tournament'), prefix: z.string().regex(/^[a-z0-9_]+_$/) }),
-  z.object({ kind: z.literal('none'), why: z.string().min(1) }),
-]);
+export const OddsSource = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('keys'), keys: z.array(z.string().regex(/^[a-z0-9_]+$/)).min(1) }),
+    z.object({ kind: z.literal('tournament'), prefix: z.string().regex(/^[a-z0-9_]+_$/) }),
+    z.object({ kind: z.literal('none'), why: z.string().min(1) }),
+  ]),
+);
 export type OddsSource = z.infer<typeof OddsSource>;
 
-export const SportEntrySchema = z.object({
-  /** engine-config and limits key ("nba", "atp", "esports") */
-  id: z.string().regex(/^[a-z0-9_]+$/),
-  label: z.string().min(1),
-  /** Kalshi game-winner series */
-  series: z.array(z.string().regex(/^[A-Z0-9]+$/)).min(1),
-  family: SideFamily,
-  odds: OddsSource,
-  /**
-   * The book's moneyline has a draw (soccer, boxing). Kalshi may list a TIE
-   * market or not; without one, each winner market's theo is its side's 3-way
-   * probability (a draw is a loss for both YES sides).
-   */
-  draws: z.boolean(),
-  /**
-   * The market may settle other than YES/NO on the result — a cancelled fight,
-   * a retirement or walkover in tennis. See `settlement.ts` for what is quoted.
-   */
-  mayVoid: z.boolean().default(false),
-});
+export const SportEntrySchema = z.lazy(() =>
+  z.object({
+    /** engine-config and limits key ("nba", "atp", "esports") */
+    id: z.string().regex(/^[a-z0-9_]+$/),
+    label: z.string().min(1),
+    /** Kalshi game-winner series */
+    series: z.array(z.string().regex(/^[A-Z0-9]+$/)).min(1),
+    family: SideFamily,
+    odds: OddsSource,
+    /**
+     * The book's moneyline has a draw (soccer, boxing). Kalshi may list a TIE
+     * market or not; without one, each winner market's theo is its side's 3-way
+     * probability (a draw is a loss for both YES sides).
+     */
+    draws: z.boolean(),
+    /**
+     * The market may settle other than YES/NO on the result — a cancelled fight,
+     * a retirement or walkover in tennis. See `settlement.ts` for what is quoted.
+     */
+    mayVoid: z.boolean().default(false),
+  }),
+);
 export type SportEntry = z.infer<typeof SportEntrySchema>;
 
-export const SportCatalogueSchema = z.array(SportEntrySchema).superRefine((entries, ctx) => {
-  const ids = new Set<string>();
-  const series = new Map<string, string>();
-  entries.forEach((e, i) => {
-    if (ids.has(e.id))
-      ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `sport ${e.id} listed twice` });
-    ids.add(e.id);
-    for (const s of e.series) {
-      const prior = series.get(s);
-      if (prior !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: [i, 'series'],
-          message: `series ${s} in both ${prior} and ${e.id}`,
-        });
-      series.set(s, e.id);
-    }
-  });
-});
+export const SportCatalogueSchema = z.lazy(() =>
+  z.array(SportEntrySchema).superRefine((entries, ctx) => {
+    const ids = new Set<string>();
+    const series = new Map<string, string>();
+    entries.forEach((e, i) => {
+      if (ids.has(e.id))
+        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `sport ${e.id} listed twice` });
+      ids.add(e.id);
+      for (const s of e.series) {
+        const prior = series.get(s);
+        if (prior !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'series'],
+            message: `series ${s} in both ${prior} and ${e.id}`,
+          });
+        series.set(s, e.id);
+      }
+    });
+  }),
+);
 export type SportCatalogue = z.infer<typeof SportCatalogueSchema>;
 
 const keys = (...k: string[]): OddsSource => ({ kind: 'keys', keys: k });
@@ -86,7 +96,16 @@ const none = (why: string): OddsSource => ({ kind: 'none', why });
 const NO_ESPORTS = 'The Odds API lists no esports (reference/odds-api/API.md §6)';
 const NO_LOWER_TENNIS = 'The Odds API keys tennis per tour-level tournament only; no challenger or ITF keys';
 
-export const DEFAULT_SPORT_CATALOGUE: SportCatalogue = SportCatalogueSchema.parse([
+/** An entry as written below: `mayVoid` defaults as `SportEntrySchema` defaults it. */
+const entries = (written: z.input<typeof SportEntrySchema>[]): SportCatalogue =>
+  written.map((e) => ({ ...e, mayVoid: e.mayVoid ?? false }));
+
+/**
+ * The built-in catalogue. Not parsed at import (that was part of every odds Lambda's cold start, issue #16):
+ * test/shared/default-configs.test.ts checks it equals `SportCatalogueSchema.parse` of itself (no id or
+ * series twice, every field valid).
+ */
+export const DEFAULT_SPORT_CATALOGUE: SportCatalogue = entries([
   // Major leagues (alias tables).
   {
     id: 'nba',

@@ -4,92 +4,115 @@
  * record of a fit (strike-theo.ts), and what `strikeTheo`/`ladderTheos` price
  * from, rebuilt from a record. Pure (no store, no SDK): the engine core reads
  * records through a port.
+ *
+ * The schema is built on first use (`z.lazy` memoises it): only the ladder
+ * path parses a record, and building it at import was part of every odds
+ * Lambda's cold start (issue #16).
  */
 import * as z from 'zod';
 import { LINE_MARKET_KEYS } from '../odds/lines.ts';
 import type { IntegerNormal } from './margin-model.ts';
 import type { GameStrikeTheo, KindResult, PricedStrikeGame } from './strike-theo.ts';
 
-const normalSchema = z.object({
-  mean: z.number().finite(),
-  sd: z.number().positive().finite(),
-  noTies: z.boolean(),
-  /** key-number weights (key-margin.ts); absent: the plain integer normal */
-  keys: z
-    .array(z.object({ at: z.number().int().positive(), weight: z.number().positive().finite() }))
-    .max(40)
-    // A key number twice would count its excess twice in the normaliser and once in the mass: P(X > s)
-    // would no longer be monotone in the strike. Our writer never repeats one; a record that does is refused.
-    .refine((ks) => new Set(ks.map((k) => k.at)).size === ks.length, {
-      message: 'each key number at most once',
-    })
-    .optional(),
-});
+/** Built once, on the first call: the record schema shares one instance of each part, as before. */
+const once = <T>(build: () => T): (() => T) => {
+  let built: T | undefined;
+  return () => {
+    built ??= build();
+    return built;
+  };
+};
 
-const curveSchema = z.object({
-  model: normalSchema,
-  knots: z.array(z.object({ at: z.number().finite(), value: z.number().min(0).max(1) })).max(400),
-});
-
-const fitSchema = z.discriminatedUnion('ok', [
+const normalSchema = once(() =>
   z.object({
-    ok: z.literal(true),
-    distribution: normalSchema,
-    /** the books' consensus curve the strike is priced on (null: the model alone) */
-    curve: curveSchema.nullable(),
-    /** a poor model fit the books' dense ladder overruled: its detail */
-    shapeOverruled: z.string().nullable(),
+    mean: z.number().finite(),
+    sd: z.number().positive().finite(),
+    noTies: z.boolean(),
+    /** key-number weights (key-margin.ts); absent: the plain integer normal */
+    keys: z
+      .array(z.object({ at: z.number().int().positive(), weight: z.number().positive().finite() }))
+      .max(40)
+      // A key number twice would count its excess twice in the normaliser and once in the mass: P(X > s)
+      // would no longer be monotone in the strike. Our writer never repeats one; a record that does is refused.
+      .refine((ks) => new Set(ks.map((k) => k.at)).size === ks.length, {
+        message: 'each key number at most once',
+      })
+      .optional(),
   }),
-  z.object({ ok: z.literal(false), reason: z.string().min(1), detail: z.string() }),
-]);
-export type StoredFit = z.infer<typeof fitSchema>;
+);
 
-const usedLineSchema = z.object({
-  book: z.string().min(1),
-  marketKey: z.enum(LINE_MARKET_KEYS),
-  kind: z.enum(['spread', 'total']),
-  strike: z.number().finite(),
-  probability: z.number().gt(0).lt(1),
-  weight: z.number().positive(),
-});
+const curveSchema = once(() =>
+  z.object({
+    model: normalSchema(),
+    knots: z.array(z.object({ at: z.number().finite(), value: z.number().min(0).max(1) })).max(400),
+  }),
+);
+
+const fitSchema = once(() =>
+  z.discriminatedUnion('ok', [
+    z.object({
+      ok: z.literal(true),
+      distribution: normalSchema(),
+      /** the books' consensus curve the strike is priced on (null: the model alone) */
+      curve: curveSchema().nullable(),
+      /** a poor model fit the books' dense ladder overruled: its detail */
+      shapeOverruled: z.string().nullable(),
+    }),
+    z.object({ ok: z.literal(false), reason: z.string().min(1), detail: z.string() }),
+  ]),
+);
+export type StoredFit = z.infer<ReturnType<typeof fitSchema>>;
+
+const usedLineSchema = once(() =>
+  z.object({
+    book: z.string().min(1),
+    marketKey: z.enum(LINE_MARKET_KEYS),
+    kind: z.enum(['spread', 'total']),
+    strike: z.number().finite(),
+    probability: z.number().gt(0).lt(1),
+    weight: z.number().positive(),
+  }),
+);
 
 /** At most this many dropped lines are kept with their detail (the count is always whole). */
 export const MAX_DROPPED_KEPT = 40;
 
-export const strikeTheoRecordSchema = z.object({
-  eventId: z.string().min(1),
-  sportKey: z.string().min(1),
-  homeTeam: z.string().min(1),
-  awayTeam: z.string().min(1),
-  /** Odds feed commence time, epoch ms. */
-  commenceTime: z.number().int().nonnegative(),
-  /** Version: when the fit was computed from the odds, epoch ms. */
-  asOf: z.number().int().nonnegative(),
-  source: z.enum(['poll', 'refresh', 'manual']),
-  /** P(home wins) of the two-way winner theo the margin was fitted around; null without one */
-  winnerProbability: z.number().gt(0).lt(1).nullable(),
-  /** |P(margin > 0) − winner theo| as priced */
-  winnerError: z.number().nonnegative().nullable(),
-  margin: fitSchema,
-  total: fitSchema,
-  lines: z.array(usedLineSchema).max(1000),
-  dropped: z
-    .array(
-      z.object({
-        book: z.string(),
-        marketKey: z.string(),
-        strike: z.number().nullable(),
-        reason: z.string().min(1),
-        detail: z.string(),
-      }),
-    )
-    .max(MAX_DROPPED_KEPT),
-  droppedCount: z.number().int().nonnegative(),
-});
+const buildStrikeTheoRecordSchema = () =>
+  z.object({
+    eventId: z.string().min(1),
+    sportKey: z.string().min(1),
+    homeTeam: z.string().min(1),
+    awayTeam: z.string().min(1),
+    /** Odds feed commence time, epoch ms. */
+    commenceTime: z.number().int().nonnegative(),
+    /** Version: when the fit was computed from the odds, epoch ms. */
+    asOf: z.number().int().nonnegative(),
+    source: z.enum(['poll', 'refresh', 'manual']),
+    /** P(home wins) of the two-way winner theo the margin was fitted around; null without one */
+    winnerProbability: z.number().gt(0).lt(1).nullable(),
+    /** |P(margin > 0) − winner theo| as priced */
+    winnerError: z.number().nonnegative().nullable(),
+    margin: fitSchema(),
+    total: fitSchema(),
+    lines: z.array(usedLineSchema()).max(1000),
+    dropped: z
+      .array(
+        z.object({
+          book: z.string(),
+          marketKey: z.string(),
+          strike: z.number().nullable(),
+          reason: z.string().min(1),
+          detail: z.string(),
+        }),
+      )
+      .max(MAX_DROPPED_KEPT),
+    droppedCount: z.number().int().nonnegative(),
+  });
+export const strikeTheoRecordSchema = z.lazy(buildStrikeTheoRecordSchema);
 export type StrikeTheoRecord = z.infer<typeof strikeTheoRecordSchema>;
 
 /** A distribution as stored: its own copy, key weights included. */
-function storedModel(d: IntegerNormal): z.infer<typeof normalSchema> {
+function storedModel(d: IntegerNormal): z.infer<ReturnType<typeof normalSchema>> {
   return {
     mean: d.mean,
     sd: d.sd,
