@@ -39,6 +39,13 @@ import {
   type SweepScope,
   sweptSideOf,
 } from '../../../shared/pricing/sweep-guard.ts';
+import {
+  EMPTY_THEO_VOL,
+  gameTheoAgeMinEdge,
+  stepTheoVol,
+  type TheoVol,
+  theoVolRule,
+} from '../../../shared/pricing/theo-age.ts';
 import { theoQualityMinEdge } from '../../../shared/pricing/theo-edge.ts';
 import { LINEAR_CENT_GRID, type TickGrid, tryMakeTickGrid } from '../../../shared/pricing/tick-grid.ts';
 import {
@@ -137,6 +144,8 @@ export interface MarketMemory {
   readonly askAnchor?: CompetitorAnchor | undefined;
   /** The direction held since a sweep across the game (news guard, shared/pricing/news-guard.ts). */
   readonly newsHold?: NewsHold | undefined;
+  /** The theo's realised volatility (theo-age edge, shared/pricing/theo-age.ts); kept only while on. */
+  readonly theoVol?: TheoVol | undefined;
 }
 
 /** One game's memory, by market ticker. Never mutated: each decision returns a new one. */
@@ -238,6 +247,8 @@ export function quoteWithMemory(
   // Moves are kept for the longer of the two guards' windows; each guard reads its own.
   const windowMs = Math.max(settings.sweepRule.windowMs, settings.newsRule.windowMs);
   const staleReasons: string[] = [];
+  const ageOn = settings.params.theoAgeEdge > 0;
+  const volRule = theoVolRule(settings.params);
   for (let i = 0; i < n; i++) {
     const m = gameMarkets[i]!;
     const prev = memory.get(m.ticker);
@@ -328,6 +339,9 @@ export function quoteWithMemory(
       bidAnchor,
       askAnchor,
       newsHold: prev?.newsHold,
+      theoVol: ageOn
+        ? stepTheoVol(prev?.theoVol ?? EMPTY_THEO_VOL, consensus, ctx.theo.updatedMs, volRule)
+        : undefined,
     };
     markets[i] = {
       ticker: m.ticker,
@@ -344,7 +358,17 @@ export function quoteWithMemory(
   }
   // The minimum edge follows the theo's quality (books' dispersion); the params object is reused when flat.
   const base = settings.params;
-  const minEdge = theoQualityMinEdge(base, ctx.theo.dispersion);
+  const qualityEdge = theoQualityMinEdge(base, ctx.theo.dispersion);
+  // …and with the theo's age against its own volatility (off at theoAgeEdge 0).
+  const minEdge = ageOn
+    ? gameTheoAgeMinEdge(
+        qualityEdge,
+        base,
+        next.map((x) => x.theoVol),
+        ctx.now,
+        ctx.theo.updatedMs,
+      )
+    : qualityEdge;
   // A 3-way book listed without a TIE market: the two winners are no hedge (both lose on a draw).
   const exhaustive = marketsCoverTheo(
     gameMarkets.map((m) => m.outcome),
