@@ -174,6 +174,12 @@ export const QuotingParamsSchema = z.object({
    * as lagging behind it (the snapshot's `sharpLean`). 0 = the consensus as it is.
    */
   sharpLean: z.number().finite().min(0).max(1).default(0),
+  /**
+   * Sweep lean (shared/pricing/flow-lean.ts): while a news hold stands, the theo the game is quoted on is
+   * at least this many minimum edges beyond the sweep's theo, the swept way (the held side stays pulled;
+   * the other side follows the price). 0 = off.
+   */
+  newsLean: z.number().finite().min(0).max(5).default(0),
 });
 export type QuotingParams = z.infer<typeof QuotingParamsSchema>;
 

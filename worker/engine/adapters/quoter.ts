@@ -24,6 +24,7 @@
 
 import { marketsCoverTheo } from '../../../shared/mapping/market-theo.ts';
 import { QUADRATIC_FEES } from '../../../shared/pricing/fees.ts';
+import { sweepLeanedTheo } from '../../../shared/pricing/flow-lean.ts';
 import { leanedTheo, type NewsHold, type NewsRule } from '../../../shared/pricing/news-guard.ts';
 import type { QuotingParams } from '../../../shared/pricing/params.ts';
 import { type MarketQuoteInput, quoteGame } from '../../../shared/pricing/quote-game.ts';
@@ -248,6 +249,9 @@ export function quoteWithMemory(
   const windowMs = Math.max(settings.sweepRule.windowMs, settings.newsRule.windowMs);
   const staleReasons: string[] = [];
   const ageOn = settings.params.theoAgeEdge > 0;
+  // Sweep lean (off at newsLean 0): the quoted theo leans the swept way while a hold stands.
+  const leanShift = (settings.params.newsLean * Math.max(settings.params.minEdge, 1)) / 1_000_000;
+  const unleaned: (number | null)[] | null = leanShift > 0 ? new Array(n) : null;
   const volRule = theoVolRule(settings.params);
   for (let i = 0; i < n; i++) {
     const m = gameMarkets[i]!;
@@ -343,11 +347,12 @@ export function quoteWithMemory(
         ? stepTheoVol(prev?.theoVol ?? EMPTY_THEO_VOL, consensus, ctx.theo.updatedMs, volRule)
         : undefined,
     };
+    if (unleaned) unleaned[i] = theo;
     markets[i] = {
       ticker: m.ticker,
       outcome: m.outcome,
       grid: settings.gridOf(m.ticker, m.priceRanges),
-      theo,
+      theo: unleaned ? sweepLeanedTheo(theo, prev?.newsHold, ctx.now, settings.newsRule, leanShift) : theo,
       fees: ctx.game.fees ?? QUADRATIC_FEES,
       book: { bestBid, bestAsk },
       competition: { bid: bidFollow, ask: askFollow },
@@ -415,7 +420,7 @@ export function quoteWithMemory(
   }
   // News guard: a sweep across the game holds its direction until the theo moves (off at newsSweepSize 0).
   if (settings.newsRule.sweepSize > 0) {
-    for (const h of newsHolds(next, markets, exhaustive, ctx.now, ctx.theo.updatedMs, settings)) {
+    for (const h of newsHolds(next, markets, exhaustive, ctx.now, ctx.theo.updatedMs, settings, unleaned)) {
       const slot = settings.slotsOf(h.ticker)[h.side];
       if (pulled?.has(slot)) continue;
       pulled ??= new Set();
