@@ -252,7 +252,7 @@ export function quoteWithMemory(
   // Sweep lean (off at newsLean 0): the quoted theo leans the swept way while a hold stands.
   const leanShift = (settings.params.newsLean * Math.max(settings.params.minEdge, 1)) / 1_000_000;
   const unleaned: (number | null)[] | null = leanShift > 0 ? new Array(n) : null;
-  const volRule = theoVolRule(settings.params);
+  const volRule = ageOn ? theoVolRule(settings.params) : null;
   for (let i = 0; i < n; i++) {
     const m = gameMarkets[i]!;
     const prev = memory.get(m.ticker);
@@ -344,7 +344,7 @@ export function quoteWithMemory(
       askAnchor,
       newsHold: prev?.newsHold,
       theoVol: ageOn
-        ? stepTheoVol(prev?.theoVol ?? EMPTY_THEO_VOL, consensus, ctx.theo.updatedMs, volRule)
+        ? stepTheoVol(prev?.theoVol ?? EMPTY_THEO_VOL, consensus, ctx.theo.updatedMs, volRule!)
         : undefined,
     };
     if (unleaned) unleaned[i] = theo;
