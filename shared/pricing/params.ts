@@ -63,6 +63,16 @@ export const QuotingParamsSchema = z.object({
   /** The theo-quality minimum edge never goes past this, Micros. */
   maxMinEdge: z.number().int().min(0).max(500_000).default(60_000),
   /**
+   * Theo-age edge (shared/pricing/theo-age.ts; issue #14): the minimum edge grows by this × σ̂√L, L the
+   * theo's age in seconds and σ̂ its own realised volatility per √s (online, per market, shrunk to
+   * `sigma`); capped by maxMinEdge. 0 = off.
+   */
+  theoAgeEdge: z.number().finite().min(0).max(20).default(0),
+  /** Half-life of a theo update's weight in σ̂, ms. */
+  theoAgeHalfLifeMs: z.number().int().positive().max(86_400_000).default(1_800_000),
+  /** σ̂'s prior: `sigma` worth this many seconds of theo history. */
+  theoAgePriorSeconds: z.number().finite().min(0).max(86_400).default(600),
+  /**
    * Stale competitor (shared/pricing/stale-competitor.ts): a side does not follow the others' best
    * once our theo moved against that unchanged level by minEdge since it was first seen.
    */
@@ -164,6 +174,12 @@ export const QuotingParamsSchema = z.object({
    * as lagging behind it (the snapshot's `sharpLean`). 0 = the consensus as it is.
    */
   sharpLean: z.number().finite().min(0).max(1).default(0),
+  /**
+   * Sweep lean (shared/pricing/flow-lean.ts): while a news hold stands, the theo the game is quoted on is
+   * at least this many minimum edges beyond the sweep's theo, the swept way (the held side stays pulled;
+   * the other side follows the price). 0 = off.
+   */
+  newsLean: z.number().finite().min(0).max(5).default(0),
 });
 export type QuotingParams = z.infer<typeof QuotingParamsSchema>;
 

@@ -9,6 +9,8 @@ describe('the quoter is configured from the engine config (quoting params)', () 
     expect(s.sweepRule).toMatchObject({ size: 1_000, windowMs: 30_000, release: 'theo-update' });
     expect(s.sweepScope).toBe('leg');
     expect(s.params.dispersionEdge).toBe(0);
+    // the theo-age edge and the sweep lean are off (STRATEGY-RESULTS §17)
+    expect(s.params).toMatchObject({ theoAgeEdge: 0, newsLean: 0 });
     // the news guard (docs/STRATEGY-RESULTS.md §14): 15 contracts one way across a game within 5 s, held ≤ 120 s
     expect(s.newsRule).toMatchObject({ sweepSize: 1_500, windowMs: 5_000, holdMs: 120_000 });
     expect(s.params).toMatchObject({ newsRefresh: true, sharpLean: 0 });

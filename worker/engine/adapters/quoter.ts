@@ -24,6 +24,7 @@
 
 import { marketsCoverTheo } from '../../../shared/mapping/market-theo.ts';
 import { QUADRATIC_FEES } from '../../../shared/pricing/fees.ts';
+import { sweepLeanedTheo } from '../../../shared/pricing/flow-lean.ts';
 import { leanedTheo, type NewsHold, type NewsRule } from '../../../shared/pricing/news-guard.ts';
 import type { QuotingParams } from '../../../shared/pricing/params.ts';
 import { type MarketQuoteInput, quoteGame } from '../../../shared/pricing/quote-game.ts';
@@ -39,6 +40,13 @@ import {
   type SweepScope,
   sweptSideOf,
 } from '../../../shared/pricing/sweep-guard.ts';
+import {
+  EMPTY_THEO_VOL,
+  gameTheoAgeMinEdge,
+  stepTheoVol,
+  type TheoVol,
+  theoVolRule,
+} from '../../../shared/pricing/theo-age.ts';
 import { theoQualityMinEdge } from '../../../shared/pricing/theo-edge.ts';
 import { LINEAR_CENT_GRID, type TickGrid, tryMakeTickGrid } from '../../../shared/pricing/tick-grid.ts';
 import {
@@ -137,6 +145,8 @@ export interface MarketMemory {
   readonly askAnchor?: CompetitorAnchor | undefined;
   /** The direction held since a sweep across the game (news guard, shared/pricing/news-guard.ts). */
   readonly newsHold?: NewsHold | undefined;
+  /** The theo's realised volatility (theo-age edge, shared/pricing/theo-age.ts); kept only while on. */
+  readonly theoVol?: TheoVol | undefined;
 }
 
 /** One game's memory, by market ticker. Never mutated: each decision returns a new one. */
@@ -266,6 +276,11 @@ export function quoteWithMemory(
   const windowMs = Math.max(settings.sweepRule.windowMs, settings.newsRule.windowMs);
   // Rare (a stale competitor, a sweep): allocated only when one happens.
   let staleReasons: string[] | null = null;
+  const ageOn = settings.params.theoAgeEdge > 0;
+  // Sweep lean (off at newsLean 0): the quoted theo leans the swept way while a hold stands.
+  const leanShift = (settings.params.newsLean * Math.max(settings.params.minEdge, 1)) / 1_000_000;
+  const unleaned: (number | null)[] | null = leanShift > 0 ? new Array(n) : null;
+  const volRule = ageOn ? theoVolRule(settings.params) : null;
   for (let i = 0; i < n; i++) {
     const m = gameMarkets[i]!;
     const prev = memory.get(m.ticker);
@@ -357,12 +372,16 @@ export function quoteWithMemory(
       bidAnchor,
       askAnchor,
       newsHold: prev?.newsHold,
+      theoVol: ageOn
+        ? stepTheoVol(prev?.theoVol ?? EMPTY_THEO_VOL, consensus, ctx.theo.updatedMs, volRule!)
+        : undefined,
     };
+    if (unleaned) unleaned[i] = theo;
     markets[i] = {
       ticker: m.ticker,
       outcome: m.outcome,
       grid: settings.gridOf(m.ticker, m.priceRanges),
-      theo,
+      theo: unleaned ? sweepLeanedTheo(theo, prev?.newsHold, ctx.now, settings.newsRule, leanShift) : theo,
       fees: ctx.game.fees ?? QUADRATIC_FEES,
       book: { bestBid, bestAsk },
       competition: { bid: bidFollow, ask: askFollow },
@@ -373,7 +392,17 @@ export function quoteWithMemory(
   }
   // The minimum edge follows the theo's quality (books' dispersion); the params object is reused when flat.
   const base = settings.params;
-  const minEdge = theoQualityMinEdge(base, ctx.theo.dispersion);
+  const qualityEdge = theoQualityMinEdge(base, ctx.theo.dispersion);
+  // …and with the theo's age against its own volatility (off at theoAgeEdge 0).
+  const minEdge = ageOn
+    ? gameTheoAgeMinEdge(
+        qualityEdge,
+        base,
+        next.map((x) => x.theoVol),
+        ctx.now,
+        ctx.theo.updatedMs,
+      )
+    : qualityEdge;
   // A 3-way book listed without a TIE market: the two winners are no hedge (both lose on a draw).
   const exhaustive = coversTheo(gameMarkets, ctx.theo.probabilities, settings);
   if ((base.toxicityTaper && base.taperAddingSide) || base.toxicityEdge)
@@ -419,7 +448,7 @@ export function quoteWithMemory(
   }
   // News guard: a sweep across the game holds its direction until the theo moves (off at newsSweepSize 0).
   if (settings.newsRule.sweepSize > 0) {
-    for (const h of newsHolds(next, markets, exhaustive, ctx.now, ctx.theo.updatedMs, settings)) {
+    for (const h of newsHolds(next, markets, exhaustive, ctx.now, ctx.theo.updatedMs, settings, unleaned)) {
       const slot = settings.slotsOf(h.ticker)[h.side];
       if (pulled?.has(slot)) continue;
       pulled ??= new Set();

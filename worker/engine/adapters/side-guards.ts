@@ -23,13 +23,15 @@ export function newsHolds(
   now: number,
   theoMs: number,
   settings: QuoterSettings,
+  /** The theos before the sweep lean (flow-lean.ts): a hold is released by the theo, never by its own lean. */
+  theos?: readonly (number | null)[] | null,
 ): { ticker: string; side: 'bid' | 'ask'; sinceMs: number }[] {
   const rule = settings.newsRule;
   const byGame = exhaustive && memory.length === 2;
   const out: { ticker: string; side: 'bid' | 'ask'; sinceMs: number }[] = [];
   for (let i = 0; i < memory.length; i++) {
     const mm = memory[i]!;
-    const theo = markets[i]!.theo;
+    const theo = theos ? (theos[i] ?? null) : markets[i]!.theo;
     let list = mm.moves;
     if (byGame && memory[1 - i]!.moves.length > 0) list = list.concat(mirrorMoves(memory[1 - i]!.moves));
     // Only fills at the current theo: once a newer theo moved, the fills before it are answered.
