@@ -131,6 +131,12 @@ export const QuotingParamsSchema = z.object({
    * limit one quote takes; toxicity.ts lotTaperFloor), whatever its markouts. 'none': the markouts alone.
    */
   toxicityTaperFloor: z.enum(['none', 'lot']).default('lot'),
+  /**
+   * The inventory skew (γ) carries the size taper's weight (evidence-skew.ts): the game's worst
+   * expected adverse markout over the minimum edge, at least the taper's floor, all of it while a news
+   * hold stands. false: the whole γ always. Needs `toxicityTaper` (the markouts) to see any evidence.
+   */
+  skewEvidence: z.boolean().default(false),
   /** A fill is marked against the theo this long after it, ms: past one odds poll (60 s) and the books' lag behind sharp money. */
   toxicityHorizonMs: z.number().int().positive().max(3_600_000).default(120_000),
   /** Half-life of a marked fill's weight in the toxicity estimate, ms. */

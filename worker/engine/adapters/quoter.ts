@@ -67,7 +67,7 @@ import type {
   SlotId,
 } from '../ports.ts';
 import { slotId } from '../ports.ts';
-import { attachToxicity, newsHolds } from './side-guards.ts';
+import { attachToxicity, gameEvidenceGamma, newsHolds } from './side-guards.ts';
 
 /** Book levels minus our own resting size at each price. */
 export function withoutOwn(levels: readonly BookLevel[], own: readonly LiveOrder[]): BookLevel[] {
@@ -407,10 +407,13 @@ export function quoteWithMemory(
   const exhaustive = coversTheo(gameMarkets, ctx.theo.probabilities, settings);
   if ((base.toxicityTaper && base.taperAddingSide) || base.toxicityEdge)
     attachToxicity(markets, next, exhaustive, ctx.now, settings);
+  const gamma = base.skewEvidence
+    ? gameEvidenceGamma(base, minEdge, markets, next, ctx.limit, ctx.now, settings)
+    : base.gamma;
   const decision = quoteGame({
     now: ctx.now,
     stopTime: ctx.stopAtMs,
-    params: minEdge === base.minEdge ? base : { ...base, minEdge },
+    params: minEdge === base.minEdge && gamma === base.gamma ? base : { ...base, minEdge, gamma },
     limit: ctx.limit,
     exhaustive,
     markets,

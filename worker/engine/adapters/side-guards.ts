@@ -3,10 +3,18 @@
  * guard's held directions and each side's toxicity. Split from the quoter adapter so each stays one
  * concept; both are pure over (memory, markets, now, settings).
  */
+import { evidenceGamma, skewWeight } from '../../../shared/pricing/evidence-skew.ts';
 import { holdStands, sweepOf } from '../../../shared/pricing/news-guard.ts';
+import type { QuotingParams } from '../../../shared/pricing/params.ts';
 import type { MarketQuoteInput } from '../../../shared/pricing/quote-game.ts';
 import { mirrorMoves } from '../../../shared/pricing/sweep-guard.ts';
-import { combine, EMPTY_TALLY, type Tally, toxicity } from '../../../shared/pricing/toxicity.ts';
+import {
+  combine,
+  EMPTY_TALLY,
+  lotTaperFloor,
+  type Tally,
+  toxicity,
+} from '../../../shared/pricing/toxicity.ts';
 import type { MarketMemory, QuoterSettings } from './quoter.ts';
 
 /**
@@ -78,4 +86,32 @@ export function attachToxicity(
     const sell = other ? combine(own.sell, other.buy, now, rule.halfLifeMs) : own.sell;
     markets[i]!.toxicity = { bid: toxicity(buy, now, rule), ask: toxicity(sell, now, rule) };
   }
+}
+
+/**
+ * skewEvidence: the γ this decision quotes with — the params' γ times the game's evidence weight
+ * (evidence-skew.ts): the worst side's toxicity (attached by attachToxicity) over the minimum edge,
+ * at least the taper's floor, all of it while a news hold from an earlier decision still stands.
+ */
+export function gameEvidenceGamma(
+  params: QuotingParams,
+  minEdge: number,
+  markets: readonly MarketQuoteInput[],
+  memory: readonly MarketMemory[],
+  limit: number,
+  now: number,
+  settings: QuoterSettings,
+): number {
+  let held = false;
+  for (let i = 0; i < memory.length && !held; i++) {
+    const h = memory[i]!.newsHold;
+    held = h !== undefined && holdStands(h, now, markets[i]?.theo ?? null, settings.newsRule);
+  }
+  const weight = skewWeight({
+    toxicity: markets.map((m) => m.toxicity),
+    newsHold: held,
+    fullAt: Math.max(minEdge, 1) / 1_000_000,
+    floor: params.toxicityTaperFloor === 'lot' ? lotTaperFloor(params.baseSize, limit) : 0,
+  });
+  return evidenceGamma(params.gamma, weight);
 }
