@@ -40,14 +40,7 @@ import {
   type SweepScope,
   sweptSideOf,
 } from '../../../shared/pricing/sweep-guard.ts';
-import {
-  EMPTY_THEO_VOL,
-  gameTheoAgeMinEdge,
-  stepTheoVol,
-  type TheoVol,
-  theoVolRule,
-} from '../../../shared/pricing/theo-age.ts';
-import { theoQualityMinEdge } from '../../../shared/pricing/theo-edge.ts';
+import { EMPTY_THEO_VOL, stepTheoVol, type TheoVol, theoVolRule } from '../../../shared/pricing/theo-age.ts';
 import { LINEAR_CENT_GRID, type TickGrid, tryMakeTickGrid } from '../../../shared/pricing/tick-grid.ts';
 import {
   EMPTY_MARKET_TOXICITY,
@@ -67,7 +60,7 @@ import type {
   SlotId,
 } from '../ports.ts';
 import { slotId } from '../ports.ts';
-import { attachToxicity, gameEvidenceGamma, newsHolds } from './side-guards.ts';
+import { attachToxicity, gameEvidenceGamma, gameMinEdge, newsHolds } from './side-guards.ts';
 
 /** Book levels minus our own resting size at each price. */
 export function withoutOwn(levels: readonly BookLevel[], own: readonly LiveOrder[]): BookLevel[] {
@@ -390,19 +383,9 @@ export function quoteWithMemory(
       pending: { bid: pendingBid, ask: pendingAsk },
     };
   }
-  // The minimum edge follows the theo's quality (books' dispersion); the params object is reused when flat.
+  // The minimum edge follows the theo's quality and age (side-guards.ts); the params object is reused when flat.
   const base = settings.params;
-  const qualityEdge = theoQualityMinEdge(base, ctx.theo.dispersion);
-  // …and with the theo's age against its own volatility (off at theoAgeEdge 0).
-  const minEdge = ageOn
-    ? gameTheoAgeMinEdge(
-        qualityEdge,
-        base,
-        next.map((x) => x.theoVol),
-        ctx.now,
-        ctx.theo.updatedMs,
-      )
-    : qualityEdge;
+  const minEdge = gameMinEdge(base, ctx.theo, next, ctx.now);
   // A 3-way book listed without a TIE market: the two winners are no hedge (both lose on a draw).
   const exhaustive = coversTheo(gameMarkets, ctx.theo.probabilities, settings);
   if ((base.toxicityTaper && base.taperAddingSide) || base.toxicityEdge)

@@ -8,6 +8,8 @@ import { holdStands, sweepOf } from '../../../shared/pricing/news-guard.ts';
 import type { QuotingParams } from '../../../shared/pricing/params.ts';
 import type { MarketQuoteInput } from '../../../shared/pricing/quote-game.ts';
 import { mirrorMoves } from '../../../shared/pricing/sweep-guard.ts';
+import { gameTheoAgeMinEdge } from '../../../shared/pricing/theo-age.ts';
+import { theoQualityMinEdge } from '../../../shared/pricing/theo-edge.ts';
 import {
   combine,
   EMPTY_TALLY,
@@ -114,4 +116,25 @@ export function gameEvidenceGamma(
     floor: params.toxicityTaperFloor === 'lot' ? lotTaperFloor(params.baseSize, limit) : 0,
   });
   return evidenceGamma(params.gamma, weight);
+}
+
+/**
+ * The game's minimum edge: wider when the books disagree (theo-edge.ts) and, with `theoAgeEdge` on, when the
+ * theo is old against its own volatility (theo-age.ts). The configured floor when both are flat.
+ */
+export function gameMinEdge(
+  base: QuotingParams,
+  theo: { dispersion?: number | undefined; updatedMs: number },
+  next: readonly MarketMemory[],
+  now: number,
+): number {
+  const qualityEdge = theoQualityMinEdge(base, theo.dispersion);
+  if (!(base.theoAgeEdge > 0)) return qualityEdge;
+  return gameTheoAgeMinEdge(
+    qualityEdge,
+    base,
+    next.map((x) => x.theoVol),
+    now,
+    theo.updatedMs,
+  );
 }
