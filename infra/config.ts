@@ -128,6 +128,12 @@ export const deployConfigSchema = z.object({
        */
       gamesStalledMinutes: z.number().int().min(1).max(120).default(10),
       /**
+       * Consecutive minutes with at least one market side that wants an order and has had none for 30 s
+       * or more, not for a risk refusal (worker metric CreatesStarved: the write budget is not reaching
+       * it) before the per-shard `creates-starved` alarm notifies.
+       */
+      createsStarvedMinutes: z.number().int().min(1).max(120).default(5),
+      /**
        * Kalshi WebSocket reconnects in 15 min (pong or silence timeouts, drops) at which the per-shard
        * `feed-unstable` alarm notifies: each reconnect cancels nothing but re-snapshots every book.
        */

@@ -263,6 +263,19 @@ export class Alarms extends Construct {
         false,
       );
       add(
+        new Alarm(this, `CreatesStarved${shard}`, {
+          alarmName: `${s}-creates-starved`,
+          alarmDescription: `Shard ${shard} has had a market side that wants an order and has none after 30 s, not for a risk refusal (CreatesStarved ≥ 1), for ${a.createsStarvedMinutes} min: the write budget is not reaching it. Look at CreatesQueued and the write budget. Notify only.`,
+          metric: workerMetric(WorkerMetric.CreatesStarved, shard, 'Maximum'),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: a.createsStarvedMinutes,
+          datapointsToAlarm: a.createsStarvedMinutes,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        false,
+      );
+      add(
         new Alarm(this, `InventoryLimit${shard}`, {
           alarmName: `${k}-inventory-limit-breach`,
           alarmDescription: `Shard ${shard} reported a game inventory beyond its hard limit. Kills trading.`,

@@ -206,6 +206,34 @@ describe('liveness: games stalled', () => {
   });
 });
 
+describe('liveness: creates starved', () => {
+  it('CreatesStarved ≥ 1 for the configured minutes notifies per shard, never kills', () => {
+    const custom = synth({ ...ENABLED, alarms: { ...ENABLED.alarms, createsStarvedMinutes: 12 } });
+    for (const [all, minutes] of [
+      [prod, 5],
+      [custom, 12],
+    ] as const)
+      for (const shard of [0, 1]) {
+        const a = alarmNamed(all, `shard${shard}-creates-starved`);
+        expect(String(a['AlarmName'])).not.toContain('-STOP-');
+        expect(a).toMatchObject({
+          Namespace: METRICS_NAMESPACE,
+          MetricName: WorkerMetric.CreatesStarved,
+          Statistic: 'Maximum',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          EvaluationPeriods: minutes,
+          DatapointsToAlarm: minutes,
+          TreatMissingData: 'notBreaching',
+        });
+        expect(a['Dimensions']).toEqual([
+          { Name: 'Shard', Value: String(shard) },
+          { Name: 'Stage', Value: 'prod' },
+        ]);
+      }
+  });
+});
+
 describe('item 10: a hung worker is replaced, a crashed one noticed at once', () => {
   it('the container has a health check on its heartbeat file, on a writable task volume', () => {
     for (const [, task] of ofType(prod, 'AWS::ECS::TaskDefinition')) {

@@ -637,9 +637,9 @@ describe('alarms and dashboard', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     const alarms = ofType('AWS::CloudWatch::Alarm');
-    // per shard 8 + feed unstable, journal failing, cash poll failing; credits low, kill incomplete,
-    // kill-switch dead letters, buying power low; 3 × Lambda errors
-    expect(alarms).toHaveLength(11 * 2 + 4 + 3);
+    // per shard 8 + feed unstable, journal failing, cash poll failing, creates starved; credits low, kill
+    // incomplete, kill-switch dead letters, buying power low; 3 × Lambda errors
+    expect(alarms).toHaveLength(12 * 2 + 4 + 3);
     for (const [, a] of alarms) {
       expect(a.Properties['AlarmActions']).toEqual([{ Ref: topic }]);
       expect(a.Properties['OKActions']).toEqual([{ Ref: topic }]);
