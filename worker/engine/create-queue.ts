@@ -92,11 +92,6 @@ export class CreateQueue {
     if (s) s.refused = refused;
   }
 
-  /** Since when this side has wanted a create (undefined: it does not). */
-  sinceOf(game: string, ticker: string, side: BookSide): number | undefined {
-    return this.waiting.get(game)?.get(key(ticker, side))?.since;
-  }
-
   /** The game's creates oldest waiting first (stable), split at `starvedAfterMs` (risk-gate refusals never starved). */
   ordered<C extends { ticker: string; side: BookSide }>(
     game: string,

@@ -237,12 +237,12 @@ function admitPlan(
   }
   for (const a of retreats) amend(a, true);
 
-  // Decreases take risk down too: paid before the starved creates, which only add quotes.
+  // Decreases take risk down too: paid before the starved creates, which only add quotes, and never kept
+  // behind another game's hold.
   const decreases: GatedPlan['decreases'] = [];
   for (const dec of plan.decreases) {
     const o = deps.store.byId(dec.orderId);
     if (o?.state !== 'resting' || cancels.includes(o)) continue;
-    // A decrease takes risk down: it never waits behind another game's hold.
     if (!budget.tryTake(cost('decrease'))) {
       report.deferred++;
       riskDownDeferred = true;

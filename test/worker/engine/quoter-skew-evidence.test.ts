@@ -2,57 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseEngineConfig } from '../../../shared/config/engine-config.ts';
 import { DEFAULT_QUOTING_PARAMS, type QuotingParams } from '../../../shared/pricing/params.ts';
 import { gameQuoter } from '../../../worker/engine/adapters/quoter.ts';
-import type { GameQuotes, MarketBook, QuoteContext } from '../../../worker/engine/ports.ts';
-
-const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
-const A = 'KXNBAGAME-26NOV25BOSMIL-BOS';
-const B = 'KXNBAGAME-26NOV25BOSMIL-MIL';
-const c = (cents: number) => cents * 10_000;
-const book = (ticker: string): MarketBook => ({
-  ticker,
-  bids: [{ price: c(3), size: 1_000 }],
-  asks: [{ price: c(97), size: 1_000 }],
-  valid: true,
-  updatedMs: T0,
-});
-
-/** Boston at 50 %; positions on both legs (Centis); the theo computed at `theoMs`; a 50-contract limit. */
-function at(now: number, a: number, b: number, theoMs: number): QuoteContext {
-  return {
-    game: {
-      eventTicker: 'KXNBAGAME-26NOV25BOSMIL',
-      seriesTicker: 'KXNBAGAME',
-      sport: 'nba',
-      title: 'Boston at Milwaukee',
-      oddsEventId: 'odds-1',
-      markets: [
-        { ticker: A, outcome: 'Boston' },
-        { ticker: B, outcome: 'Milwaukee' },
-      ],
-      kalshiStartMs: T0 + 3_600_000,
-      oddsCommenceMs: T0 + 3_600_000,
-    },
-    theo: {
-      oddsEventId: 'odds-1',
-      probabilities: { Boston: 0.5, Milwaukee: 0.5 },
-      updatedMs: theoMs,
-      books: 5,
-    },
-    books: new Map([
-      [A, book(A)],
-      [B, book(B)],
-    ]),
-    positions: new Map([
-      [A, a],
-      [B, b],
-    ]),
-    entryPrices: new Map(),
-    ownOrders: [],
-    limit: 5_000,
-    stopAtMs: T0 + 3_300_000,
-    now,
-  };
-}
+import type { GameQuotes } from '../../../worker/engine/ports.ts';
+import { A, at, B, c, T0 } from './two-way-game.ts';
 
 const price = (q: GameQuotes, ticker: string, side: 'bid' | 'ask') =>
   q.quotes.find((x) => x.ticker === ticker && x.side === side)?.price;
