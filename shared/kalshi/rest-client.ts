@@ -270,7 +270,10 @@ export class KalshiRestClient {
     this.limiter = opts.limiter === false ? null : (opts.limiter ?? new KalshiRateLimiter(this.clock));
     this.transport = opts.transport ?? fetchTransport();
     const slots = this.transport.maxInFlight;
-    this.gate = slots === undefined || slots === Number.POSITIVE_INFINITY ? null : new SendGate(slots);
+    this.gate =
+      slots === undefined || slots === Number.POSITIVE_INFINITY
+        ? null
+        : new SendGate(slots, this.transport.reservedForCancels ?? 0);
   }
 
   async close(): Promise<void> {
@@ -413,7 +416,7 @@ export class KalshiRestClient {
         };
       }
     } finally {
-      this.gate?.leave();
+      this.gate?.leave(spec.priority);
     }
   }
 

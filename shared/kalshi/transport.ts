@@ -42,6 +42,11 @@ export interface RestTransport {
    * time (shared/kalshi/send-gate.ts). Absent: no bound (Node's global pool).
    */
   readonly maxInFlight?: number;
+  /**
+   * Of `maxInFlight`, how many only cancel-priority calls may use (send-gate.ts),
+   * so a cancel never waits for a create's answer to free a connection. Default 0.
+   */
+  readonly reservedForCancels?: number;
   /** Releases sockets the transport owns (none for the shared fetch pool). */
   close(): Promise<void>;
 }

@@ -13,9 +13,20 @@ import { Pool } from 'undici';
 import { DEFAULT_TIMEOUTS, type RestTimeouts } from '../../shared/kalshi/rest-client.ts';
 import { errorCode, type RestTransport, TransportError } from '../../shared/kalshi/transport.ts';
 
-/** Pool sizing: 16 keep-alive sockets, no pipelining, idle sockets kept 30 s (Kalshi's hint may shorten it). */
+/**
+ * Of the pool's sockets, how many only cancels (cancel, batch cancel, decrease, group trigger) may
+ * use: the send gate holds a socket until its answer is read, so without these a cancel waits a
+ * round trip behind 16 creates. Two: a hard stop's batch cancel and a stale-quote cancel at once.
+ */
+export const CANCEL_RESERVE = 2;
+
+/**
+ * Pool sizing: 16 keep-alive sockets for every call plus `CANCEL_RESERVE` kept for cancels, no
+ * pipelining, idle sockets kept 30 s (Kalshi's hint may shorten it). Kalshi bounds REST by tokens,
+ * not connections (docs/KALSHI-CONNECTIVITY.md).
+ */
 export const POOL_OPTIONS = {
-  connections: 16,
+  connections: 16 + CANCEL_RESERVE,
   pipelining: 1,
   keepAliveTimeout: 30_000,
   keepAliveMaxTimeout: 60_000,
@@ -35,6 +46,7 @@ export function undiciTransport(
   return {
     // The client signs an attempt only when one of these is free, so no signature ages in the pool's queue.
     maxInFlight: POOL_OPTIONS.connections * POOL_OPTIONS.pipelining,
+    reservedForCancels: CANCEL_RESERVE,
     async send(req) {
       try {
         const res = await pool.request({
