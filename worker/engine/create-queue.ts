@@ -25,6 +25,13 @@
  *   (its retry timer comes when they are there), oldest such game first.
  * Cancels and decreases never wait; the budget, the create cap and the risk
  * gate still decide every write. Plain data, no timers: time is the caller's.
+ *
+ * A side waits from when it first could have been quoted: its game quoting
+ * (a game that cannot quote — warming — has no side waiting: `cannotQuote`)
+ * and the risk gate passing it (a side refused, at its limit or its market
+ * closed, starts waiting afresh when the gate first passes it). Otherwise a
+ * side that had waited through a warm-up or a paused market showed as starved
+ * (CreatesStarved, and first in the game's order) the moment it could quote.
  */
 import type { BookSide } from './ports.ts';
 
@@ -51,6 +58,8 @@ export class CreateQueue {
   /** game → its sides wanting a create → since when, and whether the risk gate refused it last. */
   private readonly waiting = new Map<string, Map<string, Side>>();
   private sides = 0;
+  /** The time of the last gate pass (`wanted`): a side's `judged` comes in that same pass. */
+  private passAt = 0;
   /** Games whose starved create the budget could not pay → when they last asked (insertion order: oldest first). */
   private readonly holds = new Map<string, number>();
 
@@ -61,6 +70,7 @@ export class CreateQueue {
    * game's sides this plan does not want (placed, or dropped by the quoter) leave the queue.
    */
   wanted(game: string, creates: readonly { ticker: string; side: BookSide }[], now: number): void {
+    this.passAt = now;
     const prev = this.waiting.get(game);
     if (creates.length === 0) {
       if (prev) {
@@ -86,10 +96,23 @@ export class CreateQueue {
     if (sides.size === 0) this.waiting.delete(game);
   }
 
-  /** The risk gate refused this side's create (true) or passed it (false): a refused side is not starved by the budget. */
-  judged(game: string, ticker: string, side: BookSide, refused: boolean): void {
+  /**
+   * The risk gate refused this side's create (true) or passed it (false): a refused side is not starved by the
+   * budget, and one passed after a refusal waits from now (default: the time of this gate pass's `wanted`).
+   */
+  judged(game: string, ticker: string, side: BookSide, refused: boolean, now: number = this.passAt): void {
     const s = this.waiting.get(game)?.get(key(ticker, side));
-    if (s) s.refused = refused;
+    if (!s) return;
+    if (s.refused && !refused) s.since = now;
+    s.refused = refused;
+  }
+
+  /**
+   * The game cannot quote now (warming: its books or positions not yet vouched for): no side of it waits and
+   * it holds no tokens. When it quotes again its sides wait from that plan.
+   */
+  cannotQuote(game: string): void {
+    this.forget(game);
   }
 
   /** The game's creates oldest waiting first (stable), split at `starvedAfterMs` (risk-gate refusals never starved). */
@@ -152,13 +175,5 @@ export class CreateQueue {
     for (const sides of this.waiting.values())
       for (const s of sides.values()) if (!s.refused && now - s.since >= afterMs) n++;
     return n;
-  }
-
-  /** The longest any side not refused by the risk gate has waited for a create, ms (0: none waits). */
-  oldestWaitMs(now: number): number {
-    let oldest = now;
-    for (const sides of this.waiting.values())
-      for (const s of sides.values()) if (!s.refused) oldest = Math.min(oldest, s.since);
-    return now - oldest;
   }
 }

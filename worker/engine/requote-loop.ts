@@ -113,6 +113,8 @@ export class RequoteLoop {
       // Not yet able to judge the market: hold whatever rests (adopted after a restart) rather than pull it.
       g.status = 'warming';
       g.inputStatus = undefined;
+      // Its sides cannot be quoted: they wait (CreatesStarved, create order) from when they can (create-queue.ts).
+      this.core.manager.createQueue.cannotQuote(eventTicker);
       return;
     }
     g.limit = this.limitFor(g, books);
