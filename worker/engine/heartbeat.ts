@@ -64,6 +64,8 @@ export class Heartbeat {
     m.gauge(WorkerMetric.GamesStalled, stalled.length);
     // A market that wants an order and has none while its game quotes (create-queue.ts): a stall per market.
     const creates = this.core.manager.createQueue;
+    // Killed, no game can quote: no side waits (the requote loop stops at the kill and never says so).
+    if (this.core.killSwitch.tripped) for (const id of this.core.games.keys()) creates.cannotQuote(id);
     m.gauge(WorkerMetric.CreatesQueued, creates.queued());
     m.gauge(WorkerMetric.CreatesStarved, creates.starved(now, CREATE_STARVED_GAUGE_MS));
     for (const id of stalled)

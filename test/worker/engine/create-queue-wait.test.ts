@@ -92,4 +92,25 @@ describe('TradingSession: CreatesStarved counts only sides that could have been 
     expect(gauge('CreatesStarved')).toBe(0);
     r.session.dispose();
   });
+
+  it('a killed worker has no side waiting: CreatesStarved does not page "the budget is not reaching it" after a kill', async () => {
+    const r = await started(sessionRig({ config: { stallAfterMs: 600_000 } }));
+    const gauge = (name: string) => r.metrics.gauges.get(name);
+    r.ex.refuseCreates = { code: 'insufficient_balance', message: 'insufficient balance' };
+    r.ex.emit({ type: 'connection', state: 'down' });
+    await r.session.idle();
+    r.ex.emit({ type: 'connection', state: 'up' });
+    await r.session.idle();
+    await advance(r.clock, r.config.heartbeatMs, 250);
+    expect(gauge('CreatesQueued')).toBe(4);
+    void r.session.killSwitch.trip('flag', 'operator');
+    for (let t = 0; t < 60_000; t += 250) {
+      r.ex.emit({ type: 'book', ticker: A });
+      await advance(r.clock, 250);
+    }
+    expect(r.session.snapshot().games[0]!.status).toBe('killed');
+    expect(gauge('CreatesQueued')).toBe(0);
+    expect(gauge('CreatesStarved')).toBe(0);
+    r.session.dispose();
+  });
 });
