@@ -23,7 +23,7 @@ async function benches(): Promise<Bench[]> {
   await add('scale', async () => (await import('./tick-to-quote.ts')).benchScale);
   await add('odds-aggregation', async () => (await import('./odds-aggregation.ts')).benchOddsAggregation);
   await add('lambdas', async () => (await import('./lambdas.ts')).benchLambdas);
-  await add('simulation', async () => (await import('./simulation.ts')).benchSimulation);
+  await add('simulation', async () => (await import('./simulation.ts')).benchSimulationAndWrites);
   await add('backtest', async () => (await import('./backtest.ts')).benchBacktest);
   return list;
 }

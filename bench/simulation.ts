@@ -16,6 +16,7 @@ import { KalshiEngine } from '../sim/kalshi/index.ts';
 import { gameQuoter } from '../worker/engine/adapters/quoter.ts';
 import { countingQuoter } from './engine-harness.ts';
 import { type Figure, figure } from './figures.ts';
+import { benchWriteEfficiency } from './write-efficiency.ts';
 
 export const SCENARIO = 'nba-quiet-evening';
 
@@ -91,4 +92,10 @@ export async function benchSimulation(): Promise<Figure[]> {
   } finally {
     proto.emit = original;
   }
+}
+
+/** The socket-path figures, then the same write ratio through the deterministic backtest (write-efficiency.ts). */
+export async function benchSimulationAndWrites(): Promise<Figure[]> {
+  const socket = await benchSimulation();
+  return [...socket, ...(await benchWriteEfficiency(SCENARIO))];
 }
