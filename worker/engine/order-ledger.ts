@@ -132,6 +132,7 @@ export function transition(o: Readonly<LedgerOrder>, input: LedgerInput): Step {
     case 'sent':
       n.state = 'pending';
       n.sinceMs = input.nowMs;
+      n.bookPrice = undefined;
       if (input.write === 'cancel') return same(n);
       n.before = { price: n.price, total: n.total };
       if (input.write !== 'amend') return same(n);
@@ -273,6 +274,8 @@ function onAck(n: LedgerOrder, input: Extract<LedgerInput, { type: 'ack' }>): St
   n.ackedMs = input.nowMs;
   // An order update older than this ack describes the order before this write.
   if (ack.tsMs !== undefined) n.exTsMs = Math.max(n.exTsMs ?? ack.tsMs, ack.tsMs);
+  // The book may show the amend after this ack: our size there is not a competitor's (own-book.ts).
+  n.bookPrice = input.write === 'amend' && input.price !== n.price ? n.price : undefined;
   n.price = input.price;
   if (ack.filled !== null) n.filled = Math.max(n.filled, ack.filled);
   n.pendingTotal = null;
@@ -398,5 +401,6 @@ export function strip(o: LedgerOrder): LiveOrder {
     filled: o.filled,
     state: o.state,
     sinceMs: o.sinceMs,
+    bookPrice: o.bookPrice,
   };
 }

@@ -15,10 +15,27 @@ export function othersBest(
   for (const l of levels) {
     let mine = 0;
     for (const o of own)
-      if (o.state === 'resting' && o.price === l.price && o.ticker === ticker && o.side === side)
+      if (o.state === 'resting' && o.ticker === ticker && o.side === side && shownAt(levels, o) === l.price)
         mine += o.remaining;
     const size = l.size - mine;
     if (size > 0) return { price: l.price, size };
   }
   return null;
+}
+
+/**
+ * The price the book shows our resting order at: its own, unless an acknowledged amend moved it from
+ * `bookPrice` and the book has not caught up — nothing of our size at the new price, room for all of it
+ * at the old. Read as a competitor, our stale level had the quoter join it and then step back: two
+ * amends that bought nothing (docs/BENCHMARKS.md "REST writes against the naive count").
+ */
+function shownAt(levels: readonly BookLevel[], o: LiveOrder): number {
+  if (o.bookPrice === undefined) return o.price;
+  let atNew = 0;
+  let atOld = 0;
+  for (const l of levels) {
+    if (l.price === o.price) atNew = l.size;
+    else if (l.price === o.bookPrice) atOld = l.size;
+  }
+  return atNew < o.remaining && atOld >= o.remaining ? o.bookPrice : o.price;
 }

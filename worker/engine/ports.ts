@@ -209,6 +209,11 @@ export interface LiveOrder {
   state: OrderState;
   /** When we sent the last write for this order (epoch ms), or when it was first seen. */
   sinceMs: number;
+  /**
+   * The price an acknowledged amend moved this order from: the feed's book may still show it there
+   * (the REST answer and the WS delta race). Set until the order's next write (own-book.ts).
+   */
+  bookPrice?: Micros;
 }
 
 /** An order as the exchange lists it. */
