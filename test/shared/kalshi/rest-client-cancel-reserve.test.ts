@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 /** Breaks the deadlock a stuck cancel would cause, so the test fails on its ordering rather than hanging. */
-const DEADLOCK_BREAKER_MS = 5_000;
+const DEADLOCK_BREAKER_MS = 10_000;
 
 describe('KalshiRestClient keeps connections for cancels', () => {
   it('the worker transport keeps some of its pool for cancels, within the pool', async () => {
@@ -105,5 +105,5 @@ describe('KalshiRestClient keeps connections for cancels', () => {
     await until(() => events.filter((e) => e === 'create in').length === createSlots + 4);
     releaseCreates();
     await Promise.all(creates);
-  }, 20_000);
+  }, 30_000);
 });
