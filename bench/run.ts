@@ -19,6 +19,7 @@ async function benches(): Promise<Bench[]> {
   await add('feed-throughput', async () => (await import('./feed-throughput.ts')).benchFeedThroughput);
   await add('signing', async () => (await import('./rest-client.ts')).benchSigning);
   await add('rest-vs-sdk', async () => (await import('./rest-client.ts')).benchRestVsSdk);
+  await add('cancel-under-load', async () => (await import('./cancel-under-load.ts')).benchCancelUnderLoad);
   await add('tick-to-quote', async () => (await import('./tick-to-quote.ts')).benchTickToQuote);
   await add('scale', async () => (await import('./tick-to-quote.ts')).benchScale);
   await add('odds-aggregation', async () => (await import('./odds-aggregation.ts')).benchOddsAggregation);
@@ -32,6 +33,7 @@ const BENCH_NAMES = [
   'feed-throughput',
   'signing',
   'rest-vs-sdk',
+  'cancel-under-load',
   'tick-to-quote',
   'scale',
   'odds-aggregation',
