@@ -15,7 +15,7 @@
  *
  * Only creates wait: cancels, decreases and amends never do (they take risk
  * down or move a resting order). Bounded so it binds only when the exchange
- * falls behind: 64 calls in flight over the client's 16 keep-alive sockets is
+ * falls behind: 64 calls in flight over the 16 keep-alive sockets creates may use is
  * 4 requests per socket; at a 100 ms round trip that is 640 create calls/s,
  * each up to a game's whole batch, above the Prime budget.
  *
