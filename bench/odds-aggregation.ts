@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { type Figure, figure, Latency } from './figures.ts';
@@ -92,24 +93,46 @@ export async function benchOddsAggregation(): Promise<Figure[]> {
   // the wall clock mostly measures waiting for a core, the CPU time much less so.
   const cpuTotal = new Latency();
   const cpuJson = new Latency();
+  // GC inside a poll's window (issue #16: the p99 is the polls a collection lands in). A collection's
+  // entry reaches the observer after the loop; windows are kept in performance.now() time to match them.
+  const gcs: [number, number][] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push([e.startTime, e.startTime + e.duration]);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const oursWindows: [number, number][] = [];
+  const jsonWindows: [number, number][] = [];
+  // Bytes allocated per poll (heapUsed delta, read outside the timed windows), kept only for polls with
+  // no collection inside (a GC in between makes the delta meaningless).
+  const heapOurs: number[] = [];
+  const heapJson: number[] = [];
   for (let i = 0; i < ITERATIONS; i++) {
     // A new response each poll (stamps and asOf move by 7 s), so no date is seen twice across
     // iterations: the aggregation's memoised date parsing starts cold every time, as on a new poll.
     const asOf = asOf0 + i * 7_000;
     const body = JSON.stringify(syntheticOddsResponse(50, 40, asOf));
     bytes = body.length;
+    const h0 = process.memoryUsage().heapUsed;
+    const w0 = performance.now();
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const raw: unknown = JSON.parse(body);
     const t1 = process.hrtime.bigint();
     const c1 = process.cpuUsage();
-    // As the odds client parses a poll (shared/odds/client.ts): per event, fast path, zod for the rest.
-    const parsed = parseOddsResponseFast(raw);
+    const w1 = performance.now();
+    const h1 = process.memoryUsage().heapUsed;
+    const w2 = performance.now();
+    const c2 = process.cpuUsage();
+    const t2a = process.hrtime.bigint();
+    // As the odds client parses a poll (shared/odds/client.ts): its own JSON.parse, handed over (owned).
+    const parsed = parseOddsResponseFast(raw, { owned: true });
     const t2 = process.hrtime.bigint();
     if (!parsed.ok || parsed.value.rejected.length > 0) throw new Error('the synthetic poll must parse');
     const { summary } = computeTheos(parsed.value.events, { asOf, oddsFormat: 'decimal' });
     const t3 = process.hrtime.bigint();
     const c3 = process.cpuUsage();
+    const w3 = performance.now();
+    const h3 = process.memoryUsage().heapUsed;
     // Baseline: the whole-body zod schema the fast path stands in for (same result, same run).
     const t4 = process.hrtime.bigint();
     OddsResponseSchema.parse(raw);
@@ -117,16 +140,34 @@ export async function benchOddsAggregation(): Promise<Figure[]> {
     if (i >= 10) {
       // the first 10 polls warm the JIT; a Lambda container serves many polls
       json.recordNs(t1 - t0);
-      validate.recordNs(t2 - t1);
+      validate.recordNs(t2 - t2a);
       theo.recordNs(t3 - t2);
-      total.recordNs(t3 - t1);
+      total.recordNs(t3 - t2a);
       zod.recordNs(t5 - t4);
       cpuJson.recordNs(BigInt((c1.user + c1.system - (c0.user + c0.system)) * 1000));
-      cpuTotal.recordNs(BigInt((c3.user + c3.system - (c1.user + c1.system)) * 1000));
+      cpuTotal.recordNs(BigInt((c3.user + c3.system - (c2.user + c2.system)) * 1000));
+      jsonWindows.push([w0, w1]);
+      oursWindows.push([w2, w3]);
+      heapJson.push(h1 - h0);
+      heapOurs.push(h3 - h1);
     }
     theos = summary.theos;
   }
   if (theos !== 50) throw new Error(`expected 50 theos, got ${theos}`);
+  // Node hands each collection to the observer through an immediate (the native callback, then the entry's
+  // queue): two check phases, by order not by time, then the entries not yet given to the callback.
+  for (let k = 0; k < 3; k++) await new Promise((done) => setImmediate(done));
+  for (const e of observer.takeRecords()) gcs.push([e.startTime, e.startTime + e.duration]);
+  observer.disconnect();
+  const hasGc = ([a, b]: [number, number]) => gcs.some(([g0, g1]) => g0 < b && g1 > a);
+  const oursGc = oursWindows.map(hasGc);
+  const jsonGc = jsonWindows.map(hasGc);
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((x, y) => x - y);
+    return s.length === 0 ? Number.NaN : s[s.length >> 1]!;
+  };
+  const allocOurs = heapOurs.filter((_, k) => !oursGc[k] && !jsonGc[k]);
+  const allocJson = heapJson.filter((_, k) => !oursGc[k] && !jsonGc[k]);
   const bare = (p: number) => ({
     name: `bare JSON.parse of the same ${Math.round(bytes / 1024)} KB body, p${p}`,
     value: json.ms(p),
@@ -159,6 +200,36 @@ export async function benchOddsAggregation(): Promise<Figure[]> {
         value: cpuJson.ms(50),
         unit: 'ms',
         samples: cpuJson.count,
+      },
+    ),
+    figure(
+      'odds_aggregation_50x40_polls_with_gc',
+      oursGc.filter(Boolean).length,
+      'polls',
+      null,
+      'lower',
+      oursGc.length,
+      'timed polls with a garbage collection (PerformanceObserver gc entry) inside the validation + aggregation window; the p99 is those polls',
+      {
+        name: 'polls with a collection inside bare JSON.parse of the body',
+        value: jsonGc.filter(Boolean).length,
+        unit: 'polls',
+        samples: jsonGc.length,
+      },
+    ),
+    figure(
+      'odds_aggregation_50x40_alloc',
+      median(allocOurs) / 1e6,
+      'MB',
+      null,
+      'lower',
+      allocOurs.length,
+      'heap allocated per poll by validation + aggregation, median over the polls with no collection in them (heapUsed before and after)',
+      {
+        name: 'heap allocated by bare JSON.parse of the body',
+        value: median(allocJson) / 1e6,
+        unit: 'MB',
+        samples: allocJson.length,
       },
     ),
     figure(

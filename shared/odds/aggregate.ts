@@ -345,8 +345,10 @@ const DRAW_SLOT = 2;
 
 interface Candidate {
   key: string;
-  /** by slot (HOME, AWAY, DRAW_SLOT); undefined = not priced */
-  prices: (number | undefined)[];
+  /** by slot (HOME, AWAY, DRAW_SLOT); read only where the slot's bit is set in `present` */
+  readonly prices: Float64Array;
+  /** bit `1 << slot` set = that slot is priced */
+  present: number;
   /** how many slots are priced */
   priced: number;
   stampMs: number;
@@ -371,10 +373,64 @@ type Priced = Candidate;
 const NOT_PRICED: number[] = [];
 
 /**
+ * Candidates are reused across events and polls: one object, its prices and six boxed doubles per book
+ * line were a third of computeTheo's allocation (issue #16). Safe because computeTheo is synchronous and
+ * no candidate outlives its call (a result copies what it reports: `UsedBook`, the de-vig's own array).
+ * Grows to the most books one event has listed.
+ */
+const candidatePool: Candidate[] = [];
+
+function pooledCandidate(n: number): Candidate {
+  let c = candidatePool[n];
+  if (c === undefined) {
+    // Every field from the start, doubles as doubles: one hidden class for every candidate (issue #16).
+    c = {
+      key: '',
+      prices: new Float64Array(3),
+      present: 0,
+      priced: 0,
+      stampMs: Number.NaN,
+      stampIso: '',
+      ageMs: Number.NaN,
+      probabilities: NOT_PRICED,
+      overround: Number.NaN,
+      logitHome: Number.NaN,
+      logitAway: Number.NaN,
+      logitDraw: Number.NaN,
+    };
+    candidatePool.push(c);
+  }
+  return c;
+}
+
+/**
  * One line's raw implied probabilities, refilled per line: `devig` reads it and
  * returns fresh probabilities (no method keeps its input), so no array per line.
+ * One per outcome count, written in place: clearing one array (`length = 0`)
+ * dropped its backing store and the next push allocated another, per book line
+ * (issue #16). Doubles from the start.
  */
-const impliedScratch: number[] = [];
+const impliedTwoWay: number[] = [0.5, 0.5];
+const impliedThreeWay: number[] = [0.5, 0.5, 0.5];
+
+/**
+ * Which book keys this event has listed: a key maps to the mark of the last event that listed it, so one
+ * Map serves every event (a `Set` per event, grown book by book, was 64 bytes per book line; issue #16).
+ * Setting an existing key to a small integer allocates nothing; the API has a few dozen book keys.
+ */
+const seenBooks = new Map<string, number>();
+let seenMark = 0;
+
+function nextSeenMark(): number {
+  seenMark++;
+  // Only between events (a clear inside one would forget its own keys): past a poll's worth of distinct
+  // keys (bounded memory), or past the small-integer range.
+  if (seenMark > 0x3fffffff || seenBooks.size >= MEMO_LIMIT) {
+    seenBooks.clear();
+    seenMark = 1;
+  }
+  return seenMark;
+}
 
 /** The theo of one event at `asOf`. Pure and total: bad data yields drops or a no-theo, never a throw. */
 export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
@@ -418,14 +474,14 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   const drop = (key: string, reason: DropReason, detail: string) => dropped.push({ key, reason, detail });
 
   // Pass 1: structure, freshness, outcome names.
-  const seen = new Set<string>();
+  const seenMark = nextSeenMark();
   const candidates: Candidate[] = [];
   for (const book of event.bookmakers) {
-    if (seen.has(book.key)) {
+    if (seenBooks.get(book.key) === seenMark) {
       drop(book.key, 'duplicate-book', 'bookmaker listed more than once');
       continue;
     }
-    seen.add(book.key);
+    seenBooks.set(book.key, seenMark);
     const baseWeight = baseWeightOf(config, book.key);
     if (config.excludedBooks.includes(book.key) || baseWeight <= 0) {
       drop(book.key, 'excluded', baseWeight <= 0 ? 'weight is 0' : 'excluded by config');
@@ -468,7 +524,9 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       continue;
     }
     // Slots, not a Map keyed by name: a Map and a Set lookup per outcome were a sixth of this pass.
-    const prices: (number | undefined)[] = [undefined, undefined, undefined];
+    const c = pooledCandidate(candidates.length);
+    const prices = c.prices;
+    let present = 0;
     let priced = 0;
     let problem: [DropReason, string] | null = null;
     for (const o of market.outcomes) {
@@ -484,32 +542,32 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
         problem = ['unknown-outcome', `outcome "${o.name}" is neither team nor ${DRAW}`];
         break;
       }
-      if (prices[slot] !== undefined) {
+      if ((present & (1 << slot)) !== 0) {
         problem = ['duplicate-outcome', `outcome "${o.name}" listed twice`];
         break;
       }
       prices[slot] = o.price;
+      present |= 1 << slot;
       priced++;
     }
     if (problem) {
       drop(book.key, problem[0], problem[1]);
       continue;
     }
-    candidates.push({
-      key: book.key,
-      prices,
-      priced,
-      stampMs,
-      stampIso: stamp.iso,
-      ageMs,
-      probabilities: NOT_PRICED,
-      // A double from the start: a Smi 0 later overwritten by a double changed the field's representation
-      // (a new hidden class), and every optimised computeTheo then deoptimised on "wrong map" (issue #16).
-      overround: Number.NaN,
-      logitHome: Number.NaN,
-      logitAway: Number.NaN,
-      logitDraw: Number.NaN,
-    });
+    // A double from the start (NaN, not a Smi 0): a field's representation changing from Smi to double was
+    // a new hidden class, and every optimised computeTheo then deoptimised on "wrong map" (issue #16).
+    c.key = book.key;
+    c.present = present;
+    c.priced = priced;
+    c.stampMs = stampMs;
+    c.stampIso = stamp.iso;
+    c.ageMs = ageMs;
+    c.probabilities = NOT_PRICED;
+    c.overround = Number.NaN;
+    c.logitHome = Number.NaN;
+    c.logitAway = Number.NaN;
+    c.logitDraw = Number.NaN;
+    candidates.push(c);
   }
 
   // In a draw sport (soccer) one book pricing the Draw makes the market 3-way:
@@ -517,7 +575,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   // Draw needs a strict majority of books, so one rogue book cannot turn an
   // NBA game 3-way and knock out every correct book.
   let withDraw = 0;
-  for (const c of candidates) if (c.prices[DRAW_SLOT] !== undefined) withDraw++;
+  for (const c of candidates) if ((c.present & (1 << DRAW_SLOT)) !== 0) withDraw++;
   const drawSport = config.drawSportPrefixes.some((p) => event.sport_key.startsWith(p));
   const threeWay = drawSport ? withDraw > 0 : withDraw * 2 > candidates.length;
   const names = threeWay ? [event.home_team, event.away_team, DRAW] : [event.home_team, event.away_team];
@@ -527,9 +585,9 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
   const priced: Priced[] = [];
   for (const c of candidates) {
     let present = 0;
-    for (let i = 0; i < names.length; i++) if (c.prices[i] !== undefined) present++;
+    for (let i = 0; i < names.length; i++) if ((c.present & (1 << i)) !== 0) present++;
     if (present < names.length) {
-      const missing = names.filter((_, i) => c.prices[i] === undefined);
+      const missing = names.filter((_, i) => (c.present & (1 << i)) === 0);
       drop(c.key, 'missing-outcome', `no price for ${missing.map((n) => `"${n}"`).join(', ')}`);
       continue;
     }
@@ -537,8 +595,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
       drop(c.key, 'unknown-outcome', `prices a "${DRAW}" in a market the other books price 2-way`);
       continue;
     }
-    const implied = impliedScratch;
-    implied.length = 0;
+    const implied = names.length === 2 ? impliedTwoWay : impliedThreeWay;
     let problem: [DropReason, string] | null = null;
     for (let i = 0; i < names.length; i++) {
       const n = names[i]!;
@@ -552,7 +609,7 @@ export function computeTheo(event: EventOdds, input: TheoInput): TheoResult {
         problem = ['placeholder-price', `"${n}" price ${price} implies ≥ ${(minImplied * 100).toFixed(1)} %`];
         break;
       }
-      implied.push(r);
+      implied[i] = r;
     }
     if (problem) {
       drop(c.key, problem[0], problem[1]);

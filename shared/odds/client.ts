@@ -207,7 +207,8 @@ export class OddsApiClient {
   async odds(sport: string, params: OddsParams): Promise<OddsApiResult<LenientOddsParse>> {
     const query = { ...this.marketQuery(params), ...this.eventQuery(params) };
     return this.getWith(`/v4/sports/${this.sportPath(sport)}/odds`, query, (body) => {
-      const r = parseOddsResponseFast(body);
+      // Owned: the body is this call's own JSON.parse, held by nobody else.
+      const r = parseOddsResponseFast(body, { owned: true });
       return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error };
     });
   }

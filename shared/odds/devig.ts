@@ -86,10 +86,11 @@ export function decimalToImplied(d: number): number | null {
 // De-vig
 // ---------------------------------------------------------------------------
 
+/** The booksum, or the failure: a number rather than an `{ ok, booksum }` object per book line (issue #16). */
 function validate(
   method: DevigMethod,
   implied: readonly number[],
-): { ok: true; booksum: number } | { ok: false; method: DevigMethod; reason: DevigFailure; detail: string } {
+): number | { ok: false; method: DevigMethod; reason: DevigFailure; detail: string } {
   if (implied.length < 2) {
     return {
       ok: false,
@@ -112,7 +113,7 @@ function validate(
     }
     booksum += r;
   }
-  return { ok: true, booksum };
+  return booksum;
 }
 
 function normalised(ps: readonly number[]): number[] {
@@ -157,44 +158,44 @@ function bisect(
 }
 
 export function devigMultiplicative(implied: readonly number[]): DevigResult {
-  const v = validate('multiplicative', implied);
-  if (!v.ok) return v;
-  const probabilities = implied.map((r) => r / v.booksum);
+  const booksum = validate('multiplicative', implied);
+  if (typeof booksum !== 'number') return booksum;
+  const probabilities = implied.map((r) => r / booksum);
   return {
     ok: true,
     method: 'multiplicative',
     probabilities,
-    overround: v.booksum - 1,
-    parameter: 1 / v.booksum,
+    overround: booksum - 1,
+    parameter: 1 / booksum,
     iterations: 0,
   };
 }
 
 /** Power method: Σ r_i^k = 1. k ∈ (0, 1) for a negative margin, k > 1 for a positive one. */
-export function devigPower(implied: readonly number[], options: SolverOptions = {}): DevigResult {
-  const v = validate('power', implied);
-  if (!v.ok) return v;
-  const tol = options.tolerance ?? DEFAULT_TOLERANCE;
-  const cap = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+export function devigPower(implied: readonly number[], options?: SolverOptions): DevigResult {
+  const booksum = validate('power', implied);
+  if (typeof booksum !== 'number') return booksum;
+  const tol = options?.tolerance ?? DEFAULT_TOLERANCE;
+  const cap = options?.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   const logs = implied.map((r) => Math.log(r));
   const excess = (k: number) => {
     let sum = 0;
     for (const l of logs) sum += Math.exp(k * l);
     return sum - 1;
   };
-  if (Math.abs(v.booksum - 1) <= tol) {
+  if (Math.abs(booksum - 1) <= tol) {
     return {
       ok: true,
       method: 'power',
       probabilities: normalised(implied),
-      overround: v.booksum - 1,
+      overround: booksum - 1,
       parameter: 1,
       iterations: 0,
     };
   }
   let lo: number;
   let hi: number;
-  if (v.booksum > 1) {
+  if (booksum > 1) {
     // excess(1) > 0; grow the bracket until excess(hi) < 0 (each r < 1, so r^k → 0).
     lo = 1;
     hi = 2;
@@ -221,7 +222,7 @@ export function devigPower(implied: readonly number[], options: SolverOptions = 
     ok: true,
     method: 'power',
     probabilities,
-    overround: v.booksum - 1,
+    overround: booksum - 1,
     parameter: root.x,
     iterations: root.iterations,
   };
@@ -297,50 +298,57 @@ function shinExcess(implied: readonly number[], booksum: number, z: number): num
 
 /**
  * Two outcomes: Shin's p_i equals r_i − M/2 (M = B − 1), and solving
- * p(z) = p_1 for z gives z = (r_1²/B − p_1²) / (p_1 (1 − p_1)). null when the
+ * p(z) = p_1 for z gives z = (r_1²/B − p_1²) / (p_1 (1 − p_1)). NaN when the
  * additive p leaves (0, 1) (a longshot under half the margin) or z leaves
  * (0, 1): Newton decides those.
  */
-function shinTwoWay(implied: readonly number[], booksum: number): { z: number; p: number[] } | null {
-  if (implied.length !== 2) return null;
+function shinTwoWay(implied: readonly number[], booksum: number): number {
+  if (implied.length !== 2) return Number.NaN;
   const half = (booksum - 1) / 2;
   const p0 = implied[0]! - half;
   const p1 = implied[1]! - half;
-  if (!(p0 > 0 && p0 < 1 && p1 > 0 && p1 < 1)) return null;
+  if (!(p0 > 0 && p0 < 1 && p1 > 0 && p1 < 1)) return Number.NaN;
   const r = implied[0]!;
   const z = ((r * r) / booksum - p0 * p0) / (p0 * (1 - p0));
-  if (!(z > 0 && z < 1)) return null;
-  return { z, p: normaliseInPlace([p0, p1]) };
+  if (!(z > 0 && z < 1)) return Number.NaN;
+  return z;
 }
 
-export function devigShin(implied: readonly number[], options: SolverOptions = {}): DevigResult {
-  const v = validate('shin', implied);
-  if (!v.ok) return v;
-  const tol = options.tolerance ?? DEFAULT_TOLERANCE;
-  const cap = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
-  if (v.booksum <= 1 + tol) {
+/** The two-way probabilities for a z from `shinTwoWay` (the additive p, normalised). */
+function shinTwoWayProbabilities(implied: readonly number[], booksum: number): number[] {
+  const half = (booksum - 1) / 2;
+  return normaliseInPlace([implied[0]! - half, implied[1]! - half]);
+}
+
+export function devigShin(implied: readonly number[], options?: SolverOptions): DevigResult {
+  const booksum = validate('shin', implied);
+  if (typeof booksum !== 'number') return booksum;
+  const tol = options?.tolerance ?? DEFAULT_TOLERANCE;
+  const cap = options?.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+  if (booksum <= 1 + tol) {
     return {
       ok: true,
       method: 'shin',
       probabilities: normalised(implied),
-      overround: v.booksum - 1,
+      overround: booksum - 1,
       parameter: 0,
       iterations: 0,
     };
   }
-  const closed = shinTwoWay(implied, v.booksum);
-  if (closed !== null) {
+  // z alone (NaN: not solved here), then the probabilities: no `{ z, p }` pair per book line (issue #16).
+  const closedZ = shinTwoWay(implied, booksum);
+  if (!Number.isNaN(closedZ)) {
     return {
       ok: true,
       method: 'shin',
-      probabilities: closed.p,
-      overround: v.booksum - 1,
-      parameter: closed.z,
+      probabilities: shinTwoWayProbabilities(implied, booksum),
+      overround: booksum - 1,
+      parameter: closedZ,
       iterations: 0,
     };
   }
-  const root = shinRoot(implied, v.booksum, tol, cap);
-  const probabilities = normaliseInPlace(shinProbabilities(implied, v.booksum, root.x));
+  const root = shinRoot(implied, booksum, tol, cap);
+  const probabilities = normaliseInPlace(shinProbabilities(implied, booksum, root.x));
   if (!root.converged || !inOpenUnit(probabilities)) {
     return {
       ok: false,
@@ -353,18 +361,14 @@ export function devigShin(implied: readonly number[], options: SolverOptions = {
     ok: true,
     method: 'shin',
     probabilities,
-    overround: v.booksum - 1,
+    overround: booksum - 1,
     parameter: root.x,
     iterations: root.iterations,
   };
 }
 
 /** De-vig raw implied probabilities with the named method. */
-export function devig(
-  implied: readonly number[],
-  method: DevigMethod,
-  options: SolverOptions = {},
-): DevigResult {
+export function devig(implied: readonly number[], method: DevigMethod, options?: SolverOptions): DevigResult {
   switch (method) {
     case 'multiplicative':
       return devigMultiplicative(implied);

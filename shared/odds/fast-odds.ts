@@ -38,6 +38,46 @@ function isOddsTimeString(s: string): boolean {
 
 type Obj = Record<string, unknown>;
 
+/**
+ * Whether `o` is a plain object whose own enumerable keys are exactly `keys` (those whose bit is set in
+ * `present`), in that order: then zod's output for it is a copy with the same keys and values, and an
+ * owned body (below) can hand the object itself on. for-in (no key array allocated) also walks inherited
+ * enumerable keys: a polluted prototype makes this false, the safe side.
+ */
+function exactly(o: Obj, keys: readonly string[], present: number): boolean {
+  if (Object.getPrototypeOf(o) !== Object.prototype) return false;
+  let i = 0;
+  for (const k in o) {
+    while (i < keys.length && (present & (1 << i)) === 0) i++;
+    if (i === keys.length || k !== keys[i]) return false;
+    i++;
+  }
+  while (i < keys.length && (present & (1 << i)) === 0) i++;
+  return i === keys.length;
+}
+
+// Schema key orders (EventOddsSchema's), with a bit per key: required keys always set.
+const OUTCOME_KEYS = ['name', 'price', 'point', 'description'] as const;
+const MARKET_KEYS = ['key', 'last_update', 'outcomes'] as const;
+const BOOKMAKER_KEYS = ['key', 'title', 'last_update', 'markets'] as const;
+const EVENT_KEYS = [
+  'id',
+  'sport_key',
+  'sport_title',
+  'commence_time',
+  'home_team',
+  'away_team',
+  'bookmakers',
+] as const;
+
+/**
+ * Set while parsing an owned body (`parseOddsResponseFast(body, { owned: true })`): the caller gave up the
+ * body, so an object already in zod's output shape is returned itself instead of copied (a third of the
+ * odds path's allocation, issue #16). The arrays of such objects are kept too: JSON has no holes and no
+ * named array properties. Module state, but set and reset within one synchronous call.
+ */
+let reuse = false;
+
 /** zod's own object test (`util.isObject`): it then reads keys with `o[key]` and `key in o`, as we do. */
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length >= 1;
@@ -58,15 +98,20 @@ function outcome(v: unknown): Outcome | null {
   if (!isObj(v)) return null;
   const { name, price, point, description } = v;
   if (!nonEmpty(name) || !finite(price)) return null;
-  const out: Outcome = { name, price };
   if (point !== undefined) {
     if (!finite(point)) return null;
-    out.point = point;
   } else if ('point' in v) return null;
   if (description !== undefined) {
     if (typeof description !== 'string') return null;
-    out.description = description;
   } else if ('description' in v) return null;
+  if (
+    reuse &&
+    exactly(v, OUTCOME_KEYS, 0b11 | (point !== undefined ? 4 : 0) | (description !== undefined ? 8 : 0))
+  )
+    return v as Outcome;
+  const out: Outcome = { name, price };
+  if (point !== undefined) out.point = point;
+  if (description !== undefined) out.description = description;
   return out;
 }
 
@@ -78,11 +123,17 @@ function market(v: unknown, bookStamp: string | undefined): Market | null {
   const stamp =
     last_update !== undefined && last_update === bookStamp ? bookStamp : optionalTime(v, last_update);
   if (stamp === null) return null;
-  const outs: Outcome[] = new Array(outcomes.length);
+  // Owned: outcomes are checked in place; the array is copied only from the first that is not itself.
+  let outs: Outcome[] | null = reuse ? null : new Array(outcomes.length);
   for (let i = 0; i < outcomes.length; i++) {
     const o = outcome(outcomes[i]);
     if (o === null) return null;
-    outs[i] = o;
+    if (outs === null && o !== outcomes[i]) outs = outcomes.slice(0, i) as Outcome[];
+    if (outs !== null) outs[i] = o;
+  }
+  if (outs === null) {
+    if (exactly(v, MARKET_KEYS, 0b101 | (stamp !== undefined ? 2 : 0))) return v as Market;
+    outs = outcomes as Outcome[];
   }
   return stamp === undefined ? { key, outcomes: outs } : { key, last_update: stamp, outcomes: outs };
 }
@@ -93,11 +144,16 @@ function bookmaker(v: unknown): Bookmaker | null {
   if (!nonEmpty(key) || typeof title !== 'string' || !Array.isArray(markets)) return null;
   const stamp = optionalTime(v, last_update);
   if (stamp === null) return null;
-  const ms: Market[] = new Array(markets.length);
+  let ms: Market[] | null = reuse ? null : new Array(markets.length);
   for (let i = 0; i < markets.length; i++) {
     const m = market(markets[i], stamp);
     if (m === null) return null;
-    ms[i] = m;
+    if (ms === null && m !== markets[i]) ms = markets.slice(0, i) as Market[];
+    if (ms !== null) ms[i] = m;
+  }
+  if (ms === null) {
+    if (exactly(v, BOOKMAKER_KEYS, 0b1011 | (stamp !== undefined ? 4 : 0))) return v as Bookmaker;
+    ms = markets as Market[];
   }
   return stamp === undefined ? { key, title, markets: ms } : { key, title, last_update: stamp, markets: ms };
 }
@@ -117,11 +173,16 @@ export function fastEventOdds(v: unknown): EventOdds | null {
     if (typeof sport_title !== 'string') return null;
     title = sport_title;
   } else if ('sport_title' in v) return null;
-  const books: Bookmaker[] = new Array(bookmakers.length);
+  let books: Bookmaker[] | null = reuse ? null : new Array(bookmakers.length);
   for (let i = 0; i < bookmakers.length; i++) {
     const b = bookmaker(bookmakers[i]);
     if (b === null) return null;
-    books[i] = b;
+    if (books === null && b !== bookmakers[i]) books = bookmakers.slice(0, i) as Bookmaker[];
+    if (books !== null) books[i] = b;
+  }
+  if (books === null) {
+    if (exactly(v, EVENT_KEYS, 0b1111011 | (title !== undefined ? 4 : 0))) return v as EventOdds;
+    books = bookmakers as Bookmaker[];
   }
   // Keys in EventOddsSchema's order, as zod writes them.
   return title === undefined
@@ -129,9 +190,20 @@ export function fastEventOdds(v: unknown): EventOdds | null {
     : { id, sport_key, sport_title: title, commence_time, home_team, away_team, bookmakers: books };
 }
 
-/** `parseOddsResponseLenient` with the fast path: the same result, zod only for the items it cannot vouch for. */
+/**
+ * `parseOddsResponseLenient` with the fast path: the same result, zod only for the items it cannot vouch for.
+ * `owned`: the caller hands the body over (a fresh `JSON.parse` nobody else holds or changes), so parts
+ * already in the schema's exact shape become part of the result instead of being copied. Never for a body
+ * someone may still change (the backtest's simulated API passes its own objects).
+ */
 export function parseOddsResponseFast(
   body: unknown,
+  options?: { owned?: boolean },
 ): { ok: true; value: LenientOddsParse } | { ok: false; error: string } {
-  return parseOddsResponseLenient(body, fastEventOdds);
+  reuse = options?.owned === true;
+  try {
+    return parseOddsResponseLenient(body, fastEventOdds);
+  } finally {
+    reuse = false;
+  }
 }

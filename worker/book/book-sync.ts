@@ -60,7 +60,8 @@ export interface SyncResult {
   outcome: SyncOutcome;
   /** Why a frame was ignored or rejected. */
   detail?: string;
-  resync: ResyncRequest[];
+  /** Read-only: an accepted delta shares one empty list (`NO_RESYNC`) rather than allocating one per frame. */
+  resync: readonly ResyncRequest[];
   /** An accepted delta: the level it changed, in YES terms (bid = YES bid, ask = YES ask). */
   applied?: AppliedDelta;
   /** A book frame dropped untouched (counted in `BookSync.dropped`). */
@@ -87,6 +88,9 @@ export interface BookSyncOptions {
    */
   declaredSidsOnly?: boolean;
 }
+
+/** The resync list of every accepted delta: empty, shared and frozen (one array fewer per frame, issue #16). */
+export const NO_RESYNC: readonly ResyncRequest[] = Object.freeze([]);
 
 const ok = (outcome: SyncOutcome, detail?: string, resync: ResyncRequest[] = []): SyncResult =>
   detail === undefined ? { outcome, resync } : { outcome, detail, resync };
@@ -316,6 +320,6 @@ export class BookSync {
     const err = book.applyDelta(side, price, m.delta_fp, m.ts_ms ?? receivedAt);
     if (err)
       return ok('rejected', `delta ${err}`, [{ scope: 'market', sid: msg.sid, market: ticker, reason: err }]);
-    return { outcome: 'accepted', resync: [], applied: { side, price, delta: m.delta_fp } };
+    return { outcome: 'accepted', resync: NO_RESYNC, applied: { side, price, delta: m.delta_fp } };
   }
 }

@@ -140,9 +140,33 @@ export function fastDelta(raw: Obj): OrderbookDelta | null {
   if (delta === null) return null;
   const side = m['side'];
   if (side !== 'yes' && side !== 'no') return null;
-  const out: OrderbookDelta['msg'] = { market_ticker: ticker, price_dollars: price, delta_fp: delta, side };
   // Optional fields: absent stays absent (zod omits a missing optional key); present must have the right type.
   const marketId = m['market_id'];
+  const tsMs = m['ts_ms'];
+  // Kalshi's usual delta (market_id and ts_ms, nothing else) in one literal: each key added to a built
+  // object grew it (a property array per frame; issue #16). Same keys in the same order as below.
+  if (
+    typeof marketId === 'string' &&
+    isInt(tsMs) &&
+    m['client_order_id'] === undefined &&
+    m['subaccount'] === undefined &&
+    m['ts'] === undefined
+  ) {
+    return {
+      type: 'orderbook_delta',
+      sid,
+      seq,
+      msg: {
+        market_ticker: ticker,
+        price_dollars: price,
+        delta_fp: delta,
+        side,
+        market_id: marketId,
+        ts_ms: tsMs,
+      },
+    };
+  }
+  const out: OrderbookDelta['msg'] = { market_ticker: ticker, price_dollars: price, delta_fp: delta, side };
   if (marketId !== undefined) {
     if (typeof marketId !== 'string') return null;
     out.market_id = marketId;
@@ -162,7 +186,6 @@ export function fastDelta(raw: Obj): OrderbookDelta | null {
     if (typeof ts !== 'string') return null;
     out.ts = ts;
   }
-  const tsMs = m['ts_ms'];
   if (tsMs !== undefined) {
     if (!isInt(tsMs)) return null;
     out.ts_ms = tsMs;

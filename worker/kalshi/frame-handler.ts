@@ -26,7 +26,8 @@ export interface HandledFrame {
   msg: WsInbound | null;
   /** For rejected/ignored frames: why, with the frame text truncated. */
   detail: string | null;
-  resync: ResyncRequest[];
+  /** Read-only: shared (`NO_RESYNC`) when there is nothing to resync. */
+  resync: readonly ResyncRequest[];
   /** An accepted orderbook_delta: the level it changed (YES terms). */
   applied?: AppliedDelta;
   /** A book frame on a sid or market that is not ours: dropped untouched. */
@@ -52,7 +53,11 @@ function sequenceOf(raw: unknown): { sid: number; seq: number; market?: string; 
  * seq is consumed so gaps stay exact (a malformed book frame also costs the
  * market it names its snapshot). Returns the resyncs that follow.
  */
-export function consumeUnparsed(sync: BookSync, raw: unknown, unknownType: boolean): ResyncRequest[] {
+export function consumeUnparsed(
+  sync: BookSync,
+  raw: unknown,
+  unknownType: boolean,
+): readonly ResyncRequest[] {
   const at = sequenceOf(raw);
   if (!at) return [];
   return sync.consumeSeq(at.sid, at.seq, {
@@ -116,6 +121,8 @@ export class FrameHandler {
     else if (outcome === 'ignored') this.counts.ignored++;
     else this.counts.rejected++;
     const detail = r.detail ?? null;
+    // An accepted delta's result in one literal: a key added to a built object grew it, once per frame.
+    if (r.applied && !r.dropped) return { outcome, msg, detail, resync: r.resync, applied: r.applied };
     const out: HandledFrame = { outcome, msg, detail, resync: r.resync };
     if (r.applied) out.applied = r.applied;
     if (r.dropped) out.dropped = r.dropped;

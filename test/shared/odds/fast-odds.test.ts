@@ -197,3 +197,77 @@ describe('parseOddsResponseFast', () => {
     expect(parseOddsResponseFast({ message: 'x' })).toStrictEqual(parseOddsResponseLenient({ message: 'x' }));
   });
 });
+
+describe('parseOddsResponseFast on an owned body (the client hands over its own JSON.parse)', () => {
+  it('returns exactly what zod returns, same keys in the same order, on generated and mutated bodies', () => {
+    let kept = 0;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            event,
+            event.chain((e) =>
+              fc
+                .tuple(fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), junk, fc.boolean())
+                .map(([p, v, r]) => mutate(e, p, v, r)),
+            ),
+          ),
+          { maxLength: 6 },
+        ),
+        (generated) => {
+          // As on the wire: JSON text (undefined keys vanish, `__proto__` becomes an own key) parsed afresh.
+          const text = JSON.stringify(generated);
+          if (text === undefined) return;
+          const body: unknown = JSON.parse(text);
+          const owned = parseOddsResponseFast(body, { owned: true });
+          const zod = parseOddsResponseLenient(JSON.parse(text));
+          expect(owned).toStrictEqual(zod);
+          expect(JSON.stringify(owned)).toBe(JSON.stringify(zod));
+          if (owned.ok && Array.isArray(body))
+            kept += owned.value.events.filter((e) => (body as unknown[]).includes(e)).length;
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+    // Not vacuous: some events came back as the body's own objects.
+    expect(kept).toBeGreaterThan(20);
+  });
+
+  it('hands a clean poll back without copying it, and copies only the parts zod would change', () => {
+    const text = JSON.stringify(syntheticOddsResponse(50, 40, Date.parse('2026-11-25T00:00:00Z')));
+    const body = JSON.parse(text) as Record<string, unknown>[];
+    const owned = parseOddsResponseFast(body, { owned: true });
+    if (!owned.ok) throw new Error(owned.error);
+    expect(owned.value.events.length).toBe(50);
+    owned.value.events.forEach((e, i) => {
+      expect(e).toBe(body[i]);
+    });
+
+    // Not owned: every object is zod's fresh copy, so a caller may go on changing its body.
+    const copied = parseOddsResponseFast(body);
+    if (!copied.ok) throw new Error(copied.error);
+    copied.value.events.forEach((e, i) => {
+      expect(e).not.toBe(body[i]);
+      expect(e).toStrictEqual(body[i]);
+    });
+
+    // An unknown key or another key order deep inside: that object and its parents are copied, the rest kept.
+    const other = JSON.parse(text) as {
+      bookmakers: { markets: { outcomes: Record<string, unknown>[] }[] }[];
+    }[];
+    const swapped = other[0]!.bookmakers[1]!.markets[0]!.outcomes;
+    swapped[0] = { price: swapped[0]!['price'], name: swapped[0]!['name'] };
+    (other[1]!.bookmakers[0]! as Record<string, unknown>)['link'] = 'x';
+    const mixed = parseOddsResponseFast(other, { owned: true });
+    if (!mixed.ok) throw new Error(mixed.error);
+    const [e0, e1, e2] = mixed.value.events;
+    expect(e0).not.toBe(other[0]);
+    expect(e0!.bookmakers[0]).toBe(other[0]!.bookmakers[0]);
+    expect(e0!.bookmakers[1]!.markets[0]!.outcomes[1]).toBe(swapped[1]);
+    expect(Object.keys(e0!.bookmakers[1]!.markets[0]!.outcomes[0]!)).toEqual(['name', 'price']);
+    expect(e1).not.toBe(other[1]);
+    expect(e1!.bookmakers[0]).not.toHaveProperty('link');
+    expect(e2).toBe(other[2]);
+    expect(mixed).toStrictEqual(parseOddsResponseLenient(JSON.parse(JSON.stringify(other))));
+  });
+});

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseWsFrame, type WsInbound } from '../../../shared/kalshi/schemas/ws.ts';
-import { BookSync } from '../../../worker/book/book-sync.ts';
+import { BookSync, NO_RESYNC } from '../../../worker/book/book-sync.ts';
 
 const dir = join(import.meta.dirname, '../../fixtures/kalshi');
 const frame = (name: string): WsInbound => {
@@ -50,6 +50,20 @@ describe('BookSync on the reference story', () => {
     const mil = s.book(MIL);
     expect(mil.bestBid()).toEqual({ price: 540_000, size: 24_000 });
     expect(mil.bestAsk()).toEqual({ price: 560_000, size: 14_000 });
+  });
+
+  it('an accepted delta allocates no resync list: it hands out the one shared, frozen empty list', () => {
+    const s = new BookSync({ useYesPrice: false });
+    for (const f of story.slice(0, 3)) s.handle(frame(f));
+    const a = s.handle(frame('ws_orderbook_delta_seq4.json'));
+    const b = s.handle(frame('ws_orderbook_delta_seq5.json'));
+    expect(a.outcome).toBe('accepted');
+    expect(b.outcome).toBe('accepted');
+    expect(a.resync).toBe(NO_RESYNC);
+    expect(b.resync).toBe(a.resync);
+    expect(a.resync).toEqual([]);
+    // A consumer that tried to add to it would throw, not leak a request into every later frame.
+    expect(Object.isFrozen(NO_RESYNC)).toBe(true);
   });
 
   it('a duplicate seq is dropped', () => {
