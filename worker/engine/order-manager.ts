@@ -128,6 +128,12 @@ export class OrderManager {
     return [...this.store.all()].map(strip);
   }
 
+  /** Whether any tracked order's write outcome is unknown (`all().some(uncertain)` without copying every order). */
+  hasUncertain(): boolean {
+    for (const o of this.store.all()) if (o.state === 'uncertain') return true;
+    return false;
+  }
+
   /** The orders of these markets, market by market (insertion order within a market). */
   ordersOf(tickers: readonly string[]): LiveOrder[] {
     const out: LiveOrder[] = [];

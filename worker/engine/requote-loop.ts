@@ -254,14 +254,19 @@ export class RequoteLoop {
    */
   recheckStatus(): void {
     const now = this.core.ports.clock.now();
-    const uncertain = this.core.manager.all().some((o) => o.state === 'uncertain');
+    const uncertain = this.core.manager.hasUncertain();
     if (this.uncertainWatch.due(uncertain, now)) void this.core.reconcile(); // settle it now, not at the next pass
+    // Every second: one map refilled per game, not a copy of every order and a new map per game (issue #20).
+    const books = this.recheckBooks;
     for (const g of this.core.games.values()) {
       if (g.inputStatus === undefined) continue;
-      const books = new Map(g.tickers.map((t) => [t, this.core.ports.books.book(t)]));
+      books.clear();
+      for (const t of g.tickers) books.set(t, this.core.ports.books.book(t));
       if (this.statusOf(g, books, now) !== g.inputStatus) this.core.markDirty(g.game.eventTicker);
     }
+    books.clear();
   }
+  private readonly recheckBooks = new Map<string, MarketBook | undefined>();
 
   private statusOf(
     g: GameState,
