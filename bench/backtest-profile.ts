@@ -1,10 +1,16 @@
 /**
- * `npx tsx bench/backtest-profile.ts [--runs N] [--warm W] [--count] [--bundled]`
+ * `npx tsx bench/backtest-profile.ts [--runs N] [--warm W] [--count] [--split-min M] [--bundled]`
  *
- * Where a warm backtest run of nba-quiet-evening (ours) spends its time (issue #20): CPU and wall
- * per run after W warm-up runs in this process, and with `--count` how many virtual-clock timers
- * and deferrals each caller set per run (a stack read per timer: slow, counts only). Bundled as
- * evaluate's children run with `--bundled`; add `--cpu-prof` to node for a profile.
+ * Where a warm backtest run of nba-quiet-evening (ours; `SCENARIO=name` for another) spends its
+ * time (issue #20): CPU and wall per run after W warm-up runs in this process, and the CPU after
+ * scenario minute M (default 22: every game of nba-quiet-evening is past its stop by then, plus
+ * two minutes). `--count`: how many virtual-clock timers and deferrals each caller set per run,
+ * and each in-memory gateway call, before and after minute M (a stack read per call: slow,
+ * counts only). `--bundled`: bundled as evaluate's children run (scripts/evaluate-bundle.ts).
+ * Environment: `PROFILE_NODE_FLAGS` node flags for the bundled child (e.g. `--cpu-prof
+ * --cpu-prof-dir DIR`), `PROFILE_MARKS=FILE` the counted runs' [minute M, end] in a CPU
+ * profile's monotonic µs (to cut a profile into before and after), `PROFILE_HEAP=FILE` V8's
+ * sampling heap profile of the counted runs, collected objects included (what a run allocates).
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
