@@ -134,6 +134,15 @@ export class OrderManager {
     return false;
   }
 
+  /** Whether any order of these markets rests (`ordersOf(tickers).some(resting)` without the copies). */
+  hasResting(tickers: readonly string[]): boolean {
+    for (const t of tickers) {
+      const set = this.store.ofTicker(t);
+      if (set) for (const o of set) if (o.state === 'resting') return true;
+    }
+    return false;
+  }
+
   /** The orders of these markets, market by market (insertion order within a market). */
   ordersOf(tickers: readonly string[]): LiveOrder[] {
     const out: LiveOrder[] = [];
