@@ -10,22 +10,28 @@ import type { Clock, TimerHandle } from '../../shared/clock.ts';
 import type { SimClock } from '../clock.ts';
 import { TimeQueue } from '../scenario/scheduler.ts';
 
-interface Timer {
+/** A timer is its own handle: clearing it marks it dead (no id → timer map to keep per timer). */
+interface Timer extends TimerHandle {
   at: number;
-  id: number;
   fn: () => void;
+  /** Fired or cleared: a cleared one is dropped when it reaches the top of the queue. */
   dead: boolean;
   /** A harness timer (sampling): firing it cannot wake the worker. */
   harness: boolean;
+  /** Which clock set it (a number, not the clock: a handle stays plain data): another clock's is ignored. */
+  owner: number;
 }
+
+let clocks = 0;
 
 export class VirtualClock implements Clock, SimClock {
   readonly speed = Number.POSITIVE_INFINITY;
   private current: number;
   /** Due time, then the order set: the same inputs fire in the same order. */
   private readonly queue = new TimeQueue<Timer>();
-  /** Timers not yet fired or cleared, by id (a cleared one is marked dead and dropped when it reaches the top). */
-  private readonly live = new Map<number, Timer>();
+  /** Timers not yet fired or cleared. */
+  private live = 0;
+  private readonly serial = ++clocks;
   private nextId = 1;
   /** Timers fired so far (the run's event count). */
   fired = 0;
@@ -56,17 +62,17 @@ export class VirtualClock implements Clock, SimClock {
     const id = this.nextId++;
     this.created++;
     const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
-    const t: Timer = { at: this.current + delay, id, fn, dead: false, harness };
-    this.live.set(id, t);
+    const t: Timer = { at: this.current + delay, id, fn, dead: false, harness, owner: this.serial };
+    this.live++;
     this.queue.push(t.at, t);
-    return { id };
+    return t;
   }
 
   clearTimeout(handle: TimerHandle): void {
-    const t = this.live.get(handle.id);
-    if (!t) return;
+    const t = handle as Partial<Timer>;
+    if (t.owner !== this.serial || t.dead !== false) return;
     t.dead = true;
-    this.live.delete(handle.id);
+    this.live--;
   }
 
   /**
@@ -126,7 +132,8 @@ export class VirtualClock implements Clock, SimClock {
     this.dropCancelled();
     const top = this.queue.pop()?.item;
     if (!top) return null;
-    this.live.delete(top.id);
+    top.dead = true;
+    this.live--;
     if (top.at > this.current) this.current = top.at;
     this.fired++;
     top.fn();
@@ -135,7 +142,7 @@ export class VirtualClock implements Clock, SimClock {
 
   /** Pending timers (cancelled ones excluded). */
   get pending(): number {
-    return this.live.size;
+    return this.live;
   }
 
   private dropCancelled(): void {

@@ -26,11 +26,7 @@ import { mappingConfigWith } from '../../shared/mapping/match.ts';
 import type { Micros } from '../../shared/units.ts';
 import { type FlattenOptions, gatewayFlattener } from '../../worker/engine/adapters/flatten.ts';
 import { gameQuoter } from '../../worker/engine/adapters/quoter.ts';
-import {
-  StoreGameMapper,
-  storeStrikeTheoSource,
-  storeTheoSource,
-} from '../../worker/engine/adapters/store.ts';
+import { StoreGameMapper, storeStrikeTheoSource } from '../../worker/engine/adapters/store.ts';
 import type { EngineLogger, EngineMetrics, EnginePorts, Quoter } from '../../worker/engine/ports.ts';
 import { TradingSession } from '../../worker/engine/session.ts';
 import { KalshiEngine } from '../kalshi/engine.ts';
@@ -50,6 +46,7 @@ import { InMemoryGateway } from './gateway.ts';
 import { DEFAULT_LATENCY, type LatencyConfig, LatencySampler } from './latency.ts';
 import { recorderView } from './recorder-view.ts';
 import { startBacktestServerless } from './serverless.ts';
+import { backtestTheoSource } from './theo-source.ts';
 
 /** The maker account (as sim/main.ts names it). */
 export const BACKTEST_USER = 'maker';
@@ -223,7 +220,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     gateway,
     feed,
     books: feed,
-    theos: storeTheoSource(serverless.theos),
+    theos: backtestTheoSource(serverless.theos),
     mapper: new StoreGameMapper(
       serverless.theos,
       () => clock.now(),
@@ -260,18 +257,35 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   // promise continuations: one quiet round (deferred queue empty, nothing new) ends the drain,
   // and a round need only wait for the microtask queue to empty. One that defers with the
   // global setImmediate may have queued a flush behind our round: two event-loop rounds.
+  // One drain is rounds until quiet: `drainFrom()` notes where activity stands, then `await
+  // drainRound()` until `drained()`. The per-timer drain is written out in `advance` rather than
+  // awaited as an async function: that wrapper's own promise was one more per timer fired.
+  let drainLast = 0;
+  let drainQuiet = 0;
+  let drainLeft = 0;
+  const drainFrom = () => {
+    drainLast = activity();
+    drainQuiet = 0;
+    drainLeft = 10_000;
+  };
+  const drainRound = () => {
+    clock.drain();
+    return clock.deferrals > 0 ? microtasksSettled() : immediate();
+  };
+  const drained = () => {
+    drainRounds++;
+    const a = activity();
+    if (a !== drainLast || clock.deferredCount() > 0) {
+      drainQuiet = 0;
+      drainLast = a;
+    } else if (++drainQuiet >= (clock.deferrals > 0 ? 1 : 2)) return true;
+    return --drainLeft <= 0;
+  };
   const drain = async () => {
-    let last = activity();
-    for (let quiet = 0, i = 0; i < 10_000; i++) {
-      clock.drain();
-      await (clock.deferrals > 0 ? microtasksSettled() : immediate());
-      drainRounds++;
-      const a = activity();
-      if (a !== last || clock.deferredCount() > 0) {
-        quiet = 0;
-        last = a;
-      } else if (++quiet >= (clock.deferrals > 0 ? 1 : 2)) return;
-    }
+    drainFrom();
+    do {
+      await drainRound();
+    } while (!drained());
   };
   /** Advances time (trader actions and timers in order) until `done()` or time `untilMs`. */
   const advance = async (untilMs: number, done: () => boolean = () => false) => {
@@ -289,7 +303,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       if (tAction <= tTimer) runner.step(tAction);
       else if (clock.fireNext() === 'timer') {
         workTimers++;
-        await drain();
+        drainFrom();
+        do {
+          await drainRound();
+        } while (!drained());
       }
     }
   };

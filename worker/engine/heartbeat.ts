@@ -54,7 +54,7 @@ export class Heartbeat {
    */
   private observeLiveness(now: number): void {
     for (const g of this.core.games.values()) {
-      const resting = this.core.manager.ordersOf(g.tickers).some((o) => o.state === 'resting');
+      const resting = this.core.manager.hasResting(g.tickers);
       this.core.liveness.observe(g.game.eventTicker, g.status, resting, now);
     }
     const m = this.core.ports.metrics;

@@ -128,6 +128,21 @@ export class OrderManager {
     return [...this.store.all()].map(strip);
   }
 
+  /** Whether any tracked order's write outcome is unknown (`all().some(uncertain)` without copying every order). */
+  hasUncertain(): boolean {
+    for (const o of this.store.all()) if (o.state === 'uncertain') return true;
+    return false;
+  }
+
+  /** Whether any order of these markets rests (`ordersOf(tickers).some(resting)` without the copies). */
+  hasResting(tickers: readonly string[]): boolean {
+    for (const t of tickers) {
+      const set = this.store.ofTicker(t);
+      if (set) for (const o of set) if (o.state === 'resting') return true;
+    }
+    return false;
+  }
+
   /** The orders of these markets, market by market (insertion order within a market). */
   ordersOf(tickers: readonly string[]): LiveOrder[] {
     const out: LiveOrder[] = [];

@@ -119,7 +119,7 @@ export class RequoteLoop {
     }
     g.limit = this.limitFor(g, books);
     g.maxLimit = Math.max(g.maxLimit, g.limit);
-    g.status = this.statusOf(g, books, now);
+    g.status = this.statusOf(g, allValid(books.values()), now);
     g.inputStatus = g.status;
     let quotes: GameQuotes = { quotes: [], modes: {}, reasons: [g.status] };
     // Read once: nothing runs between the quoter and the sync below (both synchronous).
@@ -256,20 +256,20 @@ export class RequoteLoop {
    */
   recheckStatus(): void {
     const now = this.core.ports.clock.now();
-    const uncertain = this.core.manager.all().some((o) => o.state === 'uncertain');
+    const uncertain = this.core.manager.hasUncertain();
     if (this.uncertainWatch.due(uncertain, now)) void this.core.reconcile(); // settle it now, not at the next pass
+    // Every second: no copy of every order, no map of books per game (issue #20).
+    const books = this.core.ports.books;
     for (const g of this.core.games.values()) {
       if (g.inputStatus === undefined) continue;
-      const books = new Map(g.tickers.map((t) => [t, this.core.ports.books.book(t)]));
-      if (this.statusOf(g, books, now) !== g.inputStatus) this.core.markDirty(g.game.eventTicker);
+      let live = true;
+      for (const t of g.tickers) if (books.book(t)?.valid !== true) live = false;
+      if (this.statusOf(g, live, now) !== g.inputStatus) this.core.markDirty(g.game.eventTicker);
     }
   }
 
-  private statusOf(
-    g: GameState,
-    books: ReadonlyMap<string, MarketBook | undefined>,
-    now: number,
-  ): GameStatus {
+  /** `booksLive`: every market's book is valid (the recheck reads them without building the requote's map). */
+  private statusOf(g: GameState, booksLive: boolean, now: number): GameStatus {
     const marketBlocked = g.tickers.every((t) => this.core.paused.has(t))
       ? this.core.marketStatus.reasonFor(g.tickers)
       : null;
@@ -288,7 +288,7 @@ export class RequoteLoop {
       warming: false,
       theoUpdatedMs: g.theo?.updatedMs ?? null,
       theoMaxAgeMs: this.core.config.theoMaxAgeMs,
-      booksLive: [...books.values()].every((b) => b?.valid === true),
+      booksLive,
     });
   }
 
@@ -370,4 +370,10 @@ export class RequoteLoop {
   quiet(): boolean {
     return !this.flushScheduled && this.requotes.size === 0 && this.dirty.size === 0;
   }
+}
+
+/** Every book present and valid (`[...books].every` without the array). */
+function allValid(books: Iterable<MarketBook | undefined>): boolean {
+  for (const b of books) if (b?.valid !== true) return false;
+  return true;
 }

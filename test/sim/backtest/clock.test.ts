@@ -38,6 +38,49 @@ describe('VirtualClock', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('keeps pending equal to the timers neither fired nor cleared, whatever is cleared when (and a handle of another clock changes nothing)', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), ms: fc.integer({ min: 0, max: 30 }) }),
+      fc.record({ kind: fc.constant('clear' as const), i: fc.nat() }),
+      fc.record({ kind: fc.constant('foreign' as const), i: fc.nat() }),
+      fc.record({ kind: fc.constant('fire' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+        const clock = new VirtualClock(0);
+        const other = new VirtualClock(0);
+        const handles: ReturnType<VirtualClock['setTimeout']>[] = [];
+        const foreign = [other.setTimeout(() => {}, 5)];
+        const live = new Set<number>();
+        const fired: number[] = [];
+        for (const o of ops) {
+          if (o.kind === 'set') {
+            const i = handles.length;
+            handles.push(clock.setTimeout(() => fired.push(i), o.ms));
+            live.add(i);
+          } else if (o.kind === 'clear' && handles.length > 0) {
+            const i = o.i % handles.length;
+            clock.clearTimeout(handles[i]!);
+            live.delete(i);
+          } else if (o.kind === 'foreign') {
+            clock.clearTimeout(foreign[0]!);
+            clock.clearTimeout({ id: o.i }); // a bare id, as another Clock would hand out
+          } else if (o.kind === 'fire') {
+            const n = fired.length;
+            clock.fireNext();
+            for (const i of fired.slice(n)) live.delete(i);
+          }
+          expect(clock.pending).toBe(live.size);
+        }
+        while (clock.fireNext());
+        expect(clock.pending).toBe(0);
+        expect(other.pending).toBe(1);
+        // Each timer fired at most once, and a cleared one never after its clear.
+        expect(new Set(fired).size).toBe(fired.length);
+      }),
+    );
+  });
+
   it('timers set while firing run in order, at their own due time', () => {
     const clock = new VirtualClock(0);
     const seen: [string, number][] = [];

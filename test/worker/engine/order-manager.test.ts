@@ -420,9 +420,12 @@ describe('OrderManager', () => {
 
   it('keeps an order whose create outcome is unknown, and adopts it by client id (no duplicate)', async () => {
     const { ex, manager, game, clock } = rig(10_000);
+    expect(manager.hasUncertain()).toBe(false);
     ex.unknownAfterApply = 1;
     await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
     expect(manager.all()[0]?.state).toBe('uncertain');
+    expect(manager.hasUncertain()).toBe(true); // what the 1-s status recheck asks (requote-loop.ts)
+    expect(manager.hasResting(TICKERS)).toBe(false); // uncertain is not resting
     await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
     expect(ex.created).toHaveLength(1); // slot blocked while uncertain
     clock.advance(1);
@@ -432,6 +435,11 @@ describe('OrderManager', () => {
       () => 'G',
     );
     expect(manager.all()).toMatchObject([{ state: 'resting', orderId: listed[0]!.orderId }]);
+    expect(manager.hasUncertain()).toBe(false);
+    // What the heartbeat's liveness guard asks per game (heartbeat.ts).
+    expect(manager.hasResting(TICKERS)).toBe(true);
+    expect(manager.hasResting(['G-B', 'G-A', 'G-A'])).toBe(true);
+    expect(manager.hasResting(['G-B'])).toBe(false);
     await manager.sync(game, [q('G-A', 'bid', 40, 500)]);
     expect(ex.created).toHaveLength(1);
   });
