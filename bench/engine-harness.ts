@@ -84,6 +84,10 @@ export interface Probe {
   framesStamped: number;
   /** Per measured frame: frames received after it and before its requote read the books (same socket read). */
   framesBehind: number[];
+  /** Per measured frame: games the quoter was called for in the same turn before its own (the flush ahead of it). */
+  requotesBefore: number[];
+  /** Per turn that called the quoter: how many games it quoted (one flush, or one part of it between turns). */
+  turnRequotes: number[];
   reset(): void;
 }
 
@@ -100,6 +104,8 @@ export function newProbe(): Probe {
     changedSides: 0,
     framesStamped: 0,
     framesBehind: [],
+    requotesBefore: [],
+    turnRequotes: [],
     reset() {
       signedInline.count = 0;
       p.decision = new Latency();
@@ -111,6 +117,8 @@ export function newProbe(): Probe {
       p.changedSides = 0;
       p.framesStamped = 0;
       p.framesBehind = [];
+      p.requotesBefore = [];
+      p.turnRequotes = [];
     },
   };
   return p;
@@ -146,6 +154,8 @@ export interface Trace {
   /** frameSeq at the book event and at the requote's first read (0 = not read yet). */
   seqAtBook: number;
   seqAtRead: number;
+  /** Games quoted in the same turn before this frame's requote (see `Probe.requotesBefore`). */
+  requotesBefore?: number;
   /** A write of this frame's requote has been signed: the frame is measured (once). */
   signed?: boolean;
 }
@@ -167,6 +177,7 @@ function recordSegments(probe: Probe, ctx: WriteContext, signNs: bigint): void {
     probe.segments.requote_prologue.recordNs(t.quoterNs - t.readNs);
     probe.framesBehind.push(t.seqAtRead - t.seqAtBook);
   }
+  if (t.requotesBefore !== undefined) probe.requotesBefore.push(t.requotesBefore);
   probe.segments.quoter.recordNs(t.quotedNs - t.quoterNs);
   probe.segments.plan_order_manager.recordNs(ctx.gatewayNs - t.quotedNs);
   probe.segments.gateway_rest.recordNs(signNs - ctx.gatewayNs);
@@ -183,6 +194,17 @@ export type Signed = Map<string, { frameNs: bigint; signNs: bigint; signedNs: bi
 export const signStages = new Map<string, { startNs: bigint; doneNs: bigint; inline: boolean }>();
 /** Measured writes whose signature was computed in the caller's turn (the sign queue's `inline`). */
 export const signedInline = { count: 0 };
+
+/**
+ * The bench worker's trading signer (`KMM_BENCH_SIGNING`): unset, `inline` — as worker/main.ts signs
+ * (inline first, the rest on the pool behind the sign queue); `queue` or `pool` for before/after runs.
+ */
+export function benchSigningMode(env: string | undefined): 'inline' | 'queue' | 'pool' {
+  const mode = env ?? 'inline';
+  if (mode !== 'inline' && mode !== 'queue' && mode !== 'pool')
+    throw new Error(`KMM_BENCH_SIGNING: unknown mode ${mode}`);
+  return mode;
+}
 
 /** Records when `inner` was asked for a signature and when it answered (see `signStages`). */
 export function stagedSigner<S extends Signer>(inner: S, inline = false): S {
@@ -393,12 +415,22 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   // Earliest frame not yet seen by a requote, per game; claimed by the quoter, read by the writes.
   const unclaimed = new Map<string, Trace>();
   const claimed = new Map<string, Trace>();
+  // Games quoted in the current synchronous run (a flush, or its part between two turns): closed by a
+  // microtask, which runs only once the run has returned.
+  let inTurn = 0;
   const claim = (g: string) => {
+    if (inTurn === 0)
+      queueMicrotask(() => {
+        probe.turnRequotes.push(inTurn);
+        inTurn = 0;
+      });
+    const before = inTurn++;
     const f = unclaimed.get(g);
     unclaimed.delete(g);
     if (f === undefined) claimed.delete(g);
     else {
       f.quoterNs = process.hrtime.bigint();
+      f.requotesBefore = before;
       claimed.set(g, f);
     }
   };

@@ -28,6 +28,9 @@ interface Collected {
   framesStamped: number;
   /** Frames received after each measured frame and before its requote read the books. */
   framesBehind: { p50: number; mean: number; max: number; count: number } | null;
+  /** Per measured frame: games quoted in its turn before it; per turn: games quoted (engine-harness.ts). */
+  requotesBefore?: { p50: number; mean: number; max: number; count: number } | null;
+  turnRequotes?: { p50: number; mean: number; max: number; count: number } | null;
   /** Measured writes signed in their caller's turn (sign queue `inline`). */
   signedInline?: number;
   frames: { accepted: number; rejected: number; ignored: number };
@@ -295,6 +298,9 @@ export async function benchTickToQuote(): Promise<Figure[]> {
             : `p99 ${x.p99.toFixed(0)} us` +
                 (seg === 'sign_compute'
                   ? `; ${r.got.signedInline ?? 0} of ${x.count} signed in the caller's turn`
+                  : '') +
+                (seg === 'quoter' && r.got.requotesBefore && r.got.turnRequotes
+                  ? `; games quoted in the same turn before the measured one: median ${r.got.requotesBefore.p50}, mean ${r.got.requotesBefore.mean.toFixed(1)}, max ${r.got.requotesBefore.max}; games quoted per turn (2 markets each): median ${r.got.turnRequotes.p50}, mean ${r.got.turnRequotes.mean.toFixed(1)}, max ${r.got.turnRequotes.max} over ${r.got.turnRequotes.count} turns`
                   : '') +
                 (seg === 'wait_flush' && r.got.framesBehind
                   ? `; frames read after the trigger frame before its requote: median ${r.got.framesBehind.p50}, mean ${r.got.framesBehind.mean.toFixed(1)}, max ${r.got.framesBehind.max}`
