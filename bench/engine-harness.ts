@@ -32,7 +32,7 @@
  * receiving a frame and starting a request costs on this machine, this run.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { subscribe } from 'node:diagnostics_channel';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import WebSocket from 'ws';
 import { systemClock } from '../shared/clock.ts';
 import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
@@ -366,6 +366,12 @@ export interface Harness {
   /** Resolves once every book is live and no requote or write is in flight. */
   /** `liveAtMs`: epoch ms when every book was first seen live (null if never). */
   settle(timeoutMs: number): Promise<{ live: number; liveAtMs: number | null }>;
+  /**
+   * Engine only: every game's theo moves at once (the odds poll answers with a shift, then back): one
+   * flush with every game dirty. Per move, from the poll's answer: the first and the last request's
+   * bytes on the wire (ms) and the requests written.
+   */
+  moveTheos?(moves: number): Promise<{ firstMs: number[]; lastMs: number[]; writes: number[] }>;
   stop(): Promise<void>;
 }
 
@@ -411,6 +417,9 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   for (const g of catalogue) for (const t of g.markets) gameOfTicker.set(t, g.eventTicker);
   const byEvent = new Map(catalogue.map((g) => [g.eventTicker, g]));
   const startMs = Date.now() + 6 * 3_600_000;
+  // Theo moves (`moveTheos`): the home side's shift, and when the poll answered with it.
+  let theoShift = 0;
+  let theoAnsweredNs = 0n;
 
   // Earliest frame not yet seen by a requote, per game; claimed by the quoter, read by the writes.
   const unclaimed = new Map<string, Trace>();
@@ -515,15 +524,17 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     theos: {
       async read(ids) {
         const now = Date.now();
-        return ids.map((id) => {
+        const out = ids.map((id) => {
           const g = byEvent.get(id);
           return {
             oddsEventId: id,
-            probabilities: g ? { [g.home]: 0.5, [g.away]: 0.5 } : {},
+            probabilities: g ? { [g.home]: 0.5 + theoShift, [g.away]: 0.5 - theoShift } : {},
             updatedMs: now,
             books: 20,
           };
         });
+        theoAnsweredNs = process.hrtime.bigint();
+        return out;
       },
     },
     mapper: {
@@ -599,6 +610,37 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         if (Date.now() > until) return { live, liveAtMs: null };
         await new Promise((r) => setTimeout(r, 50));
       }
+    },
+    async moveTheos(moves) {
+      const firstMs: number[] = [];
+      const lastMs: number[] = [];
+      const writes: number[] = [];
+      let sent: bigint[] = [];
+      const onHeaders = () => sent.push(process.hrtime.bigint());
+      subscribe('undici:client:sendHeaders', onHeaders);
+      try {
+        for (let i = 0; i < moves; i++) {
+          theoShift = i % 2 === 0 ? 0.03 : 0;
+          sent = [];
+          await session!.pollTheos();
+          const from = theoAnsweredNs;
+          // Every game's requote and its writes answered (the write budget may defer some: bounded).
+          for (const until = Date.now() + 10_000; Date.now() < until; ) {
+            await session!.idle();
+            if (session!.writesInFlight() === 0) break;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          await new Promise((r) => setTimeout(r, 300));
+          const after = sent.filter((t) => t >= from);
+          if (after.length === 0) continue;
+          firstMs.push(Number(after[0]! - from) / 1e6);
+          lastMs.push(Number(after.at(-1)! - from) / 1e6);
+          writes.push(after.length);
+        }
+      } finally {
+        unsubscribe('undici:client:sendHeaders', onHeaders);
+      }
+      return { firstMs, lastMs, writes };
     },
     async stop() {
       await session?.stop('sigterm', 'bench done').catch(() => undefined);

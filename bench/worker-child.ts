@@ -5,6 +5,7 @@
  *                          (echoEvery: the echo floor instead of the engine, see engine-harness.ts)
  *   {cmd:'measure'}     → {type:'measuring'}    (probe reset, event-loop monitor on)
  *   {cmd:'collect'}     → {type:'collected', ...percentiles and counters}
+ *   {cmd:'theoMoves', moves} → {type:'theoMoved', firstMs[], lastMs[], writes[]} (engine only)
  *   {cmd:'exit'}
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -38,6 +39,7 @@ type Command =
     }
   | { cmd: 'measure'; profile?: boolean }
   | { cmd: 'collect' }
+  | { cmd: 'theoMoves'; moves: number }
   | { cmd: 'exit' };
 
 let h: Harness | null = null;
@@ -181,6 +183,10 @@ process.on('message', (m: Command) => {
     eld.enable();
     reply({ type: 'measuring' });
   } else if (m.cmd === 'collect') void collect().catch((e) => reply({ type: 'error', error: String(e) }));
+  else if (m.cmd === 'theoMoves')
+    void (h?.moveTheos?.(m.moves) ?? Promise.resolve({ firstMs: [], lastMs: [], writes: [] }))
+      .then((x) => reply({ type: 'theoMoved', ...x }))
+      .catch((e) => reply({ type: 'error', error: String(e) }));
   else if (m.cmd === 'exit') {
     if (h) void h.stop().finally(() => process.exit(0));
     else process.exit(0);
