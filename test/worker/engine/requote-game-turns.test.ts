@@ -69,6 +69,7 @@ const mapper: GameMapper = {
 /** Two quoting games; `seen` records each requote's quoter call, each write, and the tick after a write. */
 async function twoGames(clock: ManualClock) {
   const seen: string[] = [];
+  const hooks: { onWrite?: (game: string) => void } = {};
   const gameOf = (ticker: string | undefined) => (ticker?.startsWith(EVENT2) ? 'g2' : 'g1');
   const r = sessionRig({
     clock,
@@ -78,6 +79,7 @@ async function twoGames(clock: ManualClock) {
         (...a: T): Promise<R> => {
           const g = gameOf(ticker(...a));
           seen.push(`write ${g}`);
+          hooks.onWrite?.(g);
           // Where undici puts a request on its socket: a tick of the turn that asked for it.
           process.nextTick(() => seen.push(`tick after ${g}'s write`));
           return fn.apply(ex, a);
@@ -123,7 +125,7 @@ async function twoGames(clock: ManualClock) {
     return quoter(ctx);
   }, quoter);
   await started(r);
-  return { ...r, seen };
+  return { ...r, seen, hooks };
 }
 
 const bidOf = (r: { ex: { orders: Map<string, { ticker: string; side: string }> } }, ticker: string) =>
@@ -154,5 +156,21 @@ describe('RequoteLoop: one game per turn after a write', () => {
   it('on a driven clock (no turns), requotes the batch in one pass as before', async () => {
     const seen = await hitBoth(await twoGames(new ManualClock(T0)));
     expect(seen).toEqual([...game('g1'), ...game('g2'), ...ticks('g1'), ...ticks('g2')]);
+  });
+
+  it('a kill switch tripped between two games: the second is not requoted', async () => {
+    const r = await twoGames(new WallTurnClock(T0));
+    let tripped = false;
+    r.hooks.onWrite = (g) => {
+      if (g !== 'g1' || tripped || r.seen[0] !== 'requote g1') return;
+      tripped = true;
+      // An I/O callback between the two games' turns (the operator flag's answer, a drift check).
+      setImmediate(() => void r.session.kill('operator', 'test'));
+    };
+    const seen = await hitBoth(r);
+    expect(tripped).toBe(true);
+    expect(r.session.snapshot().kill.source).toBe('operator');
+    expect(seen.slice(0, 3)).toEqual(game('g1'));
+    expect(seen).not.toContain('requote g2');
   });
 });
