@@ -32,7 +32,7 @@
  * receiving a frame and starting a request costs on this machine, this run.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { subscribe } from 'node:diagnostics_channel';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import WebSocket from 'ws';
 import { systemClock } from '../shared/clock.ts';
 import { type EngineConfig, parseEngineConfig } from '../shared/config/engine-config.ts';
@@ -84,6 +84,10 @@ export interface Probe {
   framesStamped: number;
   /** Per measured frame: frames received after it and before its requote read the books (same socket read). */
   framesBehind: number[];
+  /** Per measured frame: games the quoter was called for in the same turn before its own (the flush ahead of it). */
+  requotesBefore: number[];
+  /** Per turn that called the quoter: how many games it quoted (one flush, or one part of it between turns). */
+  turnRequotes: number[];
   reset(): void;
 }
 
@@ -100,6 +104,8 @@ export function newProbe(): Probe {
     changedSides: 0,
     framesStamped: 0,
     framesBehind: [],
+    requotesBefore: [],
+    turnRequotes: [],
     reset() {
       signedInline.count = 0;
       p.decision = new Latency();
@@ -111,6 +117,8 @@ export function newProbe(): Probe {
       p.changedSides = 0;
       p.framesStamped = 0;
       p.framesBehind = [];
+      p.requotesBefore = [];
+      p.turnRequotes = [];
     },
   };
   return p;
@@ -146,6 +154,8 @@ export interface Trace {
   /** frameSeq at the book event and at the requote's first read (0 = not read yet). */
   seqAtBook: number;
   seqAtRead: number;
+  /** Games quoted in the same turn before this frame's requote (see `Probe.requotesBefore`). */
+  requotesBefore?: number;
   /** A write of this frame's requote has been signed: the frame is measured (once). */
   signed?: boolean;
 }
@@ -167,6 +177,7 @@ function recordSegments(probe: Probe, ctx: WriteContext, signNs: bigint): void {
     probe.segments.requote_prologue.recordNs(t.quoterNs - t.readNs);
     probe.framesBehind.push(t.seqAtRead - t.seqAtBook);
   }
+  if (t.requotesBefore !== undefined) probe.requotesBefore.push(t.requotesBefore);
   probe.segments.quoter.recordNs(t.quotedNs - t.quoterNs);
   probe.segments.plan_order_manager.recordNs(ctx.gatewayNs - t.quotedNs);
   probe.segments.gateway_rest.recordNs(signNs - ctx.gatewayNs);
@@ -183,6 +194,17 @@ export type Signed = Map<string, { frameNs: bigint; signNs: bigint; signedNs: bi
 export const signStages = new Map<string, { startNs: bigint; doneNs: bigint; inline: boolean }>();
 /** Measured writes whose signature was computed in the caller's turn (the sign queue's `inline`). */
 export const signedInline = { count: 0 };
+
+/**
+ * The bench worker's trading signer (`KMM_BENCH_SIGNING`): unset, `inline` — as worker/main.ts signs
+ * (inline first, the rest on the pool behind the sign queue); `queue` or `pool` for before/after runs.
+ */
+export function benchSigningMode(env: string | undefined): 'inline' | 'queue' | 'pool' {
+  const mode = env ?? 'inline';
+  if (mode !== 'inline' && mode !== 'queue' && mode !== 'pool')
+    throw new Error(`KMM_BENCH_SIGNING: unknown mode ${mode}`);
+  return mode;
+}
 
 /** Records when `inner` was asked for a signature and when it answered (see `signStages`). */
 export function stagedSigner<S extends Signer>(inner: S, inline = false): S {
@@ -344,6 +366,12 @@ export interface Harness {
   /** Resolves once every book is live and no requote or write is in flight. */
   /** `liveAtMs`: epoch ms when every book was first seen live (null if never). */
   settle(timeoutMs: number): Promise<{ live: number; liveAtMs: number | null }>;
+  /**
+   * Engine only: every game's theo moves at once (the odds poll answers with a shift, then back): one
+   * flush with every game dirty. Per move, from the poll's answer: the first and the last request's
+   * bytes on the wire (ms) and the requests written.
+   */
+  moveTheos?(moves: number): Promise<{ firstMs: number[]; lastMs: number[]; writes: number[] }>;
   stop(): Promise<void>;
 }
 
@@ -389,16 +417,29 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   for (const g of catalogue) for (const t of g.markets) gameOfTicker.set(t, g.eventTicker);
   const byEvent = new Map(catalogue.map((g) => [g.eventTicker, g]));
   const startMs = Date.now() + 6 * 3_600_000;
+  // Theo moves (`moveTheos`): the home side's shift, and when the poll answered with it.
+  let theoShift = 0;
+  let theoAnsweredNs = 0n;
 
   // Earliest frame not yet seen by a requote, per game; claimed by the quoter, read by the writes.
   const unclaimed = new Map<string, Trace>();
   const claimed = new Map<string, Trace>();
+  // Games quoted in the current synchronous run (a flush, or its part between two turns): closed by a
+  // microtask, which runs only once the run has returned.
+  let inTurn = 0;
   const claim = (g: string) => {
+    if (inTurn === 0)
+      queueMicrotask(() => {
+        probe.turnRequotes.push(inTurn);
+        inTurn = 0;
+      });
+    const before = inTurn++;
     const f = unclaimed.get(g);
     unclaimed.delete(g);
     if (f === undefined) claimed.delete(g);
     else {
       f.quoterNs = process.hrtime.bigint();
+      f.requotesBefore = before;
       claimed.set(g, f);
     }
   };
@@ -483,15 +524,17 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     theos: {
       async read(ids) {
         const now = Date.now();
-        return ids.map((id) => {
+        const out = ids.map((id) => {
           const g = byEvent.get(id);
           return {
             oddsEventId: id,
-            probabilities: g ? { [g.home]: 0.5, [g.away]: 0.5 } : {},
+            probabilities: g ? { [g.home]: 0.5 + theoShift, [g.away]: 0.5 - theoShift } : {},
             updatedMs: now,
             books: 20,
           };
         });
+        theoAnsweredNs = process.hrtime.bigint();
+        return out;
       },
     },
     mapper: {
@@ -567,6 +610,37 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         if (Date.now() > until) return { live, liveAtMs: null };
         await new Promise((r) => setTimeout(r, 50));
       }
+    },
+    async moveTheos(moves) {
+      const firstMs: number[] = [];
+      const lastMs: number[] = [];
+      const writes: number[] = [];
+      let sent: bigint[] = [];
+      const onHeaders = () => sent.push(process.hrtime.bigint());
+      subscribe('undici:client:sendHeaders', onHeaders);
+      try {
+        for (let i = 0; i < moves; i++) {
+          theoShift = i % 2 === 0 ? 0.03 : 0;
+          sent = [];
+          await session!.pollTheos();
+          const from = theoAnsweredNs;
+          // Every game's requote and its writes answered (the write budget may defer some: bounded).
+          for (const until = Date.now() + 10_000; Date.now() < until; ) {
+            await session!.idle();
+            if (session!.writesInFlight() === 0) break;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          await new Promise((r) => setTimeout(r, 300));
+          const after = sent.filter((t) => t >= from);
+          if (after.length === 0) continue;
+          firstMs.push(Number(after[0]! - from) / 1e6);
+          lastMs.push(Number(after.at(-1)! - from) / 1e6);
+          writes.push(after.length);
+        }
+      } finally {
+        unsubscribe('undici:client:sendHeaders', onHeaders);
+      }
+      return { firstMs, lastMs, writes };
     },
     async stop() {
       await session?.stop('sigterm', 'bench done').catch(() => undefined);

@@ -28,6 +28,9 @@ interface Collected {
   framesStamped: number;
   /** Frames received after each measured frame and before its requote read the books. */
   framesBehind: { p50: number; mean: number; max: number; count: number } | null;
+  /** Per measured frame: games quoted in its turn before it; per turn: games quoted (engine-harness.ts). */
+  requotesBefore?: { p50: number; mean: number; max: number; count: number } | null;
+  turnRequotes?: { p50: number; mean: number; max: number; count: number } | null;
   /** Measured writes signed in their caller's turn (sign queue `inline`). */
   signedInline?: number;
   frames: { accepted: number; rejected: number; ignored: number };
@@ -66,7 +69,16 @@ interface Ready {
   allLiveS: number | null;
 }
 
+/** Every game's theo moved at once (`Harness.moveTheos`): per move, ms from the odds poll's answer. */
+export interface TheoMoves {
+  firstMs: number[];
+  lastMs: number[];
+  writes: number[];
+}
+
 export interface RunResult {
+  /** After the runs, when asked (`theoMoves`): on the first result only. */
+  theoMoves?: TheoMoves;
   markets: number;
   rate: number;
   ready: Ready;
@@ -87,6 +99,8 @@ export async function loopbackRun(opts: {
   echoEvery?: number;
   /** The worker built and launched as worker/Dockerfile does (scale-worker.ts) instead of under tsx. */
   bundled?: boolean;
+  /** Engine only: after the runs, this many every-game theo moves (see `TheoMoves`). */
+  theoMoves?: number;
 }): Promise<RunResult[]> {
   const keys = rsaKeyPair();
   const sim = startChild(join(import.meta.dirname, 'sim-child.ts'));
@@ -140,6 +154,12 @@ export async function loopbackRun(opts: {
       const got = await worker.ask<Collected>({ cmd: 'collect' }, 'collected');
       out.push({ markets: opts.games * 2, rate: r.rate, ready, driven, got, load: loadavg()[0]! });
     }
+    if (opts.theoMoves && out[0])
+      out[0].theoMoves = await worker.ask<TheoMoves>(
+        { cmd: 'theoMoves', moves: opts.theoMoves },
+        'theoMoved',
+        120_000,
+      );
   } finally {
     await worker.exit();
     await sim.exit();
@@ -171,6 +191,7 @@ const floorOf = (
 export async function benchTickToQuote(): Promise<Figure[]> {
   const small = await loopbackRun({
     games: 250,
+    theoMoves: 8,
     runs: [
       { rate: 1_000, seconds: 6, topEvery: 50 },
       { rate: 10_000, seconds: 4, topEvery: 500, profile: true },
@@ -296,6 +317,9 @@ export async function benchTickToQuote(): Promise<Figure[]> {
                 (seg === 'sign_compute'
                   ? `; ${r.got.signedInline ?? 0} of ${x.count} signed in the caller's turn`
                   : '') +
+                (seg === 'quoter' && r.got.requotesBefore && r.got.turnRequotes
+                  ? `; games quoted in the same turn before the measured one: median ${r.got.requotesBefore.p50}, mean ${r.got.requotesBefore.mean.toFixed(1)}, max ${r.got.requotesBefore.max}; games quoted per turn (2 markets each): median ${r.got.turnRequotes.p50}, mean ${r.got.turnRequotes.mean.toFixed(1)}, max ${r.got.turnRequotes.max} over ${r.got.turnRequotes.count} turns`
+                  : '') +
                 (seg === 'wait_flush' && r.got.framesBehind
                   ? `; frames read after the trigger frame before its requote: median ${r.got.framesBehind.p50}, mean ${r.got.framesBehind.mean.toFixed(1)}, max ${r.got.framesBehind.max}`
                   : ''),
@@ -317,6 +341,26 @@ export async function benchTickToQuote(): Promise<Figure[]> {
         ),
       );
     }
+  }
+  // One flush with every game dirty (an odds poll moving every theo): how soon the first game's writes leave.
+  const moves = k1.theoMoves;
+  if (moves) {
+    const med = (xs: readonly number[]) =>
+      xs.length === 0 ? Number.NaN : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    figs.push(
+      figure(
+        'tick_to_quote_theo_move_first_wire_p50_500mkts',
+        med(moves.firstMs),
+        'ms',
+        null,
+        'lower',
+        moves.firstMs.length,
+        `every game's theo moved by one odds poll answer (250 games dirty in one flush): the answer → the first ` +
+          `request's bytes on the wire, median of ${moves.firstMs.length} moves (each: ${moves.firstMs.map((x) => x.toFixed(1)).join(', ')} ms); ` +
+          `the last request at median ${med(moves.lastMs).toFixed(1)} ms, ${med(moves.writes)} requests per move`,
+        floorOf(e1, 'wire', 'p50', 'ms'),
+      ),
+    );
   }
   figs.push(
     figure(

@@ -5,6 +5,7 @@
  *                          (echoEvery: the echo floor instead of the engine, see engine-harness.ts)
  *   {cmd:'measure'}     → {type:'measuring'}    (probe reset, event-loop monitor on)
  *   {cmd:'collect'}     → {type:'collected', ...percentiles and counters}
+ *   {cmd:'theoMoves', moves} → {type:'theoMoved', firstMs[], lastMs[], writes[]} (engine only)
  *   {cmd:'exit'}
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -12,7 +13,14 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { withSignQueue } from '../shared/kalshi/sign-queue.ts';
 import { createRsaSigner, type Signer } from '../shared/kalshi/signer.ts';
 import { createThreadPoolSigner } from '../shared/kalshi/thread-signer.ts';
-import { type Harness, SEGMENTS, signedInline, stagedSigner, startHarness } from './engine-harness.ts';
+import {
+  benchSigningMode,
+  type Harness,
+  SEGMENTS,
+  signedInline,
+  stagedSigner,
+  startHarness,
+} from './engine-harness.ts';
 import { KEY_ID } from './fixture.ts';
 import { type Hotspots, startHeapSampling, startProfile } from './profile.ts';
 
@@ -31,6 +39,7 @@ type Command =
     }
   | { cmd: 'measure'; profile?: boolean }
   | { cmd: 'collect' }
+  | { cmd: 'theoMoves'; moves: number }
   | { cmd: 'exit' };
 
 let h: Harness | null = null;
@@ -147,6 +156,8 @@ async function collect(): Promise<void> {
     changedSides: p.changedSides,
     framesStamped: p.framesStamped,
     framesBehind: summarise(p.framesBehind),
+    requotesBefore: summarise(p.requotesBefore),
+    turnRequotes: summarise(p.turnRequotes),
     signedInline: signedInline.count,
     frames: { ...h!.ws.stats.frames },
     rssMb: mb(process.memoryUsage().rss),
@@ -172,6 +183,10 @@ process.on('message', (m: Command) => {
     eld.enable();
     reply({ type: 'measuring' });
   } else if (m.cmd === 'collect') void collect().catch((e) => reply({ type: 'error', error: String(e) }));
+  else if (m.cmd === 'theoMoves')
+    void (h?.moveTheos?.(m.moves) ?? Promise.resolve({ firstMs: [], lastMs: [], writes: [] }))
+      .then((x) => reply({ type: 'theoMoved', ...x }))
+      .catch((e) => reply({ type: 'error', error: String(e) }));
   else if (m.cmd === 'exit') {
     if (h) void h.stop().finally(() => process.exit(0));
     else process.exit(0);
@@ -180,16 +195,17 @@ process.on('message', (m: Command) => {
 process.on('disconnect', () => process.exit(0));
 
 /**
- * As worker/main.ts signs trading writes by default (`KMM_BENCH_SIGNING` unset or `queue`): on
- * libuv's thread pool behind the sign queue, one signature per core. `inline`: the first signature
- * of a turn in process (the queue's `inline` option); `pool`: the thread pool alone, unqueued (the
- * signer before issue #16's wire pass), for before/after runs.
+ * As worker/main.ts signs trading writes by default (`KMM_BENCH_SIGNING` unset or `inline`): the
+ * first signature of a turn in process when nothing else is signing, the rest on libuv's thread pool
+ * behind the sign queue, one per core. Until 2026-12-08 the default here was `queue` (the pool behind
+ * the queue, nothing in process) while the worker had signed inline first since the wire pass: the
+ * bench measured a signer the worker no longer ran ("0 of n signed in the caller's turn"). `queue`
+ * and `pool` (the thread pool alone, unqueued: the signer before the wire pass) for before/after runs.
  */
 function benchSigner(privateKeyPem: string): Signer {
-  const mode = process.env.KMM_BENCH_SIGNING ?? 'queue';
+  const mode = benchSigningMode(process.env.KMM_BENCH_SIGNING);
   const pool = stagedSigner(createThreadPoolSigner({ keyId: KEY_ID, privateKeyPem }));
   if (mode === 'pool') return pool;
-  if (mode !== 'queue' && mode !== 'inline') throw new Error(`KMM_BENCH_SIGNING: unknown mode ${mode}`);
   return withSignQueue(pool, {
     ...(mode === 'inline'
       ? { inline: stagedSigner(createRsaSigner({ keyId: KEY_ID, privateKeyPem }), true) }

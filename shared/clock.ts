@@ -28,6 +28,13 @@ export interface Clock {
    */
   defer(fn: () => void): void;
   /**
+   * Runs `fn` on a later turn of the event loop, after the I/O already pending: the requote loop's
+   * boundary between two games of one flush, so the first game's writes reach the socket (undici
+   * writes them on a later tick of this turn) before the next game is requoted. Optional: a clock
+   * without it (every driven clock) uses `defer`, so a backtest decides exactly as before.
+   */
+  yieldTurn?(fn: () => void): void;
+  /**
    * Driven clocks only: runs every deferred task now (tasks deferred while
    * draining included) and returns how many ran. A wall clock has none: its
    * deferrals run by themselves.
@@ -71,6 +78,11 @@ class SystemClock implements Clock {
    */
   defer(fn: () => void): void {
     queueMicrotask(fn);
+  }
+
+  /** The check phase: after this turn's microtasks and ticks, where undici puts a request on its socket. */
+  yieldTurn(fn: () => void): void {
+    setImmediate(fn);
   }
 }
 

@@ -5,8 +5,11 @@
  * sign(), the wire sample split into the signature and the send.
  */
 import { channel } from 'node:diagnostics_channel';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  benchSigningMode,
   instrumentedSigner,
   newProbe,
   type Signed,
@@ -85,5 +88,17 @@ describe('tick-to-quote decision probe', () => {
     // Written once: a second publish of the same request is not another sample.
     channel('undici:client:sendHeaders').publish(headers(sig));
     expect(probe.wire.count).toBe(1);
+  });
+});
+
+describe('the bench worker signer', () => {
+  it('signs as worker/main.ts does unless told otherwise: inline first, the rest behind the sign queue', () => {
+    // The worker's trading signer (read from its source, as scale-worker reads the Dockerfile).
+    const main = readFileSync(fileURLToPath(new URL('../../worker/main.ts', import.meta.url)), 'utf8');
+    expect(main).toMatch(/withSignQueue\(offLoop, \{ inline: signer \}\)/);
+    expect(benchSigningMode(undefined)).toBe('inline');
+    expect(benchSigningMode('queue')).toBe('queue');
+    expect(benchSigningMode('pool')).toBe('pool');
+    expect(() => benchSigningMode('fast')).toThrow(/unknown mode fast/);
   });
 });

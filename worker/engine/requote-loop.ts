@@ -34,6 +34,8 @@ export class RequoteLoop {
   private flushScheduled = false;
   private flushing: Promise<void> = Promise.resolve();
   private readonly requotes = new Set<Promise<unknown>>();
+  /** Flushes whose remaining games wait for the clock's next turn (see `requoteFrom`). */
+  private readonly batches = new Set<Promise<void>>();
   /** Markets that have shown a valid book once: until every market of a game has, nothing of it is touched. */
   private readonly seenBook = new Set<string>();
   /** Asks for a prompt listing while a write's outcome is unknown (uncertain-watch.ts). */
@@ -63,7 +65,29 @@ export class RequoteLoop {
   private async flush(): Promise<void> {
     const games = [...this.dirty];
     this.dirty.clear();
-    for (const g of games) {
+    const rest = this.requoteFrom(games, 0);
+    if (rest === undefined) return;
+    this.batches.add(rest);
+    try {
+      await rest;
+    } finally {
+      this.batches.delete(rest);
+    }
+  }
+
+  /**
+   * Requotes `games` from `i` on, in the order they were marked, each in one synchronous pass (quoter, plan,
+   * per-order lock, write budget, risk gate). After a game whose writes are in flight, when the clock has
+   * turns (`yieldTurn`: the wall clock), the rest wait for the next one: that game's writes are signed and
+   * on the socket before the next game is requoted, where before they left only once every dirty game of
+   * the socket read had been requoted (issue #16). A game with nothing to send never yields, and a driven
+   * clock has no turns: a backtest requotes the whole batch in one pass, as before. Returns the rest of
+   * the batch when it yielded.
+   */
+  private requoteFrom(games: readonly string[], from: number): Promise<void> | undefined {
+    const clock = this.core.ports.clock;
+    for (let i = from; i < games.length; i++) {
+      const g = games[i]!;
       const failed = (err: unknown) => {
         this.core.ports.metrics.count('RequoteErrors');
         this.core.ports.log.error('requote_failed', { eventTicker: g, error: errText(err) });
@@ -80,7 +104,19 @@ export class RequoteLoop {
       const p = waiting.catch(failed);
       this.requotes.add(p);
       void p.finally(() => this.requotes.delete(p));
+      if (clock.yieldTurn === undefined || i + 1 === games.length) continue;
+      const next = i + 1;
+      return new Promise<void>((done) => {
+        clock.yieldTurn!(() => {
+          // A session stopped meanwhile starts nothing new; a tripped kill switch is the requote's own check.
+          if (this.core.stopped) return done();
+          const rest = this.requoteFrom(games, next);
+          if (rest === undefined) done();
+          else void rest.then(done);
+        });
+      });
     }
+    return undefined;
   }
 
   /**
@@ -357,18 +393,21 @@ export class RequoteLoop {
 
   /** Requotes in flight (stop and quiesce wait for them). */
   inFlight(): Promise<unknown>[] {
-    return [...this.requotes];
+    return [...this.requotes, ...this.batches];
   }
 
   /** Waits for the flush that ran and the requotes it started. */
   async settled(): Promise<void> {
     await this.flushing;
+    await Promise.all([...this.batches]);
     await Promise.all([...this.requotes]);
   }
 
   /** Nothing scheduled, dirty or running. */
   quiet(): boolean {
-    return !this.flushScheduled && this.requotes.size === 0 && this.dirty.size === 0;
+    return (
+      !this.flushScheduled && this.requotes.size === 0 && this.batches.size === 0 && this.dirty.size === 0
+    );
   }
 }
 

@@ -149,6 +149,19 @@ export function journalPorts(
         fn();
       });
     },
+    // The requote loop's turn between two games (shared/clock.ts): numbered and recorded as a deferral,
+    // so the replay (whose clock runs it as one) requotes the games around the same journal entries.
+    ...(base.yieldTurn
+      ? {
+          yieldTurn: (fn: () => void) => {
+            const n = ++deferrals;
+            base.yieldTurn!(() => {
+              rec({ t: base.now(), k: 'run', n });
+              fn();
+            });
+          },
+        }
+      : {}),
     ...(base.drain ? { drain: () => base.drain!() } : {}),
   };
 
@@ -270,7 +283,8 @@ export function journalPorts(
     config: opts.config as unknown as Record<string, unknown>,
     shard: opts.shard ?? { index: 0, count: 1 },
     quoter: opts.quoter ?? 'engine',
-    ports: [...optional],
+    // Not a port: the clock had turns (yieldTurn), which the replay's clock must number as the recorder did.
+    ports: base.yieldTurn ? [...optional, 'clockTurns'] : [...optional],
   });
   return {
     ports,

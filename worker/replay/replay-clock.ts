@@ -15,8 +15,15 @@ export class ReplayClock implements Clock {
   private readonly deferred = new Map<number, () => void>();
   readonly misses = { timers: 0, deferrals: 0 };
 
-  constructor(startMs: number) {
+  /**
+   * Present when the recording clock had turns (the journal head's `clockTurns`): the recorder numbered
+   * the requote loop's turns with its deferrals, so they replay as deferrals, at their `run`.
+   */
+  readonly yieldTurn?: (fn: () => void) => void;
+
+  constructor(startMs: number, turns = false) {
     this.current = startMs;
+    if (turns) this.yieldTurn = (fn) => this.defer(fn);
   }
 
   now(): number {

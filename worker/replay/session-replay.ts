@@ -162,7 +162,10 @@ export async function replaySession(
   if (head.ports.includes('lease')) notes.push('the lease is replayed as always held');
 
   const boot = bootOf(entries, config.clientOrderPrefix);
-  const clock = new ReplayClock(boot !== null && boot >= head.t ? boot : head.t);
+  const clock = new ReplayClock(
+    boot !== null && boot >= head.t ? boot : head.t,
+    head.ports.includes('clockTurns'),
+  );
 
   // ---- the journal's calls, per method in order; answers by recorded id
   const queues = new Map<string, { id: number; a: unknown[] }[]>();
