@@ -66,6 +66,8 @@ export interface GatewayStats {
   reads: number;
   rejected: number;
   rateLimited: number;
+  /** When the exchange last served a request of ours (-1: never). */
+  lastRequestMs: number;
 }
 
 function rejected(e: unknown): Failure {
@@ -78,7 +80,7 @@ function rejected(e: unknown): Failure {
 }
 
 export class InMemoryGateway implements ExchangeGateway {
-  readonly stats: GatewayStats = { writes: 0, reads: 0, rejected: 0, rateLimited: 0 };
+  readonly stats: GatewayStats = { writes: 0, reads: 0, rejected: 0, rateLimited: 0, lastRequestMs: -1 };
   private readonly limiter: KalshiRateLimiter | null;
   private readonly listing: KalshiGateway;
 
@@ -167,6 +169,7 @@ export class InMemoryGateway implements ExchangeGateway {
     await this.wait(this.o.latency.sample() + f.current.slowResponseMs);
     if (bucket === 'write') this.stats.writes++;
     else this.stats.reads++;
+    this.stats.lastRequestMs = this.o.clock.now();
     if (f.take429()) {
       this.stats.rateLimited++;
       await this.wait(this.o.latency.sample());
@@ -197,6 +200,7 @@ export class InMemoryGateway implements ExchangeGateway {
     if (this.limiter) await this.limiter.acquire('read', 20, PRIORITY.read);
     await this.wait(this.o.latency.sample());
     this.stats.reads += 2;
+    this.stats.lastRequestMs = this.o.clock.now();
     const events = await this.listing.listEvents(seriesTicker);
     await this.wait(this.o.latency.sample());
     return events;

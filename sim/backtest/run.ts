@@ -94,6 +94,10 @@ export interface BacktestStats {
   traderActions: number;
   /** Event-loop drains (setImmediate rounds) the loop waited for. */
   drainRounds: number;
+  /** When our session was stopped: the last game's stop plus two minutes, or the scenario's end. */
+  retiredAtMs: number;
+  /** When the exchange last served a request of ours (-1: never). */
+  lastRequestMs: number;
 }
 
 export interface BacktestResult {
@@ -378,12 +382,22 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     const lastStop = Math.max(...world.games.map((g) => g.path.times.startMs - opts.config.stopMarginMs));
     const coarseFrom = lastStop + 120_000;
     let nextSample = clock.now();
+    /** Our session is stopped (its last game past its stop): the harness only watches the world. */
+    let retired = false;
     // The session's quoting modes change only when its code runs (after a worker or port timer, or a
     // deferral) and our resting orders only with an exchange event: a second with neither (most of a
     // quiet evening's) has the last sample's games exactly, so they are not built again.
     let games: { stamp: number; samples: ReturnType<typeof livenessSamples> } | null = null;
     const sample = () => {
       const t = clock.now();
+      if (retired) {
+        // Our session is stopped: the world plays on to settlement, seen by the exchange's side only.
+        recorder.sample(t, false);
+        opts.onProgress?.(t - world.startMs, end - world.startMs);
+        runner.step(t);
+        if (t < end) clock.setHarnessTimeout(sample, Math.min(COARSE_SAMPLE_MS, end - t));
+        return;
+      }
       const stamp = workTimers + clock.deferrals + exchangeEvents + sessionEvents;
       if (games?.stamp !== stamp)
         games = { stamp, samples: livenessSamples(s.quotingModes(), engine.restingOrders(BACKTEST_USER)) };
@@ -400,7 +414,12 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       if (t < end) clock.setHarnessTimeout(sample, Math.min(every, end - t));
     };
     clock.setHarnessTimeout(sample, livenessMs - ((clock.now() - world.startMs) % livenessMs));
-    await advance(end);
+    // Our part ends when the last game's stop is two minutes past (or at the scenario's end, if
+    // sooner): nothing of ours may rest or trade after it, so a trader would stop the bot there.
+    // Running the idle session's timers, reconciliations and odds polls over the rest of play was
+    // 45 % of a quiet evening's CPU and changed no fill, position or mark (docs/BENCHMARKS.md).
+    const retireAt = Math.min(end, coarseFrom);
+    await advance(retireAt);
 
     // The end: the kill switch cancels until flat while scenario time keeps moving.
     let stopped: { flat: boolean; remaining: number } | null = null;
@@ -417,6 +436,9 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     await serverless.stop().catch(() => {});
     const resting = engine.restingOrders(BACKTEST_USER).length;
     const flat = (stopped as { flat: boolean } | null)?.flat === true && resting === 0;
+    retired = true;
+    // The rest of the scenario: the games play to settlement on the exchange, without us.
+    await advance(end);
     cleanup();
     return {
       record: recorder.finish(end),
@@ -435,6 +457,8 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
         reads: gateway.stats.reads + killGateway.stats.reads,
         traderActions: runner.actions.length + runner.droppedActions,
         drainRounds,
+        retiredAtMs: retireAt,
+        lastRequestMs: Math.max(gateway.stats.lastRequestMs, killGateway.stats.lastRequestMs),
       },
     };
   } catch (err) {

@@ -52,4 +52,17 @@ describe('runBacktest', () => {
     } as const;
     expect((await board(4, sampled)).json).toBe((await board(4, sampled)).json);
   }, 300_000);
+
+  it('stops our session two minutes after the last game stop; the games then play on to settlement without us', async () => {
+    const { r } = await board(2);
+    const lastStop = Math.max(...r.record.games.map((g) => g.stopTime));
+    expect(r.stats.retiredAtMs).toBe(lastStop + 120_000);
+    // The world ran on: the record ends at the scenario's end, and every game settled.
+    expect(r.record.endTime).toBeGreaterThan(r.stats.retiredAtMs + 60 * 60_000);
+    for (const g of r.record.games) expect(g.settlement).toBeDefined();
+    // After the stop (the kill switch's cancels included) nothing of ours reached the exchange.
+    expect(r.stats.lastRequestMs).toBeGreaterThan(lastStop);
+    expect(r.stats.lastRequestMs).toBeLessThan(r.stats.retiredAtMs + 5 * 60_000);
+    expect(r.flat).toBe(true);
+  }, 180_000);
 });
