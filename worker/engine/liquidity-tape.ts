@@ -156,17 +156,18 @@ export class LiquidityTape {
 
 /**
  * The quoter's hook (adapters/quoter.ts): with `liquidityEstimate` on and a feed given, a tape listening to
- * the feed's trades, and a function that returns the decision's settings with the game's estimated k and A
- * in place of the config's. Null when off: the quoter runs as before.
+ * the feed's trades, and a function that returns each decision's settings with the game's estimated k and A
+ * in place of the config's. Off: the settings as they are (tape null), so the quoter runs as before.
  */
 export function liquidityQuoting<S extends { params: QuotingParams }>(
-  params: QuotingParams,
+  settings: S,
   feed: { onEvent(h: (e: FeedEvent) => void): () => void } | undefined,
-): (((ctx: QuoteContext, settings: S) => S) & { tape: LiquidityTape }) | null {
-  if (!params.liquidityEstimate || !feed) return null;
+): ((ctx: QuoteContext) => S) & { tape: LiquidityTape | null } {
+  const params = settings.params;
+  if (!params.liquidityEstimate || !feed) return Object.assign(() => settings, { tape: null });
   const tape = new LiquidityTape(liquidityRule(params));
   let listening = false;
-  const withEstimate = (ctx: QuoteContext, settings: S): S => {
+  const withEstimate = (ctx: QuoteContext): S => {
     // Subscribed at the first decision, after the session's own listener: a feed may connect on its first
     // listener, and the session must see that 'up'. Trades before it have no theo to be measured against.
     if (!listening) {
@@ -176,8 +177,8 @@ export function liquidityQuoting<S extends { params: QuotingParams }>(
       });
     }
     const est = tape.observe(ctx);
-    if (est.k === settings.params.k && est.arrivalRate === settings.params.arrivalRate) return settings;
-    return { ...settings, params: { ...settings.params, k: est.k, arrivalRate: est.arrivalRate } };
+    if (est.k === params.k && est.arrivalRate === params.arrivalRate) return settings;
+    return { ...settings, params: { ...params, k: est.k, arrivalRate: est.arrivalRate } };
   };
   return Object.assign(withEstimate, { tape });
 }

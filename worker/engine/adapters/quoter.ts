@@ -476,12 +476,11 @@ export function quoteWithMemory(
  */
 export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: ReadonlySet<SlotId> } {
   const settings = quoterSettings(opts);
-  const liquidity = liquidityQuoting<QuoterSettings>(opts.params, opts.tradeFeed);
+  const tuned = liquidityQuoting(settings, opts.tradeFeed);
   const memory = new Map<string, GameMemory>();
   const competition = new Set<SlotId>();
   const quoter = (ctx: QuoteContext): GameQuotes => {
-    const mem = memory.get(ctx.game.eventTicker) ?? EMPTY_GAME_MEMORY;
-    const step = quoteWithMemory(ctx, mem, liquidity ? liquidity(ctx, settings) : settings);
+    const step = quoteWithMemory(ctx, memory.get(ctx.game.eventTicker) ?? EMPTY_GAME_MEMORY, tuned(ctx));
     memory.set(ctx.game.eventTicker, step.memory);
     for (const [ticker, mm] of step.memory) {
       const { bid, ask } = settings.slotsOf(ticker);
