@@ -237,6 +237,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     signer,
     clock: systemClock,
     lifecycle: true,
+    trades: config.quoting.liquidityEstimate,
     // order_group_updates: a tripped group holds the game's creates at once and its reset releases them.
     privateChannels: ['fill', 'user_orders', 'order_group_updates'],
     gridOf: (ticker) => link.priceRangesOf(ticker),
@@ -306,6 +307,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       opts.quoter ??
         gameQuoter({
           params: config.quoting,
+          tradeFeed: feed,
           onBadGrid: (t, e) => log.warn('bad_tick_grid', { ticker: t, error: e }),
         }),
       {

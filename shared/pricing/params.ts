@@ -40,6 +40,18 @@ export const QuotingParamsSchema = z.object({
   feeAwareSpread: z.boolean().default(true),
   /** Arrival scale A (fills per second at δ = 0); used by 'glft' only. */
   arrivalRate: z.number().finite().positive().max(1_000).default(0.005),
+  /**
+   * Liquidity from the market (worker/engine/liquidity-tape.ts; issue #14): k and A per game fitted online
+   * from the public trade tape and the book's exposure (shared/pricing/estimation.ts estimateLiquidity),
+   * shrunk to `k` and `arrivalRate` (the sport's prior). false: the config's k and A.
+   */
+  liquidityEstimate: z.boolean().default(false),
+  /** The prior's weight, in taker arrivals: a game with fewer arrivals than this is mostly the prior. */
+  liquidityPriorTrades: z.number().finite().min(0).max(100_000).default(20),
+  /** Exposure and arrivals halve every this many ms. */
+  liquidityHalfLifeMs: z.number().int().positive().max(86_400_000).default(3_600_000),
+  /** The estimated k stays within [k/f, k·f] of the prior (a thin tape never makes the model quote at 0 or ∞). */
+  liquidityMaxFactor: z.number().finite().min(1).max(100).default(3),
   /** σ of theo, probability units per √second (0.0003 ≈ 3.1 points over 3 h). Bounded by p(1−p) over the horizon. */
   sigma: z.number().finite().min(0).max(1).default(0.0003),
   /** GLFT lot Δ in Centis (one quote's size). */

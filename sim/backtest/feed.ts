@@ -30,6 +30,8 @@ export interface InMemoryFeedOptions {
   clock: Clock;
   latency: LatencySampler;
   faults?: Faults;
+  /** Forward the public trade tape of tracked markets (the worker's `trade` subscription; liquidityEstimate). */
+  trades?: boolean;
   /** Book levels per side handed to the quoter (the adapter's `depth`). */
   depth?: number;
   /** A dropped socket is back (re-subscribed) after this long; default 1 s. */
@@ -184,6 +186,10 @@ export class InMemoryFeed implements MarketFeed, BookReader {
         break;
       case 'lifecycle':
         break;
+      case 'trade':
+        // Same instant as the match's book deltas: it joins their delivery (no extra latency draw).
+        if (!this.o.trades || !this.tracked.has(e.trade.ticker)) return;
+        break;
       default:
         return;
     }
@@ -279,6 +285,19 @@ export class InMemoryFeed implements MarketFeed, BookReader {
             filled: o.filled,
             status: o.status,
             tsMs: o.updatedMs,
+          });
+          continue;
+        }
+        case 'trade': {
+          // Not a book change: the books' events keep their order (the session ignores trades; the tape reads them).
+          const t = e.trade;
+          this.emit({
+            type: 'trade',
+            ticker: t.ticker,
+            price: t.price,
+            count: t.count,
+            takerSide: t.takerSide,
+            tsMs: t.createdMs,
           });
           continue;
         }

@@ -210,6 +210,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     latency: new LatencySampler(latency.feed, (seed ^ 0x5eed0002) >>> 0),
     faults,
     depth: config.depthLevels,
+    trades: config.quoting.liquidityEstimate,
   });
   const engineLog = loggerOf(log);
   const flattenOptions: FlattenOptions = {
@@ -236,6 +237,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       opts.quoter ??
       gameQuoter({
         params: config.quoting,
+        tradeFeed: feed,
         onBadGrid: (t, e) => engineLog.warn('bad_tick_grid', { ticker: t, error: e }),
       }),
     flatten: gatewayFlattener(killGateway, flattenOptions),

@@ -14,6 +14,7 @@ import type { QuotingParams } from '../../shared/pricing/params.ts';
 import type { StrikeTheoRecord } from '../../shared/pricing/strike-record.ts';
 import type { PriceRange } from '../../shared/pricing/tick-grid.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
+import type { TradeEvent } from './liquidity-tape.ts';
 import type { DayPnlPort, EngineLogger, EngineMetrics } from './ports-observability.ts';
 import type { WriteBudget } from './write-budget.ts';
 
@@ -365,6 +366,7 @@ export type FeedEvent =
       tsMs?: number;
     }
   | { type: 'connection'; state: 'up' | 'down' }
+  | TradeEvent
   /** An order group of ours was created, triggered (tripped), reset, deleted or had its limit changed. */
   | { type: 'order_group'; orderGroupId: string; eventType: string }
   | {

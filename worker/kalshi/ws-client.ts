@@ -88,6 +88,8 @@ export interface KalshiWsOptions {
   privateChannels?: readonly PrivateChannel[];
   /** Also subscribe market_lifecycle_v2 (all markets; tick-grid changes reach the books). */
   lifecycle?: boolean;
+  /** Also subscribe the public `trade` channel (all markets; the liquidity estimate, quoting.liquidityEstimate). */
+  trades?: boolean;
   pingIntervalMs?: number;
   /** Silence (no frame, ping or pong) after which the socket is presumed dead. */
   silenceMs?: number;
@@ -201,6 +203,7 @@ export class KalshiWsFeed {
       useYesPrice: options.useYesPrice ?? true,
       privateChannels: options.privateChannels ?? ['fill', 'user_orders'],
       lifecycle: options.lifecycle ?? false,
+      trades: options.trades ?? false,
       pingIntervalMs: options.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
       silenceMs: options.silenceMs ?? DEFAULTS.silenceMs,
       pongTimeoutMs: options.pongTimeoutMs ?? DEFAULTS.pongTimeoutMs,
@@ -394,6 +397,7 @@ export class KalshiWsFeed {
     if (this.opts.lifecycle) {
       this.send({ id: this.nextId++, cmd: 'subscribe', params: { channels: ['market_lifecycle_v2'] } });
     }
+    if (this.opts.trades) this.send({ id: this.nextId++, cmd: 'subscribe', params: { channels: ['trade'] } });
     this.converge();
     if (this.opts.privateChannels.length === 0)
       this.emit({ type: 'reconnected', connection: this.connection });

@@ -18,6 +18,7 @@
  */
 import type { Clock } from '../../../shared/clock.ts';
 import type { Fill } from '../../../shared/kalshi/schemas/rest.ts';
+import type { Trade } from '../../../shared/kalshi/schemas/ws.ts';
 import type { OrderBook } from '../../book/order-book.ts';
 import { BACKFILL_MARGIN_MS, type FillBackfill, fillIdOf } from '../../kalshi/fill-backfill.ts';
 import type { KalshiWsFeed } from '../../kalshi/ws-client.ts';
@@ -133,6 +134,8 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
               orderGroupId: m.msg.order_group_id,
               eventType: m.msg.event_type,
             });
+          } else if (m.type === 'trade') {
+            this.emitTrade(m.msg);
           } else if (m.type === 'market_lifecycle_v2') {
             const l = m.msg;
             const kind =
@@ -245,6 +248,29 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
     this.cache.set(ticker, { book: b, version: b.version, view });
     return view;
   }
+
+  /** A public trade (the liquidity tape); a print without the taker's side tells no direction and is dropped. */
+  private emitTrade(t: Trade['msg']): void {
+    const side =
+      t.taker_book_side ??
+      (t.taker_outcome_side === 'yes' ? 'bid' : t.taker_outcome_side === 'no' ? 'ask' : undefined);
+    if (side === undefined) {
+      this.tradeCounts.noSide++;
+      return;
+    }
+    this.tradeCounts.seen++;
+    this.emit({
+      type: 'trade',
+      ticker: t.market_ticker,
+      price: t.yes_price_dollars,
+      count: t.count_fp,
+      takerSide: side,
+      tsMs: t.ts_ms ?? (t.ts !== undefined ? t.ts * 1000 : this.clock.now()),
+    });
+  }
+
+  /** Public trades handed on, and dropped for want of a taker side (bad frames are the ws client's `frames.rejected`). */
+  readonly tradeCounts = { seen: 0, noSide: 0 };
 
   private emit(e: FeedEvent): void {
     for (const h of this.handlers) h(e);

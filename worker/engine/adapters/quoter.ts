@@ -48,6 +48,7 @@ import {
   stepMarketToxicity,
   type ToxicityRule,
 } from '../../../shared/pricing/toxicity.ts';
+import { liquidityQuoting } from '../liquidity-tape.ts';
 import { othersBest } from '../own-book.ts';
 import type {
   BookLevel,
@@ -90,6 +91,8 @@ export interface GameQuoterOptions {
   sweepSize?: number;
   /** Overrides params.sweepWindowMs (tests). */
   sweepWindowMs?: number;
+  /** The feed whose public trades estimate each game's k and A (params.liquidityEstimate; liquidity-tape.ts). */
+  tradeFeed?: Parameters<typeof liquidityQuoting>[1];
   /** Called when a market's price ranges are invalid (the 1¢ grid is used instead). */
   onBadGrid?: (ticker: string, error: string) => void;
 }
@@ -473,10 +476,11 @@ export function quoteWithMemory(
  */
 export function gameQuoter(opts: GameQuoterOptions): Quoter & { competition: ReadonlySet<SlotId> } {
   const settings = quoterSettings(opts);
+  const tuned = liquidityQuoting(settings, opts.tradeFeed);
   const memory = new Map<string, GameMemory>();
   const competition = new Set<SlotId>();
   const quoter = (ctx: QuoteContext): GameQuotes => {
-    const step = quoteWithMemory(ctx, memory.get(ctx.game.eventTicker) ?? EMPTY_GAME_MEMORY, settings);
+    const step = quoteWithMemory(ctx, memory.get(ctx.game.eventTicker) ?? EMPTY_GAME_MEMORY, tuned(ctx));
     memory.set(ctx.game.eventTicker, step.memory);
     for (const [ticker, mm] of step.memory) {
       const { bid, ask } = settings.slotsOf(ticker);
