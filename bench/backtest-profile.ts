@@ -16,36 +16,54 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import * as z from 'zod';
 import { bundleChild } from '../scripts/evaluate-bundle.ts';
+import { type CommandIo, defineCommand, readCommandLine, runAsScript } from '../shared/cli.ts';
 import { parseEngineConfig } from '../shared/config/engine-config.ts';
 import { VirtualClock } from '../sim/backtest/clock.ts';
 import { InMemoryGateway } from '../sim/backtest/gateway.ts';
 import { runBacktest } from '../sim/backtest/run.ts';
 import { resolveScenarioPath } from '../sim/main.ts';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const PROFILE_COMMAND = defineCommand({
+  command: 'npx tsx bench/backtest-profile.ts',
+  summary: 'Issue #20: where a warm backtest run spends its CPU, before and after a scenario minute.',
+  options: {
+    runs: { type: 'string', arg: 'N', help: 'counted runs (default 5)' },
+    warm: { type: 'string', arg: 'W', help: 'warm-up runs first (default 3)' },
+    count: { type: 'boolean', help: 'count timers, deferrals and gateway calls per caller (slow)' },
+    'split-min': { type: 'string', arg: 'M', help: 'scenario minute the CPU is split at (default 22)' },
+    bundled: { type: 'boolean', help: 'run bundled, as evaluate children run' },
+  },
+  schema: z.object({
+    runs: z.coerce.number().int().positive().default(5),
+    warm: z.coerce.number().int().nonnegative().default(3),
+    count: z.boolean().default(false),
+    'split-min': z.coerce.number().nonnegative().default(22),
+    bundled: z.boolean().default(false),
+  }),
+});
 
-async function main() {
-  if (process.argv.includes('--bundled')) {
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const opts = readCommandLine(PROFILE_COMMAND, argv, io);
+  if (typeof opts === 'number') return opts;
+  if (opts.bundled) {
     const bundle = await bundleChild(`profile-${process.pid}`, fileURLToPath(import.meta.url));
     if (!bundle) throw new Error('esbuild could not bundle');
-    const args = process.argv.slice(2).filter((a) => a !== '--bundled');
+    const args = argv.filter((a) => a !== '--bundled');
     const flags = process.env.PROFILE_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
     const r = spawnSync(process.execPath, [...flags, bundle.script, ...args], { stdio: 'inherit' });
     bundle.remove();
-    process.exit(r.status ?? 1);
+    return r.status ?? 1;
   }
-  const runs = arg('--runs', 5);
-  const warm = arg('--warm', 3);
-  const count = process.argv.includes('--count');
+  const runs = opts.runs;
+  const warm = opts.warm;
+  const count = opts.count;
   const config = parseEngineConfig({});
   const scenario = resolveScenarioPath(process.env.SCENARIO ?? 'nba-quiet-evening');
   const counts = new Map<string, number>();
   /** Scenario ms after which every game of nba-quiet-evening is past its stop (+2 min): the split of the figures. */
-  const SPLIT_MS = arg('--split-min', 22) * 60_000;
+  const SPLIT_MS = opts['split-min'] * 60_000;
   let firstAt: number | undefined;
   /** Monotonic µs (a CPU profile's clock) of each counted run's split and end: `late` samples lie between. */
   const marks: [number, number][] = [];
@@ -151,5 +169,8 @@ async function main() {
   if (count)
     for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 40))
       console.log(String(Math.round(n / runs)).padStart(8), k);
+  return 0;
 }
-void main();
+
+// Runs unconditionally (not `runIfEntry`): the bundle is this module under another path.
+runAsScript(main);
