@@ -60,6 +60,7 @@ import type {
   SlotId,
 } from '../ports.ts';
 import { slotId } from '../ports.ts';
+import { leanOnRivals, type RivalMarkouts } from './rival-guard.ts';
 import { attachToxicity, gameEvidenceGamma, gameMinEdge, newsHolds } from './side-guards.ts';
 
 /** Book levels minus our own resting size at each price. */
@@ -140,6 +141,8 @@ export interface MarketMemory {
   readonly newsHold?: NewsHold | undefined;
   /** The theo's realised volatility (theo-age edge, shared/pricing/theo-age.ts); kept only while on. */
   readonly theoVol?: TheoVol | undefined;
+  /** The others' quote against our theo and its markouts (rivalInformed, rival-guard.ts). */
+  readonly rivals?: RivalMarkouts | undefined;
 }
 
 /** One game's memory, by market ticker. Never mutated: each decision returns a new one. */
@@ -385,6 +388,7 @@ export function quoteWithMemory(
   }
   // The minimum edge follows the theo's quality and age (side-guards.ts); the params object is reused when flat.
   const base = settings.params;
+  const theos = leanOnRivals(markets, next, memory, ctx.now, settings, unleaned);
   const minEdge = gameMinEdge(base, ctx.theo, next, ctx.now);
   // A 3-way book listed without a TIE market: the two winners are no hedge (both lose on a draw).
   const exhaustive = coversTheo(gameMarkets, ctx.theo.probabilities, settings);
@@ -434,7 +438,7 @@ export function quoteWithMemory(
   }
   // News guard: a sweep across the game holds its direction until the theo moves (off at newsSweepSize 0).
   if (settings.newsRule.sweepSize > 0) {
-    for (const h of newsHolds(next, markets, exhaustive, ctx.now, ctx.theo.updatedMs, settings, unleaned)) {
+    for (const h of newsHolds(next, markets, exhaustive, ctx.now, ctx.theo.updatedMs, settings, theos)) {
       const slot = settings.slotsOf(h.ticker)[h.side];
       if (pulled?.has(slot)) continue;
       pulled ??= new Set();
