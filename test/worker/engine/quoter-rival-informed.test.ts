@@ -75,6 +75,14 @@ describe('gameQuoter rival informedness (rivalInformed)', () => {
     expect(price(on, A, 'ask')!).toBeLessThan(price(off, A, 'ask')!);
   });
 
+  it('rivalTrust above 1: the lean alone — the bid still follows the rival, the ask leans down', () => {
+    const off = afterRightRival(BASE);
+    const lean = afterRightRival({ ...ON, rivalTrust: 2 });
+    expect(lean.modes[slotId(A, 'bid')]).toBe('competitive');
+    expect(price(lean, A, 'bid')!).toBeLessThanOrEqual(price(off, A, 'bid')!);
+    expect(price(lean, A, 'ask')!).toBeLessThan(price(off, A, 'ask')!);
+  });
+
   it('a rival the theo did not follow leaves the quotes as they were', () => {
     const flat = (_k: number) => 50;
     expect(afterRightRival(ON, flat).quotes).toEqual(afterRightRival(BASE, flat).quotes);

@@ -21,9 +21,9 @@ import type { GameMemory, MarketMemory, QuoterSettings } from './quoter.ts';
 
 export type { RivalMarkouts } from '../../../shared/pricing/rival-markout.ts';
 
-/** The rule the quoter's params select (the horizon is a param; the rest are rival-markout.ts defaults). */
+/** The rule the quoter's params select (horizon and trust are params; the rest are rival-markout.ts defaults). */
 export function rivalRuleOf(params: QuoterSettings['params']): RivalRule {
-  return { ...DEFAULT_RIVAL_RULE, horizonMs: params.rivalHorizonMs };
+  return { ...DEFAULT_RIVAL_RULE, horizonMs: params.rivalHorizonMs, trust: params.rivalTrust };
 }
 
 /**
