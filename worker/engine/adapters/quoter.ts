@@ -141,8 +141,7 @@ export interface MarketMemory {
   readonly newsHold?: NewsHold | undefined;
   /** The theo's realised volatility (theo-age edge, shared/pricing/theo-age.ts); kept only while on. */
   readonly theoVol?: TheoVol | undefined;
-  /** The others' quote against our theo and its markouts (rivalInformed, rival-guard.ts). */
-  readonly rivals?: RivalMarkouts | undefined;
+  readonly rivals?: RivalMarkouts | undefined; // the others' quote marked out (rivalInformed, rival-guard.ts)
 }
 
 /** One game's memory, by market ticker. Never mutated: each decision returns a new one. */
@@ -273,7 +272,6 @@ export function quoteWithMemory(
   // Rare (a stale competitor, a sweep): allocated only when one happens.
   let staleReasons: string[] | null = null;
   const ageOn = settings.params.theoAgeEdge > 0;
-  // Sweep lean (off at newsLean 0): the quoted theo leans the swept way while a hold stands.
   const leanShift = (settings.params.newsLean * Math.max(settings.params.minEdge, 1)) / 1_000_000;
   const unleaned: (number | null)[] | null = leanShift > 0 ? new Array(n) : null;
   const volRule = ageOn ? theoVolRule(settings.params) : null;
