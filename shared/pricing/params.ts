@@ -198,6 +198,20 @@ export const QuotingParamsSchema = z.object({
    * the other side follows the price). 0 = off.
    */
   newsLean: z.number().finite().min(0).max(5).default(0),
+  // ---- Rival informedness (shared/pricing/rival-markout.ts; issue #14, docs/STRATEGY-RESULTS.md §20) ----
+  /**
+   * Judge the others' quote by its markouts: how far our theo went on to close the gap between their
+   * middle and our theo, `rivalHorizonMs` later (β, per game). The theo leans towards their view by
+   * β × the gap (at most `rivalLeanMax` minimum edges), and past β `rivalTrust` the side their view warns
+   * against does not join or improve their best. false: rivals are followed on price alone.
+   */
+  rivalInformed: z.boolean().default(false),
+  /** The rival lean's bound, in minimum edges. */
+  rivalLeanMax: z.number().finite().min(0).max(5).default(1),
+  /** β from which the side an informed rival's view warns against stops following the others' best (above 1: never). */
+  rivalTrust: z.number().finite().min(0).max(2).default(0.25),
+  /** A rival's disagreement is marked against our theo this long after it, ms (past a poll and the books' lag). */
+  rivalHorizonMs: z.number().int().positive().max(3_600_000).default(120_000),
 });
 export type QuotingParams = z.infer<typeof QuotingParamsSchema>;
 

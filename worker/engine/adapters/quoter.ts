@@ -61,6 +61,7 @@ import type {
   SlotId,
 } from '../ports.ts';
 import { slotId } from '../ports.ts';
+import { leanOnRivals, type RivalMarkouts } from './rival-guard.ts';
 import { attachToxicity, gameEvidenceGamma, gameMinEdge, newsHolds } from './side-guards.ts';
 
 /** Book levels minus our own resting size at each price. */
@@ -143,6 +144,7 @@ export interface MarketMemory {
   readonly newsHold?: NewsHold | undefined;
   /** The theo's realised volatility (theo-age edge, shared/pricing/theo-age.ts); kept only while on. */
   readonly theoVol?: TheoVol | undefined;
+  readonly rivals?: RivalMarkouts | undefined; // the others' quote marked out (rivalInformed, rival-guard.ts)
 }
 
 /** One game's memory, by market ticker. Never mutated: each decision returns a new one. */
@@ -273,7 +275,6 @@ export function quoteWithMemory(
   // Rare (a stale competitor, a sweep): allocated only when one happens.
   let staleReasons: string[] | null = null;
   const ageOn = settings.params.theoAgeEdge > 0;
-  // Sweep lean (off at newsLean 0): the quoted theo leans the swept way while a hold stands.
   const leanShift = (settings.params.newsLean * Math.max(settings.params.minEdge, 1)) / 1_000_000;
   const unleaned: (number | null)[] | null = leanShift > 0 ? new Array(n) : null;
   const volRule = ageOn ? theoVolRule(settings.params) : null;
@@ -388,6 +389,7 @@ export function quoteWithMemory(
   }
   // The minimum edge follows the theo's quality and age (side-guards.ts); the params object is reused when flat.
   const base = settings.params;
+  const theos = leanOnRivals(markets, next, memory, ctx.now, settings, unleaned);
   const minEdge = gameMinEdge(base, ctx.theo, next, ctx.now);
   // A 3-way book listed without a TIE market: the two winners are no hedge (both lose on a draw).
   const exhaustive = coversTheo(gameMarkets, ctx.theo.probabilities, settings);
@@ -437,7 +439,7 @@ export function quoteWithMemory(
   }
   // News guard: a sweep across the game holds its direction until the theo moves (off at newsSweepSize 0).
   if (settings.newsRule.sweepSize > 0) {
-    for (const h of newsHolds(next, markets, exhaustive, ctx.now, ctx.theo.updatedMs, settings, unleaned)) {
+    for (const h of newsHolds(next, markets, exhaustive, ctx.now, ctx.theo.updatedMs, settings, theos)) {
       const slot = settings.slotsOf(h.ticker)[h.side];
       if (pulled?.has(slot)) continue;
       pulled ??= new Set();
