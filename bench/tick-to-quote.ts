@@ -189,8 +189,11 @@ const floorOf = (
 });
 
 export async function benchTickToQuote(): Promise<Figure[]> {
+  // Built and launched as production's worker (worker/Dockerfile's esbuild flags and node flags), not
+  // under tsx: tsx's transform wraps every closure in `__name()`, which the image no longer does.
   const small = await loopbackRun({
     games: 250,
+    bundled: true,
     theoMoves: 8,
     runs: [
       { rate: 1_000, seconds: 6, topEvery: 50 },
@@ -201,6 +204,7 @@ export async function benchTickToQuote(): Promise<Figure[]> {
   // 500 (10k/s) — about as many as the quote-changing frames the engine answers — and decides nothing.
   const echoes = await loopbackRun({
     games: 250,
+    bundled: true,
     echoEvery: 50,
     runs: [
       { rate: 1_000, seconds: 6, topEvery: 50 },
@@ -208,7 +212,12 @@ export async function benchTickToQuote(): Promise<Figure[]> {
     ],
   });
   const gridless = (
-    await loopbackRun({ games: 250, fallbackGrid: true, runs: [{ rate: 1_000, seconds: 8, topEvery: 50 }] })
+    await loopbackRun({
+      games: 250,
+      bundled: true,
+      fallbackGrid: true,
+      runs: [{ rate: 1_000, seconds: 8, topEvery: 50 }],
+    })
   )[0]!;
   const [k1, k10] = small as [RunResult, RunResult];
   const [e1, e10] = echoes as [RunResult, RunResult];
