@@ -9,6 +9,7 @@
  * JSON.parse, same run. The frames follow the tick-to-quote driver: most
  * churn deep levels, one in 50 moves the top of the book.
  */
+import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { systemClock } from '../shared/clock.ts';
 import { parseEngineConfig } from '../shared/config/engine-config.ts';
@@ -24,6 +25,7 @@ import type { KalshiWsFeed, FeedEvent as WsFeedEvent } from '../worker/kalshi/ws
 import { type Figure, figure } from './figures.ts';
 import { driverStep, games, SEED_ASKS, SEED_BIDS, SEED_SIZE } from './fixture.ts';
 import { describeHotspots, profile } from './profile.ts';
+import { bundleWorkerChild } from './scale-worker.ts';
 
 const LINEAR_CENT: PriceRange[] = [{ start: 0, end: 1_000_000, step: 10_000 }];
 /** Book levels per side the engine reads (config.depthLevels, default 5), as worker/main.ts passes to the adapter. */
@@ -224,6 +226,23 @@ export function jsonParseRate(f: ReturnType<typeof frames>): number {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * The figures below measured on the worker's code as the image builds and runs it (worker/Dockerfile's
+ * esbuild and node flags, bench/feed-child.ts), not under tsx: tsx's transform wraps every closure the
+ * decision creates in `__name()`, which the image's build does not.
+ */
+export async function benchFeedThroughputAsBuilt(): Promise<Figure[]> {
+  const child = bundleWorkerChild('feed-child');
+  const out = execFileSync(process.execPath, [...child.nodeArgs, child.file], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const figures = JSON.parse(out.trim().split('\n').at(-1) ?? '[]') as Figure[];
+  if (!Array.isArray(figures) || figures.length === 0) throw new Error('feed bench child printed no figures');
+  return figures;
+}
 
 export async function benchFeedThroughput(): Promise<Figure[]> {
   const f = frames(250, 20_000);

@@ -61,22 +61,18 @@ const ROOT = join(import.meta.dirname, '..');
 export const WORKER_TASK_MEMORY_MIB = loadDeployConfig({}).worker.memoryMiB;
 
 /**
- * Bundles bench/worker-child.ts as the image bundles the worker; returns the bundle's path and Node flags:
- * the image CMD's, then the heap limits of the default worker task (containerHeapFlags).
+ * Bundles bench/worker-child.ts (or another bench entry) as the image bundles the worker; returns the
+ * bundle's path and Node flags: the image CMD's, then the heap limits of the default worker task
+ * (containerHeapFlags).
  */
-export function bundleWorkerChild(): { file: string; nodeArgs: string[] } {
+export function bundleWorkerChild(entry = 'worker-child'): { file: string; nodeArgs: string[] } {
   const launch = workerLaunchOf(readFileSync(join(ROOT, 'worker', 'Dockerfile'), 'utf8'));
   const dir = join(ROOT, 'node_modules', '.cache', 'kalshi-mm-bench-worker');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'worker-child.mjs');
+  const file = join(dir, `${entry}.mjs`);
   execFileSync(
     join(ROOT, 'node_modules', '.bin', 'esbuild'),
-    [
-      join(ROOT, 'bench', 'worker-child.ts'),
-      ...launch.esbuildArgs,
-      `--outfile=${file}`,
-      '--log-level=warning',
-    ],
+    [join(ROOT, 'bench', `${entry}.ts`), ...launch.esbuildArgs, `--outfile=${file}`, '--log-level=warning'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return { file, nodeArgs: [...launch.nodeArgs, ...containerHeapFlags(WORKER_TASK_MEMORY_MIB)] };
