@@ -20,6 +20,7 @@ import type { OrderStore } from './order-store.ts';
 import type { BookSide, EngineLogger, EngineMetrics } from './ports.ts';
 import type { RefusalBackoff } from './refusal-backoff.ts';
 import {
+  gate,
   gateOnBook,
   type RiskDecision,
   type RiskReason,
@@ -301,7 +302,9 @@ function judged(
   write: RiskWrite,
 ): RiskDecision {
   try {
-    return gateOnBook({ ...game.risk(), orders }, write, splitBookOf(store, game.eventTicker));
+    const state = { ...game.risk(), orders };
+    // A winner-only game has no payoff split to keep.
+    return state.payoff ? gateOnBook(state, write, splitBookOf(store, game.eventTicker)) : gate(state, write);
   } catch (err) {
     return {
       allow: false,

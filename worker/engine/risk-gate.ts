@@ -121,10 +121,15 @@ function judge(state: RiskState, write: RiskWrite, book: SplitBook | null): Risk
   if (state.payoff && write.price === undefined)
     return deny('limit', `${write.ticker}: a write on a game with strike markets needs its price`);
   const payoff = state.payoff;
-  const ladderWrite = { ticker: write.ticker, side: write.side, price: write.price!, size: write.size };
+  const ladderWrite = () => ({
+    ticker: write.ticker,
+    side: write.side,
+    price: write.price!,
+    size: write.size,
+  });
   const room = payoff
     ? book
-      ? maxSizeOnSplit(payoff, ladderWrite, state.lot, () =>
+      ? maxSizeOnSplit(payoff, ladderWrite(), state.lot, () =>
           book.splitFor(
             { ...payoff, positions: state.positions },
             state.orders as readonly KeyedGateOrder[],
@@ -133,7 +138,7 @@ function judge(state: RiskState, write: RiskWrite, book: SplitBook | null): Risk
         )
       : maxSizeByPayoff(
           { ...payoff, positions: state.positions, orders: [] },
-          ladderWrite,
+          ladderWrite(),
           state.lot,
           // An order whose price is unknown (a ghost) is booked at the price that loses most (gameBook).
           others(),
