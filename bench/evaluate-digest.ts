@@ -38,12 +38,14 @@ const DIGEST_COMMAND = defineCommand({
     seeds: { type: 'string', arg: 'SEEDS', help: 'seeds, 1-3 or 1,2,5 (default 1-3)' },
     out: { type: 'string', arg: 'FILE', help: 'also append each JSON line to FILE' },
     bundled: { type: 'boolean', help: 'run bundled, as evaluate children run' },
+    strategies: { type: 'string', arg: 'A,B', help: 'only these strategies of the line-up (default all)' },
   },
   schema: z.object({
     scenarios: z.string().min(1).default('nba-quiet-evening,epl-draw,chaos'),
     seeds: z.string().min(1).default('1-3'),
     out: z.string().min(1).optional(),
     bundled: z.boolean().default(false),
+    strategies: z.string().min(1).optional(),
   }),
 });
 
@@ -65,11 +67,13 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   memoiseStrikeTheos(true);
   const config = loadEngineConfig(undefined);
   const { strategies, bindTruth } = strategyLineup(config, true);
+  const only = opts.strategies ? new Set(opts.strategies.split(',')) : null;
   await runBacktest({ strategy: 'ours', scenario: resolveScenarioPath('nba-quiet-evening'), config });
   for (const name of opts.scenarios.split(',')) {
     const scenario = resolveScenarioPath(name);
     for (const seed of seeds) {
       for (const [strategy, quoter] of strategies) {
+        if (only && !only.has(strategy)) continue;
         const c0 = process.cpuUsage();
         const r = await runBacktest({
           strategy,

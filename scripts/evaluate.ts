@@ -290,6 +290,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   let finished = 0;
   /** CPU the children spent on the runs (the backtest pool reports it; a socket run does not). */
   let cpuMs = 0;
+  /** The same per scenario: what a seed of it costs (issue #20's budget is per seed). */
+  const cpuMsOf = new Map<string, number>();
   const failures: string[] = [];
   const points: RunPoint[] = [];
   // Each job's truth at the stop, taken while the children run (the parent idles meanwhile), not
@@ -315,8 +317,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       calibrationOf.set(`${job.scenario}\n${job.seed}`, truthAtStop(job.scenario, job.seed, stopMarginMs));
       const r = await running;
       finished++;
-      if ('cpuMs' in r && typeof r.cpuMs === 'number') cpuMs += r.cpuMs;
       const name = basename(job.scenario, '.json');
+      if ('cpuMs' in r && typeof r.cpuMs === 'number') {
+        cpuMs += r.cpuMs;
+        cpuMsOf.set(name, (cpuMsOf.get(name) ?? 0) + r.cpuMs);
+      }
       if (!r.ok) failures.push(`${name} seed ${job.seed}: ${r.stderr.trim().split('\n').at(-1) ?? 'failed'}`);
       // A run that failed its liveness floor still wrote its scoreboard: its numbers count.
       const board = r.ok || existsSync(join(job.dir, 'scoreboard.json')) ? readBoard(job.dir) : null;
@@ -347,6 +352,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     return evaluateScenario(name, points, calibration);
   });
   io.out.write(`${evaluationText(evaluations)}\n`);
+  const perSeed = cpuPerSeed(cpuMsOf, opts.seedList.length);
+  if (perSeed) io.out.write(`CPU s a seed (every strategy): ${perSeed.text}\n`);
   for (const f of failures) io.err.write(`run failed: ${f}\n`);
   if (opts.out) {
     const doc = {
@@ -354,6 +361,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       seeds: opts.seedList,
       wallSeconds: Math.round(wallS),
       ...(cpuMs > 0 ? { cpuSeconds: Math.round(cpuMs / 1000) } : {}),
+      ...(perSeed ? { cpuSecondsPerSeed: perSeed.bySeed } : {}),
       jobs: parallel,
       failures,
       scenarios: evaluations,
@@ -365,6 +373,21 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     );
   }
   return failures.length > 0 ? 1 : 0;
+}
+
+/** CPU seconds a seed per scenario, heaviest first, with the total; null when no run reported its CPU. */
+export function cpuPerSeed(
+  cpuMsOf: ReadonlyMap<string, number>,
+  seeds: number,
+): { bySeed: Record<string, number>; text: string } | null {
+  if (cpuMsOf.size === 0 || seeds <= 0) return null;
+  const rows = [...cpuMsOf].map(([s, ms]) => [s, Math.round(ms / seeds / 10) / 100] as const);
+  rows.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const total = Math.round([...cpuMsOf.values()].reduce((a, b) => a + b, 0) / seeds / 10) / 100;
+  return {
+    bySeed: Object.fromEntries(rows),
+    text: `${rows.map(([s, c]) => `${s} ${c.toFixed(2)}`).join(', ')}; all ${total.toFixed(2)}`,
+  };
 }
 
 runIfEntry(import.meta.url, main);

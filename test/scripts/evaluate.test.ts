@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  cpuPerSeed,
   heaviestFirst,
   parseEvaluateOptions,
   pointsOf,
@@ -176,5 +177,21 @@ describe('evaluate job order', () => {
     expect(w('ncaab-saturday')).toBeGreaterThan(w('nba-quiet-evening'));
     expect(w('nba-ladders-night')).toBeGreaterThan(w('nba-quiet-evening'));
     expect(w('nba-quiet-evening')).toBeGreaterThan(w('injury-shock'));
+  });
+});
+
+describe('evaluate CPU a seed', () => {
+  it("divides each scenario's CPU by the seeds, heaviest first, with the total a seed", () => {
+    const r = cpuPerSeed(
+      new Map([
+        ['epl-draw', 4_200],
+        ['nfl-sunday-ladders', 40_500],
+      ]),
+      3,
+    );
+    expect(r?.bySeed).toEqual({ 'nfl-sunday-ladders': 13.5, 'epl-draw': 1.4 });
+    expect(Object.keys(r!.bySeed)).toEqual(['nfl-sunday-ladders', 'epl-draw']);
+    expect(r?.text).toBe('nfl-sunday-ladders 13.50, epl-draw 1.40; all 14.90');
+    expect(cpuPerSeed(new Map(), 3)).toBeNull();
   });
 });

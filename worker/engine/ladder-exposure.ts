@@ -7,10 +7,11 @@
  * such a game by (ladder-risk.ts via `RiskState.payoff`), so the breach kill
  * and the at-limit status judge what the gate bounds. Pure.
  */
+import { worstOfSplit } from '../../shared/risk/payoff-worst.ts';
 import { CENTIS_PER_CONTRACT, type Centis, MICROS_PER_DOLLAR } from '../../shared/units.ts';
 import type { GameState } from './game-state.ts';
 import { gameContracts, payoffLimitOf, quotedStrikes } from './ladder-quotes.ts';
-import { gameWorstLoss } from './ladder-risk.ts';
+import { SplitBook } from './ladder-split-book.ts';
 
 /** Micros of loss per Centi of limit ($1 per contract). */
 const MICROS_PER_LIMIT_CENTI = MICROS_PER_DOLLAR / CENTIS_PER_CONTRACT;
@@ -32,6 +33,15 @@ export function payoffExposure(inventory: PositionSource, g: GameState): Centis 
   if (!contracts) return null;
   const tickers = [...g.tickers, ...strikes];
   const { limit: _limit, ...payoff } = payoffLimitOf(g, contracts, inventory.entries(tickers), 0);
-  const loss = gameWorstLoss({ ...payoff, positions: inventory.positions(tickers), orders: [], limit: 0 });
-  return Math.ceil(loss / MICROS_PER_LIMIT_CENTI);
+  // Read on every requote and fill; the positions move only on fills: the split is kept per game and
+  // rebuilt when they, the entries or the listing moved (ladder-risk.ts `gameWorstLoss`, the same figure).
+  let book = books.get(g);
+  if (!book) {
+    book = new SplitBook();
+    books.set(g, book);
+  }
+  const split = book.splitFor({ ...payoff, positions: inventory.positions(tickers) }, [], -1);
+  return Math.ceil(worstOfSplit(split).worstCaseLoss / MICROS_PER_LIMIT_CENTI);
 }
+
+const books = new WeakMap<GameState, SplitBook>();

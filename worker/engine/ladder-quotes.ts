@@ -17,6 +17,7 @@
  * A strike is quoted only while its book is valid, and never at or through
  * the other side of the others' book (we only make).
  */
+import type { BookLevel } from '../../shared/pricing/competitive.ts';
 import { type FeeSchedule, QUADRATIC_FEES } from '../../shared/pricing/fees.ts';
 import type { QuotingParams } from '../../shared/pricing/params.ts';
 import { priceStrike } from '../../shared/pricing/strike-quote.ts';
@@ -259,52 +260,146 @@ export function modelStrikeQuotes(input: ModelStrikeQuoteInput): DesiredQuote[] 
   const { payoff, params } = input;
   const vector = cachedVector(holdingsOf(payoff, input.positions), payoff);
   const breakEven = limitUse(vector, payoff.limit) >= params.breakEvenShare && vector.worstCaseLoss > 0;
+  const own = ordersByTicker(input.own);
   for (const p of input.priced) {
     const book = input.books.get(p.ticker);
     const market = input.markets.get(p.ticker);
     if (!book?.valid || !market) continue;
-    const theo = p.probability * MICROS_PER_DOLLAR;
-    let skews = skewMemo.get(vector);
-    if (!skews) {
-      skews = new Map();
-      skewMemo.set(vector, skews);
-    }
-    const key = `${p.ticker}|${theo}|${params.linearSkewAtLimit}|${payoff.limit}|${params.sizeStep}`;
-    let skew = skews.get(key);
-    if (!skew) {
-      skew = sideSkews(vector, market.contract, theo, {
-        skewAtLimit: params.linearSkewAtLimit,
-        limit: payoff.limit,
-        lot: params.sizeStep,
-      });
-      skews.set(key, skew);
-    }
     const position = input.positions.get(p.ticker) ?? 0;
-    const priced = priceStrike(
-      {
-        theo: p.probability,
+    const avgEntry = payoff.entryPrices.get(p.ticker) ?? null;
+    const mine = own.get(p.ticker) ?? NO_ORDERS;
+    const bestBid = othersBest(book.bids, mine, p.ticker, 'bid');
+    const bestAsk = othersBest(book.asks, mine, p.ticker, 'ask');
+    // A game requotes on every book change of any of its markets: most strikes' inputs did not move.
+    const last = pricedMemo.get(p);
+    let priced: ReturnType<typeof priceStrike>;
+    if (
+      last !== undefined &&
+      last.vector === vector &&
+      last.params === params &&
+      last.limit === payoff.limit &&
+      last.contract === market.contract &&
+      last.ranges === market.priceRanges &&
+      last.fees === market.fees &&
+      last.probability === p.probability &&
+      last.extraEdge === p.extraEdge &&
+      last.position === position &&
+      last.avgEntry === avgEntry &&
+      last.size === input.size &&
+      sameLevel(last.bestBid, bestBid) &&
+      sameLevel(last.bestAsk, bestAsk)
+    )
+      priced = last.priced;
+    else {
+      priced = priceModelStrike(input, vector, breakEven, p, market, position, avgEntry, bestBid, bestAsk);
+      pricedMemo.set(p, {
+        vector,
+        params,
+        limit: payoff.limit,
+        contract: market.contract,
+        ranges: market.priceRanges,
+        fees: market.fees,
+        probability: p.probability,
         extraEdge: p.extraEdge,
-        grid: gridOf(market.priceRanges),
-        fees: market.fees ?? QUADRATIC_FEES,
-        book: {
-          bestBid: othersBest(book.bids, input.own, p.ticker, 'bid'),
-          bestAsk: othersBest(book.asks, input.own, p.ticker, 'ask'),
-        },
-        skew: { bid: skew.bid.edge, ask: skew.ask.edge },
         position,
-        avgEntry: payoff.entryPrices.get(p.ticker) ?? null,
-        breakEven: {
-          bid: breakEven && skew.bid.effect === 'reduces',
-          ask: breakEven && skew.ask.effect === 'reduces',
-        },
+        avgEntry,
         size: input.size,
-      },
-      params,
-    );
+        bestBid,
+        bestAsk,
+        priced,
+      });
+    }
     for (const side of ['bid', 'ask'] as const) {
       const q = priced[side];
       if (q) out.push({ ticker: p.ticker, side, price: q.price, size: input.size });
     }
   }
   return out;
+}
+
+/**
+ * One strike's last prices and every input they were priced from (`priceStrike` is pure, and its skew and
+ * break-even follow from the payoff vector, the params and the limit), kept per strike input (one object
+ * per stored fit and listing, ladder-quotes.ts `strikeInputsOf`).
+ */
+interface PricedStrike {
+  vector: PayoffVector;
+  params: QuotingParams;
+  limit: Micros;
+  contract: Contract;
+  ranges: readonly PriceRange[] | undefined;
+  fees: FeeSchedule | undefined;
+  probability: number;
+  extraEdge: number;
+  position: Centis;
+  avgEntry: Micros | null;
+  size: Centis;
+  bestBid: BookLevel | null;
+  bestAsk: BookLevel | null;
+  priced: ReturnType<typeof priceStrike>;
+}
+const pricedMemo = new WeakMap<StrikeQuoteInput, PricedStrike>();
+
+const NO_ORDERS: readonly LiveOrder[] = [];
+/** Our orders per market (each strike's book is cleaned of its own only). */
+function ordersByTicker(own: readonly LiveOrder[]): ReadonlyMap<string, readonly LiveOrder[]> {
+  const index = new Map<string, LiveOrder[]>();
+  for (const o of own) {
+    const list = index.get(o.ticker);
+    if (list) list.push(o);
+    else index.set(o.ticker, [o]);
+  }
+  return index;
+}
+
+const sameLevel = (a: BookLevel | null, b: BookLevel | null): boolean =>
+  a === null || b === null ? a === b : a.price === b.price && a.size === b.size;
+
+/** `priceStrike` for one strike with the skew of the game's payoff vector. */
+function priceModelStrike(
+  input: ModelStrikeQuoteInput,
+  vector: PayoffVector,
+  breakEven: boolean,
+  p: StrikeQuoteInput,
+  market: StrikeMarketInput,
+  position: Centis,
+  avgEntry: Micros | null,
+  bestBid: BookLevel | null,
+  bestAsk: BookLevel | null,
+): ReturnType<typeof priceStrike> {
+  const { payoff, params } = input;
+  const theo = p.probability * MICROS_PER_DOLLAR;
+  let skews = skewMemo.get(vector);
+  if (!skews) {
+    skews = new Map();
+    skewMemo.set(vector, skews);
+  }
+  const key = `${p.ticker}|${theo}|${params.linearSkewAtLimit}|${payoff.limit}|${params.sizeStep}`;
+  let skew = skews.get(key);
+  if (!skew) {
+    skew = sideSkews(vector, market.contract, theo, {
+      skewAtLimit: params.linearSkewAtLimit,
+      limit: payoff.limit,
+      lot: params.sizeStep,
+    });
+    skews.set(key, skew);
+  }
+  return priceStrike(
+    {
+      theo: p.probability,
+      extraEdge: p.extraEdge,
+      grid: gridOf(market.priceRanges),
+      fees: market.fees ?? QUADRATIC_FEES,
+      book: { bestBid, bestAsk },
+      skew: { bid: skew.bid.edge, ask: skew.ask.edge },
+      position,
+      avgEntry,
+      breakEven: {
+        bid: breakEven && skew.bid.effect === 'reduces',
+        ask: breakEven && skew.ask.effect === 'reduces',
+      },
+      size: input.size,
+    },
+    params,
+  );
 }

@@ -22,6 +22,7 @@ import type { Contract, GameBook, Holding, PendingOrder } from '../../shared/ris
 import {
   orderWorstPerUnit,
   PayoffAxes,
+  type SplitPnl,
   splitOnAxes,
   worstOfSplit,
   worstWithOrder,
@@ -65,7 +66,10 @@ export interface LadderWrite {
 }
 
 /** The game's book as payoff.ts reads it; a market without a contract is an error (it is not this game's). */
-export function gameBook(state: LadderRiskState, orders: readonly GateOrder[] = state.orders): GameBook {
+export function gameBook(
+  state: Pick<LadderRiskState, 'contracts' | 'positions' | 'entryPrices' | 'orders'>,
+  orders: readonly GateOrder[] = state.orders,
+): GameBook {
   const contractOf = (ticker: string): Contract => {
     const c = state.contracts.get(ticker);
     if (!c) throw new RangeError(`${ticker} has no contract in this game`);
@@ -137,11 +141,26 @@ export function maxSizeByPayoff(
   lot: Centis,
   others: readonly GateOrder[] = state.orders,
 ): Centis {
+  return maxSizeOnSplit(state, write, lot, () =>
+    // Every strike of the game is on the axes, the write's too: extra breakpoints never change a minimum.
+    splitOnAxes(gameBook(state, others), gameAxes(state.contracts, state.ties)),
+  );
+}
+
+/**
+ * `maxSizeByPayoff` on the split of the book without the write, asked for once the write's market is
+ * known to be the game's (ladder-split-book.ts keeps it between writes).
+ */
+export function maxSizeOnSplit(
+  state: Pick<LadderRiskState, 'contracts' | 'limit'>,
+  write: LadderWrite,
+  lot: Centis,
+  splitOfOthers: () => SplitPnl,
+): Centis {
   const contract = state.contracts.get(write.ticker);
   if (!contract) return 0;
   const step = Math.max(1, lot);
-  // Every strike of the game is on the axes, the write's too: extra breakpoints never change a minimum.
-  const split = splitOnAxes(gameBook(state, others), gameAxes(state.contracts, state.ties));
+  const split = splitOfOthers();
   const before = worstOfSplit(split).worstCaseLoss;
   const ceiling = Math.max(state.limit, before);
   let lo = 0;

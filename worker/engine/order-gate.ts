@@ -12,13 +12,21 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Centis } from '../../shared/units.ts';
 import type { CreateQueue } from './create-queue.ts';
 import type { CreateSlots } from './create-slots.ts';
+import { SplitBook } from './ladder-split-book.ts';
 import type { GatedPlan } from './order-executor.ts';
 import { exposureOf, type LedgerOrder, placed } from './order-ledger.ts';
 import type { ReconcilePlan } from './order-plan.ts';
 import type { OrderStore } from './order-store.ts';
 import type { BookSide, EngineLogger, EngineMetrics } from './ports.ts';
 import type { RefusalBackoff } from './refusal-backoff.ts';
-import { gate, type RiskDecision, type RiskReason, type RiskState, type RiskWrite } from './risk-gate.ts';
+import {
+  gate,
+  gateOnBook,
+  type RiskDecision,
+  type RiskReason,
+  type RiskState,
+  type RiskWrite,
+} from './risk-gate.ts';
 import type { OrderWriteKind, WriteBudget } from './write-budget.ts';
 
 /** How the manager sees one game. */
@@ -160,7 +168,7 @@ function admitPlan(
   if (creating && deps.slots !== undefined && !slot) report.awaitingSlot = plan.creates.length;
   const sending = creating && (slot || deps.slots === undefined);
   const create = (c: ReconcilePlan['creates'][number], starved: boolean) => {
-    const d = judged(game, deps.store.gateOrders(game.tickers), {
+    const d = judged(deps.store, game, deps.store.gateOrders(game.tickers), {
       kind: 'create',
       ticker: c.ticker,
       side: c.side,
@@ -193,7 +201,7 @@ function admitPlan(
     const idx = orders.findIndex((x) => x.key === o.key);
     // Fills the exchange reported but whose messages we have not seen stay on this order's account.
     const unseen = Math.max(0, o.filled - o.seen);
-    const d = judged(game, orders, {
+    const d = judged(deps.store, game, orders, {
       kind: 'amend',
       ticker: o.ticker,
       side: o.side,
@@ -287,9 +295,16 @@ function admitPlan(
  * stale orders rested at old prices until the hard stop. Refused instead, an amend is taken down like
  * any refused amend, and the cancels go. Reported with the other denials (`RiskDenied`, `gate_error`).
  */
-function judged(game: GameBinding, orders: RiskState['orders'], write: RiskWrite): RiskDecision {
+function judged(
+  store: OrderStore,
+  game: GameBinding,
+  orders: ReturnType<OrderStore['gateOrders']>,
+  write: RiskWrite,
+): RiskDecision {
   try {
-    return gate({ ...game.risk(), orders }, write);
+    const state = { ...game.risk(), orders };
+    // A winner-only game has no payoff split to keep.
+    return state.payoff ? gateOnBook(state, write, splitBookOf(store, game.eventTicker)) : gate(state, write);
   } catch (err) {
     return {
       allow: false,
@@ -297,4 +312,26 @@ function judged(game: GameBinding, orders: RiskState['orders'], write: RiskWrite
       detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
     };
   }
+}
+
+/**
+ * Each game's payoff split, kept between writes and requotes (ladder-split-book.ts: it checks every
+ * order and holding against what it holds on each judgement, so keeping it only saves work). Per
+ * store, so two managers never share one; a worker sees few games at once, and the map is dropped
+ * whole when it grows past them.
+ */
+const splitBooks = new WeakMap<OrderStore, Map<string, SplitBook>>();
+function splitBookOf(store: OrderStore, eventTicker: string): SplitBook {
+  let books = splitBooks.get(store);
+  if (!books) {
+    books = new Map();
+    splitBooks.set(store, books);
+  }
+  let book = books.get(eventTicker);
+  if (!book) {
+    if (books.size >= 512) books.clear();
+    book = new SplitBook();
+    books.set(eventTicker, book);
+  }
+  return book;
 }

@@ -9,7 +9,8 @@
 import type { Contract } from '../../shared/risk/payoff.ts';
 import type { Centis, Micros } from '../../shared/units.ts';
 import { type ExposureOrder, maxAdditionalSize } from './exposure.ts';
-import { maxSizeByPayoff } from './ladder-risk.ts';
+import { maxSizeByPayoff, maxSizeOnSplit } from './ladder-risk.ts';
+import type { KeyedGateOrder, SplitBook } from './ladder-split-book.ts';
 import type { BookSide } from './ports.ts';
 
 export type RiskWrite =
@@ -84,6 +85,23 @@ export type RiskDecision =
 const deny = (reason: RiskReason, detail: string): RiskDecision => ({ allow: false, reason, detail });
 
 export function gate(state: RiskState, write: RiskWrite): RiskDecision {
+  return judge(state, write, null);
+}
+
+/**
+ * `gate`, the payoff limit judged on `book` (ladder-split-book.ts): the game's split kept in step with
+ * its orders from one write to the next, the same figures as split afresh. `state.orders` name their
+ * ledger order (`key`) so the book can tell which changed.
+ */
+export function gateOnBook(
+  state: RiskState & { orders: readonly KeyedGateOrder[] },
+  write: RiskWrite,
+  book: SplitBook,
+): RiskDecision {
+  return judge(state, write, book);
+}
+
+function judge(state: RiskState, write: RiskWrite, book: SplitBook | null): RiskDecision {
   const token = state.lease?.token ?? null;
   if (write.kind === 'cancel' || write.kind === 'decrease')
     return { allow: true, size: 0, clipped: false, fencingToken: token };
@@ -98,22 +116,37 @@ export function gate(state: RiskState, write: RiskWrite): RiskDecision {
   if (state.pausedTickers.has(write.ticker)) return deny('market_paused', `${write.ticker} is paused`);
 
   // For an amend, judge the order's new size against everything else.
-  const others =
-    write.kind === 'amend' ? state.orders.filter((_, i) => i !== write.orderIndex) : state.orders;
+  const exclude = write.kind === 'amend' ? write.orderIndex : -1;
+  const others = () => (exclude >= 0 ? state.orders.filter((_, i) => i !== exclude) : state.orders);
   if (state.payoff && write.price === undefined)
     return deny('limit', `${write.ticker}: a write on a game with strike markets needs its price`);
-  const room = state.payoff
-    ? maxSizeByPayoff(
-        { ...state.payoff, positions: state.positions, orders: [] },
-        { ticker: write.ticker, side: write.side, price: write.price!, size: write.size },
-        state.lot,
-        // An order whose price is unknown (a ghost) is booked at the price that loses most (gameBook).
-        others,
-      )
+  const payoff = state.payoff;
+  const ladderWrite = () => ({
+    ticker: write.ticker,
+    side: write.side,
+    price: write.price!,
+    size: write.size,
+  });
+  const room = payoff
+    ? book
+      ? maxSizeOnSplit(payoff, ladderWrite(), state.lot, () =>
+          book.splitFor(
+            { ...payoff, positions: state.positions },
+            state.orders as readonly KeyedGateOrder[],
+            exclude,
+          ),
+        )
+      : maxSizeByPayoff(
+          { ...payoff, positions: state.positions, orders: [] },
+          ladderWrite(),
+          state.lot,
+          // An order whose price is unknown (a ghost) is booked at the price that loses most (gameBook).
+          others(),
+        )
     : maxAdditionalSize(
         state.tickers,
         state.positions,
-        others,
+        others(),
         write.ticker,
         write.side,
         state.limit,
@@ -124,8 +157,8 @@ export function gate(state: RiskState, write: RiskWrite): RiskDecision {
   if (size <= 0)
     return deny(
       'limit',
-      state.payoff
-        ? `no room on ${write.ticker} ${write.side}: the game's worst-case loss would pass its limit of ${state.payoff.limit} micros`
+      payoff
+        ? `no room on ${write.ticker} ${write.side}: the game's worst-case loss would pass its limit of ${payoff.limit} micros`
         : `no room on ${write.ticker} ${write.side}: room ${room} centis, limit ${state.limit}`,
     );
   return { allow: true, size, clipped: size < write.size, fencingToken: token };

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventOddsSchema } from '../../../shared/odds/schemas.ts';
 import { strikeTheoRecordFromGame } from '../../../shared/pricing/strike-record.ts';
 import { computeGameStrikeTheo } from '../../../shared/pricing/strike-theo.ts';
 import type { GameState } from '../../../worker/engine/game-state.ts';
+import { payoffExposure } from '../../../worker/engine/ladder-exposure.ts';
 import type { LadderMarket } from '../../../worker/engine/ladder-markets.ts';
-import { gameContracts, strikeInputsOf } from '../../../worker/engine/ladder-quotes.ts';
+import { gameContracts, payoffLimitOf, strikeInputsOf } from '../../../worker/engine/ladder-quotes.ts';
+import { gameWorstLoss } from '../../../worker/engine/ladder-risk.ts';
 import { strikeQuoteInputs } from '../../../worker/engine/ladder-theos.ts';
 
 // What a ladder requote recomputed on every book change and now keeps per listing and per fit (issue #20).
@@ -89,5 +92,62 @@ describe("a game's contracts, one map per listing", () => {
     expect(gameContracts(g)?.get('T230')).toEqual({ kind: 'total', direction: 'over', threshold: 230.5 });
     g.game = { ...g.game, homeTeam: 'Boston', awayTeam: 'Milwaukee' };
     expect(gameContracts(g)?.get('E-Boston')).toEqual({ kind: 'winner', side: 'home' });
+  });
+});
+
+describe("a game's worst case from its positions, its split kept between fills", () => {
+  it('reads what the split built afresh reads, through fills, entries and a new listing', () => {
+    const TICKERS = ['E-Boston', 'E-Milwaukee', 'S3', 'S-MIA3', 'T220'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            ticker: fc.constantFrom(...TICKERS),
+            position: fc.integer({ min: -40, max: 40 }).map((n) => n * 100),
+            entry: fc.option(
+              fc.integer({ min: 1, max: 99 }).map((n) => n * 10_000),
+              { nil: undefined },
+            ),
+            relist: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 15 },
+        ),
+        (fills) => {
+          const g = {
+            game: {
+              eventTicker: 'E',
+              homeTeam: 'Milwaukee',
+              awayTeam: 'Boston',
+              markets: [
+                { ticker: 'E-Boston', outcome: 'Boston' },
+                { ticker: 'E-Milwaukee', outcome: 'Milwaukee' },
+              ],
+            },
+            tickers: ['E-Boston', 'E-Milwaukee'],
+            theo: null,
+            ladder: { events: ['L'], mapped: ladder, unmapped: [] },
+          } as unknown as GameState;
+          const positions = new Map<string, number>();
+          const entries = new Map<string, number>();
+          const inventory = {
+            positions: (ts: readonly string[]) =>
+              new Map(ts.filter((t) => positions.has(t)).map((t) => [t, positions.get(t)!])),
+            entries: (ts: readonly string[]) =>
+              new Map(ts.filter((t) => entries.has(t)).map((t) => [t, entries.get(t)!])),
+          };
+          for (const f of fills) {
+            positions.set(f.ticker, f.position);
+            if (f.entry === undefined) entries.delete(f.ticker);
+            else entries.set(f.ticker, f.entry);
+            if (f.relist) g.ladder = { ...g.ladder!, mapped: [...ladder] };
+            const contracts = gameContracts(g)!;
+            const payoff = payoffLimitOf(g, contracts, inventory.entries(TICKERS), 0);
+            const fresh = gameWorstLoss({ ...payoff, positions: inventory.positions(TICKERS), orders: [] });
+            expect(payoffExposure(inventory, g)).toBe(Math.ceil(fresh / 10_000));
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
