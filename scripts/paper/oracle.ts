@@ -15,10 +15,18 @@ import type { QuoteContext, Quoter } from '../../worker/engine/ports.ts';
 export type TruthOf = (ticker: string, now: number) => number | null;
 
 export function oracleQuoter(params: QuotingParams, truthOf: () => TruthOf | null): Quoter {
-  const inner = gameQuoter({ params });
+  // The quoter's memory (competition, sweeps, news holds) belongs to one world: a line-up runs many
+  // (scenario, seed) jobs in one process with the same tickers and scenario clock, and a memory kept
+  // from the last run would change this one's decisions.
+  let inner: Quoter | null = null;
+  let boundTo: TruthOf | null = null;
   return (ctx: QuoteContext) => {
     const truth = truthOf();
     if (!truth) return { quotes: [], modes: {}, reasons: ['no-truth'] };
+    if (truth !== boundTo || !inner) {
+      inner = gameQuoter({ params });
+      boundTo = truth;
+    }
     const probabilities: Record<string, number> = { ...ctx.theo.probabilities };
     for (const m of ctx.game.markets) {
       const p = truth(m.ticker, ctx.now);
