@@ -86,7 +86,9 @@ export type LedgerInput =
   /** A listing shows the order; `listingStartedMs` is when the listing was requested. */
   | { type: 'listed'; exchange: ExchangeOrder; listingStartedMs: number }
   /** A listing that should show the order does not. */
-  | { type: 'unlisted' };
+  | { type: 'unlisted' }
+  /** The feed's book shows all of the order at its price: an acknowledged amend's old level is no longer ours. */
+  | { type: 'book-shown' };
 
 export type LedgerEffect =
   /** The order is no longer tracked. */
@@ -149,6 +151,9 @@ export function transition(o: Readonly<LedgerOrder>, input: LedgerInput): Step {
       return onRefusal(n, input.write, input.kind);
     case 'listed':
       return onListed(n, input.exchange, input.listingStartedMs);
+    case 'book-shown':
+      n.bookPrice = undefined;
+      return same(n);
     case 'unlisted':
       // Cancelled or filled: until we know, count it.
       if (n.state === 'pending') return same(n);

@@ -32,8 +32,10 @@ import { OrderGroups } from './order-groups.ts';
 import { exposureOf, type LedgerOrder, listed, strip } from './order-ledger.ts';
 import { planOrders, type ReconcilePlan } from './order-plan.ts';
 import { OrderStore } from './order-store.ts';
+import { shownAtPrice } from './own-book.ts';
 import type {
   AuditSink,
+  BookReader,
   BookSide,
   DesiredQuote,
   EngineLogger,
@@ -141,6 +143,16 @@ export class OrderManager {
       if (set) for (const o of set) if (o.state === 'resting') return true;
     }
     return false;
+  }
+
+  /** Amended orders these books show at their new price have left their old level for good (own-book.ts). */
+  bookShown(tickers: readonly string[], books: BookReader): void {
+    this.store.eachOf(tickers, (o) => {
+      if (o.bookPrice === undefined || o.state !== 'resting') return;
+      const b = books.book(o.ticker);
+      if (b?.valid && shownAtPrice(o.side === 'bid' ? b.bids : b.asks, o))
+        this.store.apply(o, { type: 'book-shown' });
+    });
   }
 
   /** The orders of these markets, market by market (insertion order within a market). */

@@ -39,3 +39,18 @@ function shownAt(levels: readonly BookLevel[], o: LiveOrder): number {
   }
   return atNew < o.remaining && atOld >= o.remaining ? o.bookPrice : o.price;
 }
+
+/**
+ * Whether the book shows all of this order at its own price: an acknowledged amend's lag, if there was one, is
+ * over, and the old level is an ordinary one again (the order manager then forgets `bookPrice`). Kept, a later
+ * fill the book shows before its message arrives (less than our size at the new price) moved our size back
+ * to the old level, hiding the competitor there. A competitor at the new price can end the lag early: the
+ * stale level then reads as before `bookPrice` existed, never a level of others' hidden.
+ */
+export function shownAtPrice(
+  levels: readonly BookLevel[],
+  o: Pick<LiveOrder, 'price' | 'remaining'>,
+): boolean {
+  for (const l of levels) if (l.price === o.price) return l.size >= o.remaining;
+  return false;
+}

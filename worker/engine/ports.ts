@@ -211,7 +211,8 @@ export interface LiveOrder {
   sinceMs: number;
   /**
    * The price an acknowledged amend moved this order from: the feed's book may still show it there
-   * (the REST answer and the WS delta race). Set until the order's next write (own-book.ts).
+   * (the REST answer and the WS delta race). Set until the order's next write, or until a requote reads
+   * the book showing all of the order at its new price (OrderManager.bookShown, own-book.ts).
    */
   bookPrice?: Micros;
 }

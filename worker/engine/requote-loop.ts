@@ -158,6 +158,8 @@ export class RequoteLoop {
     g.status = this.statusOf(g, allValid(books.values()), now);
     g.inputStatus = g.status;
     let quotes: GameQuotes = { quotes: [], modes: {}, reasons: [g.status] };
+    // An amended order the book now shows at its new price: its old level is others' again (own-book.ts).
+    this.core.manager.bookShown(tickers, this.core.ports.books);
     // Read once: nothing runs between the quoter and the sync below (both synchronous).
     const own = this.core.manager.ordersOf(tickers);
     if (g.status === 'quoting') {
