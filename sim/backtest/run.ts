@@ -45,6 +45,7 @@ import { InMemoryFeed } from './feed.ts';
 import { InMemoryGateway } from './gateway.ts';
 import { DEFAULT_LATENCY, type LatencyConfig, LatencySampler } from './latency.ts';
 import { recorderView } from './recorder-view.ts';
+import { latestStopMs, RETIRE_AFTER_STOP_MS, retireAtMs } from './retire.ts';
 import { startBacktestServerless } from './serverless.ts';
 import { backtestTheoSource } from './theo-source.ts';
 
@@ -381,8 +382,11 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     // each second (expiries, openings), as the stepped simulator's runner gives it.
     // Once every game is past its stop (plus time to see the cancels land) nothing of ours may
     // trade: samples go coarse, as the lockstep loop's steps do.
-    const lastStop = Math.max(...world.games.map((g) => g.path.times.startMs - opts.config.stopMarginMs));
-    const coarseFrom = lastStop + 120_000;
+    // The latest stop the session may hold (a start moved earlier is quoted on its old start until announced).
+    const lastStop = Math.max(
+      ...world.games.map((g) => latestStopMs(g, world.startMs, opts.config.stopMarginMs)),
+    );
+    const coarseFrom = lastStop + RETIRE_AFTER_STOP_MS;
     let nextSample = clock.now();
     /** Our session is stopped (its last game past its stop): the harness only watches the world. */
     let retired = false;
@@ -420,7 +424,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     // sooner): nothing of ours may rest or trade after it, so a trader would stop the bot there.
     // Running the idle session's timers, reconciliations and odds polls over the rest of play was
     // 45 % of a quiet evening's CPU and changed no fill, position or mark (docs/BENCHMARKS.md).
-    const retireAt = Math.min(end, coarseFrom);
+    const retireAt = retireAtMs(world, opts.config.stopMarginMs);
     await advance(retireAt);
 
     // The end: the kill switch cancels until flat while scenario time keeps moving.

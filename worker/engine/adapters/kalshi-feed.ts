@@ -249,8 +249,15 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
     return view;
   }
 
-  /** A public trade (the liquidity tape); a print without the taker's side tells no direction and is dropped. */
+  /**
+   * A public trade (the liquidity tape); a print without the taker's side tells no direction and is dropped.
+   * A block trade is negotiated off the book: it took no resting price, so it is no arrival there either.
+   */
   private emitTrade(t: Trade['msg']): void {
+    if (t.is_block_trade === true) {
+      this.tradeCounts.block++;
+      return;
+    }
     const side =
       t.taker_book_side ??
       (t.taker_outcome_side === 'yes' ? 'bid' : t.taker_outcome_side === 'no' ? 'ask' : undefined);
@@ -269,8 +276,8 @@ export class KalshiFeedAdapter implements MarketFeed, BookReader {
     });
   }
 
-  /** Public trades handed on, and dropped for want of a taker side (bad frames are the ws client's `frames.rejected`). */
-  readonly tradeCounts = { seen: 0, noSide: 0 };
+  /** Public trades handed on, dropped for want of a taker side, and block trades dropped (bad frames are the ws client's `frames.rejected`). */
+  readonly tradeCounts = { seen: 0, noSide: 0, block: 0 };
 
   private emit(e: FeedEvent): void {
     for (const h of this.handlers) h(e);
