@@ -174,7 +174,7 @@ export interface LiquidityRule {
   priorTrades: number;
   /** Exposure and arrivals halve every this many ms. */
   halfLifeMs: number;
-  /** The estimate's k stays within [k₀/f, k₀·f]. */
+  /** The estimate's k stays within [k₀/f, k₀·f], and its A within [A₀/f, A₀·f]. */
   maxFactor: number;
 }
 
@@ -331,7 +331,10 @@ export function estimateLiquidity(s: LiquidityState, rule: LiquidityRule): Inten
     if (Math.abs(da) < 1e-10 && Math.abs(dk) < 1e-8 * Math.max(1, Math.abs(k))) break;
   }
   if (!Number.isFinite(k) || !Number.isFinite(la)) return { arrivalRate: a0, k: k0, n };
-  if (k >= kLo && k <= kHi) return { arrivalRate: Math.exp(la), k, n };
+  // A bounded as k is: prints where the book showed nothing of its own (no exposure) would otherwise
+  // drive it without limit (2,000 prints at 12¢ against exposure at 3¢ gave A ≈ 3·10¹⁹).
+  const aOf = (x: number) => Math.min(a0 * rule.maxFactor, Math.max(a0 / rule.maxFactor, Math.exp(x)));
+  if (k >= kLo && k <= kHi) return { arrivalRate: aOf(la), k, n };
   // k at its bound: the level's own optimum there (1-D Newton on ln A).
   const kb = Math.min(kHi, Math.max(kLo, k));
   for (let it = 0; it < 50; it++) {
@@ -347,5 +350,5 @@ export function estimateLiquidity(s: LiquidityState, rule: LiquidityRule): Inten
     la += step;
     if (Math.abs(step) < 1e-10) break;
   }
-  return { arrivalRate: Number.isFinite(la) ? Math.exp(la) : a0, k: kb, n };
+  return { arrivalRate: Number.isFinite(la) ? aOf(la) : a0, k: kb, n };
 }

@@ -155,6 +155,36 @@ describe('online liquidity: A·e^{−kδ} from exposure and arrivals (Poisson, w
     );
   });
 
+  it('A stays within [A₀/f, A₀·f] too: prints far from any exposure do not drive it without limit', () => {
+    const r = rule(40, 0.005);
+    // Ten minutes shown at 3¢ from theo, then 2,000 prints at 12¢, where nothing of the book was shown.
+    let s = holdLiquidity(advanceLiquidity(EMPTY_LIQUIDITY, 0, r), [0.03]);
+    s = advanceLiquidity(s, 600_000, r);
+    for (let i = 0; i < 2_000; i++) s = addArrival(s, 0.12);
+    const est = estimateLiquidity(s, r);
+    expect(est.arrivalRate).toBeLessThanOrEqual(0.005 * 3 + 1e-12);
+    expect(est.arrivalRate).toBeGreaterThanOrEqual(0.005 / 3 - 1e-12);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: -0.06, max: 0.25, noNaN: true }), fc.nat(200)), { maxLength: 20 }),
+        fc.double({ min: 1, max: 10, noNaN: true }),
+        (tape, f) => {
+          const rf = rule(40, 0.005, 5, f);
+          let st = advanceLiquidity(EMPTY_LIQUIDITY, 0, rf);
+          let t = 0;
+          for (const [d, hits] of tape) {
+            t += 60_000;
+            st = advanceLiquidity(holdLiquidity(st, [d]), t, rf);
+            for (let i = 0; i < hits; i++) st = addArrival(st, d + 0.05);
+          }
+          const a = estimateLiquidity(st, rf).arrivalRate;
+          expect(a).toBeGreaterThanOrEqual(0.005 / f - 1e-12);
+          expect(a).toBeLessThanOrEqual(0.005 * f + 1e-12);
+        },
+      ),
+    );
+  });
+
   it('bad inputs are ignored: NaN or infinite distances, out-of-range distances, time running back or NaN', () => {
     const r = rule(40, 0.005);
     const s = advanceLiquidity(EMPTY_LIQUIDITY, 1_000, r);
