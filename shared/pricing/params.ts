@@ -50,7 +50,7 @@ export const QuotingParamsSchema = z.object({
   liquidityPriorTrades: z.number().finite().min(0).max(100_000).default(20),
   /** Exposure and arrivals halve every this many ms. */
   liquidityHalfLifeMs: z.number().int().positive().max(86_400_000).default(3_600_000),
-  /** The estimated k stays within [k/f, k·f] of the prior (a thin tape never makes the model quote at 0 or ∞). */
+  /** The estimated k and A stay within [x/f, x·f] of the prior (a thin tape never makes the model quote at 0 or ∞). */
   liquidityMaxFactor: z.number().finite().min(1).max(100).default(3),
   /** σ of theo, probability units per √second (0.0003 ≈ 3.1 points over 3 h). Bounded by p(1−p) over the horizon. */
   sigma: z.number().finite().min(0).max(1).default(0.0003),
