@@ -87,7 +87,9 @@ export function evaluateScenario(
   points: readonly RunPoint[],
   calibration: readonly { p: number; won: boolean }[],
 ): ScenarioEvaluation {
-  const mine = points.filter((p) => p.scenario === scenario);
+  // In seed order (stable: a seed's strategies keep theirs): jobs finish in any order, and a sum
+  // taken in another order differs in its last bits.
+  const mine = points.filter((p) => p.scenario === scenario).sort((a, b) => a.seed - b.seed);
   const names = [...new Set(mine.map((p) => p.strategy))];
   const strategies: Record<string, StrategySummary> = {};
   const bySeed = new Map<string, Map<number, number>>();

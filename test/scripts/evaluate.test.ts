@@ -5,6 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   cpuPerSeed,
@@ -111,6 +112,41 @@ describe('evaluation', () => {
     expect(points[1]!.settlementLuck).toBeNull();
     expect(points[0]!.uptime).toBe(0.97);
     expect(points[1]!.uptime).toBeNull(); // a scoreboard from before uptime was measured
+  });
+
+  it('is the same to the bit whatever order the runs finished in (jobs finish in any order)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: 6, maxLength: 30 }),
+        fc.integer(),
+        (pnl, salt) => {
+          const pts: RunPoint[] = pnl.flatMap((v, i) =>
+            ['ours', 'fixed-spread'].map((strategy, k) => ({
+              scenario: 's',
+              seed: i + 1,
+              strategy,
+              truthMarked: v * (k + 1) + 0.1 * i,
+              edge: v / 3,
+              markout10s: v / 7,
+              markout60s: v / 11,
+              markout5m: v / 13,
+              settlementLuck: null,
+              fills: i,
+              uptime: 0.9 + i / 1000,
+            })),
+          );
+          // A job (one seed: its strategies in the scoreboard's order) lands whole, in any order.
+          const key = (seed: number) => Math.imul(seed, salt | 1) ^ Math.imul(seed, 0x9e3779b1);
+          const shuffled = [...pts].sort(
+            (a, b) => key(a.seed) - key(b.seed) || (a.seed === b.seed ? 0 : a.seed - b.seed),
+          );
+          const calibration = [{ p: 0.6, won: true }];
+          expect(JSON.stringify(evaluateScenario('s', shuffled, calibration))).toBe(
+            JSON.stringify(evaluateScenario('s', pts, calibration)),
+          );
+        },
+      ),
+    );
   });
 
   it('pairs ours with each baseline by seed', () => {
