@@ -7,87 +7,16 @@
  * `books.dropped` with a reason; an event without a usable consensus is a
  * `no-theo` with a reason, never silently missing.
  */
-import { z } from 'zod';
+// The configuration is production's own: the reference is of the computation, not of its settings.
+import { DEFAULT_THEO_CONFIG, type TheoConfig } from '../../../shared/odds/aggregate.ts';
 import { type EventOdds, type OddsTime, oddsTimeToMs } from '../../../shared/odds/schemas.ts';
 import type { Micros } from '../../../shared/units.ts';
 import { MICROS_PER_CENT, MICROS_PER_DOLLAR } from '../../../shared/units.ts';
-import {
-  americanToImplied,
-  DEVIG_METHODS,
-  type DevigMethod,
-  decimalToImplied,
-  devig,
-} from './reference-devig.ts';
+import { americanToImplied, type DevigMethod, decimalToImplied, devig } from './reference-devig.ts';
 
 export type OddsFormat = 'decimal' | 'american';
 
 export const DRAW = 'Draw';
-
-const MINUTE = 60_000;
-
-/** Theo configuration; every field has a default (`TheoConfigSchema.parse({})`). */
-export const TheoConfigSchema = z.object({
-  /** de-vig method; Shin by default (see docs/THEO.md for why) */
-  method: z.enum(DEVIG_METHODS).default('shin'),
-  /** the Odds API market to price from */
-  marketKey: z.string().min(1).default('h2h'),
-  /** relative weight per bookmaker key; books not listed get defaultBookWeight */
-  bookWeights: z.record(z.string(), z.number().nonnegative()).default({ pinnacle: 3 }),
-  defaultBookWeight: z.number().nonnegative().default(1),
-  /** never in the theo: our own market and correlated prediction markets */
-  excludedBooks: z.array(z.string()).default(['kalshi', 'polymarket']),
-  /** sharp books: one fresh anchor is enough for a theo even below minBooks */
-  anchorBooks: z.array(z.string()).default(['pinnacle']),
-  minBooks: z.number().int().positive().default(3),
-  /** line-age weight = 2^(−age / halfLife) */
-  halfLifeMs: z
-    .number()
-    .positive()
-    .default(10 * MINUTE),
-  /** lines older than this are dropped outright */
-  maxLineAgeMs: z
-    .number()
-    .positive()
-    .default(60 * MINUTE),
-  /** a line stamped this far after asOf counts as age 0 (clock skew); beyond, it is dropped */
-  futureToleranceMs: z
-    .number()
-    .nonnegative()
-    .default(2 * MINUTE),
-  /** reject a book whose fair probability of any outcome is this far from the median, in logit units; null = off */
-  outlierMaxLogitDistance: z.number().positive().nullable().default(0.25),
-  /** outliers are judged only when at least this many books are eligible (a median of two means nothing) */
-  outlierMinBooks: z.number().int().min(3).default(3),
-  /** anchors move first on news; a sharp book far from the soft median is signal, not error */
-  exemptAnchorsFromOutliers: z.boolean().default(true),
-  /**
-   * An anchor line older than this, while at least two fresher books agree on
-   * a price this far from it (logit units, max over outcomes), is taken to be
-   * lagging: it keeps only the default weight and stops counting as an anchor.
-   * null = off.
-   */
-  anchorStaleMs: z
-    .number()
-    .nonnegative()
-    .default(10 * MINUTE),
-  anchorDriftLogit: z.number().positive().nullable().default(0.05),
-  /**
-   * The mirror rule: a book whose line is older than a fresh anchor's and this
-   * far from it (logit, max over outcomes) has not caught up with the anchor's
-   * move yet; its weight is multiplied by laggingWeightFactor. null = off.
-   */
-  laggingDriftLogit: z.number().positive().nullable().default(0.15),
-  laggingWeightFactor: z.number().min(0).max(1).default(0.1),
-  /** sports whose moneyline has a draw: there, one book pricing a Draw makes the market 3-way */
-  drawSportPrefixes: z.array(z.string()).default(['soccer_']),
-  /** a decimal price ≤ this is a placeholder or suspended line (≈ 99 %+ favourite) */
-  placeholderMaxDecimal: z.number().min(1).default(1.01),
-  /** accepted booksum − 1 range for one book; outside it the book is broken or stale */
-  minOverround: z.number().default(-0.01),
-  maxOverround: z.number().default(0.25),
-});
-export type TheoConfig = z.infer<typeof TheoConfigSchema>;
-export const DEFAULT_THEO_CONFIG: TheoConfig = TheoConfigSchema.parse({});
 
 export const DROP_REASONS = [
   'excluded',

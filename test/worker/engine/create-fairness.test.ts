@@ -21,7 +21,7 @@ import { type GameBinding, OrderManager } from '../../../worker/engine/order-man
 import type { BookSide, DesiredQuote } from '../../../worker/engine/ports.ts';
 import { WriteBudget } from '../../../worker/engine/write-budget.ts';
 import { FakeExchange } from './fake-exchange.ts';
-import { drain, recordingLog, recordingMetrics } from './support.ts';
+import { drain, recordingLog, recordingMetrics, unlimitedBinding } from './support.ts';
 
 const MARKETS = 8;
 const tickersOf = (game: string) => Array.from({ length: MARKETS }, (_, i) => `${game}-${i}`);
@@ -58,26 +58,7 @@ function rig(tokensPerSec: number) {
     cancelCost: 2,
     onSettled: () => {},
   });
-  const binding = (game: string): GameBinding => {
-    const tickers = tickersOf(game);
-    return {
-      eventTicker: game,
-      tickers,
-      exchangeIndex: () => undefined,
-      orderGroupLimit: 1_000_000,
-      risk: () => ({
-        now: clock.now(),
-        killed: false,
-        lease: null,
-        stopAtMs: clock.now() + 3_600_000,
-        pausedTickers: new Set(),
-        tickers,
-        positions: new Map(),
-        limit: 1_000_000,
-        lot: 100,
-      }),
-    };
-  };
+  const binding = (game: string): GameBinding => unlimitedBinding(clock, game, tickersOf(game));
   /** ticker:side → when an order of ours first rested there (virtual ms after the start). */
   const firstResting = new Map<string, number>();
   const start = clock.now();

@@ -12,7 +12,7 @@ import { type GameBinding, OrderManager } from '../../../worker/engine/order-man
 import type { DesiredQuote } from '../../../worker/engine/ports.ts';
 import { WriteBudget } from '../../../worker/engine/write-budget.ts';
 import { FakeExchange } from './fake-exchange.ts';
-import { drain, recordingLog, recordingMetrics } from './support.ts';
+import { drain, recordingLog, recordingMetrics, unlimitedBinding } from './support.ts';
 
 function rig() {
   const clock = new ManualClock(1_000_000);
@@ -30,23 +30,7 @@ function rig() {
     cancelCost: 2,
     onSettled: () => {},
   });
-  const binding = (game: string, tickers: string[]): GameBinding => ({
-    eventTicker: game,
-    tickers,
-    exchangeIndex: () => undefined,
-    orderGroupLimit: 1_000_000,
-    risk: () => ({
-      now: clock.now(),
-      killed: false,
-      lease: null,
-      stopAtMs: clock.now() + 3_600_000,
-      pausedTickers: new Set(),
-      tickers,
-      positions: new Map(),
-      limit: 1_000_000,
-      lot: 100,
-    }),
-  });
+  const binding = (game: string, tickers: string[]): GameBinding => unlimitedBinding(clock, game, tickers);
   /** Spends every whole token: the bucket is empty until the clock moves. */
   const empty = () => {
     while (budget.tryTake(1));

@@ -1,4 +1,6 @@
 /** Recording logger and metrics for engine tests: assertions can read what was emitted. */
+import type { Clock } from '../../../shared/clock.ts';
+import type { GameBinding } from '../../../worker/engine/order-manager.ts';
 import type {
   Dimensions,
   EngineLogger,
@@ -76,4 +78,28 @@ export function sessionListing(startMs: number): ListedEvent[] {
       markets: [{ ticker: UNMATCHED_MARKET, yesSubTitle: 'Somewhere', status: 'active' }],
     },
   ];
+}
+
+/**
+ * A game the order manager may trade freely for an hour: no kill, lease or pause, flat, limits far above
+ * any test's orders. For tests of the write budget and the create queue, not of risk.
+ */
+export function unlimitedBinding(clock: Clock, game: string, tickers: string[]): GameBinding {
+  return {
+    eventTicker: game,
+    tickers,
+    exchangeIndex: () => undefined,
+    orderGroupLimit: 1_000_000,
+    risk: () => ({
+      now: clock.now(),
+      killed: false,
+      lease: null,
+      stopAtMs: clock.now() + 3_600_000,
+      pausedTickers: new Set(),
+      tickers,
+      positions: new Map(),
+      limit: 1_000_000,
+      lot: 100,
+    }),
+  };
 }
